@@ -1,0 +1,100 @@
+# herd — build, test, install.  See README.md.
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS     = libssh2 libcrypto sqlite3 inih
+BUILD   ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
+           -Iinclude $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(SAN)
+LDLIBS  += $(PKG_LIBS) -lpthread
+
+MAINS    = src/herd.c src/herdd.c
+LIB_SRC  = $(filter-out $(MAINS),$(wildcard src/*.c))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+TEST_SRC = $(wildcard tests/unit/test_*.c)
+TESTS    = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
+FUZZ_RUN = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all deps check unit integration fuzz-corpus fuzz bench quickstart install clean sanbuild
+all: bin/herd bin/herdd
+
+bin/herd bin/herdd: bin/%: $(BUILD)/obj/%.o $(BUILD)/libherd.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# A sanitizer build lives in its own tree so it never mixes with bin/.
+$(BUILD)/bin/%: $(BUILD)/obj/%.o $(BUILD)/libherd.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libherd.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libherd.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libherd.a $(LDLIBS) -lcmocka
+
+# Fuzz targets built with a plain driver that replays the corpus (no clang needed);
+# `make fuzz` builds real libFuzzer binaries with clang.
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(BUILD)/libherd.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/driver.c $(BUILD)/libherd.a $(LDLIBS)
+
+deps:
+	@scripts/deps
+
+SANBUILD = $(MAKE) --no-print-directory BUILD=build-san OPT="-O1 -g" \
+	   SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+
+sanbuild:
+	$(SANBUILD) build-san/bin/herd build-san/bin/herdd build-san/libherd.a
+	$(SANBUILD) $(TESTS:$(BUILD)/%=build-san/%) $(FUZZ_RUN:$(BUILD)/%=build-san/%)
+
+unit: sanbuild
+	@scripts/run-unit build-san
+
+integration: sanbuild
+	@HERD_BIN=$(CURDIR)/build-san/bin tests/integration/run
+
+check: deps
+	$(MAKE) all
+	$(MAKE) sanbuild
+	@scripts/run-unit build-san
+	@HERD_BIN=$(CURDIR)/build-san/bin tests/integration/run
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libherd.a
+	@mkdir -p build-fuzz/fuzz
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) \
+	    -o build-fuzz/fuzz/$$n $$f build-fuzz/libherd.a $(LDLIBS) || exit 1; done
+
+bench: all
+	@scripts/bench
+
+quickstart: deps all
+	@scripts/quickstart
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/doc/herd
+	install -m 755 bin/herd bin/herdd $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/herd.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/hosts.ini.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/herdd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 hosts.example.ini $(DESTDIR)$(PREFIX)/share/doc/herd/
+
+clean:
+	rm -rf build build-san build-fuzz bin
+
+-include $(wildcard build/obj/*.d build-san/obj/*.d)

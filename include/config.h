@@ -1,0 +1,59 @@
+/*
+ * config.h — hosts.ini, validated into a plain struct.
+ *
+ * Sections: [controller] (state_dir, socket, probe_interval, cluster,
+ * kill_grace, log_file), [defaults] (any node key, inherited by every node
+ * that does not set it), and one [node NAME] per node (host, port, user,
+ * identity, known_hosts, herd_dir, connect_timeout, command_timeout,
+ * keepalive).  `host = local` runs the node side with /bin/sh on this
+ * machine instead of over SSH.
+ *
+ * Paths: "~/" expands to $HOME; other relative paths are relative to the
+ * directory that holds the hosts.ini file.  Every error names FILE:LINE.
+ *
+ * Ownership: config_load() fills a struct config that config_clear()
+ * releases; all strings are owned by it.
+ */
+#ifndef HERD_CONFIG_H
+#define HERD_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_MAX_NODES 256
+#define CONFIG_NAME_MAX  63	/* node and cluster names: [A-Za-z0-9._-], not starting with - or . */
+
+struct node_conf {
+	char *name;
+	char *host;		/* hostname/address, or "local" */
+	int local;		/* host = local */
+	int port;		/* default 22 */
+	char *user;		/* default: the user running herdd */
+	char *identity;		/* private key file; NULL: ssh-agent, then ~/.ssh/id_* */
+	char *known_hosts;	/* default ~/.ssh/known_hosts */
+	char *herd_dir;		/* node-side directory, default ".herd" (relative to the node user's home) */
+	int connect_timeout_s;	/* default 10 */
+	int command_timeout_s;	/* default 30 */
+	int keepalive_s;	/* default 15; 0 disables */
+	int line;		/* line of the [node] header, for messages */
+};
+
+struct config {
+	char *path;		/* the file read, absolute */
+	char *cluster;		/* default "herd"; names job directories on nodes */
+	char *state_dir;	/* default $XDG_STATE_HOME/herd or ~/.local/state/herd */
+	char *socket_path;	/* default STATE_DIR/herd.sock */
+	char *log_file;		/* for --daemon; default STATE_DIR/herdd.log */
+	int probe_interval_s;	/* default 30 */
+	int kill_grace_s;	/* TERM → KILL, default 10 */
+	struct node_conf *nodes;
+	size_t nnodes;
+};
+
+/* 0 ok; -1 with *err = "FILE:LINE: what is wrong" (or "FILE: ..." for I/O). */
+int config_load(const char *path, struct config *c, char *err, size_t errsz);
+void config_clear(struct config *c);
+
+/* The default state directory for this user (malloc'd). */
+char *config_default_state_dir(void);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * jobopt.h — the options of one submission, and the one table that maps
+ * option spellings (herd's and Slurm's) onto them.  The command line of
+ * `herd submit` and the #HERD/#SBATCH lines of a script both go through
+ * jobopt_apply(), so an option means the same wherever it is written.
+ *
+ * Ownership: a struct jobopt is set up with jobopt_init() and released with
+ * jobopt_clear(); every string in it is owned by it.
+ */
+#ifndef HERD_JOBOPT_H
+#define HERD_JOBOPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JOBOPT_NAME_MAX   256
+#define JOBOPT_PATH_MAX   4096
+#define JOBOPT_MAX_GPUS   64
+
+/* Bits of jobopt.set: which fields were given (command line wins). */
+enum {
+	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
+	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
+};
+
+struct jobopt {
+	unsigned set;		/* JO_* bits */
+	int gpus;		/* whole GPUs, default 0 */
+	int cpus;		/* default 1 */
+	uint64_t mem_mb;	/* 0: no memory request */
+	int64_t time_limit_s;	/* 0: no limit */
+	char *name;		/* NULL: derived from the script name */
+	char *out_path;		/* NULL: herd-%j.out in the working dir */
+	char *err_path;		/* NULL: same file as out */
+	char *chdir;		/* NULL: the submitter's cwd */
+};
+
+void jobopt_init(struct jobopt *o);
+void jobopt_clear(struct jobopt *o);
+
+/*
+ * Apply one option.  `opt` is the spelling without leading dashes: a long
+ * name ("gpus", "gres", "time", "mem", "job-name", ...) or a one-letter
+ * short name ("t", "c", "J", "o", "e", "D").  `value` may be NULL for an
+ * option given without one.  When `keep_set` is non-zero a field already
+ * set is left alone (directives never override the command line).
+ *
+ * Returns 0 applied, 1 a known Slurm option herd does not act on (ignored;
+ * *err says which, for a warning), -1 error (*err says what).
+ */
+int jobopt_apply(struct jobopt *o, const char *opt, const char *value,
+    int keep_set, char *err, size_t errsz);
+
+/* Whether `opt` (no dashes) takes a value, for splitting "-t 5" vs "-t5". */
+int jobopt_takes_value(const char *opt);
+
+/* Copy every field set in `from` and not set in `to` into `to`. */
+void jobopt_merge(struct jobopt *to, const struct jobopt *from);
+
+/*
+ * Slurm formats.  Sizes: "16G", "512M", "1T", "2048" (MB by default,
+ * Slurm's unit) → MB.  Durations: "90" (minutes), "MM:SS", "H:MM:SS",
+ * "D-H", "D-H:MM", "D-H:MM:SS" → seconds; "0", "infinite" and "unlimited"
+ * → 0 (no limit).  0 on success, -1 with *err set.
+ */
+int parse_size_mb(const char *s, uint64_t *mb, char *err, size_t errsz);
+int parse_duration_s(const char *s, int64_t *secs, char *err, size_t errsz);
+/* "1-02:03:04" or "2:03:04" or "3:04"; buf of at least 32 bytes. */
+void format_duration(int64_t secs, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * util.h — allocation, bounded buffers, clocks.
+ *
+ * Ownership: x*alloc never return NULL (allocation failure aborts).  A struct
+ * buf is initialised with buf_init() and released with buf_clear(); its data
+ * is owned by the buf.  Every buf has a maximum size: appends past it fail
+ * with -1 and leave the buffer unchanged, so input from outside can never
+ * grow memory without bound.
+ */
+#ifndef HERD_UTIL_H
+#define HERD_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HERD_ERRLEN 256
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+int xasprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct buf {
+	char *data;	/* always NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+	size_t max;	/* hard limit on len */
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_clear(struct buf *b);
+void buf_reset(struct buf *b);
+int buf_add(struct buf *b, const void *p, size_t n);
+int buf_addstr(struct buf *b, const char *s);
+int buf_addc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_consume(struct buf *b, size_t n);
+/* Give the data to the caller (who frees it); the buf is left empty. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Monotonic milliseconds, for every deadline and interval. */
+int64_t now_ms(void);
+/* Wall-clock seconds, for records and display only. */
+int64_t wall_s(void);
+
+/* Copy with truncation, always NUL-terminating (dst size > 0). */
+size_t strlcpy_h(char *dst, const char *src, size_t size);
+
+/*
+ * Escape untrusted text for a log line or a terminal: control bytes and
+ * backslash become \n, \t, \\ or \ooo.  Writes at most size-1 bytes.
+ */
+void str_vis(char *dst, size_t size, const char *src);
+
+/* Set FD_CLOEXEC / O_NONBLOCK; return 0 or -1 with errno. */
+int fd_cloexec(int fd);
+int fd_nonblock(int fd);
+
+/* Write all of p to fd (blocking fd), retrying on EINTR; 0 or -1. */
+int write_all(int fd, const void *p, size_t n);
+
+#endif
