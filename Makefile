@@ -8,7 +8,7 @@ SAN     ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
-           -Iinclude $(PKG_CFLAGS) -MMD -MP
+           -iquote include $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN)
 LDLIBS  += $(PKG_LIBS) -lpthread
 
@@ -75,7 +75,7 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libherd.a
 	@mkdir -p build-fuzz/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
-	  clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) \
+	  clang -O1 -g -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -iquote include $(PKG_CFLAGS) \
 	    -o build-fuzz/fuzz/$$n $$f build-fuzz/libherd.a $(LDLIBS) || exit 1; done
 
 bench: all

@@ -1,0 +1,84 @@
+/*
+ * db.h — the queue's SQLite file.  Nothing else in herd writes SQL.
+ *
+ * WAL mode, synchronous=NORMAL: a commit survives a controller crash (the
+ * WAL is in the file system); an OS crash may lose the last few commits,
+ * which is the trade the lab's controller makes for sub-millisecond
+ * submits.  The schema is versioned with PRAGMA user_version and migrated
+ * forward on open.
+ *
+ * Ownership: db_open/db_close.  struct job_row is job_row_init/job_row_clear;
+ * it owns its strings.  Every function returns 0 or -1 (message in the
+ * db's last error, db_errmsg()).
+ */
+#ifndef HERD_DB_H
+#define HERD_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+/* One job as stored: everything `herd show` and the history need. */
+struct job_row {
+	int64_t id;
+	int32_t attempt;
+	uint32_t uid;
+	char *user;
+	char *name;
+	int state;
+	char *reason;
+	int32_t exit_code;
+	char *node;		/* NULL: none */
+	int gpus;
+	char *gpu_list;		/* "0,3" node-local GPU indices, NULL: none */
+	int cpus;
+	int64_t mem_mb;
+	int64_t time_limit_s;
+	int64_t submit_time, start_time, end_time;
+	char *workdir;
+	char *out_tmpl;		/* NULL: default */
+	char *err_tmpl;		/* NULL: same as out */
+};
+
+/* What a launch needs beyond the row: stored once at submit. */
+struct job_data {
+	char *script;
+	size_t script_len;
+	char *argv;		/* NUL-separated */
+	size_t argv_len;
+	char *env;		/* NUL-separated KEY=VALUE */
+	size_t env_len;
+};
+
+void job_row_init(struct job_row *r);
+void job_row_clear(struct job_row *r);
+void job_data_clear(struct job_data *d);
+
+int db_open(struct db **out, const char *path, char *err, size_t errsz);
+void db_close(struct db *db);
+const char *db_errmsg(struct db *db);
+
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Insert a new PENDING job; r->id is set.  Inside the caller's transaction. */
+int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d);
+/* Write state, reason, exit code, node, GPUs, times and attempt of a job. */
+int db_job_update(struct db *db, const struct job_row *r);
+/* Fetch one job; 1 found, 0 not found, -1 error. */
+int db_job_get(struct db *db, int64_t id, struct job_row *r);
+int db_job_get_data(struct db *db, int64_t id, struct job_data *d);
+/* Every job in a state below JOB_COMPLETED, in id order. */
+int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r), void *arg);
+/* Ended jobs, newest first, at most `limit`; uid (uint32_t)-1 for all users. */
+int db_jobs_history(struct db *db, uint32_t uid, int limit,
+    int (*cb)(void *arg, const struct job_row *r), void *arg);
+int64_t db_max_job_id(struct db *db);
+
+/* Node bookkeeping across restarts (boot id). */
+int db_node_get_boot(struct db *db, const char *name, char *boot, size_t size);
+int db_node_set_boot(struct db *db, const char *name, const char *boot);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * job.h — a job as the controller holds it in memory, its states, and the
+ * one function that says who may act on it.
+ *
+ * Only active jobs (PENDING, LAUNCHING, RUNNING, or ended but still holding
+ * resources on a node while they are killed) live in memory; everything
+ * else is read from the database on demand.  The struct is kept small:
+ * herdd must hold 100,000 pending jobs in a few tens of MB.  Strings that
+ * many jobs share (working directory, output templates, names) are interned.
+ *
+ * A job's launch on a node is identified by its key "CLUSTER-ID.ATTEMPT":
+ * the name of its directory there.  A requeue bumps the attempt.
+ */
+#ifndef HERD_JOB_H
+#define HERD_JOB_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum job_state {
+	JOB_PENDING, JOB_LAUNCHING, JOB_RUNNING, JOB_COMPLETED, JOB_FAILED,
+	JOB_CANCELLED, JOB_TIMEOUT, JOB_NODE_FAIL, JOB_NSTATES
+};
+
+struct job {
+	int64_t id;
+	int32_t attempt;
+	uint32_t uid;
+	uint8_t state;		/* enum job_state */
+	uint8_t held;		/* resources still allocated on node */
+	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
+	uint8_t started;	/* start event seen */
+	int16_t node;		/* index into the node table, -1 none */
+	uint16_t gpus;
+	uint16_t cpus;
+	int32_t exit_code;	/* -1 unknown */
+	uint64_t gpu_mask;	/* GPUs held, by bit index into the node's GPU list */
+	uint64_t mem_mb;
+	int64_t time_limit_s;	/* 0 none */
+	int64_t submit_time, start_time, end_time;	/* wall seconds */
+	int64_t kill_at_ms;	/* monotonic deadline for the next kill stage */
+	const char *name;	/* interned */
+	const char *workdir;	/* interned */
+	const char *out_tmpl;	/* interned; NULL: herd-%j.out */
+	const char *err_tmpl;	/* interned; NULL: same as out */
+	const char *reason;	/* static string or NULL */
+};
+
+const char *job_state_name(enum job_state s);
+int job_state_parse(const char *s);	/* -1 unknown */
+int job_state_is_final(enum job_state s);
+
+/* Personal and lab mode alike: the owner or root may change a job. */
+int job_may_act(const struct job *j, uid_t uid);
+int job_may_act_uid(uint32_t owner, uid_t uid);
+
+/*
+ * Expand an output template (%j id, %x name, %u user, %N node, %% %) and make
+ * it absolute against the working directory.  Result malloc'd.
+ */
+char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
+    const char *name, const char *user, const char *node);
+
+/* Interned strings: one shared copy per distinct value, refcounted. */
+const char *intern(const char *s);
+void intern_release(const char *s);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * launch.h — the node side, generated here: the sh text that the controller
+ * sends to a node's long-lived shell to launch, kill and reconcile jobs, the
+ * runner script each job runs under, the event stream command, and the
+ * parser of their answers.  Pure: no I/O; every string from a job passes
+ * shquote().
+ *
+ * Node layout (DIR is herd_dir, relative to the node user's $HOME unless
+ * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC"),
+ * DIR/jobs/KEY/{script,env,run,pid,exit}.  mkdir of DIR/jobs/KEY is the
+ * launch token: a second launch of the same key finds it and does nothing.
+ */
+#ifndef HERD_LAUNCH_H
+#define HERD_LAUNCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+#define LAUNCH_KEY_MAX 128
+
+struct launch_spec {
+	const char *herd_dir;
+	const char *key;
+	int64_t id;
+	const char *name;
+	const char *node;
+	const char *workdir;
+	const char *out_path;	/* absolute */
+	const char *err_path;	/* absolute; NULL: with stdout */
+	const char *gpus;	/* CUDA_VISIBLE_DEVICES value, "" for none */
+	const char *script;
+	size_t script_len;
+	const char *argv;	/* NUL-separated arguments */
+	size_t argv_len;
+	const char *env;	/* NUL-separated KEY=VALUE */
+	size_t env_len;
+};
+
+/* "CLUSTER-ID.ATTEMPT" into key (LAUNCH_KEY_MAX bytes). */
+void launch_key(char *key, size_t size, const char *cluster, int64_t id, int attempt);
+/* Parse a key back; 0 ok, -1 not ours. */
+int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *attempt);
+
+/* Once per shell: make the directories.  Answers "P ok". */
+int launch_prelude(struct buf *out, const char *herd_dir);
+/* Answers "L KEY launched PID" or "L KEY exists". */
+int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
+/* Signal the job's process group; answers "K KEY sent" or "K KEY gone". */
+int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
+/* Answers "R KEY none|nopid|running PID|exited RC|dead PID" for each key. */
+int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
+/* Program for the event stream channel: prints "ready", then follows DIR/events. */
+int launch_events(struct buf *out, const char *herd_dir);
+
+/* One answer line, parsed.  Points into the line (which is modified). */
+struct launch_reply {
+	char kind;		/* 'L', 'K', 'R', 'P', 'E' (event) */
+	const char *key;
+	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end */
+	int64_t num;		/* pid or exit code, -1 if absent */
+};
+int launch_parse_reply(char *line, struct launch_reply *r);
+/* Event stream lines "start KEY PID" / "end KEY RC" → kind 'E'. */
+int launch_parse_event(char *line, struct launch_reply *r);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * ssh.h — libssh2 behind a small interface: one session per connection,
+ * channels that run a constant command, reads and writes with monotonic
+ * deadlines.  Only ssh.c includes libssh2.h.
+ *
+ * A session and its channels belong to one thread at a time.  The host key
+ * is checked against the node's known_hosts; an unknown or changed key is
+ * refused with a message saying how to fix it.  Authentication: the node's
+ * identity file, else ssh-agent, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
+ *
+ * Reads return >0 bytes, 0 at end of file, SSH_TIMEOUT when the deadline
+ * passed, -1 on error (*err says what).
+ */
+#ifndef HERD_SSH_H
+#define HERD_SSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SSH_TIMEOUT (-2)
+
+struct node_conf;
+struct ssh_conn;
+struct ssh_chan;
+
+int ssh_global_init(void);
+int ssh_conn_open(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
+    char *err, size_t errsz);
+void ssh_conn_free(struct ssh_conn *c);
+int ssh_keepalive(struct ssh_conn *c);
+int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
+    int64_t deadline, char *err, size_t errsz);
+ssize_t ssh_chan_read(struct ssh_chan *ch, char *p, size_t n, int64_t deadline,
+    char *err, size_t errsz);
+int ssh_chan_write(struct ssh_chan *ch, const char *p, size_t n, int64_t deadline,
+    char *err, size_t errsz);
+void ssh_chan_close(struct ssh_chan *ch);
+
+#endif

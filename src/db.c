@@ -1,0 +1,416 @@
+/*
+ * db.c — schema, migrations and every SQL statement of herd.
+ *
+ * Theory of operation: the controller's main thread is the only user.
+ * Statements are prepared once and reset after each use.  Jobs are one
+ * row each in `jobs`; the bulky parts of a submission (script, arguments,
+ * environment) are in `job_data`, read back only at launch, so listing the
+ * queue never touches them.  The page cache is kept small on purpose:
+ * herdd's memory is dominated by its in-memory queue, not SQLite.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "db.h"
+#include "job.h"
+#include "util.h"
+
+enum {
+	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
+	ST_HISTORY, ST_HISTORY_UID, ST_MAXID, ST_NODE_GET, ST_NODE_SET, ST_BEGIN,
+	ST_COMMIT, ST_ROLLBACK, ST_COUNT
+};
+
+static const char *sql_text[ST_COUNT] = {
+	[ST_INSERT] = "INSERT INTO jobs(attempt,uid,user,name,state,reason,exit_code,node,"
+	    "gpus,gpu_list,cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,"
+	    "out_tmpl,err_tmpl) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+	[ST_INSERT_DATA] = "INSERT INTO job_data(id,script,argv,env) VALUES(?1,?2,?3,?4)",
+	[ST_UPDATE] = "UPDATE jobs SET attempt=?1,state=?5,reason=?6,exit_code=?7,node=?8,"
+	    "gpu_list=?10,start_time=?15,end_time=?16 WHERE id=?20",
+	[ST_GET] = "SELECT " "id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    " FROM jobs WHERE id=?1",
+	[ST_GET_DATA] = "SELECT script,argv,env FROM job_data WHERE id=?1",
+	[ST_ACTIVE] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    " FROM jobs WHERE state<3 ORDER BY id",
+	[ST_HISTORY] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    " FROM jobs WHERE state>=3 ORDER BY end_time DESC, id DESC LIMIT ?1",
+	[ST_HISTORY_UID] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    " FROM jobs WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC LIMIT ?1",
+	[ST_MAXID] = "SELECT COALESCE(MAX(id),0) FROM jobs",
+	[ST_NODE_GET] = "SELECT boot_id FROM nodes WHERE name=?1",
+	[ST_NODE_SET] = "INSERT INTO nodes(name,boot_id) VALUES(?1,?2)"
+	    " ON CONFLICT(name) DO UPDATE SET boot_id=excluded.boot_id",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+};
+
+/* Each entry moves the schema from version i to i+1. */
+static const char *migrations[] = {
+	"CREATE TABLE jobs("
+	"  id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL DEFAULT 0,"
+	"  uid INTEGER NOT NULL, user TEXT, name TEXT NOT NULL,"
+	"  state INTEGER NOT NULL, reason TEXT, exit_code INTEGER NOT NULL DEFAULT -1,"
+	"  node TEXT, gpus INTEGER NOT NULL, gpu_list TEXT, cpus INTEGER NOT NULL,"
+	"  mem_mb INTEGER NOT NULL, time_limit INTEGER NOT NULL,"
+	"  submit_time INTEGER NOT NULL, start_time INTEGER, end_time INTEGER,"
+	"  workdir TEXT NOT NULL, out_tmpl TEXT, err_tmpl TEXT,"
+	"  array_parent INTEGER, array_index INTEGER);"
+	"CREATE INDEX jobs_state ON jobs(state);"
+	"CREATE TABLE job_data(id INTEGER PRIMARY KEY, script BLOB NOT NULL,"
+	"  argv BLOB, env BLOB);"
+	"CREATE TABLE nodes(name TEXT PRIMARY KEY, boot_id TEXT, state TEXT, reason TEXT,"
+	"  state_time INTEGER);",
+};
+
+struct db {
+	sqlite3 *h;
+	sqlite3_stmt *st[ST_COUNT];
+	char err[HERD_ERRLEN];
+};
+
+static int fail(struct db *db, const char *what)
+{
+	snprintf(db->err, sizeof db->err, "%s: %s", what, sqlite3_errmsg(db->h));
+	return -1;
+}
+
+const char *db_errmsg(struct db *db)
+{
+	return db->err;
+}
+
+static int migrate(struct db *db)
+{
+	sqlite3_stmt *s;
+	int version = 0;
+	size_t n = sizeof migrations / sizeof migrations[0];
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return fail(db, "user_version");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > (int)n) {
+		snprintf(db->err, sizeof db->err,
+		    "database schema version %d is newer than this herdd (%zu)", version, n);
+		return -1;
+	}
+	for (; version < (int)n; version++) {
+		char *sql;
+		xasprintf(&sql, "BEGIN; %s PRAGMA user_version=%d; COMMIT;",
+		    migrations[version], version + 1);
+		int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			fail(db, "migration");
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int db_open(struct db **out, const char *path, char *err, size_t errsz)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	    "PRAGMA cache_size=-2048; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
+		goto out;
+	}
+	if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK || migrate(db) != 0) {
+		if (db->err[0] == '\0')
+			fail(db, "pragmas");
+		snprintf(err, errsz, "%s: %s", path, db->err);
+		goto out;
+	}
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(db->h, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &db->st[i], NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "%s: preparing statement %d: %s", path, i,
+			    sqlite3_errmsg(db->h));
+			goto out;
+		}
+	}
+	*out = db;
+	return 0;
+out:
+	db_close(db);
+	return -1;
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->st[i]);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+static int run_simple(struct db *db, int which, const char *what)
+{
+	sqlite3_stmt *s = db->st[which];
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, what);
+}
+
+int db_begin(struct db *db) { return run_simple(db, ST_BEGIN, "begin"); }
+int db_commit(struct db *db) { return run_simple(db, ST_COMMIT, "commit"); }
+void db_rollback(struct db *db) { (void)run_simple(db, ST_ROLLBACK, "rollback"); }
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_opt_time(sqlite3_stmt *s, int i, int64_t t)
+{
+	if (t == 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, t);
+}
+
+/* Parameters shared by INSERT and UPDATE use the same numbers. */
+static void bind_row(sqlite3_stmt *s, const struct job_row *r)
+{
+	sqlite3_bind_int(s, 1, r->attempt);
+	sqlite3_bind_int64(s, 2, r->uid);
+	bind_text(s, 3, r->user);
+	bind_text(s, 4, r->name);
+	sqlite3_bind_int(s, 5, r->state);
+	bind_text(s, 6, r->reason);
+	sqlite3_bind_int(s, 7, r->exit_code);
+	bind_text(s, 8, r->node);
+	sqlite3_bind_int(s, 9, r->gpus);
+	bind_text(s, 10, r->gpu_list);
+	sqlite3_bind_int(s, 11, r->cpus);
+	sqlite3_bind_int64(s, 12, r->mem_mb);
+	sqlite3_bind_int64(s, 13, r->time_limit_s);
+	sqlite3_bind_int64(s, 14, r->submit_time);
+	bind_opt_time(s, 15, r->start_time);
+	bind_opt_time(s, 16, r->end_time);
+	bind_text(s, 17, r->workdir);
+	bind_text(s, 18, r->out_tmpl);
+	bind_text(s, 19, r->err_tmpl);
+}
+
+int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
+{
+	sqlite3_stmt *s = db->st[ST_INSERT];
+	int rc;
+
+	bind_row(s, r);
+	rc = sqlite3_step(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail(db, "insert job");
+	r->id = sqlite3_last_insert_rowid(db->h);
+	s = db->st[ST_INSERT_DATA];
+	sqlite3_bind_int64(s, 1, r->id);
+	sqlite3_bind_blob(s, 2, d->script, (int)d->script_len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, d->argv, (int)d->argv_len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, d->env, (int)d->env_len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "insert job data");
+}
+
+int db_job_update(struct db *db, const struct job_row *r)
+{
+	sqlite3_stmt *s = db->st[ST_UPDATE];
+	bind_row(s, r);
+	sqlite3_bind_int64(s, 20, r->id);
+	int rc = sqlite3_step(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "update job");
+}
+
+static char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void read_row(sqlite3_stmt *s, struct job_row *r)
+{
+	job_row_clear(r);
+	r->id = sqlite3_column_int64(s, 0);
+	r->attempt = sqlite3_column_int(s, 1);
+	r->uid = (uint32_t)sqlite3_column_int64(s, 2);
+	r->user = col_text(s, 3);
+	r->name = col_text(s, 4);
+	r->state = sqlite3_column_int(s, 5);
+	r->reason = col_text(s, 6);
+	r->exit_code = sqlite3_column_int(s, 7);
+	r->node = col_text(s, 8);
+	r->gpus = sqlite3_column_int(s, 9);
+	r->gpu_list = col_text(s, 10);
+	r->cpus = sqlite3_column_int(s, 11);
+	r->mem_mb = sqlite3_column_int64(s, 12);
+	r->time_limit_s = sqlite3_column_int64(s, 13);
+	r->submit_time = sqlite3_column_int64(s, 14);
+	r->start_time = sqlite3_column_int64(s, 15);
+	r->end_time = sqlite3_column_int64(s, 16);
+	r->workdir = col_text(s, 17);
+	r->out_tmpl = col_text(s, 18);
+	r->err_tmpl = col_text(s, 19);
+}
+
+int db_job_get(struct db *db, int64_t id, struct job_row *r)
+{
+	sqlite3_stmt *s = db->st[ST_GET];
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s), found = 0;
+	if (rc == SQLITE_ROW) {
+		read_row(s, r);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "get job");
+	return found;
+}
+
+static char *col_blob(sqlite3_stmt *s, int i, size_t *len)
+{
+	int n = sqlite3_column_bytes(s, i);
+	const void *p = sqlite3_column_blob(s, i);
+	char *c = xmalloc((size_t)n + 1);
+	if (n > 0)
+		memcpy(c, p, (size_t)n);
+	c[n] = '\0';
+	*len = (size_t)n;
+	return c;
+}
+
+int db_job_get_data(struct db *db, int64_t id, struct job_data *d)
+{
+	sqlite3_stmt *s = db->st[ST_GET_DATA];
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		d->script = col_blob(s, 0, &d->script_len);
+		d->argv = col_blob(s, 1, &d->argv_len);
+		d->env = col_blob(s, 2, &d->env_len);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		snprintf(db->err, sizeof db->err, "job %lld has no stored script", (long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+static int each_row(struct db *db, sqlite3_stmt *s,
+    int (*cb)(void *arg, const struct job_row *r), void *arg)
+{
+	struct job_row r;
+	int rc;
+	job_row_init(&r);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_row(s, &r);
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	job_row_clear(&r);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "list jobs");
+	return 0;
+}
+
+int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r), void *arg)
+{
+	return each_row(db, db->st[ST_ACTIVE], cb, arg);
+}
+
+int db_jobs_history(struct db *db, uint32_t uid, int limit,
+    int (*cb)(void *arg, const struct job_row *r), void *arg)
+{
+	sqlite3_stmt *s = db->st[uid == (uint32_t)-1 ? ST_HISTORY : ST_HISTORY_UID];
+	sqlite3_bind_int(s, 1, limit);
+	if (uid != (uint32_t)-1)
+		sqlite3_bind_int64(s, 2, uid);
+	return each_row(db, s, cb, arg);
+}
+
+int64_t db_max_job_id(struct db *db)
+{
+	sqlite3_stmt *s = db->st[ST_MAXID];
+	int64_t id = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+int db_node_get_boot(struct db *db, const char *name, char *boot, size_t size)
+{
+	sqlite3_stmt *s = db->st[ST_NODE_GET];
+	int found = 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL) {
+		strlcpy_h(boot, (const char *)sqlite3_column_text(s, 0), size);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+int db_node_set_boot(struct db *db, const char *name, const char *boot)
+{
+	sqlite3_stmt *s = db->st[ST_NODE_SET];
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, boot, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "set node");
+}
+
+void job_row_init(struct job_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->exit_code = -1;
+}
+
+void job_row_clear(struct job_row *r)
+{
+	free(r->user);
+	free(r->name);
+	free(r->reason);
+	free(r->node);
+	free(r->gpu_list);
+	free(r->workdir);
+	free(r->out_tmpl);
+	free(r->err_tmpl);
+	job_row_init(r);
+}
+
+void job_data_clear(struct job_data *d)
+{
+	free(d->script);
+	free(d->argv);
+	free(d->env);
+	memset(d, 0, sizeof *d);
+}

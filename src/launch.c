@@ -1,0 +1,337 @@
+/*
+ * launch.c — generates the node side.
+ *
+ * Theory of operation: the controller keeps one `/bin/sh -s` per node and
+ * writes these programs to it; nothing about a job ever appears on a
+ * command line.  A launch writes the job's files under DIR/jobs/KEY (mkdir
+ * is the token that makes a repeated launch harmless), then starts the
+ * runner detached: `( setsid sh run & echo $! >pid )` forks through a
+ * subshell so the node shell never accumulates zombies, and setsid makes
+ * the runner's pid the job's process group, which kill signals as a whole.
+ * The runner reports "start" and "end" on DIR/events, which the controller
+ * follows on a second channel; it writes the exit status to a temp file
+ * and renames it, so a reader never sees half a number.  The runner traps
+ * TERM (instead of ignoring it, which the job would inherit) so that it
+ * outlives a cancelled job long enough to record its status.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "launch.h"
+#include "shquote.h"
+
+void launch_key(char *key, size_t size, const char *cluster, int64_t id, int attempt)
+{
+	snprintf(key, size, "%s-%" PRId64 ".%d", cluster, id, attempt);
+}
+
+int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *attempt)
+{
+	size_t n = strlen(cluster);
+	char *end;
+	if (strncmp(key, cluster, n) != 0 || key[n] != '-')
+		return -1;
+	long long v = strtoll(key + n + 1, &end, 10);
+	if (end == key + n + 1 || *end != '.' || v <= 0)
+		return -1;
+	long a = strtol(end + 1, &end, 10);
+	if (*end != '\0' || a < 0)
+		return -1;
+	*id = v;
+	*attempt = (int)a;
+	return 0;
+}
+
+/* The node directory as a sh word: relative paths hang off $HOME. */
+static int add_dir(struct buf *b, const char *herd_dir, const char *sub)
+{
+	if (herd_dir[0] != '/' && buf_addstr(b, "\"$HOME\"/") != 0)
+		return -1;
+	if (shquote_str(b, herd_dir) != 0)
+		return -1;
+	if (sub != NULL && (buf_addc(b, '/') != 0 || shquote_str(b, sub) != 0))
+		return -1;
+	return 0;
+}
+
+static int add_jobdir(struct buf *b, const char *herd_dir, const char *key)
+{
+	if (add_dir(b, herd_dir, "jobs") != 0 || buf_addc(b, '/') != 0)
+		return -1;
+	return shquote_str(b, key);
+}
+
+int launch_prelude(struct buf *out, const char *herd_dir)
+{
+	int r = buf_addstr(out, "mkdir -p ");
+	r |= add_dir(out, herd_dir, "jobs");
+	r |= buf_addstr(out, " && : >>");
+	r |= add_dir(out, herd_dir, "events");
+	r |= buf_addstr(out, " && echo 'P ok'\n");
+	return r ? -1 : 0;
+}
+
+static int valid_env_name(const char *s, size_t n)
+{
+	static const char *skip[] = { "_", "SHLVL", "PWD", "OLDPWD", NULL };
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9')))
+			return 0;
+	}
+	for (int i = 0; skip[i] != NULL; i++)
+		if (strlen(skip[i]) == n && memcmp(skip[i], s, n) == 0)
+			return 0;
+	return 1;
+}
+
+/* export lines for the submitter's environment, captured at submit. */
+static int add_env(struct buf *b, const char *env, size_t len)
+{
+	const char *p = env, *end = env + len;
+	while (p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		const char *eq = memchr(p, '=', n);
+		if (eq != NULL && valid_env_name(p, (size_t)(eq - p))) {
+			if (buf_addstr(b, "export ") != 0 || buf_add(b, p, (size_t)(eq - p) + 1) != 0 ||
+			    shquote(b, eq + 1, n - (size_t)(eq - p) - 1) != 0 || buf_addc(b, '\n') != 0)
+				return -1;
+		}
+		p += n + 1;
+	}
+	return 0;
+}
+
+/* The kernel's #! rule: interpreter and at most one argument. */
+static int add_interpreter(struct buf *b, const char *script, size_t len)
+{
+	if (len < 2 || script[0] != '#' || script[1] != '!')
+		return buf_addstr(b, "/bin/sh");
+	const char *p = script + 2, *end = memchr(script, '\n', len);
+	if (end == NULL)
+		end = script + len;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *q = p;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\r')
+		q++;
+	if (q == p)
+		return buf_addstr(b, "/bin/sh");
+	int r = shquote(b, p, (size_t)(q - p));
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	const char *a = end;
+	while (a > q && (a[-1] == ' ' || a[-1] == '\t' || a[-1] == '\r'))
+		a--;
+	if (a > q)
+		r |= buf_addc(b, ' ') | shquote(b, q, (size_t)(a - q));
+	return r;
+}
+
+static int add_args(struct buf *b, const char *argv, size_t len)
+{
+	const char *p = argv, *end = argv + len;
+	while (p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		if (buf_addc(b, ' ') != 0 || shquote(b, p, n) != 0)
+			return -1;
+		p += n + 1;
+	}
+	return 0;
+}
+
+static int add_exports(struct buf *b, const struct launch_spec *s)
+{
+	char id[32];
+	snprintf(id, sizeof id, "%" PRId64, s->id);
+	int r = buf_addstr(b, "export CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=");
+	r |= shquote_str(b, s->gpus);
+	r |= buf_printf(b, " HERD_JOB_ID=%s SLURM_JOB_ID=%s SLURM_JOBID=%s HERD_NODE=", id, id, id);
+	r |= shquote_str(b, s->node);
+	r |= buf_addstr(b, " SLURMD_NODENAME=");
+	r |= shquote_str(b, s->node);
+	r |= buf_addstr(b, " HERD_JOB_NAME=");
+	r |= shquote_str(b, s->name);
+	r |= buf_addstr(b, " SLURM_JOB_NAME=");
+	r |= shquote_str(b, s->name);
+	r |= buf_addstr(b, " SLURM_SUBMIT_DIR=");
+	r |= shquote_str(b, s->workdir);
+	r |= buf_addc(b, '\n');
+	return r;
+}
+
+/* The runner: the one process per job that waits for it and reports. */
+static int runner_text(struct buf *b, const struct launch_spec *s)
+{
+	int r = buf_addstr(b, "trap 'herd_sig=1' TERM INT HUP\nd=");
+	r |= add_jobdir(b, s->herd_dir, s->key);
+	r |= buf_addstr(b, "\nev=");
+	r |= add_dir(b, s->herd_dir, "events");
+	r |= buf_addstr(b, "\nprintf 'start %s %s\\n' ");
+	r |= shquote_str(b, s->key);
+	r |= buf_addstr(b, " \"$$\" >>\"$ev\"\n. \"$d/env\"\n");
+	r |= add_exports(b, s);
+	r |= buf_addstr(b, "if cd ");
+	r |= shquote_str(b, s->workdir);
+	r |= buf_addstr(b, " 2>/dev/null; then ");
+	r |= add_interpreter(b, s->script, s->script_len);
+	r |= buf_addstr(b, " \"$d/script\"");
+	r |= add_args(b, s->argv, s->argv_len);
+	r |= buf_addstr(b, " </dev/null >");
+	r |= shquote_str(b, s->out_path);
+	if (s->err_path == NULL || strcmp(s->err_path, s->out_path) == 0)
+		r |= buf_addstr(b, " 2>&1");
+	else {
+		r |= buf_addstr(b, " 2>");
+		r |= shquote_str(b, s->err_path);
+	}
+	r |= buf_addstr(b, "; rc=$?; else printf 'herd: cannot change to directory %s\\n' ");
+	r |= shquote_str(b, s->workdir);
+	r |= buf_addstr(b, " >>\"$d/err\"; rc=1; fi\n"
+	    "printf '%s\\n' \"$rc\" >\"$d/exit.tmp\" && mv -f \"$d/exit.tmp\" \"$d/exit\"\n"
+	    "printf 'end %s %s\\n' ");
+	r |= shquote_str(b, s->key);
+	r |= buf_addstr(b, " \"$rc\" >>\"$ev\"\n");
+	return r ? -1 : 0;
+}
+
+int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz)
+{
+	struct buf tmp;
+	int r;
+
+	if (memchr(s->script, '\0', s->script_len) != NULL) {
+		snprintf(err, errsz, "job %" PRId64 ": script contains a NUL byte", s->id);
+		return -1;
+	}
+	buf_init(&tmp, out->max);
+	r = buf_addstr(out, "d=");
+	r |= add_jobdir(out, s->herd_dir, s->key);
+	r |= buf_addstr(out, "\nif mkdir \"$d\" 2>/dev/null; then\nprintf %s ");
+	r |= shquote(out, s->script, s->script_len);
+	r |= buf_addstr(out, " >\"$d/script\"\nprintf %s ");
+	r |= add_env(&tmp, s->env, s->env_len);
+	r |= shquote(out, tmp.data ? tmp.data : "", tmp.len);
+	buf_reset(&tmp);
+	r |= buf_addstr(out, " >\"$d/env\"\nprintf %s ");
+	r |= runner_text(&tmp, s);
+	r |= shquote(out, tmp.data, tmp.len);
+	r |= buf_addstr(out, " >\"$d/run\"\n"
+	    "( setsid /bin/sh \"$d/run\" </dev/null >/dev/null 2>&1 & echo \"$!\" >\"$d/pid\" )\n"
+	    "read herd_pid <\"$d/pid\"\necho \"L ");
+	r |= buf_addstr(out, s->key);
+	r |= buf_addstr(out, " launched $herd_pid\"\nelse echo 'L ");
+	r |= buf_addstr(out, s->key);
+	r |= buf_addstr(out, " exists'\nfi\n");
+	buf_clear(&tmp);
+	if (r != 0) {
+		snprintf(err, errsz, "job %" PRId64 ": launch program too large", s->id);
+		return -1;
+	}
+	return 0;
+}
+
+int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
+{
+	int r = buf_addstr(out, "d=");
+	r |= add_jobdir(out, herd_dir, key);
+	r |= buf_printf(out, "\nif read herd_pid <\"$d/pid\" 2>/dev/null && "
+	    "kill -%s -- \"-$herd_pid\" 2>/dev/null; then echo 'K %s sent'; "
+	    "else echo 'K %s gone'; fi\n", sig, key, key);
+	return r ? -1 : 0;
+}
+
+int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n)
+{
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		r |= buf_addstr(out, "d=");
+		r |= add_jobdir(out, herd_dir, keys[i]);
+		r |= buf_printf(out, "\nk=%s\n", keys[i]);
+		r |= buf_addstr(out,
+		    "if [ ! -d \"$d\" ]; then echo \"R $k none\"\n"
+		    "elif read herd_rc <\"$d/exit\" 2>/dev/null; then echo \"R $k exited $herd_rc\"\n"
+		    "elif ! read herd_pid <\"$d/pid\" 2>/dev/null; then echo \"R $k nopid\"\n"
+		    "elif kill -0 \"$herd_pid\" 2>/dev/null; then echo \"R $k running $herd_pid\"\n"
+		    "else echo \"R $k dead $herd_pid\"; fi\n");
+	}
+	return r ? -1 : 0;
+}
+
+int launch_events(struct buf *out, const char *herd_dir)
+{
+	int r = buf_addstr(out, "ev=");
+	r |= add_dir(out, herd_dir, "events");
+	r |= buf_addstr(out, "\nmkdir -p ");
+	r |= add_dir(out, herd_dir, "jobs");
+	r |= buf_addstr(out, " && : >>\"$ev\" && herd_sz=$(wc -c <\"$ev\") && echo ready && "
+	    "exec tail -c +$((herd_sz + 1)) -F \"$ev\" </dev/null 2>/dev/null\n"
+	    "echo 'failed'\n");
+	return r ? -1 : 0;
+}
+
+static char *next_word(char **p)
+{
+	while (**p == ' ')
+		(*p)++;
+	if (**p == '\0')
+		return NULL;
+	char *w = *p;
+	while (**p != '\0' && **p != ' ')
+		(*p)++;
+	if (**p == ' ')
+		*(*p)++ = '\0';
+	return w;
+}
+
+static int parse_num(const char *w, int64_t *v)
+{
+	char *end;
+	if (w == NULL) {
+		*v = -1;
+		return 0;
+	}
+	long long n = strtoll(w, &end, 10);
+	if (end == w || *end != '\0')
+		return -1;
+	*v = n;
+	return 0;
+}
+
+int launch_parse_reply(char *line, struct launch_reply *r)
+{
+	char *p = line;
+	char *kind = next_word(&p);
+	if (kind == NULL || strlen(kind) != 1 || strchr("LKRP", kind[0]) == NULL)
+		return -1;
+	r->kind = kind[0];
+	if (r->kind == 'P') {
+		r->key = NULL;
+		r->word = next_word(&p);
+		r->num = -1;
+		return r->word ? 0 : -1;
+	}
+	r->key = next_word(&p);
+	r->word = next_word(&p);
+	if (r->key == NULL || r->word == NULL)
+		return -1;
+	return parse_num(next_word(&p), &r->num);
+}
+
+int launch_parse_event(char *line, struct launch_reply *r)
+{
+	char *p = line;
+	r->kind = 'E';
+	r->word = next_word(&p);
+	r->key = next_word(&p);
+	if (r->word == NULL || r->key == NULL)
+		return -1;
+	if (strcmp(r->word, "start") != 0 && strcmp(r->word, "end") != 0)
+		return -1;
+	return parse_num(next_word(&p), &r->num) == 0 && r->num >= 0 ? 0 : -1;
+}

@@ -1,0 +1,334 @@
+/*
+ * ssh.c — libssh2 sessions for the node workers.
+ *
+ * Theory of operation: connect and handshake in blocking mode bounded by
+ * libssh2_session_set_timeout, then switch the session to non-blocking and
+ * drive every call with poll() on the socket in the directions libssh2 asks
+ * for (libssh2_session_block_directions), up to the caller's monotonic
+ * deadline.  So no remote step can hang a worker, and a timed-out call
+ * leaves the session usable or is reported as an error.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <libssh2.h>
+
+#include "config.h"
+#include "ssh.h"
+#include "util.h"
+
+struct ssh_conn {
+	int fd;
+	LIBSSH2_SESSION *s;
+	char name[64];
+};
+
+struct ssh_chan {
+	struct ssh_conn *c;
+	LIBSSH2_CHANNEL *ch;
+};
+
+int ssh_global_init(void)
+{
+	return libssh2_init(0) == 0 ? 0 : -1;
+}
+
+static int tcp_connect(const char *host, int port, int64_t deadline, char *err, size_t errsz)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	char portstr[16];
+	int fd = -1, rc;
+
+	snprintf(portstr, sizeof portstr, "%d", port);
+	if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+		snprintf(err, errsz, "%s: %s", host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+			int64_t left = deadline - now_ms();
+			int soerr = 0;
+			socklen_t sl = sizeof soerr;
+			if (left > 0 && poll(&p, 1, (int)left) == 1 &&
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
+				break;
+			errno = soerr ? soerr : ETIMEDOUT;
+		}
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		snprintf(err, errsz, "connect to %s port %d: %s", host, port, strerror(errno));
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int sess_error(struct ssh_conn *c, const char *what, char *err, size_t errsz)
+{
+	char *msg = NULL;
+	libssh2_session_last_error(c->s, &msg, NULL, 0);
+	snprintf(err, errsz, "%s: %s", what, msg ? msg : "unknown error");
+	return -1;
+}
+
+static int check_host_key(struct ssh_conn *c, const struct node_conf *nc, char *err, size_t errsz)
+{
+	size_t len;
+	int type, rc;
+	const char *key = libssh2_session_hostkey(c->s, &len, &type);
+	LIBSSH2_KNOWNHOSTS *kh = libssh2_knownhost_init(c->s);
+	char hostport[300];
+
+	if (nc->port == 22)
+		snprintf(hostport, sizeof hostport, "%s", nc->host);
+	else
+		snprintf(hostport, sizeof hostport, "[%s]:%d", nc->host, nc->port);
+	if (kh == NULL || key == NULL) {
+		if (kh)
+			libssh2_knownhost_free(kh);
+		return sess_error(c, "host key", err, errsz);
+	}
+	if (libssh2_knownhost_readfile(kh, nc->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+		libssh2_knownhost_free(kh);
+		snprintf(err, errsz, "cannot read known_hosts file %s; create it with: "
+		    "ssh-keyscan -p %d %s >> %s (after checking the key)", nc->known_hosts,
+		    nc->port, nc->host, nc->known_hosts);
+		return -1;
+	}
+	rc = libssh2_knownhost_checkp(kh, nc->host, nc->port, key, len,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, NULL);
+	libssh2_knownhost_free(kh);
+	switch (rc) {
+	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+		return 0;
+	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+		snprintf(err, errsz, "HOST KEY CHANGED for %s (known_hosts %s): refusing to "
+		    "connect. If the node was reinstalled, remove the old key with: "
+		    "ssh-keygen -R '%s' -f %s", hostport, nc->known_hosts, hostport, nc->known_hosts);
+		return -1;
+	default:
+		snprintf(err, errsz, "host key for %s is not in %s: refusing to connect. "
+		    "Check the key, then add it with: ssh-keyscan -p %d %s >> %s",
+		    hostport, nc->known_hosts, nc->port, nc->host, nc->known_hosts);
+		return -1;
+	}
+}
+
+static int auth_agent(struct ssh_conn *c, const char *user)
+{
+	LIBSSH2_AGENT *a = libssh2_agent_init(c->s);
+	struct libssh2_agent_publickey *id = NULL, *prev = NULL;
+	int ok = -1;
+
+	if (a == NULL)
+		return -1;
+	if (getenv("SSH_AUTH_SOCK") != NULL && libssh2_agent_connect(a) == 0 &&
+	    libssh2_agent_list_identities(a) == 0) {
+		while (libssh2_agent_get_identity(a, &id, prev) == 0) {
+			if (libssh2_agent_userauth(a, user, id) == 0) {
+				ok = 0;
+				break;
+			}
+			prev = id;
+		}
+		libssh2_agent_disconnect(a);
+	}
+	libssh2_agent_free(a);
+	return ok;
+}
+
+static int auth(struct ssh_conn *c, const struct node_conf *nc, char *err, size_t errsz)
+{
+	static const char *defaults[] = { "id_ed25519", "id_ecdsa", "id_rsa", NULL };
+	const char *home = getenv("HOME");
+	char path[4096];
+
+	if (nc->identity != NULL) {
+		if (libssh2_userauth_publickey_fromfile(c->s, nc->user, NULL, nc->identity, NULL) == 0)
+			return 0;
+		char *msg = NULL;
+		libssh2_session_last_error(c->s, &msg, NULL, 0);
+		snprintf(err, errsz, "authentication as %s with key %s failed: %s", nc->user,
+		    nc->identity, msg ? msg : "refused");
+		return -1;
+	}
+	if (auth_agent(c, nc->user) == 0)
+		return 0;
+	for (int i = 0; home != NULL && defaults[i] != NULL; i++) {
+		snprintf(path, sizeof path, "%s/.ssh/%s", home, defaults[i]);
+		if (access(path, R_OK) == 0 &&
+		    libssh2_userauth_publickey_fromfile(c->s, nc->user, NULL, path, NULL) == 0)
+			return 0;
+	}
+	snprintf(err, errsz, "authentication as %s failed: no key in ssh-agent or ~/.ssh "
+	    "was accepted; set identity = in hosts.ini", nc->user);
+	return -1;
+}
+
+int ssh_conn_open(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
+    char *err, size_t errsz)
+{
+	struct ssh_conn *c = xcalloc(1, sizeof *c);
+	int64_t left;
+
+	strlcpy_h(c->name, nc->name, sizeof c->name);
+	if ((c->fd = tcp_connect(nc->host, nc->port, deadline, err, errsz)) < 0)
+		goto fail;
+	c->s = libssh2_session_init();
+	if (c->s == NULL) {
+		snprintf(err, errsz, "libssh2_session_init failed");
+		goto fail;
+	}
+	left = deadline - now_ms();
+	libssh2_session_set_timeout(c->s, left > 0 ? left : 1);
+	libssh2_session_set_blocking(c->s, 1);
+	/* The socket is non-blocking; libssh2's blocking mode polls it itself. */
+	if (libssh2_session_handshake(c->s, c->fd) != 0) {
+		sess_error(c, "SSH handshake", err, errsz);
+		goto fail;
+	}
+	if (check_host_key(c, nc, err, errsz) != 0 || auth(c, nc, err, errsz) != 0)
+		goto fail;
+	if (nc->keepalive_s > 0)
+		libssh2_keepalive_config(c->s, 1, (unsigned)nc->keepalive_s);
+	libssh2_session_set_blocking(c->s, 0);
+	*out = c;
+	return 0;
+fail:
+	ssh_conn_free(c);
+	return -1;
+}
+
+void ssh_conn_free(struct ssh_conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->s != NULL) {
+		libssh2_session_set_blocking(c->s, 0);
+		libssh2_session_disconnect(c->s, "herdd closing");
+		libssh2_session_free(c->s);
+	}
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c);
+}
+
+/* Wait until the socket is ready in the direction libssh2 needs. */
+static int wait_socket(struct ssh_conn *c, int64_t deadline)
+{
+	int dir = libssh2_session_block_directions(c->s);
+	struct pollfd p = { c->fd, 0, 0 };
+	if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
+		p.events |= POLLIN;
+	if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		p.events |= POLLOUT;
+	if (p.events == 0)
+		p.events = POLLIN;
+	int64_t left = deadline - now_ms();
+	if (left <= 0)
+		return SSH_TIMEOUT;
+	int r = poll(&p, 1, (int)(left > 1000 ? 1000 : left));
+	if (r < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+int ssh_keepalive(struct ssh_conn *c)
+{
+	int next;
+	return libssh2_keepalive_send(c->s, &next) == 0 ? 0 : -1;
+}
+
+int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
+    int64_t deadline, char *err, size_t errsz)
+{
+	LIBSSH2_CHANNEL *ch;
+	int rc;
+
+	while ((ch = libssh2_channel_open_session(c->s)) == NULL) {
+		if (libssh2_session_last_errno(c->s) != LIBSSH2_ERROR_EAGAIN ||
+		    wait_socket(c, deadline) != 0)
+			return sess_error(c, "open channel", err, errsz);
+	}
+	while ((rc = libssh2_channel_exec(ch, cmd)) == LIBSSH2_ERROR_EAGAIN) {
+		if (wait_socket(c, deadline) != 0)
+			break;
+	}
+	if (rc != 0) {
+		sess_error(c, "exec", err, errsz);
+		libssh2_channel_free(ch);
+		return -1;
+	}
+	*out = xcalloc(1, sizeof **out);
+	(*out)->c = c;
+	(*out)->ch = ch;
+	return 0;
+}
+
+ssize_t ssh_chan_read(struct ssh_chan *ch, char *p, size_t n, int64_t deadline,
+    char *err, size_t errsz)
+{
+	for (;;) {
+		ssize_t r = libssh2_channel_read(ch->ch, p, n);
+		if (r > 0)
+			return r;
+		if (r == 0 && libssh2_channel_eof(ch->ch))
+			return 0;
+		if (r < 0 && r != LIBSSH2_ERROR_EAGAIN) {
+			sess_error(ch->c, "read", err, errsz);
+			return -1;
+		}
+		int w = wait_socket(ch->c, deadline);
+		if (w == SSH_TIMEOUT)
+			return SSH_TIMEOUT;
+		if (w < 0) {
+			snprintf(err, errsz, "poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+int ssh_chan_write(struct ssh_chan *ch, const char *p, size_t n, int64_t deadline,
+    char *err, size_t errsz)
+{
+	while (n > 0) {
+		ssize_t r = libssh2_channel_write(ch->ch, p, n);
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+			continue;
+		}
+		if (r < 0 && r != LIBSSH2_ERROR_EAGAIN)
+			return sess_error(ch->c, "write", err, errsz);
+		int w = wait_socket(ch->c, deadline);
+		if (w != 0) {
+			snprintf(err, errsz, "write: %s", w == SSH_TIMEOUT ? "timed out" : strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void ssh_chan_close(struct ssh_chan *ch)
+{
+	if (ch == NULL)
+		return;
+	/* Briefly blocking, bounded, so the channel is really freed. */
+	libssh2_session_set_timeout(ch->c->s, 1000);
+	libssh2_session_set_blocking(ch->c->s, 1);
+	libssh2_channel_send_eof(ch->ch);
+	libssh2_channel_close(ch->ch);
+	libssh2_channel_free(ch->ch);
+	libssh2_session_set_blocking(ch->c->s, 0);
+	free(ch);
+}
