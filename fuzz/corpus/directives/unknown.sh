@@ -1,0 +1,1 @@
+#SBATCH --frobnicate -- - foo -t

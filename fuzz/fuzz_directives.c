@@ -1,0 +1,46 @@
+/*
+ * Fuzz target: arbitrary bytes as a batch script for directives_parse(),
+ * and the first line of them as a size and a duration.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "directives.h"
+#include "jobopt.h"
+#include "util.h"
+
+static void
+ignore_warning(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct jobopt o;
+	char err[HERD_ERRLEN], line[256], dur[32];
+	size_t n = strnlen((const char *)data, size < 255 ? size : 255);
+	uint64_t mb;
+	int64_t secs;
+
+	jobopt_init(&o);
+	if (size > 0 && data[0] == 'C')	/* sometimes as if after a command line */
+		jobopt_apply(&o, "gpus", "1", 0, err, sizeof err);
+	directives_parse("fuzz.sh", (const char *)data, size, &o,
+	    ignore_warning, NULL, err, sizeof err);
+	jobopt_clear(&o);
+
+	memcpy(line, data, n);
+	line[n] = '\0';
+	parse_size_mb(line, &mb, err, sizeof err);
+	if (parse_duration_s(line, &secs, err, sizeof err) == 0)
+		format_duration(secs, dur, sizeof dur);
+	jobopt_init(&o);
+	jobopt_apply(&o, line, line, 0, err, sizeof err);
+	jobopt_apply(&o, "gres", line, 1, err, sizeof err);
+	jobopt_clear(&o);
+	return 0;
+}

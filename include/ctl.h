@@ -1,0 +1,71 @@
+/*
+ * ctl.h — the controller's state and its transitions: the in-memory queue
+ * of active jobs, the nodes, scheduling passes, and what happens when a node
+ * answers.  Only the main thread calls these.
+ *
+ * Every transition commits to the database before the side effect it
+ * allows (a launch request leaves only after LAUNCHING is committed).
+ */
+#ifndef HERD_CTL_H
+#define HERD_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "db.h"
+#include "job.h"
+#include "node.h"
+
+struct config;
+struct node_result;
+
+struct ctl {
+	struct config *cfg;
+	struct db *db;
+	struct node *nodes;
+	size_t nnodes;
+	struct job **jobs;	/* active jobs, ascending id */
+	size_t njobs, cap;
+	size_t first_live;	/* jobs[0..first_live) are evicted slots (NULL) */
+	int sched_needed;
+	int64_t blocked_id;	/* head of the queue that did not fit, -1 none */
+	int64_t last_sched_us;	/* duration of the last pass, for the log */
+	void (*on_job_end)(void *arg, const struct job *j);
+	void *on_job_end_arg;
+};
+
+/* What a client asks for in a submit. */
+struct submit_req {
+	const char *name, *workdir, *out_tmpl, *err_tmpl, *user;
+	int gpus, cpus;
+	int64_t mem_mb, time_limit_s;
+	struct job_data data;	/* borrowed */
+};
+
+int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
+void ctl_start_nodes(struct ctl *c);
+void ctl_clear(struct ctl *c);
+
+int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
+    char *err, size_t errsz);
+/* 0 done, -1 with *err (not found, not yours, already ended). */
+int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
+
+struct job *ctl_find(struct ctl *c, int64_t id);
+/* Index of the first active job with id >= `id` (for resumable listings). */
+size_t ctl_lower_bound(struct ctl *c, int64_t id);
+
+/* A job as a database row (for `show` of an active job). */
+void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r);
+/* "0,1" for a job's GPUs, by the node's nvidia-smi index. */
+void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size);
+
+void ctl_schedule(struct ctl *c);
+void ctl_on_results(struct ctl *c, struct node_result *list);
+/* Timers: probes, kill escalation, time limits.  Returns ms until next. */
+int64_t ctl_tick(struct ctl *c);
+/* Why a pending job waits (Resources for the head of the queue, else Priority). */
+const char *ctl_pending_reason(struct ctl *c, const struct job *j);
+
+#endif

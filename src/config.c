@@ -1,0 +1,624 @@
+/*
+ * config.c — hosts.ini → struct config.
+ *
+ * Theory of operation
+ *
+ * The file is read whole (at most CONFIG_FILE_MAX bytes) and split into
+ * lines by a small strict reader of our own.  We do not hand the file to
+ * inih: Debian's libinih (r55) is built with a 200-byte stack line buffer,
+ * truncates section names to 49 bytes without an error (so a legal 63-byte
+ * node name would silently become another name), cuts values at " ;", and
+ * reads an indented "port = 22" as a continuation of the previous value.
+ * Each of those turns a correct-looking file into a wrong config, and none
+ * can be switched off portably.  The syntax accepted here is inih's plain
+ * subset, made strict:
+ *
+ *	[section]		controller, defaults, or "node NAME"
+ *	key = value		split at the first '='; both sides trimmed
+ *	# comment, ; comment	only as the first non-blank character
+ *
+ * Lines may be indented and may end in CRLF; a UTF-8 BOM is skipped.  There
+ * is no quoting, no continuation and no inline comment: a value is the
+ * literal text after '='; " #" or " ;" inside it is refused rather than
+ * guessed at.  A NUL or any other control byte but tab is an error.
+ *
+ * Keys are described by two tables (controller keys, node keys); [defaults]
+ * takes node keys.  Values are parsed and checked as they are read, so an
+ * error names the line of the offending key.  After the last line,
+ * config_finish() gives each node what it did not set: the [defaults] value
+ * if there is one (already resolved, and [defaults] may come anywhere in
+ * the file), else the table default, else a computed one (user, state
+ * paths).  Every allocated string lives in the struct config from the
+ * moment it is made, so config_clear() frees a half-built one as well.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util.h"
+
+#define CONFIG_FILE_MAX	(1024 * 1024)
+#define CONFIG_LINE_MAX	4096
+#define KEYS_MAX	16
+#define SUN_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+enum ktype {
+	K_INT,		/* decimal integer within [min, max] */
+	K_WORD,		/* one word, not starting with '-' (host, user) */
+	K_NAME,		/* [A-Za-z0-9._-], see CONFIG_NAME_MAX */
+	K_PATH,		/* local path: ~/ and relative to the file expanded */
+	K_RPATH,	/* node-side path, kept as written */
+};
+
+struct key {
+	const char *name;
+	enum ktype type;
+	size_t off;	/* into struct config or struct node_conf */
+	int min, max;
+	const char *def; /* parsed like a value; NULL: none or computed */
+	int required;
+};
+
+#define C(f) offsetof(struct config, f)
+#define N(f) offsetof(struct node_conf, f)
+
+static const struct key ctl_keys[] = {
+	{ "cluster", K_NAME, C(cluster), 0, 0, "herd", 0 },
+	{ "state_dir", K_PATH, C(state_dir), 0, 0, NULL, 0 },
+	{ "socket", K_PATH, C(socket_path), 0, 0, NULL, 0 },
+	{ "log_file", K_PATH, C(log_file), 0, 0, NULL, 0 },
+	{ "probe_interval", K_INT, C(probe_interval_s), 1, 86400, "30", 0 },
+	{ "kill_grace", K_INT, C(kill_grace_s), 0, 3600, "10", 0 },
+};
+
+static const struct key node_keys[] = {
+	{ "host", K_WORD, N(host), 0, 0, NULL, 1 },
+	{ "port", K_INT, N(port), 1, 65535, "22", 0 },
+	{ "user", K_WORD, N(user), 0, 0, NULL, 0 },
+	{ "identity", K_PATH, N(identity), 0, 0, NULL, 0 },
+	{ "known_hosts", K_PATH, N(known_hosts), 0, 0, "~/.ssh/known_hosts", 0 },
+	{ "herd_dir", K_RPATH, N(herd_dir), 0, 0, ".herd", 0 },
+	{ "connect_timeout", K_INT, N(connect_timeout_s), 1, 3600, "10", 0 },
+	{ "command_timeout", K_INT, N(command_timeout_s), 1, 3600, "30", 0 },
+	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
+};
+
+#define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+_Static_assert(NITEMS(ctl_keys) <= KEYS_MAX, "KEYS_MAX too small");
+_Static_assert(NITEMS(node_keys) <= KEYS_MAX, "KEYS_MAX too small");
+
+enum section { S_NONE, S_CTL, S_DEF, S_NODE };
+
+struct parse {
+	const char *file;	/* as the caller named it, for messages */
+	char *dir;		/* directory of the file, absolute */
+	struct config *c;
+	char *err;
+	size_t errsz;
+	enum section sect;
+	int ctl_line, def_line;	/* header lines; 0: not seen */
+	int cline[KEYS_MAX];	/* line that set each controller key */
+	struct node_conf def;	/* [defaults] */
+	int dline[KEYS_MAX];
+	int (*nline)[KEYS_MAX];	/* per node: line that set each key */
+	size_t ncap;
+};
+
+/* Format "FILE:LINE: ..." (or "FILE: ..." when line is 0); returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+perr(struct parse *p, int line, const char *fmt, ...)
+{
+	char msg[512], file[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	str_vis(file, sizeof file, p->file);
+	if (line > 0)
+		snprintf(p->err, p->errsz, "%s:%d: %s", file, line, msg);
+	else
+		snprintf(p->err, p->errsz, "%s: %s", file, msg);
+	return -1;
+}
+
+/* Untrusted text, shortened and escaped for a message. */
+static const char *vis(char *dst, size_t size, const char *s)
+{
+	str_vis(dst, size, s);
+	return dst;
+}
+
+static const char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h != NULL && h[0] == '/')
+		return h;
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir[0] == '/')
+		return pw->pw_dir;
+	return NULL;
+}
+
+/* XDG says a relative $XDG_STATE_HOME is to be ignored.  NULL: no home. */
+char *config_default_state_dir(void)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *h;
+	char *s;
+
+	if (x != NULL && x[0] == '/') {
+		xasprintf(&s, "%s/herd", x);
+		return s;
+	}
+	if ((h = home_dir()) == NULL)
+		return NULL;
+	xasprintf(&s, "%s/.local/state/herd", h);
+	return s;
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-");
+
+	return n > 0 && s[n] == '\0' && n <= CONFIG_NAME_MAX &&
+	    s[0] != '-' && s[0] != '.';
+}
+
+static int parse_int(struct parse *p, const struct key *k, const char *v,
+    int line, int *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if ((v[0] != '-' && (v[0] < '0' || v[0] > '9')) || *end != '\0')
+		return perr(p, line, "%s: \"%.32s\" is not a number", k->name, v);
+	if (errno == ERANGE || n < k->min || n > k->max)
+		return perr(p, line, "%s: %.32s is out of range %d..%d",
+		    k->name, v, k->min, k->max);
+	*out = (int)n;
+	return 0;
+}
+
+/* "~" and "~/x" from the home directory, "x" from the file's directory. */
+static int expand_path(struct parse *p, const struct key *k, const char *v,
+    int line, char **out)
+{
+	const char *home;
+
+	if (v[0] == '~' && v[1] != '\0' && v[1] != '/')
+		return perr(p, line, "%s: ~user paths are not supported", k->name);
+	if (v[0] == '~') {
+		if ((home = home_dir()) == NULL)
+			return perr(p, line, "%s: cannot expand ~: no home "
+			    "directory ($HOME is not set)", k->name);
+		xasprintf(out, "%s%s", home, v + 1);
+	} else if (v[0] == '/')
+		*out = xstrdup(v);
+	else
+		xasprintf(out, "%s/%s", p->dir, v);
+	if (strlen(*out) >= PATH_MAX) {
+		free(*out);
+		*out = NULL;
+		return perr(p, line, "%s: path too long", k->name);
+	}
+	return 0;
+}
+
+/* Check and store one value; base is the struct the key's offset is into. */
+static int set_value(struct parse *p, const struct key *k, void *base,
+    const char *v, int line)
+{
+	char **sp = (char **)((char *)base + k->off);
+	char *s = NULL, tmp[80];
+
+	switch (k->type) {
+	case K_INT:
+		return parse_int(p, k, v, line, (int *)((char *)base + k->off));
+	case K_WORD:
+		if (v[0] == '-' || strpbrk(v, " \t") != NULL)
+			return perr(p, line, "%s: \"%s\" must be one word not "
+			    "starting with '-'", k->name, vis(tmp, sizeof tmp, v));
+		break;
+	case K_NAME:
+		if (!valid_name(v))
+			return perr(p, line, "%s: bad name \"%s\" (1-%d of "
+			    "A-Z a-z 0-9 . _ -, not starting with - or .)",
+			    k->name, vis(tmp, sizeof tmp, v), CONFIG_NAME_MAX);
+		break;
+	case K_RPATH:
+		if (v[0] == '~')
+			return perr(p, line, "%s: is on the node, relative to "
+			    "the node user's home; write it without ~",
+			    k->name);
+		break;
+	case K_PATH:
+		if (expand_path(p, k, v, line, &s) != 0)
+			return -1;
+		break;
+	}
+	free(*sp);
+	*sp = s != NULL ? s : xstrdup(v);
+	return 0;
+}
+
+static const struct key *find_key(const struct key *t, size_t n,
+    const char *name, size_t *idx)
+{
+	for (*idx = 0; *idx < n; (*idx)++)
+		if (strcmp(t[*idx].name, name) == 0)
+			return &t[*idx];
+	return NULL;
+}
+
+static int add_node(struct parse *p, const char *name, int line)
+{
+	struct config *c = p->c;
+	char tmp[80];
+	size_t i;
+
+	if (!valid_name(name))
+		return perr(p, line, "bad node name \"%s\" (1-%d of A-Z a-z "
+		    "0-9 . _ -, not starting with - or .)",
+		    vis(tmp, sizeof tmp, name), CONFIG_NAME_MAX);
+	for (i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].name, name) == 0)
+			return perr(p, line, "duplicate node \"%s\" (first on "
+			    "line %d)", name, c->nodes[i].line);
+	if (c->nnodes == CONFIG_MAX_NODES)
+		return perr(p, line, "node \"%s\": more than %d nodes", name,
+		    CONFIG_MAX_NODES);
+	if (c->nnodes == p->ncap) {
+		p->ncap = p->ncap ? p->ncap * 2 : 8;
+		c->nodes = xreallocarray(c->nodes, p->ncap, sizeof *c->nodes);
+		p->nline = xreallocarray(p->nline, p->ncap, sizeof *p->nline);
+	}
+	memset(&c->nodes[c->nnodes], 0, sizeof c->nodes[0]);
+	memset(p->nline[c->nnodes], 0, sizeof p->nline[0]);
+	c->nodes[c->nnodes].name = xstrdup(name);
+	c->nodes[c->nnodes].line = line;
+	c->nnodes++;
+	p->sect = S_NODE;
+	return 0;
+}
+
+/* s is the trimmed line, "[...]". */
+static int parse_section(struct parse *p, char *s, int line)
+{
+	size_t len = strlen(s);
+	char *in, *e, tmp[80];
+	int *seen;
+
+	if (s[len - 1] != ']')
+		return perr(p, line, "section header must end with ']'");
+	s[len - 1] = '\0';
+	for (in = s + 1; *in == ' ' || *in == '\t'; in++)
+		;
+	for (e = in + strlen(in); e > in && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	if (strncmp(in, "node", 4) == 0 && (in[4] == ' ' || in[4] == '\t')) {
+		for (in += 4; *in == ' ' || *in == '\t'; in++)
+			;
+		return add_node(p, in, line);
+	}
+	if (strcmp(in, "node") == 0)
+		return perr(p, line, "[node] needs a name: [node NAME]");
+	if (strcmp(in, "controller") == 0) {
+		seen = &p->ctl_line;
+		p->sect = S_CTL;
+	} else if (strcmp(in, "defaults") == 0) {
+		seen = &p->def_line;
+		p->sect = S_DEF;
+	} else
+		return perr(p, line, "unknown section [%s]",
+		    vis(tmp, sizeof tmp, in));
+	if (*seen != 0)
+		return perr(p, line, "duplicate section [%s] (first on line %d)",
+		    in, *seen);
+	*seen = line;
+	return 0;
+}
+
+/* s is the trimmed line, "key = value". */
+static int parse_pair(struct parse *p, char *s, int line)
+{
+	const struct key *k;
+	char *eq, *e, *v, tmp[80];
+	int *lines;
+	void *base;
+	size_t i;
+
+	if ((eq = strchr(s, '=')) == NULL)
+		return perr(p, line, "expected KEY = VALUE");
+	for (e = eq; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	if (*s == '\0')
+		return perr(p, line, "missing key before '='");
+	if (p->sect == S_NONE)
+		return perr(p, line, "%s: key outside of any section",
+		    vis(tmp, sizeof tmp, s));
+	if (p->sect == S_CTL) {
+		k = find_key(ctl_keys, NITEMS(ctl_keys), s, &i);
+		base = p->c;
+		lines = p->cline;
+	} else {
+		k = find_key(node_keys, NITEMS(node_keys), s, &i);
+		base = p->sect == S_DEF ? &p->def : &p->c->nodes[p->c->nnodes - 1];
+		lines = p->sect == S_DEF ? p->dline : p->nline[p->c->nnodes - 1];
+	}
+	if (k == NULL)
+		return perr(p, line, "unknown key \"%s\" in [%s]",
+		    vis(tmp, sizeof tmp, s), p->sect == S_CTL ? "controller" :
+		    p->sect == S_DEF ? "defaults" : "node");
+	if (lines[i] != 0)
+		return perr(p, line, "duplicate key \"%s\" (first on line %d)",
+		    k->name, lines[i]);
+	if (*v == '\0')
+		return perr(p, line, "%s: empty value", k->name);
+	if (strstr(v, " #") || strstr(v, "\t#") || strstr(v, " ;") ||
+	    strstr(v, "\t;"))
+		return perr(p, line, "%s: inline comments are not allowed; put "
+		    "the comment on a line of its own", k->name);
+	lines[i] = line;
+	return set_value(p, k, base, v, line);
+}
+
+static int parse_line(struct parse *p, char *s, int line)
+{
+	char *e;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return perr(p, line, "control character \\%03o", ch);
+	}
+	for (; *s == ' ' || *s == '\t'; s++)
+		;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[')
+		return parse_section(p, s, line);
+	return parse_pair(p, s, line);
+}
+
+/* Split the file into lines, in place; data is NUL-terminated. */
+static int parse_text(struct parse *p, char *data, size_t len)
+{
+	char *s = data, *end = data + len, *nl;
+	size_t n;
+	int line = 0;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	for (; s < end; s = nl + 1) {
+		line++;
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		n = (size_t)(nl - s);
+		if (n > CONFIG_LINE_MAX)
+			return perr(p, line, "line too long (more than %d bytes)",
+			    CONFIG_LINE_MAX);
+		if (memchr(s, '\0', n) != NULL)
+			return perr(p, line, "NUL byte in line");
+		*nl = '\0';
+		if (n > 0 && s[n - 1] == '\r')
+			s[n - 1] = '\0';
+		if (parse_line(p, s, line) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_file(struct parse *p, const char *path, struct buf *b)
+{
+	char chunk[8192];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return perr(p, 0, "%s", strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return perr(p, 0, "is a directory");
+	}
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof chunk)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (buf_add(b, chunk, (size_t)n) != 0) {
+			close(fd);
+			return perr(p, 0, "file too large (more than %d bytes)",
+			    CONFIG_FILE_MAX);
+		}
+	}
+	close(fd);
+	if (n == -1)
+		return perr(p, 0, "read: %s", strerror(errno));
+	if (buf_add(b, "", 0) != 0)	/* an empty file still gets data */
+		return perr(p, 0, "file too large");
+	return 0;
+}
+
+/* c->path is absolute (cwd joined, leading "./" dropped); p->dir its dir. */
+static int make_paths(struct parse *p, const char *path)
+{
+	char cwd[PATH_MAX], *slash;
+
+	while (path[0] == '.' && path[1] == '/')
+		for (path += 2; *path == '/'; path++)
+			;
+	if (path[0] == '/')
+		p->c->path = xstrdup(path);
+	else {
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return perr(p, 0, "getcwd: %s", strerror(errno));
+		xasprintf(&p->c->path, "%s%s%s", cwd,
+		    strcmp(cwd, "/") == 0 ? "" : "/", path);
+	}
+	p->dir = xstrdup(p->c->path);
+	slash = strrchr(p->dir, '/');
+	slash[slash == p->dir ? 1 : 0] = '\0';
+	return 0;
+}
+
+/* Give a node what it did not set: [defaults], then the table default. */
+static int finish_node(struct parse *p, size_t ni)
+{
+	struct node_conf *n = &p->c->nodes[ni];
+	const struct key *k;
+	struct passwd *pw;
+	const char *u;
+	size_t i;
+
+	for (i = 0; i < NITEMS(node_keys); i++) {
+		k = &node_keys[i];
+		if (p->nline[ni][i] != 0)
+			continue;
+		if (p->dline[i] != 0) {
+			if (k->type == K_INT)
+				*(int *)((char *)n + k->off) =
+				    *(int *)((char *)&p->def + k->off);
+			else
+				*(char **)((char *)n + k->off) = xstrdup(
+				    *(char **)((char *)&p->def + k->off));
+		} else if (k->def != NULL) {
+			if (set_value(p, k, n, k->def, n->line) != 0)
+				return -1;
+		} else if (k->required)
+			return perr(p, n->line, "[node %s]: %s is required",
+			    n->name, k->name);
+	}
+	if (n->user == NULL) {
+		if ((pw = getpwuid(getuid())) != NULL)
+			u = pw->pw_name;
+		else if ((u = getenv("USER")) == NULL || *u == '\0')
+			return perr(p, n->line, "[node %s]: cannot tell the "
+			    "user name; set user", n->name);
+		n->user = xstrdup(u);
+	}
+	n->local = strcmp(n->host, "local") == 0;
+	return 0;
+}
+
+static int finish_controller(struct parse *p)
+{
+	struct config *c = p->c;
+	size_t i, si, di;
+	int line;
+
+	for (i = 0; i < NITEMS(ctl_keys); i++)
+		if (p->cline[i] == 0 && ctl_keys[i].def != NULL &&
+		    set_value(p, &ctl_keys[i], c, ctl_keys[i].def, 0) != 0)
+			return -1;
+	if (c->state_dir == NULL &&
+	    (c->state_dir = config_default_state_dir()) == NULL)
+		return perr(p, 0, "no home directory for the default "
+		    "state_dir; set state_dir in [controller]");
+	if (c->socket_path == NULL)
+		xasprintf(&c->socket_path, "%s/herd.sock", c->state_dir);
+	if (c->log_file == NULL)
+		xasprintf(&c->log_file, "%s/herdd.log", c->state_dir);
+	if (strlen(c->socket_path) > SUN_PATH_MAX) {
+		find_key(ctl_keys, NITEMS(ctl_keys), "socket", &si);
+		find_key(ctl_keys, NITEMS(ctl_keys), "state_dir", &di);
+		line = p->cline[si] ? p->cline[si] : p->cline[di];
+		return perr(p, line, "socket: path \"%.40s...\" is longer than "
+		    "%zu bytes; set a shorter socket in [controller]",
+		    c->socket_path, SUN_PATH_MAX);
+	}
+	return 0;
+}
+
+static int config_finish(struct parse *p)
+{
+	size_t i;
+
+	if (p->c->nnodes == 0)
+		return perr(p, 0, "no [node NAME] section");
+	for (i = 0; i < p->c->nnodes; i++)
+		if (finish_node(p, i) != 0)
+			return -1;
+	return finish_controller(p);
+}
+
+static void node_clear(struct node_conf *n)
+{
+	free(n->name);
+	free(n->host);
+	free(n->user);
+	free(n->identity);
+	free(n->known_hosts);
+	free(n->herd_dir);
+	memset(n, 0, sizeof *n);
+}
+
+/* c need not be initialised; on error it is left cleared. */
+int config_load(const char *path, struct config *c, char *err, size_t errsz)
+{
+	struct parse p;
+	struct buf b;
+	int rc = -1;
+
+	memset(c, 0, sizeof *c);
+	memset(&p, 0, sizeof p);
+	p.file = path;
+	p.c = c;
+	p.err = err;
+	p.errsz = errsz;
+	buf_init(&b, CONFIG_FILE_MAX);
+	if (make_paths(&p, path) != 0 || read_file(&p, path, &b) != 0)
+		goto out;
+	if (parse_text(&p, b.data, b.len) != 0 || config_finish(&p) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		config_clear(c);
+	buf_clear(&b);
+	node_clear(&p.def);
+	free(p.nline);
+	free(p.dir);
+	return rc;
+}
+
+void config_clear(struct config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->cluster);
+	free(c->state_dir);
+	free(c->socket_path);
+	free(c->log_file);
+	for (i = 0; i < c->nnodes; i++)
+		node_clear(&c->nodes[i]);
+	free(c->nodes);
+	memset(c, 0, sizeof *c);
+}

@@ -1,0 +1,832 @@
+/*
+ * ctl.c — the controller's job and node state machine.
+ *
+ * Theory of operation: active jobs live in `jobs`, sorted by id (ids only
+ * grow, so a submit appends).  A pass builds a snapshot of the pending jobs
+ * and the nodes' free resources, asks sched_pass() for decisions, commits
+ * every chosen job as LAUNCHING in one transaction, and only then queues
+ * the launch programs (one batch per node).  Node answers come back as
+ * result lines and events; each is idempotent, so reconciling a node after
+ * a reconnect or a controller restart is the same code as normal operation.
+ * A job that ended but may still have processes (cancel, time limit) keeps
+ * its resources ("held") until its end event or the KILL is delivered.
+ */
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "launch.h"
+#include "log.h"
+#include "sched.h"
+#include "util.h"
+
+static void release(struct ctl *c, struct job *j);
+static void reconcile(struct ctl *c, struct node *n, struct job *only);
+
+static int64_t node_gpu_count(const struct node *n)
+{
+	return n->have_probe ? (int64_t)n->probe.ngpus : 0;
+}
+
+static int node_schedulable(const struct node *n)
+{
+	return n->state == NODE_UP && n->have_probe;
+}
+
+/* ---- the job table ---- */
+
+static void table_add(struct ctl *c, struct job *j)
+{
+	if (c->njobs == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->jobs = xreallocarray(c->jobs, c->cap, sizeof *c->jobs);
+	}
+	c->jobs[c->njobs++] = j;
+}
+
+size_t ctl_lower_bound(struct ctl *c, int64_t id)
+{
+	size_t lo = 0, hi = c->njobs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->jobs[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct job *ctl_find(struct ctl *c, int64_t id)
+{
+	size_t i = ctl_lower_bound(c, id);
+	return i < c->njobs && c->jobs[i]->id == id ? c->jobs[i] : NULL;
+}
+
+static void job_free(struct job *j)
+{
+	intern_release(j->name);
+	intern_release(j->workdir);
+	intern_release(j->out_tmpl);
+	intern_release(j->err_tmpl);
+	free(j);
+}
+
+/* Drop ended jobs that hold nothing; keeps the table dense. */
+static void evict(struct ctl *c)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (job_state_is_final(j->state) && !j->held)
+			job_free(j);
+		else
+			c->jobs[o++] = j;
+	}
+	c->njobs = o;
+}
+
+static struct job *job_from_row(const struct job_row *r)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+	j->id = r->id;
+	j->attempt = r->attempt;
+	j->uid = r->uid;
+	j->state = (uint8_t)r->state;
+	j->node = -1;
+	j->gpus = (uint16_t)r->gpus;
+	j->cpus = (uint16_t)r->cpus;
+	j->exit_code = r->exit_code;
+	j->mem_mb = (uint64_t)r->mem_mb;
+	j->time_limit_s = r->time_limit_s;
+	j->submit_time = r->submit_time;
+	j->start_time = r->start_time;
+	j->end_time = r->end_time;
+	j->name = intern(r->name);
+	j->workdir = intern(r->workdir);
+	j->out_tmpl = intern(r->out_tmpl);
+	j->err_tmpl = intern(r->err_tmpl);
+	return j;
+}
+
+void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	if (j->node < 0)
+		return;
+	const struct node *n = &c->nodes[j->node];
+	for (size_t i = 0; i < 64 && i < n->probe.ngpus; i++) {
+		if (!(j->gpu_mask & (1ULL << i)))
+			continue;
+		int w = snprintf(buf + o, size - o, "%s%d", o ? "," : "", n->probe.gpus[i].index);
+		if (w < 0 || (size_t)w >= size - o)
+			break;
+		o += (size_t)w;
+	}
+}
+
+void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r)
+{
+	char gl[512];
+	job_row_clear(r);
+	r->id = j->id;
+	r->attempt = j->attempt;
+	r->uid = j->uid;
+	r->name = xstrdup(j->name);
+	r->state = j->state;
+	r->reason = j->reason ? xstrdup(j->reason) : NULL;
+	r->exit_code = j->exit_code;
+	r->node = j->node >= 0 ? xstrdup(c->nodes[j->node].conf->name) : NULL;
+	r->gpus = j->gpus;
+	ctl_gpu_list(c, j, gl, sizeof gl);
+	r->gpu_list = j->node >= 0 && j->gpus ? xstrdup(gl) : NULL;
+	r->cpus = j->cpus;
+	r->mem_mb = (int64_t)j->mem_mb;
+	r->time_limit_s = j->time_limit_s;
+	r->submit_time = j->submit_time;
+	r->start_time = j->start_time;
+	r->end_time = j->end_time;
+	r->workdir = xstrdup(j->workdir);
+	r->out_tmpl = j->out_tmpl ? xstrdup(j->out_tmpl) : NULL;
+	r->err_tmpl = j->err_tmpl ? xstrdup(j->err_tmpl) : NULL;
+}
+
+/* Write a job's changed fields; the caller owns the transaction. */
+static int persist(struct ctl *c, const struct job *j)
+{
+	struct job_row r;
+	job_row_init(&r);
+	ctl_job_row(c, j, &r);
+	int rc = db_job_update(c->db, &r);
+	job_row_clear(&r);
+	if (rc != 0)
+		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
+	return rc;
+}
+
+/* One transition, committed on its own. */
+static int commit_job(struct ctl *c, const struct job *j)
+{
+	if (db_begin(c->db) != 0 || persist(c, j) != 0) {
+		db_rollback(c->db);
+		return -1;
+	}
+	return db_commit(c->db);
+}
+
+/* Find which node a restored job sits on, and take its resources. */
+static void restore_placement(struct ctl *c, struct job *j, const struct job_row *r)
+{
+	for (size_t k = 0; r->node != NULL && k < c->nnodes; k++) {
+		if (strcmp(c->nodes[k].conf->name, r->node) != 0)
+			continue;
+		j->node = (int16_t)k;
+		j->held = 1;
+		c->nodes[k].cpus_used += j->cpus;
+		c->nodes[k].mem_used_mb += (int64_t)j->mem_mb;
+		/* GPU bits are re-derived once the node's probe arrives. */
+		if (r->gpu_list != NULL) {
+			char *list = xstrdup(r->gpu_list), *save = NULL;
+			for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+				int bit = atoi(t);
+				if (bit >= 0 && bit < 64)
+					j->gpu_mask |= 1ULL << bit;
+			}
+			free(list);
+			c->nodes[k].gpu_used |= j->gpu_mask;
+		}
+		return;
+	}
+}
+
+struct load_ctx {
+	struct ctl *c;
+};
+
+static int load_one(void *arg, const struct job_row *r)
+{
+	struct ctl *c = ((struct load_ctx *)arg)->c;
+	struct job *j = job_from_row(r);
+	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING)
+		restore_placement(c, j, r);
+	table_add(c, j);
+	return 0;
+}
+
+int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz)
+{
+	struct load_ctx lc = { c };
+	memset(c, 0, sizeof *c);
+	c->cfg = cfg;
+	c->db = db;
+	c->nnodes = cfg->nnodes;
+	c->nodes = xcalloc(cfg->nnodes, sizeof *c->nodes);
+	for (size_t i = 0; i < cfg->nnodes; i++)
+		node_init(&c->nodes[i], &cfg->nodes[i], (int)i);
+	if (db_jobs_active(db, load_one, &lc) != 0) {
+		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
+		return -1;
+	}
+	c->sched_needed = 1;
+	return 0;
+}
+
+void ctl_start_nodes(struct ctl *c)
+{
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (node_start(&c->nodes[i]) != 0)
+			log_error("node %s: cannot start worker threads", c->nodes[i].conf->name);
+}
+
+void ctl_clear(struct ctl *c)
+{
+	for (size_t i = 0; i < c->nnodes; i++) {
+		node_stop(&c->nodes[i]);
+		probe_result_clear(&c->nodes[i].probe);
+	}
+	for (size_t i = 0; i < c->njobs; i++)
+		job_free(c->jobs[i]);
+	free(c->jobs);
+	free(c->nodes);
+}
+
+/* ---- submit and cancel ---- */
+
+static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char *err, size_t errsz)
+{
+	struct sched_job sj = { r->gpus, r->cpus, r->mem_mb };
+	int unknown = 0, max_gpus = 0, max_cpus = 0;
+	int64_t max_mem = 0;
+
+	for (size_t k = 0; k < c->nnodes; k++) {
+		struct node *n = &c->nodes[k];
+		if (!n->have_probe) {
+			unknown = 1;
+			continue;
+		}
+		if (sched_fits_capacity(&sj, n->probe.cpus, n->probe.mem_mb, (int)node_gpu_count(n)))
+			return 0;
+		if (node_gpu_count(n) > max_gpus)
+			max_gpus = (int)node_gpu_count(n);
+		if (n->probe.cpus > max_cpus)
+			max_cpus = n->probe.cpus;
+		if (n->probe.mem_mb > max_mem)
+			max_mem = n->probe.mem_mb;
+	}
+	if (unknown)
+		return 0;	/* cannot tell yet; it waits */
+	if (r->gpus > max_gpus)
+		snprintf(err, errsz, "no node has %d GPUs (the most on one node is %d)", r->gpus, max_gpus);
+	else if (r->cpus > max_cpus)
+		snprintf(err, errsz, "no node has %d CPUs (the most on one node is %d)", r->cpus, max_cpus);
+	else
+		snprintf(err, errsz, "no node has %" PRId64 " MB of memory (the most on one node is %"
+		    PRId64 " MB)", r->mem_mb, max_mem);
+	return -1;
+}
+
+int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
+    char *err, size_t errsz)
+{
+	struct job_row row;
+	if (check_fits_somewhere(c, r, err, errsz) != 0)
+		return -1;
+	job_row_init(&row);
+	row.uid = (uint32_t)uid;
+	row.user = (char *)r->user;
+	row.name = (char *)r->name;
+	row.state = JOB_PENDING;
+	row.gpus = r->gpus;
+	row.cpus = r->cpus;
+	row.mem_mb = r->mem_mb;
+	row.time_limit_s = r->time_limit_s;
+	row.submit_time = wall_s();
+	row.workdir = (char *)r->workdir;
+	row.out_tmpl = (char *)r->out_tmpl;
+	row.err_tmpl = (char *)r->err_tmpl;
+	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
+	    db_commit(c->db) != 0) {
+		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
+		db_rollback(c->db);
+		return -1;
+	}
+	table_add(c, job_from_row(&row));
+	*id = row.id;
+	c->sched_needed = 1;
+	return 0;
+}
+
+static void send_kill(struct ctl *c, struct job *j, const char *sig)
+{
+	char key[LAUNCH_KEY_MAX];
+	struct buf b;
+	struct node *n = &c->nodes[j->node];
+	launch_key(key, sizeof key, c->cfg->cluster, j->id, j->attempt);
+	buf_init(&b, 1 << 16);
+	launch_kill(&b, n->conf->herd_dir, key, sig);
+	size_t len;
+	char *text = buf_detach(&b, &len);
+	node_request(n, REQ_BATCH, text, len);
+}
+
+/* End a job in `state`; processes still on a node are signalled. */
+static void finish(struct ctl *c, struct job *j, enum job_state state, const char *reason)
+{
+	int running = j->state == JOB_LAUNCHING || j->state == JOB_RUNNING;
+	j->state = (uint8_t)state;
+	j->reason = reason;
+	j->end_time = wall_s();
+	if (commit_job(c, j) != 0)
+		log_error("job %" PRId64 ": state %s not recorded", j->id, job_state_name(state));
+	if (running && j->held && (state == JOB_CANCELLED || state == JOB_TIMEOUT)) {
+		j->kill_stage = 1;
+		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
+		send_kill(c, j, "TERM");
+	} else if (j->held && state != JOB_CANCELLED && state != JOB_TIMEOUT) {
+		release(c, j);
+	}
+	if (c->on_job_end != NULL)
+		c->on_job_end(c->on_job_end_arg, j);
+}
+
+int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
+{
+	struct job *j = ctl_find(c, id);
+	if (j == NULL || job_state_is_final(j->state)) {
+		struct job_row r;
+		job_row_init(&r);
+		int found = db_job_get(c->db, id, &r);
+		if (found == 1 && !job_may_act_uid(r.uid, uid))
+			snprintf(err, errsz, "job %" PRId64 " is not yours", id);
+		else if (found == 1)
+			snprintf(err, errsz, "job %" PRId64 " has already ended (%s)", id,
+			    job_state_name(r.state));
+		else
+			snprintf(err, errsz, "no job %" PRId64, id);
+		job_row_clear(&r);
+		return -1;
+	}
+	if (!job_may_act(j, uid)) {
+		snprintf(err, errsz, "job %" PRId64 " is not yours", id);
+		return -1;
+	}
+	finish(c, j, JOB_CANCELLED, "cancelled");
+	return 0;
+}
+
+/* ---- resources ---- */
+
+static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
+{
+	struct node *n = &c->nodes[node];
+	j->node = (int16_t)node;
+	j->gpu_mask = mask;
+	j->held = 1;
+	n->cpus_used += j->cpus;
+	n->mem_used_mb += (int64_t)j->mem_mb;
+	n->gpu_used |= mask;
+}
+
+static void release(struct ctl *c, struct job *j)
+{
+	if (!j->held || j->node < 0)
+		return;
+	struct node *n = &c->nodes[j->node];
+	n->cpus_used -= j->cpus;
+	n->mem_used_mb -= (int64_t)j->mem_mb;
+	n->gpu_used &= ~j->gpu_mask;
+	j->held = 0;
+	j->kill_stage = 0;
+	c->sched_needed = 1;
+}
+
+/* ---- scheduling and launch ---- */
+
+static char *user_name(uint32_t uid)
+{
+	struct passwd *pw = getpwuid((uid_t)uid);
+	return xstrdup(pw ? pw->pw_name : "unknown");
+}
+
+/* Generate the launch program for one job (already LAUNCHING) and append it. */
+static int launch_text(struct ctl *c, struct job *j, struct buf *out)
+{
+	struct node *n = &c->nodes[j->node];
+	struct job_data d = { 0 };
+	char key[LAUNCH_KEY_MAX], gpus[512], err[HERD_ERRLEN];
+	char *user = user_name(j->uid), *outp, *errp = NULL;
+	int rc;
+
+	if (db_job_get_data(c->db, j->id, &d) != 0) {
+		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
+		free(user);
+		return -1;
+	}
+	launch_key(key, sizeof key, c->cfg->cluster, j->id, j->attempt);
+	ctl_gpu_list(c, j, gpus, sizeof gpus);
+	outp = job_output_path(j->out_tmpl, j->workdir, j->id, j->name, user, n->conf->name);
+	if (j->err_tmpl != NULL)
+		errp = job_output_path(j->err_tmpl, j->workdir, j->id, j->name, user, n->conf->name);
+	struct launch_spec s = {
+		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
+		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
+		.gpus = gpus, .script = d.script, .script_len = d.script_len,
+		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
+	};
+	rc = launch_job(out, &s, err, sizeof err);
+	if (rc != 0)
+		log_error("%s", err);
+	free(outp);
+	free(errp);
+	free(user);
+	job_data_clear(&d);
+	return rc;
+}
+
+static void dispatch(struct ctl *c, struct job **chosen, size_t n)
+{
+	struct buf *per_node = xcalloc(c->nnodes, sizeof *per_node);
+	for (size_t k = 0; k < c->nnodes; k++)
+		buf_init(&per_node[k], 256u << 20);
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = chosen[i];
+		if (launch_text(c, j, &per_node[j->node]) != 0) {
+			release(c, j);
+			finish(c, j, JOB_FAILED, "launch program could not be built");
+		}
+	}
+	for (size_t k = 0; k < c->nnodes; k++) {
+		size_t len;
+		if (per_node[k].len == 0) {
+			buf_clear(&per_node[k]);
+			continue;
+		}
+		char *text = buf_detach(&per_node[k], &len);
+		node_request(&c->nodes[k], REQ_BATCH, text, len);
+	}
+	free(per_node);
+}
+
+static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
+{
+	for (size_t k = 0; k < c->nnodes; k++) {
+		struct node *n = &c->nodes[k];
+		uint64_t all = 0;
+		size_t ng = (size_t)node_gpu_count(n);
+		for (size_t g = 0; g < ng && g < 64; g++)
+			all |= 1ULL << g;
+		sn[k].up = node_schedulable(n);
+		sn[k].cpus_free = n->have_probe ? n->probe.cpus - n->cpus_used : 0;
+		sn[k].mem_free_mb = n->have_probe ? n->probe.mem_mb - n->mem_used_mb : 0;
+		sn[k].gpu_free = all & ~n->gpu_used;
+	}
+	return c->nnodes;
+}
+
+void ctl_schedule(struct ctl *c)
+{
+	struct sched_node *sn = xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sn);
+	struct sched_job *sj = xmalloc((c->njobs ? c->njobs : 1) * sizeof *sj);
+	struct job **pend = xmalloc((c->njobs ? c->njobs : 1) * sizeof *pend);
+	size_t np = 0;
+	int64_t t0 = now_ms();
+
+	c->sched_needed = 0;
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j->state != JOB_PENDING)
+			continue;
+		pend[np] = j;
+		sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+	}
+	snapshot_nodes(c, sn);
+	struct sched_decision *d = xmalloc((np ? np : 1) * sizeof *d);
+	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
+	c->blocked_id = r.blocked < np ? pend[r.blocked]->id : -1;
+	if (r.ndecisions > 0 && db_begin(c->db) == 0) {
+		struct job **chosen = xmalloc(r.ndecisions * sizeof *chosen);
+		for (size_t i = 0; i < r.ndecisions; i++) {
+			struct job *j = pend[d[i].job];
+			take(c, j, d[i].node, d[i].gpu_mask);
+			j->state = JOB_LAUNCHING;
+			j->reason = NULL;
+			persist(c, j);
+			chosen[i] = j;
+		}
+		if (db_commit(c->db) == 0)
+			dispatch(c, chosen, r.ndecisions);
+		else
+			log_error("launch decisions not committed: %s", db_errmsg(c->db));
+		free(chosen);
+	}
+	c->last_sched_us = (now_ms() - t0) * 1000;
+	free(d);
+	free(sn);
+	free(sj);
+	free(pend);
+}
+
+const char *ctl_pending_reason(struct ctl *c, const struct job *j)
+{
+	if (j->state != JOB_PENDING)
+		return j->reason;
+	return j->id == c->blocked_id ? "Resources" : "Priority";
+}
+
+/* ---- node answers ---- */
+
+static struct job *job_by_key(struct ctl *c, const char *key)
+{
+	int64_t id;
+	int attempt;
+	if (key == NULL || launch_key_parse(key, c->cfg->cluster, &id, &attempt) != 0)
+		return NULL;
+	struct job *j = ctl_find(c, id);
+	return j != NULL && j->attempt == attempt ? j : NULL;
+}
+
+static void mark_running(struct ctl *c, struct job *j)
+{
+	if (j->state != JOB_LAUNCHING)
+		return;
+	j->state = JOB_RUNNING;
+	j->started = 1;
+	if (j->start_time == 0)
+		j->start_time = wall_s();
+	commit_job(c, j);
+}
+
+/* The job's runner reported its exit status (event or exit file). */
+static void ended(struct ctl *c, struct job *j, int64_t rc)
+{
+	if (job_state_is_final(j->state)) {
+		/* Cancelled or timed out: record the status, free the node. */
+		if (j->exit_code == -1) {
+			j->exit_code = (int32_t)rc;
+			commit_job(c, j);
+		}
+		release(c, j);
+		return;
+	}
+	j->exit_code = (int32_t)rc;
+	if (j->start_time == 0)
+		j->start_time = wall_s();
+	finish(c, j, rc == 0 ? JOB_COMPLETED : JOB_FAILED, rc == 0 ? NULL : "NonZeroExitCode");
+}
+
+static void relaunch(struct ctl *c, struct job *j)
+{
+	struct buf b;
+	buf_init(&b, 256u << 20);
+	if (launch_text(c, j, &b) == 0) {
+		size_t len;
+		char *text = buf_detach(&b, &len);
+		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
+	} else {
+		buf_clear(&b);
+		finish(c, j, JOB_FAILED, "launch program could not be built");
+	}
+}
+
+static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
+{
+	int final = job_state_is_final(j->state);
+	if (strcmp(r->word, "exited") == 0)
+		ended(c, j, r->num);
+	else if (strcmp(r->word, "running") == 0) {
+		if (final)
+			send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
+		else
+			mark_running(c, j);
+	} else if (strcmp(r->word, "none") == 0) {
+		if (final)
+			release(c, j);
+		else if (j->state == JOB_LAUNCHING)
+			relaunch(c, j);	/* the token is absent: it never started */
+		else
+			finish(c, j, JOB_NODE_FAIL, "job directory vanished from the node");
+	} else if (final) {
+		release(c, j);
+	} else {
+		finish(c, j, JOB_FAILED, strcmp(r->word, "dead") == 0 ?
+		    "runner killed before recording an exit status" : "launch interrupted");
+	}
+}
+
+static void on_line(struct ctl *c, struct node *n, char *line)
+{
+	struct launch_reply r;
+	if (launch_parse_reply(line, &r) != 0) {
+		char vis[256];
+		str_vis(vis, sizeof vis, line);
+		log_warn("node %s: unexpected answer \"%s\"", n->conf->name, vis);
+		return;
+	}
+	if (r.kind == 'P')
+		return;
+	struct job *j = job_by_key(c, r.key);
+	if (j == NULL)
+		return;
+	switch (r.kind) {
+	case 'L':
+		if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
+			reconcile(c, &c->nodes[j->node], j);
+		break;
+	case 'K':
+		if (strcmp(r.word, "gone") == 0 || j->kill_stage >= 2)
+			release(c, j);
+		break;
+	case 'R':
+		on_reconcile(c, j, &r);
+		break;
+	}
+}
+
+/* Ask the node what became of its jobs (all held ones, or just `only`). */
+static void reconcile(struct ctl *c, struct node *n, struct job *only)
+{
+	size_t cap = only ? 1 : 64, nk = 0;
+	char **keys = xcalloc(cap, sizeof *keys);
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = only ? only : c->jobs[i];
+		if (j->node == n->idx && j->held) {
+			char key[LAUNCH_KEY_MAX];
+			launch_key(key, sizeof key, c->cfg->cluster, j->id, j->attempt);
+			if (nk == cap)
+				keys = xreallocarray(keys, cap *= 2, sizeof *keys);
+			keys[nk++] = xstrdup(key);
+		}
+		if (only)
+			break;
+	}
+	if (nk > 0) {
+		struct buf b;
+		size_t len;
+		buf_init(&b, 256u << 20);
+		launch_reconcile(&b, n->conf->herd_dir, (const char *const *)keys, nk);
+		char *text = buf_detach(&b, &len);
+		node_request(n, REQ_BATCH, text, len);
+	}
+	for (size_t i = 0; i < nk; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+static void on_event(struct ctl *c, struct node *n, char *line)
+{
+	struct launch_reply r;
+	if (launch_parse_event(line, &r) != 0) {
+		char vis[256];
+		str_vis(vis, sizeof vis, line);
+		log_warn("node %s: unexpected event \"%s\"", n->conf->name, vis);
+		return;
+	}
+	struct job *j = job_by_key(c, r.key);
+	if (j == NULL || j->node != n->idx)
+		return;
+	if (strcmp(r.word, "start") == 0)
+		mark_running(c, j);
+	else
+		ended(c, j, r.num);
+}
+
+static void set_node_state(struct node *n, enum node_state s, const char *reason)
+{
+	if (n->state != s)
+		n->state_since = wall_s();
+	n->state = s;
+	strlcpy_h(n->reason, reason ? reason : "", sizeof n->reason);
+}
+
+/* A node that rebooted lost every job it ran. */
+static void check_boot(struct ctl *c, struct node *n)
+{
+	char old[64];
+	int had = db_node_get_boot(c->db, n->conf->name, old, sizeof old);
+	if (had == 1 && strcmp(old, n->probe.boot_id) != 0) {
+		log_warn("node %s rebooted (boot id changed): its jobs are lost", n->conf->name);
+		for (size_t i = 0; i < c->njobs; i++) {
+			struct job *j = c->jobs[i];
+			if (j->node == n->idx && j->held && !job_state_is_final(j->state))
+				finish(c, j, JOB_NODE_FAIL, "node rebooted");
+			if (j->node == n->idx)
+				release(c, j);
+		}
+	}
+	if (had != 1 || strcmp(old, n->probe.boot_id) != 0)
+		db_node_set_boot(c->db, n->conf->name, n->probe.boot_id);
+}
+
+static void on_probe(struct ctl *c, struct node *n, const char *text)
+{
+	char err[HERD_ERRLEN];
+	struct probe_result pr;
+	probe_result_init(&pr);
+	n->probe_inflight = 0;
+	n->next_probe_ms = now_ms() + c->cfg->probe_interval_s * 1000LL;
+	if (probe_parse(text, strlen(text), &pr, err, sizeof err) != 0) {
+		probe_result_clear(&pr);
+		log_warn("node %s: probe: %s", n->conf->name, err);
+		set_node_state(n, NODE_DOWN, err);
+		return;
+	}
+	int first = !n->have_probe;
+	probe_result_clear(&n->probe);
+	n->probe = pr;
+	n->have_probe = 1;
+	check_boot(c, n);
+	if (n->probe.gpu_state == GPUS_ERROR)
+		set_node_state(n, NODE_UP, n->probe.gpu_error);
+	else
+		set_node_state(n, NODE_UP, NULL);
+	if (first)
+		log_info("node %s: up, %d CPUs, %" PRId64 " MB, %zu GPUs", n->conf->name,
+		    n->probe.cpus, n->probe.mem_mb, n->probe.ngpus);
+	c->sched_needed = 1;
+}
+
+static void request_probe(struct ctl *c, struct node *n)
+{
+	(void)c;
+	const char *s = probe_script();
+	n->probe_inflight = 1;
+	node_request(n, REQ_PROBE, xstrdup(s), strlen(s));
+}
+
+static void on_result(struct ctl *c, struct node_result *r)
+{
+	struct node *n = &c->nodes[r->node];
+	char *save = NULL;
+	switch (r->kind) {
+	case RES_SHELL_UP:
+		n->shell_up = 1;
+		request_probe(c, n);
+		reconcile(c, n, NULL);
+		break;
+	case RES_SHELL_DOWN:
+		if (n->shell_up || n->state != NODE_DOWN)
+			log_warn("node %s: %s", n->conf->name, r->text);
+		n->shell_up = 0;
+		n->probe_inflight = 0;
+		set_node_state(n, NODE_DOWN, r->text);
+		break;
+	case RES_LINES:
+		for (char *l = strtok_r(r->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			on_line(c, n, l);
+		break;
+	case RES_PROBE:
+		on_probe(c, n, r->text);
+		break;
+	case RES_PROBE_FAIL:
+		n->probe_inflight = 0;
+		break;
+	case RES_EVENTS_UP:
+		n->events_up = 1;
+		if (n->shell_up)
+			reconcile(c, n, NULL);
+		break;
+	case RES_EVENTS_DOWN:
+		if (n->events_up)
+			log_warn("node %s: event stream: %s", n->conf->name, r->text);
+		n->events_up = 0;
+		break;
+	case RES_EVENT:
+		on_event(c, n, r->text);
+		break;
+	}
+}
+
+void ctl_on_results(struct ctl *c, struct node_result *list)
+{
+	for (struct node_result *r = list; r != NULL; r = r->next)
+		on_result(c, r);
+	evict(c);
+}
+
+int64_t ctl_tick(struct ctl *c)
+{
+	int64_t now = now_ms(), wall = wall_s(), next = 1000;
+
+	for (size_t k = 0; k < c->nnodes; k++) {
+		struct node *n = &c->nodes[k];
+		if (n->shell_up && !n->probe_inflight && now >= n->next_probe_ms)
+			request_probe(c, n);
+	}
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j->kill_stage == 1 && now >= j->kill_at_ms) {
+			j->kill_stage = 2;
+			send_kill(c, j, "KILL");
+		} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
+		    wall - j->start_time >= j->time_limit_s) {
+			finish(c, j, JOB_TIMEOUT, "time limit reached");
+		}
+	}
+	evict(c);
+	return next;
+}

@@ -1,0 +1,252 @@
+/*
+ * herdd.c — the controller: options, start-up, the event loop.
+ *
+ * One thread owns everything here: the socket, the database, the
+ * scheduler and all job and node state.  Node workers run beside it and
+ * talk to it only through the result queue's eventfd.  Signals arrive on a
+ * self-pipe: TERM/INT stop cleanly, HUP is logged (reload is future work),
+ * CHLD reaps (herdd is a child subreaper, so local-node jobs never linger
+ * as zombies on a machine whose init does not reap).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "log.h"
+#include "node.h"
+#include "server.h"
+#include "ssh.h"
+#include "util.h"
+
+#define POLL_MAX 4096
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int saved = errno;
+	(void)!write(sig_pipe[1], &c, 1);
+	errno = saved;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		log_fatal("pipe");
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Returns 1 when the loop should stop. */
+static int handle_signals(void)
+{
+	unsigned char sigs[64];
+	ssize_t n = read(sig_pipe[0], sigs, sizeof sigs);
+	int stop = 0;
+	for (ssize_t i = 0; i < n; i++) {
+		if (sigs[i] == SIGTERM || sigs[i] == SIGINT)
+			stop = 1;
+		else if (sigs[i] == SIGHUP)
+			log_info("SIGHUP: configuration reload is not supported yet; restart herdd");
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	return stop;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+	strlcpy_h(tmp, path, sizeof tmp);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* One herdd per state directory: an flock held for the process's life. */
+static int take_lock(const char *state_dir)
+{
+	char path[4200];
+	snprintf(path, sizeof path, "%s/herdd.lock", state_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		log_fatal("%s", path);
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		char pid[32] = "";
+		(void)!read(fd, pid, sizeof pid - 1);
+		pid[strcspn(pid, "\n")] = '\0';
+		log_fatalx("another herdd (pid %s) already uses state directory %s; stop it "
+		    "first (kill %s) or use another state_dir", pid[0] ? pid : "?", state_dir,
+		    pid[0] ? pid : "PID");
+	}
+	char pid[32];
+	int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+	(void)!ftruncate(fd, 0);
+	(void)!pwrite(fd, pid, (size_t)n, 0);
+	return fd;
+}
+
+static void daemonize(const char *log_file)
+{
+	int fd = open(log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		log_fatal("%s", log_file);
+	pid_t pid = fork();
+	if (pid < 0)
+		log_fatal("fork");
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	int null = open("/dev/null", O_RDWR);
+	dup2(null, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (null > 2)
+		close(null);
+	log_init("herdd", LOG_INFO, 2);
+}
+
+static struct server *the_server;
+
+static void job_ended(void *arg, const struct job *j)
+{
+	(void)arg;
+	if (the_server != NULL)
+		server_job_ended(the_server, j->id);
+}
+
+static void loop(struct ctl *c, struct server *s)
+{
+	static struct pollfd p[POLL_MAX];
+	int64_t next_tick = 0;
+
+	for (;;) {
+		if (c->sched_needed)
+			ctl_schedule(c);
+		p[0] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
+		p[1] = (struct pollfd){ node_results_fd(), POLLIN, 0 };
+		size_t n = 2 + server_pollfds(s, p + 2, POLL_MAX - 2);
+		int64_t wait = next_tick - now_ms();
+		if (wait < 0)
+			wait = 0;
+		if (poll(p, n, (int)wait) < 0 && errno != EINTR)
+			log_fatal("poll");
+		if ((p[0].revents & POLLIN) && handle_signals())
+			return;
+		if (p[1].revents & POLLIN) {
+			struct node_result *r = node_results_take();
+			ctl_on_results(c, r);
+			node_result_free(r);
+		}
+		server_handle(s, p + 2, n - 2);
+		if (now_ms() >= next_tick)
+			next_tick = now_ms() + ctl_tick(c);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: herdd [-c hosts.ini] [--check] [--daemon] [-v]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = getenv("HERD_CONFIG");
+	int check = 0, daemon_mode = 0, verbose = 0, ch;
+	char err[HERD_ERRLEN], dbpath[4200];
+	struct config cfg;
+	struct db *db;
+	struct ctl ctl;
+	struct server srv;
+
+	while ((ch = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'C': check = 1; break;
+		case 'd': daemon_mode = 1; break;
+		case 'v': verbose = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("herdd", verbose ? LOG_DEBUG : LOG_INFO, 2);
+	if (path == NULL)
+		log_fatalx("no configuration: use herdd -c hosts.ini (see hosts.example.ini)");
+	if (config_load(path, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "herdd: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: OK, %zu node%s\n", cfg.path, cfg.nnodes, cfg.nnodes == 1 ? "" : "s");
+		config_clear(&cfg);
+		return 0;
+	}
+	if (mkdir_p(cfg.state_dir) != 0)
+		log_fatal("cannot create state directory %s", cfg.state_dir);
+	int lock_fd = take_lock(cfg.state_dir);
+	if (daemon_mode) {
+		daemonize(cfg.log_file);
+		char pid[32];
+		int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+		(void)!ftruncate(lock_fd, 0);
+		(void)!pwrite(lock_fd, pid, (size_t)n, 0);
+	}
+	setup_signals();
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (ssh_global_init() != 0 || node_results_init() != 0)
+		log_fatalx("cannot initialise libssh2 or the result queue");
+	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
+	if (db_open(&db, dbpath, err, sizeof err) != 0)
+		log_fatalx("%s", err);
+	if (ctl_init(&ctl, &cfg, db, err, sizeof err) != 0)
+		log_fatalx("%s", err);
+	if (server_open(&srv, cfg.socket_path, &ctl, err, sizeof err) != 0)
+		log_fatalx("%s", err);
+	the_server = &srv;
+	ctl.on_job_end = job_ended;
+	log_info("herdd started: %zu nodes, %zu active jobs, socket %s", cfg.nnodes, ctl.njobs,
+	    cfg.socket_path);
+	ctl_start_nodes(&ctl);
+	loop(&ctl, &srv);
+	log_info("stopping");
+	server_close(&srv);
+	db_close(db);
+	/* Worker threads may be inside a blocking connect: exit without joining. */
+	_exit(0);
+}

@@ -1,0 +1,325 @@
+/*
+ * probe.c — the probe script sent to a node, and the parser of its answer.
+ *
+ * Theory of operation: the script runs on every probe interval inside the
+ * node's long-lived `/bin/sh -s`, whose stdin is the controller's command
+ * stream.  So it must leave that shell as it found it: no `exit`, no `set`,
+ * every command that could read stdin gets </dev/null, and its variables
+ * (all prefixed _hp_) are unset at the end.  It forks little: hostname, boot
+ * id and memory are read with the `read` builtin; only nproc and the two
+ * nvidia-smi queries are processes.  nproc runs with OMP_NUM_THREADS and
+ * OMP_THREAD_LIMIT emptied, because a user's rc file may set them and nproc
+ * would then report that number instead of the CPUs we may use.  nvidia-smi
+ * output is captured first so that its status can be printed before it.
+ *
+ * The answer is "key value" lines, then the gpus and apps sections, then
+ * "end"; an answer without "end" was cut short and is refused.  Keys we do
+ * not know are ignored so that a newer script can report more.  A broken
+ * nvidia-smi is not a broken probe: the node's CPUs and memory are still
+ * right, so such a result is GPUS_ERROR with the reason, not a failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+#include "util.h"
+
+#define NVSMI_GPU_CMD "nvidia-smi --query-gpu=" PROBE_GPU_FIELDS \
+	" --format=csv,noheader,nounits </dev/null 2>&1"
+#define NVSMI_APP_CMD "nvidia-smi --query-compute-apps=" PROBE_APP_FIELDS \
+	" --format=csv,noheader,nounits </dev/null 2>&1"
+
+static const char probe_sh[] =
+"{\n"
+"_hp_h=\n"
+"[ -r /proc/sys/kernel/hostname ] && read -r _hp_h </proc/sys/kernel/hostname\n"
+"[ -n \"$_hp_h\" ] || _hp_h=$(uname -n </dev/null 2>/dev/null)\n"
+"_hp_c=$(OMP_NUM_THREADS= OMP_THREAD_LIMIT= nproc </dev/null 2>/dev/null)\n"
+"if [ -z \"$_hp_c\" ] && [ -r /proc/cpuinfo ]; then\n"
+"\t_hp_c=0\n"
+"\twhile read -r _hp_k _hp_v; do\n"
+"\t\tcase $_hp_k in processor) _hp_c=$((_hp_c + 1));; esac\n"
+"\tdone </proc/cpuinfo\n"
+"fi\n"
+"_hp_m=\n"
+"if [ -r /proc/meminfo ]; then\n"
+"\twhile read -r _hp_k _hp_v _hp_u; do\n"
+"\t\tif [ \"$_hp_k\" = MemTotal: ]; then _hp_m=$_hp_v; break; fi\n"
+"\tdone </proc/meminfo\n"
+"fi\n"
+"_hp_b=\n"
+"[ -r /proc/sys/kernel/random/boot_id ] && "
+"read -r _hp_b </proc/sys/kernel/random/boot_id\n"
+"if [ -e /sys/fs/cgroup/cgroup.controllers ]; then _hp_cg=v2\n"
+"elif [ -d /sys/fs/cgroup/memory ]; then _hp_cg=v1\n"
+"else _hp_cg=none; fi\n"
+"printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
+"\"$_hp_h\" \"$_hp_c\" \"$_hp_m\" \"$_hp_b\" \"$_hp_cg\"\n"
+"_hp_g= _hp_a= _hp_r=127\n"
+"if command -v nvidia-smi >/dev/null 2>&1; then\n"
+"\tif command -v timeout >/dev/null 2>&1; then\n"
+"\t\t_hp_g=$(timeout 10 " NVSMI_GPU_CMD ")\n"
+"\t\t_hp_r=$?\n"
+"\t\t[ \"$_hp_r\" -ne 0 ] || _hp_a=$(timeout 10 " NVSMI_APP_CMD ")\n"
+"\telse\n"
+"\t\t_hp_g=$(" NVSMI_GPU_CMD ")\n"
+"\t\t_hp_r=$?\n"
+"\t\t[ \"$_hp_r\" -ne 0 ] || _hp_a=$(" NVSMI_APP_CMD ")\n"
+"\tfi\n"
+"fi\n"
+"printf 'gpu_rc %s\\ngpus\\n' \"$_hp_r\"\n"
+"[ -z \"$_hp_g\" ] || printf '%s\\n' \"$_hp_g\"\n"
+"printf 'apps\\n'\n"
+"[ -z \"$_hp_a\" ] || printf '%s\\n' \"$_hp_a\"\n"
+"printf 'end\\n'\n"
+"unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_r\n"
+"}\n";
+
+const char *probe_script(void)
+{
+	return probe_sh;
+}
+
+void probe_result_init(struct probe_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->cpus = -1;
+	r->mem_mb = -1;
+	r->gpu_state = GPUS_NONE;
+	strlcpy_h(r->cgroup, "none", sizeof r->cgroup);
+}
+
+void probe_result_clear(struct probe_result *r)
+{
+	free(r->gpus);
+	free(r->apps);
+	probe_result_init(r);
+}
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+/* Where things were found while reading the answer. */
+struct probe_seen {
+	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end;
+	long rc;
+	struct span gpus, apps;
+};
+
+/* Next line of *rest without its "\n" or "\r\n"; 0 at the end. */
+static int next_line(struct span *rest, struct span *line)
+{
+	const char *nl;
+
+	if (rest->n == 0)
+		return 0;
+	nl = memchr(rest->p, '\n', rest->n);
+	line->p = rest->p;
+	line->n = nl != NULL ? (size_t)(nl - rest->p) : rest->n;
+	rest->p += line->n + (nl != NULL);
+	rest->n -= line->n + (nl != NULL);
+	if (line->n > 0 && line->p[line->n - 1] == '\r')
+		line->n--;
+	return 1;
+}
+
+static int span_is(struct span s, const char *lit)
+{
+	return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
+}
+
+/* A decimal in [min, max], nothing else on the line. */
+static int parse_long(struct span v, long min, long max, long *out)
+{
+	long n = 0;
+	size_t i;
+
+	if (v.n == 0 || v.n > 18)
+		return -1;
+	for (i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return -1;
+		n = n * 10 + (v.p[i] - '0');
+	}
+	if (n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Copy a value that must fit and must not hide control bytes. */
+static int copy_value(char *dst, size_t dstsz, struct span v)
+{
+	size_t i;
+
+	if (v.n >= dstsz)
+		return -1;
+	for (i = 0; i < v.n; i++)
+		if ((unsigned char)v.p[i] < 0x20 || v.p[i] == 0x7f)
+			return -1;
+	memcpy(dst, v.p, v.n);
+	dst[v.n] = '\0';
+	return 0;
+}
+
+/* One "key value" line; unknown keys are fine, known ones only once. */
+static int probe_kv(struct span line, struct probe_result *r,
+    struct probe_seen *s, char *err, size_t errsz)
+{
+	const char *sp = memchr(line.p, ' ', line.n);
+	struct span key = { line.p, sp != NULL ? (size_t)(sp - line.p) : line.n };
+	size_t skip = key.n + (sp != NULL);
+	struct span val = { line.p + skip, line.n - skip };
+	long n;
+	int bad = 0, *seen = NULL;
+
+	if (span_is(key, "hostname")) {
+		seen = &s->hostname;
+		bad = copy_value(r->hostname, sizeof r->hostname, val);
+	} else if (span_is(key, "cpus")) {
+		seen = &s->cpus;
+		if ((bad = parse_long(val, 1, 1000000, &n)) == 0)
+			r->cpus = (int)n;
+	} else if (span_is(key, "mem_kb")) {
+		seen = &s->mem;
+		if ((bad = parse_long(val, 1, (long)1 << 50, &n)) == 0)
+			r->mem_mb = n / 1024;
+	} else if (span_is(key, "boot_id")) {
+		seen = &s->boot_id;
+		bad = copy_value(r->boot_id, sizeof r->boot_id, val);
+	} else if (span_is(key, "cgroup")) {
+		seen = &s->cgroup;
+		/* A kind we do not know is one we cannot use. */
+		if (span_is(val, "v2") || span_is(val, "v1"))
+			bad = copy_value(r->cgroup, sizeof r->cgroup, val);
+	} else if (span_is(key, "gpu_rc")) {
+		seen = &s->gpu_rc;
+		bad = parse_long(val, 0, 255, &s->rc);
+	} else
+		return 0;
+	if (*seen) {
+		snprintf(err, errsz, "probe: \"%.*s\" given twice", (int)key.n, key.p);
+		return -1;
+	}
+	*seen = 1;
+	if (bad) {
+		char vis[128], raw[41];
+		snprintf(raw, sizeof raw, "%.*s", (int)(val.n < 40 ? val.n : 40), val.p);
+		str_vis(vis, sizeof vis, raw);
+		snprintf(err, errsz, "probe: bad %.*s \"%s\"", (int)key.n, key.p, vis);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Split the answer: key lines, then the raw gpus and apps sections (spans
+ * into text, handed to the CSV parser as they are), then "end".
+ */
+static int probe_split(const char *text, size_t len, struct probe_result *r,
+    struct probe_seen *s, char *err, size_t errsz)
+{
+	struct span rest = { text, len }, line, *sect = NULL;
+
+	while (next_line(&rest, &line)) {
+		if (span_is(line, "end")) {
+			s->end = 1;
+			break;
+		}
+		if ((sect == NULL && span_is(line, "gpus")) ||
+		    (sect == &s->gpus && span_is(line, "apps"))) {
+			sect = sect == NULL ? &s->gpus : &s->apps;
+			sect->p = rest.p;
+		} else if (sect != NULL)
+			sect->n = (size_t)(line.p + line.n - sect->p);
+		else if (probe_kv(line, r, s, err, errsz) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* nvidia-smi failed: keep the first line it printed, as the reason. */
+static void gpu_failed(struct probe_result *r, long rc, struct span out)
+{
+	struct span line;
+	char raw[sizeof r->gpu_error];
+
+	r->gpu_state = GPUS_ERROR;
+	while (next_line(&out, &line)) {
+		while (line.n > 0 && (line.p[0] == ' ' || line.p[0] == '\t')) {
+			line.p++;
+			line.n--;
+		}
+		if (line.n == 0)
+			continue;
+		snprintf(raw, sizeof raw, "%.*s",
+		    (int)(line.n < sizeof raw ? line.n : sizeof raw - 1), line.p);
+		str_vis(r->gpu_error, sizeof r->gpu_error, raw);
+		return;
+	}
+	snprintf(r->gpu_error, sizeof r->gpu_error,
+	    "nvidia-smi exited with status %ld and printed nothing", rc);
+}
+
+/* The CSV sections, when nvidia-smi answered; its failures are GPUS_ERROR. */
+static void probe_gpus(struct probe_result *r, const struct probe_seen *s)
+{
+	char why[200];
+
+	r->gpu_state = GPUS_NONE;
+	if (!s->gpu_rc || s->rc == 127)
+		return;
+	if (s->rc != 0) {
+		gpu_failed(r, s->rc, s->gpus);
+		return;
+	}
+	r->gpu_state = GPUS_OK;
+	if (nvsmi_parse_gpus(s->gpus.p, s->gpus.n, PROBE_GPU_FIELDS, r, why,
+	    sizeof why) != 0) {
+		r->gpu_state = GPUS_ERROR;
+		snprintf(r->gpu_error, sizeof r->gpu_error, "gpus: %s", why);
+		return;
+	}
+	/* Unknown processes would go unseen: such GPUs are not safe to use. */
+	if (nvsmi_parse_apps(s->apps.p, s->apps.n, PROBE_APP_FIELDS, r, why,
+	    sizeof why) != 0) {
+		r->gpu_state = GPUS_ERROR;
+		r->ngpus = 0;
+		snprintf(r->gpu_error, sizeof r->gpu_error, "apps: %s", why);
+	}
+}
+
+int probe_parse(const char *text, size_t len, struct probe_result *r,
+    char *err, size_t errsz)
+{
+	struct probe_seen s;
+
+	probe_result_clear(r);
+	memset(&s, 0, sizeof s);
+	if (len > PROBE_OUTPUT_MAX) {
+		snprintf(err, errsz, "probe: output over %u bytes", PROBE_OUTPUT_MAX);
+		return -1;
+	}
+	if (len > 0 && memchr(text, '\0', len) != NULL) {
+		snprintf(err, errsz, "probe: output contains a NUL byte");
+		return -1;
+	}
+	if (probe_split(text, len, r, &s, err, errsz) != 0)
+		goto fail;
+	if (!s.end) {
+		snprintf(err, errsz, "probe: output ends before \"end\"");
+		goto fail;
+	}
+	if (!s.cpus || !s.mem) {
+		snprintf(err, errsz, "probe: no %s line", !s.cpus ? "cpus" : "mem_kb");
+		goto fail;
+	}
+	probe_gpus(r, &s);
+	return 0;
+fail:
+	probe_result_clear(r);
+	return -1;
+}

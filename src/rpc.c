@@ -1,0 +1,418 @@
+/*
+ * rpc.c — every request the controller answers, in one dispatch table.
+ *
+ * Each row names the request, its handler and whether it changes the queue.
+ * Unknown requests are refused.  Who may act on a job is decided in one
+ * place (job_may_act); the caller's uid is the kernel's (SO_PEERCRED).
+ * Jobs go out as "job" frames built from a job_row, whether the job comes
+ * from memory (active) or from the database (ended), so `queue`, `show`,
+ * `history` and `wait` describe a job the same way.
+ */
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "job.h"
+#include "server.h"
+
+#define SCRIPT_MAX (4u << 20)
+#define ENV_MAX    (1u << 20)
+#define ARGV_MAX   (1u << 20)
+#define LIST_CHUNK 1024
+
+static const char *uid_name(uint32_t uid)
+{
+	static uint32_t cached_uid = (uint32_t)-1;
+	static char cached[64];
+	if (uid != cached_uid) {
+		struct passwd *pw = getpwuid((uid_t)uid);
+		if (pw != NULL)
+			strlcpy_h(cached, pw->pw_name, sizeof cached);
+		else
+			snprintf(cached, sizeof cached, "%u", uid);
+		cached_uid = uid;
+	}
+	return cached;
+}
+
+static void add_row(struct msg *m, const struct job_row *r, const char *reason)
+{
+	const char *user = r->user ? r->user : uid_name(r->uid);
+	char *out = job_output_path(r->out_tmpl, r->workdir, r->id, r->name, user, r->node);
+	char *err = r->err_tmpl ? job_output_path(r->err_tmpl, r->workdir, r->id, r->name,
+	    user, r->node) : NULL;
+	msg_addi(m, "id", r->id);
+	msg_addi(m, "attempt", r->attempt);
+	msg_adds(m, "name", r->name);
+	msg_adds(m, "user", user);
+	msg_addi(m, "uid", r->uid);
+	msg_adds(m, "state", job_state_name(r->state));
+	if (reason != NULL)
+		msg_adds(m, "reason", reason);
+	msg_addi(m, "exit_code", r->exit_code);
+	if (r->node != NULL)
+		msg_adds(m, "node", r->node);
+	msg_addi(m, "ngpus", r->gpus);
+	if (r->gpu_list != NULL)
+		msg_adds(m, "gpus", r->gpu_list);
+	msg_addi(m, "cpus", r->cpus);
+	msg_addi(m, "mem_mb", r->mem_mb);
+	msg_addi(m, "time_limit", r->time_limit_s);
+	msg_addi(m, "submit_time", r->submit_time);
+	msg_addi(m, "start_time", r->start_time);
+	msg_addi(m, "end_time", r->end_time);
+	msg_adds(m, "workdir", r->workdir);
+	msg_adds(m, "stdout", out);
+	msg_adds(m, "stderr", err ? err : out);
+	free(out);
+	free(err);
+}
+
+/* A row that borrows the job's strings: no copies for 100,000 jobs. */
+static void send_job(struct server *s, struct client *cl, const struct job *j)
+{
+	struct ctl *c = s->ctl;
+	struct job_row r = { 0 };
+	struct msg m;
+	char gl[512];
+
+	ctl_gpu_list(c, j, gl, sizeof gl);
+	r.id = j->id;
+	r.attempt = j->attempt;
+	r.uid = j->uid;
+	r.name = (char *)j->name;
+	r.state = j->state;
+	r.exit_code = j->exit_code;
+	r.node = j->node >= 0 ? (char *)c->nodes[j->node].conf->name : NULL;
+	r.gpus = j->gpus;
+	r.gpu_list = j->node >= 0 && j->gpus ? gl : NULL;
+	r.cpus = j->cpus;
+	r.mem_mb = (int64_t)j->mem_mb;
+	r.time_limit_s = j->time_limit_s;
+	r.submit_time = j->submit_time;
+	r.start_time = j->start_time;
+	r.end_time = j->end_time;
+	r.workdir = (char *)j->workdir;
+	r.out_tmpl = (char *)j->out_tmpl;
+	r.err_tmpl = (char *)j->err_tmpl;
+	msg_init(&m, "job");
+	add_row(&m, &r, ctl_pending_reason(c, j));
+	client_send(cl, &m);
+	msg_clear(&m);
+}
+
+static void send_row(struct client *cl, const struct job_row *r)
+{
+	struct msg m;
+	msg_init(&m, "job");
+	add_row(&m, r, r->reason);
+	client_send(cl, &m);
+	msg_clear(&m);
+}
+
+static void send_simple(struct client *cl, const char *type)
+{
+	struct msg m;
+	msg_init(&m, type);
+	client_send(cl, &m);
+	msg_clear(&m);
+}
+
+static const char *get_str(const struct msg *m, const char *key, const char *def)
+{
+	const char *v = msg_get(m, key, NULL);
+	return v != NULL && v[0] != '\0' ? v : def;
+}
+
+static int check_text(struct client *cl, const struct msg *m, const char *key, size_t max)
+{
+	uint32_t len;
+	const char *v = msg_get(m, key, &len);
+	if (v != NULL && (len > max || memchr(v, '\0', len) != NULL)) {
+		client_error(cl, "%s: too long or contains a NUL byte", key);
+		return -1;
+	}
+	return 0;
+}
+
+static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct submit_req r = { 0 };
+	uint32_t len;
+	char err[HERD_ERRLEN];
+	int64_t id;
+
+	if (check_text(cl, m, "name", 1024) || check_text(cl, m, "workdir", 4096) ||
+	    check_text(cl, m, "out", 4096) || check_text(cl, m, "err", 4096) ||
+	    check_text(cl, m, "script", SCRIPT_MAX))
+		return -1;
+	r.workdir = get_str(m, "workdir", NULL);
+	if (r.workdir == NULL || r.workdir[0] != '/') {
+		client_error(cl, "the working directory must be an absolute path");
+		return -1;
+	}
+	r.name = get_str(m, "name", "job");
+	r.out_tmpl = get_str(m, "out", NULL);
+	r.err_tmpl = get_str(m, "err", NULL);
+	r.user = get_str(m, "user", uid_name((uint32_t)cl->uid));
+	r.gpus = (int)msg_geti(m, "gpus", 0);
+	r.cpus = (int)msg_geti(m, "cpus", 1);
+	r.mem_mb = msg_geti(m, "mem_mb", 0);
+	r.time_limit_s = msg_geti(m, "time_limit", 0);
+	if (r.gpus < 0 || r.gpus > 64 || r.cpus < 1 || r.cpus > 4096 || r.mem_mb < 0 ||
+	    r.time_limit_s < 0) {
+		client_error(cl, "invalid resource request");
+		return -1;
+	}
+	r.data.script = (char *)msg_get(m, "script", &len);
+	r.data.script_len = len;
+	if (r.data.script == NULL) {
+		client_error(cl, "no script");
+		return -1;
+	}
+	r.data.argv = (char *)msg_get(m, "argv", &len);
+	r.data.argv_len = r.data.argv ? len : 0;
+	r.data.env = (char *)msg_get(m, "env", &len);
+	r.data.env_len = r.data.env ? len : 0;
+	if (r.data.argv_len > ARGV_MAX || r.data.env_len > ENV_MAX) {
+		client_error(cl, "arguments or environment too large");
+		return -1;
+	}
+	if (ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	struct msg ok;
+	msg_init(&ok, "ok");
+	msg_addi(&ok, "id", id);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	return 0;
+}
+
+static int queue_more(struct server *s, struct client *cl)
+{
+	struct ctl *c = s->ctl;
+	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0;
+	for (; i < c->njobs && sent < LIST_CHUNK; i++) {
+		const struct job *j = c->jobs[i];
+		if (job_state_is_final(j->state))
+			continue;
+		if ((cl->flags & 1) && j->uid != (uint32_t)cl->uid)
+			continue;
+		send_job(s, cl, j);
+		sent++;
+	}
+	if (i < c->njobs) {
+		cl->cursor = c->jobs[i]->id;
+		return 0;
+	}
+	send_simple(cl, "end");
+	return 1;
+}
+
+static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
+{
+	(void)s;
+	cl->cursor = 0;
+	cl->flags = msg_geti(m, "mine", 0) ? 1 : 0;
+	cl->more = queue_more;
+	return 0;
+}
+
+static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
+{
+	for (size_t g = 0; g < n->probe.ngpus; g++) {
+		const struct gpu_info *gi = &n->probe.gpus[g];
+		int64_t holder = 0;
+		for (size_t i = 0; g < 64 && (n->gpu_used & (1ULL << g)) && i < c->njobs; i++) {
+			const struct job *j = c->jobs[i];
+			if (j->node == n->idx && j->held && (j->gpu_mask & (1ULL << g))) {
+				holder = j->id;
+				break;
+			}
+		}
+		char rec[512];
+		snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%d\t%" PRId64,
+		    gi->index, gi->uuid, gi->name, gi->mem_total_mb, gi->mem_used_mb, gi->util, holder);
+		msg_adds(m, "gpu", rec);
+	}
+}
+
+static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
+{
+	struct ctl *c = s->ctl;
+	(void)req;
+	for (size_t k = 0; k < c->nnodes; k++) {
+		const struct node *n = &c->nodes[k];
+		struct msg m;
+		msg_init(&m, "node");
+		msg_adds(&m, "name", n->conf->name);
+		msg_adds(&m, "host", n->conf->host);
+		msg_adds(&m, "state", node_state_name(n->state));
+		msg_adds(&m, "reason", n->reason);
+		msg_addi(&m, "since", n->state_since);
+		msg_addi(&m, "cpus", n->have_probe ? n->probe.cpus : 0);
+		msg_addi(&m, "cpus_used", n->cpus_used);
+		msg_addi(&m, "mem_mb", n->have_probe ? n->probe.mem_mb : 0);
+		msg_addi(&m, "mem_used_mb", n->mem_used_mb);
+		msg_adds(&m, "cgroup", n->have_probe ? n->probe.cgroup : "");
+		msg_adds(&m, "hostname", n->have_probe ? n->probe.hostname : "");
+		add_gpus(&m, c, n);
+		client_send(cl, &m);
+		msg_clear(&m);
+	}
+	send_simple(cl, "end");
+	return 0;
+}
+
+static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
+{
+	int64_t id = msg_geti(m, "id", -1);
+	struct job *j = ctl_find(s->ctl, id);
+	if (j != NULL && !job_state_is_final(j->state)) {
+		send_job(s, cl, j);
+	} else {
+		struct job_row r;
+		job_row_init(&r);
+		if (db_job_get(s->ctl->db, id, &r) != 1) {
+			job_row_clear(&r);
+			client_error(cl, "no job %" PRId64, id);
+			return -1;
+		}
+		send_row(cl, &r);
+		job_row_clear(&r);
+	}
+	send_simple(cl, "end");
+	return 0;
+}
+
+static int history_cb(void *arg, const struct job_row *r)
+{
+	send_row(arg, r);
+	return 0;
+}
+
+static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
+{
+	int limit = (int)msg_geti(m, "limit", 50);
+	uint32_t uid = msg_geti(m, "all", 0) ? (uint32_t)-1 : (uint32_t)cl->uid;
+	if (limit < 1 || limit > 100000)
+		limit = 50;
+	if (db_jobs_history(s->ctl->db, uid, limit, history_cb, cl) != 0) {
+		client_error(cl, "%s", db_errmsg(s->ctl->db));
+		return -1;
+	}
+	send_simple(cl, "end");
+	return 0;
+}
+
+static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct msg ok;
+	const char *v;
+	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
+	msg_init(&ok, "ok");
+	for (size_t i = 0; (v = msg_get_nth(m, "id", i, NULL)) != NULL; i++) {
+		int64_t id = strtoll(v, NULL, 10);
+		if (ctl_cancel(s->ctl, id, cl->uid, err, sizeof err) == 0)
+			snprintf(line, sizeof line, "%" PRId64 "\t", id);
+		else
+			snprintf(line, sizeof line, "%" PRId64 "\t%s", id, err);
+		msg_adds(&ok, "result", line);
+	}
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	return 0;
+}
+
+/* Answer a waiting client once none of its jobs is active any more. */
+void rpc_wait_check(struct server *s, struct client *cl)
+{
+	for (size_t k = 0; k < cl->nwait; k++) {
+		struct job *j = ctl_find(s->ctl, cl->wait_ids[k]);
+		if (j != NULL && !job_state_is_final(j->state))
+			return;
+	}
+	for (size_t k = 0; k < cl->nwait; k++) {
+		struct job_row r;
+		job_row_init(&r);
+		if (db_job_get(s->ctl->db, cl->wait_ids[k], &r) == 1)
+			send_row(cl, &r);
+		job_row_clear(&r);
+	}
+	send_simple(cl, "end");
+	free(cl->wait_ids);
+	cl->wait_ids = NULL;
+	cl->nwait = 0;
+}
+
+static int rpc_wait(struct server *s, struct client *cl, const struct msg *m)
+{
+	const char *v;
+	size_t n = 0;
+	while (msg_get_nth(m, "id", n, NULL) != NULL)
+		n++;
+	free(cl->wait_ids);
+	cl->wait_ids = xcalloc(n ? n : 1, sizeof *cl->wait_ids);
+	cl->nwait = 0;
+	for (size_t i = 0; (v = msg_get_nth(m, "id", i, NULL)) != NULL; i++) {
+		int64_t id = strtoll(v, NULL, 10);
+		struct job_row r;
+		job_row_init(&r);
+		int found = ctl_find(s->ctl, id) != NULL || db_job_get(s->ctl->db, id, &r) == 1;
+		job_row_clear(&r);
+		if (!found) {
+			client_error(cl, "no job %" PRId64, id);
+			cl->nwait = 0;
+			return -1;
+		}
+		cl->wait_ids[cl->nwait++] = id;
+	}
+	rpc_wait_check(s, cl);
+	return 0;
+}
+
+static int rpc_ping(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct msg ok;
+	(void)m;
+	msg_init(&ok, "ok");
+	msg_adds(&ok, "cluster", s->ctl->cfg->cluster);
+	msg_addi(&ok, "jobs", (int64_t)s->ctl->njobs);
+	msg_addi(&ok, "sched_us", s->ctl->last_sched_us);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	return 0;
+}
+
+static const struct rpc_entry {
+	const char *type;
+	int (*fn)(struct server *, struct client *, const struct msg *);
+	int mutating;
+} rpc_table[] = {
+	{ "submit", rpc_submit, 1 },
+	{ "cancel", rpc_cancel, 1 },
+	{ "queue", rpc_queue, 0 },
+	{ "nodes", rpc_nodes, 0 },
+	{ "show", rpc_show, 0 },
+	{ "history", rpc_history, 0 },
+	{ "wait", rpc_wait, 0 },
+	{ "ping", rpc_ping, 0 },
+};
+
+void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)
+{
+	for (size_t i = 0; i < sizeof rpc_table / sizeof rpc_table[0]; i++) {
+		if (strcmp(rpc_table[i].type, m->type) == 0) {
+			rpc_table[i].fn(s, cl, m);
+			return;
+		}
+	}
+	client_error(cl, "unknown request");
+}

@@ -1,0 +1,597 @@
+/*
+ * test_config.c — hosts.ini loading: the good files give exactly the
+ * documented values, and every bad one fails with FILE:LINE and the key.
+ *
+ * Files under tests/fixtures/config/ are read in place; the rest are written
+ * to a temporary directory.  HOME and XDG_STATE_HOME are fixed in main() so
+ * the defaults are predictable.
+ */
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "util.h"
+
+#define FIX "tests/fixtures/config/"
+#define HOME "/home/tester"
+
+static char tmpdir[] = "/tmp/test_config.XXXXXX";
+static char tmpfile_[PATH_MAX];
+static char cwd[PATH_MAX];
+
+static void write_file(const char *text, size_t len)
+{
+	FILE *f = fopen(tmpfile_, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Write text as TMPDIR/hosts.ini and load it. */
+static int load_str(const char *text, struct config *c, char *err, size_t errsz)
+{
+	write_file(text, strlen(text));
+	return config_load(tmpfile_, c, err, errsz);
+}
+
+static char *fix_abs(const char *rel)
+{
+	char *s;
+
+	xasprintf(&s, "%s/" FIX "%s", cwd, rel);
+	return s;
+}
+
+static struct node_conf *node(struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].name, name) == 0)
+			return &c->nodes[i];
+	fail_msg("no node %s", name);
+	return NULL;
+}
+
+static void test_good_full(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", *s;
+	struct node_conf *n;
+
+	(void)state;
+	assert_int_equal(config_load(FIX "good_full.ini", &c, err, sizeof err), 0);
+	s = fix_abs("good_full.ini");
+	assert_string_equal(c.path, s);
+	free(s);
+	assert_string_equal(c.cluster, "lab-1");
+	s = fix_abs("state");
+	assert_string_equal(c.state_dir, s);
+	free(s);
+	assert_string_equal(c.socket_path, "/run/herd/herd.sock");
+	assert_string_equal(c.log_file, HOME "/herdd.log");
+	assert_int_equal(c.probe_interval_s, 60);
+	assert_int_equal(c.kill_grace_s, 0);
+	assert_int_equal(c.nnodes, 3);
+
+	n = node(&c, "gpu1");
+	assert_string_equal(n->host, "gpu1.example.org");
+	assert_int_equal(n->local, 0);
+	assert_int_equal(n->port, 22);
+	assert_string_equal(n->user, "bob");
+	assert_string_equal(n->identity, "/etc/herd/id_gpu1");
+	s = fix_abs("known_hosts");
+	assert_string_equal(n->known_hosts, s);
+	free(s);
+	assert_string_equal(n->herd_dir, "/scratch/herd");
+	assert_int_equal(n->connect_timeout_s, 5);
+	assert_int_equal(n->command_timeout_s, 3600);
+	assert_int_equal(n->keepalive_s, 60);
+	assert_int_equal(n->line, 17);
+
+	/* gpu2 sets only host (indented): the rest is [defaults] or built in. */
+	n = node(&c, "gpu2");
+	assert_string_equal(n->host, "10.0.0.2");
+	assert_int_equal(n->port, 2222);
+	assert_string_equal(n->user, "alice");
+	s = fix_abs("keys/id_ed25519");
+	assert_string_equal(n->identity, s);
+	free(s);
+	assert_string_equal(n->known_hosts, HOME "/.ssh/known_hosts");
+	assert_string_equal(n->herd_dir, ".herd");
+	assert_int_equal(n->connect_timeout_s, 10);
+	assert_int_equal(n->command_timeout_s, 30);
+	assert_int_equal(n->keepalive_s, 0);
+
+	n = node(&c, "local");
+	assert_string_equal(n->host, "local");
+	assert_int_equal(n->local, 1);
+	config_clear(&c);
+	assert_null(c.nodes);
+	config_clear(&c);	/* twice is harmless */
+}
+
+static void test_builtin_defaults(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+	struct passwd *pw = getpwuid(getuid());
+	struct node_conf *n;
+
+	(void)state;
+	assert_int_equal(load_str("[node a]\nhost = a.example\n", &c, err,
+	    sizeof err), 0);
+	assert_string_equal(c.path, tmpfile_);
+	assert_string_equal(c.cluster, "herd");
+	assert_string_equal(c.state_dir, HOME "/.local/state/herd");
+	assert_string_equal(c.socket_path, HOME "/.local/state/herd/herd.sock");
+	assert_string_equal(c.log_file, HOME "/.local/state/herd/herdd.log");
+	assert_int_equal(c.probe_interval_s, 30);
+	assert_int_equal(c.kill_grace_s, 10);
+	n = &c.nodes[0];
+	assert_int_equal(n->port, 22);
+	if (pw != NULL)
+		assert_string_equal(n->user, pw->pw_name);
+	assert_non_null(n->user);
+	assert_null(n->identity);
+	assert_string_equal(n->known_hosts, HOME "/.ssh/known_hosts");
+	assert_string_equal(n->herd_dir, ".herd");
+	assert_int_equal(n->connect_timeout_s, 10);
+	assert_int_equal(n->command_timeout_s, 30);
+	assert_int_equal(n->keepalive_s, 15);
+	assert_int_equal(n->line, 1);
+	config_clear(&c);
+}
+
+static void test_xdg_state_home(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", *s;
+
+	(void)state;
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	s = config_default_state_dir();
+	assert_string_equal(s, "/xdg/state/herd");
+	free(s);
+	assert_int_equal(load_str("[node a]\nhost = a\n", &c, err, sizeof err), 0);
+	assert_string_equal(c.socket_path, "/xdg/state/herd/herd.sock");
+	config_clear(&c);
+	setenv("XDG_STATE_HOME", "relative/is/ignored", 1);
+	s = config_default_state_dir();
+	assert_string_equal(s, HOME "/.local/state/herd");
+	free(s);
+	unsetenv("XDG_STATE_HOME");
+}
+
+/* [defaults] may come after the nodes; a node's own value wins. */
+static void test_defaults_after_nodes(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(load_str(
+	    "[node a]\nhost = a\nport = 23\n"
+	    "[node b]\nhost = b\n"
+	    "[defaults]\nport = 24\nherd_dir = jobs/herd\nhost = local\n"
+	    "[node c]\n", &c, err, sizeof err), 0);
+	assert_int_equal(node(&c, "a")->port, 23);
+	assert_int_equal(node(&c, "b")->port, 24);
+	assert_string_equal(node(&c, "b")->herd_dir, "jobs/herd");
+	assert_string_equal(node(&c, "c")->host, "local");
+	assert_int_equal(node(&c, "c")->local, 1);
+	assert_int_equal(node(&c, "a")->local, 0);
+	config_clear(&c);
+}
+
+static void test_paths(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", *s;
+
+	(void)state;
+	assert_int_equal(load_str(
+	    "[controller]\nstate_dir = ~\nsocket = ../s.sock\n"
+	    "log_file = ./log/herdd.log\n"
+	    "[node a]\nhost = a\nidentity = ~/.ssh/id_a\nknown_hosts = kh\n",
+	    &c, err, sizeof err), 0);
+	assert_string_equal(c.state_dir, HOME);
+	xasprintf(&s, "%s/../s.sock", tmpdir);
+	assert_string_equal(c.socket_path, s);
+	free(s);
+	xasprintf(&s, "%s/./log/herdd.log", tmpdir);
+	assert_string_equal(c.log_file, s);
+	free(s);
+	assert_string_equal(c.nodes[0].identity, HOME "/.ssh/id_a");
+	xasprintf(&s, "%s/kh", tmpdir);
+	assert_string_equal(c.nodes[0].known_hosts, s);
+	free(s);
+	config_clear(&c);
+
+	/* c->path is absolute whichever way the file was named. */
+	assert_int_equal(config_load("./" FIX "good_crlf.ini", &c, err,
+	    sizeof err), 0);
+	s = fix_abs("good_crlf.ini");
+	assert_string_equal(c.path, s);
+	free(s);
+	config_clear(&c);
+}
+
+/* ';' and '#' are only comments at the start of a line. */
+static void test_semicolon_hash_in_values(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(load_str(
+	    "# comment\n; comment\n   # indented comment\n"
+	    "[node a]\nhost = a\nidentity = /path/with;semicolon\n"
+	    "known_hosts = /k#h;x\nherd_dir = a;b#c\n", &c, err, sizeof err), 0);
+	assert_string_equal(c.nodes[0].identity, "/path/with;semicolon");
+	assert_string_equal(c.nodes[0].known_hosts, "/k#h;x");
+	assert_string_equal(c.nodes[0].herd_dir, "a;b#c");
+	config_clear(&c);
+}
+
+static void test_crlf_and_bom(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(config_load(FIX "good_crlf.ini", &c, err, sizeof err), 0);
+	assert_string_equal(c.cluster, "crlf");
+	assert_string_equal(c.nodes[0].name, "n1");
+	assert_string_equal(c.nodes[0].host, "h1");
+	assert_int_equal(c.nodes[0].port, 2022);
+	config_clear(&c);
+	assert_int_equal(config_load(FIX "good_bom.ini", &c, err, sizeof err), 0);
+	assert_string_equal(c.nodes[0].name, "bom");
+	config_clear(&c);
+}
+
+static void test_long_lines(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", path[400], text[600];
+
+	(void)state;
+	/* 300 bytes: well past inih's 200, and kept whole. */
+	memset(path, 'p', sizeof path);
+	path[0] = '/';
+	path[290] = '\0';
+	snprintf(text, sizeof text, "[node a]\nhost = a\nidentity = %s\n", path);
+	assert_true(strlen("identity = ") + strlen(path) >= 300);
+	assert_int_equal(load_str(text, &c, err, sizeof err), 0);
+	assert_string_equal(c.nodes[0].identity, path);
+	config_clear(&c);
+
+	assert_int_equal(config_load(FIX "bad_long_line.ini", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "bad_long_line.ini:3: line too long"));
+	assert_null(c.nodes);
+}
+
+/* Node names use the whole CONFIG_NAME_MAX; inih would cut them at 49. */
+static void test_long_node_name(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", name[CONFIG_NAME_MAX + 2], text[200];
+
+	(void)state;
+	memset(name, 'n', sizeof name);
+	name[CONFIG_NAME_MAX] = '\0';
+	snprintf(text, sizeof text, "[node %s]\nhost = h\n", name);
+	assert_int_equal(load_str(text, &c, err, sizeof err), 0);
+	assert_string_equal(c.nodes[0].name, name);
+	config_clear(&c);
+	name[CONFIG_NAME_MAX] = 'n';
+	name[CONFIG_NAME_MAX + 1] = '\0';
+	snprintf(text, sizeof text, "[node %s]\nhost = h\n", name);
+	assert_int_equal(load_str(text, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":1: bad node name"));
+}
+
+static void test_max_nodes(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", *needle;
+	struct buf b;
+	int i;
+
+	(void)state;
+	buf_init(&b, 1 << 20);
+	for (i = 0; i < CONFIG_MAX_NODES; i++)
+		assert_int_equal(buf_printf(&b, "[node n%d]\nhost = h%d\n", i, i), 0);
+	assert_int_equal(load_str(b.data, &c, err, sizeof err), 0);
+	assert_int_equal(c.nnodes, CONFIG_MAX_NODES);
+	assert_string_equal(c.nodes[CONFIG_MAX_NODES - 1].host, "h255");
+	config_clear(&c);
+	assert_int_equal(buf_printf(&b, "[node one-too-many]\nhost = h\n"), 0);
+	assert_int_equal(load_str(b.data, &c, err, sizeof err), -1);
+	xasprintf(&needle, ":%d: node \"one-too-many\": more than %d nodes",
+	    2 * CONFIG_MAX_NODES + 1, CONFIG_MAX_NODES);
+	assert_non_null(strstr(err, needle));
+	free(needle);
+	buf_clear(&b);
+}
+
+static void test_missing_file(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(config_load(FIX "does-not-exist.ini", &c, err,
+	    sizeof err), -1);
+	assert_string_equal(err, FIX "does-not-exist.ini: No such file or "
+	    "directory");
+	assert_null(c.path);
+	assert_int_equal(config_load(FIX, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "is a directory"));
+	config_clear(&c);
+}
+
+static void test_empty_and_no_nodes(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(load_str("", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "hosts.ini: no [node NAME] section"));
+	assert_int_equal(load_str("\n# only comments\n\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no [node NAME] section"));
+	assert_int_equal(config_load(FIX "bad_no_nodes.ini", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "bad_no_nodes.ini: no [node NAME] section"));
+}
+
+static void test_fixture_errors(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(config_load(FIX "bad_duplicate_node.ini", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "bad_duplicate_node.ini:4: duplicate node "
+	    "\"gpu1\" (first on line 1)"));
+	assert_int_equal(config_load(FIX "bad_inline_comment.ini", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "bad_inline_comment.ini:3: port: inline"));
+	assert_int_equal(config_load(FIX "bad_garbage.bin", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "bad_garbage.bin:"));
+	assert_null(c.nodes);
+}
+
+static void test_nul_and_garbage(void **state)
+{
+	static const char nul[] = "[node a]\nhost = a\0b\n";
+	struct config c;
+	char err[HERD_ERRLEN] = "", junk[4096];
+	unsigned int seed = 1;
+
+	(void)state;
+	write_file(nul, sizeof nul - 1);
+	assert_int_equal(config_load(tmpfile_, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":2: NUL byte"));
+	for (int round = 0; round < 50; round++) {
+		for (size_t i = 0; i < sizeof junk; i++)
+			junk[i] = (char)(rand_r(&seed) & 0xff);
+		write_file(junk, sizeof junk);
+		assert_int_equal(config_load(tmpfile_, &c, err, sizeof err), -1);
+		assert_non_null(strstr(err, "hosts.ini"));
+		config_clear(&c);
+	}
+}
+
+static char *slurp(const char *path)
+{
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	buf_init(&b, 1 << 20);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		assert_int_equal(buf_add(&b, chunk, n), 0);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+/* The shipped example loads, and it and the man page describe every key. */
+static void test_example_and_man(void **state)
+{
+	static const char *keys[] = { "cluster", "state_dir", "socket",
+	    "log_file", "probe_interval", "kill_grace", "host", "port", "user",
+	    "identity", "known_hosts", "herd_dir", "connect_timeout",
+	    "command_timeout", "keepalive" };
+	struct config c;
+	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
+
+	(void)state;
+	assert_int_equal(config_load("hosts.example.ini", &c, err, sizeof err), 0);
+	assert_int_equal(node(&c, "local")->local, 1);
+	assert_string_equal(node(&c, "gpu1")->user, "alice");
+	config_clear(&c);
+	ex = slurp("hosts.example.ini");
+	man = slurp("man/hosts.ini.5");
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		snprintf(want, sizeof want, "\n# %s: ", keys[i]);
+		if (strstr(ex, want) == NULL)
+			fail_msg("hosts.example.ini does not explain %s", keys[i]);
+		snprintf(want, sizeof want, "\n.B %s\n", keys[i]);
+		if (strstr(man, want) == NULL)
+			fail_msg("hosts.ini.5 has no .B %s", keys[i]);
+	}
+	free(ex);
+	free(man);
+}
+
+/* Each bad file: the line the error must name, and text it must contain. */
+struct bad {
+	int line;
+	const char *needle;
+	const char *text;
+};
+
+#define BAD_CASES \
+	X(unknown_section, 1, "unknown section [nodes a]", "[nodes a]\nhost = a\n") \
+	X(node_without_name, 1, "[node] needs a name", "[node]\nhost = a\n") \
+	X(unterminated_section, 2, "must end with ']'", "\n[node a\nhost = a\n") \
+	X(text_after_section, 1, "must end with ']'", "[node a] # x\nhost = a\n") \
+	X(unknown_key, 3, "unknown key \"colour\" in [node]", \
+	    "[node a]\nhost = a\ncolour = red\n") \
+	X(unknown_ctl_key, 2, "unknown key \"port\" in [controller]", \
+	    "[controller]\nport = 22\n[node a]\nhost = a\n") \
+	X(ctl_key_in_defaults, 2, "unknown key \"state_dir\" in [defaults]", \
+	    "[defaults]\nstate_dir = /x\n[node a]\nhost = a\n") \
+	X(key_outside_section, 1, "host: key outside of any section", \
+	    "host = a\n[node a]\nhost = a\n") \
+	X(no_equals, 3, "expected KEY = VALUE", "[node a]\nhost = a\nport 22\n") \
+	X(no_key, 3, "missing key", "[node a]\nhost = a\n= 22\n") \
+	X(duplicate_key, 4, "duplicate key \"port\" (first on line 3)", \
+	    "[node a]\nhost = a\nport = 1\nport = 2\n") \
+	X(duplicate_node, 3, "duplicate node \"a\" (first on line 1)", \
+	    "[node a]\nhost = a\n[node a]\nhost = b\n") \
+	X(duplicate_controller, 3, "duplicate section [controller]", \
+	    "[controller]\n[node a]\n[controller]\nhost = a\n") \
+	X(duplicate_defaults, 2, "duplicate section [defaults]", \
+	    "[defaults]\n[defaults]\n[node a]\nhost = a\n") \
+	X(name_dash, 1, "bad node name \"-a\"", "[node -a]\nhost = a\n") \
+	X(name_dot, 1, "bad node name \".a\"", "[node .a]\nhost = a\n") \
+	X(name_slash, 1, "bad node name \"a/b\"", "[node a/b]\nhost = a\n") \
+	X(name_space, 1, "bad node name \"a b\"", "[node a b]\nhost = a\n") \
+	X(host_missing, 1, "[node a]: host is required", "[node a]\nport = 22\n") \
+	X(host_empty, 2, "host: empty value", "[node a]\nhost =\n") \
+	X(host_dash, 2, "host: \"-oProxyCommand=x\" must be one word", \
+	    "[node a]\nhost = -oProxyCommand=x\n") \
+	X(host_space, 2, "host: \"a b\" must be one word", "[node a]\nhost = a b\n") \
+	X(user_dash, 3, "user: \"-l\" must be one word", \
+	    "[node a]\nhost = a\nuser = -l\n") \
+	X(port_zero, 3, "port: 0 is out of range 1..65535", \
+	    "[node a]\nhost = a\nport = 0\n") \
+	X(port_big, 3, "port: 65536 is out of range", \
+	    "[node a]\nhost = a\nport = 65536\n") \
+	X(port_huge, 3, "port: 99999999999999999999 is out of range", \
+	    "[node a]\nhost = a\nport = 99999999999999999999\n") \
+	X(port_negative, 3, "port: -1 is out of range", \
+	    "[node a]\nhost = a\nport = -1\n") \
+	X(port_word, 3, "port: \"ssh\" is not a number", \
+	    "[node a]\nhost = a\nport = ssh\n") \
+	X(port_suffix, 3, "port: \"22x\" is not a number", \
+	    "[node a]\nhost = a\nport = 22x\n") \
+	X(port_hex, 3, "port: \"0x16\" is not a number", \
+	    "[node a]\nhost = a\nport = 0x16\n") \
+	X(port_plus, 3, "port: \"+ 22\" is not a number", \
+	    "[node a]\nhost = a\nport = + 22\n") \
+	X(connect_timeout_zero, 3, "connect_timeout: 0 is out of range 1..3600", \
+	    "[node a]\nhost = a\nconnect_timeout = 0\n") \
+	X(command_timeout_big, 3, "command_timeout: 3601 is out of range 1..3600", \
+	    "[node a]\nhost = a\ncommand_timeout = 3601\n") \
+	X(keepalive_negative, 2, "keepalive: -1 is out of range 0..3600", \
+	    "[defaults]\nkeepalive = -1\n[node a]\nhost = a\n") \
+	X(probe_interval_zero, 2, "probe_interval: 0 is out of range 1..86400", \
+	    "[controller]\nprobe_interval = 0\n[node a]\nhost = a\n") \
+	X(probe_interval_big, 2, "probe_interval: 86401 is out of range", \
+	    "[controller]\nprobe_interval = 86401\n[node a]\nhost = a\n") \
+	X(kill_grace_big, 2, "kill_grace: 3601 is out of range 0..3600", \
+	    "[controller]\nkill_grace = 3601\n[node a]\nhost = a\n") \
+	X(cluster_bad, 2, "cluster: bad name \"a b\"", \
+	    "[controller]\ncluster = a b\n[node a]\nhost = a\n") \
+	X(inline_comment, 3, "port: inline comments are not allowed", \
+	    "[node a]\nhost = a\nport = 22 ; ssh\n") \
+	X(inline_hash, 3, "user: inline comments are not allowed", \
+	    "[node a]\nhost = a\nuser = bob\t# him\n") \
+	X(control_char, 3, "control character \\001", \
+	    "[node a]\nhost = a\nuser = a\001b\n") \
+	X(escape_char, 3, "control character \\033", \
+	    "[node a]\nhost = a\nidentity = /k\033[2J\n") \
+	X(lone_cr, 2, "control character \\015", "[node a]\nhost = a\rb\n") \
+	X(tilde_user, 3, "identity: ~user paths are not supported", \
+	    "[node a]\nhost = a\nidentity = ~bob/key\n") \
+	X(herd_dir_tilde, 3, "herd_dir: is on the node", \
+	    "[node a]\nhost = a\nherd_dir = ~/.herd\n") \
+	X(socket_too_long, 2, "socket: path \"/", \
+	    "[controller]\nsocket = /run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\n" \
+	    "[node a]\nhost = a\n") \
+	X(state_dir_too_long, 3, "longer than 107 bytes", \
+	    "[node a]\n[controller]\nstate_dir = /run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n" \
+	    "[node a2]\n[defaults]\nhost = a\n")
+
+#define X(name, line, needle, text) \
+	static struct bad bad_##name = { line, needle, text };
+BAD_CASES
+#undef X
+
+static void test_bad(void **state)
+{
+	const struct bad *b = *state;
+	struct config c;
+	char err[HERD_ERRLEN] = "", where[PATH_MAX + 32];
+
+	assert_int_equal(load_str(b->text, &c, err, sizeof err), -1);
+	snprintf(where, sizeof where, "%s:%d: ", tmpfile_, b->line);
+	if (strncmp(err, where, strlen(where)) != 0 ||
+	    strstr(err, b->needle) == NULL)
+		fail_msg("got \"%s\", want \"%s...%s\"", err, where, b->needle);
+	assert_null(c.path);
+	assert_null(c.nodes);
+	assert_int_equal(c.nnodes, 0);
+	config_clear(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_full),
+		cmocka_unit_test(test_builtin_defaults),
+		cmocka_unit_test(test_xdg_state_home),
+		cmocka_unit_test(test_defaults_after_nodes),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_semicolon_hash_in_values),
+		cmocka_unit_test(test_crlf_and_bom),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_long_node_name),
+		cmocka_unit_test(test_max_nodes),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_empty_and_no_nodes),
+		cmocka_unit_test(test_fixture_errors),
+		cmocka_unit_test(test_nul_and_garbage),
+		cmocka_unit_test(test_example_and_man),
+#define X(name, line, needle, text) \
+		{ "bad_" #name, test_bad, NULL, NULL, &bad_##name },
+		BAD_CASES
+#undef X
+	};
+	int rc;
+
+	if (getcwd(cwd, sizeof cwd) == NULL || mkdtemp(tmpdir) == NULL) {
+		perror("test_config");
+		return 1;
+	}
+	snprintf(tmpfile_, sizeof tmpfile_, "%s/hosts.ini", tmpdir);
+	setenv("HOME", HOME, 1);
+	unsetenv("XDG_STATE_HOME");
+	rc = cmocka_run_group_tests_name("config", tests, NULL, NULL);
+	unlink(tmpfile_);
+	rmdir(tmpdir);
+	return rc;
+}
