@@ -317,7 +317,11 @@ static void copy_text(char *dst, size_t dstsz, struct span v)
 	dst[n] = '\0';
 }
 
-/* A UUID is an identifier we match on later: printable, no spaces, whole. */
+/*
+ * A UUID is an identifier we match on later: whole, printable, no spaces,
+ * and shaped like one ("GPU-...", "MIG-..."), which also catches a row whose
+ * columns slid because the layout was not the one asked for.
+ */
 static int copy_uuid(char *dst, size_t dstsz, const struct nv_row *row, int id,
     char *err, size_t errsz)
 {
@@ -327,7 +331,8 @@ static int copy_uuid(char *dst, size_t dstsz, const struct nv_row *row, int id,
 	dst[0] = '\0';
 	if (!row->have[id] || is_unknown(v))
 		return 0;
-	if (v.n == 0 || v.n >= dstsz)
+	if (v.n < 5 || v.n >= dstsz || (memcmp(v.p, "GPU-", 4) != 0 &&
+	    memcmp(v.p, "MIG-", 4) != 0))
 		return bad_value(row, "uuid", v, err, errsz);
 	for (i = 0; i < v.n; i++)
 		if (v.p[i] <= ' ' || v.p[i] >= 0x7f)
@@ -471,6 +476,10 @@ static int nv_parse(const struct nv_kind *k, const char *text, size_t len,
 	if (fields != NULL) {
 		struct span f = { fields, strlen(fields) };
 		layout_build(k, f, &l);
+		if (l.known == 0) {
+			snprintf(err, errsz, "no known field in the field list");
+			return -1;
+		}
 		if (k->need_id >= 0 && !l.have[k->need_id]) {
 			snprintf(err, errsz, "field list lacks %s", k->need);
 			return -1;

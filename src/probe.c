@@ -34,8 +34,8 @@ static const char probe_sh[] =
 "{\n"
 "_hp_h=\n"
 "[ -r /proc/sys/kernel/hostname ] && read -r _hp_h </proc/sys/kernel/hostname\n"
-"[ -n \"$_hp_h\" ] || _hp_h=$(uname -n </dev/null 2>/dev/null)\n"
-"_hp_c=$(OMP_NUM_THREADS= OMP_THREAD_LIMIT= nproc </dev/null 2>/dev/null)\n"
+"[ -n \"$_hp_h\" ] || _hp_h=$(uname -n 2>/dev/null)\n"
+"_hp_c=$(OMP_NUM_THREADS='' OMP_THREAD_LIMIT='' nproc </dev/null 2>/dev/null)\n"
 "if [ -z \"$_hp_c\" ] && [ -r /proc/cpuinfo ]; then\n"
 "\t_hp_c=0\n"
 "\twhile read -r _hp_k _hp_v; do\n"
@@ -49,14 +49,14 @@ static const char probe_sh[] =
 "\tdone </proc/meminfo\n"
 "fi\n"
 "_hp_b=\n"
-"[ -r /proc/sys/kernel/random/boot_id ] && "
-"read -r _hp_b </proc/sys/kernel/random/boot_id\n"
+"[ -r /proc/sys/kernel/random/boot_id ] &&\n"
+"\tread -r _hp_b </proc/sys/kernel/random/boot_id\n"
 "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then _hp_cg=v2\n"
 "elif [ -d /sys/fs/cgroup/memory ]; then _hp_cg=v1\n"
 "else _hp_cg=none; fi\n"
 "printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
 "\"$_hp_h\" \"$_hp_c\" \"$_hp_m\" \"$_hp_b\" \"$_hp_cg\"\n"
-"_hp_g= _hp_a= _hp_r=127\n"
+"_hp_g='' _hp_a='' _hp_r=127\n"
 "if command -v nvidia-smi >/dev/null 2>&1; then\n"
 "\tif command -v timeout >/dev/null 2>&1; then\n"
 "\t\t_hp_g=$(timeout 10 " NVSMI_GPU_CMD ")\n"
@@ -105,7 +105,7 @@ struct span {
 /* Where things were found while reading the answer. */
 struct probe_seen {
 	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end;
-	long rc;
+	long long rc;
 	struct span gpus, apps;
 };
 
@@ -132,9 +132,10 @@ static int span_is(struct span s, const char *lit)
 }
 
 /* A decimal in [min, max], nothing else on the line. */
-static int parse_long(struct span v, long min, long max, long *out)
+static int parse_num(struct span v, long long min, long long max,
+    long long *out)
 {
-	long n = 0;
+	long long n = 0;
 	size_t i;
 
 	if (v.n == 0 || v.n > 18)
@@ -173,7 +174,7 @@ static int probe_kv(struct span line, struct probe_result *r,
 	struct span key = { line.p, sp != NULL ? (size_t)(sp - line.p) : line.n };
 	size_t skip = key.n + (sp != NULL);
 	struct span val = { line.p + skip, line.n - skip };
-	long n;
+	long long n;
 	int bad = 0, *seen = NULL;
 
 	if (span_is(key, "hostname")) {
@@ -181,11 +182,11 @@ static int probe_kv(struct span line, struct probe_result *r,
 		bad = copy_value(r->hostname, sizeof r->hostname, val);
 	} else if (span_is(key, "cpus")) {
 		seen = &s->cpus;
-		if ((bad = parse_long(val, 1, 1000000, &n)) == 0)
+		if ((bad = parse_num(val, 1, 1000000, &n)) == 0)
 			r->cpus = (int)n;
 	} else if (span_is(key, "mem_kb")) {
 		seen = &s->mem;
-		if ((bad = parse_long(val, 1, (long)1 << 50, &n)) == 0)
+		if ((bad = parse_num(val, 1, 1LL << 50, &n)) == 0)
 			r->mem_mb = n / 1024;
 	} else if (span_is(key, "boot_id")) {
 		seen = &s->boot_id;
@@ -197,19 +198,22 @@ static int probe_kv(struct span line, struct probe_result *r,
 			bad = copy_value(r->cgroup, sizeof r->cgroup, val);
 	} else if (span_is(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
-		bad = parse_long(val, 0, 255, &s->rc);
+		bad = parse_num(val, 0, 255, &s->rc);
 	} else
 		return 0;
 	if (*seen) {
-		snprintf(err, errsz, "probe: \"%.*s\" given twice", (int)key.n, key.p);
+		snprintf(err, errsz, "probe: \"%.*s\" given twice", (int)key.n,
+		    key.p);
 		return -1;
 	}
 	*seen = 1;
 	if (bad) {
 		char vis[128], raw[41];
-		snprintf(raw, sizeof raw, "%.*s", (int)(val.n < 40 ? val.n : 40), val.p);
+		snprintf(raw, sizeof raw, "%.*s", (int)(val.n < 40 ? val.n : 40),
+		    val.p);
 		str_vis(vis, sizeof vis, raw);
-		snprintf(err, errsz, "probe: bad %.*s \"%s\"", (int)key.n, key.p, vis);
+		snprintf(err, errsz, "probe: bad %.*s \"%s\"", (int)key.n, key.p,
+		    vis);
 		return -1;
 	}
 	return 0;
@@ -242,7 +246,8 @@ static int probe_split(const char *text, size_t len, struct probe_result *r,
 }
 
 /* nvidia-smi failed: keep the first line it printed, as the reason. */
-static void gpu_failed(struct probe_result *r, long rc, struct span out)
+static void gpu_failed(struct probe_result *r, long long rc,
+    struct span out)
 {
 	struct span line;
 	char raw[sizeof r->gpu_error];
@@ -261,7 +266,7 @@ static void gpu_failed(struct probe_result *r, long rc, struct span out)
 		return;
 	}
 	snprintf(r->gpu_error, sizeof r->gpu_error,
-	    "nvidia-smi exited with status %ld and printed nothing", rc);
+	    "nvidia-smi exited with status %lld and printed nothing", rc);
 }
 
 /* The CSV sections, when nvidia-smi answered; its failures are GPUS_ERROR. */
@@ -300,7 +305,8 @@ int probe_parse(const char *text, size_t len, struct probe_result *r,
 	probe_result_clear(r);
 	memset(&s, 0, sizeof s);
 	if (len > PROBE_OUTPUT_MAX) {
-		snprintf(err, errsz, "probe: output over %u bytes", PROBE_OUTPUT_MAX);
+		snprintf(err, errsz, "probe: output over %u bytes",
+		    PROBE_OUTPUT_MAX);
 		return -1;
 	}
 	if (len > 0 && memchr(text, '\0', len) != NULL) {
@@ -314,7 +320,8 @@ int probe_parse(const char *text, size_t len, struct probe_result *r,
 		goto fail;
 	}
 	if (!s.cpus || !s.mem) {
-		snprintf(err, errsz, "probe: no %s line", !s.cpus ? "cpus" : "mem_kb");
+		snprintf(err, errsz, "probe: no %s line",
+		    !s.cpus ? "cpus" : "mem_kb");
 		goto fail;
 	}
 	probe_gpus(r, &s);

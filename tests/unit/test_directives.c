@@ -62,7 +62,7 @@ static void check_expect(const struct expect *e, const char *path)
 	struct jobopt o;
 	struct warns w = { 0, "" };
 	char err[HERD_ERRLEN];
-	size_t len;
+	size_t len = 0;
 	char *text = slurp(path, &len);
 
 	assert_non_null(text);
@@ -338,7 +338,7 @@ static void quoting_and_comments(void **state)
 	assert_string_equal(err,
 	    "t.sh:9: invalid --gpus \"\": not a whole number");
 	/* Without the bad last line: */
-	assert_int_equal(parse(s, strstr(s, "#SBATCH --gpus") - s, &o, &w, err,
+	assert_int_equal(parse(s, (size_t)(strstr(s, "#SBATCH --gpus") - s), &o, &w, err,
 	    sizeof err), 0);
 	assert_string_equal(o.name, "a \"b\" c");
 	assert_string_equal(o.out_path, "out#1.log");

@@ -121,7 +121,8 @@ static void check_2gpu(const struct probe_result *r)
 {
 	assert_int_equal(r->ngpus, 2);
 	assert_int_equal(r->gpus[0].index, 0);
-	assert_string_equal(r->gpus[0].uuid, "GPU-3f2a9c1e-7b44-4d0e-9a51-0c8e2d6b7f10");
+	assert_string_equal(r->gpus[0].uuid,
+	    "GPU-3f2a9c1e-7b44-4d0e-9a51-0c8e2d6b7f10");
 	assert_string_equal(r->gpus[0].name, "NVIDIA H100 80GB HBM3");
 	assert_int_equal(r->gpus[0].mem_total_mb, 81559);
 	assert_int_equal(r->gpus[0].mem_used_mb, 4);
@@ -291,7 +292,10 @@ static void t_real_small(void **state)
 	free(s);
 	s = shared("querygpu_noheader-nounits_unknown-error_pr-i3pystatus-850.csv",
 	    &len);
-	assert_int_equal(gpus(s, len, "fan.speed", &r, err), 0);
+	/* Nothing we know was asked for: refused rather than a blank GPU. */
+	assert_int_equal(gpus(s, len, "fan.speed", &r, err), -1);
+	/* The same "[Unknown Error]" in a field we do read is unknown. */
+	assert_int_equal(gpus(s, len, "utilization.gpu", &r, err), 0);
 	assert_int_equal(r.ngpus, 1);
 	assert_int_equal(r.gpus[0].util, -1);
 	free(s);
@@ -422,6 +426,12 @@ static void t_hostile_values(void **state)
 	assert_int_equal(GPUS("2147483648, GPU-a, X, 1, 1, 1\n", f), -1);
 	assert_int_equal(GPUS("0, GPU a, X, 1, 1, 1\n", f), -1);
 	assert_int_equal(GPUS("0, GPU-\x7f, X, 1, 1, 1\n", f), -1);
+	assert_int_equal(GPUS("0, 2004, X, 1, 1, 1\n", f), -1);
+	assert_int_equal(GPUS("0, GPU-, X, 1, 1, 1\n", f), -1);
+	assert_int_equal(GPUS("0, MIG-GPU-a/1/0, X, 1, 1, 1\n", f), 0);
+	/* A field list naming nothing we know. */
+	assert_int_equal(GPUS("1, 2\n", "foo,bar"), -1);
+	assert_int_equal(APPS("GPU-a, p\n", "gpu_uuid,process_name"), -1);
 	/* Missing a column, on the second line: the line is named. */
 	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1\n1, GPU-b, X, 1, 1\n", f), -1);
 	assert_non_null(strstr(err, "line 2"));

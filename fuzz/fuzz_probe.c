@@ -1,0 +1,30 @@
+/*
+ * fuzz_probe.c — probe_parse() on arbitrary bytes: what a node prints is
+ * not trusted.  The input is handed over as is, not NUL-terminated, so a
+ * read past its end is caught.  A parsed result must be consistent.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct probe_result r;
+	char err[256];
+
+	probe_result_init(&r);
+	if (probe_parse((const char *)data, size, &r, err, sizeof err) == 0) {
+		if (r.cpus < 1 || r.mem_mb < 0 || r.ngpus > PROBE_MAX_GPUS ||
+		    r.napps > PROBE_MAX_APPS)
+			abort();
+		if (r.gpu_state != GPUS_OK && (r.ngpus != 0 || r.napps != 0))
+			abort();
+		if (strlen(r.gpu_error) >= sizeof r.gpu_error)
+			abort();
+	} else if (err[0] == '\0' || r.gpus != NULL || r.apps != NULL)
+		abort();
+	probe_result_clear(&r);
+	return 0;
+}

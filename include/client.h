@@ -1,0 +1,47 @@
+/*
+ * client.h — the `herd` side of the socket, and what every subcommand
+ * shares: finding and connecting to herdd, sending one request, reading the
+ * answer frames, and turning a "job" frame into a line or a JSON object.
+ */
+#ifndef HERD_CLIENT_H
+#define HERD_CLIENT_H
+
+#include <stdio.h>
+#include "proto.h"
+#include "util.h"
+
+struct hclient {
+	int fd;
+	struct buf in;
+	char sock[4200];
+};
+
+/* Connect; on failure prints the one-line "not running" message, returns -1. */
+int hclient_connect(struct hclient *c);
+void hclient_close(struct hclient *c);
+int hclient_send(struct hclient *c, const struct msg *m);
+/* Next answer frame: 1 got one (caller msg_clear()s), -1 error (printed). */
+int hclient_next(struct hclient *c, struct msg *m);
+/* If m is an "error" frame, print it and return 1. */
+int hclient_is_error(const struct msg *m);
+
+/* Global options shared by every subcommand. */
+extern const char *opt_socket;
+extern const char *opt_config;
+
+/* JSON output of a job frame (the fields documented in herd(1)). */
+void json_job(FILE *f, const struct msg *m);
+void json_node(FILE *f, const struct msg *m);
+/* JSON string with escapes; NULL → null. */
+void json_str(FILE *f, const char *s);
+/* "2026-11-26T01:02:03" local time, or "-" for 0. */
+void fmt_time(char *buf, size_t size, int64_t t);
+
+/* Terminal tables: add rows of cells, then print fitted to the terminal. */
+struct table;
+struct table *table_new(int ncols, const char *const *headers);
+void table_add(struct table *t, const char *const *cells);
+void table_print(struct table *t, FILE *f);
+void table_free(struct table *t);
+
+#endif

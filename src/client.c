@@ -1,0 +1,119 @@
+/*
+ * client.c — connecting to herdd and reading its answers.
+ *
+ * The socket is found from -s, $HERD_SOCKET, the socket key of -c/$HERD_CONFIG's
+ * hosts.ini, or the default state directory, in that order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "config.h"
+
+const char *opt_socket;
+const char *opt_config;
+
+static void find_socket(struct hclient *c)
+{
+	const char *s = opt_socket ? opt_socket : getenv("HERD_SOCKET");
+	const char *cfgpath = opt_config ? opt_config : getenv("HERD_CONFIG");
+	if (s != NULL) {
+		strlcpy_h(c->sock, s, sizeof c->sock);
+		return;
+	}
+	if (cfgpath != NULL) {
+		struct config cfg;
+		char err[HERD_ERRLEN];
+		if (config_load(cfgpath, &cfg, err, sizeof err) == 0) {
+			strlcpy_h(c->sock, cfg.socket_path, sizeof c->sock);
+			config_clear(&cfg);
+			return;
+		}
+		fprintf(stderr, "herd: %s\n", err);
+	}
+	char *dir = config_default_state_dir();
+	snprintf(c->sock, sizeof c->sock, "%s/herd.sock", dir ? dir : ".");
+	free(dir);
+}
+
+int hclient_connect(struct hclient *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	memset(c, 0, sizeof *c);
+	buf_init(&c->in, PROTO_FRAME_MAX + 8);
+	find_socket(c);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	strlcpy_h(sa.sun_path, c->sock, sizeof sa.sun_path);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		fprintf(stderr, "herd: herdd is not running (cannot connect to %s: %s); "
+		    "start it with: herdd -c hosts.ini --daemon\n", c->sock, strerror(errno));
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void hclient_close(struct hclient *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	buf_clear(&c->in);
+}
+
+int hclient_send(struct hclient *c, const struct msg *m)
+{
+	struct buf out;
+	buf_init(&out, PROTO_FRAME_MAX + 8);
+	int rc = proto_encode(&out, m);
+	if (rc != 0)
+		fprintf(stderr, "herd: request too large\n");
+	else if ((rc = write_all(c->fd, out.data, out.len)) != 0)
+		fprintf(stderr, "herd: sending to herdd: %s\n", strerror(errno));
+	buf_clear(&out);
+	return rc;
+}
+
+int hclient_next(struct hclient *c, struct msg *m)
+{
+	char chunk[1 << 16], err[HERD_ERRLEN];
+	for (;;) {
+		long used = proto_decode(c->in.data, c->in.len, m, err, sizeof err);
+		if (used > 0) {
+			buf_consume(&c->in, (size_t)used);
+			return 1;
+		}
+		if (used < 0) {
+			fprintf(stderr, "herd: bad answer from herdd: %s\n", err);
+			return -1;
+		}
+		ssize_t r = read(c->fd, chunk, sizeof chunk);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			fprintf(stderr, "herd: herdd closed the connection\n");
+			return -1;
+		}
+		if (buf_add(&c->in, chunk, (size_t)r) != 0) {
+			fprintf(stderr, "herd: answer too large\n");
+			return -1;
+		}
+	}
+}
+
+int hclient_is_error(const struct msg *m)
+{
+	if (strcmp(m->type, "error") != 0)
+		return 0;
+	const char *t = msg_get(m, "message", NULL);
+	char vis[1024];
+	str_vis(vis, sizeof vis, t ? t : "unknown error");
+	fprintf(stderr, "herd: %s\n", vis);
+	return 1;
+}

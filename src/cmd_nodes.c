@@ -1,0 +1,108 @@
+/*
+ * cmd_nodes.c — herd nodes: every node, then every GPU and who holds it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "cmd.h"
+
+struct nctx {
+	int json;
+	size_t n;
+	struct table *nodes, *gpus;
+};
+
+static void gpu_rows(struct nctx *q, const struct msg *m)
+{
+	const char *g;
+	for (size_t i = 0; (g = msg_get_nth(m, "gpu", i, NULL)) != NULL; i++) {
+		char *rec = xstrdup(g), *f[7] = { 0 }, *p = rec;
+		for (int k = 0; k < 7 && p; k++) {
+			f[k] = p;
+			if ((p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		char mem[64], util[16];
+		long long tot = f[3] ? atoll(f[3]) : -1, used = f[4] ? atoll(f[4]) : -1;
+		snprintf(mem, sizeof mem, "%lld/%lld MiB", used, tot);
+		int u = f[5] ? atoi(f[5]) : -1;
+		if (u >= 0)
+			snprintf(util, sizeof util, "%d%%", u);
+		else
+			strlcpy_h(util, "-", sizeof util);
+		const char *job = f[6] && atoll(f[6]) > 0 ? f[6] : "free";
+		const char *cells[] = { msg_get(m, "name", NULL), f[0], f[2] ? f[2] : "", mem, util, job };
+		table_add(q->gpus, cells);
+		free(rec);
+	}
+}
+
+static int each(void *arg, const struct msg *m)
+{
+	struct nctx *q = arg;
+	if (q->json) {
+		fputs(q->n++ ? ",\n" : "\n", stdout);
+		json_node(stdout, m);
+		return 0;
+	}
+	char cpus[32], mem[64], gpus[32];
+	size_t ng = 0, nused = 0;
+	const char *g;
+	for (; (g = msg_get_nth(m, "gpu", ng, NULL)) != NULL; ng++) {
+		const char *last = strrchr(g, '\t');
+		if (last && atoll(last + 1) > 0)
+			nused++;
+	}
+	snprintf(cpus, sizeof cpus, "%" PRId64 "/%" PRId64, msg_geti(m, "cpus_used", 0),
+	    msg_geti(m, "cpus", 0));
+	snprintf(mem, sizeof mem, "%" PRId64 "/%" PRId64 "M", msg_geti(m, "mem_used_mb", 0),
+	    msg_geti(m, "mem_mb", 0));
+	snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
+	const char *cells[] = { msg_get(m, "name", NULL), msg_get(m, "state", NULL), cpus, mem,
+	    gpus, msg_get(m, "cgroup", NULL), msg_get(m, "reason", NULL) };
+	table_add(q->nodes, cells);
+	gpu_rows(q, m);
+	q->n++;
+	return 0;
+}
+
+int cmd_nodes(int argc, char **argv)
+{
+	static const char *nh[] = { "NODE", "STATE", "CPUS", "MEMORY", "GPUS", "CGROUP", "REASON" };
+	static const char *gh[] = { "NODE", "GPU", "NAME", "MEMORY", "UTIL", "JOB" };
+	struct nctx q = { 0 };
+	struct msg req;
+
+	for (int i = 1; i < argc; i++) {
+		if (cmd_flag(argv[i], "--json", NULL))
+			q.json = 1;
+		else {
+			fprintf(stderr, "usage: herd nodes [--json]\n");
+			return 2;
+		}
+	}
+	msg_init(&req, "nodes");
+	if (q.json)
+		fputs("[", stdout);
+	else {
+		q.nodes = table_new(7, nh);
+		q.gpus = table_new(6, gh);
+	}
+	int rc = cmd_stream(&req, each, &q);
+	msg_clear(&req);
+	if (q.json) {
+		fputs(q.n ? "\n]\n" : "]\n", stdout);
+		return rc;
+	}
+	if (rc == 0) {
+		table_print(q.nodes, stdout);
+		putchar('\n');
+		table_print(q.gpus, stdout);
+	}
+	table_free(q.nodes);
+	table_free(q.gpus);
+	return rc;
+}
