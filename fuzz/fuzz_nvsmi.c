@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nvsmi_parse_apps(text, size, fields[i], &r, err,
 		    sizeof err) != 0 && r.napps != n)
 			abort();
-		if (r.ngpus > 3 * PROBE_MAX_GPUS || r.napps > 3 * PROBE_MAX_APPS)
+		if (r.ngpus > 3 * PROBE_MAX_GPUS ||
+		    r.napps > 3 * PROBE_MAX_APPS)
 			abort();
 	}
 	for (i = 0; i < r.ngpus; i++)

@@ -240,9 +240,11 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 {
 	int r = buf_addstr(out, "d=");
 	r |= add_jobdir(out, herd_dir, key);
+	/* Before the runner's setsid() its group does not exist yet: signal
+	 * the pid itself, which then dies before the job starts. */
 	r |= buf_printf(out, "\nif read herd_pid <\"$d/pid\" 2>/dev/null && "
-	    "kill -%s -- \"-$herd_pid\" 2>/dev/null; then echo 'K %s sent'; "
-	    "else echo 'K %s gone'; fi\n", sig, key, key);
+	    "{ kill -s %s -- \"-$herd_pid\" || kill -s %s \"$herd_pid\"; } 2>/dev/null; "
+	    "then echo 'K %s sent'; else echo 'K %s gone'; fi\n", sig, sig, key, key);
 	return r ? -1 : 0;
 }
 

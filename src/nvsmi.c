@@ -70,7 +70,8 @@ struct nv_kind {
 	int text_id;		/* column allowed to contain commas */
 	int need_id;		/* column without which a row means nothing */
 	const char *need;	/* its name */
-	int (*store)(const struct nv_row *, struct probe_result *, char *, size_t);
+	int (*store)(const struct nv_row *, struct probe_result *, char *,
+	    size_t);
 };
 
 struct nv_layout {
@@ -78,6 +79,7 @@ struct nv_layout {
 	size_t pos[NV_NFIELDS];
 	int have[NV_NFIELDS];
 	int text_have;
+	int text_id;
 	size_t text_pos;
 	int known;		/* how many known fields were found */
 };
@@ -145,8 +147,12 @@ static struct span line_sep(struct span line)
 static struct span next_col(struct span *rest, struct span sep, int *more)
 {
 	const char *c = memmem(rest->p, rest->n, sep.p, sep.n);
-	struct span col = { rest->p, c != NULL ? (size_t)(c - rest->p) : rest->n };
-	size_t adv = col.n + (c != NULL ? sep.n : 0);
+	struct span col = { rest->p, rest->n };
+	size_t adv;
+
+	if (c != NULL)
+		col.n = (size_t)(c - rest->p);
+	adv = col.n + (c != NULL ? sep.n : 0);
 
 	*more = c != NULL;
 	rest->p += adv;
@@ -218,6 +224,7 @@ static void layout_build(const struct nv_kind *k, struct span names,
 			l->known++;
 			if (id == k->text_id) {
 				l->text_have = 1;
+				l->text_id = id;
 				l->text_pos = l->ncols;
 			}
 		}
@@ -232,26 +239,24 @@ static void layout_build(const struct nv_kind *k, struct span names,
 static void row_split(const struct nv_layout *l, struct span line,
     size_t surplus, struct nv_row *row)
 {
-	struct span col, sep = line_sep(line);
-	size_t c = 0, logical;
+	struct span col, sep = line_sep(line), *text;
+	size_t c, pos, t = l->text_pos;
 	int more = 1, id;
 
 	memset(row->v, 0, sizeof row->v);
 	memcpy(row->have, l->have, sizeof row->have);
-	while (more) {
+	for (c = 0; more; c++) {
 		col = next_col(&line, sep, &more);
-		logical = c;
-		if (surplus > 0 && c >= l->text_pos)
-			logical = c > l->text_pos + surplus ? c - surplus : l->text_pos;
-		for (id = 0; id < NV_NFIELDS; id++) {
-			if (!l->have[id] || l->pos[id] != logical)
-				continue;
-			if (logical == l->text_pos && surplus > 0 && c > l->text_pos)
-				row->v[id].n = (size_t)(col.p + col.n - row->v[id].p);
-			else
-				row->v[id] = col;
+		if (surplus > 0 && c > t && c <= t + surplus) {
+			/* Another piece of the free text: widen its span. */
+			text = &row->v[l->text_id];
+			text->n = (size_t)(col.p + col.n - text->p);
+			continue;
 		}
-		c++;
+		pos = surplus > 0 && c > t ? c - surplus : c;
+		for (id = 0; id < NV_NFIELDS; id++)
+			if (l->have[id] && l->pos[id] == pos)
+				row->v[id] = col;
 	}
 }
 
@@ -366,7 +371,8 @@ static int store_gpu(const struct nv_row *row, struct probe_result *r,
 		return -1;
 	}
 	memset(&g, 0, sizeof g);
-	if (get_num(row, G_INDEX, "index", NULL, INT_MAX, &idx, err, errsz) != 0 ||
+	if (get_num(row, G_INDEX, "index", NULL, INT_MAX, &idx, err,
+	    errsz) != 0 ||
 	    get_num(row, G_MEMTOTAL, "memory.total", "MiB", NV_MEM_MAX,
 	    &g.mem_total_mb, err, errsz) != 0 ||
 	    get_num(row, G_MEMUSED, "memory.used", "MiB", NV_MEM_MAX,
@@ -425,7 +431,8 @@ static const struct nv_kind app_kind = { app_cols, A_PROC, A_PID, "pid",
  */
 static int skip_line(struct span line)
 {
-	return line.n == 0 || (line.n >= 8 && memcmp(line.p, "WARNING:", 8) == 0) ||
+	return line.n == 0 ||
+	    (line.n >= 8 && memcmp(line.p, "WARNING:", 8) == 0) ||
 	    span_eq(line, "No running processes found");
 }
 
@@ -477,7 +484,7 @@ static int nv_parse(const struct nv_kind *k, const char *text, size_t len,
 		struct span f = { fields, strlen(fields) };
 		layout_build(k, f, &l);
 		if (l.known == 0) {
-			snprintf(err, errsz, "no known field in the field list");
+			snprintf(err, errsz, "no field we read is asked for");
 			return -1;
 		}
 		if (k->need_id >= 0 && !l.have[k->need_id]) {
@@ -493,7 +500,8 @@ static int nv_parse(const struct nv_kind *k, const char *text, size_t len,
 			continue;
 		if (!have_layout) {
 			layout_build(k, line, &l);
-			if (l.known == 0 || (k->need_id >= 0 && !l.have[k->need_id]))
+			if (l.known == 0 ||
+			    (k->need_id >= 0 && !l.have[k->need_id]))
 				return not_csv(line, err, errsz);
 			have_layout = 1;
 			continue;

@@ -171,12 +171,15 @@ static int probe_kv(struct span line, struct probe_result *r,
     struct probe_seen *s, char *err, size_t errsz)
 {
 	const char *sp = memchr(line.p, ' ', line.n);
-	struct span key = { line.p, sp != NULL ? (size_t)(sp - line.p) : line.n };
-	size_t skip = key.n + (sp != NULL);
-	struct span val = { line.p + skip, line.n - skip };
+	struct span key = { line.p, line.n }, val = { line.p + line.n, 0 };
 	long long n;
 	int bad = 0, *seen = NULL;
 
+	if (sp != NULL) {
+		key.n = (size_t)(sp - line.p);
+		val.p = sp + 1;
+		val.n = line.n - key.n - 1;
+	}
 	if (span_is(key, "hostname")) {
 		seen = &s->hostname;
 		bad = copy_value(r->hostname, sizeof r->hostname, val);
@@ -209,11 +212,12 @@ static int probe_kv(struct span line, struct probe_result *r,
 	*seen = 1;
 	if (bad) {
 		char vis[128], raw[41];
-		snprintf(raw, sizeof raw, "%.*s", (int)(val.n < 40 ? val.n : 40),
-		    val.p);
+		int rawn = (int)(val.n < 40 ? val.n : 40);
+
+		snprintf(raw, sizeof raw, "%.*s", rawn, val.p);
 		str_vis(vis, sizeof vis, raw);
-		snprintf(err, errsz, "probe: bad %.*s \"%s\"", (int)key.n, key.p,
-		    vis);
+		snprintf(err, errsz, "probe: bad %.*s \"%s\"", (int)key.n,
+		    key.p, vis);
 		return -1;
 	}
 	return 0;
@@ -251,6 +255,7 @@ static void gpu_failed(struct probe_result *r, long long rc,
 {
 	struct span line;
 	char raw[sizeof r->gpu_error];
+	size_t n;
 
 	r->gpu_state = GPUS_ERROR;
 	while (next_line(&out, &line)) {
@@ -260,8 +265,8 @@ static void gpu_failed(struct probe_result *r, long long rc,
 		}
 		if (line.n == 0)
 			continue;
-		snprintf(raw, sizeof raw, "%.*s",
-		    (int)(line.n < sizeof raw ? line.n : sizeof raw - 1), line.p);
+		n = line.n < sizeof raw ? line.n : sizeof raw - 1;
+		snprintf(raw, sizeof raw, "%.*s", (int)n, line.p);
 		str_vis(r->gpu_error, sizeof r->gpu_error, raw);
 		return;
 	}
