@@ -375,10 +375,7 @@ check_path(const char *v, char *why, size_t whysz)
 		    JOBOPT_PATH_MAX - 1);
 		return -1;
 	}
-	if (strchr(v, '\n') != NULL) {
-		snprintf(why, whysz, "newline in path");
-		return -1;
-	}
+	/* Newlines are legal in Unix paths and survive shquote(): allowed. */
 	return 0;
 }
 
@@ -392,7 +389,11 @@ set_str(char **field, const char *v, int keep)
 	return 0;
 }
 
-/* Names reach terminals and logs, so control bytes are refused outright. */
+/*
+ * Names are stored and passed to the job literally, newlines included (a
+ * user's name is theirs); every display escapes them (str_vis, JSON).
+ * Other control bytes (escape sequences) have no use in a name: refused.
+ */
 static int
 set_name(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
@@ -408,7 +409,7 @@ set_name(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 		return -1;
 	}
 	for (p = (const unsigned char *)v; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
 			snprintf(why, whysz, "control character in name");
 			return -1;
 		}
