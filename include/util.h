@@ -45,6 +45,8 @@ char *buf_detach(struct buf *b, size_t *len);
 
 /* Monotonic milliseconds, for every deadline and interval. */
 int64_t now_ms(void);
+/* Monotonic microseconds, for measuring. */
+int64_t now_us(void);
 /* Wall-clock seconds, for records and display only. */
 int64_t wall_s(void);
 

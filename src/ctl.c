@@ -494,7 +494,7 @@ void ctl_schedule(struct ctl *c)
 	struct sched_job *sj = xmalloc((c->njobs ? c->njobs : 1) * sizeof *sj);
 	struct job **pend = xmalloc((c->njobs ? c->njobs : 1) * sizeof *pend);
 	size_t np = 0;
-	int64_t t0 = now_ms();
+	int64_t t0 = now_us();
 
 	c->sched_needed = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
@@ -524,7 +524,7 @@ void ctl_schedule(struct ctl *c)
 			log_error("launch decisions not committed: %s", db_errmsg(c->db));
 		free(chosen);
 	}
-	c->last_sched_us = (now_ms() - t0) * 1000;
+	c->last_sched_us = now_us() - t0;
 	free(d);
 	free(sn);
 	free(sj);
