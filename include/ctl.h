@@ -28,6 +28,7 @@ struct ctl {
 	struct job **jobs;	/* active jobs, ascending id */
 	size_t njobs, cap;
 	size_t first_live;	/* jobs[0..first_live) are evicted slots (NULL) */
+	char key_prefix[96];	/* CLUSTER.INSTANCE: names job directories on nodes */
 	int sched_needed;
 	int64_t blocked_id;	/* head of the queue that did not fit, -1 none */
 	int64_t last_sched_us;	/* duration of the last pass, for the log */

@@ -77,6 +77,9 @@ int db_jobs_history(struct db *db, uint32_t uid, int limit,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
 int64_t db_max_job_id(struct db *db);
 
+/* This database's random instance id (hex), made when it was created. */
+int db_instance(struct db *db, char *out, size_t size);
+
 /* Node bookkeeping across restarts (boot id). */
 int db_node_get_boot(struct db *db, const char *name, char *boot, size_t size);
 int db_node_set_boot(struct db *db, const char *name, const char *boot);

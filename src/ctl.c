@@ -228,6 +228,14 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	c->nodes = xcalloc(cfg->nnodes, sizeof *c->nodes);
 	for (size_t i = 0; i < cfg->nnodes; i++)
 		node_init(&c->nodes[i], &cfg->nodes[i], (int)i);
+	char inst[64];
+	if (db_instance(db, inst, sizeof inst) != 0) {
+		snprintf(err, errsz, "reading the instance id: %s", db_errmsg(db));
+		return -1;
+	}
+	/* Job ids restart with a new database; the instance id keeps two
+	 * controllers (or a reinstall) from ever sharing a job directory. */
+	snprintf(c->key_prefix, sizeof c->key_prefix, "%s.%s", cfg->cluster, inst);
 	if (db_jobs_active(db, load_one, &lc) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;
@@ -326,7 +334,7 @@ static void send_kill(struct ctl *c, struct job *j, const char *sig)
 	char key[LAUNCH_KEY_MAX];
 	struct buf b;
 	struct node *n = &c->nodes[j->node];
-	launch_key(key, sizeof key, c->cfg->cluster, j->id, j->attempt);
+	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	buf_init(&b, 1 << 16);
 	launch_kill(&b, n->conf->herd_dir, key, sig);
 	size_t len;
@@ -427,7 +435,7 @@ static int launch_text(struct ctl *c, struct job *j, struct buf *out)
 		free(user);
 		return -1;
 	}
-	launch_key(key, sizeof key, c->cfg->cluster, j->id, j->attempt);
+	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	ctl_gpu_list(c, j, gpus, sizeof gpus);
 	outp = job_output_path(j->out_tmpl, j->workdir, j->id, j->name, user, n->conf->name);
 	if (j->err_tmpl != NULL)
@@ -544,7 +552,7 @@ static struct job *job_by_key(struct ctl *c, const char *key)
 {
 	int64_t id;
 	int attempt;
-	if (key == NULL || launch_key_parse(key, c->cfg->cluster, &id, &attempt) != 0)
+	if (key == NULL || launch_key_parse(key, c->key_prefix, &id, &attempt) != 0)
 		return NULL;
 	struct job *j = ctl_find(c, id);
 	return j != NULL && j->attempt == attempt ? j : NULL;
@@ -656,7 +664,7 @@ static void reconcile(struct ctl *c, struct node *n, struct job *only)
 		struct job *j = only ? only : c->jobs[i];
 		if (j->node == n->idx && j->held) {
 			char key[LAUNCH_KEY_MAX];
-			launch_key(key, sizeof key, c->cfg->cluster, j->id, j->attempt);
+			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 			if (nk == cap)
 				keys = xreallocarray(keys, cap *= 2, sizeof *keys);
 			keys[nk++] = xstrdup(key);

@@ -68,6 +68,8 @@ static const char *migrations[] = {
 	"  argv BLOB, env BLOB);"
 	"CREATE TABLE nodes(name TEXT PRIMARY KEY, boot_id TEXT, state TEXT, reason TEXT,"
 	"  state_time INTEGER);",
+	"CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+	"INSERT INTO meta(k, v) VALUES('instance', lower(hex(randomblob(4))));",
 };
 
 struct db {
@@ -363,6 +365,21 @@ int64_t db_max_job_id(struct db *db)
 		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return id;
+}
+
+int db_instance(struct db *db, char *out, size_t size)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+	if (sqlite3_prepare_v2(db->h, "SELECT v FROM meta WHERE k='instance'", -1, &s, NULL) != SQLITE_OK)
+		return fail(db, "instance");
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != NULL) {
+		strlcpy_h(out, (const char *)sqlite3_column_text(s, 0), size);
+		rc = 0;
+	} else
+		fail(db, "instance");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 int db_node_get_boot(struct db *db, const char *name, char *boot, size_t size)
