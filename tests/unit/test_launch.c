@@ -1,0 +1,292 @@
+/*
+ * Unit tests for launch.c: the generated node-side programs are run by a
+ * real /bin/sh (dash) in a scratch directory, so quoting, the launch token,
+ * the runner, kill and reconcile are checked for what they really do.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "util.h"
+
+static char scratch[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(scratch, "/tmp/herd-test-launch-XXXXXX");
+	return mkdtemp(scratch) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Run `prog` through /bin/sh -s; return its stdout (malloc'd). */
+static char *run_sh(const char *prog, size_t len)
+{
+	char path[300], cmd[400];
+	snprintf(path, sizeof path, "%s/prog.sh", scratch);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(prog, 1, len, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "/bin/sh -s < '%s'", path);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	struct buf out;
+	buf_init(&out, 1 << 20);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		buf_add(&out, chunk, n);
+	pclose(p);
+	return buf_detach(&out, NULL);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+/* Wait (bounded) until a file exists. */
+static int wait_file(const char *path, int ms)
+{
+	for (int i = 0; i < ms / 10; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static const char hostile[] = "it's \"q\" $(touch /tmp/herd-launch-pwned) `id` ; a b\nc é 日本 \\ *";
+
+static void launch_runs_literally(void **state)
+{
+	(void)state;
+	char herd_dir[300], workdir[600], out_path[700], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	static const char script[] = "#!/bin/sh\nprintf '%s|%s|%s|%s|%s' \"$1\" \"$PWD\" "
+	    "\"$HERD_JOB_NAME\" \"$CUDA_VISIBLE_DEVICES\" \"$MYVAR\"\n";
+	char argv[sizeof hostile + 8], env[sizeof hostile + 64];
+	size_t envlen;
+
+	snprintf(herd_dir, sizeof herd_dir, "%s/herd", scratch);
+	snprintf(workdir, sizeof workdir, "%s/%s", scratch, "w 'd\" $(x)\nz");
+	assert_int_equal(mkdir(workdir, 0700), 0);
+	snprintf(out_path, sizeof out_path, "%s/out", workdir);
+	memcpy(argv, hostile, sizeof hostile);
+	envlen = (size_t)snprintf(env, sizeof env, "MYVAR=%s", hostile) + 1;
+	memcpy(env + envlen, "BAD-NAME=x", 11);
+	envlen += 11;
+	launch_key(key, sizeof key, "t.abc", 42, 0);
+	assert_string_equal(key, "t.abc-42.0");
+
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = key, .id = 42, .name = hostile, .node = "n1",
+		.workdir = workdir, .out_path = out_path, .gpus = "0,3",
+		.script = script, .script_len = sizeof script - 1,
+		.argv = argv, .argv_len = sizeof hostile, .env = env, .env_len = envlen,
+	};
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	assert_int_equal(launch_prelude(&prog, herd_dir), 0);
+	assert_int_equal(launch_job(&prog, &s, err, sizeof err), 0);
+	char *ans = run_sh(prog.data, prog.len);
+	assert_non_null(strstr(ans, "P ok\n"));
+	assert_non_null(strstr(ans, "L t.abc-42.0 launched "));
+	free(ans);
+
+	char exitp[600];
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s/exit", herd_dir, key);
+	assert_int_equal(wait_file(exitp, 5000), 0);
+	char *o = slurp(out_path);
+	char want[1024];
+	snprintf(want, sizeof want, "%s|%s|%s|0,3|%s", hostile, workdir, hostile, hostile);
+	assert_non_null(o);
+	assert_string_equal(o, want);
+	free(o);
+	assert_int_equal(access("/tmp/herd-launch-pwned", F_OK), -1);
+
+	/* The token: launching the same key again starts nothing. */
+	ans = run_sh(prog.data, prog.len);
+	assert_non_null(strstr(ans, "L t.abc-42.0 exists"));
+	free(ans);
+	buf_reset(&prog);
+
+	const char *keys[] = { key, "t.abc-43.0" };
+	launch_reconcile(&prog, herd_dir, keys, 2);
+	ans = run_sh(prog.data, prog.len);
+	assert_non_null(strstr(ans, "R t.abc-42.0 exited 0\n"));
+	assert_non_null(strstr(ans, "R t.abc-43.0 none\n"));
+	free(ans);
+
+	char evp[400];
+	snprintf(evp, sizeof evp, "%s/events", herd_dir);
+	char *ev = slurp(evp);
+	assert_non_null(strstr(ev, "start t.abc-42.0 "));
+	assert_non_null(strstr(ev, "end t.abc-42.0 0\n"));
+	free(ev);
+	buf_clear(&prog);
+}
+
+static void kill_reaches_the_whole_group(void **state)
+{
+	(void)state;
+	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN], pidp[600];
+	static const char script[] = "sleep 30 & sleep 31; wait\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herd2", scratch);
+	snprintf(out_path, sizeof out_path, "%s/out2", scratch);
+	launch_key(key, sizeof key, "t.abc", 7, 1);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = key, .id = 7, .name = "k", .node = "n1",
+		.workdir = scratch, .out_path = out_path, .gpus = "",
+		.script = script, .script_len = sizeof script - 1,
+		.argv = "", .argv_len = 0, .env = "", .env_len = 0,
+	};
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	launch_prelude(&prog, herd_dir);
+	launch_job(&prog, &s, err, sizeof err);
+	free(run_sh(prog.data, prog.len));
+	snprintf(pidp, sizeof pidp, "%s/jobs/%s/pid", herd_dir, key);
+	char *pid = slurp(pidp);
+	assert_non_null(pid);
+	pid_t pgid = (pid_t)atoi(pid);
+	free(pid);
+	usleep(200000);
+	assert_int_equal(kill(-pgid, 0), 0);	/* the group exists */
+
+	buf_reset(&prog);
+	launch_kill(&prog, herd_dir, key, "TERM");
+	char *ans = run_sh(prog.data, prog.len);
+	assert_non_null(strstr(ans, "K t.abc-7.1 sent"));
+	free(ans);
+	char exitp[600];
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s/exit", herd_dir, key);
+	assert_int_equal(wait_file(exitp, 5000), 0);
+	char *rc = slurp(exitp);
+	assert_string_equal(rc, "143\n");	/* the runner outlived TERM to record it */
+	free(rc);
+	/* Every process of the group is gone (zombies reaped by init may linger). */
+	for (int i = 0; i < 300 && kill(-pgid, 0) == 0; i++)
+		usleep(10000);
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "ps -o stat= -g %d | grep -v Z | grep -q .", (int)pgid);
+	assert_int_not_equal(system(cmd), 0);
+	buf_clear(&prog);
+}
+
+static void interpreter_from_shebang(void **state)
+{
+	(void)state;
+	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	static const char script[] = "#!/bin/bash -e\necho \"$BASH_VERSION\" | cut -c1\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herd3", scratch);
+	snprintf(out_path, sizeof out_path, "%s/out3", scratch);
+	launch_key(key, sizeof key, "t", 9, 0);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = key, .id = 9, .name = "b", .node = "n",
+		.workdir = scratch, .out_path = out_path, .gpus = "",
+		.script = script, .script_len = sizeof script - 1,
+	};
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	launch_prelude(&prog, herd_dir);
+	launch_job(&prog, &s, err, sizeof err);
+	free(run_sh(prog.data, prog.len));
+	char exitp[600];
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s/exit", herd_dir, key);
+	assert_int_equal(wait_file(exitp, 5000), 0);
+	char *o = slurp(out_path);
+	assert_non_null(o);
+	assert_true(o[0] >= '4' && o[0] <= '9');	/* ran under bash, not dash */
+	free(o);
+	buf_clear(&prog);
+}
+
+static void nul_in_script_refused(void **state)
+{
+	(void)state;
+	char err[HERD_ERRLEN];
+	struct launch_spec s = { .herd_dir = ".herd", .key = "k-1.0", .id = 1, .name = "x",
+	    .node = "n", .workdir = "/", .out_path = "/o", .gpus = "",
+	    .script = "a\0b", .script_len = 3 };
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	assert_int_equal(launch_job(&prog, &s, err, sizeof err), -1);
+	assert_non_null(strstr(err, "NUL"));
+	buf_clear(&prog);
+}
+
+static void parse_answers(void **state)
+{
+	(void)state;
+	struct launch_reply r;
+	char l1[] = "L t.a-5.0 launched 1234";
+	assert_int_equal(launch_parse_reply(l1, &r), 0);
+	assert_int_equal(r.kind, 'L');
+	assert_string_equal(r.key, "t.a-5.0");
+	assert_int_equal(r.num, 1234);
+	char l2[] = "R t.a-5.0 none";
+	assert_int_equal(launch_parse_reply(l2, &r), 0);
+	assert_int_equal(r.num, -1);
+	char bad1[] = "X k w", bad2[] = "L", bad3[] = "L k launched 12x", bad4[] = "";
+	assert_int_equal(launch_parse_reply(bad1, &r), -1);
+	assert_int_equal(launch_parse_reply(bad2, &r), -1);
+	assert_int_equal(launch_parse_reply(bad3, &r), -1);
+	assert_int_equal(launch_parse_reply(bad4, &r), -1);
+	char e1[] = "end t.a-5.0 143", e2[] = "start t.a-5.0", e3[] = "exit t.a-5.0 1",
+	    e4[] = "end t.a-5.0 -1";
+	assert_int_equal(launch_parse_event(e1, &r), 0);
+	assert_int_equal(r.num, 143);
+	assert_int_equal(launch_parse_event(e2, &r), -1);
+	assert_int_equal(launch_parse_event(e3, &r), -1);
+	assert_int_equal(launch_parse_event(e4, &r), -1);
+
+	int64_t id;
+	int att;
+	assert_int_equal(launch_key_parse("t.abc-42.3", "t.abc", &id, &att), 0);
+	assert_int_equal(id, 42);
+	assert_int_equal(att, 3);
+	assert_int_equal(launch_key_parse("t.abd-42.3", "t.abc", &id, &att), -1);
+	assert_int_equal(launch_key_parse("t.abc-42", "t.abc", &id, &att), -1);
+	assert_int_equal(launch_key_parse("t.abc-0.0", "t.abc", &id, &att), -1);
+	assert_int_equal(launch_key_parse("t.abc-4x.0", "t.abc", &id, &att), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(launch_runs_literally),
+		cmocka_unit_test(kill_reaches_the_whole_group),
+		cmocka_unit_test(interpreter_from_shebang),
+		cmocka_unit_test(nul_in_script_refused),
+		cmocka_unit_test(parse_answers),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
