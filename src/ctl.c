@@ -496,42 +496,65 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
 	return c->nnodes;
 }
 
+/*
+ * Every job needs a CPU, so with F CPUs free at most F jobs start and
+ * first-come-first-served stops by job F+1: the snapshot needs no more.
+ * (Backfill will need a deeper look; this bound is the only shortcut.)
+ */
+static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
+{
+	size_t want = 1;
+	for (size_t k = 0; k < nnodes; k++)
+		if (sn[k].up && sn[k].cpus_free > 0)
+			want += (size_t)sn[k].cpus_free;
+	return want;
+}
+
+static void commit_decisions(struct ctl *c, struct job **pend,
+    const struct sched_decision *d, size_t n)
+{
+	if (n == 0 || db_begin(c->db) != 0)
+		return;
+	struct job **chosen = xmalloc(n * sizeof *chosen);
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = pend[d[i].job];
+		take(c, j, d[i].node, d[i].gpu_mask);
+		j->state = JOB_LAUNCHING;
+		j->reason = NULL;
+		persist(c, j);
+		chosen[i] = j;
+	}
+	if (db_commit(c->db) == 0)
+		dispatch(c, chosen, n);
+	else
+		log_error("launch decisions not committed: %s", db_errmsg(c->db));
+	free(chosen);
+}
+
 void ctl_schedule(struct ctl *c)
 {
-	struct sched_node *sn = xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sn);
-	struct sched_job *sj = xmalloc((c->njobs ? c->njobs : 1) * sizeof *sj);
-	struct job **pend = xmalloc((c->njobs ? c->njobs : 1) * sizeof *pend);
-	size_t np = 0;
 	int64_t t0 = now_us();
+	struct sched_node *sn = xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sn);
+	size_t np = 0;
 
 	c->sched_needed = 0;
-	for (size_t i = 0; i < c->njobs; i++) {
+	snapshot_nodes(c, sn);
+	size_t want = snapshot_depth(sn, c->nnodes);
+	if (want > c->njobs)
+		want = c->njobs ? c->njobs : 1;
+	struct sched_job *sj = xmalloc(want * sizeof *sj);
+	struct job **pend = xmalloc(want * sizeof *pend);
+	struct sched_decision *d = xmalloc(want * sizeof *d);
+	for (size_t i = 0; i < c->njobs && np < want; i++) {
 		struct job *j = c->jobs[i];
 		if (j->state != JOB_PENDING)
 			continue;
 		pend[np] = j;
 		sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
 	}
-	snapshot_nodes(c, sn);
-	struct sched_decision *d = xmalloc((np ? np : 1) * sizeof *d);
 	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
 	c->blocked_id = r.blocked < np ? pend[r.blocked]->id : -1;
-	if (r.ndecisions > 0 && db_begin(c->db) == 0) {
-		struct job **chosen = xmalloc(r.ndecisions * sizeof *chosen);
-		for (size_t i = 0; i < r.ndecisions; i++) {
-			struct job *j = pend[d[i].job];
-			take(c, j, d[i].node, d[i].gpu_mask);
-			j->state = JOB_LAUNCHING;
-			j->reason = NULL;
-			persist(c, j);
-			chosen[i] = j;
-		}
-		if (db_commit(c->db) == 0)
-			dispatch(c, chosen, r.ndecisions);
-		else
-			log_error("launch decisions not committed: %s", db_errmsg(c->db));
-		free(chosen);
-	}
+	commit_decisions(c, pend, d, r.ndecisions);
 	c->last_sched_us = now_us() - t0;
 	free(d);
 	free(sn);
