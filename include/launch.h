@@ -48,7 +48,7 @@ int launch_prelude(struct buf *out, const char *herd_dir);
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
 /* Signal the job's process group; answers "K KEY sent" or "K KEY gone". */
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
-/* Answers "R KEY none|nopid|running PID|exited RC|dead PID" for each key. */
+/* Answers "R KEY none|nopid|running PID|exited RC TIME|dead PID" for each key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);
@@ -59,6 +59,7 @@ struct launch_reply {
 	const char *key;
 	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end */
 	int64_t num;		/* pid or exit code, -1 if absent */
+	int64_t num2;		/* "exited": when (wall seconds), -1 if absent */
 };
 int launch_parse_reply(char *line, struct launch_reply *r);
 /* Event stream lines "start KEY PID" / "end KEY RC" → kind 'E'. */

@@ -593,7 +593,7 @@ static void mark_running(struct ctl *c, struct job *j)
 }
 
 /* The job's runner reported its exit status (event or exit file). */
-static void ended(struct ctl *c, struct job *j, int64_t rc)
+static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 {
 	if (job_state_is_final(j->state)) {
 		/* Cancelled or timed out: record the status, free the node. */
@@ -608,6 +608,11 @@ static void ended(struct ctl *c, struct job *j, int64_t rc)
 	if (j->start_time == 0)
 		j->start_time = wall_s();
 	finish(c, j, rc == 0 ? JOB_COMPLETED : JOB_FAILED, rc == 0 ? NULL : "NonZeroExitCode");
+	/* Learned late (reconcile): the exit file's time is the real end. */
+	if (when > 0 && when < j->end_time) {
+		j->end_time = when < j->start_time ? j->start_time : when;
+		commit_job(c, j);
+	}
 }
 
 static void relaunch(struct ctl *c, struct job *j)
@@ -628,7 +633,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 {
 	int final = job_state_is_final(j->state);
 	if (strcmp(r->word, "exited") == 0)
-		ended(c, j, r->num);
+		ended(c, j, r->num, r->num2);
 	else if (strcmp(r->word, "running") == 0) {
 		if (final)
 			send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
@@ -723,7 +728,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	if (strcmp(r.word, "start") == 0)
 		mark_running(c, j);
 	else
-		ended(c, j, r.num);
+		ended(c, j, r.num, 0);
 }
 
 static void set_node_state(struct node *n, enum node_state s, const char *reason)

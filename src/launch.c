@@ -257,7 +257,8 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		r |= buf_printf(out, "\nk=%s\n", keys[i]);
 		r |= buf_addstr(out,
 		    "if [ ! -d \"$d\" ]; then echo \"R $k none\"\n"
-		    "elif read herd_rc <\"$d/exit\" 2>/dev/null; then echo \"R $k exited $herd_rc\"\n"
+		    "elif read herd_rc <\"$d/exit\" 2>/dev/null; then "
+		    "echo \"R $k exited $herd_rc $(stat -c %Y \"$d/exit\" 2>/dev/null)\"\n"
 		    "elif ! read herd_pid <\"$d/pid\" 2>/dev/null; then echo \"R $k nopid\"\n"
 		    "elif kill -0 \"$herd_pid\" 2>/dev/null; then echo \"R $k running $herd_pid\"\n"
 		    "else echo \"R $k dead $herd_pid\"; fi\n");
@@ -315,20 +316,23 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 	if (r->kind == 'P') {
 		r->key = NULL;
 		r->word = next_word(&p);
-		r->num = -1;
+		r->num = r->num2 = -1;
 		return r->word ? 0 : -1;
 	}
 	r->key = next_word(&p);
 	r->word = next_word(&p);
 	if (r->key == NULL || r->word == NULL)
 		return -1;
-	return parse_num(next_word(&p), &r->num);
+	if (parse_num(next_word(&p), &r->num) != 0)
+		return -1;
+	return parse_num(next_word(&p), &r->num2);
 }
 
 int launch_parse_event(char *line, struct launch_reply *r)
 {
 	char *p = line;
 	r->kind = 'E';
+	r->num2 = -1;
 	r->word = next_word(&p);
 	r->key = next_word(&p);
 	if (r->word == NULL || r->key == NULL)

@@ -141,7 +141,7 @@ static void launch_runs_literally(void **state)
 	const char *keys[] = { key, "t.abc-43.0" };
 	launch_reconcile(&prog, herd_dir, keys, 2);
 	ans = run_sh(prog.data, prog.len);
-	assert_non_null(strstr(ans, "R t.abc-42.0 exited 0\n"));
+	assert_non_null(strstr(ans, "R t.abc-42.0 exited 0 "));
 	assert_non_null(strstr(ans, "R t.abc-43.0 none\n"));
 	free(ans);
 
