@@ -5,6 +5,7 @@
 #ifndef HERD_CMD_H
 #define HERD_CMD_H
 
+#include <stdio.h>
 #include "proto.h"
 
 struct cmd_entry {
@@ -33,5 +34,18 @@ int cmd_stream(const struct msg *req, int (*each)(void *arg, const struct msg *m
 long long cmd_job_id(const char *s);
 /* Whether argv[i] is flag (exact) — tiny helper for the simple commands. */
 int cmd_flag(const char *arg, const char *longname, const char *shortname);
+
+/* Add every argv[1..] as a job id to req; -1 (message printed) if one is not. */
+int cmd_add_ids(struct msg *req, int argc, char **argv);
+
+/* A listing: JSON array of objects, or a table with one row per frame. */
+struct table;
+struct list_fmt {
+	int ncols;
+	const char *const *headers;
+	void (*row)(struct table *t, const struct msg *m);
+	void (*json)(FILE *f, const struct msg *m);
+};
+int cmd_list(const struct msg *req, int json, const struct list_fmt *fmt);
 
 #endif

@@ -9,20 +9,8 @@
 #include "cmd.h"
 #include "jobopt.h"
 
-struct hctx {
-	int json;
-	size_t n;
-	struct table *t;
-};
-
-static int each(void *arg, const struct msg *m)
+static void row(struct table *t, const struct msg *m)
 {
-	struct hctx *q = arg;
-	if (q->json) {
-		fputs(q->n++ ? ",\n" : "\n", stdout);
-		json_job(stdout, m);
-		return 0;
-	}
 	char id[32], ec[16], el[32] = "-", end[64];
 	int64_t s = msg_geti(m, "start_time", 0), e = msg_geti(m, "end_time", 0);
 	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
@@ -33,22 +21,20 @@ static int each(void *arg, const struct msg *m)
 	const char *node = msg_get(m, "node", NULL);
 	const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
 	    msg_get(m, "state", NULL), ec, el, node ? node : "", end };
-	table_add(q->t, cells);
-	q->n++;
-	return 0;
+	table_add(t, cells);
 }
 
 int cmd_history(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "NODE", "END" };
-	struct hctx q = { 0 };
+	static const struct list_fmt fmt = { 8, hdr, row, json_job };
 	struct msg req;
-	int all = 0;
+	int all = 0, json = 0;
 	long limit = 50;
 
 	for (int i = 1; i < argc; i++) {
 		if (cmd_flag(argv[i], "--json", NULL))
-			q.json = 1;
+			json = 1;
 		else if (cmd_flag(argv[i], "--all", "-a"))
 			all = 1;
 		else if (cmd_flag(argv[i], NULL, "-n") && i + 1 < argc)
@@ -61,18 +47,7 @@ int cmd_history(int argc, char **argv)
 	msg_init(&req, "history");
 	msg_addi(&req, "all", all);
 	msg_addi(&req, "limit", limit);
-	if (q.json)
-		fputs("[", stdout);
-	else
-		q.t = table_new(8, hdr);
-	int rc = cmd_stream(&req, each, &q);
+	int rc = cmd_list(&req, json, &fmt);
 	msg_clear(&req);
-	if (q.json)
-		fputs(q.n ? "\n]\n" : "]\n", stdout);
-	else {
-		if (rc == 0)
-			table_print(q.t, stdout);
-		table_free(q.t);
-	}
 	return rc;
 }

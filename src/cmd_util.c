@@ -52,3 +52,52 @@ int cmd_flag(const char *arg, const char *longname, const char *shortname)
 {
 	return (longname && strcmp(arg, longname) == 0) || (shortname && strcmp(arg, shortname) == 0);
 }
+
+int cmd_add_ids(struct msg *req, int argc, char **argv)
+{
+	if (argc < 2)
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		long long id = cmd_job_id(argv[i]);
+		if (id < 0)
+			return -1;
+		msg_addi(req, "id", id);
+	}
+	return 0;
+}
+
+struct list_ctx {
+	const struct list_fmt *fmt;
+	struct table *t;
+	size_t n;
+};
+
+static int list_each(void *arg, const struct msg *m)
+{
+	struct list_ctx *l = arg;
+	if (l->t == NULL) {
+		fputs(l->n ? ",\n" : "\n", stdout);
+		l->fmt->json(stdout, m);
+	} else
+		l->fmt->row(l->t, m);
+	l->n++;
+	return 0;
+}
+
+int cmd_list(const struct msg *req, int json, const struct list_fmt *fmt)
+{
+	struct list_ctx l = { fmt, NULL, 0 };
+	if (json)
+		fputs("[", stdout);
+	else
+		l.t = table_new(fmt->ncols, fmt->headers);
+	int rc = cmd_stream(req, list_each, &l);
+	if (json) {
+		fputs(l.n ? "\n]\n" : "]\n", stdout);
+		return rc;
+	}
+	if (rc == 0)
+		table_print(l.t, stdout);
+	table_free(l.t);
+	return rc;
+}

@@ -30,13 +30,9 @@ int cmd_wait(int argc, char **argv)
 		return 2;
 	}
 	msg_init(&req, "wait");
-	for (int i = 1; i < argc; i++) {
-		long long id = cmd_job_id(argv[i]);
-		if (id < 0) {
-			msg_clear(&req);
-			return 2;
-		}
-		msg_addi(&req, "id", id);
+	if (cmd_add_ids(&req, argc, argv) != 0) {
+		msg_clear(&req);
+		return 2;
 	}
 	int rc = cmd_stream(&req, each, &bad);
 	msg_clear(&req);
