@@ -46,7 +46,8 @@ struct submit_req {
 
 int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
 void ctl_start_nodes(struct ctl *c);
-void ctl_clear(struct ctl *c);
+/* Stop the node workers and free everything; -1 if a worker did not stop in time. */
+int ctl_clear(struct ctl *c);
 
 int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
     char *err, size_t errsz);

@@ -83,6 +83,8 @@ void node_result_free(struct node_result *r);
 void node_init(struct node *n, const struct node_conf *conf, int idx);
 int node_start(struct node *n);
 void node_stop(struct node *n);
+/* Wait for a stopped node's threads until the deadline; 0 joined, -1 not. */
+int node_join(struct node *n, int64_t deadline);
 /* Queue sh text (taken over by the node) for the command worker. */
 void node_request(struct node *n, enum req_kind kind, char *text, size_t len);
 

@@ -251,16 +251,24 @@ void ctl_start_nodes(struct ctl *c)
 			log_error("node %s: cannot start worker threads", c->nodes[i].conf->name);
 }
 
-void ctl_clear(struct ctl *c)
+int ctl_clear(struct ctl *c)
 {
-	for (size_t i = 0; i < c->nnodes; i++) {
+	int64_t deadline = now_ms() + 3000;
+	int joined = 1;
+	for (size_t i = 0; i < c->nnodes; i++)
 		node_stop(&c->nodes[i]);
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (node_join(&c->nodes[i], deadline) != 0)
+			joined = 0;
+	if (!joined)
+		return -1;	/* a worker is stuck in a remote step: leave it all */
+	for (size_t i = 0; i < c->nnodes; i++)
 		probe_result_clear(&c->nodes[i].probe);
-	}
 	for (size_t i = 0; i < c->njobs; i++)
 		job_free(c->jobs[i]);
 	free(c->jobs);
 	free(c->nodes);
+	return 0;
 }
 
 /* ---- submit and cancel ---- */

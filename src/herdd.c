@@ -246,7 +246,13 @@ int main(int argc, char **argv)
 	loop(&ctl, &srv);
 	log_info("stopping");
 	server_close(&srv);
+	/* A worker inside a long remote step is not waited for: exit anyway. */
+	if (ctl_clear(&ctl) != 0) {
+		db_close(db);
+		_exit(0);
+	}
 	db_close(db);
-	/* Worker threads may be inside a blocking connect: exit without joining. */
-	_exit(0);
+	config_clear(&cfg);
+	close(lock_fd);
+	return 0;
 }

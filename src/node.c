@@ -397,3 +397,25 @@ void node_stop(struct node *n)
 	pthread_cond_broadcast(&n->cv);
 	pthread_mutex_unlock(&n->mu);
 }
+
+int node_join(struct node *n, int64_t deadline)
+{
+	struct timespec ts;
+	int64_t left = deadline - now_ms();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (left < 0)
+		left = 0;
+	ts.tv_sec += left / 1000;
+	ts.tv_nsec += (left % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	if (pthread_timedjoin_np(n->cmd_thread, NULL, &ts) != 0)
+		return -1;
+	if (pthread_timedjoin_np(n->ev_thread, NULL, &ts) != 0)
+		return -1;
+	req_free(n->reqs);
+	n->reqs = NULL;
+	return 0;
+}
