@@ -220,23 +220,31 @@ int main(int argc, char **argv)
 	if (mkdir_p(cfg.state_dir) != 0)
 		log_fatal("cannot create state directory %s", cfg.state_dir);
 	int lock_fd = take_lock(cfg.state_dir);
+	setup_signals();
+	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
+	if (server_open(&srv, cfg.socket_path, &ctl, err, sizeof err) != 0)
+		log_fatalx("%s", err);
+	/*
+	 * Detach once the socket exists (so `herd` works when we return) and
+	 * the database is known to open (so its errors reach the terminal),
+	 * but before it is opened for good: SQLite's locks do not cross fork.
+	 */
 	if (daemon_mode) {
+		if (db_open(&db, dbpath, err, sizeof err) != 0)
+			log_fatalx("%s", err);
+		db_close(db);
 		daemonize(cfg.log_file);
 		char pid[32];
 		int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
 		(void)!ftruncate(lock_fd, 0);
 		(void)!pwrite(lock_fd, pid, (size_t)n, 0);
 	}
-	setup_signals();
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* not inherited: after the fork */
 	if (ssh_global_init() != 0 || node_results_init() != 0)
 		log_fatalx("cannot initialise libssh2 or the result queue");
-	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
 	if (db_open(&db, dbpath, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	if (ctl_init(&ctl, &cfg, db, err, sizeof err) != 0)
-		log_fatalx("%s", err);
-	if (server_open(&srv, cfg.socket_path, &ctl, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	the_server = &srv;
 	ctl.on_job_end = job_ended;

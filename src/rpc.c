@@ -159,7 +159,7 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	r.name = get_str(m, "name", "job");
 	r.out_tmpl = get_str(m, "out", NULL);
 	r.err_tmpl = get_str(m, "err", NULL);
-	r.user = get_str(m, "user", uid_name((uint32_t)cl->uid));
+	r.user = uid_name((uint32_t)cl->uid);	/* the kernel's word, never the client's */
 	r.gpus = (int)msg_geti(m, "gpus", 0);
 	r.cpus = (int)msg_geti(m, "cpus", 1);
 	r.mem_mb = msg_geti(m, "mem_mb", 0);
