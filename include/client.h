@@ -13,6 +13,7 @@
 struct hclient {
 	int fd;
 	struct buf in;
+	size_t off;		/* decoded up to here */
 	char sock[4200];
 };
 

@@ -84,15 +84,18 @@ int hclient_next(struct hclient *c, struct msg *m)
 {
 	char chunk[1 << 16], err[HERD_ERRLEN];
 	for (;;) {
-		long used = proto_decode(c->in.data, c->in.len, m, err, sizeof err);
+		long used = proto_decode(c->in.data + c->off, c->in.len - c->off, m, err, sizeof err);
 		if (used > 0) {
-			buf_consume(&c->in, (size_t)used);
+			/* Consumed lazily: shifting the buffer per frame is quadratic-ish. */
+			c->off += (size_t)used;
 			return 1;
 		}
 		if (used < 0) {
 			fprintf(stderr, "herd: bad answer from herdd: %s\n", err);
 			return -1;
 		}
+		buf_consume(&c->in, c->off);
+		c->off = 0;
 		ssize_t r = read(c->fd, chunk, sizeof chunk);
 		if (r < 0 && errno == EINTR)
 			continue;

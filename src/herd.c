@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "cmd.h"
@@ -34,6 +35,9 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 	signal(SIGPIPE, SIG_IGN);
+	static char outbuf[1 << 16];
+	if (!isatty(1))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);	/* listings are large */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if ((strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
 			opt_socket = argv[++i];

@@ -20,6 +20,11 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void json_str(FILE *f, const char *s)
 {
 	if (s == NULL) {
@@ -27,7 +32,15 @@ void json_str(FILE *f, const char *s)
 		return;
 	}
 	putc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		const unsigned char *q = p;
+		while (json_plain(*q))
+			q++;
+		if (q > p) {	/* runs of plain ASCII in one write */
+			fwrite(p, 1, (size_t)(q - p), f);
+			p = q;
+			continue;
+		}
 		if (*p == '"' || *p == '\\') {
 			putc('\\', f);
 			putc(*p, f);
@@ -35,17 +48,16 @@ void json_str(FILE *f, const char *s)
 			fputs("\\n", f);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(f, "\\u%04x", *p);
-		} else if (*p < 0x80) {
-			putc(*p, f);
 		} else {
 			size_t n = utf8_len(p);
-			if (n == 0) {
+			if (n == 0)
 				fputs("\\ufffd", f);
-			} else {
+			else {
 				fwrite(p, 1, n, f);
 				p += n - 1;
 			}
 		}
+		p++;
 	}
 	putc('"', f);
 }

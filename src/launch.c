@@ -3,16 +3,22 @@
  *
  * Theory of operation: the controller keeps one `/bin/sh -s` per node and
  * writes these programs to it; nothing about a job ever appears on a
- * command line.  A launch writes the job's files under DIR/jobs/KEY (mkdir
- * is the token that makes a repeated launch harmless), then starts the
- * runner detached: `( setsid sh run & echo $! >pid )` forks through a
- * subshell so the node shell never accumulates zombies, and setsid makes
- * the runner's pid the job's process group, which kill signals as a whole.
- * The runner reports "start" and "end" on DIR/events, which the controller
- * follows on a second channel; it writes the exit status to a temp file
- * and renames it, so a reader never sees half a number.  The runner traps
- * TERM (instead of ignoring it, which the job would inherit) so that it
- * outlives a cancelled job long enough to record its status.
+ * command line.  Process creation is the cost that matters on a node, so
+ * a launch forks once (setsid, which execs the runner) and the runner
+ * forks once more (the job); everything else is a shell builtin.  The
+ * launch token is DIR/jobs/KEY/token, created with noclobber (O_EXCL): a
+ * repeated launch of the same key finds it and does nothing.  (A regular
+ * builtin carries the redirection: one that fails on a special builtin or a
+ * compound command would end the node shell.)  The job
+ * directories of a whole batch are made by one mkdir.  The node shell reaps
+ * its background children itself, and setsid makes the runner's pid the
+ * job's process group, which kill signals as a whole.  The runner reports
+ * "start" and "end" on DIR/events, which the controller follows on a second
+ * channel, and writes the exit status with its newline last: readers use
+ * `read`, which fails on a line without one, so half a number is never
+ * taken for a status.  The runner traps TERM (instead of ignoring it, which
+ * the job would inherit) so that it outlives a cancelled job long enough to
+ * record its status.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -193,7 +199,7 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	r |= buf_addstr(b, "; rc=$?; else printf 'herd: cannot change to directory %s\\n' ");
 	r |= shquote_str(b, s->workdir);
 	r |= buf_addstr(b, " >>\"$d/err\"; rc=1; fi\n"
-	    "printf '%s\\n' \"$rc\" >\"$d/exit.tmp\" && mv -f \"$d/exit.tmp\" \"$d/exit\"\n"
+	    "printf '%s\\n' \"$rc\" >\"$d/exit\"\n"
 	    "printf 'end %s %s\\n' ");
 	r |= shquote_str(b, s->key);
 	r |= buf_addstr(b, " \"$rc\" >>\"$ev\"\n");
@@ -212,20 +218,21 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	buf_init(&tmp, out->max);
 	r = buf_addstr(out, "d=");
 	r |= add_jobdir(out, s->herd_dir, s->key);
-	r |= buf_addstr(out, "\nif mkdir \"$d\" 2>/dev/null; then\nprintf %s ");
+	r |= buf_addstr(out, "\n[ -d \"$d\" ] || mkdir -p \"$d\"\nset -C\n"
+	    "if true 2>/dev/null >\"$d/token\"; then\nset +C\nprintf %s ");
 	r |= shquote(out, s->script, s->script_len);
-	r |= buf_addstr(out, " >\"$d/script\"\nprintf %s ");
+	r |= buf_addstr(out, " >|\"$d/script\"\nprintf %s ");
 	r |= add_env(&tmp, s->env, s->env_len);
 	r |= shquote(out, tmp.data ? tmp.data : "", tmp.len);
 	buf_reset(&tmp);
-	r |= buf_addstr(out, " >\"$d/env\"\nprintf %s ");
+	r |= buf_addstr(out, " >|\"$d/env\"\nprintf %s ");
 	r |= runner_text(&tmp, s);
 	r |= shquote(out, tmp.data, tmp.len);
-	r |= buf_addstr(out, " >\"$d/run\"\n"
-	    "( setsid /bin/sh \"$d/run\" </dev/null >/dev/null 2>&1 & echo \"$!\" >\"$d/pid\" )\n"
-	    "read herd_pid <\"$d/pid\"\necho \"L ");
+	r |= buf_addstr(out, " >|\"$d/run\"\n"
+	    "setsid /bin/sh \"$d/run\" </dev/null >/dev/null 2>&1 &\n"
+	    "herd_pid=$!\necho \"$herd_pid\" >|\"$d/pid\"\necho \"L ");
 	r |= buf_addstr(out, s->key);
-	r |= buf_addstr(out, " launched $herd_pid\"\nelse echo 'L ");
+	r |= buf_addstr(out, " launched $herd_pid\"\nelse set +C; echo 'L ");
 	r |= buf_addstr(out, s->key);
 	r |= buf_addstr(out, " exists'\nfi\n");
 	buf_clear(&tmp);
@@ -234,6 +241,20 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 		return -1;
 	}
 	return 0;
+}
+
+int launch_mkdirs(struct buf *out, const char *herd_dir, const char *const *keys, size_t n)
+{
+	int r = 0;
+	if (n == 0)
+		return 0;
+	r |= buf_addstr(out, "mkdir -p");
+	for (size_t i = 0; i < n; i++) {
+		r |= buf_addc(out, ' ');
+		r |= add_jobdir(out, herd_dir, keys[i]);
+	}
+	r |= buf_addc(out, '\n');
+	return r ? -1 : 0;
 }
 
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
@@ -256,7 +277,7 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		r |= add_jobdir(out, herd_dir, keys[i]);
 		r |= buf_printf(out, "\nk=%s\n", keys[i]);
 		r |= buf_addstr(out,
-		    "if [ ! -d \"$d\" ]; then echo \"R $k none\"\n"
+		    "if [ ! -e \"$d/token\" ]; then echo \"R $k none\"\n"
 		    "elif read herd_rc <\"$d/exit\" 2>/dev/null; then "
 		    "echo \"R $k exited $herd_rc $(stat -c %Y \"$d/exit\" 2>/dev/null)\"\n"
 		    "elif ! read herd_pid <\"$d/pid\" 2>/dev/null; then echo \"R $k nopid\"\n"

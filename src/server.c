@@ -144,19 +144,22 @@ static int client_input(struct server *s, struct client *cl)
 		return 0;
 	if (buf_add(&cl->in, chunk, (size_t)r) != 0)
 		return -1;
+	size_t off = 0;
 	for (;;) {
 		struct msg m;
-		long used = proto_decode(cl->in.data, cl->in.len, &m, err, sizeof err);
+		long used = proto_decode(cl->in.data + off, cl->in.len - off, &m, err, sizeof err);
 		if (used < 0) {
 			log_warn("client pid %d: %s", (int)cl->pid, err);
 			return -1;
 		}
 		if (used == 0)
-			return 0;
-		buf_consume(&cl->in, (size_t)used);
+			break;
+		off += (size_t)used;
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
 	}
+	buf_consume(&cl->in, off);	/* once per read, not per frame */
+	return 0;
 }
 
 static int client_output(struct server *s, struct client *cl)

@@ -132,9 +132,11 @@ static void launch_runs_literally(void **state)
 	free(o);
 	assert_int_equal(access("/tmp/herd-launch-pwned", F_OK), -1);
 
-	/* The token: launching the same key again starts nothing. */
+	/* The token: launching the same key again starts nothing, and the
+	 * node shell goes on reading commands afterwards. */
+	buf_addstr(&prog, "echo alive\n");
 	ans = run_sh(prog.data, prog.len);
-	assert_non_null(strstr(ans, "L t.abc-42.0 exists"));
+	assert_non_null(strstr(ans, "L t.abc-42.0 exists\nalive\n"));
 	free(ans);
 	buf_reset(&prog);
 
