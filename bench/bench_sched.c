@@ -1,0 +1,136 @@
+/*
+ * bench_sched.c — the pure scheduler, timed alone on synthetic snapshots.
+ *
+ *   bench_sched [RUNS] [NJOBS...]      defaults: 100 runs, 10000 and 100000 jobs
+ *
+ * Theory of operation: each run draws a snapshot from a fixed seed — 4 to
+ * 20 nodes (the first always with 8 GPUs, the rest with 8, 4, 2 or no GPUs,
+ * 32-128 CPUs, 256-1024 GB) and NJOBS pending jobs with mixed requests (half
+ * without GPUs, the rest 1, 2, 4 or 8; 1-8 CPUs; 1-64 GB) — and times one
+ * sched_pass() over it, exactly as ctl_schedule() calls it (decision array
+ * as long as the job list).  Case A starts with every node free, so the pass
+ * hands out resources until the first job that does not fit; case B starts
+ * with every node full, so the pass stops at the first job.  Case C is the
+ * pass that decides most: free nodes and 1-CPU jobs without GPUs, so it
+ * starts as many jobs as there are CPUs (up to 2,560).  Only the call is
+ * timed; drawing and copying the snapshot are not.  herdd's own pass also
+ * builds the snapshot from its job table: scripts/bench measures that
+ * separately through "ping".
+ *
+ * Output, one line per case and size:
+ *   case=A jobs=N runs=R med_us= p99_us= decisions=(median)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sched.h"
+#include "util.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+/* xorshift64*: reproducible without touching libc's rand state. */
+static uint32_t draw(uint32_t n)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 0x2545f4914f6cdd1dULL) >> 32) % n;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static size_t draw_nodes(struct sched_node *nodes, int full)
+{
+	static const int gpus[] = { 8, 4, 2, 0 };
+	size_t n = 4 + draw(17);
+	for (size_t k = 0; k < n; k++) {
+		int g = k == 0 ? 8 : gpus[draw(4)];
+		nodes[k].up = 1;
+		nodes[k].cpus_free = full ? 0 : 32 << draw(3);
+		nodes[k].mem_free_mb = full ? 0 : (int64_t)(256 + draw(769)) * 1024;
+		nodes[k].gpu_free = full || g == 0 ? 0 : (1ULL << g) - 1;
+	}
+	return n;
+}
+
+static void draw_jobs(struct sched_job *jobs, size_t n, int tiny)
+{
+	static const int gpus[] = { 0, 0, 0, 0, 1, 1, 2, 4, 8, 0 };
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].gpus = tiny ? 0 : gpus[draw(10)];
+		jobs[i].cpus = tiny ? 1 : 1 + (int)draw(8);
+		jobs[i].mem_mb = tiny ? 0 : (int64_t)(1 + draw(64)) * 1024;
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank. */
+static size_t rank(size_t n, double p)
+{
+	size_t k = (size_t)(p * (double)n + 0.999999);
+	return k == 0 ? 0 : k > n ? n - 1 : k - 1;
+}
+
+/* kind: 'A' nodes free, 'B' nodes full, 'C' nodes free and 1-CPU jobs. */
+static void run_case(int kind, size_t njobs, int runs)
+{
+	struct sched_job *jobs = xcalloc(njobs, sizeof *jobs);
+	struct sched_decision *out = xcalloc(njobs, sizeof *out);
+	struct sched_node nodes[20];
+	double *us = xcalloc((size_t)runs, sizeof *us);
+	size_t *dec = xcalloc((size_t)runs, sizeof *dec);
+
+	for (int r = 0; r < runs; r++) {
+		size_t nn = draw_nodes(nodes, kind == 'B');
+		draw_jobs(jobs, njobs, kind == 'C');
+		double t0 = now_ns();
+		struct sched_result res = sched_pass(jobs, njobs, nodes, nn, out, njobs);
+		us[r] = (now_ns() - t0) / 1e3;
+		dec[r] = res.ndecisions;
+	}
+	qsort(us, (size_t)runs, sizeof *us, cmp_double);
+	qsort(dec, (size_t)runs, sizeof *dec, cmp_size);
+	printf("case=%c jobs=%zu runs=%d med_us=%.1f p99_us=%.1f decisions=%zu\n",
+	    kind, njobs, runs, us[rank((size_t)runs, 0.5)],
+	    us[rank((size_t)runs, 0.99)], dec[rank((size_t)runs, 0.5)]);
+	free(jobs);
+	free(out);
+	free(us);
+	free(dec);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = argc > 1 ? atoi(argv[1]) : 100;
+	if (runs < 1) {
+		fprintf(stderr, "usage: bench_sched [RUNS] [NJOBS...]\n");
+		return 2;
+	}
+	for (int kind = 'A'; kind <= 'C'; kind++) {
+		if (argc <= 2) {
+			run_case(kind, 10000, runs);
+			run_case(kind, 100000, runs);
+		}
+		for (int i = 2; i < argc; i++)
+			run_case(kind, (size_t)strtoul(argv[i], NULL, 10), runs);
+	}
+	return 0;
+}
