@@ -9,7 +9,8 @@
  * launch token is DIR/jobs/KEY/token, created with noclobber (O_EXCL): a
  * repeated launch of the same key finds it and does nothing.  (A regular
  * builtin carries the redirection: one that fails on a special builtin or a
- * compound command would end the node shell.)  The job
+ * compound command would end the node shell.  And 2>/dev/null comes first
+ * in every redirection list, or the error it should hide is already out.)  The job
  * directories of a whole batch are made by one mkdir.  The node shell reaps
  * its background children itself, and setsid makes the runner's pid the
  * job's process group, which kill signals as a whole.  The runner reports
@@ -263,7 +264,7 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 	r |= add_jobdir(out, herd_dir, key);
 	/* Before the runner's setsid() its group does not exist yet: signal
 	 * the pid itself, which then dies before the job starts. */
-	r |= buf_printf(out, "\nif read herd_pid <\"$d/pid\" 2>/dev/null && "
+	r |= buf_printf(out, "\nif read herd_pid 2>/dev/null <\"$d/pid\" && "
 	    "{ kill -s %s -- \"-$herd_pid\" || kill -s %s \"$herd_pid\"; } 2>/dev/null; "
 	    "then echo 'K %s sent'; else echo 'K %s gone'; fi\n", sig, sig, key, key);
 	return r ? -1 : 0;
@@ -278,9 +279,9 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		r |= buf_printf(out, "\nk=%s\n", keys[i]);
 		r |= buf_addstr(out,
 		    "if [ ! -e \"$d/token\" ]; then echo \"R $k none\"\n"
-		    "elif read herd_rc <\"$d/exit\" 2>/dev/null; then "
+		    "elif read herd_rc 2>/dev/null <\"$d/exit\"; then "
 		    "echo \"R $k exited $herd_rc $(stat -c %Y \"$d/exit\" 2>/dev/null)\"\n"
-		    "elif ! read herd_pid <\"$d/pid\" 2>/dev/null; then echo \"R $k nopid\"\n"
+		    "elif ! read herd_pid 2>/dev/null <\"$d/pid\"; then echo \"R $k nopid\"\n"
 		    "elif kill -0 \"$herd_pid\" 2>/dev/null; then echo \"R $k running $herd_pid\"\n"
 		    "else echo \"R $k dead $herd_pid\"; fi\n");
 	}
