@@ -16,6 +16,7 @@
 #include "db.h"
 #include "job.h"
 #include "node.h"
+#include "util.h"
 
 struct config;
 struct node_result;
@@ -69,5 +70,23 @@ void ctl_on_results(struct ctl *c, struct node_result *list);
 int64_t ctl_tick(struct ctl *c);
 /* Why a pending job waits (Resources for the head of the queue, else Priority). */
 const char *ctl_pending_reason(struct ctl *c, const struct job *j);
+
+/*
+ * Shared by ctl.c (queue, scheduling) and ctl_node.c (node answers) only.
+ */
+/* End a job in `state` (committed); processes still on a node are signalled. */
+void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *reason);
+/* Give a job's node resources back and ask for a scheduling pass. */
+void ctl_release(struct ctl *c, struct job *j);
+/* Commit one job's current fields in a transaction of its own. */
+int ctl_commit_job(struct ctl *c, const struct job *j);
+/* Append the launch program of a job placed on a node. */
+int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
+/* Queue a signal for a job's process group on its node. */
+void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
+/* Ask a node about all the jobs it holds, or only `only`. */
+void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
+/* Drop ended jobs that hold nothing from memory. */
+void ctl_evict(struct ctl *c);
 
 #endif

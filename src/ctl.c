@@ -5,9 +5,8 @@
  * grow, so a submit appends).  A pass builds a snapshot of the pending jobs
  * and the nodes' free resources, asks sched_pass() for decisions, commits
  * every chosen job as LAUNCHING in one transaction, and only then queues
- * the launch programs (one batch per node).  Node answers come back as
- * result lines and events; each is idempotent, so reconciling a node after
- * a reconnect or a controller restart is the same code as normal operation.
+ * the launch programs (one batch per node).  What nodes answer is handled
+ * in ctl_node.c.
  * A job that ended but may still have processes (cancel, time limit) keeps
  * its resources ("held") until its end event or the KILL is delivered.
  */
@@ -24,8 +23,6 @@
 #include "sched.h"
 #include "util.h"
 
-static void release(struct ctl *c, struct job *j);
-static void reconcile(struct ctl *c, struct node *n, struct job *only);
 
 static int64_t node_gpu_count(const struct node *n)
 {
@@ -77,7 +74,7 @@ static void job_free(struct job *j)
 }
 
 /* Drop ended jobs that hold nothing; keeps the table dense. */
-static void evict(struct ctl *c)
+void ctl_evict(struct ctl *c)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
@@ -170,7 +167,7 @@ static int persist(struct ctl *c, const struct job *j)
 }
 
 /* One transition, committed on its own. */
-static int commit_job(struct ctl *c, const struct job *j)
+int ctl_commit_job(struct ctl *c, const struct job *j)
 {
 	if (db_begin(c->db) != 0 || persist(c, j) != 0) {
 		db_rollback(c->db);
@@ -337,7 +334,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	return 0;
 }
 
-static void send_kill(struct ctl *c, struct job *j, const char *sig)
+void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 {
 	char key[LAUNCH_KEY_MAX];
 	struct buf b;
@@ -351,20 +348,20 @@ static void send_kill(struct ctl *c, struct job *j, const char *sig)
 }
 
 /* End a job in `state`; processes still on a node are signalled. */
-static void finish(struct ctl *c, struct job *j, enum job_state state, const char *reason)
+void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *reason)
 {
 	int running = j->state == JOB_LAUNCHING || j->state == JOB_RUNNING;
 	j->state = (uint8_t)state;
 	j->reason = reason;
 	j->end_time = wall_s();
-	if (commit_job(c, j) != 0)
+	if (ctl_commit_job(c, j) != 0)
 		log_error("job %" PRId64 ": state %s not recorded", j->id, job_state_name(state));
 	if (running && j->held && (state == JOB_CANCELLED || state == JOB_TIMEOUT)) {
 		j->kill_stage = 1;
 		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
-		send_kill(c, j, "TERM");
+		ctl_send_kill(c, j, "TERM");
 	} else if (j->held && state != JOB_CANCELLED && state != JOB_TIMEOUT) {
-		release(c, j);
+		ctl_release(c, j);
 	}
 	if (c->on_job_end != NULL)
 		c->on_job_end(c->on_job_end_arg, j);
@@ -391,7 +388,7 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		snprintf(err, errsz, "job %" PRId64 " is not yours", id);
 		return -1;
 	}
-	finish(c, j, JOB_CANCELLED, "cancelled");
+	ctl_finish(c, j, JOB_CANCELLED, "cancelled");
 	return 0;
 }
 
@@ -408,7 +405,7 @@ static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 	n->gpu_used |= mask;
 }
 
-static void release(struct ctl *c, struct job *j)
+void ctl_release(struct ctl *c, struct job *j)
 {
 	if (!j->held || j->node < 0)
 		return;
@@ -430,7 +427,7 @@ static char *user_name(uint32_t uid)
 }
 
 /* Generate the launch program for one job (already LAUNCHING) and append it. */
-static int launch_text(struct ctl *c, struct job *j, struct buf *out)
+int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 {
 	struct node *n = &c->nodes[j->node];
 	struct job_data d = { 0 };
@@ -490,9 +487,9 @@ static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = chosen[i];
-		if (launch_text(c, j, &per_node[j->node]) != 0) {
-			release(c, j);
-			finish(c, j, JOB_FAILED, "launch program could not be built");
+		if (ctl_launch_text(c, j, &per_node[j->node]) != 0) {
+			ctl_release(c, j);
+			ctl_finish(c, j, JOB_FAILED, "launch program could not be built");
 		}
 	}
 	for (size_t k = 0; k < c->nnodes; k++) {
@@ -594,302 +591,4 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	if (j->state != JOB_PENDING)
 		return j->reason;
 	return j->id == c->blocked_id ? "Resources" : "Priority";
-}
-
-/* ---- node answers ---- */
-
-static struct job *job_by_key(struct ctl *c, const char *key)
-{
-	int64_t id;
-	int attempt;
-	if (key == NULL || launch_key_parse(key, c->key_prefix, &id, &attempt) != 0)
-		return NULL;
-	struct job *j = ctl_find(c, id);
-	return j != NULL && j->attempt == attempt ? j : NULL;
-}
-
-static void mark_running(struct ctl *c, struct job *j)
-{
-	if (j->state != JOB_LAUNCHING)
-		return;
-	j->state = JOB_RUNNING;
-	j->started = 1;
-	if (j->start_time == 0)
-		j->start_time = wall_s();
-	commit_job(c, j);
-}
-
-/* The job's runner reported its exit status (event or exit file). */
-static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
-{
-	if (job_state_is_final(j->state)) {
-		/* Cancelled or timed out: record the status, free the node. */
-		if (j->exit_code == -1) {
-			j->exit_code = (int32_t)rc;
-			commit_job(c, j);
-		}
-		release(c, j);
-		return;
-	}
-	j->exit_code = (int32_t)rc;
-	if (j->start_time == 0)
-		j->start_time = wall_s();
-	finish(c, j, rc == 0 ? JOB_COMPLETED : JOB_FAILED, rc == 0 ? NULL : "NonZeroExitCode");
-	/* Learned late (reconcile): the exit file's time is the real end. */
-	if (when > 0 && when < j->end_time) {
-		j->end_time = when < j->start_time ? j->start_time : when;
-		commit_job(c, j);
-	}
-}
-
-static void relaunch(struct ctl *c, struct job *j)
-{
-	struct buf b;
-	buf_init(&b, 256u << 20);
-	if (launch_text(c, j, &b) == 0) {
-		size_t len;
-		char *text = buf_detach(&b, &len);
-		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
-	} else {
-		buf_clear(&b);
-		finish(c, j, JOB_FAILED, "launch program could not be built");
-	}
-}
-
-static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
-{
-	int final = job_state_is_final(j->state);
-	if (strcmp(r->word, "exited") == 0)
-		ended(c, j, r->num, r->num2);
-	else if (strcmp(r->word, "running") == 0) {
-		if (final)
-			send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
-		else
-			mark_running(c, j);
-	} else if (strcmp(r->word, "none") == 0) {
-		if (final)
-			release(c, j);
-		else if (j->state == JOB_LAUNCHING)
-			relaunch(c, j);	/* the token is absent: it never started */
-		else
-			finish(c, j, JOB_NODE_FAIL, "job directory vanished from the node");
-	} else if (final) {
-		release(c, j);
-	} else {
-		finish(c, j, JOB_FAILED, strcmp(r->word, "dead") == 0 ?
-		    "runner killed before recording an exit status" : "launch interrupted");
-	}
-}
-
-static void on_line(struct ctl *c, struct node *n, char *line)
-{
-	struct launch_reply r;
-	if (launch_parse_reply(line, &r) != 0) {
-		char vis[256];
-		str_vis(vis, sizeof vis, line);
-		log_warn("node %s: unexpected answer \"%s\"", n->conf->name, vis);
-		return;
-	}
-	if (r.kind == 'P')
-		return;
-	struct job *j = job_by_key(c, r.key);
-	if (j == NULL)
-		return;
-	switch (r.kind) {
-	case 'L':
-		if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
-			reconcile(c, &c->nodes[j->node], j);
-		break;
-	case 'K':
-		if (strcmp(r.word, "gone") == 0 || j->kill_stage >= 2)
-			release(c, j);
-		break;
-	case 'R':
-		on_reconcile(c, j, &r);
-		break;
-	}
-}
-
-/* Ask the node what became of its jobs (all held ones, or just `only`). */
-static void reconcile(struct ctl *c, struct node *n, struct job *only)
-{
-	size_t cap = only ? 1 : 64, nk = 0;
-	char **keys = xcalloc(cap, sizeof *keys);
-	for (size_t i = 0; i < c->njobs; i++) {
-		struct job *j = only ? only : c->jobs[i];
-		if (j->node == n->idx && j->held) {
-			char key[LAUNCH_KEY_MAX];
-			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-			if (nk == cap)
-				keys = xreallocarray(keys, cap *= 2, sizeof *keys);
-			keys[nk++] = xstrdup(key);
-		}
-		if (only)
-			break;
-	}
-	if (nk > 0) {
-		struct buf b;
-		size_t len;
-		buf_init(&b, 256u << 20);
-		launch_reconcile(&b, n->conf->herd_dir, (const char *const *)keys, nk);
-		char *text = buf_detach(&b, &len);
-		node_request(n, REQ_BATCH, text, len);
-	}
-	for (size_t i = 0; i < nk; i++)
-		free(keys[i]);
-	free(keys);
-}
-
-static void on_event(struct ctl *c, struct node *n, char *line)
-{
-	struct launch_reply r;
-	if (launch_parse_event(line, &r) != 0) {
-		char vis[256];
-		str_vis(vis, sizeof vis, line);
-		log_warn("node %s: unexpected event \"%s\"", n->conf->name, vis);
-		return;
-	}
-	struct job *j = job_by_key(c, r.key);
-	if (j == NULL || j->node != n->idx)
-		return;
-	if (strcmp(r.word, "start") == 0)
-		mark_running(c, j);
-	else
-		ended(c, j, r.num, 0);
-}
-
-static void set_node_state(struct node *n, enum node_state s, const char *reason)
-{
-	if (n->state != s)
-		n->state_since = wall_s();
-	n->state = s;
-	strlcpy_h(n->reason, reason ? reason : "", sizeof n->reason);
-}
-
-/* A node that rebooted lost every job it ran. */
-static void check_boot(struct ctl *c, struct node *n)
-{
-	char old[64];
-	int had = db_node_get_boot(c->db, n->conf->name, old, sizeof old);
-	if (had == 1 && strcmp(old, n->probe.boot_id) != 0) {
-		log_warn("node %s rebooted (boot id changed): its jobs are lost", n->conf->name);
-		for (size_t i = 0; i < c->njobs; i++) {
-			struct job *j = c->jobs[i];
-			if (j->node == n->idx && j->held && !job_state_is_final(j->state))
-				finish(c, j, JOB_NODE_FAIL, "node rebooted");
-			if (j->node == n->idx)
-				release(c, j);
-		}
-	}
-	if (had != 1 || strcmp(old, n->probe.boot_id) != 0)
-		db_node_set_boot(c->db, n->conf->name, n->probe.boot_id);
-}
-
-static void on_probe(struct ctl *c, struct node *n, const char *text)
-{
-	char err[HERD_ERRLEN];
-	struct probe_result pr;
-	probe_result_init(&pr);
-	n->probe_inflight = 0;
-	n->next_probe_ms = now_ms() + c->cfg->probe_interval_s * 1000LL;
-	if (probe_parse(text, strlen(text), &pr, err, sizeof err) != 0) {
-		probe_result_clear(&pr);
-		log_warn("node %s: probe: %s", n->conf->name, err);
-		set_node_state(n, NODE_DOWN, err);
-		return;
-	}
-	int first = !n->have_probe;
-	probe_result_clear(&n->probe);
-	n->probe = pr;
-	n->have_probe = 1;
-	check_boot(c, n);
-	if (n->probe.gpu_state == GPUS_ERROR)
-		set_node_state(n, NODE_UP, n->probe.gpu_error);
-	else
-		set_node_state(n, NODE_UP, NULL);
-	if (first)
-		log_info("node %s: up, %d CPUs, %" PRId64 " MB, %zu GPUs", n->conf->name,
-		    n->probe.cpus, n->probe.mem_mb, n->probe.ngpus);
-	c->sched_needed = 1;
-}
-
-static void request_probe(struct ctl *c, struct node *n)
-{
-	(void)c;
-	const char *s = probe_script();
-	n->probe_inflight = 1;
-	node_request(n, REQ_PROBE, xstrdup(s), strlen(s));
-}
-
-static void on_result(struct ctl *c, struct node_result *r)
-{
-	struct node *n = &c->nodes[r->node];
-	char *save = NULL;
-	switch (r->kind) {
-	case RES_SHELL_UP:
-		n->shell_up = 1;
-		request_probe(c, n);
-		reconcile(c, n, NULL);
-		break;
-	case RES_SHELL_DOWN:
-		if (n->shell_up || n->state != NODE_DOWN)
-			log_warn("node %s: %s", n->conf->name, r->text);
-		n->shell_up = 0;
-		n->probe_inflight = 0;
-		set_node_state(n, NODE_DOWN, r->text);
-		break;
-	case RES_LINES:
-		for (char *l = strtok_r(r->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			on_line(c, n, l);
-		break;
-	case RES_PROBE:
-		on_probe(c, n, r->text);
-		break;
-	case RES_PROBE_FAIL:
-		n->probe_inflight = 0;
-		break;
-	case RES_EVENTS_UP:
-		n->events_up = 1;
-		if (n->shell_up)
-			reconcile(c, n, NULL);
-		break;
-	case RES_EVENTS_DOWN:
-		if (n->events_up)
-			log_warn("node %s: event stream: %s", n->conf->name, r->text);
-		n->events_up = 0;
-		break;
-	case RES_EVENT:
-		on_event(c, n, r->text);
-		break;
-	}
-}
-
-void ctl_on_results(struct ctl *c, struct node_result *list)
-{
-	for (struct node_result *r = list; r != NULL; r = r->next)
-		on_result(c, r);
-	evict(c);
-}
-
-int64_t ctl_tick(struct ctl *c)
-{
-	int64_t now = now_ms(), wall = wall_s(), next = 1000;
-
-	for (size_t k = 0; k < c->nnodes; k++) {
-		struct node *n = &c->nodes[k];
-		if (n->shell_up && !n->probe_inflight && now >= n->next_probe_ms)
-			request_probe(c, n);
-	}
-	for (size_t i = 0; i < c->njobs; i++) {
-		struct job *j = c->jobs[i];
-		if (j->kill_stage == 1 && now >= j->kill_at_ms) {
-			j->kill_stage = 2;
-			send_kill(c, j, "KILL");
-		} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
-		    wall - j->start_time >= j->time_limit_s) {
-			finish(c, j, JOB_TIMEOUT, "time limit reached");
-		}
-	}
-	evict(c);
-	return next;
 }

@@ -176,9 +176,14 @@ static void usage(void)
 	exit(2);
 }
 
-int main(int argc, char **argv)
+struct opts {
+	const char *path;
+	int check, daemon_mode, verbose;
+};
+
+static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "daemon", no_argument, NULL, 'd' },
@@ -186,33 +191,57 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = getenv("HERD_CONFIG");
-	int check = 0, daemon_mode = 0, verbose = 0, ch;
+	int ch;
+	o->path = getenv("HERD_CONFIG");
+	while ((ch = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->path = optarg; break;
+		case 'C': o->check = 1; break;
+		case 'd': o->daemon_mode = 1; break;
+		case 'v': o->verbose = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+/*
+ * Detach once the socket exists (so `herd` works when we return) and the
+ * database is known to open (so its errors reach the terminal), but before
+ * it is opened for good: SQLite's locks do not cross fork.
+ */
+static void detach(const struct config *cfg, const char *dbpath, int lock_fd)
+{
+	struct db *db;
+	char err[HERD_ERRLEN], pid[32];
+	if (db_open(&db, dbpath, err, sizeof err) != 0)
+		log_fatalx("%s", err);
+	db_close(db);
+	daemonize(cfg->log_file);
+	int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
+	(void)!ftruncate(lock_fd, 0);
+	(void)!pwrite(lock_fd, pid, (size_t)n, 0);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
 	char err[HERD_ERRLEN], dbpath[4200];
 	struct config cfg;
 	struct db *db;
 	struct ctl ctl;
 	struct server srv;
 
-	while ((ch = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': path = optarg; break;
-		case 'C': check = 1; break;
-		case 'd': daemon_mode = 1; break;
-		case 'v': verbose = 1; break;
-		default: usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	log_init("herdd", verbose ? LOG_DEBUG : LOG_INFO, 2);
-	if (path == NULL)
+	parse_opts(argc, argv, &o);
+	log_init("herdd", o.verbose ? LOG_DEBUG : LOG_INFO, 2);
+	if (o.path == NULL)
 		log_fatalx("no configuration: use herdd -c hosts.ini (see hosts.example.ini)");
-	if (config_load(path, &cfg, err, sizeof err) != 0) {
+	if (config_load(o.path, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "herdd: %s\n", err);
 		return 1;
 	}
-	if (check) {
+	if (o.check) {
 		printf("%s: OK, %zu node%s\n", cfg.path, cfg.nnodes, cfg.nnodes == 1 ? "" : "s");
 		config_clear(&cfg);
 		return 0;
@@ -224,27 +253,13 @@ int main(int argc, char **argv)
 	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
 	if (server_open(&srv, cfg.socket_path, &ctl, err, sizeof err) != 0)
 		log_fatalx("%s", err);
-	/*
-	 * Detach once the socket exists (so `herd` works when we return) and
-	 * the database is known to open (so its errors reach the terminal),
-	 * but before it is opened for good: SQLite's locks do not cross fork.
-	 */
-	if (daemon_mode) {
-		if (db_open(&db, dbpath, err, sizeof err) != 0)
-			log_fatalx("%s", err);
-		db_close(db);
-		daemonize(cfg.log_file);
-		char pid[32];
-		int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
-		(void)!ftruncate(lock_fd, 0);
-		(void)!pwrite(lock_fd, pid, (size_t)n, 0);
-	}
+	if (o.daemon_mode)
+		detach(&cfg, dbpath, lock_fd);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);	/* not inherited: after the fork */
 	if (ssh_global_init() != 0 || node_results_init() != 0)
 		log_fatalx("cannot initialise libssh2 or the result queue");
-	if (db_open(&db, dbpath, err, sizeof err) != 0)
-		log_fatalx("%s", err);
-	if (ctl_init(&ctl, &cfg, db, err, sizeof err) != 0)
+	if (db_open(&db, dbpath, err, sizeof err) != 0 ||
+	    ctl_init(&ctl, &cfg, db, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	the_server = &srv;
 	ctl.on_job_end = job_ended;

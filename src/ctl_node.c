@@ -1,0 +1,318 @@
+/*
+ * ctl_node.c — what the controller does with what nodes say: answers to
+ * launch, kill and reconcile programs, events from the event stream, probe
+ * results, and the timers (probes, kill escalation, time limits).
+ *
+ * Theory of operation: every answer is idempotent.  A job's key names its
+ * id and attempt, so a stale answer (an older attempt, a job already ended)
+ * changes nothing.  When a node's shell or event stream comes back, the
+ * node is asked what became of every job it holds (reconcile), and the
+ * answers go through the same code as live events; so a restart of herdd,
+ * a dropped connection and normal operation are one path.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "launch.h"
+#include "log.h"
+#include "util.h"
+
+static struct job *job_by_key(struct ctl *c, const char *key)
+{
+	int64_t id;
+	int attempt;
+	if (key == NULL || launch_key_parse(key, c->key_prefix, &id, &attempt) != 0)
+		return NULL;
+	struct job *j = ctl_find(c, id);
+	return j != NULL && j->attempt == attempt ? j : NULL;
+}
+
+static void mark_running(struct ctl *c, struct job *j)
+{
+	if (j->state != JOB_LAUNCHING)
+		return;
+	j->state = JOB_RUNNING;
+	j->started = 1;
+	if (j->start_time == 0)
+		j->start_time = wall_s();
+	ctl_commit_job(c, j);
+}
+
+/* The job's runner reported its exit status (event or exit file). */
+static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
+{
+	if (job_state_is_final(j->state)) {
+		/* Cancelled or timed out: record the status, free the node. */
+		if (j->exit_code == -1) {
+			j->exit_code = (int32_t)rc;
+			ctl_commit_job(c, j);
+		}
+		ctl_release(c, j);
+		return;
+	}
+	j->exit_code = (int32_t)rc;
+	if (j->start_time == 0)
+		j->start_time = wall_s();
+	ctl_finish(c, j, rc == 0 ? JOB_COMPLETED : JOB_FAILED, rc == 0 ? NULL : "NonZeroExitCode");
+	/* Learned late (reconcile): the exit file's time is the real end. */
+	if (when > 0 && when < j->end_time) {
+		j->end_time = when < j->start_time ? j->start_time : when;
+		ctl_commit_job(c, j);
+	}
+}
+
+static void relaunch(struct ctl *c, struct job *j)
+{
+	struct buf b;
+	buf_init(&b, 256u << 20);
+	if (ctl_launch_text(c, j, &b) == 0) {
+		size_t len;
+		char *text = buf_detach(&b, &len);
+		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
+	} else {
+		buf_clear(&b);
+		ctl_finish(c, j, JOB_FAILED, "launch program could not be built");
+	}
+}
+
+static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
+{
+	int final = job_state_is_final(j->state);
+	if (strcmp(r->word, "exited") == 0)
+		ended(c, j, r->num, r->num2);
+	else if (strcmp(r->word, "running") == 0) {
+		if (final)
+			ctl_send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
+		else
+			mark_running(c, j);
+	} else if (strcmp(r->word, "none") == 0) {
+		if (final)
+			ctl_release(c, j);
+		else if (j->state == JOB_LAUNCHING)
+			relaunch(c, j);	/* the token is absent: it never started */
+		else
+			ctl_finish(c, j, JOB_NODE_FAIL, "job directory vanished from the node");
+	} else if (final) {
+		ctl_release(c, j);
+	} else {
+		ctl_finish(c, j, JOB_FAILED, strcmp(r->word, "dead") == 0 ?
+		    "runner killed before recording an exit status" : "launch interrupted");
+	}
+}
+
+static void on_line(struct ctl *c, struct node *n, char *line)
+{
+	struct launch_reply r;
+	if (launch_parse_reply(line, &r) != 0) {
+		char vis[256];
+		str_vis(vis, sizeof vis, line);
+		log_warn("node %s: unexpected answer \"%s\"", n->conf->name, vis);
+		return;
+	}
+	if (r.kind == 'P')
+		return;
+	struct job *j = job_by_key(c, r.key);
+	if (j == NULL)
+		return;
+	switch (r.kind) {
+	case 'L':
+		if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
+			ctl_reconcile(c, &c->nodes[j->node], j);
+		break;
+	case 'K':
+		if (strcmp(r.word, "gone") == 0 || j->kill_stage >= 2)
+			ctl_release(c, j);
+		break;
+	case 'R':
+		on_reconcile(c, j, &r);
+		break;
+	}
+}
+
+/* Ask the node what became of its jobs (all held ones, or just `only`). */
+void ctl_reconcile(struct ctl *c, struct node *n, struct job *only)
+{
+	size_t cap = only ? 1 : 64, nk = 0;
+	char **keys = xcalloc(cap, sizeof *keys);
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = only ? only : c->jobs[i];
+		if (j->node == n->idx && j->held) {
+			char key[LAUNCH_KEY_MAX];
+			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
+			if (nk == cap)
+				keys = xreallocarray(keys, cap *= 2, sizeof *keys);
+			keys[nk++] = xstrdup(key);
+		}
+		if (only)
+			break;
+	}
+	if (nk > 0) {
+		struct buf b;
+		size_t len;
+		buf_init(&b, 256u << 20);
+		launch_reconcile(&b, n->conf->herd_dir, (const char *const *)keys, nk);
+		char *text = buf_detach(&b, &len);
+		node_request(n, REQ_BATCH, text, len);
+	}
+	for (size_t i = 0; i < nk; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+static void on_event(struct ctl *c, struct node *n, char *line)
+{
+	struct launch_reply r;
+	if (launch_parse_event(line, &r) != 0) {
+		char vis[256];
+		str_vis(vis, sizeof vis, line);
+		log_warn("node %s: unexpected event \"%s\"", n->conf->name, vis);
+		return;
+	}
+	struct job *j = job_by_key(c, r.key);
+	if (j == NULL || j->node != n->idx)
+		return;
+	if (strcmp(r.word, "start") == 0)
+		mark_running(c, j);
+	else
+		ended(c, j, r.num, 0);
+}
+
+static void set_node_state(struct node *n, enum node_state s, const char *reason)
+{
+	if (n->state != s)
+		n->state_since = wall_s();
+	n->state = s;
+	strlcpy_h(n->reason, reason ? reason : "", sizeof n->reason);
+}
+
+/* A node that rebooted lost every job it ran. */
+static void check_boot(struct ctl *c, struct node *n)
+{
+	char old[64];
+	int had = db_node_get_boot(c->db, n->conf->name, old, sizeof old);
+	if (had == 1 && strcmp(old, n->probe.boot_id) != 0) {
+		log_warn("node %s rebooted (boot id changed): its jobs are lost", n->conf->name);
+		for (size_t i = 0; i < c->njobs; i++) {
+			struct job *j = c->jobs[i];
+			if (j->node == n->idx && j->held && !job_state_is_final(j->state))
+				ctl_finish(c, j, JOB_NODE_FAIL, "node rebooted");
+			if (j->node == n->idx)
+				ctl_release(c, j);
+		}
+	}
+	if (had != 1 || strcmp(old, n->probe.boot_id) != 0)
+		db_node_set_boot(c->db, n->conf->name, n->probe.boot_id);
+}
+
+static void on_probe(struct ctl *c, struct node *n, const char *text)
+{
+	char err[HERD_ERRLEN];
+	struct probe_result pr;
+	probe_result_init(&pr);
+	n->probe_inflight = 0;
+	n->next_probe_ms = now_ms() + c->cfg->probe_interval_s * 1000LL;
+	if (probe_parse(text, strlen(text), &pr, err, sizeof err) != 0) {
+		probe_result_clear(&pr);
+		log_warn("node %s: probe: %s", n->conf->name, err);
+		set_node_state(n, NODE_DOWN, err);
+		return;
+	}
+	int first = !n->have_probe;
+	probe_result_clear(&n->probe);
+	n->probe = pr;
+	n->have_probe = 1;
+	check_boot(c, n);
+	if (n->probe.gpu_state == GPUS_ERROR)
+		set_node_state(n, NODE_UP, n->probe.gpu_error);
+	else
+		set_node_state(n, NODE_UP, NULL);
+	if (first)
+		log_info("node %s: up, %d CPUs, %" PRId64 " MB, %zu GPUs", n->conf->name,
+		    n->probe.cpus, n->probe.mem_mb, n->probe.ngpus);
+	c->sched_needed = 1;
+}
+
+static void request_probe(struct ctl *c, struct node *n)
+{
+	(void)c;
+	const char *s = probe_script();
+	n->probe_inflight = 1;
+	node_request(n, REQ_PROBE, xstrdup(s), strlen(s));
+}
+
+static void on_result(struct ctl *c, struct node_result *r)
+{
+	struct node *n = &c->nodes[r->node];
+	char *save = NULL;
+	switch (r->kind) {
+	case RES_SHELL_UP:
+		n->shell_up = 1;
+		request_probe(c, n);
+		ctl_reconcile(c, n, NULL);
+		break;
+	case RES_SHELL_DOWN:
+		if (n->shell_up || n->state != NODE_DOWN)
+			log_warn("node %s: %s", n->conf->name, r->text);
+		n->shell_up = 0;
+		n->probe_inflight = 0;
+		set_node_state(n, NODE_DOWN, r->text);
+		break;
+	case RES_LINES:
+		for (char *l = strtok_r(r->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			on_line(c, n, l);
+		break;
+	case RES_PROBE:
+		on_probe(c, n, r->text);
+		break;
+	case RES_PROBE_FAIL:
+		n->probe_inflight = 0;
+		break;
+	case RES_EVENTS_UP:
+		n->events_up = 1;
+		if (n->shell_up)
+			ctl_reconcile(c, n, NULL);
+		break;
+	case RES_EVENTS_DOWN:
+		if (n->events_up)
+			log_warn("node %s: event stream: %s", n->conf->name, r->text);
+		n->events_up = 0;
+		break;
+	case RES_EVENT:
+		on_event(c, n, r->text);
+		break;
+	}
+}
+
+void ctl_on_results(struct ctl *c, struct node_result *list)
+{
+	for (struct node_result *r = list; r != NULL; r = r->next)
+		on_result(c, r);
+	ctl_evict(c);
+}
+
+int64_t ctl_tick(struct ctl *c)
+{
+	int64_t now = now_ms(), wall = wall_s(), next = 1000;
+
+	for (size_t k = 0; k < c->nnodes; k++) {
+		struct node *n = &c->nodes[k];
+		if (n->shell_up && !n->probe_inflight && now >= n->next_probe_ms)
+			request_probe(c, n);
+	}
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j->kill_stage == 1 && now >= j->kill_at_ms) {
+			j->kill_stage = 2;
+			ctl_send_kill(c, j, "KILL");
+		} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
+		    wall - j->start_time >= j->time_limit_s) {
+			ctl_finish(c, j, JOB_TIMEOUT, "time limit reached");
+		}
+	}
+	ctl_evict(c);
+	return next;
+}
