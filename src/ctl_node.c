@@ -107,9 +107,9 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 static void on_line(struct ctl *c, struct node *n, char *line)
 {
 	struct launch_reply r;
+	char vis[256];
+	str_vis(vis, sizeof vis, line);	/* before parsing cuts the line into words */
 	if (launch_parse_reply(line, &r) != 0) {
-		char vis[256];
-		str_vis(vis, sizeof vis, line);
 		log_warn("node %s: unexpected answer \"%s\"", n->conf->name, vis);
 		return;
 	}
@@ -166,9 +166,9 @@ void ctl_reconcile(struct ctl *c, struct node *n, struct job *only)
 static void on_event(struct ctl *c, struct node *n, char *line)
 {
 	struct launch_reply r;
+	char vis[256];
+	str_vis(vis, sizeof vis, line);
 	if (launch_parse_event(line, &r) != 0) {
-		char vis[256];
-		str_vis(vis, sizeof vis, line);
 		log_warn("node %s: unexpected event \"%s\"", n->conf->name, vis);
 		return;
 	}
