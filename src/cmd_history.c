@@ -11,10 +11,14 @@
 
 static void row(struct table *t, const struct msg *m)
 {
-	char id[32], ec[16], el[32] = "-", end[64];
+	char id[32], ec[24], el[32] = "-", end[64];
 	int64_t s = msg_geti(m, "start_time", 0), e = msg_geti(m, "end_time", 0);
 	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
-	snprintf(ec, sizeof ec, "%" PRId64, msg_geti(m, "exit_code", -1));
+	int64_t code = msg_geti(m, "exit_code", -1);
+	if (code >= 0)
+		snprintf(ec, sizeof ec, "%" PRId64, code);
+	else
+		snprintf(ec, sizeof ec, "-");	/* never ran, or no status came back */
 	if (s > 0 && e >= s)
 		format_duration(e - s, el, sizeof el);
 	fmt_time(end, sizeof end, e);

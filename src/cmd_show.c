@@ -21,6 +21,8 @@ static int each(void *arg, const struct msg *m)
 	for (int i = 0; keys[i]; i++) {
 		const char *v = msg_get(m, keys[i], NULL);
 		char vis[1024];
+		if (v != NULL && strcmp(keys[i], "exit_code") == 0 && v[0] == '-')
+			v = NULL;	/* -1: no status, shown as "-" like JSON's null */
 		str_vis(vis, sizeof vis, v ? v : "-");
 		printf("%-12s %s\n", keys[i], vis);
 	}
