@@ -7,7 +7,7 @@
  *
  * Node layout (DIR is herd_dir, relative to the node user's $HOME unless
  * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC"),
- * DIR/jobs/KEY/{token,script,env,run,pid,exit}.  The token file, created
+ * DIR/jobs/KEY.{token,script,env,run,pid,exit,err}.  The token file, created
  * with O_EXCL, makes a second launch of the same key find it and do nothing.
  */
 #ifndef HERD_LAUNCH_H
@@ -44,8 +44,6 @@ int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *att
 
 /* Once per shell: make the directories.  Answers "P ok". */
 int launch_prelude(struct buf *out, const char *herd_dir);
-/* One mkdir for a batch's job directories (optional: launches check). */
-int launch_mkdirs(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
 /* Answers "L KEY launched PID" or "L KEY exists". */
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
 /* Signal the job's process group; answers "K KEY sent" or "K KEY gone". */

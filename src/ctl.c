@@ -461,30 +461,11 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	return rc;
 }
 
-/* One mkdir for the job directories of each node's batch: a fork saved per job. */
-static void add_mkdirs(struct ctl *c, struct job **chosen, size_t n, size_t node, struct buf *b)
-{
-	char **keys = xcalloc(n, sizeof *keys);
-	size_t nk = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (chosen[i]->node != (int)node)
-			continue;
-		keys[nk] = xmalloc(LAUNCH_KEY_MAX);
-		launch_key(keys[nk++], LAUNCH_KEY_MAX, c->key_prefix, chosen[i]->id, chosen[i]->attempt);
-	}
-	launch_mkdirs(b, c->nodes[node].conf->herd_dir, (const char *const *)keys, nk);
-	for (size_t i = 0; i < nk; i++)
-		free(keys[i]);
-	free(keys);
-}
-
 static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 {
 	struct buf *per_node = xcalloc(c->nnodes, sizeof *per_node);
-	for (size_t k = 0; k < c->nnodes; k++) {
+	for (size_t k = 0; k < c->nnodes; k++)
 		buf_init(&per_node[k], 256u << 20);
-		add_mkdirs(c, chosen, n, k, &per_node[k]);
-	}
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = chosen[i];
 		if (ctl_launch_text(c, j, &per_node[j->node]) != 0) {

@@ -95,7 +95,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		else if (j->state == JOB_LAUNCHING)
 			relaunch(c, j);	/* the token is absent: it never started */
 		else
-			ctl_finish(c, j, JOB_NODE_FAIL, "job directory vanished from the node");
+			ctl_finish(c, j, JOB_NODE_FAIL, "job files vanished from the node");
 	} else if (final) {
 		ctl_release(c, j);
 	} else {

@@ -5,21 +5,26 @@
  * writes these programs to it; nothing about a job ever appears on a
  * command line.  Process creation is the cost that matters on a node, so
  * a launch forks once (setsid, which execs the runner) and the runner
- * forks once more (the job); everything else is a shell builtin.  The
- * launch token is DIR/jobs/KEY/token, created with noclobber (O_EXCL): a
- * repeated launch of the same key finds it and does nothing.  (A regular
- * builtin carries the redirection: one that fails on a special builtin or a
- * compound command would end the node shell.  And 2>/dev/null comes first
- * in every redirection list, or the error it should hide is already out.)  The job
- * directories of a whole batch are made by one mkdir.  The node shell reaps
- * its background children itself, and setsid makes the runner's pid the
- * job's process group, which kill signals as a whole.  The runner reports
- * "start" and "end" on DIR/events, which the controller follows on a second
- * channel, and writes the exit status with its newline last: readers use
- * `read`, which fails on a line without one, so half a number is never
- * taken for a status.  The runner traps TERM (instead of ignoring it, which
- * the job would inherit) so that it outlives a cancelled job long enough to
- * record its status.
+ * forks once more (the job); everything else is a shell builtin.  That is
+ * also why a job's files sit side by side in DIR/jobs as KEY.script,
+ * KEY.env, ... rather than in a directory of their own: a mkdir would be
+ * one more process per job.
+ *
+ * The launch token is DIR/jobs/KEY.token, created with noclobber (O_EXCL):
+ * a repeated launch of the same key finds it and does nothing.  A regular
+ * builtin carries that redirection, since one that fails on a special
+ * builtin or a compound command would end the node shell; and 2>/dev/null
+ * comes first in every redirection list, or the error it should hide is
+ * already out.  The node shell reaps its background children itself, and
+ * setsid makes the runner's pid the job's process group, which kill
+ * signals as a whole.
+ *
+ * The runner reports "start" and "end" on DIR/events, which the controller
+ * follows on a second channel, and writes the exit status with its newline
+ * last: readers use `read`, which fails on a line without one, so half a
+ * number is never taken for a status.  The runner traps TERM (instead of
+ * ignoring it, which the job would inherit) so that it outlives a cancelled
+ * job long enough to record its status.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -63,7 +68,7 @@ static int add_dir(struct buf *b, const char *herd_dir, const char *sub)
 	return 0;
 }
 
-static int add_jobdir(struct buf *b, const char *herd_dir, const char *key)
+static int add_jobpath(struct buf *b, const char *herd_dir, const char *key)
 {
 	if (add_dir(b, herd_dir, "jobs") != 0 || buf_addc(b, '/') != 0)
 		return -1;
@@ -176,18 +181,18 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 static int runner_text(struct buf *b, const struct launch_spec *s)
 {
 	int r = buf_addstr(b, "trap 'herd_sig=1' TERM INT HUP\nd=");
-	r |= add_jobdir(b, s->herd_dir, s->key);
+	r |= add_jobpath(b, s->herd_dir, s->key);
 	r |= buf_addstr(b, "\nev=");
 	r |= add_dir(b, s->herd_dir, "events");
 	r |= buf_addstr(b, "\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, s->key);
-	r |= buf_addstr(b, " \"$$\" >>\"$ev\"\n. \"$d/env\"\n");
+	r |= buf_addstr(b, " \"$$\" >>\"$ev\"\n. \"$d.env\"\n");
 	r |= add_exports(b, s);
 	r |= buf_addstr(b, "if cd ");
 	r |= shquote_str(b, s->workdir);
 	r |= buf_addstr(b, " 2>/dev/null; then ");
 	r |= add_interpreter(b, s->script, s->script_len);
-	r |= buf_addstr(b, " \"$d/script\"");
+	r |= buf_addstr(b, " \"$d.script\"");
 	r |= add_args(b, s->argv, s->argv_len);
 	r |= buf_addstr(b, " </dev/null >");
 	r |= shquote_str(b, s->out_path);
@@ -199,8 +204,8 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	}
 	r |= buf_addstr(b, "; rc=$?; else printf 'herd: cannot change to directory %s\\n' ");
 	r |= shquote_str(b, s->workdir);
-	r |= buf_addstr(b, " >>\"$d/err\"; rc=1; fi\n"
-	    "printf '%s\\n' \"$rc\" >\"$d/exit\"\n"
+	r |= buf_addstr(b, " >>\"$d.err\"; rc=1; fi\n"
+	    "printf '%s\\n' \"$rc\" >\"$d.exit\"\n"
 	    "printf 'end %s %s\\n' ");
 	r |= shquote_str(b, s->key);
 	r |= buf_addstr(b, " \"$rc\" >>\"$ev\"\n");
@@ -218,20 +223,20 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	}
 	buf_init(&tmp, out->max);
 	r = buf_addstr(out, "d=");
-	r |= add_jobdir(out, s->herd_dir, s->key);
-	r |= buf_addstr(out, "\n[ -d \"$d\" ] || mkdir -p \"$d\"\nset -C\n"
-	    "if true 2>/dev/null >\"$d/token\"; then\nset +C\nprintf %s ");
+	r |= add_jobpath(out, s->herd_dir, s->key);
+	r |= buf_addstr(out, "\nset -C\n"
+	    "if true 2>/dev/null >\"$d.token\"; then\nset +C\nprintf %s ");
 	r |= shquote(out, s->script, s->script_len);
-	r |= buf_addstr(out, " >|\"$d/script\"\nprintf %s ");
+	r |= buf_addstr(out, " >|\"$d.script\"\nprintf %s ");
 	r |= add_env(&tmp, s->env, s->env_len);
 	r |= shquote(out, tmp.data ? tmp.data : "", tmp.len);
 	buf_reset(&tmp);
-	r |= buf_addstr(out, " >|\"$d/env\"\nprintf %s ");
+	r |= buf_addstr(out, " >|\"$d.env\"\nprintf %s ");
 	r |= runner_text(&tmp, s);
 	r |= shquote(out, tmp.data, tmp.len);
-	r |= buf_addstr(out, " >|\"$d/run\"\n"
-	    "setsid /bin/sh \"$d/run\" </dev/null >/dev/null 2>&1 &\n"
-	    "herd_pid=$!\necho \"$herd_pid\" >|\"$d/pid\"\necho \"L ");
+	r |= buf_addstr(out, " >|\"$d.run\"\n"
+	    "setsid /bin/sh \"$d.run\" </dev/null >/dev/null 2>&1 &\n"
+	    "herd_pid=$!\necho \"$herd_pid\" >|\"$d.pid\"\necho \"L ");
 	r |= buf_addstr(out, s->key);
 	r |= buf_addstr(out, " launched $herd_pid\"\nelse set +C; echo 'L ");
 	r |= buf_addstr(out, s->key);
@@ -244,27 +249,13 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	return 0;
 }
 
-int launch_mkdirs(struct buf *out, const char *herd_dir, const char *const *keys, size_t n)
-{
-	int r = 0;
-	if (n == 0)
-		return 0;
-	r |= buf_addstr(out, "mkdir -p");
-	for (size_t i = 0; i < n; i++) {
-		r |= buf_addc(out, ' ');
-		r |= add_jobdir(out, herd_dir, keys[i]);
-	}
-	r |= buf_addc(out, '\n');
-	return r ? -1 : 0;
-}
-
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
 {
 	int r = buf_addstr(out, "d=");
-	r |= add_jobdir(out, herd_dir, key);
+	r |= add_jobpath(out, herd_dir, key);
 	/* Before the runner's setsid() its group does not exist yet: signal
 	 * the pid itself, which then dies before the job starts. */
-	r |= buf_printf(out, "\nif read herd_pid 2>/dev/null <\"$d/pid\" && "
+	r |= buf_printf(out, "\nif read herd_pid 2>/dev/null <\"$d.pid\" && "
 	    "{ kill -s %s -- \"-$herd_pid\" || kill -s %s \"$herd_pid\"; } 2>/dev/null; "
 	    "then echo 'K %s sent'; else echo 'K %s gone'; fi\n", sig, sig, key, key);
 	return r ? -1 : 0;
@@ -275,13 +266,13 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 	int r = 0;
 	for (size_t i = 0; i < n; i++) {
 		r |= buf_addstr(out, "d=");
-		r |= add_jobdir(out, herd_dir, keys[i]);
+		r |= add_jobpath(out, herd_dir, keys[i]);
 		r |= buf_printf(out, "\nk=%s\n", keys[i]);
 		r |= buf_addstr(out,
-		    "if [ ! -e \"$d/token\" ]; then echo \"R $k none\"\n"
-		    "elif read herd_rc 2>/dev/null <\"$d/exit\"; then "
-		    "echo \"R $k exited $herd_rc $(stat -c %Y \"$d/exit\" 2>/dev/null)\"\n"
-		    "elif ! read herd_pid 2>/dev/null <\"$d/pid\"; then echo \"R $k nopid\"\n"
+		    "if [ ! -e \"$d.token\" ]; then echo \"R $k none\"\n"
+		    "elif read herd_rc 2>/dev/null <\"$d.exit\"; then "
+		    "echo \"R $k exited $herd_rc $(stat -c %Y \"$d.exit\" 2>/dev/null)\"\n"
+		    "elif ! read herd_pid 2>/dev/null <\"$d.pid\"; then echo \"R $k nopid\"\n"
 		    "elif kill -0 \"$herd_pid\" 2>/dev/null; then echo \"R $k running $herd_pid\"\n"
 		    "else echo \"R $k dead $herd_pid\"; fi\n");
 	}

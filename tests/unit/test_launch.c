@@ -122,7 +122,7 @@ static void launch_runs_literally(void **state)
 	free(ans);
 
 	char exitp[600];
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s/exit", herd_dir, key);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
 	assert_int_equal(wait_file(exitp, 20000), 0);
 	char *o = slurp(out_path);
 	char want[1024];
@@ -176,7 +176,7 @@ static void kill_reaches_the_whole_group(void **state)
 	launch_prelude(&prog, herd_dir);
 	launch_job(&prog, &s, err, sizeof err);
 	free(run_sh(prog.data, prog.len));
-	snprintf(pidp, sizeof pidp, "%s/jobs/%s/pid", herd_dir, key);
+	snprintf(pidp, sizeof pidp, "%s/jobs/%s.pid", herd_dir, key);
 	char *pid = slurp(pidp);
 	assert_non_null(pid);
 	pid_t pgid = (pid_t)atoi(pid);
@@ -192,7 +192,7 @@ static void kill_reaches_the_whole_group(void **state)
 	assert_non_null(strstr(ans, "K t.abc-7.1 sent"));
 	free(ans);
 	char exitp[600];
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s/exit", herd_dir, key);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
 	assert_int_equal(wait_file(exitp, 20000), 0);
 	char *rc = slurp(exitp);
 	assert_string_equal(rc, "143\n");	/* the runner outlived TERM to record it */
@@ -225,7 +225,7 @@ static void interpreter_from_shebang(void **state)
 	launch_job(&prog, &s, err, sizeof err);
 	free(run_sh(prog.data, prog.len));
 	char exitp[600];
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s/exit", herd_dir, key);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
 	assert_int_equal(wait_file(exitp, 20000), 0);
 	char *o = slurp(out_path);
 	assert_non_null(o);
