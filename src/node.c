@@ -5,10 +5,13 @@
  * prelude, then loop: wait for requests (sending keepalives while idle),
  * send all queued batch requests as one program followed by an end marker,
  * collect the answer lines up to the marker within the command timeout,
- * post them.  A probe goes alone, since its output is free-form.  Any
- * failure closes the connection (the shell's input can no longer be trusted
- * to be in step) and posts RES_SHELL_DOWN; the main loop reconciles its
- * jobs when the shell comes back.
+ * post them.  A probe goes alone, since its output is free-form.  When the
+ * shell fails but the session lives, a new shell is opened on it; when no
+ * long-lived shell can be had, each batch gets a channel of its own (the
+ * fallback), and the long-lived shell is tried again every 30 s.  When the
+ * session fails, it is closed and RES_SHELL_DOWN posted.  Either way the
+ * main loop reconciles the node's jobs when the shell is back (RES_SHELL_UP),
+ * since the answers of the batch in flight are lost.
  *
  * Event worker: a second connection whose channel runs the program from
  * launch_events(): it answers "ready" once it follows the events file, then
@@ -182,8 +185,9 @@ static struct node_req *take_work(struct node *n, int64_t wait_ms)
 
 struct shell {
 	struct tconn *conn;
-	struct tchan *ch;
+	struct tchan *ch;	/* the long-lived shell; NULL: a channel per batch */
 	uint64_t seq;
+	int64_t retry_ms;	/* when to try the long-lived shell again */
 };
 
 static void shell_close(struct shell *sh)
@@ -194,25 +198,25 @@ static void shell_close(struct shell *sh)
 	sh->conn = NULL;
 }
 
-/* Send a program, collect its answer up to the end marker. */
-static int shell_run(struct node *n, struct shell *sh, struct node_req *q,
+/* Send a program to a shell channel, collect its answer up to the end marker. */
+static int chan_run(struct node *n, struct tchan *ch, uint64_t seq, const struct node_req *q,
     struct buf *answer, char *err, size_t errsz)
 {
 	struct buf prog;
 	char marker[64], *line;
 	int64_t deadline = now_ms() + n->conf->command_timeout_s * 1000LL;
 
-	snprintf(marker, sizeof marker, "@@herd-end-%llu-%ld", (unsigned long long)++sh->seq,
+	snprintf(marker, sizeof marker, "@@herd-end-%llu-%ld", (unsigned long long)seq,
 	    (long)random());
 	buf_init(&prog, BATCH_MAX);
 	buf_addstr(&prog, "{\n");
 	for (; q != NULL; q = q->next)
 		buf_add(&prog, q->text, q->len);
 	buf_printf(&prog, "\n} </dev/null 2>&1\necho '%s'\n", marker);
-	int rc = tchan_write(sh->ch, prog.data, prog.len, deadline, err, errsz);
+	int rc = tchan_write(ch, prog.data, prog.len, deadline, err, errsz);
 	buf_clear(&prog);
 	while (rc == 0) {
-		int r = tchan_readline(sh->ch, &line, deadline, err, errsz);
+		int r = tchan_readline(ch, &line, deadline, err, errsz);
 		if (r == 0)
 			snprintf(err, errsz, "no answer within %d s", n->conf->command_timeout_s);
 		if (r <= 0)
@@ -227,42 +231,113 @@ static int shell_run(struct node *n, struct shell *sh, struct node_req *q,
 	return -1;
 }
 
-static int shell_open(struct node *n, struct shell *sh, char *err, size_t errsz)
+/*
+ * Run a batch: through the long-lived shell, or, when that is not to be
+ * had, through a channel of its own (the fallback: it pays a channel open
+ * and the user's login files every time).
+ */
+static int shell_run(struct node *n, struct shell *sh, const struct node_req *q,
+    struct buf *answer, char *err, size_t errsz)
 {
-	int64_t deadline = now_ms() + n->conf->connect_timeout_s * 1000LL;
+	struct tchan *once;
+	if (sh->ch != NULL)
+		return chan_run(n, sh->ch, ++sh->seq, q, answer, err, errsz);
+	if (tchan_open(sh->conn, SHELL_CMD, &once, now_ms() + n->conf->connect_timeout_s * 1000LL,
+	    err, errsz) != 0)
+		return -1;
+	int rc = chan_run(n, once, ++sh->seq, q, answer, err, errsz);
+	tchan_close(once);
+	return rc;
+}
+
+/* The node directories, through whichever way shell_run() now uses. */
+static int shell_prelude(struct node *n, struct shell *sh, char *err, size_t errsz)
+{
 	struct node_req pre = { 0 };
 	struct buf text, answer;
-	int rc = -1;
-
-	if (tconn_open(n->conf, &sh->conn, deadline, err, errsz) != 0)
-		return -1;
-	if (tchan_open(sh->conn, SHELL_CMD, &sh->ch, deadline, err, errsz) != 0)
-		goto out;
 	buf_init(&text, 1 << 16);
 	buf_init(&answer, 1 << 16);
 	launch_prelude(&text, n->conf->herd_dir);
 	pre.text = text.data;
 	pre.len = text.len;
-	rc = shell_run(n, sh, &pre, &answer, err, errsz);
+	int rc = shell_run(n, sh, &pre, &answer, err, errsz);
 	if (rc == 0 && strstr(answer.data ? answer.data : "", "P ok") == NULL) {
 		snprintf(err, errsz, "node shell set-up failed: %.200s", answer.data ? answer.data : "");
 		rc = -1;
 	}
 	buf_clear(&text);
 	buf_clear(&answer);
-out:
-	if (rc != 0)
-		shell_close(sh);
 	return rc;
+}
+
+/* (Re)open the long-lived shell on the connection; on failure, fall back. */
+static void shell_channel(struct node *n, struct shell *sh)
+{
+	char err[HERD_ERRLEN];
+	int64_t deadline = now_ms() + n->conf->connect_timeout_s * 1000LL;
+
+	tchan_close(sh->ch);
+	sh->ch = NULL;
+	if (tchan_open(sh->conn, SHELL_CMD, &sh->ch, deadline, err, sizeof err) == 0 &&
+	    shell_prelude(n, sh, err, sizeof err) == 0)
+		return;
+	log_warn("node %s: no long-lived shell (%s); using a channel per command",
+	    n->conf->name, err);
+	tchan_close(sh->ch);
+	sh->ch = NULL;
+	sh->retry_ms = now_ms() + 30000;
+}
+
+static int shell_open(struct node *n, struct shell *sh, char *err, size_t errsz)
+{
+	int64_t deadline = now_ms() + n->conf->connect_timeout_s * 1000LL;
+	if (tconn_open(n->conf, &sh->conn, deadline, err, errsz) != 0)
+		return -1;
+	shell_channel(n, sh);
+	if (sh->ch == NULL && shell_prelude(n, sh, err, errsz) != 0) {
+		shell_close(sh);
+		return -1;
+	}
+	return 0;
+}
+
+/* One unit of work; -1 when the connection itself is gone. */
+static int serve_one(struct node *n, struct shell *sh, struct node_req *q)
+{
+	char err[HERD_ERRLEN];
+	struct buf answer;
+	int probe = q->kind == REQ_PROBE;
+
+	buf_init(&answer, BATCH_MAX);
+	int rc = shell_run(n, sh, q, &answer, err, sizeof err);
+	req_free(q);
+	if (rc == 0)
+		post(n->idx, probe ? RES_PROBE : RES_LINES, answer.data ? answer.data : "");
+	buf_clear(&answer);
+	if (rc == 0)
+		return 0;
+	if (probe)
+		post(n->idx, RES_PROBE_FAIL, err);
+	if (sh->ch == NULL || tconn_keepalive(sh->conn) != 0) {
+		post(n->idx, RES_SHELL_DOWN, err);
+		return -1;
+	}
+	/* The session lives but the shell died: a new shell, and since the
+	 * batch's answers are lost, the main loop reconciles (RES_SHELL_UP). */
+	log_warn("node %s: shell lost (%s); reopening it", n->conf->name, err);
+	shell_channel(n, sh);
+	post(n->idx, RES_SHELL_UP, NULL);
+	return 0;
 }
 
 static void serve(struct node *n, struct shell *sh)
 {
-	char err[HERD_ERRLEN];
 	int64_t ka = n->conf->keepalive_s > 0 ? n->conf->keepalive_s * 1000LL : 60000;
 
 	while (!stopping(n)) {
-		struct node_req *q = take_work(n, ka);
+		if (sh->ch == NULL && now_ms() >= sh->retry_ms)
+			shell_channel(n, sh);
+		struct node_req *q = take_work(n, sh->ch ? ka : (ka < 30000 ? ka : 30000));
 		if (q == NULL) {
 			if (!stopping(n) && tconn_keepalive(sh->conn) != 0) {
 				post(n->idx, RES_SHELL_DOWN, "keepalive failed");
@@ -270,20 +345,8 @@ static void serve(struct node *n, struct shell *sh)
 			}
 			continue;
 		}
-		struct buf answer;
-		buf_init(&answer, BATCH_MAX);
-		int rc = shell_run(n, sh, q, &answer, err, sizeof err);
-		int probe = q->kind == REQ_PROBE;
-		req_free(q);
-		if (rc == 0)
-			post(n->idx, probe ? RES_PROBE : RES_LINES, answer.data ? answer.data : "");
-		buf_clear(&answer);
-		if (rc != 0) {
-			if (probe)
-				post(n->idx, RES_PROBE_FAIL, err);
-			post(n->idx, RES_SHELL_DOWN, err);
+		if (serve_one(n, sh, q) != 0)
 			return;
-		}
 	}
 }
 
