@@ -7,7 +7,7 @@
  *
  * Node layout (DIR is herd_dir, relative to the node user's $HOME unless
  * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC"),
- * DIR/jobs/KEY.{token,script,env,run,pid,exit,err}.  The token file, created
+ * DIR/jobs/KEY.{token,script,env,runner,pid,exit,err,cancel}.  The token file, created
  * with O_EXCL, makes a second launch of the same key find it and do nothing.
  */
 #ifndef HERD_LAUNCH_H
@@ -46,9 +46,9 @@ int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *att
 int launch_prelude(struct buf *out, const char *herd_dir);
 /* Answers "L KEY launched PID" or "L KEY exists". */
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
-/* Signal the job's process group; answers "K KEY sent" or "K KEY gone". */
+/* Signal the job's process group; answers "K KEY sent|pending|gone". */
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
-/* Answers "R KEY none|nopid|running PID|exited RC TIME|dead PID" for each key. */
+/* Answers "R KEY none|nopid|starting PID|running PID|exited RC TIME|dead PID" per key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);

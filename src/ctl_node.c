@@ -84,10 +84,11 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	int final = job_state_is_final(j->state);
 	if (strcmp(r->word, "exited") == 0)
 		ended(c, j, r->num, r->num2);
-	else if (strcmp(r->word, "running") == 0) {
+	else if (strcmp(r->word, "running") == 0 || strcmp(r->word, "starting") == 0) {
+		/* "starting": the runner lives but has not written the job's pid. */
 		if (final)
 			ctl_send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
-		else
+		else if (strcmp(r->word, "running") == 0)
 			mark_running(c, j);
 	} else if (strcmp(r->word, "none") == 0) {
 		if (final)
@@ -124,6 +125,8 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 			ctl_reconcile(c, &c->nodes[j->node], j);
 		break;
 	case 'K':
+		/* "sent" or "pending" (the runner will see the cancel file): the
+		 * end event frees the node; after KILL, nothing can hold it. */
 		if (strcmp(r.word, "gone") == 0 || j->kill_stage >= 2)
 			ctl_release(c, j);
 		break;

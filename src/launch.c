@@ -3,28 +3,29 @@
  *
  * Theory of operation: the controller keeps one `/bin/sh -s` per node and
  * writes these programs to it; nothing about a job ever appears on a
- * command line.  Process creation is the cost that matters on a node, so
- * a launch forks once (setsid, which execs the runner) and the runner
- * forks once more (the job); everything else is a shell builtin.  That is
- * also why a job's files sit side by side in DIR/jobs as KEY.script,
- * KEY.env, ... rather than in a directory of their own: a mkdir would be
- * one more process per job.
+ * command line.  Process creation is the cost that matters on a node, so a
+ * launch costs what starting the job in a session of its own costs anyway
+ * (a fork, exec setsid, exec the interpreter) plus one fork without exec:
+ * the runner is a subshell of the node shell, not a new sh.  Everything
+ * else is a shell builtin.  That is also why a job's files sit side by side
+ * in DIR/jobs as KEY.script, KEY.env, ... rather than in a directory of
+ * their own: a mkdir would be one more process per job.
  *
  * The launch token is DIR/jobs/KEY.token, created with noclobber (O_EXCL):
  * a repeated launch of the same key finds it and does nothing.  A regular
  * builtin carries that redirection, since one that fails on a special
  * builtin or a compound command would end the node shell; and 2>/dev/null
  * comes first in every redirection list, or the error it should hide is
- * already out.  The node shell reaps its background children itself, and
- * setsid makes the runner's pid the job's process group, which kill
- * signals as a whole.
+ * already out.  The node shell reaps its background children itself.
  *
- * The runner reports "start" and "end" on DIR/events, which the controller
- * follows on a second channel, and writes the exit status with its newline
- * last: readers use `read`, which fails on a line without one, so half a
- * number is never taken for a status.  The runner traps TERM (instead of
- * ignoring it, which the job would inherit) so that it outlives a cancelled
- * job long enough to record its status.
+ * The runner starts the job with setsid, so the job's pid is its process
+ * group, which kill signals as a whole; the runner is outside that group
+ * and survives even a KILL to record the status.  It reports "start" and
+ * "end" on DIR/events, which the controller follows on a second channel,
+ * and writes the exit status with its newline last: readers use `read`,
+ * which fails on a line without one, so half a number is never taken for
+ * a status.  The runner's variables are named __herd_*, which the
+ * submitter's environment may not set.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -99,7 +100,8 @@ static int valid_env_name(const char *s, size_t n)
 	for (int i = 0; skip[i] != NULL; i++)
 		if (strlen(skip[i]) == n && memcmp(skip[i], s, n) == 0)
 			return 0;
-	return 1;
+	/* The runner's own variables; a submitter's must not overwrite them. */
+	return !(n >= 7 && memcmp(s, "__herd_", 7) == 0);
 }
 
 /* export lines for the submitter's environment, captured at submit. */
@@ -177,39 +179,56 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 	return r;
 }
 
-/* The runner: the one process per job that waits for it and reports. */
-static int runner_text(struct buf *b, const struct launch_spec *s)
+/* Redirections of the job's output. */
+static int add_output(struct buf *b, const struct launch_spec *s)
 {
-	int r = buf_addstr(b, "trap 'herd_sig=1' TERM INT HUP\nd=");
-	r |= add_jobpath(b, s->herd_dir, s->key);
-	r |= buf_addstr(b, "\nev=");
-	r |= add_dir(b, s->herd_dir, "events");
-	r |= buf_addstr(b, "\nprintf 'start %s %s\\n' ");
-	r |= shquote_str(b, s->key);
-	r |= buf_addstr(b, " \"$$\" >>\"$ev\"\n. \"$d.env\"\n");
-	r |= add_exports(b, s);
-	r |= buf_addstr(b, "if cd ");
-	r |= shquote_str(b, s->workdir);
-	r |= buf_addstr(b, " 2>/dev/null; then ");
-	r |= add_interpreter(b, s->script, s->script_len);
-	r |= buf_addstr(b, " \"$d.script\"");
-	r |= add_args(b, s->argv, s->argv_len);
-	r |= buf_addstr(b, " </dev/null >");
+	int r = buf_addstr(b, " </dev/null >");
 	r |= shquote_str(b, s->out_path);
 	if (s->err_path == NULL || strcmp(s->err_path, s->out_path) == 0)
-		r |= buf_addstr(b, " 2>&1");
-	else {
-		r |= buf_addstr(b, " 2>");
-		r |= shquote_str(b, s->err_path);
-	}
-	r |= buf_addstr(b, "; rc=$?; else printf 'herd: cannot change to directory %s\\n' ");
+		return r | buf_addstr(b, " 2>&1");
+	r |= buf_addstr(b, " 2>");
+	return r | shquote_str(b, s->err_path);
+}
+
+/*
+ * The runner: a subshell of the node shell (a fork, no exec) that starts
+ * the job in a session of its own, waits for it and reports.  It is not in
+ * the job's process group, so a KILL for the job leaves it to record the
+ * status.  A cancel that comes before the job's pid is written leaves a
+ * KEY.cancel file, which the runner checks right after writing it.
+ */
+static int runner_text(struct buf *b, const struct launch_spec *s)
+{
+	int r = buf_addstr(b, "(\n. \"$__herd_d.env\"\n");
+	r |= add_exports(b, s);
+	r |= buf_addstr(b, "__herd_rc=1\nif cd ");
 	r |= shquote_str(b, s->workdir);
-	r |= buf_addstr(b, " >>\"$d.err\"; rc=1; fi\n"
-	    "printf '%s\\n' \"$rc\" >\"$d.exit\"\n"
-	    "printf 'end %s %s\\n' ");
+	r |= buf_addstr(b, " 2>/dev/null; then\n\"$__herd_setsid\" ");
+	r |= add_interpreter(b, s->script, s->script_len);
+	r |= buf_addstr(b, " \"$__herd_d.script\"");
+	r |= add_args(b, s->argv, s->argv_len);
+	r |= add_output(b, s);
+	r |= buf_addstr(b, " &\n__herd_j=$!\necho \"$__herd_j\" >|\"$__herd_d.pid\"\n"
+	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
+	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, s->key);
-	r |= buf_addstr(b, " \"$rc\" >>\"$ev\"\n");
+	r |= buf_addstr(b, " \"$__herd_j\" >>\"$__herd_ev\"\n"
+	    "wait \"$__herd_j\"\n__herd_rc=$?\n"
+	    "else printf 'herd: cannot change to directory %s\\n' ");
+	r |= shquote_str(b, s->workdir);
+	r |= buf_addstr(b, " >>\"$__herd_d.err\"\nfi\n"
+	    "printf '%s\\n' \"$__herd_rc\" >|\"$__herd_d.exit\"\nprintf 'end %s %s\\n' ");
+	r |= shquote_str(b, s->key);
+	r |= buf_addstr(b, " \"$__herd_rc\" >>\"$__herd_ev\"\n) </dev/null >/dev/null 2>&1 &\n");
 	return r ? -1 : 0;
+}
+
+/* Where setsid is, found with builtins only (the job's PATH is the submitter's). */
+static int add_setsid(struct buf *b)
+{
+	return buf_addstr(b, "__herd_setsid=setsid\n"
+	    "for __herd_x in /usr/bin/setsid /bin/setsid /usr/local/bin/setsid; do\n"
+	    "if [ -x \"$__herd_x\" ]; then __herd_setsid=$__herd_x; break; fi\ndone\n");
 }
 
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz)
@@ -222,23 +241,22 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 		return -1;
 	}
 	buf_init(&tmp, out->max);
-	r = buf_addstr(out, "d=");
+	r = add_setsid(out);
+	r |= buf_addstr(out, "__herd_ev=");
+	r |= add_dir(out, s->herd_dir, "events");
+	r |= buf_addstr(out, "\n__herd_d=");
 	r |= add_jobpath(out, s->herd_dir, s->key);
 	r |= buf_addstr(out, "\nset -C\n"
-	    "if true 2>/dev/null >\"$d.token\"; then\nset +C\nprintf %s ");
+	    "if true 2>/dev/null >\"$__herd_d.token\"; then\nset +C\nprintf %s ");
 	r |= shquote(out, s->script, s->script_len);
-	r |= buf_addstr(out, " >|\"$d.script\"\nprintf %s ");
+	r |= buf_addstr(out, " >|\"$__herd_d.script\"\nprintf %s ");
 	r |= add_env(&tmp, s->env, s->env_len);
 	r |= shquote(out, tmp.data ? tmp.data : "", tmp.len);
-	buf_reset(&tmp);
-	r |= buf_addstr(out, " >|\"$d.env\"\nprintf %s ");
-	r |= runner_text(&tmp, s);
-	r |= shquote(out, tmp.data, tmp.len);
-	r |= buf_addstr(out, " >|\"$d.run\"\n"
-	    "setsid /bin/sh \"$d.run\" </dev/null >/dev/null 2>&1 &\n"
-	    "herd_pid=$!\necho \"$herd_pid\" >|\"$d.pid\"\necho \"L ");
+	r |= buf_addstr(out, " >|\"$__herd_d.env\"\n");
+	r |= runner_text(out, s);
+	r |= buf_addstr(out, "echo \"$!\" >|\"$__herd_d.runner\"\necho \"L ");
 	r |= buf_addstr(out, s->key);
-	r |= buf_addstr(out, " launched $herd_pid\"\nelse set +C; echo 'L ");
+	r |= buf_addstr(out, " launched $!\"\nelse set +C; echo 'L ");
 	r |= buf_addstr(out, s->key);
 	r |= buf_addstr(out, " exists'\nfi\n");
 	buf_clear(&tmp);
@@ -251,13 +269,17 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
 {
-	int r = buf_addstr(out, "d=");
+	int r = buf_addstr(out, "__herd_d=");
 	r |= add_jobpath(out, herd_dir, key);
-	/* Before the runner's setsid() its group does not exist yet: signal
-	 * the pid itself, which then dies before the job starts. */
-	r |= buf_printf(out, "\nif read herd_pid 2>/dev/null <\"$d.pid\" && "
-	    "{ kill -s %s -- \"-$herd_pid\" || kill -s %s \"$herd_pid\"; } 2>/dev/null; "
-	    "then echo 'K %s sent'; else echo 'K %s gone'; fi\n", sig, sig, key, key);
+	/* Before the job's setsid() its group does not exist yet: signal the
+	 * pid itself, which then dies before the job starts.  Before its pid
+	 * is even written, the cancel file stops the runner. */
+	r |= buf_printf(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n"
+	    "if [ ! -e \"$__herd_d.token\" ]; then echo 'K %s gone'\n"
+	    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\"; then\n"
+	    "if { kill -s %s -- \"-$__herd_p\" || kill -s %s \"$__herd_p\"; } 2>/dev/null; "
+	    "then echo 'K %s sent'; else echo 'K %s gone'; fi\n"
+	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, key, key);
 	return r ? -1 : 0;
 }
 
@@ -265,16 +287,19 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 {
 	int r = 0;
 	for (size_t i = 0; i < n; i++) {
-		r |= buf_addstr(out, "d=");
+		r |= buf_addstr(out, "__herd_d=");
 		r |= add_jobpath(out, herd_dir, keys[i]);
-		r |= buf_printf(out, "\nk=%s\n", keys[i]);
+		r |= buf_printf(out, "\n__herd_k=%s\n", keys[i]);
 		r |= buf_addstr(out,
-		    "if [ ! -e \"$d.token\" ]; then echo \"R $k none\"\n"
-		    "elif read herd_rc 2>/dev/null <\"$d.exit\"; then "
-		    "echo \"R $k exited $herd_rc $(stat -c %Y \"$d.exit\" 2>/dev/null)\"\n"
-		    "elif ! read herd_pid 2>/dev/null <\"$d.pid\"; then echo \"R $k nopid\"\n"
-		    "elif kill -0 \"$herd_pid\" 2>/dev/null; then echo \"R $k running $herd_pid\"\n"
-		    "else echo \"R $k dead $herd_pid\"; fi\n");
+		    "if [ ! -e \"$__herd_d.token\" ]; then echo \"R $__herd_k none\"\n"
+		    "elif read __herd_rc 2>/dev/null <\"$__herd_d.exit\"; then "
+		    "echo \"R $__herd_k exited $__herd_rc $(stat -c %Y \"$__herd_d.exit\" 2>/dev/null)\"\n"
+		    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\"; then\n"
+		    "if kill -0 \"$__herd_p\" 2>/dev/null; then echo \"R $__herd_k running $__herd_p\"\n"
+		    "else echo \"R $__herd_k dead $__herd_p\"; fi\n"
+		    "elif read __herd_p 2>/dev/null <\"$__herd_d.runner\" && kill -0 \"$__herd_p\" 2>/dev/null; "
+		    "then echo \"R $__herd_k starting $__herd_p\"\n"
+		    "else echo \"R $__herd_k nopid\"; fi\n");
 	}
 	return r ? -1 : 0;
 }

@@ -177,6 +177,8 @@ static void kill_reaches_the_whole_group(void **state)
 	launch_job(&prog, &s, err, sizeof err);
 	free(run_sh(prog.data, prog.len));
 	snprintf(pidp, sizeof pidp, "%s/jobs/%s.pid", herd_dir, key);
+	assert_int_equal(wait_file(pidp, 20000), 0);	/* the runner writes it */
+	usleep(50000);
 	char *pid = slurp(pidp);
 	assert_non_null(pid);
 	pid_t pgid = (pid_t)atoi(pid);
@@ -203,6 +205,37 @@ static void kill_reaches_the_whole_group(void **state)
 	char cmd[64];
 	snprintf(cmd, sizeof cmd, "ps -o stat= -g %d | grep -v Z | grep -q .", (int)pgid);
 	assert_int_not_equal(system(cmd), 0);
+	buf_clear(&prog);
+}
+
+/* A kill that arrives before the runner wrote the job's pid still stops it. */
+static void cancel_before_the_pid_is_known(void **state)
+{
+	(void)state;
+	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN], exitp[600];
+	static const char script[] = "sleep 30\necho survived\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herd4", scratch);
+	snprintf(out_path, sizeof out_path, "%s/out4", scratch);
+	launch_key(key, sizeof key, "t", 11, 0);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = key, .id = 11, .name = "c", .node = "n",
+		.workdir = scratch, .out_path = out_path, .gpus = "",
+		.script = script, .script_len = sizeof script - 1,
+	};
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	launch_prelude(&prog, herd_dir);
+	launch_job(&prog, &s, err, sizeof err);
+	launch_kill(&prog, herd_dir, key, "TERM");
+	char *ans = run_sh(prog.data, prog.len);
+	assert_non_null(strstr(ans, "L t-11.0 launched"));
+	assert_true(strstr(ans, "K t-11.0 sent") != NULL || strstr(ans, "K t-11.0 pending") != NULL);
+	free(ans);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
+	assert_int_equal(wait_file(exitp, 20000), 0);	/* long before sleep 30 ends */
+	char *o = slurp(out_path);
+	assert_true(o == NULL || strstr(o, "survived") == NULL);
+	free(o);
 	buf_clear(&prog);
 }
 
@@ -289,6 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(launch_runs_literally),
 		cmocka_unit_test(kill_reaches_the_whole_group),
+		cmocka_unit_test(cancel_before_the_pid_is_known),
 		cmocka_unit_test(interpreter_from_shebang),
 		cmocka_unit_test(nul_in_script_refused),
 		cmocka_unit_test(parse_answers),
