@@ -7,7 +7,7 @@
  *
  * Node layout (DIR is herd_dir, relative to the node user's $HOME unless
  * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC"),
- * DIR/jobs/KEY.{token,script,env,runner,pid,exit,err,cancel}.  The token file, created
+ * DIR/jobs/KEY.{token,script,runner,pid,exit,err,cancel}.  The token file, created
  * with O_EXCL, makes a second launch of the same key find it and do nothing.
  */
 #ifndef HERD_LAUNCH_H

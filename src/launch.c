@@ -8,7 +8,7 @@
  * (a fork, exec setsid, exec the interpreter) plus one fork without exec:
  * the runner is a subshell of the node shell, not a new sh.  Everything
  * else is a shell builtin.  That is also why a job's files sit side by side
- * in DIR/jobs as KEY.script, KEY.env, ... rather than in a directory of
+ * in DIR/jobs as KEY.script, KEY.pid, ... rather than in a directory of
  * their own: a mkdir would be one more process per job.
  *
  * The launch token is DIR/jobs/KEY.token, created with noclobber (O_EXCL):
@@ -104,21 +104,28 @@ static int valid_env_name(const char *s, size_t n)
 	return !(n >= 7 && memcmp(s, "__herd_", 7) == 0);
 }
 
-/* export lines for the submitter's environment, captured at submit. */
+/*
+ * The submitter's environment, captured at submit, as one export command
+ * inside the runner: the node shell parses it once with the rest of the
+ * program, and one builtin call sets it all.
+ */
 static int add_env(struct buf *b, const char *env, size_t len)
 {
 	const char *p = env, *end = env + len;
+	int any = 0;
 	while (p < end) {
 		size_t n = strnlen(p, (size_t)(end - p));
 		const char *eq = memchr(p, '=', n);
 		if (eq != NULL && valid_env_name(p, (size_t)(eq - p))) {
-			if (buf_addstr(b, "export ") != 0 || buf_add(b, p, (size_t)(eq - p) + 1) != 0 ||
-			    shquote(b, eq + 1, n - (size_t)(eq - p) - 1) != 0 || buf_addc(b, '\n') != 0)
+			if (buf_addstr(b, any ? " \\\n" : "export ") != 0 ||
+			    buf_add(b, p, (size_t)(eq - p) + 1) != 0 ||
+			    shquote(b, eq + 1, n - (size_t)(eq - p) - 1) != 0)
 				return -1;
+			any = 1;
 		}
 		p += n + 1;
 	}
-	return 0;
+	return any ? buf_addc(b, '\n') : 0;
 }
 
 /* The kernel's #! rule: interpreter and at most one argument. */
@@ -199,7 +206,8 @@ static int add_output(struct buf *b, const struct launch_spec *s)
  */
 static int runner_text(struct buf *b, const struct launch_spec *s)
 {
-	int r = buf_addstr(b, "(\n. \"$__herd_d.env\"\n");
+	int r = buf_addstr(b, "(\n");
+	r |= add_env(b, s->env, s->env_len);
 	r |= add_exports(b, s);
 	r |= buf_addstr(b, "__herd_rc=1\nif cd ");
 	r |= shquote_str(b, s->workdir);
@@ -233,14 +241,12 @@ static int add_setsid(struct buf *b)
 
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz)
 {
-	struct buf tmp;
 	int r;
 
 	if (memchr(s->script, '\0', s->script_len) != NULL) {
 		snprintf(err, errsz, "job %" PRId64 ": script contains a NUL byte", s->id);
 		return -1;
 	}
-	buf_init(&tmp, out->max);
 	r = add_setsid(out);
 	r |= buf_addstr(out, "__herd_ev=");
 	r |= add_dir(out, s->herd_dir, "events");
@@ -249,17 +255,13 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	r |= buf_addstr(out, "\nset -C\n"
 	    "if true 2>/dev/null >\"$__herd_d.token\"; then\nset +C\nprintf %s ");
 	r |= shquote(out, s->script, s->script_len);
-	r |= buf_addstr(out, " >|\"$__herd_d.script\"\nprintf %s ");
-	r |= add_env(&tmp, s->env, s->env_len);
-	r |= shquote(out, tmp.data ? tmp.data : "", tmp.len);
-	r |= buf_addstr(out, " >|\"$__herd_d.env\"\n");
+	r |= buf_addstr(out, " >|\"$__herd_d.script\"\n");
 	r |= runner_text(out, s);
 	r |= buf_addstr(out, "echo \"$!\" >|\"$__herd_d.runner\"\necho \"L ");
 	r |= buf_addstr(out, s->key);
 	r |= buf_addstr(out, " launched $!\"\nelse set +C; echo 'L ");
 	r |= buf_addstr(out, s->key);
 	r |= buf_addstr(out, " exists'\nfi\n");
-	buf_clear(&tmp);
 	if (r != 0) {
 		snprintf(err, errsz, "job %" PRId64 ": launch program too large", s->id);
 		return -1;
