@@ -28,15 +28,12 @@
 #include <string.h>
 
 #include "probe.h"
+#include "span.h"
 #include "util.h"
 
 #define NV_NFIELDS	6		/* known fields per kind, at most */
 #define NV_MEM_MAX	((int64_t)1 << 40)	/* MiB; far beyond any GPU */
 
-struct span {
-	const char *p;
-	size_t n;
-};
 
 /* A field name nvidia-smi prints, and the slot it fills. */
 struct nv_col {
@@ -84,46 +81,12 @@ struct nv_layout {
 	int known;		/* how many known fields were found */
 };
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static struct span trim(struct span s)
-{
-	while (s.n > 0 && is_blank(s.p[0])) {
-		s.p++;
-		s.n--;
-	}
-	while (s.n > 0 && is_blank(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
-static int span_eq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
 /* Next line of *rest, trimmed; 0 when the text is used up. */
 static int next_line(struct span *rest, struct span *line)
 {
-	const char *nl;
-
-	if (rest->n == 0)
+	if (!span_next_line(rest, line))
 		return 0;
-	nl = memchr(rest->p, '\n', rest->n);
-	line->p = rest->p;
-	line->n = nl != NULL ? (size_t)(nl - rest->p) : rest->n;
-	rest->p += line->n;
-	rest->n -= line->n;
-	if (nl != NULL) {
-		rest->p++;
-		rest->n--;
-	}
-	*line = trim(*line);
+	*line = span_trim(*line);
 	return 1;
 }
 
@@ -157,7 +120,7 @@ static struct span next_col(struct span *rest, struct span sep, int *more)
 	*more = c != NULL;
 	rest->p += adv;
 	rest->n -= adv;
-	return trim(col);
+	return span_trim(col);
 }
 
 static size_t count_cols(struct span line, struct span sep)
@@ -196,7 +159,7 @@ static struct span strip_unit(struct span name)
 	if (b == NULL)
 		return name;
 	name.n = (size_t)(b - name.p);
-	return trim(name);
+	return span_trim(name);
 }
 
 static int lookup(const struct nv_col *cols, struct span name)
@@ -289,7 +252,7 @@ static int parse_num(struct span v, const char *unit, int64_t max, int64_t *out)
 		return -1;
 	rest.p = v.p + i;
 	rest.n = v.n - i;
-	rest = trim(rest);
+	rest = span_trim(rest);
 	if (rest.n != 0 && (unit == NULL || !span_eq(rest, unit)))
 		return -1;
 	*out = n;

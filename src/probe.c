@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "probe.h"
+#include "span.h"
 #include "util.h"
 
 #define NVSMI_GPU_CMD "nvidia-smi --query-gpu=" PROBE_GPU_FIELDS \
@@ -97,39 +98,12 @@ void probe_result_clear(struct probe_result *r)
 	probe_result_init(r);
 }
 
-struct span {
-	const char *p;
-	size_t n;
-};
-
 /* Where things were found while reading the answer. */
 struct probe_seen {
 	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end;
 	long long rc;
 	struct span gpus, apps;
 };
-
-/* Next line of *rest without its "\n" or "\r\n"; 0 at the end. */
-static int next_line(struct span *rest, struct span *line)
-{
-	const char *nl;
-
-	if (rest->n == 0)
-		return 0;
-	nl = memchr(rest->p, '\n', rest->n);
-	line->p = rest->p;
-	line->n = nl != NULL ? (size_t)(nl - rest->p) : rest->n;
-	rest->p += line->n + (nl != NULL);
-	rest->n -= line->n + (nl != NULL);
-	if (line->n > 0 && line->p[line->n - 1] == '\r')
-		line->n--;
-	return 1;
-}
-
-static int span_is(struct span s, const char *lit)
-{
-	return s.n == strlen(lit) && memcmp(s.p, lit, s.n) == 0;
-}
 
 /* A decimal in [min, max], nothing else on the line. */
 static int parse_num(struct span v, long long min, long long max,
@@ -180,26 +154,26 @@ static int probe_kv(struct span line, struct probe_result *r,
 		val.p = sp + 1;
 		val.n = line.n - key.n - 1;
 	}
-	if (span_is(key, "hostname")) {
+	if (span_eq(key, "hostname")) {
 		seen = &s->hostname;
 		bad = copy_value(r->hostname, sizeof r->hostname, val);
-	} else if (span_is(key, "cpus")) {
+	} else if (span_eq(key, "cpus")) {
 		seen = &s->cpus;
 		if ((bad = parse_num(val, 1, 1000000, &n)) == 0)
 			r->cpus = (int)n;
-	} else if (span_is(key, "mem_kb")) {
+	} else if (span_eq(key, "mem_kb")) {
 		seen = &s->mem;
 		if ((bad = parse_num(val, 1, 1LL << 50, &n)) == 0)
 			r->mem_mb = n / 1024;
-	} else if (span_is(key, "boot_id")) {
+	} else if (span_eq(key, "boot_id")) {
 		seen = &s->boot_id;
 		bad = copy_value(r->boot_id, sizeof r->boot_id, val);
-	} else if (span_is(key, "cgroup")) {
+	} else if (span_eq(key, "cgroup")) {
 		seen = &s->cgroup;
 		/* A kind we do not know is one we cannot use. */
-		if (span_is(val, "v2") || span_is(val, "v1"))
+		if (span_eq(val, "v2") || span_eq(val, "v1"))
 			bad = copy_value(r->cgroup, sizeof r->cgroup, val);
-	} else if (span_is(key, "gpu_rc")) {
+	} else if (span_eq(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
 		bad = parse_num(val, 0, 255, &s->rc);
 	} else
@@ -232,13 +206,13 @@ static int probe_split(const char *text, size_t len, struct probe_result *r,
 {
 	struct span rest = { text, len }, line, *sect = NULL;
 
-	while (next_line(&rest, &line)) {
-		if (span_is(line, "end")) {
+	while (span_next_line(&rest, &line)) {
+		if (span_eq(line, "end")) {
 			s->end = 1;
 			break;
 		}
-		if ((sect == NULL && span_is(line, "gpus")) ||
-		    (sect == &s->gpus && span_is(line, "apps"))) {
+		if ((sect == NULL && span_eq(line, "gpus")) ||
+		    (sect == &s->gpus && span_eq(line, "apps"))) {
 			sect = sect == NULL ? &s->gpus : &s->apps;
 			sect->p = rest.p;
 		} else if (sect != NULL)
@@ -258,7 +232,7 @@ static void gpu_failed(struct probe_result *r, long long rc,
 	size_t n;
 
 	r->gpu_state = GPUS_ERROR;
-	while (next_line(&out, &line)) {
+	while (span_next_line(&out, &line)) {
 		while (line.n > 0 && (line.p[0] == ' ' || line.p[0] == '\t')) {
 			line.p++;
 			line.n--;
