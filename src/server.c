@@ -104,7 +104,7 @@ size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap)
 	p[n++] = (struct pollfd){ s->fd, POLLIN, 0 };
 	for (struct client *cl = s->clients; cl != NULL && n < cap; cl = cl->next) {
 		short ev = cl->closing ? 0 : POLLIN;
-		if (cl->out.len > 0)
+		if (cl->out.len > 0 || cl->more != NULL)	/* a stream to go on with */
 			ev |= POLLOUT;
 		p[n++] = (struct pollfd){ cl->fd, ev, 0 };
 	}
