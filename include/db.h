@@ -39,6 +39,7 @@ struct job_row {
 	char *workdir;
 	char *out_tmpl;		/* NULL: default */
 	char *err_tmpl;		/* NULL: same as out */
+	int held;		/* still holds its node's resources (ended, being killed) */
 };
 
 /* What a launch needs beyond the row: stored once at submit. */

@@ -107,6 +107,8 @@ static struct job *job_from_row(const struct job_row *r)
 	j->workdir = intern(r->workdir);
 	j->out_tmpl = intern(r->out_tmpl);
 	j->err_tmpl = intern(r->err_tmpl);
+	/* Reasons are static strings or, once restored, interned (kept for good). */
+	j->reason = intern(r->reason);
 	return j;
 }
 
@@ -151,6 +153,7 @@ void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r)
 	r->workdir = xstrdup(j->workdir);
 	r->out_tmpl = j->out_tmpl ? xstrdup(j->out_tmpl) : NULL;
 	r->err_tmpl = j->err_tmpl ? xstrdup(j->err_tmpl) : NULL;
+	r->held = j->held;
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -209,8 +212,13 @@ static int load_one(void *arg, const struct job_row *r)
 {
 	struct ctl *c = ((struct load_ctx *)arg)->c;
 	struct job *j = job_from_row(r);
-	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING)
+	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING || r->held)
 		restore_placement(c, j, r);
+	if (job_state_is_final(j->state) && j->held) {
+		/* Cancelled or timed out, maybe still running: kill it again. */
+		j->kill_stage = 1;
+		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
+	}
 	table_add(c, j);
 	return 0;
 }
@@ -347,21 +355,28 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 	node_request(n, REQ_BATCH, text, len);
 }
 
-/* End a job in `state`; processes still on a node are signalled. */
+static void release_resources(struct ctl *c, struct job *j);
+
+/*
+ * End a job in `state`.  A cancelled or timed-out job may still have
+ * processes: it keeps its node (held, recorded so that a restart goes on
+ * killing it) and is signalled; any other ends with its resources free.
+ */
 void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *reason)
 {
 	int running = j->state == JOB_LAUNCHING || j->state == JOB_RUNNING;
+	int keep = running && j->held && (state == JOB_CANCELLED || state == JOB_TIMEOUT);
 	j->state = (uint8_t)state;
 	j->reason = reason;
 	j->end_time = wall_s();
+	if (!keep)
+		release_resources(c, j);
 	if (ctl_commit_job(c, j) != 0)
 		log_error("job %" PRId64 ": state %s not recorded", j->id, job_state_name(state));
-	if (running && j->held && (state == JOB_CANCELLED || state == JOB_TIMEOUT)) {
+	if (keep) {
 		j->kill_stage = 1;
 		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
 		ctl_send_kill(c, j, "TERM");
-	} else if (j->held && state != JOB_CANCELLED && state != JOB_TIMEOUT) {
-		ctl_release(c, j);
 	}
 	if (c->on_job_end != NULL)
 		c->on_job_end(c->on_job_end_arg, j);
@@ -405,7 +420,7 @@ static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 	n->gpu_used |= mask;
 }
 
-void ctl_release(struct ctl *c, struct job *j)
+static void release_resources(struct ctl *c, struct job *j)
 {
 	if (!j->held || j->node < 0)
 		return;
@@ -416,6 +431,14 @@ void ctl_release(struct ctl *c, struct job *j)
 	j->held = 0;
 	j->kill_stage = 0;
 	c->sched_needed = 1;
+}
+
+void ctl_release(struct ctl *c, struct job *j)
+{
+	int was = j->held;
+	release_resources(c, j);
+	if (was && job_state_is_final(j->state))
+		ctl_commit_job(c, j);	/* an ended job's last hold is over */
 }
 
 /* ---- scheduling and launch ---- */

@@ -29,19 +29,19 @@ static const char *sql_text[ST_COUNT] = {
 	    "out_tmpl,err_tmpl) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
 	[ST_INSERT_DATA] = "INSERT INTO job_data(id,script,argv,env) VALUES(?1,?2,?3,?4)",
 	[ST_UPDATE] = "UPDATE jobs SET attempt=?1,state=?5,reason=?6,exit_code=?7,node=?8,"
-	    "gpu_list=?10,start_time=?15,end_time=?16 WHERE id=?20",
+	    "gpu_list=?10,start_time=?15,end_time=?16,held=?21 WHERE id=?20",
 	[ST_GET] = "SELECT " "id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
 	    " FROM jobs WHERE id=?1",
 	[ST_GET_DATA] = "SELECT script,argv,env FROM job_data WHERE id=?1",
 	[ST_ACTIVE] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
-	    " FROM jobs WHERE state<3 ORDER BY id",
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
+	    " FROM jobs WHERE state<3 OR held=1 ORDER BY id",
 	[ST_HISTORY] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
 	    " FROM jobs WHERE state>=3 ORDER BY end_time DESC, id DESC LIMIT ?1",
 	[ST_HISTORY_UID] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl"
+	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
 	    " FROM jobs WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC LIMIT ?1",
 	[ST_MAXID] = "SELECT COALESCE(MAX(id),0) FROM jobs",
 	[ST_NODE_GET] = "SELECT boot_id FROM nodes WHERE name=?1",
@@ -70,6 +70,10 @@ static const char *migrations[] = {
 	"  state_time INTEGER);",
 	"CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
 	"INSERT INTO meta(k, v) VALUES('instance', lower(hex(randomblob(4))));",
+	/* An ended job whose processes may still run keeps its node until
+	 * they are gone, across restarts too. */
+	"ALTER TABLE jobs ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX jobs_held ON jobs(held) WHERE held=1;",
 };
 
 struct db {
@@ -242,6 +246,7 @@ int db_job_update(struct db *db, const struct job_row *r)
 	sqlite3_stmt *s = db->st[ST_UPDATE];
 	bind_row(s, r);
 	sqlite3_bind_int64(s, 20, r->id);
+	sqlite3_bind_int(s, 21, r->held);
 	int rc = sqlite3_step(s);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
@@ -277,6 +282,7 @@ static void read_row(sqlite3_stmt *s, struct job_row *r)
 	r->workdir = col_text(s, 17);
 	r->out_tmpl = col_text(s, 18);
 	r->err_tmpl = col_text(s, 19);
+	r->held = sqlite3_column_int(s, 20);
 }
 
 int db_job_get(struct db *db, int64_t id, struct job_row *r)
