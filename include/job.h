@@ -30,6 +30,7 @@ struct job {
 	uint8_t held;		/* resources still allocated on node */
 	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
 	uint8_t started;	/* start event seen */
+	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
 	int16_t node;		/* index into the node table, -1 none */
 	uint16_t gpus;
 	uint16_t cpus;
@@ -39,6 +40,7 @@ struct job {
 	int64_t time_limit_s;	/* 0 none */
 	int64_t submit_time, start_time, end_time;	/* wall seconds */
 	int64_t kill_at_ms;	/* monotonic deadline for the next kill stage */
+	int64_t check_at_ms;	/* LAUNCHING: when to ask the node again, 0 unset */
 	const char *name;	/* interned */
 	const char *workdir;	/* interned */
 	const char *out_tmpl;	/* interned; NULL: herd-%j.out */

@@ -22,6 +22,8 @@ struct server;
 
 #define CLIENT_IN_MAX  (PROTO_FRAME_MAX + 8)
 #define CLIENT_OUT_LOW (256u * 1024)
+#define CLIENT_OUT_MAX (256u << 20)	/* one answer at most; input waits meanwhile */
+#define SERVER_MAX_CLIENTS 512
 
 struct client {
 	struct client *next;

@@ -24,6 +24,8 @@
 #include "util.h"
 
 
+static void release_resources(struct ctl *c, struct job *j);
+
 static int64_t node_gpu_count(const struct node *n)
 {
 	return n->have_probe ? (int64_t)n->probe.ngpus : 0;
@@ -169,14 +171,16 @@ static int persist(struct ctl *c, const struct job *j)
 	return rc;
 }
 
-/* One transition, committed on its own. */
+/* One transition, committed on its own; a failure leaves no open transaction. */
 int ctl_commit_job(struct ctl *c, const struct job *j)
 {
-	if (db_begin(c->db) != 0 || persist(c, j) != 0) {
+	if (db_begin(c->db) != 0)
+		return -1;
+	if (persist(c, j) != 0 || db_commit(c->db) != 0) {
 		db_rollback(c->db);
 		return -1;
 	}
-	return db_commit(c->db);
+	return 0;
 }
 
 /* Find which node a restored job sits on, and take its resources. */
@@ -189,7 +193,9 @@ static void restore_placement(struct ctl *c, struct job *j, const struct job_row
 		j->held = 1;
 		c->nodes[k].cpus_used += j->cpus;
 		c->nodes[k].mem_used_mb += (int64_t)j->mem_mb;
-		/* GPU bits are re-derived once the node's probe arrives. */
+		/* These bits are nvidia-smi indices until the node's first probe
+		 * maps them to positions in its GPU list (ctl_node.c). */
+		j->gpus_by_index = 1;
 		if (r->gpu_list != NULL) {
 			char *list = xstrdup(r->gpu_list), *save = NULL;
 			for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -244,6 +250,17 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	if (db_jobs_active(db, load_one, &lc) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;
+	}
+	/* Jobs on a node that hosts.ini no longer has cannot be asked about. */
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j->node >= 0 || (j->state == JOB_PENDING))
+			continue;
+		if (job_state_is_final(j->state)) {
+			j->held = 0;
+			ctl_commit_job(c, j);
+		} else
+			ctl_finish(c, j, JOB_NODE_FAIL, "its node is no longer in hosts.ini");
 	}
 	c->sched_needed = 1;
 	return 0;
@@ -354,8 +371,6 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 	char *text = buf_detach(&b, &len);
 	node_request(n, REQ_BATCH, text, len);
 }
-
-static void release_resources(struct ctl *c, struct job *j);
 
 /*
  * End a job in `state`.  A cancelled or timed-out job may still have
@@ -484,28 +499,25 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	return rc;
 }
 
+/*
+ * One request per job: the node's worker merges whatever is queued into one
+ * batch (up to its size bound), so launches to a node still travel together.
+ */
 static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 {
-	struct buf *per_node = xcalloc(c->nnodes, sizeof *per_node);
-	for (size_t k = 0; k < c->nnodes; k++)
-		buf_init(&per_node[k], 256u << 20);
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = chosen[i];
-		if (ctl_launch_text(c, j, &per_node[j->node]) != 0) {
-			ctl_release(c, j);
+		struct buf b;
+		buf_init(&b, 64u << 20);
+		if (ctl_launch_text(c, j, &b) != 0) {
+			buf_clear(&b);
 			ctl_finish(c, j, JOB_FAILED, "launch program could not be built");
-		}
-	}
-	for (size_t k = 0; k < c->nnodes; k++) {
-		size_t len;
-		if (per_node[k].len == 0) {
-			buf_clear(&per_node[k]);
 			continue;
 		}
-		char *text = buf_detach(&per_node[k], &len);
-		node_request(&c->nodes[k], REQ_BATCH, text, len);
+		size_t len;
+		char *text = buf_detach(&b, &len);
+		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
 	}
-	free(per_node);
 }
 
 static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
@@ -538,24 +550,44 @@ static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
 	return want;
 }
 
+/*
+ * Commit every decision of a pass as LAUNCHING in one transaction, then
+ * dispatch.  If anything fails to commit, nothing leaves: the jobs go back
+ * to PENDING in memory, as the database still has them.
+ */
 static void commit_decisions(struct ctl *c, struct job **pend,
     const struct sched_decision *d, size_t n)
 {
-	if (n == 0 || db_begin(c->db) != 0)
+	if (n == 0)
 		return;
+	if (db_begin(c->db) != 0) {
+		log_error("launch decisions not committed: %s", db_errmsg(c->db));
+		return;
+	}
 	struct job **chosen = xmalloc(n * sizeof *chosen);
+	int ok = 1;
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = pend[d[i].job];
 		take(c, j, d[i].node, d[i].gpu_mask);
 		j->state = JOB_LAUNCHING;
 		j->reason = NULL;
-		persist(c, j);
+		j->check_at_ms = 0;
 		chosen[i] = j;
+		if (ok && persist(c, j) != 0)
+			ok = 0;
 	}
-	if (db_commit(c->db) == 0)
+	if (ok && db_commit(c->db) == 0) {
 		dispatch(c, chosen, n);
-	else
+	} else {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
+		db_rollback(c->db);
+		for (size_t i = 0; i < n; i++) {
+			chosen[i]->state = JOB_PENDING;
+			release_resources(c, chosen[i]);
+			chosen[i]->node = -1;
+		}
+		c->sched_needed = 0;	/* the next event tries again, not this loop */
+	}
 	free(chosen);
 }
 

@@ -100,6 +100,9 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	} else if (final) {
 		ctl_release(c, j);
 	} else {
+		/* The cancel file the kill leaves stops a runner that is late
+		 * rather than gone (an old shell still working through a batch). */
+		ctl_send_kill(c, j, "KILL");
 		ctl_finish(c, j, JOB_FAILED, strcmp(r->word, "dead") == 0 ?
 		    "runner killed before recording an exit status" : "launch interrupted");
 	}
@@ -121,13 +124,18 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		return;
 	switch (r.kind) {
 	case 'L':
-		if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
+		if (strcmp(r.word, "failed") == 0)
+			ctl_finish(c, j, JOB_FAILED, "could not write the job's script on the node");
+		else if (strcmp(r.word, "cancelled") == 0)
+			ctl_release(c, j);	/* a relaunch that came after a cancel */
+		else if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
 			ctl_reconcile(c, &c->nodes[j->node], j);
 		break;
 	case 'K':
 		/* "sent" or "pending" (the runner will see the cancel file): the
-		 * end event frees the node; after KILL, nothing can hold it. */
-		if (strcmp(r.word, "gone") == 0 || j->kill_stage >= 2)
+		 * end event frees the node.  Only a delivered KILL, or nothing
+		 * left to signal, frees it without one. */
+		if (strcmp(r.word, "gone") == 0 || strcmp(r.word, "killed") == 0)
 			ctl_release(c, j);
 		break;
 	case 'R':
@@ -211,6 +219,31 @@ static void check_boot(struct ctl *c, struct node *n)
 		db_node_set_boot(c->db, n->conf->name, n->probe.boot_id);
 }
 
+/*
+ * Jobs restored from the database recorded their GPUs by nvidia-smi index;
+ * the node's first probe says at which position of its list each index is.
+ */
+static void remap_restored_gpus(struct ctl *c, struct node *n)
+{
+	n->gpu_used = 0;
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j->node != n->idx || !j->held)
+			continue;
+		if (j->gpus_by_index) {
+			uint64_t mask = 0;
+			for (size_t g = 0; g < n->probe.ngpus && g < 64; g++) {
+				int idx = n->probe.gpus[g].index;
+				if (idx >= 0 && idx < 64 && (j->gpu_mask & (1ULL << idx)))
+					mask |= 1ULL << g;
+			}
+			j->gpu_mask = mask;
+			j->gpus_by_index = 0;
+		}
+		n->gpu_used |= j->gpu_mask;
+	}
+}
+
 static void on_probe(struct ctl *c, struct node *n, const char *text)
 {
 	char err[HERD_ERRLEN];
@@ -228,6 +261,8 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	probe_result_clear(&n->probe);
 	n->probe = pr;
 	n->have_probe = 1;
+	if (first)
+		remap_restored_gpus(c, n);
 	check_boot(c, n);
 	if (n->probe.gpu_state == GPUS_ERROR)
 		set_node_state(n, NODE_UP, n->probe.gpu_error);
@@ -273,6 +308,7 @@ static void on_result(struct ctl *c, struct node_result *r)
 		break;
 	case RES_PROBE_FAIL:
 		n->probe_inflight = 0;
+		n->next_probe_ms = now_ms() + c->cfg->probe_interval_s * 1000LL;
 		break;
 	case RES_EVENTS_UP:
 		n->events_up = 1;
@@ -297,25 +333,45 @@ void ctl_on_results(struct ctl *c, struct node_result *list)
 	ctl_evict(c);
 }
 
+/* A job still LAUNCHING after this long is looked at again. */
+static int64_t launch_check_ms(const struct ctl *c, const struct job *j)
+{
+	return (c->nodes[j->node].conf->command_timeout_s + 30) * 1000LL;
+}
+
+static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
+{
+	int64_t grace = c->cfg->kill_grace_s * 1000LL;
+	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
+		/* KILL, and again every grace period while the node has not
+		 * confirmed it (the job's pid may not have been known yet). */
+		j->kill_stage = 2;
+		j->kill_at_ms = now + (grace > 5000 ? grace : 5000);
+		ctl_send_kill(c, j, "KILL");
+	} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
+	    wall - j->start_time >= j->time_limit_s) {
+		ctl_finish(c, j, JOB_TIMEOUT, "time limit reached");
+	} else if (j->state == JOB_LAUNCHING && j->node >= 0) {
+		if (j->check_at_ms == 0)
+			j->check_at_ms = now + launch_check_ms(c, j);
+		else if (now >= j->check_at_ms) {
+			j->check_at_ms = now + launch_check_ms(c, j);
+			ctl_reconcile(c, &c->nodes[j->node], j);
+		}
+	}
+}
+
 int64_t ctl_tick(struct ctl *c)
 {
-	int64_t now = now_ms(), wall = wall_s(), next = 1000;
+	int64_t now = now_ms(), wall = wall_s();
 
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
 		if (n->shell_up && !n->probe_inflight && now >= n->next_probe_ms)
 			request_probe(c, n);
 	}
-	for (size_t i = 0; i < c->njobs; i++) {
-		struct job *j = c->jobs[i];
-		if (j->kill_stage == 1 && now >= j->kill_at_ms) {
-			j->kill_stage = 2;
-			ctl_send_kill(c, j, "KILL");
-		} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
-		    wall - j->start_time >= j->time_limit_s) {
-			ctl_finish(c, j, JOB_TIMEOUT, "time limit reached");
-		}
-	}
+	for (size_t i = 0; i < c->njobs; i++)
+		tick_job(c, c->jobs[i], now, wall);
 	ctl_evict(c);
-	return next;
+	return 1000;
 }

@@ -80,7 +80,7 @@ int launch_prelude(struct buf *out, const char *herd_dir)
 {
 	int r = buf_addstr(out, "mkdir -p ");
 	r |= add_dir(out, herd_dir, "jobs");
-	r |= buf_addstr(out, " && : >>");
+	r |= buf_addstr(out, " && true 2>/dev/null >>");
 	r |= add_dir(out, herd_dir, "events");
 	r |= buf_addstr(out, " && echo 'P ok'\n");
 	return r ? -1 : 0;
@@ -88,7 +88,9 @@ int launch_prelude(struct buf *out, const char *herd_dir)
 
 static int valid_env_name(const char *s, size_t n)
 {
-	static const char *skip[] = { "_", "SHLVL", "PWD", "OLDPWD", NULL };
+	/* Read-only in bash: exporting them would end a bash runner. */
+	static const char *skip[] = { "_", "SHLVL", "PWD", "OLDPWD", "SHELLOPTS", "BASHOPTS",
+	    "BASH_VERSINFO", "EUID", "PPID", "UID", "BASHPID", NULL };
 	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -241,6 +243,7 @@ static int add_setsid(struct buf *b)
 
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz)
 {
+	size_t start = out->len;
 	int r;
 
 	if (memchr(s->script, '\0', s->script_len) != NULL) {
@@ -252,17 +255,21 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	r |= add_dir(out, s->herd_dir, "events");
 	r |= buf_addstr(out, "\n__herd_d=");
 	r |= add_jobpath(out, s->herd_dir, s->key);
-	r |= buf_addstr(out, "\nset -C\n"
-	    "if true 2>/dev/null >\"$__herd_d.token\"; then\nset +C\nprintf %s ");
+	/* A cancel already seen here means a relaunch came too late. */
+	r |= buf_printf(out, "\nif [ -e \"$__herd_d.cancel\" ]; then echo 'L %s cancelled'\n"
+	    "else\nset -C\nif true 2>/dev/null >\"$__herd_d.token\"; then\nset +C\n"
+	    "if printf %%s ", s->key);
 	r |= shquote(out, s->script, s->script_len);
-	r |= buf_addstr(out, " >|\"$__herd_d.script\"\n");
+	/* A script cut short by a full disk must not run. */
+	r |= buf_addstr(out, " 2>/dev/null >|\"$__herd_d.script\"; then\n");
 	r |= runner_text(out, s);
-	r |= buf_addstr(out, "echo \"$!\" >|\"$__herd_d.runner\"\necho \"L ");
-	r |= buf_addstr(out, s->key);
-	r |= buf_addstr(out, " launched $!\"\nelse set +C; echo 'L ");
-	r |= buf_addstr(out, s->key);
-	r |= buf_addstr(out, " exists'\nfi\n");
+	r |= buf_printf(out, "echo \"$!\" >|\"$__herd_d.runner\"\necho \"L %s launched $!\"\n"
+	    "else echo 'L %s failed'; fi\nelse set +C; echo 'L %s exists'\nfi\nfi\n",
+	    s->key, s->key, s->key);
 	if (r != 0) {
+		out->len = start;	/* never half a program */
+		if (out->data != NULL)
+			out->data[start] = '\0';
 		snprintf(err, errsz, "job %" PRId64 ": launch program too large", s->id);
 		return -1;
 	}
@@ -271,17 +278,20 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
 {
+	/* "killed" answers a KILL, "sent" any other signal: the controller
+	 * frees a node only once a KILL is through. */
+	const char *done = strcmp(sig, "KILL") == 0 ? "killed" : "sent";
 	int r = buf_addstr(out, "__herd_d=");
 	r |= add_jobpath(out, herd_dir, key);
 	/* Before the job's setsid() its group does not exist yet: signal the
 	 * pid itself, which then dies before the job starts.  Before its pid
-	 * is even written, the cancel file stops the runner. */
+	 * is even written, the cancel file stops the runner (and a relaunch). */
 	r |= buf_printf(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n"
 	    "if [ ! -e \"$__herd_d.token\" ]; then echo 'K %s gone'\n"
 	    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\"; then\n"
 	    "if { kill -s %s -- \"-$__herd_p\" || kill -s %s \"$__herd_p\"; } 2>/dev/null; "
-	    "then echo 'K %s sent'; else echo 'K %s gone'; fi\n"
-	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, key, key);
+	    "then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
+	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, done, key, key);
 	return r ? -1 : 0;
 }
 
@@ -296,11 +306,14 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		    "if [ ! -e \"$__herd_d.token\" ]; then echo \"R $__herd_k none\"\n"
 		    "elif read __herd_rc 2>/dev/null <\"$__herd_d.exit\"; then "
 		    "echo \"R $__herd_k exited $__herd_rc $(stat -c %Y \"$__herd_d.exit\" 2>/dev/null)\"\n"
-		    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\"; then\n"
-		    "if kill -0 \"$__herd_p\" 2>/dev/null; then echo \"R $__herd_k running $__herd_p\"\n"
-		    "else echo \"R $__herd_k dead $__herd_p\"; fi\n"
-		    "elif read __herd_p 2>/dev/null <\"$__herd_d.runner\" && kill -0 \"$__herd_p\" 2>/dev/null; "
-		    "then echo \"R $__herd_k starting $__herd_p\"\n"
+		    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\" && "
+		    "kill -0 \"$__herd_p\" 2>/dev/null; then echo \"R $__herd_k running $__herd_p\"\n"
+		    /* Looked again: the job may have ended between the reads. */
+		    "elif read __herd_rc 2>/dev/null <\"$__herd_d.exit\"; then "
+		    "echo \"R $__herd_k exited $__herd_rc $(stat -c %Y \"$__herd_d.exit\" 2>/dev/null)\"\n"
+		    "elif read __herd_r 2>/dev/null <\"$__herd_d.runner\" && "
+		    "kill -0 \"$__herd_r\" 2>/dev/null; then echo \"R $__herd_k starting $__herd_r\"\n"
+		    "elif [ -e \"$__herd_d.pid\" ]; then echo \"R $__herd_k dead\"\n"
 		    "else echo \"R $__herd_k nopid\"; fi\n");
 	}
 	return r ? -1 : 0;
@@ -312,7 +325,8 @@ int launch_events(struct buf *out, const char *herd_dir)
 	r |= add_dir(out, herd_dir, "events");
 	r |= buf_addstr(out, "\nmkdir -p ");
 	r |= add_dir(out, herd_dir, "jobs");
-	r |= buf_addstr(out, " && : >>\"$ev\" && herd_sz=$(wc -c <\"$ev\") && echo ready && "
+	r |= buf_addstr(out, " && true 2>/dev/null >>\"$ev\" && herd_sz=$(wc -c <\"$ev\") && "
+	    "command -v tail >/dev/null 2>&1 && echo ready && "
 	    "exec tail -c +$((herd_sz + 1)) -F \"$ev\" </dev/null 2>/dev/null\n"
 	    "echo 'failed'\n");
 	return r ? -1 : 0;

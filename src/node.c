@@ -170,10 +170,13 @@ static struct node_req *take_work(struct node *n, int64_t wait_ms)
 		n->reqs = q->next;
 		q->next = NULL;
 	} else if (q != NULL) {
-		/* All leading batch requests, up to the next probe. */
+		/* The leading batch requests, up to the next probe or the size bound. */
+		size_t total = q->len;
 		struct node_req **pp = &q->next;
-		while (*pp != NULL && (*pp)->kind == REQ_BATCH)
+		while (*pp != NULL && (*pp)->kind == REQ_BATCH && total + (*pp)->len <= BATCH_MAX / 2) {
+			total += (*pp)->len;
 			pp = &(*pp)->next;
+		}
 		n->reqs = *pp;
 		*pp = NULL;
 	}
@@ -209,11 +212,14 @@ static int chan_run(struct node *n, struct tchan *ch, uint64_t seq, const struct
 	snprintf(marker, sizeof marker, "@@herd-end-%llu-%ld", (unsigned long long)seq,
 	    (long)random());
 	buf_init(&prog, BATCH_MAX);
-	buf_addstr(&prog, "{\n");
+	int rc = buf_addstr(&prog, "{\n");
 	for (; q != NULL; q = q->next)
-		buf_add(&prog, q->text, q->len);
-	buf_printf(&prog, "\n} </dev/null 2>&1\necho '%s'\n", marker);
-	int rc = tchan_write(ch, prog.data, prog.len, deadline, err, errsz);
+		rc |= buf_add(&prog, q->text, q->len);
+	rc |= buf_printf(&prog, "\n} </dev/null 2>&1\necho '%s'\n", marker);
+	if (rc != 0)
+		snprintf(err, errsz, "batch larger than %u bytes", BATCH_MAX);
+	else
+		rc = tchan_write(ch, prog.data, prog.len, deadline, err, errsz);
 	buf_clear(&prog);
 	while (rc == 0) {
 		int r = tchan_readline(ch, &line, deadline, err, errsz);

@@ -89,7 +89,7 @@ static void accept_clients(struct server *s)
 		cl->uid = cr.uid;
 		cl->pid = cr.pid;
 		buf_init(&cl->in, CLIENT_IN_MAX);
-		buf_init(&cl->out, (size_t)1 << 30);
+		buf_init(&cl->out, CLIENT_OUT_MAX);
 		cl->next = s->clients;
 		s->clients = cl;
 		s->nclients++;
@@ -101,9 +101,12 @@ size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap)
 	size_t n = 0;
 	if (cap == 0)
 		return 0;
-	p[n++] = (struct pollfd){ s->fd, POLLIN, 0 };
+	/* At the client limit, new connections wait in the backlog. */
+	p[n++] = (struct pollfd){ s->fd, s->nclients < SERVER_MAX_CLIENTS ? POLLIN : 0, 0 };
 	for (struct client *cl = s->clients; cl != NULL && n < cap; cl = cl->next) {
-		short ev = cl->closing ? 0 : POLLIN;
+		/* A client that does not read its answers gets no new ones. */
+		int busy = cl->out.len >= CLIENT_OUT_LOW || cl->more != NULL;
+		short ev = cl->closing || busy ? 0 : POLLIN;
 		if (cl->out.len > 0 || cl->more != NULL)	/* a stream to go on with */
 			ev |= POLLOUT;
 		p[n++] = (struct pollfd){ cl->fd, ev, 0 };

@@ -214,7 +214,9 @@ void ssh_conn_free(struct ssh_conn *c)
 	if (c == NULL)
 		return;
 	if (c->s != NULL) {
-		libssh2_session_set_blocking(c->s, 0);
+		/* Blocking, bounded: a non-blocking free can answer EAGAIN and leak. */
+		libssh2_session_set_timeout(c->s, 1000);
+		libssh2_session_set_blocking(c->s, 1);
 		libssh2_session_disconnect(c->s, "herdd closing");
 		libssh2_session_free(c->s);
 	}
@@ -266,7 +268,10 @@ int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
 	}
 	if (rc != 0) {
 		sess_error(c, "exec", err, errsz);
+		libssh2_session_set_timeout(c->s, 1000);
+		libssh2_session_set_blocking(c->s, 1);
 		libssh2_channel_free(ch);
+		libssh2_session_set_blocking(c->s, 0);
 		return -1;
 	}
 	*out = xcalloc(1, sizeof **out);

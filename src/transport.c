@@ -11,8 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
 
 #include "config.h"
 #include "ssh.h"
@@ -29,6 +34,7 @@ struct tconn {
 struct tchan {
 	struct ssh_chan *ssh;
 	pid_t pid;		/* local */
+	int pidfd;		/* local: the shell itself, even once reaped elsewhere */
 	int in_fd, out_fd;	/* local: child's stdin (we write), stdout (we read) */
 	struct buf rbuf;
 	size_t consumed;	/* bytes of rbuf handed out as the last line */
@@ -86,6 +92,9 @@ static int local_spawn(struct tchan *ch, const char *cmd, char *err, size_t errs
 	}
 	ch->in_fd = in[1];
 	ch->out_fd = out[0];
+	/* herdd's main loop reaps every child (it is a subreaper): a pid alone
+	 * could be reused by the time we signal it; a pidfd cannot. */
+	ch->pidfd = (int)syscall(SYS_pidfd_open, ch->pid, 0);
 	fd_nonblock(ch->in_fd);
 	fd_nonblock(ch->out_fd);
 	return 0;
@@ -95,7 +104,7 @@ int tchan_open(struct tconn *c, const char *cmd, struct tchan **out, int64_t dea
     char *err, size_t errsz)
 {
 	struct tchan *ch = xcalloc(1, sizeof *ch);
-	ch->in_fd = ch->out_fd = -1;
+	ch->in_fd = ch->out_fd = ch->pidfd = -1;
 	buf_init(&ch->rbuf, TCHAN_LINE_MAX + 1);
 	int rc = c->local ? local_spawn(ch, cmd, err, errsz) :
 	    ssh_chan_exec(c->ssh, cmd, &ch->ssh, deadline, err, errsz);
@@ -108,14 +117,17 @@ int tchan_open(struct tconn *c, const char *cmd, struct tchan **out, int64_t dea
 	return 0;
 }
 
-static int wait_fd(int fd, short ev, int64_t deadline)
+static int wait_fd(int fd, short ev, int64_t deadline, char *err, size_t errsz)
 {
 	struct pollfd p = { fd, ev, 0 };
 	int64_t left = deadline - now_ms();
 	if (left <= 0)
 		return SSH_TIMEOUT;
-	int r = poll(&p, 1, (int)left);
-	return r < 0 && errno != EINTR ? -1 : 0;
+	if (poll(&p, 1, (int)left) < 0 && errno != EINTR) {
+		snprintf(err, errsz, "poll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int tchan_write(struct tchan *ch, const char *p, size_t n, int64_t deadline,
@@ -131,7 +143,7 @@ int tchan_write(struct tchan *ch, const char *p, size_t n, int64_t deadline,
 		} else if (w < 0 && errno != EAGAIN && errno != EINTR) {
 			snprintf(err, errsz, "write: %s", strerror(errno));
 			return -1;
-		} else if (wait_fd(ch->in_fd, POLLOUT, deadline) != 0) {
+		} else if (wait_fd(ch->in_fd, POLLOUT, deadline, err, errsz) != 0) {
 			snprintf(err, errsz, "write: timed out");
 			return -1;
 		}
@@ -152,7 +164,7 @@ static ssize_t chan_read(struct tchan *ch, char *p, size_t n, int64_t deadline,
 			snprintf(err, errsz, "read: %s", strerror(errno));
 			return -1;
 		}
-		int w = wait_fd(ch->out_fd, POLLIN, deadline);
+		int w = wait_fd(ch->out_fd, POLLIN, deadline, err, errsz);
 		if (w != 0)
 			return w;
 	}
@@ -198,8 +210,14 @@ void tchan_close(struct tchan *ch)
 		close(ch->in_fd);
 	if (ch->out_fd >= 0)
 		close(ch->out_fd);
-	if (ch->pid > 0) {
+	if (ch->pidfd >= 0) {
 		/* The local shell exits on EOF; tail -F does not, so ask it. */
+		siginfo_t si;
+		syscall(SYS_pidfd_send_signal, ch->pidfd, SIGTERM, NULL, 0);
+		waitid((idtype_t)P_PIDFD, (id_t)ch->pidfd, &si, WEXITED);
+		close(ch->pidfd);
+	} else if (ch->pid > 0) {
+		/* No pidfd (kernel before 5.3): the pid, with its small risk. */
 		kill(ch->pid, SIGTERM);
 		waitpid(ch->pid, NULL, 0);
 	}
