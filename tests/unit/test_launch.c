@@ -244,6 +244,37 @@ static void cancel_before_the_pid_is_known(void **state)
 	buf_clear(&prog);
 }
 
+/* A launch that comes after a cancel (a late relaunch) starts nothing. */
+static void launch_after_cancel_refused(void **state)
+{
+	(void)state;
+	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	static const char script[] = "echo ran\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herd5", scratch);
+	snprintf(out_path, sizeof out_path, "%s/out5", scratch);
+	launch_key(key, sizeof key, "t", 12, 0);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = key, .id = 12, .name = "c", .node = "n",
+		.workdir = scratch, .out_path = out_path, .gpus = "",
+		.script = script, .script_len = sizeof script - 1,
+	};
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	launch_prelude(&prog, herd_dir);
+	launch_kill(&prog, herd_dir, key, "KILL");
+	launch_job(&prog, &s, err, sizeof err);
+	const char *keys[] = { key };
+	launch_reconcile(&prog, herd_dir, keys, 1);
+	char *ans = run_sh(prog.data, prog.len);
+	assert_non_null(strstr(ans, "K t-12.0 gone\n"));
+	assert_non_null(strstr(ans, "L t-12.0 cancelled\n"));
+	assert_non_null(strstr(ans, "R t-12.0 none\n"));
+	free(ans);
+	usleep(200000);
+	assert_int_equal(access(out_path, F_OK), -1);
+	buf_clear(&prog);
+}
+
 static void interpreter_from_shebang(void **state)
 {
 	(void)state;
@@ -328,6 +359,7 @@ int main(void)
 		cmocka_unit_test(launch_runs_literally),
 		cmocka_unit_test(kill_reaches_the_whole_group),
 		cmocka_unit_test(cancel_before_the_pid_is_known),
+		cmocka_unit_test(launch_after_cancel_refused),
 		cmocka_unit_test(interpreter_from_shebang),
 		cmocka_unit_test(nul_in_script_refused),
 		cmocka_unit_test(parse_answers),
