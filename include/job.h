@@ -42,6 +42,7 @@ struct job {
 	int64_t kill_at_ms;	/* monotonic deadline for the next kill stage */
 	int64_t check_at_ms;	/* LAUNCHING: when to ask the node again, 0 unset */
 	const char *name;	/* interned */
+	const char *user;	/* interned; the submitter's name, from the uid at submit */
 	const char *workdir;	/* interned */
 	const char *out_tmpl;	/* interned; NULL: herd-%j.out */
 	const char *err_tmpl;	/* interned; NULL: same as out */

@@ -65,6 +65,7 @@ struct node {
 	uint64_t gpu_used;	/* bit i: GPU i (position in probe.gpus) held */
 	int64_t next_probe_ms;
 	int probe_inflight;
+	uint64_t bad_events;	/* malformed event lines seen (for rate-limited warnings) */
 	/* Worker side. */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

@@ -11,7 +11,6 @@
  * its resources ("held") until its end event or the KILL is delivered.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +68,7 @@ struct job *ctl_find(struct ctl *c, int64_t id)
 static void job_free(struct job *j)
 {
 	intern_release(j->name);
+	intern_release(j->user);
 	intern_release(j->workdir);
 	intern_release(j->out_tmpl);
 	intern_release(j->err_tmpl);
@@ -106,6 +106,7 @@ static struct job *job_from_row(const struct job_row *r)
 	j->start_time = r->start_time;
 	j->end_time = r->end_time;
 	j->name = intern(r->name);
+	j->user = intern(r->user);
 	j->workdir = intern(r->workdir);
 	j->out_tmpl = intern(r->out_tmpl);
 	j->err_tmpl = intern(r->err_tmpl);
@@ -139,6 +140,7 @@ void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r)
 	r->attempt = j->attempt;
 	r->uid = j->uid;
 	r->name = xstrdup(j->name);
+	r->user = j->user ? xstrdup(j->user) : NULL;
 	r->state = j->state;
 	r->reason = j->reason ? xstrdup(j->reason) : NULL;
 	r->exit_code = j->exit_code;
@@ -458,24 +460,19 @@ void ctl_release(struct ctl *c, struct job *j)
 
 /* ---- scheduling and launch ---- */
 
-static char *user_name(uint32_t uid)
-{
-	struct passwd *pw = getpwuid((uid_t)uid);
-	return xstrdup(pw ? pw->pw_name : "unknown");
-}
-
 /* Generate the launch program for one job (already LAUNCHING) and append it. */
 int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 {
 	struct node *n = &c->nodes[j->node];
 	struct job_data d = { 0 };
 	char key[LAUNCH_KEY_MAX], gpus[512], err[HERD_ERRLEN];
-	char *user = user_name(j->uid), *outp, *errp = NULL;
+	/* The name recorded at submit: no user database lookup on the loop. */
+	const char *user = j->user ? j->user : "";
+	char *outp, *errp = NULL;
 	int rc;
 
 	if (db_job_get_data(c->db, j->id, &d) != 0) {
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
-		free(user);
 		return -1;
 	}
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
@@ -494,7 +491,6 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		log_error("%s", err);
 	free(outp);
 	free(errp);
-	free(user);
 	job_data_clear(&d);
 	return rc;
 }

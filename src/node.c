@@ -35,8 +35,11 @@
 #define BATCH_MAX (64u << 20)
 #define SHELL_CMD "exec /bin/sh -s"
 
+#define RES_PENDING_MAX 100000	/* results waiting for the main loop */
+
 static pthread_mutex_t res_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct node_result *res_head, **res_tail = &res_head;
+static size_t res_pending;
 static int res_fd = -1;
 
 int node_results_init(void)
@@ -60,6 +63,7 @@ static void post(int node, enum res_kind kind, const char *text)
 	pthread_mutex_lock(&res_mu);
 	*res_tail = r;
 	res_tail = &r->next;
+	res_pending++;
 	pthread_mutex_unlock(&res_mu);
 	(void)!write(res_fd, &one, sizeof one);
 }
@@ -72,6 +76,7 @@ struct node_result *node_results_take(void)
 	struct node_result *r = res_head;
 	res_head = NULL;
 	res_tail = &res_head;
+	res_pending = 0;
 	pthread_mutex_unlock(&res_mu);
 	return r;
 }
@@ -414,6 +419,15 @@ static int events_follow(struct node *n, char *err, size_t errsz)
 				}
 			}
 			continue;
+		}
+		pthread_mutex_lock(&res_mu);
+		size_t pending = res_pending;
+		pthread_mutex_unlock(&res_mu);
+		if (pending > RES_PENDING_MAX) {
+			/* Something floods the events file: drop the stream; the
+			 * reconcile after it comes back reads the job files instead. */
+			snprintf(err, errsz, "more than %d events waiting", RES_PENDING_MAX);
+			goto out;
 		}
 		if (strcmp(line, "ready") == 0)
 			post(n->idx, RES_EVENTS_UP, NULL);

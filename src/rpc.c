@@ -86,6 +86,7 @@ static void send_job(struct server *s, struct client *cl, const struct job *j)
 	r.attempt = j->attempt;
 	r.uid = j->uid;
 	r.name = (char *)j->name;
+	r.user = (char *)j->user;
 	r.state = j->state;
 	r.exit_code = j->exit_code;
 	r.node = j->node >= 0 ? (char *)c->nodes[j->node].conf->name : NULL;
