@@ -21,6 +21,7 @@
 enum {
 	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
+	JO_REFUSED = 1u << 31,	/* option table only: a known option refused */
 };
 
 struct jobopt {

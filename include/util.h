@@ -55,9 +55,15 @@ size_t strlcpy_h(char *dst, const char *src, size_t size);
 
 /*
  * Escape untrusted text for a log line or a terminal: control bytes and
- * backslash become \n, \t, \\ or \ooo.  Writes at most size-1 bytes.
+ * backslash become \n, \t, \\ or \ooo; bytes that are not UTF-8, and C1
+ * controls, become \xNN.  Writes at most size-1 bytes, never half a
+ * character.
  */
 void str_vis(char *dst, size_t size, const char *src);
+
+/* Length of the valid UTF-8 sequence at p (1 for ASCII), or 0 if invalid:
+ * no overlong forms, surrogates or code points past U+10FFFF. */
+size_t utf8_seq_len(const unsigned char *p);
 
 /* Set FD_CLOEXEC / O_NONBLOCK; return 0 or -1 with errno. */
 int fd_cloexec(int fd);

@@ -41,9 +41,14 @@ int cmd_history(int argc, char **argv)
 			json = 1;
 		else if (cmd_flag(argv[i], "--all", "-a"))
 			all = 1;
-		else if (cmd_flag(argv[i], NULL, "-n") && i + 1 < argc)
-			limit = strtol(argv[++i], NULL, 10);
-		else {
+		else if (cmd_flag(argv[i], NULL, "-n") && i + 1 < argc) {
+			char *end;
+			limit = strtol(argv[++i], &end, 10);
+			if (*argv[i] == '\0' || *end != '\0' || limit < 1 || limit > 100000) {
+				fprintf(stderr, "herd: -n takes a number of jobs, 1 to 100000\n");
+				return 2;
+			}
+		} else {
 			fprintf(stderr, "usage: herd history [--all] [-n N] [--json]\n");
 			return 2;
 		}

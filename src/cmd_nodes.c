@@ -44,7 +44,7 @@ static int each(void *arg, const struct msg *m)
 {
 	struct nctx *q = arg;
 	if (q->json) {
-		fputs(q->n++ ? ",\n" : "\n", stdout);
+		fputs(q->n++ ? ",\n" : "[\n", stdout);
 		json_node(stdout, m);
 		return 0;
 	}
@@ -85,16 +85,17 @@ int cmd_nodes(int argc, char **argv)
 		}
 	}
 	msg_init(&req, "nodes");
-	if (q.json)
-		fputs("[", stdout);
-	else {
+	if (!q.json) {
 		q.nodes = table_new(7, nh);
 		q.gpus = table_new(6, gh);
 	}
 	int rc = cmd_stream(&req, each, &q);
 	msg_clear(&req);
 	if (q.json) {
-		fputs(q.n ? "\n]\n" : "]\n", stdout);
+		if (q.n > 0)
+			fputs("\n]\n", stdout);
+		else if (rc == 0)
+			fputs("[]\n", stdout);
 		return rc;
 	}
 	if (rc == 0) {

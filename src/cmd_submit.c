@@ -147,35 +147,67 @@ static char *read_script(const char *path, size_t *len)
 	return buf_detach(&b, len);
 }
 
-static void join0(struct buf *b, char **v, int n)
+/* NUL-separated, bounded as herdd bounds it; -1 if it does not fit. */
+static int join0(struct buf *b, char *const *v, int n)
 {
 	for (int i = 0; i < n; i++)
-		buf_add(b, v[i], strlen(v[i]) + 1);
+		if (buf_add(b, v[i], strlen(v[i]) + 1) != 0)
+			return -1;
+	return 0;
 }
 
 static char *absolute(const char *dir)
 {
 	char cwd[4096], *p;
-	if (getcwd(cwd, sizeof cwd) == NULL)
+	if (dir != NULL && dir[0] == '/')
+		return xstrdup(dir);
+	if (getcwd(cwd, sizeof cwd) == NULL) {
+		fprintf(stderr, "herd: cannot tell the current directory (%s); give -D /path\n",
+		    strerror(errno));
 		return NULL;
+	}
 	if (dir == NULL)
 		return xstrdup(cwd);
-	if (dir[0] == '/')
-		return xstrdup(dir);
 	xasprintf(&p, "%s/%s", cwd, dir);
 	return p;
 }
 
-static void build(struct msg *m, struct submit *s, const char *script, size_t slen)
+/* A name derived from a file name is not checked by -J: keep it printable. */
+static const char *default_name(const struct submit *s)
+{
+	if (s->wrap != NULL || s->script_path == NULL || strcmp(s->script_path, "-") == 0)
+		return s->wrap != NULL ? "wrap" : "script";
+	const char *base = strrchr(s->script_path, '/');
+	base = base ? base + 1 : s->script_path;
+	for (const unsigned char *p = (const unsigned char *)base; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "script";
+	return *base ? base : "script";
+}
+
+static int build(struct msg *m, struct submit *s, const char *script, size_t slen)
 {
 	struct buf argvb, envb;
-	const char *base = s->script_path ? strrchr(s->script_path, '/') : NULL;
 	char *wd = absolute(s->o.chdir);
-	const char *name = s->o.name ? s->o.name :
-	    s->wrap ? "wrap" : base ? base + 1 : s->script_path;
+	int rc = -1;
 
-	msg_adds(m, "name", name);
-	msg_adds(m, "workdir", wd ? wd : "/");
+	if (wd == NULL)
+		return -1;
+	buf_init(&argvb, 1u << 20);
+	buf_init(&envb, 1u << 20);
+	if (join0(&argvb, s->args, s->nargs) != 0) {
+		fprintf(stderr, "herd: the script's arguments are larger than 1 MiB\n");
+		goto out;
+	}
+	for (char **e = environ; *e; e++) {
+		if (buf_add(&envb, *e, strlen(*e) + 1) != 0) {
+			fprintf(stderr, "herd: the environment is larger than 1 MiB; "
+			    "unset some variables (herd passes all of it, as sbatch does)\n");
+			goto out;
+		}
+	}
+	msg_adds(m, "name", s->o.name ? s->o.name : default_name(s));
+	msg_adds(m, "workdir", wd);
 	if (s->o.out_path)
 		msg_adds(m, "out", s->o.out_path);
 	if (s->o.err_path)
@@ -185,16 +217,14 @@ static void build(struct msg *m, struct submit *s, const char *script, size_t sl
 	msg_addi(m, "mem_mb", (int64_t)s->o.mem_mb);
 	msg_addi(m, "time_limit", s->o.time_limit_s);
 	msg_add(m, "script", script, slen);
-	buf_init(&argvb, 1u << 20);
-	join0(&argvb, s->args, s->nargs);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
-	buf_init(&envb, 1u << 20);
-	for (char **e = environ; *e; e++)
-		buf_add(&envb, *e, strlen(*e) + 1);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);
+	rc = 0;
+out:
 	buf_clear(&argvb);
 	buf_clear(&envb);
 	free(wd);
+	return rc;
 }
 
 static int send_submit(const struct msg *req, int parsable)
@@ -242,8 +272,8 @@ int cmd_submit(int argc, char **argv)
 		}
 	}
 	msg_init(&req, "submit");
-	build(&req, &s, script, slen);
-	rc = send_submit(&req, s.parsable);
+	if (build(&req, &s, script, slen) == 0)
+		rc = send_submit(&req, s.parsable);
 	msg_clear(&req);
 out:
 	free(script);

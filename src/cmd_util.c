@@ -76,7 +76,7 @@ static int list_each(void *arg, const struct msg *m)
 {
 	struct list_ctx *l = arg;
 	if (l->t == NULL) {
-		fputs(l->n ? ",\n" : "\n", stdout);
+		fputs(l->n ? ",\n" : "[\n", stdout);
 		l->fmt->json(stdout, m);
 	} else
 		l->fmt->row(l->t, m);
@@ -87,13 +87,15 @@ static int list_each(void *arg, const struct msg *m)
 int cmd_list(const struct msg *req, int json, const struct list_fmt *fmt)
 {
 	struct list_ctx l = { fmt, NULL, 0 };
-	if (json)
-		fputs("[", stdout);
-	else
+	if (!json)
 		l.t = table_new(fmt->ncols, fmt->headers);
 	int rc = cmd_stream(req, list_each, &l);
 	if (json) {
-		fputs(l.n ? "\n]\n" : "]\n", stdout);
+		/* No answer, no array: an empty list would claim zero jobs. */
+		if (l.n > 0)
+			fputs("\n]\n", stdout);
+		else if (rc == 0)
+			fputs("[]\n", stdout);
 		return rc;
 	}
 	if (rc == 0)

@@ -58,6 +58,9 @@ static int set_err(struct jobopt *, const char *, int, char *, size_t);
 static int set_chdir(struct jobopt *, const char *, int, char *, size_t);
 
 #define IGN(n, s, a)	{ n, s, a, 0, NULL }
+/* Known, not supported, and running the job anyway would be wrong: when
+ * or whether it runs, or what the command does, would differ. */
+#define REFUSE(n, s, a)	{ n, s, a, JO_REFUSED, NULL }
 
 static const struct optdef opttab[] = {
 	/* Acted on.  A herd job is one task on one node, so per-node and
@@ -78,7 +81,7 @@ static const struct optdef opttab[] = {
 	IGN("account", 'A', ARG_REQ), IGN("acctg-freq", 0, ARG_REQ),
 	IGN("array", 'a', ARG_REQ), IGN("batch", 0, ARG_REQ),
 	IGN("bb", 0, ARG_REQ), IGN("bbf", 0, ARG_REQ),
-	IGN("begin", 'b', ARG_REQ), IGN("cluster-constraint", 0, ARG_REQ),
+	REFUSE("begin", 'b', ARG_REQ), IGN("cluster-constraint", 0, ARG_REQ),
 	IGN("clusters", 'M', ARG_REQ), IGN("comment", 0, ARG_REQ),
 	IGN("constraint", 'C', ARG_REQ), IGN("container", 0, ARG_REQ),
 	IGN("container-id", 0, ARG_REQ), IGN("contiguous", 0, ARG_NONE),
@@ -93,7 +96,7 @@ static const struct optdef opttab[] = {
 	IGN("gpu-bind", 0, ARG_REQ), IGN("gpu-freq", 0, ARG_REQ),
 	IGN("gpus-per-socket", 0, ARG_REQ), IGN("gpus-per-task", 0, ARG_REQ),
 	IGN("gres-flags", 0, ARG_REQ), IGN("help", 'h', ARG_NONE),
-	IGN("hint", 0, ARG_REQ), IGN("hold", 'H', ARG_NONE),
+	IGN("hint", 0, ARG_REQ), REFUSE("hold", 'H', ARG_NONE),
 	IGN("ignore-pbs", 0, ARG_NONE), IGN("input", 'i', ARG_REQ),
 	IGN("kill-on-invalid-dep", 0, ARG_REQ), IGN("licenses", 'L', ARG_REQ),
 	IGN("mail-type", 0, ARG_REQ), IGN("mail-user", 0, ARG_REQ),
@@ -115,13 +118,13 @@ static const struct optdef opttab[] = {
 	IGN("requeue", 0, ARG_NONE), IGN("reservation", 0, ARG_REQ),
 	IGN("signal", 0, ARG_REQ), IGN("sockets-per-node", 0, ARG_REQ),
 	IGN("spread-job", 0, ARG_NONE), IGN("switches", 0, ARG_REQ),
-	IGN("tasks-per-node", 0, ARG_REQ), IGN("test-only", 0, ARG_NONE),
+	IGN("tasks-per-node", 0, ARG_REQ), REFUSE("test-only", 0, ARG_NONE),
 	IGN("thread-spec", 0, ARG_REQ), IGN("threads-per-core", 0, ARG_REQ),
 	IGN("time-min", 0, ARG_REQ), IGN("tmp", 0, ARG_REQ),
 	IGN("tres-bind", 0, ARG_REQ), IGN("tres-per-task", 0, ARG_REQ),
-	IGN("uid", 0, ARG_REQ), IGN("usage", 0, ARG_NONE),
+	IGN("uid", 0, ARG_REQ), REFUSE("usage", 0, ARG_NONE),
 	IGN("use-min-nodes", 0, ARG_NONE), IGN("verbose", 'v', ARG_NONE),
-	IGN("version", 'V', ARG_NONE), IGN("wait", 'W', ARG_NONE),
+	REFUSE("version", 'V', ARG_NONE), REFUSE("wait", 'W', ARG_NONE),
 	IGN("wait-all-nodes", 0, ARG_REQ), IGN("wckey", 0, ARG_REQ),
 	IGN("wrap", 0, ARG_REQ),
 };
@@ -478,6 +481,11 @@ jobopt_apply(struct jobopt *o, const char *opt, const char *value,
 		vis_value(vis, sizeof vis, opt != NULL ? opt : "");
 		snprintf(err, errsz, "unknown option %s%s",
 		    opt != NULL && strlen(opt) == 1 ? "-" : "--", vis);
+		return -1;
+	}
+	if (d->field == JO_REFUSED) {
+		snprintf(err, errsz, "--%s is not supported yet (herd would run the job "
+		    "differently from what it asks); remove it", d->name);
 		return -1;
 	}
 	if (d->fn == NULL)

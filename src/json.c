@@ -9,17 +9,6 @@
 
 #include "client.h"
 
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-	if (s[0] >= 0xf8)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 static int json_plain(unsigned char c)
 {
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
@@ -49,7 +38,7 @@ void json_str(FILE *f, const char *s)
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(f, "\\u%04x", *p);
 		} else {
-			size_t n = utf8_len(p);
+			size_t n = utf8_seq_len(p);
 			if (n == 0)
 				fputs("\\ufffd", f);
 			else {

@@ -206,31 +206,67 @@ size_t strlcpy_h(char *dst, const char *src, size_t size)
 	return n;
 }
 
+size_t utf8_seq_len(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;	/* allowed range of the second byte */
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		if (c == 0xe0)
+			lo = 0xa0;	/* no overlong forms */
+		else if (c == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
 void str_vis(char *dst, size_t size, const char *src)
 {
+	const unsigned char *s = (const unsigned char *)src;
 	size_t o = 0;
 	if (size == 0)
 		return;
-	for (; *src != '\0'; src++) {
-		unsigned char c = (unsigned char)*src;
-		char tmp[5];
-		size_t n;
-		if (c == '\n')
+	while (*s != '\0') {
+		char tmp[8];
+		size_t n, used = 1, seq = utf8_seq_len(s);
+		if (*s == '\n')
 			n = (size_t)snprintf(tmp, sizeof tmp, "\\n");
-		else if (c == '\t')
+		else if (*s == '\t')
 			n = (size_t)snprintf(tmp, sizeof tmp, "\\t");
-		else if (c == '\\')
+		else if (*s == '\\')
 			n = (size_t)snprintf(tmp, sizeof tmp, "\\\\");
-		else if (c < 0x20 || c == 0x7f)
-			n = (size_t)snprintf(tmp, sizeof tmp, "\\%03o", c);
+		else if (*s < 0x20 || *s == 0x7f)
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\%03o", *s);
+		else if (seq == 0 || (seq == 2 && s[0] == 0xc2 && s[1] < 0xa0))
+			/* Not UTF-8, or a C1 control (an 8-bit escape): as bytes. */
+			n = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", *s);
 		else {
-			tmp[0] = (char)c;
-			n = 1;
+			memcpy(tmp, s, seq);
+			n = used = seq;
 		}
 		if (o + n >= size)
-			break;
+			break;	/* never half a character */
 		memcpy(dst + o, tmp, n);
 		o += n;
+		s += used;
 	}
 	dst[o] = '\0';
 }

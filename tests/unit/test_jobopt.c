@@ -268,15 +268,15 @@ static void ignored_and_unknown(void **state)
 		"partition", "p", "account", "A", "qos", "q", "nodes", "N",
 		"ntasks", "n", "ntasks-per-node", "mail-type", "mail-user",
 		"array", "a", "dependency", "d", "constraint", "C",
-		"mem-per-cpu", "mem-per-gpu", "export", "signal", "begin",
+		"mem-per-cpu", "mem-per-gpu", "export", "signal",
 		"open-mode", "reservation", "gpus-per-task", "cpus-per-gpu",
 		"tasks-per-node", "ntasks-per-socket", "wckey", "comment",
 		"distribution", "hint", "exclude", "x", "nodelist", "w",
 		"nice", "licenses", "tmp", "wrap",
 	};
 	static const char *flags[] = {
-		"exclusive", "requeue", "no-requeue", "hold", "H", "contiguous",
-		"quiet", "Q", "verbose", "v", "overcommit", "O", "wait", "W",
+		"exclusive", "requeue", "no-requeue", "contiguous",
+		"quiet", "Q", "verbose", "v", "overcommit", "O",
 	};
 	struct jobopt o;
 	char err[HERD_ERRLEN];
@@ -299,7 +299,13 @@ static void ignored_and_unknown(void **state)
 	    sizeof err), 1);
 	assert_int_equal(jobopt_apply(&o, "nice", NULL, 0, err, sizeof err), 1);
 	bad(&o, "partition", NULL, "--partition needs a value");
-	bad(&o, "hold", "yes", "--hold takes no value");
+	bad(&o, "quiet", "yes", "--quiet takes no value");
+	/* Options that would make the job run other than asked are refused. */
+	static const char *refused[] = { "hold", "H", "begin", "b", "test-only", "wait", "W",
+	    "version", "V", "usage" };
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		bad(&o, refused[i], jobopt_takes_value(refused[i]) ? "x" : NULL,
+		    "is not supported yet (herd would run the job");
 	assert_int_equal(jobopt_apply(&o, "gres", "nvme:1", 0, err,
 	    sizeof err), 1);
 	assert_string_equal(err, "--gres=nvme:1 names no gpu; ignored");
