@@ -30,6 +30,17 @@ int hclient_is_error(const struct msg *m);
 extern const char *opt_socket;
 extern const char *opt_config;
 
+/* One GPU of a "node" frame ("gpu" values: tab-separated fields). */
+struct gpu_rec {
+	int index;
+	char uuid[96];
+	char name[96];
+	int64_t mem_total_mb, mem_used_mb;	/* -1 unknown */
+	int util;				/* -1 unknown */
+	int64_t job;				/* 0: free */
+};
+void gpu_rec_parse(const char *s, struct gpu_rec *g);
+
 /* JSON output of a job frame (the fields documented in herd(1)). */
 void json_job(FILE *f, const struct msg *m);
 void json_node(FILE *f, const struct msg *m);

@@ -120,3 +120,21 @@ int hclient_is_error(const struct msg *m)
 	fprintf(stderr, "herd: %s\n", vis);
 	return 1;
 }
+
+void gpu_rec_parse(const char *s, struct gpu_rec *g)
+{
+	char *rec = xstrdup(s), *f[7] = { 0 }, *p = rec;
+	for (int k = 0; k < 7 && p != NULL; k++) {
+		f[k] = p;
+		if ((p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	g->index = f[0] ? atoi(f[0]) : -1;
+	strlcpy_h(g->uuid, f[1] ? f[1] : "", sizeof g->uuid);
+	strlcpy_h(g->name, f[2] ? f[2] : "", sizeof g->name);
+	g->mem_total_mb = f[3] ? atoll(f[3]) : -1;
+	g->mem_used_mb = f[4] ? atoll(f[4]) : -1;
+	g->util = f[5] ? atoi(f[5]) : -1;
+	g->job = f[6] ? atoll(f[6]) : 0;
+	free(rec);
+}

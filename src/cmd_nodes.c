@@ -19,24 +19,18 @@ static void gpu_rows(struct nctx *q, const struct msg *m)
 {
 	const char *g;
 	for (size_t i = 0; (g = msg_get_nth(m, "gpu", i, NULL)) != NULL; i++) {
-		char *rec = xstrdup(g), *f[7] = { 0 }, *p = rec;
-		for (int k = 0; k < 7 && p; k++) {
-			f[k] = p;
-			if ((p = strchr(p, '\t')) != NULL)
-				*p++ = '\0';
-		}
-		char mem[64], util[16];
-		long long tot = f[3] ? atoll(f[3]) : -1, used = f[4] ? atoll(f[4]) : -1;
-		snprintf(mem, sizeof mem, "%lld/%lld MiB", used, tot);
-		int u = f[5] ? atoi(f[5]) : -1;
-		if (u >= 0)
-			snprintf(util, sizeof util, "%d%%", u);
-		else
-			strlcpy_h(util, "-", sizeof util);
-		const char *job = f[6] && atoll(f[6]) > 0 ? f[6] : "free";
-		const char *cells[] = { msg_get(m, "name", NULL), f[0], f[2] ? f[2] : "", mem, util, job };
+		struct gpu_rec r;
+		char idx[16], mem[64], util[16] = "-", job[32] = "free";
+		gpu_rec_parse(g, &r);
+		snprintf(idx, sizeof idx, "%d", r.index);
+		snprintf(mem, sizeof mem, "%lld/%lld MiB", (long long)r.mem_used_mb,
+		    (long long)r.mem_total_mb);
+		if (r.util >= 0)
+			snprintf(util, sizeof util, "%d%%", r.util);
+		if (r.job > 0)
+			snprintf(job, sizeof job, "%lld", (long long)r.job);
+		const char *cells[] = { msg_get(m, "name", NULL), idx, r.name, mem, util, job };
 		table_add(q->gpus, cells);
-		free(rec);
 	}
 }
 
@@ -52,9 +46,9 @@ static int each(void *arg, const struct msg *m)
 	size_t ng = 0, nused = 0;
 	const char *g;
 	for (; (g = msg_get_nth(m, "gpu", ng, NULL)) != NULL; ng++) {
-		const char *last = strrchr(g, '\t');
-		if (last && atoll(last + 1) > 0)
-			nused++;
+		struct gpu_rec r;
+		gpu_rec_parse(g, &r);
+		nused += r.job > 0;
 	}
 	snprintf(cpus, sizeof cpus, "%" PRId64 "/%" PRId64, msg_geti(m, "cpus_used", 0),
 	    msg_geti(m, "cpus", 0));

@@ -63,10 +63,28 @@ void fmt_time(char *buf, size_t size, int64_t t)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
-static void json_time(FILE *f, const struct msg *m, const char *key)
+/* ,"key": and the message's string value (null when absent). */
+static void kv_str(FILE *f, const char *key, const struct msg *m)
+{
+	fprintf(f, ",\"%s\":", key);
+	json_str(f, msg_get(m, key, NULL));
+}
+
+/* ,"key": and a number, or null when it is below `min` (unknown). */
+static void kv_num(FILE *f, const char *key, int64_t v, int64_t min)
+{
+	if (v >= min)
+		fprintf(f, ",\"%s\":%lld", key, (long long)v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+/* ,"key": and the message's wall time as local ISO 8601, or null. */
+static void kv_time(FILE *f, const char *key, const struct msg *m)
 {
 	char t[64];
 	int64_t v = msg_geti(m, key, 0);
+	fprintf(f, ",\"%s\":", key);
 	if (v <= 0) {
 		fputs("null", f);
 		return;
@@ -75,29 +93,17 @@ static void json_time(FILE *f, const struct msg *m, const char *key)
 	json_str(f, t);
 }
 
-static void json_opt_str(FILE *f, const struct msg *m, const char *key)
-{
-	json_str(f, msg_get(m, key, NULL));
-}
-
 void json_job(FILE *f, const struct msg *m)
 {
+	static const char *const times[] = { "submit_time", "start_time", "end_time" };
 	const char *gl = msg_get(m, "gpus", NULL);
-	int64_t ec = msg_geti(m, "exit_code", -1);
-	fprintf(f, "{\"id\":%lld,\"name\":", (long long)msg_geti(m, "id", 0));
-	json_opt_str(f, m, "name");
-	fputs(",\"user\":", f);
-	json_opt_str(f, m, "user");
-	fputs(",\"state\":", f);
-	json_opt_str(f, m, "state");
-	fputs(",\"reason\":", f);
-	json_opt_str(f, m, "reason");
-	if (ec >= 0)
-		fprintf(f, ",\"exit_code\":%lld", (long long)ec);
-	else
-		fputs(",\"exit_code\":null", f);
-	fputs(",\"node\":", f);
-	json_opt_str(f, m, "node");
+	fprintf(f, "{\"id\":%lld", (long long)msg_geti(m, "id", 0));
+	kv_str(f, "name", m);
+	kv_str(f, "user", m);
+	kv_str(f, "state", m);
+	kv_str(f, "reason", m);
+	kv_num(f, "exit_code", msg_geti(m, "exit_code", -1), 0);
+	kv_str(f, "node", m);
 	fputs(",\"gpus\":[", f);
 	for (const char *p = gl; p != NULL && *p;) {
 		char *end;
@@ -105,26 +111,16 @@ void json_job(FILE *f, const struct msg *m)
 		fprintf(f, "%s%ld", p == gl ? "" : ",", v);
 		p = *end == ',' ? end + 1 : NULL;
 	}
-	fprintf(f, "],\"ngpus\":%lld,\"cpus\":%lld,\"mem_mb\":%lld",
-	    (long long)msg_geti(m, "ngpus", 0), (long long)msg_geti(m, "cpus", 0),
-	    (long long)msg_geti(m, "mem_mb", 0));
-	fputs(",\"submit_time\":", f);
-	json_time(f, m, "submit_time");
-	fputs(",\"start_time\":", f);
-	json_time(f, m, "start_time");
-	fputs(",\"end_time\":", f);
-	json_time(f, m, "end_time");
-	int64_t tl = msg_geti(m, "time_limit", 0);
-	if (tl > 0)
-		fprintf(f, ",\"time_limit\":%lld", (long long)tl);
-	else
-		fputs(",\"time_limit\":null", f);
-	fputs(",\"workdir\":", f);
-	json_opt_str(f, m, "workdir");
-	fputs(",\"stdout\":", f);
-	json_opt_str(f, m, "stdout");
-	fputs(",\"stderr\":", f);
-	json_opt_str(f, m, "stderr");
+	putc(']', f);
+	kv_num(f, "ngpus", msg_geti(m, "ngpus", 0), 0);
+	kv_num(f, "cpus", msg_geti(m, "cpus", 0), 0);
+	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
+	for (size_t i = 0; i < 3; i++)
+		kv_time(f, times[i], m);
+	kv_num(f, "time_limit", msg_geti(m, "time_limit", 0), 1);
+	kv_str(f, "workdir", m);
+	kv_str(f, "stdout", m);
+	kv_str(f, "stderr", m);
 	putc('}', f);
 }
 
@@ -132,39 +128,27 @@ void json_node(FILE *f, const struct msg *m)
 {
 	const char *g;
 	fputs("{\"name\":", f);
-	json_opt_str(f, m, "name");
-	fputs(",\"state\":", f);
-	json_opt_str(f, m, "state");
-	fputs(",\"reason\":", f);
-	json_opt_str(f, m, "reason");
-	fprintf(f, ",\"cpus\":%lld,\"cpus_used\":%lld,\"mem_mb\":%lld,\"mem_used_mb\":%lld",
-	    (long long)msg_geti(m, "cpus", 0), (long long)msg_geti(m, "cpus_used", 0),
-	    (long long)msg_geti(m, "mem_mb", 0), (long long)msg_geti(m, "mem_used_mb", 0));
-	fputs(",\"cgroup\":", f);
-	json_opt_str(f, m, "cgroup");
+	json_str(f, msg_get(m, "name", NULL));
+	kv_str(f, "state", m);
+	kv_str(f, "reason", m);
+	kv_num(f, "cpus", msg_geti(m, "cpus", 0), 0);
+	kv_num(f, "cpus_used", msg_geti(m, "cpus_used", 0), 0);
+	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
+	kv_num(f, "mem_used_mb", msg_geti(m, "mem_used_mb", 0), 0);
+	kv_str(f, "cgroup", m);
 	fputs(",\"gpus\":[", f);
 	for (size_t i = 0; (g = msg_get_nth(m, "gpu", i, NULL)) != NULL; i++) {
-		char *rec = xstrdup(g), *fld[7] = { 0 }, *save = NULL, *p = rec;
-		for (int k = 0; k < 7; k++) {
-			fld[k] = p;
-			p = strchr(p, '\t');
-			if (p == NULL)
-				break;
-			*p++ = '\0';
-		}
-		long long job = fld[6] ? atoll(fld[6]) : 0;
-		(void)save;
-		fprintf(f, "%s{\"index\":%d,\"uuid\":", i ? "," : "", atoi(fld[0]));
-		json_str(f, fld[1]);
+		struct gpu_rec r;
+		gpu_rec_parse(g, &r);
+		fprintf(f, "%s{\"index\":%d,\"uuid\":", i ? "," : "", r.index);
+		json_str(f, r.uuid);
 		fputs(",\"name\":", f);
-		json_str(f, fld[2]);
-		long long tot = fld[3] ? atoll(fld[3]) : -1, used = fld[4] ? atoll(fld[4]) : -1;
-		int util = fld[5] ? atoi(fld[5]) : -1;
-		if (tot >= 0) fprintf(f, ",\"mem_total_mb\":%lld", tot); else fputs(",\"mem_total_mb\":null", f);
-		if (used >= 0) fprintf(f, ",\"mem_used_mb\":%lld", used); else fputs(",\"mem_used_mb\":null", f);
-		if (util >= 0) fprintf(f, ",\"util\":%d", util); else fputs(",\"util\":null", f);
-		if (job > 0) fprintf(f, ",\"job\":%lld}", job); else fputs(",\"job\":null}", f);
-		free(rec);
+		json_str(f, r.name);
+		kv_num(f, "mem_total_mb", r.mem_total_mb, 0);
+		kv_num(f, "mem_used_mb", r.mem_used_mb, 0);
+		kv_num(f, "util", r.util, 0);
+		kv_num(f, "job", r.job, 1);
+		putc('}', f);
 	}
 	fputs("]}", f);
 }
