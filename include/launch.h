@@ -7,8 +7,9 @@
  *
  * Node layout (DIR is herd_dir, relative to the node user's $HOME unless
  * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC"),
- * DIR/jobs/KEY.{token,script,runner,pid,exit,err,cancel}.  The token file, created
- * with O_EXCL, makes a second launch of the same key find it and do nothing.
+ * DIR/jobs/KEY.script (created with O_EXCL: the launch token, so a second
+ * launch of the same key finds it and does nothing), KEY.state ("job PID",
+ * then "exit STATUS"), and rarely KEY.err and KEY.cancel.
  */
 #ifndef HERD_LAUNCH_H
 #define HERD_LAUNCH_H
@@ -44,11 +45,11 @@ int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *att
 
 /* Once per shell: make the directories.  Answers "P ok". */
 int launch_prelude(struct buf *out, const char *herd_dir);
-/* Answers "L KEY launched PID" or "L KEY exists". */
+/* Answers "L KEY launched PID|exists|failed|cancelled". */
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
 /* Signal the job's process group; answers "K KEY sent|pending|gone". */
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
-/* Answers "R KEY none|nopid|starting PID|running PID|exited RC TIME|dead PID" per key. */
+/* Answers "R KEY none|nopid|running PID|exited RC TIME|dead" per key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);

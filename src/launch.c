@@ -8,11 +8,14 @@
  * (a fork, exec setsid, exec the interpreter) plus one fork without exec:
  * the runner is a subshell of the node shell, not a new sh.  Everything
  * else is a shell builtin.  That is also why a job's files sit side by side
- * in DIR/jobs as KEY.script, KEY.pid, ... rather than in a directory of
- * their own: a mkdir would be one more process per job.
+ * in DIR/jobs as KEY.script and KEY.state rather than in a directory of
+ * their own (a mkdir is a process), and why there are only those two:
+ * creating a file costs a node far more than writing one.
  *
- * The launch token is DIR/jobs/KEY.token, created with noclobber (O_EXCL):
- * a repeated launch of the same key finds it and does nothing.  A regular
+ * The launch token is the script file itself, created with noclobber
+ * (O_EXCL): a repeated launch of the same key finds it and does nothing.
+ * KEY.state gets "job PID" when the job starts and "exit STATUS" appended
+ * when it ends; readers take its last whole line.  A regular
  * builtin carries that redirection, since one that fails on a special
  * builtin or a compound command would end the node shell; and 2>/dev/null
  * comes first in every redirection list, or the error it should hide is
@@ -22,9 +25,9 @@
  * group, which kill signals as a whole; the runner is outside that group
  * and survives even a KILL to record the status.  It reports "start" and
  * "end" on DIR/events, which the controller follows on a second channel,
- * and writes the exit status with its newline last: readers use `read`,
- * which fails on a line without one, so half a number is never taken for
- * a status.  The runner's variables are named __herd_*, which the
+ * and appends the exit status to the state file, newline last: readers use
+ * `read`, which skips a line without one, so half a number is never taken
+ * for a status.  The runner's variables are named __herd_*, which the
  * submitter's environment may not set.
  */
 #include <inttypes.h>
@@ -218,7 +221,7 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	r |= buf_addstr(b, " \"$__herd_d.script\"");
 	r |= add_args(b, s->argv, s->argv_len);
 	r |= add_output(b, s);
-	r |= buf_addstr(b, " &\n__herd_j=$!\necho \"$__herd_j\" >|\"$__herd_d.pid\"\n"
+	r |= buf_addstr(b, " &\n__herd_j=$!\necho \"job $__herd_j\" >|\"$__herd_d.state\"\n"
 	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, s->key);
@@ -226,8 +229,9 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	    "wait \"$__herd_j\"\n__herd_rc=$?\n"
 	    "else printf 'herd: cannot change to directory %s\\n' ");
 	r |= shquote_str(b, s->workdir);
+	/* Appended, never rewritten: the state file is never seen empty. */
 	r |= buf_addstr(b, " >>\"$__herd_d.err\"\nfi\n"
-	    "printf '%s\\n' \"$__herd_rc\" >|\"$__herd_d.exit\"\nprintf 'end %s %s\\n' ");
+	    "echo \"exit $__herd_rc\" >>\"$__herd_d.state\"\nprintf 'end %s %s\\n' ");
 	r |= shquote_str(b, s->key);
 	r |= buf_addstr(b, " \"$__herd_rc\" >>\"$__herd_ev\"\n) </dev/null >/dev/null 2>&1 &\n");
 	return r ? -1 : 0;
@@ -255,17 +259,19 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	r |= add_dir(out, s->herd_dir, "events");
 	r |= buf_addstr(out, "\n__herd_d=");
 	r |= add_jobpath(out, s->herd_dir, s->key);
-	/* A cancel already seen here means a relaunch came too late. */
+	/* A cancel already seen here means a relaunch came too late.  The
+	 * script file, created with O_EXCL, is the launch token. */
 	r |= buf_printf(out, "\nif [ -e \"$__herd_d.cancel\" ]; then echo 'L %s cancelled'\n"
-	    "else\nset -C\nif true 2>/dev/null >\"$__herd_d.token\"; then\nset +C\n"
-	    "if printf %%s ", s->key);
+	    "else\nset -C\nif printf %%s ", s->key);
 	r |= shquote(out, s->script, s->script_len);
-	/* A script cut short by a full disk must not run. */
-	r |= buf_addstr(out, " 2>/dev/null >|\"$__herd_d.script\"; then\n");
+	r |= buf_addstr(out, " 2>/dev/null >\"$__herd_d.script\"; then\nset +C\n");
 	r |= runner_text(out, s);
-	r |= buf_printf(out, "echo \"$!\" >|\"$__herd_d.runner\"\necho \"L %s launched $!\"\n"
-	    "else echo 'L %s failed'; fi\nelse set +C; echo 'L %s exists'\nfi\nfi\n",
-	    s->key, s->key, s->key);
+	/* A script that exists is another launch's token (or was cut short by
+	 * a full disk: then the reconcile that "exists" asks for finds no
+	 * state and ends the job).  None at all: the node refused to write. */
+	r |= buf_printf(out, "echo \"L %s launched $!\"\n"
+	    "else set +C\nif [ -e \"$__herd_d.script\" ]; then echo 'L %s exists'; "
+	    "else echo 'L %s failed'; fi\nfi\nfi\n", s->key, s->key, s->key);
 	if (r != 0) {
 		out->len = start;	/* never half a program */
 		if (out->data != NULL)
@@ -274,6 +280,14 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 		return -1;
 	}
 	return 0;
+}
+
+/* Reads the last whole line of KEY.state into __herd_w __herd_v. */
+static int add_read_state(struct buf *b)
+{
+	return buf_addstr(b, "__herd_w= __herd_v=\n"
+	    "while read __herd_a __herd_b; do __herd_w=$__herd_a __herd_v=$__herd_b; done "
+	    "2>/dev/null <\"$__herd_d.state\"\n");
 }
 
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
@@ -286,10 +300,12 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 	/* Before the job's setsid() its group does not exist yet: signal the
 	 * pid itself, which then dies before the job starts.  Before its pid
 	 * is even written, the cancel file stops the runner (and a relaunch). */
-	r |= buf_printf(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n"
-	    "if [ ! -e \"$__herd_d.token\" ]; then echo 'K %s gone'\n"
-	    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\"; then\n"
-	    "if { kill -s %s -- \"-$__herd_p\" || kill -s %s \"$__herd_p\"; } 2>/dev/null; "
+	r |= buf_addstr(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n");
+	r |= add_read_state(out);
+	r |= buf_printf(out, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ]; "
+	    "then echo 'K %s gone'\n"
+	    "elif [ \"$__herd_w\" = job ]; then\n"
+	    "if { kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null; "
 	    "then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
 	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, done, key, key);
 	return r ? -1 : 0;
@@ -302,19 +318,19 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		r |= buf_addstr(out, "__herd_d=");
 		r |= add_jobpath(out, herd_dir, keys[i]);
 		r |= buf_printf(out, "\n__herd_k=%s\n", keys[i]);
+		r |= add_read_state(out);
+		/* The job may end between reading the state and kill -0: read again. */
 		r |= buf_addstr(out,
-		    "if [ ! -e \"$__herd_d.token\" ]; then echo \"R $__herd_k none\"\n"
-		    "elif read __herd_rc 2>/dev/null <\"$__herd_d.exit\"; then "
-		    "echo \"R $__herd_k exited $__herd_rc $(stat -c %Y \"$__herd_d.exit\" 2>/dev/null)\"\n"
-		    "elif read __herd_p 2>/dev/null <\"$__herd_d.pid\" && "
-		    "kill -0 \"$__herd_p\" 2>/dev/null; then echo \"R $__herd_k running $__herd_p\"\n"
-		    /* Looked again: the job may have ended between the reads. */
-		    "elif read __herd_rc 2>/dev/null <\"$__herd_d.exit\"; then "
-		    "echo \"R $__herd_k exited $__herd_rc $(stat -c %Y \"$__herd_d.exit\" 2>/dev/null)\"\n"
-		    "elif read __herd_r 2>/dev/null <\"$__herd_d.runner\" && "
-		    "kill -0 \"$__herd_r\" 2>/dev/null; then echo \"R $__herd_k starting $__herd_r\"\n"
-		    "elif [ -e \"$__herd_d.pid\" ]; then echo \"R $__herd_k dead\"\n"
-		    "else echo \"R $__herd_k nopid\"; fi\n");
+		    "if [ ! -e \"$__herd_d.script\" ]; then echo \"R $__herd_k none\"\n"
+		    "elif [ \"$__herd_w\" = job ] && kill -0 \"$__herd_v\" 2>/dev/null; then "
+		    "echo \"R $__herd_k running $__herd_v\"\n"
+		    "else\n");
+		r |= add_read_state(out);
+		r |= buf_addstr(out,
+		    "if [ \"$__herd_w\" = exit ]; then echo \"R $__herd_k exited $__herd_v "
+		    "$(stat -c %Y \"$__herd_d.state\" 2>/dev/null)\"\n"
+		    "elif [ \"$__herd_w\" = job ]; then echo \"R $__herd_k dead\"\n"
+		    "else echo \"R $__herd_k nopid\"; fi\nfi\n");
 	}
 	return r ? -1 : 0;
 }

@@ -73,14 +73,15 @@ static char *slurp(const char *path)
 	return buf_detach(&b, NULL);
 }
 
-/* Wait (bounded) until a file holds a whole line, as `read` on the node wants. */
-static int wait_file(const char *path, int ms)
+/* Wait (bounded) until the state file holds a whole line starting with `word`. */
+static int wait_state(const char *path, const char *word, int ms)
 {
 	for (int i = 0; i < ms / 10; i++) {
 		char *c = slurp(path);
-		int whole = c != NULL && c[0] != '\0' && c[strlen(c) - 1] == '\n';
+		char *p = c ? strstr(c, word) : NULL;
+		int ok = p != NULL && (p == c || p[-1] == '\n') && strchr(p, '\n') != NULL;
 		free(c);
-		if (whole)
+		if (ok)
 			return 0;
 		usleep(10000);
 	}
@@ -125,8 +126,8 @@ static void launch_runs_literally(void **state)
 	free(ans);
 
 	char exitp[600];
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
-	assert_int_equal(wait_file(exitp, 20000), 0);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(exitp, "exit ", 20000), 0);
 	char *o = slurp(out_path);
 	char want[1024];
 	snprintf(want, sizeof want, "%s|%s|%s|0,3|%s", hostile, workdir, hostile, hostile);
@@ -179,12 +180,12 @@ static void kill_reaches_the_whole_group(void **state)
 	launch_prelude(&prog, herd_dir);
 	launch_job(&prog, &s, err, sizeof err);
 	free(run_sh(prog.data, prog.len));
-	snprintf(pidp, sizeof pidp, "%s/jobs/%s.pid", herd_dir, key);
-	assert_int_equal(wait_file(pidp, 20000), 0);	/* the runner writes it */
+	snprintf(pidp, sizeof pidp, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(pidp, "job ", 20000), 0);	/* the runner writes it */
 	usleep(50000);
 	char *pid = slurp(pidp);
 	assert_non_null(pid);
-	pid_t pgid = (pid_t)atoi(pid);
+	pid_t pgid = (pid_t)atoi(pid + 4);
 	free(pid);
 	for (int i = 0; i < 1000 && kill(-pgid, 0) != 0; i++)
 		usleep(10000);
@@ -197,10 +198,10 @@ static void kill_reaches_the_whole_group(void **state)
 	assert_non_null(strstr(ans, "K t.abc-7.1 sent"));
 	free(ans);
 	char exitp[600];
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
-	assert_int_equal(wait_file(exitp, 20000), 0);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(exitp, "exit ", 20000), 0);
 	char *rc = slurp(exitp);
-	assert_string_equal(rc, "143\n");	/* the runner outlived TERM to record it */
+	assert_non_null(strstr(rc, "\nexit 143\n"));	/* the runner outlived TERM to record it */
 	free(rc);
 	/* Every process of the group is gone (zombies reaped by init may linger). */
 	for (int i = 0; i < 1000 && kill(-pgid, 0) == 0; i++)
@@ -236,8 +237,8 @@ static void cancel_before_the_pid_is_known(void **state)
 	if (strstr(ans, "K t-11.0 ") == NULL)
 		fail_msg("kill answered: %s", ans);
 	free(ans);
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
-	assert_int_equal(wait_file(exitp, 20000), 0);	/* long before sleep 30 ends */
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(exitp, "exit ", 20000), 0);	/* long before sleep 30 ends */
 	char *o = slurp(out_path);
 	assert_true(o == NULL || strstr(o, "survived") == NULL);
 	free(o);
@@ -294,8 +295,8 @@ static void interpreter_from_shebang(void **state)
 	launch_job(&prog, &s, err, sizeof err);
 	free(run_sh(prog.data, prog.len));
 	char exitp[600];
-	snprintf(exitp, sizeof exitp, "%s/jobs/%s.exit", herd_dir, key);
-	assert_int_equal(wait_file(exitp, 20000), 0);
+	snprintf(exitp, sizeof exitp, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(exitp, "exit ", 20000), 0);
 	char *o = slurp(out_path);
 	assert_non_null(o);
 	assert_true(o[0] >= '4' && o[0] <= '9');	/* ran under bash, not dash */
