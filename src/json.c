@@ -17,38 +17,38 @@ static int json_plain(unsigned char c)
 void json_str(FILE *f, const char *s)
 {
 	if (s == NULL) {
-		fputs("null", f);
+		fputs_unlocked("null", f);
 		return;
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		const unsigned char *q = p;
 		while (json_plain(*q))
 			q++;
 		if (q > p) {	/* runs of plain ASCII in one write */
-			fwrite(p, 1, (size_t)(q - p), f);
+			fwrite_unlocked(p, 1, (size_t)(q - p), f);
 			p = q;
 			continue;
 		}
 		if (*p == '"' || *p == '\\') {
-			putc('\\', f);
-			putc(*p, f);
+			putc_unlocked('\\', f);
+			putc_unlocked(*p, f);
 		} else if (*p == '\n') {
-			fputs("\\n", f);
+			fputs_unlocked("\\n", f);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(f, "\\u%04x", *p);
 		} else {
 			size_t n = utf8_seq_len(p);
 			if (n == 0)
-				fputs("\\ufffd", f);
+				fputs_unlocked("\\ufffd", f);
 			else {
-				fwrite(p, 1, n, f);
+				fwrite_unlocked(p, 1, n, f);
 				p += n - 1;
 			}
 		}
 		p++;
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 }
 
 void fmt_time(char *buf, size_t size, int64_t t)
@@ -63,34 +63,59 @@ void fmt_time(char *buf, size_t size, int64_t t)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
+/* ,"key": — written without format parsing: 100,000 jobs × 18 fields. */
+static void kv_key(FILE *f, const char *key)
+{
+	fputs_unlocked(",\"", f);
+	fputs_unlocked(key, f);
+	fputs_unlocked("\":", f);
+}
+
 /* ,"key": and the message's string value (null when absent). */
 static void kv_str(FILE *f, const char *key, const struct msg *m)
 {
-	fprintf(f, ",\"%s\":", key);
+	kv_key(f, key);
 	json_str(f, msg_get(m, key, NULL));
 }
 
 /* ,"key": and a number, or null when it is below `min` (unknown). */
 static void kv_num(FILE *f, const char *key, int64_t v, int64_t min)
 {
-	if (v >= min)
-		fprintf(f, ",\"%s\":%lld", key, (long long)v);
-	else
-		fprintf(f, ",\"%s\":null", key);
+	char num[24];
+	kv_key(f, key);
+	if (v < min) {
+		fputs_unlocked("null", f);
+		return;
+	}
+	/* Digits by hand: snprintf per field is most of a listing's cost. */
+	char *p = num + sizeof num;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	fputs_unlocked(p, f);
 }
 
 /* ,"key": and the message's wall time as local ISO 8601, or null. */
 static void kv_time(FILE *f, const char *key, const struct msg *m)
 {
-	char t[64];
 	int64_t v = msg_geti(m, key, 0);
-	fprintf(f, ",\"%s\":", key);
+	kv_key(f, key);
 	if (v <= 0) {
 		fputs("null", f);
 		return;
 	}
-	fmt_time(t, sizeof t, v);
-	json_str(f, t);
+	/* Jobs come in bursts: the same second many times over. */
+	static int64_t last_v = -1;
+	static char last[64];
+	if (v != last_v) {
+		fmt_time(last, sizeof last, v);
+		last_v = v;
+	}
+	json_str(f, last);
 }
 
 void json_job(FILE *f, const struct msg *m)
