@@ -84,11 +84,10 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	int final = job_state_is_final(j->state);
 	if (strcmp(r->word, "exited") == 0)
 		ended(c, j, r->num, r->num2);
-	else if (strcmp(r->word, "running") == 0 || strcmp(r->word, "starting") == 0) {
-		/* "starting": the runner lives but has not written the job's pid. */
+	else if (strcmp(r->word, "running") == 0) {
 		if (final)
 			ctl_send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
-		else if (strcmp(r->word, "running") == 0)
+		else
 			mark_running(c, j);
 	} else if (strcmp(r->word, "none") == 0) {
 		if (final)
