@@ -47,7 +47,10 @@ int cmd_show(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (cmd_flag(argv[i], "--json", NULL))
 			json = 1;
-		else if ((id = cmd_job_id(argv[i])) < 0)
+		else if (id > 0) {
+			fprintf(stderr, "usage: herd show ID [--json] (one job at a time)\n");
+			return 2;
+		} else if ((id = cmd_job_id(argv[i])) < 0)
 			return 2;
 	}
 	if (id < 0) {
