@@ -54,6 +54,7 @@ struct table;
 struct table *table_new(int ncols, const char *const *headers);
 void table_add(struct table *t, const char *const *cells);
 void table_print(struct table *t, FILE *f);
+size_t table_rows(const struct table *t);	/* not counting the header */
 void table_free(struct table *t);
 
 #endif

@@ -94,8 +94,10 @@ int cmd_nodes(int argc, char **argv)
 	}
 	if (rc == 0) {
 		table_print(q.nodes, stdout);
-		putchar('\n');
-		table_print(q.gpus, stdout);
+		if (table_rows(q.gpus) > 0) {	/* a cluster without GPUs: no empty table */
+			putchar('\n');
+			table_print(q.gpus, stdout);
+		}
 	}
 	table_free(q.nodes);
 	table_free(q.gpus);

@@ -100,6 +100,11 @@ void table_print(struct table *t, FILE *f)
 	free(w);
 }
 
+size_t table_rows(const struct table *t)
+{
+	return t->nrows - 1;	/* the header is row 0 */
+}
+
 void table_free(struct table *t)
 {
 	for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
