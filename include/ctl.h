@@ -59,8 +59,12 @@ struct job *ctl_find(struct ctl *c, int64_t id);
 /* Index of the first active job with id >= `id` (for resumable listings). */
 size_t ctl_lower_bound(struct ctl *c, int64_t id);
 
-/* A job as a database row (for `show` of an active job). */
-void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r);
+/*
+ * A job as a database row, for the database and for answers alike.  The
+ * row borrows the job's strings and `gl` (the GPU list, 512 bytes is
+ * plenty): never job_row_clear() it; it lives as long as they do.
+ */
+void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *gl, size_t glsize);
 /* "0,1" for a job's GPUs, by the node's nvidia-smi index. */
 void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size);
 

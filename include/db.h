@@ -76,7 +76,6 @@ int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r),
 /* Ended jobs, newest first, at most `limit`; uid (uint32_t)-1 for all users. */
 int db_jobs_history(struct db *db, uint32_t uid, int limit,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
-int64_t db_max_job_id(struct db *db);
 
 /* This database's random instance id (hex), made when it was created. */
 int db_instance(struct db *db, char *out, size_t size);

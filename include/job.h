@@ -29,7 +29,6 @@ struct job {
 	uint8_t state;		/* enum job_state */
 	uint8_t held;		/* resources still allocated on node */
 	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
-	uint8_t started;	/* start event seen */
 	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
 	int16_t node;		/* index into the node table, -1 none */
 	uint16_t gpus;
@@ -50,7 +49,6 @@ struct job {
 };
 
 const char *job_state_name(enum job_state s);
-int job_state_parse(const char *s);	/* -1 unknown */
 int job_state_is_final(enum job_state s);
 
 /* Personal and lab mode alike: the owner or root may change a job. */

@@ -10,7 +10,6 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_init(const char *progname, enum log_level level, int fd);
-void log_set_level(enum log_level level);
 void log_msg(enum log_level level, const char *func, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void log_die(int with_errno, const char *func, const char *fmt, ...)

@@ -35,7 +35,7 @@ struct client {
 	/* A streaming answer: called while `out` is below CLIENT_OUT_LOW. */
 	int (*more)(struct server *s, struct client *cl);
 	int64_t cursor;
-	int flags;
+	int mine;		/* queue: only the caller's jobs */
 	/* herd wait: ids still being waited for. */
 	int64_t *wait_ids;
 	size_t nwait;

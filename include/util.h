@@ -65,8 +65,7 @@ void str_vis(char *dst, size_t size, const char *src);
  * no overlong forms, surrogates or code points past U+10FFFF. */
 size_t utf8_seq_len(const unsigned char *p);
 
-/* Set FD_CLOEXEC / O_NONBLOCK; return 0 or -1 with errno. */
-int fd_cloexec(int fd);
+/* Set O_NONBLOCK; return 0 or -1 with errno. */
 int fd_nonblock(int fd);
 
 /* Write all of p to fd (blocking fd), retrying on EINTR; 0 or -1. */

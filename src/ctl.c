@@ -132,31 +132,30 @@ void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
 	}
 }
 
-void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r)
+void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *gl, size_t glsize)
 {
-	char gl[512];
-	job_row_clear(r);
+	memset(r, 0, sizeof *r);
+	ctl_gpu_list(c, j, gl, glsize);
 	r->id = j->id;
 	r->attempt = j->attempt;
 	r->uid = j->uid;
-	r->name = xstrdup(j->name);
-	r->user = j->user ? xstrdup(j->user) : NULL;
+	r->name = (char *)j->name;
+	r->user = (char *)j->user;
 	r->state = j->state;
-	r->reason = j->reason ? xstrdup(j->reason) : NULL;
+	r->reason = (char *)j->reason;
 	r->exit_code = j->exit_code;
-	r->node = j->node >= 0 ? xstrdup(c->nodes[j->node].conf->name) : NULL;
+	r->node = j->node >= 0 ? c->nodes[j->node].conf->name : NULL;
 	r->gpus = j->gpus;
-	ctl_gpu_list(c, j, gl, sizeof gl);
-	r->gpu_list = j->node >= 0 && j->gpus ? xstrdup(gl) : NULL;
+	r->gpu_list = j->node >= 0 && j->gpus ? gl : NULL;
 	r->cpus = j->cpus;
 	r->mem_mb = (int64_t)j->mem_mb;
 	r->time_limit_s = j->time_limit_s;
 	r->submit_time = j->submit_time;
 	r->start_time = j->start_time;
 	r->end_time = j->end_time;
-	r->workdir = xstrdup(j->workdir);
-	r->out_tmpl = j->out_tmpl ? xstrdup(j->out_tmpl) : NULL;
-	r->err_tmpl = j->err_tmpl ? xstrdup(j->err_tmpl) : NULL;
+	r->workdir = (char *)j->workdir;
+	r->out_tmpl = (char *)j->out_tmpl;
+	r->err_tmpl = (char *)j->err_tmpl;
 	r->held = j->held;
 }
 
@@ -164,10 +163,9 @@ void ctl_job_row(struct ctl *c, const struct job *j, struct job_row *r)
 static int persist(struct ctl *c, const struct job *j)
 {
 	struct job_row r;
-	job_row_init(&r);
-	ctl_job_row(c, j, &r);
+	char gl[512];
+	ctl_job_view(c, j, &r, gl, sizeof gl);
 	int rc = db_job_update(c->db, &r);
-	job_row_clear(&r);
 	if (rc != 0)
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
 	return rc;
@@ -212,13 +210,9 @@ static void restore_placement(struct ctl *c, struct job *j, const struct job_row
 	}
 }
 
-struct load_ctx {
-	struct ctl *c;
-};
-
 static int load_one(void *arg, const struct job_row *r)
 {
-	struct ctl *c = ((struct load_ctx *)arg)->c;
+	struct ctl *c = arg;
 	struct job *j = job_from_row(r);
 	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING || r->held)
 		restore_placement(c, j, r);
@@ -233,7 +227,6 @@ static int load_one(void *arg, const struct job_row *r)
 
 int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz)
 {
-	struct load_ctx lc = { c };
 	memset(c, 0, sizeof *c);
 	c->cfg = cfg;
 	c->db = db;
@@ -249,7 +242,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	/* Job ids restart with a new database; the instance id keeps two
 	 * controllers (or a reinstall) from ever sharing a job directory. */
 	snprintf(c->key_prefix, sizeof c->key_prefix, "%s.%s", cfg->cluster, inst);
-	if (db_jobs_active(db, load_one, &lc) != 0) {
+	if (db_jobs_active(db, load_one, c) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;
 	}

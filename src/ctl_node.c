@@ -36,7 +36,6 @@ static void mark_running(struct ctl *c, struct job *j)
 	if (j->state != JOB_LAUNCHING)
 		return;
 	j->state = JOB_RUNNING;
-	j->started = 1;
 	if (j->start_time == 0)
 		j->start_time = wall_s();
 	ctl_commit_job(c, j);

@@ -19,7 +19,7 @@
 
 enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
-	ST_HISTORY, ST_HISTORY_UID, ST_MAXID, ST_NODE_GET, ST_NODE_SET, ST_BEGIN,
+	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_BEGIN,
 	ST_COMMIT, ST_ROLLBACK, ST_COUNT
 };
 
@@ -43,7 +43,6 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_HISTORY_UID] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
 	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
 	    " FROM jobs WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC LIMIT ?1",
-	[ST_MAXID] = "SELECT COALESCE(MAX(id),0) FROM jobs",
 	[ST_NODE_GET] = "SELECT boot_id FROM nodes WHERE name=?1",
 	[ST_NODE_SET] = "INSERT INTO nodes(name,boot_id) VALUES(?1,?2)"
 	    " ON CONFLICT(name) DO UPDATE SET boot_id=excluded.boot_id",
@@ -361,16 +360,6 @@ int db_jobs_history(struct db *db, uint32_t uid, int limit,
 	if (uid != (uint32_t)-1)
 		sqlite3_bind_int64(s, 2, uid);
 	return each_row(db, s, cb, arg);
-}
-
-int64_t db_max_job_id(struct db *db)
-{
-	sqlite3_stmt *s = db->st[ST_MAXID];
-	int64_t id = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return id;
 }
 
 int db_instance(struct db *db, char *out, size_t size)

@@ -18,14 +18,6 @@ const char *job_state_name(enum job_state s)
 	return (unsigned)s < JOB_NSTATES ? state_names[s] : "UNKNOWN";
 }
 
-int job_state_parse(const char *s)
-{
-	for (int i = 0; i < JOB_NSTATES; i++)
-		if (strcmp(s, state_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 int job_state_is_final(enum job_state s)
 {
 	return s >= JOB_COMPLETED;

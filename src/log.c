@@ -24,11 +24,6 @@ void log_init(const char *progname, enum log_level level, int fd)
 	log_fd = fd;
 }
 
-void log_set_level(enum log_level level)
-{
-	log_level = level;
-}
-
 static void log_vline(enum log_level level, const char *func, const char *fmt,
     va_list ap, const char *suffix)
 {

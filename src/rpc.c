@@ -74,35 +74,16 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 }
 
 /* A row that borrows the job's strings: no copies for 100,000 jobs. */
+/* An active job's row borrows its strings: no copies for 100,000 jobs. */
 static void send_job(struct server *s, struct client *cl, const struct job *j)
 {
-	struct ctl *c = s->ctl;
-	struct job_row r = { 0 };
+	struct job_row r;
 	struct msg m;
 	char gl[512];
 
-	ctl_gpu_list(c, j, gl, sizeof gl);
-	r.id = j->id;
-	r.attempt = j->attempt;
-	r.uid = j->uid;
-	r.name = (char *)j->name;
-	r.user = (char *)j->user;
-	r.state = j->state;
-	r.exit_code = j->exit_code;
-	r.node = j->node >= 0 ? (char *)c->nodes[j->node].conf->name : NULL;
-	r.gpus = j->gpus;
-	r.gpu_list = j->node >= 0 && j->gpus ? gl : NULL;
-	r.cpus = j->cpus;
-	r.mem_mb = (int64_t)j->mem_mb;
-	r.time_limit_s = j->time_limit_s;
-	r.submit_time = j->submit_time;
-	r.start_time = j->start_time;
-	r.end_time = j->end_time;
-	r.workdir = (char *)j->workdir;
-	r.out_tmpl = (char *)j->out_tmpl;
-	r.err_tmpl = (char *)j->err_tmpl;
+	ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
 	msg_init(&m, "job");
-	add_row(&m, &r, ctl_pending_reason(c, j));
+	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
 	client_send(cl, &m);
 	msg_clear(&m);
 }
@@ -204,7 +185,7 @@ static int queue_more(struct server *s, struct client *cl)
 		const struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state))
 			continue;
-		if ((cl->flags & 1) && j->uid != (uint32_t)cl->uid)
+		if (cl->mine && j->uid != (uint32_t)cl->uid)
 			continue;
 		send_job(s, cl, j);
 		sent++;
@@ -221,7 +202,7 @@ static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 {
 	(void)s;
 	cl->cursor = 0;
-	cl->flags = msg_geti(m, "mine", 0) ? 1 : 0;
+	cl->mine = msg_geti(m, "mine", 0) != 0;
 	cl->more = queue_more;
 	return 0;
 }

@@ -271,12 +271,6 @@ void str_vis(char *dst, size_t size, const char *src)
 	dst[o] = '\0';
 }
 
-int fd_cloexec(int fd)
-{
-	int fl = fcntl(fd, F_GETFD);
-	return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
-}
-
 int fd_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
