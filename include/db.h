@@ -42,7 +42,7 @@ struct job_row {
 	int held;		/* still holds its node's resources (ended, being killed) */
 };
 
-/* What a launch needs beyond the row: stored once at submit. */
+/* What a launch and `herd show` need beyond the row: stored once at submit. */
 struct job_data {
 	char *script;
 	size_t script_len;
@@ -50,6 +50,10 @@ struct job_data {
 	size_t argv_len;
 	char *env;		/* NUL-separated KEY=VALUE */
 	size_t env_len;
+	char *command;		/* the script's path or the wrapped command; NULL: unknown */
+	char *submit_dir;	/* where `herd submit` ran; NULL: unknown (older jobs) */
+	char *submit_host;	/* NULL: unknown */
+	int ntasks;		/* sbatch -n on one node: CPUs are ntasks x per task */
 };
 
 void job_row_init(struct job_row *r);

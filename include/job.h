@@ -14,6 +14,7 @@
 #ifndef HERD_JOB_H
 #define HERD_JOB_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -51,13 +52,22 @@ struct job {
 const char *job_state_name(enum job_state s);
 int job_state_is_final(enum job_state s);
 
+/*
+ * A job's exit status (the shell's: 128+N for signal N, -1 unknown) the way
+ * sacct writes it, EXIT:SIGNAL: "0:0", "1:0", "0:9"; "-" when unknown.
+ * A program that exits 137 itself reads as signal 9, as the shell cannot
+ * tell them apart either.
+ */
+void job_exit_format(int32_t status, char *buf, size_t size);
+
 /* Personal and lab mode alike: the owner or root may change a job. */
 int job_may_act(const struct job *j, uid_t uid);
 int job_may_act_uid(uint32_t owner, uid_t uid);
 
 /*
  * Expand an output template (%j id, %x name, %u user, %N node, %% %) and make
- * it absolute against the working directory.  Result malloc'd.
+ * it absolute against the working directory.  With node NULL (not placed
+ * yet) %N stays as written.  Result malloc'd.
  */
 char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
     const char *name, const char *user, const char *node);

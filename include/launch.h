@@ -6,10 +6,12 @@
  * shquote().
  *
  * Node layout (DIR is herd_dir, relative to the node user's $HOME unless
- * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC"),
+ * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC",
+ * "fail KEY RC STEP MESSAGE" for a job that could not start),
  * DIR/jobs/KEY.script (created with O_EXCL: the launch token, so a second
  * launch of the same key finds it and does nothing), KEY.state ("job PID",
- * then "exit STATUS"), and rarely KEY.err and KEY.cancel.
+ * then "exit STATUS", or "failed STATUS" when it could not start: then KEY.err
+ * holds "STEP MESSAGE"), and rarely KEY.err and KEY.cancel.
  */
 #ifndef HERD_LAUNCH_H
 #define HERD_LAUNCH_H
@@ -30,6 +32,11 @@ struct launch_spec {
 	const char *out_path;	/* absolute */
 	const char *err_path;	/* absolute; NULL: with stdout */
 	const char *gpus;	/* CUDA_VISIBLE_DEVICES value, "" for none */
+	int ngpus, cpus, ntasks;	/* cpus: the whole allocation, ntasks x per task */
+	int64_t mem_mb;		/* 0: no memory request */
+	const char *user;	/* the submitter's name */
+	const char *submit_dir;	/* where `herd submit` ran */
+	const char *submit_host;	/* "" unknown */
 	const char *script;
 	size_t script_len;
 	const char *argv;	/* NUL-separated arguments */
@@ -49,7 +56,8 @@ int launch_prelude(struct buf *out, const char *herd_dir);
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
 /* Signal the job's process group; answers "K KEY sent|pending|gone". */
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
-/* Answers "R KEY none|nopid|running PID|exited RC TIME|dead" per key. */
+/* Answers "R KEY none|nopid|running PID|exited RC TIME|failed RC TIME STEP MSG|dead"
+ * per key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);
@@ -60,10 +68,11 @@ struct launch_reply {
 	const char *key;
 	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end */
 	int64_t num;		/* pid or exit code, -1 if absent */
-	int64_t num2;		/* "exited": when (wall seconds), -1 if absent */
+	int64_t num2;		/* "exited", "failed": when (wall seconds), -1 if absent */
+	const char *rest;	/* "failed" and "fail": "STEP MESSAGE" (chdir, stdout, stderr) */
 };
 int launch_parse_reply(char *line, struct launch_reply *r);
-/* Event stream lines "start KEY PID" / "end KEY RC" → kind 'E'. */
+/* Event stream lines "start KEY PID" / "end KEY RC" / "fail KEY RC STEP MSG" → kind 'E'. */
 int launch_parse_event(char *line, struct launch_reply *r);
 
 #endif

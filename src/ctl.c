@@ -350,6 +350,10 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	}
 	table_add(c, job_from_row(&row));
 	*id = row.id;
+	char vis[128];
+	str_vis(vis, sizeof vis, r->name);
+	log_info("job %" PRId64 " submitted by %s: \"%s\", %d GPUs, %d CPUs, %" PRId64 " MB",
+	    row.id, r->user, vis, r->gpus, r->cpus, r->mem_mb);
 	c->sched_needed = 1;
 	return 0;
 }
@@ -365,6 +369,22 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 	size_t len;
 	char *text = buf_detach(&b, &len);
 	node_request(n, REQ_BATCH, text, len);
+}
+
+/*
+ * A job is over once it is final and holds nothing: its exit status is
+ * whatever the node said, or never will be known.  Waiters hear of it now,
+ * not at the cancel or time limit that ended it.
+ */
+static void job_over(struct ctl *c, const struct job *j)
+{
+	char ec[32];
+	job_exit_format(j->exit_code, ec, sizeof ec);
+	log_info("job %" PRId64 " ended %s%s%s, exit %s%s%s", j->id, job_state_name(j->state),
+	    j->node >= 0 ? " on " : "", j->node >= 0 ? c->nodes[j->node].conf->name : "", ec,
+	    j->reason ? ", " : "", j->reason ? j->reason : "");
+	if (c->on_job_end != NULL)
+		c->on_job_end(c->on_job_end_arg, j);
 }
 
 /*
@@ -387,9 +407,8 @@ void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *
 		j->kill_stage = 1;
 		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
 		ctl_send_kill(c, j, "TERM");
-	}
-	if (c->on_job_end != NULL)
-		c->on_job_end(c->on_job_end_arg, j);
+	} else
+		job_over(c, j);
 }
 
 int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
@@ -447,8 +466,10 @@ void ctl_release(struct ctl *c, struct job *j)
 {
 	int was = j->held;
 	release_resources(c, j);
-	if (was && job_state_is_final(j->state))
+	if (was && job_state_is_final(j->state)) {
 		ctl_commit_job(c, j);	/* an ended job's last hold is over */
+		job_over(c, j);
+	}
 }
 
 /* ---- scheduling and launch ---- */
@@ -476,7 +497,11 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	struct launch_spec s = {
 		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
 		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
-		.gpus = gpus, .script = d.script, .script_len = d.script_len,
+		.gpus = gpus, .ngpus = j->gpus, .cpus = j->cpus, .ntasks = d.ntasks,
+		.mem_mb = (int64_t)j->mem_mb, .user = user,
+		.submit_dir = d.submit_dir ? d.submit_dir : j->workdir,
+		.submit_host = d.submit_host ? d.submit_host : "",
+		.script = d.script, .script_len = d.script_len,
 		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
 	};
 	rc = launch_job(out, &s, err, sizeof err);

@@ -33,12 +33,16 @@ static struct job *job_by_key(struct ctl *c, const char *key)
 
 static void mark_running(struct ctl *c, struct job *j)
 {
+	char gl[512];
 	if (j->state != JOB_LAUNCHING)
 		return;
 	j->state = JOB_RUNNING;
 	if (j->start_time == 0)
 		j->start_time = wall_s();
 	ctl_commit_job(c, j);
+	ctl_gpu_list(c, j, gl, sizeof gl);
+	log_info("job %" PRId64 " started on %s (GPUs %s, %d CPUs)", j->id,
+	    c->nodes[j->node].conf->name, gl[0] ? gl : "none", j->cpus);
 }
 
 /* The job's runner reported its exit status (event or exit file). */
@@ -64,6 +68,45 @@ static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 	}
 }
 
+/*
+ * The job could not start: "STEP MESSAGE" says which step failed (its
+ * directory, its output file) and what the node's shell said about it.
+ * The reason keeps the cause after the shell's "sh: 1: cd:" prefixes.
+ */
+static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *rest)
+{
+	char step[16] = "", pvis[HERD_ERRLEN], what[sizeof pvis + 64], vis[HERD_ERRLEN];
+	char reason[sizeof what + sizeof vis + 32];
+	const char *node = c->nodes[j->node].conf->name, *msg = strchr(rest, ' '), *cause;
+	char *path = NULL;
+
+	if (job_state_is_final(j->state)) {
+		ended(c, j, rc, 0);
+		return;
+	}
+	snprintf(step, sizeof step, "%.*s", msg ? (int)(msg - rest) : (int)strlen(rest), rest);
+	msg = msg ? msg + 1 : "";
+	cause = strrchr(msg, ':');
+	cause = cause != NULL && cause[1] == ' ' ? cause + 2 : msg;
+	if (strcmp(step, "chdir") == 0) {
+		str_vis(pvis, sizeof pvis, j->workdir);
+		snprintf(what, sizeof what, "cannot change to directory %s", pvis);
+	} else if (strcmp(step, "stdout") == 0 || strcmp(step, "stderr") == 0) {
+		const char *tmpl = step[3] == 'o' ? j->out_tmpl : j->err_tmpl;
+		path = job_output_path(tmpl, j->workdir, j->id, j->name, j->user, node);
+		str_vis(pvis, sizeof pvis, path);
+		snprintf(what, sizeof what, "cannot open %s file %s",
+		    step[3] == 'o' ? "output" : "error", pvis);
+	} else
+		snprintf(what, sizeof what, "the job could not start");
+	str_vis(vis, sizeof vis, cause);
+	snprintf(reason, sizeof reason, "launch failed: %s%s%s", what, vis[0] ? ": " : "", vis);
+	free(path);
+	log_warn("job %" PRId64 " on %s: %s", j->id, node, reason);
+	j->exit_code = (int32_t)rc;
+	ctl_finish(c, j, JOB_FAILED, intern(reason));
+}
+
 static void relaunch(struct ctl *c, struct job *j)
 {
 	struct buf b;
@@ -83,11 +126,16 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	int final = job_state_is_final(j->state);
 	if (strcmp(r->word, "exited") == 0)
 		ended(c, j, r->num, r->num2);
+	else if (strcmp(r->word, "failed") == 0)
+		launch_failed(c, j, r->num, r->rest);
 	else if (strcmp(r->word, "running") == 0) {
-		if (final)
-			ctl_send_kill(c, j, j->kill_stage >= 2 ? "KILL" : "TERM");
-		else
+		/* An ended job still running gets its next signal from the
+		 * kill timer: a job that will not die costs a kill per grace
+		 * period, not a loop of them. */
+		if (!final)
 			mark_running(c, j);
+		else if (j->kill_stage == 0)
+			ctl_send_kill(c, j, "TERM");
 	} else if (strcmp(r->word, "none") == 0) {
 		if (final)
 			ctl_release(c, j);
@@ -96,6 +144,12 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		else
 			ctl_finish(c, j, JOB_NODE_FAIL, "job files vanished from the node");
 	} else if (final) {
+		/* The runner is gone without a status: a job KILLed for
+		 * good ended by signal 9, whatever the runner could not say. */
+		if (strcmp(r->word, "dead") == 0 && j->kill_stage >= 2 && j->exit_code == -1) {
+			j->exit_code = 128 + 9;
+			ctl_commit_job(c, j);
+		}
 		ctl_release(c, j);
 	} else {
 		/* The cancel file the kill leaves stops a runner that is late
@@ -123,7 +177,8 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 	switch (r.kind) {
 	case 'L':
 		if (strcmp(r.word, "failed") == 0)
-			ctl_finish(c, j, JOB_FAILED, "could not write the job's script on the node");
+			ctl_finish(c, j, JOB_FAILED,
+			    "launch failed: could not write the job's script on the node");
 		else if (strcmp(r.word, "cancelled") == 0)
 			ctl_release(c, j);	/* a relaunch that came after a cancel */
 		else if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
@@ -131,10 +186,11 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		break;
 	case 'K':
 		/* "sent" or "pending" (the runner will see the cancel file): the
-		 * end event frees the node.  Only a delivered KILL, or nothing
-		 * left to signal, frees it without one. */
+		 * end event frees the node.  A delivered KILL, or nothing left to
+		 * signal: the node is asked for the job's exit status, and that
+		 * answer frees it. */
 		if (strcmp(r.word, "gone") == 0 || strcmp(r.word, "killed") == 0)
-			ctl_release(c, j);
+			ctl_reconcile(c, &c->nodes[j->node], j);
 		break;
 	case 'R':
 		on_reconcile(c, j, &r);
@@ -189,6 +245,8 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 		return;
 	if (strcmp(r.word, "start") == 0)
 		mark_running(c, j);
+	else if (strcmp(r.word, "fail") == 0)
+		launch_failed(c, j, r.num, r.rest);
 	else
 		ended(c, j, r.num, 0);
 }

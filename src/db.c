@@ -27,13 +27,15 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_INSERT] = "INSERT INTO jobs(attempt,uid,user,name,state,reason,exit_code,node,"
 	    "gpus,gpu_list,cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,"
 	    "out_tmpl,err_tmpl) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
-	[ST_INSERT_DATA] = "INSERT INTO job_data(id,script,argv,env) VALUES(?1,?2,?3,?4)",
+	[ST_INSERT_DATA] = "INSERT INTO job_data(id,script,argv,env,command,submit_dir,submit_host,"
+	    "ntasks) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 	[ST_UPDATE] = "UPDATE jobs SET attempt=?1,state=?5,reason=?6,exit_code=?7,node=?8,"
 	    "gpu_list=?10,start_time=?15,end_time=?16,held=?21 WHERE id=?20",
 	[ST_GET] = "SELECT " "id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
 	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
 	    " FROM jobs WHERE id=?1",
-	[ST_GET_DATA] = "SELECT script,argv,env FROM job_data WHERE id=?1",
+	[ST_GET_DATA] = "SELECT script,argv,env,command,submit_dir,submit_host,ntasks"
+	    " FROM job_data WHERE id=?1",
 	[ST_ACTIVE] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
 	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
 	    " FROM jobs WHERE state<3 OR held=1 ORDER BY id",
@@ -73,6 +75,11 @@ static const char *migrations[] = {
 	 * they are gone, across restarts too. */
 	"ALTER TABLE jobs ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX jobs_held ON jobs(held) WHERE held=1;",
+	/* What the job's environment and `herd show` tell beyond the script. */
+	"ALTER TABLE job_data ADD COLUMN command TEXT;"
+	"ALTER TABLE job_data ADD COLUMN submit_dir TEXT;"
+	"ALTER TABLE job_data ADD COLUMN submit_host TEXT;"
+	"ALTER TABLE job_data ADD COLUMN ntasks INTEGER NOT NULL DEFAULT 1;",
 };
 
 struct db {
@@ -234,6 +241,10 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 	sqlite3_bind_blob(s, 2, d->script, (int)d->script_len, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 3, d->argv, (int)d->argv_len, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, d->env, (int)d->env_len, SQLITE_STATIC);
+	bind_text(s, 5, d->command);
+	bind_text(s, 6, d->submit_dir);
+	bind_text(s, 7, d->submit_host);
+	sqlite3_bind_int(s, 8, d->ntasks > 0 ? d->ntasks : 1);
 	rc = sqlite3_step(s);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
@@ -320,6 +331,10 @@ int db_job_get_data(struct db *db, int64_t id, struct job_data *d)
 		d->script = col_blob(s, 0, &d->script_len);
 		d->argv = col_blob(s, 1, &d->argv_len);
 		d->env = col_blob(s, 2, &d->env_len);
+		d->command = col_text(s, 3);
+		d->submit_dir = col_text(s, 4);
+		d->submit_host = col_text(s, 5);
+		d->ntasks = sqlite3_column_int(s, 6);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW) {
@@ -424,5 +439,8 @@ void job_data_clear(struct job_data *d)
 	free(d->script);
 	free(d->argv);
 	free(d->env);
+	free(d->command);
+	free(d->submit_dir);
+	free(d->submit_host);
 	memset(d, 0, sizeof *d);
 }

@@ -2,6 +2,7 @@
  * job.c — job states, the ownership rule, output path templates and the
  * string intern table that keeps 100,000 queued jobs small.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,16 @@ const char *job_state_name(enum job_state s)
 int job_state_is_final(enum job_state s)
 {
 	return s >= JOB_COMPLETED;
+}
+
+void job_exit_format(int32_t status, char *buf, size_t size)
+{
+	if (status < 0)
+		snprintf(buf, size, "-");
+	else if (status > 128 && status < 128 + 65)
+		snprintf(buf, size, "0:%d", (int)status - 128);
+	else
+		snprintf(buf, size, "%d:0", (int)status);
 }
 
 int job_may_act_uid(uint32_t owner, uid_t uid)
@@ -54,7 +65,8 @@ char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
 		case 'j': case 'J': buf_printf(&b, "%lld", (long long)id); break;
 		case 'x': buf_addstr(&b, name ? name : ""); break;
 		case 'u': buf_addstr(&b, user ? user : ""); break;
-		case 'N': buf_addstr(&b, node ? node : ""); break;
+		/* Unknown until the job is placed: shown as written, as Slurm does. */
+		case 'N': buf_addstr(&b, node ? node : "%N"); break;
 		case '%': buf_addc(&b, '%'); break;
 		default: buf_addc(&b, '%'); buf_addc(&b, *p); break;
 		}

@@ -171,22 +171,52 @@ static int add_args(struct buf *b, const char *argv, size_t len)
 	return 0;
 }
 
+/* NAME='value' for each name, quoted once per name. */
+static int add_vars(struct buf *b, const char *const *names, const char *value)
+{
+	int r = 0;
+	for (; *names != NULL; names++) {
+		r |= buf_printf(b, " %s=", *names);
+		r |= shquote_str(b, value);
+	}
+	return r;
+}
+
+static int add_num_vars(struct buf *b, const char *const *names, int64_t v)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%" PRId64, v);
+	return add_vars(b, names, num);
+}
+
+#define NAMES(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * What the job learns about itself: herd's names and the Slurm names that
+ * scripts read (sbatch's meanings: one node, the whole allocation's CPUs,
+ * SLURM_SUBMIT_DIR where `herd submit` ran, not the -D directory).
+ */
 static int add_exports(struct buf *b, const struct launch_spec *s)
 {
-	char id[32];
-	snprintf(id, sizeof id, "%" PRId64, s->id);
-	int r = buf_addstr(b, "export CUDA_DEVICE_ORDER=PCI_BUS_ID CUDA_VISIBLE_DEVICES=");
-	r |= shquote_str(b, s->gpus);
-	r |= buf_printf(b, " HERD_JOB_ID=%s SLURM_JOB_ID=%s SLURM_JOBID=%s HERD_NODE=", id, id, id);
-	r |= shquote_str(b, s->node);
-	r |= buf_addstr(b, " SLURMD_NODENAME=");
-	r |= shquote_str(b, s->node);
-	r |= buf_addstr(b, " HERD_JOB_NAME=");
-	r |= shquote_str(b, s->name);
-	r |= buf_addstr(b, " SLURM_JOB_NAME=");
-	r |= shquote_str(b, s->name);
-	r |= buf_addstr(b, " SLURM_SUBMIT_DIR=");
-	r |= shquote_str(b, s->workdir);
+	int ntasks = s->ntasks > 0 ? s->ntasks : 1;
+	int r = buf_addstr(b, "export CUDA_DEVICE_ORDER=PCI_BUS_ID");
+	r |= add_vars(b, NAMES("CUDA_VISIBLE_DEVICES", "HERD_GPUS", "SLURM_JOB_GPUS"), s->gpus);
+	r |= add_num_vars(b, NAMES("HERD_JOB_ID", "SLURM_JOB_ID", "SLURM_JOBID"), s->id);
+	r |= add_vars(b, NAMES("HERD_NODE", "SLURMD_NODENAME", "SLURM_JOB_NODELIST",
+	    "SLURM_NODELIST"), s->node);
+	r |= add_vars(b, NAMES("HERD_JOB_NAME", "SLURM_JOB_NAME"), s->name);
+	r |= add_vars(b, NAMES("HERD_SUBMIT_DIR", "SLURM_SUBMIT_DIR"), s->submit_dir);
+	r |= add_vars(b, NAMES("HERD_SUBMIT_HOST", "SLURM_SUBMIT_HOST"), s->submit_host);
+	r |= add_vars(b, NAMES("HERD_JOB_USER", "SLURM_JOB_USER"), s->user);
+	r |= add_vars(b, NAMES("HERD_WORKDIR"), s->workdir);
+	r |= add_num_vars(b, NAMES("HERD_CPUS", "SLURM_CPUS_ON_NODE", "SLURM_JOB_CPUS_PER_NODE"),
+	    s->cpus);
+	r |= add_num_vars(b, NAMES("HERD_CPUS_PER_TASK", "SLURM_CPUS_PER_TASK"), s->cpus / ntasks);
+	r |= add_num_vars(b, NAMES("HERD_NTASKS", "SLURM_NTASKS", "SLURM_NPROCS"), ntasks);
+	r |= add_num_vars(b, NAMES("SLURM_NNODES", "SLURM_JOB_NUM_NODES"), 1);
+	r |= add_num_vars(b, NAMES("HERD_NGPUS", "SLURM_GPUS_ON_NODE"), s->ngpus);
+	if (s->mem_mb > 0)
+		r |= add_num_vars(b, NAMES("HERD_MEM_MB", "SLURM_MEM_PER_NODE"), s->mem_mb);
 	r |= buf_addc(b, '\n');
 	return r;
 }
@@ -202,6 +232,57 @@ static int add_output(struct buf *b, const struct launch_spec *s)
 	return r | shquote_str(b, s->err_path);
 }
 
+/* Tried quietly first: KEY.err is one more file, made only on failure. */
+static int add_open_check(struct buf *b, const char *path, const char *step)
+{
+	int r = buf_addstr(b, "elif ! true 2>/dev/null >>");
+	r |= shquote_str(b, path);
+	r |= buf_printf(b, "; then __herd_f=%s\ntrue 2>\"$__herd_d.err\" >>", step);
+	r |= shquote_str(b, path);
+	return r | buf_addc(b, '\n');
+}
+
+/*
+ * What must work before the job can start: its directory and its output
+ * files.  A failed step names itself in __herd_f, and the shell's own
+ * message lands in KEY.err; the redirection sits on a regular builtin, as
+ * one that fails on a special builtin would end the runner.  The files are
+ * opened for appending so that a check never truncates anything.
+ */
+static int add_checks(struct buf *b, const struct launch_spec *s)
+{
+	int r = buf_addstr(b, "if ! cd ");
+	r |= shquote_str(b, s->workdir);
+	r |= buf_addstr(b, " 2>/dev/null; then __herd_f=chdir\ncd ");
+	r |= shquote_str(b, s->workdir);
+	r |= buf_addstr(b, " 2>\"$__herd_d.err\"\n");
+	r |= add_open_check(b, s->out_path, "stdout");
+	if (s->err_path != NULL && strcmp(s->err_path, s->out_path) != 0)
+		r |= add_open_check(b, s->err_path, "stderr");
+	return r;
+}
+
+/*
+ * The end, appended (never rewritten: the state file is never seen
+ * empty): "exit STATUS" and an "end" event, or for a job that could not
+ * start "failed STATUS", the failed step and the shell's message as the
+ * first line of KEY.err, and a "fail" event that carries them.
+ */
+static int add_report(struct buf *b, const char *key)
+{
+	int r = buf_addstr(b, "if [ -n \"$__herd_f\" ]; then\n__herd_m=\n"
+	    "read -r __herd_m 2>/dev/null <\"$__herd_d.err\"\n"
+	    "printf '%s %s\\n' \"$__herd_f\" \"$__herd_m\" >|\"$__herd_d.err\"\n"
+	    "echo \"failed $__herd_rc\" >>\"$__herd_d.state\"\n"
+	    "printf 'fail %s %s %s %s\\n' ");
+	r |= shquote_str(b, key);
+	r |= buf_addstr(b, " \"$__herd_rc\" \"$__herd_f\" \"$__herd_m\" >>\"$__herd_ev\"\nelse\n"
+	    "echo \"exit $__herd_rc\" >>\"$__herd_d.state\"\nprintf 'end %s %s\\n' ");
+	r |= shquote_str(b, key);
+	r |= buf_addstr(b, " \"$__herd_rc\" >>\"$__herd_ev\"\nfi\n");
+	return r;
+}
+
 /*
  * The runner: a subshell of the node shell (a fork, no exec) that starts
  * the job in a session of its own, waits for it and reports.  It is not in
@@ -214,9 +295,9 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	int r = buf_addstr(b, "(\n");
 	r |= add_env(b, s->env, s->env_len);
 	r |= add_exports(b, s);
-	r |= buf_addstr(b, "__herd_rc=1\nif cd ");
-	r |= shquote_str(b, s->workdir);
-	r |= buf_addstr(b, " 2>/dev/null; then\n\"$__herd_setsid\" ");
+	r |= buf_addstr(b, "__herd_rc=1 __herd_f=\n");
+	r |= add_checks(b, s);
+	r |= buf_addstr(b, "else\n\"$__herd_setsid\" ");
 	r |= add_interpreter(b, s->script, s->script_len);
 	r |= buf_addstr(b, " \"$__herd_d.script\"");
 	r |= add_args(b, s->argv, s->argv_len);
@@ -226,14 +307,9 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, s->key);
 	r |= buf_addstr(b, " \"$__herd_j\" >>\"$__herd_ev\"\n"
-	    "wait \"$__herd_j\"\n__herd_rc=$?\n"
-	    "else printf 'herd: cannot change to directory %s\\n' ");
-	r |= shquote_str(b, s->workdir);
-	/* Appended, never rewritten: the state file is never seen empty. */
-	r |= buf_addstr(b, " >>\"$__herd_d.err\"\nfi\n"
-	    "echo \"exit $__herd_rc\" >>\"$__herd_d.state\"\nprintf 'end %s %s\\n' ");
-	r |= shquote_str(b, s->key);
-	r |= buf_addstr(b, " \"$__herd_rc\" >>\"$__herd_ev\"\n) </dev/null >/dev/null 2>&1 &\n");
+	    "wait \"$__herd_j\"\n__herd_rc=$?\nfi\n");
+	r |= add_report(b, s->key);
+	r |= buf_addstr(b, ") </dev/null >/dev/null 2>&1 &\n");
 	return r ? -1 : 0;
 }
 
@@ -302,7 +378,8 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 	 * is even written, the cancel file stops the runner (and a relaunch). */
 	r |= buf_addstr(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n");
 	r |= add_read_state(out);
-	r |= buf_printf(out, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ]; "
+	r |= buf_printf(out, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
+	    "[ \"$__herd_w\" = failed ]; "
 	    "then echo 'K %s gone'\n"
 	    "elif [ \"$__herd_w\" = job ]; then\n"
 	    "if { kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null; "
@@ -329,6 +406,10 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		r |= buf_addstr(out,
 		    "if [ \"$__herd_w\" = exit ]; then echo \"R $__herd_k exited $__herd_v "
 		    "$(stat -c %Y \"$__herd_d.state\" 2>/dev/null)\"\n"
+		    "elif [ \"$__herd_w\" = failed ]; then __herd_m=\n"
+		    "read -r __herd_m 2>/dev/null <\"$__herd_d.err\"\n"
+		    "printf 'R %s failed %s %s %s\\n' \"$__herd_k\" \"$__herd_v\" "
+		    "\"$(stat -c %Y \"$__herd_d.state\" 2>/dev/null)\" \"$__herd_m\"\n"
 		    "elif [ \"$__herd_w\" = job ]; then echo \"R $__herd_k dead\"\n"
 		    "else echo \"R $__herd_k nopid\"; fi\nfi\n");
 	}
@@ -383,6 +464,7 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 	if (kind == NULL || strlen(kind) != 1 || strchr("LKRP", kind[0]) == NULL)
 		return -1;
 	r->kind = kind[0];
+	r->rest = "";
 	if (r->kind == 'P') {
 		r->key = NULL;
 		r->word = next_word(&p);
@@ -393,9 +475,10 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 	r->word = next_word(&p);
 	if (r->key == NULL || r->word == NULL)
 		return -1;
-	if (parse_num(next_word(&p), &r->num) != 0)
+	if (parse_num(next_word(&p), &r->num) != 0 || parse_num(next_word(&p), &r->num2) != 0)
 		return -1;
-	return parse_num(next_word(&p), &r->num2);
+	r->rest = p;
+	return 0;
 }
 
 int launch_parse_event(char *line, struct launch_reply *r)
@@ -407,7 +490,11 @@ int launch_parse_event(char *line, struct launch_reply *r)
 	r->key = next_word(&p);
 	if (r->word == NULL || r->key == NULL)
 		return -1;
-	if (strcmp(r->word, "start") != 0 && strcmp(r->word, "end") != 0)
+	if (strcmp(r->word, "start") != 0 && strcmp(r->word, "end") != 0 &&
+	    strcmp(r->word, "fail") != 0)
 		return -1;
-	return parse_num(next_word(&p), &r->num) == 0 && r->num >= 0 ? 0 : -1;
+	if (parse_num(next_word(&p), &r->num) != 0 || r->num < 0)
+		return -1;
+	r->rest = p;
+	return 0;
 }

@@ -73,9 +73,27 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 	free(err);
 }
 
-/* A row that borrows the job's strings: no copies for 100,000 jobs. */
 /* An active job's row borrows its strings: no copies for 100,000 jobs. */
-static void send_job(struct server *s, struct client *cl, const struct job *j)
+/* What only `herd show` tells: how the job was submitted (one read of job_data). */
+static void add_submission(struct msg *m, struct ctl *c, int64_t id)
+{
+	struct job_data d = { 0 };
+	if (db_job_get_data(c->db, id, &d) != 0)
+		return;
+	if (d.command != NULL)
+		msg_adds(m, "command", d.command);
+	for (const char *p = d.argv, *end = d.argv + d.argv_len; p < end; p += strlen(p) + 1)
+		msg_adds(m, "arg", p);
+	if (d.submit_dir != NULL)
+		msg_adds(m, "submit_dir", d.submit_dir);
+	if (d.submit_host != NULL)
+		msg_adds(m, "submit_host", d.submit_host);
+	msg_addi(m, "ntasks", d.ntasks > 0 ? d.ntasks : 1);
+	job_data_clear(&d);
+}
+
+/* An active job's row borrows its strings: no copies for 100,000 jobs. */
+static void send_job(struct server *s, struct client *cl, const struct job *j, int details)
 {
 	struct job_row r;
 	struct msg m;
@@ -84,15 +102,19 @@ static void send_job(struct server *s, struct client *cl, const struct job *j)
 	ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
 	msg_init(&m, "job");
 	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
+	if (details)
+		add_submission(&m, s->ctl, j->id);
 	client_send(cl, &m);
 	msg_clear(&m);
 }
 
-static void send_row(struct client *cl, const struct job_row *r)
+static void send_row(struct server *s, struct client *cl, const struct job_row *r, int details)
 {
 	struct msg m;
 	msg_init(&m, "job");
 	add_row(&m, r, r->reason);
+	if (details)
+		add_submission(&m, s->ctl, r->id);
 	client_send(cl, &m);
 	msg_clear(&m);
 }
@@ -131,7 +153,8 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 
 	if (check_text(cl, m, "name", 1024) || check_text(cl, m, "workdir", 4096) ||
 	    check_text(cl, m, "out", 4096) || check_text(cl, m, "err", 4096) ||
-	    check_text(cl, m, "script", SCRIPT_MAX))
+	    check_text(cl, m, "script", SCRIPT_MAX) || check_text(cl, m, "command", ARGV_MAX) ||
+	    check_text(cl, m, "submit_dir", 4096) || check_text(cl, m, "submit_host", 256))
 		return -1;
 	r.workdir = get_str(m, "workdir", NULL);
 	if (r.workdir == NULL || r.workdir[0] != '/') {
@@ -146,8 +169,9 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	r.cpus = (int)msg_geti(m, "cpus", 1);
 	r.mem_mb = msg_geti(m, "mem_mb", 0);
 	r.time_limit_s = msg_geti(m, "time_limit", 0);
+	r.data.ntasks = (int)msg_geti(m, "ntasks", 1);
 	if (r.gpus < 0 || r.gpus > 64 || r.cpus < 1 || r.cpus > 4096 || r.mem_mb < 0 ||
-	    r.time_limit_s < 0) {
+	    r.time_limit_s < 0 || r.data.ntasks < 1 || r.data.ntasks > r.cpus) {
 		client_error(cl, "invalid resource request");
 		return -1;
 	}
@@ -161,6 +185,9 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	r.data.argv_len = r.data.argv ? len : 0;
 	r.data.env = (char *)msg_get(m, "env", &len);
 	r.data.env_len = r.data.env ? len : 0;
+	r.data.command = (char *)get_str(m, "command", NULL);
+	r.data.submit_dir = (char *)get_str(m, "submit_dir", NULL);
+	r.data.submit_host = (char *)get_str(m, "submit_host", NULL);
 	if (r.data.argv_len > ARGV_MAX || r.data.env_len > ENV_MAX) {
 		client_error(cl, "arguments or environment too large");
 		return -1;
@@ -187,7 +214,7 @@ static int queue_more(struct server *s, struct client *cl)
 			continue;
 		if (cl->mine && j->uid != (uint32_t)cl->uid)
 			continue;
-		send_job(s, cl, j);
+		send_job(s, cl, j, 0);
 		sent++;
 	}
 	if (i < c->njobs) {
@@ -258,7 +285,7 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	int64_t id = msg_geti(m, "id", -1);
 	struct job *j = ctl_find(s->ctl, id);
 	if (j != NULL && !job_state_is_final(j->state)) {
-		send_job(s, cl, j);
+		send_job(s, cl, j, 1);
 	} else {
 		struct job_row r;
 		job_row_init(&r);
@@ -267,16 +294,22 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 			client_error(cl, "no job %" PRId64, id);
 			return -1;
 		}
-		send_row(cl, &r);
+		send_row(s, cl, &r, 1);
 		job_row_clear(&r);
 	}
 	send_simple(cl, "end");
 	return 0;
 }
 
+struct history_ctx {
+	struct server *s;
+	struct client *cl;
+};
+
 static int history_cb(void *arg, const struct job_row *r)
 {
-	send_row(arg, r);
+	struct history_ctx *h = arg;
+	send_row(h->s, h->cl, r, 0);
 	return 0;
 }
 
@@ -286,7 +319,8 @@ static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
 	uint32_t uid = msg_geti(m, "all", 0) ? (uint32_t)-1 : (uint32_t)cl->uid;
 	if (limit < 1 || limit > 100000)
 		limit = 50;
-	if (db_jobs_history(s->ctl->db, uid, limit, history_cb, cl) != 0) {
+	struct history_ctx h = { s, cl };
+	if (db_jobs_history(s->ctl->db, uid, limit, history_cb, &h) != 0) {
 		client_error(cl, "%s", db_errmsg(s->ctl->db));
 		return -1;
 	}
@@ -317,15 +351,16 @@ static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 void rpc_wait_check(struct server *s, struct client *cl)
 {
 	for (size_t k = 0; k < cl->nwait; k++) {
+		/* An ended job still held on its node has no exit status yet. */
 		struct job *j = ctl_find(s->ctl, cl->wait_ids[k]);
-		if (j != NULL && !job_state_is_final(j->state))
+		if (j != NULL && (!job_state_is_final(j->state) || j->held))
 			return;
 	}
 	for (size_t k = 0; k < cl->nwait; k++) {
 		struct job_row r;
 		job_row_init(&r);
 		if (db_job_get(s->ctl->db, cl->wait_ids[k], &r) == 1)
-			send_row(cl, &r);
+			send_row(s, cl, &r, 1);
 		job_row_clear(&r);
 	}
 	send_simple(cl, "end");
