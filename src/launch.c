@@ -171,10 +171,12 @@ static int add_args(struct buf *b, const char *argv, size_t len)
 	return 0;
 }
 
-/* NAME='value' for each name, quoted once per name. */
+/* NAME='value' for each name; a value not known is empty. */
 static int add_vars(struct buf *b, const char *const *names, const char *value)
 {
 	int r = 0;
+	if (value == NULL)
+		value = "";
 	for (; *names != NULL; names++) {
 		r |= buf_printf(b, " %s=", *names);
 		r |= shquote_str(b, value);

@@ -318,6 +318,116 @@ static void nul_in_script_refused(void **state)
 	buf_clear(&prog);
 }
 
+/* Run one launch of `s` in the scratch dir; returns the shell's answer. */
+static char *launch_once(const struct launch_spec *s)
+{
+	char err[HERD_ERRLEN];
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	assert_int_equal(launch_prelude(&prog, s->herd_dir), 0);
+	assert_int_equal(launch_job(&prog, s, err, sizeof err), 0);
+	char *ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	return ans;
+}
+
+/*
+ * A job that cannot start (its directory, its output file) ends "failed"
+ * with the step and the shell's message, on the event stream and in what
+ * a reconcile answers; it never ran.
+ */
+static void launch_failures_reported(void **state)
+{
+	(void)state;
+	char herd_dir[300], out_ok[400], out_bad[400], statep[600], evp[400];
+	static const char script[] = "#!/bin/sh\necho ran\n";
+	struct launch_spec s = {
+		.node = "n1", .name = "f", .gpus = "", .script = script,
+		.script_len = sizeof script - 1, .argv = "", .env = "",
+	};
+	snprintf(herd_dir, sizeof herd_dir, "%s/herdf", scratch);
+	snprintf(out_ok, sizeof out_ok, "%s/ok.out", scratch);
+	snprintf(out_bad, sizeof out_bad, "%s/nodir/x.out", scratch);
+	snprintf(evp, sizeof evp, "%s/events", herd_dir);
+	s.herd_dir = herd_dir;
+
+	s.key = "t.f-1.0";
+	s.id = 1;
+	s.workdir = "/nonexistent-herd-dir";
+	s.out_path = out_ok;
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/t.f-1.0.state", herd_dir);
+	assert_int_equal(wait_state(statep, "failed 1", 20000), 0);
+
+	s.key = "t.f-2.0";
+	s.id = 2;
+	s.workdir = scratch;
+	s.out_path = out_bad;
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/t.f-2.0.state", herd_dir);
+	assert_int_equal(wait_state(statep, "failed 1", 20000), 0);
+	assert_int_equal(access(out_ok, F_OK), -1);	/* neither job ran */
+
+	char *ev = slurp(evp);
+	assert_non_null(strstr(ev, "fail t.f-1.0 1 chdir "));
+	assert_non_null(strstr(ev, "/nonexistent-herd-dir"));
+	assert_non_null(strstr(ev, "fail t.f-2.0 1 stdout "));
+	assert_null(strstr(ev, "start t.f-"));
+	free(ev);
+
+	const char *keys[] = { "t.f-1.0", "t.f-2.0" };
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	launch_reconcile(&prog, herd_dir, keys, 2);
+	char *ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	char *l2 = strstr(ans, "R t.f-2.0 failed 1 ");
+	assert_non_null(strstr(ans, "R t.f-1.0 failed 1 "));
+	assert_non_null(l2);
+	char *nl = strchr(l2, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	struct launch_reply r;
+	assert_int_equal(launch_parse_reply(l2, &r), 0);
+	assert_string_equal(r.word, "failed");
+	assert_int_equal(r.num, 1);
+	assert_true(r.num2 > 0);
+	assert_true(strncmp(r.rest, "stdout ", 7) == 0);
+	assert_non_null(strstr(r.rest, "nodir"));
+	free(ans);
+}
+
+/* The variables a Slurm script reads, with sbatch's meanings. */
+static void job_sees_slurm_variables(void **state)
+{
+	(void)state;
+	char herd_dir[300], out[400], statep[600];
+	static const char script[] = "#!/bin/sh\nfor v in SLURM_CPUS_PER_TASK "
+	    "SLURM_CPUS_ON_NODE SLURM_MEM_PER_NODE SLURM_NTASKS SLURM_NNODES SLURM_JOB_NODELIST "
+	    "SLURM_JOB_GPUS SLURM_GPUS_ON_NODE SLURM_JOB_USER SLURM_SUBMIT_HOST SLURM_SUBMIT_DIR "
+	    "HERD_CPUS HERD_NTASKS HERD_SUBMIT_DIR; do eval \"printf '%s=%s\\n' $v \\\"\\$$v\\\"\"; done\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herdv", scratch);
+	snprintf(out, sizeof out, "%s/vars.out", scratch);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = "t.v-7.0", .id = 7, .name = "v", .node = "n 1",
+		.workdir = scratch, .out_path = out, .gpus = "1,3", .ngpus = 2, .cpus = 8,
+		.ntasks = 4, .mem_mb = 2048, .user = "alice", .submit_dir = "/home/alice/proj x",
+		.submit_host = "login1", .script = script, .script_len = sizeof script - 1,
+		.argv = "", .env = "SLURM_NTASKS=99\0", .env_len = 16,
+	};
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/t.v-7.0.state", herd_dir);
+	assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+	char *o = slurp(out);
+	assert_non_null(o);
+	assert_string_equal(o, "SLURM_CPUS_PER_TASK=2\nSLURM_CPUS_ON_NODE=8\n"
+	    "SLURM_MEM_PER_NODE=2048\nSLURM_NTASKS=4\nSLURM_NNODES=1\nSLURM_JOB_NODELIST=n 1\n"
+	    "SLURM_JOB_GPUS=1,3\nSLURM_GPUS_ON_NODE=2\nSLURM_JOB_USER=alice\n"
+	    "SLURM_SUBMIT_HOST=login1\nSLURM_SUBMIT_DIR=/home/alice/proj x\nHERD_CPUS=8\n"
+	    "HERD_NTASKS=4\nHERD_SUBMIT_DIR=/home/alice/proj x\n");
+	free(o);
+}
+
 static void parse_answers(void **state)
 {
 	(void)state;
@@ -342,6 +452,20 @@ static void parse_answers(void **state)
 	assert_int_equal(launch_parse_event(e2, &r), -1);
 	assert_int_equal(launch_parse_event(e3, &r), -1);
 	assert_int_equal(launch_parse_event(e4, &r), -1);
+	char f1[] = "fail t.a-5.0 2 stdout sh: 1: cannot create /x/y: Directory nonexistent";
+	assert_int_equal(launch_parse_event(f1, &r), 0);
+	assert_string_equal(r.word, "fail");
+	assert_int_equal(r.num, 2);
+	assert_string_equal(r.rest, "stdout sh: 1: cannot create /x/y: Directory nonexistent");
+	char f2[] = "fail t.a-5.0", f3[] = "fail t.a-5.0 x chdir";
+	assert_int_equal(launch_parse_event(f2, &r), -1);
+	assert_int_equal(launch_parse_event(f3, &r), -1);
+	char r1[] = "R t.a-5.0 failed 1 1700000000 chdir can't cd to /x";
+	assert_int_equal(launch_parse_reply(r1, &r), 0);
+	assert_int_equal(r.num2, 1700000000);
+	assert_string_equal(r.rest, "chdir can't cd to /x");
+	char r2[] = "R t.a-5.0 failed 1 notatime chdir";
+	assert_int_equal(launch_parse_reply(r2, &r), -1);
 
 	int64_t id;
 	int att;
@@ -363,6 +487,8 @@ int main(void)
 		cmocka_unit_test(launch_after_cancel_refused),
 		cmocka_unit_test(interpreter_from_shebang),
 		cmocka_unit_test(nul_in_script_refused),
+		cmocka_unit_test(launch_failures_reported),
+		cmocka_unit_test(job_sees_slurm_variables),
 		cmocka_unit_test(parse_answers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
