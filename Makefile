@@ -49,8 +49,9 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(BUILD)/libherd.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/driver.c $(BUILD)/libherd.a $(LDLIBS)
 
+# HERD_RERUN: what deps tells the user to run again if apt is busy.
 deps:
-	@scripts/deps
+	@HERD_RERUN="make $(or $(MAKECMDGOALS),deps)" scripts/deps
 
 SANBUILD = $(MAKE) --no-print-directory BUILD=build-san OPT="-O1 -g" \
 	   SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
@@ -81,7 +82,13 @@ fuzz:
 bench: all
 	@scripts/bench
 
-quickstart: deps all
+# A first look: the compiler's lines (some 35) would bury the demo, so the
+# build is quiet and its output shown only when it fails.
+QS_LOG = $(BUILD)/quickstart-build.log
+quickstart: deps
+	@echo "quickstart: building bin/herd and bin/herdd"
+	@mkdir -p $(BUILD); if ! $(MAKE) --no-print-directory all >$(QS_LOG) 2>&1; then \
+	  cat $(QS_LOG) >&2; echo "quickstart: the build failed (output above, also in $(QS_LOG))" >&2; exit 1; fi
 	@scripts/quickstart
 
 install: all

@@ -314,7 +314,7 @@ static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char 
 	if (unknown)
 		return 0;	/* cannot tell yet; it waits */
 	if (r->gpus > max_gpus)
-		snprintf(err, errsz, "no node has %d GPUs (the most on one node is %d)", r->gpus, max_gpus);
+		snprintf(err, errsz, "no node has %d GPU%s (the most on one node is %d)", r->gpus, r->gpus == 1 ? "" : "s", max_gpus);
 	else if (r->cpus > max_cpus)
 		snprintf(err, errsz, "no node has %d CPUs (the most on one node is %d)", r->cpus, max_cpus);
 	else
