@@ -31,6 +31,7 @@ struct job {
 	uint8_t held;		/* resources still allocated on node */
 	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
 	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
+	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
 	int16_t node;		/* index into the node table, -1 none */
 	uint16_t gpus;
 	uint16_t cpus;
@@ -41,6 +42,7 @@ struct job {
 	int64_t submit_time, start_time, end_time;	/* wall seconds */
 	int64_t kill_at_ms;	/* monotonic deadline for the next kill stage */
 	int64_t check_at_ms;	/* LAUNCHING: when to ask the node again, 0 unset */
+	int64_t launch_since_ms;	/* LAUNCHING: since when (monotonic), for the wait's bound */
 	const char *name;	/* interned */
 	const char *user;	/* interned; the submitter's name, from the uid at submit */
 	const char *workdir;	/* interned */

@@ -216,6 +216,7 @@ static int load_one(void *arg, const struct job_row *r)
 	struct job *j = job_from_row(r);
 	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING || r->held)
 		restore_placement(c, j, r);
+	j->launch_since_ms = now_ms();	/* a launch under way gets its full wait again */
 	if (job_state_is_final(j->state) && j->held) {
 		/* Cancelled or timed out, maybe still running: kill it again. */
 		j->kill_stage = 1;
@@ -586,6 +587,7 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 		j->state = JOB_LAUNCHING;
 		j->reason = NULL;
 		j->check_at_ms = 0;
+		j->launch_since_ms = now_ms();
 		chosen[i] = j;
 		if (ok && persist(c, j) != 0)
 			ok = 0;

@@ -21,6 +21,13 @@
 #include "log.h"
 #include "util.h"
 
+/* A job still LAUNCHING after this long is looked at again; a runner
+ * that has not written its pid by then never will. */
+static int64_t launch_check_ms(const struct ctl *c, const struct job *j)
+{
+	return (c->nodes[j->node].conf->command_timeout_s + 30) * 1000LL;
+}
+
 static struct job *job_by_key(struct ctl *c, const char *key)
 {
 	int64_t id;
@@ -37,6 +44,7 @@ static void mark_running(struct ctl *c, struct job *j)
 	if (j->state != JOB_LAUNCHING)
 		return;
 	j->state = JOB_RUNNING;
+	j->check_at_ms = 0;
 	if (j->start_time == 0)
 		j->start_time = wall_s();
 	ctl_commit_job(c, j);
@@ -124,6 +132,8 @@ static void relaunch(struct ctl *c, struct job *j)
 static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
 {
 	int final = job_state_is_final(j->state);
+	if (strcmp(r->word, "none") != 0 && strcmp(r->word, "dead") != 0)
+		j->doubted = 0;
 	if (strcmp(r->word, "exited") == 0)
 		ended(c, j, r->num, r->num2);
 	else if (strcmp(r->word, "failed") == 0)
@@ -141,8 +151,26 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 			ctl_release(c, j);
 		else if (j->state == JOB_LAUNCHING)
 			relaunch(c, j);	/* the token is absent: it never started */
-		else
+		else if (!j->doubted++) {
+			/* Asked while it was still launching (the answer of a
+			 * shell opened beside one still working through the
+			 * launch): only a fresh "none" means it is gone. */
+			ctl_reconcile(c, &c->nodes[j->node], j);
+		} else {
+			log_warn("job %" PRId64 ": its files vanished from node %s",
+			    j->id, c->nodes[j->node].conf->name);
 			ctl_finish(c, j, JOB_NODE_FAIL, "job files vanished from the node");
+		}
+	} else if (strcmp(r->word, "nopid") == 0 && j->state == JOB_LAUNCHING &&
+	    now_ms() - j->launch_since_ms < launch_check_ms(c, j)) {
+		/* The script is there and its runner has not written the pid
+		 * yet: a launch under way (a restart, a slow node), asked
+		 * again shortly, never failed for it. */
+		j->check_at_ms = now_ms() + 1000;
+	} else if (strcmp(r->word, "dead") == 0 && !final && !j->doubted++) {
+		/* Its pid is gone and no status yet: the runner may be writing
+		 * it right now.  Asked again in a moment before believing it. */
+		j->check_at_ms = now_ms() + 1000;
 	} else if (final) {
 		/* The runner is gone without a status: a job KILLed for
 		 * good ended by signal 9, whatever the runner could not say. */
@@ -154,9 +182,12 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	} else {
 		/* The cancel file the kill leaves stops a runner that is late
 		 * rather than gone (an old shell still working through a batch). */
+		const char *why = strcmp(r->word, "dead") == 0 ?
+		    "runner killed before recording an exit status" : "launch interrupted";
+		log_warn("job %" PRId64 " on %s: %s (node answered \"%s\")", j->id,
+		    c->nodes[j->node].conf->name, why, r->word);
 		ctl_send_kill(c, j, "KILL");
-		ctl_finish(c, j, JOB_FAILED, strcmp(r->word, "dead") == 0 ?
-		    "runner killed before recording an exit status" : "launch interrupted");
+		ctl_finish(c, j, JOB_FAILED, why);
 	}
 }
 
@@ -392,11 +423,6 @@ void ctl_on_results(struct ctl *c, struct node_result *list)
 	ctl_evict(c);
 }
 
-/* A job still LAUNCHING after this long is looked at again. */
-static int64_t launch_check_ms(const struct ctl *c, const struct job *j)
-{
-	return (c->nodes[j->node].conf->command_timeout_s + 30) * 1000LL;
-}
 
 static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 {
@@ -410,11 +436,13 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 	} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
 	    wall - j->start_time >= j->time_limit_s) {
 		ctl_finish(c, j, JOB_TIMEOUT, "time limit reached");
-	} else if (j->state == JOB_LAUNCHING && j->node >= 0) {
-		if (j->check_at_ms == 0)
+	} else if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) && j->node >= 0) {
+		/* A LAUNCHING job is always looked at again in time; a RUNNING
+		 * one only when an answer asked for it (check_at_ms set). */
+		if (j->check_at_ms == 0 && j->state == JOB_LAUNCHING)
 			j->check_at_ms = now + launch_check_ms(c, j);
-		else if (now >= j->check_at_ms) {
-			j->check_at_ms = now + launch_check_ms(c, j);
+		else if (j->check_at_ms != 0 && now >= j->check_at_ms) {
+			j->check_at_ms = j->state == JOB_LAUNCHING ? now + launch_check_ms(c, j) : 0;
 			ctl_reconcile(c, &c->nodes[j->node], j);
 		}
 	}
