@@ -594,14 +594,18 @@ typed:
 static int
 set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
-	char *copy = xstrdup(v), *item, *save = NULL, vis[VIS_REFUSED];
+	char *copy, *item, *save = NULL, vis[VIS_REFUSED];
 	long long total = 0, n;
 	int rc = 0, items = 0;
 
+	if (strcmp(v, "none") == 0) {	/* Slurm's "no generic resources" */
+		if (!keep)
+			o->gpus = 0;
+		return 0;
+	}
+	copy = xstrdup(v);
 	for (item = strtok_r(copy, ",", &save); item != NULL;
 	    item = strtok_r(NULL, ",", &save), items++) {
-		if (strcmp(v, "none") == 0)
-			break;
 		if (strncmp(item, "gpu", 3) != 0 ||
 		    (item[3] != '\0' && item[3] != ':')) {
 			vis_value(vis, sizeof vis, item);
