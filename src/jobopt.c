@@ -609,8 +609,9 @@ set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 		if (strncmp(item, "gpu", 3) != 0 ||
 		    (item[3] != '\0' && item[3] != ':')) {
 			vis_value(vis, sizeof vis, item);
-			snprintf(why, whysz, "only gpu resources are supported "
-			    "yet: herd would run the job without %s", vis);
+			snprintf(why, whysz, "resources other than GPUs are not "
+			    "supported yet: herd would run the job without %s",
+			    vis);
 			rc = -2;
 			break;
 		}

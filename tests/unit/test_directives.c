@@ -496,8 +496,9 @@ static void refused_in_directives(void **state)
 		    "not supported yet" },
 		{ "--gpus-per-node=a100:1", "--gpus-per-node=a100:1: GPU types" },
 		{ "--gres=gpu:a100", "--gres=gpu:a100: GPU types are not" },
-		{ "--gres=nvme:1", "--gres=nvme:1: only gpu resources are "
-		    "supported yet: herd would run the job without nvme:1" },
+		{ "--gres=nvme:1", "--gres=nvme:1: resources other than GPUs "
+		    "are not supported yet: herd would run the job without "
+		    "nvme:1" },
 		{ "--wrap=true", "--wrap=true is not supported yet" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {

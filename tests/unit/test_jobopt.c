@@ -425,8 +425,9 @@ static void refused(void **state)
 		    "not supported yet: herd would run the job on any GPU" },
 		{ "gres", "gpu:a100", "--gres=gpu:a100: GPU types are not" },
 		{ "gres", "gpu:2,gpu:v100:1", "GPU types are not supported" },
-		{ "gres", "nvme:1", "--gres=nvme:1: only gpu resources are "
-		    "supported yet: herd would run the job without nvme:1" },
+		{ "gres", "nvme:1", "--gres=nvme:1: resources other than GPUs "
+		    "are not supported yet: herd would run the job without "
+		    "nvme:1" },
 		{ "gres", "gpu:1,nvme:1", "would run the job without nvme:1" },
 		{ "gres", "gpus:1", "would run the job without gpus:1" },
 	};
