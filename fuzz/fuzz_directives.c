@@ -1,6 +1,7 @@
 /*
  * Fuzz target: arbitrary bytes as a batch script for directives_parse(),
- * and the first line of them as a size and a duration.
+ * and the first line of them as a size, a duration, an option spelling
+ * (abbreviations, aliases) and the values of the options with handlers.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,8 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jobopt_init(&o);
 	if (size > 0 && data[0] == 'C')	/* sometimes as if after a command line */
 		jobopt_apply(&o, "gpus", "1", 0, err, sizeof err);
-	directives_parse("fuzz.sh", (const char *)data, size, &o,
-	    ignore_warning, NULL, err, sizeof err);
+	if (directives_parse("fuzz.sh", (const char *)data, size, &o,
+	    ignore_warning, NULL, err, sizeof err) == 0)
+		jobopt_finish(&o, err, sizeof err);
 	jobopt_clear(&o);
 
 	memcpy(line, data, n);
@@ -41,6 +43,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jobopt_init(&o);
 	jobopt_apply(&o, line, line, 0, err, sizeof err);
 	jobopt_apply(&o, "gres", line, 1, err, sizeof err);
+	jobopt_apply(&o, "nodes", line, 0, err, sizeof err);
+	jobopt_apply(&o, "gpus", line, 0, err, sizeof err);
+	jobopt_apply(&o, "ntasks-per-node", line, 0, err, sizeof err);
+	jobopt_resolve(line, err, sizeof err);
+	jobopt_finish(&o, err, sizeof err);
 	jobopt_clear(&o);
 	return 0;
 }

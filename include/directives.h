@@ -15,7 +15,8 @@
 /*
  * Parse `len` bytes of script text (may contain NULs; not NUL-terminated).
  * `file` is used only in messages ("train.sh:7: ...").
- * Returns 0 ok, -1 with *err = "FILE:LINE: what is wrong".
+ * Returns 0 ok, -1 with *err = "FILE:LINE: what is wrong", a refused
+ * option included ("t.sh:3: --partition=gpu is not supported yet: ...").
  * Ignored Slurm options are reported through `warn` (may be NULL), called
  * with a "FILE:LINE: ..." message.
  */

@@ -21,13 +21,17 @@
 enum {
 	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
-	JO_REFUSED = 1u << 31,	/* option table only: a known option refused */
+	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9,
 };
 
 struct jobopt {
 	unsigned set;		/* JO_* bits */
 	int gpus;		/* whole GPUs, default 0 */
-	int cpus;		/* default 1 */
+	int cpus;		/* CPUs per task, default 1 */
+	int ntasks;		/* tasks, default 1: the job's CPUs are
+				 * ntasks × cpus, on one node */
+	int ntasks_per_node;	/* 0: not given; jobopt_finish() folds it
+				 * into ntasks */
 	uint64_t mem_mb;	/* 0: no memory request */
 	int64_t time_limit_s;	/* 0: no limit */
 	char *name;		/* NULL: derived from the script name */
@@ -40,20 +44,56 @@ void jobopt_init(struct jobopt *o);
 void jobopt_clear(struct jobopt *o);
 
 /*
- * Apply one option.  `opt` is the spelling without leading dashes: a long
- * name ("gpus", "gres", "time", "mem", "job-name", ...) or a one-letter
- * short name ("t", "c", "J", "o", "e", "D").  `value` may be NULL for an
- * option given without one.  When `keep_set` is non-zero a field already
- * set is left alone (directives never override the command line).
+ * Option spellings.  "--NAME" is a long option, "-X" a short one; without
+ * dashes, one letter is short and more is long (so "t" is -t, "time" is
+ * --time).  A long name may be any unambiguous prefix of a name or alias
+ * in the table, as with sbatch's getopt_long: an exact match wins
+ * ("--cpus" is herd's own option, not a prefix of --cpus-per-task), and
+ * prefixes that name one row through several spellings are one match
+ * ("--tasks" is --tasks-per-node, an alias of --ntasks-per-node).
  *
- * Returns 0 applied, 1 a known Slurm option herd does not act on (ignored;
- * *err says which, for a warning), -1 error (*err says what).
+ * jobopt_resolve() returns the canonical long name of `opt` (a static
+ * string), or NULL with *err = "unknown option --x" or "ambiguous option
+ * --c: --cpus, --cpus-per-task, ...".
+ */
+const char *jobopt_resolve(const char *opt, char *err, size_t errsz);
+
+/*
+ * Apply one option (spelled as above).  `value` may be NULL for an option
+ * given without one.  When `keep_set` is non-zero a field already set is
+ * left alone (directives never override the command line).
+ *
+ * Returns 0 applied (or accepted as what herd does anyway), 1 a known Slurm
+ * option that changes nothing about where, when, whether or with what a job
+ * runs and that herd does not act on (ignored; *err says which, for a
+ * warning), -1 error (*err says what): a bad value, an unknown option, or
+ * a known option that herd does not act on and that would change how the
+ * job runs ("--partition=gpu is not supported yet: ...; remove it").
  */
 int jobopt_apply(struct jobopt *o, const char *opt, const char *value,
     int keep_set, char *err, size_t errsz);
 
-/* Whether `opt` (no dashes) takes a value, for splitting "-t 5" vs "-t5". */
+/*
+ * After every option (command line and directives, merged): fold
+ * --ntasks-per-node into ntasks and check the job's total CPUs,
+ * ntasks × cpus.  0 ok, -1 with *err.
+ */
+int jobopt_finish(struct jobopt *o, char *err, size_t errsz);
+
+/* Whether `opt` takes a value, for splitting "-t 5" vs "-t5"; 0 for an
+ * unknown or ambiguous spelling and for an optional value. */
 int jobopt_takes_value(const char *opt);
+
+/* The table, for help texts: row i (0, 1, ... until it returns 0). */
+enum { JOBOPT_ACTED, JOBOPT_NOOP, JOBOPT_WARNED, JOBOPT_REFUSED };
+struct jobopt_row {
+	const char *name;	/* canonical long name */
+	char short_name;	/* 0: none */
+	int kind;		/* JOBOPT_* */
+	const char *why;	/* NULL for ACTED rows: why herd accepts
+				 * (NOOP), ignores (WARNED), refuses */
+};
+int jobopt_row(size_t i, struct jobopt_row *out);
 
 /* Copy every field set in `from` and not set in `to` into `to`. */
 void jobopt_merge(struct jobopt *to, const struct jobopt *from);

@@ -2,7 +2,11 @@
  * cmd_submit.c — herd submit: options from the command line and from the
  * script's #HERD/#SBATCH lines (the command line wins), the script's
  * content, arguments, working directory and environment, sent in one
- * request.  The script is read now, so editing it later changes nothing.
+ * request.  The script is read now, so editing it later changes nothing;
+ * with no script and no --wrap it is read from standard input unless that
+ * is a terminal, as sbatch does.  Options are read as getopt_long reads
+ * them (abbreviations included, through jobopt_resolve()), and an option
+ * herd cannot honour is refused, never dropped: nothing is queued.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,49 +39,132 @@ static void warn_cb(void *arg, const char *msg)
 	fprintf(stderr, "herd: warning: %s\n", msg);
 }
 
-/* One option token (and maybe the next); returns tokens used, -1 error. */
-static int parse_option(struct submit *s, int argc, char **argv, int i)
-{
-	char err[HERD_ERRLEN], name[64];
-	const char *a = argv[i], *val = NULL;
-	int used = 1;
+/* What each option herd acts on does, for --help; one line each. */
+static const char *const help_acted[] = {
+	"Resources (a job runs its script once, on one node):",
+	"  -G, --gpus=N            whole GPUs, 0-64 (also --gpus-per-node=N,",
+	"                          --gres=gpu:N); GPU types are refused",
+	"  -c, --cpus-per-task=N   CPUs per task, 1-4096, default 1 (also --cpus)",
+	"  -n, --ntasks=N          tasks: the job gets N x cpus-per-task CPUs and",
+	"                          SLURM_NTASKS=N; default 1",
+	"      --ntasks-per-node=N the same as --ntasks=N (also --tasks-per-node)",
+	"  -N, --nodes=1           one node (1, or a range from 1); more is refused",
+	"      --mem=SIZE          memory (16G, 512M, 2048 = MB); 0: no request",
+	"  -t, --time=DURATION     time limit: minutes, MM:SS, H:MM:SS, D-H[:MM[:SS]];",
+	"                          0 or infinite: none",
+	"Job:",
+	"  -J, --job-name=NAME     the job's name; default: the script's file name",
+	"  -o, --output=FILE       standard output (and error); default herd-%j.out",
+	"  -e, --error=FILE        standard error",
+	"  -D, --chdir=DIR         working directory (also --workdir); default: here",
+	"      --open-mode=truncate  output files are truncated; append is refused",
+	"      --wrap=CMD          run CMD with /bin/sh instead of a script",
+	"      --parsable          print only the job id",
+	"  -h, --help              print this help",
+	NULL,
+};
 
-	if (a[1] == '-') {
-		const char *eq = strchr(a + 2, '=');
-		size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-		snprintf(name, sizeof name, "%.*s", (int)n, a + 2);
-		if (eq)
-			val = eq + 1;
-	} else {
-		snprintf(name, sizeof name, "%c", a[1]);
-		if (a[2] != '\0')
-			val = a + 2;
+static void print_rows(FILE *f, int kind, const char *title)
+{
+	struct jobopt_row r;
+	char left[64];
+
+	fprintf(f, "%s\n", title);
+	for (size_t i = 0; jobopt_row(i, &r); i++) {
+		if (r.kind != kind)
+			continue;
+		if (r.short_name != 0)
+			snprintf(left, sizeof left, "-%c, --%s", r.short_name, r.name);
+		else
+			snprintf(left, sizeof left, "    --%s", r.name);
+		fprintf(f, "  %-26s %s\n", left, r.why != NULL ? r.why : "");
 	}
-	if (strcmp(name, "parsable") == 0) {
+}
+
+static void submit_help(FILE *f)
+{
+	fprintf(f, "usage: herd submit [OPTIONS] (--wrap CMD | SCRIPT [ARGS...] | -)\n"
+	    "\n"
+	    "Queue a batch job.  SCRIPT \"-\", or no SCRIPT and no --wrap with standard\n"
+	    "input not a terminal: the script is read from standard input.  Options may\n"
+	    "also be given on #SBATCH and #HERD lines at the top of the script; the\n"
+	    "command line wins.  Long options may be abbreviated while unambiguous.\n"
+	    "\n");
+	for (size_t i = 0; help_acted[i] != NULL; i++)
+		fprintf(f, "%s\n", help_acted[i]);
+	print_rows(f, JOBOPT_NOOP, "\nAccepted, as herd does this anyway:");
+	print_rows(f, JOBOPT_WARNED, "\nAccepted with a warning, as herd ignores them:");
+	print_rows(f, JOBOPT_REFUSED, "\nRefused, as herd does not do them yet; what it would do instead:");
+}
+
+/* One option, spelled as given; 0 or -1 (printed). */
+static int apply_opt(struct submit *s, const char *spell, const char *val)
+{
+	char err[HERD_ERRLEN];
+	const char *name = jobopt_resolve(spell, err, sizeof err);
+	int rc;
+
+	if (name == NULL) {
+		fprintf(stderr, "herd: %s\n", err);
+		return -1;
+	}
+	if (strcmp(name, "help") == 0) {
+		submit_help(stdout);
+		exit(0);
+	}
+	if (strcmp(name, "parsable") == 0 && val == NULL) {
 		s->parsable = 1;
-		return 1;
+		return 0;
 	}
-	int wants = strcmp(name, "wrap") == 0 || jobopt_takes_value(name);
-	if (wants && val == NULL) {
-		if (i + 1 >= argc) {
-			fprintf(stderr, "herd: option %s needs a value\n", a);
-			return -1;
-		}
-		val = argv[i + 1];
-		used = 2;
-	}
-	if (strcmp(name, "wrap") == 0) {
+	if (strcmp(name, "wrap") == 0 && val != NULL) {
 		s->wrap = val;
-		return used;
+		return 0;
 	}
-	int rc = jobopt_apply(&s->o, name, val, 0, err, sizeof err);
+	rc = jobopt_apply(&s->o, spell, val, 0, err, sizeof err);
 	if (rc < 0) {
 		fprintf(stderr, "herd: %s\n", err);
 		return -1;
 	}
 	if (rc == 1)
 		fprintf(stderr, "herd: warning: %s\n", err);
-	return used;
+	return 0;
+}
+
+/*
+ * One option word (and maybe the next), read as getopt_long reads it:
+ * "--opt=v", "--opt v", "-t5", "-t 5", "-Qv".  Returns words used, -1.
+ */
+static int parse_option(struct submit *s, int argc, char **argv, int i)
+{
+	const char *a = argv[i];
+
+	if (a[1] == '-') {
+		const char *eq = strchr(a, '=');
+		char *spell = eq ? xstrndup(a, (size_t)(eq - a)) : xstrdup(a);
+		const char *val = eq ? eq + 1 : NULL;
+		int used = 1, rc;
+		if (val == NULL && jobopt_takes_value(spell) && i + 1 < argc) {
+			val = argv[i + 1];
+			used = 2;
+		}
+		rc = apply_opt(s, spell, val);
+		free(spell);
+		return rc == 0 ? used : -1;
+	}
+	for (const char *p = a + 1; *p != '\0'; p++) {
+		char spell[3] = { '-', *p, '\0' };
+		if (!jobopt_takes_value(spell)) {
+			if (apply_opt(s, spell, NULL) != 0)
+				return -1;
+			continue;
+		}
+		if (p[1] != '\0')
+			return apply_opt(s, spell, p + 1) == 0 ? 1 : -1;
+		if (i + 1 >= argc)
+			return apply_opt(s, spell, NULL) == 0 ? 1 : -1;
+		return apply_opt(s, spell, argv[i + 1]) == 0 ? 2 : -1;
+	}
+	return 1;
 }
 
 static int parse_args(struct submit *s, int argc, char **argv)
@@ -88,23 +175,20 @@ static int parse_args(struct submit *s, int argc, char **argv)
 			i++;
 			break;
 		}
-		if (cmd_flag(argv[i], "--help", "-h")) {
-			printf("usage: herd submit [--gpus N] [--cpus N] [--mem SIZE] [--time DURATION]\n"
-			    "       [-J NAME] [-o FILE] [-e FILE] [-D DIR] [--parsable]\n"
-			    "       (--wrap CMD | SCRIPT [ARGS...])\n");
-			exit(0);
-		}
 		int used = parse_option(s, argc, argv, i);
 		if (used < 0)
 			return -1;
 		i += used;
 	}
 	if (s->wrap == NULL) {
-		if (i >= argc) {
+		if (i < argc)
+			s->script_path = argv[i++];
+		else if (!isatty(0))
+			s->script_path = "-";	/* as sbatch: the script on stdin */
+		else {
 			fprintf(stderr, "herd: submit needs a script or --wrap CMD\n");
 			return -1;
 		}
-		s->script_path = argv[i++];
 	} else if (i < argc) {
 		fprintf(stderr, "herd: --wrap takes no script (\"%s\")\n", argv[i]);
 		return -1;
@@ -119,6 +203,8 @@ static char *read_script(const char *path, size_t *len)
 	struct buf b;
 	char chunk[65536];
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == 0)
+		path = "(stdin)";
 	if (fd < 0) {
 		fprintf(stderr, "herd: %s: %s\n", path, strerror(errno));
 		return NULL;
@@ -185,6 +271,32 @@ static const char *default_name(const struct submit *s)
 	return *base ? base : "script";
 }
 
+/* Where the job came from, for herd show and exports: what ran, from
+ * which directory (even with -D) on which host. */
+static void add_origin(struct msg *m, const struct submit *s)
+{
+	char cwd[4096], host[256];
+
+	if (s->wrap != NULL)
+		msg_adds(m, "command", s->wrap);
+	else if (strcmp(s->script_path, "-") == 0)
+		msg_adds(m, "command", "(stdin)");
+	else if (s->script_path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		msg_adds(m, "command", s->script_path);
+	else {
+		char *p;
+		xasprintf(&p, "%s/%s", cwd, s->script_path);
+		msg_adds(m, "command", p);
+		free(p);
+	}
+	if (getcwd(cwd, sizeof cwd) != NULL)
+		msg_adds(m, "submit_dir", cwd);
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		msg_adds(m, "submit_host", host);
+	}
+}
+
 static int build(struct msg *m, struct submit *s, const char *script, size_t slen)
 {
 	struct buf argvb, envb;
@@ -212,8 +324,11 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 		msg_adds(m, "out", s->o.out_path);
 	if (s->o.err_path)
 		msg_adds(m, "err", s->o.err_path);
+	add_origin(m, s);
 	msg_addi(m, "gpus", s->o.gpus);
-	msg_addi(m, "cpus", s->o.cpus);
+	/* The node gives the job all its CPUs: tasks × CPUs per task. */
+	msg_addi(m, "cpus", (int64_t)s->o.ntasks * s->o.cpus);
+	msg_addi(m, "ntasks", s->o.ntasks);
 	msg_addi(m, "mem_mb", (int64_t)s->o.mem_mb);
 	msg_addi(m, "time_limit", s->o.time_limit_s);
 	msg_add(m, "script", script, slen);
@@ -265,11 +380,15 @@ int cmd_submit(int argc, char **argv)
 	} else {
 		if ((script = read_script(s.script_path, &slen)) == NULL)
 			goto out;
-		if (directives_parse(s.script_path, script, slen, &s.o, warn_cb, NULL, err,
-		    sizeof err) != 0) {
+		if (directives_parse(strcmp(s.script_path, "-") == 0 ? "(stdin)" :
+		    s.script_path, script, slen, &s.o, warn_cb, NULL, err, sizeof err) != 0) {
 			fprintf(stderr, "herd: %s\n", err);
 			goto out;
 		}
+	}
+	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
+		fprintf(stderr, "herd: %s\n", err);
+		goto out;
 	}
 	msg_init(&req, "submit");
 	if (build(&req, &s, script, slen) == 0)

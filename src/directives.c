@@ -15,7 +15,8 @@
  * a word beginning with '#' starts a comment.  The words are then read as
  * a command line: "--opt=value", "--opt value", "-t5", "-t 5", and
  * clusters of one-letter flags.  jobopt_takes_value() says whether the
- * next word is a value.
+ * next word is a value; jobopt resolves abbreviations and aliases, so a
+ * directive is read exactly as the same words on the command line.
  *
  * Options go into a scratch jobopt first, with later lines overriding
  * earlier ones as in sbatch, and are merged into the caller's struct only
@@ -160,10 +161,10 @@ static int
 apply_short(struct ctx *c, int lineno, char **words, int n, int *i)
 {
 	const char *p = words[*i] + 1;
-	char opt[2] = { 0, 0 };
+	char opt[3] = { '-', 0, 0 };
 
 	for (; *p != '\0'; p++) {
-		opt[0] = *p;
+		opt[1] = *p;
 		if (!jobopt_takes_value(opt)) {
 			if (apply(c, lineno, opt, NULL) != 0)
 				return -1;
@@ -201,9 +202,9 @@ apply_words(struct ctx *c, int lineno, char **words, int n)
 		}
 		if ((eq = strchr(w + 2, '=')) != NULL)
 			*eq++ = '\0';
-		else if (jobopt_takes_value(w + 2) && i + 1 < n)
+		else if (jobopt_takes_value(w) && i + 1 < n)
 			eq = words[++i];
-		if (apply(c, lineno, w + 2, eq) != 0)
+		if (apply(c, lineno, w, eq) != 0)
 			return -1;
 	}
 	return 0;

@@ -1,12 +1,26 @@
 /*
  * jobopt.c — the one table of submission options.
  *
- * Theory of operation: every spelling of an option, herd's and Slurm's,
- * long and short, is a row of opttab[] that says whether it takes a value
- * and which handler checks and stores it.  Rows without a handler are
- * Slurm options herd knows but does not act on yet: they are accepted, so
- * that a real #SBATCH script still runs, and reported back as ignored.
- * Anything not in the table is an error, as it is for sbatch.
+ * Theory of operation: every option, herd's and Slurm's, is a row of
+ * opttab[] that says whether it takes a value and what herd does with it:
+ *
+ *   acted on   a handler checks the value and stores it;
+ *   no-op      accepted silently: it asks for what herd does anyway
+ *              (--no-requeue, --contiguous on a one-node job, ...);
+ *   warned     accepted with a warning: herd does not act on it, and that
+ *              changes nothing about where, when, whether or with what
+ *              resources the job runs (--mail-type, --comment, ...);
+ *   refused    an error: herd does not act on it, and running the job
+ *              anyway would run it other than asked (--partition,
+ *              --dependency, --array, ...).  The row says what herd would
+ *              do wrong, so the user knows why and can decide.
+ *
+ * A handler may refuse some values of an option it otherwise acts on
+ * (--nodes=2, typed GPUs, --open-mode=append).  Slurm's old spellings are
+ * rows of aliases[], and a long name may be abbreviated to any unambiguous
+ * prefix, as sbatch's getopt_long allows; jobopt_resolve() does that once
+ * for the command line and the directives.  Anything else is an error, as
+ * it is for sbatch.
  *
  * A handler parses into locals and stores only a valid value, so a failed
  * option leaves the struct as it was.  With keep_set the value is still
@@ -32,10 +46,15 @@
 #define TIME_MAX_S	(365LL * 86400)
 #define NUM_DIGITS_MAX	9	/* keeps every field far from overflow */
 #define VIS_MAX		80	/* how much of a bad value a message quotes */
+#define VIS_REFUSED	48	/* ... and of a refused option's value */
 
 enum { ARG_NONE, ARG_REQ, ARG_OPT };
+enum { K_ACT, K_NOOP, K_WARN, K_REFUSE };
 
-/* Store `v` unless `keep`; 0 ok, -1 with the reason in why (no prefix). */
+/*
+ * Store `v` unless `keep`; 0 ok, -1 with the reason in why (no prefix),
+ * -2 refused, with the whole reason in why ("GPU types are not ...").
+ */
 typedef int (*opt_fn)(struct jobopt *, const char *v, int keep,
     char *why, size_t whysz);
 
@@ -43,13 +62,19 @@ struct optdef {
 	const char *name;	/* long name, also used in every message */
 	char short_name;	/* 0: none */
 	int arg;		/* ARG_* */
-	unsigned field;		/* JO_* bit; 0 with fn NULL: ignored */
-	opt_fn fn;
+	int kind;		/* K_* */
+	unsigned field;		/* JO_* bit set by fn, or 0 */
+	opt_fn fn;		/* K_ACT only */
+	const char *why;	/* K_WARN, K_REFUSE: what herd does instead */
 };
 
 static int set_gpus(struct jobopt *, const char *, int, char *, size_t);
 static int set_gres(struct jobopt *, const char *, int, char *, size_t);
 static int set_cpus(struct jobopt *, const char *, int, char *, size_t);
+static int set_ntasks(struct jobopt *, const char *, int, char *, size_t);
+static int set_ntpn(struct jobopt *, const char *, int, char *, size_t);
+static int set_nodes(struct jobopt *, const char *, int, char *, size_t);
+static int set_open_mode(struct jobopt *, const char *, int, char *, size_t);
 static int set_mem(struct jobopt *, const char *, int, char *, size_t);
 static int set_time(struct jobopt *, const char *, int, char *, size_t);
 static int set_name(struct jobopt *, const char *, int, char *, size_t);
@@ -57,93 +82,332 @@ static int set_out(struct jobopt *, const char *, int, char *, size_t);
 static int set_err(struct jobopt *, const char *, int, char *, size_t);
 static int set_chdir(struct jobopt *, const char *, int, char *, size_t);
 
-#define IGN(n, s, a)	{ n, s, a, 0, NULL }
-/* Known, not supported, and running the job anyway would be wrong: when
- * or whether it runs, or what the command does, would differ. */
-#define REFUSE(n, s, a)	{ n, s, a, JO_REFUSED, NULL }
+#define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
+#define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
+#define WARN(n, s, a, w)	{ n, s, a, K_WARN, 0, NULL, w }
+#define REFUSE(n, s, a, w)	{ n, s, a, K_REFUSE, 0, NULL, w }
+
+static const char no_layout[] = "herd would not lay out the job's tasks "
+    "as asked";
+static const char no_hw[] = "herd would run the job on a node whatever "
+    "its sockets, cores and threads";
 
 static const struct optdef opttab[] = {
-	/* Acted on.  A herd job is one task on one node, so per-node and
-	 * per-task counts are the job's counts. */
-	{ "gpus", 'G', ARG_REQ, JO_GPUS, set_gpus },
-	{ "gpus-per-node", 0, ARG_REQ, JO_GPUS, set_gpus },
-	{ "gres", 0, ARG_REQ, JO_GPUS, set_gres },
-	{ "cpus", 0, ARG_REQ, JO_CPUS, set_cpus },
-	{ "cpus-per-task", 'c', ARG_REQ, JO_CPUS, set_cpus },
-	{ "mem", 0, ARG_REQ, JO_MEM, set_mem },
-	{ "time", 't', ARG_REQ, JO_TIME, set_time },
-	{ "job-name", 'J', ARG_REQ, JO_NAME, set_name },
-	{ "output", 'o', ARG_REQ, JO_OUT, set_out },
-	{ "error", 'e', ARG_REQ, JO_ERR, set_err },
-	{ "chdir", 'D', ARG_REQ, JO_CHDIR, set_chdir },
+	/* Acted on.  A herd job runs its script once, on one node, with
+	 * ntasks × cpus-per-task CPUs, as an sbatch job on one node does. */
+	ACT("gpus", 'G', ARG_REQ, JO_GPUS, set_gpus),
+	ACT("gpus-per-node", 0, ARG_REQ, JO_GPUS, set_gpus),
+	ACT("gres", 0, ARG_REQ, JO_GPUS, set_gres),
+	ACT("cpus", 0, ARG_REQ, JO_CPUS, set_cpus),
+	ACT("cpus-per-task", 'c', ARG_REQ, JO_CPUS, set_cpus),
+	ACT("ntasks", 'n', ARG_REQ, JO_NTASKS, set_ntasks),
+	ACT("ntasks-per-node", 0, ARG_REQ, JO_NTPN, set_ntpn),
+	ACT("nodes", 'N', ARG_REQ, 0, set_nodes),
+	ACT("mem", 0, ARG_REQ, JO_MEM, set_mem),
+	ACT("time", 't', ARG_REQ, JO_TIME, set_time),
+	ACT("job-name", 'J', ARG_REQ, JO_NAME, set_name),
+	ACT("output", 'o', ARG_REQ, JO_OUT, set_out),
+	ACT("error", 'e', ARG_REQ, JO_ERR, set_err),
+	ACT("chdir", 'D', ARG_REQ, JO_CHDIR, set_chdir),
+	ACT("open-mode", 0, ARG_REQ, 0, set_open_mode),	/* truncate */
 
-	/* Known to sbatch, not acted on by herd yet. */
-	IGN("account", 'A', ARG_REQ), IGN("acctg-freq", 0, ARG_REQ),
-	IGN("array", 'a', ARG_REQ), IGN("batch", 0, ARG_REQ),
-	IGN("bb", 0, ARG_REQ), IGN("bbf", 0, ARG_REQ),
-	REFUSE("begin", 'b', ARG_REQ), IGN("cluster-constraint", 0, ARG_REQ),
-	IGN("clusters", 'M', ARG_REQ), IGN("comment", 0, ARG_REQ),
-	IGN("constraint", 'C', ARG_REQ), IGN("container", 0, ARG_REQ),
-	IGN("container-id", 0, ARG_REQ), IGN("contiguous", 0, ARG_NONE),
-	IGN("core-spec", 'S', ARG_REQ), IGN("cores-per-socket", 0, ARG_REQ),
-	IGN("cpu-freq", 0, ARG_REQ), IGN("cpus-per-gpu", 0, ARG_REQ),
-	IGN("deadline", 0, ARG_REQ), IGN("delay-boot", 0, ARG_REQ),
-	IGN("dependency", 'd', ARG_REQ), IGN("distribution", 'm', ARG_REQ),
-	IGN("exclude", 'x', ARG_REQ), IGN("exclusive", 0, ARG_OPT),
-	IGN("export", 0, ARG_REQ), IGN("export-file", 0, ARG_REQ),
-	IGN("extra", 0, ARG_REQ), IGN("extra-node-info", 'B', ARG_REQ),
-	IGN("get-user-env", 0, ARG_OPT), IGN("gid", 0, ARG_REQ),
-	IGN("gpu-bind", 0, ARG_REQ), IGN("gpu-freq", 0, ARG_REQ),
-	IGN("gpus-per-socket", 0, ARG_REQ), IGN("gpus-per-task", 0, ARG_REQ),
-	IGN("gres-flags", 0, ARG_REQ), IGN("help", 'h', ARG_NONE),
-	IGN("hint", 0, ARG_REQ), REFUSE("hold", 'H', ARG_NONE),
-	IGN("ignore-pbs", 0, ARG_NONE), IGN("input", 'i', ARG_REQ),
-	IGN("kill-on-invalid-dep", 0, ARG_REQ), IGN("licenses", 'L', ARG_REQ),
-	IGN("mail-type", 0, ARG_REQ), IGN("mail-user", 0, ARG_REQ),
-	IGN("mcs-label", 0, ARG_REQ), IGN("mem-bind", 0, ARG_REQ),
-	IGN("mem-per-cpu", 0, ARG_REQ), IGN("mem-per-gpu", 0, ARG_REQ),
-	IGN("mincpus", 0, ARG_REQ), IGN("network", 0, ARG_REQ),
-	IGN("nice", 0, ARG_OPT), IGN("no-kill", 'k', ARG_OPT),
-	IGN("no-requeue", 0, ARG_NONE), IGN("nodefile", 'F', ARG_REQ),
-	IGN("nodelist", 'w', ARG_REQ), IGN("nodes", 'N', ARG_REQ),
-	IGN("ntasks", 'n', ARG_REQ), IGN("ntasks-per-core", 0, ARG_REQ),
-	IGN("ntasks-per-gpu", 0, ARG_REQ), IGN("ntasks-per-node", 0, ARG_REQ),
-	IGN("ntasks-per-socket", 0, ARG_REQ), IGN("open-mode", 0, ARG_REQ),
-	IGN("overcommit", 'O', ARG_NONE), IGN("oversubscribe", 's', ARG_NONE),
-	IGN("parsable", 0, ARG_NONE), IGN("partition", 'p', ARG_REQ),
-	IGN("power", 0, ARG_REQ), IGN("prefer", 0, ARG_REQ),
-	IGN("priority", 0, ARG_REQ), IGN("profile", 0, ARG_REQ),
-	IGN("propagate", 0, ARG_OPT), IGN("qos", 'q', ARG_REQ),
-	IGN("quiet", 'Q', ARG_NONE), IGN("reboot", 0, ARG_NONE),
-	IGN("requeue", 0, ARG_NONE), IGN("reservation", 0, ARG_REQ),
-	IGN("signal", 0, ARG_REQ), IGN("sockets-per-node", 0, ARG_REQ),
-	IGN("spread-job", 0, ARG_NONE), IGN("switches", 0, ARG_REQ),
-	IGN("tasks-per-node", 0, ARG_REQ), REFUSE("test-only", 0, ARG_NONE),
-	IGN("thread-spec", 0, ARG_REQ), IGN("threads-per-core", 0, ARG_REQ),
-	IGN("time-min", 0, ARG_REQ), IGN("tmp", 0, ARG_REQ),
-	IGN("tres-bind", 0, ARG_REQ), IGN("tres-per-task", 0, ARG_REQ),
-	IGN("uid", 0, ARG_REQ), REFUSE("usage", 0, ARG_NONE),
-	IGN("use-min-nodes", 0, ARG_NONE), IGN("verbose", 'v', ARG_NONE),
-	REFUSE("version", 'V', ARG_NONE), REFUSE("wait", 'W', ARG_NONE),
-	IGN("wait-all-nodes", 0, ARG_REQ), IGN("wckey", 0, ARG_REQ),
-	IGN("wrap", 0, ARG_REQ),
+	/* What herd does anyway. */
+	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
+	NOOP("delay-boot", 0, ARG_REQ, "herd never reboots nodes"),
+	NOOP("ignore-pbs", 0, ARG_NONE, "herd never reads #PBS lines"),
+	NOOP("kill-on-invalid-dep", 0, ARG_REQ, "herd has no dependencies"),
+	NOOP("no-kill", 'k', ARG_OPT, "on one node, a node failure ends the "
+	    "job anyway"),
+	NOOP("no-requeue", 0, ARG_NONE, "herd never requeues"),
+	NOOP("use-min-nodes", 0, ARG_NONE, "herd always uses one node"),
+	NOOP("wait-all-nodes", 0, ARG_REQ, "herd never boots nodes"),
+
+	/* Not acted on, and it makes no difference to how the job runs. */
+	WARN("account", 'A', ARG_REQ, "herd keeps no accounts"),
+	WARN("acctg-freq", 0, ARG_REQ, "herd gathers no accounting data"),
+	WARN("comment", 0, ARG_REQ, "herd keeps no comments"),
+	WARN("mail-type", 0, ARG_REQ, "herd sends no mail"),
+	WARN("mail-user", 0, ARG_REQ, "herd sends no mail"),
+	WARN("parsable", 0, ARG_NONE, "give it on the command line"),
+	WARN("profile", 0, ARG_REQ, "herd gathers no profiles"),
+	WARN("quiet", 'Q', ARG_NONE, "herd submit prints the same"),
+	WARN("verbose", 'v', ARG_NONE, "herd submit prints the same"),
+	WARN("wckey", 0, ARG_REQ, "herd keeps no accounts"),
+
+	/* Not acted on, and running the job anyway would run it other than
+	 * asked: when, where, whether, or with what. */
+	REFUSE("array", 'a', ARG_REQ, "herd would run the script once, not "
+	    "once per array index"),
+	REFUSE("batch", 0, ARG_REQ, "herd would run the job on a node "
+	    "whatever its features"),
+	REFUSE("bb", 0, ARG_REQ, "herd would run the job without a burst "
+	    "buffer"),
+	REFUSE("bbf", 0, ARG_REQ, "herd would run the job without a burst "
+	    "buffer"),
+	REFUSE("begin", 'b', ARG_REQ, "herd would start the job as soon as "
+	    "it fits, not at that time"),
+	REFUSE("cluster-constraint", 0, ARG_REQ, "herd has one cluster"),
+	REFUSE("clusters", 'M', ARG_REQ, "herd has one cluster and would "
+	    "run the job there"),
+	REFUSE("constraint", 'C', ARG_REQ, "herd would run the job on a node "
+	    "whatever its features"),
+	REFUSE("container", 0, ARG_REQ, "herd would run the job outside the "
+	    "container"),
+	REFUSE("container-id", 0, ARG_REQ, "herd would run the job outside "
+	    "the container"),
+	REFUSE("core-spec", 'S', ARG_REQ, "herd would not keep cores for the "
+	    "system"),
+	REFUSE("cores-per-socket", 0, ARG_REQ, no_hw),
+	REFUSE("cpu-freq", 0, ARG_REQ, "herd would not set the CPU "
+	    "frequency"),
+	REFUSE("cpus-per-gpu", 0, ARG_REQ, "herd would give the job "
+	    "--cpus-per-task CPUs whatever its GPUs; use -c"),
+	REFUSE("deadline", 0, ARG_REQ, "herd would run the job even past "
+	    "its deadline"),
+	REFUSE("dependency", 'd', ARG_REQ, "herd would run the job without "
+	    "waiting for the jobs it names"),
+	REFUSE("distribution", 'm', ARG_REQ, no_layout),
+	REFUSE("exclude", 'x', ARG_REQ, "herd would run the job on any node, "
+	    "those included"),
+	REFUSE("exclusive", 0, ARG_OPT, "herd would share the node with other "
+	    "jobs"),
+	REFUSE("export", 0, ARG_REQ, "herd would pass the job the whole "
+	    "environment of herd submit"),
+	REFUSE("export-file", 0, ARG_REQ, "herd would pass the job the "
+	    "environment of herd submit"),
+	REFUSE("extra", 0, ARG_REQ, "herd would run the job on a node "
+	    "whatever its extra data"),
+	REFUSE("extra-node-info", 'B', ARG_REQ, no_hw),
+	REFUSE("get-user-env", 0, ARG_OPT, "herd would pass the environment "
+	    "of herd submit, not a login environment"),
+	REFUSE("gid", 0, ARG_REQ, "herd runs a job as its submitter"),
+	REFUSE("gpu-bind", 0, ARG_REQ, "herd would not bind tasks to GPUs"),
+	REFUSE("gpu-freq", 0, ARG_REQ, "herd would not set GPU frequencies"),
+	REFUSE("gpus-per-socket", 0, ARG_REQ, "herd would not place GPUs by "
+	    "socket; use --gpus"),
+	REFUSE("gpus-per-task", 0, ARG_REQ, "herd counts GPUs per job, not "
+	    "per task; use --gpus"),
+	REFUSE("gres-flags", 0, ARG_REQ, "herd would not bind GPUs to the "
+	    "job's CPUs"),
+	REFUSE("help", 'h', ARG_NONE, "in a script, sbatch would print help "
+	    "and submit nothing"),
+	REFUSE("hint", 0, ARG_REQ, no_layout),
+	REFUSE("hold", 'H', ARG_NONE, "herd would start the job instead of "
+	    "holding it"),
+	REFUSE("input", 'i', ARG_REQ, "herd would give the job /dev/null as "
+	    "its standard input"),
+	REFUSE("licenses", 'L', ARG_REQ, "herd would start the job without "
+	    "the licenses"),
+	REFUSE("mcs-label", 0, ARG_REQ, "herd would share the node with jobs "
+	    "of any label"),
+	REFUSE("mem-bind", 0, ARG_REQ, "herd would not bind memory"),
+	REFUSE("mem-per-cpu", 0, ARG_REQ, "herd would not reserve that "
+	    "memory; use --mem=TOTAL"),
+	REFUSE("mem-per-gpu", 0, ARG_REQ, "herd would not reserve that "
+	    "memory; use --mem=TOTAL"),
+	REFUSE("mincpus", 0, ARG_REQ, "herd would not check the node's CPUs; "
+	    "use -c"),
+	REFUSE("network", 0, ARG_REQ, "herd would not set up that network"),
+	REFUSE("nice", 0, ARG_OPT, "herd would start the job in submission "
+	    "order, not later"),
+	REFUSE("nodefile", 'F', ARG_REQ, "herd would run the job on any node, "
+	    "not those named"),
+	REFUSE("nodelist", 'w', ARG_REQ, "herd would run the job on any node, "
+	    "not those named"),
+	REFUSE("ntasks-per-core", 0, ARG_REQ, no_layout),
+	REFUSE("ntasks-per-gpu", 0, ARG_REQ, no_layout),
+	REFUSE("ntasks-per-socket", 0, ARG_REQ, no_layout),
+	REFUSE("overcommit", 'O', ARG_NONE, "herd would give every task its "
+	    "own CPUs"),
+	REFUSE("oversubscribe", 's', ARG_NONE, "herd would not share the "
+	    "job's CPUs with other jobs"),
+	REFUSE("partition", 'p', ARG_REQ, "herd has no partitions and would "
+	    "run the job on any node"),
+	REFUSE("power", 0, ARG_REQ, "herd would not apply power options"),
+	REFUSE("prefer", 0, ARG_REQ, "herd would run the job on a node "
+	    "whatever its features"),
+	REFUSE("priority", 0, ARG_REQ, "herd starts jobs in submission order"),
+	REFUSE("propagate", 0, ARG_OPT, "herd would run the job with the "
+	    "node's resource limits"),
+	REFUSE("qos", 'q', ARG_REQ, "herd has no QOS and would run the job "
+	    "without its limits and priority"),
+	REFUSE("reboot", 0, ARG_NONE, "herd would not reboot the node first"),
+	REFUSE("requeue", 0, ARG_NONE, "herd never requeues: a job whose node "
+	    "fails ends NODE_FAIL"),
+	REFUSE("reservation", 0, ARG_REQ, "herd has no reservations and would "
+	    "run the job on any node"),
+	REFUSE("signal", 0, ARG_REQ, "herd would not signal the job before "
+	    "its time limit"),
+	REFUSE("sockets-per-node", 0, ARG_REQ, no_hw),
+	REFUSE("spread-job", 0, ARG_NONE, "herd runs a job on one node"),
+	REFUSE("switches", 0, ARG_REQ, "herd would not pick nodes by switch"),
+	REFUSE("test-only", 0, ARG_NONE, "herd would queue the job, not test "
+	    "it"),
+	REFUSE("thread-spec", 0, ARG_REQ, "herd would not keep threads for "
+	    "the system"),
+	REFUSE("threads-per-core", 0, ARG_REQ, no_hw),
+	REFUSE("time-min", 0, ARG_REQ, "herd would not shorten the time limit "
+	    "to start the job sooner"),
+	REFUSE("tmp", 0, ARG_REQ, "herd would not check the node's temporary "
+	    "disk"),
+	REFUSE("tres-bind", 0, ARG_REQ, no_layout),
+	REFUSE("tres-per-task", 0, ARG_REQ, "herd counts resources per job, "
+	    "not per task"),
+	REFUSE("uid", 0, ARG_REQ, "herd runs a job as its submitter"),
+	REFUSE("usage", 0, ARG_NONE, "sbatch would print usage and submit "
+	    "nothing"),
+	REFUSE("version", 'V', ARG_NONE, "sbatch would print its version and "
+	    "submit nothing"),
+	REFUSE("wait", 'W', ARG_NONE, "herd submit would not wait for the "
+	    "job; use herd wait"),
+	/* herd submit reads --wrap itself; in a script it means nothing. */
+	REFUSE("wrap", 0, ARG_REQ, "in a script it would be ignored; give it "
+	    "on the command line"),
 };
 
+#define NOPTS	(sizeof opttab / sizeof opttab[0])
+
+/* Slurm's other spellings (sbatch's long_options), and what they mean. */
+static const struct { const char *alias, *name; } aliases[] = {
+	{ "cluster", "clusters" },
+	{ "share", "oversubscribe" },
+	{ "tasks-per-node", "ntasks-per-node" },
+	{ "workdir", "chdir" },
+};
+
+/* Quote untrusted text for a message, cut short if long. */
+static void
+vis_value(char *dst, size_t size, const char *v)
+{
+	str_vis(dst, size, v);
+	if (strlen(v) >= size - 1 && size > 4)
+		memcpy(dst + size - 4, "...", 4);
+}
+
 static const struct optdef *
-opt_find(const char *opt)
+row_named(const char *name)
 {
 	size_t i;
 
-	if (opt == NULL || opt[0] == '\0')
-		return NULL;
-	for (i = 0; i < sizeof opttab / sizeof opttab[0]; i++) {
-		if (opt[1] == '\0') {
-			if (opttab[i].short_name == opt[0])
-				return &opttab[i];
-		} else if (strcmp(opttab[i].name, opt) == 0)
+	for (i = 0; i < NOPTS; i++)
+		if (strcmp(opttab[i].name, name) == 0)
 			return &opttab[i];
-	}
 	return NULL;
+}
+
+/* Add "--s" to a list in buf, or "..." once it is full. */
+static void
+list_add(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(buf);
+
+	if (len + strlen(s) + 8 >= size) {
+		if (len + 4 < size && (len < 3 || strcmp(buf + len - 3, "...")))
+			strcat(buf, "...");
+		return;
+	}
+	snprintf(buf + len, size - len, "%s--%s", len > 0 ? ", " : "", s);
+}
+
+/*
+ * A long name: exact match (name or alias), else the one row that every
+ * spelling starting with `name` leads to.  getopt_long's rule: several
+ * spellings of one row are one match.
+ */
+static const struct optdef *
+find_long(const char *name, char *cand, size_t candsz, int *ambiguous)
+{
+	const struct optdef *hit = NULL, *d;
+	size_t n = strlen(name), i;
+
+	*ambiguous = 0;
+	cand[0] = '\0';
+	if (n == 0)
+		return NULL;
+	if ((hit = row_named(name)) != NULL)
+		return hit;
+	for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return row_named(aliases[i].name);
+	for (i = 0; i < NOPTS + sizeof aliases / sizeof aliases[0]; i++) {
+		const char *s = i < NOPTS ? opttab[i].name :
+		    aliases[i - NOPTS].alias;
+		if (strncmp(s, name, n) != 0)
+			continue;
+		d = i < NOPTS ? &opttab[i] : row_named(aliases[i - NOPTS].name);
+		list_add(cand, candsz, s);
+		if (hit != NULL && hit != d)
+			*ambiguous = 1;
+		hit = d;
+	}
+	return *ambiguous ? NULL : hit;
+}
+
+/* Split a spelling into its name and whether it is a short option. */
+static const char *
+spelling(const char *opt, int *is_short)
+{
+	if (opt[0] == '-' && opt[1] == '-') {
+		*is_short = 0;
+		return opt + 2;
+	}
+	if (opt[0] == '-') {
+		*is_short = 1;
+		return opt + 1;
+	}
+	*is_short = opt[0] != '\0' && opt[1] == '\0';
+	return opt;
+}
+
+static const struct optdef *
+opt_find(const char *opt, char *err, size_t errsz)
+{
+	char cand[HERD_ERRLEN], vis[VIS_MAX];
+	const struct optdef *d = NULL;
+	const char *name;
+	int is_short, amb = 0;
+	size_t i;
+
+	if (opt == NULL)
+		opt = "";
+	name = spelling(opt, &is_short);
+	if (is_short) {
+		for (i = 0; name[0] != '\0' && name[1] == '\0' && i < NOPTS; i++)
+			if (opttab[i].short_name == name[0])
+				return &opttab[i];
+	} else if ((d = find_long(name, cand, sizeof cand, &amb)) != NULL)
+		return d;
+	vis_value(vis, sizeof vis, name);
+	if (amb)
+		snprintf(err, errsz, "ambiguous option --%s: could be %s", vis,
+		    cand);
+	else
+		snprintf(err, errsz, "unknown option %s%s", is_short ? "-" : "--",
+		    vis);
+	return NULL;
+}
+
+const char *
+jobopt_resolve(const char *opt, char *err, size_t errsz)
+{
+	const struct optdef *d = opt_find(opt, err, errsz);
+
+	return d != NULL ? d->name : NULL;
+}
+
+int
+jobopt_row(size_t i, struct jobopt_row *out)
+{
+	static const int kinds[] = { JOBOPT_ACTED, JOBOPT_NOOP,
+	    JOBOPT_WARNED, JOBOPT_REFUSED };
+
+	if (i >= NOPTS)
+		return 0;
+	out->name = opttab[i].name;
+	out->short_name = opttab[i].short_name;
+	out->kind = kinds[opttab[i].kind];
+	out->why = opttab[i].why;
+	return 1;
 }
 
 void
@@ -151,6 +415,7 @@ jobopt_init(struct jobopt *o)
 {
 	memset(o, 0, sizeof *o);
 	o->cpus = 1;
+	o->ntasks = 1;
 }
 
 void
@@ -166,7 +431,8 @@ jobopt_clear(struct jobopt *o)
 int
 jobopt_takes_value(const char *opt)
 {
-	const struct optdef *d = opt_find(opt);
+	char err[HERD_ERRLEN];
+	const struct optdef *d = opt_find(opt, err, sizeof err);
 
 	return d != NULL && d->arg == ARG_REQ;
 }
@@ -187,6 +453,10 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		to->gpus = from->gpus;
 	if (m & JO_CPUS)
 		to->cpus = from->cpus;
+	if (m & JO_NTASKS)
+		to->ntasks = from->ntasks;
+	if (m & JO_NTPN)
+		to->ntasks_per_node = from->ntasks_per_node;
 	if (m & JO_MEM)
 		to->mem_mb = from->mem_mb;
 	if (m & JO_TIME)
@@ -200,6 +470,32 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 	if (m & JO_CHDIR)
 		merge_str(&to->chdir, from->chdir);
 	to->set |= m;
+}
+
+/*
+ * On one node, --ntasks-per-node=N is --ntasks=N; both given and unequal
+ * would need several nodes.  The CPUs asked for are ntasks × cpus.
+ */
+int
+jobopt_finish(struct jobopt *o, char *err, size_t errsz)
+{
+	if (o->set & JO_NTPN) {
+		if ((o->set & JO_NTASKS) && o->ntasks != o->ntasks_per_node) {
+			snprintf(err, errsz, "--ntasks=%d with --ntasks-per-node=%d "
+			    "needs more than one node: multi-node jobs are not "
+			    "supported yet", o->ntasks, o->ntasks_per_node);
+			return -1;
+		}
+		o->ntasks = o->ntasks_per_node;
+		o->set |= JO_NTASKS;
+	}
+	if ((long long)o->ntasks * o->cpus > CPUS_MAX) {
+		snprintf(err, errsz, "--ntasks=%d × --cpus-per-task=%d is %lld "
+		    "CPUs, more than %d", o->ntasks, o->cpus,
+		    (long long)o->ntasks * o->cpus, CPUS_MAX);
+		return -1;
+	}
+	return 0;
 }
 
 /* A plain decimal number of at most NUM_DIGITS_MAX digits, no sign. */
@@ -242,11 +538,10 @@ parse_count(const char *s, long long min, long long max, long long *out,
 	return 0;
 }
 
-/*
- * "[TYPE:]N" for --gpus and --gpus-per-node.  The GPU type (a100, ...) is
- * accepted and dropped for now: herd hands out whole GPUs of whatever
- * kind a node has, so a typed request is treated as an untyped one.
- */
+static const char typed_gpu[] = "GPU types are not supported yet: herd "
+    "would run the job on any GPU; ask for a number of GPUs only";
+
+/* "N" for --gpus and --gpus-per-node; "TYPE:N" is refused (typed_gpu). */
 static int
 set_gpus(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
@@ -260,49 +555,66 @@ set_gpus(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	if (parse_count(c != NULL ? c + 1 : v, 0, JOBOPT_MAX_GPUS, &n,
 	    why, whysz) != 0)
 		return -1;
+	if (c != NULL) {
+		snprintf(why, whysz, "%s", typed_gpu);
+		return -2;
+	}
 	if (!keep)
 		o->gpus = (int)n;
 	return 0;
 }
 
-/* One "gpu[:TYPE][:N]" item of a --gres list (type dropped, as above). */
+/* One "gpu[:N]" item of a --gres list; "gpu:TYPE[:N]" is refused. */
 static int
 gres_gpu_count(const char *item, long long *n, char *why, size_t whysz)
 {
-	const char *c;
+	const char *rest = item + 3, *last;
 
-	if (item[3] == '\0') {
-		*n = 1;		/* "gpu" alone is one GPU, as in Slurm */
+	*n = 1;		/* "gpu" alone is one GPU, as in Slurm */
+	if (*rest++ == '\0')
 		return 0;
-	}
-	c = strrchr(item, ':');
-	if (c == item + 3 && strspn(c + 1, "0123456789") != strlen(c + 1))
-		c = NULL;	/* "gpu:TYPE": one GPU of that type */
-	if (c == NULL) {
-		*n = 1;
+	last = strrchr(rest, ':');
+	if (last == NULL && rest[0] != '\0' && rest[0] != '-' &&
+	    strspn(rest, "0123456789") != strlen(rest))
+		goto typed;	/* "gpu:TYPE" */
+	if (parse_count(last != NULL ? last + 1 : rest, 0, JOBOPT_MAX_GPUS, n,
+	    why, whysz) != 0)
+		return -1;
+	if (last == NULL)
 		return 0;
-	}
-	return parse_count(c + 1, 0, JOBOPT_MAX_GPUS, n, why, whysz);
+typed:
+	snprintf(why, whysz, "%s", typed_gpu);
+	return -2;
 }
 
 /*
- * --gres is a comma list of NAME[:TYPE][:N]; only "gpu" items mean
- * something to herd.  A list without one is ignored as a whole (return 1);
- * other items beside a gpu one are dropped.
+ * --gres is a comma list of NAME[:TYPE][:N] ("none": nothing).  herd has
+ * GPUs only, so any other item is refused: the job would run without it.
  */
 static int
 set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
-	char *copy = xstrdup(v), *item, *save = NULL;
+	char *copy, *item, *save = NULL, vis[VIS_REFUSED];
 	long long total = 0, n;
-	int found = 0, rc = 0;
+	int rc = 0, items = 0;
 
+	if (strcmp(v, "none") == 0) {	/* Slurm's "no generic resources" */
+		if (!keep)
+			o->gpus = 0;
+		return 0;
+	}
+	copy = xstrdup(v);
 	for (item = strtok_r(copy, ",", &save); item != NULL;
-	    item = strtok_r(NULL, ",", &save)) {
+	    item = strtok_r(NULL, ",", &save), items++) {
 		if (strncmp(item, "gpu", 3) != 0 ||
-		    (item[3] != '\0' && item[3] != ':'))
-			continue;
-		found = 1;
+		    (item[3] != '\0' && item[3] != ':')) {
+			vis_value(vis, sizeof vis, item);
+			snprintf(why, whysz, "resources other than GPUs are not "
+			    "supported yet: herd would run the job without %s",
+			    vis);
+			rc = -2;
+			break;
+		}
 		if ((rc = gres_gpu_count(item, &n, why, whysz)) != 0)
 			break;
 		if ((total += n) > JOBOPT_MAX_GPUS) {
@@ -313,12 +625,12 @@ set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 		}
 	}
 	free(copy);
+	if (rc == 0 && items == 0) {
+		snprintf(why, whysz, "empty list");
+		rc = -1;
+	}
 	if (rc != 0)
 		return rc;
-	if (!found) {
-		snprintf(why, whysz, "names no gpu");
-		return 1;
-	}
 	if (!keep)
 		o->gpus = (int)total;
 	return 0;
@@ -334,6 +646,85 @@ set_cpus(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	if (!keep)
 		o->cpus = (int)n;
 	return 0;
+}
+
+static int
+set_ntasks(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	long long n;
+
+	if (parse_count(v, 1, CPUS_MAX, &n, why, whysz) != 0)
+		return -1;
+	if (!keep)
+		o->ntasks = (int)n;
+	return 0;
+}
+
+static int
+set_ntpn(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	long long n;
+
+	if (parse_count(v, 1, CPUS_MAX, &n, why, whysz) != 0)
+		return -1;
+	if (!keep)
+		o->ntasks_per_node = (int)n;
+	return 0;
+}
+
+/*
+ * "N" or "MIN-MAX" nodes.  A herd job runs on one node: --nodes=1 and any
+ * range that allows one node ask for what herd does; more is refused.
+ */
+static int
+set_nodes(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	const char *dash = strchr(v, '-');
+	long long min, max;
+	char *lo;
+	int rc;
+
+	(void)o;
+	(void)keep;
+	if (dash == v) {
+		snprintf(why, whysz, "must not be negative");
+		return -1;
+	}
+	lo = xstrndup(v, dash != NULL ? (size_t)(dash - v) : strlen(v));
+	rc = parse_count(lo, 1, 1000000, &min, why, whysz);
+	free(lo);
+	if (rc != 0 || (dash != NULL &&
+	    parse_count(dash + 1, 1, 1000000, &max, why, whysz) != 0))
+		return -1;
+	if (dash != NULL && max < min) {
+		snprintf(why, whysz, "the maximum is below the minimum");
+		return -1;
+	}
+	if (min > 1) {
+		snprintf(why, whysz, "multi-node jobs are not supported yet: "
+		    "herd runs a job on one node; use --nodes=1");
+		return -2;
+	}
+	return 0;
+}
+
+/* herd truncates output files when the job starts, as sbatch does by
+ * default; appending is refused, as the file's content would be lost. */
+static int
+set_open_mode(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	(void)o;
+	(void)keep;
+	if (strcmp(v, "truncate") == 0)
+		return 0;
+	if (strcmp(v, "append") == 0) {
+		snprintf(why, whysz, "appending is not supported yet: herd "
+		    "would truncate the output files, losing what they hold");
+		return -2;
+	}
+	snprintf(why, whysz, "must be append or truncate");
+	return -1;
 }
 
 static int size_core(const char *, uint64_t *, char *, size_t);
@@ -444,18 +835,9 @@ set_chdir(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	return set_str(&o->chdir, v, keep);
 }
 
-/* Quote untrusted text for a message, cut short if long. */
-static void
-vis_value(char *dst, size_t size, const char *v)
-{
-	str_vis(dst, size, v);
-	if (strlen(v) >= size - 1 && size > 4)
-		memcpy(dst + size - 4, "...", 4);
-}
-
+/* Check the value's presence against the row. */
 static int
-apply_ignored(const struct optdef *d, const char *value, char *err,
-    size_t errsz)
+check_arg(const struct optdef *d, const char *value, char *err, size_t errsz)
 {
 	if (d->arg == ARG_REQ && value == NULL) {
 		snprintf(err, errsz, "--%s needs a value", d->name);
@@ -465,46 +847,56 @@ apply_ignored(const struct optdef *d, const char *value, char *err,
 		snprintf(err, errsz, "--%s takes no value", d->name);
 		return -1;
 	}
-	snprintf(err, errsz, "--%s is not supported yet; ignored", d->name);
-	return 1;
+	return 0;
+}
+
+/* "--name" or "--name=value", the value escaped and cut short. */
+static void
+opt_vis(char *dst, size_t size, const struct optdef *d, const char *value)
+{
+	char vis[VIS_REFUSED];
+
+	if (value == NULL) {
+		snprintf(dst, size, "--%s", d->name);
+		return;
+	}
+	vis_value(vis, sizeof vis, value);
+	snprintf(dst, size, "--%s=%s", d->name, vis);
 }
 
 int
 jobopt_apply(struct jobopt *o, const char *opt, const char *value,
     int keep_set, char *err, size_t errsz)
 {
-	const struct optdef *d = opt_find(opt);
-	char why[HERD_ERRLEN], vis[VIS_MAX];
+	const struct optdef *d = opt_find(opt, err, errsz);
+	char why[HERD_ERRLEN], vis[VIS_MAX], ov[VIS_REFUSED + 64];
 	int keep, rc;
 
-	if (d == NULL) {
-		vis_value(vis, sizeof vis, opt != NULL ? opt : "");
-		snprintf(err, errsz, "unknown option %s%s",
-		    opt != NULL && strlen(opt) == 1 ? "-" : "--", vis);
+	if (d == NULL || check_arg(d, value, err, errsz) != 0)
 		return -1;
-	}
-	if (d->field == JO_REFUSED) {
-		snprintf(err, errsz, "--%s is not supported yet (herd would run the job "
-		    "differently from what it asks); remove it", d->name);
-		return -1;
-	}
-	if (d->fn == NULL)
-		return apply_ignored(d, value, err, errsz);
-	if (value == NULL) {
-		snprintf(err, errsz, "--%s needs a value", d->name);
+	opt_vis(ov, sizeof ov, d, value);
+	switch (d->kind) {
+	case K_NOOP:
+		return 0;
+	case K_WARN:
+		snprintf(err, errsz, "--%s is not supported yet; ignored (%s)",
+		    d->name, d->why);
+		return 1;
+	case K_REFUSE:
+		snprintf(err, errsz, "%s is not supported yet: %s; remove it",
+		    ov, d->why);
 		return -1;
 	}
 	keep = keep_set && (o->set & d->field);
 	rc = d->fn(o, value, keep, why, sizeof why);
+	if (rc == -2) {
+		snprintf(err, errsz, "%s: %s", ov, why);
+		return -1;
+	}
 	if (rc != 0) {
 		vis_value(vis, sizeof vis, value);
-		if (rc == 1)
-			snprintf(err, errsz, "--%s=%s %s; ignored", d->name,
-			    vis, why);
-		else
-			snprintf(err, errsz, "invalid --%s \"%s\": %s",
-			    d->name, vis, why);
-		return rc;
+		snprintf(err, errsz, "invalid --%s \"%s\": %s", d->name, vis, why);
+		return -1;
 	}
 	if (!keep)
 		o->set |= d->field;

@@ -48,32 +48,77 @@ static const char *shared_dir(void)
 	return s != NULL ? s : "../shared";
 }
 
-/* What a script must yield; NULL strings and -1 numbers mean "not set". */
+/*
+ * What a script must yield; NULL strings and -1 numbers mean "not set".
+ * `refused` lists the options refused, as "LINE:--name,...", in the order
+ * they are met: each refused line is then made a comment and the script
+ * parsed again, so the rest of it is checked too.
+ */
 struct expect {
 	const char *file;
-	int gpus, cpus;
+	const char *refused;
+	int gpus, cpus, ntasks;
 	int64_t mem_mb, time_s;
 	const char *name, *out, *err, *chdir;
 	const char *warn;	/* a substring of the warnings, or NULL */
 };
 
+/* Parse; while a line is refused, note it and comment it out. */
+static int parse_stripping(const char *file, char *text, size_t len,
+    struct jobopt *o, struct warns *w, char *refused, size_t rsz, char *err,
+    size_t errsz)
+{
+	refused[0] = '\0';
+	for (int tries = 0; tries < 64; tries++) {
+		const char *p, *msg;
+		char *ls = text;
+		int line;
+		jobopt_clear(o);
+		w->n = 0;
+		w->all[0] = '\0';
+		if (directives_parse(file, text, len, o, collect, w, err,
+		    errsz) == 0)
+			return jobopt_finish(o, err, errsz);
+		p = err + strlen(file) + 1;
+		line = atoi(p);
+		msg = strchr(p, ' ');
+		if (msg == NULL || strncmp(msg + 1, "--", 2) != 0 ||
+		    strstr(msg, "not supported yet") == NULL)
+			return -1;
+		msg++;
+		snprintf(refused + strlen(refused), rsz - strlen(refused),
+		    "%s%d:%.*s", refused[0] ? "," : "", line,
+		    (int)strcspn(msg, "=: "), msg);
+		for (int i = 1; i < line; i++)
+			ls = (char *)memchr(ls, '\n', len - (size_t)(ls - text)) + 1;
+		assert_true(ls[0] == '#');
+		ls[1] = 'X';	/* "#SBATCH" → "#XBATCH": a comment */
+	}
+	return -1;
+}
+
 static void check_expect(const struct expect *e, const char *path)
 {
 	struct jobopt o;
 	struct warns w = { 0, "" };
-	char err[HERD_ERRLEN];
+	char err[HERD_ERRLEN], refused[512];
 	size_t len = 0;
 	char *text = slurp(path, &len);
 
 	assert_non_null(text);
 	jobopt_init(&o);
-	if (directives_parse(e->file, text, len, &o, collect, &w, err,
-	    sizeof err) != 0)
+	if (parse_stripping(e->file, text, len, &o, &w, refused,
+	    sizeof refused, err, sizeof err) != 0)
 		fail_msg("%s: %s", e->file, err);
+	if (strcmp(refused, e->refused != NULL ? e->refused : "") != 0)
+		fail_msg("%s: refused \"%s\", want \"%s\"", e->file, refused,
+		    e->refused != NULL ? e->refused : "");
 	assert_int_equal(o.gpus, e->gpus < 0 ? 0 : e->gpus);
 	assert_int_equal(!!(o.set & JO_GPUS), e->gpus >= 0);
 	assert_int_equal(o.cpus, e->cpus < 0 ? 1 : e->cpus);
 	assert_int_equal(!!(o.set & JO_CPUS), e->cpus >= 0);
+	assert_int_equal(o.ntasks, e->ntasks < 0 ? 1 : e->ntasks);
+	assert_int_equal(!!(o.set & JO_NTASKS), e->ntasks >= 0);
 	assert_int_equal(o.mem_mb, e->mem_mb < 0 ? 0 : e->mem_mb);
 	assert_int_equal(!!(o.set & JO_MEM), e->mem_mb >= 0);
 	assert_int_equal(o.time_limit_s, e->time_s < 0 ? 0 : e->time_s);
@@ -90,57 +135,71 @@ static void check_expect(const struct expect *e, const char *path)
 	if (e->warn != NULL && strstr(w.all, e->warn) == NULL)
 		fail_msg("%s: no warning \"%s\" in:\n%s", e->file, e->warn,
 		    w.all);
+	if (e->warn == NULL && w.n != 0)
+		fail_msg("%s: unexpected warnings:\n%s", e->file, w.all);
 	jobopt_clear(&o);
 	free(text);
 }
 
 static const struct expect shared_scripts[] = {
-	{ "abtin_cedar_gpu_node_job-exclusive.sh", 4, -1, 128000, 180,
-	    NULL, NULL, NULL, NULL,
-	    "abtin_cedar_gpu_node_job-exclusive.sh:5: --exclusive is not "
-	    "supported yet; ignored" },
-	{ "aimos_schedular-comment-between.sh", 4, 1, -1, 3600,
-	    "test", "joboutput.%J", NULL, NULL, ":8: --mem-per-cpu is not" },
-	{ "baker_megahit_83m-dependency-commented.sh", -1, -1, -1, 32400,
+	/* --ntasks-per-node=24 on one node is 24 tasks. */
+	{ "abtin_cedar_gpu_node_job-exclusive.sh", "5:--exclusive",
+	    4, -1, 24, 128000, 180, NULL, NULL, NULL, NULL, NULL },
+	{ "aimos_schedular-comment-between.sh",
+	    "2:--partition,8:--mem-per-cpu", 4, 1, 1, -1, 3600,
+	    "test", "joboutput.%J", NULL, NULL, NULL },
+	/* -N 1 -n 56: 56 tasks of one CPU on one node. */
+	{ "baker_megahit_83m-dependency-commented.sh",
+	    "5:--partition,12:--dependency", -1, -1, 56, -1, 32400,
 	    "megahit_83m", "slurm/megahit_83m.out", "slurm/megahit_83m.err",
-	    NULL, ":12: --dependency is not supported yet" },
-	{ "bigscience_jz_eval-array.slurm", 4, 40, -1, 14400, "eval-array",
-	    "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
-	    ":8: --array is not supported yet" },
-	{ "bigscience_tr14-2B7-mup-cluster.slurm", 8, 12, -1, 360000,
-	    "tr14-2B7-mup", "/fsx/teven/mup/tr14-2B7-%j.out", NULL, NULL,
-	    ":11: --exclude is not supported yet" },
-	{ "fasrc_job-array-list.sbatch", -1, 1, 4000, 1800, "job_array_test",
-	    "output_%a.out", "error_%a.err", NULL, ":5: --partition is not" },
-	{ "fasrc_pytorch-gpu-short-opts.sbatch", 1, 1, 4096, 1800, NULL,
-	    "pytorch_%j.out", "pytorch_%j.err", NULL, ":3: --nodes is not" },
+	    NULL, NULL },
+	{ "bigscience_jz_eval-array.slurm",
+	    "3:--qos,7:--constraint,8:--array,9:--hint", 4, 40, 1, -1, 14400,
+	    "eval-array", "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
+	    ":13: --account is not supported yet; ignored" },
+	/* Its typed --gres line is refused, so no GPUs are left. */
+	{ "bigscience_tr14-2B7-mup-cluster.slurm",
+	    "3:--partition,4:--nodes,7:--gres,8:--hint,11:--exclude",
+	    -1, 12, 1, -1, 360000, "tr14-2B7-mup",
+	    "/fsx/teven/mup/tr14-2B7-%j.out", NULL, NULL, NULL },
+	{ "fasrc_job-array-list.sbatch", "5:--partition,10:--array",
+	    -1, 1, -1, 4000, 1800, "job_array_test", "output_%a.out",
+	    "error_%a.err", NULL, NULL },
+	{ "fasrc_pytorch-gpu-short-opts.sbatch", "5:--partition",
+	    1, 1, -1, 4096, 1800, NULL, "pytorch_%j.out", "pytorch_%j.err",
+	    NULL, NULL },
 	/*
 	 * The bare "#SBATCH" on line 6 is an empty directive; "--mem=32G"
 	 * on line 7 is a command (the shell would run it), so, as with
 	 * sbatch, directives end there: no memory, no partition, no GPU.
 	 * The author gets a warning naming the first directive lost.
 	 */
-	{ "gaurikadiwan_slurm-broken-directive-line.sh", -1, 16, -1, -1,
-	    "test", NULL, NULL, NULL,
+	{ "gaurikadiwan_slurm-broken-directive-line.sh", NULL, -1, 16, 1, -1,
+	    -1, "test", NULL, NULL, NULL,
 	    ":8: directive after the first command (line 7) is ignored" },
-	{ "lazyattack_single_srun-space-separated.sh", 4, 10, 120000, 180000,
-	    NULL, "slurm-%j.out", NULL, NULL, ":19: --qos is not" },
+	{ "lazyattack_single_srun-space-separated.sh",
+	    "3:--partition,19:--qos", 4, 10, 1, 120000, 180000,
+	    NULL, "slurm-%j.out", NULL, NULL, NULL },
 	/* The --output after "mkdir" is ignored, as sbatch ignores it. */
-	{ "maherdissem_job_within-directive-after-command.sh", 1, -1, 8000,
-	    172800, NULL, NULL, NULL, NULL,
+	{ "maherdissem_job_within-directive-after-command.sh", "6:--array",
+	    1, -1, -1, 8000, 172800, NULL, NULL, NULL, NULL,
 	    ":8: directive after the first command (line 7) is ignored" },
-	{ "princeton_gpu-intro-pytorch-constraint.slurm", 1, 1, -1, 30,
-	    "torch-svd", NULL, NULL, NULL, ":10: --reservation is not" },
-	{ "princeton_job-array-python.slurm", -1, 1, -1, 60, "array-job",
-	    "slurm-%A.%a.out", "slurm-%A.%a.err", NULL, ":8: --mem-per-cpu" },
+	{ "princeton_gpu-intro-pytorch-constraint.slurm",
+	    "6:--mem-per-cpu,9:--constraint,10:--reservation", 1, 1, 1, -1, 30,
+	    "torch-svd", NULL, NULL, NULL, NULL },
+	{ "princeton_job-array-python.slurm", "8:--mem-per-cpu,10:--array",
+	    -1, 1, 1, -1, 60, "array-job", "slurm-%A.%a.out", "slurm-%A.%a.err",
+	    NULL, NULL },
 	/* "###SBATCH" lines are comments; "## Inclusive" ends a line. */
-	{ "rkruser_submit-template-triple-hash.sh", 1, -1, 16384, 1800,
-	    "batchSample", "{2}out_%a.txt", NULL, NULL,
-	    ":8: --account is not" },
-	{ "stas00_example-exclusive.slurm", 8, 96, -1, 600, "example-job",
-	    "%x-%j.out", NULL, NULL, ":11: --exclusive is not" },
-	{ "wusize_raw_ovd_slurm_train-time-minutes.sh", 8, 40, -1, 259200,
-	    NULL, "output/slurm-%j.out", NULL, NULL, ":2: --partition is not" },
+	{ "rkruser_submit-template-triple-hash.sh", "4:--array,9:--partition",
+	    1, -1, -1, 16384, 1800, "batchSample", "{2}out_%a.txt", NULL, NULL,
+	    ":8: --account is not supported yet; ignored" },
+	{ "stas00_example-exclusive.slurm",
+	    "6:--nodes,11:--exclusive,12:--partition", 8, 96, 1, -1, 600,
+	    "example-job", "%x-%j.out", NULL, NULL, NULL },
+	{ "wusize_raw_ovd_slurm_train-time-minutes.sh",
+	    "2:--partition,3:--nodes", 8, 40, 8, -1, 259200,
+	    NULL, "output/slurm-%j.out", NULL, NULL, NULL },
 };
 
 static void real_scripts(void **state)
@@ -162,7 +221,7 @@ static void real_scripts(void **state)
 	}
 }
 
-/* Whatever else is in the directories: nothing may fail. */
+/* Whatever else is in the directories: nothing may fail but a refusal. */
 static void parse_dir_all(const char *dir, int *count)
 {
 	DIR *d = opendir(dir);
@@ -181,7 +240,7 @@ static void parse_dir_all(const char *dir, int *count)
 			continue;
 		jobopt_init(&o);
 		if (directives_parse(e->d_name, text, len, &o, NULL, NULL, err,
-		    sizeof err) != 0)
+		    sizeof err) != 0 && strstr(err, "not supported yet") == NULL)
 			fail_msg("%s", err);
 		jobopt_clear(&o);
 		free(text);
@@ -202,18 +261,19 @@ static void no_script_fails(void **state)
 }
 
 static const struct expect own_scripts[] = {
-	{ "herd_only.sh", 2, 8, 32768, 7200, "herd-train", "logs/%j.out",
-	    NULL, "/srv/work", NULL },
-	/* Later lines win; indented and "#SBATCHX" lines are comments. */
-	{ "mixed_herd_sbatch.sh", 3, 4, 8192, 172800, "my job",
-	    "out dir/%j.log", "err dir/%j.log", NULL,
-	    "mixed_herd_sbatch.sh:4: --ntasks is not" },
-	{ "crlf.sh", 2, -1, 1536, 2700, "crlf-job", "out.txt", NULL, NULL,
-	    NULL },
-	{ "late_directive.sh", 1, -1, -1, 600, NULL, NULL, NULL, NULL,
+	{ "herd_only.sh", NULL, 2, 8, -1, 32768, 7200, "herd-train",
+	    "logs/%j.out", NULL, "/srv/work", NULL },
+	/* Later lines win; indented and "#SBATCHX" lines are comments;
+	 * -N 1 -n 4 -c4 is four tasks of four CPUs, without a warning.
+	 * The typed -G on line 13 takes its -e and -o with it. */
+	{ "mixed_herd_sbatch.sh", "7:--partition,13:--gpus", -1, 4, 4, 8192,
+	    172800, "my job", NULL, NULL, NULL, NULL },
+	{ "crlf.sh", NULL, 2, -1, -1, 1536, 2700, "crlf-job", "out.txt", NULL,
+	    NULL, NULL },
+	{ "late_directive.sh", NULL, 1, -1, -1, -1, 600, NULL, NULL, NULL, NULL,
 	    "late_directive.sh:6: directive after the first command (line 5)" },
-	{ "typed_gres_no_newline.sh", 2, 16, -1, 43200, NULL, NULL, "e.log",
-	    "/data/run 7", ":4: --mem-per-gpu is not" },
+	{ "typed_gres_no_newline.sh", "2:--gres,4:--exclusive", -1, 16, -1,
+	    -1, 43200, NULL, NULL, "e.log", "/data/run 7", NULL },
 };
 
 static void own_scripts_parse(void **state)
@@ -268,10 +328,17 @@ static void hostile_errors(void **state)
 	ERR("#SBATCH -p\n", "t.sh:1: --partition needs a value");
 	ERR("#SBATCH --time\n", "t.sh:1: --time needs a value");
 	ERR("#SBATCH --quiet=1\n", "t.sh:1: --quiet takes no value");
-	ERR("#SBATCH --hold\n", "t.sh:1: --hold is not supported yet (herd would run the job "
-	    "differently from what it asks); remove it");
-	ERR("#SBATCH --begin=now+1hour\n", "t.sh:1: --begin is not supported yet (herd would "
-	    "run the job differently from what it asks); remove it");
+	ERR("#SBATCH --hold\n", "t.sh:1: --hold is not supported yet: herd would "
+	    "start the job instead of holding it; remove it");
+	ERR("#SBATCH --begin=now+1hour\n", "t.sh:1: --begin=now+1hour is not "
+	    "supported yet: herd would start the job as soon as it fits, not at "
+	    "that time; remove it");
+	ERR("#SBATCH --=x\n", "t.sh:1: unknown option --");
+	ERR("#SBATCH ---x\n", "t.sh:1: unknown option ---x");
+	ERR("#SBATCH --ti=5\n", "t.sh:1: ambiguous option --ti: could be --time, "
+	    "--time-min");
+	ERR("#SBATCH -N 2\n", "t.sh:1: --nodes=2: multi-node jobs are not "
+	    "supported yet: herd runs a job on one node; use --nodes=1");
 	ERR("#SBATCH --job-name=\"my job\n", "t.sh:1: unclosed \" quote");
 	ERR("#SBATCH -J 'x\n", "t.sh:1: unclosed ' quote");
 	ERR("#SBATCH foo\n", "t.sh:1: not an option: \"foo\"");
@@ -358,9 +425,9 @@ static void short_clusters_and_warnings(void **state)
 {
 	(void)state;
 	static const char s[] =
-	    "#SBATCH -Qt10 -N2 -n 4 --exclusive --exclusive=user\n"
-	    "#HERD -Gv100:2\n"
-	    "#SBATCH --account scavenger --gres=nvme:1\n";
+	    "#SBATCH -Qt10 -N1 -n 4 --mail-type=END --no-requeue\n"
+	    "#HERD -vG2\n"
+	    "#SBATCH --account scavenger --tasks-per-node=4 --contiguous\n";
 	struct jobopt o;
 	struct warns w = { 0, "" };
 	char err[HERD_ERRLEN];
@@ -368,15 +435,121 @@ static void short_clusters_and_warnings(void **state)
 	assert_int_equal(parse(s, sizeof s - 1, &o, &w, err, sizeof err), 0);
 	assert_int_equal(o.time_limit_s, 600);
 	assert_int_equal(o.gpus, 2);
-	assert_int_equal(w.n, 7);
+	assert_int_equal(o.ntasks, 4);
+	assert_int_equal(o.ntasks_per_node, 4);
+	assert_int_equal(w.n, 4);
 	assert_string_equal(w.all,
-	    "t.sh:1: --quiet is not supported yet; ignored\n"
-	    "t.sh:1: --nodes is not supported yet; ignored\n"
-	    "t.sh:1: --ntasks is not supported yet; ignored\n"
-	    "t.sh:1: --exclusive is not supported yet; ignored\n"
-	    "t.sh:1: --exclusive is not supported yet; ignored\n"
-	    "t.sh:3: --account is not supported yet; ignored\n"
-	    "t.sh:3: --gres=nvme:1 names no gpu; ignored\n");
+	    "t.sh:1: --quiet is not supported yet; ignored (herd submit prints "
+	    "the same)\n"
+	    "t.sh:1: --mail-type is not supported yet; ignored (herd sends no "
+	    "mail)\n"
+	    "t.sh:2: --verbose is not supported yet; ignored (herd submit "
+	    "prints the same)\n"
+	    "t.sh:3: --account is not supported yet; ignored (herd keeps no "
+	    "accounts)\n");
+	jobopt_clear(&o);
+}
+
+/* Every option the brief names, refused in a directive with FILE:LINE. */
+static void refused_in_directives(void **state)
+{
+	(void)state;
+	static const struct { const char *line, *msg; } t[] = {
+		{ "--dependency=afterok:12", "--dependency=afterok:12 is not "
+		    "supported yet: herd would run the job without waiting" },
+		{ "-d afterok:12", "--dependency=afterok:12 is not supported" },
+		{ "--array=0-9", "--array=0-9 is not supported yet" },
+		{ "-a 1-3", "--array=1-3 is not supported yet" },
+		{ "--nodes=2", "--nodes=2: multi-node jobs are not supported yet" },
+		{ "-N 3", "--nodes=3: multi-node jobs are not supported yet" },
+		{ "--mem-per-cpu=4G", "--mem-per-cpu=4G is not supported yet" },
+		{ "--mem-per-gpu 4G", "--mem-per-gpu=4G is not supported yet" },
+		{ "--cpus-per-gpu=2", "--cpus-per-gpu=2 is not supported yet" },
+		{ "-w node1", "--nodelist=node1 is not supported yet" },
+		{ "--nodelist=node1", "--nodelist=node1 is not supported yet" },
+		{ "-x node2", "--exclude=node2 is not supported yet" },
+		{ "--export=NONE", "--export=NONE is not supported yet" },
+		{ "-p gpu", "--partition=gpu is not supported yet: herd has no "
+		    "partitions" },
+		{ "--part gpu", "--partition=gpu is not supported yet" },
+		{ "--qos=high", "--qos=high is not supported yet" },
+		{ "-C v100", "--constraint=v100 is not supported yet" },
+		{ "--exclusive", "--exclusive is not supported yet" },
+		{ "--gpus-per-task=1", "--gpus-per-task=1 is not supported yet" },
+		{ "--reservation=r", "--reservation=r is not supported yet" },
+		{ "--begin=now", "--begin=now is not supported yet" },
+		{ "-H", "--hold is not supported yet" },
+		{ "--deadline=now", "--deadline=now is not supported yet" },
+		{ "--signal=USR1@60", "--signal=USR1@60 is not supported yet" },
+		{ "--nice=5", "--nice=5 is not supported yet" },
+		{ "--priority=5", "--priority=5 is not supported yet" },
+		{ "--time-min=5", "--time-min=5 is not supported yet" },
+		{ "--tmp=5G", "--tmp=5G is not supported yet" },
+		{ "-L matlab", "--licenses=matlab is not supported yet" },
+		{ "--requeue", "--requeue is not supported yet: herd never requeues" },
+		{ "--share", "--oversubscribe is not supported yet" },
+		{ "--open-mode=append", "--open-mode=append: appending is not "
+		    "supported yet" },
+		{ "--gpus=rtx3090:2", "--gpus=rtx3090:2: GPU types are not "
+		    "supported yet: herd would run the job on any GPU" },
+		{ "--gres=gpu:rtx3090:2", "--gres=gpu:rtx3090:2: GPU types are "
+		    "not supported yet" },
+		{ "--gpus-per-node=a100:1", "--gpus-per-node=a100:1: GPU types" },
+		{ "--gres=gpu:a100", "--gres=gpu:a100: GPU types are not" },
+		{ "--gres=nvme:1", "--gres=nvme:1: resources other than GPUs "
+		    "are not supported yet: herd would run the job without "
+		    "nvme:1" },
+		{ "--wrap=true", "--wrap=true is not supported yet" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char text[256], want[256], err[HERD_ERRLEN];
+		struct jobopt o;
+		snprintf(text, sizeof text, "#!/bin/sh\n#SBATCH -c 2\n#SBATCH %s\n"
+		    "echo hi\n", t[i].line);
+		snprintf(want, sizeof want, "t.sh:3: %s", t[i].msg);
+		jobopt_init(&o);
+		if (parse(text, strlen(text), &o, NULL, err, sizeof err) != -1)
+			fail_msg("accepted: %s", t[i].line);
+		if (strncmp(err, want, strlen(want)) != 0)
+			fail_msg("%s: got \"%s\", want \"%s...\"", t[i].line, err,
+			    want);
+		assert_int_equal(o.set, 0);	/* nothing taken from the script */
+		jobopt_clear(&o);
+	}
+}
+
+/* Abbreviations and Slurm's aliases read as on the command line. */
+static void prefixes_in_directives(void **state)
+{
+	(void)state;
+	static const char s[] =
+	    "#SBATCH --cpus-per-t 3 --tasks=2 --work=/w --job x --out=o.log\n"
+	    "#SBATCH --ti 5 --me=1G\n";
+	struct jobopt o;
+	char err[HERD_ERRLEN];
+	jobopt_init(&o);
+	assert_int_equal(parse(s, sizeof s - 1, &o, NULL, err, sizeof err), -1);
+	assert_string_equal(err, "t.sh:2: ambiguous option --ti: could be "
+	    "--time, --time-min");
+	assert_int_equal(parse(s, strchr(s, '\n') + 1 - s, &o, NULL, err,
+	    sizeof err), 0);
+	assert_int_equal(o.cpus, 3);
+	assert_int_equal(o.ntasks_per_node, 2);
+	assert_string_equal(o.chdir, "/w");
+	assert_string_equal(o.name, "x");
+	assert_string_equal(o.out_path, "o.log");
+	assert_int_equal(jobopt_finish(&o, err, sizeof err), 0);
+	assert_int_equal(o.ntasks, 2);
+	jobopt_clear(&o);
+
+	/* --cpus is herd's own, exact; -n × -c over the maximum is caught
+	 * once everything is merged. */
+	jobopt_init(&o);
+	assert_int_equal(parse("#HERD --cpus 2048 -n 3\n", 22, &o, NULL, err,
+	    sizeof err), 0);
+	assert_int_equal(o.cpus, 2048);
+	assert_int_equal(jobopt_finish(&o, err, sizeof err), -1);
+	assert_non_null(strstr(err, "6144 CPUs, more than 4096"));
 	jobopt_clear(&o);
 }
 
@@ -520,6 +693,8 @@ int main(void)
 		cmocka_unit_test(hostile_long_lines),
 		cmocka_unit_test(quoting_and_comments),
 		cmocka_unit_test(short_clusters_and_warnings),
+		cmocka_unit_test(refused_in_directives),
+		cmocka_unit_test(prefixes_in_directives),
 		cmocka_unit_test(where_directives_end),
 		cmocka_unit_test(command_line_wins),
 		cmocka_unit_test(edges),

@@ -1,0 +1,3 @@
+#SBATCH --=x
+#SBATCH ---x
+#SBATCH --c 2 --w x
