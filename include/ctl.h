@@ -33,6 +33,8 @@ struct ctl {
 	int sched_needed;
 	int64_t blocked_id;	/* head of the queue that did not fit, -1 none */
 	int64_t last_sched_us;	/* duration of the last pass, for the log */
+	int64_t db_failing_since;	/* wall seconds of the first failed write, 0: writes work */
+	char db_error[HERD_ERRLEN];	/* the last write's error while failing */
 	void (*on_job_end)(void *arg, const struct job *j);
 	void *on_job_end_arg;
 };
@@ -82,8 +84,17 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j);
 void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *reason);
 /* Give a job's node resources back and ask for a scheduling pass. */
 void ctl_release(struct ctl *c, struct job *j);
-/* Commit one job's current fields in a transaction of its own. */
-int ctl_commit_job(struct ctl *c, const struct job *j);
+/*
+ * Commit one job's current fields in a transaction of its own.  A failure
+ * (a full disk) marks the job unsaved: it stays in memory, as it is, and
+ * ctl_tick() writes it again until the database takes it.
+ */
+int ctl_commit_job(struct ctl *c, struct job *j);
+/* Write again what did not reach the database; stops at the first failure. */
+void ctl_save_unsaved(struct ctl *c);
+/* The job as it is now: from memory when active or unsaved, else stored.
+ * 1 found (r filled; job_row_clear() it), 0 none, -1 database error. */
+int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r);
 /* Append the launch program of a job placed on a node. */
 int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 /* Queue a signal for a job's process group on its node. */

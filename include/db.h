@@ -58,6 +58,8 @@ struct job_data {
 
 void job_row_init(struct job_row *r);
 void job_row_clear(struct job_row *r);
+/* A deep copy: `to` owns its strings (a borrowing view made owning). */
+void job_row_copy(struct job_row *to, const struct job_row *from);
 void job_data_clear(struct job_data *d);
 
 int db_open(struct db **out, const char *path, char *err, size_t errsz);

@@ -31,6 +31,7 @@ struct job {
 	uint8_t held;		/* resources still allocated on node */
 	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
 	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
+	uint8_t unsaved;	/* its last change did not reach the database: retried */
 	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
 	int16_t node;		/* index into the node table, -1 none */
 	uint16_t gpus;

@@ -81,7 +81,7 @@ void ctl_evict(struct ctl *c)
 	size_t o = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
-		if (job_state_is_final(j->state) && !j->held)
+		if (job_state_is_final(j->state) && !j->held && !j->unsaved)
 			job_free(j);
 		else
 			c->jobs[o++] = j;
@@ -171,16 +171,58 @@ static int persist(struct ctl *c, const struct job *j)
 	return rc;
 }
 
-/* One transition, committed on its own; a failure leaves no open transaction. */
-int ctl_commit_job(struct ctl *c, const struct job *j)
+static void db_write_failed(struct ctl *c)
 {
-	if (db_begin(c->db) != 0)
-		return -1;
-	if (persist(c, j) != 0 || db_commit(c->db) != 0) {
+	if (c->db_failing_since == 0) {
+		c->db_failing_since = wall_s();
+		log_error("cannot write the database: %s; job changes are kept in memory "
+		    "and written again", db_errmsg(c->db));
+	}
+	strlcpy_h(c->db_error, db_errmsg(c->db), sizeof c->db_error);
+}
+
+static void db_write_worked(struct ctl *c)
+{
+	if (c->db_failing_since != 0)
+		log_info("the database takes writes again (failing since %" PRId64 " s)",
+		    wall_s() - c->db_failing_since);
+	c->db_failing_since = 0;
+	c->db_error[0] = '\0';
+}
+
+/* One transition, committed on its own; a failure leaves no open transaction. */
+int ctl_commit_job(struct ctl *c, struct job *j)
+{
+	if (db_begin(c->db) != 0 || persist(c, j) != 0 || db_commit(c->db) != 0) {
+		db_write_failed(c);	/* before the rollback overwrites the message */
 		db_rollback(c->db);
+		j->unsaved = 1;
 		return -1;
 	}
+	if (j->unsaved)
+		log_info("job %" PRId64 ": %s recorded", j->id, job_state_name(j->state));
+	j->unsaved = 0;
+	db_write_worked(c);
 	return 0;
+}
+
+void ctl_save_unsaved(struct ctl *c)
+{
+	for (size_t i = 0; i < c->njobs; i++)
+		if (c->jobs[i]->unsaved && ctl_commit_job(c, c->jobs[i]) != 0)
+			return;
+}
+
+int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r)
+{
+	struct job *j = ctl_find(c, id);
+	if (j == NULL)
+		return db_job_get(c->db, id, r);
+	struct job_row view;
+	char gl[512];
+	ctl_job_view(c, j, &view, gl, sizeof gl);
+	job_row_copy(r, &view);
+	return 1;
 }
 
 /* Find which node a restored job sits on, and take its resources. */
@@ -403,7 +445,8 @@ void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *
 	if (!keep)
 		release_resources(c, j);
 	if (ctl_commit_job(c, j) != 0)
-		log_error("job %" PRId64 ": state %s not recorded", j->id, job_state_name(state));
+		log_error("job %" PRId64 ": state %s not recorded yet; written again later",
+		    j->id, job_state_name(state));
 	if (keep) {
 		j->kill_stage = 1;
 		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
@@ -418,7 +461,7 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 	if (j == NULL || job_state_is_final(j->state)) {
 		struct job_row r;
 		job_row_init(&r);
-		int found = db_job_get(c->db, id, &r);
+		int found = ctl_job_get(c, id, &r);
 		if (found == 1 && !job_may_act_uid(r.uid, uid))
 			snprintf(err, errsz, "job %" PRId64 " is not yours", id);
 		else if (found == 1)

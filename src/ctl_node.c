@@ -459,6 +459,7 @@ int64_t ctl_tick(struct ctl *c)
 	}
 	for (size_t i = 0; i < c->njobs; i++)
 		tick_job(c, c->jobs[i], now, wall);
+	ctl_save_unsaved(c);
 	ctl_evict(c);
 	return 1000;
 }

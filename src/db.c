@@ -434,6 +434,25 @@ void job_row_clear(struct job_row *r)
 	job_row_init(r);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void job_row_copy(struct job_row *to, const struct job_row *from)
+{
+	job_row_clear(to);
+	*to = *from;
+	to->user = dup_or_null(from->user);
+	to->name = dup_or_null(from->name);
+	to->reason = dup_or_null(from->reason);
+	to->node = dup_or_null(from->node);
+	to->gpu_list = dup_or_null(from->gpu_list);
+	to->workdir = dup_or_null(from->workdir);
+	to->out_tmpl = dup_or_null(from->out_tmpl);
+	to->err_tmpl = dup_or_null(from->err_tmpl);
+}
+
 void job_data_clear(struct job_data *d)
 {
 	free(d->script);

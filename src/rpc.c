@@ -284,7 +284,7 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 {
 	int64_t id = msg_geti(m, "id", -1);
 	struct job *j = ctl_find(s->ctl, id);
-	if (j != NULL && !job_state_is_final(j->state)) {
+	if (j != NULL) {	/* in memory, it is newer than the database */
 		send_job(s, cl, j, 1);
 	} else {
 		struct job_row r;
@@ -359,8 +359,8 @@ void rpc_wait_check(struct server *s, struct client *cl)
 	for (size_t k = 0; k < cl->nwait; k++) {
 		struct job_row r;
 		job_row_init(&r);
-		if (db_job_get(s->ctl->db, cl->wait_ids[k], &r) == 1)
-			send_row(s, cl, &r, 1);
+		if (ctl_job_get(s->ctl, cl->wait_ids[k], &r) == 1)
+			send_row(s, cl, &r, 0);
 		job_row_clear(&r);
 	}
 	send_simple(cl, "end");
