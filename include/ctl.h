@@ -101,6 +101,10 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
 /* Ask a node about all the jobs it holds, or only `only`. */
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
+/* The lowest job id a node's scan must report (see ctl_node.c). */
+int64_t ctl_scan_from(struct ctl *c);
+/* Take back a pending job found launched on node n with these GPU indices. */
+void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
 /* Drop ended jobs that hold nothing from memory. */
 void ctl_evict(struct ctl *c);
 

@@ -83,6 +83,11 @@ int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r),
 int db_jobs_history(struct db *db, uint32_t uid, int limit,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
 
+/* The highest job id issued or seen on a node (0: none). */
+int db_max_job_id(struct db *db, int64_t *out);
+/* No id up to `id` is issued again (a node has seen it); only ever rises. */
+int db_raise_id_floor(struct db *db, int64_t id);
+
 /* This database's random instance id (hex), made when it was created. */
 int db_instance(struct db *db, char *out, size_t size);
 

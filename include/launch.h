@@ -9,8 +9,8 @@
  * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC",
  * "fail KEY RC STEP MESSAGE" for a job that could not start),
  * DIR/jobs/KEY.script (created with O_EXCL: the launch token, so a second
- * launch of the same key finds it and does nothing), KEY.state ("job PID",
- * then "exit STATUS", or "failed STATUS" when it could not start: then KEY.err
+ * launch of the same key finds it and does nothing), KEY.state ("gpus LIST"
+ * and "job PID", then "exit STATUS", or "failed STATUS" when it could not start: then KEY.err
  * holds "STEP MESSAGE"), and rarely KEY.err and KEY.cancel.
  */
 #ifndef HERD_LAUNCH_H
@@ -59,14 +59,18 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 /* Answers "R KEY none|nopid|running PID|exited RC TIME|failed RC TIME STEP MSG|dead"
  * per key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
+/* Answers "S KEY" or "S KEY gpus LIST" per key of `prefix` with an id of at
+ * least min_id found on the node, then "S - done". */
+int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64_t min_id);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);
 
 /* One answer line, parsed.  Points into the line (which is modified). */
 struct launch_reply {
-	char kind;		/* 'L', 'K', 'R', 'P', 'E' (event) */
+	char kind;		/* 'L', 'K', 'R', 'P', 'S' (scan), 'E' (event) */
 	const char *key;
-	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end */
+	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end;
+				 * scan: "gpus" or "" (rest: the list), "done" */
 	int64_t num;		/* pid or exit code, -1 if absent */
 	int64_t num2;		/* "exited", "failed": when (wall seconds), -1 if absent */
 	const char *rest;	/* "failed" and "fail": "STEP MESSAGE" (chdir, stdout, stderr) */

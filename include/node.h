@@ -58,6 +58,7 @@ struct node {
 	char reason[256];
 	int64_t state_since;	/* wall seconds */
 	int shell_up, events_up;
+	int scanned;		/* its job files were compared with the database (once per start) */
 	struct probe_result probe;
 	int have_probe;
 	int cpus_used;

@@ -30,9 +30,10 @@ static int64_t node_gpu_count(const struct node *n)
 	return n->have_probe ? (int64_t)n->probe.ngpus : 0;
 }
 
+/* Not before its job files were scanned: a job the database lost may hold GPUs there. */
 static int node_schedulable(const struct node *n)
 {
-	return n->state == NODE_UP && n->have_probe;
+	return n->state == NODE_UP && n->have_probe && n->scanned;
 }
 
 /* ---- the job table ---- */
@@ -514,6 +515,52 @@ void ctl_release(struct ctl *c, struct job *j)
 		ctl_commit_job(c, j);	/* an ended job's last hold is over */
 		job_over(c, j);
 	}
+}
+
+/* ---- what the nodes know that the database may not ---- */
+
+/*
+ * The lowest id a node scan must report: every job still pending (its
+ * launch may have been lost with the database's last commits) and every
+ * id above the highest the database knows.
+ */
+int64_t ctl_scan_from(struct ctl *c)
+{
+	for (size_t i = 0; i < c->njobs; i++)
+		if (c->jobs[i]->state == JOB_PENDING)
+			return c->jobs[i]->id;
+	int64_t max = 0;
+	if (db_max_job_id(c->db, &max) != 0)
+		log_error("%s", db_errmsg(c->db));
+	return max + 1;
+}
+
+/*
+ * A node has files of a job that the database knows as pending: its
+ * launch was committed, acted on and then lost (a power cut of the state
+ * disk).  It is taken back on that node with the GPUs its runner recorded
+ * (nvidia-smi indices), as LAUNCHING, and the node is asked about it.
+ */
+void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices)
+{
+	uint64_t mask = 0;
+	char *list = xstrdup(gpu_indices), *save = NULL;
+	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int idx = atoi(t);
+		for (size_t g = 0; g < n->probe.ngpus && g < 64; g++)
+			if (n->probe.gpus[g].index == idx)
+				mask |= 1ULL << g;
+	}
+	free(list);
+	take(c, j, n->idx, mask);
+	j->state = JOB_LAUNCHING;
+	j->reason = NULL;
+	j->check_at_ms = 0;
+	j->launch_since_ms = now_ms();
+	log_warn("job %" PRId64 " was launched on %s but the database had lost it; adopted",
+	    j->id, n->conf->name);
+	ctl_commit_job(c, j);
+	ctl_reconcile(c, n, j);
 }
 
 /* ---- scheduling and launch ---- */

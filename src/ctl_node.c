@@ -191,6 +191,51 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	}
 }
 
+/*
+ * One key of the start-up scan.  The database is not trusted alone: a job
+ * it knows as pending but that the node launched is adopted, and no id
+ * that a node has seen is ever issued again (the floor is raised past it).
+ */
+static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
+{
+	int64_t id;
+	int attempt;
+	if (strcmp(r->key, "-") == 0) {
+		if (strcmp(r->word, "done") == 0 && !n->scanned) {
+			n->scanned = 1;
+			c->sched_needed = 1;
+		}
+		return;
+	}
+	if (launch_key_parse(r->key, c->key_prefix, &id, &attempt) != 0)
+		return;
+	if (db_raise_id_floor(c->db, id) != 0)
+		log_error("node %s: %s", n->conf->name, db_errmsg(c->db));
+	struct job *j = ctl_find(c, id);
+	if (j != NULL) {
+		if (j->state == JOB_PENDING && j->attempt == attempt)
+			ctl_adopt(c, j, n, strcmp(r->word, "gpus") == 0 ? r->rest : "");
+		return;
+	}
+	struct job_row row;
+	job_row_init(&row);
+	if (db_job_get(c->db, id, &row) == 0)
+		log_warn("node %s has files of job %" PRId64 " (key %s) that the database does not "
+		    "know (lost with the state disk?); its id is never issued again",
+		    n->conf->name, id, r->key);
+	job_row_clear(&row);
+}
+
+static void request_scan(struct ctl *c, struct node *n)
+{
+	struct buf b;
+	size_t len;
+	buf_init(&b, 1 << 16);
+	launch_scan(&b, n->conf->herd_dir, c->key_prefix, ctl_scan_from(c));
+	char *text = buf_detach(&b, &len);
+	node_request(n, REQ_BATCH, text, len);
+}
+
 static void on_line(struct ctl *c, struct node *n, char *line)
 {
 	struct launch_reply r;
@@ -202,6 +247,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 	}
 	if (r.kind == 'P')
 		return;
+	if (r.kind == 'S') {
+		on_scan(c, n, &r);
+		return;
+	}
 	struct job *j = job_by_key(c, r.key);
 	if (j == NULL)
 		return;
@@ -380,6 +429,8 @@ static void on_result(struct ctl *c, struct node_result *r)
 	case RES_SHELL_UP:
 		n->shell_up = 1;
 		request_probe(c, n);
+		if (!n->scanned)
+			request_scan(c, n);
 		ctl_reconcile(c, n, NULL);
 		break;
 	case RES_SHELL_DOWN:

@@ -19,14 +19,17 @@
 
 enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
-	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_BEGIN,
+	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
 	ST_COMMIT, ST_ROLLBACK, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
-	[ST_INSERT] = "INSERT INTO jobs(attempt,uid,user,name,state,reason,exit_code,node,"
+	/* Never below the floor: an id a node has seen is never issued again. */
+	[ST_INSERT] = "INSERT INTO jobs(id,attempt,uid,user,name,state,reason,exit_code,node,"
 	    "gpus,gpu_list,cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,"
-	    "out_tmpl,err_tmpl) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+	    "out_tmpl,err_tmpl) VALUES(max(ifnull((SELECT max(id) FROM jobs), 0),"
+	    " ifnull((SELECT CAST(v AS INTEGER) FROM meta WHERE k='id_floor'), 0)) + 1,"
+	    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
 	[ST_INSERT_DATA] = "INSERT INTO job_data(id,script,argv,env,command,submit_dir,submit_host,"
 	    "ntasks) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 	[ST_UPDATE] = "UPDATE jobs SET attempt=?1,state=?5,reason=?6,exit_code=?7,node=?8,"
@@ -48,6 +51,10 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_NODE_GET] = "SELECT boot_id FROM nodes WHERE name=?1",
 	[ST_NODE_SET] = "INSERT INTO nodes(name,boot_id) VALUES(?1,?2)"
 	    " ON CONFLICT(name) DO UPDATE SET boot_id=excluded.boot_id",
+	[ST_MAX_ID] = "SELECT max(ifnull((SELECT max(id) FROM jobs), 0),"
+	    " ifnull((SELECT CAST(v AS INTEGER) FROM meta WHERE k='id_floor'), 0))",
+	[ST_RAISE_FLOOR] = "INSERT INTO meta(k, v) VALUES('id_floor', ?1) ON CONFLICT(k) DO UPDATE"
+	    " SET v=excluded.v WHERE CAST(meta.v AS INTEGER) < CAST(excluded.v AS INTEGER)",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -375,6 +382,25 @@ int db_jobs_history(struct db *db, uint32_t uid, int limit,
 	if (uid != (uint32_t)-1)
 		sqlite3_bind_int64(s, 2, uid);
 	return each_row(db, s, cb, arg);
+}
+
+int db_max_job_id(struct db *db, int64_t *out)
+{
+	sqlite3_stmt *s = db->st[ST_MAX_ID];
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : fail(db, "max job id");
+}
+
+int db_raise_id_floor(struct db *db, int64_t id)
+{
+	sqlite3_stmt *s = db->st[ST_RAISE_FLOOR];
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "raise id floor");
 }
 
 int db_instance(struct db *db, char *out, size_t size)

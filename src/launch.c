@@ -14,8 +14,9 @@
  *
  * The launch token is the script file itself, created with noclobber
  * (O_EXCL): a repeated launch of the same key finds it and does nothing.
- * KEY.state gets "job PID" when the job starts and "exit STATUS" appended
- * when it ends; readers take its last whole line.  A regular
+ * KEY.state gets "gpus LIST" and "job PID" when the job starts (the GPUs
+ * let a controller whose database lost the launch adopt the job) and
+ * "exit STATUS" appended when it ends; readers take its last whole line.  A regular
  * builtin carries that redirection, since one that fails on a special
  * builtin or a compound command would end the node shell; and 2>/dev/null
  * comes first in every redirection list, or the error it should hide is
@@ -304,7 +305,8 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	r |= buf_addstr(b, " \"$__herd_d.script\"");
 	r |= add_args(b, s->argv, s->argv_len);
 	r |= add_output(b, s);
-	r |= buf_addstr(b, " &\n__herd_j=$!\necho \"job $__herd_j\" >|\"$__herd_d.state\"\n"
+	r |= buf_addstr(b, " &\n__herd_j=$!\n"
+	    "printf 'gpus %s\\njob %s\\n' \"$CUDA_VISIBLE_DEVICES\" \"$__herd_j\" >|\"$__herd_d.state\"\n"
 	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, s->key);
@@ -418,6 +420,31 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 	return r ? -1 : 0;
 }
 
+/*
+ * Every key of ours from min_id on, with the GPUs its runner was given
+ * (the first line of KEY.state); builtins only, as the jobs directory may
+ * hold many thousands of files.
+ */
+int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64_t min_id)
+{
+	int r = buf_addstr(out, "for __herd_f in ");
+	r |= add_dir(out, herd_dir, "jobs");
+	r |= buf_addc(out, '/');
+	r |= shquote_str(out, prefix);
+	r |= buf_printf(out, "-*.script; do\n"
+	    "[ -e \"$__herd_f\" ] || continue\n"
+	    "__herd_k=${__herd_f##*/}; __herd_k=${__herd_k%%.script}\n"
+	    "__herd_i=${__herd_k##*-}; __herd_i=${__herd_i%%%%.*}\n"
+	    "case $__herd_i in ''|*[!0-9]*) continue;; esac\n"
+	    "[ \"$__herd_i\" -ge %" PRId64 " ] 2>/dev/null || continue\n"
+	    "__herd_w= __herd_v=\n"
+	    "read -r __herd_w __herd_v 2>/dev/null <\"${__herd_f%%.script}.state\"\n"
+	    "if [ \"$__herd_w\" = gpus ]; then printf 'S %%s gpus %%s\\n' \"$__herd_k\" \"$__herd_v\"\n"
+	    "else printf 'S %%s\\n' \"$__herd_k\"; fi\n"
+	    "done\necho 'S - done'\n", min_id);
+	return r ? -1 : 0;
+}
+
 int launch_events(struct buf *out, const char *herd_dir)
 {
 	int r = buf_addstr(out, "ev=");
@@ -463,10 +490,20 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 {
 	char *p = line;
 	char *kind = next_word(&p);
-	if (kind == NULL || strlen(kind) != 1 || strchr("LKRP", kind[0]) == NULL)
+	if (kind == NULL || strlen(kind) != 1 || strchr("LKRPS", kind[0]) == NULL)
 		return -1;
 	r->kind = kind[0];
 	r->rest = "";
+	r->num = r->num2 = -1;
+	if (r->kind == 'S') {
+		/* "S KEY [gpus LIST]", "S - done" */
+		r->key = next_word(&p);
+		r->word = next_word(&p);
+		if (r->word == NULL)
+			r->word = "";
+		r->rest = p;
+		return r->key ? 0 : -1;
+	}
 	if (r->kind == 'P') {
 		r->key = NULL;
 		r->word = next_word(&p);

@@ -185,7 +185,7 @@ static void kill_reaches_the_whole_group(void **state)
 	usleep(50000);
 	char *pid = slurp(pidp);
 	assert_non_null(pid);
-	pid_t pgid = (pid_t)atoi(pid + 4);
+	pid_t pgid = (pid_t)atoi(strstr(pid, "job ") + 4);	/* after the "gpus" line */
 	free(pid);
 	for (int i = 0; i < 1000 && kill(-pgid, 0) != 0; i++)
 		usleep(10000);
@@ -428,6 +428,56 @@ static void job_sees_slurm_variables(void **state)
 	free(o);
 }
 
+/* The start-up scan lists our keys from an id on, with the GPUs each got. */
+static void scan_lists_keys_and_gpus(void **state)
+{
+	(void)state;
+	char herd_dir[300], out[400], statep[600];
+	static const char script[] = "#!/bin/sh\ntrue\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herds", scratch);
+	snprintf(out, sizeof out, "%s/scan.out", scratch);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .name = "s", .node = "n1", .workdir = scratch,
+		.out_path = out, .gpus = "2,5", .script = script, .script_len = sizeof script - 1,
+		.argv = "", .env = "",
+	};
+	const char *keys[] = { "c.i-3.0", "c.i-10.1", "c.i-12.0", "other-50.0" };
+	for (int i = 0; i < 4; i++) {
+		s.key = keys[i];
+		free(launch_once(&s));
+		snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, keys[i]);
+		assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+	}
+	struct buf prog;
+	buf_init(&prog, 1 << 16);
+	assert_int_equal(launch_scan(&prog, herd_dir, "c.i", 10), 0);
+	char *ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	assert_null(strstr(ans, "c.i-3.0"));	/* below the floor asked for */
+	assert_null(strstr(ans, "other-"));	/* not ours */
+	assert_non_null(strstr(ans, "S c.i-10.1 gpus 2,5\n"));
+	assert_non_null(strstr(ans, "S c.i-12.0 gpus 2,5\n"));
+	assert_non_null(strstr(ans, "S - done\n"));
+	assert_null(strstr(ans, "sh:"));
+	char *line = strstr(ans, "S c.i-12.0");
+	*strchr(line, '\n') = '\0';
+	struct launch_reply r;
+	assert_int_equal(launch_parse_reply(line, &r), 0);
+	assert_int_equal(r.kind, 'S');
+	assert_string_equal(r.key, "c.i-12.0");
+	assert_string_equal(r.word, "gpus");
+	assert_string_equal(r.rest, "2,5");
+	free(ans);
+
+	/* An empty jobs directory answers only the end. */
+	buf_init(&prog, 1 << 16);
+	assert_int_equal(launch_scan(&prog, herd_dir, "nobody", 0), 0);
+	ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	assert_string_equal(ans, "S - done\n");
+	free(ans);
+}
+
 static void parse_answers(void **state)
 {
 	(void)state;
@@ -489,6 +539,7 @@ int main(void)
 		cmocka_unit_test(nul_in_script_refused),
 		cmocka_unit_test(launch_failures_reported),
 		cmocka_unit_test(job_sees_slurm_variables),
+		cmocka_unit_test(scan_lists_keys_and_gpus),
 		cmocka_unit_test(parse_answers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
