@@ -44,12 +44,13 @@ static void show_command(const struct msg *m)
 	const char *a;
 	struct buf b;
 	line("command", msg_get(m, "command", NULL));
-	if (msg_get(m, "arg", NULL) == NULL)
+	/* Always a line beside the command, so every job shows as many lines. */
+	if (msg_get(m, "command", NULL) == NULL && msg_get(m, "arg", NULL) == NULL)
 		return;
 	buf_init(&b, 64 << 10);
 	for (size_t i = 0; (a = msg_get_nth(m, "arg", i, NULL)) != NULL; i++)
 		add_word(&b, a);
-	line("args", b.data ? b.data : "");
+	line("args", b.data ? b.data : NULL);
 	buf_clear(&b);
 }
 
