@@ -75,6 +75,25 @@ static int pick_each(void *arg, const struct msg *m)
 	return 0;
 }
 
+/*
+ * Replace *ids with the active jobs (the caller's only, with mine) that
+ * match f and, when *ids is not empty, are among them: scancel intersects.
+ */
+static int pick_jobs(struct job_filter *f, int mine, struct id_list *ids)
+{
+	struct id_list picked = { 0 };
+	struct pick p = { f, &picked };
+	struct msg req;
+	f->ids = *ids;		/* f owns them now */
+	memset(ids, 0, sizeof *ids);
+	msg_init(&req, "queue");
+	msg_addi(&req, "mine", mine);
+	int rc = cmd_stream(&req, pick_each, &p);
+	msg_clear(&req);
+	*ids = picked;
+	return rc;
+}
+
 int cmd_cancel(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -133,21 +152,8 @@ int cmd_cancel(int argc, char **argv)
 		rc = cmd_usage_error(ce, "no job ids and no filter");
 		goto out;
 	}
-	if (mine || job_filter_active(&f)) {
-		/* scancel: ids and filters intersect. */
-		struct id_list picked = { 0 };
-		struct pick p = { &f, &picked };
-		struct msg req;
-		f.ids = ids;
-		memset(&ids, 0, sizeof ids);
-		msg_init(&req, "queue");
-		msg_addi(&req, "mine", mine);
-		rc = cmd_stream(&req, pick_each, &p);
-		msg_clear(&req);
-		ids = picked;
-		if (rc != 0)
-			goto out;
-	}
+	if ((mine || job_filter_active(&f)) && (rc = pick_jobs(&f, mine, &ids)) != 0)
+		goto out;
 	rc = 0;
 	for (size_t i = 0; i < ids.n; i += CHUNK)
 		rc |= cancel_some(ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK);
