@@ -14,14 +14,22 @@ struct hclient {
 	int fd;
 	struct buf in;
 	size_t off;		/* decoded up to here */
+	int64_t deadline_ms;	/* now_ms() time to give up reading; 0 never */
 	char sock[4200];
 };
 
-/* Connect; on failure prints the one-line "not running" message, returns -1. */
+/*
+ * Connect; on failure prints one line and returns -1: the configuration
+ * (-c, $HERD_CONFIG) cannot be read, or herdd is not running.
+ */
 int hclient_connect(struct hclient *c);
 void hclient_close(struct hclient *c);
 int hclient_send(struct hclient *c, const struct msg *m);
-/* Next answer frame: 1 got one (caller msg_clear()s), -1 error (printed). */
+/*
+ * Next answer frame: 1 got one (caller msg_clear()s), -1 error (printed),
+ * HCLIENT_TIMEOUT past c->deadline_ms (nothing printed).
+ */
+#define HCLIENT_TIMEOUT (-2)
 int hclient_next(struct hclient *c, struct msg *m);
 /* If m is an "error" frame, print it and return 1. */
 int hclient_is_error(const struct msg *m);
@@ -49,12 +57,27 @@ void json_str(FILE *f, const char *s);
 /* "2026-11-26T01:02:03" local time, or "-" for 0. */
 void fmt_time(char *buf, size_t size, int64_t t);
 
-/* Terminal tables: add rows of cells, then print fitted to the terminal. */
+/*
+ * Terminal tables: add rows of cells, then print fitted to the terminal.
+ * Cells are escaped (str_vis); widths are display columns (CJK and emoji
+ * two); a cut cell ends in "…"; no line ends in a blank.
+ */
 struct table;
 struct table *table_new(int ncols, const char *const *headers);
 void table_add(struct table *t, const char *const *cells);
+/* Whether the header row is printed (default 1). */
+void table_set_header(struct table *t, int on);
+/* Fitted to term_columns(f). */
 void table_print(struct table *t, FILE *f);
+/* Fitted to `cols` display columns; 0: nothing is cut. */
+void table_print_width(struct table *t, FILE *f, size_t cols);
 size_t table_rows(const struct table *t);	/* not counting the header */
 void table_free(struct table *t);
+/* $COLUMNS when set and valid, else the width of the terminal f is, else 0. */
+size_t term_columns(FILE *f);
+/* Display columns of UTF-8 text (wide characters 2, combining marks 0). */
+size_t text_width(const char *s);
+/* Display columns of one code point: 0, 1 or 2. */
+int char_width(uint32_t cp);
 
 #endif

@@ -1,21 +1,36 @@
 /*
- * cmd.h — the table of `herd` subcommands.  Each lives in its own
- * cmd_NAME.c and returns the process exit status.
+ * cmd.h — the `herd` subcommands and what they share.
+ *
+ * Each subcommand lives in its own cmd_NAME.c, owns its entry (name, usage
+ * line, summary, full help text) and returns the process exit status.
+ * herd.c lists the entries in cmd_table; `herd --help`, `herd help NAME`
+ * and every error message about an option are made from them.
+ *
+ * Options are parsed by cmd_getopt, getopt_long with herd's messages, so
+ * every subcommand takes `-n1`, `-n 1`, `--opt=value` and `--opt value`
+ * alike and names an unknown option the same way.
  */
 #ifndef HERD_CMD_H
 #define HERD_CMD_H
 
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "proto.h"
 
 struct cmd_entry {
 	const char *name;
-	const char *usage;
+	const char *usage;	/* "queue [options]": the line after "usage: herd " */
 	const char *summary;
+	const char *help;	/* the options, one per line; NULL: fn prints its own */
 	int (*fn)(int argc, char **argv);
 };
 
-extern const struct cmd_entry cmd_table[];
+/* herd.c: every entry, NULL-terminated. */
+extern const struct cmd_entry *const cmd_table[];
+
+extern const struct cmd_entry cmd_queue_entry, cmd_nodes_entry, cmd_show_entry,
+    cmd_history_entry, cmd_cancel_entry, cmd_wait_entry;
 
 int cmd_submit(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
@@ -25,18 +40,86 @@ int cmd_history(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 
+/* Full help of a subcommand (usage, summary, options) to f. */
+void cmd_help(const struct cmd_entry *ce, FILE *f);
+
+/*
+ * Options.  Call cmd_getopt_start() once, then cmd_getopt() until it
+ * returns -1; optind is then the first operand (options and operands may
+ * mix: getopt_long permutes).  Add CMD_HELP_OPTION to the long options:
+ * --help returns CMD_OPT_HELP after printing the full help to stdout (the
+ * caller returns 0).  A bad option returns '?' after printing
+ * "herd NAME: unknown option --xyz" (or "option --x needs a value", "takes
+ * no value") and the usage line to stderr (the caller returns 2).
+ */
+#define CMD_OPT_HELP 0x100
+#define CMD_HELP_OPTION { "help", no_argument, NULL, CMD_OPT_HELP }
+void cmd_getopt_start(void);
+int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *shortopts,
+    const struct option *longopts);
+/* "herd NAME: " + message + usage line, to stderr; returns 2. */
+int cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /*
  * Send `req`, call `each` for every answer frame until "end".  Returns 0, or
  * 1 if herdd answered an error (printed) or the connection failed.
+ * With deadline_ms (monotonic, now_ms()) > 0, gives up at that time and
+ * returns CMD_TIMEOUT without a message.
  */
+#define CMD_TIMEOUT 124
 int cmd_stream(const struct msg *req, int (*each)(void *arg, const struct msg *m), void *arg);
+int cmd_stream_until(const struct msg *req, int (*each)(void *arg, const struct msg *m),
+    void *arg, int64_t deadline_ms);
 /* Parse a job id argument ("123"); -1 and a message if it is not one. */
 long long cmd_job_id(const char *s);
-/* Whether argv[i] is flag (exact) — tiny helper for the simple commands. */
+/* Whether arg is flag (exact): for commands that read their own argv. */
 int cmd_flag(const char *arg, const char *longname, const char *shortname);
 
-/* Add every argv[1..] as a job id to req; -1 (message printed) if one is not. */
-int cmd_add_ids(struct msg *req, int argc, char **argv);
+/* Job ids, from the command line or picked from a listing. */
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+void id_list_add(struct id_list *l, int64_t id);
+int id_list_has(const struct id_list *l, int64_t id);
+void id_list_clear(struct id_list *l);
+/* Every operand argv[first..argc) as a job id; -1 (message printed) if one is not. */
+int cmd_parse_ids(struct id_list *l, int argc, char **argv, int first);
+
+/*
+ * Which jobs a listing keeps (herd queue) or picks (herd cancel): each list
+ * empty means any.  The filters are pure over a "job" frame.
+ */
+struct job_filter {
+	struct id_list ids;
+	char **users;	/* user names or numeric uids */
+	size_t nusers;
+	char **names;
+	size_t nnames;
+	unsigned states;	/* bit per job state (JOB_*), 0: any */
+};
+void job_filter_clear(struct job_filter *f);
+/* Add comma-separated values; -1 and err if one is not valid. */
+int job_filter_add_ids(struct job_filter *f, const char *list, char *err, size_t errsz);
+int job_filter_add_users(struct job_filter *f, const char *list, char *err, size_t errsz);
+int job_filter_add_names(struct job_filter *f, const char *list, char *err, size_t errsz);
+/* States by herd's name or Slurm's short form, any case (PD, R, CF...); "all". */
+int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz);
+int job_filter_match(const struct job_filter *f, const struct msg *job);
+/* Whether any filter is set. */
+int job_filter_active(const struct job_filter *f);
+
+/*
+ * sacct's EXIT:SIGNAL of a job's shell status: -1 "-", 0 "0:0", 1 "1:0",
+ * 137 "0:9", 143 "0:15".  exit_signal: the signal (0 none).  signal_name:
+ * "SIGKILL", or NULL for a number without a name here.
+ */
+int exit_signal(int64_t code);
+void fmt_exit(char *buf, size_t size, int64_t code);
+const char *signal_name(int sig);
+/* Slurm's [D-]HH:MM:SS: 600 "00:10:00", 86400 "1-00:00:00"; negative: "-". */
+void fmt_dhms(char *buf, size_t size, int64_t secs);
 
 /* A listing: JSON array of objects, or a table with one row per frame. */
 struct table;
@@ -46,6 +129,11 @@ struct list_fmt {
 	void (*row)(struct table *t, const struct msg *m);
 	void (*json)(FILE *f, const struct msg *m);
 };
-int cmd_list(const struct msg *req, int json, const struct list_fmt *fmt);
+struct list_opts {
+	int json;
+	int noheader;
+	const struct job_filter *filter;	/* NULL: every frame */
+};
+int cmd_list(const struct msg *req, const struct list_opts *o, const struct list_fmt *fmt);
 
 #endif

@@ -2,9 +2,12 @@
  * client.c — connecting to herdd and reading its answers.
  *
  * The socket is found from -s, $HERD_SOCKET, the socket key of -c/$HERD_CONFIG's
- * hosts.ini, or the default state directory, in that order.
+ * hosts.ini, or the default state directory, in that order.  A named
+ * configuration that cannot be read stops here: falling back to the default
+ * socket would end in a misleading "herdd is not running".
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +21,13 @@
 const char *opt_socket;
 const char *opt_config;
 
-static void find_socket(struct hclient *c)
+static int find_socket(struct hclient *c)
 {
 	const char *s = opt_socket ? opt_socket : getenv("HERD_SOCKET");
 	const char *cfgpath = opt_config ? opt_config : getenv("HERD_CONFIG");
 	if (s != NULL) {
 		strlcpy_h(c->sock, s, sizeof c->sock);
-		return;
+		return 0;
 	}
 	if (cfgpath != NULL) {
 		struct config cfg;
@@ -32,13 +35,15 @@ static void find_socket(struct hclient *c)
 		if (config_load(cfgpath, &cfg, err, sizeof err) == 0) {
 			strlcpy_h(c->sock, cfg.socket_path, sizeof c->sock);
 			config_clear(&cfg);
-			return;
+			return 0;
 		}
 		fprintf(stderr, "herd: %s\n", err);
+		return -1;
 	}
 	char *dir = config_default_state_dir();
 	snprintf(c->sock, sizeof c->sock, "%s/herd.sock", dir ? dir : ".");
 	free(dir);
+	return 0;
 }
 
 int hclient_connect(struct hclient *c)
@@ -46,7 +51,9 @@ int hclient_connect(struct hclient *c)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	memset(c, 0, sizeof *c);
 	buf_init(&c->in, PROTO_FRAME_MAX + 8);
-	find_socket(c);
+	c->fd = -1;
+	if (find_socket(c) != 0)
+		return -1;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	strlcpy_h(sa.sun_path, c->sock, sizeof sa.sun_path);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
@@ -96,6 +103,18 @@ int hclient_next(struct hclient *c, struct msg *m)
 		}
 		buf_consume(&c->in, c->off);
 		c->off = 0;
+		if (c->deadline_ms > 0) {
+			struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+			int64_t left = c->deadline_ms - now_ms();
+			/* A past deadline still takes what has already arrived. */
+			int n = poll(&pfd, 1, left <= 0 ? 0 : left > 60000 ? 60000 : (int)left);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0 && now_ms() >= c->deadline_ms)
+				return HCLIENT_TIMEOUT;
+			if (n == 0)
+				continue;
+		}
 		ssize_t r = read(c->fd, chunk, sizeof chunk);
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -1,40 +1,56 @@
 /*
- * cmd_cancel.c — herd cancel ID...: pending jobs leave the queue, running
- * ones get TERM then KILL after the grace period.  Exit 1 if any failed.
+ * cmd_cancel.c — herd cancel: pending jobs leave the queue, running ones
+ * get TERM then KILL after the grace period.  Exit 1 if any failed.
+ *
+ * With filters (-u, -n, -t, --me), as scancel: the queue is listed, the
+ * jobs that match every filter (and, when ids are given too, are among
+ * them) are picked here, and those are cancelled.  Requests carry at most
+ * CHUNK ids: a frame holds PROTO_FIELDS_MAX fields, two per id.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "client.h"
 #include "cmd.h"
 
-int cmd_cancel(int argc, char **argv)
+#define CHUNK 1000
+
+const struct cmd_entry cmd_cancel_entry = {
+	"cancel", "cancel [-u USER[,USER]] [--me] [-n NAME[,NAME]] [-t STATE[,STATE]] [ID...]",
+	"cancel jobs, like scancel",
+	"options (with ids too, only the ids that match are cancelled):\n"
+	"  -u, --user USER[,USER]    the active jobs of these users (names or uids)\n"
+	"      --me                  your own active jobs\n"
+	"  -n, --name NAME[,NAME]    the active jobs with these names\n"
+	"  -t, --state STATE[,...]   the active jobs in these states: PENDING (PD),\n"
+	"                            LAUNCHING (CF), RUNNING (R)\n"
+	"  -h, --help                this help\n",
+	cmd_cancel
+};
+
+/* One "cancel" request for ids[0..n); 0, or 1 if herdd refused any (printed). */
+static int cancel_some(const int64_t *ids, size_t n)
 {
 	struct hclient c;
 	struct msg req, ans;
 	const char *r;
 	int rc = 1;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: herd cancel ID...\n");
-		return 2;
-	}
-	msg_init(&req, "cancel");
-	if (cmd_add_ids(&req, argc, argv) != 0) {
-		msg_clear(&req);
-		return 2;
-	}
-	if (hclient_connect(&c) != 0) {
-		msg_clear(&req);
+	if (hclient_connect(&c) != 0)
 		return 1;
-	}
+	msg_init(&req, "cancel");
+	for (size_t i = 0; i < n; i++)
+		msg_addi(&req, "id", ids[i]);
 	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
 			rc = 0;
 			for (size_t i = 0; (r = msg_get_nth(&ans, "result", i, NULL)) != NULL; i++) {
 				const char *tab = strchr(r, '\t');
 				if (tab != NULL && tab[1] != '\0') {
-					fprintf(stderr, "herd: %s\n", tab + 1);
+					char vis[512];
+					str_vis(vis, sizeof vis, tab + 1);
+					fprintf(stderr, "herd: %s\n", vis);
 					rc = 1;
 				}
 			}
@@ -43,5 +59,106 @@ int cmd_cancel(int argc, char **argv)
 	}
 	msg_clear(&req);
 	hclient_close(&c);
+	return rc;
+}
+
+struct pick {
+	const struct job_filter *f;
+	struct id_list *out;
+};
+
+static int pick_each(void *arg, const struct msg *m)
+{
+	struct pick *p = arg;
+	if (job_filter_match(p->f, m))
+		id_list_add(p->out, msg_geti(m, "id", 0));
+	return 0;
+}
+
+/*
+ * Replace *ids with the active jobs (the caller's only, with mine) that
+ * match f and, when *ids is not empty, are among them: scancel intersects.
+ */
+static int pick_jobs(struct job_filter *f, int mine, struct id_list *ids)
+{
+	struct id_list picked = { 0 };
+	struct pick p = { f, &picked };
+	struct msg req;
+	f->ids = *ids;		/* f owns them now */
+	memset(ids, 0, sizeof *ids);
+	msg_init(&req, "queue");
+	msg_addi(&req, "mine", mine);
+	int rc = cmd_stream(&req, pick_each, &p);
+	msg_clear(&req);
+	*ids = picked;
+	return rc;
+}
+
+int cmd_cancel(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "me", no_argument, NULL, 'm' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "state", required_argument, NULL, 't' },
+		{ "states", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, CMD_OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_cancel_entry;
+	struct job_filter f = { 0 };
+	struct id_list ids = { 0 };
+	char err[HERD_ERRLEN];
+	const char *what = NULL;
+	int ch, rc = 2, bad = 0, mine = 0;
+
+	cmd_getopt_start();
+	while (!bad && (ch = cmd_getopt(ce, argc, argv, "u:n:t:h", lo)) != -1) {
+		switch (ch) {
+		case 'h':
+			cmd_help(ce, stdout);
+			/* fall through */
+		case CMD_OPT_HELP:
+			rc = 0;
+			bad = 1;
+			break;
+		case 'u':
+			what = "--user";
+			bad = job_filter_add_users(&f, optarg, err, sizeof err);
+			break;
+		case 'm':
+			mine = 1;
+			break;
+		case 'n':
+			what = "--name";
+			bad = job_filter_add_names(&f, optarg, err, sizeof err);
+			break;
+		case 't':
+			what = "--state";
+			bad = job_filter_add_states(&f, optarg, err, sizeof err);
+			break;
+		default:
+			bad = 1;
+			break;
+		}
+		if (bad < 0)
+			cmd_usage_error(ce, "invalid %s \"%s\": %s", what, optarg, err);
+	}
+	if (bad)
+		goto out;
+	if (cmd_parse_ids(&ids, argc, argv, optind) != 0)
+		goto out;
+	if (ids.n == 0 && !mine && !job_filter_active(&f)) {
+		rc = cmd_usage_error(ce, "no job ids and no filter");
+		goto out;
+	}
+	if ((mine || job_filter_active(&f)) && (rc = pick_jobs(&f, mine, &ids)) != 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < ids.n; i += CHUNK)
+		rc |= cancel_some(ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK);
+out:
+	id_list_clear(&ids);
+	job_filter_clear(&f);
 	return rc;
 }

@@ -7,20 +7,28 @@
 
 #include "client.h"
 #include "cmd.h"
-#include "jobopt.h"
+
+const struct cmd_entry cmd_history_entry = {
+	"history", "history [-a] [-n COUNT] [--json]",
+	"list ended jobs, newest first, like sacct",
+	"options:\n"
+	"  -a, --all                 jobs of every user, not only yours\n"
+	"  -n, --count COUNT         at most COUNT jobs, 1 to 100000 (default 50)\n"
+	"      --json                a JSON array of jobs\n"
+	"  -h, --help                this help\n"
+	"\ncolumns: JOBID NAME USER STATE EXIT (sacct's EXIT:SIGNAL: 0:9 is killed by\n"
+	"SIGKILL) ELAPSED ([D-]HH:MM:SS) NODE END\n",
+	cmd_history
+};
 
 static void row(struct table *t, const struct msg *m)
 {
 	char id[32], ec[24], el[32] = "-", end[64];
 	int64_t s = msg_geti(m, "start_time", 0), e = msg_geti(m, "end_time", 0);
 	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
-	int64_t code = msg_geti(m, "exit_code", -1);
-	if (code >= 0)
-		snprintf(ec, sizeof ec, "%" PRId64, code);
-	else
-		snprintf(ec, sizeof ec, "-");	/* never ran, or no status came back */
+	fmt_exit(ec, sizeof ec, msg_geti(m, "exit_code", -1));	/* "-": never ran, or no status */
 	if (s > 0 && e >= s)
-		format_duration(e - s, el, sizeof el);
+		fmt_dhms(el, sizeof el, e - s);
 	fmt_time(end, sizeof end, e);
 	const char *node = msg_get(m, "node", NULL);
 	const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
@@ -32,31 +40,50 @@ int cmd_history(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "NODE", "END" };
 	static const struct list_fmt fmt = { 8, hdr, row, json_job };
+	static const struct option lo[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_history_entry;
+	struct list_opts o = { 0 };
 	struct msg req;
-	int all = 0, json = 0;
+	int all = 0, ch;
 	long limit = 50;
+	char *end;
 
-	for (int i = 1; i < argc; i++) {
-		if (cmd_flag(argv[i], "--json", NULL))
-			json = 1;
-		else if (cmd_flag(argv[i], "--all", "-a"))
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "an:h", lo)) != -1) {
+		switch (ch) {
+		case 'h':
+			cmd_help(ce, stdout);
+			return 0;
+		case CMD_OPT_HELP:
+			return 0;
+		case 'a':
 			all = 1;
-		else if (cmd_flag(argv[i], NULL, "-n") && i + 1 < argc) {
-			char *end;
-			limit = strtol(argv[++i], &end, 10);
-			if (*argv[i] == '\0' || *end != '\0' || limit < 1 || limit > 100000) {
-				fprintf(stderr, "herd: -n takes a number of jobs, 1 to 100000\n");
-				return 2;
-			}
-		} else {
-			fprintf(stderr, "usage: herd history [--all] [-n N] [--json]\n");
+			break;
+		case 'n':
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || limit < 1 || limit > 100000)
+				return cmd_usage_error(ce, "invalid -n \"%s\": a number of jobs, "
+				    "1 to 100000", optarg);
+			break;
+		case 'J':
+			o.json = 1;
+			break;
+		default:
 			return 2;
 		}
 	}
+	if (optind < argc)
+		return cmd_usage_error(ce, "unexpected argument \"%s\"", argv[optind]);
 	msg_init(&req, "history");
 	msg_addi(&req, "all", all);
 	msg_addi(&req, "limit", limit);
-	int rc = cmd_list(&req, json, &fmt);
+	int rc = cmd_list(&req, &o, &fmt);
 	msg_clear(&req);
 	return rc;
 }

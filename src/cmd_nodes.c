@@ -1,5 +1,7 @@
 /*
  * cmd_nodes.c — herd nodes: every node, then every GPU and who holds it.
+ * A node that is DOWN, or was never probed, shows "-" for its resources:
+ * "0/0" would say it has none.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,6 +10,17 @@
 
 #include "client.h"
 #include "cmd.h"
+
+const struct cmd_entry cmd_nodes_entry = {
+	"nodes", "nodes [--json]",
+	"show nodes, then every GPU and which job holds it",
+	"options:\n"
+	"      --json                a JSON array of nodes\n"
+	"  -h, --help                this help\n"
+	"\ncolumns: NODE STATE CPUS MEMORY GPUS (used/total; \"-\" when DOWN or never\n"
+	"probed) CGROUP REASON\n",
+	cmd_nodes
+};
 
 struct nctx {
 	int json;
@@ -50,11 +63,18 @@ static int each(void *arg, const struct msg *m)
 		gpu_rec_parse(g, &r);
 		nused += r.job > 0;
 	}
-	snprintf(cpus, sizeof cpus, "%" PRId64 "/%" PRId64, msg_geti(m, "cpus_used", 0),
-	    msg_geti(m, "cpus", 0));
-	snprintf(mem, sizeof mem, "%" PRId64 "/%" PRId64 "M", msg_geti(m, "mem_used_mb", 0),
-	    msg_geti(m, "mem_mb", 0));
-	snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
+	const char *st = msg_get(m, "state", NULL);
+	if ((st != NULL && strcmp(st, "DOWN") == 0) || msg_geti(m, "cpus", 0) <= 0) {
+		strlcpy_h(cpus, "-", sizeof cpus);
+		strlcpy_h(mem, "-", sizeof mem);
+		strlcpy_h(gpus, "-", sizeof gpus);
+	} else {
+		snprintf(cpus, sizeof cpus, "%" PRId64 "/%" PRId64, msg_geti(m, "cpus_used", 0),
+		    msg_geti(m, "cpus", 0));
+		snprintf(mem, sizeof mem, "%" PRId64 "/%" PRId64 "M",
+		    msg_geti(m, "mem_used_mb", 0), msg_geti(m, "mem_mb", 0));
+		snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
+	}
 	const char *cells[] = { msg_get(m, "name", NULL), msg_get(m, "state", NULL), cpus, mem,
 	    gpus, msg_get(m, "cgroup", NULL), msg_get(m, "reason", NULL) };
 	table_add(q->nodes, cells);
@@ -70,14 +90,24 @@ int cmd_nodes(int argc, char **argv)
 	struct nctx q = { 0 };
 	struct msg req;
 
-	for (int i = 1; i < argc; i++) {
-		if (cmd_flag(argv[i], "--json", NULL))
-			q.json = 1;
-		else {
-			fprintf(stderr, "usage: herd nodes [--json]\n");
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(&cmd_nodes_entry, argc, argv, "h", lo)) != -1) {
+		if (ch == 'h')
+			cmd_help(&cmd_nodes_entry, stdout);
+		if (ch == 'h' || ch == CMD_OPT_HELP)
+			return 0;
+		if (ch != 'J')
 			return 2;
-		}
+		q.json = 1;
 	}
+	if (optind < argc)
+		return cmd_usage_error(&cmd_nodes_entry, "unexpected argument \"%s\"", argv[optind]);
 	msg_init(&req, "nodes");
 	if (!q.json) {
 		q.nodes = table_new(7, nh);

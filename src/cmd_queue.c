@@ -1,21 +1,39 @@
 /*
- * cmd_queue.c — herd queue: pending and running jobs, like squeue.
+ * cmd_queue.c — herd queue: pending and running jobs, like squeue.  The
+ * filters (-u, -j, -t) are applied here to herdd's listing; --me asks
+ * herdd for the caller's jobs only, as --mine always did.
  */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "client.h"
 #include "cmd.h"
-#include "jobopt.h"
 #include "util.h"
+
+const struct cmd_entry cmd_queue_entry = {
+	"queue", "queue [-u USER[,USER]] [--me] [-j ID[,ID]] [-t STATE[,STATE]] [-h] [--json]",
+	"list pending and running jobs, like squeue",
+	"options:\n"
+	"  -u, --user USER[,USER]    only jobs of these users (names or uids)\n"
+	"      --me, -m, --mine      only your own jobs\n"
+	"  -j, --jobs ID[,ID]        only these jobs\n"
+	"  -t, --states STATE[,...]  only jobs in these states, any case: PENDING (PD),\n"
+	"                            LAUNCHING (CF), RUNNING (R), or all\n"
+	"  -p, --partition NAME      refused: herd has no partitions yet\n"
+	"  -h, --noheader            no header line (as squeue; --help is the help)\n"
+	"      --json                a JSON array of jobs\n"
+	"      --help                this help\n"
+	"\ncolumns: JOBID NAME USER STATE TIME (since start, [D-]HH:MM:SS) GPUS NODE REASON\n",
+	cmd_queue
+};
 
 static void row(struct table *t, const struct msg *m)
 {
-	char id[32], elapsed[32] = "0:00", gpus[32];
+	char id[32], elapsed[32] = "00:00:00", gpus[32];
 	int64_t start = msg_geti(m, "start_time", 0);
 	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
 	if (start > 0)
-		format_duration(wall_s() - start, elapsed, sizeof elapsed);
+		fmt_dhms(elapsed, sizeof elapsed, wall_s() > start ? wall_s() - start : 0);
 	snprintf(gpus, sizeof gpus, "%" PRId64, msg_geti(m, "ngpus", 0));
 	const char *node = msg_get(m, "node", NULL);
 	const char *reason = msg_get(m, "reason", NULL);
@@ -28,22 +46,80 @@ int cmd_queue(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "TIME", "GPUS", "NODE", "REASON" };
 	static const struct list_fmt fmt = { 8, hdr, row, json_job };
+	static const struct option lo[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "me", no_argument, NULL, 'm' },
+		{ "mine", no_argument, NULL, 'm' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "states", required_argument, NULL, 't' },
+		{ "state", required_argument, NULL, 't' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "noheader", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_queue_entry;
+	struct job_filter f = { 0 };
+	struct list_opts o = { 0 };
 	struct msg req;
-	int mine = 0, json = 0;
+	char err[HERD_ERRLEN];
+	const char *what = NULL;
+	int mine = 0, ch, rc = 2, bad = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (cmd_flag(argv[i], "--json", NULL))
-			json = 1;
-		else if (cmd_flag(argv[i], "--mine", "-m"))
+	cmd_getopt_start();
+	while (!bad && (ch = cmd_getopt(ce, argc, argv, "u:mj:t:p:h", lo)) != -1) {
+		switch (ch) {
+		case CMD_OPT_HELP:
+			rc = 0;
+			bad = 1;
+			break;
+		case 'u':
+			what = "--user";
+			bad = job_filter_add_users(&f, optarg, err, sizeof err);
+			break;
+		case 'm':
 			mine = 1;
-		else {
-			fprintf(stderr, "usage: herd queue [--mine] [--json]\n");
-			return 2;
+			break;
+		case 'j':
+			what = "--jobs";
+			bad = job_filter_add_ids(&f, optarg, err, sizeof err);
+			break;
+		case 't':
+			what = "--states";
+			bad = job_filter_add_states(&f, optarg, err, sizeof err);
+			break;
+		case 'p':
+			/* One implicit partition would be a name nobody can use. */
+			snprintf(err, sizeof err, "herd has no partitions yet");
+			what = "--partition";
+			bad = -1;
+			break;
+		case 'h':
+			o.noheader = 1;
+			break;
+		case 'J':
+			o.json = 1;
+			break;
+		default:
+			bad = 1;
+			break;
 		}
+		if (bad < 0)
+			cmd_usage_error(ce, "invalid %s \"%s\": %s", what, optarg, err);
 	}
+	if (bad)
+		goto out;
+	if (optind < argc) {
+		rc = cmd_usage_error(ce, "unexpected argument \"%s\" (job ids go in -j)", argv[optind]);
+		goto out;
+	}
+	o.filter = &f;
 	msg_init(&req, "queue");
 	msg_addi(&req, "mine", mine);
-	int rc = cmd_list(&req, json, &fmt);
+	rc = cmd_list(&req, &o, &fmt);
 	msg_clear(&req);
+out:
+	job_filter_clear(&f);
 	return rc;
 }

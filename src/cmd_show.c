@@ -1,12 +1,81 @@
 /*
- * cmd_show.c — herd show ID: one job, every field, active or ended.
+ * cmd_show.c — herd show ID: one job, every field, active or ended.  Exit
+ * codes as sacct writes them (EXIT:SIGNAL, the signal named), durations as
+ * Slurm does ([D-]HH:MM:SS, UNLIMITED), the command with its arguments
+ * quoted as sh would need them.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "client.h"
 #include "cmd.h"
-#include "jobopt.h"
+#include "shquote.h"
+
+const struct cmd_entry cmd_show_entry = {
+	"show", "show [--json] ID",
+	"show every field of one job, active or ended",
+	"options:\n"
+	"      --json                the job as one JSON object\n"
+	"  -h, --help                this help\n",
+	cmd_show
+};
+
+static void line(const char *key, const char *v)
+{
+	char vis[4096];
+	str_vis(vis, sizeof vis, v ? v : "-");
+	printf("%-12s %s\n", key, vis);
+}
+
+/* A word as sh reads it back: bare when it is plainly safe, else quoted. */
+static void add_word(struct buf *b, const char *s)
+{
+	if (b->len > 0)
+		buf_addc(b, ' ');
+	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_./=:,+@%") == strlen(s))
+		buf_addstr(b, s);
+	else
+		shquote_str(b, s);
+}
+
+static void show_command(const struct msg *m)
+{
+	const char *a;
+	struct buf b;
+	line("command", msg_get(m, "command", NULL));
+	/* Always a line beside the command, so every job shows as many lines. */
+	if (msg_get(m, "command", NULL) == NULL && msg_get(m, "arg", NULL) == NULL)
+		return;
+	buf_init(&b, 64 << 10);
+	for (size_t i = 0; (a = msg_get_nth(m, "arg", i, NULL)) != NULL; i++)
+		add_word(&b, a);
+	line("args", b.data ? b.data : NULL);
+	buf_clear(&b);
+}
+
+static void show_times(const struct msg *m)
+{
+	static const char *times[] = { "submit_time", "start_time", "end_time", NULL };
+	int64_t start = msg_geti(m, "start_time", 0), end = msg_geti(m, "end_time", 0);
+	int64_t tl = msg_geti(m, "time_limit", 0), el = -1;
+	char t[64];
+	for (int i = 0; times[i]; i++) {
+		fmt_time(t, sizeof t, msg_geti(m, times[i], 0));
+		line(times[i], t);
+	}
+	if (start > 0)
+		el = end >= start ? end - start : wall_s() > start ? wall_s() - start : 0;
+	fmt_dhms(t, sizeof t, el);
+	line("elapsed", t);
+	if (tl > 0)
+		fmt_dhms(t, sizeof t, tl);
+	line("time_limit", tl > 0 ? t : "UNLIMITED");
+	if (tl > 0 && start > 0 && end <= 0) {	/* running, with a limit */
+		fmt_dhms(t, sizeof t, tl > el ? tl - el : 0);
+		line("remaining", t);
+	}
+}
 
 static int each(void *arg, const struct msg *m)
 {
@@ -16,47 +85,52 @@ static int each(void *arg, const struct msg *m)
 		putchar('\n');
 		return 0;
 	}
-	static const char *keys[] = { "id", "name", "user", "state", "reason", "exit_code",
-	    "node", "gpus", "cpus", "mem_mb", "workdir", "stdout", "stderr", NULL };
-	for (int i = 0; keys[i]; i++) {
-		const char *v = msg_get(m, keys[i], NULL);
-		char vis[1024];
-		if (v != NULL && strcmp(keys[i], "exit_code") == 0 && v[0] == '-')
-			v = NULL;	/* -1: no status, shown as "-" like JSON's null */
-		str_vis(vis, sizeof vis, v ? v : "-");
-		printf("%-12s %s\n", keys[i], vis);
-	}
-	static const char *times[] = { "submit_time", "start_time", "end_time", NULL };
-	for (int i = 0; times[i]; i++) {
-		char t[64];
-		fmt_time(t, sizeof t, msg_geti(m, times[i], 0));
-		printf("%-12s %s\n", times[i], t);
-	}
-	char d[32] = "none";
-	int64_t tl = msg_geti(m, "time_limit", 0);
-	if (tl > 0)
-		format_duration(tl, d, sizeof d);
-	printf("%-12s %s\n", "time_limit", d);
+	static const char *keys[] = { "id", "name", "user", "state", "reason", NULL };
+	static const char *more[] = { "submit_dir", "submit_host", "workdir", "node", "ntasks",
+	    "gpus", "cpus", "mem_mb", "stdout", "stderr", NULL };
+	for (int i = 0; keys[i]; i++)
+		line(keys[i], msg_get(m, keys[i], NULL));
+	int64_t code = msg_geti(m, "exit_code", -1);
+	const char *sig = signal_name(exit_signal(code));
+	char ec[64];
+	fmt_exit(ec, sizeof ec, code);
+	if (sig != NULL)
+		snprintf(ec + strlen(ec), sizeof ec - strlen(ec), " (%s)", sig);
+	line("exit_code", ec);
+	show_command(m);
+	for (int i = 0; more[i]; i++)
+		line(more[i], msg_get(m, more[i], NULL));
+	show_times(m);
 	return 0;
 }
 
 int cmd_show(int argc, char **argv)
 {
-	int json = 0;
-	long long id = -1;
-	for (int i = 1; i < argc; i++) {
-		if (cmd_flag(argv[i], "--json", NULL))
-			json = 1;
-		else if (id > 0) {
-			fprintf(stderr, "usage: herd show ID [--json] (one job at a time)\n");
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_show_entry;
+	int json = 0, ch;
+	long long id;
+
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'h')
+			cmd_help(ce, stdout);
+		if (ch == 'h' || ch == CMD_OPT_HELP)
+			return 0;
+		if (ch != 'J')
 			return 2;
-		} else if ((id = cmd_job_id(argv[i])) < 0)
-			return 2;
+		json = 1;
 	}
-	if (id < 0) {
-		fprintf(stderr, "usage: herd show ID [--json]\n");
+	if (optind == argc)
+		return cmd_usage_error(ce, "no job id");
+	if (optind + 1 < argc)
+		return cmd_usage_error(ce, "one job at a time");
+	if ((id = cmd_job_id(argv[optind])) < 0)
 		return 2;
-	}
 	struct msg req;
 	msg_init(&req, "show");
 	msg_addi(&req, "id", id);

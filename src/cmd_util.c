@@ -1,25 +1,111 @@
 /*
- * cmd_util.c — what the subcommands share: one request, a stream of
- * answers, argument helpers.
+ * cmd_util.c — what the subcommands share: option parsing with herd's
+ * messages, one request and its stream of answers, job ids, the filters
+ * of `herd queue` and `herd cancel`, and the client's formats of exit
+ * codes and durations.
+ *
+ * Filtering is done here, over the queue stream, not by herdd: herdd's
+ * "queue" answer stays one simple listing, and squeue's and scancel's
+ * habits (-u, -j, -t, -n) cost the controller nothing.
  */
+#include <ctype.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
 #include "cmd.h"
+#include "job.h"
 
-int cmd_stream(const struct msg *req, int (*each)(void *arg, const struct msg *m), void *arg)
+void cmd_help(const struct cmd_entry *ce, FILE *f)
+{
+	fprintf(f, "usage: herd %s\n\n%s.\n", ce->usage, ce->summary);
+	if (ce->help != NULL)
+		fprintf(f, "\n%s", ce->help);
+	fprintf(f, "\nSee herd(1).\n");
+}
+
+int cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "herd %s: ", ce->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: herd %s\n", ce->usage);
+	return 2;
+}
+
+void cmd_getopt_start(void)
+{
+	optind = 0;	/* glibc: 0 also resets its state inside a cluster (-abc) */
+	opterr = 0;	/* our messages, naming the subcommand */
+}
+
+/* The long option that argv[optind-1] spelled, if it was one taking val. */
+static const struct option *long_for(const struct option *lo, const char *arg, int val)
+{
+	if (arg == NULL || strncmp(arg, "--", 2) != 0)
+		return NULL;
+	for (; lo != NULL && lo->name != NULL; lo++)
+		if (lo->val == val && strncmp(arg + 2, lo->name, strcspn(arg + 2, "=")) == 0)
+			return lo;
+	return NULL;
+}
+
+int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	char so[64];
+	/* A leading ':' tells a missing value (':') from an unknown option ('?'). */
+	snprintf(so, sizeof so, ":%s", shortopts);
+	int c = getopt_long(argc, argv, so, longopts, NULL);
+	const char *prev = optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
+	const struct option *lo;
+	int n;
+
+	switch (c) {
+	case CMD_OPT_HELP:
+		cmd_help(ce, stdout);
+		return c;
+	case ':':
+		if ((lo = long_for(longopts, prev, optopt)) != NULL)
+			cmd_usage_error(ce, "option --%s needs a value", lo->name);
+		else
+			cmd_usage_error(ce, "option -%c needs a value", optopt);
+		return '?';
+	case '?':
+		if (optopt == 0 && prev != NULL) {
+			n = (int)strcspn(prev, "=");
+			cmd_usage_error(ce, "unknown option %.*s", n, prev);
+		} else if ((lo = long_for(longopts, prev, optopt)) != NULL)
+			cmd_usage_error(ce, "option --%s takes no value", lo->name);
+		else if (isprint(optopt))
+			cmd_usage_error(ce, "unknown option -%c", optopt);
+		else
+			cmd_usage_error(ce, "unknown option");
+		return '?';
+	}
+	return c;
+}
+
+int cmd_stream_until(const struct msg *req, int (*each)(void *arg, const struct msg *m),
+    void *arg, int64_t deadline_ms)
 {
 	struct hclient c;
 	struct msg m;
-	int rc = 1;
+	int rc = 1, got;
 
 	if (hclient_connect(&c) != 0)
 		return 1;
+	c.deadline_ms = deadline_ms;
 	if (hclient_send(&c, req) != 0)
 		goto out;
-	while (hclient_next(&c, &m) == 1) {
+	while ((got = hclient_next(&c, &m)) == 1) {
 		if (hclient_is_error(&m) || strcmp(m.type, "end") == 0) {
 			rc = strcmp(m.type, "end") == 0 ? 0 : 1;
 			msg_clear(&m);
@@ -32,17 +118,35 @@ int cmd_stream(const struct msg *req, int (*each)(void *arg, const struct msg *m
 			break;
 		}
 	}
+	if (got == HCLIENT_TIMEOUT)
+		rc = CMD_TIMEOUT;
 out:
 	hclient_close(&c);
 	return rc;
 }
 
-long long cmd_job_id(const char *s)
+int cmd_stream(const struct msg *req, int (*each)(void *arg, const struct msg *m), void *arg)
+{
+	return cmd_stream_until(req, each, arg, 0);
+}
+
+static int parse_id(const char *s, int64_t *id)
 {
 	char *end;
 	long long v = strtoll(s, &end, 10);
-	if (end == s || *end != '\0' || v <= 0) {
-		fprintf(stderr, "herd: \"%s\" is not a job id\n", s);
+	if (end == s || *end != '\0' || v <= 0 || v == LLONG_MAX)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+long long cmd_job_id(const char *s)
+{
+	int64_t v;
+	char vis[128];
+	if (parse_id(s, &v) != 0) {
+		str_vis(vis, sizeof vis, s);
+		fprintf(stderr, "herd: \"%s\" is not a job id\n", vis);
 		return -1;
 	}
 	return v;
@@ -53,20 +157,227 @@ int cmd_flag(const char *arg, const char *longname, const char *shortname)
 	return (longname && strcmp(arg, longname) == 0) || (shortname && strcmp(arg, shortname) == 0);
 }
 
-int cmd_add_ids(struct msg *req, int argc, char **argv)
+void id_list_add(struct id_list *l, int64_t id)
 {
-	if (argc < 2)
-		return -1;
-	for (int i = 1; i < argc; i++) {
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n++] = id;
+}
+
+int id_list_has(const struct id_list *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == id)
+			return 1;
+	return 0;
+}
+
+void id_list_clear(struct id_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+int cmd_parse_ids(struct id_list *l, int argc, char **argv, int first)
+{
+	for (int i = first; i < argc; i++) {
 		long long id = cmd_job_id(argv[i]);
 		if (id < 0)
 			return -1;
-		msg_addi(req, "id", id);
+		id_list_add(l, id);
 	}
 	return 0;
 }
 
+void job_filter_clear(struct job_filter *f)
+{
+	for (size_t i = 0; i < f->nusers; i++)
+		free(f->users[i]);
+	for (size_t i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	free(f->users);
+	free(f->names);
+	id_list_clear(&f->ids);
+	memset(f, 0, sizeof *f);
+}
+
+/*
+ * Call add(f, item) for each comma-separated item of list; an empty item
+ * (",," or "") is an error, as in squeue.
+ */
+static int each_item(struct job_filter *f, const char *list, const char *what,
+    int (*add)(struct job_filter *, const char *, char *, size_t), char *err, size_t errsz)
+{
+	char *copy = xstrdup(list), *save = NULL, *p;
+	int rc = 0;
+	if (list[0] == '\0' || list[strlen(list) - 1] == ',' || strstr(list, ",,") || list[0] == ',') {
+		snprintf(err, errsz, "empty %s in \"%s\"", what, list);
+		rc = -1;
+	}
+	for (p = strtok_r(copy, ",", &save); rc == 0 && p != NULL; p = strtok_r(NULL, ",", &save))
+		rc = add(f, p, err, errsz);
+	free(copy);
+	return rc;
+}
+
+static int add_id(struct job_filter *f, const char *s, char *err, size_t errsz)
+{
+	int64_t id;
+	if (parse_id(s, &id) != 0) {
+		snprintf(err, errsz, "\"%s\" is not a job id", s);
+		return -1;
+	}
+	id_list_add(&f->ids, id);
+	return 0;
+}
+
+static int add_user(struct job_filter *f, const char *s, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	f->users = xreallocarray(f->users, f->nusers + 1, sizeof *f->users);
+	f->users[f->nusers++] = xstrdup(s);
+	return 0;
+}
+
+static int add_name(struct job_filter *f, const char *s, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	f->names = xreallocarray(f->names, f->nnames + 1, sizeof *f->names);
+	f->names[f->nnames++] = xstrdup(s);
+	return 0;
+}
+
+/* Slurm's short forms, where herd has the state (CF: configuring is launching). */
+static const struct { const char *name; int state; } state_alias[] = {
+	{ "PD", JOB_PENDING }, { "CF", JOB_LAUNCHING }, { "CONFIGURING", JOB_LAUNCHING },
+	{ "R", JOB_RUNNING }, { "CD", JOB_COMPLETED }, { "F", JOB_FAILED },
+	{ "CA", JOB_CANCELLED }, { "TO", JOB_TIMEOUT }, { "NF", JOB_NODE_FAIL },
+};
+
+static int add_state(struct job_filter *f, const char *s, char *err, size_t errsz)
+{
+	if (strcasecmp(s, "all") == 0) {
+		f->states = (1u << JOB_NSTATES) - 1;
+		return 0;
+	}
+	for (int i = 0; i < JOB_NSTATES; i++)
+		if (strcasecmp(s, job_state_name(i)) == 0) {
+			f->states |= 1u << i;
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof state_alias / sizeof state_alias[0]; i++)
+		if (strcasecmp(s, state_alias[i].name) == 0) {
+			f->states |= 1u << state_alias[i].state;
+			return 0;
+		}
+	snprintf(err, errsz, "\"%s\" is not a herd job state (PENDING/PD, LAUNCHING/CF, "
+	    "RUNNING/R, COMPLETED/CD, FAILED/F, CANCELLED/CA, TIMEOUT/TO, NODE_FAIL/NF, all)", s);
+	return -1;
+}
+
+int job_filter_add_ids(struct job_filter *f, const char *list, char *err, size_t errsz)
+{
+	return each_item(f, list, "job id", add_id, err, errsz);
+}
+
+int job_filter_add_users(struct job_filter *f, const char *list, char *err, size_t errsz)
+{
+	return each_item(f, list, "user", add_user, err, errsz);
+}
+
+int job_filter_add_names(struct job_filter *f, const char *list, char *err, size_t errsz)
+{
+	return each_item(f, list, "name", add_name, err, errsz);
+}
+
+int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz)
+{
+	return each_item(f, list, "state", add_state, err, errsz);
+}
+
+static int in_list(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; s != NULL && i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int job_filter_match(const struct job_filter *f, const struct msg *m)
+{
+	if (f->ids.n > 0 && !id_list_has(&f->ids, msg_geti(m, "id", 0)))
+		return 0;
+	if (f->nnames > 0 && !in_list(f->names, f->nnames, msg_get(m, "name", NULL)))
+		return 0;
+	if (f->nusers > 0 && !in_list(f->users, f->nusers, msg_get(m, "user", NULL)) &&
+	    !in_list(f->users, f->nusers, msg_get(m, "uid", NULL)))
+		return 0;
+	if (f->states != 0) {
+		const char *st = msg_get(m, "state", NULL);
+		int i = 0;
+		while (i < JOB_NSTATES && (st == NULL || strcmp(st, job_state_name(i)) != 0))
+			i++;
+		if (i == JOB_NSTATES || !(f->states & (1u << i)))
+			return 0;
+	}
+	return 1;
+}
+
+int job_filter_active(const struct job_filter *f)
+{
+	return f->ids.n > 0 || f->nusers > 0 || f->nnames > 0 || f->states != 0;
+}
+
+/* A shell reports death by signal N as 128+N; Linux has signals 1 to 64. */
+int exit_signal(int64_t code)
+{
+	return code > 128 && code <= 128 + 64 ? (int)(code - 128) : 0;
+}
+
+void fmt_exit(char *buf, size_t size, int64_t code)
+{
+	int sig = exit_signal(code);
+	if (code < 0)
+		snprintf(buf, size, "-");
+	else if (sig > 0)
+		snprintf(buf, size, "0:%d", sig);
+	else
+		snprintf(buf, size, "%lld:0", (long long)code);
+}
+
+const char *signal_name(int sig)
+{
+	static const struct { int sig; const char *name; } names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" }, { SIGQUIT, "SIGQUIT" },
+		{ SIGILL, "SIGILL" }, { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+		{ SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" }, { SIGKILL, "SIGKILL" },
+		{ SIGUSR1, "SIGUSR1" }, { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+		{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
+		{ SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" }, { SIGSYS, "SIGSYS" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return NULL;
+}
+
+void fmt_dhms(char *buf, size_t size, int64_t secs)
+{
+	if (secs < 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	long long d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
+	if (d > 0)
+		snprintf(buf, size, "%lld-%02lld:%02lld:%02lld", d, h, m, s);
+	else
+		snprintf(buf, size, "%02lld:%02lld:%02lld", h, m, s);
+}
+
 struct list_ctx {
+	const struct list_opts *o;
 	const struct list_fmt *fmt;
 	struct table *t;
 	size_t n;
@@ -75,6 +386,8 @@ struct list_ctx {
 static int list_each(void *arg, const struct msg *m)
 {
 	struct list_ctx *l = arg;
+	if (l->o->filter != NULL && !job_filter_match(l->o->filter, m))
+		return 0;
 	if (l->t == NULL) {
 		fputs(l->n ? ",\n" : "[\n", stdout);
 		l->fmt->json(stdout, m);
@@ -84,13 +397,15 @@ static int list_each(void *arg, const struct msg *m)
 	return 0;
 }
 
-int cmd_list(const struct msg *req, int json, const struct list_fmt *fmt)
+int cmd_list(const struct msg *req, const struct list_opts *o, const struct list_fmt *fmt)
 {
-	struct list_ctx l = { fmt, NULL, 0 };
-	if (!json)
+	struct list_ctx l = { o, fmt, NULL, 0 };
+	if (!o->json) {
 		l.t = table_new(fmt->ncols, fmt->headers);
+		table_set_header(l.t, !o->noheader);
+	}
 	int rc = cmd_stream(req, list_each, &l);
-	if (json) {
+	if (o->json) {
 		/* No answer, no array: an empty list would claim zero jobs. */
 		if (l.n > 0)
 			fputs("\n]\n", stdout);

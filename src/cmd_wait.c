@@ -1,40 +1,123 @@
 /*
  * cmd_wait.c — herd wait ID...: block until the jobs end (the controller
- * answers when the last one does); exit 0 only if all COMPLETED.
+ * answers when the last one does); exit 0 only if all COMPLETED.  With
+ * --timeout, give up at the deadline as timeout(1) does (status 124),
+ * after asking herdd's queue which of the jobs are still active.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
 #include "cmd.h"
+
+#define NAMED_MAX 20	/* active jobs named when giving up; then a count */
+
+const struct cmd_entry cmd_wait_entry = {
+	"wait", "wait [--timeout SECONDS] ID...",
+	"wait for jobs to end; exit 0 if all COMPLETED",
+	"options:\n"
+	"  -t, --timeout SECONDS     give up after SECONDS (decimals allowed), name the\n"
+	"                            jobs still active and exit with status 124\n"
+	"  -h, --help                this help\n"
+	"\nFor each job that did not end COMPLETED: \"herd: job N ended STATE (exit code\n"
+	"EXIT:SIGNAL)\" on stderr, and exit status 1.\n",
+	cmd_wait
+};
 
 static int each(void *arg, const struct msg *m)
 {
 	int *bad = arg;
 	const char *st = msg_get(m, "state", NULL);
 	if (st == NULL || strcmp(st, "COMPLETED") != 0) {
+		int64_t code = msg_geti(m, "exit_code", -1);
+		const char *sig = signal_name(exit_signal(code));
+		char ec[32];
+		fmt_exit(ec, sizeof ec, code);
 		*bad = 1;
-		fprintf(stderr, "herd: job %lld ended %s (exit code %lld)\n",
-		    (long long)msg_geti(m, "id", 0), st ? st : "?",
-		    (long long)msg_geti(m, "exit_code", -1));
+		fprintf(stderr, "herd: job %lld ended %s (exit code %s%s%s)\n",
+		    (long long)msg_geti(m, "id", 0), st ? st : "?", ec, sig ? ", " : "", sig ? sig : "");
 	}
 	return 0;
 }
 
+struct still {
+	const struct id_list *ids;
+	size_t n;
+};
+
+static int still_each(void *arg, const struct msg *m)
+{
+	struct still *s = arg;
+	if (!id_list_has(s->ids, msg_geti(m, "id", 0)))
+		return 0;
+	const char *st = msg_get(m, "state", NULL);
+	if (s->n++ < NAMED_MAX)
+		fprintf(stderr, "%s job %lld %s", s->n > 1 ? "," : "",
+		    (long long)msg_geti(m, "id", 0), st ? st : "?");
+	return 0;
+}
+
+static int gave_up(const struct id_list *ids, const char *secs)
+{
+	struct still s = { ids, 0 };
+	struct msg req;
+	fprintf(stderr, "herd: wait: gave up after %s seconds; still active:", secs);
+	msg_init(&req, "queue");
+	int rc = cmd_stream(&req, still_each, &s);
+	msg_clear(&req);
+	if (s.n > NAMED_MAX)
+		fprintf(stderr, " and %zu more", s.n - NAMED_MAX);
+	fprintf(stderr, "%s\n", rc != 0 ? " (unknown)" : s.n == 0 ? " none" : "");
+	return CMD_TIMEOUT;
+}
+
 int cmd_wait(int argc, char **argv)
 {
+	static const struct option lo[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_wait_entry;
+	struct id_list ids = { 0 };
+	const char *targ = NULL;
+	int64_t deadline = 0;
+	int ch, bad = 0, rc = 2;
+
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "t:h", lo)) != -1) {
+		if (ch == 'h' || ch == CMD_OPT_HELP) {
+			if (ch == 'h')
+				cmd_help(ce, stdout);
+			return 0;
+		}
+		if (ch != 't')
+			return 2;
+		char *end;
+		double v = strtod(optarg, &end);
+		if (end == optarg || *end != '\0' || !isfinite(v) || v < 0 || v > 1e9)
+			return cmd_usage_error(ce, "invalid --timeout \"%s\": a number of seconds, "
+			    "0 to 1000000000", optarg);
+		targ = optarg;
+		deadline = now_ms() + (int64_t)(v * 1000);
+	}
+	if (optind == argc)
+		return cmd_usage_error(ce, "no job ids");
+	if (cmd_parse_ids(&ids, argc, argv, optind) != 0)
+		goto out;
 	struct msg req;
-	int bad = 0;
-	if (argc < 2) {
-		fprintf(stderr, "usage: herd wait ID...\n");
-		return 2;
-	}
 	msg_init(&req, "wait");
-	if (cmd_add_ids(&req, argc, argv) != 0) {
-		msg_clear(&req);
-		return 2;
-	}
-	int rc = cmd_stream(&req, each, &bad);
+	for (size_t i = 0; i < ids.n; i++)
+		msg_addi(&req, "id", ids.v[i]);
+	rc = cmd_stream_until(&req, each, &bad, deadline);
 	msg_clear(&req);
-	return rc != 0 ? rc : bad;
+	if (rc == CMD_TIMEOUT)
+		rc = gave_up(&ids, targ);
+	else if (rc == 0)
+		rc = bad;
+out:
+	id_list_clear(&ids);
+	return rc;
 }

@@ -3,6 +3,7 @@
  * from cmd_table.  Each subcommand sends one request to herdd and prints
  * the answer; formatting lives here, never in the controller.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,54 +12,128 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "version.h"
 
-const struct cmd_entry cmd_table[] = {
-	{ "submit", "submit [options] (--wrap CMD | SCRIPT [ARGS...])", "queue a batch job", cmd_submit },
-	{ "queue", "queue [--mine] [--json]", "list pending and running jobs", cmd_queue },
-	{ "nodes", "nodes [--json]", "show nodes and every GPU", cmd_nodes },
-	{ "show", "show ID [--json]", "show one job", cmd_show },
-	{ "history", "history [--all] [-n N] [--json]", "list ended jobs", cmd_history },
-	{ "cancel", "cancel ID...", "cancel jobs", cmd_cancel },
-	{ "wait", "wait ID...", "wait for jobs to end; exit 0 if all COMPLETED", cmd_wait },
-	{ NULL, NULL, NULL, NULL },
+/* submit's help text lives with its options in cmd_submit.c: --help asks it. */
+static const struct cmd_entry cmd_submit_entry = {
+	"submit", "submit [options] (--wrap CMD | SCRIPT [ARGS...])", "queue a batch job",
+	NULL, cmd_submit
+};
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_submit_entry, &cmd_queue_entry, &cmd_nodes_entry, &cmd_show_entry,
+	&cmd_history_entry, &cmd_cancel_entry, &cmd_wait_entry, NULL,
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: herd [-s SOCKET] [-c hosts.ini] COMMAND [ARGS]\n\ncommands:\n");
-	for (const struct cmd_entry *c = cmd_table; c->name; c++)
-		fprintf(f, "  %-48s %s\n", c->usage, c->summary);
-	fprintf(f, "\nSee herd(1).\n");
+	fprintf(f, "usage: herd [-s SOCKET] [-c hosts.ini] COMMAND [ARGS]\n"
+	    "       herd help [COMMAND] | herd --version\n\ncommands:\n");
+	for (const struct cmd_entry *const *c = cmd_table; *c; c++)
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	fprintf(f, "\nglobal options:\n"
+	    "  -s, --socket PATH    herdd's socket (default: from -c, $HERD_SOCKET, $HERD_CONFIG)\n"
+	    "  -c, --config FILE    use the socket named in this hosts.ini\n"
+	    "  -h, --help           this help; herd help COMMAND (or herd COMMAND --help): its options\n"
+	    "  -V, --version        print herd's version\n"
+	    "\nSee herd(1).\n");
+}
+
+static const struct cmd_entry *find(const char *name)
+{
+	for (const struct cmd_entry *const *c = cmd_table; *c; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
+	return NULL;
+}
+
+static int run(const struct cmd_entry *ce, int argc, char **argv)
+{
+	if (ce->help == NULL && argc == 0) {	/* herd help submit */
+		char *args[] = { (char *)ce->name, "--help", NULL };
+		return ce->fn(2, args);
+	}
+	if (argc == 0) {
+		cmd_help(ce, stdout);
+		return 0;
+	}
+	return ce->fn(argc, argv);
+}
+
+static int help(int argc, char **argv)
+{
+	const struct cmd_entry *ce;
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if ((ce = find(argv[1])) == NULL) {
+		fprintf(stderr, "herd: no command \"%s\"; try herd help\n", argv[1]);
+		return 2;
+	}
+	return run(ce, 0, NULL);
 }
 
 int main(int argc, char **argv)
 {
-	int i = 1;
-	signal(SIGPIPE, SIG_IGN);
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	static char outbuf[1 << 16];
+	int ch;
+
+	signal(SIGPIPE, SIG_IGN);
 	if (!isatty(1))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);	/* listings are large */
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if ((strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
-			opt_socket = argv[++i];
-		else if ((strcmp(argv[i], "-c") == 0 || strcmp(argv[i], "--config") == 0) && i + 1 < argc)
-			opt_config = argv[++i];
-		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+	opterr = 0;
+	/* '+': stop at the command; its own options are its own. */
+	while ((ch = getopt_long(argc, argv, "+:s:c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			opt_socket = optarg;
+			break;
+		case 'c':
+			opt_config = optarg;
+			break;
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else {
-			fprintf(stderr, "herd: unknown option %s\n", argv[i]);
+		case 'V':
+			printf("herd %s\n", HERD_VERSION);
+			return 0;
+		case ':':
+			fprintf(stderr, "herd: option %s needs a value\n", argv[optind - 1]);
+			return 2;
+		default:
+			if (optopt != 0)
+				fprintf(stderr, "herd: unknown option -%c\n", optopt);
+			else
+				fprintf(stderr, "herd: unknown option %s\n", argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (i == argc) {
+	if (optind == argc) {
 		usage(stderr);
 		return 2;
 	}
-	for (const struct cmd_entry *c = cmd_table; c->name; c++)
-		if (strcmp(c->name, argv[i]) == 0)
-			return c->fn(argc - i, argv + i);
-	fprintf(stderr, "herd: unknown command \"%s\"; try herd --help\n", argv[i]);
-	return 2;
+	const char *name = argv[optind];
+	if (strcmp(name, "version") == 0) {
+		printf("herd %s\n", HERD_VERSION);
+		return 0;
+	}
+	if (strcmp(name, "help") == 0)
+		return help(argc - optind, argv + optind);
+	const struct cmd_entry *ce = find(name);
+	if (ce == NULL) {
+		char vis[256];
+		str_vis(vis, sizeof vis, name);
+		fprintf(stderr, "herd: unknown command \"%s\"; try herd help\n", vis);
+		return 2;
+	}
+	return run(ce, argc - optind, argv + optind);
 }

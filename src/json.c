@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "client.h"
+#include "cmd.h"
 
 static int json_plain(unsigned char c)
 {
@@ -127,7 +128,10 @@ void json_job(FILE *f, const struct msg *m)
 	kv_str(f, "user", m);
 	kv_str(f, "state", m);
 	kv_str(f, "reason", m);
-	kv_num(f, "exit_code", msg_geti(m, "exit_code", -1), 0);
+	int64_t code = msg_geti(m, "exit_code", -1);
+	kv_num(f, "exit_code", code, 0);
+	/* The signal that killed it (128+N), 0 none; null when the status is unknown. */
+	kv_num(f, "signal", code >= 0 ? exit_signal(code) : -1, 0);
 	kv_str(f, "node", m);
 	fputs(",\"gpus\":[", f);
 	for (const char *p = gl; p != NULL && *p;) {
@@ -146,6 +150,23 @@ void json_job(FILE *f, const struct msg *m)
 	kv_str(f, "workdir", m);
 	kv_str(f, "stdout", m);
 	kv_str(f, "stderr", m);
+	kv_str(f, "command", m);
+	kv_key(f, "args");
+	if (msg_get(m, "command", NULL) == NULL && msg_get(m, "arg", NULL) == NULL)
+		fputs_unlocked("null", f);	/* an older herdd: not known, not "none" */
+	else {
+		const char *a;
+		putc_unlocked('[', f);
+		for (size_t i = 0; (a = msg_get_nth(m, "arg", i, NULL)) != NULL; i++) {
+			if (i > 0)
+				putc_unlocked(',', f);
+			json_str(f, a);
+		}
+		putc_unlocked(']', f);
+	}
+	kv_str(f, "submit_dir", m);
+	kv_str(f, "submit_host", m);
+	kv_num(f, "ntasks", msg_geti(m, "ntasks", -1), 0);
 	putc('}', f);
 }
 
