@@ -110,13 +110,8 @@ int job_filter_match(const struct job_filter *f, const struct msg *job);
 /* Whether any filter is set. */
 int job_filter_active(const struct job_filter *f);
 
-/*
- * sacct's EXIT:SIGNAL of a job's shell status: -1 "-", 0 "0:0", 1 "1:0",
- * 137 "0:9", 143 "0:15".  exit_signal: the signal (0 none).  signal_name:
- * "SIGKILL", or NULL for a number without a name here.
- */
-int exit_signal(int64_t code);
-void fmt_exit(char *buf, size_t size, int64_t code);
+/* "SIGKILL" for 9, or NULL for a number without a name here (exit
+ * statuses themselves are job_exit_format()'s, in job.h). */
 const char *signal_name(int sig);
 /* Slurm's [D-]HH:MM:SS: 600 "00:10:00", 86400 "1-00:00:00"; negative: "-". */
 void fmt_dhms(char *buf, size_t size, int64_t secs);

@@ -62,6 +62,8 @@ int job_state_is_final(enum job_state s);
  * tell them apart either.
  */
 void job_exit_format(int32_t status, char *buf, size_t size);
+/* The signal that ended a job by its status (128+N), 0 none. */
+int job_exit_signal(int64_t status);
 
 /* Personal and lab mode alike: the owner or root may change a job. */
 int job_may_act(const struct job *j, uid_t uid);

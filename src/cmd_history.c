@@ -7,6 +7,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "job.h"
 
 const struct cmd_entry cmd_history_entry = {
 	"history", "history [-a] [-n COUNT] [--json]",
@@ -26,7 +27,7 @@ static void row(struct table *t, const struct msg *m)
 	char id[32], ec[24], el[32] = "-", end[64];
 	int64_t s = msg_geti(m, "start_time", 0), e = msg_geti(m, "end_time", 0);
 	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
-	fmt_exit(ec, sizeof ec, msg_geti(m, "exit_code", -1));	/* "-": never ran, or no status */
+	job_exit_format((int32_t)msg_geti(m, "exit_code", -1), ec, sizeof ec);	/* "-": never ran, or no status */
 	if (s > 0 && e >= s)
 		fmt_dhms(el, sizeof el, e - s);
 	fmt_time(end, sizeof end, e);

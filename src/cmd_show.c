@@ -9,6 +9,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "job.h"
 #include "shquote.h"
 
 const struct cmd_entry cmd_show_entry = {
@@ -91,9 +92,9 @@ static int each(void *arg, const struct msg *m)
 	for (int i = 0; keys[i]; i++)
 		line(keys[i], msg_get(m, keys[i], NULL));
 	int64_t code = msg_geti(m, "exit_code", -1);
-	const char *sig = signal_name(exit_signal(code));
+	const char *sig = signal_name(job_exit_signal(code));
 	char ec[64];
-	fmt_exit(ec, sizeof ec, code);
+	job_exit_format((int32_t)code, ec, sizeof ec);
 	if (sig != NULL)
 		snprintf(ec + strlen(ec), sizeof ec - strlen(ec), " (%s)", sig);
 	line("exit_code", ec);

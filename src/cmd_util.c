@@ -108,6 +108,13 @@ int cmd_stream_until(const struct msg *req, int (*each)(void *arg, const struct 
 	while ((got = hclient_next(&c, &m)) == 1) {
 		if (hclient_is_error(&m) || strcmp(m.type, "end") == 0) {
 			rc = strcmp(m.type, "end") == 0 ? 0 : 1;
+			/* herdd's own trouble (it cannot write its database). */
+			const char *w = msg_get(&m, "warning", NULL);
+			if (w != NULL) {
+				char vis[512];
+				str_vis(vis, sizeof vis, w);
+				fprintf(stderr, "herd: warning: %s\n", vis);
+			}
 			msg_clear(&m);
 			break;
 		}
@@ -331,22 +338,6 @@ int job_filter_active(const struct job_filter *f)
 }
 
 /* A shell reports death by signal N as 128+N; Linux has signals 1 to 64. */
-int exit_signal(int64_t code)
-{
-	return code > 128 && code <= 128 + 64 ? (int)(code - 128) : 0;
-}
-
-void fmt_exit(char *buf, size_t size, int64_t code)
-{
-	int sig = exit_signal(code);
-	if (code < 0)
-		snprintf(buf, size, "-");
-	else if (sig > 0)
-		snprintf(buf, size, "0:%d", sig);
-	else
-		snprintf(buf, size, "%lld:0", (long long)code);
-}
-
 const char *signal_name(int sig)
 {
 	static const struct { int sig; const char *name; } names[] = {

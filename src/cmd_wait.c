@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "job.h"
 
 #define NAMED_MAX 20	/* active jobs named when giving up; then a count */
 
@@ -32,9 +33,9 @@ static int each(void *arg, const struct msg *m)
 	const char *st = msg_get(m, "state", NULL);
 	if (st == NULL || strcmp(st, "COMPLETED") != 0) {
 		int64_t code = msg_geti(m, "exit_code", -1);
-		const char *sig = signal_name(exit_signal(code));
+		const char *sig = signal_name(job_exit_signal(code));
 		char ec[32];
-		fmt_exit(ec, sizeof ec, code);
+		job_exit_format((int32_t)code, ec, sizeof ec);
 		*bad = 1;
 		fprintf(stderr, "herd: job %lld ended %s (exit code %s%s%s)\n",
 		    (long long)msg_geti(m, "id", 0), st ? st : "?", ec, sig ? ", " : "", sig ? sig : "");

@@ -29,6 +29,7 @@
 #include "node.h"
 #include "server.h"
 #include "ssh.h"
+#include "version.h"
 #include "util.h"
 
 #define POLL_MAX 4096
@@ -170,10 +171,17 @@ static void loop(struct ctl *c, struct server *s)
 	}
 }
 
-static void usage(void)
+static void usage(FILE *f, int status)
 {
-	fprintf(stderr, "usage: herdd [-c hosts.ini] [--check] [--daemon] [-v]\n");
-	exit(2);
+	fprintf(f, "usage: herdd [-c hosts.ini] [--check] [--daemon] [-v] [-V]\n"
+	    "  -c, --config FILE  the configuration (default: $HERD_CONFIG)\n"
+	    "      --check        check the configuration, print \"FILE: OK, N nodes\" and exit\n"
+	    "      --daemon       detach once the socket is ready; log to STATE_DIR/herdd.log\n"
+	    "  -v, --verbose      debug messages in the log\n"
+	    "  -V, --version      print the version and exit\n"
+	    "  -h, --help         print this help and exit\n"
+	    "See herdd(8).\n");
+	exit(status);
 }
 
 struct opts {
@@ -189,21 +197,24 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 	o->path = getenv("HERD_CONFIG");
-	while ((ch = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:vhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->path = optarg; break;
 		case 'C': o->check = 1; break;
 		case 'd': o->daemon_mode = 1; break;
 		case 'v': o->verbose = 1; break;
-		default: usage();
+		case 'h': usage(stdout, 0); break;
+		case 'V': printf("herdd %s\n", HERD_VERSION); exit(0);
+		default: usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 }
 
 /*

@@ -24,12 +24,18 @@ int job_state_is_final(enum job_state s)
 	return s >= JOB_COMPLETED;
 }
 
+int job_exit_signal(int64_t status)
+{
+	return status > 128 && status <= 128 + 64 ? (int)(status - 128) : 0;
+}
+
 void job_exit_format(int32_t status, char *buf, size_t size)
 {
+	int sig = job_exit_signal(status);
 	if (status < 0)
 		snprintf(buf, size, "-");
-	else if (status > 128 && status < 128 + 65)
-		snprintf(buf, size, "0:%d", (int)status - 128);
+	else if (sig > 0)
+		snprintf(buf, size, "0:%d", sig);
 	else
 		snprintf(buf, size, "%d:0", (int)status);
 }

@@ -9,6 +9,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "job.h"
 
 static int json_plain(unsigned char c)
 {
@@ -131,7 +132,7 @@ void json_job(FILE *f, const struct msg *m)
 	int64_t code = msg_geti(m, "exit_code", -1);
 	kv_num(f, "exit_code", code, 0);
 	/* The signal that killed it (128+N), 0 none; null when the status is unknown. */
-	kv_num(f, "signal", code >= 0 ? exit_signal(code) : -1, 0);
+	kv_num(f, "signal", code >= 0 ? job_exit_signal(code) : -1, 0);
 	kv_str(f, "node", m);
 	fputs(",\"gpus\":[", f);
 	for (const char *p = gl; p != NULL && *p;) {

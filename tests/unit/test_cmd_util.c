@@ -12,28 +12,29 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "job.h"
 
 static void exit_codes(void **state)
 {
 	(void)state;
 	char b[32];
-	fmt_exit(b, sizeof b, 0);
+	job_exit_format(0, b, sizeof b);
 	assert_string_equal(b, "0:0");
-	fmt_exit(b, sizeof b, 1);
+	job_exit_format(1, b, sizeof b);
 	assert_string_equal(b, "1:0");
-	fmt_exit(b, sizeof b, 137);
+	job_exit_format(137, b, sizeof b);
 	assert_string_equal(b, "0:9");
-	fmt_exit(b, sizeof b, 143);
+	job_exit_format(143, b, sizeof b);
 	assert_string_equal(b, "0:15");
-	fmt_exit(b, sizeof b, -1);
+	job_exit_format(-1, b, sizeof b);
 	assert_string_equal(b, "-");
-	fmt_exit(b, sizeof b, 128);
+	job_exit_format(128, b, sizeof b);
 	assert_string_equal(b, "128:0");
-	fmt_exit(b, sizeof b, 255);	/* exit 255, not a signal: Linux has 64 */
+	job_exit_format(255, b, sizeof b);	/* exit 255, not a signal: Linux has 64 */
 	assert_string_equal(b, "255:0");
-	assert_int_equal(exit_signal(137), 9);
-	assert_int_equal(exit_signal(0), 0);
-	assert_int_equal(exit_signal(-1), 0);
+	assert_int_equal(job_exit_signal(137), 9);
+	assert_int_equal(job_exit_signal(0), 0);
+	assert_int_equal(job_exit_signal(-1), 0);
 	assert_string_equal(signal_name(9), "SIGKILL");
 	assert_string_equal(signal_name(15), "SIGTERM");
 	assert_null(signal_name(0));
