@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,31 @@ static int find_socket(struct hclient *c)
 	return 0;
 }
 
+/*
+ * The socket (or a directory above it) belongs to someone else: name them,
+ * as "not running" would send the user looking for the wrong problem.
+ */
+static void say_denied(const char *sock)
+{
+	char path[4200];
+	struct stat st;
+	strlcpy_h(path, sock, sizeof path);
+	while (stat(path, &st) != 0) {
+		char *slash = strrchr(path, '/');
+		if (slash == NULL || slash == path)
+			break;
+		*slash = '\0';	/* the deepest directory we may look at */
+	}
+	struct passwd *pw = getpwuid(st.st_uid);
+	char owner[64];
+	if (pw != NULL)
+		strlcpy_h(owner, pw->pw_name, sizeof owner);
+	else
+		snprintf(owner, sizeof owner, "uid %u", (unsigned)st.st_uid);
+	fprintf(stderr, "herd: permission denied: this herdd belongs to %s (%s); "
+	    "use your own (herd -c YOUR-hosts.ini) or ask %s\n", owner, sock, owner);
+}
+
 int hclient_connect(struct hclient *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -57,8 +84,11 @@ int hclient_connect(struct hclient *c)
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	strlcpy_h(sa.sun_path, c->sock, sizeof sa.sun_path);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		fprintf(stderr, "herd: herdd is not running (cannot connect to %s: %s); "
-		    "start it with: herdd -c hosts.ini --daemon\n", c->sock, strerror(errno));
+		if (errno == EACCES || errno == EPERM)
+			say_denied(c->sock);
+		else
+			fprintf(stderr, "herd: herdd is not running (cannot connect to %s: %s); "
+			    "start it with: herdd -c hosts.ini --daemon\n", c->sock, strerror(errno));
 		if (c->fd >= 0)
 			close(c->fd);
 		c->fd = -1;
