@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "job.h"
+#include "lifecycle.h"
 #include "node.h"
 #include "util.h"
 
@@ -80,10 +81,15 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j);
 /*
  * Shared by ctl.c (queue, scheduling) and ctl_node.c (node answers) only.
  */
-/* End a job in `state` (committed); processes still on a node are signalled. */
-void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *reason);
-/* Give a job's node resources back and ask for a scheduling pass. */
-void ctl_release(struct ctl *c, struct job *j);
+/*
+ * Apply one event to a job: the step of the lifecycle table (lifecycle.h)
+ * and its actions, in order (commit, then kill; release; notify waiters).
+ * `reason` overrides the table's (a launch failure's detail); exit_status
+ * is the node's for EV_EXIT and EV_LAUNCH_FAIL.  -1, nothing changed, when
+ * the event does not apply (a late or repeated answer).
+ */
+int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
+    const char *reason);
 /*
  * Commit one job's current fields in a transaction of its own.  A failure
  * (a full disk) marks the job unsaved: it stays in memory, as it is, and

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "launch.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "sched.h"
 #include "util.h"
@@ -299,7 +300,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 			j->held = 0;
 			ctl_commit_job(c, j);
 		} else
-			ctl_finish(c, j, JOB_NODE_FAIL, "its node is no longer in hosts.ini");
+			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
 	c->sched_needed = 1;
 	return 0;
@@ -431,29 +432,43 @@ static void job_over(struct ctl *c, const struct job *j)
 		c->on_job_end(c->on_job_end_arg, j);
 }
 
-/*
- * End a job in `state`.  A cancelled or timed-out job may still have
- * processes: it keeps its node (held, recorded so that a restart goes on
- * killing it) and is signalled; any other ends with its resources free.
- */
-void ctl_finish(struct ctl *c, struct job *j, enum job_state state, const char *reason)
+/* An end the controller decided: final now, its resources kept until the
+ * node confirms the processes gone (a restart goes on killing it). */
+static void start_killing(struct ctl *c, struct job *j)
 {
-	int running = j->state == JOB_LAUNCHING || j->state == JOB_RUNNING;
-	int keep = running && j->held && (state == JOB_CANCELLED || state == JOB_TIMEOUT);
-	j->state = (uint8_t)state;
-	j->reason = reason;
-	j->end_time = wall_s();
-	if (!keep)
+	j->kill_stage = 1;
+	j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
+	ctl_send_kill(c, j, "TERM");
+}
+
+int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
+    const char *reason)
+{
+	struct job_step st;
+	int was_final = job_state_is_final(j->state);
+
+	if (lifecycle_step(j->state, ev, exit_status, &st) != 0 || (was_final && !j->held))
+		return -1;	/* a late or repeated answer */
+	if (st.to != j->state) {
+		j->state = (uint8_t)st.to;
+		j->reason = reason != NULL ? reason : st.reason;
+	}
+	if (job_state_is_final(st.to) && !was_final)
+		j->end_time = wall_s();
+	if ((ev == EV_EXIT || ev == EV_LAUNCH_FAIL) && (!was_final || j->exit_code == -1))
+		j->exit_code = exit_status;
+	if ((st.actions & ACT_KILL) && !j->held)
+		st.actions = (st.actions & ~ACT_KILL) | ACT_RELEASE | ACT_NOTIFY;
+	if (st.actions & ACT_RELEASE)
 		release_resources(c, j);
-	if (ctl_commit_job(c, j) != 0)
+	if ((st.actions & ACT_COMMIT) && ctl_commit_job(c, j) != 0)
 		log_error("job %" PRId64 ": state %s not recorded yet; written again later",
-		    j->id, job_state_name(state));
-	if (keep) {
-		j->kill_stage = 1;
-		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
-		ctl_send_kill(c, j, "TERM");
-	} else
+		    j->id, job_state_name(j->state));
+	if (st.actions & ACT_KILL)
+		start_killing(c, j);
+	if (st.actions & ACT_NOTIFY)
 		job_over(c, j);
+	return 0;
 }
 
 int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
@@ -477,7 +492,7 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		snprintf(err, errsz, "job %" PRId64 " is not yours", id);
 		return -1;
 	}
-	ctl_finish(c, j, JOB_CANCELLED, "cancelled");
+	ctl_event(c, j, EV_CANCEL, 0, NULL);
 	return 0;
 }
 
@@ -505,16 +520,6 @@ static void release_resources(struct ctl *c, struct job *j)
 	j->held = 0;
 	j->kill_stage = 0;
 	c->sched_needed = 1;
-}
-
-void ctl_release(struct ctl *c, struct job *j)
-{
-	int was = j->held;
-	release_resources(c, j);
-	if (was && job_state_is_final(j->state)) {
-		ctl_commit_job(c, j);	/* an ended job's last hold is over */
-		job_over(c, j);
-	}
 }
 
 /* ---- what the nodes know that the database may not ---- */
@@ -616,7 +621,7 @@ static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 		buf_init(&b, 64u << 20);
 		if (ctl_launch_text(c, j, &b) != 0) {
 			buf_clear(&b);
-			ctl_finish(c, j, JOB_FAILED, "launch program could not be built");
+			ctl_event(c, j, EV_LAUNCH_FAIL, 1, "launch failed: the launch program could not be built");
 			continue;
 		}
 		size_t len;
@@ -673,9 +678,11 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 	int ok = 1;
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = pend[d[i].job];
+		struct job_step st;
+		lifecycle_step(j->state, EV_PLACE, 0, &st);	/* committed in one batch below */
 		take(c, j, d[i].node, d[i].gpu_mask);
-		j->state = JOB_LAUNCHING;
-		j->reason = NULL;
+		j->state = (uint8_t)st.to;
+		j->reason = st.reason;
 		j->check_at_ms = 0;
 		j->launch_since_ms = now_ms();
 		chosen[i] = j;

@@ -41,34 +41,28 @@ static struct job *job_by_key(struct ctl *c, const char *key)
 static void mark_running(struct ctl *c, struct job *j)
 {
 	char gl[512];
-	if (j->state != JOB_LAUNCHING)
-		return;
-	j->state = JOB_RUNNING;
-	j->check_at_ms = 0;
-	if (j->start_time == 0)
+	if (j->start_time == 0 && j->state == JOB_LAUNCHING)
 		j->start_time = wall_s();
-	ctl_commit_job(c, j);
+	if (ctl_event(c, j, EV_START, 0, NULL) != 0)
+		return;
+	j->check_at_ms = 0;
 	ctl_gpu_list(c, j, gl, sizeof gl);
 	log_info("job %" PRId64 " started on %s (GPUs %s, %d CPUs)", j->id,
 	    c->nodes[j->node].conf->name, gl[0] ? gl : "none", j->cpus);
 }
 
-/* The job's runner reported its exit status (event or exit file). */
+/*
+ * The job's runner reported its exit status (event or exit file); for a
+ * job the controller already ended (cancel, time limit) that is the
+ * confirmation that it is gone, with its real status.
+ */
 static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 {
-	if (job_state_is_final(j->state)) {
-		/* Cancelled or timed out: record the status, free the node. */
-		if (j->exit_code == -1) {
-			j->exit_code = (int32_t)rc;
-			ctl_commit_job(c, j);
-		}
-		ctl_release(c, j);
-		return;
-	}
-	j->exit_code = (int32_t)rc;
-	if (j->start_time == 0)
+	int was_final = job_state_is_final(j->state);
+	if (!was_final && j->start_time == 0)
 		j->start_time = wall_s();
-	ctl_finish(c, j, rc == 0 ? JOB_COMPLETED : JOB_FAILED, rc == 0 ? NULL : "NonZeroExitCode");
+	if (ctl_event(c, j, EV_EXIT, (int)rc, NULL) != 0 || was_final)
+		return;
 	/* Learned late (reconcile): the exit file's time is the real end. */
 	if (when > 0 && when < j->end_time) {
 		j->end_time = when < j->start_time ? j->start_time : when;
@@ -111,8 +105,7 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	snprintf(reason, sizeof reason, "launch failed: %s%s%s", what, vis[0] ? ": " : "", vis);
 	free(path);
 	log_warn("job %" PRId64 " on %s: %s", j->id, node, reason);
-	j->exit_code = (int32_t)rc;
-	ctl_finish(c, j, JOB_FAILED, intern(reason));
+	ctl_event(c, j, EV_LAUNCH_FAIL, (int)rc, intern(reason));
 }
 
 static void relaunch(struct ctl *c, struct job *j)
@@ -125,7 +118,8 @@ static void relaunch(struct ctl *c, struct job *j)
 		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
 	} else {
 		buf_clear(&b);
-		ctl_finish(c, j, JOB_FAILED, "launch program could not be built");
+		ctl_event(c, j, EV_LAUNCH_FAIL, 1,
+		    "launch failed: the launch program could not be built");
 	}
 }
 
@@ -148,7 +142,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 			ctl_send_kill(c, j, "TERM");
 	} else if (strcmp(r->word, "none") == 0) {
 		if (final)
-			ctl_release(c, j);
+			ctl_event(c, j, EV_GONE, 0, NULL);
 		else if (j->state == JOB_LAUNCHING)
 			relaunch(c, j);	/* the token is absent: it never started */
 		else if (!j->doubted++) {
@@ -159,7 +153,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		} else {
 			log_warn("job %" PRId64 ": its files vanished from node %s",
 			    j->id, c->nodes[j->node].conf->name);
-			ctl_finish(c, j, JOB_NODE_FAIL, "job files vanished from the node");
+			ctl_event(c, j, EV_NODE_LOST, 0, "job files vanished from the node");
 		}
 	} else if (strcmp(r->word, "nopid") == 0 && j->state == JOB_LAUNCHING &&
 	    now_ms() - j->launch_since_ms < launch_check_ms(c, j)) {
@@ -176,9 +170,8 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		 * good ended by signal 9, whatever the runner could not say. */
 		if (strcmp(r->word, "dead") == 0 && j->kill_stage >= 2 && j->exit_code == -1) {
 			j->exit_code = 128 + 9;
-			ctl_commit_job(c, j);
 		}
-		ctl_release(c, j);
+		ctl_event(c, j, EV_GONE, 0, NULL);
 	} else {
 		/* The cancel file the kill leaves stops a runner that is late
 		 * rather than gone (an old shell still working through a batch). */
@@ -186,8 +179,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		    "runner killed before recording an exit status" : "launch interrupted";
 		log_warn("job %" PRId64 " on %s: %s (node answered \"%s\")", j->id,
 		    c->nodes[j->node].conf->name, why, r->word);
-		ctl_send_kill(c, j, "KILL");
-		ctl_finish(c, j, JOB_FAILED, why);
+		ctl_event(c, j, EV_LAUNCH_LOST, 0, why);
 	}
 }
 
@@ -257,10 +249,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 	switch (r.kind) {
 	case 'L':
 		if (strcmp(r.word, "failed") == 0)
-			ctl_finish(c, j, JOB_FAILED,
+			ctl_event(c, j, EV_LAUNCH_FAIL, 1,
 			    "launch failed: could not write the job's script on the node");
 		else if (strcmp(r.word, "cancelled") == 0)
-			ctl_release(c, j);	/* a relaunch that came after a cancel */
+			ctl_event(c, j, EV_GONE, 0, NULL);	/* a relaunch that came after a cancel */
 		else if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
 			ctl_reconcile(c, &c->nodes[j->node], j);
 		break;
@@ -348,10 +340,8 @@ static void check_boot(struct ctl *c, struct node *n)
 		log_warn("node %s rebooted (boot id changed): its jobs are lost", n->conf->name);
 		for (size_t i = 0; i < c->njobs; i++) {
 			struct job *j = c->jobs[i];
-			if (j->node == n->idx && j->held && !job_state_is_final(j->state))
-				ctl_finish(c, j, JOB_NODE_FAIL, "node rebooted");
-			if (j->node == n->idx)
-				ctl_release(c, j);
+			if (j->node == n->idx && j->held)
+				ctl_event(c, j, EV_NODE_LOST, 0, "node rebooted");
 		}
 	}
 	if (had != 1 || strcmp(old, n->probe.boot_id) != 0)
@@ -486,7 +476,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 		ctl_send_kill(c, j, "KILL");
 	} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
 	    wall - j->start_time >= j->time_limit_s) {
-		ctl_finish(c, j, JOB_TIMEOUT, "time limit reached");
+		ctl_event(c, j, EV_TIMEOUT, 0, NULL);
 	} else if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) && j->node >= 0) {
 		/* A LAUNCHING job is always looked at again in time; a RUNNING
 		 * one only when an answer asked for it (check_at_ms set). */

@@ -16,7 +16,7 @@ cat >"$TEST_DIR/job.sh" <<'EOF'
 #!/bin/sh
 # job.sh I CODE MARK
 s=$(date +%s%N)
-sleep 0.3
+sleep 1	# long enough that jobs overlap even when submits are slow (a loaded machine)
 e=$(date +%s%N)
 cvd=${CUDA_VISIBLE_DEVICES-UNSET}
 [ -n "$cvd" ] || cvd=EMPTY

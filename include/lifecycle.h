@@ -1,0 +1,56 @@
+/*
+ * lifecycle.h — the one table of a job's transitions: (state, event) ->
+ * (new state, reason, actions).  The controller, the database restore and
+ * the tests all go through lifecycle_step(); a new state, event or reason
+ * is a row here, not an edit in four places.
+ *
+ * Pure: it decides, the caller acts.  Actions come in the order the caller
+ * must take them: the commit always before anything that leaves the
+ * controller (a launch, a kill), so a crash in between is recovered from
+ * the database.
+ */
+#ifndef HERD_LIFECYCLE_H
+#define HERD_LIFECYCLE_H
+
+#include "job.h"
+
+enum job_event {
+	EV_PLACE,		/* the scheduler gave it a node */
+	EV_START,		/* the node says its process runs */
+	EV_EXIT,		/* the node says it exited (status in the job) */
+	EV_LAUNCH_FAIL,		/* it could not start (directory, output file) */
+	EV_LAUNCH_LOST,		/* its launch was interrupted and cannot be resumed */
+	EV_CANCEL,		/* a user cancelled it */
+	EV_TIMEOUT,		/* over its time limit */
+	EV_NODE_LOST,		/* its node rebooted, or its files vanished */
+	EV_GONE,		/* the node confirms nothing of it runs any more */
+	EV_NEVER,		/* its dependency can never be satisfied */
+	EV_NEVENTS
+};
+
+enum {
+	ACT_COMMIT = 1 << 0,	/* write the job to the database */
+	ACT_LAUNCH = 1 << 1,	/* send the launch program (after the commit) */
+	ACT_KILL = 1 << 2,	/* signal its processes; keep its resources until EV_GONE */
+	ACT_RELEASE = 1 << 3,	/* give its node resources back */
+	ACT_NOTIFY = 1 << 4,	/* it is over: tell waiters, log its end */
+};
+
+struct job_step {
+	enum job_state to;
+	const char *reason;	/* NULL: none (or computed by the caller, e.g. a launch failure) */
+	unsigned actions;	/* ACT_* */
+};
+
+/*
+ * The step for `event` on a job in state `from`; `exit_status` matters for
+ * EV_EXIT (0: COMPLETED, else FAILED).  -1 when the event does not apply
+ * in that state (a late answer for a job that already ended): the caller
+ * then changes nothing.
+ */
+int lifecycle_step(enum job_state from, enum job_event event, int exit_status,
+    struct job_step *out);
+
+const char *job_event_name(enum job_event e);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * lifecycle.c — the transition table.
+ *
+ * Theory of operation: a job is PENDING, then LAUNCHING once placed (the
+ * commit that says so precedes the launch), RUNNING once the node reports
+ * its process, and then final.  An end the controller decides (cancel,
+ * time limit, an interrupted launch) may leave processes on the node: the
+ * job is final at once but keeps its resources, and ACT_KILL asks the
+ * caller to signal it until the node confirms it is gone (EV_GONE, or its
+ * exit, which carries the status).  Only then is it over (ACT_NOTIFY):
+ * waiters hear of it with its real exit status.  An end the node reports
+ * (exit, launch failure) or that the node cannot contradict (a reboot) is
+ * over at once.
+ *
+ * Rows are matched in order; FROM_ACTIVE and FROM_FINAL stand for several
+ * states.  An event with no row in a state is a late or repeated answer
+ * and changes nothing.
+ */
+#include <stddef.h>
+
+#include "lifecycle.h"
+
+enum { FROM_ACTIVE = JOB_NSTATES, FROM_FINAL, FROM_ANY };
+#define TO_SAME		JOB_NSTATES	/* the job keeps its state */
+#define TO_BY_EXIT	(JOB_NSTATES + 1)	/* COMPLETED or FAILED by the status */
+
+static const struct row {
+	int from;
+	enum job_event event;
+	int to;
+	const char *reason;
+	unsigned actions;
+} table[] = {
+	{ JOB_PENDING, EV_PLACE, JOB_LAUNCHING, NULL, ACT_COMMIT | ACT_LAUNCH },
+	{ JOB_PENDING, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_NOTIFY },
+	{ JOB_PENDING, EV_NEVER, JOB_CANCELLED, "DependencyNeverSatisfied",
+	    ACT_COMMIT | ACT_NOTIFY },
+	{ JOB_LAUNCHING, EV_START, JOB_RUNNING, NULL, ACT_COMMIT },
+	{ FROM_ACTIVE, EV_EXIT, TO_BY_EXIT, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed",
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted", ACT_COMMIT | ACT_KILL },
+	{ FROM_ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL },
+	{ JOB_RUNNING, EV_TIMEOUT, JOB_TIMEOUT, "time limit reached", ACT_COMMIT | ACT_KILL },
+	{ FROM_ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure",
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	/* Ended by the controller, now confirmed gone on its node. */
+	{ FROM_FINAL, EV_EXIT, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_FINAL, EV_LAUNCH_FAIL, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_FINAL, EV_GONE, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_FINAL, EV_NODE_LOST, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+};
+
+static const char *event_names[EV_NEVENTS] = {
+	"place", "start", "exit", "launch-fail", "launch-lost", "cancel", "timeout",
+	"node-lost", "gone", "never",
+};
+
+const char *job_event_name(enum job_event e)
+{
+	return (unsigned)e < EV_NEVENTS ? event_names[e] : "unknown";
+}
+
+static int from_matches(int from, enum job_state s)
+{
+	switch (from) {
+	case FROM_ACTIVE: return s == JOB_LAUNCHING || s == JOB_RUNNING;
+	case FROM_FINAL: return job_state_is_final(s);
+	case FROM_ANY: return 1;
+	default: return from == (int)s;
+	}
+}
+
+int lifecycle_step(enum job_state from, enum job_event event, int exit_status,
+    struct job_step *out)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		const struct row *r = &table[i];
+		if (r->event != event || !from_matches(r->from, from))
+			continue;
+		if (r->to == TO_SAME)
+			out->to = from;
+		else if (r->to == TO_BY_EXIT)
+			out->to = exit_status == 0 ? JOB_COMPLETED : JOB_FAILED;
+		else
+			out->to = (enum job_state)r->to;
+		out->reason = r->to == TO_BY_EXIT && exit_status != 0 ? "NonZeroExitCode" : r->reason;
+		out->actions = r->actions;
+		return 0;
+	}
+	return -1;
+}

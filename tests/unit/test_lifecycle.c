@@ -1,0 +1,108 @@
+/*
+ * Unit tests for lifecycle.c: the transition table, row by row, and the
+ * rules every row must keep whatever rows are added later.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "lifecycle.h"
+
+static void expect(enum job_state from, enum job_event ev, int status, enum job_state to,
+    const char *reason, unsigned actions)
+{
+	struct job_step st;
+	assert_int_equal(lifecycle_step(from, ev, status, &st), 0);
+	assert_int_equal(st.to, to);
+	if (reason == NULL)
+		assert_null(st.reason);
+	else
+		assert_string_equal(st.reason, reason);
+	assert_int_equal(st.actions, actions);
+}
+
+static void refused(enum job_state from, enum job_event ev)
+{
+	struct job_step st;
+	assert_int_equal(lifecycle_step(from, ev, 0, &st), -1);
+}
+
+static void rows(void **state)
+{
+	(void)state;
+	expect(JOB_PENDING, EV_PLACE, 0, JOB_LAUNCHING, NULL, ACT_COMMIT | ACT_LAUNCH);
+	expect(JOB_PENDING, EV_CANCEL, 0, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_NOTIFY);
+	expect(JOB_PENDING, EV_NEVER, 0, JOB_CANCELLED, "DependencyNeverSatisfied",
+	    ACT_COMMIT | ACT_NOTIFY);
+	expect(JOB_LAUNCHING, EV_START, 0, JOB_RUNNING, NULL, ACT_COMMIT);
+	expect(JOB_RUNNING, EV_EXIT, 0, JOB_COMPLETED, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	expect(JOB_RUNNING, EV_EXIT, 3, JOB_FAILED, "NonZeroExitCode",
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	expect(JOB_LAUNCHING, EV_EXIT, 137, JOB_FAILED, "NonZeroExitCode",
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	expect(JOB_LAUNCHING, EV_LAUNCH_FAIL, 1, JOB_FAILED, "launch failed",
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	expect(JOB_LAUNCHING, EV_LAUNCH_LOST, 0, JOB_FAILED, "launch interrupted",
+	    ACT_COMMIT | ACT_KILL);
+	expect(JOB_RUNNING, EV_CANCEL, 0, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL);
+	expect(JOB_RUNNING, EV_TIMEOUT, 0, JOB_TIMEOUT, "time limit reached",
+	    ACT_COMMIT | ACT_KILL);
+	expect(JOB_RUNNING, EV_NODE_LOST, 0, JOB_NODE_FAIL, "node failure",
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	/* Ended by the controller, confirmed gone: the state stays. */
+	expect(JOB_CANCELLED, EV_EXIT, 137, JOB_CANCELLED, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	expect(JOB_TIMEOUT, EV_GONE, 0, JOB_TIMEOUT, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	expect(JOB_FAILED, EV_NODE_LOST, 0, JOB_FAILED, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	/* Late answers change nothing. */
+	refused(JOB_PENDING, EV_EXIT);
+	refused(JOB_PENDING, EV_START);
+	refused(JOB_PENDING, EV_TIMEOUT);
+	refused(JOB_RUNNING, EV_START);
+	refused(JOB_RUNNING, EV_PLACE);
+	refused(JOB_LAUNCHING, EV_TIMEOUT);	/* the limit counts from the start */
+	refused(JOB_COMPLETED, EV_START);
+	refused(JOB_COMPLETED, EV_CANCEL);
+	refused(JOB_CANCELLED, EV_TIMEOUT);
+	refused(JOB_NODE_FAIL, EV_PLACE);
+}
+
+/* What every row must keep: the commit first, a launch only from PENDING,
+ * a kill never with a release (the node must confirm first), waiters told
+ * only of a final state, and final states never left. */
+static void invariants(void **state)
+{
+	(void)state;
+	for (int s = 0; s < JOB_NSTATES; s++) {
+		for (int e = 0; e < EV_NEVENTS; e++) {
+			for (int status = 0; status < 2; status++) {
+				struct job_step st;
+				if (lifecycle_step((enum job_state)s, (enum job_event)e, status, &st) != 0)
+					continue;
+				assert_true(st.actions & ACT_COMMIT);
+				if (st.actions & ACT_LAUNCH)
+					assert_int_equal(s, JOB_PENDING);
+				assert_false((st.actions & ACT_KILL) && (st.actions & ACT_RELEASE));
+				if (st.actions & (ACT_NOTIFY | ACT_KILL))
+					assert_true(job_state_is_final(st.to));
+				if (job_state_is_final((enum job_state)s))
+					assert_int_equal(st.to, s);
+				assert_string_not_equal(job_event_name((enum job_event)e), "unknown");
+			}
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rows),
+		cmocka_unit_test(invariants),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
