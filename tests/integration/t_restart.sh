@@ -61,7 +61,7 @@ assert_eq "lines in the marker" "${#ids[@]}" "$(wc -l <"$MARK")"
 assert_idle
 
 # SIGTERM with a running blocker and two pending jobs behind it.
-blk=$(submit --gpus 8 "$TEST_DIR/job.sh" "$MARK" 4)
+blk=$(submit --gpus 8 "$TEST_DIR/job.sh" "$MARK" 8)	# outlives a restart on a loaded machine
 wait_state "$blk" RUNNING 20
 p1=$(submit --gpus 8 "$TEST_DIR/job.sh" "$MARK" 0)
 p2=$(submit --gpus 8 "$TEST_DIR/job.sh" "$MARK" 0)
