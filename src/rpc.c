@@ -24,7 +24,9 @@
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
 #define ARGV_MAX   (1u << 20)
-#define LIST_CHUNK 1024
+/* Jobs sent by one slice of a listing (server.c runs a few slices per loop
+ * iteration): ~0.5 ms of work, so a ping waits milliseconds, not a listing. */
+#define LIST_CHUNK 256
 
 /* The bounds of each number a request carries (those of jobopt.c). */
 #define CPUS_MAX   4096
@@ -342,8 +344,9 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 static int queue_more(struct server *s, struct client *cl)
 {
 	struct ctl *c = s->ctl;
-	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0;
-	for (; i < c->njobs && sent < LIST_CHUNK; i++) {
+	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0, seen = 0;
+	/* Jobs skipped (ended, or another user's) count too, more cheaply. */
+	for (; i < c->njobs && sent < LIST_CHUNK && seen < 16 * LIST_CHUNK; i++, seen++) {
 		const struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state))
 			continue;
@@ -445,16 +448,39 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/* The ids of the history, fixed when asked; the rows go out a slice at a time. */
 struct history_ctx {
-	struct server *s;
-	struct client *cl;
+	int64_t *ids;
+	size_t n, cap;
 };
 
 static int history_cb(void *arg, const struct job_row *r)
 {
 	struct history_ctx *h = arg;
-	send_row(h->s, h->cl, r, 0);
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->ids = xreallocarray(h->ids, h->cap, sizeof *h->ids);
+	}
+	h->ids[h->n++] = r->id;
 	return 0;
+}
+
+static int history_more(struct server *s, struct client *cl)
+{
+	for (size_t sent = 0; cl->list_pos < cl->nlist && sent < LIST_CHUNK; sent++) {
+		struct job_row r;
+		job_row_init(&r);
+		if (db_job_get(s->ctl->db, cl->list_ids[cl->list_pos++], &r) == 1)
+			send_row(s, cl, &r, 0);
+		job_row_clear(&r);
+	}
+	if (cl->list_pos < cl->nlist)
+		return 0;
+	free(cl->list_ids);
+	cl->list_ids = NULL;
+	cl->nlist = cl->list_pos = 0;
+	send_simple(cl, "end");
+	return 1;
 }
 
 static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
@@ -464,12 +490,17 @@ static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
 	    get_num(cl, m, "all", 0, 1, 0, &all))
 		return -1;
 	uint32_t uid = all ? (uint32_t)-1 : (uint32_t)cl->uid;
-	struct history_ctx h = { s, cl };
+	struct history_ctx h = { 0 };
 	if (db_jobs_history(s->ctl->db, uid, (int)limit, history_cb, &h) != 0) {
+		free(h.ids);
 		client_error(cl, "%s", db_errmsg(s->ctl->db));
 		return -1;
 	}
-	send_simple(cl, "end");
+	free(cl->list_ids);
+	cl->list_ids = h.ids;
+	cl->nlist = h.n;
+	cl->list_pos = 0;
+	cl->more = history_more;
 	return 0;
 }
 
