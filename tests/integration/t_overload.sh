@@ -39,10 +39,19 @@ def read_frame(s):
     return out[0].decode(), dict(zip(out[1::2], out[2::2]))
 
 def connect(path, timeout=10):
+    # A full listen backlog answers EAGAIN at once: retry until the timeout.
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(timeout)
-    s.connect(path)
-    return s
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            if time.monotonic() > end:
+                s.close()
+                raise
+            time.sleep(0.01)
 
 def request(path, typ, fields):
     s = connect(path)
