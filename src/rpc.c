@@ -7,6 +7,14 @@
  * Jobs go out as "job" frames built from a job_row, whether the job comes
  * from memory (active) or from the database (ended), so `queue`, `show`,
  * `history` and `wait` describe a job the same way.
+ *
+ * Every number in a request is read strictly (msg_geti_checked) within its
+ * bounds, and a bad one refuses the whole request with the field and the
+ * value, before anything changes: a wrapped or defaulted number would
+ * queue a job nobody asked for.  Submissions are refused when the node's
+ * execve() could not run them (EXEC_STR_MAX, EXEC_TOTAL_MAX).  Listings
+ * (queue, history) are `more` callbacks that send one LIST_CHUNK slice a
+ * call; server.c decides when.
  */
 #include <inttypes.h>
 #include <pwd.h>
