@@ -44,6 +44,21 @@ static void check_frame(const char *frame, size_t flen, const struct msg *m)
 		if (v == NULL && memchr(m->f[i].p, '\0', m->f[i].len) == NULL)
 			abort();
 		(void)msg_geti(m, m->f[i].p, 0);
+		int64_t a, b;
+		/* The strict getter accepts exactly what the lax one reads back
+		 * from msg_addi's spelling, and only within its bounds. */
+		if (v != NULL && msg_geti_checked(m, m->f[i].p, INT64_MIN, INT64_MAX, 0, &a) == 0) {
+			struct msg e;
+			msg_init(&e, "t");
+			msg_addi(&e, "v", a);
+			uint32_t el;
+			const char *ev = msg_get(&e, "v", &el);
+			if (el != vlen || memcmp(ev, v, vlen) != 0)
+				abort();
+			msg_clear(&e);
+		}
+		if (msg_geti_checked(m, m->f[i].p, -5, 64, 0, &b) == 0 && (b < -5 || b > 64))
+			abort();
 		(void)msg_get_nth(m, m->f[i].p, 1, NULL);
 	}
 	msg_clear(&again);

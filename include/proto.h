@@ -45,6 +45,16 @@ void msg_addi(struct msg *m, const char *key, int64_t val);
 const char *msg_get(const struct msg *m, const char *key, uint32_t *len);
 /* Integer value of `key`, or `def` if absent or malformed. */
 int64_t msg_geti(const struct msg *m, const char *key, int64_t def);
+/*
+ * Strict integer parsing for untrusted values: only what msg_addi() writes
+ * (decimal digits, an optional '-', no leading zeros, no "-0", no spaces or
+ * '+', nothing after the digits) and only from min to max.  0 with *out set,
+ * or -1 (not such a number; *out untouched).
+ */
+int proto_parse_int(const char *p, size_t len, int64_t min, int64_t max, int64_t *out);
+/* The same for `key`: *out = def when absent (0); -1 when present but bad. */
+int msg_geti_checked(const struct msg *m, const char *key, int64_t min, int64_t max,
+    int64_t def, int64_t *out);
 /* The n-th value of `key` (for repeated keys), or NULL. */
 const char *msg_get_nth(const struct msg *m, const char *key, size_t n, uint32_t *len);
 

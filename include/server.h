@@ -4,8 +4,11 @@
  *
  * The caller's uid comes from SO_PEERCRED, never from the request.  Output
  * to a client is buffered; long answers (the queue with 100,000 jobs) are
- * produced in chunks as the client drains them, so one listing never holds
- * the whole answer in memory or blocks the loop.
+ * produced in slices as the client drains them, round-robin between clients
+ * and a few slices per loop iteration, so one listing never holds the whole
+ * answer in memory or stalls the loop for the others.  Idle clients are
+ * bounded in time (CLIENT_IDLE_MS) and number (SERVER_MAX_CLIENTS), and
+ * partial requests in bytes (CLIENT_REQ_MAX each, SERVER_IN_TOTAL_MAX all).
  */
 #ifndef HERD_SERVER_H
 #define HERD_SERVER_H
@@ -20,22 +23,49 @@
 struct ctl;
 struct server;
 
-#define CLIENT_IN_MAX  (PROTO_FRAME_MAX + 8)
+/*
+ * The largest request: a submit with a 4 MiB script, 1 MiB of arguments,
+ * 1 MiB of environment, a 1 MiB command line and small fields.  A frame
+ * announcing more is refused as soon as its length arrives.
+ */
+#define CLIENT_REQ_MAX (8u << 20)
+#define CLIENT_READ    65536		/* bytes read at once */
+#define CLIENT_IN_MAX  (CLIENT_REQ_MAX + 4 + CLIENT_READ)
 #define CLIENT_OUT_LOW (256u * 1024)
 #define CLIENT_OUT_MAX (256u << 20)	/* one answer at most; input waits meanwhile */
-#define SERVER_MAX_CLIENTS 512
+/* Connections at once; past it the oldest idle one goes, or the new one is told "busy". */
+#define SERVER_MAX_CLIENTS 256
+/* An idle client (no answer or wait pending) must complete a request within this. */
+#define CLIENT_IDLE_MS 10000
+/* Bytes of partial requests held for all clients together. */
+#define SERVER_IN_TOTAL_MAX (64u << 20)
+/* Streaming answers: more() calls per loop iteration, all clients together. */
+#define SERVER_STREAM_SLICES 8
+
+/* At most `burst` lines a minute of one kind; the rest are counted. */
+struct ratelimit {
+	int64_t window_ms;
+	unsigned count, suppressed;
+};
 
 struct client {
 	struct client *next;
 	int fd;
 	uid_t uid;
 	pid_t pid;
+	uint64_t serial;	/* accept order: round-robin of streams */
+	int64_t idle_since_ms;	/* when it last had an answer or wait pending */
+	size_t reserved;	/* its share of SERVER_IN_TOTAL_MAX */
 	struct buf in, out;
 	int closing;		/* close once `out` is flushed */
-	/* A streaming answer: called while `out` is below CLIENT_OUT_LOW. */
+	/* A streaming answer: one slice per call, while `out` is below CLIENT_OUT_LOW;
+	 * returns 1 when done. */
 	int (*more)(struct server *s, struct client *cl);
 	int64_t cursor;
 	int mine;		/* queue: only the caller's jobs */
+	/* A listing fixed when asked (history): ids to send, from list_pos on. */
+	int64_t *list_ids;
+	size_t nlist, list_pos;
 	/* herd wait: ids still being waited for. */
 	int64_t *wait_ids;
 	size_t nwait;
@@ -47,6 +77,9 @@ struct server {
 	struct client *clients;
 	struct ctl *ctl;
 	size_t nclients;
+	size_t in_reserved;	/* sum of the clients' `reserved` */
+	uint64_t next_serial, stream_last;
+	struct ratelimit rl_idle, rl_full, rl_big;
 };
 
 int server_open(struct server *s, const char *path, struct ctl *ctl, char *err, size_t errsz);

@@ -191,6 +191,51 @@ int64_t msg_geti(const struct msg *m, const char *key, int64_t def)
 	return (int64_t)v;
 }
 
+int proto_parse_int(const char *p, size_t len, int64_t min, int64_t max,
+    int64_t *out)
+{
+	size_t i = 0;
+	int neg = 0;
+	uint64_t v = 0, lim;
+	int64_t r;
+
+	if (len > 0 && p[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	/* One canonical spelling per number: "-0" and "007" are not numbers. */
+	if (i == len || (p[i] == '0' && (neg || len - i > 1)))
+		return -1;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < len; i++) {
+		unsigned d = (unsigned char)p[i] - '0';
+		if (d > 9 || v > (lim - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (neg)
+		r = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	else
+		r = (int64_t)v;
+	if (r < min || r > max)
+		return -1;
+	*out = r;
+	return 0;
+}
+
+int msg_geti_checked(const struct msg *m, const char *key, int64_t min,
+    int64_t max, int64_t def, int64_t *out)
+{
+	uint32_t len;
+	const char *p = msg_get(m, key, &len);
+
+	if (p == NULL) {
+		*out = def;
+		return 0;
+	}
+	return proto_parse_int(p, len, min, max, out);
+}
+
 /* Write m's frame (body length `body`) to dst, which has room for it. */
 static void encode_into(char *dst, const struct msg *m, size_t tlen,
     size_t body)

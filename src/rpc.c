@@ -7,6 +7,14 @@
  * Jobs go out as "job" frames built from a job_row, whether the job comes
  * from memory (active) or from the database (ended), so `queue`, `show`,
  * `history` and `wait` describe a job the same way.
+ *
+ * Every number in a request is read strictly (msg_geti_checked) within its
+ * bounds, and a bad one refuses the whole request with the field and the
+ * value, before anything changes: a wrapped or defaulted number would
+ * queue a job nobody asked for.  Submissions are refused when the node's
+ * execve() could not run them (EXEC_STR_MAX, EXEC_TOTAL_MAX).  Listings
+ * (queue, history) are `more` callbacks that send one LIST_CHUNK slice a
+ * call; server.c decides when.
  */
 #include <inttypes.h>
 #include <pwd.h>
@@ -18,12 +26,32 @@
 #include "ctl.h"
 #include "db.h"
 #include "job.h"
+#include "jobopt.h"
 #include "server.h"
 
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
 #define ARGV_MAX   (1u << 20)
-#define LIST_CHUNK 1024
+/* Jobs sent by one slice of a listing (server.c runs a few slices per loop
+ * iteration): ~0.5 ms of work, so a ping waits milliseconds, not a listing. */
+#define LIST_CHUNK 256
+
+/* The bounds of each number a request carries (those of jobopt.c). */
+#define CPUS_MAX   4096
+#define MEM_MAX_MB (64LL * 1024 * 1024)		/* 64 TiB */
+#define TIME_MAX_S (365LL * 86400)
+#define HISTORY_MAX 100000
+
+/*
+ * What a node's execve() takes.  Linux refuses one argument or one
+ * NAME=value string of MAX_ARG_STRLEN (32 pages, 128 KiB) or more with
+ * E2BIG, and all of them together (strings and pointers) past a quarter of
+ * the stack limit: 2 MiB under the usual 8 MiB.  The node adds its own
+ * environment (HOME, PATH, ...), herd's and Slurm's variables and the
+ * script's path, so a submission may use 1.5 MiB of it and leaves 512 KiB.
+ */
+#define EXEC_STR_MAX   (128u * 1024 - 1)	/* bytes, without the NUL */
+#define EXEC_TOTAL_MAX (1536u * 1024)
 
 static const char *uid_name(uint32_t uid)
 {
@@ -144,6 +172,129 @@ static int check_text(struct client *cl, const struct msg *m, const char *key, s
 	return 0;
 }
 
+/* `key: "value" is not a number from MIN to MAX`, the value escaped and cut. */
+static void bad_number(struct client *cl, const char *key, const char *v, uint32_t len,
+    int64_t min, int64_t max)
+{
+	char raw[48], vis[200];
+	size_t n = len < sizeof raw - 1 ? len : sizeof raw - 1;
+	memcpy(raw, v, n);
+	raw[n] = '\0';
+	str_vis(vis, sizeof vis, raw);
+	client_error(cl, "%s: \"%s%s\" is not a number from %" PRId64 " to %" PRId64, key, vis,
+	    len > n ? "..." : "", min, max);
+}
+
+/* A numeric field, strictly (proto_parse_int); absent is `def`.  -1 answered. */
+static int get_num(struct client *cl, const struct msg *m, const char *key, int64_t min,
+    int64_t max, int64_t def, int64_t *out)
+{
+	uint32_t len;
+	const char *v;
+	if (msg_geti_checked(m, key, min, max, def, out) == 0)
+		return 0;
+	v = msg_get(m, key, &len);
+	bad_number(cl, key, v, len, min, max);
+	return -1;
+}
+
+/* Every value of a repeated id field, strictly, before anything acts on one. */
+static int get_ids(struct client *cl, const struct msg *m, int64_t **ids, size_t *n)
+{
+	const char *v;
+	uint32_t len;
+	size_t k = 0;
+	while (msg_get_nth(m, "id", k, NULL) != NULL)
+		k++;
+	*ids = xcalloc(k ? k : 1, sizeof **ids);
+	*n = k;
+	for (size_t i = 0; i < k; i++) {
+		v = msg_get_nth(m, "id", i, &len);
+		if (proto_parse_int(v, len, 1, INT64_MAX, &(*ids)[i]) != 0) {
+			bad_number(cl, "id", v, len, 1, INT64_MAX);
+			free(*ids);
+			*ids = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Only what launch.c exports reaches execve: NAME=value with a shell name. */
+static size_t env_name_len(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (n == 0 || (p[0] >= '0' && p[0] <= '9'))
+		return 0;
+	for (; i < n && p[i] != '='; i++) {
+		char c = p[i];
+		if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9')))
+			return 0;
+	}
+	return i < n ? i : 0;
+}
+
+/*
+ * Refuse at submit what the node's execve() would refuse (E2BIG, exit 126
+ * "Argument list too long" after the job was queued): one argument or
+ * environment string of EXEC_STR_MAX or more, or all of them together past
+ * EXEC_TOTAL_MAX.  The reason names the argument ($N) or the variable.
+ */
+static int check_exec_size(struct client *cl, const struct job_data *d)
+{
+	size_t total = 0, idx = 1;
+	for (const char *p = d->argv, *end = d->argv + d->argv_len; p < end; idx++) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		if (n > EXEC_STR_MAX) {
+			client_error(cl, "argument %zu is %zu bytes; a node runs at most %u bytes "
+			    "in one argument (Linux's MAX_ARG_STRLEN)", idx, n, EXEC_STR_MAX);
+			return -1;
+		}
+		total += n + 1 + sizeof(char *);
+		p += n + 1;
+	}
+	for (const char *p = d->env, *end = d->env + d->env_len; p < end;) {
+		size_t n = strnlen(p, (size_t)(end - p)), nl = env_name_len(p, n);
+		if (nl != 0 && n > EXEC_STR_MAX) {
+			char name[80], vis[256];
+			memcpy(name, p, nl < sizeof name ? nl : sizeof name - 1);
+			name[nl < sizeof name ? nl : sizeof name - 1] = '\0';
+			str_vis(vis, sizeof vis, name);
+			client_error(cl, "environment variable %s is %zu bytes (NAME=value); a node "
+			    "runs at most %u bytes in one variable (Linux's MAX_ARG_STRLEN)", vis, n,
+			    EXEC_STR_MAX);
+			return -1;
+		}
+		if (nl != 0)
+			total += n + 1 + sizeof(char *);
+		p += n + 1;
+	}
+	if (total > EXEC_TOTAL_MAX) {
+		client_error(cl, "arguments and environment take %zu bytes; a node runs at most "
+		    "%u (Linux's execve limit, less room for the node's own variables)", total,
+		    EXEC_TOTAL_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every number of a submission, each in its range; -1 answered. */
+static int submit_numbers(struct client *cl, const struct msg *m, struct submit_req *r)
+{
+	int64_t gpus, cpus, ntasks;
+	if (get_num(cl, m, "gpus", 0, JOBOPT_MAX_GPUS, 0, &gpus) ||
+	    get_num(cl, m, "cpus", 1, CPUS_MAX, 1, &cpus) ||
+	    get_num(cl, m, "mem_mb", 0, MEM_MAX_MB, 0, &r->mem_mb) ||
+	    get_num(cl, m, "time_limit", 0, TIME_MAX_S, 0, &r->time_limit_s) ||
+	    get_num(cl, m, "ntasks", 1, cpus, 1, &ntasks))
+		return -1;
+	r->gpus = (int)gpus;
+	r->cpus = (int)cpus;
+	r->data.ntasks = (int)ntasks;
+	return 0;
+}
+
 static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct submit_req r = { 0 };
@@ -165,16 +316,8 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	r.out_tmpl = get_str(m, "out", NULL);
 	r.err_tmpl = get_str(m, "err", NULL);
 	r.user = uid_name((uint32_t)cl->uid);	/* the kernel's word, never the client's */
-	r.gpus = (int)msg_geti(m, "gpus", 0);
-	r.cpus = (int)msg_geti(m, "cpus", 1);
-	r.mem_mb = msg_geti(m, "mem_mb", 0);
-	r.time_limit_s = msg_geti(m, "time_limit", 0);
-	r.data.ntasks = (int)msg_geti(m, "ntasks", 1);
-	if (r.gpus < 0 || r.gpus > 64 || r.cpus < 1 || r.cpus > 4096 || r.mem_mb < 0 ||
-	    r.time_limit_s < 0 || r.data.ntasks < 1 || r.data.ntasks > r.cpus) {
-		client_error(cl, "invalid resource request");
+	if (submit_numbers(cl, m, &r) != 0)
 		return -1;
-	}
 	r.data.script = (char *)msg_get(m, "script", &len);
 	r.data.script_len = len;
 	if (r.data.script == NULL) {
@@ -192,6 +335,8 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 		client_error(cl, "arguments or environment too large");
 		return -1;
 	}
+	if (check_exec_size(cl, &r.data) != 0)
+		return -1;
 	if (ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err) != 0) {
 		client_error(cl, "%s", err);
 		return -1;
@@ -207,8 +352,9 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 static int queue_more(struct server *s, struct client *cl)
 {
 	struct ctl *c = s->ctl;
-	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0;
-	for (; i < c->njobs && sent < LIST_CHUNK; i++) {
+	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0, seen = 0;
+	/* Jobs skipped (ended, or another user's) count too, more cheaply. */
+	for (; i < c->njobs && sent < LIST_CHUNK && seen < 16 * LIST_CHUNK; i++, seen++) {
 		const struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state))
 			continue;
@@ -227,9 +373,12 @@ static int queue_more(struct server *s, struct client *cl)
 
 static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 {
+	int64_t mine;
 	(void)s;
+	if (get_num(cl, m, "mine", 0, 1, 0, &mine) != 0)
+		return -1;
 	cl->cursor = 0;
-	cl->mine = msg_geti(m, "mine", 0) != 0;
+	cl->mine = (int)mine;
 	cl->more = queue_more;
 	return 0;
 }
@@ -282,7 +431,13 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 
 static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 {
-	int64_t id = msg_geti(m, "id", -1);
+	int64_t id;
+	if (msg_get(m, "id", NULL) == NULL) {
+		client_error(cl, "id: missing");
+		return -1;
+	}
+	if (get_num(cl, m, "id", 1, INT64_MAX, 0, &id) != 0)
+		return -1;
 	struct job *j = ctl_find(s->ctl, id);
 	if (j != NULL) {	/* in memory, it is newer than the database */
 		send_job(s, cl, j, 1);
@@ -301,47 +456,80 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/* The ids of the history, fixed when asked; the rows go out a slice at a time. */
 struct history_ctx {
-	struct server *s;
-	struct client *cl;
+	int64_t *ids;
+	size_t n, cap;
 };
 
 static int history_cb(void *arg, const struct job_row *r)
 {
 	struct history_ctx *h = arg;
-	send_row(h->s, h->cl, r, 0);
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->ids = xreallocarray(h->ids, h->cap, sizeof *h->ids);
+	}
+	h->ids[h->n++] = r->id;
 	return 0;
+}
+
+static int history_more(struct server *s, struct client *cl)
+{
+	for (size_t sent = 0; cl->list_pos < cl->nlist && sent < LIST_CHUNK; sent++) {
+		struct job_row r;
+		job_row_init(&r);
+		if (db_job_get(s->ctl->db, cl->list_ids[cl->list_pos++], &r) == 1)
+			send_row(s, cl, &r, 0);
+		job_row_clear(&r);
+	}
+	if (cl->list_pos < cl->nlist)
+		return 0;
+	free(cl->list_ids);
+	cl->list_ids = NULL;
+	cl->nlist = cl->list_pos = 0;
+	send_simple(cl, "end");
+	return 1;
 }
 
 static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
 {
-	int limit = (int)msg_geti(m, "limit", 50);
-	uint32_t uid = msg_geti(m, "all", 0) ? (uint32_t)-1 : (uint32_t)cl->uid;
-	if (limit < 1 || limit > 100000)
-		limit = 50;
-	struct history_ctx h = { s, cl };
-	if (db_jobs_history(s->ctl->db, uid, limit, history_cb, &h) != 0) {
+	int64_t limit, all;
+	if (get_num(cl, m, "limit", 1, HISTORY_MAX, 50, &limit) ||
+	    get_num(cl, m, "all", 0, 1, 0, &all))
+		return -1;
+	uint32_t uid = all ? (uint32_t)-1 : (uint32_t)cl->uid;
+	struct history_ctx h = { 0 };
+	if (db_jobs_history(s->ctl->db, uid, (int)limit, history_cb, &h) != 0) {
+		free(h.ids);
 		client_error(cl, "%s", db_errmsg(s->ctl->db));
 		return -1;
 	}
-	send_simple(cl, "end");
+	free(cl->list_ids);
+	cl->list_ids = h.ids;
+	cl->nlist = h.n;
+	cl->list_pos = 0;
+	cl->more = history_more;
 	return 0;
 }
 
 static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct msg ok;
-	const char *v;
 	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
+	int64_t *ids;
+	size_t n;
+	if (get_ids(cl, m, &ids, &n) != 0)
+		return -1;
 	msg_init(&ok, "ok");
-	for (size_t i = 0; (v = msg_get_nth(m, "id", i, NULL)) != NULL; i++) {
-		int64_t id = strtoll(v, NULL, 10);
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = ids[i];
 		if (ctl_cancel(s->ctl, id, cl->uid, err, sizeof err) == 0)
 			snprintf(line, sizeof line, "%" PRId64 "\t", id);
 		else
 			snprintf(line, sizeof line, "%" PRId64 "\t%s", id, err);
 		msg_adds(&ok, "result", line);
 	}
+	free(ids);
 	client_send(cl, &ok);
 	msg_clear(&ok);
 	return 0;
@@ -371,15 +559,15 @@ void rpc_wait_check(struct server *s, struct client *cl)
 
 static int rpc_wait(struct server *s, struct client *cl, const struct msg *m)
 {
-	const char *v;
-	size_t n = 0;
-	while (msg_get_nth(m, "id", n, NULL) != NULL)
-		n++;
+	int64_t *ids;
+	size_t n;
+	if (get_ids(cl, m, &ids, &n) != 0)
+		return -1;
 	free(cl->wait_ids);
-	cl->wait_ids = xcalloc(n ? n : 1, sizeof *cl->wait_ids);
+	cl->wait_ids = ids;
 	cl->nwait = 0;
-	for (size_t i = 0; (v = msg_get_nth(m, "id", i, NULL)) != NULL; i++) {
-		int64_t id = strtoll(v, NULL, 10);
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = ids[i];
 		struct job_row r;
 		job_row_init(&r);
 		int found = ctl_find(s->ctl, id) != NULL || db_job_get(s->ctl->db, id, &r) == 1;
@@ -389,7 +577,7 @@ static int rpc_wait(struct server *s, struct client *cl, const struct msg *m)
 			cl->nwait = 0;
 			return -1;
 		}
-		cl->wait_ids[cl->nwait++] = id;
+		cl->nwait++;
 	}
 	rpc_wait_check(s, cl);
 	return 0;

@@ -4,10 +4,29 @@
  * Theory of operation: the listener and every client are non-blocking and
  * polled by the main loop.  Input is framed by proto_decode() with a hard
  * bound; a malformed frame drops the client.  Each complete frame goes to
- * rpc_dispatch().  Streaming answers refill `out` from their `more` callback
- * whenever it drains below CLIENT_OUT_LOW.
+ * rpc_dispatch().
+ *
+ * Streaming answers (queue, history) are produced a slice at a time by
+ * their `more` callback, at most SERVER_STREAM_SLICES slices per loop
+ * iteration for all clients together, taken round-robin in accept order:
+ * a ping or a submit waits for a few slices, never for a whole listing of
+ * 100,000 jobs, and twenty listings share the loop fairly.
+ *
+ * Nothing from a client may hold the controller: a client that has no
+ * answer and no `herd wait` pending is idle, and must complete a request
+ * within CLIENT_IDLE_MS of becoming idle (a slow or stalled partial frame
+ * counts as idle); the main loop wakes at least once a second (its tick),
+ * which is when deadlines are checked.  At SERVER_MAX_CLIENTS connections
+ * a new one pushes out the longest-idle client, or is told "busy, retry"
+ * when none is idle.  Input memory is bounded: a frame longer than the
+ * largest request (CLIENT_REQ_MAX) is refused when its length arrives, and
+ * each partial frame reserves its full length from SERVER_IN_TOTAL_MAX; a
+ * client that cannot is told to retry.  So 256 clients each announcing a
+ * 48 MiB frame cost 64 MiB, not 12 GiB.  Each kind of drop is logged, at
+ * most a few lines a minute.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +73,43 @@ static void client_free(struct client *cl)
 	close(cl->fd);
 	buf_clear(&cl->in);
 	buf_clear(&cl->out);
+	free(cl->list_ids);
 	free(cl->wait_ids);
 	free(cl);
+}
+
+/* Unlink and free *pp. */
+static void client_drop(struct server *s, struct client **pp)
+{
+	struct client *cl = *pp;
+	*pp = cl->next;
+	s->in_reserved -= cl->reserved;
+	client_free(cl);
+	s->nclients--;
+}
+
+/* 1 if a line may be logged now; *skipped: lines held back before it. */
+static int rl_allow(struct ratelimit *rl, int64_t now, unsigned *skipped)
+{
+	*skipped = 0;
+	if (rl->count == 0 || now - rl->window_ms >= 60000) {
+		*skipped = rl->suppressed;
+		rl->window_ms = now;
+		rl->count = 0;
+		rl->suppressed = 0;
+	}
+	if (rl->count >= 5) {
+		rl->suppressed++;
+		return 0;
+	}
+	rl->count++;
+	return 1;
+}
+
+/* Nothing owed to it: no answer being written or produced, no wait. */
+static int client_idle(const struct client *cl)
+{
+	return !cl->closing && cl->out.len == 0 && cl->more == NULL && cl->nwait == 0;
 }
 
 void server_close(struct server *s)
@@ -72,8 +126,43 @@ void server_close(struct server *s)
 	free(s->path);
 }
 
+/* One frame to a client that never became one (no buffer: it fits the socket's). */
+static void refuse_busy(int fd, const char *why)
+{
+	struct buf b;
+	struct msg m;
+	buf_init(&b, 4096);
+	msg_init(&m, "error");
+	msg_adds(&m, "message", why);
+	if (proto_encode(&b, &m) == 0)
+		(void)!write(fd, b.data, b.len);
+	msg_clear(&m);
+	buf_clear(&b);
+	close(fd);
+}
+
+/* At the cap: drop the longest-idle client; 0 if none is idle. */
+static int evict_idle(struct server *s, int64_t now)
+{
+	struct client **best = NULL;
+	unsigned skipped;
+	for (struct client **pp = &s->clients; *pp != NULL; pp = &(*pp)->next)
+		if (client_idle(*pp) && (best == NULL || (*pp)->idle_since_ms <= (*best)->idle_since_ms))
+			best = pp;
+	if (best == NULL)
+		return 0;
+	if (rl_allow(&s->rl_full, now, &skipped))
+		log_warn("%zu connections (the most): closed the longest idle one (pid %d, idle "
+		    "%" PRId64 " ms) for a new one; %u such lines not shown", s->nclients,
+		    (int)(*best)->pid, now - (*best)->idle_since_ms, skipped);
+	client_drop(s, best);
+	return 1;
+}
+
 static void accept_clients(struct server *s)
 {
+	int64_t now = now_ms();
+	unsigned skipped;
 	for (;;) {
 		int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0)
@@ -84,10 +173,19 @@ static void accept_clients(struct server *s)
 			close(fd);
 			continue;
 		}
+		if (s->nclients >= SERVER_MAX_CLIENTS && !evict_idle(s, now)) {
+			if (rl_allow(&s->rl_full, now, &skipped))
+				log_warn("%zu connections, none idle: told pid %d to retry; %u such "
+				    "lines not shown", s->nclients, (int)cr.pid, skipped);
+			refuse_busy(fd, "herdd is busy (too many connections); retry");
+			continue;
+		}
 		struct client *cl = xcalloc(1, sizeof *cl);
 		cl->fd = fd;
 		cl->uid = cr.uid;
 		cl->pid = cr.pid;
+		cl->serial = ++s->next_serial;
+		cl->idle_since_ms = now;
 		buf_init(&cl->in, CLIENT_IN_MAX);
 		buf_init(&cl->out, CLIENT_OUT_MAX);
 		cl->next = s->clients;
@@ -101,8 +199,8 @@ size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap)
 	size_t n = 0;
 	if (cap == 0)
 		return 0;
-	/* At the client limit, new connections wait in the backlog. */
-	p[n++] = (struct pollfd){ s->fd, s->nclients < SERVER_MAX_CLIENTS ? POLLIN : 0, 0 };
+	/* Always accepted: at the cap, a new client is answered, never left hanging. */
+	p[n++] = (struct pollfd){ s->fd, POLLIN, 0 };
 	for (struct client *cl = s->clients; cl != NULL && n < cap; cl = cl->next) {
 		/* A client that does not read its answers gets no new ones. */
 		int busy = cl->out.len >= CLIENT_OUT_LOW || cl->more != NULL;
@@ -136,14 +234,66 @@ void client_error(struct client *cl, const char *fmt, ...)
 	msg_clear(&m);
 }
 
+/* Answer an error, stop reading and close once it is written. */
+static void client_refuse(struct server *s, struct client *cl, const char *what)
+{
+	client_error(cl, "%s", what);
+	cl->closing = 1;
+	buf_reset(&cl->in);
+	s->in_reserved -= cl->reserved;
+	cl->reserved = 0;
+}
+
+/*
+ * The partial frame left in `in` reserves its whole length: refuse one
+ * longer than any request, or one that the total for all clients cannot
+ * hold (the client may retry when others are done).
+ */
+static void reserve_input(struct server *s, struct client *cl)
+{
+	int64_t now = now_ms();
+	unsigned skipped;
+	size_t need = cl->in.len;
+	char why[160];
+
+	if (cl->in.len >= 4) {
+		const unsigned char *u = (const unsigned char *)cl->in.data;
+		uint32_t blen = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+		    (uint32_t)u[2] << 8 | (uint32_t)u[3];
+		if (blen > CLIENT_REQ_MAX) {
+			if (rl_allow(&s->rl_big, now, &skipped))
+				log_warn("client pid %d: request of %" PRIu32 " bytes refused (at most "
+				    "%u); %u such lines not shown", (int)cl->pid, blen, CLIENT_REQ_MAX,
+				    skipped);
+			snprintf(why, sizeof why, "request too large: %" PRIu32 " bytes (at most %u)",
+			    blen, CLIENT_REQ_MAX);
+			client_refuse(s, cl, why);
+			return;
+		}
+		need = 4 + (size_t)blen;
+	}
+	s->in_reserved -= cl->reserved;
+	cl->reserved = 0;
+	if (s->in_reserved + need > SERVER_IN_TOTAL_MAX) {
+		if (rl_allow(&s->rl_big, now, &skipped))
+			log_warn("client pid %d: %zu bytes of partial requests held already; its "
+			    "%zu-byte request refused; %u such lines not shown", (int)cl->pid,
+			    s->in_reserved, need, skipped);
+		client_refuse(s, cl, "herdd is busy (receiving too many large requests); retry");
+		return;
+	}
+	cl->reserved = need;
+	s->in_reserved += need;
+}
+
 /* Decode and run every complete frame; -1 drops the client. */
 static int client_input(struct server *s, struct client *cl)
 {
-	char chunk[65536], err[HERD_ERRLEN];
+	char chunk[CLIENT_READ], err[HERD_ERRLEN];
 	ssize_t r = read(cl->fd, chunk, sizeof chunk);
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 		return -1;
-	if (r < 0)
+	if (r < 0 || cl->closing)
 		return 0;
 	if (buf_add(&cl->in, chunk, (size_t)r) != 0)
 		return -1;
@@ -160,18 +310,19 @@ static int client_input(struct server *s, struct client *cl)
 		off += (size_t)used;
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
+		if (cl->closing)
+			break;
 	}
 	buf_consume(&cl->in, off);	/* once per read, not per frame */
+	if (!cl->closing)
+		reserve_input(s, cl);
 	return 0;
 }
 
-static int client_output(struct server *s, struct client *cl)
+static int client_output(struct client *cl)
 {
-	while (cl->more != NULL && cl->out.len < CLIENT_OUT_LOW)
-		if (cl->more(s, cl) != 0)
-			cl->more = NULL;
 	if (cl->out.len == 0)
-		return cl->closing ? -1 : 0;
+		return cl->closing && cl->more == NULL ? -1 : 0;
 	ssize_t w = write(cl->fd, cl->out.data, cl->out.len);
 	if (w < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
@@ -179,12 +330,58 @@ static int client_output(struct server *s, struct client *cl)
 	return cl->out.len == 0 && cl->more == NULL && cl->closing ? -1 : 0;
 }
 
+/* The next client, after the last served in accept order, with a stream to refill. */
+static struct client *stream_next(struct server *s)
+{
+	struct client *after = NULL, *first = NULL;
+	for (struct client *cl = s->clients; cl != NULL; cl = cl->next) {
+		if (cl->more == NULL || cl->out.len >= CLIENT_OUT_LOW)
+			continue;
+		if (first == NULL || cl->serial < first->serial)
+			first = cl;
+		if (cl->serial > s->stream_last && (after == NULL || cl->serial < after->serial))
+			after = cl;
+	}
+	return after != NULL ? after : first;
+}
+
+/* A bounded number of slices of the listings in progress, round-robin. */
+static void stream_slices(struct server *s)
+{
+	struct client *cl;
+	for (int k = 0; k < SERVER_STREAM_SLICES && (cl = stream_next(s)) != NULL; k++) {
+		s->stream_last = cl->serial;
+		if (cl->more(s, cl) != 0 || cl->closing)
+			cl->more = NULL;
+	}
+}
+
+/* Drop the clients idle past their deadline (a stalled partial frame too). */
+static void drop_idle(struct server *s, int64_t now)
+{
+	unsigned skipped;
+	for (struct client **pp = &s->clients; *pp != NULL;) {
+		struct client *cl = *pp;
+		if (!client_idle(cl))
+			cl->idle_since_ms = now;
+		if (!client_idle(cl) || now - cl->idle_since_ms < CLIENT_IDLE_MS) {
+			pp = &cl->next;
+			continue;
+		}
+		if (rl_allow(&s->rl_idle, now, &skipped))
+			log_info("client pid %d: no complete request in %d s (%zu bytes of one "
+			    "received); closed; %u such lines not shown", (int)cl->pid,
+			    CLIENT_IDLE_MS / 1000, cl->in.len, skipped);
+		client_drop(s, pp);
+	}
+}
+
 void server_handle(struct server *s, const struct pollfd *p, size_t n)
 {
-	if (n > 0 && (p[0].revents & POLLIN))
-		accept_clients(s);
-	/* p[1..] follow the client list as it was when the pollfds were built. */
+	/* p[1..] follow the client list as it was when the pollfds were built;
+	 * clients are only added or dropped after this pass. */
 	size_t i = 1;
+	stream_slices(s);
 	for (struct client **pp = &s->clients; *pp != NULL;) {
 		struct client *cl = *pp;
 		int drop = 0;
@@ -193,15 +390,16 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n)
 				drop = client_input(s, cl) != 0;
 			i++;
 		}
-		if (!drop && (cl->out.len > 0 || cl->more != NULL || cl->closing))
-			drop = client_output(s, cl) != 0;
-		if (drop) {
-			*pp = cl->next;
-			client_free(cl);
-			s->nclients--;
-		} else
+		if (!drop && (cl->out.len > 0 || cl->closing))
+			drop = client_output(cl) != 0;
+		if (drop)
+			client_drop(s, pp);
+		else
 			pp = &cl->next;
 	}
+	drop_idle(s, now_ms());
+	if (n > 0 && (p[0].revents & POLLIN))
+		accept_clients(s);
 }
 
 void server_job_ended(struct server *s, int64_t id)

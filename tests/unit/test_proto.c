@@ -192,6 +192,57 @@ static void t_geti(void **state)
 	}
 }
 
+/*
+ * The strict getter the controller uses on every number a client sends:
+ * hostile spellings, overflow and out-of-range values are errors, never a
+ * default or a wrapped value; an error leaves *out alone.
+ */
+static void t_geti_checked(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		int64_t min, max;
+		int ok;
+		int64_t want;
+	} cases[] = {
+		{ "0", 1, 0, 64, 1, 0 }, { "64", 2, 0, 64, 1, 64 },
+		{ "65", 2, 0, 64, 0, 0 }, { "-1", 2, 0, 64, 0, 0 },
+		{ "-5", 2, -10, 10, 1, -5 }, { "-11", 3, -10, 10, 0, 0 },
+		{ "-0", 2, -10, 10, 0, 0 }, { "+5", 2, 0, 64, 0, 0 },
+		{ " 5", 2, 0, 64, 0, 0 }, { "5 ", 2, 0, 64, 0, 0 },
+		{ "0x10", 4, 0, 64, 0, 0 }, { "", 0, 0, 64, 0, 0 },
+		{ "-", 1, -10, 10, 0, 0 }, { "05", 2, 0, 64, 0, 0 },
+		{ "00", 2, 0, 64, 0, 0 }, { "5\0", 2, 0, 64, 0, 0 },
+		{ "abc", 3, 0, 64, 0, 0 }, { "1e3", 3, 0, 10000, 0, 0 },
+		{ "5\n", 2, 0, 64, 0, 0 }, { "\t5", 2, 0, 64, 0, 0 },
+		/* What an unchecked (int) cast took for 0 and 1. */
+		{ "99999999999999999999", 20, 0, 64, 0, 0 },
+		{ "18446744073709551616", 20, 0, INT64_MAX, 0, 0 },
+		{ "4294967297", 10, 0, 64, 0, 0 }, { "4294967296", 10, 1, 4096, 0, 0 },
+		{ "9223372036854775807", 19, 0, INT64_MAX, 1, INT64_MAX },
+		{ "9223372036854775808", 19, 0, INT64_MAX, 0, 0 },
+		{ "-9223372036854775808", 20, INT64_MIN, 0, 1, INT64_MIN },
+		{ "-9223372036854775809", 20, INT64_MIN, 0, 0, 0 },
+		{ "12345678901234567890123", 23, 0, INT64_MAX, 0, 0 },
+	};
+	struct msg m;
+	int64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		msg_init(&m, "t");
+		msg_add(&m, "v", cases[i].s, cases[i].len);
+		v = 777;
+		int rc = msg_geti_checked(&m, "v", cases[i].min, cases[i].max, 3, &v);
+		if (rc != (cases[i].ok ? 0 : -1) || v != (cases[i].ok ? cases[i].want : 777))
+			fail_msg("case %zu \"%s\": rc %d value %" PRId64, i, cases[i].s, rc, v);
+		assert_int_equal(msg_geti_checked(&m, "absent", 0, 1, 5, &v), 0);
+		assert_int_equal(v, 5);
+		msg_clear(&m);
+	}
+}
+
 /* Every prefix of a two-frame stream: 0 until each frame is complete. */
 static void t_partial(void **state)
 {
@@ -568,6 +619,7 @@ int main(void)
 		cmocka_unit_test(t_roundtrip),
 		cmocka_unit_test(t_wire_format),
 		cmocka_unit_test(t_geti),
+		cmocka_unit_test(t_geti_checked),
 		cmocka_unit_test(t_partial),
 		cmocka_unit_test(t_hostile_lengths),
 		cmocka_unit_test(t_hostile_layout),
