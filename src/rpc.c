@@ -147,6 +147,26 @@ static void send_row(struct server *s, struct client *cl, const struct job_row *
 	msg_clear(&m);
 }
 
+/*
+ * The end of a listing, with herdd's own trouble for the user to see: the
+ * database that cannot be written (a full disk) keeps job changes in
+ * memory only until it can.
+ */
+static void send_end(struct server *s, struct client *cl)
+{
+	struct msg m;
+	msg_init(&m, "end");
+	if (s->ctl->db_failing_since != 0) {
+		char w[HERD_ERRLEN + 128];
+		snprintf(w, sizeof w, "herdd cannot write its database for %" PRId64 " s (%s); "
+		    "job changes are kept in memory until it can", wall_s() - s->ctl->db_failing_since,
+		    s->ctl->db_error);
+		msg_adds(&m, "warning", w);
+	}
+	client_send(cl, &m);
+	msg_clear(&m);
+}
+
 static void send_simple(struct client *cl, const char *type)
 {
 	struct msg m;
@@ -367,7 +387,7 @@ static int queue_more(struct server *s, struct client *cl)
 		cl->cursor = c->jobs[i]->id;
 		return 0;
 	}
-	send_simple(cl, "end");
+	send_end(s, cl);
 	return 1;
 }
 
@@ -425,7 +445,7 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		client_send(cl, &m);
 		msg_clear(&m);
 	}
-	send_simple(cl, "end");
+	send_end(s, cl);
 	return 0;
 }
 
@@ -487,7 +507,7 @@ static int history_more(struct server *s, struct client *cl)
 	free(cl->list_ids);
 	cl->list_ids = NULL;
 	cl->nlist = cl->list_pos = 0;
-	send_simple(cl, "end");
+	send_end(s, cl);
 	return 1;
 }
 

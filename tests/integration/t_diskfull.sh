@@ -1,7 +1,8 @@
 #!/bin/bash
 # t_diskfull: the state directory on a small tmpfs that is then filled.
 # Jobs that end meanwhile are kept in memory as they ended (herd show and
-# herd wait tell the truth), herdd logs that it cannot write, and once
+# herd wait tell the truth), herdd logs that it cannot write and herd queue
+# and herd nodes say so, and once
 # space comes back their ends are written: a restart finds them recorded.
 
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +25,11 @@ wait_jobs 30 "$a" "$b" 2>/dev/null
 assert_eq "job $a on a full disk, after herd wait" "FAILED 3" "$(field "$a" '"\(.state) \(.exit_code)"')"
 assert_eq "job $b on a full disk, after herd wait" "COMPLETED 0" "$(field "$b" '"\(.state) \(.exit_code)"')"
 grep -q "cannot write the database" "$HERDD_LOG" || fail "herdd did not log that it cannot write"
+for cmd in queue nodes; do
+	herd $cmd >/dev/null 2>"$TEST_DIR/$cmd.err" || fail "herd $cmd failed on a full disk"
+	grep -q "warning: herdd cannot write its database" "$TEST_DIR/$cmd.err" ||
+	    fail "herd $cmd did not say that herdd cannot write: $(cat "$TEST_DIR/$cmd.err")"
+done
 
 rm -f "$STATE/fill"
 for i in $(seq 1 50); do
