@@ -109,12 +109,15 @@ struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT];
 	struct fault fault[F_COUNT];
+	int injected;		/* the failing step was a fault point's */
 	char err[HERD_ERRLEN];
 };
 
 static int fail(struct db *db, const char *what)
 {
-	snprintf(db->err, sizeof db->err, "%s: %s", what, sqlite3_errmsg(db->h));
+	snprintf(db->err, sizeof db->err, "%s: %s", what, db->injected ?
+	    "disk I/O error (injected by HERD_FAULT_DB)" : sqlite3_errmsg(db->h));
+	db->injected = 0;
 	return -1;
 }
 
@@ -155,18 +158,21 @@ bad:
 	return -1;
 }
 
-/* Count one step of `kind`; 1 (message set) when it is to fail. */
-static int fault_hit(struct db *db, int kind)
+/*
+ * sqlite3_step, unless this is the step of `kind` a fault point names:
+ * then SQLITE_IOERR without running it, so that the failure takes the
+ * same path through the caller's checks as a real one.
+ */
+static int step(struct db *db, sqlite3_stmt *s, int kind)
 {
 	struct fault *f = &db->fault[kind];
 	f->seen++;
 	if (f->at == 0 || f->seen < f->at || (f->seen > f->at && !f->onward))
-		return 0;
+		return sqlite3_step(s);
 	log_warn("HERD_FAULT_DB: failing %s #%llu (testing aid)", fault_names[kind],
 	    (unsigned long long)f->seen);
-	snprintf(db->err, sizeof db->err, "%s: disk I/O error (injected by HERD_FAULT_DB)",
-	    fault_names[kind]);
-	return 1;
+	db->injected = 1;
+	return SQLITE_IOERR;
 }
 
 const char *db_errmsg(struct db *db)
@@ -259,27 +265,19 @@ void db_close(struct db *db)
 	free(db);
 }
 
-static int run_simple(struct db *db, int which, const char *what)
+static int run_simple(struct db *db, int which, int kind, const char *what)
 {
 	sqlite3_stmt *s = db->st[which];
-	int rc = sqlite3_step(s);
+	int rc = kind < F_COUNT ? step(db, s, kind) : sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, what);
 }
 
-int db_begin(struct db *db)
-{
-	return fault_hit(db, F_BEGIN) ? -1 : run_simple(db, ST_BEGIN, "begin");
-}
-
+int db_begin(struct db *db) { return run_simple(db, ST_BEGIN, F_BEGIN, "begin"); }
 /* An injected failure leaves the transaction open, as a failed COMMIT
  * may: the caller's db_rollback is what ends it. */
-int db_commit(struct db *db)
-{
-	return fault_hit(db, F_COMMIT) ? -1 : run_simple(db, ST_COMMIT, "commit");
-}
-
-void db_rollback(struct db *db) { (void)run_simple(db, ST_ROLLBACK, "rollback"); }
+int db_commit(struct db *db) { return run_simple(db, ST_COMMIT, F_COMMIT, "commit"); }
+void db_rollback(struct db *db) { (void)run_simple(db, ST_ROLLBACK, F_COUNT, "rollback"); }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -326,10 +324,8 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 	sqlite3_stmt *s = db->st[ST_INSERT];
 	int rc;
 
-	if (fault_hit(db, F_INSERT))
-		return -1;
 	bind_row(s, r);
-	rc = sqlite3_step(s);
+	rc = step(db, s, F_INSERT);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -353,12 +349,10 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 int db_job_update(struct db *db, const struct job_row *r)
 {
 	sqlite3_stmt *s = db->st[ST_UPDATE];
-	if (fault_hit(db, F_UPDATE))
-		return -1;
 	bind_row(s, r);
 	sqlite3_bind_int64(s, 20, r->id);
 	sqlite3_bind_int(s, 21, r->held);
-	int rc = sqlite3_step(s);
+	int rc = step(db, s, F_UPDATE);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, "update job");
