@@ -73,6 +73,7 @@ logged_after "failing update #3" "$x" ||
     fail "the failed write of job $x's end was not logged (error or warning naming job $x)"
 wait_gone "sleep $tag" 20 || fail "job $x still running 20 s on"
 sleep 1
+note "before the restart, herd show $x says $(field "$x" .state) (exit $(field "$x" .exit_code)), herd queue lists $(herd queue --json | jq length) jobs"
 stop_herdd "$HERDD_PID"
 if command -v sqlite3 >/dev/null; then
 	st=$(db_state "$x")
