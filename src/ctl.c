@@ -479,7 +479,8 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		job_row_init(&r);
 		int found = ctl_job_get(c, id, &r);
 		if (found == 1 && !job_may_act_uid(r.uid, uid))
-			snprintf(err, errsz, "job %" PRId64 " is not yours", id);
+			snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
+			    r.user ? r.user : "another user");
 		else if (found == 1)
 			snprintf(err, errsz, "job %" PRId64 " has already ended (%s)", id,
 			    job_state_name(r.state));
@@ -489,7 +490,8 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		return -1;
 	}
 	if (!job_may_act(j, uid)) {
-		snprintf(err, errsz, "job %" PRId64 " is not yours", id);
+		snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
+		    j->user ? j->user : "another user");
 		return -1;
 	}
 	ctl_event(c, j, EV_CANCEL, 0, NULL);

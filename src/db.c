@@ -7,14 +7,27 @@
  * environment) are in `job_data`, read back only at launch, so listing the
  * queue never touches them.  The page cache is kept small on purpose:
  * herdd's memory is dominated by its in-memory queue, not SQLite.
+ *
+ * The files are private: db_open creates them under umask 077 (SQLite
+ * gives the -wal and -shm files the database's own mode), because a job's
+ * script and environment may hold secrets.  Only around the open: herdd's
+ * own umask is what jobs on a local node inherit.
+ *
+ * Fault points (testing aid, see herdd(8)): HERD_FAULT_DB, read once at
+ * db_open, makes the Nth insert, update, begin or commit of this open
+ * database fail as a disk error would, so that tests can check that a
+ * failed write is logged and that no state change is lost or invented.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "db.h"
 #include "job.h"
+#include "log.h"
 #include "util.h"
 
 enum {
@@ -89,16 +102,84 @@ static const char *migrations[] = {
 	"ALTER TABLE job_data ADD COLUMN ntasks INTEGER NOT NULL DEFAULT 1;",
 };
 
+/* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
+enum { F_INSERT, F_UPDATE, F_BEGIN, F_COMMIT, F_COUNT };
+static const char *fault_names[F_COUNT] = { "insert", "update", "begin", "commit" };
+
+struct fault {
+	uint64_t seen;		/* steps of this kind so far */
+	uint64_t at;		/* fail the at-th (1-based); 0: never */
+	int onward;		/* "N+": and every one after it */
+};
+
 struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT];
+	struct fault fault[F_COUNT];
+	int injected;		/* the failing step was a fault point's */
 	char err[HERD_ERRLEN];
 };
 
 static int fail(struct db *db, const char *what)
 {
-	snprintf(db->err, sizeof db->err, "%s: %s", what, sqlite3_errmsg(db->h));
+	snprintf(db->err, sizeof db->err, "%s: %s", what, db->injected ?
+	    "disk I/O error (injected by HERD_FAULT_DB)" : sqlite3_errmsg(db->h));
+	db->injected = 0;
 	return -1;
+}
+
+/*
+ * "KIND:N[+][,KIND:N[+]...]": fail the Nth step of KIND (and, with "+",
+ * every later one: a disk that stays full).  Bad text is an error, so that
+ * a test never runs believing a fault is armed when it is not.
+ */
+static int fault_parse(struct db *db, const char *spec, char *err, size_t errsz)
+{
+	const char *p = spec;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ":,");
+		int k;
+		for (k = 0; k < F_COUNT; k++)
+			if (strlen(fault_names[k]) == len && strncmp(p, fault_names[k], len) == 0)
+				break;
+		if (k == F_COUNT || p[len] != ':')
+			goto bad;
+		p += len + 1;
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(p, &end, 10);
+		if (end == p || *p == '-' || errno != 0 || n == 0)
+			goto bad;
+		db->fault[k].at = n;
+		db->fault[k].onward = *end == '+';
+		p = end + (*end == '+');
+		if (*p == ',' && p[1] != '\0')
+			p++;
+		else if (*p != '\0')
+			goto bad;
+	}
+	return 0;
+bad:
+	snprintf(err, errsz, "invalid HERD_FAULT_DB \"%.200s\": expected KIND:N or KIND:N+ "
+	    "(KIND insert, update, begin or commit; N from 1), comma-separated", spec);
+	return -1;
+}
+
+/*
+ * sqlite3_step, unless this is the step of `kind` a fault point names:
+ * then SQLITE_IOERR without running it, so that the failure takes the
+ * same path through the caller's checks as a real one.
+ */
+static int step(struct db *db, sqlite3_stmt *s, int kind)
+{
+	struct fault *f = &db->fault[kind];
+	f->seen++;
+	if (f->at == 0 || f->seen < f->at || (f->seen > f->at && !f->onward))
+		return sqlite3_step(s);
+	log_warn("HERD_FAULT_DB: failing %s #%llu (testing aid)", fault_names[kind],
+	    (unsigned long long)f->seen);
+	db->injected = 1;
+	return SQLITE_IOERR;
 }
 
 const char *db_errmsg(struct db *db)
@@ -140,9 +221,19 @@ static int migrate(struct db *db)
 int db_open(struct db **out, const char *path, char *err, size_t errsz)
 {
 	struct db *db = xcalloc(1, sizeof *db);
-	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+	/* FULL: in WAL mode, NORMAL syncs only at checkpoints, so an OS crash
+	 * or power cut loses commits already acknowledged to `herd submit`;
+	 * FULL syncs the WAL at every commit (scripts/bench measures it). */
+	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "PRAGMA cache_size=-2048; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
+	const char *spec = getenv("HERD_FAULT_DB");
+	mode_t old_mask = umask(077);
 
+	if (spec != NULL && spec[0] != '\0') {
+		if (fault_parse(db, spec, err, errsz) != 0)
+			goto out;
+		log_warn("HERD_FAULT_DB=%s: database faults armed (testing aid)", spec);
+	}
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
@@ -162,9 +253,11 @@ int db_open(struct db **out, const char *path, char *err, size_t errsz)
 			goto out;
 		}
 	}
+	umask(old_mask);
 	*out = db;
 	return 0;
 out:
+	umask(old_mask);
 	db_close(db);
 	return -1;
 }
@@ -179,17 +272,19 @@ void db_close(struct db *db)
 	free(db);
 }
 
-static int run_simple(struct db *db, int which, const char *what)
+static int run_simple(struct db *db, int which, int kind, const char *what)
 {
 	sqlite3_stmt *s = db->st[which];
-	int rc = sqlite3_step(s);
+	int rc = kind < F_COUNT ? step(db, s, kind) : sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, what);
 }
 
-int db_begin(struct db *db) { return run_simple(db, ST_BEGIN, "begin"); }
-int db_commit(struct db *db) { return run_simple(db, ST_COMMIT, "commit"); }
-void db_rollback(struct db *db) { (void)run_simple(db, ST_ROLLBACK, "rollback"); }
+int db_begin(struct db *db) { return run_simple(db, ST_BEGIN, F_BEGIN, "begin"); }
+/* An injected failure leaves the transaction open, as a failed COMMIT
+ * may: the caller's db_rollback is what ends it. */
+int db_commit(struct db *db) { return run_simple(db, ST_COMMIT, F_COMMIT, "commit"); }
+void db_rollback(struct db *db) { (void)run_simple(db, ST_ROLLBACK, F_COUNT, "rollback"); }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
@@ -237,7 +332,7 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 	int rc;
 
 	bind_row(s, r);
-	rc = sqlite3_step(s);
+	rc = step(db, s, F_INSERT);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -264,7 +359,7 @@ int db_job_update(struct db *db, const struct job_row *r)
 	bind_row(s, r);
 	sqlite3_bind_int64(s, 20, r->id);
 	sqlite3_bind_int(s, 21, r->held);
-	int rc = sqlite3_step(s);
+	int rc = step(db, s, F_UPDATE);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, "update job");

@@ -7,11 +7,17 @@
  * self-pipe: TERM/INT stop cleanly, HUP is logged (reload is future work),
  * CHLD reaps (herdd is a child subreaper, so local-node jobs never linger
  * as zombies on a machine whose init does not reap).
+ *
+ * The state directory holds every job's script and environment (tokens,
+ * passwords in variables): it is created 0700, its files 0600, and herdd
+ * refuses to start on one that another user could read or that belongs to
+ * someone else, saying how to fix it, rather than repair it silently.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +94,55 @@ static int mkdir_p(const char *path)
 		*p = '/';
 	}
 	return mkdir(tmp, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static const char *user_name(uid_t uid, char *buf, size_t size)
+{
+	struct passwd *pw = getpwuid(uid);
+	if (pw != NULL)
+		strlcpy_h(buf, pw->pw_name, size);
+	else
+		snprintf(buf, size, "uid %u", (unsigned)uid);
+	return buf;
+}
+
+/*
+ * Refuse to start on a state directory (is_dir) or file that is not
+ * private to herdd's user.  A file that does not exist yet is fine: herdd
+ * creates it private.
+ */
+static void check_private(const char *path, int is_dir)
+{
+	struct stat st;
+	char owner[64], me[64];
+	const char *what = is_dir ? "state directory" : "state file";
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT && !is_dir)
+			return;
+		log_fatal("%s %s", what, path);
+	}
+	if (is_dir && !S_ISDIR(st.st_mode))
+		log_fatalx("state directory %s is not a directory", path);
+	if (st.st_uid != geteuid())
+		log_fatalx("%s %s belongs to %s, not to %s who runs herdd; fix: chown %s %s, "
+		    "or run herdd as %s", what, path, user_name(st.st_uid, owner, sizeof owner),
+		    user_name(geteuid(), me, sizeof me), me, path, owner);
+	if (st.st_mode & 077)
+		log_fatalx("%s %s is mode %04o: other users could read every job's script and "
+		    "environment; fix: chmod %s %s", what, path, (unsigned)(st.st_mode & 07777),
+		    is_dir ? "700" : "600", path);
+}
+
+/* The database, its WAL and shared-memory files, and the log. */
+static void check_state_files(const struct config *cfg, const char *dbpath)
+{
+	static const char *sfx[] = { "", "-wal", "-shm", "-journal" };
+	char p[4300];
+	for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", dbpath, sfx[i]);
+		check_private(p, 0);
+	}
+	check_private(cfg->log_file, 0);
 }
 
 /* One herdd per state directory: an flock held for the process's life. */
@@ -259,9 +314,11 @@ int main(int argc, char **argv)
 	}
 	if (mkdir_p(cfg.state_dir) != 0)
 		log_fatal("cannot create state directory %s", cfg.state_dir);
+	check_private(cfg.state_dir, 1);
 	int lock_fd = take_lock(cfg.state_dir);
 	setup_signals();
 	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
+	check_state_files(&cfg, dbpath);
 	if (server_open(&srv, cfg.socket_path, &ctl, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	if (o.daemon_mode)

@@ -40,6 +40,7 @@ _herdd_logs=()
 _at_exit=()
 
 mkdir -p "$WORK" "$STATE"
+chmod 700 "$STATE"              # herdd refuses a state_dir others can read
 cd "$WORK" || exit 1
 
 # Also from inside $(...): the subshell tells the test's shell to end.
@@ -74,7 +75,7 @@ herd() {
 make_config() {
 	local file=$1 state=$2 kv key val
 	shift 2
-	mkdir -p "$state"
+	mkdir -p "$state" && chmod 700 "$state"
 	sed -e "s|^state_dir = .*|state_dir = $state|" \
 	    -e "s|^socket = .*|socket = $state/herd.sock|" \
 	    "$TC_DIR/hosts.ini" >"$file.tmp" || fail "cannot copy $TC_DIR/hosts.ini"
