@@ -32,6 +32,8 @@ struct ctl {
 	size_t first_live;	/* jobs[0..first_live) are evicted slots (NULL) */
 	char key_prefix[96];	/* CLUSTER.INSTANCE: names job directories on nodes */
 	int sched_needed;
+	int64_t scan_deadline_ms;	/* start-up: no pass before every node's job files
+					 * were read, or this (monotonic) passed; 0 once over */
 	int64_t blocked_id;	/* head of the queue that did not fit, -1 none */
 	int64_t last_sched_us;	/* duration of the last pass, for the log */
 	int64_t db_failing_since;	/* wall seconds of the first failed write, 0: writes work */
@@ -107,6 +109,8 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
 /* Ask a node about all the jobs it holds, or only `only`. */
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
+/* Whether start-up's node scans are over (all done, or their deadline passed). */
+int ctl_scans_over(struct ctl *c);
 /* The lowest job id a node's scan must report (see ctl_node.c). */
 int64_t ctl_scan_from(struct ctl *c);
 /* Take back a pending job found launched on node n with these GPU indices. */

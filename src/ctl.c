@@ -303,7 +303,37 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
 	c->sched_needed = 1;
+	/* Long enough for every reachable node to connect and answer its scan. */
+	int longest = 0;
+	for (size_t i = 0; i < c->nnodes; i++) {
+		int t = cfg->nodes[i].connect_timeout_s + cfg->nodes[i].command_timeout_s;
+		if (t > longest)
+			longest = t;
+	}
+	c->scan_deadline_ms = now_ms() + longest * 1000LL;
 	return 0;
+}
+
+/*
+ * Whether start-up may schedule: a job the database lost the launch of
+ * could be running on a node not scanned yet, and would then run twice.
+ * Every node scanned, or the deadline passed (a node down at start is
+ * scanned when it comes back, before it takes work).
+ */
+int ctl_scans_over(struct ctl *c)
+{
+	if (c->scan_deadline_ms == 0)
+		return 1;
+	size_t missing = 0;
+	for (size_t i = 0; i < c->nnodes; i++)
+		missing += !c->nodes[i].scanned;
+	if (missing > 0 && now_ms() < c->scan_deadline_ms)
+		return 0;
+	if (missing > 0)
+		log_warn("%zu node(s) not reachable since start: scheduling on the others; a job "
+		    "launched there that the database lost could run twice", missing);
+	c->scan_deadline_ms = 0;
+	return 1;
 }
 
 void ctl_start_nodes(struct ctl *c)
@@ -713,6 +743,10 @@ void ctl_schedule(struct ctl *c)
 	size_t np = 0;
 
 	c->sched_needed = 0;
+	if (!ctl_scans_over(c)) {
+		free(sn);
+		return;		/* the last scan, or ctl_tick at the deadline, asks again */
+	}
 	snapshot_nodes(c, sn);
 	size_t want = snapshot_depth(sn, c->nnodes);
 	if (want > c->njobs)

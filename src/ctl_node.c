@@ -501,6 +501,8 @@ int64_t ctl_tick(struct ctl *c)
 	for (size_t i = 0; i < c->njobs; i++)
 		tick_job(c, c->jobs[i], now, wall);
 	ctl_save_unsaved(c);
+	if (c->scan_deadline_ms != 0 && now >= c->scan_deadline_ms)
+		c->sched_needed = 1;	/* start-up waited long enough for the scans */
 	ctl_evict(c);
 	return 1000;
 }

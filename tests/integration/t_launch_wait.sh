@@ -15,7 +15,9 @@ setup_herdd
 id=$(submit --wrap "sleep 12; echo done")
 wait_state "$id" RUNNING 20
 stop_herdd "$HERDD_PID" KILL
-st=$(ls "$TC_DIR"/nodes/*/home/.herd/jobs/*-"$id".0.state 2>/dev/null)
+# The job's key: CLUSTER.INSTANCE-ID.ATTEMPT (every test's herdd has its own instance).
+key="$(sed -n 's/^cluster = //p' "$HOSTS").$(sqlite3 "$STATE/herd.db" "SELECT v FROM meta WHERE k='instance'")-$id.0"
+st=$(ls "$TC_DIR"/nodes/*/home/.herd/jobs/"$key".state 2>/dev/null)
 [ -f "$st" ] || fail "no state file of job $id on any node"
 mv "$st" "$st.hidden"
 sqlite3 "$STATE/herd.db" "UPDATE jobs SET state=1 WHERE id=$id" ||
