@@ -31,9 +31,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&b, 1 << 22);
 	if (depend_format(&d, NULL, &b) != 0 ||
 	    depend_parse(&back, b.data != NULL ? b.data : "", err,
-	    sizeof err) != 0 || back.n != d.n || back.any != d.any ||
-	    memcmp(back.items, d.items, d.n * sizeof *d.items) != 0)
+	    sizeof err) != 0 || back.n != d.n || back.any != d.any)
 		abort();
+	for (size_t i = 0; i < d.n; i++)	/* field by field: padding */
+		if (back.items[i].type != d.items[i].type ||
+		    back.items[i].job != d.items[i].job ||
+		    back.items[i].task != d.items[i].task ||
+		    back.items[i].minutes != d.items[i].minutes)
+			abort();
 	depend_clear(&back);
 	st = xcalloc(d.n, sizeof *st);
 	v = xcalloc(d.n, sizeof *v);
