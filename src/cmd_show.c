@@ -10,6 +10,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "job.h"
+#include "jobfield.h"
 #include "shquote.h"
 
 const struct cmd_entry cmd_show_entry = {
@@ -55,29 +56,45 @@ static void show_command(const struct msg *m)
 	buf_clear(&b);
 }
 
-static void show_times(const struct msg *m)
+/* Elapsed (now, while it runs) and, under a limit, what remains. */
+static void show_elapsed(const struct msg *m)
 {
-	static const char *times[] = { "submit_time", "start_time", "end_time", NULL };
 	int64_t start = msg_geti(m, "start_time", 0), end = msg_geti(m, "end_time", 0);
 	int64_t tl = msg_geti(m, "time_limit", 0), el = -1;
 	char t[64];
-	for (int i = 0; times[i]; i++) {
-		fmt_time(t, sizeof t, msg_geti(m, times[i], 0));
-		line(times[i], t);
-	}
 	if (start > 0)
 		el = end >= start ? end - start : wall_s() > start ? wall_s() - start : 0;
 	fmt_dhms(t, sizeof t, el);
 	line("elapsed", t);
-	if (tl > 0)
-		fmt_dhms(t, sizeof t, tl);
-	line("time_limit", tl > 0 ? t : "UNLIMITED");
 	if (tl > 0 && start > 0 && end <= 0) {	/* running, with a limit */
 		fmt_dhms(t, sizeof t, tl > el ? tl - el : 0);
 		line("remaining", t);
 	}
 }
 
+/* One field of the job record, as a person reads it. */
+static void show_field(const struct jobfield *jf, const struct msg *m)
+{
+	char t[64];
+	int64_t v = msg_geti(m, jf->name, 0);
+	if (strcmp(jf->name, "exit_code") == 0) {
+		int64_t code = msg_geti(m, "exit_code", -1);
+		const char *sig = signal_name(job_exit_signal(code));
+		job_exit_format((int32_t)code, t, sizeof t);
+		if (sig != NULL)
+			snprintf(t + strlen(t), sizeof t - strlen(t), " (%s)", sig);
+		line(jf->name, t);
+	} else if (jf->kind == JF_TIME) {
+		fmt_time(t, sizeof t, v);
+		line(jf->name, t);
+	} else if (jf->kind == JF_SECS) {
+		fmt_dhms(t, sizeof t, v);
+		line(jf->name, v > 0 ? t : "UNLIMITED");
+	} else
+		line(jf->name, msg_get(m, jf->name, NULL));
+}
+
+/* The job record's fields (jobfield.h), then how it was submitted and runs. */
 static int each(void *arg, const struct msg *m)
 {
 	int json = *(int *)arg;
@@ -86,22 +103,15 @@ static int each(void *arg, const struct msg *m)
 		putchar('\n');
 		return 0;
 	}
-	static const char *keys[] = { "id", "name", "user", "state", "reason", NULL };
-	static const char *more[] = { "submit_dir", "submit_host", "workdir", "node", "ntasks",
-	    "gpus", "cpus", "mem_mb", "stdout", "stderr", NULL };
-	for (int i = 0; keys[i]; i++)
-		line(keys[i], msg_get(m, keys[i], NULL));
-	int64_t code = msg_geti(m, "exit_code", -1);
-	const char *sig = signal_name(job_exit_signal(code));
-	char ec[64];
-	job_exit_format((int32_t)code, ec, sizeof ec);
-	if (sig != NULL)
-		snprintf(ec + strlen(ec), sizeof ec - strlen(ec), " (%s)", sig);
-	line("exit_code", ec);
+	static const char *more[] = { "submit_dir", "submit_host", "ntasks", "stdout", "stderr",
+	    NULL };
+	for (size_t k = 0; k < njobfields; k++)
+		if (jobfields[k].flags & JF_SHOW)
+			show_field(&jobfields[k], m);
 	show_command(m);
 	for (int i = 0; more[i]; i++)
 		line(more[i], msg_get(m, more[i], NULL));
-	show_times(m);
+	show_elapsed(m);
 	return 0;
 }
 

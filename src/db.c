@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "jobfield.h"
 #include "job.h"
 #include "log.h"
 #include "util.h"
@@ -37,30 +38,11 @@ enum {
 };
 
 static const char *sql_text[ST_COUNT] = {
-	/* Never below the floor: an id a node has seen is never issued again. */
-	[ST_INSERT] = "INSERT INTO jobs(id,attempt,uid,user,name,state,reason,exit_code,node,"
-	    "gpus,gpu_list,cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,"
-	    "out_tmpl,err_tmpl) VALUES(max(ifnull((SELECT max(id) FROM jobs), 0),"
-	    " ifnull((SELECT CAST(v AS INTEGER) FROM meta WHERE k='id_floor'), 0)) + 1,"
-	    "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
+	/* ST_INSERT, ST_UPDATE and the job SELECTs are built from jobfields[]. */
 	[ST_INSERT_DATA] = "INSERT INTO job_data(id,script,argv,env,command,submit_dir,submit_host,"
 	    "ntasks) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-	[ST_UPDATE] = "UPDATE jobs SET attempt=?1,state=?5,reason=?6,exit_code=?7,node=?8,"
-	    "gpu_list=?10,start_time=?15,end_time=?16,held=?21 WHERE id=?20",
-	[ST_GET] = "SELECT " "id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
-	    " FROM jobs WHERE id=?1",
 	[ST_GET_DATA] = "SELECT script,argv,env,command,submit_dir,submit_host,ntasks"
 	    " FROM job_data WHERE id=?1",
-	[ST_ACTIVE] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
-	    " FROM jobs WHERE state<3 OR held=1 ORDER BY id",
-	[ST_HISTORY] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
-	    " FROM jobs WHERE state>=3 ORDER BY end_time DESC, id DESC LIMIT ?1",
-	[ST_HISTORY_UID] = "SELECT id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
-	    "cpus,mem_mb,time_limit,submit_time,start_time,end_time,workdir,out_tmpl,err_tmpl,held"
-	    " FROM jobs WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC LIMIT ?1",
 	[ST_NODE_GET] = "SELECT boot_id FROM nodes WHERE name=?1",
 	[ST_NODE_SET] = "INSERT INTO nodes(name,boot_id) VALUES(?1,?2)"
 	    " ON CONFLICT(name) DO UPDATE SET boot_id=excluded.boot_id",
@@ -111,6 +93,60 @@ struct fault {
 	uint64_t at;		/* fail the at-th (1-based); 0: never */
 	int onward;		/* "N+": and every one after it */
 };
+
+/* The columns of the jobs table, in jobfields[] order. */
+static void add_columns(struct buf *b)
+{
+	for (size_t k = 0; k < njobfields; k++)
+		buf_printf(b, "%s%s", k ? "," : "", jobfields[k].col);
+}
+
+/*
+ * The statements on jobs, made from jobfields[] once per process (the
+ * table is constant): the insert computes the id (never below the floor:
+ * an id a node has seen is never issued again), the update keys on it.
+ */
+static const char *job_sql(int which)
+{
+	static char *made[ST_COUNT];
+	static const char *const where[ST_COUNT] = {
+		[ST_GET] = " WHERE id=?1",
+		[ST_ACTIVE] = " WHERE state<3 OR held=1 ORDER BY id",
+		[ST_HISTORY] = " WHERE state>=3 ORDER BY end_time DESC, id DESC LIMIT ?1",
+		[ST_HISTORY_UID] = " WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC"
+		    " LIMIT ?1",
+	};
+	struct buf b;
+	int n = 0;
+
+	if (made[which] != NULL)
+		return made[which];
+	buf_init(&b, 1 << 16);
+	if (which == ST_INSERT) {
+		buf_addstr(&b, "INSERT INTO jobs(id");
+		for (size_t k = 0; k < njobfields; k++)
+			if (jobfields[k].flags & JF_INSERT)
+				buf_printf(&b, ",%s", jobfields[k].col);
+		buf_addstr(&b, ") VALUES(max(ifnull((SELECT max(id) FROM jobs), 0), "
+		    "ifnull((SELECT CAST(v AS INTEGER) FROM meta WHERE k='id_floor'), 0)) + 1");
+		for (size_t k = 0; k < njobfields; k++)
+			if (jobfields[k].flags & JF_INSERT)
+				buf_printf(&b, ",?%d", ++n);
+		buf_addc(&b, ')');
+	} else if (which == ST_UPDATE) {
+		buf_addstr(&b, "UPDATE jobs SET ");
+		for (size_t k = 0; k < njobfields; k++)
+			if (jobfields[k].flags & JF_UPDATE)
+				buf_printf(&b, "%s%s=?%d", n ? "," : "", jobfields[k].col, n + 1), n++;
+		buf_printf(&b, " WHERE id=?%d", n + 1);
+	} else {
+		buf_addstr(&b, "SELECT ");
+		add_columns(&b);
+		buf_addstr(&b, " FROM jobs");
+		buf_addstr(&b, where[which]);
+	}
+	return made[which] = buf_detach(&b, NULL);
+}
 
 struct db {
 	sqlite3 *h;
@@ -246,7 +282,8 @@ int db_open(struct db **out, const char *path, char *err, size_t errsz)
 		goto out;
 	}
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(db->h, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+		if (sqlite3_prepare_v3(db->h, sql_text[i] ? sql_text[i] : job_sql(i), -1,
+		    SQLITE_PREPARE_PERSISTENT,
 		    &db->st[i], NULL) != SQLITE_OK) {
 			snprintf(err, errsz, "%s: preparing statement %d: %s", path, i,
 			    sqlite3_errmsg(db->h));
@@ -302,28 +339,28 @@ static void bind_opt_time(sqlite3_stmt *s, int i, int64_t t)
 		sqlite3_bind_int64(s, i, t);
 }
 
-/* Parameters shared by INSERT and UPDATE use the same numbers. */
-static void bind_row(sqlite3_stmt *s, const struct job_row *r)
+/* The fields with `flag`, from parameter 1 on, in the table's order;
+ * returns the next parameter number. */
+static int bind_fields(sqlite3_stmt *s, const struct job_row *r, unsigned flag)
 {
-	sqlite3_bind_int(s, 1, r->attempt);
-	sqlite3_bind_int64(s, 2, r->uid);
-	bind_text(s, 3, r->user);
-	bind_text(s, 4, r->name);
-	sqlite3_bind_int(s, 5, r->state);
-	bind_text(s, 6, r->reason);
-	sqlite3_bind_int(s, 7, r->exit_code);
-	bind_text(s, 8, r->node);
-	sqlite3_bind_int(s, 9, r->gpus);
-	bind_text(s, 10, r->gpu_list);
-	sqlite3_bind_int(s, 11, r->cpus);
-	sqlite3_bind_int64(s, 12, r->mem_mb);
-	sqlite3_bind_int64(s, 13, r->time_limit_s);
-	sqlite3_bind_int64(s, 14, r->submit_time);
-	bind_opt_time(s, 15, r->start_time);
-	bind_opt_time(s, 16, r->end_time);
-	bind_text(s, 17, r->workdir);
-	bind_text(s, 18, r->out_tmpl);
-	bind_text(s, 19, r->err_tmpl);
+	int i = 1;
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (!(f->flags & flag))
+			continue;
+		switch (f->kind) {
+		case JF_STR: case JF_LIST:
+			bind_text(s, i, jobfield_str(r, f));
+			break;
+		case JF_TIME:
+			bind_opt_time(s, i, jobfield_int(r, f));
+			break;
+		default:
+			sqlite3_bind_int64(s, i, jobfield_int(r, f));
+		}
+		i++;
+	}
+	return i;
 }
 
 int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
@@ -331,7 +368,7 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 	sqlite3_stmt *s = db->st[ST_INSERT];
 	int rc;
 
-	bind_row(s, r);
+	bind_fields(s, r, JF_INSERT);
 	rc = step(db, s, F_INSERT);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
@@ -356,9 +393,7 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 int db_job_update(struct db *db, const struct job_row *r)
 {
 	sqlite3_stmt *s = db->st[ST_UPDATE];
-	bind_row(s, r);
-	sqlite3_bind_int64(s, 20, r->id);
-	sqlite3_bind_int(s, 21, r->held);
+	sqlite3_bind_int64(s, bind_fields(s, r, JF_UPDATE), r->id);
 	int rc = step(db, s, F_UPDATE);
 	sqlite3_clear_bindings(s);
 	sqlite3_reset(s);
@@ -374,27 +409,13 @@ static char *col_text(sqlite3_stmt *s, int i)
 static void read_row(sqlite3_stmt *s, struct job_row *r)
 {
 	job_row_clear(r);
-	r->id = sqlite3_column_int64(s, 0);
-	r->attempt = sqlite3_column_int(s, 1);
-	r->uid = (uint32_t)sqlite3_column_int64(s, 2);
-	r->user = col_text(s, 3);
-	r->name = col_text(s, 4);
-	r->state = sqlite3_column_int(s, 5);
-	r->reason = col_text(s, 6);
-	r->exit_code = sqlite3_column_int(s, 7);
-	r->node = col_text(s, 8);
-	r->gpus = sqlite3_column_int(s, 9);
-	r->gpu_list = col_text(s, 10);
-	r->cpus = sqlite3_column_int(s, 11);
-	r->mem_mb = sqlite3_column_int64(s, 12);
-	r->time_limit_s = sqlite3_column_int64(s, 13);
-	r->submit_time = sqlite3_column_int64(s, 14);
-	r->start_time = sqlite3_column_int64(s, 15);
-	r->end_time = sqlite3_column_int64(s, 16);
-	r->workdir = col_text(s, 17);
-	r->out_tmpl = col_text(s, 18);
-	r->err_tmpl = col_text(s, 19);
-	r->held = sqlite3_column_int(s, 20);
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (f->kind == JF_STR || f->kind == JF_LIST)
+			jobfield_set_str(r, f, col_text(s, (int)k));
+		else
+			jobfield_set_int(r, f, sqlite3_column_int64(s, (int)k));
+	}
 }
 
 int db_job_get(struct db *db, int64_t id, struct job_row *r)
@@ -544,34 +565,23 @@ void job_row_init(struct job_row *r)
 
 void job_row_clear(struct job_row *r)
 {
-	free(r->user);
-	free(r->name);
-	free(r->reason);
-	free(r->node);
-	free(r->gpu_list);
-	free(r->workdir);
-	free(r->out_tmpl);
-	free(r->err_tmpl);
+	for (size_t k = 0; k < njobfields; k++)
+		if (jobfields[k].kind == JF_STR || jobfields[k].kind == JF_LIST)
+			jobfield_set_str(r, &jobfields[k], NULL);
 	job_row_init(r);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
 }
 
 void job_row_copy(struct job_row *to, const struct job_row *from)
 {
 	job_row_clear(to);
 	*to = *from;
-	to->user = dup_or_null(from->user);
-	to->name = dup_or_null(from->name);
-	to->reason = dup_or_null(from->reason);
-	to->node = dup_or_null(from->node);
-	to->gpu_list = dup_or_null(from->gpu_list);
-	to->workdir = dup_or_null(from->workdir);
-	to->out_tmpl = dup_or_null(from->out_tmpl);
-	to->err_tmpl = dup_or_null(from->err_tmpl);
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (f->kind != JF_STR && f->kind != JF_LIST)
+			continue;
+		const char *v = jobfield_str(from, f);
+		*(char **)((char *)to + f->off) = v != NULL ? xstrdup(v) : NULL;
+	}
 }
 
 void job_data_clear(struct job_data *d)

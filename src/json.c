@@ -10,6 +10,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "job.h"
+#include "jobfield.h"
 
 static int json_plain(unsigned char c)
 {
@@ -120,35 +121,53 @@ static void kv_time(FILE *f, const char *key, const struct msg *m)
 	json_str(f, last);
 }
 
-void json_job(FILE *f, const struct msg *m)
+/* ,"key":[0,3] from the frame's "0,3"; [] when absent. */
+static void kv_list(FILE *f, const char *key, const struct msg *m)
 {
-	static const char *const times[] = { "submit_time", "start_time", "end_time" };
-	const char *gl = msg_get(m, "gpus", NULL);
-	fprintf(f, "{\"id\":%lld", (long long)msg_geti(m, "id", 0));
-	kv_str(f, "name", m);
-	kv_str(f, "user", m);
-	kv_str(f, "state", m);
-	kv_str(f, "reason", m);
-	int64_t code = msg_geti(m, "exit_code", -1);
-	kv_num(f, "exit_code", code, 0);
-	/* The signal that killed it (128+N), 0 none; null when the status is unknown. */
-	kv_num(f, "signal", code >= 0 ? job_exit_signal(code) : -1, 0);
-	kv_str(f, "node", m);
-	fputs(",\"gpus\":[", f);
+	const char *gl = msg_get(m, key, NULL);
+	kv_key(f, key);
+	putc_unlocked('[', f);
 	for (const char *p = gl; p != NULL && *p;) {
 		char *end;
 		long v = strtol(p, &end, 10);
 		fprintf(f, "%s%ld", p == gl ? "" : ",", v);
 		p = *end == ',' ? end + 1 : NULL;
 	}
-	putc(']', f);
-	kv_num(f, "ngpus", msg_geti(m, "ngpus", 0), 0);
-	kv_num(f, "cpus", msg_geti(m, "cpus", 0), 0);
-	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
-	for (size_t i = 0; i < 3; i++)
-		kv_time(f, times[i], m);
-	kv_num(f, "time_limit", msg_geti(m, "time_limit", 0), 1);
-	kv_str(f, "workdir", m);
+	putc_unlocked(']', f);
+}
+
+/* The fields of the job record (jobfield.h), in its order, then what the
+ * frame adds: output paths and how the job was submitted. */
+void json_job(FILE *f, const struct msg *m)
+{
+	fprintf(f, "{\"id\":%lld", (long long)msg_geti(m, "id", 0));	/* jobfields[0] */
+	for (size_t k = 1; k < njobfields; k++) {
+		const struct jobfield *jf = &jobfields[k];
+		if (!(jf->flags & JF_FRAME))
+			continue;
+		switch (jf->kind) {
+		case JF_STR: case JF_STATE:
+			kv_str(f, jf->name, m);
+			break;
+		case JF_LIST:
+			kv_list(f, jf->name, m);
+			break;
+		case JF_TIME:
+			kv_time(f, jf->name, m);
+			break;
+		case JF_SECS:
+			kv_num(f, jf->name, msg_geti(m, jf->name, 0), 1);	/* 0: none */
+			break;
+		case JF_INT:
+			kv_num(f, jf->name, msg_geti(m, jf->name, -1), 0);	/* -1: unknown */
+			break;
+		}
+		if (strcmp(jf->name, "exit_code") == 0) {
+			/* The signal that killed it (128+N), 0 none; null when unknown. */
+			int64_t code = msg_geti(m, "exit_code", -1);
+			kv_num(f, "signal", code >= 0 ? job_exit_signal(code) : -1, 0);
+		}
+	}
 	kv_str(f, "stdout", m);
 	kv_str(f, "stderr", m);
 	kv_str(f, "command", m);

@@ -26,6 +26,7 @@
 #include "ctl.h"
 #include "db.h"
 #include "job.h"
+#include "jobfield.h"
 #include "jobopt.h"
 #include "server.h"
 
@@ -71,37 +72,32 @@ static const char *uid_name(uint32_t uid)
 static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 {
 	const char *user = r->user ? r->user : uid_name(r->uid);
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (!(f->flags & JF_FRAME))
+			continue;
+		if (f->kind == JF_STATE)
+			msg_adds(m, f->name, job_state_name((enum job_state)jobfield_int(r, f)));
+		else if (f->kind != JF_STR && f->kind != JF_LIST)
+			msg_addi(m, f->name, jobfield_int(r, f));
+		else {
+			/* The reason now (a pending job's), the submitter's name
+			 * from the uid when the row has none. */
+			const char *v = f->off == offsetof(struct job_row, reason) ? reason :
+			    f->off == offsetof(struct job_row, user) ? user : jobfield_str(r, f);
+			if (v != NULL)
+				msg_adds(m, f->name, v);
+		}
+	}
 	char *out = job_output_path(r->out_tmpl, r->workdir, r->id, r->name, user, r->node);
 	char *err = r->err_tmpl ? job_output_path(r->err_tmpl, r->workdir, r->id, r->name,
 	    user, r->node) : NULL;
-	msg_addi(m, "id", r->id);
-	msg_addi(m, "attempt", r->attempt);
-	msg_adds(m, "name", r->name);
-	msg_adds(m, "user", user);
-	msg_addi(m, "uid", r->uid);
-	msg_adds(m, "state", job_state_name(r->state));
-	if (reason != NULL)
-		msg_adds(m, "reason", reason);
-	msg_addi(m, "exit_code", r->exit_code);
-	if (r->node != NULL)
-		msg_adds(m, "node", r->node);
-	msg_addi(m, "ngpus", r->gpus);
-	if (r->gpu_list != NULL)
-		msg_adds(m, "gpus", r->gpu_list);
-	msg_addi(m, "cpus", r->cpus);
-	msg_addi(m, "mem_mb", r->mem_mb);
-	msg_addi(m, "time_limit", r->time_limit_s);
-	msg_addi(m, "submit_time", r->submit_time);
-	msg_addi(m, "start_time", r->start_time);
-	msg_addi(m, "end_time", r->end_time);
-	msg_adds(m, "workdir", r->workdir);
 	msg_adds(m, "stdout", out);
 	msg_adds(m, "stderr", err ? err : out);
 	free(out);
 	free(err);
 }
 
-/* An active job's row borrows its strings: no copies for 100,000 jobs. */
 /* What only `herd show` tells: how the job was submitted (one read of job_data). */
 static void add_submission(struct msg *m, struct ctl *c, int64_t id)
 {
