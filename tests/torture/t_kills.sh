@@ -107,7 +107,7 @@ for id in $wrong_ids; do
 	wrong_detail+=("  marker: $(grep " $id " "$MARK" | tr '\n' ';')")
 	while IFS= read -r l; do wrong_detail+=("  log: $l"); done < <(log_lines_about "$id")
 done
-invariant "acknowledged jobs lost" "$LOST" 0 $(grep '^LOST' "$TEST_DIR/ends.bad" | head -n 20)
+invariant "acknowledged jobs lost" "$LOST" 0 "$(grep '^LOST' "$TEST_DIR/ends.bad" | head -n 40 | tr '\n' ' ')"
 invariant "jobs ended wrong" "$WRONG" 0 "${wrong_detail[@]}"
 invariant "jobs run twice" "$(grep -c . <<<"$ran_twice")" 0 \
     $(for id in $ran_twice; do echo "job_$id:"; grep " $id " "$MARK" | tr ' ' '_'; done)
