@@ -46,14 +46,23 @@ for ((i = 1; i <= CUTS_JOBS; i++)); do
 	echo "$id $c $i $g $p" >>"$ACKED"
 done
 
-# Pids in node NODE's mount namespace whose comm is COMM.
+# node_procs NODE sshd: the sshd session processes in NODE's mount
+# namespace (not its listener).  node_procs NODE shell: herdd's node shells
+# there, `/bin/sh -s` children of an sshd; not the job runners, which are
+# forks of a node shell with the same command line: killing a runner is not
+# a lost connection, and no one could then know how its job ended.
 node_procs() {
-	local nd=$TC_DIR/nodes/$1 comm=$2 ns pid lpid
+	local nd=$TC_DIR/nodes/$1 ns pid lpid pat=sshd flag=-x
 	ns=$(cat "$nd/mntns" 2>/dev/null) || return 0
 	lpid=$(cat "$nd/pid" 2>/dev/null)
-	for pid in $(pgrep -x "$comm"); do
+	[ "$2" = shell ] && pat='^/bin/sh -s$' flag=-f
+	for pid in $(pgrep "$flag" "$pat"); do
 		[ "$pid" != "$lpid" ] || continue
-		[ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$ns" ] && echo "$pid"
+		[ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
+		if [ "$2" = shell ]; then
+			[ "$(cat "/proc/$(cut -d' ' -f4 "/proc/$pid/stat" 2>/dev/null)/comm" 2>/dev/null)" = sshd ] || continue
+		fi
+		echo "$pid"
 	done
 }
 
@@ -64,7 +73,7 @@ for ((k = 1; k <= CUTS; k++)); do
 	if [ $((RANDOM % 3)) -ne 0 ]; then
 		pids=$(node_procs "$node" sshd) kind=sshd
 	else
-		pids=$(node_procs "$node" sh) kind=shell
+		pids=$(node_procs "$node" shell) kind=shell
 	fi
 	if [ -z "$pids" ]; then
 		empty=$((empty + 1))
