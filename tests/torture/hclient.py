@@ -6,7 +6,8 @@ length and the body; the body is fields, each a 4-byte big-endian length and
 its bytes; the first field is the message type, then key, value pairs.
 
     hclient.py SOCK idle N SECS        hold N idle connections for SECS (or
-                                       until SIGTERM); prints "connected K"
+                                       until SIGTERM); prints "connected K
+                                       failed F" (F: refused, backlog full)
     hclient.py SOCK partial N MB SECS  N connections, each sending a frame
                                        header announcing MB MiB and all but
                                        the last byte of the body; hold SECS
@@ -71,11 +72,15 @@ def idle(path, n, secs):
     raise_nofile(n)
     socks, failed = [], 0
     for _ in range(n):
+        # Non-blocking: a full listen backlog (herdd not accepting) answers
+        # EAGAIN at once instead of making connect wait; counted as failed.
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.setblocking(False)
         try:
-            # A full listen backlog makes connect wait: a short timeout
-            # counts such a connection as refused instead.
-            socks.append(connect(path, 0.5))
+            s.connect(path)
+            socks.append(s)
         except OSError:
+            s.close()
             failed += 1
     print("connected %d failed %d" % (len(socks), failed), flush=True)
     hold(secs)
