@@ -18,6 +18,9 @@ DETAILS=$TEST_DIR/details
 : >"$FIGURES"
 : >"$DETAILS"
 QUICK=${TORTURE_QUICK:-}
+# The interpreter itself, not a wrapper (a pyenv shim is a shell script that
+# takes seconds to start on a loaded machine).
+PY=$(python3 -c 'import sys; print(sys.executable)') || fail "python3 does not run"
 
 # figure NAME VALUE: a number worth seeing, not a promise.
 figure() {

@@ -29,7 +29,7 @@ rss() { awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$HERDD_PID/status" 2>/
 bg_client() {
 	local out=$1 i
 	shift
-	python3 "$HC" "$SOCK" "$@" >"$out" 2>"$out.err" &
+	"$PY" "$HC" "$SOCK" "$@" >"$out" 2>"$out.err" &
 	BG=$!
 	echo "$BG" >>"$TEST_DIR/cleanup.pids"
 	for ((i = 0; i < 1200; i++)); do

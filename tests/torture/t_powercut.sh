@@ -79,7 +79,7 @@ queued=$(therd 20 queue --json | jq '[.[] | select(.state == "PENDING")] | lengt
 
 # The cut.
 kill -STOP "$HERDD_PID"
-python3 - "$MNT" <<'EOF2' || fail "EXT4_IOC_SHUTDOWN failed"
+"$PY" - "$MNT" <<'EOF2' || fail "EXT4_IOC_SHUTDOWN failed"
 import fcntl, os, struct, sys
 EXT4_IOC_SHUTDOWN = 0x8004587d          # _IOR('X', 125, __u32)
 EXT4_GOING_FLAGS_NOLOGFLUSH = 0x2

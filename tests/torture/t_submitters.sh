@@ -31,6 +31,7 @@ stop_blocker() {
 at_exit stop_blocker
 
 mkdir -p "$TEST_DIR/sub" "$TEST_DIR/rd"
+readers=()
 STOP=$TEST_DIR/stop
 rm -f "$STOP"
 for ((r = 1; r <= READERS; r++)); do
@@ -41,11 +42,17 @@ for ((r = 1; r <= READERS; r++)); do
 			echo $(($(now_ms) - t0))
 		done >"$TEST_DIR/rd/$r"
 	) &
+	readers+=($!)
 	echo "$!" >>"$TEST_DIR/cleanup.pids"
 done
-python3 "$HC" "$STATE/herd.sock" ping 1000000 >"$TEST_DIR/ping" 2>"$TEST_DIR/ping.err" &
+"$PY" "$HC" "$STATE/herd.sock" ping 1000000 >"$TEST_DIR/ping" 2>"$TEST_DIR/ping.err" &
 ping_pid=$!
 echo "$ping_pid" >>"$TEST_DIR/cleanup.pids"
+for ((i = 0; i < 100; i++)); do
+	[ -s "$TEST_DIR/ping" ] && break
+	sleep 0.1
+done
+[ -s "$TEST_DIR/ping" ] || fail "the ping client did not answer in 10 s: $(tail -n 2 "$TEST_DIR/ping.err")"
 
 t_start=$EPOCHSECONDS
 subs=()
@@ -65,7 +72,8 @@ for p in "${subs[@]}"; do wait "$p"; done
 t_sub=$((EPOCHSECONDS - t_start))
 touch "$STOP"
 kill "$ping_pid" 2>/dev/null
-wait 2>/dev/null
+# (not a bare wait: start_herdd's subshell, waiting on herdd, is a child too)
+for p in "${readers[@]}" "$ping_pid"; do wait "$p" 2>/dev/null; done
 
 cat "$TEST_DIR"/sub/[0-9]* >"$TEST_DIR/all"
 awk '$4 == 0 && $1 ~ /^[0-9]+$/ { print $1, $2 }' "$TEST_DIR/all" | sort >"$TEST_DIR/acked"
