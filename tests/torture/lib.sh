@@ -75,10 +75,15 @@ p_max() {
 	sort -n | tail -n 1
 }
 
-# now_ms: wall clock in milliseconds.
+# now_ms [VAR]: wall clock in milliseconds, printed or put in VAR (no
+# subshell: the submit loops run by the hundred on two cores).
 now_ms() {
 	local t=$EPOCHREALTIME
-	echo $((${t%.*} * 1000 + 10#${t#*.} / 1000))
+	if [ $# -eq 1 ]; then
+		printf -v "$1" '%d' $((${t%.*} * 1000 + 10#${t#*.} / 1000))
+	else
+		echo $((${t%.*} * 1000 + 10#${t#*.} / 1000))
+	fi
 }
 
 # rand_ms LO HI: a random number of milliseconds in [LO, HI], as seconds

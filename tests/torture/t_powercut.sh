@@ -90,6 +90,7 @@ EOF2
 stop_herdd "$HERDD_PID" KILL
 umount "$MNT" || fail "cannot unmount $MNT after the shutdown"
 mount -t ext4 "$LOOP" "$MNT" || fail "cannot mount $LOOP again"
+figure "jobs in herd.db after the remount" "$(sqlite3 "$STATE/herd.db" 'SELECT count(*) FROM jobs' 2>&1 | head -c 60)"
 start_herdd
 wait_nodes_up 4 30
 cp "$ACKED" "$TEST_DIR/acked.before"
