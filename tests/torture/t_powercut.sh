@@ -117,6 +117,6 @@ invariant "jobs run twice (same script, by marker)" "$(grep -c . <<<"$twice_i")"
 invariant "launch keys with files on two nodes" "$(grep -c . <<<"$keys2")" 0 \
     "$(for k in $keys2; do echo -n "$k: "; ls "$TC_DIR"/nodes/*/home/.herd/jobs/"$k".script | cut -d/ -f5 | tr '\n' ' '; echo; done | head -n 20)"
 invariant "job ids issued twice" "$(grep -c . <<<"$reused")" 0 "$(echo $reused)"
-figure "job ids that ran two scripts (marker)" "$(grep -c . <<<"$twice_id")"
+figure "job ids twice in the marker (reruns + reuses)" "$(grep -c . <<<"$twice_id")"
 invariant "jobs ended wrong" "$WRONG" 0 "$(grep '^WRONG' "$TEST_DIR/ends.bad" | head -n 10)"
 invariant "jobs not ended in time" "$UNSETTLED" 0 "$(grep '^UNSETTLED' "$TEST_DIR/ends.bad" | head -n 10)"
