@@ -20,7 +20,7 @@ TESTS    = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_RUN = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps check unit integration fuzz-corpus fuzz bench quickstart install clean sanbuild
+.PHONY: all deps check unit integration torture fuzz-corpus fuzz bench quickstart install clean sanbuild
 all: bin/herd bin/herdd
 
 bin/herd bin/herdd: bin/%: $(BUILD)/obj/%.o $(BUILD)/libherd.a
@@ -65,6 +65,12 @@ unit: sanbuild
 
 integration: sanbuild
 	@HERD_BIN=$(CURDIR)/build-san/bin tests/integration/run
+
+# The long fault-injection runs (tests/torture/run says what and how big;
+# TORTURE_QUICK=1 for a short pass).  The optimised bin/, not the sanitizer
+# build: these sizes need the speed.
+torture: all
+	@HERD_BIN=$(CURDIR)/bin tests/torture/run
 
 check: deps
 	$(MAKE) all

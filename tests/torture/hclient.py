@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""hclient.py: a raw client of herdd's socket, for the torture runs.
+
+Speaks the frame format of src/proto.c: a frame is a 4-byte big-endian body
+length and the body; the body is fields, each a 4-byte big-endian length and
+its bytes; the first field is the message type, then key, value pairs.
+
+    hclient.py SOCK idle N SECS        hold N idle connections for SECS (or
+                                       until SIGTERM); prints "connected K
+                                       failed F" (F: refused, backlog full)
+    hclient.py SOCK partial N MB SECS  N connections, each sending a frame
+                                       header announcing MB MiB and all but
+                                       the last byte of the body; hold SECS
+    hclient.py SOCK ping N             N pings one after the other; prints
+                                       each latency in ms, one per line
+Every socket operation has a timeout so that nothing here hangs forever.
+"""
+import os
+import resource
+import signal
+import socket
+import struct
+import sys
+import time
+
+
+def frame(typ, *kv):
+    body = b""
+    for f in (typ,) + kv:
+        f = f.encode() if isinstance(f, str) else f
+        body += struct.pack(">I", len(f)) + f
+    return struct.pack(">I", len(body)) + body
+
+
+def recv_frame(s):
+    def exact(n):
+        b = b""
+        while len(b) < n:
+            c = s.recv(n - len(b))
+            if not c:
+                raise EOFError("herdd closed the connection")
+            b += c
+        return b
+    n = struct.unpack(">I", exact(4))[0]
+    body = exact(n)
+    flen = struct.unpack(">I", body[:4])[0]
+    return body[4:4 + flen].decode(errors="replace")
+
+
+def raise_nofile(n):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = min(max(soft, n + 64), hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def connect(path, timeout):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(path)
+    return s
+
+
+def hold(secs):
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *a: stop.__setitem__(0, True))
+    end = time.time() + secs
+    while not stop[0] and time.time() < end:
+        time.sleep(0.2)
+
+
+def idle(path, n, secs):
+    raise_nofile(n)
+    socks, failed = [], 0
+    for _ in range(n):
+        # Non-blocking: a full listen backlog (herdd not accepting) answers
+        # EAGAIN at once instead of making connect wait; counted as failed.
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.setblocking(False)
+        try:
+            s.connect(path)
+            socks.append(s)
+        except OSError:
+            s.close()
+            failed += 1
+    print("connected %d failed %d" % (len(socks), failed), flush=True)
+    hold(secs)
+    for s in socks:
+        s.close()
+
+
+def partial(path, n, mb, secs):
+    size = mb << 20
+    hdr = struct.pack(">I", size)
+    chunk = b"\0" * (1 << 20)
+    socks = []
+    for _ in range(n):
+        try:
+            s = connect(path, 5)
+            s.sendall(hdr)
+            sent = 0
+            while sent < size - 1:
+                k = min(len(chunk), size - 1 - sent)
+                s.sendall(chunk[:k])
+                sent += k
+            socks.append(s)
+        except OSError as e:
+            print("partial: %s" % e, file=sys.stderr, flush=True)
+    print("sent %d" % len(socks), flush=True)
+    hold(secs)
+    for s in socks:
+        s.close()
+
+
+def ping(path, n):
+    for _ in range(n):
+        t0 = time.monotonic()
+        try:
+            s = connect(path, 10)
+            s.sendall(frame("ping"))
+            typ = recv_frame(s)
+            s.close()
+        except (OSError, EOFError) as e:
+            print("ping: %s" % e, file=sys.stderr, flush=True)
+            typ = "error"
+        ms = (time.monotonic() - t0) * 1000
+        print("%.1f %s" % (ms, typ), flush=True)
+
+
+def main(a):
+    path, cmd = a[1], a[2]
+    if cmd == "idle":
+        idle(path, int(a[3]), float(a[4]))
+    elif cmd == "partial":
+        partial(path, int(a[3]), int(a[4]), float(a[5]))
+    elif cmd == "ping":
+        ping(path, int(a[3]))
+    else:
+        sys.exit("hclient.py: unknown command %s" % cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
