@@ -155,11 +155,13 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 			    j->id, c->nodes[j->node].conf->name);
 			ctl_event(c, j, EV_NODE_LOST, 0, "job files vanished from the node");
 		}
-	} else if (strcmp(r->word, "nopid") == 0 && j->state == JOB_LAUNCHING &&
-	    now_ms() - j->launch_since_ms < launch_check_ms(c, j)) {
+	} else if (strcmp(r->word, "nopid") == 0 && (j->state == JOB_RUNNING ||
+	    (j->state == JOB_LAUNCHING && now_ms() - j->launch_since_ms < launch_check_ms(c, j)))) {
 		/* The script is there and its runner has not written the pid
 		 * yet: a launch under way (a restart, a slow node), asked
-		 * again shortly, never failed for it. */
+		 * again shortly, never failed for it.  For a RUNNING job the
+		 * answer is older than the start it reported (a reconcile
+		 * sent before a relaunch): asked again too. */
 		j->check_at_ms = now_ms() + 1000;
 	} else if (strcmp(r->word, "dead") == 0 && !final && !j->doubted++) {
 		/* Its pid is gone and no status yet: the runner may be writing
