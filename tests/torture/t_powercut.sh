@@ -89,6 +89,11 @@ os.close(fd)
 EOF2
 stop_herdd "$HERDD_PID" KILL
 umount "$MNT" || fail "cannot unmount $MNT after the shutdown"
+# A new loop device for the same image: should anything still hold the shut
+# down superblock (a mount propagated into a node's namespace), mounting the
+# old device again would hand it back, still failing every read.
+losetup -d "$LOOP" 2>/dev/null
+LOOP=$(losetup -f --show "$IMG") || fail "cannot attach $IMG again"
 mount -t ext4 "$LOOP" "$MNT" || fail "cannot mount $LOOP again"
 figure "jobs in herd.db after the remount" "$(sqlite3 "$STATE/herd.db" 'SELECT count(*) FROM jobs' 2>&1 | head -c 60)"
 start_herdd
