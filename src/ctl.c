@@ -34,7 +34,7 @@ static int64_t node_gpu_count(const struct node *n)
 /* Not before its job files were scanned: a job the database lost may hold GPUs there. */
 static int node_schedulable(const struct node *n)
 {
-	return n->state == NODE_UP && n->have_probe && n->scanned;
+	return n->life == NODE_LIVE && n->state == NODE_UP && n->have_probe && n->scanned;
 }
 
 /* ---- the job table ---- */
@@ -276,9 +276,13 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	c->cfg = cfg;
 	c->db = db;
 	c->nnodes = cfg->nnodes;
-	c->nodes = xcalloc(cfg->nnodes, sizeof *c->nodes);
-	for (size_t i = 0; i < cfg->nnodes; i++)
-		node_init(&c->nodes[i], &cfg->nodes[i], (int)i);
+	/* Every slot a reload may use, now: workers hold pointers to theirs.
+	 * Each node owns a copy of its settings (ctl_reload.c swaps them). */
+	c->nodes = xcalloc(CTL_NODE_SLOTS, sizeof *c->nodes);
+	for (size_t i = 0; i < cfg->nnodes; i++) {
+		node_init(&c->nodes[i], config_node_dup(&cfg->nodes[i]), (int)i);
+		c->nodes[i].life = NODE_LIVE;
+	}
 	char inst[64];
 	if (db_instance(db, inst, sizeof inst) != 0) {
 		snprintf(err, errsz, "reading the instance id: %s", db_errmsg(db));
@@ -348,14 +352,18 @@ int ctl_clear(struct ctl *c)
 	int64_t deadline = now_ms() + 3000;
 	int joined = 1;
 	for (size_t i = 0; i < c->nnodes; i++)
-		node_stop(&c->nodes[i]);
+		if (ctl_node_has_workers(&c->nodes[i]))
+			node_stop(&c->nodes[i]);
 	for (size_t i = 0; i < c->nnodes; i++)
-		if (node_join(&c->nodes[i], deadline) != 0)
+		if (ctl_node_has_workers(&c->nodes[i]) && node_join(&c->nodes[i], deadline) != 0)
 			joined = 0;
 	if (!joined)
 		return -1;	/* a worker is stuck in a remote step: leave it all */
-	for (size_t i = 0; i < c->nnodes; i++)
+	for (size_t i = 0; i < c->nnodes; i++) {
 		probe_result_clear(&c->nodes[i].probe);
+		config_node_free((struct node_conf *)c->nodes[i].conf);
+		config_node_free(c->nodes[i].next_conf);
+	}
 	for (size_t i = 0; i < c->njobs; i++)
 		job_free(c->jobs[i]);
 	free(c->jobs);
@@ -373,6 +381,8 @@ static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char 
 
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
+		if (n->life != NODE_LIVE)
+			continue;	/* leaving (a reload removed it) */
 		if (!n->have_probe) {
 			unknown = 1;
 			continue;

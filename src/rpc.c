@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ctl.h"
@@ -28,6 +29,7 @@
 #include "job.h"
 #include "jobfield.h"
 #include "jobopt.h"
+#include "log.h"
 #include "server.h"
 
 #define SCRIPT_MAX (4u << 20)
@@ -425,11 +427,14 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 	for (size_t k = 0; k < c->nnodes; k++) {
 		const struct node *n = &c->nodes[k];
 		struct msg m;
+		if (!ctl_node_listed(n))
+			continue;	/* a reload removed it and its jobs have ended */
 		msg_init(&m, "node");
 		msg_adds(&m, "name", n->conf->name);
 		msg_adds(&m, "host", n->conf->host);
-		msg_adds(&m, "state", node_state_name(n->state));
-		msg_adds(&m, "reason", n->reason);
+		msg_adds(&m, "state", n->life == NODE_REMOVED ? "DRAINING" : node_state_name(n->state));
+		msg_adds(&m, "reason", n->life == NODE_REMOVED ?
+		    "removed from hosts.ini: no new jobs; leaves once its jobs end" : n->reason);
 		msg_addi(&m, "since", n->state_since);
 		msg_addi(&m, "cpus", n->have_probe ? n->probe.cpus : 0);
 		msg_addi(&m, "cpus_used", n->cpus_used);
@@ -612,6 +617,37 @@ static int rpc_ping(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/*
+ * Read hosts.ini again (ctl_reload.c): herdd's own user or root, as with
+ * a signal.  The answer lists each change, or the file's error.
+ */
+static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct buf report;
+	struct msg ok;
+	char err[HERD_ERRLEN], *save = NULL;
+	(void)m;
+	if (cl->uid != 0 && cl->uid != geteuid()) {
+		client_error(cl, "only root or %s, who runs herdd, may reconfigure it",
+		    uid_name((uint32_t)geteuid()));
+		return -1;
+	}
+	log_info("reconfigure asked by %s", uid_name((uint32_t)cl->uid));
+	buf_init(&report, 1 << 20);
+	if (ctl_reconfigure(s->ctl, &report, err, sizeof err) != 0) {
+		client_error(cl, "%s; the running configuration stays", err);
+		buf_clear(&report);
+		return -1;
+	}
+	msg_init(&ok, "ok");
+	for (char *l = strtok_r(report.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		msg_adds(&ok, "line", l);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	buf_clear(&report);
+	return 0;
+}
+
 static const struct rpc_entry {
 	const char *type;
 	int (*fn)(struct server *, struct client *, const struct msg *);
@@ -625,6 +661,7 @@ static const struct rpc_entry {
 	{ "history", rpc_history, 0 },
 	{ "wait", rpc_wait, 0 },
 	{ "ping", rpc_ping, 0 },
+	{ "reconfigure", rpc_reconfigure, 1 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)
