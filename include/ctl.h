@@ -42,12 +42,25 @@ struct ctl {
 	void *on_job_end_arg;
 };
 
+/*
+ * A submit with --test-only: the job as it would be stored (a copy the
+ * caller job_row_clear()s; id: the one it would get now) and where it
+ * would start now, or why it would wait.  Nothing is stored.
+ */
+struct submit_test {
+	struct job_row row;
+	int node;		/* the node slot that would take it now; -1: it would wait */
+	const char *reason;	/* node -1: Resources, Priority, ... (static) */
+	char why[256];		/* node -1: the detail */
+};
+
 /* What a client asks for in a submit. */
 struct submit_req {
 	const char *name, *workdir, *out_tmpl, *err_tmpl, *user;
 	int gpus, cpus;
 	int64_t mem_mb, time_limit_s;
 	struct job_data data;	/* borrowed */
+	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 };
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */

@@ -100,21 +100,27 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 	free(err);
 }
 
+/* How a job was submitted: its command, arguments, origin and tasks. */
+static void add_job_data(struct msg *m, const struct job_data *d)
+{
+	if (d->command != NULL)
+		msg_adds(m, "command", d->command);
+	for (const char *p = d->argv, *end = d->argv + d->argv_len; p < end; p += strlen(p) + 1)
+		msg_adds(m, "arg", p);
+	if (d->submit_dir != NULL)
+		msg_adds(m, "submit_dir", d->submit_dir);
+	if (d->submit_host != NULL)
+		msg_adds(m, "submit_host", d->submit_host);
+	msg_addi(m, "ntasks", d->ntasks > 0 ? d->ntasks : 1);
+}
+
 /* What only `herd show` tells: how the job was submitted (one read of job_data). */
 static void add_submission(struct msg *m, struct ctl *c, int64_t id)
 {
 	struct job_data d = { 0 };
 	if (db_job_get_data(c->db, id, &d) != 0)
 		return;
-	if (d.command != NULL)
-		msg_adds(m, "command", d.command);
-	for (const char *p = d.argv, *end = d.argv + d.argv_len; p < end; p += strlen(p) + 1)
-		msg_adds(m, "arg", p);
-	if (d.submit_dir != NULL)
-		msg_adds(m, "submit_dir", d.submit_dir);
-	if (d.submit_host != NULL)
-		msg_adds(m, "submit_host", d.submit_host);
-	msg_addi(m, "ntasks", d.ntasks > 0 ? d.ntasks : 1);
+	add_job_data(m, &d);
 	job_data_clear(&d);
 }
 
@@ -313,12 +319,47 @@ static int submit_numbers(struct client *cl, const struct msg *m, struct submit_
 	return 0;
 }
 
+/*
+ * --test-only: everything a submit checks, then the job as it would be
+ * queued (a "job" frame, as `herd show` sends it) and where it would start
+ * now (test_node, test_start) or why it would wait (reason, test_why).
+ */
+static int submit_test_answer(struct server *s, struct client *cl, struct submit_req *r)
+{
+	struct submit_test t;
+	struct msg m;
+	char err[HERD_ERRLEN];
+	int64_t id;
+
+	memset(&t, 0, sizeof t);
+	job_row_init(&t.row);
+	r->test = &t;
+	if (ctl_submit(s->ctl, r, cl->uid, &id, err, sizeof err) != 0) {
+		job_row_clear(&t.row);
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	msg_init(&m, "job");
+	add_row(&m, &t.row, t.node >= 0 ? NULL : t.reason);
+	add_job_data(&m, &r->data);
+	msg_addi(&m, "test_only", 1);
+	if (t.node >= 0) {
+		msg_adds(&m, "test_node", s->ctl->nodes[t.node].conf->name);
+		msg_addi(&m, "test_start", wall_s());
+	} else
+		msg_adds(&m, "test_why", t.why);
+	client_send(cl, &m);
+	msg_clear(&m);
+	job_row_clear(&t.row);
+	return 0;
+}
+
 static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct submit_req r = { 0 };
 	uint32_t len;
 	char err[HERD_ERRLEN];
-	int64_t id;
+	int64_t id, test_only;
 
 	if (check_text(cl, m, "name", 1024) || check_text(cl, m, "workdir", 4096) ||
 	    check_text(cl, m, "out", 4096) || check_text(cl, m, "err", 4096) ||
@@ -355,6 +396,10 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	}
 	if (check_exec_size(cl, &r.data) != 0)
 		return -1;
+	if (get_num(cl, m, "test_only", 0, 1, 0, &test_only) != 0)
+		return -1;
+	if (test_only)
+		return submit_test_answer(s, cl, &r);
 	if (ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err) != 0) {
 		client_error(cl, "%s", err);
 		return -1;
