@@ -541,8 +541,10 @@ int cmd_submit(int argc, char **argv)
 	if (build(&req, &s, script, slen) == 0) {
 		long long id = -1;
 		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, &id);
-		if (rc == 0 && s.o.wait)
+		if (rc == 0 && s.o.wait) {
+			fflush(stdout);		/* the id, before a wait that may be long */
 			rc = wait_end(id);
+		}
 	}
 	msg_clear(&req);
 out:
