@@ -68,7 +68,7 @@ say(struct buf *report, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	log_info("reconfigure: %s", line);
+	log_msg(LOG_INFO, "reconfigure", "%s", line);
 	buf_printf(report, "%s\n", line);
 }
 

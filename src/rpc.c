@@ -673,8 +673,11 @@ static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg
 	char err[HERD_ERRLEN], *save = NULL;
 	(void)m;
 	if (cl->uid != 0 && cl->uid != geteuid()) {
-		client_error(cl, "only root or %s, who runs herdd, may reconfigure it",
-		    uid_name((uint32_t)geteuid()));
+		if (geteuid() == 0)
+			client_error(cl, "only root, who runs herdd, may reconfigure it");
+		else
+			client_error(cl, "only root or %s, who runs herdd, may reconfigure it",
+			    uid_name((uint32_t)geteuid()));
 		return -1;
 	}
 	log_info("reconfigure asked by %s", uid_name((uint32_t)cl->uid));

@@ -186,6 +186,12 @@ done
 ww=$(sed -n 's/^Submitted job //p' "$TEST_DIR/ww.out")
 [ -n "$ww" ] || fail "submit --wait printed no job id"
 wait_state "$ww" RUNNING 20
+# The socket moves where a second user can reach it (a restart applies it).
+SD=/tmp/herdreload.$UNIQ
+mkdir -m 711 "$SD" || fail "cannot make $SD"
+at_exit "rm -rf '$SD'"
+sed -i "s|^socket = .*|socket = $SD/herd.sock|" "$HOSTS"
+SOCK=$SD/herd.sock
 stop_herdd "$HERDD_PID" KILL
 start_herdd
 wait_nodes_up 3 30
@@ -198,4 +204,22 @@ for ((i = 0; i < 300; i++)); do
 done
 assert_eq "exit status of submit --wait across a restart" 0 "$(cat "$TEST_DIR/ww.rc" 2>/dev/null)"
 assert_eq "state of $ww" COMPLETED "$(field "$ww" .state)"
+
+# Only root (or herdd's own user) may reconfigure.
+if command -v useradd >/dev/null && command -v runuser >/dev/null; then
+	U=herdr$UNIQ
+	U=${U:0:30}
+	useradd -M -N -s /bin/sh "$U" || fail "useradd $U failed"
+	at_exit "userdel '$U' 2>/dev/null"
+	install -m 755 "$HERD_BIN/herd" "$SD/herd"
+	chmod 666 "$SOCK"
+	out=$(cd "$SD" && runuser -u "$U" -- env ASAN_OPTIONS=detect_leaks=1 \
+	    "$SD/herd" -s "$SOCK" reconfigure 2>&1) && fail "user $U could reconfigure: $out"
+	case $out in
+	*"only root, who runs herdd, may reconfigure it"*) ;;
+	*) fail "$U's reconfigure said '$out'" ;;
+	esac
+else
+	note "second-user check skipped: no useradd or runuser"
+fi
 assert_idle
