@@ -285,9 +285,13 @@ int ctl_reconfigure(struct ctl *c, struct buf *report, char *err, size_t errsz)
 	struct config nc;
 	size_t before = report->len;
 
-	if (config_load(c->cfg->path, &nc, err, errsz) != 0 ||
-	    check_slots(c, &nc, err, errsz) != 0) {
+	if (config_load(c->cfg->path, &nc, err, errsz) != 0) {
 		log_error("reconfigure refused: %s; the running configuration stays", err);
+		return -1;
+	}
+	if (check_slots(c, &nc, err, errsz) != 0) {
+		log_error("reconfigure refused: %s; the running configuration stays", err);
+		config_clear(&nc);
 		return -1;
 	}
 	log_info("reconfigure: reading %s", c->cfg->path);
