@@ -23,6 +23,9 @@ struct hclient {
  * (-c, $HERD_CONFIG) cannot be read, or herdd is not running.
  */
 int hclient_connect(struct hclient *c);
+/* Set: hclient_connect() and hclient_next() print nothing when herdd
+ * cannot be reached (herd submit --wait tries again while it restarts). */
+extern int hclient_quiet;
 void hclient_close(struct hclient *c);
 int hclient_send(struct hclient *c, const struct msg *m);
 /*

@@ -53,6 +53,20 @@ struct config {
 int config_load(const char *path, struct config *c, char *err, size_t errsz);
 void config_clear(struct config *c);
 
+/*
+ * Reload (ctl_reload.c): a node's settings copied out of a config, so that
+ * a running node never points into a config that is freed; and which keys
+ * differ between two configs.  The *_changed() functions write the names of
+ * the differing keys (static strings, in the order of the key tables) to
+ * names[0..cap) and return how many differ (possibly more than cap).
+ */
+struct node_conf *config_node_dup(const struct node_conf *n);
+void config_node_free(struct node_conf *n);	/* NULL: no-op */
+size_t config_node_changed(const struct node_conf *a, const struct node_conf *b,
+    const char **names, size_t cap);
+size_t config_ctl_changed(const struct config *a, const struct config *b,
+    const char **names, size_t cap);
+
 /* The default state directory for this user (malloc'd). */
 char *config_default_state_dir(void);
 

@@ -42,13 +42,29 @@ struct ctl {
 	void *on_job_end_arg;
 };
 
+/*
+ * A submit with --test-only: the job as it would be stored (a copy the
+ * caller job_row_clear()s; id: the one it would get now) and where it
+ * would start now, or why it would wait.  Nothing is stored.
+ */
+struct submit_test {
+	struct job_row row;
+	int node;		/* the node slot that would take it now; -1: it would wait */
+	const char *reason;	/* node -1: Resources, Priority, ... (static) */
+	char why[256];		/* node -1: the detail */
+};
+
 /* What a client asks for in a submit. */
 struct submit_req {
 	const char *name, *workdir, *out_tmpl, *err_tmpl, *user;
 	int gpus, cpus;
 	int64_t mem_mb, time_limit_s;
 	struct job_data data;	/* borrowed */
+	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 };
+
+/* Node slots: a reload adds nodes while removed ones drain (see node.h). */
+#define CTL_NODE_SLOTS 512
 
 int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
 void ctl_start_nodes(struct ctl *c);
@@ -117,5 +133,25 @@ int64_t ctl_scan_from(struct ctl *c);
 void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
 /* Drop ended jobs that hold nothing from memory. */
 void ctl_evict(struct ctl *c);
+
+/*
+ * Reload (ctl_reload.c).  ctl_reconfigure() re-reads c->cfg->path: new
+ * nodes get workers, removed ones take no new jobs and leave once their
+ * jobs end, a node whose settings changed reconnects with them (not while
+ * it runs jobs when its host, port, user or herd_dir changed), probe_interval
+ * and kill_grace apply at once; cluster, state_dir, socket and log_file only
+ * at herdd's next start.  0 applied, with one line per change in `report`
+ * (also logged); -1 nothing changed, *err = "FILE:LINE: ..." or why.
+ */
+int ctl_reconfigure(struct ctl *c, struct buf *report, char *err, size_t errsz);
+/* From ctl_tick: stop the workers of removed nodes once idle, and join,
+ * restart or retire stopped ones. */
+void ctl_nodes_tick(struct ctl *c);
+/* Whether a slot has worker threads not joined yet. */
+int ctl_node_has_workers(const struct node *n);
+/* Whether `herd nodes` lists it: in hosts.ini, or removed and still running jobs. */
+int ctl_node_listed(const struct node *n);
+/* Held jobs (LAUNCHING, RUNNING, ending) on node slot k. */
+size_t ctl_node_jobs(const struct ctl *c, int k);
 
 #endif

@@ -23,6 +23,8 @@ enum {
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
 	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9,
 };
+/* How herd submit behaves rather than what the job is (not sent to herdd). */
+enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
 
 struct jobopt {
 	unsigned set;		/* JO_* bits */
@@ -38,6 +40,8 @@ struct jobopt {
 	char *out_path;		/* NULL: herd-%j.out in the working dir */
 	char *err_path;		/* NULL: same file as out */
 	char *chdir;		/* NULL: the submitter's cwd */
+	int test_only;		/* --test-only: check, say where it would run, queue nothing */
+	int wait;		/* --wait (-W): return when the job ends, with its status */
 };
 
 void jobopt_init(struct jobopt *o);

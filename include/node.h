@@ -39,6 +39,7 @@ enum res_kind {
 struct node_result {
 	struct node_result *next;
 	int node;
+	unsigned gen;		/* the node's worker generation that posted it */
 	enum res_kind kind;
 	char *text;
 };
@@ -50,9 +51,27 @@ struct node_req {
 	size_t len;
 };
 
+/*
+ * A node's place in the controller's table (ctl_reload.c).  A reload adds
+ * nodes to free slots, lets removed ones drain, and restarts the workers of
+ * a node whose settings changed; slots never move, since workers hold a
+ * pointer to theirs.
+ */
+enum node_life {
+	NODE_FREE,	/* never used */
+	NODE_LIVE,	/* in hosts.ini: workers running (or restarting) */
+	NODE_REMOVED,	/* no longer in hosts.ini: no new jobs; workers run until its jobs end */
+	NODE_GONE,	/* left: workers joined; the slot keeps its name for ended jobs in memory */
+};
+
 struct node {
-	const struct node_conf *conf;
+	const struct node_conf *conf;	/* owned by the controller (a copy, see ctl_init) */
 	int idx;
+	enum node_life life;
+	unsigned gen;		/* results of older workers (another gen) are dropped */
+	int workers_stopped;	/* node_stop() called, threads not joined yet */
+	int restart;		/* once joined, start workers again (else the node is GONE) */
+	struct node_conf *next_conf;	/* restart: the settings to start with (NULL: same) */
 	/* Main-thread state. */
 	enum node_state state;
 	char reason[256];
@@ -72,6 +91,8 @@ struct node {
 	pthread_cond_t cv;
 	struct node_req *reqs, **reqs_tail;
 	int stopping;
+	unsigned worker_gen;	/* gen when the workers started: read by them only */
+	int cmd_joined, ev_joined;
 	pthread_t cmd_thread, ev_thread;
 };
 
@@ -87,6 +108,9 @@ int node_start(struct node *n);
 void node_stop(struct node *n);
 /* Wait for a stopped node's threads until the deadline; 0 joined, -1 not. */
 int node_join(struct node *n, int64_t deadline);
+/* Join a stopped node's threads if they are done, without waiting: 0 joined
+ * (requests still queued stay, for the next workers), -1 not yet. */
+int node_tryjoin(struct node *n);
 /* Queue sh text (taken over by the node) for the command worker. */
 void node_request(struct node *n, enum req_kind kind, char *text, size_t len);
 

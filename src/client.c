@@ -22,6 +22,7 @@
 
 const char *opt_socket;
 const char *opt_config;
+int hclient_quiet;
 
 static int find_socket(struct hclient *c)
 {
@@ -84,7 +85,9 @@ int hclient_connect(struct hclient *c)
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	strlcpy_h(sa.sun_path, c->sock, sizeof sa.sun_path);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		if (errno == EACCES || errno == EPERM)
+		if (hclient_quiet)
+			;
+		else if (errno == EACCES || errno == EPERM)
 			say_denied(c->sock);
 		else
 			fprintf(stderr, "herd: herdd is not running (cannot connect to %s: %s); "
@@ -149,7 +152,8 @@ int hclient_next(struct hclient *c, struct msg *m)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			fprintf(stderr, "herd: herdd closed the connection\n");
+			if (!hclient_quiet)
+				fprintf(stderr, "herd: herdd closed the connection\n");
 			return -1;
 		}
 		if (buf_add(&c->in, chunk, (size_t)r) != 0) {

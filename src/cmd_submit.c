@@ -18,6 +18,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "directives.h"
+#include "job.h"
 #include "jobopt.h"
 
 #define SCRIPT_MAX (4u << 20)
@@ -27,6 +28,7 @@ extern char **environ;
 struct submit {
 	struct jobopt o;
 	int parsable;
+	int json;		/* --json: with --test-only, the job as JSON */
 	const char *wrap;
 	const char *script_path;
 	char **args;
@@ -60,6 +62,11 @@ static const char *const help_acted[] = {
 	"      --open-mode=truncate  output files are truncated; append is refused",
 	"      --wrap=CMD          run CMD with /bin/sh instead of a script",
 	"      --parsable          print only the job id",
+	"      --test-only         check the script and options and say where the job",
+	"                          would start now, or why it would wait; queue nothing",
+	"      --json              with --test-only: the job as it would be queued",
+	"  -W, --wait              return when the job ends, with its exit status (0 if",
+	"                          COMPLETED, else its exit code, or 1)",
 	"  -h, --help              print this help",
 	NULL,
 };
@@ -101,9 +108,14 @@ static void submit_help(FILE *f)
 static int apply_opt(struct submit *s, const char *spell, const char *val)
 {
 	char err[HERD_ERRLEN];
-	const char *name = jobopt_resolve(spell, err, sizeof err);
+	const char *name;
 	int rc;
 
+	if (strcmp(spell, "--json") == 0 && val == NULL) {	/* herd's, not sbatch's */
+		s->json = 1;
+		return 0;
+	}
+	name = jobopt_resolve(spell, err, sizeof err);
 	if (name == NULL) {
 		fprintf(stderr, "herd: %s\n", err);
 		return -1;
@@ -342,7 +354,7 @@ out:
 	return rc;
 }
 
-static int send_submit(const struct msg *req, int parsable)
+static int send_submit(const struct msg *req, int parsable, long long *idp)
 {
 	struct hclient c;
 	struct msg ans;
@@ -352,6 +364,7 @@ static int send_submit(const struct msg *req, int parsable)
 	if (hclient_send(&c, req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
 			long long id = (long long)msg_geti(&ans, "id", -1);
+			*idp = id;
 			if (parsable)
 				printf("%lld\n", id);
 			else
@@ -362,6 +375,130 @@ static int send_submit(const struct msg *req, int parsable)
 	}
 	hclient_close(&c);
 	return rc;
+}
+
+/*
+ * --test-only: herdd checks the job as for a submit and answers with the
+ * job as it would be queued; sbatch's line says where it would start.
+ */
+static int send_test(const struct msg *req, int json)
+{
+	struct hclient c;
+	struct msg ans;
+	int rc = 1;
+	if (hclient_connect(&c) != 0)
+		return 1;
+	if (hclient_send(&c, req) == 0 && hclient_next(&c, &ans) == 1) {
+		if (!hclient_is_error(&ans)) {
+			long long id = (long long)msg_geti(&ans, "id", -1);
+			const char *node = msg_get(&ans, "test_node", NULL);
+			char t[64], vis[512], rs[64];
+			if (json) {
+				json_job(stdout, &ans);
+				putchar('\n');
+			} else if (node != NULL) {
+				fmt_time(t, sizeof t, msg_geti(&ans, "test_start", 0));
+				str_vis(vis, sizeof vis, node);
+				printf("Job %lld to start at %s using %lld processors on nodes %s\n",
+				    id, t, (long long)msg_geti(&ans, "cpus", 1), vis);
+			} else {
+				str_vis(rs, sizeof rs, msg_get(&ans, "reason", NULL) ?
+				    msg_get(&ans, "reason", NULL) : "?");
+				str_vis(vis, sizeof vis, msg_get(&ans, "test_why", NULL) ?
+				    msg_get(&ans, "test_why", NULL) : "");
+				printf("Job %lld would not start now (%s): %s\n", id, rs, vis);
+			}
+			rc = 0;
+		}
+		msg_clear(&ans);
+	}
+	hclient_close(&c);
+	return rc;
+}
+
+/* How a waited-for job ended. */
+struct job_end {
+	int got;
+	char state[32];
+	int64_t exit_code;
+};
+
+static void end_of(struct job_end *e, const struct msg *m)
+{
+	const char *st = msg_get(m, "state", NULL);
+	e->got = 1;
+	strlcpy_h(e->state, st ? st : "?", sizeof e->state);
+	e->exit_code = msg_geti(m, "exit_code", -1);
+}
+
+/* One "wait": 1 the job ended (e filled), 0 herdd was not reached or went
+ * away, -1 herdd refused (printed). */
+static int wait_once(const struct msg *req, struct job_end *e)
+{
+	struct hclient c;
+	struct msg m;
+	int rc = 0;
+	if (hclient_connect(&c) != 0)
+		return 0;
+	if (hclient_send(&c, req) == 0) {
+		while (hclient_next(&c, &m) == 1) {
+			int error = hclient_is_error(&m), end = strcmp(m.type, "end") == 0;
+			if (!error && !end)
+				end_of(e, &m);
+			msg_clear(&m);
+			if (error || end) {
+				rc = error || !e->got ? -1 : 1;
+				break;
+			}
+		}
+	}
+	hclient_close(&c);
+	return rc;
+}
+
+/* How long --wait keeps trying while herdd cannot be reached (a restart). */
+#define WAIT_UNREACHABLE_MS (5 * 60 * 1000)
+
+/*
+ * --wait: herdd's "wait" answers when the job has ended and its exit status
+ * is recorded.  A herdd restarted meanwhile is asked again (the job is in
+ * its database); sbatch -W's status: 0 if COMPLETED, else the job's exit
+ * code, or 1 when it has none (cancelled before it ran, a signal, unknown).
+ */
+static int wait_end(long long id)
+{
+	struct job_end e = { 0 };
+	struct msg req;
+	int64_t lost_since = 0;
+	int rc;
+
+	msg_init(&req, "wait");
+	msg_addi(&req, "id", id);
+	for (;;) {
+		rc = wait_once(&req, &e);
+		if (rc == 1)
+			break;
+		if (rc < 0 || (lost_since != 0 && now_ms() - lost_since > WAIT_UNREACHABLE_MS)) {
+			fprintf(stderr, "herd: gave up waiting for job %lld; it may still run: "
+			    "herd wait %lld\n", id, id);
+			msg_clear(&req);
+			return 1;
+		}
+		if (lost_since == 0) {
+			fprintf(stderr, "herd: lost herdd while waiting for job %lld; trying "
+			    "again every second\n", id);
+			lost_since = now_ms();
+			hclient_quiet = 1;
+		}
+		sleep(1);
+	}
+	msg_clear(&req);
+	if (strcmp(e.state, "COMPLETED") == 0)
+		return 0;
+	char ec[32];
+	job_exit_format((int32_t)e.exit_code, ec, sizeof ec);
+	fprintf(stderr, "herd: job %lld ended %s (exit code %s)\n", id, e.state, ec);
+	return e.exit_code > 0 && e.exit_code < 256 ? (int)e.exit_code : 1;
 }
 
 int cmd_submit(int argc, char **argv)
@@ -390,9 +527,25 @@ int cmd_submit(int argc, char **argv)
 		fprintf(stderr, "herd: %s\n", err);
 		goto out;
 	}
+	if (s.json && !s.o.test_only) {
+		fprintf(stderr, "herd: --json goes with --test-only\n");
+		goto out;
+	}
+	if (s.o.wait && s.o.test_only) {
+		fprintf(stderr, "herd: --wait with --test-only: nothing is queued to wait for\n");
+		goto out;
+	}
 	msg_init(&req, "submit");
-	if (build(&req, &s, script, slen) == 0)
-		rc = send_submit(&req, s.parsable);
+	if (s.o.test_only)
+		msg_addi(&req, "test_only", 1);
+	if (build(&req, &s, script, slen) == 0) {
+		long long id = -1;
+		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, &id);
+		if (rc == 0 && s.o.wait) {
+			fflush(stdout);		/* the id, before a wait that may be long */
+			rc = wait_end(id);
+		}
+	}
 	msg_clear(&req);
 out:
 	free(script);

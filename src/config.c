@@ -622,3 +622,65 @@ void config_clear(struct config *c)
 	free(c->nodes);
 	memset(c, 0, sizeof *c);
 }
+
+/* ---- reload: copies and differences ---- */
+
+struct node_conf *config_node_dup(const struct node_conf *n)
+{
+	struct node_conf *d = xcalloc(1, sizeof *d);
+	*d = *n;
+	d->name = n->name ? xstrdup(n->name) : NULL;
+	d->host = n->host ? xstrdup(n->host) : NULL;
+	d->user = n->user ? xstrdup(n->user) : NULL;
+	d->identity = n->identity ? xstrdup(n->identity) : NULL;
+	d->known_hosts = n->known_hosts ? xstrdup(n->known_hosts) : NULL;
+	d->herd_dir = n->herd_dir ? xstrdup(n->herd_dir) : NULL;
+	return d;
+}
+
+void config_node_free(struct node_conf *n)
+{
+	if (n == NULL)
+		return;
+	node_clear(n);
+	free(n);
+}
+
+/* Whether key k holds the same value in the structs a and b. */
+static int key_same(const struct key *k, const void *a, const void *b)
+{
+	if (k->type == K_INT)
+		return *(const int *)((const char *)a + k->off) ==
+		    *(const int *)((const char *)b + k->off);
+	const char *sa = *(char *const *)((const char *)a + k->off);
+	const char *sb = *(char *const *)((const char *)b + k->off);
+	if (sa == NULL || sb == NULL)
+		return sa == sb;
+	return strcmp(sa, sb) == 0;
+}
+
+static size_t keys_changed(const struct key *t, size_t nt, const void *a, const void *b,
+    const char **names, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nt; i++) {
+		if (key_same(&t[i], a, b))
+			continue;
+		if (n < cap)
+			names[n] = t[i].name;
+		n++;
+	}
+	return n;
+}
+
+size_t config_node_changed(const struct node_conf *a, const struct node_conf *b,
+    const char **names, size_t cap)
+{
+	return keys_changed(node_keys, NITEMS(node_keys), a, b, names, cap);
+}
+
+size_t config_ctl_changed(const struct config *a, const struct config *b,
+    const char **names, size_t cap)
+{
+	return keys_changed(ctl_keys, NITEMS(ctl_keys), a, b, names, cap);
+}

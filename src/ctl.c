@@ -34,7 +34,7 @@ static int64_t node_gpu_count(const struct node *n)
 /* Not before its job files were scanned: a job the database lost may hold GPUs there. */
 static int node_schedulable(const struct node *n)
 {
-	return n->state == NODE_UP && n->have_probe && n->scanned;
+	return n->life == NODE_LIVE && n->state == NODE_UP && n->have_probe && n->scanned;
 }
 
 /* ---- the job table ---- */
@@ -276,9 +276,13 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	c->cfg = cfg;
 	c->db = db;
 	c->nnodes = cfg->nnodes;
-	c->nodes = xcalloc(cfg->nnodes, sizeof *c->nodes);
-	for (size_t i = 0; i < cfg->nnodes; i++)
-		node_init(&c->nodes[i], &cfg->nodes[i], (int)i);
+	/* Every slot a reload may use, now: workers hold pointers to theirs.
+	 * Each node owns a copy of its settings (ctl_reload.c swaps them). */
+	c->nodes = xcalloc(CTL_NODE_SLOTS, sizeof *c->nodes);
+	for (size_t i = 0; i < cfg->nnodes; i++) {
+		node_init(&c->nodes[i], config_node_dup(&cfg->nodes[i]), (int)i);
+		c->nodes[i].life = NODE_LIVE;
+	}
 	char inst[64];
 	if (db_instance(db, inst, sizeof inst) != 0) {
 		snprintf(err, errsz, "reading the instance id: %s", db_errmsg(db));
@@ -348,14 +352,18 @@ int ctl_clear(struct ctl *c)
 	int64_t deadline = now_ms() + 3000;
 	int joined = 1;
 	for (size_t i = 0; i < c->nnodes; i++)
-		node_stop(&c->nodes[i]);
+		if (ctl_node_has_workers(&c->nodes[i]))
+			node_stop(&c->nodes[i]);
 	for (size_t i = 0; i < c->nnodes; i++)
-		if (node_join(&c->nodes[i], deadline) != 0)
+		if (ctl_node_has_workers(&c->nodes[i]) && node_join(&c->nodes[i], deadline) != 0)
 			joined = 0;
 	if (!joined)
 		return -1;	/* a worker is stuck in a remote step: leave it all */
-	for (size_t i = 0; i < c->nnodes; i++)
+	for (size_t i = 0; i < c->nnodes; i++) {
 		probe_result_clear(&c->nodes[i].probe);
+		config_node_free((struct node_conf *)c->nodes[i].conf);
+		config_node_free(c->nodes[i].next_conf);
+	}
 	for (size_t i = 0; i < c->njobs; i++)
 		job_free(c->jobs[i]);
 	free(c->jobs);
@@ -373,6 +381,8 @@ static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char 
 
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
+		if (n->life != NODE_LIVE)
+			continue;	/* leaving (a reload removed it) */
 		if (!n->have_probe) {
 			unknown = 1;
 			continue;
@@ -398,6 +408,23 @@ static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char 
 	return -1;
 }
 
+static void test_place(struct ctl *c, const struct job_row *row, struct submit_test *t);
+
+/* --test-only: the row as it would be stored, where it would start; nothing stored. */
+static int submit_test(struct ctl *c, const struct job_row *row, struct submit_test *t,
+    char *err, size_t errsz)
+{
+	int64_t max = 0;
+	if (db_max_job_id(c->db, &max) != 0) {
+		snprintf(err, errsz, "cannot read the next job id: %s", db_errmsg(c->db));
+		return -1;
+	}
+	job_row_copy(&t->row, row);
+	t->row.id = max + 1;
+	test_place(c, &t->row, t);
+	return 0;
+}
+
 int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
     char *err, size_t errsz)
 {
@@ -417,6 +444,8 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.workdir = (char *)r->workdir;
 	row.out_tmpl = (char *)r->out_tmpl;
 	row.err_tmpl = (char *)r->err_tmpl;
+	if (r->test != NULL)
+		return submit_test(c, &row, r->test, err, errsz);
 	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
 	    db_commit(c->db) != 0) {
 		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
@@ -769,6 +798,56 @@ void ctl_schedule(struct ctl *c)
 	free(sn);
 	free(sj);
 	free(pend);
+}
+
+/*
+ * Where a job submitted now would start: the scheduling pass that would
+ * follow its submit (the pending jobs, then it), on a copy of the nodes;
+ * or why it would wait: jobs ahead of it take what is free (Priority), or
+ * nothing free is big enough (Resources).
+ */
+static void test_place(struct ctl *c, const struct job_row *row, struct submit_test *t)
+{
+	struct sched_node *sn = xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sn);
+	size_t np = 0, ahead = 0;
+
+	t->node = -1;
+	t->why[0] = '\0';
+	if (!ctl_scans_over(c)) {
+		t->reason = "Resources";
+		snprintf(t->why, sizeof t->why, "herdd is starting and has not seen every node yet");
+		free(sn);
+		return;
+	}
+	snapshot_nodes(c, sn);
+	size_t want = snapshot_depth(sn, c->nnodes);
+	for (size_t i = 0; i < c->njobs; i++)
+		ahead += c->jobs[i]->state == JOB_PENDING;
+	size_t cap = (ahead < want ? ahead : want) + 1;
+	struct sched_job *sj = xmalloc(cap * sizeof *sj);
+	struct sched_decision *d = xmalloc(cap * sizeof *d);
+	for (size_t i = 0; i < c->njobs && np + 1 < cap; i++)
+		if (c->jobs[i]->state == JOB_PENDING)
+			sj[np++] = (struct sched_job){ c->jobs[i]->gpus, c->jobs[i]->cpus,
+			    (int64_t)c->jobs[i]->mem_mb };
+	sj[np] = (struct sched_job){ (int)row->gpus, (int)row->cpus, row->mem_mb };
+	struct sched_result r = sched_pass(sj, np + 1, sn, c->nnodes, d, np + 1);
+	for (size_t i = 0; i < r.ndecisions; i++)
+		if (d[i].job == np)
+			t->node = d[i].node;
+	if (t->node < 0 && (r.blocked < np || np < ahead)) {
+		t->reason = "Priority";
+		snprintf(t->why, sizeof t->why, "%zu earlier job%s wait%s ahead of it", ahead,
+		    ahead == 1 ? "" : "s", ahead == 1 ? "s" : "");
+	} else if (t->node < 0) {
+		t->reason = "Resources";
+		snprintf(t->why, sizeof t->why, "no node has %d GPU%s, %d CPU%s and %" PRId64
+		    " MB free now", (int)row->gpus, row->gpus == 1 ? "" : "s", (int)row->cpus,
+		    row->cpus == 1 ? "" : "s", row->mem_mb);
+	}
+	free(d);
+	free(sj);
+	free(sn);
 }
 
 const char *ctl_pending_reason(struct ctl *c, const struct job *j)

@@ -417,6 +417,8 @@ static void on_result(struct ctl *c, struct node_result *r)
 {
 	struct node *n = &c->nodes[r->node];
 	char *save = NULL;
+	if (r->gen != n->gen)
+		return;	/* from workers stopped since (a reload): the node left or reconnects */
 	switch (r->kind) {
 	case RES_SHELL_UP:
 		n->shell_up = 1;
@@ -503,6 +505,7 @@ int64_t ctl_tick(struct ctl *c)
 	for (size_t i = 0; i < c->njobs; i++)
 		tick_job(c, c->jobs[i], now, wall);
 	ctl_save_unsaved(c);
+	ctl_nodes_tick(c);
 	if (c->scan_deadline_ms != 0 && now >= c->scan_deadline_ms)
 		c->sched_needed = 1;	/* start-up waited long enough for the scans */
 	ctl_evict(c);

@@ -4,7 +4,7 @@
  * One thread owns everything here: the socket, the database, the
  * scheduler and all job and node state.  Node workers run beside it and
  * talk to it only through the result queue's eventfd.  Signals arrive on a
- * self-pipe: TERM/INT stop cleanly, HUP is logged (reload is future work),
+ * self-pipe: TERM/INT stop cleanly, HUP reloads hosts.ini (ctl_reload.c),
  * CHLD reaps (herdd is a child subreaper, so local-node jobs never linger
  * as zombies on a machine whose init does not reap).
  *
@@ -64,8 +64,19 @@ static void setup_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* SIGHUP: what `herd reconfigure` does, its answer in the log only. */
+static void reload(struct ctl *c)
+{
+	struct buf report;
+	char err[HERD_ERRLEN];
+	buf_init(&report, 1 << 20);
+	log_info("SIGHUP: reading the configuration again");
+	(void)ctl_reconfigure(c, &report, err, sizeof err);	/* logged either way */
+	buf_clear(&report);
+}
+
 /* Returns 1 when the loop should stop. */
-static int handle_signals(void)
+static int handle_signals(struct ctl *c)
 {
 	unsigned char sigs[64];
 	ssize_t n = read(sig_pipe[0], sigs, sizeof sigs);
@@ -74,7 +85,7 @@ static int handle_signals(void)
 		if (sigs[i] == SIGTERM || sigs[i] == SIGINT)
 			stop = 1;
 		else if (sigs[i] == SIGHUP)
-			log_info("SIGHUP: configuration reload is not supported yet; restart herdd");
+			reload(c);
 	}
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -213,7 +224,7 @@ static void loop(struct ctl *c, struct server *s)
 			wait = 0;
 		if (poll(p, n, (int)wait) < 0 && errno != EINTR)
 			log_fatal("poll");
-		if ((p[0].revents & POLLIN) && handle_signals())
+		if ((p[0].revents & POLLIN) && handle_signals(c))
 			return;
 		if (p[1].revents & POLLIN) {
 			struct node_result *r = node_results_take();

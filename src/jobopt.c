@@ -81,6 +81,8 @@ static int set_name(struct jobopt *, const char *, int, char *, size_t);
 static int set_out(struct jobopt *, const char *, int, char *, size_t);
 static int set_err(struct jobopt *, const char *, int, char *, size_t);
 static int set_chdir(struct jobopt *, const char *, int, char *, size_t);
+static int set_test_only(struct jobopt *, const char *, int, char *, size_t);
+static int set_wait(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -110,6 +112,9 @@ static const struct optdef opttab[] = {
 	ACT("error", 'e', ARG_REQ, JO_ERR, set_err),
 	ACT("chdir", 'D', ARG_REQ, JO_CHDIR, set_chdir),
 	ACT("open-mode", 0, ARG_REQ, 0, set_open_mode),	/* truncate */
+	/* How herd submit behaves (cmd_submit.c acts on them). */
+	ACT("test-only", 0, ARG_NONE, JO_TEST_ONLY, set_test_only),
+	ACT("wait", 'W', ARG_NONE, JO_WAIT, set_wait),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -241,8 +246,6 @@ static const struct optdef opttab[] = {
 	REFUSE("sockets-per-node", 0, ARG_REQ, no_hw),
 	REFUSE("spread-job", 0, ARG_NONE, "herd runs a job on one node"),
 	REFUSE("switches", 0, ARG_REQ, "herd would not pick nodes by switch"),
-	REFUSE("test-only", 0, ARG_NONE, "herd would queue the job, not test "
-	    "it"),
 	REFUSE("thread-spec", 0, ARG_REQ, "herd would not keep threads for "
 	    "the system"),
 	REFUSE("threads-per-core", 0, ARG_REQ, no_hw),
@@ -258,8 +261,6 @@ static const struct optdef opttab[] = {
 	    "nothing"),
 	REFUSE("version", 'V', ARG_NONE, "sbatch would print its version and "
 	    "submit nothing"),
-	REFUSE("wait", 'W', ARG_NONE, "herd submit would not wait for the "
-	    "job; use herd wait"),
 	/* herd submit reads --wrap itself; in a script it means nothing. */
 	REFUSE("wrap", 0, ARG_REQ, "in a script it would be ignored; give it "
 	    "on the command line"),
@@ -469,6 +470,10 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		merge_str(&to->err_path, from->err_path);
 	if (m & JO_CHDIR)
 		merge_str(&to->chdir, from->chdir);
+	if (m & JO_TEST_ONLY)
+		to->test_only = from->test_only;
+	if (m & JO_WAIT)
+		to->wait = from->wait;
 	to->set |= m;
 }
 
@@ -725,6 +730,24 @@ set_open_mode(struct jobopt *o, const char *v, int keep, char *why,
 	}
 	snprintf(why, whysz, "must be append or truncate");
 	return -1;
+}
+
+static int
+set_test_only(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	(void)v, (void)why, (void)whysz;
+	if (!keep)
+		o->test_only = 1;
+	return 0;
+}
+
+static int
+set_wait(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	(void)v, (void)why, (void)whysz;
+	if (!keep)
+		o->wait = 1;
+	return 0;
 }
 
 static int size_core(const char *, uint64_t *, char *, size_t);

@@ -53,11 +53,12 @@ int node_results_fd(void)
 	return res_fd;
 }
 
-static void post(int node, enum res_kind kind, const char *text)
+static void post(const struct node *n, enum res_kind kind, const char *text)
 {
 	struct node_result *r = xcalloc(1, sizeof *r);
 	uint64_t one = 1;
-	r->node = node;
+	r->node = n->idx;
+	r->gen = n->worker_gen;
 	r->kind = kind;
 	r->text = text ? xstrdup(text) : NULL;
 	pthread_mutex_lock(&res_mu);
@@ -323,21 +324,21 @@ static int serve_one(struct node *n, struct shell *sh, struct node_req *q)
 	int rc = shell_run(n, sh, q, &answer, err, sizeof err);
 	req_free(q);
 	if (rc == 0)
-		post(n->idx, probe ? RES_PROBE : RES_LINES, answer.data ? answer.data : "");
+		post(n, probe ? RES_PROBE : RES_LINES, answer.data ? answer.data : "");
 	buf_clear(&answer);
 	if (rc == 0)
 		return 0;
 	if (probe)
-		post(n->idx, RES_PROBE_FAIL, err);
+		post(n, RES_PROBE_FAIL, err);
 	if (sh->ch == NULL || tconn_keepalive(sh->conn) != 0) {
-		post(n->idx, RES_SHELL_DOWN, err);
+		post(n, RES_SHELL_DOWN, err);
 		return -1;
 	}
 	/* The session lives but the shell died: a new shell, and since the
 	 * batch's answers are lost, the main loop reconciles (RES_SHELL_UP). */
 	log_warn("node %s: shell lost (%s); reopening it", n->conf->name, err);
 	shell_channel(n, sh);
-	post(n->idx, RES_SHELL_UP, NULL);
+	post(n, RES_SHELL_UP, NULL);
 	return 0;
 }
 
@@ -351,7 +352,7 @@ static void serve(struct node *n, struct shell *sh)
 		struct node_req *q = take_work(n, sh->ch ? ka : (ka < 30000 ? ka : 30000));
 		if (q == NULL) {
 			if (!stopping(n) && tconn_keepalive(sh->conn) != 0) {
-				post(n->idx, RES_SHELL_DOWN, "keepalive failed");
+				post(n, RES_SHELL_DOWN, "keepalive failed");
 				return;
 			}
 			continue;
@@ -370,7 +371,7 @@ static void *cmd_main(void *arg)
 
 	while (!stopping(n)) {
 		if (shell_open(n, &sh, err, sizeof err) != 0) {
-			post(n->idx, RES_SHELL_DOWN, err);
+			post(n, RES_SHELL_DOWN, err);
 			/* Requests queued meanwhile are void; reconcile redoes them. */
 			pthread_mutex_lock(&n->mu);
 			req_free(n->reqs);
@@ -382,7 +383,7 @@ static void *cmd_main(void *arg)
 			continue;
 		}
 		delay = 500;
-		post(n->idx, RES_SHELL_UP, NULL);
+		post(n, RES_SHELL_UP, NULL);
 		serve(n, &sh);
 		shell_close(&sh);
 	}
@@ -430,12 +431,12 @@ static int events_follow(struct node *n, char *err, size_t errsz)
 			goto out;
 		}
 		if (strcmp(line, "ready") == 0)
-			post(n->idx, RES_EVENTS_UP, NULL);
+			post(n, RES_EVENTS_UP, NULL);
 		else if (strcmp(line, "failed") == 0) {
 			snprintf(err, errsz, "cannot follow the events file");
 			goto out;
 		} else
-			post(n->idx, RES_EVENT, line);
+			post(n, RES_EVENT, line);
 	}
 	rc = 0;
 out:
@@ -455,7 +456,7 @@ static void *ev_main(void *arg)
 		int64_t started = now_ms();
 		if (events_follow(n, err, sizeof err) == 0)
 			break;
-		post(n->idx, RES_EVENTS_DOWN, err);
+		post(n, RES_EVENTS_DOWN, err);
 		if (now_ms() - started > 10000)
 			delay = 500;
 		backoff_sleep(n, delay);
@@ -466,6 +467,10 @@ static void *ev_main(void *arg)
 
 int node_start(struct node *n)
 {
+	/* No worker runs now: these are the main thread's to set. */
+	n->stopping = 0;
+	n->cmd_joined = n->ev_joined = 0;
+	n->worker_gen = n->gen;
 	if (pthread_create(&n->cmd_thread, NULL, cmd_main, n) != 0)
 		return -1;
 	if (pthread_create(&n->ev_thread, NULL, ev_main, n) != 0)
@@ -494,11 +499,23 @@ int node_join(struct node *n, int64_t deadline)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000;
 	}
-	if (pthread_timedjoin_np(n->cmd_thread, NULL, &ts) != 0)
+	if (!n->cmd_joined && pthread_timedjoin_np(n->cmd_thread, NULL, &ts) != 0)
 		return -1;
-	if (pthread_timedjoin_np(n->ev_thread, NULL, &ts) != 0)
+	n->cmd_joined = 1;
+	if (!n->ev_joined && pthread_timedjoin_np(n->ev_thread, NULL, &ts) != 0)
 		return -1;
+	n->ev_joined = 1;
 	req_free(n->reqs);
 	n->reqs = NULL;
+	n->reqs_tail = &n->reqs;
 	return 0;
+}
+
+int node_tryjoin(struct node *n)
+{
+	if (!n->cmd_joined && pthread_tryjoin_np(n->cmd_thread, NULL) == 0)
+		n->cmd_joined = 1;
+	if (!n->ev_joined && pthread_tryjoin_np(n->ev_thread, NULL) == 0)
+		n->ev_joined = 1;
+	return n->cmd_joined && n->ev_joined ? 0 : -1;
 }

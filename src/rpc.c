@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ctl.h"
@@ -28,6 +29,7 @@
 #include "job.h"
 #include "jobfield.h"
 #include "jobopt.h"
+#include "log.h"
 #include "server.h"
 
 #define SCRIPT_MAX (4u << 20)
@@ -98,21 +100,27 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 	free(err);
 }
 
+/* How a job was submitted: its command, arguments, origin and tasks. */
+static void add_job_data(struct msg *m, const struct job_data *d)
+{
+	if (d->command != NULL)
+		msg_adds(m, "command", d->command);
+	for (const char *p = d->argv, *end = d->argv + d->argv_len; p < end; p += strlen(p) + 1)
+		msg_adds(m, "arg", p);
+	if (d->submit_dir != NULL)
+		msg_adds(m, "submit_dir", d->submit_dir);
+	if (d->submit_host != NULL)
+		msg_adds(m, "submit_host", d->submit_host);
+	msg_addi(m, "ntasks", d->ntasks > 0 ? d->ntasks : 1);
+}
+
 /* What only `herd show` tells: how the job was submitted (one read of job_data). */
 static void add_submission(struct msg *m, struct ctl *c, int64_t id)
 {
 	struct job_data d = { 0 };
 	if (db_job_get_data(c->db, id, &d) != 0)
 		return;
-	if (d.command != NULL)
-		msg_adds(m, "command", d.command);
-	for (const char *p = d.argv, *end = d.argv + d.argv_len; p < end; p += strlen(p) + 1)
-		msg_adds(m, "arg", p);
-	if (d.submit_dir != NULL)
-		msg_adds(m, "submit_dir", d.submit_dir);
-	if (d.submit_host != NULL)
-		msg_adds(m, "submit_host", d.submit_host);
-	msg_addi(m, "ntasks", d.ntasks > 0 ? d.ntasks : 1);
+	add_job_data(m, &d);
 	job_data_clear(&d);
 }
 
@@ -311,12 +319,47 @@ static int submit_numbers(struct client *cl, const struct msg *m, struct submit_
 	return 0;
 }
 
+/*
+ * --test-only: everything a submit checks, then the job as it would be
+ * queued (a "job" frame, as `herd show` sends it) and where it would start
+ * now (test_node, test_start) or why it would wait (reason, test_why).
+ */
+static int submit_test_answer(struct server *s, struct client *cl, struct submit_req *r)
+{
+	struct submit_test t;
+	struct msg m;
+	char err[HERD_ERRLEN];
+	int64_t id;
+
+	memset(&t, 0, sizeof t);
+	job_row_init(&t.row);
+	r->test = &t;
+	if (ctl_submit(s->ctl, r, cl->uid, &id, err, sizeof err) != 0) {
+		job_row_clear(&t.row);
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	msg_init(&m, "job");
+	add_row(&m, &t.row, t.node >= 0 ? NULL : t.reason);
+	add_job_data(&m, &r->data);
+	msg_addi(&m, "test_only", 1);
+	if (t.node >= 0) {
+		msg_adds(&m, "test_node", s->ctl->nodes[t.node].conf->name);
+		msg_addi(&m, "test_start", wall_s());
+	} else
+		msg_adds(&m, "test_why", t.why);
+	client_send(cl, &m);
+	msg_clear(&m);
+	job_row_clear(&t.row);
+	return 0;
+}
+
 static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct submit_req r = { 0 };
 	uint32_t len;
 	char err[HERD_ERRLEN];
-	int64_t id;
+	int64_t id, test_only;
 
 	if (check_text(cl, m, "name", 1024) || check_text(cl, m, "workdir", 4096) ||
 	    check_text(cl, m, "out", 4096) || check_text(cl, m, "err", 4096) ||
@@ -353,6 +396,10 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	}
 	if (check_exec_size(cl, &r.data) != 0)
 		return -1;
+	if (get_num(cl, m, "test_only", 0, 1, 0, &test_only) != 0)
+		return -1;
+	if (test_only)
+		return submit_test_answer(s, cl, &r);
 	if (ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err) != 0) {
 		client_error(cl, "%s", err);
 		return -1;
@@ -425,11 +472,14 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 	for (size_t k = 0; k < c->nnodes; k++) {
 		const struct node *n = &c->nodes[k];
 		struct msg m;
+		if (!ctl_node_listed(n))
+			continue;	/* a reload removed it and its jobs have ended */
 		msg_init(&m, "node");
 		msg_adds(&m, "name", n->conf->name);
 		msg_adds(&m, "host", n->conf->host);
-		msg_adds(&m, "state", node_state_name(n->state));
-		msg_adds(&m, "reason", n->reason);
+		msg_adds(&m, "state", n->life == NODE_REMOVED ? "DRAINING" : node_state_name(n->state));
+		msg_adds(&m, "reason", n->life == NODE_REMOVED ?
+		    "removed from hosts.ini: no new jobs; leaves once its jobs end" : n->reason);
 		msg_addi(&m, "since", n->state_since);
 		msg_addi(&m, "cpus", n->have_probe ? n->probe.cpus : 0);
 		msg_addi(&m, "cpus_used", n->cpus_used);
@@ -612,6 +662,40 @@ static int rpc_ping(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/*
+ * Read hosts.ini again (ctl_reload.c): herdd's own user or root, as with
+ * a signal.  The answer lists each change, or the file's error.
+ */
+static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct buf report;
+	struct msg ok;
+	char err[HERD_ERRLEN], *save = NULL;
+	(void)m;
+	if (cl->uid != 0 && cl->uid != geteuid()) {
+		if (geteuid() == 0)
+			client_error(cl, "only root, who runs herdd, may reconfigure it");
+		else
+			client_error(cl, "only root or %s, who runs herdd, may reconfigure it",
+			    uid_name((uint32_t)geteuid()));
+		return -1;
+	}
+	log_info("reconfigure asked by %s", uid_name((uint32_t)cl->uid));
+	buf_init(&report, 1 << 20);
+	if (ctl_reconfigure(s->ctl, &report, err, sizeof err) != 0) {
+		client_error(cl, "%s; the running configuration stays", err);
+		buf_clear(&report);
+		return -1;
+	}
+	msg_init(&ok, "ok");
+	for (char *l = strtok_r(report.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		msg_adds(&ok, "line", l);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	buf_clear(&report);
+	return 0;
+}
+
 static const struct rpc_entry {
 	const char *type;
 	int (*fn)(struct server *, struct client *, const struct msg *);
@@ -625,6 +709,7 @@ static const struct rpc_entry {
 	{ "history", rpc_history, 0 },
 	{ "wait", rpc_wait, 0 },
 	{ "ping", rpc_ping, 0 },
+	{ "reconfigure", rpc_reconfigure, 1 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

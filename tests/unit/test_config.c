@@ -558,10 +558,58 @@ static void test_bad(void **state)
 	config_clear(&c);
 }
 
+/* Reload: a node's copy owns its strings; the *_changed() lists name
+ * exactly the keys that differ, in table order, and count past cap. */
+static void test_reload_diff(void **state)
+{
+	(void)state;
+	struct config a, b;
+	char err[512];
+	const char *names[16];
+	const char *base = "[controller]\nstate_dir = /s\nkill_grace = 5\n"
+	    "[defaults]\nuser = u\n"
+	    "[node n1]\nhost = h1\n[node n2]\nhost = h2\nport = 2222\n";
+	assert_int_equal(load_str(base, &a, err, sizeof err), 0);
+	assert_int_equal(load_str("[controller]\nstate_dir = /s\nkill_grace = 7\n"
+	    "probe_interval = 9\ncluster = other\n"
+	    "[defaults]\nuser = u\n"
+	    "[node n1]\nhost = h1\n[node n2]\nhost = h9\nport = 2222\n"
+	    "identity = /k\ncommand_timeout = 60\n", &b, err, sizeof err), 0);
+
+	assert_int_equal(config_node_changed(&a.nodes[0], &b.nodes[0], names, 16), 0);
+	assert_int_equal(config_node_changed(&a.nodes[1], &b.nodes[1], names, 16), 3);
+	assert_string_equal(names[0], "host");
+	assert_string_equal(names[1], "identity");
+	assert_string_equal(names[2], "command_timeout");
+	assert_int_equal(config_node_changed(&a.nodes[1], &b.nodes[1], names, 1), 3);
+	assert_string_equal(names[0], "host");
+	assert_int_equal(config_ctl_changed(&a, &a, names, 16), 0);
+	assert_int_equal(config_ctl_changed(&a, &b, names, 16), 3);
+	assert_string_equal(names[0], "cluster");
+	assert_string_equal(names[1], "probe_interval");
+	assert_string_equal(names[2], "kill_grace");
+
+	/* A copy outlives the config it came from. */
+	struct node_conf *d = config_node_dup(&b.nodes[1]);
+	config_clear(&b);
+	assert_string_equal(d->name, "n2");
+	assert_string_equal(d->host, "h9");
+	assert_string_equal(d->identity, "/k");
+	assert_string_equal(d->user, "u");
+	assert_int_equal(d->port, 2222);
+	assert_int_equal(d->command_timeout_s, 60);
+	assert_int_equal(config_node_changed(d, d, names, 16), 0);
+	assert_int_equal(config_node_changed(&a.nodes[1], d, names, 16), 3);
+	config_node_free(d);
+	config_node_free(NULL);
+	config_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_full),
+		cmocka_unit_test(test_reload_diff),
 		cmocka_unit_test(test_builtin_defaults),
 		cmocka_unit_test(test_xdg_state_home),
 		cmocka_unit_test(test_defaults_after_nodes),

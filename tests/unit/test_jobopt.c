@@ -410,9 +410,6 @@ static void refused(void **state)
 		{ "wrap", "true", "--wrap=true is not supported yet: in a script "
 		    "it would be ignored; give it on the command line" },
 		{ "help", NULL, "--help is not supported yet" },
-		{ "test-only", NULL, "--test-only is not supported" },
-		{ "wait", NULL, "--wait is not supported" },
-		{ "W", NULL, "--wait is not supported" },
 		{ "open-mode", "append", "--open-mode=append: appending is not "
 		    "supported yet: herd would truncate the output files" },
 		/* GPU types and other generic resources. */
@@ -692,6 +689,41 @@ static void keep_set_and_merge(void **state)
 	jobopt_clear(&cli);
 }
 
+/* --test-only and --wait (-W) are acted on by herd submit: flags, kept by
+ * keep_set (a directive never unsets the command line) and merged. */
+static void test_only_and_wait(void **state)
+{
+	(void)state;
+	struct jobopt o, d;
+	char err[HERD_ERRLEN];
+	jobopt_init(&o);
+	assert_int_equal(o.test_only, 0);
+	assert_int_equal(o.wait, 0);
+	ok(&o, "test-only", NULL);
+	ok(&o, "W", NULL);
+	assert_int_equal(o.test_only, 1);
+	assert_int_equal(o.wait, 1);
+	assert_true(o.set & JO_TEST_ONLY);
+	assert_true(o.set & JO_WAIT);
+	ok(&o, "--wait", NULL);
+	ok(&o, "--test", NULL);	/* an unambiguous prefix, as getopt_long takes it */
+	bad(&o, "wait", "1", "--wait");	/* takes no value */
+	bad(&o, "test-only", "yes", "--test-only");
+	assert_int_equal(jobopt_takes_value("--wait"), 0);
+	assert_int_equal(jobopt_takes_value("-W"), 0);
+	jobopt_clear(&o);
+
+	jobopt_init(&o);
+	jobopt_init(&d);
+	assert_int_equal(jobopt_apply(&d, "wait", NULL, 1, err, sizeof err), 0);
+	assert_int_equal(jobopt_apply(&d, "test-only", NULL, 1, err, sizeof err), 0);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.wait, 1);
+	assert_int_equal(o.test_only, 1);
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -711,6 +743,7 @@ int main(void)
 		cmocka_unit_test(ntasks_and_nodes),
 		cmocka_unit_test(takes_value),
 		cmocka_unit_test(keep_set_and_merge),
+		cmocka_unit_test(test_only_and_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
