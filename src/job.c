@@ -62,8 +62,8 @@ char *job_output_path_array(const char *tmpl, const char *workdir, int64_t id,
 {
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	if (tmpl == NULL)
-		tmpl = "herd-%j.out";
+	if (tmpl == NULL)	/* sbatch's slurm-%j.out, slurm-%A_%a.out for arrays */
+		tmpl = array_job_id > 0 ? "herd-%A_%a.out" : "herd-%j.out";
 	if (tmpl[0] != '/') {
 		buf_addstr(&b, workdir);
 		if (b.len == 0 || b.data[b.len - 1] != '/')
