@@ -18,14 +18,19 @@ wait_nodes_up 4 20
 
 # --- refused, nothing queued ---
 for bad in "5-1" "0-10%0" "0-20001" "x"; do
-	if out=$(herd submit --array="$bad" --wrap true 2>&1); then
-		fail "herd submit --array=$bad was accepted: $out"
-	fi
+	out=$(herd submit --array="$bad" --wrap true 2>&1)
+	rc=$?
+	[ "$rc" -ne 0 ] || fail "herd submit --array=$bad was accepted: $out"
+	# The syntax is the client's to check (a usage error), the bound herdd's.
+	[ "$bad" = 0-20001 ] || assert_eq "exit status of --array=$bad" 2 "$rc"
 	case $out in
 	*"invalid --array \"$bad\""*) ;;
 	*) fail "herd submit --array=$bad said '$out', not invalid --array \"$bad\"" ;;
 	esac
 done
+printf '#!/bin/sh\n#SBATCH --array=0-3%%0\necho ran\n' >"$TEST_DIR/bad.sh"
+out=$(herd submit "$TEST_DIR/bad.sh" 2>&1) && fail "#SBATCH --array=0-3%0 was accepted: $out"
+grep -qF "bad.sh:2: invalid --array \"0-3%0\"" <<<"$out" || fail "#SBATCH --array=0-3%0: $out"
 assert_eq "queue after refused arrays" "[]" "$(herd queue --json | jq -c .)"
 out=$(herd submit --array=0-2 --wrap true) || fail "herd submit --array=0-2 failed"
 case $out in
