@@ -109,6 +109,9 @@ int job_filter_add_names(struct job_filter *f, const char *list, char *err, size
 /* States by herd's name or Slurm's short form, any case (PD, R, CF...); "all". */
 int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz);
 int job_filter_match(const struct job_filter *f, const struct msg *job);
+/* How squeue names a job: "123", a task "123_7", an array's pending tasks
+ * "123_[8-99%8]". */
+void job_display_id(char *buf, size_t size, const struct msg *m);
 /* Whether any filter is set. */
 int job_filter_active(const struct job_filter *f);
 

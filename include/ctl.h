@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "arrayspec.h"
 #include "db.h"
 #include "job.h"
 #include "lifecycle.h"
@@ -61,6 +62,7 @@ struct submit_req {
 	int64_t mem_mb, time_limit_s;
 	struct job_data data;	/* borrowed */
 	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
+	const struct arrayspec *array;	/* borrowed; NULL: not an array */
 };
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */
@@ -133,6 +135,59 @@ int64_t ctl_scan_from(struct ctl *c);
 void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
 /* Drop ended jobs that hold nothing from memory. */
 void ctl_evict(struct ctl *c);
+/* For ctl_array.c: a job made from a row (owned by the caller until added),
+ * freed, added to the table (its id above all others), written (inside the
+ * caller's transaction). */
+struct job *ctl_job_new(const struct job_row *r);
+void ctl_job_free(struct job *j);
+void ctl_table_add(struct ctl *c, struct job *j);
+int ctl_persist(struct ctl *c, const struct job *j);
+
+/*
+ * Job arrays (ctl_array.c).  An array is one record (struct job_array)
+ * until its tasks start; see the theory of operation there.
+ */
+void ctl_array_from_row(struct job *j, const struct job_row *r);
+void ctl_array_free(struct job *j);
+/* The array fields of a job's row view (borrowing the job's strings). */
+void ctl_array_view(const struct job *j, struct job_row *r);
+/* Whether j is an array's record with tasks not started yet. */
+int ctl_array_pending(const struct job *j);
+/* Tasks of array `array_id` that run or still hold their node. */
+uint64_t ctl_array_active(struct ctl *c, int64_t array_id);
+/* How many of j's pending tasks may start now (the throttle's room). */
+uint64_t ctl_array_slots(struct ctl *c, const struct job *j);
+
+/* What one scheduling pass changed in arrays, to keep or to undo. */
+struct array_saved {
+	struct job *parent;
+	struct arrayspec pending;
+	int32_t task_id;
+};
+struct array_undo {
+	struct job **children;
+	size_t nchildren, capchildren;
+	struct array_saved *saved;
+	size_t nsaved, capsaved;
+};
+void ctl_array_undo_init(struct array_undo *u);
+struct job *ctl_array_task_start(struct ctl *c, struct job *p, uint32_t task,
+    struct array_undo *u);
+void ctl_array_undo_commit(struct ctl *c, struct array_undo *u);
+void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
+
+/* Cancel a whole array by its id: 0 done, -1 *err, 1 not an array. */
+int ctl_array_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
+/* Cancel "123", "123_7" or "123_[1-5]": 0 done, -1 with *err. */
+int ctl_cancel_ref(struct ctl *c, const struct jobref *ref, uid_t uid, char *err,
+    size_t errsz);
+/* The job id that tells about task `task` of an array (the array's record
+ * while the task is pending): 1 found, 0 none, -1 database error. */
+int ctl_array_task_job(struct ctl *c, int64_t array_id, uint32_t task, int64_t *id);
+/* SLURM_ARRAY_* of a task's launch, from its array as submitted; -1 when
+ * the array's spec could not be read (the task's own id is used). */
+struct launch_spec;
+int ctl_array_launch_vars(struct ctl *c, const struct job *j, struct launch_spec *s);
 
 /*
  * Reload (ctl_reload.c).  ctl_reconfigure() re-reads c->cfg->path: new

@@ -46,6 +46,13 @@ struct job_row {
 	char *out_tmpl;		/* NULL: default */
 	char *err_tmpl;		/* NULL: same as out */
 	int held;		/* still holds its node's resources (ended, being killed) */
+	/* Job arrays (arrayspec.h).  The array's own record (id == array_job_id)
+	 * holds the tasks not started yet; each started task is a row of its own. */
+	int64_t array_job_id;	/* -1: not part of an array */
+	int32_t array_task_id;	/* -1: none (the array's record before its last task) */
+	char *array_tasks;	/* pending tasks as squeue prints them ("8-99%8"); NULL none */
+	int32_t array_throttle;	/* most tasks running at once, 0 no limit */
+	char *array_spec;	/* the array's record: --array as submitted, normalised */
 };
 
 /* What a launch and `herd show` need beyond the row: stored once at submit. */
@@ -76,7 +83,8 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
-/* Insert a new PENDING job; r->id is set.  Inside the caller's transaction. */
+/* Insert a new PENDING job; r->id is set.  Inside the caller's transaction.
+ * d NULL: an array's task, whose submission is stored with the array's record. */
 int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d);
 /* Write state, reason, exit code, node, GPUs, times and attempt of a job. */
 int db_job_update(struct db *db, const struct job_row *r);
@@ -87,6 +95,13 @@ int db_job_get_data(struct db *db, int64_t id, struct job_data *d);
 int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r), void *arg);
 /* Ended jobs, newest first, at most `limit`; uid (uint32_t)-1 for all users. */
 int db_jobs_history(struct db *db, uint32_t uid, int limit,
+    int (*cb)(void *arg, const struct job_row *r), void *arg);
+
+/* The started task `task` of array `array_id`: 1 found, 0 not, -1 error. */
+int db_array_task_get(struct db *db, int64_t array_id, uint32_t task, struct job_row *r);
+/* Every started task of an array (its own record too, once it is the last
+ * task), by task id. */
+int db_array_tasks(struct db *db, int64_t array_id,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
 
 /* The highest job id issued or seen on a node (0: none). */

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "arrayspec.h"
+
 enum job_state {
 	JOB_PENDING, JOB_LAUNCHING, JOB_RUNNING, JOB_COMPLETED, JOB_FAILED,
 	JOB_CANCELLED, JOB_TIMEOUT, JOB_NODE_FAIL, JOB_NSTATES
@@ -50,6 +52,19 @@ struct job {
 	const char *out_tmpl;	/* interned; NULL: herd-%j.out */
 	const char *err_tmpl;	/* interned; NULL: same as out */
 	const char *reason;	/* static string or NULL */
+	int64_t array_job_id;	/* -1: not part of an array */
+	int32_t array_task_id;	/* -1: none (an array's record with tasks pending) */
+	struct job_array *array;	/* the array's own record only, else NULL */
+};
+
+/*
+ * What only an array's own record carries (ctl_array.c): the tasks not
+ * started yet, one set of ranges however many, and its text for answers.
+ */
+struct job_array {
+	struct arrayspec pending;	/* throttle in pending.throttle */
+	char *pending_text;	/* as squeue prints it, NULL when none pending */
+	const char *spec;	/* interned: --array as submitted, normalised */
 };
 
 const char *job_state_name(enum job_state s);
@@ -76,6 +91,15 @@ int job_may_act_uid(uint32_t owner, uid_t uid);
  */
 char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
     const char *name, const char *user, const char *node);
+/*
+ * The same for a task of an array: %A is the array's job id, %a the task
+ * id (both as %j and "4294967294" for a job not in an array, as Slurm;
+ * %a stays as written for an array's record whose task is not known yet).
+ * array_job_id -1: not in an array.
+ */
+char *job_output_path_array(const char *tmpl, const char *workdir, int64_t id,
+    int64_t array_job_id, int64_t task_id, const char *name, const char *user,
+    const char *node);
 
 /* Interned strings: one shared copy per distinct value, refcounted. */
 const char *intern(const char *s);

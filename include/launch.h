@@ -43,6 +43,11 @@ struct launch_spec {
 	size_t argv_len;
 	const char *env;	/* NUL-separated KEY=VALUE */
 	size_t env_len;
+	/* A task of a job array (array_job_id > 0): SLURM_ARRAY_* of the
+	 * array as submitted. */
+	int64_t array_job_id;	/* 0 (or -1): not in an array */
+	int64_t array_task_id;
+	int64_t array_count, array_min, array_max, array_step;
 };
 
 /* "CLUSTER-ID.ATTEMPT" into key (LAUNCH_KEY_MAX bytes). */

@@ -9,15 +9,17 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "arrayspec.h"
 #include "client.h"
 #include "cmd.h"
 
 #define CHUNK 1000
 
 const struct cmd_entry cmd_cancel_entry = {
-	"cancel", "cancel [-u USER[,USER]] [--me] [-n NAME[,NAME]] [-t STATE[,STATE]] [ID...]",
+	"cancel", "cancel [-u USER[,USER]] [--me] [-n NAME[,NAME]] [-t STATE[,STATE]] [ID|ID_TASK|ID_[TASKS]...]",
 	"cancel jobs, like scancel",
 	"options (with ids too, only the ids that match are cancelled):\n"
 	"  -u, --user USER[,USER]    the active jobs of these users (names or uids)\n"
@@ -29,8 +31,9 @@ const struct cmd_entry cmd_cancel_entry = {
 	cmd_cancel
 };
 
-/* One "cancel" request for ids[0..n); 0, or 1 if herdd refused any (printed). */
-static int cancel_some(const int64_t *ids, size_t n)
+/* One "cancel" request for ids[0..n) and refs[0..nrefs); 0, or 1 if herdd
+ * refused any (printed). */
+static int cancel_some(const int64_t *ids, size_t n, char *const *refs, size_t nrefs)
 {
 	struct hclient c;
 	struct msg req, ans;
@@ -42,6 +45,8 @@ static int cancel_some(const int64_t *ids, size_t n)
 	msg_init(&req, "cancel");
 	for (size_t i = 0; i < n; i++)
 		msg_addi(&req, "id", ids[i]);
+	for (size_t i = 0; i < nrefs; i++)
+		msg_adds(&req, "ref", refs[i]);	/* "123_7", "123_[1-5]" (arrays) */
 	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
 			rc = 0;
@@ -60,6 +65,35 @@ static int cancel_some(const int64_t *ids, size_t n)
 	msg_clear(&req);
 	hclient_close(&c);
 	return rc;
+}
+
+/*
+ * Job references that name array tasks ("123_7", "123_[1-5]"), checked
+ * here (exit 2 on a bad one) and sent as "ref"; plain ids stay "id" so an
+ * older herdd still understands them.  When any ref is given, every
+ * argument goes as a ref.  *refs borrows argv.
+ */
+static int split_refs(int argc, char **argv, int first, char ***refs, size_t *n)
+{
+	struct jobref r;
+	char err[HERD_ERRLEN];
+	int any = 0;
+	for (int i = first; i < argc; i++)
+		any |= strchr(argv[i], '_') != NULL;
+	if (!any)
+		return 0;
+	*refs = xcalloc((size_t)(argc - first), sizeof **refs);
+	for (int i = first; i < argc; i++) {
+		if (jobref_parse(&r, argv[i], err, sizeof err) != 0) {
+			char vis[512];
+			str_vis(vis, sizeof vis, err);
+			fprintf(stderr, "herd: %s\n", vis);
+			return -1;
+		}
+		jobref_clear(&r);
+		(*refs)[(*n)++] = argv[i];
+	}
+	return 0;
 }
 
 struct pick {
@@ -111,6 +145,8 @@ int cmd_cancel(int argc, char **argv)
 	char err[HERD_ERRLEN];
 	const char *what = NULL;
 	int ch, rc = 2, bad = 0, mine = 0;
+	char **refs = NULL;
+	size_t nrefs = 0;
 
 	cmd_getopt_start();
 	while (!bad && (ch = cmd_getopt(ce, argc, argv, "u:n:t:h", lo)) != -1) {
@@ -146,9 +182,15 @@ int cmd_cancel(int argc, char **argv)
 	}
 	if (bad)
 		goto out;
-	if (cmd_parse_ids(&ids, argc, argv, optind) != 0)
+	if (split_refs(argc, argv, optind, &refs, &nrefs) != 0)
 		goto out;
-	if (ids.n == 0 && !mine && !job_filter_active(&f)) {
+	if (cmd_parse_ids(&ids, nrefs > 0 ? 0 : argc, argv, optind) != 0)
+		goto out;
+	if (nrefs > 0 && (mine || job_filter_active(&f))) {
+		rc = cmd_usage_error(ce, "array tasks (%s) and filters cannot be combined", refs[0]);
+		goto out;
+	}
+	if (ids.n == 0 && nrefs == 0 && !mine && !job_filter_active(&f)) {
 		rc = cmd_usage_error(ce, "no job ids and no filter");
 		goto out;
 	}
@@ -156,8 +198,11 @@ int cmd_cancel(int argc, char **argv)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < ids.n; i += CHUNK)
-		rc |= cancel_some(ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK);
+		rc |= cancel_some(ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK, NULL, 0);
+	for (size_t i = 0; i < nrefs; i += CHUNK)
+		rc |= cancel_some(NULL, 0, refs + i, nrefs - i < CHUNK ? nrefs - i : CHUNK);
 out:
+	free(refs);
 	id_list_clear(&ids);
 	job_filter_clear(&f);
 	return rc;

@@ -29,9 +29,9 @@ const struct cmd_entry cmd_queue_entry = {
 
 static void row(struct table *t, const struct msg *m)
 {
-	char id[32], elapsed[32] = "00:00:00", gpus[32];
+	char id[96], elapsed[32] = "00:00:00", gpus[32];
 	int64_t start = msg_geti(m, "start_time", 0);
-	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
+	job_display_id(id, sizeof id, m);
 	if (start > 0)
 		fmt_dhms(elapsed, sizeof elapsed, wall_s() > start ? wall_s() - start : 0);
 	snprintf(gpus, sizeof gpus, "%" PRId64, msg_geti(m, "ngpus", 0));

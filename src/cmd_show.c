@@ -14,7 +14,7 @@
 #include "shquote.h"
 
 const struct cmd_entry cmd_show_entry = {
-	"show", "show [--json] ID",
+	"show", "show [--json] ID|ID_TASK",
 	"show every field of one job, active or ended",
 	"options:\n"
 	"      --json                the job as one JSON object\n"
@@ -90,8 +90,30 @@ static void show_field(const struct jobfield *jf, const struct msg *m)
 	} else if (jf->kind == JF_SECS) {
 		fmt_dhms(t, sizeof t, v);
 		line(jf->name, v > 0 ? t : "UNLIMITED");
-	} else
+	} else if (jf->kind == JF_INT && v < 0)
+		line(jf->name, NULL);	/* none (not in an array) */
+	else
 		line(jf->name, msg_get(m, jf->name, NULL));
+}
+
+/* An array's started tasks: "task  7 job 130 RUNNING", in task order. */
+static void show_tasks(const struct msg *m)
+{
+	const char *t;
+	char rec[128];
+	for (size_t i = 0; (t = msg_get_nth(m, "task", i, NULL)) != NULL; i++) {
+		long long task = 0, id = 0;
+		char st[32] = "";
+		if (sscanf(t, "%lld\t%lld\t%31s", &task, &id, st) != 3)
+			continue;
+		snprintf(rec, sizeof rec, "%lld_%lld: job %lld %s", msg_geti(m, "id", 0) + 0LL,
+		    task, id, st);
+		line("task", rec);
+	}
+	if (msg_geti(m, "tasks_left_out", 0) > 0) {
+		snprintf(rec, sizeof rec, "(%lld more)", (long long)msg_geti(m, "tasks_left_out", 0));
+		line("task", rec);
+	}
 }
 
 /* The job record's fields (jobfield.h), then how it was submitted and runs. */
@@ -112,6 +134,7 @@ static int each(void *arg, const struct msg *m)
 	for (int i = 0; more[i]; i++)
 		line(more[i], msg_get(m, more[i], NULL));
 	show_elapsed(m);
+	show_tasks(m);
 	return 0;
 }
 
@@ -140,11 +163,15 @@ int cmd_show(int argc, char **argv)
 		return cmd_usage_error(ce, "no job id");
 	if (optind + 1 < argc)
 		return cmd_usage_error(ce, "one job at a time");
-	if ((id = cmd_job_id(argv[optind])) < 0)
-		return 2;
 	struct msg req;
 	msg_init(&req, "show");
-	msg_addi(&req, "id", id);
+	if (strchr(argv[optind], '_') != NULL)
+		msg_adds(&req, "ref", argv[optind]);	/* "123_7": a task of an array */
+	else if ((id = cmd_job_id(argv[optind])) < 0) {
+		msg_clear(&req);
+		return 2;
+	} else
+		msg_addi(&req, "id", id);
 	int rc = cmd_stream(&req, each, &json);
 	msg_clear(&req);
 	return rc;

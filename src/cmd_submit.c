@@ -60,6 +60,8 @@ static const char *const help_acted[] = {
 	"  -e, --error=FILE        standard error",
 	"  -D, --chdir=DIR         working directory (also --workdir); default: here",
 	"      --open-mode=truncate  output files are truncated; append is refused",
+	"  -a, --array=SPEC        a job array: 0-99, 1,3,5-9, 0-999:10; %N runs at",
+	"                          most N tasks at once (0-99%8)",
 	"      --wrap=CMD          run CMD with /bin/sh instead of a script",
 	"      --parsable          print only the job id",
 	"      --test-only         check the script and options and say where the job",
@@ -343,6 +345,8 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	msg_addi(m, "ntasks", s->o.ntasks);
 	msg_addi(m, "mem_mb", (int64_t)s->o.mem_mb);
 	msg_addi(m, "time_limit", s->o.time_limit_s);
+	if (s->o.array != NULL)
+		msg_adds(m, "array", s->o.array);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);
@@ -368,7 +372,7 @@ static int send_submit(const struct msg *req, int parsable, long long *idp)
 			if (parsable)
 				printf("%lld\n", id);
 			else
-				printf("Submitted job %lld\n", id);
+				printf("Submitted batch job %lld\n", id);	/* sbatch's words */
 			rc = 0;
 		}
 		msg_clear(&ans);

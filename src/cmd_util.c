@@ -9,6 +9,7 @@
  * habits (-u, -j, -t, -n) cost the controller nothing.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -314,7 +315,9 @@ static int in_list(char *const *v, size_t n, const char *s)
 
 int job_filter_match(const struct job_filter *f, const struct msg *m)
 {
-	if (f->ids.n > 0 && !id_list_has(&f->ids, msg_geti(m, "id", 0)))
+	/* An array's id names its tasks too, as squeue -j does. */
+	if (f->ids.n > 0 && !id_list_has(&f->ids, msg_geti(m, "id", 0)) &&
+	    !id_list_has(&f->ids, msg_geti(m, "array_job_id", 0)))
 		return 0;
 	if (f->nnames > 0 && !in_list(f->names, f->nnames, msg_get(m, "name", NULL)))
 		return 0;
@@ -330,6 +333,29 @@ int job_filter_match(const struct job_filter *f, const struct msg *m)
 			return 0;
 	}
 	return 1;
+}
+
+void job_display_id(char *buf, size_t size, const struct msg *m)
+{
+	int64_t id = msg_geti(m, "id", 0), aid = msg_geti(m, "array_job_id", -1);
+	int64_t task = msg_geti(m, "array_task_id", -1);
+	const char *tasks = msg_get(m, "array_tasks", NULL);
+	if (aid > 0 && tasks != NULL && task < 0) {
+		/* Cut a long spec after a whole item, as squeue cuts it. */
+		char vis[256];
+		size_t room = size > 32 ? size - 32 : 8, len = strlen(tasks);
+		str_vis(vis, sizeof vis, tasks);
+		if (len >= room && room < sizeof vis) {
+			size_t cut = room - 4;
+			while (cut > 0 && vis[cut] != ',')
+				cut--;
+			memcpy(vis + cut, "...", 4);
+		}
+		snprintf(buf, size, "%" PRId64 "_[%s]", aid, vis);
+	} else if (aid > 0 && task >= 0)
+		snprintf(buf, size, "%" PRId64 "_%" PRId64, aid, task);
+	else
+		snprintf(buf, size, "%" PRId64, id);
 }
 
 int job_filter_active(const struct job_filter *f)

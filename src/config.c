@@ -81,6 +81,8 @@ static const struct key ctl_keys[] = {
 	{ "log_file", K_PATH, C(log_file), 0, 0, NULL, 0 },
 	{ "probe_interval", K_INT, C(probe_interval_s), 1, 86400, "30", 0 },
 	{ "kill_grace", K_INT, C(kill_grace_s), 0, 3600, "10", 0 },
+	/* Slurm's MaxArraySize: task ids 0..N-1 (ARRAYSPEC_MAX_SIZE). */
+	{ "max_array_size", K_INT, C(max_array_size), 1, 4000001, "1001", 0 },
 };
 
 static const struct key node_keys[] = {

@@ -74,7 +74,18 @@ static void job_free(struct job *j)
 	intern_release(j->workdir);
 	intern_release(j->out_tmpl);
 	intern_release(j->err_tmpl);
+	ctl_array_free(j);
 	free(j);
+}
+
+void ctl_job_free(struct job *j)
+{
+	job_free(j);
+}
+
+void ctl_table_add(struct ctl *c, struct job *j)
+{
+	table_add(c, j);
 }
 
 /* Drop ended jobs that hold nothing; keeps the table dense. */
@@ -114,7 +125,13 @@ static struct job *job_from_row(const struct job_row *r)
 	j->err_tmpl = intern(r->err_tmpl);
 	/* Reasons are static strings or, once restored, interned (kept for good). */
 	j->reason = intern(r->reason);
+	ctl_array_from_row(j, r);
 	return j;
+}
+
+struct job *ctl_job_new(const struct job_row *r)
+{
+	return job_from_row(r);
 }
 
 void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
@@ -159,6 +176,7 @@ void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *g
 	r->out_tmpl = (char *)j->out_tmpl;
 	r->err_tmpl = (char *)j->err_tmpl;
 	r->held = j->held;
+	ctl_array_view(j, r);
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -171,6 +189,11 @@ static int persist(struct ctl *c, const struct job *j)
 	if (rc != 0)
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
 	return rc;
+}
+
+int ctl_persist(struct ctl *c, const struct job *j)
+{
+	return persist(c, j);
 }
 
 static void db_write_failed(struct ctl *c)
@@ -425,6 +448,29 @@ static int submit_test(struct ctl *c, const struct job_row *row, struct submit_t
 	return 0;
 }
 
+/*
+ * An array's record carries its tasks as text (array_tasks, array_spec):
+ * the spec normalised, the same text for both at submit.  The array_job_id
+ * is the record's own id, set once the insert has made it.  Returns the
+ * text (malloc'd; the row borrows it), NULL when not an array.
+ */
+static char *submit_array_text(const struct submit_req *r, struct job_row *row)
+{
+	struct buf b;
+	if (r->array == NULL)
+		return NULL;
+	buf_init(&b, ARRAYSPEC_TEXT_MAX * 2);
+	if (arrayspec_format(r->array, &b) != 0) {
+		buf_clear(&b);
+		return NULL;
+	}
+	char *t = buf_detach(&b, NULL);
+	row->array_tasks = t;
+	row->array_spec = t;
+	row->array_throttle = (int32_t)r->array->throttle;
+	return t;
+}
+
 int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
     char *err, size_t errsz)
 {
@@ -444,20 +490,28 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.workdir = (char *)r->workdir;
 	row.out_tmpl = (char *)r->out_tmpl;
 	row.err_tmpl = (char *)r->err_tmpl;
-	if (r->test != NULL)
-		return submit_test(c, &row, r->test, err, errsz);
+	char *spec = submit_array_text(r, &row);
+	if (r->test != NULL) {
+		int rc = submit_test(c, &row, r->test, err, errsz);
+		free(spec);
+		return rc;
+	}
 	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
+	    (spec != NULL && (row.array_job_id = row.id, db_job_update(c->db, &row)) != 0) ||
 	    db_commit(c->db) != 0) {
 		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
 		db_rollback(c->db);
+		free(spec);
 		return -1;
 	}
 	table_add(c, job_from_row(&row));
 	*id = row.id;
 	char vis[128];
 	str_vis(vis, sizeof vis, r->name);
-	log_info("job %" PRId64 " submitted by %s: \"%s\", %d GPUs, %d CPUs, %" PRId64 " MB",
-	    row.id, r->user, vis, r->gpus, r->cpus, r->mem_mb);
+	log_info("job %" PRId64 " submitted by %s: \"%s\", %d GPUs, %d CPUs, %" PRId64 " MB%s%s",
+	    row.id, r->user, vis, r->gpus, r->cpus, r->mem_mb, spec ? ", array " : "",
+	    spec ? spec : "");
+	free(spec);
 	c->sched_needed = 1;
 	return 0;
 }
@@ -532,6 +586,9 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 
 int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 {
+	int arc = ctl_array_cancel(c, id, uid, err, errsz);
+	if (arc != 1)
+		return arc;	/* an array: all of it */
 	struct job *j = ctl_find(c, id);
 	if (j == NULL || job_state_is_final(j->state)) {
 		struct job_row r;
@@ -642,15 +699,18 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	char *outp, *errp = NULL;
 	int rc;
 
-	if (db_job_get_data(c->db, j->id, &d) != 0) {
+	/* A task's submission is its array's, stored once. */
+	if (db_job_get_data(c->db, j->array_job_id > 0 ? j->array_job_id : j->id, &d) != 0) {
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
 		return -1;
 	}
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	ctl_gpu_list(c, j, gpus, sizeof gpus);
-	outp = job_output_path(j->out_tmpl, j->workdir, j->id, j->name, user, n->conf->name);
+	outp = job_output_path_array(j->out_tmpl, j->workdir, j->id, j->array_job_id,
+	    j->array_task_id, j->name, user, n->conf->name);
 	if (j->err_tmpl != NULL)
-		errp = job_output_path(j->err_tmpl, j->workdir, j->id, j->name, user, n->conf->name);
+		errp = job_output_path_array(j->err_tmpl, j->workdir, j->id, j->array_job_id,
+		    j->array_task_id, j->name, user, n->conf->name);
 	struct launch_spec s = {
 		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
 		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
@@ -661,6 +721,9 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		.script = d.script, .script_len = d.script_len,
 		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
 	};
+	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)
+		log_error("job %" PRId64 ": its array's spec is not readable; SLURM_ARRAY_TASK_COUNT "
+		    "and the others are left out", j->id);
 	rc = launch_job(out, &s, err, sizeof err);
 	if (rc != 0)
 		log_error("%s", err);
@@ -726,7 +789,7 @@ static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
  * dispatch.  If anything fails to commit, nothing leaves: the jobs go back
  * to PENDING in memory, as the database still has them.
  */
-static void commit_decisions(struct ctl *c, struct job **pend,
+static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *ptask,
     const struct sched_decision *d, size_t n)
 {
 	if (n == 0)
@@ -736,10 +799,20 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 		return;
 	}
 	struct job **chosen = xmalloc(n * sizeof *chosen);
+	struct array_undo au;
 	int ok = 1;
+	ctl_array_undo_init(&au);
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = pend[d[i].job];
 		struct job_step st;
+		/* An array's task: its own row (or the array's record for the last). */
+		if (ptask[d[i].job] >= 0 && ok &&
+		    (j = ctl_array_task_start(c, j, (uint32_t)ptask[d[i].job], &au)) == NULL)
+			ok = 0;
+		if (j == NULL || (ptask[d[i].job] >= 0 && !ok)) {
+			chosen[i] = NULL;
+			continue;
+		}
 		lifecycle_step(j->state, EV_PLACE, 0, &st);	/* committed in one batch below */
 		take(c, j, d[i].node, d[i].gpu_mask);
 		j->state = (uint8_t)st.to;
@@ -751,15 +824,19 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 			ok = 0;
 	}
 	if (ok && db_commit(c->db) == 0) {
+		ctl_array_undo_commit(c, &au);
 		dispatch(c, chosen, n);
 	} else {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
 		db_rollback(c->db);
 		for (size_t i = 0; i < n; i++) {
+			if (chosen[i] == NULL)
+				continue;
 			chosen[i]->state = JOB_PENDING;
 			release_resources(c, chosen[i]);
 			chosen[i]->node = -1;
 		}
+		ctl_array_undo_rollback(c, &au);	/* after: new tasks are freed */
 		c->sched_needed = 0;	/* the next event tries again, not this loop */
 	}
 	free(chosen);
@@ -777,22 +854,37 @@ void ctl_schedule(struct ctl *c)
 		return;		/* the last scan, or ctl_tick at the deadline, asks again */
 	}
 	snapshot_nodes(c, sn);
+	/* (Not bounded by the number of jobs: an array gives one entry per task.) */
 	size_t want = snapshot_depth(sn, c->nnodes);
-	if (want > c->njobs)
-		want = c->njobs ? c->njobs : 1;
 	struct sched_job *sj = xmalloc(want * sizeof *sj);
 	struct job **pend = xmalloc(want * sizeof *pend);
+	int64_t *ptask = xmalloc(want * sizeof *ptask);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
 	for (size_t i = 0; i < c->njobs && np < want; i++) {
 		struct job *j = c->jobs[i];
 		if (j->state != JOB_PENDING)
 			continue;
+		if (ctl_array_pending(j)) {
+			/* One entry per task that may start, in task order. */
+			uint64_t k = ctl_array_slots(c, j);
+			int64_t after = -1;
+			uint32_t t;
+			for (; k > 0 && np < want && arrayspec_next(&j->array->pending, after, &t);
+			    k--, after = t) {
+				pend[np] = j;
+				ptask[np] = t;
+				sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+			}
+			continue;
+		}
 		pend[np] = j;
+		ptask[np] = -1;
 		sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
 	}
 	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
 	c->blocked_id = r.blocked < np ? pend[r.blocked]->id : -1;
-	commit_decisions(c, pend, d, r.ndecisions);
+	commit_decisions(c, pend, ptask, d, r.ndecisions);
+	free(ptask);
 	c->last_sched_us = now_us() - t0;
 	free(d);
 	free(sn);
@@ -854,5 +946,8 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 {
 	if (j->state != JOB_PENDING)
 		return j->reason;
+	if (ctl_array_pending(j) && j->array->pending.throttle > 0 &&
+	    ctl_array_active(c, j->id) >= j->array->pending.throttle)
+		return "JobArrayTaskLimit";	/* Slurm's: the throttle is full */
 	return j->id == c->blocked_id ? "Resources" : "Priority";
 }

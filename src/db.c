@@ -34,7 +34,7 @@
 enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
-	ST_COMMIT, ST_ROLLBACK, ST_COUNT
+	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -82,6 +82,15 @@ static const char *migrations[] = {
 	"ALTER TABLE job_data ADD COLUMN submit_dir TEXT;"
 	"ALTER TABLE job_data ADD COLUMN submit_host TEXT;"
 	"ALTER TABLE job_data ADD COLUMN ntasks INTEGER NOT NULL DEFAULT 1;",
+	/* Job arrays: array_parent and array_index (from the first schema) are
+	 * array_job_id and array_task_id, -1 for none; the array's own record
+	 * keeps its pending tasks as text until they start. */
+	"UPDATE jobs SET array_parent=-1 WHERE array_parent IS NULL;"
+	"UPDATE jobs SET array_index=-1 WHERE array_index IS NULL;"
+	"ALTER TABLE jobs ADD COLUMN array_tasks TEXT;"
+	"ALTER TABLE jobs ADD COLUMN array_throttle INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN array_spec TEXT;"
+	"CREATE INDEX jobs_array ON jobs(array_parent, array_index) WHERE array_parent>=0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -115,6 +124,8 @@ static const char *job_sql(int which)
 		[ST_HISTORY] = " WHERE state>=3 ORDER BY end_time DESC, id DESC LIMIT ?1",
 		[ST_HISTORY_UID] = " WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC"
 		    " LIMIT ?1",
+		[ST_TASK] = " WHERE array_parent=?1 AND array_index=?2",
+		[ST_TASKS] = " WHERE array_parent=?1 AND array_index>=0 ORDER BY array_index",
 	};
 	struct buf b;
 	int n = 0;
@@ -375,6 +386,8 @@ int db_job_insert(struct db *db, struct job_row *r, const struct job_data *d)
 	if (rc != SQLITE_DONE)
 		return fail(db, "insert job");
 	r->id = sqlite3_last_insert_rowid(db->h);
+	if (d == NULL)
+		return 0;	/* an array's task: its submission is the array's */
 	s = db->st[ST_INSERT_DATA];
 	sqlite3_bind_int64(s, 1, r->id);
 	sqlite3_bind_blob(s, 2, d->script, (int)d->script_len, SQLITE_STATIC);
@@ -500,6 +513,30 @@ int db_jobs_history(struct db *db, uint32_t uid, int limit,
 	return each_row(db, s, cb, arg);
 }
 
+int db_array_task_get(struct db *db, int64_t array_id, uint32_t task, struct job_row *r)
+{
+	sqlite3_stmt *s = db->st[ST_TASK];
+	sqlite3_bind_int64(s, 1, array_id);
+	sqlite3_bind_int64(s, 2, task);
+	int rc = sqlite3_step(s), found = 0;
+	if (rc == SQLITE_ROW) {
+		read_row(s, r);
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "get array task");
+	return found;
+}
+
+int db_array_tasks(struct db *db, int64_t array_id,
+    int (*cb)(void *arg, const struct job_row *r), void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_TASKS];
+	sqlite3_bind_int64(s, 1, array_id);
+	return each_row(db, s, cb, arg);
+}
+
 int db_max_job_id(struct db *db, int64_t *out)
 {
 	sqlite3_stmt *s = db->st[ST_MAX_ID];
@@ -561,6 +598,8 @@ void job_row_init(struct job_row *r)
 {
 	memset(r, 0, sizeof *r);
 	r->exit_code = -1;
+	r->array_job_id = -1;
+	r->array_task_id = -1;
 }
 
 void job_row_clear(struct job_row *r)

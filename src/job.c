@@ -53,10 +53,17 @@ int job_may_act(const struct job *j, uid_t uid)
 char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
     const char *name, const char *user, const char *node)
 {
+	return job_output_path_array(tmpl, workdir, id, -1, -1, name, user, node);
+}
+
+char *job_output_path_array(const char *tmpl, const char *workdir, int64_t id,
+    int64_t array_job_id, int64_t task_id, const char *name, const char *user,
+    const char *node)
+{
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	if (tmpl == NULL)
-		tmpl = "herd-%j.out";
+	if (tmpl == NULL)	/* sbatch's slurm-%j.out, slurm-%A_%a.out for arrays */
+		tmpl = array_job_id > 0 ? "herd-%A_%a.out" : "herd-%j.out";
 	if (tmpl[0] != '/') {
 		buf_addstr(&b, workdir);
 		if (b.len == 0 || b.data[b.len - 1] != '/')
@@ -73,6 +80,15 @@ char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
 		case 'u': buf_addstr(&b, user ? user : ""); break;
 		/* Unknown until the job is placed: shown as written, as Slurm does. */
 		case 'N': buf_addstr(&b, node ? node : "%N"); break;
+		case 'A': buf_printf(&b, "%lld", (long long)(array_job_id >= 0 ? array_job_id : id)); break;
+		case 'a':
+			if (array_job_id < 0)
+				buf_addstr(&b, "4294967294");	/* Slurm's NO_VAL */
+			else if (task_id >= 0)
+				buf_printf(&b, "%lld", (long long)task_id);
+			else
+				buf_addstr(&b, "%a");
+			break;
 		case '%': buf_addc(&b, '%'); break;
 		default: buf_addc(&b, '%'); buf_addc(&b, *p); break;
 		}

@@ -39,6 +39,13 @@ const struct jobfield jobfields[] = {
 	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT),
 	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT),
 	F(held, "held", JF_INT, JF_UPDATE),
+	FC(array_job_id, "array_job_id", "array_parent", JF_INT,
+	    JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	FC(array_task_id, "array_task_id", "array_index", JF_INT,
+	    JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(array_tasks, "array_tasks", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(array_throttle, "array_throttle", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(array_spec, "array_spec", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arrayspec.h"
 #include "jobopt.h"
 #include "util.h"
 
@@ -83,6 +84,7 @@ static int set_err(struct jobopt *, const char *, int, char *, size_t);
 static int set_chdir(struct jobopt *, const char *, int, char *, size_t);
 static int set_test_only(struct jobopt *, const char *, int, char *, size_t);
 static int set_wait(struct jobopt *, const char *, int, char *, size_t);
+static int set_array(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -112,6 +114,7 @@ static const struct optdef opttab[] = {
 	ACT("error", 'e', ARG_REQ, JO_ERR, set_err),
 	ACT("chdir", 'D', ARG_REQ, JO_CHDIR, set_chdir),
 	ACT("open-mode", 0, ARG_REQ, 0, set_open_mode),	/* truncate */
+	ACT("array", 'a', ARG_REQ, JO_ARRAY, set_array),
 	/* How herd submit behaves (cmd_submit.c acts on them). */
 	ACT("test-only", 0, ARG_NONE, JO_TEST_ONLY, set_test_only),
 	ACT("wait", 'W', ARG_NONE, JO_WAIT, set_wait),
@@ -141,8 +144,6 @@ static const struct optdef opttab[] = {
 
 	/* Not acted on, and running the job anyway would run it other than
 	 * asked: when, where, whether, or with what. */
-	REFUSE("array", 'a', ARG_REQ, "herd would run the script once, not "
-	    "once per array index"),
 	REFUSE("batch", 0, ARG_REQ, "herd would run the job on a node "
 	    "whatever its features"),
 	REFUSE("bb", 0, ARG_REQ, "herd would run the job without a burst "
@@ -426,6 +427,7 @@ jobopt_clear(struct jobopt *o)
 	free(o->out_path);
 	free(o->err_path);
 	free(o->chdir);
+	free(o->array);
 	jobopt_init(o);
 }
 
@@ -474,6 +476,8 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		to->test_only = from->test_only;
 	if (m & JO_WAIT)
 		to->wait = from->wait;
+	if (m & JO_ARRAY)
+		merge_str(&to->array, from->array);
 	to->set |= m;
 }
 
@@ -856,6 +860,26 @@ set_chdir(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	if (check_path(v, why, whysz) != 0)
 		return -1;
 	return set_str(&o->chdir, v, keep);
+}
+
+/*
+ * The spec's syntax and Slurm's largest bound only: herdd checks it against
+ * its own max_array_size, which the client does not know.  Stored as
+ * written; herdd stores it normalised.
+ */
+static int
+set_array(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	struct arrayspec a;
+	char err[HERD_ERRLEN];
+
+	if (arrayspec_parse(&a, v, ARRAYSPEC_MAX_SIZE, err, sizeof err) != 0) {
+		const char *r = strstr(err, "\": ");
+		snprintf(why, whysz, "%s", r != NULL ? r + 3 : err);
+		return -1;
+	}
+	arrayspec_clear(&a);
+	return set_str(&o->array, v, keep);
 }
 
 /* Check the value's presence against the row. */

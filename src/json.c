@@ -136,6 +136,26 @@ static void kv_list(FILE *f, const char *key, const struct msg *m)
 	putc_unlocked(']', f);
 }
 
+/* herd show of an array: its started tasks, [{"task_id":7,"id":130,"state":"RUNNING"}]. */
+static void json_tasks(FILE *f, const struct msg *m)
+{
+	const char *t;
+	if (msg_get(m, "task", NULL) == NULL)
+		return;
+	kv_key(f, "tasks");
+	putc_unlocked('[', f);
+	for (size_t i = 0; (t = msg_get_nth(m, "task", i, NULL)) != NULL; i++) {
+		long long task = 0, id = 0;
+		char st[32] = "";
+		if (sscanf(t, "%lld\t%lld\t%31s", &task, &id, st) != 3)
+			continue;
+		fprintf(f, "%s{\"task_id\":%lld,\"id\":%lld,\"state\":", i ? "," : "", task, id);
+		json_str(f, st);
+		putc_unlocked('}', f);
+	}
+	putc_unlocked(']', f);
+}
+
 /* The fields of the job record (jobfield.h), in its order, then what the
  * frame adds: output paths and how the job was submitted. */
 void json_job(FILE *f, const struct msg *m)
@@ -187,6 +207,7 @@ void json_job(FILE *f, const struct msg *m)
 	kv_str(f, "submit_dir", m);
 	kv_str(f, "submit_host", m);
 	kv_num(f, "ntasks", msg_geti(m, "ntasks", -1), 0);
+	json_tasks(f, m);
 	putc('}', f);
 }
 

@@ -194,6 +194,19 @@ static int add_num_vars(struct buf *b, const char *const *names, int64_t v)
 
 #define NAMES(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
+/* A task of an array: which, and the array's shape, as sbatch exports them. */
+static int add_array_exports(struct buf *b, const struct launch_spec *s)
+{
+	int r = add_num_vars(b, NAMES("HERD_ARRAY_JOB_ID", "SLURM_ARRAY_JOB_ID"), s->array_job_id);
+	r |= add_num_vars(b, NAMES("HERD_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_ID"), s->array_task_id);
+	r |= add_num_vars(b, NAMES("HERD_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_COUNT"),
+	    s->array_count);
+	r |= add_num_vars(b, NAMES("HERD_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MIN"), s->array_min);
+	r |= add_num_vars(b, NAMES("HERD_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_MAX"), s->array_max);
+	return r | add_num_vars(b, NAMES("HERD_ARRAY_TASK_STEP", "SLURM_ARRAY_TASK_STEP"),
+	    s->array_step);
+}
+
 /*
  * What the job learns about itself: herd's names and the Slurm names that
  * scripts read (sbatch's meanings: one node, the whole allocation's CPUs,
@@ -220,6 +233,8 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 	r |= add_num_vars(b, NAMES("HERD_NGPUS", "SLURM_GPUS_ON_NODE"), s->ngpus);
 	if (s->mem_mb > 0)
 		r |= add_num_vars(b, NAMES("HERD_MEM_MB", "SLURM_MEM_PER_NODE"), s->mem_mb);
+	if (s->array_job_id > 0)
+		r |= add_array_exports(b, s);
 	r |= buf_addc(b, '\n');
 	return r;
 }

@@ -31,6 +31,7 @@
 #include "jobopt.h"
 #include "log.h"
 #include "server.h"
+#include "arrayspec.h"
 
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
@@ -91,9 +92,10 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 				msg_adds(m, f->name, v);
 		}
 	}
-	char *out = job_output_path(r->out_tmpl, r->workdir, r->id, r->name, user, r->node);
-	char *err = r->err_tmpl ? job_output_path(r->err_tmpl, r->workdir, r->id, r->name,
-	    user, r->node) : NULL;
+	char *out = job_output_path_array(r->out_tmpl, r->workdir, r->id, r->array_job_id,
+	    r->array_task_id, r->name, user, r->node);
+	char *err = r->err_tmpl ? job_output_path_array(r->err_tmpl, r->workdir, r->id,
+	    r->array_job_id, r->array_task_id, r->name, user, r->node) : NULL;
 	msg_adds(m, "stdout", out);
 	msg_adds(m, "stderr", err ? err : out);
 	free(out);
@@ -354,6 +356,27 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
 	return 0;
 }
 
+/*
+ * --array, checked against this controller's max_array_size (the client
+ * checked its syntax only): an array past it is refused, nothing queued.
+ */
+static int submit_array(struct server *s, struct client *cl, const struct msg *m,
+    struct arrayspec *a, struct submit_req *r)
+{
+	char err[HERD_ERRLEN];
+	if (check_text(cl, m, "array", ARRAYSPEC_TEXT_MAX))
+		return -1;
+	const char *v = get_str(m, "array", NULL);
+	if (v == NULL)
+		return 0;
+	if (arrayspec_parse(a, v, (uint32_t)s->ctl->cfg->max_array_size, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	r->array = a;
+	return 0;
+}
+
 static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct submit_req r = { 0 };
@@ -398,9 +421,18 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	if (get_num(cl, m, "test_only", 0, 1, 0, &test_only) != 0)
 		return -1;
-	if (test_only)
-		return submit_test_answer(s, cl, &r);
-	if (ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err) != 0) {
+	struct arrayspec arr;
+	arrayspec_init(&arr);
+	if (submit_array(s, cl, m, &arr, &r) != 0)
+		return -1;
+	if (test_only) {
+		int trc = submit_test_answer(s, cl, &r);
+		arrayspec_clear(&arr);
+		return trc;
+	}
+	int src = ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err);
+	arrayspec_clear(&arr);
+	if (src != 0) {
 		client_error(cl, "%s", err);
 		return -1;
 	}
@@ -495,29 +527,103 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 	return 0;
 }
 
+/* The job a "ref" of a show names ("123_7": that task; pending: its array). */
+static int show_ref(struct server *s, struct client *cl, const struct msg *m, int64_t *id)
+{
+	struct jobref ref;
+	char err[HERD_ERRLEN];
+	if (check_text(cl, m, "ref", 256))
+		return -1;
+	if (jobref_parse(&ref, get_str(m, "ref", ""), err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	int kind = ref.kind, found = 1;
+	*id = ref.id;
+	if (kind == JOBREF_TASK)
+		found = ctl_array_task_job(s->ctl, ref.id, ref.task, id);
+	jobref_clear(&ref);
+	if (kind == JOBREF_TASKS) {
+		client_error(cl, "show: one job or one task at a time");
+		return -1;
+	}
+	if (found != 1) {
+		client_error(cl, "no job %s", get_str(m, "ref", ""));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An array's started tasks, one "task" field each ("TASK\tID\tSTATE"), in
+ * the array's frame of `herd show`; memory is newer than the database.
+ */
+struct tasks_ctx {
+	struct ctl *c;
+	struct msg *m;
+	size_t n;
+};
+
+#define SHOW_TASKS_MAX 2000	/* fields of one frame: PROTO_FIELDS_MAX */
+
+static int task_cb(void *arg, const struct job_row *r)
+{
+	struct tasks_ctx *t = arg;
+	char rec[128];
+	const struct job *j = ctl_find(t->c, r->id);
+	int st = j != NULL ? j->state : r->state;
+	if (t->n++ >= SHOW_TASKS_MAX)
+		return 0;
+	snprintf(rec, sizeof rec, "%d\t%" PRId64 "\t%s", r->array_task_id, r->id,
+	    job_state_name((enum job_state)st));
+	msg_adds(t->m, "task", rec);
+	return 0;
+}
+
+static void add_tasks(struct server *s, struct msg *m, int64_t array_id)
+{
+	struct tasks_ctx t = { s->ctl, m, 0 };
+	if (db_array_tasks(s->ctl->db, array_id, task_cb, &t) != 0)
+		return;
+	if (t.n > SHOW_TASKS_MAX)
+		msg_addi(m, "tasks_left_out", (int64_t)(t.n - SHOW_TASKS_MAX));
+}
+
 static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 {
 	int64_t id;
-	if (msg_get(m, "id", NULL) == NULL) {
+	struct job_row r;
+	struct msg f;
+	if (msg_get(m, "ref", NULL) != NULL) {
+		if (show_ref(s, cl, m, &id) != 0)
+			return -1;
+	} else if (msg_get(m, "id", NULL) == NULL) {
 		client_error(cl, "id: missing");
 		return -1;
-	}
-	if (get_num(cl, m, "id", 1, INT64_MAX, 0, &id) != 0)
+	} else if (get_num(cl, m, "id", 1, INT64_MAX, 0, &id) != 0)
 		return -1;
+	job_row_init(&r);
 	struct job *j = ctl_find(s->ctl, id);
-	if (j != NULL) {	/* in memory, it is newer than the database */
-		send_job(s, cl, j, 1);
-	} else {
-		struct job_row r;
-		job_row_init(&r);
-		if (db_job_get(s->ctl->db, id, &r) != 1) {
-			job_row_clear(&r);
-			client_error(cl, "no job %" PRId64, id);
-			return -1;
-		}
-		send_row(s, cl, &r, 1);
+	if (j == NULL && db_job_get(s->ctl->db, id, &r) != 1) {
 		job_row_clear(&r);
+		client_error(cl, "no job %" PRId64, id);
+		return -1;
 	}
+	/* In memory, it is newer than the database. */
+	char gl[512];
+	if (j != NULL) {
+		job_row_clear(&r);
+		ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
+	}
+	msg_init(&f, "job");
+	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason);
+	add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
+	if (r.array_spec != NULL && r.array_job_id == r.id)
+		add_tasks(s, &f, r.id);
+	client_send(cl, &f);
+	msg_clear(&f);
+	if (j == NULL)
+		job_row_clear(&r);
 	send_simple(cl, "end");
 	return 0;
 }
@@ -578,6 +684,46 @@ static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/*
+ * The "ref" fields of a cancel: "123", "123_7", "123_[1-5]" (arrayspec.h),
+ * each answered like an "id" ("REF\t" or "REF\tERROR").  All are read
+ * before any acts: a bad one refuses the request.
+ */
+static int cancel_refs(struct server *s, struct client *cl, const struct msg *m,
+    struct msg *ok)
+{
+	size_t k = 0;
+	char err[HERD_ERRLEN], line[HERD_ERRLEN + 128], vis[96];
+	while (msg_get_nth(m, "ref", k, NULL) != NULL)
+		k++;
+	struct jobref *refs = xcalloc(k ? k : 1, sizeof *refs);
+	for (size_t i = 0; i < k; i++) {
+		uint32_t len;
+		const char *v = msg_get_nth(m, "ref", i, &len);
+		if (len > ARRAYSPEC_TEXT_MAX || memchr(v, '\0', len) != NULL ||
+		    jobref_parse(&refs[i], v, err, sizeof err) != 0) {
+			if (len > ARRAYSPEC_TEXT_MAX || memchr(v, '\0', len) != NULL)
+				snprintf(err, sizeof err, "ref: too long or contains a NUL byte");
+			client_error(cl, "%s", err);
+			for (size_t j = 0; j < i; j++)
+				jobref_clear(&refs[j]);
+			free(refs);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < k; i++) {
+		str_vis(vis, sizeof vis, msg_get_nth(m, "ref", i, NULL));
+		if (ctl_cancel_ref(s->ctl, &refs[i], cl->uid, err, sizeof err) == 0)
+			snprintf(line, sizeof line, "%s\t", vis);
+		else
+			snprintf(line, sizeof line, "%s\t%s", vis, err);
+		msg_adds(ok, "result", line);
+		jobref_clear(&refs[i]);
+	}
+	free(refs);
+	return 0;
+}
+
 static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct msg ok;
@@ -596,6 +742,10 @@ static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 		msg_adds(&ok, "result", line);
 	}
 	free(ids);
+	if (cancel_refs(s, cl, m, &ok) != 0) {
+		msg_clear(&ok);
+		return -1;
+	}
 	client_send(cl, &ok);
 	msg_clear(&ok);
 	return 0;

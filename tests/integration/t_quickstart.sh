@@ -117,8 +117,8 @@ for c in "${cmds[@]}"; do
 	pid=$(cat "$QS/state/herdd.lock")
 	case $c in
 	"herd submit "*)
-		id=$(sed -n 's/^Submitted job \([0-9][0-9]*\)$/\1/p' <<<"$cout")
-		[ -n "$id" ] || fail "'$c': no 'Submitted job N' in: $cout"
+		id=$(sed -n 's/^Submitted batch job \([0-9][0-9]*\)$/\1/p' <<<"$cout")
+		[ -n "$id" ] || fail "'$c': no 'Submitted batch job N' in: $cout"
 		timeout 30 "$SRC/bin/herd" -c "$QS/hosts.ini" wait "$id" ||
 		    fail "the suggested job ($c) did not complete: $(qherd show "$id")"
 		grep -q "hello from" "$HOMEDIR/herd-$id.out" ||

@@ -51,8 +51,7 @@ pend=$(submit --gpus 8 --wrap true)
 
 refused --dependency=afterok:"$blk" -- "--dependency=afterok:$blk is not supported yet"
 refused -d "afterok:$blk" -- "--dependency=afterok:$blk is not supported yet"
-refused --array=0-3 -- "--array=0-3 is not supported yet"
-refused -a 1,2 -- "--array=1,2 is not supported yet"
+# (--array acts now: t_array checks its bad values.)
 refused -N 2 -- "--nodes=2: multi-node jobs are not supported yet"
 refused --nodes=2-4 -- "--nodes=2-4: multi-node jobs are not supported yet"
 refused --mem-per-cpu=1G -- "--mem-per-cpu=1G is not supported yet"

@@ -97,6 +97,25 @@ static int parse_stripping(const char *file, char *text, size_t len,
 	return -1;
 }
 
+/* --array acts in a script (-a too); a bad spec names its line. */
+static void array_directive(void **state)
+{
+	(void)state;
+	struct jobopt o;
+	char err[HERD_ERRLEN];
+	static const char good[] = "#!/bin/sh\n#SBATCH -a 500-17000:1000%26\necho hi\n";
+	static const char bad[] = "#!/bin/sh\n#SBATCH -c 2\n#SBATCH --array=5-1\necho hi\n";
+	jobopt_init(&o);
+	assert_int_equal(directives_parse("t.sh", good, sizeof good - 1, &o, NULL, NULL, err,
+	    sizeof err), 0);
+	assert_string_equal(o.array, "500-17000:1000%26");
+	jobopt_clear(&o);
+	assert_int_equal(directives_parse("t.sh", bad, sizeof bad - 1, &o, NULL, NULL, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "t.sh:3: invalid --array \"5-1\": "));
+	jobopt_clear(&o);
+}
+
 static void check_expect(const struct expect *e, const char *path)
 {
 	struct jobopt o;
@@ -154,7 +173,7 @@ static const struct expect shared_scripts[] = {
 	    "megahit_83m", "slurm/megahit_83m.out", "slurm/megahit_83m.err",
 	    NULL, NULL },
 	{ "bigscience_jz_eval-array.slurm",
-	    "3:--qos,7:--constraint,8:--array,9:--hint", 4, 40, 1, -1, 14400,
+	    "3:--qos,7:--constraint,9:--hint", 4, 40, 1, -1, 14400,
 	    "eval-array", "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
 	    ":13: --account is not supported yet; ignored" },
 	/* Its typed --gres line is refused, so no GPUs are left. */
@@ -162,7 +181,7 @@ static const struct expect shared_scripts[] = {
 	    "3:--partition,4:--nodes,7:--gres,8:--hint,11:--exclude",
 	    -1, 12, 1, -1, 360000, "tr14-2B7-mup",
 	    "/fsx/teven/mup/tr14-2B7-%j.out", NULL, NULL, NULL },
-	{ "fasrc_job-array-list.sbatch", "5:--partition,10:--array",
+	{ "fasrc_job-array-list.sbatch", "5:--partition",
 	    -1, 1, -1, 4000, 1800, "job_array_test", "output_%a.out",
 	    "error_%a.err", NULL, NULL },
 	{ "fasrc_pytorch-gpu-short-opts.sbatch", "5:--partition",
@@ -181,17 +200,17 @@ static const struct expect shared_scripts[] = {
 	    "3:--partition,19:--qos", 4, 10, 1, 120000, 180000,
 	    NULL, "slurm-%j.out", NULL, NULL, NULL },
 	/* The --output after "mkdir" is ignored, as sbatch ignores it. */
-	{ "maherdissem_job_within-directive-after-command.sh", "6:--array",
+	{ "maherdissem_job_within-directive-after-command.sh", NULL,
 	    1, -1, -1, 8000, 172800, NULL, NULL, NULL, NULL,
 	    ":8: directive after the first command (line 7) is ignored" },
 	{ "princeton_gpu-intro-pytorch-constraint.slurm",
 	    "6:--mem-per-cpu,9:--constraint,10:--reservation", 1, 1, 1, -1, 30,
 	    "torch-svd", NULL, NULL, NULL, NULL },
-	{ "princeton_job-array-python.slurm", "8:--mem-per-cpu,10:--array",
+	{ "princeton_job-array-python.slurm", "8:--mem-per-cpu",
 	    -1, 1, 1, -1, 60, "array-job", "slurm-%A.%a.out", "slurm-%A.%a.err",
 	    NULL, NULL },
 	/* "###SBATCH" lines are comments; "## Inclusive" ends a line. */
-	{ "rkruser_submit-template-triple-hash.sh", "4:--array,9:--partition",
+	{ "rkruser_submit-template-triple-hash.sh", "9:--partition",
 	    1, -1, -1, 16384, 1800, "batchSample", "{2}out_%a.txt", NULL, NULL,
 	    ":8: --account is not supported yet; ignored" },
 	{ "stas00_example-exclusive.slurm",
@@ -458,8 +477,6 @@ static void refused_in_directives(void **state)
 		{ "--dependency=afterok:12", "--dependency=afterok:12 is not "
 		    "supported yet: herd would run the job without waiting" },
 		{ "-d afterok:12", "--dependency=afterok:12 is not supported" },
-		{ "--array=0-9", "--array=0-9 is not supported yet" },
-		{ "-a 1-3", "--array=1-3 is not supported yet" },
 		{ "--nodes=2", "--nodes=2: multi-node jobs are not supported yet" },
 		{ "-N 3", "--nodes=3: multi-node jobs are not supported yet" },
 		{ "--mem-per-cpu=4G", "--mem-per-cpu=4G is not supported yet" },
@@ -687,6 +704,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(real_scripts),
+		cmocka_unit_test(array_directive),
 		cmocka_unit_test(no_script_fails),
 		cmocka_unit_test(own_scripts_parse),
 		cmocka_unit_test(hostile_errors),

@@ -45,6 +45,25 @@ static void output_paths(void **state)
 	free(p);
 }
 
+/* %A and %a: a task's array and task id; Slurm's values outside an array;
+ * an array's record before its task is known keeps %a as written. */
+static void output_path_array(void **state)
+{
+	(void)state;
+	char *p = job_output_path_array("o-%A_%a-%j.out", "/w", 130, 123, 7, "n", "u", NULL);
+	assert_string_equal(p, "/w/o-123_7-130.out");
+	free(p);
+	p = job_output_path_array(NULL, "/w", 130, 123, 7, "n", "u", NULL);
+	assert_string_equal(p, "/w/herd-123_7.out");	/* sbatch's slurm-%A_%a.out */
+	free(p);
+	p = job_output_path_array("o-%A_%a.out", "/w", 123, 123, -1, "n", "u", NULL);
+	assert_string_equal(p, "/w/o-123_%a.out");
+	free(p);
+	p = job_output_path("o-%A_%a.out", "/w", 5, "n", "u", NULL);
+	assert_string_equal(p, "/w/o-5_4294967294.out");
+	free(p);
+}
+
 /*
  * Who may act on a job (cancel today, every later action too): its owner
  * and root, nobody else -- not a uid one off, not the owner's group.
@@ -77,6 +96,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exit_status_as_sacct),
 		cmocka_unit_test(output_paths),
+		cmocka_unit_test(output_path_array),
 		cmocka_unit_test(ownership_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

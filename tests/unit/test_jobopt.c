@@ -160,6 +160,34 @@ static void bad(struct jobopt *o, const char *opt, const char *v,
 		    err, want);
 }
 
+/* --array: the syntax and Slurm's bound checked here, the text kept as
+ * written for herdd (which checks its own max_array_size). */
+static void array_option(void **state)
+{
+	struct jobopt o, d;
+	(void)state;
+	jobopt_init(&o);
+	ok(&o, "--array", "0-99%8");
+	assert_string_equal(o.array, "0-99%8");
+	assert_true(o.set & JO_ARRAY);
+	ok(&o, "-a", "1,3,5-9");
+	assert_string_equal(o.array, "1,3,5-9");
+	bad(&o, "--array", "5-1", "invalid --array \"5-1\": ");
+	bad(&o, "--array", "0-10%0", "invalid --array \"0-10%0\": ");
+	bad(&o, "--array", "0-4000001", "invalid --array \"0-4000001\": ");
+	bad(&o, "--array", "", "invalid --array \"\"");
+	assert_string_equal(o.array, "1,3,5-9");	/* a bad value changes nothing */
+	jobopt_init(&d);
+	ok(&d, "--array", "0-3");
+	jobopt_merge(&o, &d);	/* the command line's stays */
+	assert_string_equal(o.array, "1,3,5-9");
+	jobopt_clear(&o);
+	jobopt_merge(&o, &d);
+	assert_string_equal(o.array, "0-3");
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
 static void every_spelling(void **state)
 {
 	(void)state;
@@ -342,9 +370,6 @@ static void refused(void **state)
 		    "supported yet: herd would run the job without waiting for "
 		    "the jobs it names; remove it" },
 		{ "d", "afterany:3", "--dependency=afterany:3 is not supported" },
-		{ "array", "0-9", "--array=0-9 is not supported yet: herd would "
-		    "run the script once, not once per array index; remove it" },
-		{ "a", "1,2", "--array=1,2 is not supported" },
 		{ "nodes", "2", "--nodes=2: multi-node jobs are not supported "
 		    "yet: herd runs a job on one node; use --nodes=1" },
 		{ "N", "4", "--nodes=4: multi-node jobs are not supported yet" },
@@ -727,6 +752,7 @@ static void test_only_and_wait(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(array_option),
 		cmocka_unit_test(sizes_ok),
 		cmocka_unit_test(sizes_bad),
 		cmocka_unit_test(durations_ok),

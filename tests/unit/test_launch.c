@@ -428,6 +428,54 @@ static void job_sees_slurm_variables(void **state)
 	free(o);
 }
 
+/* A task of an array: sbatch's SLURM_ARRAY_* and herd's, SLURM_JOB_ID its own;
+ * a job outside an array gets none of them (even from the submitter's env,
+ * which the export overrides only when it sets them). */
+static void task_sees_array_variables(void **state)
+{
+	(void)state;
+	char herd_dir[300], out[400], statep[600];
+	static const char script[] = "#!/bin/sh\nfor v in SLURM_JOB_ID SLURM_ARRAY_JOB_ID "
+	    "SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_MAX "
+	    "SLURM_ARRAY_TASK_STEP HERD_ARRAY_JOB_ID HERD_ARRAY_TASK_ID HERD_ARRAY_TASK_COUNT "
+	    "HERD_ARRAY_TASK_MIN HERD_ARRAY_TASK_MAX HERD_ARRAY_TASK_STEP; do "
+	    "eval \"printf '%s=%s\\n' $v \\\"\\${$v-unset}\\\"\"; done\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herda", scratch);
+	snprintf(out, sizeof out, "%s/avars.out", scratch);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = "t.a-130.0", .id = 130, .name = "a", .node = "n1",
+		.workdir = scratch, .out_path = out, .gpus = "", .cpus = 1, .user = "alice",
+		.submit_dir = scratch, .submit_host = "h", .script = script,
+		.script_len = sizeof script - 1, .argv = "", .env = "", .env_len = 0,
+		.array_job_id = 123, .array_task_id = 20, .array_count = 8, .array_min = 0,
+		.array_max = 70, .array_step = 10,
+	};
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/t.a-130.0.state", herd_dir);
+	assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+	char *o = slurp(out);
+	assert_non_null(o);
+	assert_string_equal(o, "SLURM_JOB_ID=130\nSLURM_ARRAY_JOB_ID=123\nSLURM_ARRAY_TASK_ID=20\n"
+	    "SLURM_ARRAY_TASK_COUNT=8\nSLURM_ARRAY_TASK_MIN=0\nSLURM_ARRAY_TASK_MAX=70\n"
+	    "SLURM_ARRAY_TASK_STEP=10\nHERD_ARRAY_JOB_ID=123\nHERD_ARRAY_TASK_ID=20\n"
+	    "HERD_ARRAY_TASK_COUNT=8\nHERD_ARRAY_TASK_MIN=0\nHERD_ARRAY_TASK_MAX=70\n"
+	    "HERD_ARRAY_TASK_STEP=10\n");
+	free(o);
+
+	/* Not in an array: none of them. */
+	s.key = "t.a-131.0";
+	s.id = 131;
+	s.array_job_id = 0;
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/t.a-131.0.state", herd_dir);
+	assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+	o = slurp(out);
+	assert_non_null(o);
+	assert_non_null(strstr(o, "SLURM_JOB_ID=131\nSLURM_ARRAY_JOB_ID=unset\n"));
+	assert_non_null(strstr(o, "HERD_ARRAY_TASK_STEP=unset\n"));
+	free(o);
+}
+
 /* The start-up scan lists our keys from an id on, with the GPUs each got. */
 static void scan_lists_keys_and_gpus(void **state)
 {
@@ -539,6 +587,7 @@ int main(void)
 		cmocka_unit_test(nul_in_script_refused),
 		cmocka_unit_test(launch_failures_reported),
 		cmocka_unit_test(job_sees_slurm_variables),
+		cmocka_unit_test(task_sees_array_variables),
 		cmocka_unit_test(scan_lists_keys_and_gpus),
 		cmocka_unit_test(parse_answers),
 	};
