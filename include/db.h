@@ -46,6 +46,23 @@ struct job_row {
 	char *out_tmpl;		/* NULL: default */
 	char *err_tmpl;		/* NULL: same as out */
 	int held;		/* still holds its node's resources (ended, being killed) */
+	int requeue;		/* a node failure makes a new attempt (--requeue, default 1) */
+};
+
+/*
+ * One earlier attempt of a job, ended by a requeue or a node failure: the
+ * job's own row always describes its latest attempt, the `attempts` table
+ * every one before it.
+ */
+struct attempt_row {
+	int64_t job_id;
+	int32_t attempt;
+	char *node;		/* NULL: never placed */
+	char *gpu_list;		/* "0,3", NULL: none */
+	int64_t start_time, end_time;	/* 0: unknown */
+	int state;		/* how it ended: REQUEUED, NODE_FAIL, or a final state */
+	int32_t exit_code;	/* -1 unknown */
+	char *reason;
 };
 
 /* What a launch and `herd show` need beyond the row: stored once at submit. */
@@ -88,6 +105,12 @@ int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r),
 /* Ended jobs, newest first, at most `limit`; uid (uint32_t)-1 for all users. */
 int db_jobs_history(struct db *db, uint32_t uid, int limit,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
+
+/* Record an attempt that ended (a repeat replaces it); in the caller's transaction. */
+int db_attempt_insert(struct db *db, const struct attempt_row *a);
+/* A job's recorded attempts, oldest first; the row passed borrows its strings. */
+int db_attempts(struct db *db, int64_t job_id,
+    int (*cb)(void *arg, const struct attempt_row *a), void *arg);
 
 /* The highest job id issued or seen on a node (0: none). */
 int db_max_job_id(struct db *db, int64_t *out);
