@@ -21,7 +21,7 @@
 enum {
 	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
-	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9,
+	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9, JO_REQUEUE = 1 << 10,
 };
 
 struct jobopt {
@@ -38,6 +38,8 @@ struct jobopt {
 	char *out_path;		/* NULL: herd-%j.out in the working dir */
 	char *err_path;		/* NULL: same file as out */
 	char *chdir;		/* NULL: the submitter's cwd */
+	int requeue;		/* 1 (default, Slurm's JobRequeue=1): a node
+				 * failure makes a new attempt; 0: NODE_FAIL */
 };
 
 void jobopt_init(struct jobopt *o);

@@ -58,6 +58,9 @@ static const char *const help_acted[] = {
 	"  -e, --error=FILE        standard error",
 	"  -D, --chdir=DIR         working directory (also --workdir); default: here",
 	"      --open-mode=truncate  output files are truncated; append is refused",
+	"      --requeue           a node failure (reboot, lost files) makes a new",
+	"                          attempt of the job (the default, as Slurm's)",
+	"      --no-requeue        a node failure ends the job NODE_FAIL",
 	"      --wrap=CMD          run CMD with /bin/sh instead of a script",
 	"      --parsable          print only the job id",
 	"  -h, --help              print this help",
@@ -331,6 +334,7 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	msg_addi(m, "ntasks", s->o.ntasks);
 	msg_addi(m, "mem_mb", (int64_t)s->o.mem_mb);
 	msg_addi(m, "time_limit", s->o.time_limit_s);
+	msg_addi(m, "requeue", s->o.requeue);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);
