@@ -68,6 +68,8 @@ int attempt_rec_get(const struct msg *m, size_t i, struct attempt_rec *r);
 
 /* JSON output of a job frame (the fields documented in herd(1)). */
 void json_job(FILE *f, const struct msg *m);
+/* The same with "attempts": every attempt of the job (herd show, herd history). */
+void json_job_attempts(FILE *f, const struct msg *m);
 void json_node(FILE *f, const struct msg *m);
 /* JSON string with escapes; NULL → null. */
 void json_str(FILE *f, const char *s);

@@ -62,7 +62,7 @@ static void row(struct table *t, const struct msg *m)
 int cmd_history(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "NODE", "END" };
-	static const struct list_fmt fmt = { 8, hdr, row, json_job };
+	static const struct list_fmt fmt = { 8, hdr, row, json_job_attempts };
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' },

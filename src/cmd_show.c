@@ -118,7 +118,7 @@ static int each(void *arg, const struct msg *m)
 {
 	int json = *(int *)arg;
 	if (json) {
-		json_job(stdout, m);
+		json_job_attempts(stdout, m);
 		putchar('\n');
 		return 0;
 	}
