@@ -52,8 +52,27 @@ struct gpu_rec {
 };
 void gpu_rec_parse(const char *s, struct gpu_rec *g);
 
+/*
+ * One attempt of a job (herd requeue makes more): the frame's "attempt_rec"
+ * values are the earlier ones (ATTEMPT, NODE, GPUS, START, END, STATE,
+ * EXIT, REASON tab-separated), the frame's own fields its latest.
+ */
+struct attempt_rec {
+	int attempt;
+	char node[128];		/* "" never placed */
+	char gpus[256];		/* "0,3", "" none */
+	int64_t start_time, end_time;	/* 0 unknown */
+	char state[32];
+	int64_t exit_code;	/* -1 unknown */
+	char reason[512];
+};
+/* The i-th attempt, oldest first (the job's own is last): 0, or -1 past the last. */
+int attempt_rec_get(const struct msg *m, size_t i, struct attempt_rec *r);
+
 /* JSON output of a job frame (the fields documented in herd(1)). */
 void json_job(FILE *f, const struct msg *m);
+/* The same with "attempts": every attempt of the job (herd show, herd history). */
+void json_job_attempts(FILE *f, const struct msg *m);
 void json_node(FILE *f, const struct msg *m);
 /* JSON string with escapes; NULL → null. */
 void json_str(FILE *f, const char *s);

@@ -60,6 +60,7 @@ struct submit_req {
 	const char *name, *workdir, *out_tmpl, *err_tmpl, *user;
 	int gpus, cpus;
 	int64_t mem_mb, time_limit_s;
+	int requeue;		/* --requeue (1, the default) or --no-requeue (0) */
 	struct job_data data;	/* borrowed */
 	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 	const struct arrayspec *array;	/* borrowed; NULL: not an array */
@@ -67,6 +68,21 @@ struct submit_req {
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */
 #define CTL_NODE_SLOTS 512
+/*
+ * What `herd update` changes: a bit of `set` per field given (UPD_*).
+ * Strings are borrowed.  A pending job takes any of them; a running one
+ * only the time limit (raised only by root).
+ */
+enum {
+	UPD_NAME = 1 << 0, UPD_TIME = 1 << 1, UPD_GPUS = 1 << 2, UPD_CPUS = 1 << 3,
+	UPD_MEM = 1 << 4, UPD_OUT = 1 << 5, UPD_ERR = 1 << 6,
+};
+struct job_update {
+	unsigned set;
+	const char *name, *out_tmpl, *err_tmpl;
+	int gpus, cpus;
+	int64_t mem_mb, time_limit_s;
+};
 
 int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
 void ctl_start_nodes(struct ctl *c);
@@ -77,6 +93,16 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
     char *err, size_t errsz);
 /* 0 done, -1 with *err (not found, not yours, already ended). */
 int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
+
+/*
+ * A new attempt of a running or ended job (herd requeue): a running one is
+ * stopped first and pending once its node confirms it gone.  0 done, -1
+ * with *err (not found, not yours, pending, already being requeued).
+ */
+int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
+/* Apply `u` to a job, all of it or nothing; 0, or -1 with *err. */
+int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
+    char *err, size_t errsz);
 
 struct job *ctl_find(struct ctl *c, int64_t id);
 /* Index of the first active job with id >= `id` (for resumable listings). */
@@ -133,6 +159,11 @@ int ctl_scans_over(struct ctl *c);
 int64_t ctl_scan_from(struct ctl *c);
 /* Take back a pending job found launched on node n with these GPU indices. */
 void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
+/* An ended job read back into memory (to requeue it), in id order; holds nothing. */
+struct job *ctl_restore(struct ctl *c, const struct job_row *r);
+/* Whether a job of this size fits some node (0), or why not (-1, *err). */
+int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
+    size_t errsz);
 /* Drop ended jobs that hold nothing from memory. */
 void ctl_evict(struct ctl *c);
 /* For ctl_array.c: a job made from a row (owned by the caller until added),

@@ -53,6 +53,23 @@ struct job_row {
 	char *array_tasks;	/* pending tasks as squeue prints them ("8-99%8"); NULL none */
 	int32_t array_throttle;	/* most tasks running at once, 0 no limit */
 	char *array_spec;	/* the array's record: --array as submitted, normalised */
+	int requeue;		/* a node failure makes a new attempt (--requeue, default 1) */
+};
+
+/*
+ * One earlier attempt of a job, ended by a requeue or a node failure: the
+ * job's own row always describes its latest attempt, the `attempts` table
+ * every one before it.
+ */
+struct attempt_row {
+	int64_t job_id;
+	int32_t attempt;
+	char *node;		/* NULL: never placed */
+	char *gpu_list;		/* "0,3", NULL: none */
+	int64_t start_time, end_time;	/* 0: unknown */
+	int state;		/* how it ended: REQUEUED, NODE_FAIL, or a final state */
+	int32_t exit_code;	/* -1 unknown */
+	char *reason;
 };
 
 /* What a launch and `herd show` need beyond the row: stored once at submit. */
@@ -103,6 +120,11 @@ int db_array_task_get(struct db *db, int64_t array_id, uint32_t task, struct job
  * task), by task id. */
 int db_array_tasks(struct db *db, int64_t array_id,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
+/* Record an attempt that ended (a repeat replaces it); in the caller's transaction. */
+int db_attempt_insert(struct db *db, const struct attempt_row *a);
+/* A job's recorded attempts, oldest first; the row passed borrows its strings. */
+int db_attempts(struct db *db, int64_t job_id,
+    int (*cb)(void *arg, const struct attempt_row *a), void *arg);
 
 /* The highest job id issued or seen on a node (0: none). */
 int db_max_job_id(struct db *db, int64_t *out);

@@ -22,7 +22,11 @@
 
 enum job_state {
 	JOB_PENDING, JOB_LAUNCHING, JOB_RUNNING, JOB_COMPLETED, JOB_FAILED,
-	JOB_CANCELLED, JOB_TIMEOUT, JOB_NODE_FAIL, JOB_NSTATES
+	JOB_CANCELLED, JOB_TIMEOUT, JOB_NODE_FAIL,
+	/* Requeued, its attempt still being stopped on its node: not final,
+	 * it goes back to PENDING (next attempt) once the node confirms. */
+	JOB_REQUEUED,
+	JOB_NSTATES
 };
 
 struct job {
@@ -35,6 +39,7 @@ struct job {
 	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
 	uint8_t unsaved;	/* its last change did not reach the database: retried */
 	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
+	uint8_t requeue;	/* --requeue (default): a node failure makes a new attempt */
 	int16_t node;		/* index into the node table, -1 none */
 	uint16_t gpus;
 	uint16_t cpus;
@@ -68,7 +73,10 @@ struct job_array {
 };
 
 const char *job_state_name(enum job_state s);
+/* Over: COMPLETED, FAILED, CANCELLED, TIMEOUT, NODE_FAIL (not REQUEUED). */
 int job_state_is_final(enum job_state s);
+/* Being stopped on its node: ended (and held), or requeued. */
+int job_is_stopping(const struct job *j);
 
 /*
  * A job's exit status (the shell's: 128+N for signal N, -1 unknown) the way

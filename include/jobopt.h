@@ -21,7 +21,7 @@
 enum {
 	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
-	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9, JO_ARRAY = 1 << 10,
+	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9, JO_ARRAY = 1 << 10, JO_REQUEUE = 1 << 11,
 };
 /* How herd submit behaves rather than what the job is (not sent to herdd). */
 enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
@@ -43,6 +43,8 @@ struct jobopt {
 	int test_only;		/* --test-only: check, say where it would run, queue nothing */
 	int wait;		/* --wait (-W): return when the job ends, with its status */
 	char *array;		/* --array as written (syntax checked), NULL: none */
+	int requeue;		/* 1 (default, Slurm's JobRequeue=1): a node
+				 * failure makes a new attempt; 0: NODE_FAIL */
 };
 
 void jobopt_init(struct jobopt *o);

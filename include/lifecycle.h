@@ -25,6 +25,8 @@ enum job_event {
 	EV_NODE_LOST,		/* its node rebooted, or its files vanished */
 	EV_GONE,		/* the node confirms nothing of it runs any more */
 	EV_NEVER,		/* its dependency can never be satisfied */
+	EV_REQUEUE,		/* a user asked for a new attempt (herd requeue) */
+	EV_NODE_REQUEUE,	/* its node rebooted or its files vanished, and it allows a requeue */
 	EV_NEVENTS
 };
 
@@ -34,6 +36,8 @@ enum {
 	ACT_KILL = 1 << 2,	/* signal its processes; keep its resources until EV_GONE */
 	ACT_RELEASE = 1 << 3,	/* give its node resources back */
 	ACT_NOTIFY = 1 << 4,	/* it is over: tell waiters, log its end */
+	ACT_REQUEUE = 1 << 5,	/* its attempt is over and gone: record the attempt, and
+				 * the job is PENDING as the next one (in the commit) */
 };
 
 struct job_step {

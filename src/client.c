@@ -191,3 +191,38 @@ void gpu_rec_parse(const char *s, struct gpu_rec *g)
 	g->job = f[6] ? atoll(f[6]) : 0;
 	free(rec);
 }
+
+int attempt_rec_get(const struct msg *m, size_t i, struct attempt_rec *r)
+{
+	const char *s = msg_get_nth(m, "attempt_rec", i, NULL), *v;
+	memset(r, 0, sizeof *r);
+	if (s != NULL) {
+		char *rec = xstrdup(s), *f[8] = { 0 }, *p = rec;
+		for (int k = 0; k < 8 && p != NULL; k++) {
+			f[k] = p;
+			if (k < 7 && (p = strchr(p, '\t')) != NULL)
+				*p++ = '\0';
+		}
+		r->attempt = f[0] ? atoi(f[0]) : 0;
+		strlcpy_h(r->node, f[1] ? f[1] : "", sizeof r->node);
+		strlcpy_h(r->gpus, f[2] ? f[2] : "", sizeof r->gpus);
+		r->start_time = f[3] ? atoll(f[3]) : 0;
+		r->end_time = f[4] ? atoll(f[4]) : 0;
+		strlcpy_h(r->state, f[5] ? f[5] : "", sizeof r->state);
+		r->exit_code = f[6] ? atoll(f[6]) : -1;
+		strlcpy_h(r->reason, f[7] ? f[7] : "", sizeof r->reason);
+		free(rec);
+		return 0;
+	}
+	if (i > 0 && msg_get_nth(m, "attempt_rec", i - 1, NULL) == NULL)
+		return -1;
+	r->attempt = (int)msg_geti(m, "attempt", 0);
+	strlcpy_h(r->node, (v = msg_get(m, "node", NULL)) ? v : "", sizeof r->node);
+	strlcpy_h(r->gpus, (v = msg_get(m, "gpus", NULL)) ? v : "", sizeof r->gpus);
+	r->start_time = msg_geti(m, "start_time", 0);
+	r->end_time = msg_geti(m, "end_time", 0);
+	strlcpy_h(r->state, (v = msg_get(m, "state", NULL)) ? v : "", sizeof r->state);
+	r->exit_code = msg_geti(m, "exit_code", -1);
+	strlcpy_h(r->reason, (v = msg_get(m, "reason", NULL)) ? v : "", sizeof r->reason);
+	return 0;
+}

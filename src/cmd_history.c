@@ -18,9 +18,30 @@ const struct cmd_entry cmd_history_entry = {
 	"      --json                a JSON array of jobs\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: JOBID NAME USER STATE EXIT (sacct's EXIT:SIGNAL: 0:9 is killed by\n"
-	"SIGKILL) ELAPSED ([D-]HH:MM:SS) NODE END\n",
+	"SIGKILL) ELAPSED ([D-]HH:MM:SS) NODE END; a requeued job's earlier attempts\n"
+	"follow its row as ID(ATTEMPT)\n",
 	cmd_history
 };
+
+/* The earlier attempts of a requeued job, newest first, under its own row. */
+static void attempt_rows(struct table *t, const struct msg *m)
+{
+	struct attempt_rec r;
+	size_t n = 0;
+	while (msg_get_nth(m, "attempt_rec", n, NULL) != NULL)
+		n++;
+	while (n-- > 0 && attempt_rec_get(m, n, &r) == 0) {
+		char id[48], ec[24], el[32] = "-", end[64];
+		snprintf(id, sizeof id, "%" PRId64 "(%d)", msg_geti(m, "id", 0), r.attempt);
+		job_exit_format((int32_t)r.exit_code, ec, sizeof ec);
+		if (r.start_time > 0 && r.end_time >= r.start_time)
+			fmt_dhms(el, sizeof el, r.end_time - r.start_time);
+		fmt_time(end, sizeof end, r.end_time);
+		const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
+		    r.state, ec, el, r.node, end };
+		table_add(t, cells);
+	}
+}
 
 static void row(struct table *t, const struct msg *m)
 {
@@ -35,12 +56,13 @@ static void row(struct table *t, const struct msg *m)
 	const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
 	    msg_get(m, "state", NULL), ec, el, node ? node : "", end };
 	table_add(t, cells);
+	attempt_rows(t, m);
 }
 
 int cmd_history(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "NODE", "END" };
-	static const struct list_fmt fmt = { 8, hdr, row, json_job };
+	static const struct list_fmt fmt = { 8, hdr, row, json_job_attempts };
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' },

@@ -116,12 +116,31 @@ static void show_tasks(const struct msg *m)
 	}
 }
 
+/* One line an attempt, once there are several (herd requeue). */
+static void show_attempts(const struct msg *m)
+{
+	struct attempt_rec r;
+	char st[64], en[64], ec[32], key[32], text[2048];
+	if (msg_get(m, "attempt_rec", NULL) == NULL)
+		return;
+	for (size_t i = 0; attempt_rec_get(m, i, &r) == 0; i++) {
+		fmt_time(st, sizeof st, r.start_time);
+		fmt_time(en, sizeof en, r.end_time);
+		job_exit_format((int32_t)r.exit_code, ec, sizeof ec);
+		snprintf(key, sizeof key, "attempt %d", r.attempt);
+		snprintf(text, sizeof text, "%s on %s (GPUs %s), %s to %s, exit %s%s%s", r.state,
+		    r.node[0] ? r.node : "-", r.gpus[0] ? r.gpus : "none", st, en, ec,
+		    r.reason[0] ? ", " : "", r.reason);
+		line(key, text);
+	}
+}
+
 /* The job record's fields (jobfield.h), then how it was submitted and runs. */
 static int each(void *arg, const struct msg *m)
 {
 	int json = *(int *)arg;
 	if (json) {
-		json_job(stdout, m);
+		json_job_attempts(stdout, m);
 		putchar('\n');
 		return 0;
 	}
@@ -135,6 +154,7 @@ static int each(void *arg, const struct msg *m)
 		line(more[i], msg_get(m, more[i], NULL));
 	show_elapsed(m);
 	show_tasks(m);
+	show_attempts(m);
 	return 0;
 }
 

@@ -62,6 +62,9 @@ static const char *const help_acted[] = {
 	"      --open-mode=truncate  output files are truncated; append is refused",
 	"  -a, --array=SPEC        a job array: 0-99, 1,3,5-9, 0-999:10; %N runs at",
 	"                          most N tasks at once (0-99%8)",
+	"      --requeue           a node failure (reboot, lost files) makes a new",
+	"                          attempt of the job (the default, as Slurm's)",
+	"      --no-requeue        a node failure ends the job NODE_FAIL",
 	"      --wrap=CMD          run CMD with /bin/sh instead of a script",
 	"      --parsable          print only the job id",
 	"      --test-only         check the script and options and say where the job",
@@ -347,6 +350,7 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	msg_addi(m, "time_limit", s->o.time_limit_s);
 	if (s->o.array != NULL)
 		msg_adds(m, "array", s->o.array);
+	msg_addi(m, "requeue", s->o.requeue);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

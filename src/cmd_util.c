@@ -262,6 +262,7 @@ static const struct { const char *name; int state; } state_alias[] = {
 	{ "PD", JOB_PENDING }, { "CF", JOB_LAUNCHING }, { "CONFIGURING", JOB_LAUNCHING },
 	{ "R", JOB_RUNNING }, { "CD", JOB_COMPLETED }, { "F", JOB_FAILED },
 	{ "CA", JOB_CANCELLED }, { "TO", JOB_TIMEOUT }, { "NF", JOB_NODE_FAIL },
+	{ "RQ", JOB_REQUEUED },
 };
 
 static int add_state(struct job_filter *f, const char *s, char *err, size_t errsz)
@@ -281,7 +282,7 @@ static int add_state(struct job_filter *f, const char *s, char *err, size_t errs
 			return 0;
 		}
 	snprintf(err, errsz, "\"%s\" is not a herd job state (PENDING/PD, LAUNCHING/CF, "
-	    "RUNNING/R, COMPLETED/CD, FAILED/F, CANCELLED/CA, TIMEOUT/TO, NODE_FAIL/NF, all)", s);
+	    "RUNNING/R, COMPLETED/CD, FAILED/F, CANCELLED/CA, TIMEOUT/TO, NODE_FAIL/NF, REQUEUED/RQ, all)", s);
 	return -1;
 }
 

@@ -25,6 +25,7 @@
 
 
 static void release_resources(struct ctl *c, struct job *j);
+static void next_attempt(struct ctl *c, struct job *j, enum job_state from, const char *reason);
 
 static int64_t node_gpu_count(const struct node *n)
 {
@@ -113,6 +114,7 @@ static struct job *job_from_row(const struct job_row *r)
 	j->gpus = (uint16_t)r->gpus;
 	j->cpus = (uint16_t)r->cpus;
 	j->exit_code = r->exit_code;
+	j->requeue = (uint8_t)(r->requeue != 0);
 	j->mem_mb = (uint64_t)r->mem_mb;
 	j->time_limit_s = r->time_limit_s;
 	j->submit_time = r->submit_time;
@@ -132,6 +134,38 @@ static struct job *job_from_row(const struct job_row *r)
 struct job *ctl_job_new(const struct job_row *r)
 {
 	return job_from_row(r);
+}
+
+/* ids only grow, so a submit appends; a job read back (a requeue of an ended one) is
+ * put in its place. */
+static void table_insert(struct ctl *c, struct job *j)
+{
+	size_t at = ctl_lower_bound(c, j->id);
+	table_add(c, j);
+	if (at < c->njobs - 1) {
+		memmove(&c->jobs[at + 1], &c->jobs[at], (c->njobs - 1 - at) * sizeof *c->jobs);
+		c->jobs[at] = j;
+	}
+}
+
+struct job *ctl_restore(struct ctl *c, const struct job_row *r)
+{
+	struct job *j = job_from_row(r);
+	for (size_t k = 0; r->node != NULL && k < c->nnodes; k++) {
+		struct node *n = &c->nodes[k];
+		if (strcmp(n->conf->name, r->node) != 0)
+			continue;
+		j->node = (int16_t)k;	/* where it ran, for its attempt record; holds nothing */
+		char *list = xstrdup(r->gpu_list ? r->gpu_list : ""), *save = NULL;
+		for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			for (size_t g = 0; g < n->probe.ngpus && g < 64; g++)
+				if (n->probe.gpus[g].index == atoi(t))
+					j->gpu_mask |= 1ULL << g;
+		free(list);
+		break;
+	}
+	table_insert(c, j);
+	return j;
 }
 
 void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
@@ -177,6 +211,7 @@ void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *g
 	r->err_tmpl = (char *)j->err_tmpl;
 	r->held = j->held;
 	ctl_array_view(j, r);
+	r->requeue = j->requeue;
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -284,8 +319,8 @@ static int load_one(void *arg, const struct job_row *r)
 	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING || r->held)
 		restore_placement(c, j, r);
 	j->launch_since_ms = now_ms();	/* a launch under way gets its full wait again */
-	if (job_state_is_final(j->state) && j->held) {
-		/* Cancelled or timed out, maybe still running: kill it again. */
+	if (job_is_stopping(j)) {
+		/* Cancelled, timed out or requeued, maybe still running: kill it again. */
 		j->kill_stage = 1;
 		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
 	}
@@ -482,6 +517,8 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.user = (char *)r->user;
 	row.name = (char *)r->name;
 	row.state = JOB_PENDING;
+	row.attempt = 1;
+	row.requeue = r->requeue;
 	row.gpus = r->gpus;
 	row.cpus = r->cpus;
 	row.mem_mb = r->mem_mb;
@@ -560,8 +597,13 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 	struct job_step st;
 	int was_final = job_state_is_final(j->state);
 
-	if (lifecycle_step(j->state, ev, exit_status, &st) != 0 || (was_final && !j->held))
-		return -1;	/* a late or repeated answer */
+	enum job_state from = (enum job_state)j->state;
+	const char *was_reason = j->reason;
+
+	/* A late or repeated answer; an ended job holding nothing takes only a requeue. */
+	if (lifecycle_step(j->state, ev, exit_status, &st) != 0 ||
+	    (was_final && !j->held && ev != EV_REQUEUE))
+		return -1;
 	if (st.to != j->state) {
 		j->state = (uint8_t)st.to;
 		j->reason = reason != NULL ? reason : st.reason;
@@ -572,6 +614,10 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 		j->exit_code = exit_status;
 	if ((st.actions & ACT_KILL) && !j->held)
 		st.actions = (st.actions & ~ACT_KILL) | ACT_RELEASE | ACT_NOTIFY;
+	if (st.actions & ACT_REQUEUE) {
+		next_attempt(c, j, from, reason != NULL ? reason : was_reason);
+		return 0;
+	}
 	if (st.actions & ACT_RELEASE)
 		release_resources(c, j);
 	if ((st.actions & ACT_COMMIT) && ctl_commit_job(c, j) != 0)
@@ -582,6 +628,64 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 	if (st.actions & ACT_NOTIFY)
 		job_over(c, j);
 	return 0;
+}
+
+/*
+ * ACT_REQUEUE: the attempt is over and gone from its node.  It is recorded
+ * (how it ended: a requeued attempt REQUEUED, one lost with its node
+ * NODE_FAIL, an ended job's requeue its final state) and the job is the
+ * next attempt, pending, in one commit: a restart sees one or the other.
+ * A new attempt has a new key, so new files on whichever node runs it.
+ */
+static void next_attempt(struct ctl *c, struct job *j, enum job_state from, const char *reason)
+{
+	char gl[512];
+	struct attempt_row a = { 0 };
+
+	ctl_gpu_list(c, j, gl, sizeof gl);
+	a.job_id = j->id;
+	a.attempt = j->attempt;
+	a.node = j->node >= 0 ? (char *)c->nodes[j->node].conf->name : NULL;
+	a.gpu_list = gl[0] != '\0' ? gl : NULL;
+	a.start_time = j->start_time;
+	a.end_time = j->end_time != 0 ? j->end_time : wall_s();
+	a.state = from == JOB_LAUNCHING || from == JOB_RUNNING ? JOB_NODE_FAIL : (int)from;
+	a.exit_code = j->exit_code;
+	a.reason = (char *)reason;
+	log_info("job %" PRId64 ": attempt %d ended %s%s%s; attempt %d pending", j->id, j->attempt,
+	    job_state_name((enum job_state)a.state), a.node ? " on " : "", a.node ? a.node : "",
+	    j->attempt + 1);
+	release_resources(c, j);
+	j->state = JOB_PENDING;
+	j->reason = NULL;
+	j->attempt++;
+	j->node = -1;
+	j->gpu_mask = 0;
+	j->gpus_by_index = 0;
+	j->start_time = j->end_time = 0;
+	j->exit_code = -1;
+	j->kill_stage = 0;
+	j->doubted = 0;
+	j->check_at_ms = 0;
+	if (db_begin(c->db) != 0 || db_attempt_insert(c->db, &a) != 0 || persist(c, j) != 0 ||
+	    db_commit(c->db) != 0) {
+		db_write_failed(c);
+		db_rollback(c->db);
+		j->unsaved = 1;	/* the job is written again; this attempt's record is lost */
+		log_error("job %" PRId64 ": attempt %d not recorded: %s", j->id, a.attempt,
+		    c->db_error);
+	} else {
+		j->unsaved = 0;
+		db_write_worked(c);
+	}
+	c->sched_needed = 1;
+}
+
+int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
+    size_t errsz)
+{
+	struct submit_req r = { .gpus = gpus, .cpus = cpus, .mem_mb = mem_mb };
+	return check_fits_somewhere(c, &r, err, errsz);
 }
 
 int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)

@@ -38,6 +38,23 @@ static struct job *job_by_key(struct ctl *c, const char *key)
 	return j != NULL && j->attempt == attempt ? j : NULL;
 }
 
+/*
+ * Its node rebooted or lost its files: nothing of the attempt is left to
+ * stop.  A running job that allows it is requeued (a new attempt), any
+ * other ends NODE_FAIL; one already stopping is over (or, requeued, pending).
+ */
+static void node_lost(struct ctl *c, struct job *j, const char *why)
+{
+	int active = j->state == JOB_LAUNCHING || j->state == JOB_RUNNING;
+	ctl_event(c, j, active && j->requeue ? EV_NODE_REQUEUE : EV_NODE_LOST, 0, why);
+}
+
+/* Being stopped by the controller (ended or requeued): answers confirm it gone. */
+static int stopping(const struct job *j)
+{
+	return job_state_is_final(j->state) || j->state == JOB_REQUEUED;
+}
+
 static void mark_running(struct ctl *c, struct job *j)
 {
 	char gl[512];
@@ -58,7 +75,7 @@ static void mark_running(struct ctl *c, struct job *j)
  */
 static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 {
-	int was_final = job_state_is_final(j->state);
+	int was_final = stopping(j);
 	if (!was_final && j->start_time == 0)
 		j->start_time = wall_s();
 	if (ctl_event(c, j, EV_EXIT, (int)rc, NULL) != 0 || was_final)
@@ -82,7 +99,7 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	const char *node = c->nodes[j->node].conf->name, *msg = strchr(rest, ' '), *cause;
 	char *path = NULL;
 
-	if (job_state_is_final(j->state)) {
+	if (stopping(j)) {
 		ended(c, j, rc, 0);
 		return;
 	}
@@ -125,7 +142,7 @@ static void relaunch(struct ctl *c, struct job *j)
 
 static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
 {
-	int final = job_state_is_final(j->state);
+	int final = stopping(j);
 	if (strcmp(r->word, "none") != 0 && strcmp(r->word, "dead") != 0)
 		j->doubted = 0;
 	if (strcmp(r->word, "exited") == 0)
@@ -153,7 +170,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		} else {
 			log_warn("job %" PRId64 ": its files vanished from node %s",
 			    j->id, c->nodes[j->node].conf->name);
-			ctl_event(c, j, EV_NODE_LOST, 0, "job files vanished from the node");
+			node_lost(c, j, "job files vanished from the node");
 		}
 	} else if (strcmp(r->word, "nopid") == 0 && (j->state == JOB_RUNNING ||
 	    (j->state == JOB_LAUNCHING && now_ms() - j->launch_since_ms < launch_check_ms(c, j)))) {
@@ -255,7 +272,7 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 			    "launch failed: could not write the job's script on the node");
 		else if (strcmp(r.word, "cancelled") == 0)
 			ctl_event(c, j, EV_GONE, 0, NULL);	/* a relaunch that came after a cancel */
-		else if (strcmp(r.word, "exists") == 0 || job_state_is_final(j->state))
+		else if (strcmp(r.word, "exists") == 0 || stopping(j))
 			ctl_reconcile(c, &c->nodes[j->node], j);
 		break;
 	case 'K':
@@ -343,7 +360,7 @@ static void check_boot(struct ctl *c, struct node *n)
 		for (size_t i = 0; i < c->njobs; i++) {
 			struct job *j = c->jobs[i];
 			if (j->node == n->idx && j->held)
-				ctl_event(c, j, EV_NODE_LOST, 0, "node rebooted");
+				node_lost(c, j, "node rebooted");
 		}
 	}
 	if (had != 1 || strcmp(old, n->probe.boot_id) != 0)

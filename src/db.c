@@ -34,7 +34,7 @@
 enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
-	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_COUNT
+	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -53,6 +53,10 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_ATTEMPT_PUT] = "INSERT OR REPLACE INTO attempts(job_id,attempt,node,gpu_list,start_time,"
+	    "end_time,state,exit_code,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+	[ST_ATTEMPTS] = "SELECT job_id,attempt,node,gpu_list,start_time,end_time,state,exit_code,"
+	    "reason FROM attempts WHERE job_id=?1 ORDER BY attempt",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -91,6 +95,17 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN array_throttle INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN array_spec TEXT;"
 	"CREATE INDEX jobs_array ON jobs(array_parent, array_index) WHERE array_parent>=0;",
+	/* Requeue: whether a node failure makes a new attempt (Slurm's
+	 * JobRequeue=1 default), and every attempt before a job's latest
+	 * (its own row).  Attempts count from 1: ended jobs of older
+	 * releases (0) are their first; active ones keep their number, which
+	 * names their files on the node. */
+	"ALTER TABLE jobs ADD COLUMN requeue INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE attempts(job_id INTEGER NOT NULL, attempt INTEGER NOT NULL,"
+	"  node TEXT, gpu_list TEXT, start_time INTEGER, end_time INTEGER,"
+	"  state INTEGER NOT NULL, exit_code INTEGER NOT NULL DEFAULT -1, reason TEXT,"
+	"  PRIMARY KEY(job_id, attempt));"
+	"UPDATE jobs SET attempt=1 WHERE attempt=0 AND state>=3 AND held=0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -120,10 +135,11 @@ static const char *job_sql(int which)
 	static char *made[ST_COUNT];
 	static const char *const where[ST_COUNT] = {
 		[ST_GET] = " WHERE id=?1",
-		[ST_ACTIVE] = " WHERE state<3 OR held=1 ORDER BY id",
-		[ST_HISTORY] = " WHERE state>=3 ORDER BY end_time DESC, id DESC LIMIT ?1",
-		[ST_HISTORY_UID] = " WHERE state>=3 AND uid=?2 ORDER BY end_time DESC, id DESC"
-		    " LIMIT ?1",
+		/* State 8, REQUEUED, is an active job stopping its attempt. */
+		[ST_ACTIVE] = " WHERE state<3 OR state=8 OR held=1 ORDER BY id",
+		[ST_HISTORY] = " WHERE state>=3 AND state<>8 ORDER BY end_time DESC, id DESC LIMIT ?1",
+		[ST_HISTORY_UID] = " WHERE state>=3 AND state<>8 AND uid=?2"
+		    " ORDER BY end_time DESC, id DESC LIMIT ?1",
 		[ST_TASK] = " WHERE array_parent=?1 AND array_index=?2",
 		[ST_TASKS] = " WHERE array_parent=?1 AND array_index>=0 ORDER BY array_index",
 	};
@@ -537,6 +553,51 @@ int db_array_tasks(struct db *db, int64_t array_id,
 	return each_row(db, s, cb, arg);
 }
 
+int db_attempt_insert(struct db *db, const struct attempt_row *a)
+{
+	sqlite3_stmt *s = db->st[ST_ATTEMPT_PUT];
+	sqlite3_bind_int64(s, 1, a->job_id);
+	sqlite3_bind_int(s, 2, a->attempt);
+	bind_text(s, 3, a->node);
+	bind_text(s, 4, a->gpu_list);
+	bind_opt_time(s, 5, a->start_time);
+	bind_opt_time(s, 6, a->end_time);
+	sqlite3_bind_int(s, 7, a->state);
+	sqlite3_bind_int(s, 8, a->exit_code);
+	bind_text(s, 9, a->reason);
+	int rc = step(db, s, F_INSERT);
+	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "record attempt");
+}
+
+int db_attempts(struct db *db, int64_t job_id,
+    int (*cb)(void *arg, const struct attempt_row *a), void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_ATTEMPTS];
+	int rc;
+	sqlite3_bind_int64(s, 1, job_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct attempt_row a = {
+			.job_id = sqlite3_column_int64(s, 0),
+			.attempt = sqlite3_column_int(s, 1),
+			.node = (char *)sqlite3_column_text(s, 2),
+			.gpu_list = (char *)sqlite3_column_text(s, 3),
+			.start_time = sqlite3_column_int64(s, 4),
+			.end_time = sqlite3_column_int64(s, 5),
+			.state = sqlite3_column_int(s, 6),
+			.exit_code = sqlite3_column_int(s, 7),
+			.reason = (char *)sqlite3_column_text(s, 8),
+		};
+		if (cb(arg, &a) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "list attempts");
+	return 0;
+}
+
 int db_max_job_id(struct db *db, int64_t *out)
 {
 	sqlite3_stmt *s = db->st[ST_MAX_ID];
@@ -600,6 +661,7 @@ void job_row_init(struct job_row *r)
 	r->exit_code = -1;
 	r->array_job_id = -1;
 	r->array_task_id = -1;
+	r->requeue = 1;
 }
 
 void job_row_clear(struct job_row *r)

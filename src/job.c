@@ -11,7 +11,7 @@
 
 static const char *state_names[JOB_NSTATES] = {
 	"PENDING", "LAUNCHING", "RUNNING", "COMPLETED", "FAILED",
-	"CANCELLED", "TIMEOUT", "NODE_FAIL",
+	"CANCELLED", "TIMEOUT", "NODE_FAIL", "REQUEUED",
 };
 
 const char *job_state_name(enum job_state s)
@@ -21,7 +21,12 @@ const char *job_state_name(enum job_state s)
 
 int job_state_is_final(enum job_state s)
 {
-	return s >= JOB_COMPLETED;
+	return s >= JOB_COMPLETED && s != JOB_REQUEUED;
+}
+
+int job_is_stopping(const struct job *j)
+{
+	return j->state == JOB_REQUEUED || (job_state_is_final(j->state) && j->held);
 }
 
 int job_exit_signal(int64_t status)

@@ -6,6 +6,8 @@
  * The order of the rows is the order of columns in statements, of keys in
  * frames and JSON, and of lines in `herd show`.  "id" is first: the insert
  * computes it (never below the id floor) and the update uses it as its key.
+ * What `herd update` may change (name, GPUs, CPUs, memory, time limit,
+ * output templates) is written by every update.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,22 +24,22 @@ const struct jobfield jobfields[] = {
 	F(attempt, "attempt", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(uid, "uid", JF_INT, JF_INSERT | JF_FRAME | JF_UNSIGNED),
 	F(user, "user", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(name, "name", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(name, "name", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(state, "state", JF_STATE, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(reason, "reason", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(exit_code, "exit_code", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(node, "node", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	FC(gpus, "ngpus", "gpus", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
+	FC(gpus, "ngpus", "gpus", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	FC(gpu_list, "gpus", "gpu_list", JF_LIST, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(cpus, "cpus", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(mem_mb, "mem_mb", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(time_limit_s, "time_limit", JF_SECS, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(cpus, "cpus", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(mem_mb, "mem_mb", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(time_limit_s, "time_limit", JF_SECS, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(submit_time, "submit_time", JF_TIME, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(start_time, "start_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(end_time, "end_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(workdir, "workdir", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT),
-	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT),
+	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
+	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
 	F(held, "held", JF_INT, JF_UPDATE),
 	FC(array_job_id, "array_job_id", "array_parent", JF_INT,
 	    JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
@@ -46,6 +48,7 @@ const struct jobfield jobfields[] = {
 	F(array_tasks, "array_tasks", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(array_throttle, "array_throttle", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(array_spec, "array_spec", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(requeue, "requeue", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];

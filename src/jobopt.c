@@ -6,7 +6,7 @@
  *
  *   acted on   a handler checks the value and stores it;
  *   no-op      accepted silently: it asks for what herd does anyway
- *              (--no-requeue, --contiguous on a one-node job, ...);
+ *              (--contiguous on a one-node job, ...);
  *   warned     accepted with a warning: herd does not act on it, and that
  *              changes nothing about where, when, whether or with what
  *              resources the job runs (--mail-type, --comment, ...);
@@ -85,6 +85,8 @@ static int set_chdir(struct jobopt *, const char *, int, char *, size_t);
 static int set_test_only(struct jobopt *, const char *, int, char *, size_t);
 static int set_wait(struct jobopt *, const char *, int, char *, size_t);
 static int set_array(struct jobopt *, const char *, int, char *, size_t);
+static int set_requeue(struct jobopt *, const char *, int, char *, size_t);
+static int set_no_requeue(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -118,6 +120,8 @@ static const struct optdef opttab[] = {
 	/* How herd submit behaves (cmd_submit.c acts on them). */
 	ACT("test-only", 0, ARG_NONE, JO_TEST_ONLY, set_test_only),
 	ACT("wait", 'W', ARG_NONE, JO_WAIT, set_wait),
+	ACT("requeue", 0, ARG_NONE, JO_REQUEUE, set_requeue),
+	ACT("no-requeue", 0, ARG_NONE, JO_REQUEUE, set_no_requeue),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -126,7 +130,6 @@ static const struct optdef opttab[] = {
 	NOOP("kill-on-invalid-dep", 0, ARG_REQ, "herd has no dependencies"),
 	NOOP("no-kill", 'k', ARG_OPT, "on one node, a node failure ends the "
 	    "job anyway"),
-	NOOP("no-requeue", 0, ARG_NONE, "herd never requeues"),
 	NOOP("use-min-nodes", 0, ARG_NONE, "herd always uses one node"),
 	NOOP("wait-all-nodes", 0, ARG_REQ, "herd never boots nodes"),
 
@@ -238,8 +241,6 @@ static const struct optdef opttab[] = {
 	REFUSE("qos", 'q', ARG_REQ, "herd has no QOS and would run the job "
 	    "without its limits and priority"),
 	REFUSE("reboot", 0, ARG_NONE, "herd would not reboot the node first"),
-	REFUSE("requeue", 0, ARG_NONE, "herd never requeues: a job whose node "
-	    "fails ends NODE_FAIL"),
 	REFUSE("reservation", 0, ARG_REQ, "herd has no reservations and would "
 	    "run the job on any node"),
 	REFUSE("signal", 0, ARG_REQ, "herd would not signal the job before "
@@ -418,6 +419,26 @@ jobopt_init(struct jobopt *o)
 	memset(o, 0, sizeof *o);
 	o->cpus = 1;
 	o->ntasks = 1;
+	o->requeue = 1;
+}
+
+/* --requeue, --no-requeue: whether a node failure makes a new attempt. */
+static int
+set_requeue(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	(void)v, (void)why, (void)whysz;
+	if (!keep)
+		o->requeue = 1;
+	return 0;
+}
+
+static int
+set_no_requeue(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	(void)v, (void)why, (void)whysz;
+	if (!keep)
+		o->requeue = 0;
+	return 0;
 }
 
 void
@@ -478,6 +499,8 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		to->wait = from->wait;
 	if (m & JO_ARRAY)
 		merge_str(&to->array, from->array);
+	if (m & JO_REQUEUE)
+		to->requeue = from->requeue;
 	to->set |= m;
 }
 

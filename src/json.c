@@ -156,9 +156,60 @@ static void json_tasks(FILE *f, const struct msg *m)
 	putc_unlocked(']', f);
 }
 
+/* An earlier attempt, from its "attempt_rec" (only a requeued job has any). */
+static void json_attempt_rec(FILE *f, const struct attempt_rec *r)
+{
+	char t[64];
+	fprintf(f, "{\"attempt\":%d,\"node\":", r->attempt);
+	json_str(f, r->node[0] ? r->node : NULL);
+	kv_key(f, "gpus");
+	putc_unlocked('[', f);
+	for (const char *p = r->gpus; *p;) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		fprintf(f, "%s%ld", p == r->gpus ? "" : ",", v);
+		p = *end == ',' ? end + 1 : end + strlen(end);
+	}
+	putc_unlocked(']', f);
+	kv_key(f, "start_time");
+	fmt_time(t, sizeof t, r->start_time);
+	json_str(f, r->start_time > 0 ? t : NULL);
+	kv_key(f, "end_time");
+	fmt_time(t, sizeof t, r->end_time);
+	json_str(f, r->end_time > 0 ? t : NULL);
+	kv_key(f, "state");
+	json_str(f, r->state);
+	kv_num(f, "exit_code", r->exit_code, 0);
+	kv_key(f, "reason");
+	json_str(f, r->reason[0] ? r->reason : NULL);
+	putc_unlocked('}', f);
+}
+
+/* ,"attempts":[...]: every attempt, oldest first, the job's own (its frame's fields) last. */
+static void json_attempts(FILE *f, const struct msg *m)
+{
+	struct attempt_rec r;
+	kv_key(f, "attempts");
+	putc_unlocked('[', f);
+	for (size_t i = 0; msg_get_nth(m, "attempt_rec", i, NULL) != NULL; i++) {
+		attempt_rec_get(m, i, &r);
+		json_attempt_rec(f, &r);
+		putc_unlocked(',', f);
+	}
+	fprintf(f, "{\"attempt\":%lld", (long long)msg_geti(m, "attempt", 0));
+	kv_str(f, "node", m);
+	kv_list(f, "gpus", m);
+	kv_time(f, "start_time", m);
+	kv_time(f, "end_time", m);
+	kv_str(f, "state", m);
+	kv_num(f, "exit_code", msg_geti(m, "exit_code", -1), 0);
+	kv_str(f, "reason", m);
+	fputs_unlocked("}]", f);
+}
+
 /* The fields of the job record (jobfield.h), in its order, then what the
  * frame adds: output paths and how the job was submitted. */
-void json_job(FILE *f, const struct msg *m)
+static void json_job_fields(FILE *f, const struct msg *m)
 {
 	fprintf(f, "{\"id\":%lld", (long long)msg_geti(m, "id", 0));	/* jobfields[0] */
 	for (size_t k = 1; k < njobfields; k++) {
@@ -208,6 +259,20 @@ void json_job(FILE *f, const struct msg *m)
 	kv_str(f, "submit_host", m);
 	kv_num(f, "ntasks", msg_geti(m, "ntasks", -1), 0);
 	json_tasks(f, m);
+}
+
+void json_job(FILE *f, const struct msg *m)
+{
+	json_job_fields(f, m);
+	putc('}', f);
+}
+
+/* herd show and herd history: the job and every attempt of it (a queue
+ * listing leaves them out: 100,000 first attempts would cost ~40% more). */
+void json_job_attempts(FILE *f, const struct msg *m)
+{
+	json_job_fields(f, m);
+	json_attempts(f, m);
 	putc('}', f);
 }
 

@@ -12,6 +12,14 @@
  * (exit, launch failure) or that the node cannot contradict (a reboot) is
  * over at once.
  *
+ * A requeue (herd requeue, or a node failure of a job that allows it)
+ * makes a new attempt of the same job.  The running attempt is stopped
+ * first: the job is REQUEUED, keeps its resources and is killed, and only
+ * the node's word that it is gone (EV_GONE, its exit, or the node's reboot)
+ * makes it PENDING again (ACT_REQUEUE: the old attempt is recorded in the
+ * same commit), so two attempts never run side by side.  A node that
+ * rebooted or lost the job's files has nothing left to stop.
+ *
  * Rows are matched in order; FROM_ACTIVE and FROM_FINAL stand for several
  * states.  An event with no row in a state is a late or repeated answer
  * and changes nothing.
@@ -44,16 +52,31 @@ static const struct row {
 	{ JOB_RUNNING, EV_TIMEOUT, JOB_TIMEOUT, "time limit reached", ACT_COMMIT | ACT_KILL },
 	{ FROM_ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure",
 	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	/* A new attempt: never beside the old one (see above). */
+	{ FROM_ACTIVE, EV_REQUEUE, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL },
+	{ FROM_ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	{ JOB_REQUEUED, EV_EXIT, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	{ JOB_REQUEUED, EV_LAUNCH_FAIL, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	{ JOB_REQUEUED, EV_GONE, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	{ JOB_REQUEUED, EV_NODE_LOST, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	{ JOB_REQUEUED, EV_NODE_REQUEUE, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	{ JOB_REQUEUED, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL },
+	/* An ended job whose processes are gone (the caller checks it holds
+	 * nothing): pending again at once. */
+	{ FROM_FINAL, EV_REQUEUE, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE },
 	/* Ended by the controller, now confirmed gone on its node. */
 	{ FROM_FINAL, EV_EXIT, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_LAUNCH_FAIL, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_GONE, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_NODE_LOST, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_FINAL, EV_NODE_REQUEUE, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 };
 
 static const char *event_names[EV_NEVENTS] = {
 	"place", "start", "exit", "launch-fail", "launch-lost", "cancel", "timeout",
-	"node-lost", "gone", "never",
+	"node-lost", "gone", "never", "requeue", "node-requeue",
 };
 
 const char *job_event_name(enum job_event e)

@@ -126,6 +126,28 @@ static void add_submission(struct msg *m, struct ctl *c, int64_t id)
 	job_data_clear(&d);
 }
 
+/*
+ * A job's earlier attempts (its row is its latest), one "attempt_rec" each:
+ * ATTEMPT, NODE, GPUS, START, END, STATE, EXIT, REASON, tab-separated (the
+ * reason last: it is free text).  Only a requeued job has any, so a
+ * listing of first attempts reads nothing more.
+ */
+static int attempt_cb(void *arg, const struct attempt_row *a)
+{
+	char rec[HERD_ERRLEN + 256];
+	snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%s\t%d\t%s", a->attempt,
+	    a->node ? a->node : "", a->gpu_list ? a->gpu_list : "", a->start_time, a->end_time,
+	    job_state_name((enum job_state)a->state), a->exit_code, a->reason ? a->reason : "");
+	msg_adds(arg, "attempt_rec", rec);
+	return 0;
+}
+
+static void add_attempts(struct msg *m, struct ctl *c, int64_t id, int attempt)
+{
+	if (attempt > 1 && db_attempts(c->db, id, attempt_cb, m) != 0)
+		log_error("job %" PRId64 ": %s", id, db_errmsg(c->db));
+}
+
 /* An active job's row borrows its strings: no copies for 100,000 jobs. */
 static void send_job(struct server *s, struct client *cl, const struct job *j, int details)
 {
@@ -136,6 +158,7 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 	ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
 	msg_init(&m, "job");
 	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
+	add_attempts(&m, s->ctl, j->id, j->attempt);
 	if (details)
 		add_submission(&m, s->ctl, j->id);
 	client_send(cl, &m);
@@ -147,6 +170,7 @@ static void send_row(struct server *s, struct client *cl, const struct job_row *
 	struct msg m;
 	msg_init(&m, "job");
 	add_row(&m, r, r->reason);
+	add_attempts(&m, s->ctl, r->id, r->attempt);
 	if (details)
 		add_submission(&m, s->ctl, r->id);
 	client_send(cl, &m);
@@ -308,13 +332,15 @@ static int check_exec_size(struct client *cl, const struct job_data *d)
 /* Every number of a submission, each in its range; -1 answered. */
 static int submit_numbers(struct client *cl, const struct msg *m, struct submit_req *r)
 {
-	int64_t gpus, cpus, ntasks;
-	if (get_num(cl, m, "gpus", 0, JOBOPT_MAX_GPUS, 0, &gpus) ||
+	int64_t gpus, cpus, ntasks, requeue;
+	if (get_num(cl, m, "requeue", 0, 1, 1, &requeue) ||
+	    get_num(cl, m, "gpus", 0, JOBOPT_MAX_GPUS, 0, &gpus) ||
 	    get_num(cl, m, "cpus", 1, CPUS_MAX, 1, &cpus) ||
 	    get_num(cl, m, "mem_mb", 0, MEM_MAX_MB, 0, &r->mem_mb) ||
 	    get_num(cl, m, "time_limit", 0, TIME_MAX_S, 0, &r->time_limit_s) ||
 	    get_num(cl, m, "ntasks", 1, cpus, 1, &ntasks))
 		return -1;
+	r->requeue = (int)requeue;
 	r->gpus = (int)gpus;
 	r->cpus = (int)cpus;
 	r->data.ntasks = (int)ntasks;
@@ -751,6 +777,119 @@ static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/* herd requeue: one result line per id, as cancel's. */
+static int rpc_requeue(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct msg ok;
+	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
+	int64_t *ids;
+	size_t n;
+	if (get_ids(cl, m, &ids, &n) != 0)
+		return -1;
+	msg_init(&ok, "ok");
+	for (size_t i = 0; i < n; i++) {
+		err[0] = '\0';
+		ctl_requeue(s->ctl, ids[i], cl->uid, err, sizeof err);
+		snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
+		msg_adds(&ok, "result", line);
+	}
+	free(ids);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	return 0;
+}
+
+/*
+ * What `herd update` may change: the request key, its bit, and where it
+ * goes in struct job_update.  A number is read in [min, max]; a string
+ * (max 0) is at most `min` bytes.  A key not here is refused, so a new
+ * updatable field is a row here, a member and bit in ctl.h's job_update,
+ * a line of ctl_update() and a row of cmd_update.c's table.
+ */
+static const struct update_key {
+	const char *key;
+	unsigned bit;
+	size_t off, size;
+	int64_t min, max;
+} update_keys[] = {
+#define UK(key, bit, member, min, max) \
+	{ key, bit, offsetof(struct job_update, member), \
+	  sizeof(((struct job_update *)0)->member), min, max }
+	UK("name", UPD_NAME, name, 1024, 0),
+	UK("time_limit", UPD_TIME, time_limit_s, 0, TIME_MAX_S),
+	UK("gpus", UPD_GPUS, gpus, 0, JOBOPT_MAX_GPUS),
+	UK("cpus", UPD_CPUS, cpus, 1, CPUS_MAX),
+	UK("mem_mb", UPD_MEM, mem_mb, 0, MEM_MAX_MB),
+	UK("out", UPD_OUT, out_tmpl, 4096, 0),
+	UK("err", UPD_ERR, err_tmpl, 4096, 0),
+#undef UK
+};
+
+/* One key=value of an update into u; -1 answered. */
+static int update_field(struct client *cl, const struct msg *m, size_t fi, struct job_update *u)
+{
+	const struct msg_field *k = &m->f[fi], *v = &m->f[fi + 1];
+	for (size_t i = 0; i < sizeof update_keys / sizeof update_keys[0]; i++) {
+		const struct update_key *uk = &update_keys[i];
+		if (strlen(uk->key) != k->len || memcmp(uk->key, k->p, k->len) != 0)
+			continue;
+		if (u->set & uk->bit) {
+			client_error(cl, "%s: given twice", uk->key);
+			return -1;
+		}
+		char *at = (char *)u + uk->off;
+		if (uk->max == 0) {
+			if (check_text(cl, m, uk->key, (size_t)uk->min) != 0)
+				return -1;
+			*(const char **)at = v->p;
+		} else {
+			int64_t n;
+			if (get_num(cl, m, uk->key, uk->min, uk->max, 0, &n) != 0)
+				return -1;
+			if (uk->size == sizeof(int64_t))
+				*(int64_t *)at = n;
+			else
+				*(int *)at = (int)n;
+		}
+		u->set |= uk->bit;
+		return 0;
+	}
+	char vis[64];
+	str_vis(vis, sizeof vis, k->p);
+	client_error(cl, "\"%s\" cannot be updated", vis);
+	return -1;
+}
+
+/* herd update ID KEY=VALUE...: every value checked before anything changes. */
+static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
+{
+	struct job_update u = { 0 };
+	char err[HERD_ERRLEN];
+	int64_t id;
+	if (msg_get(m, "id", NULL) == NULL) {
+		client_error(cl, "id: missing");
+		return -1;
+	}
+	if (get_num(cl, m, "id", 1, INT64_MAX, 0, &id) != 0)
+		return -1;
+	for (size_t fi = 0; fi + 1 < m->nf; fi += 2) {
+		if (m->f[fi].len == 2 && memcmp(m->f[fi].p, "id", 2) == 0)
+			continue;
+		if (update_field(cl, m, fi, &u) != 0)
+			return -1;
+	}
+	if (u.set == 0) {
+		client_error(cl, "nothing to update");
+		return -1;
+	}
+	if (ctl_update(s->ctl, id, cl->uid, &u, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	send_simple(cl, "ok");
+	return 0;
+}
+
 /* Answer a waiting client once none of its jobs is active any more. */
 void rpc_wait_check(struct server *s, struct client *cl)
 {
@@ -853,6 +992,8 @@ static const struct rpc_entry {
 } rpc_table[] = {
 	{ "submit", rpc_submit, 1 },
 	{ "cancel", rpc_cancel, 1 },
+	{ "requeue", rpc_requeue, 1 },
+	{ "update", rpc_update, 1 },
 	{ "queue", rpc_queue, 0 },
 	{ "nodes", rpc_nodes, 0 },
 	{ "show", rpc_show, 0 },

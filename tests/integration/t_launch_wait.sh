@@ -16,7 +16,7 @@ id=$(submit --wrap "sleep 12; echo done")
 wait_state "$id" RUNNING 20
 stop_herdd "$HERDD_PID" KILL
 # The job's key: CLUSTER.INSTANCE-ID.ATTEMPT (every test's herdd has its own instance).
-key="$(sed -n 's/^cluster = //p' "$HOSTS").$(sqlite3 "$STATE/herd.db" "SELECT v FROM meta WHERE k='instance'")-$id.0"
+key="$(sed -n 's/^cluster = //p' "$HOSTS").$(sqlite3 "$STATE/herd.db" "SELECT v FROM meta WHERE k='instance'")-$id.$(sqlite3 "$STATE/herd.db" "SELECT attempt FROM jobs WHERE id=$id")"
 st=$(ls "$TC_DIR"/nodes/*/home/.herd/jobs/"$key".state 2>/dev/null)
 [ -f "$st" ] || fail "no state file of job $id on any node"
 mv "$st" "$st.hidden"

@@ -1,6 +1,7 @@
 #!/bin/bash
-# t_reboot: a node whose boot id changed has lost its running jobs: they end
-# NODE_FAIL ("node rebooted") and the node's resources are free again.  The
+# t_reboot: a node whose boot id changed has lost its running jobs: a
+# --no-requeue one ends NODE_FAIL ("node rebooted") and the node's resources
+# are free again (a requeueable one runs again: t_requeue.sh).  The
 # test cluster bind-mounts a file of its own over each node's boot id, so a
 # "reboot" is a new id written there (the job's processes are really still
 # there, and the test removes them itself).
@@ -14,7 +15,7 @@ saved=$(cat "$bootf")
 tag="63.$UNIQ"
 at_exit "echo '$saved' >'$bootf'; pkill -f -- 'sleep $tag' || true"
 
-id=$(submit --gpus 8 --wrap "sleep $tag")
+id=$(submit --no-requeue --gpus 8 --wrap "sleep $tag")
 wait_state "$id" RUNNING 20
 assert_eq "node of the 8-GPU job" node1 "$(field "$id" .node)"
 sleep 2	# at least one probe has recorded the old boot id

@@ -456,6 +456,7 @@ static void short_clusters_and_warnings(void **state)
 	assert_int_equal(o.gpus, 2);
 	assert_int_equal(o.ntasks, 4);
 	assert_int_equal(o.ntasks_per_node, 4);
+	assert_int_equal(o.requeue, 0);		/* --no-requeue */
 	assert_int_equal(w.n, 4);
 	assert_string_equal(w.all,
 	    "t.sh:1: --quiet is not supported yet; ignored (herd submit prints "
@@ -503,7 +504,6 @@ static void refused_in_directives(void **state)
 		{ "--time-min=5", "--time-min=5 is not supported yet" },
 		{ "--tmp=5G", "--tmp=5G is not supported yet" },
 		{ "-L matlab", "--licenses=matlab is not supported yet" },
-		{ "--requeue", "--requeue is not supported yet: herd never requeues" },
 		{ "--share", "--oversubscribe is not supported yet" },
 		{ "--open-mode=append", "--open-mode=append: appending is not "
 		    "supported yet" },

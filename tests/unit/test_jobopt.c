@@ -332,6 +332,37 @@ static void warned(void **state)
 	jobopt_clear(&o);
 }
 
+/* --requeue is the default; --no-requeue turns it off; a directive never
+ * overrides the command line. */
+static void requeue_flag(void **state)
+{
+	(void)state;
+	struct jobopt o;
+	char err[HERD_ERRLEN];
+	jobopt_init(&o);
+	assert_int_equal(o.requeue, 1);
+	assert_int_equal(jobopt_apply(&o, "--no-requeue", NULL, 0, err, sizeof err), 0);
+	assert_int_equal(o.requeue, 0);
+	assert_true(o.set & JO_REQUEUE);
+	assert_int_equal(jobopt_apply(&o, "--requeue", NULL, 1, err, sizeof err), 0);
+	assert_int_equal(o.requeue, 0);		/* kept: set before */
+	assert_int_equal(jobopt_apply(&o, "--requeue", NULL, 0, err, sizeof err), 0);
+	assert_int_equal(o.requeue, 1);
+	assert_int_equal(jobopt_apply(&o, "--no-requeue", "x", 0, err, sizeof err), -1);
+	assert_int_equal(o.requeue, 1);
+	struct jobopt d;
+	jobopt_init(&d);
+	assert_int_equal(jobopt_apply(&d, "--no-requeue", NULL, 0, err, sizeof err), 0);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.requeue, 1);		/* the command line's */
+	jobopt_clear(&o);
+	jobopt_init(&o);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.requeue, 0);
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
 /* What herd does anyway: accepted without a word. */
 static void accepted_silently(void **state)
 {
@@ -340,7 +371,7 @@ static void accepted_silently(void **state)
 		{ "contiguous", NULL }, { "delay-boot", "5" },
 		{ "ignore-pbs", NULL }, { "kill-on-invalid-dep", "yes" },
 		{ "no-kill", NULL }, { "k", NULL }, { "no-kill", "off" },
-		{ "no-requeue", NULL }, { "use-min-nodes", NULL },
+		{ "no-requeue", NULL }, { "requeue", NULL }, { "use-min-nodes", NULL },
 		{ "wait-all-nodes", "1" }, { "N", "1" }, { "nodes", "1-1" },
 		{ "--nodes", "1-4" }, { "--nodes", "01" },
 		{ "ntasks-per-node", "1" }, { "tasks-per-node", "1" },
@@ -424,8 +455,6 @@ static void refused(void **state)
 		    "check the node's temporary disk" },
 		{ "licenses", "matlab", "--licenses=matlab is not supported" },
 		{ "L", "matlab", "--licenses=matlab is not supported" },
-		{ "requeue", NULL, "--requeue is not supported yet: herd never "
-		    "requeues: a job whose node fails ends NODE_FAIL; remove it" },
 		{ "oversubscribe", NULL, "--oversubscribe is not supported" },
 		{ "share", NULL, "--oversubscribe is not supported" },
 		{ "s", NULL, "--oversubscribe is not supported" },
@@ -763,6 +792,7 @@ int main(void)
 		cmocka_unit_test(long_path_limits),
 		cmocka_unit_test(warned),
 		cmocka_unit_test(accepted_silently),
+		cmocka_unit_test(requeue_flag),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(unknown_and_hostile),
 		cmocka_unit_test(prefixes_and_aliases),

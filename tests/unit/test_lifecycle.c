@@ -59,6 +59,29 @@ static void rows(void **state)
 	expect(JOB_TIMEOUT, EV_GONE, 0, JOB_TIMEOUT, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
 	expect(JOB_FAILED, EV_NODE_LOST, 0, JOB_FAILED, NULL,
 	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	/* Requeue: the running attempt is stopped first, pending once gone. */
+	expect(JOB_RUNNING, EV_REQUEUE, 0, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL);
+	expect(JOB_LAUNCHING, EV_REQUEUE, 0, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL);
+	expect(JOB_REQUEUED, EV_GONE, 0, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
+	expect(JOB_REQUEUED, EV_EXIT, 143, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
+	expect(JOB_REQUEUED, EV_LAUNCH_FAIL, 1, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
+	expect(JOB_REQUEUED, EV_NODE_LOST, 0, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
+	expect(JOB_REQUEUED, EV_CANCEL, 0, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL);
+	expect(JOB_RUNNING, EV_NODE_REQUEUE, 0, JOB_PENDING, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
+	expect(JOB_COMPLETED, EV_REQUEUE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE);
+	expect(JOB_NODE_FAIL, EV_REQUEUE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE);
+	expect(JOB_CANCELLED, EV_NODE_REQUEUE, 0, JOB_CANCELLED, NULL,
+	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	refused(JOB_PENDING, EV_REQUEUE);	/* nothing to requeue */
+	refused(JOB_REQUEUED, EV_REQUEUE);	/* already under way */
+	refused(JOB_REQUEUED, EV_START);	/* a late start of the old attempt */
+	refused(JOB_REQUEUED, EV_TIMEOUT);
+	refused(JOB_REQUEUED, EV_PLACE);	/* not before the old attempt is gone */
 	/* Late answers change nothing. */
 	refused(JOB_PENDING, EV_EXIT);
 	refused(JOB_PENDING, EV_START);
@@ -88,10 +111,27 @@ static void invariants(void **state)
 				if (st.actions & ACT_LAUNCH)
 					assert_int_equal(s, JOB_PENDING);
 				assert_false((st.actions & ACT_KILL) && (st.actions & ACT_RELEASE));
-				if (st.actions & (ACT_NOTIFY | ACT_KILL))
+				if (st.actions & ACT_NOTIFY)
 					assert_true(job_state_is_final(st.to));
-				if (job_state_is_final((enum job_state)s))
+				/* A kill ends the job or stops it for a requeue. */
+				if (st.actions & ACT_KILL)
+					assert_true(job_state_is_final(st.to) ||
+					    st.to == JOB_REQUEUED);
+				/* A new attempt: only pending, only with the old one
+				 * released (or never held), never notified. */
+				if (st.actions & ACT_REQUEUE) {
+					assert_int_equal(st.to, JOB_PENDING);
+					assert_false(st.actions & (ACT_NOTIFY | ACT_KILL | ACT_LAUNCH));
+				}
+				if (st.to == JOB_PENDING && s != JOB_PENDING)
+					assert_true(st.actions & ACT_REQUEUE);
+				/* Final states are left only by a requeue. */
+				if (job_state_is_final((enum job_state)s) && e != EV_REQUEUE)
 					assert_int_equal(st.to, s);
+				/* Only the node's word ends a REQUEUED job's attempt. */
+				if (s == JOB_REQUEUED && st.to == JOB_PENDING)
+					assert_true(e == EV_GONE || e == EV_EXIT || e == EV_LAUNCH_FAIL ||
+					    e == EV_NODE_LOST || e == EV_NODE_REQUEUE);
 				assert_string_not_equal(job_event_name((enum job_event)e), "unknown");
 			}
 		}

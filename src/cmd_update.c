@@ -1,0 +1,151 @@
+/*
+ * cmd_update.c — herd update ID KEY=VALUE...: change a job after its
+ * submit, as scontrol update does.  A pending job's name, time limit, GPUs,
+ * CPUs, memory and output files; a running job's time limit (lowered by its
+ * owner, raised only by root).  All of it or nothing.
+ *
+ * Each key is checked here by the very option of `herd submit` that sets
+ * it (jobopt.c), so a value means what it means at submit ("1:30:00",
+ * "16G", "gpu:2"); herdd checks the ranges again and whether the job still
+ * fits a node.  A new updatable field is a row of keys[] here and a row of
+ * rpc.c's update_keys[].
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "jobopt.h"
+
+const struct cmd_entry cmd_update_entry = {
+	"update", "update ID KEY=VALUE...",
+	"change a pending job, or a running job's time limit, like scontrol update",
+	"keys (herd's name, Slurm's scontrol name, or the herd submit option):\n"
+	"  name=NAME                 JobName, job-name\n"
+	"  time_limit=DURATION       TimeLimit, time: minutes, H:MM:SS, D-H[:MM[:SS]],\n"
+	"                            UNLIMITED; of a running job: lower only, unless root\n"
+	"  gpus=N                    NumGPUs, gres (gpu:N)\n"
+	"  cpus=N                    NumCPUs: the job's CPUs in all\n"
+	"  mem=SIZE                  MinMemoryNode: 16G, 512M, 2048 (MB)\n"
+	"  stdout=FILE               StdOut, output\n"
+	"  stderr=FILE               StdErr, error\n"
+	"All but time_limit only while the job is pending.  A bad value changes\n"
+	"nothing.\n"
+	"options:\n"
+	"  -h, --help                this help\n",
+	cmd_update
+};
+
+enum { K_NAME, K_TIME, K_GPUS, K_CPUS, K_MEM, K_OUT, K_ERR };
+
+static const struct update_key {
+	const char *key;	/* herd's name */
+	const char *slurm;	/* scontrol's, any case */
+	const char *opt;	/* the submit option that checks and parses it */
+	const char *field;	/* in the "update" request */
+	int which;
+} keys[] = {
+	{ "name", "JobName", "job-name", "name", K_NAME },
+	{ "time_limit", "TimeLimit", "time", "time_limit", K_TIME },
+	{ "gpus", "NumGPUs", "gpus", "gpus", K_GPUS },
+	{ "gres", "Gres", "gres", "gpus", K_GPUS },
+	{ "cpus", "NumCPUs", "cpus", "cpus", K_CPUS },
+	{ "mem", "MinMemoryNode", "mem", "mem_mb", K_MEM },
+	{ "stdout", "StdOut", "output", "out", K_OUT },
+	{ "stderr", "StdErr", "error", "err", K_ERR },
+};
+
+static const struct update_key *find_key(const char *k)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(k, keys[i].key) == 0 || strcasecmp(k, keys[i].slurm) == 0 ||
+		    strcmp(k, keys[i].opt) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* The parsed value of one key into the request. */
+static void put(struct msg *req, const struct update_key *uk, const struct jobopt *o)
+{
+	switch (uk->which) {
+	case K_NAME: msg_adds(req, uk->field, o->name); break;
+	case K_TIME: msg_addi(req, uk->field, o->time_limit_s); break;
+	case K_GPUS: msg_addi(req, uk->field, o->gpus); break;
+	case K_CPUS: msg_addi(req, uk->field, o->cpus); break;
+	case K_MEM: msg_addi(req, uk->field, (int64_t)o->mem_mb); break;
+	case K_OUT: msg_adds(req, uk->field, o->out_path); break;
+	case K_ERR: msg_adds(req, uk->field, o->err_path); break;
+	}
+}
+
+/* KEY=VALUE into the request; 0, or 2 with the message printed. */
+static int add_pair(const struct cmd_entry *ce, struct msg *req, const char *arg)
+{
+	char key[64], vis[128], err[HERD_ERRLEN];
+	const char *eq = strchr(arg, '=');
+	const struct update_key *uk;
+	struct jobopt o;
+	int rc;
+
+	str_vis(vis, sizeof vis, arg);
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof key)
+		return cmd_usage_error(ce, "\"%s\" is not KEY=VALUE", vis);
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	if ((uk = find_key(key)) == NULL) {
+		str_vis(vis, sizeof vis, key);
+		return cmd_usage_error(ce, "\"%s\" cannot be updated (keys: name, time_limit, gpus, "
+		    "cpus, mem, stdout, stderr)", vis);
+	}
+	if (msg_get(req, uk->field, NULL) != NULL)
+		return cmd_usage_error(ce, "%s given twice", uk->key);
+	jobopt_init(&o);
+	rc = jobopt_apply(&o, uk->opt, eq + 1, 0, err, sizeof err);
+	if (rc == 0)
+		put(req, uk, &o);
+	jobopt_clear(&o);
+	if (rc != 0)
+		return cmd_usage_error(ce, "invalid %s: %s", vis, err);
+	return 0;
+}
+
+int cmd_update(int argc, char **argv)
+{
+	static const struct option lo[] = { CMD_HELP_OPTION, { NULL, 0, NULL, 0 } };
+	const struct cmd_entry *ce = &cmd_update_entry;
+	struct hclient c;
+	struct msg req, ans;
+	long long id;
+	int ch, rc = 2;
+
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'h')
+			cmd_help(ce, stdout);
+		return ch == 'h' || ch == CMD_OPT_HELP ? 0 : 2;
+	}
+	if (optind == argc)
+		return cmd_usage_error(ce, "no job id");
+	if ((id = cmd_job_id(argv[optind])) < 0)
+		return 2;
+	if (optind + 1 == argc)
+		return cmd_usage_error(ce, "nothing to update: give KEY=VALUE");
+	msg_init(&req, "update");
+	msg_addi(&req, "id", id);
+	for (int i = optind + 1; i < argc; i++)
+		if (add_pair(ce, &req, argv[i]) != 0)
+			goto out;
+	rc = 1;
+	if (hclient_connect(&c) != 0)
+		goto out;
+	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
+		if (!hclient_is_error(&ans))
+			rc = 0;
+		msg_clear(&ans);
+	}
+	hclient_close(&c);
+out:
+	msg_clear(&req);
+	return rc;
+}

@@ -1,0 +1,190 @@
+/*
+ * ctl_job.c — what a user changes about a job after its submit: a new
+ * attempt (herd requeue) and its fields (herd update).
+ *
+ * Theory of operation: both go through the lifecycle table and the one
+ * commit of ctl.c.  A requeue of a running job is EV_REQUEUE: the job is
+ * REQUEUED, killed, and pending as its next attempt only once its node
+ * confirms the old attempt gone, so two attempts never run side by side;
+ * an ended job (nothing left on its node) is read back from the database
+ * and pending at once.  An update is checked whole before anything
+ * changes (the values' ranges were checked by rpc.c, whether the job still
+ * fits a node is checked here), then committed; a failed commit puts every
+ * field back, so the job is what the database says.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "log.h"
+
+/* The message for a job that cannot be acted on: none, not yours, or `why`. */
+static int refuse(const struct job_row *r, int found, int64_t id, uid_t uid, const char *why,
+    char *err, size_t errsz)
+{
+	if (found != 1)
+		snprintf(err, errsz, "no job %" PRId64, id);
+	else if (!job_may_act_uid(r->uid, uid))
+		snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
+		    r->user ? r->user : "another user");
+	else
+		snprintf(err, errsz, "job %" PRId64 " %s", id, why);
+	return -1;
+}
+
+int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
+{
+	struct job *j = ctl_find(c, id);
+	struct job_row r;
+	struct job_step st;
+	char why[128];
+	int found, rc = -1;
+
+	job_row_init(&r);
+	found = ctl_job_get(c, id, &r);
+	if (found == -1) {
+		snprintf(err, errsz, "job %" PRId64 ": %s", id, db_errmsg(c->db));
+		goto out;
+	}
+	if (found != 1 || !job_may_act_uid(r.uid, uid)) {
+		rc = refuse(&r, found, id, uid, "", err, errsz);
+		goto out;
+	}
+	if (lifecycle_step((enum job_state)r.state, EV_REQUEUE, 0, &st) != 0) {
+		rc = refuse(&r, found, id, uid, r.state == JOB_PENDING ?
+		    "is pending: it has no attempt to requeue yet" :
+		    "is already being requeued", err, errsz);
+		goto out;
+	}
+	if (j != NULL && job_state_is_final(j->state) && j->held) {
+		snprintf(why, sizeof why, "has ended (%s) but is still being stopped on its node; "
+		    "requeue it once that is done", job_state_name(j->state));
+		rc = refuse(&r, found, id, uid, why, err, errsz);
+		goto out;
+	}
+	if (j == NULL)
+		j = ctl_restore(c, &r);	/* ended: its row is its last attempt */
+	log_info("job %" PRId64 ": requeue asked by uid %u (attempt %d, %s)", id, (unsigned)uid,
+	    j->attempt, job_state_name(j->state));
+	rc = ctl_event(c, j, EV_REQUEUE, 0, NULL);
+	if (rc != 0)
+		snprintf(err, errsz, "job %" PRId64 " cannot be requeued now", id);
+out:
+	job_row_clear(&r);
+	return rc;
+}
+
+/* A running job's time limit: down for its owner, up (or unlimited) only for root. */
+static int check_running_update(const struct job *j, uid_t uid, const struct job_update *u,
+    char *err, size_t errsz)
+{
+	if (u->set & ~(unsigned)UPD_TIME) {
+		snprintf(err, errsz, "job %" PRId64 " is %s: only its time limit can change "
+		    "(the other fields only while it is pending)", j->id, job_state_name(j->state));
+		return -1;
+	}
+	int64_t cur = j->time_limit_s, want = u->time_limit_s;
+	int raise = cur != 0 && (want == 0 || want > cur);
+	if (raise && uid != 0) {
+		snprintf(err, errsz, "job %" PRId64 ": only root may raise the time limit of a "
+		    "running job (from %" PRId64 " s to %s); you may lower it", j->id, cur,
+		    want == 0 ? "unlimited" : "a longer one");
+		return -1;
+	}
+	return 0;
+}
+
+/* A pending job's new size must still fit a node, with as many CPUs as its tasks. */
+static int check_pending_update(struct ctl *c, const struct job *j, const struct job_update *u,
+    char *err, size_t errsz)
+{
+	int gpus = u->set & UPD_GPUS ? u->gpus : j->gpus;
+	int cpus = u->set & UPD_CPUS ? u->cpus : j->cpus;
+	int64_t mem = u->set & UPD_MEM ? u->mem_mb : (int64_t)j->mem_mb;
+	char why[HERD_ERRLEN];
+
+	if (u->set & UPD_CPUS) {
+		struct job_data d = { 0 };
+		int ntasks = db_job_get_data(c->db, j->id, &d) == 0 && d.ntasks > 0 ? d.ntasks : 1;
+		job_data_clear(&d);
+		if (cpus < ntasks) {
+			snprintf(err, errsz, "job %" PRId64 ": cpus=%d is fewer than its %d tasks",
+			    j->id, cpus, ntasks);
+			return -1;
+		}
+	}
+	if ((u->set & (UPD_GPUS | UPD_CPUS | UPD_MEM)) &&
+	    ctl_fits_somewhere(c, gpus, cpus, mem, why, sizeof why) != 0) {
+		snprintf(err, errsz, "job %" PRId64 ": %s", j->id, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* An interned copy of a new string field (NULL, or "" for the default, stays NULL). */
+static const char *intern_opt(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? intern(s) : NULL;
+}
+
+int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
+    char *err, size_t errsz)
+{
+	struct job *j = ctl_find(c, id);
+	int rc;
+
+	if (j == NULL || job_state_is_final(j->state) || !job_may_act(j, uid)) {
+		struct job_row r;
+		job_row_init(&r);
+		int found = ctl_job_get(c, id, &r);
+		char why[64];
+		snprintf(why, sizeof why, "has ended (%s)", job_state_name((enum job_state)r.state));
+		rc = refuse(&r, found, id, uid, why, err, errsz);
+		job_row_clear(&r);
+		return rc;
+	}
+	if (j->state == JOB_REQUEUED) {
+		snprintf(err, errsz, "job %" PRId64 " is being requeued; update it once it is "
+		    "pending again", id);
+		return -1;
+	}
+	rc = j->state == JOB_PENDING ? check_pending_update(c, j, u, err, errsz) :
+	    check_running_update(j, uid, u, err, errsz);
+	if (rc != 0)
+		return rc;
+
+	struct job old = *j;
+	if (u->set & UPD_NAME)
+		j->name = intern(u->name);
+	if (u->set & UPD_OUT)
+		j->out_tmpl = intern_opt(u->out_tmpl);
+	if (u->set & UPD_ERR)
+		j->err_tmpl = intern_opt(u->err_tmpl);
+	if (u->set & UPD_TIME)
+		j->time_limit_s = u->time_limit_s;
+	if (u->set & UPD_GPUS)
+		j->gpus = (uint16_t)u->gpus;
+	if (u->set & UPD_CPUS)
+		j->cpus = (uint16_t)u->cpus;
+	if (u->set & UPD_MEM)
+		j->mem_mb = (uint64_t)u->mem_mb;
+	/* One reference of each string field given is the job's now, or dropped. */
+	const unsigned bits[] = { UPD_NAME, UPD_OUT, UPD_ERR };
+	const char *news[] = { j->name, j->out_tmpl, j->err_tmpl };
+	const char *olds[] = { old.name, old.out_tmpl, old.err_tmpl };
+	int failed = ctl_commit_job(c, j) != 0;
+	for (int k = 0; k < 3; k++)
+		if (u->set & bits[k])
+			intern_release(failed ? news[k] : olds[k]);
+	if (failed) {
+		/* Nothing changes on a failed update: the database still has the old job. */
+		*j = old;
+		snprintf(err, errsz, "job %" PRId64 " not updated: %s", id, c->db_error);
+		return -1;
+	}
+	log_info("job %" PRId64 " updated by uid %u (%s)", id, (unsigned)uid,
+	    job_state_name(j->state));
+	c->sched_needed = 1;
+	return 0;
+}
