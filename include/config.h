@@ -45,6 +45,7 @@ struct config {
 	char *log_file;		/* for --daemon; default STATE_DIR/herdd.log */
 	int probe_interval_s;	/* default 30 */
 	int kill_grace_s;	/* TERM → KILL, default 10 */
+	int kill_invalid_depend;	/* cancel a job whose dependency can never be met, default 1 */
 	struct node_conf *nodes;
 	size_t nnodes;
 };

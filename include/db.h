@@ -46,6 +46,11 @@ struct job_row {
 	char *out_tmpl;		/* NULL: default */
 	char *err_tmpl;		/* NULL: same as out */
 	int held;		/* still holds its node's resources (ended, being killed) */
+	/* When it may start (job_elig.h): the JSON's begin_time, held, nice, dependency. */
+	int64_t begin_time;	/* wall seconds; 0: at once */
+	int hold;		/* JOB_HOLD_*: held by its user or by root */
+	int nice;		/* orders its user's own jobs; lower first */
+	char *dependency;	/* --dependency as depend_format() writes it, NULL none */
 };
 
 /* What a launch and `herd show` need beyond the row: stored once at submit. */

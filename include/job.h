@@ -50,6 +50,12 @@ struct job {
 	const char *out_tmpl;	/* interned; NULL: herd-%j.out */
 	const char *err_tmpl;	/* interned; NULL: same as out */
 	const char *reason;	/* static string or NULL */
+	/* When a pending job may start (eligible.h, ctl_elig.c). */
+	int64_t begin_time;	/* wall seconds; 0: at once */
+	int32_t nice;		/* orders its user's own jobs; lower first */
+	uint8_t hold;		/* JOB_HOLD_* */
+	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
+	struct job_dep *dep;	/* its --dependency, NULL none (most jobs) */
 };
 
 const char *job_state_name(enum job_state s);

@@ -22,7 +22,11 @@ enum {
 	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
 	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9,
+	JO_BEGIN = 1 << 10, JO_DEPEND = 1 << 11, JO_HOLD = 1 << 12, JO_NICE = 1 << 13,
 };
+
+/* --nice without a value, as sbatch. */
+#define JOBOPT_NICE_DEFAULT 100
 
 struct jobopt {
 	unsigned set;		/* JO_* bits */
@@ -38,6 +42,12 @@ struct jobopt {
 	char *out_path;		/* NULL: herd-%j.out in the working dir */
 	char *err_path;		/* NULL: same file as out */
 	char *chdir;		/* NULL: the submitter's cwd */
+	/* When it may start: checked here, computed by herdd (its clock and
+	 * time zone, its queue). */
+	char *begin;		/* --begin text, NULL: at once */
+	char *dependency;	/* --dependency text, NULL: none */
+	int hold;		/* --hold */
+	int nice;		/* --nice, default 0 */
 };
 
 void jobopt_init(struct jobopt *o);

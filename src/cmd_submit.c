@@ -331,6 +331,14 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	msg_addi(m, "ntasks", s->o.ntasks);
 	msg_addi(m, "mem_mb", (int64_t)s->o.mem_mb);
 	msg_addi(m, "time_limit", s->o.time_limit_s);
+	if (s->o.begin != NULL)
+		msg_adds(m, "begin", s->o.begin);
+	if (s->o.dependency != NULL)
+		msg_adds(m, "dependency", s->o.dependency);
+	if (s->o.hold)
+		msg_addi(m, "hold", 1);
+	if (s->o.nice != 0)
+		msg_addi(m, "nice", s->o.nice);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

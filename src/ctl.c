@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "ctl.h"
+#include "eligible.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -46,6 +47,7 @@ static void table_add(struct ctl *c, struct job *j)
 		c->jobs = xreallocarray(c->jobs, c->cap, sizeof *c->jobs);
 	}
 	c->jobs[c->njobs++] = j;
+	c->nnice += j->nice != 0;
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)
@@ -74,6 +76,7 @@ static void job_free(struct job *j)
 	intern_release(j->workdir);
 	intern_release(j->out_tmpl);
 	intern_release(j->err_tmpl);
+	ctl_dep_free(j);
 	free(j);
 }
 
@@ -83,8 +86,10 @@ void ctl_evict(struct ctl *c)
 	size_t o = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
-		if (job_state_is_final(j->state) && !j->held && !j->unsaved)
+		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
+			c->nnice -= j->nice != 0;
 			job_free(j);
+		}
 		else
 			c->jobs[o++] = j;
 	}
@@ -114,6 +119,10 @@ static struct job *job_from_row(const struct job_row *r)
 	j->err_tmpl = intern(r->err_tmpl);
 	/* Reasons are static strings or, once restored, interned (kept for good). */
 	j->reason = intern(r->reason);
+	j->begin_time = r->begin_time;
+	j->nice = r->nice;
+	j->hold = (uint8_t)r->hold;
+	ctl_dep_attach(j, r->dependency);
 	return j;
 }
 
@@ -159,6 +168,10 @@ void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *g
 	r->out_tmpl = (char *)j->out_tmpl;
 	r->err_tmpl = (char *)j->err_tmpl;
 	r->held = j->held;
+	r->begin_time = j->begin_time;
+	r->hold = j->hold;
+	r->nice = j->nice;
+	r->dependency = (char *)ctl_dep_stored(j);
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -417,6 +430,10 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.workdir = (char *)r->workdir;
 	row.out_tmpl = (char *)r->out_tmpl;
 	row.err_tmpl = (char *)r->err_tmpl;
+	row.begin_time = r->begin_time;
+	row.hold = r->hold;
+	row.nice = r->nice;
+	row.dependency = (char *)r->dependency;
 	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
 	    db_commit(c->db) != 0) {
 		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
@@ -424,6 +441,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		return -1;
 	}
 	table_add(c, job_from_row(&row));
+	c->deps_dirty |= row.dependency != NULL;
 	*id = row.id;
 	char vis[128];
 	str_vis(vis, sizeof vis, r->name);
@@ -482,6 +500,7 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 	if (st.to != j->state) {
 		j->state = (uint8_t)st.to;
 		j->reason = reason != NULL ? reason : st.reason;
+		c->deps_dirty = c->sched_needed = 1;	/* a dependency on it may change */
 	}
 	if (job_state_is_final(st.to) && !was_final)
 		j->end_time = wall_s();
@@ -722,6 +741,7 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 			ok = 0;
 	}
 	if (ok && db_commit(c->db) == 0) {
+		c->deps_dirty = 1;	/* after: and singleton see them started */
 		dispatch(c, chosen, n);
 	} else {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
@@ -736,6 +756,33 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 	free(chosen);
 }
 
+/*
+ * The pending jobs that may start now, in queue order, at most `cap`: not
+ * held, past their begin time, their dependency met, and of the singletons
+ * of one name and user only the first (two never start in one pass).
+ */
+static size_t snapshot_jobs(struct ctl *c, struct job **pend, size_t cap)
+{
+	int64_t now = wall_s();
+	size_t np = 0;
+	for (size_t i = 0; i < c->njobs && np < cap; i++) {
+		struct job *j = c->jobs[i];
+		if (j->state != JOB_PENDING || !ctl_eligible(c, j, now))
+			continue;
+		if (ctl_dep_singleton(j)) {
+			size_t k;
+			for (k = 0; k < np; k++)
+				if (ctl_dep_singleton(pend[k]) && pend[k]->uid == j->uid &&
+				    pend[k]->name == j->name)
+					break;
+			if (k < np)
+				continue;
+		}
+		pend[np++] = j;
+	}
+	return np;
+}
+
 void ctl_schedule(struct ctl *c)
 {
 	int64_t t0 = now_us();
@@ -748,19 +795,22 @@ void ctl_schedule(struct ctl *c)
 		return;		/* the last scan, or ctl_tick at the deadline, asks again */
 	}
 	snapshot_nodes(c, sn);
+	ctl_deps_refresh(c);
 	size_t want = snapshot_depth(sn, c->nnodes);
 	if (want > c->njobs)
 		want = c->njobs ? c->njobs : 1;
+	/* With nice values about, every eligible job is a candidate for the top. */
+	size_t cap = c->nnice > 0 ? (c->njobs ? c->njobs : 1) : want;
 	struct sched_job *sj = xmalloc(want * sizeof *sj);
-	struct job **pend = xmalloc(want * sizeof *pend);
+	struct job **pend = xmalloc(cap * sizeof *pend);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
-	for (size_t i = 0; i < c->njobs && np < want; i++) {
-		struct job *j = c->jobs[i];
-		if (j->state != JOB_PENDING)
-			continue;
-		pend[np] = j;
-		sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
-	}
+	np = snapshot_jobs(c, pend, cap);
+	if (c->nnice > 0)
+		ctl_nice_order(pend, np);
+	if (np > want)
+		np = want;
+	for (size_t i = 0; i < np; i++)
+		sj[i] = (struct sched_job){ pend[i]->gpus, pend[i]->cpus, (int64_t)pend[i]->mem_mb };
 	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
 	c->blocked_id = r.blocked < np ? pend[r.blocked]->id : -1;
 	commit_decisions(c, pend, d, r.ndecisions);
@@ -775,5 +825,8 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 {
 	if (j->state != JOB_PENDING)
 		return j->reason;
+	const char *why = elig_reason(j->hold, j->dep_state, j->begin_time, wall_s());
+	if (why != NULL)
+		return why;
 	return j->id == c->blocked_id ? "Resources" : "Priority";
 }

@@ -82,6 +82,12 @@ static const char *migrations[] = {
 	"ALTER TABLE job_data ADD COLUMN submit_dir TEXT;"
 	"ALTER TABLE job_data ADD COLUMN submit_host TEXT;"
 	"ALTER TABLE job_data ADD COLUMN ntasks INTEGER NOT NULL DEFAULT 1;",
+	/* When a pending job may start: --begin, --hold/herd hold, --nice,
+	 * --dependency (the text, its states are the controller's). */
+	"ALTER TABLE jobs ADD COLUMN begin_time INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN nice INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN dependency TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

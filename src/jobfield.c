@@ -38,7 +38,13 @@ const struct jobfield jobfields[] = {
 	F(workdir, "workdir", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT),
 	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT),
-	F(held, "held", JF_INT, JF_UPDATE),
+	/* Column "held" is the node's resources kept while a job is killed;
+	 * the JSON's "held" is a user's or root's hold (column "hold"). */
+	FC(held, "resources_held", "held", JF_INT, JF_UPDATE),
+	F(begin_time, "begin_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	FC(hold, "held", "hold", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(dependency, "dependency", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];
