@@ -43,7 +43,7 @@ const struct jobfield jobfields[] = {
 	FC(held, "resources_held", "held", JF_INT, JF_UPDATE),
 	F(begin_time, "begin_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	FC(hold, "held", "hold", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW | JF_SIGNED),
 	F(dependency, "dependency", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 };
 
