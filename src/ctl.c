@@ -316,6 +316,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
 	c->sched_needed = 1;
+	c->deps_dirty = 1;	/* dependencies and begin times restored: evaluate them */
 	/* Long enough for every reachable node to connect and answer its scan. */
 	int longest = 0;
 	for (size_t i = 0; i < c->nnodes; i++) {
@@ -441,7 +442,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		return -1;
 	}
 	table_add(c, job_from_row(&row));
-	c->deps_dirty |= row.dependency != NULL;
+	c->deps_dirty |= row.dependency != NULL || row.begin_time != 0;	/* its wake time too */
 	*id = row.id;
 	char vis[128];
 	str_vis(vis, sizeof vis, r->name);
