@@ -157,6 +157,8 @@ int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st
 void ctl_deps_refresh(struct ctl *c);
 /* Whether a pending job may go into this pass's snapshot (not held, begun, dependency met). */
 int ctl_eligible(struct ctl *c, const struct job *j, int64_t now);
+/* This pass's candidates, in queue order, at most cap: eligible, one singleton per name and user. */
+size_t ctl_snapshot_jobs(struct ctl *c, struct job **pend, size_t cap);
 /* The dependency with each item's state, for answers ("afterok:12(unfulfilled)"). */
 void ctl_dep_text(struct ctl *c, const struct job *j, char *buf, size_t size);
 /* herd hold / herd release of one job by uid; 0, or -1 with *err. */

@@ -757,33 +757,6 @@ static void commit_decisions(struct ctl *c, struct job **pend,
 	free(chosen);
 }
 
-/*
- * The pending jobs that may start now, in queue order, at most `cap`: not
- * held, past their begin time, their dependency met, and of the singletons
- * of one name and user only the first (two never start in one pass).
- */
-static size_t snapshot_jobs(struct ctl *c, struct job **pend, size_t cap)
-{
-	int64_t now = wall_s();
-	size_t np = 0;
-	for (size_t i = 0; i < c->njobs && np < cap; i++) {
-		struct job *j = c->jobs[i];
-		if (j->state != JOB_PENDING || !ctl_eligible(c, j, now))
-			continue;
-		if (ctl_dep_singleton(j)) {
-			size_t k;
-			for (k = 0; k < np; k++)
-				if (ctl_dep_singleton(pend[k]) && pend[k]->uid == j->uid &&
-				    pend[k]->name == j->name)
-					break;
-			if (k < np)
-				continue;
-		}
-		pend[np++] = j;
-	}
-	return np;
-}
-
 void ctl_schedule(struct ctl *c)
 {
 	int64_t t0 = now_us();
@@ -805,7 +778,7 @@ void ctl_schedule(struct ctl *c)
 	struct sched_job *sj = xmalloc(want * sizeof *sj);
 	struct job **pend = xmalloc(cap * sizeof *pend);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
-	np = snapshot_jobs(c, pend, cap);
+	np = ctl_snapshot_jobs(c, pend, cap);
 	if (c->nnice > 0)
 		ctl_nice_order(pend, np);
 	if (np > want)

@@ -217,6 +217,33 @@ int ctl_eligible(struct ctl *c, const struct job *j, int64_t now)
 	return elig_reason(j->hold, j->dep_state, j->begin_time, now) == NULL;
 }
 
+/*
+ * The pending jobs that may start now, in queue order, at most `cap`: not
+ * held, past their begin time, their dependency met, and of the singletons
+ * of one name and user only the first (two never start in one pass).
+ */
+size_t ctl_snapshot_jobs(struct ctl *c, struct job **pend, size_t cap)
+{
+	int64_t now = wall_s();
+	size_t np = 0;
+	for (size_t i = 0; i < c->njobs && np < cap; i++) {
+		struct job *j = c->jobs[i];
+		if (j->state != JOB_PENDING || !ctl_eligible(c, j, now))
+			continue;
+		if (ctl_dep_singleton(j)) {
+			size_t k;
+			for (k = 0; k < np; k++)
+				if (ctl_dep_singleton(pend[k]) && pend[k]->uid == j->uid &&
+				    pend[k]->name == j->name)
+					break;
+			if (k < np)
+				continue;
+		}
+		pend[np++] = j;
+	}
+	return np;
+}
+
 void ctl_dep_text(struct ctl *c, const struct job *j, char *buf, size_t size)
 {
 	struct buf b;
