@@ -32,6 +32,7 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_queue_entry, cmd_nodes_entry, cmd_show_entry,
     cmd_history_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
 extern const struct cmd_entry cmd_reconfigure_entry;
+extern const struct cmd_entry cmd_hold_entry, cmd_release_entry;
 
 int cmd_submit(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
@@ -43,6 +44,10 @@ int cmd_wait(int argc, char **argv);
 int cmd_reconfigure(int argc, char **argv);
 int cmd_requeue(int argc, char **argv);
 int cmd_update(int argc, char **argv);
+int cmd_hold(int argc, char **argv);
+int cmd_release(int argc, char **argv);
+/* herd hold and herd release: send ids as a `type` request (cmd_hold.c). */
+int cmd_hold_send(const struct cmd_entry *ce, const char *type, int argc, char **argv);
 
 /* Full help of a subcommand (usage, summary, options) to f. */
 void cmd_help(const struct cmd_entry *ce, FILE *f);

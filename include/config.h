@@ -46,6 +46,7 @@ struct config {
 	int probe_interval_s;	/* default 30 */
 	int kill_grace_s;	/* TERM → KILL, default 10 */
 	int max_array_size;	/* --array task ids below this, default 1001 */
+	int kill_invalid_depend;	/* cancel a job whose dependency can never be met, default 1 */
 	struct node_conf *nodes;
 	size_t nnodes;
 };

@@ -15,6 +15,7 @@
 
 #include "arrayspec.h"
 #include "db.h"
+#include "depend.h"
 #include "job.h"
 #include "lifecycle.h"
 #include "node.h"
@@ -41,6 +42,10 @@ struct ctl {
 	char db_error[HERD_ERRLEN];	/* the last write's error while failing */
 	void (*on_job_end)(void *arg, const struct job *j);
 	void *on_job_end_arg;
+	/* Eligibility (ctl_elig.c). */
+	int deps_dirty;		/* a job started or ended: dependencies are evaluated again */
+	int64_t wake_at;	/* wall seconds a begin time or after+MINUTES runs out, 0 none */
+	size_t nnice;		/* jobs in memory with a nice value: passes order by it */
 };
 
 /*
@@ -61,6 +66,10 @@ struct submit_req {
 	int gpus, cpus;
 	int64_t mem_mb, time_limit_s;
 	int requeue;		/* --requeue (1, the default) or --no-requeue (0) */
+	int64_t begin_time;	/* wall seconds, 0: at once */
+	int hold;		/* JOB_HOLD_* */
+	int nice;
+	const char *dependency;	/* canonical text (ctl_dep_check), NULL none */
 	struct job_data data;	/* borrowed */
 	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 	const struct arrayspec *array;	/* borrowed; NULL: not an array */
@@ -239,5 +248,44 @@ int ctl_node_has_workers(const struct node *n);
 int ctl_node_listed(const struct node *n);
 /* Held jobs (LAUNCHING, RUNNING, ending) on node slot k. */
 size_t ctl_node_jobs(const struct ctl *c, int k);
+
+/*
+ * When pending jobs may start (ctl_elig.c): begin times, holds,
+ * dependencies and nice.  The dependency of each job is parsed once (at
+ * submit or load) and its verdict kept in the job; it is evaluated again
+ * only after some job started or ended (deps_dirty).
+ */
+/* Parse a job's stored dependency text into j->dep; -1 (logged) if it does not parse. */
+int ctl_dep_attach(struct job *j, const char *text);
+void ctl_dep_free(struct job *j);
+/* Whether its dependency has a singleton item (one per name and user starts at a time). */
+int ctl_dep_singleton(const struct job *j);
+/* The text stored for a job's dependency (no states), NULL none. */
+const char *ctl_dep_stored(const struct job *j);
+/*
+ * A submit's --dependency: parsed, every job it names must exist and be
+ * the submitter's (root: anyone's).  *canon receives the text to store
+ * (malloc'd; NULL for none).  0, or -1 with *err.
+ */
+int ctl_dep_check(struct ctl *c, const char *text, uid_t uid, char **canon,
+    char *err, size_t errsz);
+/*
+ * How many of a job's tasks are pending, running, ended ok or not: a
+ * dependency's view of it.  Every job is a one-task array until arrays
+ * exist; `task` >= 0 names one task of an array.  st->exists 0: no such job.
+ */
+int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st);
+/* Evaluate the dependencies again if something started or ended. */
+void ctl_deps_refresh(struct ctl *c);
+/* Whether a pending job may go into this pass's snapshot (not held, begun, dependency met). */
+int ctl_eligible(struct ctl *c, const struct job *j, int64_t now);
+/* This pass's candidates, in queue order, at most cap: eligible, one singleton per name and user. */
+size_t ctl_snapshot_jobs(struct ctl *c, struct job **pend, size_t cap);
+/* The dependency with each item's state, for answers ("afterok:12(unfulfilled)"). */
+void ctl_dep_text(struct ctl *c, const struct job *j, char *buf, size_t size);
+/* herd hold / herd release of one job by uid; 0, or -1 with *err. */
+int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t errsz);
+/* Order the snapshot pend[0..n) by nice within each user's own jobs. */
+void ctl_nice_order(struct job **pend, size_t n);
 
 #endif

@@ -54,6 +54,11 @@ struct job_row {
 	int32_t array_throttle;	/* most tasks running at once, 0 no limit */
 	char *array_spec;	/* the array's record: --array as submitted, normalised */
 	int requeue;		/* a node failure makes a new attempt (--requeue, default 1) */
+	/* When it may start (job_elig.h): the JSON's begin_time, held, nice, dependency. */
+	int64_t begin_time;	/* wall seconds; 0: at once */
+	int hold;		/* JOB_HOLD_*: held by its user or by root */
+	int nice;		/* orders its user's own jobs; lower first */
+	char *dependency;	/* --dependency as depend_format() writes it, NULL none */
 };
 
 /*

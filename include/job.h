@@ -60,6 +60,12 @@ struct job {
 	int64_t array_job_id;	/* -1: not part of an array */
 	int32_t array_task_id;	/* -1: none (an array's record with tasks pending) */
 	struct job_array *array;	/* the array's own record only, else NULL */
+	/* When a pending job may start (eligible.h, ctl_elig.c). */
+	int64_t begin_time;	/* wall seconds; 0: at once */
+	int32_t nice;		/* orders its user's own jobs; lower first */
+	uint8_t hold;		/* JOB_HOLD_* */
+	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
+	struct job_dep *dep;	/* its --dependency, NULL none (most jobs) */
 };
 
 /*

@@ -30,6 +30,7 @@ enum {
 	JF_FRAME = 1 << 2,	/* sent in "job" frames (and so in --json) */
 	JF_SHOW = 1 << 3,	/* printed by `herd show` */
 	JF_UNSIGNED = 1 << 4,	/* a 32-bit integer without sign (a uid) */
+	JF_SIGNED = 1 << 5,	/* JF_INT whose negative values are values (nice), not "unknown" */
 };
 
 struct jobfield {

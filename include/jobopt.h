@@ -22,9 +22,13 @@ enum {
 	JO_GPUS = 1 << 0, JO_CPUS = 1 << 1, JO_MEM = 1 << 2, JO_TIME = 1 << 3,
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
 	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9, JO_ARRAY = 1 << 10, JO_REQUEUE = 1 << 11,
+	JO_BEGIN = 1 << 12, JO_DEPEND = 1 << 13, JO_HOLD = 1 << 14, JO_NICE = 1 << 15,
 };
 /* How herd submit behaves rather than what the job is (not sent to herdd). */
 enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
+
+/* --nice without a value, as sbatch. */
+#define JOBOPT_NICE_DEFAULT 100
 
 struct jobopt {
 	unsigned set;		/* JO_* bits */
@@ -45,6 +49,12 @@ struct jobopt {
 	char *array;		/* --array as written (syntax checked), NULL: none */
 	int requeue;		/* 1 (default, Slurm's JobRequeue=1): a node
 				 * failure makes a new attempt; 0: NODE_FAIL */
+	/* When it may start: checked here, computed by herdd (its clock and
+	 * time zone, its queue). */
+	char *begin;		/* --begin text, NULL: at once */
+	char *dependency;	/* --dependency text, NULL: none */
+	int hold;		/* --hold */
+	int nice;		/* --nice, default 0 */
 };
 
 void jobopt_init(struct jobopt *o);

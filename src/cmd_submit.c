@@ -65,6 +65,16 @@ static const char *const help_acted[] = {
 	"      --requeue           a node failure (reboot, lost files) makes a new",
 	"                          attempt of the job (the default, as Slurm's)",
 	"      --no-requeue        a node failure ends the job NODE_FAIL",
+	"When it may start:",
+	"  -b, --begin=TIME        not before TIME, in herdd's time zone: now+60,",
+	"                          now+1hour, HH:MM[:SS], midnight, noon, teatime,",
+	"                          tomorrow, YYYY-MM-DD[THH:MM[:SS]] (reason BeginTime)",
+	"  -d, --dependency=LIST   after other jobs: afterok:ID[:ID...], afterany,",
+	"                          afternotok, after[:ID+MIN], aftercorr, singleton;",
+	"                          ',' all, '?' any (reason Dependency)",
+	"  -H, --hold              pending until herd release (reason JobHeldUser)",
+	"      --nice[=N]          order your own pending jobs: higher N later;",
+	"                          default 100, below 0 root only",
 	"      --wrap=CMD          run CMD with /bin/sh instead of a script",
 	"      --parsable          print only the job id",
 	"      --test-only         check the script and options and say where the job",
@@ -351,6 +361,14 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	if (s->o.array != NULL)
 		msg_adds(m, "array", s->o.array);
 	msg_addi(m, "requeue", s->o.requeue);
+	if (s->o.begin != NULL)
+		msg_adds(m, "begin", s->o.begin);
+	if (s->o.dependency != NULL)
+		msg_adds(m, "dependency", s->o.dependency);
+	if (s->o.hold)
+		msg_addi(m, "hold", 1);
+	if (s->o.nice != 0)
+		msg_addi(m, "nice", s->o.nice);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -56,6 +57,7 @@
 
 enum ktype {
 	K_INT,		/* decimal integer within [min, max] */
+	K_BOOL,		/* yes/no, true/false, on/off, 1/0: an int */
 	K_WORD,		/* one word, not starting with '-' (host, user) */
 	K_NAME,		/* [A-Za-z0-9._-], see CONFIG_NAME_MAX */
 	K_PATH,		/* local path: ~/ and relative to the file expanded */
@@ -83,6 +85,7 @@ static const struct key ctl_keys[] = {
 	{ "kill_grace", K_INT, C(kill_grace_s), 0, 3600, "10", 0 },
 	/* Slurm's MaxArraySize: task ids 0..N-1 (ARRAYSPEC_MAX_SIZE). */
 	{ "max_array_size", K_INT, C(max_array_size), 1, 4000001, "1001", 0 },
+	{ "kill_invalid_depend", K_BOOL, C(kill_invalid_depend), 0, 1, "yes", 0 },
 };
 
 static const struct key node_keys[] = {
@@ -222,6 +225,20 @@ static int expand_path(struct parse *p, const struct key *k, const char *v,
 	return 0;
 }
 
+static int parse_bool(struct parse *p, const struct key *k, const char *v, int line, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no",
+	    "false", "off", "0" };
+	char tmp[80];
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
+			*out = strcasecmp(v, yes[i]) == 0;
+			return 0;
+		}
+	}
+	return perr(p, line, "%s: \"%s\" is not yes or no", k->name, vis(tmp, sizeof tmp, v));
+}
+
 /* Check and store one value; base is the struct the key's offset is into. */
 static int set_value(struct parse *p, const struct key *k, void *base,
     const char *v, int line)
@@ -232,6 +249,8 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 	switch (k->type) {
 	case K_INT:
 		return parse_int(p, k, v, line, (int *)((char *)base + k->off));
+	case K_BOOL:
+		return parse_bool(p, k, v, line, (int *)((char *)base + k->off));
 	case K_WORD:
 		if (v[0] == '-' || strpbrk(v, " \t") != NULL)
 			return perr(p, line, "%s: \"%s\" must be one word not "
@@ -502,7 +521,7 @@ static int finish_node(struct parse *p, size_t ni)
 		if (p->nline[ni][i] != 0)
 			continue;
 		if (p->dline[i] != 0) {
-			if (k->type == K_INT)
+			if (k->type == K_INT || k->type == K_BOOL)
 				*(int *)((char *)n + k->off) =
 				    *(int *)((char *)&p->def + k->off);
 			else

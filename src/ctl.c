@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "ctl.h"
+#include "eligible.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -47,6 +48,7 @@ static void table_add(struct ctl *c, struct job *j)
 		c->jobs = xreallocarray(c->jobs, c->cap, sizeof *c->jobs);
 	}
 	c->jobs[c->njobs++] = j;
+	c->nnice += j->nice != 0;
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)
@@ -76,6 +78,7 @@ static void job_free(struct job *j)
 	intern_release(j->out_tmpl);
 	intern_release(j->err_tmpl);
 	ctl_array_free(j);
+	ctl_dep_free(j);
 	free(j);
 }
 
@@ -95,8 +98,10 @@ void ctl_evict(struct ctl *c)
 	size_t o = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
-		if (job_state_is_final(j->state) && !j->held && !j->unsaved)
+		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
+			c->nnice -= j->nice != 0;
 			job_free(j);
+		}
 		else
 			c->jobs[o++] = j;
 	}
@@ -127,6 +132,10 @@ static struct job *job_from_row(const struct job_row *r)
 	j->err_tmpl = intern(r->err_tmpl);
 	/* Reasons are static strings or, once restored, interned (kept for good). */
 	j->reason = intern(r->reason);
+	j->begin_time = r->begin_time;
+	j->nice = r->nice;
+	j->hold = (uint8_t)r->hold;
+	ctl_dep_attach(j, r->dependency);
 	ctl_array_from_row(j, r);
 	return j;
 }
@@ -212,6 +221,10 @@ void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *g
 	r->held = j->held;
 	ctl_array_view(j, r);
 	r->requeue = j->requeue;
+	r->begin_time = j->begin_time;
+	r->hold = j->hold;
+	r->nice = j->nice;
+	r->dependency = (char *)ctl_dep_stored(j);
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -365,6 +378,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
 	c->sched_needed = 1;
+	c->deps_dirty = 1;	/* dependencies and begin times restored: evaluate them */
 	/* Long enough for every reachable node to connect and answer its scan. */
 	int longest = 0;
 	for (size_t i = 0; i < c->nnodes; i++) {
@@ -527,6 +541,10 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.workdir = (char *)r->workdir;
 	row.out_tmpl = (char *)r->out_tmpl;
 	row.err_tmpl = (char *)r->err_tmpl;
+	row.begin_time = r->begin_time;
+	row.hold = r->hold;
+	row.nice = r->nice;
+	row.dependency = (char *)r->dependency;
 	char *spec = submit_array_text(r, &row);
 	if (r->test != NULL) {
 		int rc = submit_test(c, &row, r->test, err, errsz);
@@ -542,6 +560,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		return -1;
 	}
 	table_add(c, job_from_row(&row));
+	c->deps_dirty |= row.dependency != NULL || row.begin_time != 0;	/* its wake time too */
 	*id = row.id;
 	char vis[128];
 	str_vis(vis, sizeof vis, r->name);
@@ -607,6 +626,7 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 	if (st.to != j->state) {
 		j->state = (uint8_t)st.to;
 		j->reason = reason != NULL ? reason : st.reason;
+		c->deps_dirty = c->sched_needed = 1;	/* a dependency on it may change */
 	}
 	if (job_state_is_final(st.to) && !was_final)
 		j->end_time = wall_s();
@@ -929,6 +949,7 @@ static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *pt
 	}
 	if (ok && db_commit(c->db) == 0) {
 		ctl_array_undo_commit(c, &au);
+		c->deps_dirty = 1;	/* after: and singleton see them started */
 		dispatch(c, chosen, n);
 	} else {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
@@ -958,16 +979,21 @@ void ctl_schedule(struct ctl *c)
 		return;		/* the last scan, or ctl_tick at the deadline, asks again */
 	}
 	snapshot_nodes(c, sn);
-	/* (Not bounded by the number of jobs: an array gives one entry per task.) */
+	ctl_deps_refresh(c);
+	/* (Not bounded by the number of jobs: an array gives one entry per task.)
+	 * With nice values about, every eligible job is a candidate for the top. */
 	size_t want = snapshot_depth(sn, c->nnodes);
+	size_t cap = c->nnice > 0 ? (c->njobs ? c->njobs : 1) : want;
+	struct job **cand = xmalloc(cap * sizeof *cand);
+	size_t nc = ctl_snapshot_jobs(c, cand, cap);
+	if (c->nnice > 0)
+		ctl_nice_order(cand, nc);
 	struct sched_job *sj = xmalloc(want * sizeof *sj);
 	struct job **pend = xmalloc(want * sizeof *pend);
 	int64_t *ptask = xmalloc(want * sizeof *ptask);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
-	for (size_t i = 0; i < c->njobs && np < want; i++) {
-		struct job *j = c->jobs[i];
-		if (j->state != JOB_PENDING)
-			continue;
+	for (size_t i = 0; i < nc && np < want; i++) {
+		struct job *j = cand[i];
 		if (ctl_array_pending(j)) {
 			/* One entry per task that may start, in task order. */
 			uint64_t k = ctl_array_slots(c, j);
@@ -985,6 +1011,7 @@ void ctl_schedule(struct ctl *c)
 		ptask[np] = -1;
 		sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
 	}
+	free(cand);
 	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
 	c->blocked_id = r.blocked < np ? pend[r.blocked]->id : -1;
 	commit_decisions(c, pend, ptask, d, r.ndecisions);
@@ -1050,6 +1077,9 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 {
 	if (j->state != JOB_PENDING)
 		return j->reason;
+	const char *why = elig_reason(j->hold, j->dep_state, j->begin_time, wall_s());
+	if (why != NULL)
+		return why;
 	if (ctl_array_pending(j) && j->array->pending.throttle > 0 &&
 	    ctl_array_active(c, j->id) >= j->array->pending.throttle)
 		return "JobArrayTaskLimit";	/* Slurm's: the throttle is full */

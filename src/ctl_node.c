@@ -525,6 +525,8 @@ int64_t ctl_tick(struct ctl *c)
 	ctl_nodes_tick(c);
 	if (c->scan_deadline_ms != 0 && now >= c->scan_deadline_ms)
 		c->sched_needed = 1;	/* start-up waited long enough for the scans */
+	if (c->wake_at != 0 && wall >= c->wake_at)
+		c->sched_needed = 1;	/* a begin time or after+MINUTES ran out */
 	ctl_evict(c);
 	return 1000;
 }

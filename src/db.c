@@ -106,6 +106,12 @@ static const char *migrations[] = {
 	"  state INTEGER NOT NULL, exit_code INTEGER NOT NULL DEFAULT -1, reason TEXT,"
 	"  PRIMARY KEY(job_id, attempt));"
 	"UPDATE jobs SET attempt=1 WHERE attempt=0 AND state>=3 AND held=0;",
+	/* When a pending job may start: --begin, --hold/herd hold, --nice,
+	 * --dependency (the text, its states are the controller's). */
+	"ALTER TABLE jobs ADD COLUMN begin_time INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN nice INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN dependency TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -40,7 +40,9 @@ const struct jobfield jobfields[] = {
 	F(workdir, "workdir", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
 	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
-	F(held, "held", JF_INT, JF_UPDATE),
+	/* Column "held" is the node's resources kept while a job is killed;
+	 * the JSON's "held" is a user's or root's hold (column "hold"). */
+	FC(held, "resources_held", "held", JF_INT, JF_UPDATE),
 	FC(array_job_id, "array_job_id", "array_parent", JF_INT,
 	    JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	FC(array_task_id, "array_task_id", "array_index", JF_INT,
@@ -49,6 +51,10 @@ const struct jobfield jobfields[] = {
 	F(array_throttle, "array_throttle", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(array_spec, "array_spec", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(requeue, "requeue", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(begin_time, "begin_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	FC(hold, "held", "hold", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW | JF_SIGNED),
+	F(dependency, "dependency", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];

@@ -36,8 +36,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "arrayspec.h"
+#include "begintime.h"
+#include "depend.h"
+#include "eligible.h"
 #include "jobopt.h"
 #include "util.h"
 
@@ -87,6 +91,10 @@ static int set_wait(struct jobopt *, const char *, int, char *, size_t);
 static int set_array(struct jobopt *, const char *, int, char *, size_t);
 static int set_requeue(struct jobopt *, const char *, int, char *, size_t);
 static int set_no_requeue(struct jobopt *, const char *, int, char *, size_t);
+static int set_begin(struct jobopt *, const char *, int, char *, size_t);
+static int set_dependency(struct jobopt *, const char *, int, char *, size_t);
+static int set_hold(struct jobopt *, const char *, int, char *, size_t);
+static int set_nice(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -122,12 +130,17 @@ static const struct optdef opttab[] = {
 	ACT("wait", 'W', ARG_NONE, JO_WAIT, set_wait),
 	ACT("requeue", 0, ARG_NONE, JO_REQUEUE, set_requeue),
 	ACT("no-requeue", 0, ARG_NONE, JO_REQUEUE, set_no_requeue),
+	ACT("begin", 'b', ARG_REQ, JO_BEGIN, set_begin),
+	ACT("dependency", 'd', ARG_REQ, JO_DEPEND, set_dependency),
+	ACT("hold", 'H', ARG_NONE, JO_HOLD, set_hold),
+	ACT("nice", 0, ARG_OPT, JO_NICE, set_nice),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
 	NOOP("delay-boot", 0, ARG_REQ, "herd never reboots nodes"),
 	NOOP("ignore-pbs", 0, ARG_NONE, "herd never reads #PBS lines"),
-	NOOP("kill-on-invalid-dep", 0, ARG_REQ, "herd has no dependencies"),
+	NOOP("kill-on-invalid-dep", 0, ARG_REQ, "hosts.ini's kill_invalid_depend "
+	    "decides for every job"),
 	NOOP("no-kill", 'k', ARG_OPT, "on one node, a node failure ends the "
 	    "job anyway"),
 	NOOP("use-min-nodes", 0, ARG_NONE, "herd always uses one node"),
@@ -153,8 +166,6 @@ static const struct optdef opttab[] = {
 	    "buffer"),
 	REFUSE("bbf", 0, ARG_REQ, "herd would run the job without a burst "
 	    "buffer"),
-	REFUSE("begin", 'b', ARG_REQ, "herd would start the job as soon as "
-	    "it fits, not at that time"),
 	REFUSE("cluster-constraint", 0, ARG_REQ, "herd has one cluster"),
 	REFUSE("clusters", 'M', ARG_REQ, "herd has one cluster and would "
 	    "run the job there"),
@@ -173,8 +184,6 @@ static const struct optdef opttab[] = {
 	    "--cpus-per-task CPUs whatever its GPUs; use -c"),
 	REFUSE("deadline", 0, ARG_REQ, "herd would run the job even past "
 	    "its deadline"),
-	REFUSE("dependency", 'd', ARG_REQ, "herd would run the job without "
-	    "waiting for the jobs it names"),
 	REFUSE("distribution", 'm', ARG_REQ, no_layout),
 	REFUSE("exclude", 'x', ARG_REQ, "herd would run the job on any node, "
 	    "those included"),
@@ -201,8 +210,6 @@ static const struct optdef opttab[] = {
 	REFUSE("help", 'h', ARG_NONE, "in a script, sbatch would print help "
 	    "and submit nothing"),
 	REFUSE("hint", 0, ARG_REQ, no_layout),
-	REFUSE("hold", 'H', ARG_NONE, "herd would start the job instead of "
-	    "holding it"),
 	REFUSE("input", 'i', ARG_REQ, "herd would give the job /dev/null as "
 	    "its standard input"),
 	REFUSE("licenses", 'L', ARG_REQ, "herd would start the job without "
@@ -217,8 +224,6 @@ static const struct optdef opttab[] = {
 	REFUSE("mincpus", 0, ARG_REQ, "herd would not check the node's CPUs; "
 	    "use -c"),
 	REFUSE("network", 0, ARG_REQ, "herd would not set up that network"),
-	REFUSE("nice", 0, ARG_OPT, "herd would start the job in submission "
-	    "order, not later"),
 	REFUSE("nodefile", 'F', ARG_REQ, "herd would run the job on any node, "
 	    "not those named"),
 	REFUSE("nodelist", 'w', ARG_REQ, "herd would run the job on any node, "
@@ -449,6 +454,8 @@ jobopt_clear(struct jobopt *o)
 	free(o->err_path);
 	free(o->chdir);
 	free(o->array);
+	free(o->begin);
+	free(o->dependency);
 	jobopt_init(o);
 }
 
@@ -501,6 +508,14 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		merge_str(&to->array, from->array);
 	if (m & JO_REQUEUE)
 		to->requeue = from->requeue;
+	if (m & JO_BEGIN)
+		merge_str(&to->begin, from->begin);
+	if (m & JO_DEPEND)
+		merge_str(&to->dependency, from->dependency);
+	if (m & JO_HOLD)
+		to->hold = from->hold;
+	if (m & JO_NICE)
+		to->nice = from->nice;
 	to->set |= m;
 }
 
@@ -1186,4 +1201,83 @@ format_duration(int64_t secs, char *buf, size_t size)
 		snprintf(buf, size, "%lld:%02lld:%02lld", h, m, s);
 	else
 		snprintf(buf, size, "%lld:%02lld", m, s);
+}
+
+/*
+ * --begin: checked here against this clock, so a typo fails at once with
+ * exit 2; herdd computes the time again with its own clock and zone.
+ */
+static int
+set_begin(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	char err[HERD_ERRLEN];
+	time_t t;
+
+	if (begin_parse(v, time(NULL), &t, err, sizeof err) != 0) {
+		/* begin_parse says 'invalid --begin "x": reason'; keep the reason. */
+		const char *r = strstr(err, "\": ");
+		snprintf(why, whysz, "%s", r != NULL ? r + 3 : err);
+		return -1;
+	}
+	if (!keep)
+		merge_str(&o->begin, v);
+	return 0;
+}
+
+/* --dependency: the syntax here; that the jobs exist and are yours, in herdd. */
+static int
+set_dependency(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	char err[HERD_ERRLEN];
+	struct depend d;
+
+	if (depend_parse(&d, v, err, sizeof err) != 0) {
+		const char *r = strstr(err, "\": ");
+		snprintf(why, whysz, "%s", r != NULL ? r + 3 : err);
+		return -1;
+	}
+	depend_clear(&d);
+	if (!keep)
+		merge_str(&o->dependency, v);
+	return 0;
+}
+
+static int
+set_hold(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	(void)v;
+	(void)why;
+	(void)whysz;
+	if (!keep)
+		o->hold = 1;
+	return 0;
+}
+
+/* --nice[=N]: Slurm's sign (higher waits longer), 100 without a value. */
+static int
+set_nice(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	long long n = JOBOPT_NICE_DEFAULT;
+	const char *end;
+	int neg;
+
+	if (v != NULL) {
+		neg = v[0] == '-';
+		if (parse_num(v + (neg || v[0] == '+'), &end, &n) != 0 ||
+		    *end != '\0') {
+			snprintf(why, whysz, "not a whole number");
+			return -1;
+		}
+		if (n > NICE_MAX) {
+			snprintf(why, whysz, "must be -%lld to %lld", NICE_MAX,
+			    NICE_MAX);
+			return -1;
+		}
+		if (neg)
+			n = -n;
+	}
+	if (!keep)
+		o->nice = (int)n;
+	return 0;
 }

@@ -230,7 +230,10 @@ static void json_job_fields(FILE *f, const struct msg *m)
 			kv_num(f, jf->name, msg_geti(m, jf->name, 0), 1);	/* 0: none */
 			break;
 		case JF_INT:
-			kv_num(f, jf->name, msg_geti(m, jf->name, -1), 0);	/* -1: unknown */
+			if (jf->flags & JF_SIGNED)
+				kv_num(f, jf->name, msg_geti(m, jf->name, 0), INT64_MIN);
+			else
+				kv_num(f, jf->name, msg_geti(m, jf->name, -1), 0);	/* -1: unknown */
 			break;
 		}
 		if (strcmp(jf->name, "exit_code") == 0) {

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "config.h"
 #include "ctl.h"
@@ -30,6 +31,9 @@
 #include "jobfield.h"
 #include "jobopt.h"
 #include "log.h"
+#include "begintime.h"
+#include "depend.h"
+#include "eligible.h"
 #include "server.h"
 #include "arrayspec.h"
 
@@ -156,6 +160,11 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 	char gl[512];
 
 	ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
+	/* The dependency with each item's state now, as squeue shows it. */
+	char dep[4096];
+	ctl_dep_text(s->ctl, j, dep, sizeof dep);
+	if (dep[0] != '\0')
+		r.dependency = dep;
 	msg_init(&m, "job");
 	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
 	add_attempts(&m, s->ctl, j->id, j->attempt);
@@ -403,6 +412,47 @@ static int submit_array(struct server *s, struct client *cl, const struct msg *m
 	return 0;
 }
 
+/*
+ * When the job may start: --begin (parsed here, in the controller's time
+ * zone and clock), --hold, --nice, --dependency (checked against the
+ * queue).  *dep receives the text to store (malloc'd or NULL).  -1 answered.
+ */
+static int submit_eligibility(struct server *s, struct client *cl, const struct msg *m,
+    struct submit_req *r, char **dep)
+{
+	char err[HERD_ERRLEN];
+	int64_t hold, nice;
+	*dep = NULL;
+	if (check_text(cl, m, "begin", BEGIN_TEXT_MAX) ||
+	    check_text(cl, m, "dependency", DEPEND_TEXT_MAX) ||
+	    get_num(cl, m, "hold", 0, 1, 0, &hold) ||
+	    get_num(cl, m, "nice", -NICE_MAX, NICE_MAX, 0, &nice))
+		return -1;
+	if (nice < 0 && cl->uid != 0) {
+		client_error(cl, "invalid --nice=%" PRId64 ": only root may give a negative nice",
+		    nice);
+		return -1;
+	}
+	r->nice = (int)nice;
+	r->hold = hold ? elig_hold_kind(cl->uid, 1) : JOB_HOLD_NONE;
+	const char *begin = get_str(m, "begin", NULL);
+	if (begin != NULL) {
+		time_t t;
+		if (begin_parse(begin, time(NULL), &t, err, sizeof err) != 0) {
+			client_error(cl, "%s", err);
+			return -1;
+		}
+		r->begin_time = (int64_t)t > wall_s() ? (int64_t)t : 0;
+	}
+	if (ctl_dep_check(s->ctl, get_str(m, "dependency", NULL), cl->uid, dep, err,
+	    sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	r->dependency = *dep;
+	return 0;
+}
+
 static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct submit_req r = { 0 };
@@ -447,17 +497,24 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	if (get_num(cl, m, "test_only", 0, 1, 0, &test_only) != 0)
 		return -1;
+	char *dep;
+	if (submit_eligibility(s, cl, m, &r, &dep) != 0)
+		return -1;
 	struct arrayspec arr;
 	arrayspec_init(&arr);
-	if (submit_array(s, cl, m, &arr, &r) != 0)
+	if (submit_array(s, cl, m, &arr, &r) != 0) {
+		free(dep);
 		return -1;
+	}
 	if (test_only) {
 		int trc = submit_test_answer(s, cl, &r);
 		arrayspec_clear(&arr);
+		free(dep);
 		return trc;
 	}
 	int src = ctl_submit(s->ctl, &r, cl->uid, &id, err, sizeof err);
 	arrayspec_clear(&arr);
+	free(dep);
 	if (src != 0) {
 		client_error(cl, "%s", err);
 		return -1;
@@ -799,6 +856,29 @@ static int rpc_requeue(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/* herd hold / herd release: a result line per id, as cancel's. */
+static int hold_release(struct server *s, struct client *cl, const struct msg *m, int hold)
+{
+	struct msg ok;
+	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
+	int64_t *ids;
+	size_t n;
+	if (get_ids(cl, m, &ids, &n) != 0)
+		return -1;
+	msg_init(&ok, "ok");
+	for (size_t i = 0; i < n; i++) {
+		if (ctl_hold(s->ctl, ids[i], cl->uid, hold, err, sizeof err) == 0)
+			snprintf(line, sizeof line, "%" PRId64 "\t", ids[i]);
+		else
+			snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
+		msg_adds(&ok, "result", line);
+	}
+	free(ids);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	return 0;
+}
+
 /*
  * What `herd update` may change: the request key, its bit, and where it
  * goes in struct job_update.  A number is read in [min, max]; a string
@@ -888,6 +968,16 @@ static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
 	}
 	send_simple(cl, "ok");
 	return 0;
+}
+
+static int rpc_hold(struct server *s, struct client *cl, const struct msg *m)
+{
+	return hold_release(s, cl, m, 1);
+}
+
+static int rpc_release(struct server *s, struct client *cl, const struct msg *m)
+{
+	return hold_release(s, cl, m, 0);
 }
 
 /* Answer a waiting client once none of its jobs is active any more. */
@@ -994,6 +1084,8 @@ static const struct rpc_entry {
 	{ "cancel", rpc_cancel, 1 },
 	{ "requeue", rpc_requeue, 1 },
 	{ "update", rpc_update, 1 },
+	{ "hold", rpc_hold, 1 },
+	{ "release", rpc_release, 1 },
 	{ "queue", rpc_queue, 0 },
 	{ "nodes", rpc_nodes, 0 },
 	{ "show", rpc_show, 0 },

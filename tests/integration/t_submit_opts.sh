@@ -49,9 +49,7 @@ tag="83.$UNIQ"
 blk=$(submit --gpus 8 --wrap "sleep $tag")
 pend=$(submit --gpus 8 --wrap true)
 
-refused --dependency=afterok:"$blk" -- "--dependency=afterok:$blk is not supported yet"
-refused -d "afterok:$blk" -- "--dependency=afterok:$blk is not supported yet"
-# (--array acts now: t_array checks its bad values.)
+# (--array and --dependency act now: t_array and t_eligible check their bad values.)
 refused -N 2 -- "--nodes=2: multi-node jobs are not supported yet"
 refused --nodes=2-4 -- "--nodes=2-4: multi-node jobs are not supported yet"
 refused --mem-per-cpu=1G -- "--mem-per-cpu=1G is not supported yet"
@@ -67,11 +65,8 @@ refused -C v100 -- "--constraint=v100 is not supported yet"
 refused --exclusive -- "--exclusive is not supported yet"
 refused --gpus-per-task=1 -- "--gpus-per-task=1 is not supported yet"
 refused --reservation=r1 -- "--reservation=r1 is not supported yet"
-refused --begin=now+1hour -- "--begin=now+1hour is not supported yet"
-refused --hold -- "--hold is not supported yet"
 refused --deadline=now+1day -- "--deadline=now+1day is not supported yet"
 refused --signal=USR1@60 -- "--signal=USR1@60 is not supported yet"
-refused --nice=10 -- "--nice=10 is not supported yet"
 refused --priority=5 -- "--priority=5 is not supported yet"
 refused --time-min=5 -- "--time-min=5 is not supported yet"
 refused --tmp=1G -- "--tmp=1G is not supported yet"

@@ -83,6 +83,7 @@ static void test_good_full(void **state)
 	assert_string_equal(c.log_file, HOME "/herdd.log");
 	assert_int_equal(c.probe_interval_s, 60);
 	assert_int_equal(c.kill_grace_s, 0);
+	assert_int_equal(c.kill_invalid_depend, 0);
 	assert_int_equal(c.nnodes, 3);
 
 	n = node(&c, "gpu1");
@@ -139,6 +140,7 @@ static void test_builtin_defaults(void **state)
 	assert_string_equal(c.log_file, HOME "/.local/state/herd/herdd.log");
 	assert_int_equal(c.probe_interval_s, 30);
 	assert_int_equal(c.kill_grace_s, 10);
+	assert_int_equal(c.kill_invalid_depend, 1);
 	n = &c.nodes[0];
 	assert_int_equal(n->port, 22);
 	if (pw != NULL)
@@ -418,7 +420,7 @@ static char *slurp(const char *path)
 static void test_example_and_man(void **state)
 {
 	static const char *keys[] = { "cluster", "state_dir", "socket",
-	    "log_file", "probe_interval", "kill_grace", "host", "port", "user",
+	    "log_file", "probe_interval", "kill_grace", "kill_invalid_depend", "host", "port", "user",
 	    "identity", "known_hosts", "herd_dir", "connect_timeout",
 	    "command_timeout", "keepalive" };
 	struct config c;
@@ -512,6 +514,8 @@ struct bad {
 	    "[controller]\nprobe_interval = 86401\n[node a]\nhost = a\n") \
 	X(kill_grace_big, 2, "kill_grace: 3601 is out of range 0..3600", \
 	    "[controller]\nkill_grace = 3601\n[node a]\nhost = a\n") \
+	X(kill_invalid_depend_bad, 2, "kill_invalid_depend: \"maybe\" is not yes or no", \
+	    "[controller]\nkill_invalid_depend = maybe\n[node a]\nhost = a\n") \
 	X(cluster_bad, 2, "cluster: bad name \"a b\"", \
 	    "[controller]\ncluster = a b\n[node a]\nhost = a\n") \
 	X(inline_comment, 3, "port: inline comments are not allowed", \

@@ -169,7 +169,7 @@ static const struct expect shared_scripts[] = {
 	    "test", "joboutput.%J", NULL, NULL, NULL },
 	/* -N 1 -n 56: 56 tasks of one CPU on one node. */
 	{ "baker_megahit_83m-dependency-commented.sh",
-	    "5:--partition,12:--dependency", -1, -1, 56, -1, 32400,
+	    "5:--partition", -1, -1, 56, -1, 32400,
 	    "megahit_83m", "slurm/megahit_83m.out", "slurm/megahit_83m.err",
 	    NULL, NULL },
 	{ "bigscience_jz_eval-array.slurm",
@@ -347,11 +347,13 @@ static void hostile_errors(void **state)
 	ERR("#SBATCH -p\n", "t.sh:1: --partition needs a value");
 	ERR("#SBATCH --time\n", "t.sh:1: --time needs a value");
 	ERR("#SBATCH --quiet=1\n", "t.sh:1: --quiet takes no value");
-	ERR("#SBATCH --hold\n", "t.sh:1: --hold is not supported yet: herd would "
-	    "start the job instead of holding it; remove it");
-	ERR("#SBATCH --begin=now+1hour\n", "t.sh:1: --begin=now+1hour is not "
-	    "supported yet: herd would start the job as soon as it fits, not at "
-	    "that time; remove it");
+	ERR("#SBATCH --hold=1\n", "t.sh:1: --hold takes no value");
+	ERR("#SBATCH --begin=someday\n", "t.sh:1: invalid --begin \"someday\": "
+	    "not a time (now+60, now+1hour, HH:MM[:SS], midnight, noon, teatime, "
+	    "today, tomorrow, YYYY-MM-DD[THH:MM[:SS]], MM/DD[/YY])");
+	ERR("#SBATCH --dependency=afterok:x\n", "t.sh:1: invalid --dependency "
+	    "\"afterok:x\": \"x\" is not a job id (123 or 123_7)");
+	ERR("#SBATCH --nice=1x\n", "t.sh:1: invalid --nice \"1x\": not a whole number");
 	ERR("#SBATCH --=x\n", "t.sh:1: unknown option --");
 	ERR("#SBATCH ---x\n", "t.sh:1: unknown option ---x");
 	ERR("#SBATCH --ti=5\n", "t.sh:1: ambiguous option --ti: could be --time, "
@@ -475,9 +477,6 @@ static void refused_in_directives(void **state)
 {
 	(void)state;
 	static const struct { const char *line, *msg; } t[] = {
-		{ "--dependency=afterok:12", "--dependency=afterok:12 is not "
-		    "supported yet: herd would run the job without waiting" },
-		{ "-d afterok:12", "--dependency=afterok:12 is not supported" },
 		{ "--nodes=2", "--nodes=2: multi-node jobs are not supported yet" },
 		{ "-N 3", "--nodes=3: multi-node jobs are not supported yet" },
 		{ "--mem-per-cpu=4G", "--mem-per-cpu=4G is not supported yet" },
@@ -495,11 +494,8 @@ static void refused_in_directives(void **state)
 		{ "--exclusive", "--exclusive is not supported yet" },
 		{ "--gpus-per-task=1", "--gpus-per-task=1 is not supported yet" },
 		{ "--reservation=r", "--reservation=r is not supported yet" },
-		{ "--begin=now", "--begin=now is not supported yet" },
-		{ "-H", "--hold is not supported yet" },
 		{ "--deadline=now", "--deadline=now is not supported yet" },
 		{ "--signal=USR1@60", "--signal=USR1@60 is not supported yet" },
-		{ "--nice=5", "--nice=5 is not supported yet" },
 		{ "--priority=5", "--priority=5 is not supported yet" },
 		{ "--time-min=5", "--time-min=5 is not supported yet" },
 		{ "--tmp=5G", "--tmp=5G is not supported yet" },

@@ -397,10 +397,6 @@ static void refused(void **state)
 {
 	(void)state;
 	static const struct { const char *opt, *v, *msg; } t[] = {
-		{ "dependency", "afterok:12", "--dependency=afterok:12 is not "
-		    "supported yet: herd would run the job without waiting for "
-		    "the jobs it names; remove it" },
-		{ "d", "afterany:3", "--dependency=afterany:3 is not supported" },
 		{ "nodes", "2", "--nodes=2: multi-node jobs are not supported "
 		    "yet: herd runs a job on one node; use --nodes=1" },
 		{ "N", "4", "--nodes=4: multi-node jobs are not supported yet" },
@@ -436,18 +432,9 @@ static void refused(void **state)
 		    "herd counts GPUs per job, not per task" },
 		{ "reservation", "r1", "--reservation=r1 is not supported yet: "
 		    "herd has no reservations" },
-		{ "begin", "now+1hour", "--begin=now+1hour is not supported yet: "
-		    "herd would start the job as soon as it fits" },
-		{ "b", "16:00", "--begin=16:00 is not supported" },
-		{ "hold", NULL, "--hold is not supported yet: herd would start "
-		    "the job instead of holding it; remove it" },
-		{ "H", NULL, "--hold is not supported" },
 		{ "deadline", "now+1day", "--deadline=now+1day is not supported" },
 		{ "signal", "B:USR1@60", "--signal=B:USR1@60 is not supported yet: "
 		    "herd would not signal the job before its time limit" },
-		{ "nice", NULL, "--nice is not supported yet: herd would start "
-		    "the job in submission order" },
-		{ "nice", "100", "--nice=100 is not supported" },
 		{ "priority", "10", "--priority=10 is not supported" },
 		{ "time-min", "10", "--time-min=10 is not supported yet: herd "
 		    "would not shorten" },
@@ -697,6 +684,46 @@ static void takes_value(void **state)
 	assert_int_equal(jobopt_takes_value(NULL), 0);
 }
 
+/* When it may start: checked here, values kept as text for herdd. */
+static void eligibility(void **state)
+{
+	(void)state;
+	struct jobopt o, m;
+	jobopt_init(&o);
+	ok(&o, "begin", "now+60");
+	assert_string_equal(o.begin, "now+60");
+	ok(&o, "b", "teatime");
+	assert_string_equal(o.begin, "teatime");
+	bad(&o, "begin", "someday", "invalid --begin \"someday\": not a time");
+	assert_string_equal(o.begin, "teatime");
+	ok(&o, "d", "afterok:12:13,singleton");
+	assert_string_equal(o.dependency, "afterok:12:13,singleton");
+	bad(&o, "dependency", "afterok:x", "invalid --dependency \"afterok:x\": "
+	    "\"x\" is not a job id");
+	ok(&o, "H", NULL);
+	assert_int_equal(o.hold, 1);
+	ok(&o, "nice", NULL);
+	assert_int_equal(o.nice, 100);
+	ok(&o, "nice", "-5");
+	assert_int_equal(o.nice, -5);
+	ok(&o, "nice", "+7");
+	assert_int_equal(o.nice, 7);
+	bad(&o, "nice", "x", "invalid --nice \"x\": not a whole number");
+	assert_int_equal(o.nice, 7);
+	assert_true((o.set & (JO_BEGIN | JO_DEPEND | JO_HOLD | JO_NICE)) ==
+	    (JO_BEGIN | JO_DEPEND | JO_HOLD | JO_NICE));
+	/* The command line wins over directives. */
+	jobopt_init(&m);
+	ok(&m, "begin", "now");
+	jobopt_merge(&m, &o);
+	assert_string_equal(m.begin, "now");
+	assert_string_equal(m.dependency, "afterok:12:13,singleton");
+	assert_int_equal(m.nice, 7);
+	assert_int_equal(m.hold, 1);
+	jobopt_clear(&m);
+	jobopt_clear(&o);
+}
+
 static void keep_set_and_merge(void **state)
 {
 	(void)state;
@@ -800,6 +827,7 @@ int main(void)
 		cmocka_unit_test(takes_value),
 		cmocka_unit_test(keep_set_and_merge),
 		cmocka_unit_test(test_only_and_wait),
+		cmocka_unit_test(eligibility),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

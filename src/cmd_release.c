@@ -1,0 +1,18 @@
+/*
+ * cmd_release.c — herd release: held jobs may start again, as scontrol
+ * release.  Only root releases a job that root held (JobHeldAdmin).  The
+ * request and its answers are hold's (cmd_hold.c).
+ */
+#include "cmd.h"
+
+const struct cmd_entry cmd_release_entry = {
+	"release", "release ID...", "let held jobs start, like scontrol release",
+	"  -h, --help    this help\n"
+	"A job held by root (reason JobHeldAdmin) is released only by root.\n",
+	cmd_release
+};
+
+int cmd_release(int argc, char **argv)
+{
+	return cmd_hold_send(&cmd_release_entry, "release", argc, argv);
+}

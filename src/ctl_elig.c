@@ -1,0 +1,379 @@
+/*
+ * ctl_elig.c — when a pending job may start: begin times, holds,
+ * dependencies and nice, as the controller keeps them.
+ *
+ * Theory of operation: the pure rules are in eligible.c and depend.c; this
+ * file holds their state in the jobs and decides when to ask again.  A
+ * job's dependency is parsed once (at submit, or from its stored text at
+ * load) into a struct job_dep that also keeps, per item, the last status
+ * of the job it names.  A dependency's verdict can change only when a job
+ * starts or ends (or an after+MINUTES wait runs out), so ctl_event() and
+ * the launch commit set deps_dirty and the next pass evaluates the
+ * dependent jobs again, and then only the items still undecided: an item
+ * on an ended job is final and is not looked up again.  Jobs without a
+ * dependency cost one pointer test.  A pass skips jobs that are held,
+ * wait for their begin time or for their dependency (ctl_eligible); the
+ * reason they wait is computed when asked (elig_reason), not stored.
+ *
+ * A dependency that can never be met cancels the job with the reason
+ * DependencyNeverSatisfied (the lifecycle's EV_NEVER), as Slurm's
+ * kill_invalid_depend does, unless hosts.ini says `kill_invalid_depend =
+ * no`: the job then stays pending with that reason until cancelled.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "depend.h"
+#include "eligible.h"
+#include "log.h"
+#include "util.h"
+
+struct job_dep {
+	char *text;			/* as stored: depend_format() without states */
+	int bad;			/* the stored text did not parse: never met */
+	struct depend d;
+	struct dep_status *st;		/* per item: its job's last known status */
+	enum dep_verdict *v;		/* per item: its last verdict */
+};
+
+static void dep_free(struct job_dep *jd)
+{
+	if (jd == NULL)
+		return;
+	depend_clear(&jd->d);
+	free(jd->text);
+	free(jd->st);
+	free(jd->v);
+	free(jd);
+}
+
+int ctl_dep_attach(struct job *j, const char *text)
+{
+	char err[HERD_ERRLEN];
+	struct job_dep *jd;
+
+	j->dep_state = DEP_SATISFIED;
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	jd = xcalloc(1, sizeof *jd);
+	jd->text = xstrdup(text);
+	j->dep = jd;
+	if (depend_parse(&jd->d, text, err, sizeof err) != 0) {
+		/* Kept as written (it is stored again); never run on a guess. */
+		log_error("job %" PRId64 ": stored dependency unreadable: %s", j->id, err);
+		jd->bad = 1;
+		j->dep_state = DEP_NEVER;
+		return -1;
+	}
+	jd->st = xcalloc(jd->d.n ? jd->d.n : 1, sizeof *jd->st);
+	jd->v = xcalloc(jd->d.n ? jd->d.n : 1, sizeof *jd->v);
+	for (size_t i = 0; i < jd->d.n; i++)
+		jd->v[i] = DEP_WAIT;
+	j->dep_state = DEP_WAIT;	/* until the first evaluation */
+	return 0;
+}
+
+const char *ctl_dep_stored(const struct job *j)
+{
+	return j->dep != NULL ? j->dep->text : NULL;
+}
+
+void ctl_dep_free(struct job *j)
+{
+	dep_free(j->dep);
+	j->dep = NULL;
+}
+
+int ctl_dep_singleton(const struct job *j)
+{
+	if (j->dep == NULL)
+		return 0;
+	for (size_t i = 0; i < j->dep->d.n; i++)
+		if (j->dep->d.items[i].type == DEP_SINGLETON)
+			return 1;
+	return 0;
+}
+
+/* One job's view as a task of a dependency: a plain job is one task. */
+static void count_state(int state, int64_t start, int64_t end, struct dep_status *st)
+{
+	if (state == JOB_PENDING)
+		st->pending++;
+	else if (!job_state_is_final(state))
+		st->running++;
+	else if (state == JOB_COMPLETED)
+		st->ok++;
+	else
+		st->notok++;
+	if (state != JOB_PENDING)
+		st->last_start = start != 0 ? start : end;
+}
+
+int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st)
+{
+	memset(st, 0, sizeof *st);
+	/* Arrays plug in here: until then no job has tasks of its own. */
+	if (task >= 0)
+		return 0;
+	struct job *j = ctl_find(c, id);
+	if (j != NULL) {
+		st->exists = 1;
+		count_state(j->state, j->start_time, j->end_time, st);
+		return 0;
+	}
+	struct job_row r;
+	job_row_init(&r);
+	int found = db_job_get(c->db, id, &r);
+	if (found == 1) {
+		st->exists = 1;
+		count_state(r.state, r.start_time, r.end_time, st);
+	}
+	job_row_clear(&r);
+	return found < 0 ? -1 : 0;
+}
+
+/* Other jobs of the same name and user that started and have not ended. */
+static uint32_t singleton_running(struct ctl *c, const struct job *self)
+{
+	uint32_t n = 0;
+	for (size_t i = 0; i < c->njobs; i++) {
+		const struct job *o = c->jobs[i];
+		if (o != self && o->uid == self->uid && o->name == self->name &&
+		    (o->state == JOB_LAUNCHING || o->state == JOB_RUNNING))
+			n++;
+	}
+	return n;
+}
+
+/* An item whose job ended is decided for good; a singleton never is. */
+static int item_final(const struct dep_item *it, enum dep_verdict v)
+{
+	return v != DEP_WAIT && it->type != DEP_SINGLETON;
+}
+
+/* Evaluate one job's dependency again; its verdict and the wake time. */
+static enum dep_verdict dep_eval_job(struct ctl *c, struct job *j, int64_t now, int64_t *wake)
+{
+	struct job_dep *jd = j->dep;
+	if (jd->bad)
+		return DEP_NEVER;
+	for (size_t i = 0; i < jd->d.n; i++) {
+		const struct dep_item *it = &jd->d.items[i];
+		if (item_final(it, jd->v[i]))
+			continue;
+		if (it->type == DEP_SINGLETON) {
+			memset(&jd->st[i], 0, sizeof jd->st[i]);
+			jd->st[i].exists = 1;
+			jd->st[i].running = singleton_running(c, j);
+		} else if (ctl_job_tasks(c, it->job, it->task, &jd->st[i]) != 0) {
+			log_error("job %" PRId64 ": dependency on %" PRId64 ": %s", j->id,
+			    it->job, db_errmsg(c->db));
+			return DEP_WAIT;	/* a read error decides nothing */
+		}
+	}
+	return depend_eval(&jd->d, jd->st, now, jd->v, wake);
+}
+
+static void note_wake(struct ctl *c, int64_t t)
+{
+	if (t != 0 && (c->wake_at == 0 || t < c->wake_at))
+		c->wake_at = t;
+}
+
+void ctl_deps_refresh(struct ctl *c)
+{
+	int64_t now = wall_s();
+	if (!c->deps_dirty && (c->wake_at == 0 || now < c->wake_at))
+		return;
+	c->deps_dirty = 0;
+	c->wake_at = 0;
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j->state != JOB_PENDING)
+			continue;
+		if (j->begin_time > now)
+			note_wake(c, j->begin_time);
+		if (j->dep == NULL)
+			continue;
+		int64_t wake = 0;
+		enum dep_verdict v = dep_eval_job(c, j, now, &wake);
+		note_wake(c, wake);
+		if (v == DEP_NEVER && j->dep_state != DEP_NEVER)
+			log_info("job %" PRId64 ": its dependency can never be satisfied%s", j->id,
+			    c->cfg->kill_invalid_depend ? "; cancelled" : "; it stays pending");
+		j->dep_state = (uint8_t)v;
+		if (v == DEP_NEVER && c->cfg->kill_invalid_depend)
+			ctl_event(c, j, EV_NEVER, 0, NULL);
+	}
+}
+
+int ctl_eligible(struct ctl *c, const struct job *j, int64_t now)
+{
+	(void)c;
+	return elig_reason(j->hold, j->dep_state, j->begin_time, now) == NULL;
+}
+
+/*
+ * The pending jobs that may start now, in queue order, at most `cap`: not
+ * held, past their begin time, their dependency met, and of the singletons
+ * of one name and user only the first (two never start in one pass).
+ */
+size_t ctl_snapshot_jobs(struct ctl *c, struct job **pend, size_t cap)
+{
+	int64_t now = wall_s();
+	size_t np = 0;
+	for (size_t i = 0; i < c->njobs && np < cap; i++) {
+		struct job *j = c->jobs[i];
+		if (j->state != JOB_PENDING || !ctl_eligible(c, j, now))
+			continue;
+		if (ctl_dep_singleton(j)) {
+			size_t k;
+			for (k = 0; k < np; k++)
+				if (ctl_dep_singleton(pend[k]) && pend[k]->uid == j->uid &&
+				    pend[k]->name == j->name)
+					break;
+			if (k < np)
+				continue;
+		}
+		pend[np++] = j;
+	}
+	return np;
+}
+
+void ctl_dep_text(struct ctl *c, const struct job *j, char *buf, size_t size)
+{
+	struct buf b;
+	(void)c;
+	buf[0] = '\0';
+	if (j->dep == NULL)
+		return;
+	if (j->dep->bad) {
+		snprintf(buf, size, "%s", j->dep->text);
+		return;
+	}
+	buf_init(&b, size - 1);
+	if (depend_format(&j->dep->d, j->dep->v, &b) == 0 && b.len > 0)
+		memcpy(buf, b.data, b.len), buf[b.len] = '\0';
+	buf_clear(&b);
+}
+
+/* Each job a dependency names: there, and the submitter's (root: anyone's). */
+static int dep_check_jobs(struct ctl *c, const struct depend *d, uid_t uid, char *err,
+    size_t errsz)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dep_item *it = &d->items[i];
+		char ref[64];
+		if (it->type == DEP_SINGLETON)
+			continue;
+		if (it->task >= 0)
+			snprintf(ref, sizeof ref, "%" PRId64 "_%" PRId64, it->job, it->task);
+		else
+			snprintf(ref, sizeof ref, "%" PRId64, it->job);
+		struct dep_status st;
+		struct job_row r;
+		job_row_init(&r);
+		int found = ctl_job_tasks(c, it->job, it->task, &st) == 0 && st.exists ?
+		    ctl_job_get(c, it->job, &r) : 0;
+		uint32_t owner = r.uid;
+		char user[64];
+		snprintf(user, sizeof user, "%s", r.user ? r.user : "another user");
+		job_row_clear(&r);
+		if (found != 1) {
+			snprintf(err, errsz, "invalid --dependency: job %s does not exist", ref);
+			return -1;
+		}
+		if (uid != 0 && owner != (uint32_t)uid) {
+			snprintf(err, errsz, "invalid --dependency: job %s is not yours (it belongs "
+			    "to %s); only root may depend on another user's job", ref, user);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int ctl_dep_check(struct ctl *c, const char *text, uid_t uid, char **canon,
+    char *err, size_t errsz)
+{
+	struct depend d;
+	struct buf b;
+	*canon = NULL;
+	if (text == NULL || text[0] == '\0')
+		return 0;
+	if (depend_parse(&d, text, err, errsz) != 0)
+		return -1;
+	if (dep_check_jobs(c, &d, uid, err, errsz) != 0) {
+		depend_clear(&d);
+		return -1;
+	}
+	buf_init(&b, DEPEND_TEXT_MAX * 2);
+	if (d.n > 0 && (depend_format(&d, NULL, &b) != 0 || buf_addc(&b, '\0') != 0)) {
+		snprintf(err, errsz, "invalid --dependency: too long");
+		buf_clear(&b);
+		depend_clear(&d);
+		return -1;
+	}
+	*canon = d.n > 0 ? buf_detach(&b, NULL) : NULL;
+	buf_clear(&b);
+	depend_clear(&d);
+	return 0;
+}
+
+int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t errsz)
+{
+	struct job *j = ctl_find(c, id);
+	char why[HERD_ERRLEN];
+	if (j == NULL || j->state != JOB_PENDING) {
+		struct job_row r;
+		job_row_init(&r);
+		int found = ctl_job_get(c, id, &r);
+		if (found == 1)
+			snprintf(err, errsz, "job %" PRId64 " is no longer pending (%s)", id,
+			    job_state_name(r.state));
+		else
+			snprintf(err, errsz, "no job %" PRId64, id);
+		job_row_clear(&r);
+		return -1;
+	}
+	if (elig_may_hold(j->uid, uid, j->hold, hold, why, sizeof why) != 0) {
+		if (strcmp(why, "not yours") == 0)
+			snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
+			    j->user ? j->user : "another user");
+		else
+			snprintf(err, errsz, "job %" PRId64 " is %s", id, why);
+		return -1;
+	}
+	uint8_t old = j->hold, want = (uint8_t)(hold ? elig_hold_kind(uid, 0) : JOB_HOLD_NONE);
+	if (old == want)
+		return 0;
+	j->hold = want;
+	/* Acknowledged only once stored: a restart keeps exactly what was answered. */
+	if (ctl_commit_job(c, j) != 0) {
+		j->hold = old;
+		snprintf(err, errsz, "cannot store the change: %s", c->db_error);
+		return -1;
+	}
+	log_info("job %" PRId64 " %s by uid %u", id, hold ? "held" : "released", (unsigned)uid);
+	c->sched_needed = 1;
+	return 0;
+}
+
+void ctl_nice_order(struct job **pend, size_t n)
+{
+	struct elig_key *k = xreallocarray(NULL, n ? n : 1, sizeof *k);
+	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
+	struct job **tmp = xreallocarray(NULL, n ? n : 1, sizeof *tmp);
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct elig_key){ pend[i]->uid, pend[i]->nice, pend[i]->id };
+	elig_nice_order(k, n, order);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = pend[order[i]];
+	memcpy(pend, tmp, n * sizeof *pend);
+	free(k);
+	free(order);
+	free(tmp);
+}
