@@ -670,7 +670,7 @@ void config_node_free(struct node_conf *n)
 /* Whether key k holds the same value in the structs a and b. */
 static int key_same(const struct key *k, const void *a, const void *b)
 {
-	if (k->type == K_INT)
+	if (k->type == K_INT || k->type == K_BOOL)
 		return *(const int *)((const char *)a + k->off) ==
 		    *(const int *)((const char *)b + k->off);
 	const char *sa = *(char *const *)((const char *)a + k->off);
