@@ -1,6 +1,6 @@
 /*
- * Unit test of the schema migration: a database as the previous release
- * (schema version 4) left it, with a pending, a running, a cancelled job
+ * Unit test of the schema migration: a database as the last release
+ * (a2e795f, schema version 3) left it, with a pending, a running, a cancelled job
  * still held on its node and a completed one, is opened by this db.c and
  * must come out at the current version with every job as it was: same
  * ids, states, nodes, GPUs, times, scripts; requeue on (Slurm's default);
@@ -26,7 +26,7 @@
 #include "job.h"
 #include "util.h"
 
-/* The schema of the release before requeue (user_version 4), and its data. */
+/* The schema of the last release (a2e795f: user_version 3), and its data. */
 static const char old_release[] =
     "CREATE TABLE jobs("
     "  id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL DEFAULT 0,"
@@ -46,11 +46,7 @@ static const char old_release[] =
     "INSERT INTO meta(k, v) VALUES('instance', 'c0ffee01');"
     "ALTER TABLE jobs ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX jobs_held ON jobs(held) WHERE held=1;"
-    "ALTER TABLE job_data ADD COLUMN command TEXT;"
-    "ALTER TABLE job_data ADD COLUMN submit_dir TEXT;"
-    "ALTER TABLE job_data ADD COLUMN submit_host TEXT;"
-    "ALTER TABLE job_data ADD COLUMN ntasks INTEGER NOT NULL DEFAULT 1;"
-    "PRAGMA user_version=4;"
+    "PRAGMA user_version=3;"
     /* id 7 pending, 8 running on node2 with GPUs 1,3, 9 cancelled and still
      * held (being killed), 10 completed. */
     "INSERT INTO jobs(id,attempt,uid,user,name,state,reason,exit_code,node,gpus,gpu_list,"
@@ -64,11 +60,11 @@ static const char old_release[] =
     "  1700000060,'/home/bob',NULL,'err-%j',1),"
     " (10,0,1001,'bob','eval',3,NULL,0,'node3',1,'0',4,2048,3600,1700000003,1700000010,"
     "  1700000020,'/home/bob',NULL,NULL,0);"
-    "INSERT INTO job_data(id,script,argv,env,command,submit_dir,submit_host,ntasks) VALUES"
-    " (7,'#!/bin/sh\necho prep\n',NULL,NULL,'prep.sh','/home/alice','login1',2),"
-    " (8,'#!/bin/sh\necho train\n',NULL,NULL,'train.sh','/home/alice','login1',1),"
-    " (9,'#!/bin/sh\nsleep 1\n',NULL,NULL,NULL,NULL,NULL,1),"
-    " (10,'#!/bin/sh\ntrue\n',NULL,NULL,NULL,NULL,NULL,1);"
+    "INSERT INTO job_data(id,script,argv,env) VALUES"
+    " (7,'#!/bin/sh\necho prep\n',NULL,NULL),"
+    " (8,'#!/bin/sh\necho train\n',NULL,NULL),"
+    " (9,'#!/bin/sh\nsleep 1\n',NULL,NULL),"
+    " (10,'#!/bin/sh\ntrue\n',NULL,NULL);"
     "INSERT INTO nodes(name, boot_id) VALUES('node2', 'boot-2');";
 
 struct fixture {
@@ -164,9 +160,9 @@ static void jobs_survive(void **state)
 	char inst[64], boot[64];
 	int n = 0;
 
-	assert_int_equal(user_version(f->path), 4);
+	assert_int_equal(user_version(f->path), 3);
 	struct db *db = open_db(f);
-	assert_true(user_version(f->path) > 4);
+	assert_true(user_version(f->path) > 3);
 
 	get(db, 7, &r);
 	assert_int_equal(r.state, JOB_PENDING);
@@ -209,8 +205,8 @@ static void jobs_survive(void **state)
 
 	assert_int_equal(db_job_get_data(db, 7, &d), 0);
 	assert_string_equal(d.script, "#!/bin/sh\necho prep\n");
-	assert_string_equal(d.command, "prep.sh");
-	assert_int_equal(d.ntasks, 2);
+	assert_null(d.command);		/* not known to that release */
+	assert_int_equal(d.ntasks, 1);
 	job_data_clear(&d);
 
 	/* Restart: pending, running and held jobs come back. */
