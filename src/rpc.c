@@ -152,19 +152,25 @@ static void add_attempts(struct msg *m, struct ctl *c, int64_t id, int attempt)
 		log_error("job %" PRId64 ": %s", id, db_errmsg(c->db));
 }
 
-/* An active job's row borrows its strings: no copies for 100,000 jobs. */
+/* An active job as it is now: its row (borrowing its strings: no copies
+ * for 100,000 jobs) with the dependency's states as squeue shows them. */
+static void view_now(struct server *s, const struct job *j, struct job_row *r, char *gl,
+    size_t glsize, char *dep, size_t depsize)
+{
+	ctl_job_view(s->ctl, j, r, gl, glsize);
+	ctl_dep_text(s->ctl, j, dep, depsize);
+	if (dep[0] != '\0')
+		r->dependency = dep;
+}
+
 static void send_job(struct server *s, struct client *cl, const struct job *j, int details)
 {
 	struct job_row r;
 	struct msg m;
 	char gl[512];
 
-	ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
-	/* The dependency with each item's state now, as squeue shows it. */
 	char dep[4096];
-	ctl_dep_text(s->ctl, j, dep, sizeof dep);
-	if (dep[0] != '\0')
-		r.dependency = dep;
+	view_now(s, j, &r, gl, sizeof gl, dep, sizeof dep);
 	msg_init(&m, "job");
 	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
 	add_attempts(&m, s->ctl, j->id, j->attempt);
@@ -693,13 +699,14 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	}
 	/* In memory, it is newer than the database. */
-	char gl[512];
+	char gl[512], dep[4096];
 	if (j != NULL) {
 		job_row_clear(&r);
-		ctl_job_view(s->ctl, j, &r, gl, sizeof gl);
+		view_now(s, j, &r, gl, sizeof gl, dep, sizeof dep);
 	}
 	msg_init(&f, "job");
 	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason);
+	add_attempts(&f, s->ctl, r.id, r.attempt);
 	add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
 	if (r.array_spec != NULL && r.array_job_id == r.id)
 		add_tasks(s, &f, r.id);
