@@ -79,13 +79,13 @@ wait_jobs 20 "$real" || fail "job $real did not complete"
 out=$(timeout 30 "$HERD_BIN/herd" -c "$HOSTS" submit --wait --wrap "exit 3" 2>"$TEST_DIR/w.err")
 rc=$?
 assert_eq "exit status of submit --wait of 'exit 3'" 3 "$rc"
-case $out in "Submitted job "*) ;; *) fail "submit --wait printed '$out'" ;; esac
+case $out in "Submitted batch job "*) ;; *) fail "submit --wait printed '$out'" ;; esac
 wid=${out##* }
 assert_eq "state of job $wid right after --wait" FAILED "$(field "$wid" .state)"
 printf '#!/bin/sh\n#SBATCH -W\nsleep 1\n' >"$TEST_DIR/w.sh"
 timeout 30 "$HERD_BIN/herd" -c "$HOSTS" submit "$TEST_DIR/w.sh" >"$TEST_DIR/w.out" ||
     fail "submit of a #SBATCH -W script exited $?"
-wid=$(sed -n 's/^Submitted job //p' "$TEST_DIR/w.out")
+wid=$(sed -n 's/^Submitted batch job //p' "$TEST_DIR/w.out")
 assert_eq "state of job $wid right after #SBATCH -W" COMPLETED "$(field "$wid" .state)"
 
 # node1..node3 busy with one all-CPU job each.
@@ -183,7 +183,7 @@ for ((i = 0; i < 100; i++)); do
 	[ -s "$TEST_DIR/ww.out" ] && break
 	sleep 0.1
 done
-ww=$(sed -n 's/^Submitted job //p' "$TEST_DIR/ww.out")
+ww=$(sed -n 's/^Submitted batch job //p' "$TEST_DIR/ww.out")
 [ -n "$ww" ] || fail "submit --wait printed no job id"
 wait_state "$ww" RUNNING 20
 # The socket moves where a second user can reach it (a restart applies it).
