@@ -1,8 +1,9 @@
 /*
  * cmd_update.c — herd update ID KEY=VALUE...: change a job after its
  * submit, as scontrol update does.  A pending job's name, time limit, GPUs,
- * CPUs, memory and output files; a running job's time limit (lowered by its
- * owner, raised only by root).  All of it or nothing.
+ * CPUs, memory, output files, begin time, dependency and nice; a running
+ * job's time limit (lowered by its owner, raised only by root).  All of it
+ * or nothing.  Holds are herd hold and herd release, not keys.
  *
  * Each key is checked here by the very option of `herd submit` that sets
  * it (jobopt.c), so a value means what it means at submit ("1:30:00",
