@@ -85,12 +85,17 @@ struct submit_req {
 enum {
 	UPD_NAME = 1 << 0, UPD_TIME = 1 << 1, UPD_GPUS = 1 << 2, UPD_CPUS = 1 << 3,
 	UPD_MEM = 1 << 4, UPD_OUT = 1 << 5, UPD_ERR = 1 << 6,
+	UPD_BEGIN = 1 << 7, UPD_DEP = 1 << 8, UPD_NICE = 1 << 9,
 };
 struct job_update {
 	unsigned set;
 	const char *name, *out_tmpl, *err_tmpl;
 	int gpus, cpus;
 	int64_t mem_mb, time_limit_s;
+	const char *begin;	/* --begin text, parsed by rpc.c into begin_time */
+	int64_t begin_time;	/* wall seconds, 0: at once */
+	const char *dependency;	/* --dependency text as given, "" clears it */
+	int nice;
 };
 
 int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
@@ -141,7 +146,9 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j);
  * and its actions, in order (commit, then kill; release; notify waiters).
  * `reason` overrides the table's (a launch failure's detail); exit_status
  * is the node's for EV_EXIT and EV_LAUNCH_FAIL.  -1, nothing changed, when
- * the event does not apply (a late or repeated answer).
+ * the event does not apply (a late or repeated answer).  EV_HOLD and
+ * EV_RELEASE (reason "JobHeldAdmin" for root's hold) are answers to a user:
+ * -2 when their commit failed, and then nothing changed either.
  */
 int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
     const char *reason);
@@ -287,5 +294,9 @@ void ctl_dep_text(struct ctl *c, const struct job *j, char *buf, size_t size);
 int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t errsz);
 /* Order the snapshot pend[0..n) by nice within each user's own jobs. */
 void ctl_nice_order(struct job **pend, size_t n);
+/* The jobs a job's dependency names (not singleton), at most cap; returns how many there are. */
+size_t ctl_dep_jobs(const struct job *j, int64_t *out, size_t cap);
+/* Its dependency's verdict now (enum dep_verdict), for a job not in the table (--test-only). */
+int ctl_dep_verdict(struct ctl *c, struct job *j);
 
 #endif

@@ -27,6 +27,8 @@ enum job_event {
 	EV_NEVER,		/* its dependency can never be satisfied */
 	EV_REQUEUE,		/* a user asked for a new attempt (herd requeue) */
 	EV_NODE_REQUEUE,	/* its node rebooted or its files vanished, and it allows a requeue */
+	EV_HOLD,		/* herd hold: it may not start until released */
+	EV_RELEASE,		/* herd release */
 	EV_NEVENTS
 };
 
@@ -38,6 +40,8 @@ enum {
 	ACT_NOTIFY = 1 << 4,	/* it is over: tell waiters, log its end */
 	ACT_REQUEUE = 1 << 5,	/* its attempt is over and gone: record the attempt, and
 				 * the job is PENDING as the next one (in the commit) */
+	ACT_HOLD = 1 << 6,	/* mark it held (by its owner, or by root: JobHeldAdmin) */
+	ACT_UNHOLD = 1 << 7,	/* take its hold off */
 };
 
 struct job_step {

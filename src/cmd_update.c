@@ -1,8 +1,9 @@
 /*
  * cmd_update.c — herd update ID KEY=VALUE...: change a job after its
  * submit, as scontrol update does.  A pending job's name, time limit, GPUs,
- * CPUs, memory and output files; a running job's time limit (lowered by its
- * owner, raised only by root).  All of it or nothing.
+ * CPUs, memory, output files, begin time, dependency and nice; a running
+ * job's time limit (lowered by its owner, raised only by root).  All of it
+ * or nothing.  Holds are herd hold and herd release, not keys.
  *
  * Each key is checked here by the very option of `herd submit` that sets
  * it (jobopt.c), so a value means what it means at submit ("1:30:00",
@@ -30,14 +31,18 @@ const struct cmd_entry cmd_update_entry = {
 	"  mem=SIZE                  MinMemoryNode: 16G, 512M, 2048 (MB)\n"
 	"  stdout=FILE               StdOut, output\n"
 	"  stderr=FILE               StdErr, error\n"
+	"  begin_time=TIME           BeginTime, begin: any --begin form (now+60,\n"
+	"                            16:00, tomorrow, 2030-01-31T08:00), herdd's clock\n"
+	"  dependency=DEP            Dependency: as --dependency; empty clears it\n"
+	"  nice=N                    Nice: as --nice (negative only for root)\n"
 	"All but time_limit only while the job is pending.  A bad value changes\n"
-	"nothing.\n"
+	"nothing.  Holds are not keys: use herd hold and herd release.\n"
 	"options:\n"
 	"  -h, --help                this help\n",
 	cmd_update
 };
 
-enum { K_NAME, K_TIME, K_GPUS, K_CPUS, K_MEM, K_OUT, K_ERR };
+enum { K_NAME, K_TIME, K_GPUS, K_CPUS, K_MEM, K_OUT, K_ERR, K_BEGIN, K_DEP, K_NICE };
 
 static const struct update_key {
 	const char *key;	/* herd's name */
@@ -54,6 +59,9 @@ static const struct update_key {
 	{ "mem", "MinMemoryNode", "mem", "mem_mb", K_MEM },
 	{ "stdout", "StdOut", "output", "out", K_OUT },
 	{ "stderr", "StdErr", "error", "err", K_ERR },
+	{ "begin_time", "BeginTime", "begin", "begin", K_BEGIN },
+	{ "dependency", "Dependency", "dependency", "dependency", K_DEP },
+	{ "nice", "Nice", "nice", "nice", K_NICE },
 };
 
 static const struct update_key *find_key(const char *k)
@@ -76,6 +84,10 @@ static void put(struct msg *req, const struct update_key *uk, const struct jobop
 	case K_MEM: msg_addi(req, uk->field, (int64_t)o->mem_mb); break;
 	case K_OUT: msg_adds(req, uk->field, o->out_path); break;
 	case K_ERR: msg_adds(req, uk->field, o->err_path); break;
+	/* The text: herdd computes the time with its own clock and zone. */
+	case K_BEGIN: msg_adds(req, uk->field, o->begin); break;
+	case K_DEP: msg_adds(req, uk->field, o->dependency); break;
+	case K_NICE: msg_addi(req, uk->field, o->nice); break;
 	}
 }
 
@@ -93,13 +105,20 @@ static int add_pair(const struct cmd_entry *ce, struct msg *req, const char *arg
 		return cmd_usage_error(ce, "\"%s\" is not KEY=VALUE", vis);
 	memcpy(key, arg, (size_t)(eq - arg));
 	key[eq - arg] = '\0';
+	if (strcasecmp(key, "hold") == 0 || strcasecmp(key, "release") == 0)
+		return cmd_usage_error(ce, "\"%s\" is not an update key: use herd hold or herd "
+		    "release", key);
 	if ((uk = find_key(key)) == NULL) {
 		str_vis(vis, sizeof vis, key);
 		return cmd_usage_error(ce, "\"%s\" cannot be updated (keys: name, time_limit, gpus, "
-		    "cpus, mem, stdout, stderr)", vis);
+		    "cpus, mem, stdout, stderr, begin_time, dependency, nice)", vis);
 	}
 	if (msg_get(req, uk->field, NULL) != NULL)
 		return cmd_usage_error(ce, "%s given twice", uk->key);
+	if (uk->which == K_DEP && eq[1] == '\0') {
+		msg_adds(req, uk->field, "");	/* no dependency any more */
+		return 0;
+	}
 	jobopt_init(&o);
 	rc = jobopt_apply(&o, uk->opt, eq + 1, 0, err, sizeof err);
 	if (rc == 0)

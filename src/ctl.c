@@ -27,6 +27,7 @@
 
 static void release_resources(struct ctl *c, struct job *j);
 static void next_attempt(struct ctl *c, struct job *j, enum job_state from, const char *reason);
+static int apply_hold(struct ctl *c, struct job *j, const struct job_step *st, const char *reason);
 
 static int64_t node_gpu_count(const struct node *n)
 {
@@ -638,6 +639,8 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 		next_attempt(c, j, from, reason != NULL ? reason : was_reason);
 		return 0;
 	}
+	if (st.actions & (ACT_HOLD | ACT_UNHOLD))
+		return apply_hold(c, j, &st, reason);
 	if (st.actions & ACT_RELEASE)
 		release_resources(c, j);
 	if ((st.actions & ACT_COMMIT) && ctl_commit_job(c, j) != 0)
@@ -647,6 +650,31 @@ int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
 		start_killing(c, j);
 	if (st.actions & ACT_NOTIFY)
 		job_over(c, j);
+	return 0;
+}
+
+/*
+ * ACT_HOLD, ACT_UNHOLD: a user's answer, so acknowledged only once stored.
+ * A failed commit puts the hold back (-2): the job is what the database
+ * says, and the user hears the hold did not happen.  The reason says whose
+ * hold it is (JobHeldAdmin: root's, which only root releases).
+ */
+static int apply_hold(struct ctl *c, struct job *j, const struct job_step *st, const char *reason)
+{
+	const char *why = reason != NULL ? reason : st->reason;
+	uint8_t old = j->hold;
+	if (st->actions & ACT_UNHOLD)
+		j->hold = JOB_HOLD_NONE;
+	else
+		j->hold = why != NULL && strcmp(why, "JobHeldAdmin") == 0 ? JOB_HOLD_ADMIN :
+		    JOB_HOLD_USER;
+	if (j->hold == old)
+		return 0;
+	if (ctl_commit_job(c, j) != 0) {
+		j->hold = old;
+		return -2;
+	}
+	c->sched_needed = 1;
 	return 0;
 }
 
@@ -1024,18 +1052,54 @@ void ctl_schedule(struct ctl *c)
 }
 
 /*
+ * --test-only: what keeps the job itself from starting now, as its pending
+ * reason would say (held, its begin time, its dependency); 0 if nothing.
+ */
+static int test_eligibility(struct ctl *c, const struct job_row *row, struct submit_test *t)
+{
+	struct job self = { 0 };
+	char dep[200];
+	self.id = row->id;
+	self.uid = row->uid;
+	self.name = intern(row->name != NULL ? row->name : "");
+	ctl_dep_attach(&self, row->dependency);
+	int64_t now = wall_s();
+	const char *why = elig_reason((int)row->hold, ctl_dep_verdict(c, &self), row->begin_time,
+	    now);
+	ctl_dep_text(c, &self, dep, sizeof dep);
+	ctl_dep_free(&self);
+	intern_release(self.name);
+	if (why == NULL)
+		return 0;
+	t->reason = why;
+	if (row->hold != JOB_HOLD_NONE)
+		snprintf(t->why, sizeof t->why, "it is held until herd release");
+	else if (strcmp(why, "BeginTime") == 0)
+		snprintf(t->why, sizeof t->why, "its begin time is %" PRId64 " s away",
+		    row->begin_time - now);
+	else
+		snprintf(t->why, sizeof t->why, "its dependency %s is not met", dep);
+	return 1;
+}
+
+/*
  * Where a job submitted now would start: the scheduling pass that would
- * follow its submit (the pending jobs, then it), on a copy of the nodes;
- * or why it would wait: jobs ahead of it take what is free (Priority), or
- * nothing free is big enough (Resources).
+ * follow its submit (the jobs ctl_schedule would consider, then it), on a
+ * copy of the nodes; or why it would wait: it may not start yet itself
+ * (JobHeldUser, BeginTime, Dependency), jobs ahead of it take what is free
+ * (Priority), or nothing free is big enough (Resources).
  */
 static void test_place(struct ctl *c, const struct job_row *row, struct submit_test *t)
 {
 	struct sched_node *sn = xcalloc(c->nnodes ? c->nnodes : 1, sizeof *sn);
-	size_t np = 0, ahead = 0;
+	size_t np = 0, cut = 0;
 
 	t->node = -1;
 	t->why[0] = '\0';
+	if (test_eligibility(c, row, t)) {
+		free(sn);
+		return;
+	}
 	if (!ctl_scans_over(c)) {
 		t->reason = "Resources";
 		snprintf(t->why, sizeof t->why, "herdd is starting and has not seen every node yet");
@@ -1043,22 +1107,41 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 		return;
 	}
 	snapshot_nodes(c, sn);
+	ctl_deps_refresh(c);
+	/* Ahead of it: the jobs a pass would consider (ctl_snapshot_jobs), an
+	 * array's startable tasks one by one, as ctl_schedule() lays them out. */
 	size_t want = snapshot_depth(sn, c->nnodes);
-	for (size_t i = 0; i < c->njobs; i++)
-		ahead += c->jobs[i]->state == JOB_PENDING;
-	size_t cap = (ahead < want ? ahead : want) + 1;
-	struct sched_job *sj = xmalloc(cap * sizeof *sj);
-	struct sched_decision *d = xmalloc(cap * sizeof *d);
-	for (size_t i = 0; i < c->njobs && np + 1 < cap; i++)
-		if (c->jobs[i]->state == JOB_PENDING)
-			sj[np++] = (struct sched_job){ c->jobs[i]->gpus, c->jobs[i]->cpus,
-			    (int64_t)c->jobs[i]->mem_mb };
+	size_t ccap = c->njobs ? c->njobs : 1;
+	struct job **cand = xmalloc(ccap * sizeof *cand);
+	size_t ahead = ctl_snapshot_jobs(c, cand, ccap);
+	if (c->nnice > 0)
+		ctl_nice_order(cand, ahead);
+	struct sched_job *sj = xmalloc((want + 1) * sizeof *sj);
+	struct sched_decision *d = xmalloc((want + 1) * sizeof *d);
+	for (size_t i = 0; i < ahead && !cut; i++) {
+		struct job *j = cand[i];
+		uint64_t k = ctl_array_pending(j) ? ctl_array_slots(c, j) : 1;
+		int64_t after = -1;
+		uint32_t task;
+		for (; k > 0 && !cut; k--) {
+			if (ctl_array_pending(j)) {
+				if (!arrayspec_next(&j->array->pending, after, &task))
+					break;
+				after = task;
+			}
+			if (np == want)
+				cut = 1;	/* more ahead than could start in one pass */
+			else
+				sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+		}
+	}
+	free(cand);
 	sj[np] = (struct sched_job){ (int)row->gpus, (int)row->cpus, row->mem_mb };
 	struct sched_result r = sched_pass(sj, np + 1, sn, c->nnodes, d, np + 1);
 	for (size_t i = 0; i < r.ndecisions; i++)
 		if (d[i].job == np)
 			t->node = d[i].node;
-	if (t->node < 0 && (r.blocked < np || np < ahead)) {
+	if (t->node < 0 && (r.blocked < np || cut)) {
 		t->reason = "Priority";
 		snprintf(t->why, sizeof t->why, "%zu earlier job%s wait%s ahead of it", ahead,
 		    ahead == 1 ? "" : "s", ahead == 1 ? "s" : "");

@@ -347,19 +347,43 @@ int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t e
 			snprintf(err, errsz, "job %" PRId64 " is %s", id, why);
 		return -1;
 	}
-	uint8_t old = j->hold, want = (uint8_t)(hold ? elig_hold_kind(uid, 0) : JOB_HOLD_NONE);
-	if (old == want)
-		return 0;
-	j->hold = want;
-	/* Acknowledged only once stored: a restart keeps exactly what was answered. */
-	if (ctl_commit_job(c, j) != 0) {
-		j->hold = old;
+	/* The lifecycle's EV_HOLD/EV_RELEASE; whose hold it is, by who asks. */
+	int admin = hold && elig_hold_kind(uid, 0) == JOB_HOLD_ADMIN;
+	int rc = ctl_event(c, j, hold ? EV_HOLD : EV_RELEASE, 0, admin ? "JobHeldAdmin" : NULL);
+	if (rc == -2) {
 		snprintf(err, errsz, "cannot store the change: %s", c->db_error);
 		return -1;
 	}
+	if (rc != 0) {
+		snprintf(err, errsz, "job %" PRId64 " cannot be %s now", id,
+		    hold ? "held" : "released");
+		return -1;
+	}
 	log_info("job %" PRId64 " %s by uid %u", id, hold ? "held" : "released", (unsigned)uid);
-	c->sched_needed = 1;
 	return 0;
+}
+
+size_t ctl_dep_jobs(const struct job *j, int64_t *out, size_t cap)
+{
+	size_t m = 0;
+	if (j->dep == NULL || j->dep->bad)
+		return 0;
+	for (size_t i = 0; i < j->dep->d.n; i++) {
+		if (j->dep->d.items[i].type == DEP_SINGLETON)
+			continue;
+		if (m < cap)
+			out[m] = j->dep->d.items[i].job;
+		m++;
+	}
+	return m;
+}
+
+int ctl_dep_verdict(struct ctl *c, struct job *j)
+{
+	int64_t wake = 0;
+	if (j->dep == NULL)
+		return DEP_SATISFIED;
+	return (int)dep_eval_job(c, j, wall_s(), &wake);
 }
 
 void ctl_nice_order(struct job **pend, size_t n)

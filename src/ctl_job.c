@@ -14,10 +14,14 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "depcycle.h"
+#include "depend.h"
 #include "log.h"
+#include "util.h"
 
 /* The message for a job that cannot be acted on: none, not yours, or `why`. */
 static int refuse(const struct job_row *r, int found, int64_t id, uid_t uid, const char *why,
@@ -122,6 +126,40 @@ static int check_pending_update(struct ctl *c, const struct job *j, const struct
 	return 0;
 }
 
+/* The jobs a pending job waits for: the edges a cycle would run along. */
+static size_t pending_deps(void *arg, int64_t id, int64_t *out, size_t cap)
+{
+	struct job *j = ctl_find(arg, id);
+	return j != NULL && j->state == JOB_PENDING ? ctl_dep_jobs(j, out, cap) : 0;
+}
+
+/*
+ * A new dependency: the checks of a submit (it parses, its jobs exist and
+ * are the updater's, root: anyone's), and it may not make the job wait for
+ * itself, directly or through pending jobs' dependencies: that job would
+ * never start.  The parsed dependency goes into nd (nd->dep NULL: none).
+ */
+static int check_dep_update(struct ctl *c, const struct job *j, uid_t uid, const char *text,
+    struct job *nd, char *err, size_t errsz)
+{
+	char *canon = NULL, path[256];
+	if (ctl_dep_check(c, text, uid, &canon, err, errsz) != 0)
+		return -1;
+	ctl_dep_attach(nd, canon);
+	free(canon);
+	size_t n = ctl_dep_jobs(nd, NULL, 0);
+	int64_t *first = xreallocarray(NULL, n ? n : 1, sizeof *first);
+	n = ctl_dep_jobs(nd, first, n);
+	int cyc = depcycle_find(j->id, first, n, pending_deps, c, path, sizeof path);
+	free(first);
+	if (cyc) {
+		snprintf(err, errsz, "--dependency would make a cycle: %s", path);
+		ctl_dep_free(nd);
+		return -1;
+	}
+	return 0;
+}
+
 /* An interned copy of a new string field (NULL, or "" for the default, stays NULL). */
 static const char *intern_opt(const char *s)
 {
@@ -153,8 +191,19 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 	    check_running_update(j, uid, u, err, errsz);
 	if (rc != 0)
 		return rc;
+	struct job nd = { 0 };	/* the new dependency, parsed */
+	if ((u->set & UPD_DEP) && check_dep_update(c, j, uid, u->dependency, &nd, err, errsz) != 0)
+		return -1;
 
 	struct job old = *j;
+	if (u->set & UPD_DEP) {
+		j->dep = nd.dep;
+		j->dep_state = nd.dep_state;
+	}
+	if (u->set & UPD_BEGIN)
+		j->begin_time = u->begin_time;
+	if (u->set & UPD_NICE)
+		j->nice = u->nice;
 	if (u->set & UPD_NAME)
 		j->name = intern(u->name);
 	if (u->set & UPD_OUT)
@@ -179,10 +228,19 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 			intern_release(failed ? news[k] : olds[k]);
 	if (failed) {
 		/* Nothing changes on a failed update: the database still has the old job. */
+		if (u->set & UPD_DEP)
+			ctl_dep_free(j);	/* the new one */
 		*j = old;
 		snprintf(err, errsz, "job %" PRId64 " not updated: %s", id, c->db_error);
 		return -1;
 	}
+	if (u->set & UPD_DEP) {
+		struct job gone = { .dep = old.dep };
+		ctl_dep_free(&gone);
+	}
+	c->nnice += (size_t)(j->nice != 0) - (size_t)(old.nice != 0);
+	/* A new dependency is evaluated, a new begin time waited for, by the next pass. */
+	c->deps_dirty |= (u->set & (UPD_DEP | UPD_BEGIN)) != 0;
 	log_info("job %" PRId64 " updated by uid %u (%s)", id, (unsigned)uid,
 	    job_state_name(j->state));
 	c->sched_needed = 1;

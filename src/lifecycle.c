@@ -43,6 +43,10 @@ static const struct row {
 	{ JOB_PENDING, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_NOTIFY },
 	{ JOB_PENDING, EV_NEVER, JOB_CANCELLED, "DependencyNeverSatisfied",
 	    ACT_COMMIT | ACT_NOTIFY },
+	/* A hold only keeps a pending job from starting: its state stays,
+	 * its reason is the hold's (the caller says whose: JobHeldAdmin). */
+	{ JOB_PENDING, EV_HOLD, JOB_PENDING, "JobHeldUser", ACT_COMMIT | ACT_HOLD },
+	{ JOB_PENDING, EV_RELEASE, JOB_PENDING, NULL, ACT_COMMIT | ACT_UNHOLD },
 	{ JOB_LAUNCHING, EV_START, JOB_RUNNING, NULL, ACT_COMMIT },
 	{ FROM_ACTIVE, EV_EXIT, TO_BY_EXIT, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed",
@@ -76,7 +80,7 @@ static const struct row {
 
 static const char *event_names[EV_NEVENTS] = {
 	"place", "start", "exit", "launch-fail", "launch-lost", "cancel", "timeout",
-	"node-lost", "gone", "never", "requeue", "node-requeue",
+	"node-lost", "gone", "never", "requeue", "node-requeue", "hold", "release",
 };
 
 const char *job_event_name(enum job_event e)

@@ -909,6 +909,9 @@ static const struct update_key {
 	UK("mem_mb", UPD_MEM, mem_mb, 0, MEM_MAX_MB),
 	UK("out", UPD_OUT, out_tmpl, 4096, 0),
 	UK("err", UPD_ERR, err_tmpl, 4096, 0),
+	UK("begin", UPD_BEGIN, begin, BEGIN_TEXT_MAX, 0),
+	UK("dependency", UPD_DEP, dependency, DEPEND_TEXT_MAX, 0),
+	UK("nice", UPD_NICE, nice, -NICE_MAX, NICE_MAX),
 #undef UK
 };
 
@@ -947,6 +950,28 @@ static int update_field(struct client *cl, const struct msg *m, size_t fi, struc
 	return -1;
 }
 
+/*
+ * An update's begin time, in this controller's clock and time zone as at
+ * submit, and its nice: negative only for root, as at submit.  -1 answered.
+ */
+static int update_eligibility(struct client *cl, struct job_update *u)
+{
+	char err[HERD_ERRLEN];
+	if ((u->set & UPD_NICE) && u->nice < 0 && cl->uid != 0) {
+		client_error(cl, "invalid nice=%d: only root may give a negative nice", u->nice);
+		return -1;
+	}
+	if (u->set & UPD_BEGIN) {
+		time_t t;
+		if (begin_parse(u->begin, time(NULL), &t, err, sizeof err) != 0) {
+			client_error(cl, "%s", err);
+			return -1;
+		}
+		u->begin_time = (int64_t)t > wall_s() ? (int64_t)t : 0;
+	}
+	return 0;
+}
+
 /* herd update ID KEY=VALUE...: every value checked before anything changes. */
 static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
 {
@@ -969,6 +994,8 @@ static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
 		client_error(cl, "nothing to update");
 		return -1;
 	}
+	if (update_eligibility(cl, &u) != 0)
+		return -1;
 	if (ctl_update(s->ctl, id, cl->uid, &u, err, sizeof err) != 0) {
 		client_error(cl, "%s", err);
 		return -1;

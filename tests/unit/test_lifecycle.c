@@ -77,6 +77,15 @@ static void rows(void **state)
 	expect(JOB_NODE_FAIL, EV_REQUEUE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE);
 	expect(JOB_CANCELLED, EV_NODE_REQUEUE, 0, JOB_CANCELLED, NULL,
 	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
+	/* Hold and release: pending stays pending, the hold is stored first. */
+	expect(JOB_PENDING, EV_HOLD, 0, JOB_PENDING, "JobHeldUser", ACT_COMMIT | ACT_HOLD);
+	expect(JOB_PENDING, EV_RELEASE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_UNHOLD);
+	refused(JOB_RUNNING, EV_HOLD);		/* started: too late to hold */
+	refused(JOB_LAUNCHING, EV_HOLD);
+	refused(JOB_REQUEUED, EV_HOLD);
+	refused(JOB_COMPLETED, EV_HOLD);
+	refused(JOB_RUNNING, EV_RELEASE);
+	refused(JOB_CANCELLED, EV_RELEASE);
 	refused(JOB_PENDING, EV_REQUEUE);	/* nothing to requeue */
 	refused(JOB_REQUEUED, EV_REQUEUE);	/* already under way */
 	refused(JOB_REQUEUED, EV_START);	/* a late start of the old attempt */
@@ -125,6 +134,12 @@ static void invariants(void **state)
 				}
 				if (st.to == JOB_PENDING && s != JOB_PENDING)
 					assert_true(st.actions & ACT_REQUEUE);
+				/* A hold changes only a pending job, and only its hold. */
+				if (st.actions & (ACT_HOLD | ACT_UNHOLD)) {
+					assert_int_equal(s, JOB_PENDING);
+					assert_int_equal(st.to, JOB_PENDING);
+					assert_false(st.actions & ~(ACT_COMMIT | ACT_HOLD | ACT_UNHOLD));
+				}
 				/* Final states are left only by a requeue. */
 				if (job_state_is_final((enum job_state)s) && e != EV_REQUEUE)
 					assert_int_equal(st.to, s);
