@@ -14,11 +14,13 @@ setup_herdd
 
 M=$TEST_DIR/marks
 mkdir -p "$M"
-# task.sh FILE SECONDS [FAIL_TASK]: start/end marks with a clock; exit 3 as FAIL_TASK.
+# task.sh FILE SECONDS [FAIL_TASK]: start/end marks with a clock; task 0
+# sleeps SECONDS, the others (the last one, the array's own record, too) 1;
+# exit 3 as FAIL_TASK.
 cat >"$TEST_DIR/task.sh" <<'EOF'
 #!/bin/sh
 echo "start $SLURM_ARRAY_TASK_ID $(date +%s.%N)" >>"$1"
-sleep "$2"
+if [ "$SLURM_ARRAY_TASK_ID" = 0 ]; then sleep "$2"; else sleep 1; fi
 echo "end $SLURM_ARRAY_TASK_ID $(date +%s.%N)" >>"$1"
 [ "${3:-x}" = "$SLURM_ARRAY_TASK_ID" ] && exit 3
 exit 0
@@ -30,7 +32,7 @@ mark_at() {
 }
 
 # ---- afterok on a whole array; herd wait on the array ----
-a=$(submit --array=0-3 "$TEST_DIR/task.sh" "$M/a" 2)
+a=$(submit --array=0-3 "$TEST_DIR/task.sh" "$M/a" 4)
 d=$(submit --dependency=afterok:"$a" --wrap "date +%s.%N >$M/d.start")
 f=$(submit --array=0-2 "$TEST_DIR/task.sh" "$M/f" 1 1)
 nf=$(submit --dependency=afterok:"$f" --wrap "touch $M/nf.ran")
