@@ -223,6 +223,10 @@ struct job *ctl_array_task_start(struct ctl *c, struct job *p, uint32_t task,
 void ctl_array_undo_commit(struct ctl *c, struct array_undo *u);
 void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
 
+/* A pending task whose dependency can never be met (aftercorr on a task
+ * that failed): out of the pending set, stored; the record ends CANCELLED
+ * (DependencyNeverSatisfied) if nothing of it is left. */
+void ctl_array_task_never(struct ctl *c, struct job *p, uint32_t task);
 /* Cancel a whole array by its id: 0 done, -1 *err, 1 not an array. */
 int ctl_array_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
 /* Cancel "123", "123_7" or "123_[1-5]": 0 done, -1 with *err. */
@@ -282,6 +286,14 @@ int ctl_dep_check(struct ctl *c, const char *text, uid_t uid, char **canon,
  * exist; `task` >= 0 names one task of an array.  st->exists 0: no such job.
  */
 int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st);
+/*
+ * Whether task `task` of array j may start by its aftercorr items (task i
+ * waits for task i of the other array to end ok): 1 yes (also when it has
+ * none), 0 not yet, -1 never (its counterpart failed or does not exist).
+ */
+int ctl_dep_task(struct ctl *c, const struct job *j, uint32_t task);
+/* A pass looks at most this many waiting tasks of one array past the first. */
+#define ARRAY_DEP_LOOKAHEAD	256
 /* Evaluate the dependencies again if something started or ended. */
 void ctl_deps_refresh(struct ctl *c);
 /* Whether a pending job may go into this pass's snapshot (not held, begun, dependency met). */

@@ -2,7 +2,8 @@
  * cmd_wait.c — herd wait ID...: block until the jobs end (the controller
  * answers when the last one does); exit 0 only if all COMPLETED.  With
  * --timeout, give up at the deadline as timeout(1) does (status 124),
- * after asking herdd's queue which of the jobs are still active.
+ * after asking herdd's queue which of the jobs are still active.  An
+ * array's id waits for every task of it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,11 +35,17 @@ static int each(void *arg, const struct msg *m)
 	if (st == NULL || strcmp(st, "COMPLETED") != 0) {
 		int64_t code = msg_geti(m, "exit_code", -1);
 		const char *sig = signal_name(job_exit_signal(code));
-		char ec[32];
+		char ec[32], ref[64];
+		int64_t aid = msg_geti(m, "array_job_id", -1), task = msg_geti(m, "array_task_id", -1);
 		job_exit_format((int32_t)code, ec, sizeof ec);
 		*bad = 1;
-		fprintf(stderr, "herd: job %lld ended %s (exit code %s%s%s)\n",
-		    (long long)msg_geti(m, "id", 0), st ? st : "?", ec, sig ? ", " : "", sig ? sig : "");
+		/* An array's task by its array's name for it: "herd: job 12_3 ended FAILED". */
+		if (aid > 0 && task >= 0)
+			snprintf(ref, sizeof ref, "%lld_%lld", (long long)aid, (long long)task);
+		else
+			snprintf(ref, sizeof ref, "%lld", (long long)msg_geti(m, "id", 0));
+		fprintf(stderr, "herd: job %s ended %s (exit code %s%s%s)\n", ref, st ? st : "?",
+		    ec, sig ? ", " : "", sig ? sig : "");
 	}
 	return 0;
 }

@@ -1026,12 +1026,25 @@ void ctl_schedule(struct ctl *c)
 			/* One entry per task that may start, in task order. */
 			uint64_t k = ctl_array_slots(c, j);
 			int64_t after = -1;
-			uint32_t t;
+			uint32_t t, waiting = 0;
 			for (; k > 0 && np < want && arrayspec_next(&j->array->pending, after, &t);
-			    k--, after = t) {
+			    after = t) {
+				/* aftercorr: a task waits for its counterpart; a bounded
+				 * look past the waiting ones each pass. */
+				int may = ctl_dep_task(c, j, t);
+				if (may < 0 && c->cfg->kill_invalid_depend) {
+					ctl_array_task_never(c, j, t);
+					continue;
+				}
+				if (may <= 0) {
+					if (++waiting >= ARRAY_DEP_LOOKAHEAD)
+						break;
+					continue;
+				}
 				pend[np] = j;
 				ptask[np] = t;
 				sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+				k--;
 			}
 			continue;
 		}

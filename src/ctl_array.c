@@ -238,6 +238,22 @@ void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u)
 	ctl_array_undo_init(u);
 }
 
+/* ---- a task that can never start ---- */
+
+void ctl_array_task_never(struct ctl *c, struct job *p, uint32_t task)
+{
+	if (!ctl_array_pending(p) || arrayspec_remove(&p->array->pending, task) != 1)
+		return;
+	set_text(p->array);
+	log_info("job %" PRId64 "_%u: its dependency can never be satisfied; cancelled "
+	    "(DependencyNeverSatisfied)", p->id, task);
+	c->deps_dirty = 1;	/* jobs depending on this array count it as failed */
+	if (p->array->pending.n == 0 && p->array_task_id < 0)
+		ctl_event(c, p, EV_NEVER, 0, NULL);	/* nothing of it left to start */
+	else
+		ctl_commit_job(c, p);
+}
+
 /* ---- cancel ---- */
 
 static int not_yours(const char *user, int64_t id, char *err, size_t errsz)

@@ -109,16 +109,15 @@ static void count_state(int state, int64_t start, int64_t end, struct dep_status
 		st->ok++;
 	else
 		st->notok++;
-	if (state != JOB_PENDING)
-		st->last_start = start != 0 ? start : end;
+	if (state != JOB_PENDING) {
+		int64_t t = start != 0 ? start : end;
+		if (t > st->last_start)
+			st->last_start = t;	/* after+MINUTES counts from the last start */
+	}
 }
 
-int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st)
+static int one_job(struct ctl *c, int64_t id, struct dep_status *st)
 {
-	memset(st, 0, sizeof *st);
-	/* Arrays plug in here: until then no job has tasks of its own. */
-	if (task >= 0)
-		return 0;
 	struct job *j = ctl_find(c, id);
 	if (j != NULL) {
 		st->exists = 1;
@@ -134,6 +133,145 @@ int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st
 	}
 	job_row_clear(&r);
 	return found < 0 ? -1 : 0;
+}
+
+/*
+ * The array's --array as submitted, if `id` is an array's record: from
+ * memory (*p set) or the database (*r filled).  1 an array, 0 not, -1 error.
+ */
+static int array_spec(struct ctl *c, int64_t id, struct job **p, struct job_row *r,
+    const char **spec)
+{
+	*p = ctl_find(c, id);
+	*spec = NULL;
+	if (*p != NULL) {
+		if ((*p)->array == NULL)
+			return 0;
+		*spec = (*p)->array->spec;
+		return 1;
+	}
+	int found = db_job_get(c->db, id, r);
+	if (found != 1)
+		return found;
+	if (r->array_spec == NULL || r->array_job_id != id)
+		return 0;
+	*spec = r->array_spec;
+	return 1;
+}
+
+static uint64_t spec_count(const char *spec, int64_t task)
+{
+	struct arrayspec a;
+	char err[HERD_ERRLEN];
+	uint64_t n;
+	if (spec == NULL || arrayspec_parse(&a, spec, ARRAYSPEC_MAX_SIZE, err, sizeof err) != 0)
+		return 0;
+	n = task >= 0 ? (uint64_t)arrayspec_has(&a, (uint32_t)task) : arrayspec_count(&a);
+	arrayspec_clear(&a);
+	return n;
+}
+
+struct left_count {
+	struct ctl *c;
+	struct dep_status *st;
+	uint64_t seen;
+};
+
+/* A started task read back: counted here only if it has left memory. */
+static int count_left(void *arg, const struct job_row *r)
+{
+	struct left_count *lc = arg;
+	if (ctl_find(lc->c, r->id) != NULL)
+		return 0;
+	count_state(r->state, r->start_time, r->end_time, lc->st);
+	lc->seen++;
+	return 0;
+}
+
+/*
+ * An array named as a whole: its pending set, its started tasks in memory
+ * and, only when some are not there (ended and evicted), those from the
+ * database.  Tasks of the array as submitted that are neither pending nor
+ * started were cancelled before they started: they count as not ok.
+ * 1 an array (st filled), 0 not one, -1 database error.
+ */
+static int array_tasks(struct ctl *c, int64_t id, struct dep_status *st)
+{
+	struct job *p;
+	struct job_row r;
+	const char *spec;
+	int rc;
+
+	job_row_init(&r);
+	rc = array_spec(c, id, &p, &r, &spec);
+	if (rc != 1) {
+		job_row_clear(&r);
+		return rc;
+	}
+	uint64_t total = spec_count(spec, -1), pending = 0;
+	struct left_count lc = { c, st, 0 };
+	if (p != NULL && p->array != NULL)
+		pending = arrayspec_count(&p->array->pending);
+	st->exists = 1;
+	st->pending = (uint32_t)pending;
+	/* Tasks get ids after their array's: only the tail of the table. */
+	for (size_t i = ctl_lower_bound(c, id); i < c->njobs; i++) {
+		const struct job *t = c->jobs[i];
+		if (t->array_job_id == id && t->array_task_id >= 0) {
+			count_state(t->state, t->start_time, t->end_time, st);
+			lc.seen++;
+		}
+	}
+	if (pending + lc.seen < total && db_array_tasks(c->db, id, count_left, &lc) != 0)
+		rc = -1;
+	if (pending + lc.seen < total)
+		st->notok += (uint32_t)(total - pending - lc.seen);
+	job_row_clear(&r);
+	return rc;
+}
+
+/* One task of an array ("123_7"). */
+static int array_task(struct ctl *c, int64_t id, int64_t task, struct dep_status *st)
+{
+	struct job *p;
+	struct job_row r;
+	const char *spec;
+	int64_t tid;
+
+	if (task > UINT32_MAX)
+		return 0;
+	int found = ctl_array_task_job(c, id, (uint32_t)task, &tid);
+	if (found < 0)
+		return -1;
+	p = ctl_find(c, id);
+	if (found == 1 && tid == id && p != NULL && ctl_array_pending(p) &&
+	    arrayspec_has(&p->array->pending, (uint32_t)task)) {
+		st->exists = 1;
+		st->pending = 1;
+		return 0;
+	}
+	if (found == 1)
+		return one_job(c, tid, st);
+	/* Never started: cancelled before it did, or no such task. */
+	job_row_init(&r);
+	int rc = array_spec(c, id, &p, &r, &spec);
+	if (rc == 1 && spec_count(spec, task) == 1) {
+		st->exists = 1;
+		st->notok = 1;
+	}
+	job_row_clear(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+int ctl_job_tasks(struct ctl *c, int64_t id, int64_t task, struct dep_status *st)
+{
+	memset(st, 0, sizeof *st);
+	if (task >= 0)
+		return array_task(c, id, task, st);
+	int rc = array_tasks(c, id, st);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return one_job(c, id, st);
 }
 
 /* Other jobs of the same name and user that started and have not ended. */
@@ -155,6 +293,14 @@ static int item_final(const struct dep_item *it, enum dep_verdict v)
 	return v != DEP_WAIT && it->type != DEP_SINGLETON;
 }
 
+/* The task an item names for job j: aftercorr from a task means its counterpart. */
+static int64_t corr_task(const struct job *j, const struct dep_item *it)
+{
+	if (it->type == DEP_AFTERCORR && it->task < 0 && j->array_task_id >= 0)
+		return j->array_task_id;
+	return it->task;
+}
+
 /* Evaluate one job's dependency again; its verdict and the wake time. */
 static enum dep_verdict dep_eval_job(struct ctl *c, struct job *j, int64_t now, int64_t *wake)
 {
@@ -169,7 +315,16 @@ static enum dep_verdict dep_eval_job(struct ctl *c, struct job *j, int64_t now, 
 			memset(&jd->st[i], 0, sizeof jd->st[i]);
 			jd->st[i].exists = 1;
 			jd->st[i].running = singleton_running(c, j);
-		} else if (ctl_job_tasks(c, it->job, it->task, &jd->st[i]) != 0) {
+		} else if (it->type == DEP_AFTERCORR && j->array != NULL && j->array_task_id < 0) {
+			/* An array's record: each of its tasks asks for its own
+			 * counterpart when it may start (ctl_dep_task); here the
+			 * other array need only exist. */
+			if (ctl_job_tasks(c, it->job, -1, &jd->st[i]) != 0)
+				return DEP_WAIT;
+			int exists = jd->st[i].exists;
+			memset(&jd->st[i], 0, sizeof jd->st[i]);
+			jd->st[i].exists = exists;
+		} else if (ctl_job_tasks(c, it->job, corr_task(j, it), &jd->st[i]) != 0) {
 			log_error("job %" PRId64 ": dependency on %" PRId64 ": %s", j->id,
 			    it->job, db_errmsg(c->db));
 			return DEP_WAIT;	/* a read error decides nothing */
@@ -209,6 +364,38 @@ void ctl_deps_refresh(struct ctl *c)
 		if (v == DEP_NEVER && c->cfg->kill_invalid_depend)
 			ctl_event(c, j, EV_NEVER, 0, NULL);
 	}
+}
+
+int ctl_dep_task(struct ctl *c, const struct job *j, uint32_t task)
+{
+	struct job_dep *jd = j->dep;
+	struct dep_status stack[16], *st;
+	size_t k;
+	int rc = 1;
+
+	if (jd == NULL || jd->bad)
+		return 1;
+	for (k = 0; k < jd->d.n && jd->d.items[k].type != DEP_AFTERCORR; k++)
+		;
+	if (k == jd->d.n)
+		return 1;
+	st = jd->d.n <= 16 ? stack : xcalloc(jd->d.n, sizeof *st);
+	/* The other items as the job's last evaluation saw them; each
+	 * aftercorr item on this task's counterpart. */
+	for (size_t i = 0; i < jd->d.n && rc == 1; i++) {
+		const struct dep_item *it = &jd->d.items[i];
+		st[i] = jd->st[i];
+		if (it->type == DEP_AFTERCORR &&
+		    ctl_job_tasks(c, it->job, it->task >= 0 ? it->task : (int64_t)task, &st[i]) != 0)
+			rc = 0;		/* a read error decides nothing */
+	}
+	if (rc == 1) {
+		enum dep_verdict v = depend_eval(&jd->d, st, wall_s(), NULL, NULL);
+		rc = v == DEP_SATISFIED ? 1 : v == DEP_NEVER ? -1 : 0;
+	}
+	if (st != stack)
+		free(st);
+	return rc;
 }
 
 int ctl_eligible(struct ctl *c, const struct job *j, int64_t now)

@@ -206,6 +206,9 @@ static void job_ended(void *arg, const struct job *j)
 	(void)arg;
 	if (the_server != NULL)
 		server_job_ended(the_server, j->id);
+	/* herd wait on an array hears of each of its tasks. */
+	if (the_server != NULL && j->array_job_id > 0 && j->array_job_id != j->id)
+		server_job_ended(the_server, j->array_job_id);
 }
 
 static void loop(struct ctl *c, struct server *s)

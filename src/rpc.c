@@ -1014,6 +1014,38 @@ static int rpc_release(struct server *s, struct client *cl, const struct msg *m)
 	return hold_release(s, cl, m, 0);
 }
 
+struct wait_tasks {
+	struct server *s;
+	struct client *cl;
+};
+
+static int wait_task_row(void *arg, const struct job_row *t)
+{
+	struct wait_tasks *w = arg;
+	struct job_row r;
+	job_row_init(&r);
+	/* As it is now (memory first), not as last stored. */
+	if (ctl_job_get(w->s->ctl, t->id, &r) == 1)
+		send_row(w->s, w->cl, &r, 0);
+	job_row_clear(&r);
+	return 0;
+}
+
+/*
+ * An array waited for by its id: one answer row per task that started,
+ * and the record itself if tasks were cancelled before they started (it
+ * then ended CANCELLED without being a task).  0 when `r` is no array.
+ */
+static int wait_send_tasks(struct server *s, struct client *cl, const struct job_row *r)
+{
+	struct wait_tasks w = { s, cl };
+	if (r->array_spec == NULL || r->array_job_id != r->id)
+		return 0;
+	if (db_array_tasks(s->ctl->db, r->id, wait_task_row, &w) != 0 || r->array_task_id < 0)
+		send_row(s, cl, r, 0);
+	return 1;
+}
+
 /* Answer a waiting client once none of its jobs is active any more. */
 void rpc_wait_check(struct server *s, struct client *cl)
 {
@@ -1022,11 +1054,14 @@ void rpc_wait_check(struct server *s, struct client *cl)
 		struct job *j = ctl_find(s->ctl, cl->wait_ids[k]);
 		if (j != NULL && (!job_state_is_final(j->state) || j->held))
 			return;
+		/* An array: every task, wherever its record is. */
+		if (ctl_array_active(s->ctl, cl->wait_ids[k]) > 0)
+			return;
 	}
 	for (size_t k = 0; k < cl->nwait; k++) {
 		struct job_row r;
 		job_row_init(&r);
-		if (ctl_job_get(s->ctl, cl->wait_ids[k], &r) == 1)
+		if (ctl_job_get(s->ctl, cl->wait_ids[k], &r) == 1 && !wait_send_tasks(s, cl, &r))
 			send_row(s, cl, &r, 0);
 		job_row_clear(&r);
 	}
