@@ -308,6 +308,9 @@ static int client_input(struct server *s, struct client *cl)
 		if (used == 0)
 			break;
 		off += (size_t)used;
+		/* A request completed: idle counts from here, whether or not its
+		 * answer is already out (a pipelining client is never idle). */
+		cl->idle_since_ms = now_ms();
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
 		if (cl->closing)

@@ -109,6 +109,19 @@ elif cmd == "partial":         # partial SECONDS: a 4 MiB request, 1 MiB of it s
         print("closed after %.1f s" % (time.monotonic() - t0))
     except socket.timeout:
         print("still open after %s s" % sys.argv[3])
+elif cmd == "steady":          # steady SECONDS: pings in batches of 50 on one connection
+    s = connect(path, 5)
+    end, n = time.monotonic() + float(sys.argv[3]), 0
+    try:
+        while time.monotonic() < end:
+            s.sendall(frame("ping", []) * 50)
+            for i in range(50):
+                read_frame(s)
+            n += 50
+            time.sleep(0.05)
+        print("open after", n)
+    except (OSError, EOFError) as e:
+        print("closed after", n, e)
 elif cmd == "huge":            # huge PID: 8 clients each sending a 48 MiB frame
     before = vmhwm(sys.argv[3])
     socks, refused = [], 0
@@ -207,6 +220,15 @@ grep -q "no complete request in" "$HERDD_LOG" ||
     fail "the log does not say why the stalled client was dropped"
 kill "$idle_pid" 2>/dev/null
 wait "$idle_pid" 2>/dev/null
+
+# 4b. A client that keeps sending requests is never idle, even when each
+# answer is out before herdd looks (a pipelining client, longer than the
+# 10 s deadline).
+out=$(raw steady "$SOCK" 12)
+case $out in
+"open after"*) note "steady client: $out" ;;
+*) fail "a client sending requests for 12 s was dropped: $out" ;;
+esac
 
 # 5. Frames announcing 48 MiB are refused at once; memory stays bounded.
 read -r refused grew < <(raw huge "$SOCK" "$HERDD_PID")
