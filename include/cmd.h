@@ -46,8 +46,16 @@ int cmd_requeue(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
 int cmd_release(int argc, char **argv);
-/* herd hold and herd release: send ids as a `type` request (cmd_hold.c). */
-int cmd_hold_send(const struct cmd_entry *ce, const char *type, int argc, char **argv);
+/* Ids per request: a frame holds PROTO_FIELDS_MAX fields, two per id. */
+#define CMD_ID_CHUNK 1000
+/*
+ * One request of `type` with ids (and "ref"s: array tasks), answered by a
+ * result line per id; 0, or 1 if herdd refused any (each refusal printed).
+ */
+int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs,
+    size_t nrefs);
+/* A `herd TYPE ID...` command with only --help (hold, release, requeue). */
+int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char **argv);
 
 /* Full help of a subcommand (usage, summary, options) to f. */
 void cmd_help(const struct cmd_entry *ce, FILE *f);

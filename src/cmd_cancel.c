@@ -16,7 +16,7 @@
 #include "client.h"
 #include "cmd.h"
 
-#define CHUNK 1000
+#define CHUNK CMD_ID_CHUNK
 
 const struct cmd_entry cmd_cancel_entry = {
 	"cancel", "cancel [-u USER[,USER]] [--me] [-n NAME[,NAME]] [-t STATE[,STATE]] [ID|ID_TASK|ID_[TASKS]...]",
@@ -30,42 +30,6 @@ const struct cmd_entry cmd_cancel_entry = {
 	"  -h, --help                this help\n",
 	cmd_cancel
 };
-
-/* One "cancel" request for ids[0..n) and refs[0..nrefs); 0, or 1 if herdd
- * refused any (printed). */
-static int cancel_some(const int64_t *ids, size_t n, char *const *refs, size_t nrefs)
-{
-	struct hclient c;
-	struct msg req, ans;
-	const char *r;
-	int rc = 1;
-
-	if (hclient_connect(&c) != 0)
-		return 1;
-	msg_init(&req, "cancel");
-	for (size_t i = 0; i < n; i++)
-		msg_addi(&req, "id", ids[i]);
-	for (size_t i = 0; i < nrefs; i++)
-		msg_adds(&req, "ref", refs[i]);	/* "123_7", "123_[1-5]" (arrays) */
-	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
-		if (!hclient_is_error(&ans)) {
-			rc = 0;
-			for (size_t i = 0; (r = msg_get_nth(&ans, "result", i, NULL)) != NULL; i++) {
-				const char *tab = strchr(r, '\t');
-				if (tab != NULL && tab[1] != '\0') {
-					char vis[512];
-					str_vis(vis, sizeof vis, tab + 1);
-					fprintf(stderr, "herd: %s\n", vis);
-					rc = 1;
-				}
-			}
-		}
-		msg_clear(&ans);
-	}
-	msg_clear(&req);
-	hclient_close(&c);
-	return rc;
-}
 
 /*
  * Job references that name array tasks ("123_7", "123_[1-5]"), checked
@@ -198,9 +162,9 @@ int cmd_cancel(int argc, char **argv)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < ids.n; i += CHUNK)
-		rc |= cancel_some(ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK, NULL, 0);
+		rc |= cmd_send_ids("cancel", ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK, NULL, 0);
 	for (size_t i = 0; i < nrefs; i += CHUNK)
-		rc |= cancel_some(NULL, 0, refs + i, nrefs - i < CHUNK ? nrefs - i : CHUNK);
+		rc |= cmd_send_ids("cancel", NULL, 0, refs + i, nrefs - i < CHUNK ? nrefs - i : CHUNK);
 out:
 	free(refs);
 	id_list_clear(&ids);

@@ -14,5 +14,5 @@ const struct cmd_entry cmd_release_entry = {
 
 int cmd_release(int argc, char **argv)
 {
-	return cmd_hold_send(&cmd_release_entry, "release", argc, argv);
+	return cmd_ids_command(&cmd_release_entry, "release", argc, argv);
 }

@@ -436,3 +436,64 @@ int cmd_list(const struct msg *req, const struct list_opts *o, const struct list
 	table_free(l.t);
 	return rc;
 }
+
+int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs, size_t nrefs)
+{
+	struct hclient c;
+	struct msg req, ans;
+	const char *r;
+	int rc = 1;
+
+	if (hclient_connect(&c) != 0)
+		return 1;
+	msg_init(&req, type);
+	for (size_t i = 0; i < n; i++)
+		msg_addi(&req, "id", ids[i]);
+	for (size_t i = 0; i < nrefs; i++)
+		msg_adds(&req, "ref", refs[i]);
+	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
+		if (!hclient_is_error(&ans)) {
+			rc = 0;
+			for (size_t i = 0; (r = msg_get_nth(&ans, "result", i, NULL)) != NULL; i++) {
+				const char *tab = strchr(r, '\t');
+				if (tab != NULL && tab[1] != '\0') {
+					char vis[512];
+					str_vis(vis, sizeof vis, tab + 1);
+					fprintf(stderr, "herd: %s\n", vis);
+					rc = 1;
+				}
+			}
+		}
+		msg_clear(&ans);
+	}
+	msg_clear(&req);
+	hclient_close(&c);
+	return rc;
+}
+
+int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char **argv)
+{
+	static const struct option lo[] = { CMD_HELP_OPTION, { NULL, 0, NULL, 0 } };
+	struct id_list ids = { 0 };
+	int ch, rc = 2;
+
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'h')
+			cmd_help(ce, stdout);
+		return ch == 'h' || ch == CMD_OPT_HELP ? 0 : 2;
+	}
+	if (cmd_parse_ids(&ids, argc, argv, optind) != 0)
+		goto out;
+	if (ids.n == 0) {
+		rc = cmd_usage_error(ce, "no job ids");
+		goto out;
+	}
+	rc = 0;
+	for (size_t i = 0; i < ids.n; i += CMD_ID_CHUNK)
+		rc |= cmd_send_ids(type, ids.v + i, ids.n - i < CMD_ID_CHUNK ? ids.n - i : CMD_ID_CHUNK,
+		    NULL, 0);
+out:
+	id_list_clear(&ids);
+	return rc;
+}
