@@ -30,20 +30,8 @@ enum job_state {
 };
 
 struct job {
+	/* Widest members first: no padding, and 100,000 of these. */
 	int64_t id;
-	int32_t attempt;
-	uint32_t uid;
-	uint8_t state;		/* enum job_state */
-	uint8_t held;		/* resources still allocated on node */
-	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
-	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
-	uint8_t unsaved;	/* its last change did not reach the database: retried */
-	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
-	uint8_t requeue;	/* --requeue (default): a node failure makes a new attempt */
-	int16_t node;		/* index into the node table, -1 none */
-	uint16_t gpus;
-	uint16_t cpus;
-	int32_t exit_code;	/* -1 unknown */
 	uint64_t gpu_mask;	/* GPUs held, by bit index into the node's GPU list */
 	uint64_t mem_mb;
 	int64_t time_limit_s;	/* 0 none */
@@ -51,21 +39,33 @@ struct job {
 	int64_t kill_at_ms;	/* monotonic deadline for the next kill stage */
 	int64_t check_at_ms;	/* LAUNCHING: when to ask the node again, 0 unset */
 	int64_t launch_since_ms;	/* LAUNCHING: since when (monotonic), for the wait's bound */
+	int64_t begin_time;	/* wall seconds; 0: at once (eligible.h, ctl_elig.c) */
+	int64_t array_job_id;	/* -1: not part of an array */
 	const char *name;	/* interned */
 	const char *user;	/* interned; the submitter's name, from the uid at submit */
 	const char *workdir;	/* interned */
 	const char *out_tmpl;	/* interned; NULL: herd-%j.out */
 	const char *err_tmpl;	/* interned; NULL: same as out */
 	const char *reason;	/* static string or NULL */
-	int64_t array_job_id;	/* -1: not part of an array */
-	int32_t array_task_id;	/* -1: none (an array's record with tasks pending) */
 	struct job_array *array;	/* the array's own record only, else NULL */
-	/* When a pending job may start (eligible.h, ctl_elig.c). */
-	int64_t begin_time;	/* wall seconds; 0: at once */
+	struct job_dep *dep;	/* its --dependency, NULL none (most jobs) */
+	int32_t attempt;
+	uint32_t uid;
+	int32_t exit_code;	/* -1 unknown */
+	int32_t array_task_id;	/* -1: none (an array's record with tasks pending) */
 	int32_t nice;		/* orders its user's own jobs; lower first */
+	int16_t node;		/* index into the node table, -1 none */
+	uint16_t gpus;
+	uint16_t cpus;
+	uint8_t state;		/* enum job_state */
+	uint8_t held;		/* resources still allocated on node */
+	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
+	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
+	uint8_t unsaved;	/* its last change did not reach the database: retried */
+	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
+	uint8_t requeue;	/* --requeue (default): a node failure makes a new attempt */
 	uint8_t hold;		/* JOB_HOLD_* */
 	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
-	struct job_dep *dep;	/* its --dependency, NULL none (most jobs) */
 };
 
 /*
