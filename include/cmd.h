@@ -123,6 +123,13 @@ int job_filter_add_users(struct job_filter *f, const char *list, char *err, size
 int job_filter_add_names(struct job_filter *f, const char *list, char *err, size_t errsz);
 /* States by herd's name or Slurm's short form, any case (PD, R, CF...); "all". */
 int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz);
+/*
+ * The filter options queue and cancel share, by their short letter: -u
+ * users, -n names, -j ids, -t states.  1 not a filter option; 0 added; -1
+ * a bad value (*what names the option, err says why).
+ */
+int job_filter_option(struct job_filter *f, int ch, const char *arg, const char **what,
+    char *err, size_t errsz);
 int job_filter_match(const struct job_filter *f, const struct msg *job);
 /* How squeue names a job: "123", a task "123_7", an array's pending tasks
  * "123_[8-99%8]". */

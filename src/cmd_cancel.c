@@ -122,20 +122,11 @@ int cmd_cancel(int argc, char **argv)
 			rc = 0;
 			bad = 1;
 			break;
-		case 'u':
-			what = "--user";
-			bad = job_filter_add_users(&f, optarg, err, sizeof err);
-			break;
 		case 'm':
 			mine = 1;
 			break;
-		case 'n':
-			what = "--name";
-			bad = job_filter_add_names(&f, optarg, err, sizeof err);
-			break;
-		case 't':
-			what = "--state";
-			bad = job_filter_add_states(&f, optarg, err, sizeof err);
+		case 'u': case 'n': case 't':
+			bad = job_filter_option(&f, ch, optarg, &what, err, sizeof err);
 			break;
 		default:
 			bad = 1;

@@ -74,20 +74,11 @@ int cmd_queue(int argc, char **argv)
 			rc = 0;
 			bad = 1;
 			break;
-		case 'u':
-			what = "--user";
-			bad = job_filter_add_users(&f, optarg, err, sizeof err);
-			break;
 		case 'm':
 			mine = 1;
 			break;
-		case 'j':
-			what = "--jobs";
-			bad = job_filter_add_ids(&f, optarg, err, sizeof err);
-			break;
-		case 't':
-			what = "--states";
-			bad = job_filter_add_states(&f, optarg, err, sizeof err);
+		case 'u': case 'j': case 't':
+			bad = job_filter_option(&f, ch, optarg, &what, err, sizeof err);
 			break;
 		case 'p':
 			/* One implicit partition would be a name nobody can use. */

@@ -497,3 +497,23 @@ out:
 	id_list_clear(&ids);
 	return rc;
 }
+
+int job_filter_option(struct job_filter *f, int ch, const char *arg, const char **what,
+    char *err, size_t errsz)
+{
+	switch (ch) {
+	case 'u':
+		*what = "--user";
+		return job_filter_add_users(f, arg, err, errsz);
+	case 'n':
+		*what = "--name";
+		return job_filter_add_names(f, arg, err, errsz);
+	case 'j':
+		*what = "--jobs";
+		return job_filter_add_ids(f, arg, err, errsz);
+	case 't':
+		*what = "--states";
+		return job_filter_add_states(f, arg, err, errsz);
+	}
+	return 1;
+}

@@ -814,25 +814,60 @@ static int cancel_refs(struct server *s, struct client *cl, const struct msg *m,
 	return 0;
 }
 
-static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
+/* One action on one job: 0 done, -1 refused (why in err). */
+typedef int (*id_action)(struct ctl *c, int64_t id, uid_t uid, int arg, char *err,
+    size_t errsz);
+
+static int act_cancel(struct ctl *c, int64_t id, uid_t uid, int arg, char *err, size_t errsz)
 {
-	struct msg ok;
+	(void)arg;
+	return ctl_cancel(c, id, uid, err, errsz);
+}
+
+static int act_requeue(struct ctl *c, int64_t id, uid_t uid, int arg, char *err, size_t errsz)
+{
+	(void)arg;
+	return ctl_requeue(c, id, uid, err, errsz);
+}
+
+static int act_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t errsz)
+{
+	return ctl_hold(c, id, uid, hold, err, errsz);
+}
+
+/*
+ * The "id" fields of a request, each acted on and answered with a result
+ * line "ID\t" (done) or "ID\tWHY" in `ok`, as cancel, requeue, hold and
+ * release answer.  -1 (answered) when an id is not one.
+ */
+static int act_on_ids(struct server *s, struct client *cl, const struct msg *m, id_action act,
+    int arg, struct msg *ok)
+{
 	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
 	int64_t *ids;
 	size_t n;
 	if (get_ids(cl, m, &ids, &n) != 0)
 		return -1;
-	msg_init(&ok, "ok");
 	for (size_t i = 0; i < n; i++) {
-		int64_t id = ids[i];
-		if (ctl_cancel(s->ctl, id, cl->uid, err, sizeof err) == 0)
-			snprintf(line, sizeof line, "%" PRId64 "\t", id);
+		err[0] = '\0';
+		if (act(s->ctl, ids[i], cl->uid, arg, err, sizeof err) == 0)
+			snprintf(line, sizeof line, "%" PRId64 "\t", ids[i]);
 		else
-			snprintf(line, sizeof line, "%" PRId64 "\t%s", id, err);
-		msg_adds(&ok, "result", line);
+			snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
+		msg_adds(ok, "result", line);
 	}
 	free(ids);
-	if (cancel_refs(s, cl, m, &ok) != 0) {
+	return 0;
+}
+
+/* cancel, requeue, hold, release: every id answered, in one "ok". */
+static int answer_ids(struct server *s, struct client *cl, const struct msg *m, id_action act,
+    int arg, int with_refs)
+{
+	struct msg ok;
+	msg_init(&ok, "ok");
+	if (act_on_ids(s, cl, m, act, arg, &ok) != 0 ||
+	    (with_refs && cancel_refs(s, cl, m, &ok) != 0)) {
 		msg_clear(&ok);
 		return -1;
 	}
@@ -841,49 +876,24 @@ static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
-/* herd requeue: one result line per id, as cancel's. */
-static int rpc_requeue(struct server *s, struct client *cl, const struct msg *m)
+static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 {
-	struct msg ok;
-	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
-	int64_t *ids;
-	size_t n;
-	if (get_ids(cl, m, &ids, &n) != 0)
-		return -1;
-	msg_init(&ok, "ok");
-	for (size_t i = 0; i < n; i++) {
-		err[0] = '\0';
-		ctl_requeue(s->ctl, ids[i], cl->uid, err, sizeof err);
-		snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
-		msg_adds(&ok, "result", line);
-	}
-	free(ids);
-	client_send(cl, &ok);
-	msg_clear(&ok);
-	return 0;
+	return answer_ids(s, cl, m, act_cancel, 0, 1);
 }
 
-/* herd hold / herd release: a result line per id, as cancel's. */
-static int hold_release(struct server *s, struct client *cl, const struct msg *m, int hold)
+static int rpc_requeue(struct server *s, struct client *cl, const struct msg *m)
 {
-	struct msg ok;
-	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
-	int64_t *ids;
-	size_t n;
-	if (get_ids(cl, m, &ids, &n) != 0)
-		return -1;
-	msg_init(&ok, "ok");
-	for (size_t i = 0; i < n; i++) {
-		if (ctl_hold(s->ctl, ids[i], cl->uid, hold, err, sizeof err) == 0)
-			snprintf(line, sizeof line, "%" PRId64 "\t", ids[i]);
-		else
-			snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
-		msg_adds(&ok, "result", line);
-	}
-	free(ids);
-	client_send(cl, &ok);
-	msg_clear(&ok);
-	return 0;
+	return answer_ids(s, cl, m, act_requeue, 0, 0);
+}
+
+static int rpc_hold(struct server *s, struct client *cl, const struct msg *m)
+{
+	return answer_ids(s, cl, m, act_hold, 1, 0);
+}
+
+static int rpc_release(struct server *s, struct client *cl, const struct msg *m)
+{
+	return answer_ids(s, cl, m, act_hold, 0, 0);
 }
 
 /*
@@ -1004,15 +1014,6 @@ static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
-static int rpc_hold(struct server *s, struct client *cl, const struct msg *m)
-{
-	return hold_release(s, cl, m, 1);
-}
-
-static int rpc_release(struct server *s, struct client *cl, const struct msg *m)
-{
-	return hold_release(s, cl, m, 0);
-}
 
 struct wait_tasks {
 	struct server *s;
