@@ -2,8 +2,10 @@
  * config.h — hosts.ini, validated into a plain struct.
  *
  * Sections: [controller] (state_dir, socket, probe_interval, cluster,
- * kill_grace, log_file), [defaults] (any node key, inherited by every node
- * that does not set it), and one [node NAME] per node (host, port, user,
+ * kill_grace, log_file, max_array_size, kill_invalid_depend; lab mode:
+ * mode, admins, lab_key, lab_from, session_idle; a remote client's:
+ * controller), [defaults] (any node key, inherited by every node that does
+ * not set it), and one [node NAME] per node (host, port, user,
  * identity, known_hosts, herd_dir, connect_timeout, command_timeout,
  * keepalive).  `host = local` runs the node side with /bin/sh on this
  * machine instead of over SSH.
@@ -20,7 +22,8 @@
 #include <stddef.h>
 
 #define CONFIG_MAX_NODES 256
-#define CONFIG_NAME_MAX  63	/* node and cluster names: [A-Za-z0-9._-], not starting with - or . */
+#define CONFIG_NAME_MAX  63
+#define CONFIG_LAB_SOCKET "/run/herd/herd.sock"	/* lab mode's default socket */	/* node and cluster names: [A-Za-z0-9._-], not starting with - or . */
 
 struct node_conf {
 	char *name;
@@ -47,6 +50,14 @@ struct config {
 	int kill_grace_s;	/* TERM → KILL, default 10 */
 	int max_array_size;	/* --array task ids below this, default 1001 */
 	int kill_invalid_depend;	/* cancel a job whose dependency can never be met, default 1 */
+	/* Lab mode: herdd runs as a service account, jobs as their submitters. */
+	char *mode;		/* "personal" (default) or "lab" */
+	int lab;		/* mode = lab */
+	char *admins;		/* user names, separated by commas or blanks; NULL: none */
+	char *lab_key;		/* the lab's private key; default STATE_DIR/lab_key (.pub beside) */
+	char *lab_from;		/* from= pattern of the authorized_keys line; required in lab mode */
+	int session_idle_s;	/* a (node, user) session with no job closes after this, default 300 */
+	char *controller;	/* client side: herdd is on this ssh destination (--stdio-bridge) */
 	struct node_conf *nodes;
 	size_t nnodes;
 };

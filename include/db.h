@@ -143,4 +143,9 @@ int db_instance(struct db *db, char *out, size_t size);
 int db_node_get_boot(struct db *db, const char *name, char *boot, size_t size);
 int db_node_set_boot(struct db *db, const char *name, const char *boot);
 
+/* Lab mode's registered users (herd register): 0 / -1; registered: 1, 0 or -1. */
+int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when);
+int db_user_unregister(struct db *db, uint32_t uid);
+int db_user_registered(struct db *db, uint32_t uid);
+
 #endif

@@ -82,7 +82,8 @@ struct server {
 	struct ratelimit rl_idle, rl_full, rl_big;
 };
 
-int server_open(struct server *s, const char *path, struct ctl *ctl, char *err, size_t errsz);
+int server_open(struct server *s, const char *path, int public, struct ctl *ctl, char *err,
+    size_t errsz);
 void server_close(struct server *s);
 /* Fill pollfds for the listener and every client; returns the count. */
 size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap);

@@ -62,6 +62,8 @@ enum ktype {
 	K_NAME,		/* [A-Za-z0-9._-], see CONFIG_NAME_MAX */
 	K_PATH,		/* local path: ~/ and relative to the file expanded */
 	K_RPATH,	/* node-side path, kept as written */
+	K_LIST,		/* names separated by commas or blanks (admins) */
+	K_FROM,		/* an authorized_keys from= pattern list: no quotes or blanks */
 };
 
 struct key {
@@ -86,6 +88,14 @@ static const struct key ctl_keys[] = {
 	/* Slurm's MaxArraySize: task ids 0..N-1 (ARRAYSPEC_MAX_SIZE). */
 	{ "max_array_size", K_INT, C(max_array_size), 1, 4000001, "1001", 0 },
 	{ "kill_invalid_depend", K_BOOL, C(kill_invalid_depend), 0, 1, "yes", 0 },
+	/* Lab mode (herdd(8), "LAB MODE"). */
+	{ "mode", K_WORD, C(mode), 0, 0, "personal", 0 },
+	{ "admins", K_LIST, C(admins), 0, 0, NULL, 0 },
+	{ "lab_key", K_PATH, C(lab_key), 0, 0, NULL, 0 },
+	{ "lab_from", K_FROM, C(lab_from), 0, 0, NULL, 0 },
+	{ "session_idle", K_INT, C(session_idle_s), 1, 86400, "300", 0 },
+	/* A client's: herdd runs on HOST, reached through `ssh HOST herd --stdio-bridge`. */
+	{ "controller", K_WORD, C(controller), 0, 0, NULL, 0 },
 };
 
 static const struct key node_keys[] = {
@@ -239,6 +249,23 @@ static int parse_bool(struct parse *p, const struct key *k, const char *v, int l
 	return perr(p, line, "%s: \"%s\" is not yes or no", k->name, vis(tmp, sizeof tmp, v));
 }
 
+/* Each name of a list: a user name as useradd allows it. */
+static int check_list(struct parse *p, const struct key *k, const char *v, int line)
+{
+	char tmp[80];
+	for (const char *w = v; *w != '\0';) {
+		size_t n = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._-");
+		if (n == 0 || w[0] == '-' || n > 32) {
+			snprintf(tmp, sizeof tmp, "%.*s", (int)strcspn(w, ", \t"), w);
+			return perr(p, line, "%s: bad user name \"%s\"", k->name, tmp);
+		}
+		w += n;
+		w += strspn(w, ", \t");
+	}
+	return 0;
+}
+
 /* Check and store one value; base is the struct the key's offset is into. */
 static int set_value(struct parse *p, const struct key *k, void *base,
     const char *v, int line)
@@ -271,6 +298,17 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 	case K_PATH:
 		if (expand_path(p, k, v, line, &s) != 0)
 			return -1;
+		break;
+	case K_LIST:
+		if (check_list(p, k, v, line) != 0)
+			return -1;
+		break;
+	case K_FROM:
+		if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789.:*?/,!-_[]") != strlen(v))
+			return perr(p, line, "%s: \"%s\" is not a from= pattern list (addresses "
+			    "or host names with * ? and /bits, separated by commas)", k->name,
+			    vis(tmp, sizeof tmp, v));
 		break;
 	}
 	free(*sp);
@@ -546,6 +584,42 @@ static int finish_node(struct parse *p, size_t ni)
 	return 0;
 }
 
+static int path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* mode = personal | lab, and what lab mode needs of the rest. */
+static int finish_mode(struct parse *p)
+{
+	struct config *c = p->c;
+	size_t mi, fi;
+	char tmp[80];
+
+	find_key(ctl_keys, NITEMS(ctl_keys), "mode", &mi);
+	find_key(ctl_keys, NITEMS(ctl_keys), "lab_from", &fi);
+	if (strcmp(c->mode, "lab") == 0)
+		c->lab = 1;
+	else if (strcmp(c->mode, "personal") != 0)
+		return perr(p, p->cline[mi], "mode: \"%s\" is not personal or lab",
+		    vis(tmp, sizeof tmp, c->mode));
+	if (!c->lab)
+		return 0;
+	if (c->lab_from == NULL && c->nnodes > 0)
+		return perr(p, p->cline[mi], "mode = lab needs lab_from in [controller]: the "
+		    "address nodes see herdd connect from (the from= of every user's "
+		    "authorized_keys line)");
+	for (size_t i = 0; i < c->nnodes; i++)
+		if (c->nodes[i].local)
+			return perr(p, c->nodes[i].line, "[node %s]: host = local runs jobs as "
+			    "herdd's own user; lab mode runs each job as its submitter: "
+			    "reach this machine over ssh (host = localhost)", c->nodes[i].name);
+	return 0;
+}
+
 static int finish_controller(struct parse *p)
 {
 	struct config *c = p->c;
@@ -560,8 +634,20 @@ static int finish_controller(struct parse *p)
 	    (c->state_dir = config_default_state_dir()) == NULL)
 		return perr(p, 0, "no home directory for the default "
 		    "state_dir; set state_dir in [controller]");
+	if (finish_mode(p) != 0)
+		return -1;
+	if (c->socket_path == NULL && c->lab)
+		c->socket_path = xstrdup(CONFIG_LAB_SOCKET);
 	if (c->socket_path == NULL)
 		xasprintf(&c->socket_path, "%s/herd.sock", c->state_dir);
+	if (c->lab_key == NULL)
+		xasprintf(&c->lab_key, "%s/lab_key", c->state_dir);
+	if (c->lab && path_under(c->socket_path, c->state_dir)) {
+		find_key(ctl_keys, NITEMS(ctl_keys), "socket", &si);
+		return perr(p, p->cline[si], "socket: in lab mode every user connects to the "
+		    "socket, and state_dir %s is private to herdd; put it elsewhere "
+		    "(default " CONFIG_LAB_SOCKET ")", c->state_dir);
+	}
 	if (c->log_file == NULL)
 		xasprintf(&c->log_file, "%s/herdd.log", c->state_dir);
 	if (strlen(c->socket_path) > SUN_PATH_MAX) {
@@ -579,7 +665,8 @@ static int config_finish(struct parse *p)
 {
 	size_t i;
 
-	if (p->c->nnodes == 0)
+	/* A remote client's file may name only its controller. */
+	if (p->c->nnodes == 0 && p->c->controller == NULL)
 		return perr(p, 0, "no [node NAME] section");
 	for (i = 0; i < p->c->nnodes; i++)
 		if (finish_node(p, i) != 0)
@@ -638,6 +725,11 @@ void config_clear(struct config *c)
 	free(c->state_dir);
 	free(c->socket_path);
 	free(c->log_file);
+	free(c->mode);
+	free(c->admins);
+	free(c->lab_key);
+	free(c->lab_from);
+	free(c->controller);
 	for (i = 0; i < c->nnodes; i++)
 		node_clear(&c->nodes[i]);
 	free(c->nodes);

@@ -34,7 +34,8 @@
 enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
-	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_COUNT
+	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
+	ST_USER_DEL, ST_USER_GET, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -57,6 +58,9 @@ static const char *sql_text[ST_COUNT] = {
 	    "end_time,state,exit_code,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	[ST_ATTEMPTS] = "SELECT job_id,attempt,node,gpu_list,start_time,end_time,state,exit_code,"
 	    "reason FROM attempts WHERE job_id=?1 ORDER BY attempt",
+	[ST_USER_PUT] = "INSERT OR REPLACE INTO lab_users(uid,name,registered) VALUES(?1,?2,?3)",
+	[ST_USER_DEL] = "DELETE FROM lab_users WHERE uid=?1",
+	[ST_USER_GET] = "SELECT 1 FROM lab_users WHERE uid=?1",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -112,6 +116,13 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN nice INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN dependency TEXT;",
+	/* Lab mode: who has registered (herdd may log in to the nodes as
+	 * them), and every action an admin took on another user's job. */
+	"CREATE TABLE lab_users(uid INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	"  registered INTEGER NOT NULL);"
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	"  actor_uid INTEGER NOT NULL, actor TEXT, action TEXT NOT NULL, job_id INTEGER,"
+	"  owner_uid INTEGER, owner TEXT, detail TEXT);",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -659,6 +670,37 @@ int db_node_set_boot(struct db *db, const char *name, const char *boot)
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, "set node");
+}
+
+int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when)
+{
+	sqlite3_stmt *s = db->st[ST_USER_PUT];
+	sqlite3_bind_int64(s, 1, uid);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, when);
+	int rc = step(db, s, F_INSERT);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "register user");
+}
+
+int db_user_unregister(struct db *db, uint32_t uid)
+{
+	sqlite3_stmt *s = db->st[ST_USER_DEL];
+	sqlite3_bind_int64(s, 1, uid);
+	int rc = step(db, s, F_UPDATE);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "unregister user");
+}
+
+int db_user_registered(struct db *db, uint32_t uid)
+{
+	sqlite3_stmt *s = db->st[ST_USER_GET];
+	sqlite3_bind_int64(s, 1, uid);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(db, "look up user");
 }
 
 void job_row_init(struct job_row *r)

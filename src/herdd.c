@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 	setup_signals();
 	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
 	check_state_files(&cfg, dbpath);
-	if (server_open(&srv, cfg.socket_path, &ctl, err, sizeof err) != 0)
+	if (server_open(&srv, cfg.socket_path, cfg.lab, &ctl, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	if (o.daemon_mode)
 		detach(&cfg, dbpath, lock_fd);

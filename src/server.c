@@ -39,7 +39,8 @@
 #include "log.h"
 #include "server.h"
 
-int server_open(struct server *s, const char *path, struct ctl *ctl, char *err, size_t errsz)
+int server_open(struct server *s, const char *path, int public, struct ctl *ctl, char *err,
+    size_t errsz)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	memset(s, 0, sizeof *s);
@@ -56,7 +57,9 @@ int server_open(struct server *s, const char *path, struct ctl *ctl, char *err, 
 	}
 	/* The state-dir lock is held, so a socket file left here is stale. */
 	unlink(path);
-	mode_t old = umask(0077);
+	/* Public (lab mode): every local user may connect; who they are is
+	 * SO_PEERCRED's word, never the request's. */
+	mode_t old = umask(public ? 0 : 0077);
 	int rc = bind(s->fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old);
 	if (rc != 0 || listen(s->fd, 128) != 0) {
