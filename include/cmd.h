@@ -32,6 +32,8 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_queue_entry, cmd_nodes_entry, cmd_show_entry,
     cmd_history_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
 extern const struct cmd_entry cmd_reconfigure_entry;
+extern const struct cmd_entry cmd_register_entry;
+extern const struct cmd_entry cmd_unregister_entry;
 extern const struct cmd_entry cmd_hold_entry, cmd_release_entry;
 
 int cmd_submit(int argc, char **argv);
@@ -42,6 +44,8 @@ int cmd_history(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_reconfigure(int argc, char **argv);
+int cmd_register(int argc, char **argv);
+int cmd_unregister(int argc, char **argv);
 int cmd_requeue(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_hold(int argc, char **argv);

@@ -46,6 +46,10 @@ struct ctl {
 	int deps_dirty;		/* a job started or ended: dependencies are evaluated again */
 	int64_t wake_at;	/* wall seconds a begin time or after+MINUTES runs out, 0 none */
 	size_t nnice;		/* jobs in memory with a nice value: passes order by it */
+	/* Lab mode's per-(node, user) sessions (ctl_lane.c). */
+	struct lane **lanes;
+	size_t nlanes, lanes_cap;
+	unsigned lane_gen;
 };
 
 /*
@@ -77,6 +81,8 @@ struct submit_req {
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */
 #define CTL_NODE_SLOTS 512
+/* A worker index at or above this is a lab-mode lane's (ctl_lane.c). */
+#define CTL_LANE_BASE CTL_NODE_SLOTS
 /*
  * What `herd update` changes: a bit of `set` per field given (UPD_*).
  * Strings are borrowed.  A pending job takes any of them; a running one
@@ -253,6 +259,24 @@ int ctl_reconfigure(struct ctl *c, struct buf *report, char *err, size_t errsz);
 /* From ctl_tick: stop the workers of removed nodes once idle, and join,
  * restart or retire stopped ones. */
 void ctl_nodes_tick(struct ctl *c);
+
+/*
+ * Lab mode (ctl_lane.c): the worker that runs a job's programs and follows
+ * its events is its owner's lane on its node (opened on demand); in
+ * personal mode, the node's own.  A result's worker index names either.
+ */
+struct node *ctl_job_worker(struct ctl *c, const struct job *j);
+struct node *ctl_worker(struct ctl *c, int idx);	/* NULL: none (a freed lane) */
+struct node *ctl_worker_node(struct ctl *c, struct node *w);	/* the node a worker reaches */
+const char *ctl_worker_user(const struct ctl *c, const struct node *w);	/* NULL: the node's */
+int ctl_job_on_worker(const struct ctl *c, const struct job *j, const struct node *w);
+void ctl_reconcile_job(struct ctl *c, struct job *j);
+void ctl_lane_shell(struct ctl *c, struct node *w, int up, const char *why);
+void ctl_lanes_tick(struct ctl *c);
+size_t ctl_lanes_open(const struct ctl *c, int node);	/* node -1: all */
+void ctl_lanes_stop(struct ctl *c);
+int ctl_lanes_join(struct ctl *c, int64_t deadline);
+int ctl_check_registered(struct ctl *c, uid_t uid, const char *user, char *err, size_t errsz);
 /* Whether a slot has worker threads not joined yet. */
 int ctl_node_has_workers(const struct node *n);
 /* Whether `herd nodes` lists it: in hosts.ini, or removed and still running jobs. */

@@ -111,6 +111,9 @@ int node_join(struct node *n, int64_t deadline);
 /* Join a stopped node's threads if they are done, without waiting: 0 joined
  * (requests still queued stay, for the next workers), -1 not yet. */
 int node_tryjoin(struct node *n);
+/* A joined node's leftovers (queued requests, probe, lock): before its
+ * slot is initialised again for another (lab mode's lanes). */
+void node_release(struct node *n);
 /* Queue sh text (taken over by the node) for the command worker. */
 void node_request(struct node *n, enum req_kind kind, char *text, size_t len);
 

@@ -97,6 +97,10 @@ void server_job_ended(struct server *s, int64_t id);
 
 /* rpc.c: run one request. */
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m);
+/* Lab mode's registration (rpc_lab.c). */
+int rpc_lab(struct server *s, struct client *cl, const struct msg *m);
+int rpc_register(struct server *s, struct client *cl, const struct msg *m);
+int rpc_unregister(struct server *s, struct client *cl, const struct msg *m);
 void rpc_wait_check(struct server *s, struct client *cl);
 
 #endif

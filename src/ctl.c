@@ -424,9 +424,12 @@ int ctl_clear(struct ctl *c)
 {
 	int64_t deadline = now_ms() + 3000;
 	int joined = 1;
+	ctl_lanes_stop(c);
 	for (size_t i = 0; i < c->nnodes; i++)
 		if (ctl_node_has_workers(&c->nodes[i]))
 			node_stop(&c->nodes[i]);
+	if (ctl_lanes_join(c, deadline) != 0)
+		joined = 0;
 	for (size_t i = 0; i < c->nnodes; i++)
 		if (ctl_node_has_workers(&c->nodes[i]) && node_join(&c->nodes[i], deadline) != 0)
 			joined = 0;
@@ -525,7 +528,8 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
     char *err, size_t errsz)
 {
 	struct job_row row;
-	if (check_fits_somewhere(c, r, err, errsz) != 0)
+	if (ctl_check_registered(c, uid, r->user, err, errsz) != 0 ||
+	    check_fits_somewhere(c, r, err, errsz) != 0)
 		return -1;
 	job_row_init(&row);
 	row.uid = (uint32_t)uid;
@@ -577,7 +581,7 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 {
 	char key[LAUNCH_KEY_MAX];
 	struct buf b;
-	struct node *n = &c->nodes[j->node];
+	struct node *n = ctl_job_worker(c, j);
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	buf_init(&b, 1 << 16);
 	launch_kill(&b, n->conf->herd_dir, key, sig);
@@ -835,7 +839,7 @@ void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_ind
 	log_warn("job %" PRId64 " was launched on %s but the database had lost it; adopted",
 	    j->id, n->conf->name);
 	ctl_commit_job(c, j);
-	ctl_reconcile(c, n, j);
+	ctl_reconcile_job(c, j);
 }
 
 /* ---- scheduling and launch ---- */
@@ -902,7 +906,7 @@ static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 		}
 		size_t len;
 		char *text = buf_detach(&b, &len);
-		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
+		node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
 	}
 }
 

@@ -132,7 +132,7 @@ static void relaunch(struct ctl *c, struct job *j)
 	if (ctl_launch_text(c, j, &b) == 0) {
 		size_t len;
 		char *text = buf_detach(&b, &len);
-		node_request(&c->nodes[j->node], REQ_BATCH, text, len);
+		node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
 	} else {
 		buf_clear(&b);
 		ctl_event(c, j, EV_LAUNCH_FAIL, 1,
@@ -166,7 +166,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 			/* Asked while it was still launching (the answer of a
 			 * shell opened beside one still working through the
 			 * launch): only a fresh "none" means it is gone. */
-			ctl_reconcile(c, &c->nodes[j->node], j);
+			ctl_reconcile_job(c, j);
 		} else {
 			log_warn("job %" PRId64 ": its files vanished from node %s",
 			    j->id, c->nodes[j->node].conf->name);
@@ -224,8 +224,12 @@ static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
 		log_error("node %s: %s", n->conf->name, db_errmsg(c->db));
 	struct job *j = ctl_find(c, id);
 	if (j != NULL) {
-		if (j->state == JOB_PENDING && j->attempt == attempt)
-			ctl_adopt(c, j, n, strcmp(r->word, "gpus") == 0 ? r->rest : "");
+		/* In lab mode a user's files adopt only that user's jobs. */
+		const char *u = ctl_worker_user(c, n);
+		if (j->state == JOB_PENDING && j->attempt == attempt &&
+		    (u == NULL || (j->user != NULL && strcmp(u, j->user) == 0)))
+			ctl_adopt(c, j, ctl_worker_node(c, n),
+			    strcmp(r->word, "gpus") == 0 ? r->rest : "");
 		return;
 	}
 	struct job_row row;
@@ -273,7 +277,7 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		else if (strcmp(r.word, "cancelled") == 0)
 			ctl_event(c, j, EV_GONE, 0, NULL);	/* a relaunch that came after a cancel */
 		else if (strcmp(r.word, "exists") == 0 || stopping(j))
-			ctl_reconcile(c, &c->nodes[j->node], j);
+			ctl_reconcile_job(c, j);
 		break;
 	case 'K':
 		/* "sent" or "pending" (the runner will see the cancel file): the
@@ -281,7 +285,7 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		 * signal: the node is asked for the job's exit status, and that
 		 * answer frees it. */
 		if (strcmp(r.word, "gone") == 0 || strcmp(r.word, "killed") == 0)
-			ctl_reconcile(c, &c->nodes[j->node], j);
+			ctl_reconcile_job(c, j);
 		break;
 	case 'R':
 		on_reconcile(c, j, &r);
@@ -296,7 +300,7 @@ void ctl_reconcile(struct ctl *c, struct node *n, struct job *only)
 	char **keys = xcalloc(cap, sizeof *keys);
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = only ? only : c->jobs[i];
-		if (j->node == n->idx && j->held) {
+		if (ctl_job_on_worker(c, j, n) && j->held) {
 			char key[LAUNCH_KEY_MAX];
 			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 			if (nk == cap)
@@ -332,7 +336,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 		return;
 	}
 	struct job *j = job_by_key(c, r.key);
-	if (j == NULL || j->node != n->idx)
+	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
 	if (strcmp(r.word, "start") == 0)
 		mark_running(c, j);
@@ -430,19 +434,51 @@ static void request_probe(struct ctl *c, struct node *n)
 	node_request(n, REQ_PROBE, xstrdup(s), strlen(s));
 }
 
+/*
+ * Lab mode: a node's own shell came up; the jobs it holds are asked about
+ * through their owners' sessions (opened now, reconciled when they are up).
+ */
+static void open_lanes_of(struct ctl *c, struct node *n)
+{
+	for (size_t i = 0; i < c->njobs; i++) {
+		struct job *j = c->jobs[i];
+		if (j != NULL && j->held && j->node == n->idx)
+			(void)ctl_job_worker(c, j);
+	}
+}
+
+/* A lane (lab mode) does no probe and has no node state of its own. */
+static void on_lane_shell(struct ctl *c, struct node *w, struct node_result *r)
+{
+	w->shell_up = r->kind == RES_SHELL_UP;
+	ctl_lane_shell(c, w, w->shell_up, r->text);
+	if (w->shell_up) {
+		if (!w->scanned)
+			request_scan(c, w);
+		ctl_reconcile(c, w, NULL);
+	}
+}
+
 static void on_result(struct ctl *c, struct node_result *r)
 {
-	struct node *n = &c->nodes[r->node];
+	struct node *n = ctl_worker(c, r->node);
 	char *save = NULL;
-	if (r->gen != n->gen)
+	if (n == NULL || r->gen != n->gen)
 		return;	/* from workers stopped since (a reload): the node left or reconnects */
+	if (r->node >= CTL_LANE_BASE && (r->kind == RES_SHELL_UP || r->kind == RES_SHELL_DOWN)) {
+		on_lane_shell(c, n, r);
+		return;
+	}
 	switch (r->kind) {
 	case RES_SHELL_UP:
 		n->shell_up = 1;
 		request_probe(c, n);
 		if (!n->scanned)
 			request_scan(c, n);
-		ctl_reconcile(c, n, NULL);
+		if (c->cfg->lab)
+			open_lanes_of(c, n);
+		else
+			ctl_reconcile(c, n, NULL);
 		break;
 	case RES_SHELL_DOWN:
 		if (n->shell_up || n->state != NODE_DOWN)
@@ -505,7 +541,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 			j->check_at_ms = now + launch_check_ms(c, j);
 		else if (j->check_at_ms != 0 && now >= j->check_at_ms) {
 			j->check_at_ms = j->state == JOB_LAUNCHING ? now + launch_check_ms(c, j) : 0;
-			ctl_reconcile(c, &c->nodes[j->node], j);
+			ctl_reconcile_job(c, j);
 		}
 	}
 }
@@ -523,6 +559,7 @@ int64_t ctl_tick(struct ctl *c)
 		tick_job(c, c->jobs[i], now, wall);
 	ctl_save_unsaved(c);
 	ctl_nodes_tick(c);
+	ctl_lanes_tick(c);
 	if (c->scan_deadline_ms != 0 && now >= c->scan_deadline_ms)
 		c->sched_needed = 1;	/* start-up waited long enough for the scans */
 	if (c->wake_at != 0 && wall >= c->wake_at)

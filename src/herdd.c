@@ -31,6 +31,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "lab.h"
 #include "log.h"
 #include "node.h"
 #include "server.h"
@@ -321,6 +322,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "herdd: %s\n", err);
 		return 1;
 	}
+	if (cfg.nnodes == 0) {
+		fprintf(stderr, "herdd: %s: no [node NAME] section (a client's file, which names "
+		    "only its controller, is not herdd's)\n", cfg.path);
+		return 1;
+	}
 	if (o.check) {
 		printf("%s: OK, %zu node%s\n", cfg.path, cfg.nnodes, cfg.nnodes == 1 ? "" : "s");
 		config_clear(&cfg);
@@ -333,6 +339,10 @@ int main(int argc, char **argv)
 	setup_signals();
 	snprintf(dbpath, sizeof dbpath, "%s/herd.db", cfg.state_dir);
 	check_state_files(&cfg, dbpath);
+	if (cfg.lab && lab_prepare(&cfg, err, sizeof err) != 0)
+		log_fatalx("%s", err);
+	if (cfg.lab && geteuid() == 0)
+		log_warn("lab mode as root: run herdd as a service account (see herdd(8), LAB MODE)");
 	if (server_open(&srv, cfg.socket_path, cfg.lab, &ctl, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	if (o.daemon_mode)

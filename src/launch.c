@@ -80,10 +80,16 @@ static int add_jobpath(struct buf *b, const char *herd_dir, const char *key)
 	return shquote_str(b, key);
 }
 
+/*
+ * The node-side directory is private to its user: it holds every job's
+ * script and environment (in lab mode, each user's own directory).
+ */
 int launch_prelude(struct buf *out, const char *herd_dir)
 {
 	int r = buf_addstr(out, "mkdir -p ");
 	r |= add_dir(out, herd_dir, "jobs");
+	r |= buf_addstr(out, " && chmod 700 ");
+	r |= add_dir(out, herd_dir, NULL);
 	r |= buf_addstr(out, " && true 2>/dev/null >>");
 	r |= add_dir(out, herd_dir, "events");
 	r |= buf_addstr(out, " && echo 'P ok'\n");

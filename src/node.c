@@ -511,6 +511,16 @@ int node_join(struct node *n, int64_t deadline)
 	return 0;
 }
 
+void node_release(struct node *n)
+{
+	req_free(n->reqs);
+	n->reqs = NULL;
+	n->reqs_tail = &n->reqs;
+	probe_result_clear(&n->probe);
+	pthread_mutex_destroy(&n->mu);
+	pthread_cond_destroy(&n->cv);
+}
+
 int node_tryjoin(struct node *n)
 {
 	if (!n->cmd_joined && pthread_tryjoin_np(n->cmd_thread, NULL) == 0)

@@ -1163,6 +1163,9 @@ static const struct rpc_entry {
 	{ "wait", rpc_wait, 0 },
 	{ "ping", rpc_ping, 0 },
 	{ "reconfigure", rpc_reconfigure, 1 },
+	{ "lab", rpc_lab, 0 },
+	{ "register", rpc_register, 1 },
+	{ "unregister", rpc_unregister, 1 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

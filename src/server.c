@@ -59,7 +59,7 @@ int server_open(struct server *s, const char *path, int public, struct ctl *ctl,
 	unlink(path);
 	/* Public (lab mode): every local user may connect; who they are is
 	 * SO_PEERCRED's word, never the request's. */
-	mode_t old = umask(public ? 0 : 0077);
+	mode_t old = umask(public ? 0111 : 0077);
 	int rc = bind(s->fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(old);
 	if (rc != 0 || listen(s->fd, 128) != 0) {

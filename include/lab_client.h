@@ -1,0 +1,28 @@
+/*
+ * lab_client.h — what herd register and herd unregister share: herdd's
+ * `lab` answer, the authorized_keys edits, and telling herdd.
+ */
+#ifndef HERD_LAB_CLIENT_H
+#define HERD_LAB_CLIENT_H
+
+#include <stddef.h>
+
+struct lab_info {
+	char user[64];
+	char line[2048];	/* the authorized_keys line */
+	char marker[128];	/* herd-lab:CLUSTER */
+	size_t nnodes;
+	char (*node_host)[256];
+	int *node_port;
+	char (*node_name)[64];
+};
+
+/* Ask herdd; refuses (message printed, -1) when it runs in personal mode. */
+int lab_info_get(struct lab_info *li);
+void lab_info_clear(struct lab_info *li);
+/* Add (add=1) or remove our line, here or on each node; -1 printed. */
+int lab_keys_apply(const struct lab_info *li, int each_node, int add);
+/* Send "register" or "unregister"; herdd's refusal printed, -1. */
+int lab_tell(const struct lab_info *li, const char *what);
+
+#endif

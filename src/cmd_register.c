@@ -1,0 +1,75 @@
+/*
+ * cmd_register.c — herd register: let lab mode's herdd start your jobs on
+ * the nodes as you.  Puts the lab's public key, restricted to logins from
+ * the controller (from=, restrict), in your ~/.ssh/authorized_keys: here,
+ * once, where home directories are shared with the nodes, or on each node
+ * through your own ssh (--each-node); then tells herdd.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "keyfile.h"
+#include "lab_client.h"
+
+const struct cmd_entry cmd_register_entry = {
+	"register", "register [--each-node]",
+	"let herdd start your jobs on the nodes as you (lab mode)",
+	"Adds the lab's public key to your ~/.ssh/authorized_keys, as\n"
+	"  from=\"CONTROLLER\",restrict ssh-ed25519 ... herd-lab:CLUSTER\n"
+	"so that herdd, and only from the controller's address, may log in to the\n"
+	"nodes as you, with no terminal and no forwarding.  Run it once.  Where home\n"
+	"directories are shared with the nodes, the file here is the nodes' file;\n"
+	"otherwise use --each-node, which edits it on every node through your own\n"
+	"ssh.  herd unregister takes the key away again.\n"
+	"options:\n"
+	"      --each-node           edit authorized_keys on each node over ssh\n"
+	"  -h, --help                this help\n",
+	cmd_register
+};
+
+int cmd_register(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "each-node", no_argument, NULL, 'E' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_register_entry;
+	struct lab_info li;
+	int ch, each = 0;
+
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'E') {
+			each = 1;
+			continue;
+		}
+		if (ch == 'h')
+			cmd_help(ce, stdout);
+		if (ch == 'h' || ch == CMD_OPT_HELP)
+			return 0;
+		return 2;
+	}
+	if (optind != argc)
+		return cmd_usage_error(ce, "takes no arguments");
+	if (getuid() == 0) {
+		/* herdd refuses it too; refused here before any file changes. */
+		fprintf(stderr, "herd: root may not register: its jobs would run as root on every "
+		    "node, and the lab key would log in as root; submit as an ordinary user\n");
+		return 1;
+	}
+	if (lab_info_get(&li) != 0)
+		return 1;
+	int rc = lab_keys_apply(&li, each, 1);
+	if (rc == 0 && lab_tell(&li, "register") == 0) {
+		printf("registered %s: herdd may now start your jobs on the nodes as %s "
+		    "(key line in %s)\n", li.user, li.user,
+		    each ? "~/.ssh/authorized_keys on each node" : "~/.ssh/authorized_keys");
+	} else
+		rc = 1;
+	lab_info_clear(&li);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * cmd_unregister.c — herd unregister: herdd may no longer log in to the
+ * nodes as you.  herdd is told first (it refuses while you have jobs not
+ * ended), then the lab's key line leaves your authorized_keys.
+ */
+#include <stdio.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "lab_client.h"
+
+const struct cmd_entry cmd_unregister_entry = {
+	"unregister", "unregister [--each-node]",
+	"take back what herd register gave (lab mode)",
+	"Refused while you have jobs that have not ended.  Removes every line\n"
+	"ending in herd-lab:CLUSTER from your ~/.ssh/authorized_keys (here, or on\n"
+	"each node with --each-node).\n"
+	"options:\n"
+	"      --each-node           edit authorized_keys on each node over ssh\n"
+	"  -h, --help                this help\n",
+	cmd_unregister
+};
+
+int cmd_unregister(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "each-node", no_argument, NULL, 'E' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cmd_entry *ce = &cmd_unregister_entry;
+	struct lab_info li;
+	int ch, each = 0, rc = 1;
+
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'E') {
+			each = 1;
+			continue;
+		}
+		if (ch == 'h')
+			cmd_help(ce, stdout);
+		if (ch == 'h' || ch == CMD_OPT_HELP)
+			return 0;
+		return 2;
+	}
+	if (optind != argc)
+		return cmd_usage_error(ce, "takes no arguments");
+	if (lab_info_get(&li) != 0)
+		return 1;
+	if (lab_tell(&li, "unregister") == 0 && lab_keys_apply(&li, each, 0) == 0) {
+		printf("unregistered %s: herdd can no longer log in to the nodes as %s\n",
+		    li.user, li.user);
+		rc = 0;
+	}
+	lab_info_clear(&li);
+	return rc;
+}

@@ -1,0 +1,203 @@
+#!/bin/bash
+# t_lab: lab mode with real local users.  herdd runs as a service account;
+# three users register and submit from their own accounts; on the nodes
+# their jobs run under their own uids (a job writes `id -u` and a file whose
+# owner is checked); another user's cancel is refused naming the owner; an
+# unregistered user is refused with the fix; the lab key is private and its
+# authorized_keys line works only from lab_from; per-(node, user) sessions
+# close when idle; loose permissions on the state directory or the key stop
+# herdd with the fix; unregister takes the key line back.
+. "$(dirname "$0")/lib.sh"
+
+for t in useradd userdel runuser setpriv ssh pgrep; do
+	command -v $t >/dev/null || { note "skipped: no $t"; exit 0; }
+done
+
+SD=/tmp/herdlab.$UNIQ
+mkdir -m 755 "$SD" "$SD/bin" "$SD/home" "$SD/run" "$SD/san" || fail "cannot make $SD"
+chmod 1777 "$SD/san"
+at_exit "rm -rf '$SD'"
+install -m 755 "$HERD_BIN/herd" "$HERD_BIN/herdd" "$SD/bin/"
+
+# Users: the service account and three lab members, homes under $SD
+# (shared by every node, as NFS homes are).  UsePAM is off on the test
+# nodes, so a usable password field ('*': no password, not locked).
+SVC=hs${UNIQ:0:10}
+USERS=()
+mkuser() {
+	useradd -M -N -d "$SD/home/$1" -p '*' -s /bin/sh "$1" || fail "useradd $1 failed"
+	at_exit "pkill -KILL -u '$1' 2>/dev/null; userdel '$1' 2>/dev/null"
+	mkdir -m 755 "$SD/home/$1" && chown "$1" "$SD/home/$1"
+}
+mkuser "$SVC"
+for x in a b c; do
+	u=hl$x${UNIQ:0:10}
+	mkuser "$u"
+	USERS+=("$u")
+done
+A=${USERS[0]} B=${USERS[1]} C=${USERS[2]}
+
+# The service account's own login to the nodes (probes only).
+mkdir -m 700 "$SD/svc" "$SD/home/$SVC/.ssh"
+ssh-keygen -q -t ed25519 -N '' -f "$SD/svc/probe_key" || fail "ssh-keygen failed"
+cp "$SD/svc/probe_key.pub" "$SD/home/$SVC/.ssh/authorized_keys"
+cp "$TC_DIR/known_hosts" "$SD/svc/known_hosts"
+chown -R "$SVC" "$SD/svc" "$SD/home/$SVC"
+mkdir -m 700 "$SD/state" && chown "$SVC" "$SD/state" "$SD/run"
+PORT=$(sed -n 's/^port = //p' "$TC_DIR/hosts.ini")
+LAB=$SD/hosts.ini
+cat >"$LAB" <<EOF2
+[controller]
+cluster = test
+mode = lab
+state_dir = $SD/state
+socket = $SD/run/herd.sock
+lab_from = 127.0.0.1
+session_idle = 3
+probe_interval = 5
+kill_grace = 2
+
+[defaults]
+port = $PORT
+user = $SVC
+identity = $SD/svc/probe_key
+known_hosts = $SD/svc/known_hosts
+
+[node node1]
+host = 127.0.0.11
+
+[node node2]
+host = 127.0.0.12
+EOF2
+chmod 644 "$LAB"
+
+# herdd as the service account (setpriv execs: its pid is herdd's); the
+# sanitizers write where the service account may.
+mv "$SD/bin/herdd" "$SD/bin/herdd.real"
+cat >"$SD/bin/herdd" <<EOF2
+#!/bin/sh
+export ASAN_OPTIONS=detect_leaks=1:log_path=$SD/san/herdd UBSAN_OPTIONS=print_stacktrace=1:log_path=$SD/san/herdd
+exec setpriv --reuid=$SVC --regid=$(id -g "$SVC") --init-groups $SD/bin/herdd.real "\$@"
+EOF2
+chmod 755 "$SD/bin/herdd"
+HERD_BIN=$SD/bin
+start_svc() {
+	start_herdd "$LAB"
+}
+
+# as USER CMD...: herd as USER from their home.
+as() {
+	local u=$1
+	shift
+	(cd "$SD/home/$u" && runuser -u "$u" -- env HOME="$SD/home/$u" \
+	    ASAN_OPTIONS=detect_leaks=1:log_path="$SD/san/herd" \
+	    UBSAN_OPTIONS=print_stacktrace=1:log_path="$SD/san/herd" \
+	    "$SD/bin/herd" -s "$SD/run/herd.sock" "$@")
+}
+
+start_svc
+CONF=$LAB wait_nodes_up 2 30 "$LAB"
+owner=$(stat -c %U "$SD/state/lab_key") || fail "herdd made no lab key in $SD/state"
+assert_eq "owner of the lab key" "$SVC" "$owner"
+assert_eq "mode of the lab key" 600 "$(stat -c %a "$SD/state/lab_key")"
+assert_eq "mode of the socket" 666 "$(stat -c %a "$SD/run/herd.sock")"
+runuser -u "$A" -- cat "$SD/state/lab_key" >/dev/null 2>&1 && fail "$A could read the lab key"
+[ "$(stat -c %U /proc/"$HERDD_PID"/fd 2>/dev/null)" = root ] ||
+    fail "herdd's /proc entries belong to $(stat -c %U /proc/"$HERDD_PID"/fd): it is dumpable"
+
+# ---- unregistered: refused with the fix, nothing queued ----
+out=$(as "$A" submit --wrap true 2>&1) && fail "$A submitted before registering: $out"
+grep -q "herd register" <<<"$out" || fail "the refusal does not say to run herd register: $out"
+assert_eq "jobs queued after the refusal" 0 "$(CONF=$LAB herd queue --json | jq length)"
+
+# ---- register: the restricted key line, then jobs as each user ----
+for u in "${USERS[@]}"; do
+	out=$(as "$u" register 2>&1) || fail "$u: herd register failed: $out"
+	line=$(grep 'herd-lab:test$' "$SD/home/$u/.ssh/authorized_keys") ||
+	    fail "$u's authorized_keys has no herd-lab:test line"
+	case $line in
+	'from="127.0.0.1",restrict ssh-ed25519 '*) ;;
+	*) fail "$u's key line is not restricted: $line" ;;
+	esac
+	assert_eq "owner of $u's authorized_keys" "$u" \
+	    "$(stat -c %U "$SD/home/$u/.ssh/authorized_keys")"
+done
+out=$(as "$A" register 2>&1) || fail "a second herd register failed: $out"
+assert_eq "herd-lab lines after registering twice" 1 \
+    "$(grep -c 'herd-lab:test$' "$SD/home/$A/.ssh/authorized_keys")"
+
+declare -A JOB
+for u in "${USERS[@]}"; do
+	JOB[$u]=$(as "$u" submit --parsable --wrap "id -u >uid.out; echo x >made.by.job") ||
+	    fail "$u could not submit after registering: ${JOB[$u]}"
+done
+for u in "${USERS[@]}"; do
+	CONF=$LAB wait_state "${JOB[$u]}" COMPLETED 40
+	assert_eq "uid the job of $u ran as" "$(id -u "$u")" "$(cat "$SD/home/$u/uid.out")"
+	assert_eq "owner of the file $u's job wrote" "$u" "$(stat -c %U "$SD/home/$u/made.by.job")"
+	assert_eq "owner recorded for $u's job" "$u" "$(CONF=$LAB field "${JOB[$u]}" .user)"
+	assert_eq "mode of $u's job directory on the nodes" 700 "$(stat -c %a "$SD/home/$u/.herd")"
+done
+out=$(cd "$SD" && "$SD/bin/herd" -s "$SD/run/herd.sock" register 2>&1) && fail "root registered: $out"
+grep -q "root may not register" <<<"$out" || fail "root's register refusal: $out"
+
+# A running job: its processes are the user's (ps), and another user's
+# cancel is refused naming the owner.
+tag="7.$UNIQ"
+ja=$(as "$A" submit --parsable --wrap "sleep $tag") || fail "$A: submit: $ja"
+CONF=$LAB wait_state "$ja" RUNNING 30
+pgrep -u "$A" -f "sleep $tag" >/dev/null || fail "no 'sleep $tag' process of user $A on the nodes"
+out=$(as "$B" cancel "$ja" 2>&1) && fail "$B cancelled $A's job: $out"
+grep -q "not yours: it belongs to $A" <<<"$out" || fail "$B's refused cancel: $out"
+out=$(as "$A" cancel "$ja" 2>&1) || fail "$A could not cancel her own job: $out"
+CONF=$LAB wait_state "$ja" CANCELLED 30
+pgrep -u "$A" -f "sleep $tag" >/dev/null && sleep 2
+pgrep -u "$A" -f "sleep $tag" >/dev/null && fail "$A's cancelled job still runs"
+
+# ---- the lab key works only from lab_from ----
+kcopy=$SD/stolen_key
+cp "$SD/state/lab_key" "$kcopy" && chmod 600 "$kcopy"
+sshk() {
+	ssh -F /dev/null -i "$kcopy" -o UserKnownHostsFile="$TC_DIR/known_hosts" \
+	    -o BatchMode=yes -o ConnectTimeout=5 -p "$PORT" "$@"
+}
+got=$(sshk -b 127.0.0.1 "$A@127.0.0.11" id -un 2>/dev/null) ||
+    fail "the lab key does not log in as $A from lab_from"
+assert_eq "user the lab key logs in as" "$A" "$got"
+sshk -b 127.0.0.5 "$A@127.0.0.11" true 2>/dev/null &&
+    fail "the lab key logged in as $A from 127.0.0.5, outside lab_from"
+sshk -tt -b 127.0.0.1 "$A@127.0.0.11" tty 2>/dev/null | grep -q '^/dev/' &&
+    fail "the lab key got a terminal: the line is not restricted"
+
+# ---- idle sessions close ----
+grep -q "session $A@node[12]: open" "$HERDD_LOG" || fail "no session of $A was opened"
+for ((i = 0; i < 150; i++)); do
+	pgrep -u "$A" -x sshd >/dev/null || break
+	sleep 0.1
+done
+pgrep -u "$A" -x sshd >/dev/null && fail "$A's sessions still open 15 s after her last job"
+grep -q "session $A@node[12]: closed (idle" "$HERDD_LOG" || fail "herdd did not log the idle close"
+
+# ---- unregister ----
+out=$(as "$C" unregister 2>&1) || fail "$C: herd unregister failed: $out"
+grep -q 'herd-lab:test$' "$SD/home/$C/.ssh/authorized_keys" &&
+    fail "the key line is still in $C's authorized_keys"
+out=$(as "$C" submit --wrap true 2>&1) && fail "$C submitted after unregistering: $out"
+
+stop_herdd "$HERDD_PID"
+
+# ---- loose permissions stop herdd, with the fix ----
+chmod 750 "$SD/state"
+start_svc
+for ((i = 0; i < 50; i++)); do alive "$HERDD_PID" || break; sleep 0.1; done
+alive "$HERDD_PID" && fail "herdd started on a state directory of mode 750"
+grep -q "chmod 700 $SD/state" "$HERDD_LOG" || fail "herdd did not say how to fix the state dir"
+chmod 700 "$SD/state"
+chmod 640 "$SD/state/lab_key"
+start_svc
+for ((i = 0; i < 50; i++)); do alive "$HERDD_PID" || break; sleep 0.1; done
+alive "$HERDD_PID" && fail "herdd started with a lab key of mode 640"
+grep -q "chmod 600 $SD/state/lab_key" "$HERDD_LOG" || fail "herdd did not say how to fix the key"
+
+ls "$SD/san" | grep -q . && { cat "$SD"/san/* >&2; fail "sanitizer reports (above)"; }
+exit 0
