@@ -81,10 +81,13 @@ static int copy_loop(int in, int out, int sock, struct pipebuf *up, struct pipeb
 		}
 		if (sock_eof && down->len == 0)
 			return 0;
+		short sock_ev = (up->len > 0 ? POLLOUT : 0) |
+		    (sock_eof || down->len == sizeof down->data ? 0 : POLLIN);
+		/* Not polled at all when nothing is wanted of it: a hangup
+		 * would wake the loop while stdout is still full. */
 		struct pollfd p[3] = {
 			{ .fd = in_eof || up->len == sizeof up->data ? -1 : in, .events = POLLIN },
-			{ .fd = sock, .events = (up->len > 0 ? POLLOUT : 0) |
-			    (sock_eof || down->len == sizeof down->data ? 0 : POLLIN) },
+			{ .fd = sock_ev ? sock : -1, .events = sock_ev },
 			/* Also polled while idle: POLLERR says the reader (ssh) left. */
 			{ .fd = out, .events = down->len > 0 ? POLLOUT : 0 },
 		};
@@ -122,9 +125,14 @@ static int copy_loop(int in, int out, int sock, struct pipebuf *up, struct pipeb
 			in_eof = shut = 1;
 		}
 		if (p[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-			if (down->len == 0 || drain(out, down) != 0) {
-				snprintf(err, errsz, "writing stdout: %s",
-				    down->len == 0 ? "the reader has gone" : strerror(errno));
+			/* A hangup, or EPIPE: the client (ssh) has left, and
+			 * nobody is waiting for the rest. */
+			if (down->len == 0)
+				return 0;
+			if (drain(out, down) != 0) {
+				if (errno == EPIPE)
+					return 0;
+				snprintf(err, errsz, "writing stdout: %s", strerror(errno));
 				return -1;
 			}
 		}
