@@ -65,77 +65,88 @@ static int set_nonblock(int fd, int *old)
 	return *old < 0 ? -1 : fcntl(fd, F_SETFL, *old | O_NONBLOCK);
 }
 
-static int copy_loop(int in, int out, int sock, struct pipebuf *up, struct pipebuf *down,
-    char *err, size_t errsz)
+struct bridge {
+	int in, out, sock;
+	int in_eof, sock_eof, shut;
+	struct pipebuf *up, *down;
+	char *err;
+	size_t errsz;
+};
+
+static int fail(struct bridge *b, const char *what)
 {
-	int in_eof = 0, sock_eof = 0, shut = 0, rc;
+	snprintf(b->err, b->errsz, "%s: %s", what, strerror(errno));
+	return -1;
+}
+
+/* One round of poll results: 0 go on, 1 done (herdd or the client left), -1 error. */
+static int step(struct bridge *b, const struct pollfd *p)
+{
+	int rc;
+	if (p[0].revents) {
+		if ((rc = fill(b->in, b->up)) == 0)
+			b->in_eof = 1;
+		else if (rc < 0)
+			return fail(b, "reading stdin");
+	}
+	if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !b->sock_eof &&
+	    b->down->len < sizeof b->down->data) {
+		if ((rc = fill(b->sock, b->down)) == 0)
+			b->sock_eof = 1;
+		else if (rc < 0)
+			return fail(b, "reading from herdd");
+	}
+	if (p[1].revents & (POLLOUT | POLLERR) && b->up->len > 0 && drain(b->sock, b->up) != 0) {
+		if (errno != EPIPE && errno != ECONNRESET)
+			return fail(b, "writing to herdd");
+		/* herdd stopped reading (it answered and closed): its
+		 * answers may still be in flight, so only sending ends. */
+		b->up->len = 0;
+		b->in_eof = b->shut = 1;
+	}
+	if (p[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
+		/* A hangup, or EPIPE: the client (ssh) has left, and nobody
+		 * is waiting for the rest. */
+		if (b->down->len == 0)
+			return 1;
+		if (drain(b->out, b->down) != 0)
+			return errno == EPIPE ? 1 : fail(b, "writing stdout");
+	}
+	return 0;
+}
+
+static int copy_loop(struct bridge *b)
+{
+	struct pipebuf *up = b->up, *down = b->down;
+	int rc;
 
 	for (;;) {
-		if (in_eof && up->len == 0 && !shut) {
+		if (b->in_eof && up->len == 0 && !b->shut) {
 			/* Everything the client sent is delivered: tell herdd. */
-			if (shutdown(sock, SHUT_WR) != 0 && errno != ENOTCONN) {
-				snprintf(err, errsz, "shutdown of herdd's socket: %s", strerror(errno));
-				return -1;
-			}
-			shut = 1;
+			if (shutdown(b->sock, SHUT_WR) != 0 && errno != ENOTCONN)
+				return fail(b, "shutdown of herdd's socket");
+			b->shut = 1;
 		}
-		if (sock_eof && down->len == 0)
+		if (b->sock_eof && down->len == 0)
 			return 0;
 		short sock_ev = (up->len > 0 ? POLLOUT : 0) |
-		    (sock_eof || down->len == sizeof down->data ? 0 : POLLIN);
+		    (b->sock_eof || down->len == sizeof down->data ? 0 : POLLIN);
 		/* Not polled at all when nothing is wanted of it: a hangup
 		 * would wake the loop while stdout is still full. */
 		struct pollfd p[3] = {
-			{ .fd = in_eof || up->len == sizeof up->data ? -1 : in, .events = POLLIN },
-			{ .fd = sock_ev ? sock : -1, .events = sock_ev },
+			{ .fd = b->in_eof || up->len == sizeof up->data ? -1 : b->in,
+			  .events = POLLIN },
+			{ .fd = sock_ev ? b->sock : -1, .events = sock_ev },
 			/* Also polled while idle: POLLERR says the reader (ssh) left. */
-			{ .fd = out, .events = down->len > 0 ? POLLOUT : 0 },
+			{ .fd = b->out, .events = down->len > 0 ? POLLOUT : 0 },
 		};
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			snprintf(err, errsz, "poll: %s", strerror(errno));
-			return -1;
+			return fail(b, "poll");
 		}
-		if (p[0].revents) {
-			if ((rc = fill(in, up)) == 0)
-				in_eof = 1;
-			else if (rc < 0) {
-				snprintf(err, errsz, "reading stdin: %s", strerror(errno));
-				return -1;
-			}
-		}
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR) && !sock_eof &&
-		    down->len < sizeof down->data) {
-			if ((rc = fill(sock, down)) == 0)
-				sock_eof = 1;
-			else if (rc < 0) {
-				snprintf(err, errsz, "reading from herdd: %s", strerror(errno));
-				return -1;
-			}
-		}
-		if (p[1].revents & (POLLOUT | POLLERR) && up->len > 0 && drain(sock, up) != 0) {
-			if (errno != EPIPE && errno != ECONNRESET) {
-				snprintf(err, errsz, "writing to herdd: %s", strerror(errno));
-				return -1;
-			}
-			/* herdd stopped reading (it answered and closed): its
-			 * answers may still be in flight, so only sending ends. */
-			up->len = 0;
-			in_eof = shut = 1;
-		}
-		if (p[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-			/* A hangup, or EPIPE: the client (ssh) has left, and
-			 * nobody is waiting for the rest. */
-			if (down->len == 0)
-				return 0;
-			if (drain(out, down) != 0) {
-				if (errno == EPIPE)
-					return 0;
-				snprintf(err, errsz, "writing stdout: %s", strerror(errno));
-				return -1;
-			}
-		}
+		if ((rc = step(b, p)) != 0)
+			return rc < 0 ? -1 : 0;
 	}
 }
 
@@ -149,8 +160,11 @@ int bridge_copy(int in, int out, int sock, char *err, size_t errsz)
 	    set_nonblock(sock, &fl_sock) != 0)
 		snprintf(err, errsz, "cannot make stdin, stdout and the socket "
 		    "non-blocking: %s", strerror(errno));
-	else
-		rc = copy_loop(in, out, sock, &up, &down, err, errsz);
+	else {
+		struct bridge b = { .in = in, .out = out, .sock = sock, .up = &up,
+		    .down = &down, .err = err, .errsz = errsz };
+		rc = copy_loop(&b);
+	}
 	/* Restore the caller's flags: stdin and stdout may be shared with others. */
 	if (fl_in >= 0)
 		(void)fcntl(in, F_SETFL, fl_in);
