@@ -7,6 +7,7 @@
 #define HERD_CLIENT_H
 
 #include <stdio.h>
+#include <sys/types.h>
 #include "proto.h"
 #include "util.h"
 
@@ -16,16 +17,28 @@ struct hclient {
 	size_t off;		/* decoded up to here */
 	int64_t deadline_ms;	/* now_ms() time to give up reading; 0 never */
 	char sock[4200];
+	pid_t ssh_pid;		/* > 0: fd is ssh's stdin/stdout (a remote client) */
+	char host[256];		/* the controller ssh reaches, when ssh_pid > 0 */
 };
 
 /*
  * Connect; on failure prints one line and returns -1: the configuration
- * (-c, $HERD_CONFIG) cannot be read, or herdd is not running.
+ * (-c, $HERD_CONFIG) cannot be read, or herdd is not running.  Where herdd
+ * is: -s, $HERD_SOCKET, $HERD_CONTROLLER, the controller or socket key of
+ * -c/$HERD_CONFIG, else the default socket.  A controller (a remote client)
+ * means `ssh -T HOST herd --stdio-bridge` with a socketpair as its stdin and
+ * stdout, and c->fd its other end: every request works unchanged.  Errors
+ * on the way there show when the first answer is read (hclient_next).
+ * hclient_close() is always due, on failure too.
  */
 int hclient_connect(struct hclient *c);
+/* The same, never through ssh ($HERD_CONTROLLER and controller ignored):
+ * the connection `herd --stdio-bridge` passes on. */
+int hclient_connect_local(struct hclient *c);
 /* Set: hclient_connect() and hclient_next() print nothing when herdd
  * cannot be reached (herd submit --wait tries again while it restarts). */
 extern int hclient_quiet;
+/* Close; a remote client's ssh is waited for (a few seconds, then TERM). */
 void hclient_close(struct hclient *c);
 int hclient_send(struct hclient *c, const struct msg *m);
 /*

@@ -1,20 +1,34 @@
 /*
  * client.c — connecting to herdd and reading its answers.
  *
- * The socket is found from -s, $HERD_SOCKET, the socket key of -c/$HERD_CONFIG's
- * hosts.ini, or the default state directory, in that order.  A named
- * configuration that cannot be read stops here: falling back to the default
- * socket would end in a misleading "herdd is not running".
+ * herdd is found from -s, $HERD_SOCKET, $HERD_CONTROLLER, the controller or
+ * socket key of -c/$HERD_CONFIG's hosts.ini, or the default socket, in that
+ * order.  A named configuration that cannot be read stops here: falling back
+ * to the default socket would end in a misleading "herdd is not running".
+ *
+ * A controller names the machine herdd runs on, for users who work on a
+ * node: the client runs the user's own `ssh HOST herd --stdio-bridge` on a
+ * socketpair and talks through it.  The user's ssh (keys, ~/.ssh/config,
+ * known hosts) is the whole trust path, and on HOST herdd still learns who
+ * is calling from the kernel (SO_PEERCRED of the bridge), so no port or
+ * secret of herd's own exists.  ssh's stderr is the user's: its messages
+ * and the bridge's ("herdd is not running") are the most precise there are;
+ * when the connection ends early the client adds one line saying that herdd
+ * on HOST could not be reached and why, from ssh's exit status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -24,28 +38,57 @@ const char *opt_socket;
 const char *opt_config;
 int hclient_quiet;
 
-static int find_socket(struct hclient *c)
+/* How long close waits for ssh to end after our EOF before it sends TERM. */
+#define SSH_EXIT_WAIT_MS 5000
+/* The remote herd program (and any options), when not "herd" on PATH. */
+#define REMOTE_ENV "HERD_REMOTE_HERD"
+
+/*
+ * No socket named anywhere: the user's own (personal mode) socket, else, if
+ * that does not exist, lab mode's, so that on a lab's controller `herd` and
+ * `herd --stdio-bridge` need no configuration.
+ */
+static void default_socket(struct hclient *c)
+{
+	struct stat st;
+	char *dir = config_default_state_dir();
+	snprintf(c->sock, sizeof c->sock, "%s/herd.sock", dir ? dir : ".");
+	free(dir);
+	if (lstat(c->sock, &st) != 0 && errno == ENOENT && stat(CONFIG_LAB_SOCKET, &st) == 0)
+		strlcpy_h(c->sock, CONFIG_LAB_SOCKET, sizeof c->sock);
+}
+
+/* Fills c->sock, or c->host for a controller (never when local_only). */
+static int find_herdd(struct hclient *c, int local_only)
 {
 	const char *s = opt_socket ? opt_socket : getenv("HERD_SOCKET");
+	const char *ctl = local_only ? NULL : getenv("HERD_CONTROLLER");
 	const char *cfgpath = opt_config ? opt_config : getenv("HERD_CONFIG");
 	if (s != NULL) {
 		strlcpy_h(c->sock, s, sizeof c->sock);
 		return 0;
 	}
+	if (ctl != NULL && *ctl != '\0') {
+		strlcpy_h(c->host, ctl, sizeof c->host);
+		return strlen(ctl) < sizeof c->host ? 0 : -2;
+	}
 	if (cfgpath != NULL) {
 		struct config cfg;
 		char err[HERD_ERRLEN];
-		if (config_load(cfgpath, &cfg, err, sizeof err) == 0) {
-			strlcpy_h(c->sock, cfg.socket_path, sizeof c->sock);
-			config_clear(&cfg);
-			return 0;
+		int rc = 0;
+		if (config_load(cfgpath, &cfg, err, sizeof err) != 0) {
+			fprintf(stderr, "herd: %s\n", err);
+			return -1;
 		}
-		fprintf(stderr, "herd: %s\n", err);
-		return -1;
+		if (cfg.controller != NULL && !local_only) {
+			strlcpy_h(c->host, cfg.controller, sizeof c->host);
+			rc = strlen(cfg.controller) < sizeof c->host ? 0 : -2;
+		} else
+			strlcpy_h(c->sock, cfg.socket_path, sizeof c->sock);
+		config_clear(&cfg);
+		return rc;
 	}
-	char *dir = config_default_state_dir();
-	snprintf(c->sock, sizeof c->sock, "%s/herd.sock", dir ? dir : ".");
-	free(dir);
+	default_socket(c);
 	return 0;
 }
 
@@ -74,14 +117,9 @@ static void say_denied(const char *sock)
 	    "use your own (herd -c YOUR-hosts.ini) or ask %s\n", owner, sock, owner);
 }
 
-int hclient_connect(struct hclient *c)
+static int connect_unix(struct hclient *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	memset(c, 0, sizeof *c);
-	buf_init(&c->in, PROTO_FRAME_MAX + 8);
-	c->fd = -1;
-	if (find_socket(c) != 0)
-		return -1;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	strlcpy_h(sa.sun_path, c->sock, sizeof sa.sun_path);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
@@ -100,10 +138,163 @@ int hclient_connect(struct hclient *c)
 	return 0;
 }
 
+/* Words of this set only: the remote command passes through HOST's shell. */
+static int remote_ok(const char *s)
+{
+	if (*s == '\0' || *s == ' ')
+		return 0;
+	for (; *s; s++)
+		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789/._+=:,@- ", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+/* An ssh destination ([user@]host or a Host alias): never an option. */
+static int host_ok(const char *h)
+{
+	if (*h == '\0' || *h == '-')
+		return 0;
+	for (; *h; h++)
+		if ((unsigned char)*h <= ' ' || *h == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int connect_ssh(struct hclient *c)
+{
+	const char *remote = getenv(REMOTE_ENV);
+	char vis[300], cmd[1100];
+	int sv[2];
+
+	str_vis(vis, sizeof vis, c->host);
+	if (!host_ok(c->host)) {
+		fprintf(stderr, "herd: invalid controller \"%s\": an ssh destination "
+		    "([user@]host), not starting with '-' and without blanks\n", vis);
+		return -1;
+	}
+	if (remote == NULL || *remote == '\0')
+		remote = "herd";
+	if (strlen(remote) > 1000 || !remote_ok(remote)) {
+		fprintf(stderr, "herd: invalid $" REMOTE_ENV ": the herd command on the "
+		    "controller, words of letters, digits and /._+=:,@- only\n");
+		return -1;
+	}
+	snprintf(cmd, sizeof cmd, "%s --stdio-bridge", remote);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		fprintf(stderr, "herd: socketpair: %s\n", strerror(errno));
+		return -1;
+	}
+	char *argv[] = { "ssh", "-T", "-x", "-a", "-o", "BatchMode=yes", c->host, cmd, NULL };
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "herd: fork: %s\n", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* dup2 clears close-on-exec on 0 and 1; ssh gets default SIGPIPE. */
+		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+			_exit(255);
+		if (hclient_quiet) {
+			int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+			if (nul >= 0)
+				(void)dup2(nul, 2);
+		}
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "herd: cannot run ssh: %s\n", strerror(errno));
+		_exit(255);
+	}
+	close(sv[1]);
+	c->fd = sv[0];
+	c->ssh_pid = pid;
+	return 0;
+}
+
+static int connect_to(struct hclient *c, int local_only)
+{
+	int rc;
+	memset(c, 0, sizeof *c);
+	buf_init(&c->in, PROTO_FRAME_MAX + 8);
+	c->fd = -1;
+	if ((rc = find_herdd(c, local_only)) != 0) {
+		if (rc == -2)
+			fprintf(stderr, "herd: controller name longer than %zu bytes\n",
+			    sizeof c->host - 1);
+		return -1;
+	}
+	return c->host[0] != '\0' ? connect_ssh(c) : connect_unix(c);
+}
+
+int hclient_connect(struct hclient *c)
+{
+	return connect_to(c, 0);
+}
+
+int hclient_connect_local(struct hclient *c)
+{
+	return connect_to(c, 1);
+}
+
+/* Wait for ssh, at most wait_ms, then TERM it: its exit status, or -1. */
+static int reap_ssh(struct hclient *c, int64_t wait_ms)
+{
+	int st = -1;
+	int64_t deadline = now_ms() + wait_ms;
+	pid_t r;
+	while ((r = waitpid(c->ssh_pid, &st, WNOHANG)) == 0 && now_ms() < deadline) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (r == 0) {
+		kill(c->ssh_pid, SIGTERM);
+		while ((r = waitpid(c->ssh_pid, &st, 0)) < 0 && errno == EINTR)
+			;
+	}
+	c->ssh_pid = 0;
+	return r > 0 ? st : -1;
+}
+
+/*
+ * The connection through ssh ended before herdd's answer: wait for ssh and
+ * say why from its status (its own message, if any, is just above).
+ */
+static void say_unreachable(struct hclient *c)
+{
+	char vis[300];
+	int st = reap_ssh(c, SSH_EXIT_WAIT_MS);
+	if (hclient_quiet)
+		return;
+	str_vis(vis, sizeof vis, c->host);
+	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		fprintf(stderr, "herd: herdd on %s closed the connection\n", vis);
+		return;
+	}
+	fprintf(stderr, "herd: cannot reach herdd on %s through ssh: ", vis);
+	if (st < 0)
+		fprintf(stderr, "ssh was lost\n");
+	else if (WIFSIGNALED(st))
+		fprintf(stderr, "ssh was killed by signal %d\n", WTERMSIG(st));
+	else if (WEXITSTATUS(st) == 255)
+		fprintf(stderr, "ssh could not connect or log in (ssh -T -o BatchMode=yes %s "
+		    "must work without a password; see ssh's message above)\n", vis);
+	else if (WEXITSTATUS(st) == 127)
+		fprintf(stderr, "no herd command there (install herd on %s, or set $"
+		    REMOTE_ENV " to its path)\n", vis);
+	else
+		fprintf(stderr, "herd --stdio-bridge there exited with status %d "
+		    "(its message is above)\n", WEXITSTATUS(st));
+}
+
 void hclient_close(struct hclient *c)
 {
 	if (c->fd >= 0)
-		close(c->fd);
+		close(c->fd);	/* ssh sees EOF, the bridge shuts down, herdd closes */
+	c->fd = -1;
+	if (c->ssh_pid > 0)
+		(void)reap_ssh(c, SSH_EXIT_WAIT_MS);
 	buf_clear(&c->in);
 }
 
@@ -114,7 +305,9 @@ int hclient_send(struct hclient *c, const struct msg *m)
 	int rc = proto_encode(&out, m);
 	if (rc != 0)
 		fprintf(stderr, "herd: request too large\n");
-	else if ((rc = write_all(c->fd, out.data, out.len)) != 0)
+	else if ((rc = write_all(c->fd, out.data, out.len)) != 0 && c->ssh_pid > 0)
+		say_unreachable(c);
+	else if (rc != 0)
 		fprintf(stderr, "herd: sending to herdd: %s\n", strerror(errno));
 	buf_clear(&out);
 	return rc;
@@ -151,8 +344,10 @@ int hclient_next(struct hclient *c, struct msg *m)
 		ssize_t r = read(c->fd, chunk, sizeof chunk);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r <= 0 && c->ssh_pid > 0)
+			say_unreachable(c);
 		if (r <= 0) {
-			if (!hclient_quiet)
+			if (!hclient_quiet && c->host[0] == '\0')
 				fprintf(stderr, "herd: herdd closed the connection\n");
 			return -1;
 		}

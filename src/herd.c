@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "client.h"
 #include "cmd.h"
 #include "version.h"
@@ -35,9 +36,11 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f, "\nglobal options:\n"
 	    "  -s, --socket PATH    herdd's socket (default: from -c, $HERD_SOCKET, $HERD_CONFIG)\n"
-	    "  -c, --config FILE    use the socket named in this hosts.ini\n"
+	    "  -c, --config FILE    use the socket (or controller) named in this hosts.ini\n"
 	    "  -h, --help           this help; herd help COMMAND (or herd COMMAND --help): its options\n"
 	    "  -V, --version        print herd's version\n"
+	    "  --stdio-bridge       connect stdin/stdout to the local herdd (what a remote\n"
+	    "                       client runs through ssh; see controller in herd(1))\n"
 	    "\nSee herd(1).\n");
 }
 
@@ -83,10 +86,11 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "stdio-bridge", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char outbuf[1 << 16];
-	int ch;
+	int ch, bridge = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (!isatty(1))
@@ -107,6 +111,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("herd %s\n", HERD_VERSION);
 			return 0;
+		case 'B':
+			bridge = 1;
+			break;
 		case ':':
 			fprintf(stderr, "herd: option %s needs a value\n", argv[optind - 1]);
 			return 2;
@@ -119,6 +126,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (bridge && optind < argc) {
+		fprintf(stderr, "herd: --stdio-bridge takes no command\n");
+		return 2;
+	}
+	if (bridge)
+		return bridge_main();
 	if (optind == argc) {
 		usage(stderr);
 		return 2;
