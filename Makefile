@@ -20,7 +20,7 @@ TESTS    = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_RUN = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps check unit integration torture fuzz-corpus fuzz bench quickstart install clean sanbuild
+.PHONY: all deps check unit integration torture fuzz-corpus fuzz bench quickstart install install-units clean sanbuild
 all: bin/herd bin/herdd
 
 bin/herd bin/herdd: bin/%: $(BUILD)/obj/%.o $(BUILD)/libherd.a
@@ -106,6 +106,15 @@ install: all
 	install -m 644 man/hosts.ini.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/herdd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 hosts.example.ini $(DESTDIR)$(PREFIX)/share/doc/herd/
+
+# Lab mode's system unit (herdd(8), LAB MODE), pointed at $(PREFIX)/bin.  The
+# personal-mode user unit is copied by each user: see dist/systemd/herdd-user.service.
+SYSTEMD_UNIT_DIR ?= /etc/systemd/system
+install-units:
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed 's#/usr/local/bin/#$(PREFIX)/bin/#g' dist/systemd/herdd.service \
+	  >$(DESTDIR)$(SYSTEMD_UNIT_DIR)/herdd.service
+	chmod 644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/herdd.service
 
 clean:
 	rm -rf build build-san build-fuzz bin
