@@ -9,8 +9,10 @@
 # socket by path (everything but root's home and /usr/local/bin is shared).
 # Two real users (useradd; removed at exit), each with an ssh key of their
 # own, authorized_keys and an ~/.ssh/config naming the host "ctl":
-#  1. root holds a job; alice, through the bridge (controller in her config
-#     file), may list it but her cancel is refused naming root, and it stays
+#  0. each user registers through the bridge (lab mode runs jobs as their
+#     submitters: nobody may submit before registering).
+#  1. carol holds a job; alice, through the bridge (controller in her config
+#     file), may list it but her cancel is refused naming carol, and it stays
 #     held; her `queue --me` does not list it.
 #  2. alice submits through the bridge: the job is hers (owner alice); bob,
 #     through the bridge ($HERD_CONTROLLER), is refused cancelling it, naming
@@ -20,9 +22,6 @@
 #     herdd on HOST through ssh"), herd missing there, herdd not running
 #     there (the bridge's own "herdd is not running", passed back by ssh),
 #     a controller that is an ssh option.  No ssh is left behind.
-#
-# Lab mode will require `herd register` before a submit: register_user()
-# is where that step goes.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -95,37 +94,49 @@ as() {
 	    "${envs[@]}" "$SD/herd" "$@")
 }
 
-# Where lab mode's `herd register` will go, once it exists.
+# herd register through the bridge: the lab's key line in the user's
+# authorized_keys (homes here are shared with the nodes).
 register_user() {
-	:
+	local out
+	out=$(as "$1" HERD_CONTROLLER=ctl -- register 2>&1) ||
+	    fail "$1: herd register through the bridge failed: $out"
+	grep -q 'herd-lab:test$' "$SD/home/$1/.ssh/authorized_keys" ||
+	    fail "$1: herd register wrote no key line"
 }
 
 A=hbra$UNIQ
 B=hbrb$UNIQ
-A=${A:0:30} B=${B:0:30}
+C=hbrc$UNIQ
+A=${A:0:30} B=${B:0:30} C=${C:0:30}
 make_user "$A"
 make_user "$B"
+make_user "$C"
+out=$(as "$A" HERD_CONTROLLER=ctl -- submit --hold -D "$SD/home/$A" --wrap true 2>&1) &&
+    fail "$A submitted before registering: $out"
+grep -q "herd register" <<<"$out" || fail "the unregistered refusal does not name herd register: $out"
 register_user "$A"
 register_user "$B"
+register_user "$C"
 
-# ---- 1. root's job, seen and refused through the bridge ----
+# ---- 1. carol's job, seen and refused through the bridge ----
 
-rj=$(submit --hold --wrap "sleep 81.$UNIQ")
-assert_eq "owner of root's job $rj" root "$(field "$rj" .user)"
+rj=$(as "$C" HERD_CONTROLLER=ctl -- submit --parsable --hold -D "$SD/home/$C" \
+    --wrap "sleep 81.$UNIQ" 2>&1) || fail "$C could not submit: $rj"
+assert_eq "owner of $C's job $rj" "$C" "$(field "$rj" .user)"
 
 out=$(as "$A" -- -c "$SD/home/$A/herd.ini" queue 2>&1) ||
     fail "$A's herd queue through the bridge failed: $out"
-grep -qw "$rj" <<<"$out" || fail "$A's queue through the bridge does not list root's job $rj: $out"
+grep -qw "$rj" <<<"$out" || fail "$A's queue through the bridge does not list $C's job $rj: $out"
 out=$(as "$A" -- -c "$SD/home/$A/herd.ini" queue --me --json 2>&1) ||
     fail "$A's herd queue --me through the bridge failed: $out"
 assert_eq "jobs in $A's queue --me" 0 "$(jq length <<<"$out")"
 
 out=$(as "$A" -- -c "$SD/home/$A/herd.ini" cancel "$rj" 2>&1) &&
-    fail "$A cancelled root's job $rj through the bridge: $out"
-grep -q "not yours.*root" <<<"$out" ||
-    fail "$A's cancel of root's job through the bridge: expected 'not yours ... root', got: $out"
-assert_eq "state of root's job $rj after $A's cancel" PENDING "$(field "$rj" .state)"
-assert_eq "reason of root's job $rj after $A's cancel" JobHeldUser "$(field "$rj" .reason)"
+    fail "$A cancelled $C's job $rj through the bridge: $out"
+grep -q "not yours.*$C" <<<"$out" ||
+    fail "$A's cancel of $C's job through the bridge: expected 'not yours ... $C', got: $out"
+assert_eq "state of $C's job $rj after $A's cancel" PENDING "$(field "$rj" .state)"
+assert_eq "reason of $C's job $rj after $A's cancel" JobHeldUser "$(field "$rj" .reason)"
 
 # ---- 2. each user through the bridge is itself ----
 
@@ -156,8 +167,8 @@ wait_state "$aj" CANCELLED 20
 out=$(as "$B" HERD_CONTROLLER=ctl -- cancel "$bj" 2>&1) ||
     fail "$B could not cancel his own job $bj through the bridge: $out"
 wait_state "$bj" CANCELLED 20
-assert_eq "state of root's job $rj at the end" PENDING "$(field "$rj" .state)"
-herd cancel "$rj" || fail "root could not cancel its job $rj"
+assert_eq "state of $C's job $rj at the end" PENDING "$(field "$rj" .state)"
+herd cancel "$rj" || fail "root could not cancel $C's job $rj"
 
 # ---- 3. what a failure says ----
 
