@@ -2,8 +2,8 @@
  * client.c — connecting to herdd and reading its answers.
  *
  * herdd is found from -s, $HERD_SOCKET, $HERD_CONTROLLER, the controller or
- * socket key of -c/$HERD_CONFIG's hosts.ini, or the default socket, in that
- * order.  A named configuration that cannot be read stops here: falling back
+ * socket key of -c/$HERD_CONFIG's hosts.ini (else of ~/.config/herd/hosts.ini
+ * when it exists), or the default socket, in that order.  A named configuration that cannot be read stops here: falling back
  * to the default socket would end in a misleading "herdd is not running".
  *
  * A controller names the machine herdd runs on, for users who work on a
@@ -58,12 +58,32 @@ static void default_socket(struct hclient *c)
 		strlcpy_h(c->sock, CONFIG_LAB_SOCKET, sizeof c->sock);
 }
 
+/*
+ * The user's own file when none is named: $XDG_CONFIG_HOME/herd/hosts.ini
+ * or ~/.config/herd/hosts.ini, if it exists (a lab member on a node keeps
+ * `controller = HOST` there).  NULL: none.
+ */
+static const char *default_config(char *buf, size_t size)
+{
+	const char *x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+	if (x != NULL && x[0] == '/')
+		snprintf(buf, size, "%s/herd/hosts.ini", x);
+	else if (h != NULL && h[0] == '/')
+		snprintf(buf, size, "%s/.config/herd/hosts.ini", h);
+	else
+		return NULL;
+	return access(buf, F_OK) == 0 ? buf : NULL;
+}
+
 /* Fills c->sock, or c->host for a controller (never when local_only). */
 static int find_herdd(struct hclient *c, int local_only)
 {
+	char dflt[4200];
 	const char *s = opt_socket ? opt_socket : getenv("HERD_SOCKET");
 	const char *ctl = local_only ? NULL : getenv("HERD_CONTROLLER");
 	const char *cfgpath = opt_config ? opt_config : getenv("HERD_CONFIG");
+	if (cfgpath == NULL && s == NULL)
+		cfgpath = default_config(dflt, sizeof dflt);
 	if (s != NULL) {
 		strlcpy_h(c->sock, s, sizeof c->sock);
 		return 0;
@@ -83,7 +103,9 @@ static int find_herdd(struct hclient *c, int local_only)
 		if (cfg.controller != NULL && !local_only) {
 			strlcpy_h(c->host, cfg.controller, sizeof c->host);
 			rc = strlen(cfg.controller) < sizeof c->host ? 0 : -2;
-		} else
+		} else if (cfg.controller != NULL)
+			default_socket(c);	/* the bridge, on the controller: its own socket */
+		else
 			strlcpy_h(c->sock, cfg.socket_path, sizeof c->sock);
 		config_clear(&cfg);
 		return rc;

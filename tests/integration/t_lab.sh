@@ -154,6 +154,22 @@ CONF=$LAB wait_state "$ja" CANCELLED 30
 pgrep -u "$A" -f "sleep $tag" >/dev/null && sleep 2
 pgrep -u "$A" -f "sleep $tag" >/dev/null && fail "$A's cancelled job still runs"
 
+# Events are believed only from the owner's own session: a line that
+# ends A's job, written into B's own events file, changes nothing; the
+# same line in A's file (the control: the line is well formed) ends it.
+tag="8.$UNIQ"
+jf=$(as "$A" submit --parsable --wrap "sleep $tag") || fail "$A: submit: $jf"
+CONF=$LAB wait_state "$jf" RUNNING 30
+f=$(ls "$SD/home/$B/.herd/jobs" | head -n 1)
+[ -n "$f" ] || fail "no job files of $B on the nodes"
+forged="end ${f%%-*}-$jf.1 0"
+runuser -u "$B" -- sh -c "echo '$forged' >>'$SD/home/$B/.herd/events'"
+sleep 2
+assert_eq "state of $A's job after $B forged its end" RUNNING "$(CONF=$LAB field "$jf" .state)"
+runuser -u "$A" -- sh -c "echo '$forged' >>'$SD/home/$A/.herd/events'"
+CONF=$LAB wait_state "$jf" COMPLETED 20
+pkill -u "$A" -f "sleep $tag"
+
 # ---- the lab key works only from lab_from ----
 kcopy=$SD/stolen_key
 cp "$SD/state/lab_key" "$kcopy" && chmod 600 "$kcopy"
