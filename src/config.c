@@ -252,15 +252,17 @@ static int parse_bool(struct parse *p, const struct key *k, const char *v, int l
 /* Each name of a list: a user name as useradd allows it. */
 static int check_list(struct parse *p, const struct key *k, const char *v, int line)
 {
-	char tmp[80];
-	for (const char *w = v; *w != '\0';) {
-		size_t n = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	char tmp[48], shown[80];
+	for (const char *w = v + strspn(v, ", \t"); *w != '\0';) {
+		size_t len = strcspn(w, ", \t");
+		size_t ok = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 		    "0123456789._-");
-		if (n == 0 || w[0] == '-' || n > 32) {
-			snprintf(tmp, sizeof tmp, "%.*s", (int)strcspn(w, ", \t"), w);
-			return perr(p, line, "%s: bad user name \"%s\"", k->name, tmp);
+		if (ok < len || w[0] == '-' || len > 32) {
+			snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 40 ? len : 40), w);
+			return perr(p, line, "%s: bad user name \"%s\"", k->name,
+			    vis(shown, sizeof shown, tmp));
 		}
-		w += n;
+		w += len;
 		w += strspn(w, ", \t");
 	}
 	return 0;

@@ -422,7 +422,8 @@ static void test_example_and_man(void **state)
 	static const char *keys[] = { "cluster", "state_dir", "socket",
 	    "log_file", "probe_interval", "kill_grace", "kill_invalid_depend", "host", "port", "user",
 	    "identity", "known_hosts", "herd_dir", "connect_timeout",
-	    "command_timeout", "keepalive" };
+	    "command_timeout", "keepalive", "mode", "admins", "lab_key", "lab_from",
+	    "session_idle", "controller" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
@@ -516,6 +517,25 @@ struct bad {
 	    "[controller]\nkill_grace = 3601\n[node a]\nhost = a\n") \
 	X(kill_invalid_depend_bad, 2, "kill_invalid_depend: \"maybe\" is not yes or no", \
 	    "[controller]\nkill_invalid_depend = maybe\n[node a]\nhost = a\n") \
+	X(mode_bad, 2, "mode: \"shared\" is not personal or lab", \
+	    "[controller]\nmode = shared\n[node a]\nhost = a\n") \
+	X(lab_no_from, 2, "mode = lab needs lab_from", \
+	    "[controller]\nmode = lab\n[node a]\nhost = a\n") \
+	X(lab_from_quote, 2, "command=\"sh\" is not a from= pattern", \
+	    "[controller]\nlab_from = 1.2.3.4\",command=\"sh\n[node a]\nhost = a\n") \
+	X(lab_local, 4, "[node a]: host = local runs jobs as herdd's own user", \
+	    "[controller]\nmode = lab\nlab_from = 10.0.0.1\n[node a]\nhost = local\n") \
+	X(lab_socket_private, 4, "socket: in lab mode every user connects", \
+	    "[controller]\nmode = lab\nlab_from = 10.0.0.1\nsocket = /s/herd.sock\n" \
+	    "state_dir = /s\n[node a]\nhost = a\n") \
+	X(admins_bad, 2, "admins: bad user name \"-root\"", \
+	    "[controller]\nadmins = alice, -root\n[node a]\nhost = a\n") \
+	X(admins_semicolon, 2, "admins: bad user name \"a;b\"", \
+	    "[controller]\nadmins = a;b\n[node a]\nhost = a\n") \
+	X(session_idle_zero, 2, "session_idle: 0 is out of range 1..86400", \
+	    "[controller]\nsession_idle = 0\n[node a]\nhost = a\n") \
+	X(controller_dash, 2, "controller: \"-oProxyCommand=x\" must be one word", \
+	    "[controller]\ncontroller = -oProxyCommand=x\n") \
 	X(cluster_bad, 2, "cluster: bad name \"a b\"", \
 	    "[controller]\ncluster = a b\n[node a]\nhost = a\n") \
 	X(inline_comment, 3, "port: inline comments are not allowed", \
