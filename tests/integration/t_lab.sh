@@ -9,94 +9,19 @@
 # herdd with the fix; unregister takes the key line back.
 . "$(dirname "$0")/lib.sh"
 
-for t in useradd userdel runuser setpriv ssh pgrep; do
-	command -v $t >/dev/null || { note "skipped: no $t"; exit 0; }
-done
+. "$(dirname "$0")/lablib.sh"
 
-SD=/tmp/herdlab.$UNIQ
-mkdir -m 755 "$SD" "$SD/bin" "$SD/home" "$SD/run" "$SD/san" || fail "cannot make $SD"
-chmod 1777 "$SD/san"
-at_exit "rm -rf '$SD'"
-install -m 755 "$HERD_BIN/herd" "$HERD_BIN/herdd" "$SD/bin/"
-
-# Users: the service account and three lab members, homes under $SD
-# (shared by every node, as NFS homes are).  UsePAM is off on the test
-# nodes, so a usable password field ('*': no password, not locked).
-SVC=hs${UNIQ:0:10}
 USERS=()
-mkuser() {
-	useradd -M -N -d "$SD/home/$1" -p '*' -s /bin/sh "$1" || fail "useradd $1 failed"
-	at_exit "pkill -KILL -u '$1' 2>/dev/null; userdel '$1' 2>/dev/null"
-	mkdir -m 755 "$SD/home/$1" && chown "$1" "$SD/home/$1"
-}
-mkuser "$SVC"
 for x in a b c; do
 	u=hl$x${UNIQ:0:10}
 	mkuser "$u"
 	USERS+=("$u")
 done
 A=${USERS[0]} B=${USERS[1]} C=${USERS[2]}
-
-# The service account's own login to the nodes (probes only).
-mkdir -m 700 "$SD/svc" "$SD/home/$SVC/.ssh"
-ssh-keygen -q -t ed25519 -N '' -f "$SD/svc/probe_key" || fail "ssh-keygen failed"
-cp "$SD/svc/probe_key.pub" "$SD/home/$SVC/.ssh/authorized_keys"
-cp "$TC_DIR/known_hosts" "$SD/svc/known_hosts"
-chown -R "$SVC" "$SD/svc" "$SD/home/$SVC"
-mkdir -m 700 "$SD/state" && chown "$SVC" "$SD/state" "$SD/run"
-PORT=$(sed -n 's/^port = //p' "$TC_DIR/hosts.ini")
-LAB=$SD/hosts.ini
-cat >"$LAB" <<EOF2
-[controller]
-cluster = test
-mode = lab
-state_dir = $SD/state
-socket = $SD/run/herd.sock
-lab_from = 127.0.0.1
-session_idle = 3
-probe_interval = 5
-kill_grace = 2
-
-[defaults]
-port = $PORT
-user = $SVC
-identity = $SD/svc/probe_key
-known_hosts = $SD/svc/known_hosts
-
-[node node1]
-host = 127.0.0.11
-
-[node node2]
-host = 127.0.0.12
-EOF2
-chmod 644 "$LAB"
-
-# herdd as the service account (setpriv execs: its pid is herdd's); the
-# sanitizers write where the service account may.
-mv "$SD/bin/herdd" "$SD/bin/herdd.real"
-cat >"$SD/bin/herdd" <<EOF2
-#!/bin/sh
-export ASAN_OPTIONS=detect_leaks=1:log_path=$SD/san/herdd UBSAN_OPTIONS=print_stacktrace=1:log_path=$SD/san/herdd
-exec setpriv --reuid=$SVC --regid=$(id -g "$SVC") --init-groups $SD/bin/herdd.real "\$@"
-EOF2
-chmod 755 "$SD/bin/herdd"
-HERD_BIN=$SD/bin
-start_svc() {
-	start_herdd "$LAB"
-}
-
-# as USER CMD...: herd as USER from their home.
-as() {
-	local u=$1
-	shift
-	(cd "$SD/home/$u" && runuser -u "$u" -- env HOME="$SD/home/$u" \
-	    ASAN_OPTIONS=detect_leaks=1:log_path="$SD/san/herd" \
-	    UBSAN_OPTIONS=print_stacktrace=1:log_path="$SD/san/herd" \
-	    "$SD/bin/herd" -s "$SD/run/herd.sock" "$@")
-}
+lab_config "session_idle = 3"
 
 start_svc
-CONF=$LAB wait_nodes_up 2 30 "$LAB"
+wait_nodes_up 2 30 "$LAB"
 owner=$(stat -c %U "$SD/state/lab_key") || fail "herdd made no lab key in $SD/state"
 assert_eq "owner of the lab key" "$SVC" "$owner"
 assert_eq "mode of the lab key" 600 "$(stat -c %a "$SD/state/lab_key")"
@@ -204,16 +129,10 @@ stop_herdd "$HERDD_PID"
 
 # ---- loose permissions stop herdd, with the fix ----
 chmod 750 "$SD/state"
-start_svc
-for ((i = 0; i < 50; i++)); do alive "$HERDD_PID" || break; sleep 0.1; done
-alive "$HERDD_PID" && fail "herdd started on a state directory of mode 750"
-grep -q "chmod 700 $SD/state" "$HERDD_LOG" || fail "herdd did not say how to fix the state dir"
+svc_refuses "chmod 700 $SD/state"
 chmod 700 "$SD/state"
 chmod 640 "$SD/state/lab_key"
-start_svc
-for ((i = 0; i < 50; i++)); do alive "$HERDD_PID" || break; sleep 0.1; done
-alive "$HERDD_PID" && fail "herdd started with a lab key of mode 640"
-grep -q "chmod 600 $SD/state/lab_key" "$HERDD_LOG" || fail "herdd did not say how to fix the key"
+svc_refuses "chmod 600 $SD/state/lab_key"
 
-ls "$SD/san" | grep -q . && { cat "$SD"/san/* >&2; fail "sanitizer reports (above)"; }
+lab_check_san
 exit 0
