@@ -3,7 +3,7 @@
  *
  * Each row names the request, its handler and whether it changes the queue.
  * Unknown requests are refused.  Who may act on a job is decided in one
- * place (job_may_act); the caller's uid is the kernel's (SO_PEERCRED).
+ * place (authz.c, through ctl_authz); the caller's uid is the kernel's (SO_PEERCRED).
  * Jobs go out as "job" frames built from a job_row, whether the job comes
  * from memory (active) or from the database (ended), so `queue`, `show`,
  * `history` and `wait` describe a job the same way.
@@ -440,7 +440,7 @@ static int submit_eligibility(struct server *s, struct client *cl, const struct 
 		return -1;
 	}
 	r->nice = (int)nice;
-	r->hold = hold ? elig_hold_kind(cl->uid, 1) : JOB_HOLD_NONE;
+	r->hold = hold ? elig_hold_kind(cl->uid, 0, 1) : JOB_HOLD_NONE;
 	const char *begin = get_str(m, "begin", NULL);
 	if (begin != NULL) {
 		time_t t;

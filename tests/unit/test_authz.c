@@ -103,12 +103,37 @@ static void no_owner_and_unknown(void **state)
 	assert_int_equal(authz_is_admin(&who[4]), 1);
 }
 
+/* Ownership compares whole uids, high ones and nobody's too (from test_job.c's
+ * rule before authz.c took it over). */
+static void ownership_by_uid(void **state)
+{
+	(void)state;
+	static const struct { uint32_t owner; uid_t actor; int may; } cases[] = {
+		{ 1000, 1000, 1 },	/* owner */
+		{ 1000, 1001, 0 },	/* another user */
+		{ 1000, 999, 0 },
+		{ 1000, 0, 1 },		/* root */
+		{ 0, 0, 1 },		/* root's own job */
+		{ 0, 1000, 0 },		/* a user on root's job */
+		{ 65534, 65534, 1 },	/* nobody owns its own */
+		{ 65534, 1000, 0 },
+		{ 4294967294u, 4294967294u, 1 },	/* high uids compare whole */
+		{ 4294967294u, 1000, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct authz_who w = { .uid = cases[i].actor };
+		assert_int_equal(authz_decide(&w, AUTHZ_CANCEL, cases[i].owner) != AUTHZ_DENY,
+		    cases[i].may);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_action_every_requester),
 		cmocka_unit_test(admins_own_jobs),
 		cmocka_unit_test(no_owner_and_unknown),
+		cmocka_unit_test(ownership_by_uid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
