@@ -33,6 +33,7 @@ extern const struct cmd_entry cmd_queue_entry, cmd_nodes_entry, cmd_show_entry,
     cmd_history_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
 extern const struct cmd_entry cmd_reconfigure_entry;
 extern const struct cmd_entry cmd_hold_entry, cmd_release_entry;
+extern const struct cmd_entry cmd_audit_entry;
 
 int cmd_submit(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
@@ -46,6 +47,7 @@ int cmd_requeue(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
 int cmd_release(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 /* Ids per request: a frame holds PROTO_FIELDS_MAX fields, two per id. */
 #define CMD_ID_CHUNK 1000
 /*
