@@ -13,6 +13,8 @@
 #     show --json); its script and environment are, for the owner.
 #  4. The audit log holds exactly the admin's and root's actions on the
 #     owner's jobs, one record each; `herd audit` is refused to plain users.
+#  5. An audit record that cannot be written (HERD_FAULT_DB=insert:1+) is
+#     logged, and the admin's action stands.
 # Jobs are submitted by the owner with a begin time an hour away (they stay
 # pending); the requeue rows use jobs that ran and ended.
 
@@ -190,6 +192,18 @@ table=$(as "$M" audit -n 5)
 head -1 <<<"$table" | grep -q "TIME *ACTOR *ACTION *JOB *OWNER *DETAIL" ||
     fail "herd audit's header: $table"
 assert_eq "rows of herd audit -n 5" 6 "$(wc -l <<<"$table")"
+
+# ---- 5. an audit write that fails ----
+j=$(ajob)
+stop_herdd "$HERDD_PID"
+HERD_FAULT_DB=insert:1+ start_herdd
+wait_nodes_up 4 20
+out=$(as "$M" cancel "$j" 2>&1) || fail "$M's cancel of $j with a failing audit write: $out"
+wait_state "$j" CANCELLED 10
+grep -q "cancel of job $j not recorded (the action stands)" "$HERDD_LOG" ||
+    fail "the failed audit write of $M's cancel of $j is not logged"
+assert_eq "audit records after the failed write" "$(jq length <<<"$log")" \
+    "$(as root audit -n 1000 --json | jq length)"
 
 # Leave nothing queued.
 as root cancel $(as root queue --json | jq -r '.[].id') >/dev/null 2>&1
