@@ -2,8 +2,9 @@
  * rpc.c — every request the controller answers, in one dispatch table.
  *
  * Each row names the request, its handler and whether it changes the queue.
- * Unknown requests are refused.  Who may act on a job is decided in one
- * place (authz.c, through ctl_authz); the caller's uid is the kernel's (SO_PEERCRED).
+ * Unknown requests are refused.  Who may do what is decided in one place
+ * (authz.c, through ctl_authz); the caller's uid is the kernel's
+ * (SO_PEERCRED).
  * Jobs go out as "job" frames built from a job_row, whether the job comes
  * from memory (active) or from the database (ended), so `queue`, `show`,
  * `history` and `wait` describe a job the same way.
@@ -1178,7 +1179,7 @@ static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg
 	struct msg ok;
 	char err[HERD_ERRLEN], *save = NULL;
 	(void)m;
-	if (cl->uid != 0 && cl->uid != geteuid()) {
+	if (ctl_authz(s->ctl, cl->uid, AUTHZ_RECONFIGURE, AUTHZ_NO_OWNER) == AUTHZ_DENY) {
 		if (geteuid() == 0)
 			client_error(cl, "only root, who runs herdd, may reconfigure it");
 		else
