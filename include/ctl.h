@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "arrayspec.h"
+#include "authz.h"
 #include "db.h"
 #include "depend.h"
 #include "job.h"
@@ -50,6 +51,9 @@ struct ctl {
 	struct lane **lanes;
 	size_t nlanes, lanes_cap;
 	unsigned lane_gen;
+	/* Authorization (ctl_authz.c): [controller] admins, resolved at start. */
+	uid_t *admins;
+	size_t nadmins;
 };
 
 /*
@@ -245,6 +249,23 @@ int ctl_array_task_job(struct ctl *c, int64_t array_id, uint32_t task, int64_t *
  * the array's spec could not be read (the task's own id is used). */
 struct launch_spec;
 int ctl_array_launch_vars(struct ctl *c, const struct job *j, struct launch_spec *s);
+
+/*
+ * Who may do what (ctl_authz.c; the rules are authz.c's).
+ */
+/* Resolve [controller] admins to uids (unknown names: a warning); again on a reload. */
+void ctl_admins_load(struct ctl *c);
+/* What the controller knows of a requester: admin, herdd's own user. */
+struct authz_who ctl_who(const struct ctl *c, uid_t uid);
+/* authz_decide() for uid; owner AUTHZ_NO_OWNER for actions on no job. */
+enum authz_verdict ctl_authz(const struct ctl *c, uid_t uid, enum authz_action a,
+    uint32_t owner);
+/* "job N is not yours: it belongs to USER" in err; returns -1. */
+int ctl_not_yours(int64_t id, const char *owner, char *err, size_t errsz);
+/* Record an admin's action on another's job (an AUTHZ_ADMIN verdict that
+ * succeeded); a failed write is logged and the action stands. */
+void ctl_audit(struct ctl *c, uid_t actor, enum authz_action a, int64_t job_id,
+    uint32_t owner_uid, const char *owner, const char *detail);
 
 /*
  * Reload (ctl_reload.c).  ctl_reconfigure() re-reads c->cfg->path: new

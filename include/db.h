@@ -148,4 +148,22 @@ int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when
 int db_user_unregister(struct db *db, uint32_t uid);
 int db_user_registered(struct db *db, uint32_t uid);
 
+/* One action an admin (or root) took on another user's job (herd audit). */
+struct audit_row {
+	int64_t id;		/* set by the database */
+	int64_t time;		/* wall seconds */
+	uint32_t actor_uid;
+	char *actor;		/* user name */
+	char *action;		/* authz_action_name(): "cancel", "read_env", ... */
+	int64_t job_id;		/* 0: none */
+	uint32_t owner_uid;
+	char *owner;
+	char *detail;		/* NULL: none */
+};
+/* Record one (autocommit, or inside the caller's transaction). */
+int db_audit_insert(struct db *db, const struct audit_row *a);
+/* The newest `limit` records, newest first; the row passed borrows its strings. */
+int db_audit_list(struct db *db, int limit,
+    int (*cb)(void *arg, const struct audit_row *a), void *arg);
+
 #endif

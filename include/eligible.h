@@ -25,15 +25,21 @@ enum { JOB_HOLD_NONE, JOB_HOLD_USER, JOB_HOLD_ADMIN };
  */
 const char *elig_reason(int hold, int dep_state, int64_t begin_time, int64_t now);
 
-/* The hold a `herd hold` (or --hold at submit by root) by uid puts on a job. */
-int elig_hold_kind(uid_t uid, int at_submit);
+/*
+ * The hold a `herd hold` by uid puts on a job: root's, and an admin's of
+ * another user's job (as_admin: authz.h's AUTHZ_ADMIN), is JobHeldAdmin;
+ * --hold at submit is a user hold, whoever submits.
+ */
+int elig_hold_kind(uid_t uid, int as_admin, int at_submit);
 
 /*
- * Whether uid may hold (hold 1) or release (hold 0) a job of owner in
- * hold state `cur`: the owner or root, and a hold by root only root may
- * release.  0, or -1 with *err ("held by root: only root may release it").
+ * Whether a requester may hold (hold 1) or release (hold 0) a job in hold
+ * state `cur`, by authz.h's verdicts: may_act (the owner or an admin may
+ * hold and release) and may_admin (an admin hold is lifted only by an
+ * admin or root).  0, or -1 with *err ("not yours", or "held by an
+ * admin ...: only an admin or root may release it").
  */
-int elig_may_hold(uint32_t owner, uid_t uid, int cur, int hold, char *err, size_t errsz);
+int elig_may_hold(int may_act, int may_admin, int cur, int hold, char *err, size_t errsz);
 
 /*
  * The order of a pass by nice: pending jobs keep the places their users'

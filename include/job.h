@@ -94,9 +94,6 @@ void job_exit_format(int32_t status, char *buf, size_t size);
 /* The signal that ended a job by its status (128+N), 0 none. */
 int job_exit_signal(int64_t status);
 
-/* Personal and lab mode alike: the owner or root may change a job. */
-int job_may_act(const struct job *j, uid_t uid);
-int job_may_act_uid(uint32_t owner, uid_t uid);
 
 /*
  * Expand an output template (%j id, %x name, %u user, %N node, %% %) and make

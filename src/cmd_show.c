@@ -3,8 +3,14 @@
  * codes as sacct writes them (EXIT:SIGNAL, the signal named), durations as
  * Slurm does ([D-]HH:MM:SS, UNLIMITED), the command with its arguments
  * quoted as sh would need them.
+ *
+ * --script and --env print what the job was submitted with instead: the
+ * script's bytes as they are (a file to save or diff), the environment one
+ * KEY=VALUE a line, escaped.  herdd gives them only to the job's owner,
+ * admins and root.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
@@ -14,10 +20,13 @@
 #include "shquote.h"
 
 const struct cmd_entry cmd_show_entry = {
-	"show", "show [--json] ID|ID_TASK",
+	"show", "show [--json] [--script | --env] ID|ID_TASK",
 	"show every field of one job, active or ended",
 	"options:\n"
 	"      --json                the job as one JSON object\n"
+	"      --script              the job's script as submitted, byte for byte\n"
+	"      --env                 the environment it was submitted with, KEY=VALUE a line\n"
+	"                            (--script and --env: the owner, admins and root only)\n"
 	"  -h, --help                this help\n",
 	cmd_show
 };
@@ -135,10 +144,52 @@ static void show_attempts(const struct msg *m)
 	}
 }
 
+/* --script: the bytes; --env: a line each (escaped), or JSON. */
+static void show_secret(const struct msg *m, int json)
+{
+	uint32_t len = 0;
+	const char *env = msg_get(m, "env", &len), *script;
+	if (env == NULL) {
+		script = msg_get(m, "script", &len);
+		if (json) {
+			struct buf b;	/* json_str stops at a NUL: a script has none */
+			buf_init(&b, (size_t)len + 1);
+			buf_add(&b, script ? script : "", len);
+			printf("{\"id\":%lld,\"script\":", (long long)msg_geti(m, "id", 0));
+			json_str(stdout, b.data ? b.data : "");
+			puts("}");
+			buf_clear(&b);
+		} else if (script != NULL)
+			fwrite(script, 1, len, stdout);
+		return;
+	}
+	if (json)
+		printf("{\"id\":%lld,\"env\":[", (long long)msg_geti(m, "id", 0));
+	for (const char *p = env, *end = env + len; p < end; p += strlen(p) + 1) {
+		if (json) {
+			if (p != env)
+				putchar(',');
+			json_str(stdout, p);
+		} else {
+			size_t size = strlen(p) * 4 + 1;	/* str_vis: at most 4 bytes a byte */
+			char *vis = xmalloc(size);
+			str_vis(vis, size, p);
+			puts(vis);
+			free(vis);
+		}
+	}
+	if (json)
+		puts("]}");
+}
+
 /* The job record's fields (jobfield.h), then how it was submitted and runs. */
 static int each(void *arg, const struct msg *m)
 {
 	int json = *(int *)arg;
+	if (strcmp(m->type, "secret") == 0) {
+		show_secret(m, json);
+		return 0;
+	}
 	if (json) {
 		json_job_attempts(stdout, m);
 		putchar('\n');
@@ -162,11 +213,13 @@ int cmd_show(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "script", no_argument, NULL, 'S' },
+		{ "env", no_argument, NULL, 'E' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cmd_entry *ce = &cmd_show_entry;
-	int json = 0, ch;
+	int json = 0, script = 0, env = 0, ch;
 	long long id;
 
 	cmd_getopt_start();
@@ -175,10 +228,17 @@ int cmd_show(int argc, char **argv)
 			cmd_help(ce, stdout);
 		if (ch == 'h' || ch == CMD_OPT_HELP)
 			return 0;
-		if (ch != 'J')
+		if (ch == 'S')
+			script = 1;
+		else if (ch == 'E')
+			env = 1;
+		else if (ch == 'J')
+			json = 1;
+		else
 			return 2;
-		json = 1;
 	}
+	if (script && env)
+		return cmd_usage_error(ce, "--script or --env, not both");
 	if (optind == argc)
 		return cmd_usage_error(ce, "no job id");
 	if (optind + 1 < argc)
@@ -192,6 +252,10 @@ int cmd_show(int argc, char **argv)
 		return 2;
 	} else
 		msg_addi(&req, "id", id);
+	if (script)
+		msg_addi(&req, "script", 1);
+	if (env)
+		msg_addi(&req, "env", 1);
 	int rc = cmd_stream(&req, each, &json);
 	msg_clear(&req);
 	return rc;

@@ -363,6 +363,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	/* Job ids restart with a new database; the instance id keeps two
 	 * controllers (or a reinstall) from ever sharing a job directory. */
 	snprintf(c->key_prefix, sizeof c->key_prefix, "%s.%s", cfg->cluster, inst);
+	ctl_admins_load(c);
 	if (db_jobs_active(db, load_one, c) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;
@@ -444,6 +445,7 @@ int ctl_clear(struct ctl *c)
 		job_free(c->jobs[i]);
 	free(c->jobs);
 	free(c->nodes);
+	free(c->admins);
 	return 0;
 }
 
@@ -750,9 +752,8 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		struct job_row r;
 		job_row_init(&r);
 		int found = ctl_job_get(c, id, &r);
-		if (found == 1 && !job_may_act_uid(r.uid, uid))
-			snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
-			    r.user ? r.user : "another user");
+		if (found == 1 && ctl_authz(c, uid, AUTHZ_CANCEL, r.uid) == AUTHZ_DENY)
+			ctl_not_yours(id, r.user, err, errsz);
 		else if (found == 1)
 			snprintf(err, errsz, "job %" PRId64 " has already ended (%s)", id,
 			    job_state_name(r.state));
@@ -761,12 +762,15 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		job_row_clear(&r);
 		return -1;
 	}
-	if (!job_may_act(j, uid)) {
-		snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
-		    j->user ? j->user : "another user");
-		return -1;
-	}
+	enum authz_verdict v = ctl_authz(c, uid, AUTHZ_CANCEL, j->uid);
+	if (v == AUTHZ_DENY)
+		return ctl_not_yours(id, j->user, err, errsz);
+	uint32_t owner = j->uid;
+	char user[64];
+	strlcpy_h(user, j->user ? j->user : "", sizeof user);
 	ctl_event(c, j, EV_CANCEL, 0, NULL);
+	if (v == AUTHZ_ADMIN)
+		ctl_audit(c, uid, AUTHZ_CANCEL, id, owner, user[0] ? user : NULL, NULL);
 	return 0;
 }
 

@@ -256,13 +256,6 @@ void ctl_array_task_never(struct ctl *c, struct job *p, uint32_t task)
 
 /* ---- cancel ---- */
 
-static int not_yours(const char *user, int64_t id, char *err, size_t errsz)
-{
-	snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
-	    user ? user : "another user");
-	return -1;
-}
-
 /*
  * Cancel the tasks of array `id` in `sel` (NULL: all of it, the pending
  * set and every active task).  Returns how many were cancelled, or -1 with
@@ -275,6 +268,9 @@ static int64_t cancel_tasks(struct ctl *c, int64_t id, const struct arrayspec *s
 	struct job *p = ctl_find(c, id);
 	struct job_row r;
 	int64_t n = 0;
+	enum authz_verdict v;
+	uint32_t owner;
+	char user[64];
 
 	*is_array = 0;
 	job_row_init(&r);
@@ -290,17 +286,20 @@ static int64_t cancel_tasks(struct ctl *c, int64_t id, const struct arrayspec *s
 			return 0;
 		}
 		*is_array = 1;
-		if (!job_may_act_uid(r.uid, uid)) {
-			not_yours(r.user, id, err, errsz);
-			job_row_clear(&r);
-			return -1;
-		}
+		v = ctl_authz(c, uid, AUTHZ_CANCEL, r.uid);
+		owner = r.uid;
+		strlcpy_h(user, r.user ? r.user : "", sizeof user);
 		job_row_clear(&r);
+		if (v == AUTHZ_DENY)
+			return ctl_not_yours(id, user[0] ? user : NULL, err, errsz);
 		p = NULL;	/* ended: only started tasks may be left */
 	} else {
 		*is_array = 1;
-		if (!job_may_act(p, uid))
-			return not_yours(p->user, id, err, errsz);
+		v = ctl_authz(c, uid, AUTHZ_CANCEL, p->uid);
+		owner = p->uid;
+		strlcpy_h(user, p->user ? p->user : "", sizeof user);
+		if (v == AUTHZ_DENY)
+			return ctl_not_yours(id, p->user, err, errsz);
 	}
 	if (p != NULL && ctl_array_pending(p)) {
 		uint64_t removed;
@@ -330,6 +329,11 @@ static int64_t cancel_tasks(struct ctl *c, int64_t id, const struct arrayspec *s
 			continue;
 		if (ctl_event(c, t, EV_CANCEL, 0, NULL) == 0)
 			n++;
+	}
+	if (n > 0 && v == AUTHZ_ADMIN) {
+		char detail[64];
+		snprintf(detail, sizeof detail, "%" PRId64 " task(s)%s", n, sel ? "" : ", all of it");
+		ctl_audit(c, uid, AUTHZ_CANCEL, id, owner, user[0] ? user : NULL, detail);
 	}
 	return n;
 }

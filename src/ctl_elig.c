@@ -526,16 +526,21 @@ int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t e
 		job_row_clear(&r);
 		return -1;
 	}
-	if (elig_may_hold(j->uid, uid, j->hold, hold, why, sizeof why) != 0) {
+	enum authz_action act = hold ? AUTHZ_HOLD : AUTHZ_RELEASE;
+	enum authz_verdict v = ctl_authz(c, uid, act, j->uid);
+	int may_admin = ctl_authz(c, uid, AUTHZ_HOLD_ADMIN, j->uid) != AUTHZ_DENY;
+	if (elig_may_hold(v != AUTHZ_DENY, may_admin, j->hold, hold, why, sizeof why) != 0) {
 		if (strcmp(why, "not yours") == 0)
-			snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
-			    j->user ? j->user : "another user");
+			ctl_not_yours(id, j->user, err, errsz);
 		else
 			snprintf(err, errsz, "job %" PRId64 " is %s", id, why);
 		return -1;
 	}
-	/* The lifecycle's EV_HOLD/EV_RELEASE; whose hold it is, by who asks. */
-	int admin = hold && elig_hold_kind(uid, 0) == JOB_HOLD_ADMIN;
+	/* The lifecycle's EV_HOLD/EV_RELEASE; whose hold it is, by who asks.
+	 * A user's hold of a job an admin holds keeps the admin's. */
+	int admin = hold && (elig_hold_kind(uid, v == AUTHZ_ADMIN, 0) == JOB_HOLD_ADMIN ||
+	    j->hold == JOB_HOLD_ADMIN);
+	int was = j->hold;
 	int rc = ctl_event(c, j, hold ? EV_HOLD : EV_RELEASE, 0, admin ? "JobHeldAdmin" : NULL);
 	if (rc == -2) {
 		snprintf(err, errsz, "cannot store the change: %s", c->db_error);
@@ -547,6 +552,9 @@ int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t e
 		return -1;
 	}
 	log_info("job %" PRId64 " %s by uid %u", id, hold ? "held" : "released", (unsigned)uid);
+	if (v == AUTHZ_ADMIN)
+		ctl_audit(c, uid, act, id, j->uid, j->user, hold ? (admin ? "JobHeldAdmin" :
+		    "JobHeldUser") : was == JOB_HOLD_ADMIN ? "was JobHeldAdmin" : "was JobHeldUser");
 	return 0;
 }
 

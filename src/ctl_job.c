@@ -24,14 +24,13 @@
 #include "util.h"
 
 /* The message for a job that cannot be acted on: none, not yours, or `why`. */
-static int refuse(const struct job_row *r, int found, int64_t id, uid_t uid, const char *why,
-    char *err, size_t errsz)
+static int refuse(struct ctl *c, enum authz_action a, const struct job_row *r, int found,
+    int64_t id, uid_t uid, const char *why, char *err, size_t errsz)
 {
 	if (found != 1)
 		snprintf(err, errsz, "no job %" PRId64, id);
-	else if (!job_may_act_uid(r->uid, uid))
-		snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
-		    r->user ? r->user : "another user");
+	else if (ctl_authz(c, uid, a, r->uid) == AUTHZ_DENY)
+		ctl_not_yours(id, r->user, err, errsz);
 	else
 		snprintf(err, errsz, "job %" PRId64 " %s", id, why);
 	return -1;
@@ -51,12 +50,13 @@ int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		snprintf(err, errsz, "job %" PRId64 ": %s", id, db_errmsg(c->db));
 		goto out;
 	}
-	if (found != 1 || !job_may_act_uid(r.uid, uid)) {
-		rc = refuse(&r, found, id, uid, "", err, errsz);
+	enum authz_verdict v = found == 1 ? ctl_authz(c, uid, AUTHZ_REQUEUE, r.uid) : AUTHZ_DENY;
+	if (v == AUTHZ_DENY) {
+		rc = refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, "", err, errsz);
 		goto out;
 	}
 	if (lifecycle_step((enum job_state)r.state, EV_REQUEUE, 0, &st) != 0) {
-		rc = refuse(&r, found, id, uid, r.state == JOB_PENDING ?
+		rc = refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, r.state == JOB_PENDING ?
 		    "is pending: it has no attempt to requeue yet" :
 		    "is already being requeued", err, errsz);
 		goto out;
@@ -64,7 +64,7 @@ int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 	if (j != NULL && job_state_is_final(j->state) && j->held) {
 		snprintf(why, sizeof why, "has ended (%s) but is still being stopped on its node; "
 		    "requeue it once that is done", job_state_name(j->state));
-		rc = refuse(&r, found, id, uid, why, err, errsz);
+		rc = refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, why, err, errsz);
 		goto out;
 	}
 	if (j == NULL)
@@ -74,6 +74,8 @@ int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 	rc = ctl_event(c, j, EV_REQUEUE, 0, NULL);
 	if (rc != 0)
 		snprintf(err, errsz, "job %" PRId64 " cannot be requeued now", id);
+	else if (v == AUTHZ_ADMIN)
+		ctl_audit(c, uid, AUTHZ_REQUEUE, id, r.uid, r.user, NULL);
 out:
 	job_row_clear(&r);
 	return rc;
@@ -166,19 +168,49 @@ static const char *intern_opt(const char *s)
 	return s != NULL && s[0] != '\0' ? intern(s) : NULL;
 }
 
+/* What an update changed, for the audit log: "time_limit=600 name=x". */
+static void update_detail(const struct job_update *u, char *buf, size_t size)
+{
+	static const struct { unsigned bit; const char *key; } keys[] = {
+		{ UPD_NAME, "name" }, { UPD_TIME, "time_limit" }, { UPD_GPUS, "gpus" },
+		{ UPD_CPUS, "cpus" }, { UPD_MEM, "mem_mb" }, { UPD_OUT, "out" },
+		{ UPD_ERR, "err" }, { UPD_BEGIN, "begin" }, { UPD_DEP, "dependency" },
+		{ UPD_NICE, "nice" },
+	};
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0] && len + 1 < size; k++) {
+		unsigned b = keys[k].bit;
+		char v[256];
+		if (!(u->set & b))
+			continue;
+		if (b & (UPD_NAME | UPD_OUT | UPD_ERR | UPD_BEGIN | UPD_DEP)) {
+			const char *t = b == UPD_NAME ? u->name : b == UPD_OUT ? u->out_tmpl :
+			    b == UPD_ERR ? u->err_tmpl : b == UPD_BEGIN ? u->begin : u->dependency;
+			strlcpy_h(v, t ? t : "", sizeof v);
+		} else
+			snprintf(v, sizeof v, "%" PRId64, b == UPD_TIME ? u->time_limit_s :
+			    b == UPD_MEM ? u->mem_mb : b == UPD_GPUS ? (int64_t)u->gpus :
+			    b == UPD_CPUS ? (int64_t)u->cpus : (int64_t)u->nice);
+		int w = snprintf(buf + len, size - len, "%s%s=%s", len ? " " : "", keys[k].key, v);
+		len = w < 0 || (size_t)w >= size - len ? size : len + (size_t)w;
+	}
+}
+
 int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
     char *err, size_t errsz)
 {
 	struct job *j = ctl_find(c, id);
 	int rc;
 
-	if (j == NULL || job_state_is_final(j->state) || !job_may_act(j, uid)) {
+	enum authz_verdict v = j != NULL ? ctl_authz(c, uid, AUTHZ_UPDATE, j->uid) : AUTHZ_DENY;
+	if (j == NULL || job_state_is_final(j->state) || v == AUTHZ_DENY) {
 		struct job_row r;
 		job_row_init(&r);
 		int found = ctl_job_get(c, id, &r);
 		char why[64];
 		snprintf(why, sizeof why, "has ended (%s)", job_state_name((enum job_state)r.state));
-		rc = refuse(&r, found, id, uid, why, err, errsz);
+		rc = refuse(c, AUTHZ_UPDATE, &r, found, id, uid, why, err, errsz);
 		job_row_clear(&r);
 		return rc;
 	}
@@ -243,6 +275,11 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 	c->deps_dirty |= (u->set & (UPD_DEP | UPD_BEGIN)) != 0;
 	log_info("job %" PRId64 " updated by uid %u (%s)", id, (unsigned)uid,
 	    job_state_name(j->state));
+	if (v == AUTHZ_ADMIN) {
+		char detail[1024];
+		update_detail(u, detail, sizeof detail);
+		ctl_audit(c, uid, AUTHZ_UPDATE, id, j->uid, j->user, detail);
+	}
 	c->sched_needed = 1;
 	return 0;
 }

@@ -35,7 +35,7 @@ enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
-	ST_USER_DEL, ST_USER_GET, ST_COUNT
+	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -61,6 +61,10 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_USER_PUT] = "INSERT OR REPLACE INTO lab_users(uid,name,registered) VALUES(?1,?2,?3)",
 	[ST_USER_DEL] = "DELETE FROM lab_users WHERE uid=?1",
 	[ST_USER_GET] = "SELECT 1 FROM lab_users WHERE uid=?1",
+	[ST_AUDIT_PUT] = "INSERT INTO audit(time,actor_uid,actor,action,job_id,owner_uid,owner,detail)"
+	    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+	[ST_AUDIT_LIST] = "SELECT id,time,actor_uid,actor,action,job_id,owner_uid,owner,detail"
+	    " FROM audit ORDER BY id DESC LIMIT ?1",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -701,6 +705,53 @@ int db_user_registered(struct db *db, uint32_t uid)
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(db, "look up user");
+}
+
+int db_audit_insert(struct db *db, const struct audit_row *a)
+{
+	sqlite3_stmt *s = db->st[ST_AUDIT_PUT];
+	sqlite3_bind_int64(s, 1, a->time);
+	sqlite3_bind_int64(s, 2, a->actor_uid);
+	bind_text(s, 3, a->actor);
+	bind_text(s, 4, a->action);
+	if (a->job_id > 0)
+		sqlite3_bind_int64(s, 5, a->job_id);
+	if (a->job_id > 0)
+		sqlite3_bind_int64(s, 6, a->owner_uid);
+	bind_text(s, 7, a->owner);
+	bind_text(s, 8, a->detail);
+	int rc = step(db, s, F_INSERT);
+	sqlite3_clear_bindings(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "record audit");
+}
+
+int db_audit_list(struct db *db, int limit,
+    int (*cb)(void *arg, const struct audit_row *a), void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_AUDIT_LIST];
+	int rc;
+	sqlite3_bind_int(s, 1, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct audit_row a = {
+			.id = sqlite3_column_int64(s, 0),
+			.time = sqlite3_column_int64(s, 1),
+			.actor_uid = (uint32_t)sqlite3_column_int64(s, 2),
+			.actor = (char *)sqlite3_column_text(s, 3),
+			.action = (char *)sqlite3_column_text(s, 4),
+			.job_id = sqlite3_column_type(s, 5) == SQLITE_NULL ? 0 :
+			    sqlite3_column_int64(s, 5),
+			.owner_uid = (uint32_t)sqlite3_column_int64(s, 6),
+			.owner = (char *)sqlite3_column_text(s, 7),
+			.detail = (char *)sqlite3_column_text(s, 8),
+		};
+		if (cb(arg, &a) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "list audit");
+	return 0;
 }
 
 void job_row_init(struct job_row *r)

@@ -29,20 +29,23 @@ const char *elig_reason(int hold, int dep_state, int64_t begin_time, int64_t now
 	return NULL;
 }
 
-int elig_hold_kind(uid_t uid, int at_submit)
+int elig_hold_kind(uid_t uid, int as_admin, int at_submit)
 {
-	/* sbatch --hold is a user hold, whoever submits; scontrol hold by root an admin one. */
-	return uid == 0 && !at_submit ? JOB_HOLD_ADMIN : JOB_HOLD_USER;
+	/* sbatch --hold is a user hold, whoever submits; scontrol hold by an
+	 * operator an admin one.  herdd's own user (personal mode's only user)
+	 * holding its own jobs holds them as a user. */
+	return (uid == 0 || as_admin) && !at_submit ? JOB_HOLD_ADMIN : JOB_HOLD_USER;
 }
 
-int elig_may_hold(uint32_t owner, uid_t uid, int cur, int hold, char *err, size_t errsz)
+int elig_may_hold(int may_act, int may_admin, int cur, int hold, char *err, size_t errsz)
 {
-	if (uid != 0 && owner != (uint32_t)uid) {
+	if (!may_act) {
 		snprintf(err, errsz, "not yours");
 		return -1;
 	}
-	if (!hold && cur == JOB_HOLD_ADMIN && uid != 0) {
-		snprintf(err, errsz, "held by root (JobHeldAdmin): only root may release it");
+	if (!hold && cur == JOB_HOLD_ADMIN && !may_admin) {
+		snprintf(err, errsz, "held by an admin (JobHeldAdmin): only an admin or root may "
+		    "release it");
 		return -1;
 	}
 	return 0;

@@ -45,16 +45,6 @@ void job_exit_format(int32_t status, char *buf, size_t size)
 		snprintf(buf, size, "%d:0", (int)status);
 }
 
-int job_may_act_uid(uint32_t owner, uid_t uid)
-{
-	return uid == 0 || owner == (uint32_t)uid;
-}
-
-int job_may_act(const struct job *j, uid_t uid)
-{
-	return job_may_act_uid(j->uid, uid);
-}
-
 char *job_output_path(const char *tmpl, const char *workdir, int64_t id,
     const char *name, const char *user, const char *node)
 {

@@ -2,8 +2,9 @@
  * rpc.c — every request the controller answers, in one dispatch table.
  *
  * Each row names the request, its handler and whether it changes the queue.
- * Unknown requests are refused.  Who may act on a job is decided in one
- * place (job_may_act); the caller's uid is the kernel's (SO_PEERCRED).
+ * Unknown requests are refused.  Who may do what is decided in one place
+ * (authz.c, through ctl_authz); the caller's uid is the kernel's
+ * (SO_PEERCRED).
  * Jobs go out as "job" frames built from a job_row, whether the job comes
  * from memory (active) or from the database (ended), so `queue`, `show`,
  * `history` and `wait` describe a job the same way.
@@ -49,6 +50,7 @@
 #define MEM_MAX_MB (64LL * 1024 * 1024)		/* 64 TiB */
 #define TIME_MAX_S (365LL * 86400)
 #define HISTORY_MAX 100000
+#define AUDIT_MAX   10000	/* records of one answer, sent at once */
 
 /*
  * What a node's execve() takes.  Linux refuses one argument or one
@@ -440,7 +442,7 @@ static int submit_eligibility(struct server *s, struct client *cl, const struct 
 		return -1;
 	}
 	r->nice = (int)nice;
-	r->hold = hold ? elig_hold_kind(cl->uid, 1) : JOB_HOLD_NONE;
+	r->hold = hold ? elig_hold_kind(cl->uid, 0, 1) : JOB_HOLD_NONE;
 	const char *begin = get_str(m, "begin", NULL);
 	if (begin != NULL) {
 		time_t t;
@@ -678,11 +680,61 @@ static void add_tasks(struct server *s, struct msg *m, int64_t array_id)
 		msg_addi(m, "tasks_left_out", (int64_t)(t.n - SHOW_TASKS_MAX));
 }
 
+/*
+ * herd show --script / --env: what the job was submitted with, for its
+ * owner, admins and root only (another user's environment holds their
+ * tokens and paths).  An admin reading another's is audited.  One "secret"
+ * frame: the script's bytes, or the environment NUL-separated, as stored.
+ */
+static int show_secret(struct server *s, struct client *cl, const struct job_row *r,
+    int64_t id, int env)
+{
+	enum authz_action a = env ? AUTHZ_READ_ENV : AUTHZ_READ_SCRIPT;
+	enum authz_verdict v = ctl_authz(s->ctl, cl->uid, a, r->uid);
+	const char *owner = r->user ? r->user : uid_name(r->uid);
+	char err[HERD_ERRLEN];
+	if (v == AUTHZ_DENY) {
+		ctl_not_yours(id, owner, err, sizeof err);
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	struct job_data d = { 0 };
+	if (db_job_get_data(s->ctl->db, r->array_job_id > 0 ? r->array_job_id : r->id, &d) != 0) {
+		client_error(cl, "job %" PRId64 ": its submission is not stored: %s", id,
+		    db_errmsg(s->ctl->db));
+		job_data_clear(&d);
+		return -1;
+	}
+	if (v == AUTHZ_ADMIN) {
+		char who[64];
+		strlcpy_h(who, owner, sizeof who);	/* uid_name's buffer is shared */
+		ctl_audit(s->ctl, cl->uid, a, id, r->uid, who, NULL);
+	}
+	struct msg f;
+	msg_init(&f, "secret");
+	msg_addi(&f, "id", id);
+	if (env)
+		msg_add(&f, "env", d.env ? d.env : "", d.env ? d.env_len : 0);
+	else
+		msg_add(&f, "script", d.script ? d.script : "", d.script ? d.script_len : 0);
+	client_send(cl, &f);
+	msg_clear(&f);
+	job_data_clear(&d);
+	send_simple(cl, "end");
+	return 0;
+}
+
 static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 {
-	int64_t id;
+	int64_t id, script, env;
 	struct job_row r;
 	struct msg f;
+	if (get_num(cl, m, "script", 0, 1, 0, &script) || get_num(cl, m, "env", 0, 1, 0, &env))
+		return -1;
+	if (script && env) {
+		client_error(cl, "show: --script or --env, not both");
+		return -1;
+	}
 	if (msg_get(m, "ref", NULL) != NULL) {
 		if (show_ref(s, cl, m, &id) != 0)
 			return -1;
@@ -703,6 +755,12 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	if (j != NULL) {
 		job_row_clear(&r);
 		view_now(s, j, &r, gl, sizeof gl, dep, sizeof dep);
+	}
+	if (script || env) {
+		int rc = show_secret(s, cl, &r, id, (int)env);
+		if (j == NULL)
+			job_row_clear(&r);
+		return rc;
 	}
 	msg_init(&f, "job");
 	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason);
@@ -1121,7 +1179,7 @@ static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg
 	struct msg ok;
 	char err[HERD_ERRLEN], *save = NULL;
 	(void)m;
-	if (cl->uid != 0 && cl->uid != geteuid()) {
+	if (ctl_authz(s->ctl, cl->uid, AUTHZ_RECONFIGURE, AUTHZ_NO_OWNER) == AUTHZ_DENY) {
 		if (geteuid() == 0)
 			client_error(cl, "only root, who runs herdd, may reconfigure it");
 		else
@@ -1142,6 +1200,45 @@ static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg
 	client_send(cl, &ok);
 	msg_clear(&ok);
 	buf_clear(&report);
+	return 0;
+}
+
+/* One audit record as a frame (herd audit). */
+static int audit_cb(void *arg, const struct audit_row *a)
+{
+	struct client *cl = arg;
+	struct msg f;
+	msg_init(&f, "audit");
+	msg_addi(&f, "id", a->id);
+	msg_addi(&f, "time", a->time);
+	msg_addi(&f, "actor_uid", a->actor_uid);
+	msg_adds(&f, "actor", a->actor ? a->actor : "");
+	msg_adds(&f, "action", a->action ? a->action : "");
+	msg_addi(&f, "job_id", a->job_id);
+	msg_addi(&f, "owner_uid", a->owner_uid);
+	msg_adds(&f, "owner", a->owner ? a->owner : "");
+	if (a->detail != NULL)
+		msg_adds(&f, "detail", a->detail);
+	client_send(cl, &f);
+	msg_clear(&f);
+	return 0;
+}
+
+/* herd audit: the newest records of admins' actions on others' jobs; admins and root only. */
+static int rpc_audit(struct server *s, struct client *cl, const struct msg *m)
+{
+	int64_t limit;
+	if (ctl_authz(s->ctl, cl->uid, AUTHZ_AUDIT_READ, AUTHZ_NO_OWNER) == AUTHZ_DENY) {
+		client_error(cl, "only admins may read the audit log");
+		return -1;
+	}
+	if (get_num(cl, m, "limit", 1, AUDIT_MAX, 50, &limit))
+		return -1;
+	if (db_audit_list(s->ctl->db, (int)limit, audit_cb, cl) != 0) {
+		client_error(cl, "%s", db_errmsg(s->ctl->db));
+		return -1;
+	}
+	send_simple(cl, "end");
 	return 0;
 }
 
@@ -1166,6 +1263,7 @@ static const struct rpc_entry {
 	{ "lab", rpc_lab, 0 },
 	{ "register", rpc_register, 1 },
 	{ "unregister", rpc_unregister, 1 },
+	{ "audit", rpc_audit, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

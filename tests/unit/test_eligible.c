@@ -31,21 +31,24 @@ static void hold_rules(void **state)
 {
 	(void)state;
 	char err[256];
-	assert_int_equal(elig_hold_kind(0, 0), JOB_HOLD_ADMIN);
-	assert_int_equal(elig_hold_kind(0, 1), JOB_HOLD_USER);	/* sbatch --hold */
-	assert_int_equal(elig_hold_kind(1000, 0), JOB_HOLD_USER);
-	/* The owner holds and releases their own hold. */
-	assert_int_equal(elig_may_hold(1000, 1000, JOB_HOLD_NONE, 1, err, sizeof err), 0);
-	assert_int_equal(elig_may_hold(1000, 1000, JOB_HOLD_USER, 0, err, sizeof err), 0);
+	assert_int_equal(elig_hold_kind(0, 0, 0), JOB_HOLD_ADMIN);
+	assert_int_equal(elig_hold_kind(0, 0, 1), JOB_HOLD_USER);	/* sbatch --hold */
+	assert_int_equal(elig_hold_kind(1000, 0, 0), JOB_HOLD_USER);
+	assert_int_equal(elig_hold_kind(1000, 1, 0), JOB_HOLD_ADMIN);	/* an admin, another's job */
+	assert_int_equal(elig_hold_kind(1000, 1, 1), JOB_HOLD_USER);
+	/* The owner holds and releases their own hold (may act, no admin). */
+	assert_int_equal(elig_may_hold(1, 0, JOB_HOLD_NONE, 1, err, sizeof err), 0);
+	assert_int_equal(elig_may_hold(1, 0, JOB_HOLD_USER, 0, err, sizeof err), 0);
 	/* Another user does neither. */
-	assert_int_equal(elig_may_hold(1000, 1001, JOB_HOLD_NONE, 1, err, sizeof err), -1);
+	assert_int_equal(elig_may_hold(0, 0, JOB_HOLD_NONE, 1, err, sizeof err), -1);
 	assert_string_equal(err, "not yours");
-	assert_int_equal(elig_may_hold(1000, 1001, JOB_HOLD_USER, 0, err, sizeof err), -1);
-	/* Root's hold: only root releases it; the owner may still hold it again. */
-	assert_int_equal(elig_may_hold(1000, 1000, JOB_HOLD_ADMIN, 0, err, sizeof err), -1);
-	assert_non_null(strstr(err, "only root may release it"));
-	assert_int_equal(elig_may_hold(1000, 0, JOB_HOLD_ADMIN, 0, err, sizeof err), 0);
-	assert_int_equal(elig_may_hold(1000, 0, JOB_HOLD_USER, 0, err, sizeof err), 0);
+	assert_int_equal(elig_may_hold(0, 0, JOB_HOLD_USER, 0, err, sizeof err), -1);
+	/* An admin's hold: only an admin releases it; the owner may still hold it again. */
+	assert_int_equal(elig_may_hold(1, 0, JOB_HOLD_ADMIN, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "only an admin or root may release it"));
+	assert_int_equal(elig_may_hold(1, 0, JOB_HOLD_ADMIN, 1, err, sizeof err), 0);
+	assert_int_equal(elig_may_hold(1, 1, JOB_HOLD_ADMIN, 0, err, sizeof err), 0);
+	assert_int_equal(elig_may_hold(1, 1, JOB_HOLD_USER, 0, err, sizeof err), 0);
 }
 
 static void nice_within_user(void **state)

@@ -64,40 +64,12 @@ static void output_path_array(void **state)
 	free(p);
 }
 
-/*
- * Who may act on a job (cancel today, every later action too): its owner
- * and root, nobody else -- not a uid one off, not the owner's group.
- */
-static void ownership_rule(void **state)
-{
-	(void)state;
-	static const struct { uint32_t owner; uid_t actor; int may; } cases[] = {
-		{ 1000, 1000, 1 },	/* owner */
-		{ 1000, 1001, 0 },	/* another user */
-		{ 1000, 999, 0 },
-		{ 1000, 0, 1 },		/* root */
-		{ 0, 0, 1 },		/* root's own job */
-		{ 0, 1000, 0 },		/* a user on root's job */
-		{ 65534, 65534, 1 },	/* nobody owns its own */
-		{ 65534, 1000, 0 },
-		{ 4294967294u, 4294967294u, 1 },	/* high uids compare whole */
-		{ 4294967294u, 1000, 0 },
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct job j = { 0 };
-		j.uid = cases[i].owner;
-		assert_int_equal(job_may_act(&j, cases[i].actor), cases[i].may);
-		assert_int_equal(job_may_act_uid(cases[i].owner, cases[i].actor), cases[i].may);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exit_status_as_sacct),
 		cmocka_unit_test(output_paths),
 		cmocka_unit_test(output_path_array),
-		cmocka_unit_test(ownership_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
