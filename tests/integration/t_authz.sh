@@ -25,20 +25,22 @@ if ! command -v useradd >/dev/null || ! command -v runuser >/dev/null; then
 	exit 0
 fi
 
+# The socket and the users' homes live outside the (private) state
+# directory, in a directory every user may traverse; herdd in lab mode
+# makes the socket 0666 itself.
+SD=/tmp/herdauthz.$UNIQ
+mkdir -m 711 "$SD" "$SD/home" || fail "cannot make $SD"
+at_exit "rm -rf '$SD'"
+install -m 755 "$HERD_BIN/herd" "$SD/herd"
+
 # Three users: the owner, another user, an admin.
 A=hza$UNIQ; B=hzb$UNIQ; M=hzm$UNIQ
 A=${A:0:30}; B=${B:0:30}; M=${M:0:30}
 for u in "$A" "$B" "$M"; do
-	useradd -M -N -s /bin/sh -p '*' "$u" || fail "useradd $u failed"
-	at_exit "userdel '$u' 2>/dev/null"
+	useradd -M -N -d "$SD/home/$u" -s /bin/sh -p '*' "$u" || fail "useradd $u failed"
+	at_exit "pkill -KILL -u '$u' 2>/dev/null; userdel '$u' 2>/dev/null"
+	mkdir -m 755 "$SD/home/$u" && chown "$u" "$SD/home/$u"
 done
-
-# The socket lives outside the (private) state directory, in a directory
-# every user may traverse; herdd in lab mode makes it 0666 itself.
-SD=/tmp/herdauthz.$UNIQ
-mkdir -m 711 "$SD" || fail "cannot make $SD"
-at_exit "rm -rf '$SD'"
-install -m 755 "$HERD_BIN/herd" "$SD/herd"
 make_config "$HOSTS" "$STATE"
 sed -i -e "s|^socket = .*|socket = $SD/herd.sock|" \
     -e "/^\[controller\]/a mode = lab\nlab_from = 127.0.0.1\nadmins = $M, nosuchuser$UNIQ" "$HOSTS"
@@ -54,7 +56,7 @@ as() {
 		"$SD/herd" -s "$SD/herd.sock" "$@"
 		return
 	fi
-	(cd "$SD" && runuser -u "$u" -- env ASAN_OPTIONS=detect_leaks=1 \
+	(cd "$SD/home/$u" && runuser -u "$u" -- env ASAN_OPTIONS=detect_leaks=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1 HERD_SECRET_T="tok-$UNIQ" "$SD/herd" \
 	    -s "$SD/herd.sock" "$@")
 }
@@ -62,7 +64,7 @@ as() {
 # A's job, pending for an hour (and held with --hold given): its id.
 ajob() {
 	local id
-	id=$(as "$A" submit --parsable -D "$SD" --begin now+1hour "$@" \
+	id=$(as "$A" submit --parsable -D "$SD/home/$A" --begin now+1hour "$@" \
 	    --wrap "echo marker-$UNIQ" 2>&1) || fail "$A could not submit: $id"
 	case $id in ''|*[!0-9]*) fail "$A's submit printed '$id', not a job id" ;; esac
 	echo "$id"
@@ -71,7 +73,7 @@ ajob() {
 # An ended job of A, for requeue.
 ajob_ended() {
 	local id
-	id=$(as "$A" submit --parsable -D "$SD" --wrap true 2>&1) || fail "$A could not submit: $id"
+	id=$(as "$A" submit --parsable -D "$SD/home/$A" --wrap true 2>&1) || fail "$A could not submit: $id"
 	wait_jobs 30 "$id" || fail "$A's job $id did not end"
 	echo "$id"
 }
@@ -119,6 +121,11 @@ fresh() {
 	*) ajob ;;
 	esac
 }
+
+# Lab mode runs jobs as their owners: each user registers first.
+for u in "$A" "$B" "$M"; do
+	out=$(as "$u" register 2>&1) || fail "$u: herd register: $out"
+done
 
 # ---- 1. the table ----
 actions="cancel hold release requeue update script env"
