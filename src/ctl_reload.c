@@ -49,7 +49,8 @@
 static const char *const place_keys[] = { "host", "port", "user", "herd_dir", NULL };
 
 /* Controller keys that apply at once. */
-static const char *const live_ctl_keys[] = { "probe_interval", "kill_grace", NULL };
+static const char *const live_ctl_keys[] = { "probe_interval", "kill_grace", "admins",
+	"session_idle", NULL };
 
 static int in_list(const char *const *list, const char *name)
 {
@@ -244,6 +245,20 @@ static void apply_controller(struct ctl *c, const struct config *nc, struct buf 
 		if (!in_list(live_ctl_keys, names[i])) {
 			say(report, "%s changed: applies when herdd restarts; until then it keeps "
 			    "the value it started with", names[i]);
+			continue;
+		}
+		if (strcmp(names[i], "admins") == 0) {
+			say(report, "admins: \"%s\" -> \"%s\": applies now",
+			    c->cfg->admins ? c->cfg->admins : "", nc->admins ? nc->admins : "");
+			free(c->cfg->admins);
+			c->cfg->admins = nc->admins ? xstrdup(nc->admins) : NULL;
+			ctl_admins_load(c);
+			continue;
+		}
+		if (strcmp(names[i], "session_idle") == 0) {
+			say(report, "session_idle: %d -> %d s: applies now", c->cfg->session_idle_s,
+			    nc->session_idle_s);
+			c->cfg->session_idle_s = nc->session_idle_s;
 			continue;
 		}
 		int *cur = strcmp(names[i], "kill_grace") == 0 ? &c->cfg->kill_grace_s :

@@ -765,7 +765,9 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	msg_init(&f, "job");
 	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason);
 	add_attempts(&f, s->ctl, r.id, r.attempt);
-	add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
+	/* The command line may carry secrets: its owner's, as the script is. */
+	if (ctl_authz(s->ctl, cl->uid, AUTHZ_READ_SCRIPT, r.uid) != AUTHZ_DENY)
+		add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
 	if (r.array_spec != NULL && r.array_job_id == r.id)
 		add_tasks(s, &f, r.id);
 	client_send(cl, &f);

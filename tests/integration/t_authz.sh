@@ -9,12 +9,13 @@
 #     belongs to OWNER" and the job is as it was.
 #  2. An admin's hold of another's job is JobHeldAdmin: its owner cannot
 #     release it, the admin can.
-#  3. The submitter's environment is nowhere in what others see (herd show,
-#     show --json); its script and environment are, for the owner.
+#  3. The submitter's environment and command line are nowhere in what
+#     others see (herd show, show --json); they are, for the owner.
 #  4. The audit log holds exactly the admin's and root's actions on the
 #     owner's jobs, one record each; `herd audit` is refused to plain users.
 #  5. An audit record that cannot be written (HERD_FAULT_DB=insert:1+) is
 #     logged, and the admin's action stands.
+#  5b. herd reconfigure applies a new admins list at once.
 # Jobs are submitted by the owner with a begin time an hour away (they stay
 # pending); the requeue rows use jobs that ran and ended.
 
@@ -167,6 +168,10 @@ for u in "$B" "$M"; do
 	out=$(as "$u" show "$j" 2>&1; as "$u" show --json "$j" 2>&1; as "$u" queue --json 2>&1)
 	grep -q "tok-$UNIQ" <<<"$out" && fail "$u sees $A's environment in show/queue: $out"
 done
+out=$(as "$B" show --json "$j" 2>&1)
+grep -q "marker-$UNIQ" <<<"$out" && fail "$B sees $A's command line in show: $out"
+out=$(as "$A" show --json "$j" 2>&1)
+grep -q "marker-$UNIQ" <<<"$out" || fail "$A does not see her own command line in show: $out"
 out=$(as "$A" show --env --json "$j") || fail "$A's show --env --json $j failed"
 jq -e --arg v "HERD_SECRET_T=tok-$UNIQ" 'any(.env[]; . == $v)' <<<"$out" >/dev/null ||
     fail "$A's show --env --json $j: $out"
@@ -199,6 +204,16 @@ table=$(as "$M" audit -n 5)
 head -1 <<<"$table" | grep -q "TIME *ACTOR *ACTION *JOB *OWNER *DETAIL" ||
     fail "herd audit's header: $table"
 assert_eq "rows of herd audit -n 5" 6 "$(wc -l <<<"$table")"
+
+# ---- 5b. admins change on reconfigure ----
+j=$(ajob)
+sed -i "s/^admins = .*/admins = nosuchuser$UNIQ/" "$HOSTS"
+out=$(as root reconfigure 2>&1) || fail "herd reconfigure: $out"
+grep -q "admins: .*applies now" <<<"$out" || fail "reconfigure does not say admins changed: $out"
+out=$(as "$M" hold "$j" 2>&1) && fail "$M, no longer an admin, held $A's job $j: $out"
+grep -q "job $j is not yours: it belongs to $A" <<<"$out" || fail "$M's refused hold: $out"
+sed -i "s/^admins = .*/admins = $M/" "$HOSTS"
+as root reconfigure >/dev/null || fail "herd reconfigure (admins = $M) failed"
 
 # ---- 5. an audit write that fails ----
 j=$(ajob)
