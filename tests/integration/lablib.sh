@@ -47,7 +47,9 @@ SVC=hs${UNIQ:0:10}
 mkuser "$SVC"
 mkdir -m 700 "$SD/svc" "$SD/home/$SVC/.ssh" "$SD/state"
 ssh-keygen -q -t ed25519 -N '' -f "$SD/svc/probe_key" || fail "ssh-keygen failed"
-cp "$SD/svc/probe_key.pub" "$SD/home/$SVC/.ssh/authorized_keys"
+# As README's step 3: the probe key only from the controller, restricted.
+echo "from=\"127.0.0.1\",restrict $(cat "$SD/svc/probe_key.pub")" \
+    >"$SD/home/$SVC/.ssh/authorized_keys"
 cp "$TC_DIR/known_hosts" "$SD/svc/known_hosts"
 chown -R "$SVC" "$SD/svc" "$SD/home/$SVC" "$SD/state" "$SD/run"
 

@@ -7,8 +7,14 @@
 # authorized_keys line works only from lab_from; per-(node, user) sessions
 # close when idle; loose permissions on the state directory or the key stop
 # herdd with the fix; unregister takes the key line back.
+#
+# It follows README's "Set up a lab" (service account, a restricted probe
+# key, hosts.ini in lab mode checked with herdd --check, herdd started, each
+# user registers and submits) with three users and two nodes, and notes how
+# long that took, from nothing to the three users' first jobs done.
 . "$(dirname "$0")/lib.sh"
 
+lab_t0=$SECONDS
 . "$(dirname "$0")/lablib.sh"
 
 USERS=()
@@ -19,6 +25,9 @@ for x in a b c; do
 done
 A=${USERS[0]} B=${USERS[1]} C=${USERS[2]}
 lab_config "session_idle = 3"
+out=$(setpriv --reuid="$SVC" --regid="$(id -g "$SVC")" --init-groups \
+    "$SD/bin/herdd.real" --check -c "$LAB" 2>&1) || fail "herdd --check: $out"
+assert_eq "herdd --check" "$LAB: OK, 2 nodes" "$out"
 
 start_svc
 wait_nodes_up 2 30 "$LAB"
@@ -63,6 +72,7 @@ for u in "${USERS[@]}"; do
 	assert_eq "owner recorded for $u's job" "$u" "$(CONF=$LAB field "${JOB[$u]}" .user)"
 	assert_eq "mode of $u's job directory on the nodes" 700 "$(stat -c %a "$SD/home/$u/.herd")"
 done
+note "README's \"Set up a lab\", 3 users and 2 nodes: $((SECONDS - lab_t0)) s from nothing to each user's first job done"
 out=$(cd "$SD" && "$SD/bin/herd" -s "$SD/run/herd.sock" register 2>&1) && fail "root registered: $out"
 grep -q "root may not register" <<<"$out" || fail "root's register refusal: $out"
 
