@@ -25,4 +25,9 @@ int lab_keys_apply(const struct lab_info *li, int each_node, int add);
 /* Send "register" or "unregister"; herdd's refusal printed, -1. */
 int lab_tell(const struct lab_info *li, const char *what);
 
+struct cmd_entry;
+/* register's and unregister's options (--each-node, --help): -1 to go on,
+ * else the exit status. */
+int lab_cmd_options(const struct cmd_entry *ce, int argc, char **argv, int *each_node);
+
 #endif

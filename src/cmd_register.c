@@ -32,29 +32,12 @@ const struct cmd_entry cmd_register_entry = {
 
 int cmd_register(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "each-node", no_argument, NULL, 'E' },
-		CMD_HELP_OPTION,
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct cmd_entry *ce = &cmd_register_entry;
 	struct lab_info li;
-	int ch, each = 0;
+	int each, rc = lab_cmd_options(ce, argc, argv, &each);
 
-	cmd_getopt_start();
-	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
-		if (ch == 'E') {
-			each = 1;
-			continue;
-		}
-		if (ch == 'h')
-			cmd_help(ce, stdout);
-		if (ch == 'h' || ch == CMD_OPT_HELP)
-			return 0;
-		return 2;
-	}
-	if (optind != argc)
-		return cmd_usage_error(ce, "takes no arguments");
+	if (rc >= 0)
+		return rc;
 	if (getuid() == 0) {
 		/* herdd refuses it too; refused here before any file changes. */
 		fprintf(stderr, "herd: root may not register: its jobs would run as root on every "
@@ -63,7 +46,7 @@ int cmd_register(int argc, char **argv)
 	}
 	if (lab_info_get(&li) != 0)
 		return 1;
-	int rc = lab_keys_apply(&li, each, 1);
+	rc = lab_keys_apply(&li, each, 1);
 	if (rc == 0 && lab_tell(&li, "register") == 0) {
 		printf("registered %s: herdd may now start your jobs on the nodes as %s "
 		    "(key line in %s)\n", li.user, li.user,

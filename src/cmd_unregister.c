@@ -23,29 +23,13 @@ const struct cmd_entry cmd_unregister_entry = {
 
 int cmd_unregister(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "each-node", no_argument, NULL, 'E' },
-		CMD_HELP_OPTION,
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct cmd_entry *ce = &cmd_unregister_entry;
 	struct lab_info li;
-	int ch, each = 0, rc = 1;
+	int each, rc = lab_cmd_options(ce, argc, argv, &each);
 
-	cmd_getopt_start();
-	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
-		if (ch == 'E') {
-			each = 1;
-			continue;
-		}
-		if (ch == 'h')
-			cmd_help(ce, stdout);
-		if (ch == 'h' || ch == CMD_OPT_HELP)
-			return 0;
-		return 2;
-	}
-	if (optind != argc)
-		return cmd_usage_error(ce, "takes no arguments");
+	if (rc >= 0)
+		return rc;
+	rc = 1;
 	if (lab_info_get(&li) != 0)
 		return 1;
 	if (lab_tell(&li, "unregister") == 0 && lab_keys_apply(&li, each, 0) == 0) {

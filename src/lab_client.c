@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "cmd.h"
 #include "keyfile.h"
 #include "lab_client.h"
 
@@ -16,6 +17,19 @@ static int copy_field(const struct msg *m, const char *key, char *dst, size_t si
 		return -1;
 	strlcpy_h(dst, v, size);
 	return 0;
+}
+
+/*
+ * The line goes into the user's authorized_keys: one line, ending with our
+ * marker (so unregister finds it), starting with from= (so the key is
+ * never accepted from everywhere), whatever herdd said.
+ */
+static int line_is_ours(const char *line, const char *marker)
+{
+	size_t n = strlen(line), m = strlen(marker);
+	return strncmp(marker, "herd-lab:", 9) == 0 && strncmp(line, "from=\"", 6) == 0 &&
+	    strpbrk(line, "\r\n") == NULL && n > m + 1 && line[n - m - 1] == ' ' &&
+	    strcmp(line + n - m, marker) == 0;
 }
 
 int lab_info_get(struct lab_info *li)
@@ -38,13 +52,10 @@ int lab_info_get(struct lab_info *li)
 			fprintf(stderr, "herd: this herdd runs in personal mode: every job runs as "
 			    "the user who runs herdd, and there is nothing to register\n");
 		else if (copy_field(&ans, "line", li->line, sizeof li->line) != 0 ||
-		    copy_field(&ans, "marker", li->marker, sizeof li->marker) != 0)
-			fprintf(stderr, "herd: herdd's answer lacks the key line\n");
+		    copy_field(&ans, "marker", li->marker, sizeof li->marker) != 0 ||
+		    !line_is_ours(li->line, li->marker))
+			fprintf(stderr, "herd: herdd's answer has no usable key line\n");
 		else {
-			/* The marker names the cluster: "herd-lab:" + the line's last word's tail. */
-			const char *last = strrchr(li->line, ' ');
-			if (last != NULL)
-				strlcpy_h(li->marker, last + 1, sizeof li->marker);
 			const char *nl;
 			while ((nl = msg_get_nth(&ans, "node", li->nnodes, NULL)) != NULL &&
 			    li->nnodes < 4096) {
@@ -114,4 +125,28 @@ int lab_tell(const struct lab_info *li, const char *what)
 	msg_clear(&req);
 	hclient_close(&c);
 	return rc;
+}
+
+int lab_cmd_options(const struct cmd_entry *ce, int argc, char **argv, int *each_node)
+{
+	static const struct option lo[] = {
+		{ "each-node", no_argument, NULL, 'E' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	*each_node = 0;
+	cmd_getopt_start();
+	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'E') {
+			*each_node = 1;
+			continue;
+		}
+		if (ch == 'h')
+			cmd_help(ce, stdout);
+		return ch == 'h' || ch == CMD_OPT_HELP ? 0 : 2;
+	}
+	if (optind != argc)
+		return cmd_usage_error(ce, "takes no arguments");
+	return -1;
 }

@@ -47,7 +47,9 @@ int rpc_lab(struct server *s, struct client *cl, const struct msg *m)
 			return -1;
 		}
 		msg_adds(&ok, "line", line);
-		msg_adds(&ok, "marker", LAB_MARKER);
+		char marker[128];
+		snprintf(marker, sizeof marker, LAB_MARKER "%s", cfg->cluster);
+		msg_adds(&ok, "marker", marker);
 		msg_addi(&ok, "registered", db_user_registered(s->ctl->db, cl->uid) == 1);
 		for (size_t k = 0; k < s->ctl->nnodes; k++) {
 			const struct node *n = &s->ctl->nodes[k];
