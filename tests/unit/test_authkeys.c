@@ -96,6 +96,44 @@ static void lab_line(void **state)
 	assert_int_equal(lab_authorized_line(out, 20, "1.2.3.4", KEY, "lab"), -1);
 }
 
+/*
+ * The line and the marker come from herdd's `lab` answer: a herdd that is
+ * not what it should be (or a controller reached through ssh that is
+ * someone else's) must not get more than one line of ours into the file,
+ * nor make the edit drop the user's own keys.  A line that is not exactly
+ * one line ending with the marker, or a marker that is not one word
+ * "herd-lab:...", is refused and the file left as it was.
+ */
+/* authkeys_edit's result on the one line "ssh-rsa AAAA me@laptop". */
+static int edit_mine(const char *marker, const char *line)
+{
+	const char *in = "ssh-rsa AAAA me@laptop\n";
+	struct buf b;
+	buf_init(&b, AUTHKEYS_MAX + 4096);
+	int r = authkeys_edit(in, strlen(in), marker, line, &b);
+	buf_clear(&b);
+	return r;
+}
+
+static void refuses_hostile_line_or_marker(void **state)
+{
+	(void)state;
+	const char *ours = "from=\"127.0.0.1\",restrict " KEY " " MARK;
+	/* A second, unrestricted key smuggled after a newline (or a CR). */
+	assert_int_equal(edit_mine(MARK, "from=\"127.0.0.1\",restrict " KEY " " MARK
+	    "\nssh-ed25519 EVIL x " MARK), -1);
+	assert_int_equal(edit_mine(MARK, "from=\"127.0.0.1\",restrict " KEY " " MARK
+	    "\rssh-ed25519 EVIL " MARK), -1);
+	/* A marker that is the comment of the user's own key: it would go. */
+	assert_int_equal(edit_mine("me@laptop", ours), -1);
+	assert_int_equal(edit_mine("", ours), -1);
+	assert_int_equal(edit_mine("herd-lab:a b", ours), -1);
+	/* A line that the marker would not find again (unregister could not remove it). */
+	assert_int_equal(edit_mine(MARK, "ssh-ed25519 EVIL other"), -1);
+	/* The control: our own line goes in. */
+	assert_int_equal(edit_mine(MARK, ours), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +142,7 @@ int main(void)
 		cmocka_unit_test(adds_newline_to_last_line),
 		cmocka_unit_test(refuses_binary_and_huge),
 		cmocka_unit_test(lab_line),
+		cmocka_unit_test(refuses_hostile_line_or_marker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
