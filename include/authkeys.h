@@ -17,7 +17,10 @@
  * lines, "herd-lab:CLUSTER"), then append `line` (NULL: none) and a
  * newline.  Every other line is kept byte for byte; a last line without
  * a newline gets one.  Returns how many lines were dropped, or -1 when
- * the text holds a NUL byte or is larger than AUTHKEYS_MAX.
+ * the text holds a NUL byte or is larger than AUTHKEYS_MAX, the marker is
+ * not one word "herd-lab:...", or the line is not one line ending in " "
+ * and the marker (what a compromised herdd could send to smuggle in a key,
+ * or to make the user's own keys go).
  */
 int authkeys_edit(const char *text, size_t len, const char *marker, const char *line,
     struct buf *out);

@@ -21,6 +21,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,13 +145,32 @@ static struct lane *lane_open(struct ctl *c, int node, uint32_t uid, const char 
 	return l;
 }
 
+/*
+ * The login name recorded at submit must still be the owner's uid: were
+ * the uid reused for another name, or the name for another uid, the
+ * session would log in as someone other than the job's owner.  Empty: no
+ * such user any more (the session then cannot log in, and says so).
+ */
+static const char *login_name(const struct job *j)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	if (j->user == NULL || getpwnam_r(j->user, &pw, tmp, sizeof tmp, &res) != 0 ||
+	    res == NULL || res->pw_uid != (uid_t)j->uid) {
+		log_error("job %" PRId64 ": its user %s is no longer uid %u; herdd will not log in "
+		    "as that name for it", j->id, j->user ? j->user : "?", (unsigned)j->uid);
+		return "";
+	}
+	return j->user;
+}
+
 struct node *ctl_job_worker(struct ctl *c, const struct job *j)
 {
 	if (!c->cfg->lab)
 		return &c->nodes[j->node];
 	struct lane *l = lane_find(c, j->node, j->uid);
 	if (l == NULL)
-		l = lane_open(c, j->node, j->uid, j->user ? j->user : "");
+		l = lane_open(c, j->node, j->uid, login_name(j));
 	l->idle_since_ms = 0;
 	return &l->w;
 }

@@ -220,16 +220,28 @@ static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
 	}
 	if (launch_key_parse(r->key, c->key_prefix, &id, &attempt) != 0)
 		return;
+	/*
+	 * A user's own directory (lab mode) is the user's to write: what it
+	 * names chooses neither the lab's job ids nor what starts, or one
+	 * file would stop every submit or start a held job on resources it
+	 * never got.  Only the node's own account (personal mode) is believed.
+	 */
+	if (ctl_worker_user(c, n) != NULL) {
+		struct job *j = ctl_find(c, id);
+		if (j != NULL && j->state == JOB_PENDING && ++n->bad_events <= 5)
+			log_warn("session %s@%s has files of pending job %" PRId64 "; not adopted "
+			    "(lab mode believes a user's files only about jobs it launched)",
+			    ctl_worker_user(c, n), n->conf->name, id);
+		return;
+	}
+	if (id > INT64_MAX / 4)
+		return;	/* no id herdd issues comes near it: not a floor to keep */
 	if (db_raise_id_floor(c->db, id) != 0)
 		log_error("node %s: %s", n->conf->name, db_errmsg(c->db));
 	struct job *j = ctl_find(c, id);
 	if (j != NULL) {
-		/* In lab mode a user's files adopt only that user's jobs. */
-		const char *u = ctl_worker_user(c, n);
-		if (j->state == JOB_PENDING && j->attempt == attempt &&
-		    (u == NULL || (j->user != NULL && strcmp(u, j->user) == 0)))
-			ctl_adopt(c, j, ctl_worker_node(c, n),
-			    strcmp(r->word, "gpus") == 0 ? r->rest : "");
+		if (j->state == JOB_PENDING && j->attempt == attempt)
+			ctl_adopt(c, j, n, strcmp(r->word, "gpus") == 0 ? r->rest : "");
 		return;
 	}
 	struct job_row row;
@@ -257,6 +269,9 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 	char vis[256];
 	str_vis(vis, sizeof vis, line);	/* before parsing cuts the line into words */
 	if (launch_parse_reply(line, &r) != 0) {
+		/* A user's session prints what the user likes: few warnings. */
+		if (++n->bad_events > 5 && n->bad_events % 1000 != 0)
+			return;
 		log_warn("node %s: unexpected answer \"%s\"", n->conf->name, vis);
 		return;
 	}
@@ -266,8 +281,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		on_scan(c, n, &r);
 		return;
 	}
+	/* Only about the jobs that go through this worker: in lab mode a
+	 * user's session says nothing of another user's job. */
 	struct job *j = job_by_key(c, r.key);
-	if (j == NULL)
+	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
 	switch (r.kind) {
 	case 'L':

@@ -115,14 +115,23 @@ int lab_pubkey(const struct config *cfg, char *out, size_t size, char *err, size
 {
 	char path[4200], text[LAB_PUBKEY_MAX + 256], type[32], b64[LAB_PUBKEY_MAX];
 	snprintf(path, sizeof path, "%s.pub", cfg->lab_key);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
-	if (fd >= 0)
-		close(fd);
 	if (n < 0) {
 		snprintf(err, errsz, "lab public key %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	/* Every user registers what it says: nobody else may have written it. */
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(fd);
+		snprintf(err, errsz, "lab public key %s is not herdd's own or others may write it; "
+		    "fix: chown %u %s && chmod 644 %s", path, (unsigned)geteuid(), path, path);
+		return -1;
+	}
+	close(fd);
 	text[n] = '\0';
 	if (sscanf(text, "%31s %1023s", type, b64) != 2 || !valid_pubkey(type, b64) ||
 	    strlen(type) + strlen(b64) + 2 > size) {

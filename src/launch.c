@@ -383,11 +383,15 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	return 0;
 }
 
-/* Reads the last whole line of KEY.state into __herd_w __herd_v. */
+/*
+ * Reads the last whole line of KEY.state into __herd_w __herd_v.  The
+ * node's files are its user's to write: read -r and printf '%s', never
+ * echo, so that no backslash in them makes a line of its own.
+ */
 static int add_read_state(struct buf *b)
 {
 	return buf_addstr(b, "__herd_w= __herd_v=\n"
-	    "while read __herd_a __herd_b; do __herd_w=$__herd_a __herd_v=$__herd_b; done "
+	    "while read -r __herd_a __herd_b; do __herd_w=$__herd_a __herd_v=$__herd_b; done "
 	    "2>/dev/null <\"$__herd_d.state\"\n");
 }
 
@@ -425,12 +429,12 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 		r |= buf_addstr(out,
 		    "if [ ! -e \"$__herd_d.script\" ]; then echo \"R $__herd_k none\"\n"
 		    "elif [ \"$__herd_w\" = job ] && kill -0 \"$__herd_v\" 2>/dev/null; then "
-		    "echo \"R $__herd_k running $__herd_v\"\n"
+		    "printf 'R %s running %s\\n' \"$__herd_k\" \"$__herd_v\"\n"
 		    "else\n");
 		r |= add_read_state(out);
 		r |= buf_addstr(out,
-		    "if [ \"$__herd_w\" = exit ]; then echo \"R $__herd_k exited $__herd_v "
-		    "$(stat -c %Y \"$__herd_d.state\" 2>/dev/null)\"\n"
+		    "if [ \"$__herd_w\" = exit ]; then printf 'R %s exited %s %s\\n' \"$__herd_k\" "
+		    "\"$__herd_v\" \"$(stat -c %Y \"$__herd_d.state\" 2>/dev/null)\"\n"
 		    "elif [ \"$__herd_w\" = failed ]; then __herd_m=\n"
 		    "read -r __herd_m 2>/dev/null <\"$__herd_d.err\"\n"
 		    "printf 'R %s failed %s %s %s\\n' \"$__herd_k\" \"$__herd_v\" "
