@@ -266,6 +266,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		on_scan(c, n, &r);
 		return;
 	}
+	if (r.kind == 'O') {	/* herd logs (ctl_logs.c) */
+		ctl_logs_line(c, n, &r);
+		return;
+	}
 	struct job *j = job_by_key(c, r.key);
 	if (j == NULL)
 		return;
