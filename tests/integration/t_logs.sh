@@ -78,13 +78,13 @@ chmod 600 "$out"
 runuser -u "$SVC" -- cat "$out" >/dev/null 2>&1 && fail "the service account can read $out"
 as "$A" logs --tail 1048576 "$j" >"$TEST_DIR/got" || fail "$A could not read her own 0600 output"
 cmp -s "$TEST_DIR/got" "$out" || fail "herd logs of a 0600 file: not its bytes"
-rm -f "$HA/out.$jn"
-printf 'root-secret-%s\n' "$UNIQ" >"$HA/out.$jn"
-chown root "$HA/out.$jn" && chmod 600 "$HA/out.$jn"
+rm -f "$HA/herd-$jn.out"
+printf 'root-secret-%s\n' "$UNIQ" >"$HA/herd-$jn.out"
+chown root "$HA/herd-$jn.out" && chmod 600 "$HA/herd-$jn.out"
 for u in "$A" "$M"; do
 	msg=$(as "$u" logs "$jn" 2>&1) && fail "$u read root's file as $A's output: $msg"
 	grep -q "root-secret" <<<"$msg" && fail "root's bytes reached $u: $msg"
-	grep -q "cannot read job $jn's output file $HA/out.$jn on node[12]: Permission denied" \
+	grep -q "cannot read job $jn's output file $HA/herd-$jn.out on node[12]: Permission denied" \
 	    <<<"$msg" || fail "$u: the refusal does not say Permission denied: $msg"
 done
 msg=$(as "$A" logs 999999 2>&1) && fail "herd logs of no job: $msg"
