@@ -131,6 +131,14 @@ static int check_row(struct ctl *c, const struct job_row *r, uid_t uid, int err_
 		    "configuration", r->id, vis);
 		return -1;
 	}
+	const struct node *n = &c->nodes[*slot];
+	if (n->state == NODE_DOWN) {
+		char vis[300];
+		str_vis(vis, sizeof vis, n->reason);
+		snprintf(err, errsz, "node %s is down (%s): job %" PRId64 "'s output cannot be "
+		    "read now", n->conf->name, vis, r->id);
+		return -1;
+	}
 	return 0;
 }
 
