@@ -36,6 +36,7 @@ extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_unregister_entry;
 extern const struct cmd_entry cmd_hold_entry, cmd_release_entry;
 extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_logs_entry;
 
 int cmd_submit(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
@@ -52,6 +53,7 @@ int cmd_update(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 /* Ids per request: a frame holds PROTO_FIELDS_MAX fields, two per id. */
 #define CMD_ID_CHUNK 1000
 /*

@@ -24,6 +24,8 @@
 
 struct config;
 struct node_result;
+struct logs_answer;
+struct launch_reply;
 
 struct ctl {
 	struct config *cfg;
@@ -54,6 +56,11 @@ struct ctl {
 	/* Authorization (ctl_authz.c): [controller] admins, resolved at start. */
 	uid_t *admins;
 	size_t nadmins;
+	/* herd logs (ctl_logs.c): reads of output files waiting for their
+	 * node; each answer goes to on_logs (the request layer's). */
+	struct ctl_logs *logs;
+	void (*on_logs)(void *arg, const struct logs_answer *a);
+	void *on_logs_arg;
 };
 
 /*
@@ -304,6 +311,35 @@ int ctl_node_has_workers(const struct node *n);
 int ctl_node_listed(const struct node *n);
 /* Held jobs (LAUNCHING, RUNNING, ending) on node slot k. */
 size_t ctl_node_jobs(const struct ctl *c, int k);
+
+/*
+ * herd logs (ctl_logs.c): the last bytes of a job's output (or error) file,
+ * read on its node through its worker (in lab mode as its owner).  A read
+ * is started here and answered later, once, through c->on_logs: with the
+ * bytes, or with why not (the file cannot be read, the node did not answer
+ * in time).  At most LOGS_PENDING_MAX reads wait at once.
+ */
+#define LOGS_BYTES_DEFAULT 65536
+#define LOGS_BYTES_MAX (1 << 20)
+#define LOGS_PENDING_MAX 64
+#define LOGS_PER_USER_MAX 8
+struct logs_answer {
+	uint64_t serial;	/* the client that asked */
+	int64_t id;
+	const char *data;	/* error NULL: the bytes (len of them) */
+	size_t len;
+	const char *error;	/* non-NULL: why there are none */
+};
+/* 0: started (answered later, for client `serial`); -1: refused now, *err. */
+int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t bytes,
+    uint64_t serial, char *err, size_t errsz);
+/* An "O" answer line of worker w (ctl_node.c). */
+void ctl_logs_line(struct ctl *c, struct node *w, const struct launch_reply *r);
+/* Answer the reads whose node did not answer in time (from the loop's tick). */
+void ctl_logs_tick(struct ctl *c);
+/* The client `serial` left: its read is dropped, its answer never sent. */
+void ctl_logs_forget(struct ctl *c, uint64_t serial);
+void ctl_logs_clear(struct ctl *c);
 
 /*
  * When pending jobs may start (ctl_elig.c): begin times, holds,

@@ -67,12 +67,25 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *k
 /* Answers "S KEY" or "S KEY gpus LIST" per key of `prefix` with an id of at
  * least min_id found on the node, then "S - done". */
 int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64_t min_id);
+/*
+ * The last `bytes` bytes of the file `path` (herd logs): answers
+ * "O REQID data HEX" lines (16 bytes each, hex) then "O REQID end 0", or
+ * "O REQID end 1 MESSAGE" (the shell's message on one line) when the file
+ * cannot be read.
+ */
+int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t bytes);
+/* Hex digits of an "O" data line (lower case, whole bytes) into out (cap
+ * bytes); the number of bytes, or -1 (odd length, other characters, too long). */
+#define LAUNCH_HEX_MAX 64
+int launch_hex_decode(const char *hex, unsigned char *out, size_t cap);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);
 
 /* One answer line, parsed.  Points into the line (which is modified). */
 struct launch_reply {
-	char kind;		/* 'L', 'K', 'R', 'P', 'S' (scan), 'E' (event) */
+	char kind;		/* 'L', 'K', 'R', 'P', 'S' (scan), 'E' (event), 'O' (output;
+				 * key: the request id, word "data" (rest: HEX) or "end"
+				 * (num: status, rest: message)) */
 	const char *key;
 	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end;
 				 * scan: "gpus" or "" (rest: the list), "done" */

@@ -69,6 +69,7 @@ struct client {
 	/* herd wait: ids still being waited for. */
 	int64_t *wait_ids;
 	size_t nwait;
+	int logs_pending;	/* herd logs: a read on a node owes it an answer */
 };
 
 struct server {
@@ -102,5 +103,9 @@ int rpc_lab(struct server *s, struct client *cl, const struct msg *m);
 int rpc_register(struct server *s, struct client *cl, const struct msg *m);
 int rpc_unregister(struct server *s, struct client *cl, const struct msg *m);
 void rpc_wait_check(struct server *s, struct client *cl);
+/* herd logs: a read's answer (ctl_logs.c) to its client, if it is still there. */
+struct logs_answer;
+void server_logs_answer(struct server *s, const struct logs_answer *a);
+void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answer *a);
 
 #endif

@@ -281,6 +281,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		on_scan(c, n, &r);
 		return;
 	}
+	if (r.kind == 'O') {	/* herd logs (ctl_logs.c) */
+		ctl_logs_line(c, n, &r);
+		return;
+	}
 	/* Only about the jobs that go through this worker: in lab mode a
 	 * user's session says nothing of another user's job. */
 	struct job *j = job_by_key(c, r.key);

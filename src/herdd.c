@@ -212,6 +212,14 @@ static void job_ended(void *arg, const struct job *j)
 		server_job_ended(the_server, j->array_job_id);
 }
 
+/* herd logs: a read of a job's output is done (or failed). */
+static void logs_answered(void *arg, const struct logs_answer *a)
+{
+	(void)arg;
+	if (the_server != NULL)
+		server_logs_answer(the_server, a);
+}
+
 static void loop(struct ctl *c, struct server *s)
 {
 	static struct pollfd p[POLL_MAX];
@@ -236,8 +244,10 @@ static void loop(struct ctl *c, struct server *s)
 			node_result_free(r);
 		}
 		server_handle(s, p + 2, n - 2);
-		if (now_ms() >= next_tick)
+		if (now_ms() >= next_tick) {
 			next_tick = now_ms() + ctl_tick(c);
+			ctl_logs_tick(c);
+		}
 	}
 }
 
@@ -355,12 +365,14 @@ int main(int argc, char **argv)
 		log_fatalx("%s", err);
 	the_server = &srv;
 	ctl.on_job_end = job_ended;
+	ctl.on_logs = logs_answered;
 	log_info("herdd started: %zu nodes, %zu active jobs, socket %s", cfg.nnodes, ctl.njobs,
 	    cfg.socket_path);
 	ctl_start_nodes(&ctl);
 	loop(&ctl, &srv);
 	log_info("stopping");
 	server_close(&srv);
+	ctl_logs_clear(&ctl);
 	/* A worker inside a long remote step is not waited for: exit anyway. */
 	if (ctl_clear(&ctl) != 0) {
 		db_close(db);

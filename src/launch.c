@@ -483,6 +483,50 @@ int launch_events(struct buf *out, const char *herd_dir)
 	return r ? -1 : 0;
 }
 
+/*
+ * The last `bytes` bytes of a job's output file, read by the node's shell
+ * as whoever it runs as (in lab mode the job's owner: the owner's
+ * permissions decide, not herdd's).  The bytes travel as hex, 16 a line
+ * (od is POSIX; base64 is not), so no byte of the file can end a line or
+ * forge an answer.  A file that cannot be opened answers the shell's own
+ * message, on one line; a FIFO or a device is refused before it is
+ * opened, as opening or reading one could block the shell for good.
+ */
+int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t bytes)
+{
+	int r = buf_addstr(out, "__herd_p=");
+	r |= shquote_str(out, path);
+	r |= buf_printf(out, "\nif [ -e \"$__herd_p\" ] && [ ! -f \"$__herd_p\" ]; then "
+	    "echo 'O %" PRIu64 " end 1 not a regular file'\n"
+	    "elif __herd_m=$(true 2>&1 <\"$__herd_p\"); then\n"
+	    "tail -c %" PRId64 " <\"$__herd_p\" 2>/dev/null | od -An -v -tx1 | "
+	    "sed 's/[^0-9a-f]//g;/^$/d;s/^/O %" PRIu64 " data /'\n"
+	    "echo 'O %" PRIu64 " end 0'\n"
+	    "else printf 'O %" PRIu64 " end 1 %%s\\n' \"$(printf %%s \"$__herd_m\" | tr '\\n\\r' '  ')\"\n"
+	    "fi\n", reqid, bytes, reqid, reqid, reqid);
+	return r ? -1 : 0;
+}
+
+int launch_hex_decode(const char *hex, unsigned char *out, size_t cap)
+{
+	size_t n = strlen(hex);
+	if (n == 0 || n % 2 != 0 || n / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int v = 0;
+		for (size_t k = 0; k < 2; k++) {
+			char ch = hex[i + k];
+			int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ?
+			    ch - 'a' + 10 : -1;
+			if (d < 0)
+				return -1;
+			v = v * 16 + d;
+		}
+		out[i / 2] = (unsigned char)v;
+	}
+	return (int)(n / 2);
+}
+
 static char *next_word(char **p)
 {
 	while (**p == ' ')
@@ -511,15 +555,44 @@ static int parse_num(const char *w, int64_t *v)
 	return 0;
 }
 
+/*
+ * "O REQID data HEX" (HEX: whole bytes, at most LAUNCH_HEX_MAX digits) or
+ * "O REQID end RC [MESSAGE]"; REQID digits only.
+ */
+static int parse_output(char **p, struct launch_reply *r)
+{
+	unsigned char tmp[LAUNCH_HEX_MAX / 2];
+	r->key = next_word(p);
+	r->word = next_word(p);
+	if (r->key == NULL || r->word == NULL || strspn(r->key, "0123456789") != strlen(r->key) ||
+	    strlen(r->key) > 19)
+		return -1;
+	if (strcmp(r->word, "data") == 0) {
+		r->rest = next_word(p);
+		if (r->rest == NULL || **p != '\0' || strlen(r->rest) > LAUNCH_HEX_MAX ||
+		    launch_hex_decode(r->rest, tmp, sizeof tmp) < 0)
+			return -1;
+		return 0;
+	}
+	if (strcmp(r->word, "end") != 0)
+		return -1;
+	if (parse_num(next_word(p), &r->num) != 0 || r->num < 0)
+		return -1;
+	r->rest = *p;
+	return 0;
+}
+
 int launch_parse_reply(char *line, struct launch_reply *r)
 {
 	char *p = line;
 	char *kind = next_word(&p);
-	if (kind == NULL || strlen(kind) != 1 || strchr("LKRPS", kind[0]) == NULL)
+	if (kind == NULL || strlen(kind) != 1 || strchr("LKRPSO", kind[0]) == NULL)
 		return -1;
 	r->kind = kind[0];
 	r->rest = "";
 	r->num = r->num2 = -1;
+	if (r->kind == 'O')
+		return parse_output(&p, r);
 	if (r->kind == 'S') {
 		/* "S KEY [gpus LIST]", "S - done" */
 		r->key = next_word(&p);

@@ -1244,6 +1244,52 @@ static int rpc_audit(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/*
+ * herd logs: the last bytes of a job's output file, read on its node
+ * (ctl_logs.c); the answer comes later, from rpc_logs_answer.  One read at
+ * a time per connection.
+ */
+static int rpc_logs(struct server *s, struct client *cl, const struct msg *m)
+{
+	int64_t id, bytes, errf;
+	char err[HERD_ERRLEN + 256];
+	if (get_num(cl, m, "bytes", 1, LOGS_BYTES_MAX, LOGS_BYTES_DEFAULT, &bytes) ||
+	    get_num(cl, m, "err", 0, 1, 0, &errf))
+		return -1;
+	if (cl->logs_pending) {
+		client_error(cl, "logs: one read at a time on a connection");
+		return -1;
+	}
+	if (msg_get(m, "ref", NULL) != NULL) {
+		if (show_ref(s, cl, m, &id) != 0)
+			return -1;
+	} else if (get_num(cl, m, "id", 1, INT64_MAX, 0, &id) != 0)
+		return -1;
+	if (ctl_logs_start(s->ctl, id, cl->uid, (int)errf, bytes, cl->serial, err,
+	    sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	cl->logs_pending = 1;
+	return 0;
+}
+
+void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answer *a)
+{
+	(void)s;
+	if (a->error != NULL) {
+		client_error(cl, "%s", a->error);
+		return;
+	}
+	struct msg f;
+	msg_init(&f, "logs");
+	msg_addi(&f, "id", a->id);
+	msg_add(&f, "data", a->data, a->len);
+	client_send(cl, &f);
+	msg_clear(&f);
+	send_simple(cl, "end");
+}
+
 static const struct rpc_entry {
 	const char *type;
 	int (*fn)(struct server *, struct client *, const struct msg *);
@@ -1266,6 +1312,7 @@ static const struct rpc_entry {
 	{ "register", rpc_register, 1 },
 	{ "unregister", rpc_unregister, 1 },
 	{ "audit", rpc_audit, 0 },
+	{ "logs", rpc_logs, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

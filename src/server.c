@@ -36,6 +36,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "log.h"
 #include "server.h"
 
@@ -86,6 +87,8 @@ static void client_drop(struct server *s, struct client **pp)
 {
 	struct client *cl = *pp;
 	*pp = cl->next;
+	if (cl->logs_pending)
+		ctl_logs_forget(s->ctl, cl->serial);
 	s->in_reserved -= cl->reserved;
 	client_free(cl);
 	s->nclients--;
@@ -112,7 +115,8 @@ static int rl_allow(struct ratelimit *rl, int64_t now, unsigned *skipped)
 /* Nothing owed to it: no answer being written or produced, no wait. */
 static int client_idle(const struct client *cl)
 {
-	return !cl->closing && cl->out.len == 0 && cl->more == NULL && cl->nwait == 0;
+	return !cl->closing && cl->out.len == 0 && cl->more == NULL && cl->nwait == 0 &&
+	    !cl->logs_pending;
 }
 
 void server_close(struct server *s)
@@ -416,6 +420,17 @@ void server_job_ended(struct server *s, int64_t id)
 				rpc_wait_check(s, cl);
 				break;
 			}
+		}
+	}
+}
+
+void server_logs_answer(struct server *s, const struct logs_answer *a)
+{
+	for (struct client *cl = s->clients; cl != NULL; cl = cl->next) {
+		if (cl->serial == a->serial && cl->logs_pending) {
+			cl->logs_pending = 0;
+			rpc_logs_answer(s, cl, a);
+			return;
 		}
 	}
 }

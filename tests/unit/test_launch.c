@@ -576,6 +576,154 @@ static void parse_answers(void **state)
 	assert_int_equal(launch_key_parse("t.abc-4x.0", "t.abc", &id, &att), -1);
 }
 
+/* Decode a launch_tail answer into out; returns the end line's status. */
+static int64_t tail_answer(char *ans, uint64_t reqid, struct buf *out, char *msg, size_t msgsz)
+{
+	char want[32], *save = NULL;
+	int64_t rc = -2;
+	snprintf(want, sizeof want, "%llu", (unsigned long long)reqid);
+	for (char *l = strtok_r(ans, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		struct launch_reply r;
+		unsigned char b[LAUNCH_HEX_MAX / 2];
+		assert_int_equal(launch_parse_reply(l, &r), 0);
+		assert_int_equal(r.kind, 'O');
+		assert_string_equal(r.key, want);
+		assert_int_equal(rc, -2);	/* nothing after the end line */
+		if (strcmp(r.word, "data") == 0) {
+			int n = launch_hex_decode(r.rest, b, sizeof b);
+			assert_true(n > 0);
+			buf_add(out, b, (size_t)n);
+		} else {
+			rc = r.num;
+			snprintf(msg, msgsz, "%s", r.rest);
+		}
+	}
+	return rc;
+}
+
+/* Every byte value, a long line, a path sh would misread: byte-exact. */
+static void tail_reads_bytes_exactly(void **state)
+{
+	(void)state;
+	char path[400], msg[512];
+	snprintf(path, sizeof path, "%s/o'u t$(touch x)\nname.out", scratch);
+	struct buf file;
+	buf_init(&file, 1 << 20);
+	for (int i = 0; i < 256; i++)
+		buf_addc(&file, (char)i);
+	for (int i = 0; i < 5000; i++)
+		buf_addc(&file, 'y');
+	buf_addstr(&file, "\nO 1 end 0\n\0tail");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(file.data, 1, file.len, f);
+	fclose(f);
+	int64_t asks[] = { 1, 10, 300, (int64_t)file.len, 1 << 20 };
+	for (size_t k = 0; k < sizeof asks / sizeof asks[0]; k++) {
+		struct buf prog, got;
+		buf_init(&prog, 1 << 16);
+		buf_init(&got, 1 << 20);
+		assert_int_equal(launch_tail(&prog, 77 + k, path, asks[k]), 0);
+		char *ans = run_sh(prog.data, prog.len);
+		assert_int_equal(tail_answer(ans, 77 + k, &got, msg, sizeof msg), 0);
+		size_t want = (size_t)asks[k] < file.len ? (size_t)asks[k] : file.len;
+		assert_int_equal(got.len, want);
+		assert_memory_equal(got.data, file.data + file.len - want, want);
+		free(ans);
+		buf_clear(&prog);
+		buf_clear(&got);
+	}
+	char x[300];
+	snprintf(x, sizeof x, "%s/x", scratch);
+	assert_int_not_equal(access(x, F_OK), 0);
+	buf_clear(&file);
+}
+
+/* What cannot be read answers one end line with the shell's reason. */
+static void tail_refusals(void **state)
+{
+	(void)state;
+	char path[400], msg[512];
+	struct buf prog, got;
+	const char *cases[][2] = {
+		{ "no\nsuch file", "No such file" },
+		{ "", "not a regular file" },	/* the directory itself */
+		{ "secret", "Permission denied" },
+	};
+	for (size_t k = 0; k < 3; k++) {
+		snprintf(path, sizeof path, "%s/%s", scratch, cases[k][0]);
+		if (k == 2) {
+			FILE *f = fopen(path, "w");
+			assert_non_null(f);
+			fputs("hidden\n", f);
+			fclose(f);
+			chmod(path, 0);
+			if (geteuid() == 0)
+				continue;	/* root reads it anyway */
+		}
+		buf_init(&prog, 1 << 16);
+		buf_init(&got, 1 << 16);
+		launch_tail(&prog, 5, path, 100);
+		char *ans = run_sh(prog.data, prog.len);
+		assert_int_equal(tail_answer(ans, 5, &got, msg, sizeof msg), 1);
+		assert_int_equal(got.len, 0);
+		assert_non_null(strstr(msg, cases[k][1]));
+		free(ans);
+		buf_clear(&prog);
+		buf_clear(&got);
+	}
+	snprintf(path, sizeof path, "%s/fifo", scratch);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	buf_init(&prog, 1 << 16);
+	buf_init(&got, 1 << 16);
+	launch_tail(&prog, 6, path, 100);
+	char *ans = run_sh(prog.data, prog.len);	/* never blocks on the FIFO */
+	assert_int_equal(tail_answer(ans, 6, &got, msg, sizeof msg), 1);
+	assert_string_equal(msg, "not a regular file");
+	free(ans);
+	buf_clear(&prog);
+	buf_clear(&got);
+}
+
+/* Hostile "O" lines: the parser takes only well-formed ones. */
+static void parse_output_lines(void **state)
+{
+	(void)state;
+	struct launch_reply r;
+	unsigned char b[LAUNCH_HEX_MAX / 2];
+	char ok1[] = "O 12 data 00ff41", ok2[] = "O 12 end 0",
+	    ok3[] = "O 12 end 1 sh: 3: cannot open /x: Permission denied";
+	assert_int_equal(launch_parse_reply(ok1, &r), 0);
+	assert_string_equal(r.key, "12");
+	assert_string_equal(r.word, "data");
+	assert_int_equal(launch_hex_decode(r.rest, b, sizeof b), 3);
+	assert_int_equal(b[0], 0);
+	assert_int_equal(b[1], 0xff);
+	assert_int_equal(b[2], 'A');
+	assert_int_equal(launch_parse_reply(ok2, &r), 0);
+	assert_int_equal(r.num, 0);
+	assert_int_equal(launch_parse_reply(ok3, &r), 0);
+	assert_int_equal(r.num, 1);
+	assert_string_equal(r.rest, "sh: 3: cannot open /x: Permission denied");
+	char hex66[80] = "O 1 data ";
+	for (int i = 0; i < 66; i++)
+		strcat(hex66, "a");
+	char *bad[] = {
+		"O 12 data 4g", "O 12 data 414", "O 12 data 4A", "O 12 data", "O 12 data 41 42",
+		"O 12 data -41", "O x12 data 41", "O -1 data 41", "O 12x data 41",
+		"O 123456789012345678901 data 41", "O 12 what 41", "O 12 end", "O 12 end -1",
+		"O 12 end x", "O", "O 12", hex66,
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char line[128];
+		snprintf(line, sizeof line, "%s", bad[i]);
+		if (launch_parse_reply(line, &r) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+	}
+	assert_int_equal(launch_hex_decode("", b, sizeof b), -1);
+	assert_int_equal(launch_hex_decode("4142", b, 1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +738,9 @@ int main(void)
 		cmocka_unit_test(task_sees_array_variables),
 		cmocka_unit_test(scan_lists_keys_and_gpus),
 		cmocka_unit_test(parse_answers),
+		cmocka_unit_test(tail_reads_bytes_exactly),
+		cmocka_unit_test(tail_refusals),
+		cmocka_unit_test(parse_output_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
