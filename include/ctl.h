@@ -337,6 +337,8 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t b
 void ctl_logs_line(struct ctl *c, struct node *w, const struct launch_reply *r);
 /* Answer the reads whose node did not answer in time (from the loop's tick). */
 void ctl_logs_tick(struct ctl *c);
+/* Whether a read waits on worker w (its lane is not idle meanwhile). */
+int ctl_logs_pending_on(const struct ctl *c, const struct node *w);
 /* The client `serial` left: its read is dropped, its answer never sent. */
 void ctl_logs_forget(struct ctl *c, uint64_t serial);
 void ctl_logs_clear(struct ctl *c);

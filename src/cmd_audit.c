@@ -18,7 +18,7 @@ const struct cmd_entry cmd_audit_entry = {
 	"      --json                a JSON array of records\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: TIME ACTOR ACTION JOB OWNER DETAIL; ACTION is cancel, hold, release,\n"
-	"requeue, update, read_script or read_env\n",
+	"requeue, update, read_script, read_env or read_output\n",
 	cmd_audit
 };
 

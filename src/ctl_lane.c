@@ -235,7 +235,7 @@ void ctl_lanes_tick(struct ctl *c)
 		if (l->closing) {
 			if (node_tryjoin(&l->w) == 0)
 				lane_free(l);
-		} else if (l->busy)
+		} else if (l->busy || ctl_logs_pending_on(c, &l->w))
 			l->idle_since_ms = 0;
 		else if (l->idle_since_ms == 0)
 			l->idle_since_ms = now;

@@ -268,6 +268,17 @@ void ctl_logs_line(struct ctl *c, struct node *w, const struct launch_reply *r)
 		read_failed(c, rd, r->rest);
 }
 
+int ctl_logs_pending_on(const struct ctl *c, const struct node *w)
+{
+	if (c->logs == NULL)
+		return 0;
+	for (size_t i = 0; i < LOGS_PENDING_MAX; i++)
+		if (c->logs->reads[i].reqid != 0 && c->logs->reads[i].worker == w->idx &&
+		    c->logs->reads[i].gen == w->gen)
+			return 1;
+	return 0;
+}
+
 void ctl_logs_tick(struct ctl *c)
 {
 	int64_t now = now_ms();
