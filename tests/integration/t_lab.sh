@@ -3,7 +3,8 @@
 # three users register and submit from their own accounts; on the nodes
 # their jobs run under their own uids (a job writes `id -u` and a file whose
 # owner is checked); another user's cancel is refused naming the owner; an
-# unregistered user is refused with the fix; the lab key is private and its
+# unregistered user is refused with the fix; B cannot ssh in as A (his own
+# key is not A's, the lab key is unreadable to him); the lab key is private and its
 # authorized_keys line works only from lab_from; per-(node, user) sessions
 # close when idle; loose permissions on the state directory or the key stop
 # herdd with the fix; unregister takes the key line back.
@@ -119,6 +120,23 @@ sshk -b 127.0.0.5 "$A@127.0.0.11" true 2>/dev/null &&
     fail "the lab key logged in as $A from 127.0.0.5, outside lab_from"
 sshk -tt -b 127.0.0.1 "$A@127.0.0.11" tty 2>/dev/null | grep -q '^/dev/' &&
     fail "the lab key got a terminal: the line is not restricted"
+
+# ---- B cannot get into A's jobs over ssh either ----
+# B's own key is not in A's authorized_keys, and the lab key is unreadable
+# to B: neither logs B in as A on a node.
+install -d -o "$B" -m 700 "$SD/home/$B/.ssh"
+runuser -u "$B" -- ssh-keygen -q -t ed25519 -N '' -f "$SD/home/$B/.ssh/id_ed25519" ||
+    fail "ssh-keygen as $B failed"
+bssh() {
+	runuser -u "$B" -- ssh -F /dev/null -o UserKnownHostsFile=/dev/null \
+	    -o StrictHostKeyChecking=no -o BatchMode=yes -o ConnectTimeout=5 -p "$PORT" "$@"
+}
+bssh -i "$SD/home/$B/.ssh/id_ed25519" "$A@127.0.0.11" true 2>/dev/null &&
+    fail "$B logged in to node1 as $A with his own key"
+out=$(bssh -i "$SD/state/lab_key" "$A@127.0.0.11" true 2>&1) &&
+    fail "$B logged in to node1 as $A with the lab key"
+grep -qi "permission denied\|no such file\|not accessible" <<<"$out" ||
+    fail "$B's login with the lab key failed for another reason than the key: $out"
 
 # ---- idle sessions close ----
 grep -q "session $A@node[12]: open" "$HERDD_LOG" || fail "no session of $A was opened"
