@@ -3,7 +3,7 @@
 # herdd in lab mode (socket outside state_dir, [controller] admins = one of
 # them), and the audit log of what admins did.
 #  1. Every action (cancel, hold, release, requeue, update, show --script,
-#     show --env) by each requester (the job's owner, another user, an
+#     show --env, logs) by each requester (the job's owner, another user, an
 #     admin, root) on a job of the owner: the owner, the admin and root
 #     succeed; the other user is refused with "job N is not yours: it
 #     belongs to OWNER" and the job is as it was.
@@ -74,7 +74,8 @@ ajob() {
 # An ended job of A, for requeue.
 ajob_ended() {
 	local id
-	id=$(as "$A" submit --parsable -D "$SD/home/$A" --wrap true 2>&1) || fail "$A could not submit: $id"
+	id=$(as "$A" submit --parsable -D "$SD/home/$A" --wrap "echo marker-$UNIQ" 2>&1) ||
+	    fail "$A could not submit: $id"
 	wait_jobs 30 "$id" || fail "$A's job $id did not end"
 	echo "$id"
 }
@@ -92,6 +93,7 @@ act() {
 	update) as "$u" update "$j" "name=upd-$u" ;;
 	script) as "$u" show --script "$j" ;;
 	env) as "$u" show --env "$j" ;;
+	logs) as "$u" logs "$j" ;;
 	esac
 }
 
@@ -109,6 +111,7 @@ check_done() {
 	    [ "$(field "$j" .state)" = PENDING ] || fail "job $j not requeued by $u" ;;
 	update) assert_eq "name of $j after $u's update" "upd-$u" "$(field "$j" .name)" ;;
 	script) grep -q "marker-$UNIQ" <<<"$out" || fail "$u's show --script $j: no script: $out" ;;
+	logs) grep -qx "marker-$UNIQ" <<<"$out" || fail "$u's logs $j: no output: $out" ;;
 	env) grep -qx "HERD_SECRET_T=tok-$UNIQ" <<<"$out" ||
 	    fail "$u's show --env $j: no HERD_SECRET_T=tok-$UNIQ: $out" ;;
 	esac
@@ -118,7 +121,7 @@ check_done() {
 fresh() {
 	case $1 in
 	release) ajob --hold ;;
-	requeue) ajob_ended ;;
+	requeue|logs) ajob_ended ;;
 	*) ajob ;;
 	esac
 }
@@ -129,7 +132,7 @@ for u in "$A" "$B" "$M"; do
 done
 
 # ---- 1. the table ----
-actions="cancel hold release requeue update script env"
+actions="cancel hold release requeue update script env logs"
 declare -A expect=([$A]=ok [$B]=refused [$M]=ok [root]=ok)
 for a in $actions; do
 	for u in "$A" "$B" "$M" root; do
@@ -187,7 +190,7 @@ log=$(as root audit -n 1000 --json) || fail "root's herd audit --json failed"
 got=$(jq -r '.[] | "\(.actor) \(.action) \(.owner)"' <<<"$log" | sort)
 want=$( {
 	for u in "$M" root; do
-		for a in cancel hold release requeue update read_script read_env; do
+		for a in cancel hold release requeue update read_script read_env read_output; do
 			echo "$u $a $A"
 		done
 	done
