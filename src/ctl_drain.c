@@ -41,7 +41,8 @@ int drain_reason_check(const char *reason, char *err, size_t errsz)
 	}
 	while (*p != '\0') {
 		size_t n = utf8_seq_len(p);
-		if (*p < 0x20 || *p == 0x7f || n == 0) {
+		/* Controls, C1 ones (an 8-bit escape) included, and bytes that are not UTF-8. */
+		if (*p < 0x20 || *p == 0x7f || n == 0 || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
 			snprintf(err, errsz, "invalid reason: only printable UTF-8 text, one line");
 			return -1;
 		}
