@@ -156,6 +156,15 @@ static int check_names(struct ctl *c, int drain, const char *const *names, size_
 	return 0;
 }
 
+/* Whether names[i] was named before it (a node named twice changes once). */
+static int named_before(const char *const *names, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(names[k], names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The audit row of one node's drain or resume (no job, no owner). */
 static void audit(struct ctl *c, uid_t uid, const char *actor, int drain, const char *name,
     const char *reason)
@@ -226,6 +235,8 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (named_before(names, i))
+			continue;
 		int was = find_drain(c, names[i]) != NULL;
 		if (drain)
 			set_drain(c, names[i], text, now);

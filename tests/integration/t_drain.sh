@@ -4,7 +4,8 @@
 # changes nothing; an admin drains the node a user's job runs on: the node
 # shows DRAINING (the job runs on), new jobs all go to the other node, and
 # once the job ends it shows DRAINED with the reason, who and when.  A
-# restart of herdd keeps it drained.  With both nodes drained a new job
+# restart of herdd keeps it drained, and so does removing it from hosts.ini
+# and adding it back.  With both nodes drained a new job
 # waits (ReqNodeNotAvail) and starts on the node the admin resumes.  Every
 # drain and resume is in herd audit, with no job.
 . "$(dirname "$0")/lib.sh"
@@ -76,6 +77,19 @@ start_svc
 wait_node_state "$Y" UP 30
 wait_node_state "$X" DRAINED 30
 assert_eq "reason of $X after a restart" "$reason" "$(node_field "$X" .reason)"
+
+# ---- removed from hosts.ini and added back: still drained ----
+sed -i "/^\[node $X\]/,+1d" "$LAB"
+out=$(CONF=$LAB herd reconfigure 2>&1) || fail "reconfigure without $X: $out"
+for ((i = 0; i < 100; i++)); do
+	[ -z "$(node_field "$X" .state)" ] && break
+	sleep 0.1
+done
+[ -z "$(node_field "$X" .state)" ] || fail "$X is still listed after its removal"
+lab_config "admins = $M"
+out=$(CONF=$LAB herd reconfigure 2>&1) || fail "reconfigure with $X again: $out"
+wait_node_state "$X" DRAINED 30
+assert_eq "reason of $X added back" "$reason" "$(node_field "$X" .reason)"
 
 # ---- both drained: a job waits; the resumed node takes it ----
 out=$(as "$M" drain "$Y" 2>&1) || fail "$M could not drain $Y: $out"
