@@ -37,6 +37,7 @@ extern const struct cmd_entry cmd_unregister_entry;
 extern const struct cmd_entry cmd_hold_entry, cmd_release_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_logs_entry;
+extern const struct cmd_entry cmd_drain_entry, cmd_resume_entry;
 
 int cmd_submit(int argc, char **argv);
 int cmd_queue(int argc, char **argv);
@@ -54,6 +55,12 @@ int cmd_hold(int argc, char **argv);
 int cmd_release(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
+int cmd_drain(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+/* herd drain / resume: one request of `type` naming the nodes argv[first..argc)
+ * (reason: NULL none); prints herdd's line per node.  0, 1 refused, 2 usage. */
+int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,
+    int argc, char **argv, int first);
 /* Ids per request: a frame holds PROTO_FIELDS_MAX fields, two per id. */
 #define CMD_ID_CHUNK 1000
 /*

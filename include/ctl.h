@@ -61,6 +61,9 @@ struct ctl {
 	struct ctl_logs *logs;
 	void (*on_logs)(void *arg, const struct logs_answer *a);
 	void *on_logs_arg;
+	/* Drained nodes, by name (ctl_drain.c). */
+	struct ctl_drain *drains;
+	size_t ndrains;
 };
 
 /*
@@ -393,5 +396,38 @@ void ctl_nice_order(struct job **pend, size_t n);
 size_t ctl_dep_jobs(const struct job *j, int64_t *out, size_t cap);
 /* Its dependency's verdict now (enum dep_verdict), for a job not in the table (--test-only). */
 int ctl_dep_verdict(struct ctl *c, struct job *j);
+
+
+/*
+ * Drain and resume (ctl_drain.c): a drained node takes no new jobs, its
+ * running ones run on to their end.  A drain belongs to the node's name
+ * and is kept in the database, so a restart, or a node removed from
+ * hosts.ini and added back, keeps it.  Admins and root only; audited.
+ */
+#define DRAIN_REASON_MAX 200	/* bytes of a --reason */
+struct ctl_drain {
+	char *name;
+	char *reason;		/* as shown: "TEXT [user@2024-05-01T10:00:00]" */
+	int64_t since;		/* wall seconds */
+};
+/* At start (after the nodes): the drains the database holds. */
+int ctl_drains_load(struct ctl *c, char *err, size_t errsz);
+void ctl_drains_clear(struct ctl *c);
+/* Node n's drain, NULL when it is not drained. */
+const struct ctl_drain *ctl_node_drain(const struct ctl *c, const struct node *n);
+/*
+ * Drain (drain 1, with reason; NULL or "" none) or resume the nodes
+ * names[0..n) for uid: every name checked first, then all of them or
+ * none; a line per node in `report`.  0, or -1 with *err ("no node X",
+ * "only admins may drain or resume nodes").
+ */
+int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, size_t n,
+    const char *reason, struct buf *report, char *err, size_t errsz);
+/* Whether pending job j fits (by size) only drained nodes: it waits for a resume. */
+int ctl_drain_blocks(struct ctl *c, const struct job *j);
+/* Pure: whether a --reason is acceptable (printable UTF-8, one line, bounded). */
+int drain_reason_check(const char *reason, char *err, size_t errsz);
+/* Pure but for the time zone: "TEXT [user@YYYY-MM-DDTHH:MM:SS]" (no TEXT: "[user@...]"). */
+void drain_text(char *buf, size_t size, const char *reason, const char *user, int64_t when);
 
 #endif

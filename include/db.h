@@ -142,6 +142,13 @@ int db_instance(struct db *db, char *out, size_t size);
 /* Node bookkeeping across restarts (boot id). */
 int db_node_get_boot(struct db *db, const char *name, char *boot, size_t size);
 int db_node_set_boot(struct db *db, const char *name, const char *boot);
+/* herd drain / resume, by node name (in the caller's transaction, or autocommit);
+ * reason is stored as given.  db_node_drains: every drained node, by name; the
+ * strings passed are borrowed for the call. */
+int db_node_drain(struct db *db, const char *name, const char *reason, int64_t when);
+int db_node_resume(struct db *db, const char *name, int64_t when);
+int db_node_drains(struct db *db,
+    int (*cb)(void *arg, const char *name, const char *reason, int64_t since), void *arg);
 
 /* Lab mode's registered users (herd register): 0 / -1; registered: 1, 0 or -1. */
 int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when);

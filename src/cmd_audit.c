@@ -12,24 +12,28 @@
 
 const struct cmd_entry cmd_audit_entry = {
 	"audit", "audit [-n COUNT] [--json]",
-	"list admins' actions on other users' jobs, newest first (admins only)",
+	"list admins' actions on other users' jobs and nodes, newest first (admins only)",
 	"options:\n"
 	"  -n, --count COUNT         at most COUNT records, 1 to 10000 (default 50)\n"
 	"      --json                a JSON array of records\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: TIME ACTOR ACTION JOB OWNER DETAIL; ACTION is cancel, hold, release,\n"
-	"requeue, update, read_script, read_env or read_output\n",
+	"requeue, update, read_script, read_env or read_output, or drain or resume of\n"
+	"a node (JOB and OWNER \"-\", DETAIL \"NODE: REASON\")\n",
 	cmd_audit
 };
 
+/* A record of no job (herd drain, resume: the node is in DETAIL) has JOB and OWNER "-". */
 static void row(struct table *t, const struct msg *m)
 {
-	char when[64], job[32];
+	char when[64], job[32] = "-";
+	int64_t id = msg_geti(m, "job_id", 0);
 	fmt_time(when, sizeof when, msg_geti(m, "time", 0));
-	snprintf(job, sizeof job, "%" PRId64, msg_geti(m, "job_id", 0));
-	const char *detail = msg_get(m, "detail", NULL);
+	if (id > 0)
+		snprintf(job, sizeof job, "%" PRId64, id);
+	const char *detail = msg_get(m, "detail", NULL), *owner = msg_get(m, "owner", NULL);
 	const char *cells[] = { when, msg_get(m, "actor", NULL), msg_get(m, "action", NULL), job,
-	    msg_get(m, "owner", NULL), detail ? detail : "" };
+	    id > 0 && owner != NULL && owner[0] != '\0' ? owner : "-", detail ? detail : "" };
 	table_add(t, cells);
 }
 
@@ -43,9 +47,12 @@ static void json(FILE *f, const struct msg *m)
 	json_str(f, msg_get(m, "actor", NULL));
 	fputs(",\"action\":", f);
 	json_str(f, msg_get(m, "action", NULL));
-	fprintf(f, ",\"job_id\":%" PRId64 ",\"owner_uid\":%" PRId64 ",\"owner\":",
-	    msg_geti(m, "job_id", 0), msg_geti(m, "owner_uid", 0));
-	json_str(f, msg_get(m, "owner", NULL));
+	if (msg_geti(m, "job_id", 0) > 0) {
+		fprintf(f, ",\"job_id\":%" PRId64 ",\"owner_uid\":%" PRId64 ",\"owner\":",
+		    msg_geti(m, "job_id", 0), msg_geti(m, "owner_uid", 0));
+		json_str(f, msg_get(m, "owner", NULL));
+	} else
+		fputs(",\"job_id\":null,\"owner_uid\":null,\"owner\":null", f);
 	fputs(",\"detail\":", f);
 	if (msg_get(m, "detail", NULL) != NULL)
 		json_str(f, msg_get(m, "detail", NULL));

@@ -1,7 +1,8 @@
 /*
  * cmd_nodes.c — herd nodes: every node, then every GPU and who holds it.
  * A node that is DOWN, or was never probed, shows "-" for its resources:
- * "0/0" would say it has none.
+ * "0/0" would say it has none.  A drained node's state and reason are
+ * herdd's (DRAINING, DRAINED, DOWN+DRAIN; "TEXT [user@time]").
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,7 +19,10 @@ const struct cmd_entry cmd_nodes_entry = {
 	"      --json                a JSON array of nodes\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: NODE STATE CPUS MEMORY GPUS (used/total; \"-\" when DOWN or never\n"
-	"probed) CGROUP REASON\n",
+	"probed) CGROUP REASON\n"
+	"STATE is UP, DOWN, UNKNOWN, or for a node herd drain took out of use DRAINING\n"
+	"(its jobs still run), DRAINED (none left) or DOWN+DRAIN; REASON then says why,\n"
+	"who drained it and when: \"TEXT [user@time]\".\n",
 	cmd_nodes
 };
 
@@ -64,7 +68,7 @@ static int each(void *arg, const struct msg *m)
 		nused += r.job > 0;
 	}
 	const char *st = msg_get(m, "state", NULL);
-	if ((st != NULL && strcmp(st, "DOWN") == 0) || msg_geti(m, "cpus", 0) <= 0) {
+	if ((st != NULL && strncmp(st, "DOWN", 4) == 0) || msg_geti(m, "cpus", 0) <= 0) {
 		strlcpy_h(cpus, "-", sizeof cpus);
 		strlcpy_h(mem, "-", sizeof mem);
 		strlcpy_h(gpus, "-", sizeof gpus);

@@ -364,6 +364,8 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	 * controllers (or a reinstall) from ever sharing a job directory. */
 	snprintf(c->key_prefix, sizeof c->key_prefix, "%s.%s", cfg->cluster, inst);
 	ctl_admins_load(c);
+	if (ctl_drains_load(c, err, errsz) != 0)
+		return -1;
 	if (db_jobs_active(db, load_one, c) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;
@@ -446,6 +448,7 @@ int ctl_clear(struct ctl *c)
 	free(c->jobs);
 	free(c->nodes);
 	free(c->admins);
+	ctl_drains_clear(c);
 	return 0;
 }
 
@@ -922,7 +925,7 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
 		size_t ng = (size_t)node_gpu_count(n);
 		for (size_t g = 0; g < ng && g < 64; g++)
 			all |= 1ULL << g;
-		sn[k].up = node_schedulable(n);
+		sn[k].up = node_schedulable(n) && ctl_node_drain(c, n) == NULL;
 		sn[k].cpus_free = n->have_probe ? n->probe.cpus - n->cpus_used : 0;
 		sn[k].mem_free_mb = n->have_probe ? n->probe.mem_mb - n->mem_used_mb : 0;
 		sn[k].gpu_free = all & ~n->gpu_used;
@@ -1187,5 +1190,8 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	if (ctl_array_pending(j) && j->array->pending.throttle > 0 &&
 	    ctl_array_active(c, j->id) >= j->array->pending.throttle)
 		return "JobArrayTaskLimit";	/* Slurm's: the throttle is full */
-	return j->id == c->blocked_id ? "Resources" : "Priority";
+	if (j->id != c->blocked_id)
+		return "Priority";
+	/* Slurm's word for "the nodes it could run on are drained". */
+	return ctl_drain_blocks(c, j) ? "ReqNodeNotAvail" : "Resources";
 }

@@ -35,7 +35,8 @@ enum {
 	ST_INSERT, ST_INSERT_DATA, ST_UPDATE, ST_GET, ST_GET_DATA, ST_ACTIVE,
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
-	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_COUNT
+	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_NODE_DRAIN, ST_NODE_RESUME,
+	ST_NODE_DRAINS, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -47,6 +48,12 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_NODE_GET] = "SELECT boot_id FROM nodes WHERE name=?1",
 	[ST_NODE_SET] = "INSERT INTO nodes(name,boot_id) VALUES(?1,?2)"
 	    " ON CONFLICT(name) DO UPDATE SET boot_id=excluded.boot_id",
+	/* herd drain / resume: the nodes table's state, reason and state_time. */
+	[ST_NODE_DRAIN] = "INSERT INTO nodes(name,state,reason,state_time) VALUES(?1,'DRAIN',?2,?3)"
+	    " ON CONFLICT(name) DO UPDATE SET state='DRAIN', reason=excluded.reason,"
+	    " state_time=excluded.state_time",
+	[ST_NODE_RESUME] = "UPDATE nodes SET state=NULL, reason=NULL, state_time=?2 WHERE name=?1",
+	[ST_NODE_DRAINS] = "SELECT name,reason,state_time FROM nodes WHERE state='DRAIN' ORDER BY name",
 	[ST_MAX_ID] = "SELECT max(ifnull((SELECT max(id) FROM jobs), 0),"
 	    " ifnull((SELECT CAST(v AS INTEGER) FROM meta WHERE k='id_floor'), 0))",
 	[ST_RAISE_FLOOR] = "INSERT INTO meta(k, v) VALUES('id_floor', ?1) ON CONFLICT(k) DO UPDATE"
@@ -674,6 +681,44 @@ int db_node_set_boot(struct db *db, const char *name, const char *boot)
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, "set node");
+}
+
+int db_node_drain(struct db *db, const char *name, const char *reason, int64_t when)
+{
+	sqlite3_stmt *s = db->st[ST_NODE_DRAIN];
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bind_text(s, 2, reason);
+	sqlite3_bind_int64(s, 3, when);
+	int rc = step(db, s, F_UPDATE);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "drain node");
+}
+
+int db_node_resume(struct db *db, const char *name, int64_t when)
+{
+	sqlite3_stmt *s = db->st[ST_NODE_RESUME];
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, when);
+	int rc = step(db, s, F_UPDATE);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "resume node");
+}
+
+int db_node_drains(struct db *db,
+    int (*cb)(void *arg, const char *name, const char *reason, int64_t since), void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_NODE_DRAINS];
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		if (name != NULL && cb(arg, name, (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int64(s, 2)) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "list drained nodes");
+	return 0;
 }
 
 int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when)

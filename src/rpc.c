@@ -600,10 +600,22 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		msg_init(&m, "node");
 		msg_adds(&m, "name", n->conf->name);
 		msg_adds(&m, "host", n->conf->host);
-		msg_adds(&m, "state", n->life == NODE_REMOVED ? "DRAINING" : node_state_name(n->state));
-		msg_adds(&m, "reason", n->life == NODE_REMOVED ?
-		    "removed from hosts.ini: no new jobs; leaves once its jobs end" : n->reason);
-		msg_addi(&m, "since", n->state_since);
+		const struct ctl_drain *dr = ctl_node_drain(c, n);
+		if (n->life == NODE_REMOVED) {
+			msg_adds(&m, "state", "DRAINING");
+			msg_adds(&m, "reason",
+			    "removed from hosts.ini: no new jobs; leaves once its jobs end");
+		} else if (dr != NULL) {
+			/* Slurm's: DRAINING while jobs run there, DRAINED once none do. */
+			msg_adds(&m, "state", n->state == NODE_DOWN ? "DOWN+DRAIN" :
+			    ctl_node_jobs(c, (int)k) > 0 ? "DRAINING" : "DRAINED");
+			msg_adds(&m, "reason", dr->reason);
+		} else {
+			msg_adds(&m, "state", node_state_name(n->state));
+			msg_adds(&m, "reason", n->reason);
+		}
+		msg_addi(&m, "since", dr != NULL && n->life != NODE_REMOVED ? dr->since :
+		    n->state_since);
 		msg_addi(&m, "cpus", n->have_probe ? n->probe.cpus : 0);
 		msg_addi(&m, "cpus_used", n->cpus_used);
 		msg_addi(&m, "mem_mb", n->have_probe ? n->probe.mem_mb : 0);
@@ -1205,6 +1217,62 @@ static int rpc_reconfigure(struct server *s, struct client *cl, const struct msg
 	return 0;
 }
 
+/*
+ * herd drain NODE... [reason] / herd resume NODE...: admins and root only
+ * (ctl_drain.c decides, checks every name, and audits).  The answer has a
+ * line per node.
+ */
+#define DRAIN_NODES_MAX CTL_NODE_SLOTS
+
+static int drain_or_resume(struct server *s, struct client *cl, const struct msg *m, int drain)
+{
+	const char *names[DRAIN_NODES_MAX], *v;
+	uint32_t len;
+	size_t n = 0;
+	char err[HERD_ERRLEN + DRAIN_REASON_MAX];
+	while ((v = msg_get_nth(m, "node", n, &len)) != NULL) {
+		if (n == DRAIN_NODES_MAX) {
+			client_error(cl, "node: more than %d names", DRAIN_NODES_MAX);
+			return -1;
+		}
+		if (len == 0 || len > 256 || memchr(v, '\0', len) != NULL) {
+			client_error(cl, "node: empty, too long or contains a NUL byte");
+			return -1;
+		}
+		names[n++] = v;
+	}
+	if (check_text(cl, m, "reason", 4 * DRAIN_REASON_MAX))
+		return -1;
+	struct buf report;
+	buf_init(&report, 1 << 20);
+	if (ctl_drain(s->ctl, cl->uid, drain, names, n, drain ? msg_get(m, "reason", NULL) : NULL,
+	    &report, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		buf_clear(&report);
+		return -1;
+	}
+	struct msg ok;
+	char *save = NULL;
+	msg_init(&ok, "ok");
+	for (char *l = report.data ? strtok_r(report.data, "\n", &save) : NULL; l;
+	    l = strtok_r(NULL, "\n", &save))
+		msg_adds(&ok, "line", l);
+	client_send(cl, &ok);
+	msg_clear(&ok);
+	buf_clear(&report);
+	return 0;
+}
+
+static int rpc_drain(struct server *s, struct client *cl, const struct msg *m)
+{
+	return drain_or_resume(s, cl, m, 1);
+}
+
+static int rpc_resume(struct server *s, struct client *cl, const struct msg *m)
+{
+	return drain_or_resume(s, cl, m, 0);
+}
+
 /* One audit record as a frame (herd audit). */
 static int audit_cb(void *arg, const struct audit_row *a)
 {
@@ -1313,6 +1381,8 @@ static const struct rpc_entry {
 	{ "unregister", rpc_unregister, 1 },
 	{ "audit", rpc_audit, 0 },
 	{ "logs", rpc_logs, 0 },
+	{ "drain", rpc_drain, 1 },
+	{ "resume", rpc_resume, 1 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)
