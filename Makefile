@@ -119,4 +119,4 @@ install-units:
 clean:
 	rm -rf build build-san build-fuzz bin
 
--include $(wildcard build/obj/*.d build-san/obj/*.d)
+-include $(sort $(wildcard $(BUILD)/obj/*.d build/obj/*.d build-san/obj/*.d))

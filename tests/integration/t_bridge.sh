@@ -116,7 +116,15 @@ out=$(as "$A" HERD_CONTROLLER=ctl -- submit --hold -D "$SD/home/$A" --wrap true 
 grep -q "herd register" <<<"$out" || fail "the unregistered refusal does not name herd register: $out"
 register_user "$A"
 register_user "$B"
-register_user "$C"
+# carol's way: --each-node, the line written on every node through her own
+# ssh (the homes are shared here, so it is one file, edited once per node).
+out=$(as "$C" HERD_CONTROLLER=ctl -- register --each-node 2>&1) ||
+    fail "$C: herd register --each-node failed: $out"
+assert_eq "nodes $C's key line was written on" 4 "$(grep -c 'key added' <<<"$out")"
+assert_eq "herd-lab lines in $C's authorized_keys" 1 \
+    "$(grep -c 'herd-lab:test$' "$SD/home/$C/.ssh/authorized_keys")"
+grep -q "^ssh-ed25519 .* $C\$" "$SD/home/$C/.ssh/authorized_keys" ||
+    fail "$C's own key left her authorized_keys"
 
 # ---- 1. carol's job, seen and refused through the bridge ----
 
