@@ -46,6 +46,10 @@ start_herdd
 wait_nodes_up 4 20
 [ -S "$SOCK" ] || fail "herdd made no socket at $SOCK"
 
+# The nodes' sshd port, as the cluster's hosts.ini says (HERD_TC_PORT or
+# the default).
+PORT=$(sed -n 's/^port = //p' "$TC_DIR/hosts.ini")
+
 # make_user NAME: a user with a key, authorized_keys and ~/.ssh/config whose
 # host "ctl" is node1 and "nowhere" a closed port.
 make_user() {
@@ -59,7 +63,7 @@ make_user() {
 	cat >"$h/.ssh/config" <<EOF
 Host ctl
 	HostName 127.0.0.11
-	Port $HERD_TC_PORT
+	Port $PORT
 Host nowhere
 	HostName 127.0.0.1
 	Port 1
