@@ -70,6 +70,7 @@ struct node {
 	enum node_life life;
 	unsigned gen;		/* results of older workers (another gen) are dropped */
 	int workers_stopped;	/* node_stop() called, threads not joined yet */
+	int no_events;		/* no event worker (lab mode: the node's own account runs no job) */
 	int restart;		/* once joined, start workers again (else the node is GONE) */
 	struct node_conf *next_conf;	/* restart: the settings to start with (NULL: same) */
 	/* Main-thread state. */

@@ -354,6 +354,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 	for (size_t i = 0; i < cfg->nnodes; i++) {
 		node_init(&c->nodes[i], config_node_dup(&cfg->nodes[i]), (int)i);
 		c->nodes[i].life = NODE_LIVE;
+		c->nodes[i].no_events = cfg->lab;
 	}
 	char inst[64];
 	if (db_instance(db, inst, sizeof inst) != 0) {

@@ -172,6 +172,7 @@ static void add_node(struct ctl *c, struct node *n, const struct node_conf *nc,
 		pthread_cond_destroy(&n->cv);
 	}
 	node_init(n, config_node_dup(nc), k);
+	n->no_events = c->cfg->lab;
 	n->gen = gen;
 	n->life = NODE_LIVE;
 	if ((size_t)k == c->nnodes)

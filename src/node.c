@@ -469,11 +469,12 @@ int node_start(struct node *n)
 {
 	/* No worker runs now: these are the main thread's to set. */
 	n->stopping = 0;
-	n->cmd_joined = n->ev_joined = 0;
+	n->cmd_joined = 0;
+	n->ev_joined = n->no_events;
 	n->worker_gen = n->gen;
 	if (pthread_create(&n->cmd_thread, NULL, cmd_main, n) != 0)
 		return -1;
-	if (pthread_create(&n->ev_thread, NULL, ev_main, n) != 0)
+	if (!n->no_events && pthread_create(&n->ev_thread, NULL, ev_main, n) != 0)
 		return -1;
 	return 0;
 }

@@ -32,6 +32,8 @@ assert_eq "herdd --check" "$LAB: OK, 2 nodes" "$out"
 
 start_svc
 wait_nodes_up 2 30 "$LAB"
+# The service account only probes: one session per node, no event stream.
+assert_eq "sessions of the service account (2 nodes)" 2 "$(pgrep -u "$SVC" -x sshd | wc -l)"
 owner=$(stat -c %U "$SD/state/lab_key") || fail "herdd made no lab key in $SD/state"
 assert_eq "owner of the lab key" "$SVC" "$owner"
 assert_eq "mode of the lab key" 600 "$(stat -c %a "$SD/state/lab_key")"
