@@ -53,6 +53,7 @@ struct ctl {
 	struct lane **lanes;
 	size_t nlanes, lanes_cap;
 	unsigned lane_gen;
+	int64_t loaded_ms;	/* monotonic ms the database's jobs were loaded (ctl_init) */
 	/* Authorization (ctl_authz.c): [controller] admins, resolved at start. */
 	uid_t *admins;
 	size_t nadmins;

@@ -382,6 +382,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 		} else
 			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
+	c->loaded_ms = now_ms();
 	c->sched_needed = 1;
 	c->deps_dirty = 1;	/* dependencies and begin times restored: evaluate them */
 	/* Long enough for every reachable node to connect and answer its scan. */

@@ -207,7 +207,10 @@ void ctl_lane_shell(struct ctl *c, struct node *w, int up, const char *why)
 	log_warn("session %s@%s: cannot log in: %s", l->user, w->conf->name, why);
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
-		if (j != NULL && j->held && j->state == JOB_LAUNCHING && ctl_job_on_worker(c, j, w))
+		/* Only launches of this herdd's life: one restored from the
+		 * database may have reached the node before a restart. */
+		if (j != NULL && j->held && j->state == JOB_LAUNCHING &&
+		    j->launch_since_ms > c->loaded_ms && ctl_job_on_worker(c, j, w))
 			ctl_event(c, j, EV_LAUNCH_FAIL, 1, intern(reason));
 	}
 }

@@ -149,6 +149,18 @@ done
 pgrep -u "$A" -x sshd >/dev/null && fail "$A's sessions still open 15 s after her last job"
 grep -q "session $A@node[12]: closed (idle" "$HERDD_LOG" || fail "herdd did not log the idle close"
 
+# ---- a registered user whose key line is gone: the job fails, saying why ----
+for ((i = 0; i < 150; i++)); do
+	pgrep -u "$C" -x sshd >/dev/null || break
+	sleep 0.1
+done
+runuser -u "$C" -- sed -i '/herd-lab:test$/d' "$SD/home/$C/.ssh/authorized_keys"
+jc=$(as "$C" submit --parsable --wrap true) || fail "$C: submit: $jc"
+CONF=$LAB wait_state "$jc" FAILED 40
+CONF=$LAB field "$jc" .reason | grep -q "cannot log in to node[12] as $C.*herd register" ||
+    fail "reason of $C's job without a key line: $(CONF=$LAB field "$jc" .reason)"
+out=$(as "$C" register 2>&1) || fail "$C: herd register again: $out"
+
 # ---- unregister ----
 out=$(as "$C" unregister 2>&1) || fail "$C: herd unregister failed: $out"
 grep -q 'herd-lab:test$' "$SD/home/$C/.ssh/authorized_keys" &&
