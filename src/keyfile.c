@@ -149,9 +149,12 @@ static int run_ssh(const char *host, int port, const char *cmd, const struct buf
 	signal(SIGPIPE, old);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || big) {
-		snprintf(err, errsz, big ? "%s: authorized_keys larger than %u bytes" :
-		    "ssh to %s failed (see above)", host, AUTHKEYS_MAX);
+	if (big) {
+		snprintf(err, errsz, "%s: authorized_keys larger than %u bytes", host, AUTHKEYS_MAX);
+		return -1;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(err, errsz, "ssh to %s failed (see above)", host);
 		return -1;
 	}
 	return 0;
@@ -160,17 +163,20 @@ static int run_ssh(const char *host, int port, const char *cmd, const struct buf
 int keyfile_update_node(const char *host, int port, const char *marker, const char *line,
     char *err, size_t errsz)
 {
-	struct buf in, out;
+	struct buf in, out, ignored;
 	int rc = -1;
 	buf_init(&in, AUTHKEYS_MAX);
 	buf_init(&out, AUTHKEYS_MAX + 4096);
+	buf_init(&ignored, 4096);
 	/* Constant commands: the text travels on stdin and stdout only. */
 	if (run_ssh(host, port, "cat .ssh/authorized_keys 2>/dev/null; exit 0", NULL, &in, err,
 	    errsz) == 0 && edit(&in, marker, line, &out, host, err, errsz) == 0 &&
 	    run_ssh(host, port, "umask 077 && mkdir -p .ssh && cat > .ssh/.authorized_keys.herd && "
-	    "mv -f .ssh/.authorized_keys.herd .ssh/authorized_keys", &out, &in, err, errsz) == 0)
+	    "mv -f .ssh/.authorized_keys.herd .ssh/authorized_keys", &out, &ignored, err,
+	    errsz) == 0)
 		rc = 0;
 	buf_clear(&in);
 	buf_clear(&out);
+	buf_clear(&ignored);
 	return rc;
 }
