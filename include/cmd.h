@@ -93,6 +93,11 @@ int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *sh
 int cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* OPT's value ARG as a decimal number from min to max into *out: 0, or the
+ * usage error "invalid OPT "ARG": a number of WHAT, MIN to MAX" (2). */
+int cmd_number(const struct cmd_entry *ce, const char *opt, const char *arg, long min, long max,
+    const char *what, long *out);
+
 /*
  * Send `req`, call `each` for every answer frame until "end".  Returns 0, or
  * 1 if herdd answered an error (printed) or the connection failed.

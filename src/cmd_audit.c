@@ -75,7 +75,6 @@ int cmd_audit(int argc, char **argv)
 	struct list_opts o = { 0 };
 	struct msg req;
 	long limit = 50;
-	char *end;
 	int ch;
 
 	cmd_getopt_start();
@@ -87,10 +86,8 @@ int cmd_audit(int argc, char **argv)
 		case CMD_OPT_HELP:
 			return 0;
 		case 'n':
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 1 || limit > 10000)
-				return cmd_usage_error(ce, "invalid -n \"%s\": a number of records, "
-				    "1 to 10000", optarg);
+			if (cmd_number(ce, "-n", optarg, 1, 10000, "records", &limit) != 0)
+				return 2;
 			break;
 		case 'J':
 			o.json = 1;

@@ -75,7 +75,6 @@ int cmd_history(int argc, char **argv)
 	struct msg req;
 	int all = 0, ch;
 	long limit = 50;
-	char *end;
 
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "an:h", lo)) != -1) {
@@ -89,10 +88,8 @@ int cmd_history(int argc, char **argv)
 			all = 1;
 			break;
 		case 'n':
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 1 || limit > 100000)
-				return cmd_usage_error(ce, "invalid -n \"%s\": a number of jobs, "
-				    "1 to 100000", optarg);
+			if (cmd_number(ce, "-n", optarg, 1, 100000, "jobs", &limit) != 0)
+				return 2;
 			break;
 		case 'J':
 			o.json = 1;

@@ -49,7 +49,6 @@ int cmd_logs(int argc, char **argv)
 	const struct cmd_entry *ce = &cmd_logs_entry;
 	long bytes = LOGS_DEFAULT;
 	int errf = 0, ch, wrote = 0;
-	char *end;
 
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "t:eh", lo)) != -1) {
@@ -60,10 +59,8 @@ int cmd_logs(int argc, char **argv)
 		case CMD_OPT_HELP:
 			return 0;
 		case 't':
-			bytes = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || bytes < 1 || bytes > LOGS_MAX)
-				return cmd_usage_error(ce, "invalid --tail \"%s\": a number of bytes, "
-				    "1 to %ld", optarg, LOGS_MAX);
+			if (cmd_number(ce, "--tail", optarg, 1, LOGS_MAX, "bytes", &bytes) != 0)
+				return 2;
 			break;
 		case 'e':
 			errf = 1;

@@ -8,6 +8,7 @@
  * "queue" answer stays one simple listing, and squeue's and scancel's
  * habits (-u, -j, -t, -n) cost the controller nothing.
  */
+#include <errno.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -39,6 +40,19 @@ int cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: herd %s\n", ce->usage);
 	return 2;
+}
+
+int cmd_number(const struct cmd_entry *ce, const char *opt, const char *arg, long min, long max,
+    const char *what, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 || v < min || v > max)
+		return cmd_usage_error(ce, "invalid %s \"%s\": a number of %s, %ld to %ld", opt, arg,
+		    what, min, max);
+	*out = v;
+	return 0;
 }
 
 void cmd_getopt_start(void)
