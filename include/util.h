@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #define HERD_ERRLEN 256
@@ -52,6 +53,8 @@ int64_t wall_s(void);
 
 /* Copy with truncation, always NUL-terminating (dst size > 0). */
 size_t strlcpy_h(char *dst, const char *src, size_t size);
+/* uid's login name, or the uid in decimal when it has none, in buf. */
+const char *uid_name_r(uid_t uid, char *buf, size_t size);
 
 /*
  * Escape untrusted text for a log line or a terminal: control bytes and

@@ -76,11 +76,7 @@ void ctl_audit(struct ctl *c, uid_t actor, enum authz_action a, int64_t job_id,
     uint32_t owner_uid, const char *owner, const char *detail)
 {
 	char aname[64], oname[64];
-	struct passwd *pw = getpwuid(actor);
-	if (pw != NULL)
-		strlcpy_h(aname, pw->pw_name, sizeof aname);
-	else
-		snprintf(aname, sizeof aname, "%u", (unsigned)actor);
+	uid_name_r(actor, aname, sizeof aname);
 	if (owner == NULL) {
 		snprintf(oname, sizeof oname, "%u", (unsigned)owner_uid);
 		owner = oname;

@@ -20,7 +20,6 @@
  * written after the change committed, as ctl_audit() does for jobs.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,11 +210,7 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
 	if ((drain && drain_reason_check(reason, err, errsz) != 0) ||
 	    check_names(c, drain, names, n, err, errsz) != 0)
 		return -1;
-	struct passwd *pw = getpwuid(uid);
-	if (pw != NULL)
-		strlcpy_h(actor, pw->pw_name, sizeof actor);
-	else
-		snprintf(actor, sizeof actor, "%u", (unsigned)uid);
+	uid_name_r(uid, actor, sizeof actor);
 	int64_t now = wall_s();
 	drain_text(text, sizeof text, reason, actor, now);
 

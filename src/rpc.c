@@ -18,7 +18,6 @@
  * call; server.c decides when.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +67,7 @@ static const char *uid_name(uint32_t uid)
 	static uint32_t cached_uid = (uint32_t)-1;
 	static char cached[64];
 	if (uid != cached_uid) {
-		struct passwd *pw = getpwuid((uid_t)uid);
-		if (pw != NULL)
-			strlcpy_h(cached, pw->pw_name, sizeof cached);
-		else
-			snprintf(cached, sizeof cached, "%u", uid);
+		uid_name_r((uid_t)uid, cached, sizeof cached);
 		cached_uid = uid;
 	}
 	return cached;

@@ -5,7 +5,6 @@
  * a user registers and unregisters only themself.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,17 +16,6 @@
 #include "log.h"
 #include "server.h"
 
-static const char *user_name(uid_t uid, char *buf, size_t size)
-{
-	struct passwd pw, *res = NULL;
-	char tmp[4096];
-	if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res != NULL)
-		strlcpy_h(buf, res->pw_name, size);
-	else
-		snprintf(buf, size, "%u", (unsigned)uid);
-	return buf;
-}
-
 int rpc_lab(struct server *s, struct client *cl, const struct msg *m)
 {
 	const struct config *cfg = s->ctl->cfg;
@@ -36,7 +24,7 @@ int rpc_lab(struct server *s, struct client *cl, const struct msg *m)
 	(void)m;
 	msg_init(&ok, "ok");
 	msg_adds(&ok, "mode", cfg->lab ? "lab" : "personal");
-	msg_adds(&ok, "user", user_name((uid_t)cl->uid, user, sizeof user));
+	msg_adds(&ok, "user", uid_name_r((uid_t)cl->uid, user, sizeof user));
 	msg_adds(&ok, "cluster", cfg->cluster);
 	if (cfg->lab) {
 		if (lab_pubkey(cfg, pub, sizeof pub, err, sizeof err) != 0 ||
@@ -71,7 +59,7 @@ static int personal_refusal(struct server *s, struct client *cl, const char *wha
 	if (s->ctl->cfg->lab)
 		return 0;
 	client_error(cl, "herd %s is for lab mode; this herdd runs in personal mode as %s, and "
-	    "every job runs as %s", what, user_name(geteuid(), me, sizeof me), me);
+	    "every job runs as %s", what, uid_name_r(geteuid(), me, sizeof me), me);
 	return -1;
 }
 
@@ -88,7 +76,7 @@ int rpc_register(struct server *s, struct client *cl, const struct msg *m)
 		    "and the lab key would log in as root; submit as an ordinary user");
 		return -1;
 	}
-	user_name((uid_t)cl->uid, user, sizeof user);
+	uid_name_r((uid_t)cl->uid, user, sizeof user);
 	if (db_user_register(s->ctl->db, cl->uid, user, wall_s()) != 0) {
 		client_error(cl, "cannot record the registration: %s", db_errmsg(s->ctl->db));
 		return -1;
@@ -119,7 +107,7 @@ int rpc_unregister(struct server *s, struct client *cl, const struct msg *m)
 		    active, active == 1 ? "" : "s");
 		return -1;
 	}
-	user_name((uid_t)cl->uid, user, sizeof user);
+	uid_name_r((uid_t)cl->uid, user, sizeof user);
 	if (db_user_unregister(s->ctl->db, cl->uid) != 0) {
 		client_error(cl, "cannot record it: %s", db_errmsg(s->ctl->db));
 		return -1;

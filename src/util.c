@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,17 @@ int64_t now_us(void)
 int64_t wall_s(void)
 {
 	return (int64_t)time(NULL);
+}
+
+const char *uid_name_r(uid_t uid, char *buf, size_t size)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res != NULL)
+		strlcpy_h(buf, res->pw_name, size);
+	else
+		snprintf(buf, size, "%u", (unsigned)uid);
+	return buf;
 }
 
 size_t strlcpy_h(char *dst, const char *src, size_t size)
