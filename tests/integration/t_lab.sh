@@ -173,7 +173,21 @@ jc=$(as "$C" submit --parsable --wrap true) || fail "$C: submit: $jc"
 CONF=$LAB wait_state "$jc" FAILED 40
 CONF=$LAB field "$jc" .reason | grep -q "cannot log in to node[12] as $C.*herd register" ||
     fail "reason of $C's job without a key line: $(CONF=$LAB field "$jc" .reason)"
+
+# ---- a registered user whose account is locked: the reason lists the causes ----
+# useradd's default password field is '!' (locked); an sshd without PAM
+# (the test cluster's) refuses such an account whatever its key, which a
+# bare "Username/PublicKey combination invalid" would blame on the key.
+usermod -L "$C" || fail "usermod -L $C failed"
 out=$(as "$C" register 2>&1) || fail "$C: herd register again: $out"
+jl=$(as "$C" submit --parsable --wrap true) || fail "$C: submit: $jl"
+CONF=$LAB wait_state "$jl" FAILED 40
+why=$(CONF=$LAB field "$jl" .reason)
+for w in "cannot log in to node[12] as $C" "not in ~$C/.ssh/authorized_keys" "from=" \
+    "locked or expired" "usermod -p '\*' $C" "AllowUsers" "herd register"; do
+	grep -q -- "$w" <<<"$why" || fail "the reason of $C's job (account locked) lacks \"$w\": $why"
+done
+usermod -p '*' "$C" || fail "usermod -p '*' $C failed"
 
 # ---- unregister ----
 out=$(as "$C" unregister 2>&1) || fail "$C: herd unregister failed: $out"
@@ -182,6 +196,22 @@ grep -q 'herd-lab:test$' "$SD/home/$C/.ssh/authorized_keys" &&
 out=$(as "$C" submit --wrap true 2>&1) && fail "$C submitted after unregistering: $out"
 
 stop_herdd "$HERDD_PID"
+
+# ---- a locked probe account: the node is DOWN, the reason lists the causes ----
+usermod -L "$SVC" || fail "usermod -L $SVC failed"
+start_svc
+for ((i = 0; i < 100; i++)); do
+	why=$(CONF=$LAB herd nodes --json 2>/dev/null | jq -r '.[0].reason // empty')
+	grep -q "locked" <<<"$why" && break
+	sleep 0.2
+done
+for w in "authentication as $SVC with key $SD/svc/probe_key failed" \
+    "not in ~$SVC/.ssh/authorized_keys" "from=" "locked or expired" "usermod -p '\*' $SVC" \
+    "AllowUsers"; do
+	grep -q -- "$w" <<<"$why" || fail "the reason node1 is down (probe account locked) lacks \"$w\": $why"
+done
+stop_herdd "$HERDD_PID"
+usermod -p '*' "$SVC" || fail "usermod -p '*' $SVC failed"
 
 # ---- loose permissions stop herdd, with the fix ----
 chmod 750 "$SD/state"
