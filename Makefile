@@ -107,12 +107,29 @@ install: all
 	install -m 644 man/herdd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 hosts.example.ini $(DESTDIR)$(PREFIX)/share/doc/herd/
 
-# Lab mode's system unit (herdd(8), LAB MODE), pointed at $(PREFIX)/bin.  The
-# personal-mode user unit is copied by each user: see dist/systemd/herdd-user.service.
+# Lab mode's system unit (herdd(8), LAB MODE), pointed at $(PREFIX)/bin, run
+# as HERD_USER (group HERD_GROUP) with its state in HERD_STATE_DIR (hosts.ini's
+# state_dir must say the same).  systemd's StateDirectory= makes only
+# directories under /var/lib; another HERD_STATE_DIR is the admin's to make,
+# and the unit says so where that line was.  The personal-mode user unit is
+# copied by each user: see dist/systemd/herdd-user.service.
 SYSTEMD_UNIT_DIR ?= /etc/systemd/system
+HERD_USER      ?= herd
+HERD_GROUP     ?= $(HERD_USER)
+HERD_STATE_DIR ?= /var/lib/herd
 install-units:
+	@printf '%s\n' '$(HERD_USER)' '$(HERD_GROUP)' | grep -qvx '[A-Za-z0-9_][A-Za-z0-9._-]*' && \
+	  { echo "install-units: HERD_USER and HERD_GROUP must be user and group names" >&2; exit 1; }; \
+	printf '%s\n' '$(HERD_STATE_DIR)' | grep -qx '/[A-Za-z0-9._/-]*[A-Za-z0-9._-]' || \
+	  { echo "install-units: HERD_STATE_DIR must be an absolute path (letters, digits, . _ - /)" >&2; exit 1; }
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
-	sed 's#/usr/local/bin/#$(PREFIX)/bin/#g' dist/systemd/herdd.service \
+	case '$(HERD_STATE_DIR)' in \
+	/var/lib/?*) sd='StateDirectory=$(patsubst /var/lib/%,%,$(HERD_STATE_DIR))' ;; \
+	*) sd='# No StateDirectory=: it makes only directories under /var/lib.  Make this one with\n# install -d -o $(HERD_USER) -g $(HERD_GROUP) -m 700 $(HERD_STATE_DIR)' ;; \
+	esac; \
+	sed -e 's#/usr/local/bin/#$(PREFIX)/bin/#g' -e 's#^User=herd$$#User=$(HERD_USER)#' \
+	  -e 's#^Group=herd$$#Group=$(HERD_GROUP)#' -e 's#/var/lib/herd#$(HERD_STATE_DIR)#g' \
+	  -e "s@^StateDirectory=herd\$$@$$sd@" dist/systemd/herdd.service \
 	  >$(DESTDIR)$(SYSTEMD_UNIT_DIR)/herdd.service
 	chmod 644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/herdd.service
 

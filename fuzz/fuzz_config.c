@@ -1,5 +1,5 @@
 /*
- * fuzz_config.c — config_load() on arbitrary bytes.
+ * fuzz_config.c — config_load() and config_load_client() on arbitrary bytes.
  *
  * config_load() takes a path, so each input is put in a memfd and loaded
  * through /proc/self/fd/N: no disk, nothing left behind.  Relative paths in
@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (write_all(fd, data, size) == 0) {
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		if (config_load(path, &c, err, sizeof err) == 0)
+			config_clear(&c);
+		/* The same bytes as a client's system-wide file. */
+		if (config_load_client(path, &c, err, sizeof err) == 0)
 			config_clear(&c);
 	}
 	close(fd);

@@ -19,13 +19,17 @@ struct hclient {
 	char sock[4200];
 	pid_t ssh_pid;		/* > 0: fd is ssh's stdin/stdout (a remote client) */
 	char host[256];		/* the controller ssh reaches, when ssh_pid > 0 */
+	int lab;		/* the configuration read says mode = lab */
+	char admins[256];	/* its admins ("" unknown): whom to ask when herdd is down */
 };
 
 /*
  * Connect; on failure prints one line and returns -1: the configuration
  * (-c, $HERD_CONFIG) cannot be read, or herdd is not running.  Where herdd
  * is: -s, $HERD_SOCKET, $HERD_CONTROLLER, the controller or socket key of
- * -c/$HERD_CONFIG, else the default socket.  A controller (a remote client)
+ * -c/$HERD_CONFIG (else ~/.config/herd/hosts.ini), else the user's own
+ * socket if it exists, else the controller or socket key of the system-wide
+ * file (CONFIG_SYSTEM_PATH or $HERD_SYSTEM_CONFIG), else lab mode's socket.  A controller (a remote client)
  * means `ssh -T HOST herd --stdio-bridge` with a socketpair as its stdin and
  * stdout, and c->fd its other end: every request works unchanged.  Errors
  * on the way there show when the first answer is read (hclient_next).

@@ -64,6 +64,19 @@ struct config {
 
 /* 0 ok; -1 with *err = "FILE:LINE: what is wrong" (or "FILE: ..." for I/O). */
 int config_load(const char *path, struct config *c, char *err, size_t errsz);
+
+/*
+ * The system-wide file that every user's herd reads last, as Slurm's
+ * commands read /etc/slurm/slurm.conf; $HERD_SYSTEM_CONFIG names another
+ * (tests).  config_load_client() reads only what a client needs of it:
+ * socket, controller, mode and admins in [controller] (lab mode's socket
+ * is filled in when not set).  Every other line, section or key is
+ * skipped unread, as a user may not care about them (and cannot fix
+ * them).  0: read; 1: no such file, or not readable by this user (c is
+ * cleared); -1 with *err = "FILE:LINE: ..." for a bad client key.
+ */
+#define CONFIG_SYSTEM_PATH "/etc/herd/hosts.ini"
+int config_load_client(const char *path, struct config *c, char *err, size_t errsz);
 void config_clear(struct config *c);
 
 /*

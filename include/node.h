@@ -21,6 +21,9 @@
 
 struct node_conf;
 
+/* A worker's error text: room for ssh.c's list of causes of a refused key. */
+#define NODE_ERRLEN 1024
+
 enum node_state { NODE_UNKNOWN, NODE_UP, NODE_DOWN };
 
 enum req_kind { REQ_BATCH, REQ_PROBE };
@@ -75,7 +78,7 @@ struct node {
 	struct node_conf *next_conf;	/* restart: the settings to start with (NULL: same) */
 	/* Main-thread state. */
 	enum node_state state;
-	char reason[256];
+	char reason[NODE_ERRLEN];
 	int64_t state_since;	/* wall seconds */
 	int shell_up, events_up;
 	int scanned;		/* its job files were compared with the database (once per start) */

@@ -3,8 +3,16 @@
  *
  * herdd is found from -s, $HERD_SOCKET, $HERD_CONTROLLER, the controller or
  * socket key of -c/$HERD_CONFIG's hosts.ini (else of ~/.config/herd/hosts.ini
- * when it exists), or the default socket, in that order.  A named configuration that cannot be read stops here: falling back
- * to the default socket would end in a misleading "herdd is not running".
+ * when it exists), the user's own socket when it exists, the controller or
+ * socket key of the lab's system-wide file (/etc/herd/hosts.ini, read last
+ * as Slurm's commands read slurm.conf), or lab mode's default socket, in
+ * that order.  A named configuration that cannot be read stops here:
+ * falling back to the default socket would end in a misleading "herdd is
+ * not running"; a system-wide file the user may not read counts as none.
+ *
+ * When herdd cannot be reached, the advice depends on whose it is: a lab's
+ * (mode = lab, lab mode's socket, or a socket of another user) is started
+ * by the lab's admins, so a user is told whom to ask, not how to start it.
  *
  * A controller names the machine herdd runs on, for users who work on a
  * node: the client runs the user's own `ssh HOST herd --stdio-bridge` on a
@@ -75,6 +83,58 @@ static const char *default_config(char *buf, size_t size)
 	return access(buf, F_OK) == 0 ? buf : NULL;
 }
 
+/* Whose herdd it is, from the configuration read: for say_down(). */
+static void note_mode(struct hclient *c, const struct config *cfg)
+{
+	c->lab = cfg->lab;
+	if (cfg->admins != NULL)
+		strlcpy_h(c->admins, cfg->admins, sizeof c->admins);
+}
+
+/* The lab's system-wide file, or $HERD_SYSTEM_CONFIG (tests). */
+static const char *system_config_path(void)
+{
+	const char *p = getenv("HERD_SYSTEM_CONFIG");
+	return p != NULL && *p != '\0' ? p : CONFIG_SYSTEM_PATH;
+}
+
+/*
+ * Nothing named: the user's own socket if it exists (a personal herdd on
+ * the lab's controller keeps working without -c), else the system-wide
+ * file's controller or socket, else default_socket().
+ */
+static int find_system(struct hclient *c, int local_only)
+{
+	char own[4200], err[HERD_ERRLEN];
+	struct config cfg;
+	struct stat st;
+	char *dir = config_default_state_dir();
+	int rc = 0;
+
+	snprintf(own, sizeof own, "%s/herd.sock", dir ? dir : ".");
+	free(dir);
+	if (lstat(own, &st) == 0) {
+		strlcpy_h(c->sock, own, sizeof c->sock);
+		return 0;
+	}
+	if ((rc = config_load_client(system_config_path(), &cfg, err, sizeof err)) < 0) {
+		fprintf(stderr, "herd: %s (the lab's configuration; name yours with -c or -s)\n",
+		    err);
+		return -1;
+	}
+	rc = 0;
+	note_mode(c, &cfg);
+	if (cfg.controller != NULL && !local_only) {
+		strlcpy_h(c->host, cfg.controller, sizeof c->host);
+		rc = strlen(cfg.controller) < sizeof c->host ? 0 : -2;
+	} else if (cfg.socket_path != NULL)
+		strlcpy_h(c->sock, cfg.socket_path, sizeof c->sock);
+	else
+		default_socket(c);
+	config_clear(&cfg);
+	return rc;
+}
+
 /* Fills c->sock, or c->host for a controller (never when local_only). */
 static int find_herdd(struct hclient *c, int local_only)
 {
@@ -100,6 +160,7 @@ static int find_herdd(struct hclient *c, int local_only)
 			fprintf(stderr, "herd: %s\n", err);
 			return -1;
 		}
+		note_mode(c, &cfg);
 		if (cfg.controller != NULL && !local_only) {
 			strlcpy_h(c->host, cfg.controller, sizeof c->host);
 			rc = strlen(cfg.controller) < sizeof c->host ? 0 : -2;
@@ -110,8 +171,7 @@ static int find_herdd(struct hclient *c, int local_only)
 		config_clear(&cfg);
 		return rc;
 	}
-	default_socket(c);
-	return 0;
+	return find_system(c, local_only);
 }
 
 /*
@@ -139,6 +199,60 @@ static void say_denied(const char *sock)
 	    "use your own (herd -c YOUR-hosts.ini) or ask %s\n", owner, sock, owner);
 }
 
+/*
+ * A lab's herdd, not the caller's own: the configuration says mode = lab,
+ * or the socket is lab mode's, or it (when absent: a directory above it
+ * that others may not write, so someone's own) belongs to someone else.
+ */
+static int lab_socket(const struct hclient *c)
+{
+	char path[4200];
+	struct stat st;
+	if (c->lab || strcmp(c->sock, CONFIG_LAB_SOCKET) == 0)
+		return 1;
+	if (lstat(c->sock, &st) == 0)
+		return st.st_uid != getuid();
+	strlcpy_h(path, c->sock, sizeof path);
+	for (char *slash; (slash = strrchr(path, '/')) != NULL && slash != path;) {
+		*slash = '\0';
+		if (stat(path, &st) == 0)
+			return st.st_uid != getuid() && !(st.st_mode & (S_IWGRP | S_IWOTH));
+	}
+	return 0;
+}
+
+/*
+ * herdd is not running.  A user can start their own; a lab's is the
+ * admins' to start, so say whom to ask (the admins key, from the
+ * configuration read or else the system-wide file, when readable).
+ */
+static void say_down(struct hclient *c, int err)
+{
+	char admins[300];
+	if (!lab_socket(c)) {
+		fprintf(stderr, "herd: herdd is not running (cannot connect to %s: %s); "
+		    "start it with: herdd -c hosts.ini --daemon\n", c->sock, strerror(err));
+		return;
+	}
+	if (c->admins[0] == '\0') {
+		struct config cfg;
+		char e[HERD_ERRLEN];
+		if (config_load_client(system_config_path(), &cfg, e, sizeof e) == 0) {
+			if (cfg.admins != NULL)
+				strlcpy_h(c->admins, cfg.admins, sizeof c->admins);
+			config_clear(&cfg);
+		}
+	}
+	str_vis(admins, sizeof admins, c->admins);
+	fprintf(stderr, "herd: the lab's herdd is not running (cannot connect to %s: %s); "
+	    "the lab's admins start it, not its users: ", c->sock, strerror(err));
+	if (admins[0] != '\0')
+		fprintf(stderr, "ask %s\n", admins);
+	else
+		fprintf(stderr, "ask your lab's administrator (admins in %s names them)\n",
+		    system_config_path());
+}
+
 static int connect_unix(struct hclient *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -150,8 +264,7 @@ static int connect_unix(struct hclient *c)
 		else if (errno == EACCES || errno == EPERM)
 			say_denied(c->sock);
 		else
-			fprintf(stderr, "herd: herdd is not running (cannot connect to %s: %s); "
-			    "start it with: herdd -c hosts.ini --daemon\n", c->sock, strerror(errno));
+			say_down(c, errno);
 		if (c->fd >= 0)
 			close(c->fd);
 		c->fd = -1;

@@ -30,6 +30,14 @@
  * the file), else the table default, else a computed one (user, state
  * paths).  Every allocated string lives in the struct config from the
  * moment it is made, so config_clear() frees a half-built one as well.
+ *
+ * Every user's herd also reads the lab's system-wide file (config.h,
+ * CONFIG_SYSTEM_PATH), which its admin checks with herdd --check, not the
+ * user.  config_load_client() passes only the lines of [controller]'s
+ * client keys to the same strict line reader (client_line()) and skips
+ * the rest unread, so a node section, a key of a newer herdd or a line
+ * that only herdd would refuse never stops a user's command, while a bad
+ * socket or mode still says FILE:LINE.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,6 +133,7 @@ struct parse {
 	enum section sect;
 	int ctl_line, def_line;	/* header lines; 0: not seen */
 	int cline[KEYS_MAX];	/* line that set each controller key */
+	int client;		/* config_load_client: [controller]'s client keys only */
 	struct node_conf def;	/* [defaults] */
 	int dline[KEYS_MAX];
 	int (*nline)[KEYS_MAX];	/* per node: line that set each key */
@@ -465,6 +474,57 @@ static int parse_line(struct parse *p, char *s, int line)
 	return parse_pair(p, s, line);
 }
 
+/*
+ * config_load_client: a line goes to parse_line() only when it is a client
+ * key of [controller]; everything else (other sections, other keys, even
+ * lines that would be errors for herdd) is skipped.  s is not yet trimmed
+ * and may be longer than CONFIG_LINE_MAX or hold a NUL (n bytes).
+ */
+static int client_line(struct parse *p, char *s, size_t n, int line)
+{
+	static const char *const keys[] = { "socket", "controller", "mode", "admins" };
+	size_t i, k;
+
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i < n && s[i] == '[') {
+		/* "[ controller ]" as parse_section() reads it; anything else
+		 * is a section to skip. */
+		size_t e = n, b = i + 1;
+		while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+			e--;
+		if (e > b && s[e - 1] == ']')
+			e--;
+		else
+			e = b;
+		while (b < e && (s[b] == ' ' || s[b] == '\t'))
+			b++;
+		while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+			e--;
+		p->sect = e - b == 10 && memcmp(s + b, "controller", 10) == 0 ? S_CTL : S_NONE;
+		return 0;
+	}
+	if (p->sect != S_CTL)
+		return 0;
+	for (k = 0; k < NITEMS(keys); k++) {
+		size_t kl = strlen(keys[k]), j = i + kl;
+		if (n - i < kl || memcmp(s + i, keys[k], kl) != 0)
+			continue;
+		while (j < n && (s[j] == ' ' || s[j] == '\t'))
+			j++;
+		if (j < n && s[j] == '=')
+			break;
+	}
+	if (k == NITEMS(keys))
+		return 0;
+	if (n > CONFIG_LINE_MAX)
+		return perr(p, line, "line too long (more than %d bytes)", CONFIG_LINE_MAX);
+	if (memchr(s, '\0', n) != NULL)
+		return perr(p, line, "NUL byte in line");
+	s[n] = '\0';
+	return parse_line(p, s, line);
+}
+
 /* Split the file into lines, in place; data is NUL-terminated. */
 static int parse_text(struct parse *p, char *data, size_t len)
 {
@@ -479,6 +539,11 @@ static int parse_text(struct parse *p, char *data, size_t len)
 		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
 			nl = end;
 		n = (size_t)(nl - s);
+		if (p->client) {
+			if (client_line(p, s, n > 0 && s[n - 1] == '\r' ? n - 1 : n, line) != 0)
+				return -1;
+			continue;
+		}
 		if (n > CONFIG_LINE_MAX)
 			return perr(p, line, "line too long (more than %d bytes)",
 			    CONFIG_LINE_MAX);
@@ -687,8 +752,26 @@ static void node_clear(struct node_conf *n)
 	memset(n, 0, sizeof *n);
 }
 
-/* c need not be initialised; on error it is left cleared. */
-int config_load(const char *path, struct config *c, char *err, size_t errsz)
+/* config_load_client: mode checked, lab mode's socket filled in. */
+static int finish_client(struct parse *p)
+{
+	size_t mi, si;
+
+	find_key(ctl_keys, NITEMS(ctl_keys), "mode", &mi);
+	if (p->c->mode == NULL && set_value(p, &ctl_keys[mi], p->c, ctl_keys[mi].def, 0) != 0)
+		return -1;
+	if (finish_mode(p) != 0)
+		return -1;
+	if (p->c->socket_path == NULL && p->c->lab)
+		p->c->socket_path = xstrdup(CONFIG_LAB_SOCKET);
+	find_key(ctl_keys, NITEMS(ctl_keys), "socket", &si);
+	if (p->c->socket_path != NULL && strlen(p->c->socket_path) > SUN_PATH_MAX)
+		return perr(p, p->cline[si], "socket: path \"%.40s...\" is longer than %zu bytes",
+		    p->c->socket_path, SUN_PATH_MAX);
+	return 0;
+}
+
+static int load(const char *path, struct config *c, char *err, size_t errsz, int client)
 {
 	struct parse p;
 	struct buf b;
@@ -700,10 +783,12 @@ int config_load(const char *path, struct config *c, char *err, size_t errsz)
 	p.c = c;
 	p.err = err;
 	p.errsz = errsz;
+	p.client = client;
 	buf_init(&b, CONFIG_FILE_MAX);
 	if (make_paths(&p, path) != 0 || read_file(&p, path, &b) != 0)
 		goto out;
-	if (parse_text(&p, b.data, b.len) != 0 || config_finish(&p) != 0)
+	if (parse_text(&p, b.data, b.len) != 0 ||
+	    (client ? finish_client(&p) : config_finish(&p)) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -714,6 +799,23 @@ out:
 	free(p.nline);
 	free(p.dir);
 	return rc;
+}
+
+/* c need not be initialised; on error it is left cleared. */
+int config_load(const char *path, struct config *c, char *err, size_t errsz)
+{
+	return load(path, c, err, errsz, 0);
+}
+
+int config_load_client(const char *path, struct config *c, char *err, size_t errsz)
+{
+	/* What a user may not read is not theirs to act on: as no file. */
+	if (access(path, R_OK) != 0 && (errno == ENOENT || errno == ENOTDIR ||
+	    errno == EACCES || errno == EPERM || errno == ELOOP)) {
+		memset(c, 0, sizeof *c);
+		return 1;
+	}
+	return load(path, c, err, errsz, 1);
 }
 
 void config_clear(struct config *c)

@@ -201,9 +201,11 @@ void ctl_lane_shell(struct ctl *c, struct node *w, int up, const char *why)
 		log_warn("session %s@%s: %s", l->user, w->conf->name, why);
 		return;
 	}
-	char reason[HERD_ERRLEN + 512];
-	snprintf(reason, sizeof reason, "launch failed: herdd cannot log in to %s as %s: %.300s "
-	    "(has %s run herd register?)", w->conf->name, l->user, why, l->user);
+	char reason[NODE_ERRLEN + 256];
+	/* why: ssh.c's, which lists the causes when the key was refused; for
+	 * the lab key the first of them is a user who has not registered. */
+	snprintf(reason, sizeof reason, "launch failed: herdd cannot log in to %s as %s: %s "
+	    "(has %s run herd register?)", w->conf->name, l->user, why ? why : "?", l->user);
 	log_warn("session %s@%s: cannot log in: %s", l->user, w->conf->name, why);
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];

@@ -285,7 +285,7 @@ static int shell_prelude(struct node *n, struct shell *sh, char *err, size_t err
 /* (Re)open the long-lived shell on the connection; on failure, fall back. */
 static void shell_channel(struct node *n, struct shell *sh)
 {
-	char err[HERD_ERRLEN];
+	char err[NODE_ERRLEN];
 	int64_t deadline = now_ms() + n->conf->connect_timeout_s * 1000LL;
 
 	tchan_close(sh->ch);
@@ -316,7 +316,7 @@ static int shell_open(struct node *n, struct shell *sh, char *err, size_t errsz)
 /* One unit of work; -1 when the connection itself is gone. */
 static int serve_one(struct node *n, struct shell *sh, struct node_req *q)
 {
-	char err[HERD_ERRLEN];
+	char err[NODE_ERRLEN];
 	struct buf answer;
 	int probe = q->kind == REQ_PROBE;
 
@@ -366,7 +366,7 @@ static void *cmd_main(void *arg)
 {
 	struct node *n = arg;
 	struct shell sh = { 0 };
-	char err[HERD_ERRLEN];
+	char err[NODE_ERRLEN];
 	int64_t delay = 500;
 
 	while (!stopping(n)) {
@@ -449,7 +449,7 @@ out:
 static void *ev_main(void *arg)
 {
 	struct node *n = arg;
-	char err[HERD_ERRLEN];
+	char err[NODE_ERRLEN];
 	int64_t delay = 500;
 
 	while (!stopping(n)) {

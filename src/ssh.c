@@ -147,6 +147,27 @@ static int auth_agent(struct ssh_conn *c, const char *user)
 	return ok;
 }
 
+/*
+ * The node refused the key.  sshd says why only in its own log, and gives
+ * the client the same answer for every cause, so list them all, most
+ * likely first, each with the command that checks it on the node: a
+ * locked account (useradd's default: '!' in /etc/shadow), refused by an
+ * sshd without PAM, otherwise looks exactly like a wrong key.
+ */
+static int key_refused(const struct node_conf *nc, const char *msg, char *err, size_t errsz)
+{
+	const char *u = nc->user, *h = nc->host;
+	snprintf(err, errsz, "authentication as %s with key %s failed: %s refused it (%s). "
+	    "The causes, in order: 1) its public key is not in ~%s/.ssh/authorized_keys on %s "
+	    "(compare with: ssh-keygen -y -f %s); 2) the line's from= does not match the "
+	    "address herdd connects from (lab_from; the node's sshd log names it); "
+	    "3) the account %s is locked or expired on %s ('!' in /etc/shadow: passwd -S %s; "
+	    "chage -l %s; unlock for key logins with: usermod -p '*' %s); 4) AllowUsers or "
+	    "AllowGroups in %s's sshd_config leave %s out (sshd -T | grep -i allow)",
+	    u, nc->identity, h, msg ? msg : "refused", u, h, nc->identity, u, h, u, u, u, h, u);
+	return -1;
+}
+
 static int auth(struct ssh_conn *c, const struct node_conf *nc, char *err, size_t errsz)
 {
 	static const char *defaults[] = { "id_ed25519", "id_ecdsa", "id_rsa", NULL };
@@ -157,7 +178,10 @@ static int auth(struct ssh_conn *c, const struct node_conf *nc, char *err, size_
 		if (libssh2_userauth_publickey_fromfile(c->s, nc->user, NULL, nc->identity, NULL) == 0)
 			return 0;
 		char *msg = NULL;
-		libssh2_session_last_error(c->s, &msg, NULL, 0);
+		int rc = libssh2_session_last_error(c->s, &msg, NULL, 0);
+		if (rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED ||
+		    rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED)
+			return key_refused(nc, msg, err, errsz);
 		snprintf(err, errsz, "authentication as %s with key %s failed: %s", nc->user,
 		    nc->identity, msg ? msg : "refused");
 		return -1;

@@ -11,8 +11,11 @@
 #
 # It follows README's "Set up a lab" (service account, a restricted probe
 # key, hosts.ini in lab mode checked with herdd --check, herdd started, each
-# user registers and submits) with three users and two nodes, and notes how
-# long that took, from nothing to the three users' first jobs done.
+# user registers and submits with a plain `herd` that finds the socket in
+# the system-wide hosts.ini) with three users and two nodes, and notes how
+# long that took, from nothing to the three users' first jobs done.  A
+# locked account (a user's, the probe account's) is named among the causes
+# of a refused key; with herdd down, users are told to ask the admins.
 . "$(dirname "$0")/lib.sh"
 
 lab_t0=$SECONDS
@@ -25,7 +28,19 @@ for x in a b c; do
 	USERS+=("$u")
 done
 A=${USERS[0]} B=${USERS[1]} C=${USERS[2]}
-lab_config "session_idle = 3"
+lab_config "session_idle = 3" "admins = $A"
+
+# herd as USER as README's step 7 runs it: no -s or -c, the socket comes
+# from the lab's system-wide hosts.ini (HERD_SYSTEM_CONFIG: a test does not
+# write /etc/herd/hosts.ini).
+sys_as() {
+	local u=$1
+	shift
+	(cd "$SD/home/$u" && runuser -u "$u" -- env -u HERD_SOCKET -u HERD_CONFIG \
+	    -u HERD_CONTROLLER -u XDG_CONFIG_HOME -u XDG_STATE_HOME HOME="$SD/home/$u" \
+	    HERD_SYSTEM_CONFIG="$LAB" ASAN_OPTIONS=detect_leaks=1:log_path="$SD/san/herd" \
+	    UBSAN_OPTIONS=print_stacktrace=1:log_path="$SD/san/herd" "$SD/bin/herd" "$@")
+}
 out=$(setpriv --reuid="$SVC" --regid="$(id -g "$SVC")" --init-groups \
     "$SD/bin/herdd.real" --check -c "$LAB" 2>&1) || fail "herdd --check: $out"
 assert_eq "herdd --check" "$LAB: OK, 2 nodes" "$out"
@@ -57,13 +72,13 @@ runuser -u "$A" -- cat "$SD/state/lab_key" >/dev/null 2>&1 && fail "$A could rea
     fail "herdd's /proc entries belong to $(stat -c %U /proc/"$HERDD_PID"/fd): it is dumpable"
 
 # ---- unregistered: refused with the fix, nothing queued ----
-out=$(as "$A" submit --wrap true 2>&1) && fail "$A submitted before registering: $out"
+out=$(sys_as "$A" submit --wrap true 2>&1) && fail "$A submitted before registering: $out"
 grep -q "herd register" <<<"$out" || fail "the refusal does not say to run herd register: $out"
 assert_eq "jobs queued after the refusal" 0 "$(CONF=$LAB herd queue --json | jq length)"
 
 # ---- register: the restricted key line, then jobs as each user ----
 for u in "${USERS[@]}"; do
-	out=$(as "$u" register 2>&1) || fail "$u: herd register failed: $out"
+	out=$(sys_as "$u" register 2>&1) || fail "$u: herd register failed: $out"
 	line=$(grep 'herd-lab:test$' "$SD/home/$u/.ssh/authorized_keys") ||
 	    fail "$u's authorized_keys has no herd-lab:test line"
 	case $line in
@@ -79,7 +94,7 @@ assert_eq "herd-lab lines after registering twice" 1 \
 
 declare -A JOB
 for u in "${USERS[@]}"; do
-	JOB[$u]=$(as "$u" submit --parsable --wrap "id -u >uid.out; echo x >made.by.job") ||
+	JOB[$u]=$(sys_as "$u" submit --parsable --wrap "id -u >uid.out; echo x >made.by.job") ||
 	    fail "$u could not submit after registering: ${JOB[$u]}"
 done
 for u in "${USERS[@]}"; do
@@ -173,7 +188,21 @@ jc=$(as "$C" submit --parsable --wrap true) || fail "$C: submit: $jc"
 CONF=$LAB wait_state "$jc" FAILED 40
 CONF=$LAB field "$jc" .reason | grep -q "cannot log in to node[12] as $C.*herd register" ||
     fail "reason of $C's job without a key line: $(CONF=$LAB field "$jc" .reason)"
+
+# ---- a registered user whose account is locked: the reason lists the causes ----
+# useradd's default password field is '!' (locked); an sshd without PAM
+# (the test cluster's) refuses such an account whatever its key, which a
+# bare "Username/PublicKey combination invalid" would blame on the key.
+usermod -L "$C" || fail "usermod -L $C failed"
 out=$(as "$C" register 2>&1) || fail "$C: herd register again: $out"
+jl=$(as "$C" submit --parsable --wrap true) || fail "$C: submit: $jl"
+CONF=$LAB wait_state "$jl" FAILED 40
+why=$(CONF=$LAB field "$jl" .reason)
+for w in "cannot log in to node[12] as $C" "not in ~$C/.ssh/authorized_keys" "from=" \
+    "locked or expired" "usermod -p '\*' $C" "AllowUsers" "herd register"; do
+	grep -q -- "$w" <<<"$why" || fail "the reason of $C's job (account locked) lacks \"$w\": $why"
+done
+usermod -p '*' "$C" || fail "usermod -p '*' $C failed"
 
 # ---- unregister ----
 out=$(as "$C" unregister 2>&1) || fail "$C: herd unregister failed: $out"
@@ -182,6 +211,34 @@ grep -q 'herd-lab:test$' "$SD/home/$C/.ssh/authorized_keys" &&
 out=$(as "$C" submit --wrap true 2>&1) && fail "$C submitted after unregistering: $out"
 
 stop_herdd "$HERDD_PID"
+
+# ---- the lab's herdd is down: users are told to ask its admins ----
+out=$(sys_as "$B" queue 2>&1) && fail "$B's herd queue without herdd exited 0: $out"
+for w in "the lab's herdd is not running" "ask $A"; do
+	grep -qF -- "$w" <<<"$out" || fail "$B, lab's herdd down (mode = lab): no \"$w\" in: $out"
+done
+grep -q "start it with" <<<"$out" && fail "$B was told to start the lab's herdd: $out"
+# No configuration at all, only a socket of another user's.
+out=$(as "$B" queue 2>&1) && fail "$B's herd -s queue without herdd exited 0: $out"
+for w in "the lab's herdd is not running" "ask your lab's administrator"; do
+	grep -qF -- "$w" <<<"$out" || fail "$B, lab's herdd down (-s): no \"$w\" in: $out"
+done
+
+# ---- a locked probe account: the node is DOWN, the reason lists the causes ----
+usermod -L "$SVC" || fail "usermod -L $SVC failed"
+start_svc
+for ((i = 0; i < 100; i++)); do
+	why=$(CONF=$LAB herd nodes --json 2>/dev/null | jq -r '.[0].reason // empty')
+	grep -q "locked" <<<"$why" && break
+	sleep 0.2
+done
+for w in "authentication as $SVC with key $SD/svc/probe_key failed" \
+    "not in ~$SVC/.ssh/authorized_keys" "from=" "locked or expired" "usermod -p '\*' $SVC" \
+    "AllowUsers"; do
+	grep -q -- "$w" <<<"$why" || fail "the reason node1 is down (probe account locked) lacks \"$w\": $why"
+done
+stop_herdd "$HERDD_PID"
+usermod -p '*' "$SVC" || fail "usermod -p '*' $SVC failed"
 
 # ---- loose permissions stop herdd, with the fix ----
 chmod 750 "$SD/state"

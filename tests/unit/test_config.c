@@ -7,6 +7,7 @@
  * the defaults are predictable.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <limits.h>
 #include <pwd.h>
@@ -629,6 +630,157 @@ static void test_reload_diff(void **state)
 	config_clear(&a);
 }
 
+/* Write text as TMPDIR/hosts.ini and read it as a client's system file. */
+static int client_str(const char *text, size_t len, struct config *c, char *err, size_t errsz)
+{
+	write_file(text, len);
+	return config_load_client(tmpfile_, c, err, errsz);
+}
+
+/* The README's /etc/herd/hosts.ini: a user's herd takes the lab's socket
+ * and admins from it, nothing else. */
+static void test_client_lab_file(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+	static const char text[] = "[controller]\ncluster = lab\nmode = lab\n"
+	    "state_dir = /var/lib/herd\nlab_from = 10.0.0.5\nadmins = alice, bob\n\n"
+	    "[defaults]\nuser = herdprobe\nidentity = /var/lib/herd/.ssh/id_ed25519\n\n"
+	    "[node gpu1]\nhost = 10.0.0.11\n";
+
+	(void)state;
+	assert_int_equal(client_str(text, sizeof text - 1, &c, err, sizeof err), 0);
+	assert_int_equal(c.lab, 1);
+	assert_string_equal(c.mode, "lab");
+	assert_string_equal(c.socket_path, CONFIG_LAB_SOCKET);
+	assert_string_equal(c.admins, "alice, bob");
+	assert_null(c.controller);
+	assert_null(c.state_dir);	/* not a client key: not read */
+	assert_null(c.cluster);
+	assert_int_equal(c.nnodes, 0);
+	config_clear(&c);
+
+	/* Personal mode without a socket: none (the client's own default). */
+	assert_int_equal(client_str("[controller]\ncontroller = head\n", 31, &c, err,
+	    sizeof err), 0);
+	assert_int_equal(c.lab, 0);
+	assert_null(c.socket_path);
+	assert_string_equal(c.controller, "head");
+	config_clear(&c);
+}
+
+/* What herdd would refuse, outside the client keys, never stops a client. */
+static void test_client_skips_the_rest(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", *text, *big = xcalloc(1, 10000);
+
+	(void)state;
+	memset(big, 'x', 9999);
+	xasprintf(&text, "\xef\xbb\xbf; the lab\r\n[weird section\n%s\nprobe_interval = abc\n"
+	    "[ controller ]\r\nstate_dir = ~bob/x\nfuture_key = 1\nlab_from = \"bad\"\n"
+	    "socket = /run/lab/herd.sock\r\nsocket_dir = x\nsockets=y\n%s = 1\n"
+	    "[defaults]\nsocket = /elsewhere\nmode = bogus\n\x01\x02\n"
+	    "[node a]\nhost = -oProxyCommand=x\n[node a]\n[node]\n"
+	    "[controller]x\nmode = bogus\n[controller\nadmins = !!\n"
+	    "[controller]\nadmins = carol\n", big, big);
+	size_t len = strlen(text);
+	text[strstr(text, "future_key") - text + 6] = '\0';	/* a NUL in a skipped line */
+	assert_int_equal(client_str(text, len, &c, err, sizeof err), 0);
+	assert_string_equal(c.socket_path, "/run/lab/herd.sock");
+	assert_string_equal(c.admins, "carol");
+	assert_string_equal(c.mode, "personal");
+	assert_int_equal(c.lab, 0);
+	config_clear(&c);
+	free(text);
+	free(big);
+
+	/* Empty, comments only, no [controller]: nothing set, no error. */
+	assert_int_equal(client_str("", 0, &c, err, sizeof err), 0);
+	assert_null(c.socket_path);
+	config_clear(&c);
+	assert_int_equal(client_str("[node x]\nhost = y\n", 18, &c, err, sizeof err), 0);
+	assert_null(c.socket_path);
+	config_clear(&c);
+}
+
+/* A bad client key is still an error with FILE:LINE: a wrong socket would
+ * end in a misleading "not running". */
+static void test_client_bad_keys(void **state)
+{
+	static const struct { const char *text, *needle; } bad[] = {
+		{ "[controller]\nmode = lab\nmode = lab\n", ":3: duplicate key \"mode\"" },
+		{ "[controller]\nmode = cluster\n", ":2: mode: \"cluster\" is not" },
+		{ "[controller]\ncontroller = -oProxyCommand=sh\n", ":2: controller:" },
+		{ "[controller]\nadmins = al;ce\n", ":2: admins: bad user name" },
+		{ "[controller]\nsocket =\n", ":2: socket: empty value" },
+		{ "[controller]\nsocket = /a\x01b\n", ":2: control character" },
+		{ "[controller]\nsocket = ~bob/s\n", ":2: socket: ~user paths" },
+		{ "[controller]\nsocket = /a #c\n", ":2: socket: inline comments" },
+		{ "x\n[controller]\n\nsocket = /" "0123456789012345678901234567890123456789"
+		  "0123456789012345678901234567890123456789012345678901234567890123456789"
+		  "0123456789\n", ":4: socket: path" },
+	};
+	struct config c;
+	char err[HERD_ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(client_str(bad[i].text, strlen(bad[i].text), &c, err,
+		    sizeof err), -1);
+		if (strstr(err, bad[i].needle) == NULL || strstr(err, tmpfile_) != err)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, bad[i].needle);
+		assert_null(c.socket_path);
+	}
+	/* A line too long or with a NUL, in a client key: refused too. */
+	char *text = xcalloc(1, 5100);
+	memcpy(text, "[controller]\nsocket = /", 23);
+	memset(text + 23, 'a', 5000);
+	assert_int_equal(client_str(text, strlen(text), &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":2: line too long"));
+	memcpy(text + 30, "\0", 1);
+	assert_int_equal(client_str(text, 40, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":2: NUL byte"));
+	free(text);
+}
+
+/* No file, a path through a file, a file this user may not read: as if
+ * there were none.  A directory is the admin's mistake: said. */
+static void test_client_unreadable(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "", *p;
+
+	(void)state;
+	xasprintf(&p, "%s/none.ini", tmpdir);
+	assert_int_equal(config_load_client(p, &c, err, sizeof err), 1);
+	free(p);
+	write_file("[controller]\nsocket = /s\n", 25);
+	xasprintf(&p, "%s/hosts.ini/x", tmpdir);
+	assert_int_equal(config_load_client(p, &c, err, sizeof err), 1);
+	free(p);
+	assert_int_equal(config_load_client(tmpdir, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "is a directory"));
+
+	/* Unreadable (mode 0): root reads anything, so root tries as nobody. */
+	assert_int_equal(chmod(tmpfile_, 0), 0);
+	assert_int_equal(chmod(tmpdir, 0755), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(2);
+		_exit(config_load_client(tmpfile_, &c, err, sizeof err) == 1 ? 0 : 1);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(chmod(tmpfile_, 0644), 0);
+	assert_int_equal(chmod(tmpdir, 0700), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +800,10 @@ int main(void)
 		cmocka_unit_test(test_fixture_errors),
 		cmocka_unit_test(test_nul_and_garbage),
 		cmocka_unit_test(test_example_and_man),
+		cmocka_unit_test(test_client_lab_file),
+		cmocka_unit_test(test_client_skips_the_rest),
+		cmocka_unit_test(test_client_bad_keys),
+		cmocka_unit_test(test_client_unreadable),
 #define X(name, line, needle, text) \
 		{ "bad_" #name, test_bad, NULL, NULL, &bad_##name },
 		BAD_CASES
