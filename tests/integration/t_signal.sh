@@ -5,7 +5,7 @@
 # the batch shell, which does not trap it, lives on to the limit); with B:
 # the batch shell alone (its trap writes a mark, a child that would write
 # one if signalled does not).  herd show and --json list it and whether it
-# was sent; a herdd killed and started again after the signal does not send
+# was sent; a bad value is refused with file:line; a herdd killed and started again after the signal does not send
 # it again; a job without a time limit is told it never gets it.
 
 . "$(dirname "$0")/lib.sh"
@@ -61,6 +61,13 @@ assert_eq "marks of $b's batch shell (one signal, across the restart)" 1 \
     fail "B:USR1 reached a child of job $b, not only its batch shell"
 [ ! -e "$WORK/mark-$a-shell" ] || fail "unexpected mark of $a's batch shell"
 assert_eq "signals logged for $b" 1 "$(grep -c "job $b: --signal=B:USR1@15: SIGUSR1 sent" "$HERDD_LOG")"
+
+# A bad value is refused, saying where and what; nothing is queued.
+printf '#!/bin/sh\n#SBATCH --signal=USR1@1m\ntrue\n' >"$TEST_DIR/bad.sh"
+out=$(herd submit "$TEST_DIR/bad.sh" 2>&1)
+assert_eq "exit status of a submit with --signal=USR1@1m (output: $out)" 2 "$?"
+grep -qF "$TEST_DIR/bad.sh:2: invalid --signal \"USR1@1m\": the time after @ must be a whole number of seconds" <<<"$out" ||
+    fail "#SBATCH --signal=USR1@1m: $out"
 
 # Without a time limit it is never sent: said at submit and by herd show.
 c=$(herd submit --parsable --hold --signal=SIGUSR2 --wrap true 2>"$TEST_DIR/c.err") ||

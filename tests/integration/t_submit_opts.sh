@@ -66,7 +66,6 @@ refused --exclusive -- "--exclusive is not supported yet"
 refused --gpus-per-task=1 -- "--gpus-per-task=1 is not supported yet"
 refused --reservation=r1 -- "--reservation=r1 is not supported yet"
 refused --deadline=now+1day -- "--deadline=now+1day is not supported yet"
-refused --signal=USR3@60 -- 'invalid --signal "USR3@60": unknown signal "USR3"'
 refused --priority=5 -- "--priority=5 is not supported yet"
 refused --time-min=5 -- "--time-min=5 is not supported yet"
 refused --tmp=1G -- "--tmp=1G is not supported yet"
