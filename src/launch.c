@@ -404,6 +404,14 @@ static int add_read_state(struct buf *b)
 	    "2>/dev/null <\"$__herd_d.state\"\n");
 }
 
+/* The opening of kill and signal programs: a job whose script is gone or
+ * whose state says it ended has nothing left to signal. */
+static int add_if_gone(struct buf *b, const char *key)
+{
+	return buf_printf(b, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
+	    "[ \"$__herd_w\" = failed ]; then echo 'K %s gone'\n", key);
+}
+
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
 {
 	/* "killed" answers a KILL, "sent" any other signal: the controller
@@ -416,13 +424,11 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 	 * is even written, the cancel file stops the runner (and a relaunch). */
 	r |= buf_addstr(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n");
 	r |= add_read_state(out);
-	r |= buf_printf(out, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
-	    "[ \"$__herd_w\" = failed ]; "
-	    "then echo 'K %s gone'\n"
-	    "elif [ \"$__herd_w\" = job ]; then\n"
+	r |= add_if_gone(out, key);
+	r |= buf_printf(out, "elif [ \"$__herd_w\" = job ]; then\n"
 	    "if { kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null; "
 	    "then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
-	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, done, key, key);
+	    "else echo 'K %s pending'; fi\n", sig, sig, key, done, key, key);
 	return r ? -1 : 0;
 }
 
@@ -453,10 +459,9 @@ int launch_signal(struct buf *out, const char *herd_dir, const char *key, const 
 	r |= add_jobpath(out, herd_dir, key);
 	r |= buf_addc(out, '\n');
 	r |= add_read_state(out);
-	r |= buf_printf(out, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
-	    "[ \"$__herd_w\" = failed ]; then echo 'K %s gone'\n"
-	    "elif [ \"$__herd_w\" != job ]; then echo 'K %s pending'\n"
-	    "elif ! kill -0 \"$__herd_v\" 2>/dev/null; then echo 'K %s gone'\n", key, key, key);
+	r |= add_if_gone(out, key);
+	r |= buf_printf(out, "elif [ \"$__herd_w\" != job ]; then echo 'K %s pending'\n"
+	    "elif ! kill -0 \"$__herd_v\" 2>/dev/null; then echo 'K %s gone'\n", key, key);
 	if (batch_only)
 		r |= buf_printf(out, "elif kill -s %s \"$__herd_v\" 2>/dev/null; "
 		    "then echo 'K %s signalled 1'\nelse echo 'K %s gone'\n", sig, key, key);
