@@ -30,6 +30,14 @@
  * `read`, which skips a line without one, so half a number is never taken
  * for a status.  The runner's variables are named __herd_*, which the
  * submitter's environment may not set.
+ *
+ * The runner sets the submitter's umask first (the node shell has sshd's,
+ * 022, which would make every output file world-readable), as sbatch's
+ * SLURM_UMASK does.  A --signal before the time limit (launch_signal) goes
+ * through the same state file as a kill but leaves no cancel file: to the
+ * batch shell alone (its pid), or to the rest of its process group, found
+ * in /proc with builtins, since Slurm signals a job's steps and not its
+ * batch shell, and a script that does not trap the signal must live on.
  */
 #include <inttypes.h>
 #include <stdio.h>
