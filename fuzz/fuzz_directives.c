@@ -1,7 +1,9 @@
 /*
  * Fuzz target: arbitrary bytes as a batch script for directives_parse(),
  * and the first line of them as a size, a duration, an option spelling
- * (abbreviations, aliases) and the values of the options with handlers.
+ * (abbreviations, aliases) and the values of the options with handlers;
+ * a --signal value that parses must read back the same from its canonical
+ * text (what herdd stores).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "directives.h"
 #include "jobopt.h"
+#include "sigspec.h"
 #include "util.h"
 
 static void
@@ -16,6 +19,21 @@ ignore_warning(void *arg, const char *msg)
 {
 	(void)arg;
 	(void)msg;
+}
+
+static void
+signal_round_trip(const char *line)
+{
+	struct sigspec s, again;
+	char err[HERD_ERRLEN], canon[SIGSPEC_TEXT_MAX];
+
+	if (sigspec_parse(line, &s, err, sizeof err) != 0)
+		return;
+	sigspec_format(&s, canon, sizeof canon);
+	if (sigspec_parse(canon, &again, err, sizeof err) != 0 ||
+	    again.sig != s.sig || again.time_s != s.time_s ||
+	    again.flags != s.flags || sigspec_name(s.sig) == NULL)
+		abort();
 }
 
 int
@@ -46,6 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jobopt_apply(&o, "nodes", line, 0, err, sizeof err);
 	jobopt_apply(&o, "gpus", line, 0, err, sizeof err);
 	jobopt_apply(&o, "ntasks-per-node", line, 0, err, sizeof err);
+	jobopt_apply(&o, "signal", line, 0, err, sizeof err);
+	signal_round_trip(line);
 	jobopt_resolve(line, err, sizeof err);
 	jobopt_finish(&o, err, sizeof err);
 	jobopt_clear(&o);

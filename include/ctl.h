@@ -89,6 +89,8 @@ struct submit_req {
 	int hold;		/* JOB_HOLD_* */
 	int nice;
 	const char *dependency;	/* canonical text (ctl_dep_check), NULL none */
+	const char *warn_signal;	/* --signal, canonical (sigspec.h), NULL none */
+	int umask;		/* the submitter's, 0-0777; -1 none (an older client) */
 	struct job_data data;	/* borrowed */
 	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 	const struct arrayspec *array;	/* borrowed; NULL: not an array */
@@ -188,6 +190,15 @@ int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r);
 int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 /* Queue a signal for a job's process group on its node. */
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
+/*
+ * --signal before the time limit (ctl_warn.c).  attach: parse a job's
+ * stored text into it (-1, logged, when it does not parse: never sent);
+ * tick: send it when due (RUNNING, within its time of the limit, not yet
+ * sent to this attempt), the attempt committed first.
+ */
+int ctl_warn_attach(struct job *j, const char *text);
+void ctl_warn_free(struct job *j);
+void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall);
 /* Ask a node about all the jobs it holds, or only `only`. */
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
 /* Whether start-up's node scans are over (all done, or their deadline passed). */

@@ -59,6 +59,9 @@ struct job_row {
 	int hold;		/* JOB_HOLD_*: held by its user or by root */
 	int nice;		/* orders its user's own jobs; lower first */
 	char *dependency;	/* --dependency as depend_format() writes it, NULL none */
+	char *warn_signal;	/* --signal, canonical (sigspec.h), NULL none */
+	int32_t warn_sent;	/* the attempt the --signal was sent to, 0 none */
+	int32_t umask;		/* the submitter's umask, -1 none (older jobs) */
 };
 
 /*

@@ -66,6 +66,14 @@ struct job {
 	uint8_t requeue;	/* --requeue (default): a node failure makes a new attempt */
 	uint8_t hold;		/* JOB_HOLD_* */
 	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
+	/* --signal (sigspec.h): warn_sig (0 none) warn_time seconds before
+	 * the time limit, to the batch shell alone with SIGSPEC_BATCH. */
+	uint8_t warn_sig;
+	uint8_t warn_flags;
+	uint16_t warn_time;
+	int16_t umask;		/* the submitter's (0-0777), applied on the node; -1 none */
+	int32_t warn_sent;	/* the attempt it was sent to (committed first), 0 none */
+	const char *warn_signal;	/* interned canonical text, NULL none */
 };
 
 /*

@@ -22,6 +22,7 @@ enum jf_kind {
 	JF_SECS,	/* int64_t duration; 0 means none: null in JSON */
 	JF_STATE,	/* int job_state: its name in frames and JSON */
 	JF_LIST,	/* char * "0,3": a JSON array of numbers */
+	JF_MODE,	/* int file mode bits, -1 none: "0077" in show and JSON */
 };
 
 enum {

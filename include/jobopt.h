@@ -23,6 +23,7 @@ enum {
 	JO_NAME = 1 << 4, JO_OUT = 1 << 5, JO_ERR = 1 << 6, JO_CHDIR = 1 << 7,
 	JO_NTASKS = 1 << 8, JO_NTPN = 1 << 9, JO_ARRAY = 1 << 10, JO_REQUEUE = 1 << 11,
 	JO_BEGIN = 1 << 12, JO_DEPEND = 1 << 13, JO_HOLD = 1 << 14, JO_NICE = 1 << 15,
+	JO_SIGNAL = 1 << 19,
 };
 /* How herd submit behaves rather than what the job is (not sent to herdd). */
 enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
@@ -55,6 +56,7 @@ struct jobopt {
 	char *dependency;	/* --dependency text, NULL: none */
 	int hold;		/* --hold */
 	int nice;		/* --nice, default 0 */
+	char *signal;		/* --signal, canonical (sigspec.h), NULL: none */
 };
 
 void jobopt_init(struct jobopt *o);

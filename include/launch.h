@@ -48,6 +48,7 @@ struct launch_spec {
 	int64_t array_job_id;	/* 0 (or -1): not in an array */
 	int64_t array_task_id;
 	int64_t array_count, array_min, array_max, array_step;
+	int umask;		/* the submitter's (0-0777), -1: the node's own */
 };
 
 /* "CLUSTER-ID.ATTEMPT" into key (LAUNCH_KEY_MAX bytes). */
@@ -61,6 +62,15 @@ int launch_prelude(struct buf *out, const char *herd_dir);
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
 /* Signal the job's process group; answers "K KEY sent|pending|gone". */
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
+/*
+ * --signal before the time limit: `sig` (a name from sigspec's table, never
+ * user text) to every process of the job's process group but its batch
+ * shell, or with batch_only to the batch shell alone.  Leaves no cancel
+ * file.  Answers "K KEY signalled N" (N processes), "K KEY gone" (ended),
+ * "K KEY pending" (no pid yet).
+ */
+int launch_signal(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+    int batch_only);
 /* Answers "R KEY none|nopid|running PID|exited RC TIME|failed RC TIME STEP MSG|dead"
  * per key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);

@@ -81,6 +81,17 @@ static void show_elapsed(const struct msg *m)
 	}
 }
 
+/* --signal, and whether this attempt got it (or never will: no limit). */
+static void show_warn_signal(const struct msg *m)
+{
+	char t[128];
+	int64_t sent = msg_geti(m, "warn_signal_sent", 0);
+	snprintf(t, sizeof t, "%s%s", msg_get(m, "warn_signal", NULL),
+	    sent > 0 && sent == msg_geti(m, "attempt", 0) ? " (sent)" :
+	    msg_geti(m, "time_limit", 0) <= 0 ? " (never sent: no time limit)" : "");
+	line("warn_signal", t);
+}
+
 /* One field of the job record, as a person reads it. */
 static void show_field(const struct jobfield *jf, const struct msg *m)
 {
@@ -99,6 +110,12 @@ static void show_field(const struct jobfield *jf, const struct msg *m)
 	} else if (jf->kind == JF_SECS) {
 		fmt_dhms(t, sizeof t, v);
 		line(jf->name, v > 0 ? t : "UNLIMITED");
+	} else if (strcmp(jf->name, "warn_signal") == 0 && msg_get(m, jf->name, NULL)) {
+		show_warn_signal(m);
+	} else if (jf->kind == JF_MODE) {
+		v = msg_geti(m, jf->name, -1);
+		snprintf(t, sizeof t, "%04o", (unsigned)(v & 07777));
+		line(jf->name, v >= 0 ? t : NULL);
 	} else if (jf->kind == JF_INT && v < 0)
 		line(jf->name, NULL);	/* none (not in an array) */
 	else

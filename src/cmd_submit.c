@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -65,6 +66,10 @@ static const char *const help_acted[] = {
 	"      --requeue           a node failure (reboot, lost files) makes a new",
 	"                          attempt of the job (the default, as Slurm's)",
 	"      --no-requeue        a node failure ends the job NODE_FAIL",
+	"      --signal=[B:]SIG[@SECONDS]  send SIG (USR1, 10, SIGUSR1) SECONDS",
+	"                          (default 60) before the time limit to the job's",
+	"                          processes but its batch shell; B: to the batch",
+	"                          shell alone; without --time, never",
 	"When it may start:",
 	"  -b, --begin=TIME        not before TIME, in herdd's time zone: now+60,",
 	"                          now+1hour, HH:MM[:SS], midnight, noon, teatime,",
@@ -369,6 +374,12 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 		msg_addi(m, "hold", 1);
 	if (s->o.nice != 0)
 		msg_addi(m, "nice", s->o.nice);
+	if (s->o.signal != NULL)
+		msg_adds(m, "signal", s->o.signal);
+	/* The job's files are made with this umask on the node, as sbatch's. */
+	mode_t mask = umask(0);
+	umask(mask);
+	msg_addi(m, "umask", (int64_t)(mask & 0777));
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);
@@ -553,6 +564,9 @@ int cmd_submit(int argc, char **argv)
 		fprintf(stderr, "herd: %s\n", err);
 		goto out;
 	}
+	if (s.o.signal != NULL && s.o.time_limit_s == 0)
+		fprintf(stderr, "herd: warning: --signal=%s is never sent: the job has no "
+		    "time limit (--time)\n", s.o.signal);
 	if (s.json && !s.o.test_only) {
 		fprintf(stderr, "herd: --json goes with --test-only\n");
 		goto out;

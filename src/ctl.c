@@ -80,6 +80,7 @@ static void job_free(struct job *j)
 	intern_release(j->err_tmpl);
 	ctl_array_free(j);
 	ctl_dep_free(j);
+	ctl_warn_free(j);
 	free(j);
 }
 
@@ -138,6 +139,9 @@ static struct job *job_from_row(const struct job_row *r)
 	j->hold = (uint8_t)r->hold;
 	ctl_dep_attach(j, r->dependency);
 	ctl_array_from_row(j, r);
+	ctl_warn_attach(j, r->warn_signal);
+	j->warn_sent = r->warn_sent;
+	j->umask = (int16_t)(r->umask >= 0 && r->umask <= 0777 ? r->umask : -1);
 	return j;
 }
 
@@ -226,6 +230,9 @@ void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *g
 	r->hold = j->hold;
 	r->nice = j->nice;
 	r->dependency = (char *)ctl_dep_stored(j);
+	r->warn_signal = (char *)j->warn_signal;
+	r->warn_sent = j->warn_sent;
+	r->umask = j->umask;
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -557,6 +564,8 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.hold = r->hold;
 	row.nice = r->nice;
 	row.dependency = (char *)r->dependency;
+	row.warn_signal = (char *)r->warn_signal;
+	row.umask = r->umask;
 	char *spec = submit_array_text(r, &row);
 	if (r->test != NULL) {
 		int rc = submit_test(c, &row, r->test, err, errsz);
@@ -885,6 +894,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		.submit_host = d.submit_host ? d.submit_host : "",
 		.script = d.script, .script_len = d.script_len,
 		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
+		.umask = j->umask,
 	};
 	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)
 		log_error("job %" PRId64 ": its array's spec is not readable; SLURM_ARRAY_TASK_COUNT "

@@ -307,6 +307,9 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		 * answer frees it. */
 		if (strcmp(r.word, "gone") == 0 || strcmp(r.word, "killed") == 0)
 			ctl_reconcile_job(c, j);
+		else if (strcmp(r.word, "signalled") == 0)	/* --signal (ctl_warn.c) */
+			log_info("job %" PRId64 ": --signal reached %" PRId64 " process%s", j->id,
+			    r.num, r.num == 1 ? "" : "es");
 		break;
 	case 'R':
 		on_reconcile(c, j, &r);
@@ -546,6 +549,7 @@ void ctl_on_results(struct ctl *c, struct node_result *list)
 static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 {
 	int64_t grace = c->cfg->kill_grace_s * 1000LL;
+	ctl_warn_tick(c, j, wall);	/* before the limit's own check: @0 comes first */
 	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
 		/* KILL, and again every grace period while the node has not
 		 * confirmed it (the job's pid may not have been known yet). */

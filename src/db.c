@@ -134,6 +134,12 @@ static const char *migrations[] = {
 	"CREATE TABLE audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
 	"  actor_uid INTEGER NOT NULL, actor TEXT, action TEXT NOT NULL, job_id INTEGER,"
 	"  owner_uid INTEGER, owner TEXT, detail TEXT);",
+	/* --signal before the time limit, and the attempt it went to (so a
+	 * restart never sends it again); the submitter's umask, applied on
+	 * the node (-1: a job of an older release, the node's own). */
+	"ALTER TABLE jobs ADD COLUMN warn_signal TEXT;"
+	"ALTER TABLE jobs ADD COLUMN warn_sent INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN umask INTEGER NOT NULL DEFAULT -1;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -806,6 +812,7 @@ void job_row_init(struct job_row *r)
 	r->array_job_id = -1;
 	r->array_task_id = -1;
 	r->requeue = 1;
+	r->umask = -1;
 }
 
 void job_row_clear(struct job_row *r)

@@ -55,6 +55,10 @@ const struct jobfield jobfields[] = {
 	FC(hold, "held", "hold", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW | JF_SIGNED),
 	F(dependency, "dependency", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(warn_signal, "warn_signal", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
+	FC(warn_sent, "warn_signal_sent", "warn_sent", JF_INT,
+	    JF_INSERT | JF_UPDATE | JF_FRAME),
+	F(umask, "umask", JF_MODE, JF_INSERT | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];

@@ -43,6 +43,7 @@
 #include "depend.h"
 #include "eligible.h"
 #include "jobopt.h"
+#include "sigspec.h"
 #include "util.h"
 
 #define CPUS_MAX	4096
@@ -95,6 +96,7 @@ static int set_begin(struct jobopt *, const char *, int, char *, size_t);
 static int set_dependency(struct jobopt *, const char *, int, char *, size_t);
 static int set_hold(struct jobopt *, const char *, int, char *, size_t);
 static int set_nice(struct jobopt *, const char *, int, char *, size_t);
+static int set_signal(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -134,6 +136,7 @@ static const struct optdef opttab[] = {
 	ACT("dependency", 'd', ARG_REQ, JO_DEPEND, set_dependency),
 	ACT("hold", 'H', ARG_NONE, JO_HOLD, set_hold),
 	ACT("nice", 0, ARG_OPT, JO_NICE, set_nice),
+	ACT("signal", 0, ARG_REQ, JO_SIGNAL, set_signal),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -248,8 +251,6 @@ static const struct optdef opttab[] = {
 	REFUSE("reboot", 0, ARG_NONE, "herd would not reboot the node first"),
 	REFUSE("reservation", 0, ARG_REQ, "herd has no reservations and would "
 	    "run the job on any node"),
-	REFUSE("signal", 0, ARG_REQ, "herd would not signal the job before "
-	    "its time limit"),
 	REFUSE("sockets-per-node", 0, ARG_REQ, no_hw),
 	REFUSE("spread-job", 0, ARG_NONE, "herd runs a job on one node"),
 	REFUSE("switches", 0, ARG_REQ, "herd would not pick nodes by switch"),
@@ -456,6 +457,7 @@ jobopt_clear(struct jobopt *o)
 	free(o->array);
 	free(o->begin);
 	free(o->dependency);
+	free(o->signal);
 	jobopt_init(o);
 }
 
@@ -516,6 +518,8 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		to->hold = from->hold;
 	if (m & JO_NICE)
 		to->nice = from->nice;
+	if (m & JO_SIGNAL)
+		merge_str(&to->signal, from->signal);
 	to->set |= m;
 }
 
@@ -1279,5 +1283,24 @@ set_nice(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	}
 	if (!keep)
 		o->nice = (int)n;
+	return 0;
+}
+
+/*
+ * --signal=[{R|B}:]SIG[@TIME]: stored canonical ("B:USR1@60"); herdd
+ * parses it again, and the node gets the signal's name from sigspec's
+ * table.
+ */
+static int
+set_signal(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	struct sigspec s;
+	char text[SIGSPEC_TEXT_MAX];
+
+	if (sigspec_parse(v, &s, why, whysz) != 0)
+		return -1;
+	sigspec_format(&s, text, sizeof text);
+	if (!keep)
+		merge_str(&o->signal, text);
 	return 0;
 }

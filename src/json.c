@@ -229,6 +229,14 @@ static void json_job_fields(FILE *f, const struct msg *m)
 		case JF_SECS:
 			kv_num(f, jf->name, msg_geti(m, jf->name, 0), 1);	/* 0: none */
 			break;
+		case JF_MODE: {
+			int64_t v = msg_geti(m, jf->name, -1);
+			char mode[16];
+			snprintf(mode, sizeof mode, "%04o", (unsigned)(v & 07777));
+			kv_key(f, jf->name);
+			json_str(f, v >= 0 ? mode : NULL);
+			break;
+		}
 		case JF_INT:
 			if (jf->flags & JF_SIGNED)
 				kv_num(f, jf->name, msg_geti(m, jf->name, 0), INT64_MIN);

@@ -30,6 +30,14 @@
  * `read`, which skips a line without one, so half a number is never taken
  * for a status.  The runner's variables are named __herd_*, which the
  * submitter's environment may not set.
+ *
+ * The runner sets the submitter's umask first (the node shell has sshd's,
+ * 022, which would make every output file world-readable), as sbatch's
+ * SLURM_UMASK does.  A --signal before the time limit (launch_signal) goes
+ * through the same state file as a kill but leaves no cancel file: to the
+ * batch shell alone (its pid), or to the rest of its process group, found
+ * in /proc with builtins, since Slurm signals a job's steps and not its
+ * batch shell, and a script that does not trap the signal must live on.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -241,6 +249,11 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 		r |= add_num_vars(b, NAMES("HERD_MEM_MB", "SLURM_MEM_PER_NODE"), s->mem_mb);
 	if (s->array_job_id > 0)
 		r |= add_array_exports(b, s);
+	if (s->umask >= 0 && s->umask <= 0777) {
+		char mask[8];
+		snprintf(mask, sizeof mask, "%04o", (unsigned)s->umask);
+		r |= add_vars(b, NAMES("HERD_UMASK", "SLURM_UMASK"), mask);
+	}
 	r |= buf_addc(b, '\n');
 	return r;
 }
@@ -317,6 +330,10 @@ static int add_report(struct buf *b, const char *key)
 static int runner_text(struct buf *b, const struct launch_spec *s)
 {
 	int r = buf_addstr(b, "(\n");
+	/* The submitter's umask, before the output files are made: the node
+	 * shell's is sshd's (022), which would make them world-readable. */
+	if (s->umask >= 0 && s->umask <= 0777)
+		r |= buf_printf(b, "umask %04o\n", (unsigned)s->umask);
 	r |= add_env(b, s->env, s->env_len);
 	r |= add_exports(b, s);
 	r |= buf_addstr(b, "__herd_rc=1 __herd_f=\n");
@@ -395,6 +412,14 @@ static int add_read_state(struct buf *b)
 	    "2>/dev/null <\"$__herd_d.state\"\n");
 }
 
+/* The opening of kill and signal programs: a job whose script is gone or
+ * whose state says it ended has nothing left to signal. */
+static int add_if_gone(struct buf *b, const char *key)
+{
+	return buf_printf(b, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
+	    "[ \"$__herd_w\" = failed ]; then echo 'K %s gone'\n", key);
+}
+
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
 {
 	/* "killed" answers a KILL, "sent" any other signal: the controller
@@ -407,13 +432,52 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 	 * is even written, the cancel file stops the runner (and a relaunch). */
 	r |= buf_addstr(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n");
 	r |= add_read_state(out);
-	r |= buf_printf(out, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
-	    "[ \"$__herd_w\" = failed ]; "
-	    "then echo 'K %s gone'\n"
-	    "elif [ \"$__herd_w\" = job ]; then\n"
+	r |= add_if_gone(out, key);
+	r |= buf_printf(out, "elif [ \"$__herd_w\" = job ]; then\n"
 	    "if { kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null; "
 	    "then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
-	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, done, key, key);
+	    "else echo 'K %s pending'; fi\n", sig, sig, key, done, key, key);
+	return r ? -1 : 0;
+}
+
+/*
+ * The job's processes but its batch shell: those whose process group (the
+ * fifth field of /proc/PID/stat, after the command's closing parenthesis,
+ * which the command itself may contain) is the job's.  Builtins only: a
+ * read per process, no fork.
+ */
+static int add_signal_group(struct buf *b, const char *key, const char *sig)
+{
+	return buf_printf(b, "__herd_n=0\n"
+	    "for __herd_p in /proc/[0-9]*; do\n"
+	    "__herd_s=\n"
+	    "read -r __herd_s 2>/dev/null <\"$__herd_p/stat\" || continue\n"
+	    "__herd_s=${__herd_s##*) }; __herd_s=${__herd_s#* }; __herd_s=${__herd_s#* }\n"
+	    "__herd_p=${__herd_p#/proc/}\n"
+	    "if [ \"${__herd_s%%%% *}\" = \"$__herd_v\" ] && [ \"$__herd_p\" != \"$__herd_v\" ] && "
+	    "kill -s %s \"$__herd_p\" 2>/dev/null; then __herd_n=$((__herd_n + 1)); fi\n"
+	    "done\n"
+	    "echo 'K %s signalled '\"$__herd_n\"\n", sig, key);
+}
+
+int launch_signal(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+    int batch_only)
+{
+	int r = buf_addstr(out, "__herd_d=");
+	r |= add_jobpath(out, herd_dir, key);
+	r |= buf_addc(out, '\n');
+	r |= add_read_state(out);
+	r |= add_if_gone(out, key);
+	r |= buf_printf(out, "elif [ \"$__herd_w\" != job ]; then echo 'K %s pending'\n"
+	    "elif ! kill -0 \"$__herd_v\" 2>/dev/null; then echo 'K %s gone'\n", key, key);
+	if (batch_only)
+		r |= buf_printf(out, "elif kill -s %s \"$__herd_v\" 2>/dev/null; "
+		    "then echo 'K %s signalled 1'\nelse echo 'K %s gone'\n", sig, key, key);
+	else {
+		r |= buf_addstr(out, "else\n");
+		r |= add_signal_group(out, key, sig);
+	}
+	r |= buf_addstr(out, "fi\n");
 	return r ? -1 : 0;
 }
 

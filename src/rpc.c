@@ -36,6 +36,7 @@
 #include "eligible.h"
 #include "server.h"
 #include "arrayspec.h"
+#include "sigspec.h"
 
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
@@ -456,6 +457,34 @@ static int submit_eligibility(struct server *s, struct client *cl, const struct 
 	return 0;
 }
 
+/*
+ * --signal and the submitter's umask, checked here whatever the client
+ * checked: *warn receives the canonical text (caller's buffer).  An older
+ * client sends no umask: -1, the node's own applies.  -1 answered.
+ */
+static int submit_signal_umask(struct client *cl, const struct msg *m, struct submit_req *r,
+    char *warn, size_t warnsz)
+{
+	char why[HERD_ERRLEN], vis[80];
+	struct sigspec sp;
+	int64_t um;
+
+	if (check_text(cl, m, "signal", 256) || get_num(cl, m, "umask", 0, 0777, -1, &um))
+		return -1;
+	r->umask = (int)um;
+	const char *v = get_str(m, "signal", NULL);
+	if (v == NULL)
+		return 0;
+	if (sigspec_parse(v, &sp, why, sizeof why) != 0) {
+		str_vis(vis, sizeof vis, v);
+		client_error(cl, "invalid --signal \"%s\": %s", vis, why);
+		return -1;
+	}
+	sigspec_format(&sp, warn, warnsz);
+	r->warn_signal = warn;
+	return 0;
+}
+
 static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct submit_req r = { 0 };
@@ -499,6 +528,9 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	if (check_exec_size(cl, &r.data) != 0)
 		return -1;
 	if (get_num(cl, m, "test_only", 0, 1, 0, &test_only) != 0)
+		return -1;
+	char warn[SIGSPEC_TEXT_MAX];
+	if (submit_signal_umask(cl, m, &r, warn, sizeof warn) != 0)
 		return -1;
 	char *dep;
 	if (submit_eligibility(s, cl, m, &r, &dep) != 0)

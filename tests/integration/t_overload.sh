@@ -154,7 +154,8 @@ assert_empty() {
 
 # 1. Numbers: refused with the field and the value, never taken as another.
 for kv in gpus=99999999999999999999 gpus=4294967297 cpus=4294967297 cpus=abc \
-    gpus=-1 cpus=0 gpus=+1 'cpus= 1' mem_mb=1e3 time_limit=0x10 ntasks=-0 gpus=; do
+    gpus=-1 cpus=0 gpus=+1 'cpus= 1' mem_mb=1e3 time_limit=0x10 ntasks=-0 gpus= \
+    umask=512 umask=-1 umask=0x1ff umask=077a; do
 	key=${kv%%=*} val=${kv#*=}
 	out=$(raw submit "$SOCK" "$WORK" "$kv") || fail "raw submit $kv: no answer"
 	case $out in
@@ -162,6 +163,12 @@ for kv in gpus=99999999999999999999 gpus=4294967297 cpus=4294967297 cpus=abc \
 	*) fail "submit with $kv: expected an error naming $key and \"$val\", got: $out" ;;
 	esac
 done
+# --signal is checked by herdd too, never trusted from the client.
+out=$(raw submit "$SOCK" "$WORK" 'signal=USR1;reboot')
+case $out in
+'error invalid --signal "USR1;reboot": unknown signal "USR1;reboot"'*) ;;
+*) fail "submit with signal=USR1;reboot: expected it refused, got: $out" ;;
+esac
 assert_empty "submits with bad numbers"
 out=$(raw cancel "$SOCK" 1 abc)
 case $out in
@@ -169,11 +176,14 @@ case $out in
 *) fail "cancel of id abc: expected an error naming it, got: $out" ;;
 esac
 # The same request with good numbers is taken (so the refusals are the numbers').
-out=$(raw submit "$SOCK" "$WORK" gpus=1 cpus=2 mem_mb=10 time_limit=60)
+out=$(raw submit "$SOCK" "$WORK" gpus=1 cpus=2 mem_mb=10 time_limit=60 umask=63 \
+    signal=sigusr1@5)
 case $out in
 "ok "[0-9]*) id=${out#ok } ;;
 *) fail "raw submit with good numbers: expected ok ID, got: $out" ;;
 esac
+assert_eq "umask and --signal of $id, as herdd stores them" "0077 USR1@5" \
+    "$(field "$id" '"\(.umask) \(.warn_signal)"')"
 wait_jobs 60 "$id" || fail "raw-submitted job $id did not complete"
 assert_eq "GPUs of the raw job" 1 "$(field "$id" .ngpus)"
 assert_eq "CPUs of the raw job" 2 "$(field "$id" .cpus)"

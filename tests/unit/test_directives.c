@@ -495,7 +495,7 @@ static void refused_in_directives(void **state)
 		{ "--gpus-per-task=1", "--gpus-per-task=1 is not supported yet" },
 		{ "--reservation=r", "--reservation=r is not supported yet" },
 		{ "--deadline=now", "--deadline=now is not supported yet" },
-		{ "--signal=USR1@60", "--signal=USR1@60 is not supported yet" },
+		{ "--signal=USR1@1m", "invalid --signal \"USR1@1m\": the time after @" },
 		{ "--priority=5", "--priority=5 is not supported yet" },
 		{ "--time-min=5", "--time-min=5 is not supported yet" },
 		{ "--tmp=5G", "--tmp=5G is not supported yet" },

@@ -433,8 +433,8 @@ static void refused(void **state)
 		{ "reservation", "r1", "--reservation=r1 is not supported yet: "
 		    "herd has no reservations" },
 		{ "deadline", "now+1day", "--deadline=now+1day is not supported" },
-		{ "signal", "B:USR1@60", "--signal=B:USR1@60 is not supported yet: "
-		    "herd would not signal the job before its time limit" },
+		{ "signal", "B:FOO@60", "invalid --signal \"B:FOO@60\": unknown "
+		    "signal \"FOO\"; herd sends HUP INT" },
 		{ "priority", "10", "--priority=10 is not supported" },
 		{ "time-min", "10", "--time-min=10 is not supported yet: herd "
 		    "would not shorten" },
@@ -770,6 +770,40 @@ static void keep_set_and_merge(void **state)
 	jobopt_clear(&cli);
 }
 
+/*
+ * --signal: stored canonical; a bad value refused with what and why (even
+ * when the command line's wins); the command line wins over a directive.
+ */
+static void signal_option(void **state)
+{
+	(void)state;
+	struct jobopt cli, o;
+	char err[HERD_ERRLEN];
+	jobopt_init(&cli);
+	jobopt_init(&o);
+	ok(&cli, "signal", "sigusr1@90");
+	assert_string_equal(cli.signal, "USR1@90");
+	assert_true(cli.set & JO_SIGNAL);
+	ok(&cli, "--sig", "B:10");		/* a prefix, a number, the default time */
+	assert_string_equal(cli.signal, "B:USR1@60");
+	bad(&cli, "signal", "USR1@-5", "invalid --signal \"USR1@-5\": the time after @");
+	bad(&cli, "signal", "SEGV", "invalid --signal \"SEGV\": unknown signal \"SEGV\"");
+	bad(&cli, "signal", NULL, "--signal needs a value");
+	assert_string_equal(cli.signal, "B:USR1@60");	/* a failure changed nothing */
+	assert_int_equal(jobopt_apply(&cli, "signal", "TERM", 1, err, sizeof err), 0);
+	assert_string_equal(cli.signal, "B:USR1@60");
+	assert_int_equal(jobopt_apply(&cli, "signal", "NOPE", 1, err, sizeof err), -1);
+	ok(&o, "signal", "USR2@5");
+	jobopt_merge(&cli, &o);
+	assert_string_equal(cli.signal, "B:USR1@60");
+	jobopt_clear(&cli);
+	jobopt_init(&cli);
+	jobopt_merge(&cli, &o);
+	jobopt_clear(&o);	/* merge copied, did not borrow */
+	assert_string_equal(cli.signal, "USR2@5");
+	jobopt_clear(&cli);
+}
+
 /* --test-only and --wait (-W) are acted on by herd submit: flags, kept by
  * keep_set (a directive never unsets the command line) and merged. */
 static void test_only_and_wait(void **state)
@@ -826,6 +860,7 @@ int main(void)
 		cmocka_unit_test(ntasks_and_nodes),
 		cmocka_unit_test(takes_value),
 		cmocka_unit_test(keep_set_and_merge),
+		cmocka_unit_test(signal_option),
 		cmocka_unit_test(test_only_and_wait),
 		cmocka_unit_test(eligibility),
 	};

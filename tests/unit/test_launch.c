@@ -724,6 +724,166 @@ static void parse_output_lines(void **state)
 	assert_int_equal(launch_hex_decode("4142", b, 1), -1);
 }
 
+/* Wait (bounded) for a file to exist. */
+static int wait_file(const char *path, int ms)
+{
+	for (int i = 0; i < ms / 10; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * A job whose batch shell and child each write a mark when they get USR1
+ * (the child's command has ") " in it, as /proc/PID/stat's parser must
+ * skip).  Started in dir/name; returns its key in key.
+ */
+static void start_marking_job(const char *name, char *key, size_t keysz, char *herd_dir,
+    size_t hdsz)
+{
+	static const char script[] = "trap 'echo shell >shell.mark' USR1\n"
+	    "cp /bin/sh './a) b'\n"
+	    "'./a) b' -c 'trap \"echo child >child.mark; exit 0\" USR1; "
+	    "echo up >child.up; while :; do sleep 0.05; done' &\n"
+	    "while :; do sleep 0.05; done\n";
+	char wd[400], out[500], statep[700], up[500];
+	snprintf(herd_dir, hdsz, "%s/herd-%s", scratch, name);
+	snprintf(wd, sizeof wd, "%s/wd-%s", scratch, name);
+	snprintf(out, sizeof out, "%s/out", wd);
+	assert_int_equal(mkdir(wd, 0700), 0);
+	launch_key(key, keysz, "t.sig", 9, 1);
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = key, .id = 9, .name = "sig", .node = "n1",
+		.workdir = wd, .out_path = out, .gpus = "",
+		.script = script, .script_len = sizeof script - 1,
+		.argv = "", .argv_len = 0, .env = "", .env_len = 0, .umask = -1,
+	};
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(statep, "job ", 20000), 0);
+	snprintf(up, sizeof up, "%s/child.up", wd);
+	assert_int_equal(wait_file(up, 20000), 0);
+}
+
+static char *signal_job(const char *herd_dir, const char *key, int batch_only)
+{
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	assert_int_equal(launch_signal(&prog, herd_dir, key, "USR1", batch_only), 0);
+	char *ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	return ans;
+}
+
+static void stop_job(const char *herd_dir, const char *key)
+{
+	char statep[700];
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	launch_kill(&prog, herd_dir, key, "KILL");
+	free(run_sh(prog.data, prog.len));
+	buf_clear(&prog);
+	snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, key);
+	assert_int_equal(wait_state(statep, "exit ", 20000), 0);
+}
+
+/*
+ * --signal: without B: every process of the job's group but the batch
+ * shell (Slurm signals the steps, not the batch shell); with B: the batch
+ * shell alone.  Neither leaves a cancel file, and a job that has ended
+ * (or has no pid yet) answers gone (pending).
+ */
+static void signal_reaches_the_right_processes(void **state)
+{
+	(void)state;
+	char herd_dir[300], key[LAUNCH_KEY_MAX], mark[500], expect[200];
+
+	start_marking_job("grp", key, sizeof key, herd_dir, sizeof herd_dir);
+	char *ans = signal_job(herd_dir, key, 0);
+	snprintf(expect, sizeof expect, "K %s signalled ", key);
+	assert_non_null(strstr(ans, expect));
+	assert_true(atoi(strstr(ans, expect) + strlen(expect)) >= 1);
+	free(ans);
+	snprintf(mark, sizeof mark, "%s/wd-grp/child.mark", scratch);
+	assert_int_equal(wait_file(mark, 20000), 0);
+	usleep(300000);		/* the shell's trap would have run by now */
+	snprintf(mark, sizeof mark, "%s/wd-grp/shell.mark", scratch);
+	assert_int_not_equal(access(mark, F_OK), 0);
+	snprintf(mark, sizeof mark, "%s/jobs/%s.cancel", herd_dir, key);
+	assert_int_not_equal(access(mark, F_OK), 0);
+	stop_job(herd_dir, key);
+	ans = signal_job(herd_dir, key, 0);
+	snprintf(expect, sizeof expect, "K %s gone", key);
+	assert_non_null(strstr(ans, expect));
+	free(ans);
+
+	start_marking_job("bat", key, sizeof key, herd_dir, sizeof herd_dir);
+	ans = signal_job(herd_dir, key, 1);
+	snprintf(expect, sizeof expect, "K %s signalled 1", key);
+	assert_non_null(strstr(ans, expect));
+	free(ans);
+	snprintf(mark, sizeof mark, "%s/wd-bat/shell.mark", scratch);
+	assert_int_equal(wait_file(mark, 20000), 0);
+	usleep(300000);
+	snprintf(mark, sizeof mark, "%s/wd-bat/child.mark", scratch);
+	assert_int_not_equal(access(mark, F_OK), 0);
+	stop_job(herd_dir, key);
+
+	/* No state yet: nothing to signal, nothing recorded. */
+	launch_key(key, sizeof key, "t.sig", 10, 1);
+	snprintf(mark, sizeof mark, "%s/jobs/%s.script", herd_dir, key);
+	FILE *f = fopen(mark, "w");
+	assert_non_null(f);
+	fclose(f);
+	ans = signal_job(herd_dir, key, 0);
+	snprintf(expect, sizeof expect, "K %s pending", key);
+	assert_non_null(strstr(ans, expect));
+	free(ans);
+}
+
+/* The submitter's umask, on the output files and what the job makes, and
+ * in SLURM_UMASK; none given (-1): the node shell's own. */
+static void umask_applied(void **state)
+{
+	(void)state;
+	static const char script[] = "echo \"$SLURM_UMASK $HERD_UMASK\"; touch made\n";
+	static const struct { int umask; mode_t mode; const char *var; } cases[] = {
+		{ 077, 0600, "0077 0077\n" }, { 022, 0644, "0022 0022\n" }, { 027, 0640, "0027 0027\n" },
+		{ -1, 0606, "\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char herd_dir[300], wd[400], out[500], statep[700], made[500], key[LAUNCH_KEY_MAX];
+		struct stat st;
+		snprintf(herd_dir, sizeof herd_dir, "%s/herd-um%zu", scratch, i);
+		snprintf(wd, sizeof wd, "%s/um%zu", scratch, i);
+		snprintf(out, sizeof out, "%s/out", wd);
+		snprintf(made, sizeof made, "%s/made", wd);
+		assert_int_equal(mkdir(wd, 0755), 0);
+		launch_key(key, sizeof key, "t.um", 11 + (int64_t)i, 1);
+		struct launch_spec s = {
+			.herd_dir = herd_dir, .key = key, .id = 11 + (int64_t)i, .name = "um",
+			.node = "n1", .workdir = wd, .out_path = out, .gpus = "",
+			.script = script, .script_len = sizeof script - 1,
+			.argv = "", .env = "", .umask = cases[i].umask,
+		};
+		mode_t old = umask(cases[i].umask < 0 ? 071 : 0);	/* the "node's" own */
+		free(launch_once(&s));
+		umask(old);
+		snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, key);
+		assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+		assert_int_equal(stat(out, &st), 0);
+		assert_int_equal(st.st_mode & 0777, cases[i].mode);
+		assert_int_equal(stat(made, &st), 0);
+		assert_int_equal(st.st_mode & 0777, cases[i].mode);
+		char *o = slurp(out);
+		assert_non_null(o);
+		assert_string_equal(o, cases[i].umask < 0 ? " \n" : cases[i].var);
+		free(o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +901,8 @@ int main(void)
 		cmocka_unit_test(tail_reads_bytes_exactly),
 		cmocka_unit_test(tail_refusals),
 		cmocka_unit_test(parse_output_lines),
+		cmocka_unit_test(signal_reaches_the_right_processes),
+		cmocka_unit_test(umask_applied),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
