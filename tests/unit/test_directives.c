@@ -617,6 +617,53 @@ static void where_directives_end(void **state)
 	jobopt_clear(&o);
 }
 
+/*
+ * #SLURM lines are directives as sbatch reads them (Slurm 22.05), with
+ * #SBATCH's rules: at the line's start, then a blank or the end; mixed
+ * with #SBATCH and #HERD lines, the later wins; after a command, ignored.
+ */
+static void slurm_magic(void **state)
+{
+	(void)state;
+	static const char s[] =
+	    "#!/bin/sh\n"
+	    "#SLURM --nice=3\n"
+	    "#SLURM -c 2 -t 10\n"
+	    "#SBATCH -c 3\n"
+	    "#SLURMX -c 9\n"		/* a comment */
+	    "##SLURM -c 9\n"		/* a comment */
+	    " #SLURM -c 9\n"		/* a comment */
+	    "# SLURM -c 9\n"		/* a comment */
+	    "#slurm -c 9\n"		/* a comment: the magic is upper case */
+	    "#SLURM\n"			/* empty */
+	    "#SLURM\t--job-name=s\r\n"
+	    "echo hi\n"
+	    "#SLURM --gpus=2\n";	/* after the command: ignored */
+	struct jobopt o;
+	struct warns w = { 0, "" };
+	char err[HERD_ERRLEN];
+
+	jobopt_init(&o);
+	assert_int_equal(parse(s, sizeof s - 1, &o, &w, err, sizeof err), 0);
+	assert_int_equal(o.nice, 3);
+	assert_int_equal(o.cpus, 3);
+	assert_int_equal(o.time_limit_s, 600);
+	assert_string_equal(o.name, "s");
+	assert_int_equal(o.gpus, 0);
+	assert_non_null(strstr(w.all, "t.sh:13: directive after the first "
+	    "command (line 12) is ignored"));
+	jobopt_clear(&o);
+	/* Errors name the #SLURM line as they would an #SBATCH one. */
+	ERR("#SLURM --partition=gpu\n", "t.sh:1: --partition=gpu is not "
+	    "supported yet: herd has no partitions and would run the job on "
+	    "any node; remove it");
+	ERR("#!/bin/sh\n#SLURM --time=1:99:00\n", "t.sh:2: invalid --time "
+	    "\"1:99:00\": minutes must be 0-59");
+	ERR("#SLURM -J 'x\n", "t.sh:1: unclosed ' quote");
+	ERR("#SLURM x\n", "t.sh:1: not an option: \"x\"");
+	ERR("#SLURM --nice=\0\n", "t.sh:1: NUL byte in directive");
+}
+
 static void command_line_wins(void **state)
 {
 	(void)state;
@@ -710,6 +757,7 @@ int main(void)
 		cmocka_unit_test(refused_in_directives),
 		cmocka_unit_test(prefixes_in_directives),
 		cmocka_unit_test(where_directives_end),
+		cmocka_unit_test(slurm_magic),
 		cmocka_unit_test(command_line_wins),
 		cmocka_unit_test(edges),
 		cmocka_unit_test(garbage),
