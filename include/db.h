@@ -59,6 +59,9 @@ struct job_row {
 	int hold;		/* JOB_HOLD_*: held by its user or by root */
 	int nice;		/* orders its user's own jobs; lower first */
 	char *dependency;	/* --dependency as depend_format() writes it, NULL none */
+	char *comment;		/* --comment, NULL none */
+	int exclusive;		/* JOB_SHARED, JOB_EXCL_NODE, JOB_EXCL_USER (job.h) */
+	int oversubscribe;	/* --oversubscribe was asked (no effect) */
 };
 
 /*

@@ -66,7 +66,17 @@ struct job {
 	uint8_t requeue;	/* --requeue (default): a node failure makes a new attempt */
 	uint8_t hold;		/* JOB_HOLD_* */
 	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
+	uint8_t exclusive;	/* enum job_share: who may share its node */
+	uint8_t oversubscribe;	/* --oversubscribe was asked (shown; no effect) */
+	const char *comment;	/* interned; --comment, NULL none */
 };
+
+/*
+ * --exclusive: a JOB_EXCL_NODE job has its node to itself (all of it);
+ * a JOB_EXCL_USER job shares it only with its user's jobs.  The values
+ * are sched.h's SCHED_* and jobopt.h's JOBOPT_* alike.
+ */
+enum job_share { JOB_SHARED = 0, JOB_EXCL_NODE = 1, JOB_EXCL_USER = 2 };
 
 /*
  * What only an array's own record carries (ctl_array.c): the tasks not

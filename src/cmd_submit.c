@@ -54,6 +54,12 @@ static const char *const help_acted[] = {
 	"      --mem=SIZE          memory (16G, 512M, 2048 = MB); 0: no request",
 	"  -t, --time=DURATION     time limit: minutes, MM:SS, H:MM:SS, D-H[:MM[:SS]];",
 	"                          0 or infinite: none",
+	"      --exclusive[=user]  the whole node (all its GPUs, CPUs, memory), no",
+	"                          other job beside it; =user: only your own jobs",
+	"  -s, --oversubscribe     accepted, no effect: herd's nodes never",
+	"                          oversubscribe (also --share)",
+	"  -M, --clusters=NAME     herd's own cluster (hosts.ini's cluster =); any",
+	"                          other is refused",
 	"Job:",
 	"  -J, --job-name=NAME     the job's name; default: the script's file name",
 	"  -o, --output=FILE       standard output (and error); default herd-%j.out",
@@ -65,6 +71,8 @@ static const char *const help_acted[] = {
 	"      --requeue           a node failure (reboot, lost files) makes a new",
 	"                          attempt of the job (the default, as Slurm's)",
 	"      --no-requeue        a node failure ends the job NODE_FAIL",
+	"      --comment=TEXT      stored and shown by herd show (to every user, as",
+	"                          Slurm does); at most 1024 bytes",
 	"When it may start:",
 	"  -b, --begin=TIME        not before TIME, in herdd's time zone: now+60,",
 	"                          now+1hour, HH:MM[:SS], midnight, noon, teatime,",
@@ -369,6 +377,14 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 		msg_addi(m, "hold", 1);
 	if (s->o.nice != 0)
 		msg_addi(m, "nice", s->o.nice);
+	if (s->o.comment != NULL)
+		msg_adds(m, "comment", s->o.comment);
+	if (s->o.exclusive != JOBOPT_SHARED)
+		msg_addi(m, "exclusive", s->o.exclusive);
+	if (s->o.oversubscribe)
+		msg_addi(m, "oversubscribe", 1);
+	if (s->o.clusters != NULL)
+		msg_adds(m, "clusters", s->o.clusters);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

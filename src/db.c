@@ -134,6 +134,11 @@ static const char *migrations[] = {
 	"CREATE TABLE audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
 	"  actor_uid INTEGER NOT NULL, actor TEXT, action TEXT NOT NULL, job_id INTEGER,"
 	"  owner_uid INTEGER, owner TEXT, detail TEXT);",
+	/* --comment (shown to all), --exclusive (0 shared, 1 the whole node,
+	 * 2 only with its user's jobs) and whether --oversubscribe was asked. */
+	"ALTER TABLE jobs ADD COLUMN comment TEXT;"
+	"ALTER TABLE jobs ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN oversubscribe INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

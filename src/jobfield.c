@@ -55,6 +55,9 @@ const struct jobfield jobfields[] = {
 	FC(hold, "held", "hold", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW | JF_SIGNED),
 	F(dependency, "dependency", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
+	F(comment, "comment", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(exclusive, "exclusive", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(oversubscribe, "oversubscribe", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];
