@@ -31,10 +31,10 @@ static int shares(const struct sched_job *j, const struct sched_node *n)
 
 static int fits(const struct sched_job *j, const struct sched_node *n)
 {
-	if (!n->up || !shares(j, n) || n->cpus_free < j->cpus ||
-	    n->mem_free_mb < j->mem_mb)
+	if (!n->up || n->cpus_free < j->cpus || n->mem_free_mb < j->mem_mb ||
+	    __builtin_popcountll(n->gpu_free) < j->gpus)
 		return 0;
-	return __builtin_popcountll(n->gpu_free) >= j->gpus;
+	return shares(j, n);
 }
 
 void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid)
