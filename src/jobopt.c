@@ -966,30 +966,22 @@ static int
 set_clusters(struct jobopt *o, const char *v, int keep, char *why,
     size_t whysz)
 {
-	const char *p = v;
-	size_t n;
+	const char *p = v, *end;
 
 	if (strlen(v) > JOBOPT_CLUSTERS_MAX) {
 		snprintf(why, whysz, "longer than %d bytes",
 		    JOBOPT_CLUSTERS_MAX);
 		return -1;
 	}
-	for (;;) {
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789._-");
-		if (n == 0 || p[0] == '-' || p[0] == '.') {
+	for (;; p = end + 1) {
+		end = p + strcspn(p, ",");
+		if (!name_valid(p, (size_t)(end - p), JOBOPT_CLUSTERS_MAX)) {
 			snprintf(why, whysz, "not a list of cluster names "
 			    "(a,b)");
 			return -1;
 		}
-		p += n;
-		if (*p == '\0')
+		if (*end == '\0')
 			break;
-		if (*p++ != ',') {
-			snprintf(why, whysz, "not a list of cluster names "
-			    "(a,b)");
-			return -1;
-		}
 	}
 	if (!keep)
 		merge_str(&o->clusters, v);
