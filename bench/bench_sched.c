@@ -12,7 +12,9 @@
  * hands out resources until the first job that does not fit; case B starts
  * with every node full, so the pass stops at the first job.  Case C is the
  * pass that decides most: free nodes and 1-CPU jobs without GPUs, so it
- * starts as many jobs as there are CPUs (up to 2,560).  Only the call is
+ * starts as many jobs as there are CPUs (up to 2,560).  Case D is case A
+ * with eight users, one job in ten --exclusive and one in ten
+ * --exclusive=user: the cost of deciding who may share a node.  Only the call is
  * timed; drawing and copying the snapshot are not.  herdd's own pass also
  * builds the snapshot from its job table: scripts/bench measures that
  * separately through "ping".
@@ -52,6 +54,7 @@ static size_t draw_nodes(struct sched_node *nodes, int full)
 	size_t n = 4 + draw(17);
 	for (size_t k = 0; k < n; k++) {
 		int g = k == 0 ? 8 : gpus[draw(4)];
+		memset(&nodes[k], 0, sizeof nodes[k]);	/* nobody runs there */
 		nodes[k].up = 1;
 		nodes[k].cpus_free = full ? 0 : 32 << draw(3);
 		nodes[k].mem_free_mb = full ? 0 : (int64_t)(256 + draw(769)) * 1024;
@@ -60,13 +63,18 @@ static size_t draw_nodes(struct sched_node *nodes, int full)
 	return n;
 }
 
-static void draw_jobs(struct sched_job *jobs, size_t n, int tiny)
+/* excl: one job in ten asks for a whole node, one in ten for =user. */
+static void draw_jobs(struct sched_job *jobs, size_t n, int tiny, int excl)
 {
 	static const int gpus[] = { 0, 0, 0, 0, 1, 1, 2, 4, 8, 0 };
 	for (size_t i = 0; i < n; i++) {
+		uint32_t e = excl ? draw(10) : 9;
 		jobs[i].gpus = tiny ? 0 : gpus[draw(10)];
 		jobs[i].cpus = tiny ? 1 : 1 + (int)draw(8);
 		jobs[i].mem_mb = tiny ? 0 : (int64_t)(1 + draw(64)) * 1024;
+		jobs[i].excl = e == 0 ? SCHED_EXCL_NODE : e == 1 ? SCHED_EXCL_USER :
+		    SCHED_SHARED;
+		jobs[i].uid = excl ? 1000 + draw(8) : 1000;
 	}
 }
 
@@ -89,7 +97,8 @@ static size_t rank(size_t n, double p)
 	return k == 0 ? 0 : k > n ? n - 1 : k - 1;
 }
 
-/* kind: 'A' nodes free, 'B' nodes full, 'C' nodes free and 1-CPU jobs. */
+/* kind: 'A' nodes free, 'B' nodes full, 'C' nodes free and 1-CPU jobs,
+ * 'D' as A with eight users and --exclusive jobs among them. */
 static void run_case(int kind, size_t njobs, int runs)
 {
 	struct sched_job *jobs = xcalloc(njobs, sizeof *jobs);
@@ -100,7 +109,7 @@ static void run_case(int kind, size_t njobs, int runs)
 
 	for (int r = 0; r < runs; r++) {
 		size_t nn = draw_nodes(nodes, kind == 'B');
-		draw_jobs(jobs, njobs, kind == 'C');
+		draw_jobs(jobs, njobs, kind == 'C', kind == 'D');
 		double t0 = now_ns();
 		struct sched_result res = sched_pass(jobs, njobs, nodes, nn, out, njobs);
 		us[r] = (now_ns() - t0) / 1e3;
@@ -124,7 +133,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_sched [RUNS] [NJOBS...]\n");
 		return 2;
 	}
-	for (int kind = 'A'; kind <= 'C'; kind++) {
+	for (int kind = 'A'; kind <= 'D'; kind++) {
 		if (argc <= 2) {
 			run_case(kind, 10000, runs);
 			run_case(kind, 100000, runs);

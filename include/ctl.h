@@ -49,6 +49,8 @@ struct ctl {
 	int deps_dirty;		/* a job started or ended: dependencies are evaluated again */
 	int64_t wake_at;	/* wall seconds a begin time or after+MINUTES runs out, 0 none */
 	size_t nnice;		/* jobs in memory with a nice value: passes order by it */
+	size_t nexcl;		/* jobs in memory with --exclusive: passes count who
+				 * runs on each node (sched.h) */
 	/* Lab mode's per-(node, user) sessions (ctl_lane.c). */
 	struct lane **lanes;
 	size_t nlanes, lanes_cap;
@@ -94,6 +96,9 @@ struct submit_req {
 	struct job_data data;	/* borrowed */
 	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 	const struct arrayspec *array;	/* borrowed; NULL: not an array */
+	const char *comment;	/* --comment, NULL none */
+	int exclusive;		/* JOB_SHARED, JOB_EXCL_NODE, JOB_EXCL_USER */
+	int oversubscribe;	/* --oversubscribe asked (shown; no effect) */
 };
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */
@@ -120,6 +125,18 @@ struct job_update {
 	const char *dependency;	/* --dependency text as given, "" clears it */
 	int nice;
 };
+
+/*
+ * What a job holds: what it asked for, but for an --exclusive job on its
+ * node, the whole node (its CPUs and memory as probed, every GPU it was
+ * given).  The database keeps the request: a requeued job asks again.
+ * ctl_alloc_view() puts that into a view of the job (ctl_job_view) for
+ * `herd show` and `herd queue`.
+ */
+void ctl_job_alloc(struct ctl *c, const struct job *j, int *gpus, int *cpus, int64_t *mem_mb);
+void ctl_alloc_view(struct ctl *c, const struct job *j, struct job_row *r);
+/* Whether an --exclusive job (the whole-node kind) holds n now. */
+int ctl_node_exclusive(struct ctl *c, const struct node *n);
 
 int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
 void ctl_start_nodes(struct ctl *c);

@@ -62,6 +62,9 @@ struct job_row {
 	char *warn_signal;	/* --signal, canonical (sigspec.h), NULL none */
 	int32_t warn_sent;	/* the attempt the --signal was sent to, 0 none */
 	int32_t umask;		/* the submitter's umask, -1 none (older jobs) */
+	char *comment;		/* --comment, NULL none */
+	int exclusive;		/* JOB_SHARED, JOB_EXCL_NODE, JOB_EXCL_USER (job.h) */
+	int oversubscribe;	/* --oversubscribe was asked (no effect) */
 };
 
 /*

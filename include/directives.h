@@ -1,5 +1,5 @@
 /*
- * directives.h — the #HERD and #SBATCH lines of a batch script.
+ * directives.h — the #HERD, #SBATCH and #SLURM lines of a batch script.
  *
  * As with sbatch, directives are read from the top of the script until the
  * first line that is neither blank nor a comment; "##SBATCH" and

@@ -74,7 +74,17 @@ struct job {
 	int16_t umask;		/* the submitter's (0-0777), applied on the node; -1 none */
 	int32_t warn_sent;	/* the attempt it was sent to (committed first), 0 none */
 	const char *warn_signal;	/* interned canonical text, NULL none */
+	uint8_t exclusive;	/* enum job_share: who may share its node */
+	uint8_t oversubscribe;	/* --oversubscribe was asked (shown; no effect) */
+	const char *comment;	/* interned; --comment, NULL none */
 };
+
+/*
+ * --exclusive: a JOB_EXCL_NODE job has its node to itself (all of it);
+ * a JOB_EXCL_USER job shares it only with its user's jobs.  The values
+ * are sched.h's SCHED_* and jobopt.h's JOBOPT_* alike.
+ */
+enum job_share { JOB_SHARED = 0, JOB_EXCL_NODE = 1, JOB_EXCL_USER = 2 };
 
 /*
  * What only an array's own record carries (ctl_array.c): the tasks not

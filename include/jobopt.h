@@ -16,6 +16,11 @@
 #define JOBOPT_NAME_MAX   256
 #define JOBOPT_PATH_MAX   4096
 #define JOBOPT_MAX_GPUS   64
+#define JOBOPT_COMMENT_MAX 1024
+#define JOBOPT_CLUSTERS_MAX 1024
+
+/* --exclusive: who may share the job's node while it runs. */
+enum { JOBOPT_SHARED = 0, JOBOPT_EXCL_NODE = 1, JOBOPT_EXCL_USER = 2 };
 
 /* Bits of jobopt.set: which fields were given (command line wins). */
 enum {
@@ -27,6 +32,9 @@ enum {
 };
 /* How herd submit behaves rather than what the job is (not sent to herdd). */
 enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
+/* --comment; --exclusive and --oversubscribe (one setting, as in sbatch:
+ * the later wins); --clusters. */
+enum { JO_COMMENT = 1 << 22, JO_SHARE = 1 << 23, JO_CLUSTERS = 1 << 24 };
 
 /* --nice without a value, as sbatch. */
 #define JOBOPT_NICE_DEFAULT 100
@@ -57,6 +65,11 @@ struct jobopt {
 	int hold;		/* --hold */
 	int nice;		/* --nice, default 0 */
 	char *signal;		/* --signal, canonical (sigspec.h), NULL: none */
+	char *comment;		/* --comment, NULL: none (stored and shown) */
+	int exclusive;		/* JOBOPT_SHARED, _EXCL_NODE, _EXCL_USER */
+	int oversubscribe;	/* --oversubscribe asked (no effect: herd's
+				 * nodes never oversubscribe) */
+	char *clusters;		/* -M list as given; herdd checks the names */
 };
 
 void jobopt_init(struct jobopt *o);
@@ -113,6 +126,23 @@ struct jobopt_row {
 				 * (NOOP), ignores (WARNED), refuses */
 };
 int jobopt_row(size_t i, struct jobopt_row *out);
+
+/*
+ * A job's name or comment: not empty, at most `max` bytes, no control
+ * bytes but newline and tab (a display escapes those).  0, or -1 with
+ * *why = "control character in WHAT" and the like.  herdd checks a comment
+ * with it again: a client may skip this one.
+ */
+int jobopt_check_label(const char *v, size_t max, const char *what, char *why,
+    size_t whysz);
+
+/*
+ * herdd's check of -M: every name in the list must be its own cluster
+ * `own` (or "all": herd has one).  0, or -1 with *err = "herd has one
+ * cluster, 'lab'; job asks for 'other'".
+ */
+int jobopt_check_clusters(const char *list, const char *own, char *err,
+    size_t errsz);
 
 /* Copy every field set in `from` and not set in `to` into `to`. */
 void jobopt_merge(struct jobopt *to, const struct jobopt *from);

@@ -34,6 +34,8 @@ struct launch_spec {
 	const char *gpus;	/* CUDA_VISIBLE_DEVICES value, "" for none */
 	int ngpus, cpus, ntasks;	/* cpus: the whole allocation, ntasks x per task */
 	int64_t mem_mb;		/* 0: no memory request */
+	int cpus_per_task;	/* 0: cpus / ntasks; an --exclusive job's
+				 * cpus are the node's, its tasks' what was asked */
 	const char *user;	/* the submitter's name */
 	const char *submit_dir;	/* where `herd submit` ran */
 	const char *submit_host;	/* "" unknown */

@@ -64,6 +64,12 @@ const char *uid_name_r(uid_t uid, char *buf, size_t size);
  */
 void str_vis(char *dst, size_t size, const char *src);
 
+/*
+ * Whether the `len` bytes at s are a name of a node or cluster: 1 to max
+ * of [A-Za-z0-9._-], not starting with '-' or '.'.
+ */
+int name_valid(const char *s, size_t len, size_t max);
+
 /* Length of the valid UTF-8 sequence at p (1 for ASCII), or 0 if invalid:
  * no overlong forms, surrogates or code points past U+10FFFF. */
 size_t utf8_seq_len(const unsigned char *p);

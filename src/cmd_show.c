@@ -92,11 +92,30 @@ static void show_warn_signal(const struct msg *m)
 	line("warn_signal", t);
 }
 
+/* --exclusive and --oversubscribe in words: who may share the node. */
+static int show_sharing(const struct jobfield *jf, int64_t v)
+{
+	static const char *const excl[] = { "no", "yes (the whole node)",
+	    "user (only its user's jobs beside it)" };
+	if (strcmp(jf->name, "exclusive") == 0) {
+		line(jf->name, v >= 0 && v <= 2 ? excl[v] : NULL);
+		return 1;
+	}
+	if (strcmp(jf->name, "oversubscribe") == 0) {
+		/* Slurm's answer on a partition without OverSubscribe. */
+		line(jf->name, v ? "NO (asked; herd's nodes do not oversubscribe)" : "NO");
+		return 1;
+	}
+	return 0;
+}
+
 /* One field of the job record, as a person reads it. */
 static void show_field(const struct jobfield *jf, const struct msg *m)
 {
 	char t[64];
 	int64_t v = msg_geti(m, jf->name, 0);
+	if (show_sharing(jf, v))
+		return;
 	if (strcmp(jf->name, "exit_code") == 0) {
 		int64_t code = msg_geti(m, "exit_code", -1);
 		const char *sig = signal_name(job_exit_signal(code));

@@ -55,6 +55,12 @@ static const char *const help_acted[] = {
 	"      --mem=SIZE          memory (16G, 512M, 2048 = MB); 0: no request",
 	"  -t, --time=DURATION     time limit: minutes, MM:SS, H:MM:SS, D-H[:MM[:SS]];",
 	"                          0 or infinite: none",
+	"      --exclusive[=user]  the whole node (all its GPUs, CPUs, memory), no",
+	"                          other job beside it; =user: only your own jobs",
+	"  -s, --oversubscribe     accepted, no effect: herd's nodes never",
+	"                          oversubscribe (also --share)",
+	"  -M, --clusters=NAME     herd's own cluster (hosts.ini's cluster =); any",
+	"                          other is refused",
 	"Job:",
 	"  -J, --job-name=NAME     the job's name; default: the script's file name",
 	"  -o, --output=FILE       standard output (and error); default herd-%j.out",
@@ -70,6 +76,8 @@ static const char *const help_acted[] = {
 	"                          (default 60) before the time limit to the job's",
 	"                          processes but its batch shell; B: to the batch",
 	"                          shell alone; without --time, never",
+	"      --comment=TEXT      stored and shown by herd show (to every user, as",
+	"                          Slurm does); at most 1024 bytes",
 	"When it may start:",
 	"  -b, --begin=TIME        not before TIME, in herdd's time zone: now+60,",
 	"                          now+1hour, HH:MM[:SS], midnight, noon, teatime,",
@@ -380,6 +388,14 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	mode_t mask = umask(0);
 	umask(mask);
 	msg_addi(m, "umask", (int64_t)(mask & 0777));
+	if (s->o.comment != NULL)
+		msg_adds(m, "comment", s->o.comment);
+	if (s->o.exclusive != JOBOPT_SHARED)
+		msg_addi(m, "exclusive", s->o.exclusive);
+	if (s->o.oversubscribe)
+		msg_addi(m, "oversubscribe", 1);
+	if (s->o.clusters != NULL)
+		msg_adds(m, "clusters", s->o.clusters);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

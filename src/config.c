@@ -195,11 +195,7 @@ char *config_default_state_dir(void)
 
 static int valid_name(const char *s)
 {
-	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789._-");
-
-	return n > 0 && s[n] == '\0' && n <= CONFIG_NAME_MAX &&
-	    s[0] != '-' && s[0] != '.';
+	return name_valid(s, strlen(s), CONFIG_NAME_MAX);
 }
 
 static int parse_int(struct parse *p, const struct key *k, const char *v,

@@ -50,6 +50,7 @@ static void table_add(struct ctl *c, struct job *j)
 	}
 	c->jobs[c->njobs++] = j;
 	c->nnice += j->nice != 0;
+	c->nexcl += j->exclusive != JOB_SHARED;
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)
@@ -78,6 +79,7 @@ static void job_free(struct job *j)
 	intern_release(j->workdir);
 	intern_release(j->out_tmpl);
 	intern_release(j->err_tmpl);
+	intern_release(j->comment);
 	ctl_array_free(j);
 	ctl_dep_free(j);
 	ctl_warn_free(j);
@@ -102,6 +104,7 @@ void ctl_evict(struct ctl *c)
 		struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
 			c->nnice -= j->nice != 0;
+			c->nexcl -= j->exclusive != JOB_SHARED;
 			job_free(j);
 		}
 		else
@@ -137,6 +140,9 @@ static struct job *job_from_row(const struct job_row *r)
 	j->begin_time = r->begin_time;
 	j->nice = r->nice;
 	j->hold = (uint8_t)r->hold;
+	j->comment = intern(r->comment);
+	j->exclusive = (uint8_t)r->exclusive;
+	j->oversubscribe = (uint8_t)(r->oversubscribe != 0);
 	ctl_dep_attach(j, r->dependency);
 	ctl_array_from_row(j, r);
 	ctl_warn_attach(j, r->warn_signal);
@@ -199,6 +205,38 @@ void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
 	}
 }
 
+void ctl_job_alloc(struct ctl *c, const struct job *j, int *gpus, int *cpus, int64_t *mem_mb)
+{
+	*gpus = j->gpus;
+	*cpus = j->cpus;
+	*mem_mb = (int64_t)j->mem_mb;
+	if (j->exclusive != JOB_EXCL_NODE || !j->held || j->node < 0)
+		return;
+	const struct node *n = &c->nodes[j->node];
+	*gpus = __builtin_popcountll(j->gpu_mask);
+	if (n->have_probe) {
+		*cpus = n->probe.cpus;
+		*mem_mb = n->probe.mem_mb;
+	}
+}
+
+int ctl_node_exclusive(struct ctl *c, const struct node *n)
+{
+	for (size_t i = 0; c->nexcl > 0 && i < c->njobs; i++) {
+		const struct job *j = c->jobs[i];
+		if (j->exclusive == JOB_EXCL_NODE && j->held && j->node == n->idx)
+			return 1;
+	}
+	return 0;
+}
+
+void ctl_alloc_view(struct ctl *c, const struct job *j, struct job_row *r)
+{
+	int64_t mem;
+	ctl_job_alloc(c, j, &r->gpus, &r->cpus, &mem);
+	r->mem_mb = mem;
+}
+
 void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *gl, size_t glsize)
 {
 	memset(r, 0, sizeof *r);
@@ -233,6 +271,9 @@ void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *g
 	r->warn_signal = (char *)j->warn_signal;
 	r->warn_sent = j->warn_sent;
 	r->umask = j->umask;
+	r->comment = (char *)j->comment;
+	r->exclusive = j->exclusive;
+	r->oversubscribe = j->oversubscribe;
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -465,7 +506,7 @@ int ctl_clear(struct ctl *c)
 
 static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char *err, size_t errsz)
 {
-	struct sched_job sj = { r->gpus, r->cpus, r->mem_mb };
+	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb };
 	int unknown = 0, max_gpus = 0, max_cpus = 0;
 	int64_t max_mem = 0;
 
@@ -566,6 +607,9 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.dependency = (char *)r->dependency;
 	row.warn_signal = (char *)r->warn_signal;
 	row.umask = r->umask;
+	row.comment = (char *)r->comment;
+	row.exclusive = r->exclusive;
+	row.oversubscribe = r->oversubscribe;
 	char *spec = submit_array_text(r, &row);
 	if (r->test != NULL) {
 		int rc = submit_test(c, &row, r->test, err, errsz);
@@ -871,8 +915,10 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	/* The name recorded at submit: no user database lookup on the loop. */
 	const char *user = j->user ? j->user : "";
 	char *outp, *errp = NULL;
-	int rc;
+	int rc, agpus, acpus;
+	int64_t amem;
 
+	ctl_job_alloc(c, j, &agpus, &acpus, &amem);
 	/* A task's submission is its array's, stored once. */
 	if (db_job_get_data(c->db, j->array_job_id > 0 ? j->array_job_id : j->id, &d) != 0) {
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
@@ -888,8 +934,9 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	struct launch_spec s = {
 		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
 		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
-		.gpus = gpus, .ngpus = j->gpus, .cpus = j->cpus, .ntasks = d.ntasks,
-		.mem_mb = (int64_t)j->mem_mb, .user = user,
+		.gpus = gpus, .ngpus = agpus, .cpus = acpus, .ntasks = d.ntasks,
+		.mem_mb = amem, .cpus_per_task = j->cpus / (d.ntasks > 0 ? d.ntasks : 1),
+		.user = user,
 		.submit_dir = d.submit_dir ? d.submit_dir : j->workdir,
 		.submit_host = d.submit_host ? d.submit_host : "",
 		.script = d.script, .script_len = d.script_len,
@@ -929,6 +976,28 @@ static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 	}
 }
 
+static struct sched_job sched_job_of(const struct job *j)
+{
+	return (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
+	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid };
+}
+
+/*
+ * Who runs on each node, for --exclusive: every job holding resources
+ * there (one being killed too).  Only while some job in memory asks for
+ * exclusivity; otherwise nobody's neighbours matter and the walk is saved.
+ */
+static void snapshot_sharing(struct ctl *c, struct sched_node *sn)
+{
+	if (c->nexcl == 0)
+		return;
+	for (size_t i = 0; i < c->njobs; i++) {
+		const struct job *j = c->jobs[i];
+		if (j->held && j->node >= 0 && (size_t)j->node < c->nnodes)
+			sched_node_add_job(&sn[j->node], j->exclusive, j->uid);
+	}
+}
+
 static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
 {
 	for (size_t k = 0; k < c->nnodes; k++) {
@@ -942,6 +1011,7 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
 		sn[k].mem_free_mb = n->have_probe ? n->probe.mem_mb - n->mem_used_mb : 0;
 		sn[k].gpu_free = all & ~n->gpu_used;
 	}
+	snapshot_sharing(c, sn);
 	return c->nnodes;
 }
 
@@ -1066,14 +1136,14 @@ void ctl_schedule(struct ctl *c)
 				}
 				pend[np] = j;
 				ptask[np] = t;
-				sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+				sj[np++] = sched_job_of(j);
 				k--;
 			}
 			continue;
 		}
 		pend[np] = j;
 		ptask[np] = -1;
-		sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+		sj[np++] = sched_job_of(j);
 	}
 	free(cand);
 	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
@@ -1168,11 +1238,12 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 			if (np == want)
 				cut = 1;	/* more ahead than could start in one pass */
 			else
-				sj[np++] = (struct sched_job){ j->gpus, j->cpus, (int64_t)j->mem_mb };
+				sj[np++] = sched_job_of(j);
 		}
 	}
 	free(cand);
-	sj[np] = (struct sched_job){ (int)row->gpus, (int)row->cpus, row->mem_mb };
+	sj[np] = (struct sched_job){ .gpus = row->gpus, .cpus = row->cpus, .mem_mb = row->mem_mb,
+	    .excl = row->exclusive, .uid = row->uid };
 	struct sched_result r = sched_pass(sj, np + 1, sn, c->nnodes, d, np + 1);
 	for (size_t i = 0; i < r.ndecisions; i++)
 		if (d[i].job == np)

@@ -251,7 +251,7 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
  */
 int ctl_drain_blocks(struct ctl *c, const struct job *j)
 {
-	struct sched_job sj = { j->gpus, j->cpus, (int64_t)j->mem_mb };
+	struct sched_job sj = { .gpus = j->gpus, .cpus = j->cpus, .mem_mb = (int64_t)j->mem_mb };
 	int drained_fits = 0;
 	if (c->ndrains == 0)
 		return 0;

@@ -140,6 +140,11 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN warn_signal TEXT;"
 	"ALTER TABLE jobs ADD COLUMN warn_sent INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN umask INTEGER NOT NULL DEFAULT -1;",
+	/* --comment (shown to all), --exclusive (0 shared, 1 the whole node,
+	 * 2 only with its user's jobs) and whether --oversubscribe was asked. */
+	"ALTER TABLE jobs ADD COLUMN comment TEXT;"
+	"ALTER TABLE jobs ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN oversubscribe INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

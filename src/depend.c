@@ -5,7 +5,8 @@
  * one separator, ',' (all must hold) or '?' (any one will do); Slurm refuses
  * a mix because it has no precedence to offer, and so does herd.  A group is
  * TYPE:ID[:ID...], or "singleton" alone.  Each ID becomes an item of its own
- * (Slurm prints and tracks them one by one), so "afterok:1:2" is two items.
+ * (Slurm prints and tracks them one by one), so "afterok:1:2" is two items;
+ * an item given twice is kept once, as Slurm keeps it.
  * The item count is bounded (DEPEND_MAX_ITEMS) so one submission cannot make
  * the controller evaluate an unbounded list on every pass.
  *
@@ -186,6 +187,22 @@ static int parse_type(const char *p, size_t n, enum dep_type *t, char *why,
 	return -1;
 }
 
+/*
+ * Whether d has this item already.  A job named twice is one item, as
+ * Slurm stores it ("afterany:12:12" is "afterany:12"): the same test twice
+ * changes no verdict, under ',' or '?'.  The scan is bounded by
+ * DEPEND_MAX_ITEMS per reference, and references by DEPEND_TEXT_MAX.
+ */
+static int has_item(const struct depend *d, const struct dep_item *it)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].type == it->type && d->items[i].job == it->job &&
+		    d->items[i].task == it->task &&
+		    d->items[i].minutes == it->minutes)
+			return 1;
+	return 0;
+}
+
 /* One group "TYPE:ID[:ID...]" or "singleton" of [p, end). */
 static int parse_group(struct depend *d, size_t *cap, const char *p,
     const char *end, char *why, size_t whysz)
@@ -222,6 +239,11 @@ static int parse_group(struct depend *d, size_t *cap, const char *p,
 			if (parse_ref(type, q, e, &it, why, whysz) != 0)
 				return -1;
 			p = e;
+		}
+		if (has_item(d, &it)) {
+			if (type == DEP_SINGLETON || p == end)
+				return 0;
+			continue;
 		}
 		if (d->n == DEPEND_MAX_ITEMS) {
 			snprintf(why, whysz, "more than %d jobs",

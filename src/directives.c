@@ -1,9 +1,11 @@
 /*
- * directives.c — #HERD and #SBATCH lines at the top of a batch script.
+ * directives.c — #HERD, #SBATCH and #SLURM lines at the top of a batch
+ * script.
  *
  * Theory of operation: the script is read a line at a time, as sbatch
- * reads it.  A line that begins with "#SBATCH" or "#HERD" and then
- * whitespace (or nothing) is a directive; any other line whose first
+ * reads it.  A line that begins with "#SBATCH", "#SLURM" (sbatch reads
+ * both) or "#HERD" and then whitespace (or nothing) is a directive; any
+ * other line whose first
  * non-blank byte is '#' is a comment (so the shebang, "##SBATCH",
  * "# SBATCH" and "  #SBATCH" are comments); a blank line is skipped; the
  * first other line is a command and ends the directives.  Directive lines
@@ -82,7 +84,7 @@ next_line(const char *text, size_t len, size_t *pos, const char **line,
 static enum linekind
 classify(const char *line, size_t n, size_t *skip)
 {
-	static const char *magic[] = { "#SBATCH", "#HERD" };
+	static const char *magic[] = { "#SBATCH", "#SLURM", "#HERD" };
 	size_t i, m;
 
 	for (i = 0; i < sizeof magic / sizeof magic[0]; i++) {

@@ -59,6 +59,9 @@ const struct jobfield jobfields[] = {
 	FC(warn_sent, "warn_signal_sent", "warn_sent", JF_INT,
 	    JF_INSERT | JF_UPDATE | JF_FRAME),
 	F(umask, "umask", JF_MODE, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(comment, "comment", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(exclusive, "exclusive", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
+	F(oversubscribe, "oversubscribe", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];

@@ -9,7 +9,7 @@
  *              (--contiguous on a one-node job, ...);
  *   warned     accepted with a warning: herd does not act on it, and that
  *              changes nothing about where, when, whether or with what
- *              resources the job runs (--mail-type, --comment, ...);
+ *              resources the job runs (--mail-type, --account, ...);
  *   refused    an error: herd does not act on it, and running the job
  *              anyway would run it other than asked (--partition,
  *              --dependency, --array, ...).  The row says what herd would
@@ -97,6 +97,11 @@ static int set_dependency(struct jobopt *, const char *, int, char *, size_t);
 static int set_hold(struct jobopt *, const char *, int, char *, size_t);
 static int set_nice(struct jobopt *, const char *, int, char *, size_t);
 static int set_signal(struct jobopt *, const char *, int, char *, size_t);
+static int set_comment(struct jobopt *, const char *, int, char *, size_t);
+static int set_exclusive(struct jobopt *, const char *, int, char *, size_t);
+static int set_oversubscribe(struct jobopt *, const char *, int, char *,
+    size_t);
+static int set_clusters(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -137,6 +142,15 @@ static const struct optdef opttab[] = {
 	ACT("hold", 'H', ARG_NONE, JO_HOLD, set_hold),
 	ACT("nice", 0, ARG_OPT, JO_NICE, set_nice),
 	ACT("signal", 0, ARG_REQ, JO_SIGNAL, set_signal),
+	ACT("comment", 0, ARG_REQ, JO_COMMENT, set_comment),
+	/* The node to itself (all of it), or shared with the user's own
+	 * jobs only; the scheduler decides (sched.c). */
+	ACT("exclusive", 0, ARG_OPT, JO_SHARE, set_exclusive),
+	/* Slurm's answer on a partition without OverSubscribe: no effect;
+	 * herd show says it was asked. */
+	ACT("oversubscribe", 's', ARG_NONE, JO_SHARE, set_oversubscribe),
+	/* herd's own cluster only; herdd knows its name and checks. */
+	ACT("clusters", 'M', ARG_REQ, JO_CLUSTERS, set_clusters),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -152,7 +166,6 @@ static const struct optdef opttab[] = {
 	/* Not acted on, and it makes no difference to how the job runs. */
 	WARN("account", 'A', ARG_REQ, "herd keeps no accounts"),
 	WARN("acctg-freq", 0, ARG_REQ, "herd gathers no accounting data"),
-	WARN("comment", 0, ARG_REQ, "herd keeps no comments"),
 	WARN("mail-type", 0, ARG_REQ, "herd sends no mail"),
 	WARN("mail-user", 0, ARG_REQ, "herd sends no mail"),
 	WARN("parsable", 0, ARG_NONE, "give it on the command line"),
@@ -170,8 +183,6 @@ static const struct optdef opttab[] = {
 	REFUSE("bbf", 0, ARG_REQ, "herd would run the job without a burst "
 	    "buffer"),
 	REFUSE("cluster-constraint", 0, ARG_REQ, "herd has one cluster"),
-	REFUSE("clusters", 'M', ARG_REQ, "herd has one cluster and would "
-	    "run the job there"),
 	REFUSE("constraint", 'C', ARG_REQ, "herd would run the job on a node "
 	    "whatever its features"),
 	REFUSE("container", 0, ARG_REQ, "herd would run the job outside the "
@@ -190,8 +201,6 @@ static const struct optdef opttab[] = {
 	REFUSE("distribution", 'm', ARG_REQ, no_layout),
 	REFUSE("exclude", 'x', ARG_REQ, "herd would run the job on any node, "
 	    "those included"),
-	REFUSE("exclusive", 0, ARG_OPT, "herd would share the node with other "
-	    "jobs"),
 	REFUSE("export", 0, ARG_REQ, "herd would pass the job the whole "
 	    "environment of herd submit"),
 	REFUSE("export-file", 0, ARG_REQ, "herd would pass the job the "
@@ -236,8 +245,6 @@ static const struct optdef opttab[] = {
 	REFUSE("ntasks-per-socket", 0, ARG_REQ, no_layout),
 	REFUSE("overcommit", 'O', ARG_NONE, "herd would give every task its "
 	    "own CPUs"),
-	REFUSE("oversubscribe", 's', ARG_NONE, "herd would not share the "
-	    "job's CPUs with other jobs"),
 	REFUSE("partition", 'p', ARG_REQ, "herd has no partitions and would "
 	    "run the job on any node"),
 	REFUSE("power", 0, ARG_REQ, "herd would not apply power options"),
@@ -458,6 +465,8 @@ jobopt_clear(struct jobopt *o)
 	free(o->begin);
 	free(o->dependency);
 	free(o->signal);
+	free(o->comment);
+	free(o->clusters);
 	jobopt_init(o);
 }
 
@@ -520,6 +529,14 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		to->nice = from->nice;
 	if (m & JO_SIGNAL)
 		merge_str(&to->signal, from->signal);
+	if (m & JO_COMMENT)
+		merge_str(&to->comment, from->comment);
+	if (m & JO_SHARE) {
+		to->exclusive = from->exclusive;
+		to->oversubscribe = from->oversubscribe;
+	}
+	if (m & JO_CLUSTERS)
+		merge_str(&to->clusters, from->clusters);
 	to->set |= m;
 }
 
@@ -857,27 +874,122 @@ set_str(char **field, const char *v, int keep)
  * user's name is theirs); every display escapes them (str_vis, JSON).
  * Other control bytes (escape sequences) have no use in a name: refused.
  */
-static int
-set_name(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+int
+jobopt_check_label(const char *v, size_t max, const char *what, char *why,
+    size_t whysz)
 {
 	const unsigned char *p;
 
 	if (v[0] == '\0') {
-		snprintf(why, whysz, "empty name");
+		snprintf(why, whysz, "empty %s", what);
 		return -1;
 	}
-	if (strlen(v) > JOBOPT_NAME_MAX) {
-		snprintf(why, whysz, "name longer than %d bytes",
-		    JOBOPT_NAME_MAX);
+	if (strlen(v) > max) {
+		snprintf(why, whysz, "%s longer than %zu bytes", what, max);
 		return -1;
 	}
 	for (p = (const unsigned char *)v; *p != '\0'; p++) {
 		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
-			snprintf(why, whysz, "control character in name");
+			snprintf(why, whysz, "control character in %s", what);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+static int
+set_name(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	if (jobopt_check_label(v, JOBOPT_NAME_MAX, "name", why, whysz) != 0)
+		return -1;
 	return set_str(&o->name, v, keep);
+}
+
+/* Stored and shown to everyone, as Slurm shows it; checked as a name. */
+static int
+set_comment(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	if (jobopt_check_label(v, JOBOPT_COMMENT_MAX, "comment", why,
+	    whysz) != 0)
+		return -1;
+	return set_str(&o->comment, v, keep);
+}
+
+/*
+ * --exclusive[=user|mcs], as sbatch spells it.  MCS labels are a Slurm
+ * plugin herd has not got: refused, since sharing the node with jobs of
+ * any label is not what was asked.  It replaces an earlier
+ * --oversubscribe, as in sbatch, where both set one thing.
+ */
+static int
+set_exclusive(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	int k;
+
+	if (v == NULL)
+		k = JOBOPT_EXCL_NODE;
+	else if (strcmp(v, "user") == 0)
+		k = JOBOPT_EXCL_USER;
+	else if (strcmp(v, "mcs") == 0) {
+		snprintf(why, whysz, "MCS labels are not supported yet: herd "
+		    "would share the node with jobs of any label; use "
+		    "--exclusive or --exclusive=user");
+		return -2;
+	} else {
+		snprintf(why, whysz, "must be user or mcs, or no value (the "
+		    "whole node)");
+		return -1;
+	}
+	if (!keep) {
+		o->exclusive = k;
+		o->oversubscribe = 0;
+	}
+	return 0;
+}
+
+static int
+set_oversubscribe(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	(void)v, (void)why, (void)whysz;
+	if (!keep) {
+		o->oversubscribe = 1;
+		o->exclusive = JOBOPT_SHARED;
+	}
+	return 0;
+}
+
+/*
+ * -M NAME[,NAME...]: the syntax of cluster names (config.c's: letters,
+ * digits, '.', '_', '-', not starting with '-' or '.'), or "all"; whether
+ * they name herd's cluster only herdd knows.
+ */
+static int
+set_clusters(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	const char *p = v, *end;
+
+	if (strlen(v) > JOBOPT_CLUSTERS_MAX) {
+		snprintf(why, whysz, "longer than %d bytes",
+		    JOBOPT_CLUSTERS_MAX);
+		return -1;
+	}
+	for (;; p = end + 1) {
+		end = p + strcspn(p, ",");
+		if (!name_valid(p, (size_t)(end - p), JOBOPT_CLUSTERS_MAX)) {
+			snprintf(why, whysz, "not a list of cluster names "
+			    "(a,b)");
+			return -1;
+		}
+		if (*end == '\0')
+			break;
+	}
+	if (!keep)
+		merge_str(&o->clusters, v);
+	return 0;
 }
 
 static int
@@ -922,6 +1034,31 @@ set_array(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	}
 	arrayspec_clear(&a);
 	return set_str(&o->array, v, keep);
+}
+
+int
+jobopt_check_clusters(const char *list, const char *own, char *err,
+    size_t errsz)
+{
+	char *copy = xstrdup(list), *save = NULL, *name, vis[VIS_REFUSED];
+	int rc = 0, n = 0;
+
+	for (name = strtok_r(copy, ",", &save); name != NULL;
+	    name = strtok_r(NULL, ",", &save), n++) {
+		if (strcmp(name, own) == 0 || strcmp(name, "all") == 0)
+			continue;
+		vis_value(vis, sizeof vis, name);
+		snprintf(err, errsz, "herd has one cluster, '%s'; job asks for "
+		    "'%s'", own, vis);
+		rc = -1;
+		break;
+	}
+	if (rc == 0 && n == 0) {
+		snprintf(err, errsz, "-M names no cluster");
+		rc = -1;
+	}
+	free(copy);
+	return rc;
 }
 
 /* Check the value's presence against the row. */

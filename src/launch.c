@@ -241,7 +241,8 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 	r |= add_vars(b, NAMES("HERD_WORKDIR"), s->workdir);
 	r |= add_num_vars(b, NAMES("HERD_CPUS", "SLURM_CPUS_ON_NODE", "SLURM_JOB_CPUS_PER_NODE"),
 	    s->cpus);
-	r |= add_num_vars(b, NAMES("HERD_CPUS_PER_TASK", "SLURM_CPUS_PER_TASK"), s->cpus / ntasks);
+	r |= add_num_vars(b, NAMES("HERD_CPUS_PER_TASK", "SLURM_CPUS_PER_TASK"),
+	    s->cpus_per_task > 0 ? s->cpus_per_task : s->cpus / ntasks);
 	r |= add_num_vars(b, NAMES("HERD_NTASKS", "SLURM_NTASKS", "SLURM_NPROCS"), ntasks);
 	r |= add_num_vars(b, NAMES("SLURM_NNODES", "SLURM_JOB_NUM_NODES"), 1);
 	r |= add_num_vars(b, NAMES("HERD_NGPUS", "SLURM_GPUS_ON_NODE"), s->ngpus);

@@ -156,6 +156,7 @@ static void view_now(struct server *s, const struct job *j, struct job_row *r, c
     size_t glsize, char *dep, size_t depsize)
 {
 	ctl_job_view(s->ctl, j, r, gl, glsize);
+	ctl_alloc_view(s->ctl, j, r);
 	ctl_dep_text(s->ctl, j, dep, depsize);
 	if (dep[0] != '\0')
 		r->dependency = dep;
@@ -361,6 +362,38 @@ static int submit_numbers(struct client *cl, const struct msg *m, struct submit_
 }
 
 /*
+ * -M (checked here, where the cluster's name is known, before anything is
+ * queued), --exclusive/--oversubscribe, --comment (checked again: a
+ * client may skip its own checks).  -1 answered.
+ */
+static int submit_extras(struct server *s, struct client *cl, const struct msg *m,
+    struct submit_req *r)
+{
+	char err[HERD_ERRLEN];
+	int64_t excl, over;
+	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
+	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
+	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
+	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
+		return -1;
+	const char *clusters = get_str(m, "clusters", NULL);
+	if (clusters != NULL &&
+	    jobopt_check_clusters(clusters, s->ctl->cfg->cluster, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	r->comment = get_str(m, "comment", NULL);
+	if (r->comment != NULL &&
+	    jobopt_check_label(r->comment, JOBOPT_COMMENT_MAX, "comment", err, sizeof err) != 0) {
+		client_error(cl, "invalid --comment: %s", err);
+		return -1;
+	}
+	r->exclusive = (int)excl;
+	r->oversubscribe = (int)over;
+	return 0;
+}
+
+/*
  * --test-only: everything a submit checks, then the job as it would be
  * queued (a "job" frame, as `herd show` sends it) and where it would start
  * now (test_node, test_start) or why it would wait (reason, test_why).
@@ -506,7 +539,7 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	r.out_tmpl = get_str(m, "out", NULL);
 	r.err_tmpl = get_str(m, "err", NULL);
 	r.user = uid_name((uint32_t)cl->uid);	/* the kernel's word, never the client's */
-	if (submit_numbers(cl, m, &r) != 0)
+	if (submit_numbers(cl, m, &r) != 0 || submit_extras(s, cl, m, &r) != 0)
 		return -1;
 	r.data.script = (char *)msg_get(m, "script", &len);
 	r.data.script_len = len;
@@ -643,10 +676,12 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		}
 		msg_addi(&m, "since", dr != NULL && n->life != NODE_REMOVED ? dr->since :
 		    n->state_since);
+		/* An --exclusive job holds all of its node. */
+		int whole = ctl_node_exclusive(c, n) && n->have_probe;
 		msg_addi(&m, "cpus", n->have_probe ? n->probe.cpus : 0);
-		msg_addi(&m, "cpus_used", n->cpus_used);
+		msg_addi(&m, "cpus_used", whole ? n->probe.cpus : n->cpus_used);
 		msg_addi(&m, "mem_mb", n->have_probe ? n->probe.mem_mb : 0);
-		msg_addi(&m, "mem_used_mb", n->mem_used_mb);
+		msg_addi(&m, "mem_used_mb", whole ? n->probe.mem_mb : n->mem_used_mb);
 		msg_adds(&m, "cgroup", n->have_probe ? n->probe.cgroup : "");
 		msg_adds(&m, "hostname", n->have_probe ? n->probe.hostname : "");
 		add_gpus(&m, c, n);

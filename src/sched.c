@@ -17,11 +17,35 @@ static uint64_t take_gpus(uint64_t free, int n)
 	return n == 0 ? mask : 0;
 }
 
+/* Whether the jobs on n let j join them, and j lets them stay. */
+static int shares(const struct sched_job *j, const struct sched_node *n)
+{
+	if (n->njobs == 0)
+		return 1;
+	if (n->excl == SCHED_EXCL_NODE || j->excl == SCHED_EXCL_NODE)
+		return 0;
+	if (n->excl == SCHED_EXCL_USER || j->excl == SCHED_EXCL_USER)
+		return !n->mixed && n->uid == j->uid;
+	return 1;
+}
+
 static int fits(const struct sched_job *j, const struct sched_node *n)
 {
-	if (!n->up || n->cpus_free < j->cpus || n->mem_free_mb < j->mem_mb)
+	if (!n->up || n->cpus_free < j->cpus || n->mem_free_mb < j->mem_mb ||
+	    __builtin_popcountll(n->gpu_free) < j->gpus)
 		return 0;
-	return __builtin_popcountll(n->gpu_free) >= j->gpus;
+	return shares(j, n);
+}
+
+void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid)
+{
+	if (n->njobs == 0)
+		n->uid = uid;
+	else if (n->uid != uid)
+		n->mixed = 1;
+	n->njobs++;
+	if (excl > n->excl)
+		n->excl = excl;
 }
 
 struct sched_result sched_pass(const struct sched_job *jobs, size_t njobs,
@@ -41,9 +65,16 @@ struct sched_result sched_pass(const struct sched_job *jobs, size_t njobs,
 		}
 		struct sched_node *n = &nodes[k];
 		uint64_t mask = j->gpus ? take_gpus(n->gpu_free, j->gpus) : 0;
+		if (j->excl == SCHED_EXCL_NODE) {
+			mask = n->gpu_free;	/* all of it: the node is empty */
+			n->cpus_free = 0;
+			n->mem_free_mb = 0;
+		} else {
+			n->cpus_free -= j->cpus;
+			n->mem_free_mb -= j->mem_mb;
+		}
 		n->gpu_free &= ~mask;
-		n->cpus_free -= j->cpus;
-		n->mem_free_mb -= j->mem_mb;
+		sched_node_add_job(n, j->excl, j->uid);
 		out[r.ndecisions++] = (struct sched_decision){ i, (int)k, mask };
 	}
 	return r;

@@ -304,3 +304,14 @@ int write_all(int fd, const void *p, size_t n)
 	}
 	return 0;
 }
+
+int name_valid(const char *s, size_t len, size_t max)
+{
+	size_t n = 0;
+
+	/* Byte ranges, not isalnum(): the same in every locale. */
+	while (n < len && ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+	    (s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == '_' || s[n] == '-'))
+		n++;
+	return n > 0 && n == len && n <= max && s[0] != '-' && s[0] != '.';
+}

@@ -48,6 +48,21 @@ static void parse_and_print(void **state)
 		  "afterok:9223372036854775807" },
 		{ "afterok:1:2?after:3", "afterok:1?afterok:2?after:3" },
 		{ "afterok:5_4000000", "afterok:5_4000000" },
+		/* A job named twice is stored once, as Slurm shows it. */
+		{ "afterany:12:12", "afterany:12" },
+		{ "afterany:12,afterany:12", "afterany:12" },
+		{ "afterany:12?afterany:12", "afterany:12" },
+		{ "afterany:12:13:12:13", "afterany:12,afterany:13" },
+		{ "afterok:012:12", "afterok:12" },
+		{ "AFTEROK:12,afterok:12", "afterok:12" },
+		{ "singleton,singleton", "singleton" },
+		{ "afterok:1,singleton,afterok:1,singleton",
+		  "afterok:1,singleton" },
+		/* ... but not a different test of it. */
+		{ "afterok:12,afterany:12", "afterok:12,afterany:12" },
+		{ "afterok:12:12_3:12_3:12", "afterok:12,afterok:12_3" },
+		{ "after:12+1:12+2:12+1", "after:12+1,after:12+2" },
+		{ "after:12:12+0", "after:12" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		const char *got = reprint(t[i].in);
@@ -168,6 +183,28 @@ static void item_bound(void **state)
 		buf_printf(&b, "%safterany:%d", i > 1 ? "?" : "", i);
 	assert_int_equal(depend_parse(&d, b.data, err, sizeof err), 0);
 	assert_int_equal(d.n, 1000);
+	depend_clear(&d);
+
+	/* Repeats do not count toward the bound, and cost a bounded scan:
+	 * every id allowed, then the text's worth of repeats of the last. */
+	buf_reset(&b);
+	buf_addstr(&b, "afterok");
+	for (int i = 1; i <= DEPEND_MAX_ITEMS; i++)
+		buf_printf(&b, ":%d", i);
+	while (b.len + 6 < DEPEND_TEXT_MAX)
+		buf_printf(&b, ":%d", DEPEND_MAX_ITEMS);
+	assert_int_equal(depend_parse(&d, b.data, err, sizeof err), 0);
+	assert_int_equal(d.n, DEPEND_MAX_ITEMS);
+	depend_clear(&d);
+	buf_addstr(&b, ":99999");	/* one more distinct id: too many */
+	assert_int_equal(depend_parse(&d, b.data, err, sizeof err), -1);
+	assert_non_null(strstr(err, "more than 1024 jobs"));
+	buf_reset(&b);
+	buf_addstr(&b, "afterok");
+	while (b.len + 3 < DEPEND_TEXT_MAX)
+		buf_addstr(&b, ":7");
+	assert_int_equal(depend_parse(&d, b.data, err, sizeof err), 0);
+	assert_int_equal(d.n, 1);
 	depend_clear(&d);
 	buf_clear(&b);
 

@@ -161,8 +161,8 @@ static void check_expect(const struct expect *e, const char *path)
 }
 
 static const struct expect shared_scripts[] = {
-	/* --ntasks-per-node=24 on one node is 24 tasks. */
-	{ "abtin_cedar_gpu_node_job-exclusive.sh", "5:--exclusive",
+	/* --ntasks-per-node=24 on one node is 24 tasks; --exclusive acts. */
+	{ "abtin_cedar_gpu_node_job-exclusive.sh", NULL,
 	    4, -1, 24, 128000, 180, NULL, NULL, NULL, NULL, NULL },
 	{ "aimos_schedular-comment-between.sh",
 	    "2:--partition,8:--mem-per-cpu", 4, 1, 1, -1, 3600,
@@ -214,7 +214,7 @@ static const struct expect shared_scripts[] = {
 	    1, -1, -1, 16384, 1800, "batchSample", "{2}out_%a.txt", NULL, NULL,
 	    ":8: --account is not supported yet; ignored" },
 	{ "stas00_example-exclusive.slurm",
-	    "6:--nodes,11:--exclusive,12:--partition", 8, 96, 1, -1, 600,
+	    "6:--nodes,12:--partition", 8, 96, 1, -1, 600,
 	    "example-job", "%x-%j.out", NULL, NULL, NULL },
 	{ "wusize_raw_ovd_slurm_train-time-minutes.sh",
 	    "2:--partition,3:--nodes", 8, 40, 8, -1, 259200,
@@ -291,7 +291,7 @@ static const struct expect own_scripts[] = {
 	    NULL, NULL },
 	{ "late_directive.sh", NULL, 1, -1, -1, -1, 600, NULL, NULL, NULL, NULL,
 	    "late_directive.sh:6: directive after the first command (line 5)" },
-	{ "typed_gres_no_newline.sh", "2:--gres,4:--exclusive", -1, 16, -1,
+	{ "typed_gres_no_newline.sh", "2:--gres,4:--mem-per-gpu", -1, 16, -1,
 	    -1, 43200, NULL, NULL, "e.log", "/data/run 7", NULL },
 };
 
@@ -491,7 +491,8 @@ static void refused_in_directives(void **state)
 		{ "--part gpu", "--partition=gpu is not supported yet" },
 		{ "--qos=high", "--qos=high is not supported yet" },
 		{ "-C v100", "--constraint=v100 is not supported yet" },
-		{ "--exclusive", "--exclusive is not supported yet" },
+		{ "--exclusive=mcs", "--exclusive=mcs: MCS labels are not "
+		    "supported yet" },
 		{ "--gpus-per-task=1", "--gpus-per-task=1 is not supported yet" },
 		{ "--reservation=r", "--reservation=r is not supported yet" },
 		{ "--deadline=now", "--deadline=now is not supported yet" },
@@ -500,7 +501,6 @@ static void refused_in_directives(void **state)
 		{ "--time-min=5", "--time-min=5 is not supported yet" },
 		{ "--tmp=5G", "--tmp=5G is not supported yet" },
 		{ "-L matlab", "--licenses=matlab is not supported yet" },
-		{ "--share", "--oversubscribe is not supported yet" },
 		{ "--open-mode=append", "--open-mode=append: appending is not "
 		    "supported yet" },
 		{ "--gpus=rtx3090:2", "--gpus=rtx3090:2: GPU types are not "
@@ -617,6 +617,60 @@ static void where_directives_end(void **state)
 	jobopt_clear(&o);
 }
 
+/*
+ * #SLURM lines are directives as sbatch reads them (Slurm 22.05), with
+ * #SBATCH's rules: at the line's start, then a blank or the end; mixed
+ * with #SBATCH and #HERD lines, the later wins; after a command, ignored.
+ */
+static void slurm_magic(void **state)
+{
+	(void)state;
+	static const char s[] =
+	    "#!/bin/sh\n"
+	    "#SLURM --nice=3\n"
+	    "#SLURM -c 2 -t 10\n"
+	    "#SBATCH -c 3\n"
+	    "#SLURMX -c 9\n"		/* a comment */
+	    "##SLURM -c 9\n"		/* a comment */
+	    " #SLURM -c 9\n"		/* a comment */
+	    "# SLURM -c 9\n"		/* a comment */
+	    "#slurm -c 9\n"		/* a comment: the magic is upper case */
+	    "#SLURM\n"			/* empty */
+	    "#SLURM\t--job-name=s\r\n"
+	    "echo hi\n"
+	    "#SLURM --gpus=2\n";	/* after the command: ignored */
+	struct jobopt o;
+	struct warns w = { 0, "" };
+	char err[HERD_ERRLEN];
+
+	jobopt_init(&o);
+	assert_int_equal(parse(s, sizeof s - 1, &o, &w, err, sizeof err), 0);
+	assert_int_equal(o.nice, 3);
+	assert_int_equal(o.cpus, 3);
+	assert_int_equal(o.time_limit_s, 600);
+	assert_string_equal(o.name, "s");
+	assert_int_equal(o.gpus, 0);
+	assert_non_null(strstr(w.all, "t.sh:13: directive after the first "
+	    "command (line 12) is ignored"));
+	jobopt_clear(&o);
+	/* Errors name the #SLURM line as they would an #SBATCH one. */
+	ERR("#SLURM --partition=gpu\n", "t.sh:1: --partition=gpu is not "
+	    "supported yet: herd has no partitions and would run the job on "
+	    "any node; remove it");
+	ERR("#!/bin/sh\n#SLURM --time=1:99:00\n", "t.sh:2: invalid --time "
+	    "\"1:99:00\": minutes must be 0-59");
+	ERR("#SLURM -J 'x\n", "t.sh:1: unclosed ' quote");
+	ERR("#SLURM x\n", "t.sh:1: not an option: \"x\"");
+	/* --exclusive and --share act in a script; the later line wins. */
+	jobopt_init(&o);
+	assert_int_equal(parse("#SLURM --share\n#SBATCH --exclusive=user\n",
+	    40, &o, NULL, err, sizeof err), 0);
+	assert_int_equal(o.exclusive, JOBOPT_EXCL_USER);
+	assert_int_equal(o.oversubscribe, 0);
+	jobopt_clear(&o);
+	ERR("#SLURM --nice=\0\n", "t.sh:1: NUL byte in directive");
+}
+
 static void command_line_wins(void **state)
 {
 	(void)state;
@@ -710,6 +764,7 @@ int main(void)
 		cmocka_unit_test(refused_in_directives),
 		cmocka_unit_test(prefixes_in_directives),
 		cmocka_unit_test(where_directives_end),
+		cmocka_unit_test(slurm_magic),
 		cmocka_unit_test(command_line_wins),
 		cmocka_unit_test(edges),
 		cmocka_unit_test(garbage),

@@ -301,7 +301,7 @@ static void warned(void **state)
 {
 	(void)state;
 	static const char *ign[] = {
-		"account", "A", "acctg-freq", "comment", "mail-type",
+		"account", "A", "acctg-freq", "mail-type",
 		"mail-user", "profile", "wckey", "--mail-u", "--wck",
 	};
 	static const char *flags[] = { "quiet", "Q", "verbose", "v", "parsable" };
@@ -425,9 +425,9 @@ static void refused(void **state)
 		{ "constraint", "v100", "--constraint=v100 is not supported yet: "
 		    "herd would run the job on a node whatever its features" },
 		{ "C", "v100", "--constraint=v100 is not supported" },
-		{ "exclusive", NULL, "--exclusive is not supported yet: herd "
-		    "would share the node with other jobs; remove it" },
-		{ "exclusive", "user", "--exclusive=user is not supported" },
+		{ "exclusive", "mcs", "--exclusive=mcs: MCS labels are not "
+		    "supported yet: herd would share the node with jobs of any "
+		    "label; use --exclusive or --exclusive=user" },
 		{ "gpus-per-task", "1", "--gpus-per-task=1 is not supported yet: "
 		    "herd counts GPUs per job, not per task" },
 		{ "reservation", "r1", "--reservation=r1 is not supported yet: "
@@ -442,9 +442,6 @@ static void refused(void **state)
 		    "check the node's temporary disk" },
 		{ "licenses", "matlab", "--licenses=matlab is not supported" },
 		{ "L", "matlab", "--licenses=matlab is not supported" },
-		{ "oversubscribe", NULL, "--oversubscribe is not supported" },
-		{ "share", NULL, "--oversubscribe is not supported" },
-		{ "s", NULL, "--oversubscribe is not supported" },
 		{ "hint", "nomultithread", "--hint=nomultithread is not supported" },
 		{ "distribution", "block", "--distribution=block is not supported" },
 		{ "ntasks-per-core", "1", "--ntasks-per-core=1 is not supported" },
@@ -678,10 +675,130 @@ static void takes_value(void **state)
 	assert_int_equal(jobopt_takes_value("D"), 1);
 	assert_int_equal(jobopt_takes_value("account"), 1);
 	assert_int_equal(jobopt_takes_value("exclusive"), 0);
+	assert_int_equal(jobopt_takes_value("s"), 0);
+	assert_int_equal(jobopt_takes_value("M"), 1);
+	assert_int_equal(jobopt_takes_value("comment"), 1);
 	assert_int_equal(jobopt_takes_value("H"), 0);
 	assert_int_equal(jobopt_takes_value("unknown-thing"), 0);
 	assert_int_equal(jobopt_takes_value(""), 0);
 	assert_int_equal(jobopt_takes_value(NULL), 0);
+}
+
+/*
+ * --exclusive[=user], --oversubscribe (-s, --share): one setting, the later
+ * wins as in sbatch, and the command line over the script.
+ */
+static void sharing(void **state)
+{
+	(void)state;
+	struct jobopt o, d;
+	char err[HERD_ERRLEN];
+
+	jobopt_init(&o);
+	assert_int_equal(o.exclusive, JOBOPT_SHARED);
+	assert_int_equal(o.oversubscribe, 0);
+	ok(&o, "exclusive", NULL);
+	assert_int_equal(o.exclusive, JOBOPT_EXCL_NODE);
+	assert_true(o.set & JO_SHARE);
+	ok(&o, "--exclusive", "user");
+	assert_int_equal(o.exclusive, JOBOPT_EXCL_USER);
+	ok(&o, "s", NULL);
+	assert_int_equal(o.exclusive, JOBOPT_SHARED);
+	assert_int_equal(o.oversubscribe, 1);
+	ok(&o, "--exclusiv", NULL);	/* a prefix */
+	assert_int_equal(o.exclusive, JOBOPT_EXCL_NODE);
+	assert_int_equal(o.oversubscribe, 0);
+	ok(&o, "--share", NULL);	/* Slurm's old spelling */
+	assert_int_equal(o.oversubscribe, 1);
+	/* Bad values change nothing. */
+	bad(&o, "exclusive", "", "must be user or mcs");
+	bad(&o, "exclusive", "USER", "must be user or mcs");
+	bad(&o, "exclusive", "user ", "must be user or mcs");
+	bad(&o, "exclusive", "node", "must be user or mcs");
+	bad(&o, "exclusive", "\x1b[2J", "must be user or mcs");
+	bad(&o, "exclusive", "mcs", "MCS labels are not supported yet");
+	bad(&o, "oversubscribe", "1", "--oversubscribe takes no value");
+	assert_int_equal(o.oversubscribe, 1);
+	assert_int_equal(o.exclusive, JOBOPT_SHARED);
+	assert_int_equal(jobopt_apply(&o, "exclusive", "\x1b[2J", 0, err,
+	    sizeof err), -1);
+	assert_null(strchr(err, '\x1b'));	/* escaped in the message */
+	/* The command line's choice stays over a directive's. */
+	jobopt_init(&d);
+	assert_int_equal(jobopt_apply(&d, "exclusive", NULL, 1, err,
+	    sizeof err), 0);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.oversubscribe, 1);
+	assert_int_equal(o.exclusive, JOBOPT_SHARED);
+	jobopt_clear(&o);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.exclusive, JOBOPT_EXCL_NODE);
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
+/* --comment: stored; checked as --job-name is, with its own bound. */
+static void comment(void **state)
+{
+	(void)state;
+	struct jobopt o;
+	char big[JOBOPT_COMMENT_MAX + 2];
+
+	jobopt_init(&o);
+	ok(&o, "comment", "run 7: lr=3e-4, \"warm\" start");
+	assert_string_equal(o.comment, "run 7: lr=3e-4, \"warm\" start");
+	ok(&o, "--comm", "two\nlines\tand a tab");	/* as a name allows */
+	assert_string_equal(o.comment, "two\nlines\tand a tab");
+	ok(&o, "comment", "caf\xc3\xa9 \xff");	/* bytes, not checked as UTF-8 */
+	bad(&o, "comment", "", "empty comment");
+	bad(&o, "comment", "a\x1b[31mred", "control character in comment");
+	bad(&o, "comment", "bell\a", "control character in comment");
+	bad(&o, "comment", "cr\r", "control character in comment");
+	bad(&o, "comment", "del\x7f", "control character in comment");
+	memset(big, 'c', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	bad(&o, "comment", big, "comment longer than 1024 bytes");
+	assert_string_equal(o.comment, "caf\xc3\xa9 \xff");
+	big[JOBOPT_COMMENT_MAX] = '\0';
+	ok(&o, "comment", big);
+	assert_int_equal(strlen(o.comment), JOBOPT_COMMENT_MAX);
+	/* The name's messages are as before. */
+	bad(&o, "job-name", "a\x1b", "control character in name");
+	bad(&o, "job-name", "", "empty name");
+	jobopt_clear(&o);
+	assert_null(o.comment);
+}
+
+/* -M: the syntax of cluster names here; herdd says whether it is its own. */
+static void clusters(void **state)
+{
+	(void)state;
+	struct jobopt o;
+	char big[JOBOPT_CLUSTERS_MAX + 2];
+
+	jobopt_init(&o);
+	ok(&o, "M", "lab");
+	assert_string_equal(o.clusters, "lab");
+	assert_true(o.set & JO_CLUSTERS);
+	ok(&o, "--cluster", "lab,other");
+	assert_string_equal(o.clusters, "lab,other");
+	ok(&o, "clusters", "all");
+	ok(&o, "clusters", "a.b_c-d9");
+	bad(&o, "clusters", "", "not a list of cluster names");
+	bad(&o, "clusters", "lab,", "not a list of cluster names");
+	bad(&o, "clusters", ",lab", "not a list of cluster names");
+	bad(&o, "clusters", "lab,,x", "not a list of cluster names");
+	bad(&o, "clusters", "-lab", "not a list of cluster names");
+	bad(&o, "clusters", ".lab", "not a list of cluster names");
+	bad(&o, "clusters", "lab x", "not a list of cluster names");
+	bad(&o, "clusters", "lab;rm", "not a list of cluster names");
+	bad(&o, "clusters", "l\x1b[2Jab", "not a list of cluster names");
+	bad(&o, "clusters", "l\nab", "not a list of cluster names");
+	memset(big, 'c', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	bad(&o, "clusters", big, "longer than 1024 bytes");
+	assert_string_equal(o.clusters, "a.b_c-d9");
+	jobopt_clear(&o);
 }
 
 /* When it may start: checked here, values kept as text for herdd. */
@@ -862,6 +979,9 @@ int main(void)
 		cmocka_unit_test(keep_set_and_merge),
 		cmocka_unit_test(signal_option),
 		cmocka_unit_test(test_only_and_wait),
+		cmocka_unit_test(sharing),
+		cmocka_unit_test(comment),
+		cmocka_unit_test(clusters),
 		cmocka_unit_test(eligibility),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

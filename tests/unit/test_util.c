@@ -58,12 +58,32 @@ static void buf_bounds(void **state)
 	buf_clear(&b);
 }
 
+/* Node and cluster names, by length: a list item is checked in place. */
+static void names(void **state)
+{
+	(void)state;
+	assert_true(name_valid("lab", 3, 63));
+	assert_true(name_valid("a.b_c-9", 7, 63));
+	assert_true(name_valid("lab,other", 3, 63));	/* the first item */
+	assert_false(name_valid("lab,other", 9, 63));
+	assert_false(name_valid("", 0, 63));
+	assert_false(name_valid("-lab", 4, 63));
+	assert_false(name_valid(".lab", 4, 63));
+	assert_false(name_valid("l b", 3, 63));
+	assert_false(name_valid("l\x1b", 2, 63));
+	assert_false(name_valid("caf\xc3\xa9", 5, 63));
+	assert_false(name_valid("l\0b", 3, 63));
+	assert_true(name_valid("abcd", 4, 4));
+	assert_false(name_valid("abcde", 5, 4));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf8_strict),
 		cmocka_unit_test(vis_escapes),
 		cmocka_unit_test(buf_bounds),
+		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
