@@ -15,6 +15,12 @@
  * and the bridge's ("herdd is not running") are the most precise there are;
  * when the connection ends early the client adds one line saying that herdd
  * on HOST could not be reached and why, from ssh's exit status.
+ *
+ * Nothing is sent on a Unix socket before check_peer() has seen that the
+ * process listening owns the socket file and that nobody else may change
+ * its directory or one above it: otherwise whoever could write there may
+ * listen in herdd's place and be handed scripts, environments and
+ * herd register's authorized_keys line.
  */
 #include <errno.h>
 #include <fcntl.h>
