@@ -443,8 +443,8 @@ static int client_frames(struct server *s, struct client *cl, size_t others)
 		if (used == 0)
 			break;
 		off += (size_t)used;
-		/* A request completed: idle counts from here, whether or not its
-		 * answer is already out (a pipelining client is never idle). */
+		/* A request completed: idle counts from here (and, once its answer
+		 * waits, from the last byte of it the client took). */
 		cl->idle_since_ms = now_ms();
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
