@@ -25,4 +25,20 @@
 int authkeys_edit(const char *text, size_t len, const char *marker, const char *line,
     struct buf *out);
 
+/* A public key lab mode makes or accepts: TYPE one of ssh-ed25519, the
+ * ecdsa-sha2-nistp* and ssh-rsa; BASE64 non-empty, of the base64 alphabet. */
+int authkeys_pubkey_ok(const char *type, const char *b64);
+
+/*
+ * Whether `line`, from herdd's `lab` answer, is exactly the line lab mode
+ * makes (lab_authorized_line) for `marker`:
+ *   from="PATTERNS",restrict TYPE BASE64 herd-lab:CLUSTER
+ * PATTERNS of hosts.ini's lab_from characters, TYPE and BASE64 as above,
+ * single spaces, and the marker "herd-lab:" and a cluster name
+ * ([A-Za-z0-9._-]).  Anything else (command=, a second key, a missing
+ * restrict, an empty from=) is what a herdd that is not the lab's could
+ * send to log in as the user: refused.  Pure; 1 or 0.
+ */
+int authkeys_lab_line_ok(const char *line, const char *marker);
+
 #endif

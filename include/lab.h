@@ -20,7 +20,8 @@ struct config;
 /*
  * Before herdd serves anything in lab mode: not dumpable (its memory
  * holds no key, but requests and environments pass through it), the
- * socket's directory present and searchable by everyone, the key pair
+ * socket's directory present, searchable by everyone and changeable by
+ * root and herdd's user only (safepath.h), the key pair
  * made if missing and private to herdd's user.  0, or -1 with *err
  * saying what and how to fix it.
  */

@@ -7,8 +7,11 @@
  * produced in slices as the client drains them, round-robin between clients
  * and a few slices per loop iteration, so one listing never holds the whole
  * answer in memory or stalls the loop for the others.  Idle clients are
- * bounded in time (CLIENT_IDLE_MS) and number (SERVER_MAX_CLIENTS), and
- * partial requests in bytes (CLIENT_REQ_MAX each, SERVER_IN_TOTAL_MAX all).
+ * bounded in time (CLIENT_IDLE_MS) and number (SERVER_MAX_CLIENTS, and
+ * SERVER_UID_MAX_CLIENTS of them for one user), partial requests in bytes
+ * (CLIENT_REQ_MAX each, SERVER_IN_TOTAL_MAX all), and answers not yet read
+ * in bytes too (CLIENT_OUT_LOW before a client's next request is run,
+ * SERVER_OUT_TOTAL_MAX all).
  */
 #ifndef HERD_SERVER_H
 #define HERD_SERVER_H
@@ -31,11 +34,17 @@ struct server;
 #define CLIENT_REQ_MAX (8u << 20)
 #define CLIENT_READ    65536		/* bytes read at once */
 #define CLIENT_IN_MAX  (CLIENT_REQ_MAX + 4 + CLIENT_READ)
+/* A client's next request is decoded only while less than this of its answers waits. */
 #define CLIENT_OUT_LOW (256u * 1024)
 #define CLIENT_OUT_MAX (256u << 20)	/* one answer at most; input waits meanwhile */
+/* Bytes of answers held for all clients together: past it no new request is run. */
+#define SERVER_OUT_TOTAL_MAX (64u << 20)
 /* Connections at once; past it the oldest idle one goes, or the new one is told "busy". */
 #define SERVER_MAX_CLIENTS 256
-/* An idle client (no answer or wait pending) must complete a request within this. */
+/* Connections of one uid (root, herdd's user and admins apart): its share of the above. */
+#define SERVER_UID_MAX_CLIENTS 32
+/* An idle client (nothing owed to it, or an answer it has not read from for this
+ * long) must complete a request, or read, within this. */
 #define CLIENT_IDLE_MS 10000
 /* Bytes of partial requests held for all clients together. */
 #define SERVER_IN_TOTAL_MAX (64u << 20)
@@ -54,7 +63,7 @@ struct client {
 	uid_t uid;
 	pid_t pid;
 	uint64_t serial;	/* accept order: round-robin of streams */
-	int64_t idle_since_ms;	/* when it last had an answer or wait pending */
+	int64_t idle_since_ms;	/* when it last sent a request, read, or was owed work */
 	size_t reserved;	/* its share of SERVER_IN_TOTAL_MAX */
 	struct buf in, out;
 	int closing;		/* close once `out` is flushed */

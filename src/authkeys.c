@@ -33,6 +33,67 @@ static int line_ok(const char *line, const char *marker)
 	    strcmp(line + n - m, marker) == 0;
 }
 
+static const char *const key_types[] = {
+	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+	"ssh-rsa", NULL,
+};
+
+#define B64_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+/* hosts.ini's lab_from (config.c, K_FROM) and cluster (K_NAME) characters. */
+#define FROM_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:*?/,!-_[]"
+#define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+int authkeys_pubkey_ok(const char *type, const char *b64)
+{
+	int known = 0;
+	for (size_t i = 0; key_types[i] != NULL; i++)
+		known |= strcmp(type, key_types[i]) == 0;
+	size_t n = strspn(b64, B64_CHARS);
+	n += strspn(b64 + n, "=");
+	return known && n > 0 && b64[n] == '\0';
+}
+
+/* The word [p, p + n) is one of the key types. */
+static int key_type_is(const char *p, size_t n)
+{
+	for (size_t i = 0; key_types[i] != NULL; i++)
+		if (strlen(key_types[i]) == n && memcmp(p, key_types[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+int authkeys_lab_line_ok(const char *line, const char *marker)
+{
+	static const char head[] = "from=\"", opts[] = "\",restrict ";
+	const char *p = line;
+	size_t n;
+
+	if (strncmp(marker, "herd-lab:", 9) != 0 || marker[9] == '\0' ||
+	    marker[9 + strspn(marker + 9, NAME_CHARS)] != '\0')
+		return 0;
+	if (strncmp(p, head, sizeof head - 1) != 0)
+		return 0;
+	p += sizeof head - 1;
+	if ((n = strspn(p, FROM_CHARS)) == 0)
+		return 0;
+	p += n;
+	if (strncmp(p, opts, sizeof opts - 1) != 0)
+		return 0;
+	p += sizeof opts - 1;
+	n = strcspn(p, " ");
+	if (!key_type_is(p, n) || p[n] != ' ')
+		return 0;
+	p += n + 1;
+	n = strspn(p, B64_CHARS);
+	if (n == 0)
+		return 0;
+	n += strspn(p + n, "=");
+	if (p[n] != ' ')
+		return 0;
+	p += n + 1;
+	return strcmp(p, marker) == 0;
+}
+
 int authkeys_edit(const char *text, size_t len, const char *marker, const char *line,
     struct buf *out)
 {

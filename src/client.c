@@ -23,6 +23,12 @@
  * and the bridge's ("herdd is not running") are the most precise there are;
  * when the connection ends early the client adds one line saying that herdd
  * on HOST could not be reached and why, from ssh's exit status.
+ *
+ * Nothing is sent on a Unix socket before check_peer() has seen that the
+ * process listening owns the socket file and that nobody else may change
+ * its directory or one above it: otherwise whoever could write there may
+ * listen in herdd's place and be handed scripts, environments and
+ * herd register's authorized_keys line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +47,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "safepath.h"
 
 const char *opt_socket;
 const char *opt_config;
@@ -273,6 +280,57 @@ static int connect_unix(struct hclient *c)
 	return 0;
 }
 
+/*
+ * Before anything herdd says is believed (herd register writes its key
+ * line into authorized_keys; herd submit hands it a script and the
+ * environment): the process listening must be the socket's owner, who
+ * made it (SO_PEERCRED against lstat), and nobody else may change the
+ * socket's directory or one above it (safepath.h), or anyone who could
+ * would move herd.sock aside and listen there as themselves.  Trusted
+ * owners of the directories: root, herdd's user (the peer) and our own.
+ */
+static int check_peer(struct hclient *c)
+{
+	char dir[sizeof c->sock], err[HERD_ERRLEN + 4300], vis[4200], who[64], owner[64];
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+	struct stat st;
+	uid_t trusted[2];
+	int rc = -1;
+
+	str_vis(vis, sizeof vis, c->sock);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
+		snprintf(err, sizeof err, "cannot learn who listens on %s: %s", vis,
+		    strerror(errno));
+	else if (lstat(c->sock, &st) != 0 || !S_ISSOCK(st.st_mode))
+		snprintf(err, sizeof err, "%s is no longer a socket", vis);
+	else if (st.st_uid != cr.uid)
+		snprintf(err, sizeof err, "the socket %s belongs to %s, but %s listens on it: "
+		    "it is not that herdd (someone may have put their socket in its place); "
+		    "nothing was sent", vis, uid_name_r(st.st_uid, owner, sizeof owner),
+		    uid_name_r(cr.uid, who, sizeof who));
+	else {
+		strlcpy_h(dir, c->sock, sizeof dir);
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL)
+			strlcpy_h(dir, ".", sizeof dir);
+		else if (slash == dir)
+			dir[1] = '\0';		/* "/herd.sock": "/" */
+		else
+			*slash = '\0';
+		trusted[0] = cr.uid;
+		trusted[1] = getuid();
+		if (safepath_check(dir, "the socket's directory", trusted, 2, err, sizeof err) == 0)
+			rc = 0;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "herd: refusing herdd at %s: %s\n", vis, err);
+		close(c->fd);
+		c->fd = -1;
+	}
+	return rc;
+}
+
 /* Words of this set only: the remote command passes through HOST's shell. */
 static int remote_ok(const char *s)
 {
@@ -360,7 +418,9 @@ static int connect_to(struct hclient *c, int local_only)
 			    sizeof c->host - 1);
 		return -1;
 	}
-	return c->host[0] != '\0' ? connect_ssh(c) : connect_unix(c);
+	if (c->host[0] != '\0')
+		return connect_ssh(c);
+	return connect_unix(c) == 0 ? check_peer(c) : -1;
 }
 
 int hclient_connect(struct hclient *c)

@@ -12,35 +12,41 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "authkeys.h"
 #include "config.h"
 #include "lab.h"
+#include "safepath.h"
 #include "util.h"
 
 extern char **environ;
 
-static const char *const key_types[] = {
-	"ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-	"ssh-rsa", NULL,
-};
-
-/* The directory of the socket: made (0755) if missing. */
+/*
+ * The directory of the socket: made (0755) if missing, and, like the state
+ * directory, refused when someone else could change it: whoever may write
+ * it, or a directory above it, can put their own socket in herd.sock's
+ * place and answer every user as herdd (herd register would then take
+ * their key line).  Trusted: root and herdd's user.
+ */
 static int socket_dir(const char *sock, char *err, size_t errsz)
 {
 	char dir[4200];
 	struct stat st;
+	uid_t me = geteuid();
 	strlcpy_h(dir, sock, sizeof dir);
 	char *slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (stat(dir, &st) == 0)
-		return 0;
-	if (errno != ENOENT || mkdir(dir, 0755) != 0 || chmod(dir, 0755) != 0) {
+	if (slash == NULL)
+		strlcpy_h(dir, ".", sizeof dir);
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) != 0 &&
+	    (errno != ENOENT || mkdir(dir, 0755) != 0 || chmod(dir, 0755) != 0)) {
 		snprintf(err, errsz, "cannot create the socket's directory %s: %s", dir,
 		    strerror(errno));
 		return -1;
 	}
-	return 0;
+	return safepath_check(dir, "the socket's directory", &me, 1, err, errsz);
 }
 
 /* ssh-keygen makes the pair; it is given the path and nothing secret. */
@@ -102,15 +108,6 @@ int lab_prepare(const struct config *cfg, char *err, size_t errsz)
 	return lab_pubkey(cfg, pub, sizeof pub, err, errsz);
 }
 
-static int valid_pubkey(const char *type, const char *b64)
-{
-	int known = 0;
-	for (size_t i = 0; key_types[i] != NULL; i++)
-		known |= strcmp(type, key_types[i]) == 0;
-	size_t n = strspn(b64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
-	return known && n > 0 && b64[n] == '\0';
-}
-
 int lab_pubkey(const struct config *cfg, char *out, size_t size, char *err, size_t errsz)
 {
 	char path[4200], text[LAB_PUBKEY_MAX + 256], type[32], b64[LAB_PUBKEY_MAX];
@@ -133,7 +130,7 @@ int lab_pubkey(const struct config *cfg, char *out, size_t size, char *err, size
 	}
 	close(fd);
 	text[n] = '\0';
-	if (sscanf(text, "%31s %1023s", type, b64) != 2 || !valid_pubkey(type, b64) ||
+	if (sscanf(text, "%31s %1023s", type, b64) != 2 || !authkeys_pubkey_ok(type, b64) ||
 	    strlen(type) + strlen(b64) + 2 > size) {
 		snprintf(err, errsz, "lab public key %s is not an OpenSSH public key; remove %s and "
 		    "%s and start herdd again to make a new pair", path, cfg->lab_key, path);
@@ -154,7 +151,7 @@ int lab_authorized_line(char *out, size_t size, const char *from, const char *pu
 {
 	char type[32], b64[LAB_PUBKEY_MAX], extra;
 	if (unsafe(from) || unsafe(cluster) || pubkey == NULL ||
-	    sscanf(pubkey, "%31s %1023s %c", type, b64, &extra) != 2 || !valid_pubkey(type, b64))
+	    sscanf(pubkey, "%31s %1023s %c", type, b64, &extra) != 2 || !authkeys_pubkey_ok(type, b64))
 		return -1;
 	int n = snprintf(out, size, "from=\"%s\",restrict %s %s " LAB_MARKER "%s", from, type,
 	    b64, cluster);

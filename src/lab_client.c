@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authkeys.h"
 #include "client.h"
 #include "cmd.h"
 #include "keyfile.h"
@@ -17,19 +18,6 @@ static int copy_field(const struct msg *m, const char *key, char *dst, size_t si
 		return -1;
 	strlcpy_h(dst, v, size);
 	return 0;
-}
-
-/*
- * The line goes into the user's authorized_keys: one line, ending with our
- * marker (so unregister finds it), starting with from= (so the key is
- * never accepted from everywhere), whatever herdd said.
- */
-static int line_is_ours(const char *line, const char *marker)
-{
-	size_t n = strlen(line), m = strlen(marker);
-	return strncmp(marker, "herd-lab:", 9) == 0 && strncmp(line, "from=\"", 6) == 0 &&
-	    strpbrk(line, "\r\n") == NULL && n > m + 1 && line[n - m - 1] == ' ' &&
-	    strcmp(line + n - m, marker) == 0;
 }
 
 int lab_info_get(struct lab_info *li)
@@ -53,9 +41,13 @@ int lab_info_get(struct lab_info *li)
 			    "the user who runs herdd, and there is nothing to register\n");
 		else if (copy_field(&ans, "line", li->line, sizeof li->line) != 0 ||
 		    copy_field(&ans, "marker", li->marker, sizeof li->marker) != 0 ||
-		    !line_is_ours(li->line, li->marker))
-			fprintf(stderr, "herd: herdd's answer has no usable key line\n");
-		else {
+		    !authkeys_lab_line_ok(li->line, li->marker)) {
+			/* It goes into authorized_keys: exactly our form, or nothing. */
+			char vis[256];
+			str_vis(vis, sizeof vis, li->line);
+			fprintf(stderr, "herd: herdd's key line is not of the form from=\"...\","
+			    "restrict TYPE KEY herd-lab:CLUSTER; nothing was changed: %s\n", vis);
+		} else {
 			const char *nl;
 			while ((nl = msg_get_nth(&ans, "node", li->nnodes, NULL)) != NULL &&
 			    li->nnodes < 4096) {

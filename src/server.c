@@ -12,13 +12,32 @@
  * a ping or a submit waits for a few slices, never for a whole listing of
  * 100,000 jobs, and twenty listings share the loop fairly.
  *
- * Nothing from a client may hold the controller: a client that has no
- * answer and no `herd wait` pending is idle, and must complete a request
- * within CLIENT_IDLE_MS of becoming idle (a slow or stalled partial frame
- * counts as idle); the main loop wakes at least once a second (its tick),
- * which is when deadlines are checked.  At SERVER_MAX_CLIENTS connections
- * a new one pushes out the longest-idle client, or is told "busy, retry"
- * when none is idle.  Input memory is bounded: a frame longer than the
+ * Nothing from a client may hold the controller: a client that herdd owes
+ * nothing (no `herd wait`, no read on a node, no listing to produce, no
+ * request held back by the others' answers) is idle, and must complete a
+ * request, or read some of its answer, within CLIENT_IDLE_MS of becoming
+ * idle.  A slow or stalled partial frame counts as idle, and so does an
+ * answer the client does not read: its clock runs from the last byte it
+ * took, so a client that pipelines requests and never reads is dropped
+ * after CLIENT_IDLE_MS, and is the first to go when room is needed.  The
+ * main loop wakes at least once a second (its tick), which is when
+ * deadlines are checked.  Each uid may hold SERVER_UID_MAX_CLIENTS
+ * connections (root, herdd's own user and the admins apart): past it a
+ * new one of that uid pushes out that uid's longest-idle client, or is
+ * told "busy, retry", so that one user holding connections never locks
+ * out another.  At SERVER_MAX_CLIENTS connections a new one pushes out
+ * the longest-idle client of anyone, or is told "busy, retry" when none
+ * is idle.
+ *
+ * Output memory is bounded: requests are run one frame at a time, and a
+ * client's next frame waits (in `in`, which is then not read further)
+ * while CLIENT_OUT_LOW of its answers are unread or a listing of it is
+ * being produced, so 64 KiB of pipelined `show script=1` frames queue one
+ * 4 MiB answer, not thousands.  No request of anyone is run while the
+ * answers of all clients hold SERVER_OUT_TOTAL_MAX; those who do not read
+ * go at CLIENT_IDLE_MS, and the others' requests are then run.  A buffer
+ * grown for one large request or answer is freed once it is empty.
+ * Input memory is bounded: a frame longer than the
  * largest request (CLIENT_REQ_MAX) is refused when its length arrives, and
  * each partial frame reserves its full length from SERVER_IN_TOTAL_MAX; a
  * client that cannot is told to retry.  So 256 clients each announcing a
@@ -112,11 +131,64 @@ static int rl_allow(struct ratelimit *rl, int64_t now, unsigned *skipped)
 	return 1;
 }
 
-/* Nothing owed to it: no answer being written or produced, no wait. */
+/* Bytes of 4 + the length its first frame announces, or 0 before the length. */
+static size_t frame_len(const struct client *cl)
+{
+	if (cl->in.len < 4)
+		return 0;
+	const unsigned char *u = (const unsigned char *)cl->in.data;
+	return 4 + (size_t)((uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 |
+	    (uint32_t)u[3]);
+}
+
+/* A whole request waits in `in`. */
+static int frame_ready(const struct client *cl)
+{
+	size_t n = frame_len(cl);
+	return n > 0 && cl->in.len >= n;
+}
+
+/* Memory held for answers, all clients together (capacity: what malloc holds). */
+static size_t out_held(const struct server *s)
+{
+	size_t n = 0;
+	for (const struct client *cl = s->clients; cl != NULL; cl = cl->next)
+		n += cl->out.cap;
+	return n;
+}
+
+/*
+ * No request of this client is run now: it is closing, its answers are
+ * not read (CLIENT_OUT_LOW), a listing is still being produced for it (its
+ * answers keep their order), or all clients' answers hold
+ * SERVER_OUT_TOTAL_MAX (`others`: those of the other clients).
+ */
+static int client_blocked(const struct client *cl, size_t others)
+{
+	return cl->closing || cl->out.len >= CLIENT_OUT_LOW || cl->more != NULL ||
+	    others + cl->out.cap >= SERVER_OUT_TOTAL_MAX;
+}
+
+/*
+ * herdd owes it something that does not depend on the client: a wait, a
+ * read on a node, slices of a listing, or a request held back only by
+ * the other clients' answers.  Such a client is never idle.
+ */
+static int client_owed(const struct client *cl)
+{
+	return cl->nwait > 0 || cl->logs_pending ||
+	    (cl->more != NULL && cl->out.len < CLIENT_OUT_LOW) ||
+	    (frame_ready(cl) && !cl->closing && cl->out.len < CLIENT_OUT_LOW && cl->more == NULL);
+}
+
+/*
+ * Idle: owed nothing, its clock running since its last request, or since
+ * its answer last moved (an answer it does not read counts as idle: it is
+ * the client that holds things up, and it may be dropped or evicted).
+ */
 static int client_idle(const struct client *cl)
 {
-	return !cl->closing && cl->out.len == 0 && cl->more == NULL && cl->nwait == 0 &&
-	    !cl->logs_pending;
+	return !client_owed(cl);
 }
 
 void server_close(struct server *s)
@@ -148,22 +220,54 @@ static void refuse_busy(int fd, const char *why)
 	close(fd);
 }
 
-/* At the cap: drop the longest-idle client; 0 if none is idle. */
-static int evict_idle(struct server *s, int64_t now)
+/*
+ * At a cap: drop the longest-idle client (of `uid` only when one_uid); 0
+ * if none is idle.
+ */
+static int evict_idle(struct server *s, int64_t now, int one_uid, uid_t uid, size_t count)
 {
 	struct client **best = NULL;
 	unsigned skipped;
 	for (struct client **pp = &s->clients; *pp != NULL; pp = &(*pp)->next)
-		if (client_idle(*pp) && (best == NULL || (*pp)->idle_since_ms <= (*best)->idle_since_ms))
+		if ((!one_uid || (*pp)->uid == uid) && client_idle(*pp) &&
+		    (best == NULL || (*pp)->idle_since_ms <= (*best)->idle_since_ms))
 			best = pp;
 	if (best == NULL)
 		return 0;
 	if (rl_allow(&s->rl_full, now, &skipped))
-		log_warn("%zu connections (the most): closed the longest idle one (pid %d, idle "
-		    "%" PRId64 " ms) for a new one; %u such lines not shown", s->nclients,
-		    (int)(*best)->pid, now - (*best)->idle_since_ms, skipped);
+		log_warn("%zu connections%s (the most): closed the longest idle one (pid %d, "
+		    "idle %" PRId64 " ms) for a new one; %u such lines not shown", count,
+		    one_uid ? " of one user" : "", (int)(*best)->pid, now - (*best)->idle_since_ms,
+		    skipped);
 	client_drop(s, best);
 	return 1;
+}
+
+/* Connections of uid now, and whether it is held to SERVER_UID_MAX_CLIENTS. */
+static size_t uid_clients(const struct server *s, uid_t uid)
+{
+	size_t n = 0;
+	for (const struct client *cl = s->clients; cl != NULL; cl = cl->next)
+		n += cl->uid == uid;
+	return n;
+}
+
+/*
+ * Room for a new client of uid: its own share first (so that one user
+ * holding connections never shuts out another), then the total.  NULL, or
+ * why not.  Root, herdd's own user and the admins have no share: they are
+ * the ones who must get in to clear things up.
+ */
+static const char *make_room(struct server *s, uid_t uid, int64_t now)
+{
+	struct authz_who who = ctl_who(s->ctl, uid);
+	size_t mine = uid_clients(s, uid);
+	if (!authz_is_admin(&who) && mine >= SERVER_UID_MAX_CLIENTS &&
+	    !evict_idle(s, now, 1, uid, mine))
+		return "herdd is busy (you have too many connections open); retry";
+	if (s->nclients >= SERVER_MAX_CLIENTS && !evict_idle(s, now, 0, 0, s->nclients))
+		return "herdd is busy (too many connections); retry";
+	return NULL;
 }
 
 static void accept_clients(struct server *s)
@@ -180,11 +284,13 @@ static void accept_clients(struct server *s)
 			close(fd);
 			continue;
 		}
-		if (s->nclients >= SERVER_MAX_CLIENTS && !evict_idle(s, now)) {
+		const char *why = make_room(s, cr.uid, now);
+		if (why != NULL) {
 			if (rl_allow(&s->rl_full, now, &skipped))
-				log_warn("%zu connections, none idle: told pid %d to retry; %u such "
-				    "lines not shown", s->nclients, (int)cr.pid, skipped);
-			refuse_busy(fd, "herdd is busy (too many connections); retry");
+				log_warn("%zu connections (%zu of uid %u), none idle: told pid %d to "
+				    "retry; %u such lines not shown", s->nclients,
+				    uid_clients(s, cr.uid), (unsigned)cr.uid, (int)cr.pid, skipped);
+			refuse_busy(fd, why);
 			continue;
 		}
 		struct client *cl = xcalloc(1, sizeof *cl);
@@ -208,10 +314,12 @@ size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap)
 		return 0;
 	/* Always accepted: at the cap, a new client is answered, never left hanging. */
 	p[n++] = (struct pollfd){ s->fd, POLLIN, 0 };
+	size_t held = out_held(s);
 	for (struct client *cl = s->clients; cl != NULL && n < cap; cl = cl->next) {
-		/* A client that does not read its answers gets no new ones. */
-		int busy = cl->out.len >= CLIENT_OUT_LOW || cl->more != NULL;
-		short ev = cl->closing || busy ? 0 : POLLIN;
+		/* A client that does not read its answers gets no new ones, and
+		 * none is read while a whole request of it waits. */
+		int busy = client_blocked(cl, held - cl->out.cap) || frame_ready(cl);
+		short ev = busy ? 0 : POLLIN;
 		if (cl->out.len > 0 || cl->more != NULL)	/* a stream to go on with */
 			ev |= POLLOUT;
 		p[n++] = (struct pollfd){ cl->fd, ev, 0 };
@@ -264,9 +372,7 @@ static void reserve_input(struct server *s, struct client *cl)
 	char why[160];
 
 	if (cl->in.len >= 4) {
-		const unsigned char *u = (const unsigned char *)cl->in.data;
-		uint32_t blen = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
-		    (uint32_t)u[2] << 8 | (uint32_t)u[3];
+		uint32_t blen = (uint32_t)(frame_len(cl) - 4);
 		if (blen > CLIENT_REQ_MAX) {
 			if (rl_allow(&s->rl_big, now, &skipped))
 				log_warn("client pid %d: request of %" PRIu32 " bytes refused (at most "
@@ -277,7 +383,9 @@ static void reserve_input(struct server *s, struct client *cl)
 			client_refuse(s, cl, why);
 			return;
 		}
-		need = 4 + (size_t)blen;
+		/* Requests held back (client_blocked) are in `in` too. */
+		if (need < 4 + (size_t)blen)
+			need = 4 + (size_t)blen;
 	}
 	s->in_reserved -= cl->reserved;
 	cl->reserved = 0;
@@ -293,20 +401,40 @@ static void reserve_input(struct server *s, struct client *cl)
 	s->in_reserved += need;
 }
 
-/* Decode and run every complete frame; -1 drops the client. */
-static int client_input(struct server *s, struct client *cl)
+/* Read what the client sent into `in`; -1 drops the client. */
+static int client_input(struct client *cl)
 {
-	char chunk[CLIENT_READ], err[HERD_ERRLEN];
+	char chunk[CLIENT_READ];
 	ssize_t r = read(cl->fd, chunk, sizeof chunk);
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
 		return -1;
 	if (r < 0 || cl->closing)
 		return 0;
-	if (buf_add(&cl->in, chunk, (size_t)r) != 0)
-		return -1;
+	return buf_add(&cl->in, chunk, (size_t)r);
+}
+
+/* A buffer grown for one large request or answer goes back once empty. */
+static void buf_shrink(struct buf *b, size_t keep)
+{
+	if (b->len == 0 && b->cap > keep)
+		buf_clear(b);
+}
+
+/*
+ * Run the complete requests in `in`, one at a time, while the client is
+ * not blocked: checked before each one, as each may queue a large answer
+ * (a 4 MiB script), and 64 KiB of pipelined requests read at once must
+ * not queue thousands of them.  `others`: answers held for the others.
+ * -1 drops the client.
+ */
+static int client_frames(struct server *s, struct client *cl, size_t others)
+{
+	char err[HERD_ERRLEN];
 	size_t off = 0;
 	for (;;) {
 		struct msg m;
+		if (client_blocked(cl, others))
+			break;
 		long used = proto_decode(cl->in.data + off, cl->in.len - off, &m, err, sizeof err);
 		if (used < 0) {
 			log_warn("client pid %d: %s", (int)cl->pid, err);
@@ -315,15 +443,16 @@ static int client_input(struct server *s, struct client *cl)
 		if (used == 0)
 			break;
 		off += (size_t)used;
-		/* A request completed: idle counts from here, whether or not its
-		 * answer is already out (a pipelining client is never idle). */
+		/* A request completed: idle counts from here (and, once its answer
+		 * waits, from the last byte of it the client took). */
 		cl->idle_since_ms = now_ms();
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
-		if (cl->closing)
-			break;
 	}
-	buf_consume(&cl->in, off);	/* once per read, not per frame */
+	if (off > 0) {
+		buf_consume(&cl->in, off);	/* once per pass, not per frame */
+		buf_shrink(&cl->in, 4 * CLIENT_READ);
+	}
 	if (!cl->closing)
 		reserve_input(s, cl);
 	return 0;
@@ -336,7 +465,10 @@ static int client_output(struct client *cl)
 	ssize_t w = write(cl->fd, cl->out.data, cl->out.len);
 	if (w < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	if (w > 0)
+		cl->idle_since_ms = now_ms();	/* it reads: its idle clock starts again */
 	buf_consume(&cl->out, (size_t)w);
+	buf_shrink(&cl->out, 2 * CLIENT_OUT_LOW);
 	return cl->out.len == 0 && cl->more == NULL && cl->closing ? -1 : 0;
 }
 
@@ -378,7 +510,13 @@ static void drop_idle(struct server *s, int64_t now)
 			pp = &cl->next;
 			continue;
 		}
-		if (rl_allow(&s->rl_idle, now, &skipped))
+		if (!rl_allow(&s->rl_idle, now, &skipped))
+			;
+		else if (cl->out.len > 0 || cl->more != NULL)
+			log_info("client pid %d (uid %u): read none of its answer in %d s (%zu "
+			    "bytes waiting); closed; %u such lines not shown", (int)cl->pid,
+			    (unsigned)cl->uid, CLIENT_IDLE_MS / 1000, cl->out.len, skipped);
+		else
 			log_info("client pid %d: no complete request in %d s (%zu bytes of one "
 			    "received); closed; %u such lines not shown", (int)cl->pid,
 			    CLIENT_IDLE_MS / 1000, cl->in.len, skipped);
@@ -397,7 +535,7 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n)
 		int drop = 0;
 		if (i < n && p[i].fd == cl->fd) {
 			if (p[i].revents & (POLLIN | POLLHUP | POLLERR))
-				drop = client_input(s, cl) != 0;
+				drop = client_input(cl) != 0;
 			i++;
 		}
 		if (!drop && (cl->out.len > 0 || cl->closing))
@@ -406,6 +544,20 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n)
 			client_drop(s, pp);
 		else
 			pp = &cl->next;
+	}
+	/* Requests after every write of this pass, so that room made by one
+	 * client's reading serves another's held-back request now. */
+	size_t held = out_held(s);
+	for (struct client **pp = &s->clients; *pp != NULL;) {
+		struct client *cl = *pp;
+		size_t before = cl->out.cap;
+		if (cl->in.len > 0 && client_frames(s, cl, held - before) != 0) {
+			held -= before;
+			client_drop(s, pp);
+			continue;
+		}
+		held = held - before + cl->out.cap;
+		pp = &cl->next;
 	}
 	drop_idle(s, now_ms());
 	if (n > 0 && (p[0].revents & POLLIN))

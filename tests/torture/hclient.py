@@ -13,6 +13,13 @@ its bytes; the first field is the message type, then key, value pairs.
                                        the last byte of the body; hold SECS
     hclient.py SOCK ping N             N pings one after the other; prints
                                        each latency in ms, one per line
+    hclient.py SOCK pipeline N SECS TYPE [KEY VALUE]...
+                                       N connections (a small receive
+                                       buffer), each sending the frame over
+                                       and over and never reading, for SECS
+                                       (or until SIGTERM); prints "connected
+                                       K", then at the end "open K": those
+                                       herdd had not closed
 Every socket operation has a timeout so that nothing here hangs forever.
 """
 import os
@@ -126,6 +133,45 @@ def ping(path, n):
         print("%.1f %s" % (ms, typ), flush=True)
 
 
+def pipeline(path, n, secs, req):
+    raise_nofile(n)
+    chunk = req * max(1, 65536 // len(req))
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.settimeout(5)
+        try:
+            s.connect(path)
+        except OSError:
+            s.close()
+            continue
+        s.setblocking(False)
+        socks.append([s, chunk])
+    print("connected %d" % len(socks), flush=True)
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *a: stop.__setitem__(0, True))
+    end = time.time() + secs
+    while not stop[0] and time.time() < end:
+        for e in socks:
+            if e[0] is None:
+                continue
+            try:
+                k = e[0].send(e[1])
+                # Whole frames only: what was not taken is sent next time.
+                e[1] = e[1][k:] or chunk
+            except BlockingIOError:
+                pass
+            except OSError:
+                e[0].close()
+                e[0] = None
+        time.sleep(0.02)
+    print("open %d" % sum(1 for e in socks if e[0] is not None), flush=True)
+    for e in socks:
+        if e[0] is not None:
+            e[0].close()
+
+
 def main(a):
     path, cmd = a[1], a[2]
     if cmd == "idle":
@@ -134,6 +180,8 @@ def main(a):
         partial(path, int(a[3]), int(a[4]), float(a[5]))
     elif cmd == "ping":
         ping(path, int(a[3]))
+    elif cmd == "pipeline":
+        pipeline(path, int(a[3]), float(a[4]), frame(*a[5:]))
     else:
         sys.exit("hclient.py: unknown command %s" % cmd)
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -134,6 +135,65 @@ static void refuses_hostile_line_or_marker(void **state)
 	assert_int_equal(edit_mine(MARK, ours), 0);
 }
 
+/*
+ * herd register's check of herdd's line: exactly the form lab.c makes,
+ * or nothing goes into authorized_keys.
+ */
+static void lab_line_exact_form(void **state)
+{
+	(void)state;
+	char out[LAB_LINE_MAX];
+	const char *b64 = "AAAAC3NzaC1lZDI1NTE5AAAAIB7f";
+	/* What herdd makes is accepted: the round trip. */
+	assert_int_equal(lab_authorized_line(out, sizeof out, "10.0.0.5,127.0.0.1", KEY, "lab"), 0);
+	assert_true(authkeys_lab_line_ok(out, MARK));
+	assert_true(authkeys_lab_line_ok("from=\"10.0.0.*,!10.0.0.9,[::1]\",restrict "
+	    "ecdsa-sha2-nistp256 AAAAE2Vj== herd-lab:gpu_lab-2.x", "herd-lab:gpu_lab-2.x"));
+	static const char *const bad[] = {
+		/* options a herdd that is not the lab's would add */
+		"from=\"127.0.0.1\",restrict,command=\"/bin/sh\" ssh-ed25519 AAAA " MARK,
+		"from=\"127.0.0.1\",command=\"x\" ssh-ed25519 AAAA " MARK,
+		"from=\"127.0.0.1\" ssh-ed25519 AAAA " MARK,
+		"restrict ssh-ed25519 AAAA " MARK,
+		"ssh-ed25519 AAAA " MARK,
+		"from=\"\",restrict ssh-ed25519 AAAA " MARK,
+		"from=\"*\",restrict,permitopen=\"x\" ssh-ed25519 AAAA " MARK,
+		"from=\"127.0.0.1 x\",restrict ssh-ed25519 AAAA " MARK,
+		"from=\"127.0.0.1\\\",restrict ssh-ed25519 AAAA " MARK,
+		/* a second key, or text after ours */
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK "\nssh-ed25519 EVIL " MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK "\r",
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK " ",
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA ssh-ed25519 BBBB " MARK,
+		/* a wrong type, key or spacing */
+		"from=\"127.0.0.1\",restrict ssh-dss AAAA " MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519  AAAA " MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AA=AA " MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AA\"AA " MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519  " MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA\t" MARK,
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK "x",
+		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA herd-lab:other",
+		" from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK,
+		"",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (authkeys_lab_line_ok(bad[i], MARK))
+			fail_msg("accepted: %s", bad[i]);
+	/* Markers that are not one "herd-lab:NAME" word. */
+	char line[256];
+	snprintf(line, sizeof line, "from=\"1.2.3.4\",restrict ssh-ed25519 %s herd-lab:", b64);
+	assert_false(authkeys_lab_line_ok(line, "herd-lab:"));
+	snprintf(line, sizeof line, "from=\"1.2.3.4\",restrict ssh-ed25519 %s me@laptop", b64);
+	assert_false(authkeys_lab_line_ok(line, "me@laptop"));
+	snprintf(line, sizeof line, "from=\"1.2.3.4\",restrict ssh-ed25519 %s herd-lab:a\"b", b64);
+	assert_false(authkeys_lab_line_ok(line, "herd-lab:a\"b"));
+	assert_true(authkeys_pubkey_ok("ssh-rsa", "AAAA=="));
+	assert_false(authkeys_pubkey_ok("ssh-rsa", "AA=A"));
+	assert_false(authkeys_pubkey_ok("ssh-rsa", ""));
+	assert_false(authkeys_pubkey_ok("ssh-rsa-cert", "AAAA"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +203,7 @@ int main(void)
 		cmocka_unit_test(refuses_binary_and_huge),
 		cmocka_unit_test(lab_line),
 		cmocka_unit_test(refuses_hostile_line_or_marker),
+		cmocka_unit_test(lab_line_exact_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
