@@ -74,6 +74,9 @@ int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char
 
 /* Full help of a subcommand (usage, summary, options) to f. */
 void cmd_help(const struct cmd_entry *ce, FILE *f);
+/* The "commands:" list of `herd help`: names in a column as wide as the
+ * longest name in `table` (NULL-terminated), then the summaries. */
+void cmd_help_list(const struct cmd_entry *const *table, FILE *f);
 
 /*
  * Options.  Call cmd_getopt_start() once, then cmd_getopt() until it

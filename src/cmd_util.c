@@ -31,6 +31,17 @@ void cmd_help(const struct cmd_entry *ce, FILE *f)
 	fprintf(f, "\nSee herd(1).\n");
 }
 
+void cmd_help_list(const struct cmd_entry *const *table, FILE *f)
+{
+	int width = 0;
+
+	for (const struct cmd_entry *const *c = table; *c; c++)
+		if ((int)strlen((*c)->name) > width)
+			width = (int)strlen((*c)->name);
+	for (const struct cmd_entry *const *c = table; *c; c++)
+		fprintf(f, "  %-*s  %s\n", width, (*c)->name, (*c)->summary);
+}
+
 int cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
 {
 	va_list ap;
