@@ -73,12 +73,25 @@ static const char *uid_name(uint32_t uid)
 	return cached;
 }
 
-static void add_row(struct msg *m, const struct job_row *r, const char *reason)
+/*
+ * Whether the caller may see what a job of `owner` runs and where: its
+ * command line, submit directory, working directory and output paths
+ * (/home/alice/secret-project-x/6.out names a project as surely as the
+ * script does).  The rule of its script (authz.c): the owner, admins and
+ * root; no audit, as an admin's listing reads every job.
+ */
+static int may_see_private(struct server *s, const struct client *cl, uint32_t owner)
+{
+	return ctl_authz(s->ctl, cl->uid, AUTHZ_READ_SCRIPT, owner) != AUTHZ_DENY;
+}
+
+/* A job's record; its JF_PRIVATE fields and output paths only if `priv`. */
+static void add_row(struct msg *m, const struct job_row *r, const char *reason, int priv)
 {
 	const char *user = r->user ? r->user : uid_name(r->uid);
 	for (size_t k = 0; k < njobfields; k++) {
 		const struct jobfield *f = &jobfields[k];
-		if (!(f->flags & JF_FRAME))
+		if (!(f->flags & JF_FRAME) || (!priv && (f->flags & JF_PRIVATE)))
 			continue;
 		if (f->kind == JF_STATE)
 			msg_adds(m, f->name, job_state_name((enum job_state)jobfield_int(r, f)));
@@ -93,6 +106,8 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 				msg_adds(m, f->name, v);
 		}
 	}
+	if (!priv)
+		return;
 	char *out = job_output_path_array(r->out_tmpl, r->workdir, r->id, r->array_job_id,
 	    r->array_task_id, r->name, user, r->node);
 	char *err = r->err_tmpl ? job_output_path_array(r->err_tmpl, r->workdir, r->id,
@@ -168,10 +183,11 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 
 	char dep[4096];
 	view_now(s, j, &r, gl, sizeof gl, dep, sizeof dep);
+	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&m, "job");
-	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
+	add_row(&m, &r, ctl_pending_reason(s->ctl, j), priv);
 	add_attempts(&m, s->ctl, j->id, j->attempt);
-	if (details)
+	if (details && priv)
 		add_submission(&m, s->ctl, j->id);
 	client_send(cl, &m);
 	msg_clear(&m);
@@ -180,10 +196,11 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 static void send_row(struct server *s, struct client *cl, const struct job_row *r, int details)
 {
 	struct msg m;
+	int priv = may_see_private(s, cl, r->uid);
 	msg_init(&m, "job");
-	add_row(&m, r, r->reason);
+	add_row(&m, r, r->reason, priv);
 	add_attempts(&m, s->ctl, r->id, r->attempt);
-	if (details)
+	if (details && priv)
 		add_submission(&m, s->ctl, r->id);
 	client_send(cl, &m);
 	msg_clear(&m);
@@ -380,7 +397,7 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
 		return -1;
 	}
 	msg_init(&m, "job");
-	add_row(&m, &t.row, t.node >= 0 ? NULL : t.reason);
+	add_row(&m, &t.row, t.node >= 0 ? NULL : t.reason, 1);	/* the caller's own */
 	add_job_data(&m, &r->data);
 	msg_addi(&m, "test_only", 1);
 	if (t.node >= 0) {
@@ -769,11 +786,13 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 			job_row_clear(&r);
 		return rc;
 	}
+	/* The command line may carry secrets, and the paths name projects:
+	 * its owner's, as the script is. */
+	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&f, "job");
-	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason);
+	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason, priv);
 	add_attempts(&f, s->ctl, r.id, r.attempt);
-	/* The command line may carry secrets: its owner's, as the script is. */
-	if (ctl_authz(s->ctl, cl->uid, AUTHZ_READ_SCRIPT, r.uid) != AUTHZ_DENY)
+	if (priv)
 		add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
 	if (r.array_spec != NULL && r.array_job_id == r.id)
 		add_tasks(s, &f, r.id);
