@@ -900,13 +900,17 @@ static int cancel_refs(struct server *s, struct client *cl, const struct msg *m,
 	return 0;
 }
 
-/* One action on one job: 0 done, -1 refused (why in err). */
+/* One action on one job: 0 done, -1 refused (why in err), 1 left alone. */
 typedef int (*id_action)(struct ctl *c, int64_t id, uid_t uid, int arg, char *err,
     size_t errsz);
 
-static int act_cancel(struct ctl *c, int64_t id, uid_t uid, int arg, char *err, size_t errsz)
+/* With skip_others (a filter picked the ids, not the user), a job the
+ * caller may not cancel is left alone and counted, not refused. */
+static int act_cancel(struct ctl *c, int64_t id, uid_t uid, int skip_others, char *err,
+    size_t errsz)
 {
-	(void)arg;
+	if (skip_others && ctl_job_denied(c, AUTHZ_CANCEL, id, uid))
+		return 1;
 	return ctl_cancel(c, id, uid, err, errsz);
 }
 
@@ -924,24 +928,32 @@ static int act_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, s
 /*
  * The "id" fields of a request, each acted on and answered with a result
  * line "ID\t" (done) or "ID\tWHY" in `ok`, as cancel, requeue, hold and
- * release answer.  -1 (answered) when an id is not one.
+ * release answer; the jobs an action left alone are only counted
+ * ("others").  -1 (answered) when an id is not one.
  */
 static int act_on_ids(struct server *s, struct client *cl, const struct msg *m, id_action act,
     int arg, struct msg *ok)
 {
 	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
-	int64_t *ids;
+	int64_t *ids, others = 0;
 	size_t n;
 	if (get_ids(cl, m, &ids, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		err[0] = '\0';
-		if (act(s->ctl, ids[i], cl->uid, arg, err, sizeof err) == 0)
+		int rc = act(s->ctl, ids[i], cl->uid, arg, err, sizeof err);
+		if (rc == 1) {
+			others++;
+			continue;
+		}
+		if (rc == 0)
 			snprintf(line, sizeof line, "%" PRId64 "\t", ids[i]);
 		else
 			snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
 		msg_adds(ok, "result", line);
 	}
+	if (others > 0)
+		msg_addi(ok, "others", others);
 	free(ids);
 	return 0;
 }
@@ -962,9 +974,19 @@ static int answer_ids(struct server *s, struct client *cl, const struct msg *m, 
 	return 0;
 }
 
+/*
+ * others=skip: the ids are what a filter of `herd cancel` matched (-t
+ * RUNNING), not what the user named, so other users' jobs among them are
+ * left alone and counted in the answer's "others", not refused one by one.
+ */
 static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 {
-	return answer_ids(s, cl, m, act_cancel, 0, 1);
+	const char *others = msg_get(m, "others", NULL);
+	if (others != NULL && strcmp(others, "skip") != 0) {
+		client_error(cl, "others: \"skip\" or nothing");
+		return -1;
+	}
+	return answer_ids(s, cl, m, act_cancel, others != NULL, 1);
 }
 
 static int rpc_requeue(struct server *s, struct client *cl, const struct msg *m)
