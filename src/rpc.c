@@ -85,6 +85,16 @@ static int may_see_private(struct server *s, const struct client *cl, uint32_t o
 	return ctl_authz(s->ctl, cl->uid, AUTHZ_READ_SCRIPT, owner) != AUTHZ_DENY;
 }
 
+/* A launch failure's reason names the directory or output file that failed
+ * (ctl_node.c): for others, only that it failed. */
+static const char *shown_reason(const char *reason, int priv)
+{
+	static const char lf[] = "launch failed";
+	if (priv || reason == NULL || strncmp(reason, lf, sizeof lf - 1) != 0)
+		return reason;
+	return lf;
+}
+
 /* A job's record; its JF_PRIVATE fields and output paths only if `priv`. */
 static void add_row(struct msg *m, const struct job_row *r, const char *reason, int priv)
 {
@@ -100,7 +110,8 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason, 
 		else {
 			/* The reason now (a pending job's), the submitter's name
 			 * from the uid when the row has none. */
-			const char *v = f->off == offsetof(struct job_row, reason) ? reason :
+			const char *v = f->off == offsetof(struct job_row, reason) ?
+			    shown_reason(reason, priv) :
 			    f->off == offsetof(struct job_row, user) ? user : jobfield_str(r, f);
 			if (v != NULL)
 				msg_adds(m, f->name, v);
@@ -148,19 +159,27 @@ static void add_submission(struct msg *m, struct ctl *c, int64_t id)
  * reason last: it is free text).  Only a requeued job has any, so a
  * listing of first attempts reads nothing more.
  */
+struct attempts_ctx {
+	struct msg *m;
+	int priv;
+};
+
 static int attempt_cb(void *arg, const struct attempt_row *a)
 {
+	struct attempts_ctx *x = arg;
 	char rec[HERD_ERRLEN + 256];
+	const char *why = shown_reason(a->reason, x->priv);
 	snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%s\t%d\t%s", a->attempt,
 	    a->node ? a->node : "", a->gpu_list ? a->gpu_list : "", a->start_time, a->end_time,
-	    job_state_name((enum job_state)a->state), a->exit_code, a->reason ? a->reason : "");
-	msg_adds(arg, "attempt_rec", rec);
+	    job_state_name((enum job_state)a->state), a->exit_code, why ? why : "");
+	msg_adds(x->m, "attempt_rec", rec);
 	return 0;
 }
 
-static void add_attempts(struct msg *m, struct ctl *c, int64_t id, int attempt)
+static void add_attempts(struct msg *m, struct ctl *c, int64_t id, int attempt, int priv)
 {
-	if (attempt > 1 && db_attempts(c->db, id, attempt_cb, m) != 0)
+	struct attempts_ctx x = { m, priv };
+	if (attempt > 1 && db_attempts(c->db, id, attempt_cb, &x) != 0)
 		log_error("job %" PRId64 ": %s", id, db_errmsg(c->db));
 }
 
@@ -186,7 +205,7 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&m, "job");
 	add_row(&m, &r, ctl_pending_reason(s->ctl, j), priv);
-	add_attempts(&m, s->ctl, j->id, j->attempt);
+	add_attempts(&m, s->ctl, j->id, j->attempt, priv);
 	if (details && priv)
 		add_submission(&m, s->ctl, j->id);
 	client_send(cl, &m);
@@ -199,7 +218,7 @@ static void send_row(struct server *s, struct client *cl, const struct job_row *
 	int priv = may_see_private(s, cl, r->uid);
 	msg_init(&m, "job");
 	add_row(&m, r, r->reason, priv);
-	add_attempts(&m, s->ctl, r->id, r->attempt);
+	add_attempts(&m, s->ctl, r->id, r->attempt, priv);
 	if (details && priv)
 		add_submission(&m, s->ctl, r->id);
 	client_send(cl, &m);
@@ -791,7 +810,7 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&f, "job");
 	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason, priv);
-	add_attempts(&f, s->ctl, r.id, r.attempt);
+	add_attempts(&f, s->ctl, r.id, r.attempt, priv);
 	if (priv)
 		add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
 	if (r.array_spec != NULL && r.array_job_id == r.id)

@@ -9,7 +9,8 @@
 # submit directory by default) and its output paths name A's projects
 # (/home/alice/secret-project-x/6.out).  B's show, queue --json, history
 # and history --json of A's jobs, pending and ended, leave out workdir,
-# stdout and stderr; A's own and root's (an admin) have them.
+# stdout and stderr (and a launch failure's reason: only "launch failed");
+# A's own and root's (an admin) have them.
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/lablib.sh"
@@ -34,13 +35,21 @@ printf '#!/bin/sh\necho "$1"\n' >"$SD/home/$A/job.sh"
 chown "$A" "$SD/home/$A/job.sh"
 js=$(as "$A" submit --parsable --begin now+1hour -o "$SD/home/$A/$P/%j.out" job.sh \
     "arg-secret-$UNIQ") || fail "$A: submit job.sh ARG: $js"
-# One that ran in it and ended, for the history.
+# One that ran in it and ended, for the history; one whose output file
+# cannot be opened (its launch failure's reason names the path).
 jd=$(as "$A" submit --parsable -D "$SD/home/$A/$P" --wrap true) || fail "$A: submit: $jd"
-for ((i = 0; i < 300; i++)); do
-	[ "$(as "$A" show --json "$jd" | jq -r .state)" = COMPLETED ] && break
-	sleep 0.1
+jf=$(as "$A" submit --parsable -o "$SD/home/$A/$P/nodir/%j.out" --wrap true) ||
+    fail "$A: submit: $jf"
+for j in "$jd:COMPLETED" "$jf:FAILED"; do
+	for ((i = 0; i < 300; i++)); do
+		[ "$(as "$A" show --json "${j%:*}" | jq -r .state)" = "${j#*:}" ] && break
+		sleep 0.1
+	done
+	assert_eq "state of $A's job ${j%:*}" "${j#*:}" \
+	    "$(as "$A" show --json "${j%:*}" | jq -r .state)"
 done
-assert_eq "state of $A's job $jd" COMPLETED "$(as "$A" show --json "$jd" | jq -r .state)"
+as "$A" show --json "$jf" | jq -r .reason | grep -q "^launch failed: .*$P/nodir" ||
+    fail "$A's own launch failure does not say which file: $(as "$A" show "$jf")"
 
 mine=$(as "$A" show "$jw"; as "$A" show --json "$jw"; as "$A" show "$js"; as "$A" show --json "$js")
 grep -q "wrap-secret-$UNIQ" <<<"$mine" || fail "$A's own show lacks her --wrap command: $mine"
@@ -60,13 +69,16 @@ theirs=$(as "$B" show "$jw" 2>&1; as "$B" show --json "$jw" 2>&1; as "$B" show "
     as "$B" show --json "$js" 2>&1)
 grep -q "wrap-secret-$UNIQ" <<<"$theirs" && fail "$B sees $A's --wrap command (her script): $theirs"
 grep -q "arg-secret-$UNIQ" <<<"$theirs" && fail "$B sees $A's script arguments: $theirs"
-theirs+=$(as "$B" show "$jd" 2>&1; as "$B" show --json "$jd" 2>&1; as "$B" queue --json 2>&1;
+theirs+=$(as "$B" show "$jd" 2>&1; as "$B" show --json "$jd" 2>&1; as "$B" show "$jf" 2>&1;
+    as "$B" show --json "$jf" 2>&1; as "$B" queue --json 2>&1;
     as "$B" queue 2>&1; as "$B" history -a 2>&1; as "$B" history -a --json 2>&1)
 grep -q "$P" <<<"$theirs" && fail "$B sees where $A's jobs run or write ($P): $theirs"
 # What everyone may see is still there: B's listings have A's jobs.
 assert_eq "name of $A's job in $B's show" wrap "$(as "$B" show --json "$jw" | jq -r .name)"
 assert_eq "$A's jobs in $B's queue" "$jw $js" \
     "$(as "$B" queue --json | jq -r '[.[].id | tostring] | join(" ")')"
+assert_eq "reason of $A's failed launch in $B's show" "launch failed" \
+    "$(as "$B" show --json "$jf" | jq -r .reason)"
 assert_eq "$A's ended job in $B's history" "$jd null" \
     "$(as "$B" history -a --json | jq -r ".[] | select(.id == $jd) | \"\\(.id) \\(.workdir)\"")"
 
