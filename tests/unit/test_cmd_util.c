@@ -191,6 +191,19 @@ static void getopt_habits(void **state)
 	assert_string_equal(out, "-n ");
 }
 
+/* What cmd_help_list prints for a table (malloc'd). */
+static char *listed(const struct cmd_entry *const *table)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	cmd_help_list(table, f);
+	fclose(f);
+	return buf;
+}
+
 /* herd help's command column is as wide as its longest name, whatever
  * the names: each summary starts in the same column, two blanks after the
  * longest name (herd's own list has "reconfigure", 11 letters: t_cli). */
@@ -202,27 +215,24 @@ static void command_list(void **state)
 	static const struct cmd_entry l = { "averyveryverylongname", "", "long", NULL, NULL };
 	const struct cmd_entry *const t1[] = { &q, &r, &a, NULL };
 	const struct cmd_entry *const t2[] = { &a, &l, NULL };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	const struct cmd_entry *const none[] = { NULL };
+	char *got;
 
 	(void)state;
-	assert_non_null(f = open_memstream(&buf, &len));
-	cmd_help_list(t1, f);
-	fclose(f);
-	assert_string_equal(buf,
+	got = listed(t1);
+	assert_string_equal(got,
 	    "  queue        list jobs\n"
 	    "  reconfigure  reload it\n"
 	    "  a            short one\n");
-	free(buf);
-	buf = NULL;
-	assert_non_null(f = open_memstream(&buf, &len));
-	cmd_help_list(t2, f);
-	fclose(f);
-	assert_string_equal(buf,
+	free(got);
+	got = listed(t2);
+	assert_string_equal(got,
 	    "  a                      short one\n"
 	    "  averyveryverylongname  long\n");
-	free(buf);
+	free(got);
+	got = listed(none);
+	assert_string_equal(got, "");
+	free(got);
 }
 
 int main(void)
