@@ -66,14 +66,19 @@ int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *r
 /*
  * One request of `type` with ids (and "ref"s: array tasks), answered by a
  * result line per id; 0, or 1 if herdd refused any (each refusal printed).
+ * others non-NULL: herdd leaves other users' jobs among the ids alone
+ * (others=skip: ids a filter picked) and their count is added to *others.
  */
 int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs,
-    size_t nrefs);
+    size_t nrefs, int64_t *others);
 /* A `herd TYPE ID...` command with only --help (hold, release, requeue). */
 int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char **argv);
 
 /* Full help of a subcommand (usage, summary, options) to f. */
 void cmd_help(const struct cmd_entry *ce, FILE *f);
+/* The "commands:" list of `herd help`: names in a column as wide as the
+ * longest name in `table` (NULL-terminated), then the summaries. */
+void cmd_help_list(const struct cmd_entry *const *table, FILE *f);
 
 /*
  * Options.  Call cmd_getopt_start() once, then cmd_getopt() until it

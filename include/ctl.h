@@ -301,6 +301,16 @@ enum authz_verdict ctl_authz(const struct ctl *c, uid_t uid, enum authz_action a
     uint32_t owner);
 /* "job N is not yours: it belongs to USER" in err; returns -1. */
 int ctl_not_yours(int64_t id, const char *owner, char *err, size_t errsz);
+/*
+ * Why job `id` (r, as ctl_job_get() found it: found 1) cannot take action
+ * a, in the one order of every job-changing request: "no job N", then "job
+ * N is not yours" (before anything about its state, which is its owner's
+ * business), then "job N WHY".  Returns -1.
+ */
+int ctl_refuse(struct ctl *c, enum authz_action a, const struct job_row *r, int found,
+    int64_t id, uid_t uid, const char *why, char *err, size_t errsz);
+/* 1 when job id exists and uid may not take action a on it, else 0. */
+int ctl_job_denied(struct ctl *c, enum authz_action a, int64_t id, uid_t uid);
 /* Record an admin's action on another's job (an AUTHZ_ADMIN verdict that
  * succeeded); a failed write is logged and the action stands. */
 void ctl_audit(struct ctl *c, uid_t actor, enum authz_action a, int64_t job_id,

@@ -32,6 +32,7 @@ enum {
 	JF_SHOW = 1 << 3,	/* printed by `herd show` */
 	JF_UNSIGNED = 1 << 4,	/* a 32-bit integer without sign (a uid) */
 	JF_SIGNED = 1 << 5,	/* JF_INT whose negative values are values (nice), not "unknown" */
+	JF_PRIVATE = 1 << 6,	/* JF_FRAME only to whom may read its script (a path) */
 };
 
 struct jobfield {

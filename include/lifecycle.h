@@ -26,7 +26,7 @@ enum job_event {
 	EV_GONE,		/* the node confirms nothing of it runs any more */
 	EV_NEVER,		/* its dependency can never be satisfied */
 	EV_REQUEUE,		/* a user asked for a new attempt (herd requeue) */
-	EV_NODE_REQUEUE,	/* its node rebooted or its files vanished, and it allows a requeue */
+	EV_NODE_REQUEUE,	/* as EV_NODE_LOST, for an active job that allows a requeue */
 	EV_HOLD,		/* herd hold: it may not start until released */
 	EV_RELEASE,		/* herd release */
 	EV_NEVENTS

@@ -13,7 +13,12 @@
  *
  * The "next one" rules are sbatch's: a time of day without a date is today,
  * or tomorrow if that moment has passed; a month and day without a year is
- * this year, or next year if that moment has passed.  A date that names a
+ * this year, or next year if that moment has passed.  A moment equal to
+ * now has not passed (t < now, not <=): it means now, not a day or a year
+ * away.  Slurm's parse_time compares whole minutes and rolls anything not
+ * strictly later, so there "03/28 17:00" typed at 17:00:30 is next year;
+ * here too, as 17:00:00 has passed by then, and only the same second
+ * differs, where a year's wait is never what was meant.  A date that names a
  * year is taken as written, even in the past (the job is then eligible at
  * once).  Every field is range-checked before mktime(), which would
  * otherwise quietly turn February 30 into March 2.

@@ -6,6 +6,12 @@
  * jobs that match every filter (and, when ids are given too, are among
  * them) are picked here, and those are cancelled.  Requests carry at most
  * CHUNK ids: a frame holds PROTO_FIELDS_MAX fields, two per id.
+ *
+ * A filter without ids (-t RUNNING in a busy lab) matches other users'
+ * jobs too.  Which of them the caller may cancel is herdd's to decide (an
+ * admin may), so herdd is asked to leave the others alone and count them:
+ * one line says how many, and the exit status is about the caller's own
+ * jobs, unless -u named the users whose jobs were left alone.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -149,13 +155,24 @@ int cmd_cancel(int argc, char **argv)
 		rc = cmd_usage_error(ce, "no job ids and no filter");
 		goto out;
 	}
+	size_t nids = ids.n;	/* named by the user, before the filter's pick */
 	if ((mine || job_filter_active(&f)) && (rc = pick_jobs(&f, mine, &ids)) != 0)
 		goto out;
+	int filtered = (mine || job_filter_active(&f)) && nids == 0;
+	int64_t others = 0;
 	rc = 0;
 	for (size_t i = 0; i < ids.n; i += CHUNK)
-		rc |= cmd_send_ids("cancel", ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK, NULL, 0);
+		rc |= cmd_send_ids("cancel", ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK, NULL, 0,
+		    filtered ? &others : NULL);
 	for (size_t i = 0; i < nrefs; i += CHUNK)
-		rc |= cmd_send_ids("cancel", NULL, 0, refs + i, nrefs - i < CHUNK ? nrefs - i : CHUNK);
+		rc |= cmd_send_ids("cancel", NULL, 0, refs + i, nrefs - i < CHUNK ? nrefs - i : CHUNK,
+		    NULL);
+	if (others > 0) {
+		fprintf(stderr, "herd: %" PRId64 " job%s of other users left alone\n", others,
+		    others == 1 ? "" : "s");
+		if (f.nusers > 0)
+			rc = 1;		/* -u named them: they were asked for */
+	}
 out:
 	free(refs);
 	id_list_clear(&ids);

@@ -31,6 +31,17 @@ void cmd_help(const struct cmd_entry *ce, FILE *f)
 	fprintf(f, "\nSee herd(1).\n");
 }
 
+void cmd_help_list(const struct cmd_entry *const *table, FILE *f)
+{
+	int width = 0;
+
+	for (const struct cmd_entry *const *c = table; *c; c++)
+		if ((int)strlen((*c)->name) > width)
+			width = (int)strlen((*c)->name);
+	for (const struct cmd_entry *const *c = table; *c; c++)
+		fprintf(f, "  %-*s  %s\n", width, (*c)->name, (*c)->summary);
+}
+
 int cmd_usage_error(const struct cmd_entry *ce, const char *fmt, ...)
 {
 	va_list ap;
@@ -451,7 +462,8 @@ int cmd_list(const struct msg *req, const struct list_opts *o, const struct list
 	return rc;
 }
 
-int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs, size_t nrefs)
+int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs, size_t nrefs,
+    int64_t *others)
 {
 	struct hclient c;
 	struct msg req, ans;
@@ -465,9 +477,13 @@ int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *re
 		msg_addi(&req, "id", ids[i]);
 	for (size_t i = 0; i < nrefs; i++)
 		msg_adds(&req, "ref", refs[i]);
+	if (others != NULL)
+		msg_adds(&req, "others", "skip");
 	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
 			rc = 0;
+			if (others != NULL)
+				*others += msg_geti(&ans, "others", 0);
 			for (size_t i = 0; (r = msg_get_nth(&ans, "result", i, NULL)) != NULL; i++) {
 				const char *tab = strchr(r, '\t');
 				if (tab != NULL && tab[1] != '\0') {
@@ -506,7 +522,7 @@ int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char
 	rc = 0;
 	for (size_t i = 0; i < ids.n; i += CMD_ID_CHUNK)
 		rc |= cmd_send_ids(type, ids.v + i, ids.n - i < CMD_ID_CHUNK ? ids.n - i : CMD_ID_CHUNK,
-		    NULL, 0);
+		    NULL, 0, NULL);
 out:
 	id_list_clear(&ids);
 	return rc;

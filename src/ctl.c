@@ -810,13 +810,10 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 		struct job_row r;
 		job_row_init(&r);
 		int found = ctl_job_get(c, id, &r);
-		if (found == 1 && ctl_authz(c, uid, AUTHZ_CANCEL, r.uid) == AUTHZ_DENY)
-			ctl_not_yours(id, r.user, err, errsz);
-		else if (found == 1)
-			snprintf(err, errsz, "job %" PRId64 " has already ended (%s)", id,
-			    job_state_name(r.state));
-		else
-			snprintf(err, errsz, "no job %" PRId64, id);
+		char why[64];
+		snprintf(why, sizeof why, "has already ended (%s)",
+		    job_state_name((enum job_state)r.state));
+		ctl_refuse(c, AUTHZ_CANCEL, &r, found, id, uid, why, err, errsz);
 		job_row_clear(&r);
 		return -1;
 	}

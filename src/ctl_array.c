@@ -379,9 +379,9 @@ int ctl_cancel_ref(struct ctl *c, const struct jobref *ref, uid_t uid, char *err
 		struct job_row r;
 		job_row_init(&r);
 		int found = ctl_job_get(c, ref->id, &r);
+		ctl_refuse(c, AUTHZ_CANCEL, &r, found, ref->id, uid, "is not a job array", err,
+		    errsz);
 		job_row_clear(&r);
-		snprintf(err, errsz, found == 1 ? "job %" PRId64 " is not a job array" :
-		    "no job %" PRId64, ref->id);
 		return -1;
 	}
 	if (n > 0)

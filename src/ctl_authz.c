@@ -1,8 +1,9 @@
 /*
  * ctl_authz.c — authz.c's rules applied by the controller: who a uid is
  * (the admin set of [controller] admins, resolved to uids), the refusal
- * every ownership check gives, and the audit record of an admin's action
- * on another user's job.
+ * every ownership check gives (and its place: "not yours" before anything
+ * about the job's state), and the audit record of an admin's action on
+ * another user's job.
  *
  * Theory of operation: names in `admins` are resolved with getpwnam()
  * once, when the controller starts, so a request never waits on NSS for
@@ -70,6 +71,30 @@ int ctl_not_yours(int64_t id, const char *owner, char *err, size_t errsz)
 	snprintf(err, errsz, "job %" PRId64 " is not yours: it belongs to %s", id,
 	    owner ? owner : "another user");
 	return -1;
+}
+
+int ctl_refuse(struct ctl *c, enum authz_action a, const struct job_row *r, int found,
+    int64_t id, uid_t uid, const char *why, char *err, size_t errsz)
+{
+	if (found != 1)
+		snprintf(err, errsz, "no job %" PRId64, id);
+	else if (ctl_authz(c, uid, a, r->uid) == AUTHZ_DENY)
+		ctl_not_yours(id, r->user, err, errsz);
+	else
+		snprintf(err, errsz, "job %" PRId64 " %s", id, why);
+	return -1;
+}
+
+int ctl_job_denied(struct ctl *c, enum authz_action a, int64_t id, uid_t uid)
+{
+	const struct job *j = ctl_find(c, id);
+	if (j != NULL)
+		return ctl_authz(c, uid, a, j->uid) == AUTHZ_DENY;
+	struct job_row r;
+	job_row_init(&r);
+	int denied = ctl_job_get(c, id, &r) == 1 && ctl_authz(c, uid, a, r.uid) == AUTHZ_DENY;
+	job_row_clear(&r);
+	return denied;
 }
 
 void ctl_audit(struct ctl *c, uid_t actor, enum authz_action a, int64_t job_id,

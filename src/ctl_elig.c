@@ -514,19 +514,17 @@ int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t e
 {
 	struct job *j = ctl_find(c, id);
 	char why[HERD_ERRLEN];
+	enum authz_action act = hold ? AUTHZ_HOLD : AUTHZ_RELEASE;
 	if (j == NULL || j->state != JOB_PENDING) {
 		struct job_row r;
 		job_row_init(&r);
 		int found = ctl_job_get(c, id, &r);
-		if (found == 1)
-			snprintf(err, errsz, "job %" PRId64 " is no longer pending (%s)", id,
-			    job_state_name(r.state));
-		else
-			snprintf(err, errsz, "no job %" PRId64, id);
+		snprintf(why, sizeof why, "is no longer pending (%s)",
+		    job_state_name((enum job_state)r.state));
+		ctl_refuse(c, act, &r, found, id, uid, why, err, errsz);
 		job_row_clear(&r);
 		return -1;
 	}
-	enum authz_action act = hold ? AUTHZ_HOLD : AUTHZ_RELEASE;
 	enum authz_verdict v = ctl_authz(c, uid, act, j->uid);
 	int may_admin = ctl_authz(c, uid, AUTHZ_HOLD_ADMIN, j->uid) != AUTHZ_DENY;
 	if (elig_may_hold(v != AUTHZ_DENY, may_admin, j->hold, hold, why, sizeof why) != 0) {

@@ -23,19 +23,6 @@
 #include "log.h"
 #include "util.h"
 
-/* The message for a job that cannot be acted on: none, not yours, or `why`. */
-static int refuse(struct ctl *c, enum authz_action a, const struct job_row *r, int found,
-    int64_t id, uid_t uid, const char *why, char *err, size_t errsz)
-{
-	if (found != 1)
-		snprintf(err, errsz, "no job %" PRId64, id);
-	else if (ctl_authz(c, uid, a, r->uid) == AUTHZ_DENY)
-		ctl_not_yours(id, r->user, err, errsz);
-	else
-		snprintf(err, errsz, "job %" PRId64 " %s", id, why);
-	return -1;
-}
-
 int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 {
 	struct job *j = ctl_find(c, id);
@@ -52,11 +39,11 @@ int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 	}
 	enum authz_verdict v = found == 1 ? ctl_authz(c, uid, AUTHZ_REQUEUE, r.uid) : AUTHZ_DENY;
 	if (v == AUTHZ_DENY) {
-		rc = refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, "", err, errsz);
+		rc = ctl_refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, "", err, errsz);
 		goto out;
 	}
 	if (lifecycle_step((enum job_state)r.state, EV_REQUEUE, 0, &st) != 0) {
-		rc = refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, r.state == JOB_PENDING ?
+		rc = ctl_refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, r.state == JOB_PENDING ?
 		    "is pending: it has no attempt to requeue yet" :
 		    "is already being requeued", err, errsz);
 		goto out;
@@ -64,7 +51,7 @@ int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 	if (j != NULL && job_state_is_final(j->state) && j->held) {
 		snprintf(why, sizeof why, "has ended (%s) but is still being stopped on its node; "
 		    "requeue it once that is done", job_state_name(j->state));
-		rc = refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, why, err, errsz);
+		rc = ctl_refuse(c, AUTHZ_REQUEUE, &r, found, id, uid, why, err, errsz);
 		goto out;
 	}
 	if (j == NULL)
@@ -210,7 +197,7 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 		int found = ctl_job_get(c, id, &r);
 		char why[64];
 		snprintf(why, sizeof why, "has ended (%s)", job_state_name((enum job_state)r.state));
-		rc = refuse(c, AUTHZ_UPDATE, &r, found, id, uid, why, err, errsz);
+		rc = ctl_refuse(c, AUTHZ_UPDATE, &r, found, id, uid, why, err, errsz);
 		job_row_clear(&r);
 		return rc;
 	}

@@ -33,8 +33,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: herd [-s SOCKET] [-c hosts.ini] COMMAND [ARGS]\n"
 	    "       herd help [COMMAND] | herd --version\n\ncommands:\n");
-	for (const struct cmd_entry *const *c = cmd_table; *c; c++)
-		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	cmd_help_list(cmd_table, f);
 	fprintf(f, "\nglobal options:\n"
 	    "  -s, --socket PATH    herdd's socket (default: from -c, $HERD_SOCKET, $HERD_CONFIG)\n"
 	    "  -c, --config FILE    use the socket (or controller) named in this hosts.ini\n"

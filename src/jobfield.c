@@ -37,7 +37,9 @@ const struct jobfield jobfields[] = {
 	F(submit_time, "submit_time", JF_TIME, JF_INSERT | JF_FRAME | JF_SHOW),
 	F(start_time, "start_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
 	F(end_time, "end_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(workdir, "workdir", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
+	/* Where it runs (the submit directory by default) names its owner's
+	 * projects: sent as its script is (rpc.c). */
+	F(workdir, "workdir", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW | JF_PRIVATE),
 	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
 	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
 	/* Column "held" is the node's resources kept while a job is killed;

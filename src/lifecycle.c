@@ -20,6 +20,9 @@
  * same commit), so two attempts never run side by side.  A node that
  * rebooted or lost the job's files has nothing left to stop.
  *
+ * EV_NODE_REQUEUE is sent only for a LAUNCHING or RUNNING job (a job
+ * being stopped, or ended, gets EV_NODE_LOST): it has no row elsewhere.
+ *
  * Rows are matched in order; FROM_ACTIVE and FROM_FINAL stand for several
  * states.  An event with no row in a state is a late or repeated answer
  * and changes nothing.
@@ -64,8 +67,6 @@ static const struct row {
 	{ JOB_REQUEUED, EV_LAUNCH_FAIL, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_GONE, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_NODE_LOST, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
-	{ JOB_REQUEUED, EV_NODE_REQUEUE, JOB_PENDING, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL },
 	/* An ended job whose processes are gone (the caller checks it holds
 	 * nothing): pending again at once. */
@@ -75,7 +76,6 @@ static const struct row {
 	{ FROM_FINAL, EV_LAUNCH_FAIL, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_GONE, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_NODE_LOST, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
-	{ FROM_FINAL, EV_NODE_REQUEUE, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 };
 
 static const char *event_names[EV_NEVENTS] = {

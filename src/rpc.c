@@ -74,12 +74,35 @@ static const char *uid_name(uint32_t uid)
 	return cached;
 }
 
-static void add_row(struct msg *m, const struct job_row *r, const char *reason)
+/*
+ * Whether the caller may see what a job of `owner` runs and where: its
+ * command line, submit directory, working directory and output paths
+ * (/home/alice/secret-project-x/6.out names a project as surely as the
+ * script does).  The rule of its script (authz.c): the owner, admins and
+ * root; no audit, as an admin's listing reads every job.
+ */
+static int may_see_private(struct server *s, const struct client *cl, uint32_t owner)
+{
+	return ctl_authz(s->ctl, cl->uid, AUTHZ_READ_SCRIPT, owner) != AUTHZ_DENY;
+}
+
+/* A launch failure's reason names the directory or output file that failed
+ * (ctl_node.c): for others, only that it failed. */
+static const char *shown_reason(const char *reason, int priv)
+{
+	static const char lf[] = "launch failed";
+	if (priv || reason == NULL || strncmp(reason, lf, sizeof lf - 1) != 0)
+		return reason;
+	return lf;
+}
+
+/* A job's record; its JF_PRIVATE fields and output paths only if `priv`. */
+static void add_row(struct msg *m, const struct job_row *r, const char *reason, int priv)
 {
 	const char *user = r->user ? r->user : uid_name(r->uid);
 	for (size_t k = 0; k < njobfields; k++) {
 		const struct jobfield *f = &jobfields[k];
-		if (!(f->flags & JF_FRAME))
+		if (!(f->flags & JF_FRAME) || (!priv && (f->flags & JF_PRIVATE)))
 			continue;
 		if (f->kind == JF_STATE)
 			msg_adds(m, f->name, job_state_name((enum job_state)jobfield_int(r, f)));
@@ -88,12 +111,15 @@ static void add_row(struct msg *m, const struct job_row *r, const char *reason)
 		else {
 			/* The reason now (a pending job's), the submitter's name
 			 * from the uid when the row has none. */
-			const char *v = f->off == offsetof(struct job_row, reason) ? reason :
+			const char *v = f->off == offsetof(struct job_row, reason) ?
+			    shown_reason(reason, priv) :
 			    f->off == offsetof(struct job_row, user) ? user : jobfield_str(r, f);
 			if (v != NULL)
 				msg_adds(m, f->name, v);
 		}
 	}
+	if (!priv)
+		return;
 	char *out = job_output_path_array(r->out_tmpl, r->workdir, r->id, r->array_job_id,
 	    r->array_task_id, r->name, user, r->node);
 	char *err = r->err_tmpl ? job_output_path_array(r->err_tmpl, r->workdir, r->id,
@@ -134,19 +160,27 @@ static void add_submission(struct msg *m, struct ctl *c, int64_t id)
  * reason last: it is free text).  Only a requeued job has any, so a
  * listing of first attempts reads nothing more.
  */
+struct attempts_ctx {
+	struct msg *m;
+	int priv;
+};
+
 static int attempt_cb(void *arg, const struct attempt_row *a)
 {
+	struct attempts_ctx *x = arg;
 	char rec[HERD_ERRLEN + 256];
+	const char *why = shown_reason(a->reason, x->priv);
 	snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%s\t%d\t%s", a->attempt,
 	    a->node ? a->node : "", a->gpu_list ? a->gpu_list : "", a->start_time, a->end_time,
-	    job_state_name((enum job_state)a->state), a->exit_code, a->reason ? a->reason : "");
-	msg_adds(arg, "attempt_rec", rec);
+	    job_state_name((enum job_state)a->state), a->exit_code, why ? why : "");
+	msg_adds(x->m, "attempt_rec", rec);
 	return 0;
 }
 
-static void add_attempts(struct msg *m, struct ctl *c, int64_t id, int attempt)
+static void add_attempts(struct msg *m, struct ctl *c, int64_t id, int attempt, int priv)
 {
-	if (attempt > 1 && db_attempts(c->db, id, attempt_cb, m) != 0)
+	struct attempts_ctx x = { m, priv };
+	if (attempt > 1 && db_attempts(c->db, id, attempt_cb, &x) != 0)
 		log_error("job %" PRId64 ": %s", id, db_errmsg(c->db));
 }
 
@@ -170,10 +204,11 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 
 	char dep[4096];
 	view_now(s, j, &r, gl, sizeof gl, dep, sizeof dep);
+	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&m, "job");
-	add_row(&m, &r, ctl_pending_reason(s->ctl, j));
-	add_attempts(&m, s->ctl, j->id, j->attempt);
-	if (details)
+	add_row(&m, &r, ctl_pending_reason(s->ctl, j), priv);
+	add_attempts(&m, s->ctl, j->id, j->attempt, priv);
+	if (details && priv)
 		add_submission(&m, s->ctl, j->id);
 	client_send(cl, &m);
 	msg_clear(&m);
@@ -182,10 +217,11 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 static void send_row(struct server *s, struct client *cl, const struct job_row *r, int details)
 {
 	struct msg m;
+	int priv = may_see_private(s, cl, r->uid);
 	msg_init(&m, "job");
-	add_row(&m, r, r->reason);
-	add_attempts(&m, s->ctl, r->id, r->attempt);
-	if (details)
+	add_row(&m, r, r->reason, priv);
+	add_attempts(&m, s->ctl, r->id, r->attempt, priv);
+	if (details && priv)
 		add_submission(&m, s->ctl, r->id);
 	client_send(cl, &m);
 	msg_clear(&m);
@@ -414,7 +450,7 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
 		return -1;
 	}
 	msg_init(&m, "job");
-	add_row(&m, &t.row, t.node >= 0 ? NULL : t.reason);
+	add_row(&m, &t.row, t.node >= 0 ? NULL : t.reason, 1);	/* the caller's own */
 	add_job_data(&m, &r->data);
 	msg_addi(&m, "test_only", 1);
 	if (t.node >= 0) {
@@ -836,11 +872,13 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 			job_row_clear(&r);
 		return rc;
 	}
+	/* The command line may carry secrets, and the paths name projects:
+	 * its owner's, as the script is. */
+	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&f, "job");
-	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason);
-	add_attempts(&f, s->ctl, r.id, r.attempt);
-	/* The command line may carry secrets: its owner's, as the script is. */
-	if (ctl_authz(s->ctl, cl->uid, AUTHZ_READ_SCRIPT, r.uid) != AUTHZ_DENY)
+	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason, priv);
+	add_attempts(&f, s->ctl, r.id, r.attempt, priv);
+	if (priv)
 		add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);
 	if (r.array_spec != NULL && r.array_job_id == r.id)
 		add_tasks(s, &f, r.id);
@@ -948,13 +986,17 @@ static int cancel_refs(struct server *s, struct client *cl, const struct msg *m,
 	return 0;
 }
 
-/* One action on one job: 0 done, -1 refused (why in err). */
+/* One action on one job: 0 done, -1 refused (why in err), 1 left alone. */
 typedef int (*id_action)(struct ctl *c, int64_t id, uid_t uid, int arg, char *err,
     size_t errsz);
 
-static int act_cancel(struct ctl *c, int64_t id, uid_t uid, int arg, char *err, size_t errsz)
+/* With skip_others (a filter picked the ids, not the user), a job the
+ * caller may not cancel is left alone and counted, not refused. */
+static int act_cancel(struct ctl *c, int64_t id, uid_t uid, int skip_others, char *err,
+    size_t errsz)
 {
-	(void)arg;
+	if (skip_others && ctl_job_denied(c, AUTHZ_CANCEL, id, uid))
+		return 1;
 	return ctl_cancel(c, id, uid, err, errsz);
 }
 
@@ -972,24 +1014,32 @@ static int act_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, s
 /*
  * The "id" fields of a request, each acted on and answered with a result
  * line "ID\t" (done) or "ID\tWHY" in `ok`, as cancel, requeue, hold and
- * release answer.  -1 (answered) when an id is not one.
+ * release answer; the jobs an action left alone are only counted
+ * ("others").  -1 (answered) when an id is not one.
  */
 static int act_on_ids(struct server *s, struct client *cl, const struct msg *m, id_action act,
     int arg, struct msg *ok)
 {
 	char err[HERD_ERRLEN], line[HERD_ERRLEN + 32];
-	int64_t *ids;
+	int64_t *ids, others = 0;
 	size_t n;
 	if (get_ids(cl, m, &ids, &n) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		err[0] = '\0';
-		if (act(s->ctl, ids[i], cl->uid, arg, err, sizeof err) == 0)
+		int rc = act(s->ctl, ids[i], cl->uid, arg, err, sizeof err);
+		if (rc == 1) {
+			others++;
+			continue;
+		}
+		if (rc == 0)
 			snprintf(line, sizeof line, "%" PRId64 "\t", ids[i]);
 		else
 			snprintf(line, sizeof line, "%" PRId64 "\t%s", ids[i], err);
 		msg_adds(ok, "result", line);
 	}
+	if (others > 0)
+		msg_addi(ok, "others", others);
 	free(ids);
 	return 0;
 }
@@ -1010,9 +1060,19 @@ static int answer_ids(struct server *s, struct client *cl, const struct msg *m, 
 	return 0;
 }
 
+/*
+ * others=skip: the ids are what a filter of `herd cancel` matched (-t
+ * RUNNING), not what the user named, so other users' jobs among them are
+ * left alone and counted in the answer's "others", not refused one by one.
+ */
 static int rpc_cancel(struct server *s, struct client *cl, const struct msg *m)
 {
-	return answer_ids(s, cl, m, act_cancel, 0, 1);
+	const char *others = msg_get(m, "others", NULL);
+	if (others != NULL && strcmp(others, "skip") != 0) {
+		client_error(cl, "others: \"skip\" or nothing");
+		return -1;
+	}
+	return answer_ids(s, cl, m, act_cancel, others != NULL, 1);
 }
 
 static int rpc_requeue(struct server *s, struct client *cl, const struct msg *m)

@@ -15,6 +15,15 @@
 #     owner's jobs, one record each; `herd audit` is refused to plain users.
 #  5. An audit record that cannot be written (HERD_FAULT_DB=insert:1+) is
 #     logged, and the admin's action stands.
+#  4b. The order of refusals: another user's cancel, hold, release,
+#      requeue and update of a job that is pending, running or ended is
+#      answered "not yours" alone, never with the job's state first (which
+#      is what the owner hears: "is no longer pending (RUNNING)").
+#  4c. herd cancel with a filter and no ids (-t RUNNING) in a busy lab
+#      cancels the caller's own matching jobs and leaves the others' alone
+#      with one line ("2 jobs of other users left alone"), exit 0; -u naming
+#      another user is exit 1 with that line; ids named with a filter are
+#      each refused.
 #  5b. herd reconfigure applies a new admins list at once.
 # Jobs are submitted by the owner with a begin time an hour away (they stay
 # pending); the requeue rows use jobs that ran and ended.
@@ -207,6 +216,63 @@ table=$(as "$M" audit -n 5)
 head -1 <<<"$table" | grep -q "TIME *ACTOR *ACTION *JOB *OWNER *DETAIL" ||
     fail "herd audit's header: $table"
 assert_eq "rows of herd audit -n 5" 6 "$(wc -l <<<"$table")"
+
+# ---- 4b. the order of refusals (no admin acts here: the audit log is counted in 5) ----
+arun() {
+	local id
+	id=$(as "$1" submit --parsable -D "$SD/home/$1" --wrap "sleep 300" 2>&1) ||
+	    fail "$1 could not submit: $id"
+	wait_state "$id" RUNNING 20
+	echo "$id"
+}
+jp=$(ajob)
+jr=$(arun "$A")
+je=$(ajob_ended)
+out=$(as "$A" hold "$jr" 2>&1) && fail "$A held her running job $jr: $out"
+assert_eq "$A's hold of her running job" "herd: job $jr is no longer pending (RUNNING)" "$out"
+for j in "$jp" "$jr" "$je"; do
+	st=$(field "$j" .state)
+	for a in cancel hold release requeue update; do
+		out=$(act "$a" "$B" "$j" 2>&1) && fail "$B's $a of $A's $st job $j: allowed: $out"
+		assert_eq "$B's $a of $A's $st job $j" "herd: job $j is not yours: it belongs to $A" \
+		    "$out"
+	done
+	assert_eq "state of $j after $B's refusals" "$st" "$(field "$j" .state)"
+done
+
+# ---- 4c. herd cancel -t RUNNING in a busy lab ----
+jr2=$(arun "$A")
+jb=$(arun "$B")
+jbp=$(as "$B" submit --parsable -D "$SD/home/$B" --begin now+1hour --wrap true) ||
+    fail "$B could not submit: $jbp"
+# others JQ-FILTER: how many active jobs of users other than B match.
+others() { as root queue --json | jq --arg b "$B" "[.[] | select(.user != \$b) | $1] | length"; }
+assert_eq "running jobs of others" 2 "$(others 'select(.state == "RUNNING")')"
+out=$(as "$B" cancel -t RUNNING 2>&1) || fail "$B's cancel -t RUNNING: exit $?: $out"
+assert_eq "$B's cancel -t RUNNING" "herd: 2 jobs of other users left alone" "$out"
+wait_state "$jb" CANCELLED 10
+for j in "$jr" "$jr2"; do
+	assert_eq "$A's job $j after $B's cancel -t RUNNING" RUNNING "$(field "$j" .state)"
+done
+assert_eq "$B's pending $jbp after cancel -t RUNNING" PENDING "$(field "$jbp" .state)"
+n=$(others 'select(.name == "wrap")')
+[ "$n" -ge 3 ] || fail "$A has $n active jobs named wrap, not 3 or more"
+out=$(as "$B" cancel -t R,PD -n wrap 2>&1) || fail "$B's cancel -t R,PD -n wrap: exit $?: $out"
+assert_eq "$B's cancel -t R,PD -n wrap" "herd: $n jobs of other users left alone" "$out"
+wait_state "$jbp" CANCELLED 10
+# -u names the user whose jobs are left alone: asked for, so exit 1.
+n=$(others 'select(.user == "'"$A"'")')
+out=$(as "$B" cancel -u "$A" 2>&1) && fail "$B's cancel -u $A: exit 0: $out"
+assert_eq "$B's cancel -u $A" "herd: $n jobs of other users left alone" "$out"
+# Ids named with a filter: each is the user's choice, each refused.
+out=$(as "$B" cancel -t RUNNING "$jr" 2>&1) && fail "$B's cancel -t RUNNING $jr: exit 0: $out"
+assert_eq "$B's cancel -t RUNNING $jr" "herd: job $jr is not yours: it belongs to $A" "$out"
+assert_eq "$A's job $jp after $B's cancels" PENDING "$(field "$jp" .state)"
+for j in "$jr" "$jr2"; do
+	assert_eq "$A's job $j after $B's cancels" RUNNING "$(field "$j" .state)"
+done
+as "$A" cancel "$jp" "$jr" "$jr2" >/dev/null || fail "$A could not cancel $jp $jr $jr2"
+for j in "$jr" "$jr2"; do wait_state "$j" CANCELLED 10; done
 
 # ---- 5b. admins change on reconfigure ----
 j=$(ajob)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # t_cli: the client's command-line habits, through the real binaries.
-# --version, help and --help (stdout, exit 0); -c with a missing file says
+# --version, help and --help (stdout, exit 0; the command column as wide
+# as its longest name); -c with a missing file says
 # so and nothing else; every subcommand names an unknown option (exit 2);
 # -n1 as -n 1, --opt=value as --opt value; squeue's filters on herd queue
 # (-u, --me, -j, -t with Slurm's short states, -h, -p refused); scancel's
@@ -24,6 +25,12 @@ for v in --version -V version; do
 done
 out=$("$H" help 2>/dev/null) || fail "herd help exited $?"
 grep -q "^  queue " <<<"$out" || fail "herd help lists no queue command: $out"
+# The command column is as wide as the longest name (reconfigure): every
+# summary starts in one column, at least two blanks after its name.
+cols=$(sed -n '/^commands:$/,/^$/p' <<<"$out" | grep '^  [a-z]' |
+	sed -E 's/^(  [a-z]+ +)[^ ].*/\1/' | awk '{ print length($0) }' | sort -u)
+[[ $cols =~ ^[0-9]+$ ]] || fail "herd help: summaries start in columns $(echo $cols): $out"
+grep -Eq "^  reconfigure  +[a-z]" <<<"$out" || fail "herd help: reconfigure runs into its text: $out"
 assert_eq "herd --help and herd help" "$out" "$("$H" --help 2>/dev/null)"
 for c in queue nodes show history cancel wait; do
 	out=$("$H" help $c 2>/dev/null) || fail "herd help $c exited $?"

@@ -166,6 +166,44 @@ static void utc_year_end(void **state)
 	assert_int_equal(begin_format(0, got, 0), 0);
 }
 
+/*
+ * The year rollover of a month and day without a year, at its boundary: a
+ * date-time equal to now has not passed, so it is now (the job is eligible
+ * at once), as a time of day equal to now is today.  Slurm's parse_time
+ * compares whole minutes and rolls to next year unless strictly later;
+ * herd compares seconds and rolls only what has passed: one second earlier
+ * is next year, the same second is not a year's wait.
+ */
+static void year_rollover_boundary(void **state)
+{
+	(void)state;
+	static const struct want t[] = {
+		{ "03/28 17:00", "2026-03-28T17:00:00" },	/* == now */
+		{ "17:00 03/28", "2026-03-28T17:00:00" },
+		{ "0328 17:00", "2026-03-28T17:00:00" },
+		{ "03.28 17:00:00", "2026-03-28T17:00:00" },
+		{ "03/28 5:00 PM", "2026-03-28T17:00:00" },
+		{ "03/28 16:59:59", "2027-03-28T16:59:59" },	/* 1 s ago */
+		{ "03/28 17:00:01", "2026-03-28T17:00:01" },
+		{ "17:00", "2026-03-28T17:00:00" },	/* the same rule */
+	};
+	time_t now;
+	char err[HERD_ERRLEN];
+	time_t r;
+
+	zone("Europe/Berlin");
+	now = local(2026, 3, 28, 17, 0, 0);
+	check(now, t, sizeof t / sizeof t[0]);
+	assert_int_equal(begin_parse("03/28 17:00", now, &r, err, sizeof err),
+	    0);
+	assert_int_equal(r, now);
+	/* New Year's midnight, equal to now: this year, not 2028. */
+	zone("UTC");
+	now = local(2027, 1, 1, 0, 0, 0);
+	check(now, (const struct want[]){ { "01/01", "2027-01-01T00:00:00" },
+	    { "0101 00:00", "2027-01-01T00:00:00" } }, 2);
+}
+
 static void refused(void **state)
 {
 	(void)state;
@@ -240,6 +278,7 @@ int main(void)
 		cmocka_unit_test(berlin_spring),
 		cmocka_unit_test(berlin_autumn),
 		cmocka_unit_test(utc_year_end),
+		cmocka_unit_test(year_rollover_boundary),
 		cmocka_unit_test(refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

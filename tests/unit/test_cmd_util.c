@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -190,6 +191,50 @@ static void getopt_habits(void **state)
 	assert_string_equal(out, "-n ");
 }
 
+/* What cmd_help_list prints for a table (malloc'd). */
+static char *listed(const struct cmd_entry *const *table)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	cmd_help_list(table, f);
+	fclose(f);
+	return buf;
+}
+
+/* herd help's command column is as wide as its longest name, whatever
+ * the names: each summary starts in the same column, two blanks after the
+ * longest name (herd's own list has "reconfigure", 11 letters: t_cli). */
+static void command_list(void **state)
+{
+	static const struct cmd_entry a = { "a", "", "short one", NULL, NULL };
+	static const struct cmd_entry r = { "reconfigure", "", "reload it", NULL, NULL };
+	static const struct cmd_entry q = { "queue", "", "list jobs", NULL, NULL };
+	static const struct cmd_entry l = { "averyveryverylongname", "", "long", NULL, NULL };
+	const struct cmd_entry *const t1[] = { &q, &r, &a, NULL };
+	const struct cmd_entry *const t2[] = { &a, &l, NULL };
+	const struct cmd_entry *const none[] = { NULL };
+	char *got;
+
+	(void)state;
+	got = listed(t1);
+	assert_string_equal(got,
+	    "  queue        list jobs\n"
+	    "  reconfigure  reload it\n"
+	    "  a            short one\n");
+	free(got);
+	got = listed(t2);
+	assert_string_equal(got,
+	    "  a                      short one\n"
+	    "  averyveryverylongname  long\n");
+	free(got);
+	got = listed(none);
+	assert_string_equal(got, "");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +242,7 @@ int main(void)
 		cmocka_unit_test(durations),
 		cmocka_unit_test(filters),
 		cmocka_unit_test(getopt_habits),
+		cmocka_unit_test(command_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,97 +11,177 @@
 
 #include "lifecycle.h"
 
-static void expect(enum job_state from, enum job_event ev, int status, enum job_state to,
-    const char *reason, unsigned actions)
+/* A set of states, so that one pin says what a row of the table does in
+ * every state it covers. */
+#define S(x)		(1u << (x))
+#define ACTIVE		(S(JOB_LAUNCHING) | S(JOB_RUNNING))
+#define FINAL		(S(JOB_COMPLETED) | S(JOB_FAILED) | S(JOB_CANCELLED) | \
+			 S(JOB_TIMEOUT) | S(JOB_NODE_FAIL))
+#define SAME		JOB_NSTATES		/* the state it was in */
+#define BY_EXIT		(JOB_NSTATES + 1)	/* COMPLETED on 0, else FAILED */
+#define C		ACT_COMMIT
+#define L		ACT_LAUNCH
+#define K		ACT_KILL
+#define R		ACT_RELEASE
+#define N		ACT_NOTIFY
+#define Q		ACT_REQUEUE
+
+/*
+ * Every (state, event) that has a step, written out: the resulting state,
+ * the reason and the actions.  A pair not listed must be refused (a late or
+ * repeated answer changes nothing).  Dropping an action from a row, adding
+ * a row or widening one breaks this table.
+ */
+static const struct pin {
+	unsigned from;		/* S() set */
+	enum job_event ev;
+	int to;			/* a state, SAME or BY_EXIT */
+	const char *reason;
+	unsigned actions;
+} pins[] = {
+	{ S(JOB_PENDING), EV_PLACE, JOB_LAUNCHING, NULL, C | L },
+	{ S(JOB_PENDING), EV_CANCEL, JOB_CANCELLED, "cancelled", C | N },
+	{ S(JOB_PENDING), EV_NEVER, JOB_CANCELLED, "DependencyNeverSatisfied", C | N },
+	/* Hold and release: pending stays pending, the hold is stored first. */
+	{ S(JOB_PENDING), EV_HOLD, JOB_PENDING, "JobHeldUser", C | ACT_HOLD },
+	{ S(JOB_PENDING), EV_RELEASE, JOB_PENDING, NULL, C | ACT_UNHOLD },
+	{ S(JOB_LAUNCHING), EV_START, JOB_RUNNING, NULL, C },
+	/* The node's word ends an active job at once. */
+	{ ACTIVE, EV_EXIT, BY_EXIT, NULL, C | R | N },
+	{ ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed", C | R | N },
+	{ ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure", C | R | N },
+	{ ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL, C | R | Q },
+	/* The controller's end: final at once, resources kept until gone. */
+	{ ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted", C | K },
+	{ ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled", C | K },
+	{ S(JOB_RUNNING), EV_TIMEOUT, JOB_TIMEOUT, "time limit reached", C | K },
+	/* Requeue: the running attempt is stopped first, pending once gone. */
+	{ ACTIVE, EV_REQUEUE, JOB_REQUEUED, "requeued", C | K },
+	{ S(JOB_REQUEUED), EV_EXIT, JOB_PENDING, NULL, C | R | Q },
+	{ S(JOB_REQUEUED), EV_LAUNCH_FAIL, JOB_PENDING, NULL, C | R | Q },
+	{ S(JOB_REQUEUED), EV_GONE, JOB_PENDING, NULL, C | R | Q },
+	{ S(JOB_REQUEUED), EV_NODE_LOST, JOB_PENDING, NULL, C | R | Q },
+	{ S(JOB_REQUEUED), EV_CANCEL, JOB_CANCELLED, "cancelled", C | K },
+	/* An ended job whose processes are gone: pending again at once. */
+	{ FINAL, EV_REQUEUE, JOB_PENDING, NULL, C | Q },
+	/* Ended by the controller, now confirmed gone: the state stays. */
+	{ FINAL, EV_EXIT, SAME, NULL, C | R | N },
+	{ FINAL, EV_LAUNCH_FAIL, SAME, NULL, C | R | N },
+	{ FINAL, EV_GONE, SAME, NULL, C | R | N },
+	{ FINAL, EV_NODE_LOST, SAME, NULL, C | R | N },
+};
+
+/* The one pin for (s, e), or NULL; two pins for one pair is a test bug. */
+static const struct pin *pin_for(enum job_state s, enum job_event e)
 {
-	struct job_step st;
-	assert_int_equal(lifecycle_step(from, ev, status, &st), 0);
-	assert_int_equal(st.to, to);
-	if (reason == NULL)
-		assert_null(st.reason);
-	else
-		assert_string_equal(st.reason, reason);
-	assert_int_equal(st.actions, actions);
+	const struct pin *found = NULL;
+
+	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++) {
+		if (pins[i].ev != e || !(pins[i].from & S(s)))
+			continue;
+		assert_null(found);
+		found = &pins[i];
+	}
+	return found;
 }
 
-static void refused(enum job_state from, enum job_event ev)
+static void every_row_pinned(void **state)
 {
-	struct job_step st;
-	assert_int_equal(lifecycle_step(from, ev, 0, &st), -1);
+	int used[sizeof pins / sizeof pins[0]] = { 0 };
+
+	(void)state;
+	for (int s = 0; s < JOB_NSTATES; s++) {
+		for (int e = 0; e < EV_NEVENTS; e++) {
+			for (int status = 0; status <= 137; status += 137) {
+				const struct pin *p = pin_for((enum job_state)s, (enum job_event)e);
+				struct job_step st;
+				int rc = lifecycle_step((enum job_state)s, (enum job_event)e,
+				    status, &st);
+				if (p == NULL) {
+					if (rc != -1)
+						fail_msg("%d on %s: a step, none pinned", s,
+						    job_event_name((enum job_event)e));
+					continue;
+				}
+				used[p - pins]++;
+				if (rc != 0)
+					fail_msg("%d on %s: refused, pinned", s,
+					    job_event_name((enum job_event)e));
+				int to = p->to == SAME ? s : p->to == BY_EXIT ?
+				    (status == 0 ? JOB_COMPLETED : JOB_FAILED) : p->to;
+				const char *why = p->to == BY_EXIT && status != 0 ?
+				    "NonZeroExitCode" : p->reason;
+				if ((int)st.to != to || st.actions != p->actions)
+					fail_msg("%d on %s (status %d): to %d actions %#x, "
+					    "pinned to %d actions %#x", s,
+					    job_event_name((enum job_event)e), status,
+					    st.to, st.actions, to, p->actions);
+				if (why == NULL)
+					assert_null(st.reason);
+				else
+					assert_string_equal(st.reason, why);
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof pins / sizeof pins[0]; i++)
+		assert_true(used[i] > 0);
 }
 
+/* A few rows by name, as they read in the table's comment. */
 static void rows(void **state)
 {
+	struct job_step st;
+
 	(void)state;
-	expect(JOB_PENDING, EV_PLACE, 0, JOB_LAUNCHING, NULL, ACT_COMMIT | ACT_LAUNCH);
-	expect(JOB_PENDING, EV_CANCEL, 0, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_NOTIFY);
-	expect(JOB_PENDING, EV_NEVER, 0, JOB_CANCELLED, "DependencyNeverSatisfied",
-	    ACT_COMMIT | ACT_NOTIFY);
-	expect(JOB_LAUNCHING, EV_START, 0, JOB_RUNNING, NULL, ACT_COMMIT);
-	expect(JOB_RUNNING, EV_EXIT, 0, JOB_COMPLETED, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	expect(JOB_RUNNING, EV_EXIT, 3, JOB_FAILED, "NonZeroExitCode",
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	expect(JOB_LAUNCHING, EV_EXIT, 137, JOB_FAILED, "NonZeroExitCode",
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	expect(JOB_LAUNCHING, EV_LAUNCH_FAIL, 1, JOB_FAILED, "launch failed",
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	expect(JOB_LAUNCHING, EV_LAUNCH_LOST, 0, JOB_FAILED, "launch interrupted",
-	    ACT_COMMIT | ACT_KILL);
-	expect(JOB_RUNNING, EV_CANCEL, 0, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL);
-	expect(JOB_RUNNING, EV_TIMEOUT, 0, JOB_TIMEOUT, "time limit reached",
-	    ACT_COMMIT | ACT_KILL);
-	expect(JOB_RUNNING, EV_NODE_LOST, 0, JOB_NODE_FAIL, "node failure",
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	/* Ended by the controller, confirmed gone: the state stays. */
-	expect(JOB_CANCELLED, EV_EXIT, 137, JOB_CANCELLED, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	expect(JOB_TIMEOUT, EV_GONE, 0, JOB_TIMEOUT, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	expect(JOB_FAILED, EV_NODE_LOST, 0, JOB_FAILED, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	/* Requeue: the running attempt is stopped first, pending once gone. */
-	expect(JOB_RUNNING, EV_REQUEUE, 0, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL);
-	expect(JOB_LAUNCHING, EV_REQUEUE, 0, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL);
-	expect(JOB_REQUEUED, EV_GONE, 0, JOB_PENDING, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
-	expect(JOB_REQUEUED, EV_EXIT, 143, JOB_PENDING, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
-	expect(JOB_REQUEUED, EV_LAUNCH_FAIL, 1, JOB_PENDING, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
-	expect(JOB_REQUEUED, EV_NODE_LOST, 0, JOB_PENDING, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
-	expect(JOB_REQUEUED, EV_CANCEL, 0, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL);
-	expect(JOB_RUNNING, EV_NODE_REQUEUE, 0, JOB_PENDING, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE);
-	expect(JOB_COMPLETED, EV_REQUEUE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE);
-	expect(JOB_NODE_FAIL, EV_REQUEUE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE);
-	expect(JOB_CANCELLED, EV_NODE_REQUEUE, 0, JOB_CANCELLED, NULL,
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY);
-	/* Hold and release: pending stays pending, the hold is stored first. */
-	expect(JOB_PENDING, EV_HOLD, 0, JOB_PENDING, "JobHeldUser", ACT_COMMIT | ACT_HOLD);
-	expect(JOB_PENDING, EV_RELEASE, 0, JOB_PENDING, NULL, ACT_COMMIT | ACT_UNHOLD);
-	refused(JOB_RUNNING, EV_HOLD);		/* started: too late to hold */
-	refused(JOB_LAUNCHING, EV_HOLD);
-	refused(JOB_REQUEUED, EV_HOLD);
-	refused(JOB_COMPLETED, EV_HOLD);
-	refused(JOB_RUNNING, EV_RELEASE);
-	refused(JOB_CANCELLED, EV_RELEASE);
-	refused(JOB_PENDING, EV_REQUEUE);	/* nothing to requeue */
-	refused(JOB_REQUEUED, EV_REQUEUE);	/* already under way */
-	refused(JOB_REQUEUED, EV_START);	/* a late start of the old attempt */
-	refused(JOB_REQUEUED, EV_TIMEOUT);
-	refused(JOB_REQUEUED, EV_PLACE);	/* not before the old attempt is gone */
-	/* Late answers change nothing. */
-	refused(JOB_PENDING, EV_EXIT);
-	refused(JOB_PENDING, EV_START);
-	refused(JOB_PENDING, EV_TIMEOUT);
-	refused(JOB_RUNNING, EV_START);
-	refused(JOB_RUNNING, EV_PLACE);
-	refused(JOB_LAUNCHING, EV_TIMEOUT);	/* the limit counts from the start */
-	refused(JOB_COMPLETED, EV_START);
-	refused(JOB_COMPLETED, EV_CANCEL);
-	refused(JOB_CANCELLED, EV_TIMEOUT);
-	refused(JOB_NODE_FAIL, EV_PLACE);
+	/* Cancelled while launching, then the launch failed: over, released. */
+	assert_int_equal(lifecycle_step(JOB_LAUNCHING, EV_CANCEL, 0, &st), 0);
+	assert_int_equal(st.to, JOB_CANCELLED);
+	assert_int_equal(st.actions, C | K);
+	assert_int_equal(lifecycle_step(st.to, EV_LAUNCH_FAIL, 1, &st), 0);
+	assert_int_equal(st.to, JOB_CANCELLED);
+	assert_int_equal(st.actions, C | R | N);
+	/* EV_NODE_REQUEUE is sent only for an active job (ctl_node.c
+	 * node_lost): a stopping or ended one gets EV_NODE_LOST, so the table
+	 * has no other row for it. */
+	assert_int_equal(lifecycle_step(JOB_REQUEUED, EV_NODE_REQUEUE, 0, &st), -1);
+	assert_int_equal(lifecycle_step(JOB_CANCELLED, EV_NODE_REQUEUE, 0, &st), -1);
+}
+
+/*
+ * Whatever rows are added later: an event that means the node has answered
+ * for the job (its exit, a launch failure, "gone", the node lost) on a job
+ * the controller is stopping (final, or REQUEUED) releases its resources,
+ * or they stay held until a restart.  On an active job the same answers
+ * other than "gone" (which is asked only of a stopping job) release too.
+ */
+static void node_answer_releases(void **state)
+{
+	static const enum job_event answers[] = {
+		EV_EXIT, EV_LAUNCH_FAIL, EV_GONE, EV_NODE_LOST,
+	};
+
+	(void)state;
+	for (int s = 0; s < JOB_NSTATES; s++) {
+		int stopping = job_state_is_final((enum job_state)s) || s == JOB_REQUEUED;
+		int active = s == JOB_LAUNCHING || s == JOB_RUNNING;
+		if (!stopping && !active)
+			continue;
+		for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+			struct job_step st;
+			if (active && answers[i] == EV_GONE)
+				continue;
+			for (int status = 0; status < 2; status++) {
+				if (lifecycle_step((enum job_state)s, answers[i], status,
+				    &st) != 0)
+					fail_msg("state %d: %s has no row", s,
+					    job_event_name(answers[i]));
+				if (!(st.actions & ACT_RELEASE))
+					fail_msg("state %d: %s keeps its resources", s,
+					    job_event_name(answers[i]));
+				assert_false(st.actions & ACT_KILL);
+			}
+		}
+	}
 }
 
 /* What every row must keep: the commit first, a launch only from PENDING,
@@ -146,7 +226,7 @@ static void invariants(void **state)
 				/* Only the node's word ends a REQUEUED job's attempt. */
 				if (s == JOB_REQUEUED && st.to == JOB_PENDING)
 					assert_true(e == EV_GONE || e == EV_EXIT || e == EV_LAUNCH_FAIL ||
-					    e == EV_NODE_LOST || e == EV_NODE_REQUEUE);
+					    e == EV_NODE_LOST);
 				assert_string_not_equal(job_event_name((enum job_event)e), "unknown");
 			}
 		}
@@ -156,7 +236,9 @@ static void invariants(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_row_pinned),
 		cmocka_unit_test(rows),
+		cmocka_unit_test(node_answer_releases),
 		cmocka_unit_test(invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
