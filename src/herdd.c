@@ -180,16 +180,31 @@ static int take_lock(const char *state_dir)
 	return fd;
 }
 
-static void daemonize(const char *log_file)
+/*
+ * The parent returns (so `herdd --daemon` ends) only once the child has
+ * written its pid into the lock file: a script that reads herdd.lock right
+ * after `herdd --daemon` must find the daemon's pid, not the parent's.
+ * Returns the pipe's write end; the child closes it when its pid is there.
+ */
+static int daemonize(const char *log_file)
 {
+	int ready[2];
+	char c;
 	int fd = open(log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
 		log_fatal("%s", log_file);
+	if (pipe2(ready, O_CLOEXEC) != 0)
+		log_fatal("pipe");
 	pid_t pid = fork();
 	if (pid < 0)
 		log_fatal("fork");
-	if (pid > 0)
+	if (pid > 0) {
+		close(ready[1]);
+		while (read(ready[0], &c, 1) < 0 && errno == EINTR)
+			;
 		_exit(0);
+	}
+	close(ready[0]);
 	setsid();
 	int null = open("/dev/null", O_RDWR);
 	dup2(null, 0);
@@ -198,6 +213,7 @@ static void daemonize(const char *log_file)
 	if (null > 2)
 		close(null);
 	log_init("herdd", LOG_INFO, 2);
+	return ready[1];
 }
 
 static struct server *the_server;
@@ -309,10 +325,11 @@ static void detach(const struct config *cfg, const char *dbpath, int lock_fd)
 	if (db_open(&db, dbpath, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	db_close(db);
-	daemonize(cfg->log_file);
+	int ready = daemonize(cfg->log_file);
 	int n = snprintf(pid, sizeof pid, "%d\n", (int)getpid());
 	(void)!ftruncate(lock_fd, 0);
 	(void)!pwrite(lock_fd, pid, (size_t)n, 0);
+	close(ready);
 }
 
 int main(int argc, char **argv)
