@@ -35,7 +35,9 @@ static void usage(FILE *f)
 	    "       herd help [COMMAND] | herd --version\n\ncommands:\n");
 	cmd_help_list(cmd_table, f);
 	fprintf(f, "\nglobal options:\n"
-	    "  -s, --socket PATH    herdd's socket (default: from -c, $HERD_SOCKET, $HERD_CONFIG)\n"
+	    "  -s, --socket PATH    herdd's socket (default: $HERD_SOCKET, $HERD_CONTROLLER,\n"
+	    "                       -c or $HERD_CONFIG, ~/.config/herd/hosts.ini, your own\n"
+	    "                       herdd's socket, /etc/herd/hosts.ini, /run/herd/herd.sock)\n"
 	    "  -c, --config FILE    use the socket (or controller) named in this hosts.ini\n"
 	    "  -h, --help           this help; herd help COMMAND (or herd COMMAND --help): its options\n"
 	    "  -V, --version        print herd's version\n"
