@@ -20,6 +20,12 @@ its bytes; the first field is the message type, then key, value pairs.
                                        (or until SIGTERM); prints "connected
                                        K", then at the end "open K": those
                                        herdd had not closed
+    hclient.py SOCK slowread N SECS BYTES TYPE [KEY VALUE]...
+                                       N connections, each sending the frame
+                                       once, then reading BYTES of the answer
+                                       a second (a slow reader, never idle),
+                                       for SECS (or until SIGTERM); prints
+                                       "connected K", then at the end "open K"
 Every socket operation has a timeout so that nothing here hangs forever.
 """
 import os
@@ -172,6 +178,41 @@ def pipeline(path, n, secs, req):
             e[0].close()
 
 
+def slowread(path, n, secs, rate, req):
+    raise_nofile(n)
+    socks = []
+    for _ in range(n):
+        try:
+            s = connect(path, 5)
+            s.sendall(req)
+            s.setblocking(False)
+            socks.append(s)
+        except OSError:
+            pass
+    print("connected %d" % len(socks), flush=True)
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda *a: stop.__setitem__(0, True))
+    end = time.time() + secs
+    while not stop[0] and time.time() < end:
+        for i, s in enumerate(socks):
+            if s is None:
+                continue
+            try:
+                if s.recv(rate) == b"":
+                    s.close()
+                    socks[i] = None
+            except BlockingIOError:
+                pass
+            except OSError:
+                s.close()
+                socks[i] = None
+        time.sleep(1)
+    print("open %d" % sum(1 for s in socks if s is not None), flush=True)
+    for s in socks:
+        if s is not None:
+            s.close()
+
+
 def main(a):
     path, cmd = a[1], a[2]
     if cmd == "idle":
@@ -182,6 +223,8 @@ def main(a):
         ping(path, int(a[3]))
     elif cmd == "pipeline":
         pipeline(path, int(a[3]), float(a[4]), frame(*a[5:]))
+    elif cmd == "slowread":
+        slowread(path, int(a[3]), float(a[4]), int(a[5]), frame(*a[6:]))
     else:
         sys.exit("hclient.py: unknown command %s" % cmd)
 
