@@ -39,6 +39,9 @@ struct server;
 #define CLIENT_OUT_MAX (256u << 20)	/* one answer at most; input waits meanwhile */
 /* Bytes of answers held for all clients together: past it no new request is run. */
 #define SERVER_OUT_TOTAL_MAX (64u << 20)
+/* ... and for all clients of one uid: past it no new request of that uid is
+ * run, so that one user reading slowly never holds up the others. */
+#define SERVER_UID_OUT_MAX (16u << 20)
 /* Connections at once; past it the oldest idle one goes, or the new one is told "busy". */
 #define SERVER_MAX_CLIENTS 256
 /* Connections of one uid (root, herdd's user and admins apart): its share of the above. */
@@ -46,8 +49,10 @@ struct server;
 /* An idle client (nothing owed to it, or an answer it has not read from for this
  * long) must complete a request, or read, within this. */
 #define CLIENT_IDLE_MS 10000
-/* Bytes of partial requests held for all clients together. */
+/* Bytes of partial requests held for all clients together, and for one uid's
+ * (two of the largest requests at once). */
 #define SERVER_IN_TOTAL_MAX (64u << 20)
+#define SERVER_UID_IN_MAX (2 * (CLIENT_REQ_MAX + 4))
 /* Streaming answers: more() calls per loop iteration, all clients together. */
 #define SERVER_STREAM_SLICES 8
 

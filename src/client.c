@@ -295,7 +295,7 @@ static int check_peer(struct hclient *c)
 	struct ucred cr;
 	socklen_t len = sizeof cr;
 	struct stat st;
-	uid_t trusted[2];
+	uid_t caller = getuid();
 	int rc = -1;
 
 	str_vis(vis, sizeof vis, c->sock);
@@ -318,9 +318,10 @@ static int check_peer(struct hclient *c)
 			dir[1] = '\0';		/* "/herd.sock": "/" */
 		else
 			*slash = '\0';
-		trusted[0] = cr.uid;
-		trusted[1] = getuid();
-		if (safepath_check(dir, "the socket's directory", trusted, 2, err, sizeof err) == 0)
+		/* The listener is trusted only with what root gave it: it is
+		 * who we are checking (safepath.h, weak trust). */
+		struct safepath_trust t = { &caller, 1, &cr.uid, 1 };
+		if (safepath_check(dir, "the socket's directory", &t, err, sizeof err) == 0)
 			rc = 0;
 	}
 	if (rc != 0) {
@@ -493,15 +494,37 @@ void hclient_close(struct hclient *c)
 	buf_clear(&c->in);
 }
 
+/*
+ * herdd refused a request before it had all of it (busy, too large) and
+ * closed, so our write broke: its reason waits to be read.  1 if said.
+ */
+static int say_refusal(struct hclient *c)
+{
+	struct msg m;
+	int64_t deadline = c->deadline_ms;
+	int quiet = hclient_quiet, said = 0;
+	c->deadline_ms = now_ms() + 1000;
+	hclient_quiet = 1;
+	if (hclient_next(c, &m) == 1) {
+		said = hclient_is_error(&m);
+		msg_clear(&m);
+	}
+	hclient_quiet = quiet;
+	c->deadline_ms = deadline;
+	return said;
+}
+
 int hclient_send(struct hclient *c, const struct msg *m)
 {
 	struct buf out;
 	buf_init(&out, PROTO_FRAME_MAX + 8);
-	int rc = proto_encode(&out, m);
+	int rc = proto_encode(&out, m), e;
 	if (rc != 0)
 		fprintf(stderr, "herd: request too large\n");
 	else if ((rc = write_all(c->fd, out.data, out.len)) != 0 && c->ssh_pid > 0)
 		say_unreachable(c);
+	else if (rc != 0 && ((e = errno) == EPIPE || e == ECONNRESET) && say_refusal(c))
+		;
 	else if (rc != 0)
 		fprintf(stderr, "herd: sending to herdd: %s\n", strerror(errno));
 	buf_clear(&out);

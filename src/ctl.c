@@ -984,10 +984,9 @@ static struct sched_job sched_job_of(const struct job *j)
  * there (one being killed too).  Only while some job in memory asks for
  * exclusivity; otherwise nobody's neighbours matter and the walk is saved.
  */
+/* Who runs where: needed only where some job asks for exclusivity. */
 static void snapshot_sharing(struct ctl *c, struct sched_node *sn)
 {
-	if (c->nexcl == 0)
-		return;
 	for (size_t i = 0; i < c->njobs; i++) {
 		const struct job *j = c->jobs[i];
 		if (j->held && j->node >= 0 && (size_t)j->node < c->nnodes)
@@ -995,7 +994,7 @@ static void snapshot_sharing(struct ctl *c, struct sched_node *sn)
 	}
 }
 
-static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
+static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 {
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
@@ -1008,7 +1007,8 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn)
 		sn[k].mem_free_mb = n->have_probe ? n->probe.mem_mb - n->mem_used_mb : 0;
 		sn[k].gpu_free = all & ~n->gpu_used;
 	}
-	snapshot_sharing(c, sn);
+	if (sharing)
+		snapshot_sharing(c, sn);
 	return c->nnodes;
 }
 
@@ -1096,7 +1096,7 @@ void ctl_schedule(struct ctl *c)
 		free(sn);
 		return;		/* the last scan, or ctl_tick at the deadline, asks again */
 	}
-	snapshot_nodes(c, sn);
+	snapshot_nodes(c, sn, c->nexcl > 0);
 	ctl_deps_refresh(c);
 	/* (Not bounded by the number of jobs: an array gives one entry per task.)
 	 * With nice values about, every eligible job is a candidate for the top. */
@@ -1209,7 +1209,8 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 		free(sn);
 		return;
 	}
-	snapshot_nodes(c, sn);
+	/* The job tested is not in memory: nexcl does not count it. */
+	snapshot_nodes(c, sn, c->nexcl > 0 || row->exclusive != JOB_SHARED);
 	ctl_deps_refresh(c);
 	/* Ahead of it: the jobs a pass would consider (ctl_snapshot_jobs), an
 	 * array's startable tasks one by one, as ctl_schedule() lays them out. */
@@ -1245,10 +1246,21 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	for (size_t i = 0; i < r.ndecisions; i++)
 		if (d[i].job == np)
 			t->node = d[i].node;
+	if (t->node >= 0 && row->exclusive == JOB_EXCL_NODE) {
+		/* The whole node, as ctl_alloc_view shows a running one. */
+		const struct node *n = &c->nodes[t->node];
+		t->row.cpus = n->probe.cpus;
+		t->row.mem_mb = n->probe.mem_mb;
+		t->row.gpus = (int32_t)node_gpu_count(n);
+	}
 	if (t->node < 0 && (r.blocked < np || cut)) {
 		t->reason = "Priority";
 		snprintf(t->why, sizeof t->why, "%zu earlier job%s wait%s ahead of it", ahead,
 		    ahead == 1 ? "" : "s", ahead == 1 ? "s" : "");
+	} else if (t->node < 0 && row->exclusive != JOB_SHARED) {
+		t->reason = "Resources";
+		snprintf(t->why, sizeof t->why, "no node that fits it is free of %s jobs now",
+		    row->exclusive == JOB_EXCL_NODE ? "other" : "other users'");
 	} else if (t->node < 0) {
 		t->reason = "Resources";
 		snprintf(t->why, sizeof t->why, "no node has %d GPU%s, %d CPU%s and %" PRId64

@@ -18,21 +18,23 @@
 #include "safepath.h"
 #include "util.h"
 
-static int trusted_uid(uid_t uid, const uid_t *trusted, size_t n)
+static int listed(uid_t uid, const uid_t *uids, size_t n)
 {
-	if (uid == 0)
-		return 1;
 	for (size_t i = 0; i < n; i++)
-		if (trusted[i] == uid)
+		if (uids[i] == uid)
 			return 1;
 	return 0;
 }
 
-const char *safepath_entry(mode_t mode, uid_t owner, int leaf, const uid_t *trusted,
-    size_t ntrusted)
+const char *safepath_entry(mode_t mode, uid_t owner, int leaf, mode_t parent_mode,
+    const struct safepath_trust *t)
 {
-	if (!trusted_uid(owner, trusted, ntrusted))
+	int strong = owner == 0 || listed(owner, t->strong, t->nstrong);
+	if (!strong && !listed(owner, t->weak, t->nweak))
 		return "owner";
+	/* Its owner's only where nobody else could have made it. */
+	if (!strong && (parent_mode & 022) != 0)
+		return "squat";
 	if (S_ISLNK(mode))
 		return NULL;	/* where it leads: the walk over the real path */
 	if (!S_ISDIR(mode))
@@ -59,6 +61,11 @@ static int say(const char *why, const char *path, const char *dir, const char *w
 		snprintf(err, errsz, "%s belongs to %s (mode %04o): its owner could replace the "
 		    "socket and pose as herdd; fix: chown root %s, or put the socket elsewhere",
 		    where, owner, mode, path);
+	else if (strcmp(why, "squat") == 0)
+		snprintf(err, errsz, "%s belongs to %s but is in a directory that other users may "
+		    "write: when it is gone (a reboot empties /tmp), anyone may make it again and "
+		    "pose as herdd; fix: put the socket in a directory only root may create "
+		    "entries in, such as /run/herd", where, owner);
 	else if (strcmp(why, "mode") == 0)
 		snprintf(err, errsz, "%s is writable by other users (mode %04o, owner %s): any of "
 		    "them could move the socket aside and pose as herdd; fix: chmod go-w %s, or "
@@ -69,11 +76,12 @@ static int say(const char *why, const char *path, const char *dir, const char *w
 }
 
 /* lstat each prefix of the absolute path p, from "/" down to p. */
-static int walk(const char *p, const char *dir, const char *what, const uid_t *trusted,
-    size_t n, char *err, size_t errsz)
+static int walk(const char *p, const char *dir, const char *what,
+    const struct safepath_trust *t, char *err, size_t errsz)
 {
 	char path[PATH_MAX];
 	struct stat st;
+	mode_t parent_mode = 0;
 	size_t len = strlen(p), end = 0;
 	if (p[0] != '/' || len >= sizeof path) {
 		snprintf(err, errsz, "%s %s: not an absolute path", what, dir);
@@ -89,26 +97,27 @@ static int walk(const char *p, const char *dir, const char *what, const uid_t *t
 			snprintf(err, errsz, "%s %s: %s: %s", what, dir, path, strerror(errno));
 			return -1;
 		}
-		const char *why = safepath_entry(st.st_mode, st.st_uid, leaf, trusted, n);
+		const char *why = safepath_entry(st.st_mode, st.st_uid, leaf, parent_mode, t);
 		if (why != NULL)
 			return say(why, path, dir, what, &st, err, errsz);
 		if (leaf)
 			return 0;
+		parent_mode = S_ISLNK(st.st_mode) ? 0 : st.st_mode;
 		end += strspn(p + end, "/");		/* "a//b" */
 		end += strcspn(p + end, "/");
 	}
 }
 
-int safepath_check(const char *dir, const char *what, const uid_t *trusted, size_t ntrusted,
+int safepath_check(const char *dir, const char *what, const struct safepath_trust *t,
     char *err, size_t errsz)
 {
 	char real[PATH_MAX];
 	/* A relative path: its real path only. */
-	if (dir[0] == '/' && walk(dir, dir, what, trusted, ntrusted, err, errsz) != 0)
+	if (dir[0] == '/' && walk(dir, dir, what, t, err, errsz) != 0)
 		return -1;
 	if (realpath(dir, real) == NULL) {
 		snprintf(err, errsz, "%s %s: %s", what, dir, strerror(errno));
 		return -1;
 	}
-	return strcmp(real, dir) == 0 ? 0 : walk(real, dir, what, trusted, ntrusted, err, errsz);
+	return strcmp(real, dir) == 0 ? 0 : walk(real, dir, what, t, err, errsz);
 }

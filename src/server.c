@@ -33,14 +33,17 @@
  * client's next frame waits (in `in`, which is then not read further)
  * while CLIENT_OUT_LOW of its answers are unread or a listing of it is
  * being produced, so 64 KiB of pipelined `show script=1` frames queue one
- * 4 MiB answer, not thousands.  No request of anyone is run while the
- * answers of all clients hold SERVER_OUT_TOTAL_MAX; those who do not read
- * go at CLIENT_IDLE_MS, and the others' requests are then run.  A buffer
+ * 4 MiB answer, not thousands.  No request of a uid is run while the
+ * answers of its clients hold SERVER_UID_OUT_MAX (a user who reads slowly
+ * on 32 connections holds up only herself), and no request of anyone while
+ * those of all clients hold SERVER_OUT_TOTAL_MAX; those who do not read go
+ * at CLIENT_IDLE_MS, and the others' requests are then run.  A buffer
  * grown for one large request or answer is freed once it is empty.
  * Input memory is bounded: a frame longer than the
  * largest request (CLIENT_REQ_MAX) is refused when its length arrives, and
- * each partial frame reserves its full length from SERVER_IN_TOTAL_MAX; a
- * client that cannot is told to retry.  So 256 clients each announcing a
+ * each partial frame reserves its full length from its uid's share
+ * (SERVER_UID_IN_MAX: two such requests at once) and from
+ * SERVER_IN_TOTAL_MAX; a client that cannot is told to retry.  So 256 clients each announcing a
  * 48 MiB frame cost 64 MiB, not 12 GiB.  Each kind of drop is logged, at
  * most a few lines a minute.
  */
@@ -157,16 +160,27 @@ static size_t out_held(const struct server *s)
 	return n;
 }
 
+/* The same, for the clients of one uid (its share: SERVER_UID_OUT_MAX). */
+static size_t uid_out_held(const struct server *s, uid_t uid)
+{
+	size_t n = 0;
+	for (const struct client *cl = s->clients; cl != NULL; cl = cl->next)
+		if (cl->uid == uid)
+			n += cl->out.cap;
+	return n;
+}
+
 /*
  * No request of this client is run now: it is closing, its answers are
  * not read (CLIENT_OUT_LOW), a listing is still being produced for it (its
- * answers keep their order), or all clients' answers hold
- * SERVER_OUT_TOTAL_MAX (`others`: those of the other clients).
+ * answers keep their order), or its uid's answers hold SERVER_UID_OUT_MAX,
+ * or all clients' hold SERVER_OUT_TOTAL_MAX (`others`: the other clients').
  */
-static int client_blocked(const struct client *cl, size_t others)
+static int client_blocked(const struct server *s, const struct client *cl, size_t others)
 {
 	return cl->closing || cl->out.len >= CLIENT_OUT_LOW || cl->more != NULL ||
-	    others + cl->out.cap >= SERVER_OUT_TOTAL_MAX;
+	    others + cl->out.cap >= SERVER_OUT_TOTAL_MAX ||
+	    uid_out_held(s, cl->uid) >= SERVER_UID_OUT_MAX;
 }
 
 /*
@@ -318,7 +332,7 @@ size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap)
 	for (struct client *cl = s->clients; cl != NULL && n < cap; cl = cl->next) {
 		/* A client that does not read its answers gets no new ones, and
 		 * none is read while a whole request of it waits. */
-		int busy = client_blocked(cl, held - cl->out.cap) || frame_ready(cl);
+		int busy = client_blocked(s, cl, held - cl->out.cap) || frame_ready(cl);
 		short ev = busy ? 0 : POLLIN;
 		if (cl->out.len > 0 || cl->more != NULL)	/* a stream to go on with */
 			ev |= POLLOUT;
@@ -359,6 +373,16 @@ static void client_refuse(struct server *s, struct client *cl, const char *what)
 	cl->reserved = 0;
 }
 
+/* Partial requests held for the clients of one uid (SERVER_UID_IN_MAX). */
+static size_t uid_in_reserved(const struct server *s, uid_t uid)
+{
+	size_t n = 0;
+	for (const struct client *cl = s->clients; cl != NULL; cl = cl->next)
+		if (cl->uid == uid)
+			n += cl->reserved;
+	return n;
+}
+
 /*
  * The partial frame left in `in` reserves its whole length: refuse one
  * longer than any request, or one that the total for all clients cannot
@@ -389,6 +413,16 @@ static void reserve_input(struct server *s, struct client *cl)
 	}
 	s->in_reserved -= cl->reserved;
 	cl->reserved = 0;
+	if (uid_in_reserved(s, cl->uid) + need > SERVER_UID_IN_MAX) {
+		if (rl_allow(&s->rl_big, now, &skipped))
+			log_warn("client pid %d: uid %u holds %zu bytes of partial requests "
+			    "already; its %zu-byte request refused; %u such lines not shown",
+			    (int)cl->pid, (unsigned)cl->uid, uid_in_reserved(s, cl->uid), need,
+			    skipped);
+		client_refuse(s, cl, "herdd is busy (you are sending too many large requests "
+		    "at once); retry");
+		return;
+	}
 	if (s->in_reserved + need > SERVER_IN_TOTAL_MAX) {
 		if (rl_allow(&s->rl_big, now, &skipped))
 			log_warn("client pid %d: %zu bytes of partial requests held already; its "
@@ -433,7 +467,7 @@ static int client_frames(struct server *s, struct client *cl, size_t others)
 	size_t off = 0;
 	for (;;) {
 		struct msg m;
-		if (client_blocked(cl, others))
+		if (client_blocked(s, cl, others))
 			break;
 		long used = proto_decode(cl->in.data + off, cl->in.len - off, &m, err, sizeof err);
 		if (used < 0) {

@@ -2,8 +2,8 @@
 # t_lab_squat: nobody poses as the lab's herdd by taking its socket's
 # directory first (review of issue 12, C).
 #
-# herdd accepts a socket directory below a root-owned sticky directory, as
-# /tmp is (safepath.h: others may add names there but not move ours).  But
+# herdd accepted a socket directory of its own below a root-owned sticky
+# directory, as /tmp is (others may add names there but not move ours).  But
 # when that directory is gone (/tmp emptied at boot, herdd not started
 # yet), user M may make it herself, listen in it and answer as herdd.  The
 # client trusts, besides root and its own user, the uid of whoever listens
@@ -23,13 +23,12 @@ install -m 755 "$REPO/tests/torture/hclient.py" "$SD/bin/hclient.py"
 # A /tmp of the lab's own: root's, sticky, everyone may add names.
 mkdir -m 1777 "$SD/tmp"
 
-# 1. herdd takes a socket directory there when it is the service's.
+# 1. herdd refuses a socket directory of its own there: it would be
+#    trusted as the service's, yet anyone could make it (safepath.h).
 install -d -o "$SVC" -m 755 "$SD/tmp/herd"
 lab_config
 sed -i "s|^socket = .*|socket = $SD/tmp/herd/herd.sock|" "$LAB"
-start_svc
-wait_nodes_up 2 30 "$LAB"
-stop_herdd "$HERDD_PID"
+svc_refuses "in a directory that other users may write"
 # 2. The directory is gone (a reboot empties /tmp); M makes it first.
 rm -rf "$SD/tmp/herd"
 runuser -u "$M" -- mkdir -m 755 "$SD/tmp/herd" || fail "$M cannot make $SD/tmp/herd"
