@@ -30,6 +30,18 @@ done
 A=${USERS[0]} B=${USERS[1]} C=${USERS[2]}
 lab_config "session_idle = 3" "admins = $A"
 
+# README's step 3: a probe account of its own on the nodes (their homes are
+# $SD/home, shared as NFS homes are), made with useradd -m -p '*' so that a
+# key may log in, with the service account's key allowed from the
+# controller only; hosts.ini's [defaults] user names it.
+PR=hp${UNIQ:0:10}
+useradd -m -d "$SD/home/$PR" -p '*' -s /bin/sh "$PR" || fail "useradd -m -p '*' $PR failed"
+at_exit "pkill -KILL -u '$PR' 2>/dev/null; userdel '$PR' 2>/dev/null"
+install -d -o "$PR" -g "$PR" -m 700 "$SD/home/$PR/.ssh"
+echo "from=\"127.0.0.1\",restrict $(cat "$SD/svc/probe_key.pub")" >>"$SD/home/$PR/.ssh/authorized_keys"
+chown "$PR": "$SD/home/$PR/.ssh/authorized_keys" && chmod 600 "$SD/home/$PR/.ssh/authorized_keys"
+sed -i "s/^user = .*/user = $PR/" "$LAB"
+
 # herd as USER as README's step 7 runs it: no -s or -c, the socket comes
 # from the lab's system-wide hosts.ini (HERD_SYSTEM_CONFIG: a test does not
 # write /etc/herd/hosts.ini).
@@ -47,12 +59,12 @@ assert_eq "herdd --check" "$LAB: OK, 2 nodes" "$out"
 
 start_svc
 wait_nodes_up 2 30 "$LAB"
-# The service account only probes: one session per node, no event stream.
+# The probe account only probes: one session per node, no event stream.
 # A connection is an sshd of the user whose parent is root's monitor (a
 # child it forks on its way to running a command is the user's too).
 svc_conns() {
 	local p n=0
-	for p in $(pgrep -u "$SVC" -x sshd); do
+	for p in $(pgrep -u "$PR" -x sshd); do
 		[ "$(stat -c %U "/proc/$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)" 2>/dev/null)" = root ] &&
 		    n=$((n + 1))
 	done
@@ -62,7 +74,7 @@ for ((i = 0; i < 30; i++)); do
 	[ "$(svc_conns)" = 2 ] && break
 	sleep 0.1
 done
-assert_eq "SSH connections of the service account (2 nodes)" 2 "$(svc_conns)"
+assert_eq "SSH connections of the probe account (2 nodes)" 2 "$(svc_conns)"
 owner=$(stat -c %U "$SD/state/lab_key") || fail "herdd made no lab key in $SD/state"
 assert_eq "owner of the lab key" "$SVC" "$owner"
 assert_eq "mode of the lab key" 600 "$(stat -c %a "$SD/state/lab_key")"
@@ -225,20 +237,20 @@ for w in "the lab's herdd is not running" "ask your lab's administrator"; do
 done
 
 # ---- a locked probe account: the node is DOWN, the reason lists the causes ----
-usermod -L "$SVC" || fail "usermod -L $SVC failed"
+usermod -L "$PR" || fail "usermod -L $PR failed"
 start_svc
 for ((i = 0; i < 100; i++)); do
 	why=$(CONF=$LAB herd nodes --json 2>/dev/null | jq -r '.[0].reason // empty')
 	grep -q "locked" <<<"$why" && break
 	sleep 0.2
 done
-for w in "authentication as $SVC with key $SD/svc/probe_key failed" \
-    "not in ~$SVC/.ssh/authorized_keys" "from=" "locked or expired" "usermod -p '\*' $SVC" \
+for w in "authentication as $PR with key $SD/svc/probe_key failed" \
+    "not in ~$PR/.ssh/authorized_keys" "from=" "locked or expired" "usermod -p '\*' $PR" \
     "AllowUsers"; do
 	grep -q -- "$w" <<<"$why" || fail "the reason node1 is down (probe account locked) lacks \"$w\": $why"
 done
 stop_herdd "$HERDD_PID"
-usermod -p '*' "$SVC" || fail "usermod -p '*' $SVC failed"
+usermod -p '*' "$PR" || fail "usermod -p '*' $PR failed"
 
 # ---- loose permissions stop herdd, with the fix ----
 chmod 750 "$SD/state"
