@@ -81,24 +81,16 @@ struct submit_test {
 	char why[256];		/* node -1: the detail */
 };
 
-/* What a client asks for in a submit. */
+/*
+ * What a client asks for in a submit: the record as asked (its strings
+ * borrowed; uid, user, state, attempt and submit time are the
+ * controller's to set) and what is stored beside it.
+ */
 struct submit_req {
-	const char *name, *workdir, *out_tmpl, *err_tmpl, *user;
-	int gpus, cpus;
-	int64_t mem_mb, time_limit_s;
-	int requeue;		/* --requeue (1, the default) or --no-requeue (0) */
-	int64_t begin_time;	/* wall seconds, 0: at once */
-	int hold;		/* JOB_HOLD_* */
-	int nice;
-	const char *dependency;	/* canonical text (ctl_dep_check), NULL none */
-	const char *warn_signal;	/* --signal, canonical (sigspec.h), NULL none */
-	int umask;		/* the submitter's, 0-0777; -1 none (an older client) */
+	struct job_row job;	/* dependency: canonical (ctl_dep_check); warn_signal: sigspec.h's */
 	struct job_data data;	/* borrowed */
 	struct submit_test *test;	/* non-NULL: --test-only, filled instead of queuing */
 	const struct arrayspec *array;	/* borrowed; NULL: not an array */
-	const char *comment;	/* --comment, NULL none */
-	int exclusive;		/* JOB_SHARED, JOB_EXCL_NODE, JOB_EXCL_USER */
-	int oversubscribe;	/* --oversubscribe asked (shown; no effect) */
 };
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */

@@ -23,48 +23,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jobfield.h"
+
 struct db;
 
-/* One job as stored: everything `herd show` and the history need. */
+/*
+ * One job as stored, sent and submitted: everything `herd show` and the
+ * history need.  Its members are JOB_FIELDS (jobfield.h), in that order.
+ */
+#define JOB_ROW_S(m, ...)		char *m;
+#define JOB_ROW_N(m, name, col, kind, flags, rtype, ...)	rtype m;
 struct job_row {
-	int64_t id;
-	int32_t attempt;
-	uint32_t uid;
-	char *user;
-	char *name;
-	int state;
-	char *reason;
-	int32_t exit_code;
-	char *node;		/* NULL: none */
-	int gpus;
-	char *gpu_list;		/* "0,3" node-local GPU indices, NULL: none */
-	int cpus;
-	int64_t mem_mb;
-	int64_t time_limit_s;
-	int64_t submit_time, start_time, end_time;
-	char *workdir;
-	char *out_tmpl;		/* NULL: default */
-	char *err_tmpl;		/* NULL: same as out */
-	int held;		/* still holds its node's resources (ended, being killed) */
-	/* Job arrays (arrayspec.h).  The array's own record (id == array_job_id)
-	 * holds the tasks not started yet; each started task is a row of its own. */
-	int64_t array_job_id;	/* -1: not part of an array */
-	int32_t array_task_id;	/* -1: none (the array's record before its last task) */
-	char *array_tasks;	/* pending tasks as squeue prints them ("8-99%8"); NULL none */
-	int32_t array_throttle;	/* most tasks running at once, 0 no limit */
-	char *array_spec;	/* the array's record: --array as submitted, normalised */
-	int requeue;		/* a node failure makes a new attempt (--requeue, default 1) */
-	/* When it may start (job_elig.h): the JSON's begin_time, held, nice, dependency. */
-	int64_t begin_time;	/* wall seconds; 0: at once */
-	int hold;		/* JOB_HOLD_*: held by its user or by root */
-	int nice;		/* orders its user's own jobs; lower first */
-	char *dependency;	/* --dependency as depend_format() writes it, NULL none */
-	char *warn_signal;	/* --signal, canonical (sigspec.h), NULL none */
-	int32_t warn_sent;	/* the attempt the --signal was sent to, 0 none */
-	int32_t umask;		/* the submitter's umask, -1 none (older jobs) */
-	char *comment;		/* --comment, NULL none */
-	int exclusive;		/* JOB_SHARED, JOB_EXCL_NODE, JOB_EXCL_USER (job.h) */
-	int oversubscribe;	/* --oversubscribe was asked (no effect) */
+	JOB_FIELDS(JOB_ROW_S, JOB_ROW_N, JOB_ROW_N, JOB_ROW_N, JOB_ROW_N, JOB_ROW_N)
 };
 
 /*

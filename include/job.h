@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "arrayspec.h"
+#include "jobfield.h"
 
 enum job_state {
 	JOB_PENDING, JOB_LAUNCHING, JOB_RUNNING, JOB_COMPLETED, JOB_FAILED,
@@ -29,54 +30,37 @@ enum job_state {
 	JOB_NSTATES
 };
 
+/*
+ * The record's members come from JOB_FIELDS (jobfield.h), widest first;
+ * the rest is the controller's own state.  Widest members first: no
+ * padding, and 100,000 of these.
+ */
+#define JOB_MEM_S(m, ...)		const char *m;
+#define JOB_MEM_N(m, name, col, kind, flags, rtype, mtype)	mtype m;
 struct job {
-	/* Widest members first: no padding, and 100,000 of these. */
-	int64_t id;
+	JOB_FIELDS(JOB_MEM_S, JOB_MEM_N, JF_SKIP, JF_SKIP, JF_SKIP, JF_SKIP)
 	uint64_t gpu_mask;	/* GPUs held, by bit index into the node's GPU list */
-	uint64_t mem_mb;
-	int64_t time_limit_s;	/* 0 none */
-	int64_t submit_time, start_time, end_time;	/* wall seconds */
 	int64_t kill_at_ms;	/* monotonic deadline for the next kill stage */
 	int64_t check_at_ms;	/* LAUNCHING: when to ask the node again, 0 unset */
 	int64_t launch_since_ms;	/* LAUNCHING: since when (monotonic), for the wait's bound */
-	int64_t begin_time;	/* wall seconds; 0: at once (eligible.h, ctl_elig.c) */
-	int64_t array_job_id;	/* -1: not part of an array */
-	const char *name;	/* interned */
-	const char *user;	/* interned; the submitter's name, from the uid at submit */
-	const char *workdir;	/* interned */
-	const char *out_tmpl;	/* interned; NULL: herd-%j.out */
-	const char *err_tmpl;	/* interned; NULL: same as out */
-	const char *reason;	/* static string or NULL */
 	struct job_array *array;	/* the array's own record only, else NULL */
 	struct job_dep *dep;	/* its --dependency, NULL none (most jobs) */
-	int32_t attempt;
-	uint32_t uid;
-	int32_t exit_code;	/* -1 unknown */
-	int32_t array_task_id;	/* -1: none (an array's record with tasks pending) */
-	int32_t nice;		/* orders its user's own jobs; lower first */
+	const char *warn_signal;	/* interned canonical --signal text, NULL none */
+	JOB_FIELDS(JF_SKIP, JF_SKIP, JOB_MEM_N, JF_SKIP, JF_SKIP, JF_SKIP)
+	JOB_FIELDS(JF_SKIP, JF_SKIP, JF_SKIP, JOB_MEM_N, JF_SKIP, JF_SKIP)
 	int16_t node;		/* index into the node table, -1 none */
-	uint16_t gpus;
-	uint16_t cpus;
-	uint8_t state;		/* enum job_state */
+	/* --signal (sigspec.h): warn_sig (0 none) warn_time seconds before
+	 * the time limit, to the batch shell alone with SIGSPEC_BATCH. */
+	uint16_t warn_time;
+	JOB_FIELDS(JF_SKIP, JF_SKIP, JF_SKIP, JF_SKIP, JOB_MEM_N, JF_SKIP)
 	uint8_t held;		/* resources still allocated on node */
 	uint8_t kill_stage;	/* 0 none, 1 TERM sent, 2 KILL sent */
 	uint8_t gpus_by_index;	/* restored: gpu_mask holds nvidia-smi indices, not positions */
 	uint8_t unsaved;	/* its last change did not reach the database: retried */
 	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
-	uint8_t requeue;	/* --requeue (default): a node failure makes a new attempt */
-	uint8_t hold;		/* JOB_HOLD_* */
 	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
-	/* --signal (sigspec.h): warn_sig (0 none) warn_time seconds before
-	 * the time limit, to the batch shell alone with SIGSPEC_BATCH. */
 	uint8_t warn_sig;
 	uint8_t warn_flags;
-	uint16_t warn_time;
-	int16_t umask;		/* the submitter's (0-0777), applied on the node; -1 none */
-	int32_t warn_sent;	/* the attempt it was sent to (committed first), 0 none */
-	const char *warn_signal;	/* interned canonical text, NULL none */
-	uint8_t exclusive;	/* enum job_share: who may share its node */
-	uint8_t oversubscribe;	/* --oversubscribe was asked (shown; no effect) */
-	const char *comment;	/* interned; --comment, NULL none */
 };
 
 /*

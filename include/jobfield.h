@@ -1,11 +1,34 @@
 /*
- * jobfield.h — the job record, declared once.  Each row of jobfields[]
- * names one field of struct job_row: its column in the database, its key
- * in a "job" answer frame and in `--json`, its kind, and where it goes.
- * db.c builds its statements, binds and reads from this table; rpc.c
- * builds the frame from it; the client's JSON and `herd show` walk it.
- * Adding a field is a member of struct job_row, one row here and a
- * migration in db.c.
+ * jobfield.h — the job record, declared once.
+ *
+ * JOB_FIELDS below is the only list of a job's fields.  From it come:
+ * struct job_row (db.h: the record as stored, as sent, as submitted), the
+ * record's members of struct job (job.h: the controller's compact copy in
+ * memory), and jobfields[] (jobfield.c), the table through which db.c
+ * builds its statements, binds and reads, rpc.c builds "job" frames, the
+ * client's JSON and `herd show` print, and the controller copies a job
+ * between memory and row (jobfield_load, jobfield_view, jobfield_release).
+ * Adding a field is one line here, a migration in db.c, and the option
+ * that sets it; tests/unit/test_jobfield.c carries every field through
+ * row, database, memory and frame and fails on one left behind.
+ *
+ * Each line is one of
+ *   S(member, name, col, flags)
+ *	a string: char * in the row, interned (const char *) in memory;
+ *   N8/N4/N2/N1(member, name, col, kind, flags, row type, memory type)
+ *	a number (kind JF_INT, JF_STATE, JF_TIME, ...) whose memory type is
+ *	that many bytes wide: struct job lays its members out widest first,
+ *	so 100,000 jobs carry no padding;
+ *   D(member, name, col, kind, flags, row type)
+ *	derived: only the row has it; the controller makes it from state of
+ *	its own (the node's name from its index, the GPU list from a mask,
+ *	an array's pending set, a parsed dependency or --signal) in
+ *	ctl_job_view() and takes it back in ctl_restore()/its load.
+ * name is the frame and JSON key, col the column in the jobs table.  The
+ * order of lines is the order of columns in statements, of keys in frames
+ * and JSON, and of lines in `herd show`.  "id" is first: the insert
+ * computes it (never below the id floor) and the update uses it as its
+ * key.  What `herd update` may change is written by every update.
  */
 #ifndef HERD_JOBFIELD_H
 #define HERD_JOBFIELD_H
@@ -13,10 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
-
 enum jf_kind {
-	JF_INT,		/* int, int32_t or uint32_t (size 4) or int64_t (size 8) */
+	JF_INT,		/* a signed or unsigned integer of 1 to 8 bytes */
 	JF_STR,		/* char *, NULL stored as NULL, left out of a frame, null in JSON */
 	JF_TIME,	/* int64_t wall seconds; 0 stored as NULL, null in JSON */
 	JF_SECS,	/* int64_t duration; 0 means none: null in JSON */
@@ -30,10 +51,79 @@ enum {
 	JF_UPDATE = 1 << 1,	/* written on every change of the job */
 	JF_FRAME = 1 << 2,	/* sent in "job" frames (and so in --json) */
 	JF_SHOW = 1 << 3,	/* printed by `herd show` */
-	JF_UNSIGNED = 1 << 4,	/* a 32-bit integer without sign (a uid) */
+	JF_UNSIGNED = 1 << 4,	/* a 32-bit row integer without sign (a uid) */
 	JF_SIGNED = 1 << 5,	/* JF_INT whose negative values are values (nice), not "unknown" */
 	JF_PRIVATE = 1 << 6,	/* JF_FRAME only to whom may read its script (a path) */
+	JF_KEEP = 1 << 7,	/* a string memory never releases (reasons: static or kept) */
 };
+
+#define JF_IU	(JF_INSERT | JF_UPDATE)
+#define JF_IUFS	(JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW)
+#define JF_IFS	(JF_INSERT | JF_FRAME | JF_SHOW)
+
+#define JOB_FIELDS(S, N8, N4, N2, N1, D) \
+	N8(id, "id", "id", JF_INT, JF_FRAME | JF_SHOW, int64_t, int64_t) \
+	N4(attempt, "attempt", "attempt", JF_INT, JF_IUFS, int32_t, int32_t) \
+	/* the submitter, from the uid at submit */ \
+	N4(uid, "uid", "uid", JF_INT, JF_INSERT | JF_FRAME | JF_UNSIGNED, uint32_t, uint32_t) \
+	S(user, "user", "user", JF_IFS) \
+	S(name, "name", "name", JF_IUFS) \
+	N1(state, "state", "state", JF_STATE, JF_IUFS, int, uint8_t) \
+	/* memory: a static string or, once restored, interned (kept for good) */ \
+	S(reason, "reason", "reason", JF_IUFS | JF_KEEP) \
+	N4(exit_code, "exit_code", "exit_code", JF_INT, JF_IUFS, int32_t, int32_t) \
+	/* memory: an index into the node table, struct job's node */ \
+	D(node, "node", "node", JF_STR, JF_IUFS, char *) \
+	N2(gpus, "ngpus", "gpus", JF_INT, JF_IUFS, int, uint16_t) \
+	/* "0,3", node-local GPU indices; memory: gpu_mask */ \
+	D(gpu_list, "gpus", "gpu_list", JF_LIST, JF_IUFS, char *) \
+	N2(cpus, "cpus", "cpus", JF_INT, JF_IUFS, int, uint16_t) \
+	N8(mem_mb, "mem_mb", "mem_mb", JF_INT, JF_IUFS, int64_t, uint64_t) \
+	N8(time_limit_s, "time_limit", "time_limit", JF_SECS, JF_IUFS, int64_t, int64_t) \
+	N8(submit_time, "submit_time", "submit_time", JF_TIME, JF_IFS, int64_t, int64_t) \
+	N8(start_time, "start_time", "start_time", JF_TIME, JF_IUFS, int64_t, int64_t) \
+	N8(end_time, "end_time", "end_time", JF_TIME, JF_IUFS, int64_t, int64_t) \
+	/* where it runs names its owner's projects: sent as its script is */ \
+	S(workdir, "workdir", "workdir", JF_IFS | JF_PRIVATE) \
+	S(out_tmpl, "out_tmpl", "out_tmpl", JF_IU) /* NULL: herd-%j.out */ \
+	S(err_tmpl, "err_tmpl", "err_tmpl", JF_IU) /* NULL: same as out */ \
+	/* column "held": the node's resources kept while it is killed (memory: \
+	 * set by its placement); the JSON's "held" is a hold (column "hold") */ \
+	D(held, "resources_held", "held", JF_INT, JF_UPDATE, int) \
+	/* job arrays (arrayspec.h): the array's own record has id == \
+	 * array_job_id and its tasks not started yet; -1: none */ \
+	N8(array_job_id, "array_job_id", "array_parent", JF_INT, JF_IUFS, int64_t, int64_t) \
+	N4(array_task_id, "array_task_id", "array_index", JF_INT, JF_IUFS, int32_t, int32_t) \
+	/* memory: struct job_array (ctl_array.c) */ \
+	D(array_tasks, "array_tasks", "array_tasks", JF_STR, JF_IUFS, char *) \
+	D(array_throttle, "array_throttle", "array_throttle", JF_INT, JF_IFS, int32_t) \
+	D(array_spec, "array_spec", "array_spec", JF_STR, JF_IFS, char *) \
+	/* --requeue (default 1): a node failure makes a new attempt */ \
+	N1(requeue, "requeue", "requeue", JF_INT, JF_IFS, int, uint8_t) \
+	/* when it may start (eligible.h): 0 at once */ \
+	N8(begin_time, "begin_time", "begin_time", JF_TIME, JF_IUFS, int64_t, int64_t) \
+	N1(hold, "held", "hold", JF_INT, JF_IUFS, int, uint8_t) /* JOB_HOLD_* */ \
+	/* orders its user's own jobs; lower first */ \
+	N4(nice, "nice", "nice", JF_INT, JF_IUFS | JF_SIGNED, int, int32_t) \
+	/* as depend_format() writes it; memory: struct job_dep */ \
+	D(dependency, "dependency", "dependency", JF_STR, JF_IUFS, char *) \
+	/* --signal, canonical (sigspec.h); memory: parsed and interned */ \
+	D(warn_signal, "warn_signal", "warn_signal", JF_STR, JF_IFS, char *) \
+	/* the attempt the --signal was sent to (committed first), 0 none */ \
+	N4(warn_sent, "warn_signal_sent", "warn_sent", JF_INT, JF_IU | JF_FRAME, int32_t, int32_t) \
+	/* the submitter's, applied on the node; -1 none (older jobs) */ \
+	N2(umask, "umask", "umask", JF_MODE, JF_IFS, int32_t, int16_t) \
+	S(comment, "comment", "comment", JF_IFS) \
+	/* enum job_share (job.h): who may share its node */ \
+	N1(exclusive, "exclusive", "exclusive", JF_INT, JF_IFS, int, uint8_t) \
+	/* --oversubscribe was asked (shown; no effect) */ \
+	N1(oversubscribe, "oversubscribe", "oversubscribe", JF_INT, JF_IFS, int, uint8_t)
+
+/* A line JOB_FIELDS is expanded without. */
+#define JF_SKIP(...)
+
+struct job;
+struct job_row;
 
 struct jobfield {
 	const char *name;	/* frame key and JSON key */
@@ -42,7 +132,12 @@ struct jobfield {
 	size_t off;		/* in struct job_row */
 	unsigned size;		/* of the member */
 	unsigned flags;		/* JF_* */
+	size_t moff;		/* in struct job; JF_NOMEM: derived (D) */
+	unsigned msize;		/* of the member in struct job */
+	unsigned munsigned;	/* that member has no sign */
 };
+
+#define JF_NOMEM ((size_t)-1)
 
 extern const struct jobfield jobfields[];
 extern const size_t njobfields;
@@ -56,5 +151,20 @@ void jobfield_set_int(struct job_row *r, const struct jobfield *f, int64_t v);
 const char *jobfield_str(const struct job_row *r, const struct jobfield *f);
 /* Takes ownership of v (malloc'd or NULL); frees what was there. */
 void jobfield_set_str(struct job_row *r, const struct jobfield *f, char *v);
+
+struct msg;
+/* The JF_FRAME fields of a "job" frame, JF_PRIVATE ones only if priv;
+ * a NULL string is left out, a state goes by its name. */
+void jobfield_frame(struct msg *m, const struct job_row *r, int priv);
+
+/*
+ * The record's members between memory and row (the derived ones are the
+ * controller's, ctl.c).  jobfield_load fills j's from r, strings interned;
+ * jobfield_view fills r's from j, strings borrowed from j (never
+ * job_row_clear() such a view); jobfield_release lets go of j's strings.
+ */
+void jobfield_load(struct job *j, const struct job_row *r);
+void jobfield_view(const struct job *j, struct job_row *r);
+void jobfield_release(struct job *j);
 
 #endif

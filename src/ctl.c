@@ -18,6 +18,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "eligible.h"
+#include "jobfield.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -74,12 +75,7 @@ struct job *ctl_find(struct ctl *c, int64_t id)
 
 static void job_free(struct job *j)
 {
-	intern_release(j->name);
-	intern_release(j->user);
-	intern_release(j->workdir);
-	intern_release(j->out_tmpl);
-	intern_release(j->err_tmpl);
-	intern_release(j->comment);
+	jobfield_release(j);
 	ctl_array_free(j);
 	ctl_dep_free(j);
 	ctl_warn_free(j);
@@ -113,41 +109,15 @@ void ctl_evict(struct ctl *c)
 	c->njobs = o;
 }
 
+/* The record's members by the table (jobfield.h), then the derived ones. */
 static struct job *job_from_row(const struct job_row *r)
 {
 	struct job *j = xcalloc(1, sizeof *j);
-	j->id = r->id;
-	j->attempt = r->attempt;
-	j->uid = r->uid;
-	j->state = (uint8_t)r->state;
-	j->node = -1;
-	j->gpus = (uint16_t)r->gpus;
-	j->cpus = (uint16_t)r->cpus;
-	j->exit_code = r->exit_code;
-	j->requeue = (uint8_t)(r->requeue != 0);
-	j->mem_mb = (uint64_t)r->mem_mb;
-	j->time_limit_s = r->time_limit_s;
-	j->submit_time = r->submit_time;
-	j->start_time = r->start_time;
-	j->end_time = r->end_time;
-	j->name = intern(r->name);
-	j->user = intern(r->user);
-	j->workdir = intern(r->workdir);
-	j->out_tmpl = intern(r->out_tmpl);
-	j->err_tmpl = intern(r->err_tmpl);
-	/* Reasons are static strings or, once restored, interned (kept for good). */
-	j->reason = intern(r->reason);
-	j->begin_time = r->begin_time;
-	j->nice = r->nice;
-	j->hold = (uint8_t)r->hold;
-	j->comment = intern(r->comment);
-	j->exclusive = (uint8_t)r->exclusive;
-	j->oversubscribe = (uint8_t)(r->oversubscribe != 0);
+	jobfield_load(j, r);
+	j->node = -1;	/* placed by its restore (ctl_restore, load_one) */
 	ctl_dep_attach(j, r->dependency);
 	ctl_array_from_row(j, r);
 	ctl_warn_attach(j, r->warn_signal);
-	j->warn_sent = r->warn_sent;
-	j->umask = (int16_t)(r->umask >= 0 && r->umask <= 0777 ? r->umask : -1);
 	return j;
 }
 
@@ -240,40 +210,15 @@ void ctl_alloc_view(struct ctl *c, const struct job *j, struct job_row *r)
 void ctl_job_view(struct ctl *c, const struct job *j, struct job_row *r, char *gl, size_t glsize)
 {
 	memset(r, 0, sizeof *r);
+	jobfield_view(j, r);
+	/* The derived fields (D in JOB_FIELDS). */
 	ctl_gpu_list(c, j, gl, glsize);
-	r->id = j->id;
-	r->attempt = j->attempt;
-	r->uid = j->uid;
-	r->name = (char *)j->name;
-	r->user = (char *)j->user;
-	r->state = j->state;
-	r->reason = (char *)j->reason;
-	r->exit_code = j->exit_code;
 	r->node = j->node >= 0 ? c->nodes[j->node].conf->name : NULL;
-	r->gpus = j->gpus;
 	r->gpu_list = j->node >= 0 && j->gpus ? gl : NULL;
-	r->cpus = j->cpus;
-	r->mem_mb = (int64_t)j->mem_mb;
-	r->time_limit_s = j->time_limit_s;
-	r->submit_time = j->submit_time;
-	r->start_time = j->start_time;
-	r->end_time = j->end_time;
-	r->workdir = (char *)j->workdir;
-	r->out_tmpl = (char *)j->out_tmpl;
-	r->err_tmpl = (char *)j->err_tmpl;
 	r->held = j->held;
 	ctl_array_view(j, r);
-	r->requeue = j->requeue;
-	r->begin_time = j->begin_time;
-	r->hold = j->hold;
-	r->nice = j->nice;
 	r->dependency = (char *)ctl_dep_stored(j);
 	r->warn_signal = (char *)j->warn_signal;
-	r->warn_sent = j->warn_sent;
-	r->umask = j->umask;
-	r->comment = (char *)j->comment;
-	r->exclusive = j->exclusive;
-	r->oversubscribe = j->oversubscribe;
 }
 
 /* Write a job's changed fields; the caller owns the transaction. */
@@ -504,7 +449,7 @@ int ctl_clear(struct ctl *c)
 
 /* ---- submit and cancel ---- */
 
-static int check_fits_somewhere(struct ctl *c, const struct submit_req *r, char *err, size_t errsz)
+static int check_fits_somewhere(struct ctl *c, const struct job_row *r, char *err, size_t errsz)
 {
 	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb };
 	int unknown = 0, max_gpus = 0, max_cpus = 0;
@@ -582,34 +527,14 @@ static char *submit_array_text(const struct submit_req *r, struct job_row *row)
 int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
     char *err, size_t errsz)
 {
-	struct job_row row;
-	if (ctl_check_registered(c, uid, r->user, err, errsz) != 0 ||
-	    check_fits_somewhere(c, r, err, errsz) != 0)
+	struct job_row row = r->job;	/* borrowing its strings */
+	if (ctl_check_registered(c, uid, row.user, err, errsz) != 0 ||
+	    check_fits_somewhere(c, &row, err, errsz) != 0)
 		return -1;
-	job_row_init(&row);
 	row.uid = (uint32_t)uid;
-	row.user = (char *)r->user;
-	row.name = (char *)r->name;
 	row.state = JOB_PENDING;
 	row.attempt = 1;
-	row.requeue = r->requeue;
-	row.gpus = r->gpus;
-	row.cpus = r->cpus;
-	row.mem_mb = r->mem_mb;
-	row.time_limit_s = r->time_limit_s;
 	row.submit_time = wall_s();
-	row.workdir = (char *)r->workdir;
-	row.out_tmpl = (char *)r->out_tmpl;
-	row.err_tmpl = (char *)r->err_tmpl;
-	row.begin_time = r->begin_time;
-	row.hold = r->hold;
-	row.nice = r->nice;
-	row.dependency = (char *)r->dependency;
-	row.warn_signal = (char *)r->warn_signal;
-	row.umask = r->umask;
-	row.comment = (char *)r->comment;
-	row.exclusive = r->exclusive;
-	row.oversubscribe = r->oversubscribe;
 	char *spec = submit_array_text(r, &row);
 	if (r->test != NULL) {
 		int rc = submit_test(c, &row, r->test, err, errsz);
@@ -628,9 +553,9 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	c->deps_dirty |= row.dependency != NULL || row.begin_time != 0;	/* its wake time too */
 	*id = row.id;
 	char vis[128];
-	str_vis(vis, sizeof vis, r->name);
+	str_vis(vis, sizeof vis, row.name);
 	log_info("job %" PRId64 " submitted by %s: \"%s\", %d GPUs, %d CPUs, %" PRId64 " MB%s%s",
-	    row.id, r->user, vis, r->gpus, r->cpus, r->mem_mb, spec ? ", array " : "",
+	    row.id, row.user, vis, row.gpus, row.cpus, row.mem_mb, spec ? ", array " : "",
 	    spec ? spec : "");
 	free(spec);
 	c->sched_needed = 1;
@@ -796,7 +721,7 @@ static void next_attempt(struct ctl *c, struct job *j, enum job_state from, cons
 int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
     size_t errsz)
 {
-	struct submit_req r = { .gpus = gpus, .cpus = cpus, .mem_mb = mem_mb };
+	struct job_row r = { .gpus = gpus, .cpus = cpus, .mem_mb = mem_mb };
 	return check_fits_somewhere(c, &r, err, errsz);
 }
 

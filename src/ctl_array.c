@@ -51,8 +51,6 @@ static void set_text(struct job_array *a)
 void ctl_array_from_row(struct job *j, const struct job_row *r)
 {
 	char err[HERD_ERRLEN];
-	j->array_job_id = r->array_job_id;
-	j->array_task_id = r->array_task_id;
 	if (r->array_spec == NULL || r->array_job_id != r->id)
 		return;
 	j->array = xcalloc(1, sizeof *j->array);
@@ -79,8 +77,6 @@ void ctl_array_free(struct job *j)
 
 void ctl_array_view(const struct job *j, struct job_row *r)
 {
-	r->array_job_id = j->array_job_id;
-	r->array_task_id = j->array_task_id;
 	if (j->array == NULL)
 		return;
 	r->array_tasks = j->array->pending_text;

@@ -1,69 +1,36 @@
 /*
- * jobfield.c — the table of a job's fields (see jobfield.h) and the
- * accessors that let the database, the answer frames, the JSON and
- * `herd show` walk a struct job_row without naming its members.
- *
- * The order of the rows is the order of columns in statements, of keys in
- * frames and JSON, and of lines in `herd show`.  "id" is first: the insert
- * computes it (never below the id floor) and the update uses it as its key.
- * What `herd update` may change (name, GPUs, CPUs, memory, time limit,
- * output templates) is written by every update.
+ * jobfield.c — the table of a job's fields, made from JOB_FIELDS (see
+ * jobfield.h), and the accessors that let the database, the answer
+ * frames, the JSON, `herd show` and the controller's copies between
+ * memory and row walk a job without naming its members.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
+#include "job.h"
 #include "jobfield.h"
+#include "proto.h"
 
-#define F(member, name, kind, flags)	FC(member, name, name, kind, flags)
-#define FC(member, name, col, kind, flags) \
-	{ name, col, kind, offsetof(struct job_row, member), \
-	  sizeof(((struct job_row *)0)->member), flags }
+#define ROW(m)	offsetof(struct job_row, m), sizeof(((struct job_row *)0)->m)
+#define T_S(m, name, col, flags) \
+	{ name, col, JF_STR, ROW(m), flags, offsetof(struct job, m), sizeof(const char *), 0 },
+#define T_N(m, name, col, kind, flags, rtype, mtype) \
+	{ name, col, kind, ROW(m), flags, offsetof(struct job, m), sizeof(mtype), \
+	  (mtype)-1 > (mtype)0 },
+#define T_D(m, name, col, kind, flags, rtype) \
+	{ name, col, kind, ROW(m), flags, JF_NOMEM, 0, 0 },
+
+/* A line's width is its memory type's (struct job is laid out by it). */
+#define W(n, m, mtype)	_Static_assert(sizeof(mtype) == n, #m " is not " #n " bytes wide");
+#define W8(m, name, col, kind, flags, rtype, mtype)	W(8, m, mtype)
+#define W4(m, name, col, kind, flags, rtype, mtype)	W(4, m, mtype)
+#define W2(m, name, col, kind, flags, rtype, mtype)	W(2, m, mtype)
+#define W1(m, name, col, kind, flags, rtype, mtype)	W(1, m, mtype)
+JOB_FIELDS(JF_SKIP, W8, W4, W2, W1, JF_SKIP)
 
 const struct jobfield jobfields[] = {
-	F(id, "id", JF_INT, JF_FRAME | JF_SHOW),
-	F(attempt, "attempt", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(uid, "uid", JF_INT, JF_INSERT | JF_FRAME | JF_UNSIGNED),
-	F(user, "user", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(name, "name", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(state, "state", JF_STATE, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(reason, "reason", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(exit_code, "exit_code", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(node, "node", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	FC(gpus, "ngpus", "gpus", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	FC(gpu_list, "gpus", "gpu_list", JF_LIST, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(cpus, "cpus", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(mem_mb, "mem_mb", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(time_limit_s, "time_limit", JF_SECS, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(submit_time, "submit_time", JF_TIME, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(start_time, "start_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(end_time, "end_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	/* Where it runs (the submit directory by default) names its owner's
-	 * projects: sent as its script is (rpc.c). */
-	F(workdir, "workdir", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW | JF_PRIVATE),
-	F(out_tmpl, "out_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
-	F(err_tmpl, "err_tmpl", JF_STR, JF_INSERT | JF_UPDATE),
-	/* Column "held" is the node's resources kept while a job is killed;
-	 * the JSON's "held" is a user's or root's hold (column "hold"). */
-	FC(held, "resources_held", "held", JF_INT, JF_UPDATE),
-	FC(array_job_id, "array_job_id", "array_parent", JF_INT,
-	    JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	FC(array_task_id, "array_task_id", "array_index", JF_INT,
-	    JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(array_tasks, "array_tasks", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(array_throttle, "array_throttle", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(array_spec, "array_spec", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(requeue, "requeue", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(begin_time, "begin_time", JF_TIME, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	FC(hold, "held", "hold", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(nice, "nice", JF_INT, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW | JF_SIGNED),
-	F(dependency, "dependency", JF_STR, JF_INSERT | JF_UPDATE | JF_FRAME | JF_SHOW),
-	F(warn_signal, "warn_signal", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
-	FC(warn_sent, "warn_signal_sent", "warn_sent", JF_INT,
-	    JF_INSERT | JF_UPDATE | JF_FRAME),
-	F(umask, "umask", JF_MODE, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(comment, "comment", JF_STR, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(exclusive, "exclusive", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
-	F(oversubscribe, "oversubscribe", JF_INT, JF_INSERT | JF_FRAME | JF_SHOW),
+	JOB_FIELDS(T_S, T_N, T_N, T_N, T_N, T_D)
 };
 
 const size_t njobfields = sizeof jobfields / sizeof jobfields[0];
@@ -112,4 +79,93 @@ void jobfield_set_str(struct job_row *r, const struct jobfield *f, char *v)
 	char **p = member(r, f);
 	free(*p);
 	*p = v;
+}
+
+void jobfield_frame(struct msg *m, const struct job_row *r, int priv)
+{
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (!(f->flags & JF_FRAME) || (!priv && (f->flags & JF_PRIVATE)))
+			continue;
+		if (f->kind == JF_STATE)
+			msg_adds(m, f->name, job_state_name((enum job_state)jobfield_int(r, f)));
+		else if (f->kind != JF_STR && f->kind != JF_LIST)
+			msg_addi(m, f->name, jobfield_int(r, f));
+		else if (jobfield_str(r, f) != NULL)
+			msg_adds(m, f->name, jobfield_str(r, f));
+	}
+}
+
+/* ---- memory <-> row ---- */
+
+static void *mem(const struct job *j, const struct jobfield *f)
+{
+	return (char *)j + f->moff;
+}
+
+static int64_t mem_int(const struct job *j, const struct jobfield *f)
+{
+	const void *p = mem(j, f);
+	/* One return per type: a ?: of the two would convert both to unsigned. */
+	switch (f->msize * 2 + (f->munsigned != 0)) {
+	case 2: return *(const int8_t *)p;
+	case 3: return *(const uint8_t *)p;
+	case 4: return *(const int16_t *)p;
+	case 5: return *(const uint16_t *)p;
+	case 8: return *(const int32_t *)p;
+	case 9: return *(const uint32_t *)p;
+	default: return *(const int64_t *)p;	/* a uint64_t's bits alike */
+	}
+}
+
+static void mem_set_int(struct job *j, const struct jobfield *f, int64_t v)
+{
+	void *p = mem(j, f);
+	switch (f->msize) {
+	case 1: *(uint8_t *)p = (uint8_t)v; break;
+	case 2: *(uint16_t *)p = (uint16_t)v; break;
+	case 4: *(uint32_t *)p = (uint32_t)v; break;
+	default: *(int64_t *)p = v;
+	}
+}
+
+void jobfield_load(struct job *j, const struct job_row *r)
+{
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (f->moff == JF_NOMEM)
+			continue;
+		if (f->kind == JF_STR) {
+			*(const char **)mem(j, f) = intern(jobfield_str(r, f));
+			continue;
+		}
+		int64_t v = jobfield_int(r, f);
+		if (f->kind == JF_MODE && (v < 0 || v > 0777))
+			v = -1;	/* only a database edited by hand */
+		mem_set_int(j, f, v);
+	}
+}
+
+void jobfield_view(const struct job *j, struct job_row *r)
+{
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (f->moff == JF_NOMEM)
+			continue;
+		if (f->kind == JF_STR)
+			*(const char **)((char *)r + f->off) = *(const char **)mem(j, f);
+		else
+			jobfield_set_int(r, f, mem_int(j, f));
+	}
+}
+
+void jobfield_release(struct job *j)
+{
+	for (size_t k = 0; k < njobfields; k++) {
+		const struct jobfield *f = &jobfields[k];
+		if (f->moff != JF_NOMEM && f->kind == JF_STR && !(f->flags & JF_KEEP)) {
+			intern_release(*(const char **)mem(j, f));
+			*(const char **)mem(j, f) = NULL;
+		}
+	}
 }

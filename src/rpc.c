@@ -100,24 +100,12 @@ static const char *shown_reason(const char *reason, int priv)
 static void add_row(struct msg *m, const struct job_row *r, const char *reason, int priv)
 {
 	const char *user = r->user ? r->user : uid_name(r->uid);
-	for (size_t k = 0; k < njobfields; k++) {
-		const struct jobfield *f = &jobfields[k];
-		if (!(f->flags & JF_FRAME) || (!priv && (f->flags & JF_PRIVATE)))
-			continue;
-		if (f->kind == JF_STATE)
-			msg_adds(m, f->name, job_state_name((enum job_state)jobfield_int(r, f)));
-		else if (f->kind != JF_STR && f->kind != JF_LIST)
-			msg_addi(m, f->name, jobfield_int(r, f));
-		else {
-			/* The reason now (a pending job's), the submitter's name
-			 * from the uid when the row has none. */
-			const char *v = f->off == offsetof(struct job_row, reason) ?
-			    shown_reason(reason, priv) :
-			    f->off == offsetof(struct job_row, user) ? user : jobfield_str(r, f);
-			if (v != NULL)
-				msg_adds(m, f->name, v);
-		}
-	}
+	/* The reason now (a pending job's), the submitter's name from the
+	 * uid when the row has none: a view borrowing the row's strings. */
+	struct job_row shown = *r;
+	shown.reason = (char *)shown_reason(reason, priv);
+	shown.user = (char *)user;
+	jobfield_frame(m, &shown, priv);
 	if (!priv)
 		return;
 	char *out = job_output_path_array(r->out_tmpl, r->workdir, r->id, r->array_job_id,
@@ -386,13 +374,13 @@ static int submit_numbers(struct client *cl, const struct msg *m, struct submit_
 	if (get_num(cl, m, "requeue", 0, 1, 1, &requeue) ||
 	    get_num(cl, m, "gpus", 0, JOBOPT_MAX_GPUS, 0, &gpus) ||
 	    get_num(cl, m, "cpus", 1, CPUS_MAX, 1, &cpus) ||
-	    get_num(cl, m, "mem_mb", 0, MEM_MAX_MB, 0, &r->mem_mb) ||
-	    get_num(cl, m, "time_limit", 0, TIME_MAX_S, 0, &r->time_limit_s) ||
+	    get_num(cl, m, "mem_mb", 0, MEM_MAX_MB, 0, &r->job.mem_mb) ||
+	    get_num(cl, m, "time_limit", 0, TIME_MAX_S, 0, &r->job.time_limit_s) ||
 	    get_num(cl, m, "ntasks", 1, cpus, 1, &ntasks))
 		return -1;
-	r->requeue = (int)requeue;
-	r->gpus = (int)gpus;
-	r->cpus = (int)cpus;
+	r->job.requeue = (int)requeue;
+	r->job.gpus = (int)gpus;
+	r->job.cpus = (int)cpus;
 	r->data.ntasks = (int)ntasks;
 	return 0;
 }
@@ -418,14 +406,14 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 		client_error(cl, "%s", err);
 		return -1;
 	}
-	r->comment = get_str(m, "comment", NULL);
-	if (r->comment != NULL &&
-	    jobopt_check_label(r->comment, JOBOPT_COMMENT_MAX, "comment", err, sizeof err) != 0) {
+	r->job.comment = (char *)get_str(m, "comment", NULL);
+	if (r->job.comment != NULL &&
+	    jobopt_check_label(r->job.comment, JOBOPT_COMMENT_MAX, "comment", err, sizeof err) != 0) {
 		client_error(cl, "invalid --comment: %s", err);
 		return -1;
 	}
-	r->exclusive = (int)excl;
-	r->oversubscribe = (int)over;
+	r->job.exclusive = (int)excl;
+	r->job.oversubscribe = (int)over;
 	return 0;
 }
 
@@ -506,8 +494,8 @@ static int submit_eligibility(struct server *s, struct client *cl, const struct 
 		    nice);
 		return -1;
 	}
-	r->nice = (int)nice;
-	r->hold = hold ? elig_hold_kind(cl->uid, 0, 1) : JOB_HOLD_NONE;
+	r->job.nice = (int)nice;
+	r->job.hold = hold ? elig_hold_kind(cl->uid, 0, 1) : JOB_HOLD_NONE;
 	const char *begin = get_str(m, "begin", NULL);
 	if (begin != NULL) {
 		time_t t;
@@ -515,14 +503,14 @@ static int submit_eligibility(struct server *s, struct client *cl, const struct 
 			client_error(cl, "%s", err);
 			return -1;
 		}
-		r->begin_time = (int64_t)t > wall_s() ? (int64_t)t : 0;
+		r->job.begin_time = (int64_t)t > wall_s() ? (int64_t)t : 0;
 	}
 	if (ctl_dep_check(s->ctl, get_str(m, "dependency", NULL), cl->uid, dep, err,
 	    sizeof err) != 0) {
 		client_error(cl, "%s", err);
 		return -1;
 	}
-	r->dependency = *dep;
+	r->job.dependency = *dep;
 	return 0;
 }
 
@@ -540,7 +528,7 @@ static int submit_signal_umask(struct client *cl, const struct msg *m, struct su
 
 	if (check_text(cl, m, "signal", 256) || get_num(cl, m, "umask", 0, 0777, -1, &um))
 		return -1;
-	r->umask = (int)um;
+	r->job.umask = (int)um;
 	const char *v = get_str(m, "signal", NULL);
 	if (v == NULL)
 		return 0;
@@ -550,7 +538,7 @@ static int submit_signal_umask(struct client *cl, const struct msg *m, struct su
 		return -1;
 	}
 	sigspec_format(&sp, warn, warnsz);
-	r->warn_signal = warn;
+	r->job.warn_signal = (char *)warn;
 	return 0;
 }
 
@@ -561,20 +549,22 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	char err[HERD_ERRLEN];
 	int64_t id, test_only;
 
+	job_row_init(&r.job);	/* what the request leaves out keeps its default */
+
 	if (check_text(cl, m, "name", 1024) || check_text(cl, m, "workdir", 4096) ||
 	    check_text(cl, m, "out", 4096) || check_text(cl, m, "err", 4096) ||
 	    check_text(cl, m, "script", SCRIPT_MAX) || check_text(cl, m, "command", ARGV_MAX) ||
 	    check_text(cl, m, "submit_dir", 4096) || check_text(cl, m, "submit_host", 256))
 		return -1;
-	r.workdir = get_str(m, "workdir", NULL);
-	if (r.workdir == NULL || r.workdir[0] != '/') {
+	r.job.workdir = (char *)get_str(m, "workdir", NULL);
+	if (r.job.workdir == NULL || r.job.workdir[0] != '/') {
 		client_error(cl, "the working directory must be an absolute path");
 		return -1;
 	}
-	r.name = get_str(m, "name", "job");
-	r.out_tmpl = get_str(m, "out", NULL);
-	r.err_tmpl = get_str(m, "err", NULL);
-	r.user = uid_name((uint32_t)cl->uid);	/* the kernel's word, never the client's */
+	r.job.name = (char *)get_str(m, "name", "job");
+	r.job.out_tmpl = (char *)get_str(m, "out", NULL);
+	r.job.err_tmpl = (char *)get_str(m, "err", NULL);
+	r.job.user = (char *)uid_name((uint32_t)cl->uid);	/* the kernel's word, never the client's */
 	if (submit_numbers(cl, m, &r) != 0 || submit_extras(s, cl, m, &r) != 0)
 		return -1;
 	r.data.script = (char *)msg_get(m, "script", &len);
