@@ -13,7 +13,9 @@
  * number per node: the last end of a job the head may not sit beside.  The
  * rest of the queue is then a backfill scan that ends as soon as no node
  * has a free CPU, since every job needs one: with a full cluster the scan
- * costs nothing, with free CPUs it is O(nodes) per job.
+ * costs nothing.  A job asking more GPUs or CPUs than any one node has free
+ * is passed over in O(1) (the maxima are kept after each placement); the
+ * others cost O(nodes).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,7 @@ struct pass {
 	const struct sched_snapshot *s;
 	struct sched_plan *p;
 	size_t nfree;		/* up nodes with a free CPU: 0 ends a backfill scan */
+	int maxg, maxc;		/* the most free GPUs, CPUs on one up node */
 	struct sched_run *runs;	/* running + started by this pass (EASY, GREEDY) */
 	size_t nruns, runcap;
 	/* The head's reservation and what its node keeps over at that time. */
@@ -89,6 +92,22 @@ struct pass {
 static int node_free(const struct sched_node *n)
 {
 	return n->up && n->cpus_free > 0;
+}
+
+/* The most any one node has free: a later job asking more is skipped in O(1). */
+static void free_max(struct pass *w)
+{
+	w->maxg = w->maxc = 0;
+	for (size_t k = 0; k < w->s->nnodes; k++) {
+		const struct sched_node *n = &w->s->nodes[k];
+		int g = __builtin_popcountll(n->gpu_free);
+		if (!n->up)
+			continue;
+		if (g > w->maxg)
+			w->maxg = g;
+		if (n->cpus_free > w->maxc)
+			w->maxc = n->cpus_free;
+	}
 }
 
 /* Hand j (index i) the resources of node k, and record it. */
@@ -112,6 +131,7 @@ static void place(struct pass *w, size_t i, int k)
 	sched_node_add_job(n, j->excl, j->uid);
 	if (was_free && !node_free(n))
 		w->nfree--;
+	free_max(w);
 	w->p->out[w->p->ndecisions++] = (struct sched_decision){ i, k, mask };
 	if (w->s->policy == SCHED_FCFS)
 		return;
@@ -239,6 +259,8 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 {
 	const struct sched_snapshot *s = w->s;
 
+	if (j->gpus > w->maxg || j->cpus > w->maxc)
+		return -1;	/* fits on no node now */
 	if (s->policy == SCHED_GREEDY) {
 		if (w->rnode >= 0 && !ends_by(j, s->now, w->rstart, 1))
 			return -1;
@@ -277,6 +299,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 	p->blocked = s->njobs;
 	for (size_t k = 0; k < s->nnodes; k++)
 		w.nfree += node_free(&s->nodes[k]) ? 1 : 0;
+	free_max(&w);
 	if (s->policy != SCHED_FCFS && s->nrunning > 0) {
 		w.runcap = s->nrunning + 64;
 		w.runs = xreallocarray(NULL, w.runcap, sizeof *w.runs);
