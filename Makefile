@@ -1,7 +1,7 @@
 # herd — build, test, install.  See README.md.
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS     = libssh2 libcrypto sqlite3
+PKGS     = libssh2 libcrypto sqlite3 zlib
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=

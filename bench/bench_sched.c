@@ -19,6 +19,15 @@
  * builds the snapshot from its job table: scripts/bench measures that
  * separately through "ping".
  *
+ * Case E is the EASY backfill pass herd plans with: 20 nodes x 8 GPUs
+ * (64 CPUs, 512 GB each), 200 running jobs (10 a node, 1 GPU and 2 CPUs
+ * each with expected ends up to a day away, so 2 GPUs a node stay free),
+ * NJOBS pending of 30 users with 1-8 GPUs and limits up to a day: the head
+ * gets a reservation and the rest is a backfill scan.  Case S times
+ * sim_run(), herd sim's replay, over a synthetic 10,000-job trace (a
+ * 256-processor pool at an offered load near 1, sizes 1-256, runs up to a
+ * day), with EASY.
+ *
  * Output, one line per case and size:
  *   case=A jobs=N runs=R med_us= p99_us= decisions=(median)
  */
@@ -28,6 +37,7 @@
 #include <time.h>
 
 #include "sched.h"
+#include "sim.h"
 #include "util.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -126,6 +136,80 @@ static void run_case(int kind, size_t njobs, int runs)
 	free(dec);
 }
 
+/* Case E: an EASY pass over a busy 20 x 8-GPU cluster. */
+static void run_easy(size_t njobs, int runs)
+{
+	struct sched_job *jobs = xcalloc(njobs, sizeof *jobs);
+	struct sched_decision *out = xcalloc(njobs, sizeof *out);
+	struct sched_node nodes[20];
+	struct sched_run running[200];
+	double *us = xcalloc((size_t)runs, sizeof *us);
+	size_t *dec = xcalloc((size_t)runs, sizeof *dec);
+	static const int gpus[] = { 1, 2, 4, 8, 8, 4, 3, 1 };
+
+	for (int r = 0; r < runs; r++) {
+		for (int k = 0; k < 20; k++)
+			nodes[k] = (struct sched_node){ .up = 1, .cpus_free = 64 - 20,
+			    .mem_free_mb = 512 * 1024, .gpu_free = 0xc0 };
+		for (int i = 0; i < 200; i++)
+			running[i] = (struct sched_run){ .node = i % 20, .gpus = i % 10 < 6,
+			    .cpus = 2, .uid = 1000 + draw(30), .end = 1000000 + draw(86400) };
+		for (size_t i = 0; i < njobs; i++)
+			jobs[i] = (struct sched_job){ .gpus = gpus[draw(8)], .cpus = 1 + (int)draw(8),
+			    .mem_mb = (int64_t)(1 + draw(64)) * 1024, .uid = 1000 + draw(30),
+			    .limit = 60 + draw(86400), .id = (int64_t)i };
+		struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000000, .nodes = nodes,
+		    .nnodes = 20, .running = running, .nrunning = 200, .jobs = jobs, .njobs = njobs,
+		    .pin_job = -1 };
+		struct sched_plan p = { .out = out, .cap = njobs };
+		double t0 = now_ns();
+		sched_plan(&s, &p);
+		us[r] = (now_ns() - t0) / 1e3;
+		dec[r] = p.ndecisions;
+	}
+	qsort(us, (size_t)runs, sizeof *us, cmp_double);
+	qsort(dec, (size_t)runs, sizeof *dec, cmp_size);
+	printf("case=E jobs=%zu runs=%d med_us=%.1f p99_us=%.1f decisions=%zu\n", njobs, runs,
+	    us[rank((size_t)runs, 0.5)], us[rank((size_t)runs, 0.99)], dec[rank((size_t)runs, 0.5)]);
+	free(jobs);
+	free(out);
+	free(us);
+	free(dec);
+}
+
+/* Case S: herd sim's replay of a 10,000-job synthetic trace. */
+static void run_sim(int runs)
+{
+	enum { N = 10000 };
+	struct sim_job *jobs = xcalloc(N, sizeof *jobs);
+	struct sim_machine m = { .pool = 256 };
+	double *us = xcalloc((size_t)runs, sizeof *us);
+	char why[128];
+
+	for (int r = 0; r < runs; r++) {
+		int64_t t = 0;
+		for (size_t i = 0; i < N; i++) {
+			int size = 1 << draw(9);
+			int64_t run = 1 + draw(86400);
+			/* arrivals spaced for an offered load near 1 on average */
+			t += (int64_t)draw(2 * 86400 * 64 / 256);
+			jobs[i] = (struct sim_job){ t, run, run + draw(3600), size > 256 ? 256 : size };
+		}
+		struct sim_result res;
+		double t0 = now_ns();
+		if (sim_run(jobs, N, &m, SCHED_EASY, 0, &res, why, sizeof why) != 0) {
+			fprintf(stderr, "bench_sched: sim: %s\n", why);
+			exit(1);
+		}
+		us[r] = (now_ns() - t0) / 1e3;
+	}
+	qsort(us, (size_t)runs, sizeof *us, cmp_double);
+	printf("case=S jobs=%d runs=%d med_us=%.1f p99_us=%.1f decisions=%d\n", N, runs,
+	    us[rank((size_t)runs, 0.5)], us[rank((size_t)runs, 0.99)], N);
+	free(jobs);
+	free(us);
+}
+
 int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 100;
@@ -141,5 +225,7 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc; i++)
 			run_case(kind, (size_t)strtoul(argv[i], NULL, 10), runs);
 	}
+	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs);
+	run_sim(runs > 10 ? 10 : runs);
 	return 0;
 }

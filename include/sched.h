@@ -1,21 +1,57 @@
 /*
- * sched.h — the scheduler: a pure function from a snapshot of pending jobs
- * (in priority order) and node capacities to launch decisions.  No I/O, no
- * globals; unit-tested and benchmarked alone.
+ * sched.h — the scheduler: one pure pass from a snapshot (nodes with what
+ * is free, the jobs holding resources with their expected ends, the
+ * pending jobs in priority order, the clock) to placements, a reservation
+ * and a reason for every pending job it looked at.  No I/O, no globals, no
+ * clock of its own: herdd's ctl_schedule, `herd submit --test-only`,
+ * `herd sim` and the unit tests all call sched_plan().
  *
- * Policy now: first come, first served; each job goes to the first node
- * (in configuration order) with enough free whole GPUs, CPUs and memory,
- * taking the lowest-numbered free GPUs.  The first job that fits nowhere
- * stops the pass (no job overtakes it; backfill with reservations will relax
- * this without changing the interface).
+ * Placement: each job goes to the first node (in configuration order) with
+ * enough free whole GPUs, CPUs and memory, taking the lowest-numbered free
+ * GPUs.  Policies (what happens once a job fits nowhere):
  *
- * Exclusivity (--exclusive) is decided here too.  A node running a
- * SCHED_EXCL_NODE job takes no other job; one running a SCHED_EXCL_USER
- * job takes only that user's jobs.  A SCHED_EXCL_NODE job waits for an
- * empty node and gets all of it (every GPU, CPU and MB left free, which on
- * an empty node is the whole node); a SCHED_EXCL_USER job waits for a node
- * that is empty or runs only its user's jobs, and gets what it asked for.
- * Like any job, one that waits stops the pass.
+ *   SCHED_FCFS    the first job that fits nowhere stops the pass; no job
+ *                 overtakes it.
+ *   SCHED_EASY    Lifka's EASY backfill.  The first job that fits nowhere
+ *                 (the head) gets a reservation: the earliest time and node
+ *                 at which it fits once running jobs reach their expected
+ *                 ends (start + time limit; a job without a limit never
+ *                 ends, as far as the plan knows).  Every later job that
+ *                 fits now starts if it cannot delay that: it ends by the
+ *                 reservation's time, or goes to another node, or on the
+ *                 reserved node takes only what the head will leave over
+ *                 (its "extra" resources).
+ *   SCHED_GREEDY  the backfill variant published with RLScheduler (SC'20)
+ *                 as "FCFS with backfilling", for reproducing its figures:
+ *                 a later job starts only if it fits now and its limit ends
+ *                 strictly before the head's reservation, no extra rule,
+ *                 and the reservation time is kept (pin_job/pin_until) from
+ *                 when that head first blocked rather than re-planned.
+ *
+ * Priority: jobs arrive in the caller's order; `priority` is carried for
+ * display (multifactor priority will fill it and sort by it; the fields a
+ * multifactor policy and limits need, user, account, partition, go beside
+ * it then).  The pass itself never reorders.
+ *
+ * Exclusivity (--exclusive).  A node running a SCHED_EXCL_NODE job takes no
+ * other job; one running a SCHED_EXCL_USER job takes only that user's jobs.
+ * A SCHED_EXCL_NODE job waits for an empty node and gets all of it (every
+ * GPU, CPU and MB left free, which on an empty node is the whole node); a
+ * SCHED_EXCL_USER job waits for a node that is empty or runs only its
+ * user's jobs, and gets what it asked for.  A reservation counts who will
+ * still run on its node at its time; an exclusive job never uses a
+ * reserved node's extra, and an exclusive head leaves none.
+ *
+ * Reasons (Slurm's names): a job that starts has SCHED_R_NONE; the head has
+ * Resources; a later job looked at and not started has Priority (a job
+ * ahead of it holds what it would need now or later).  Jobs past `looked`
+ * were not examined (FCFS stops at the head; EASY stops once nothing is
+ * free anywhere): the caller reads them as Priority too.
+ *
+ * Cost: FCFS is O(jobs started + nodes); EASY adds a sort of the running
+ * jobs of each node for the head and O(nodes) per later job while anything
+ * is free.  sched_depth() says how many pending jobs a pass can use, so the
+ * caller need not build more.
  */
 #ifndef HERD_SCHED_H
 #define HERD_SCHED_H
@@ -25,6 +61,14 @@
 
 /* Who may share a job's node (job.h's enum job_share has the same values). */
 enum { SCHED_SHARED = 0, SCHED_EXCL_NODE = 1, SCHED_EXCL_USER = 2 };
+
+enum sched_policy { SCHED_FCFS = 0, SCHED_EASY = 1, SCHED_GREEDY = 2 };
+
+/* Why a pending job did not start in this pass. */
+enum sched_reason { SCHED_R_NONE = 0, SCHED_R_PRIORITY = 1, SCHED_R_RESOURCES = 2 };
+
+/* An end time that never comes (a job without a time limit). */
+#define SCHED_NEVER INT64_MAX
 
 struct sched_node {
 	int up;			/* schedulable */
@@ -39,12 +83,26 @@ struct sched_node {
 	uint32_t uid;		/* njobs > 0 and !mixed: whose they are */
 };
 
+/* A job holding resources on a node: what it gives back, and when. */
+struct sched_run {
+	int node;		/* index into the nodes array */
+	int gpus;
+	int cpus;
+	int64_t mem_mb;
+	int excl;		/* SCHED_* */
+	uint32_t uid;
+	int64_t end;		/* expected end (start + limit), clock units; SCHED_NEVER */
+};
+
 struct sched_job {
 	int gpus;
 	int cpus;
 	int64_t mem_mb;
 	int excl;		/* SCHED_* */
 	uint32_t uid;
+	int64_t limit;		/* time limit in clock units; 0: none */
+	int64_t id;		/* the caller's; matched against pin_job */
+	double priority;	/* the caller's ordering key, shown, never re-sorted here */
 };
 
 struct sched_decision {
@@ -53,22 +111,67 @@ struct sched_decision {
 	uint64_t gpu_mask;	/* GPUs given (all of the node's: SCHED_EXCL_NODE) */
 };
 
-struct sched_result {
+/* Where and when the head is planned to start. */
+struct sched_reservation {
+	size_t job;		/* index into the jobs array */
+	int node;
+	int64_t start;		/* clock units; SCHED_NEVER: once jobs without a limit end */
+};
+
+struct sched_snapshot {
+	int policy;			/* enum sched_policy */
+	int64_t now;			/* the clock, in the unit of limits and ends */
+	struct sched_node *nodes;	/* updated in place as resources are handed out */
+	size_t nnodes;
+	const struct sched_run *running;	/* every job holding resources */
+	size_t nrunning;
+	const struct sched_job *jobs;	/* pending, in priority order */
+	size_t njobs;
+	int64_t pin_job;		/* SCHED_GREEDY: the last pass's head and */
+	int64_t pin_until;		/* its reservation time (pin_job -1: none) */
+};
+
+struct sched_plan {
+	struct sched_decision *out;	/* the caller's, cap entries */
+	size_t cap;
+	uint8_t *reason;		/* the caller's, njobs entries, or NULL */
 	size_t ndecisions;
-	size_t blocked;		/* index of the job that stopped the pass, or njobs */
+	size_t blocked;			/* the head: the first job that fit nowhere, or njobs */
+	size_t looked;			/* jobs [0, looked) were examined */
+	int nresv;			/* 0 or 1 */
+	struct sched_reservation resv;
 };
 
 /*
- * One pass.  `nodes` is updated in place as resources are handed out.
- * At most `cap` decisions are written to `out`.
+ * One pass.  Fills p's counts, out[0..ndecisions), reason[0..looked) and
+ * the reservation.  At most cap decisions; a full cap ends the pass there
+ * (the job at which it stopped counts as not looked at).
  */
-struct sched_result sched_pass(const struct sched_job *jobs, size_t njobs,
-    struct sched_node *nodes, size_t nnodes, struct sched_decision *out, size_t cap);
+void sched_plan(const struct sched_snapshot *s, struct sched_plan *p);
+
+/* How many pending jobs a pass over these nodes can use (FCFS: one more
+ * than the free CPUs, since every job needs a CPU); SIZE_MAX: all. */
+size_t sched_depth(int policy, const struct sched_node *nodes, size_t nnodes);
+
+/* Slurm's name for a reason ("Priority", "Resources"), NULL for none. */
+const char *sched_reason_name(int reason);
+
+/* "fcfs", "easy", "greedy" → enum sched_policy; -1 if unknown. */
+int sched_policy_parse(const char *name);
 
 /* Count a job that holds resources on n into its sharing fields. */
 void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid);
 
 /* Whether a job could ever run on a node of this total capacity. */
 int sched_fits_capacity(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus);
+
+/* The FCFS pass over free nodes with nothing running (the original
+ * interface, kept for callers that need no plan). */
+struct sched_result {
+	size_t ndecisions;
+	size_t blocked;		/* index of the job that stopped the pass, or njobs */
+};
+struct sched_result sched_pass(const struct sched_job *jobs, size_t njobs,
+    struct sched_node *nodes, size_t nnodes, struct sched_decision *out, size_t cap);
 
 #endif

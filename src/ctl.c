@@ -898,10 +898,66 @@ static void dispatch(struct ctl *c, struct job **chosen, size_t n)
 	}
 }
 
+/*
+ * herdd's policy for now: first come, first served.  sched_plan() also has
+ * EASY backfill (SCHED_EASY, tested and simulated by herd sim); switching
+ * herdd to it is one constant once jobs' priorities and time limits are
+ * configured (issue 13's [priority] section).
+ */
+#define CTL_POLICY SCHED_FCFS
+/* The most pending entries a backfilling pass is given (FCFS needs only
+ * sched_depth's: one more than the free CPUs). */
+#define CTL_BACKFILL_DEPTH 100000
+
 static struct sched_job sched_job_of(const struct job *j)
 {
 	return (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
-	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid };
+	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
+	    .limit = j->time_limit_s, .id = j->id };
+}
+
+/* How many pending entries the pass can use (sched_depth, bounded). */
+static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
+{
+	size_t want = sched_depth(CTL_POLICY, sn, nnodes);
+	return want > CTL_BACKFILL_DEPTH ? CTL_BACKFILL_DEPTH : want;
+}
+
+/*
+ * Every job holding resources, with its expected end (start + time limit,
+ * wall seconds; never without a limit), for a backfilling pass's
+ * reservation.  FCFS plans nothing ahead: none are listed.
+ */
+static size_t snapshot_running(struct ctl *c, struct sched_run **out)
+{
+	size_t n = 0;
+	*out = NULL;
+	if (CTL_POLICY == SCHED_FCFS)
+		return 0;
+	*out = xcalloc(c->njobs ? c->njobs : 1, sizeof **out);
+	for (size_t i = 0; i < c->njobs; i++) {
+		const struct job *j = c->jobs[i];
+		if (!j->held || j->node < 0 || (size_t)j->node >= c->nnodes)
+			continue;
+		(*out)[n++] = (struct sched_run){ j->node, __builtin_popcountll(j->gpu_mask),
+		    j->cpus, (int64_t)j->mem_mb, j->exclusive, j->uid,
+		    j->time_limit_s > 0 && j->start_time > 0 ? j->start_time + j->time_limit_s :
+		    SCHED_NEVER };
+	}
+	return n;
+}
+
+/* One pass of the policy over the snapshot, at the wall clock. */
+static void plan(struct ctl *c, struct sched_node *sn, const struct sched_job *sj, size_t np,
+    struct sched_plan *p)
+{
+	struct sched_run *run;
+	size_t nr = snapshot_running(c, &run);
+	struct sched_snapshot s = { .policy = CTL_POLICY, .now = wall_s(), .nodes = sn,
+	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
+	    .pin_job = -1 };
+	sched_plan(&s, p);
+	free(run);
 }
 
 /*
@@ -935,20 +991,6 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 	if (sharing)
 		snapshot_sharing(c, sn);
 	return c->nnodes;
-}
-
-/*
- * Every job needs a CPU, so with F CPUs free at most F jobs start and
- * first-come-first-served stops by job F+1: the snapshot needs no more.
- * (Backfill will need a deeper look; this bound is the only shortcut.)
- */
-static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
-{
-	size_t want = 1;
-	for (size_t k = 0; k < nnodes; k++)
-		if (sn[k].up && sn[k].cpus_free > 0)
-			want += (size_t)sn[k].cpus_free;
-	return want;
 }
 
 /*
@@ -1068,9 +1110,12 @@ void ctl_schedule(struct ctl *c)
 		sj[np++] = sched_job_of(j);
 	}
 	free(cand);
-	struct sched_result r = sched_pass(sj, np, sn, c->nnodes, d, np);
-	c->blocked_id = r.blocked < np ? pend[r.blocked]->id : -1;
-	commit_decisions(c, pend, ptask, d, r.ndecisions);
+	struct sched_plan p = { .out = d, .cap = np };
+	plan(c, sn, sj, np, &p);
+	/* The head waits for Resources; every other job waiting, for Priority
+	 * (ctl_pending_reason). */
+	c->blocked_id = p.blocked < np ? pend[p.blocked]->id : -1;
+	commit_decisions(c, pend, ptask, d, p.ndecisions);
 	free(ptask);
 	c->last_sched_us = now_us() - t0;
 	free(d);
@@ -1166,9 +1211,11 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	}
 	free(cand);
 	sj[np] = (struct sched_job){ .gpus = row->gpus, .cpus = row->cpus, .mem_mb = row->mem_mb,
-	    .excl = row->exclusive, .uid = row->uid };
-	struct sched_result r = sched_pass(sj, np + 1, sn, c->nnodes, d, np + 1);
-	for (size_t i = 0; i < r.ndecisions; i++)
+	    .excl = row->exclusive, .uid = row->uid, .limit = row->time_limit_s, .id = row->id };
+	uint8_t *why = xmalloc(np + 1);
+	struct sched_plan p = { .out = d, .cap = np + 1, .reason = why };
+	plan(c, sn, sj, np + 1, &p);
+	for (size_t i = 0; i < p.ndecisions; i++)
 		if (d[i].job == np)
 			t->node = d[i].node;
 	if (t->node >= 0 && row->exclusive == JOB_EXCL_NODE) {
@@ -1178,7 +1225,10 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 		t->row.mem_mb = n->probe.mem_mb;
 		t->row.gpus = (int32_t)node_gpu_count(n);
 	}
-	if (t->node < 0 && (r.blocked < np || cut)) {
+	/* Its reason is the pass's; not looked at (or cut) is Priority. */
+	int reason = cut || p.looked <= np ? SCHED_R_PRIORITY : why[np];
+	free(why);
+	if (t->node < 0 && reason == SCHED_R_PRIORITY) {
 		t->reason = "Priority";
 		snprintf(t->why, sizeof t->why, "%zu earlier job%s wait%s ahead of it", ahead,
 		    ahead == 1 ? "" : "s", ahead == 1 ? "s" : "");

@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sched.h"
 
@@ -332,6 +335,334 @@ static void shared_jobs_unchanged(void **state)
 	assert_int_equal(nodes[0].excl, SCHED_SHARED);
 }
 
+/* ---- EASY and GREEDY: reservations and backfill ---- */
+
+static struct sched_plan plan_of(struct sched_decision *d, size_t cap, uint8_t *reason)
+{
+	return (struct sched_plan){ .out = d, .cap = cap, .reason = reason };
+}
+
+/*
+ * The issue's example: an 8-GPU node runs a 4-GPU job (limit 100 s), an
+ * 8-GPU job waits for it, a 2-GPU job of 5 s comes next.  FCFS holds the
+ * short job back; EASY starts it (it ends long before the reservation), and
+ * a 2-GPU job of 200 s still fits in what the head leaves over? No: the
+ * head takes all 8 GPUs, so it must wait (Priority).
+ */
+static void easy_backfills_short_job(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(16, 1000, 8) };
+	nodes[0].gpu_free = 0xf0;
+	nodes[0].cpus_free = 15;
+	struct sched_run run[1] = { { .node = 0, .gpus = 4, .cpus = 1, .end = 1100 } };
+	struct sched_job jobs[3] = { { .gpus = 8, .cpus = 1, .limit = 50, .id = 1 },
+	    { .gpus = 2, .cpus = 1, .limit = 5, .id = 2 }, { .gpus = 2, .cpus = 1, .limit = 200, .id = 3 } };
+	struct sched_decision d[4];
+	uint8_t why[3];
+	struct sched_snapshot s = { .policy = SCHED_FCFS, .now = 1000, .nodes = nodes, .nnodes = 1,
+	    .running = run, .nrunning = 1, .jobs = jobs, .njobs = 3, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 4, why);
+	struct sched_node saved = nodes[0];
+
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(p.looked, 1);
+	assert_int_equal(why[0], SCHED_R_RESOURCES);
+	nodes[0] = saved;
+	s.policy = SCHED_EASY;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].job, 1);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv.job, 0);
+	assert_int_equal(p.resv.start, 1100);
+	assert_int_equal(why[1], SCHED_R_NONE);
+	assert_int_equal(why[2], SCHED_R_PRIORITY);
+	assert_string_equal(sched_reason_name(why[0]), "Resources");
+	assert_string_equal(sched_reason_name(why[2]), "Priority");
+}
+
+/* EASY's extra rule: a long job may take what the head leaves over on its
+ * node; GREEDY (RLScheduler's variant) has no such rule. */
+static void easy_extra_greedy_not(void **state)
+{
+	(void)state;
+	for (int pol = SCHED_EASY; pol <= SCHED_GREEDY; pol++) {
+		struct sched_node nodes[1] = { node(4, 0, 0) };
+		nodes[0].cpus_free = 1;
+		struct sched_run run[1] = { { .node = 0, .cpus = 3, .end = 100 } };
+		struct sched_job jobs[2] = { { .cpus = 2, .limit = 10, .id = 7 },
+		    { .cpus = 1, .limit = 1000, .id = 8 } };
+		struct sched_decision d[2];
+		struct sched_snapshot s = { .policy = pol, .now = 2, .nodes = nodes, .nnodes = 1,
+		    .running = run, .nrunning = 1, .jobs = jobs, .njobs = 2, .pin_job = -1 };
+		struct sched_plan p = plan_of(d, 2, NULL);
+		sched_plan(&s, &p);
+		assert_int_equal(p.resv.start, 100);
+		assert_int_equal(p.ndecisions, pol == SCHED_EASY ? 1 : 0);
+	}
+}
+
+/* GREEDY keeps the head's first reservation time (pin) and needs strictly
+ * before it; EASY ends "by" it. */
+static void greedy_pin_and_strict(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(4, 0, 0) };
+	nodes[0].cpus_free = 1;
+	struct sched_run run[1] = { { .node = 0, .cpus = 3, .end = 100 } };
+	struct sched_job jobs[2] = { { .cpus = 4, .limit = 10, .id = 7 }, { .cpus = 1, .limit = 98, .id = 8 } };
+	struct sched_decision d[2];
+	struct sched_snapshot s = { .policy = SCHED_GREEDY, .now = 2, .nodes = nodes, .nnodes = 1,
+	    .running = run, .nrunning = 1, .jobs = jobs, .njobs = 2, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 2, NULL);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);	/* 2 + 98 is not < 100 */
+	s.policy = SCHED_EASY;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);	/* ends by 100: fine for EASY */
+	nodes[0].cpus_free = 1;
+	nodes[0].njobs = 0;
+	s.policy = SCHED_GREEDY;
+	s.pin_job = 7;
+	s.pin_until = 200;	/* planned when it first blocked */
+	sched_plan(&s, &p);
+	assert_int_equal(p.resv.start, 200);
+	assert_int_equal(p.ndecisions, 1);
+}
+
+/* No limit: a running job without one never ends in the plan; a pending
+ * one never "ends before" anything. */
+static void never_ending_jobs(void **state)
+{
+	(void)state;
+	struct sched_node nodes[2] = { node(4, 0, 0), node(4, 0, 0) };
+	nodes[0].cpus_free = 2;
+	nodes[1].cpus_free = 2;
+	struct sched_run run[2] = { { .node = 0, .cpus = 2, .end = SCHED_NEVER },
+	    { .node = 1, .cpus = 2, .end = SCHED_NEVER } };
+	struct sched_job jobs[3] = { { .cpus = 4, .id = 1 }, { .cpus = 2, .id = 2 }, { .cpus = 2, .id = 3 } };
+	struct sched_decision d[3];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 0, .nodes = nodes, .nnodes = 2,
+	    .running = run, .nrunning = 2, .jobs = jobs, .njobs = 3, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 3, NULL);
+	sched_plan(&s, &p);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv.node, 0);
+	assert_true(p.resv.start == SCHED_NEVER);
+	assert_int_equal(p.ndecisions, 1);	/* on node 1, away from the reservation */
+	assert_int_equal(d[0].node, 1);
+}
+
+/* ---- the property: a reservation is never delayed by a backfilled job ---- */
+
+static uint64_t prng = 88172645463325252ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	prng ^= prng << 13;
+	prng ^= prng >> 7;
+	prng ^= prng << 17;
+	return (uint32_t)(prng % n);
+}
+
+struct world {
+	size_t nn, nr, nj;
+	struct sched_node cap[4];	/* totals */
+	struct sched_node free0[4];	/* free before the pass */
+	struct sched_run run[40];
+	struct sched_job job[14];
+};
+
+/* Independent of sched.c: may j run beside r? */
+static int ref_conflict(const struct sched_job *j, const struct sched_run *r)
+{
+	if (j->excl == SCHED_EXCL_NODE || r->excl == SCHED_EXCL_NODE)
+		return 1;
+	if (j->excl == SCHED_EXCL_USER || r->excl == SCHED_EXCL_USER)
+		return j->uid != r->uid;
+	return 0;
+}
+
+/*
+ * Brute force: the earliest time in {now} and the runs' ends at which j
+ * fits on some node, given all jobs in runs[] hold what they hold until
+ * their end (free at t = total - what is held by runs still going at t).
+ * Returns the time, *node the first node then; -1 if never.
+ */
+static int64_t ref_earliest(const struct world *w, const struct sched_job *j,
+    const struct sched_run *runs, size_t nr, int64_t now, int *node)
+{
+	int64_t best = -1;
+	for (size_t c = 0; c <= nr; c++) {
+		int64_t t = c == nr ? now : runs[c].end;
+		if (t < now || (best >= 0 && t >= best))
+			continue;
+		for (size_t k = 0; k < w->nn; k++) {
+			if (!w->cap[k].up)
+				continue;
+			int64_t cpus = w->cap[k].cpus_free, mem = w->cap[k].mem_free_mb;
+			int gpus = __builtin_popcountll(w->cap[k].gpu_free), ok = 1;
+			for (size_t r = 0; r < nr; r++) {
+				if (runs[r].node != (int)k || runs[r].end <= t)
+					continue;
+				cpus -= runs[r].cpus;
+				mem -= runs[r].mem_mb;
+				gpus -= runs[r].gpus;
+				ok = ok && !ref_conflict(j, &runs[r]);
+			}
+			if (ok && cpus >= j->cpus && mem >= j->mem_mb && gpus >= j->gpus &&
+			    (best < 0 || t < best || (t == best && (int)k < *node))) {
+				best = t;
+				*node = (int)k;
+			}
+		}
+	}
+	return best;
+}
+
+static void draw_world(struct world *w, int64_t now)
+{
+	w->nn = 1 + rnd(4);
+	w->nr = 0;
+	for (size_t k = 0; k < w->nn; k++) {
+		int g = (int)rnd(9), mode = (int)rnd(8);
+		uint32_t owner = 1 + rnd(3);
+		w->cap[k] = (struct sched_node){ .up = rnd(10) != 0, .cpus_free = 1 + (int)rnd(16),
+		    .mem_free_mb = 1000 + rnd(3000), .gpu_free = g ? (1ULL << g) - 1 : 0 };
+		w->free0[k] = w->cap[k];
+		struct sched_node *f = &w->free0[k];
+		int nrun = (int)rnd(mode == 0 ? 2 : 6);
+		for (int r = 0; r < nrun && w->nr < 40; r++) {
+			struct sched_run x = { .node = (int)k, .gpus = (int)rnd(4), .cpus = 1 + (int)rnd(6),
+			    .mem_mb = rnd(1500), .uid = mode == 1 ? owner : 1 + rnd(3),
+			    .end = rnd(10) == 0 ? SCHED_NEVER : now + 1 + rnd(100) };
+			x.excl = mode == 0 && r == 0 ? SCHED_EXCL_NODE : mode == 1 && r == 0 ?
+			    SCHED_EXCL_USER : SCHED_SHARED;
+			if (mode == 0 && r > 0)
+				break;
+			if (__builtin_popcountll(f->gpu_free) < x.gpus || f->cpus_free < x.cpus ||
+			    f->mem_free_mb < x.mem_mb)
+				continue;
+			/* take the top free GPUs, like any mask */
+			for (int n = x.gpus; n > 0; n--)
+				f->gpu_free &= ~(1ULL << (63 - __builtin_clzll(f->gpu_free)));
+			f->cpus_free -= x.cpus;
+			f->mem_free_mb -= x.mem_mb;
+			sched_node_add_job(f, x.excl, x.uid);
+			w->run[w->nr++] = x;
+		}
+	}
+	w->nj = 1 + rnd(14);
+	for (size_t i = 0; i < w->nj; i++) {
+		uint32_t e = rnd(20);
+		w->job[i] = (struct sched_job){ .gpus = (int)rnd(5), .cpus = 1 + (int)rnd(8),
+		    .mem_mb = rnd(2000), .excl = e == 0 ? SCHED_EXCL_NODE : e == 1 ? SCHED_EXCL_USER :
+		    SCHED_SHARED, .uid = 1 + rnd(3), .limit = rnd(10) == 0 ? 0 : 1 + rnd(150),
+		    .id = (int64_t)i };
+	}
+}
+
+/* What a decision holds: the node's whole free part for an exclusive job. */
+static struct sched_run held(const struct world *w, const struct sched_node *before,
+    const struct sched_decision *d, int64_t now)
+{
+	const struct sched_job *j = &w->job[d->job];
+	struct sched_run r = { .node = d->node, .gpus = __builtin_popcountll(d->gpu_mask),
+	    .cpus = j->cpus, .mem_mb = j->mem_mb, .excl = j->excl, .uid = j->uid,
+	    .end = j->limit > 0 ? now + j->limit : SCHED_NEVER };
+	if (j->excl == SCHED_EXCL_NODE) {
+		r.cpus = before[d->node].cpus_free;
+		r.mem_mb = before[d->node].mem_free_mb;
+	}
+	return r;
+}
+
+static void check_world(struct world *w, int policy, int64_t now, int *backfills, int *resvs)
+{
+	struct sched_node nodes[4], before[4];
+	struct sched_decision d[14];
+	uint8_t why[14];
+	memcpy(nodes, w->free0, sizeof nodes);
+	struct sched_snapshot s = { .policy = policy, .now = now, .nodes = nodes, .nnodes = w->nn,
+	    .running = w->run, .nrunning = w->nr, .jobs = w->job, .njobs = w->nj, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 14, why);
+	sched_plan(&s, &p);
+
+	/* Placements hold: nothing oversubscribed, masks disjoint and free. */
+	struct sched_run all[60];
+	size_t na = 0, nbefore = w->nr;
+	memcpy(all, w->run, w->nr * sizeof *all);
+	na = w->nr;
+	memcpy(before, w->free0, sizeof before);
+	for (size_t i = 0; i < p.ndecisions; i++) {
+		struct sched_node *b = &before[d[i].node];
+		assert_true((d[i].gpu_mask & ~b->gpu_free) == 0);
+		assert_true(b->up);
+		all[na++] = held(w, before, &d[i], now);
+		b->gpu_free &= ~d[i].gpu_mask;
+		b->cpus_free -= all[na - 1].cpus;
+		b->mem_free_mb -= all[na - 1].mem_mb;
+		assert_true(b->cpus_free >= 0 && b->mem_free_mb >= 0);
+		if (d[i].job < p.blocked)
+			nbefore = na;
+	}
+	for (size_t k = 0; k < w->nn; k++) {
+		assert_int_equal(before[k].cpus_free, nodes[k].cpus_free);
+		assert_true(before[k].gpu_free == nodes[k].gpu_free);
+	}
+	if (p.blocked == w->nj) {
+		assert_int_equal(p.nresv, 0);
+		return;
+	}
+	const struct sched_job *h = &w->job[p.blocked];
+	int rnode = -1, node2 = -1;
+	/* The reservation is the head's brute-force earliest start given the
+	 * jobs ahead of it... */
+	int64_t t0 = ref_earliest(w, h, all, nbefore, now, &rnode);
+	if (t0 < 0) {
+		assert_int_equal(p.nresv, 0);
+		return;
+	}
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv.job, p.blocked);
+	if (getenv("DEBUG_PROP") && (p.resv.start != t0 || p.resv.node != rnode)) {
+		fprintf(stderr, "now %lld head %zu: gpus %d cpus %d mem %lld excl %d uid %u; plan %lld@%d ref %lld@%d\n",
+		    (long long)now, p.blocked, h->gpus, h->cpus, (long long)h->mem_mb, h->excl, h->uid,
+		    (long long)p.resv.start, p.resv.node, (long long)t0, rnode);
+		for (size_t k = 0; k < w->nn; k++)
+			fprintf(stderr, " node %zu up %d cap g%d c%d m%lld free g%d c%d m%lld nj %d excl %d\n", k, w->cap[k].up,
+			    __builtin_popcountll(w->cap[k].gpu_free), w->cap[k].cpus_free, (long long)w->cap[k].mem_free_mb,
+			    __builtin_popcountll(w->free0[k].gpu_free), w->free0[k].cpus_free, (long long)w->free0[k].mem_free_mb, w->free0[k].njobs, w->free0[k].excl);
+		for (size_t r = 0; r < na; r++)
+			fprintf(stderr, " run n%d g%d c%d m%lld x%d u%u end %lld%s\n", all[r].node, all[r].gpus, all[r].cpus,
+			    (long long)all[r].mem_mb, all[r].excl, all[r].uid, (long long)all[r].end, r >= w->nr ? " (this pass)" : "");
+	}
+	assert_int_equal(p.resv.node, rnode);
+	assert_true(p.resv.start == t0);
+	(*resvs)++;
+	/* ...and no later than that with every backfilled job added. */
+	int64_t t1 = ref_earliest(w, h, all, na, now, &node2);
+	assert_true(t1 >= 0 && t1 <= t0);
+	*backfills += (int)(na - nbefore);
+}
+
+static void reservation_never_delayed(void **state)
+{
+	(void)state;
+	int backfills = 0, resvs = 0;
+	for (int it = 0; it < 20000; it++) {
+		struct world w;
+		int64_t now = 1000 + rnd(1000);
+		draw_world(&w, now);
+		check_world(&w, it % 2 ? SCHED_EASY : SCHED_GREEDY, now, &backfills, &resvs);
+	}
+	/* The property is not vacuous: many reservations, many backfills. */
+	assert_true(resvs > 2000);
+	assert_true(backfills > 2000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +680,11 @@ int main(void)
 		cmocka_unit_test(exclusive_node_takes_no_other),
 		cmocka_unit_test(exclusive_user),
 		cmocka_unit_test(shared_jobs_unchanged),
+		cmocka_unit_test(easy_backfills_short_job),
+		cmocka_unit_test(easy_extra_greedy_not),
+		cmocka_unit_test(greedy_pin_and_strict),
+		cmocka_unit_test(never_ending_jobs),
+		cmocka_unit_test(reservation_never_delayed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
