@@ -58,8 +58,6 @@ static int stopping(const struct job *j)
 static void mark_running(struct ctl *c, struct job *j)
 {
 	char gl[512];
-	if (j->start_time == 0 && j->state == JOB_LAUNCHING)
-		j->start_time = wall_s();
 	if (ctl_event(c, j, EV_START, 0, NULL) != 0)
 		return;
 	j->check_at_ms = 0;
@@ -71,20 +69,12 @@ static void mark_running(struct ctl *c, struct job *j)
 /*
  * The job's runner reported its exit status (event or exit file); for a
  * job the controller already ended (cancel, time limit) that is the
- * confirmation that it is gone, with its real status.
+ * confirmation that it is gone, with its real status.  Learned late
+ * (reconcile), the exit file's time `when` is the real end.
  */
 static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 {
-	int was_final = stopping(j);
-	if (!was_final && j->start_time == 0)
-		j->start_time = wall_s();
-	if (ctl_event(c, j, EV_EXIT, (int)rc, NULL) != 0 || was_final)
-		return;
-	/* Learned late (reconcile): the exit file's time is the real end. */
-	if (when > 0 && when < j->end_time) {
-		j->end_time = when < j->start_time ? j->start_time : when;
-		ctl_commit_job(c, j);
-	}
+	ctl_event_at(c, j, EV_EXIT, (int)rc, NULL, when);
 }
 
 /*
