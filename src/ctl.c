@@ -6,7 +6,8 @@
  * and the nodes' free resources, asks sched_pass() for decisions, commits
  * every chosen job as LAUNCHING in one transaction, and only then queues
  * the launch programs (one batch per node).  What nodes answer is handled
- * in ctl_node.c.
+ * in ctl_node.c; every change of a job's state, times and resources is a
+ * step of the lifecycle table applied by ctl_event.c.
  * A job that ended but may still have processes (cancel, time limit) keeps
  * its resources ("held") until its end event or the KILL is delivered.
  */
@@ -360,14 +361,13 @@ int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r)
 	return 1;
 }
 
-/* Find which node a restored job sits on, and take its resources. */
+/* Find which node a restored job (held) sits on, and take its resources. */
 static void restore_placement(struct ctl *c, struct job *j, const struct job_row *r)
 {
 	for (size_t k = 0; r->node != NULL && k < c->nnodes; k++) {
 		if (strcmp(c->nodes[k].conf->name, r->node) != 0)
 			continue;
 		j->node = (int16_t)k;
-		j->held = 1;
 		c->nodes[k].cpus_used += j->cpus;
 		c->nodes[k].mem_used_mb += (int64_t)j->mem_mb;
 		/* These bits are nvidia-smi indices until the node's first probe
