@@ -219,6 +219,9 @@ void ctl_save_unsaved(struct ctl *c);
 /* The job as it is now: from memory when active or unsaved, else stored.
  * 1 found (r filled; job_row_clear() it), 0 none, -1 database error. */
 int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r);
+/* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when
+ * the node never saw it); one that cannot be built is its launch failure. */
+void ctl_launch(struct ctl *c, struct job *j);
 /* Append the launch program of a job placed on a node. */
 int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 /* Queue a signal for a job's process group on its node. */

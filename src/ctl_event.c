@@ -188,9 +188,7 @@ static void start_killing(struct ctl *c, struct job *j)
 	ctl_send_kill(c, j, "TERM");
 }
 
-/* Its launch program to its node (after the commit); a program that cannot
- * be built is the job's launch failure. */
-static void launch(struct ctl *c, struct job *j)
+void ctl_launch(struct ctl *c, struct job *j)
 {
 	struct buf b;
 	buf_init(&b, 64u << 20);
@@ -208,7 +206,7 @@ static void launch(struct ctl *c, struct job *j)
 static void act(struct ctl *c, struct job *j, const struct job_step *st)
 {
 	if (st->actions & ACT_LAUNCH)
-		launch(c, j);
+		ctl_launch(c, j);
 	if (st->actions & ACT_RECONCILE)
 		ctl_reconcile_job(c, j);
 	if (st->actions & ACT_KILL)

@@ -115,21 +115,6 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	ctl_event(c, j, EV_LAUNCH_FAIL, (int)rc, intern(reason));
 }
 
-static void relaunch(struct ctl *c, struct job *j)
-{
-	struct buf b;
-	buf_init(&b, 256u << 20);
-	if (ctl_launch_text(c, j, &b) == 0) {
-		size_t len;
-		char *text = buf_detach(&b, &len);
-		node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
-	} else {
-		buf_clear(&b);
-		ctl_event(c, j, EV_LAUNCH_FAIL, 1,
-		    "launch failed: the launch program could not be built");
-	}
-}
-
 static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
 {
 	int final = stopping(j);
@@ -151,7 +136,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		if (final)
 			ctl_event(c, j, EV_GONE, 0, NULL);
 		else if (j->state == JOB_LAUNCHING)
-			relaunch(c, j);	/* the token is absent: it never started */
+			ctl_launch(c, j);	/* the token is absent: it never started */
 		else if (!j->doubted++) {
 			/* Asked while it was still launching (the answer of a
 			 * shell opened beside one still working through the
