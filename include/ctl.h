@@ -184,6 +184,22 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j);
  */
 int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
     const char *reason);
+/* The same for an event that happened at wall time `when` (an exit learned
+ * late, from its exit file): the start and end times it stamps.  0: now. */
+int ctl_event_at(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
+    const char *reason, int64_t when);
+/*
+ * A scheduling pass's placements (EV_PLACE), committed in one batch:
+ * apply one in memory (its node and GPUs taken; -1, nothing changed, when
+ * the table refuses it), and once the batch is committed act on it (its
+ * launch); if the commit failed, undo it (EV_UNPLACE).
+ */
+int ctl_place_apply(struct ctl *c, struct job *j, int node, uint64_t gpu_mask,
+    struct job_step *st);
+void ctl_place_act(struct ctl *c, struct job *j, const struct job_step *st);
+void ctl_place_undo(struct ctl *c, struct job *j);
+/* A new attempt committed with the old one's record (ACT_REQUEUE). */
+int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a);
 /*
  * Commit one job's current fields in a transaction of its own.  A failure
  * (a full disk) marks the job unsaved: it stays in memory, as it is, and
@@ -195,6 +211,9 @@ void ctl_save_unsaved(struct ctl *c);
 /* The job as it is now: from memory when active or unsaved, else stored.
  * 1 found (r filled; job_row_clear() it), 0 none, -1 database error. */
 int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r);
+/* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when
+ * the node never saw it); one that cannot be built is its launch failure. */
+void ctl_launch(struct ctl *c, struct job *j);
 /* Append the launch program of a job placed on a node. */
 int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 /* Queue a signal for a job's process group on its node. */

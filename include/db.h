@@ -89,9 +89,10 @@ int db_job_update(struct db *db, const struct job_row *r);
 /* Fetch one job; 1 found, 0 not found, -1 error. */
 int db_job_get(struct db *db, int64_t id, struct job_row *r);
 int db_job_get_data(struct db *db, int64_t id, struct job_data *d);
-/* Every job in a state below JOB_COMPLETED, in id order. */
+/* Every job not final (job_state_is_final), or final and still holding
+ * resources on its node, in id order. */
 int db_jobs_active(struct db *db, int (*cb)(void *arg, const struct job_row *r), void *arg);
-/* Ended jobs, newest first, at most `limit`; uid (uint32_t)-1 for all users. */
+/* Final jobs, newest first, at most `limit`; uid (uint32_t)-1 for all users. */
 int db_jobs_history(struct db *db, uint32_t uid, int limit,
     int (*cb)(void *arg, const struct job_row *r), void *arg);
 

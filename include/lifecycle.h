@@ -7,7 +7,11 @@
  * Pure: it decides, the caller acts.  Actions come in the order the caller
  * must take them: the commit always before anything that leaves the
  * controller (a launch, a kill), so a crash in between is recovered from
- * the database.
+ * the database.  The one step without a commit is EV_UNPLACE: it undoes in
+ * memory a placement the database never took.
+ *
+ * Every change of a job's state, its start and end times and the resources
+ * it holds is a row here; nothing else in the controller sets them.
  */
 #ifndef HERD_LIFECYCLE_H
 #define HERD_LIFECYCLE_H
@@ -29,6 +33,8 @@ enum job_event {
 	EV_NODE_REQUEUE,	/* as EV_NODE_LOST, for an active job that allows a requeue */
 	EV_HOLD,		/* herd hold: it may not start until released */
 	EV_RELEASE,		/* herd release */
+	EV_ADOPT,		/* a node has it launched, the database had it pending (lost commits) */
+	EV_UNPLACE,		/* its placement's commit failed: back to what the database says */
 	EV_NEVENTS
 };
 
@@ -42,6 +48,11 @@ enum {
 				 * the job is PENDING as the next one (in the commit) */
 	ACT_HOLD = 1 << 6,	/* mark it held (by its owner, or by root: JobHeldAdmin) */
 	ACT_UNHOLD = 1 << 7,	/* take its hold off */
+	ACT_TAKE = 1 << 8,	/* take the node resources the event names; its launch wait
+				 * starts now */
+	ACT_RECONCILE = 1 << 9,	/* ask its node what became of it (after the commit) */
+	ACT_STAMP_START = 1 << 10,	/* its start time is the event's, unless known */
+	ACT_STAMP_END = 1 << 11,	/* its end time is the event's (never before its start) */
 };
 
 struct job_step {

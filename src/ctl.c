@@ -6,7 +6,8 @@
  * and the nodes' free resources, asks sched_pass() for decisions, commits
  * every chosen job as LAUNCHING in one transaction, and only then queues
  * the launch programs (one batch per node).  What nodes answer is handled
- * in ctl_node.c.
+ * in ctl_node.c; every change of a job's state, times and resources is a
+ * step of the lifecycle table applied by ctl_event.c.
  * A job that ended but may still have processes (cancel, time limit) keeps
  * its resources ("held") until its end event or the KILL is delivered.
  */
@@ -26,9 +27,6 @@
 #include "util.h"
 
 
-static void release_resources(struct ctl *c, struct job *j);
-static void next_attempt(struct ctl *c, struct job *j, enum job_state from, const char *reason);
-static int apply_hold(struct ctl *c, struct job *j, const struct job_step *st, const char *reason);
 
 static int64_t node_gpu_count(const struct node *n)
 {
@@ -273,6 +271,22 @@ int ctl_commit_job(struct ctl *c, struct job *j)
 	return 0;
 }
 
+/* A new attempt with the old one's record, in one transaction: a restart
+ * sees one or the other.  A failure loses the record; the job is unsaved. */
+int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a)
+{
+	if (db_begin(c->db) != 0 || db_attempt_insert(c->db, a) != 0 || persist(c, j) != 0 ||
+	    db_commit(c->db) != 0) {
+		db_write_failed(c);
+		db_rollback(c->db);
+		j->unsaved = 1;
+		return -1;
+	}
+	j->unsaved = 0;
+	db_write_worked(c);
+	return 0;
+}
+
 void ctl_save_unsaved(struct ctl *c)
 {
 	for (size_t i = 0; i < c->njobs; i++)
@@ -292,14 +306,13 @@ int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r)
 	return 1;
 }
 
-/* Find which node a restored job sits on, and take its resources. */
+/* Find which node a restored job (held) sits on, and take its resources. */
 static void restore_placement(struct ctl *c, struct job *j, const struct job_row *r)
 {
 	for (size_t k = 0; r->node != NULL && k < c->nnodes; k++) {
 		if (strcmp(c->nodes[k].conf->name, r->node) != 0)
 			continue;
 		j->node = (int16_t)k;
-		j->held = 1;
 		c->nodes[k].cpus_used += j->cpus;
 		c->nodes[k].mem_used_mb += (int64_t)j->mem_mb;
 		/* These bits are nvidia-smi indices until the node's first probe
@@ -323,7 +336,11 @@ static int load_one(void *arg, const struct job_row *r)
 {
 	struct ctl *c = arg;
 	struct job *j = job_from_row(r);
-	if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING || r->held)
+	/* Every job loaded but a pending one holds resources on its node (an
+	 * ended one is loaded only while it does): taken again if that node is
+	 * still in hosts.ini, else ctl_init ends it there (EV_NODE_LOST). */
+	j->held = j->state != JOB_PENDING;
+	if (j->held)
 		restore_placement(c, j, r);
 	j->launch_since_ms = now_ms();	/* a launch under way gets its full wait again */
 	if (job_is_stopping(j)) {
@@ -364,15 +381,11 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;
 	}
-	/* Jobs on a node that hosts.ini no longer has cannot be asked about. */
+	/* Jobs on a node that hosts.ini no longer has cannot be asked about:
+	 * lost with it (an ended one being stopped there is over). */
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
-		if (j->node >= 0 || (j->state == JOB_PENDING))
-			continue;
-		if (job_state_is_final(j->state)) {
-			j->held = 0;
-			ctl_commit_job(c, j);
-		} else
+		if (j->held && j->node < 0)
 			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
 	c->loaded_ms = now_ms();
@@ -575,149 +588,6 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 	node_request(n, REQ_BATCH, text, len);
 }
 
-/*
- * A job is over once it is final and holds nothing: its exit status is
- * whatever the node said, or never will be known.  Waiters hear of it now,
- * not at the cancel or time limit that ended it.
- */
-static void job_over(struct ctl *c, const struct job *j)
-{
-	char ec[32];
-	job_exit_format(j->exit_code, ec, sizeof ec);
-	log_info("job %" PRId64 " ended %s%s%s, exit %s%s%s", j->id, job_state_name(j->state),
-	    j->node >= 0 ? " on " : "", j->node >= 0 ? c->nodes[j->node].conf->name : "", ec,
-	    j->reason ? ", " : "", j->reason ? j->reason : "");
-	if (c->on_job_end != NULL)
-		c->on_job_end(c->on_job_end_arg, j);
-}
-
-/* An end the controller decided: final now, its resources kept until the
- * node confirms the processes gone (a restart goes on killing it). */
-static void start_killing(struct ctl *c, struct job *j)
-{
-	j->kill_stage = 1;
-	j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
-	ctl_send_kill(c, j, "TERM");
-}
-
-int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
-    const char *reason)
-{
-	struct job_step st;
-	int was_final = job_state_is_final(j->state);
-
-	enum job_state from = (enum job_state)j->state;
-	const char *was_reason = j->reason;
-
-	/* A late or repeated answer; an ended job holding nothing takes only a requeue. */
-	if (lifecycle_step(j->state, ev, exit_status, &st) != 0 ||
-	    (was_final && !j->held && ev != EV_REQUEUE))
-		return -1;
-	if (st.to != j->state) {
-		j->state = (uint8_t)st.to;
-		j->reason = reason != NULL ? reason : st.reason;
-		c->deps_dirty = c->sched_needed = 1;	/* a dependency on it may change */
-	}
-	if (job_state_is_final(st.to) && !was_final)
-		j->end_time = wall_s();
-	if ((ev == EV_EXIT || ev == EV_LAUNCH_FAIL) && (!was_final || j->exit_code == -1))
-		j->exit_code = exit_status;
-	if ((st.actions & ACT_KILL) && !j->held)
-		st.actions = (st.actions & ~ACT_KILL) | ACT_RELEASE | ACT_NOTIFY;
-	if (st.actions & ACT_REQUEUE) {
-		next_attempt(c, j, from, reason != NULL ? reason : was_reason);
-		return 0;
-	}
-	if (st.actions & (ACT_HOLD | ACT_UNHOLD))
-		return apply_hold(c, j, &st, reason);
-	if (st.actions & ACT_RELEASE)
-		release_resources(c, j);
-	if ((st.actions & ACT_COMMIT) && ctl_commit_job(c, j) != 0)
-		log_error("job %" PRId64 ": state %s not recorded yet; written again later",
-		    j->id, job_state_name(j->state));
-	if (st.actions & ACT_KILL)
-		start_killing(c, j);
-	if (st.actions & ACT_NOTIFY)
-		job_over(c, j);
-	return 0;
-}
-
-/*
- * ACT_HOLD, ACT_UNHOLD: a user's answer, so acknowledged only once stored.
- * A failed commit puts the hold back (-2): the job is what the database
- * says, and the user hears the hold did not happen.  The reason says whose
- * hold it is (JobHeldAdmin: root's, which only root releases).
- */
-static int apply_hold(struct ctl *c, struct job *j, const struct job_step *st, const char *reason)
-{
-	const char *why = reason != NULL ? reason : st->reason;
-	uint8_t old = j->hold;
-	if (st->actions & ACT_UNHOLD)
-		j->hold = JOB_HOLD_NONE;
-	else
-		j->hold = why != NULL && strcmp(why, "JobHeldAdmin") == 0 ? JOB_HOLD_ADMIN :
-		    JOB_HOLD_USER;
-	if (j->hold == old)
-		return 0;
-	if (ctl_commit_job(c, j) != 0) {
-		j->hold = old;
-		return -2;
-	}
-	c->sched_needed = 1;
-	return 0;
-}
-
-/*
- * ACT_REQUEUE: the attempt is over and gone from its node.  It is recorded
- * (how it ended: a requeued attempt REQUEUED, one lost with its node
- * NODE_FAIL, an ended job's requeue its final state) and the job is the
- * next attempt, pending, in one commit: a restart sees one or the other.
- * A new attempt has a new key, so new files on whichever node runs it.
- */
-static void next_attempt(struct ctl *c, struct job *j, enum job_state from, const char *reason)
-{
-	char gl[512];
-	struct attempt_row a = { 0 };
-
-	ctl_gpu_list(c, j, gl, sizeof gl);
-	a.job_id = j->id;
-	a.attempt = j->attempt;
-	a.node = j->node >= 0 ? (char *)c->nodes[j->node].conf->name : NULL;
-	a.gpu_list = gl[0] != '\0' ? gl : NULL;
-	a.start_time = j->start_time;
-	a.end_time = j->end_time != 0 ? j->end_time : wall_s();
-	a.state = from == JOB_LAUNCHING || from == JOB_RUNNING ? JOB_NODE_FAIL : (int)from;
-	a.exit_code = j->exit_code;
-	a.reason = (char *)reason;
-	log_info("job %" PRId64 ": attempt %d ended %s%s%s; attempt %d pending", j->id, j->attempt,
-	    job_state_name((enum job_state)a.state), a.node ? " on " : "", a.node ? a.node : "",
-	    j->attempt + 1);
-	release_resources(c, j);
-	j->state = JOB_PENDING;
-	j->reason = NULL;
-	j->attempt++;
-	j->node = -1;
-	j->gpu_mask = 0;
-	j->gpus_by_index = 0;
-	j->start_time = j->end_time = 0;
-	j->exit_code = -1;
-	j->kill_stage = 0;
-	j->doubted = 0;
-	j->check_at_ms = 0;
-	if (db_begin(c->db) != 0 || db_attempt_insert(c->db, &a) != 0 || persist(c, j) != 0 ||
-	    db_commit(c->db) != 0) {
-		db_write_failed(c);
-		db_rollback(c->db);
-		j->unsaved = 1;	/* the job is written again; this attempt's record is lost */
-		log_error("job %" PRId64 ": attempt %d not recorded: %s", j->id, a.attempt,
-		    c->db_error);
-	} else {
-		j->unsaved = 0;
-		db_write_worked(c);
-	}
-	c->sched_needed = 1;
-}
-
 int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
     size_t errsz)
 {
@@ -754,32 +624,6 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
 	return 0;
 }
 
-/* ---- resources ---- */
-
-static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
-{
-	struct node *n = &c->nodes[node];
-	j->node = (int16_t)node;
-	j->gpu_mask = mask;
-	j->held = 1;
-	n->cpus_used += j->cpus;
-	n->mem_used_mb += (int64_t)j->mem_mb;
-	n->gpu_used |= mask;
-}
-
-static void release_resources(struct ctl *c, struct job *j)
-{
-	if (!j->held || j->node < 0)
-		return;
-	struct node *n = &c->nodes[j->node];
-	n->cpus_used -= j->cpus;
-	n->mem_used_mb -= (int64_t)j->mem_mb;
-	n->gpu_used &= ~j->gpu_mask;
-	j->held = 0;
-	j->kill_stage = 0;
-	c->sched_needed = 1;
-}
-
 /* ---- what the nodes know that the database may not ---- */
 
 /*
@@ -796,34 +640,6 @@ int64_t ctl_scan_from(struct ctl *c)
 	if (db_max_job_id(c->db, &max) != 0)
 		log_error("%s", db_errmsg(c->db));
 	return max + 1;
-}
-
-/*
- * A node has files of a job that the database knows as pending: its
- * launch was committed, acted on and then lost (a power cut of the state
- * disk).  It is taken back on that node with the GPUs its runner recorded
- * (nvidia-smi indices), as LAUNCHING, and the node is asked about it.
- */
-void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices)
-{
-	uint64_t mask = 0;
-	char *list = xstrdup(gpu_indices), *save = NULL;
-	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int idx = atoi(t);
-		for (size_t g = 0; g < n->probe.ngpus && g < 64; g++)
-			if (n->probe.gpus[g].index == idx)
-				mask |= 1ULL << g;
-	}
-	free(list);
-	take(c, j, n->idx, mask);
-	j->state = JOB_LAUNCHING;
-	j->reason = NULL;
-	j->check_at_ms = 0;
-	j->launch_since_ms = now_ms();
-	log_warn("job %" PRId64 " was launched on %s but the database had lost it; adopted",
-	    j->id, n->conf->name);
-	ctl_commit_job(c, j);
-	ctl_reconcile_job(c, j);
 }
 
 /* ---- scheduling and launch ---- */
@@ -875,27 +691,6 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	free(errp);
 	job_data_clear(&d);
 	return rc;
-}
-
-/*
- * One request per job: the node's worker merges whatever is queued into one
- * batch (up to its size bound), so launches to a node still travel together.
- */
-static void dispatch(struct ctl *c, struct job **chosen, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct job *j = chosen[i];
-		struct buf b;
-		buf_init(&b, 64u << 20);
-		if (ctl_launch_text(c, j, &b) != 0) {
-			buf_clear(&b);
-			ctl_event(c, j, EV_LAUNCH_FAIL, 1, "launch failed: the launch program could not be built");
-			continue;
-		}
-		size_t len;
-		char *text = buf_detach(&b, &len);
-		node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
-	}
 }
 
 /*
@@ -995,8 +790,8 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 
 /*
  * Commit every decision of a pass as LAUNCHING in one transaction, then
- * dispatch.  If anything fails to commit, nothing leaves: the jobs go back
- * to PENDING in memory, as the database still has them.
+ * launch.  If anything fails to commit, nothing leaves: the jobs go back
+ * to PENDING in memory (EV_UNPLACE), as the database still has them.
  */
 static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *ptask,
     const struct sched_decision *d, size_t n)
@@ -1008,47 +803,40 @@ static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *pt
 		return;
 	}
 	struct job **chosen = xmalloc(n * sizeof *chosen);
+	struct job_step *steps = xmalloc(n * sizeof *steps);
 	struct array_undo au;
 	int ok = 1;
 	ctl_array_undo_init(&au);
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = pend[d[i].job];
-		struct job_step st;
 		/* An array's task: its own row (or the array's record for the last). */
 		if (ptask[d[i].job] >= 0 && ok &&
 		    (j = ctl_array_task_start(c, j, (uint32_t)ptask[d[i].job], &au)) == NULL)
 			ok = 0;
-		if (j == NULL || (ptask[d[i].job] >= 0 && !ok)) {
-			chosen[i] = NULL;
+		chosen[i] = NULL;
+		if (j == NULL || (ptask[d[i].job] >= 0 && !ok) ||
+		    ctl_place_apply(c, j, d[i].node, d[i].gpu_mask, &steps[i]) != 0)
 			continue;
-		}
-		lifecycle_step(j->state, EV_PLACE, 0, &st);	/* committed in one batch below */
-		take(c, j, d[i].node, d[i].gpu_mask);
-		j->state = (uint8_t)st.to;
-		j->reason = st.reason;
-		j->check_at_ms = 0;
-		j->launch_since_ms = now_ms();
 		chosen[i] = j;
-		if (ok && persist(c, j) != 0)
+		if (ok && persist(c, j) != 0)	/* the steps' ACT_COMMIT, in one batch */
 			ok = 0;
 	}
 	if (ok && db_commit(c->db) == 0) {
 		ctl_array_undo_commit(c, &au);
 		c->deps_dirty = 1;	/* after: and singleton see them started */
-		dispatch(c, chosen, n);
+		for (size_t i = 0; i < n; i++)
+			if (chosen[i] != NULL)
+				ctl_place_act(c, chosen[i], &steps[i]);
 	} else {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
 		db_rollback(c->db);
-		for (size_t i = 0; i < n; i++) {
-			if (chosen[i] == NULL)
-				continue;
-			chosen[i]->state = JOB_PENDING;
-			release_resources(c, chosen[i]);
-			chosen[i]->node = -1;
-		}
+		for (size_t i = 0; i < n; i++)
+			if (chosen[i] != NULL)
+				ctl_place_undo(c, chosen[i]);
 		ctl_array_undo_rollback(c, &au);	/* after: new tasks are freed */
 		c->sched_needed = 0;	/* the next event tries again, not this loop */
 	}
+	free(steps);
 	free(chosen);
 }
 

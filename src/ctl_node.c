@@ -58,8 +58,6 @@ static int stopping(const struct job *j)
 static void mark_running(struct ctl *c, struct job *j)
 {
 	char gl[512];
-	if (j->start_time == 0 && j->state == JOB_LAUNCHING)
-		j->start_time = wall_s();
 	if (ctl_event(c, j, EV_START, 0, NULL) != 0)
 		return;
 	j->check_at_ms = 0;
@@ -71,20 +69,12 @@ static void mark_running(struct ctl *c, struct job *j)
 /*
  * The job's runner reported its exit status (event or exit file); for a
  * job the controller already ended (cancel, time limit) that is the
- * confirmation that it is gone, with its real status.
+ * confirmation that it is gone, with its real status.  Learned late
+ * (reconcile), the exit file's time `when` is the real end.
  */
 static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 {
-	int was_final = stopping(j);
-	if (!was_final && j->start_time == 0)
-		j->start_time = wall_s();
-	if (ctl_event(c, j, EV_EXIT, (int)rc, NULL) != 0 || was_final)
-		return;
-	/* Learned late (reconcile): the exit file's time is the real end. */
-	if (when > 0 && when < j->end_time) {
-		j->end_time = when < j->start_time ? j->start_time : when;
-		ctl_commit_job(c, j);
-	}
+	ctl_event_at(c, j, EV_EXIT, (int)rc, NULL, when);
 }
 
 /*
@@ -125,21 +115,6 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	ctl_event(c, j, EV_LAUNCH_FAIL, (int)rc, intern(reason));
 }
 
-static void relaunch(struct ctl *c, struct job *j)
-{
-	struct buf b;
-	buf_init(&b, 256u << 20);
-	if (ctl_launch_text(c, j, &b) == 0) {
-		size_t len;
-		char *text = buf_detach(&b, &len);
-		node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
-	} else {
-		buf_clear(&b);
-		ctl_event(c, j, EV_LAUNCH_FAIL, 1,
-		    "launch failed: the launch program could not be built");
-	}
-}
-
 static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
 {
 	int final = stopping(j);
@@ -161,7 +136,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		if (final)
 			ctl_event(c, j, EV_GONE, 0, NULL);
 		else if (j->state == JOB_LAUNCHING)
-			relaunch(c, j);	/* the token is absent: it never started */
+			ctl_launch(c, j);	/* the token is absent: it never started */
 		else if (!j->doubted++) {
 			/* Asked while it was still launching (the answer of a
 			 * shell opened beside one still working through the

@@ -164,6 +164,17 @@ static void add_columns(struct buf *b)
 		buf_printf(b, "%s%s", k ? "," : "", jobfields[k].col);
 }
 
+/* " WHERE state IN (...)": the states that are final, or those that are not. */
+static void add_states(struct buf *b, int final)
+{
+	int n = 0;
+	buf_addstr(b, " WHERE state IN (");
+	for (int s = 0; s < JOB_NSTATES; s++)
+		if (!job_state_is_final((enum job_state)s) == !final)
+			buf_printf(b, "%s%d", n++ ? "," : "", s);
+	buf_addc(b, ')');
+}
+
 /*
  * The statements on jobs, made from jobfields[] once per process (the
  * table is constant): the insert computes the id (never below the floor:
@@ -172,13 +183,14 @@ static void add_columns(struct buf *b)
 static const char *job_sql(int which)
 {
 	static char *made[ST_COUNT];
+	/* Active: not final, or still holding resources (being stopped);
+	 * history: final.  Each after " WHERE state IN (...)" made from
+	 * job_state_is_final(), the one definition (states()). */
 	static const char *const where[ST_COUNT] = {
 		[ST_GET] = " WHERE id=?1",
-		/* State 8, REQUEUED, is an active job stopping its attempt. */
-		[ST_ACTIVE] = " WHERE state<3 OR state=8 OR held=1 ORDER BY id",
-		[ST_HISTORY] = " WHERE state>=3 AND state<>8 ORDER BY end_time DESC, id DESC LIMIT ?1",
-		[ST_HISTORY_UID] = " WHERE state>=3 AND state<>8 AND uid=?2"
-		    " ORDER BY end_time DESC, id DESC LIMIT ?1",
+		[ST_ACTIVE] = " OR held=1 ORDER BY id",
+		[ST_HISTORY] = " ORDER BY end_time DESC, id DESC LIMIT ?1",
+		[ST_HISTORY_UID] = " AND uid=?2 ORDER BY end_time DESC, id DESC LIMIT ?1",
 		[ST_TASK] = " WHERE array_parent=?1 AND array_index=?2",
 		[ST_TASKS] = " WHERE array_parent=?1 AND array_index>=0 ORDER BY array_index",
 	};
@@ -209,6 +221,8 @@ static const char *job_sql(int which)
 		buf_addstr(&b, "SELECT ");
 		add_columns(&b);
 		buf_addstr(&b, " FROM jobs");
+		if (which == ST_ACTIVE || which == ST_HISTORY || which == ST_HISTORY_UID)
+			add_states(&b, which != ST_ACTIVE);
 		buf_addstr(&b, where[which]);
 	}
 	return made[which] = buf_detach(&b, NULL);

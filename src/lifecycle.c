@@ -20,6 +20,17 @@
  * same commit), so two attempts never run side by side.  A node that
  * rebooted or lost the job's files has nothing left to stop.
  *
+ * A placement is committed in one batch with the others of its pass; if
+ * that commit fails, EV_UNPLACE puts each job back as the database still
+ * has it (pending, holding nothing), with no commit of its own.  A job the
+ * database knows as pending but a node has launched (the commits that said
+ * so were lost with the state disk) is adopted (EV_ADOPT): LAUNCHING on
+ * that node, which is asked about it instead of sent it again.
+ *
+ * Times: a job's start is stamped when the node says it runs, or when it
+ * exits without that having been heard; its end when it becomes final.
+ * A new attempt (ACT_REQUEUE) starts with neither.
+ *
  * EV_NODE_REQUEUE is sent only for a LAUNCHING or RUNNING job (a job
  * being stopped, or ended, gets EV_NODE_LOST): it has no row elsewhere.
  *
@@ -42,23 +53,31 @@ static const struct row {
 	const char *reason;
 	unsigned actions;
 } table[] = {
-	{ JOB_PENDING, EV_PLACE, JOB_LAUNCHING, NULL, ACT_COMMIT | ACT_LAUNCH },
-	{ JOB_PENDING, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_NOTIFY },
+	{ JOB_PENDING, EV_PLACE, JOB_LAUNCHING, NULL, ACT_COMMIT | ACT_TAKE | ACT_LAUNCH },
+	{ JOB_PENDING, EV_ADOPT, JOB_LAUNCHING, NULL, ACT_COMMIT | ACT_TAKE | ACT_RECONCILE },
+	{ JOB_LAUNCHING, EV_UNPLACE, JOB_PENDING, NULL, ACT_RELEASE },
+	{ JOB_PENDING, EV_CANCEL, JOB_CANCELLED, "cancelled",
+	    ACT_COMMIT | ACT_STAMP_END | ACT_NOTIFY },
 	{ JOB_PENDING, EV_NEVER, JOB_CANCELLED, "DependencyNeverSatisfied",
-	    ACT_COMMIT | ACT_NOTIFY },
+	    ACT_COMMIT | ACT_STAMP_END | ACT_NOTIFY },
 	/* A hold only keeps a pending job from starting: its state stays,
 	 * its reason is the hold's (the caller says whose: JobHeldAdmin). */
 	{ JOB_PENDING, EV_HOLD, JOB_PENDING, "JobHeldUser", ACT_COMMIT | ACT_HOLD },
 	{ JOB_PENDING, EV_RELEASE, JOB_PENDING, NULL, ACT_COMMIT | ACT_UNHOLD },
-	{ JOB_LAUNCHING, EV_START, JOB_RUNNING, NULL, ACT_COMMIT },
-	{ FROM_ACTIVE, EV_EXIT, TO_BY_EXIT, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	{ JOB_LAUNCHING, EV_START, JOB_RUNNING, NULL, ACT_COMMIT | ACT_STAMP_START },
+	/* An exit whose start was never heard of: it started then too. */
+	{ FROM_ACTIVE, EV_EXIT, TO_BY_EXIT, NULL,
+	    ACT_COMMIT | ACT_STAMP_START | ACT_STAMP_END | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed",
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
-	{ FROM_ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted", ACT_COMMIT | ACT_KILL },
-	{ FROM_ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL },
-	{ JOB_RUNNING, EV_TIMEOUT, JOB_TIMEOUT, "time limit reached", ACT_COMMIT | ACT_KILL },
+	    ACT_COMMIT | ACT_STAMP_END | ACT_RELEASE | ACT_NOTIFY },
+	{ FROM_ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted",
+	    ACT_COMMIT | ACT_STAMP_END | ACT_KILL },
+	{ FROM_ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled",
+	    ACT_COMMIT | ACT_STAMP_END | ACT_KILL },
+	{ JOB_RUNNING, EV_TIMEOUT, JOB_TIMEOUT, "time limit reached",
+	    ACT_COMMIT | ACT_STAMP_END | ACT_KILL },
 	{ FROM_ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure",
-	    ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
+	    ACT_COMMIT | ACT_STAMP_END | ACT_RELEASE | ACT_NOTIFY },
 	/* A new attempt: never beside the old one (see above). */
 	{ FROM_ACTIVE, EV_REQUEUE, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL },
 	{ FROM_ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL,
@@ -67,11 +86,13 @@ static const struct row {
 	{ JOB_REQUEUED, EV_LAUNCH_FAIL, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_GONE, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_NODE_LOST, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
-	{ JOB_REQUEUED, EV_CANCEL, JOB_CANCELLED, "cancelled", ACT_COMMIT | ACT_KILL },
+	{ JOB_REQUEUED, EV_CANCEL, JOB_CANCELLED, "cancelled",
+	    ACT_COMMIT | ACT_STAMP_END | ACT_KILL },
 	/* An ended job whose processes are gone (the caller checks it holds
 	 * nothing): pending again at once. */
 	{ FROM_FINAL, EV_REQUEUE, JOB_PENDING, NULL, ACT_COMMIT | ACT_REQUEUE },
-	/* Ended by the controller, now confirmed gone on its node. */
+	/* Ended by the controller, now confirmed gone on its node (or its node
+	 * is gone: herdd restarted without it in hosts.ini). */
 	{ FROM_FINAL, EV_EXIT, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_LAUNCH_FAIL, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
 	{ FROM_FINAL, EV_GONE, TO_SAME, NULL, ACT_COMMIT | ACT_RELEASE | ACT_NOTIFY },
@@ -81,6 +102,7 @@ static const struct row {
 static const char *event_names[EV_NEVENTS] = {
 	"place", "start", "exit", "launch-fail", "launch-lost", "cancel", "timeout",
 	"node-lost", "gone", "never", "requeue", "node-requeue", "hold", "release",
+	"adopt", "unplace",
 };
 
 const char *job_event_name(enum job_event e)

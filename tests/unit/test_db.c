@@ -238,6 +238,52 @@ static void bad_fault_spec_refused(void **state)
 	unsetenv("HERD_FAULT_DB");
 }
 
+static int state_bit(void *arg, const struct job_row *r)
+{
+	*(unsigned *)arg |= 1u << r->state;
+	return 0;
+}
+
+/*
+ * Which stored jobs are loaded as active and which are history follows
+ * job_state_is_final(), the one definition, for every state: a state
+ * added later lands on the right side without an edit here or in db.c.
+ * An ended job still holding resources is loaded too (herdd goes on
+ * stopping it).
+ */
+static void active_and_history_follow_final(void **state)
+{
+	struct fixture *f = *state;
+	struct db *db = open_db(f, NULL);
+	unsigned want_active = 0, want_final = 0, active = 0, history = 0;
+	for (int s = 0; s < JOB_NSTATES; s++) {
+		int64_t id;
+		assert_int_equal(submit(db, &id), 0);
+		assert_int_equal(set_state(db, id, s), 0);
+		if (job_state_is_final((enum job_state)s))
+			want_final |= 1u << s;
+		else
+			want_active |= 1u << s;
+	}
+	assert_int_equal(db_jobs_active(db, state_bit, &active), 0);
+	assert_int_equal(db_jobs_history(db, (uint32_t)-1, 100, state_bit, &history), 0);
+	assert_int_equal(active, want_active);
+	assert_int_equal(history, want_final);
+
+	/* A cancelled job still being killed on its node. */
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(db, JOB_CANCELLED + 1, &r), 1);
+	assert_int_equal(r.state, JOB_CANCELLED);
+	r.held = 1;
+	assert_int_equal(db_job_update(db, &r), 0);
+	job_row_clear(&r);
+	active = 0;
+	assert_int_equal(db_jobs_active(db, state_bit, &active), 0);
+	assert_int_equal(active, want_active | 1u << JOB_CANCELLED);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(onward_fault_and_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(fault_on_begin, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_fault_spec_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(active_and_history_follow_final, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,10 @@
 #define R		ACT_RELEASE
 #define N		ACT_NOTIFY
 #define Q		ACT_REQUEUE
+#define T		ACT_TAKE
+#define RC		ACT_RECONCILE
+#define ST		ACT_STAMP_START
+#define E		ACT_STAMP_END
 
 /*
  * Every (state, event) that has a step, written out: the resulting state,
@@ -39,29 +43,35 @@ static const struct pin {
 	const char *reason;
 	unsigned actions;
 } pins[] = {
-	{ S(JOB_PENDING), EV_PLACE, JOB_LAUNCHING, NULL, C | L },
-	{ S(JOB_PENDING), EV_CANCEL, JOB_CANCELLED, "cancelled", C | N },
-	{ S(JOB_PENDING), EV_NEVER, JOB_CANCELLED, "DependencyNeverSatisfied", C | N },
+	/* Placed by a pass, or found launched by a node's scan: its node's
+	 * resources taken, committed, then launched or asked about. */
+	{ S(JOB_PENDING), EV_PLACE, JOB_LAUNCHING, NULL, C | T | L },
+	{ S(JOB_PENDING), EV_ADOPT, JOB_LAUNCHING, NULL, C | T | RC },
+	/* The pass's commit failed: back as the database has it, no commit. */
+	{ S(JOB_LAUNCHING), EV_UNPLACE, JOB_PENDING, NULL, R },
+	{ S(JOB_PENDING), EV_CANCEL, JOB_CANCELLED, "cancelled", C | E | N },
+	{ S(JOB_PENDING), EV_NEVER, JOB_CANCELLED, "DependencyNeverSatisfied", C | E | N },
 	/* Hold and release: pending stays pending, the hold is stored first. */
 	{ S(JOB_PENDING), EV_HOLD, JOB_PENDING, "JobHeldUser", C | ACT_HOLD },
 	{ S(JOB_PENDING), EV_RELEASE, JOB_PENDING, NULL, C | ACT_UNHOLD },
-	{ S(JOB_LAUNCHING), EV_START, JOB_RUNNING, NULL, C },
-	/* The node's word ends an active job at once. */
-	{ ACTIVE, EV_EXIT, BY_EXIT, NULL, C | R | N },
-	{ ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed", C | R | N },
-	{ ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure", C | R | N },
+	{ S(JOB_LAUNCHING), EV_START, JOB_RUNNING, NULL, C | ST },
+	/* The node's word ends an active job at once (an exit is its start
+	 * too when that was never heard). */
+	{ ACTIVE, EV_EXIT, BY_EXIT, NULL, C | ST | E | R | N },
+	{ ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed", C | E | R | N },
+	{ ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure", C | E | R | N },
 	{ ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL, C | R | Q },
 	/* The controller's end: final at once, resources kept until gone. */
-	{ ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted", C | K },
-	{ ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled", C | K },
-	{ S(JOB_RUNNING), EV_TIMEOUT, JOB_TIMEOUT, "time limit reached", C | K },
+	{ ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted", C | E | K },
+	{ ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled", C | E | K },
+	{ S(JOB_RUNNING), EV_TIMEOUT, JOB_TIMEOUT, "time limit reached", C | E | K },
 	/* Requeue: the running attempt is stopped first, pending once gone. */
 	{ ACTIVE, EV_REQUEUE, JOB_REQUEUED, "requeued", C | K },
 	{ S(JOB_REQUEUED), EV_EXIT, JOB_PENDING, NULL, C | R | Q },
 	{ S(JOB_REQUEUED), EV_LAUNCH_FAIL, JOB_PENDING, NULL, C | R | Q },
 	{ S(JOB_REQUEUED), EV_GONE, JOB_PENDING, NULL, C | R | Q },
 	{ S(JOB_REQUEUED), EV_NODE_LOST, JOB_PENDING, NULL, C | R | Q },
-	{ S(JOB_REQUEUED), EV_CANCEL, JOB_CANCELLED, "cancelled", C | K },
+	{ S(JOB_REQUEUED), EV_CANCEL, JOB_CANCELLED, "cancelled", C | E | K },
 	/* An ended job whose processes are gone: pending again at once. */
 	{ FINAL, EV_REQUEUE, JOB_PENDING, NULL, C | Q },
 	/* Ended by the controller, now confirmed gone: the state stays. */
@@ -136,7 +146,7 @@ static void rows(void **state)
 	/* Cancelled while launching, then the launch failed: over, released. */
 	assert_int_equal(lifecycle_step(JOB_LAUNCHING, EV_CANCEL, 0, &st), 0);
 	assert_int_equal(st.to, JOB_CANCELLED);
-	assert_int_equal(st.actions, C | K);
+	assert_int_equal(st.actions, C | E | K);
 	assert_int_equal(lifecycle_step(st.to, EV_LAUNCH_FAIL, 1, &st), 0);
 	assert_int_equal(st.to, JOB_CANCELLED);
 	assert_int_equal(st.actions, C | R | N);
@@ -145,6 +155,12 @@ static void rows(void **state)
 	 * has no other row for it. */
 	assert_int_equal(lifecycle_step(JOB_REQUEUED, EV_NODE_REQUEUE, 0, &st), -1);
 	assert_int_equal(lifecycle_step(JOB_CANCELLED, EV_NODE_REQUEUE, 0, &st), -1);
+	/* Adoption and the undoing of a placement: only where they make sense
+	 * (a job found launched while RUNNING is no news; an undone placement
+	 * of a running job would run it twice). */
+	assert_int_equal(lifecycle_step(JOB_RUNNING, EV_ADOPT, 0, &st), -1);
+	assert_int_equal(lifecycle_step(JOB_RUNNING, EV_UNPLACE, 0, &st), -1);
+	assert_int_equal(lifecycle_step(JOB_PENDING, EV_UNPLACE, 0, &st), -1);
 }
 
 /*
@@ -186,7 +202,8 @@ static void node_answer_releases(void **state)
 
 /* What every row must keep: the commit first, a launch only from PENDING,
  * a kill never with a release (the node must confirm first), waiters told
- * only of a final state, and final states never left. */
+ * only of a final state, final states never left, times stamped and
+ * resources taken and given back on the right edges. */
 static void invariants(void **state)
 {
 	(void)state;
@@ -196,7 +213,37 @@ static void invariants(void **state)
 				struct job_step st;
 				if (lifecycle_step((enum job_state)s, (enum job_event)e, status, &st) != 0)
 					continue;
-				assert_true(st.actions & ACT_COMMIT);
+				int final_from = job_state_is_final((enum job_state)s);
+				int final_to = job_state_is_final(st.to);
+				/* Every step is committed but the undoing of a placement
+				 * the database never took. */
+				if (e == EV_UNPLACE)
+					assert_int_equal(st.actions, ACT_RELEASE);
+				else
+					assert_true(st.actions & ACT_COMMIT);
+				/* Its end is stamped exactly when it becomes final. */
+				assert_int_equal(!!(st.actions & ACT_STAMP_END),
+				    !final_from && final_to);
+				/* Its start: only when the node says (or shows, by an
+				 * exit) that the attempt ran. */
+				if (st.actions & ACT_STAMP_START)
+					assert_true(s == JOB_LAUNCHING || s == JOB_RUNNING);
+				/* Resources are taken exactly on the way into LAUNCHING,
+				 * from PENDING, and given back on any way out to PENDING
+				 * from a state that holds them. */
+				assert_int_equal(!!(st.actions & ACT_TAKE),
+				    st.to == JOB_LAUNCHING && s != JOB_LAUNCHING);
+				if (st.actions & ACT_TAKE) {
+					assert_int_equal(s, JOB_PENDING);
+					assert_false(st.actions & (ACT_RELEASE | ACT_KILL));
+					/* Sent its launch, or asked about the one it has. */
+					assert_int_equal(!!(st.actions & ACT_LAUNCH),
+					    !(st.actions & ACT_RECONCILE));
+				}
+				if (st.actions & (ACT_LAUNCH | ACT_RECONCILE))
+					assert_true(st.actions & ACT_TAKE);
+				if (st.to == JOB_PENDING && !final_from && s != JOB_PENDING)
+					assert_true(st.actions & ACT_RELEASE);
 				if (st.actions & ACT_LAUNCH)
 					assert_int_equal(s, JOB_PENDING);
 				assert_false((st.actions & ACT_KILL) && (st.actions & ACT_RELEASE));
@@ -210,10 +257,13 @@ static void invariants(void **state)
 				 * released (or never held), never notified. */
 				if (st.actions & ACT_REQUEUE) {
 					assert_int_equal(st.to, JOB_PENDING);
-					assert_false(st.actions & (ACT_NOTIFY | ACT_KILL | ACT_LAUNCH));
+					assert_false(st.actions & (ACT_NOTIFY | ACT_KILL | ACT_LAUNCH |
+					    ACT_STAMP_START | ACT_STAMP_END));
 				}
+				/* Back to pending: a new attempt, or a placement undone
+				 * (the same attempt, never launched). */
 				if (st.to == JOB_PENDING && s != JOB_PENDING)
-					assert_true(st.actions & ACT_REQUEUE);
+					assert_true((st.actions & ACT_REQUEUE) || e == EV_UNPLACE);
 				/* A hold changes only a pending job, and only its hold. */
 				if (st.actions & (ACT_HOLD | ACT_UNHOLD)) {
 					assert_int_equal(s, JOB_PENDING);
