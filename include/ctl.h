@@ -27,7 +27,21 @@ struct node_result;
 struct logs_answer;
 struct launch_reply;
 
+/*
+ * The controller's clock.  ctl*.c read the time only through ctl_now_ms()
+ * and ctl_now_wall(): the system's clocks, or, where ctl_init() was given
+ * one, a clock its caller sets and advances (tests/unit/test_ctl.c), so
+ * time limits, kill escalation, probe intervals and start-up deadlines run
+ * in milliseconds without waiting.  Waits for threads (ctl_clear, a
+ * reload's joins) and the pass's duration stay on the system's clocks.
+ */
+struct ctl_clock {
+	int64_t mono_ms;	/* monotonic milliseconds: deadlines and intervals */
+	int64_t wall_s;		/* wall-clock seconds: records, limits, begin times */
+};
+
 struct ctl {
+	const struct ctl_clock *clock;	/* NULL: the system's (see above) */
 	struct config *cfg;
 	struct db *db;
 	struct node *nodes;
@@ -130,7 +144,12 @@ void ctl_alloc_view(struct ctl *c, const struct job *j, struct job_row *r);
 /* Whether an --exclusive job (the whole-node kind) holds n now. */
 int ctl_node_exclusive(struct ctl *c, const struct node *n);
 
-int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
+/* clock: NULL for the system's; else borrowed, read at every decision. */
+int ctl_init(struct ctl *c, struct config *cfg, struct db *db, const struct ctl_clock *clock,
+    char *err, size_t errsz);
+/* The controller's now: monotonic milliseconds, wall-clock seconds. */
+int64_t ctl_now_ms(const struct ctl *c);
+int64_t ctl_now_wall(const struct ctl *c);
 void ctl_start_nodes(struct ctl *c);
 /* Stop the node workers and free everything; -1 if a worker did not stop in time. */
 int ctl_clear(struct ctl *c);

@@ -77,7 +77,7 @@ int rpc_register(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	}
 	uid_name_r((uid_t)cl->uid, user, sizeof user);
-	if (db_user_register(s->ctl->db, cl->uid, user, wall_s()) != 0) {
+	if (db_user_register(s->ctl->db, cl->uid, user, ctl_now_wall(s->ctl)) != 0) {
 		client_error(cl, "cannot record the registration: %s", db_errmsg(s->ctl->db));
 		return -1;
 	}
