@@ -174,6 +174,19 @@ struct job *ctl_find(struct ctl *c, int64_t id);
 size_t ctl_lower_bound(struct ctl *c, int64_t id);
 
 /*
+ * What the request layer asks about jobs and nodes (ctl_query.c), rather
+ * than walking the controller's tables itself.
+ */
+/* The job in memory with the lowest id >= id, NULL none (listings resume by id). */
+const struct job *ctl_job_next(struct ctl *c, int64_t id);
+/* How many of uid's jobs in memory have not ended. */
+size_t ctl_user_jobs_active(const struct ctl *c, uint32_t uid);
+/* The job holding GPU g (position in n's probe) of node n, 0 none. */
+int64_t ctl_gpu_holder(const struct ctl *c, const struct node *n, size_t g);
+/* Node slot k's name ("" for none). */
+const char *ctl_node_name(const struct ctl *c, int k);
+
+/*
  * A job as a database row, for the database and for answers alike.  The
  * row borrows the job's strings and `gl` (the GPU list, 512 bytes is
  * plenty): never job_row_clear() it; it lives as long as they do.

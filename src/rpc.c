@@ -442,7 +442,7 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
 	add_job_data(&m, &r->data);
 	msg_addi(&m, "test_only", 1);
 	if (t.node >= 0) {
-		msg_adds(&m, "test_node", s->ctl->nodes[t.node].conf->name);
+		msg_adds(&m, "test_node", ctl_node_name(s->ctl, t.node));
 		msg_addi(&m, "test_start", ctl_now_wall(s->ctl));
 	} else
 		msg_adds(&m, "test_why", t.why);
@@ -623,21 +623,20 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 
 static int queue_more(struct server *s, struct client *cl)
 {
-	struct ctl *c = s->ctl;
-	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0, seen = 0;
+	size_t sent = 0, seen = 0;
+	const struct job *j;
 	/* Jobs skipped (ended, or another user's) count too, more cheaply. */
-	for (; i < c->njobs && sent < LIST_CHUNK && seen < 16 * LIST_CHUNK; i++, seen++) {
-		const struct job *j = c->jobs[i];
+	while ((j = ctl_job_next(s->ctl, cl->cursor)) != NULL) {
+		if (sent >= LIST_CHUNK || seen >= 16 * LIST_CHUNK)
+			return 0;	/* the next chunk starts at j */
+		cl->cursor = j->id + 1;
+		seen++;
 		if (job_state_is_final(j->state))
 			continue;
 		if (cl->mine && j->uid != (uint32_t)cl->uid)
 			continue;
 		send_job(s, cl, j, 0);
 		sent++;
-	}
-	if (i < c->njobs) {
-		cl->cursor = c->jobs[i]->id;
-		return 0;
 	}
 	send_end(s, cl);
 	return 1;
@@ -659,14 +658,7 @@ static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 {
 	for (size_t g = 0; g < n->probe.ngpus; g++) {
 		const struct gpu_info *gi = &n->probe.gpus[g];
-		int64_t holder = 0;
-		for (size_t i = 0; g < 64 && (n->gpu_used & (1ULL << g)) && i < c->njobs; i++) {
-			const struct job *j = c->jobs[i];
-			if (j->node == n->idx && j->held && (j->gpu_mask & (1ULL << g))) {
-				holder = j->id;
-				break;
-			}
-		}
+		int64_t holder = ctl_gpu_holder(c, n, g);
 		char rec[512];
 		snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%d\t%" PRId64,
 		    gi->index, gi->uuid, gi->name, gi->mem_total_mb, gi->mem_used_mb, gi->util, holder);

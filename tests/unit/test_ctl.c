@@ -255,6 +255,15 @@ static void job_lifecycle(void **state_)
 	assert_int_equal(__builtin_popcountll(n->gpu_used), 1);
 	assert_int_equal(n->cpus_used, 2);
 	assert_int_equal(n->mem_used_mb, 1024);
+	/* What the request layer sees of it (ctl_query.c). */
+	int g = n->gpu_used == 1 ? 0 : 1;
+	assert_int_equal(ctl_gpu_holder(&h->c, n, (size_t)g), id);
+	assert_int_equal(ctl_gpu_holder(&h->c, n, (size_t)!g), 0);
+	assert_int_equal(ctl_user_jobs_active(&h->c, UID), 1);
+	assert_int_equal(ctl_user_jobs_active(&h->c, UID + 1), 0);
+	assert_ptr_equal(ctl_job_next(&h->c, 0), ctl_find(&h->c, id));
+	assert_null(ctl_job_next(&h->c, id + 1));
+	assert_string_equal(ctl_node_name(&h->c, 0), "gpu1");
 
 	feedf(h, RES_LINES, "L %s launched 4242", key);
 	assert_int_equal(state(h, id), JOB_LAUNCHING);	/* forked is not started */
@@ -278,6 +287,7 @@ static void job_lifecycle(void **state_)
 	assert_int_equal(n->cpus_used, 0);
 	assert_int_equal(n->mem_used_mb, 0);
 	assert_int_equal(h->ended, 1);
+	assert_int_equal(ctl_user_jobs_active(&h->c, UID), 0);
 	assert_null(ctl_find(&h->c, id));	/* over and holding nothing: evicted */
 	/* A late or repeated answer changes nothing. */
 	feedf(h, RES_EVENT, "end %s 3", key);
