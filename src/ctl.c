@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "eligible.h"
 #include "jobfield.h"
 #include "launch.h"

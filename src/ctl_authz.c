@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "util.h"
 

@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "sched.h"
 #include "util.h"

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "depend.h"
 #include "eligible.h"
 #include "log.h"

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "eligible.h"
 #include "lifecycle.h"
 #include "log.h"

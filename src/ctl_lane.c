@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "util.h"
 

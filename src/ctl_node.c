@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "launch.h"
 #include "log.h"
 #include "util.h"

@@ -38,7 +38,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "node.h"
 #include "util.h"

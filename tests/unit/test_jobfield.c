@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "db.h"
 #include "job.h"
 #include "jobfield.h"
