@@ -1,7 +1,9 @@
 /*
  * ctl.h — the controller's state and its transitions: the in-memory queue
  * of active jobs, the nodes, scheduling passes, and what happens when a node
- * answers.  Only the main thread calls these.
+ * answers.  Only the main thread calls these.  What only ctl*.c share among
+ * themselves (events, commits, the job table, arrays' passes) is in
+ * ctl_internal.h.
  *
  * Every transition commits to the database before the side effect it
  * allows (a launch request leaves only after LAUNCHING is committed).
@@ -27,7 +29,21 @@ struct node_result;
 struct logs_answer;
 struct launch_reply;
 
+/*
+ * The controller's clock.  ctl*.c read the time only through ctl_now_ms()
+ * and ctl_now_wall(): the system's clocks, or, where ctl_init() was given
+ * one, a clock its caller sets and advances (tests/unit/test_ctl.c), so
+ * time limits, kill escalation, probe intervals and start-up deadlines run
+ * in milliseconds without waiting.  Waits for threads (ctl_clear, a
+ * reload's joins) and the pass's duration stay on the system's clocks.
+ */
+struct ctl_clock {
+	int64_t mono_ms;	/* monotonic milliseconds: deadlines and intervals */
+	int64_t wall_s;		/* wall-clock seconds: records, limits, begin times */
+};
+
 struct ctl {
+	const struct ctl_clock *clock;	/* NULL: the system's (see above) */
 	struct config *cfg;
 	struct db *db;
 	struct node *nodes;
@@ -130,7 +146,12 @@ void ctl_alloc_view(struct ctl *c, const struct job *j, struct job_row *r);
 /* Whether an --exclusive job (the whole-node kind) holds n now. */
 int ctl_node_exclusive(struct ctl *c, const struct node *n);
 
-int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz);
+/* clock: NULL for the system's; else borrowed, read at every decision. */
+int ctl_init(struct ctl *c, struct config *cfg, struct db *db, const struct ctl_clock *clock,
+    char *err, size_t errsz);
+/* The controller's now: monotonic milliseconds, wall-clock seconds. */
+int64_t ctl_now_ms(const struct ctl *c);
+int64_t ctl_now_wall(const struct ctl *c);
 void ctl_start_nodes(struct ctl *c);
 /* Stop the node workers and free everything; -1 if a worker did not stop in time. */
 int ctl_clear(struct ctl *c);
@@ -153,6 +174,22 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 struct job *ctl_find(struct ctl *c, int64_t id);
 /* Index of the first active job with id >= `id` (for resumable listings). */
 size_t ctl_lower_bound(struct ctl *c, int64_t id);
+/* The job as it is now: from memory when active or unsaved, else stored.
+ * 1 found (r filled; job_row_clear() it), 0 none, -1 database error. */
+int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r);
+
+/*
+ * What the request layer asks about jobs and nodes (ctl_query.c), rather
+ * than walking the controller's tables itself.
+ */
+/* The job in memory with the lowest id >= id, NULL none (listings resume by id). */
+const struct job *ctl_job_next(struct ctl *c, int64_t id);
+/* How many of uid's jobs in memory have not ended. */
+size_t ctl_user_jobs_active(const struct ctl *c, uint32_t uid);
+/* The job holding GPU g (position in n's probe) of node n, 0 none. */
+int64_t ctl_gpu_holder(const struct ctl *c, const struct node *n, size_t g);
+/* Node slot k's name ("" for none). */
+const char *ctl_node_name(const struct ctl *c, int k);
 
 /*
  * A job as a database row, for the database and for answers alike.  The
@@ -170,123 +207,12 @@ int64_t ctl_tick(struct ctl *c);
 /* Why a pending job waits (Resources for the head of the queue, else Priority). */
 const char *ctl_pending_reason(struct ctl *c, const struct job *j);
 
-/*
- * Shared by ctl.c (queue, scheduling) and ctl_node.c (node answers) only.
- */
-/*
- * Apply one event to a job: the step of the lifecycle table (lifecycle.h)
- * and its actions, in order (commit, then kill; release; notify waiters).
- * `reason` overrides the table's (a launch failure's detail); exit_status
- * is the node's for EV_EXIT and EV_LAUNCH_FAIL.  -1, nothing changed, when
- * the event does not apply (a late or repeated answer).  EV_HOLD and
- * EV_RELEASE (reason "JobHeldAdmin" for root's hold) are answers to a user:
- * -2 when their commit failed, and then nothing changed either.
- */
-int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
-    const char *reason);
-/* The same for an event that happened at wall time `when` (an exit learned
- * late, from its exit file): the start and end times it stamps.  0: now. */
-int ctl_event_at(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
-    const char *reason, int64_t when);
-/*
- * A scheduling pass's placements (EV_PLACE), committed in one batch:
- * apply one in memory (its node and GPUs taken; -1, nothing changed, when
- * the table refuses it), and once the batch is committed act on it (its
- * launch); if the commit failed, undo it (EV_UNPLACE).
- */
-int ctl_place_apply(struct ctl *c, struct job *j, int node, uint64_t gpu_mask,
-    struct job_step *st);
-void ctl_place_act(struct ctl *c, struct job *j, const struct job_step *st);
-void ctl_place_undo(struct ctl *c, struct job *j);
-/* A new attempt committed with the old one's record (ACT_REQUEUE). */
-int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a);
-/*
- * Commit one job's current fields in a transaction of its own.  A failure
- * (a full disk) marks the job unsaved: it stays in memory, as it is, and
- * ctl_tick() writes it again until the database takes it.
- */
-int ctl_commit_job(struct ctl *c, struct job *j);
-/* Write again what did not reach the database; stops at the first failure. */
-void ctl_save_unsaved(struct ctl *c);
-/* The job as it is now: from memory when active or unsaved, else stored.
- * 1 found (r filled; job_row_clear() it), 0 none, -1 database error. */
-int ctl_job_get(struct ctl *c, int64_t id, struct job_row *r);
-/* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when
- * the node never saw it); one that cannot be built is its launch failure. */
-void ctl_launch(struct ctl *c, struct job *j);
-/* Append the launch program of a job placed on a node. */
-int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
-/* Queue a signal for a job's process group on its node. */
-void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
-/*
- * --signal before the time limit (ctl_warn.c).  attach: parse a job's
- * stored text into it (-1, logged, when it does not parse: never sent);
- * tick: send it when due (RUNNING, within its time of the limit, not yet
- * sent to this attempt), the attempt committed first.
- */
-int ctl_warn_attach(struct job *j, const char *text);
-void ctl_warn_free(struct job *j);
-void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall);
-/* Ask a node about all the jobs it holds, or only `only`. */
-void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
-/* Whether start-up's node scans are over (all done, or their deadline passed). */
-int ctl_scans_over(struct ctl *c);
-/* The lowest job id a node's scan must report (see ctl_node.c). */
-int64_t ctl_scan_from(struct ctl *c);
-/* Take back a pending job found launched on node n with these GPU indices. */
-void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
-/* An ended job read back into memory (to requeue it), in id order; holds nothing. */
-struct job *ctl_restore(struct ctl *c, const struct job_row *r);
-/* Whether a job of this size fits some node (0), or why not (-1, *err). */
-int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
-    size_t errsz);
-/* Drop ended jobs that hold nothing from memory. */
-void ctl_evict(struct ctl *c);
-/* For ctl_array.c: a job made from a row (owned by the caller until added),
- * freed, added to the table (its id above all others), written (inside the
- * caller's transaction). */
-struct job *ctl_job_new(const struct job_row *r);
-void ctl_job_free(struct job *j);
-void ctl_table_add(struct ctl *c, struct job *j);
-int ctl_persist(struct ctl *c, const struct job *j);
-
-/*
- * Job arrays (ctl_array.c).  An array is one record (struct job_array)
- * until its tasks start; see the theory of operation there.
- */
-void ctl_array_from_row(struct job *j, const struct job_row *r);
-void ctl_array_free(struct job *j);
-/* The array fields of a job's row view (borrowing the job's strings). */
-void ctl_array_view(const struct job *j, struct job_row *r);
-/* Whether j is an array's record with tasks not started yet. */
-int ctl_array_pending(const struct job *j);
-/* Tasks of array `array_id` that run or still hold their node. */
-uint64_t ctl_array_active(struct ctl *c, int64_t array_id);
-/* How many of j's pending tasks may start now (the throttle's room). */
-uint64_t ctl_array_slots(struct ctl *c, const struct job *j);
-
-/* What one scheduling pass changed in arrays, to keep or to undo. */
-struct array_saved {
-	struct job *parent;
-	struct arrayspec pending;
-	int32_t task_id;
-};
-struct array_undo {
-	struct job **children;
-	size_t nchildren, capchildren;
-	struct array_saved *saved;
-	size_t nsaved, capsaved;
-};
-void ctl_array_undo_init(struct array_undo *u);
-struct job *ctl_array_task_start(struct ctl *c, struct job *p, uint32_t task,
-    struct array_undo *u);
-void ctl_array_undo_commit(struct ctl *c, struct array_undo *u);
-void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
-
 /* A pending task whose dependency can never be met (aftercorr on a task
  * that failed): out of the pending set, stored; the record ends CANCELLED
  * (DependencyNeverSatisfied) if nothing of it is left. */
 void ctl_array_task_never(struct ctl *c, struct job *p, uint32_t task);
+/* Tasks of array `array_id` that run or still hold their node. */
+uint64_t ctl_array_active(struct ctl *c, int64_t array_id);
 /* Cancel a whole array by its id: 0 done, -1 *err, 1 not an array. */
 int ctl_array_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
 /* Cancel "123", "123_7" or "123_[1-5]": 0 done, -1 with *err. */

@@ -120,6 +120,11 @@ int node_tryjoin(struct node *n);
 void node_release(struct node *n);
 /* Queue sh text (taken over by the node) for the command worker. */
 void node_request(struct node *n, enum req_kind kind, char *text, size_t len);
+/* What is queued and not yet sent, in order, for a node whose workers were
+ * never started (tests/unit/test_ctl.c: what the controller would send);
+ * the caller frees it with node_req_free. */
+struct node_req *node_requests_take(struct node *n);
+void node_req_free(struct node_req *q);
 
 const char *node_state_name(enum node_state s);
 

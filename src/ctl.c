@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "eligible.h"
 #include "jobfield.h"
 #include "launch.h"
@@ -239,7 +239,7 @@ int ctl_persist(struct ctl *c, const struct job *j)
 static void db_write_failed(struct ctl *c)
 {
 	if (c->db_failing_since == 0) {
-		c->db_failing_since = wall_s();
+		c->db_failing_since = ctl_now_wall(c);
 		log_error("cannot write the database: %s; job changes are kept in memory "
 		    "and written again", db_errmsg(c->db));
 	}
@@ -250,7 +250,7 @@ static void db_write_worked(struct ctl *c)
 {
 	if (c->db_failing_since != 0)
 		log_info("the database takes writes again (failing since %" PRId64 " s)",
-		    wall_s() - c->db_failing_since);
+		    ctl_now_wall(c) - c->db_failing_since);
 	c->db_failing_since = 0;
 	c->db_error[0] = '\0';
 }
@@ -342,19 +342,31 @@ static int load_one(void *arg, const struct job_row *r)
 	j->held = j->state != JOB_PENDING;
 	if (j->held)
 		restore_placement(c, j, r);
-	j->launch_since_ms = now_ms();	/* a launch under way gets its full wait again */
+	j->launch_since_ms = ctl_now_ms(c);	/* a launch under way gets its full wait again */
 	if (job_is_stopping(j)) {
 		/* Cancelled, timed out or requeued, maybe still running: kill it again. */
 		j->kill_stage = 1;
-		j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
+		j->kill_at_ms = ctl_now_ms(c) + c->cfg->kill_grace_s * 1000LL;
 	}
 	table_add(c, j);
 	return 0;
 }
 
-int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t errsz)
+int64_t ctl_now_ms(const struct ctl *c)
+{
+	return c->clock != NULL ? c->clock->mono_ms : now_ms();
+}
+
+int64_t ctl_now_wall(const struct ctl *c)
+{
+	return c->clock != NULL ? c->clock->wall_s : wall_s();
+}
+
+int ctl_init(struct ctl *c, struct config *cfg, struct db *db, const struct ctl_clock *clock,
+    char *err, size_t errsz)
 {
 	memset(c, 0, sizeof *c);
+	c->clock = clock;
 	c->cfg = cfg;
 	c->db = db;
 	c->nnodes = cfg->nnodes;
@@ -388,7 +400,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 		if (j->held && j->node < 0)
 			ctl_event(c, j, EV_NODE_LOST, 0, "its node is no longer in hosts.ini");
 	}
-	c->loaded_ms = now_ms();
+	c->loaded_ms = ctl_now_ms(c);
 	c->sched_needed = 1;
 	c->deps_dirty = 1;	/* dependencies and begin times restored: evaluate them */
 	/* Long enough for every reachable node to connect and answer its scan. */
@@ -398,7 +410,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, char *err, size_t
 		if (t > longest)
 			longest = t;
 	}
-	c->scan_deadline_ms = now_ms() + longest * 1000LL;
+	c->scan_deadline_ms = ctl_now_ms(c) + longest * 1000LL;
 	return 0;
 }
 
@@ -415,7 +427,7 @@ int ctl_scans_over(struct ctl *c)
 	size_t missing = 0;
 	for (size_t i = 0; i < c->nnodes; i++)
 		missing += !c->nodes[i].scanned;
-	if (missing > 0 && now_ms() < c->scan_deadline_ms)
+	if (missing > 0 && ctl_now_ms(c) < c->scan_deadline_ms)
 		return 0;
 	if (missing > 0)
 		log_warn("%zu node(s) not reachable since start: scheduling on the others; a job "
@@ -433,7 +445,7 @@ void ctl_start_nodes(struct ctl *c)
 
 int ctl_clear(struct ctl *c)
 {
-	int64_t deadline = now_ms() + 3000;
+	int64_t deadline = now_ms() + 3000;	/* real time: it waits for threads */
 	int joined = 1;
 	ctl_lanes_stop(c);
 	for (size_t i = 0; i < c->nnodes; i++)
@@ -547,7 +559,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.uid = (uint32_t)uid;
 	row.state = JOB_PENDING;
 	row.attempt = 1;
-	row.submit_time = wall_s();
+	row.submit_time = ctl_now_wall(c);
 	char *spec = submit_array_text(r, &row);
 	if (r->test != NULL) {
 		int rc = submit_test(c, &row, r->test, err, errsz);
@@ -748,7 +760,7 @@ static void plan(struct ctl *c, struct sched_node *sn, const struct sched_job *s
 {
 	struct sched_run *run;
 	size_t nr = snapshot_running(c, &run);
-	struct sched_snapshot s = { .policy = CTL_POLICY, .now = wall_s(), .nodes = sn,
+	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1 };
 	sched_plan(&s, p);
@@ -924,7 +936,7 @@ static int test_eligibility(struct ctl *c, const struct job_row *row, struct sub
 	self.uid = row->uid;
 	self.name = intern(row->name != NULL ? row->name : "");
 	ctl_dep_attach(&self, row->dependency);
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	const char *why = elig_reason((int)row->hold, ctl_dep_verdict(c, &self), row->begin_time,
 	    now);
 	ctl_dep_text(c, &self, dep, sizeof dep);
@@ -1039,7 +1051,7 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 {
 	if (j->state != JOB_PENDING)
 		return j->reason;
-	const char *why = elig_reason(j->hold, j->dep_state, j->begin_time, wall_s());
+	const char *why = elig_reason(j->hold, j->dep_state, j->begin_time, ctl_now_wall(c));
 	if (why != NULL)
 		return why;
 	if (ctl_array_pending(j) && j->array->pending.throttle > 0 &&

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "launch.h"
 #include "log.h"
 #include "util.h"

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "util.h"
 
@@ -107,7 +107,7 @@ void ctl_audit(struct ctl *c, uid_t actor, enum authz_action a, int64_t job_id,
 		owner = oname;
 	}
 	struct audit_row r = {
-		.time = wall_s(), .actor_uid = (uint32_t)actor, .actor = aname,
+		.time = ctl_now_wall(c), .actor_uid = (uint32_t)actor, .actor = aname,
 		.action = (char *)authz_action_name(a), .job_id = job_id,
 		.owner_uid = owner_uid, .owner = (char *)owner, .detail = (char *)detail,
 	};

@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "sched.h"
 #include "util.h"
@@ -171,7 +171,7 @@ static void audit(struct ctl *c, uid_t uid, const char *actor, int drain, const 
 	char detail[DRAIN_REASON_MAX + 160], vis[sizeof detail * 4];
 	snprintf(detail, sizeof detail, "%s%s%s", name, reason[0] != '\0' ? ": " : "", reason);
 	struct audit_row r = {
-		.time = wall_s(), .actor_uid = (uint32_t)uid, .actor = (char *)actor,
+		.time = ctl_now_wall(c), .actor_uid = (uint32_t)uid, .actor = (char *)actor,
 		.action = drain ? "drain" : "resume", .job_id = 0, .detail = detail,
 	};
 	str_vis(vis, sizeof vis, detail);
@@ -211,7 +211,7 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
 	    check_names(c, drain, names, n, err, errsz) != 0)
 		return -1;
 	uid_name_r(uid, actor, sizeof actor);
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	drain_text(text, sizeof text, reason, actor, now);
 
 	if (db_begin(c->db) != 0) {

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "depend.h"
 #include "eligible.h"
 #include "log.h"
@@ -341,7 +341,7 @@ static void note_wake(struct ctl *c, int64_t t)
 
 void ctl_deps_refresh(struct ctl *c)
 {
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	if (!c->deps_dirty && (c->wake_at == 0 || now < c->wake_at))
 		return;
 	c->deps_dirty = 0;
@@ -390,7 +390,7 @@ int ctl_dep_task(struct ctl *c, const struct job *j, uint32_t task)
 			rc = 0;		/* a read error decides nothing */
 	}
 	if (rc == 1) {
-		enum dep_verdict v = depend_eval(&jd->d, st, wall_s(), NULL, NULL);
+		enum dep_verdict v = depend_eval(&jd->d, st, ctl_now_wall(c), NULL, NULL);
 		rc = v == DEP_SATISFIED ? 1 : v == DEP_NEVER ? -1 : 0;
 	}
 	if (st != stack)
@@ -411,7 +411,7 @@ int ctl_eligible(struct ctl *c, const struct job *j, int64_t now)
  */
 size_t ctl_snapshot_jobs(struct ctl *c, struct job **pend, size_t cap)
 {
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	size_t np = 0;
 	for (size_t i = 0; i < c->njobs && np < cap; i++) {
 		struct job *j = c->jobs[i];
@@ -576,7 +576,7 @@ int ctl_dep_verdict(struct ctl *c, struct job *j)
 	int64_t wake = 0;
 	if (j->dep == NULL)
 		return DEP_SATISFIED;
-	return (int)dep_eval_job(c, j, wall_s(), &wake);
+	return (int)dep_eval_job(c, j, ctl_now_wall(c), &wake);
 }
 
 void ctl_nice_order(struct job **pend, size_t n)

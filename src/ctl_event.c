@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "eligible.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -132,7 +132,7 @@ static void new_attempt(struct job *j)
 static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct job_step *st,
     const struct ev_arg *a, struct old_attempt *old)
 {
-	int64_t now = wall_s(), when = a->when > 0 && a->when < now ? a->when : now;
+	int64_t now = ctl_now_wall(c), when = a->when > 0 && a->when < now ? a->when : now;
 
 	if ((ev == EV_EXIT || ev == EV_LAUNCH_FAIL) &&
 	    (!job_state_is_final((enum job_state)j->state) || j->exit_code == -1))
@@ -146,7 +146,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 	if (st->actions & ACT_TAKE) {
 		take(c, j, a->node, a->gpu_mask);
 		j->check_at_ms = 0;
-		j->launch_since_ms = now_ms();
+		j->launch_since_ms = ctl_now_ms(c);
 	}
 	if (st->actions & ACT_RELEASE)
 		release_resources(c, j);
@@ -184,7 +184,7 @@ static void job_over(struct ctl *c, const struct job *j)
 static void start_killing(struct ctl *c, struct job *j)
 {
 	j->kill_stage = 1;
-	j->kill_at_ms = now_ms() + c->cfg->kill_grace_s * 1000LL;
+	j->kill_at_ms = ctl_now_ms(c) + c->cfg->kill_grace_s * 1000LL;
 	ctl_send_kill(c, j, "TERM");
 }
 

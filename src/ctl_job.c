@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "depcycle.h"
 #include "depend.h"
 #include "log.h"

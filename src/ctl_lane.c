@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "util.h"
 
@@ -138,7 +138,7 @@ static struct lane *lane_open(struct ctl *c, int node, uint32_t uid, const char 
 	strlcpy_h(l->user, user, sizeof l->user);
 	l->closing = l->ever_up = 0;
 	l->idle_since_ms = 0;
-	l->opened_ms = now_ms();
+	l->opened_ms = ctl_now_ms(c);
 	if (node_start(&l->w) != 0)
 		log_error("session %s@%s: cannot start worker threads", user, conf->name);
 	log_info("session %s@%s: opening (lab key, for %s's jobs)", user, conf->name, user);
@@ -220,7 +220,7 @@ void ctl_lane_shell(struct ctl *c, struct node *w, int up, const char *why)
 /* Which lanes hold a job now; idle ones close after session_idle. */
 void ctl_lanes_tick(struct ctl *c)
 {
-	int64_t now = now_ms(), idle_ms = c->cfg->session_idle_s * 1000LL;
+	int64_t now = ctl_now_ms(c), idle_ms = c->cfg->session_idle_s * 1000LL;
 	if (c->nlanes == 0)
 		return;
 	for (size_t i = 0; i < c->nlanes; i++)

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "launch.h"
 #include "log.h"
 #include "util.h"
@@ -204,7 +204,7 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t b
 	strlcpy_h(rd->owner, r.user ? r.user : "", sizeof rd->owner);
 	strlcpy_h(rd->node, r.node, sizeof rd->node);
 	rd->timeout_s = w->conf->connect_timeout_s + w->conf->command_timeout_s + LOGS_MARGIN_S;
-	rd->deadline_ms = now_ms() + rd->timeout_s * 1000LL;
+	rd->deadline_ms = ctl_now_ms(c) + rd->timeout_s * 1000LL;
 	buf_init(&rd->data, (size_t)bytes + LOGS_SLACK);
 	path = NULL;
 	size_t len;
@@ -281,7 +281,7 @@ int ctl_logs_pending_on(const struct ctl *c, const struct node *w)
 
 void ctl_logs_tick(struct ctl *c)
 {
-	int64_t now = now_ms();
+	int64_t now = ctl_now_ms(c);
 	for (size_t i = 0; c->logs != NULL && i < LOGS_PENDING_MAX; i++) {
 		struct logs_read *rd = &c->logs->reads[i];
 		if (rd->reqid == 0 || now < rd->deadline_ms)

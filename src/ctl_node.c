@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "launch.h"
 #include "log.h"
 #include "util.h"
@@ -148,17 +148,17 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 			node_lost(c, j, "job files vanished from the node");
 		}
 	} else if (strcmp(r->word, "nopid") == 0 && (j->state == JOB_RUNNING ||
-	    (j->state == JOB_LAUNCHING && now_ms() - j->launch_since_ms < launch_check_ms(c, j)))) {
+	    (j->state == JOB_LAUNCHING && ctl_now_ms(c) - j->launch_since_ms < launch_check_ms(c, j)))) {
 		/* The script is there and its runner has not written the pid
 		 * yet: a launch under way (a restart, a slow node), asked
 		 * again shortly, never failed for it.  For a RUNNING job the
 		 * answer is older than the start it reported (a reconcile
 		 * sent before a relaunch): asked again too. */
-		j->check_at_ms = now_ms() + 1000;
+		j->check_at_ms = ctl_now_ms(c) + 1000;
 	} else if (strcmp(r->word, "dead") == 0 && !final && !j->doubted++) {
 		/* Its pid is gone and no status yet: the runner may be writing
 		 * it right now.  Asked again in a moment before believing it. */
-		j->check_at_ms = now_ms() + 1000;
+		j->check_at_ms = ctl_now_ms(c) + 1000;
 	} else if (final) {
 		/* The runner is gone without a status: a job KILLed for
 		 * good ended by signal 9, whatever the runner could not say. */
@@ -345,10 +345,10 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 		ended(c, j, r.num, 0);
 }
 
-static void set_node_state(struct node *n, enum node_state s, const char *reason)
+static void set_node_state(struct ctl *c, struct node *n, enum node_state s, const char *reason)
 {
 	if (n->state != s)
-		n->state_since = wall_s();
+		n->state_since = ctl_now_wall(c);
 	n->state = s;
 	strlcpy_h(n->reason, reason ? reason : "", sizeof n->reason);
 }
@@ -401,11 +401,11 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	struct probe_result pr;
 	probe_result_init(&pr);
 	n->probe_inflight = 0;
-	n->next_probe_ms = now_ms() + c->cfg->probe_interval_s * 1000LL;
+	n->next_probe_ms = ctl_now_ms(c) + c->cfg->probe_interval_s * 1000LL;
 	if (probe_parse(text, strlen(text), &pr, err, sizeof err) != 0) {
 		probe_result_clear(&pr);
 		log_warn("node %s: probe: %s", n->conf->name, err);
-		set_node_state(n, NODE_DOWN, err);
+		set_node_state(c, n, NODE_DOWN, err);
 		return;
 	}
 	int first = !n->have_probe;
@@ -416,9 +416,9 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 		remap_restored_gpus(c, n);
 	check_boot(c, n);
 	if (n->probe.gpu_state == GPUS_ERROR)
-		set_node_state(n, NODE_UP, n->probe.gpu_error);
+		set_node_state(c, n, NODE_UP, n->probe.gpu_error);
 	else
-		set_node_state(n, NODE_UP, NULL);
+		set_node_state(c, n, NODE_UP, NULL);
 	if (first)
 		log_info("node %s: up, %d CPUs, %" PRId64 " MB, %zu GPUs", n->conf->name,
 		    n->probe.cpus, n->probe.mem_mb, n->probe.ngpus);
@@ -484,7 +484,7 @@ static void on_result(struct ctl *c, struct node_result *r)
 			log_warn("node %s: %s", n->conf->name, r->text);
 		n->shell_up = 0;
 		n->probe_inflight = 0;
-		set_node_state(n, NODE_DOWN, r->text);
+		set_node_state(c, n, NODE_DOWN, r->text);
 		break;
 	case RES_LINES:
 		for (char *l = strtok_r(r->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
@@ -495,7 +495,7 @@ static void on_result(struct ctl *c, struct node_result *r)
 		break;
 	case RES_PROBE_FAIL:
 		n->probe_inflight = 0;
-		n->next_probe_ms = now_ms() + c->cfg->probe_interval_s * 1000LL;
+		n->next_probe_ms = ctl_now_ms(c) + c->cfg->probe_interval_s * 1000LL;
 		break;
 	case RES_EVENTS_UP:
 		n->events_up = 1;
@@ -548,7 +548,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 
 int64_t ctl_tick(struct ctl *c)
 {
-	int64_t now = now_ms(), wall = wall_s();
+	int64_t now = ctl_now_ms(c), wall = ctl_now_wall(c);
 
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];

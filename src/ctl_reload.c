@@ -38,7 +38,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "log.h"
 #include "node.h"
 #include "util.h"
@@ -146,7 +146,7 @@ static struct node *free_slot(struct ctl *c, const struct config *nc)
 }
 
 /* Stop a node's workers (not waiting); its results from now on are stale. */
-static void stop_workers(struct node *n, const char *reason)
+static void stop_workers(struct ctl *c, struct node *n, const char *reason)
 {
 	node_stop(n);
 	n->workers_stopped = 1;
@@ -154,7 +154,7 @@ static void stop_workers(struct node *n, const char *reason)
 	n->shell_up = n->events_up = 0;
 	n->probe_inflight = 0;
 	if (n->state != NODE_UNKNOWN)
-		n->state_since = wall_s();
+		n->state_since = ctl_now_wall(c);
 	n->state = NODE_UNKNOWN;
 	strlcpy_h(n->reason, reason, sizeof n->reason);
 }
@@ -214,7 +214,7 @@ static void update_node(struct ctl *c, struct node *n, const struct node_conf *n
 	n->next_conf = config_node_dup(nc);
 	n->restart = 1;
 	if (!n->workers_stopped)
-		stop_workers(n, "reconnecting with new settings");
+		stop_workers(c, n, "reconnecting with new settings");
 	if (jobs > 0)
 		say(report, "node %s: %s changed: it reconnects with the new settings now; its "
 		    "%zu job%s keep%s running", nc->name, list, jobs, jobs == 1 ? "" : "s",
@@ -270,8 +270,8 @@ static void apply_controller(struct ctl *c, const struct config *nc, struct buf 
 		*cur = nv;
 		if (cur == &c->cfg->probe_interval_s)
 			for (size_t k = 0; k < c->nnodes; k++)
-				if (c->nodes[k].next_probe_ms > now_ms() + nv * 1000LL)
-					c->nodes[k].next_probe_ms = now_ms() + nv * 1000LL;
+				if (c->nodes[k].next_probe_ms > ctl_now_ms(c) + nv * 1000LL)
+					c->nodes[k].next_probe_ms = ctl_now_ms(c) + nv * 1000LL;
 	}
 }
 
@@ -336,7 +336,7 @@ void ctl_nodes_tick(struct ctl *c)
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
 		if (n->life == NODE_REMOVED && !n->workers_stopped && ctl_node_jobs(c, (int)k) == 0) {
-			stop_workers(n, "leaving: removed from hosts.ini");
+			stop_workers(c, n, "leaving: removed from hosts.ini");
 			n->restart = 0;
 		}
 		if (!n->workers_stopped || node_tryjoin(n) != 0)

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "launch.h"
 #include "log.h"
 #include "sigspec.h"

@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 	if (ssh_global_init() != 0 || node_results_init() != 0)
 		log_fatalx("cannot initialise libssh2 or the result queue");
 	if (db_open(&db, dbpath, err, sizeof err) != 0 ||
-	    ctl_init(&ctl, &cfg, db, err, sizeof err) != 0)
+	    ctl_init(&ctl, &cfg, db, NULL, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	the_server = &srv;
 	ctl.on_job_end = job_ended;

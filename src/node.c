@@ -112,6 +112,7 @@ void node_init(struct node *n, const struct node_conf *conf, int idx)
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
 	n->reqs_tail = &n->reqs;
+	n->cmd_joined = n->ev_joined = 1;	/* no thread yet: nothing to join */
 }
 
 void node_request(struct node *n, enum req_kind kind, char *text, size_t len)
@@ -127,7 +128,7 @@ void node_request(struct node *n, enum req_kind kind, char *text, size_t len)
 	pthread_mutex_unlock(&n->mu);
 }
 
-static void req_free(struct node_req *q)
+void node_req_free(struct node_req *q)
 {
 	while (q != NULL) {
 		struct node_req *next = q->next;
@@ -135,6 +136,16 @@ static void req_free(struct node_req *q)
 		free(q);
 		q = next;
 	}
+}
+
+struct node_req *node_requests_take(struct node *n)
+{
+	pthread_mutex_lock(&n->mu);
+	struct node_req *q = n->reqs;
+	n->reqs = NULL;
+	n->reqs_tail = &n->reqs;
+	pthread_mutex_unlock(&n->mu);
+	return q;
 }
 
 static int stopping(struct node *n)
@@ -322,7 +333,7 @@ static int serve_one(struct node *n, struct shell *sh, struct node_req *q)
 
 	buf_init(&answer, BATCH_MAX);
 	int rc = shell_run(n, sh, q, &answer, err, sizeof err);
-	req_free(q);
+	node_req_free(q);
 	if (rc == 0)
 		post(n, probe ? RES_PROBE : RES_LINES, answer.data ? answer.data : "");
 	buf_clear(&answer);
@@ -374,7 +385,7 @@ static void *cmd_main(void *arg)
 			post(n, RES_SHELL_DOWN, err);
 			/* Requests queued meanwhile are void; reconcile redoes them. */
 			pthread_mutex_lock(&n->mu);
-			req_free(n->reqs);
+			node_req_free(n->reqs);
 			n->reqs = NULL;
 			n->reqs_tail = &n->reqs;
 			pthread_mutex_unlock(&n->mu);
@@ -506,7 +517,7 @@ int node_join(struct node *n, int64_t deadline)
 	if (!n->ev_joined && pthread_timedjoin_np(n->ev_thread, NULL, &ts) != 0)
 		return -1;
 	n->ev_joined = 1;
-	req_free(n->reqs);
+	node_req_free(n->reqs);
 	n->reqs = NULL;
 	n->reqs_tail = &n->reqs;
 	return 0;
@@ -514,7 +525,7 @@ int node_join(struct node *n, int64_t deadline)
 
 void node_release(struct node *n)
 {
-	req_free(n->reqs);
+	node_req_free(n->reqs);
 	n->reqs = NULL;
 	n->reqs_tail = &n->reqs;
 	probe_result_clear(&n->probe);

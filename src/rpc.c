@@ -227,7 +227,7 @@ static void send_end(struct server *s, struct client *cl)
 	if (s->ctl->db_failing_since != 0) {
 		char w[HERD_ERRLEN + 128];
 		snprintf(w, sizeof w, "herdd cannot write its database for %" PRId64 " s (%s); "
-		    "job changes are kept in memory until it can", wall_s() - s->ctl->db_failing_since,
+		    "job changes are kept in memory until it can", ctl_now_wall(s->ctl) - s->ctl->db_failing_since,
 		    s->ctl->db_error);
 		msg_adds(&m, "warning", w);
 	}
@@ -442,8 +442,8 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
 	add_job_data(&m, &r->data);
 	msg_addi(&m, "test_only", 1);
 	if (t.node >= 0) {
-		msg_adds(&m, "test_node", s->ctl->nodes[t.node].conf->name);
-		msg_addi(&m, "test_start", wall_s());
+		msg_adds(&m, "test_node", ctl_node_name(s->ctl, t.node));
+		msg_addi(&m, "test_start", ctl_now_wall(s->ctl));
 	} else
 		msg_adds(&m, "test_why", t.why);
 	client_send(cl, &m);
@@ -499,11 +499,11 @@ static int submit_eligibility(struct server *s, struct client *cl, const struct 
 	const char *begin = get_str(m, "begin", NULL);
 	if (begin != NULL) {
 		time_t t;
-		if (begin_parse(begin, time(NULL), &t, err, sizeof err) != 0) {
+		if (begin_parse(begin, (time_t)ctl_now_wall(s->ctl), &t, err, sizeof err) != 0) {
 			client_error(cl, "%s", err);
 			return -1;
 		}
-		r->job.begin_time = (int64_t)t > wall_s() ? (int64_t)t : 0;
+		r->job.begin_time = (int64_t)t > ctl_now_wall(s->ctl) ? (int64_t)t : 0;
 	}
 	if (ctl_dep_check(s->ctl, get_str(m, "dependency", NULL), cl->uid, dep, err,
 	    sizeof err) != 0) {
@@ -623,21 +623,20 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 
 static int queue_more(struct server *s, struct client *cl)
 {
-	struct ctl *c = s->ctl;
-	size_t i = ctl_lower_bound(c, cl->cursor), sent = 0, seen = 0;
+	size_t sent = 0, seen = 0;
+	const struct job *j;
 	/* Jobs skipped (ended, or another user's) count too, more cheaply. */
-	for (; i < c->njobs && sent < LIST_CHUNK && seen < 16 * LIST_CHUNK; i++, seen++) {
-		const struct job *j = c->jobs[i];
+	while ((j = ctl_job_next(s->ctl, cl->cursor)) != NULL) {
+		if (sent >= LIST_CHUNK || seen >= 16 * LIST_CHUNK)
+			return 0;	/* the next chunk starts at j */
+		cl->cursor = j->id + 1;
+		seen++;
 		if (job_state_is_final(j->state))
 			continue;
 		if (cl->mine && j->uid != (uint32_t)cl->uid)
 			continue;
 		send_job(s, cl, j, 0);
 		sent++;
-	}
-	if (i < c->njobs) {
-		cl->cursor = c->jobs[i]->id;
-		return 0;
 	}
 	send_end(s, cl);
 	return 1;
@@ -659,14 +658,7 @@ static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 {
 	for (size_t g = 0; g < n->probe.ngpus; g++) {
 		const struct gpu_info *gi = &n->probe.gpus[g];
-		int64_t holder = 0;
-		for (size_t i = 0; g < 64 && (n->gpu_used & (1ULL << g)) && i < c->njobs; i++) {
-			const struct job *j = c->jobs[i];
-			if (j->node == n->idx && j->held && (j->gpu_mask & (1ULL << g))) {
-				holder = j->id;
-				break;
-			}
-		}
+		int64_t holder = ctl_gpu_holder(c, n, g);
 		char rec[512];
 		snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%d\t%" PRId64,
 		    gi->index, gi->uuid, gi->name, gi->mem_total_mb, gi->mem_used_mb, gi->util, holder);
@@ -1148,7 +1140,7 @@ static int update_field(struct client *cl, const struct msg *m, size_t fi, struc
  * An update's begin time, in this controller's clock and time zone as at
  * submit, and its nice: negative only for root, as at submit.  -1 answered.
  */
-static int update_eligibility(struct client *cl, struct job_update *u)
+static int update_eligibility(struct server *s, struct client *cl, struct job_update *u)
 {
 	char err[HERD_ERRLEN];
 	if ((u->set & UPD_NICE) && u->nice < 0 && cl->uid != 0) {
@@ -1157,11 +1149,11 @@ static int update_eligibility(struct client *cl, struct job_update *u)
 	}
 	if (u->set & UPD_BEGIN) {
 		time_t t;
-		if (begin_parse(u->begin, time(NULL), &t, err, sizeof err) != 0) {
+		if (begin_parse(u->begin, (time_t)ctl_now_wall(s->ctl), &t, err, sizeof err) != 0) {
 			client_error(cl, "%s", err);
 			return -1;
 		}
-		u->begin_time = (int64_t)t > wall_s() ? (int64_t)t : 0;
+		u->begin_time = (int64_t)t > ctl_now_wall(s->ctl) ? (int64_t)t : 0;
 	}
 	return 0;
 }
@@ -1188,7 +1180,7 @@ static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
 		client_error(cl, "nothing to update");
 		return -1;
 	}
-	if (update_eligibility(cl, &u) != 0)
+	if (update_eligibility(s, cl, &u) != 0)
 		return -1;
 	if (ctl_update(s->ctl, id, cl->uid, &u, err, sizeof err) != 0) {
 		client_error(cl, "%s", err);

@@ -77,7 +77,7 @@ int rpc_register(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	}
 	uid_name_r((uid_t)cl->uid, user, sizeof user);
-	if (db_user_register(s->ctl->db, cl->uid, user, wall_s()) != 0) {
+	if (db_user_register(s->ctl->db, cl->uid, user, ctl_now_wall(s->ctl)) != 0) {
 		client_error(cl, "cannot record the registration: %s", db_errmsg(s->ctl->db));
 		return -1;
 	}
@@ -97,10 +97,7 @@ int rpc_unregister(struct server *s, struct client *cl, const struct msg *m)
 	(void)m;
 	if (personal_refusal(s, cl, "unregister") != 0)
 		return -1;
-	for (size_t i = 0; i < s->ctl->njobs; i++) {
-		const struct job *j = s->ctl->jobs[i];
-		active += j != NULL && j->uid == cl->uid && !job_state_is_final(j->state);
-	}
+	active = ctl_user_jobs_active(s->ctl, cl->uid);
 	if (active > 0) {
 		client_error(cl, "you have %zu job%s not ended yet; herdd could not start or stop "
 		    "them as you: cancel them (herd cancel --me) or wait, then unregister",

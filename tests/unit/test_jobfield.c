@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "ctl_internal.h"
 #include "db.h"
 #include "job.h"
 #include "jobfield.h"
@@ -216,7 +216,7 @@ static void memory_round_trip(void **state)
 	assert_int_equal(db_commit(db), 0);
 
 	struct ctl c;
-	assert_int_equal(ctl_init(&c, &cfg, db, err, sizeof err), 0);
+	assert_int_equal(ctl_init(&c, &cfg, db, NULL, err, sizeof err), 0);
 	struct job *j = ctl_find(&c, r.id);
 	assert_non_null(j);
 	/* The node's probe: GPU positions 0-3 are nvidia-smi indices 0-3. */

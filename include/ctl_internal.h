@@ -1,0 +1,118 @@
+/*
+ * ctl_internal.h — what the controller's own files (ctl*.c) share and no
+ * one else calls: applying events and placements (ctl_event.c), commits,
+ * the job table, launches and kills, start-up's scans and adoption, and
+ * an array's part in a scheduling pass.  The request layer and the main
+ * loop use ctl.h only.
+ */
+#ifndef HERD_CTL_INTERNAL_H
+#define HERD_CTL_INTERNAL_H
+
+#include "ctl.h"
+
+/*
+ * Apply one event to a job: the step of the lifecycle table (lifecycle.h)
+ * and its actions, in order (commit, then kill; release; notify waiters).
+ * `reason` overrides the table's (a launch failure's detail); exit_status
+ * is the node's for EV_EXIT and EV_LAUNCH_FAIL.  -1, nothing changed, when
+ * the event does not apply (a late or repeated answer).  EV_HOLD and
+ * EV_RELEASE (reason "JobHeldAdmin" for root's hold) are answers to a user:
+ * -2 when their commit failed, and then nothing changed either.
+ */
+int ctl_event(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
+    const char *reason);
+/* The same for an event that happened at wall time `when` (an exit learned
+ * late, from its exit file): the start and end times it stamps.  0: now. */
+int ctl_event_at(struct ctl *c, struct job *j, enum job_event ev, int exit_status,
+    const char *reason, int64_t when);
+/*
+ * A scheduling pass's placements (EV_PLACE), committed in one batch:
+ * apply one in memory (its node and GPUs taken; -1, nothing changed, when
+ * the table refuses it), and once the batch is committed act on it (its
+ * launch); if the commit failed, undo it (EV_UNPLACE).
+ */
+int ctl_place_apply(struct ctl *c, struct job *j, int node, uint64_t gpu_mask,
+    struct job_step *st);
+void ctl_place_act(struct ctl *c, struct job *j, const struct job_step *st);
+void ctl_place_undo(struct ctl *c, struct job *j);
+/* A new attempt committed with the old one's record (ACT_REQUEUE). */
+int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a);
+/*
+ * Commit one job's current fields in a transaction of its own.  A failure
+ * (a full disk) marks the job unsaved: it stays in memory, as it is, and
+ * ctl_tick() writes it again until the database takes it.
+ */
+int ctl_commit_job(struct ctl *c, struct job *j);
+/* Write again what did not reach the database; stops at the first failure. */
+void ctl_save_unsaved(struct ctl *c);
+/* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when
+ * the node never saw it); one that cannot be built is its launch failure. */
+void ctl_launch(struct ctl *c, struct job *j);
+/* Append the launch program of a job placed on a node. */
+int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
+/* Queue a signal for a job's process group on its node. */
+void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
+/*
+ * --signal before the time limit (ctl_warn.c).  attach: parse a job's
+ * stored text into it (-1, logged, when it does not parse: never sent);
+ * tick: send it when due (RUNNING, within its time of the limit, not yet
+ * sent to this attempt), the attempt committed first.
+ */
+int ctl_warn_attach(struct job *j, const char *text);
+void ctl_warn_free(struct job *j);
+void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall);
+/* Ask a node about all the jobs it holds, or only `only`. */
+void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
+/* Whether start-up's node scans are over (all done, or their deadline passed). */
+int ctl_scans_over(struct ctl *c);
+/* The lowest job id a node's scan must report (see ctl_node.c). */
+int64_t ctl_scan_from(struct ctl *c);
+/* Take back a pending job found launched on node n with these GPU indices. */
+void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
+/* An ended job read back into memory (to requeue it), in id order; holds nothing. */
+struct job *ctl_restore(struct ctl *c, const struct job_row *r);
+/* Whether a job of this size fits some node (0), or why not (-1, *err). */
+int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
+    size_t errsz);
+/* Drop ended jobs that hold nothing from memory. */
+void ctl_evict(struct ctl *c);
+/* For ctl_array.c: a job made from a row (owned by the caller until added),
+ * freed, added to the table (its id above all others), written (inside the
+ * caller's transaction). */
+struct job *ctl_job_new(const struct job_row *r);
+void ctl_job_free(struct job *j);
+void ctl_table_add(struct ctl *c, struct job *j);
+int ctl_persist(struct ctl *c, const struct job *j);
+
+/*
+ * Job arrays (ctl_array.c).  An array is one record (struct job_array)
+ * until its tasks start; see the theory of operation there.
+ */
+void ctl_array_from_row(struct job *j, const struct job_row *r);
+void ctl_array_free(struct job *j);
+/* The array fields of a job's row view (borrowing the job's strings). */
+void ctl_array_view(const struct job *j, struct job_row *r);
+/* Whether j is an array's record with tasks not started yet. */
+int ctl_array_pending(const struct job *j);
+/* How many of j's pending tasks may start now (the throttle's room). */
+uint64_t ctl_array_slots(struct ctl *c, const struct job *j);
+
+/* What one scheduling pass changed in arrays, to keep or to undo. */
+struct array_saved {
+	struct job *parent;
+	struct arrayspec pending;
+	int32_t task_id;
+};
+struct array_undo {
+	struct job **children;
+	size_t nchildren, capchildren;
+	struct array_saved *saved;
+	size_t nsaved, capsaved;
+};
+void ctl_array_undo_init(struct array_undo *u);
+struct job *ctl_array_task_start(struct ctl *c, struct job *p, uint32_t task,
+    struct array_undo *u);
+void ctl_array_undo_commit(struct ctl *c, struct array_undo *u);
+void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
+
+#endif

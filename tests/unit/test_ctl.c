@@ -1,0 +1,504 @@
+/*
+ * test_ctl.c — the controller itself, without SSH: the real ctl_init on a
+ * temporary SQLite database and a hosts.ini whose node is never connected,
+ * fed what a node would answer and a clock the test advances.
+ *
+ * Theory of operation: the seam is the one the main loop uses.  Everything
+ * a node says reaches the controller as a node_result (shell up, a probe's
+ * output, answer lines of a batch, event-stream lines) through
+ * ctl_on_results(); the harness builds those results by hand.  Everything
+ * the controller would send is queued on the node with node_request(); the
+ * node's workers never start, so the queue keeps it and the harness takes
+ * it (node_requests_take) to look at the launch, kill and reconcile
+ * programs.  Time is the controller's clock (struct ctl_clock), moved by
+ * the test: a time limit or a kill grace is a number, not a wait.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "job.h"
+#include "launch.h"
+#include "log.h"
+#include "node.h"
+#include "util.h"
+
+#define UID 1000
+
+/* One controller on one temporary directory (hosts.ini, herd.db). */
+struct h {
+	char dir[64];
+	struct config cfg;
+	struct db *db;
+	struct ctl c;
+	struct ctl_clock clk;
+	int ended;		/* jobs announced over (on_job_end) */
+};
+
+static void on_end(void *arg, const struct job *j)
+{
+	(void)j;
+	((struct h *)arg)->ended++;
+}
+
+static void h_init_ctl(struct h *h)
+{
+	char err[HERD_ERRLEN];
+	assert_int_equal(ctl_init(&h->c, &h->cfg, h->db, &h->clk, err, sizeof err), 0);
+	h->c.on_job_end = on_end;
+	h->c.on_job_end_arg = h;
+}
+
+static struct h *h_new(void)
+{
+	struct h *h = xcalloc(1, sizeof *h);
+	char path[128], err[HERD_ERRLEN];
+	strlcpy_h(h->dir, "/tmp/herd-test-ctl-XXXXXX", sizeof h->dir);
+	assert_non_null(mkdtemp(h->dir));
+	snprintf(path, sizeof path, "%s/hosts.ini", h->dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "[controller]\ncluster = t\nstate_dir = %s\nkill_grace = 10\n\n"
+	    "[node gpu1]\nhost = 127.0.0.1\nport = 1\n", h->dir);
+	fclose(fp);
+	assert_int_equal(config_load(path, &h->cfg, err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/herd.db", h->dir);
+	assert_int_equal(db_open(&h->db, path, err, sizeof err), 0);
+	h->clk.mono_ms = 1000000;
+	h->clk.wall_s = 1700000000;
+	h_init_ctl(h);
+	return h;
+}
+
+/* Everything queued for the node since the last look: REQ_BATCH texts one
+ * after the other; *probes counts REQ_PROBEs.  Caller frees. */
+static char *sent(struct h *h, int *probes)
+{
+	struct buf b;
+	buf_init(&b, 1u << 30);
+	int np = 0;
+	struct node_req *q = node_requests_take(&h->c.nodes[0]);
+	for (struct node_req *r = q; r != NULL; r = r->next) {
+		if (r->kind == REQ_PROBE)
+			np++;
+		else
+			buf_add(&b, r->text, r->len);
+	}
+	node_req_free(q);
+	if (probes != NULL)
+		*probes = np;
+	size_t len;
+	return buf_detach(&b, &len);
+}
+
+static void drop_sent(struct h *h)
+{
+	free(sent(h, NULL));
+}
+
+/* A node answer, as the node's workers would post it. */
+static void feed(struct h *h, enum res_kind kind, const char *text)
+{
+	struct node_result *r = xcalloc(1, sizeof *r);
+	r->node = 0;
+	r->gen = h->c.nodes[0].gen;
+	r->kind = kind;
+	r->text = xstrdup(text != NULL ? text : "");
+	ctl_on_results(&h->c, r);
+	node_result_free(r);
+}
+
+static void feedf(struct h *h, enum res_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void feedf(struct h *h, enum res_kind kind, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	feed(h, kind, line);
+}
+
+/* A node with 16 CPUs, 64 GB and two GPUs, booted as `boot`. */
+static void probe(struct h *h, const char *boot)
+{
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id %s\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0\napps\nend\n", boot);
+}
+
+/* The node's shell comes up, its probe and its start-up scan answer. */
+static void node_up(struct h *h, const char *boot, const char *scan)
+{
+	int probes;
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = sent(h, &probes);
+	assert_int_equal(probes, 1);
+	assert_non_null(strstr(s, "echo 'S - done'"));	/* the scan was asked for */
+	free(s);
+	probe(h, boot);
+	feed(h, RES_LINES, scan);
+}
+
+static void key_of(struct h *h, int64_t id, int attempt, char *key, size_t size)
+{
+	launch_key(key, size, h->c.key_prefix, id, attempt);
+}
+
+static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
+{
+	struct submit_req r = { 0 };
+	char err[HERD_ERRLEN];
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "train";
+	r.job.workdir = "/home/alice";
+	r.job.gpus = gpus;
+	r.job.cpus = 2;
+	r.job.mem_mb = 1024;
+	r.job.time_limit_s = time_limit_s;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	assert_int_equal(ctl_submit(&h->c, &r, UID, &id, err, sizeof err), 0);
+	return id;
+}
+
+/* The job's state as the database has it. */
+static int stored_state(struct h *h, int64_t id)
+{
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	int s = r.state;
+	job_row_clear(&r);
+	return s;
+}
+
+static int state(struct h *h, int64_t id)
+{
+	struct job *j = ctl_find(&h->c, id);
+	assert_non_null(j);
+	return j->state;
+}
+
+/* Placed by a pass; returns the launch program it queued. */
+static char *schedule(struct h *h)
+{
+	ctl_schedule(&h->c);
+	return sent(h, NULL);
+}
+
+/* Submit, place and start one job; its key in key. */
+static int64_t running_job(struct h *h, int gpus, int64_t limit, char *key, size_t size)
+{
+	int64_t id = submit(h, gpus, limit);
+	free(schedule(h));
+	key_of(h, id, 1, key, size);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	return id;
+}
+
+static void h_free(struct h *h)
+{
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	db_close(h->db);
+	config_clear(&h->cfg);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->dir);
+	assert_int_equal(system(cmd), 0);
+	free(h);
+}
+
+/* ---- the tests ---- */
+
+/*
+ * The whole way of one job: pending until its node is up and scanned,
+ * placed (committed LAUNCHING before its launch program leaves), started
+ * by the event stream, ended by it; its resources taken and given back.
+ */
+static void job_lifecycle(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[LAUNCH_KEY_MAX];
+	struct node *n = &h->c.nodes[0];
+
+	int64_t id = submit(h, 1, 0);
+	char *s = schedule(h);
+	assert_string_equal(s, "");	/* no node known yet: nothing sent */
+	free(s);
+	assert_int_equal(state(h, id), JOB_PENDING);
+
+	node_up(h, "boot-1", "S - done");
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_true(h->c.sched_needed);
+	s = schedule(h);
+	key_of(h, id, 1, key, sizeof key);
+	char want[256];
+	snprintf(want, sizeof want, "echo \"L %s launched $!\"", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_int_equal(stored_state(h, id), JOB_LAUNCHING);
+	assert_int_equal(__builtin_popcountll(n->gpu_used), 1);
+	assert_int_equal(n->cpus_used, 2);
+	assert_int_equal(n->mem_used_mb, 1024);
+	/* What the request layer sees of it (ctl_query.c). */
+	int g = n->gpu_used == 1 ? 0 : 1;
+	assert_int_equal(ctl_gpu_holder(&h->c, n, (size_t)g), id);
+	assert_int_equal(ctl_gpu_holder(&h->c, n, (size_t)!g), 0);
+	assert_int_equal(ctl_user_jobs_active(&h->c, UID), 1);
+	assert_int_equal(ctl_user_jobs_active(&h->c, UID + 1), 0);
+	assert_ptr_equal(ctl_job_next(&h->c, 0), ctl_find(&h->c, id));
+	assert_null(ctl_job_next(&h->c, id + 1));
+	assert_string_equal(ctl_node_name(&h->c, 0), "gpu1");
+
+	feedf(h, RES_LINES, "L %s launched 4242", key);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);	/* forked is not started */
+	h->clk.wall_s += 5;
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	assert_int_equal(stored_state(h, id), JOB_RUNNING);
+	assert_int_equal(ctl_find(&h->c, id)->start_time, h->clk.wall_s);
+
+	h->clk.wall_s += 30;
+	feedf(h, RES_EVENT, "end %s 0", key);
+	assert_int_equal(stored_state(h, id), JOB_COMPLETED);
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	assert_int_equal(r.exit_code, 0);
+	assert_int_equal(r.end_time, h->clk.wall_s);
+	assert_int_equal(r.end_time - r.start_time, 30);
+	job_row_clear(&r);
+	assert_int_equal(n->gpu_used, 0);
+	assert_int_equal(n->cpus_used, 0);
+	assert_int_equal(n->mem_used_mb, 0);
+	assert_int_equal(h->ended, 1);
+	assert_int_equal(ctl_user_jobs_active(&h->c, UID), 0);
+	assert_null(ctl_find(&h->c, id));	/* over and holding nothing: evicted */
+	/* A late or repeated answer changes nothing. */
+	feedf(h, RES_EVENT, "end %s 3", key);
+	assert_int_equal(stored_state(h, id), JOB_COMPLETED);
+	assert_int_equal(h->ended, 1);
+	h_free(h);
+}
+
+/*
+ * A time limit reached by the clock: TIMEOUT committed and TERM asked
+ * for; the node keeps the job's resources until it is confirmed gone;
+ * KILL once the grace period is over.
+ */
+static void time_limit(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[LAUNCH_KEY_MAX], want[256];
+	node_up(h, "boot-1", "S - done");
+	int64_t id = running_job(h, 1, 60, key, sizeof key);
+	drop_sent(h);
+
+	h->clk.wall_s += 59;
+	h->clk.mono_ms += 59000;
+	ctl_tick(&h->c);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	char *s = sent(h, NULL);
+	assert_null(strstr(s, "kill -s"));
+	free(s);
+
+	h->clk.wall_s += 1;
+	h->clk.mono_ms += 1000;
+	ctl_tick(&h->c);
+	assert_int_equal(state(h, id), JOB_TIMEOUT);
+	assert_int_equal(stored_state(h, id), JOB_TIMEOUT);
+	s = sent(h, NULL);
+	snprintf(want, sizeof want, "then echo 'K %s sent'", key);
+	assert_non_null(strstr(s, "kill -s TERM"));
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(__builtin_popcountll(h->c.nodes[0].gpu_used), 1);	/* still there */
+	assert_int_equal(h->ended, 0);
+
+	h->clk.mono_ms += 9999;		/* kill_grace = 10 */
+	ctl_tick(&h->c);
+	s = sent(h, NULL);
+	assert_null(strstr(s, "kill -s KILL"));
+	free(s);
+	h->clk.mono_ms += 1;
+	ctl_tick(&h->c);
+	s = sent(h, NULL);
+	assert_non_null(strstr(s, "kill -s KILL"));
+	free(s);
+
+	feedf(h, RES_EVENT, "end %s 137", key);
+	assert_int_equal(stored_state(h, id), JOB_TIMEOUT);	/* ended by its limit, not its status */
+	assert_int_equal(h->c.nodes[0].gpu_used, 0);
+	assert_int_equal(h->ended, 1);
+	h_free(h);
+}
+
+/*
+ * herdd stops and starts again on the same database: a running job stays
+ * running on the GPU it had, and a job whose launch the database lost (a
+ * power cut: its row says pending) is adopted from the node's scan with
+ * the GPU its runner recorded, not launched a second time.
+ */
+static void restart_adopts(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	int64_t start_a = ctl_find(&h->c, a)->start_time;
+	uint64_t gpu_a = h->c.nodes[0].gpu_used;
+	int64_t b = running_job(h, 1, 0, kb, sizeof kb);
+	assert_int_equal(h->c.nodes[0].gpu_used, 3);
+
+	/* The state disk lost b's launch: the row is pending again. */
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, b, &r), 1);
+	r.state = JOB_PENDING;
+	free(r.node);
+	free(r.gpu_list);
+	r.node = r.gpu_list = NULL;
+	r.held = 0;
+	r.start_time = 0;
+	assert_int_equal(db_begin(h->db), 0);
+	assert_int_equal(db_job_update(h->db, &r), 0);
+	assert_int_equal(db_commit(h->db), 0);
+	job_row_clear(&r);
+
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h->clk.mono_ms += 60000;
+	h->clk.wall_s += 60;
+	h_init_ctl(h);
+	assert_int_equal(state(h, a), JOB_RUNNING);
+	assert_int_equal(ctl_find(&h->c, a)->start_time, start_a);
+	assert_int_equal(state(h, b), JOB_PENDING);
+
+	/* Up and probed, not scanned: nothing may start (b could be running). */
+	int probes;
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = sent(h, &probes);
+	char want[256];
+	snprintf(want, sizeof want, "__herd_k=%s\n", ka);
+	assert_non_null(strstr(s, want));	/* a is asked about */
+	snprintf(want, sizeof want, "__herd_k=%s\n", kb);
+	assert_null(strstr(s, want));
+	free(s);
+	probe(h, "boot-1");
+	assert_int_equal(h->c.nodes[0].gpu_used, gpu_a);	/* a's GPU, by index */
+	s = schedule(h);
+	assert_string_equal(s, "");
+	free(s);
+	assert_int_equal(state(h, b), JOB_PENDING);
+
+	/* The scan finds b's files, with the GPU its runner recorded. */
+	feedf(h, RES_LINES, "S %s gpus %d\nS %s gpus %d\nS - done", ka,
+	    gpu_a == 1 ? 0 : 1, kb, gpu_a == 1 ? 1 : 0);
+	assert_int_equal(state(h, b), JOB_LAUNCHING);
+	assert_int_equal(stored_state(h, b), JOB_LAUNCHING);
+	assert_int_equal(ctl_find(&h->c, b)->gpu_mask, 3 & ~gpu_a);
+	assert_int_equal(h->c.nodes[0].gpu_used, 3);
+	s = schedule(h);
+	assert_non_null(strstr(s, want));	/* b is asked about, */
+	snprintf(want, sizeof want, "L %s launched", kb);
+	assert_null(strstr(s, want));		/* not launched again */
+	free(s);
+
+	feedf(h, RES_LINES, "R %s running 4242\nR %s running 4343", ka, kb);
+	assert_int_equal(state(h, a), JOB_RUNNING);
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	assert_int_equal(stored_state(h, b), JOB_RUNNING);
+
+	/* No GPU left: a third job waits. */
+	int64_t c3 = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, c3), JOB_PENDING);
+	h_free(h);
+}
+
+static int attempt_cb(void *arg, const struct attempt_row *a)
+{
+	struct attempt_row *out = arg;
+	out->attempt = a->attempt;
+	out->state = a->state;
+	out->job_id++;		/* counts the rows */
+	return 0;
+}
+
+/*
+ * The node rebooted (its boot id changed): a running job that allows it
+ * is requeued as a new attempt, the old one recorded NODE_FAIL, its
+ * resources free; the next pass launches attempt 2 under a new key, and
+ * attempt 1's late answers change nothing.
+ */
+static void node_lost_requeues(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
+	drop_sent(h);
+
+	probe(h, "boot-2");
+	struct job *j = ctl_find(&h->c, id);
+	assert_non_null(j);
+	assert_int_equal(j->state, JOB_PENDING);
+	assert_int_equal(j->attempt, 2);
+	assert_int_equal(h->c.nodes[0].gpu_used, 0);
+	assert_int_equal(h->c.nodes[0].cpus_used, 0);
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	assert_int_equal(r.state, JOB_PENDING);
+	assert_int_equal(r.attempt, 2);
+	job_row_clear(&r);
+	struct attempt_row seen = { 0 };
+	assert_int_equal(db_attempts(h->db, id, attempt_cb, &seen), 0);
+	assert_int_equal(seen.job_id, 1);
+	assert_int_equal(seen.attempt, 1);
+	assert_int_equal(seen.state, JOB_NODE_FAIL);
+	assert_int_equal(h->ended, 0);	/* requeued, not over */
+
+	char *s = schedule(h);
+	key_of(h, id, 2, k2, sizeof k2);
+	char want[256];
+	snprintf(want, sizeof want, "echo \"L %s launched $!\"", k2);
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	feedf(h, RES_EVENT, "end %s 1", k1);	/* the old attempt's: ignored */
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	feedf(h, RES_EVENT, "start %s 99", k2);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	h_free(h);
+}
+
+int main(void)
+{
+	log_init("test_ctl", LOG_ERROR + 1, 2);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(job_lifecycle),
+		cmocka_unit_test(time_limit),
+		cmocka_unit_test(restart_adopts),
+		cmocka_unit_test(node_lost_requeues),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
