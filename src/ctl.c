@@ -544,6 +544,12 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	if (ctl_check_registered(c, uid, row.user, err, errsz) != 0 ||
 	    check_fits_somewhere(c, &row, err, errsz) != 0)
 		return -1;
+	/* -A: one of the user's accounts; none: their default (acct.h). */
+	const char *acct = acct_for_user(&c->cfg->acct, row.user ? row.user : "", row.account,
+	    err, errsz);
+	if (acct == NULL)
+		return -1;
+	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
 	row.uid = (uint32_t)uid;
 	row.state = JOB_PENDING;
 	row.attempt = 1;

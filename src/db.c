@@ -145,6 +145,11 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN comment TEXT;"
 	"ALTER TABLE jobs ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN oversubscribe INTEGER NOT NULL DEFAULT 0;",
+	/* Accounts and fair share: a job's account (older jobs: none), and each
+	 * association's usage, decayed to decayed_to (fairshare.h). */
+	"ALTER TABLE jobs ADD COLUMN account TEXT;"
+	"CREATE TABLE usage(user TEXT NOT NULL, account TEXT NOT NULL, usage REAL NOT NULL,"
+	"  decayed_to INTEGER NOT NULL, PRIMARY KEY(user, account));",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
