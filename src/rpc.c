@@ -1497,6 +1497,8 @@ static const struct rpc_entry {
 	{ "logs", rpc_logs, 0 },
 	{ "drain", rpc_drain, 1 },
 	{ "resume", rpc_resume, 1 },
+	{ "priority", rpc_priority, 0 },
+	{ "usage", rpc_usage, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)
