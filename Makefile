@@ -10,7 +10,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(OPT) $(SAN) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
            -iquote include $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN)
-LDLIBS  += $(PKG_LIBS) -lpthread
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 MAINS    = src/herd.c src/herdd.c
 LIB_SRC  = $(filter-out $(MAINS),$(wildcard src/*.c))

@@ -7,7 +7,7 @@
  * controller), [defaults] (any node key, inherited by every node that does
  * not set it), and one [node NAME] per node (host, port, user,
  * identity, known_hosts, herd_dir, connect_timeout, command_timeout,
- * keepalive).  `host = local` runs the node side with /bin/sh on this
+ * keepalive), [account NAME] and [priority] (acct.h).  `host = local` runs the node side with /bin/sh on this
  * machine instead of over SSH.
  *
  * Paths: "~/" expands to $HOME; other relative paths are relative to the
@@ -20,6 +20,8 @@
 #define HERD_CONFIG_H
 
 #include <stddef.h>
+
+#include "acct.h"
 
 #define CONFIG_MAX_NODES 256
 #define CONFIG_NAME_MAX  63
@@ -60,6 +62,7 @@ struct config {
 	char *controller;	/* client side: herdd is on this ssh destination (--stdio-bridge) */
 	struct node_conf *nodes;
 	size_t nnodes;
+	struct acct_conf acct;	/* [account NAME] and [priority] (acct.h) */
 };
 
 /* 0 ok; -1 with *err = "FILE:LINE: what is wrong" (or "FILE: ..." for I/O). */

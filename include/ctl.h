@@ -83,6 +83,8 @@ struct ctl {
 	/* Drained nodes, by name (ctl_drain.c). */
 	struct ctl_drain *drains;
 	size_t ndrains;
+	/* Fair share's usage per association (ctl_share.c). */
+	struct ctl_share *share;
 };
 
 /*
@@ -405,5 +407,34 @@ int ctl_drain_blocks(struct ctl *c, const struct job *j);
 int drain_reason_check(const char *reason, char *err, size_t errsz);
 /* Pure but for the time zone: "TEXT [user@YYYY-MM-DDTHH:MM:SS]" (no TEXT: "[user@...]"). */
 void drain_text(char *buf, size_t size, const char *reason, const char *user, int64_t when);
+
+/*
+ * Fair share and multifactor priority (ctl_share.c).  Usage is loaded at
+ * start, written when a job is over, and a running job's accrual is added
+ * live.  ctl_share_order sorts a pass's candidates by priority, highest
+ * first, ties in their given (id) order; prio (may be NULL) gets each total.
+ * A share_tree: nodes[0..naccts) are hosts.ini's accounts (acct.h order),
+ * nodes[naccts + k] association k (ctl_share_user/_account); raw[] the
+ * usage before fs_compute normalised it.
+ */
+struct fs_node;
+struct prio_factors;
+struct share_tree {
+	struct fs_node *nodes;
+	double *raw;
+	size_t n, naccts;
+};
+int ctl_share_load(struct ctl *c, char *err, size_t errsz);
+void ctl_share_free(struct ctl *c);
+void ctl_share_job_end(struct ctl *c, const struct job *j);
+void ctl_share_order(struct ctl *c, struct job **pend, size_t n, double *prio);
+void ctl_share_tree(struct ctl *c, int64_t now, struct share_tree *t);
+void ctl_share_tree_free(struct share_tree *t);
+const char *ctl_share_user(struct ctl *c, size_t k);
+const char *ctl_share_account(struct ctl *c, size_t k);
+const char *ctl_job_account(struct ctl *c, const struct job *j);
+double ctl_job_rate(struct ctl *c, const struct job *j);
+double ctl_job_priority(struct ctl *c, const struct share_tree *t, const struct job *j,
+    int64_t now, struct prio_factors *f);
 
 #endif

@@ -127,6 +127,18 @@ int db_node_resume(struct db *db, const char *name, int64_t when);
 int db_node_drains(struct db *db,
     int (*cb)(void *arg, const char *name, const char *reason, int64_t since), void *arg);
 
+/*
+ * Fair share's usage per association (user, account): the value decayed to
+ * decayed_to (fairshare.h).  db_usage_put writes one (in the caller's
+ * transaction, or autocommit); db_usage_each reads all, strings borrowed
+ * for the call; a callback's nonzero stops it.
+ */
+int db_usage_put(struct db *db, const char *user, const char *account, double usage,
+    int64_t decayed_to);
+int db_usage_each(struct db *db,
+    int (*cb)(void *arg, const char *user, const char *account, double usage, int64_t at),
+    void *arg);
+
 /* Lab mode's registered users (herd register): 0 / -1; registered: 1, 0 or -1. */
 int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when);
 int db_user_unregister(struct db *db, uint32_t uid);

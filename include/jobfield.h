@@ -117,7 +117,9 @@ enum {
 	/* enum job_share (job.h): who may share its node */ \
 	N1(exclusive, "exclusive", "exclusive", JF_INT, JF_IFS, int, uint8_t) \
 	/* --oversubscribe was asked (shown; no effect) */ \
-	N1(oversubscribe, "oversubscribe", "oversubscribe", JF_INT, JF_IFS, int, uint8_t)
+	N1(oversubscribe, "oversubscribe", "oversubscribe", JF_INT, JF_IFS, int, uint8_t) \
+	/* -A, or the user's default account (acct.h), set by herdd at submit */ \
+	S(account, "account", "account", JF_IFS)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

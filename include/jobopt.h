@@ -35,6 +35,8 @@ enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
 /* --comment; --exclusive and --oversubscribe (one setting, as in sbatch:
  * the later wins); --clusters. */
 enum { JO_COMMENT = 1 << 22, JO_SHARE = 1 << 23, JO_CLUSTERS = 1 << 24 };
+/* -A/--account: herdd checks the user is in it (acct.h). */
+enum { JO_ACCOUNT = 1 << 28 };
 
 /* --nice without a value, as sbatch. */
 #define JOBOPT_NICE_DEFAULT 100
@@ -70,6 +72,7 @@ struct jobopt {
 	int oversubscribe;	/* --oversubscribe asked (no effect: herd's
 				 * nodes never oversubscribe) */
 	char *clusters;		/* -M list as given; herdd checks the names */
+	char *account;		/* -A, NULL: the user's default account */
 };
 
 void jobopt_init(struct jobopt *o);

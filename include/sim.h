@@ -30,6 +30,7 @@ struct sim_job {
 	int64_t run;		/* s, > 0 */
 	int64_t limit;		/* s, >= run: what the scheduler plans with */
 	int size;		/* processors or GPUs, >= 1 */
+	int64_t user;		/* SWF field 12, -1 unknown: fair share's (multifactor) */
 };
 
 struct sim_machine {
@@ -55,5 +56,16 @@ int sim_capacity(const struct sim_machine *m);
  */
 int sim_run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, int policy,
     int util_to_start, struct sim_result *r, char *why, size_t errlen);
+
+/*
+ * herd's multifactor policy: before every pass the pending jobs are
+ * ordered by prio_compute() (priority.h) with these weights, each SWF user
+ * an association of one share under the root, its usage (processor- or
+ * GPU-hours) decaying with p->half_life_s; then SCHED_EASY.
+ */
+struct prio_conf;
+int sim_run_multifactor(const struct sim_job *jobs, size_t n, const struct sim_machine *m,
+    const struct prio_conf *p, int util_to_start, struct sim_result *r, char *why,
+    size_t errlen);
 
 #endif

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "acct.h"
 #include "cmd.h"
+#include "config.h"
 #include "sched.h"
 #include "sim.h"
 #include "swf.h"
@@ -29,8 +31,11 @@ const struct cmd_entry cmd_sim_entry = {
 	"sim", "sim [options] TRACE",
 	"replay a workload trace (SWF) through the scheduler, without herdd",
 	"options:\n"
-	"  -p, --policy POLICY       fcfs (default), easy (EASY backfill) or greedy\n"
-	"                            (RLScheduler's \"FCFS with backfilling\")\n"
+	"  -p, --policy POLICY       fcfs (default), easy (EASY backfill), greedy\n"
+	"                            (RLScheduler's \"FCFS with backfilling\") or\n"
+	"                            multifactor (herd's: priority, then EASY)\n"
+	"  -c, --config FILE         multifactor's weights: FILE's [priority] (a\n"
+	"                            hosts.ini; default: the built-in weights)\n"
 	"      --pool N              N interchangeable processors (default: the\n"
 	"                            trace's MaxProcs or MaxNodes header)\n"
 	"      --nodes N             instead, N nodes of --gpus-per-node G GPUs\n"
@@ -140,13 +145,16 @@ static size_t keep_jobs(const struct trace *t, int cap, double estimate, struct 
 		double want = j->req_time > 0 ? (double)j->req_time : ceil((double)j->run * estimate);
 		int64_t limit = want > 1e15 ? (int64_t)1e15 : (int64_t)want;
 		out[n++] = (struct sim_job){ j->submit, j->run, limit < j->run ? j->run : limit,
-		    (int)j->size };
+		    (int)j->size, j->user };
 	}
 	return n;
 }
 
 struct sim_args {
 	int policy, util_to_start, json;
+	int multifactor;		/* policy is SCHED_EASY, ordered by prio */
+	const char *config;
+	struct prio_conf prio;
 	struct sim_machine m;
 	double estimate;
 	size_t nwin;
@@ -174,12 +182,11 @@ static int parse_window(const struct cmd_entry *ce, const char *arg, struct sim_
 
 static int parse_policy(const struct cmd_entry *ce, const char *arg, struct sim_args *a)
 {
-	if (strcmp(arg, "multifactor") == 0)
-		return cmd_usage_error(ce, "--policy multifactor is not available yet: it comes "
-		    "with fair share and the [priority] section of hosts.ini; use fcfs, easy or greedy");
-	a->policy = sched_policy_parse(arg);
+	a->multifactor = strcmp(arg, "multifactor") == 0;
+	a->policy = a->multifactor ? SCHED_EASY : sched_policy_parse(arg);
 	if (a->policy < 0)
-		return cmd_usage_error(ce, "invalid --policy \"%s\": fcfs, easy or greedy", arg);
+		return cmd_usage_error(ce, "invalid --policy \"%s\": fcfs, easy, greedy or "
+		    "multifactor", arg);
 	return 0;
 }
 
@@ -210,7 +217,7 @@ static int parse_args(const struct cmd_entry *ce, int argc, char **argv, struct 
 	int ch;
 
 	cmd_getopt_start();
-	while ((ch = cmd_getopt(ce, argc, argv, "p:w:e:", lo)) != -1) {
+	while ((ch = cmd_getopt(ce, argc, argv, "p:w:e:c:", lo)) != -1) {
 		int rc = 0;
 		switch (ch) {
 		case CMD_OPT_HELP:
@@ -238,8 +245,8 @@ static int parse_args(const struct cmd_entry *ce, int argc, char **argv, struct 
 			a->util_to_start = strcmp(optarg, "start") == 0;
 			break;
 		case 'c':
-			return cmd_usage_error(ce, "--config is read only by --policy multifactor, "
-			    "which herd sim does not have yet");
+			a->config = optarg;
+			break;
 		default:
 			return 2;
 		}
@@ -252,6 +259,26 @@ static int parse_args(const struct cmd_entry *ce, int argc, char **argv, struct 
 		return cmd_usage_error(ce, "--pool or --nodes with --gpus-per-node, not both");
 	if ((a->m.nodes > 0) != (a->m.gpus_per_node > 0))
 		return cmd_usage_error(ce, "--nodes and --gpus-per-node go together");
+	if (a->config != NULL && !a->multifactor)
+		return cmd_usage_error(ce, "--config is read only by --policy multifactor (the "
+		    "other policies have no weights)");
+	return 0;
+}
+
+/* multifactor's weights: --config's [priority], else the defaults. */
+static int load_weights(struct sim_args *a)
+{
+	struct config c;
+	char err[HERD_ERRLEN];
+	prio_conf_defaults(&a->prio);
+	if (a->config == NULL)
+		return 0;
+	if (config_load(a->config, &c, err, sizeof err) != 0) {
+		fprintf(stderr, "herd sim: %s\n", err);
+		return -1;
+	}
+	a->prio = c.acct.prio;
+	config_clear(&c);
 	return 0;
 }
 
@@ -265,12 +292,13 @@ static void print_result(const struct sim_args *a, const struct sim_result *r,
 		return;
 	}
 	static const char *const names[] = { "fcfs", "easy", "greedy" };
+	const char *policy = a->multifactor ? "multifactor" : names[a->policy];
 	printf("trace         %s\n", path);
 	if (a->m.pool > 0)
 		printf("machine       pool of %d processors\n", a->m.pool);
 	else
 		printf("machine       %d nodes x %d GPUs\n", a->m.nodes, a->m.gpus_per_node);
-	printf("policy        %s%s\n", names[a->policy], a->nwin > 1 ? ", mean of the windows" : "");
+	printf("policy        %s%s\n", policy, a->nwin > 1 ? ", mean of the windows" : "");
 	printf("jobs          %zu (dropped: %zu with run <= 0, %zu without processors, "
 	    "%zu larger than the machine)\n", r->jobs, d->run, d->size, d->big);
 	printf("mean_wait_s   %.1f\n", r->mean_wait_s);
@@ -293,7 +321,11 @@ static int run_windows(const struct sim_args *a, const struct sim_job *jobs, siz
 			fprintf(stderr, "herd sim: window %zu:%zu is past the %zu jobs kept\n", s, c, n);
 			return 1;
 		}
-		if (sim_run(jobs + s, c, &a->m, a->policy, a->util_to_start, &r, why, sizeof why) != 0) {
+		int rc = a->multifactor ?
+		    sim_run_multifactor(jobs + s, c, &a->m, &a->prio, a->util_to_start, &r, why,
+		    sizeof why) :
+		    sim_run(jobs + s, c, &a->m, a->policy, a->util_to_start, &r, why, sizeof why);
+		if (rc != 0) {
 			fprintf(stderr, "herd sim: %s\n", why);
 			return 1;
 		}
@@ -318,6 +350,8 @@ int cmd_sim(int argc, char **argv)
 
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
+	if (load_weights(&a) != 0)
+		return 1;
 	const char *path = argv[optind];
 	if (trace_read(path, &t) != 0) {
 		free(t.v);

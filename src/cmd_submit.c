@@ -390,6 +390,8 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	msg_addi(m, "umask", (int64_t)(mask & 0777));
 	if (s->o.comment != NULL)
 		msg_adds(m, "comment", s->o.comment);
+	if (s->o.account != NULL)
+		msg_adds(m, "account", s->o.account);
 	if (s->o.exclusive != JOBOPT_SHARED)
 		msg_addi(m, "exclusive", s->o.exclusive);
 	if (s->o.oversubscribe)

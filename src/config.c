@@ -13,7 +13,8 @@
  * can be switched off portably.  The syntax accepted here is inih's plain
  * subset, made strict:
  *
- *	[section]		controller, defaults, or "node NAME"
+ *	[section]		controller, defaults, "node NAME", or (acct.c's)
+ *				"account NAME" and priority
  *	key = value		split at the first '='; both sides trimmed
  *	# comment, ; comment	only as the first non-blank character
  *
@@ -55,6 +56,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "acct.h"
 #include "config.h"
 #include "util.h"
 
@@ -122,7 +124,7 @@ static const struct key node_keys[] = {
 _Static_assert(NITEMS(ctl_keys) <= KEYS_MAX, "KEYS_MAX too small");
 _Static_assert(NITEMS(node_keys) <= KEYS_MAX, "KEYS_MAX too small");
 
-enum section { S_NONE, S_CTL, S_DEF, S_NODE };
+enum section { S_NONE, S_CTL, S_DEF, S_NODE, S_ACCT, S_PRIO };
 
 struct parse {
 	const char *file;	/* as the caller named it, for messages */
@@ -363,6 +365,21 @@ static int add_node(struct parse *p, const char *name, int line)
 	return 0;
 }
 
+/* [account NAME] (name: after "account") or [priority] (name NULL): acct.c's. */
+static int acct_section(struct parse *p, const char *name, int line)
+{
+	char msg[400];
+	int rc;
+	if (name != NULL) {
+		name += strspn(name, " \t");
+		rc = acct_conf_account(&p->c->acct, name, line, msg, sizeof msg);
+	} else {
+		rc = acct_conf_priority(&p->c->acct, line, msg, sizeof msg);
+	}
+	p->sect = name != NULL ? S_ACCT : S_PRIO;
+	return rc == 0 ? 0 : perr(p, line, "%s", msg);
+}
+
 /* s is the trimmed line, "[...]". */
 static int parse_section(struct parse *p, char *s, int line)
 {
@@ -385,6 +402,10 @@ static int parse_section(struct parse *p, char *s, int line)
 	}
 	if (strcmp(in, "node") == 0)
 		return perr(p, line, "[node] needs a name: [node NAME]");
+	if (strncmp(in, "account", 7) == 0 && (in[7] == '\0' || in[7] == ' ' || in[7] == '\t'))
+		return acct_section(p, in + 7, line);
+	if (strcmp(in, "priority") == 0)
+		return acct_section(p, NULL, line);
 	if (strcmp(in, "controller") == 0) {
 		seen = &p->ctl_line;
 		p->sect = S_CTL;
@@ -398,6 +419,22 @@ static int parse_section(struct parse *p, char *s, int line)
 		return perr(p, line, "duplicate section [%s] (first on line %d)",
 		    in, *seen);
 	*seen = line;
+	return 0;
+}
+
+/* A key of [account NAME] or [priority]: the checks every value gets here,
+ * the rest in acct.c. */
+static int acct_pair(struct parse *p, const char *key, const char *v, int line)
+{
+	char msg[400];
+	if (*v == '\0')
+		return perr(p, line, "%s: empty value", key);
+	if (strstr(v, " #") || strstr(v, "\t#") || strstr(v, " ;") || strstr(v, "\t;"))
+		return perr(p, line, "%s: inline comments are not allowed; put the comment on a "
+		    "line of its own", key);
+	if (acct_conf_pair(&p->c->acct, p->sect == S_ACCT ? ACCT_SECT_ACCOUNT :
+	    ACCT_SECT_PRIORITY, key, v, line, msg, sizeof msg) != 0)
+		return perr(p, line, "%s", msg);
 	return 0;
 }
 
@@ -422,6 +459,8 @@ static int parse_pair(struct parse *p, char *s, int line)
 	if (p->sect == S_NONE)
 		return perr(p, line, "%s: key outside of any section",
 		    vis(tmp, sizeof tmp, s));
+	if (p->sect == S_ACCT || p->sect == S_PRIO)
+		return acct_pair(p, s, v, line);
 	if (p->sect == S_CTL) {
 		k = find_key(ctl_keys, NITEMS(ctl_keys), s, &i);
 		base = p->c;
@@ -734,6 +773,10 @@ static int config_finish(struct parse *p)
 	for (i = 0; i < p->c->nnodes; i++)
 		if (finish_node(p, i) != 0)
 			return -1;
+	char msg[400];
+	int line;
+	if (acct_conf_finish(&p->c->acct, &line, msg, sizeof msg) != 0)
+		return perr(p, line, "%s", msg);
 	return finish_controller(p);
 }
 
@@ -830,6 +873,7 @@ void config_clear(struct config *c)
 	free(c->lab_key);
 	free(c->lab_from);
 	free(c->controller);
+	acct_conf_clear(&c->acct);
 	for (i = 0; i < c->nnodes; i++)
 		node_clear(&c->nodes[i]);
 	free(c->nodes);

@@ -387,7 +387,7 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, const struct ctl_
 	 * controllers (or a reinstall) from ever sharing a job directory. */
 	snprintf(c->key_prefix, sizeof c->key_prefix, "%s.%s", cfg->cluster, inst);
 	ctl_admins_load(c);
-	if (ctl_drains_load(c, err, errsz) != 0)
+	if (ctl_drains_load(c, err, errsz) != 0 || ctl_share_load(c, err, errsz) != 0)
 		return -1;
 	if (db_jobs_active(db, load_one, c) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
@@ -469,6 +469,7 @@ int ctl_clear(struct ctl *c)
 	free(c->nodes);
 	free(c->admins);
 	ctl_drains_clear(c);
+	ctl_share_free(c);
 	return 0;
 }
 
@@ -556,6 +557,12 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	if (ctl_check_registered(c, uid, row.user, err, errsz) != 0 ||
 	    check_fits_somewhere(c, &row, err, errsz) != 0)
 		return -1;
+	/* -A: one of the user's accounts; none: their default (acct.h). */
+	const char *acct = acct_for_user(&c->cfg->acct, row.user ? row.user : "", row.account,
+	    err, errsz);
+	if (acct == NULL)
+		return -1;
+	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
 	row.uid = (uint32_t)uid;
 	row.state = JOB_PENDING;
 	row.attempt = 1;
@@ -866,13 +873,14 @@ void ctl_schedule(struct ctl *c)
 	snapshot_nodes(c, sn, c->nexcl > 0);
 	ctl_deps_refresh(c);
 	/* (Not bounded by the number of jobs: an array gives one entry per task.)
-	 * With nice values about, every eligible job is a candidate for the top. */
+	 * Every eligible job is a candidate for the top: by priority
+	 * (ctl_share_order: fair share, age, nice, ...). */
 	size_t want = snapshot_depth(sn, c->nnodes);
-	size_t cap = c->nnice > 0 ? (c->njobs ? c->njobs : 1) : want;
+	size_t cap = c->njobs ? c->njobs : 1;
 	struct job **cand = xmalloc(cap * sizeof *cand);
+	double *prio = xmalloc(cap * sizeof *prio);
 	size_t nc = ctl_snapshot_jobs(c, cand, cap);
-	if (c->nnice > 0)
-		ctl_nice_order(cand, nc);
+	ctl_share_order(c, cand, nc, prio);
 	struct sched_job *sj = xmalloc(want * sizeof *sj);
 	struct job **pend = xmalloc(want * sizeof *pend);
 	int64_t *ptask = xmalloc(want * sizeof *ptask);
@@ -900,16 +908,19 @@ void ctl_schedule(struct ctl *c)
 				}
 				pend[np] = j;
 				ptask[np] = t;
-				sj[np++] = sched_job_of(j);
+				sj[np] = sched_job_of(j);
+				sj[np++].priority = prio[i];
 				k--;
 			}
 			continue;
 		}
 		pend[np] = j;
 		ptask[np] = -1;
-		sj[np++] = sched_job_of(j);
+		sj[np] = sched_job_of(j);
+		sj[np++].priority = prio[i];
 	}
 	free(cand);
+	free(prio);
 	struct sched_plan p = { .out = d, .cap = np };
 	plan(c, sn, sj, np, &p);
 	/* The head waits for Resources; every other job waiting, for Priority
@@ -955,6 +966,27 @@ static int test_eligibility(struct ctl *c, const struct job_row *row, struct sub
 	return 1;
 }
 
+/* The priority a job submitted now would have (struct job from its row). */
+static double test_priority(struct ctl *c, const struct job_row *row)
+{
+	struct job self = { 0 };
+	struct share_tree t;
+	int64_t now = wall_s();
+	self.user = row->user;
+	self.account = row->account;
+	self.gpus = (uint16_t)row->gpus;
+	self.cpus = (uint16_t)row->cpus;
+	self.time_limit_s = row->time_limit_s;
+	self.submit_time = now;
+	self.begin_time = row->begin_time;
+	self.nice = row->nice;
+	self.node = -1;
+	ctl_share_tree(c, now, &t);
+	double p = ctl_job_priority(c, &t, &self, now, NULL);
+	ctl_share_tree_free(&t);
+	return p;
+}
+
 /*
  * Where a job submitted now would start: the scheduling pass that would
  * follow its submit (the jobs ctl_schedule would consider, then it), on a
@@ -987,9 +1019,14 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	size_t want = snapshot_depth(sn, c->nnodes);
 	size_t ccap = c->njobs ? c->njobs : 1;
 	struct job **cand = xmalloc(ccap * sizeof *cand);
+	double *prio = xmalloc(ccap * sizeof *prio);
 	size_t ahead = ctl_snapshot_jobs(c, cand, ccap);
-	if (c->nnice > 0)
-		ctl_nice_order(cand, ahead);
+	ctl_share_order(c, cand, ahead, prio);
+	/* Ahead of it: the jobs of higher priority (ties: the older). */
+	double mine = test_priority(c, row);
+	while (ahead > 0 && prio[ahead - 1] < mine)
+		ahead--;
+	free(prio);
 	struct sched_job *sj = xmalloc((want + 1) * sizeof *sj);
 	struct sched_decision *d = xmalloc((want + 1) * sizeof *d);
 	for (size_t i = 0; i < ahead && !cut; i++) {

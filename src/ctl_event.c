@@ -175,6 +175,7 @@ static void job_over(struct ctl *c, const struct job *j)
 	log_info("job %" PRId64 " ended %s%s%s, exit %s%s%s", j->id, job_state_name(j->state),
 	    j->node >= 0 ? " on " : "", j->node >= 0 ? c->nodes[j->node].conf->name : "", ec,
 	    j->reason ? ", " : "", j->reason ? j->reason : "");
+	ctl_share_job_end(c, j);	/* its usage, for fair share */
 	if (c->on_job_end != NULL)
 		c->on_job_end(c->on_job_end_arg, j);
 }

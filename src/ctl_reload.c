@@ -324,6 +324,13 @@ int ctl_reconfigure(struct ctl *c, struct buf *report, char *err, size_t errsz)
 			remove_node(c, n, report);
 	}
 	apply_controller(c, &nc, report);
+	if (!acct_conf_same(&c->cfg->acct, &nc.acct)) {
+		/* Accounts, shares and weights: the next pass uses them. */
+		say(report, "[account] and [priority] sections changed: apply now");
+		acct_conf_clear(&c->cfg->acct);
+		c->cfg->acct = nc.acct;
+		memset(&nc.acct, 0, sizeof nc.acct);
+	}
 	if (report->len == before)
 		say(report, "no changes");
 	config_clear(&nc);

@@ -36,7 +36,7 @@ enum {
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
 	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_NODE_DRAIN, ST_NODE_RESUME,
-	ST_NODE_DRAINS, ST_COUNT
+	ST_NODE_DRAINS, ST_USAGE_PUT, ST_USAGE_ALL, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -72,6 +72,10 @@ static const char *sql_text[ST_COUNT] = {
 	    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
 	[ST_AUDIT_LIST] = "SELECT id,time,actor_uid,actor,action,job_id,owner_uid,owner,detail"
 	    " FROM audit ORDER BY id DESC LIMIT ?1",
+	/* Fair share: each association's decayed usage (fairshare.h). */
+	[ST_USAGE_PUT] = "INSERT OR REPLACE INTO usage(user,account,usage,decayed_to)"
+	    " VALUES(?1,?2,?3,?4)",
+	[ST_USAGE_ALL] = "SELECT user,account,usage,decayed_to FROM usage ORDER BY account,user",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -145,6 +149,11 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN comment TEXT;"
 	"ALTER TABLE jobs ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN oversubscribe INTEGER NOT NULL DEFAULT 0;",
+	/* Accounts and fair share: a job's account (older jobs: none), and each
+	 * association's usage, decayed to decayed_to (fairshare.h). */
+	"ALTER TABLE jobs ADD COLUMN account TEXT;"
+	"CREATE TABLE usage(user TEXT NOT NULL, account TEXT NOT NULL, usage REAL NOT NULL,"
+	"  decayed_to INTEGER NOT NULL, PRIMARY KEY(user, account));",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -743,6 +752,38 @@ int db_node_drains(struct db *db,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(db, "list drained nodes");
+	return 0;
+}
+
+int db_usage_put(struct db *db, const char *user, const char *account, double usage,
+    int64_t decayed_to)
+{
+	sqlite3_stmt *s = db->st[ST_USAGE_PUT];
+	sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, account, -1, SQLITE_STATIC);
+	sqlite3_bind_double(s, 3, usage);
+	sqlite3_bind_int64(s, 4, decayed_to);
+	int rc = step(db, s, F_UPDATE);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "record usage");
+}
+
+int db_usage_each(struct db *db,
+    int (*cb)(void *arg, const char *user, const char *account, double usage, int64_t at),
+    void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_USAGE_ALL];
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(s, 0);
+		const char *a = (const char *)sqlite3_column_text(s, 1);
+		if (u != NULL && a != NULL &&
+		    cb(arg, u, a, sqlite3_column_double(s, 2), sqlite3_column_int64(s, 3)) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "read usage");
 	return 0;
 }
 

@@ -98,6 +98,7 @@ static int set_hold(struct jobopt *, const char *, int, char *, size_t);
 static int set_nice(struct jobopt *, const char *, int, char *, size_t);
 static int set_signal(struct jobopt *, const char *, int, char *, size_t);
 static int set_comment(struct jobopt *, const char *, int, char *, size_t);
+static int set_account(struct jobopt *, const char *, int, char *, size_t);
 static int set_exclusive(struct jobopt *, const char *, int, char *, size_t);
 static int set_oversubscribe(struct jobopt *, const char *, int, char *,
     size_t);
@@ -164,7 +165,7 @@ static const struct optdef opttab[] = {
 	NOOP("wait-all-nodes", 0, ARG_REQ, "herd never boots nodes"),
 
 	/* Not acted on, and it makes no difference to how the job runs. */
-	WARN("account", 'A', ARG_REQ, "herd keeps no accounts"),
+	ACT("account", 'A', ARG_REQ, JO_ACCOUNT, set_account),
 	WARN("acctg-freq", 0, ARG_REQ, "herd gathers no accounting data"),
 	WARN("mail-type", 0, ARG_REQ, "herd sends no mail"),
 	WARN("mail-user", 0, ARG_REQ, "herd sends no mail"),
@@ -467,6 +468,7 @@ jobopt_clear(struct jobopt *o)
 	free(o->signal);
 	free(o->comment);
 	free(o->clusters);
+	free(o->account);
 	jobopt_init(o);
 }
 
@@ -537,6 +539,8 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 	}
 	if (m & JO_CLUSTERS)
 		merge_str(&to->clusters, from->clusters);
+	if (m & JO_ACCOUNT)
+		merge_str(&to->account, from->account);
 	to->set |= m;
 }
 
@@ -914,6 +918,16 @@ set_comment(struct jobopt *o, const char *v, int keep, char *why,
 	    whysz) != 0)
 		return -1;
 	return set_str(&o->comment, v, keep);
+}
+
+/* -A NAME: herdd says whether it exists and the user is in it (naming
+ * theirs), so only what no name can be is refused here. */
+static int
+set_account(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	if (jobopt_check_label(v, 63, "account", why, whysz) != 0)
+		return -1;
+	return set_str(&o->account, v, keep);
 }
 
 /*

@@ -397,6 +397,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	int64_t excl, over;
 	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
 	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
+	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
 	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
 	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
 		return -1;
@@ -412,6 +413,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 		client_error(cl, "invalid --comment: %s", err);
 		return -1;
 	}
+	r->job.account = (char *)get_str(m, "account", NULL);	/* ctl_submit checks it */
 	r->job.exclusive = (int)excl;
 	r->job.oversubscribe = (int)over;
 	return 0;
@@ -1487,6 +1489,8 @@ static const struct rpc_entry {
 	{ "logs", rpc_logs, 0 },
 	{ "drain", rpc_drain, 1 },
 	{ "resume", rpc_resume, 1 },
+	{ "priority", rpc_priority, 0 },
+	{ "usage", rpc_usage, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acct.h"
+#include "fairshare.h"
+#include "priority.h"
 #include "sched.h"
 #include "sim.h"
 #include "util.h"
@@ -42,6 +45,14 @@ struct sim {
 	size_t nh;
 	uint64_t seq;
 	int64_t *start;
+	/* multifactor: users 0..nu-1 (the last: unknown), their usage */
+	const struct prio_conf *prio;
+	size_t nu;
+	size_t *uidx;		/* job → its user's index */
+	double *usage;		/* decayed to uat */
+	int64_t *uat;
+	struct fs_node *fs;
+	double *pr;		/* scratch: priorities of the pending jobs */
 };
 
 static int ev_less(const struct ev *a, const struct ev *b)
@@ -105,6 +116,70 @@ static void arrive(struct sim *s, const struct sim_machine *m, size_t i)
 	const struct sim_job *j = &s->jobs[i];
 	s->pj[s->np++] = (struct sched_job){ .gpus = m->pool > 0 ? 0 : j->size, .cpus = j->size,
 	    .limit = j->limit, .id = (int64_t)i, .priority = -(double)j->submit };
+}
+
+/* A job's usage, charged to its user when it ends (multifactor). */
+static void charge(struct sim *s, size_t job, int64_t end)
+{
+	size_t u = s->uidx[job];
+	int64_t hl = s->prio->half_life_s;
+	s->usage[u] = fs_decay(s->usage[u], s->uat[u], end, hl) +
+	    fs_accrue(s->jobs[job].size, s->start[job], end, hl);
+	s->uat[u] = end;
+}
+
+static int by_prio_desc(const void *a, const void *b, void *arg)
+{
+	const struct sim *s = arg;
+	const struct sched_job *x = a, *y = b;
+	double px = s->pr[x->id], py = s->pr[y->id];
+	if (px != py)
+		return px > py ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Order the pending jobs by priority at t: fair share over the users'
+ * usage (running jobs accrued to t), age, size, xfactor. */
+static void order(struct sim *s, int64_t t, double cluster)
+{
+	int64_t hl = s->prio->half_life_s;
+	for (size_t u = 0; u < s->nu; u++)
+		s->fs[u] = (struct fs_node){ .parent = -1, .shares = 1,
+		    .usage = fs_decay(s->usage[u], s->uat[u], t, hl) };
+	for (size_t k = 0; k < s->nr; k++) {
+		size_t job = s->rjob[k];
+		s->fs[s->uidx[job]].usage += fs_accrue(s->jobs[job].size, s->start[job], t, hl);
+	}
+	fs_compute(s->fs, s->nu);
+	for (size_t i = 0; i < s->np; i++) {
+		size_t job = (size_t)s->pj[i].id;
+		const struct sim_job *j = &s->jobs[job];
+		struct prio_job pj = { .eligible = j->submit, .limit_s = j->limit, .size = j->size,
+		    .cluster_size = cluster, .fairshare = s->fs[s->uidx[job]].factor };
+		struct prio_factors f;
+		prio_compute(s->prio, &pj, t, &f);
+		s->pr[job] = f.total;
+	}
+	qsort_r(s->pj, s->np, sizeof *s->pj, by_prio_desc, s);
+}
+
+/* Users of the window as indices 0..nu-1; the last one is "unknown". */
+static void users_init(struct sim *s, size_t n)
+{
+	int64_t max = -1;
+	for (size_t i = 0; i < n; i++)
+		if (s->jobs[i].user >= 0 && s->jobs[i].user < 1000000 && s->jobs[i].user > max)
+			max = s->jobs[i].user;
+	s->nu = (size_t)(max + 2);
+	s->uidx = xcalloc(n, sizeof *s->uidx);
+	for (size_t i = 0; i < n; i++) {
+		int64_t u = s->jobs[i].user;
+		s->uidx[i] = u >= 0 && u <= max ? (size_t)u : s->nu - 1;
+	}
+	s->usage = xcalloc(s->nu, sizeof *s->usage);
+	s->uat = xcalloc(s->nu, sizeof *s->uat);
+	s->fs = xcalloc(s->nu, sizeof *s->fs);
+	s->pr = xcalloc(n, sizeof *s->pr);
 }
 
 static void complete(struct sim *s, size_t job)
@@ -184,12 +259,18 @@ static void sim_free(struct sim *s)
 	free(s->slot);
 	free(s->heap);
 	free(s->start);
+	free(s->uidx);
+	free(s->usage);
+	free(s->uat);
+	free(s->fs);
+	free(s->pr);
 }
 
-int sim_run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, int policy,
-    int util_to_start, struct sim_result *r, char *why, size_t errlen)
+static int run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, int policy,
+    const struct prio_conf *prio, int util_to_start, struct sim_result *r, char *why,
+    size_t errlen)
 {
-	struct sim s = { .jobs = jobs };
+	struct sim s = { .jobs = jobs, .prio = prio };
 	struct sched_decision *dec;
 	size_t next = 0;
 	int64_t t = 0, pin_job = -1, pin_until = 0;
@@ -209,6 +290,9 @@ int sim_run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, i
 	s.heap = xcalloc(n, sizeof *s.heap);
 	s.start = xcalloc(n, sizeof *s.start);
 	dec = xcalloc(n, sizeof *dec);
+	if (prio != NULL)
+		users_init(&s, n);
+	double cluster = (double)sim_capacity(m) * (double)s.nnodes;
 	while (next < n || s.nh > 0) {
 		if (next < n && (s.nh == 0 || jobs[next].submit <= s.heap[0].end)) {
 			if (jobs[next].submit > t)
@@ -219,7 +303,11 @@ int sim_run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, i
 			if (e.end > t)
 				t = e.end;
 			complete(&s, e.job);
+			if (prio != NULL)
+				charge(&s, e.job, e.end);
 		}
+		if (prio != NULL)
+			order(&s, t, cluster);
 		struct sched_snapshot snap = { .policy = policy, .now = t, .nodes = s.nodes,
 		    .nnodes = s.nnodes, .running = s.runs, .nrunning = s.nr, .jobs = s.pj,
 		    .njobs = s.np, .pin_job = pin_job, .pin_until = pin_until };
@@ -238,4 +326,17 @@ int sim_run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, i
 	free(dec);
 	sim_free(&s);
 	return rc;
+}
+
+int sim_run(const struct sim_job *jobs, size_t n, const struct sim_machine *m, int policy,
+    int util_to_start, struct sim_result *r, char *why, size_t errlen)
+{
+	return run(jobs, n, m, policy, NULL, util_to_start, r, why, errlen);
+}
+
+int sim_run_multifactor(const struct sim_job *jobs, size_t n, const struct sim_machine *m,
+    const struct prio_conf *p, int util_to_start, struct sim_result *r, char *why,
+    size_t errlen)
+{
+	return run(jobs, n, m, SCHED_EASY, p, util_to_start, r, why, errlen);
 }

@@ -175,7 +175,8 @@ static const struct expect shared_scripts[] = {
 	{ "bigscience_jz_eval-array.slurm",
 	    "3:--qos,7:--constraint,9:--hint", 4, 40, 1, -1, 14400,
 	    "eval-array", "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
-	    ":13: --account is not supported yet; ignored" },
+	    ":14: --mail-type is not supported yet; ignored" },
+	    /* (its --account six@gpu: herdd answers whether it exists) */
 	/* Its typed --gres line is refused, so no GPUs are left. */
 	{ "bigscience_tr14-2B7-mup-cluster.slurm",
 	    "3:--partition,4:--nodes,7:--gres,8:--hint,11:--exclude",
@@ -212,7 +213,7 @@ static const struct expect shared_scripts[] = {
 	/* "###SBATCH" lines are comments; "## Inclusive" ends a line. */
 	{ "rkruser_submit-template-triple-hash.sh", "9:--partition",
 	    1, -1, -1, 16384, 1800, "batchSample", "{2}out_%a.txt", NULL, NULL,
-	    ":8: --account is not supported yet; ignored" },
+	    NULL },
 	{ "stas00_example-exclusive.slurm",
 	    "6:--nodes,12:--partition", 8, 96, 1, -1, 600,
 	    "example-job", "%x-%j.out", NULL, NULL, NULL },
@@ -459,16 +460,15 @@ static void short_clusters_and_warnings(void **state)
 	assert_int_equal(o.ntasks, 4);
 	assert_int_equal(o.ntasks_per_node, 4);
 	assert_int_equal(o.requeue, 0);		/* --no-requeue */
-	assert_int_equal(w.n, 4);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(o.account, "scavenger");	/* herdd checks it */
 	assert_string_equal(w.all,
 	    "t.sh:1: --quiet is not supported yet; ignored (herd submit prints "
 	    "the same)\n"
 	    "t.sh:1: --mail-type is not supported yet; ignored (herd sends no "
 	    "mail)\n"
 	    "t.sh:2: --verbose is not supported yet; ignored (herd submit "
-	    "prints the same)\n"
-	    "t.sh:3: --account is not supported yet; ignored (herd keeps no "
-	    "accounts)\n");
+	    "prints the same)\n");
 	jobopt_clear(&o);
 }
 

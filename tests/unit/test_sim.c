@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acct.h"
 #include "cmd.h"
 #include "sched.h"
 #include "sim.h"
@@ -109,7 +110,7 @@ static struct sim_result run(const struct sim_job *jobs, size_t n, int pool, int
 static void sim_backfill_by_hand(void **state)
 {
 	(void)state;
-	struct sim_job jobs[3] = { { 0, 100, 100, 2 }, { 1, 10, 10, 4 }, { 2, 50, 50, 2 } };
+	struct sim_job jobs[3] = { { 0, 100, 100, 2, -1 }, { 1, 10, 10, 4, -1 }, { 2, 50, 50, 2, -1 } };
 	struct sim_result r = run(jobs, 3, 4, SCHED_FCFS);
 	assert_int_equal(r.jobs, 3);
 	assert_true(r.mean_wait_s == (0 + 99 + 108) / 3.0);
@@ -126,6 +127,32 @@ static void sim_backfill_by_hand(void **state)
 }
 
 /*
+ * multifactor, pool of 2.  User 7's A (2 procs, 1000 s) at 0 runs alone.
+ * Then user 7's B (2 procs, 100 s) at 1 and user 8's C (2 procs, 100 s)
+ * at 2 wait for it.  With the default weights (fair share first) C starts
+ * at 1000, before B, which was submitted earlier: user 7 has used the pool
+ * and user 8 has not.  With fair share off, age orders them: B first.
+ */
+static void sim_multifactor_fair_share(void **state)
+{
+	(void)state;
+	struct sim_job jobs[3] = { { 0, 1000, 1000, 2, 7 }, { 1, 100, 100, 2, 7 },
+		{ 2, 100, 100, 2, 8 } };
+	struct sim_machine m = { .pool = 2 };
+	struct prio_conf p;
+	struct sim_result r;
+	char why[128];
+	prio_conf_defaults(&p);
+	assert_int_equal(sim_run_multifactor(jobs, 3, &m, &p, 0, &r, why, sizeof why), 0);
+	/* waits: A 0, C 998, B 1099 */
+	assert_true(r.mean_wait_s == (0 + 998 + 1099) / 3.0);
+	p.weight_fairshare = 0;
+	assert_int_equal(sim_run_multifactor(jobs, 3, &m, &p, 0, &r, why, sizeof why), 0);
+	/* waits: A 0, B 999, C 1098 */
+	assert_true(r.mean_wait_s == (0 + 999 + 1098) / 3.0);
+}
+
+/*
  * EASY's extra processors: A (3 procs, 100 s) at 0, B (2) at 1 waits for
  * A, C (1 proc, 1000 s) at 2 fits beside B at 100: EASY starts it now,
  * greedy (ends before 100 only) does not.
@@ -133,7 +160,7 @@ static void sim_backfill_by_hand(void **state)
 static void sim_easy_extra(void **state)
 {
 	(void)state;
-	struct sim_job jobs[3] = { { 0, 100, 100, 3 }, { 1, 10, 10, 2 }, { 2, 1000, 1000, 1 } };
+	struct sim_job jobs[3] = { { 0, 100, 100, 3, -1 }, { 1, 10, 10, 2, -1 }, { 2, 1000, 1000, 1, -1 } };
 	assert_true(run(jobs, 3, 4, SCHED_EASY).mean_wait_s == 99 / 3.0);
 	assert_true(run(jobs, 3, 4, SCHED_GREEDY).mean_wait_s == (99 + 98) / 3.0);
 }
@@ -143,7 +170,7 @@ static void sim_easy_extra(void **state)
 static void sim_gpu_nodes(void **state)
 {
 	(void)state;
-	struct sim_job jobs[3] = { { 0, 10, 10, 3 }, { 0, 10, 10, 3 }, { 10, 5, 5, 1 } };
+	struct sim_job jobs[3] = { { 0, 10, 10, 3, -1 }, { 0, 10, 10, 3, -1 }, { 10, 5, 5, 1, -1 } };
 	struct sim_machine m = { .nodes = 1, .gpus_per_node = 4 };
 	struct sim_result r;
 	char why[128];
@@ -248,8 +275,12 @@ static void json_and_gzip(void **state)
 	assert_non_null(strstr(out, ",\"utilization\":"));
 	assert_non_null(strstr(out, ",\"makespan_s\":"));
 	assert_int_equal(out[strlen(out) - 2], '}');
-	const char *mf[] = { "--policy", "multifactor", path };
-	assert_int_equal(sim_cmd(out, sizeof out, mf, 3), 2);	/* refused, said why */
+	const char *mf[] = { "--json", "--window", "0:2000", "--policy", "multifactor", path };
+	assert_int_equal(sim_cmd(out, sizeof out, mf, 6), 0);
+	assert_non_null(strstr(out, "{\"jobs\":2000,"));
+	/* --config has weights only multifactor reads: refused elsewhere. */
+	const char *cf[] = { "--policy", "easy", "--config", "/nonexistent", path };
+	assert_int_equal(sim_cmd(out, sizeof out, cf, 5), 2);
 }
 
 int main(void)
@@ -259,6 +290,7 @@ int main(void)
 		cmocka_unit_test(swf_hostile_lines),
 		cmocka_unit_test(sim_backfill_by_hand),
 		cmocka_unit_test(sim_easy_extra),
+		cmocka_unit_test(sim_multifactor_fair_share),
 		cmocka_unit_test(sim_gpu_nodes),
 		cmocka_unit_test(published_figures),
 		cmocka_unit_test(json_and_gzip),
