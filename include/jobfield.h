@@ -117,7 +117,10 @@ enum {
 	/* enum job_share (job.h): who may share its node */ \
 	N1(exclusive, "exclusive", "exclusive", JF_INT, JF_IFS, int, uint8_t) \
 	/* --oversubscribe was asked (shown; no effect) */ \
-	N1(oversubscribe, "oversubscribe", "oversubscribe", JF_INT, JF_IFS, int, uint8_t)
+	N1(oversubscribe, "oversubscribe", "oversubscribe", JF_INT, JF_IFS, int, uint8_t) \
+	/* -p as stored ("a,b"; partition.h), NULL: none configured */ \
+	S(partition, "partition", "partition", JF_IFS) \
+	S(qos, "qos", "qos", JF_IFS) /* --qos, NULL: none */
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

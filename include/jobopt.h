@@ -35,6 +35,8 @@ enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
 /* --comment; --exclusive and --oversubscribe (one setting, as in sbatch:
  * the later wins); --clusters. */
 enum { JO_COMMENT = 1 << 22, JO_SHARE = 1 << 23, JO_CLUSTERS = 1 << 24 };
+/* -p and --qos: names herdd checks against hosts.ini (partition.h). */
+enum { JO_PARTITION = 1 << 25, JO_QOS = 1 << 26 };
 
 /* --nice without a value, as sbatch. */
 #define JOBOPT_NICE_DEFAULT 100
@@ -70,6 +72,8 @@ struct jobopt {
 	int oversubscribe;	/* --oversubscribe asked (no effect: herd's
 				 * nodes never oversubscribe) */
 	char *clusters;		/* -M list as given; herdd checks the names */
+	char *partition;	/* -p list as given ("a,b"), NULL: the default */
+	char *qos;		/* --qos, NULL: none */
 };
 
 void jobopt_init(struct jobopt *o);

@@ -145,6 +145,9 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN comment TEXT;"
 	"ALTER TABLE jobs ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN oversubscribe INTEGER NOT NULL DEFAULT 0;",
+	/* -p (the partitions as asked, "a,b") and --qos (partition.h). */
+	"ALTER TABLE jobs ADD COLUMN partition TEXT;"
+	"ALTER TABLE jobs ADD COLUMN qos TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -102,6 +102,8 @@ static int set_exclusive(struct jobopt *, const char *, int, char *, size_t);
 static int set_oversubscribe(struct jobopt *, const char *, int, char *,
     size_t);
 static int set_clusters(struct jobopt *, const char *, int, char *, size_t);
+static int set_partition(struct jobopt *, const char *, int, char *, size_t);
+static int set_qos(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -151,6 +153,9 @@ static const struct optdef opttab[] = {
 	ACT("oversubscribe", 's', ARG_NONE, JO_SHARE, set_oversubscribe),
 	/* herd's own cluster only; herdd knows its name and checks. */
 	ACT("clusters", 'M', ARG_REQ, JO_CLUSTERS, set_clusters),
+	/* hosts.ini's [partition]s and [qos]s; herdd knows them and checks. */
+	ACT("partition", 'p', ARG_REQ, JO_PARTITION, set_partition),
+	ACT("qos", 'q', ARG_REQ, JO_QOS, set_qos),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -245,16 +250,12 @@ static const struct optdef opttab[] = {
 	REFUSE("ntasks-per-socket", 0, ARG_REQ, no_layout),
 	REFUSE("overcommit", 'O', ARG_NONE, "herd would give every task its "
 	    "own CPUs"),
-	REFUSE("partition", 'p', ARG_REQ, "herd has no partitions and would "
-	    "run the job on any node"),
 	REFUSE("power", 0, ARG_REQ, "herd would not apply power options"),
 	REFUSE("prefer", 0, ARG_REQ, "herd would run the job on a node "
 	    "whatever its features"),
 	REFUSE("priority", 0, ARG_REQ, "herd starts jobs in submission order"),
 	REFUSE("propagate", 0, ARG_OPT, "herd would run the job with the "
 	    "node's resource limits"),
-	REFUSE("qos", 'q', ARG_REQ, "herd has no QOS and would run the job "
-	    "without its limits and priority"),
 	REFUSE("reboot", 0, ARG_NONE, "herd would not reboot the node first"),
 	REFUSE("reservation", 0, ARG_REQ, "herd has no reservations and would "
 	    "run the job on any node"),
@@ -467,6 +468,8 @@ jobopt_clear(struct jobopt *o)
 	free(o->signal);
 	free(o->comment);
 	free(o->clusters);
+	free(o->partition);
+	free(o->qos);
 	jobopt_init(o);
 }
 
@@ -537,6 +540,10 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 	}
 	if (m & JO_CLUSTERS)
 		merge_str(&to->clusters, from->clusters);
+	if (m & JO_PARTITION)
+		merge_str(&to->partition, from->partition);
+	if (m & JO_QOS)
+		merge_str(&to->qos, from->qos);
 	to->set |= m;
 }
 
@@ -990,6 +997,46 @@ set_clusters(struct jobopt *o, const char *v, int keep, char *why,
 	if (!keep)
 		merge_str(&o->clusters, v);
 	return 0;
+}
+
+/* A list of names as config.c's (a,b or "a b"); which exist only herdd knows. */
+static int
+check_names(const char *v, const char *what, int list, char *why, size_t whysz)
+{
+	const char *p = v, *end;
+
+	if (strlen(v) > JOBOPT_CLUSTERS_MAX) {
+		snprintf(why, whysz, "longer than %d bytes", JOBOPT_CLUSTERS_MAX);
+		return -1;
+	}
+	for (;; p = end + 1) {
+		end = p + strcspn(p, list ? "," : "");
+		if (!name_valid(p, (size_t)(end - p), 63)) {
+			snprintf(why, whysz, list ? "not a list of %s names (a,b)" :
+			    "not a %s name", what);
+			return -1;
+		}
+		if (*end == '\0')
+			break;
+	}
+	return 0;
+}
+
+static int
+set_partition(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	if (check_names(v, "partition", 1, why, whysz) != 0)
+		return -1;
+	return set_str(&o->partition, v, keep);
+}
+
+static int
+set_qos(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	if (check_names(v, "QoS", 0, why, whysz) != 0)
+		return -1;
+	return set_str(&o->qos, v, keep);
 }
 
 static int

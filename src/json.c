@@ -302,6 +302,19 @@ void json_node(FILE *f, const struct msg *m)
 	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
 	kv_num(f, "mem_used_mb", msg_geti(m, "mem_used_mb", 0), 0);
 	kv_str(f, "cgroup", m);
+	/* "a,b" as an array; "-" (in none) and "" (none configured): [] */
+	fputs(",\"partitions\":[", f);
+	const char *pl = msg_get(m, "partitions", NULL);
+	pl = pl != NULL ? pl : "";
+	for (size_t n = 0; strcmp(pl, "-") != 0 && *pl != '\0'; n++) {
+		size_t len = strcspn(pl, ",");
+		char one[128];
+		snprintf(one, sizeof one, "%.*s", (int)len, pl);
+		fputs(n ? "," : "", f);
+		json_str(f, one);
+		pl += len + (pl[len] == ',');
+	}
+	putc(']', f);
 	fputs(",\"gpus\":[", f);
 	for (size_t i = 0; (g = msg_get_nth(m, "gpu", i, NULL)) != NULL; i++) {
 		struct gpu_rec r;
