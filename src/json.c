@@ -250,9 +250,6 @@ static void json_job_fields(FILE *f, const struct msg *m)
 			kv_num(f, "signal", code >= 0 ? job_exit_signal(code) : -1, 0);
 		}
 	}
-	/* Slurm's partition: herd has none yet, so null, but the key is there
-	 * for scripts that read it (a herdd with partitions sends the field). */
-	kv_str(f, "partition", m);
 	kv_str(f, "stdout", m);
 	kv_str(f, "stderr", m);
 	kv_str(f, "command", m);
