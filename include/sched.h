@@ -33,7 +33,9 @@
  * reordering the pass makes is by partition tier (`tier`, hosts.ini's
  * priority_tier, as Slurm's PriorityTier): a job of a higher tier is
  * looked at before every job of a lower one, and within a tier the
- * caller's order holds (a stable sort, made only where tiers differ).
+ * caller's order holds (a stable sort, made only where the snapshot says
+ * `tiers` and the jobs' tiers do differ; without it a pass with a full
+ * cluster never walks the whole queue).
  *
  * Partitions: a job may run only on the nodes of its partitions, a row of
  * the snapshot's `masks` (bit k: nodes[k]) named by `part` (row part - 1;
@@ -143,6 +145,7 @@ struct sched_snapshot {
 	 * of word k / 64 for nodes[k]; mask_words >= (nnodes + 63) / 64. */
 	const uint64_t *masks;
 	size_t mask_words;
+	int tiers;			/* jobs' tiers may differ: look at higher ones first */
 };
 
 struct sched_plan {

@@ -858,6 +858,15 @@ static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 	return n;
 }
 
+/* Whether partitions have more than one priority_tier (the pass sorts by it). */
+static int tiers_differ(const struct config *cfg)
+{
+	for (size_t i = 1; i < cfg->nparts; i++)
+		if (cfg->parts[i].priority_tier != cfg->parts[0].priority_tier)
+			return 1;
+	return 0;
+}
+
 /* One pass of the policy over the snapshot, at the wall clock. */
 static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *sn,
     const struct sched_job *sj, size_t np, struct sched_plan *p)
@@ -866,7 +875,8 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 	size_t nr = snapshot_running(c, &run);
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = wall_s(), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
-	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS };
+	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
+	    .tiers = tiers_differ(c->cfg) };
 	sched_plan(&s, p);
 	free(run);
 }

@@ -968,38 +968,9 @@ set_oversubscribe(struct jobopt *o, const char *v, int keep, char *why,
 	return 0;
 }
 
-/*
- * -M NAME[,NAME...]: the syntax of cluster names (config.c's: letters,
- * digits, '.', '_', '-', not starting with '-' or '.'), or "all"; whether
- * they name herd's cluster only herdd knows.
- */
-static int
-set_clusters(struct jobopt *o, const char *v, int keep, char *why,
-    size_t whysz)
-{
-	const char *p = v, *end;
-
-	if (strlen(v) > JOBOPT_CLUSTERS_MAX) {
-		snprintf(why, whysz, "longer than %d bytes",
-		    JOBOPT_CLUSTERS_MAX);
-		return -1;
-	}
-	for (;; p = end + 1) {
-		end = p + strcspn(p, ",");
-		if (!name_valid(p, (size_t)(end - p), JOBOPT_CLUSTERS_MAX)) {
-			snprintf(why, whysz, "not a list of cluster names "
-			    "(a,b)");
-			return -1;
-		}
-		if (*end == '\0')
-			break;
-	}
-	if (!keep)
-		merge_str(&o->clusters, v);
-	return 0;
-}
-
-/* A list of names as config.c's (a,b or "a b"); which exist only herdd knows. */
+/* -M, -p: a,b of names as config.c checks them (letters, digits, ".", "_",
+ * "-", not starting with "-" or "."); one name for --qos.  Which exist
+ * only herdd knows. */
 static int
 check_names(const char *v, const char *what, int list, char *why, size_t whysz)
 {
@@ -1019,6 +990,17 @@ check_names(const char *v, const char *what, int list, char *why, size_t whysz)
 		if (*end == '\0')
 			break;
 	}
+	return 0;
+}
+
+static int
+set_clusters(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	if (check_names(v, "cluster", 1, why, whysz) != 0)
+		return -1;
+	if (!keep)
+		merge_str(&o->clusters, v);
 	return 0;
 }
 

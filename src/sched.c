@@ -311,6 +311,8 @@ static int by_tier(const void *a, const void *b)
 static size_t *tier_order(const struct sched_snapshot *s)
 {
 	size_t i, *order;
+	if (!s->tiers)
+		return NULL;
 	for (i = 1; i < s->njobs && s->jobs[i].tier == s->jobs[0].tier; i++)
 		;
 	if (i >= s->njobs)

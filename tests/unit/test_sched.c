@@ -721,6 +721,13 @@ static void tiers_order_the_pass(void **state)
 	struct sched_snapshot s = { .policy = SCHED_FCFS, .now = 1000, .nodes = nodes, .nnodes = 1,
 	    .jobs = jobs, .njobs = 5, .pin_job = -1 };
 	struct sched_plan p = plan_of(d, 8, why);
+	/* Tiers not announced: the caller's order. */
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].job, 0);
+	nodes[0] = node(3, 1000, 2);
+	memset(why, 0xff, sizeof why);
+	s.tiers = 1;
 	sched_plan(&s, &p);
 	/* Tier 5's two jobs take both GPUs; job 10 (tier 1, first) is the head. */
 	assert_int_equal(p.ndecisions, 2);
