@@ -145,6 +145,8 @@ struct job_filter {
 	size_t nusers;
 	char **names;
 	size_t nnames;
+	char **parts;	/* partitions: a job in any of them */
+	size_t nparts;
 	unsigned states;	/* bit per job state (JOB_*), 0: any */
 };
 void job_filter_clear(struct job_filter *f);
@@ -152,6 +154,7 @@ void job_filter_clear(struct job_filter *f);
 int job_filter_add_ids(struct job_filter *f, const char *list, char *err, size_t errsz);
 int job_filter_add_users(struct job_filter *f, const char *list, char *err, size_t errsz);
 int job_filter_add_names(struct job_filter *f, const char *list, char *err, size_t errsz);
+int job_filter_add_parts(struct job_filter *f, const char *list, char *err, size_t errsz);
 /* States by herd's name or Slurm's short form, any case (PD, R, CF...); "all". */
 int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz);
 /*

@@ -7,8 +7,10 @@
  * controller), [defaults] (any node key, inherited by every node that does
  * not set it), and one [node NAME] per node (host, port, user,
  * identity, known_hosts, herd_dir, connect_timeout, command_timeout,
- * keepalive), [account NAME] and [priority] (acct.h).  `host = local` runs the node side with /bin/sh on this
- * machine instead of over SSH.
+ * keepalive), [account NAME] and [priority] (acct.h), [partition NAME] and
+ * [qos NAME] (see struct part_conf, struct qos_conf; partition.h uses them).
+ * `host = local` runs the node side with /bin/sh on this machine instead of
+ * over SSH.
  *
  * Paths: "~/" expands to $HOME; other relative paths are relative to the
  * directory that holds the hosts.ini file.  Every error names FILE:LINE.
@@ -42,6 +44,35 @@ struct node_conf {
 	int line;		/* line of the [node] header, for messages */
 };
 
+/*
+ * [partition NAME]: a set of nodes jobs may ask for (-p), with its limits,
+ * as Slurm's PartitionName lines.  Without any, every node is in one
+ * default partition and jobs name none.  Durations are seconds, 0: none.
+ */
+struct part_conf {
+	char *name;
+	char *nodes;		/* node names as written (commas or blanks), or "ALL" */
+	int all;		/* nodes = ALL */
+	int is_default;		/* default = yes: jobs without -p go here */
+	int max_time_s;		/* a longer --time is refused (PartitionTimeLimit) */
+	int default_time_s;	/* a job without --time gets it (else max_time) */
+	char *allow_users;	/* NULL: everyone */
+	int priority_tier;	/* higher: its jobs are scheduled first */
+	char *allow_accounts;	/* refused "not yet" when set; never read */
+	int line;		/* of the header */
+};
+
+/* [qos NAME]: a quality of service jobs ask for with --qos. */
+struct qos_conf {
+	char *name;
+	int priority;		/* for multifactor priority's QoS factor; stored */
+	int max_time_s;		/* a longer --time is refused (QOSMaxWallDurationPerJobLimit) */
+	int line;
+};
+
+#define CONFIG_MAX_PARTS 64
+#define CONFIG_MAX_QOS 64
+
 struct config {
 	char *path;		/* the file read, absolute */
 	char *cluster;		/* default "herd"; names job directories on nodes */
@@ -63,6 +94,10 @@ struct config {
 	struct node_conf *nodes;
 	size_t nnodes;
 	struct acct_conf acct;	/* [account NAME] and [priority] (acct.h) */
+	struct part_conf *parts;	/* in file order; none: one implicit partition */
+	size_t nparts;
+	struct qos_conf *qos;
+	size_t nqos;
 };
 
 /* 0 ok; -1 with *err = "FILE:LINE: what is wrong" (or "FILE: ..." for I/O). */
@@ -95,6 +130,10 @@ size_t config_node_changed(const struct node_conf *a, const struct node_conf *b,
     const char **names, size_t cap);
 size_t config_ctl_changed(const struct config *a, const struct config *b,
     const char **names, size_t cap);
+
+/* Reload: [partition] and [qos] of b moved into a (a's freed); whether
+ * they differed. */
+int config_parts_take(struct config *a, struct config *b);
 
 /* The default state directory for this user (malloc'd). */
 char *config_default_state_dir(void);

@@ -401,8 +401,9 @@ const struct ctl_drain *ctl_node_drain(const struct ctl *c, const struct node *n
  */
 int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, size_t n,
     const char *reason, struct buf *report, char *err, size_t errsz);
-/* Whether pending job j fits (by size) only drained nodes: it waits for a resume. */
-int ctl_drain_blocks(struct ctl *c, const struct job *j);
+/* Whether pending job j fits (by size) only drained nodes (of mask, NULL: any):
+ * it waits for a resume. */
+int ctl_drain_blocks(struct ctl *c, const struct job *j, const uint64_t *mask);
 /* Pure: whether a --reason is acceptable (printable UTF-8, one line, bounded). */
 int drain_reason_check(const char *reason, char *err, size_t errsz);
 /* Pure but for the time zone: "TEXT [user@YYYY-MM-DDTHH:MM:SS]" (no TEXT: "[user@...]"). */

@@ -119,7 +119,10 @@ enum {
 	/* --oversubscribe was asked (shown; no effect) */ \
 	N1(oversubscribe, "oversubscribe", "oversubscribe", JF_INT, JF_IFS, int, uint8_t) \
 	/* -A, or the user's default account (acct.h), set by herdd at submit */ \
-	S(account, "account", "account", JF_IFS)
+	S(account, "account", "account", JF_IFS) \
+	/* -p as stored ("a,b"; partition.h), NULL: none configured */ \
+	S(partition, "partition", "partition", JF_IFS) \
+	S(qos, "qos", "qos", JF_IFS) /* --qos, NULL: none */
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -37,6 +37,8 @@ enum { JO_TEST_ONLY = 1 << 20, JO_WAIT = 1 << 21 };
 enum { JO_COMMENT = 1 << 22, JO_SHARE = 1 << 23, JO_CLUSTERS = 1 << 24 };
 /* -A/--account: herdd checks the user is in it (acct.h). */
 enum { JO_ACCOUNT = 1 << 28 };
+/* -p and --qos: names herdd checks against hosts.ini (partition.h). */
+enum { JO_PARTITION = 1 << 25, JO_QOS = 1 << 26 };
 
 /* --nice without a value, as sbatch. */
 #define JOBOPT_NICE_DEFAULT 100
@@ -73,6 +75,8 @@ struct jobopt {
 				 * nodes never oversubscribe) */
 	char *clusters;		/* -M list as given; herdd checks the names */
 	char *account;		/* -A, NULL: the user's default account */
+	char *partition;	/* -p list as given ("a,b"), NULL: the default */
+	char *qos;		/* --qos, NULL: none */
 };
 
 void jobopt_init(struct jobopt *o);

@@ -29,9 +29,18 @@
  *                 when that head first blocked rather than re-planned.
  *
  * Priority: jobs arrive in the caller's order; `priority` is carried for
- * display (multifactor priority will fill it and sort by it; the fields a
- * multifactor policy and limits need, user, account, partition, go beside
- * it then).  The pass itself never reorders.
+ * display (multifactor priority will fill it and sort by it).  The one
+ * reordering the pass makes is by partition tier (`tier`, hosts.ini's
+ * priority_tier, as Slurm's PriorityTier): a job of a higher tier is
+ * looked at before every job of a lower one, and within a tier the
+ * caller's order holds (a stable sort, made only where the snapshot says
+ * `tiers` and the jobs' tiers do differ; without it a pass with a full
+ * cluster never walks the whole queue).
+ *
+ * Partitions: a job may run only on the nodes of its partitions, a row of
+ * the snapshot's `masks` (bit k: nodes[k]) named by `part` (row part - 1;
+ * 0: any node).
+ * A reservation is planned on those nodes only.
  *
  * Exclusivity (--exclusive).  A node running a SCHED_EXCL_NODE job takes no
  * other job; one running a SCHED_EXCL_USER job takes only that user's jobs.
@@ -103,6 +112,8 @@ struct sched_job {
 	int64_t limit;		/* time limit in clock units; 0: none */
 	int64_t id;		/* the caller's; matched against pin_job */
 	double priority;	/* the caller's ordering key, shown, never re-sorted here */
+	int32_t part;		/* 0: any node; r > 0: row r - 1 of the snapshot's masks */
+	int32_t tier;		/* higher first (partition priority_tier); 0 usually */
 };
 
 struct sched_decision {
@@ -129,6 +140,12 @@ struct sched_snapshot {
 	size_t njobs;
 	int64_t pin_job;		/* SCHED_GREEDY: the last pass's head and */
 	int64_t pin_until;		/* its reservation time (pin_job -1: none) */
+	/* Node sets of partitions: row r is masks[r * mask_words ...] (a job's
+	 * part r + 1), bit k
+	 * of word k / 64 for nodes[k]; mask_words >= (nnodes + 63) / 64. */
+	const uint64_t *masks;
+	size_t mask_words;
+	int tiers;			/* jobs' tiers may differ: look at higher ones first */
 };
 
 struct sched_plan {
@@ -137,7 +154,9 @@ struct sched_plan {
 	uint8_t *reason;		/* the caller's, njobs entries, or NULL */
 	size_t ndecisions;
 	size_t blocked;			/* the head: the first job that fit nowhere, or njobs */
-	size_t looked;			/* jobs [0, looked) were examined */
+	size_t looked;			/* how many jobs were examined: [0, looked) where
+					 * no tiers differ; reason[] of the others is
+					 * left as it was */
 	int nresv;			/* 0 or 1 */
 	struct sched_reservation resv;
 };

@@ -18,8 +18,8 @@ const struct cmd_entry cmd_nodes_entry = {
 	"options:\n"
 	"      --json                a JSON array of nodes\n"
 	"  -h, --help                this help\n"
-	"\ncolumns: NODE STATE CPUS MEMORY GPUS (used/total; \"-\" when DOWN or never\n"
-	"probed) CGROUP REASON\n"
+	"\ncolumns: NODE PARTITIONS (hosts.ini's [partition]s it is in) STATE CPUS MEMORY\n"
+	"GPUS (used/total; \"-\" when DOWN or never probed) CGROUP REASON\n"
 	"STATE is UP, DOWN, UNKNOWN, or for a node herd drain took out of use DRAINING\n"
 	"(its jobs still run), DRAINED (none left) or DOWN+DRAIN; REASON then says why,\n"
 	"who drained it and when: \"TEXT [user@time]\".\n",
@@ -79,8 +79,11 @@ static int each(void *arg, const struct msg *m)
 		    msg_geti(m, "mem_used_mb", 0), msg_geti(m, "mem_mb", 0));
 		snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
 	}
-	const char *cells[] = { msg_get(m, "name", NULL), msg_get(m, "state", NULL), cpus, mem,
-	    gpus, msg_get(m, "cgroup", NULL), msg_get(m, "reason", NULL) };
+	const char *parts = msg_get(m, "partitions", NULL);
+	parts = parts != NULL ? parts : "";
+	const char *cells[] = { msg_get(m, "name", NULL), *parts ? parts : "-",
+	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "cgroup", NULL),
+	    msg_get(m, "reason", NULL) };
 	table_add(q->nodes, cells);
 	gpu_rows(q, m);
 	q->n++;
@@ -89,7 +92,8 @@ static int each(void *arg, const struct msg *m)
 
 int cmd_nodes(int argc, char **argv)
 {
-	static const char *nh[] = { "NODE", "STATE", "CPUS", "MEMORY", "GPUS", "CGROUP", "REASON" };
+	static const char *nh[] = { "NODE", "PARTITIONS", "STATE", "CPUS", "MEMORY", "GPUS",
+	    "CGROUP", "REASON" };
 	static const char *gh[] = { "NODE", "GPU", "NAME", "MEMORY", "UTIL", "JOB" };
 	struct nctx q = { 0 };
 	struct msg req;
@@ -114,7 +118,7 @@ int cmd_nodes(int argc, char **argv)
 		return cmd_usage_error(&cmd_nodes_entry, "unexpected argument \"%s\"", argv[optind]);
 	msg_init(&req, "nodes");
 	if (!q.json) {
-		q.nodes = table_new(7, nh);
+		q.nodes = table_new(8, nh);
 		q.gpus = table_new(6, gh);
 	}
 	int rc = cmd_stream(&req, each, &q);

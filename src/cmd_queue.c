@@ -19,11 +19,12 @@ const struct cmd_entry cmd_queue_entry = {
 	"  -j, --jobs ID[,ID]        only these jobs\n"
 	"  -t, --states STATE[,...]  only jobs in these states, any case: PENDING (PD),\n"
 	"                            LAUNCHING (CF), RUNNING (R), or all\n"
-	"  -p, --partition NAME      refused: herd has no partitions yet\n"
+	"  -p, --partition P[,P]     only jobs in these partitions\n"
 	"  -h, --noheader            no header line (as squeue; --help is the help)\n"
 	"      --json                a JSON array of jobs\n"
 	"      --help                this help\n"
-	"\ncolumns: JOBID NAME USER STATE TIME (since start, [D-]HH:MM:SS) GPUS NODE REASON\n",
+	"\ncolumns: JOBID PARTITION NAME USER STATE TIME (since start, [D-]HH:MM:SS) GPUS NODE\n"
+	"REASON\n",
 	cmd_queue
 };
 
@@ -37,15 +38,17 @@ static void row(struct table *t, const struct msg *m)
 	snprintf(gpus, sizeof gpus, "%" PRId64, msg_geti(m, "ngpus", 0));
 	const char *node = msg_get(m, "node", NULL);
 	const char *reason = msg_get(m, "reason", NULL);
-	const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
+	const char *part = msg_get(m, "partition", NULL);
+	const char *cells[] = { id, part ? part : "", msg_get(m, "name", NULL), msg_get(m, "user", NULL),
 	    msg_get(m, "state", NULL), elapsed, gpus, node ? node : "", reason ? reason : "" };
 	table_add(t, cells);
 }
 
 int cmd_queue(int argc, char **argv)
 {
-	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "TIME", "GPUS", "NODE", "REASON" };
-	static const struct list_fmt fmt = { 8, hdr, row, json_job };
+	static const char *hdr[] = { "JOBID", "PARTITION", "NAME", "USER", "STATE", "TIME", "GPUS",
+	    "NODE", "REASON" };
+	static const struct list_fmt fmt = { 9, hdr, row, json_job };
 	static const struct option lo[] = {
 		{ "user", required_argument, NULL, 'u' },
 		{ "me", no_argument, NULL, 'm' },
@@ -81,10 +84,8 @@ int cmd_queue(int argc, char **argv)
 			bad = job_filter_option(&f, ch, optarg, &what, err, sizeof err);
 			break;
 		case 'p':
-			/* One implicit partition would be a name nobody can use. */
-			snprintf(err, sizeof err, "herd has no partitions yet");
 			what = "--partition";
-			bad = -1;
+			bad = job_filter_add_parts(&f, optarg, err, sizeof err);
 			break;
 		case 'h':
 			o.noheader = 1;

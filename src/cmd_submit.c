@@ -61,6 +61,10 @@ static const char *const help_acted[] = {
 	"                          oversubscribe (also --share)",
 	"  -M, --clusters=NAME     herd's own cluster (hosts.ini's cluster =); any",
 	"                          other is refused",
+	"  -p, --partition=P[,P]   hosts.ini's [partition P]: its nodes only (any of",
+	"                          them: whichever starts the job first); default:",
+	"                          the default partition",
+	"  -q, --qos=NAME          hosts.ini's [qos NAME]",
 	"Job:",
 	"  -J, --job-name=NAME     the job's name; default: the script's file name",
 	"  -o, --output=FILE       standard output (and error); default herd-%j.out",
@@ -398,6 +402,10 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 		msg_addi(m, "oversubscribe", 1);
 	if (s->o.clusters != NULL)
 		msg_adds(m, "clusters", s->o.clusters);
+	if (s->o.partition != NULL)
+		msg_adds(m, "partition", s->o.partition);
+	if (s->o.qos != NULL)
+		msg_adds(m, "qos", s->o.qos);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

@@ -230,8 +230,11 @@ void job_filter_clear(struct job_filter *f)
 		free(f->users[i]);
 	for (size_t i = 0; i < f->nnames; i++)
 		free(f->names[i]);
+	for (size_t i = 0; i < f->nparts; i++)
+		free(f->parts[i]);
 	free(f->users);
 	free(f->names);
+	free(f->parts);
 	id_list_clear(&f->ids);
 	memset(f, 0, sizeof *f);
 }
@@ -282,6 +285,14 @@ static int add_name(struct job_filter *f, const char *s, char *err, size_t errsz
 	return 0;
 }
 
+static int add_part(struct job_filter *f, const char *s, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	f->parts = xreallocarray(f->parts, f->nparts + 1, sizeof *f->parts);
+	f->parts[f->nparts++] = xstrdup(s);
+	return 0;
+}
+
 /* Slurm's short forms, where herd has the state (CF: configuring is launching). */
 static const struct { const char *name; int state; } state_alias[] = {
 	{ "PD", JOB_PENDING }, { "CF", JOB_LAUNCHING }, { "CONFIGURING", JOB_LAUNCHING },
@@ -326,6 +337,11 @@ int job_filter_add_names(struct job_filter *f, const char *list, char *err, size
 	return each_item(f, list, "name", add_name, err, errsz);
 }
 
+int job_filter_add_parts(struct job_filter *f, const char *list, char *err, size_t errsz)
+{
+	return each_item(f, list, "partition", add_part, err, errsz);
+}
+
 int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz)
 {
 	return each_item(f, list, "state", add_state, err, errsz);
@@ -339,6 +355,19 @@ static int in_list(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
+/* Whether one of a job's partitions ("a,b") is in the filter's. */
+static int parts_match(const struct job_filter *f, const char *parts)
+{
+	for (const char *p = parts; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, ",");
+		for (size_t i = 0; i < f->nparts; i++)
+			if (strlen(f->parts[i]) == n && memcmp(f->parts[i], p, n) == 0)
+				return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 int job_filter_match(const struct job_filter *f, const struct msg *m)
 {
 	/* An array's id names its tasks too, as squeue -j does. */
@@ -346,6 +375,8 @@ int job_filter_match(const struct job_filter *f, const struct msg *m)
 	    !id_list_has(&f->ids, msg_geti(m, "array_job_id", 0)))
 		return 0;
 	if (f->nnames > 0 && !in_list(f->names, f->nnames, msg_get(m, "name", NULL)))
+		return 0;
+	if (f->nparts > 0 && !parts_match(f, msg_get(m, "partition", NULL)))
 		return 0;
 	if (f->nusers > 0 && !in_list(f->users, f->nusers, msg_get(m, "user", NULL)) &&
 	    !in_list(f->users, f->nusers, msg_get(m, "uid", NULL)))

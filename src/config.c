@@ -58,6 +58,7 @@
 
 #include "acct.h"
 #include "config.h"
+#include "jobopt.h"
 #include "util.h"
 
 #define CONFIG_FILE_MAX	(1024 * 1024)
@@ -74,6 +75,9 @@ enum ktype {
 	K_RPATH,	/* node-side path, kept as written */
 	K_LIST,		/* names separated by commas or blanks (admins) */
 	K_FROM,		/* an authorized_keys from= pattern list: no quotes or blanks */
+	K_TIME,		/* a Slurm duration ("2:00:00", "1-0", "infinite"): int seconds */
+	K_NODES,	/* node names (checked against [node]s at the end), or ALL */
+	K_NOTYET,	/* a key herd knows but does not act on yet: refused, with why */
 };
 
 struct key {
@@ -81,7 +85,7 @@ struct key {
 	enum ktype type;
 	size_t off;	/* into struct config or struct node_conf */
 	int min, max;
-	const char *def; /* parsed like a value; NULL: none or computed */
+	const char *def; /* parsed like a value; NULL: none or computed; K_NOTYET: why */
 	int required;
 };
 
@@ -120,11 +124,46 @@ static const struct key node_keys[] = {
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
 };
 
+/*
+ * [partition NAME] and [qos NAME], Slurm's PartitionName and QOS settings.
+ * Keys that need accounts or limits herd does not enforce yet are refused
+ * rather than accepted and ignored.
+ */
+#define P(f) offsetof(struct part_conf, f)
+#define Q(f) offsetof(struct qos_conf, f)
+static const char no_accounts[] = "accounts are not supported yet: herd would let every "
+    "account's jobs in; use allow_users";
+static const char no_qos_limit[] = "QoS limits are not supported yet: herd would run the "
+    "jobs without it";
+
+static const struct key part_keys[] = {
+	{ "nodes", K_NODES, P(nodes), 0, 0, NULL, 1 },
+	{ "default", K_BOOL, P(is_default), 0, 1, "no", 0 },
+	{ "max_time", K_TIME, P(max_time_s), 0, 0, NULL, 0 },
+	{ "default_time", K_TIME, P(default_time_s), 0, 0, NULL, 0 },
+	{ "allow_users", K_LIST, P(allow_users), 0, 0, NULL, 0 },
+	{ "priority_tier", K_INT, P(priority_tier), 0, 65533, "1", 0 },
+	{ "allow_accounts", K_NOTYET, P(allow_accounts), 0, 0, no_accounts, 0 },
+};
+
+static const struct key qos_keys[] = {
+	{ "priority", K_INT, Q(priority), 0, 1000000, "0", 0 },
+	{ "max_time", K_TIME, Q(max_time_s), 0, 0, NULL, 0 },
+	{ "max_gpus", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
+	{ "max_gpus_per_user", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
+	{ "max_running_jobs", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
+	{ "max_submit_jobs", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
+	{ "max_gpu_hours", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
+	{ "period", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
+};
+
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 _Static_assert(NITEMS(ctl_keys) <= KEYS_MAX, "KEYS_MAX too small");
 _Static_assert(NITEMS(node_keys) <= KEYS_MAX, "KEYS_MAX too small");
+_Static_assert(NITEMS(part_keys) <= KEYS_MAX, "KEYS_MAX too small");
+_Static_assert(NITEMS(qos_keys) <= KEYS_MAX, "KEYS_MAX too small");
 
-enum section { S_NONE, S_CTL, S_DEF, S_NODE, S_ACCT, S_PRIO };
+enum section { S_NONE, S_CTL, S_DEF, S_NODE, S_ACCT, S_PRIO, S_PART, S_QOS };
 
 struct parse {
 	const char *file;	/* as the caller named it, for messages */
@@ -140,6 +179,8 @@ struct parse {
 	int dline[KEYS_MAX];
 	int (*nline)[KEYS_MAX];	/* per node: line that set each key */
 	size_t ncap;
+	int (*pline)[KEYS_MAX];	/* per [partition], per [qos]: the same */
+	int (*qline)[KEYS_MAX];
 };
 
 /* Format "FILE:LINE: ..." (or "FILE: ..." when line is 0); returns -1. */
@@ -275,6 +316,37 @@ static int check_list(struct parse *p, const struct key *k, const char *v, int l
 	return 0;
 }
 
+/* A duration as --time takes it; "infinite": none (0). */
+static int parse_time(struct parse *p, const struct key *k, const char *v, int line, int *out)
+{
+	char err[HERD_ERRLEN];
+	int64_t secs;
+	if (parse_duration_s(v, &secs, err, sizeof err) != 0)
+		return perr(p, line, "%s: %s", k->name, err);
+	if (secs > INT_MAX)
+		return perr(p, line, "%s: longer than %d seconds", k->name, INT_MAX);
+	*out = (int)secs;
+	return 0;
+}
+
+/* Each word of a list: a node name (valid_name). */
+static int check_names(struct parse *p, const struct key *k, const char *v, int line)
+{
+	char tmp[CONFIG_NAME_MAX + 2], shown[80];
+	for (const char *w = v + strspn(v, ", \t"); *w != '\0';) {
+		size_t len = strcspn(w, ", \t");
+		if (!name_valid(w, len, CONFIG_NAME_MAX)) {
+			snprintf(tmp, sizeof tmp, "%.*s", (int)(len <= CONFIG_NAME_MAX ? len :
+			    CONFIG_NAME_MAX + 1), w);
+			return perr(p, line, "%s: bad node name \"%s\"", k->name,
+			    vis(shown, sizeof shown, tmp));
+		}
+		w += len;
+		w += strspn(w, ", \t");
+	}
+	return 0;
+}
+
 /* Check and store one value; base is the struct the key's offset is into. */
 static int set_value(struct parse *p, const struct key *k, void *base,
     const char *v, int line)
@@ -285,6 +357,14 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 	switch (k->type) {
 	case K_INT:
 		return parse_int(p, k, v, line, (int *)((char *)base + k->off));
+	case K_TIME:
+		return parse_time(p, k, v, line, (int *)((char *)base + k->off));
+	case K_NOTYET:
+		return perr(p, line, "%s: %s", k->name, k->def);
+	case K_NODES:
+		if (strcmp(v, "ALL") != 0 && check_names(p, k, v, line) != 0)
+			return -1;
+		break;
 	case K_BOOL:
 		return parse_bool(p, k, v, line, (int *)((char *)base + k->off));
 	case K_WORD:
@@ -380,6 +460,61 @@ static int acct_section(struct parse *p, const char *name, int line)
 	return rc == 0 ? 0 : perr(p, line, "%s", msg);
 }
 
+/*
+ * [partition NAME] or [qos NAME] (which): a new entry of c->parts or
+ * c->qos, with its key lines.  Names as node names; no duplicates.
+ */
+static int add_named(struct parse *p, int which, const char *name, int line)
+{
+	struct config *c = p->c;
+	int part = which == S_PART;
+	const char *what = part ? "partition" : "qos";
+	size_t n = part ? c->nparts : c->nqos, i;
+	char tmp[80];
+
+	if (!valid_name(name))
+		return perr(p, line, "bad %s name \"%s\" (1-%d of A-Z a-z 0-9 . _ -, not "
+		    "starting with - or .)", what, vis(tmp, sizeof tmp, name), CONFIG_NAME_MAX);
+	for (i = 0; i < n; i++) {
+		const char *o = part ? c->parts[i].name : c->qos[i].name;
+		if (strcmp(o, name) == 0)
+			return perr(p, line, "duplicate [%s %s] (first on line %d)", what, name,
+			    part ? c->parts[i].line : c->qos[i].line);
+	}
+	if (n == (part ? CONFIG_MAX_PARTS : CONFIG_MAX_QOS))
+		return perr(p, line, "[%s %s]: more than %d", what, name, CONFIG_MAX_PARTS);
+	if (part) {
+		c->parts = xreallocarray(c->parts, n + 1, sizeof *c->parts);
+		p->pline = xreallocarray(p->pline, n + 1, sizeof *p->pline);
+		memset(&c->parts[n], 0, sizeof c->parts[n]);
+		memset(p->pline[n], 0, sizeof p->pline[n]);
+		c->parts[n].name = xstrdup(name);
+		c->parts[n].line = line;
+		c->nparts++;
+	} else {
+		c->qos = xreallocarray(c->qos, n + 1, sizeof *c->qos);
+		p->qline = xreallocarray(p->qline, n + 1, sizeof *p->qline);
+		memset(&c->qos[n], 0, sizeof c->qos[n]);
+		memset(p->qline[n], 0, sizeof p->qline[n]);
+		c->qos[n].name = xstrdup(name);
+		c->qos[n].line = line;
+		c->nqos++;
+	}
+	p->sect = which;
+	return 0;
+}
+
+/* "WORD NAME" → NAME (trimmed) if in starts with the word and a blank. */
+static char *section_arg(char *in, const char *word)
+{
+	size_t n = strlen(word);
+	if (strncmp(in, word, n) != 0 || (in[n] != ' ' && in[n] != '\t'))
+		return NULL;
+	for (in += n; *in == ' ' || *in == '\t'; in++)
+		;
+	return in;
+}
+
 /* s is the trimmed line, "[...]". */
 static int parse_section(struct parse *p, char *s, int line)
 {
@@ -406,6 +541,12 @@ static int parse_section(struct parse *p, char *s, int line)
 		return acct_section(p, in + 7, line);
 	if (strcmp(in, "priority") == 0)
 		return acct_section(p, NULL, line);
+	if ((e = section_arg(in, "partition")) != NULL)
+		return add_named(p, S_PART, e, line);
+	if ((e = section_arg(in, "qos")) != NULL)
+		return add_named(p, S_QOS, e, line);
+	if (strcmp(in, "partition") == 0 || strcmp(in, "qos") == 0)
+		return perr(p, line, "[%s] needs a name: [%s NAME]", in, in);
 	if (strcmp(in, "controller") == 0) {
 		seen = &p->ctl_line;
 		p->sect = S_CTL;
@@ -465,6 +606,14 @@ static int parse_pair(struct parse *p, char *s, int line)
 		k = find_key(ctl_keys, NITEMS(ctl_keys), s, &i);
 		base = p->c;
 		lines = p->cline;
+	} else if (p->sect == S_PART) {
+		k = find_key(part_keys, NITEMS(part_keys), s, &i);
+		base = &p->c->parts[p->c->nparts - 1];
+		lines = p->pline[p->c->nparts - 1];
+	} else if (p->sect == S_QOS) {
+		k = find_key(qos_keys, NITEMS(qos_keys), s, &i);
+		base = &p->c->qos[p->c->nqos - 1];
+		lines = p->qline[p->c->nqos - 1];
 	} else {
 		k = find_key(node_keys, NITEMS(node_keys), s, &i);
 		base = p->sect == S_DEF ? &p->def : &p->c->nodes[p->c->nnodes - 1];
@@ -473,7 +622,8 @@ static int parse_pair(struct parse *p, char *s, int line)
 	if (k == NULL)
 		return perr(p, line, "unknown key \"%s\" in [%s]",
 		    vis(tmp, sizeof tmp, s), p->sect == S_CTL ? "controller" :
-		    p->sect == S_DEF ? "defaults" : "node");
+		    p->sect == S_DEF ? "defaults" : p->sect == S_PART ? "partition" :
+		    p->sect == S_QOS ? "qos" : "node");
 	if (lines[i] != 0)
 		return perr(p, line, "duplicate key \"%s\" (first on line %d)",
 		    k->name, lines[i]);
@@ -763,6 +913,85 @@ static int finish_controller(struct parse *p)
 	return 0;
 }
 
+/* Table defaults for the keys an entry did not set; required ones. */
+static int finish_keys(struct parse *p, const struct key *t, size_t nt, const int *lines,
+    void *base, const char *what, const char *name, int line)
+{
+	for (size_t i = 0; i < nt; i++) {
+		if (lines[i] != 0 || t[i].type == K_NOTYET)
+			continue;
+		if (t[i].def != NULL && set_value(p, &t[i], base, t[i].def, line) != 0)
+			return -1;
+		if (t[i].def == NULL && t[i].required)
+			return perr(p, line, "[%s %s]: %s is required", what, name, t[i].name);
+	}
+	return 0;
+}
+
+static int key_line(const struct key *t, size_t nt, const int *lines, const char *name)
+{
+	size_t i;
+	return find_key(t, nt, name, &i) != NULL ? lines[i] : 0;
+}
+
+/* A partition's nodes name [node]s; its default_time is within max_time. */
+static int finish_part(struct parse *p, size_t pi, int *def_line)
+{
+	struct part_conf *pc = &p->c->parts[pi];
+	const int *lines = p->pline[pi];
+	int nl = key_line(part_keys, NITEMS(part_keys), lines, "nodes");
+	char name[CONFIG_NAME_MAX + 1];
+
+	if (finish_keys(p, part_keys, NITEMS(part_keys), lines, pc, "partition", pc->name,
+	    pc->line) != 0)
+		return -1;
+	pc->all = strcmp(pc->nodes, "ALL") == 0;
+	size_t found = 0;
+	for (const char *w = pc->nodes + strspn(pc->nodes, ", \t"); !pc->all && *w != '\0';) {
+		size_t len = strcspn(w, ", \t"), k;
+		snprintf(name, sizeof name, "%.*s", (int)len, w);
+		for (k = 0; k < p->c->nnodes && strcmp(p->c->nodes[k].name, name) != 0; k++)
+			;
+		if (k == p->c->nnodes)
+			return perr(p, nl, "nodes: no [node %s] in this file%s", name,
+			    strcmp(name, "all") == 0 ? " (every node: ALL)" : "");
+		found++;
+		w += len;
+		w += strspn(w, ", \t");
+	}
+	if (!pc->all && found == 0)
+		return perr(p, nl, "nodes: names no node (a list of [node] names, or ALL)");
+	if (pc->max_time_s > 0 && pc->default_time_s > pc->max_time_s)
+		return perr(p, key_line(part_keys, NITEMS(part_keys), lines, "default_time"),
+		    "default_time is longer than max_time");
+	if (pc->is_default && *def_line != 0)
+		return perr(p, key_line(part_keys, NITEMS(part_keys), lines, "default"),
+		    "[partition %s]: a second default partition (the first on line %d)",
+		    pc->name, *def_line);
+	if (pc->is_default)
+		*def_line = key_line(part_keys, NITEMS(part_keys), lines, "default");
+	return 0;
+}
+
+/* [partition]s and [qos]s, once every [node] is known. */
+static int finish_parts(struct parse *p)
+{
+	struct config *c = p->c;
+	int def_line = 0;
+
+	for (size_t i = 0; i < c->nparts; i++)
+		if (finish_part(p, i, &def_line) != 0)
+			return -1;
+	if (c->nparts > 0 && def_line == 0)
+		return perr(p, c->parts[0].line, "no partition has default = yes: jobs that "
+		    "name none need one");
+	for (size_t i = 0; i < c->nqos; i++)
+		if (finish_keys(p, qos_keys, NITEMS(qos_keys), p->qline[i], &c->qos[i], "qos",
+		    c->qos[i].name, c->qos[i].line) != 0)
+			return -1;
+	return 0;
+}
+
 static int config_finish(struct parse *p)
 {
 	size_t i;
@@ -777,7 +1006,26 @@ static int config_finish(struct parse *p)
 	int line;
 	if (acct_conf_finish(&p->c->acct, &line, msg, sizeof msg) != 0)
 		return perr(p, line, "%s", msg);
+	if (finish_parts(p) != 0)
+		return -1;
 	return finish_controller(p);
+}
+
+static void parts_clear(struct config *c)
+{
+	for (size_t i = 0; i < c->nparts; i++) {
+		free(c->parts[i].name);
+		free(c->parts[i].nodes);
+		free(c->parts[i].allow_users);
+		free(c->parts[i].allow_accounts);
+	}
+	free(c->parts);
+	for (size_t i = 0; i < c->nqos; i++)
+		free(c->qos[i].name);
+	free(c->qos);
+	c->parts = NULL;
+	c->qos = NULL;
+	c->nparts = c->nqos = 0;
 }
 
 static void node_clear(struct node_conf *n)
@@ -836,6 +1084,8 @@ out:
 	buf_clear(&b);
 	node_clear(&p.def);
 	free(p.nline);
+	free(p.pline);
+	free(p.qline);
 	free(p.dir);
 	return rc;
 }
@@ -877,6 +1127,7 @@ void config_clear(struct config *c)
 	for (i = 0; i < c->nnodes; i++)
 		node_clear(&c->nodes[i]);
 	free(c->nodes);
+	parts_clear(c);
 	memset(c, 0, sizeof *c);
 }
 
@@ -906,7 +1157,7 @@ void config_node_free(struct node_conf *n)
 /* Whether key k holds the same value in the structs a and b. */
 static int key_same(const struct key *k, const void *a, const void *b)
 {
-	if (k->type == K_INT || k->type == K_BOOL)
+	if (k->type == K_INT || k->type == K_BOOL || k->type == K_TIME)
 		return *(const int *)((const char *)a + k->off) ==
 		    *(const int *)((const char *)b + k->off);
 	const char *sa = *(char *const *)((const char *)a + k->off);
@@ -940,4 +1191,42 @@ size_t config_ctl_changed(const struct config *a, const struct config *b,
     const char **names, size_t cap)
 {
 	return keys_changed(ctl_keys, NITEMS(ctl_keys), a, b, names, cap);
+}
+
+/* Whether two configurations' [partition]s and [qos]s say the same. */
+static int parts_same(const struct config *a, const struct config *b)
+{
+	if (a->nparts != b->nparts || a->nqos != b->nqos)
+		return 0;
+	for (size_t i = 0; i < a->nparts; i++) {
+		if (strcmp(a->parts[i].name, b->parts[i].name) != 0)
+			return 0;
+		for (size_t k = 0; k < NITEMS(part_keys); k++)
+			if (part_keys[k].type != K_NOTYET &&
+			    !key_same(&part_keys[k], &a->parts[i], &b->parts[i]))
+				return 0;
+	}
+	for (size_t i = 0; i < a->nqos; i++) {
+		if (strcmp(a->qos[i].name, b->qos[i].name) != 0)
+			return 0;
+		for (size_t k = 0; k < NITEMS(qos_keys); k++)
+			if (qos_keys[k].type != K_NOTYET &&
+			    !key_same(&qos_keys[k], &a->qos[i], &b->qos[i]))
+				return 0;
+	}
+	return 1;
+}
+
+int config_parts_take(struct config *a, struct config *b)
+{
+	int changed = !parts_same(a, b);
+	parts_clear(a);
+	a->parts = b->parts;
+	a->nparts = b->nparts;
+	a->qos = b->qos;
+	a->nqos = b->nqos;
+	b->parts = NULL;
+	b->qos = NULL;
+	b->nparts = b->nqos = 0;
+	return changed;
 }

@@ -23,6 +23,7 @@
 #include "launch.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "partition.h"
 #include "sched.h"
 #include "util.h"
 
@@ -475,7 +476,27 @@ int ctl_clear(struct ctl *c)
 
 /* ---- submit and cancel ---- */
 
-static int check_fits_somewhere(struct ctl *c, const struct job_row *r, char *err, size_t errsz)
+/* The node slots of a job's partitions (partition.h) and its tier; how
+ * many partitions take it.  mask: CTL_MASK_WORDS words. */
+#define CTL_MASK_WORDS ((CTL_NODE_SLOTS + 63) / 64)
+static int job_nodes(struct ctl *c, const char *parts, const char *user, int64_t limit,
+    uint64_t *mask, int *tier)
+{
+	const char *names[CTL_NODE_SLOTS];
+	for (size_t k = 0; k < c->nnodes; k++)
+		names[k] = c->nodes[k].life == NODE_LIVE ? c->nodes[k].conf->name : NULL;
+	memset(mask, 0, CTL_MASK_WORDS * sizeof *mask);
+	return part_nodes(c->cfg, parts, user, limit, names, c->nnodes, mask, tier);
+}
+
+static int in_mask(const uint64_t *mask, size_t k)
+{
+	return mask == NULL || (mask[k / 64] >> (k % 64) & 1);
+}
+
+/* Whether some node of the job's partitions (mask; NULL: any) could ever run it. */
+static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const uint64_t *mask,
+    char *err, size_t errsz)
 {
 	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb };
 	int unknown = 0, max_gpus = 0, max_cpus = 0;
@@ -483,8 +504,8 @@ static int check_fits_somewhere(struct ctl *c, const struct job_row *r, char *er
 
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
-		if (n->life != NODE_LIVE)
-			continue;	/* leaving (a reload removed it) */
+		if (n->life != NODE_LIVE || !in_mask(mask, k))
+			continue;	/* leaving (a reload removed it), or not its partition's */
 		if (!n->have_probe) {
 			unknown = 1;
 			continue;
@@ -500,13 +521,18 @@ static int check_fits_somewhere(struct ctl *c, const struct job_row *r, char *er
 	}
 	if (unknown)
 		return 0;	/* cannot tell yet; it waits */
+	char where[96] = "";
+	if (mask != NULL && r->partition != NULL)
+		snprintf(where, sizeof where, " of partition %.63s", r->partition);
 	if (r->gpus > max_gpus)
-		snprintf(err, errsz, "no node has %d GPU%s (the most on one node is %d)", r->gpus, r->gpus == 1 ? "" : "s", max_gpus);
+		snprintf(err, errsz, "no node%s has %d GPU%s (the most on one node is %d)", where,
+		    r->gpus, r->gpus == 1 ? "" : "s", max_gpus);
 	else if (r->cpus > max_cpus)
-		snprintf(err, errsz, "no node has %d CPUs (the most on one node is %d)", r->cpus, max_cpus);
+		snprintf(err, errsz, "no node%s has %d CPUs (the most on one node is %d)", where,
+		    r->cpus, max_cpus);
 	else
-		snprintf(err, errsz, "no node has %" PRId64 " MB of memory (the most on one node is %"
-		    PRId64 " MB)", r->mem_mb, max_mem);
+		snprintf(err, errsz, "no node%s has %" PRId64 " MB of memory (the most on one node "
+		    "is %" PRId64 " MB)", where, r->mem_mb, max_mem);
 	return -1;
 }
 
@@ -550,18 +576,43 @@ static char *submit_array_text(const struct submit_req *r, struct job_row *row)
 	return t;
 }
 
+/*
+ * The job's partitions and QoS (partition.h): checked, its default time
+ * limit given; row->partition becomes the list to store (*parts, the
+ * caller frees).  Then whether a node of them could ever run it.
+ */
+static int submit_partition(struct ctl *c, struct job_row *row, char **parts, char *err,
+    size_t errsz)
+{
+	uint64_t mask[CTL_MASK_WORDS];
+	int tier;
+	if (part_submit(c->cfg, row->partition, row->qos, row->user, &row->time_limit_s, parts,
+	    err, errsz) != 0)
+		return -1;
+	row->partition = *parts;
+	if (*parts == NULL)
+		return check_fits_somewhere(c, row, NULL, err, errsz);
+	job_nodes(c, *parts, row->user, row->time_limit_s, mask, &tier);
+	return check_fits_somewhere(c, row, mask, err, errsz);
+}
+
 int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
     char *err, size_t errsz)
 {
 	struct job_row row = r->job;	/* borrowing its strings */
+	char *parts = NULL;
 	if (ctl_check_registered(c, uid, row.user, err, errsz) != 0 ||
-	    check_fits_somewhere(c, &row, err, errsz) != 0)
+	    submit_partition(c, &row, &parts, err, errsz) != 0) {
+		free(parts);
 		return -1;
+	}
 	/* -A: one of the user's accounts; none: their default (acct.h). */
 	const char *acct = acct_for_user(&c->cfg->acct, row.user ? row.user : "", row.account,
 	    err, errsz);
-	if (acct == NULL)
+	if (acct == NULL) {
+		free(parts);
 		return -1;
+	}
 	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
 	row.uid = (uint32_t)uid;
 	row.state = JOB_PENDING;
@@ -571,6 +622,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	if (r->test != NULL) {
 		int rc = submit_test(c, &row, r->test, err, errsz);
 		free(spec);
+		free(parts);
 		return rc;
 	}
 	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
@@ -579,6 +631,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
 		db_rollback(c->db);
 		free(spec);
+		free(parts);
 		return -1;
 	}
 	table_add(c, job_from_row(&row));
@@ -590,6 +643,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	    row.id, row.user, vis, row.gpus, row.cpus, row.mem_mb, spec ? ", array " : "",
 	    spec ? spec : "");
 	free(spec);
+	free(parts);
 	c->sched_needed = 1;
 	return 0;
 }
@@ -611,7 +665,7 @@ int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *
     size_t errsz)
 {
 	struct job_row r = { .gpus = gpus, .cpus = cpus, .mem_mb = mem_mb };
-	return check_fits_somewhere(c, &r, err, errsz);
+	return check_fits_somewhere(c, &r, NULL, err, errsz);
 }
 
 int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz)
@@ -713,21 +767,85 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 }
 
 /*
- * herdd's policy for now: first come, first served.  sched_plan() also has
- * EASY backfill (SCHED_EASY, tested and simulated by herd sim); switching
- * herdd to it is one constant once jobs' priorities and time limits are
- * configured (issue 13's [priority] section).
+ * herdd's policy: EASY backfill (sched.h).  The first job in order that
+ * cannot start gets a reservation at the earliest time its resources free
+ * up, from the running jobs' time limits (a job without one never ends as
+ * far as the plan knows, as Slurm plans an infinite limit); a later job
+ * starts now only where it cannot delay that.
  */
-#define CTL_POLICY SCHED_FCFS
+#define CTL_POLICY SCHED_EASY
 /* The most pending entries a backfilling pass is given (FCFS needs only
  * sched_depth's: one more than the free CPUs). */
 #define CTL_BACKFILL_DEPTH 100000
 
-static struct sched_job sched_job_of(const struct job *j)
+/*
+ * The partitions of one pass's jobs (sched.h's part and masks): each
+ * distinct (partitions, user, limit) is resolved once through partition.h
+ * (the strings are interned, so pointers compare) and each distinct node
+ * set stored once, so 100,000 jobs of a few partitions cost a lookup each.
+ */
+#define PASS_MEMO 64
+struct pass_parts {
+	struct ctl *c;
+	uint64_t *masks;	/* rows of CTL_MASK_WORDS */
+	size_t nmasks, cap;
+	struct memo {
+		const char *parts, *user;
+		int64_t limit;
+		int32_t part, tier;	/* part -1: no partition takes it now */
+		int used;
+	} memo[PASS_MEMO];
+};
+
+/* The row of this node set, added if new (1-based, as sched_job.part). */
+static int32_t pass_mask_row(struct pass_parts *pp, const uint64_t *mask)
 {
-	return (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
+	size_t w = CTL_MASK_WORDS;
+	for (size_t r = 0; r < pp->nmasks; r++)
+		if (memcmp(pp->masks + r * w, mask, w * sizeof *mask) == 0)
+			return (int32_t)r + 1;
+	if (pp->nmasks == pp->cap) {
+		pp->cap = pp->cap ? 2 * pp->cap : 8;
+		pp->masks = xreallocarray(pp->masks, pp->cap * w, sizeof *mask);
+	}
+	memcpy(pp->masks + pp->nmasks * w, mask, w * sizeof *mask);
+	return (int32_t)++pp->nmasks;
+}
+
+/* j's part and tier; -1: none of its partitions takes it now (it waits). */
+static int32_t pass_part(struct pass_parts *pp, const struct job *j, int32_t *tier)
+{
+	uintptr_t h = ((uintptr_t)j->partition >> 4) ^ ((uintptr_t)j->user >> 3) ^
+	    (uintptr_t)j->time_limit_s;
+	struct memo *m = &pp->memo[(h ^ h >> 7) % PASS_MEMO];
+	uint64_t mask[CTL_MASK_WORDS];
+	int t;
+
+	*tier = 0;
+	if (pp->c->cfg->nparts == 0)
+		return 0;	/* one implicit partition: every node */
+	if (!m->used || m->parts != j->partition || m->user != j->user ||
+	    m->limit != j->time_limit_s) {
+		m->used = 1;
+		m->parts = j->partition;
+		m->user = j->user;
+		m->limit = j->time_limit_s;
+		m->part = job_nodes(pp->c, j->partition, j->user, j->time_limit_s, mask, &t) > 0 ?
+		    pass_mask_row(pp, mask) : -1;
+		m->tier = t;
+	}
+	*tier = m->tier;
+	return m->part;
+}
+
+/* j as a pass sees it; 0: it may run nowhere now (left out of the pass). */
+static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched_job *out)
+{
+	int32_t tier, part = pass_part(pp, j, &tier);
+	*out = (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
-	    .limit = j->time_limit_s, .id = j->id };
+	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier };
+	return part >= 0;
 }
 
 /* How many pending entries the pass can use (sched_depth, bounded). */
@@ -761,15 +879,25 @@ static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 	return n;
 }
 
+/* Whether partitions have more than one priority_tier (the pass sorts by it). */
+static int tiers_differ(const struct config *cfg)
+{
+	for (size_t i = 1; i < cfg->nparts; i++)
+		if (cfg->parts[i].priority_tier != cfg->parts[0].priority_tier)
+			return 1;
+	return 0;
+}
+
 /* One pass of the policy over the snapshot, at the wall clock. */
-static void plan(struct ctl *c, struct sched_node *sn, const struct sched_job *sj, size_t np,
-    struct sched_plan *p)
+static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *sn,
+    const struct sched_job *sj, size_t np, struct sched_plan *p)
 {
 	struct sched_run *run;
 	size_t nr = snapshot_running(c, &run);
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
-	    .pin_job = -1 };
+	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
+	    .tiers = tiers_differ(c->cfg) };
 	sched_plan(&s, p);
 	free(run);
 }
@@ -885,8 +1013,12 @@ void ctl_schedule(struct ctl *c)
 	struct job **pend = xmalloc(want * sizeof *pend);
 	int64_t *ptask = xmalloc(want * sizeof *ptask);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
+	struct pass_parts pp = { .c = c };
 	for (size_t i = 0; i < nc && np < want; i++) {
 		struct job *j = cand[i];
+		struct sched_job one;
+		if (!sched_job_of(&pp, j, &one))
+			continue;	/* no partition of its takes it now (ctl_pending_reason) */
 		if (ctl_array_pending(j)) {
 			/* One entry per task that may start, in task order. */
 			uint64_t k = ctl_array_slots(c, j);
@@ -908,7 +1040,7 @@ void ctl_schedule(struct ctl *c)
 				}
 				pend[np] = j;
 				ptask[np] = t;
-				sj[np] = sched_job_of(j);
+				sj[np] = one;
 				sj[np++].priority = prio[i];
 				k--;
 			}
@@ -916,13 +1048,14 @@ void ctl_schedule(struct ctl *c)
 		}
 		pend[np] = j;
 		ptask[np] = -1;
-		sj[np] = sched_job_of(j);
+		sj[np] = one;
 		sj[np++].priority = prio[i];
 	}
 	free(cand);
 	free(prio);
 	struct sched_plan p = { .out = d, .cap = np };
-	plan(c, sn, sj, np, &p);
+	plan(c, &pp, sn, sj, np, &p);
+	free(pp.masks);
 	/* The head waits for Resources; every other job waiting, for Priority
 	 * (ctl_pending_reason). */
 	c->blocked_id = p.blocked < np ? pend[p.blocked]->id : -1;
@@ -1029,8 +1162,12 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	free(prio);
 	struct sched_job *sj = xmalloc((want + 1) * sizeof *sj);
 	struct sched_decision *d = xmalloc((want + 1) * sizeof *d);
+	struct pass_parts pp = { .c = c };
 	for (size_t i = 0; i < ahead && !cut; i++) {
 		struct job *j = cand[i];
+		struct sched_job one;
+		if (!sched_job_of(&pp, j, &one))
+			continue;
 		uint64_t k = ctl_array_pending(j) ? ctl_array_slots(c, j) : 1;
 		int64_t after = -1;
 		uint32_t task;
@@ -1043,15 +1180,25 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 			if (np == want)
 				cut = 1;	/* more ahead than could start in one pass */
 			else
-				sj[np++] = sched_job_of(j);
+				sj[np++] = one;
 		}
 	}
 	free(cand);
-	sj[np] = (struct sched_job){ .gpus = row->gpus, .cpus = row->cpus, .mem_mb = row->mem_mb,
-	    .excl = row->exclusive, .uid = row->uid, .limit = row->time_limit_s, .id = row->id };
+	/* The job itself, by the same partition lookup (its strings interned
+	 * for it, as a stored job's are). */
+	struct job self = { .gpus = row->gpus, .cpus = row->cpus, .mem_mb = (uint64_t)row->mem_mb,
+	    .exclusive = row->exclusive, .uid = row->uid, .time_limit_s = row->time_limit_s,
+	    .id = row->id };
+	self.partition = row->partition != NULL ? intern(row->partition) : NULL;
+	self.user = row->user != NULL ? intern(row->user) : NULL;
+	sched_job_of(&pp, &self, &sj[np]);	/* submit checked that one takes it */
+	intern_release(self.partition);
+	intern_release(self.user);
 	uint8_t *why = xmalloc(np + 1);
+	memset(why, SCHED_R_PRIORITY, np + 1);	/* not looked at: Priority */
 	struct sched_plan p = { .out = d, .cap = np + 1, .reason = why };
-	plan(c, sn, sj, np + 1, &p);
+	plan(c, &pp, sn, sj, np + 1, &p);
+	free(pp.masks);
 	for (size_t i = 0; i < p.ndecisions; i++)
 		if (d[i].job == np)
 			t->node = d[i].node;
@@ -1063,7 +1210,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 		t->row.gpus = (int32_t)node_gpu_count(n);
 	}
 	/* Its reason is the pass's; not looked at (or cut) is Priority. */
-	int reason = cut || p.looked <= np ? SCHED_R_PRIORITY : why[np];
+	int reason = cut ? SCHED_R_PRIORITY : why[np];
 	free(why);
 	if (t->node < 0 && reason == SCHED_R_PRIORITY) {
 		t->reason = "Priority";
@@ -1094,8 +1241,17 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	if (ctl_array_pending(j) && j->array->pending.throttle > 0 &&
 	    ctl_array_active(c, j->id) >= j->array->pending.throttle)
 		return "JobArrayTaskLimit";	/* Slurm's: the throttle is full */
+	/* None of its partitions takes it (after a reconfigure). */
+	const char *pr = part_reason(c->cfg, j->partition, j->user, j->time_limit_s);
+	if (pr != NULL)
+		return pr;
 	if (j->id != c->blocked_id)
 		return "Priority";
 	/* Slurm's word for "the nodes it could run on are drained". */
-	return ctl_drain_blocks(c, j) ? "ReqNodeNotAvail" : "Resources";
+	uint64_t mask[CTL_MASK_WORDS];
+	int tier;
+	if (c->cfg->nparts > 0)
+		job_nodes(c, j->partition, j->user, j->time_limit_s, mask, &tier);
+	return ctl_drain_blocks(c, j, c->cfg->nparts > 0 ? mask : NULL) ? "ReqNodeNotAvail" :
+	    "Resources";
 }

@@ -249,7 +249,7 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
  * some drained node in hosts.ini and no other.  Then its reason says so
  * rather than Resources, which would promise it a place once jobs end.
  */
-int ctl_drain_blocks(struct ctl *c, const struct job *j)
+int ctl_drain_blocks(struct ctl *c, const struct job *j, const uint64_t *mask)
 {
 	struct sched_job sj = { .gpus = j->gpus, .cpus = j->cpus, .mem_mb = (int64_t)j->mem_mb };
 	int drained_fits = 0;
@@ -257,8 +257,9 @@ int ctl_drain_blocks(struct ctl *c, const struct job *j)
 		return 0;
 	for (size_t k = 0; k < c->nnodes; k++) {
 		const struct node *n = &c->nodes[k];
-		if (n->life != NODE_LIVE || !n->have_probe)
-			continue;
+		if (n->life != NODE_LIVE || !n->have_probe ||
+		    (mask != NULL && !(mask[k / 64] >> (k % 64) & 1)))
+			continue;	/* gone, unknown, or not of its partitions */
 		int fits = sched_fits_capacity(&sj, n->probe.cpus, n->probe.mem_mb,
 		    (int)n->probe.ngpus);
 		if (fits && ctl_node_drain(c, n) == NULL)

@@ -27,8 +27,10 @@
  * Results of stopped workers still in the queue carry an older generation
  * (node.h) and are dropped: a slot may meanwhile hold another node.
  *
- * Controller keys: probe_interval and kill_grace are read where used and
- * apply at once; cluster (which names job directories), state_dir, socket
+ * [partition] and [qos] sections are taken whole and apply at once: a
+ * pass asks each pending job's partitions again (partition.c), and a
+ * submit checks the new limits.  Controller keys: probe_interval and
+ * kill_grace are read where used and apply at once; cluster (which names job directories), state_dir, socket
  * and log_file would move what herdd has open, and apply at its next start.
  */
 #include <inttypes.h>
@@ -331,6 +333,9 @@ int ctl_reconfigure(struct ctl *c, struct buf *report, char *err, size_t errsz)
 		c->cfg->acct = nc.acct;
 		memset(&nc.acct, 0, sizeof nc.acct);
 	}
+	/* Pending jobs ask their partitions again at the next pass (partition.c). */
+	if (config_parts_take(c->cfg, &nc))
+		say(report, "[partition] and [qos] sections: apply now, to pending jobs too");
 	if (report->len == before)
 		say(report, "no changes");
 	config_clear(&nc);

@@ -154,6 +154,9 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN account TEXT;"
 	"CREATE TABLE usage(user TEXT NOT NULL, account TEXT NOT NULL, usage REAL NOT NULL,"
 	"  decayed_to INTEGER NOT NULL, PRIMARY KEY(user, account));",
+	/* -p (the partitions as asked, "a,b") and --qos (partition.h). */
+	"ALTER TABLE jobs ADD COLUMN partition TEXT;"
+	"ALTER TABLE jobs ADD COLUMN qos TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

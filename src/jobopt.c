@@ -103,6 +103,8 @@ static int set_exclusive(struct jobopt *, const char *, int, char *, size_t);
 static int set_oversubscribe(struct jobopt *, const char *, int, char *,
     size_t);
 static int set_clusters(struct jobopt *, const char *, int, char *, size_t);
+static int set_partition(struct jobopt *, const char *, int, char *, size_t);
+static int set_qos(struct jobopt *, const char *, int, char *, size_t);
 
 #define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
 #define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
@@ -152,6 +154,9 @@ static const struct optdef opttab[] = {
 	ACT("oversubscribe", 's', ARG_NONE, JO_SHARE, set_oversubscribe),
 	/* herd's own cluster only; herdd knows its name and checks. */
 	ACT("clusters", 'M', ARG_REQ, JO_CLUSTERS, set_clusters),
+	/* hosts.ini's [partition]s and [qos]s; herdd knows them and checks. */
+	ACT("partition", 'p', ARG_REQ, JO_PARTITION, set_partition),
+	ACT("qos", 'q', ARG_REQ, JO_QOS, set_qos),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -246,16 +251,12 @@ static const struct optdef opttab[] = {
 	REFUSE("ntasks-per-socket", 0, ARG_REQ, no_layout),
 	REFUSE("overcommit", 'O', ARG_NONE, "herd would give every task its "
 	    "own CPUs"),
-	REFUSE("partition", 'p', ARG_REQ, "herd has no partitions and would "
-	    "run the job on any node"),
 	REFUSE("power", 0, ARG_REQ, "herd would not apply power options"),
 	REFUSE("prefer", 0, ARG_REQ, "herd would run the job on a node "
 	    "whatever its features"),
 	REFUSE("priority", 0, ARG_REQ, "herd starts jobs in submission order"),
 	REFUSE("propagate", 0, ARG_OPT, "herd would run the job with the "
 	    "node's resource limits"),
-	REFUSE("qos", 'q', ARG_REQ, "herd has no QOS and would run the job "
-	    "without its limits and priority"),
 	REFUSE("reboot", 0, ARG_NONE, "herd would not reboot the node first"),
 	REFUSE("reservation", 0, ARG_REQ, "herd has no reservations and would "
 	    "run the job on any node"),
@@ -469,6 +470,8 @@ jobopt_clear(struct jobopt *o)
 	free(o->comment);
 	free(o->clusters);
 	free(o->account);
+	free(o->partition);
+	free(o->qos);
 	jobopt_init(o);
 }
 
@@ -541,6 +544,10 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		merge_str(&to->clusters, from->clusters);
 	if (m & JO_ACCOUNT)
 		merge_str(&to->account, from->account);
+	if (m & JO_PARTITION)
+		merge_str(&to->partition, from->partition);
+	if (m & JO_QOS)
+		merge_str(&to->qos, from->qos);
 	to->set |= m;
 }
 
@@ -975,35 +982,57 @@ set_oversubscribe(struct jobopt *o, const char *v, int keep, char *why,
 	return 0;
 }
 
-/*
- * -M NAME[,NAME...]: the syntax of cluster names (config.c's: letters,
- * digits, '.', '_', '-', not starting with '-' or '.'), or "all"; whether
- * they name herd's cluster only herdd knows.
- */
+/* -M, -p: a,b of names as config.c checks them (letters, digits, ".", "_",
+ * "-", not starting with "-" or "."); one name for --qos.  Which exist
+ * only herdd knows. */
 static int
-set_clusters(struct jobopt *o, const char *v, int keep, char *why,
-    size_t whysz)
+check_names(const char *v, const char *what, int list, char *why, size_t whysz)
 {
 	const char *p = v, *end;
 
 	if (strlen(v) > JOBOPT_CLUSTERS_MAX) {
-		snprintf(why, whysz, "longer than %d bytes",
-		    JOBOPT_CLUSTERS_MAX);
+		snprintf(why, whysz, "longer than %d bytes", JOBOPT_CLUSTERS_MAX);
 		return -1;
 	}
 	for (;; p = end + 1) {
-		end = p + strcspn(p, ",");
-		if (!name_valid(p, (size_t)(end - p), JOBOPT_CLUSTERS_MAX)) {
-			snprintf(why, whysz, "not a list of cluster names "
-			    "(a,b)");
+		end = p + strcspn(p, list ? "," : "");
+		if (!name_valid(p, (size_t)(end - p), 63)) {
+			snprintf(why, whysz, list ? "not a list of %s names (a,b)" :
+			    "not a %s name", what);
 			return -1;
 		}
 		if (*end == '\0')
 			break;
 	}
+	return 0;
+}
+
+static int
+set_clusters(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	if (check_names(v, "cluster", 1, why, whysz) != 0)
+		return -1;
 	if (!keep)
 		merge_str(&o->clusters, v);
 	return 0;
+}
+
+static int
+set_partition(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	if (check_names(v, "partition", 1, why, whysz) != 0)
+		return -1;
+	return set_str(&o->partition, v, keep);
+}
+
+static int
+set_qos(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	if (check_names(v, "QoS", 0, why, whysz) != 0)
+		return -1;
+	return set_str(&o->qos, v, keep);
 }
 
 static int

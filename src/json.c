@@ -250,9 +250,6 @@ static void json_job_fields(FILE *f, const struct msg *m)
 			kv_num(f, "signal", code >= 0 ? job_exit_signal(code) : -1, 0);
 		}
 	}
-	/* Slurm's partition: herd has none yet, so null, but the key is there
-	 * for scripts that read it (a herdd with partitions sends the field). */
-	kv_str(f, "partition", m);
 	kv_str(f, "stdout", m);
 	kv_str(f, "stderr", m);
 	kv_str(f, "command", m);
@@ -302,6 +299,19 @@ void json_node(FILE *f, const struct msg *m)
 	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
 	kv_num(f, "mem_used_mb", msg_geti(m, "mem_used_mb", 0), 0);
 	kv_str(f, "cgroup", m);
+	/* "a,b" as an array; "-" (in none) and "" (none configured): [] */
+	fputs(",\"partitions\":[", f);
+	const char *pl = msg_get(m, "partitions", NULL);
+	pl = pl != NULL ? pl : "";
+	for (size_t n = 0; strcmp(pl, "-") != 0 && *pl != '\0'; n++) {
+		size_t len = strcspn(pl, ",");
+		char one[128];
+		snprintf(one, sizeof one, "%.*s", (int)len, pl);
+		fputs(n ? "," : "", f);
+		json_str(f, one);
+		pl += len + (pl[len] == ',');
+	}
+	putc(']', f);
 	fputs(",\"gpus\":[", f);
 	for (size_t i = 0; (g = msg_get_nth(m, "gpu", i, NULL)) != NULL; i++) {
 		struct gpu_rec r;

@@ -31,6 +31,7 @@
 #include "jobfield.h"
 #include "jobopt.h"
 #include "log.h"
+#include "partition.h"
 #include "begintime.h"
 #include "depend.h"
 #include "eligible.h"
@@ -398,6 +399,8 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
 	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
 	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
+	    check_text(cl, m, "partition", PART_LIST_MAX) ||
+	    check_text(cl, m, "qos", PART_LIST_MAX) ||
 	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
 	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
 		return -1;
@@ -416,6 +419,9 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	r->job.account = (char *)get_str(m, "account", NULL);	/* ctl_submit checks it */
 	r->job.exclusive = (int)excl;
 	r->job.oversubscribe = (int)over;
+	/* Which exist, and the limits, are ctl_submit's (partition.h). */
+	r->job.partition = (char *)get_str(m, "partition", NULL);
+	r->job.qos = (char *)get_str(m, "qos", NULL);
 	return 0;
 }
 
@@ -704,6 +710,9 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		msg_addi(&m, "mem_used_mb", whole ? n->probe.mem_mb : n->mem_used_mb);
 		msg_adds(&m, "cgroup", n->have_probe ? n->probe.cgroup : "");
 		msg_adds(&m, "hostname", n->have_probe ? n->probe.hostname : "");
+		char parts[512];
+		part_of_node(c->cfg, n->conf->name, parts, sizeof parts);
+		msg_adds(&m, "partitions", parts);	/* "a,b"; "-" none; "" none configured */
 		add_gpus(&m, c, n);
 		client_send(cl, &m);
 		msg_clear(&m);

@@ -55,10 +55,17 @@ static int fits(const struct sched_job *j, const struct sched_node *n)
 	return shares(j, n);
 }
 
-static int first_fit(const struct sched_job *j, const struct sched_node *nodes, size_t nnodes)
+/* Whether j's partitions include node k. */
+static int allowed(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
 {
-	for (size_t k = 0; k < nnodes; k++)
-		if (fits(j, &nodes[k]))
+	return j->part <= 0 ||
+	    (s->masks[(size_t)(j->part - 1) * s->mask_words + k / 64] >> (k % 64) & 1);
+}
+
+static int first_fit(const struct sched_snapshot *s, const struct sched_job *j)
+{
+	for (size_t k = 0; k < s->nnodes; k++)
+		if (fits(j, &s->nodes[k]) && allowed(s, j, k))
 			return (int)k;
 	return -1;
 }
@@ -179,7 +186,7 @@ static int64_t earliest_on(struct pass *w, const struct sched_job *j, int k, siz
 	int64_t barrier = w->s->now;	/* the last end of a job j may not sit beside */
 	size_t m = 0;
 
-	if (!n->up)
+	if (!n->up || !allowed(w->s, j, (size_t)k))
 		return -1;
 	for (size_t r = 0; r < w->nruns; r++) {
 		if (w->runs[r].node != k)
@@ -264,10 +271,10 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 	if (s->policy == SCHED_GREEDY) {
 		if (w->rnode >= 0 && !ends_by(j, s->now, w->rstart, 1))
 			return -1;
-		return first_fit(j, s->nodes, s->nnodes);
+		return first_fit(s, j);
 	}
 	for (size_t k = 0; k < s->nnodes; k++) {
-		if (!fits(j, &s->nodes[k]))
+		if (!fits(j, &s->nodes[k]) || !allowed(s, j, k))
 			continue;
 		if ((int)k != w->rnode || ends_by(j, s->now, w->rstart, 0))
 			return (int)k;
@@ -288,11 +295,42 @@ static void set_reason(struct sched_plan *p, size_t i, int r)
 		p->reason[i] = (uint8_t)r;
 }
 
+static const struct sched_job *sort_jobs;
+
+/* Higher tier first; within a tier, the caller's order. */
+static int by_tier(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int32_t tx = sort_jobs[x].tier, ty = sort_jobs[y].tier;
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The order to look at the jobs in; NULL: as given (no tiers differ). */
+static size_t *tier_order(const struct sched_snapshot *s)
+{
+	size_t i, *order;
+	if (!s->tiers)
+		return NULL;
+	for (i = 1; i < s->njobs && s->jobs[i].tier == s->jobs[0].tier; i++)
+		;
+	if (i >= s->njobs)
+		return NULL;
+	order = xreallocarray(NULL, s->njobs, sizeof *order);
+	for (i = 0; i < s->njobs; i++)
+		order[i] = i;
+	sort_jobs = s->jobs;
+	qsort(order, s->njobs, sizeof *order, by_tier);
+	return order;
+}
+
 void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 {
 	struct pass w = { .s = s, .p = p, .rnode = -1, .rstart = SCHED_NEVER };
+	size_t *order = tier_order(s);
 	int head = 0;
-	size_t i;
+	size_t pos;
 
 	p->ndecisions = 0;
 	p->nresv = 0;
@@ -306,12 +344,13 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		memcpy(w.runs, s->running, s->nrunning * sizeof *w.runs);
 		w.nruns = s->nrunning;
 	}
-	for (i = 0; i < s->njobs && p->ndecisions < p->cap; i++) {
+	for (pos = 0; pos < s->njobs && p->ndecisions < p->cap; pos++) {
+		size_t i = order != NULL ? order[pos] : pos;
 		const struct sched_job *j = &s->jobs[i];
 		int k;
 		if (head && w.nfree == 0)
 			break;	/* nothing free anywhere: no later job can start */
-		k = head ? backfill_node(&w, j) : first_fit(j, s->nodes, s->nnodes);
+		k = head ? backfill_node(&w, j) : first_fit(s, j);
 		if (k >= 0) {
 			place(&w, i, k);
 			set_reason(p, i, SCHED_R_NONE);
@@ -322,14 +361,15 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 			continue;
 		p->blocked = i;
 		if (s->policy == SCHED_FCFS) {
-			i++;
+			pos++;
 			break;
 		}
 		head = 1;
 		plan_head(&w, i);
 	}
-	p->looked = i;
+	p->looked = pos;
 	free(w.runs);
+	free(order);
 }
 
 size_t sched_depth(int policy, const struct sched_node *nodes, size_t nnodes)

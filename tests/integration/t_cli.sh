@@ -67,9 +67,10 @@ out=$(herd cancel --all 2>&1)
 assert_eq "herd cancel --all" "herd cancel: unknown option --all" "$(head -1 <<<"$out")"
 out=$(herd history -n 2>&1)
 assert_eq "herd history -n (no value)" "herd history: option -n needs a value" "$(head -1 <<<"$out")"
-out=$(herd queue -p gpu 2>&1)
-assert_eq "exit status of herd queue -p gpu" 2 "$(herd queue -p gpu >/dev/null 2>&1; echo $?)"
-grep -q "no partitions" <<<"$out" || fail "herd queue -p gpu: $out"
+# -p filters by partition (t_partition); an empty name is refused here.
+out=$(herd queue -p gpu,, 2>&1)
+assert_eq "exit status of herd queue -p gpu,," 2 "$(herd queue -p gpu,, >/dev/null 2>&1; echo $?)"
+grep -q "partition" <<<"$out" || fail "herd queue -p gpu,,: $out"
 out=$(herd queue -t XX 2>&1)
 assert_eq "exit status of herd queue -t XX" 2 "$(herd queue -t XX >/dev/null 2>&1; echo $?)"
 grep -q '"XX"' <<<"$out" || fail "herd queue -t XX does not name XX: $out"
@@ -181,5 +182,5 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 out=$(CONF=$kh herd nodes)
-assert_eq "CPUS MEMORY GPUS of DOWN node1" "DOWN - - -" \
-    "$(awk '$1 == "node1" { print $2, $3, $4, $5 }' <<<"$out")"
+assert_eq "PARTITIONS STATE CPUS MEMORY GPUS of DOWN node1" "- DOWN - - -" \
+    "$(awk '$1 == "node1" { print $2, $3, $4, $5, $6 }' <<<"$out")"

@@ -58,9 +58,12 @@ refused --cpus-per-gpu=2 -- "--cpus-per-gpu=2 is not supported yet"
 refused -w node1 -- "--nodelist=node1 is not supported yet"
 refused -x node2 -- "--exclude=node2 is not supported yet"
 refused --export=NONE -- "--export=NONE is not supported yet"
-refused -p gpu -- "--partition=gpu is not supported yet: herd has no partitions"
-refused --part=gpu -- "--partition=gpu is not supported yet"
-refused --qos=high -- "--qos=high is not supported yet"
+# -p and --qos act; without [partition] and [qos] sections herdd refuses them.
+for w in "-p gpu" "--part=gpu" "--qos=high"; do
+	out=$(herd submit $w --wrap true 2>&1 </dev/null) && fail "herd submit $w was queued: $out"
+	grep -qE "invalid (partition|qos) specified: .*hosts.ini has no \[(partition|qos) NAME\]" \
+	    <<<"$out" || fail "herd submit $w: $out"
+done
 refused -C v100 -- "--constraint=v100 is not supported yet"
 refused --exclusive=mcs -- "--exclusive=mcs: MCS labels are not supported yet"
 refused --gpus-per-task=1 -- "--gpus-per-task=1 is not supported yet"

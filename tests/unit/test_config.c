@@ -424,7 +424,8 @@ static void test_example_and_man(void **state)
 	    "log_file", "probe_interval", "kill_grace", "kill_invalid_depend", "host", "port", "user",
 	    "identity", "known_hosts", "herd_dir", "connect_timeout",
 	    "command_timeout", "keepalive", "mode", "admins", "lab_key", "lab_from",
-	    "session_idle", "controller" };
+	    "session_idle", "controller", "nodes", "default", "max_time", "default_time",
+	    "allow_users", "priority_tier", "priority" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
@@ -539,6 +540,61 @@ struct bad {
 	    "[controller]\ncontroller = -oProxyCommand=x\n") \
 	X(cluster_bad, 2, "cluster: bad name \"a b\"", \
 	    "[controller]\ncluster = a b\n[node a]\nhost = a\n") \
+	X(part_no_name, 3, "[partition] needs a name", "[node a]\nhost = a\n[partition]\n") \
+	X(part_bad_name, 3, "bad partition name \"-p\"", "[node a]\nhost = a\n[partition -p]\n") \
+	X(part_name_slash, 3, "bad partition name \"a/b\"", \
+	    "[node a]\nhost = a\n[partition a/b]\nnodes = a\n") \
+	X(part_dup, 5, "duplicate [partition p] (first on line 3)", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\n[partition p]\nnodes = a\n") \
+	X(part_no_nodes, 3, "[partition p]: nodes is required", \
+	    "[node a]\nhost = a\n[partition p]\ndefault = yes\n") \
+	X(part_unknown_node, 4, "nodes: no [node b] in this file", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a, b\ndefault = yes\n") \
+	X(part_all_lower, 4, "no [node all] in this file (every node: ALL)", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = all\n") \
+	X(part_node_bad, 4, "nodes: bad node name \"$(x)\"", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a $(x)\n") \
+	X(part_empty_list, 4, "nodes: names no node", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = , ,\n") \
+	X(part_unknown_key, 5, "unknown key \"maxtime\" in [partition]", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nmaxtime = 1\n") \
+	X(part_dup_key, 5, "duplicate key \"nodes\" (first on line 4)", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nnodes = a\n") \
+	X(part_two_defaults, 8, "a second default partition (the first on line 5)", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\ndefault = yes\n[partition q]\n" \
+	    "nodes = a\ndefault = yes\n") \
+	X(part_no_default, 3, "no partition has default = yes", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\n") \
+	X(part_default_bad, 5, "default: \"maybe\" is not yes or no", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\ndefault = maybe\n") \
+	X(part_time_bad, 5, "max_time: invalid duration \"2h\"", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nmax_time = 2h\n") \
+	X(part_time_negative, 5, "default_time: invalid duration \"-5\"", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\ndefault_time = -5\n") \
+	X(part_time_huge, 5, "max_time: ", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nmax_time = 99999999999999999999\n") \
+	X(part_default_over_max, 7, "default_time is longer than max_time", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\ndefault = yes\nmax_time = 10\n" \
+	    "default_time = 11\n") \
+	X(part_tier_big, 5, "priority_tier: 65534 is out of range 0..65533", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\npriority_tier = 65534\n") \
+	X(part_users_bad, 5, "allow_users: bad user name \"-x\"", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nallow_users = bob -x\n") \
+	X(part_accounts, 5, "allow_accounts: accounts are not supported yet", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nallow_accounts = lab\n") \
+	X(part_node_key, 5, "unknown key \"host\" in [partition]", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nhost = b\n") \
+	X(qos_no_name, 3, "[qos] needs a name", "[node a]\nhost = a\n[qos]\n") \
+	X(qos_dup, 4, "duplicate [qos q] (first on line 3)", \
+	    "[node a]\nhost = a\n[qos q]\n[qos q]\n") \
+	X(qos_priority_neg, 4, "priority: -1 is out of range 0..1000000", \
+	    "[node a]\nhost = a\n[qos q]\npriority = -1\n") \
+	X(qos_max_gpus, 4, "max_gpus: QoS limits are not supported yet", \
+	    "[node a]\nhost = a\n[qos q]\nmax_gpus = 4\n") \
+	X(qos_per_user, 4, "max_gpus_per_user: QoS limits are not supported yet", \
+	    "[node a]\nhost = a\n[qos q]\nmax_gpus_per_user = 4\n") \
+	X(qos_unknown_key, 4, "unknown key \"nodes\" in [qos]", \
+	    "[node a]\nhost = a\n[qos q]\nnodes = a\n") \
 	X(inline_comment, 3, "port: inline comments are not allowed", \
 	    "[node a]\nhost = a\nport = 22 ; ssh\n") \
 	X(inline_hash, 3, "user: inline comments are not allowed", \
@@ -565,6 +621,65 @@ struct bad {
 	static struct bad bad_##name = { line, needle, text };
 BAD_CASES
 #undef X
+
+/* [partition] and [qos]: what each key gives, defaults, several
+ * partitions per node, ALL; a file without them has none. */
+static void test_partitions(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+	(void)state;
+	assert_int_equal(load_str("[controller]\nstate_dir = /s\n[node a]\nhost = a\n"
+	    "[node b]\nhost = b\n[partition gpu]\nnodes = a,b\ndefault = yes\n"
+	    "max_time = 2:00:00\ndefault_time = 30\n[partition short]\nnodes = ALL\n"
+	    "priority_tier = 5\nallow_users = alice, bob\nmax_time = infinite\n"
+	    "[qos high]\npriority = 100\nmax_time = 1-0\n[qos low]\n", &c, err, sizeof err), 0);
+	assert_int_equal(c.nparts, 2);
+	assert_string_equal(c.parts[0].name, "gpu");
+	assert_string_equal(c.parts[0].nodes, "a,b");
+	assert_int_equal(c.parts[0].all, 0);
+	assert_int_equal(c.parts[0].is_default, 1);
+	assert_int_equal(c.parts[0].max_time_s, 7200);
+	assert_int_equal(c.parts[0].default_time_s, 1800);
+	assert_int_equal(c.parts[0].priority_tier, 1);
+	assert_null(c.parts[0].allow_users);
+	assert_int_equal(c.parts[1].all, 1);
+	assert_int_equal(c.parts[1].is_default, 0);
+	assert_int_equal(c.parts[1].priority_tier, 5);
+	assert_int_equal(c.parts[1].max_time_s, 0);
+	assert_string_equal(c.parts[1].allow_users, "alice, bob");
+	assert_int_equal(c.nqos, 2);
+	assert_int_equal(c.qos[0].priority, 100);
+	assert_int_equal(c.qos[0].max_time_s, 86400);
+	assert_int_equal(c.qos[1].priority, 0);
+	assert_int_equal(c.qos[1].max_time_s, 0);
+	config_clear(&c);
+	assert_int_equal(load_str("[node a]\nhost = a\n", &c, err, sizeof err), 0);
+	assert_int_equal(c.nparts, 0);
+	assert_int_equal(c.nqos, 0);
+	config_clear(&c);
+}
+
+/* Reload takes the sections whole and says whether they changed. */
+static void test_parts_take(void **state)
+{
+	struct config a, b, d;
+	char err[HERD_ERRLEN] = "";
+	const char *one = "[node a]\nhost = a\n[partition p]\nnodes = a\ndefault = yes\n";
+	(void)state;
+	assert_int_equal(load_str(one, &a, err, sizeof err), 0);
+	assert_int_equal(load_str(one, &b, err, sizeof err), 0);
+	assert_int_equal(config_parts_take(&a, &b), 0);
+	assert_int_equal(b.nparts, 0);
+	assert_int_equal(load_str("[node a]\nhost = a\n[partition p]\nnodes = a\ndefault = yes\n"
+	    "max_time = 5\n[qos q]\n", &d, err, sizeof err), 0);
+	assert_int_equal(config_parts_take(&a, &d), 1);
+	assert_int_equal(a.parts[0].max_time_s, 300);
+	assert_int_equal(a.nqos, 1);
+	config_clear(&a);
+	config_clear(&b);
+	config_clear(&d);
+}
 
 static void test_bad(void **state)
 {
@@ -786,6 +901,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_full),
 		cmocka_unit_test(test_reload_diff),
+		cmocka_unit_test(test_partitions),
+		cmocka_unit_test(test_parts_take),
 		cmocka_unit_test(test_builtin_defaults),
 		cmocka_unit_test(test_xdg_state_home),
 		cmocka_unit_test(test_defaults_after_nodes),

@@ -165,27 +165,27 @@ static const struct expect shared_scripts[] = {
 	{ "abtin_cedar_gpu_node_job-exclusive.sh", NULL,
 	    4, -1, 24, 128000, 180, NULL, NULL, NULL, NULL, NULL },
 	{ "aimos_schedular-comment-between.sh",
-	    "2:--partition,8:--mem-per-cpu", 4, 1, 1, -1, 3600,
+	    "8:--mem-per-cpu", 4, 1, 1, -1, 3600,
 	    "test", "joboutput.%J", NULL, NULL, NULL },
 	/* -N 1 -n 56: 56 tasks of one CPU on one node. */
 	{ "baker_megahit_83m-dependency-commented.sh",
-	    "5:--partition", -1, -1, 56, -1, 32400,
+	    NULL, -1, -1, 56, -1, 32400,
 	    "megahit_83m", "slurm/megahit_83m.out", "slurm/megahit_83m.err",
 	    NULL, NULL },
 	{ "bigscience_jz_eval-array.slurm",
-	    "3:--qos,7:--constraint,9:--hint", 4, 40, 1, -1, 14400,
+	    "7:--constraint,9:--hint", 4, 40, 1, -1, 14400,
 	    "eval-array", "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
 	    ":14: --mail-type is not supported yet; ignored" },
 	    /* (its --account six@gpu: herdd answers whether it exists) */
 	/* Its typed --gres line is refused, so no GPUs are left. */
 	{ "bigscience_tr14-2B7-mup-cluster.slurm",
-	    "3:--partition,4:--nodes,7:--gres,8:--hint,11:--exclude",
+	    "4:--nodes,7:--gres,8:--hint,11:--exclude",
 	    -1, 12, 1, -1, 360000, "tr14-2B7-mup",
 	    "/fsx/teven/mup/tr14-2B7-%j.out", NULL, NULL, NULL },
-	{ "fasrc_job-array-list.sbatch", "5:--partition",
+	{ "fasrc_job-array-list.sbatch", NULL,
 	    -1, 1, -1, 4000, 1800, "job_array_test", "output_%a.out",
 	    "error_%a.err", NULL, NULL },
-	{ "fasrc_pytorch-gpu-short-opts.sbatch", "5:--partition",
+	{ "fasrc_pytorch-gpu-short-opts.sbatch", NULL,
 	    1, 1, -1, 4096, 1800, NULL, "pytorch_%j.out", "pytorch_%j.err",
 	    NULL, NULL },
 	/*
@@ -198,7 +198,7 @@ static const struct expect shared_scripts[] = {
 	    -1, "test", NULL, NULL, NULL,
 	    ":8: directive after the first command (line 7) is ignored" },
 	{ "lazyattack_single_srun-space-separated.sh",
-	    "3:--partition,19:--qos", 4, 10, 1, 120000, 180000,
+	    NULL, 4, 10, 1, 120000, 180000,
 	    NULL, "slurm-%j.out", NULL, NULL, NULL },
 	/* The --output after "mkdir" is ignored, as sbatch ignores it. */
 	{ "maherdissem_job_within-directive-after-command.sh", NULL,
@@ -211,14 +211,14 @@ static const struct expect shared_scripts[] = {
 	    -1, 1, 1, -1, 60, "array-job", "slurm-%A.%a.out", "slurm-%A.%a.err",
 	    NULL, NULL },
 	/* "###SBATCH" lines are comments; "## Inclusive" ends a line. */
-	{ "rkruser_submit-template-triple-hash.sh", "9:--partition",
+	{ "rkruser_submit-template-triple-hash.sh", NULL,
 	    1, -1, -1, 16384, 1800, "batchSample", "{2}out_%a.txt", NULL, NULL,
 	    NULL },
 	{ "stas00_example-exclusive.slurm",
-	    "6:--nodes,12:--partition", 8, 96, 1, -1, 600,
+	    "6:--nodes", 8, 96, 1, -1, 600,
 	    "example-job", "%x-%j.out", NULL, NULL, NULL },
 	{ "wusize_raw_ovd_slurm_train-time-minutes.sh",
-	    "2:--partition,3:--nodes", 8, 40, 8, -1, 259200,
+	    "3:--nodes", 8, 40, 8, -1, 259200,
 	    NULL, "output/slurm-%j.out", NULL, NULL, NULL },
 };
 
@@ -286,7 +286,7 @@ static const struct expect own_scripts[] = {
 	/* Later lines win; indented and "#SBATCHX" lines are comments;
 	 * -N 1 -n 4 -c4 is four tasks of four CPUs, without a warning.
 	 * The typed -G on line 13 takes its -e and -o with it. */
-	{ "mixed_herd_sbatch.sh", "7:--partition,13:--gpus", -1, 4, 4, 8192,
+	{ "mixed_herd_sbatch.sh", "13:--gpus", -1, 4, 4, 8192,
 	    172800, "my job", NULL, NULL, NULL, NULL },
 	{ "crlf.sh", NULL, 2, -1, -1, 1536, 2700, "crlf-job", "out.txt", NULL,
 	    NULL, NULL },
@@ -486,10 +486,6 @@ static void refused_in_directives(void **state)
 		{ "--nodelist=node1", "--nodelist=node1 is not supported yet" },
 		{ "-x node2", "--exclude=node2 is not supported yet" },
 		{ "--export=NONE", "--export=NONE is not supported yet" },
-		{ "-p gpu", "--partition=gpu is not supported yet: herd has no "
-		    "partitions" },
-		{ "--part gpu", "--partition=gpu is not supported yet" },
-		{ "--qos=high", "--qos=high is not supported yet" },
 		{ "-C v100", "--constraint=v100 is not supported yet" },
 		{ "--exclusive=mcs", "--exclusive=mcs: MCS labels are not "
 		    "supported yet" },
@@ -654,9 +650,9 @@ static void slurm_magic(void **state)
 	    "command (line 12) is ignored"));
 	jobopt_clear(&o);
 	/* Errors name the #SLURM line as they would an #SBATCH one. */
-	ERR("#SLURM --partition=gpu\n", "t.sh:1: --partition=gpu is not "
-	    "supported yet: herd has no partitions and would run the job on "
-	    "any node; remove it");
+	ERR("#SLURM --nodelist=gpu\n", "t.sh:1: --nodelist=gpu is not "
+	    "supported yet: herd would run the job on any node, not those "
+	    "named; remove it");
 	ERR("#!/bin/sh\n#SLURM --time=1:99:00\n", "t.sh:2: invalid --time "
 	    "\"1:99:00\": minutes must be 0-59");
 	ERR("#SLURM -J 'x\n", "t.sh:1: unclosed ' quote");

@@ -417,13 +417,6 @@ static void refused(void **state)
 		{ "x", "node3", "--exclude=node3 is not supported" },
 		{ "export", "NONE", "--export=NONE is not supported yet: herd "
 		    "would pass the job the whole environment" },
-		{ "partition", "gpu", "--partition=gpu is not supported yet: herd "
-		    "has no partitions and would run the job on any node; "
-		    "remove it" },
-		{ "p", "gpu", "--partition=gpu is not supported" },
-		{ "qos", "high", "--qos=high is not supported yet: herd has no "
-		    "QOS" },
-		{ "q", "high", "--qos=high is not supported" },
 		{ "constraint", "v100", "--constraint=v100 is not supported yet: "
 		    "herd would run the job on a node whatever its features" },
 		{ "C", "v100", "--constraint=v100 is not supported" },
@@ -563,8 +556,8 @@ static void prefixes_and_aliases(void **state)
 		{ "ti", "ambiguous option --ti" },
 		{ "--t", "ambiguous option --t: could be" },
 		{ "--me", "ambiguous option --me: could be --mem, " },
-		{ "--par", "ambiguous option --par: could be --parsable, "
-		    "--partition" },
+		{ "--par", "ambiguous option --par: could be --partition, "
+		    "--parsable" },
 		{ "--w", "--wrap" }, { "--no", "ambiguous option --no:" },
 		{ "--cpus-per", "could be --cpus-per-task, --cpus-per-gpu" },
 		{ "--gpus-per", "--gpus-per-node, --gpus-per-socket, "
@@ -772,6 +765,47 @@ static void comment(void **state)
 }
 
 /* -M: the syntax of cluster names here; herdd says whether it is its own. */
+/* -p and --qos: names as hosts.ini's; which exist herdd checks. */
+static void partition_qos(void **state)
+{
+	(void)state;
+	struct jobopt o, d;
+	char big[JOBOPT_CLUSTERS_MAX + 2];
+
+	jobopt_init(&o);
+	ok(&o, "p", "gpu");
+	assert_string_equal(o.partition, "gpu");
+	assert_true(o.set & JO_PARTITION);
+	ok(&o, "--partition", "gpu,debug.x_1-2");
+	assert_string_equal(o.partition, "gpu,debug.x_1-2");
+	ok(&o, "q", "high");
+	assert_string_equal(o.qos, "high");
+	assert_true(o.set & JO_QOS);
+	bad(&o, "partition", "", "not a list of partition names");
+	bad(&o, "partition", "gpu,", "not a list of partition names");
+	bad(&o, "partition", "-gpu", "not a list of partition names");
+	bad(&o, "partition", "gpu debug", "not a list of partition names");
+	bad(&o, "partition", "g\x1b[2J", "not a list of partition names");
+	bad(&o, "partition", "$(id)", "not a list of partition names");
+	bad(&o, "qos", "a,b", "not a QoS name");
+	bad(&o, "qos", "", "not a QoS name");
+	bad(&o, "qos", ".x", "not a QoS name");
+	memset(big, 'p', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	bad(&o, "partition", big, "longer than");
+	/* The command line wins over a directive. */
+	jobopt_init(&d);
+	ok(&d, "p", "other");
+	jobopt_merge(&o, &d);
+	assert_string_equal(o.partition, "gpu,debug.x_1-2");
+	jobopt_clear(&o);
+	jobopt_init(&o);
+	jobopt_merge(&o, &d);
+	assert_string_equal(o.partition, "other");
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
 static void clusters(void **state)
 {
 	(void)state;
@@ -984,6 +1018,7 @@ int main(void)
 		cmocka_unit_test(sharing),
 		cmocka_unit_test(comment),
 		cmocka_unit_test(clusters),
+		cmocka_unit_test(partition_qos),
 		cmocka_unit_test(eligibility),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -467,6 +467,14 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)(prng % n);
 }
 
+/* Partitions of the random worlds: part 1 nodes 0-1, 2 nodes 2-3, 3 node 1. */
+static const uint64_t world_masks[3] = { 0x3, 0xc, 0x2 };
+
+static int ref_allowed(const struct sched_job *j, size_t k)
+{
+	return j->part == 0 || (world_masks[j->part - 1] >> k & 1);
+}
+
 struct world {
 	size_t nn, nr, nj;
 	struct sched_node cap[4];	/* totals */
@@ -500,7 +508,7 @@ static int64_t ref_earliest(const struct world *w, const struct sched_job *j,
 		if (t < now || (best >= 0 && t >= best))
 			continue;
 		for (size_t k = 0; k < w->nn; k++) {
-			if (!w->cap[k].up)
+			if (!w->cap[k].up || !ref_allowed(j, k))
 				continue;
 			int64_t cpus = w->cap[k].cpus_free, mem = w->cap[k].mem_free_mb;
 			int gpus = __builtin_popcountll(w->cap[k].gpu_free), ok = 1;
@@ -560,7 +568,7 @@ static void draw_world(struct world *w, int64_t now)
 		w->job[i] = (struct sched_job){ .gpus = (int)rnd(5), .cpus = 1 + (int)rnd(8),
 		    .mem_mb = rnd(2000), .excl = e == 0 ? SCHED_EXCL_NODE : e == 1 ? SCHED_EXCL_USER :
 		    SCHED_SHARED, .uid = 1 + rnd(3), .limit = rnd(10) == 0 ? 0 : 1 + rnd(150),
-		    .id = (int64_t)i };
+		    .id = (int64_t)i, .part = rnd(3) == 0 ? (int32_t)(1 + rnd(3)) : 0 };
 	}
 }
 
@@ -586,7 +594,8 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 	uint8_t why[14];
 	memcpy(nodes, w->free0, sizeof nodes);
 	struct sched_snapshot s = { .policy = policy, .now = now, .nodes = nodes, .nnodes = w->nn,
-	    .running = w->run, .nrunning = w->nr, .jobs = w->job, .njobs = w->nj, .pin_job = -1 };
+	    .running = w->run, .nrunning = w->nr, .jobs = w->job, .njobs = w->nj, .pin_job = -1,
+	    .masks = world_masks, .mask_words = 1 };
 	struct sched_plan p = plan_of(d, 14, why);
 	sched_plan(&s, &p);
 
@@ -600,6 +609,7 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 		struct sched_node *b = &before[d[i].node];
 		assert_true((d[i].gpu_mask & ~b->gpu_free) == 0);
 		assert_true(b->up);
+		assert_true(ref_allowed(&w->job[d[i].job], (size_t)d[i].node));
 		all[na++] = held(w, before, &d[i], now);
 		b->gpu_free &= ~d[i].gpu_mask;
 		b->cpus_free -= all[na - 1].cpus;
@@ -648,6 +658,103 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 	*backfills += (int)(na - nbefore);
 }
 
+/* ---- partitions and tiers ---- */
+
+/* A job goes only to its partition's nodes, though another fits first. */
+static void partition_restricts_nodes(void **state)
+{
+	(void)state;
+	static const uint64_t masks[2] = { 0x2, 0x1 };	/* part 1: node 1; part 2: node 0 */
+	struct sched_node nodes[2] = { node(8, 1000, 8), node(8, 1000, 8) };
+	struct sched_job jobs[3] = { { .gpus = 1, .cpus = 1, .part = 1 },
+	    { .gpus = 8, .cpus = 1, .part = 1 }, { .gpus = 1, .cpus = 1 } };
+	struct sched_decision d[4];
+	uint8_t why[3];
+	struct sched_snapshot s = { .policy = SCHED_FCFS, .now = 1000, .nodes = nodes, .nnodes = 2,
+	    .jobs = jobs, .njobs = 3, .pin_job = -1, .masks = masks, .mask_words = 1 };
+	struct sched_plan p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].node, 1);
+	/* The 8-GPU job of node 1 waits, though node 0 has 8 free: FCFS stops. */
+	assert_int_equal(p.blocked, 1);
+	assert_int_equal(why[1], SCHED_R_RESOURCES);
+	/* EASY: its reservation is on node 1 (never: no limits), and the
+	 * third job goes to node 0, which the head may not use. */
+	nodes[0] = node(8, 1000, 8);
+	nodes[1] = node(8, 1000, 8);
+	struct sched_run run[1] = { { .node = 1, .gpus = 0, .cpus = 0, .end = 1500 } };
+	s.policy = SCHED_EASY;
+	s.running = run;
+	s.nrunning = 1;
+	jobs[2].limit = 0;	/* never ends: still may go where the head may not */
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 2);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv.node, 1);
+	assert_int_equal(d[1].job, 2);
+	assert_int_equal(d[1].node, 0);
+	/* A job whose partition has no node up fits nowhere, ever. */
+	nodes[0] = node(8, 1000, 8);
+	nodes[1] = node(8, 1000, 8);
+	nodes[1].up = 0;
+	struct sched_job lone[1] = { { .gpus = 1, .cpus = 1, .part = 1 } };
+	s.jobs = lone;
+	s.njobs = 1;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(p.nresv, 0);
+	assert_int_equal(p.blocked, 0);
+}
+
+/* Higher tiers first, the caller's order within a tier; equal tiers: as given. */
+static void tiers_order_the_pass(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(3, 1000, 2) };
+	struct sched_job jobs[5] = { { .gpus = 2, .cpus = 1, .tier = 1, .id = 10 },
+	    { .gpus = 1, .cpus = 1, .tier = 5, .id = 11 }, { .gpus = 1, .cpus = 1, .tier = 1, .id = 12 },
+	    { .gpus = 1, .cpus = 1, .tier = 5, .id = 13 }, { .gpus = 0, .cpus = 1, .tier = 0, .id = 14 } };
+	struct sched_decision d[8];
+	uint8_t why[5];
+	memset(why, 0xff, sizeof why);
+	struct sched_snapshot s = { .policy = SCHED_FCFS, .now = 1000, .nodes = nodes, .nnodes = 1,
+	    .jobs = jobs, .njobs = 5, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 8, why);
+	/* Tiers not announced: the caller's order. */
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].job, 0);
+	nodes[0] = node(3, 1000, 2);
+	memset(why, 0xff, sizeof why);
+	s.tiers = 1;
+	sched_plan(&s, &p);
+	/* Tier 5's two jobs take both GPUs; job 10 (tier 1, first) is the head. */
+	assert_int_equal(p.ndecisions, 2);
+	assert_int_equal(d[0].job, 1);
+	assert_int_equal(d[1].job, 3);
+	assert_int_equal(p.blocked, 0);
+	assert_int_equal(p.looked, 3);
+	assert_int_equal(why[0], SCHED_R_RESOURCES);
+	assert_int_equal(why[2], 0xff);	/* not looked at: left as it was */
+	/* EASY: job 12 (tier 1) waits, job 14 (tier 0, CPU only) backfills. */
+	nodes[0] = node(3, 1000, 2);
+	s.policy = SCHED_EASY;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 3);
+	assert_int_equal(d[2].job, 4);
+	assert_int_equal(why[2], SCHED_R_PRIORITY);
+	/* All equal: the caller's order exactly. */
+	for (int i = 0; i < 5; i++)
+		jobs[i].tier = 7;
+	nodes[0] = node(3, 1000, 2);
+	s.policy = SCHED_FCFS;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].job, 0);
+	assert_int_equal(p.blocked, 1);
+}
+
 static void reservation_never_delayed(void **state)
 {
 	(void)state;
@@ -685,6 +792,8 @@ int main(void)
 		cmocka_unit_test(greedy_pin_and_strict),
 		cmocka_unit_test(never_ending_jobs),
 		cmocka_unit_test(reservation_never_delayed),
+		cmocka_unit_test(partition_restricts_nodes),
+		cmocka_unit_test(tiers_order_the_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

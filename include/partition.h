@@ -1,0 +1,66 @@
+/*
+ * partition.h — partitions and QoS ([partition NAME], [qos NAME] in
+ * hosts.ini): which of them a job may use, the time limit it gets, and
+ * the nodes and tier a scheduling pass gives it.  Pure functions over a
+ * struct config; no I/O.
+ *
+ * A job names partitions with -p a,b (whichever can start it first: the
+ * pass may place it on the nodes of any of them) or none (the default
+ * partition).  At submit each named one must exist; the job is refused
+ * where none takes it (its user not in allow_users, its --time over
+ * max_time) and the message names the limit, as Slurm's
+ * PartitionTimeLimit.  A job without --time gets the first partition's
+ * default_time, else its max_time (Slurm's DefaultTime, MaxTime).  A
+ * --qos must exist and its max_time holds too.  Without [partition]
+ * sections every node is in one implicit partition and a job names none
+ * (stored NULL).
+ *
+ * Ownership: strings returned through *stored are malloc'd for the caller.
+ */
+#ifndef HERD_PARTITION_H
+#define HERD_PARTITION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* -p's list and --qos's name, as the client may send them. */
+#define PART_LIST_MAX 1024
+
+/* The partition or QoS of that name (len bytes), NULL none. */
+const struct part_conf *part_find(const struct config *c, const char *name, size_t len);
+const struct qos_conf *qos_find(const struct config *c, const char *name);
+
+/* Whether user may use the partition (allow_users). */
+int part_user_allowed(const struct part_conf *p, const char *user);
+
+/*
+ * Submit: req (-p list, NULL: the default partition), qos (NULL: none),
+ * user and *limit (seconds, 0: none; set to the default time where 0).
+ * 0 with *stored = the partitions as stored ("a,b", duplicates dropped;
+ * NULL without partitions), or -1 with *err = why (names those that
+ * exist where one does not).
+ */
+int part_submit(const struct config *c, const char *req, const char *qos, const char *user,
+    int64_t *limit, char **stored, char *err, size_t errsz);
+
+/*
+ * A pass: the node slots a job of these partitions, user and limit may
+ * run on (bit k of mask[k / 64] for names[k]; a NULL name is no node),
+ * and the highest priority_tier among the partitions that take it.
+ * mask has (nnames + 63) / 64 words.  Returns how many partitions take it
+ * (0: none now, after a reconfigure: it waits, PartitionTimeLimit or
+ * PartitionConfig by part_reason()).
+ */
+int part_nodes(const struct config *c, const char *parts, const char *user, int64_t limit,
+    const char *const *names, size_t nnames, uint64_t *mask, int *tier);
+
+/* Why no partition of a pending job takes it now (Slurm's names), NULL: one does. */
+const char *part_reason(const struct config *c, const char *parts, const char *user,
+    int64_t limit);
+
+/* The partitions node `name` is in, "a,b" (or "-"), into buf. */
+void part_of_node(const struct config *c, const char *name, char *buf, size_t size);
+
+#endif

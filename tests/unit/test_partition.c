@@ -1,0 +1,196 @@
+/*
+ * test_partition.c — partitions and QoS (partition.h) over a real
+ * hosts.ini: what a submit is refused for and with which words, the time
+ * limit a job gets, the nodes and tier a pass gives it, hostile lists.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "partition.h"
+#include "util.h"
+
+static struct config cfg;
+
+static const char ini[] =
+    "[controller]\nstate_dir = /s\n"
+    "[node n1]\nhost = a\n[node n2]\nhost = b\n[node n3]\nhost = c\n"
+    "[partition gpu]\nnodes = n1, n2\ndefault = yes\nmax_time = 2:00:00\ndefault_time = 30\n"
+    "[partition long]\nnodes = n2 n3\nmax_time = 3-0\n"
+    "[partition all]\nnodes = ALL\npriority_tier = 9\nallow_users = alice\n"
+    "[partition cap]\nnodes = n3\nmax_time = 10\n"
+    "[qos high]\npriority = 100\nmax_time = 1:00:00\n[qos low]\n";
+
+static int setup(void **state)
+{
+	char path[] = "/tmp/test_partition.XXXXXX", err[HERD_ERRLEN];
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, ini, sizeof ini - 1), (ssize_t)(sizeof ini - 1));
+	close(fd);
+	int rc = config_load(path, &cfg, err, sizeof err);
+	unlink(path);
+	if (rc != 0)
+		fail_msg("%s", err);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	config_clear(&cfg);
+	return 0;
+}
+
+/* 0 and what is stored, or -1 and the error must contain want. */
+static void sub(const char *req, const char *qos, const char *user, int64_t limit, int rc,
+    const char *want, int64_t want_limit)
+{
+	char err[HERD_ERRLEN] = "", *stored = NULL;
+	int got = part_submit(&cfg, req, qos, user, &limit, &stored, err, sizeof err);
+	if (got != rc)
+		fail_msg("-p %s --qos %s: rc %d, want %d (%s)", req ? req : "-", qos ? qos : "-",
+		    got, rc, err);
+	if (rc == 0) {
+		assert_string_equal(stored, want);
+		assert_int_equal(limit, want_limit);
+	} else {
+		assert_null(stored);
+		if (strstr(err, want) == NULL)
+			fail_msg("error \"%s\" lacks \"%s\"", err, want);
+	}
+	free(stored);
+}
+
+static void test_submit(void **state)
+{
+	(void)state;
+	/* The default partition, its default_time; a --time kept. */
+	sub(NULL, NULL, "bob", 0, 0, "gpu", 1800);
+	sub(NULL, NULL, "bob", 600, 0, "gpu", 600);
+	/* Over max_time: refused, the limit named as Slurm names it. */
+	sub("gpu", NULL, "bob", 7201, -1, "--time=2:00:01 is over partition gpu's max_time "
+	    "2:00:00 (PartitionTimeLimit)", 0);
+	sub("gpu", NULL, "bob", 7200, 0, "gpu", 7200);
+	/* No default_time: max_time is the default (Slurm's DefaultTime, else MaxTime). */
+	sub("long", NULL, "bob", 0, 0, "long", 3 * 86400);
+	/* Unknown: refused naming those that exist. */
+	sub("gpux", NULL, "bob", 0, -1, "invalid partition specified: gpux (partitions: gpu, "
+	    "long, all, cap)", 0);
+	sub("gpu,nope", NULL, "bob", 0, -1, "invalid partition specified: nope", 0);
+	/* allow_users. */
+	sub("all", NULL, "bob", 0, -1, "user bob may not use partition all", 0);
+	sub("all", NULL, "alice", 0, 0, "all", 0);
+	sub("all", NULL, NULL, 0, -1, "may not use partition all", 0);
+	/* a,b: any that takes it; the first one's default time; duplicates dropped. */
+	sub("cap,long", NULL, "bob", 3600, 0, "cap,long", 3600);
+	sub("cap,long,cap", NULL, "bob", 0, 0, "cap,long", 600);
+	sub("cap", NULL, "bob", 3600, -1, "over partition cap's max_time 10:00", 0);
+	sub("cap gpu", NULL, "bob", 0, 0, "cap,gpu", 600);
+	sub(",", NULL, "bob", 0, -1, "names no partition", 0);
+	sub("", NULL, "bob", 0, -1, "names no partition", 0);
+	/* QoS. */
+	sub(NULL, "high", "bob", 0, 0, "gpu", 1800);
+	sub(NULL, "high", "bob", 7200, -1, "over QoS high's max_time 1:00:00 "
+	    "(QOSMaxWallDurationPerJobLimit)", 0);
+	sub("long", "high", "bob", 0, -1, "over QoS high's max_time", 0);
+	sub(NULL, "mid", "bob", 0, -1, "invalid qos specified: mid (QoS: high, low)", 0);
+	sub(NULL, "low", "bob", 0, 0, "gpu", 1800);
+	/* Hostile names are shown escaped, cut short. */
+	char err[HERD_ERRLEN], *stored = NULL;
+	int64_t limit = 0;
+	assert_int_equal(part_submit(&cfg, "\x1b[2J", NULL, "bob", &limit, &stored, err,
+	    sizeof err), -1);
+	assert_null(strchr(err, '\x1b'));
+	char longname[3000];
+	memset(longname, 'x', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_int_equal(part_submit(&cfg, longname, NULL, "bob", &limit, &stored, err,
+	    sizeof err), -1);
+	assert_int_equal(part_submit(&cfg, NULL, longname, "bob", &limit, &stored, err,
+	    sizeof err), -1);
+}
+
+/* A file without partitions: -p refused, nothing stored, --qos still checked. */
+static void test_none_configured(void **state)
+{
+	struct config c = { 0 };
+	char err[HERD_ERRLEN], *stored = (char *)1;
+	int64_t limit = 0;
+	(void)state;
+	assert_int_equal(part_submit(&c, NULL, NULL, "bob", &limit, &stored, err, sizeof err), 0);
+	assert_null(stored);
+	assert_int_equal(limit, 0);
+	assert_int_equal(part_submit(&c, "gpu", NULL, "bob", &limit, &stored, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "hosts.ini has no [partition NAME]"));
+	assert_int_equal(part_submit(&c, NULL, "high", "bob", &limit, &stored, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "hosts.ini has no [qos NAME]"));
+	assert_null(part_reason(&c, NULL, "bob", 0));
+}
+
+static void test_nodes(void **state)
+{
+	/* Slots as the controller has them: a gone one (NULL), one not in the file. */
+	const char *names[70] = { "n3", NULL, "n1", "other", "n2" };
+	uint64_t mask[2];
+	int tier;
+	(void)state;
+	names[69] = "n1";
+	assert_int_equal(part_nodes(&cfg, "gpu", "bob", 60, names, 70, mask, &tier), 1);
+	assert_int_equal(mask[0], (1ULL << 2) | (1ULL << 4));
+	assert_int_equal(mask[1], 1ULL << 5);
+	assert_int_equal(tier, 1);
+	/* Stored NULL (a job of an older release): the default partition. */
+	assert_int_equal(part_nodes(&cfg, NULL, "bob", 60, names, 70, mask, &tier), 1);
+	assert_int_equal(mask[0], (1ULL << 2) | (1ULL << 4));
+	/* Union; the highest tier of those that take it. */
+	assert_int_equal(part_nodes(&cfg, "gpu,all", "alice", 60, names, 70, mask, &tier), 2);
+	assert_int_equal(mask[0], 0x1dULL);
+	assert_int_equal(tier, 9);
+	/* all refuses bob: only gpu's nodes and tier. */
+	assert_int_equal(part_nodes(&cfg, "gpu,all", "bob", 60, names, 70, mask, &tier), 1);
+	assert_int_equal(tier, 1);
+	/* None takes it now (a limit changed by a reconfigure): no nodes, and why. */
+	assert_int_equal(part_nodes(&cfg, "cap", "bob", 3600, names, 70, mask, &tier), 0);
+	assert_int_equal(mask[0] | mask[1], 0);
+	assert_string_equal(part_reason(&cfg, "cap", "bob", 3600), "PartitionTimeLimit");
+	assert_string_equal(part_reason(&cfg, "all", "bob", 0), "PartitionConfig");
+	assert_string_equal(part_reason(&cfg, "gone", "bob", 0), "PartitionConfig");
+	assert_null(part_reason(&cfg, "cap,gpu", "bob", 3600));
+	assert_int_equal(part_nodes(&cfg, "gone", "bob", 0, names, 70, mask, &tier), 0);
+}
+
+static void test_of_node(void **state)
+{
+	char buf[64];
+	(void)state;
+	part_of_node(&cfg, "n2", buf, sizeof buf);
+	assert_string_equal(buf, "gpu,long,all");
+	part_of_node(&cfg, "n3", buf, sizeof buf);
+	assert_string_equal(buf, "long,all,cap");
+	part_of_node(&cfg, "zz", buf, sizeof buf);
+	assert_string_equal(buf, "all");
+	part_of_node(&cfg, "n2", buf, 6);
+	assert_int_equal(strlen(buf), 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_submit),
+		cmocka_unit_test(test_none_configured),
+		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(test_of_node),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
