@@ -136,4 +136,4 @@ install-units:
 clean:
 	rm -rf build build-san build-fuzz bin
 
--include $(sort $(wildcard $(BUILD)/obj/*.d build/obj/*.d build-san/obj/*.d))
+-include $(sort $(wildcard $(BUILD)/obj/*.d build/obj/*.d build-san/obj/*.d $(BUILD)/tests/*.d $(BUILD)/fuzz/*.d build-san/tests/*.d build-san/fuzz/*.d))
