@@ -80,6 +80,18 @@ const char *db_errmsg(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/*
+ * A batch: one transaction for many callers' writes (the controller's loop
+ * turn).  While it is open, db_begin/db_commit/db_rollback are a savepoint
+ * and its release or undo, and plain writes join it; nothing is durable
+ * until db_batch_commit, which on failure rolls the whole batch back.
+ * db_batch_open inside a caller's own transaction does nothing.
+ */
+int db_batch_open(struct db *db);
+int db_batch_commit(struct db *db);
+int db_batch_is_open(const struct db *db);
+/* Durable commits made since db_open (tests and make bench count them). */
+unsigned long long db_commits(const struct db *db);
 
 /* Insert a new PENDING job; r->id is set.  Inside the caller's transaction.
  * d NULL: an array's task, whose submission is stored with the array's record. */
