@@ -6,7 +6,8 @@
  * power cut alike.  An acknowledged submit is a promise that the job is
  * on stable storage; NORMAL (sync at checkpoints only) lost acknowledged
  * jobs to a power cut.  The cost is one fsync per commit (`make bench`,
- * "commit with synchronous=FULL").  The schema is versioned with PRAGMA
+ * "commit with synchronous=FULL"), which is why the controller commits a
+ * loop turn's changes together (db_batch_open, ctl_batch.c).  The schema is versioned with PRAGMA
  * user_version and migrated forward on open.
  *
  * The database and its -wal and -shm files are created mode 0600.  The

@@ -12,7 +12,8 @@
  * waiters).  ctl_event() takes all three at once; a scheduling pass applies
  * every placement, commits them in one transaction and only then acts
  * (ctl_place_apply, ctl_place_act), or undoes them when the commit fails
- * (EV_UNPLACE).
+ * (EV_UNPLACE).  In a turn of the main loop the commit joins the turn's
+ * transaction and the sending out waits for its commit (ctl_batch.c).
  *
  * The rules that are not the table's: an ended job holding nothing takes
  * only a requeue (anything else is a late answer), and a kill of a job
