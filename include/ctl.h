@@ -212,6 +212,9 @@ void ctl_on_results(struct ctl *c, struct node_result *list);
  */
 void ctl_turn_begin(struct ctl *c);
 void ctl_turn_end(struct ctl *c);
+/* Commit what the turn changed so far (0: done, or nothing to commit), so
+ * that a write whose answer says it is stored is durable on its own. */
+int ctl_flush(struct ctl *c);
 /* Timers: probes, kill escalation, time limits.  Returns ms until next. */
 int64_t ctl_tick(struct ctl *c);
 /* Why a pending job waits (Resources for the head of the queue, else Priority). */

@@ -586,9 +586,10 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		free(spec);
 		return rc;
 	}
-	/* Its own commit, the turn's batch first: the client hears whether it is stored. */
-	ctl_batch_commit(c);
-	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
+	/* Its own commit, the turn's batch first (a node's id floor may be in
+	 * it): the client hears whether it is stored. */
+	if (ctl_batch_commit(c) != 0 || db_begin(c->db) != 0 ||
+	    db_job_insert(c->db, &row, &r->data) != 0 ||
 	    (spec != NULL && (row.array_job_id = row.id, db_job_update(c->db, &row)) != 0) ||
 	    db_commit(c->db) != 0) {
 		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
@@ -832,8 +833,8 @@ static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *pt
 {
 	if (n == 0)
 		return;
-	ctl_batch_commit(c);	/* its own transaction: a failure undoes only the placements */
-	if (db_begin(c->db) != 0) {
+	/* Its own transaction, the turn's batch first: a failure undoes the placements. */
+	if (ctl_batch_commit(c) != 0 || db_begin(c->db) != 0) {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
 		return;
 	}

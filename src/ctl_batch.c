@@ -124,6 +124,11 @@ int ctl_batch_commit(struct ctl *c)
 	return rc;
 }
 
+int ctl_flush(struct ctl *c)
+{
+	return ctl_batch_commit(c);
+}
+
 int ctl_defer(struct ctl *c, struct job *j, unsigned actions)
 {
 	if (!ctl_turn_open(c))
