@@ -85,6 +85,8 @@ struct ctl {
 	size_t ndrains;
 	/* Fair share's usage per association (ctl_share.c). */
 	struct ctl_share *share;
+	/* The loop turn's transaction and held side effects (ctl_batch.c). */
+	struct ctl_batch *batch;
 };
 
 /*
@@ -204,6 +206,18 @@ void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size);
 
 void ctl_schedule(struct ctl *c);
 void ctl_on_results(struct ctl *c, struct node_result *list);
+/*
+ * A turn of the main loop: every state change between begin and end goes
+ * in one transaction, committed by ctl_turn_end before the side effects
+ * they allow (launches, kills, signals, waiters told) are done.  Answers
+ * made during the turn must not be written before ctl_turn_end returns.
+ * Without a turn open (tests, start-up) each change commits on its own.
+ */
+void ctl_turn_begin(struct ctl *c);
+void ctl_turn_end(struct ctl *c);
+/* Commit what the turn changed so far (0: done, or nothing to commit), so
+ * that a write whose answer says it is stored is durable on its own. */
+int ctl_flush(struct ctl *c);
 /* Timers: probes, kill escalation, time limits.  Returns ms until next. */
 int64_t ctl_tick(struct ctl *c);
 /* Why a pending job waits (Resources for the head of the queue, else Priority). */

@@ -38,11 +38,41 @@ void ctl_place_undo(struct ctl *c, struct job *j);
 /* A new attempt committed with the old one's record (ACT_REQUEUE). */
 int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a);
 /*
- * Commit one job's current fields in a transaction of its own.  A failure
- * (a full disk) marks the job unsaved: it stays in memory, as it is, and
- * ctl_tick() writes it again until the database takes it.
+ * Commit one job's current fields in a transaction of its own, or, in a
+ * loop turn (ctl_batch.c), in the turn's transaction, durable at its end.
+ * A failure (a full disk) marks the job unsaved: it stays in memory, as it
+ * is, and ctl_tick() writes it again until the database takes it.
+ * _now: durable before it returns (a turn's batch committed with it), for
+ * a change whose caller undoes it and tells the user when it failed.
  */
 int ctl_commit_job(struct ctl *c, struct job *j);
+int ctl_commit_job_now(struct ctl *c, struct job *j);
+/* A write failed (logged once while failing) or worked again (ctl.c). */
+void ctl_db_write_failed(struct ctl *c);
+void ctl_db_write_worked(struct ctl *c);
+/*
+ * The loop turn's batch (ctl_batch.c).  tx: open the turn's transaction
+ * (nothing outside a turn).  wrote: j was written in it.  commit: make the
+ * batch durable now (before a write whose caller must hear of its
+ * failure); a failure makes its jobs unsaved.  defer: hold a committed
+ * step's side effects (ACT_*, or CTL_DEFER_WARN: its --signal) until the
+ * turn's commit; 0 when no turn is open (do them now).  settle: commit and
+ * do what was held, the turn staying open (before a reload renumbers
+ * nodes).  busy: changes or side effects wait (ended jobs stay in memory).
+ */
+#define CTL_DEFER_WARN (1u << 30)
+int ctl_batch_tx(struct ctl *c);
+void ctl_batch_wrote(struct ctl *c, struct job *j);
+int ctl_batch_commit(struct ctl *c);
+int ctl_defer(struct ctl *c, struct job *j, unsigned actions);
+void ctl_batch_settle(struct ctl *c);
+int ctl_batch_busy(const struct ctl *c);
+int ctl_turn_open(const struct ctl *c);
+void ctl_batch_free(struct ctl *c);
+/* What a committed step sends out (ctl_event.c), in the table's order. */
+void ctl_act(struct ctl *c, struct job *j, unsigned actions);
+/* A job's --signal warning, sent (its sending committed before). */
+void ctl_warn_send(struct ctl *c, struct job *j);
 /* Write again what did not reach the database; stops at the first failure. */
 void ctl_save_unsaved(struct ctl *c);
 /* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when

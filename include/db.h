@@ -6,7 +6,8 @@
  * power cut alike.  An acknowledged submit is a promise that the job is
  * on stable storage; NORMAL (sync at checkpoints only) lost acknowledged
  * jobs to a power cut.  The cost is one fsync per commit (`make bench`,
- * "commit with synchronous=FULL").  The schema is versioned with PRAGMA
+ * "commit with synchronous=FULL"), which is why the controller commits a
+ * loop turn's changes together (db_batch_open, ctl_batch.c).  The schema is versioned with PRAGMA
  * user_version and migrated forward on open.
  *
  * The database and its -wal and -shm files are created mode 0600.  The
@@ -80,6 +81,18 @@ const char *db_errmsg(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/*
+ * A batch: one transaction for many callers' writes (the controller's loop
+ * turn).  While it is open, db_begin/db_commit/db_rollback are a savepoint
+ * and its release or undo, and plain writes join it; nothing is durable
+ * until db_batch_commit, which on failure rolls the whole batch back.
+ * db_batch_open inside a caller's own transaction does nothing.
+ */
+int db_batch_open(struct db *db);
+int db_batch_commit(struct db *db);
+int db_batch_is_open(const struct db *db);
+/* Durable commits made since db_open (tests and make bench count them). */
+unsigned long long db_commits(const struct db *db);
 
 /* Insert a new PENDING job; r->id is set.  Inside the caller's transaction.
  * d NULL: an array's task, whose submission is stored with the array's record. */

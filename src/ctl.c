@@ -95,6 +95,8 @@ void ctl_table_add(struct ctl *c, struct job *j)
 void ctl_evict(struct ctl *c)
 {
 	size_t o = 0;
+	if (ctl_batch_busy(c))
+		return;		/* a held side effect may be this job's end; ctl_turn_end evicts */
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
@@ -237,7 +239,7 @@ int ctl_persist(struct ctl *c, const struct job *j)
 	return persist(c, j);
 }
 
-static void db_write_failed(struct ctl *c)
+void ctl_db_write_failed(struct ctl *c)
 {
 	if (c->db_failing_since == 0) {
 		c->db_failing_since = ctl_now_wall(c);
@@ -247,7 +249,7 @@ static void db_write_failed(struct ctl *c)
 	strlcpy_h(c->db_error, db_errmsg(c->db), sizeof c->db_error);
 }
 
-static void db_write_worked(struct ctl *c)
+void ctl_db_write_worked(struct ctl *c)
 {
 	if (c->db_failing_since != 0)
 		log_info("the database takes writes again (failing since %" PRId64 " s)",
@@ -256,42 +258,59 @@ static void db_write_worked(struct ctl *c)
 	c->db_error[0] = '\0';
 }
 
-/* One transition, committed on its own; a failure leaves no open transaction. */
+/* One transition, committed on its own or in the turn's batch; a failure
+ * leaves no open transaction (or savepoint) of its own. */
 int ctl_commit_job(struct ctl *c, struct job *j)
 {
-	if (db_begin(c->db) != 0 || persist(c, j) != 0 || db_commit(c->db) != 0) {
-		db_write_failed(c);	/* before the rollback overwrites the message */
+	if (ctl_batch_tx(c) != 0 || db_begin(c->db) != 0 || persist(c, j) != 0 ||
+	    db_commit(c->db) != 0) {
+		ctl_db_write_failed(c);	/* before the rollback overwrites the message */
 		db_rollback(c->db);
 		j->unsaved = 1;
 		return -1;
 	}
+	if (db_batch_is_open(c->db)) {
+		ctl_batch_wrote(c, j);	/* durable at the turn's commit */
+		return 0;
+	}
 	if (j->unsaved)
 		log_info("job %" PRId64 ": %s recorded", j->id, job_state_name(j->state));
 	j->unsaved = 0;
-	db_write_worked(c);
+	ctl_db_write_worked(c);
 	return 0;
+}
+
+int ctl_commit_job_now(struct ctl *c, struct job *j)
+{
+	if (ctl_commit_job(c, j) != 0)
+		return -1;
+	return ctl_batch_commit(c);	/* j too: unsaved again when it failed */
 }
 
 /* A new attempt with the old one's record, in one transaction: a restart
  * sees one or the other.  A failure loses the record; the job is unsaved. */
 int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a)
 {
-	if (db_begin(c->db) != 0 || db_attempt_insert(c->db, a) != 0 || persist(c, j) != 0 ||
-	    db_commit(c->db) != 0) {
-		db_write_failed(c);
+	if (ctl_batch_tx(c) != 0 || db_begin(c->db) != 0 || db_attempt_insert(c->db, a) != 0 ||
+	    persist(c, j) != 0 || db_commit(c->db) != 0) {
+		ctl_db_write_failed(c);
 		db_rollback(c->db);
 		j->unsaved = 1;
 		return -1;
 	}
+	if (db_batch_is_open(c->db)) {
+		ctl_batch_wrote(c, j);
+		return 0;
+	}
 	j->unsaved = 0;
-	db_write_worked(c);
+	ctl_db_write_worked(c);
 	return 0;
 }
 
 void ctl_save_unsaved(struct ctl *c)
 {
 	for (size_t i = 0; i < c->njobs; i++)
-		if (c->jobs[i]->unsaved && ctl_commit_job(c, c->jobs[i]) != 0)
+		if (c->jobs[i]->unsaved == 1 && ctl_commit_job(c, c->jobs[i]) != 0)
 			return;
 }
 
@@ -471,6 +490,7 @@ int ctl_clear(struct ctl *c)
 	free(c->admins);
 	ctl_drains_clear(c);
 	ctl_share_free(c);
+	ctl_batch_free(c);
 	return 0;
 }
 
@@ -625,7 +645,10 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		free(parts);
 		return rc;
 	}
-	if (db_begin(c->db) != 0 || db_job_insert(c->db, &row, &r->data) != 0 ||
+	/* Its own commit, the turn's batch first (a node's id floor may be in
+	 * it): the client hears whether it is stored. */
+	if (ctl_batch_commit(c) != 0 || db_begin(c->db) != 0 ||
+	    db_job_insert(c->db, &row, &r->data) != 0 ||
 	    (spec != NULL && (row.array_job_id = row.id, db_job_update(c->db, &row)) != 0) ||
 	    db_commit(c->db) != 0) {
 		snprintf(err, errsz, "cannot store the job: %s", db_errmsg(c->db));
@@ -945,7 +968,8 @@ static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *pt
 {
 	if (n == 0)
 		return;
-	if (db_begin(c->db) != 0) {
+	/* Its own transaction, the turn's batch first: a failure undoes the placements. */
+	if (ctl_batch_commit(c) != 0 || db_begin(c->db) != 0) {
 		log_error("launch decisions not committed: %s", db_errmsg(c->db));
 		return;
 	}

@@ -214,7 +214,8 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
 	int64_t now = ctl_now_wall(c);
 	drain_text(text, sizeof text, reason, actor, now);
 
-	if (db_begin(c->db) != 0) {
+	/* Its own commit, the turn's batch first: the admin hears whether it is stored. */
+	if (ctl_batch_commit(c) != 0 || db_begin(c->db) != 0) {
 		snprintf(err, errsz, "nothing changed: the database did not take it: %s",
 		    db_errmsg(c->db));
 		return -1;

@@ -12,7 +12,8 @@
  * waiters).  ctl_event() takes all three at once; a scheduling pass applies
  * every placement, commits them in one transaction and only then acts
  * (ctl_place_apply, ctl_place_act), or undoes them when the commit fails
- * (EV_UNPLACE).
+ * (EV_UNPLACE).  In a turn of the main loop the commit joins the turn's
+ * transaction and the sending out waits for its commit (ctl_batch.c).
  *
  * The rules that are not the table's: an ended job holding nothing takes
  * only a requeue (anything else is a late answer), and a kill of a job
@@ -203,21 +204,30 @@ void ctl_launch(struct ctl *c, struct job *j)
 	node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
 }
 
-/* What a committed step sends out, in the table's order. */
-static void act(struct ctl *c, struct job *j, const struct job_step *st)
+void ctl_act(struct ctl *c, struct job *j, unsigned actions)
 {
-	if (st->actions & ACT_LAUNCH)
+	if (actions & ACT_LAUNCH)
 		ctl_launch(c, j);
-	if (st->actions & ACT_RECONCILE)
+	if (actions & ACT_RECONCILE)
 		ctl_reconcile_job(c, j);
-	if (st->actions & ACT_KILL)
+	if (actions & ACT_KILL)
 		start_killing(c, j);
-	if (st->actions & ACT_NOTIFY)
+	if (actions & ACT_NOTIFY)
 		job_over(c, j);
 }
 
+/* What a committed step sends out: now, or in a loop turn once the turn's
+ * transaction is committed (ctl_batch.c). */
+static void act(struct ctl *c, struct job *j, const struct job_step *st)
+{
+	unsigned out = st->actions & (ACT_LAUNCH | ACT_RECONCILE | ACT_KILL | ACT_NOTIFY);
+	if (out != 0 && !ctl_defer(c, j, out))
+		ctl_act(c, j, out);
+}
+
 /*
- * ACT_HOLD, ACT_UNHOLD: a user's answer, so acknowledged only once stored.
+ * ACT_HOLD, ACT_UNHOLD: a user's answer, so acknowledged only once stored
+ * (durable now, not at the end of the loop's turn).
  * A failed commit puts the hold back (-2): the job is what the database
  * says, and the user hears the hold did not happen.  The reason says whose
  * hold it is (JobHeldAdmin: root's, which only root releases).
@@ -233,7 +243,7 @@ static int apply_hold(struct ctl *c, struct job *j, const struct job_step *st, c
 		    JOB_HOLD_USER;
 	if (j->hold == old)
 		return 0;
-	if (ctl_commit_job(c, j) != 0) {
+	if (ctl_commit_job_now(c, j) != 0) {
 		j->hold = old;
 		return -2;
 	}

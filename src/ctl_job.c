@@ -241,7 +241,7 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 	const unsigned bits[] = { UPD_NAME, UPD_OUT, UPD_ERR };
 	const char *news[] = { j->name, j->out_tmpl, j->err_tmpl };
 	const char *olds[] = { old.name, old.out_tmpl, old.err_tmpl };
-	int failed = ctl_commit_job(c, j) != 0;
+	int failed = ctl_commit_job_now(c, j) != 0;	/* the user hears if it failed */
 	for (int k = 0; k < 3; k++)
 		if (u->set & bits[k])
 			intern_release(failed ? news[k] : olds[k]);

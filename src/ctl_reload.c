@@ -313,6 +313,7 @@ int ctl_reconfigure(struct ctl *c, struct buf *report, char *err, size_t errsz)
 		return -1;
 	}
 	log_info("reconfigure: reading %s", c->cfg->path);
+	ctl_batch_settle(c);	/* what this turn changed reaches its nodes as they were */
 	for (size_t i = 0; i < nc.nnodes; i++) {
 		struct node *n = slot_named(c, nc.nodes[i].name);
 		if (n == NULL || n->life == NODE_GONE)

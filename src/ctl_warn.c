@@ -57,20 +57,28 @@ void ctl_warn_free(struct job *j)
 
 void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall)
 {
-	struct sigspec s = { j->warn_sig, j->warn_time, j->warn_flags };
-	const char *name = sigspec_name(j->warn_sig);
-	char key[LAUNCH_KEY_MAX];
-	struct buf b;
-	size_t len;
-
 	if (j->warn_sig == 0 || j->state != JOB_RUNNING || j->time_limit_s <= 0 ||
-	    j->warn_sent == j->attempt || j->node < 0 || name == NULL ||
+	    j->warn_sent == j->attempt || j->node < 0 || sigspec_name(j->warn_sig) == NULL ||
 	    wall - j->start_time < j->time_limit_s - j->warn_time)
 		return;
 	j->warn_sent = j->attempt;
 	if (ctl_commit_job(c, j) != 0)
 		log_warn("job %" PRId64 ": sending its --signal before the database records "
 		    "it (retried)", j->id);
+	if (!ctl_defer(c, j, CTL_DEFER_WARN))	/* in a loop turn: after its commit */
+		ctl_warn_send(c, j);
+}
+
+void ctl_warn_send(struct ctl *c, struct job *j)
+{
+	struct sigspec s = { j->warn_sig, j->warn_time, j->warn_flags };
+	const char *name = sigspec_name(j->warn_sig);
+	char key[LAUNCH_KEY_MAX];
+	struct buf b;
+	size_t len;
+
+	if (j->node < 0 || name == NULL)
+		return;
 	struct node *n = ctl_job_worker(c, j);
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	buf_init(&b, 1 << 16);
@@ -85,5 +93,5 @@ void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall)
 	log_info("job %" PRId64 ": --signal=%s: SIG%s sent to %s, %" PRId64 " s before its "
 	    "time limit", j->id, spec, name, (j->warn_flags & SIGSPEC_BATCH) ?
 	    "its batch shell" : "its processes but the batch shell",
-	    j->time_limit_s - (wall - j->start_time));
+	    j->time_limit_s - (ctl_now_wall(c) - j->start_time));
 }

@@ -36,7 +36,8 @@ enum {
 	ST_HISTORY, ST_HISTORY_UID, ST_NODE_GET, ST_NODE_SET, ST_MAX_ID, ST_RAISE_FLOOR, ST_BEGIN,
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
 	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_NODE_DRAIN, ST_NODE_RESUME,
-	ST_NODE_DRAINS, ST_USAGE_PUT, ST_USAGE_ALL, ST_COUNT
+	ST_NODE_DRAINS, ST_USAGE_PUT, ST_USAGE_ALL, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+	ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -61,6 +62,10 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	/* Inside a batch (db_batch_open), one caller's unit of writes. */
+	[ST_SAVEPOINT] = "SAVEPOINT unit",
+	[ST_RELEASE] = "RELEASE unit",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO unit",
 	[ST_ATTEMPT_PUT] = "INSERT OR REPLACE INTO attempts(job_id,attempt,node,gpu_list,start_time,"
 	    "end_time,state,exit_code,reason) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	[ST_ATTEMPTS] = "SELECT job_id,attempt,node,gpu_list,start_time,end_time,state,exit_code,"
@@ -245,6 +250,8 @@ struct db {
 	sqlite3_stmt *st[ST_COUNT];
 	struct fault fault[F_COUNT];
 	int injected;		/* the failing step was a fault point's */
+	int batch;		/* a batch's transaction is open (db_batch_open) */
+	unsigned long long commits;	/* durable commits made (db_commits) */
 	char err[HERD_ERRLEN];
 };
 
@@ -409,11 +416,72 @@ static int run_simple(struct db *db, int which, int kind, const char *what)
 	return rc == SQLITE_DONE ? 0 : fail(db, what);
 }
 
-int db_begin(struct db *db) { return run_simple(db, ST_BEGIN, F_BEGIN, "begin"); }
+/*
+ * Outside a batch: BEGIN IMMEDIATE ... COMMIT, each commit durable.  Inside
+ * one: a savepoint, so that a caller's unit of writes (a job and its
+ * attempt record) still goes whole or not at all, made durable by the
+ * batch's commit.  Fault points count only the real BEGIN and COMMIT.
+ */
+int db_begin(struct db *db)
+{
+	if (db->batch)
+		return run_simple(db, ST_SAVEPOINT, F_COUNT, "savepoint");
+	return run_simple(db, ST_BEGIN, F_BEGIN, "begin");
+}
+
 /* An injected failure leaves the transaction open, as a failed COMMIT
  * may: the caller's db_rollback is what ends it. */
-int db_commit(struct db *db) { return run_simple(db, ST_COMMIT, F_COMMIT, "commit"); }
-void db_rollback(struct db *db) { (void)run_simple(db, ST_ROLLBACK, F_COUNT, "rollback"); }
+int db_commit(struct db *db)
+{
+	if (db->batch)
+		return run_simple(db, ST_RELEASE, F_COUNT, "release");
+	int rc = run_simple(db, ST_COMMIT, F_COMMIT, "commit");
+	db->commits += rc == 0;
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!db->batch) {
+		(void)run_simple(db, ST_ROLLBACK, F_COUNT, "rollback");
+		return;
+	}
+	char keep[HERD_ERRLEN];	/* the caller's message, not the rollback's */
+	strlcpy_h(keep, db->err, sizeof keep);
+	(void)run_simple(db, ST_ROLLBACK_TO, F_COUNT, "rollback to");
+	(void)run_simple(db, ST_RELEASE, F_COUNT, "release");
+	strlcpy_h(db->err, keep, sizeof db->err);
+}
+
+int db_batch_open(struct db *db)
+{
+	if (db->batch || !sqlite3_get_autocommit(db->h))
+		return 0;	/* open already, or inside a caller's own transaction */
+	if (run_simple(db, ST_BEGIN, F_BEGIN, "begin") != 0)
+		return -1;
+	db->batch = 1;
+	return 0;
+}
+
+int db_batch_commit(struct db *db)
+{
+	if (!db->batch)
+		return 0;
+	db->batch = 0;
+	if (run_simple(db, ST_COMMIT, F_COMMIT, "commit") != 0) {
+		char keep[HERD_ERRLEN];
+		strlcpy_h(keep, db->err, sizeof keep);
+		if (!sqlite3_get_autocommit(db->h))
+			(void)run_simple(db, ST_ROLLBACK, F_COUNT, "rollback");
+		strlcpy_h(db->err, keep, sizeof db->err);
+		return -1;
+	}
+	db->commits++;
+	return 0;
+}
+
+int db_batch_is_open(const struct db *db) { return db->batch; }
+unsigned long long db_commits(const struct db *db) { return db->commits; }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {

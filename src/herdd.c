@@ -254,6 +254,12 @@ static void loop(struct ctl *c, struct server *s)
 			log_fatal("poll");
 		if ((p[0].revents & POLLIN) && handle_signals(c))
 			return;
+		/* One turn, one commit: what nodes said, what clients asked and
+		 * the tick change state in one transaction; its side effects go
+		 * out at ctl_turn_end, after the commit.  The answers made here
+		 * wait too: server_handle writes only before it runs requests,
+		 * so they leave in the next turn's server_handle. */
+		ctl_turn_begin(c);
 		if (p[1].revents & POLLIN) {
 			struct node_result *r = node_results_take();
 			ctl_on_results(c, r);
@@ -264,6 +270,7 @@ static void loop(struct ctl *c, struct server *s)
 			next_tick = now_ms() + ctl_tick(c);
 			ctl_logs_tick(c);
 		}
+		ctl_turn_end(c);
 	}
 }
 

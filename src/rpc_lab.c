@@ -77,7 +77,9 @@ int rpc_register(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	}
 	uid_name_r((uid_t)cl->uid, user, sizeof user);
-	if (db_user_register(s->ctl->db, cl->uid, user, ctl_now_wall(s->ctl)) != 0) {
+	/* The turn's changes first: then this write is durable on its own. */
+	if (ctl_flush(s->ctl) != 0 ||
+	    db_user_register(s->ctl->db, cl->uid, user, ctl_now_wall(s->ctl)) != 0) {
 		client_error(cl, "cannot record the registration: %s", db_errmsg(s->ctl->db));
 		return -1;
 	}
@@ -105,7 +107,7 @@ int rpc_unregister(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	}
 	uid_name_r((uid_t)cl->uid, user, sizeof user);
-	if (db_user_unregister(s->ctl->db, cl->uid) != 0) {
+	if (ctl_flush(s->ctl) != 0 || db_user_unregister(s->ctl->db, cl->uid) != 0) {
 		client_error(cl, "cannot record it: %s", db_errmsg(s->ctl->db));
 		return -1;
 	}

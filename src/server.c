@@ -564,6 +564,9 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n)
 	 * clients are only added or dropped after this pass. */
 	size_t i = 1;
 	stream_slices(s);
+	/* Answers are written here only, before this pass runs requests: an
+	 * answer made below waits for the next pass, after the main loop has
+	 * committed the turn that made it (ctl_turn_end). */
 	for (struct client **pp = &s->clients; *pp != NULL;) {
 		struct client *cl = *pp;
 		int drop = 0;

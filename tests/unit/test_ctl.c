@@ -13,6 +13,7 @@
  * programs.  Time is the controller's clock (struct ctl_clock), moved by
  * the test: a time limit or a kill grace is a number, not a wait.
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,9 +24,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arrayspec.h"
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "eligible.h"
 #include "job.h"
 #include "launch.h"
 #include "log.h"
@@ -491,6 +494,191 @@ static void node_lost_requeues(void **state_)
 	h_free(h);
 }
 
+/* ---- commits grouped per loop turn (ctl_batch.c) ---- */
+
+/* A node with room for 1,000 one-CPU tasks besides its two GPUs. */
+static void probe_big(struct h *h, const char *boot)
+{
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 2048\nmem_kb 1073741824\nboot_id %s\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0\napps\nend\n", boot);
+}
+
+/* An array of `n` CPU-only tasks, all placed (LAUNCHING); its id. */
+static int64_t array_placed(struct h *h, unsigned n)
+{
+	struct submit_req r = { 0 };
+	struct arrayspec a;
+	char err[HERD_ERRLEN], spec[32];
+	int64_t id;
+	snprintf(spec, sizeof spec, "0-%u", n - 1);
+	arrayspec_init(&a);
+	assert_int_equal(arrayspec_parse(&a, spec, 100000, err, sizeof err), 0);
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "sweep";
+	r.job.workdir = "/home/alice";
+	r.job.cpus = 1;
+	r.job.mem_mb = 1;
+	r.array = &a;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	assert_int_equal(ctl_submit(&h->c, &r, UID, &id, err, sizeof err), 0);
+	arrayspec_clear(&a);
+	for (int pass = 0; pass < 100 && ctl_array_active(&h->c, id) < n; pass++)
+		drop_sent(h), ctl_schedule(&h->c);
+	assert_int_equal(ctl_array_active(&h->c, id), n);
+	drop_sent(h);
+	return id;
+}
+
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+	for (const char *p = s; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * 1,000 tasks started by one turn's answers, then cancelled by one
+ * request: one commit each time, and not one kill queued for the node
+ * before the cancel's commit.
+ */
+static void turn_one_commit(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[LAUNCH_KEY_MAX];
+	enum { N = 1000 };
+
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	probe_big(h, "boot-1");
+	feed(h, RES_LINES, "S - done");
+	int64_t aid = array_placed(h, N);
+
+	unsigned long long before = db_commits(h->db);
+	ctl_turn_begin(&h->c);
+	for (const struct job *j = ctl_job_next(&h->c, 0); j != NULL; j = ctl_job_next(&h->c, j->id + 1))
+		if (j->array_job_id == aid && j->state == JOB_LAUNCHING) {
+			key_of(h, j->id, 1, key, sizeof key);
+			feedf(h, RES_EVENT, "start %s %" PRId64, key, 1000 + j->id);
+		}
+	ctl_turn_end(&h->c);
+	assert_int_equal(db_commits(h->db) - before, 1);
+	int64_t last = 0;
+	for (const struct job *j = ctl_job_next(&h->c, 0); j != NULL; j = ctl_job_next(&h->c, j->id + 1))
+		if (j->array_job_id == aid && j->array_task_id >= 0) {
+			assert_int_equal(j->state, JOB_RUNNING);
+			last = j->id;
+		}
+	assert_int_equal(stored_state(h, last), JOB_RUNNING);
+
+	char err[HERD_ERRLEN];
+	before = db_commits(h->db);
+	ctl_turn_begin(&h->c);
+	assert_int_equal(ctl_cancel(&h->c, aid, UID, err, sizeof err), 0);
+	char *s = sent(h, NULL);
+	assert_string_equal(s, "");		/* no kill before the commit */
+	free(s);
+	assert_int_equal(db_commits(h->db), before);
+	ctl_turn_end(&h->c);
+	assert_int_equal(db_commits(h->db) - before, 1);
+	s = sent(h, NULL);
+	assert_int_equal(count_of(s, "kill -s TERM --"), N);	/* every task's kill, after it */
+	free(s);
+	assert_int_equal(stored_state(h, last), JOB_CANCELLED);
+	assert_int_equal(state(h, last), JOB_CANCELLED);
+	h_free(h);
+}
+
+/*
+ * A running job, and a pending one, in a harness whose database fails its
+ * commit number `fail_at` (0: none).  Returns the harness; ids in r, p.
+ */
+static struct h *two_jobs(unsigned long long fail_at, int64_t *r, int64_t *p, char *key,
+    size_t size)
+{
+	char spec[64];
+	if (fail_at > 0) {
+		snprintf(spec, sizeof spec, "commit:%llu", fail_at);
+		setenv("HERD_FAULT_DB", spec, 1);
+	}
+	struct h *h = h_new();
+	unsetenv("HERD_FAULT_DB");
+	node_up(h, "boot-1", "S - done");
+	*r = running_job(h, 1, 0, key, size);
+	*p = submit(h, 2, 0);	/* two GPUs: waits for the running one's */
+	free(schedule(h));
+	assert_int_equal(state(h, *p), JOB_PENDING);
+	return h;
+}
+
+/*
+ * The turn's commit fails: the database keeps what it had; the cancelled
+ * job stays cancelled in memory, unsaved, and is written by the next tick
+ * (its kill goes, as a failed commit's did before: memory is what the
+ * controller acts on).  A hold in a turn is durable before it is answered:
+ * when its commit fails it is refused and undone, and the turn's earlier
+ * changes become unsaved with it.
+ */
+static void turn_commit_fails(void **state_)
+{
+	(void)state_;
+	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	int64_t r, p;
+
+	/* Count the commits of the set-up, the same in each harness. */
+	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
+	unsigned long long setup = db_commits(h->db);
+	h_free(h);
+
+	/* 1. The turn's own commit fails. */
+	h = two_jobs(setup + 1, &r, &p, key, sizeof key);
+	ctl_turn_begin(&h->c);
+	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
+	ctl_turn_end(&h->c);
+	assert_int_equal(db_commits(h->db), setup);
+	assert_int_equal(stored_state(h, r), JOB_RUNNING);
+	assert_int_equal(state(h, r), JOB_CANCELLED);
+	assert_int_equal(ctl_find(&h->c, r)->unsaved, 1);
+	char *s = sent(h, NULL);
+	assert_int_equal(count_of(s, "kill -s TERM --"), 1);
+	free(s);
+	ctl_tick(&h->c);
+	assert_int_equal(stored_state(h, r), JOB_CANCELLED);
+	assert_int_equal(ctl_find(&h->c, r)->unsaved, 0);
+	h_free(h);
+
+	/* 2. A hold's commit, made in the turn, fails: refused, undone. */
+	h = two_jobs(setup + 1, &r, &p, key, sizeof key);
+	ctl_turn_begin(&h->c);
+	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
+	assert_int_not_equal(ctl_hold(&h->c, p, UID, 1, err, sizeof err), 0);
+	assert_int_equal(ctl_find(&h->c, p)->hold, JOB_HOLD_NONE);
+	assert_int_equal(ctl_find(&h->c, r)->unsaved, 1);
+	s = sent(h, NULL);
+	assert_string_equal(s, "");	/* nothing before the turn's end */
+	free(s);
+	/* The same hold again, in the same turn: durable before it returns. */
+	unsigned long long before = db_commits(h->db);
+	assert_int_equal(ctl_hold(&h->c, p, UID, 1, err, sizeof err), 0);
+	assert_int_equal(db_commits(h->db) - before, 1);
+	struct job_row row;
+	job_row_init(&row);
+	assert_int_equal(db_job_get(h->db, p, &row), 1);
+	assert_int_equal(row.hold, JOB_HOLD_USER);
+	job_row_clear(&row);
+	ctl_turn_end(&h->c);
+	s = sent(h, NULL);
+	assert_int_equal(count_of(s, "kill -s TERM --"), 1);	/* the cancel's kill, now */
+	free(s);
+	assert_int_equal(stored_state(h, r), JOB_RUNNING);	/* lost with the failed commit */
+	ctl_tick(&h->c);
+	assert_int_equal(stored_state(h, r), JOB_CANCELLED);	/* written again */
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -499,6 +687,8 @@ int main(void)
 		cmocka_unit_test(time_limit),
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(node_lost_requeues),
+		cmocka_unit_test(turn_one_commit),
+		cmocka_unit_test(turn_commit_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

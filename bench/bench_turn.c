@@ -1,0 +1,192 @@
+/*
+ * bench_turn.c — what cancelling a 1,000-task array costs in commits and
+ * time, with the loop turn's one transaction (ctl_batch.c) and without it.
+ *
+ *   bench_turn DIR N REPS
+ *
+ * Theory of operation: the real controller (ctl_init) on DIR/herd.db, with
+ * herdd's pragmas (synchronous=FULL), and a node that is never connected:
+ * its answers are fed through ctl_on_results as the main loop would, and
+ * what it would be sent is taken from its queue and dropped (as
+ * tests/unit/test_ctl.c does).  Each repetition submits an array of N
+ * CPU-only tasks, places them all, starts them, and times ctl_cancel of
+ * the whole array: once inside ctl_turn_begin/ctl_turn_end (herdd now),
+ * once with no turn open, where every change commits on its own (herdd
+ * before).  The figure depends on the disk under DIR.
+ *
+ * Output, one line: n= reps= turn_commits= turn_med_ms= each_commits=
+ * each_med_ms=.  Exit 1 on any error.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arrayspec.h"
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "launch.h"
+#include "log.h"
+#include "node.h"
+#include "util.h"
+
+static double now_ms_f(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void feed(struct ctl *c, enum res_kind kind, const char *text)
+{
+	struct node_result *r = xcalloc(1, sizeof *r);
+	r->node = 0;
+	r->gen = c->nodes[0].gen;
+	r->kind = kind;
+	r->text = xstrdup(text);
+	ctl_on_results(c, r);
+	node_result_free(r);
+}
+
+static void drop_sent(struct ctl *c)
+{
+	node_req_free(node_requests_take(&c->nodes[0]));
+}
+
+/* An array of n tasks, all started; its id, or -1. */
+static int64_t array_running(struct ctl *c, unsigned n)
+{
+	struct submit_req r = { 0 };
+	struct arrayspec a;
+	char err[HERD_ERRLEN], spec[32], line[256], key[LAUNCH_KEY_MAX];
+	int64_t id;
+	snprintf(spec, sizeof spec, "0-%u", n - 1);
+	arrayspec_init(&a);
+	if (arrayspec_parse(&a, spec, 1000000, err, sizeof err) != 0)
+		return -1;
+	job_row_init(&r.job);
+	r.job.user = "bench";
+	r.job.name = "sweep";
+	r.job.workdir = "/tmp";
+	r.job.cpus = 1;
+	r.job.mem_mb = 1;
+	r.array = &a;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	int rc = ctl_submit(c, &r, 1000, &id, err, sizeof err);
+	arrayspec_clear(&a);
+	if (rc != 0)
+		return -1;
+	for (int pass = 0; pass < 1000 && ctl_array_active(c, id) < n; pass++) {
+		ctl_schedule(c);
+		drop_sent(c);
+	}
+	ctl_turn_begin(c);
+	for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1))
+		if (j->array_job_id == id && j->state == JOB_LAUNCHING) {
+			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
+			snprintf(line, sizeof line, "start %s %" PRId64, key, 1000 + j->id);
+			feed(c, RES_EVENT, line);
+		}
+	ctl_turn_end(c);
+	drop_sent(c);
+	return ctl_array_active(c, id) == n ? id : -1;
+}
+
+/* Cancel the array; its time in ms, the commits it made in *commits. */
+static double cancel(struct ctl *c, struct db *db, int64_t id, int turn,
+    unsigned long long *commits)
+{
+	char err[HERD_ERRLEN];
+	unsigned long long before = db_commits(db);
+	double t0 = now_ms_f();
+	if (turn)
+		ctl_turn_begin(c);
+	if (ctl_cancel(c, id, 1000, err, sizeof err) != 0) {
+		fprintf(stderr, "bench_turn: %s\n", err);
+		exit(1);
+	}
+	if (turn)
+		ctl_turn_end(c);
+	double t = now_ms_f() - t0;
+	*commits = db_commits(db) - before;
+	drop_sent(c);
+	/* The kills confirmed: the tasks' resources back for the next round. */
+	ctl_turn_begin(c);
+	for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1))
+		if (j->array_job_id == id && j->held) {
+			char key[LAUNCH_KEY_MAX], line[256];
+			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
+			snprintf(line, sizeof line, "end %s 143", key);
+			feed(c, RES_EVENT, line);
+		}
+	ctl_turn_end(c);
+	drop_sent(c);
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096], err[HERD_ERRLEN];
+	struct config cfg;
+	struct db *db;
+	struct ctl c;
+	if (argc != 4 || atoi(argv[2]) <= 0 || atoi(argv[3]) <= 0) {
+		fprintf(stderr, "usage: bench_turn DIR N REPS\n");
+		return 2;
+	}
+	unsigned n = (unsigned)atoi(argv[2]);
+	int reps = atoi(argv[3]);
+	log_init("bench_turn", LOG_ERROR + 1, 2);
+	snprintf(path, sizeof path, "%s/hosts.ini", argv[1]);
+	FILE *fp = fopen(path, "w");
+	if (fp == NULL)
+		return 1;
+	fprintf(fp, "[controller]\ncluster = b\nstate_dir = %s\n\n"
+	    "[node n1]\nhost = 127.0.0.1\nport = 1\n", argv[1]);
+	fclose(fp);
+	if (config_load(path, &cfg, err, sizeof err) != 0)
+		goto fail;
+	snprintf(path, sizeof path, "%s/herd.db", argv[1]);
+	if (db_open(&db, path, err, sizeof err) != 0 ||
+	    ctl_init(&c, &cfg, db, NULL, err, sizeof err) != 0)
+		goto fail;
+	feed(&c, RES_SHELL_UP, "");
+	drop_sent(&c);
+	snprintf(path, sizeof path, "hostname n1\ncpus %u\nmem_kb 1073741824\nboot_id b1\n"
+	    "cgroup v2\ngpu_rc 0\ngpus\napps\nend\n", n + 16);
+	feed(&c, RES_PROBE, path);
+	feed(&c, RES_LINES, "S - done");
+	drop_sent(&c);
+
+	double *tt = xmalloc((size_t)reps * sizeof *tt), *te = xmalloc((size_t)reps * sizeof *te);
+	unsigned long long ct = 0, ce = 0;
+	for (int i = 0; i < reps; i++) {
+		int64_t a = array_running(&c, n), b;
+		if (a < 0 || (tt[i] = cancel(&c, db, a, 1, &ct), (b = array_running(&c, n)) < 0)) {
+			snprintf(err, sizeof err, "the array did not start");
+			goto fail;
+		}
+		te[i] = cancel(&c, db, b, 0, &ce);
+	}
+	qsort(tt, (size_t)reps, sizeof *tt, cmp_double);
+	qsort(te, (size_t)reps, sizeof *te, cmp_double);
+	printf("n=%u reps=%d turn_commits=%llu turn_med_ms=%.1f each_commits=%llu "
+	    "each_med_ms=%.1f\n", n, reps, ct, tt[reps / 2], ce, te[reps / 2]);
+	free(tt);
+	free(te);
+	ctl_clear(&c);
+	db_close(db);
+	config_clear(&cfg);
+	return 0;
+fail:
+	fprintf(stderr, "bench_turn: %s\n", err);
+	return 1;
+}
