@@ -425,7 +425,9 @@ static void test_example_and_man(void **state)
 	    "identity", "known_hosts", "herd_dir", "connect_timeout",
 	    "command_timeout", "keepalive", "mode", "admins", "lab_key", "lab_from",
 	    "session_idle", "controller", "nodes", "default", "max_time", "default_time",
-	    "allow_users", "priority_tier", "priority" };
+	    "allow_users", "priority_tier", "priority", "allow_accounts", "max_gpus",
+	    "max_gpus_per_user", "max_running_jobs", "max_running_jobs_per_user", "max_submit_jobs",
+	    "max_submit_jobs_per_user", "max_gpu_hours", "period" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 

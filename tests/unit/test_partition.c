@@ -26,7 +26,8 @@ static const char ini[] =
     "[partition long]\nnodes = n2 n3\nmax_time = 3-0\n"
     "[partition all]\nnodes = ALL\npriority_tier = 9\nallow_users = alice\n"
     "[partition cap]\nnodes = n3\nmax_time = 10\n"
-    "[qos high]\npriority = 100\nmax_time = 1:00:00\n[qos low]\n";
+    "[qos high]\npriority = 100\nmax_time = 1:00:00\n[qos low]\n"
+    "[partition bioonly]\nnodes = n1\nallow_accounts = bio\n[account bio]\nusers = alice\n";
 
 static int setup(void **state)
 {
@@ -84,7 +85,7 @@ static void test_submit(void **state)
 	sub("long", NULL, "bob", 0, 0, "long", 3 * 86400);
 	/* Unknown: refused naming those that exist. */
 	sub("gpux", NULL, "bob", 0, -1, "invalid partition specified: gpux (partitions: gpu, "
-	    "long, all, cap)", 0);
+	    "long, all, cap, bioonly)", 0);
 	sub("gpu,nope", NULL, "bob", 0, -1, "invalid partition specified: nope", 0);
 	/* allow_users. */
 	sub("all", NULL, "bob", 0, -1, "user bob may not use partition all", 0);
@@ -171,6 +172,36 @@ static void test_nodes(void **state)
 	assert_int_equal(part_nodes(&cfg, "gone", "bob", NULL, 0, names, 70, mask, &tier), 0);
 }
 
+/* allow_accounts: only those accounts' jobs, at submit and in a pass. */
+static void test_accounts(void **state)
+{
+	const char *names[3] = { "n1", "n2", "n3" };
+	char err[HERD_ERRLEN], *stored = NULL;
+	int64_t limit = 60;
+	uint64_t mask[1];
+	int tier;
+	(void)state;
+	assert_int_equal(part_submit(&cfg, "bioonly", NULL, "alice", "bio", &limit, &stored, err,
+	    sizeof err), 0);
+	assert_string_equal(stored, "bioonly");
+	free(stored);
+	assert_int_equal(part_submit(&cfg, "bioonly", NULL, "alice", "default", &limit, &stored,
+	    err, sizeof err), -1);
+	assert_non_null(strstr(err, "account default may not use partition bioonly "
+	    "(its allow_accounts: bio)"));
+	assert_null(stored);
+	/* -p bioonly,gpu: gpu takes the other account's job. */
+	assert_int_equal(part_submit(&cfg, "bioonly,gpu", NULL, "alice", "chem", &limit, &stored,
+	    err, sizeof err), 0);
+	free(stored);
+	assert_int_equal(part_nodes(&cfg, "bioonly", "alice", "bio", 60, names, 3, mask, &tier), 1);
+	assert_int_equal(mask[0], 1);
+	assert_int_equal(part_nodes(&cfg, "bioonly", "alice", "chem", 60, names, 3, mask, &tier), 0);
+	assert_string_equal(part_reason(&cfg, "bioonly", "alice", "chem", 60), "AccountNotAllowed");
+	assert_string_equal(part_reason(&cfg, "bioonly", "alice", NULL, 60), "AccountNotAllowed");
+	assert_null(part_reason(&cfg, "bioonly", "alice", "bio", 60));
+}
+
 static void test_of_node(void **state)
 {
 	char buf[64];
@@ -191,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_submit),
 		cmocka_unit_test(test_none_configured),
 		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_of_node),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
