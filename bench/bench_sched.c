@@ -136,8 +136,10 @@ static void run_case(int kind, size_t njobs, int runs)
 	free(dec);
 }
 
-/* Case E: an EASY pass over a busy 20 x 8-GPU cluster. */
-static void run_easy(size_t njobs, int runs)
+/* Case E: an EASY pass over a busy 20 x 8-GPU cluster.  Case L: the same
+ * with limits (limit.h): 4 accounts of max_gpus 40, each of the 30 users at
+ * most 6 running jobs, every job's reason asked for. */
+static void run_easy(size_t njobs, int runs, int lim)
 {
 	struct sched_job *jobs = xcalloc(njobs, sizeof *jobs);
 	struct sched_decision *out = xcalloc(njobs, sizeof *out);
@@ -158,18 +160,43 @@ static void run_easy(size_t njobs, int runs)
 			jobs[i] = (struct sched_job){ .gpus = gpus[draw(8)], .cpus = 1 + (int)draw(8),
 			    .mem_mb = (int64_t)(1 + draw(64)) * 1024, .uid = 1000 + draw(30),
 			    .limit = 60 + draw(86400), .id = (int64_t)i };
+		struct limits L = { 0 };
+		uint8_t *why = lim ? xcalloc(njobs, 1) : NULL;
+		if (lim) {
+			struct limit_conf lc;
+			limit_conf_init(&lc);
+			lc.max_gpus = 40;
+			lc.max_jobs_per_user = 6;
+			for (int a = 0; a < 4; a++)
+				limits_group(&L, &lc, LIM_ACCT);		/* 1..4 */
+			for (int u = 0; u < 30; u++)
+				limits_group(&L, &lc, LIM_ACCT_USER);	/* 5..34 */
+			for (int i = 0; i < 200; i++) {
+				int u = (int)running[i].uid - 1000;
+				int32_t sl[LIMIT_SLOTS] = { 1 + u % 4, 5 + u };
+				limits_take(&L, sl, running[i].gpus);
+			}
+			for (size_t i = 0; i < njobs; i++) {
+				int u = (int)jobs[i].uid - 1000;
+				jobs[i].lim[LIM_ACCT] = 1 + u % 4;
+				jobs[i].lim[LIM_ACCT_USER] = 5 + u;
+			}
+		}
 		struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000000, .nodes = nodes,
 		    .nnodes = 20, .running = running, .nrunning = 200, .jobs = jobs, .njobs = njobs,
-		    .pin_job = -1 };
-		struct sched_plan p = { .out = out, .cap = njobs };
+		    .pin_job = -1, .limits = lim ? &L : NULL };
+		struct sched_plan p = { .out = out, .cap = njobs, .reason = why };
 		double t0 = now_ns();
 		sched_plan(&s, &p);
 		us[r] = (now_ns() - t0) / 1e3;
+		limits_clear(&L);
+		free(why);
 		dec[r] = p.ndecisions;
 	}
 	qsort(us, (size_t)runs, sizeof *us, cmp_double);
 	qsort(dec, (size_t)runs, sizeof *dec, cmp_size);
-	printf("case=E jobs=%zu runs=%d med_us=%.1f p99_us=%.1f decisions=%zu\n", njobs, runs,
+	printf("case=%c jobs=%zu runs=%d med_us=%.1f p99_us=%.1f decisions=%zu\n", lim ? 'L' : 'E',
+	    njobs, runs,
 	    us[rank((size_t)runs, 0.5)], us[rank((size_t)runs, 0.99)], dec[rank((size_t)runs, 0.5)]);
 	free(jobs);
 	free(out);
@@ -225,7 +252,8 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc; i++)
 			run_case(kind, (size_t)strtoul(argv[i], NULL, 10), runs);
 	}
-	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs);
+	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 0);
+	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 1);
 	run_sim(runs > 10 ? 10 : runs);
 	return 0;
 }

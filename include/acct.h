@@ -12,8 +12,8 @@
  *                    default:1 (the cost of one hour of a GPU whose probed
  *                    name holds that word; default for the others)
  *
- * The account limit keys (max_gpus, ...) are refused: herd does not
- * enforce them yet, and a limit accepted and ignored is worse than none.
+ * The account limit keys (max_gpus, max_gpus_per_user, max_running_jobs,
+ * ..., max_gpu_hours with period) are limit.h's, read by its table.
  *
  * A user belongs to every account whose users list names them; the first
  * in the file is their default.  A user no account names belongs to
@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limit.h"
+
 #define ACCT_MAX 1024		/* [account] sections */
 #define ACCT_BILLING_MAX 32	/* billing entries */
 #define ACCT_DEFAULT "default"
@@ -46,6 +48,7 @@ struct acct {
 	int shares;
 	int line;		/* its header */
 	int keyline[4];		/* users, shares, parent, (unused): duplicate checks */
+	struct limit_conf lim;	/* max_gpus, ... (limit.h) */
 };
 
 struct acct_billing {

@@ -58,7 +58,7 @@ struct part_conf {
 	int default_time_s;	/* a job without --time gets it (else max_time) */
 	char *allow_users;	/* NULL: everyone */
 	int priority_tier;	/* higher: its jobs are scheduled first */
-	char *allow_accounts;	/* refused "not yet" when set; never read */
+	char *allow_accounts;	/* [account] names; NULL: every account */
 	int line;		/* of the header */
 };
 
@@ -67,6 +67,7 @@ struct qos_conf {
 	char *name;
 	int priority;		/* for multifactor priority's QoS factor; stored */
 	int max_time_s;		/* a longer --time is refused (QOSMaxWallDurationPerJobLimit) */
+	struct limit_conf lim;	/* max_gpus, ... (limit.h) */
 	int line;
 };
 

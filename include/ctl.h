@@ -87,6 +87,10 @@ struct ctl {
 	struct ctl_share *share;
 	/* The loop turn's transaction and held side effects (ctl_batch.c). */
 	struct ctl_batch *batch;
+	/* Limits (ctl_limit.c): jobs over so far, and the GPU-hours of ended
+	 * jobs per period read from the database while that count holds. */
+	unsigned jobs_over;
+	struct ctl_limits_cache *limcache;
 };
 
 /*
@@ -451,5 +455,24 @@ const char *ctl_job_account(struct ctl *c, const struct job *j);
 double ctl_job_rate(struct ctl *c, const struct job *j);
 double ctl_job_priority(struct ctl *c, const struct share_tree *t, const struct job *j,
     int64_t now, struct prio_factors *f);
+
+/*
+ * Account and QoS limits (ctl_limit.c, limit.h).  ctl_limits_new builds
+ * one pass's counter groups from the jobs holding resources and the
+ * GPU-hours of the period (NULL when hosts.ini sets no limit);
+ * ctl_limits_job gives a job its groups (sched_job.lim), creating a user's
+ * on first sight.  ctl_limits_submit refuses, naming the limit, a job that
+ * can never start under them or would pass a max_submit_jobs (tasks: an
+ * array's count); 0 / -1 with *err.
+ */
+struct ctl_limits;
+struct limits;
+struct ctl_limits *ctl_limits_new(struct ctl *c, int64_t now);
+void ctl_limits_free(struct ctl_limits *L);
+struct limits *ctl_limits_groups(struct ctl_limits *L);
+void ctl_limits_job(struct ctl_limits *L, const struct job *j, int32_t *slots);
+int ctl_limits_submit(struct ctl *c, const struct job_row *r, uint64_t tasks, char *err,
+    size_t errsz);
+void ctl_limits_cache_free(struct ctl *c);
 
 #endif

@@ -152,6 +152,15 @@ int db_usage_each(struct db *db,
     int (*cb)(void *arg, const char *user, const char *account, double usage, int64_t at),
     void *arg);
 
+/*
+ * Limits' max_gpu_hours (limit.h): per (user, account, qos) (each may be
+ * NULL), the GPU-seconds of the jobs that ended after `since`, counting
+ * only their part after it.  Strings borrowed for the call.
+ */
+int db_gpu_seconds_since(struct db *db, int64_t since,
+    int (*cb)(void *arg, const char *user, const char *account, const char *qos, double gpu_s),
+    void *arg);
+
 /* Lab mode's registered users (herd register): 0 / -1; registered: 1, 0 or -1. */
 int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when);
 int db_user_unregister(struct db *db, uint32_t uid);

@@ -61,6 +61,7 @@ struct job {
 	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
 	uint8_t warn_sig;
 	uint8_t warn_flags;
+	uint8_t limit_reason;	/* enum limit_reason that held it in the last pass, 0 none */
 };
 
 /*

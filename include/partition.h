@@ -7,7 +7,8 @@
  * A job names partitions with -p a,b (whichever can start it first: the
  * pass may place it on the nodes of any of them) or none (the default
  * partition).  At submit each named one must exist; the job is refused
- * where none takes it (its user not in allow_users, its --time over
+ * where none takes it (its user not in allow_users, its account not in
+ * allow_accounts (AccountNotAllowed), its --time over
  * max_time) and the message names the limit, as Slurm's
  * PartitionTimeLimit.  A job without --time gets the first partition's
  * default_time, else its max_time (Slurm's DefaultTime, MaxTime).  A
@@ -34,6 +35,8 @@ const struct qos_conf *qos_find(const struct config *c, const char *name);
 
 /* Whether user may use the partition (allow_users). */
 int part_user_allowed(const struct part_conf *p, const char *user);
+/* Whether a job of that account may (allow_accounts). */
+int part_account_allowed(const struct part_conf *p, const char *account);
 
 /*
  * Submit: req (-p list, NULL: the default partition), qos (NULL: none),
@@ -43,7 +46,7 @@ int part_user_allowed(const struct part_conf *p, const char *user);
  * exist where one does not).
  */
 int part_submit(const struct config *c, const char *req, const char *qos, const char *user,
-    int64_t *limit, char **stored, char *err, size_t errsz);
+    const char *account, int64_t *limit, char **stored, char *err, size_t errsz);
 
 /*
  * A pass: the node slots a job of these partitions, user and limit may
@@ -53,12 +56,13 @@ int part_submit(const struct config *c, const char *req, const char *qos, const 
  * (0: none now, after a reconfigure: it waits, PartitionTimeLimit or
  * PartitionConfig by part_reason()).
  */
-int part_nodes(const struct config *c, const char *parts, const char *user, int64_t limit,
+int part_nodes(const struct config *c, const char *parts, const char *user,
+    const char *account, int64_t limit,
     const char *const *names, size_t nnames, uint64_t *mask, int *tier);
 
 /* Why no partition of a pending job takes it now (Slurm's names), NULL: one does. */
 const char *part_reason(const struct config *c, const char *parts, const char *user,
-    int64_t limit);
+    const char *account, int64_t limit);
 
 /* The partitions node `name` is in, "a,b" (or "-"), into buf. */
 void part_of_node(const struct config *c, const char *name, char *buf, size_t size);

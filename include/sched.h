@@ -57,6 +57,15 @@
  * were not examined (FCFS stops at the head; EASY stops once nothing is
  * free anywhere): the caller reads them as Priority too.
  *
+ * Limits (limit.h): where the snapshot has counter groups, a job whose
+ * groups (`lim`) a start now would take over a limit waits with that
+ * limit's reason (SCHED_R_LIMIT + enum limit_reason) and the pass goes on:
+ * it is not the head, gets no reservation and blocks nobody.  A job the
+ * pass starts is counted in its groups at once.  With limits the reasons
+ * of the jobs past the point where the pass stops looking are filled too
+ * (a limit's, else Priority) and `looked` is njobs, one O(1) check each,
+ * so every held job shows its limit however full the cluster is.
+ *
  * Cost: FCFS is O(jobs started + nodes); EASY adds a sort of the running
  * jobs of each node for the head and O(nodes) per later job while anything
  * is free.  sched_depth() says how many pending jobs a pass can use, so the
@@ -68,13 +77,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "limit.h"
+
 /* Who may share a job's node (job.h's enum job_share has the same values). */
 enum { SCHED_SHARED = 0, SCHED_EXCL_NODE = 1, SCHED_EXCL_USER = 2 };
 
 enum sched_policy { SCHED_FCFS = 0, SCHED_EASY = 1, SCHED_GREEDY = 2 };
 
-/* Why a pending job did not start in this pass. */
-enum sched_reason { SCHED_R_NONE = 0, SCHED_R_PRIORITY = 1, SCHED_R_RESOURCES = 2 };
+/* Why a pending job did not start in this pass.  From SCHED_R_LIMIT on: a
+ * limit's, SCHED_R_LIMIT + enum limit_reason. */
+enum sched_reason { SCHED_R_NONE = 0, SCHED_R_PRIORITY = 1, SCHED_R_RESOURCES = 2,
+	SCHED_R_LIMIT = 64 };
 
 /* An end time that never comes (a job without a time limit). */
 #define SCHED_NEVER INT64_MAX
@@ -114,6 +127,8 @@ struct sched_job {
 	double priority;	/* the caller's ordering key, shown, never re-sorted here */
 	int32_t part;		/* 0: any node; r > 0: row r - 1 of the snapshot's masks */
 	int32_t tier;		/* higher first (partition priority_tier); 0 usually */
+	int32_t lim[LIMIT_SLOTS];	/* its limit groups, 1-based into the snapshot's
+					 * limits (LIM_ACCT, ...); 0: none */
 };
 
 struct sched_decision {
@@ -146,6 +161,8 @@ struct sched_snapshot {
 	const uint64_t *masks;
 	size_t mask_words;
 	int tiers;			/* jobs' tiers may differ: look at higher ones first */
+	struct limits *limits;		/* counter groups of jobs' lim, counted up as jobs
+					 * start; NULL: no limits */
 };
 
 struct sched_plan {
@@ -172,7 +189,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p);
  * than the free CPUs, since every job needs a CPU); SIZE_MAX: all. */
 size_t sched_depth(int policy, const struct sched_node *nodes, size_t nnodes);
 
-/* Slurm's name for a reason ("Priority", "Resources"), NULL for none. */
+/* Slurm's name for a reason ("Priority", "Resources", "AssocGrpGRES"), NULL for none. */
 const char *sched_reason_name(int reason);
 
 /* "fcfs", "easy", "greedy" → enum sched_policy; -1 if unknown. */

@@ -8,9 +8,8 @@
  * rules (a parent that exists, no cycle, the implicit "default" account)
  * wait for acct_conf_finish(), after the last line, since a parent may be
  * declared below its child.  Keys are one table per section, as config.c's
- * are: the type, the bounds and where the value goes.  Keys a later herd
- * will enforce (account limits) are listed too, refused with "not yet" so
- * that a lab never believes a limit holds when it does not.
+ * are: the type, the bounds and where the value goes.  The limit keys are
+ * limit.c's table, shared with [qos].
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -26,10 +25,6 @@
 #include "util.h"
 
 #define DAY_S (24 * 3600)
-
-/* The account limits issue 13 names, which herd does not enforce yet. */
-static const char *const not_yet[] = { "max_gpus", "max_gpus_per_user", "max_running_jobs",
-	"max_submit_jobs", "max_gpu_hours", "period" };
 
 enum pkind { P_WEIGHT, P_DURATION, P_BILLING };
 
@@ -97,6 +92,7 @@ static void add(struct acct_conf *a, const char *name, int line)
 	a->accts = xreallocarray(a->accts, a->naccts + 1, sizeof *a->accts);
 	a->accts[a->naccts] = (struct acct){ .name = xstrdup(name), .parent = -1, .shares = 1,
 	    .line = line };
+	limit_conf_init(&a->accts[a->naccts].lim);
 	a->naccts++;
 }
 
@@ -280,11 +276,9 @@ static int account_pair(struct acct_conf *a, const char *key, const char *v, int
 	size_t i;
 	long long n;
 
-	for (i = 0; i < NITEMS(not_yet); i++)
-		if (strcmp(key, not_yet[i]) == 0)
-			return errf(err, errsz, "%s: account limits are not enforced by herd yet; "
-			    "remove the line (a limit that is accepted and ignored would "
-			    "promise what herd does not do)", key);
+	int rc = limit_conf_pair(&ac->lim, key, v, line, err, errsz);
+	if (rc <= 0)
+		return rc;	/* a limit key (limit.h) */
 	for (i = 0; i < NITEMS(keys) && strcmp(keys[i], key) != 0; i++)
 		;
 	if (i == NITEMS(keys))
@@ -329,6 +323,8 @@ int acct_conf_finish(struct acct_conf *a, int *line, char *err, size_t errsz)
 	*line = 0;
 	for (size_t i = 0; i < a->naccts; i++) {
 		struct acct *ac = &a->accts[i];
+		if (limit_conf_finish(&ac->lim, line, err, errsz) != 0)
+			return -1;
 		if (ac->parent_name == NULL)
 			continue;
 		ac->parent = acct_find(a, ac->parent_name);
@@ -392,7 +388,8 @@ int acct_conf_same(const struct acct_conf *x, const struct acct_conf *y)
 	for (size_t i = 0; i < x->naccts; i++) {
 		const struct acct *p = &x->accts[i], *q = &y->accts[i];
 		if (!str_same(p->name, q->name) || !str_same(p->users, q->users) ||
-		    p->parent != q->parent || p->shares != q->shares)
+		    p->parent != q->parent || p->shares != q->shares ||
+		    !limit_conf_same(&p->lim, &q->lim))
 			return 0;
 	}
 	return 1;

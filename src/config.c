@@ -126,15 +126,11 @@ static const struct key node_keys[] = {
 
 /*
  * [partition NAME] and [qos NAME], Slurm's PartitionName and QOS settings.
- * Keys that need accounts or limits herd does not enforce yet are refused
- * rather than accepted and ignored.
+ * A [qos]'s limit keys (max_gpus, ...) are limit.c's table, as an
+ * [account]'s are.
  */
 #define P(f) offsetof(struct part_conf, f)
 #define Q(f) offsetof(struct qos_conf, f)
-static const char no_accounts[] = "accounts are not supported yet: herd would let every "
-    "account's jobs in; use allow_users";
-static const char no_qos_limit[] = "QoS limits are not supported yet: herd would run the "
-    "jobs without it";
 
 static const struct key part_keys[] = {
 	{ "nodes", K_NODES, P(nodes), 0, 0, NULL, 1 },
@@ -143,18 +139,12 @@ static const struct key part_keys[] = {
 	{ "default_time", K_TIME, P(default_time_s), 0, 0, NULL, 0 },
 	{ "allow_users", K_LIST, P(allow_users), 0, 0, NULL, 0 },
 	{ "priority_tier", K_INT, P(priority_tier), 0, 65533, "1", 0 },
-	{ "allow_accounts", K_NOTYET, P(allow_accounts), 0, 0, no_accounts, 0 },
+	{ "allow_accounts", K_LIST, P(allow_accounts), 0, 0, NULL, 0 },
 };
 
 static const struct key qos_keys[] = {
 	{ "priority", K_INT, Q(priority), 0, 1000000, "0", 0 },
 	{ "max_time", K_TIME, Q(max_time_s), 0, 0, NULL, 0 },
-	{ "max_gpus", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
-	{ "max_gpus_per_user", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
-	{ "max_running_jobs", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
-	{ "max_submit_jobs", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
-	{ "max_gpu_hours", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
-	{ "period", K_NOTYET, 0, 0, 0, no_qos_limit, 0 },
 };
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -498,6 +488,7 @@ static int add_named(struct parse *p, int which, const char *name, int line)
 		memset(p->qline[n], 0, sizeof p->qline[n]);
 		c->qos[n].name = xstrdup(name);
 		c->qos[n].line = line;
+		limit_conf_init(&c->qos[n].lim);
 		c->nqos++;
 	}
 	p->sect = which;
@@ -611,6 +602,11 @@ static int parse_pair(struct parse *p, char *s, int line)
 		base = &p->c->parts[p->c->nparts - 1];
 		lines = p->pline[p->c->nparts - 1];
 	} else if (p->sect == S_QOS) {
+		char msg[400];
+		int rc = limit_conf_pair(&p->c->qos[p->c->nqos - 1].lim, s, v, line, msg,
+		    sizeof msg);
+		if (rc <= 0)
+			return rc == 0 ? 0 : perr(p, line, "%s", msg);	/* limit.h's keys */
 		k = find_key(qos_keys, NITEMS(qos_keys), s, &i);
 		base = &p->c->qos[p->c->nqos - 1];
 		lines = p->qline[p->c->nqos - 1];
@@ -934,6 +930,24 @@ static int key_line(const struct key *t, size_t nt, const int *lines, const char
 	return find_key(t, nt, name, &i) != NULL ? lines[i] : 0;
 }
 
+/* Each name of allow_accounts is an [account] (or "default", always there). */
+static int check_accounts(struct parse *p, const struct part_conf *pc, int line)
+{
+	char name[CONFIG_NAME_MAX + 1];
+	if (pc->allow_accounts == NULL)
+		return 0;
+	for (const char *w = pc->allow_accounts + strspn(pc->allow_accounts, ", \t");
+	    *w != '\0';) {
+		size_t len = strcspn(w, ", \t");
+		snprintf(name, sizeof name, "%.*s", (int)len, w);
+		if (len > CONFIG_NAME_MAX || acct_find(&p->c->acct, name) < 0)
+			return perr(p, line, "allow_accounts: no [account %s] in this file", name);
+		w += len;
+		w += strspn(w, ", \t");
+	}
+	return 0;
+}
+
 /* A partition's nodes name [node]s; its default_time is within max_time. */
 static int finish_part(struct parse *p, size_t pi, int *def_line)
 {
@@ -964,6 +978,9 @@ static int finish_part(struct parse *p, size_t pi, int *def_line)
 	if (pc->max_time_s > 0 && pc->default_time_s > pc->max_time_s)
 		return perr(p, key_line(part_keys, NITEMS(part_keys), lines, "default_time"),
 		    "default_time is longer than max_time");
+	if (check_accounts(p, pc, key_line(part_keys, NITEMS(part_keys), lines,
+	    "allow_accounts")) != 0)
+		return -1;
 	if (pc->is_default && *def_line != 0)
 		return perr(p, key_line(part_keys, NITEMS(part_keys), lines, "default"),
 		    "[partition %s]: a second default partition (the first on line %d)",
@@ -985,10 +1002,15 @@ static int finish_parts(struct parse *p)
 	if (c->nparts > 0 && def_line == 0)
 		return perr(p, c->parts[0].line, "no partition has default = yes: jobs that "
 		    "name none need one");
-	for (size_t i = 0; i < c->nqos; i++)
+	for (size_t i = 0; i < c->nqos; i++) {
+		char msg[400];
+		int line;
 		if (finish_keys(p, qos_keys, NITEMS(qos_keys), p->qline[i], &c->qos[i], "qos",
 		    c->qos[i].name, c->qos[i].line) != 0)
 			return -1;
+		if (limit_conf_finish(&c->qos[i].lim, &line, msg, sizeof msg) != 0)
+			return perr(p, line, "%s", msg);
+	}
 	return 0;
 }
 
@@ -1207,7 +1229,8 @@ static int parts_same(const struct config *a, const struct config *b)
 				return 0;
 	}
 	for (size_t i = 0; i < a->nqos; i++) {
-		if (strcmp(a->qos[i].name, b->qos[i].name) != 0)
+		if (strcmp(a->qos[i].name, b->qos[i].name) != 0 ||
+		    !limit_conf_same(&a->qos[i].lim, &b->qos[i].lim))
 			return 0;
 		for (size_t k = 0; k < NITEMS(qos_keys); k++)
 			if (qos_keys[k].type != K_NOTYET &&

@@ -491,6 +491,7 @@ int ctl_clear(struct ctl *c)
 	ctl_drains_clear(c);
 	ctl_share_free(c);
 	ctl_batch_free(c);
+	ctl_limits_cache_free(c);
 	return 0;
 }
 
@@ -499,14 +500,14 @@ int ctl_clear(struct ctl *c)
 /* The node slots of a job's partitions (partition.h) and its tier; how
  * many partitions take it.  mask: CTL_MASK_WORDS words. */
 #define CTL_MASK_WORDS ((CTL_NODE_SLOTS + 63) / 64)
-static int job_nodes(struct ctl *c, const char *parts, const char *user, int64_t limit,
-    uint64_t *mask, int *tier)
+static int job_nodes(struct ctl *c, const char *parts, const char *user, const char *account,
+    int64_t limit, uint64_t *mask, int *tier)
 {
 	const char *names[CTL_NODE_SLOTS];
 	for (size_t k = 0; k < c->nnodes; k++)
 		names[k] = c->nodes[k].life == NODE_LIVE ? c->nodes[k].conf->name : NULL;
 	memset(mask, 0, CTL_MASK_WORDS * sizeof *mask);
-	return part_nodes(c->cfg, parts, user, limit, names, c->nnodes, mask, tier);
+	return part_nodes(c->cfg, parts, user, account, limit, names, c->nnodes, mask, tier);
 }
 
 static int in_mask(const uint64_t *mask, size_t k)
@@ -606,13 +607,13 @@ static int submit_partition(struct ctl *c, struct job_row *row, char **parts, ch
 {
 	uint64_t mask[CTL_MASK_WORDS];
 	int tier;
-	if (part_submit(c->cfg, row->partition, row->qos, row->user, &row->time_limit_s, parts,
-	    err, errsz) != 0)
+	if (part_submit(c->cfg, row->partition, row->qos, row->user, row->account,
+	    &row->time_limit_s, parts, err, errsz) != 0)
 		return -1;
 	row->partition = *parts;
 	if (*parts == NULL)
 		return check_fits_somewhere(c, row, NULL, err, errsz);
-	job_nodes(c, *parts, row->user, row->time_limit_s, mask, &tier);
+	job_nodes(c, *parts, row->user, row->account, row->time_limit_s, mask, &tier);
 	return check_fits_somewhere(c, row, mask, err, errsz);
 }
 
@@ -621,20 +622,21 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 {
 	struct job_row row = r->job;	/* borrowing its strings */
 	char *parts = NULL;
-	if (ctl_check_registered(c, uid, row.user, err, errsz) != 0 ||
-	    submit_partition(c, &row, &parts, err, errsz) != 0) {
-		free(parts);
+	if (ctl_check_registered(c, uid, row.user, err, errsz) != 0)
 		return -1;
-	}
 	/* -A: one of the user's accounts; none: their default (acct.h). */
 	const char *acct = acct_for_user(&c->cfg->acct, row.user ? row.user : "", row.account,
 	    err, errsz);
-	if (acct == NULL) {
+	if (acct == NULL)
+		return -1;
+	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
+	row.uid = (uint32_t)uid;
+	/* Its partitions (allow_accounts needs the account), then its limits. */
+	if (submit_partition(c, &row, &parts, err, errsz) != 0 ||
+	    ctl_limits_submit(c, &row, r->array ? arrayspec_count(r->array) : 1, err, errsz) != 0) {
 		free(parts);
 		return -1;
 	}
-	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
-	row.uid = (uint32_t)uid;
 	row.state = JOB_PENDING;
 	row.attempt = 1;
 	row.submit_time = ctl_now_wall(c);
@@ -810,10 +812,11 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 #define PASS_MEMO 64
 struct pass_parts {
 	struct ctl *c;
+	struct ctl_limits *lim;	/* the pass's limit groups (ctl_limit.c); NULL: none */
 	uint64_t *masks;	/* rows of CTL_MASK_WORDS */
 	size_t nmasks, cap;
 	struct memo {
-		const char *parts, *user;
+		const char *parts, *user, *account;
 		int64_t limit;
 		int32_t part, tier;	/* part -1: no partition takes it now */
 		int used;
@@ -848,13 +851,14 @@ static int32_t pass_part(struct pass_parts *pp, const struct job *j, int32_t *ti
 	if (pp->c->cfg->nparts == 0)
 		return 0;	/* one implicit partition: every node */
 	if (!m->used || m->parts != j->partition || m->user != j->user ||
-	    m->limit != j->time_limit_s) {
+	    m->account != j->account || m->limit != j->time_limit_s) {
 		m->used = 1;
 		m->parts = j->partition;
 		m->user = j->user;
+		m->account = j->account;
 		m->limit = j->time_limit_s;
-		m->part = job_nodes(pp->c, j->partition, j->user, j->time_limit_s, mask, &t) > 0 ?
-		    pass_mask_row(pp, mask) : -1;
+		m->part = job_nodes(pp->c, j->partition, j->user, ctl_job_account(pp->c, j),
+		    j->time_limit_s, mask, &t) > 0 ? pass_mask_row(pp, mask) : -1;
 		m->tier = t;
 	}
 	*tier = m->tier;
@@ -868,6 +872,7 @@ static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched
 	*out = (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier };
+	ctl_limits_job(pp->lim, j, out->lim);
 	return part >= 0;
 }
 
@@ -920,7 +925,7 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
-	    .tiers = tiers_differ(c->cfg) };
+	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim) };
 	sched_plan(&s, p);
 	free(run);
 }
@@ -1011,6 +1016,17 @@ static void commit_decisions(struct ctl *c, struct job **pend, const int64_t *pt
 	free(chosen);
 }
 
+/* Which jobs a limit held in this pass (ctl_pending_reason shows it);
+ * why NULL: none (no limits now, after a reconfigure too). */
+static void keep_limit_reasons(struct job **pend, size_t np, const uint8_t *why)
+{
+	for (size_t i = 0; i < np; i++)
+		pend[i]->limit_reason = 0;
+	for (size_t i = 0; why != NULL && i < np; i++)
+		if (why[i] > SCHED_R_LIMIT)
+			pend[i]->limit_reason = (uint8_t)(why[i] - SCHED_R_LIMIT);
+}
+
 void ctl_schedule(struct ctl *c)
 {
 	int64_t t0 = now_us();
@@ -1037,7 +1053,7 @@ void ctl_schedule(struct ctl *c)
 	struct job **pend = xmalloc(want * sizeof *pend);
 	int64_t *ptask = xmalloc(want * sizeof *ptask);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
-	struct pass_parts pp = { .c = c };
+	struct pass_parts pp = { .c = c, .lim = ctl_limits_new(c, ctl_now_wall(c)) };
 	for (size_t i = 0; i < nc && np < want; i++) {
 		struct job *j = cand[i];
 		struct sched_job one;
@@ -1077,9 +1093,14 @@ void ctl_schedule(struct ctl *c)
 	}
 	free(cand);
 	free(prio);
-	struct sched_plan p = { .out = d, .cap = np };
+	/* Reasons are read only for limits' (the others: ctl_pending_reason). */
+	uint8_t *why = pp.lim != NULL ? xcalloc(np ? np : 1, 1) : NULL;
+	struct sched_plan p = { .out = d, .cap = np, .reason = why };
 	plan(c, &pp, sn, sj, np, &p);
 	free(pp.masks);
+	ctl_limits_free(pp.lim);
+	keep_limit_reasons(pend, np, why);
+	free(why);
 	/* The head waits for Resources; every other job waiting, for Priority
 	 * (ctl_pending_reason). */
 	c->blocked_id = p.blocked < np ? pend[p.blocked]->id : -1;
@@ -1186,7 +1207,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	free(prio);
 	struct sched_job *sj = xmalloc((want + 1) * sizeof *sj);
 	struct sched_decision *d = xmalloc((want + 1) * sizeof *d);
-	struct pass_parts pp = { .c = c };
+	struct pass_parts pp = { .c = c, .lim = ctl_limits_new(c, ctl_now_wall(c)) };
 	for (size_t i = 0; i < ahead && !cut; i++) {
 		struct job *j = cand[i];
 		struct sched_job one;
@@ -1212,7 +1233,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	 * for it, as a stored job's are). */
 	struct job self = { .gpus = row->gpus, .cpus = row->cpus, .mem_mb = (uint64_t)row->mem_mb,
 	    .exclusive = row->exclusive, .uid = row->uid, .time_limit_s = row->time_limit_s,
-	    .id = row->id };
+	    .id = row->id, .account = row->account, .qos = row->qos };
 	self.partition = row->partition != NULL ? intern(row->partition) : NULL;
 	self.user = row->user != NULL ? intern(row->user) : NULL;
 	sched_job_of(&pp, &self, &sj[np]);	/* submit checked that one takes it */
@@ -1223,6 +1244,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	struct sched_plan p = { .out = d, .cap = np + 1, .reason = why };
 	plan(c, &pp, sn, sj, np + 1, &p);
 	free(pp.masks);
+	ctl_limits_free(pp.lim);
 	for (size_t i = 0; i < p.ndecisions; i++)
 		if (d[i].job == np)
 			t->node = d[i].node;
@@ -1236,7 +1258,11 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	/* Its reason is the pass's; not looked at (or cut) is Priority. */
 	int reason = cut ? SCHED_R_PRIORITY : why[np];
 	free(why);
-	if (t->node < 0 && reason == SCHED_R_PRIORITY) {
+	if (t->node < 0 && reason > SCHED_R_LIMIT) {
+		t->reason = sched_reason_name(reason);
+		snprintf(t->why, sizeof t->why, "a limit of its account or QoS is reached: it "
+		    "waits until their jobs end");
+	} else if (t->node < 0 && reason == SCHED_R_PRIORITY) {
 		t->reason = "Priority";
 		snprintf(t->why, sizeof t->why, "%zu earlier job%s wait%s ahead of it", ahead,
 		    ahead == 1 ? "" : "s", ahead == 1 ? "s" : "");
@@ -1266,16 +1292,20 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	    ctl_array_active(c, j->id) >= j->array->pending.throttle)
 		return "JobArrayTaskLimit";	/* Slurm's: the throttle is full */
 	/* None of its partitions takes it (after a reconfigure). */
-	const char *pr = part_reason(c->cfg, j->partition, j->user, j->time_limit_s);
+	const char *pr = part_reason(c->cfg, j->partition, j->user, ctl_job_account(c, j),
+	    j->time_limit_s);
 	if (pr != NULL)
 		return pr;
+	if (j->limit_reason != 0)	/* an account's or QoS's limit (ctl_schedule) */
+		return limit_reason_name(j->limit_reason);
 	if (j->id != c->blocked_id)
 		return "Priority";
 	/* Slurm's word for "the nodes it could run on are drained". */
 	uint64_t mask[CTL_MASK_WORDS];
 	int tier;
 	if (c->cfg->nparts > 0)
-		job_nodes(c, j->partition, j->user, j->time_limit_s, mask, &tier);
+		job_nodes(c, j->partition, j->user, ctl_job_account(c, j), j->time_limit_s, mask,
+		    &tier);
 	return ctl_drain_blocks(c, j, c->cfg->nparts > 0 ? mask : NULL) ? "ReqNodeNotAvail" :
 	    "Resources";
 }

@@ -125,6 +125,7 @@ double ctl_job_rate(struct ctl *c, const struct job *j)
 
 void ctl_share_job_end(struct ctl *c, const struct job *j)
 {
+	c->jobs_over++;	/* limits' GPU-hours are read again (ctl_limit.c) */
 	if (c->share == NULL || j->start_time <= 0)
 		return;
 	int64_t end = j->end_time > j->start_time ? j->end_time : j->start_time;

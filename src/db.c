@@ -37,7 +37,7 @@ enum {
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
 	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_NODE_DRAIN, ST_NODE_RESUME,
 	ST_NODE_DRAINS, ST_USAGE_PUT, ST_USAGE_ALL, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
-	ST_COUNT
+	ST_GPU_SINCE, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -81,6 +81,11 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_USAGE_PUT] = "INSERT OR REPLACE INTO usage(user,account,usage,decayed_to)"
 	    " VALUES(?1,?2,?3,?4)",
 	[ST_USAGE_ALL] = "SELECT user,account,usage,decayed_to FROM usage ORDER BY account,user",
+	/* Limits' max_gpu_hours: GPU-seconds of the jobs that ended since ?1,
+	 * the part of each inside the window. */
+	[ST_GPU_SINCE] = "SELECT user,account,qos,sum(gpus*(end_time-max(start_time,?1)))"
+	    " FROM jobs WHERE end_time>?1 AND start_time>0 AND end_time>start_time AND gpus>0"
+	    " GROUP BY user,account,qos",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -855,6 +860,24 @@ int db_usage_each(struct db *db,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(db, "read usage");
+	return 0;
+}
+
+int db_gpu_seconds_since(struct db *db, int64_t since,
+    int (*cb)(void *arg, const char *user, const char *account, const char *qos, double gpu_s),
+    void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_GPU_SINCE];
+	int rc;
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1), (const char *)sqlite3_column_text(s, 2),
+		    sqlite3_column_double(s, 3)) != 0)
+			break;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "read GPU-hours");
 	return 0;
 }
 

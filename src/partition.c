@@ -87,15 +87,26 @@ static void names_of(const struct config *c, int qos, char *buf, size_t size)
 	}
 }
 
+int part_account_allowed(const struct part_conf *p, const char *account)
+{
+	return p->allow_accounts == NULL || (account != NULL && in_list(p->allow_accounts,
+	    account, strlen(account)));
+}
+
 /* Why p does not take the job (NULL: it does); detail in err. */
-static const char *part_refuses(const struct part_conf *p, const char *user, int64_t limit,
-    char *err, size_t errsz)
+static const char *part_refuses(const struct part_conf *p, const char *user,
+    const char *account, int64_t limit, char *err, size_t errsz)
 {
 	char a[32], b[32];
 	if (!part_user_allowed(p, user)) {
 		snprintf(err, errsz, "user %s may not use partition %s (its allow_users)",
 		    user != NULL ? user : "?", p->name);
 		return "PartitionConfig";
+	}
+	if (!part_account_allowed(p, account)) {
+		snprintf(err, errsz, "account %s may not use partition %s (its allow_accounts: %s)",
+		    account != NULL ? account : "?", p->name, p->allow_accounts);
+		return "AccountNotAllowed";
 	}
 	if (p->max_time_s > 0 && (limit == 0 || limit > p->max_time_s)) {
 		format_duration(p->max_time_s, a, sizeof a);
@@ -174,7 +185,7 @@ static int check_qos(const struct config *c, const char *qos, int64_t limit, cha
 }
 
 int part_submit(const struct config *c, const char *req, const char *qos, const char *user,
-    int64_t *limit, char **stored, char *err, size_t errsz)
+    const char *account, int64_t *limit, char **stored, char *err, size_t errsz)
 {
 	*stored = NULL;
 	if (c->nparts == 0 && req != NULL) {
@@ -197,7 +208,7 @@ int part_submit(const struct config *c, const char *req, const char *qos, const 
 		size_t n;
 		int takes = 0;
 		while ((n = next_word(&s, &w)) > 0 && !takes) {
-			const char *r = part_refuses(part_find(c, w, n), user, *limit,
+			const char *r = part_refuses(part_find(c, w, n), user, account, *limit,
 			    why == NULL ? first_err : err, why == NULL ? sizeof first_err : errsz);
 			takes = r == NULL;
 			why = why != NULL ? why : r;
@@ -235,7 +246,8 @@ static void add_nodes(const struct part_conf *p, const char *const *names, size_
 			mask[k / 64] |= 1ULL << (k % 64);
 }
 
-int part_nodes(const struct config *c, const char *parts, const char *user, int64_t limit,
+int part_nodes(const struct config *c, const char *parts, const char *user,
+    const char *account, int64_t limit,
     const char *const *names, size_t nnames, uint64_t *mask, int *tier)
 {
 	const char *s = job_parts(c, parts), *w;
@@ -246,7 +258,7 @@ int part_nodes(const struct config *c, const char *parts, const char *user, int6
 	*tier = 0;
 	while ((n = next_word(&s, &w)) > 0) {
 		const struct part_conf *p = part_find(c, w, n);
-		if (p == NULL || part_refuses(p, user, limit, err, sizeof err) != NULL)
+		if (p == NULL || part_refuses(p, user, account, limit, err, sizeof err) != NULL)
 			continue;
 		add_nodes(p, names, nnames, mask);
 		if (!takes || p->priority_tier > *tier)
@@ -257,7 +269,7 @@ int part_nodes(const struct config *c, const char *parts, const char *user, int6
 }
 
 const char *part_reason(const struct config *c, const char *parts, const char *user,
-    int64_t limit)
+    const char *account, int64_t limit)
 {
 	const char *s, *w, *why = NULL;
 	char err[HERD_ERRLEN];
@@ -267,8 +279,8 @@ const char *part_reason(const struct config *c, const char *parts, const char *u
 	s = job_parts(c, parts);
 	while ((n = next_word(&s, &w)) > 0) {
 		const struct part_conf *p = part_find(c, w, n);
-		const char *r = p == NULL ? "PartitionConfig" : part_refuses(p, user, limit, err,
-		    sizeof err);
+		const char *r = p == NULL ? "PartitionConfig" : part_refuses(p, user, account, limit,
+		    err, sizeof err);
 		if (r == NULL)
 			return NULL;
 		if (why == NULL)

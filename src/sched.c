@@ -15,7 +15,9 @@
  * has a free CPU, since every job needs one: with a full cluster the scan
  * costs nothing.  A job asking more GPUs or CPUs than any one node has free
  * is passed over in O(1) (the maxima are kept after each placement); the
- * others cost O(nodes).
+ * others cost O(nodes).  Limits (limit.h) are checked before a job is
+ * placed, in O(1): a job held by one is passed over as if it were not in
+ * the queue, so it never becomes the head.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +138,7 @@ static void place(struct pass *w, size_t i, int k)
 	n->mem_free_mb -= mem;
 	n->gpu_free &= ~mask;
 	sched_node_add_job(n, j->excl, j->uid);
+	limits_take(w->s->limits, j->lim, __builtin_popcountll(mask));
 	if (was_free && !node_free(n))
 		w->nfree--;
 	free_max(w);
@@ -350,6 +353,11 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		int k;
 		if (head && w.nfree == 0)
 			break;	/* nothing free anywhere: no later job can start */
+		int lr = limits_block(s->limits, j->lim, j->gpus);
+		if (lr != LIM_R_NONE) {
+			set_reason(p, i, SCHED_R_LIMIT + lr);
+			continue;	/* waits for its limit, not for the queue */
+		}
 		k = head ? backfill_node(&w, j) : first_fit(s, j);
 		if (k >= 0) {
 			place(&w, i, k);
@@ -368,6 +376,15 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		plan_head(&w, i);
 	}
 	p->looked = pos;
+	if (s->limits != NULL && p->reason != NULL) {
+		/* The rest: held by a limit, or behind the jobs ahead. */
+		for (; pos < s->njobs; pos++) {
+			size_t i = order != NULL ? order[pos] : pos;
+			int lr = limits_block(s->limits, s->jobs[i].lim, s->jobs[i].gpus);
+			set_reason(p, i, lr != LIM_R_NONE ? SCHED_R_LIMIT + lr : SCHED_R_PRIORITY);
+		}
+		p->looked = s->njobs;
+	}
 	free(w.runs);
 	free(order);
 }
@@ -391,7 +408,7 @@ const char *sched_reason_name(int reason)
 	case SCHED_R_RESOURCES:
 		return "Resources";
 	default:
-		return NULL;
+		return reason > SCHED_R_LIMIT ? limit_reason_name(reason - SCHED_R_LIMIT) : NULL;
 	}
 }
 

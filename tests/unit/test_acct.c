@@ -109,6 +109,40 @@ static void test_good_tree(void **state)
 	config_clear(&c);
 }
 
+/* The limit keys (limit.h): values, unset ones -1, and a change seen. */
+static void test_limits(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+	(void)state;
+	assert_int_equal(load_str(NODE "[account bio]\nusers = alice\nmax_gpus = 4\n"
+	    "max_gpus_per_user = 2\nmax_running_jobs = 0\nmax_running_jobs_per_user = 3\n"
+	    "max_submit_jobs = 100\nmax_submit_jobs_per_user = 10\nmax_gpu_hours = 500\n"
+	    "period = 30-0\n[account chem]\nshares = 2\n", &c, err, sizeof err), 0);
+	const struct limit_conf *l = &c.acct.accts[acct_find(&c.acct, "bio")].lim;
+	assert_int_equal(l->max_gpus, 4);
+	assert_int_equal(l->max_gpus_per_user, 2);
+	assert_int_equal(l->max_jobs, 0);
+	assert_int_equal(l->max_jobs_per_user, 3);
+	assert_int_equal(l->max_submit, 100);
+	assert_int_equal(l->max_submit_per_user, 10);
+	assert_true(l->max_gpu_s == 500.0 * 3600);
+	assert_int_equal(l->period_s, 30 * 86400);
+	assert_true(limit_conf_any(l));
+	const struct limit_conf *n = &c.acct.accts[acct_find(&c.acct, "chem")].lim;
+	assert_false(limit_conf_any(n));
+	assert_int_equal(n->max_gpus, -1);
+	assert_int_equal(n->max_submit, -1);
+	assert_false(limit_conf_any(&c.acct.accts[acct_find(&c.acct, "default")].lim));
+	struct acct_conf copy;
+	acct_conf_copy(&copy, &c.acct);
+	assert_true(acct_conf_same(&copy, &c.acct));
+	copy.accts[acct_find(&copy, "bio")].lim.max_gpus = 5;
+	assert_false(acct_conf_same(&copy, &c.acct));
+	acct_conf_clear(&copy);
+	config_clear(&c);
+}
+
 struct bad {
 	int line;
 	const char *needle;
@@ -125,9 +159,25 @@ struct bad {
 	X(unknown_key, 4, "unknown key \"colour\" in [account]", NODE "[account a]\ncolour = red\n") \
 	X(unknown_pkey, 4, "unknown key \"weight_size\" in [priority]", \
 	    NODE "[priority]\nweight_size = 1\n") \
-	X(limit_not_yet, 4, "max_gpus: account limits are not enforced by herd yet", \
-	    NODE "[account a]\nmax_gpus = 4\n") \
-	X(limit_period, 4, "period: account limits are not enforced", NODE "[account a]\nperiod = 30\n") \
+	X(limit_period_alone, 4, "period needs max_gpu_hours", NODE "[account a]\nperiod = 30\n") \
+	X(limit_hours_alone, 4, "max_gpu_hours needs period", \
+	    NODE "[account a]\nmax_gpu_hours = 100\n") \
+	X(limit_neg, 4, "max_gpus: \"-1\" is not a whole number", NODE "[account a]\nmax_gpus = -1\n") \
+	X(limit_huge, 4, "max_running_jobs: 9999999 is out of range 0..1000000", \
+	    NODE "[account a]\nmax_running_jobs = 9999999\n") \
+	X(limit_overflow, 4, "is not a whole number", \
+	    NODE "[account a]\nmax_submit_jobs = 99999999999999999999\n") \
+	X(limit_junk, 4, "max_gpus_per_user: \"2 GPUs\" is not a whole number", \
+	    NODE "[account a]\nmax_gpus_per_user = 2 GPUs\n") \
+	X(limit_highbit, 4, "max_gpus: \"4\\xff\" is not a whole number", \
+	    NODE "[account a]\nmax_gpus = 4\377\n") \
+	X(limit_dup, 5, "duplicate key \"max_gpus\" (first on line 4)", \
+	    NODE "[account a]\nmax_gpus = 1\nmax_gpus = 2\n") \
+	X(limit_period_zero, 5, "period: must be longer than 0", \
+	    NODE "[account a]\nmax_gpu_hours = 1\nperiod = 0\n") \
+	X(limit_period_bad, 5, "period: ", NODE "[account a]\nmax_gpu_hours = 1\nperiod = 3 days\n") \
+	X(limit_hours_frac, 4, "max_gpu_hours: \"1.5\" is not a whole number", \
+	    NODE "[account a]\nmax_gpu_hours = 1.5\nperiod = 1-0\n") \
 	X(dup_key, 5, "duplicate key \"shares\" (first on line 4)", \
 	    NODE "[account a]\nshares = 1\nshares = 2\n") \
 	X(shares_zero, 4, "shares: 0 is out of range 1..1000000", NODE "[account a]\nshares = 0\n") \
@@ -214,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_without_sections),
 		cmocka_unit_test(test_good_tree),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_many_billing_and_accounts),
 #define X(name, l, n, t) { "bad_" #name, test_bad, NULL, NULL, (void *)&bad_##name },
 		BAD_CASES

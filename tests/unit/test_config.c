@@ -425,7 +425,9 @@ static void test_example_and_man(void **state)
 	    "identity", "known_hosts", "herd_dir", "connect_timeout",
 	    "command_timeout", "keepalive", "mode", "admins", "lab_key", "lab_from",
 	    "session_idle", "controller", "nodes", "default", "max_time", "default_time",
-	    "allow_users", "priority_tier", "priority" };
+	    "allow_users", "priority_tier", "priority", "allow_accounts", "max_gpus",
+	    "max_gpus_per_user", "max_running_jobs", "max_running_jobs_per_user", "max_submit_jobs",
+	    "max_submit_jobs_per_user", "max_gpu_hours", "period" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
@@ -580,8 +582,10 @@ struct bad {
 	    "[node a]\nhost = a\n[partition p]\nnodes = a\npriority_tier = 65534\n") \
 	X(part_users_bad, 5, "allow_users: bad user name \"-x\"", \
 	    "[node a]\nhost = a\n[partition p]\nnodes = a\nallow_users = bob -x\n") \
-	X(part_accounts, 5, "allow_accounts: accounts are not supported yet", \
+	X(part_accounts, 5, "allow_accounts: no [account lab] in this file", \
 	    "[node a]\nhost = a\n[partition p]\nnodes = a\nallow_accounts = lab\n") \
+	X(part_accounts_bad, 5, "allow_accounts: bad user name \"a;b\"", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\nallow_accounts = a;b\n") \
 	X(part_node_key, 5, "unknown key \"host\" in [partition]", \
 	    "[node a]\nhost = a\n[partition p]\nnodes = a\nhost = b\n") \
 	X(qos_no_name, 3, "[qos] needs a name", "[node a]\nhost = a\n[qos]\n") \
@@ -589,10 +593,16 @@ struct bad {
 	    "[node a]\nhost = a\n[qos q]\n[qos q]\n") \
 	X(qos_priority_neg, 4, "priority: -1 is out of range 0..1000000", \
 	    "[node a]\nhost = a\n[qos q]\npriority = -1\n") \
-	X(qos_max_gpus, 4, "max_gpus: QoS limits are not supported yet", \
-	    "[node a]\nhost = a\n[qos q]\nmax_gpus = 4\n") \
-	X(qos_per_user, 4, "max_gpus_per_user: QoS limits are not supported yet", \
-	    "[node a]\nhost = a\n[qos q]\nmax_gpus_per_user = 4\n") \
+	X(qos_max_gpus, 4, "max_gpus: \"four\" is not a whole number", \
+	    "[node a]\nhost = a\n[qos q]\nmax_gpus = four\n") \
+	X(qos_per_user, 5, "duplicate key \"max_gpus_per_user\" (first on line 4)", \
+	    "[node a]\nhost = a\n[qos q]\nmax_gpus_per_user = 4\nmax_gpus_per_user = 4\n") \
+	X(qos_hours_alone, 4, "max_gpu_hours needs period", \
+	    "[node a]\nhost = a\n[qos q]\nmax_gpu_hours = 4\n") \
+	X(qos_limit_empty, 4, "max_running_jobs: \"\" is not a whole number", \
+	    "[node a]\nhost = a\n[qos q]\nmax_running_jobs =\n") \
+	X(qos_limit_comment, 4, "max_submit_jobs: \"3 # x\" is not a whole number", \
+	    "[node a]\nhost = a\n[qos q]\nmax_submit_jobs = 3 # x\n") \
 	X(qos_unknown_key, 4, "unknown key \"nodes\" in [qos]", \
 	    "[node a]\nhost = a\n[qos q]\nnodes = a\n") \
 	X(inline_comment, 3, "port: inline comments are not allowed", \
@@ -633,7 +643,10 @@ static void test_partitions(void **state)
 	    "[node b]\nhost = b\n[partition gpu]\nnodes = a,b\ndefault = yes\n"
 	    "max_time = 2:00:00\ndefault_time = 30\n[partition short]\nnodes = ALL\n"
 	    "priority_tier = 5\nallow_users = alice, bob\nmax_time = infinite\n"
-	    "[qos high]\npriority = 100\nmax_time = 1-0\n[qos low]\n", &c, err, sizeof err), 0);
+	    "allow_accounts = bio, default\n[account bio]\n"
+	    "[qos high]\npriority = 100\nmax_time = 1-0\nmax_gpus = 8\nmax_gpus_per_user = 2\n"
+	    "max_running_jobs_per_user = 4\nmax_submit_jobs_per_user = 50\n"
+	    "max_gpu_hours = 1000\nperiod = 7-0\n[qos low]\n", &c, err, sizeof err), 0);
 	assert_int_equal(c.nparts, 2);
 	assert_string_equal(c.parts[0].name, "gpu");
 	assert_string_equal(c.parts[0].nodes, "a,b");
@@ -653,6 +666,16 @@ static void test_partitions(void **state)
 	assert_int_equal(c.qos[0].max_time_s, 86400);
 	assert_int_equal(c.qos[1].priority, 0);
 	assert_int_equal(c.qos[1].max_time_s, 0);
+	assert_string_equal(c.parts[1].allow_accounts, "bio, default");
+	assert_null(c.parts[0].allow_accounts);
+	assert_int_equal(c.qos[0].lim.max_gpus, 8);
+	assert_int_equal(c.qos[0].lim.max_gpus_per_user, 2);
+	assert_int_equal(c.qos[0].lim.max_jobs, -1);
+	assert_int_equal(c.qos[0].lim.max_jobs_per_user, 4);
+	assert_int_equal(c.qos[0].lim.max_submit_per_user, 50);
+	assert_true(c.qos[0].lim.max_gpu_s == 1000.0 * 3600);
+	assert_int_equal(c.qos[0].lim.period_s, 7 * 86400);
+	assert_false(limit_conf_any(&c.qos[1].lim));
 	config_clear(&c);
 	assert_int_equal(load_str("[node a]\nhost = a\n", &c, err, sizeof err), 0);
 	assert_int_equal(c.nparts, 0);
@@ -676,6 +699,12 @@ static void test_parts_take(void **state)
 	assert_int_equal(config_parts_take(&a, &d), 1);
 	assert_int_equal(a.parts[0].max_time_s, 300);
 	assert_int_equal(a.nqos, 1);
+	/* A QoS limit changed is a change. */
+	config_clear(&b);
+	assert_int_equal(load_str("[node a]\nhost = a\n[partition p]\nnodes = a\ndefault = yes\n"
+	    "max_time = 5\n[qos q]\nmax_gpus = 2\n", &b, err, sizeof err), 0);
+	assert_int_equal(config_parts_take(&a, &b), 1);
+	assert_int_equal(a.qos[0].lim.max_gpus, 2);
 	config_clear(&a);
 	config_clear(&b);
 	config_clear(&d);

@@ -61,7 +61,8 @@ static void h_init_ctl(struct h *h)
 	h->c.on_job_end_arg = h;
 }
 
-static struct h *h_new(void)
+/* extra: more of hosts.ini after the node (accounts, limits). */
+static struct h *h_new_with(const char *extra)
 {
 	struct h *h = xcalloc(1, sizeof *h);
 	char path[128], err[HERD_ERRLEN];
@@ -71,7 +72,7 @@ static struct h *h_new(void)
 	FILE *fp = fopen(path, "w");
 	assert_non_null(fp);
 	fprintf(fp, "[controller]\ncluster = t\nstate_dir = %s\nkill_grace = 10\n\n"
-	    "[node gpu1]\nhost = 127.0.0.1\nport = 1\n", h->dir);
+	    "[node gpu1]\nhost = 127.0.0.1\nport = 1\n%s", h->dir, extra);
 	fclose(fp);
 	assert_int_equal(config_load(path, &h->cfg, err, sizeof err), 0);
 	snprintf(path, sizeof path, "%s/herd.db", h->dir);
@@ -80,6 +81,11 @@ static struct h *h_new(void)
 	h->clk.wall_s = 1700000000;
 	h_init_ctl(h);
 	return h;
+}
+
+static struct h *h_new(void)
+{
+	return h_new_with("");
 }
 
 /* Everything queued for the node since the last look: REQ_BATCH texts one
@@ -158,10 +164,10 @@ static void key_of(struct h *h, int64_t id, int attempt, char *key, size_t size)
 	launch_key(key, size, h->c.key_prefix, id, attempt);
 }
 
-static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
+/* A submit's outcome: the id, or -1 with err. */
+static int64_t try_submit(struct h *h, int gpus, int64_t time_limit_s, char *err, size_t errsz)
 {
 	struct submit_req r = { 0 };
-	char err[HERD_ERRLEN];
 	int64_t id;
 	job_row_init(&r.job);
 	r.job.user = "alice";
@@ -172,7 +178,15 @@ static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
 	r.job.mem_mb = 1024;
 	r.job.time_limit_s = time_limit_s;
 	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
-	assert_int_equal(ctl_submit(&h->c, &r, UID, &id, err, sizeof err), 0);
+	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
+{
+	char err[HERD_ERRLEN] = "";
+	int64_t id = try_submit(h, gpus, time_limit_s, err, sizeof err);
+	if (id < 0)
+		fail_msg("submit refused: %s", err);
 	return id;
 }
 
@@ -679,6 +693,91 @@ static void turn_commit_fails(void **state_)
 	h_free(h);
 }
 
+/*
+ * Limits (limit.h): an account at max_gpus holds its next GPU job with
+ * AssocGrpGRES while a CPU-only job of it starts; a job that could never
+ * start and one past max_submit_jobs are refused at submit, naming the
+ * limit; the held job starts once the running one ends.
+ */
+static void limit_reached_then_freed(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[account bio]\nusers = alice\nmax_gpus = 1\n"
+	    "max_submit_jobs = 3\n");
+	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	int64_t b = submit(h, 1, 0);
+	char *s = schedule(h);
+	assert_string_equal(s, "");	/* a GPU is free, but bio holds its one */
+	free(s);
+	assert_int_equal(state(h, b), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, b)), "AssocGrpGRES");
+	/* Never: more GPUs than the account may hold. */
+	assert_int_equal(try_submit(h, 2, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "account bio's max_gpus = 1"));
+	assert_non_null(strstr(err, "(AssocGrpGRES)"));
+	/* A CPU-only job is not held by max_gpus: it starts. */
+	int64_t c = submit(h, 0, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, c), JOB_LAUNCHING);
+	/* Three jobs pending or running: a fourth is refused. */
+	assert_int_equal(try_submit(h, 0, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "max_submit_jobs = 3"));
+	assert_non_null(strstr(err, "(AssocGrpSubmitJobsLimit)"));
+	/* The running one ends: b starts. */
+	h->clk.wall_s += 60;
+	feedf(h, RES_EVENT, "end %s 0", ka);
+	assert_null(ctl_find(&h->c, a));
+	s = schedule(h);
+	key_of(h, b, 1, kb, sizeof kb);
+	assert_non_null(strstr(s, kb));
+	free(s);
+	assert_int_equal(state(h, b), JOB_LAUNCHING);
+	h_free(h);
+}
+
+/*
+ * max_gpu_hours per period: a job that used the account's GPU-hour holds
+ * the next GPU job (AssocGrpGRESMinutes) until the period has moved past
+ * it; what ended is read from the database.
+ */
+static void limit_gpu_hours(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[account bio]\nusers = alice\nmax_gpu_hours = 1\n"
+	    "period = 1-0\n");
+	char ka[LAUNCH_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	h->clk.wall_s += 1800;
+	int64_t b = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, b), JOB_LAUNCHING);	/* half an hour used: under 1 */
+	h->clk.wall_s += 1800;
+	feedf(h, RES_EVENT, "end %s 0", ka);
+	assert_null(ctl_find(&h->c, a));
+	int64_t c = submit(h, 1, 0);
+	char *s = schedule(h);
+	assert_string_equal(s, "");	/* 1 h ended + b's half hour */
+	free(s);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, c)), "AssocGrpGRESMinutes");
+	/* A day later a's hour is out of the window, but b has run all along. */
+	char kb[LAUNCH_KEY_MAX];
+	key_of(h, b, 1, kb, sizeof kb);
+	feedf(h, RES_EVENT, "start %s 4343", kb);
+	h->clk.wall_s += 86400 + 120;
+	free(schedule(h));
+	assert_int_equal(state(h, c), JOB_PENDING);
+	/* b ends long ago... and the window passes it too. */
+	feedf(h, RES_EVENT, "end %s 0", kb);
+	h->clk.wall_s += 2 * 86400;
+	free(schedule(h));
+	assert_int_equal(state(h, c), JOB_LAUNCHING);
+	assert_int_equal(ctl_find(&h->c, c)->limit_reason, 0);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -689,6 +788,8 @@ int main(void)
 		cmocka_unit_test(node_lost_requeues),
 		cmocka_unit_test(turn_one_commit),
 		cmocka_unit_test(turn_commit_fails),
+		cmocka_unit_test(limit_reached_then_freed),
+		cmocka_unit_test(limit_gpu_hours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

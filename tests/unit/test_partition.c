@@ -26,7 +26,8 @@ static const char ini[] =
     "[partition long]\nnodes = n2 n3\nmax_time = 3-0\n"
     "[partition all]\nnodes = ALL\npriority_tier = 9\nallow_users = alice\n"
     "[partition cap]\nnodes = n3\nmax_time = 10\n"
-    "[qos high]\npriority = 100\nmax_time = 1:00:00\n[qos low]\n";
+    "[qos high]\npriority = 100\nmax_time = 1:00:00\n[qos low]\n"
+    "[partition bioonly]\nnodes = n1\nallow_accounts = bio\n[account bio]\nusers = alice\n";
 
 static int setup(void **state)
 {
@@ -55,7 +56,7 @@ static void sub(const char *req, const char *qos, const char *user, int64_t limi
     const char *want, int64_t want_limit)
 {
 	char err[HERD_ERRLEN] = "", *stored = NULL;
-	int got = part_submit(&cfg, req, qos, user, &limit, &stored, err, sizeof err);
+	int got = part_submit(&cfg, req, qos, user, NULL, &limit, &stored, err, sizeof err);
 	if (got != rc)
 		fail_msg("-p %s --qos %s: rc %d, want %d (%s)", req ? req : "-", qos ? qos : "-",
 		    got, rc, err);
@@ -84,7 +85,7 @@ static void test_submit(void **state)
 	sub("long", NULL, "bob", 0, 0, "long", 3 * 86400);
 	/* Unknown: refused naming those that exist. */
 	sub("gpux", NULL, "bob", 0, -1, "invalid partition specified: gpux (partitions: gpu, "
-	    "long, all, cap)", 0);
+	    "long, all, cap, bioonly)", 0);
 	sub("gpu,nope", NULL, "bob", 0, -1, "invalid partition specified: nope", 0);
 	/* allow_users. */
 	sub("all", NULL, "bob", 0, -1, "user bob may not use partition all", 0);
@@ -107,15 +108,15 @@ static void test_submit(void **state)
 	/* Hostile names are shown escaped, cut short. */
 	char err[HERD_ERRLEN], *stored = NULL;
 	int64_t limit = 0;
-	assert_int_equal(part_submit(&cfg, "\x1b[2J", NULL, "bob", &limit, &stored, err,
+	assert_int_equal(part_submit(&cfg, "\x1b[2J", NULL, "bob", NULL, &limit, &stored, err,
 	    sizeof err), -1);
 	assert_null(strchr(err, '\x1b'));
 	char longname[3000];
 	memset(longname, 'x', sizeof longname - 1);
 	longname[sizeof longname - 1] = '\0';
-	assert_int_equal(part_submit(&cfg, longname, NULL, "bob", &limit, &stored, err,
+	assert_int_equal(part_submit(&cfg, longname, NULL, "bob", NULL, &limit, &stored, err,
 	    sizeof err), -1);
-	assert_int_equal(part_submit(&cfg, NULL, longname, "bob", &limit, &stored, err,
+	assert_int_equal(part_submit(&cfg, NULL, longname, "bob", NULL, &limit, &stored, err,
 	    sizeof err), -1);
 }
 
@@ -126,16 +127,17 @@ static void test_none_configured(void **state)
 	char err[HERD_ERRLEN], *stored = (char *)1;
 	int64_t limit = 0;
 	(void)state;
-	assert_int_equal(part_submit(&c, NULL, NULL, "bob", &limit, &stored, err, sizeof err), 0);
+	assert_int_equal(part_submit(&c, NULL, NULL, "bob", NULL, &limit, &stored, err,
+	    sizeof err), 0);
 	assert_null(stored);
 	assert_int_equal(limit, 0);
-	assert_int_equal(part_submit(&c, "gpu", NULL, "bob", &limit, &stored, err, sizeof err),
+	assert_int_equal(part_submit(&c, "gpu", NULL, "bob", NULL, &limit, &stored, err, sizeof err),
 	    -1);
 	assert_non_null(strstr(err, "hosts.ini has no [partition NAME]"));
-	assert_int_equal(part_submit(&c, NULL, "high", "bob", &limit, &stored, err, sizeof err),
+	assert_int_equal(part_submit(&c, NULL, "high", "bob", NULL, &limit, &stored, err, sizeof err),
 	    -1);
 	assert_non_null(strstr(err, "hosts.ini has no [qos NAME]"));
-	assert_null(part_reason(&c, NULL, "bob", 0));
+	assert_null(part_reason(&c, NULL, "bob", NULL, 0));
 }
 
 static void test_nodes(void **state)
@@ -146,28 +148,58 @@ static void test_nodes(void **state)
 	int tier;
 	(void)state;
 	names[69] = "n1";
-	assert_int_equal(part_nodes(&cfg, "gpu", "bob", 60, names, 70, mask, &tier), 1);
+	assert_int_equal(part_nodes(&cfg, "gpu", "bob", NULL, 60, names, 70, mask, &tier), 1);
 	assert_int_equal(mask[0], (1ULL << 2) | (1ULL << 4));
 	assert_int_equal(mask[1], 1ULL << 5);
 	assert_int_equal(tier, 1);
 	/* Stored NULL (a job of an older release): the default partition. */
-	assert_int_equal(part_nodes(&cfg, NULL, "bob", 60, names, 70, mask, &tier), 1);
+	assert_int_equal(part_nodes(&cfg, NULL, "bob", NULL, 60, names, 70, mask, &tier), 1);
 	assert_int_equal(mask[0], (1ULL << 2) | (1ULL << 4));
 	/* Union; the highest tier of those that take it. */
-	assert_int_equal(part_nodes(&cfg, "gpu,all", "alice", 60, names, 70, mask, &tier), 2);
+	assert_int_equal(part_nodes(&cfg, "gpu,all", "alice", NULL, 60, names, 70, mask, &tier), 2);
 	assert_int_equal(mask[0], 0x1dULL);
 	assert_int_equal(tier, 9);
 	/* all refuses bob: only gpu's nodes and tier. */
-	assert_int_equal(part_nodes(&cfg, "gpu,all", "bob", 60, names, 70, mask, &tier), 1);
+	assert_int_equal(part_nodes(&cfg, "gpu,all", "bob", NULL, 60, names, 70, mask, &tier), 1);
 	assert_int_equal(tier, 1);
 	/* None takes it now (a limit changed by a reconfigure): no nodes, and why. */
-	assert_int_equal(part_nodes(&cfg, "cap", "bob", 3600, names, 70, mask, &tier), 0);
+	assert_int_equal(part_nodes(&cfg, "cap", "bob", NULL, 3600, names, 70, mask, &tier), 0);
 	assert_int_equal(mask[0] | mask[1], 0);
-	assert_string_equal(part_reason(&cfg, "cap", "bob", 3600), "PartitionTimeLimit");
-	assert_string_equal(part_reason(&cfg, "all", "bob", 0), "PartitionConfig");
-	assert_string_equal(part_reason(&cfg, "gone", "bob", 0), "PartitionConfig");
-	assert_null(part_reason(&cfg, "cap,gpu", "bob", 3600));
-	assert_int_equal(part_nodes(&cfg, "gone", "bob", 0, names, 70, mask, &tier), 0);
+	assert_string_equal(part_reason(&cfg, "cap", "bob", NULL, 3600), "PartitionTimeLimit");
+	assert_string_equal(part_reason(&cfg, "all", "bob", NULL, 0), "PartitionConfig");
+	assert_string_equal(part_reason(&cfg, "gone", "bob", NULL, 0), "PartitionConfig");
+	assert_null(part_reason(&cfg, "cap,gpu", "bob", NULL, 3600));
+	assert_int_equal(part_nodes(&cfg, "gone", "bob", NULL, 0, names, 70, mask, &tier), 0);
+}
+
+/* allow_accounts: only those accounts' jobs, at submit and in a pass. */
+static void test_accounts(void **state)
+{
+	const char *names[3] = { "n1", "n2", "n3" };
+	char err[HERD_ERRLEN], *stored = NULL;
+	int64_t limit = 60;
+	uint64_t mask[1];
+	int tier;
+	(void)state;
+	assert_int_equal(part_submit(&cfg, "bioonly", NULL, "alice", "bio", &limit, &stored, err,
+	    sizeof err), 0);
+	assert_string_equal(stored, "bioonly");
+	free(stored);
+	assert_int_equal(part_submit(&cfg, "bioonly", NULL, "alice", "default", &limit, &stored,
+	    err, sizeof err), -1);
+	assert_non_null(strstr(err, "account default may not use partition bioonly "
+	    "(its allow_accounts: bio)"));
+	assert_null(stored);
+	/* -p bioonly,gpu: gpu takes the other account's job. */
+	assert_int_equal(part_submit(&cfg, "bioonly,gpu", NULL, "alice", "chem", &limit, &stored,
+	    err, sizeof err), 0);
+	free(stored);
+	assert_int_equal(part_nodes(&cfg, "bioonly", "alice", "bio", 60, names, 3, mask, &tier), 1);
+	assert_int_equal(mask[0], 1);
+	assert_int_equal(part_nodes(&cfg, "bioonly", "alice", "chem", 60, names, 3, mask, &tier), 0);
+	assert_string_equal(part_reason(&cfg, "bioonly", "alice", "chem", 60), "AccountNotAllowed");
+	assert_string_equal(part_reason(&cfg, "bioonly", "alice", NULL, 60), "AccountNotAllowed");
+	assert_null(part_reason(&cfg, "bioonly", "alice", "bio", 60));
 }
 
 static void test_of_node(void **state)
@@ -190,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_submit),
 		cmocka_unit_test(test_none_configured),
 		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_of_node),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -770,6 +770,167 @@ static void reservation_never_delayed(void **state)
 	assert_true(backfills > 2000);
 }
 
+/* Limits (limit.h): a job over its account's max_gpus waits with that
+ * reason and neither stops nor reserves: another account's job starts, and
+ * a later job that fits nowhere is the head. */
+static void limit_holds_job_not_queue(void **state)
+{
+	(void)state;
+	struct limit_conf a;
+	struct limits L = { 0 };
+	limit_conf_init(&a);
+	a.max_gpus = 2;
+	int32_t ga = limits_group(&L, &a, LIM_ACCT);
+	assert_int_equal(ga, 1);
+	assert_int_equal(limits_group(&L, &a, LIM_ACCT_USER), 0);	/* no per-user key */
+	for (int pol = SCHED_FCFS; pol <= SCHED_EASY; pol++) {
+		struct sched_node nodes[1] = { node(16, 1000, 8) };
+		struct sched_job jobs[4] = { { .gpus = 2, .cpus = 1, .id = 1, .lim = { ga } },
+		    { .gpus = 1, .cpus = 1, .id = 2, .lim = { ga } },
+		    { .gpus = 4, .cpus = 1, .id = 3 },
+		    { .gpus = 4, .cpus = 1, .limit = 60, .id = 4 } };
+		struct sched_decision d[4];
+		uint8_t why[4];
+		struct sched_snapshot s = { .policy = pol, .now = 1000, .nodes = nodes, .nnodes = 1,
+		    .jobs = jobs, .njobs = 4, .pin_job = -1, .limits = &L };
+		struct sched_plan p = plan_of(d, 4, why);
+		L.g[0].gpus = L.g[0].jobs = 0;
+		sched_plan(&s, &p);
+		assert_int_equal(p.ndecisions, 2);
+		assert_int_equal(d[0].job, 0);
+		assert_int_equal(d[1].job, 2);	/* the other account's job is not held up */
+		assert_int_equal(why[1], SCHED_R_LIMIT + LIM_R_ASSOC_GRP_GRES);
+		assert_string_equal(sched_reason_name(why[1]), "AssocGrpGRES");
+		assert_int_equal(why[3], SCHED_R_RESOURCES);	/* the head: job 4, not job 2 */
+		assert_int_equal(p.blocked, 3);
+		assert_int_equal(p.nresv, pol == SCHED_EASY ? 1 : 0);
+		if (pol == SCHED_EASY)
+			assert_int_equal(p.resv.job, 3);
+		assert_int_equal(L.g[0].gpus, 2);	/* counted as it started */
+		assert_int_equal(L.g[0].jobs, 1);
+		assert_int_equal(p.looked, 4);
+	}
+	limits_clear(&L);
+}
+
+/* Running jobs counted before the pass; per-user groups; a full cluster
+ * still names every held job's limit (the rest: Priority). */
+static void limit_counts_and_full_cluster(void **state)
+{
+	(void)state;
+	struct limit_conf q;
+	struct limits L = { 0 };
+	limit_conf_init(&q);
+	q.max_jobs = 3;
+	q.max_gpus_per_user = 1;
+	int32_t gq = limits_group(&L, &q, LIM_QOS);
+	int32_t alice = limits_group(&L, &q, LIM_QOS_USER);
+	int32_t bob = limits_group(&L, &q, LIM_QOS_USER);
+	int32_t ra[LIMIT_SLOTS] = { 0, 0, gq, alice }, rb[LIMIT_SLOTS] = { 0, 0, gq, bob };
+	limits_take(&L, ra, 1);	/* alice runs a 1-GPU job: her limit is reached */
+	assert_int_equal(limits_block(&L, ra, 1), LIM_R_QOS_MAX_GRES_PER_USER);
+	assert_int_equal(limits_block(&L, ra, 0), LIM_R_NONE);	/* CPU-only is fine */
+	assert_int_equal(limits_block(&L, rb, 1), LIM_R_NONE);
+	struct sched_node nodes[1] = { node(2, 1000, 2) };
+	struct sched_job jobs[5] = {
+	    { .gpus = 1, .cpus = 1, .lim = { 0, 0, gq, alice } },
+	    { .gpus = 1, .cpus = 1, .lim = { 0, 0, gq, bob } },
+	    { .gpus = 0, .cpus = 1, .lim = { 0, 0, gq, bob } },
+	    { .gpus = 0, .cpus = 1, .lim = { 0, 0, gq, alice } },
+	    { .gpus = 1, .cpus = 1, .lim = { 0, 0, gq, alice } } };
+	struct sched_decision d[5];
+	uint8_t why[5];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000, .nodes = nodes, .nnodes = 1,
+	    .jobs = jobs, .njobs = 5, .pin_job = -1, .limits = &L };
+	struct sched_plan p = plan_of(d, 5, why);
+	sched_plan(&s, &p);
+	/* bob's two start; the QoS then runs 3 jobs, its max_running_jobs. */
+	assert_int_equal(p.ndecisions, 2);
+	assert_int_equal(d[0].job, 1);
+	assert_int_equal(d[1].job, 2);
+	assert_int_equal(why[0], SCHED_R_LIMIT + LIM_R_QOS_MAX_GRES_PER_USER);
+	assert_string_equal(sched_reason_name(why[0]), "QOSMaxGRESPerUser");
+	/* The node is full now: the pass stops looking, yet names the limits. */
+	assert_int_equal(why[3], SCHED_R_LIMIT + LIM_R_QOS_GRP_JOBS);
+	assert_string_equal(sched_reason_name(why[3]), "QOSGrpJobsLimit");
+	assert_int_equal(why[4], SCHED_R_LIMIT + LIM_R_QOS_GRP_JOBS);	/* the QoS's first */
+	assert_int_equal(p.looked, 5);
+	assert_int_equal(p.nresv, 0);	/* nobody waits for resources */
+	/* Without limits the pass is as before: nothing reads lim. */
+	struct sched_node n2[1] = { node(2, 1000, 2) };
+	s.nodes = n2;
+	s.limits = NULL;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 2);
+	assert_int_equal(d[0].job, 0);
+	limits_clear(&L);
+}
+
+/* GPU-hours used in the period: at the budget, GPU jobs wait and CPU-only
+ * jobs do not; running-job limits name Slurm's reasons. */
+static void limit_gpu_hours_and_jobs(void **state)
+{
+	(void)state;
+	struct limit_conf a;
+	struct limits L = { 0 };
+	limit_conf_init(&a);
+	a.max_gpu_s = 3600;
+	a.period_s = 86400;
+	a.max_jobs_per_user = 1;
+	int32_t g = limits_group(&L, &a, LIM_ACCT), u = limits_group(&L, &a, LIM_ACCT_USER);
+	int32_t sl[LIMIT_SLOTS] = { g, u, 0, 0 };
+	assert_int_equal(limits_block(&L, sl, 1), LIM_R_NONE);
+	L.g[g - 1].gpu_s = 3600;
+	assert_int_equal(limits_block(&L, sl, 1), LIM_R_ASSOC_GRP_GRES_MIN);
+	assert_string_equal(limit_reason_name(LIM_R_ASSOC_GRP_GRES_MIN), "AssocGrpGRESMinutes");
+	assert_int_equal(limits_block(&L, sl, 0), LIM_R_NONE);
+	limits_take(&L, sl, 0);
+	assert_int_equal(limits_block(&L, sl, 0), LIM_R_ASSOC_MAX_JOBS);
+	assert_string_equal(limit_reason_name(LIM_R_ASSOC_MAX_JOBS), "AssocMaxJobsLimit");
+	assert_null(limit_reason_name(LIM_R_NONE));
+	assert_null(limit_reason_name(LIM_R_COUNT));
+	assert_null(sched_reason_name(SCHED_R_LIMIT + LIM_R_COUNT));
+	/* An index past the table is no group (never read out of bounds). */
+	int32_t bad[LIMIT_SLOTS] = { 99, -3, 0, 0 };
+	assert_int_equal(limits_block(&L, bad, 8), LIM_R_NONE);
+	limits_take(&L, bad, 8);
+	limits_clear(&L);
+}
+
+/* Submit: what can never start, and max_submit_jobs with what is queued. */
+static void limit_submit(void **state)
+{
+	(void)state;
+	struct limit_conf a, q;
+	const char *what = NULL;
+	int64_t max = 0;
+	limit_conf_init(&a);
+	limit_conf_init(&q);
+	a.max_gpus = 4;
+	a.max_submit_per_user = 10;
+	q.max_gpus_per_user = 2;
+	q.max_submit = 5;
+	uint64_t n[LIMIT_SLOTS] = { 0, 9, 4, 0 };
+	assert_int_equal(limits_submit(&a, &q, 1, 1, n, &what, &max), LIM_R_NONE);
+	assert_int_equal(limits_submit(&a, &q, 5, 1, n, &what, &max), LIM_R_ASSOC_GRP_GRES);
+	assert_string_equal(what, "max_gpus");
+	assert_int_equal(max, 4);
+	assert_int_equal(limits_submit(&a, &q, 3, 1, n, &what, &max), LIM_R_QOS_MAX_GRES_PER_USER);
+	assert_string_equal(what, "max_gpus_per_user");
+	assert_int_equal(limits_submit(&a, &q, 1, 2, n, &what, &max), LIM_R_ASSOC_MAX_SUBMIT);
+	assert_string_equal(limit_reason_name(LIM_R_ASSOC_MAX_SUBMIT), "AssocMaxSubmitJobLimit");
+	n[LIM_ACCT_USER] = 0;
+	assert_int_equal(limits_submit(&a, &q, 1, 2, n, &what, &max), LIM_R_QOS_GRP_SUBMIT);
+	assert_int_equal(max, 5);
+	/* An array of 4,000,000 tasks against a small limit; no QoS. */
+	assert_int_equal(limits_submit(&a, NULL, 0, 4000000, n, &what, &max),
+	    LIM_R_ASSOC_MAX_SUBMIT);
+	/* A limit of 0 running jobs: nothing may ever start. */
+	a.max_jobs = 0;
+	assert_int_equal(limits_submit(&a, NULL, 0, 1, n, &what, &max), LIM_R_ASSOC_GRP_JOBS);
+	assert_int_equal(limits_submit(NULL, NULL, 64, 1, NULL, &what, &max), LIM_R_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -794,6 +955,10 @@ int main(void)
 		cmocka_unit_test(reservation_never_delayed),
 		cmocka_unit_test(partition_restricts_nodes),
 		cmocka_unit_test(tiers_order_the_pass),
+		cmocka_unit_test(limit_holds_job_not_queue),
+		cmocka_unit_test(limit_counts_and_full_cluster),
+		cmocka_unit_test(limit_gpu_hours_and_jobs),
+		cmocka_unit_test(limit_submit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
