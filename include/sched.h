@@ -13,7 +13,7 @@
  * partly used box rather than break up an idle 8-GPU one).  A CPU-only job:
  * a node where it leaves cpus_per_gpu CPUs for each free GPU (so GPU jobs
  * can still start there) before one where it does not, and among those the
- * fewest free GPUs (a node without GPUs first).  It is a preference, never a
+ * fewest free GPUs (a node without free GPUs first).  It is a preference, never a
  * refusal: a CPU-only job takes a GPU node's last CPUs rather than wait.
  * Memory is not weighed.  Policies (what happens once a job fits nowhere):
  *
