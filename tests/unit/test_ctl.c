@@ -30,6 +30,7 @@
 #include "launch.h"
 #include "log.h"
 #include "node.h"
+#include "priority.h"
 #include "util.h"
 
 #define UID 1000
@@ -58,7 +59,15 @@ static void h_init_ctl(struct h *h)
 	h->c.on_job_end_arg = h;
 }
 
+static struct h *h_new_with(const char *extra);
+
 static struct h *h_new(void)
+{
+	return h_new_with("");
+}
+
+/* A controller whose hosts.ini has `extra` after its one node. */
+static struct h *h_new_with(const char *extra)
 {
 	struct h *h = xcalloc(1, sizeof *h);
 	char path[128], err[HERD_ERRLEN];
@@ -68,7 +77,7 @@ static struct h *h_new(void)
 	FILE *fp = fopen(path, "w");
 	assert_non_null(fp);
 	fprintf(fp, "[controller]\ncluster = t\nstate_dir = %s\nkill_grace = 10\n\n"
-	    "[node gpu1]\nhost = 127.0.0.1\nport = 1\n", h->dir);
+	    "[node gpu1]\nhost = 127.0.0.1\nport = 1\n%s", h->dir, extra);
 	fclose(fp);
 	assert_int_equal(config_load(path, &h->cfg, err, sizeof err), 0);
 	snprintf(path, sizeof path, "%s/herd.db", h->dir);
@@ -155,7 +164,17 @@ static void key_of(struct h *h, int64_t id, int attempt, char *key, size_t size)
 	launch_key(key, size, h->c.key_prefix, id, attempt);
 }
 
+static int64_t submit_to(struct h *h, int gpus, int64_t time_limit_s, const char *part,
+    const char *qos);
+
 static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
+{
+	return submit_to(h, gpus, time_limit_s, NULL, NULL);
+}
+
+/* As submit, with -p and --qos (NULL: none). */
+static int64_t submit_to(struct h *h, int gpus, int64_t time_limit_s, const char *part,
+    const char *qos)
 {
 	struct submit_req r = { 0 };
 	char err[HERD_ERRLEN];
@@ -168,6 +187,8 @@ static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
 	r.job.cpus = 2;
 	r.job.mem_mb = 1024;
 	r.job.time_limit_s = time_limit_s;
+	r.job.partition = (char *)part;
+	r.job.qos = (char *)qos;
 	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	assert_int_equal(ctl_submit(&h->c, &r, UID, &id, err, sizeof err), 0);
 	return id;
@@ -491,6 +512,34 @@ static void node_lost_requeues(void **state_)
 	h_free(h);
 }
 
+/*
+ * Multifactor priority's partition and QoS factors from hosts.ini: a job
+ * of the partition with the larger priority_job_factor and the QoS with
+ * the larger priority gets factors 1; the other 0.25 and 0.
+ */
+static void priority_partition_qos(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[partition low]\nnodes = ALL\ndefault = yes\npriority_tier = 1\n"
+	    "[partition high]\nnodes = ALL\npriority_tier = 1\npriority_job_factor = 4\n"
+	    "[qos normal]\n[qos urgent]\npriority = 10\n"
+	    "[priority]\nweight_partition = 1000\nweight_qos = 2000\n");
+	int64_t a = submit_to(h, 1, 60, "high", "urgent"), b = submit(h, 1, 60);
+	struct job *ja = ctl_find(&h->c, a), *jb = ctl_find(&h->c, b);
+	struct share_tree t;
+	struct prio_factors fa, fb;
+	ctl_share_tree(&h->c, h->clk.wall_s, &t);
+	ctl_job_priority(&h->c, &t, ja, h->clk.wall_s, &fa);
+	ctl_job_priority(&h->c, &t, jb, h->clk.wall_s, &fb);
+	ctl_share_tree_free(&t);
+	assert_true(fa.partition == 1.0 && fa.qos == 1.0);
+	if (!(fb.partition == 0.25 && fb.qos == 0))
+		fail_msg("b: partition %g qos %g (%s)", fb.partition, fb.qos,
+		    jb->partition ? jb->partition : "NULL");
+	assert_true(fa.total - fb.total == 1000 * 0.75 + 2000);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -499,6 +548,7 @@ int main(void)
 		cmocka_unit_test(time_limit),
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(node_lost_requeues),
+		cmocka_unit_test(priority_partition_qos),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
