@@ -92,7 +92,7 @@ struct sched_node {
 	int64_t mem_free_mb;
 	uint64_t gpu_free;	/* bit i: GPU i free */
 	int cpus_per_gpu;	/* CPUs a CPU-only job should leave for each free
-				 * GPU (the node's CPUs / GPUs); 0: none */
+				 * GPU (the node's CPUs / GPUs, rounded up); 0: none */
 	/* Who runs there (jobs holding resources, being killed included);
 	 * all zero where no job asks for exclusivity anywhere. */
 	int njobs;
