@@ -58,6 +58,8 @@ struct part_conf {
 	int default_time_s;	/* a job without --time gets it (else max_time) */
 	char *allow_users;	/* NULL: everyone */
 	int priority_tier;	/* higher: its jobs are scheduled first */
+	int priority_job_factor;	/* multifactor's partition factor, over the
+					 * largest; default priority_tier */
 	char *allow_accounts;	/* [account] names; NULL: every account */
 	int line;		/* of the header */
 };
@@ -65,7 +67,7 @@ struct part_conf {
 /* [qos NAME]: a quality of service jobs ask for with --qos. */
 struct qos_conf {
 	char *name;
-	int priority;		/* for multifactor priority's QoS factor; stored */
+	int priority;		/* multifactor's QoS factor, over the largest */
 	int max_time_s;		/* a longer --time is refused (QOSMaxWallDurationPerJobLimit) */
 	struct limit_conf lim;	/* max_gpus, ... (limit.h) */
 	int line;

@@ -60,6 +60,17 @@ int part_nodes(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit,
     const char *const *names, size_t nnames, uint64_t *mask, int *tier);
 
+/*
+ * Multifactor priority's partition and QoS factors, in [0,1], as Slurm's:
+ * the job's partition's priority_job_factor over the largest of any
+ * partition (a -p a,b job: the largest of those that take it now), and its
+ * QoS's priority over the largest of any QoS; 0 without partitions, QoS,
+ * or where the largest is 0.
+ */
+double part_prio_factor(const struct config *c, const char *parts, const char *user,
+    const char *account, int64_t limit);
+double qos_prio_factor(const struct config *c, const char *qos);
+
 /* Why no partition of a pending job takes it now (Slurm's names), NULL: one does. */
 const char *part_reason(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit);

@@ -9,9 +9,11 @@
  *   jobsize    its GPUs over the cluster's (CPUs over the cluster's for a
  *              job without GPUs), capped at 1: wide jobs gain, as Slurm's
  *              default
- *   partition  its partition's priority tier, normalised by the caller; 0
- *              until herd has partitions
- *   qos        its QoS's priority, normalised by the caller; 0 until QoS
+ *   partition  its partition's priority_job_factor (default: its
+ *              priority_tier) over the largest of any partition, as
+ *              Slurm's PriorityJobFactor (part_prio_factor, partition.h)
+ *   qos        its QoS's priority over the largest of any QoS
+ *              (qos_prio_factor); 0 without one
  *   xfactor    x = wait / time limit, as x / (1 + x): short jobs that have
  *              waited long rise; 0 for a job without a limit
  */
@@ -28,8 +30,8 @@ struct prio_job {
 	double size;		/* GPUs (CPUs for a CPU-only job) */
 	double cluster_size;	/* the cluster's GPUs (CPUs) */
 	double fairshare;	/* [0,1] */
-	double partition;	/* [0,1], 0 until partitions */
-	double qos;		/* [0,1], 0 until QoS */
+	double partition;	/* [0,1] */
+	double qos;		/* [0,1] */
 	int nice;
 };
 

@@ -6,9 +6,16 @@
  * clock of its own: herdd's ctl_schedule, `herd submit --test-only`,
  * `herd sim` and the unit tests all call sched_plan().
  *
- * Placement: each job goes to the first node (in configuration order) with
- * enough free whole GPUs, CPUs and memory, taking the lowest-numbered free
- * GPUs.  Policies (what happens once a job fits nowhere):
+ * Placement keeps GPUs usable: of the nodes with enough free whole GPUs,
+ * CPUs and memory, a job goes to the cheapest (ties: configuration order),
+ * taking the lowest-numbered free GPUs.  A GPU job: best fit by free GPUs
+ * (the node it leaves the fewest free GPUs on, so a 1-GPU job goes to a
+ * partly used box rather than break up an idle 8-GPU one).  A CPU-only job:
+ * a node where it leaves cpus_per_gpu CPUs for each free GPU (so GPU jobs
+ * can still start there) before one where it does not, and among those the
+ * fewest free GPUs (a node without free GPUs first).  It is a preference, never a
+ * refusal: a CPU-only job takes a GPU node's last CPUs rather than wait.
+ * Memory is not weighed.  Policies (what happens once a job fits nowhere):
  *
  *   SCHED_FCFS    the first job that fits nowhere stops the pass; no job
  *                 overtakes it.
@@ -97,6 +104,8 @@ struct sched_node {
 	int cpus_free;
 	int64_t mem_free_mb;
 	uint64_t gpu_free;	/* bit i: GPU i free */
+	int cpus_per_gpu;	/* CPUs a CPU-only job should leave for each free
+				 * GPU (the node's CPUs / GPUs, rounded up); 0: none */
 	/* Who runs there (jobs holding resources, being killed included);
 	 * all zero where no job asks for exclusivity anywhere. */
 	int njobs;

@@ -40,4 +40,29 @@ int swf_parse_line(const char *line, size_t len, struct swf_job *out, char *why,
 /* A header line "; MaxProcs: N" (or MaxNodes): N, else 0. */
 int64_t swf_header_value(const char *line, size_t len, const char *key);
 
+/*
+ * The writer (herd history --swf): one ended herd job as an SWF line.
+ * Processors are GPUs (fields 5 and 8; a CPU-only job has 0, which herd
+ * sim drops and counts); times are wall seconds, written relative to t0
+ * (the header's UnixStartTime).  Written: 1 id, 2 submit, 3 wait, 4 run
+ * (-1 for a job that never started), 5 and 8 GPUs, 9 the time limit (-1
+ * none), 11 status, 12 user (uid), 13 group, 16 partition; the rest -1.
+ */
+enum { SWF_FAILED = 0, SWF_COMPLETED = 1, SWF_CANCELLED = 5 };
+
+struct swf_hist {
+	int64_t id;
+	int64_t submit, start, end;	/* wall s; start 0: never started */
+	int64_t gpus;
+	int64_t limit;			/* s; 0: none */
+	int status;			/* SWF_* */
+	int64_t user, group, partition;	/* numbers, -1 unknown */
+};
+
+/* The line (no newline) into buf; its length, or -1 if size is too small. */
+int swf_format(const struct swf_hist *h, int64_t t0, char *buf, size_t size);
+
+/* SWF's status for a herd state name ("COMPLETED" 1, "CANCELLED" 5, else 0). */
+int swf_status(const char *state);
+
 #endif

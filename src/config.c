@@ -139,6 +139,7 @@ static const struct key part_keys[] = {
 	{ "default_time", K_TIME, P(default_time_s), 0, 0, NULL, 0 },
 	{ "allow_users", K_LIST, P(allow_users), 0, 0, NULL, 0 },
 	{ "priority_tier", K_INT, P(priority_tier), 0, 65533, "1", 0 },
+	{ "priority_job_factor", K_INT, P(priority_job_factor), 0, 65533, NULL, 0 },
 	{ "allow_accounts", K_LIST, P(allow_accounts), 0, 0, NULL, 0 },
 };
 
@@ -959,6 +960,8 @@ static int finish_part(struct parse *p, size_t pi, int *def_line)
 	if (finish_keys(p, part_keys, NITEMS(part_keys), lines, pc, "partition", pc->name,
 	    pc->line) != 0)
 		return -1;
+	if (key_line(part_keys, NITEMS(part_keys), lines, "priority_job_factor") == 0)
+		pc->priority_job_factor = pc->priority_tier;	/* as Slurm's Priority= */
 	pc->all = strcmp(pc->nodes, "ALL") == 0;
 	size_t found = 0;
 	for (const char *w = pc->nodes + strspn(pc->nodes, ", \t"); !pc->all && *w != '\0';) {

@@ -957,6 +957,9 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 		sn[k].cpus_free = n->have_probe ? n->probe.cpus - n->cpus_used : 0;
 		sn[k].mem_free_mb = n->have_probe ? n->probe.mem_mb - n->mem_used_mb : 0;
 		sn[k].gpu_free = all & ~n->gpu_used;
+		/* rounded up: where CPUs are scarce, the GPUs need them all */
+		sn[k].cpus_per_gpu = n->have_probe && ng > 0 ?
+		    (n->probe.cpus + (int)ng - 1) / (int)ng : 0;
 	}
 	if (sharing)
 		snapshot_sharing(c, sn);

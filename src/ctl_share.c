@@ -33,6 +33,7 @@
 #include "job.h"
 #include "log.h"
 #include "node.h"
+#include "partition.h"
 #include "priority.h"
 #include "util.h"
 
@@ -236,7 +237,9 @@ double ctl_job_priority(struct ctl *c, const struct share_tree *t, const struct 
 		.cluster_size = j->gpus > 0 ? cg : cc, .nice = j->nice,
 		.fairshare = u != NULL && t->naccts + (size_t)(u - c->share->u) < t->n ?
 		    t->nodes[t->naccts + (size_t)(u - c->share->u)].factor : 1,
-		/* partition and qos: 0 until herd has partitions and QoS. */
+		.partition = part_prio_factor(c->cfg, j->partition, j->user, j->account,
+		    j->time_limit_s),
+		.qos = qos_prio_factor(c->cfg, j->qos),
 	};
 	prio_compute(&c->cfg->acct.prio, &pj, now, f);
 	return f->total;

@@ -268,6 +268,38 @@ int part_nodes(const struct config *c, const char *parts, const char *user,
 	return takes;
 }
 
+double part_prio_factor(const struct config *c, const char *parts, const char *user,
+    const char *account, int64_t limit)
+{
+	const char *s, *w;
+	char err[HERD_ERRLEN];
+	int most = 0, mine = 0;
+	size_t n;
+	for (size_t i = 0; i < c->nparts; i++)
+		if (c->parts[i].priority_job_factor > most)
+			most = c->parts[i].priority_job_factor;
+	if (most == 0)
+		return 0;
+	s = job_parts(c, parts);
+	while ((n = next_word(&s, &w)) > 0) {
+		const struct part_conf *p = part_find(c, w, n);
+		if (p != NULL && part_refuses(p, user, account, limit, err, sizeof err) == NULL &&
+		    p->priority_job_factor > mine)
+			mine = p->priority_job_factor;
+	}
+	return (double)mine / most;
+}
+
+double qos_prio_factor(const struct config *c, const char *qos)
+{
+	const struct qos_conf *q = qos != NULL ? qos_find(c, qos) : NULL;
+	int most = 0;
+	for (size_t i = 0; i < c->nqos; i++)
+		if (c->qos[i].priority > most)
+			most = c->qos[i].priority;
+	return q != NULL && most > 0 ? (double)q->priority / most : 0;
+}
+
 const char *part_reason(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit)
 {

@@ -3,7 +3,9 @@
  * policies and the interface.
  *
  * Theory of operation.  The pass walks the pending jobs in the caller's
- * order and places each on the first node where it fits now.  The first job
+ * order and places each on the cheapest node where it fits now (node_cost:
+ * best fit by free GPUs; a CPU-only job spares the CPUs free GPUs need; a
+ * node of cost 0 ends the search, so the common case stays first fit).  The first job
  * that fits nowhere is the head.  FCFS stops there, so 100,000 waiting jobs
  * cost no more than a full cluster.  EASY and GREEDY plan the head instead:
  * for every node, the running jobs there (and those this pass just started)
@@ -19,6 +21,7 @@
  * placed, in O(1): a job held by one is passed over as if it were not in
  * the queue, so it never becomes the head.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,12 +67,42 @@ static int allowed(const struct sched_snapshot *s, const struct sched_job *j, si
 	    (s->masks[(size_t)(j->part - 1) * s->mask_words + k / 64] >> (k % 64) & 1);
 }
 
-static int first_fit(const struct sched_snapshot *s, const struct sched_job *j)
+/*
+ * What placing j on n costs later jobs; lower is better, 0 a perfect fit.
+ * A GPU job: the free GPUs it leaves there (best fit: a 1-GPU job goes to a
+ * partly used box rather than break up an idle 8-GPU one).  A CPU-only job:
+ * first whether it eats into the CPUs the node's free GPUs need
+ * (cpus_per_gpu for each, so a GPU job can still start there), then the
+ * free GPUs it sits beside (a node without GPUs first).
+ */
+static unsigned node_cost(const struct sched_job *j, const struct sched_node *n)
 {
-	for (size_t k = 0; k < s->nnodes; k++)
-		if (fits(j, &s->nodes[k]) && allowed(s, j, k))
-			return (int)k;
-	return -1;
+	int g = __builtin_popcountll(n->gpu_free);
+	if (j->gpus > 0)
+		return (unsigned)(g - j->gpus);
+	int starves = n->cpus_free - j->cpus < (int64_t)g * n->cpus_per_gpu;
+	return (unsigned)(starves * 65 + g);
+}
+
+/* Whether j may take node k now (fits, in its partitions). */
+static int usable(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	return fits(j, &s->nodes[k]) && allowed(s, j, k);
+}
+
+/* The cheapest node where j fits now (ties: configuration order); -1: none. */
+static int best_fit(const struct sched_snapshot *s, const struct sched_job *j)
+{
+	int best = -1;
+	unsigned cost = UINT_MAX;
+	for (size_t k = 0; k < s->nnodes && cost > 0; k++) {
+		unsigned c;
+		if (usable(s, j, k) && (c = node_cost(j, &s->nodes[k])) < cost) {
+			best = (int)k;
+			cost = c;
+		}
+	}
+	return best;
 }
 
 void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid)
@@ -274,22 +307,29 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 	if (s->policy == SCHED_GREEDY) {
 		if (w->rnode >= 0 && !ends_by(j, s->now, w->rstart, 1))
 			return -1;
-		return first_fit(s, j);
+		return best_fit(s, j);
 	}
-	for (size_t k = 0; k < s->nnodes; k++) {
-		if (!fits(j, &s->nodes[k]) || !allowed(s, j, k))
+	/* On the reserved node: only if it ends in time or takes the extra. */
+	int in_time = ends_by(j, s->now, w->rstart, 0);
+	int extra = w->extra_ok && j->excl == SCHED_SHARED && j->gpus <= w->extra_gpus &&
+	    j->cpus <= w->extra_cpus && j->mem_mb <= w->extra_mem;
+	int best = -1;
+	unsigned cost = UINT_MAX;
+	for (size_t k = 0; k < s->nnodes && cost > 0; k++) {
+		unsigned c;
+		if (!usable(s, j, k) || ((int)k == w->rnode && !in_time && !extra))
 			continue;
-		if ((int)k != w->rnode || ends_by(j, s->now, w->rstart, 0))
-			return (int)k;
-		if (w->extra_ok && j->excl == SCHED_SHARED && j->gpus <= w->extra_gpus &&
-		    j->cpus <= w->extra_cpus && j->mem_mb <= w->extra_mem) {
-			w->extra_gpus -= j->gpus;
-			w->extra_cpus -= j->cpus;
-			w->extra_mem -= j->mem_mb;
-			return (int)k;
+		if ((c = node_cost(j, &s->nodes[k])) < cost) {
+			best = (int)k;
+			cost = c;
 		}
 	}
-	return -1;
+	if (best >= 0 && best == w->rnode && !in_time) {
+		w->extra_gpus -= j->gpus;
+		w->extra_cpus -= j->cpus;
+		w->extra_mem -= j->mem_mb;
+	}
+	return best;
 }
 
 static void set_reason(struct sched_plan *p, size_t i, int r)
@@ -358,7 +398,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 			set_reason(p, i, SCHED_R_LIMIT + lr);
 			continue;	/* waits for its limit, not for the queue */
 		}
-		k = head ? backfill_node(&w, j) : first_fit(s, j);
+		k = head ? backfill_node(&w, j) : best_fit(s, j);
 		if (k >= 0) {
 			place(&w, i, k);
 			set_reason(p, i, SCHED_R_NONE);

@@ -105,6 +105,7 @@ static void machine_init(struct sim *s, const struct sim_machine *m)
 			s->nodes[k].cpus_free = m->pool;
 		} else {
 			s->nodes[k].cpus_free = m->gpus_per_node;
+			s->nodes[k].cpus_per_gpu = 1;
 			s->nodes[k].gpu_free = m->gpus_per_node == 64 ? ~0ULL :
 			    (1ULL << m->gpus_per_node) - 1;
 		}

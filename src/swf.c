@@ -1,8 +1,9 @@
 /*
- * swf.c — the SWF line parser (see swf.h).  Strict on purpose: a trace is
- * outside input, and a misread field silently changes every figure the
- * simulator prints, so a line is either 18 plain numbers or an error that
- * names the field.
+ * swf.c — the SWF line parser and writer (see swf.h).  Strict on purpose: a
+ * trace is outside input, and a misread field silently changes every figure
+ * the simulator prints, so a line is either 18 plain numbers or an error
+ * that names the field.  The writer prints only integers, so what herd
+ * writes the parser reads back exactly.
  */
 #include <stdio.h>
 #include <string.h>
@@ -101,4 +102,39 @@ int64_t swf_header_value(const char *line, size_t len, const char *key)
 	while (q < end && is_space(*q))
 		q++;
 	return q == end && v > 0 ? v : 0;
+}
+
+int swf_status(const char *state)
+{
+	if (state != NULL && strcmp(state, "COMPLETED") == 0)
+		return SWF_COMPLETED;
+	if (state != NULL && strcmp(state, "CANCELLED") == 0)
+		return SWF_CANCELLED;
+	return SWF_FAILED;
+}
+
+int swf_format(const struct swf_hist *h, int64_t t0, char *buf, size_t size)
+{
+	int ran = h->start > 0 && h->end >= h->start;
+	int64_t f[SWF_FIELDS];
+	for (int i = 0; i < SWF_FIELDS; i++)
+		f[i] = -1;
+	f[0] = h->id;
+	f[1] = h->submit - t0;
+	f[2] = ran ? (h->start > h->submit ? h->start - h->submit : 0) : -1;
+	f[3] = ran ? h->end - h->start : -1;
+	f[4] = f[7] = h->gpus;
+	f[8] = h->limit > 0 ? h->limit : -1;
+	f[10] = h->status;
+	f[11] = h->user;
+	f[12] = h->group;
+	f[15] = h->partition;
+	size_t used = 0;
+	for (int i = 0; i < SWF_FIELDS; i++) {
+		int n = snprintf(buf + used, size - used, "%s%lld", i ? " " : "", (long long)f[i]);
+		if (n < 0 || (size_t)n >= size - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return (int)used;
 }

@@ -10,10 +10,15 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_herdd
+# Partition one is node1 alone: the 1-GPU job that must run there would
+# otherwise go to the smallest box that fits (best fit, node3).
+make_config "$HOSTS" "$STATE"
+printf '\n[partition all]\nnodes = ALL\ndefault = yes\n\n[partition one]\nnodes = node1\n' >>"$HOSTS"
+start_herdd
+wait_nodes_up 4 20
 
 tag="71.$UNIQ"
-a=$(submit --gpus 1 --wrap "sleep $tag")
+a=$(submit -p one --gpus 1 --wrap "sleep $tag")
 wait_state "$a" RUNNING 30
 assert_eq "node of job $a" node1 "$(field "$a" .node)"
 
@@ -48,21 +53,27 @@ for ((i = 0; i < 100; i++)); do
 done
 assert_file_is "$WORK/x.out" $'gpus=0,1,2,3,4,5,6,7 cpus=2 per_task=1 ngpus=8\n'
 
-# A later job that fits node1's free CPU (by what the exclusive job asked)
-# does not go there.
-s=$(submit --gpus 0 -c 1 --wrap true)
-wait_jobs 30 "$s" || fail "job $s did not complete"
-node=$(field "$s" .node)
-[ "$node" != node1 ] || fail "job $s started on node1, beside exclusive job $x"
+# A later job of node1's partition that fits its free CPU (by what the
+# exclusive job asked) does not start there; once the exclusive job is
+# gone it does.
+s=$(submit -p one --gpus 0 -c 1 --wrap true)
+for ((i = 0; i < 100; i++)); do
+	[ "$(field "$s" .reason)" = Resources ] && break
+	sleep 0.1
+done
+assert_eq "job $s beside exclusive job $x: [state, reason]" '["PENDING","Resources"]' \
+    "$(show_json "$s" | jq -c '[.state, .reason]')"
 herd cancel "$x" >/dev/null || fail "herd cancel $x failed"
 wait_jobs 30 "$x"
+wait_jobs 30 "$s" || fail "job $s did not complete"
+assert_eq "node of job $s" node1 "$(field "$s" .node)"
 
 # --exclusive=user: the user's own jobs share the node.
 u=$(submit --exclusive=user --gpus 5 --wrap "sleep $tag")
 wait_state "$u" RUNNING 30
 assert_eq "job $u: [node, ngpus, cpus, exclusive]" '["node1",5,1,2]' \
     "$(show_json "$u" | jq -c '[.node, .ngpus, .cpus, .exclusive]')"
-o=$(submit --gpus 0 -c 1 --wrap "sleep $tag")
+o=$(submit -p one --gpus 0 -c 1 --wrap "sleep $tag")
 wait_state "$o" RUNNING 30
 assert_eq "node of job $o (the same user's)" node1 "$(field "$o" .node)"
 herd cancel "$u" "$o" >/dev/null || fail "herd cancel $u $o failed"

@@ -10,10 +10,15 @@
 
 . "$(dirname "$0")/lib.sh"
 
-setup_herdd
+# Partition one is node1 alone: the 1-GPU job that must run there would
+# otherwise go to the smallest box that fits (best fit, node3).
+make_config "$HOSTS" "$STATE"
+printf '\n[partition all]\nnodes = ALL\ndefault = yes\n\n[partition one]\nnodes = node1\n' >>"$HOSTS"
+start_herdd
+wait_nodes_up 4 20
 
 tag="73.$UNIQ"
-a=$(submit --gpus 1 --wrap "sleep $tag")
+a=$(submit -p one --gpus 1 --wrap "sleep $tag")
 wait_state "$a" RUNNING 30
 assert_eq "node of job $a" node1 "$(field "$a" .node)"
 

@@ -62,7 +62,8 @@ node=$(field "$r" .node)
 herd show "$r" | grep -qE '^partition +rest$' || fail "herd show $r: no partition line: $(herd show "$r")"
 q=$(submit -p big,rest --qos high --time 1:00 --wrap true)
 wait_jobs 30 "$q" || fail "job $q did not complete"
-assert_eq "job $q: [partition, qos, time_limit, node]" '["big,rest","high",60,"node1"]' \
+# A CPU-only job: of big's and rest's nodes, the one without GPUs (node4).
+assert_eq "job $q: [partition, qos, time_limit, node]" '["big,rest","high",60,"node4"]' \
     "$(show_json "$q" | jq -c '[.partition, .qos, .time_limit, .node]')"
 
 # The issue's example, in partition big (node1 alone).

@@ -50,7 +50,7 @@ C=$(hs nodes --json | jq '.[0].cpus')
 # --test-only on an idle cluster: where, and nothing queued.
 out=$(herd submit --test-only --wrap true) || fail "herd submit --test-only failed: $out"
 case $out in
-"Job "*" to start at "*" using 1 processors on nodes node1") ;;
+"Job "*" to start at "*" using 1 processors on nodes node"[123]) ;;
 *) fail "herd submit --test-only printed '$out'" ;;
 esac
 tid=${out#Job }
@@ -88,10 +88,11 @@ timeout 30 "$HERD_BIN/herd" -c "$HOSTS" submit "$TEST_DIR/w.sh" >"$TEST_DIR/w.ou
 wid=$(sed -n 's/^Submitted batch job //p' "$TEST_DIR/w.out")
 assert_eq "state of job $wid right after #SBATCH -W" COMPLETED "$(field "$wid" .state)"
 
-# node1..node3 busy with one all-CPU job each.
-a1=$(submit -c "$C" -J a1 --wrap "$(gate a1)")
-a2=$(submit -c "$C" -J a2 --wrap "$(gate a2)")
+# node1..node3 busy with one all-CPU job each.  Each goes to the node with
+# the fewest free GPUs (keeping GPUs usable): node3, node2, then node1.
 a3=$(submit -c "$C" -J a3 --wrap "$(gate a3)")
+a2=$(submit -c "$C" -J a2 --wrap "$(gate a2)")
+a1=$(submit -c "$C" -J a1 --wrap "$(gate a1)")
 for j in "$a1" "$a2" "$a3"; do
 	wait_state "$j" RUNNING 20
 done

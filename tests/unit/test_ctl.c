@@ -33,6 +33,7 @@
 #include "launch.h"
 #include "log.h"
 #include "node.h"
+#include "priority.h"
 #include "util.h"
 
 #define UID 1000
@@ -165,7 +166,9 @@ static void key_of(struct h *h, int64_t id, int attempt, char *key, size_t size)
 }
 
 /* A submit's outcome: the id, or -1 with err. */
-static int64_t try_submit(struct h *h, int gpus, int64_t time_limit_s, char *err, size_t errsz)
+/* A submit's outcome, with -p and --qos (NULL: none): the id, or -1 with err. */
+static int64_t try_submit_to(struct h *h, int gpus, int64_t time_limit_s, const char *part,
+    const char *qos, char *err, size_t errsz)
 {
 	struct submit_req r = { 0 };
 	int64_t id;
@@ -177,17 +180,31 @@ static int64_t try_submit(struct h *h, int gpus, int64_t time_limit_s, char *err
 	r.job.cpus = 2;
 	r.job.mem_mb = 1024;
 	r.job.time_limit_s = time_limit_s;
+	r.job.partition = (char *)part;
+	r.job.qos = (char *)qos;
 	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
 }
 
-static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
+static int64_t try_submit(struct h *h, int gpus, int64_t time_limit_s, char *err, size_t errsz)
+{
+	return try_submit_to(h, gpus, time_limit_s, NULL, NULL, err, errsz);
+}
+
+/* As submit, with -p and --qos (NULL: none). */
+static int64_t submit_to(struct h *h, int gpus, int64_t time_limit_s, const char *part,
+    const char *qos)
 {
 	char err[HERD_ERRLEN] = "";
-	int64_t id = try_submit(h, gpus, time_limit_s, err, sizeof err);
+	int64_t id = try_submit_to(h, gpus, time_limit_s, part, qos, err, sizeof err);
 	if (id < 0)
 		fail_msg("submit refused: %s", err);
 	return id;
+}
+
+static int64_t submit(struct h *h, int gpus, int64_t time_limit_s)
+{
+	return submit_to(h, gpus, time_limit_s, NULL, NULL);
 }
 
 /* The job's state as the database has it. */
@@ -778,6 +795,34 @@ static void limit_gpu_hours(void **state_)
 	h_free(h);
 }
 
+/*
+ * Multifactor priority's partition and QoS factors from hosts.ini: a job
+ * of the partition with the larger priority_job_factor and the QoS with
+ * the larger priority gets factors 1; the other 0.25 and 0.
+ */
+static void priority_partition_qos(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[partition low]\nnodes = ALL\ndefault = yes\npriority_tier = 1\n"
+	    "[partition high]\nnodes = ALL\npriority_tier = 1\npriority_job_factor = 4\n"
+	    "[qos normal]\n[qos urgent]\npriority = 10\n"
+	    "[priority]\nweight_partition = 1000\nweight_qos = 2000\n");
+	int64_t a = submit_to(h, 1, 60, "high", "urgent"), b = submit(h, 1, 60);
+	struct job *ja = ctl_find(&h->c, a), *jb = ctl_find(&h->c, b);
+	struct share_tree t;
+	struct prio_factors fa, fb;
+	ctl_share_tree(&h->c, h->clk.wall_s, &t);
+	ctl_job_priority(&h->c, &t, ja, h->clk.wall_s, &fa);
+	ctl_job_priority(&h->c, &t, jb, h->clk.wall_s, &fb);
+	ctl_share_tree_free(&t);
+	assert_true(fa.partition == 1.0 && fa.qos == 1.0);
+	if (!(fb.partition == 0.25 && fb.qos == 0))
+		fail_msg("b: partition %g qos %g (%s)", fb.partition, fb.qos,
+		    jb->partition ? jb->partition : "NULL");
+	assert_true(fa.total - fb.total == 1000 * 0.75 + 2000);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -790,6 +835,7 @@ int main(void)
 		cmocka_unit_test(turn_commit_fails),
 		cmocka_unit_test(limit_reached_then_freed),
 		cmocka_unit_test(limit_gpu_hours),
+		cmocka_unit_test(priority_partition_qos),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

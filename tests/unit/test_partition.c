@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "partition.h"
+#include "priority.h"
 #include "util.h"
 
 static struct config cfg;
@@ -23,7 +24,7 @@ static const char ini[] =
     "[controller]\nstate_dir = /s\n"
     "[node n1]\nhost = a\n[node n2]\nhost = b\n[node n3]\nhost = c\n"
     "[partition gpu]\nnodes = n1, n2\ndefault = yes\nmax_time = 2:00:00\ndefault_time = 30\n"
-    "[partition long]\nnodes = n2 n3\nmax_time = 3-0\n"
+    "[partition long]\nnodes = n2 n3\nmax_time = 3-0\npriority_job_factor = 18\n"
     "[partition all]\nnodes = ALL\npriority_tier = 9\nallow_users = alice\n"
     "[partition cap]\nnodes = n3\nmax_time = 10\n"
     "[qos high]\npriority = 100\nmax_time = 1:00:00\n[qos low]\n"
@@ -216,6 +217,74 @@ static void test_of_node(void **state)
 	assert_int_equal(strlen(buf), 5);
 }
 
+/*
+ * Multifactor's partition and QoS factors, as Slurm's: the partition's
+ * priority_job_factor (default its priority_tier) over the largest, the
+ * QoS's priority over the largest.
+ */
+static void test_prio_factors(void **state)
+{
+	(void)state;
+	assert_int_equal(cfg.parts[0].priority_job_factor, 1);	/* gpu: its tier */
+	assert_int_equal(cfg.parts[2].priority_job_factor, 9);	/* all: its tier */
+	assert_true(part_prio_factor(&cfg, "long", "bob", NULL, 60) == 1.0);
+	assert_true(part_prio_factor(&cfg, "gpu", "bob", NULL, 60) == 1.0 / 18);
+	assert_true(part_prio_factor(&cfg, NULL, "bob", NULL, 60) == 1.0 / 18);	/* default: gpu */
+	assert_true(part_prio_factor(&cfg, "gpu,all", "alice", NULL, 60) == 0.5);
+	/* Only the partitions that take it count: all refuses bob. */
+	assert_true(part_prio_factor(&cfg, "gpu,all", "bob", NULL, 60) == 1.0 / 18);
+	assert_true(part_prio_factor(&cfg, "cap", "bob", NULL, 3600) == 0);
+	assert_true(part_prio_factor(&cfg, "gone", "bob", NULL, 60) == 0);
+	assert_true(part_prio_factor(&cfg, ",,", "bob", NULL, 60) == 0);
+	assert_true(qos_prio_factor(&cfg, "high") == 1.0);
+	assert_true(qos_prio_factor(&cfg, "low") == 0);
+	assert_true(qos_prio_factor(&cfg, NULL) == 0);
+	assert_true(qos_prio_factor(&cfg, "gone") == 0);
+
+	/* None configured, or every one 0: the factor is 0, never a division by 0. */
+	struct config none = { 0 };
+	assert_true(part_prio_factor(&none, NULL, "bob", NULL, 0) == 0);
+	assert_true(qos_prio_factor(&none, "high") == 0);
+	struct part_conf zp = { .name = "z", .all = 1 };
+	struct qos_conf zq = { .name = "q" };
+	struct config zero = { .parts = &zp, .nparts = 1, .qos = &zq, .nqos = 1 };
+	assert_true(part_prio_factor(&zero, "z", "bob", NULL, 0) == 0);
+	assert_true(qos_prio_factor(&zero, "q") == 0);
+
+	/* Weighted into the total. */
+	struct prio_conf w = { .weight_partition = 1000, .weight_qos = 500 };
+	struct prio_job j = { .partition = part_prio_factor(&cfg, "gpu,all", "alice", NULL, 60),
+	    .qos = qos_prio_factor(&cfg, "high") };
+	struct prio_factors f;
+	prio_compute(&w, &j, 0, &f);
+	assert_true(f.partition == 0.5 && f.qos == 1.0);
+	assert_true(f.total == 1000 * 0.5 + 500);
+}
+
+/* priority_job_factor is an integer in [0, 65533]; anything else names the line. */
+static void test_prio_factor_config(void **state)
+{
+	static const char *const bad[] = { "-1", "65534", "x", "1.5", "", "99999999999999999999" };
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char path[] = "/tmp/test_partition.XXXXXX", err[HERD_ERRLEN], text[512];
+		struct config c = { 0 };
+		int n = snprintf(text, sizeof text, "[controller]\nstate_dir = /s\n[node n1]\nhost = a\n"
+		    "[partition p]\nnodes = ALL\npriority_job_factor = %s\n", bad[i]);
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, text, (size_t)n), n);
+		close(fd);
+		int rc = config_load(path, &c, err, sizeof err);
+		unlink(path);
+		if (rc == 0)
+			fail_msg("priority_job_factor = %s accepted", bad[i]);
+		if (strstr(err, ":7:") == NULL || strstr(err, "priority_job_factor") == NULL)
+			fail_msg("priority_job_factor = %s: \"%s\"", bad[i], err);
+		config_clear(&c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_accounts),
 		cmocka_unit_test(test_of_node),
+		cmocka_unit_test(test_prio_factors),
+		cmocka_unit_test(test_prio_factor_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -251,11 +251,11 @@ static void exclusive_node_takes_no_other(void **state)
 	};
 	struct sched_result r = sched_pass(jobs, 4, nodes, 2, d, 8);
 	assert_int_equal(r.ndecisions, 3);
-	assert_int_equal(d[0].node, 0);
-	assert_int_equal(d[0].gpu_mask, 0xff);
-	assert_int_equal(d[1].node, 1);		/* not beside the exclusive one */
-	assert_int_equal(d[2].node, 1);		/* user-exclusive beside its own */
-	assert_int_equal(r.blocked, 3);		/* user 8: node 1 is user 7's now */
+	assert_int_equal(d[0].node, 1);		/* best fit: the 1-GPU node, whole */
+	assert_int_equal(d[0].gpu_mask, 0x1);
+	assert_int_equal(d[1].node, 0);		/* not beside the exclusive one */
+	assert_int_equal(d[2].node, 0);		/* user-exclusive beside its own */
+	assert_int_equal(r.blocked, 3);		/* user 8: node 0 is user 7's now */
 
 	/* Restored from a snapshot (the controller's count of running jobs):
 	 * the same answer for a small job, though everything looks free. */
@@ -658,6 +658,118 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 	*backfills += (int)(na - nbefore);
 }
 
+/* ---- node choice: placement that keeps GPUs usable ---- */
+
+/* A 1-GPU job goes to the partly used box, not the idle 8-GPU one first in
+ * configuration order; an 8-GPU job then still finds the idle box whole. */
+static void one_gpu_job_to_partly_used_node(void **state)
+{
+	(void)state;
+	struct sched_node nodes[2] = { node(64, 1000, 8), node(64, 1000, 8) };
+	nodes[1].gpu_free = 0xf0;	/* four of its GPUs in use */
+	struct sched_job jobs[2] = { { .gpus = 1, .cpus = 1 }, { .gpus = 8, .cpus = 1 } };
+	struct sched_decision d[4];
+	uint8_t why[2];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .nodes = nodes, .nnodes = 2,
+	    .jobs = jobs, .njobs = 2, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 2);
+	assert_int_equal(d[0].node, 1);
+	assert_int_equal(d[0].gpu_mask, 0x10);
+	assert_int_equal(d[1].node, 0);
+	assert_int_equal(d[1].gpu_mask, 0xff);
+}
+
+/*
+ * The issue's case: two 8-GPU boxes of 16 CPUs (2 a GPU) listed before a
+ * CPU-only node of 32; 30 mixed jobs, every fifth a 4-GPU job of 8 CPUs,
+ * the others CPU-only of 2.  First fit put the CPU-only jobs on the GPU
+ * boxes and left the CPU node idle while 4-GPU jobs waited for CPUs; now
+ * every GPU is busy and the CPU node full, under FCFS and EASY alike.
+ */
+static void cpu_jobs_leave_gpu_nodes_usable(void **state)
+{
+	(void)state;
+	for (int policy = SCHED_FCFS; policy <= SCHED_EASY; policy++) {
+		struct sched_node nodes[3] = { node(16, 100000, 8), node(16, 100000, 8),
+		    node(32, 100000, 0) };
+		struct sched_job jobs[30];
+		struct sched_decision d[30];
+		uint8_t why[30];
+		int started_gpu = 0, on_cpu_node = 0;
+		nodes[0].cpus_per_gpu = nodes[1].cpus_per_gpu = 2;
+		for (int i = 0; i < 30; i++)
+			jobs[i] = i % 5 == 4 ? (struct sched_job){ .gpus = 4, .cpus = 8, .id = i } :
+			    (struct sched_job){ .cpus = 2, .id = i };
+		struct sched_snapshot s = { .policy = policy, .nodes = nodes, .nnodes = 3,
+		    .jobs = jobs, .njobs = 30, .pin_job = -1 };
+		struct sched_plan p = plan_of(d, 30, why);
+		sched_plan(&s, &p);
+		for (size_t i = 0; i < p.ndecisions; i++) {
+			started_gpu += jobs[d[i].job].gpus > 0;
+			on_cpu_node += d[i].node == 2;
+			if (jobs[d[i].job].gpus == 0)
+				assert_int_equal(d[i].node, 2);
+		}
+		assert_int_equal(started_gpu, 4);
+		assert_int_equal(on_cpu_node, 16);
+		assert_true(nodes[0].gpu_free == 0 && nodes[1].gpu_free == 0);
+		assert_int_equal(nodes[2].cpus_free, 0);
+	}
+}
+
+/* A CPU-only job takes the GPU node whose free GPUs keep their CPUs, not the
+ * one it would starve; with only a starved node left it still starts. */
+static void cpu_job_spares_cpus_of_free_gpus(void **state)
+{
+	(void)state;
+	struct sched_node nodes[2] = { node(16, 1000, 8), node(16, 1000, 8) };
+	nodes[0].cpus_per_gpu = nodes[1].cpus_per_gpu = 2;
+	nodes[1].gpu_free = 0x3;	/* 2 free GPUs need 4 CPUs: 12 to spare */
+	struct sched_job jobs[1] = { { .cpus = 4 } };
+	struct sched_decision d[2];
+	struct sched_result r = sched_pass(jobs, 1, nodes, 2, d, 2);
+	assert_int_equal(r.ndecisions, 1);
+	assert_int_equal(d[0].node, 1);
+	/* Only the node whose 8 free GPUs need all 16 CPUs: a preference, not a refusal. */
+	struct sched_node one[1] = { node(16, 1000, 8) };
+	one[0].cpus_per_gpu = 2;
+	r = sched_pass(jobs, 1, one, 1, d, 2);
+	assert_int_equal(r.ndecisions, 1);
+	assert_int_equal(d[0].node, 0);
+	assert_int_equal(one[0].cpus_free, 12);
+}
+
+/* A backfilled job chooses its node the same way, and the reserved node's
+ * extra is charged only when it lands there. */
+static void backfill_best_fit(void **state)
+{
+	(void)state;
+	/* node 0: 8 GPUs, 4 busy until t=100 (the head's reservation);
+	 * node 1: 8 GPUs, 6 busy forever */
+	struct sched_node nodes[2] = { node(64, 1000, 8), node(64, 1000, 8) };
+	nodes[0].gpu_free = 0xf0;
+	nodes[1].gpu_free = 0xc0;
+	struct sched_run run[2] = { { .node = 0, .gpus = 4, .cpus = 1, .end = 100 },
+	    { .node = 1, .gpus = 6, .cpus = 1, .end = SCHED_NEVER } };
+	struct sched_job jobs[3] = { { .gpus = 8, .cpus = 1, .limit = 50, .id = 0 },
+	    { .gpus = 1, .cpus = 1, .limit = 50, .id = 1 },
+	    { .gpus = 1, .cpus = 1, .limit = 500, .id = 2 } };
+	struct sched_decision d[4];
+	uint8_t why[3];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 0, .nodes = nodes, .nnodes = 2,
+	    .running = run, .nrunning = 2, .jobs = jobs, .njobs = 3, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv.node, 0);
+	assert_int_equal(p.ndecisions, 2);
+	assert_int_equal(d[0].node, 1);	/* ends in time on node 0, but best fit is 1 */
+	assert_int_equal(d[1].node, 1);
+	assert_true(nodes[0].gpu_free == 0xf0);
+}
+
 /* ---- partitions and tiers ---- */
 
 /* A job goes only to its partition's nodes, though another fits first. */
@@ -959,6 +1071,10 @@ int main(void)
 		cmocka_unit_test(limit_counts_and_full_cluster),
 		cmocka_unit_test(limit_gpu_hours_and_jobs),
 		cmocka_unit_test(limit_submit),
+		cmocka_unit_test(one_gpu_job_to_partly_used_node),
+		cmocka_unit_test(cpu_jobs_leave_gpu_nodes_usable),
+		cmocka_unit_test(cpu_job_spares_cpus_of_free_gpus),
+		cmocka_unit_test(backfill_best_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

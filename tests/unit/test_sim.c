@@ -54,6 +54,56 @@ static void swf_good_lines(void **state)
 	assert_int_equal(swf_header_value("; MaxProcs:", 11, "MaxProcs"), 0);
 }
 
+/*
+ * herd history --swf's writer: every record it writes parses back with the
+ * same numbers (submit relative to t0, run, GPUs as processors, limit,
+ * uid), a job that never started has run -1 (herd sim drops it), and a
+ * buffer too small is refused, never cut.
+ */
+static void swf_writer_round_trip(void **state)
+{
+	(void)state;
+	const int64_t t0 = 1700000000;
+	const struct swf_hist v[] = {
+		{ 41, t0, t0 + 5, t0 + 65, 2, 120, SWF_COMPLETED, 1000, 1, 2 },
+		{ 42, t0 + 3, t0 + 2, t0 + 3, 0, 0, SWF_FAILED, 4294967295LL, -1, -1 },
+		{ 43, t0 + 9, 0, t0 + 10, 8, 3600, SWF_CANCELLED, 0, 3, -1 },	/* never started */
+		{ 44, t0 + 9, t0 + 9, t0 + 9 + SWF_NUM_MAX / 2, 64, SWF_NUM_MAX, SWF_FAILED,
+		  1001, 4096, 4096 },
+	};
+	char line[SWF_LINE_MAX], why[128];
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct swf_job j;
+		int n = swf_format(&v[i], t0, line, sizeof line);
+		assert_true(n > 0 && (size_t)n == strlen(line));
+		if (swf_parse_line(line, (size_t)n, &j, why, sizeof why) != 1)
+			fail_msg("%s: %s", line, why);
+		assert_int_equal(j.id, v[i].id);
+		assert_int_equal(j.submit, v[i].submit - t0);
+		assert_int_equal(j.run, v[i].start > 0 ? v[i].end - v[i].start : -1);
+		assert_int_equal(j.size, v[i].gpus);
+		assert_int_equal(j.req_time, v[i].limit > 0 ? v[i].limit : -1);
+		assert_int_equal(j.user, v[i].user);
+	}
+	/* Fields by position: wait (start before submit: 0), status, group, partition. */
+	assert_true(swf_format(&v[1], t0, line, sizeof line) > 0);
+	assert_string_equal(line, "42 3 0 1 0 -1 -1 0 -1 -1 0 4294967295 -1 -1 -1 -1 -1 -1");
+	assert_true(swf_format(&v[0], t0, line, sizeof line) > 0);
+	assert_string_equal(line, "41 0 5 60 2 -1 -1 2 120 -1 1 1000 1 -1 -1 2 -1 -1");
+	assert_true(swf_format(&v[2], t0, line, sizeof line) > 0);
+	assert_string_equal(line, "43 9 -1 -1 8 -1 -1 8 3600 -1 5 0 3 -1 -1 -1 -1 -1");
+	/* Too small: refused at every size short of the line. */
+	int full = swf_format(&v[0], t0, line, sizeof line);
+	for (size_t size = 0; size <= (size_t)full; size++)
+		assert_int_equal(swf_format(&v[0], t0, line, size), -1);
+	assert_int_equal(swf_format(&v[0], t0, line, (size_t)full + 1), full);
+	assert_int_equal(swf_status("COMPLETED"), SWF_COMPLETED);
+	assert_int_equal(swf_status("CANCELLED"), SWF_CANCELLED);
+	assert_int_equal(swf_status("TIMEOUT"), SWF_FAILED);
+	assert_int_equal(swf_status("completed"), SWF_FAILED);
+	assert_int_equal(swf_status(NULL), SWF_FAILED);
+}
+
 static void swf_hostile_lines(void **state)
 {
 	(void)state;
@@ -288,6 +338,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(swf_good_lines),
 		cmocka_unit_test(swf_hostile_lines),
+		cmocka_unit_test(swf_writer_round_trip),
 		cmocka_unit_test(sim_backfill_by_hand),
 		cmocka_unit_test(sim_easy_extra),
 		cmocka_unit_test(sim_multifactor_fair_share),
