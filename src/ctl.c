@@ -874,7 +874,7 @@ static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 		(*out)[n++] = (struct sched_run){ j->node, __builtin_popcountll(j->gpu_mask),
 		    j->cpus, (int64_t)j->mem_mb, j->exclusive, j->uid,
 		    j->time_limit_s > 0 && j->start_time > 0 ? j->start_time + j->time_limit_s :
-		    SCHED_NEVER };
+		    SCHED_NEVER, j->id };
 	}
 	return n;
 }
