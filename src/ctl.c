@@ -858,7 +858,8 @@ static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
 /*
  * Every job holding resources, with its expected end (start + time limit,
  * wall seconds; never without a limit), for a backfilling pass's
- * reservation.  FCFS plans nothing ahead: none are listed.
+ * reservation.  A job still launching has no start yet: it starts about
+ * now.  FCFS plans nothing ahead: none are listed.
  */
 static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 {
@@ -866,15 +867,16 @@ static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 	*out = NULL;
 	if (CTL_POLICY == SCHED_FCFS)
 		return 0;
+	int64_t now = ctl_now_wall(c);
 	*out = xcalloc(c->njobs ? c->njobs : 1, sizeof **out);
 	for (size_t i = 0; i < c->njobs; i++) {
 		const struct job *j = c->jobs[i];
 		if (!j->held || j->node < 0 || (size_t)j->node >= c->nnodes)
 			continue;
 		(*out)[n++] = (struct sched_run){ j->node, __builtin_popcountll(j->gpu_mask),
-		    j->cpus, (int64_t)j->mem_mb, j->exclusive, j->uid,
-		    j->time_limit_s > 0 && j->start_time > 0 ? j->start_time + j->time_limit_s :
-		    SCHED_NEVER, j->id };
+		    j->cpus, (int64_t)j->mem_mb, j->exclusive, j->uid, j->time_limit_s > 0 ?
+		    (j->start_time > 0 ? j->start_time : now) + j->time_limit_s : SCHED_NEVER,
+		    j->id };
 	}
 	return n;
 }
@@ -897,7 +899,7 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
-	    .tiers = tiers_differ(c->cfg) };
+	    .tiers = tiers_differ(c->cfg), .reservations = c->cfg->reservations };
 	sched_plan(&s, p);
 	free(run);
 }
@@ -1051,14 +1053,17 @@ void ctl_schedule(struct ctl *c)
 		sj[np] = one;
 		sj[np++].priority = prio[i];
 	}
-	free(cand);
 	free(prio);
-	struct sched_plan p = { .out = d, .cap = np };
+	uint8_t *why = xmalloc(np ? np : 1);
+	memset(why, SCHED_R_PRIORITY, np);	/* not looked at: Priority */
+	struct sched_plan p = { .out = d, .cap = np, .reason = why };
 	plan(c, &pp, sn, sj, np, &p);
 	free(pp.masks);
-	/* The head waits for Resources; every other job waiting, for Priority
-	 * (ctl_pending_reason). */
-	c->blocked_id = p.blocked < np ? pend[p.blocked]->id : -1;
+	/* Each job's reason and the reservations, for ctl_pending_reason and
+	 * herd queue --start (before the commit: a started job's is moot). */
+	ctl_plan_record(c, cand, nc, pend, np, why, &p);
+	free(cand);
+	free(why);
 	commit_decisions(c, pend, ptask, d, p.ndecisions);
 	free(ptask);
 	c->last_sched_us = now_us() - t0;
@@ -1245,8 +1250,11 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	const char *pr = part_reason(c->cfg, j->partition, j->user, j->time_limit_s);
 	if (pr != NULL)
 		return pr;
-	if (j->id != c->blocked_id)
-		return "Priority";
+	/* The last pass's word (a job it did not reach: Priority). */
+	if (j->sched_why != SCHED_R_RESOURCES) {
+		const char *name = sched_reason_name(j->sched_why);
+		return name != NULL ? name : "Priority";
+	}
 	/* Slurm's word for "the nodes it could run on are drained". */
 	uint64_t mask[CTL_MASK_WORDS];
 	int tier;
