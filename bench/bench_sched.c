@@ -23,7 +23,10 @@
  * (64 CPUs, 512 GB each), 200 running jobs (10 a node, 1 GPU and 2 CPUs
  * each with expected ends up to a day away, so 2 GPUs a node stay free),
  * NJOBS pending of 30 users with 1-8 GPUs and limits up to a day: the head
- * gets a reservation and the rest is a backfill scan.  Case S times
+ * gets a reservation and the rest is a backfill scan.  Case R is the same
+ * pass with reservations = 8 (hosts.ini's `reservations`): the first
+ * eight jobs that cannot start are planned, and the backfill scan checks
+ * each candidate against the reservations of its node.  Case S times
  * sim_run(), herd sim's replay, over a synthetic 10,000-job trace (a
  * 256-processor pool at an offered load near 1, sizes 1-256, runs up to a
  * day), with EASY.
@@ -138,8 +141,8 @@ static void run_case(int kind, size_t njobs, int runs)
 
 /* Case E: an EASY pass over a busy 20 x 8-GPU cluster.  Case L: the same
  * with limits (limit.h): 4 accounts of max_gpus 40, each of the 30 users at
- * most 6 running jobs, every job's reason asked for. */
-static void run_easy(size_t njobs, int runs, int lim)
+ * most 6 running jobs, every job's reason asked for.  Case R: 8 reservations. */
+static void run_easy(size_t njobs, int runs, int lim, int nresv)
 {
 	struct sched_job *jobs = xcalloc(njobs, sizeof *jobs);
 	struct sched_decision *out = xcalloc(njobs, sizeof *out);
@@ -184,7 +187,7 @@ static void run_easy(size_t njobs, int runs, int lim)
 		}
 		struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000000, .nodes = nodes,
 		    .nnodes = 20, .running = running, .nrunning = 200, .jobs = jobs, .njobs = njobs,
-		    .pin_job = -1, .limits = lim ? &L : NULL };
+		    .pin_job = -1, .limits = lim ? &L : NULL, .reservations = nresv };
 		struct sched_plan p = { .out = out, .cap = njobs, .reason = why };
 		double t0 = now_ns();
 		sched_plan(&s, &p);
@@ -195,8 +198,8 @@ static void run_easy(size_t njobs, int runs, int lim)
 	}
 	qsort(us, (size_t)runs, sizeof *us, cmp_double);
 	qsort(dec, (size_t)runs, sizeof *dec, cmp_size);
-	printf("case=%c jobs=%zu runs=%d med_us=%.1f p99_us=%.1f decisions=%zu\n", lim ? 'L' : 'E',
-	    njobs, runs,
+	printf("case=%c jobs=%zu runs=%d med_us=%.1f p99_us=%.1f decisions=%zu\n",
+	    lim ? 'L' : nresv > 1 ? 'R' : 'E', njobs, runs,
 	    us[rank((size_t)runs, 0.5)], us[rank((size_t)runs, 0.99)], dec[rank((size_t)runs, 0.5)]);
 	free(jobs);
 	free(out);
@@ -220,7 +223,7 @@ static void run_sim(int runs)
 			int64_t run = 1 + draw(86400);
 			/* arrivals spaced for an offered load near 1 on average */
 			t += (int64_t)draw(2 * 86400 * 64 / 256);
-			jobs[i] = (struct sim_job){ t, run, run + draw(3600), size > 256 ? 256 : size };
+			jobs[i] = (struct sim_job){ t, run, run + draw(3600), size > 256 ? 256 : size, -1 };
 		}
 		struct sim_result res;
 		double t0 = now_ns();
@@ -252,8 +255,9 @@ int main(int argc, char **argv)
 		for (int i = 2; i < argc; i++)
 			run_case(kind, (size_t)strtoul(argv[i], NULL, 10), runs);
 	}
-	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 0);
-	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 1);
+	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 0, 1);
+	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 1, 1);
+	run_easy(argc > 2 ? (size_t)strtoul(argv[2], NULL, 10) : 100000, runs, 0, 8);
 	run_sim(runs > 10 ? 10 : runs);
 	return 0;
 }

@@ -86,6 +86,7 @@ struct config {
 	int kill_grace_s;	/* TERM → KILL, default 10 */
 	int max_array_size;	/* --array task ids below this, default 1001 */
 	int kill_invalid_depend;	/* cancel a job whose dependency can never be met, default 1 */
+	int reservations;	/* backfill plans this many blocked jobs ahead (sched.h), default 1 */
 	/* Lab mode: herdd runs as a service account, jobs as their submitters. */
 	char *mode;		/* "personal" (default) or "lab" */
 	int lab;		/* mode = lab */

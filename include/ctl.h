@@ -22,6 +22,7 @@
 #include "job.h"
 #include "lifecycle.h"
 #include "node.h"
+#include "sched.h"
 #include "util.h"
 
 struct config;
@@ -55,7 +56,14 @@ struct ctl {
 	int sched_needed;
 	int64_t scan_deadline_ms;	/* start-up: no pass before every node's job files
 					 * were read, or this (monotonic) passed; 0 once over */
-	int64_t blocked_id;	/* head of the queue that did not fit, -1 none */
+	/* What the last pass planned (ctl_plan.c): reservations in order. */
+	struct ctl_resv {
+		int64_t job;	/* the job (an array's record for one of its tasks) */
+		int node;
+		int64_t start;	/* wall seconds; SCHED_NEVER: after jobs without a limit */
+		int64_t after;	/* whose expected end makes room; -1 none */
+	} resv[SCHED_RESV_MAX];
+	int nresv;
 	int64_t last_sched_us;	/* duration of the last pass, for the log */
 	int64_t db_failing_since;	/* wall seconds of the first failed write, 0: writes work */
 	char db_error[HERD_ERRLEN];	/* the last write's error while failing */
@@ -224,8 +232,12 @@ void ctl_turn_end(struct ctl *c);
 int ctl_flush(struct ctl *c);
 /* Timers: probes, kill escalation, time limits.  Returns ms until next. */
 int64_t ctl_tick(struct ctl *c);
-/* Why a pending job waits (Resources for the head of the queue, else Priority). */
+/* Why a pending job waits, in Slurm's words: held, its begin time or dependency,
+ * its partition, then the last pass's reason (Resources, Priority, ...). */
 const char *ctl_pending_reason(struct ctl *c, const struct job *j);
+/* A pending job's reservation in the last pass (herd queue --start), NULL
+ * if it has none (ctl_plan.c). */
+const struct ctl_resv *ctl_planned(const struct ctl *c, const struct job *j);
 
 /* A pending task whose dependency can never be met (aftercorr on a task
  * that failed): out of the pending set, stored; the record ends CANCELLED

@@ -35,6 +35,14 @@ int ctl_place_apply(struct ctl *c, struct job *j, int node, uint64_t gpu_mask,
     struct job_step *st);
 void ctl_place_act(struct ctl *c, struct job *j, const struct job_step *st);
 void ctl_place_undo(struct ctl *c, struct job *j);
+/*
+ * What a pass said (ctl_plan.c): every candidate's reason byte cleared,
+ * then each job of the pass's list (pend[0..np), an array's record once a
+ * task) given the reason of its first entry still waiting; and the
+ * reservations, by job id.
+ */
+void ctl_plan_record(struct ctl *c, struct job **cand, size_t nc, struct job **pend, size_t np,
+    const uint8_t *why, const struct sched_plan *p);
 /* A new attempt committed with the old one's record (ACT_REQUEUE). */
 int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a);
 /*

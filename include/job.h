@@ -59,6 +59,7 @@ struct job {
 	uint8_t unsaved;	/* its last change did not reach the database: retried */
 	uint8_t doubted;	/* an answer that would end it ("none", "dead"): asked again once */
 	uint8_t dep_state;	/* enum dep_verdict of its dependency (SATISFIED: none) */
+	uint8_t sched_why;	/* pending: the last pass's reason (sched.h's SCHED_R_*) */
 	uint8_t warn_sig;
 	uint8_t warn_flags;
 	uint8_t limit_reason;	/* enum limit_reason that held it in the last pass, 0 none */

@@ -55,14 +55,28 @@
  * GPU, CPU and MB left free, which on an empty node is the whole node); a
  * SCHED_EXCL_USER job waits for a node that is empty or runs only its
  * user's jobs, and gets what it asked for.  A reservation counts who will
- * still run on its node at its time; an exclusive job never uses a
- * reserved node's extra, and an exclusive head leaves none.
+ * still run on its node at its time; a job that may not share a node with
+ * a reserved one (either way) never runs there while its reservation
+ * would: an exclusive head leaves no extra.
  *
- * Reasons (Slurm's names): a job that starts has SCHED_R_NONE; the head has
- * Resources; a later job looked at and not started has Priority (a job
- * ahead of it holds what it would need now or later).  Jobs past `looked`
- * were not examined (FCFS stops at the head; EASY stops once nothing is
- * free anywhere): the caller reads them as Priority too.
+ * Several reservations (EASY, the snapshot's `reservations` = N > 1, as
+ * Slurm's backfill plans every job it tests): the first N jobs that cannot
+ * start now each get one, in order, planned around the jobs running, the
+ * jobs this pass started and the reservations before it (a reservation
+ * holds its node's resources from its start to start + limit).  A later
+ * job starts now only where it delays none of them: on a node without a
+ * reservation, or where it ends before each reservation there begins or
+ * fits beside it in what the node has left at that reservation's start.
+ * With N = 1 this is exactly EASY's rule above.  GREEDY plans one.
+ *
+ * Reasons (Slurm's names): a job that starts has SCHED_R_NONE; a job that
+ * cannot start and was given a reservation slot (the head, and the next
+ * N - 1 of EASY) has Resources; a later job looked at and not started has
+ * Priority (a job ahead of it holds what it would need now or later).
+ * Jobs past `looked` were not examined (FCFS stops at the head; EASY once
+ * its reservations are planned and nothing is free anywhere): the caller
+ * reads them as Priority too.  Reason codes are one byte, so that checks
+ * outside the pass (eligibility, limits) can add theirs in the same field.
  *
  * Limits (limit.h): where the snapshot has counter groups, a job whose
  * groups (`lim`) a start now would take over a limit waits with that
@@ -74,8 +88,8 @@
  * so every held job shows its limit however full the cluster is.
  *
  * Cost: FCFS is O(jobs started + nodes); EASY adds a sort of the running
- * jobs of each node for the head and O(nodes) per later job while anything
- * is free.  sched_depth() says how many pending jobs a pass can use, so the
+ * jobs of each node for each reservation and O(nodes) per later job while
+ * anything is free (plus O(N) on a node that has reservations).  sched_depth() says how many pending jobs a pass can use, so the
  * caller need not build more.
  */
 #ifndef HERD_SCHED_H
@@ -98,6 +112,9 @@ enum sched_reason { SCHED_R_NONE = 0, SCHED_R_PRIORITY = 1, SCHED_R_RESOURCES = 
 
 /* An end time that never comes (a job without a time limit). */
 #define SCHED_NEVER INT64_MAX
+
+/* The most reservations one pass plans (hosts.ini's reservations). */
+#define SCHED_RESV_MAX 64
 
 struct sched_node {
 	int up;			/* schedulable */
@@ -123,6 +140,7 @@ struct sched_run {
 	int excl;		/* SCHED_* */
 	uint32_t uid;
 	int64_t end;		/* expected end (start + limit), clock units; SCHED_NEVER */
+	int64_t id;		/* the caller's, named by a reservation it frees */
 };
 
 struct sched_job {
@@ -146,11 +164,14 @@ struct sched_decision {
 	uint64_t gpu_mask;	/* GPUs given (all of the node's: SCHED_EXCL_NODE) */
 };
 
-/* Where and when the head is planned to start. */
+/* Where and when a job that cannot start now is planned to start. */
 struct sched_reservation {
 	size_t job;		/* index into the jobs array */
 	int node;
 	int64_t start;		/* clock units; SCHED_NEVER: once jobs without a limit end */
+	int64_t after;		/* id of the job (running, started by this pass, or
+				 * reserved before it) whose expected end at start
+				 * makes room; -1 none */
 };
 
 struct sched_snapshot {
@@ -172,6 +193,8 @@ struct sched_snapshot {
 	int tiers;			/* jobs' tiers may differ: look at higher ones first */
 	struct limits *limits;		/* counter groups of jobs' lim, counted up as jobs
 					 * start; NULL: no limits */
+	int reservations;		/* EASY: how many blocked jobs get one (0 as 1,
+					 * at most SCHED_RESV_MAX) */
 };
 
 struct sched_plan {
@@ -183,13 +206,13 @@ struct sched_plan {
 	size_t looked;			/* how many jobs were examined: [0, looked) where
 					 * no tiers differ; reason[] of the others is
 					 * left as it was */
-	int nresv;			/* 0 or 1 */
-	struct sched_reservation resv;
+	int nresv;			/* 0 .. the snapshot's reservations */
+	struct sched_reservation resv[SCHED_RESV_MAX];	/* in the order planned */
 };
 
 /*
  * One pass.  Fills p's counts, out[0..ndecisions), reason[0..looked) and
- * the reservation.  At most cap decisions; a full cap ends the pass there
+ * the reservations.  At most cap decisions; a full cap ends the pass there
  * (the job at which it stopped counts as not looked at).
  */
 void sched_plan(const struct sched_snapshot *s, struct sched_plan *p);

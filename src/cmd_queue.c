@@ -1,17 +1,22 @@
 /*
  * cmd_queue.c — herd queue: pending and running jobs, like squeue.  The
  * filters (-u, -j, -t) are applied here to herdd's listing; --me asks
- * herdd for the caller's jobs only, as --mine always did.
+ * herdd for the caller's jobs only, as --mine always did.  --start, as
+ * squeue --start, lists the pending jobs with their planned start (the
+ * reservations of herdd's last pass; N/A where none) and node.
  */
 #include <inttypes.h>
 #include <stdio.h>
+
+#include "job.h"
 
 #include "client.h"
 #include "cmd.h"
 #include "util.h"
 
 const struct cmd_entry cmd_queue_entry = {
-	"queue", "queue [-u USER[,USER]] [--me] [-j ID[,ID]] [-t STATE[,STATE]] [-h] [--json]",
+	"queue", "queue [-u USER[,USER]] [--me] [-j ID[,ID]] [-t STATE[,STATE]] [--start] [-h] "
+	"[--json]",
 	"list pending and running jobs, like squeue",
 	"options:\n"
 	"  -u, --user USER[,USER]    only jobs of these users (names or uids)\n"
@@ -20,11 +25,14 @@ const struct cmd_entry cmd_queue_entry = {
 	"  -t, --states STATE[,...]  only jobs in these states, any case: PENDING (PD),\n"
 	"                            LAUNCHING (CF), RUNNING (R), or all\n"
 	"  -p, --partition P[,P]     only jobs in these partitions\n"
+	"      --start               pending jobs with their planned start and node (as\n"
+	"                            squeue --start): START_TIME is N/A where none is planned\n"
 	"  -h, --noheader            no header line (as squeue; --help is the help)\n"
 	"      --json                a JSON array of jobs\n"
 	"      --help                this help\n"
 	"\ncolumns: JOBID PARTITION NAME USER STATE TIME (since start, [D-]HH:MM:SS) GPUS NODE\n"
-	"REASON\n",
+	"REASON\n"
+	"--start: JOBID PARTITION NAME USER STATE START_TIME GPUS SCHEDNODES NODELIST(REASON)\n",
 	cmd_queue
 };
 
@@ -44,11 +52,31 @@ static void row(struct table *t, const struct msg *m)
 	table_add(t, cells);
 }
 
+/* --start: when and where the job is planned to start, as squeue --start. */
+static void row_start(struct table *t, const struct msg *m)
+{
+	char id[96], start[64] = "N/A", gpus[32], why[128];
+	job_display_id(id, sizeof id, m);
+	if (msg_geti(m, "planned_start", 0) > 0)
+		fmt_time(start, sizeof start, msg_geti(m, "planned_start", 0));
+	snprintf(gpus, sizeof gpus, "%" PRId64, msg_geti(m, "ngpus", 0));
+	const char *node = msg_get(m, "planned_node", NULL);
+	const char *reason = msg_get(m, "reason", NULL);
+	const char *part = msg_get(m, "partition", NULL);
+	snprintf(why, sizeof why, "(%s)", reason ? reason : "None");
+	const char *cells[] = { id, part ? part : "", msg_get(m, "name", NULL), msg_get(m, "user", NULL),
+	    msg_get(m, "state", NULL), start, gpus, node ? node : "(null)", why };
+	table_add(t, cells);
+}
+
 int cmd_queue(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "PARTITION", "NAME", "USER", "STATE", "TIME", "GPUS",
 	    "NODE", "REASON" };
 	static const struct list_fmt fmt = { 9, hdr, row, json_job };
+	static const char *shdr[] = { "JOBID", "PARTITION", "NAME", "USER", "STATE", "START_TIME",
+	    "GPUS", "SCHEDNODES", "NODELIST(REASON)" };
+	static const struct list_fmt sfmt = { 9, shdr, row_start, json_job };
 	static const struct option lo[] = {
 		{ "user", required_argument, NULL, 'u' },
 		{ "me", no_argument, NULL, 'm' },
@@ -58,6 +86,7 @@ int cmd_queue(int argc, char **argv)
 		{ "state", required_argument, NULL, 't' },
 		{ "partition", required_argument, NULL, 'p' },
 		{ "noheader", no_argument, NULL, 'h' },
+		{ "start", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
@@ -68,7 +97,7 @@ int cmd_queue(int argc, char **argv)
 	struct msg req;
 	char err[HERD_ERRLEN];
 	const char *what = NULL;
-	int mine = 0, ch, rc = 2, bad = 0;
+	int mine = 0, start = 0, ch, rc = 2, bad = 0;
 
 	cmd_getopt_start();
 	while (!bad && (ch = cmd_getopt(ce, argc, argv, "u:mj:t:p:h", lo)) != -1) {
@@ -93,6 +122,9 @@ int cmd_queue(int argc, char **argv)
 		case 'J':
 			o.json = 1;
 			break;
+		case 'S':
+			start = 1;
+			break;
 		default:
 			bad = 1;
 			break;
@@ -106,10 +138,16 @@ int cmd_queue(int argc, char **argv)
 		rc = cmd_usage_error(ce, "unexpected argument \"%s\" (job ids go in -j)", argv[optind]);
 		goto out;
 	}
+	if (start)	/* pending jobs only, within any -t */
+		f.states = f.states ? f.states & (1u << JOB_PENDING) : 1u << JOB_PENDING;
+	if (start && f.states == 0) {
+		rc = cmd_usage_error(ce, "--start lists pending jobs: -t leaves none");
+		goto out;
+	}
 	o.filter = &f;
 	msg_init(&req, "queue");
 	msg_addi(&req, "mine", mine);
-	rc = cmd_list(&req, &o, &fmt);
+	rc = cmd_list(&req, &o, start ? &sfmt : &fmt);
 	msg_clear(&req);
 out:
 	job_filter_clear(&f);

@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "explain.h"
 #include "job.h"
 #include "jobfield.h"
 #include "shquote.h"
@@ -161,6 +162,28 @@ static void show_tasks(const struct msg *m)
 	}
 }
 
+/* A pending job: its reason in a sentence, with its planned start. */
+static void show_why(const struct msg *m)
+{
+	const char *st = msg_get(m, "state", NULL);
+	char text[512];
+	if (st == NULL || strcmp(st, "PENDING") != 0)
+		return;
+	struct explain e = { .id = msg_geti(m, "id", 0), .reason = msg_get(m, "reason", NULL),
+	    .gpus = (int)msg_geti(m, "ngpus", 0), .cpus = (int)msg_geti(m, "cpus", 0),
+	    .mem_mb = msg_geti(m, "mem_mb", 0),
+	    .planned = msg_get(m, "planned_start", NULL) != NULL,
+	    .start = msg_geti(m, "planned_start", -1), .node = msg_get(m, "planned_node", NULL),
+	    .after = msg_geti(m, "planned_after", -1),
+	    .after_pending = (int)msg_geti(m, "planned_after_pending", 0),
+	    .begin_time = msg_geti(m, "begin_time", 0),
+	    .dependency = msg_get(m, "dependency", NULL) };
+	if (e.node == NULL)
+		e.node = "?";
+	explain_pending(text, sizeof text, &e);
+	line("why", text);
+}
+
 /* One line an attempt, once there are several (herd requeue). */
 static void show_attempts(const struct msg *m)
 {
@@ -240,6 +263,7 @@ static int each(void *arg, const struct msg *m)
 	for (int i = 0; more[i]; i++)
 		line(more[i], msg_get(m, more[i], NULL));
 	show_elapsed(m);
+	show_why(m);
 	show_tasks(m);
 	show_attempts(m);
 	return 0;

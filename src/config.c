@@ -59,6 +59,7 @@
 #include "acct.h"
 #include "config.h"
 #include "jobopt.h"
+#include "sched.h"
 #include "util.h"
 
 #define CONFIG_FILE_MAX	(1024 * 1024)
@@ -102,6 +103,8 @@ static const struct key ctl_keys[] = {
 	/* Slurm's MaxArraySize: task ids 0..N-1 (ARRAYSPEC_MAX_SIZE). */
 	{ "max_array_size", K_INT, C(max_array_size), 1, 4000001, "1001", 0 },
 	{ "kill_invalid_depend", K_BOOL, C(kill_invalid_depend), 0, 1, "yes", 0 },
+	/* Backfill: how many jobs that cannot start get a reservation (1: EASY). */
+	{ "reservations", K_INT, C(reservations), 1, SCHED_RESV_MAX, "1", 0 },
 	/* Lab mode (herdd(8), "LAB MODE"). */
 	{ "mode", K_WORD, C(mode), 0, 0, "personal", 0 },
 	{ "admins", K_LIST, C(admins), 0, 0, NULL, 0 },

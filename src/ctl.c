@@ -886,7 +886,8 @@ static size_t snapshot_depth(const struct sched_node *sn, size_t nnodes)
 /*
  * Every job holding resources, with its expected end (start + time limit,
  * wall seconds; never without a limit), for a backfilling pass's
- * reservation.  FCFS plans nothing ahead: none are listed.
+ * reservation.  A job still launching has no start yet: it starts about
+ * now.  FCFS plans nothing ahead: none are listed.
  */
 static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 {
@@ -894,15 +895,16 @@ static size_t snapshot_running(struct ctl *c, struct sched_run **out)
 	*out = NULL;
 	if (CTL_POLICY == SCHED_FCFS)
 		return 0;
+	int64_t now = ctl_now_wall(c);
 	*out = xcalloc(c->njobs ? c->njobs : 1, sizeof **out);
 	for (size_t i = 0; i < c->njobs; i++) {
 		const struct job *j = c->jobs[i];
 		if (!j->held || j->node < 0 || (size_t)j->node >= c->nnodes)
 			continue;
 		(*out)[n++] = (struct sched_run){ j->node, __builtin_popcountll(j->gpu_mask),
-		    j->cpus, (int64_t)j->mem_mb, j->exclusive, j->uid,
-		    j->time_limit_s > 0 && j->start_time > 0 ? j->start_time + j->time_limit_s :
-		    SCHED_NEVER };
+		    j->cpus, (int64_t)j->mem_mb, j->exclusive, j->uid, j->time_limit_s > 0 ?
+		    (j->start_time > 0 ? j->start_time : now) + j->time_limit_s : SCHED_NEVER,
+		    j->id };
 	}
 	return n;
 }
@@ -925,7 +927,8 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
-	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim) };
+	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim),
+	    .reservations = c->cfg->reservations };
 	sched_plan(&s, p);
 	free(run);
 }
@@ -1094,19 +1097,19 @@ void ctl_schedule(struct ctl *c)
 		sj[np] = one;
 		sj[np++].priority = prio[i];
 	}
-	free(cand);
 	free(prio);
-	/* Reasons are read only for limits' (the others: ctl_pending_reason). */
-	uint8_t *why = pp.lim != NULL ? xcalloc(np ? np : 1, 1) : NULL;
+	uint8_t *why = xmalloc(np ? np : 1);
+	memset(why, SCHED_R_PRIORITY, np);	/* not looked at: Priority */
 	struct sched_plan p = { .out = d, .cap = np, .reason = why };
 	plan(c, &pp, sn, sj, np, &p);
 	free(pp.masks);
 	ctl_limits_free(pp.lim);
 	keep_limit_reasons(pend, np, why);
+	/* Each job's reason and the reservations, for ctl_pending_reason and
+	 * herd queue --start (before the commit: a started job's is moot). */
+	ctl_plan_record(c, cand, nc, pend, np, why, &p);
+	free(cand);
 	free(why);
-	/* The head waits for Resources; every other job waiting, for Priority
-	 * (ctl_pending_reason). */
-	c->blocked_id = p.blocked < np ? pend[p.blocked]->id : -1;
 	commit_decisions(c, pend, ptask, d, p.ndecisions);
 	free(ptask);
 	c->last_sched_us = now_us() - t0;
@@ -1301,8 +1304,11 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 		return pr;
 	if (j->limit_reason != 0)	/* an account's or QoS's limit (ctl_schedule) */
 		return limit_reason_name(j->limit_reason);
-	if (j->id != c->blocked_id)
-		return "Priority";
+	/* The last pass's word (a job it did not reach: Priority). */
+	if (j->sched_why != SCHED_R_RESOURCES) {
+		const char *name = sched_reason_name(j->sched_why);
+		return name != NULL ? name : "Priority";
+	}
 	/* Slurm's word for "the nodes it could run on are drained". */
 	uint64_t mask[CTL_MASK_WORDS];
 	int tier;

@@ -52,7 +52,7 @@ static const char *const place_keys[] = { "host", "port", "user", "herd_dir", NU
 
 /* Controller keys that apply at once. */
 static const char *const live_ctl_keys[] = { "probe_interval", "kill_grace", "admins",
-	"session_idle", NULL };
+	"session_idle", "reservations", NULL };
 
 static int in_list(const char *const *list, const char *name)
 {
@@ -256,6 +256,13 @@ static void apply_controller(struct ctl *c, const struct config *nc, struct buf 
 			free(c->cfg->admins);
 			c->cfg->admins = nc->admins ? xstrdup(nc->admins) : NULL;
 			ctl_admins_load(c);
+			continue;
+		}
+		if (strcmp(names[i], "reservations") == 0) {
+			say(report, "reservations: %d -> %d: applies from the next pass",
+			    c->cfg->reservations, nc->reservations);
+			c->cfg->reservations = nc->reservations;
+			c->sched_needed = 1;
 			continue;
 		}
 		if (strcmp(names[i], "session_idle") == 0) {

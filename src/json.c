@@ -58,11 +58,10 @@ void fmt_time(char *buf, size_t size, int64_t t)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
-	if (t <= 0) {
-		strlcpy_h(buf, "-", size);
+	if (t <= 0 || localtime_r(&tt, &tm) == NULL) {
+		strlcpy_h(buf, "-", size);	/* none, or past what the calendar holds */
 		return;
 	}
-	localtime_r(&tt, &tm);
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
@@ -269,6 +268,10 @@ static void json_job_fields(FILE *f, const struct msg *m)
 	kv_str(f, "submit_dir", m);
 	kv_str(f, "submit_host", m);
 	kv_num(f, "ntasks", msg_geti(m, "ntasks", -1), 0);
+	/* A pending job's reservation (herd queue --start); null: none, or
+	 * once jobs without a time limit end. */
+	kv_time(f, "planned_start", m);
+	kv_str(f, "planned_node", m);
 	json_tasks(f, m);
 }
 

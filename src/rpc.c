@@ -185,6 +185,26 @@ static void view_now(struct server *s, const struct job *j, struct job_row *r, c
 		r->dependency = dep;
 }
 
+/*
+ * A pending job's reservation (herd queue --start, herd show): when
+ * (planned_start, wall seconds; -1: once jobs without a limit end), where,
+ * and whose expected end makes room (planned_after_pending: that job is
+ * itself planned, not running).  Nothing for a job without one.
+ */
+static void add_plan(struct msg *m, struct ctl *c, const struct job *j)
+{
+	const struct ctl_resv *v = ctl_planned(c, j);
+	if (v == NULL)
+		return;
+	msg_addi(m, "planned_start", v->start == SCHED_NEVER ? -1 : v->start);
+	msg_adds(m, "planned_node", ctl_node_name(c, v->node));
+	if (v->after < 0)
+		return;
+	const struct job *a = ctl_find(c, v->after);
+	msg_addi(m, "planned_after", v->after);
+	msg_addi(m, "planned_after_pending", a != NULL && a->state == JOB_PENDING);
+}
+
 static void send_job(struct server *s, struct client *cl, const struct job *j, int details)
 {
 	struct job_row r;
@@ -196,6 +216,7 @@ static void send_job(struct server *s, struct client *cl, const struct job *j, i
 	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&m, "job");
 	add_row(&m, &r, ctl_pending_reason(s->ctl, j), priv);
+	add_plan(&m, s->ctl, j);
 	add_attempts(&m, s->ctl, j->id, j->attempt, priv);
 	if (details && priv)
 		add_submission(&m, s->ctl, j->id);
@@ -870,6 +891,8 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	int priv = may_see_private(s, cl, r.uid);
 	msg_init(&f, "job");
 	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason, priv);
+	if (j != NULL)
+		add_plan(&f, s->ctl, j);
 	add_attempts(&f, s->ctl, r.id, r.attempt, priv);
 	if (priv)
 		add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);

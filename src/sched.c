@@ -116,6 +116,21 @@ void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid)
 		n->excl = excl;
 }
 
+/* A reservation as later jobs must respect it. */
+struct resv {
+	int node;
+	int64_t start, end;	/* end: start + limit, SCHED_NEVER without one */
+	int gpus, cpus;
+	int64_t mem;
+	int excl;
+	uint32_t uid;
+	/* What its node has left at start, beyond every reservation active
+	 * then and every job still running then: a later job that would run
+	 * at that instant must fit in it. */
+	int fg, fc;
+	int64_t fm;
+};
+
 /* The pass's working state beside the caller's snapshot and plan. */
 struct pass {
 	const struct sched_snapshot *s;
@@ -124,11 +139,10 @@ struct pass {
 	int maxg, maxc;		/* the most free GPUs, CPUs on one up node */
 	struct sched_run *runs;	/* running + started by this pass (EASY, GREEDY) */
 	size_t nruns, runcap;
-	/* The head's reservation and what its node keeps over at that time. */
-	int rnode;
-	int64_t rstart;
-	int extra_ok, extra_gpus, extra_cpus;
-	int64_t extra_mem;
+	int slots;		/* blocked jobs that may still get a reservation */
+	struct resv rv[SCHED_RESV_MAX];
+	int nrv;
+	int *node_rv;		/* reservations on each node; NULL until the first */
 };
 
 static int node_free(const struct sched_node *n)
@@ -150,6 +164,28 @@ static void free_max(struct pass *w)
 		if (n->cpus_free > w->maxc)
 			w->maxc = n->cpus_free;
 	}
+}
+
+/* The expected end of a job of this limit started at t. */
+static int64_t end_of(int64_t t, int64_t limit)
+{
+	return limit > 0 && t != SCHED_NEVER && limit < SCHED_NEVER - t ? t + limit : SCHED_NEVER;
+}
+
+/* Whether [t, e) meets r's time (an open end meets a reservation at NEVER). */
+static int meets(int64_t t, int64_t e, const struct resv *r)
+{
+	return (r->start < e || e == SCHED_NEVER) && (t < r->end || r->end == SCHED_NEVER);
+}
+
+/* Whether two jobs may not share a node (exclusivity, either way). */
+static int clash(int xa, uint32_t ua, int xb, uint32_t ub)
+{
+	if (xa == SCHED_EXCL_NODE || xb == SCHED_EXCL_NODE)
+		return 1;
+	if (xa == SCHED_EXCL_USER || xb == SCHED_EXCL_USER)
+		return ua != ub;
+	return 0;
 }
 
 /* Hand j (index i) the resources of node k, and record it. */
@@ -182,111 +218,209 @@ static void place(struct pass *w, size_t i, int k)
 		w->runcap = w->runcap ? 2 * w->runcap : 64;
 		w->runs = xreallocarray(w->runs, w->runcap, sizeof *w->runs);
 	}
-	int64_t end = j->limit > 0 && j->limit < SCHED_NEVER - w->s->now ?
-	    w->s->now + j->limit : SCHED_NEVER;
-	w->runs[w->nruns++] = (struct sched_run){ k, __builtin_popcountll(mask), cpus, mem,
-	    j->excl, j->uid, end };
+	int64_t end = end_of(w->s->now, j->limit);
+	int gpus = __builtin_popcountll(mask);
+	w->runs[w->nruns++] = (struct sched_run){ k, gpus, cpus, mem, j->excl, j->uid, end, j->id };
+	/* Still running when a reservation of its node begins: it takes from
+	 * what that reservation leaves over (backfill_node checked it fits). */
+	for (int r = 0; w->node_rv != NULL && w->node_rv[k] > 0 && r < w->nrv; r++) {
+		struct resv *v = &w->rv[r];
+		if (v->node == k && meets(w->s->now, end, v)) {
+			v->fg -= gpus;
+			v->fc -= cpus;
+			v->fm -= mem;
+		}
+	}
 }
 
-/* Whether job j may not run beside r (exclusivity, either way). */
-static int conflicts(const struct sched_job *j, const struct sched_run *r)
+/* One change of a node's resources in the future (earliest_on). */
+struct ev {
+	int64_t t;
+	int g, c;		/* + given back, - taken (a reservation's start) */
+	int64_t m;
+	int64_t id;		/* whose end gives it back */
+	int point;		/* a reservation begins: a job running then must fit */
+};
+
+static int by_time(const void *a, const void *b)
 {
-	if (j->excl == SCHED_EXCL_NODE || r->excl == SCHED_EXCL_NODE)
-		return 1;
-	if (j->excl == SCHED_EXCL_USER || r->excl == SCHED_EXCL_USER)
-		return r->uid != j->uid;
-	return 0;
+	const struct ev *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->point - y->point;	/* given back first; the order within is kept below */
 }
 
-static const struct sched_run *sort_runs;
-
-/* By expected end; ties in the caller's order (launch order). */
-static int by_end(const void *a, const void *b)
+/* What node k's future holds for j: the ends of its jobs, the starts and
+ * ends of its reservations, in time order; *barrier: the last end of a
+ * running job j may not sit beside.  Returns the count. */
+static size_t node_events(struct pass *w, const struct sched_job *j, int k, struct ev *ev,
+    int64_t *barrier)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int64_t ex = sort_runs[x].end, ey = sort_runs[y].end;
-	if (ex != ey)
-		return ex < ey ? -1 : 1;
-	return x < y ? -1 : x > y;
+	size_t m = 0;
+	*barrier = w->s->now;
+	for (size_t r = 0; r < w->nruns; r++) {
+		const struct sched_run *x = &w->runs[r];
+		if (x->node != k)
+			continue;
+		ev[m++] = (struct ev){ x->end, x->gpus, x->cpus, x->mem_mb, x->id, 0 };
+		if (clash(j->excl, j->uid, x->excl, x->uid) && x->end > *barrier)
+			*barrier = x->end;
+	}
+	for (int r = 0; r < w->nrv; r++) {
+		const struct resv *v = &w->rv[r];
+		if (v->node != k)
+			continue;
+		ev[m++] = (struct ev){ v->start, -v->gpus, -v->cpus, -v->mem,
+		    w->s->jobs[w->p->resv[r].job].id, 1 };
+		if (v->end != SCHED_NEVER)	/* one at NEVER holds even then */
+			ev[m++] = (struct ev){ v->end, v->gpus, v->cpus, v->mem,
+			    w->s->jobs[w->p->resv[r].job].id, 0 };
+	}
+	qsort(ev, m, sizeof *ev, by_time);
+	return m;
+}
+
+/* Whether j, running over [t, e) on node k from ev[p] on (everything up to
+ * t applied in g, c, mem), always fits and meets no reservation it may
+ * not share the node with. */
+static int holds_during(struct pass *w, const struct sched_job *j, int k, const struct ev *ev,
+    size_t p, size_t m, int64_t t, int g, int c, int64_t mem)
+{
+	int64_t e = end_of(t, j->limit);
+	for (int r = 0; r < w->nrv; r++)
+		if (w->rv[r].node == k && meets(t, e, &w->rv[r]) &&
+		    clash(j->excl, j->uid, w->rv[r].excl, w->rv[r].uid))
+			return 0;
+	while (p < m && (ev[p].t < e || e == SCHED_NEVER)) {
+		int64_t at = ev[p].t;
+		int point = 0;
+		for (; p < m && ev[p].t == at; p++) {
+			g += ev[p].g;
+			c += ev[p].c;
+			mem += ev[p].m;
+			point |= ev[p].point;
+		}
+		if (point && (g < j->gpus || c < j->cpus || mem < j->mem_mb))
+			return 0;
+	}
+	return 1;
 }
 
 /*
  * The earliest time j fits on node k as its jobs reach their expected
- * ends, or -1 if never (the node is down or too small).  *left: what the
- * node keeps free beyond j then.  idx: scratch for w->nruns entries.
+ * ends and for as long as its limit, around the reservations there; -1
+ * if never (the node is down or too small).  *after: whose end it waits
+ * for.  ev: scratch for the node's events.
  */
-static int64_t earliest_on(struct pass *w, const struct sched_job *j, int k, size_t *idx,
-    struct sched_node *left, int *left_gpus)
+static int64_t earliest_on(struct pass *w, const struct sched_job *j, int k, struct ev *ev,
+    int64_t *after)
 {
 	const struct sched_node *n = &w->s->nodes[k];
-	int64_t barrier = w->s->now;	/* the last end of a job j may not sit beside */
-	size_t m = 0;
+	int64_t barrier, t = w->s->now;
 
 	if (!n->up || !allowed(w->s, j, (size_t)k))
 		return -1;
-	for (size_t r = 0; r < w->nruns; r++) {
-		if (w->runs[r].node != k)
-			continue;
-		idx[m++] = r;
-		if (conflicts(j, &w->runs[r]) && w->runs[r].end > barrier)
-			barrier = w->runs[r].end;
-	}
-	sort_runs = w->runs;
-	qsort(idx, m, sizeof *idx, by_end);
-	struct sched_node at = *n;
-	int gpus = __builtin_popcountll(n->gpu_free);
-	int64_t t = w->s->now;
-	for (size_t p = 0;;) {
-		if (t >= barrier && at.cpus_free >= j->cpus && at.mem_free_mb >= j->mem_mb &&
-		    gpus >= j->gpus) {
-			*left = at;
-			left->cpus_free -= j->cpus;
-			left->mem_free_mb -= j->mem_mb;
-			*left_gpus = gpus - j->gpus;
-			return t;
+	size_t m = node_events(w, j, k, ev, &barrier), p = 0;
+	int g = __builtin_popcountll(n->gpu_free), c = n->cpus_free;
+	int64_t mem = n->mem_free_mb;
+	for (;;) {
+		/* Everything up to t; the first of the latest ends is "after". */
+		int64_t at = INT64_MIN;
+		*after = -1;
+		for (; p < m && ev[p].t <= t; p++) {
+			g += ev[p].g;
+			c += ev[p].c;
+			mem += ev[p].m;
+			if (!ev[p].point && ev[p].t > at) {
+				at = ev[p].t;
+				*after = ev[p].id;
+			}
 		}
+		if (t >= barrier && g >= j->gpus && c >= j->cpus && mem >= j->mem_mb &&
+		    holds_during(w, j, k, ev, p, m, t, g, c, mem))
+			return t;
+		while (p < m && ev[p].point)
+			p++;	/* only a job's end makes room */
 		if (p == m)
 			return -1;
-		t = w->runs[idx[p]].end;
-		for (; p < m && w->runs[idx[p]].end == t; p++) {
-			at.cpus_free += w->runs[idx[p]].cpus;
-			at.mem_free_mb += w->runs[idx[p]].mem_mb;
-			gpus += w->runs[idx[p]].gpus;
+		t = ev[p].t;
+	}
+}
+
+/* What node k has left at time t beyond every job and reservation there. */
+static void left_at(struct pass *w, int k, int64_t t, int *g, int *c, int64_t *mem)
+{
+	const struct sched_node *n = &w->s->nodes[k];
+	*g = __builtin_popcountll(n->gpu_free);
+	*c = n->cpus_free;
+	*mem = n->mem_free_mb;
+	for (size_t r = 0; r < w->nruns; r++) {
+		const struct sched_run *x = &w->runs[r];
+		if (x->node == k && x->end <= t) {
+			*g += x->gpus;
+			*c += x->cpus;
+			*mem += x->mem_mb;
+		}
+	}
+	for (int r = 0; r < w->nrv; r++) {
+		const struct resv *v = &w->rv[r];
+		if (v->node == k && v->start <= t && (t < v->end || v->end == SCHED_NEVER)) {
+			*g -= v->gpus;
+			*c -= v->cpus;
+			*mem -= v->mem;
 		}
 	}
 }
 
-/* The head's reservation: the earliest node and time it fits (ties: the
- * first node); none where it fits on no node ever. */
-static void plan_head(struct pass *w, size_t i)
+/* Record j's reservation on node k at t; the reservations of k it overlaps
+ * keep less over. */
+static void reserve(struct pass *w, size_t i, int k, int64_t t, int64_t after)
 {
 	const struct sched_job *j = &w->s->jobs[i];
-	size_t *idx = xmalloc((w->nruns ? w->nruns : 1) * sizeof *idx);
-	struct sched_node left, best = { 0 };
-	int left_gpus = 0, best_gpus = 0;
+	struct resv *v = &w->rv[w->nrv];
 
-	w->rnode = -1;
-	w->rstart = SCHED_NEVER;
-	for (size_t k = 0; k < w->s->nnodes; k++) {
-		int64_t t = earliest_on(w, j, (int)k, idx, &left, &left_gpus);
-		if (t >= 0 && (w->rnode < 0 || t < w->rstart)) {
-			w->rnode = (int)k;
-			w->rstart = t;
-			best = left;
-			best_gpus = left_gpus;
+	*v = (struct resv){ k, t, end_of(t, j->limit), j->gpus, j->cpus, j->mem_mb, j->excl,
+	    j->uid, 0, 0, 0 };
+	for (int r = 0; r < w->nrv; r++) {
+		struct resv *o = &w->rv[r];
+		if (o->node == k && v->start <= o->start &&
+		    (o->start < v->end || v->end == SCHED_NEVER)) {
+			o->fg -= v->gpus;
+			o->fc -= v->cpus;
+			o->fm -= v->mem;
 		}
 	}
-	free(idx);
-	if (w->rnode < 0)
+	w->nrv++;
+	left_at(w, k, t, &v->fg, &v->fc, &v->fm);
+	if (w->node_rv == NULL)
+		w->node_rv = xcalloc(w->s->nnodes, sizeof *w->node_rv);
+	w->node_rv[k]++;
+	w->p->resv[w->p->nresv++] = (struct sched_reservation){ i, k, t, after };
+}
+
+/* A reservation for job i: the earliest node and time it fits (ties: the
+ * first node); none where it fits on no node ever. */
+static void plan_job(struct pass *w, size_t i)
+{
+	const struct sched_job *j = &w->s->jobs[i];
+	struct ev *ev = xreallocarray(NULL, w->nruns + 2 * (size_t)w->nrv + 1, sizeof *ev);
+	int64_t best = SCHED_NEVER, best_after = -1, after;
+	int node = -1;
+
+	for (size_t k = 0; k < w->s->nnodes; k++) {
+		int64_t t = earliest_on(w, j, (int)k, ev, &after);
+		if (t >= 0 && (node < 0 || t < best)) {
+			node = (int)k;
+			best = t;
+			best_after = after;
+		}
+	}
+	free(ev);
+	if (node < 0 || w->nrv == SCHED_RESV_MAX)
 		return;
 	if (w->s->policy == SCHED_GREEDY && w->s->pin_job >= 0 && w->s->pin_job == j->id)
-		w->rstart = w->s->pin_until;	/* kept from when it first blocked */
-	w->extra_ok = j->excl == SCHED_SHARED;
-	w->extra_gpus = best_gpus;
-	w->extra_cpus = best.cpus_free;
-	w->extra_mem = best.mem_free_mb;
-	w->p->nresv = 1;
-	w->p->resv = (struct sched_reservation){ i, w->rnode, w->rstart };
+		best = w->s->pin_until;	/* kept from when it first blocked */
+	reserve(w, i, node, best, best_after);
 }
 
 /* Whether j, started now, ends by t (strictly before, if strict). */
@@ -297,37 +431,45 @@ static int ends_by(const struct sched_job *j, int64_t now, int64_t t, int strict
 	return strict ? j->limit < t - now : j->limit <= t - now;
 }
 
-/* Where a later job may start now without delaying the head; -1: nowhere. */
+/* Whether j, started now on node k, leaves each reservation there room:
+ * it ends before the reservation begins, or fits in what it leaves over
+ * and may share the node with it. */
+static int spares_resv(struct pass *w, const struct sched_job *j, int k)
+{
+	int64_t e = end_of(w->s->now, j->limit);
+	for (int r = 0; r < w->nrv; r++) {
+		const struct resv *v = &w->rv[r];
+		if (v->node != k || !meets(w->s->now, e, v))
+			continue;
+		if (clash(j->excl, j->uid, v->excl, v->uid) || j->gpus > v->fg ||
+		    j->cpus > v->fc || j->mem_mb > v->fm)
+			return 0;
+	}
+	return 1;
+}
+
+/* Where j may start now without delaying a reservation; -1: nowhere. */
 static int backfill_node(struct pass *w, const struct sched_job *j)
 {
 	const struct sched_snapshot *s = w->s;
 
 	if (j->gpus > w->maxg || j->cpus > w->maxc)
 		return -1;	/* fits on no node now */
-	if (s->policy == SCHED_GREEDY) {
-		if (w->rnode >= 0 && !ends_by(j, s->now, w->rstart, 1))
-			return -1;
+	if (w->nrv == 0)
 		return best_fit(s, j);
-	}
-	/* On the reserved node: only if it ends in time or takes the extra. */
-	int in_time = ends_by(j, s->now, w->rstart, 0);
-	int extra = w->extra_ok && j->excl == SCHED_SHARED && j->gpus <= w->extra_gpus &&
-	    j->cpus <= w->extra_cpus && j->mem_mb <= w->extra_mem;
+	if (s->policy == SCHED_GREEDY)
+		return ends_by(j, s->now, w->rv[0].start, 1) ? best_fit(s, j) : -1;
+	/* The cheapest node where it delays no reservation (see best_fit). */
 	int best = -1;
 	unsigned cost = UINT_MAX;
 	for (size_t k = 0; k < s->nnodes && cost > 0; k++) {
 		unsigned c;
-		if (!usable(s, j, k) || ((int)k == w->rnode && !in_time && !extra))
+		if (!usable(s, j, k) || (w->node_rv[k] != 0 && !spares_resv(w, j, (int)k)))
 			continue;
 		if ((c = node_cost(j, &s->nodes[k])) < cost) {
 			best = (int)k;
 			cost = c;
 		}
-	}
-	if (best >= 0 && best == w->rnode && !in_time) {
-		w->extra_gpus -= j->gpus;
-		w->extra_cpus -= j->cpus;
-		w->extra_mem -= j->mem_mb;
 	}
 	return best;
 }
@@ -368,9 +510,19 @@ static size_t *tier_order(const struct sched_snapshot *s)
 	return order;
 }
 
+/* How many blocked jobs the policy plans a reservation for. */
+static int resv_slots(const struct sched_snapshot *s)
+{
+	if (s->policy == SCHED_FCFS)
+		return 0;
+	if (s->policy == SCHED_GREEDY || s->reservations <= 1)
+		return 1;
+	return s->reservations < SCHED_RESV_MAX ? s->reservations : SCHED_RESV_MAX;
+}
+
 void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 {
-	struct pass w = { .s = s, .p = p, .rnode = -1, .rstart = SCHED_NEVER };
+	struct pass w = { .s = s, .p = p, .slots = resv_slots(s) };
 	size_t *order = tier_order(s);
 	int head = 0;
 	size_t pos;
@@ -389,31 +541,34 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 	}
 	for (pos = 0; pos < s->njobs && p->ndecisions < p->cap; pos++) {
 		size_t i = order != NULL ? order[pos] : pos;
-		const struct sched_job *j = &s->jobs[i];
 		int k;
-		if (head && w.nfree == 0)
+		if (head && w.nfree == 0 && w.slots == 0)
 			break;	/* nothing free anywhere: no later job can start */
+		const struct sched_job *j = &s->jobs[i];
 		int lr = limits_block(s->limits, j->lim, j->gpus);
 		if (lr != LIM_R_NONE) {
 			set_reason(p, i, SCHED_R_LIMIT + lr);
 			continue;	/* waits for its limit, not for the queue */
 		}
-		k = head ? backfill_node(&w, j) : best_fit(s, j);
+		k = backfill_node(&w, j);
 		if (k >= 0) {
 			place(&w, i, k);
 			set_reason(p, i, SCHED_R_NONE);
 			continue;
 		}
-		set_reason(p, i, head ? SCHED_R_PRIORITY : SCHED_R_RESOURCES);
-		if (head)
-			continue;
-		p->blocked = i;
-		if (s->policy == SCHED_FCFS) {
-			pos++;
-			break;
+		set_reason(p, i, head && w.slots == 0 ? SCHED_R_PRIORITY : SCHED_R_RESOURCES);
+		if (!head) {
+			p->blocked = i;
+			head = 1;
+			if (s->policy == SCHED_FCFS) {
+				pos++;
+				break;
+			}
 		}
-		head = 1;
-		plan_head(&w, i);
+		if (w.slots > 0) {
+			w.slots--;
+			plan_job(&w, i);
+		}
 	}
 	p->looked = pos;
 	if (s->limits != NULL && p->reason != NULL) {
@@ -426,6 +581,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		p->looked = s->njobs;
 	}
 	free(w.runs);
+	free(w.node_rv);
 	free(order);
 }
 

@@ -207,7 +207,7 @@ static void start_decided(struct sim *s, const struct sched_plan *p, int64_t t)
 		const struct sim_job *j = &s->jobs[job];
 		s->start[job] = t;
 		s->runs[s->nr] = (struct sched_run){ dc->node, pj->gpus, pj->cpus, 0,
-		    SCHED_SHARED, 0, t + j->limit };
+		    SCHED_SHARED, 0, t + j->limit, (int64_t)job };
 		s->rmask[s->nr] = dc->gpu_mask;
 		s->rjob[s->nr] = job;
 		s->slot[job] = s->nr++;
@@ -314,8 +314,8 @@ static int run(const struct sim_job *jobs, size_t n, const struct sim_machine *m
 		    .njobs = s.np, .pin_job = pin_job, .pin_until = pin_until };
 		struct sched_plan p = { .out = dec, .cap = n };
 		sched_plan(&snap, &p);
-		pin_job = p.nresv ? s.pj[p.resv.job].id : -1;
-		pin_until = p.nresv ? p.resv.start : 0;
+		pin_job = p.nresv ? s.pj[p.resv[0].job].id : -1;
+		pin_until = p.nresv ? p.resv[0].start : 0;
 		start_decided(&s, &p, t);
 	}
 	if (s.np > 0) {

@@ -142,6 +142,7 @@ static void test_builtin_defaults(void **state)
 	assert_int_equal(c.probe_interval_s, 30);
 	assert_int_equal(c.kill_grace_s, 10);
 	assert_int_equal(c.kill_invalid_depend, 1);
+	assert_int_equal(c.reservations, 1);
 	n = &c.nodes[0];
 	assert_int_equal(n->port, 22);
 	if (pw != NULL)
@@ -421,7 +422,8 @@ static char *slurp(const char *path)
 static void test_example_and_man(void **state)
 {
 	static const char *keys[] = { "cluster", "state_dir", "socket",
-	    "log_file", "probe_interval", "kill_grace", "kill_invalid_depend", "host", "port", "user",
+	    "log_file", "probe_interval", "kill_grace", "kill_invalid_depend", "reservations", "host",
+	    "port", "user",
 	    "identity", "known_hosts", "herd_dir", "connect_timeout",
 	    "command_timeout", "keepalive", "mode", "admins", "lab_key", "lab_from",
 	    "session_idle", "controller", "nodes", "default", "max_time", "default_time",
@@ -521,6 +523,12 @@ struct bad {
 	    "[controller]\nkill_grace = 3601\n[node a]\nhost = a\n") \
 	X(kill_invalid_depend_bad, 2, "kill_invalid_depend: \"maybe\" is not yes or no", \
 	    "[controller]\nkill_invalid_depend = maybe\n[node a]\nhost = a\n") \
+	X(reservations_zero, 2, "reservations: 0 is out of range 1..64", \
+	    "[controller]\nreservations = 0\n[node a]\nhost = a\n") \
+	X(reservations_big, 2, "reservations: 65 is out of range 1..64", \
+	    "[controller]\nreservations = 65\n[node a]\nhost = a\n") \
+	X(reservations_word, 2, "reservations: \"all\" is not a number", \
+	    "[controller]\nreservations = all\n[node a]\nhost = a\n") \
 	X(mode_bad, 2, "mode: \"shared\" is not personal or lab", \
 	    "[controller]\nmode = shared\n[node a]\nhost = a\n") \
 	X(lab_no_from, 2, "mode = lab needs lab_from", \

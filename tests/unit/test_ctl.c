@@ -29,6 +29,7 @@
 #include "ctl.h"
 #include "db.h"
 #include "eligible.h"
+#include "eligible.h"
 #include "job.h"
 #include "launch.h"
 #include "log.h"
@@ -823,6 +824,55 @@ static void priority_partition_qos(void **state_)
 	h_free(h);
 }
 
+/*
+ * A pass's word on each pending job: a 1-GPU job runs (limit 600 s) on the
+ * 2-GPU node; a 2-GPU job waits for Resources, planned to start when the
+ * running one reaches its limit; the next 2-GPU job waits for Priority
+ * with no plan; a long 1-GPU job may not take the free GPU (it would
+ * delay the reservation) while a short one does.  With reservations = 2
+ * (a reload) the second 2-GPU job is planned too, after the first.
+ */
+static void reasons_and_planned_start(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[LAUNCH_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t run = running_job(h, 1, 600, key, sizeof key);
+	int64_t t0 = ctl_find(&h->c, run)->start_time;
+	int64_t wide = submit(h, 2, 100), wide2 = submit(h, 2, 100);
+	int64_t lng = submit(h, 1, 1000), shrt = submit(h, 1, 60);
+	h->clk.wall_s += 10;
+	free(schedule(h));
+
+	assert_int_equal(state(h, shrt), JOB_LAUNCHING);	/* ends by t0 + 600 */
+	assert_int_equal(state(h, lng), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, wide)), "Resources");
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, wide2)), "Priority");
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, lng)), "Priority");
+	const struct ctl_resv *v = ctl_planned(&h->c, ctl_find(&h->c, wide));
+	assert_non_null(v);
+	assert_int_equal(v->start, t0 + 600);
+	assert_int_equal(v->node, 0);
+	assert_int_equal(v->after, run);
+	assert_null(ctl_planned(&h->c, ctl_find(&h->c, wide2)));
+	assert_null(ctl_planned(&h->c, ctl_find(&h->c, lng)));
+
+	h->cfg.reservations = 2;
+	free(schedule(h));
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, wide2)), "Resources");
+	v = ctl_planned(&h->c, ctl_find(&h->c, wide2));
+	assert_non_null(v);
+	assert_int_equal(v->start, t0 + 600 + 100);
+	assert_int_equal(v->after, wide);
+	/* A held job says so first, whatever the pass said. */
+	struct job *w2 = ctl_find(&h->c, wide2);
+	w2->hold = JOB_HOLD_USER;
+	assert_string_equal(ctl_pending_reason(&h->c, w2), "JobHeldUser");
+	w2->hold = JOB_HOLD_NONE;
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -836,6 +886,7 @@ int main(void)
 		cmocka_unit_test(limit_reached_then_freed),
 		cmocka_unit_test(limit_gpu_hours),
 		cmocka_unit_test(priority_partition_qos),
+		cmocka_unit_test(reasons_and_planned_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

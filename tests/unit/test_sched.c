@@ -375,8 +375,8 @@ static void easy_backfills_short_job(void **state)
 	assert_int_equal(p.ndecisions, 1);
 	assert_int_equal(d[0].job, 1);
 	assert_int_equal(p.nresv, 1);
-	assert_int_equal(p.resv.job, 0);
-	assert_int_equal(p.resv.start, 1100);
+	assert_int_equal(p.resv[0].job, 0);
+	assert_int_equal(p.resv[0].start, 1100);
 	assert_int_equal(why[1], SCHED_R_NONE);
 	assert_int_equal(why[2], SCHED_R_PRIORITY);
 	assert_string_equal(sched_reason_name(why[0]), "Resources");
@@ -399,7 +399,7 @@ static void easy_extra_greedy_not(void **state)
 		    .running = run, .nrunning = 1, .jobs = jobs, .njobs = 2, .pin_job = -1 };
 		struct sched_plan p = plan_of(d, 2, NULL);
 		sched_plan(&s, &p);
-		assert_int_equal(p.resv.start, 100);
+		assert_int_equal(p.resv[0].start, 100);
 		assert_int_equal(p.ndecisions, pol == SCHED_EASY ? 1 : 0);
 	}
 }
@@ -428,7 +428,7 @@ static void greedy_pin_and_strict(void **state)
 	s.pin_job = 7;
 	s.pin_until = 200;	/* planned when it first blocked */
 	sched_plan(&s, &p);
-	assert_int_equal(p.resv.start, 200);
+	assert_int_equal(p.resv[0].start, 200);
 	assert_int_equal(p.ndecisions, 1);
 }
 
@@ -449,10 +449,77 @@ static void never_ending_jobs(void **state)
 	struct sched_plan p = plan_of(d, 3, NULL);
 	sched_plan(&s, &p);
 	assert_int_equal(p.nresv, 1);
-	assert_int_equal(p.resv.node, 0);
-	assert_true(p.resv.start == SCHED_NEVER);
+	assert_int_equal(p.resv[0].node, 0);
+	assert_true(p.resv[0].start == SCHED_NEVER);
 	assert_int_equal(p.ndecisions, 1);	/* on node 1, away from the reservation */
 	assert_int_equal(d[0].node, 1);
+}
+
+/*
+ * reservations = 2: the second job that cannot start is planned too (on
+ * the node that frees first for it), and a long job that would have sat
+ * in its way now waits while a short one still goes.  With 1, as EASY,
+ * only the head is protected.  `after` names whose end makes room.
+ */
+static void several_reservations(void **state)
+{
+	(void)state;
+	for (int n = 1; n <= 2; n++) {
+		struct sched_node nodes[2] = { node(16, 1000, 8), node(16, 1000, 8) };
+		nodes[0].gpu_free = 0xf0;	/* 4 free until 1100 */
+		nodes[1].gpu_free = 0xc0;	/* 2 free until 1300 */
+		struct sched_run run[2] = { { .node = 0, .gpus = 4, .end = 1100, .id = 50 },
+		    { .node = 1, .gpus = 6, .end = 1300, .id = 60 } };
+		struct sched_job jobs[4] = { { .gpus = 8, .cpus = 1, .limit = 500, .id = 1 },
+		    { .gpus = 8, .cpus = 1, .limit = 100, .id = 2 },
+		    { .gpus = 2, .cpus = 1, .limit = 1000, .id = 3 },
+		    { .gpus = 2, .cpus = 1, .limit = 200, .id = 4 } };
+		struct sched_decision d[4];
+		uint8_t why[4];
+		struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000, .nodes = nodes,
+		    .nnodes = 2, .running = run, .nrunning = 2, .jobs = jobs, .njobs = 4,
+		    .pin_job = -1, .reservations = n };
+		struct sched_plan p = plan_of(d, 4, why);
+		sched_plan(&s, &p);
+		assert_int_equal(p.nresv, n);
+		assert_int_equal(p.resv[0].job, 0);
+		assert_int_equal(p.resv[0].node, 0);
+		assert_int_equal(p.resv[0].start, 1100);
+		assert_int_equal(p.resv[0].after, 50);
+		assert_int_equal(why[0], SCHED_R_RESOURCES);
+		assert_int_equal(p.ndecisions, 1);
+		if (n == 1) {
+			assert_int_equal(why[1], SCHED_R_PRIORITY);
+			assert_int_equal(d[0].job, 2);	/* the long one, on node 1 */
+			assert_int_equal(d[0].node, 1);
+			assert_int_equal(why[3], SCHED_R_PRIORITY);
+			continue;
+		}
+		assert_int_equal(p.resv[1].job, 1);
+		assert_int_equal(p.resv[1].node, 1);
+		assert_int_equal(p.resv[1].start, 1300);
+		assert_int_equal(p.resv[1].after, 60);
+		assert_int_equal(why[1], SCHED_R_RESOURCES);
+		assert_int_equal(why[2], SCHED_R_PRIORITY);	/* would delay job 2 */
+		assert_int_equal(d[0].job, 3);	/* ends at 1200, before job 2 begins */
+		assert_int_equal(d[0].node, 1);
+		assert_int_equal(why[3], SCHED_R_NONE);
+	}
+	/* Planned after another reservation: its end makes room. */
+	struct sched_node one[1] = { node(16, 1000, 8) };
+	one[0].gpu_free = 0xf0;
+	struct sched_run r1[1] = { { .node = 0, .gpus = 4, .end = 1100, .id = 50 } };
+	struct sched_job two[2] = { { .gpus = 8, .cpus = 1, .limit = 500, .id = 1 },
+	    { .gpus = 6, .cpus = 1, .limit = 100, .id = 2 } };
+	struct sched_decision d1[2];
+	struct sched_snapshot s1 = { .policy = SCHED_EASY, .now = 1000, .nodes = one, .nnodes = 1,
+	    .running = r1, .nrunning = 1, .jobs = two, .njobs = 2, .pin_job = -1,
+	    .reservations = 3 };
+	struct sched_plan p1 = plan_of(d1, 2, NULL);
+	sched_plan(&s1, &p1);
+	assert_int_equal(p1.nresv, 2);
+	assert_int_equal(p1.resv[1].start, 1600);
+	assert_int_equal(p1.resv[1].after, 1);
 }
 
 /* ---- the property: a reservation is never delayed by a backfilled job ---- */
@@ -494,34 +561,83 @@ static int ref_conflict(const struct sched_job *j, const struct sched_run *r)
 }
 
 /*
- * Brute force: the earliest time in {now} and the runs' ends at which j
- * fits on some node, given all jobs in runs[] hold what they hold until
- * their end (free at t = total - what is held by runs still going at t).
- * Returns the time, *node the first node then; -1 if never.
+ * Something that holds resources on a node over time: a job running (or
+ * started by the pass) from now until its end, or a reservation from its
+ * start.  A running job without a limit gives back at NEVER (the plan's
+ * "once jobs without a limit end"); a reservation without one never does.
+ */
+struct item {
+	struct sched_run r;	/* node, resources, sharing, end */
+	int64_t start;		/* a reservation's; running: -1 */
+};
+
+static int item_holds(const struct item *x, int64_t p)
+{
+	if (x->start < 0)
+		return p < x->r.end;
+	return x->start <= p && (p < x->r.end || x->r.end == SCHED_NEVER);
+}
+
+/* Whether [t, e) meets x's time (an open end meets one at NEVER). */
+static int item_meets(const struct item *x, int64_t t, int64_t e)
+{
+	if (x->start < 0)
+		return t < x->r.end;
+	return (x->start < e || e == SCHED_NEVER) && (t < x->r.end || x->r.end == SCHED_NEVER);
+}
+
+static int64_t ref_end(int64_t t, int64_t limit)
+{
+	return limit > 0 && t != SCHED_NEVER ? t + limit : SCHED_NEVER;
+}
+
+/* Whether j may run on node k over [t, its end) beside the items. */
+static int ref_fits_during(const struct world *w, const struct sched_job *j, size_t k, int64_t t,
+    const struct item *it, size_t ni)
+{
+	int64_t e = ref_end(t, j->limit);
+	for (size_t x = 0; x < ni; x++)
+		if (it[x].r.node == (int)k && item_meets(&it[x], t, e) && ref_conflict(j, &it[x].r))
+			return 0;
+	/* Free only shrinks where a reservation begins: check t and those. */
+	for (size_t c = 0; c <= ni; c++) {
+		int64_t p = c == ni ? t : it[c].start;
+		if (c < ni && (it[c].start < 0 || it[c].r.node != (int)k || p <= t ||
+		    !(p < e || e == SCHED_NEVER)))
+			continue;
+		int64_t cpus = w->cap[k].cpus_free, mem = w->cap[k].mem_free_mb;
+		int gpus = __builtin_popcountll(w->cap[k].gpu_free);
+		for (size_t x = 0; x < ni; x++) {
+			if (it[x].r.node != (int)k || !item_holds(&it[x], p))
+				continue;
+			cpus -= it[x].r.cpus;
+			mem -= it[x].r.mem_mb;
+			gpus -= it[x].r.gpus;
+		}
+		if (cpus < j->cpus || mem < j->mem_mb || gpus < j->gpus)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Brute force: the earliest time in {now} and the items' ends at which j
+ * fits on some node for as long as its limit, given every item holds what
+ * it holds over its time.  Returns the time, *node the first node then;
+ * -1 if never.
  */
 static int64_t ref_earliest(const struct world *w, const struct sched_job *j,
-    const struct sched_run *runs, size_t nr, int64_t now, int *node)
+    const struct item *it, size_t ni, int64_t now, int *node)
 {
 	int64_t best = -1;
-	for (size_t c = 0; c <= nr; c++) {
-		int64_t t = c == nr ? now : runs[c].end;
-		if (t < now || (best >= 0 && t >= best))
+	for (size_t c = 0; c <= ni; c++) {
+		int64_t t = c == ni ? now : it[c].r.end;
+		if (t < now || (best >= 0 && t > best))
 			continue;
 		for (size_t k = 0; k < w->nn; k++) {
-			if (!w->cap[k].up || !ref_allowed(j, k))
+			if (!w->cap[k].up || !ref_allowed(j, k) || (t == best && (int)k >= *node))
 				continue;
-			int64_t cpus = w->cap[k].cpus_free, mem = w->cap[k].mem_free_mb;
-			int gpus = __builtin_popcountll(w->cap[k].gpu_free), ok = 1;
-			for (size_t r = 0; r < nr; r++) {
-				if (runs[r].node != (int)k || runs[r].end <= t)
-					continue;
-				cpus -= runs[r].cpus;
-				mem -= runs[r].mem_mb;
-				gpus -= runs[r].gpus;
-				ok = ok && !ref_conflict(j, &runs[r]);
-			}
-			if (ok && cpus >= j->cpus && mem >= j->mem_mb && gpus >= j->gpus &&
-			    (best < 0 || t < best || (t == best && (int)k < *node))) {
+			if (ref_fits_during(w, j, k, t, it, ni)) {
 				best = t;
 				*node = (int)k;
 			}
@@ -573,21 +689,39 @@ static void draw_world(struct world *w, int64_t now)
 }
 
 /* What a decision holds: the node's whole free part for an exclusive job. */
-static struct sched_run held(const struct world *w, const struct sched_node *before,
+static struct item held(const struct world *w, const struct sched_node *before,
     const struct sched_decision *d, int64_t now)
 {
 	const struct sched_job *j = &w->job[d->job];
-	struct sched_run r = { .node = d->node, .gpus = __builtin_popcountll(d->gpu_mask),
+	struct item x = { { .node = d->node, .gpus = __builtin_popcountll(d->gpu_mask),
 	    .cpus = j->cpus, .mem_mb = j->mem_mb, .excl = j->excl, .uid = j->uid,
-	    .end = j->limit > 0 ? now + j->limit : SCHED_NEVER };
+	    .end = j->limit > 0 ? now + j->limit : SCHED_NEVER }, -1 };
 	if (j->excl == SCHED_EXCL_NODE) {
-		r.cpus = before[d->node].cpus_free;
-		r.mem_mb = before[d->node].mem_free_mb;
+		x.r.cpus = before[d->node].cpus_free;
+		x.r.mem_mb = before[d->node].mem_free_mb;
 	}
-	return r;
+	return x;
 }
 
-static void check_world(struct world *w, int policy, int64_t now, int *backfills, int *resvs)
+/* Reservation i of p as an item. */
+static struct item resv_item(const struct world *w, const struct sched_plan *p, int i)
+{
+	const struct sched_job *j = &w->job[p->resv[i].job];
+	int64_t s = p->resv[i].start;
+	return (struct item){ { .node = p->resv[i].node, .gpus = j->gpus, .cpus = j->cpus,
+	    .mem_mb = j->mem_mb, .excl = j->excl, .uid = j->uid, .end = ref_end(s, j->limit) }, s };
+}
+
+/*
+ * One random world through one pass, checked against brute force: every
+ * placement holds; the first N jobs that did not start are the ones
+ * planned, each at the earliest time it fits given the jobs started
+ * before it and the reservations before it; and no reservation is
+ * delayed by anything else in the plan: each still fits at its time with
+ * every started job and every other reservation counted.
+ */
+static void check_world(struct world *w, int policy, int nresv, int64_t now, int *backfills,
+    int *resvs)
 {
 	struct sched_node nodes[4], before[4];
 	struct sched_decision d[14];
@@ -595,15 +729,16 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 	memcpy(nodes, w->free0, sizeof nodes);
 	struct sched_snapshot s = { .policy = policy, .now = now, .nodes = nodes, .nnodes = w->nn,
 	    .running = w->run, .nrunning = w->nr, .jobs = w->job, .njobs = w->nj, .pin_job = -1,
-	    .masks = world_masks, .mask_words = 1 };
+	    .masks = world_masks, .mask_words = 1, .reservations = nresv };
 	struct sched_plan p = plan_of(d, 14, why);
 	sched_plan(&s, &p);
 
 	/* Placements hold: nothing oversubscribed, masks disjoint and free. */
-	struct sched_run all[60];
-	size_t na = 0, nbefore = w->nr;
-	memcpy(all, w->run, w->nr * sizeof *all);
-	na = w->nr;
+	struct item all[60];
+	size_t na = w->nr, placed[14] = { 0 };
+	int started[14] = { 0 };
+	for (size_t r = 0; r < w->nr; r++)
+		all[r] = (struct item){ w->run[r], -1 };
 	memcpy(before, w->free0, sizeof before);
 	for (size_t i = 0; i < p.ndecisions; i++) {
 		struct sched_node *b = &before[d[i].node];
@@ -612,11 +747,12 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 		assert_true(ref_allowed(&w->job[d[i].job], (size_t)d[i].node));
 		all[na++] = held(w, before, &d[i], now);
 		b->gpu_free &= ~d[i].gpu_mask;
-		b->cpus_free -= all[na - 1].cpus;
-		b->mem_free_mb -= all[na - 1].mem_mb;
+		b->cpus_free -= all[na - 1].r.cpus;
+		b->mem_free_mb -= all[na - 1].r.mem_mb;
 		assert_true(b->cpus_free >= 0 && b->mem_free_mb >= 0);
-		if (d[i].job < p.blocked)
-			nbefore = na;
+		assert_true(i == 0 || d[i].job > d[i - 1].job);	/* in order */
+		started[d[i].job] = 1;
+		placed[d[i].job] = na;	/* items up to it */
 	}
 	for (size_t k = 0; k < w->nn; k++) {
 		assert_int_equal(before[k].cpus_free, nodes[k].cpus_free);
@@ -626,36 +762,54 @@ static void check_world(struct world *w, int policy, int64_t now, int *backfills
 		assert_int_equal(p.nresv, 0);
 		return;
 	}
-	const struct sched_job *h = &w->job[p.blocked];
-	int rnode = -1, node2 = -1;
-	/* The reservation is the head's brute-force earliest start given the
-	 * jobs ahead of it... */
-	int64_t t0 = ref_earliest(w, h, all, nbefore, now, &rnode);
-	if (t0 < 0) {
-		assert_int_equal(p.nresv, 0);
-		return;
+	/* The first slots jobs not started, in order: planned where brute
+	 * force finds them a time, given what came before each. */
+	int slots = policy == SCHED_GREEDY ? 1 : nresv, r = 0;
+	size_t nbefore = w->nr;
+	struct item plan[60];
+	for (size_t u = 0; u < w->nj && slots > 0; u++) {
+		if (started[u]) {
+			nbefore = placed[u];
+			continue;
+		}
+		if (slots == (policy == SCHED_GREEDY ? 1 : nresv))
+			assert_int_equal(p.blocked, u);
+		slots--;
+		assert_int_equal(why[u], SCHED_R_RESOURCES);
+		size_t ni = 0;
+		memcpy(plan, all, nbefore * sizeof *plan);
+		ni = nbefore;
+		for (int q = 0; q < r; q++)
+			plan[ni++] = resv_item(w, &p, q);
+		int node = -1;
+		int64_t t0 = ref_earliest(w, &w->job[u], plan, ni, now, &node);
+		if (t0 < 0)
+			continue;	/* fits nowhere, ever: its slot is spent */
+		assert_true(r < p.nresv);
+		if (getenv("DEBUG_PROP") && (p.resv[r].start != t0 || p.resv[r].node != node))
+			fprintf(stderr, "now %lld job %zu: plan %lld@%d ref %lld@%d\n", (long long)now,
+			    u, (long long)p.resv[r].start, p.resv[r].node, (long long)t0, node);
+		assert_int_equal(p.resv[r].job, u);
+		assert_int_equal(p.resv[r].node, node);
+		assert_true(p.resv[r].start == t0);
+		r++;
 	}
-	assert_int_equal(p.nresv, 1);
-	assert_int_equal(p.resv.job, p.blocked);
-	if (getenv("DEBUG_PROP") && (p.resv.start != t0 || p.resv.node != rnode)) {
-		fprintf(stderr, "now %lld head %zu: gpus %d cpus %d mem %lld excl %d uid %u; plan %lld@%d ref %lld@%d\n",
-		    (long long)now, p.blocked, h->gpus, h->cpus, (long long)h->mem_mb, h->excl, h->uid,
-		    (long long)p.resv.start, p.resv.node, (long long)t0, rnode);
-		for (size_t k = 0; k < w->nn; k++)
-			fprintf(stderr, " node %zu up %d cap g%d c%d m%lld free g%d c%d m%lld nj %d excl %d\n", k, w->cap[k].up,
-			    __builtin_popcountll(w->cap[k].gpu_free), w->cap[k].cpus_free, (long long)w->cap[k].mem_free_mb,
-			    __builtin_popcountll(w->free0[k].gpu_free), w->free0[k].cpus_free, (long long)w->free0[k].mem_free_mb, w->free0[k].njobs, w->free0[k].excl);
-		for (size_t r = 0; r < na; r++)
-			fprintf(stderr, " run n%d g%d c%d m%lld x%d u%u end %lld%s\n", all[r].node, all[r].gpus, all[r].cpus,
-			    (long long)all[r].mem_mb, all[r].excl, all[r].uid, (long long)all[r].end, r >= w->nr ? " (this pass)" : "");
+	assert_int_equal(p.nresv, r);
+	/* Not delayed: each still fits then with all the rest of the plan. */
+	for (int q = 0; q < p.nresv; q++) {
+		size_t ni = na;
+		memcpy(plan, all, na * sizeof *plan);
+		for (int o = 0; o < p.nresv; o++)
+			if (o != q)
+				plan[ni++] = resv_item(w, &p, o);
+		int node = -1;
+		int64_t t1 = ref_earliest(w, &w->job[p.resv[q].job], plan, ni, now, &node);
+		assert_true(t1 == p.resv[q].start);
+		assert_int_equal(node, p.resv[q].node);
+		(*resvs)++;
 	}
-	assert_int_equal(p.resv.node, rnode);
-	assert_true(p.resv.start == t0);
-	(*resvs)++;
-	/* ...and no later than that with every backfilled job added. */
-	int64_t t1 = ref_earliest(w, h, all, na, now, &node2);
-	assert_true(t1 >= 0 && t1 <= t0);
-	*backfills += (int)(na - nbefore);
+	for (size_t i = 0; i < p.ndecisions; i++)
+		*backfills += d[i].job > p.blocked;
 }
 
 /* ---- node choice: placement that keeps GPUs usable ---- */
@@ -763,7 +917,7 @@ static void backfill_best_fit(void **state)
 	struct sched_plan p = plan_of(d, 4, why);
 	sched_plan(&s, &p);
 	assert_int_equal(p.nresv, 1);
-	assert_int_equal(p.resv.node, 0);
+	assert_int_equal(p.resv[0].node, 0);
 	assert_int_equal(p.ndecisions, 2);
 	assert_int_equal(d[0].node, 1);	/* ends in time on node 0, but best fit is 1 */
 	assert_int_equal(d[1].node, 1);
@@ -803,7 +957,7 @@ static void partition_restricts_nodes(void **state)
 	sched_plan(&s, &p);
 	assert_int_equal(p.ndecisions, 2);
 	assert_int_equal(p.nresv, 1);
-	assert_int_equal(p.resv.node, 1);
+	assert_int_equal(p.resv[0].node, 1);
 	assert_int_equal(d[1].job, 2);
 	assert_int_equal(d[1].node, 0);
 	/* A job whose partition has no node up fits nowhere, ever. */
@@ -875,7 +1029,7 @@ static void reservation_never_delayed(void **state)
 		struct world w;
 		int64_t now = 1000 + rnd(1000);
 		draw_world(&w, now);
-		check_world(&w, it % 2 ? SCHED_EASY : SCHED_GREEDY, now, &backfills, &resvs);
+		check_world(&w, it % 2 ? SCHED_EASY : SCHED_GREEDY, 1, now, &backfills, &resvs);
 	}
 	/* The property is not vacuous: many reservations, many backfills. */
 	assert_true(resvs > 2000);
@@ -917,7 +1071,7 @@ static void limit_holds_job_not_queue(void **state)
 		assert_int_equal(p.blocked, 3);
 		assert_int_equal(p.nresv, pol == SCHED_EASY ? 1 : 0);
 		if (pol == SCHED_EASY)
-			assert_int_equal(p.resv.job, 3);
+			assert_int_equal(p.resv[0].job, 3);
 		assert_int_equal(L.g[0].gpus, 2);	/* counted as it started */
 		assert_int_equal(L.g[0].jobs, 1);
 		assert_int_equal(p.looked, 4);
@@ -1043,6 +1197,25 @@ static void limit_submit(void **state)
 	assert_int_equal(limits_submit(NULL, NULL, 64, 1, NULL, &what, &max), LIM_R_NONE);
 }
 
+/*
+ * The same with several reservations (EASY, reservations = 2..5): the
+ * first N jobs that cannot start are each planned around the ones before
+ * them, and no started job and no other reservation delays any of them.
+ */
+static void reservations_never_delayed(void **state)
+{
+	(void)state;
+	int backfills = 0, resvs = 0;
+	for (int it = 0; it < 20000; it++) {
+		struct world w;
+		int64_t now = 1000 + rnd(1000);
+		draw_world(&w, now);
+		check_world(&w, SCHED_EASY, 2 + (int)rnd(4), now, &backfills, &resvs);
+	}
+	assert_true(resvs > 8000);
+	assert_true(backfills > 2000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1064,7 +1237,9 @@ int main(void)
 		cmocka_unit_test(easy_extra_greedy_not),
 		cmocka_unit_test(greedy_pin_and_strict),
 		cmocka_unit_test(never_ending_jobs),
+		cmocka_unit_test(several_reservations),
 		cmocka_unit_test(reservation_never_delayed),
+		cmocka_unit_test(reservations_never_delayed),
 		cmocka_unit_test(partition_restricts_nodes),
 		cmocka_unit_test(tiers_order_the_pass),
 		cmocka_unit_test(limit_holds_job_not_queue),
