@@ -1,6 +1,6 @@
 #!/bin/bash
 # t_plan: every pending job has a reason and, where herdd plans it, a start.
-# A 4-GPU job runs on node1 (the only 8-GPU node) with a 10-minute limit;
+# A 5-GPU job runs on node1 (the only node with 5 GPUs; best fit) with a 10-minute limit;
 # an 8-GPU job behind it waits for Resources, planned on node1 when the
 # first reaches its limit (herd queue --start, --json, and a sentence in
 # herd show); a second 8-GPU job waits for Priority with no planned start
@@ -14,7 +14,7 @@ setup_herdd
 tag="83.$UNIQ"
 secs() { date -d "$1" +%s; }
 
-a=$(submit --gpus 4 --time 10:00 --wrap "sleep $tag")
+a=$(submit --gpus 5 --time 10:00 --wrap "sleep $tag")
 wait_state "$a" RUNNING 30
 assert_eq "node of job $a" node1 "$(field "$a" .node)"
 w=$(submit --gpus 8 --time 5:00 --wrap true)
