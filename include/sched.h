@@ -35,8 +35,9 @@
  *                 and the reservation time is kept (pin_job/pin_until) from
  *                 when that head first blocked rather than re-planned.
  *
- * Priority: jobs arrive in the caller's order; `priority` is carried for
- * display (multifactor priority will fill it and sort by it).  The one
+ * Priority: jobs arrive in the caller's order (herdd sorts them by
+ * multifactor priority, ctl_share_order); `priority` is carried for
+ * display.  The one
  * reordering the pass makes is by partition tier (`tier`, hosts.ini's
  * priority_tier, as Slurm's PriorityTier): a job of a higher tier is
  * looked at before every job of a lower one, and within a tier the

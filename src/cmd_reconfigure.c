@@ -14,8 +14,10 @@ const struct cmd_entry cmd_reconfigure_entry = {
 	"Added nodes connect; removed nodes take no new jobs and leave once their\n"
 	"jobs end; a node whose settings changed reconnects with them (its jobs keep\n"
 	"running; host, port, user and herd_dir only change while it runs none);\n"
-	"probe_interval and kill_grace apply at once, cluster, state_dir, socket and\n"
-	"log_file when herdd restarts.  A file with an error changes nothing.\n"
+	"probe_interval, kill_grace, admins, session_idle, reservations and the\n"
+	"[account], [priority], [partition] and [qos] sections apply at once; the\n"
+	"other [controller] keys when herdd restarts.  A file with an error changes\n"
+	"nothing.\n"
 	"Only root or the user who runs herdd may do this.\n"
 	"options:\n"
 	"  -h, --help                this help\n",

@@ -9,10 +9,10 @@
  *              (--contiguous on a one-node job, ...);
  *   warned     accepted with a warning: herd does not act on it, and that
  *              changes nothing about where, when, whether or with what
- *              resources the job runs (--mail-type, --account, ...);
+ *              resources the job runs (--mail-type, --wckey, ...);
  *   refused    an error: herd does not act on it, and running the job
- *              anyway would run it other than asked (--partition,
- *              --dependency, --array, ...).  The row says what herd would
+ *              anyway would run it other than asked (--constraint,
+ *              --reservation, --priority, ...).  The row says what herd would
  *              do wrong, so the user knows why and can decide.
  *
  * A handler may refuse some values of an option it otherwise acts on
@@ -169,8 +169,10 @@ static const struct optdef opttab[] = {
 	NOOP("use-min-nodes", 0, ARG_NONE, "herd always uses one node"),
 	NOOP("wait-all-nodes", 0, ARG_REQ, "herd never boots nodes"),
 
-	/* Not acted on, and it makes no difference to how the job runs. */
+	/* One of the user's [account]s; herdd checks it (acct.h). */
 	ACT("account", 'A', ARG_REQ, JO_ACCOUNT, set_account),
+
+	/* Not acted on, and it makes no difference to how the job runs. */
 	WARN("acctg-freq", 0, ARG_REQ, "herd gathers no accounting data"),
 	WARN("mail-type", 0, ARG_REQ, "herd sends no mail"),
 	WARN("mail-user", 0, ARG_REQ, "herd sends no mail"),
@@ -178,7 +180,7 @@ static const struct optdef opttab[] = {
 	WARN("profile", 0, ARG_REQ, "herd gathers no profiles"),
 	WARN("quiet", 'Q', ARG_NONE, "herd submit prints the same"),
 	WARN("verbose", 'v', ARG_NONE, "herd submit prints the same"),
-	WARN("wckey", 0, ARG_REQ, "herd keeps no accounts"),
+	WARN("wckey", 0, ARG_REQ, "herd keeps no workload keys"),
 
 	/* Not acted on, and running the job anyway would run it other than
 	 * asked: when, where, whether, or with what. */
@@ -254,12 +256,13 @@ static const struct optdef opttab[] = {
 	REFUSE("power", 0, ARG_REQ, "herd would not apply power options"),
 	REFUSE("prefer", 0, ARG_REQ, "herd would run the job on a node "
 	    "whatever its features"),
-	REFUSE("priority", 0, ARG_REQ, "herd starts jobs in submission order"),
+	REFUSE("priority", 0, ARG_REQ, "herd computes every job's priority "
+	    "(multifactor: herd priority) and would not use the one given"),
 	REFUSE("propagate", 0, ARG_OPT, "herd would run the job with the "
 	    "node's resource limits"),
 	REFUSE("reboot", 0, ARG_NONE, "herd would not reboot the node first"),
-	REFUSE("reservation", 0, ARG_REQ, "herd has no reservations and would "
-	    "run the job on any node"),
+	REFUSE("reservation", 0, ARG_REQ, "herd has no advance reservations and "
+	    "would run the job on any node"),
 	REFUSE("sockets-per-node", 0, ARG_REQ, no_hw),
 	REFUSE("spread-job", 0, ARG_NONE, "herd runs a job on one node"),
 	REFUSE("switches", 0, ARG_REQ, "herd would not pick nodes by switch"),

@@ -46,27 +46,7 @@ evil="from=\"127.0.0.1\",command=\"/bin/sh\" $mkey herd-lab:test"
 
 # A listener as M at $1 answering every request as lab mode's herdd would,
 # with key line $2.
-cat >"$SD/bin/fakeherdd.py" <<'PY'
-import os, socket, sys
-sys.path.insert(0, os.path.dirname(sys.argv[0]))
-from hclient import frame
-path, line = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)
-os.chmod(path, 0o666)
-s.listen(8)
-print("listening", flush=True)
-while True:
-    c, _ = s.accept()
-    c.settimeout(5)
-    try:
-        c.recv(65536)
-        c.sendall(frame("lab", "mode", "lab", "user", "x", "line", line,
-                        "marker", "herd-lab:test"))
-    except OSError:
-        pass
-    c.close()
-PY
+install -m 755 "$REPO/tests/integration/fakeherdd.py" "$SD/bin/fakeherdd.py"
 # fake DIR LINE: the listener as M on DIR/herd.sock; sets FAKE.
 fake() {
 	rm -f "$1/herd.sock" "$SD/fake.out"

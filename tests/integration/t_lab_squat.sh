@@ -36,27 +36,7 @@ runuser -u "$M" -- mkdir -m 755 "$SD/tmp/herd" || fail "$M cannot make $SD/tmp/h
 ssh-keygen -q -t ed25519 -N '' -f "$SD/mkey" || fail "ssh-keygen failed"
 mkey=$(cut -d' ' -f1,2 "$SD/mkey.pub")
 good="from=\"127.0.0.1\",restrict $mkey herd-lab:test"
-cat >"$SD/bin/fakeherdd.py" <<'PY'
-import os, socket, sys
-sys.path.insert(0, os.path.dirname(sys.argv[0]))
-from hclient import frame
-path, line = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)
-os.chmod(path, 0o666)
-s.listen(8)
-print("listening", flush=True)
-while True:
-    c, _ = s.accept()
-    c.settimeout(5)
-    try:
-        c.recv(65536)
-        c.sendall(frame("lab", "mode", "lab", "user", "x", "line", line,
-                        "marker", "herd-lab:test"))
-    except OSError:
-        pass
-    c.close()
-PY
+install -m 755 "$REPO/tests/integration/fakeherdd.py" "$SD/bin/fakeherdd.py"
 runuser -u "$M" -- python3 "$SD/bin/fakeherdd.py" "$SD/tmp/herd/herd.sock" "$good" \
     >"$SD/fake.out" 2>&1 &
 FAKE=$!

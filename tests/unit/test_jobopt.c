@@ -426,7 +426,7 @@ static void refused(void **state)
 		{ "gpus-per-task", "1", "--gpus-per-task=1 is not supported yet: "
 		    "herd counts GPUs per job, not per task" },
 		{ "reservation", "r1", "--reservation=r1 is not supported yet: "
-		    "herd has no reservations" },
+		    "herd has no advance reservations" },
 		{ "deadline", "now+1day", "--deadline=now+1day is not supported" },
 		{ "signal", "B:FOO@60", "invalid --signal \"B:FOO@60\": unknown "
 		    "signal \"FOO\"; herd sends HUP INT" },
