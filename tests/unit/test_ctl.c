@@ -873,6 +873,59 @@ static void reasons_and_planned_start(void **state_)
 	h_free(h);
 }
 
+/* ---- review of issue 13: usage charged for every attempt ---- */
+
+/* alice's raw usage (billed GPU-hours, decayed) as fair share sees it now. */
+static double alice_usage(struct h *h)
+{
+	struct share_tree t;
+	double u = -1;
+	ctl_share_tree(&h->c, h->clk.wall_s, &t);
+	for (size_t k = 0; k + t.naccts < t.n; k++)
+		if (strcmp(ctl_share_user(&h->c, k), "alice") == 0)
+			u = t.raw[t.naccts + k];
+	ctl_share_tree_free(&t);
+	return u;
+}
+
+/*
+ * A job that ran an hour on 2 GPUs and was then requeued (its node
+ * rebooted; or herd requeue) has used 2 GPU-hours: fair share must charge
+ * them, as it charges an attempt that ends.  Today only the final end
+ * (ACT_NOTIFY, ctl_share_job_end) charges, and new_attempt clears
+ * start_time, so every requeued attempt is free: a self-requeueing
+ * training job is never charged.
+ */
+static void usage_of_requeued_attempt(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	node_up(h, "boot-1", "S - done");
+	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
+	drop_sent(h);
+	h->clk.wall_s += 3600;
+	probe(h, "boot-2");		/* rebooted: requeued, attempt 2 pending */
+	assert_int_equal(state(h, id), JOB_PENDING);
+	double u = alice_usage(h);
+	if (!(u > 1.9))
+		fail_msg("node-requeued attempt of 2 GPU-hours charged %g", u);
+
+	/* herd requeue of the running attempt 2: another hour on 2 GPUs. */
+	free(schedule(h));
+	key_of(h, id, 2, k2, sizeof k2);
+	feedf(h, RES_EVENT, "start %s 4343", k2);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	h->clk.wall_s += 3600;
+	assert_int_equal(ctl_requeue(&h->c, id, UID, err, sizeof err), 0);
+	feedf(h, RES_EVENT, "end %s 143", k2);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	u = alice_usage(h);
+	if (!(u > 3.8))
+		fail_msg("two requeued attempts of 2 GPU-hours each charged %g", u);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -887,6 +940,7 @@ int main(void)
 		cmocka_unit_test(limit_gpu_hours),
 		cmocka_unit_test(priority_partition_qos),
 		cmocka_unit_test(reasons_and_planned_start),
+		cmocka_unit_test(usage_of_requeued_attempt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
