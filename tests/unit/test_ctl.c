@@ -926,6 +926,45 @@ static void usage_of_requeued_attempt(void **state_)
 	h_free(h);
 }
 
+/*
+ * An exclusive job asking 1 GPU holds the node's every GPU (its launch
+ * gets them all, as sched.c's place and limits_take count them), so an
+ * hour of it is 2 GPU-hours on this 2-GPU node.  Fair share charges
+ * j->gpus, the GPUs asked (1): --exclusive halves what a lab pays here,
+ * and on an 8-GPU box an hour of 8 GPUs costs 1.
+ */
+static void usage_of_exclusive_job(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN] = "";
+	struct submit_req r = { 0 };
+	int64_t id;
+	node_up(h, "boot-1", "S - done");
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "excl";
+	r.job.workdir = "/home/alice";
+	r.job.gpus = 1;
+	r.job.cpus = 2;
+	r.job.mem_mb = 1024;
+	r.job.exclusive = JOB_EXCL_NODE;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	if (ctl_submit(&h->c, &r, UID, &id, err, sizeof err) != 0)
+		fail_msg("submit refused: %s", err);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_int_equal(__builtin_popcountll(ctl_find(&h->c, id)->gpu_mask), 2);
+	key_of(h, id, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	h->clk.wall_s += 3600;
+	feedf(h, RES_EVENT, "end %s 0", key);
+	double u = alice_usage(h);
+	if (!(u > 1.9))
+		fail_msg("an hour holding both GPUs (exclusive, -G 1) charged %g GPU-hours", u);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -941,6 +980,7 @@ int main(void)
 		cmocka_unit_test(priority_partition_qos),
 		cmocka_unit_test(reasons_and_planned_start),
 		cmocka_unit_test(usage_of_requeued_attempt),
+		cmocka_unit_test(usage_of_exclusive_job),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
