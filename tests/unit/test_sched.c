@@ -1216,6 +1216,48 @@ static void reservations_never_delayed(void **state)
 	assert_true(backfills > 2000);
 }
 
+/*
+ * Review of issue 13: a backfilled job must not delay the reservation
+ * through a limit either.  An 8-GPU node runs a 6-GPU job (no account)
+ * until 1100; account A has max_gpus = 4.  A's 4-GPU job H cannot start
+ * (2 GPUs free) and is planned at 1100.  A's 2-GPU job L of 1000 s fits
+ * in the 2 free GPUs and in what H leaves over at 1100 (4 GPUs), so EASY
+ * backfills it; but then at 1100 account A runs L's 2 GPUs, H's 4 would
+ * make 6 > 4, and H waits (AssocGrpGRES) until L ends at 2000: the
+ * reservation is delayed by 900 s.  L may start only where it leaves H's
+ * limits room at H's planned start, as it must leave H's resources.
+ */
+static void backfill_spares_reservation_limits(void **state)
+{
+	(void)state;
+	struct limit_conf a;
+	struct limits L = { 0 };
+	limit_conf_init(&a);
+	a.max_gpus = 4;
+	int32_t ga = limits_group(&L, &a, LIM_ACCT);
+	struct sched_node nodes[1] = { node(16, 100000, 8) };
+	nodes[0].gpu_free = 0xc0;
+	nodes[0].cpus_free = 15;
+	struct sched_run run[1] = { { .node = 0, .gpus = 6, .cpus = 1, .end = 1100, .id = 9 } };
+	struct sched_job jobs[2] = {
+	    { .gpus = 4, .cpus = 1, .limit = 1000, .id = 1, .lim = { ga } },
+	    { .gpus = 2, .cpus = 1, .limit = 1000, .id = 2, .lim = { ga } } };
+	struct sched_decision d[2];
+	uint8_t why[2];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000, .nodes = nodes,
+	    .nnodes = 1, .running = run, .nrunning = 1, .jobs = jobs, .njobs = 2, .pin_job = -1,
+	    .limits = &L };
+	struct sched_plan p = plan_of(d, 2, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv[0].job, 0);
+	assert_int_equal(p.resv[0].start, 1100);
+	if (p.ndecisions != 0)
+		fail_msg("job 2 (account A, 2 GPUs until 2000) backfilled: at 1100 A would run "
+		    "2 + 4 GPUs > max_gpus 4, so job 1's reservation at 1100 is delayed to 2000");
+	limits_clear(&L);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1250,6 +1292,7 @@ int main(void)
 		cmocka_unit_test(cpu_jobs_leave_gpu_nodes_usable),
 		cmocka_unit_test(cpu_job_spares_cpus_of_free_gpus),
 		cmocka_unit_test(backfill_best_fit),
+		cmocka_unit_test(backfill_spares_reservation_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
