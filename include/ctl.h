@@ -465,6 +465,10 @@ const char *ctl_share_user(struct ctl *c, size_t k);
 const char *ctl_share_account(struct ctl *c, size_t k);
 const char *ctl_job_account(struct ctl *c, const struct job *j);
 double ctl_job_rate(struct ctl *c, const struct job *j);
+/* What j is billed for: an exclusive job's whole node, also once released. */
+void ctl_job_billed(struct ctl *c, const struct job *j, int *gpus, int *cpus);
+/* Charge j's usage from start to end (an attempt, or the whole job). */
+void ctl_share_charge(struct ctl *c, const struct job *j, int64_t start, int64_t end);
 double ctl_job_priority(struct ctl *c, const struct share_tree *t, const struct job *j,
     int64_t now, struct prio_factors *f);
 

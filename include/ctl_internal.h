@@ -71,6 +71,10 @@ void ctl_db_write_worked(struct ctl *c);
 #define CTL_DEFER_WARN (1u << 30)
 int ctl_batch_tx(struct ctl *c);
 void ctl_batch_wrote(struct ctl *c, struct job *j);
+/* An attempt record written in the open transaction: kept until it commits. */
+void ctl_batch_attempt(struct ctl *c, const struct attempt_row *a);
+/* Write again the attempt records a failed commit lost; 0 when none is left. */
+int ctl_batch_rewrite_lost(struct ctl *c);
 int ctl_batch_commit(struct ctl *c);
 int ctl_defer(struct ctl *c, struct job *j, unsigned actions);
 void ctl_batch_settle(struct ctl *c);

@@ -111,6 +111,11 @@ void limits_clear(struct limits *s);
 int limits_block(const struct limits *s, const int32_t *slots, int gpus);
 /* Count a job started (or running) in its groups. */
 void limits_take(struct limits *s, const int32_t *slots, int gpus);
+/* The reason b (gb GPUs), started while a (ga GPUs) runs, would pass a
+ * limit of a group they share, as the groups count now; LIM_R_NONE if none.
+ * (A backfilled job must not delay a reservation through a limit.) */
+int limits_block_after(const struct limits *s, const int32_t *a, int ga, const int32_t *b,
+    int gb);
 
 /*
  * Submit: why a job of `gpus` GPUs and `tasks` jobs (an array: its tasks)

@@ -176,12 +176,15 @@ void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
 	}
 }
 
-void ctl_job_alloc(struct ctl *c, const struct job *j, int *gpus, int *cpus, int64_t *mem_mb)
+/* What j holds (whole: also once released, for billing). */
+static void alloc_of(struct ctl *c, const struct job *j, int whole, int *gpus, int *cpus,
+    int64_t *mem_mb)
 {
 	*gpus = j->gpus;
 	*cpus = j->cpus;
 	*mem_mb = (int64_t)j->mem_mb;
-	if (j->exclusive != JOB_EXCL_NODE || !j->held || j->node < 0)
+	if (j->exclusive != JOB_EXCL_NODE || (!whole && !j->held) || j->node < 0 ||
+	    (size_t)j->node >= c->nnodes)
 		return;
 	const struct node *n = &c->nodes[j->node];
 	*gpus = __builtin_popcountll(j->gpu_mask);
@@ -189,6 +192,17 @@ void ctl_job_alloc(struct ctl *c, const struct job *j, int *gpus, int *cpus, int
 		*cpus = n->probe.cpus;
 		*mem_mb = n->probe.mem_mb;
 	}
+}
+
+void ctl_job_alloc(struct ctl *c, const struct job *j, int *gpus, int *cpus, int64_t *mem_mb)
+{
+	alloc_of(c, j, 0, gpus, cpus, mem_mb);
+}
+
+void ctl_job_billed(struct ctl *c, const struct job *j, int *gpus, int *cpus)
+{
+	int64_t mem;
+	alloc_of(c, j, 1, gpus, cpus, &mem);
 }
 
 int ctl_node_exclusive(struct ctl *c, const struct node *n)
@@ -300,6 +314,7 @@ int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a
 	}
 	if (db_batch_is_open(c->db)) {
 		ctl_batch_wrote(c, j);
+		ctl_batch_attempt(c, a);
 		return 0;
 	}
 	j->unsaved = 0;
@@ -309,6 +324,8 @@ int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a
 
 void ctl_save_unsaved(struct ctl *c)
 {
+	if (ctl_batch_rewrite_lost(c) != 0)
+		return;
 	for (size_t i = 0; i < c->njobs; i++)
 		if (c->jobs[i]->unsaved == 1 && ctl_commit_job(c, c->jobs[i]) != 0)
 			return;
@@ -677,6 +694,8 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 {
 	char key[LAUNCH_KEY_MAX];
 	struct buf b;
+	if (j->node < 0)
+		return;		/* on no node: nothing to kill */
 	struct node *n = ctl_job_worker(c, j);
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	buf_init(&b, 1 << 16);

@@ -48,6 +48,7 @@
 struct deferred {
 	struct job *j;
 	unsigned actions;	/* ACT_* (lifecycle.h), or CTL_DEFER_WARN */
+	int attempt;		/* whose: moot once the job has moved on to another */
 };
 
 struct ctl_batch {
@@ -56,7 +57,36 @@ struct ctl_batch {
 	size_t njobs, cap;
 	struct deferred *acts;	/* side effects waiting for the commit */
 	size_t nacts, acap;
+	/* Attempt records written in the open transaction, and those a failed
+	 * commit lost (written again with the unsaved jobs): owned copies. */
+	struct attempt_row *att, *lost;
+	size_t natt, attcap, nlost, lostcap;
 };
+
+static void attempt_copy(struct attempt_row *to, const struct attempt_row *a)
+{
+	*to = *a;
+	to->node = a->node ? xstrdup(a->node) : NULL;
+	to->gpu_list = a->gpu_list ? xstrdup(a->gpu_list) : NULL;
+	to->reason = a->reason ? xstrdup(a->reason) : NULL;
+}
+
+static void attempt_free(struct attempt_row *a)
+{
+	free(a->node);
+	free(a->gpu_list);
+	free(a->reason);
+}
+
+static void attempts_push(struct attempt_row **v, size_t *n, size_t *cap,
+    const struct attempt_row *a)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	attempt_copy(&(*v)[(*n)++], a);
+}
 
 static struct ctl_batch *batch(struct ctl *c)
 {
@@ -78,6 +108,30 @@ int ctl_turn_open(const struct ctl *c)
 int ctl_batch_tx(struct ctl *c)
 {
 	return ctl_turn_open(c) ? db_batch_open(c->db) : 0;
+}
+
+void ctl_batch_attempt(struct ctl *c, const struct attempt_row *a)
+{
+	struct ctl_batch *b = batch(c);
+	attempts_push(&b->att, &b->natt, &b->attcap, a);
+}
+
+int ctl_batch_rewrite_lost(struct ctl *c)
+{
+	struct ctl_batch *b = c->batch;
+	if (b == NULL || b->nlost == 0)
+		return 0;
+	int rc = db_begin(c->db);
+	for (size_t i = 0; rc == 0 && i < b->nlost; i++)
+		rc = db_attempt_insert(c->db, &b->lost[i]);
+	if (rc != 0 || db_commit(c->db) != 0) {
+		db_rollback(c->db);
+		return -1;
+	}
+	for (size_t i = 0; i < b->nlost; i++)
+		attempt_free(&b->lost[i]);
+	b->nlost = 0;
+	return 0;
 }
 
 void ctl_batch_wrote(struct ctl *c, struct job *j)
@@ -117,6 +171,13 @@ int ctl_batch_commit(struct ctl *c)
 	if (rc != 0 && logged > 8)
 		log_error("%zu more jobs' changes not recorded yet; written again later",
 		    logged - 8);
+	for (size_t i = 0; b != NULL && i < b->natt; i++) {
+		if (rc != 0)	/* kept for ctl_save_unsaved, with the jobs */
+			attempts_push(&b->lost, &b->nlost, &b->lostcap, &b->att[i]);
+		attempt_free(&b->att[i]);
+	}
+	if (b != NULL)
+		b->natt = 0;
 	if (rc == 0)
 		ctl_db_write_worked(c);
 	if (b != NULL)
@@ -138,7 +199,7 @@ int ctl_defer(struct ctl *c, struct job *j, unsigned actions)
 		b->acap = b->acap ? b->acap * 2 : 64;
 		b->acts = xreallocarray(b->acts, b->acap, sizeof *b->acts);
 	}
-	b->acts[b->nacts++] = (struct deferred){ j, actions };
+	b->acts[b->nacts++] = (struct deferred){ j, actions, j->attempt };
 	return 1;
 }
 
@@ -158,6 +219,10 @@ static void run_deferred(struct ctl *c)
 		b->acts = NULL;
 		b->nacts = b->acap = 0;
 		for (size_t i = 0; i < n; i++) {
+			/* A later event of the same turn ended that attempt (a
+			 * requeue's kill, then the node's word that it is gone). */
+			if (list[i].j->attempt != list[i].attempt)
+				continue;
 			if (list[i].actions & CTL_DEFER_WARN)
 				ctl_warn_send(c, list[i].j);
 			else
@@ -194,6 +259,12 @@ void ctl_batch_free(struct ctl *c)
 		return;
 	free(c->batch->jobs);
 	free(c->batch->acts);
+	for (size_t i = 0; i < c->batch->natt; i++)
+		attempt_free(&c->batch->att[i]);
+	for (size_t i = 0; i < c->batch->nlost; i++)
+		attempt_free(&c->batch->lost[i]);
+	free(c->batch->att);
+	free(c->batch->lost);
 	free(c->batch);
 	c->batch = NULL;
 }

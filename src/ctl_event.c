@@ -142,8 +142,13 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 		j->start_time = when;
 	if (st->actions & ACT_STAMP_END)
 		j->end_time = when < j->start_time ? j->start_time : when;
-	if (st->actions & ACT_REQUEUE)
+	if (st->actions & ACT_REQUEUE) {
 		record_attempt(c, j, a->reason != NULL ? a->reason : j->reason, when, old);
+		/* The attempt's GPU time is the user's, as a job's is at its end
+		 * (one already over was charged then). */
+		if (!job_state_is_final((enum job_state)j->state))
+			ctl_share_charge(c, j, j->start_time, old->row.end_time);
+	}
 	if (st->actions & ACT_TAKE) {
 		take(c, j, a->node, a->gpu_mask);
 		j->check_at_ms = 0;

@@ -278,7 +278,7 @@ struct ctl_limits *ctl_limits_new(struct ctl *c, int64_t now)
 		limits_take(&L->l, slots, __builtin_popcountll(j->gpu_mask));
 		if (job_state_is_final(j->state) || j->start_time <= 0 || now <= j->start_time)
 			continue;	/* an ended one is in the table already */
-		double used = (double)j->gpus * (double)(now - j->start_time);
+		double used = (double)__builtin_popcountll(j->gpu_mask) * (double)(now - j->start_time);
 		if (slots[LIM_ACCT] > 0)
 			L->l.g[slots[LIM_ACCT] - 1].gpu_s += used;
 		if (slots[LIM_QOS] > 0)

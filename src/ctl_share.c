@@ -113,26 +113,34 @@ const char *ctl_job_account(struct ctl *c, const struct job *j)
 /* Billed units per hour: GPUs × the billing of the node's GPU type, or CPUs. */
 double ctl_job_rate(struct ctl *c, const struct job *j)
 {
-	if (j->gpus == 0)
-		return j->cpus;
+	int gpus, cpus;
+	ctl_job_billed(c, j, &gpus, &cpus);
+	if (gpus == 0)
+		return cpus;
 	const char *type = NULL;
 	if (j->node >= 0 && (size_t)j->node < c->nnodes) {
 		const struct node *n = &c->nodes[j->node];
 		if (n->have_probe && n->probe.ngpus > 0)
 			type = n->probe.gpus[0].name;
 	}
-	return j->gpus * acct_billing(&c->cfg->acct.prio, type);
+	return gpus * acct_billing(&c->cfg->acct.prio, type);
 }
 
 void ctl_share_job_end(struct ctl *c, const struct job *j)
 {
+	ctl_share_charge(c, j, j->start_time, j->end_time);
+}
+
+void ctl_share_charge(struct ctl *c, const struct job *j, int64_t start, int64_t end)
+{
 	c->jobs_over++;	/* limits' GPU-hours are read again (ctl_limit.c) */
-	if (c->share == NULL || j->start_time <= 0)
+	if (c->share == NULL || start <= 0)
 		return;
-	int64_t end = j->end_time > j->start_time ? j->end_time : j->start_time;
+	if (end < start)
+		end = start;
 	int64_t hl = c->cfg->acct.prio.half_life_s;
 	struct ctl_usage *u = usage_find(c->share, j->user ? j->user : "", ctl_job_account(c, j), 1);
-	double add = fs_accrue(ctl_job_rate(c, j), j->start_time, end, hl);
+	double add = fs_accrue(ctl_job_rate(c, j), start, end, hl);
 	/* Both decayed to the later of the row's instant and this end. */
 	if (end >= u->at) {
 		u->usage = fs_decay(u->usage, u->at, end, hl) + add;

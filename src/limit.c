@@ -209,6 +209,28 @@ int limits_block(const struct limits *s, const int32_t *slots, int gpus)
 	return LIM_R_NONE;
 }
 
+int limits_block_after(const struct limits *s, const int32_t *a, int ga, const int32_t *b,
+    int gb)
+{
+	if (s == NULL || a == NULL || b == NULL)
+		return LIM_R_NONE;
+	for (int k = 0; k < LIMIT_SLOTS; k++) {
+		int shared = 0;
+		if (b[k] <= 0 || (size_t)b[k] > s->n)
+			continue;
+		for (int m = 0; m < LIMIT_SLOTS; m++)
+			shared |= a[m] == b[k];
+		if (!shared)
+			continue;
+		const struct limit_group *g = &s->g[b[k] - 1];
+		if (g->max_gpus >= 0 && gb > 0 && g->gpus + ga + gb > g->max_gpus)
+			return g->r_gpus;
+		if (g->max_jobs >= 0 && g->jobs + 2 > g->max_jobs)
+			return g->r_jobs;
+	}
+	return LIM_R_NONE;
+}
+
 void limits_take(struct limits *s, const int32_t *slots, int gpus)
 {
 	if (s == NULL)

@@ -129,6 +129,7 @@ struct resv {
 	 * at that instant must fit in it. */
 	int fg, fc;
 	int64_t fm;
+	const int32_t *lim;	/* its job's limit groups (limit.h) */
 };
 
 /* The pass's working state beside the caller's snapshot and plan. */
@@ -380,7 +381,7 @@ static void reserve(struct pass *w, size_t i, int k, int64_t t, int64_t after)
 	struct resv *v = &w->rv[w->nrv];
 
 	*v = (struct resv){ k, t, end_of(t, j->limit), j->gpus, j->cpus, j->mem_mb, j->excl,
-	    j->uid, 0, 0, 0 };
+	    j->uid, 0, 0, 0, j->lim };
 	for (int r = 0; r < w->nrv; r++) {
 		struct resv *o = &w->rv[r];
 		if (o->node == k && v->start <= o->start &&
@@ -448,6 +449,24 @@ static int spares_resv(struct pass *w, const struct sched_job *j, int k)
 	return 1;
 }
 
+/*
+ * j, still running when a reservation begins, leaves its job room under
+ * every limit they share (on any node: a limit is the account's, not the
+ * node's).  Counted against the groups as they are now, so it errs on
+ * the side of the reservation.
+ */
+static int limits_spare(struct pass *w, const struct sched_job *j)
+{
+	int64_t e = end_of(w->s->now, j->limit);
+	for (int r = 0; w->s->limits != NULL && r < w->nrv; r++) {
+		const struct resv *v = &w->rv[r];
+		if (meets(w->s->now, e, v) &&
+		    limits_block_after(w->s->limits, j->lim, j->gpus, v->lim, v->gpus) != LIM_R_NONE)
+			return 0;
+	}
+	return 1;
+}
+
 /* Where j may start now without delaying a reservation; -1: nowhere. */
 static int backfill_node(struct pass *w, const struct sched_job *j)
 {
@@ -459,6 +478,8 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 		return best_fit(s, j);
 	if (s->policy == SCHED_GREEDY)
 		return ends_by(j, s->now, w->rv[0].start, 1) ? best_fit(s, j) : -1;
+	if (!limits_spare(w, j))
+		return -1;
 	/* The cheapest node where it delays no reservation (see best_fit). */
 	int best = -1;
 	unsigned cost = UINT_MAX;

@@ -1000,8 +1000,6 @@ static void turn_commit_fails_rows_beside_jobs(void **state_)
 		    "(attempt 1's record lost with the failed turn, never written again)",
 		    seen.job_id);
 	h_free(h);
-
-	h_free(h);
 }
 
 /*
