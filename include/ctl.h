@@ -51,6 +51,9 @@ struct ctl {
 	size_t nnodes;
 	struct job **jobs;	/* active jobs, ascending id */
 	size_t njobs, cap;
+	int evict_due;		/* a job may have ended for good since ctl_evict last
+				 * scanned (added, written, or its batch committed):
+				 * each loop turn would otherwise walk every job */
 	size_t first_live;	/* jobs[0..first_live) are evicted slots (NULL) */
 	char key_prefix[96];	/* CLUSTER.INSTANCE: names job directories on nodes */
 	int sched_needed;

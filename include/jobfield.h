@@ -78,11 +78,14 @@ enum {
 	/* "0,3", node-local GPU indices; memory: gpu_mask */ \
 	D(gpu_list, "gpus", "gpu_list", JF_LIST, JF_IUFS, char *) \
 	N2(cpus, "cpus", "cpus", JF_INT, JF_IUFS, int, uint16_t) \
-	N8(mem_mb, "mem_mb", "mem_mb", JF_INT, JF_IUFS, int64_t, uint64_t) \
-	N8(time_limit_s, "time_limit", "time_limit", JF_SECS, JF_IUFS, int64_t, int64_t) \
-	N8(submit_time, "submit_time", "submit_time", JF_TIME, JF_IFS, int64_t, int64_t) \
-	N8(start_time, "start_time", "start_time", JF_TIME, JF_IUFS, int64_t, int64_t) \
-	N8(end_time, "end_time", "end_time", JF_TIME, JF_IUFS, int64_t, int64_t) \
+	/* memory: 4 bytes where the value is bounded (submit and update check \
+	 * it) or herdd's own clock (wall seconds, unsigned: until 2106); \
+	 * --begin, up to 100 years ahead, keeps 8 */ \
+	N4(mem_mb, "mem_mb", "mem_mb", JF_INT, JF_IUFS, int64_t, uint32_t) /* <= MEM_MAX_MB */ \
+	N4(time_limit_s, "time_limit", "time_limit", JF_SECS, JF_IUFS, int64_t, int32_t) /* <= TIME_MAX_S */ \
+	N4(submit_time, "submit_time", "submit_time", JF_TIME, JF_IFS, int64_t, uint32_t) \
+	N4(start_time, "start_time", "start_time", JF_TIME, JF_IUFS, int64_t, uint32_t) \
+	N4(end_time, "end_time", "end_time", JF_TIME, JF_IUFS, int64_t, uint32_t) \
 	/* where it runs names its owner's projects: sent as its script is */ \
 	S(workdir, "workdir", "workdir", JF_IFS | JF_PRIVATE) \
 	S(out_tmpl, "out_tmpl", "out_tmpl", JF_IU) /* NULL: herd-%j.out */ \

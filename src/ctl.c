@@ -51,6 +51,7 @@ static void table_add(struct ctl *c, struct job *j)
 	c->jobs[c->njobs++] = j;
 	c->nnice += j->nice != 0;
 	c->nexcl += j->exclusive != JOB_SHARED;
+	c->evict_due = 1;
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)
@@ -91,12 +92,16 @@ void ctl_table_add(struct ctl *c, struct job *j)
 	table_add(c, j);
 }
 
-/* Drop ended jobs that hold nothing; keeps the table dense. */
+/* Drop ended jobs that hold nothing; keeps the table dense.  A job becomes
+ * such only through a write of it (its end, its release, its unsaved
+ * change retried: persist) or its batch's commit, which set evict_due:
+ * without one, a turn (a listing's chunk) does not walk 100,000 jobs. */
 void ctl_evict(struct ctl *c)
 {
 	size_t o = 0;
-	if (ctl_batch_busy(c))
+	if (!c->evict_due || ctl_batch_busy(c))
 		return;		/* a held side effect may be this job's end; ctl_turn_end evicts */
+	c->evict_due = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
@@ -242,6 +247,7 @@ static int persist(struct ctl *c, const struct job *j)
 	struct job_row r;
 	char gl[512];
 	ctl_job_view(c, j, &r, gl, sizeof gl);
+	c->evict_due = 1;	/* it may have ended: ctl_evict looks */
 	int rc = db_job_update(c->db, &r);
 	if (rc != 0)
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));

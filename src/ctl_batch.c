@@ -161,6 +161,7 @@ int ctl_batch_commit(struct ctl *c)
 		if (rc == 0) {
 			if (j->unsaved == 2)
 				j->unsaved = 0;
+			c->evict_due = 1;	/* saved now: ctl_evict may drop it */
 			continue;
 		}
 		j->unsaved = 1;

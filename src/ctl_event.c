@@ -267,6 +267,7 @@ static int event(struct ctl *c, struct job *j, enum job_event ev, const struct e
 	if (st.actions & (ACT_HOLD | ACT_UNHOLD))
 		return apply_hold(c, j, &st, a->reason);
 	apply(c, j, ev, &st, a, &old);
+	c->evict_due = 1;	/* it may have ended or let go of its node */
 	if (st.to != from)
 		c->deps_dirty = c->sched_needed = 1;	/* a dependency on it may change */
 	if (st.actions & ACT_REQUEUE) {

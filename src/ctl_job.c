@@ -236,7 +236,7 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 	if (u->set & UPD_CPUS)
 		j->cpus = (uint16_t)u->cpus;
 	if (u->set & UPD_MEM)
-		j->mem_mb = (uint64_t)u->mem_mb;
+		j->mem_mb = (uint32_t)u->mem_mb;
 	/* One reference of each string field given is the job's now, or dropped. */
 	const unsigned bits[] = { UPD_NAME, UPD_OUT, UPD_ERR };
 	const char *news[] = { j->name, j->out_tmpl, j->err_tmpl };

@@ -18,6 +18,12 @@
  * length against the bytes left, the field count against PROTO_FIELDS_MAX,
  * and a frame whose fields do not fill the body exactly is malformed.  All
  * checks run in a first pass, so a bad frame allocates nothing.
+ *
+ * msg_get scans the fields; a reader that asks one frame for many keys
+ * (the JSON of a job) builds a msg_index first: an open-addressing table
+ * of field positions on the stack, hashed from a key's length and three of
+ * its bytes.  It only points into the message, so it cannot disagree with
+ * it, and a frame with more keys than it holds falls back to the scan.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -163,10 +169,10 @@ const char *msg_get(const struct msg *m, const char *key, uint32_t *len)
 	return msg_get_nth(m, key, 0, len);
 }
 
-int64_t msg_geti(const struct msg *m, const char *key, int64_t def)
+/* A value as msg_geti reads it: def when absent or not a number. */
+static int64_t value_int(const char *p, uint32_t len, int64_t def)
 {
-	uint32_t len, i = 0;
-	const char *p = msg_get(m, key, &len);
+	uint32_t i = 0;
 	int neg = 0;
 	uint64_t v = 0, lim;
 
@@ -189,6 +195,75 @@ int64_t msg_geti(const struct msg *m, const char *key, int64_t def)
 	if (neg)
 		return v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
 	return (int64_t)v;
+}
+
+int64_t msg_geti(const struct msg *m, const char *key, int64_t def)
+{
+	uint32_t len = 0;
+	const char *p = msg_get(m, key, &len);
+	return value_int(p, len, def);
+}
+
+/* Keys are short names: their length and three of their bytes tell most
+ * apart, for less than hashing every byte (a lookup is the whole cost). */
+static uint32_t key_hash(const char *k, size_t len)
+{
+	if (len == 0)
+		return 0;
+	const unsigned char *u = (const unsigned char *)k;
+	uint32_t h = (uint32_t)len | (uint32_t)u[0] << 8 | (uint32_t)u[len / 2] << 16 |
+	    (uint32_t)u[len - 1] << 24;
+	return (h * 2654435761u) >> 25;	/* the top 7 bits: MSG_INDEX_SLOTS */
+}
+
+_Static_assert(MSG_INDEX_SLOTS == 128, "key_hash gives 7 bits");
+
+void msg_index_init(struct msg_index *ix, const struct msg *m)
+{
+	ix->m = m;
+	ix->full = m->nf / 2 > MSG_INDEX_SLOTS / 2;
+	if (ix->full)
+		return;
+	memset(ix->slot, 0, sizeof ix->slot);
+	for (size_t i = 0; i + 1 < m->nf; i += 2) {
+		uint32_t h = key_hash(m->f[i].p, m->f[i].len);
+		for (;; h++) {
+			uint16_t *s = &ix->slot[h & (MSG_INDEX_SLOTS - 1)];
+			if (*s == 0) {
+				*s = (uint16_t)(i + 1);
+				break;
+			}
+			const struct msg_field *k = &m->f[*s - 1];
+			if (k->len == m->f[i].len && memcmp(k->p, m->f[i].p, k->len) == 0)
+				break;	/* a repeated key: the first one answers */
+		}
+	}
+}
+
+const char *msg_index_get(const struct msg_index *ix, const char *key, uint32_t *len)
+{
+	if (ix->full)
+		return msg_get(ix->m, key, len);
+	size_t klen = strlen(key);
+	uint32_t h = key_hash(key, klen);
+	for (;; h++) {
+		uint16_t s = ix->slot[h & (MSG_INDEX_SLOTS - 1)];
+		if (s == 0)
+			return NULL;
+		const struct msg_field *k = &ix->m->f[s - 1];
+		if (k->len == klen && memcmp(k->p, key, klen) == 0) {
+			if (len != NULL)
+				*len = k[1].len;
+			return k[1].p;
+		}
+	}
+}
+
+int64_t msg_index_geti(const struct msg_index *ix, const char *key, int64_t def)
+{
+	uint32_t len = 0;
+	const char *p = msg_index_get(ix, key, &len);
+	return value_int(p, len, def);
 }
 
 int proto_parse_int(const char *p, size_t len, int64_t min, int64_t max,

@@ -613,6 +613,61 @@ static void t_speed(void **state)
 	buf_clear(&s);
 }
 
+/* msg_index answers every key as msg_get does: repeated keys (the first),
+ * empty and binary keys, keys that differ only inside, absent keys, and a
+ * message with more keys than the index holds (msg_get's answer). */
+static void t_index(void **state)
+{
+	(void)state;
+	struct msg m;
+	struct msg_index ix;
+	char key[32];
+	uint32_t len;
+
+	msg_init(&m, "job");
+	msg_adds(&m, "start_time", "1");
+	msg_adds(&m, "stard_time", "2");	/* same length, first, middle, last */
+	msg_adds(&m, "start_time", "3");	/* repeated: the first answers */
+	msg_adds(&m, "", "empty");
+	msg_add(&m, "nul", "a\0b", 3);
+	msg_addi(&m, "n", -42);
+	msg_index_init(&ix, &m);
+	assert_false(ix.full);
+	assert_string_equal(msg_index_get(&ix, "start_time", NULL), "1");
+	assert_string_equal(msg_index_get(&ix, "stard_time", NULL), "2");
+	assert_string_equal(msg_index_get(&ix, "", NULL), "empty");
+	assert_non_null(msg_index_get(&ix, "nul", &len));
+	assert_int_equal(len, 3);
+	assert_null(msg_index_get(&ix, "star_time", NULL));
+	assert_null(msg_index_get(&ix, "start_time ", NULL));
+	assert_int_equal(msg_index_geti(&ix, "n", 0), -42);
+	assert_int_equal(msg_index_geti(&ix, "nul", 7), 7);
+	assert_int_equal(msg_index_geti(&ix, "absent", 9), 9);
+	msg_clear(&m);
+
+	/* As many keys as fit, then one more: the same answers either way. */
+	for (int total = MSG_INDEX_SLOTS / 2; total <= MSG_INDEX_SLOTS / 2 + 1; total++) {
+		msg_init(&m, "job");
+		for (int i = 0; i < total; i++) {
+			snprintf(key, sizeof key, "k%d", i);
+			msg_addi(&m, key, i);
+		}
+		msg_index_init(&ix, &m);
+		assert_int_equal(ix.full, total > MSG_INDEX_SLOTS / 2);
+		for (int i = 0; i < total + 8; i++) {
+			snprintf(key, sizeof key, "k%d", i);
+			assert_int_equal(msg_index_geti(&ix, key, -1), i < total ? i : -1);
+		}
+		msg_clear(&m);
+	}
+
+	/* No fields at all. */
+	msg_init(&m, "end");
+	msg_index_init(&ix, &m);
+	assert_null(msg_index_get(&ix, "id", NULL));
+	msg_clear(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -628,6 +683,7 @@ int main(void)
 		cmocka_unit_test(t_stable_fields),
 		cmocka_unit_test(t_encode_limits),
 		cmocka_unit_test(t_speed),
+		cmocka_unit_test(t_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
