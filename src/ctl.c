@@ -1180,7 +1180,7 @@ static double test_priority(struct ctl *c, const struct job_row *row)
 {
 	struct job self = { 0 };
 	struct share_tree t;
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	self.user = row->user;
 	self.account = row->account;
 	self.gpus = (uint16_t)row->gpus;

@@ -270,7 +270,7 @@ static int by_priority(const void *x, const void *y)
 void ctl_share_order(struct ctl *c, struct job **pend, size_t n, double *prio)
 {
 	struct share_tree t;
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	struct keyed *k = xcalloc(n ? n : 1, sizeof *k);
 	ctl_share_tree(c, now, &t);
 	for (size_t i = 0; i < n; i++)

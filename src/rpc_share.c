@@ -63,7 +63,7 @@ int rpc_priority(struct server *s, struct client *cl, const struct msg *m)
 	struct ctl *c = s->ctl;
 	const char *ids = msg_get(m, "ids", NULL);
 	struct share_tree t;
-	int64_t now = wall_s();
+	int64_t now = ctl_now_wall(c);
 	size_t n = 0;
 	struct job **pend = xcalloc(c->njobs ? c->njobs : 1, sizeof *pend);
 	for (size_t i = 0; i < c->njobs; i++) {
@@ -129,7 +129,7 @@ int rpc_usage(struct server *s, struct client *cl, const struct msg *m)
 	char me[64];
 	struct share_tree t;
 	uid_name_r(cl->uid, me, sizeof me);
-	ctl_share_tree(c, wall_s(), &t);
+	ctl_share_tree(c, ctl_now_wall(c), &t);
 	for (size_t i = 0; i < t.naccts; i++) {
 		const struct acct *ac = &a->accts[i];
 		usage_frame(cl, ac->name, NULL, ac->parent >= 0 ? a->accts[ac->parent].name : NULL,
