@@ -65,6 +65,14 @@ const char *uid_name_r(uid_t uid, char *buf, size_t size);
 void str_vis(char *dst, size_t size, const char *src);
 
 /*
+ * A config value that must be a whole number within [min, max] (min >= 0):
+ * digits only, no sign, no junk, at most 12 of them.  0, or -1 with *err
+ * "KEY: "V" is not a whole number" or "KEY: N is out of range MIN..MAX".
+ */
+int parse_whole(const char *key, const char *v, long long min, long long max, long long *out,
+    char *err, size_t errsz);
+
+/*
  * Whether the `len` bytes at s are a name of a node or cluster: 1 to max
  * of [A-Za-z0-9._-], not starting with '-' or '.'.
  */

@@ -143,24 +143,6 @@ static int check_users(const char *v, char *err, size_t errsz)
 	return 0;
 }
 
-/* A whole number within [min, max], no sign, no junk. */
-static int whole(const char *key, const char *v, long long min, long long max, long long *out,
-    char *err, size_t errsz)
-{
-	char tmp[48];
-	long long n = 0;
-	size_t i;
-	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 12; i++)
-		n = n * 10 + (v[i] - '0');
-	if (i == 0 || v[i] != '\0')
-		return errf(err, errsz, "%s: \"%s\" is not a whole number", key,
-		    vis(tmp, sizeof tmp, v));
-	if (n < min || n > max)
-		return errf(err, errsz, "%s: %s is out of range %lld..%lld", key, v, min, max);
-	*out = n;
-	return 0;
-}
-
 /* A decimal weight "1.5" (digits, at most one point; no sign or exponent). */
 static int decimal(const char *key, const char *v, size_t len, double max, double *out,
     char *err, size_t errsz)
@@ -249,7 +231,7 @@ static int prio_pair(struct acct_conf *a, const char *key, const char *v, int li
 	int64_t secs;
 	switch (k->kind) {
 	case P_WEIGHT:
-		if (whole(key, v, 0, 1000000000, &n, err, errsz) != 0)
+		if (parse_whole(key, v, 0, 1000000000, &n, err, errsz) != 0)
 			return -1;
 		*(double *)dst = (double)n;
 		return 0;
@@ -293,7 +275,7 @@ static int account_pair(struct acct_conf *a, const char *key, const char *v, int
 		ac->users = xstrdup(v);
 		return 0;
 	case 1:
-		if (whole(key, v, 1, 1000000, &n, err, errsz) != 0)
+		if (parse_whole(key, v, 1, 1000000, &n, err, errsz) != 0)
 			return -1;
 		ac->shares = (int)n;
 		return 0;

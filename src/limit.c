@@ -72,28 +72,6 @@ void limit_conf_init(struct limit_conf *l)
 	l->max_gpu_s = -1;
 }
 
-/* A whole number 0..max, no sign, no junk. */
-static int whole(const char *key, const char *v, long long max, long long *out, char *err,
-    size_t errsz)
-{
-	char shown[48];
-	long long n = 0;
-	size_t i;
-	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 12; i++)
-		n = n * 10 + (v[i] - '0');
-	if (i == 0 || v[i] != '\0') {
-		str_vis(shown, sizeof shown, v);
-		snprintf(err, errsz, "%s: \"%s\" is not a whole number", key, shown);
-		return -1;
-	}
-	if (n > max) {
-		snprintf(err, errsz, "%s: %lld is out of range 0..%lld", key, n, max);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
 int limit_conf_pair(struct limit_conf *l, const char *key, const char *value, int line,
     char *err, size_t errsz)
 {
@@ -112,12 +90,12 @@ int limit_conf_pair(struct limit_conf *l, const char *key, const char *value, in
 	char *dst = (char *)l + keys[i].off;
 	switch (keys[i].kind) {
 	case L_COUNT:
-		if (whole(key, value, 1000000, &n, err, errsz) != 0)
+		if (parse_whole(key, value, 0, 1000000, &n, err, errsz) != 0)
 			return -1;
 		*(int32_t *)dst = (int32_t)n;
 		break;
 	case L_HOURS:
-		if (whole(key, value, 100000000, &n, err, errsz) != 0)
+		if (parse_whole(key, value, 0, 100000000, &n, err, errsz) != 0)
 			return -1;
 		*(double *)dst = (double)n * 3600;
 		break;

@@ -250,6 +250,27 @@ size_t utf8_seq_len(const unsigned char *p)
 	return n;
 }
 
+int parse_whole(const char *key, const char *v, long long min, long long max, long long *out,
+    char *err, size_t errsz)
+{
+	char shown[48];
+	long long n = 0;
+	size_t i;
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 12; i++)
+		n = n * 10 + (v[i] - '0');
+	if (i == 0 || v[i] != '\0') {
+		str_vis(shown, sizeof shown, v);
+		snprintf(err, errsz, "%s: \"%s\" is not a whole number", key, shown);
+		return -1;
+	}
+	if (n < min || n > max) {
+		snprintf(err, errsz, "%s: %lld is out of range %lld..%lld", key, n, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
 void str_vis(char *dst, size_t size, const char *src)
 {
 	const unsigned char *s = (const unsigned char *)src;
