@@ -69,6 +69,13 @@ void str_vis(char *dst, size_t size, const char *src);
  * digits only, no sign, no junk, at most 12 of them.  0, or -1 with *err
  * "KEY: "V" is not a whole number" or "KEY: N is out of range MIN..MAX".
  */
+/*
+ * A comma- or blank-separated list of user names as useradd allows them
+ * (A-Z a-z 0-9 . _ -, not starting with -, at most 32): 0, or -1 with
+ * *err "KEY: bad user name "X"".
+ */
+int user_list_check(const char *key, const char *v, char *err, size_t errsz);
+
 int parse_whole(const char *key, const char *v, long long min, long long max, long long *out,
     char *err, size_t errsz);
 

@@ -124,25 +124,6 @@ int acct_conf_priority(struct acct_conf *a, int line, char *err, size_t errsz)
 	return 0;
 }
 
-/* Each name of a users list: a user name as useradd allows it. */
-static int check_users(const char *v, char *err, size_t errsz)
-{
-	char tmp[48], shown[80];
-	for (const char *w = v + strspn(v, ", \t"); *w != '\0';) {
-		size_t len = strcspn(w, ", \t");
-		size_t ok = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789._-");
-		if (ok < len || w[0] == '-' || len > 32) {
-			snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 40 ? len : 40), w);
-			return errf(err, errsz, "users: bad user name \"%s\"",
-			    vis(shown, sizeof shown, tmp));
-		}
-		w += len;
-		w += strspn(w, ", \t");
-	}
-	return 0;
-}
-
 /* A decimal weight "1.5" (digits, at most one point; no sign or exponent). */
 static int decimal(const char *key, const char *v, size_t len, double max, double *out,
     char *err, size_t errsz)
@@ -270,7 +251,7 @@ static int account_pair(struct acct_conf *a, const char *key, const char *v, int
 	ac->keyline[i] = line;
 	switch (i) {
 	case 0:
-		if (check_users(v, err, errsz) != 0)
+		if (user_list_check("users", v, err, errsz) != 0)
 			return -1;
 		ac->users = xstrdup(v);
 		return 0;

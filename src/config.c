@@ -294,19 +294,9 @@ static int parse_bool(struct parse *p, const struct key *k, const char *v, int l
 /* Each name of a list: a user name as useradd allows it. */
 static int check_list(struct parse *p, const struct key *k, const char *v, int line)
 {
-	char tmp[48], shown[80];
-	for (const char *w = v + strspn(v, ", \t"); *w != '\0';) {
-		size_t len = strcspn(w, ", \t");
-		size_t ok = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789._-");
-		if (ok < len || w[0] == '-' || len > 32) {
-			snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 40 ? len : 40), w);
-			return perr(p, line, "%s: bad user name \"%s\"", k->name,
-			    vis(shown, sizeof shown, tmp));
-		}
-		w += len;
-		w += strspn(w, ", \t");
-	}
+	char err[HERD_ERRLEN];
+	if (user_list_check(k->name, v, err, sizeof err) != 0)
+		return perr(p, line, "%s", err);
 	return 0;
 }
 

@@ -250,6 +250,25 @@ size_t utf8_seq_len(const unsigned char *p)
 	return n;
 }
 
+int user_list_check(const char *key, const char *v, char *err, size_t errsz)
+{
+	char tmp[48], shown[80];
+	for (const char *w = v + strspn(v, ", \t"); *w != '\0';) {
+		size_t len = strcspn(w, ", \t");
+		size_t ok = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._-");
+		if (ok < len || w[0] == '-' || len > 32) {
+			snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 40 ? len : 40), w);
+			str_vis(shown, sizeof shown, tmp);
+			snprintf(err, errsz, "%s: bad user name \"%s\"", key, shown);
+			return -1;
+		}
+		w += len;
+		w += strspn(w, ", \t");
+	}
+	return 0;
+}
+
 int parse_whole(const char *key, const char *v, long long min, long long max, long long *out,
     char *err, size_t errsz)
 {
