@@ -54,7 +54,6 @@ struct ctl {
 	int evict_due;		/* a job may have ended for good since ctl_evict last
 				 * scanned (added, written, or its batch committed):
 				 * each loop turn would otherwise walk every job */
-	size_t first_live;	/* jobs[0..first_live) are evicted slots (NULL) */
 	char key_prefix[96];	/* CLUSTER.INSTANCE: names job directories on nodes */
 	int sched_needed;
 	int64_t scan_deadline_ms;	/* start-up: no pass before every node's job files
@@ -75,7 +74,6 @@ struct ctl {
 	/* Eligibility (ctl_elig.c). */
 	int deps_dirty;		/* a job started or ended: dependencies are evaluated again */
 	int64_t wake_at;	/* wall seconds a begin time or after+MINUTES runs out, 0 none */
-	size_t nnice;		/* jobs in memory with a nice value: passes order by it */
 	size_t nexcl;		/* jobs in memory with --exclusive: passes count who
 				 * runs on each node (sched.h) */
 	/* Lab mode's per-(node, user) sessions (ctl_lane.c). */
@@ -401,8 +399,6 @@ size_t ctl_snapshot_jobs(struct ctl *c, struct job **pend, size_t cap);
 void ctl_dep_text(struct ctl *c, const struct job *j, char *buf, size_t size);
 /* herd hold / herd release of one job by uid; 0, or -1 with *err. */
 int ctl_hold(struct ctl *c, int64_t id, uid_t uid, int hold, char *err, size_t errsz);
-/* Order the snapshot pend[0..n) by nice within each user's own jobs. */
-void ctl_nice_order(struct job **pend, size_t n);
 /* The jobs a job's dependency names (not singleton), at most cap; returns how many there are. */
 size_t ctl_dep_jobs(const struct job *j, int64_t *out, size_t cap);
 /* Its dependency's verdict now (enum dep_verdict), for a job not in the table (--test-only). */

@@ -1,6 +1,6 @@
 /*
  * eligible.h — when a pending job may start: the pure rules behind its
- * pending reason, holds and nice.  The controller (ctl_elig.c) keeps the
+ * pending reason and holds (nice is priority.c's).  The controller (ctl_elig.c) keeps the
  * state in each job and asks these; the tests ask them without one.
  */
 #ifndef HERD_ELIGIBLE_H
@@ -41,18 +41,5 @@ int elig_hold_kind(uid_t uid, int as_admin, int at_submit);
  */
 int elig_may_hold(int may_act, int may_admin, int cur, int hold, char *err, size_t errsz);
 
-/*
- * The order of a pass by nice: pending jobs keep the places their users'
- * jobs have in first-come-first-served order, and each user's own jobs
- * fill their places by nice (lower first), then by submission.  keys[i]
- * is the job at FCFS place i; order[] receives the key index for each
- * place.  O(n log n); allocates.
- */
-struct elig_key {
-	uint32_t uid;
-	int32_t nice;
-	int64_t id;
-};
-void elig_nice_order(const struct elig_key *keys, size_t n, size_t *order);
 
 #endif

@@ -49,7 +49,6 @@ static void table_add(struct ctl *c, struct job *j)
 		c->jobs = xreallocarray(c->jobs, c->cap, sizeof *c->jobs);
 	}
 	c->jobs[c->njobs++] = j;
-	c->nnice += j->nice != 0;
 	c->nexcl += j->exclusive != JOB_SHARED;
 	c->evict_due = 1;
 }
@@ -105,7 +104,6 @@ void ctl_evict(struct ctl *c)
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
-			c->nnice -= j->nice != 0;
 			c->nexcl -= j->exclusive != JOB_SHARED;
 			job_free(j);
 		}

@@ -1,6 +1,6 @@
 /*
  * ctl_elig.c — when a pending job may start: begin times, holds,
- * dependencies and nice, as the controller keeps them.
+ * dependencies, as the controller keeps them.
  *
  * Theory of operation: the pure rules are in eligible.c and depend.c; this
  * file holds their state in the jobs and decides when to ask again.  A
@@ -577,20 +577,4 @@ int ctl_dep_verdict(struct ctl *c, struct job *j)
 	if (j->dep == NULL)
 		return DEP_SATISFIED;
 	return (int)dep_eval_job(c, j, ctl_now_wall(c), &wake);
-}
-
-void ctl_nice_order(struct job **pend, size_t n)
-{
-	struct elig_key *k = xreallocarray(NULL, n ? n : 1, sizeof *k);
-	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
-	struct job **tmp = xreallocarray(NULL, n ? n : 1, sizeof *tmp);
-	for (size_t i = 0; i < n; i++)
-		k[i] = (struct elig_key){ pend[i]->uid, pend[i]->nice, pend[i]->id };
-	elig_nice_order(k, n, order);
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = pend[order[i]];
-	memcpy(pend, tmp, n * sizeof *pend);
-	free(k);
-	free(order);
-	free(tmp);
 }

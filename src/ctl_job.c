@@ -257,7 +257,6 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 		struct job gone = { .dep = old.dep };
 		ctl_dep_free(&gone);
 	}
-	c->nnice += (size_t)(j->nice != 0) - (size_t)(old.nice != 0);
 	/* A new dependency is evaluated, a new begin time waited for, by the next pass. */
 	c->deps_dirty |= (u->set & (UPD_DEP | UPD_BEGIN)) != 0;
 	log_info("job %" PRId64 " updated by uid %u (%s)", id, (unsigned)uid,
