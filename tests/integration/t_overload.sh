@@ -3,7 +3,7 @@
 # client would refuse some of it first).  Out-of-range numbers and strings
 # a node's execve() would refuse are answered with an error naming the
 # field and change nothing; 600 idle connections do not lock `herd queue`
-# out; a stalled partial request is dropped within the idle deadline;
+# out; a burst of 250 connects waits in the backlog, none refused; a stalled partial request is dropped within the idle deadline;
 # frames announcing 48 MiB are refused when their length arrives, so eight
 # of them do not grow herdd's memory; and the log says why each went.
 
@@ -99,6 +99,20 @@ elif cmd == "idle":            # idle N SECONDS: hold N connections open, say ho
             pass
     print(len(socks), flush=True)
     time.sleep(float(sys.argv[4]))
+elif cmd == "burst":           # burst N: N connects at once, none retried; say how many took
+    socks, refused = [], 0
+    for i in range(int(sys.argv[3])):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(2)
+        try:
+            s.connect(path)
+            socks.append(s)
+        except BlockingIOError:
+            refused += 1
+            s.close()
+    print(len(socks), refused, flush=True)
+    for s in socks:
+        s.close()
 elif cmd == "partial":         # partial SECONDS: a 4 MiB request, 1 MiB of it sent
     s = connect(path, float(sys.argv[3]))
     s.sendall(struct.pack(">I", 4 << 20) + b"\0" * (1 << 20))
@@ -218,6 +232,17 @@ timeout 30 "$HERD_BIN/herd" -c "$HOSTS" queue >/dev/null ||
     fail "herd queue did not answer (exit $?) with 600 idle connections open"
 grep -q "closed the longest idle one" "$HERDD_LOG" ||
     fail "the log does not say that idle connections were closed for new ones"
+
+# 3b. A burst of 250 clients connecting while herdd is busy elsewhere
+# (stopped here) waits in the listen backlog instead of being refused with
+# EAGAIN at once, as it was with a backlog of 128 (a raw client's
+# non-blocking connect; herd's own blocking one waits either way).
+kill -STOP "$HERDD_PID"
+out=$(raw burst "$SOCK" 250)
+kill -CONT "$HERDD_PID"
+assert_eq "connections taken / refused with EAGAIN in a burst of 250" "250 0" "$out"
+timeout 30 "$HERD_BIN/herd" -c "$HOSTS" queue >/dev/null ||
+    fail "herd queue did not answer after the burst"
 
 # 4. A stalled partial request is dropped at the idle deadline (10 s), and
 # the log says so.

@@ -26,6 +26,15 @@ its bytes; the first field is the message type, then key, value pairs.
                                        a second (a slow reader, never idle),
                                        for SECS (or until SIGTERM); prints
                                        "connected K", then at the end "open K"
+    hclient.py SOCK submit N PER WORKDIR
+                                       N threads, each submitting PER jobs
+                                       one after the other, a connection
+                                       each as `herd submit` makes (8 GPUs,
+                                       name raw-T-I, script `true`); prints
+                                       "MS ok ID NAME" (or "MS error WHY")
+                                       per submit: herdd's own latency under
+                                       N concurrent submitters, without the
+                                       cost of starting N processes
 Every socket operation has a timeout so that nothing here hangs forever.
 """
 import os
@@ -34,6 +43,7 @@ import signal
 import socket
 import struct
 import sys
+import threading
 import time
 
 
@@ -43,6 +53,25 @@ def frame(typ, *kv):
         f = f.encode() if isinstance(f, str) else f
         body += struct.pack(">I", len(f)) + f
     return struct.pack(">I", len(body)) + body
+
+
+def recv_fields(s):
+    """A whole frame's fields, as strings."""
+    def exact(n):
+        b = b""
+        while len(b) < n:
+            c = s.recv(n - len(b))
+            if not c:
+                raise EOFError("herdd closed the connection")
+            b += c
+        return b
+    body = exact(struct.unpack(">I", exact(4))[0])
+    out, i = [], 0
+    while i + 4 <= len(body):
+        n = struct.unpack(">I", body[i:i + 4])[0]
+        out.append(body[i + 4:i + 4 + n].decode(errors="replace"))
+        i += 4 + n
+    return out
 
 
 def recv_frame(s):
@@ -213,6 +242,38 @@ def slowread(path, n, secs, rate, req):
             s.close()
 
 
+def submit(path, n, per, workdir):
+    lock = threading.Lock()
+
+    def one(t):
+        for i in range(1, per + 1):
+            name = "raw-%d-%d" % (t, i)
+            t0 = time.monotonic()
+            try:
+                s = connect(path, 60)
+                s.sendall(frame("submit", "name", name, "workdir", workdir,
+                                "gpus", "8", "cpus", "1", "ntasks", "1",
+                                "script", "#!/bin/sh\ntrue\n", "argv", "",
+                                "env", ""))
+                f = recv_fields(s)
+                s.close()
+                kv = dict(zip(f[1::2], f[2::2]))
+                line = ("ok %s %s" % (kv.get("id", "?"), name) if f[0] == "ok"
+                        else "error %s" % kv.get("message", f[0]).replace(" ", "_"))
+            except (OSError, EOFError) as e:
+                line = "error %s" % str(e).replace(" ", "_")
+            ms = (time.monotonic() - t0) * 1000
+            with lock:
+                print("%.1f %s" % (ms, line), flush=True)
+
+    raise_nofile(n)
+    ts = [threading.Thread(target=one, args=(t,)) for t in range(1, n + 1)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
 def main(a):
     path, cmd = a[1], a[2]
     if cmd == "idle":
@@ -225,6 +286,8 @@ def main(a):
         pipeline(path, int(a[3]), float(a[4]), frame(*a[5:]))
     elif cmd == "slowread":
         slowread(path, int(a[3]), float(a[4]), int(a[5]), frame(*a[6:]))
+    elif cmd == "submit":
+        submit(path, int(a[3]), int(a[4]), a[5])
     else:
         sys.exit("hclient.py: unknown command %s" % cmd)
 
