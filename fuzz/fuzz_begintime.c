@@ -1,7 +1,8 @@
 /*
  * Fuzz target: the first line of the input as a --begin value, against a
  * clock taken from the bytes after it, in UTC and in a zone with DST.  A
- * time that parses must format; now+N must land within 100 years.
+ * time that parses must format; now+N must land within 100 years; a
+ * period's bound (begin_parse_past) parses only where --begin does, alike.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,5 +32,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		begin_format(t, out, sizeof out);
 	}
+	/* A period's bound: a subset of the same forms, never another answer. */
+	time_t p;
+	if (begin_parse_past(line, "-S", now, &p, err, sizeof err) == 0 &&
+	    (begin_parse(line, now, &t, err, sizeof err) != 0 || t != p))
+		abort();
 	return 0;
 }

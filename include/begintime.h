@@ -39,6 +39,14 @@
 int begin_parse(const char *s, time_t now, time_t *out, char *err,
     size_t errsz);
 
+/*
+ * A bound of a period in the past (herd usage -S/-E): only now, now+-N and
+ * YYYY-MM-DD[THH:MM[:SS]], the forms that do not roll forward to tomorrow
+ * or next year.  `opt` names the option in the error ("invalid -S ...").
+ */
+int begin_parse_past(const char *s, const char *opt, time_t now, time_t *out, char *err,
+    size_t errsz);
+
 /* Write t as local "YYYY-MM-DDTHH:MM:SS" into dst; returns the length, 0
  * (with dst "") if it does not fit or t is out of range. */
 size_t begin_format(time_t t, char *dst, size_t size);

@@ -461,6 +461,20 @@ void ctl_share_order(struct ctl *c, struct job **pend, size_t n, double *prio);
 void ctl_share_tree(struct ctl *c, int64_t now, struct share_tree *t);
 void ctl_share_tree_free(struct share_tree *t);
 const char *ctl_share_user(struct ctl *c, size_t k);
+/*
+ * herd usage -S FROM [-E TO]: the GPU- and CPU-hours allocated in the period
+ * (undecayed, every attempt), per association k; k past n had none.  Call it
+ * before ctl_share_tree: an association seen only in the period joins the
+ * tree.  0, or -1 with err (a bad or empty period).
+ */
+struct share_period {
+	double *gpu_h, *cpu_h;
+	size_t n;
+	int64_t from, to;
+};
+int ctl_share_period(struct ctl *c, const char *from, const char *to,
+    struct share_period *p, char *err, size_t errsz);
+void ctl_share_period_clear(struct share_period *p);
 const char *ctl_share_account(struct ctl *c, size_t k);
 const char *ctl_job_account(struct ctl *c, const struct job *j);
 double ctl_job_rate(struct ctl *c, const struct job *j);

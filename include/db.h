@@ -161,6 +161,15 @@ int db_gpu_seconds_since(struct db *db, int64_t since,
     int (*cb)(void *arg, const char *user, const char *account, const char *qos, double gpu_s),
     void *arg);
 
+/*
+ * herd usage -S/-E: per (user, account), the GPU- and CPU-seconds allocated
+ * inside [from, to), every attempt counted (one still running up to now),
+ * undecayed.  Strings borrowed for the call; account "" when none stored.
+ */
+int db_period_each(struct db *db, int64_t from, int64_t to, int64_t now,
+    int (*cb)(void *arg, const char *user, const char *account, double gpu_s, double cpu_s),
+    void *arg);
+
 /* Lab mode's registered users (herd register): 0 / -1; registered: 1, 0 or -1. */
 int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when);
 int db_user_unregister(struct db *db, uint32_t uid);

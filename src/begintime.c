@@ -391,6 +391,29 @@ int begin_parse(const char *s, time_t now, time_t *out, char *err,
 	return -1;
 }
 
+/*
+ * A report's bound looks back, where --begin's words look ahead ("16:00" is
+ * tomorrow once it has passed): only the forms that mean one moment whatever
+ * the hour, now[+-N] and a full date, are taken.
+ */
+int begin_parse_past(const char *s, const char *opt, time_t now, time_t *out, char *err,
+    size_t errsz)
+{
+	char why[HERD_ERRLEN], vis[128];
+	size_t n = strspn(s, " \t");
+	const char *t = s + n;
+	int dated = strspn(t, "0123456789") == 4 && t[4] == '-';
+
+	if (!dated && strncasecmp(t, "now", 3) != 0)
+		snprintf(why, sizeof why, "a period's bound is now, now-N[unit] or "
+		    "YYYY-MM-DD[THH:MM[:SS]]");
+	else if (parse_why(s, now, out, why, sizeof why) == 0)
+		return 0;
+	str_vis(vis, sizeof vis, s);
+	snprintf(err, errsz, "invalid %s \"%s\": %s", opt, vis, why);
+	return -1;
+}
+
 size_t begin_format(time_t t, char *dst, size_t size)
 {
 	struct tm tm;

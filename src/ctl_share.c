@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "acct.h"
+#include "begintime.h"
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
@@ -205,6 +206,64 @@ void ctl_share_tree_free(struct share_tree *t)
 	free(t->nodes);
 	free(t->raw);
 	memset(t, 0, sizeof *t);
+}
+
+struct period_arg {
+	struct ctl *c;
+	struct share_period *p;
+};
+
+static int period_one(void *arg, const char *user, const char *account, double gpu_s,
+    double cpu_s)
+{
+	struct period_arg *pa = arg;
+	struct ctl_share *s = pa->c->share;
+	struct share_period *p = pa->p;
+	/* An association seen only in the period's jobs joins the tree (with no
+	 * usage), so that the period's hours have a line. */
+	struct ctl_usage *u = usage_find(s, user, account[0] ? account : ACCT_DEFAULT, 1);
+	size_t k = (size_t)(u - s->u);
+	if (k >= p->n) {
+		size_t n = s->n;
+		p->gpu_h = xreallocarray(p->gpu_h, n, sizeof *p->gpu_h);
+		p->cpu_h = xreallocarray(p->cpu_h, n, sizeof *p->cpu_h);
+		for (size_t i = p->n; i < n; i++)
+			p->gpu_h[i] = p->cpu_h[i] = 0;
+		p->n = n;
+	}
+	p->gpu_h[k] += gpu_s / 3600.0;
+	p->cpu_h[k] += cpu_s / 3600.0;
+	return 0;
+}
+
+int ctl_share_period(struct ctl *c, const char *from, const char *to,
+    struct share_period *p, char *err, size_t errsz)
+{
+	time_t now = (time_t)ctl_now_wall(c), f, t = now;
+	memset(p, 0, sizeof *p);
+	if (begin_parse_past(from, "-S", now, &f, err, errsz) != 0 ||
+	    (to != NULL && begin_parse_past(to, "-E", now, &t, err, errsz) != 0))
+		return -1;
+	if (t <= f) {
+		snprintf(err, errsz, "the period is empty: -E is not after -S");
+		return -1;
+	}
+	p->from = f;
+	p->to = t;
+	struct period_arg pa = { c, p };
+	if (db_period_each(c->db, f, t, now, period_one, &pa) != 0) {
+		snprintf(err, errsz, "cannot read the period's jobs: %s", db_errmsg(c->db));
+		ctl_share_period_clear(p);
+		return -1;
+	}
+	return 0;
+}
+
+void ctl_share_period_clear(struct share_period *p)
+{
+	free(p->gpu_h);
+	free(p->cpu_h);
+	memset(p, 0, sizeof *p);
 }
 
 const char *ctl_share_user(struct ctl *c, size_t k)

@@ -37,7 +37,7 @@ enum {
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
 	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_NODE_DRAIN, ST_NODE_RESUME,
 	ST_NODE_DRAINS, ST_USAGE_PUT, ST_USAGE_ALL, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
-	ST_GPU_SINCE, ST_COUNT
+	ST_GPU_SINCE, ST_PERIOD, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -86,6 +86,18 @@ static const char *sql_text[ST_COUNT] = {
 	[ST_GPU_SINCE] = "SELECT user,account,qos,sum(gpus*(end_time-max(start_time,?1)))"
 	    " FROM jobs WHERE end_time>?1 AND start_time>0 AND end_time>start_time AND gpus>0"
 	    " GROUP BY user,account,qos",
+	/* herd usage -S/-E: GPU- and CPU-seconds allocated inside [?1, ?2) per
+	 * (user, account), every attempt's run (a running one up to ?3, now),
+	 * undecayed.  An earlier attempt's size is the job's. */
+	[ST_PERIOD] = "WITH runs(user,account,gpus,cpus,s,e) AS ("
+	    " SELECT user,account,gpus,cpus,start_time,"
+	    "  CASE WHEN end_time>0 THEN end_time ELSE ?3 END"
+	    "  FROM jobs WHERE state<>0 AND start_time>0"
+	    " UNION ALL SELECT j.user,j.account,j.gpus,j.cpus,a.start_time,a.end_time"
+	    "  FROM attempts a JOIN jobs j ON j.id=a.job_id"
+	    "  WHERE a.start_time>0 AND a.end_time>a.start_time)"
+	    " SELECT user,account,sum(gpus*(min(e,?2)-max(s,?1))),sum(cpus*(min(e,?2)-max(s,?1)))"
+	    " FROM runs WHERE s<?2 AND e>?1 AND user IS NOT NULL GROUP BY user,account",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -999,4 +1011,26 @@ void job_data_clear(struct job_data *d)
 	free(d->submit_dir);
 	free(d->submit_host);
 	memset(d, 0, sizeof *d);
+}
+
+int db_period_each(struct db *db, int64_t from, int64_t to, int64_t now,
+    int (*cb)(void *arg, const char *user, const char *account, double gpu_s, double cpu_s),
+    void *arg)
+{
+	sqlite3_stmt *s = db->st[ST_PERIOD];
+	int rc;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int64(s, 3, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *u = (const char *)sqlite3_column_text(s, 0);
+		const char *a = (const char *)sqlite3_column_text(s, 1);
+		if (cb(arg, u, a != NULL ? a : "", sqlite3_column_double(s, 2),
+		    sqlite3_column_double(s, 3)) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "read usage in a period");
+	return 0;
 }

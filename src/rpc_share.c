@@ -100,7 +100,8 @@ int rpc_priority(struct server *s, struct client *cl, const struct msg *m)
 }
 
 static void usage_frame(struct client *cl, const char *account, const char *user,
-    const char *parent, double shares, const struct fs_node *x, double raw)
+    const char *parent, double shares, const struct fs_node *x, double raw,
+    const double *period)
 {
 	struct msg fr;
 	msg_init(&fr, "usage");
@@ -115,32 +116,64 @@ static void usage_frame(struct client *cl, const char *account, const char *user
 	add_num(&fr, "norm_usage", x->norm_usage);
 	add_num(&fr, "eff_usage", x->eff_usage);
 	add_num(&fr, "fairshare", x->factor);
+	if (period != NULL) {
+		add_num(&fr, "gpu_hours", period[0]);
+		add_num(&fr, "cpu_hours", period[1]);
+	}
 	client_send(cl, &fr);
 	msg_clear(&fr);
 }
 
-/* herd usage [--all]: accounts (tree order) and their associations; without
- * all, only the asker's associations and the accounts above them. */
+/* The period's hours of every tree node: an association's own, an
+ * account's those of everything under it.  hours[2k], hours[2k+1]. */
+static double *period_hours(const struct share_tree *t, const struct share_period *p)
+{
+	double *h = xcalloc(2 * (t->n ? t->n : 1), sizeof *h);
+	for (size_t k = 0; k < p->n && t->naccts + k < t->n; k++) {
+		for (int i = (int)(t->naccts + k); i >= 0; i = t->nodes[i].parent) {
+			h[2 * i] += p->gpu_h[k];
+			h[2 * i + 1] += p->cpu_h[k];
+		}
+	}
+	return h;
+}
+
+/* herd usage [--all] [-S FROM [-E TO]]: accounts (tree order) and their
+ * associations; without all, only the asker's associations and the accounts
+ * above them; with a period, its GPU- and CPU-hours too. */
 int rpc_usage(struct server *s, struct client *cl, const struct msg *m)
 {
 	struct ctl *c = s->ctl;
 	const struct acct_conf *a = &c->cfg->acct;
 	int all = msg_geti(m, "all", 0) != 0;
-	char me[64];
+	const char *from = msg_get(m, "start", NULL), *to = msg_get(m, "end", NULL);
+	char me[64], err[HERD_ERRLEN];
 	struct share_tree t;
+	struct share_period p = { 0 };
+	double *h = NULL;
+
+	if (from != NULL && ctl_share_period(c, from, to, &p, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
 	uid_name_r(cl->uid, me, sizeof me);
 	ctl_share_tree(c, ctl_now_wall(c), &t);
+	if (from != NULL)
+		h = period_hours(&t, &p);
 	for (size_t i = 0; i < t.naccts; i++) {
 		const struct acct *ac = &a->accts[i];
 		usage_frame(cl, ac->name, NULL, ac->parent >= 0 ? a->accts[ac->parent].name : NULL,
-		    ac->shares, &t.nodes[i], t.nodes[i].subtree);
+		    ac->shares, &t.nodes[i], t.nodes[i].subtree, h ? &h[2 * i] : NULL);
 		for (size_t k = t.naccts; k < t.n; k++) {
 			const char *user = ctl_share_user(c, k - t.naccts);
 			if (t.nodes[k].parent != (int)i || (!all && strcmp(user, me) != 0))
 				continue;
-			usage_frame(cl, ac->name, user, ac->name, 1, &t.nodes[k], t.raw[k]);
+			usage_frame(cl, ac->name, user, ac->name, 1, &t.nodes[k], t.raw[k],
+			    h ? &h[2 * k] : NULL);
 		}
 	}
+	free(h);
+	ctl_share_period_clear(&p);
 	ctl_share_tree_free(&t);
 	end(cl);
 	return 0;

@@ -53,6 +53,24 @@ wait_nodes_up 1 30 "$LAB"	# node2 stays drained
 usage=$(as "$A" usage --all --json) || fail "herd usage failed: $usage"
 ua=$(jq -r --arg u "$A" '.[] | select(.user == $u) | .raw_usage' <<<"$usage")
 awk -v x="$ua" 'BEGIN { exit !(x > 0) }' || fail "after a restart $A's usage is \"$ua\": $usage"
+# The hours of a period (as sreport): 2 CPUs for 3 s or so in the last hour,
+# in A's line and in its account's; none in the hour before.
+per=$(as "$A" usage -S now-1hour --json) || fail "herd usage -S now-1hour failed: $per"
+ch=$(jq -r --arg u "$A" '.[] | select(.user == $u) | .cpu_hours' <<<"$per")
+awk -v x="$ch" 'BEGIN { exit !(x > 5 / 3600 && x < 30 / 3600) }' ||
+    fail "$A's CPU-hours in the last hour: \"$ch\" (2 CPUs for about 3 s): $per"
+assert_eq "account ga's CPU-hours in the last hour" "$ch" \
+    "$(jq -r '.[] | select(.account == "ga" and .user == null) | .cpu_hours' <<<"$per")"
+per=$(as "$A" usage -S now-2hours -E now-1hour --json) || fail "herd usage -S -E failed: $per"
+assert_eq "$A's CPU-hours in the hour before" "0" \
+    "$(jq -r --arg u "$A" '.[] | select(.user == $u) | .cpu_hours' <<<"$per")"
+as "$A" usage -S now-1hour | head -n 1 | grep -q "GPU_HOURS *CPU_HOURS$" ||
+    fail "herd usage -S lacks its GPU_HOURS and CPU_HOURS columns"
+out=$(as "$A" usage -S teatime 2>&1) && fail "herd usage -S teatime was taken: $out"
+case $out in
+*'invalid -S "teatime": a period'*) ;;
+*) fail "herd usage -S teatime: expected the bound refused, got: $out" ;;
+esac
 
 # node1 busy; then A's job, then B's, both for all of it.
 blk=$(as "$A" submit --parsable --cpus 2 --wrap "sleep 4") || fail "submit: $blk"

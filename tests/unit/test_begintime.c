@@ -272,6 +272,35 @@ static void refused(void **state)
 	assert_int_equal(begin_parse(big, 0, &r, err, sizeof err), 0);
 }
 
+/* A period's bounds (herd usage -S/-E): no form that rolls forward. */
+static void past_bounds(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "16:00", "teatime", "tomorrow", "12/01",
+		"1201", "noon today", "", "   ", "nowhere", "20261-01-01", "202-01-01",
+		"2026/12/01", "\x1b[2J", "2026-12-01X14:00", "now+", "now-1fortnight" };
+	char err[HERD_ERRLEN];
+	time_t r, now = 1796558400;	/* 2026-12-06T12:00:00Z */
+
+	zone("UTC");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		r = 12345;
+		if (begin_parse_past(bad[i], "-S", now, &r, err, sizeof err) == 0)
+			fail_msg("\"%s\" accepted as a period's bound", bad[i]);
+		assert_int_equal(r, 12345);
+		assert_true(strncmp(err, "invalid -S \"", 12) == 0);
+		assert_null(strchr(err, '\x1b'));
+	}
+	assert_int_equal(begin_parse_past("now-2days", "-S", now, &r, err, sizeof err), 0);
+	assert_int_equal(r, now - 2 * 86400);
+	assert_int_equal(begin_parse_past(" NOW", "-E", now, &r, err, sizeof err), 0);
+	assert_int_equal(r, now);
+	assert_int_equal(begin_parse_past("2026-11-01", "-S", now, &r, err, sizeof err), 0);
+	assert_int_equal(r, 1793491200);
+	assert_int_equal(begin_parse_past("2026-11-01T08:30", "-E", now, &r, err, sizeof err), 0);
+	assert_int_equal(r, 1793491200 + 8 * 3600 + 1800);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +309,7 @@ int main(void)
 		cmocka_unit_test(utc_year_end),
 		cmocka_unit_test(year_rollover_boundary),
 		cmocka_unit_test(refused),
+		cmocka_unit_test(past_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

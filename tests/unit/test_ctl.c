@@ -927,6 +927,53 @@ static void usage_of_requeued_attempt(void **state_)
 }
 
 /*
+ * herd usage -S/-E: the GPU-hours allocated inside a period, undecayed,
+ * every attempt counted and a running one up to now; bounds that roll
+ * forward (a clock time) or an empty period are refused.
+ */
+static void usage_in_period(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	struct share_period p;
+	node_up(h, "boot-1", "S - done");
+	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
+	drop_sent(h);
+	h->clk.wall_s += 3600;
+	probe(h, "boot-2");		/* attempt 1 ended after an hour: requeued */
+	free(schedule(h));
+	key_of(h, id, 2, k2, sizeof k2);
+	feedf(h, RES_EVENT, "start %s 4343", k2);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	h->clk.wall_s += 3600;		/* attempt 2 has run an hour */
+
+	/* The last 90 minutes: half an hour of attempt 1, the hour of attempt 2. */
+	assert_int_equal(ctl_share_period(&h->c, "now-90min", NULL, &p, err, sizeof err), 0);
+	double g = 0;
+	for (size_t k = 0; k < p.n; k++)
+		if (strcmp(ctl_share_user(&h->c, k), "alice") == 0)
+			g += p.gpu_h[k];
+	ctl_share_period_clear(&p);
+	if (g < 2.99 || g > 3.01)
+		fail_msg("2 GPUs for 90 minutes over two attempts counted %g GPU-hours", g);
+	/* Before the job: nothing. */
+	assert_int_equal(ctl_share_period(&h->c, "now-1000days", "now-3hours", &p, err,
+	    sizeof err), 0);
+	for (size_t k = 0; k < p.n; k++)
+		assert_true(p.gpu_h[k] == 0);
+	ctl_share_period_clear(&p);
+
+	assert_int_equal(ctl_share_period(&h->c, "teatime", NULL, &p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "invalid -S \"teatime\": a period's bound is now"));
+	assert_int_equal(ctl_share_period(&h->c, "now", "now-1hour", &p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "the period is empty"));
+	assert_int_equal(ctl_share_period(&h->c, "2026-13-01", NULL, &p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "invalid -S \"2026-13-01\""));
+	h_free(h);
+}
+
+/*
  * An exclusive job asking 1 GPU holds the node's every GPU (its launch
  * gets them all, as sched.c's place and limits_take count them), so an
  * hour of it is 2 GPU-hours on this 2-GPU node.  Fair share charges
@@ -1048,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(reasons_and_planned_start),
 		cmocka_unit_test(usage_of_requeued_attempt),
 		cmocka_unit_test(usage_of_exclusive_job),
+		cmocka_unit_test(usage_in_period),
 		cmocka_unit_test(turn_commit_fails_rows_beside_jobs),
 		cmocka_unit_test(deferred_kill_after_requeue),
 	};
