@@ -33,7 +33,10 @@
  *                                 which counts what running jobs have left)
  *
  * The pass: each job names up to LIMIT_SLOTS counter groups (its account,
- * itself in its account, its QoS, itself in its QoS), 1-based, 0 none.
+ * itself in its account, its QoS, itself in its QoS, then each account
+ * above its own and itself in it, up to LIMIT_UP_DEPTH levels: a parent's
+ * limits hold over all of its sub-accounts' jobs together, as Slurm's Grp
+ * limits hold over an association's subtree), 1-based, 0 none.
  * limits_block() is O(1) per job; limits_take() counts a job the pass
  * starts, so the next job in the same pass sees it.
  *
@@ -67,8 +70,13 @@ enum limit_reason {
 	LIM_R_COUNT
 };
 
-/* Which group a slot is: the account's, a user's in it, the QoS's, a user's in it. */
-enum { LIM_ACCT = 0, LIM_ACCT_USER = 1, LIM_QOS = 2, LIM_QOS_USER = 3, LIMIT_SLOTS = 4 };
+/* Which group a slot is: the account's, a user's in it, the QoS's, a user's
+ * in it; then the accounts above (LIM_UP + 2d: d + 1 levels up; + 1: the
+ * user in it).  A limit on an account further above a job's own than
+ * LIMIT_UP_DEPTH is refused by the configuration (acct_conf_finish). */
+#define LIMIT_UP_DEPTH 3
+enum { LIM_ACCT = 0, LIM_ACCT_USER = 1, LIM_QOS = 2, LIM_QOS_USER = 3, LIM_UP = 4,
+	LIMIT_SLOTS = LIM_UP + 2 * LIMIT_UP_DEPTH };
 
 /* One set of counters and the limits that hold over them. */
 struct limit_group {
@@ -125,6 +133,10 @@ int limits_block_after(const struct limits *s, const int32_t *a, int ga, const i
  */
 int limits_submit(const struct limit_conf *acct, const struct limit_conf *qos, int gpus,
     uint64_t tasks, const uint64_t *queued, const char **what, int64_t *max);
+/* The same for one account above the job's own, whose counts are
+ * queued[slot] and queued[slot + 1] (its LIM_UP + 2d). */
+int limits_submit_up(const struct limit_conf *up, int slot, int gpus, uint64_t tasks,
+    const uint64_t *queued, const char **what, int64_t *max);
 
 /* Slurm's name ("AssocGrpGRES"), NULL for LIM_R_NONE or unknown. */
 const char *limit_reason_name(int r);

@@ -308,6 +308,21 @@ int acct_conf_finish(struct acct_conf *a, int *line, char *err, size_t errsz)
 			}
 		}
 	}
+	/* A limit holds over sub-accounts down to LIMIT_UP_DEPTH levels (a
+	 * job carries that many groups above its own account, limit.h). */
+	for (size_t i = 0; i < a->naccts; i++) {
+		int k = a->accts[i].parent;
+		for (int d = 1; k >= 0; d++, k = a->accts[k].parent) {
+			const struct limit_conf *l = &a->accts[k].lim;
+			if (d > LIMIT_UP_DEPTH && (limit_conf_any(l) || l->max_submit >= 0 ||
+			    l->max_submit_per_user >= 0)) {
+				*line = a->accts[i].keyline[2];
+				return errf(err, errsz, "parent: account %s is %d levels below %s, whose "
+				    "limits hold at most %d levels down", a->accts[i].name, d,
+				    a->accts[k].name, LIMIT_UP_DEPTH);
+			}
+		}
+	}
 	if (acct_find(a, ACCT_DEFAULT) < 0) {
 		add(a, ACCT_DEFAULT, 0);
 		a->implicit_default = 1;

@@ -200,6 +200,13 @@ void ctl_limits_job(struct ctl_limits *L, const struct job *j, int32_t *slots)
 		slots[LIM_ACCT] = L->acct[a];
 		slots[LIM_ACCT_USER] = user_group(L, &cfg->acct.accts[a].lim, LIM_ACCT_USER, a,
 		    j->uid);
+		/* The accounts above: their limits count the whole subtree. */
+		int p = cfg->acct.accts[a].parent;
+		for (int d = 0; d < LIMIT_UP_DEPTH && p >= 0; d++, p = cfg->acct.accts[p].parent) {
+			slots[LIM_UP + 2 * d] = L->acct[p];
+			slots[LIM_UP + 2 * d + 1] = user_group(L, &cfg->acct.accts[p].lim,
+			    LIM_ACCT_USER, p, j->uid);
+		}
 	}
 	if (q >= 0) {
 		slots[LIM_QOS] = L->qos[q];
@@ -211,6 +218,16 @@ void ctl_limits_job(struct ctl_limits *L, const struct job *j, int32_t *slots)
 static int same(const char *x, const char *y)
 {
 	return x != NULL && y != NULL && strcmp(x, y) == 0;
+}
+
+/* Whether account `name` is hosts.ini's account `a` or one below it. */
+static int within(const struct acct_conf *ac, const char *name, int a)
+{
+	int k = name != NULL ? acct_find(ac, name) : -1;
+	for (int d = 0; k >= 0 && d <= LIMIT_UP_DEPTH; d++, k = ac->accts[k].parent)
+		if (k == a)
+			return 1;
+	return 0;
 }
 
 /* Add the period's ended GPU time to the groups with max_gpu_hours. */
@@ -228,7 +245,7 @@ static void add_ended(struct ctl_limits *L, int64_t now)
 			if (name == NULL)	/* stored before accounts: the user's default */
 				name = acct_for_user(&cfg->acct, p->rows[i].user ? p->rows[i].user :
 				    "", NULL, err, sizeof err);
-			if (same(name, ac->name))
+			if (within(&cfg->acct, name, (int)a))
 				L->l.g[L->acct[a] - 1].gpu_s += p->rows[i].gpu_s;
 		}
 	}
@@ -279,10 +296,11 @@ struct ctl_limits *ctl_limits_new(struct ctl *c, int64_t now)
 		if (job_state_is_final(j->state) || j->start_time <= 0 || now <= j->start_time)
 			continue;	/* an ended one is in the table already */
 		double used = (double)__builtin_popcountll(j->gpu_mask) * (double)(now - j->start_time);
-		if (slots[LIM_ACCT] > 0)
-			L->l.g[slots[LIM_ACCT] - 1].gpu_s += used;
-		if (slots[LIM_QOS] > 0)
-			L->l.g[slots[LIM_QOS] - 1].gpu_s += used;
+		static const int whole[] = { LIM_ACCT, LIM_QOS, LIM_UP, LIM_UP + 2, LIM_UP + 4 };
+		_Static_assert(LIM_UP + 4 == LIMIT_SLOTS - 2, "an account level left out");
+		for (size_t k = 0; k < sizeof whole / sizeof whole[0]; k++)
+			if (slots[whole[k]] > 0)
+				L->l.g[slots[whole[k]] - 1].gpu_s += used;
 	}
 	return L;
 }
@@ -305,19 +323,40 @@ void ctl_limits_free(struct ctl_limits *L)
 
 /* ---- submit ---- */
 
-/* Jobs pending or running in each slot of a job of that account, QoS and uid. */
-static void queued(struct ctl *c, const char *account, const char *qos, uint32_t uid,
-    uint64_t *n)
+/* Jobs pending or running in each slot of a job of that account (index
+ * a, -1 none), QoS and uid: the account's counts are its subtree's. */
+#define MEMO_ACCTS 16
+static void queued(struct ctl *c, int a, const char *qos, uint32_t uid, uint64_t *n)
 {
+	const struct acct_conf *ac = &c->cfg->acct;
+	struct { const char *name; unsigned in; } memo[MEMO_ACCTS];
+	size_t nmemo = 0;
 	memset(n, 0, LIMIT_SLOTS * sizeof *n);
 	for (size_t i = 0; i < c->njobs; i++) {
 		const struct job *j = c->jobs[i];
 		if (j == NULL || job_state_is_final(j->state))
 			continue;
 		uint64_t k = ctl_array_pending(j) ? arrayspec_count(&j->array->pending) : 1;
-		if (same(ctl_job_account(c, j), account)) {
-			n[LIM_ACCT] += k;
-			n[LIM_ACCT_USER] += j->uid == uid ? k : 0;
+		/* Which levels j counts in, remembered by its (interned) account
+		 * name: 100,000 jobs of a few accounts cost a few lookups. */
+		const char *name = ctl_job_account(c, j);
+		size_t m = 0;
+		while (m < nmemo && memo[m].name != name)
+			m++;
+		if (m == nmemo) {
+			m = nmemo < MEMO_ACCTS ? nmemo++ : (size_t)(i % MEMO_ACCTS);
+			memo[m].name = name;
+			memo[m].in = 0;
+			int p = a;
+			for (int d = 0; p >= 0 && d <= LIMIT_UP_DEPTH; d++, p = ac->accts[p].parent)
+				memo[m].in |= within(ac, name, p) << d;
+		}
+		for (int d = 0; d <= LIMIT_UP_DEPTH; d++) {
+			int slot = d == 0 ? LIM_ACCT : LIM_UP + 2 * (d - 1);
+			if (memo[m].in & (1u << d)) {
+				n[slot] += k;
+				n[slot + 1] += j->uid == uid ? k : 0;
+			}
 		}
 		if (same(j->qos, qos)) {
 			n[LIM_QOS] += k;
@@ -326,33 +365,22 @@ static void queued(struct ctl *c, const char *account, const char *qos, uint32_t
 	}
 }
 
-int ctl_limits_submit(struct ctl *c, const struct job_row *r, uint64_t tasks, char *err,
-    size_t errsz)
+/* Whether l sets anything a submit checks. */
+static int submit_checks(const struct limit_conf *l)
 {
-	int a = r->account != NULL ? acct_find(&c->cfg->acct, r->account) : -1;
-	const struct qos_conf *q = r->qos != NULL ? qos_find(c->cfg, r->qos) : NULL;
-	const struct limit_conf *al = a >= 0 ? &c->cfg->acct.accts[a].lim : NULL;
-	const struct limit_conf *ql = q != NULL ? &q->lim : NULL;
-	uint64_t n[LIMIT_SLOTS];
-	const char *what = "";
-	int64_t max = 0;
-	if ((al == NULL || (!limit_conf_any(al) && al->max_submit < 0 &&
-	    al->max_submit_per_user < 0)) && (ql == NULL || (!limit_conf_any(ql) &&
-	    ql->max_submit < 0 && ql->max_submit_per_user < 0)))
-		return 0;
-	queued(c, r->account, r->qos, r->uid, n);
-	int why = limits_submit(al, ql, r->gpus, tasks, n, &what, &max);
-	if (why == LIM_R_NONE)
-		return 0;
-	int isq = why >= LIM_R_QOS_GRP_GRES;
-	const char *sect = isq ? "QoS" : "account", *name = isq ? q->name : r->account;
+	return l != NULL && (limit_conf_any(l) || l->max_submit >= 0 || l->max_submit_per_user >= 0);
+}
+
+/* The refusal's words for a limit `what` of section `sect` `name`, counted n. */
+static void refusal(char *err, size_t errsz, const struct job_row *r, uint64_t tasks, int why,
+    const char *sect, const char *name, const char *what, int64_t max, const uint64_t *n)
+{
 	int user = strstr(what, "per_user") != NULL;
 	if (strncmp(what, "max_submit", 10) == 0)
 		snprintf(err, errsz, "%s%s%s %s already has %" PRIu64 " job%s pending or running; "
 		    "%" PRIu64 " more would pass its %s = %" PRId64 " (%s)", user ? r->user : "",
-		    user ? " in " : "", sect, name, n[(isq ? LIM_QOS : LIM_ACCT) + user],
-		    n[(isq ? LIM_QOS : LIM_ACCT) + user] == 1 ? "" : "s", tasks, what, max,
-		    limit_reason_name(why));
+		    user ? " in " : "", sect, name, n[user], n[user] == 1 ? "" : "s", tasks, what,
+		    max, limit_reason_name(why));
 	else if (strncmp(what, "max_gpus", 8) == 0)
 		snprintf(err, errsz, "%d GPU%s is more than %s %s's %s = %" PRId64 ": it could "
 		    "never start (%s)", r->gpus, r->gpus == 1 ? "" : "s", sect, name, what, max,
@@ -360,5 +388,42 @@ int ctl_limits_submit(struct ctl *c, const struct job_row *r, uint64_t tasks, ch
 	else
 		snprintf(err, errsz, "%s %s's %s is 0: no job of it may run (%s)", sect, name, what,
 		    limit_reason_name(why));
-	return -1;
+}
+
+int ctl_limits_submit(struct ctl *c, const struct job_row *r, uint64_t tasks, char *err,
+    size_t errsz)
+{
+	const struct acct_conf *ac = &c->cfg->acct;
+	int a = r->account != NULL ? acct_find(ac, r->account) : -1;
+	const struct qos_conf *q = r->qos != NULL ? qos_find(c->cfg, r->qos) : NULL;
+	const struct limit_conf *al = a >= 0 ? &ac->accts[a].lim : NULL;
+	const struct limit_conf *ql = q != NULL ? &q->lim : NULL;
+	uint64_t n[LIMIT_SLOTS];
+	const char *what = "";
+	int64_t max = 0;
+	int any = submit_checks(al) || submit_checks(ql);
+	for (int p = a >= 0 ? ac->accts[a].parent : -1, d = 0; p >= 0 && d < LIMIT_UP_DEPTH;
+	    d++, p = ac->accts[p].parent)
+		any |= submit_checks(&ac->accts[p].lim);
+	if (!any)
+		return 0;
+	queued(c, a, r->qos, r->uid, n);
+	int why = limits_submit(al, ql, r->gpus, tasks, n, &what, &max);
+	if (why != LIM_R_NONE) {
+		int isq = why >= LIM_R_QOS_GRP_GRES;
+		refusal(err, errsz, r, tasks, why, isq ? "QoS" : "account", isq ? q->name :
+		    r->account, what, max, &n[isq ? LIM_QOS : LIM_ACCT]);
+		return -1;
+	}
+	int p = a >= 0 ? ac->accts[a].parent : -1;
+	for (int d = 0; p >= 0 && d < LIMIT_UP_DEPTH; d++, p = ac->accts[p].parent) {
+		why = limits_submit_up(&ac->accts[p].lim, LIM_UP + 2 * d, r->gpus, tasks, n, &what,
+		    &max);
+		if (why != LIM_R_NONE) {
+			refusal(err, errsz, r, tasks, why, "account", ac->accts[p].name, what, max,
+			    &n[LIM_UP + 2 * d]);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -257,6 +257,12 @@ static int submit_one(const struct limit_conf *l, int qos, int gpus, uint64_t ta
 	return LIM_R_NONE;
 }
 
+int limits_submit_up(const struct limit_conf *up, int slot, int gpus, uint64_t tasks,
+    const uint64_t *queued, const char **what, int64_t *max)
+{
+	return submit_one(up, 0, gpus, tasks, queued, slot, what, max);
+}
+
 int limits_submit(const struct limit_conf *acct, const struct limit_conf *qos, int gpus,
     uint64_t tasks, const uint64_t *queued, const char **what, int64_t *max)
 {

@@ -195,6 +195,9 @@ struct bad {
 	X(cycle, 4, "(a cycle)", NODE "[account a]\nparent = b\n[account b]\nparent = a\n") \
 	X(cycle3, 4, "(a cycle)", NODE "[account a]\nparent = b\n[account b]\nparent = c\n" \
 	    "[account c]\nparent = a\n") \
+	X(limit_too_far_up, 12, "account l4 is 4 levels below top, whose limits hold at most 3", \
+	    NODE "[account top]\nmax_gpus = 1\n[account l1]\nparent = top\n[account l2]\n" \
+	    "parent = l1\n[account l3]\nparent = l2\n[account l4]\nparent = l3\n") \
 	X(weight_neg, 4, "weight_age: \"-5\" is not a whole number", NODE "[priority]\nweight_age = -5\n") \
 	X(weight_big, 4, "weight_qos: 2000000000 is out of range", \
 	    NODE "[priority]\nweight_qos = 2000000000\n") \

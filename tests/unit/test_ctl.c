@@ -756,6 +756,40 @@ static void limit_reached_then_freed(void **state_)
 }
 
 /*
+ * A parent account's limits hold over its sub-accounts' jobs together (as
+ * Slurm's Grp limits over an association's subtree): alice's jobs are in
+ * bio, and lab above it allows 1 GPU and 3 jobs queued.
+ */
+static void limit_of_parent_account(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[account lab]\nmax_gpus = 1\nmax_submit_jobs = 3\n\n"
+	    "[account bio]\nusers = alice\nparent = lab\n");
+	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	assert_string_equal(ctl_find(&h->c, a)->account, "bio");
+	int64_t b = submit(h, 1, 0);
+	char *s = schedule(h);
+	assert_string_equal(s, "");	/* a GPU is free, but lab holds its one */
+	free(s);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, b)), "AssocGrpGRES");
+	assert_int_equal(try_submit(h, 2, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "account lab's max_gpus = 1"));
+	(void)submit(h, 0, 0);
+	assert_int_equal(try_submit(h, 0, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "account lab already has 3 jobs pending or running"));
+	assert_non_null(strstr(err, "(AssocGrpSubmitJobsLimit)"));
+	h->clk.wall_s += 60;
+	feedf(h, RES_EVENT, "end %s 0", ka);
+	s = schedule(h);
+	key_of(h, b, 1, kb, sizeof kb);
+	assert_non_null(strstr(s, kb));
+	free(s);
+	h_free(h);
+}
+
+/*
  * max_gpu_hours per period: a job that used the account's GPU-hour holds
  * the next GPU job (AssocGrpGRESMinutes) until the period has moved past
  * it; what ended is read from the database.
@@ -1091,6 +1125,7 @@ int main(void)
 		cmocka_unit_test(turn_commit_fails),
 		cmocka_unit_test(limit_reached_then_freed),
 		cmocka_unit_test(limit_gpu_hours),
+		cmocka_unit_test(limit_of_parent_account),
 		cmocka_unit_test(priority_partition_qos),
 		cmocka_unit_test(reasons_and_planned_start),
 		cmocka_unit_test(usage_of_requeued_attempt),
