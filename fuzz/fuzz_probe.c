@@ -23,6 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (strlen(r.gpu_error) >= sizeof r.gpu_error)
 			abort();
+		/* A cgroup directory herd would mkdir in: none or under /sys/fs/cgroup. */
+		const char *d[] = { r.iso.cg2, r.iso.cg1_mem, r.iso.cg1_cpu };
+		for (size_t i = 0; i < 3; i++)
+			if (d[i][0] != '\0' && (strncmp(d[i], "/sys/fs/cgroup", 14) != 0 ||
+			    strstr(d[i], "/..") != NULL))
+				abort();
 	} else if (err[0] == '\0' || r.gpus != NULL || r.apps != NULL)
 		abort();
 	probe_result_clear(&r);

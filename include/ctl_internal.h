@@ -94,6 +94,8 @@ void ctl_launch(struct ctl *c, struct job *j);
 int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 /* Queue a signal for a job's process group on its node. */
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
+/* A kill found n of j's processes outside its process group (ctl_isolate.c). */
+void ctl_job_escaped(struct ctl *c, struct job *j, int64_t n);
 /*
  * --signal before the time limit (ctl_warn.c).  attach: parse a job's
  * stored text into it (-1, logged, when it does not parse: never sent);

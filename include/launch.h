@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include "util.h"
 
+struct iso_facts;
+
 #define LAUNCH_KEY_MAX 128
 
 struct launch_spec {
@@ -51,6 +53,7 @@ struct launch_spec {
 	int64_t array_task_id;
 	int64_t array_count, array_min, array_max, array_step;
 	int umask;		/* the submitter's (0-0777), -1: the node's own */
+	const struct iso_facts *iso;	/* what confines it there (isolate.h); NULL nothing */
 };
 
 /* "CLUSTER-ID.ATTEMPT" into key (LAUNCH_KEY_MAX bytes). */
@@ -62,8 +65,14 @@ int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *att
 int launch_prelude(struct buf *out, const char *herd_dir);
 /* Answers "L KEY launched PID|exists|failed|cancelled". */
 int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t errsz);
-/* Signal the job's process group; answers "K KEY sent|pending|gone". */
+/* Signal the job's process group; answers "K KEY sent|killed|pending|gone",
+ * first "K KEY escaped N" where N processes had left the group (setsid, a
+ * double fork) and were found by the job's HERD_JOB_KEY marker. */
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
+/* The same, and every process of the job's cgroup where the node has one
+ * (iso: the node's probe; NULL none). */
+int launch_kill_iso(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+    const struct iso_facts *iso);
 /*
  * --signal before the time limit: `sig` (a name from sigspec's table, never
  * user text) to every process of the job's process group but its batch

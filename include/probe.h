@@ -10,6 +10,7 @@
  *   mem_kb N               (MemTotal from /proc/meminfo)
  *   boot_id ID             (/proc/sys/kernel/random/boot_id)
  *   cgroup v2|v1|none
+ *   iso_* ...              (what can confine a job: isolate.h)
  *   gpu_rc N               (nvidia-smi's exit status; 127: not installed)
  *   gpus                   (then nvidia-smi --query-gpu=PROBE_GPU_FIELDS
  *   ...csv lines...          --format=csv,noheader,nounits, or its error text)
@@ -25,6 +26,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "isolate.h"
 
 #define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu"
 #define PROBE_APP_FIELDS "gpu_uuid,pid,process_name,used_memory"
@@ -56,6 +59,7 @@ struct probe_result {
 	int64_t mem_mb;
 	char boot_id[64];
 	char cgroup[8];		/* "v2", "v1", "none" */
+	struct iso_facts iso;	/* what can confine a job there */
 	enum gpu_state gpu_state;
 	char gpu_error[256];	/* nvidia-smi's message when GPUS_ERROR */
 	struct gpu_info *gpus;

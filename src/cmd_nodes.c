@@ -19,7 +19,9 @@ const struct cmd_entry cmd_nodes_entry = {
 	"      --json                a JSON array of nodes\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: NODE PARTITIONS (hosts.ini's [partition]s it is in) STATE CPUS MEMORY\n"
-	"GPUS (used/total; \"-\" when DOWN or never probed) CGROUP REASON\n"
+	"GPUS (used/total; \"-\" when DOWN or never probed) ISOLATION REASON\n"
+	"ISOLATION: what confines a job there: cgroup2, systemd, cgroup1 or none; a\n"
+	"node where logging out would kill jobs is named under the table, with the fix.\n"
 	"STATE is UP, DOWN, UNKNOWN, or for a node herd drain took out of use DRAINING\n"
 	"(its jobs still run), DRAINED (none left) or DOWN+DRAIN; REASON then says why,\n"
 	"who drained it and when: \"TEXT [user@time]\".\n",
@@ -30,6 +32,8 @@ struct nctx {
 	int json;
 	size_t n;
 	struct table *nodes, *gpus;
+	char *warn;		/* isolation warnings, printed after the nodes */
+	size_t nwarn;
 };
 
 static void gpu_rows(struct nctx *q, const struct msg *m)
@@ -49,6 +53,20 @@ static void gpu_rows(struct nctx *q, const struct msg *m)
 		const char *cells[] = { msg_get(m, "name", NULL), idx, r.name, mem, util, job };
 		table_add(q->gpus, cells);
 	}
+}
+
+/* "warning: NODE: ..." lines, printed under the node table. */
+static void note_warning(struct nctx *q, const struct msg *m)
+{
+	const char *w = msg_get(m, "isolation_warning", NULL);
+	char line[600];
+	if (w == NULL || *w == '\0')
+		return;
+	snprintf(line, sizeof line, "warning: %s: %s\n", msg_get(m, "name", NULL), w);
+	size_t n = strlen(line);
+	q->warn = xrealloc(q->warn, q->nwarn + n + 1);
+	memcpy(q->warn + q->nwarn, line, n + 1);
+	q->nwarn += n;
 }
 
 static int each(void *arg, const struct msg *m)
@@ -82,9 +100,10 @@ static int each(void *arg, const struct msg *m)
 	const char *parts = msg_get(m, "partitions", NULL);
 	parts = parts != NULL ? parts : "";
 	const char *cells[] = { msg_get(m, "name", NULL), *parts ? parts : "-",
-	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "cgroup", NULL),
+	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "isolation", NULL),
 	    msg_get(m, "reason", NULL) };
 	table_add(q->nodes, cells);
+	note_warning(q, m);
 	gpu_rows(q, m);
 	q->n++;
 	return 0;
@@ -93,7 +112,7 @@ static int each(void *arg, const struct msg *m)
 int cmd_nodes(int argc, char **argv)
 {
 	static const char *nh[] = { "NODE", "PARTITIONS", "STATE", "CPUS", "MEMORY", "GPUS",
-	    "CGROUP", "REASON" };
+	    "ISOLATION", "REASON" };
 	static const char *gh[] = { "NODE", "GPU", "NAME", "MEMORY", "UTIL", "JOB" };
 	struct nctx q = { 0 };
 	struct msg req;
@@ -132,11 +151,14 @@ int cmd_nodes(int argc, char **argv)
 	}
 	if (rc == 0) {
 		table_print(q.nodes, stdout);
+		if (q.warn != NULL)
+			fputs(q.warn, stdout);
 		if (table_rows(q.gpus) > 0) {	/* a cluster without GPUs: no empty table */
 			putchar('\n');
 			table_print(q.gpus, stdout);
 		}
 	}
+	free(q.warn);
 	table_free(q.nodes);
 	table_free(q.gpus);
 	return rc;

@@ -703,7 +703,7 @@ void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 	struct node *n = ctl_job_worker(c, j);
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	buf_init(&b, 1 << 16);
-	launch_kill(&b, n->conf->herd_dir, key, sig);
+	launch_kill_iso(&b, n->conf->herd_dir, key, sig, n->have_probe ? &n->probe.iso : NULL);
 	size_t len;
 	char *text = buf_detach(&b, &len);
 	node_request(n, REQ_BATCH, text, len);
@@ -801,6 +801,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		.script = d.script, .script_len = d.script_len,
 		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
 		.umask = j->umask,
+		.iso = n->have_probe ? &n->probe.iso : NULL,
 	};
 	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)
 		log_error("job %" PRId64 ": its array's spec is not readable; SLURM_ARRAY_TASK_COUNT "

@@ -280,7 +280,9 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		 * end event frees the node.  A delivered KILL, or nothing left to
 		 * signal: the node is asked for the job's exit status, and that
 		 * answer frees it. */
-		if (strcmp(r.word, "gone") == 0 || strcmp(r.word, "killed") == 0)
+		if (strcmp(r.word, "escaped") == 0 && r.num > 0)	/* isolate.c's marker */
+			ctl_job_escaped(c, j, r.num);
+		else if (strcmp(r.word, "gone") == 0 || strcmp(r.word, "killed") == 0)
 			ctl_reconcile_job(c, j);
 		else if (strcmp(r.word, "signalled") == 0)	/* --signal (ctl_warn.c) */
 			log_info("job %" PRId64 ": --signal reached %" PRId64 " process%s", j->id,

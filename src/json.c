@@ -341,6 +341,8 @@ void json_node(FILE *f, const struct msg *m)
 	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
 	kv_num(f, "mem_used_mb", msg_geti(m, "mem_used_mb", 0), 0);
 	kv_str(f, "cgroup", &ix);
+	kv_str(f, "isolation", &ix);
+	kv_str(f, "isolation_warning", &ix);
 	/* "a,b" as an array; "-" (in none) and "" (none configured): [] */
 	fputs(",\"partitions\":[", f);
 	const char *pl = msg_get(m, "partitions", NULL);

@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isolate.h"
 #include "launch.h"
 #include "shquote.h"
 
@@ -239,6 +240,8 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 	r |= add_vars(b, NAMES("HERD_SUBMIT_HOST", "SLURM_SUBMIT_HOST"), s->submit_host);
 	r |= add_vars(b, NAMES("HERD_JOB_USER", "SLURM_JOB_USER"), s->user);
 	r |= add_vars(b, NAMES("HERD_WORKDIR"), s->workdir);
+	/* The marker that finds the job's processes where no cgroup does. */
+	r |= add_vars(b, NAMES("HERD_JOB_KEY"), s->key);
 	r |= add_num_vars(b, NAMES("HERD_CPUS", "SLURM_CPUS_ON_NODE", "SLURM_JOB_CPUS_PER_NODE"),
 	    s->cpus);
 	r |= add_num_vars(b, NAMES("HERD_CPUS_PER_TASK", "SLURM_CPUS_PER_TASK"),
@@ -322,6 +325,33 @@ static int add_report(struct buf *b, const char *key)
 }
 
 /*
+ * The job's start, in the background: in its cgroup where the node has one
+ * (isolate.c: the job's subshell moves itself in, then execs; the same
+ * one fork as without), under systemd-run where that is the way, else as
+ * it always was.
+ */
+static int add_start(struct buf *b, const struct launch_spec *s)
+{
+	enum iso_kind k = isolate_choose(s->iso);
+	int wrap = k == ISO_CGROUP1 || k == ISO_CGROUP2;
+	int r = isolate_add_enter(b, s->iso, s->key, s->cpus, s->mem_mb);
+	if (wrap) {
+		r |= buf_addstr(b, "(\n");
+		r |= isolate_add_join(b, s->iso);
+		r |= buf_addstr(b, "exec ");
+	}
+	r |= isolate_add_prefix(b, s->iso, s->key, s->cpus, s->mem_mb);
+	r |= buf_addstr(b, "\"$__herd_setsid\" ");
+	r |= add_interpreter(b, s->script, s->script_len);
+	r |= buf_addstr(b, " \"$__herd_d.script\"");
+	r |= add_args(b, s->argv, s->argv_len);
+	if (wrap)
+		r |= buf_addstr(b, "\n)");
+	r |= add_output(b, s);
+	return r | buf_addstr(b, " &\n");
+}
+
+/*
  * The runner: a subshell of the node shell (a fork, no exec) that starts
  * the job in a session of its own, waits for it and reports.  It is not in
  * the job's process group, so a KILL for the job leaves it to record the
@@ -339,12 +369,9 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	r |= add_exports(b, s);
 	r |= buf_addstr(b, "__herd_rc=1 __herd_f=\n");
 	r |= add_checks(b, s);
-	r |= buf_addstr(b, "else\n\"$__herd_setsid\" ");
-	r |= add_interpreter(b, s->script, s->script_len);
-	r |= buf_addstr(b, " \"$__herd_d.script\"");
-	r |= add_args(b, s->argv, s->argv_len);
-	r |= add_output(b, s);
-	r |= buf_addstr(b, " &\n__herd_j=$!\n"
+	r |= buf_addstr(b, "else\n");
+	r |= add_start(b, s);
+	r |= buf_addstr(b, "__herd_j=$!\n"
 	    "printf 'gpus %s\\njob %s\\n' \"$CUDA_VISIBLE_DEVICES\" \"$__herd_j\" >|\"$__herd_d.state\"\n"
 	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
@@ -352,6 +379,7 @@ static int runner_text(struct buf *b, const struct launch_spec *s)
 	r |= buf_addstr(b, " \"$__herd_j\" >>\"$__herd_ev\"\n"
 	    "wait \"$__herd_j\"\n__herd_rc=$?\nfi\n");
 	r |= add_report(b, s->key);
+	r |= isolate_add_end(b, s->iso, s->key);
 	r |= buf_addstr(b, ") </dev/null >/dev/null 2>&1 &\n");
 	return r ? -1 : 0;
 }
@@ -423,6 +451,18 @@ static int add_if_gone(struct buf *b, const char *key)
 
 int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
 {
+	return launch_kill_iso(out, herd_dir, key, sig, NULL);
+}
+
+/*
+ * Beyond the job's process group: its cgroup, or the processes that carry
+ * its marker (isolate.c), so that what left the group by setsid or a double
+ * fork is signalled too; "K KEY escaped N" says how many had left it, where
+ * the marker found them (a cgroup holds them all: no such line).
+ */
+int launch_kill_iso(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+    const struct iso_facts *iso)
+{
 	/* "killed" answers a KILL, "sent" any other signal: the controller
 	 * frees a node only once a KILL is through. */
 	const char *done = strcmp(sig, "KILL") == 0 ? "killed" : "sent";
@@ -434,10 +474,15 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
 	r |= buf_addstr(out, "\ntrue 2>/dev/null >|\"$__herd_d.cancel\"\n");
 	r |= add_read_state(out);
 	r |= add_if_gone(out, key);
-	r |= buf_printf(out, "elif [ \"$__herd_w\" = job ]; then\n"
-	    "if { kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null; "
-	    "then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
-	    "else echo 'K %s pending'; fi\n", sig, sig, key, done, key, key);
+	/* The cgroup or the marker first, and the escaped count said at once:
+	 * the job's end (its event, once the group's signal takes) comes after
+	 * it, and the controller still holds the job to note it on. */
+	r |= buf_addstr(out, "elif [ \"$__herd_w\" = job ]; then\n__herd_n=0\n");
+	r |= isolate_add_kill(out, iso, key, sig);
+	r |= buf_printf(out, "[ \"$__herd_e\" = 0 ] || echo 'K %s escaped '\"$__herd_e\"\n"
+	    "{ kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null && __herd_n=1\n"
+	    "if [ \"$__herd_n\" != 0 ]; then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
+	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, done, key, key);
 	return r ? -1 : 0;
 }
 

@@ -57,6 +57,7 @@ static const char probe_sh[] =
 "else _hp_cg=none; fi\n"
 "printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
 "\"$_hp_h\" \"$_hp_c\" \"$_hp_m\" \"$_hp_b\" \"$_hp_cg\"\n"
+ISOLATE_PROBE_SH
 "_hp_g='' _hp_a='' _hp_r=127\n"
 "if command -v nvidia-smi >/dev/null 2>&1; then\n"
 "\tif command -v timeout >/dev/null 2>&1; then\n"
@@ -176,8 +177,11 @@ static int probe_kv(struct span line, struct probe_result *r,
 	} else if (span_eq(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
 		bad = parse_num(val, 0, 255, &s->rc);
-	} else
-		return 0;
+	} else {
+		/* What can confine a job (isolate.c): its own lines. */
+		int ir = isolate_parse_kv(key.p, key.n, val.p, val.n, &r->iso, err, errsz);
+		return ir == 1 ? 0 : ir;
+	}
 	if (*seen) {
 		snprintf(err, errsz, "probe: \"%.*s\" given twice", (int)key.n,
 		    key.p);

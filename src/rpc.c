@@ -730,6 +730,12 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		msg_addi(&m, "mem_mb", n->have_probe ? n->probe.mem_mb : 0);
 		msg_addi(&m, "mem_used_mb", whole ? n->probe.mem_mb : n->mem_used_mb);
 		msg_adds(&m, "cgroup", n->have_probe ? n->probe.cgroup : "");
+		/* What confines its jobs (isolate.h), and where logging out kills them. */
+		char iw[400] = "";
+		msg_adds(&m, "isolation", n->have_probe ?
+		    isolate_kind_name(isolate_choose(&n->probe.iso)) : "");
+		msg_adds(&m, "isolation_warning", n->have_probe ?
+		    isolate_warning(&n->probe.iso, iw, sizeof iw) : "");
 		msg_adds(&m, "hostname", n->have_probe ? n->probe.hostname : "");
 		char parts[512];
 		part_of_node(c->cfg, n->conf->name, parts, sizeof parts);

@@ -712,6 +712,37 @@ static void turn_commit_fails(void **state_)
 }
 
 /*
+ * Isolation (isolate.c): a kill that found processes of the job outside its
+ * process group by HERD_JOB_KEY says so ("K KEY escaped N"); the job's
+ * reason keeps its own and adds the count, stored, once; the end that
+ * follows keeps it.
+ */
+static void kill_reports_escape(void **state_)
+{
+	(void)state_;
+	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	int64_t r, p;
+	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
+	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
+	free(sent(h, NULL));
+	feedf(h, RES_LINES, "K %s escaped 2\nK %s sent", key, key);
+	const char *why = ctl_find(&h->c, r)->reason;
+	assert_non_null(why);
+	assert_non_null(strstr(why, "cancelled; 2 processes had left the job's process group"));
+	assert_non_null(strstr(why, "HERD_JOB_KEY"));
+	feedf(h, RES_LINES, "K %s escaped 1", key);	/* the KILL's: said already */
+	assert_string_equal(ctl_find(&h->c, r)->reason, why);
+	feedf(h, RES_EVENT, "end %s 143", key);
+	struct job_row row;
+	job_row_init(&row);
+	assert_int_equal(db_job_get(h->db, r, &row), 1);
+	assert_int_equal(row.state, JOB_CANCELLED);
+	assert_string_equal(row.reason, why);
+	job_row_clear(&row);
+	h_free(h);
+}
+
+/*
  * Limits (limit.h): an account at max_gpus holds its next GPU job with
  * AssocGrpGRES while a CPU-only job of it starts; a job that could never
  * start and one past max_submit_jobs are refused at submit, naming the
@@ -1133,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(usage_in_period),
 		cmocka_unit_test(turn_commit_fails_rows_beside_jobs),
 		cmocka_unit_test(deferred_kill_after_requeue),
+		cmocka_unit_test(kill_reports_escape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
