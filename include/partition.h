@@ -75,6 +75,14 @@ double qos_prio_factor(const struct config *c, const char *qos);
 const char *part_reason(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit);
 
+/*
+ * Why a pending job's QoS keeps it from running now, after a reconfigure
+ * (submit refused both): "InvalidQOS" (the QoS is gone), or
+ * "QOSMaxWallDurationPerJobLimit" (its time limit is over the QoS's
+ * max_time now); NULL: nothing.
+ */
+const char *qos_reason(const struct config *c, const char *qos, int64_t limit);
+
 /* The partitions node `name` is in, "a,b" (or "-"), into buf. */
 void part_of_node(const struct config *c, const char *name, char *buf, size_t size);
 

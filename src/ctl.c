@@ -897,7 +897,7 @@ static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier };
 	ctl_limits_job(pp->lim, j, out->lim);
-	return part >= 0;
+	return part >= 0 && qos_reason(pp->c->cfg, j->qos, j->time_limit_s) == NULL;
 }
 
 /* How many pending entries the pass can use (sched_depth, bounded). */
@@ -1325,6 +1325,8 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	const char *pr = part_reason(c->cfg, j->partition, j->user, ctl_job_account(c, j),
 	    j->time_limit_s);
 	if (pr != NULL)
+		return pr;
+	if ((pr = qos_reason(c->cfg, j->qos, j->time_limit_s)) != NULL)
 		return pr;
 	if (j->limit_reason != 0)	/* an account's or QoS's limit (ctl_schedule) */
 		return limit_reason_name(j->limit_reason);

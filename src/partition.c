@@ -321,6 +321,18 @@ const char *part_reason(const struct config *c, const char *parts, const char *u
 	return why != NULL ? why : "PartitionConfig";
 }
 
+const char *qos_reason(const struct config *c, const char *qos, int64_t limit)
+{
+	if (qos == NULL)
+		return NULL;
+	const struct qos_conf *q = qos_find(c, qos);
+	if (q == NULL)
+		return "InvalidQOS";
+	if (q->max_time_s > 0 && (limit == 0 || limit > q->max_time_s))
+		return "QOSMaxWallDurationPerJobLimit";
+	return NULL;
+}
+
 void part_of_node(const struct config *c, const char *name, char *buf, size_t size)
 {
 	size_t used = 0;

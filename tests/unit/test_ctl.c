@@ -938,6 +938,36 @@ static void reasons_and_planned_start(void **state_)
 	h_free(h);
 }
 
+/*
+ * A reconfigure that lowers a QoS's max_time below a pending job's limit,
+ * or removes its QoS, keeps it waiting with Slurm's reason (submit refused
+ * both, but the job was queued before); it runs once the QoS allows it.
+ */
+static void qos_changed_after_submit(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[qos short]\nmax_time = 1:00:00\n");
+	node_up(h, "boot-1", "S - done");
+	int64_t id = submit_to(h, 1, 1800, NULL, "short");
+	struct qos_conf *q = &h->cfg.qos[0];
+	q->max_time_s = 600;
+	char *s = schedule(h);
+	assert_string_equal(s, "");
+	free(s);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)),
+	    "QOSMaxWallDurationPerJobLimit");
+	q->max_time_s = 3600;
+	char *name = q->name;
+	q->name = (char *)"long";	/* the QoS renamed away */
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)), "InvalidQOS");
+	q->name = name;
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	h_free(h);
+}
+
 /* ---- review of issue 13: usage charged for every attempt ---- */
 
 /* alice's raw usage (billed GPU-hours, decayed) as fair share sees it now. */
@@ -1157,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(limit_reached_then_freed),
 		cmocka_unit_test(limit_gpu_hours),
 		cmocka_unit_test(limit_of_parent_account),
+		cmocka_unit_test(qos_changed_after_submit),
 		cmocka_unit_test(priority_partition_qos),
 		cmocka_unit_test(reasons_and_planned_start),
 		cmocka_unit_test(usage_of_requeued_attempt),
