@@ -109,8 +109,13 @@ void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
 int ctl_scans_over(struct ctl *c);
 /* The lowest job id a node's scan must report (see ctl_node.c). */
 int64_t ctl_scan_from(struct ctl *c);
-/* Take back a pending job found launched on node n with these GPU indices. */
-void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
+/* Take back a pending job found launched on node n with these GPUs (by
+ * UUID when gpu_uuids is not NULL or "", else by index). */
+void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices,
+    const char *gpu_uuids);
+/* The mask over n's current GPU list of the GPUs named by UUID (when
+ * uuids is not NULL or ""), else by nvidia-smi index. */
+uint64_t ctl_gpu_mask_of(const struct node *n, const char *uuids, const char *indices);
 /* An ended job read back into memory (to requeue it), in id order; holds nothing. */
 struct job *ctl_restore(struct ctl *c, const struct job_row *r);
 /* Whether a job of this size fits some node (0), or why not (-1, *err). */

@@ -26,22 +26,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu"
+#include "gpu.h"
+
+#define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu,pci.bus_id"
 #define PROBE_APP_FIELDS "gpu_uuid,pid,process_name,used_memory"
-#define PROBE_MAX_GPUS 64
+#define PROBE_MAX_GPUS GPU_MASK_BITS
 #define PROBE_MAX_APPS 1024
 #define PROBE_OUTPUT_MAX (1u << 20)
 
 enum gpu_state { GPUS_OK, GPUS_NONE /* no nvidia-smi */, GPUS_ERROR };
-
-struct gpu_info {
-	int index;
-	char uuid[96];
-	char name[96];
-	int64_t mem_total_mb;	/* -1 unknown */
-	int64_t mem_used_mb;	/* -1 unknown */
-	int util;		/* percent, -1 unknown ([N/A], [Not Supported]) */
-};
 
 struct gpu_app {
 	char gpu_uuid[96];

@@ -167,6 +167,10 @@ static const char *migrations[] = {
 	/* -p (the partitions as asked, "a,b") and --qos (partition.h). */
 	"ALTER TABLE jobs ADD COLUMN partition TEXT;"
 	"ALTER TABLE jobs ADD COLUMN qos TEXT;",
+	/* A job's GPUs by UUID (gpu.h): an index is only what the last probe
+	 * said, and a restart maps running jobs by UUID (NULL: older jobs,
+	 * mapped by gpu_list's indices). */
+	"ALTER TABLE jobs ADD COLUMN gpu_uuids TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -28,6 +28,10 @@
 #include "probe.h"
 #include "util.h"
 
+/* The probe's field list before pci.bus_id: what our own noheader fixtures
+ * and the hostile cases below are written in (any field list is parsed). */
+#define F6 "index,uuid,name,memory.total,memory.used,utilization.gpu"
+
 #define OWN	"tests/fixtures/nvidia-smi/"
 #define MARKER	"herd-probe-marker"
 
@@ -145,15 +149,23 @@ static void t_own_gpus(void **state)
 	check_2gpu(&r);
 	free(s);
 	s = own("querygpu_2gpu_noheader_nounits.csv", &len);
-	assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(s, len, F6, &r, err), 0);
 	check_2gpu(&r);
 	/* Appends: a second parse adds to the first. */
-	assert_int_equal(nvsmi_parse_gpus(s, len, PROBE_GPU_FIELDS, &r, err,
+	assert_int_equal(nvsmi_parse_gpus(s, len, F6, &r, err,
 	    sizeof err), 0);
 	assert_int_equal(r.ngpus, 4);
 	free(s);
-	s = own("querygpu_na_notsupported_noheader_nounits.csv", &len);
+	probe_result_clear(&r);
+	s = own("querygpu_2gpu_busid_noheader_nounits.csv", &len);
 	assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), 0);
+	check_2gpu(&r);
+	assert_string_equal(r.gpus[0].bus_id, "00000000:1B:00.0");
+	assert_string_equal(r.gpus[1].bus_id, "00000000:43:00.0");
+	free(s);
+	probe_result_clear(&r);
+	s = own("querygpu_na_notsupported_noheader_nounits.csv", &len);
+	assert_int_equal(gpus(s, len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, 2);
 	assert_int_equal(r.gpus[0].mem_total_mb, 980);
 	assert_int_equal(r.gpus[0].util, -1);
@@ -210,7 +222,7 @@ static void t_own_errors(void **state)
 	probe_result_init(&r);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		s = own(files[i], &len);
-		assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), -1);
+		assert_int_equal(gpus(s, len, F6, &r, err), -1);
 		assert_int_equal(r.ngpus, 0);
 		nl = strchr(s, '\n');
 		*nl = '\0';
@@ -231,19 +243,20 @@ struct want {
 	const char *name;
 	int64_t total, used;
 	int util;
+	const char *bus_id;
 };
 
 static void t_real_querygpu(void **state)
 {
 	static const struct want w[] = {
 		{ "querygpu_gpuexp_h200_590.48.01_load.csv", "NVIDIA H200",
-		    143771, 32362, 100 },
+		    143771, 32362, 100, "00000000:83:00.0" },
 		{ "querygpu_gpuexp_h100-mig_590.48.01_load.csv",
-		    "NVIDIA H100 80GB HBM3", 81559, 11125, -1 },
+		    "NVIDIA H100 80GB HBM3", 81559, 11125, -1, "00000000:00:09.0" },
 		{ "querygpu_gpuexp_l40s_595.80_load.csv", "NVIDIA L40S",
-		    46068, 1235, 9 },
+		    46068, 1235, 9, "00000000:01:00.0" },
 		{ "querygpu_gpuexp_rtx2080super_610.57.04_idle.csv",
-		    "NVIDIA GeForce RTX 2080 SUPER", 8192, 211, 0 },
+		    "NVIDIA GeForce RTX 2080 SUPER", 8192, 211, 0, "00000000:0C:00.0" },
 	};
 	struct probe_result r;
 	char err[HERD_ERRLEN], *s;
@@ -263,6 +276,8 @@ static void t_real_querygpu(void **state)
 		assert_int_equal(r.gpus[0].mem_total_mb, w[i].total);
 		assert_int_equal(r.gpus[0].mem_used_mb, w[i].used);
 		assert_int_equal(r.gpus[0].util, w[i].util);
+		assert_string_equal(r.gpus[0].bus_id, w[i].bus_id);
+		/* The probe's own noheader query over the same capture. */
 		free(s);
 	}
 	probe_result_clear(&r);
@@ -350,7 +365,7 @@ static void t_real_errors(void **state)
 	probe_result_init(&r);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		s = shared(files[i], &len);
-		assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), -1);
+		assert_int_equal(gpus(s, len, F6, &r, err), -1);
 		assert_int_equal(strncmp(err, s, 20), 0);
 		assert_int_equal(gpus(s, len, NULL, &r, err), -1);
 		assert_int_equal(strncmp(err, s, 20), 0);
@@ -362,7 +377,7 @@ static void t_real_errors(void **state)
 /* Every capture, in every mode: no crash, and no GPUs out of non-CSV. */
 static void t_real_everything(void **state)
 {
-	const char *fields[] = { NULL, PROBE_GPU_FIELDS, PROBE_APP_FIELDS };
+	const char *fields[] = { NULL, F6, PROBE_APP_FIELDS };
 	const char *dir = shared_dir();
 	struct probe_result r;
 	struct dirent *e;
@@ -406,7 +421,7 @@ static void t_hostile_values(void **state)
 {
 	struct probe_result r;
 	char err[HERD_ERRLEN];
-	const char *f = PROBE_GPU_FIELDS;
+	const char *f = F6;
 
 	(void)state;
 	probe_result_init(&r);
@@ -464,6 +479,33 @@ static void t_hostile_values(void **state)
 	probe_result_clear(&r);
 }
 
+/* The bus id names a device: exact characters, or refused (never cut). */
+static void t_hostile_busid(void **state)
+{
+	struct probe_result r;
+	char err[HERD_ERRLEN];
+	const char *f = PROBE_GPU_FIELDS;
+
+	(void)state;
+	probe_result_init(&r);
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 00000000:0F:00.0\n", f), 0);
+	assert_string_equal(r.gpus[0].bus_id, "00000000:0F:00.0");
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 0000:0f:00.0\n", f), 0);
+	assert_string_equal(r.gpus[0].bus_id, "0000:0f:00.0");
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, [N/A]\n", f), 0);
+	assert_string_equal(r.gpus[0].bus_id, "");
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 0000:0F:00.0; rm -rf /\n", f), -1);
+	assert_non_null(strstr(err, "pci.bus_id"));
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 0000:0F:00.0\033[2J\n", f), -1);
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, "
+	    "0000000000000000000000000000000000000000:0F:00.0\n", f), -1);
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, \n", f), -1);
+	/* The old six-column answer to the new question: not CSV we asked for. */
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1\n", f), -1);
+	assert_int_equal(r.ngpus, 0);
+	probe_result_clear(&r);
+}
+
 static void t_hostile_sizes(void **state)
 {
 	struct probe_result r;
@@ -474,7 +516,7 @@ static void t_hostile_sizes(void **state)
 	(void)state;
 	probe_result_init(&r);
 	/* NUL bytes. */
-	assert_int_equal(gpus("0, GPU-a, X\0Y, 1, 1, 1\n", 23, PROBE_GPU_FIELDS,
+	assert_int_equal(gpus("0, GPU-a, X\0Y, 1, 1, 1\n", 23, F6,
 	    &r, err), -1);
 	assert_non_null(strstr(err, "NUL"));
 	/* 10,000 columns: a header with our fields at the far end. */
@@ -491,7 +533,7 @@ static void t_hostile_sizes(void **state)
 	assert_int_equal(r.gpus[0].mem_total_mb, 512);
 	/* ... and a noheader row of 10,000 columns. */
 	assert_int_equal(gpus(b.data + b.len / 2, b.len - b.len / 2,
-	    PROBE_GPU_FIELDS, &r, err), -1);
+	    F6, &r, err), -1);
 	/* A 1 MiB line: exactly the bound parses, one byte more does not. */
 	buf_reset(&b);
 	assert_int_equal(buf_addstr(&b, "0, GPU-a, "), 0);
@@ -500,11 +542,11 @@ static void t_hostile_sizes(void **state)
 	assert_int_equal(buf_addstr(&b, ", 1, 1, 1\n"), 0);
 	while (b.len < PROBE_OUTPUT_MAX)
 		assert_int_equal(buf_addc(&b, '\n'), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, 1);
 	assert_int_equal(strlen(r.gpus[0].name), sizeof r.gpus[0].name - 1);
 	assert_int_equal(buf_addc(&b, '\n'), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), -1);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), -1);
 	buf_clear(&b);
 	probe_result_clear(&r);
 }
@@ -521,10 +563,10 @@ static void t_hostile_counts(void **state)
 	buf_init(&b, PROBE_OUTPUT_MAX);
 	for (i = 0; i < PROBE_MAX_GPUS; i++)
 		assert_int_equal(buf_printf(&b, "%d, GPU-%d, X, 1, 1, 1\n", i, i), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, PROBE_MAX_GPUS);
 	assert_int_equal(buf_printf(&b, "%d, GPU-x, X, 1, 1, 1\n", i), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), -1);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), -1);
 	assert_non_null(strstr(err, "more than"));
 	assert_int_equal(r.ngpus, 0);
 	buf_reset(&b);
@@ -562,8 +604,8 @@ static void t_parse_ok(void **state)
 	(void)state;
 	probe_result_init(&r);
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
-	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0\n"
 	    "apps\nGPU-b, 4242, python3, 30712\nend\n", &r, err), 0);
 	assert_string_equal(r.hostname, "node1");
 	assert_int_equal(r.cpus, 16);
@@ -573,6 +615,7 @@ static void t_parse_ok(void **state)
 	assert_int_equal(r.gpu_state, GPUS_OK);
 	assert_int_equal(r.ngpus, 2);
 	assert_int_equal(r.gpus[1].util, 97);
+	assert_string_equal(r.gpus[1].bus_id, "00000000:43:00.0");
 	assert_int_equal(r.napps, 1);
 	assert_int_equal(r.apps[0].pid, 4242);
 	/* Parsing again replaces, CRLF and unknown lines are fine. */
@@ -608,7 +651,7 @@ static void t_parse_gpu_errors(void **state)
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\nrubbish\napps\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
-	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1\n"
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 0000:01:00.0\n"
 	    "apps\nrubbish\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
@@ -931,6 +974,7 @@ int main(void)
 		cmocka_unit_test(t_real_errors),
 		cmocka_unit_test(t_real_everything),
 		cmocka_unit_test(t_hostile_values),
+		cmocka_unit_test(t_hostile_busid),
 		cmocka_unit_test(t_hostile_sizes),
 		cmocka_unit_test(t_hostile_counts),
 		cmocka_unit_test(t_parse_ok),
