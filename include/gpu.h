@@ -77,4 +77,14 @@ int gpu_mask_uuids(const struct gpu_info *g, size_t n, uint64_t mask, char *buf,
  */
 int gpu_mask_visible(const struct gpu_info *g, size_t n, uint64_t mask, char *buf, size_t size);
 
+/*
+ * MIG: out[] gets gpus[0..n) in order, each GPU that `list` (nvidia-smi -L,
+ * nvsmi_parse_list) shows in MIG mode replaced by its MIG devices: each a
+ * GPU of its own, with its parent's index, name and bus id, its own UUID,
+ * profile (the type it is asked for by) and the profile's memory.  At most
+ * max records; returns how many.
+ */
+size_t gpu_mig_expand(const struct gpu_info *gpus, size_t n, const struct gpu_info *list,
+    size_t nl, struct gpu_info *out, size_t max);
+
 #endif

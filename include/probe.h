@@ -83,4 +83,13 @@ int nvsmi_parse_gpus(const char *text, size_t len, const char *fields,
 int nvsmi_parse_apps(const char *text, size_t len, const char *fields,
     struct probe_result *r, char *err, size_t errsz);
 
+/*
+ * Parse `nvidia-smi -L` (nvsmi_list.c): a record per GPU (index, name,
+ * UUID) and per MIG device (its parent's index and name, its UUID, profile
+ * and device number), in the order listed, into out[0..max); *n how many.
+ * 0 ok; -1 with *err (the first line, escaped, for a driver message).
+ */
+int nvsmi_parse_list(const char *text, size_t len, struct gpu_info *out, size_t max,
+    size_t *n, char *err, size_t errsz);
+
 #endif

@@ -182,3 +182,47 @@ int gpu_mask_visible(const struct gpu_info *g, size_t n, uint64_t mask, char *bu
 			mig = 1;
 	return mask_format(g, n, mask, buf, size, mig);
 }
+
+/* "1g.10gb", "3g.40gb", "1g.10gb+me": the memory, in MiB; -1 unknown. */
+static int64_t profile_mem_mb(const char *p)
+{
+	const char *dot = strchr(p, '.');
+	int64_t gb = 0;
+	int any = 0;
+	if (dot == NULL)
+		return -1;
+	for (p = dot + 1; *p >= '0' && *p <= '9' && gb < 100000; p++, any = 1)
+		gb = gb * 10 + (*p - '0');
+	return any && strncmp(p, "gb", 2) == 0 ? gb * 1024 : -1;
+}
+
+size_t gpu_mig_expand(const struct gpu_info *gpus, size_t n, const struct gpu_info *list,
+    size_t nl, struct gpu_info *out, size_t max)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t migs = 0;
+		for (size_t k = 0; k < nl; k++) {
+			if (list[k].mig_profile[0] == '\0')
+				continue;
+			/* A MIG device's parent is the GPU line above it in -L. */
+			size_t p = k;
+			while (p > 0 && list[p].mig_profile[0] != '\0')
+				p--;
+			if (strcmp(list[p].uuid, gpus[i].uuid) != 0 || o >= max)
+				continue;
+			out[o] = gpus[i];
+			strcpy(out[o].uuid, list[k].uuid);
+			strcpy(out[o].mig_profile, list[k].mig_profile);
+			out[o].mig_index = list[k].mig_index;
+			out[o].mem_total_mb = profile_mem_mb(list[k].mig_profile);
+			out[o].mem_used_mb = -1;
+			out[o].util = -1;
+			o++;
+			migs++;
+		}
+		if (migs == 0 && o < max)
+			out[o++] = gpus[i];
+	}
+	return o;
+}

@@ -374,6 +374,113 @@ static void t_real_errors(void **state)
 	probe_result_clear(&r);
 }
 
+/* nvidia-smi -L: whole GPUs, and MIG devices under their GPU. */
+static void t_real_list(void **state)
+{
+	struct gpu_info g[GPU_MASK_BITS * 2], out[GPU_MASK_BITS];
+	char err[HERD_ERRLEN], *s;
+	size_t len, n, k;
+
+	(void)state;
+	s = shared("list_gpuexp_h200_590.48.01.txt", &len);
+	assert_int_equal(nvsmi_parse_list(s, len, g, GPU_MASK_BITS, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(g[0].name, "NVIDIA H200");
+	assert_string_equal(g[0].uuid, "GPU-00000000-0000-0000-0000-000000000000");
+	assert_string_equal(g[0].mig_profile, "");
+	free(s);
+	s = shared("list_gpuexp_8xh100-mig_testdata.txt", &len);
+	assert_int_equal(nvsmi_parse_list(s, len, g, sizeof g / sizeof g[0], &n, err,
+	    sizeof err), 0);
+	assert_true(n > 8);
+	assert_int_equal(g[0].index, 0);
+	assert_string_equal(g[0].uuid, "GPU-63d1e50a-b952-d15c-0740-12bc14859142");
+	assert_string_equal(g[1].uuid, "MIG-4d0efb7d-0970-51d9-b761-0686be6b8af3");
+	assert_string_equal(g[1].mig_profile, "1g.10gb");
+	assert_int_equal(g[1].mig_index, 0);
+	assert_int_equal(g[1].index, 0);
+	assert_int_equal(g[7].mig_index, 6);
+	assert_string_equal(g[8].uuid, "GPU-7e7d2a20-56b8-3220-e75c-1f3185864bda");
+	assert_int_equal(g[9].index, 1);
+	/* Each GPU with MIG devices hands out those, each a GPU of its own. */
+	struct gpu_info whole[2] = { g[0], g[8] };
+	strcpy(whole[0].bus_id, "00000000:1B:00.0");
+	k = gpu_mig_expand(whole, 2, g, n, out, GPU_MASK_BITS);
+	assert_int_equal(k, 14);
+	assert_string_equal(out[0].uuid, g[1].uuid);
+	assert_string_equal(out[0].bus_id, "00000000:1B:00.0");
+	assert_int_equal(out[0].mem_total_mb, 10240);
+	assert_string_equal(out[7].uuid, "MIG-9e577b56-8dad-58fa-9799-b034b7e42ec9");
+	assert_int_equal(out[7].index, 1);
+	free(s);
+}
+
+/* Our own -L capture in the same format: mixed MIG profiles, a whole GPU. */
+static void t_own_list(void **state)
+{
+	struct gpu_info g[16], out[16], q[3];
+	char err[HERD_ERRLEN], *s;
+	size_t len, n, k;
+
+	(void)state;
+	s = own("list_3gpu_mig_mixed.txt", &len);
+	assert_int_equal(nvsmi_parse_list(s, len, g, 16, &n, err, sizeof err), 0);
+	free(s);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < 3; i++)
+		q[i] = g[i == 0 ? 0 : i == 1 ? 3 : 5];
+	k = gpu_mig_expand(q, 3, g, n, out, 16);
+	assert_int_equal(k, 4);
+	assert_string_equal(out[0].mig_profile, "3g.40gb");
+	assert_int_equal(out[0].mem_total_mb, 40 * 1024);
+	assert_string_equal(out[1].mig_profile, "4g.40gb");
+	assert_string_equal(out[2].uuid, "MIG-GPU-b81c5d27-2e93-4a6f-8d0c-5e19a7f3c462/7/0");
+	assert_string_equal(out[3].mig_profile, "");	/* a whole GPU stays whole */
+	assert_int_equal(out[3].index, 2);
+	/* Room for fewer: cut, never overrun. */
+	assert_int_equal(gpu_mig_expand(q, 3, g, n, out, 2), 2);
+}
+
+static void t_hostile_list(void **state)
+{
+	struct gpu_info g[4];
+	char err[HERD_ERRLEN];
+	size_t n;
+	static const char *bad[] = {
+		"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n",
+		"GPU 0: X (UUID: GPU-a)\nrubbish\n",
+		"  MIG 1g.10gb Device 0: (UUID: MIG-a)\n",		/* no GPU above it */
+		"GPU x: X (UUID: GPU-a)\n",
+		"GPU 64: X (UUID: GPU-a)\n",
+		"GPU 0: X (UUID: GPU-a;id)\n",
+		"GPU 0: X (UUID: MIG-a)\n",
+		"GPU 0: X (UUID: GPU-a\n",
+		"GPU 0: X\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1g.10gb Device 0: (UUID: GPU-b)\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1G;rm Device 0: (UUID: MIG-b)\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1g.10gb Device x: (UUID: MIG-b)\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1g.10gb Device 0: (UUID: MIG-b) junk\n",
+		"GPU 0: X (UUID: GPU-a)\nGPU 1: X (UUID: GPU-b)\nGPU 2: X (UUID: GPU-c)\n"
+		    "GPU 3: X (UUID: GPU-d)\nGPU 4: X (UUID: GPU-e)\n",	/* over max */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (nvsmi_parse_list(bad[i], strlen(bad[i]), g, 4, &n, err, sizeof err) != -1)
+			fail_msg("-L output %zu accepted", i);
+	/* A driver message is the error as it is. */
+	assert_int_equal(nvsmi_parse_list(bad[0], strlen(bad[0]), g, 4, &n, err, sizeof err), -1);
+	assert_int_equal(strncmp(err, "NVIDIA-SMI has failed", 21), 0);
+	assert_int_equal(nvsmi_parse_list("GPU 0: X\033[2J (UUID: GPU-a)\r\n\nWARNING: x\n", 40,
+	    g, 4, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_null(strchr(g[0].name, '\033'));
+	assert_int_equal(nvsmi_parse_list("GPU 0: A (B) (UUID: GPU-a)", 26, g, 4, &n, err,
+	    sizeof err), 0);
+	assert_string_equal(g[0].name, "A (B)");
+	assert_int_equal(nvsmi_parse_list("GPU 0: X (UUID: GPU-a)\0", 23, g, 4, &n, err,
+	    sizeof err), -1);
+}
+
 /* Every capture, in every mode: no crash, and no GPUs out of non-CSV. */
 static void t_real_everything(void **state)
 {
@@ -405,6 +512,15 @@ static void t_real_everything(void **state)
 			rc = apps(s, len, fields[i], &r, err);
 			if (strncmp(e->d_name, "computeapps_", 12) != 0)
 				assert_true(rc == -1 || r.napps == 0);
+			assert_true(rc == 0 || err[0] != '\0');
+		}
+		{
+			struct gpu_info g[GPU_MASK_BITS * 4];
+			size_t ng;
+			int rc = nvsmi_parse_list(s, len, g, sizeof g / sizeof g[0], &ng, err,
+			    sizeof err);
+			if (strncmp(e->d_name, "list_", 5) == 0 && rc != 0)
+				fail_msg("%s: %s", e->d_name, err);
 			assert_true(rc == 0 || err[0] != '\0');
 		}
 		free(s);
@@ -975,6 +1091,9 @@ int main(void)
 		cmocka_unit_test(t_real_everything),
 		cmocka_unit_test(t_hostile_values),
 		cmocka_unit_test(t_hostile_busid),
+		cmocka_unit_test(t_real_list),
+		cmocka_unit_test(t_own_list),
+		cmocka_unit_test(t_hostile_list),
 		cmocka_unit_test(t_hostile_sizes),
 		cmocka_unit_test(t_hostile_counts),
 		cmocka_unit_test(t_parse_ok),
