@@ -15,6 +15,8 @@
  *   ...csv lines...          --format=csv,noheader,nounits, or its error text)
  *   apps                   (then --query-compute-apps=PROBE_APP_FIELDS,
  *   ...csv lines...          same format; room for foreign GPU processes)
+ *   list                   (then nvidia-smi -L: MIG devices, which replace
+ *   ...lines...              their GPU in gpus[]; gpu.h's gpu_mig_expand)
  *   end
  *
  * Ownership: struct probe_result is probe_result_init()/probe_result_clear();

@@ -734,6 +734,28 @@ static void t_parse_ok(void **state)
 	assert_string_equal(r.gpus[1].bus_id, "00000000:43:00.0");
 	assert_int_equal(r.napps, 1);
 	assert_int_equal(r.apps[0].pid, 4242);
+	/* The -L section: a GPU in MIG mode is its MIG devices. */
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0\n"
+	    "apps\nlist\nGPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-a)\n"
+	    "  MIG 1g.10gb     Device  0: (UUID: MIG-a0)\n"
+	    "  MIG 3g.40gb     Device  1: (UUID: MIG-a1)\n"
+	    "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-b)\nend\n", &r, err), 0);
+	assert_int_equal(r.gpu_state, GPUS_OK);
+	assert_int_equal(r.ngpus, 3);
+	assert_string_equal(r.gpus[0].uuid, "MIG-a0");
+	assert_string_equal(r.gpus[1].mig_profile, "3g.40gb");
+	assert_string_equal(r.gpus[1].bus_id, "00000000:1B:00.0");
+	assert_string_equal(r.gpus[2].uuid, "GPU-b");
+	/* A -L that is not -L: the GPUs are not safe to hand out. */
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "apps\nlist\nUnable to determine the device handle for GPU0000:41:00.0\nend\n",
+	    &r, err), 0);
+	assert_int_equal(r.gpu_state, GPUS_ERROR);
+	assert_int_equal(r.ngpus, 0);
+	assert_non_null(strstr(r.gpu_error, "list: Unable to determine"));
 	/* Parsing again replaces, CRLF and unknown lines are fine. */
 	assert_int_equal(pp("future_key 1 2 3\r\ncpus 2\r\nmem_kb 2048\r\n"
 	    "cgroup hybrid\r\ngpu_rc 0\r\ngpus\r\napps\r\nend\r\n", &r, err), 0);
