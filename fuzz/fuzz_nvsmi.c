@@ -1,5 +1,5 @@
 /*
- * fuzz_nvsmi.c — nvidia-smi CSV parsers on arbitrary bytes, in every mode:
+ * fuzz_nvsmi.c — nvidia-smi CSV parsers and the -L parser on arbitrary bytes, in every mode:
  * header (fields NULL) and noheader (our field lists), GPUs and processes.
  * The input is not NUL-terminated, so a read past its end is caught.
  */
@@ -30,6 +30,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (r.ngpus > 3 * PROBE_MAX_GPUS ||
 		    r.napps > 3 * PROBE_MAX_APPS)
+			abort();
+	}
+	{
+		/* nvidia-smi -L, and MIG devices put in their GPUs' place. */
+		struct gpu_info l[PROBE_MAX_GPUS * 2], out[PROBE_MAX_GPUS];
+		size_t nl = 0, k;
+		if (nvsmi_parse_list(text, size, l, PROBE_MAX_GPUS * 2, &nl, err, sizeof err) == 0) {
+			k = gpu_mig_expand(r.gpus, r.ngpus < PROBE_MAX_GPUS ? r.ngpus : PROBE_MAX_GPUS,
+			    l, nl, out, PROBE_MAX_GPUS);
+			if (k > PROBE_MAX_GPUS)
+				abort();
+			for (i = 0; i < nl; i++)
+				if (!gpu_uuid_valid(l[i].uuid, strlen(l[i].uuid)))
+					abort();
+		} else if (nl > PROBE_MAX_GPUS * 2)
 			abort();
 	}
 	for (i = 0; i < r.ngpus; i++)

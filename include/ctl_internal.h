@@ -96,6 +96,8 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
 /* A kill found n of j's processes outside its process group (ctl_isolate.c). */
 void ctl_job_escaped(struct ctl *c, struct job *j, int64_t n);
+/* The same for a job the controller no longer holds in memory (ended). */
+void ctl_job_escaped_gone(struct ctl *c, struct node *w, const char *key, int64_t n);
 /*
  * --signal before the time limit (ctl_warn.c).  attach: parse a job's
  * stored text into it (-1, logged, when it does not parse: never sent);
@@ -111,8 +113,13 @@ void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
 int ctl_scans_over(struct ctl *c);
 /* The lowest job id a node's scan must report (see ctl_node.c). */
 int64_t ctl_scan_from(struct ctl *c);
-/* Take back a pending job found launched on node n with these GPU indices. */
-void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices);
+/* Take back a pending job found launched on node n with these GPUs (by
+ * UUID when gpu_uuids is not NULL or "", else by index). */
+void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices,
+    const char *gpu_uuids);
+/* The mask over n's current GPU list of the GPUs named by UUID (when
+ * uuids is not NULL or ""), else by nvidia-smi index. */
+uint64_t ctl_gpu_mask_of(const struct node *n, const char *uuids, const char *indices);
 /* An ended job read back into memory (to requeue it), in id order; holds nothing. */
 struct job *ctl_restore(struct ctl *c, const struct job_row *r);
 /* Whether a job of this size fits some node (0), or why not (-1, *err). */

@@ -170,6 +170,14 @@ int db_period_each(struct db *db, int64_t from, int64_t to, int64_t now,
     int (*cb)(void *arg, const char *user, const char *account, double gpu_s, double cpu_s),
     void *arg);
 
+/*
+ * Add `note` to the reason of ended job `id`'s attempt on `node` (and of
+ * `user`, where not NULL), unless its reason holds `once` already: what a
+ * node tells of a job after the controller let go of it.
+ */
+int db_job_note(struct db *db, int64_t id, int attempt, const char *node, const char *user,
+    const char *note, const char *once);
+
 /* Lab mode's registered users (herd register): 0 / -1; registered: 1, 0 or -1. */
 int db_user_register(struct db *db, uint32_t uid, const char *name, int64_t when);
 int db_user_unregister(struct db *db, uint32_t uid);

@@ -75,8 +75,12 @@ enum {
 	/* memory: an index into the node table, struct job's node */ \
 	D(node, "node", "node", JF_STR, JF_IUFS, char *) \
 	N2(gpus, "ngpus", "gpus", JF_INT, JF_IUFS, int, uint16_t) \
-	/* "0,3", node-local GPU indices; memory: gpu_mask */ \
+	/* "0,3", node-local GPU indices as the last probe numbers them; \
+	 * memory: gpu_mask, rebuilt from gpu_uuids at every probe */ \
 	D(gpu_list, "gpus", "gpu_list", JF_LIST, JF_IUFS, char *) \
+	/* the same GPUs by UUID ("GPU-…,MIG-…"; gpu.h), what they are known \
+	 * by across probes and restarts; memory: interned, set at placement */ \
+	S(gpu_uuids, "gpu_uuids", "gpu_uuids", JF_IUFS) \
 	N2(cpus, "cpus", "cpus", JF_INT, JF_IUFS, int, uint16_t) \
 	/* memory: 4 bytes where the value is bounded (submit and update check \
 	 * it) or herdd's own clock (wall seconds, unsigned: until 2106); \

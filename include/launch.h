@@ -9,8 +9,8 @@
  * absolute):  DIR/events (append-only: "start KEY PID", "end KEY RC",
  * "fail KEY RC STEP MESSAGE" for a job that could not start),
  * DIR/jobs/KEY.script (created with O_EXCL: the launch token, so a second
- * launch of the same key finds it and does nothing), KEY.state ("gpus LIST"
- * and "job PID", then "exit STATUS", or "failed STATUS" when it could not start: then KEY.err
+ * launch of the same key finds it and does nothing), KEY.state ("gpus LIST
+ * UUIDS" and "job PID", then "exit STATUS", or "failed STATUS" when it could not start: then KEY.err
  * holds "STEP MESSAGE"), and rarely KEY.err and KEY.cancel.
  */
 #ifndef HERD_LAUNCH_H
@@ -34,6 +34,10 @@ struct launch_spec {
 	const char *out_path;	/* absolute */
 	const char *err_path;	/* absolute; NULL: with stdout */
 	const char *gpus;	/* CUDA_VISIBLE_DEVICES value, "" for none */
+	/* The same GPUs by UUID, in the same order ("" or NULL: no check):
+	 * the runner checks on the node that each index is still that GPU
+	 * (or, for MIG devices named by UUID, that it is listed). */
+	const char *gpu_uuids;
 	int ngpus, cpus, ntasks;	/* cpus: the whole allocation, ntasks x per task */
 	int64_t mem_mb;		/* 0: no memory request */
 	int cpus_per_task;	/* 0: cpus / ntasks; an --exclusive job's
@@ -85,7 +89,7 @@ int launch_signal(struct buf *out, const char *herd_dir, const char *key, const 
 /* Answers "R KEY none|nopid|running PID|exited RC TIME|failed RC TIME STEP MSG|dead"
  * per key. */
 int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
-/* Answers "S KEY" or "S KEY gpus LIST" per key of `prefix` with an id of at
+/* Answers "S KEY" or "S KEY gpus LIST [UUIDS]" per key of `prefix` with an id of at
  * least min_id found on the node, then "S - done". */
 int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64_t min_id);
 /*

@@ -16,6 +16,8 @@
  *   ...csv lines...          --format=csv,noheader,nounits, or its error text)
  *   apps                   (then --query-compute-apps=PROBE_APP_FIELDS,
  *   ...csv lines...          same format; room for foreign GPU processes)
+ *   list                   (then nvidia-smi -L: MIG devices, which replace
+ *   ...lines...              their GPU in gpus[]; gpu.h's gpu_mig_expand)
  *   end
  *
  * Ownership: struct probe_result is probe_result_init()/probe_result_clear();
@@ -27,24 +29,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gpu.h"
 #include "isolate.h"
 
-#define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu"
+#define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu,pci.bus_id"
 #define PROBE_APP_FIELDS "gpu_uuid,pid,process_name,used_memory"
-#define PROBE_MAX_GPUS 64
+#define PROBE_MAX_GPUS GPU_MASK_BITS
 #define PROBE_MAX_APPS 1024
 #define PROBE_OUTPUT_MAX (1u << 20)
 
 enum gpu_state { GPUS_OK, GPUS_NONE /* no nvidia-smi */, GPUS_ERROR };
-
-struct gpu_info {
-	int index;
-	char uuid[96];
-	char name[96];
-	int64_t mem_total_mb;	/* -1 unknown */
-	int64_t mem_used_mb;	/* -1 unknown */
-	int util;		/* percent, -1 unknown ([N/A], [Not Supported]) */
-};
 
 struct gpu_app {
 	char gpu_uuid[96];
@@ -93,5 +87,14 @@ int nvsmi_parse_gpus(const char *text, size_t len, const char *fields,
 /* The same for --query-compute-apps; appends to r->apps. */
 int nvsmi_parse_apps(const char *text, size_t len, const char *fields,
     struct probe_result *r, char *err, size_t errsz);
+
+/*
+ * Parse `nvidia-smi -L` (nvsmi_list.c): a record per GPU (index, name,
+ * UUID) and per MIG device (its parent's index and name, its UUID, profile
+ * and device number), in the order listed, into out[0..max); *n how many.
+ * 0 ok; -1 with *err (the first line, escaped, for a driver message).
+ */
+int nvsmi_parse_list(const char *text, size_t len, struct gpu_info *out, size_t max,
+    size_t *n, char *err, size_t errsz);
 
 #endif

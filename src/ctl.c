@@ -150,33 +150,27 @@ struct job *ctl_restore(struct ctl *c, const struct job_row *r)
 		if (strcmp(n->conf->name, r->node) != 0)
 			continue;
 		j->node = (int16_t)k;	/* where it ran, for its attempt record; holds nothing */
-		char *list = xstrdup(r->gpu_list ? r->gpu_list : ""), *save = NULL;
-		for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			for (size_t g = 0; g < n->probe.ngpus && g < 64; g++)
-				if (n->probe.gpus[g].index == atoi(t))
-					j->gpu_mask |= 1ULL << g;
-		free(list);
+		j->gpu_mask = ctl_gpu_mask_of(n, r->gpu_uuids, r->gpu_list);
 		break;
 	}
 	table_insert(c, j);
 	return j;
 }
 
+uint64_t ctl_gpu_mask_of(const struct node *n, const char *uuids, const char *indices)
+{
+	if (uuids != NULL && uuids[0] != '\0')
+		return gpu_mask_by_uuids(n->probe.gpus, n->probe.ngpus, uuids, NULL);
+	return gpu_mask_by_indices(n->probe.gpus, n->probe.ngpus, indices);
+}
+
 void ctl_gpu_list(struct ctl *c, const struct job *j, char *buf, size_t size)
 {
-	size_t o = 0;
 	buf[0] = '\0';
 	if (j->node < 0)
 		return;
 	const struct node *n = &c->nodes[j->node];
-	for (size_t i = 0; i < 64 && i < n->probe.ngpus; i++) {
-		if (!(j->gpu_mask & (1ULL << i)))
-			continue;
-		int w = snprintf(buf + o, size - o, "%s%d", o ? "," : "", n->probe.gpus[i].index);
-		if (w < 0 || (size_t)w >= size - o)
-			break;
-		o += (size_t)w;
-	}
+	(void)gpu_mask_indices(n->probe.gpus, n->probe.ngpus, j->gpu_mask, buf, size);
 }
 
 /* What j holds (whole: also once released, for billing). */
@@ -356,17 +350,19 @@ static void restore_placement(struct ctl *c, struct job *j, const struct job_row
 		j->node = (int16_t)k;
 		c->nodes[k].cpus_used += j->cpus;
 		c->nodes[k].mem_used_mb += (int64_t)j->mem_mb;
-		/* These bits are nvidia-smi indices until the node's first probe
-		 * maps them to positions in its GPU list (ctl_node.c). */
-		j->gpus_by_index = 1;
+		/* Its GPUs are known by UUID (j->gpu_uuids, loaded with the
+		 * record): the node's first probe says where each is now
+		 * (ctl_node.c).  Until then the bits are the nvidia-smi
+		 * indices it had (all a job of an older release has). */
 		if (r->gpu_list != NULL) {
-			char *list = xstrdup(r->gpu_list), *save = NULL;
-			for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				int bit = atoi(t);
-				if (bit >= 0 && bit < 64)
-					j->gpu_mask |= 1ULL << bit;
-			}
-			free(list);
+			int idx[GPU_MASK_BITS];
+			size_t ni;
+			j->gpus_by_index = 1;
+			if (gpu_list_parse(r->gpu_list, idx, GPU_MASK_BITS, &ni) != 0)
+				log_warn("job %" PRId64 ": bad GPU list \"%s\" in the database", j->id,
+				    r->gpu_list);
+			for (size_t i = 0; i < ni; i++)
+				j->gpu_mask |= 1ULL << idx[i];
 			c->nodes[k].gpu_used |= j->gpu_mask;
 		}
 		return;
@@ -784,7 +780,8 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		return -1;
 	}
 	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-	ctl_gpu_list(c, j, gpus, sizeof gpus);
+	/* By index, or by UUID where they are MIG devices (gpu.h). */
+	(void)gpu_mask_visible(n->probe.gpus, n->probe.ngpus, j->gpu_mask, gpus, sizeof gpus);
 	outp = job_output_path_array(j->out_tmpl, j->workdir, j->id, j->array_job_id,
 	    j->array_task_id, j->name, user, n->conf->name);
 	if (j->err_tmpl != NULL)
@@ -793,7 +790,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	struct launch_spec s = {
 		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
 		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
-		.gpus = gpus, .ngpus = agpus, .cpus = acpus, .ntasks = d.ntasks,
+		.gpus = gpus, .gpu_uuids = j->gpu_uuids, .ngpus = agpus, .cpus = acpus, .ntasks = d.ntasks,
 		.mem_mb = amem, .cpus_per_task = j->cpus / (d.ntasks > 0 ? d.ntasks : 1),
 		.user = user,
 		.submit_dir = d.submit_dir ? d.submit_dir : j->workdir,

@@ -45,9 +45,16 @@ struct ev_arg {
 static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 {
 	struct node *n = &c->nodes[node];
+	char uuids[PROBE_MAX_GPUS * GPU_UUID_MAX];
 	j->node = (int16_t)node;
 	j->gpu_mask = mask;
 	j->held = 1;
+	/* What the GPUs are known by from now on (gpu.h). */
+	intern_release(j->gpu_uuids);
+	j->gpu_uuids = NULL;
+	if (mask != 0 && gpu_mask_uuids(n->probe.gpus, n->probe.ngpus, mask, uuids,
+	    sizeof uuids) == 0 && uuids[0] != '\0')
+		j->gpu_uuids = intern(uuids);
 	n->cpus_used += j->cpus;
 	n->mem_used_mb += (int64_t)j->mem_mb;
 	n->gpu_used |= mask;
@@ -166,6 +173,8 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 		j->node = -1;
 		j->gpu_mask = 0;
 		j->gpus_by_index = 0;
+		intern_release(j->gpu_uuids);
+		j->gpu_uuids = NULL;
 	}
 }
 
@@ -301,19 +310,14 @@ int ctl_event_at(struct ctl *c, struct job *j, enum job_event ev, int exit_statu
  * A node has files of a job that the database knows as pending: its
  * launch was committed, acted on and then lost (a power cut of the state
  * disk).  It is taken back on that node with the GPUs its runner recorded
- * (nvidia-smi indices), as LAUNCHING, and the node is asked about it.
+ * (by UUID; a runner of an older release: by nvidia-smi index), as
+ * LAUNCHING, and the node is asked about it.
  */
-void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices)
+void ctl_adopt(struct ctl *c, struct job *j, struct node *n, const char *gpu_indices,
+    const char *gpu_uuids)
 {
 	struct ev_arg a = { .node = n->idx };
-	char *list = xstrdup(gpu_indices), *save = NULL;
-	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int idx = atoi(t);
-		for (size_t g = 0; g < n->probe.ngpus && g < 64; g++)
-			if (n->probe.gpus[g].index == idx)
-				a.gpu_mask |= 1ULL << g;
-	}
-	free(list);
+	a.gpu_mask = ctl_gpu_mask_of(n, gpu_uuids, gpu_indices);
 	if (event(c, j, EV_ADOPT, &a) == 0)
 		log_warn("job %" PRId64 " was launched on %s but the database had lost it; adopted",
 		    j->id, n->conf->name);

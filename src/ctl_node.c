@@ -106,7 +106,9 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 		str_vis(pvis, sizeof pvis, path);
 		snprintf(what, sizeof what, "cannot open %s file %s",
 		    step[3] == 'o' ? "output" : "error", pvis);
-	} else
+	} else if (strcmp(step, "gpu") == 0)
+		snprintf(what, sizeof what, "its GPUs are not the ones the controller chose");
+	else
 		snprintf(what, sizeof what, "the job could not start");
 	str_vis(vis, sizeof vis, cause);
 	snprintf(reason, sizeof reason, "launch failed: %s%s%s", what, vis[0] ? ": " : "", vis);
@@ -178,6 +180,19 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 }
 
 /*
+ * A scanned job's GPUs as its runner recorded them: "INDICES UUIDS" (a
+ * runner of an older release: "INDICES" alone).
+ */
+static void adopt_scanned(struct ctl *c, struct job *j, struct node *n, const char *rest)
+{
+	char idx[256];
+	const char *sp = strchr(rest, ' ');
+	size_t len = sp != NULL ? (size_t)(sp - rest) : strlen(rest);
+	snprintf(idx, sizeof idx, "%.*s", (int)(len < sizeof idx ? len : sizeof idx - 1), rest);
+	ctl_adopt(c, j, n, idx, sp != NULL ? sp + 1 : NULL);
+}
+
+/*
  * One key of the start-up scan.  The database is not trusted alone: a job
  * it knows as pending but that the node launched is adopted, and no id
  * that a node has seen is ever issued again (the floor is raised past it).
@@ -216,7 +231,7 @@ static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
 	struct job *j = ctl_find(c, id);
 	if (j != NULL) {
 		if (j->state == JOB_PENDING && j->attempt == attempt)
-			ctl_adopt(c, j, n, strcmp(r->word, "gpus") == 0 ? r->rest : "");
+			adopt_scanned(c, j, n, strcmp(r->word, "gpus") == 0 ? r->rest : "");
 		return;
 	}
 	struct job_row row;
@@ -263,6 +278,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 	/* Only about the jobs that go through this worker: in lab mode a
 	 * user's session says nothing of another user's job. */
 	struct job *j = job_by_key(c, r.key);
+	if (j == NULL && r.kind == 'K' && strcmp(r.word, "escaped") == 0 && r.num > 0) {
+		ctl_job_escaped_gone(c, n, r.key, r.num);	/* its end came first */
+		return;
+	}
 	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
 	switch (r.kind) {
@@ -337,6 +356,10 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 		return;
 	}
 	struct job *j = job_by_key(c, r.key);
+	if (j == NULL && r.kind == 'K' && strcmp(r.word, "escaped") == 0 && r.num > 0) {
+		ctl_job_escaped_gone(c, n, r.key, r.num);	/* its end came first */
+		return;
+	}
 	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
 	if (strcmp(r.word, "start") == 0)
@@ -373,26 +396,50 @@ static void check_boot(struct ctl *c, struct node *n)
 }
 
 /*
- * Jobs restored from the database recorded their GPUs by nvidia-smi index;
- * the node's first probe says at which position of its list each index is.
+ * A job's GPUs are known by UUID; a position in the node's list is only
+ * what the last probe said.  So every probe rebuilds each held job's mask
+ * from its UUIDs: a GPU renumbered (one fell off the bus, a restart of
+ * herdd, a reboot of the driver) stays with its job.  A job of an older
+ * release, restored with indices only, is mapped by index once and known
+ * by UUID from then on.  A UUID the probe no longer lists is reported: the
+ * job keeps the GPUs that are still there.  (Until this probe a restored
+ * job's bits are its nvidia-smi indices: ctl.c's restore_placement.)
  */
-static void remap_restored_gpus(struct ctl *c, struct node *n)
+static void remap_gpus(struct ctl *c, struct node *n)
 {
+	const struct gpu_info *g = n->probe.gpus;
+	size_t ng = n->probe.ngpus;
+	char list[PROBE_MAX_GPUS * GPU_UUID_MAX];
 	n->gpu_used = 0;
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = c->jobs[i];
 		if (j->node != n->idx || !j->held)
 			continue;
-		if (j->gpus_by_index) {
-			uint64_t mask = 0;
-			for (size_t g = 0; g < n->probe.ngpus && g < 64; g++) {
-				int idx = n->probe.gpus[g].index;
-				if (idx >= 0 && idx < 64 && (j->gpu_mask & (1ULL << idx)))
-					mask |= 1ULL << g;
+		int missing = -1;
+		uint64_t was = j->gpu_mask, by_uuid = 0;
+		if (j->gpu_uuids != NULL)
+			by_uuid = gpu_mask_by_uuids(g, ng, j->gpu_uuids, &missing);
+		if (missing >= 0) {
+			j->gpu_mask = by_uuid;
+			/* Said once, when it changes; a failing nvidia-smi lists none. */
+			if (missing != 0 && j->gpu_mask != was && n->probe.gpu_state == GPUS_OK)
+				log_warn("job %" PRId64 " on %s: %d of its GPUs (%s) no longer listed "
+				    "by nvidia-smi", j->id, n->conf->name, missing, j->gpu_uuids);
+		} else if (j->gpus_by_index) {
+			int idx[GPU_MASK_BITS];
+			size_t k = 0;
+			for (int b = 0; b < GPU_MASK_BITS; b++)
+				if (j->gpu_mask & (1ULL << b))
+					idx[k++] = b;
+			(void)gpu_list_format(idx, k, list, sizeof list);
+			j->gpu_mask = gpu_mask_by_indices(g, ng, list);
+			if (j->gpu_mask != 0 && gpu_mask_uuids(g, ng, j->gpu_mask, list,
+			    sizeof list) == 0) {
+				intern_release(j->gpu_uuids);
+				j->gpu_uuids = intern(list);
 			}
-			j->gpu_mask = mask;
-			j->gpus_by_index = 0;
 		}
+		j->gpus_by_index = 0;
 		n->gpu_used |= j->gpu_mask;
 	}
 }
@@ -414,8 +461,7 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	probe_result_clear(&n->probe);
 	n->probe = pr;
 	n->have_probe = 1;
-	if (first)
-		remap_restored_gpus(c, n);
+	remap_gpus(c, n);
 	check_boot(c, n);
 	if (n->probe.gpu_state == GPUS_ERROR)
 		set_node_state(c, n, NODE_UP, n->probe.gpu_error);

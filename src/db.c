@@ -37,7 +37,7 @@ enum {
 	ST_COMMIT, ST_ROLLBACK, ST_TASK, ST_TASKS, ST_ATTEMPT_PUT, ST_ATTEMPTS, ST_USER_PUT,
 	ST_USER_DEL, ST_USER_GET, ST_AUDIT_PUT, ST_AUDIT_LIST, ST_NODE_DRAIN, ST_NODE_RESUME,
 	ST_NODE_DRAINS, ST_USAGE_PUT, ST_USAGE_ALL, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
-	ST_GPU_SINCE, ST_PERIOD, ST_COUNT
+	ST_GPU_SINCE, ST_PERIOD, ST_REASON_NOTE, ST_COUNT
 };
 
 static const char *sql_text[ST_COUNT] = {
@@ -98,6 +98,10 @@ static const char *sql_text[ST_COUNT] = {
 	    "  WHERE a.start_time>0 AND a.end_time>a.start_time)"
 	    " SELECT user,account,sum(gpus*(min(e,?2)-max(s,?1))),sum(cpus*(min(e,?2)-max(s,?1)))"
 	    " FROM runs WHERE s<?2 AND e>?1 AND user IS NOT NULL GROUP BY user,account",
+	/* A note added to an ended job's reason once (db_job_note). */
+	[ST_REASON_NOTE] = "UPDATE jobs SET reason=CASE WHEN reason IS NULL OR reason=''"
+	    " THEN ?5 ELSE reason||'; '||?5 END WHERE id=?1 AND attempt=?2 AND node=?3"
+	    " AND (?4 IS NULL OR user=?4) AND instr(coalesce(reason,''),?6)=0",
 };
 
 /* Each entry moves the schema from version i to i+1. */
@@ -179,6 +183,10 @@ static const char *migrations[] = {
 	/* -p (the partitions as asked, "a,b") and --qos (partition.h). */
 	"ALTER TABLE jobs ADD COLUMN partition TEXT;"
 	"ALTER TABLE jobs ADD COLUMN qos TEXT;",
+	/* A job's GPUs by UUID (gpu.h): an index is only what the last probe
+	 * said, and a restart maps running jobs by UUID (NULL: older jobs,
+	 * mapped by gpu_list's indices). */
+	"ALTER TABLE jobs ADD COLUMN gpu_uuids TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -1033,4 +1041,23 @@ int db_period_each(struct db *db, int64_t from, int64_t to, int64_t now,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(db, "read usage in a period");
 	return 0;
+}
+
+int db_job_note(struct db *db, int64_t id, int attempt, const char *node, const char *user,
+    const char *note, const char *once)
+{
+	sqlite3_stmt *s = db->st[ST_REASON_NOTE];
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, attempt);
+	sqlite3_bind_text(s, 3, node, -1, SQLITE_STATIC);
+	if (user != NULL)
+		sqlite3_bind_text(s, 4, user, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_text(s, 5, note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, once, -1, SQLITE_STATIC);
+	int rc = step(db, s, F_UPDATE);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : fail(db, "note a job's reason");
 }

@@ -14,8 +14,9 @@
  *
  * The launch token is the script file itself, created with noclobber
  * (O_EXCL): a repeated launch of the same key finds it and does nothing.
- * KEY.state gets "gpus LIST" and "job PID" when the job starts (the GPUs
- * let a controller whose database lost the launch adopt the job) and
+ * KEY.state gets "gpus LIST UUIDS" and "job PID" when the job starts (the
+ * GPUs, by index and UUID, let a controller whose database lost the launch
+ * adopt the job) and
  * "exit STATUS" appended when it ends; readers take its last whole line.  A regular
  * builtin carries that redirection, since one that fails on a special
  * builtin or a compound command would end the node shell; and 2>/dev/null
@@ -31,6 +32,15 @@
  * for a status.  The runner's variables are named __herd_*, which the
  * submitter's environment may not set.
  *
+ * A job with GPUs is checked against the node before anything else: the
+ * controller chose them by UUID at its last probe, CUDA_VISIBLE_DEVICES
+ * names them by index (CUDA_DEVICE_ORDER=PCI_BUS_ID, nvidia-smi's order),
+ * and a GPU lost from the bus since renumbers the rest.  One `nvidia-smi
+ * -L` (a process, paid by GPU jobs only, with the node's PATH: the check
+ * runs before the submitter's environment is set) must list each index
+ * with its UUID, or each MIG UUID; otherwise the launch fails as step
+ * "gpu" with both named, before the job's command runs.
+ *
  * The runner sets the submitter's umask first (the node shell has sshd's,
  * 022, which would make every output file world-readable), as sbatch's
  * SLURM_UMASK does.  A --signal before the time limit (launch_signal) goes
@@ -44,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpu.h"
 #include "isolate.h"
 #include "launch.h"
 #include "shquote.h"
@@ -232,6 +243,7 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 	int ntasks = s->ntasks > 0 ? s->ntasks : 1;
 	int r = buf_addstr(b, "export CUDA_DEVICE_ORDER=PCI_BUS_ID");
 	r |= add_vars(b, NAMES("CUDA_VISIBLE_DEVICES", "HERD_GPUS", "SLURM_JOB_GPUS"), s->gpus);
+	r |= add_vars(b, NAMES("HERD_GPU_UUIDS"), s->gpu_uuids != NULL ? s->gpu_uuids : "");
 	r |= add_num_vars(b, NAMES("HERD_JOB_ID", "SLURM_JOB_ID", "SLURM_JOBID"), s->id);
 	r |= add_vars(b, NAMES("HERD_NODE", "SLURMD_NODENAME", "SLURM_JOB_NODELIST",
 	    "SLURM_NODELIST"), s->node);
@@ -292,7 +304,7 @@ static int add_open_check(struct buf *b, const char *path, const char *step)
  */
 static int add_checks(struct buf *b, const struct launch_spec *s)
 {
-	int r = buf_addstr(b, "if ! cd ");
+	int r = buf_addstr(b, "if [ -n \"$__herd_f\" ]; then :\nelif ! cd ");
 	r |= shquote_str(b, s->workdir);
 	r |= buf_addstr(b, " 2>/dev/null; then __herd_f=chdir\ncd ");
 	r |= shquote_str(b, s->workdir);
@@ -352,27 +364,76 @@ static int add_start(struct buf *b, const struct launch_spec *s)
 }
 
 /*
+ * The GPU check (see the top): words "INDEX=UUID", or "-=UUID" for a MIG
+ * device that CUDA_VISIBLE_DEVICES names by UUID.  A failure leaves
+ * __herd_f=gpu and its message in KEY.err, which the checks that follow
+ * then skip over.  Never ": " in the message: the controller takes the
+ * text after the last one as the cause.
+ */
+static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, size_t errsz)
+{
+	char uuids[GPU_MASK_BITS][GPU_UUID_MAX];
+	int idx[GPU_MASK_BITS];
+	size_t ni = 0, nu, i;
+	int mig, r;
+
+	if (s->gpu_uuids == NULL || s->gpu_uuids[0] == '\0')
+		return 0;
+	mig = strncmp(s->gpus, "MIG-", 4) == 0;
+	if (gpu_uuids_parse(s->gpu_uuids, uuids, GPU_MASK_BITS, &nu) != 0 ||
+	    (!mig && (gpu_list_parse(s->gpus, idx, GPU_MASK_BITS, &ni) != 0 || ni != nu))) {
+		snprintf(err, errsz, "job %" PRId64 ": GPU indices and UUIDs do not match", s->id);
+		return -1;
+	}
+	/* The words are ours (digits, and UUIDs gpu_uuid_valid allows): no quoting needed. */
+	r = buf_addstr(b, "__herd_gx=$(nvidia-smi -L </dev/null 2>&1) || "
+	    "__herd_gx=\"nvidia-smi -L failed\"\n__herd_gx=\"\n$__herd_gx\n\"\nfor __herd_p in");
+	for (i = 0; i < nu; i++) {
+		if (mig)
+			r |= buf_printf(b, " -=%s", uuids[i]);
+		else
+			r |= buf_printf(b, " %d=%s", idx[i], uuids[i]);
+	}
+	r |= buf_addstr(b, "; do\n__herd_i=${__herd_p%%=*} __herd_u=${__herd_p#*=}\n"
+	    "if [ \"$__herd_i\" = - ]; then\n"
+	    "case $__herd_gx in *\"(UUID: $__herd_u)\"*) ;; *) __herd_f=gpu\n"
+	    "printf '%s\\n' \"MIG device $__herd_u is not listed by nvidia-smi -L\" "
+	    ">\"$__herd_d.err\"; break;; esac\nelse\n"
+	    "__herd_a=${__herd_gx#*\"\nGPU $__herd_i: \"}\n"
+	    "if [ \"$__herd_a\" = \"$__herd_gx\" ]; then __herd_a=none; else\n"
+	    "__herd_a=${__herd_a%%\"\n\"*}; __herd_a=${__herd_a##*\"(UUID: \"}; "
+	    "__herd_a=${__herd_a%%)*}; fi\n"
+	    "if [ \"$__herd_a\" != \"$__herd_u\" ]; then __herd_f=gpu\n"
+	    "printf '%s\\n' \"GPU $__herd_i is $__herd_a, expected $__herd_u "
+	    "(renumbered since the last probe)\" >\"$__herd_d.err\"; break; fi\nfi\ndone\n");
+	return r ? -1 : 0;
+}
+
+/*
  * The runner: a subshell of the node shell (a fork, no exec) that starts
  * the job in a session of its own, waits for it and reports.  It is not in
  * the job's process group, so a KILL for the job leaves it to record the
  * status.  A cancel that comes before the job's pid is written leaves a
  * KEY.cancel file, which the runner checks right after writing it.
  */
-static int runner_text(struct buf *b, const struct launch_spec *s)
+static int runner_text(struct buf *b, const struct launch_spec *s, char *err, size_t errsz)
 {
-	int r = buf_addstr(b, "(\n");
+	int r = buf_addstr(b, "(\n__herd_f=\n");
+	if (add_gpu_check(b, s, err, errsz) != 0)
+		return -2;
 	/* The submitter's umask, before the output files are made: the node
 	 * shell's is sshd's (022), which would make them world-readable. */
 	if (s->umask >= 0 && s->umask <= 0777)
 		r |= buf_printf(b, "umask %04o\n", (unsigned)s->umask);
 	r |= add_env(b, s->env, s->env_len);
 	r |= add_exports(b, s);
-	r |= buf_addstr(b, "__herd_rc=1 __herd_f=\n");
+	r |= buf_addstr(b, "__herd_rc=1\n");
 	r |= add_checks(b, s);
 	r |= buf_addstr(b, "else\n");
 	r |= add_start(b, s);
 	r |= buf_addstr(b, "__herd_j=$!\n"
-	    "printf 'gpus %s\\njob %s\\n' \"$CUDA_VISIBLE_DEVICES\" \"$__herd_j\" >|\"$__herd_d.state\"\n"
+	    "printf 'gpus %s %s\\njob %s\\n' \"$CUDA_VISIBLE_DEVICES\" \"$HERD_GPU_UUIDS\" \"$__herd_j\" "
+	    ">|\"$__herd_d.state\"\n"
 	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, s->key);
@@ -412,7 +473,14 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	    "else\nset -C\nif printf %%s ", s->key);
 	r |= shquote(out, s->script, s->script_len);
 	r |= buf_addstr(out, " 2>/dev/null >\"$__herd_d.script\"; then\nset +C\n");
-	r |= runner_text(out, s);
+	int rt = runner_text(out, s, err, errsz);
+	if (rt == -2) {
+		out->len = start;
+		if (out->data != NULL)
+			out->data[start] = '\0';
+		return -1;
+	}
+	r |= rt;
 	/* A script that exists is another launch's token (or was cut short by
 	 * a full disk: then the reconcile that "exists" asks for finds no
 	 * state and ends the job).  None at all: the node refused to write. */

@@ -31,7 +31,7 @@
 #include "span.h"
 #include "util.h"
 
-#define NV_NFIELDS	6		/* known fields per kind, at most */
+#define NV_NFIELDS	7		/* known fields per kind, at most */
 #define NV_MEM_MAX	((int64_t)1 << 40)	/* MiB; far beyond any GPU */
 
 
@@ -41,13 +41,13 @@ struct nv_col {
 	int id;
 };
 
-enum { G_INDEX, G_UUID, G_NAME, G_MEMTOTAL, G_MEMUSED, G_UTIL };
+enum { G_INDEX, G_UUID, G_NAME, G_MEMTOTAL, G_MEMUSED, G_UTIL, G_BUSID };
 enum { A_UUID, A_PID, A_PROC, A_MEM };
 
 static const struct nv_col gpu_cols[] = {
 	{ "index", G_INDEX }, { "uuid", G_UUID }, { "name", G_NAME },
 	{ "memory.total", G_MEMTOTAL }, { "memory.used", G_MEMUSED },
-	{ "utilization.gpu", G_UTIL }, { NULL, 0 }
+	{ "utilization.gpu", G_UTIL }, { "pci.bus_id", G_BUSID }, { NULL, 0 }
 };
 static const struct nv_col app_cols[] = {
 	{ "gpu_uuid", A_UUID }, { "pid", A_PID },
@@ -310,6 +310,32 @@ static int copy_uuid(char *dst, size_t dstsz, const struct nv_row *row, int id,
 	return 0;
 }
 
+/*
+ * A PCI bus id ("00000000:0F:00.0"; "0000:0F:00.0" on older drivers): hex
+ * digits, ':' and '.', so that it can be matched and shown as it is.
+ */
+static int copy_busid(char *dst, size_t dstsz, const struct nv_row *row, char *err,
+    size_t errsz)
+{
+	struct span v = row->v[G_BUSID];
+	size_t i;
+
+	dst[0] = '\0';
+	if (is_unknown(v))
+		return 0;
+	if (v.n == 0 || v.n >= dstsz)
+		return bad_value(row, "pci.bus_id", v, err, errsz);
+	for (i = 0; i < v.n; i++) {
+		char c = v.p[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+			return bad_value(row, "pci.bus_id", v, err, errsz);
+	}
+	memcpy(dst, v.p, v.n);
+	dst[v.n] = '\0';
+	return 0;
+}
+
 /* Numeric column `id`, or -1 when absent or unknown. */
 static int get_num(const struct nv_row *row, int id, const char *field,
     const char *unit, int64_t max, int64_t *out, char *err, size_t errsz)
@@ -351,6 +377,9 @@ static int store_gpu(const struct nv_row *row, struct probe_result *r,
 	g.util = (int)util;
 	if (row->have[G_NAME])
 		copy_text(g.name, sizeof g.name, row->v[G_NAME]);
+	if (row->have[G_BUSID] && copy_busid(g.bus_id, sizeof g.bus_id, row, err, errsz) != 0)
+		return -1;
+	g.mig_index = -1;
 	r->gpus = xreallocarray(r->gpus, r->ngpus + 1, sizeof *r->gpus);
 	r->gpus[r->ngpus++] = g;
 	return 0;

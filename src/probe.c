@@ -6,8 +6,9 @@
  * stream.  So it must leave that shell as it found it: no `exit`, no `set`,
  * every command that could read stdin gets </dev/null, and its variables
  * (all prefixed _hp_) are unset at the end.  It forks little: hostname, boot
- * id and memory are read with the `read` builtin; only nproc and the two
- * nvidia-smi queries are processes.  nproc runs with OMP_NUM_THREADS and
+ * id and memory are read with the `read` builtin; only nproc and the three
+ * nvidia-smi calls are processes (the two CSV queries, and -L, the one
+ * listing that names MIG devices; -L only once the queries worked).  nproc runs with OMP_NUM_THREADS and
  * OMP_THREAD_LIMIT emptied, because a user's rc file may set them and nproc
  * would then report that number instead of the CPUs we may use.  nvidia-smi
  * output is captured first so that its status can be printed before it.
@@ -30,6 +31,7 @@
 	" --format=csv,noheader,nounits </dev/null 2>&1"
 #define NVSMI_APP_CMD "nvidia-smi --query-compute-apps=" PROBE_APP_FIELDS \
 	" --format=csv,noheader,nounits </dev/null 2>&1"
+#define NVSMI_LIST_CMD "nvidia-smi -L </dev/null 2>&1"
 
 static const char probe_sh[] =
 "{\n"
@@ -58,24 +60,28 @@ static const char probe_sh[] =
 "printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
 "\"$_hp_h\" \"$_hp_c\" \"$_hp_m\" \"$_hp_b\" \"$_hp_cg\"\n"
 ISOLATE_PROBE_SH
-"_hp_g='' _hp_a='' _hp_r=127\n"
+"_hp_g='' _hp_a='' _hp_l='' _hp_r=127\n"
 "if command -v nvidia-smi >/dev/null 2>&1; then\n"
 "\tif command -v timeout >/dev/null 2>&1; then\n"
 "\t\t_hp_g=$(timeout 10 " NVSMI_GPU_CMD ")\n"
 "\t\t_hp_r=$?\n"
 "\t\t[ \"$_hp_r\" -ne 0 ] || _hp_a=$(timeout 10 " NVSMI_APP_CMD ")\n"
+"\t\t[ \"$_hp_r\" -ne 0 ] || _hp_l=$(timeout 10 " NVSMI_LIST_CMD ")\n"
 "\telse\n"
 "\t\t_hp_g=$(" NVSMI_GPU_CMD ")\n"
 "\t\t_hp_r=$?\n"
 "\t\t[ \"$_hp_r\" -ne 0 ] || _hp_a=$(" NVSMI_APP_CMD ")\n"
+"\t\t[ \"$_hp_r\" -ne 0 ] || _hp_l=$(" NVSMI_LIST_CMD ")\n"
 "\tfi\n"
 "fi\n"
 "printf 'gpu_rc %s\\ngpus\\n' \"$_hp_r\"\n"
 "[ -z \"$_hp_g\" ] || printf '%s\\n' \"$_hp_g\"\n"
 "printf 'apps\\n'\n"
 "[ -z \"$_hp_a\" ] || printf '%s\\n' \"$_hp_a\"\n"
+"printf 'list\\n'\n"
+"[ -z \"$_hp_l\" ] || printf '%s\\n' \"$_hp_l\"\n"
 "printf 'end\\n'\n"
-"unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_r\n"
+"unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_l _hp_r\n"
 "}\n";
 
 const char *probe_script(void)
@@ -103,7 +109,7 @@ void probe_result_clear(struct probe_result *r)
 struct probe_seen {
 	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end;
 	long long rc;
-	struct span gpus, apps;
+	struct span gpus, apps, list;
 };
 
 /* A decimal in [min, max], nothing else on the line. */
@@ -216,8 +222,9 @@ static int probe_split(const char *text, size_t len, struct probe_result *r,
 			break;
 		}
 		if ((sect == NULL && span_eq(line, "gpus")) ||
-		    (sect == &s->gpus && span_eq(line, "apps"))) {
-			sect = sect == NULL ? &s->gpus : &s->apps;
+		    (sect == &s->gpus && span_eq(line, "apps")) ||
+		    (sect == &s->apps && span_eq(line, "list"))) {
+			sect = sect == NULL ? &s->gpus : sect == &s->gpus ? &s->apps : &s->list;
 			sect->p = rest.p;
 		} else if (sect != NULL)
 			sect->n = (size_t)(line.p + line.n - sect->p);
@@ -252,6 +259,35 @@ static void gpu_failed(struct probe_result *r, long long rc,
 	    "nvidia-smi exited with status %lld and printed nothing", rc);
 }
 
+/*
+ * MIG: the -L section names each GPU's MIG devices, which are handed out
+ * instead of their GPU (gpu.h).  Without the section (an older answer) or
+ * with no MIG device in it, the list stays as the CSV gave it.
+ */
+static void probe_mig(struct probe_result *r, const struct probe_seen *s)
+{
+	struct gpu_info *l, *out;
+	size_t nl, n, cap = PROBE_MAX_GPUS * 2;
+	char why[200];
+
+	if (s->list.p == NULL || s->list.n == 0)
+		return;
+	l = xcalloc(cap, sizeof *l);
+	if (nvsmi_parse_list(s->list.p, s->list.n, l, cap, &nl, why, sizeof why) != 0) {
+		r->gpu_state = GPUS_ERROR;
+		r->ngpus = 0;
+		snprintf(r->gpu_error, sizeof r->gpu_error, "list: %s", why);
+		free(l);
+		return;
+	}
+	out = xcalloc(PROBE_MAX_GPUS, sizeof *out);
+	n = gpu_mig_expand(r->gpus, r->ngpus, l, nl, out, PROBE_MAX_GPUS);
+	free(r->gpus);
+	r->gpus = out;
+	r->ngpus = n;
+	free(l);
+}
+
 /* The CSV sections, when nvidia-smi answered; its failures are GPUS_ERROR. */
 static void probe_gpus(struct probe_result *r, const struct probe_seen *s)
 {
@@ -277,7 +313,9 @@ static void probe_gpus(struct probe_result *r, const struct probe_seen *s)
 		r->gpu_state = GPUS_ERROR;
 		r->ngpus = 0;
 		snprintf(r->gpu_error, sizeof r->gpu_error, "apps: %s", why);
+		return;
 	}
+	probe_mig(r, s);
 }
 
 int probe_parse(const char *text, size_t len, struct probe_result *r,

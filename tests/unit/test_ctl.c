@@ -144,8 +144,8 @@ static void feedf(struct h *h, enum res_kind kind, const char *fmt, ...)
 static void probe(struct h *h, const char *boot)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id %s\ncgroup v2\n"
-	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100, 81559, 4, 0\napps\nend\n", boot);
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0\napps\nend\n", boot);
 }
 
 /* The node's shell comes up, its probe and its start-up scan answer. */
@@ -532,8 +532,8 @@ static void node_lost_requeues(void **state_)
 static void probe_big(struct h *h, const char *boot)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 2048\nmem_kb 1073741824\nboot_id %s\ncgroup v2\n"
-	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100, 81559, 4, 0\napps\nend\n", boot);
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0\napps\nend\n", boot);
 }
 
 /* An array of `n` CPU-only tasks, all placed (LAUNCHING); its id. */
@@ -738,6 +738,39 @@ static void kill_reports_escape(void **state_)
 	assert_int_equal(db_job_get(h->db, r, &row), 1);
 	assert_int_equal(row.state, JOB_CANCELLED);
 	assert_string_equal(row.reason, why);
+	job_row_clear(&row);
+	h_free(h);
+}
+
+/*
+ * The kill's answer and the job's end come on two channels: where the end
+ * came first and the controller let go of the job (ended, evicted), the
+ * escape is still noted, in the job's row; for another attempt or node not.
+ */
+static void escape_after_end(void **state_)
+{
+	(void)state_;
+	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	int64_t r, p;
+	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
+	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
+	free(sent(h, NULL));
+	feedf(h, RES_EVENT, "end %s 143", key);
+	assert_null(ctl_find(&h->c, r));
+	char other[LAUNCH_KEY_MAX];
+	key_of(h, r, 2, other, sizeof other);	/* an attempt the job never had */
+	feedf(h, RES_LINES, "K %s escaped 3", other);
+	feedf(h, RES_LINES, "K %s escaped 2\nK %s sent", key, key);
+	feedf(h, RES_LINES, "K %s escaped 1", key);	/* the KILL's: said already */
+	struct job_row row;
+	job_row_init(&row);
+	assert_int_equal(db_job_get(h->db, r, &row), 1);
+	assert_int_equal(row.state, JOB_CANCELLED);
+	assert_non_null(row.reason);
+	if (strncmp(row.reason, "cancelled; 2 processes had left", 31) != 0 ||
+	    strstr(row.reason, "HERD_JOB_KEY") == NULL || strstr(row.reason, "3 proc") != NULL ||
+	    strstr(row.reason, "1 proc") != NULL)
+		fail_msg("reason after a late escape note: \"%s\"", row.reason);
 	job_row_clear(&row);
 	h_free(h);
 }
@@ -1174,6 +1207,86 @@ static void deferred_kill_after_requeue(void **state_)
 	h_free(h);
 }
 
+
+/* A probe of the node with these GPU rows (index, uuid, ..., bus id). */
+static void probe_rows(struct h *h, const char *boot, const char *rows)
+{
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id %s\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n%sapps\nend\n", boot, rows);
+}
+
+#define ROW_A(i) #i ", GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0\n"
+#define ROW_B(i) #i ", GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0\n"
+
+/* What the controller says of a job's GPUs: "INDICES|UUIDS". */
+static void gpus_of(struct h *h, int64_t id, char *buf, size_t size)
+{
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(ctl_job_get(&h->c, id, &r), 1);
+	snprintf(buf, size, "%s|%s", r.gpu_list ? r.gpu_list : "", r.gpu_uuids ? r.gpu_uuids : "");
+	job_row_clear(&r);
+}
+
+/*
+ * A job's GPUs are known by UUID: stored so, kept across a probe that
+ * renumbers them (a GPU fell off the bus, the driver reloaded) and across
+ * a restart of herdd whose first probe lists them in another order; a new
+ * job never gets a GPU still held, and its launch checks index against UUID.
+ */
+static void gpus_known_by_uuid(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char ka[LAUNCH_KEY_MAX], g[256];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	gpus_of(h, a, g, sizeof g);
+	assert_string_equal(g, "0|GPU-a");
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, a, &r), 1);
+	assert_string_equal(r.gpu_uuids, "GPU-a");
+	job_row_clear(&r);
+
+	/* Renumbered between two probes: a keeps GPU-a, now index 1. */
+	probe_rows(h, "boot-1", ROW_B(0) ROW_A(1));
+	gpus_of(h, a, g, sizeof g);
+	assert_string_equal(g, "1|GPU-a");
+	assert_int_equal(h->c.nodes[0].gpu_used, 2);
+	int64_t b = submit(h, 1, 0);
+	char *s = schedule(h);
+	assert_non_null(strstr(s, " 0=GPU-b;"));	/* the launch checks index 0 is GPU-b */
+	free(s);
+	gpus_of(h, b, g, sizeof g);
+	assert_string_equal(g, "0|GPU-b");
+	assert_int_equal(h->c.nodes[0].gpu_used, 3);
+
+	/* herdd restarts; its first probe lists them the first way again. */
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h_init_ctl(h);
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	probe_rows(h, "boot-1", ROW_A(0) ROW_B(1));
+	feed(h, RES_LINES, "S - done");
+	gpus_of(h, a, g, sizeof g);
+	assert_string_equal(g, "0|GPU-a");
+	gpus_of(h, b, g, sizeof g);
+	assert_string_equal(g, "1|GPU-b");
+	assert_int_equal(h->c.nodes[0].gpu_used, 3);
+	int64_t c3 = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, c3), JOB_PENDING);	/* both GPUs still held */
+
+	/* GPU-a falls off the bus: b keeps GPU-b, now index 0; a holds none. */
+	probe_rows(h, "boot-1", ROW_B(0));
+	gpus_of(h, b, g, sizeof g);
+	assert_string_equal(g, "0|GPU-b");
+	assert_int_equal(ctl_find(&h->c, a)->gpu_mask, 0);
+	assert_int_equal(h->c.nodes[0].gpu_used, 1);
+	h_free(h);
+}
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -1181,6 +1294,7 @@ int main(void)
 		cmocka_unit_test(job_lifecycle),
 		cmocka_unit_test(time_limit),
 		cmocka_unit_test(restart_adopts),
+		cmocka_unit_test(gpus_known_by_uuid),
 		cmocka_unit_test(node_lost_requeues),
 		cmocka_unit_test(turn_one_commit),
 		cmocka_unit_test(turn_commit_fails),
@@ -1196,6 +1310,7 @@ int main(void)
 		cmocka_unit_test(turn_commit_fails_rows_beside_jobs),
 		cmocka_unit_test(deferred_kill_after_requeue),
 		cmocka_unit_test(kill_reports_escape),
+		cmocka_unit_test(escape_after_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,6 +120,7 @@ static void special_values(struct job_row *r)
 	jobfield_set_str(r, jobfield_find("array_spec"), xstrdup("0-9%3"));
 	jobfield_set_str(r, jobfield_find("dependency"), xstrdup("afterok:7"));
 	jobfield_set_str(r, jobfield_find("warn_signal"), xstrdup("USR1@90"));
+	jobfield_set_str(r, jobfield_find("gpu_uuids"), xstrdup("GPU-0,GPU-3"));
 	r->umask = 027;
 }
 

@@ -884,6 +884,109 @@ static void umask_applied(void **state)
 	}
 }
 
+
+/*
+ * A job's GPUs are checked on the node before its command runs: each index
+ * must still be the GPU of the UUID the controller chose (a real sh runs
+ * the check against a stand-in nvidia-smi -L on PATH), or, for MIG devices
+ * named by UUID, be listed.  A mismatch fails the launch as step "gpu"
+ * with both UUIDs named, and the job never runs; a match records the
+ * UUIDs in KEY.state.
+ */
+static void gpu_check_before_start(void **state)
+{
+	(void)state;
+	char herd_dir[300], bin[300], smi[400], out[400], statep[600], evp[400];
+	char path[4096], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	static const char script[] = "#!/bin/sh\necho \"$CUDA_VISIBLE_DEVICES|$HERD_GPU_UUIDS\"\n";
+	static const struct {
+		const char *gpus, *uuids, *want;	/* want: "exit 0" or the failure */
+	} cases[] = {
+		{ "0,3", "GPU-aaaa-0,GPU-dddd-3", "exit 0" },
+		/* Renumbered since the probe: index 3 is another GPU now. */
+		{ "3", "GPU-cccc-2", "GPU 3 is GPU-dddd-3, expected GPU-cccc-2" },
+		/* An index nvidia-smi no longer lists (a GPU fell off the bus). */
+		{ "7", "GPU-hhhh-7", "GPU 7 is none, expected GPU-hhhh-7" },
+		{ "MIG-1g-b", "MIG-1g-b", "exit 0" },
+		{ "MIG-gone", "MIG-gone", "MIG device MIG-gone is not listed" },
+		/* A prefix of a listed UUID is not that UUID. */
+		{ "0", "GPU-aaaa", "GPU 0 is GPU-aaaa-0, expected GPU-aaaa " },
+	};
+	const char *old = getenv("PATH");
+
+	snprintf(herd_dir, sizeof herd_dir, "%s/herdg", scratch);
+	snprintf(bin, sizeof bin, "%s/gbin", scratch);
+	snprintf(smi, sizeof smi, "%s/nvidia-smi", bin);
+	snprintf(evp, sizeof evp, "%s/events", herd_dir);
+	assert_int_equal(mkdir(bin, 0700), 0);
+	FILE *f = fopen(smi, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\n[ \"$1\" = -L ] || exit 2\n"
+	    "echo 'GPU 0: NVIDIA H100 (UUID: GPU-aaaa-0)'\n"
+	    "echo '  MIG 1g.10gb     Device  0: (UUID: MIG-1g-a)'\n"
+	    "echo '  MIG 1g.10gb     Device  1: (UUID: MIG-1g-b)'\n"
+	    "echo 'GPU 2: NVIDIA H100 (UUID: GPU-cccc-2)'\n"
+	    "echo 'GPU 3: NVIDIA H100 (UUID: GPU-dddd-3)'\n", f);
+	fclose(f);
+	assert_int_equal(chmod(smi, 0755), 0);
+	snprintf(path, sizeof path, "%s:%s", bin, old ? old : "/usr/bin:/bin");
+	char *saved = xstrdup(old ? old : "/usr/bin:/bin");
+	setenv("PATH", path, 1);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		launch_key(key, sizeof key, "t.g", 1 + (int64_t)i, 0);
+		snprintf(out, sizeof out, "%s/g%zu.out", scratch, i);
+		struct launch_spec s = {
+			.herd_dir = herd_dir, .key = key, .id = 1 + (int64_t)i, .name = "g",
+			.node = "n1", .workdir = scratch, .out_path = out, .gpus = cases[i].gpus,
+			.gpu_uuids = cases[i].uuids, .ngpus = 1, .script = script,
+			.script_len = sizeof script - 1, .argv = "", .env = "PATH=/nowhere", .env_len = 14,
+			.umask = -1,
+		};
+		struct buf prog;
+		buf_init(&prog, 1 << 20);
+		assert_int_equal(launch_prelude(&prog, herd_dir), 0);
+		assert_int_equal(launch_job(&prog, &s, err, sizeof err), 0);
+		free(run_sh(prog.data, prog.len));
+		buf_clear(&prog);
+		snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, key);
+		int ok = strcmp(cases[i].want, "exit 0") == 0;
+		if (wait_state(statep, ok ? "exit 0" : "failed 1", 20000) != 0) {
+			char *d1 = slurp(statep), *d2 = slurp(evp);
+			fail_msg("case %zu: state \"%s\", events \"%s\"", i, d1 ? d1 : "", d2 ? d2 : "");
+		}
+		char *st = slurp(statep), *o = slurp(out), *ev = slurp(evp);
+		char line[512];
+		if (ok) {
+			snprintf(line, sizeof line, "gpus %s %s\n", cases[i].gpus, cases[i].uuids);
+			assert_non_null(strstr(st, line));
+			snprintf(line, sizeof line, "%s|%s\n", cases[i].gpus, cases[i].uuids);
+			assert_string_equal(o, line);
+		} else {
+			assert_true(o == NULL || o[0] == '\0');	/* it never ran */
+			snprintf(line, sizeof line, "fail %s 1 gpu %s", key, cases[i].want);
+			assert_non_null(strstr(ev, line));
+		}
+		free(st);
+		free(o);
+		free(ev);
+	}
+	setenv("PATH", saved, 1);
+	free(saved);
+
+	/* Lists the controller got wrong are refused here, before anything is sent. */
+	struct launch_spec bad = { .herd_dir = herd_dir, .key = "t.g-99.0", .id = 99,
+	    .workdir = scratch, .out_path = out, .gpus = "0,1", .gpu_uuids = "GPU-a",
+	    .script = script, .script_len = sizeof script - 1, .argv = "", .env = "" };
+	struct buf prog;
+	buf_init(&prog, 1 << 20);
+	assert_int_equal(launch_job(&prog, &bad, err, sizeof err), -1);
+	assert_int_equal(prog.len, 0);
+	bad.gpus = "0";
+	bad.gpu_uuids = "GPU-a;touch /tmp/x";
+	assert_int_equal(launch_job(&prog, &bad, err, sizeof err), -1);
+	assert_int_equal(prog.len, 0);
+	buf_clear(&prog);
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -903,6 +1006,7 @@ int main(void)
 		cmocka_unit_test(parse_output_lines),
 		cmocka_unit_test(signal_reaches_the_right_processes),
 		cmocka_unit_test(umask_applied),
+		cmocka_unit_test(gpu_check_before_start),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,6 +28,10 @@
 #include "probe.h"
 #include "util.h"
 
+/* The probe's field list before pci.bus_id: what our own noheader fixtures
+ * and the hostile cases below are written in (any field list is parsed). */
+#define F6 "index,uuid,name,memory.total,memory.used,utilization.gpu"
+
 #define OWN	"tests/fixtures/nvidia-smi/"
 #define MARKER	"herd-probe-marker"
 
@@ -145,15 +149,23 @@ static void t_own_gpus(void **state)
 	check_2gpu(&r);
 	free(s);
 	s = own("querygpu_2gpu_noheader_nounits.csv", &len);
-	assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(s, len, F6, &r, err), 0);
 	check_2gpu(&r);
 	/* Appends: a second parse adds to the first. */
-	assert_int_equal(nvsmi_parse_gpus(s, len, PROBE_GPU_FIELDS, &r, err,
+	assert_int_equal(nvsmi_parse_gpus(s, len, F6, &r, err,
 	    sizeof err), 0);
 	assert_int_equal(r.ngpus, 4);
 	free(s);
-	s = own("querygpu_na_notsupported_noheader_nounits.csv", &len);
+	probe_result_clear(&r);
+	s = own("querygpu_2gpu_busid_noheader_nounits.csv", &len);
 	assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), 0);
+	check_2gpu(&r);
+	assert_string_equal(r.gpus[0].bus_id, "00000000:1B:00.0");
+	assert_string_equal(r.gpus[1].bus_id, "00000000:43:00.0");
+	free(s);
+	probe_result_clear(&r);
+	s = own("querygpu_na_notsupported_noheader_nounits.csv", &len);
+	assert_int_equal(gpus(s, len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, 2);
 	assert_int_equal(r.gpus[0].mem_total_mb, 980);
 	assert_int_equal(r.gpus[0].util, -1);
@@ -210,7 +222,7 @@ static void t_own_errors(void **state)
 	probe_result_init(&r);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		s = own(files[i], &len);
-		assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), -1);
+		assert_int_equal(gpus(s, len, F6, &r, err), -1);
 		assert_int_equal(r.ngpus, 0);
 		nl = strchr(s, '\n');
 		*nl = '\0';
@@ -231,19 +243,20 @@ struct want {
 	const char *name;
 	int64_t total, used;
 	int util;
+	const char *bus_id;
 };
 
 static void t_real_querygpu(void **state)
 {
 	static const struct want w[] = {
 		{ "querygpu_gpuexp_h200_590.48.01_load.csv", "NVIDIA H200",
-		    143771, 32362, 100 },
+		    143771, 32362, 100, "00000000:83:00.0" },
 		{ "querygpu_gpuexp_h100-mig_590.48.01_load.csv",
-		    "NVIDIA H100 80GB HBM3", 81559, 11125, -1 },
+		    "NVIDIA H100 80GB HBM3", 81559, 11125, -1, "00000000:00:09.0" },
 		{ "querygpu_gpuexp_l40s_595.80_load.csv", "NVIDIA L40S",
-		    46068, 1235, 9 },
+		    46068, 1235, 9, "00000000:01:00.0" },
 		{ "querygpu_gpuexp_rtx2080super_610.57.04_idle.csv",
-		    "NVIDIA GeForce RTX 2080 SUPER", 8192, 211, 0 },
+		    "NVIDIA GeForce RTX 2080 SUPER", 8192, 211, 0, "00000000:0C:00.0" },
 	};
 	struct probe_result r;
 	char err[HERD_ERRLEN], *s;
@@ -263,6 +276,8 @@ static void t_real_querygpu(void **state)
 		assert_int_equal(r.gpus[0].mem_total_mb, w[i].total);
 		assert_int_equal(r.gpus[0].mem_used_mb, w[i].used);
 		assert_int_equal(r.gpus[0].util, w[i].util);
+		assert_string_equal(r.gpus[0].bus_id, w[i].bus_id);
+		/* The probe's own noheader query over the same capture. */
 		free(s);
 	}
 	probe_result_clear(&r);
@@ -350,7 +365,7 @@ static void t_real_errors(void **state)
 	probe_result_init(&r);
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
 		s = shared(files[i], &len);
-		assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), -1);
+		assert_int_equal(gpus(s, len, F6, &r, err), -1);
 		assert_int_equal(strncmp(err, s, 20), 0);
 		assert_int_equal(gpus(s, len, NULL, &r, err), -1);
 		assert_int_equal(strncmp(err, s, 20), 0);
@@ -359,10 +374,117 @@ static void t_real_errors(void **state)
 	probe_result_clear(&r);
 }
 
+/* nvidia-smi -L: whole GPUs, and MIG devices under their GPU. */
+static void t_real_list(void **state)
+{
+	struct gpu_info g[GPU_MASK_BITS * 2], out[GPU_MASK_BITS];
+	char err[HERD_ERRLEN], *s;
+	size_t len, n, k;
+
+	(void)state;
+	s = shared("list_gpuexp_h200_590.48.01.txt", &len);
+	assert_int_equal(nvsmi_parse_list(s, len, g, GPU_MASK_BITS, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(g[0].name, "NVIDIA H200");
+	assert_string_equal(g[0].uuid, "GPU-00000000-0000-0000-0000-000000000000");
+	assert_string_equal(g[0].mig_profile, "");
+	free(s);
+	s = shared("list_gpuexp_8xh100-mig_testdata.txt", &len);
+	assert_int_equal(nvsmi_parse_list(s, len, g, sizeof g / sizeof g[0], &n, err,
+	    sizeof err), 0);
+	assert_true(n > 8);
+	assert_int_equal(g[0].index, 0);
+	assert_string_equal(g[0].uuid, "GPU-63d1e50a-b952-d15c-0740-12bc14859142");
+	assert_string_equal(g[1].uuid, "MIG-4d0efb7d-0970-51d9-b761-0686be6b8af3");
+	assert_string_equal(g[1].mig_profile, "1g.10gb");
+	assert_int_equal(g[1].mig_index, 0);
+	assert_int_equal(g[1].index, 0);
+	assert_int_equal(g[7].mig_index, 6);
+	assert_string_equal(g[8].uuid, "GPU-7e7d2a20-56b8-3220-e75c-1f3185864bda");
+	assert_int_equal(g[9].index, 1);
+	/* Each GPU with MIG devices hands out those, each a GPU of its own. */
+	struct gpu_info whole[2] = { g[0], g[8] };
+	strcpy(whole[0].bus_id, "00000000:1B:00.0");
+	k = gpu_mig_expand(whole, 2, g, n, out, GPU_MASK_BITS);
+	assert_int_equal(k, 14);
+	assert_string_equal(out[0].uuid, g[1].uuid);
+	assert_string_equal(out[0].bus_id, "00000000:1B:00.0");
+	assert_int_equal(out[0].mem_total_mb, 10240);
+	assert_string_equal(out[7].uuid, "MIG-9e577b56-8dad-58fa-9799-b034b7e42ec9");
+	assert_int_equal(out[7].index, 1);
+	free(s);
+}
+
+/* Our own -L capture in the same format: mixed MIG profiles, a whole GPU. */
+static void t_own_list(void **state)
+{
+	struct gpu_info g[16], out[16], q[3];
+	char err[HERD_ERRLEN], *s;
+	size_t len, n, k;
+
+	(void)state;
+	s = own("list_3gpu_mig_mixed.txt", &len);
+	assert_int_equal(nvsmi_parse_list(s, len, g, 16, &n, err, sizeof err), 0);
+	free(s);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < 3; i++)
+		q[i] = g[i == 0 ? 0 : i == 1 ? 3 : 5];
+	k = gpu_mig_expand(q, 3, g, n, out, 16);
+	assert_int_equal(k, 4);
+	assert_string_equal(out[0].mig_profile, "3g.40gb");
+	assert_int_equal(out[0].mem_total_mb, 40 * 1024);
+	assert_string_equal(out[1].mig_profile, "4g.40gb");
+	assert_string_equal(out[2].uuid, "MIG-GPU-b81c5d27-2e93-4a6f-8d0c-5e19a7f3c462/7/0");
+	assert_string_equal(out[3].mig_profile, "");	/* a whole GPU stays whole */
+	assert_int_equal(out[3].index, 2);
+	/* Room for fewer: cut, never overrun. */
+	assert_int_equal(gpu_mig_expand(q, 3, g, n, out, 2), 2);
+}
+
+static void t_hostile_list(void **state)
+{
+	struct gpu_info g[4];
+	char err[HERD_ERRLEN];
+	size_t n;
+	static const char *bad[] = {
+		"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n",
+		"GPU 0: X (UUID: GPU-a)\nrubbish\n",
+		"  MIG 1g.10gb Device 0: (UUID: MIG-a)\n",		/* no GPU above it */
+		"GPU x: X (UUID: GPU-a)\n",
+		"GPU 64: X (UUID: GPU-a)\n",
+		"GPU 0: X (UUID: GPU-a;id)\n",
+		"GPU 0: X (UUID: MIG-a)\n",
+		"GPU 0: X (UUID: GPU-a\n",
+		"GPU 0: X\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1g.10gb Device 0: (UUID: GPU-b)\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1G;rm Device 0: (UUID: MIG-b)\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1g.10gb Device x: (UUID: MIG-b)\n",
+		"GPU 0: X (UUID: GPU-a)\n  MIG 1g.10gb Device 0: (UUID: MIG-b) junk\n",
+		"GPU 0: X (UUID: GPU-a)\nGPU 1: X (UUID: GPU-b)\nGPU 2: X (UUID: GPU-c)\n"
+		    "GPU 3: X (UUID: GPU-d)\nGPU 4: X (UUID: GPU-e)\n",	/* over max */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (nvsmi_parse_list(bad[i], strlen(bad[i]), g, 4, &n, err, sizeof err) != -1)
+			fail_msg("-L output %zu accepted", i);
+	/* A driver message is the error as it is. */
+	assert_int_equal(nvsmi_parse_list(bad[0], strlen(bad[0]), g, 4, &n, err, sizeof err), -1);
+	assert_int_equal(strncmp(err, "NVIDIA-SMI has failed", 21), 0);
+	assert_int_equal(nvsmi_parse_list("GPU 0: X\033[2J (UUID: GPU-a)\r\n\nWARNING: x\n", 40,
+	    g, 4, &n, err, sizeof err), 0);
+	assert_int_equal(n, 1);
+	assert_null(strchr(g[0].name, '\033'));
+	assert_int_equal(nvsmi_parse_list("GPU 0: A (B) (UUID: GPU-a)", 26, g, 4, &n, err,
+	    sizeof err), 0);
+	assert_string_equal(g[0].name, "A (B)");
+	assert_int_equal(nvsmi_parse_list("GPU 0: X (UUID: GPU-a)\0", 23, g, 4, &n, err,
+	    sizeof err), -1);
+}
+
 /* Every capture, in every mode: no crash, and no GPUs out of non-CSV. */
 static void t_real_everything(void **state)
 {
-	const char *fields[] = { NULL, PROBE_GPU_FIELDS, PROBE_APP_FIELDS };
+	const char *fields[] = { NULL, F6, PROBE_APP_FIELDS };
 	const char *dir = shared_dir();
 	struct probe_result r;
 	struct dirent *e;
@@ -392,6 +514,15 @@ static void t_real_everything(void **state)
 				assert_true(rc == -1 || r.napps == 0);
 			assert_true(rc == 0 || err[0] != '\0');
 		}
+		{
+			struct gpu_info g[GPU_MASK_BITS * 4];
+			size_t ng;
+			int rc = nvsmi_parse_list(s, len, g, sizeof g / sizeof g[0], &ng, err,
+			    sizeof err);
+			if (strncmp(e->d_name, "list_", 5) == 0 && rc != 0)
+				fail_msg("%s: %s", e->d_name, err);
+			assert_true(rc == 0 || err[0] != '\0');
+		}
 		free(s);
 		n++;
 	}
@@ -406,7 +537,7 @@ static void t_hostile_values(void **state)
 {
 	struct probe_result r;
 	char err[HERD_ERRLEN];
-	const char *f = PROBE_GPU_FIELDS;
+	const char *f = F6;
 
 	(void)state;
 	probe_result_init(&r);
@@ -464,6 +595,33 @@ static void t_hostile_values(void **state)
 	probe_result_clear(&r);
 }
 
+/* The bus id names a device: exact characters, or refused (never cut). */
+static void t_hostile_busid(void **state)
+{
+	struct probe_result r;
+	char err[HERD_ERRLEN];
+	const char *f = PROBE_GPU_FIELDS;
+
+	(void)state;
+	probe_result_init(&r);
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 00000000:0F:00.0\n", f), 0);
+	assert_string_equal(r.gpus[0].bus_id, "00000000:0F:00.0");
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 0000:0f:00.0\n", f), 0);
+	assert_string_equal(r.gpus[0].bus_id, "0000:0f:00.0");
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, [N/A]\n", f), 0);
+	assert_string_equal(r.gpus[0].bus_id, "");
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 0000:0F:00.0; rm -rf /\n", f), -1);
+	assert_non_null(strstr(err, "pci.bus_id"));
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, 0000:0F:00.0\033[2J\n", f), -1);
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, "
+	    "0000000000000000000000000000000000000000:0F:00.0\n", f), -1);
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1, \n", f), -1);
+	/* The old six-column answer to the new question: not CSV we asked for. */
+	assert_int_equal(GPUS("0, GPU-a, X, 1, 1, 1\n", f), -1);
+	assert_int_equal(r.ngpus, 0);
+	probe_result_clear(&r);
+}
+
 static void t_hostile_sizes(void **state)
 {
 	struct probe_result r;
@@ -474,7 +632,7 @@ static void t_hostile_sizes(void **state)
 	(void)state;
 	probe_result_init(&r);
 	/* NUL bytes. */
-	assert_int_equal(gpus("0, GPU-a, X\0Y, 1, 1, 1\n", 23, PROBE_GPU_FIELDS,
+	assert_int_equal(gpus("0, GPU-a, X\0Y, 1, 1, 1\n", 23, F6,
 	    &r, err), -1);
 	assert_non_null(strstr(err, "NUL"));
 	/* 10,000 columns: a header with our fields at the far end. */
@@ -491,7 +649,7 @@ static void t_hostile_sizes(void **state)
 	assert_int_equal(r.gpus[0].mem_total_mb, 512);
 	/* ... and a noheader row of 10,000 columns. */
 	assert_int_equal(gpus(b.data + b.len / 2, b.len - b.len / 2,
-	    PROBE_GPU_FIELDS, &r, err), -1);
+	    F6, &r, err), -1);
 	/* A 1 MiB line: exactly the bound parses, one byte more does not. */
 	buf_reset(&b);
 	assert_int_equal(buf_addstr(&b, "0, GPU-a, "), 0);
@@ -500,11 +658,11 @@ static void t_hostile_sizes(void **state)
 	assert_int_equal(buf_addstr(&b, ", 1, 1, 1\n"), 0);
 	while (b.len < PROBE_OUTPUT_MAX)
 		assert_int_equal(buf_addc(&b, '\n'), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, 1);
 	assert_int_equal(strlen(r.gpus[0].name), sizeof r.gpus[0].name - 1);
 	assert_int_equal(buf_addc(&b, '\n'), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), -1);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), -1);
 	buf_clear(&b);
 	probe_result_clear(&r);
 }
@@ -521,10 +679,10 @@ static void t_hostile_counts(void **state)
 	buf_init(&b, PROBE_OUTPUT_MAX);
 	for (i = 0; i < PROBE_MAX_GPUS; i++)
 		assert_int_equal(buf_printf(&b, "%d, GPU-%d, X, 1, 1, 1\n", i, i), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, PROBE_MAX_GPUS);
 	assert_int_equal(buf_printf(&b, "%d, GPU-x, X, 1, 1, 1\n", i), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), -1);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), -1);
 	assert_non_null(strstr(err, "more than"));
 	assert_int_equal(r.ngpus, 0);
 	buf_reset(&b);
@@ -562,8 +720,8 @@ static void t_parse_ok(void **state)
 	(void)state;
 	probe_result_init(&r);
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
-	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0\n"
 	    "apps\nGPU-b, 4242, python3, 30712\nend\n", &r, err), 0);
 	assert_string_equal(r.hostname, "node1");
 	assert_int_equal(r.cpus, 16);
@@ -573,8 +731,31 @@ static void t_parse_ok(void **state)
 	assert_int_equal(r.gpu_state, GPUS_OK);
 	assert_int_equal(r.ngpus, 2);
 	assert_int_equal(r.gpus[1].util, 97);
+	assert_string_equal(r.gpus[1].bus_id, "00000000:43:00.0");
 	assert_int_equal(r.napps, 1);
 	assert_int_equal(r.apps[0].pid, 4242);
+	/* The -L section: a GPU in MIG mode is its MIG devices. */
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0\n"
+	    "apps\nlist\nGPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-a)\n"
+	    "  MIG 1g.10gb     Device  0: (UUID: MIG-a0)\n"
+	    "  MIG 3g.40gb     Device  1: (UUID: MIG-a1)\n"
+	    "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-b)\nend\n", &r, err), 0);
+	assert_int_equal(r.gpu_state, GPUS_OK);
+	assert_int_equal(r.ngpus, 3);
+	assert_string_equal(r.gpus[0].uuid, "MIG-a0");
+	assert_string_equal(r.gpus[1].mig_profile, "3g.40gb");
+	assert_string_equal(r.gpus[1].bus_id, "00000000:1B:00.0");
+	assert_string_equal(r.gpus[2].uuid, "GPU-b");
+	/* A -L that is not -L: the GPUs are not safe to hand out. */
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "apps\nlist\nUnable to determine the device handle for GPU0000:41:00.0\nend\n",
+	    &r, err), 0);
+	assert_int_equal(r.gpu_state, GPUS_ERROR);
+	assert_int_equal(r.ngpus, 0);
+	assert_non_null(strstr(r.gpu_error, "list: Unable to determine"));
 	/* Parsing again replaces, CRLF and unknown lines are fine. */
 	assert_int_equal(pp("future_key 1 2 3\r\ncpus 2\r\nmem_kb 2048\r\n"
 	    "cgroup hybrid\r\ngpu_rc 0\r\ngpus\r\napps\r\nend\r\n", &r, err), 0);
@@ -608,7 +789,7 @@ static void t_parse_gpu_errors(void **state)
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\nrubbish\napps\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
-	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1\n"
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 0000:01:00.0\n"
 	    "apps\nrubbish\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
@@ -931,6 +1112,10 @@ int main(void)
 		cmocka_unit_test(t_real_errors),
 		cmocka_unit_test(t_real_everything),
 		cmocka_unit_test(t_hostile_values),
+		cmocka_unit_test(t_hostile_busid),
+		cmocka_unit_test(t_real_list),
+		cmocka_unit_test(t_own_list),
+		cmocka_unit_test(t_hostile_list),
 		cmocka_unit_test(t_hostile_sizes),
 		cmocka_unit_test(t_hostile_counts),
 		cmocka_unit_test(t_parse_ok),
