@@ -81,6 +81,9 @@ struct doctor_ctx {
 	const char *user;	/* hosts.ini's user (NULL: ours) */
 	const char *cluster;
 	const char *herd_dir;
+	int port;
+	const char *known_hosts;
+	const char *identity;	/* NULL: ssh-agent or ~/.ssh/id_* */
 	int cpu_only;		/* hosts.ini says the node has no GPUs */
 	int64_t min_free_kb;
 	int64_t local_time;	/* our epoch seconds halfway through the round trip */
@@ -98,6 +101,13 @@ int doctor_parse(const char *text, size_t len, const char *cluster, struct docto
 /* Add a check (printf-style detail; fix NULL when ok). */
 void doctor_add(struct doctor_report *r, const char *name, int ok, const char *fix,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * The SSH connection: tcp, host_key and auth from the step that failed
+ * (ssh.h's enum ssh_stage, SSH_STAGE_OK: none) and its message.
+ */
+void doctor_judge_ssh(struct doctor_report *r, const struct doctor_ctx *x, int stage,
+    const char *err);
 
 /* The login shell: `noise` is what it printed before our first command
  * (escaped by the caller), ms how long that took. */

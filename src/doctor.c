@@ -27,6 +27,7 @@
 #include "doctor.h"
 #include "probe.h"
 #include "shquote.h"
+#include "ssh.h"
 #include "span.h"
 
 static const char *const tools[DOCTOR_NTOOLS] = {
@@ -305,6 +306,58 @@ void doctor_add(struct doctor_report *r, const char *name, int ok, const char *f
 static const char *user_of(const struct doctor_ctx *x)
 {
 	return x->user != NULL ? x->user : "herdd's user";
+}
+
+void doctor_judge_ssh(struct doctor_report *r, const struct doctor_ctx *x, int stage,
+    const char *err)
+{
+	char fix[1024];
+	if (stage == SSH_STAGE_CONNECT) {
+		snprintf(fix, sizeof fix, "start sshd on %s (systemctl start ssh), open port %d "
+		    "in its firewall, or correct host/port in [node %s]", x->host, x->port, x->node);
+		doctor_add(r, "tcp", 0, fix, "%s", err);
+		return;
+	}
+	doctor_add(r, "tcp", 1, NULL, "%s port %d answers", x->host, x->port);
+	if (stage == SSH_STAGE_HANDSHAKE) {
+		snprintf(fix, sizeof fix, "check that port %d of %s is its sshd", x->port, x->host);
+		doctor_add(r, "ssh", 0, fix, "%s", err);
+		return;
+	}
+	if (stage == SSH_STAGE_KNOWN_HOSTS || stage == SSH_STAGE_HOSTKEY_UNKNOWN) {
+		snprintf(fix, sizeof fix, "compare the key with the node's own (ssh-keygen -lf "
+		    "/etc/ssh/ssh_host_ed25519_key.pub on %s), then: ssh-keyscan -p %d %s >> %s",
+		    x->host, x->port, x->host, x->known_hosts);
+		doctor_add(r, "host_key", 0, fix, "%s", err);
+		return;
+	}
+	if (stage == SSH_STAGE_HOSTKEY_CHANGED) {
+		char hp[300];
+		if (x->port == 22)
+			snprintf(hp, sizeof hp, "%s", x->host);
+		else
+			snprintf(hp, sizeof hp, "[%s]:%d", x->host, x->port);
+		snprintf(fix, sizeof fix, "only if %s was reinstalled (else someone may be in "
+		    "between): ssh-keygen -R '%s' -f %s && ssh-keyscan -p %d %s >> %s", x->node,
+		    hp, x->known_hosts, x->port, x->host, x->known_hosts);
+		doctor_add(r, "host_key", 0, fix, "%s", err);
+		return;
+	}
+	doctor_add(r, "host_key", 1, NULL, "in %s", x->known_hosts);
+	if (stage == SSH_STAGE_AUTH) {
+		if (x->identity != NULL)
+			snprintf(fix, sizeof fix, "most often the key is not installed: ssh-copy-id "
+			    "-i %s.pub -p %d %s@%s; the other causes, with their checks, are in the "
+			    "detail", x->identity, x->port, user_of(x), x->host);
+		else
+			snprintf(fix, sizeof fix, "set identity = in [node %s] to the key herdd "
+			    "uses, and install it: ssh-copy-id -i KEY.pub -p %d %s@%s", x->node,
+			    x->port, user_of(x), x->host);
+		doctor_add(r, "auth", 0, fix, "%s", err);
+		return;
+	}
+	doctor_add(r, "auth", 1, NULL, "as %s with %s", user_of(x),
+	    x->identity ? x->identity : "ssh-agent or ~/.ssh/id_*");
 }
 
 /* bash reads ~/.bashrc for every command sshd runs, interactive or not. */
