@@ -215,7 +215,7 @@ static void check_node(const struct config *cfg, const struct node_conf *nc,
 	struct tconn *c = NULL;
 	struct tchan *ch = NULL;
 	enum ssh_stage stage;
-	char err[HERD_ERRLEN];
+	char err[1024];		/* ssh.c's refused-key message lists every cause */
 	int64_t t0;
 
 	if (!nc->local && (check_dns(r, nc) != 0 || check_identity(r, nc) != 0))

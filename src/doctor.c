@@ -512,10 +512,22 @@ static void judge_clock(struct doctor_report *r, const struct doctor_ctx *x,
 		doctor_add(r, "clock", 1, NULL, "%+" PRId64 " s from the controller", d);
 }
 
+/* KiB as the unit a person would say: "512 KiB", "80 MiB", "2.5 GiB". */
+static const char *fmt_kb(char *buf, size_t size, int64_t kb)
+{
+	if (kb < 10 * 1024)
+		snprintf(buf, size, "%" PRId64 " KiB", kb);
+	else if (kb < 10 * 1024 * 1024)
+		snprintf(buf, size, "%" PRId64 " MiB", kb / 1024);
+	else
+		snprintf(buf, size, "%.1f GiB", (double)kb / (1024 * 1024));
+	return buf;
+}
+
 static void judge_disk(struct doctor_report *r, const struct doctor_ctx *x,
     const struct doctor_facts *f)
 {
-	char fix[1024];
+	char fix[1024], free_s[32], min_s[32];
 	if (f->disk_kb < 0) {
 		snprintf(fix, sizeof fix, "install df (coreutils) on %s", x->node);
 		doctor_add(r, "disk", 0, fix, "df gave no free space for %s", f->disk_path);
@@ -525,12 +537,12 @@ static void judge_disk(struct doctor_report *r, const struct doctor_ctx *x,
 		snprintf(fix, sizeof fix, "free space in %s on %s (ended jobs' files are in "
 		    "%s/jobs), or point herd_dir at a larger file system", f->disk_path, x->node,
 		    x->herd_dir);
-		doctor_add(r, "disk", 0, fix, "%" PRId64 " MiB free in %s, less than %" PRId64
-		    " MiB: job output and state files will fail to write", f->disk_kb / 1024,
-		    f->disk_path, x->min_free_kb / 1024);
+		doctor_add(r, "disk", 0, fix, "%s free in %s, less than %s: job output and state "
+		    "files will fail to write", fmt_kb(free_s, sizeof free_s, f->disk_kb),
+		    f->disk_path, fmt_kb(min_s, sizeof min_s, x->min_free_kb));
 		return;
 	}
-	doctor_add(r, "disk", 1, NULL, "%" PRId64 " MiB free in %s", f->disk_kb / 1024,
+	doctor_add(r, "disk", 1, NULL, "%s free in %s", fmt_kb(free_s, sizeof free_s, f->disk_kb),
 	    f->disk_path);
 }
 
