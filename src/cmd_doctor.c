@@ -32,6 +32,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
+#include "db.h"
 #include "doctor.h"
 #include "jobopt.h"
 #include "probe.h"
@@ -57,6 +58,14 @@ const struct cmd_entry cmd_doctor_entry = {
 struct doctor_opts {
 	int json;
 	int64_t min_free_kb;
+};
+
+/* Lab mode: the registered users, whose logins each node is checked for. */
+#define LAB_USERS_MAX 4096
+struct lab_users {
+	char (*name)[64];
+	size_t n;
+	int loaded;		/* 0: not lab mode, or the list could not be read */
 };
 
 /* herdd's file: -c, $HERD_CONFIG, the user's own if present, the system's. */
@@ -204,8 +213,88 @@ out:
 	buf_clear(&dout);
 }
 
+static int add_lab_user(void *arg, uint32_t uid, const char *name)
+{
+	struct lab_users *u = arg;
+	(void)uid;
+	if (u->n == LAB_USERS_MAX)
+		return 1;
+	u->name = xreallocarray(u->name, u->n + 1, sizeof *u->name);
+	strlcpy_h(u->name[u->n++], name, sizeof *u->name);
+	return 0;
+}
+
+/*
+ * Who registered, from herdd's database, read-only.  Only as its owner:
+ * another user (root too) would leave files in the state directory that
+ * herdd's account could not use, and logs in as them with another HOME.
+ */
+static void load_lab_users(const struct config *cfg, struct lab_users *u,
+    struct doctor_report *r)
+{
+	char path[4200], err[HERD_ERRLEN], owner[64], fix[512];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/herd.db", cfg->state_dir);
+	if (stat(cfg->state_dir, &st) != 0 || access(path, F_OK) != 0) {
+		doctor_add(r, "lab_users", 1, NULL, "no database %s yet: nobody registered", path);
+		return;
+	}
+	if (st.st_uid != geteuid()) {
+		uid_name_r(st.st_uid, owner, sizeof owner);
+		snprintf(fix, sizeof fix, "sudo -u %s herd -c %s doctor", owner, cfg->path);
+		doctor_add(r, "lab_users", 0, fix, "registered users' logins are checked only as "
+		    "herdd's account %s, the owner of %s", owner, cfg->state_dir);
+		return;
+	}
+	if (db_lab_users_read(path, add_lab_user, u, err, sizeof err) != 0) {
+		doctor_add(r, "lab_users", 0, "see herdd(8), FILES", "cannot read who registered: %s",
+		    err);
+		return;
+	}
+	u->loaded = 1;
+	doctor_add(r, "lab_users", 1, NULL, "%zu registered user%s%s", u->n, u->n == 1 ? "" : "s",
+	    u->n == LAB_USERS_MAX ? " (only the first are checked)" : "");
+}
+
+/* Each registered user logs in to the node with the lab key, as jobs do. */
+static void check_lab_logins(const struct config *cfg, const struct node_conf *nc,
+    const struct lab_users *u, struct doctor_report *r)
+{
+	char failed[700] = "", first[1024] = "", fix[1536];
+	size_t nfail = 0;
+
+	for (size_t i = 0; i < u->n; i++) {
+		struct node_conf *c = config_node_dup(nc);
+		struct tconn *t = NULL;
+		char err[1024];
+		free(c->user);
+		c->user = xstrdup(u->name[i]);
+		free(c->identity);
+		c->identity = xstrdup(cfg->lab_key);
+		int64_t deadline = now_ms() + (int64_t)nc->connect_timeout_s * 1000;
+		if (tconn_open(c, &t, deadline, err, sizeof err) != 0) {
+			if (nfail++ == 0)
+				strlcpy_h(first, err, sizeof first);
+			size_t l = strlen(failed);
+			snprintf(failed + l, sizeof failed - l, "%s%s", l ? ", " : "", u->name[i]);
+		}
+		tconn_free(t);
+		config_node_free(c);
+	}
+	if (nfail == 0) {
+		doctor_add(r, "user_logins", 1, NULL, "%zu registered user%s log in with the lab key",
+		    u->n, u->n == 1 ? "" : "s");
+		return;
+	}
+	snprintf(fix, sizeof fix, "each of them runs herd register again (its key line may be "
+	    "gone, or its from= not match lab_from); the first one's causes: %s", first);
+	doctor_add(r, "user_logins", 0, fix, "%zu of %zu registered users cannot log in to %s "
+	    "with the lab key: %s", nfail, u->n, nc->name, failed);
+}
+
 static void check_node(const struct config *cfg, const struct node_conf *nc,
-    const struct doctor_opts *o, struct doctor_report *r)
+    const struct doctor_opts *o, const struct lab_users *u, struct doctor_report *r)
 {
 	struct doctor_ctx x = {
 		.node = nc->name, .host = nc->host, .user = nc->user, .cluster = cfg->cluster,
@@ -242,6 +331,8 @@ static void check_node(const struct config *cfg, const struct node_conf *nc,
 	}
 	if (login(r, &x, ch, t0, deadline) == 0)
 		node_program(r, &x, nc, ch);
+	if (u->loaded)
+		check_lab_logins(cfg, nc, u, r);
 out:
 	tchan_close(ch);
 	tconn_free(c);
@@ -371,6 +462,7 @@ int cmd_doctor(int argc, char **argv)
 	struct config cfg;
 	struct doctor_report *r;
 	unsigned char *pick = NULL;
+	struct lab_users users = { 0 };
 	int rc = parse_opts(ce, argc, argv, &o), nfail = 0, loaded;
 
 	if (rc != 0)
@@ -381,6 +473,8 @@ int cmd_doctor(int argc, char **argv)
 		pick = xcalloc(cfg.nnodes, 1);
 		if ((rc = pick_nodes(ce, &cfg, argc - optind, argv + optind, pick)) != 0)
 			goto out;
+		if (cfg.lab)
+			load_lab_users(&cfg, &users, r);
 	}
 	nfail = r->nfail;
 	if (o.json) {
@@ -393,7 +487,7 @@ int cmd_doctor(int argc, char **argv)
 		if (!pick[i])
 			continue;
 		memset(r, 0, sizeof *r);
-		check_node(&cfg, &cfg.nodes[i], &o, r);
+		check_node(&cfg, &cfg.nodes[i], &o, &users, r);
 		nfail += r->nfail;
 		print_report(&o, cfg.nodes[i].name, r, n++ == 0);
 	}
@@ -406,6 +500,7 @@ int cmd_doctor(int argc, char **argv)
 		printf("herd doctor: every check passed\n");
 	rc = nfail ? 1 : 0;
 out:
+	free(users.name);
 	free(pick);
 	free(r);
 	if (loaded)
