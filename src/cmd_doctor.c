@@ -406,8 +406,8 @@ static int check_config(struct config *cfg, struct doctor_report *r)
 	char buf[4200], err[HERD_ERRLEN];
 	const char *path = config_path(buf, sizeof buf);
 	if (config_load(path, cfg, err, sizeof err) != 0) {
-		doctor_add(r, "hosts.ini", 0, "correct the line named, then: herdd -c FILE --check",
-		    "%s", err);
+		doctor_add(r, "hosts.ini", 0, "correct the line named (herdd -c FILE --check "
+		    "checks it alone), or name herdd's file with herd -c FILE doctor", "%s", err);
 		return -1;
 	}
 	if (cfg->nnodes == 0) {

@@ -562,8 +562,8 @@ static void judge_shared(struct doctor_report *r, const struct doctor_ctx *x,
 		strlcpy_h(others + strlen(others), f->clusters[i], sizeof others - strlen(others));
 	}
 	snprintf(fix, sizeof fix, "give each controller a directory of its own: herd_dir = "
-	    ".herd-%s in [node %s] (or stop the other controller from using %s)", x->cluster,
-	    x->node, x->node);
+	    ".herd-%s in [node %s], or stop the other controller (cluster %s) from using %s",
+	    x->cluster, x->node, f->clusters[0], x->node);
 	doctor_add(r, "herd_dir", 0, fix, "%s on %s holds job files of cluster %s: another "
 	    "controller uses this directory (its events and ours would mix)", x->herd_dir,
 	    x->node, others);

@@ -3,7 +3,8 @@
 # herdd running, and finds each planted fault, each with its fix: an unknown
 # host key, a ~/.bashrc that prints, a node without nvidia-smi, a full disk
 # (a 2 MiB tmpfs mounted as node1's herd directory inside node1's mount
-# namespace, under the default --min-free-disk of 1G), and a locked account
+# namespace, under the default --min-free-disk of 1G), a herd directory
+# that holds another cluster's job files, and a locked account
 # (a real local user whose login works until usermod -L).
 
 . "$(dirname "$0")/lib.sh"
@@ -73,6 +74,18 @@ case $r in
 *) fail "no nvidia-smi: $r" ;;
 esac
 mv "$TEST_DIR/nvidia-smi.node3" "$NV"
+
+# --- node2's herd directory holds another cluster's job files.
+mkdir -p "$TC_DIR/nodes/node2/home/.herd/jobs"
+at_exit 'rm -f "$TC_DIR/nodes/node2/home/.herd/jobs/otherlab-5.0.script"'
+: >"$TC_DIR/nodes/node2/home/.herd/jobs/otherlab-5.0.script"
+doctor "$TEST_DIR/sh.json" node2 && fail "shared herd directory: exit 0"
+r=$(check "$TEST_DIR/sh.json" node2 herd_dir)
+case $r in
+"false .herd on node2 holds job files of cluster otherlab"*"herd_dir = .herd-test"*) ;;
+*) fail "shared herd directory: $r" ;;
+esac
+rm -f "$TC_DIR/nodes/node2/home/.herd/jobs/otherlab-5.0.script"
 
 # --- a full disk: node1's herd directory a 2 MiB tmpfs in its namespace.
 if command -v nsenter >/dev/null; then
