@@ -162,9 +162,12 @@ static int login(struct doctor_report *r, const struct doctor_ctx *x, struct tch
 		if (noise++ == 0)
 			str_vis(first, sizeof first, line);
 	}
+	/* A nologin shell or an rc file that exits: what it said is the clue. */
 	doctor_add(r, "login_output", 0, "run  ssh NODE true  as herdd's user and look at what "
-	    "the login prints or where it stops", "the login shell did not run our command: %s",
-	    rc == 0 ? "no answer within the connect_timeout" : err);
+	    "the login prints or where it stops; the user's shell in /etc/passwd must run "
+	    "commands (not nologin)", "the login shell did not run our command (%s)%s%s%s",
+	    rc == 0 ? "no answer within the connect_timeout" : err, noise ? "; it printed \"" : "",
+	    first, noise ? "\"" : "");
 	return -1;
 }
 

@@ -54,12 +54,18 @@ assert_eq "node1's auth (not tried)" "" "$(check "$TEST_DIR/kh.json" node1 auth)
 RC=$TC_DIR/nodes/node2/home/.bashrc
 cp -p "$RC" "$TEST_DIR/bashrc.orig" || fail "cannot save $RC"
 at_exit 'cp -p "$TEST_DIR/bashrc.orig" "$RC"'
-echo 'echo "welcome to node2"' >>"$RC"
+printf 'echo "welcome to node2"\nsleep 1.5\n' >>"$RC"
 doctor "$TEST_DIR/rc.json" node2 && fail "printing .bashrc: exit 0"
 r=$(check "$TEST_DIR/rc.json" node2 login_output)
 case $r in
 "false "*"1 line"*"welcome to node2"*"case \$- in"*) ;;
 *) fail "printing .bashrc: $r" ;;
+esac
+# Slow too: measured (1.5 s or more), over the 1 s bound.
+r=$(check "$TEST_DIR/rc.json" node2 login_time)
+case $r in
+"false a login shell takes "[1-9][0-9][0-9][0-9]" ms"*) ;;
+*) fail "slow .bashrc: $r" ;;
 esac
 cp -p "$TEST_DIR/bashrc.orig" "$RC"
 
@@ -74,6 +80,26 @@ case $r in
 *) fail "no nvidia-smi: $r" ;;
 esac
 mv "$TEST_DIR/nvidia-smi.node3" "$NV"
+
+# --- node3: a clock an hour ahead, and systemd-logind that kills a user's
+# processes at logout (a date and a loginctl of its own, first on PATH).
+B3=$TC_DIR/nodes/node3/bin
+printf '#!/bin/sh\n[ "$1" = +%%s ] && exec expr "$(/bin/date +%%s)" + 3600\nexec /bin/date "$@"\n' >"$B3/date"
+printf '#!/bin/sh\ncase "$*" in\n*Linger*) echo no ;;\n*KillUserProcesses*) echo yes ;;\n*KillExcludeUsers*) echo gdm ;;\nesac\n' >"$B3/loginctl"
+chmod 755 "$B3/date" "$B3/loginctl"
+at_exit 'rm -f "$B3/date" "$B3/loginctl"'
+doctor "$TEST_DIR/n3.json" node3 && fail "clock and logind: exit 0"
+r=$(check "$TEST_DIR/n3.json" node3 clock)
+case $r in
+"false node3's clock is 360"[0-9]" s ahead of"*"timedatectl set-ntp true"*) ;;
+*) fail "clock an hour ahead: $r" ;;
+esac
+r=$(check "$TEST_DIR/n3.json" node3 logout)
+case $r in
+"false "*"KillUserProcesses=yes"*"KillUserProcesses=no (or add root to KillExcludeUsers=)"*"loginctl enable-linger root") ;;
+*) fail "logind kills at logout: $r" ;;
+esac
+rm -f "$B3/date" "$B3/loginctl"
 
 # --- node2's herd directory holds another cluster's job files.
 mkdir -p "$TC_DIR/nodes/node2/home/.herd/jobs"
