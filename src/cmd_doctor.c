@@ -416,6 +416,7 @@ static int check_config(struct config *cfg, struct doctor_report *r)
 	if (cfg->nnodes == 0) {
 		doctor_add(r, "hosts.ini", 0, "name herdd's own file with -c (see hosts.ini(5))",
 		    "%s has no [node NAME] section: a client's file, not herdd's", cfg->path);
+		config_clear(cfg);
 		return -1;
 	}
 	doctor_add(r, "hosts.ini", 1, NULL, "%s: %zu node%s, cluster %s%s", cfg->path,
