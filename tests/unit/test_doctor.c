@@ -363,6 +363,31 @@ static void t_judge_login(void **state)
 	assert_int_equal((int)r.n, DOCTOR_MAX_CHECKS);
 }
 
+/* The node key doctor reads is documented where every key is (kept here,
+ * not in test_config.c's list, so that the issue's keys merge apart). */
+static void t_cpu_only_documented(void **state)
+{
+	struct buf ex, man;
+	char chunk[4096];
+	size_t n;
+	const char *files[] = { "hosts.example.ini", "man/hosts.ini.5" };
+	struct buf *bufs[] = { &ex, &man };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "r");
+		assert_non_null(f);
+		buf_init(bufs[i], 1 << 22);
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			assert_int_equal(buf_add(bufs[i], chunk, n), 0);
+		fclose(f);
+	}
+	assert_non_null(strstr(ex.data, "\n# cpu_only: "));
+	assert_non_null(strstr(man.data, "\n.B cpu_only\n"));
+	buf_clear(&ex);
+	buf_clear(&man);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -388,6 +413,7 @@ int main(void)
 		cmocka_unit_test(t_judge_faults),
 		cmocka_unit_test(t_judge_ssh),
 		cmocka_unit_test(t_judge_login),
+		cmocka_unit_test(t_cpu_only_documented),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
