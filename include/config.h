@@ -41,6 +41,7 @@ struct node_conf {
 	int connect_timeout_s;	/* default 10 */
 	int command_timeout_s;	/* default 30 */
 	int keepalive_s;	/* default 15; 0 disables */
+	int cpu_only;		/* no GPUs: herd doctor expects no nvidia-smi (default no) */
 	int line;		/* line of the [node] header, for messages */
 };
 

@@ -201,4 +201,14 @@ int db_audit_insert(struct db *db, const struct audit_row *a);
 int db_audit_list(struct db *db, int limit,
     int (*cb)(void *arg, const struct audit_row *a), void *arg);
 
+/*
+ * herd doctor: lab mode's registered users, read from the database at
+ * `path` without db_open (no migration, no write, not created when
+ * missing), so that it works beside a running herdd or without one.
+ * cb per user (strings borrowed for the call; non-zero stops).  0, or -1
+ * with *err.
+ */
+int db_lab_users_read(const char *path, int (*cb)(void *arg, uint32_t uid, const char *name),
+    void *arg, char *err, size_t errsz);
+
 #endif

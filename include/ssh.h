@@ -27,6 +27,16 @@ struct ssh_chan;
 int ssh_global_init(void);
 int ssh_conn_open(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
     char *err, size_t errsz);
+/*
+ * The same, saying in *stage (NULL: not wanted) which step failed, for
+ * herd doctor: each has its own cause and fix.
+ */
+enum ssh_stage {
+	SSH_STAGE_OK, SSH_STAGE_CONNECT, SSH_STAGE_HANDSHAKE, SSH_STAGE_KNOWN_HOSTS,
+	SSH_STAGE_HOSTKEY_UNKNOWN, SSH_STAGE_HOSTKEY_CHANGED, SSH_STAGE_AUTH
+};
+int ssh_conn_open_stage(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
+    enum ssh_stage *stage, char *err, size_t errsz);
 void ssh_conn_free(struct ssh_conn *c);
 int ssh_keepalive(struct ssh_conn *c);
 int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ssh.h"	/* enum ssh_stage */
+
 #define TCHAN_LINE_MAX (64 * 1024)
 
 struct node_conf;
@@ -24,6 +26,9 @@ struct tchan;
 
 int tconn_open(const struct node_conf *nc, struct tconn **out, int64_t deadline,
     char *err, size_t errsz);
+/* The same, with the failed step in *stage (ssh.h; SSH_STAGE_OK when local). */
+int tconn_open_stage(const struct node_conf *nc, struct tconn **out, int64_t deadline,
+    enum ssh_stage *stage, char *err, size_t errsz);
 void tconn_free(struct tconn *c);
 /* Keep an idle connection alive (SSH keepalive); 0 or -1 (connection lost). */
 int tconn_keepalive(struct tconn *c);

@@ -125,6 +125,8 @@ static const struct key node_keys[] = {
 	{ "connect_timeout", K_INT, N(connect_timeout_s), 1, 3600, "10", 0 },
 	{ "command_timeout", K_INT, N(command_timeout_s), 1, 3600, "30", 0 },
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
+	/* herd doctor: a node without GPUs, where no nvidia-smi is no fault. */
+	{ "cpu_only", K_BOOL, N(cpu_only), 0, 1, "no", 0 },
 };
 
 /*

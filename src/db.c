@@ -1061,3 +1061,33 @@ int db_job_note(struct db *db, int64_t id, int attempt, const char *node, const 
 	sqlite3_clear_bindings(s);
 	return rc == SQLITE_DONE ? 0 : fail(db, "note a job's reason");
 }
+
+int db_lab_users_read(const char *path, int (*cb)(void *arg, uint32_t uid, const char *name),
+    void *arg, char *err, size_t errsz)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *s = NULL;
+	int rc = -1, step_rc;
+
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK || sqlite3_busy_timeout(h, 5000) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "SELECT uid,name FROM lab_users ORDER BY name", -1, &s,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, h ? sqlite3_errmsg(h) : "cannot open");
+		goto out;
+	}
+	while ((step_rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 1);
+		if (cb(arg, (uint32_t)sqlite3_column_int64(s, 0), name ? name : "") != 0)
+			break;
+	}
+	if (step_rc != SQLITE_ROW && step_rc != SQLITE_DONE) {
+		snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(h));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return rc;
+}

@@ -81,7 +81,8 @@ static int sess_error(struct ssh_conn *c, const char *what, char *err, size_t er
 	return -1;
 }
 
-static int check_host_key(struct ssh_conn *c, const struct node_conf *nc, char *err, size_t errsz)
+static int check_host_key(struct ssh_conn *c, const struct node_conf *nc, enum ssh_stage *st,
+    char *err, size_t errsz)
 {
 	size_t len;
 	int type, rc;
@@ -100,6 +101,7 @@ static int check_host_key(struct ssh_conn *c, const struct node_conf *nc, char *
 	}
 	if (libssh2_knownhost_readfile(kh, nc->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
 		libssh2_knownhost_free(kh);
+		*st = SSH_STAGE_KNOWN_HOSTS;
 		snprintf(err, errsz, "cannot read known_hosts file %s; create it with: "
 		    "ssh-keyscan -p %d %s >> %s (after checking the key)", nc->known_hosts,
 		    nc->port, nc->host, nc->known_hosts);
@@ -112,11 +114,13 @@ static int check_host_key(struct ssh_conn *c, const struct node_conf *nc, char *
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
 		return 0;
 	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+		*st = SSH_STAGE_HOSTKEY_CHANGED;
 		snprintf(err, errsz, "HOST KEY CHANGED for %s (known_hosts %s): refusing to "
 		    "connect. If the node was reinstalled, remove the old key with: "
 		    "ssh-keygen -R '%s' -f %s", hostport, nc->known_hosts, hostport, nc->known_hosts);
 		return -1;
 	default:
+		*st = SSH_STAGE_HOSTKEY_UNKNOWN;
 		snprintf(err, errsz, "host key for %s is not in %s: refusing to connect. "
 		    "Check the key, then add it with: ssh-keyscan -p %d %s >> %s",
 		    hostport, nc->known_hosts, nc->port, nc->host, nc->known_hosts);
@@ -202,10 +206,18 @@ static int auth(struct ssh_conn *c, const struct node_conf *nc, char *err, size_
 int ssh_conn_open(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
     char *err, size_t errsz)
 {
+	return ssh_conn_open_stage(nc, out, deadline, NULL, err, errsz);
+}
+
+int ssh_conn_open_stage(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
+    enum ssh_stage *stage, char *err, size_t errsz)
+{
 	struct ssh_conn *c = xcalloc(1, sizeof *c);
+	enum ssh_stage st_local, *st = stage ? stage : &st_local;
 	int64_t left;
 
 	strlcpy_h(c->name, nc->name, sizeof c->name);
+	*st = SSH_STAGE_CONNECT;
 	if ((c->fd = tcp_connect(nc->host, nc->port, deadline, err, errsz)) < 0)
 		goto fail;
 	c->s = libssh2_session_init();
@@ -217,12 +229,17 @@ int ssh_conn_open(const struct node_conf *nc, struct ssh_conn **out, int64_t dea
 	libssh2_session_set_timeout(c->s, left > 0 ? left : 1);
 	libssh2_session_set_blocking(c->s, 1);
 	/* The socket is non-blocking; libssh2's blocking mode polls it itself. */
+	*st = SSH_STAGE_HANDSHAKE;
 	if (libssh2_session_handshake(c->s, c->fd) != 0) {
 		sess_error(c, "SSH handshake", err, errsz);
 		goto fail;
 	}
-	if (check_host_key(c, nc, err, errsz) != 0 || auth(c, nc, err, errsz) != 0)
+	if (check_host_key(c, nc, st, err, errsz) != 0)
 		goto fail;
+	*st = SSH_STAGE_AUTH;
+	if (auth(c, nc, err, errsz) != 0)
+		goto fail;
+	*st = SSH_STAGE_OK;
 	if (nc->keepalive_s > 0)
 		libssh2_keepalive_config(c->s, 1, (unsigned)nc->keepalive_s);
 	libssh2_session_set_blocking(c->s, 0);

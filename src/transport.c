@@ -43,9 +43,17 @@ struct tchan {
 int tconn_open(const struct node_conf *nc, struct tconn **out, int64_t deadline,
     char *err, size_t errsz)
 {
+	return tconn_open_stage(nc, out, deadline, NULL, err, errsz);
+}
+
+int tconn_open_stage(const struct node_conf *nc, struct tconn **out, int64_t deadline,
+    enum ssh_stage *stage, char *err, size_t errsz)
+{
 	struct tconn *c = xcalloc(1, sizeof *c);
 	c->local = nc->local;
-	if (!c->local && ssh_conn_open(nc, &c->ssh, deadline, err, errsz) != 0) {
+	if (stage != NULL)
+		*stage = SSH_STAGE_OK;
+	if (!c->local && ssh_conn_open_stage(nc, &c->ssh, deadline, stage, err, errsz) != 0) {
 		free(c);
 		return -1;
 	}
