@@ -144,8 +144,8 @@ static void feedf(struct h *h, enum res_kind kind, const char *fmt, ...)
 static void probe(struct h *h, const char *boot)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id %s\ncgroup v2\n"
-	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100, 81559, 4, 0\napps\nend\n", boot);
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 35\napps\nend\n", boot);
 }
 
 /* The node's shell comes up, its probe and its start-up scan answer. */
@@ -532,8 +532,8 @@ static void node_lost_requeues(void **state_)
 static void probe_big(struct h *h, const char *boot)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 2048\nmem_kb 1073741824\nboot_id %s\ncgroup v2\n"
-	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100, 81559, 4, 0\napps\nend\n", boot);
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 35\napps\nend\n", boot);
 }
 
 /* An array of `n` CPU-only tasks, all placed (LAUNCHING); its id. */

@@ -30,6 +30,8 @@
 
 #define OWN	"tests/fixtures/nvidia-smi/"
 #define MARKER	"herd-probe-marker"
+/* The CSV parser's hostile cases: the probe's fields before temperature.gpu. */
+#define F6	"index,uuid,name,memory.total,memory.used,utilization.gpu"
 
 static const char *noheader_na_fields =
     "memory.total,memory.free,memory.used,temperature.gpu,fan.speed,"
@@ -406,7 +408,7 @@ static void t_hostile_values(void **state)
 {
 	struct probe_result r;
 	char err[HERD_ERRLEN];
-	const char *f = PROBE_GPU_FIELDS;
+	const char *f = F6;
 
 	(void)state;
 	probe_result_init(&r);
@@ -474,7 +476,7 @@ static void t_hostile_sizes(void **state)
 	(void)state;
 	probe_result_init(&r);
 	/* NUL bytes. */
-	assert_int_equal(gpus("0, GPU-a, X\0Y, 1, 1, 1\n", 23, PROBE_GPU_FIELDS,
+	assert_int_equal(gpus("0, GPU-a, X\0Y, 1, 1, 1\n", 23, F6,
 	    &r, err), -1);
 	assert_non_null(strstr(err, "NUL"));
 	/* 10,000 columns: a header with our fields at the far end. */
@@ -491,7 +493,7 @@ static void t_hostile_sizes(void **state)
 	assert_int_equal(r.gpus[0].mem_total_mb, 512);
 	/* ... and a noheader row of 10,000 columns. */
 	assert_int_equal(gpus(b.data + b.len / 2, b.len - b.len / 2,
-	    PROBE_GPU_FIELDS, &r, err), -1);
+	    F6, &r, err), -1);
 	/* A 1 MiB line: exactly the bound parses, one byte more does not. */
 	buf_reset(&b);
 	assert_int_equal(buf_addstr(&b, "0, GPU-a, "), 0);
@@ -500,11 +502,11 @@ static void t_hostile_sizes(void **state)
 	assert_int_equal(buf_addstr(&b, ", 1, 1, 1\n"), 0);
 	while (b.len < PROBE_OUTPUT_MAX)
 		assert_int_equal(buf_addc(&b, '\n'), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, 1);
 	assert_int_equal(strlen(r.gpus[0].name), sizeof r.gpus[0].name - 1);
 	assert_int_equal(buf_addc(&b, '\n'), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), -1);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), -1);
 	buf_clear(&b);
 	probe_result_clear(&r);
 }
@@ -521,10 +523,10 @@ static void t_hostile_counts(void **state)
 	buf_init(&b, PROBE_OUTPUT_MAX);
 	for (i = 0; i < PROBE_MAX_GPUS; i++)
 		assert_int_equal(buf_printf(&b, "%d, GPU-%d, X, 1, 1, 1\n", i, i), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), 0);
 	assert_int_equal(r.ngpus, PROBE_MAX_GPUS);
 	assert_int_equal(buf_printf(&b, "%d, GPU-x, X, 1, 1, 1\n", i), 0);
-	assert_int_equal(gpus(b.data, b.len, PROBE_GPU_FIELDS, &r, err), -1);
+	assert_int_equal(gpus(b.data, b.len, F6, &r, err), -1);
 	assert_non_null(strstr(err, "more than"));
 	assert_int_equal(r.ngpus, 0);
 	buf_reset(&b);
@@ -562,8 +564,8 @@ static void t_parse_ok(void **state)
 	(void)state;
 	probe_result_init(&r);
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
-	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0\n"
-	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 31\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, [N/A]\n"
 	    "apps\nGPU-b, 4242, python3, 30712\nend\n", &r, err), 0);
 	assert_string_equal(r.hostname, "node1");
 	assert_int_equal(r.cpus, 16);
@@ -608,7 +610,7 @@ static void t_parse_gpu_errors(void **state)
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\nrubbish\napps\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
-	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1\n"
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 1\n"
 	    "apps\nrubbish\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
