@@ -48,6 +48,7 @@ static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 	j->node = (int16_t)node;
 	j->gpu_mask = mask;
 	j->held = 1;
+	j->pid = 0;	/* this launch's: from its start event */
 	n->cpus_used += j->cpus;
 	n->mem_used_mb += (int64_t)j->mem_mb;
 	n->gpu_used |= mask;
@@ -166,6 +167,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 		j->node = -1;
 		j->gpu_mask = 0;
 		j->gpus_by_index = 0;
+		j->pid = 0;
 	}
 }
 
