@@ -16,7 +16,8 @@
  * process would let the node's output claim things about pids nvidia-smi
  * never showed.  A user name is display text only: one that is not a plain
  * name is kept as unknown rather than failing the probe, since an odd name
- * in a directory service is no reason to lose the node's GPUs.
+ * in a directory service is no reason to lose the node's GPUs; so is a
+ * marker that is no job id, since anyone may set HERD_JOB_ID.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,9 +153,8 @@ static int parse_line(struct span line, struct gpu_proc *g, const char **what)
 	g->pgid = (int)v;
 	if (word_chain(g, w[5]) != 0)
 		return (*what = "bad parent chain", -1);
-	if (word_num(w[6], 1, (1LL << 53), 0, &v) != 0)
-		return (*what = "bad job", -1);
-	g->job = v;
+	/* Anyone may set HERD_JOB_ID: a marker that is no job id is none. */
+	g->job = word_num(w[6], 1, (1LL << 53), 0, &v) == 0 ? v : 0;
 	return 0;
 }
 
