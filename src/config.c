@@ -128,7 +128,7 @@ static const struct key node_keys[] = {
 	{ "connect_timeout", K_INT, N(connect_timeout_s), 1, 3600, "10", 0 },
 	{ "command_timeout", K_INT, N(command_timeout_s), 1, 3600, "30", 0 },
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
-	{ "foreign_mem_threshold", K_MB, N(foreign_mem_threshold_mb), 0, 1 << 30, "512M", 0 },
+	{ "foreign_mem_threshold", K_MB, N(foreign_mem_threshold_mb), 0, 1 << 24, "512M", 0 },
 	{ "share_foreign", K_BOOL, N(share_foreign), 0, 1, "no", 0 },
 };
 
