@@ -51,23 +51,11 @@ static int next_word(struct span *rest, struct span *w)
 static int word_num(struct span w, long long min, long long max,
     long long unknown, long long *out)
 {
-	long long n = 0;
-
 	if (unknown >= 0 && span_eq(w, "-")) {
 		*out = unknown;
 		return 0;
 	}
-	if (w.n == 0 || w.n > 12)
-		return -1;
-	for (size_t i = 0; i < w.n; i++) {
-		if (w.p[i] < '0' || w.p[i] > '9')
-			return -1;
-		n = n * 10 + (w.p[i] - '0');
-	}
-	if (n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
+	return span_num(w, min, max, out);
 }
 
 /* A user name as useradd and directory services write them, else unknown. */

@@ -141,26 +141,6 @@ struct probe_seen {
 	struct span gpus, apps, procs;
 };
 
-/* A decimal in [min, max], nothing else on the line. */
-static int parse_num(struct span v, long long min, long long max,
-    long long *out)
-{
-	long long n = 0;
-	size_t i;
-
-	if (v.n == 0 || v.n > 18)
-		return -1;
-	for (i = 0; i < v.n; i++) {
-		if (v.p[i] < '0' || v.p[i] > '9')
-			return -1;
-		n = n * 10 + (v.p[i] - '0');
-	}
-	if (n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
 /* Copy a value that must fit and must not hide control bytes. */
 static int copy_value(char *dst, size_t dstsz, struct span v)
 {
@@ -195,11 +175,11 @@ static int probe_kv(struct span line, struct probe_result *r,
 		bad = copy_value(r->hostname, sizeof r->hostname, val);
 	} else if (span_eq(key, "cpus")) {
 		seen = &s->cpus;
-		if ((bad = parse_num(val, 1, 1000000, &n)) == 0)
+		if ((bad = span_num(val, 1, 1000000, &n)) == 0)
 			r->cpus = (int)n;
 	} else if (span_eq(key, "mem_kb")) {
 		seen = &s->mem;
-		if ((bad = parse_num(val, 1, 1LL << 50, &n)) == 0)
+		if ((bad = span_num(val, 1, 1LL << 50, &n)) == 0)
 			r->mem_mb = n / 1024;
 	} else if (span_eq(key, "boot_id")) {
 		seen = &s->boot_id;
@@ -211,7 +191,7 @@ static int probe_kv(struct span line, struct probe_result *r,
 			bad = copy_value(r->cgroup, sizeof r->cgroup, val);
 	} else if (span_eq(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
-		bad = parse_num(val, 0, 255, &s->rc);
+		bad = span_num(val, 0, 255, &s->rc);
 	} else
 		return 0;
 	if (*seen) {

@@ -950,28 +950,42 @@ static void t_script_greedy_nvsmi(void **state)
 	probe_result_clear(&r);
 }
 
-/* The project's fake nvidia-smi, fed our own captures. */
-static void t_script_fake_nvsmi(void **state)
+/*
+ * The project's fake nvidia-smi linked into tmpdir/bindir, answering from
+ * tmpdir/datadir (made if absent) with our 2-GPU capture; skips the test
+ * where the fake or awk is missing.
+ */
+static void fake_nvsmi(const char *bindir, const char *datadir, char *dir, size_t dirsz)
 {
-	struct probe_result r;
-	char *argv[4], path[300], link[200], fake[1100], cwd[900], dir[200];
-	char dst[300], *s;
+	char link[200], fake[1100], cwd[900], dst[300], *s;
 	size_t len;
 
-	(void)state;
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	snprintf(fake, sizeof fake, "%s/scripts/fake-nvidia-smi", cwd);
 	if (!exists(fake) || !exists("/usr/bin/awk")) {
 		print_message("skip: no scripts/fake-nvidia-smi or awk\n");
 		skip();
 	}
-	snprintf(link, sizeof link, "%s/fake/nvidia-smi", tmpdir);
+	snprintf(dir, dirsz, "%s/%s", tmpdir, datadir);
+	if (mkdir(dir, 0700) != 0)
+		assert_true(access(dir, W_OK) == 0);
+	snprintf(link, sizeof link, "%s/%s/nvidia-smi", tmpdir, bindir);
 	assert_int_equal(symlink(fake, link), 0);
-	snprintf(dir, sizeof dir, "%s/gpudata", tmpdir);
 	s = own("querygpu_2gpu_header_units.csv", &len);
 	snprintf(dst, sizeof dst, "%s/query-gpu.csv", dir);
 	write_file(dst, s, 0644);
 	free(s);
+}
+
+/* The project's fake nvidia-smi, fed our own captures. */
+static void t_script_fake_nvsmi(void **state)
+{
+	struct probe_result r;
+	char *argv[4], path[300], dir[200], dst[300], *s;
+	size_t len;
+
+	(void)state;
+	fake_nvsmi("fake", "gpudata", dir, sizeof dir);
 	s = own("computeapps_header_units.csv", &len);
 	snprintf(dst, sizeof dst, "%s/compute-apps.csv", dir);
 	write_file(dst, s, 0644);
@@ -1002,26 +1016,11 @@ static void t_script_fake_nvsmi(void **state)
 static void t_script_procs(void **state)
 {
 	struct probe_result r;
-	char *argv[4], path[300], link[200], fake[1100], cwd[900], dir[200], dst[300];
-	char apps[1024];
-	size_t len;
+	char *argv[4], path[300], dir[200], dst[300], apps[1024];
 	int i, rc;
 
 	(void)state;
-	assert_non_null(getcwd(cwd, sizeof cwd));
-	snprintf(fake, sizeof fake, "%s/scripts/fake-nvidia-smi", cwd);
-	if (!exists(fake) || !exists("/usr/bin/awk")) {
-		print_message("skip: no scripts/fake-nvidia-smi or awk\n");
-		skip();
-	}
-	snprintf(dir, sizeof dir, "%s/procs", tmpdir);
-	assert_int_equal(mkdir(dir, 0700), 0);
-	snprintf(link, sizeof link, "%s/procs/nvidia-smi", tmpdir);
-	assert_int_equal(symlink(fake, link), 0);
-	char *s = own("querygpu_2gpu_header_units.csv", &len);
-	snprintf(dst, sizeof dst, "%s/query-gpu.csv", dir);
-	write_file(dst, s, 0644);
-	free(s);
+	fake_nvsmi("procs", "procs", dir, sizeof dir);
 	pid_t child = fork();
 	if (child == 0) {
 		char *cargv[] = { "sleep", "30", NULL }, *cenv[] = { "HERD_JOB_ID=77", NULL };
