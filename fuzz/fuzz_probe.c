@@ -1,7 +1,8 @@
 /*
  * fuzz_probe.c — probe_parse() on arbitrary bytes: what a node prints is
  * not trusted.  The input is handed over as is, not NUL-terminated, so a
- * read past its end is caught.  A parsed result must be consistent.
+ * read past its end is caught.  A parsed result must be consistent: the
+ * procs section names only pids the apps section listed, once each.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,8 +20,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.cpus < 1 || r.mem_mb < 0 || r.ngpus > PROBE_MAX_GPUS ||
 		    r.napps > PROBE_MAX_APPS)
 			abort();
-		if (r.gpu_state != GPUS_OK && (r.ngpus != 0 || r.napps != 0))
+		if (r.gpu_state != GPUS_OK && (r.ngpus != 0 || r.napps != 0 || r.nprocs != 0))
 			abort();
+		/* procs: each a pid the apps listed, once, with a bounded chain */
+		for (size_t i = 0; i < r.nprocs; i++) {
+			const struct gpu_proc *p = &r.procs[i];
+			if (gpuproc_find(&r, p->pid) != p || p->nchain > PROBE_CHAIN_MAX ||
+			    strlen(p->user) > PROBE_USER_MAX)
+				abort();
+			size_t k = 0;
+			while (k < r.napps && r.apps[k].pid != p->pid)
+				k++;
+			if (k == r.napps)
+				abort();
+		}
 		if (strlen(r.gpu_error) >= sizeof r.gpu_error)
 			abort();
 		/* A cgroup directory herd would mkdir in: none or under /sys/fs/cgroup. */
@@ -29,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (d[i][0] != '\0' && (strncmp(d[i], "/sys/fs/cgroup", 14) != 0 ||
 			    strstr(d[i], "/..") != NULL))
 				abort();
-	} else if (err[0] == '\0' || r.gpus != NULL || r.apps != NULL)
+	} else if (err[0] == '\0' || r.gpus != NULL || r.apps != NULL || r.procs != NULL)
 		abort();
 	probe_result_clear(&r);
 	return 0;

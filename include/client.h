@@ -66,8 +66,23 @@ struct gpu_rec {
 	int64_t mem_total_mb, mem_used_mb;	/* -1 unknown */
 	int util;				/* -1 unknown */
 	int64_t job;				/* 0: free */
+	int temp_c;				/* -1 unknown */
+	char user[64];				/* the job's owner; "" none */
+	int outside;				/* enum foreign_why: in use outside herd */
+	int64_t outside_mb;			/* memory herd's jobs do not explain; -1 */
 };
 void gpu_rec_parse(const char *s, struct gpu_rec *g);
+/* One process using a GPU outside herd (a "node" frame's "gpu_proc" values). */
+struct gpu_proc_rec {
+	int gpu;				/* the GPU's index */
+	int pid;
+	char user[64];				/* the node's name for its owner; "" unknown */
+	int64_t uid, mem_mb;			/* -1 unknown */
+	int64_t since;				/* wall seconds: first probe that saw it */
+	int64_t job;				/* a herd job's process on a GPU it does not hold */
+	char process[128];
+};
+void gpu_proc_rec_parse(const char *s, struct gpu_proc_rec *p);
 
 /*
  * One attempt of a job (herd requeue makes more): the frame's "attempt_rec"

@@ -7,7 +7,7 @@
  * controller), [defaults] (any node key, inherited by every node that does
  * not set it), and one [node NAME] per node (host, port, user,
  * identity, known_hosts, herd_dir, connect_timeout, command_timeout,
- * keepalive), [account NAME] and [priority] (acct.h), [partition NAME] and
+ * keepalive, foreign_mem_threshold, share_foreign), [account NAME] and [priority] (acct.h), [partition NAME] and
  * [qos NAME] (see struct part_conf, struct qos_conf; partition.h uses them).
  * `host = local` runs the node side with /bin/sh on this machine instead of
  * over SSH.
@@ -42,6 +42,9 @@ struct node_conf {
 	int command_timeout_s;	/* default 30 */
 	int keepalive_s;	/* default 15; 0 disables */
 	int cpu_only;		/* no GPUs: herd doctor expects no nvidia-smi (default no) */
+	int foreign_mem_threshold_mb;	/* GPU memory in use outside herd jobs above
+					 * which a GPU is busy; default 512 */
+	int share_foreign;	/* yes: hand out GPUs in use outside herd anyway */
 	int line;		/* line of the [node] header, for messages */
 };
 

@@ -205,6 +205,10 @@ const struct job *ctl_job_next(struct ctl *c, int64_t id);
 size_t ctl_user_jobs_active(const struct ctl *c, uint32_t uid);
 /* The job holding GPU g (position in n's probe) of node n, 0 none. */
 int64_t ctl_gpu_holder(const struct ctl *c, const struct node *n, size_t g);
+/* For a job waiting with GpusInUseOutsideHerd: which GPUs of which nodes
+ * are in use outside herd and whose ("gpu1 GPU 0 (bob, pid 4242)"); the
+ * text's length, 0 for another job (ctl_foreign.c). */
+size_t ctl_foreign_text(const struct ctl *c, const struct job *j, char *buf, size_t size);
 /* Node slot k's name ("" for none). */
 const char *ctl_node_name(const struct ctl *c, int k);
 

@@ -166,4 +166,12 @@ struct job *ctl_array_task_start(struct ctl *c, struct job *p, uint32_t task,
 void ctl_array_undo_commit(struct ctl *c, struct array_undo *u);
 void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
 
+/*
+ * GPUs in use outside herd (ctl_foreign.c): decided again from each probe
+ * of node n; the scheduler's snapshot leaves the busy ones out unless the
+ * node says share_foreign.
+ */
+void ctl_foreign_update(struct ctl *c, struct node *n);
+uint64_t ctl_foreign_busy(const struct node *n);
+
 #endif

@@ -23,6 +23,7 @@ struct explain {
 	int after_pending;	/* that job is itself planned, not running */
 	int64_t begin_time;	/* BeginTime's */
 	const char *dependency;	/* Dependency's, as herd show prints it */
+	const char *foreign;	/* GpusInUseOutsideHerd's: "gpu1 GPU 0 (bob, pid 42), ..." */
 };
 
 /* The sentence for e into buf (always terminated). */

@@ -34,6 +34,7 @@ struct gpu_info {
 	int64_t mem_total_mb;	/* -1 unknown */
 	int64_t mem_used_mb;	/* -1 unknown */
 	int util;		/* percent, -1 unknown ([N/A], [Not Supported]) */
+	int temp_c;		/* temperature.gpu, Celsius; -1 unknown */
 	/* MIG: the profile ("1g.10gb") of a MIG device; "" a whole GPU. */
 	char mig_profile[16];
 	int mig_index;		/* its MIG device number on the parent, -1 none */

@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include "foreign.h"
 #include "probe.h"
 
 struct node_conf;
@@ -87,6 +88,7 @@ struct node {
 	int cpus_used;
 	int64_t mem_used_mb;
 	uint64_t gpu_used;	/* bit i: GPU i (position in probe.gpus) held */
+	struct foreign_state foreign;	/* its GPUs in use outside herd (ctl_foreign.c) */
 	int64_t next_probe_ms;
 	int probe_inflight;
 	uint64_t bad_events;	/* malformed event lines seen (for rate-limited warnings) */

@@ -15,9 +15,14 @@
  *   gpus                   (then nvidia-smi --query-gpu=PROBE_GPU_FIELDS
  *   ...csv lines...          --format=csv,noheader,nounits, or its error text)
  *   apps                   (then --query-compute-apps=PROBE_APP_FIELDS,
- *   ...csv lines...          same format; room for foreign GPU processes)
+ *   ...csv lines...          same format)
  *   list                   (then nvidia-smi -L: MIG devices, which replace
  *   ...lines...              their GPU in gpus[]; gpu.h's gpu_mig_expand)
+ *   procs                  (then, for each pid the apps list, once:
+ *   PID UID USER SID PGID CHAIN JOB   its owner, session, process group,
+ *                            parent chain "P1,P2,..." or "-", and the
+ *                            HERD_JOB_ID of its environment or "-" where
+ *                            unreadable; gpuproc.c parses these lines)
  *   end
  *
  * Ownership: struct probe_result is probe_result_init()/probe_result_clear();
@@ -32,7 +37,8 @@
 #include "gpu.h"
 #include "isolate.h"
 
-#define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu,pci.bus_id"
+#define PROBE_GPU_FIELDS "index,uuid,name,memory.total,memory.used,utilization.gpu," \
+	"pci.bus_id,temperature.gpu"
 #define PROBE_APP_FIELDS "gpu_uuid,pid,process_name,used_memory"
 #define PROBE_MAX_GPUS GPU_MASK_BITS
 #define PROBE_MAX_APPS 1024
@@ -45,6 +51,19 @@ struct gpu_app {
 	int pid;
 	char process[128];
 	int64_t used_mb;	/* -1 unknown */
+};
+
+/* What the node says about one process nvidia-smi listed (gpuproc.c). */
+#define PROBE_CHAIN_MAX 16
+#define PROBE_USER_MAX 32
+struct gpu_proc {
+	int pid;
+	int64_t uid;		/* -1 unknown (it ended before it was read) */
+	char user[PROBE_USER_MAX + 1];	/* the node's name for uid; "" unknown */
+	int sid, pgid;		/* session and process group; 0 unknown */
+	int chain[PROBE_CHAIN_MAX];	/* parent, grandparent, ... */
+	int nchain;
+	int64_t job;		/* HERD_JOB_ID of its environment; 0 none or unreadable */
 };
 
 struct probe_result {
@@ -60,6 +79,8 @@ struct probe_result {
 	size_t ngpus;
 	struct gpu_app *apps;
 	size_t napps;
+	struct gpu_proc *procs;
+	size_t nprocs;
 };
 
 void probe_result_init(struct probe_result *r);
@@ -87,6 +108,15 @@ int nvsmi_parse_gpus(const char *text, size_t len, const char *fields,
 /* The same for --query-compute-apps; appends to r->apps. */
 int nvsmi_parse_apps(const char *text, size_t len, const char *fields,
     struct probe_result *r, char *err, size_t errsz);
+/*
+ * The probe's procs section (gpuproc.c): one line per process, as above.
+ * A pid must be one the apps section lists, and only once; at most
+ * PROBE_MAX_APPS.  Sets r->procs.  0 ok, -1 with *err (nothing kept).
+ */
+int gpuproc_parse(const char *text, size_t len, struct probe_result *r,
+    char *err, size_t errsz);
+/* The procs line of pid, NULL when the probe told nothing about it. */
+const struct gpu_proc *gpuproc_find(const struct probe_result *r, int pid);
 
 /*
  * Parse `nvidia-smi -L` (nvsmi_list.c): a record per GPU (index, name,

@@ -71,6 +71,9 @@
  * With N = 1 this is exactly EASY's rule above.  GREEDY plans one.
  *
  * Reasons (Slurm's names): a job that starts has SCHED_R_NONE; a job that
+ * cannot start but would, on a node it may use, were the GPUs in use
+ * outside herd (gpu_foreign) free, has GpusInUseOutsideHerd (herd's own
+ * word: Slurm never sees such use); a job that
  * cannot start and was given a reservation slot (the head, and the next
  * N - 1 of EASY) has Resources; a later job looked at and not started has
  * Priority (a job ahead of it holds what it would need now or later).
@@ -109,7 +112,7 @@ enum sched_policy { SCHED_FCFS = 0, SCHED_EASY = 1, SCHED_GREEDY = 2 };
 /* Why a pending job did not start in this pass.  From SCHED_R_LIMIT on: a
  * limit's, SCHED_R_LIMIT + enum limit_reason. */
 enum sched_reason { SCHED_R_NONE = 0, SCHED_R_PRIORITY = 1, SCHED_R_RESOURCES = 2,
-	SCHED_R_LIMIT = 64 };
+	SCHED_R_FOREIGN = 3, SCHED_R_LIMIT = 64 };
 
 /* An end time that never comes (a job without a time limit). */
 #define SCHED_NEVER INT64_MAX
@@ -122,6 +125,8 @@ struct sched_node {
 	int cpus_free;
 	int64_t mem_free_mb;
 	uint64_t gpu_free;	/* bit i: GPU i free */
+	uint64_t gpu_foreign;	/* bit i: GPU i held by no job but in use outside
+				 * herd (not in gpu_free): for the reason only */
 	int cpus_per_gpu;	/* CPUs a CPU-only job should leave for each free
 				 * GPU (the node's CPUs / GPUs, rounded up); 0: none */
 	/* Who runs there (jobs holding resources, being killed included);

@@ -19,5 +19,8 @@ int span_next_line(struct span *rest, struct span *line);
 struct span span_trim(struct span s);
 /* Whether the span is exactly the NUL-terminated `lit`. */
 int span_eq(struct span s, const char *lit);
+/* The span is a decimal (digits only, at most 18) in [min, max]: 0 and
+ * *out set; else -1. */
+int span_num(struct span s, long long min, long long max, long long *out);
 
 #endif

@@ -589,8 +589,8 @@ int hclient_is_error(const struct msg *m)
 
 void gpu_rec_parse(const char *s, struct gpu_rec *g)
 {
-	char *rec = xstrdup(s), *f[7] = { 0 }, *p = rec;
-	for (int k = 0; k < 7 && p != NULL; k++) {
+	char *rec = xstrdup(s), *f[11] = { 0 }, *p = rec;
+	for (int k = 0; k < 11 && p != NULL; k++) {
 		f[k] = p;
 		if ((p = strchr(p, '\t')) != NULL)
 			*p++ = '\0';
@@ -602,6 +602,29 @@ void gpu_rec_parse(const char *s, struct gpu_rec *g)
 	g->mem_used_mb = f[4] ? atoll(f[4]) : -1;
 	g->util = f[5] ? atoi(f[5]) : -1;
 	g->job = f[6] ? atoll(f[6]) : 0;
+	g->temp_c = f[7] ? atoi(f[7]) : -1;
+	strlcpy_h(g->user, f[8] ? f[8] : "", sizeof g->user);
+	g->outside = f[9] ? atoi(f[9]) : 0;
+	g->outside_mb = f[10] ? atoll(f[10]) : -1;
+	free(rec);
+}
+
+void gpu_proc_rec_parse(const char *s, struct gpu_proc_rec *g)
+{
+	char *rec = xstrdup(s), *f[8] = { 0 }, *p = rec;
+	for (int k = 0; k < 8 && p != NULL; k++) {
+		f[k] = p;
+		if (k < 7 && (p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	g->gpu = f[0] ? atoi(f[0]) : -1;
+	g->pid = f[1] ? atoi(f[1]) : 0;
+	strlcpy_h(g->user, f[2] ? f[2] : "", sizeof g->user);
+	g->uid = f[3] ? atoll(f[3]) : -1;
+	g->mem_mb = f[4] ? atoll(f[4]) : -1;
+	g->since = f[5] ? atoll(f[5]) : 0;
+	g->job = f[6] ? atoll(f[6]) : 0;
+	strlcpy_h(g->process, f[7] ? f[7] : "", sizeof g->process);
 	free(rec);
 }
 

@@ -24,7 +24,11 @@ const struct cmd_entry cmd_nodes_entry = {
 	"node where logging out would kill jobs is named under the table, with the fix.\n"
 	"STATE is UP, DOWN, UNKNOWN, or for a node herd drain took out of use DRAINING\n"
 	"(its jobs still run), DRAINED (none left) or DOWN+DRAIN; REASON then says why,\n"
-	"who drained it and when: \"TEXT [user@time]\".\n",
+	"who drained it and when: \"TEXT [user@time]\".\n"
+	"\nthen per GPU: NODE GPU (index) TYPE (model) MEMORY (used/total) UTIL TEMP and\n"
+	"USE: free, \"job ID (USER)\", or who uses it outside herd (owner on the node,\n"
+	"process, pid, memory, since the first probe that saw it), a row per process.\n"
+	"Such a GPU is given to no job unless its node sets share_foreign = yes.\n",
 	cmd_nodes
 };
 
@@ -36,22 +40,70 @@ struct nctx {
 	size_t nwarn;
 };
 
+/* "outside herd: bob python3 (pid 4242, 2048 MiB, since 2026-...)" */
+static void outside_text(char *buf, size_t size, const struct gpu_proc_rec *p)
+{
+	char since[64], mem[32] = "? MiB", job[48] = "";
+	fmt_time(since, sizeof since, p->since);
+	if (p->mem_mb >= 0)
+		snprintf(mem, sizeof mem, "%lld MiB", (long long)p->mem_mb);
+	if (p->job > 0)
+		snprintf(job, sizeof job, "job %lld's, not its GPU: ", (long long)p->job);
+	snprintf(buf, size, "outside herd: %s%s %s (pid %d, %s, since %s)", job,
+	    p->user[0] ? p->user : "unknown user", p->process[0] ? p->process : "?", p->pid,
+	    mem, since);
+}
+
+/* The GPU's first row says who uses it; each further process outside herd, a row. */
+static void gpu_rows_one(struct nctx *q, const struct msg *m, const struct gpu_rec *r,
+    const char **cells)
+{
+	const char *s;
+	char use[512];
+	size_t n = 0;
+	for (size_t i = 0; (s = msg_get_nth(m, "gpu_proc", i, NULL)) != NULL; i++) {
+		struct gpu_proc_rec p;
+		gpu_proc_rec_parse(s, &p);
+		if (p.gpu != r->index)
+			continue;
+		outside_text(use, sizeof use, &p);
+		if (n++ == 0 && r->job > 0)	/* held, and someone else is on it too */
+			table_add(q->gpus, cells);
+		if (n > 1 || r->job > 0)
+			cells[0] = cells[1] = cells[2] = cells[3] = cells[4] = cells[5] = "";
+		cells[6] = use;
+		table_add(q->gpus, cells);
+	}
+	if (n > 0)
+		return;
+	if (r->outside != 0 && r->job <= 0) {
+		snprintf(use, sizeof use, "outside herd: %lld MiB in use, no process listed",
+		    (long long)r->outside_mb);
+		cells[6] = use;
+	}
+	table_add(q->gpus, cells);
+}
+
 static void gpu_rows(struct nctx *q, const struct msg *m)
 {
 	const char *g;
 	for (size_t i = 0; (g = msg_get_nth(m, "gpu", i, NULL)) != NULL; i++) {
 		struct gpu_rec r;
-		char idx[16], mem[64], util[16] = "-", job[32] = "free";
+		char idx[16], mem[64], util[16] = "-", temp[16] = "-", job[128] = "free";
 		gpu_rec_parse(g, &r);
 		snprintf(idx, sizeof idx, "%d", r.index);
 		snprintf(mem, sizeof mem, "%lld/%lld MiB", (long long)r.mem_used_mb,
 		    (long long)r.mem_total_mb);
 		if (r.util >= 0)
 			snprintf(util, sizeof util, "%d%%", r.util);
+		if (r.temp_c >= 0)
+			snprintf(temp, sizeof temp, "%dC", r.temp_c);
 		if (r.job > 0)
-			snprintf(job, sizeof job, "%lld", (long long)r.job);
-		const char *cells[] = { msg_get(m, "name", NULL), idx, r.name, mem, util, job };
-		table_add(q->gpus, cells);
+			snprintf(job, sizeof job, "job %lld (%s)", (long long)r.job,
+			    r.user[0] ? r.user : "?");
+		const char *cells[] = { msg_get(m, "name", NULL), idx, r.name, mem, util, temp,
+		    job };
+		gpu_rows_one(q, m, &r, cells);
 	}
 }
 
@@ -113,7 +165,7 @@ int cmd_nodes(int argc, char **argv)
 {
 	static const char *nh[] = { "NODE", "PARTITIONS", "STATE", "CPUS", "MEMORY", "GPUS",
 	    "ISOLATION", "REASON" };
-	static const char *gh[] = { "NODE", "GPU", "NAME", "MEMORY", "UTIL", "JOB" };
+	static const char *gh[] = { "NODE", "GPU", "TYPE", "MEMORY", "UTIL", "TEMP", "USE" };
 	struct nctx q = { 0 };
 	struct msg req;
 
@@ -138,7 +190,7 @@ int cmd_nodes(int argc, char **argv)
 	msg_init(&req, "nodes");
 	if (!q.json) {
 		q.nodes = table_new(8, nh);
-		q.gpus = table_new(6, gh);
+		q.gpus = table_new(7, gh);
 	}
 	int rc = cmd_stream(&req, each, &q);
 	msg_clear(&req);

@@ -177,7 +177,8 @@ static void show_why(const struct msg *m)
 	    .after = msg_geti(m, "planned_after", -1),
 	    .after_pending = (int)msg_geti(m, "planned_after_pending", 0),
 	    .begin_time = msg_geti(m, "begin_time", 0),
-	    .dependency = msg_get(m, "dependency", NULL) };
+	    .dependency = msg_get(m, "dependency", NULL),
+	    .foreign = msg_get(m, "foreign_use", NULL) };
 	if (e.node == NULL)
 		e.node = "?";
 	explain_pending(text, sizeof text, &e);

@@ -46,6 +46,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -77,6 +78,8 @@ enum ktype {
 	K_LIST,		/* names separated by commas or blanks (admins) */
 	K_FROM,		/* an authorized_keys from= pattern list: no quotes or blanks */
 	K_TIME,		/* a Slurm duration ("2:00:00", "1-0", "infinite"): int seconds */
+	K_MB,		/* a size as --mem takes it ("512M", "2G"; MB by default) in
+			 * [min, max] MB: an int */
 	K_NODES,	/* node names (checked against [node]s at the end), or ALL */
 	K_NOTYET,	/* a key herd knows but does not act on yet: refused, with why */
 };
@@ -127,6 +130,8 @@ static const struct key node_keys[] = {
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
 	/* herd doctor: a node without GPUs, where no nvidia-smi is no fault. */
 	{ "cpu_only", K_BOOL, N(cpu_only), 0, 1, "no", 0 },
+	{ "foreign_mem_threshold", K_MB, N(foreign_mem_threshold_mb), 0, 1 << 24, "512M", 0 },
+	{ "share_foreign", K_BOOL, N(share_foreign), 0, 1, "no", 0 },
 };
 
 /*
@@ -315,6 +320,20 @@ static int parse_time(struct parse *p, const struct key *k, const char *v, int l
 	return 0;
 }
 
+/* A size in MB within the key's bounds. */
+static int parse_mb(struct parse *p, const struct key *k, const char *v, int line, int *out)
+{
+	char err[HERD_ERRLEN];
+	uint64_t mb;
+	if (parse_size_mb(v, &mb, err, sizeof err) != 0)
+		return perr(p, line, "%s: %s", k->name, err);
+	if (mb < (uint64_t)k->min || mb > (uint64_t)k->max)
+		return perr(p, line, "%s: %" PRIu64 " MB is out of range %d..%d MB", k->name, mb,
+		    k->min, k->max);
+	*out = (int)mb;
+	return 0;
+}
+
 /* Each word of a list: a node name (valid_name). */
 static int check_names(struct parse *p, const struct key *k, const char *v, int line)
 {
@@ -345,6 +364,8 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 		return parse_int(p, k, v, line, (int *)((char *)base + k->off));
 	case K_TIME:
 		return parse_time(p, k, v, line, (int *)((char *)base + k->off));
+	case K_MB:
+		return parse_mb(p, k, v, line, (int *)((char *)base + k->off));
 	case K_NOTYET:
 		return perr(p, line, "%s: %s", k->name, k->def);
 	case K_NODES:
@@ -803,7 +824,7 @@ static int finish_node(struct parse *p, size_t ni)
 		if (p->nline[ni][i] != 0)
 			continue;
 		if (p->dline[i] != 0) {
-			if (k->type == K_INT || k->type == K_BOOL)
+			if (k->type == K_INT || k->type == K_BOOL || k->type == K_MB)
 				*(int *)((char *)n + k->off) =
 				    *(int *)((char *)&p->def + k->off);
 			else
@@ -1177,7 +1198,7 @@ void config_node_free(struct node_conf *n)
 /* Whether key k holds the same value in the structs a and b. */
 static int key_same(const struct key *k, const void *a, const void *b)
 {
-	if (k->type == K_INT || k->type == K_BOOL || k->type == K_TIME)
+	if (k->type == K_INT || k->type == K_BOOL || k->type == K_TIME || k->type == K_MB)
 		return *(const int *)((const char *)a + k->off) ==
 		    *(const int *)((const char *)b + k->off);
 	const char *sa = *(char *const *)((const char *)a + k->off);

@@ -497,6 +497,7 @@ int ctl_clear(struct ctl *c)
 		return -1;	/* a worker is stuck in a remote step: leave it all */
 	for (size_t i = 0; i < c->nnodes; i++) {
 		probe_result_clear(&c->nodes[i].probe);
+		foreign_state_clear(&c->nodes[i].foreign);
 		config_node_free((struct node_conf *)c->nodes[i].conf);
 		config_node_free(c->nodes[i].next_conf);
 	}
@@ -980,7 +981,9 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 		sn[k].up = node_schedulable(n) && ctl_node_drain(c, n) == NULL;
 		sn[k].cpus_free = n->have_probe ? n->probe.cpus - n->cpus_used : 0;
 		sn[k].mem_free_mb = n->have_probe ? n->probe.mem_mb - n->mem_used_mb : 0;
-		sn[k].gpu_free = all & ~n->gpu_used;
+		/* GPUs in use outside herd are not handed out (ctl_foreign.c) */
+		sn[k].gpu_foreign = ctl_foreign_busy(n) & all & ~n->gpu_used;
+		sn[k].gpu_free = all & ~n->gpu_used & ~sn[k].gpu_foreign;
 		/* rounded up: where CPUs are scarce, the GPUs need them all */
 		sn[k].cpus_per_gpu = n->have_probe && ng > 0 ?
 		    (n->probe.cpus + (int)ng - 1) / (int)ng : 0;

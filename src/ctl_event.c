@@ -55,6 +55,7 @@ static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 	if (mask != 0 && gpu_mask_uuids(n->probe.gpus, n->probe.ngpus, mask, uuids,
 	    sizeof uuids) == 0 && uuids[0] != '\0')
 		j->gpu_uuids = intern(uuids);
+	j->pid = 0;	/* this launch's: from its start event */
 	n->cpus_used += j->cpus;
 	n->mem_used_mb += (int64_t)j->mem_mb;
 	n->gpu_used |= mask;
@@ -175,6 +176,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 		j->gpus_by_index = 0;
 		intern_release(j->gpu_uuids);
 		j->gpu_uuids = NULL;
+		j->pid = 0;
 	}
 }
 

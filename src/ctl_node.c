@@ -127,6 +127,8 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 	else if (strcmp(r->word, "failed") == 0)
 		launch_failed(c, j, r->num, r->rest);
 	else if (strcmp(r->word, "running") == 0) {
+		if (r->num > 1 && r->num <= INT32_MAX)
+			j->pid = (int32_t)r->num;	/* its processes' session (ctl_foreign.c) */
 		/* An ended job still running gets its next signal from the
 		 * kill timer: a job that will not die costs a kill per grace
 		 * period, not a loop of them. */
@@ -362,8 +364,11 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	}
 	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
-	if (strcmp(r.word, "start") == 0)
+	if (strcmp(r.word, "start") == 0) {
+		if (r.num > 1 && r.num <= INT32_MAX)
+			j->pid = (int32_t)r.num;	/* its processes' session (ctl_foreign.c) */
 		mark_running(c, j);
+	}
 	else if (strcmp(r.word, "fail") == 0)
 		launch_failed(c, j, r.num, r.rest);
 	else
@@ -462,6 +467,7 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	n->probe = pr;
 	n->have_probe = 1;
 	remap_gpus(c, n);
+	ctl_foreign_update(c, n);
 	check_boot(c, n);
 	if (n->probe.gpu_state == GPUS_ERROR)
 		set_node_state(c, n, NODE_UP, n->probe.gpu_error);

@@ -58,7 +58,13 @@ void explain_pending(char *buf, size_t size, const struct explain *e)
 	else if (strcmp(r, "Priority") == 0)
 		snprintf(buf, size, "waits behind jobs of higher priority: they are started or "
 		    "planned first (herd queue --start)");
-	else if (strcmp(r, "ReqNodeNotAvail") == 0)
+	else if (strcmp(r, "GpusInUseOutsideHerd") == 0) {
+		char req[128];
+		request_text(req, sizeof req, e);
+		snprintf(buf, size, "waits for %s: GPUs it could have are in use outside herd (%s); "
+		    "they are free again at the first probe after those processes end", req,
+		    e->foreign != NULL && *e->foreign ? e->foreign : "see herd nodes");
+	} else if (strcmp(r, "ReqNodeNotAvail") == 0)
 		snprintf(buf, size, "the nodes it may use are drained or not reachable");
 	else if (strcmp(r, "JobHeldUser") == 0)
 		snprintf(buf, size, "held: herd release %" PRId64 " lets it start", e->id);

@@ -327,6 +327,38 @@ void json_job_attempts(FILE *f, const struct msg *m)
 	putc('}', f);
 }
 
+/* ,"key": and a string, null when empty (unknown). */
+static void kv_text(FILE *f, const char *key, const char *s)
+{
+	kv_key(f, key);
+	json_str(f, s[0] != '\0' ? s : NULL);
+}
+
+/* A GPU's processes outside herd (the node frame's "gpu_proc" values). */
+static void json_outside(FILE *f, const struct msg *m, int gpu)
+{
+	const char *s;
+	char t[64];
+	size_t n = 0;
+	fputs(",\"outside_processes\":[", f);
+	for (size_t i = 0; (s = msg_get_nth(m, "gpu_proc", i, NULL)) != NULL; i++) {
+		struct gpu_proc_rec p;
+		gpu_proc_rec_parse(s, &p);
+		if (p.gpu != gpu)
+			continue;
+		fprintf(f, "%s{\"pid\":%d", n++ ? "," : "", p.pid);
+		kv_text(f, "user", p.user);
+		kv_num(f, "uid", p.uid, 0);
+		kv_text(f, "process", p.process);
+		kv_num(f, "mem_mb", p.mem_mb, 0);
+		fmt_time(t, sizeof t, p.since);
+		kv_text(f, "since", strcmp(t, "-") != 0 ? t : "");
+		kv_num(f, "job", p.job, 1);
+		putc('}', f);
+	}
+	putc(']', f);
+}
+
 void json_node(FILE *f, const struct msg *m)
 {
 	struct msg_index ix;
@@ -367,7 +399,12 @@ void json_node(FILE *f, const struct msg *m)
 		kv_num(f, "mem_total_mb", r.mem_total_mb, 0);
 		kv_num(f, "mem_used_mb", r.mem_used_mb, 0);
 		kv_num(f, "util", r.util, 0);
+		kv_num(f, "temperature", r.temp_c, 0);
 		kv_num(f, "job", r.job, 1);
+		kv_text(f, "user", r.user);
+		fprintf(f, ",\"in_use_outside_herd\":%s", r.outside ? "true" : "false");
+		kv_num(f, "outside_mem_mb", r.outside_mb, 0);
+		json_outside(f, m, r.index);
 		putc('}', f);
 	}
 	fputs("]}", f);

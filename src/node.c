@@ -529,6 +529,7 @@ void node_release(struct node *n)
 	n->reqs = NULL;
 	n->reqs_tail = &n->reqs;
 	probe_result_clear(&n->probe);
+	foreign_state_clear(&n->foreign);
 	pthread_mutex_destroy(&n->mu);
 	pthread_cond_destroy(&n->cv);
 }

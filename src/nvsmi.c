@@ -31,7 +31,7 @@
 #include "span.h"
 #include "util.h"
 
-#define NV_NFIELDS	7		/* known fields per kind, at most */
+#define NV_NFIELDS	8		/* known fields per kind, at most */
 #define NV_MEM_MAX	((int64_t)1 << 40)	/* MiB; far beyond any GPU */
 
 
@@ -41,14 +41,17 @@ struct nv_col {
 	int id;
 };
 
-enum { G_INDEX, G_UUID, G_NAME, G_MEMTOTAL, G_MEMUSED, G_UTIL, G_BUSID };
+enum { G_INDEX, G_UUID, G_NAME, G_MEMTOTAL, G_MEMUSED, G_UTIL, G_BUSID, G_TEMP };
 enum { A_UUID, A_PID, A_PROC, A_MEM };
 
 static const struct nv_col gpu_cols[] = {
 	{ "index", G_INDEX }, { "uuid", G_UUID }, { "name", G_NAME },
 	{ "memory.total", G_MEMTOTAL }, { "memory.used", G_MEMUSED },
-	{ "utilization.gpu", G_UTIL }, { "pci.bus_id", G_BUSID }, { NULL, 0 }
+	{ "utilization.gpu", G_UTIL }, { "pci.bus_id", G_BUSID },
+	{ "temperature.gpu", G_TEMP }, { NULL, 0 }
 };
+_Static_assert(G_TEMP < NV_NFIELDS, "NV_NFIELDS too small");
+
 static const struct nv_col app_cols[] = {
 	{ "gpu_uuid", A_UUID }, { "pid", A_PID },
 	{ "process_name", A_PROC }, { "name", A_PROC },
@@ -352,7 +355,7 @@ static int store_gpu(const struct nv_row *row, struct probe_result *r,
     char *err, size_t errsz)
 {
 	struct gpu_info g;
-	int64_t idx, util;
+	int64_t idx, util, temp;
 
 	if (r->ngpus >= PROBE_MAX_GPUS) {
 		snprintf(err, errsz, "line %zu: more than %d GPUs", row->lineno,
@@ -368,6 +371,8 @@ static int store_gpu(const struct nv_row *row, struct probe_result *r,
 	    &g.mem_used_mb, err, errsz) != 0 ||
 	    get_num(row, G_UTIL, "utilization.gpu", "%", 100, &util,
 	    err, errsz) != 0 ||
+	    get_num(row, G_TEMP, "temperature.gpu", "C", 300, &temp,
+	    err, errsz) != 0 ||
 	    copy_uuid(g.uuid, sizeof g.uuid, row, G_UUID, err, errsz) != 0)
 		return -1;
 	/* The index picks the device for a job: never guess it. */
@@ -375,6 +380,7 @@ static int store_gpu(const struct nv_row *row, struct probe_result *r,
 		return bad_value(row, "index", row->v[G_INDEX], err, errsz);
 	g.index = row->have[G_INDEX] ? (int)idx : (int)row->rowno;
 	g.util = (int)util;
+	g.temp_c = (int)temp;
 	if (row->have[G_NAME])
 		copy_text(g.name, sizeof g.name, row->v[G_NAME]);
 	if (row->have[G_BUSID] && copy_busid(g.bus_id, sizeof g.bus_id, row, err, errsz) != 0)

@@ -13,8 +13,12 @@
  * would then report that number instead of the CPUs we may use.  nvidia-smi
  * output is captured first so that its status can be printed before it.
  *
- * The answer is "key value" lines, then the gpus and apps sections, then
- * "end"; an answer without "end" was cut short and is refused.  Keys we do
+ * The answer is "key value" lines, then the gpus, apps and procs sections,
+ * then "end"; an answer without "end" was cut short and is refused.  The
+ * procs section says who each GPU process is (owner, session, parents,
+ * herd's job marker; gpuproc.c), read with builtins but for the owner's
+ * name (getent) and the marker (tr | grep), and only for pids nvidia-smi
+ * listed: an idle GPU node forks nothing more.  Keys we do
  * not know are ignored so that a newer script can report more.  A broken
  * nvidia-smi is not a broken probe: the node's CPUs and memory are still
  * right, so such a result is GPUS_ERROR with the reason, not a failure.
@@ -80,8 +84,39 @@ ISOLATE_PROBE_SH
 "[ -z \"$_hp_a\" ] || printf '%s\\n' \"$_hp_a\"\n"
 "printf 'list\\n'\n"
 "[ -z \"$_hp_l\" ] || printf '%s\\n' \"$_hp_l\"\n"
+"printf 'procs\\n'\n"
+"_hp_s=\n"
+"[ -z \"$_hp_a\" ] || while IFS=, read -r _hp_u _hp_p _hp_k; do\n"
+"\t_hp_p=${_hp_p#\"${_hp_p%%[! ]*}\"}\n"
+"\tcase $_hp_p in ''|*[!0-9]*) continue;; esac\n"
+"\tcase $_hp_s in *\" $_hp_p \"*) continue;; esac\n"
+"\t_hp_s=\"$_hp_s $_hp_p \" _hp_t=\n"
+"\tread -r _hp_t 2>/dev/null </proc/$_hp_p/stat\n"
+"\t_hp_t=${_hp_t##*) }; _hp_t=${_hp_t#* }\n"
+"\t_hp_q=${_hp_t%% *}; _hp_t=${_hp_t#* }; _hp_g=${_hp_t%% *}\n"
+"\t_hp_t=${_hp_t#* }; _hp_t=${_hp_t%% *}\n"
+"\tcase $_hp_t$_hp_g$_hp_q in *[!0-9]*) _hp_t= _hp_g= _hp_q=;; esac\n"
+"\t_hp_o=$(while read -r _hp_k _hp_v _hp_x; do case $_hp_k in Uid:) echo \"$_hp_v\"; break;; esac; done 2>/dev/null </proc/$_hp_p/status)\n"
+"\t_hp_n=\n"
+"\t[ -z \"$_hp_o\" ] || _hp_n=$(getent passwd \"$_hp_o\" 2>/dev/null </dev/null)\n"
+"\t_hp_n=${_hp_n%%:*}\n"
+"\t_hp_j=$(tr '\\0' '\\n' 2>/dev/null </proc/$_hp_p/environ | grep '^HERD_JOB_ID=[0-9]*$' 2>/dev/null)\n"
+"\t_hp_j=${_hp_j#HERD_JOB_ID=}; _hp_j=${_hp_j%%[!0-9]*}\n"
+"\t_hp_c= _hp_i=0\n"
+"\twhile [ \"$_hp_i\" -lt 16 ]; do\n"
+"\t\tcase $_hp_q in ''|*[!0-9]*|0|1) break;; esac\n"
+"\t\t_hp_c=$_hp_c${_hp_c:+,}$_hp_q _hp_x= _hp_i=$((_hp_i + 1))\n"
+"\t\tread -r _hp_x 2>/dev/null </proc/$_hp_q/stat\n"
+"\t\t_hp_x=${_hp_x##*) }; _hp_x=${_hp_x#* }; _hp_q=${_hp_x%% *}\n"
+"\tdone\n"
+"\tprintf '%s %s %s %s %s %s %s\\n' \"$_hp_p\" \"${_hp_o:--}\" \"${_hp_n:--}\" "
+"\"${_hp_t:--}\" \"${_hp_g:--}\" \"${_hp_c:--}\" \"${_hp_j:--}\"\n"
+"done <<_HP_APPS\n"
+"$_hp_a\n"
+"_HP_APPS\n"
 "printf 'end\\n'\n"
 "unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_l _hp_r\n"
+"unset _hp_p _hp_s _hp_t _hp_q _hp_o _hp_n _hp_j _hp_i _hp_x\n"
 "}\n";
 
 const char *probe_script(void)
@@ -102,6 +137,7 @@ void probe_result_clear(struct probe_result *r)
 {
 	free(r->gpus);
 	free(r->apps);
+	free(r->procs);
 	probe_result_init(r);
 }
 
@@ -109,28 +145,8 @@ void probe_result_clear(struct probe_result *r)
 struct probe_seen {
 	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end;
 	long long rc;
-	struct span gpus, apps, list;
+	struct span gpus, apps, list, procs;
 };
-
-/* A decimal in [min, max], nothing else on the line. */
-static int parse_num(struct span v, long long min, long long max,
-    long long *out)
-{
-	long long n = 0;
-	size_t i;
-
-	if (v.n == 0 || v.n > 18)
-		return -1;
-	for (i = 0; i < v.n; i++) {
-		if (v.p[i] < '0' || v.p[i] > '9')
-			return -1;
-		n = n * 10 + (v.p[i] - '0');
-	}
-	if (n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
 
 /* Copy a value that must fit and must not hide control bytes. */
 static int copy_value(char *dst, size_t dstsz, struct span v)
@@ -166,11 +182,11 @@ static int probe_kv(struct span line, struct probe_result *r,
 		bad = copy_value(r->hostname, sizeof r->hostname, val);
 	} else if (span_eq(key, "cpus")) {
 		seen = &s->cpus;
-		if ((bad = parse_num(val, 1, 1000000, &n)) == 0)
+		if ((bad = span_num(val, 1, 1000000, &n)) == 0)
 			r->cpus = (int)n;
 	} else if (span_eq(key, "mem_kb")) {
 		seen = &s->mem;
-		if ((bad = parse_num(val, 1, 1LL << 50, &n)) == 0)
+		if ((bad = span_num(val, 1, 1LL << 50, &n)) == 0)
 			r->mem_mb = n / 1024;
 	} else if (span_eq(key, "boot_id")) {
 		seen = &s->boot_id;
@@ -182,7 +198,7 @@ static int probe_kv(struct span line, struct probe_result *r,
 			bad = copy_value(r->cgroup, sizeof r->cgroup, val);
 	} else if (span_eq(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
-		bad = parse_num(val, 0, 255, &s->rc);
+		bad = span_num(val, 0, 255, &s->rc);
 	} else {
 		/* What can confine a job (isolate.c): its own lines. */
 		int ir = isolate_parse_kv(key.p, key.n, val.p, val.n, &r->iso, err, errsz);
@@ -223,8 +239,10 @@ static int probe_split(const char *text, size_t len, struct probe_result *r,
 		}
 		if ((sect == NULL && span_eq(line, "gpus")) ||
 		    (sect == &s->gpus && span_eq(line, "apps")) ||
-		    (sect == &s->apps && span_eq(line, "list"))) {
-			sect = sect == NULL ? &s->gpus : sect == &s->gpus ? &s->apps : &s->list;
+		    (sect == &s->apps && span_eq(line, "list")) ||
+		    ((sect == &s->apps || sect == &s->list) && span_eq(line, "procs"))) {
+			sect = sect == NULL ? &s->gpus : sect == &s->gpus ? &s->apps :
+			    span_eq(line, "list") ? &s->list : &s->procs;
 			sect->p = rest.p;
 		} else if (sect != NULL)
 			sect->n = (size_t)(line.p + line.n - sect->p);
@@ -314,6 +332,13 @@ static void probe_gpus(struct probe_result *r, const struct probe_seen *s)
 		r->ngpus = 0;
 		snprintf(r->gpu_error, sizeof r->gpu_error, "apps: %s", why);
 		return;
+	}
+	/* Nor can processes of unknown owners be told apart (foreign.c). */
+	if (gpuproc_parse(s->procs.p, s->procs.n, r, why, sizeof why) != 0) {
+		r->gpu_state = GPUS_ERROR;
+		r->ngpus = 0;
+		r->napps = 0;
+		snprintf(r->gpu_error, sizeof r->gpu_error, "%s", why);
 	}
 	probe_mig(r, s);
 }

@@ -683,15 +683,34 @@ static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
+/*
+ * Each GPU: "INDEX UUID NAME TOTAL USED UTIL JOB TEMP USER OUTSIDE OUTSIDE_MB"
+ * (tab-separated; OUTSIDE is enum foreign_why), then each process using
+ * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS" (client.h).
+ */
 static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 {
 	for (size_t g = 0; g < n->probe.ngpus; g++) {
 		const struct gpu_info *gi = &n->probe.gpus[g];
 		int64_t holder = ctl_gpu_holder(c, n, g);
+		const struct job *hj = holder > 0 ? ctl_find(c, holder) : NULL;
+		int why = g < PROBE_MAX_GPUS ? n->foreign.why[g] : 0;
 		char rec[512];
-		snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%d\t%" PRId64,
-		    gi->index, gi->uuid, gi->name, gi->mem_total_mb, gi->mem_used_mb, gi->util, holder);
+		snprintf(rec, sizeof rec, "%d\t%s\t%s\t%" PRId64 "\t%" PRId64 "\t%d\t%" PRId64
+		    "\t%d\t%s\t%d\t%" PRId64, gi->index, gi->uuid, gi->name, gi->mem_total_mb,
+		    gi->mem_used_mb, gi->util, holder, gi->temp_c, hj != NULL ? hj->user : "",
+		    why, why != 0 ? n->foreign.mem_mb[g] : -1);
 		msg_adds(m, "gpu", rec);
+	}
+	for (size_t i = 0; i < n->foreign.nprocs; i++) {
+		const struct foreign_proc *p = &n->foreign.procs[i];
+		char rec[512];
+		if ((size_t)p->gpu >= n->probe.ngpus)
+			continue;
+		snprintf(rec, sizeof rec, "%d\t%d\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64 "\t%"
+		    PRId64 "\t%s", n->probe.gpus[p->gpu].index, p->pid, p->user, p->uid, p->mem_mb,
+		    p->since, p->job, p->process);
+		msg_adds(m, "gpu_proc", rec);
 	}
 }
 
@@ -899,6 +918,9 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	add_row(&f, &r, j != NULL ? ctl_pending_reason(s->ctl, j) : r.reason, priv);
 	if (j != NULL)
 		add_plan(&f, s->ctl, j);
+	char fu[1024];
+	if (j != NULL && ctl_foreign_text(s->ctl, j, fu, sizeof fu) > 0)
+		msg_adds(&f, "foreign_use", fu);	/* GpusInUseOutsideHerd: whose */
 	add_attempts(&f, s->ctl, r.id, r.attempt, priv);
 	if (priv)
 		add_submission(&f, s->ctl, r.array_job_id > 0 ? r.array_job_id : r.id);

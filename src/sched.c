@@ -146,6 +146,23 @@ struct pass {
 	int *node_rv;		/* reservations on each node; NULL until the first */
 };
 
+/* Whether j would fit now on a node it may use, were the GPUs in use
+ * outside herd free: then that use is what it waits for. */
+static int foreign_blocks(const struct sched_snapshot *s, const struct sched_job *j)
+{
+	if (j->gpus <= 0)
+		return 0;
+	for (size_t k = 0; k < s->nnodes; k++) {
+		struct sched_node n = s->nodes[k];
+		if (n.gpu_foreign == 0)
+			continue;
+		n.gpu_free |= n.gpu_foreign;
+		if (fits(j, &n) && allowed(s, j, k))
+			return 1;
+	}
+	return 0;
+}
+
 static int node_free(const struct sched_node *n)
 {
 	return n->up && n->cpus_free > 0;
@@ -577,7 +594,8 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 			set_reason(p, i, SCHED_R_NONE);
 			continue;
 		}
-		set_reason(p, i, head && w.slots == 0 ? SCHED_R_PRIORITY : SCHED_R_RESOURCES);
+		set_reason(p, i, foreign_blocks(s, j) ? SCHED_R_FOREIGN :
+		    head && w.slots == 0 ? SCHED_R_PRIORITY : SCHED_R_RESOURCES);
 		if (!head) {
 			p->blocked = i;
 			head = 1;
@@ -624,6 +642,8 @@ const char *sched_reason_name(int reason)
 		return "Priority";
 	case SCHED_R_RESOURCES:
 		return "Resources";
+	case SCHED_R_FOREIGN:
+		return "GpusInUseOutsideHerd";
 	default:
 		return reason > SCHED_R_LIMIT ? limit_reason_name(reason - SCHED_R_LIMIT) : NULL;
 	}

@@ -1,6 +1,6 @@
 /*
  * span.c — line splitting and trimming over borrowed text, shared by the
- * parsers of what nodes print (probe.c, nvsmi.c).
+ * parsers of what nodes print (probe.c, nvsmi.c, gpuproc.c).
  */
 #include <string.h>
 
@@ -42,4 +42,22 @@ int span_eq(struct span s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+int span_num(struct span v, long long min, long long max, long long *out)
+{
+	long long n = 0;
+	size_t i;
+
+	if (v.n == 0 || v.n > 18)
+		return -1;
+	for (i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return -1;
+		n = n * 10 + (v.p[i] - '0');
+	}
+	if (n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
 }

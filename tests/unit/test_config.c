@@ -154,6 +154,8 @@ static void test_builtin_defaults(void **state)
 	assert_int_equal(n->connect_timeout_s, 10);
 	assert_int_equal(n->command_timeout_s, 30);
 	assert_int_equal(n->keepalive_s, 15);
+	assert_int_equal(n->foreign_mem_threshold_mb, 512);
+	assert_int_equal(n->share_foreign, 0);
 	assert_int_equal(n->line, 1);
 	config_clear(&c);
 }
@@ -429,7 +431,8 @@ static void test_example_and_man(void **state)
 	    "session_idle", "controller", "nodes", "default", "max_time", "default_time",
 	    "allow_users", "priority_tier", "priority", "allow_accounts", "max_gpus",
 	    "max_gpus_per_user", "max_running_jobs", "max_running_jobs_per_user", "max_submit_jobs",
-	    "max_submit_jobs_per_user", "max_gpu_hours", "period" };
+	    "max_submit_jobs_per_user", "max_gpu_hours", "period", "foreign_mem_threshold",
+	    "share_foreign" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
@@ -515,6 +518,14 @@ struct bad {
 	    "[node a]\nhost = a\ncommand_timeout = 3601\n") \
 	X(keepalive_negative, 2, "keepalive: -1 is out of range 0..3600", \
 	    "[defaults]\nkeepalive = -1\n[node a]\nhost = a\n") \
+	X(foreign_mem_word, 3, "foreign_mem_threshold: ", \
+	    "[node a]\nhost = a\nforeign_mem_threshold = lots\n") \
+	X(foreign_mem_negative, 3, "foreign_mem_threshold: ", \
+	    "[node a]\nhost = a\nforeign_mem_threshold = -5\n") \
+	X(foreign_mem_huge, 3, "foreign_mem_threshold: 33554432 MB is out of range 0..16777216 MB", \
+	    "[node a]\nhost = a\nforeign_mem_threshold = 32T\n") \
+	X(share_foreign_word, 3, "share_foreign: \"sometimes\" is not yes or no", \
+	    "[node a]\nhost = a\nshare_foreign = sometimes\n") \
 	X(probe_interval_zero, 2, "probe_interval: 0 is out of range 1..86400", \
 	    "[controller]\nprobe_interval = 0\n[node a]\nhost = a\n") \
 	X(probe_interval_big, 2, "probe_interval: 86401 is out of range", \

@@ -144,8 +144,8 @@ static void feedf(struct h *h, enum res_kind kind, const char *fmt, ...)
 static void probe(struct h *h, const char *boot)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id %s\ncgroup v2\n"
-	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0\n"
-	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0\napps\nend\n", boot);
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\napps\nend\n", boot);
 }
 
 /* The node's shell comes up, its probe and its start-up scan answer. */
@@ -532,8 +532,8 @@ static void node_lost_requeues(void **state_)
 static void probe_big(struct h *h, const char *boot)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 2048\nmem_kb 1073741824\nboot_id %s\ncgroup v2\n"
-	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0\n"
-	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0\napps\nend\n", boot);
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\napps\nend\n", boot);
 }
 
 /* An array of `n` CPU-only tasks, all placed (LAUNCHING); its id. */
@@ -1215,8 +1215,8 @@ static void probe_rows(struct h *h, const char *boot, const char *rows)
 	    "gpu_rc 0\ngpus\n%sapps\nend\n", boot, rows);
 }
 
-#define ROW_A(i) #i ", GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0\n"
-#define ROW_B(i) #i ", GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0\n"
+#define ROW_A(i) #i ", GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n"
+#define ROW_B(i) #i ", GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\n"
 
 /* What the controller says of a job's GPUs: "INDICES|UUIDS". */
 static void gpus_of(struct h *h, int64_t id, char *buf, size_t size)
@@ -1287,6 +1287,104 @@ static void gpus_known_by_uuid(void **state_)
 	assert_int_equal(h->c.nodes[0].gpu_used, 1);
 	h_free(h);
 }
+
+/* ---- GPUs in use outside herd (ctl_foreign.c) ---- */
+
+/* gpu1's probe with GPU-b's memory in use, and its apps and procs lines. */
+static void probe_apps(struct h *h, int64_t mem_b, const char *apps, const char *procs)
+{
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id boot-1\n"
+	    "cgroup v2\ngpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, %lld, 0, 00000000:1F:00.0, 35\napps\n%sprocs\n%send\n",
+	    (long long)mem_b, apps, procs);
+}
+
+/*
+ * Bob's process on GPU 1: a 2-GPU job waits with GpusInUseOutsideHerd, and
+ * the text herd show gives names the GPU and bob.  At the first probe
+ * without it the GPU is free and the job starts.  The job's own process
+ * (its session) listed on its GPU is not foreign; carol's on it is shown.
+ */
+static void foreign_gpu_waits_then_frees(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	struct node *n = &h->c.nodes[0];
+	char key[LAUNCH_KEY_MAX], text[512];
+
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 2052, "GPU-b, 777, python3, 2048\n", "777 1001 bob 777 777 - -\n");
+	assert_int_equal(n->foreign.busy, 2);
+	int64_t id = submit(h, 2, 0);
+	char *s = schedule(h);
+	assert_string_equal(s, "");
+	free(s);
+	struct job *j = ctl_find(&h->c, id);
+	assert_int_equal(j->state, JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, j), "GpusInUseOutsideHerd");
+	assert_true(ctl_foreign_text(&h->c, j, text, sizeof text) > 0);
+	assert_string_equal(text, "gpu1 GPU 1 (bob, pid 777)");
+	/* Still there at the next probe: still waiting, since unchanged. */
+	probe_apps(h, 2052, "GPU-b, 777, python3, 2048\n", "777 1001 bob 777 777 - -\n");
+	assert_int_equal(n->foreign.procs[0].since, 1700000000);
+	free(schedule(h));
+	assert_int_equal(j->state, JOB_PENDING);
+
+	/* Gone: the first probe without it frees the GPU. */
+	h->c.sched_needed = 0;
+	probe_apps(h, 4, "", "");
+	assert_int_equal(n->foreign.busy, 0);
+	assert_true(h->c.sched_needed);
+	s = schedule(h);
+	key_of(h, id, 1, key, sizeof key);
+	assert_non_null(strstr(s, key));
+	free(s);
+	assert_int_equal(j->state, JOB_LAUNCHING);
+	assert_int_equal(n->gpu_used, 3);
+	assert_int_equal(ctl_foreign_text(&h->c, j, text, sizeof text), 0);
+
+	/* Running: its own process (in its session, pid 4242) is no one else's. */
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(j->pid, 4242);
+	probe_apps(h, 2052, "GPU-b, 4300, python3, 2048\n", "4300 0 root 4242 4300 4242,1 -\n");
+	assert_int_equal(n->foreign.busy, 0);
+	assert_int_equal(n->foreign.nprocs, 0);
+	/* Carol's on the job's GPU: shown for herd nodes. */
+	probe_apps(h, 4, "GPU-a, 888, x, 10\n", "888 1002 carol 888 888 - -\n");
+	assert_int_equal(n->foreign.busy, 1);
+	assert_string_equal(n->foreign.procs[0].user, "carol");
+	h_free(h);
+}
+
+/* share_foreign = yes: the GPU is handed out anyway; memory above the
+ * node's foreign_mem_threshold with no process listed counts as use. */
+static void foreign_share_and_threshold(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("share_foreign = yes\n");
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 2052, "GPU-b, 777, python3, 2048\n", "777 1001 bob 777 777 - -\n");
+	int64_t id = submit(h, 2, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	h_free(h);
+
+	h = h_new_with("foreign_mem_threshold = 1G\n");
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 1024, "", "");	/* at the threshold: free */
+	assert_int_equal(h->c.nodes[0].foreign.busy, 0);
+	probe_apps(h, 1025, "", "");
+	assert_int_equal(h->c.nodes[0].foreign.busy, 2);
+	id = submit(h, 2, 0);
+	free(schedule(h));
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)),
+	    "GpusInUseOutsideHerd");
+	char text[256];
+	ctl_foreign_text(&h->c, ctl_find(&h->c, id), text, sizeof text);
+	assert_string_equal(text, "gpu1 GPU 1 (1025 MiB in use, no process listed)");
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -1311,6 +1409,9 @@ int main(void)
 		cmocka_unit_test(deferred_kill_after_requeue),
 		cmocka_unit_test(kill_reports_escape),
 		cmocka_unit_test(escape_after_end),
+
+		cmocka_unit_test(foreign_gpu_waits_then_frees),
+		cmocka_unit_test(foreign_share_and_threshold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

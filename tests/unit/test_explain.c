@@ -90,6 +90,28 @@ static void hostile_input(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* GpusInUseOutsideHerd names the GPUs and their users; herdd's list may be
+ * missing (an older herdd) or long (cut, never overrun). */
+static void outside_herd(void **state)
+{
+	(void)state;
+	char buf[256], big[2048];
+	struct explain e = { .reason = "GpusInUseOutsideHerd", .gpus = 8, .cpus = 1,
+	    .foreign = "node1 GPU 3 (bob, pid 4242)" };
+	explain_pending(buf, sizeof buf, &e);
+	assert_string_equal(buf, "waits for 8 GPUs, 1 CPU: GPUs it could have are in use outside "
+	    "herd (node1 GPU 3 (bob, pid 4242)); they are free again at the first probe after "
+	    "those processes end");
+	e.foreign = NULL;
+	explain_pending(buf, sizeof buf, &e);
+	assert_non_null(strstr(buf, "(see herd nodes)"));
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	e.foreign = big;
+	explain_pending(buf, sizeof buf, &e);
+	assert_int_equal(strlen(buf), sizeof buf - 1);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -98,6 +120,7 @@ int main(void)
 		cmocka_unit_test(planned_resources),
 		cmocka_unit_test(other_reasons),
 		cmocka_unit_test(hostile_input),
+		cmocka_unit_test(outside_herd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

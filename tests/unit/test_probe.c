@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,10 @@
 
 #define OWN	"tests/fixtures/nvidia-smi/"
 #define MARKER	"herd-probe-marker"
+/* ... and with the bus id, before temperature.gpu (the bus id cases). */
+#define F7 F6 ",pci.bus_id"
+/* ... and with temperature.gpu (the noheader fixture). */
+#define F6T F6 ",temperature.gpu"
 
 static const char *noheader_na_fields =
     "memory.total,memory.free,memory.used,temperature.gpu,fan.speed,"
@@ -149,23 +154,23 @@ static void t_own_gpus(void **state)
 	check_2gpu(&r);
 	free(s);
 	s = own("querygpu_2gpu_noheader_nounits.csv", &len);
-	assert_int_equal(gpus(s, len, F6, &r, err), 0);
+	assert_int_equal(gpus(s, len, F6T, &r, err), 0);
 	check_2gpu(&r);
 	/* Appends: a second parse adds to the first. */
-	assert_int_equal(nvsmi_parse_gpus(s, len, F6, &r, err,
+	assert_int_equal(nvsmi_parse_gpus(s, len, F6T, &r, err,
 	    sizeof err), 0);
 	assert_int_equal(r.ngpus, 4);
 	free(s);
 	probe_result_clear(&r);
 	s = own("querygpu_2gpu_busid_noheader_nounits.csv", &len);
-	assert_int_equal(gpus(s, len, PROBE_GPU_FIELDS, &r, err), 0);
+	assert_int_equal(gpus(s, len, F7, &r, err), 0);
 	check_2gpu(&r);
 	assert_string_equal(r.gpus[0].bus_id, "00000000:1B:00.0");
 	assert_string_equal(r.gpus[1].bus_id, "00000000:43:00.0");
 	free(s);
 	probe_result_clear(&r);
 	s = own("querygpu_na_notsupported_noheader_nounits.csv", &len);
-	assert_int_equal(gpus(s, len, F6, &r, err), 0);
+	assert_int_equal(gpus(s, len, F6T, &r, err), 0);
 	assert_int_equal(r.ngpus, 2);
 	assert_int_equal(r.gpus[0].mem_total_mb, 980);
 	assert_int_equal(r.gpus[0].util, -1);
@@ -600,7 +605,7 @@ static void t_hostile_busid(void **state)
 {
 	struct probe_result r;
 	char err[HERD_ERRLEN];
-	const char *f = PROBE_GPU_FIELDS;
+	const char *f = F7;
 
 	(void)state;
 	probe_result_init(&r);
@@ -720,8 +725,8 @@ static void t_parse_ok(void **state)
 	(void)state;
 	probe_result_init(&r);
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
-	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
-	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0, 31\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0, [N/A]\n"
 	    "apps\nGPU-b, 4242, python3, 30712\nend\n", &r, err), 0);
 	assert_string_equal(r.hostname, "node1");
 	assert_int_equal(r.cpus, 16);
@@ -736,8 +741,8 @@ static void t_parse_ok(void **state)
 	assert_int_equal(r.apps[0].pid, 4242);
 	/* The -L section: a GPU in MIG mode is its MIG devices. */
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
-	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
-	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0, 31\n"
+	    "1, GPU-b, NVIDIA H100 80GB HBM3, 81559, 30721, 97, 00000000:43:00.0, 40\n"
 	    "apps\nlist\nGPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-a)\n"
 	    "  MIG 1g.10gb     Device  0: (UUID: MIG-a0)\n"
 	    "  MIG 3g.40gb     Device  1: (UUID: MIG-a1)\n"
@@ -750,7 +755,7 @@ static void t_parse_ok(void **state)
 	assert_string_equal(r.gpus[2].uuid, "GPU-b");
 	/* A -L that is not -L: the GPUs are not safe to hand out. */
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n"
-	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0\n"
+	    "0, GPU-a, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1B:00.0, 30\n"
 	    "apps\nlist\nUnable to determine the device handle for GPU0000:41:00.0\nend\n",
 	    &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
@@ -789,7 +794,7 @@ static void t_parse_gpu_errors(void **state)
 	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\nrubbish\napps\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
-	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 0000:01:00.0\n"
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 0000:01:00.0, 1\n"
 	    "apps\nrubbish\nend\n", &r, err), 0);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_int_equal(r.ngpus, 0);
@@ -852,6 +857,119 @@ static void t_parse_too_many(void **state)
 	while (b.len <= PROBE_OUTPUT_MAX)
 		assert_int_equal(buf_addstr(&b, "padding\n"), 0);
 	assert_int_equal(probe_parse(b.data, b.len, &r, err, sizeof err), -1);
+	buf_clear(&b);
+	probe_result_clear(&r);
+}
+
+/* ---- the procs section (gpuproc.c) ---- */
+
+#define PROCS_HEAD HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 0000:01:00.0, 30\n" \
+	"1, GPU-b, X, 1, 1, 1, 0000:02:00.0, 30\n" \
+	"apps\nGPU-a, 4242, python3, 100\nGPU-b, 4242, python3, 200\nGPU-b, 77, x, 1\nprocs\n"
+
+static void t_procs_parse(void **state)
+{
+	struct probe_result r;
+	char err[HERD_ERRLEN];
+
+	(void)state;
+	probe_result_init(&r);
+	assert_int_equal(pp(PROCS_HEAD "4242 1001 bob 4000 4100 4100,4000,900 12\n"
+	    "77 - - - - - -\nend\n", &r, err), 0);
+	assert_int_equal(r.gpu_state, GPUS_OK);
+	assert_int_equal(r.nprocs, 2);
+	const struct gpu_proc *p = gpuproc_find(&r, 4242);
+	assert_non_null(p);
+	assert_int_equal(p->uid, 1001);
+	assert_string_equal(p->user, "bob");
+	assert_int_equal(p->sid, 4000);
+	assert_int_equal(p->pgid, 4100);
+	assert_int_equal(p->nchain, 3);
+	assert_int_equal(p->chain[2], 900);
+	assert_int_equal(p->job, 12);
+	p = gpuproc_find(&r, 77);	/* ended before it was read */
+	assert_non_null(p);
+	assert_int_equal(p->uid, -1);
+	assert_string_equal(p->user, "");
+	assert_int_equal(p->sid, 0);
+	assert_int_equal(p->nchain, 0);
+	assert_int_equal(p->job, 0);
+	assert_null(gpuproc_find(&r, 5));
+	/* No procs section (an older script): no lines, still fine. */
+	assert_int_equal(pp(HEAD "gpu_rc 0\ngpus\napps\nend\n", &r, err), 0);
+	assert_int_equal(r.nprocs, 0);
+	/* Display-only words that are not plain are unknown, never a failure:
+	 * anyone may set HERD_JOB_ID, and a directory may hold odd names. */
+	assert_int_equal(pp(PROCS_HEAD "4242 1001 b\033ob 1 1 - 0\nend\n", &r, err), 0);
+	assert_string_equal(r.procs[0].user, "");
+	assert_int_equal(r.procs[0].job, 0);
+	assert_int_equal(pp(PROCS_HEAD "4242 1001 bob 1 1 - 99999999999999999999\nend\n",
+	    &r, err), 0);
+	assert_int_equal(r.procs[0].job, 0);
+	assert_int_equal(pp(PROCS_HEAD "4242 1001 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 1 1 - x\nend\n",
+	    &r, err), 0);
+	assert_string_equal(r.procs[0].user, "");
+	assert_int_equal(pp(PROCS_HEAD "4242 1001 machine$ 1 1 - 3\nend\n", &r, err), 0);
+	assert_string_equal(r.procs[0].user, "machine$");
+	probe_result_clear(&r);
+}
+
+/* What the node printed is not trusted: a bad line fails the section, and a
+ * GPU whose processes cannot be told apart is not handed out (GPUS_ERROR). */
+static void t_procs_hostile(void **state)
+{
+	static const char *const bad[] = {
+		"4242 1001 bob 1 1 -\n",			/* 6 fields */
+		"4242 1001 bob 1 1 - - extra\n",		/* 8 */
+		"4243 1001 bob 1 1 - -\n",			/* a pid nvidia-smi did not list */
+		"4242 1001 bob 1 1 - -\n4242 1001 bob 1 1 - -\n",	/* twice */
+		"0 1001 bob 1 1 - -\n",
+		"-4242 1001 bob 1 1 - -\n",
+		"4242 -1 bob 1 1 - -\n",
+		"4242 4294967296 bob 1 1 - -\n",
+		"4242 1001 bob 99999999999999999999 1 - -\n",
+		"4242 1001 bob 1 0x1 - -\n",
+		"4242 1001 bob 1 1 1,2, -\n",			/* trailing comma */
+		"4242 1001 bob 1 1 ,1 -\n",
+		"4242 1001 bob 1 1 1,,2 -\n",
+		"4242 1001 bob 1 1 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 -\n",
+		"4242\t1001 bob 1 1 - -\n",
+		"4242 1001 bob 1 1 - -\0\n",
+		"4242 1001 bob 1 1 -1 -\n",
+	};
+	struct probe_result r;
+	char err[HERD_ERRLEN], text[1024];
+
+	(void)state;
+	probe_result_init(&r);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "%s%send\n", PROCS_HEAD, bad[i]);
+		if (pp(text, &r, err) != 0)
+			continue;	/* a NUL: the whole answer is refused */
+		if (r.gpu_state != GPUS_ERROR)
+			fail_msg("accepted: %s", bad[i]);
+		assert_int_equal(r.ngpus, 0);
+		assert_int_equal(r.napps, 0);
+		assert_int_equal(r.nprocs, 0);
+		assert_non_null(strstr(r.gpu_error, "procs line"));
+	}
+	/* A 16-long chain is the most the script prints. */
+	assert_int_equal(pp(PROCS_HEAD
+	    "4242 1 bob 1 1 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 -\nend\n", &r, err), 0);
+	assert_int_equal(r.procs[0].nchain, PROBE_CHAIN_MAX);
+	/* The section's own bound: at most one line per process listed. */
+	struct buf b;
+	buf_init(&b, PROBE_OUTPUT_MAX);
+	assert_int_equal(buf_addstr(&b, HEAD "gpu_rc 0\ngpus\n0, GPU-a, X, 1, 1, 1, 0000:01:00.0, 30\napps\n"), 0);
+	for (int i = 1; i <= PROBE_MAX_APPS; i++)
+		assert_int_equal(buf_printf(&b, "GPU-a, %d, p, 1\n", i), 0);
+	assert_int_equal(buf_addstr(&b, "procs\n"), 0);
+	for (int i = 1; i <= PROBE_MAX_APPS; i++)
+		assert_int_equal(buf_printf(&b, "%d 0 root %d %d 1 -\n", i, i, i), 0);
+	assert_int_equal(buf_addstr(&b, "end\n"), 0);
+	assert_int_equal(probe_parse(b.data, b.len, &r, err, sizeof err), 0);
+	assert_int_equal(r.gpu_state, GPUS_OK);
+	assert_int_equal(r.nprocs, PROBE_MAX_APPS);
 	buf_clear(&b);
 	probe_result_clear(&r);
 }
@@ -1016,28 +1134,42 @@ static void t_script_greedy_nvsmi(void **state)
 	probe_result_clear(&r);
 }
 
-/* The project's fake nvidia-smi, fed our own captures. */
-static void t_script_fake_nvsmi(void **state)
+/*
+ * The project's fake nvidia-smi linked into tmpdir/bindir, answering from
+ * tmpdir/datadir (made if absent) with our 2-GPU capture; skips the test
+ * where the fake or awk is missing.
+ */
+static void fake_nvsmi(const char *bindir, const char *datadir, char *dir, size_t dirsz)
 {
-	struct probe_result r;
-	char *argv[4], path[300], link[200], fake[1100], cwd[900], dir[200];
-	char dst[300], *s;
+	char link[200], fake[1100], cwd[900], dst[300], *s;
 	size_t len;
 
-	(void)state;
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	snprintf(fake, sizeof fake, "%s/scripts/fake-nvidia-smi", cwd);
 	if (!exists(fake) || !exists("/usr/bin/awk")) {
 		print_message("skip: no scripts/fake-nvidia-smi or awk\n");
 		skip();
 	}
-	snprintf(link, sizeof link, "%s/fake/nvidia-smi", tmpdir);
+	snprintf(dir, dirsz, "%s/%s", tmpdir, datadir);
+	if (mkdir(dir, 0700) != 0)
+		assert_true(access(dir, W_OK) == 0);
+	snprintf(link, sizeof link, "%s/%s/nvidia-smi", tmpdir, bindir);
 	assert_int_equal(symlink(fake, link), 0);
-	snprintf(dir, sizeof dir, "%s/gpudata", tmpdir);
 	s = own("querygpu_2gpu_header_units.csv", &len);
 	snprintf(dst, sizeof dst, "%s/query-gpu.csv", dir);
 	write_file(dst, s, 0644);
 	free(s);
+}
+
+/* The project's fake nvidia-smi, fed our own captures. */
+static void t_script_fake_nvsmi(void **state)
+{
+	struct probe_result r;
+	char *argv[4], path[300], dir[200], dst[300], *s;
+	size_t len;
+
+	(void)state;
+	fake_nvsmi("fake", "gpudata", dir, sizeof dir);
 	s = own("computeapps_header_units.csv", &len);
 	snprintf(dst, sizeof dst, "%s/compute-apps.csv", dir);
 	write_file(dst, s, 0644);
@@ -1056,6 +1188,67 @@ static void t_script_fake_nvsmi(void **state)
 	probe_twice(argv, path, dir, &r);
 	assert_int_equal(r.gpu_state, GPUS_ERROR);
 	assert_string_equal(r.gpu_error, "No devices were found");
+	probe_result_clear(&r);
+}
+
+/*
+ * The procs section from real processes under every shell: this test's own
+ * (owner, session, group, parent as the kernel says) and a child started
+ * with HERD_JOB_ID=77 in its environment, both listed by the fake
+ * nvidia-smi; a listed pid that does not exist gets "-".
+ */
+static void t_script_procs(void **state)
+{
+	struct probe_result r;
+	char *argv[4], path[300], dir[200], dst[300], apps[1024];
+	int i, rc;
+
+	(void)state;
+	fake_nvsmi("procs", "procs", dir, sizeof dir);
+	pid_t child = fork();
+	if (child == 0) {
+		char *cargv[] = { "sleep", "30", NULL }, *cenv[] = { "HERD_JOB_ID=77", NULL };
+		execve("/bin/sleep", cargv, cenv);
+		_exit(127);
+	}
+	assert_true(child > 0);
+	usleep(200000);	/* exec'd by now: its environment is sleep's */
+	snprintf(apps, sizeof apps, "gpu_uuid, pid, process_name, used_gpu_memory [MiB]\n"
+	    "GPU-3f2a9c1e-7b44-4d0e-9a51-0c8e2d6b7f10, %d, test, 10 MiB\n"
+	    "GPU-b81c5d27-2e93-4a6f-8d0c-5e19a7f3c462, %d, sleep, 20 MiB\n"
+	    "GPU-b81c5d27-2e93-4a6f-8d0c-5e19a7f3c462, %d, test, 30 MiB\n"
+	    "GPU-b81c5d27-2e93-4a6f-8d0c-5e19a7f3c462, 1073741800, gone, 40 MiB\n",
+	    (int)getpid(), (int)child, (int)getpid());
+	snprintf(dst, sizeof dst, "%s/compute-apps.csv", dir);
+	write_file(dst, apps, 0644);
+	snprintf(path, sizeof path, "%s:/usr/bin:/bin", dir);
+	probe_result_init(&r);
+	for (i = 0; (rc = shell_argv(i, argv)) >= 0; i++) {
+		if (rc == 0)
+			continue;
+		probe_twice(argv, path, dir, &r);
+		assert_int_equal(r.gpu_state, GPUS_OK);
+		assert_int_equal(r.napps, 4);
+		assert_int_equal(r.nprocs, 3);	/* our pid once, though listed twice */
+		const struct gpu_proc *me = gpuproc_find(&r, (int)getpid());
+		assert_non_null(me);
+		assert_int_equal(me->uid, (int64_t)getuid());
+		assert_int_equal(me->sid, (int)getsid(0));
+		assert_int_equal(me->pgid, (int)getpgrp());
+		assert_true(me->nchain >= 1);
+		assert_int_equal(me->chain[0], (int)getppid());
+		assert_int_equal(me->job, 0);
+		const struct gpu_proc *c = gpuproc_find(&r, (int)child);
+		assert_non_null(c);
+		assert_int_equal(c->job, 77);
+		assert_int_equal(c->chain[0], (int)getpid());
+		const struct gpu_proc *gone = gpuproc_find(&r, 1073741800);
+		assert_non_null(gone);
+		assert_int_equal(gone->uid, -1);
+		assert_int_equal(gone->sid, 0);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 	probe_result_clear(&r);
 }
 
@@ -1122,10 +1315,13 @@ int main(void)
 		cmocka_unit_test(t_parse_gpu_errors),
 		cmocka_unit_test(t_parse_bad),
 		cmocka_unit_test(t_parse_too_many),
+		cmocka_unit_test(t_procs_parse),
+		cmocka_unit_test(t_procs_hostile),
 		cmocka_unit_test(t_script_text),
 		cmocka_unit_test(t_script_no_gpu),
 		cmocka_unit_test(t_script_greedy_nvsmi),
 		cmocka_unit_test(t_script_fake_nvsmi),
+		cmocka_unit_test(t_script_procs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1258,6 +1258,58 @@ static void backfill_spares_reservation_limits(void **state)
 	limits_clear(&L);
 }
 
+/*
+ * GPUs in use outside herd are not in gpu_free; a job that would fit were
+ * they free waits with GpusInUseOutsideHerd, one that would not (too big,
+ * or a partition without them) keeps its usual reason, and a job that fits beside
+ * them starts on the free GPUs only.
+ */
+static void foreign_gpus_reason(void **state)
+{
+	(void)state;
+	struct sched_node nodes[2] = { node(16, 1000, 4), node(16, 1000, 2) };
+	nodes[0].gpu_free = 0x7;	/* GPU 3 in use outside herd */
+	nodes[0].gpu_foreign = 0x8;
+	nodes[1].gpu_free = 0x0;	/* both outside herd */
+	nodes[1].gpu_foreign = 0x3;
+	uint64_t masks[1] = { 0x2 };	/* partition 1: node 1 only */
+	struct sched_job jobs[4] = { { .gpus = 4, .cpus = 1, .id = 1 },
+	    { .gpus = 8, .cpus = 1, .id = 2 }, { .gpus = 3, .cpus = 1, .id = 3, .part = 1 },
+	    { .gpus = 2, .cpus = 1, .id = 4 } };
+	struct sched_decision d[4];
+	uint8_t why[4];
+	for (int pol = SCHED_FCFS; pol <= SCHED_EASY; pol++) {
+		struct sched_node saved[2] = { nodes[0], nodes[1] };
+		struct sched_snapshot s = { .policy = pol, .now = 1, .nodes = nodes, .nnodes = 2,
+		    .jobs = jobs, .njobs = 4, .pin_job = -1, .masks = masks, .mask_words = 1 };
+		struct sched_plan p = plan_of(d, 4, why);
+		sched_plan(&s, &p);
+		assert_int_equal(why[0], SCHED_R_FOREIGN);
+		assert_string_equal(sched_reason_name(why[0]), "GpusInUseOutsideHerd");
+		if (pol == SCHED_EASY) {
+			/* Not for foreign use: 8 GPUs nowhere; its node has 2. */
+			assert_int_equal(why[1], SCHED_R_PRIORITY);
+			assert_int_equal(why[2], SCHED_R_PRIORITY);
+			assert_int_equal(why[3], SCHED_R_NONE);
+			assert_int_equal(p.ndecisions, 1);
+			assert_int_equal(d[0].job, 3);
+			assert_int_equal(d[0].node, 0);
+			assert_int_equal(d[0].gpu_mask, 0x3);	/* never GPU 3 */
+		}
+		nodes[0] = saved[0];
+		nodes[1] = saved[1];
+	}
+	/* share_foreign: the caller puts them back in gpu_free; the job starts. */
+	nodes[0].gpu_free = 0xf;
+	nodes[0].gpu_foreign = 0;
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1, .nodes = nodes, .nnodes = 2,
+	    .jobs = jobs, .njobs = 1, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(why[0], SCHED_R_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1293,6 +1345,7 @@ int main(void)
 		cmocka_unit_test(cpu_job_spares_cpus_of_free_gpus),
 		cmocka_unit_test(backfill_best_fit),
 		cmocka_unit_test(backfill_spares_reservation_limits),
+		cmocka_unit_test(foreign_gpus_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
