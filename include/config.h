@@ -41,6 +41,10 @@ struct node_conf {
 	int connect_timeout_s;	/* default 10 */
 	int command_timeout_s;	/* default 30 */
 	int keepalive_s;	/* default 15; 0 disables */
+	int down_after_s;	/* unreachable this long: DOWN (default 120) */
+	int node_fail_after_s;	/* unreachable this long: its jobs NODE_FAIL (default 600; 0 never) */
+	int keep_job_files_s;	/* an ended job's files stay on the node this long (default 1 day) */
+	int min_free_disk_mb;	/* less free in herd_dir: no new jobs (default 1G; 0 none) */
 	int line;		/* line of the [node] header, for messages */
 };
 

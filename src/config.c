@@ -45,6 +45,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
@@ -79,7 +80,10 @@ enum ktype {
 	K_TIME,		/* a Slurm duration ("2:00:00", "1-0", "infinite"): int seconds */
 	K_NODES,	/* node names (checked against [node]s at the end), or ALL */
 	K_NOTYET,	/* a key herd knows but does not act on yet: refused, with why */
+	K_AGE,		/* a number of days, or with a unit s, m, h, d: int seconds */
+	K_SIZE,		/* a Slurm size ("16G", "512M", bare: MB): int MB, max its max */
 };
+
 
 struct key {
 	const char *name;
@@ -89,6 +93,13 @@ struct key {
 	const char *def; /* parsed like a value; NULL: none or computed; K_NOTYET: why */
 	int required;
 };
+
+/* The kinds stored as an int (the rest are strings). */
+static int key_is_int(const struct key *k)
+{
+	return k->type == K_INT || k->type == K_BOOL || k->type == K_TIME ||
+	    k->type == K_AGE || k->type == K_SIZE;
+}
 
 #define C(f) offsetof(struct config, f)
 #define N(f) offsetof(struct node_conf, f)
@@ -125,6 +136,11 @@ static const struct key node_keys[] = {
 	{ "connect_timeout", K_INT, N(connect_timeout_s), 1, 3600, "10", 0 },
 	{ "command_timeout", K_INT, N(command_timeout_s), 1, 3600, "30", 0 },
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
+	/* Outages and housekeeping (nodestate.h, ctl_outage.c, housekeep.c). */
+	{ "down_after", K_INT, N(down_after_s), 1, 604800, "120", 0 },
+	{ "node_fail_after", K_INT, N(node_fail_after_s), 0, 31536000, "600", 0 },
+	{ "keep_job_files", K_AGE, N(keep_job_files_s), 0, 3650 * 86400, "1", 0 },
+	{ "min_free_disk", K_SIZE, N(min_free_disk_mb), 0, INT_MAX, "1G", 0 },
 };
 
 /*
@@ -313,6 +329,55 @@ static int parse_time(struct parse *p, const struct key *k, const char *v, int l
 	return 0;
 }
 
+/*
+ * keep_job_files: days as the issue and hosts.ini(5) say, or with a unit
+ * (s, m, h, d) for the short ones tests and busy nodes want: "1", "2d",
+ * "12h", "30s".  Whole numbers only, at most 12 digits, within the key's
+ * bounds (seconds).
+ */
+static int parse_age(struct parse *p, const struct key *k, const char *v, int line, int *out)
+{
+	static const struct { char u; long long secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	char tmp[48];
+	long long n = 0, mul = 86400;
+	size_t i;
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 12; i++)
+		n = n * 10 + (v[i] - '0');
+	int ok = i > 0 && (v[i] == '\0' || v[i + 1] == '\0');
+	if (ok && v[i] != '\0') {
+		ok = 0;
+		for (size_t u = 0; u < NITEMS(units); u++)
+			if (v[i] == units[u].u) {
+				mul = units[u].secs;
+				ok = 1;
+			}
+	}
+	if (!ok)
+		return perr(p, line, "%s: \"%s\" is not a number of days, or of s, m, h or d "
+		    "(\"1\", \"12h\", \"30s\")", k->name, vis(tmp, sizeof tmp, v));
+	if (n > k->max / mul || n * mul < k->min)
+		return perr(p, line, "%s: %s is out of range (at most %d days)", k->name,
+		    vis(tmp, sizeof tmp, v), k->max / 86400);
+	*out = (int)(n * mul);
+	return 0;
+}
+
+/* A size as --mem takes it (bare: MB), within the key's bounds in MB. */
+static int parse_size(struct parse *p, const struct key *k, const char *v, int line, int *out)
+{
+	char err[HERD_ERRLEN];
+	uint64_t mb;
+	if (parse_size_mb(v, &mb, err, sizeof err) != 0)
+		return perr(p, line, "%s: %s", k->name, err);
+	if (mb < (uint64_t)k->min || mb > (uint64_t)k->max)
+		return perr(p, line, "%s: %" PRIu64 " MB is out of range %d..%d", k->name, mb,
+		    k->min, k->max);
+	*out = (int)mb;
+	return 0;
+}
+
 /* Each word of a list: a node name (valid_name). */
 static int check_names(struct parse *p, const struct key *k, const char *v, int line)
 {
@@ -343,6 +408,10 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 		return parse_int(p, k, v, line, (int *)((char *)base + k->off));
 	case K_TIME:
 		return parse_time(p, k, v, line, (int *)((char *)base + k->off));
+	case K_AGE:
+		return parse_age(p, k, v, line, (int *)((char *)base + k->off));
+	case K_SIZE:
+		return parse_size(p, k, v, line, (int *)((char *)base + k->off));
 	case K_NOTYET:
 		return perr(p, line, "%s: %s", k->name, k->def);
 	case K_NODES:
@@ -801,7 +870,7 @@ static int finish_node(struct parse *p, size_t ni)
 		if (p->nline[ni][i] != 0)
 			continue;
 		if (p->dline[i] != 0) {
-			if (k->type == K_INT || k->type == K_BOOL)
+			if (key_is_int(k))
 				*(int *)((char *)n + k->off) =
 				    *(int *)((char *)&p->def + k->off);
 			else
@@ -1175,7 +1244,7 @@ void config_node_free(struct node_conf *n)
 /* Whether key k holds the same value in the structs a and b. */
 static int key_same(const struct key *k, const void *a, const void *b)
 {
-	if (k->type == K_INT || k->type == K_BOOL || k->type == K_TIME)
+	if (key_is_int(k))
 		return *(const int *)((const char *)a + k->off) ==
 		    *(const int *)((const char *)b + k->off);
 	const char *sa = *(char *const *)((const char *)a + k->off);
