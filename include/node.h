@@ -92,7 +92,7 @@ struct node {
 	uint64_t bad_events;	/* malformed event lines seen (for rate-limited warnings) */
 	/* Outages, health and housekeeping (ctl_outage.c, nodestate.h). */
 	int64_t lost_ms;	/* monotonic ms of the last contact while unreachable; 0 reachable */
-	char lost_why[256];	/* why it is unreachable (the worker's last error) */
+	char lost_why[NODE_ERRLEN];	/* why it is unreachable (the worker's last error) */
 	char sick[NODE_ERRLEN];	/* herd's own drain (bad GPUs, low disk); "" none */
 	size_t gpus_max;	/* the most GPUs its probe ever showed */
 	char **orphans;		/* keys of attempts given up while it was away: killed on return */

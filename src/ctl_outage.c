@@ -122,7 +122,7 @@ static void outage_node(struct ctl *c, struct node *n, int64_t now)
 	};
 	outage_decide(&in, &o);
 	if (o.state == OUTAGE_DOWN && n->state != NODE_DOWN) {
-		char why[NODE_ERRLEN];
+		char why[NODE_ERRLEN + 64];
 		snprintf(why, sizeof why, "unreachable for %" PRId64 " s: %s",
 		    (now - n->lost_ms) / 1000, n->lost_why[0] ? n->lost_why : "no connection");
 		log_warn("node %s is DOWN (%s)", n->conf->name, why);
@@ -189,7 +189,7 @@ void ctl_node_view(struct ctl *c, const struct node *n, char *state, size_t size
 	node_state_label(&in, state, size);
 	*since = n->state_since;
 	if (in.outage != OUTAGE_UP) {
-		*reason = n->state == NODE_DOWN ? n->reason : n->lost_why;
+		*reason = n->state == NODE_DOWN || n->lost_why[0] == '\0' ? n->reason : n->lost_why;
 		if (in.outage == OUTAGE_NOT_RESPONDING)
 			*since = ctl_now_wall(c) - (ctl_now_ms(c) - n->lost_ms) / 1000;
 	} else if (dr != NULL) {
