@@ -45,6 +45,10 @@ struct node_conf {
 	int foreign_mem_threshold_mb;	/* GPU memory in use outside herd jobs above
 					 * which a GPU is busy; default 512 */
 	int share_foreign;	/* yes: hand out GPUs in use outside herd anyway */
+	int down_after_s;	/* unreachable this long: DOWN (default 120) */
+	int node_fail_after_s;	/* unreachable this long: its jobs NODE_FAIL (default 600; 0 never) */
+	int keep_job_files_s;	/* an ended job's files stay on the node this long (default 1 day) */
+	int min_free_disk_mb;	/* less free in herd_dir: no new jobs (default 1G; 0 none) */
 	int line;		/* line of the [node] header, for messages */
 };
 

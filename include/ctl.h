@@ -325,6 +325,10 @@ int ctl_check_registered(struct ctl *c, uid_t uid, const char *user, char *err, 
 int ctl_node_has_workers(const struct node *n);
 /* Whether `herd nodes` lists it: in hosts.ini, or removed and still running jobs. */
 int ctl_node_listed(const struct node *n);
+/* What herd nodes shows of a node (ctl_outage.c): its state by Slurm's
+ * names, the reason (borrowed) and since when (wall seconds). */
+void ctl_node_view(struct ctl *c, const struct node *n, char *state, size_t size,
+    const char **reason, int64_t *since);
 /* Held jobs (LAUNCHING, RUNNING, ending) on node slot k. */
 size_t ctl_node_jobs(const struct ctl *c, int k);
 

@@ -107,6 +107,27 @@ void ctl_job_escaped_gone(struct ctl *c, struct node *w, const char *key, int64_
 int ctl_warn_attach(struct job *j, const char *text);
 void ctl_warn_free(struct job *j);
 void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall);
+/* Its node rebooted, lost its files or stayed away: a running job that
+ * allows it is requeued, any other ends NODE_FAIL (ctl_node.c). */
+void ctl_job_lost(struct ctl *c, struct job *j, const char *why);
+/* A node's state and reason; its since is now when the state changes. */
+void ctl_node_set_state(struct ctl *c, struct node *n, enum node_state s, const char *reason);
+/*
+ * Outages, health, housekeeping (ctl_outage.c): the shell of node n went
+ * down (lost) or came up (back); forget frees what it keeps; tick decides
+ * DOWN and NODE_FAIL by the clock and asks for housekeeping; health judges
+ * the probe just stored; accept takes a node's GPU count as it is now (an
+ * admin's resume); usable: reachable and not drained by herd; a 'C' line.
+ */
+void ctl_outage_lost(struct ctl *c, struct node *n, const char *why);
+void ctl_outage_back(struct ctl *c, struct node *n);
+void ctl_outage_forget(struct node *n);
+void ctl_outage_tick(struct ctl *c);
+void ctl_node_health(struct ctl *c, struct node *n);
+void ctl_health_accept(struct node *n);
+int ctl_node_usable(const struct node *n);
+struct launch_reply;
+void ctl_housekeep_line(struct ctl *c, struct node *n, const struct launch_reply *r);
 /* Ask a node about all the jobs it holds, or only `only`. */
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
 /* Whether start-up's node scans are over (all done, or their deadline passed). */

@@ -122,4 +122,8 @@ int launch_parse_reply(char *line, struct launch_reply *r);
 /* Event stream lines "start KEY PID" / "end KEY RC" / "fail KEY RC STEP MSG" → kind 'E'. */
 int launch_parse_event(char *line, struct launch_reply *r);
 
+/* The node directory (or its `sub`) as one sh word: a relative herd_dir
+ * hangs off "$HOME".  0, or -1 (too large). */
+int launch_dir_word(struct buf *b, const char *herd_dir, const char *sub);
+
 #endif

@@ -92,6 +92,14 @@ struct node {
 	int64_t next_probe_ms;
 	int probe_inflight;
 	uint64_t bad_events;	/* malformed event lines seen (for rate-limited warnings) */
+	/* Outages, health and housekeeping (ctl_outage.c, nodestate.h). */
+	int64_t lost_ms;	/* monotonic ms of the last contact while unreachable; 0 reachable */
+	char lost_why[NODE_ERRLEN];	/* why it is unreachable (the worker's last error) */
+	char sick[NODE_ERRLEN];	/* herd's own drain (bad GPUs, low disk); "" none */
+	size_t gpus_max;	/* the most GPUs its probe ever showed */
+	char **orphans;		/* keys of attempts given up while it was away: killed on return */
+	size_t norphans;
+	int64_t next_housekeep_ms;
 	/* Worker side. */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

@@ -11,6 +11,7 @@
  *   boot_id ID             (/proc/sys/kernel/random/boot_id)
  *   cgroup v2|v1|none
  *   iso_* ...              (what can confine a job: isolate.h)
+ *   disk_free_kb N         (df -Pk of the herd directory; empty: unknown)
  *   gpu_rc N               (nvidia-smi's exit status; 127: not installed)
  *   gpus                   (then nvidia-smi --query-gpu=PROBE_GPU_FIELDS
  *   ...csv lines...          --format=csv,noheader,nounits, or its error text)
@@ -73,6 +74,7 @@ struct probe_result {
 	char boot_id[64];
 	char cgroup[8];		/* "v2", "v1", "none" */
 	struct iso_facts iso;	/* what can confine a job there */
+	int64_t disk_free_kb;	/* free in the node's herd directory; -1 unknown */
 	enum gpu_state gpu_state;
 	char gpu_error[256];	/* nvidia-smi's message when GPUS_ERROR */
 	struct gpu_info *gpus;
@@ -88,6 +90,10 @@ void probe_result_clear(struct probe_result *r);
 
 /* The probe script (constant POSIX sh text). */
 const char *probe_script(void);
+/* The probe for a node: its herd directory (a sh word, launch_dir_word)
+ * for the free-disk figure, then the script.  0, or -1 (too large). */
+struct buf;
+int probe_program(struct buf *out, const char *herd_dir);
 
 /* Parse the probe script's output.  0 ok; -1 with *err. */
 int probe_parse(const char *text, size_t len, struct probe_result *r, char *err, size_t errsz);

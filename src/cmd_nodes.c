@@ -1,8 +1,8 @@
 /*
  * cmd_nodes.c — herd nodes: every node, then every GPU and who holds it.
  * A node that is DOWN, or was never probed, shows "-" for its resources:
- * "0/0" would say it has none.  A drained node's state and reason are
- * herdd's (DRAINING, DRAINED, DOWN+DRAIN; "TEXT [user@time]").
+ * "0/0" would say it has none.  States are herdd's, by Slurm's names
+ * (nodestate.h); a drained node's reason is "TEXT [user@time]".
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,12 +19,16 @@ const struct cmd_entry cmd_nodes_entry = {
 	"      --json                a JSON array of nodes\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: NODE PARTITIONS (hosts.ini's [partition]s it is in) STATE CPUS MEMORY\n"
-	"GPUS (used/total; \"-\" when DOWN or never probed) ISOLATION REASON\n"
+	"GPUS (used/total; \"-\" when DOWN or never probed) ISOLATION DISK (free in\n"
+	"the node's herd directory) REASON\n"
 	"ISOLATION: what confines a job there: cgroup2, systemd, cgroup1 or none; a\n"
 	"node where logging out would kill jobs is named under the table, with the fix.\n"
-	"STATE is UP, DOWN, UNKNOWN, or for a node herd drain took out of use DRAINING\n"
-	"(its jobs still run), DRAINED (none left) or DOWN+DRAIN; REASON then says why,\n"
-	"who drained it and when: \"TEXT [user@time]\".\n"
+	"STATE is Slurm's: IDLE, MIXED (some of it in use), ALLOCATED (all its CPUs or\n"
+	"GPUs), DRAINING (drained, its jobs still run), DRAINED (none left), DOWN\n"
+	"(unreachable for down_after), UNKNOWN (not reached yet); a \"*\" (IDLE*) says\n"
+	"it does not answer now.  REASON says why and, drained by herd drain, who and\n"
+	"when: \"TEXT [user@time]\"; herd drains a node itself when nvidia-smi fails\n"
+	"or lost a GPU, or its disk is under min_free_disk, and resumes it when healthy.\n"
 	"\nthen per GPU: NODE GPU (index) TYPE (model) MEMORY (used/total) UTIL TEMP and\n"
 	"USE: free, \"job ID (USER)\", or who uses it outside herd (owner on the node,\n"
 	"process, pid, memory, since the first probe that saw it), a row per process.\n"
@@ -129,7 +133,7 @@ static int each(void *arg, const struct msg *m)
 		json_node(stdout, m);
 		return 0;
 	}
-	char cpus[32], mem[64], gpus[32];
+	char cpus[32], mem[64], gpus[32], disk[32] = "-";
 	size_t ng = 0, nused = 0;
 	const char *g;
 	for (; (g = msg_get_nth(m, "gpu", ng, NULL)) != NULL; ng++) {
@@ -149,10 +153,13 @@ static int each(void *arg, const struct msg *m)
 		    msg_geti(m, "mem_used_mb", 0), msg_geti(m, "mem_mb", 0));
 		snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
 	}
+	int64_t dmb = msg_geti(m, "disk_free_mb", -1);
+	if (dmb >= 0)
+		snprintf(disk, sizeof disk, "%" PRId64 "M", dmb);
 	const char *parts = msg_get(m, "partitions", NULL);
 	parts = parts != NULL ? parts : "";
 	const char *cells[] = { msg_get(m, "name", NULL), *parts ? parts : "-",
-	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "isolation", NULL),
+	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "isolation", NULL), disk,
 	    msg_get(m, "reason", NULL) };
 	table_add(q->nodes, cells);
 	note_warning(q, m);
@@ -164,7 +171,7 @@ static int each(void *arg, const struct msg *m)
 int cmd_nodes(int argc, char **argv)
 {
 	static const char *nh[] = { "NODE", "PARTITIONS", "STATE", "CPUS", "MEMORY", "GPUS",
-	    "ISOLATION", "REASON" };
+	    "ISOLATION", "DISK", "REASON" };
 	static const char *gh[] = { "NODE", "GPU", "TYPE", "MEMORY", "UTIL", "TEMP", "USE" };
 	struct nctx q = { 0 };
 	struct msg req;
@@ -189,7 +196,7 @@ int cmd_nodes(int argc, char **argv)
 		return cmd_usage_error(&cmd_nodes_entry, "unexpected argument \"%s\"", argv[optind]);
 	msg_init(&req, "nodes");
 	if (!q.json) {
-		q.nodes = table_new(8, nh);
+		q.nodes = table_new(9, nh);
 		q.gpus = table_new(7, gh);
 	}
 	int rc = cmd_stream(&req, each, &q);

@@ -45,6 +45,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -78,11 +79,13 @@ enum ktype {
 	K_LIST,		/* names separated by commas or blanks (admins) */
 	K_FROM,		/* an authorized_keys from= pattern list: no quotes or blanks */
 	K_TIME,		/* a Slurm duration ("2:00:00", "1-0", "infinite"): int seconds */
-	K_MB,		/* a size as --mem takes it ("512M", "2G"; MB by default) in
-			 * [min, max] MB: an int */
 	K_NODES,	/* node names (checked against [node]s at the end), or ALL */
 	K_NOTYET,	/* a key herd knows but does not act on yet: refused, with why */
+	K_AGE,		/* a number of days, or with a unit s, m, h, d: int seconds */
+	K_SIZE,		/* a size as --mem takes it ("512M", "2G"; bare: MB): int MB in
+			 * [min, max] */
 };
+
 
 struct key {
 	const char *name;
@@ -92,6 +95,13 @@ struct key {
 	const char *def; /* parsed like a value; NULL: none or computed; K_NOTYET: why */
 	int required;
 };
+
+/* The kinds stored as an int (the rest are strings). */
+static int key_is_int(const struct key *k)
+{
+	return k->type == K_INT || k->type == K_BOOL || k->type == K_TIME ||
+	    k->type == K_AGE || k->type == K_SIZE;
+}
 
 #define C(f) offsetof(struct config, f)
 #define N(f) offsetof(struct node_conf, f)
@@ -130,8 +140,13 @@ static const struct key node_keys[] = {
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
 	/* herd doctor: a node without GPUs, where no nvidia-smi is no fault. */
 	{ "cpu_only", K_BOOL, N(cpu_only), 0, 1, "no", 0 },
-	{ "foreign_mem_threshold", K_MB, N(foreign_mem_threshold_mb), 0, 1 << 24, "512M", 0 },
+	{ "foreign_mem_threshold", K_SIZE, N(foreign_mem_threshold_mb), 0, 1 << 24, "512M", 0 },
 	{ "share_foreign", K_BOOL, N(share_foreign), 0, 1, "no", 0 },
+	/* Outages and housekeeping (nodestate.h, ctl_outage.c, housekeep.c). */
+	{ "down_after", K_INT, N(down_after_s), 1, 604800, "120", 0 },
+	{ "node_fail_after", K_INT, N(node_fail_after_s), 0, 31536000, "600", 0 },
+	{ "keep_job_files", K_AGE, N(keep_job_files_s), 0, 3650 * 86400, "1", 0 },
+	{ "min_free_disk", K_SIZE, N(min_free_disk_mb), 0, INT_MAX, "1G", 0 },
 };
 
 /*
@@ -320,8 +335,43 @@ static int parse_time(struct parse *p, const struct key *k, const char *v, int l
 	return 0;
 }
 
-/* A size in MB within the key's bounds. */
-static int parse_mb(struct parse *p, const struct key *k, const char *v, int line, int *out)
+/*
+ * keep_job_files: days as the issue and hosts.ini(5) say, or with a unit
+ * (s, m, h, d) for the short ones tests and busy nodes want: "1", "2d",
+ * "12h", "30s".  Whole numbers only, at most 12 digits, within the key's
+ * bounds (seconds).
+ */
+static int parse_age(struct parse *p, const struct key *k, const char *v, int line, int *out)
+{
+	static const struct { char u; long long secs; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	char tmp[48];
+	long long n = 0, mul = 86400;
+	size_t i;
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 12; i++)
+		n = n * 10 + (v[i] - '0');
+	int ok = i > 0 && (v[i] == '\0' || v[i + 1] == '\0');
+	if (ok && v[i] != '\0') {
+		ok = 0;
+		for (size_t u = 0; u < NITEMS(units); u++)
+			if (v[i] == units[u].u) {
+				mul = units[u].secs;
+				ok = 1;
+			}
+	}
+	if (!ok)
+		return perr(p, line, "%s: \"%s\" is not a number of days, or of s, m, h or d "
+		    "(\"1\", \"12h\", \"30s\")", k->name, vis(tmp, sizeof tmp, v));
+	if (n > k->max / mul || n * mul < k->min)
+		return perr(p, line, "%s: %s is out of range (at most %d days)", k->name,
+		    vis(tmp, sizeof tmp, v), k->max / 86400);
+	*out = (int)(n * mul);
+	return 0;
+}
+
+/* A size as --mem takes it (bare: MB), within the key's bounds in MB. */
+static int parse_size(struct parse *p, const struct key *k, const char *v, int line, int *out)
 {
 	char err[HERD_ERRLEN];
 	uint64_t mb;
@@ -364,8 +414,10 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 		return parse_int(p, k, v, line, (int *)((char *)base + k->off));
 	case K_TIME:
 		return parse_time(p, k, v, line, (int *)((char *)base + k->off));
-	case K_MB:
-		return parse_mb(p, k, v, line, (int *)((char *)base + k->off));
+	case K_AGE:
+		return parse_age(p, k, v, line, (int *)((char *)base + k->off));
+	case K_SIZE:
+		return parse_size(p, k, v, line, (int *)((char *)base + k->off));
 	case K_NOTYET:
 		return perr(p, line, "%s: %s", k->name, k->def);
 	case K_NODES:
@@ -824,7 +876,7 @@ static int finish_node(struct parse *p, size_t ni)
 		if (p->nline[ni][i] != 0)
 			continue;
 		if (p->dline[i] != 0) {
-			if (k->type == K_INT || k->type == K_BOOL || k->type == K_MB)
+			if (key_is_int(k))
 				*(int *)((char *)n + k->off) =
 				    *(int *)((char *)&p->def + k->off);
 			else
@@ -1198,7 +1250,7 @@ void config_node_free(struct node_conf *n)
 /* Whether key k holds the same value in the structs a and b. */
 static int key_same(const struct key *k, const void *a, const void *b)
 {
-	if (k->type == K_INT || k->type == K_BOOL || k->type == K_TIME || k->type == K_MB)
+	if (key_is_int(k))
 		return *(const int *)((const char *)a + k->off) ==
 		    *(const int *)((const char *)b + k->off);
 	const char *sa = *(char *const *)((const char *)a + k->off);

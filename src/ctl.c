@@ -37,7 +37,8 @@ static int64_t node_gpu_count(const struct node *n)
 /* Not before its job files were scanned: a job the database lost may hold GPUs there. */
 static int node_schedulable(const struct node *n)
 {
-	return n->life == NODE_LIVE && n->state == NODE_UP && n->have_probe && n->scanned;
+	return n->life == NODE_LIVE && n->state == NODE_UP && n->have_probe && n->scanned &&
+	    ctl_node_usable(n);
 }
 
 /* ---- the job table ---- */
@@ -498,6 +499,7 @@ int ctl_clear(struct ctl *c)
 	for (size_t i = 0; i < c->nnodes; i++) {
 		probe_result_clear(&c->nodes[i].probe);
 		foreign_state_clear(&c->nodes[i].foreign);
+		ctl_outage_forget(&c->nodes[i]);
 		config_node_free((struct node_conf *)c->nodes[i].conf);
 		config_node_free(c->nodes[i].next_conf);
 	}

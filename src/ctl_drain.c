@@ -236,8 +236,13 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
 		int was = find_drain(c, names[i]) != NULL;
 		if (drain)
 			set_drain(c, names[i], text, now);
-		else
+		else {
 			unset_drain(c, names[i]);
+			/* A resume also takes a node that lost a GPU as it is now. */
+			struct node *nd = node_named(c, names[i]);
+			if (nd != NULL)
+				ctl_health_accept(nd);
+		}
 		say(c, report, drain, names[i], was);
 		audit(c, uid, actor, drain, names[i], drain ? reason : "");
 	}

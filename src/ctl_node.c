@@ -43,7 +43,7 @@ static struct job *job_by_key(struct ctl *c, const char *key)
  * stop.  A running job that allows it is requeued (a new attempt), any
  * other ends NODE_FAIL; one already stopping is over (or, requeued, pending).
  */
-static void node_lost(struct ctl *c, struct job *j, const char *why)
+void ctl_job_lost(struct ctl *c, struct job *j, const char *why)
 {
 	int active = j->state == JOB_LAUNCHING || j->state == JOB_RUNNING;
 	ctl_event(c, j, active && j->requeue ? EV_NODE_REQUEUE : EV_NODE_LOST, 0, why);
@@ -149,7 +149,7 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply
 		} else {
 			log_warn("job %" PRId64 ": its files vanished from node %s",
 			    j->id, c->nodes[j->node].conf->name);
-			node_lost(c, j, "job files vanished from the node");
+			ctl_job_lost(c, j, "job files vanished from the node");
 		}
 	} else if (strcmp(r->word, "nopid") == 0 && (j->state == JOB_RUNNING ||
 	    (j->state == JOB_LAUNCHING && ctl_now_ms(c) - j->launch_since_ms < launch_check_ms(c, j)))) {
@@ -273,6 +273,10 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		on_scan(c, n, &r);
 		return;
 	}
+	if (r.kind == 'C') {	/* housekeeping (ctl_outage.c) */
+		ctl_housekeep_line(c, n, &r);
+		return;
+	}
 	if (r.kind == 'O') {	/* herd logs (ctl_logs.c) */
 		ctl_logs_line(c, n, &r);
 		return;
@@ -375,7 +379,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 		ended(c, j, r.num, 0);
 }
 
-static void set_node_state(struct ctl *c, struct node *n, enum node_state s, const char *reason)
+void ctl_node_set_state(struct ctl *c, struct node *n, enum node_state s, const char *reason)
 {
 	if (n->state != s)
 		n->state_since = ctl_now_wall(c);
@@ -393,7 +397,7 @@ static void check_boot(struct ctl *c, struct node *n)
 		for (size_t i = 0; i < c->njobs; i++) {
 			struct job *j = c->jobs[i];
 			if (j->node == n->idx && j->held)
-				node_lost(c, j, "node rebooted");
+				ctl_job_lost(c, j, "node rebooted");
 		}
 	}
 	if (had != 1 || strcmp(old, n->probe.boot_id) != 0)
@@ -459,7 +463,7 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	if (probe_parse(text, strlen(text), &pr, err, sizeof err) != 0) {
 		probe_result_clear(&pr);
 		log_warn("node %s: probe: %s", n->conf->name, err);
-		set_node_state(c, n, NODE_DOWN, err);
+		ctl_node_set_state(c, n, NODE_DOWN, err);
 		return;
 	}
 	int first = !n->have_probe;
@@ -469,10 +473,11 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	remap_gpus(c, n);
 	ctl_foreign_update(c, n);
 	check_boot(c, n);
+	ctl_node_health(c, n);	/* herd's own drain: bad GPUs, low disk (ctl_outage.c) */
 	if (n->probe.gpu_state == GPUS_ERROR)
-		set_node_state(c, n, NODE_UP, n->probe.gpu_error);
+		ctl_node_set_state(c, n, NODE_UP, n->probe.gpu_error);
 	else
-		set_node_state(c, n, NODE_UP, NULL);
+		ctl_node_set_state(c, n, NODE_UP, NULL);
 	if (first)
 		log_info("node %s: up, %d CPUs, %" PRId64 " MB, %zu GPUs", n->conf->name,
 		    n->probe.cpus, n->probe.mem_mb, n->probe.ngpus);
@@ -481,10 +486,18 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 
 static void request_probe(struct ctl *c, struct node *n)
 {
-	(void)c;
-	const char *s = probe_script();
+	struct buf b;
+	size_t len;
+	buf_init(&b, 1 << 20);
+	if (probe_program(&b, n->conf->herd_dir) != 0) {
+		buf_clear(&b);
+		log_error("node %s: probe program too large", n->conf->name);
+		n->next_probe_ms = ctl_now_ms(c) + c->cfg->probe_interval_s * 1000LL;
+		return;
+	}
 	n->probe_inflight = 1;
-	node_request(n, REQ_PROBE, xstrdup(s), strlen(s));
+	char *text = buf_detach(&b, &len);
+	node_request(n, REQ_PROBE, text, len);
 }
 
 /*
@@ -525,6 +538,7 @@ static void on_result(struct ctl *c, struct node_result *r)
 	switch (r->kind) {
 	case RES_SHELL_UP:
 		n->shell_up = 1;
+		ctl_outage_back(c, n);	/* its jobs: the reconcile below adopts them */
 		request_probe(c, n);
 		if (!n->scanned)
 			request_scan(c, n);
@@ -534,11 +548,12 @@ static void on_result(struct ctl *c, struct node_result *r)
 			ctl_reconcile(c, n, NULL);
 		break;
 	case RES_SHELL_DOWN:
-		if (n->shell_up || n->state != NODE_DOWN)
+		if (n->shell_up || n->lost_ms == 0)
 			log_warn("node %s: %s", n->conf->name, r->text);
 		n->shell_up = 0;
 		n->probe_inflight = 0;
-		set_node_state(c, n, NODE_DOWN, r->text);
+		/* Not DOWN yet: down_after decides (ctl_outage.c); no new jobs meanwhile. */
+		ctl_outage_lost(c, n, r->text);
 		break;
 	case RES_LINES:
 		for (char *l = strtok_r(r->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
@@ -612,6 +627,7 @@ int64_t ctl_tick(struct ctl *c)
 	for (size_t i = 0; i < c->njobs; i++)
 		tick_job(c, c->jobs[i], now, wall);
 	ctl_save_unsaved(c);
+	ctl_outage_tick(c);
 	ctl_nodes_tick(c);
 	ctl_lanes_tick(c);
 	if (c->scan_deadline_ms != 0 && now >= c->scan_deadline_ms)

@@ -169,6 +169,7 @@ static void add_node(struct ctl *c, struct node *n, const struct node_conf *nc,
 	if (n->life != NODE_FREE) {	/* a slot whose node left */
 		probe_result_clear(&n->probe);
 		foreign_state_clear(&n->foreign);
+		ctl_outage_forget(n);
 		config_node_free((struct node_conf *)n->conf);
 		config_node_free(n->next_conf);
 		pthread_mutex_destroy(&n->mu);

@@ -368,6 +368,8 @@ void json_node(FILE *f, const struct msg *m)
 	json_str(f, msg_get(m, "name", NULL));
 	kv_str(f, "state", &ix);
 	kv_str(f, "reason", &ix);
+	kv_time(f, "since", &ix);
+	kv_num(f, "disk_free_mb", msg_geti(m, "disk_free_mb", -1), 0);
 	kv_num(f, "cpus", msg_geti(m, "cpus", 0), 0);
 	kv_num(f, "cpus_used", msg_geti(m, "cpus_used", 0), 0);
 	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);

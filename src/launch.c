@@ -93,6 +93,11 @@ static int add_dir(struct buf *b, const char *herd_dir, const char *sub)
 	return 0;
 }
 
+int launch_dir_word(struct buf *b, const char *herd_dir, const char *sub)
+{
+	return add_dir(b, herd_dir, sub);
+}
+
 static int add_jobpath(struct buf *b, const char *herd_dir, const char *key)
 {
 	if (add_dir(b, herd_dir, "jobs") != 0 || buf_addc(b, '/') != 0)
@@ -764,7 +769,7 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 {
 	char *p = line;
 	char *kind = next_word(&p);
-	if (kind == NULL || strlen(kind) != 1 || strchr("LKRPSO", kind[0]) == NULL)
+	if (kind == NULL || strlen(kind) != 1 || strchr("LKRPSOC", kind[0]) == NULL)
 		return -1;
 	r->kind = kind[0];
 	r->rest = "";

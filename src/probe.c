@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "launch.h"
 #include "probe.h"
 #include "span.h"
 #include "util.h"
@@ -61,6 +62,10 @@ static const char probe_sh[] =
 "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then _hp_cg=v2\n"
 "elif [ -d /sys/fs/cgroup/memory ]; then _hp_cg=v1\n"
 "else _hp_cg=none; fi\n"
+"_hp_df=\n"
+"[ -z \"${_hp_dir-}\" ] || _hp_df=$(df -Pk \"$_hp_dir\" </dev/null 2>/dev/null | "
+"{ read -r _hp_x; read -r _hp_x _hp_x _hp_x _hp_df _hp_x; printf %s \"$_hp_df\"; })\n"
+"printf 'disk_free_kb %s\\n' \"$_hp_df\"\n"
 "printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
 "\"$_hp_h\" \"$_hp_c\" \"$_hp_m\" \"$_hp_b\" \"$_hp_cg\"\n"
 ISOLATE_PROBE_SH
@@ -115,7 +120,8 @@ ISOLATE_PROBE_SH
 "$_hp_a\n"
 "_HP_APPS\n"
 "printf 'end\\n'\n"
-"unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_l _hp_r\n"
+"unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_l _hp_r _hp_df "
+"_hp_dir\n"
 "unset _hp_p _hp_s _hp_t _hp_q _hp_o _hp_n _hp_j _hp_i _hp_x\n"
 "}\n";
 
@@ -124,11 +130,21 @@ const char *probe_script(void)
 	return probe_sh;
 }
 
+int probe_program(struct buf *out, const char *herd_dir)
+{
+	int r = buf_addstr(out, "_hp_dir=");
+	r |= launch_dir_word(out, herd_dir, NULL);
+	r |= buf_addc(out, '\n');
+	r |= buf_addstr(out, probe_sh);
+	return r ? -1 : 0;
+}
+
 void probe_result_init(struct probe_result *r)
 {
 	memset(r, 0, sizeof *r);
 	r->cpus = -1;
 	r->mem_mb = -1;
+	r->disk_free_kb = -1;
 	r->gpu_state = GPUS_NONE;
 	strlcpy_h(r->cgroup, "none", sizeof r->cgroup);
 }
@@ -143,7 +159,7 @@ void probe_result_clear(struct probe_result *r)
 
 /* Where things were found while reading the answer. */
 struct probe_seen {
-	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end;
+	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end, disk;
 	long long rc;
 	struct span gpus, apps, list, procs;
 };
@@ -196,6 +212,11 @@ static int probe_kv(struct span line, struct probe_result *r,
 		/* A kind we do not know is one we cannot use. */
 		if (span_eq(val, "v2") || span_eq(val, "v1"))
 			bad = copy_value(r->cgroup, sizeof r->cgroup, val);
+	} else if (span_eq(key, "disk_free_kb")) {
+		/* Empty: df is missing or failed; unknown, not an error. */
+		seen = &s->disk;
+		if (val.n > 0 && (bad = span_num(val, 0, 1LL << 50, &n)) == 0)
+			r->disk_free_kb = n;
 	} else if (span_eq(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
 		bad = span_num(val, 0, 255, &s->rc);

@@ -726,22 +726,22 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		msg_init(&m, "node");
 		msg_adds(&m, "name", n->conf->name);
 		msg_adds(&m, "host", n->conf->host);
-		const struct ctl_drain *dr = ctl_node_drain(c, n);
-		if (n->life == NODE_REMOVED) {
+		char state[32];
+		const char *reason;
+		int64_t since;
+		ctl_node_view(c, n, state, sizeof state, &reason, &since);
+		if (n->life == NODE_REMOVED && strncmp(state, "DOWN", 4) != 0) {
 			msg_adds(&m, "state", "DRAINING");
 			msg_adds(&m, "reason",
 			    "removed from hosts.ini: no new jobs; leaves once its jobs end");
-		} else if (dr != NULL) {
-			/* Slurm's: DRAINING while jobs run there, DRAINED once none do. */
-			msg_adds(&m, "state", n->state == NODE_DOWN ? "DOWN+DRAIN" :
-			    ctl_node_jobs(c, (int)k) > 0 ? "DRAINING" : "DRAINED");
-			msg_adds(&m, "reason", dr->reason);
 		} else {
-			msg_adds(&m, "state", node_state_name(n->state));
-			msg_adds(&m, "reason", n->reason);
+			msg_adds(&m, "state", state);
+			msg_adds(&m, "reason", reason);
 		}
-		msg_addi(&m, "since", dr != NULL && n->life != NODE_REMOVED ? dr->since :
-		    n->state_since);
+		msg_addi(&m, "since", since);
+		/* Free disk in the node's herd directory (-1 unknown). */
+		msg_addi(&m, "disk_free_mb", n->have_probe && n->probe.disk_free_kb >= 0 ?
+		    n->probe.disk_free_kb / 1024 : -1);
 		/* An --exclusive job holds all of its node. */
 		int whole = ctl_node_exclusive(c, n) && n->have_probe;
 		msg_addi(&m, "cpus", n->have_probe ? n->probe.cpus : 0);

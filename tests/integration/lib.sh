@@ -112,18 +112,18 @@ start_herdd() {
 }
 
 # wait_nodes_up [N [SECONDS [CONFIG]]]: until `herd nodes --json` shows N
-# nodes UP.
+# nodes up (IDLE, MIXED or ALLOCATED: reachable, probed, not drained).
 wait_nodes_up() {
 	local n=${1:-4} secs=${2:-20} conf=${3:-$HOSTS} up i
 	for ((i = 0; i < secs * 10; i++)); do
 		up=$(CONF=$conf herd nodes --json 2>/dev/null |
-		    jq '[.[] | select(.state == "UP")] | length' 2>/dev/null)
+		    jq '[.[] | select(.state == "IDLE" or .state == "MIXED" or .state == "ALLOCATED")] | length' 2>/dev/null)
 		[ "${up:-0}" -ge "$n" ] && return 0
 		alive "$HERDD_PID" || fail "herdd (pid $HERDD_PID) died while starting; see its log"
 		sleep 0.1
 	done
 	CONF=$conf herd nodes >&2
-	fail "after ${secs}s, ${up:-0} of $n nodes are UP"
+	fail "after ${secs}s, ${up:-0} of $n nodes are up (IDLE, MIXED or ALLOCATED)"
 }
 
 # The usual start: this test's config (with the given overrides), herdd, all

@@ -175,7 +175,7 @@ assert_idle
 # --- A DOWN node (here: its host key is unknown) shows "-", not 0/0.
 : >"$TEST_DIR/no-keys"
 kh=$TEST_DIR/kh.ini
-make_config "$kh" "$TEST_DIR/state-kh" "known_hosts=$TEST_DIR/no-keys"
+make_config "$kh" "$TEST_DIR/state-kh" "known_hosts=$TEST_DIR/no-keys" down_after=1
 start_herdd "$kh" "$TEST_DIR/kh-herdd.log"
 for i in $(seq 1 100); do
 	[ "$(CONF=$kh herd nodes --json | jq -c '[.[].state]')" = '["DOWN","DOWN","DOWN","DOWN"]' ] && break

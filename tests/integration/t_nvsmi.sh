@@ -48,7 +48,7 @@ for i in $(seq 1 100); do
 	sleep 0.1
 done
 assert_eq "node3's reason 10 s after nvidia-smi recovered" "" "$r"
-assert_eq "node3's state after recovery" UP "$(herd nodes --json | jq -r '.[] | select(.name == "node3") | .state')"
+assert_eq "node3's state after recovery" IDLE "$(herd nodes --json | jq -r '.[] | select(.name == "node3") | .state')"
 assert_eq "node3's GPUs after recovery" 2 "$(herd nodes --json | jq '.[] | select(.name == "node3") | .gpus | length')"
 
 # A hung nvidia-smi (the fake one sleeps for ever): the probe must give up

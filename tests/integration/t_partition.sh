@@ -36,7 +36,7 @@ wait_nodes_up 4 20
 
 assert_eq "herd nodes: partitions of node1, node2" '[["big"],["rest"]]' \
     "$(herd nodes --json | jq -c '[.[] | select(.name == "node1" or .name == "node2") | .partitions]')"
-herd nodes | grep -qE '^node1 +big +UP' || fail "herd nodes: no 'node1 big UP' line: $(herd nodes)"
+herd nodes | grep -qE '^node1 +big +IDLE' || fail "herd nodes: no 'node1 big IDLE' line: $(herd nodes)"
 
 # Refused at submit: over max_time (the limit named), unknown names.
 out=$(herd submit -p big --time 11:00 --wrap true 2>&1) && fail "-p big --time 11:00 was queued: $out"

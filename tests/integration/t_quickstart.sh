@@ -135,12 +135,12 @@ for c in "${cmds[@]}"; do
 		# (the lock holds the parent's pid until the child writes its own)
 		for ((i = 0; i < 100; i++)); do
 			pid=$(cat "$QS/state/herdd.lock")
-			alive "$pid" && qherd nodes --json 2>/dev/null | grep -q '"state":"UP"' && break
+			alive "$pid" && qherd nodes --json 2>/dev/null | grep -Eq '"state":"(IDLE|MIXED|ALLOCATED)"' && break
 			sleep 0.1
 		done
 		alive "$pid" || fail "no herdd running after '$c'"
 		echo "$pid" >>"$TEST_DIR/herdd.pids"
-		qherd nodes --json | grep -q '"state":"UP"' || fail "after '$c', the node is not UP"
+		qherd nodes --json | grep -Eq '"state":"(IDLE|MIXED|ALLOCATED)"' || fail "after '$c', the node is not up"
 		started=$((started + 1)) ;;
 	esac
 done

@@ -156,8 +156,64 @@ static void test_builtin_defaults(void **state)
 	assert_int_equal(n->keepalive_s, 15);
 	assert_int_equal(n->foreign_mem_threshold_mb, 512);
 	assert_int_equal(n->share_foreign, 0);
+	assert_int_equal(n->down_after_s, 120);
+	assert_int_equal(n->node_fail_after_s, 600);
+	assert_int_equal(n->keep_job_files_s, 86400);
+	assert_int_equal(n->min_free_disk_mb, 1024);
 	assert_int_equal(n->line, 1);
 	config_clear(&c);
+}
+
+/*
+ * Outage and housekeeping keys: [defaults] reaches every node; keep_job_files
+ * is days, or with a unit; sizes as --mem; hostile values refused with
+ * file:line.
+ */
+static void test_outage_keys(void **state)
+{
+	static const struct { const char *v; int secs; } ok[] = {
+		{ "1", 86400 }, { "0", 0 }, { "2d", 172800 }, { "12h", 43200 }, { "30m", 1800 },
+		{ "5s", 5 }, { "3650", 3650 * 86400 },
+	};
+	static const char *bad[] = {
+		"", "d", "1x", "1ss", "-1", "+1", "1 d", "3651", "999999999999", "1e3",
+		"0x10", "1d2", "99999999999999999999s", "\x01",
+	};
+	struct config c;
+	char err[HERD_ERRLEN], text[256];
+	(void)state;
+	assert_int_equal(load_str("[defaults]\ndown_after = 5\nnode_fail_after = 0\n"
+	    "min_free_disk = 10G\n[node a]\nhost = a\n[node b]\nhost = b\ndown_after = 7\n",
+	    &c, err, sizeof err), 0);
+	assert_int_equal(node(&c, "a")->down_after_s, 5);
+	assert_int_equal(node(&c, "b")->down_after_s, 7);
+	assert_int_equal(node(&c, "b")->node_fail_after_s, 0);
+	assert_int_equal(node(&c, "a")->min_free_disk_mb, 10240);
+	config_clear(&c);
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(text, sizeof text, "[node a]\nhost = a\nkeep_job_files = %s\n", ok[i].v);
+		if (load_str(text, &c, err, sizeof err) != 0)
+			fail_msg("keep_job_files = %s refused: %s", ok[i].v, err);
+		assert_int_equal(c.nodes[0].keep_job_files_s, ok[i].secs);
+		config_clear(&c);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "[node a]\nhost = a\nkeep_job_files = %s\n", bad[i]);
+		if (load_str(text, &c, err, sizeof err) == 0) {
+			config_clear(&c);
+			fail_msg("keep_job_files = \"%s\" accepted", bad[i]);
+		}
+		if (strstr(err, ":3: ") == NULL)
+			fail_msg("keep_job_files = \"%s\": %s", bad[i], err);
+	}
+	assert_int_equal(load_str("[node a]\nhost = a\ndown_after = 0\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "down_after"));
+	assert_int_equal(load_str("[node a]\nhost = a\nmin_free_disk = lots\n", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "min_free_disk"));
+	assert_int_equal(load_str("[node a]\nhost = a\nmin_free_disk = 99999999T\n", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "min_free_disk"));
 }
 
 static void test_xdg_state_home(void **state)
@@ -952,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(test_partitions),
 		cmocka_unit_test(test_parts_take),
 		cmocka_unit_test(test_builtin_defaults),
+		cmocka_unit_test(test_outage_keys),
 		cmocka_unit_test(test_xdg_state_home),
 		cmocka_unit_test(test_defaults_after_nodes),
 		cmocka_unit_test(test_paths),

@@ -1385,6 +1385,223 @@ static void foreign_share_and_threshold(void **state_)
 	h_free(h);
 }
 
+/* ---- node outages, health, housekeeping (ctl_outage.c) ---- */
+
+static const char *view(struct h *h, const char **reason)
+{
+	static char st[32];
+	const char *r;
+	int64_t since;
+	ctl_node_view(&h->c, &h->c.nodes[0], st, sizeof st, reason ? reason : &r, &since);
+	return st;
+}
+
+static void advance(struct h *h, int64_t secs)
+{
+	h->clk.mono_ms += secs * 1000;
+	h->clk.wall_s += secs;
+	ctl_tick(&h->c);
+}
+
+/*
+ * A node that stops answering takes no new job at once, is DOWN only
+ * after down_after, and its running job is left alone: when the node is
+ * back, the reconcile finds the job running (adopted), then it ends
+ * normally and the waiting job starts.
+ */
+static void outage_adopts_on_return(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("down_after = 120\nnode_fail_after = 600\n");
+	char key[LAUNCH_KEY_MAX], want[256];
+	const char *reason;
+	struct node *n = &h->c.nodes[0];
+	node_up(h, "boot-1", "S - done");
+	int64_t id = running_job(h, 1, 0, key, sizeof key);
+	assert_string_equal(view(h, NULL), "MIXED");
+	drop_sent(h);
+
+	feed(h, RES_SHELL_DOWN, "connection refused");
+	int64_t other = submit(h, 1, 0);
+	char *s = schedule(h);
+	assert_string_equal(s, "");	/* nothing launched on a node that does not answer */
+	free(s);
+	assert_int_equal(state(h, other), JOB_PENDING);
+	assert_string_equal(view(h, &reason), "MIXED*");
+	assert_string_equal(reason, "connection refused");
+	advance(h, 119);
+	assert_int_not_equal(n->state, NODE_DOWN);
+	advance(h, 1);
+	assert_int_equal(n->state, NODE_DOWN);
+	assert_string_equal(view(h, &reason), "DOWN");
+	assert_string_equal(reason, "unreachable for 120 s: connection refused");
+	assert_int_equal(n->state_since, h->clk.wall_s - 120);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	assert_int_equal(stored_state(h, id), JOB_RUNNING);
+	advance(h, 300);
+	assert_int_equal(state(h, id), JOB_RUNNING);	/* before node_fail_after */
+
+	feed(h, RES_SHELL_UP, NULL);
+	s = sent(h, NULL);
+	snprintf(want, sizeof want, "__herd_k=%s\n", key);
+	assert_non_null(strstr(s, want));	/* reconciled */
+	assert_null(strstr(s, "kill -s"));	/* nothing killed */
+	free(s);
+	feedf(h, RES_LINES, "R %s running 4242", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	probe(h, "boot-1");
+	assert_int_equal(n->state, NODE_UP);
+	assert_string_equal(view(h, NULL), "MIXED");
+	free(schedule(h));
+	assert_int_equal(state(h, other), JOB_LAUNCHING);
+	feedf(h, RES_EVENT, "end %s 0", key);
+	assert_int_equal(stored_state(h, id), JOB_COMPLETED);
+	h_free(h);
+}
+
+/*
+ * Past node_fail_after the node's jobs are given up: the requeueable one
+ * is pending again (a new attempt), the --no-requeue one ends NODE_FAIL;
+ * when the node comes back, what may still run of both attempts is killed.
+ */
+static void outage_node_fail_after(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
+	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], want[256];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	int64_t b = running_job(h, 1, 0, kb, sizeof kb);
+	ctl_find(&h->c, b)->requeue = 0;
+	drop_sent(h);
+
+	feed(h, RES_SHELL_DOWN, "timed out");
+	advance(h, 59);
+	assert_int_equal(state(h, a), JOB_RUNNING);
+	advance(h, 1);
+	assert_int_equal(state(h, a), JOB_PENDING);
+	assert_int_equal(ctl_find(&h->c, a)->attempt, 2);
+	assert_int_equal(stored_state(h, b), JOB_NODE_FAIL);
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, b, &r), 1);
+	assert_string_equal(r.reason, "node unreachable for 60 s (node_fail_after)");
+	job_row_clear(&r);
+	assert_int_equal(h->c.nodes[0].gpu_used, 0);
+
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = sent(h, NULL);
+	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", ka);
+	assert_non_null(strstr(s, want));
+	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", kb);
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "kill -s KILL"));
+	free(s);
+	assert_int_equal(h->c.nodes[0].norphans, 0);
+	h_free(h);
+}
+
+static void probe_gpus(struct h *h, const char *gpus_rc, const char *gpus)
+{
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id boot-1\ncgroup v2\n"
+	    "disk_free_kb 104857600\ngpu_rc %s\ngpus\n%sapps\nend\n", gpus_rc, gpus);
+}
+
+/*
+ * A lost GPU or a failing nvidia-smi drains the node (herd's own drain,
+ * the message quoted); a healthy probe resumes it.  An admin's drain is
+ * not lifted by a healthy probe.  Low disk drains too.
+ */
+static void health_drains_and_resumes(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("min_free_disk = 200G\n");
+	const char *reason;
+	char err[HERD_ERRLEN];
+	node_up(h, "boot-1", "S - done");
+	assert_string_equal(view(h, NULL), "IDLE");	/* free disk unknown */
+	probe_gpus(h, "0", "0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n");
+	assert_string_equal(view(h, &reason), "DRAINED");	/* 100 GB free, 200 wanted */
+	assert_non_null(strstr(reason, "low disk: 102400 MB free"));
+	h_free(h);
+
+	h = h_new();
+	node_up(h, "boot-1", "S - done");
+	assert_string_equal(view(h, NULL), "IDLE");
+	probe_gpus(h, "0", "0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n");
+	assert_string_equal(view(h, &reason), "DRAINED");
+	assert_string_equal(reason, "GPU lost: nvidia-smi shows 1 of the 2 GPUs it showed before");
+	int64_t id = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_PENDING);
+	probe_gpus(h, "9", "Unable to determine the device handle for GPU 0000:02:00.0: GPU is lost.\n");
+	assert_string_equal(view(h, &reason), "DRAINED");
+	assert_string_equal(reason, "nvidia-smi failed: \"Unable to determine the device handle "
+	    "for GPU 0000:02:00.0: GPU is lost.\"");
+	probe(h, "boot-1");
+	assert_string_equal(view(h, NULL), "IDLE");
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+
+	/* An admin's drain stays through a healthy probe. */
+	const char *names[] = { "gpu1" };
+	struct buf rep;
+	buf_init(&rep, 1 << 16);
+	assert_int_equal(ctl_drain(&h->c, 0, 1, names, 1, "maintenance", &rep, err, sizeof err), 0);
+	probe(h, "boot-1");
+	assert_string_equal(view(h, &reason), "DRAINING");
+	assert_non_null(strstr(reason, "maintenance ["));
+	/* A resume takes a node that lost a GPU as it is now. */
+	probe_gpus(h, "0", "0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n");
+	assert_int_equal(ctl_drain(&h->c, 0, 0, names, 1, NULL, &rep, err, sizeof err), 0);
+	assert_string_equal(view(h, NULL), "ALLOCATED");	/* its one GPU held */
+	buf_clear(&rep);
+	h_free(h);
+}
+
+/*
+ * Housekeeping: the node lists ended keys; only those whose end the
+ * database holds since keep_job_files are removed; a rotation of the
+ * events file reconciles the node's jobs.
+ */
+static void housekeeping_removes_old_files(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("keep_job_files = 100s\n");
+	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], want[640];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	(void)running_job(h, 1, 0, kb, sizeof kb);
+	feedf(h, RES_EVENT, "end %s 0", ka);
+	assert_int_equal(stored_state(h, a), JOB_COMPLETED);
+	drop_sent(h);
+	advance(h, 30);
+	char *s = sent(h, NULL);
+	assert_non_null(strstr(s, "echo 'C - done'"));	/* the list was asked for */
+	free(s);
+	/* Too young, still running, unknown, not ours: nothing removed. */
+	feedf(h, RES_LINES, "C %s ended\nC %s ended\nC t.x-999.1 ended\nC other-1.1 ended\n"
+	    "C - done", ka, kb);
+	s = sent(h, NULL);
+	assert_null(strstr(s, "rm -f"));
+	free(s);
+	advance(h, 70);
+	drop_sent(h);
+	feedf(h, RES_LINES, "C %s ended\nC %s ended\nC - done", ka, kb);
+	s = sent(h, NULL);
+	snprintf(want, sizeof want, "rm -f -- \"$__herd_d\"/'%s.script' \"$__herd_d\"/'%s.state'",
+	    ka, ka);
+	assert_non_null(strstr(s, want));
+	assert_null(strstr(s, kb));
+	free(s);
+	feed(h, RES_LINES, "C - rotated\nC - done");
+	s = sent(h, NULL);
+	snprintf(want, sizeof want, "__herd_k=%s\n", kb);
+	assert_non_null(strstr(s, want));	/* reconciled after the rotation */
+	free(s);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -1406,6 +1623,10 @@ int main(void)
 		cmocka_unit_test(usage_of_exclusive_job),
 		cmocka_unit_test(usage_in_period),
 		cmocka_unit_test(turn_commit_fails_rows_beside_jobs),
+		cmocka_unit_test(outage_adopts_on_return),
+		cmocka_unit_test(outage_node_fail_after),
+		cmocka_unit_test(health_drains_and_resumes),
+		cmocka_unit_test(housekeeping_removes_old_files),
 		cmocka_unit_test(deferred_kill_after_requeue),
 		cmocka_unit_test(kill_reports_escape),
 		cmocka_unit_test(escape_after_end),

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "housekeep.h"
 #include "launch.h"
 #include "util.h"
 
@@ -987,6 +988,99 @@ static void gpu_check_before_start(void **state)
 	assert_int_equal(prog.len, 0);
 	buf_clear(&prog);
 }
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int exists(const char *dir, const char *name)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Housekeeping (housekeep.c) through a real /bin/sh: only keys of ours
+ * whose runner recorded its end are listed; the events file is rotated
+ * past the bound and only then; removal takes every file of the keys
+ * named and nothing else, a hostile directory name included.
+ */
+static void housekeep_lists_rotates_removes(void **state)
+{
+	(void)state;
+	char herd_dir[400], jobs[450];
+	snprintf(herd_dir, sizeof herd_dir, "%s/hk %s", scratch, "it's $(x)");
+	snprintf(jobs, sizeof jobs, "%s/jobs", herd_dir);
+	assert_int_equal(mkdir(herd_dir, 0700), 0);
+	assert_int_equal(mkdir(jobs, 0700), 0);
+	put(jobs, "c.i-1.0.state", "gpus 0\njob 123\nexit 0\n");
+	put(jobs, "c.i-1.0.script", "#!/bin/sh\n");
+	put(jobs, "c.i-1.0.err", "x\n");
+	put(jobs, "c.i-1.0.cancel", "");
+	put(jobs, "c.i-2.0.state", "gpus 0\njob 124\n");	/* running */
+	put(jobs, "c.i-2.0.script", "#!/bin/sh\n");
+	put(jobs, "c.i-3.1.state", "failed 1\n");
+	put(jobs, "other-4.0.state", "exit 0\n");	/* not ours */
+	put(jobs, "c.i-5.0.state", "exit 0");		/* no newline yet: not over */
+	put(herd_dir, "events", "start c.i-1.0 123\nend c.i-1.0 0\n");
+
+	struct buf prog;
+	buf_init(&prog, 1 << 16);
+	assert_int_equal(housekeep_list(&prog, herd_dir, "c.i", 1000), 0);
+	char *ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	assert_string_equal(ans, "C c.i-1.0 ended\nC c.i-3.1 ended\nC - done\n");
+	free(ans);
+	assert_false(exists(herd_dir, "events.1"));
+
+	buf_init(&prog, 1 << 16);
+	assert_int_equal(housekeep_list(&prog, herd_dir, "c.i", 10), 0);
+	ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	assert_non_null(strstr(ans, "C - rotated\nC - done\n"));
+	free(ans);
+	assert_true(exists(herd_dir, "events.1"));
+	assert_true(exists(herd_dir, "events"));	/* a new, empty one for the runners */
+
+	const char *keys[] = { "c.i-1.0", "c.i-3.1" };
+	buf_init(&prog, 1 << 16);
+	assert_int_equal(housekeep_remove(&prog, herd_dir, keys, 2), 0);
+	ans = run_sh(prog.data, prog.len);
+	buf_clear(&prog);
+	assert_string_equal(ans, "");
+	free(ans);
+	assert_false(exists(jobs, "c.i-1.0.state"));
+	assert_false(exists(jobs, "c.i-1.0.script"));
+	assert_false(exists(jobs, "c.i-1.0.err"));
+	assert_false(exists(jobs, "c.i-1.0.cancel"));
+	assert_false(exists(jobs, "c.i-3.1.state"));
+	assert_true(exists(jobs, "c.i-2.0.state"));
+	assert_true(exists(jobs, "c.i-2.0.script"));
+	assert_true(exists(jobs, "other-4.0.state"));
+
+	/* Its answers parse; hostile ones do not, or carry no more than a word. */
+	struct launch_reply r;
+	char l1[] = "C c.i-1.0 ended", l2[] = "C - rotated", b1[] = "C", b2[] = "C c.i-1.0",
+	    b3[] = "CC x y", b4[] = "C x y notanumber";
+	assert_int_equal(launch_parse_reply(l1, &r), 0);
+	assert_int_equal(r.kind, 'C');
+	assert_string_equal(r.key, "c.i-1.0");
+	assert_string_equal(r.word, "ended");
+	assert_int_equal(launch_parse_reply(l2, &r), 0);
+	assert_string_equal(r.key, "-");
+	assert_string_equal(r.word, "rotated");
+	assert_int_equal(launch_parse_reply(b1, &r), -1);
+	assert_int_equal(launch_parse_reply(b2, &r), -1);
+	assert_int_equal(launch_parse_reply(b3, &r), -1);
+	assert_int_equal(launch_parse_reply(b4, &r), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1007,6 +1101,7 @@ int main(void)
 		cmocka_unit_test(signal_reaches_the_right_processes),
 		cmocka_unit_test(umask_applied),
 		cmocka_unit_test(gpu_check_before_start),
+		cmocka_unit_test(housekeep_lists_rotates_removes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1293,6 +1293,54 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * Free disk in the node's herd directory: probe_program's df through a
+ * real /bin/sh (a directory name a shell would misread included); the
+ * parser takes an empty value as unknown and refuses anything else odd.
+ */
+static void t_program_disk(void **state)
+{
+	struct probe_result r;
+	char err[HERD_ERRLEN], dir[300], prog[400], cmd[500];
+	struct buf b;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/it's $(x) d", tmpdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	buf_init(&b, 1 << 20);
+	assert_int_equal(probe_program(&b, dir), 0);
+	snprintf(prog, sizeof prog, "%s/prog.sh", tmpdir);
+	write_file(prog, b.data, 0600);
+	buf_clear(&b);
+	snprintf(cmd, sizeof cmd, "/bin/sh -s <'%s'", prog);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	buf_init(&b, 1 << 20);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		buf_add(&b, chunk, n);
+	pclose(p);
+	probe_result_init(&r);
+	if (probe_parse(b.data, b.len, &r, err, sizeof err) != 0)
+		fail_msg("%s\n%s", err, b.data);
+	assert_true(r.disk_free_kb > 0);
+	buf_clear(&b);
+
+	assert_int_equal(pp(HEAD "disk_free_kb \ngpu_rc 127\ngpus\napps\nend\n", &r, err), 0);
+	assert_int_equal(r.disk_free_kb, -1);
+	assert_int_equal(pp(HEAD "disk_free_kb 0\ngpu_rc 127\ngpus\napps\nend\n", &r, err), 0);
+	assert_int_equal(r.disk_free_kb, 0);
+	assert_int_equal(pp(HEAD "disk_free_kb -5\ngpu_rc 127\ngpus\napps\nend\n", &r, err), -1);
+	assert_int_equal(pp(HEAD "disk_free_kb 12abc\ngpu_rc 127\ngpus\napps\nend\n", &r, err), -1);
+	assert_int_equal(pp(HEAD "disk_free_kb 99999999999999999999\ngpu_rc 127\ngpus\napps\nend\n",
+	    &r, err), -1);
+	assert_int_equal(pp(HEAD "disk_free_kb 1\ndisk_free_kb 2\ngpu_rc 127\ngpus\napps\nend\n",
+	    &r, err), -1);
+	assert_non_null(strstr(err, "given twice"));
+	probe_result_clear(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1322,6 +1370,7 @@ int main(void)
 		cmocka_unit_test(t_script_greedy_nvsmi),
 		cmocka_unit_test(t_script_fake_nvsmi),
 		cmocka_unit_test(t_script_procs),
+		cmocka_unit_test(t_program_disk),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
