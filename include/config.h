@@ -41,6 +41,8 @@ struct node_conf {
 	int connect_timeout_s;	/* default 10 */
 	int command_timeout_s;	/* default 30 */
 	int keepalive_s;	/* default 15; 0 disables */
+	char *features;		/* --constraint names, as written; NULL: none */
+	char *gpu_types;	/* the names its GPUs answer to (gputype.h); NULL: from nvidia-smi */
 	int line;		/* line of the [node] header, for messages */
 };
 

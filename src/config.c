@@ -58,6 +58,8 @@
 
 #include "acct.h"
 #include "config.h"
+#include "constraint.h"
+#include "gputype.h"
 #include "jobopt.h"
 #include "sched.h"
 #include "util.h"
@@ -79,6 +81,8 @@ enum ktype {
 	K_TIME,		/* a Slurm duration ("2:00:00", "1-0", "infinite"): int seconds */
 	K_NODES,	/* node names (checked against [node]s at the end), or ALL */
 	K_NOTYET,	/* a key herd knows but does not act on yet: refused, with why */
+	K_FEATS,	/* node features (constraint.h names), commas or blanks */
+	K_GTYPES,	/* GPU type names (gputype.h), commas or blanks */
 };
 
 struct key {
@@ -125,6 +129,9 @@ static const struct key node_keys[] = {
 	{ "connect_timeout", K_INT, N(connect_timeout_s), 1, 3600, "10", 0 },
 	{ "command_timeout", K_INT, N(command_timeout_s), 1, 3600, "30", 0 },
 	{ "keepalive", K_INT, N(keepalive_s), 0, 3600, "15", 0 },
+	/* What --constraint and --gpus TYPE:N match (constraint.h, gputype.h). */
+	{ "features", K_FEATS, N(features), 0, 0, NULL, 0 },
+	{ "gpu_types", K_GTYPES, N(gpu_types), 0, 0, NULL, 0 },
 };
 
 /*
@@ -300,6 +307,25 @@ static int check_list(struct parse *p, const struct key *k, const char *v, int l
 	return 0;
 }
 
+/* Each word of a features or gpu_types list: a name a job can ask for. */
+static int check_tags(struct parse *p, const struct key *k, const char *v, int line)
+{
+	char w[CONSTRAINT_NAME_MAX + 1], shown[80], err[HERD_ERRLEN];
+	for (const char *s = v + strspn(v, ", \t"); *s != '\0';) {
+		size_t len = strcspn(s, ", \t");
+		snprintf(w, sizeof w, "%.*s", (int)(len < sizeof w - 1 ? len : sizeof w - 1), s);
+		int ok = len < sizeof w && (k->type == K_GTYPES ? gputype_valid(w) :
+		    constraint_check(w, err, sizeof err) == 0 && strcspn(w, "&|()[]") == len);
+		if (!ok)
+			return perr(p, line, "%s: bad %s \"%s\"", k->name, k->type == K_GTYPES ?
+			    "GPU type name (at most 32 of A-Z a-z 0-9 . _ -)" : "feature name",
+			    vis(shown, sizeof shown, w));
+		s += len;
+		s += strspn(s, ", \t");
+	}
+	return 0;
+}
+
 /* A duration as --time takes it; "infinite": none (0). */
 static int parse_time(struct parse *p, const struct key *k, const char *v, int line, int *out)
 {
@@ -374,6 +400,11 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 		break;
 	case K_LIST:
 		if (check_list(p, k, v, line) != 0)
+			return -1;
+		break;
+	case K_FEATS:
+	case K_GTYPES:
+		if (check_tags(p, k, v, line) != 0)
 			return -1;
 		break;
 	case K_FROM:
@@ -1054,6 +1085,8 @@ static void node_clear(struct node_conf *n)
 	free(n->identity);
 	free(n->known_hosts);
 	free(n->herd_dir);
+	free(n->features);
+	free(n->gpu_types);
 	memset(n, 0, sizeof *n);
 }
 
@@ -1161,6 +1194,8 @@ struct node_conf *config_node_dup(const struct node_conf *n)
 	d->identity = n->identity ? xstrdup(n->identity) : NULL;
 	d->known_hosts = n->known_hosts ? xstrdup(n->known_hosts) : NULL;
 	d->herd_dir = n->herd_dir ? xstrdup(n->herd_dir) : NULL;
+	d->features = n->features ? xstrdup(n->features) : NULL;
+	d->gpu_types = n->gpu_types ? xstrdup(n->gpu_types) : NULL;
 	return d;
 }
 
