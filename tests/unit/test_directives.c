@@ -479,14 +479,10 @@ static void refused_in_directives(void **state)
 	static const struct { const char *line, *msg; } t[] = {
 		{ "--nodes=2", "--nodes=2: multi-node jobs are not supported yet" },
 		{ "-N 3", "--nodes=3: multi-node jobs are not supported yet" },
-		{ "--mem-per-cpu=4G", "--mem-per-cpu=4G is not supported yet" },
-		{ "--mem-per-gpu 4G", "--mem-per-gpu=4G is not supported yet" },
-		{ "--cpus-per-gpu=2", "--cpus-per-gpu=2 is not supported yet" },
-		{ "-w node1", "--nodelist=node1 is not supported yet" },
-		{ "--nodelist=node1", "--nodelist=node1 is not supported yet" },
-		{ "-x node2", "--exclude=node2 is not supported yet" },
+		{ "-w node[1-2]", "--nodelist=node[1-2]: names 2 nodes" },
+		{ "--exclude=./x", "invalid --exclude \"./x\": herd reads no node files" },
 		{ "--export=NONE", "--export=NONE is not supported yet" },
-		{ "-C v100", "--constraint=v100 is not supported yet" },
+		{ "-C v100*2", "invalid --constraint \"v100*2\": node counts ask" },
 		{ "--exclusive=mcs", "--exclusive=mcs: MCS labels are not "
 		    "supported yet" },
 		{ "--gpus-per-task=1", "--gpus-per-task=1 is not supported yet" },
@@ -650,9 +646,9 @@ static void slurm_magic(void **state)
 	    "command (line 12) is ignored"));
 	jobopt_clear(&o);
 	/* Errors name the #SLURM line as they would an #SBATCH one. */
-	ERR("#SLURM --nodelist=gpu\n", "t.sh:1: --nodelist=gpu is not "
-	    "supported yet: herd would run the job on any node, not those "
-	    "named; remove it");
+	ERR("#SLURM --nodelist=gpu,cpu\n", "t.sh:1: --nodelist=gpu,cpu: names 2 "
+	    "nodes; Slurm would run the job on all of them and herd runs a job on one "
+	    "node: name one (or use -x or -p to choose among several)");
 	ERR("#!/bin/sh\n#SLURM --time=1:99:00\n", "t.sh:2: invalid --time "
 	    "\"1:99:00\": minutes must be 0-59");
 	ERR("#SLURM -J 'x\n", "t.sh:1: unclosed ' quote");
