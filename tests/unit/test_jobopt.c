@@ -471,7 +471,10 @@ static void refused(void **state)
 			fail_msg("%s: %s", spell, err);
 		n++;
 	}
-	assert_true(n >= 50);
+	/* 60 refused rows until issue 14 acted on six of them (-C, -w, -x,
+	 * --mem-per-cpu, --mem-per-gpu, --cpus-per-gpu): a row that leaves
+	 * this count moves to ACT with a test of its own. */
+	assert_true(n >= 54);
 	assert_int_equal(o.set, 0);
 	jobopt_clear(&o);
 }
