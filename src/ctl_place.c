@@ -77,22 +77,47 @@ static int syntax(const struct job_row *r, char *err, size_t errsz)
 	return -1;
 }
 
-/* "a100 (gpu1), rtx3090 (gpu2)": the GPU types of the nodes in mask. */
+/* "rtx3090, a100 (gpu1)": the distinct types of n's GPUs, in probe order
+ * (a node may mix models; naming only the first would hide the rest). */
+static void node_types(const struct node *n, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t g = 0; g < n->probe.ngpus; g++) {
+		char t[GPUTYPE_MAX + 1];
+		int seen = 0;
+		gputype_show(n->probe.gpus[g].name, n->conf->gpu_types, t, sizeof t);
+		if (t[0] == '\0')
+			snprintf(t, sizeof t, "unnamed");
+		for (size_t h = 0; h < g && !seen; h++) {
+			char u[GPUTYPE_MAX + 1];
+			gputype_show(n->probe.gpus[h].name, n->conf->gpu_types, u, sizeof u);
+			seen = strcmp(u[0] ? u : "unnamed", t) == 0;
+		}
+		if (seen)
+			continue;
+		if (len + strlen(t) + 3 >= size)
+			break;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", t);
+	}
+}
+
+/* "rtx3090, a100 (gpu1), l40s (gpu2)": the GPU types of the nodes in mask. */
 static void types_there(struct ctl *c, const uint64_t *mask, char *buf, size_t size)
 {
 	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t k = 0; k < c->nnodes; k++) {
 		struct node *n = &c->nodes[k];
-		char t[GPUTYPE_MAX + 1];
+		char t[256];
 		if (n->life != NODE_LIVE || !n->have_probe || n->probe.ngpus == 0 ||
 		    (mask != NULL && !(mask[k / 64] >> (k % 64) & 1)))
 			continue;
-		gputype_show(n->probe.gpus[0].name, n->conf->gpu_types, t, sizeof t);
+		node_types(n, t, sizeof t);
 		if (len + strlen(t) + strlen(n->conf->name) + 8 >= size)
 			break;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s (%s)", len ? ", " : "",
-		    t[0] ? t : "unnamed", n->conf->name);
+		len += (size_t)snprintf(buf + len, size - len, "%s%s (%s)", len ? ", " : "", t,
+		    n->conf->name);
 	}
 	if (len == 0)
 		snprintf(buf, size, "none");
