@@ -232,7 +232,9 @@ static const struct optdef opttab[] = {
 	    "job's CPUs"),
 	REFUSE("help", 'h', ARG_NONE, "in a script, sbatch would print help "
 	    "and submit nothing"),
-	REFUSE("hint", 0, ARG_REQ, no_layout),
+	REFUSE("hint", 0, ARG_REQ, "herd counts a node's CPUs as its hardware "
+	    "threads and would not give whole cores (nomultithread) or lay out "
+	    "tasks; ask for the CPUs the job needs with -c"),
 	REFUSE("input", 'i', ARG_REQ, "herd would give the job /dev/null as "
 	    "its standard input"),
 	REFUSE("licenses", 'L', ARG_REQ, "herd would start the job without "
@@ -878,8 +880,9 @@ set_wait(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 static int size_core(const char *, uint64_t *, char *, size_t);
 static int duration_core(const char *, int64_t *, char *, size_t);
 
-/* --mem=0 means "all of a node's memory" to Slurm; herd has no such
- * request, so it is taken as no memory request at all. */
+/* --mem=0 means "all of a node's memory" to Slurm; herd does not reserve
+ * a whole node's memory by that request yet, and taking it as no request
+ * would run the job beside others it expected to keep out: refused. */
 static int
 set_mem(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
@@ -887,6 +890,12 @@ set_mem(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 
 	if (size_core(v, &mb, why, whysz) != 0)
 		return -1;
+	if (mb == 0) {
+		snprintf(why, whysz, "all of the node's memory (Slurm's --mem=0) is not "
+		    "supported yet: herd would not reserve it; give --mem=SIZE, or "
+		    "--exclusive for the whole node");
+		return -2;
+	}
 	if (!keep) {
 		o->mem_mb = mb;
 		o->mem_unit = JOBOPT_MEM_TOTAL;

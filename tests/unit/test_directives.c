@@ -557,6 +557,10 @@ static void refused_in_directives(void **state)
 		    "are not supported yet: herd would run the job without "
 		    "nvme:1" },
 		{ "--wrap=true", "--wrap=true is not supported yet" },
+		{ "--mem=0", "--mem=0: all of the node's memory (Slurm's --mem=0) is not "
+		    "supported yet" },
+		{ "--hint=nomultithread", "--hint=nomultithread is not supported yet: herd "
+		    "counts a node's CPUs as its hardware threads" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char text[256], want[256], err[HERD_ERRLEN];

@@ -428,7 +428,15 @@ static void refused(void **state)
 		    "check the node's temporary disk" },
 		{ "licenses", "matlab", "--licenses=matlab is not supported" },
 		{ "L", "matlab", "--licenses=matlab is not supported" },
-		{ "hint", "nomultithread", "--hint=nomultithread is not supported" },
+		{ "hint", "nomultithread", "--hint=nomultithread is not supported yet: herd "
+		    "counts a node's CPUs as its hardware threads and would not give whole "
+		    "cores" },
+		/* Slurm's "all of the node's memory": refused, not taken as none */
+		{ "mem", "0", "--mem=0: all of the node's memory (Slurm's --mem=0) is not "
+		    "supported yet: herd would not reserve it; give --mem=SIZE, or "
+		    "--exclusive for the whole node" },
+		{ "mem", "0G", "--mem=0G: all of the node's memory" },
+		{ "mem", "0K", "--mem=0K: all of the node's memory" },
 		{ "distribution", "block", "--distribution=block is not supported" },
 		{ "ntasks-per-core", "1", "--ntasks-per-core=1 is not supported" },
 		{ "wrap", "true", "--wrap=true is not supported yet: in a script "
