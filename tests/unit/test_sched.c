@@ -1023,6 +1023,15 @@ static void tiers_order_the_pass(void **state)
 
 /* ---- where a job may run (gclass, where; ctl_place.c builds them) ---- */
 
+/* Decision d placed job `job` on `node`, with these GPUs (0: not checked). */
+static void decided(const struct sched_decision *d, size_t job, int node, uint64_t mask)
+{
+	assert_int_equal(d->job, job);
+	assert_int_equal(d->node, node);
+	if (mask != 0)
+		assert_int_equal(d->gpu_mask, mask);
+}
+
 /*
  * A job of a GPU class takes only that class's GPUs (its type, enough
  * memory), even where others are free and lower-numbered; another class
@@ -1050,17 +1059,11 @@ static void gpu_class_takes_its_gpus(void **state)
 		sched_plan(&s, &p);
 		/* job 1: the lowest of its class on node 0 (GPU 2), though
 		 * node 1 and GPUs 0-1 are free */
-		assert_int_equal(d[0].job, 0);
-		assert_int_equal(d[0].node, 0);
-		assert_int_equal(d[0].gpu_mask, 0x4);
+		decided(&d[0], 0, 0, 0x4);
 		/* job 2: its class's GPU 3 of node 0 is the best fit (1 left) */
-		assert_int_equal(d[1].job, 1);
-		assert_int_equal(d[1].node, 0);
-		assert_int_equal(d[1].gpu_mask, 0x8);
+		decided(&d[1], 1, 0, 0x8);
 		/* job 3: the same class, now only GPU 0 of node 1 */
-		assert_int_equal(d[2].job, 2);
-		assert_int_equal(d[2].node, 1);
-		assert_int_equal(d[2].gpu_mask, 0x1);
+		decided(&d[2], 2, 1, 0x1);
 		/* job 4: two of class 1, none free: waits (Resources), the head */
 		assert_int_equal(why[3], SCHED_R_RESOURCES);
 		assert_int_equal(p.blocked, 3);
@@ -1070,9 +1073,7 @@ static void gpu_class_takes_its_gpus(void **state)
 		}
 		/* EASY: job 5 (any GPU) backfills, best fit: GPU 0 of node 0 */
 		assert_int_equal(p.ndecisions, 4);
-		assert_int_equal(d[3].job, 4);
-		assert_int_equal(d[3].node, 0);
-		assert_int_equal(d[3].gpu_mask, 0x1);
+		decided(&d[3], 4, 0, 0x1);
 		/* its reservation is on the node with its GPUs (never: the jobs
 		 * there have no time limit) */
 		assert_int_equal(p.nresv, 1);
@@ -1123,8 +1124,7 @@ static void filter_reasons_never_head(void **state)
 		assert_int_equal(why[3], SCHED_R_REQNODENOTAVAIL);	/* its GPUs: node 1 */
 		/* the plain job behind them all starts, whatever the policy */
 		assert_int_equal(p.ndecisions, 1);
-		assert_int_equal(d[0].job, 4);
-		assert_int_equal(d[0].node, 0);
+		decided(&d[0], 4, 0, 0);
 		assert_int_equal(p.nresv, 0);
 		assert_int_equal(p.blocked, 5);	/* no head: nothing stopped the pass */
 		/* node 1 back: the -w job and the class-2 job start there */
@@ -1135,14 +1135,9 @@ static void filter_reasons_never_head(void **state)
 		assert_int_equal(why[0], SCHED_R_BADCONSTRAINTS);
 		assert_int_equal(why[1], SCHED_R_BADCONSTRAINTS);
 		assert_int_equal(p.ndecisions, 3);
-		assert_int_equal(d[0].job, 2);
-		assert_int_equal(d[0].node, 1);
-		assert_int_equal(d[0].gpu_mask, 0x1);
-		assert_int_equal(d[1].job, 3);
-		assert_int_equal(d[1].node, 1);
-		assert_int_equal(d[1].gpu_mask, 0x2);
-		assert_int_equal(d[2].job, 4);
-		assert_int_equal(d[2].node, 0);
+		decided(&d[0], 2, 1, 0x1);
+		decided(&d[1], 3, 1, 0x2);
+		decided(&d[2], 4, 0, 0);
 	}
 }
 
