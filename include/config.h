@@ -49,6 +49,8 @@ struct node_conf {
 	int node_fail_after_s;	/* unreachable this long: its jobs NODE_FAIL (default 600; 0 never) */
 	int keep_job_files_s;	/* an ended job's files stay on the node this long (default 1 day) */
 	int min_free_disk_mb;	/* less free in herd_dir: no new jobs (default 1G; 0 none) */
+	char *features;		/* --constraint names, as written; NULL: none */
+	char *gpu_types;	/* the names its GPUs answer to (gputype.h); NULL: from nvidia-smi */
 	int line;		/* line of the [node] header, for messages */
 };
 

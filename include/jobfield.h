@@ -129,7 +129,15 @@ enum {
 	S(account, "account", "account", JF_IFS) \
 	/* -p as stored ("a,b"; partition.h), NULL: none configured */ \
 	S(partition, "partition", "partition", JF_IFS) \
-	S(qos, "qos", "qos", JF_IFS) /* --qos, NULL: none */
+	S(qos, "qos", "qos", JF_IFS) /* --qos, NULL: none */ \
+	/* where it may run (ctl_place.c): GPUs of this type (gputype.h) and \
+	 * at least this much memory each, nodes whose features satisfy \
+	 * --constraint, the node -w names, none -x names; NULL/0: any */ \
+	S(gpu_type, "gpu_type", "gpu_type", JF_IFS) \
+	N4(gpu_mem_mb, "gpu_mem_mb", "gpu_mem_mb", JF_INT, JF_IFS, int64_t, uint32_t) \
+	S(constraint, "constraint", "req_constraint", JF_IFS) \
+	S(nodelist, "nodelist", "nodelist", JF_IFS) \
+	S(exclude, "exclude", "exclude", JF_IFS)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -40,6 +40,14 @@ enum { JO_ACCOUNT = 1 << 28 };
 /* -p and --qos: names herdd checks against hosts.ini (partition.h). */
 enum { JO_PARTITION = 1 << 25, JO_QOS = 1 << 26 };
 
+/* Where a job may run (jobopt_place.h): --gpu-mem, --constraint, -w, -x;
+ * --cpus-per-gpu.  The GPU type goes with JO_GPUS, --mem-per-cpu and
+ * --mem-per-gpu with JO_MEM (one setting, as in sbatch). */
+enum { JO_GPU_MEM = 1 << 16, JO_CONSTRAINT = 1 << 17, JO_NODELIST = 1 << 18,
+	JO_EXCLUDE = 1 << 27, JO_CPG = 1 << 29 };
+/* What mem_mb counts until jobopt_finish() makes it the total. */
+enum { JOBOPT_MEM_TOTAL = 0, JOBOPT_MEM_PER_CPU = 1, JOBOPT_MEM_PER_GPU = 2 };
+
 /* --nice without a value, as sbatch. */
 #define JOBOPT_NICE_DEFAULT 100
 
@@ -77,6 +85,13 @@ struct jobopt {
 	char *account;		/* -A, NULL: the user's default account */
 	char *partition;	/* -p list as given ("a,b"), NULL: the default */
 	char *qos;		/* --qos, NULL: none */
+	char *gpu_type;		/* --gpus TYPE:N's TYPE (gputype.h), NULL: any */
+	uint64_t gpu_mem_mb;	/* --gpu-mem: each GPU has at least this; 0: any */
+	char *constraint;	/* --constraint as given (constraint.h), NULL: none */
+	char *nodelist;		/* -w: one node (hostlist.h), NULL: any */
+	char *exclude;		/* -x (hostlist.h), NULL: none */
+	int mem_unit;		/* JOBOPT_MEM_*: what mem_mb counts */
+	int cpus_per_gpu;	/* --cpus-per-gpu, 0: none (folded into cpus) */
 };
 
 void jobopt_init(struct jobopt *o);

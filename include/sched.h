@@ -82,6 +82,17 @@
  * reads them as Priority too.  Reason codes are one byte, so that checks
  * outside the pass (eligibility, limits) can add theirs in the same field.
  *
+ * Where a job may run (ctl_place.c).  A job's gclass names the GPUs it
+ * may take on each node (a type, at least some memory): it fits where
+ * enough of those are free and takes the lowest-numbered of them.  A
+ * reservation counts GPUs only as the rest of the plan does, on nodes
+ * with enough of the job's GPUs in all.  A job whose own node filter
+ * (where: -C, -w, -x, folded into part by the caller) leaves it no node,
+ * or whose gclass exists on none of its nodes, waits with BadConstraints;
+ * one whose nodes are all down or drained, with ReqNodeNotAvail.  Either
+ * way it is passed over as a limit's job is (not the head, no
+ * reservation).  One O(nodes) look per such job.
+ *
  * Limits (limit.h): where the snapshot has counter groups, a job whose
  * groups (`lim`) a start now would take over a limit waits with that
  * limit's reason (SCHED_R_LIMIT + enum limit_reason) and the pass goes on:
@@ -112,7 +123,8 @@ enum sched_policy { SCHED_FCFS = 0, SCHED_EASY = 1, SCHED_GREEDY = 2 };
 /* Why a pending job did not start in this pass.  From SCHED_R_LIMIT on: a
  * limit's, SCHED_R_LIMIT + enum limit_reason. */
 enum sched_reason { SCHED_R_NONE = 0, SCHED_R_PRIORITY = 1, SCHED_R_RESOURCES = 2,
-	SCHED_R_FOREIGN = 3, SCHED_R_LIMIT = 64 };
+	SCHED_R_FOREIGN = 3, SCHED_R_BADCONSTRAINTS = 4, SCHED_R_REQNODENOTAVAIL = 5,
+	SCHED_R_LIMIT = 64 };
 
 /* An end time that never comes (a job without a time limit). */
 #define SCHED_NEVER INT64_MAX
@@ -162,6 +174,10 @@ struct sched_job {
 	int32_t tier;		/* higher first (partition priority_tier); 0 usually */
 	int32_t lim[LIMIT_SLOTS];	/* its limit groups, 1-based into the snapshot's
 					 * limits (LIM_ACCT, ...); 0: none */
+	int32_t gclass;		/* 0: any GPU; r > 0: only the GPUs of row r - 1
+				 * of the snapshot's gpu_ok (a type, a memory) */
+	int where;		/* part holds a node filter of its own (-C, -w,
+				 * -x): BadConstraints / ReqNodeNotAvail apply */
 };
 
 struct sched_decision {
@@ -201,6 +217,9 @@ struct sched_snapshot {
 					 * start; NULL: no limits */
 	int reservations;		/* EASY: how many blocked jobs get one (0 as 1,
 					 * at most SCHED_RESV_MAX) */
+	/* GPUs a job's gclass may take: row r is gpu_ok[r * nnodes + k], bit
+	 * i for GPU i of nodes[k] (the type asked for, memory enough). */
+	const uint64_t *gpu_ok;
 };
 
 struct sched_plan {

@@ -45,14 +45,22 @@ static void warn_cb(void *arg, const char *msg)
 /* What each option herd acts on does, for --help; one line each. */
 static const char *const help_acted[] = {
 	"Resources (a job runs its script once, on one node):",
-	"  -G, --gpus=N            whole GPUs, 0-64 (also --gpus-per-node=N,",
-	"                          --gres=gpu:N); GPU types are refused",
+	"  -G, --gpus=[TYPE:]N     whole GPUs, 0-64, of TYPE if given (a100, h100,",
+	"                          rtx3090, 3090, a100-80gb, or hosts.ini's",
+	"                          gpu_types); also --gpus-per-node, --gres=gpu:[TYPE:]N",
+	"      --gpu-mem=SIZE      GPUs with at least SIZE of memory each",
+	"  -C, --constraint=EXPR   nodes whose features match (a&b, a|b, [a|b])",
+	"  -w, --nodelist=NODE     that node only (gpu1, gpu[1]); -x, --exclude=LIST",
+	"                          never those (gpu[1-3],cpu1)",
+	"      --mem-per-cpu=SIZE, --mem-per-gpu=SIZE  memory per CPU or GPU (Slurm's",
+	"                          totals on one node); --cpus-per-gpu=N likewise",
 	"  -c, --cpus-per-task=N   CPUs per task, 1-4096, default 1 (also --cpus)",
 	"  -n, --ntasks=N          tasks: the job gets N x cpus-per-task CPUs and",
 	"                          SLURM_NTASKS=N; default 1",
 	"      --ntasks-per-node=N the same as --ntasks=N (also --tasks-per-node)",
 	"  -N, --nodes=1           one node (1, or a range from 1); more is refused",
-	"      --mem=SIZE          memory (16G, 512M, 2048 = MB); 0: no request",
+	"      --mem=SIZE          memory (16G, 512M, 2048 = MB); 0 (Slurm: all of",
+	"                          it) is refused: give a size or --exclusive",
 	"  -t, --time=DURATION     time limit: minutes, MM:SS, H:MM:SS, D-H[:MM[:SS]];",
 	"                          0 or infinite: none",
 	"      --exclusive[=user]  the whole node (all its GPUs, CPUs, memory), no",
@@ -408,6 +416,16 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 		msg_adds(m, "partition", s->o.partition);
 	if (s->o.qos != NULL)
 		msg_adds(m, "qos", s->o.qos);
+	if (s->o.gpu_type != NULL)
+		msg_adds(m, "gpu_type", s->o.gpu_type);
+	if (s->o.gpu_mem_mb > 0)
+		msg_addi(m, "gpu_mem_mb", (int64_t)s->o.gpu_mem_mb);
+	if (s->o.constraint != NULL)
+		msg_adds(m, "constraint", s->o.constraint);
+	if (s->o.nodelist != NULL)
+		msg_adds(m, "nodelist", s->o.nodelist);
+	if (s->o.exclude != NULL)
+		msg_adds(m, "exclude", s->o.exclude);
 	msg_add(m, "script", script, slen);
 	msg_add(m, "argv", argvb.data ? argvb.data : "", argvb.len);
 	msg_add(m, "env", envb.data ? envb.data : "", envb.len);

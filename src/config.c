@@ -60,13 +60,15 @@
 
 #include "acct.h"
 #include "config.h"
+#include "constraint.h"
+#include "gputype.h"
 #include "jobopt.h"
 #include "sched.h"
 #include "util.h"
 
 #define CONFIG_FILE_MAX	(1024 * 1024)
 #define CONFIG_LINE_MAX	4096
-#define KEYS_MAX	16
+#define KEYS_MAX	32
 #define SUN_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 enum ktype {
@@ -84,6 +86,8 @@ enum ktype {
 	K_AGE,		/* a number of days, or with a unit s, m, h, d: int seconds */
 	K_SIZE,		/* a size as --mem takes it ("512M", "2G"; bare: MB): int MB in
 			 * [min, max] */
+	K_FEATS,	/* node features (constraint.h names), commas or blanks */
+	K_GTYPES,	/* GPU type names (gputype.h), commas or blanks */
 };
 
 
@@ -147,6 +151,9 @@ static const struct key node_keys[] = {
 	{ "node_fail_after", K_INT, N(node_fail_after_s), 0, 31536000, "600", 0 },
 	{ "keep_job_files", K_AGE, N(keep_job_files_s), 0, 3650 * 86400, "1", 0 },
 	{ "min_free_disk", K_SIZE, N(min_free_disk_mb), 0, INT_MAX, "1G", 0 },
+	/* What --constraint and --gpus TYPE:N match (constraint.h, gputype.h). */
+	{ "features", K_FEATS, N(features), 0, 0, NULL, 0 },
+	{ "gpu_types", K_GTYPES, N(gpu_types), 0, 0, NULL, 0 },
 };
 
 /*
@@ -322,6 +329,25 @@ static int check_list(struct parse *p, const struct key *k, const char *v, int l
 	return 0;
 }
 
+/* Each word of a features or gpu_types list: a name a job can ask for. */
+static int check_tags(struct parse *p, const struct key *k, const char *v, int line)
+{
+	char w[CONSTRAINT_NAME_MAX + 1], shown[80], err[HERD_ERRLEN];
+	for (const char *s = v + strspn(v, ", \t"); *s != '\0';) {
+		size_t len = strcspn(s, ", \t");
+		snprintf(w, sizeof w, "%.*s", (int)(len < sizeof w - 1 ? len : sizeof w - 1), s);
+		int ok = len < sizeof w && (k->type == K_GTYPES ? gputype_valid(w) :
+		    constraint_check(w, err, sizeof err) == 0 && strcspn(w, "&|()[]") == len);
+		if (!ok)
+			return perr(p, line, "%s: bad %s \"%s\"", k->name, k->type == K_GTYPES ?
+			    "GPU type name (at most 32 of A-Z a-z 0-9 . _ -)" : "feature name",
+			    vis(shown, sizeof shown, w));
+		s += len;
+		s += strspn(s, ", \t");
+	}
+	return 0;
+}
+
 /* A duration as --time takes it; "infinite": none (0). */
 static int parse_time(struct parse *p, const struct key *k, const char *v, int line, int *out)
 {
@@ -449,6 +475,11 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 		break;
 	case K_LIST:
 		if (check_list(p, k, v, line) != 0)
+			return -1;
+		break;
+	case K_FEATS:
+	case K_GTYPES:
+		if (check_tags(p, k, v, line) != 0)
 			return -1;
 		break;
 	case K_FROM:
@@ -1129,6 +1160,8 @@ static void node_clear(struct node_conf *n)
 	free(n->identity);
 	free(n->known_hosts);
 	free(n->herd_dir);
+	free(n->features);
+	free(n->gpu_types);
 	memset(n, 0, sizeof *n);
 }
 
@@ -1236,6 +1269,8 @@ struct node_conf *config_node_dup(const struct node_conf *n)
 	d->identity = n->identity ? xstrdup(n->identity) : NULL;
 	d->known_hosts = n->known_hosts ? xstrdup(n->known_hosts) : NULL;
 	d->herd_dir = n->herd_dir ? xstrdup(n->herd_dir) : NULL;
+	d->features = n->features ? xstrdup(n->features) : NULL;
+	d->gpu_types = n->gpu_types ? xstrdup(n->gpu_types) : NULL;
 	return d;
 }
 

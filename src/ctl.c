@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
+#include "ctl_place.h"
 #include "eligible.h"
 #include "jobfield.h"
 #include "launch.h"
@@ -632,9 +633,11 @@ static int submit_partition(struct ctl *c, struct job_row *row, char **parts, ch
 		return -1;
 	row->partition = *parts;
 	if (*parts == NULL)
-		return check_fits_somewhere(c, row, NULL, err, errsz);
+		return ctl_place_submit(c, row, NULL, err, errsz) != 0 ? -1 :
+		    check_fits_somewhere(c, row, NULL, err, errsz);
 	job_nodes(c, *parts, row->user, row->account, row->time_limit_s, mask, &tier);
-	return check_fits_somewhere(c, row, mask, err, errsz);
+	return ctl_place_submit(c, row, mask, err, errsz) != 0 ? -1 :
+	    check_fits_somewhere(c, row, mask, err, errsz);
 }
 
 int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id,
@@ -837,6 +840,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 struct pass_parts {
 	struct ctl *c;
 	struct ctl_limits *lim;	/* the pass's limit groups (ctl_limit.c); NULL: none */
+	struct place_pass *place;	/* GPU classes (ctl_place.c) */
 	uint64_t *masks;	/* rows of CTL_MASK_WORDS */
 	size_t nmasks, cap;
 	struct memo {
@@ -889,13 +893,33 @@ static int32_t pass_part(struct pass_parts *pp, const struct job *j, int32_t *ti
 	return m->part;
 }
 
+/* part narrowed by j's own node filter (-C, -w, -x; ctl_place.c): a row
+ * of its own, shared with every job of the same (part, filter). */
+static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t part)
+{
+	uint64_t mask[CTL_MASK_WORDS];
+	if (part > 0)
+		memcpy(mask, pp->masks + (size_t)(part - 1) * CTL_MASK_WORDS, sizeof mask);
+	else
+		for (size_t k = 0; k < CTL_MASK_WORDS * 64; k++)
+			k < pp->c->nnodes ? (void)(mask[k / 64] |= 1ULL << (k % 64)) :
+			    (void)(mask[k / 64] &= ~(1ULL << (k % 64)));
+	ctl_place_mask(pp->c, j->constraint, j->nodelist, j->exclude, mask);
+	return pass_mask_row(pp, mask);
+}
+
 /* j as a pass sees it; 0: it may run nowhere now (left out of the pass). */
 static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched_job *out)
 {
 	int32_t tier, part = pass_part(pp, j, &tier);
+	int where = ctl_place_filtered(j->constraint, j->nodelist, j->exclude);
+	if (part >= 0 && where)
+		part = pass_where(pp, j, part);
 	*out = (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
-	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier };
+	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier,
+	    .where = where, .gclass = pp->place == NULL ? 0 :
+	    ctl_place_gclass(pp->place, j->gpu_type, (int64_t)j->gpu_mem_mb, j->gpus) };
 	ctl_limits_job(pp->lim, j, out->lim);
 	return part >= 0 && qos_reason(pp->c->cfg, j->qos, j->time_limit_s) == NULL;
 }
@@ -952,7 +976,7 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
 	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim),
-	    .reservations = c->cfg->reservations };
+	    .reservations = c->cfg->reservations, .gpu_ok = ctl_place_gpu_ok(pp->place) };
 	sched_plan(&s, p);
 	free(run);
 }
@@ -1085,7 +1109,8 @@ void ctl_schedule(struct ctl *c)
 	struct job **pend = xmalloc(want * sizeof *pend);
 	int64_t *ptask = xmalloc(want * sizeof *ptask);
 	struct sched_decision *d = xmalloc(want * sizeof *d);
-	struct pass_parts pp = { .c = c, .lim = ctl_limits_new(c, ctl_now_wall(c)) };
+	struct pass_parts pp = { .c = c, .lim = ctl_limits_new(c, ctl_now_wall(c)),
+	    .place = ctl_place_pass_new(c) };
 	for (size_t i = 0; i < nc && np < want; i++) {
 		struct job *j = cand[i];
 		struct sched_job one;
@@ -1130,6 +1155,7 @@ void ctl_schedule(struct ctl *c)
 	plan(c, &pp, sn, sj, np, &p);
 	free(pp.masks);
 	ctl_limits_free(pp.lim);
+	ctl_place_pass_free(pp.place);
 	keep_limit_reasons(pend, np, why);
 	/* Each job's reason and the reservations, for ctl_pending_reason and
 	 * herd queue --start (before the commit: a started job's is moot). */
@@ -1239,7 +1265,8 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	free(prio);
 	struct sched_job *sj = xmalloc((want + 1) * sizeof *sj);
 	struct sched_decision *d = xmalloc((want + 1) * sizeof *d);
-	struct pass_parts pp = { .c = c, .lim = ctl_limits_new(c, ctl_now_wall(c)) };
+	struct pass_parts pp = { .c = c, .lim = ctl_limits_new(c, ctl_now_wall(c)),
+	    .place = ctl_place_pass_new(c) };
 	for (size_t i = 0; i < ahead && !cut; i++) {
 		struct job *j = cand[i];
 		struct sched_job one;
@@ -1268,15 +1295,23 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	    .id = row->id, .account = row->account, .qos = row->qos };
 	self.partition = row->partition != NULL ? intern(row->partition) : NULL;
 	self.user = row->user != NULL ? intern(row->user) : NULL;
+	const char **own[] = { &self.gpu_type, &self.constraint, &self.nodelist, &self.exclude };
+	const char *rows[] = { row->gpu_type, row->constraint, row->nodelist, row->exclude };
+	for (size_t f = 0; f < 4; f++)
+		*own[f] = rows[f] != NULL ? intern(rows[f]) : NULL;
+	self.gpu_mem_mb = (uint32_t)row->gpu_mem_mb;
 	sched_job_of(&pp, &self, &sj[np]);	/* submit checked that one takes it */
 	intern_release(self.partition);
 	intern_release(self.user);
+	for (size_t f = 0; f < 4; f++)
+		intern_release(*own[f]);
 	uint8_t *why = xmalloc(np + 1);
 	memset(why, SCHED_R_PRIORITY, np + 1);	/* not looked at: Priority */
 	struct sched_plan p = { .out = d, .cap = np + 1, .reason = why };
 	plan(c, &pp, sn, sj, np + 1, &p);
 	free(pp.masks);
 	ctl_limits_free(pp.lim);
+	ctl_place_pass_free(pp.place);
 	for (size_t i = 0; i < p.ndecisions; i++)
 		if (d[i].job == np)
 			t->node = d[i].node;

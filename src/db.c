@@ -187,6 +187,14 @@ static const char *migrations[] = {
 	 * said, and a restart maps running jobs by UUID (NULL: older jobs,
 	 * mapped by gpu_list's indices). */
 	"ALTER TABLE jobs ADD COLUMN gpu_uuids TEXT;",
+	/* Where a job may run (issue 14): --gpus TYPE:N's type, --gpu-mem,
+	 * --constraint, -w and -x as given (gputype.h, constraint.h,
+	 * hostlist.h). */
+	"ALTER TABLE jobs ADD COLUMN gpu_type TEXT;"
+	"ALTER TABLE jobs ADD COLUMN gpu_mem_mb INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN req_constraint TEXT;"
+	"ALTER TABLE jobs ADD COLUMN nodelist TEXT;"
+	"ALTER TABLE jobs ADD COLUMN exclude TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

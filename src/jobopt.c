@@ -43,6 +43,7 @@
 #include "depend.h"
 #include "eligible.h"
 #include "jobopt.h"
+#include "jobopt_place.h"
 #include "sigspec.h"
 #include "util.h"
 
@@ -157,6 +158,14 @@ static const struct optdef opttab[] = {
 	/* hosts.ini's [partition]s and [qos]s; herdd knows them and checks. */
 	ACT("partition", 'p', ARG_REQ, JO_PARTITION, set_partition),
 	ACT("qos", 'q', ARG_REQ, JO_QOS, set_qos),
+	/* Where it may run, and per-unit resources (jobopt_place.c). */
+	ACT("gpu-mem", 0, ARG_REQ, JO_GPU_MEM, jo_set_gpu_mem),
+	ACT("constraint", 'C', ARG_REQ, JO_CONSTRAINT, jo_set_constraint),
+	ACT("nodelist", 'w', ARG_REQ, JO_NODELIST, jo_set_nodelist),
+	ACT("exclude", 'x', ARG_REQ, JO_EXCLUDE, jo_set_exclude),
+	ACT("mem-per-cpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_cpu),
+	ACT("mem-per-gpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_gpu),
+	ACT("cpus-per-gpu", 0, ARG_REQ, JO_CPG, jo_set_cpus_per_gpu),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -191,8 +200,6 @@ static const struct optdef opttab[] = {
 	REFUSE("bbf", 0, ARG_REQ, "herd would run the job without a burst "
 	    "buffer"),
 	REFUSE("cluster-constraint", 0, ARG_REQ, "herd has one cluster"),
-	REFUSE("constraint", 'C', ARG_REQ, "herd would run the job on a node "
-	    "whatever its features"),
 	REFUSE("container", 0, ARG_REQ, "herd would run the job outside the "
 	    "container"),
 	REFUSE("container-id", 0, ARG_REQ, "herd would run the job outside "
@@ -202,13 +209,9 @@ static const struct optdef opttab[] = {
 	REFUSE("cores-per-socket", 0, ARG_REQ, no_hw),
 	REFUSE("cpu-freq", 0, ARG_REQ, "herd would not set the CPU "
 	    "frequency"),
-	REFUSE("cpus-per-gpu", 0, ARG_REQ, "herd would give the job "
-	    "--cpus-per-task CPUs whatever its GPUs; use -c"),
 	REFUSE("deadline", 0, ARG_REQ, "herd would run the job even past "
 	    "its deadline"),
 	REFUSE("distribution", 'm', ARG_REQ, no_layout),
-	REFUSE("exclude", 'x', ARG_REQ, "herd would run the job on any node, "
-	    "those included"),
 	REFUSE("export", 0, ARG_REQ, "herd would pass the job the whole "
 	    "environment of herd submit"),
 	REFUSE("export-file", 0, ARG_REQ, "herd would pass the job the "
@@ -229,7 +232,9 @@ static const struct optdef opttab[] = {
 	    "job's CPUs"),
 	REFUSE("help", 'h', ARG_NONE, "in a script, sbatch would print help "
 	    "and submit nothing"),
-	REFUSE("hint", 0, ARG_REQ, no_layout),
+	REFUSE("hint", 0, ARG_REQ, "herd counts a node's CPUs as its hardware "
+	    "threads and would not give whole cores (nomultithread) or lay out "
+	    "tasks; ask for the CPUs the job needs with -c"),
 	REFUSE("input", 'i', ARG_REQ, "herd would give the job /dev/null as "
 	    "its standard input"),
 	REFUSE("licenses", 'L', ARG_REQ, "herd would start the job without "
@@ -237,16 +242,10 @@ static const struct optdef opttab[] = {
 	REFUSE("mcs-label", 0, ARG_REQ, "herd would share the node with jobs "
 	    "of any label"),
 	REFUSE("mem-bind", 0, ARG_REQ, "herd would not bind memory"),
-	REFUSE("mem-per-cpu", 0, ARG_REQ, "herd would not reserve that "
-	    "memory; use --mem=TOTAL"),
-	REFUSE("mem-per-gpu", 0, ARG_REQ, "herd would not reserve that "
-	    "memory; use --mem=TOTAL"),
 	REFUSE("mincpus", 0, ARG_REQ, "herd would not check the node's CPUs; "
 	    "use -c"),
 	REFUSE("network", 0, ARG_REQ, "herd would not set up that network"),
 	REFUSE("nodefile", 'F', ARG_REQ, "herd would run the job on any node, "
-	    "not those named"),
-	REFUSE("nodelist", 'w', ARG_REQ, "herd would run the job on any node, "
 	    "not those named"),
 	REFUSE("ntasks-per-core", 0, ARG_REQ, no_layout),
 	REFUSE("ntasks-per-gpu", 0, ARG_REQ, no_layout),
@@ -475,6 +474,10 @@ jobopt_clear(struct jobopt *o)
 	free(o->account);
 	free(o->partition);
 	free(o->qos);
+	free(o->gpu_type);
+	free(o->constraint);
+	free(o->nodelist);
+	free(o->exclude);
 	jobopt_init(o);
 }
 
@@ -499,16 +502,30 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 {
 	unsigned m = from->set & ~to->set;
 
-	if (m & JO_GPUS)
+	if (m & JO_GPUS) {
 		to->gpus = from->gpus;
+		merge_str(&to->gpu_type, from->gpu_type);
+	}
 	if (m & JO_CPUS)
 		to->cpus = from->cpus;
 	if (m & JO_NTASKS)
 		to->ntasks = from->ntasks;
 	if (m & JO_NTPN)
 		to->ntasks_per_node = from->ntasks_per_node;
-	if (m & JO_MEM)
+	if (m & JO_MEM) {
 		to->mem_mb = from->mem_mb;
+		to->mem_unit = from->mem_unit;
+	}
+	if (m & JO_GPU_MEM)
+		to->gpu_mem_mb = from->gpu_mem_mb;
+	if (m & JO_CONSTRAINT)
+		merge_str(&to->constraint, from->constraint);
+	if (m & JO_NODELIST)
+		merge_str(&to->nodelist, from->nodelist);
+	if (m & JO_EXCLUDE)
+		merge_str(&to->exclude, from->exclude);
+	if (m & JO_CPG)
+		to->cpus_per_gpu = from->cpus_per_gpu;
 	if (m & JO_TIME)
 		to->time_limit_s = from->time_limit_s;
 	if (m & JO_NAME)
@@ -571,6 +588,8 @@ jobopt_finish(struct jobopt *o, char *err, size_t errsz)
 		o->ntasks = o->ntasks_per_node;
 		o->set |= JO_NTASKS;
 	}
+	if (jobopt_place_finish(o, err, errsz) != 0)
+		return -1;
 	if ((long long)o->ntasks * o->cpus > CPUS_MAX) {
 		snprintf(err, errsz, "--ntasks=%d × --cpus-per-task=%d is %lld "
 		    "CPUs, more than %d", o->ntasks, o->cpus,
@@ -620,10 +639,7 @@ parse_count(const char *s, long long min, long long max, long long *out,
 	return 0;
 }
 
-static const char typed_gpu[] = "GPU types are not supported yet: herd "
-    "would run the job on any GPU; ask for a number of GPUs only";
-
-/* "N" for --gpus and --gpus-per-node; "TYPE:N" is refused (typed_gpu). */
+/* "N" or "TYPE:N" for --gpus and --gpus-per-node (a type: gputype.h). */
 static int
 set_gpus(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
@@ -637,52 +653,71 @@ set_gpus(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	if (parse_count(c != NULL ? c + 1 : v, 0, JOBOPT_MAX_GPUS, &n,
 	    why, whysz) != 0)
 		return -1;
-	if (c != NULL) {
-		snprintf(why, whysz, "%s", typed_gpu);
-		return -2;
-	}
-	if (!keep)
+	if (c != NULL && jo_set_gpu_type(o, v, (size_t)(c - v), keep, why, whysz) != 0)
+		return -1;
+	if (!keep) {
 		o->gpus = (int)n;
+		if (c == NULL) {	/* a later "--gpus N" asks for any type again */
+			free(o->gpu_type);
+			o->gpu_type = NULL;
+		}
+	}
 	return 0;
 }
 
-/* One "gpu[:N]" item of a --gres list; "gpu:TYPE[:N]" is refused. */
+/* One "gpu[:TYPE][:N]" item of a --gres list: its count, and its type in
+ * type and tlen (tlen 0: none). */
 static int
-gres_gpu_count(const char *item, long long *n, char *why, size_t whysz)
+gres_gpu_count(const char *item, long long *n, const char **type, size_t *tlen,
+    char *why, size_t whysz)
 {
 	const char *rest = item + 3, *last;
 
 	*n = 1;		/* "gpu" alone is one GPU, as in Slurm */
+	*tlen = 0;
 	if (*rest++ == '\0')
 		return 0;
 	last = strrchr(rest, ':');
 	if (last == NULL && rest[0] != '\0' && rest[0] != '-' &&
-	    strspn(rest, "0123456789") != strlen(rest))
-		goto typed;	/* "gpu:TYPE" */
+	    strspn(rest, "0123456789") != strlen(rest)) {
+		*type = rest;	/* "gpu:TYPE" */
+		*tlen = strlen(rest);
+		return 0;
+	}
 	if (parse_count(last != NULL ? last + 1 : rest, 0, JOBOPT_MAX_GPUS, n,
 	    why, whysz) != 0)
 		return -1;
-	if (last == NULL)
-		return 0;
-typed:
-	snprintf(why, whysz, "%s", typed_gpu);
-	return -2;
+	if (last != NULL) {
+		*type = rest;
+		*tlen = (size_t)(last - rest);
+		if (*tlen == 0) {
+			snprintf(why, whysz, "empty GPU type");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /*
  * --gres is a comma list of NAME[:TYPE][:N] ("none": nothing).  herd has
  * GPUs only, so any other item is refused: the job would run without it.
+ * A job's GPUs are of one type (or any).
  */
 static int
 set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
-	char *copy, *item, *save = NULL, vis[VIS_REFUSED];
+	char *copy, *item, *save = NULL, vis[VIS_REFUSED], *type = NULL;
 	long long total = 0, n;
 	int rc = 0, items = 0;
+	const char *t;
+	size_t tlen;
 
 	if (strcmp(v, "none") == 0) {	/* Slurm's "no generic resources" */
-		if (!keep)
+		if (!keep) {
 			o->gpus = 0;
+			free(o->gpu_type);
+			o->gpu_type = NULL;
+		}
 		return 0;
 	}
 	copy = xstrdup(v);
@@ -697,8 +732,17 @@ set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 			rc = -2;
 			break;
 		}
-		if ((rc = gres_gpu_count(item, &n, why, whysz)) != 0)
+		if ((rc = gres_gpu_count(item, &n, &t, &tlen, why, whysz)) != 0)
 			break;
+		if ((items > 0 && (type != NULL) != (tlen > 0)) || (type != NULL &&
+		    (strlen(type) != tlen || strncmp(type, t, tlen) != 0))) {
+			snprintf(why, whysz, "GPUs of several types in one job are not "
+			    "supported: herd gives a job GPUs of one type");
+			rc = -2;
+			break;
+		}
+		if (tlen > 0 && type == NULL)
+			type = xstrndup(t, tlen);
 		if ((total += n) > JOBOPT_MAX_GPUS) {
 			snprintf(why, whysz, "must be 0-%d GPUs",
 			    JOBOPT_MAX_GPUS);
@@ -711,11 +755,17 @@ set_gres(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 		snprintf(why, whysz, "empty list");
 		rc = -1;
 	}
-	if (rc != 0)
-		return rc;
-	if (!keep)
+	if (rc == 0 && type != NULL)
+		rc = jo_set_gpu_type(o, type, strlen(type), keep, why, whysz);
+	if (rc == 0 && !keep) {
 		o->gpus = (int)total;
-	return 0;
+		if (type == NULL) {
+			free(o->gpu_type);
+			o->gpu_type = NULL;
+		}
+	}
+	free(type);
+	return rc;
 }
 
 static int
@@ -830,8 +880,9 @@ set_wait(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 static int size_core(const char *, uint64_t *, char *, size_t);
 static int duration_core(const char *, int64_t *, char *, size_t);
 
-/* --mem=0 means "all of a node's memory" to Slurm; herd has no such
- * request, so it is taken as no memory request at all. */
+/* --mem=0 means "all of a node's memory" to Slurm; herd does not reserve
+ * a whole node's memory by that request yet, and taking it as no request
+ * would run the job beside others it expected to keep out: refused. */
 static int
 set_mem(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
@@ -839,8 +890,16 @@ set_mem(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 
 	if (size_core(v, &mb, why, whysz) != 0)
 		return -1;
-	if (!keep)
+	if (mb == 0) {
+		snprintf(why, whysz, "all of the node's memory (Slurm's --mem=0) is not "
+		    "supported yet: herd would not reserve it; give --mem=SIZE, or "
+		    "--exclusive for the whole node");
+		return -2;
+	}
+	if (!keep) {
 		o->mem_mb = mb;
+		o->mem_unit = JOBOPT_MEM_TOTAL;
+	}
 	return 0;
 }
 

@@ -25,6 +25,9 @@
 #include <time.h>
 
 #include "config.h"
+#include "constraint.h"
+#include "gputype.h"
+#include "hostlist.h"
 #include "ctl.h"
 #include "db.h"
 #include "job.h"
@@ -422,6 +425,11 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
 	    check_text(cl, m, "partition", PART_LIST_MAX) ||
 	    check_text(cl, m, "qos", PART_LIST_MAX) ||
+	    check_text(cl, m, "gpu_type", GPUTYPE_MAX) ||
+	    check_text(cl, m, "constraint", CONSTRAINT_TEXT_MAX) ||
+	    check_text(cl, m, "nodelist", HOSTLIST_TEXT_MAX) ||
+	    check_text(cl, m, "exclude", HOSTLIST_TEXT_MAX) ||
+	    get_num(cl, m, "gpu_mem_mb", 0, MEM_MAX_MB, 0, &r->job.gpu_mem_mb) ||
 	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
 	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
 		return -1;
@@ -443,6 +451,11 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	/* Which exist, and the limits, are ctl_submit's (partition.h). */
 	r->job.partition = (char *)get_str(m, "partition", NULL);
 	r->job.qos = (char *)get_str(m, "qos", NULL);
+	/* Checked, against the nodes too, by ctl_submit (ctl_place.c). */
+	r->job.gpu_type = (char *)get_str(m, "gpu_type", NULL);
+	r->job.constraint = (char *)get_str(m, "constraint", NULL);
+	r->job.nodelist = (char *)get_str(m, "nodelist", NULL);
+	r->job.exclude = (char *)get_str(m, "exclude", NULL);
 	return 0;
 }
 

@@ -52,10 +52,23 @@ static int shares(const struct sched_job *j, const struct sched_node *n)
 	return 1;
 }
 
-static int fits(const struct sched_job *j, const struct sched_node *n)
+/* The GPUs of node k that j's class may take (all: no class). */
+static uint64_t gpu_ok(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	return j->gclass > 0 && s->gpu_ok != NULL ?
+	    s->gpu_ok[(size_t)(j->gclass - 1) * s->nnodes + k] : ~0ULL;
+}
+
+/* The free GPUs of node k that j may take. */
+static uint64_t gpu_free_for(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	return s->nodes[k].gpu_free & gpu_ok(s, j, k);
+}
+
+static int fits(const struct sched_job *j, const struct sched_node *n, uint64_t gfree)
 {
 	if (!n->up || n->cpus_free < j->cpus || n->mem_free_mb < j->mem_mb ||
-	    __builtin_popcountll(n->gpu_free) < j->gpus)
+	    __builtin_popcountll(gfree) < j->gpus)
 		return 0;
 	return shares(j, n);
 }
@@ -75,9 +88,9 @@ static int allowed(const struct sched_snapshot *s, const struct sched_job *j, si
  * (cpus_per_gpu for each, so a GPU job can still start there), then the
  * free GPUs it sits beside (a node without GPUs first).
  */
-static unsigned node_cost(const struct sched_job *j, const struct sched_node *n)
+static unsigned node_cost(const struct sched_job *j, const struct sched_node *n, uint64_t gfree)
 {
-	int g = __builtin_popcountll(n->gpu_free);
+	int g = __builtin_popcountll(j->gpus > 0 ? gfree : n->gpu_free);
 	if (j->gpus > 0)
 		return (unsigned)(g - j->gpus);
 	int starves = n->cpus_free - j->cpus < (int64_t)g * n->cpus_per_gpu;
@@ -87,7 +100,7 @@ static unsigned node_cost(const struct sched_job *j, const struct sched_node *n)
 /* Whether j may take node k now (fits, in its partitions). */
 static int usable(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
 {
-	return fits(j, &s->nodes[k]) && allowed(s, j, k);
+	return allowed(s, j, k) && fits(j, &s->nodes[k], gpu_free_for(s, j, k));
 }
 
 /* The cheapest node where j fits now (ties: configuration order); -1: none. */
@@ -97,7 +110,7 @@ static int best_fit(const struct sched_snapshot *s, const struct sched_job *j)
 	unsigned cost = UINT_MAX;
 	for (size_t k = 0; k < s->nnodes && cost > 0; k++) {
 		unsigned c;
-		if (usable(s, j, k) && (c = node_cost(j, &s->nodes[k])) < cost) {
+		if (usable(s, j, k) && (c = node_cost(j, &s->nodes[k], gpu_free_for(s, j, k))) < cost) {
 			best = (int)k;
 			cost = c;
 		}
@@ -157,7 +170,7 @@ static int foreign_blocks(const struct sched_snapshot *s, const struct sched_job
 		if (n.gpu_foreign == 0)
 			continue;
 		n.gpu_free |= n.gpu_foreign;
-		if (fits(j, &n) && allowed(s, j, k))
+		if (fits(j, &n, n.gpu_free & gpu_ok(s, j, k)) && allowed(s, j, k))
 			return 1;
 	}
 	return 0;
@@ -212,7 +225,7 @@ static void place(struct pass *w, size_t i, int k)
 	const struct sched_job *j = &w->s->jobs[i];
 	struct sched_node *n = &w->s->nodes[k];
 	int was_free = node_free(n);
-	uint64_t mask = j->gpus ? take_gpus(n->gpu_free, j->gpus) : 0;
+	uint64_t mask = j->gpus ? take_gpus(gpu_free_for(w->s, j, (size_t)k), j->gpus) : 0;
 	int cpus = j->cpus;
 	int64_t mem = j->mem_mb;
 
@@ -336,10 +349,11 @@ static int64_t earliest_on(struct pass *w, const struct sched_job *j, int k, str
 	const struct sched_node *n = &w->s->nodes[k];
 	int64_t barrier, t = w->s->now;
 
-	if (!n->up || !allowed(w->s, j, (size_t)k))
+	if (!n->up || !allowed(w->s, j, (size_t)k) ||
+	    __builtin_popcountll(gpu_ok(w->s, j, (size_t)k)) < j->gpus)
 		return -1;
 	size_t m = node_events(w, j, k, ev, &barrier), p = 0;
-	int g = __builtin_popcountll(n->gpu_free), c = n->cpus_free;
+	int g = __builtin_popcountll(gpu_free_for(w->s, j, (size_t)k)), c = n->cpus_free;
 	int64_t mem = n->mem_free_mb;
 	for (;;) {
 		/* Everything up to t; the first of the latest ends is "after". */
@@ -504,12 +518,30 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 		unsigned c;
 		if (!usable(s, j, k) || (w->node_rv[k] != 0 && !spares_resv(w, j, (int)k)))
 			continue;
-		if ((c = node_cost(j, &s->nodes[k])) < cost) {
+		if ((c = node_cost(j, &s->nodes[k], gpu_free_for(s, j, k))) < cost) {
 			best = (int)k;
 			cost = c;
 		}
 	}
 	return best;
+}
+
+/* BadConstraints where none of j's nodes could ever take it (its filter
+ * leaves none, or none has enough of its GPU class), ReqNodeNotAvail
+ * where those that could are all down; else none. */
+static int nodes_reason(const struct sched_snapshot *s, const struct sched_job *j)
+{
+	int any = 0;
+	for (size_t k = 0; k < s->nnodes; k++) {
+		if (!allowed(s, j, k) || __builtin_popcountll(gpu_ok(s, j, k)) < j->gpus)
+			continue;
+		if (s->nodes[k].up)
+			return SCHED_R_NONE;
+		any = 1;
+	}
+	if (any)	/* down: only a job that named its nodes says so */
+		return j->where ? SCHED_R_REQNODENOTAVAIL : SCHED_R_NONE;
+	return SCHED_R_BADCONSTRAINTS;
 }
 
 static void set_reason(struct sched_plan *p, size_t i, int r)
@@ -583,10 +615,14 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		if (head && w.nfree == 0 && w.slots == 0)
 			break;	/* nothing free anywhere: no later job can start */
 		const struct sched_job *j = &s->jobs[i];
-		int lr = limits_block(s->limits, j->lim, j->gpus);
+		int lr = limits_block(s->limits, j->lim, j->gpus), nr;
 		if (lr != LIM_R_NONE) {
 			set_reason(p, i, SCHED_R_LIMIT + lr);
 			continue;	/* waits for its limit, not for the queue */
+		}
+		if ((j->where || j->gclass > 0) && (nr = nodes_reason(s, j)) != SCHED_R_NONE) {
+			set_reason(p, i, nr);
+			continue;	/* waits for its nodes, not for the queue */
 		}
 		k = backfill_node(&w, j);
 		if (k >= 0) {
@@ -644,6 +680,10 @@ const char *sched_reason_name(int reason)
 		return "Resources";
 	case SCHED_R_FOREIGN:
 		return "GpusInUseOutsideHerd";
+	case SCHED_R_BADCONSTRAINTS:
+		return "BadConstraints";
+	case SCHED_R_REQNODENOTAVAIL:
+		return "ReqNodeNotAvail";
 	default:
 		return reason > SCHED_R_LIMIT ? limit_reason_name(reason - SCHED_R_LIMIT) : NULL;
 	}

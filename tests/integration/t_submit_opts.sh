@@ -52,11 +52,10 @@ pend=$(submit --gpus 8 --wrap true)
 # (--array and --dependency act now: t_array and t_eligible check their bad values.)
 refused -N 2 -- "--nodes=2: multi-node jobs are not supported yet"
 refused --nodes=2-4 -- "--nodes=2-4: multi-node jobs are not supported yet"
-refused --mem-per-cpu=1G -- "--mem-per-cpu=1G is not supported yet"
-refused --mem-per-gpu=1G -- "--mem-per-gpu=1G is not supported yet"
-refused --cpus-per-gpu=2 -- "--cpus-per-gpu=2 is not supported yet"
-refused -w node1 -- "--nodelist=node1 is not supported yet"
-refused -x node2 -- "--exclude=node2 is not supported yet"
+# (--mem-per-cpu, --mem-per-gpu, --cpus-per-gpu, -w, -x, -C and GPU types
+# act now: t_gputype checks them.)
+refused --mem=0 -- "--mem=0: all of the node's memory (Slurm's --mem=0) is not supported yet"
+refused --hint=nomultithread -- "--hint=nomultithread is not supported yet: herd counts a node's CPUs"
 refused --export=NONE -- "--export=NONE is not supported yet"
 # -p and --qos act; without [partition] and [qos] sections herdd refuses them.
 for w in "-p gpu" "--part=gpu" "--qos=high"; do
@@ -64,7 +63,6 @@ for w in "-p gpu" "--part=gpu" "--qos=high"; do
 	grep -qE "invalid (partition|qos) specified: .*hosts.ini has no \[(partition|qos) NAME\]" \
 	    <<<"$out" || fail "herd submit $w: $out"
 done
-refused -C v100 -- "--constraint=v100 is not supported yet"
 refused --exclusive=mcs -- "--exclusive=mcs: MCS labels are not supported yet"
 refused --gpus-per-task=1 -- "--gpus-per-task=1 is not supported yet"
 refused --reservation=r1 -- "--reservation=r1 is not supported yet"
@@ -75,10 +73,6 @@ refused --tmp=1G -- "--tmp=1G is not supported yet"
 refused -L matlab -- "--licenses=matlab is not supported yet"
 refused --overcommit -- "--overcommit is not supported yet"
 refused --open-mode=append -- "--open-mode=append: appending is not supported yet"
-refused --gpus=rtx3090:2 -- "--gpus=rtx3090:2: GPU types are not supported yet"
-refused --gpus-per-node=a100:1 -- "--gpus-per-node=a100:1: GPU types are not supported yet"
-refused --gres=gpu:rtx3090:2 -- "--gres=gpu:rtx3090:2: GPU types are not supported yet"
-refused --gres=gpu:a100 -- "--gres=gpu:a100: GPU types are not supported yet"
 refused --gres=nvme:1 -- "--gres=nvme:1: resources other than GPUs are not supported yet"
 
 # An ambiguous abbreviation is an error naming the candidates.

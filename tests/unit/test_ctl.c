@@ -1001,6 +1001,99 @@ static void qos_changed_after_submit(void **state_)
 	h_free(h);
 }
 
+/* ---- issue 14: where a job may run ---- */
+
+/* Submit one GPU job with a type, a --gpu-mem and -x (NULL/0: none). */
+static int64_t try_submit_place(struct h *h, const char *type, int64_t gpu_mem_mb,
+    const char *exclude, char *err, size_t errsz)
+{
+	struct submit_req r = { 0 };
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "typed";
+	r.job.workdir = "/home/alice";
+	r.job.gpus = 1;
+	r.job.cpus = 1;
+	r.job.mem_mb = 1;
+	r.job.gpu_type = (char *)type;
+	r.job.gpu_mem_mb = gpu_mem_mb;
+	r.job.exclude = (char *)exclude;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+static int64_t submit_place(struct h *h, const char *type, int64_t gpu_mem_mb,
+    const char *exclude)
+{
+	char err[HERD_ERRLEN] = "";
+	int64_t id = try_submit_place(h, type, gpu_mem_mb, exclude, err, sizeof err);
+	if (id < 0)
+		fail_msg("submit refused: %s", err);
+	return id;
+}
+
+/*
+ * A node of two GPU models: a typed job and a --gpu-mem job get the GPU
+ * that qualifies, though a lower-numbered one is free; a type that no
+ * node turned out to have (submitted before the probe) waits with
+ * BadConstraints and holds nobody up; -x of the only node is refused at
+ * submit, as is a type once the probe shows it is nowhere, naming what is.
+ */
+static void gpu_type_and_mem_place(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	struct node *n = &h->c.nodes[0];
+	char err[HERD_ERRLEN], key[LAUNCH_KEY_MAX];
+	int64_t h100 = submit_place(h, "h100", 0, NULL);	/* node not probed: may be */
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	feed(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id b1\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n0, GPU-r, NVIDIA GeForce RTX 3090, 24576, 4, 0, 00000000:0F:00.0, 35\n"
+	    "1, GPU-a, NVIDIA A100-SXM4-80GB, 81920, 4, 0, 00000000:1F:00.0, 35\napps\nend\n");
+	feed(h, RES_LINES, "S - done");
+	int64_t big = submit_place(h, NULL, 40 * 1024, NULL);
+	int64_t any = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, h100), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, h100)), "BadConstraints");
+	assert_null(ctl_planned(&h->c, ctl_find(&h->c, h100)));
+	/* --gpu-mem 40G: the A100 (GPU 1), not the free RTX 3090 (GPU 0) */
+	assert_int_equal(state(h, big), JOB_LAUNCHING);
+	assert_int_equal(ctl_gpu_holder(&h->c, n, 1), big);
+	assert_int_equal(state(h, any), JOB_LAUNCHING);	/* behind it: not held up */
+	assert_int_equal(ctl_gpu_holder(&h->c, n, 0), any);
+
+	/* a100 asked for while the A100 is taken: Resources, then it */
+	int64_t a100 = submit_place(h, "a100", 0, NULL);
+	free(schedule(h));
+	assert_int_equal(state(h, a100), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, a100)), "Resources");
+	key_of(h, any, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	feedf(h, RES_EVENT, "end %s 0", key);
+	free(schedule(h));
+	assert_int_equal(state(h, a100), JOB_PENDING);	/* the RTX 3090 is free: not its */
+	key_of(h, big, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4243", key);
+	feedf(h, RES_EVENT, "end %s 0", key);
+	free(schedule(h));
+	assert_int_equal(state(h, a100), JOB_LAUNCHING);
+	assert_int_equal(ctl_gpu_holder(&h->c, n, 1), a100);
+	assert_int_equal(n->gpu_used, 0x2);
+
+	/* Refused at submit now that the node is known. */
+	assert_int_equal(try_submit_place(h, "v100", 0, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "of type v100"));
+	assert_non_null(strstr(err, "GPU types there: rtx3090, a100 (gpu1)"));
+	assert_int_equal(try_submit_place(h, NULL, 100 * 1024, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "with at least 102400 MB each"));
+	assert_int_equal(try_submit_place(h, NULL, 0, "gpu[1-2]", err, sizeof err), -1);
+	assert_non_null(strstr(err, "no node meets -w/-x"));
+	h_free(h);
+}
+
 /* ---- review of issue 13: usage charged for every attempt ---- */
 
 /* alice's raw usage (billed GPU-hours, decayed) as fair share sees it now. */
@@ -1633,6 +1726,7 @@ int main(void)
 
 		cmocka_unit_test(foreign_gpu_waits_then_frees),
 		cmocka_unit_test(foreign_share_and_threshold),
+		cmocka_unit_test(gpu_type_and_mem_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

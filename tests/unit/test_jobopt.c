@@ -403,23 +403,14 @@ static void refused(void **state)
 		    "yet: herd runs a job on one node; use --nodes=1" },
 		{ "N", "4", "--nodes=4: multi-node jobs are not supported yet" },
 		{ "N", "2-4", "--nodes=2-4: multi-node jobs are not supported" },
-		{ "mem-per-cpu", "4G", "--mem-per-cpu=4G is not supported yet: "
-		    "herd would not reserve that memory; use --mem=TOTAL; "
-		    "remove it" },
-		{ "mem-per-gpu", "8G", "--mem-per-gpu=8G is not supported yet: "
-		    "herd would not reserve that memory" },
-		{ "cpus-per-gpu", "4", "--cpus-per-gpu=4 is not supported yet" },
-		{ "nodelist", "node1", "--nodelist=node1 is not supported yet: "
-		    "herd would run the job on any node, not those named" },
-		{ "w", "node[1-2]", "--nodelist=node[1-2] is not supported" },
-		{ "exclude", "node3", "--exclude=node3 is not supported yet: "
-		    "herd would run the job on any node, those included" },
-		{ "x", "node3", "--exclude=node3 is not supported" },
+		/* acted on now (jobopt_place.c), but refused where Slurm would
+		 * need several nodes or the value is bad */
+		{ "w", "node[1-2]", "--nodelist=node[1-2]: names 2 nodes; Slurm would run "
+		    "the job on all of them" },
+		{ "x", "./hosts", "herd reads no node files" },
 		{ "export", "NONE", "--export=NONE is not supported yet: herd "
 		    "would pass the job the whole environment" },
-		{ "constraint", "v100", "--constraint=v100 is not supported yet: "
-		    "herd would run the job on a node whatever its features" },
-		{ "C", "v100", "--constraint=v100 is not supported" },
+		{ "C", "v100*2", "node counts ask for several nodes" },
 		{ "exclusive", "mcs", "--exclusive=mcs: MCS labels are not "
 		    "supported yet: herd would share the node with jobs of any "
 		    "label; use --exclusive or --exclusive=user" },
@@ -437,7 +428,15 @@ static void refused(void **state)
 		    "check the node's temporary disk" },
 		{ "licenses", "matlab", "--licenses=matlab is not supported" },
 		{ "L", "matlab", "--licenses=matlab is not supported" },
-		{ "hint", "nomultithread", "--hint=nomultithread is not supported" },
+		{ "hint", "nomultithread", "--hint=nomultithread is not supported yet: herd "
+		    "counts a node's CPUs as its hardware threads and would not give whole "
+		    "cores" },
+		/* Slurm's "all of the node's memory": refused, not taken as none */
+		{ "mem", "0", "--mem=0: all of the node's memory (Slurm's --mem=0) is not "
+		    "supported yet: herd would not reserve it; give --mem=SIZE, or "
+		    "--exclusive for the whole node" },
+		{ "mem", "0G", "--mem=0G: all of the node's memory" },
+		{ "mem", "0K", "--mem=0K: all of the node's memory" },
 		{ "distribution", "block", "--distribution=block is not supported" },
 		{ "ntasks-per-core", "1", "--ntasks-per-core=1 is not supported" },
 		{ "wrap", "true", "--wrap=true is not supported yet: in a script "
@@ -446,15 +445,8 @@ static void refused(void **state)
 		{ "open-mode", "append", "--open-mode=append: appending is not "
 		    "supported yet: herd would truncate the output files" },
 		/* GPU types and other generic resources. */
-		{ "gpus", "rtx3090:2", "--gpus=rtx3090:2: GPU types are not "
-		    "supported yet: herd would run the job on any GPU" },
-		{ "G", "a100:1", "--gpus=a100:1: GPU types are not supported" },
-		{ "gpus-per-node", "a100:1", "--gpus-per-node=a100:1: GPU types "
-		    "are not supported yet" },
-		{ "gres", "gpu:rtx3090:2", "--gres=gpu:rtx3090:2: GPU types are "
-		    "not supported yet: herd would run the job on any GPU" },
-		{ "gres", "gpu:a100", "--gres=gpu:a100: GPU types are not" },
-		{ "gres", "gpu:2,gpu:v100:1", "GPU types are not supported" },
+		{ "gres", "gpu:2,gpu:v100:1", "GPUs of several types in one job" },
+		{ "gpus", "a b:1", "bad GPU type" },
 		{ "gres", "nvme:1", "--gres=nvme:1: resources other than GPUs "
 		    "are not supported yet: herd would run the job without "
 		    "nvme:1" },
@@ -487,7 +479,10 @@ static void refused(void **state)
 			fail_msg("%s: %s", spell, err);
 		n++;
 	}
-	assert_true(n >= 60);
+	/* 60 refused rows until issue 14 acted on six of them (-C, -w, -x,
+	 * --mem-per-cpu, --mem-per-gpu, --cpus-per-gpu): a row that leaves
+	 * this count moves to ACT with a test of its own. */
+	assert_true(n >= 54);
 	assert_int_equal(o.set, 0);
 	jobopt_clear(&o);
 }
@@ -551,7 +546,7 @@ static void prefixes_and_aliases(void **state)
 	static const struct { const char *spell, *msg; } amb[] = {
 		{ "--c", "ambiguous option --c: could be --cpus, --cpus-per-task" },
 		{ "--cpu", "ambiguous option --cpu: could be --cpus, "
-		    "--cpus-per-task, --cpu-freq, --cpus-per-gpu" },
+		    "--cpus-per-task, --cpus-per-gpu, --cpu-freq" },
 		{ "--ti", "ambiguous option --ti: could be --time, --time-min" },
 		{ "ti", "ambiguous option --ti" },
 		{ "--t", "ambiguous option --t: could be" },

@@ -1021,6 +1021,126 @@ static void tiers_order_the_pass(void **state)
 	assert_int_equal(p.blocked, 1);
 }
 
+/* ---- where a job may run (gclass, where; ctl_place.c builds them) ---- */
+
+/* Decision d placed job `job` on `node`, with these GPUs (0: not checked). */
+static void decided(const struct sched_decision *d, size_t job, int node, uint64_t mask)
+{
+	assert_int_equal(d->job, job);
+	assert_int_equal(d->node, node);
+	if (mask != 0)
+		assert_int_equal(d->gpu_mask, mask);
+}
+
+/*
+ * A job of a GPU class takes only that class's GPUs (its type, enough
+ * memory), even where others are free and lower-numbered; another class
+ * (a --gpu-mem row) is a row of its own; a job without one takes any.
+ */
+static void gpu_class_takes_its_gpus(void **state)
+{
+	(void)state;
+	/* Row 0 (say "a100"): GPUs 2-3 of node 0, none of node 1.  Row 1
+	 * (say --gpu-mem 40G): GPU 3 of node 0, GPU 0 of node 1. */
+	static const uint64_t ok[4] = { 0xC, 0x0, 0x8, 0x1 };
+	for (int pol = SCHED_FCFS; pol <= SCHED_EASY; pol++) {
+		struct sched_node nodes[2] = { node(16, 1000, 4), node(16, 1000, 4) };
+		struct sched_job jobs[5] = { { .gpus = 1, .cpus = 1, .gclass = 1, .id = 1 },
+		    { .gpus = 1, .cpus = 1, .gclass = 2, .id = 2 },
+		    { .gpus = 1, .cpus = 1, .gclass = 2, .id = 3 },
+		    { .gpus = 2, .cpus = 1, .gclass = 1, .id = 4 },
+		    { .gpus = 1, .cpus = 1, .id = 5 } };
+		struct sched_decision d[8];
+		uint8_t why[5];
+		memset(why, 0xff, sizeof why);
+		struct sched_snapshot s = { .policy = pol, .now = 1000, .nodes = nodes,
+		    .nnodes = 2, .jobs = jobs, .njobs = 5, .pin_job = -1, .gpu_ok = ok };
+		struct sched_plan p = plan_of(d, 8, why);
+		sched_plan(&s, &p);
+		/* job 1: the lowest of its class on node 0 (GPU 2), though
+		 * node 1 and GPUs 0-1 are free */
+		decided(&d[0], 0, 0, 0x4);
+		/* job 2: its class's GPU 3 of node 0 is the best fit (1 left) */
+		decided(&d[1], 1, 0, 0x8);
+		/* job 3: the same class, now only GPU 0 of node 1 */
+		decided(&d[2], 2, 1, 0x1);
+		/* job 4: two of class 1, none free: waits (Resources), the head */
+		assert_int_equal(why[3], SCHED_R_RESOURCES);
+		assert_int_equal(p.blocked, 3);
+		if (pol == SCHED_FCFS) {
+			assert_int_equal(p.ndecisions, 3);
+			continue;
+		}
+		/* EASY: job 5 (any GPU) backfills, best fit: GPU 0 of node 0 */
+		assert_int_equal(p.ndecisions, 4);
+		decided(&d[3], 4, 0, 0x1);
+		/* its reservation is on the node with its GPUs (never: the jobs
+		 * there have no time limit) */
+		assert_int_equal(p.nresv, 1);
+		assert_int_equal(p.resv[0].job, 3);
+		assert_int_equal(p.resv[0].node, 0);
+		assert_int_equal(nodes[0].gpu_free, 0x2);
+		assert_int_equal(nodes[1].gpu_free, 0xE);
+	}
+}
+
+/*
+ * A job whose own filter (-C, -w, -x: `where`, folded into part) leaves it
+ * no node, or whose GPU class no node has, waits with BadConstraints; one
+ * whose nodes are all down, with ReqNodeNotAvail.  Neither is the head:
+ * the jobs behind start under FCFS too, and neither gets a reservation.
+ */
+static void filter_reasons_never_head(void **state)
+{
+	(void)state;
+	/* Mask rows: part 1 no node (-w of a node -x removes), part 2 node 1
+	 * only (-w gpu2), part 3 both (a partition, no filter). */
+	static const uint64_t masks[3] = { 0x0, 0x2, 0x3 };
+	/* Class 1: a type that exists nowhere; class 2: only node 1's GPU 1. */
+	static const uint64_t ok[4] = { 0x0, 0x0, 0x0, 0x2 };
+	for (int pol = SCHED_FCFS; pol <= SCHED_EASY; pol++) {
+		struct sched_node nodes[2] = { node(8, 1000, 2), node(8, 1000, 2) };
+		nodes[1].up = 0;
+		struct sched_job jobs[5] = {
+		    { .gpus = 1, .cpus = 1, .part = 1, .where = 1, .id = 1 },
+		    { .gpus = 1, .cpus = 1, .gclass = 1, .id = 2 },
+		    { .gpus = 1, .cpus = 1, .part = 2, .where = 1, .id = 3 },
+		    { .gpus = 1, .cpus = 1, .part = 3, .gclass = 2, .where = 1, .id = 4 },
+		    { .gpus = 2, .cpus = 1, .id = 5 } };
+		struct sched_decision d[8];
+		uint8_t why[5];
+		memset(why, 0xff, sizeof why);
+		struct sched_run run[1] = { { .node = 0, .gpus = 0, .cpus = 1, .end = 1100 } };
+		struct sched_snapshot s = { .policy = pol, .now = 1000, .nodes = nodes,
+		    .nnodes = 2, .jobs = jobs, .njobs = 5, .pin_job = -1, .masks = masks,
+		    .mask_words = 1, .gpu_ok = ok, .running = run, .nrunning = 1 };
+		struct sched_plan p = plan_of(d, 8, why);
+		sched_plan(&s, &p);
+		assert_int_equal(why[0], SCHED_R_BADCONSTRAINTS);
+		assert_string_equal(sched_reason_name(why[0]), "BadConstraints");
+		assert_int_equal(why[1], SCHED_R_BADCONSTRAINTS);
+		assert_int_equal(why[2], SCHED_R_REQNODENOTAVAIL);
+		assert_string_equal(sched_reason_name(why[2]), "ReqNodeNotAvail");
+		assert_int_equal(why[3], SCHED_R_REQNODENOTAVAIL);	/* its GPUs: node 1 */
+		/* the plain job behind them all starts, whatever the policy */
+		assert_int_equal(p.ndecisions, 1);
+		decided(&d[0], 4, 0, 0);
+		assert_int_equal(p.nresv, 0);
+		assert_int_equal(p.blocked, 5);	/* no head: nothing stopped the pass */
+		/* node 1 back: the -w job and the class-2 job start there */
+		nodes[0] = node(8, 1000, 2);
+		nodes[1] = node(8, 1000, 2);
+		memset(why, 0xff, sizeof why);
+		sched_plan(&s, &p);
+		assert_int_equal(why[0], SCHED_R_BADCONSTRAINTS);
+		assert_int_equal(why[1], SCHED_R_BADCONSTRAINTS);
+		assert_int_equal(p.ndecisions, 3);
+		decided(&d[0], 2, 1, 0x1);
+		decided(&d[1], 3, 1, 0x2);
+		decided(&d[2], 4, 0, 0);
+	}
+}
+
 static void reservation_never_delayed(void **state)
 {
 	(void)state;
@@ -1335,6 +1455,8 @@ int main(void)
 		cmocka_unit_test(reservation_never_delayed),
 		cmocka_unit_test(reservations_never_delayed),
 		cmocka_unit_test(partition_restricts_nodes),
+		cmocka_unit_test(gpu_class_takes_its_gpus),
+		cmocka_unit_test(filter_reasons_never_head),
 		cmocka_unit_test(tiers_order_the_pass),
 		cmocka_unit_test(limit_holds_job_not_queue),
 		cmocka_unit_test(limit_counts_and_full_cluster),
