@@ -56,6 +56,17 @@ esac
 assert_eq "what the job saw" "$u $u" "$(cat "$WORK/herd-$id.out")"
 note "MIG job $id ran on $u"
 
+# A MIG device is a GPU of its profile's type: --gpus 2g.10gb:1 gets it.
+id=$(submit --gpus 2g.10gb:1 --wrap 'echo "$CUDA_VISIBLE_DEVICES"')
+wait_jobs 30 "$id" >/dev/null 2>&1
+assert_eq "the 2g.10gb job's GPU" "$m1" "$(field "$id" .gpu_uuids)"
+assert_eq "what the 2g.10gb job saw" "$m1" "$(cat "$WORK/herd-$id.out")"
+out=$(herd submit --gpus 7g.80gb:1 --wrap true 2>&1) && fail "a MIG profile no node has was taken: $out"
+case $out in
+*2g.10gb*) ;;
+*) fail "the refusal of 7g.80gb does not name the profiles there: $out" ;;
+esac
+
 herd cancel "${big[@]}" >/dev/null || fail "herd cancel failed"
 wait_jobs 30 "${big[@]}" >/dev/null 2>&1
 assert_idle
