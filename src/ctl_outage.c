@@ -104,7 +104,7 @@ static void give_up_jobs(struct ctl *c, struct node *n)
 			n->orphans = xreallocarray(n->orphans, n->norphans + 1, sizeof *n->orphans);
 			n->orphans[n->norphans++] = xstrdup(key);
 		}
-		ctl_job_lost(c, j, why);
+		ctl_job_lost(c, j, intern(why));	/* kept as the job's reason */
 	}
 }
 

@@ -11,6 +11,11 @@
 
 PORT=$(sed -n 's/^port = //p' "$TC_DIR/hosts.ini")
 make_config "$HOSTS" "$STATE"
+# A herd directory of its own: the suite's other tests share these nodes,
+# each as a cluster of its own name, and leave job files in the default one
+# (doctor is right to call that a shared directory; the plant below does).
+sed -i "s|^\[defaults\]$|[defaults]\nherd_dir = .herd-doctor|" "$HOSTS"
+grep -q '^herd_dir = .herd-doctor$' "$HOSTS" || fail "no [defaults] in $HOSTS"
 
 # check JSON NODE NAME: "ok detail fix" of check NAME of node NODE.
 check() {
@@ -102,16 +107,16 @@ esac
 rm -f "$B3/date" "$B3/loginctl"
 
 # --- node2's herd directory holds another cluster's job files.
-mkdir -p "$TC_DIR/nodes/node2/home/.herd/jobs"
-at_exit 'rm -f "$TC_DIR/nodes/node2/home/.herd/jobs/otherlab-5.0.script"'
-: >"$TC_DIR/nodes/node2/home/.herd/jobs/otherlab-5.0.script"
+mkdir -p "$TC_DIR/nodes/node2/home/.herd-doctor/jobs"
+at_exit 'rm -f "$TC_DIR/nodes/node2/home/.herd-doctor/jobs/otherlab-5.0.script"'
+: >"$TC_DIR/nodes/node2/home/.herd-doctor/jobs/otherlab-5.0.script"
 doctor "$TEST_DIR/sh.json" node2 && fail "shared herd directory: exit 0"
 r=$(check "$TEST_DIR/sh.json" node2 herd_dir)
 case $r in
-"false .herd on node2 holds job files of cluster otherlab"*"herd_dir = .herd-test"*) ;;
+"false .herd-doctor on node2 holds job files of cluster otherlab"*"herd_dir = .herd-test"*) ;;
 *) fail "shared herd directory: $r" ;;
 esac
-rm -f "$TC_DIR/nodes/node2/home/.herd/jobs/otherlab-5.0.script"
+rm -f "$TC_DIR/nodes/node2/home/.herd-doctor/jobs/otherlab-5.0.script"
 
 # --- a full disk: node1's herd directory a 2 MiB tmpfs in its namespace.
 if command -v nsenter >/dev/null; then
