@@ -1695,6 +1695,78 @@ static void housekeeping_removes_old_files(void **state_)
 	h_free(h);
 }
 
+/* ---- review of issue 14 ---- */
+
+/*
+ * gpu1 with GPU-m in MIG mode (two 3g.40gb devices) and GPU-w whole, in
+ * that order or the other; apps and procs lines as given.  nvidia-smi
+ * --query-compute-apps names a MIG device's process by its parent GPU's
+ * UUID (the real capture computeapps_gpuexp_h100-mig_590.48.01_load.csv).
+ */
+static void probe_mig(struct h *h, int whole_first, const char *apps, const char *procs)
+{
+	const char *m = "0, GPU-m, NVIDIA H100 80GB HBM3, 81559, 7484, 0, 00000000:0F:00.0, 35\n";
+	const char *w = "1, GPU-w, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1F:00.0, 35\n";
+	const char *lm = "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-m)\n"
+	    "  MIG 3g.40gb     Device  0: (UUID: MIG-m0)\n"
+	    "  MIG 3g.40gb     Device  1: (UUID: MIG-m1)\n";
+	const char *lw = "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-w)\n";
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id boot-1\n"
+	    "cgroup v2\ngpu_rc 0\ngpus\n%s%sapps\n%slist\n%s%sprocs\n%send\n",
+	    whole_first ? w : m, whole_first ? m : w, apps, whole_first ? lw : lm,
+	    whole_first ? lm : lw, procs);
+}
+
+/*
+ * Bob runs a process on a MIG device of GPU-m (nvidia-smi lists it under
+ * GPU-m's UUID, using 7484 MiB).  The MIG devices replaced GPU-m in the
+ * probe's list, so foreign.c finds no GPU with that UUID and drops the
+ * process ("not a GPU of this list"); the devices' memory is unknown, so
+ * the threshold never applies either.  A 3g.40gb job is then handed a MIG
+ * device of the GPU bob is using: the one thing foreign use is for.
+ */
+static void review_mig_foreign_use_seen(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	node_up(h, "boot-1", "S - done");
+	probe_mig(h, 0, "GPU-m, 777, python3, 7480\n", "777 1001 bob 777 777 - -\n");
+	struct node *n = &h->c.nodes[0];
+	assert_int_equal(n->probe.ngpus, 3);	/* MIG-m0, MIG-m1, GPU-w */
+	int64_t id = submit_place(h, "3g.40gb", 0, NULL);
+	free(schedule(h));
+	/* Bob's process is on GPU-m: its MIG devices are not free. */
+	assert_int_not_equal(n->foreign.busy & 3, 0);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)),
+	    "GpusInUseOutsideHerd");
+	h_free(h);
+}
+
+/*
+ * A job asking for 2 GPUs of no type on a node with a whole GPU and a GPU
+ * in MIG mode may get one of each.  CUDA_VISIBLE_DEVICES is then by UUID
+ * (gpu_mask_visible), but the launch's GPU check looks only at the first
+ * word ("MIG-" or not): a whole GPU listed first makes the UUID list read
+ * as indices, the check refuses its own program, and the job FAILS with
+ * "the launch program could not be built" instead of running.
+ */
+static void review_mixed_mig_whole_launch(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	node_up(h, "boot-1", "S - done");
+	probe_mig(h, 1, "", "");
+	struct node *n = &h->c.nodes[0];
+	assert_int_equal(n->probe.ngpus, 3);	/* GPU-w, MIG-m0, MIG-m1 */
+	int64_t id = submit(h, 2, 0);
+	char *s = schedule(h);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_non_null(strstr(s, "CUDA_VISIBLE_DEVICES"));
+	free(s);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -1727,6 +1799,8 @@ int main(void)
 		cmocka_unit_test(foreign_gpu_waits_then_frees),
 		cmocka_unit_test(foreign_share_and_threshold),
 		cmocka_unit_test(gpu_type_and_mem_place),
+		cmocka_unit_test(review_mig_foreign_use_seen),
+		cmocka_unit_test(review_mixed_mig_whole_launch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
