@@ -369,8 +369,9 @@ static int add_start(struct buf *b, const struct launch_spec *s)
 }
 
 /*
- * The GPU check (see the top): words "INDEX=UUID", or "-=UUID" for a MIG
- * device that CUDA_VISIBLE_DEVICES names by UUID.  A failure leaves
+ * The GPU check (see the top): words "INDEX=UUID", or "-=UUID" where
+ * CUDA_VISIBLE_DEVICES names the GPUs by UUID (a MIG device among them,
+ * which has no index of its own: then every word, a whole GPU's too).  A failure leaves
  * __herd_f=gpu and its message in KEY.err, which the checks that follow
  * then skip over.  Never ": " in the message: the controller takes the
  * text after the last one as the cause.
@@ -380,13 +381,13 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 	char uuids[GPU_MASK_BITS][GPU_UUID_MAX];
 	int idx[GPU_MASK_BITS];
 	size_t ni = 0, nu, i;
-	int mig, r;
+	int by_uuid, r;
 
 	if (s->gpu_uuids == NULL || s->gpu_uuids[0] == '\0')
 		return 0;
-	mig = strncmp(s->gpus, "MIG-", 4) == 0;
+	by_uuid = strncmp(s->gpus, "MIG-", 4) == 0 || strncmp(s->gpus, "GPU-", 4) == 0;
 	if (gpu_uuids_parse(s->gpu_uuids, uuids, GPU_MASK_BITS, &nu) != 0 ||
-	    (!mig && (gpu_list_parse(s->gpus, idx, GPU_MASK_BITS, &ni) != 0 || ni != nu))) {
+	    (!by_uuid && (gpu_list_parse(s->gpus, idx, GPU_MASK_BITS, &ni) != 0 || ni != nu))) {
 		snprintf(err, errsz, "job %" PRId64 ": GPU indices and UUIDs do not match", s->id);
 		return -1;
 	}
@@ -394,7 +395,7 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 	r = buf_addstr(b, "__herd_gx=$(nvidia-smi -L </dev/null 2>&1) || "
 	    "__herd_gx=\"nvidia-smi -L failed\"\n__herd_gx=\"\n$__herd_gx\n\"\nfor __herd_p in");
 	for (i = 0; i < nu; i++) {
-		if (mig)
+		if (by_uuid)
 			r |= buf_printf(b, " -=%s", uuids[i]);
 		else
 			r |= buf_printf(b, " %d=%s", idx[i], uuids[i]);
@@ -402,7 +403,7 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 	r |= buf_addstr(b, "; do\n__herd_i=${__herd_p%%=*} __herd_u=${__herd_p#*=}\n"
 	    "if [ \"$__herd_i\" = - ]; then\n"
 	    "case $__herd_gx in *\"(UUID: $__herd_u)\"*) ;; *) __herd_f=gpu\n"
-	    "printf '%s\\n' \"MIG device $__herd_u is not listed by nvidia-smi -L\" "
+	    "printf '%s\\n' \"${__herd_u%%-*} device $__herd_u is not listed by nvidia-smi -L\" "
 	    ">\"$__herd_d.err\"; break;; esac\nelse\n"
 	    "__herd_a=${__herd_gx#*\"\nGPU $__herd_i: \"}\n"
 	    "if [ \"$__herd_a\" = \"$__herd_gx\" ]; then __herd_a=none; else\n"
