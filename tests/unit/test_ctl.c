@@ -163,7 +163,9 @@ static void node_up(struct h *h, const char *boot, const char *scan)
 
 static void key_of(struct h *h, int64_t id, int attempt, char *key, size_t size)
 {
-	launch_key(key, size, h->c.key_prefix, id, attempt);
+	struct job_key k;
+	assert_int_equal(job_key_make(&k, h->c.key_prefix, id, attempt), 0);
+	snprintf(key, size, "%s", job_key_str(&k));
 }
 
 /* A submit's outcome: the id, or -1 with err. */
@@ -267,7 +269,7 @@ static void job_lifecycle(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	struct node *n = &h->c.nodes[0];
 
 	int64_t id = submit(h, 1, 0);
@@ -340,7 +342,7 @@ static void time_limit(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX], want[256];
+	char key[JOB_KEY_MAX], want[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 1, 60, key, sizeof key);
 	drop_sent(h);
@@ -394,7 +396,7 @@ static void restart_adopts(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	int64_t start_a = ctl_find(&h->c, a)->start_time;
@@ -487,7 +489,7 @@ static void node_lost_requeues(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX];
+	char k1[JOB_KEY_MAX], k2[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
 	drop_sent(h);
@@ -580,7 +582,7 @@ static void turn_one_commit(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	enum { N = 1000 };
 
 	feed(h, RES_SHELL_UP, NULL);
@@ -657,7 +659,7 @@ static struct h *two_jobs(unsigned long long fail_at, int64_t *r, int64_t *p, ch
 static void turn_commit_fails(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 
 	/* Count the commits of the set-up, the same in each harness. */
@@ -720,7 +722,7 @@ static void turn_commit_fails(void **state_)
 static void kill_reports_escape(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
@@ -750,14 +752,14 @@ static void kill_reports_escape(void **state_)
 static void escape_after_end(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
 	free(sent(h, NULL));
 	feedf(h, RES_EVENT, "end %s 143", key);
 	assert_null(ctl_find(&h->c, r));
-	char other[LAUNCH_KEY_MAX];
+	char other[JOB_KEY_MAX];
 	key_of(h, r, 2, other, sizeof other);	/* an attempt the job never had */
 	feedf(h, RES_LINES, "K %s escaped 3", other);
 	feedf(h, RES_LINES, "K %s escaped 2\nK %s sent", key, key);
@@ -786,7 +788,7 @@ static void limit_reached_then_freed(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("[account bio]\nusers = alice\nmax_gpus = 1\n"
 	    "max_submit_jobs = 3\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], err[HERD_ERRLEN];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	int64_t b = submit(h, 1, 0);
@@ -829,7 +831,7 @@ static void limit_of_parent_account(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("[account lab]\nmax_gpus = 1\nmax_submit_jobs = 3\n\n"
 	    "[account bio]\nusers = alice\nparent = lab\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], err[HERD_ERRLEN];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	assert_string_equal(ctl_find(&h->c, a)->account, "bio");
@@ -863,7 +865,7 @@ static void limit_gpu_hours(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("[account bio]\nusers = alice\nmax_gpu_hours = 1\n"
 	    "period = 1-0\n");
-	char ka[LAUNCH_KEY_MAX];
+	char ka[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	h->clk.wall_s += 1800;
@@ -879,7 +881,7 @@ static void limit_gpu_hours(void **state_)
 	free(s);
 	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, c)), "AssocGrpGRESMinutes");
 	/* A day later a's hour is out of the window, but b has run all along. */
-	char kb[LAUNCH_KEY_MAX];
+	char kb[JOB_KEY_MAX];
 	key_of(h, b, 1, kb, sizeof kb);
 	feedf(h, RES_EVENT, "start %s 4343", kb);
 	h->clk.wall_s += 86400 + 120;
@@ -934,7 +936,7 @@ static void reasons_and_planned_start(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t run = running_job(h, 1, 600, key, sizeof key);
 	int64_t t0 = ctl_find(&h->c, run)->start_time;
@@ -1045,7 +1047,7 @@ static void gpu_type_and_mem_place(void **state_)
 	(void)state_;
 	struct h *h = h_new();
 	struct node *n = &h->c.nodes[0];
-	char err[HERD_ERRLEN], key[LAUNCH_KEY_MAX];
+	char err[HERD_ERRLEN], key[JOB_KEY_MAX];
 	int64_t h100 = submit_place(h, "h100", 0, NULL);	/* node not probed: may be */
 	feed(h, RES_SHELL_UP, NULL);
 	drop_sent(h);
@@ -1121,7 +1123,7 @@ static void usage_of_requeued_attempt(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char k1[JOB_KEY_MAX], k2[JOB_KEY_MAX], err[HERD_ERRLEN];
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
 	drop_sent(h);
@@ -1156,7 +1158,7 @@ static void usage_in_period(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char k1[JOB_KEY_MAX], k2[JOB_KEY_MAX], err[HERD_ERRLEN];
 	struct share_period p;
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
@@ -1205,7 +1207,7 @@ static void usage_of_exclusive_job(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN] = "";
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
 	struct submit_req r = { 0 };
 	int64_t id;
 	node_up(h, "boot-1", "S - done");
@@ -1243,7 +1245,7 @@ static void usage_of_exclusive_job(void **state_)
 static void turn_commit_fails_rows_beside_jobs(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	unsigned long long setup = db_commits(h->db);
@@ -1284,7 +1286,7 @@ static void turn_commit_fails_rows_beside_jobs(void **state_)
 static void deferred_kill_after_requeue(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	ctl_turn_begin(&h->c);
@@ -1292,7 +1294,7 @@ static void deferred_kill_after_requeue(void **state_)
 	feedf(h, RES_EVENT, "end %s 143", key);
 	assert_int_equal(state(h, r), JOB_PENDING);
 	ctl_turn_end(&h->c);
-	char k2[LAUNCH_KEY_MAX];
+	char k2[JOB_KEY_MAX];
 	key_of(h, r, 2, k2, sizeof k2);
 	char *s = sent(h, NULL);
 	assert_null(strstr(s, k2));	/* no kill of an attempt never launched */
@@ -1331,7 +1333,7 @@ static void gpus_known_by_uuid(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char ka[LAUNCH_KEY_MAX], g[256];
+	char ka[JOB_KEY_MAX], g[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	gpus_of(h, a, g, sizeof g);
@@ -1403,7 +1405,7 @@ static void foreign_gpu_waits_then_frees(void **state_)
 	(void)state_;
 	struct h *h = h_new();
 	struct node *n = &h->c.nodes[0];
-	char key[LAUNCH_KEY_MAX], text[512];
+	char key[JOB_KEY_MAX], text[512];
 
 	node_up(h, "boot-1", "S - done");
 	probe_apps(h, 2052, "GPU-b, 777, python3, 2048\n", "777 1001 bob 777 777 - -\n");
@@ -1506,7 +1508,7 @@ static void outage_adopts_on_return(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("down_after = 120\nnode_fail_after = 600\n");
-	char key[LAUNCH_KEY_MAX], want[256];
+	char key[JOB_KEY_MAX], want[256];
 	const char *reason;
 	struct node *n = &h->c.nodes[0];
 	node_up(h, "boot-1", "S - done");
@@ -1561,7 +1563,7 @@ static void outage_node_fail_after(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], want[256];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], want[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	int64_t b = running_job(h, 1, 0, kb, sizeof kb);
@@ -1661,7 +1663,7 @@ static void housekeeping_removes_old_files(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("keep_job_files = 100s\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], want[640];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], want[640];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	(void)running_job(h, 1, 0, kb, sizeof kb);
