@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "arrayspec.h"
+#include "backend.h"
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
@@ -1697,6 +1698,262 @@ static void housekeeping_removes_old_files(void **state_)
 	h_free(h);
 }
 
+/* ---- a second backend: the controller needs nothing but backend.h ---- */
+
+/*
+ * "mem": a backend that runs nothing.  Its requests are written to a log
+ * the test reads; its answers are its own words ("launched KEY PID",
+ * "begin KEY PID", "finish KEY RC", "cpus=N gpus=N"), not the sh backend's,
+ * and no launch.c or probe.c parser reads them.  A controller that built
+ * node programs or parsed node output itself would fail here.
+ */
+struct mem_be {
+	struct buf log;		/* one line per request */
+};
+
+static int mem_log(struct node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int mem_log(struct node *n, const char *fmt, ...)
+{
+	struct mem_be *m = n->be_state;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	return buf_printf(&m->log, "%s\n", line);
+}
+
+static int mem_prelude(struct node *n, struct buf *out)
+{
+	(void)n;
+	return buf_addstr(out, "ready\n");
+}
+
+static int mem_probe(struct node *n, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "probe");
+}
+
+static int mem_scan(struct node *n, const char *prefix, int64_t min_id, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "scan %s from %" PRId64, prefix, min_id);
+}
+
+static int mem_launch(struct node *n, const struct launch_spec *s, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "launch %s gpus=%s cpus=%d", job_key_str(s->key), s->gpus, s->cpus);
+}
+
+static int mem_kill(struct node *n, const struct job_key *k, const char *sig, char *err,
+    size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "kill %s %s", job_key_str(k), sig);
+}
+
+static int mem_signal(struct node *n, const struct job_key *k, const char *sig, int batch_only,
+    char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "signal %s %s %d", job_key_str(k), sig, batch_only);
+}
+
+static int mem_reconcile(struct node *n, const struct job_key *keys, size_t nkeys, char *err,
+    size_t errsz)
+{
+	(void)err, (void)errsz;
+	for (size_t i = 0; i < nkeys; i++)
+		mem_log(n, "reconcile %s", job_key_str(&keys[i]));
+	return 0;
+}
+
+static int mem_tail(struct node *n, uint64_t reqid, const char *path, int64_t bytes,
+    char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "tail %" PRIu64 " %s %" PRId64, reqid, path, bytes);
+}
+
+static int mem_hk_list(struct node *n, const char *prefix, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "housekeep %s", prefix);
+}
+
+static int mem_hk_remove(struct node *n, const struct job_key *keys, size_t nkeys, char *err,
+    size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "remove %zu first %s", nkeys, nkeys > 0 ? job_key_str(&keys[0]) : "-");
+}
+
+/* Its words into the answers backend.h defines. */
+static int mem_parse_answer(struct node *n, char *line, struct be_reply *r)
+{
+	char *save = NULL, *w = strtok_r(line, " ", &save);
+	(void)n;
+	memset(r, 0, sizeof *r);
+	r->num = r->num2 = -1;
+	r->rest = "";
+	if (w != NULL && strcmp(w, "scan-done") == 0) {
+		r->kind = BE_SCAN, r->key = "-", r->word = "done";
+		return 0;
+	}
+	if (w == NULL || strcmp(w, "launched") != 0)
+		return -1;
+	r->kind = BE_LAUNCH, r->word = "launched";
+	r->key = strtok_r(NULL, " ", &save);
+	const char *pid = strtok_r(NULL, " ", &save);
+	r->num = pid != NULL ? atoll(pid) : -1;
+	return r->key != NULL ? 0 : -1;
+}
+
+static int mem_parse_event(struct node *n, char *line, struct be_reply *r)
+{
+	char *save = NULL, *w = strtok_r(line, " ", &save);
+	(void)n;
+	memset(r, 0, sizeof *r);
+	r->kind = BE_EVENT;
+	r->num2 = -1;
+	r->rest = "";
+	if (w == NULL || (strcmp(w, "begin") != 0 && strcmp(w, "finish") != 0))
+		return -1;
+	r->word = strcmp(w, "begin") == 0 ? "start" : "end";
+	r->key = strtok_r(NULL, " ", &save);
+	const char *num = strtok_r(NULL, " ", &save);
+	if (r->key == NULL || num == NULL)
+		return -1;
+	r->num = atoll(num);
+	return 0;
+}
+
+static int mem_parse_probe(struct node *n, const char *text, size_t len, struct probe_result *pr,
+    char *err, size_t errsz)
+{
+	int cpus = 0, gpus = 0;
+	(void)n, (void)len;
+	if (sscanf(text, "cpus=%d gpus=%d", &cpus, &gpus) != 2 || gpus < 0 || gpus > 8) {
+		snprintf(err, errsz, "not a mem probe");
+		return -1;
+	}
+	snprintf(pr->hostname, sizeof pr->hostname, "mem");
+	snprintf(pr->boot_id, sizeof pr->boot_id, "mem-boot");
+	snprintf(pr->cgroup, sizeof pr->cgroup, "none");
+	pr->cpus = cpus;
+	pr->mem_mb = 65536;
+	pr->gpu_state = GPUS_OK;
+	pr->gpus = xcalloc((size_t)gpus + 1, sizeof *pr->gpus);
+	for (int i = 0; i < gpus; i++) {
+		struct gpu_info *g = &pr->gpus[i];
+		g->index = i;
+		snprintf(g->uuid, sizeof g->uuid, "GPU-mem-%d", i);
+		snprintf(g->name, sizeof g->name, "NVIDIA H100");
+		g->mem_total_mb = 81559;
+		g->mem_used_mb = 0;
+		g->util = g->temp_c = -1;
+		g->mig_index = -1;
+	}
+	pr->ngpus = (size_t)gpus;
+	return 0;
+}
+
+static const struct backend_ops mem_backend = {
+	.name = "mem",
+	.prelude = mem_prelude, .events = mem_prelude,
+	.probe = mem_probe, .scan = mem_scan, .launch = mem_launch, .kill = mem_kill,
+	.signal = mem_signal, .reconcile = mem_reconcile, .tail = mem_tail,
+	.housekeep_list = mem_hk_list, .housekeep_remove = mem_hk_remove,
+	.parse_answer = mem_parse_answer, .parse_event = mem_parse_event,
+	.parse_probe = mem_parse_probe,
+};
+
+/* What the backend was asked since the last look (caller frees). */
+static char *mem_asked(struct mem_be *m)
+{
+	size_t len;
+	char *s = buf_detach(&m->log, &len);
+	buf_init(&m->log, 1 << 20);
+	return s != NULL ? s : xstrdup("");
+}
+
+/*
+ * A job's whole way through the "mem" backend: node up, probe, scan,
+ * launch, start, cancel, kill, end, a restart's reconcile; the job's states
+ * and the node's resources as with sh, and nothing queued in sh's form.
+ */
+static void second_backend(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	struct node *n = &h->c.nodes[0];
+	struct mem_be m;
+	char key[JOB_KEY_MAX], want[256], err[HERD_ERRLEN];
+	buf_init(&m.log, 1 << 20);
+	n->be = &mem_backend;
+	n->be_state = &m;
+
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = mem_asked(&m);
+	snprintf(want, sizeof want, "probe\nscan %s from 1\n", h->c.key_prefix);
+	assert_string_equal(s, want);
+	free(s);
+	feed(h, RES_PROBE, "cpus=8 gpus=2");
+	assert_int_equal(n->have_probe, 1);
+	assert_int_equal(n->probe.ngpus, 2);
+	assert_int_equal(n->state, NODE_UP);
+	feed(h, RES_LINES, "scan-done");
+	assert_int_equal(n->scanned, 1);
+
+	int64_t id = submit(h, 1, 0);
+	ctl_schedule(&h->c);
+	key_of(h, id, 1, key, sizeof key);
+	s = mem_asked(&m);
+	snprintf(want, sizeof want, "launch %s gpus=", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_int_equal(__builtin_popcountll(n->gpu_used), 1);
+	feedf(h, RES_LINES, "launched %s 77", key);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	feedf(h, RES_EVENT, "begin %s 77", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	assert_int_equal(ctl_find(&h->c, id)->pid, 77);
+
+	/* The shell comes back: the running job is reconciled through it. */
+	feed(h, RES_SHELL_DOWN, "gone");
+	feed(h, RES_SHELL_UP, NULL);
+	s = mem_asked(&m);
+	snprintf(want, sizeof want, "reconcile %s\n", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+
+	assert_int_equal(ctl_cancel(&h->c, id, UID, err, sizeof err), 0);
+	s = mem_asked(&m);
+	snprintf(want, sizeof want, "kill %s TERM\n", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(stored_state(h, id), JOB_CANCELLED);
+	assert_int_equal(__builtin_popcountll(n->gpu_used), 1);	/* until it is gone */
+	feedf(h, RES_EVENT, "finish %s 143", key);
+	assert_int_equal(n->gpu_used, 0);
+	assert_int_equal(n->cpus_used, 0);
+	assert_int_equal(h->ended, 1);
+	/* A line in sh's words means nothing to this backend. */
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(stored_state(h, id), JOB_CANCELLED);
+
+	/* Nothing went the sh way: no program was queued for the node. */
+	struct node_req *q = node_requests_take(n);
+	assert_null(q);
+	buf_clear(&m.log);
+	n->be = &backend_sh;
+	n->be_state = NULL;
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -1729,6 +1986,7 @@ int main(void)
 		cmocka_unit_test(foreign_gpu_waits_then_frees),
 		cmocka_unit_test(foreign_share_and_threshold),
 		cmocka_unit_test(gpu_type_and_mem_place),
+		cmocka_unit_test(second_backend),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
