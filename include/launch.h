@@ -1,6 +1,6 @@
 /*
- * launch.h — the node side, generated here: the sh text that the controller
- * sends to a node's long-lived shell to launch, kill and reconcile jobs, the
+ * launch.h — the node side of the sh backend (backend_sh.c), generated here:
+ * the sh text sent to a node's long-lived shell to launch, kill and reconcile jobs, the
  * runner script each job runs under, the event stream command, and the
  * parser of their answers.  Pure: no I/O; every string from a job passes
  * shquote().

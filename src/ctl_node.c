@@ -1,7 +1,9 @@
 /*
  * ctl_node.c — what the controller does with what nodes say: answers to
- * launch, kill and reconcile programs, events from the event stream, probe
- * results, and the timers (probes, kill escalation, time limits).
+ * launch, kill and reconcile requests, events from the event stream, probe
+ * results, and the timers (probes, kill escalation, time limits).  Requests
+ * go out and answers are parsed through the node's backend (backend.h);
+ * nothing here knows how a node program looks.
  *
  * Theory of operation: every answer is idempotent.  A job's key names its
  * id and attempt, so a stale answer (an older attempt, a job already ended)
