@@ -90,8 +90,8 @@ void ctl_save_unsaved(struct ctl *c);
 /* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when
  * the node never saw it); one that cannot be built is its launch failure. */
 void ctl_launch(struct ctl *c, struct job *j);
-/* Append the launch program of a job placed on a node. */
-int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
+/* Hand a job placed on a node to its worker's backend (backend.h); 0 or -1. */
+int ctl_launch_send(struct ctl *c, struct job *j);
 /* Queue a signal for a job's process group on its node. */
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
 /* A kill found n of j's processes outside its process group (ctl_isolate.c). */
@@ -126,8 +126,8 @@ void ctl_outage_tick(struct ctl *c);
 void ctl_node_health(struct ctl *c, struct node *n);
 void ctl_health_accept(struct node *n);
 int ctl_node_usable(const struct node *n);
-struct launch_reply;
-void ctl_housekeep_line(struct ctl *c, struct node *n, const struct launch_reply *r);
+struct be_reply;
+void ctl_housekeep_line(struct ctl *c, struct node *n, const struct be_reply *r);
 /* Ask a node about all the jobs it holds, or only `only`. */
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
 /* Whether start-up's node scans are over (all done, or their deadline passed). */

@@ -18,9 +18,11 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "foreign.h"
+#include "jobkey.h"
 #include "probe.h"
 
 struct node_conf;
+struct backend_ops;
 
 /* A worker's error text: room for ssh.c's list of causes of a refused key. */
 #define NODE_ERRLEN 1024
@@ -71,6 +73,10 @@ enum node_life {
 struct node {
 	const struct node_conf *conf;	/* owned by the controller (a copy, see ctl_init) */
 	int idx;
+	/* What runs its jobs (backend.h): set by node_init to backend_sh; be_state
+	 * is the backend's own (NULL for backend_sh). */
+	const struct backend_ops *be;
+	void *be_state;
 	enum node_life life;
 	unsigned gen;		/* results of older workers (another gen) are dropped */
 	int workers_stopped;	/* node_stop() called, threads not joined yet */
@@ -97,7 +103,7 @@ struct node {
 	char lost_why[NODE_ERRLEN];	/* why it is unreachable (the worker's last error) */
 	char sick[NODE_ERRLEN];	/* herd's own drain (bad GPUs, low disk); "" none */
 	size_t gpus_max;	/* the most GPUs its probe ever showed */
-	char **orphans;		/* keys of attempts given up while it was away: killed on return */
+	struct job_key *orphans;	/* attempts given up while it was away: killed on return */
 	size_t norphans;
 	int64_t next_housekeep_ms;
 	/* Worker side. */

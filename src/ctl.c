@@ -698,17 +698,14 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 {
-	char key[LAUNCH_KEY_MAX];
-	struct buf b;
+	struct job_key key;
+	char err[HERD_ERRLEN];
 	if (j->node < 0)
 		return;		/* on no node: nothing to kill */
 	struct node *n = ctl_job_worker(c, j);
-	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-	buf_init(&b, 1 << 16);
-	launch_kill_iso(&b, n->conf->herd_dir, key, sig, n->have_probe ? &n->probe.iso : NULL);
-	size_t len;
-	char *text = buf_detach(&b, &len);
-	node_request(n, REQ_BATCH, text, len);
+	if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0 ||
+	    n->be->kill(n, &key, sig, err, sizeof err) != 0)
+		log_error("job %" PRId64 ": kill not sent", j->id);
 }
 
 int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
@@ -767,25 +764,29 @@ int64_t ctl_scan_from(struct ctl *c)
 
 /* ---- scheduling and launch ---- */
 
-/* Generate the launch program for one job (already LAUNCHING) and append it. */
-int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
+/* Hand one job (already LAUNCHING) to its worker's backend. */
+int ctl_launch_send(struct ctl *c, struct job *j)
 {
 	struct node *n = &c->nodes[j->node];
 	struct job_data d = { 0 };
-	char key[LAUNCH_KEY_MAX], gpus[512], err[HERD_ERRLEN];
+	struct job_key key;
+	char gpus[512], err[HERD_ERRLEN];
 	/* The name recorded at submit: no user database lookup on the loop. */
 	const char *user = j->user ? j->user : "";
 	char *outp, *errp = NULL;
 	int rc, agpus, acpus;
 	int64_t amem;
 
+	if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0) {
+		log_error("job %" PRId64 ": no key for attempt %d", j->id, j->attempt);
+		return -1;
+	}
 	ctl_job_alloc(c, j, &agpus, &acpus, &amem);
 	/* A task's submission is its array's, stored once. */
 	if (db_job_get_data(c->db, j->array_job_id > 0 ? j->array_job_id : j->id, &d) != 0) {
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
 		return -1;
 	}
-	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	/* By index, or by UUID where they are MIG devices (gpu.h). */
 	(void)gpu_mask_visible(n->probe.gpus, n->probe.ngpus, j->gpu_mask, gpus, sizeof gpus);
 	outp = job_output_path_array(j->out_tmpl, j->workdir, j->id, j->array_job_id,
@@ -794,7 +795,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		errp = job_output_path_array(j->err_tmpl, j->workdir, j->id, j->array_job_id,
 		    j->array_task_id, j->name, user, n->conf->name);
 	struct launch_spec s = {
-		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
+		.herd_dir = n->conf->herd_dir, .key = &key, .id = j->id, .name = j->name,
 		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
 		.gpus = gpus, .gpu_uuids = j->gpu_uuids, .ngpus = agpus, .cpus = acpus, .ntasks = d.ntasks,
 		.mem_mb = amem, .cpus_per_task = j->cpus / (d.ntasks > 0 ? d.ntasks : 1),
@@ -809,7 +810,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)
 		log_error("job %" PRId64 ": its array's spec is not readable; SLURM_ARRAY_TASK_COUNT "
 		    "and the others are left out", j->id);
-	rc = launch_job(out, &s, err, sizeof err);
+	rc = ctl_job_worker(c, j)->be->launch(ctl_job_worker(c, j), &s, err, sizeof err);
 	if (rc != 0)
 		log_error("%s", err);
 	free(outp);

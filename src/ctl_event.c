@@ -208,16 +208,8 @@ static void start_killing(struct ctl *c, struct job *j)
 
 void ctl_launch(struct ctl *c, struct job *j)
 {
-	struct buf b;
-	buf_init(&b, 64u << 20);
-	if (ctl_launch_text(c, j, &b) != 0) {
-		buf_clear(&b);
+	if (ctl_launch_send(c, j) != 0)
 		ctl_event(c, j, EV_LAUNCH_FAIL, 1, "launch failed: the launch program could not be built");
-		return;
-	}
-	size_t len;
-	char *text = buf_detach(&b, &len);
-	node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
 }
 
 void ctl_act(struct ctl *c, struct job *j, unsigned actions)
