@@ -701,7 +701,8 @@ static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 /*
  * Each GPU: "INDEX UUID NAME TOTAL USED UTIL JOB TEMP USER OUTSIDE OUTSIDE_MB"
  * (tab-separated; OUTSIDE is enum foreign_why), then each process using
- * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS" (client.h).
+ * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS", and each
+ * --gpu-share job holding one: "INDEX JOB USER DECLARED_MB" (client.h).
  */
 static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 {
@@ -726,6 +727,19 @@ static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 		    PRId64 "\t%s", n->probe.gpus[p->gpu].index, p->pid, p->user, p->uid, p->mem_mb,
 		    p->since, p->job, p->process);
 		msg_adds(m, "gpu_proc", rec);
+	}
+	for (size_t i = 0; i < c->njobs; i++) {
+		const struct job *j = c->jobs[i];
+		if (!j->gpu_share || !j->held || j->node != n->idx)
+			continue;
+		for (size_t g = 0; g < n->probe.ngpus && g < 64; g++) {
+			char rec[256];
+			if (!(j->gpu_mask >> g & 1))
+				continue;
+			snprintf(rec, sizeof rec, "%d\t%" PRId64 "\t%s\t%" PRIu32,
+			    n->probe.gpus[g].index, j->id, j->user, j->gpu_mem_mb);
+			msg_adds(m, "gpu_share", rec);
+		}
 	}
 }
 
