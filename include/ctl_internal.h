@@ -194,5 +194,24 @@ void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
  */
 void ctl_foreign_update(struct ctl *c, struct node *n);
 uint64_t ctl_foreign_busy(const struct node *n);
+/* The jobs holding resources on n, as foreign.h wants them (the caller frees). */
+struct foreign_job *ctl_foreign_jobs(const struct ctl *c, const struct node *n, size_t *nj);
+
+/*
+ * Sharing a GPU by memory (ctl_gpushare.c, gpushare.h).  submit: a
+ * --gpu-share job's rules and a node of it (mask: its partitions' nodes,
+ * NULL any) that allows sharing; 0 or -1 with err.  mask: narrows a
+ * pass's node set (CTL_MASK_WORDS words) to where j may share.
+ * snapshot: each node's shared GPUs and what they have left to share
+ * (share: nnodes * SCHED_GPUS).  update: after a probe of n, each sharing
+ * job's use against its declaration (reported; ended where enforced).
+ * release: j, a sharing job, gives its GPU back; others may still hold it.
+ */
+int ctl_gpushare_submit(struct ctl *c, const struct job_row *r, const uint64_t *mask,
+    char *err, size_t errsz);
+void ctl_gpushare_mask(struct ctl *c, const struct job *j, uint64_t *mask);
+void ctl_gpushare_snapshot(struct ctl *c, struct sched_node *sn, int64_t *share);
+void ctl_gpushare_update(struct ctl *c, struct node *n);
+void ctl_gpushare_release(struct ctl *c, struct node *n, const struct job *j);
 
 #endif

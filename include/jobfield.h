@@ -137,7 +137,10 @@ enum {
 	N4(gpu_mem_mb, "gpu_mem_mb", "gpu_mem_mb", JF_INT, JF_IFS, int64_t, uint32_t) \
 	S(constraint, "constraint", "req_constraint", JF_IFS) \
 	S(nodelist, "nodelist", "nodelist", JF_IFS) \
-	S(exclude, "exclude", "exclude", JF_IFS)
+	S(exclude, "exclude", "exclude", JF_IFS) \
+	/* --gpu-share: part of one GPU, gpu_mem_mb of its memory, shared \
+	 * with other such jobs (gpushare.h) */ \
+	N1(gpu_share, "gpu_share", "gpu_share", JF_INT, JF_IFS, int, uint8_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -102,6 +102,20 @@
  * (a limit's, else Priority) and `looked` is njobs, one O(1) check each,
  * so every held job shows its limit however full the cluster is.
  *
+ * Sharing a GPU by memory (--gpu-share, gpushare.h).  A sharing job
+ * (share_mb > 0, gpus 1) takes part of one GPU: one that is free or
+ * already held by sharing jobs only (the node's gpu_shared) and whose
+ * shareable memory (the snapshot's share_mb: its total, less foreign use,
+ * less what the sharing jobs there declared) is at least share_mb; of
+ * those, the one it leaves the least room on, a shared one before a free
+ * one (so whole GPUs stay whole).  The GPU leaves gpu_free for gpu_shared
+ * and its share_mb goes down by the declaration: a pass never
+ * over-commits a GPU, and a whole-GPU job never gets a shared one (it
+ * takes only gpu_free).  Which nodes allow sharing is the caller's (it
+ * folds them into part).  The plan ahead counts a sharing job as giving
+ * no GPU back (the GPU may still be shared when it ends): reservations
+ * err late, never over a GPU.
+ *
  * Cost: FCFS is O(jobs started + nodes); EASY adds a sort of the running
  * jobs of each node for each reservation and O(nodes) per later job while
  * anything is free (plus O(N) on a node that has reservations).  sched_depth() says how many pending jobs a pass can use, so the
@@ -139,6 +153,8 @@ struct sched_node {
 	uint64_t gpu_free;	/* bit i: GPU i free */
 	uint64_t gpu_foreign;	/* bit i: GPU i held by no job but in use outside
 				 * herd (not in gpu_free): for the reason only */
+	uint64_t gpu_shared;	/* bit i: GPU i held by sharing jobs only (not in
+				 * gpu_free): more of them may join */
 	int cpus_per_gpu;	/* CPUs a CPU-only job should leave for each free
 				 * GPU (the node's CPUs / GPUs, rounded up); 0: none */
 	/* Who runs there (jobs holding resources, being killed included);
@@ -178,6 +194,8 @@ struct sched_job {
 				 * of the snapshot's gpu_ok (a type, a memory) */
 	int where;		/* part holds a node filter of its own (-C, -w,
 				 * -x): BadConstraints / ReqNodeNotAvail apply */
+	int64_t share_mb;	/* --gpu-share: this much of one GPU's memory
+				 * (gpus is 1); 0: whole GPUs */
 };
 
 struct sched_decision {
@@ -220,7 +238,14 @@ struct sched_snapshot {
 	/* GPUs a job's gclass may take: row r is gpu_ok[r * nnodes + k], bit
 	 * i for GPU i of nodes[k] (the type asked for, memory enough). */
 	const uint64_t *gpu_ok;
+	/* Sharing: share_mb[k * SCHED_GPUS + i], the memory a sharing job may
+	 * still declare on GPU i of nodes[k] (total − foreign − declared),
+	 * lowered in place as the pass hands it out; NULL: no sharing. */
+	int64_t *share_mb;
 };
+
+/* GPUs per node in share_mb's rows (a mask's bits). */
+#define SCHED_GPUS 64
 
 struct sched_plan {
 	struct sched_decision *out;	/* the caller's, cap entries */

@@ -32,7 +32,9 @@ const struct cmd_entry cmd_nodes_entry = {
 	"\nthen per GPU: NODE GPU (index) TYPE (model) MEMORY (used/total) UTIL TEMP and\n"
 	"USE: free, \"job ID (USER)\", or who uses it outside herd (owner on the node,\n"
 	"process, pid, memory, since the first probe that saw it), a row per process.\n"
-	"Such a GPU is given to no job unless its node sets share_foreign = yes.\n",
+	"Such a GPU is given to no job unless its node sets share_foreign = yes.\n"
+	"A GPU --gpu-share jobs hold: a row per job, \"shared: job ID (USER) N MiB\n"
+	"declared\"; in --json its \"shared_by\" list.\n",
 	cmd_nodes
 };
 
@@ -58,6 +60,28 @@ static void outside_text(char *buf, size_t size, const struct gpu_proc_rec *p)
 	    mem, since);
 }
 
+/* A GPU --gpu-share jobs hold: a row per job, "shared: job 5 (alice) 10000
+ * MiB declared"; 0 where none does. */
+static int shared_rows(struct nctx *q, const struct msg *m, int gpu, const char **cells)
+{
+	const char *s;
+	char use[256];
+	int n = 0;
+	for (size_t i = 0; (s = msg_get_nth(m, "gpu_share", i, NULL)) != NULL; i++) {
+		struct gpu_share_rec r;
+		gpu_share_rec_parse(s, &r);
+		if (r.gpu != gpu)
+			continue;
+		if (n++ > 0)
+			cells[0] = cells[1] = cells[2] = cells[3] = cells[4] = cells[5] = "";
+		snprintf(use, sizeof use, "shared: job %lld (%s) %lld MiB declared",
+		    (long long)r.job, r.user[0] ? r.user : "?", (long long)r.mem_mb);
+		cells[6] = use;
+		table_add(q->gpus, cells);
+	}
+	return n;
+}
+
 /* The GPU's first row says who uses it; each further process outside herd, a row. */
 static void gpu_rows_one(struct nctx *q, const struct msg *m, const struct gpu_rec *r,
     const char **cells)
@@ -65,20 +89,21 @@ static void gpu_rows_one(struct nctx *q, const struct msg *m, const struct gpu_r
 	const char *s;
 	char use[512];
 	size_t n = 0;
+	int shared = shared_rows(q, m, r->index, cells);
 	for (size_t i = 0; (s = msg_get_nth(m, "gpu_proc", i, NULL)) != NULL; i++) {
 		struct gpu_proc_rec p;
 		gpu_proc_rec_parse(s, &p);
 		if (p.gpu != r->index)
 			continue;
 		outside_text(use, sizeof use, &p);
-		if (n++ == 0 && r->job > 0)	/* held, and someone else is on it too */
+		if (n++ == 0 && r->job > 0 && !shared)	/* held, and someone else is on it too */
 			table_add(q->gpus, cells);
-		if (n > 1 || r->job > 0)
+		if (n > 1 || r->job > 0 || shared)
 			cells[0] = cells[1] = cells[2] = cells[3] = cells[4] = cells[5] = "";
 		cells[6] = use;
 		table_add(q->gpus, cells);
 	}
-	if (n > 0)
+	if (n > 0 || shared)
 		return;
 	if (r->outside != 0 && r->job <= 0) {
 		snprintf(use, sizeof use, "outside herd: %lld MiB in use, no process listed",

@@ -633,10 +633,12 @@ static int submit_partition(struct ctl *c, struct job_row *row, char **parts, ch
 		return -1;
 	row->partition = *parts;
 	if (*parts == NULL)
-		return ctl_place_submit(c, row, NULL, err, errsz) != 0 ? -1 :
+		return ctl_place_submit(c, row, NULL, err, errsz) != 0 ||
+		    ctl_gpushare_submit(c, row, NULL, err, errsz) != 0 ? -1 :
 		    check_fits_somewhere(c, row, NULL, err, errsz);
 	job_nodes(c, *parts, row->user, row->account, row->time_limit_s, mask, &tier);
-	return ctl_place_submit(c, row, mask, err, errsz) != 0 ? -1 :
+	return ctl_place_submit(c, row, mask, err, errsz) != 0 ||
+	    ctl_gpushare_submit(c, row, mask, err, errsz) != 0 ? -1 :
 	    check_fits_somewhere(c, row, mask, err, errsz);
 }
 
@@ -894,8 +896,9 @@ static int32_t pass_part(struct pass_parts *pp, const struct job *j, int32_t *ti
 	return m->part;
 }
 
-/* part narrowed by j's own node filter (-C, -w, -x; ctl_place.c): a row
- * of its own, shared with every job of the same (part, filter). */
+/* part narrowed by j's own node filter (-C, -w, -x; ctl_place.c) and, for
+ * a --gpu-share job, to the nodes where it may share (ctl_gpushare.c): a
+ * row of its own, shared with every job of the same (part, filter). */
 static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t part)
 {
 	uint64_t mask[CTL_MASK_WORDS];
@@ -906,6 +909,8 @@ static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t pa
 			k < pp->c->nnodes ? (void)(mask[k / 64] |= 1ULL << (k % 64)) :
 			    (void)(mask[k / 64] &= ~(1ULL << (k % 64)));
 	ctl_place_mask(pp->c, j->constraint, j->nodelist, j->exclude, mask);
+	if (j->gpu_share)
+		ctl_gpushare_mask(pp->c, j, mask);
 	return pass_mask_row(pp, mask);
 }
 
@@ -913,13 +918,14 @@ static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t pa
 static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched_job *out)
 {
 	int32_t tier, part = pass_part(pp, j, &tier);
-	int where = ctl_place_filtered(j->constraint, j->nodelist, j->exclude);
+	int where = ctl_place_filtered(j->constraint, j->nodelist, j->exclude) || j->gpu_share;
 	if (part >= 0 && where)
 		part = pass_where(pp, j, part);
 	*out = (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier,
-	    .where = where, .gclass = pp->place == NULL ? 0 :
+	    .where = where, .share_mb = j->gpu_share ? (int64_t)j->gpu_mem_mb : 0,
+	    .gclass = pp->place == NULL ? 0 :
 	    ctl_place_gclass(pp->place, j->gpu_type, (int64_t)j->gpu_mem_mb, j->gpus) };
 	ctl_limits_job(pp->lim, j, out->lim);
 	return part >= 0 && qos_reason(pp->c->cfg, j->qos, j->time_limit_s) == NULL;
@@ -973,13 +979,21 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 {
 	struct sched_run *run;
 	size_t nr = snapshot_running(c, &run);
+	int64_t *share = NULL;
+	for (size_t i = 0; i < np && share == NULL; i++)
+		if (sj[i].share_mb > 0) {	/* only then: what each GPU has to share */
+			share = xmalloc((c->nnodes ? c->nnodes : 1) * SCHED_GPUS * sizeof *share);
+			ctl_gpushare_snapshot(c, sn, share);
+		}
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
 	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim),
-	    .reservations = c->cfg->reservations, .gpu_ok = ctl_place_gpu_ok(pp->place) };
+	    .reservations = c->cfg->reservations, .gpu_ok = ctl_place_gpu_ok(pp->place),
+	    .share_mb = share };
 	sched_plan(&s, p);
 	free(run);
+	free(share);
 }
 
 /*
@@ -1301,6 +1315,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	for (size_t f = 0; f < 4; f++)
 		*own[f] = rows[f] != NULL ? intern(rows[f]) : NULL;
 	self.gpu_mem_mb = (uint32_t)row->gpu_mem_mb;
+	self.gpu_share = (uint8_t)row->gpu_share;
 	sched_job_of(&pp, &self, &sj[np]);	/* submit checked that one takes it */
 	intern_release(self.partition);
 	intern_release(self.user);

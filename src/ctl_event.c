@@ -71,6 +71,8 @@ static void release_resources(struct ctl *c, struct job *j)
 		n->cpus_used -= j->cpus;
 		n->mem_used_mb -= (int64_t)j->mem_mb;
 		n->gpu_used &= ~j->gpu_mask;
+		if (j->gpu_share)
+			ctl_gpushare_release(c, n, j);
 	}
 	j->held = 0;
 	j->kill_stage = 0;

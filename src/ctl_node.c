@@ -465,6 +465,7 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	n->have_probe = 1;
 	remap_gpus(c, n);
 	ctl_foreign_update(c, n);
+	ctl_gpushare_update(c, n);	/* sharing jobs over their --gpu-mem */
 	check_boot(c, n);
 	ctl_node_health(c, n);	/* herd's own drain: bad GPUs, low disk (ctl_outage.c) */
 	if (n->probe.gpu_state == GPUS_ERROR)

@@ -195,6 +195,8 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN req_constraint TEXT;"
 	"ALTER TABLE jobs ADD COLUMN nodelist TEXT;"
 	"ALTER TABLE jobs ADD COLUMN exclude TEXT;",
+	/* --gpu-share (issue 14): part of one GPU by its --gpu-mem. */
+	"ALTER TABLE jobs ADD COLUMN gpu_share INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -166,6 +166,7 @@ static const struct optdef opttab[] = {
 	ACT("mem-per-cpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_cpu),
 	ACT("mem-per-gpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_gpu),
 	ACT("cpus-per-gpu", 0, ARG_REQ, JO_CPG, jo_set_cpus_per_gpu),
+	ACT("gpu-share", 0, ARG_NONE, JO_GPU_SHARE, jo_set_gpu_share),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -526,6 +527,8 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		merge_str(&to->exclude, from->exclude);
 	if (m & JO_CPG)
 		to->cpus_per_gpu = from->cpus_per_gpu;
+	if (m & JO_GPU_SHARE)
+		to->gpu_share = from->gpu_share;
 	if (m & JO_TIME)
 		to->time_limit_s = from->time_limit_s;
 	if (m & JO_NAME)

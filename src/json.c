@@ -359,6 +359,25 @@ static void json_outside(FILE *f, const struct msg *m, int gpu)
 	putc(']', f);
 }
 
+/* The --gpu-share jobs holding a GPU and what each declared. */
+static void json_shared(FILE *f, const struct msg *m, int gpu)
+{
+	const char *s;
+	size_t n = 0;
+	fputs(",\"shared_by\":[", f);
+	for (size_t i = 0; (s = msg_get_nth(m, "gpu_share", i, NULL)) != NULL; i++) {
+		struct gpu_share_rec r;
+		gpu_share_rec_parse(s, &r);
+		if (r.gpu != gpu)
+			continue;
+		fprintf(f, "%s{\"job\":%lld", n++ ? "," : "", (long long)r.job);
+		kv_text(f, "user", r.user);
+		kv_num(f, "declared_mb", r.mem_mb, 0);
+		putc('}', f);
+	}
+	putc(']', f);
+}
+
 void json_node(FILE *f, const struct msg *m)
 {
 	struct msg_index ix;
@@ -407,6 +426,7 @@ void json_node(FILE *f, const struct msg *m)
 		fprintf(f, ",\"in_use_outside_herd\":%s", r.outside ? "true" : "false");
 		kv_num(f, "outside_mem_mb", r.outside_mb, 0);
 		json_outside(f, m, r.index);
+		json_shared(f, m, r.index);
 		putc('}', f);
 	}
 	fputs("]}", f);

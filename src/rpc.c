@@ -419,7 +419,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
     struct submit_req *r)
 {
 	char err[HERD_ERRLEN];
-	int64_t excl, over;
+	int64_t excl, over, share;
 	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
 	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
 	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
@@ -431,7 +431,8 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	    check_text(cl, m, "exclude", HOSTLIST_TEXT_MAX) ||
 	    get_num(cl, m, "gpu_mem_mb", 0, MEM_MAX_MB, 0, &r->job.gpu_mem_mb) ||
 	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
-	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
+	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over) ||
+	    get_num(cl, m, "gpu_share", 0, 1, 0, &share))
 		return -1;
 	const char *clusters = get_str(m, "clusters", NULL);
 	if (clusters != NULL &&
@@ -448,6 +449,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	r->job.account = (char *)get_str(m, "account", NULL);	/* ctl_submit checks it */
 	r->job.exclusive = (int)excl;
 	r->job.oversubscribe = (int)over;
+	r->job.gpu_share = (int)share;	/* its rules: ctl_gpushare_submit */
 	/* Which exist, and the limits, are ctl_submit's (partition.h). */
 	r->job.partition = (char *)get_str(m, "partition", NULL);
 	r->job.qos = (char *)get_str(m, "qos", NULL);
@@ -699,7 +701,8 @@ static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 /*
  * Each GPU: "INDEX UUID NAME TOTAL USED UTIL JOB TEMP USER OUTSIDE OUTSIDE_MB"
  * (tab-separated; OUTSIDE is enum foreign_why), then each process using
- * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS" (client.h).
+ * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS", and each
+ * --gpu-share job holding one: "INDEX JOB USER DECLARED_MB" (client.h).
  */
 static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 {
@@ -724,6 +727,19 @@ static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 		    PRId64 "\t%s", n->probe.gpus[p->gpu].index, p->pid, p->user, p->uid, p->mem_mb,
 		    p->since, p->job, p->process);
 		msg_adds(m, "gpu_proc", rec);
+	}
+	for (size_t i = 0; i < c->njobs; i++) {
+		const struct job *j = c->jobs[i];
+		if (!j->gpu_share || !j->held || j->node != n->idx)
+			continue;
+		for (size_t g = 0; g < n->probe.ngpus && g < 64; g++) {
+			char rec[256];
+			if (!(j->gpu_mask >> g & 1))
+				continue;
+			snprintf(rec, sizeof rec, "%d\t%" PRId64 "\t%s\t%" PRIu32,
+			    n->probe.gpus[g].index, j->id, j->user, j->gpu_mem_mb);
+			msg_adds(m, "gpu_share", rec);
+		}
 	}
 }
 

@@ -59,10 +59,44 @@ static uint64_t gpu_ok(const struct sched_snapshot *s, const struct sched_job *j
 	    s->gpu_ok[(size_t)(j->gclass - 1) * s->nnodes + k] : ~0ULL;
 }
 
-/* The free GPUs of node k that j may take. */
+/* A sharing job's candidates on node k: free or shared GPUs of its class
+ * with share_mb of shareable memory left. */
+static uint64_t share_room(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	const struct sched_node *n = &s->nodes[k];
+	uint64_t cand = (n->gpu_free | n->gpu_shared) & gpu_ok(s, j, k), room = 0;
+	for (int i = 0; s->share_mb != NULL && i < SCHED_GPUS; i++)
+		if ((cand >> i & 1) && s->share_mb[k * SCHED_GPUS + (size_t)i] >= j->share_mb)
+			room |= 1ULL << i;
+	return room;
+}
+
+/* The free GPUs of node k that j may take (a sharing job: those it may join). */
 static uint64_t gpu_free_for(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
 {
+	if (j->share_mb > 0)
+		return share_room(s, j, k);
 	return s->nodes[k].gpu_free & gpu_ok(s, j, k);
+}
+
+/* The GPU a sharing job takes of room: a shared one before a free one
+ * (whole GPUs stay whole), then the least memory left (packing). */
+static uint64_t take_share(const struct sched_snapshot *s, size_t k, uint64_t room)
+{
+	int best = -1, best_shared = 0;
+	int64_t best_left = 0;
+	for (int i = 0; i < SCHED_GPUS; i++) {
+		if (!(room >> i & 1))
+			continue;
+		int shared = (int)(s->nodes[k].gpu_shared >> i & 1);
+		int64_t left = s->share_mb[k * SCHED_GPUS + (size_t)i];
+		if (best < 0 || shared > best_shared || (shared == best_shared && left < best_left)) {
+			best = i;
+			best_shared = shared;
+			best_left = left;
+		}
+	}
+	return best < 0 ? 0 : 1ULL << best;
 }
 
 static int fits(const struct sched_job *j, const struct sched_node *n, uint64_t gfree)
@@ -225,7 +259,8 @@ static void place(struct pass *w, size_t i, int k)
 	const struct sched_job *j = &w->s->jobs[i];
 	struct sched_node *n = &w->s->nodes[k];
 	int was_free = node_free(n);
-	uint64_t mask = j->gpus ? take_gpus(gpu_free_for(w->s, j, (size_t)k), j->gpus) : 0;
+	uint64_t mask = j->share_mb > 0 ? take_share(w->s, (size_t)k, gpu_free_for(w->s, j,
+	    (size_t)k)) : j->gpus ? take_gpus(gpu_free_for(w->s, j, (size_t)k), j->gpus) : 0;
 	int cpus = j->cpus;
 	int64_t mem = j->mem_mb;
 
@@ -234,9 +269,15 @@ static void place(struct pass *w, size_t i, int k)
 		cpus = n->cpus_free;
 		mem = n->mem_free_mb;
 	}
+	/* whole GPUs it takes from the plan: a sharing job, only one it opens */
+	int gpus = __builtin_popcountll(mask & ~n->gpu_shared);
 	n->cpus_free -= cpus;
 	n->mem_free_mb -= mem;
 	n->gpu_free &= ~mask;
+	if (j->share_mb > 0 && mask != 0) {
+		n->gpu_shared |= mask;
+		w->s->share_mb[(size_t)k * SCHED_GPUS + (size_t)__builtin_ctzll(mask)] -= j->share_mb;
+	}
 	sched_node_add_job(n, j->excl, j->uid);
 	limits_take(w->s->limits, j->lim, __builtin_popcountll(mask));
 	if (was_free && !node_free(n))
@@ -250,8 +291,9 @@ static void place(struct pass *w, size_t i, int k)
 		w->runs = xreallocarray(w->runs, w->runcap, sizeof *w->runs);
 	}
 	int64_t end = end_of(w->s->now, j->limit);
-	int gpus = __builtin_popcountll(mask);
-	w->runs[w->nruns++] = (struct sched_run){ k, gpus, cpus, mem, j->excl, j->uid, end, j->id };
+	/* A sharing job's GPU may still be shared at its end: none comes back. */
+	w->runs[w->nruns++] = (struct sched_run){ k, j->share_mb > 0 ? 0 : gpus, cpus, mem,
+	    j->excl, j->uid, end, j->id };
 	/* Still running when a reservation of its node begins: it takes from
 	 * what that reservation leaves over (backfill_node checked it fits). */
 	for (int r = 0; w->node_rv != NULL && w->node_rv[k] > 0 && r < w->nrv; r++) {
@@ -503,8 +545,8 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 {
 	const struct sched_snapshot *s = w->s;
 
-	if (j->gpus > w->maxg || j->cpus > w->maxc)
-		return -1;	/* fits on no node now */
+	if ((j->share_mb == 0 && j->gpus > w->maxg) || j->cpus > w->maxc)
+		return -1;	/* fits on no node now (a sharing job may join a shared GPU) */
 	if (w->nrv == 0)
 		return best_fit(s, j);
 	if (s->policy == SCHED_GREEDY)

@@ -1452,6 +1452,99 @@ static void foreign_gpu_waits_then_frees(void **state_)
 	h_free(h);
 }
 
+/* ---- sharing a GPU by memory (ctl_gpushare.c) ---- */
+
+static int64_t try_submit_share(struct h *h, int64_t gpu_mem_mb, char *err, size_t errsz)
+{
+	struct submit_req r = { 0 };
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "share";
+	r.job.workdir = "/home/alice";
+	r.job.gpus = 1;
+	r.job.cpus = 1;
+	r.job.mem_mb = 1;
+	r.job.gpu_mem_mb = gpu_mem_mb;
+	r.job.gpu_share = 1;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+static int64_t submit_share(struct h *h, int64_t gpu_mem_mb)
+{
+	char err[HERD_ERRLEN] = "";
+	int64_t id = try_submit_share(h, gpu_mem_mb, err, sizeof err);
+	if (id < 0)
+		fail_msg("submit refused: %s", err);
+	return id;
+}
+
+/*
+ * gpu_share = yes (report): a whole-GPU job takes GPU 0; two sharers of
+ * 40000 MB join on GPU 1 (81559 MiB), a third waits (Resources).  One
+ * sharer's process uses 50000 MiB: its reason says so, it runs on.  It
+ * ends: GPU 1 stays held by the other, and the third joins it.  With
+ * gpu_share_enforce = kill, a sharer over its declaration is cancelled
+ * with GpuMemExceeded.  On a node without gpu_share, --gpu-share is
+ * refused at submit.
+ */
+static void gpu_share_split_and_enforce(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("gpu_share = yes\n");
+	struct node *n = &h->c.nodes[0];
+	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 4, "", "");
+	int64_t whole = submit(h, 1, 0);
+	int64_t s1 = submit_share(h, 40000), s2 = submit_share(h, 40000);
+	int64_t s3 = submit_share(h, 40000);
+	free(schedule(h));
+	assert_int_equal(ctl_gpu_holder(&h->c, n, 0), whole);
+	assert_int_equal(ctl_find(&h->c, s1)->gpu_mask, 0x2);
+	assert_int_equal(ctl_find(&h->c, s2)->gpu_mask, 0x2);
+	assert_int_equal(state(h, s3), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, s3)), "Resources");
+	assert_int_equal(n->gpu_used, 0x3);
+
+	/* s1 runs (pid 5000) and uses more than it declared: reported. */
+	key_of(h, s1, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 5000", key);
+	probe_apps(h, 50004, "GPU-b, 5000, python3, 50000\n", "5000 1000 alice 5000 5000 - -\n");
+	struct job *j1 = ctl_find(&h->c, s1);
+	assert_int_equal(j1->state, JOB_RUNNING);
+	assert_non_null(j1->reason);
+	assert_string_equal(j1->reason, "GpuMemExceeded: uses 50000 MiB of GPU memory, "
+	    "declared 40000 MiB");
+	assert_int_equal(n->foreign.busy, 0);	/* its own process: not foreign */
+
+	/* s1 ends: s2 still holds GPU 1; s3 joins it, not GPU 0's holder. */
+	feedf(h, RES_EVENT, "end %s 0", key);
+	assert_int_equal(n->gpu_used, 0x3);
+	free(schedule(h));
+	assert_int_equal(state(h, s3), JOB_LAUNCHING);
+	assert_int_equal(ctl_find(&h->c, s3)->gpu_mask, 0x2);
+
+	/* gpu_share_enforce = kill: s2 over its declaration is ended. */
+	((struct node_conf *)n->conf)->gpu_share_enforce = 1;
+	key_of(h, s2, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 6000", key);
+	probe_apps(h, 45004, "GPU-b, 6000, python3, 45000\n", "6000 1000 alice 6000 6000 - -\n");
+	struct job *j2 = ctl_find(&h->c, s2);
+	assert_int_equal(j2->state, JOB_CANCELLED);
+	assert_non_null(strstr(j2->reason, "GpuMemExceeded: uses 45000 MiB"));
+	h_free(h);
+
+	h = h_new();
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 4, "", "");
+	assert_int_equal(try_submit_share(h, 1000, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no node this job may use shares GPUs"));
+	h_free(h);
+}
+
 /* share_foreign = yes: the GPU is handed out anyway; memory above the
  * node's foreign_mem_threshold with no process listed counts as use. */
 static void foreign_share_and_threshold(void **state_)
@@ -2031,6 +2124,7 @@ int main(void)
 	log_init("test_ctl", LOG_ERROR + 1, 2);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(job_lifecycle),
+		cmocka_unit_test(gpu_share_split_and_enforce),
 		cmocka_unit_test(time_limit),
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(gpus_known_by_uuid),

@@ -593,6 +593,55 @@ static void prefixes_and_aliases(void **state)
 }
 
 /* -n N on one node: the script runs once with N × cpus-per-task CPUs. */
+/* --gpu-share: part of one GPU by --gpu-mem; anything it cannot mean is
+ * refused with why (several GPUs, no --gpu-mem, --exclusive); a value is
+ * none of its business, and the command line wins over a directive. */
+static void gpu_share_option(void **state)
+{
+	(void)state;
+	struct jobopt o, d;
+	char err[HERD_ERRLEN];
+	static const struct { const char *gpus, *mem, *excl, *want; } rows[] = {
+		{ "2", "10G", NULL, "--gpu-share shares one GPU: give --gpus 1 (not 2)" },
+		{ NULL, "10G", NULL, "--gpu-share shares one GPU: give --gpus 1 (not 0)" },
+		{ "1", NULL, NULL, "--gpu-share needs --gpu-mem SIZE" },
+		{ "1", "10G", "", "--gpu-share and --exclusive contradict each other" },
+		{ "1", "10G", "user", "--gpu-share and --exclusive contradict each other" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		jobopt_init(&o);
+		ok(&o, "gpu-share", NULL);
+		if (rows[i].gpus != NULL)
+			ok(&o, "gpus", rows[i].gpus);
+		if (rows[i].mem != NULL)
+			ok(&o, "gpu-mem", rows[i].mem);
+		if (rows[i].excl != NULL)
+			ok(&o, "exclusive", rows[i].excl[0] ? rows[i].excl : NULL);
+		assert_int_equal(jobopt_finish(&o, err, sizeof err), -1);
+		if (strstr(err, rows[i].want) == NULL)
+			fail_msg("row %zu: \"%s\" lacks \"%s\"", i, err, rows[i].want);
+		jobopt_clear(&o);
+	}
+	jobopt_init(&o);
+	ok(&o, "--gpu-share", NULL);
+	ok(&o, "G", "1");
+	ok(&o, "gpu-mem", "10G");
+	assert_int_equal(jobopt_finish(&o, err, sizeof err), 0);
+	assert_int_equal(o.gpu_share, 1);
+	assert_int_equal(o.gpu_mem_mb, 10240);
+	assert_true(o.set & JO_GPU_SHARE);
+	bad(&o, "gpu-share", "yes", "");	/* a flag takes no value */
+	/* A directive's --gpu-share fills in what the command line left. */
+	jobopt_init(&d);
+	ok(&d, "gpu-share", NULL);
+	jobopt_clear(&o);
+	jobopt_init(&o);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.gpu_share, 1);
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
 static void ntasks_and_nodes(void **state)
 {
 	(void)state;
@@ -1011,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(signal_option),
 		cmocka_unit_test(test_only_and_wait),
 		cmocka_unit_test(sharing),
+		cmocka_unit_test(gpu_share_option),
 		cmocka_unit_test(comment),
 		cmocka_unit_test(clusters),
 		cmocka_unit_test(partition_qos),

@@ -1430,6 +1430,169 @@ static void foreign_gpus_reason(void **state)
 	assert_int_equal(why[0], SCHED_R_NONE);
 }
 
+/* ---- sharing a GPU by memory (--gpu-share) ---- */
+
+static void share_mb_fill(int64_t *share, size_t nnodes, int64_t v)
+{
+	for (size_t i = 0; i < nnodes * SCHED_GPUS; i++)
+		share[i] = v;
+}
+
+/* Two sharing jobs pack onto one GPU, a third that would over-commit it
+ * opens the other; a whole-GPU job then finds none; the next sharer waits. */
+static void gpu_share_packs_and_waits(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(16, 1000, 2) };
+	int64_t share[SCHED_GPUS];
+	share_mb_fill(share, 1, 0);
+	share[0] = 24000;
+	share[1] = 24000;
+	struct sched_job jobs[5] = { { .gpus = 1, .cpus = 1, .share_mb = 10000, .id = 1 },
+	    { .gpus = 1, .cpus = 1, .share_mb = 10000, .id = 2 },
+	    { .gpus = 1, .cpus = 1, .share_mb = 10000, .id = 3 },
+	    { .gpus = 1, .cpus = 1, .id = 4 },
+	    { .gpus = 1, .cpus = 1, .share_mb = 20000, .id = 5 } };
+	struct sched_decision d[5];
+	uint8_t why[5];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1, .nodes = nodes, .nnodes = 1,
+	    .jobs = jobs, .njobs = 5, .pin_job = -1, .share_mb = share };
+	struct sched_plan p = plan_of(d, 5, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 3);
+	decided(&d[0], 0, 0, 0x1);
+	decided(&d[1], 1, 0, 0x1);	/* joins GPU 0: 4000 MB left there */
+	decided(&d[2], 2, 0, 0x2);	/* would over-commit GPU 0: opens GPU 1 */
+	assert_int_equal(why[3], SCHED_R_RESOURCES);	/* no whole GPU is left */
+	assert_int_not_equal(why[4], SCHED_R_NONE);	/* 20000 fits on neither */
+	assert_int_equal(share[0], 4000);
+	assert_int_equal(share[1], 14000);
+	assert_int_equal(nodes[0].gpu_free, 0);
+	assert_int_equal(nodes[0].gpu_shared, 0x3);
+}
+
+/* A sharing job never joins a GPU a whole-GPU job holds, nor one in use
+ * outside herd, however much memory the snapshot says is left there. */
+static void gpu_share_never_whole_or_foreign(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(16, 1000, 4) };
+	int64_t share[SCHED_GPUS];
+	share_mb_fill(share, 1, 80000);
+	nodes[0].gpu_free = 0x0;	/* GPU 0, 1 held whole; 2 foreign; 3 shared, full */
+	nodes[0].gpu_foreign = 0x4;
+	nodes[0].gpu_shared = 0x8;
+	share[3] = 100;
+	struct sched_job jobs[1] = { { .gpus = 1, .cpus = 1, .share_mb = 1000, .id = 1 } };
+	struct sched_decision d[1];
+	uint8_t why[1];
+	struct sched_snapshot s = { .policy = SCHED_FCFS, .now = 1, .nodes = nodes, .nnodes = 1,
+	    .jobs = jobs, .njobs = 1, .pin_job = -1, .share_mb = share };
+	struct sched_plan p = plan_of(d, 1, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(why[0], SCHED_R_FOREIGN);
+}
+
+/*
+ * The property, over thousands of random workloads: after a pass, on
+ * every GPU the declarations of the sharing jobs there (those running
+ * before and those it placed) stay within its memory total less foreign
+ * use; a whole-GPU job never gets a GPU sharing jobs hold or were given
+ * in the pass, a sharing job never one a whole-GPU job holds, one in use
+ * outside herd, or more than one.
+ */
+static void gpu_share_never_overcommits(void **state)
+{
+	(void)state;
+	enum { NN = 4, NJ = 24 };
+	static const int64_t totals[] = { 8000, 16000, 24000, 40000, 81920 };
+	int placed_sharing = 0, joined = 0;
+	for (int iter = 0; iter < 4000; iter++) {
+		struct sched_node nodes[NN];
+		int64_t share[NN * SCHED_GPUS], total[NN][SCHED_GPUS], foreign[NN][SCHED_GPUS];
+		int64_t declared[NN][SCHED_GPUS];
+		uint64_t whole[NN], shared0[NN], foreign_busy[NN];
+		size_t nn = 1 + rnd(NN);
+		memset(declared, 0, sizeof declared);
+		for (size_t k = 0; k < nn; k++) {
+			int ng = 1 + (int)rnd(8);
+			nodes[k] = node(8 + (int)rnd(57), 1 << 20, ng);
+			whole[k] = shared0[k] = foreign_busy[k] = 0;
+			for (int g = 0; g < SCHED_GPUS; g++) {
+				share[k * SCHED_GPUS + (size_t)g] = 1 << 30;	/* a bait: must not count */
+				if (g >= ng)
+					continue;
+				total[k][g] = totals[rnd(5)];
+				foreign[k][g] = rnd(3) == 0 ? (int64_t)rnd((uint32_t)total[k][g] / 2) : 0;
+				switch (rnd(5)) {
+				case 0:		/* held whole */
+					whole[k] |= 1ULL << g;
+					continue;
+				case 1:		/* in use outside herd */
+					foreign_busy[k] |= 1ULL << g;
+					continue;
+				case 2:		/* shared already */
+					shared0[k] |= 1ULL << g;
+					declared[k][g] = (int64_t)rnd((uint32_t)(total[k][g] -
+					    foreign[k][g]) + 1);
+					break;
+				default:	/* free */
+					break;
+				}
+				share[k * SCHED_GPUS + (size_t)g] = total[k][g] - foreign[k][g] -
+				    declared[k][g];
+			}
+			nodes[k].gpu_free &= ~whole[k] & ~foreign_busy[k] & ~shared0[k];
+			nodes[k].gpu_foreign = foreign_busy[k];
+			nodes[k].gpu_shared = shared0[k];
+			nodes[k].up = rnd(8) != 0;
+		}
+		struct sched_job jobs[NJ];
+		size_t nj = 1 + rnd(NJ);
+		for (size_t i = 0; i < nj; i++) {
+			int sharing = rnd(2);
+			jobs[i] = (struct sched_job){ .gpus = sharing ? 1 : (int)rnd(4),
+			    .cpus = 1 + (int)rnd(4), .mem_mb = rnd(100), .id = (int64_t)i + 1,
+			    .limit = 1 + rnd(1000), .share_mb = sharing ? 1 + rnd(40000) : 0 };
+		}
+		struct sched_decision d[NJ];
+		uint8_t why[NJ];
+		struct sched_snapshot s = { .policy = rnd(2) ? SCHED_EASY : SCHED_FCFS, .now = 1,
+		    .nodes = nodes, .nnodes = nn, .jobs = jobs, .njobs = nj, .pin_job = -1,
+		    .share_mb = share };
+		struct sched_plan p = plan_of(d, NJ, why);
+		sched_plan(&s, &p);
+		uint64_t given_whole[NN] = { 0 }, given_shared[NN] = { 0 };
+		for (size_t x = 0; x < p.ndecisions; x++) {
+			const struct sched_job *j = &jobs[d[x].job];
+			size_t k = (size_t)d[x].node;
+			uint64_t m = d[x].gpu_mask;
+			if (j->share_mb > 0) {
+				assert_int_equal(__builtin_popcountll(m), 1);
+				assert_true((m & (whole[k] | foreign_busy[k] | given_whole[k])) == 0);
+				int g = __builtin_ctzll(m);
+				declared[k][g] += j->share_mb;
+				joined += (shared0[k] | given_shared[k]) >> g & 1;
+				given_shared[k] |= m;
+				placed_sharing++;
+			} else {
+				assert_int_equal(__builtin_popcountll(m), j->gpus);
+				assert_true((m & (whole[k] | foreign_busy[k] | shared0[k] |
+				    given_shared[k] | given_whole[k])) == 0);
+				given_whole[k] |= m;
+			}
+		}
+		for (size_t k = 0; k < nn; k++)
+			for (int g = 0; g < SCHED_GPUS; g++)
+				if ((shared0[k] | given_shared[k]) >> g & 1)
+					assert_true(declared[k][g] <= total[k][g] - foreign[k][g]);
+	}
+	/* the workloads did exercise sharing, joining included */
+	assert_true(placed_sharing > 1000);
+	assert_true(joined > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1468,6 +1631,9 @@ int main(void)
 		cmocka_unit_test(backfill_best_fit),
 		cmocka_unit_test(backfill_spares_reservation_limits),
 		cmocka_unit_test(foreign_gpus_reason),
+		cmocka_unit_test(gpu_share_packs_and_waits),
+		cmocka_unit_test(gpu_share_never_whole_or_foreign),
+		cmocka_unit_test(gpu_share_never_overcommits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
