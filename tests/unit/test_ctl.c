@@ -1494,7 +1494,7 @@ static void gpu_share_split_and_enforce(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("gpu_share = yes\n");
 	struct node *n = &h->c.nodes[0];
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 
 	node_up(h, "boot-1", "S - done");
 	probe_apps(h, 4, "", "");
