@@ -1141,6 +1141,46 @@ static void filter_reasons_never_head(void **state)
 	}
 }
 
+/*
+ * Review of issue 14: a reservation counts GPUs, not which ones.  Node 0:
+ * GPU 0 an A100 (free), GPU 1 an RTX 3090 and GPU 2 an A100, both held by
+ * jobs that end at 1100.  The head wants 2 A100s (class 1: GPUs 0 and 2):
+ * not now, so EASY reserves node 0 at 1100, when 3 GPUs are free and 1 is
+ * left over.  A long job of no type comes next: "1 GPU left over at 1100"
+ * lets it backfill, and it takes the lowest free GPU, the A100.  At 1100
+ * only one A100 is free: the head is delayed by a job started after its
+ * reservation (until 2100), which is what EASY promises never happens.
+ * Either the backfilled job must not take a GPU of the reservation's
+ * class (it could wait, or take the RTX at 1100) or it must not start.
+ */
+static void review_resv_counts_gpus_not_types(void **state)
+{
+	(void)state;
+	static const uint64_t ok[1] = { 0x5 };	/* class 1 (a100): GPUs 0 and 2 */
+	struct sched_node nodes[1] = { node(16, 1000, 3) };
+	nodes[0].gpu_free = 0x1;
+	nodes[0].cpus_free = 14;
+	struct sched_run run[2] = { { .node = 0, .gpus = 1, .cpus = 1, .end = 1100, .id = 10 },
+	    { .node = 0, .gpus = 1, .cpus = 1, .end = 1100, .id = 11 } };
+	struct sched_job jobs[2] = { { .gpus = 2, .cpus = 1, .gclass = 1, .limit = 100, .id = 1 },
+	    { .gpus = 1, .cpus = 1, .limit = 1000, .id = 2 } };
+	struct sched_decision d[4];
+	uint8_t why[2];
+	memset(why, 0xff, sizeof why);
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000, .nodes = nodes,
+	    .nnodes = 1, .jobs = jobs, .njobs = 2, .pin_job = -1, .gpu_ok = ok,
+	    .running = run, .nrunning = 2 };
+	struct sched_plan p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv[0].job, 0);
+	assert_int_equal(p.resv[0].start, 1100);
+	/* The untyped job may start only where it leaves the head's A100s. */
+	for (size_t i = 0; i < p.ndecisions; i++)
+		if (d[i].job == 1)
+			assert_int_equal(d[i].gpu_mask & ok[0], 0);
+}
+
 static void reservation_never_delayed(void **state)
 {
 	(void)state;
@@ -1619,6 +1659,7 @@ int main(void)
 		cmocka_unit_test(reservations_never_delayed),
 		cmocka_unit_test(partition_restricts_nodes),
 		cmocka_unit_test(gpu_class_takes_its_gpus),
+		cmocka_unit_test(review_resv_counts_gpus_not_types),
 		cmocka_unit_test(filter_reasons_never_head),
 		cmocka_unit_test(tiers_order_the_pass),
 		cmocka_unit_test(limit_holds_job_not_queue),
