@@ -253,6 +253,34 @@ static int clash(int xa, uint32_t ua, int xb, uint32_t ub)
 	return 0;
 }
 
+/*
+ * The GPUs of node k that the reservations there j would still be running
+ * at ask by type or memory (their GPU class): a reservation counts GPUs,
+ * so a job started now beside it must leave it those very ones, or the
+ * count it was promised holds GPUs it cannot use.  0: none such.
+ */
+static uint64_t resv_avoid(struct pass *w, const struct sched_job *j, int k)
+{
+	int64_t e = end_of(w->s->now, j->limit);
+	uint64_t avoid = 0;
+	for (int r = 0; r < w->nrv; r++) {
+		const struct resv *v = &w->rv[r];
+		const struct sched_job *rj = &w->s->jobs[w->p->resv[r].job];
+		if (v->node == k && rj->gclass > 0 && meets(w->s->now, e, v))
+			avoid |= gpu_ok(w->s, rj, (size_t)k);
+	}
+	return avoid;
+}
+
+/* The free GPUs of node k j may take now: those no typed reservation it
+ * overlaps needs, where that leaves it enough (spares_resv saw to it for
+ * a job started beside a reservation). */
+static uint64_t gpu_take_for(struct pass *w, const struct sched_job *j, int k)
+{
+	uint64_t free = gpu_free_for(w->s, j, (size_t)k), avoid = resv_avoid(w, j, k);
+	return __builtin_popcountll(free & ~avoid) >= j->gpus ? free & ~avoid : free;
+}
+
 /* Hand j (index i) the resources of node k, and record it. */
 static void place(struct pass *w, size_t i, int k)
 {
@@ -260,7 +288,7 @@ static void place(struct pass *w, size_t i, int k)
 	struct sched_node *n = &w->s->nodes[k];
 	int was_free = node_free(n);
 	uint64_t mask = j->share_mb > 0 ? take_share(w->s, (size_t)k, gpu_free_for(w->s, j,
-	    (size_t)k)) : j->gpus ? take_gpus(gpu_free_for(w->s, j, (size_t)k), j->gpus) : 0;
+	    (size_t)k)) : j->gpus ? take_gpus(gpu_take_for(w, j, k), j->gpus) : 0;
 	int cpus = j->cpus;
 	int64_t mem = j->mem_mb;
 
@@ -519,6 +547,11 @@ static int spares_resv(struct pass *w, const struct sched_job *j, int k)
 		    j->cpus > v->fc || j->mem_mb > v->fm)
 			return 0;
 	}
+	/* ... and leaves a typed reservation the GPUs of its type. */
+	uint64_t avoid = resv_avoid(w, j, k);
+	if (avoid != 0 && j->gpus > 0 && (j->share_mb > 0 ||
+	    __builtin_popcountll(gpu_free_for(w->s, j, (size_t)k) & ~avoid) < j->gpus))
+		return 0;
 	return 1;
 }
 
