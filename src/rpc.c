@@ -761,6 +761,11 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		msg_addi(&m, "cpus_used", whole ? n->probe.cpus : n->cpus_used);
 		msg_addi(&m, "mem_mb", n->have_probe ? n->probe.mem_mb : 0);
 		msg_addi(&m, "mem_used_mb", whole ? n->probe.mem_mb : n->mem_used_mb);
+		/* Threads per core (0 unknown) and the load in hundredths (-1 unknown). */
+		msg_addi(&m, "threads_per_core", n->have_probe ? n->probe.threads_per_core : 0);
+		msg_addi(&m, "load1", n->have_probe ? n->probe.load[0] : -1);
+		msg_addi(&m, "load5", n->have_probe ? n->probe.load[1] : -1);
+		msg_addi(&m, "load15", n->have_probe ? n->probe.load[2] : -1);
 		msg_adds(&m, "cgroup", n->have_probe ? n->probe.cgroup : "");
 		/* What confines its jobs (isolate.h), and where logging out kills them. */
 		char iw[400] = "";
