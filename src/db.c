@@ -195,6 +195,11 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN req_constraint TEXT;"
 	"ALTER TABLE jobs ADD COLUMN nodelist TEXT;"
 	"ALTER TABLE jobs ADD COLUMN exclude TEXT;",
+	/* --mem=0 and --hint=nomultithread (issue 14): per-node figures taken
+	 * at placement; cpus_req the CPUs asked (0: older jobs, as cpus). */
+	"ALTER TABLE jobs ADD COLUMN mem_all INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN hint_nomt INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN cpus_req INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

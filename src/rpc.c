@@ -419,7 +419,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
     struct submit_req *r)
 {
 	char err[HERD_ERRLEN];
-	int64_t excl, over;
+	int64_t excl, over, mem_all, nomt;
 	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
 	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
 	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
@@ -431,7 +431,9 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	    check_text(cl, m, "exclude", HOSTLIST_TEXT_MAX) ||
 	    get_num(cl, m, "gpu_mem_mb", 0, MEM_MAX_MB, 0, &r->job.gpu_mem_mb) ||
 	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
-	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
+	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over) ||
+	    get_num(cl, m, "mem_all", 0, 1, 0, &mem_all) ||
+	    get_num(cl, m, "hint_nomultithread", 0, 1, 0, &nomt))
 		return -1;
 	const char *clusters = get_str(m, "clusters", NULL);
 	if (clusters != NULL &&
@@ -448,6 +450,16 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	r->job.account = (char *)get_str(m, "account", NULL);	/* ctl_submit checks it */
 	r->job.exclusive = (int)excl;
 	r->job.oversubscribe = (int)over;
+	/* Per-node figures, taken at placement (sched.h); the CPUs as asked
+	 * are kept for a later attempt on another node. */
+	r->job.mem_all = (int)mem_all;
+	r->job.nomt = (int)nomt;
+	r->job.cpus_req = r->job.cpus;
+	if (mem_all && r->job.mem_mb != 0) {
+		client_error(cl, "mem_all with mem_mb %" PRId64 ": --mem=0 asks for no size",
+		    r->job.mem_mb);
+		return -1;
+	}
 	/* Which exist, and the limits, are ctl_submit's (partition.h). */
 	r->job.partition = (char *)get_str(m, "partition", NULL);
 	r->job.qos = (char *)get_str(m, "qos", NULL);
