@@ -177,7 +177,11 @@ int ctl_place_submit(struct ctl *c, const struct job_row *r, const uint64_t *mas
 		int g = __builtin_popcountll(ctl_place_gpus(n, r->gpu_type, r->gpu_mem_mb));
 		if (g > most)
 			most = g;
-		fit |= g >= r->gpus && r->cpus <= n->probe.cpus && r->mem_mb <= n->probe.mem_mb;
+		/* whole cores (--hint=nomultithread) and --mem=0 by this node's figures */
+		struct sched_job sj = { .cpus = r->cpus, .mem_mb = r->mem_mb, .nomt = r->nomt,
+		    .mem_all = r->mem_all };
+		fit |= g >= r->gpus && sched_fits_node(&sj, n->probe.cpus, n->probe.mem_mb, 0,
+		    n->probe.threads_per_core);
 	}
 	if (r->nodelist != NULL && !named) {
 		snprintf(err, errsz, "invalid node name in -w %.64s: hosts.ini has no such node",
@@ -194,8 +198,9 @@ int ctl_place_submit(struct ctl *c, const struct job_row *r, const uint64_t *mas
 	if (unknown || fit || (r->gpu_type == NULL && r->gpu_mem_mb == 0 && !filtered))
 		return 0;	/* (check_fits_somewhere names what is too big) */
 	if (most >= r->gpus) {
-		snprintf(err, errsz, "no node that -C/-w/-x allow has %d CPUs and %" PRId64
-		    " MB of memory", r->cpus, r->mem_mb);
+		snprintf(err, errsz, "no node that -C/-w/-x allow has %d %s and %" PRId64
+		    " MB of memory", r->cpus, r->nomt ? "whole cores (--hint=nomultithread)" :
+		    "CPUs", r->mem_mb);
 		return -1;
 	}
 	char types[512], need[96] = "";

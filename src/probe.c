@@ -68,10 +68,15 @@ static const char probe_sh[] =
 "[ -z \"${_hp_dir-}\" ] || _hp_df=$(df -Pk \"$_hp_dir\" </dev/null 2>/dev/null | "
 "{ read -r _hp_x; read -r _hp_x _hp_x _hp_x _hp_df _hp_x; printf %s \"$_hp_df\"; })\n"
 "printf 'disk_free_kb %s\\n' \"$_hp_df\"\n"
-/* cpu0's core siblings (threads per core) and the load: read, not forked (cpuinfo.c) */
+/* cpu0's core siblings (threads per core) and the load (cpuinfo.c): read, not
+ * forked; but dash's read gets nothing from this sysfs file (seen on Debian's
+ * dash; bash reads it), so an empty read costs a cat */
 "_hp_ts= _hp_la=\n"
-"[ -r /sys/devices/system/cpu/cpu0/topology/thread_siblings_list ] &&\n"
+"if [ -r /sys/devices/system/cpu/cpu0/topology/thread_siblings_list ]; then\n"
 "\tread -r _hp_ts </sys/devices/system/cpu/cpu0/topology/thread_siblings_list\n"
+"\t[ -n \"$_hp_ts\" ] || _hp_ts=$(cat /sys/devices/system/cpu/cpu0/topology/thread_siblings_list "
+"</dev/null 2>/dev/null)\n"
+"fi\n"
 "[ -r /proc/loadavg ] && read -r _hp_la </proc/loadavg\n"
 "printf 'cpu_siblings %s\\nloadavg %s\\n' \"$_hp_ts\" \"$_hp_la\"\n"
 "printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
