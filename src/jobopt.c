@@ -913,9 +913,8 @@ set_hint(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 	else if (strcmp(v, "multithread") == 0)
 		nomt = 0;
 	else {
-		snprintf(why, whysz, "herd acts on nomultithread (whole cores) and "
-		    "multithread (its default) only; it would not lay out tasks "
-		    "(compute_bound, memory_bound)");
+		snprintf(why, whysz, "laying out tasks is not supported yet: herd acts "
+		    "on nomultithread (whole cores) and multithread (its default) only");
 		return -2;
 	}
 	if (!keep)

@@ -557,7 +557,8 @@ static void refused_in_directives(void **state)
 		    "are not supported yet: herd would run the job without "
 		    "nvme:1" },
 		{ "--wrap=true", "--wrap=true is not supported yet" },
-		{ "--hint=compute_bound", "--hint=compute_bound: herd acts on nomultithread" },
+		{ "--hint=compute_bound", "--hint=compute_bound: laying out tasks is not supported yet: "
+		    "herd acts on nomultithread" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char text[256], want[256], err[HERD_ERRLEN];

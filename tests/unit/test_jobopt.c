@@ -471,14 +471,15 @@ static void refused(void **state)
 		{ "licenses", "matlab", "--licenses=matlab is not supported" },
 		{ "L", "matlab", "--licenses=matlab is not supported" },
 		/* nomultithread and multithread are acted on (hint_and_mem_all) */
-		{ "hint", "compute_bound", "--hint=compute_bound: herd acts on nomultithread "
-		    "(whole cores) and multithread (its default) only; it would not lay out tasks" },
-		{ "hint", "memory_bound", "--hint=memory_bound: herd acts on nomultithread" },
-		{ "hint", "help", "--hint=help: herd acts on" },
+		{ "hint", "compute_bound", "--hint=compute_bound: laying out tasks is not "
+		    "supported yet: herd acts on nomultithread (whole cores) and multithread "
+		    "(its default) only" },
+		{ "hint", "memory_bound", "--hint=memory_bound: laying out tasks is not supported yet" },
+		{ "hint", "help", "--hint=help: laying out tasks is not supported yet" },
 		{ "hint", "nomultithread,compute_bound", "--hint=nomultithread,compute_bound: "
-		    "herd acts on" },
-		{ "hint", "NOMULTITHREAD", "--hint=NOMULTITHREAD: herd acts on" },
-		{ "hint", "", "--hint=: herd acts on" },
+		    "laying out tasks" },
+		{ "hint", "NOMULTITHREAD", "--hint=NOMULTITHREAD: laying out tasks" },
+		{ "hint", "", "--hint=: laying out tasks" },
 		{ "distribution", "block", "--distribution=block is not supported" },
 		{ "ntasks-per-core", "1", "--ntasks-per-core=1 is not supported" },
 		{ "wrap", "true", "--wrap=true is not supported yet: in a script "
