@@ -116,6 +116,14 @@
  * no GPU back (the GPU may still be shared when it ends): reservations
  * err late, never over a GPU.
  *
+ * Per-node needs: a job's CPUs and memory may depend on the node (sched_need):
+ * --hint=nomultithread counts whole cores (cpus x the node's tpc, as Slurm),
+ * --mem=0 takes all of the node's memory (mem_total_mb; as Slurm).  Every
+ * fit, placement and reservation counts the need on its node; the caller
+ * records on the job what it took (sched_need again, on the chosen node).
+ * Decided here, not at submit or in ctl_place.c, because only the pass
+ * knows which node it weighs, and the backfill plan must count the same.
+ *
  * Cost: FCFS is O(jobs started + nodes); EASY adds a sort of the running
  * jobs of each node for each reservation and O(nodes) per later job while
  * anything is free (plus O(N) on a node that has reservations).  sched_depth() says how many pending jobs a pass can use, so the
@@ -163,6 +171,8 @@ struct sched_node {
 	int excl;		/* the strictest SCHED_* of the jobs there */
 	int mixed;		/* jobs of more than one user */
 	uint32_t uid;		/* njobs > 0 and !mixed: whose they are */
+	int tpc;		/* threads per core (nomt jobs); 0 or 1: one */
+	int64_t mem_total_mb;	/* all of its memory (mem_all jobs); 0 unknown */
 };
 
 /* A job holding resources on a node: what it gives back, and when. */
@@ -196,6 +206,9 @@ struct sched_job {
 				 * -x): BadConstraints / ReqNodeNotAvail apply */
 	int64_t share_mb;	/* --gpu-share: this much of one GPU's memory
 				 * (gpus is 1); 0: whole GPUs */
+	int nomt;		/* --hint=nomultithread: cpus counts cores, so it
+				 * needs cpus x the node's tpc */
+	int mem_all;		/* --mem=0: all of the node's memory (mem_mb unused) */
 };
 
 struct sched_decision {
@@ -280,8 +293,13 @@ int sched_policy_parse(const char *name);
 /* Count a job that holds resources on n into its sharing fields. */
 void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid);
 
-/* Whether a job could ever run on a node of this total capacity. */
+/* Whether a job could ever run on a node of this total capacity (one
+ * thread per core; sched_fits_node: tpc threads). */
 int sched_fits_capacity(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus);
+int sched_fits_node(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus, int tpc);
+/* What j takes of n if placed there: its CPUs (times tpc for nomt) and
+ * memory (all of mem_total_mb for mem_all). */
+void sched_need(const struct sched_job *j, const struct sched_node *n, int *cpus, int64_t *mem_mb);
 
 /* The FCFS pass over free nodes with nothing running (the original
  * interface, kept for callers that need no plan). */

@@ -19,8 +19,9 @@ const struct cmd_entry cmd_nodes_entry = {
 	"      --json                a JSON array of nodes\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: NODE PARTITIONS (hosts.ini's [partition]s it is in) STATE CPUS MEMORY\n"
-	"GPUS (used/total; \"-\" when DOWN or never probed) ISOLATION DISK (free in\n"
-	"the node's herd directory) REASON\n"
+	"GPUS (each held by jobs/total; \"-\" when DOWN or never probed)\n"
+	"LOAD (the node's 1-minute load average) ISOLATION DISK (free in the node's herd\n"
+	"directory) REASON.  --json adds threads_per_core and load (1, 5, 15 minutes).\n"
 	"ISOLATION: what confines a job there: cgroup2, systemd, cgroup1 or none; a\n"
 	"node where logging out would kill jobs is named under the table, with the fix.\n"
 	"STATE is Slurm's: IDLE, MIXED (some of it in use), ALLOCATED (all its CPUs or\n"
@@ -158,7 +159,7 @@ static int each(void *arg, const struct msg *m)
 		json_node(stdout, m);
 		return 0;
 	}
-	char cpus[32], mem[64], gpus[32], disk[32] = "-";
+	char cpus[32], mem[64], gpus[32], disk[32] = "-", load[32] = "-";
 	size_t ng = 0, nused = 0;
 	const char *g;
 	for (; (g = msg_get_nth(m, "gpu", ng, NULL)) != NULL; ng++) {
@@ -178,13 +179,16 @@ static int each(void *arg, const struct msg *m)
 		    msg_geti(m, "mem_used_mb", 0), msg_geti(m, "mem_mb", 0));
 		snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
 	}
+	int64_t l1 = msg_geti(m, "load1", -1);
+	if (l1 >= 0 && (st == NULL || strncmp(st, "DOWN", 4) != 0))
+		snprintf(load, sizeof load, "%" PRId64 ".%02" PRId64, l1 / 100, l1 % 100);
 	int64_t dmb = msg_geti(m, "disk_free_mb", -1);
 	if (dmb >= 0)
 		snprintf(disk, sizeof disk, "%" PRId64 "M", dmb);
 	const char *parts = msg_get(m, "partitions", NULL);
 	parts = parts != NULL ? parts : "";
 	const char *cells[] = { msg_get(m, "name", NULL), *parts ? parts : "-",
-	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "isolation", NULL), disk,
+	    msg_get(m, "state", NULL), cpus, mem, gpus, load, msg_get(m, "isolation", NULL), disk,
 	    msg_get(m, "reason", NULL) };
 	table_add(q->nodes, cells);
 	note_warning(q, m);
@@ -196,7 +200,7 @@ static int each(void *arg, const struct msg *m)
 int cmd_nodes(int argc, char **argv)
 {
 	static const char *nh[] = { "NODE", "PARTITIONS", "STATE", "CPUS", "MEMORY", "GPUS",
-	    "ISOLATION", "DISK", "REASON" };
+	    "LOAD", "ISOLATION", "DISK", "REASON" };
 	static const char *gh[] = { "NODE", "GPU", "TYPE", "MEMORY", "UTIL", "TEMP", "USE" };
 	struct nctx q = { 0 };
 	struct msg req;
@@ -221,7 +225,7 @@ int cmd_nodes(int argc, char **argv)
 		return cmd_usage_error(&cmd_nodes_entry, "unexpected argument \"%s\"", argv[optind]);
 	msg_init(&req, "nodes");
 	if (!q.json) {
-		q.nodes = table_new(9, nh);
+		q.nodes = table_new(10, nh);
 		q.gpus = table_new(7, gh);
 	}
 	int rc = cmd_stream(&req, each, &q);

@@ -540,7 +540,8 @@ static int in_mask(const uint64_t *mask, size_t k)
 static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const uint64_t *mask,
     char *err, size_t errsz)
 {
-	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb };
+	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb,
+	    .nomt = r->nomt, .mem_all = r->mem_all };
 	int unknown = 0, max_gpus = 0, max_cpus = 0;
 	int64_t max_mem = 0;
 
@@ -552,7 +553,8 @@ static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const ui
 			unknown = 1;
 			continue;
 		}
-		if (sched_fits_capacity(&sj, n->probe.cpus, n->probe.mem_mb, (int)node_gpu_count(n)))
+		if (sched_fits_node(&sj, n->probe.cpus, n->probe.mem_mb, (int)node_gpu_count(n),
+		    n->probe.threads_per_core))
 			return 0;
 		if (node_gpu_count(n) > max_gpus)
 			max_gpus = (int)node_gpu_count(n);
@@ -569,6 +571,9 @@ static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const ui
 	if (r->gpus > max_gpus)
 		snprintf(err, errsz, "no node%s has %d GPU%s (the most on one node is %d)", where,
 		    r->gpus, r->gpus == 1 ? "" : "s", max_gpus);
+	else if (r->nomt)
+		snprintf(err, errsz, "no node%s has %d whole cores (--hint=nomultithread; the most "
+		    "CPUs on one node is %d)", where, r->cpus, max_cpus);
 	else if (r->cpus > max_cpus)
 		snprintf(err, errsz, "no node%s has %d CPUs (the most on one node is %d)", where,
 		    r->cpus, max_cpus);
@@ -925,6 +930,7 @@ static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier,
 	    .where = where, .share_mb = j->gpu_share ? (int64_t)j->gpu_mem_mb : 0,
+	    .nomt = j->nomt, .mem_all = j->mem_all,
 	    .gclass = pp->place == NULL ? 0 :
 	    ctl_place_gclass(pp->place, j->gpu_type, (int64_t)j->gpu_mem_mb, j->gpus) };
 	ctl_limits_job(pp->lim, j, out->lim);
@@ -1028,6 +1034,7 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 		/* rounded up: where CPUs are scarce, the GPUs need them all */
 		sn[k].cpus_per_gpu = n->have_probe && ng > 0 ?
 		    (n->probe.cpus + (int)ng - 1) / (int)ng : 0;
+		ctl_place_node_facts(n, &sn[k]);	/* threads per core, all memory */
 	}
 	if (sharing)
 		snapshot_sharing(c, sn);
@@ -1307,7 +1314,8 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	 * for it, as a stored job's are). */
 	struct job self = { .gpus = row->gpus, .cpus = row->cpus, .mem_mb = (uint64_t)row->mem_mb,
 	    .exclusive = row->exclusive, .uid = row->uid, .time_limit_s = row->time_limit_s,
-	    .id = row->id, .account = row->account, .qos = row->qos };
+	    .id = row->id, .account = row->account, .qos = row->qos, .nomt = row->nomt,
+	    .mem_all = row->mem_all, .cpus_req = row->cpus };
 	self.partition = row->partition != NULL ? intern(row->partition) : NULL;
 	self.user = row->user != NULL ? intern(row->user) : NULL;
 	const char **own[] = { &self.gpu_type, &self.constraint, &self.nodelist, &self.exclude };

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
+#include "ctl_place.h"
 #include "eligible.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -56,6 +57,7 @@ static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 	    sizeof uuids) == 0 && uuids[0] != '\0')
 		j->gpu_uuids = intern(uuids);
 	j->pid = 0;	/* this launch's: from its start event */
+	ctl_place_take(n, j);	/* --hint=nomultithread, --mem=0: this node's figures */
 	n->cpus_used += j->cpus;
 	n->mem_used_mb += (int64_t)j->mem_mb;
 	n->gpu_used |= mask;
@@ -173,6 +175,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 	if (st->actions & ACT_REQUEUE)
 		new_attempt(j);
 	if (j->state == JOB_PENDING) {	/* on no node */
+		ctl_place_unplace(j);	/* its request, for wherever it goes next */
 		j->node = -1;
 		j->gpu_mask = 0;
 		j->gpus_by_index = 0;

@@ -126,6 +126,7 @@ static int mem_per(struct jobopt *o, const char *v, int keep, int unit, char *wh
 	}
 	if (!keep) {
 		o->mem_mb = mb;
+		o->mem_all = 0;
 		o->mem_unit = unit;
 	}
 	return 0;

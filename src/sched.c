@@ -99,9 +99,33 @@ static uint64_t take_share(const struct sched_snapshot *s, size_t k, uint64_t ro
 	return best < 0 ? 0 : 1ULL << best;
 }
 
+/*
+ * What j needs of node n: --hint=nomultithread counts whole cores (its
+ * CPUs times the node's threads per core), --mem=0 all of the node's
+ * memory.  A per-node figure, so it is decided here, where the node is
+ * chosen, and not at submit (see sched.h).
+ */
+static int need_cpus(const struct sched_job *j, const struct sched_node *n)
+{
+	return j->nomt && n->tpc > 1 ? j->cpus * n->tpc : j->cpus;
+}
+
+static int64_t need_mem(const struct sched_job *j, const struct sched_node *n)
+{
+	if (!j->mem_all)
+		return j->mem_mb;
+	return n->mem_total_mb > 0 ? n->mem_total_mb : INT64_MAX;	/* unknown: fits nowhere */
+}
+
+void sched_need(const struct sched_job *j, const struct sched_node *n, int *cpus, int64_t *mem_mb)
+{
+	*cpus = need_cpus(j, n);
+	*mem_mb = need_mem(j, n);
+}
+
 static int fits(const struct sched_job *j, const struct sched_node *n, uint64_t gfree)
 {
-	if (!n->up || n->cpus_free < j->cpus || n->mem_free_mb < j->mem_mb ||
+	if (!n->up || n->cpus_free < need_cpus(j, n) || n->mem_free_mb < need_mem(j, n) ||
 	    __builtin_popcountll(gfree) < j->gpus)
 		return 0;
 	return shares(j, n);
@@ -127,7 +151,7 @@ static unsigned node_cost(const struct sched_job *j, const struct sched_node *n,
 	int g = __builtin_popcountll(j->gpus > 0 ? gfree : n->gpu_free);
 	if (j->gpus > 0)
 		return (unsigned)(g - j->gpus);
-	int starves = n->cpus_free - j->cpus < (int64_t)g * n->cpus_per_gpu;
+	int starves = n->cpus_free - need_cpus(j, n) < (int64_t)g * n->cpus_per_gpu;
 	return (unsigned)(starves * 65 + g);
 }
 
@@ -289,8 +313,8 @@ static void place(struct pass *w, size_t i, int k)
 	int was_free = node_free(n);
 	uint64_t mask = j->share_mb > 0 ? take_share(w->s, (size_t)k, gpu_free_for(w->s, j,
 	    (size_t)k)) : j->gpus ? take_gpus(gpu_take_for(w, j, k), j->gpus) : 0;
-	int cpus = j->cpus;
-	int64_t mem = j->mem_mb;
+	int cpus = need_cpus(j, n);
+	int64_t mem = need_mem(j, n);
 
 	if (j->excl == SCHED_EXCL_NODE) {
 		mask = n->gpu_free;	/* all of it: the node is empty */
@@ -388,6 +412,8 @@ static int holds_during(struct pass *w, const struct sched_job *j, int k, const 
     size_t p, size_t m, int64_t t, int g, int c, int64_t mem)
 {
 	int64_t e = end_of(t, j->limit);
+	int jc = need_cpus(j, &w->s->nodes[k]);
+	int64_t jm = need_mem(j, &w->s->nodes[k]);
 	for (int r = 0; r < w->nrv; r++)
 		if (w->rv[r].node == k && meets(t, e, &w->rv[r]) &&
 		    clash(j->excl, j->uid, w->rv[r].excl, w->rv[r].uid))
@@ -401,7 +427,7 @@ static int holds_during(struct pass *w, const struct sched_job *j, int k, const 
 			mem += ev[p].m;
 			point |= ev[p].point;
 		}
-		if (point && (g < j->gpus || c < j->cpus || mem < j->mem_mb))
+		if (point && (g < j->gpus || c < jc || mem < jm))
 			return 0;
 	}
 	return 1;
@@ -438,7 +464,7 @@ static int64_t earliest_on(struct pass *w, const struct sched_job *j, int k, str
 				*after = ev[p].id;
 			}
 		}
-		if (t >= barrier && g >= j->gpus && c >= j->cpus && mem >= j->mem_mb &&
+		if (t >= barrier && g >= j->gpus && c >= need_cpus(j, n) && mem >= need_mem(j, n) &&
 		    holds_during(w, j, k, ev, p, m, t, g, c, mem))
 			return t;
 		while (p < m && ev[p].point)
@@ -481,7 +507,8 @@ static void reserve(struct pass *w, size_t i, int k, int64_t t, int64_t after)
 	const struct sched_job *j = &w->s->jobs[i];
 	struct resv *v = &w->rv[w->nrv];
 
-	*v = (struct resv){ k, t, end_of(t, j->limit), j->gpus, j->cpus, j->mem_mb, j->excl,
+	*v = (struct resv){ k, t, end_of(t, j->limit), j->gpus, need_cpus(j, &w->s->nodes[k]),
+	    need_mem(j, &w->s->nodes[k]), j->excl,
 	    j->uid, 0, 0, 0, j->lim };
 	for (int r = 0; r < w->nrv; r++) {
 		struct resv *o = &w->rv[r];
@@ -544,7 +571,7 @@ static int spares_resv(struct pass *w, const struct sched_job *j, int k)
 		if (v->node != k || !meets(w->s->now, e, v))
 			continue;
 		if (clash(j->excl, j->uid, v->excl, v->uid) || j->gpus > v->fg ||
-		    j->cpus > v->fc || j->mem_mb > v->fm)
+		    need_cpus(j, &w->s->nodes[k]) > v->fc || need_mem(j, &w->s->nodes[k]) > v->fm)
 			return 0;
 	}
 	/* ... and leaves a typed reservation the GPUs of its type. */
@@ -787,5 +814,11 @@ struct sched_result sched_pass(const struct sched_job *jobs, size_t njobs,
 
 int sched_fits_capacity(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus)
 {
-	return j->cpus <= cpus && j->mem_mb <= mem_mb && j->gpus <= ngpus;
+	return sched_fits_node(j, cpus, mem_mb, ngpus, 1);
+}
+
+int sched_fits_node(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus, int tpc)
+{
+	struct sched_node n = { .tpc = tpc, .mem_total_mb = mem_mb };
+	return need_cpus(j, &n) <= cpus && need_mem(j, &n) <= mem_mb && j->gpus <= ngpus;
 }

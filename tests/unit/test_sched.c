@@ -1633,10 +1633,99 @@ static void gpu_share_never_overcommits(void **state)
 	assert_true(joined > 100);
 }
 
+/*
+ * --hint=nomultithread counts whole cores: 3 CPUs on a 2-threads-per-core
+ * node take 6, on a 1-thread node 3.  A node with 5 free SMT threads has
+ * room for only 2 such CPUs, so the job goes to the plain node; with 6 it
+ * fits the SMT node (first in order).  --mem=0 takes all of the node's
+ * memory: only where nothing else holds memory, and then none is left.
+ */
+static void nomultithread_and_mem_all(void **state)
+{
+	(void)state;
+	struct sched_node nodes[2] = { node(5, 1000, 0), node(8, 2000, 0) };
+	nodes[0].tpc = 2;
+	nodes[0].mem_total_mb = 1000;
+	nodes[1].tpc = 1;
+	nodes[1].mem_total_mb = 2000;
+	struct sched_job jobs[1] = { { .cpus = 3, .nomt = 1, .id = 1 } };
+	struct sched_decision d[4];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 0, .nodes = nodes, .nnodes = 2,
+	    .jobs = jobs, .njobs = 1, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 4, NULL);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].node, 1);
+	assert_int_equal(nodes[1].cpus_free, 5);	/* 3 there: one thread per core */
+	nodes[0].cpus_free = 6;
+	sched_plan(&s, &p);
+	assert_int_equal(d[0].node, 0);
+	assert_int_equal(nodes[0].cpus_free, 0);	/* 3 cores, 6 threads */
+	int c;
+	int64_t m;
+	sched_need(&jobs[0], &nodes[0], &c, &m);
+	assert_int_equal(c, 6);
+	assert_int_equal(sched_fits_node(&jobs[0], 5, 100, 0, 2), 0);
+	assert_int_equal(sched_fits_node(&jobs[0], 6, 100, 0, 2), 1);
+	assert_int_equal(sched_fits_capacity(&jobs[0], 3, 100, 0), 1);
+
+	/* --mem=0: node 0 has 1 MB held by another job, node 1 all free. */
+	nodes[0] = node(4, 999, 0);
+	nodes[0].mem_total_mb = 1000;
+	nodes[1] = node(4, 2000, 0);
+	nodes[1].mem_total_mb = 2000;
+	struct sched_job all[3] = { { .cpus = 1, .mem_all = 1, .id = 1 },
+	    { .cpus = 1, .mem_mb = 1, .id = 2 }, { .cpus = 1, .id = 3 } };
+	uint8_t why[3];
+	s.jobs = all;
+	s.njobs = 3;
+	p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 3);
+	assert_int_equal(d[0].node, 1);
+	assert_int_equal(nodes[1].mem_free_mb, 0);	/* all of it */
+	assert_int_equal(d[1].node, 0);			/* a memory job: not beside it */
+	assert_int_equal(d[2].node, 0);			/* no memory asked: cheapest node */
+	sched_need(&all[0], &nodes[1], &c, &m);
+	assert_int_equal(m, 2000);
+	/* Memory unknown (never probed): it fits nowhere, rather than anywhere. */
+	nodes[0] = node(4, 1000, 0);
+	s.nnodes = 1;
+	s.njobs = 1;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(why[0], SCHED_R_RESOURCES);
+	assert_int_equal(sched_fits_capacity(&all[0], 4, 1000, 0), 1);	/* all of it fits */
+
+	/* A reservation counts the need on its node: a running 1-thread job
+	 * ends at 100; the nomt head (2 cores = 4 threads) reserves then, and
+	 * a later 1-CPU job of limit 500 may not take the thread it needs. */
+	nodes[0] = node(3, 1000, 0);
+	nodes[0].tpc = 2;
+	nodes[0].mem_total_mb = 1000;
+	struct sched_run run[1] = { { .node = 0, .cpus = 1, .end = 100, .id = 9 } };
+	struct sched_job q[2] = { { .cpus = 2, .nomt = 1, .limit = 50, .id = 1 },
+	    { .cpus = 1, .limit = 500, .id = 2 } };
+	s = (struct sched_snapshot){ .policy = SCHED_EASY, .now = 0, .nodes = nodes, .nnodes = 1,
+	    .running = run, .nrunning = 1, .jobs = q, .njobs = 2, .pin_job = -1 };
+	p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv[0].start, 100);
+	assert_int_equal(why[1], SCHED_R_PRIORITY);
+	/* Counted as 2 CPUs (no tpc), the head would fit now. */
+	nodes[0] = node(3, 1000, 0);
+	q[0].nomt = 0;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_fit_whole_gpus),
+		cmocka_unit_test(nomultithread_and_mem_all),
 		cmocka_unit_test(fcfs_blocks_later_jobs),
 		cmocka_unit_test(respects_cpu_mem_and_down_nodes),
 		cmocka_unit_test(decision_cap_stops_pass),
