@@ -19,6 +19,8 @@ TEST_SRC = $(wildcard tests/unit/test_*.c)
 TESTS    = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_RUN = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+BENCH_SRC = $(wildcard bench/bench_*.c)
+BENCH_BIN = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps check unit integration torture fuzz-corpus fuzz bench quickstart install install-units clean sanbuild
 all: bin/herd bin/herdd
@@ -49,6 +51,12 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(BUILD)/libherd.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/driver.c $(BUILD)/libherd.a $(LDLIBS)
 
+# The benchmark's programs (scripts/bench builds them -O2 for its run);
+# built here too by `make check`, so a change that breaks them is seen.
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libherd.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libherd.a $(LDLIBS)
+
 # HERD_RERUN: what deps tells the user to run again if apt is busy.
 deps:
 	@HERD_RERUN="make $(or $(MAKECMDGOALS),deps)" scripts/deps
@@ -73,7 +81,7 @@ torture: all
 	@HERD_BIN=$(CURDIR)/bin tests/torture/run
 
 check: deps
-	$(MAKE) all
+	$(MAKE) all $(BENCH_BIN)
 	$(MAKE) sanbuild
 	@scripts/run-unit build-san
 	@HERD_BIN=$(CURDIR)/build-san/bin tests/integration/run

@@ -27,6 +27,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "jobkey.h"
 #include "launch.h"
 #include "log.h"
 #include "node.h"
@@ -66,7 +67,8 @@ static int64_t array_running(struct ctl *c, unsigned n)
 {
 	struct submit_req r = { 0 };
 	struct arrayspec a;
-	char err[HERD_ERRLEN], spec[32], line[256], key[LAUNCH_KEY_MAX];
+	char err[HERD_ERRLEN], spec[32], line[256];
+	struct job_key key;
 	int64_t id;
 	snprintf(spec, sizeof spec, "0-%u", n - 1);
 	arrayspec_init(&a);
@@ -91,8 +93,9 @@ static int64_t array_running(struct ctl *c, unsigned n)
 	ctl_turn_begin(c);
 	for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1))
 		if (j->array_job_id == id && j->state == JOB_LAUNCHING) {
-			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-			snprintf(line, sizeof line, "start %s %" PRId64, key, 1000 + j->id);
+			if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0)
+				return -1;
+			snprintf(line, sizeof line, "start %s %" PRId64, key.s, 1000 + j->id);
 			feed(c, RES_EVENT, line);
 		}
 	ctl_turn_end(c);
@@ -122,9 +125,11 @@ static double cancel(struct ctl *c, struct db *db, int64_t id, int turn,
 	ctl_turn_begin(c);
 	for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1))
 		if (j->array_job_id == id && j->held) {
-			char key[LAUNCH_KEY_MAX], line[256];
-			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-			snprintf(line, sizeof line, "end %s 143", key);
+			struct job_key key;
+			char line[256];
+			if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0)
+				continue;
+			snprintf(line, sizeof line, "end %s 143", key.s);
 			feed(c, RES_EVENT, line);
 		}
 	ctl_turn_end(c);
