@@ -52,7 +52,8 @@ static void table_add(struct ctl *c, struct job *j)
 	}
 	c->jobs[c->njobs++] = j;
 	c->nexcl += j->exclusive != JOB_SHARED;
-	c->evict_due = 1;
+	/* A new submit is pending: only a restored job may be over already. */
+	c->evict_due |= job_state_is_final(j->state);
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)

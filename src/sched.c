@@ -215,6 +215,7 @@ struct pass {
 	struct resv rv[SCHED_RESV_MAX];
 	int nrv;
 	int *node_rv;		/* reservations on each node; NULL until the first */
+	int any_foreign;	/* some node has GPUs in use outside herd */
 };
 
 /* Whether j would fit now on a node it may use, were the GPUs in use
@@ -224,9 +225,9 @@ static int foreign_blocks(const struct sched_snapshot *s, const struct sched_job
 	if (j->gpus <= 0)
 		return 0;
 	for (size_t k = 0; k < s->nnodes; k++) {
+		if (s->nodes[k].gpu_foreign == 0)
+			continue;	/* (before the copy: a pass asks this of every job it skips) */
 		struct sched_node n = s->nodes[k];
-		if (n.gpu_foreign == 0)
-			continue;
 		n.gpu_free |= n.gpu_foreign;
 		if (fits(j, &n, n.gpu_free & gpu_ok(s, j, k)) && allowed(s, j, k))
 			return 1;
@@ -702,8 +703,10 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 	p->ndecisions = 0;
 	p->nresv = 0;
 	p->blocked = s->njobs;
-	for (size_t k = 0; k < s->nnodes; k++)
+	for (size_t k = 0; k < s->nnodes; k++) {
 		w.nfree += node_free(&s->nodes[k]) ? 1 : 0;
+		w.any_foreign |= s->nodes[k].gpu_foreign != 0;
+	}
 	free_max(&w);
 	if (s->policy != SCHED_FCFS && s->nrunning > 0) {
 		w.runcap = s->nrunning + 64;
@@ -732,7 +735,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 			set_reason(p, i, SCHED_R_NONE);
 			continue;
 		}
-		set_reason(p, i, foreign_blocks(s, j) ? SCHED_R_FOREIGN :
+		set_reason(p, i, w.any_foreign && foreign_blocks(s, j) ? SCHED_R_FOREIGN :
 		    head && w.slots == 0 ? SCHED_R_PRIORITY : SCHED_R_RESOURCES);
 		if (!head) {
 			p->blocked = i;
