@@ -7,7 +7,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct launch_reply r;
+	struct be_reply r;
 	int64_t id;
 	int attempt;
 	char *line = malloc(size + 1);
@@ -18,12 +18,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = strdup(line);
 	if (launch_parse_reply(line, &r) == 0 && r.kind == 'O' && strcmp(r.word, "data") == 0) {
 		/* herd logs' data line: its hex must decode as the parser promised. */
-		unsigned char b[LAUNCH_HEX_MAX / 2];
-		if (launch_hex_decode(r.rest, b, sizeof b) <= 0)
+		if (r.data == NULL || r.ndata <= 0 || r.ndata > LAUNCH_HEX_MAX / 2)
 			abort();
 	}
 	(void)launch_parse_event(copy, &r);
-	(void)launch_key_parse((const char *)copy, "test.abcd", &id, &attempt);
+	struct job_key k;
+	if (job_key_parse(&k, copy, "test.abcd", &id, &attempt) == 0 &&
+	    (id <= 0 || attempt < 0 || strcmp(job_key_str(&k), copy) != 0))
+		abort();	/* a key is only ever the exact text job_key_make makes */
 	free(copy);
 	free(line);
 	return 0;

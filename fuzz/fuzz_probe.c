@@ -20,6 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.cpus < 1 || r.mem_mb < 0 || r.ngpus > PROBE_MAX_GPUS ||
 		    r.napps > PROBE_MAX_APPS)
 			abort();
+		if (r.threads_per_core < 0 || r.threads_per_core > 64 || r.load[0] < -1 ||
+		    r.load[1] < -1 || r.load[2] < -1)
+			abort();
 		if (r.gpu_state != GPUS_OK && (r.ngpus != 0 || r.napps != 0 || r.nprocs != 0))
 			abort();
 		/* procs: each a pid the apps listed, once, with a bounded chain */

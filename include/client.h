@@ -83,6 +83,14 @@ struct gpu_proc_rec {
 	char process[128];
 };
 void gpu_proc_rec_parse(const char *s, struct gpu_proc_rec *p);
+/* One --gpu-share job on a GPU (a "node" frame's "gpu_share" values). */
+struct gpu_share_rec {
+	int gpu;				/* the GPU's index */
+	int64_t job;
+	char user[64];
+	int64_t mem_mb;				/* the memory it declared */
+};
+void gpu_share_rec_parse(const char *s, struct gpu_share_rec *r);
 
 /*
  * One attempt of a job (herd requeue makes more): the frame's "attempt_rec"

@@ -51,6 +51,8 @@ struct node_conf {
 	int min_free_disk_mb;	/* less free in herd_dir: no new jobs (default 1G; 0 none) */
 	char *features;		/* --constraint names, as written; NULL: none */
 	char *gpu_types;	/* the names its GPUs answer to (gputype.h); NULL: from nvidia-smi */
+	int gpu_share;		/* --gpu-share jobs may share its GPUs by memory (default no) */
+	int gpu_share_enforce;	/* 1 (kill): a sharing job over its --gpu-mem is ended */
 	int line;		/* line of the [node] header, for messages */
 };
 
@@ -71,6 +73,8 @@ struct part_conf {
 	int priority_job_factor;	/* multifactor's partition factor, over the
 					 * largest; default priority_tier */
 	char *allow_accounts;	/* [account] names; NULL: every account */
+	int gpu_share;		/* its jobs may share its nodes' GPUs by memory */
+	int gpu_share_enforce;	/* 1 (kill): over --gpu-mem ends the job there */
 	int line;		/* of the header */
 };
 

@@ -28,7 +28,7 @@
 struct config;
 struct node_result;
 struct logs_answer;
-struct launch_reply;
+struct be_reply;
 
 /*
  * The controller's clock.  ctl*.c read the time only through ctl_now_ms()
@@ -361,7 +361,7 @@ struct logs_answer {
 int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t bytes,
     uint64_t serial, char *err, size_t errsz);
 /* An "O" answer line of worker w (ctl_node.c). */
-void ctl_logs_line(struct ctl *c, struct node *w, const struct launch_reply *r);
+void ctl_logs_line(struct ctl *c, struct node *w, const struct be_reply *r);
 /* Answer the reads whose node did not answer in time (from the loop's tick). */
 void ctl_logs_tick(struct ctl *c);
 /* Whether a read waits on worker w (its lane is not idle meanwhile). */

@@ -90,8 +90,8 @@ void ctl_save_unsaved(struct ctl *c);
 /* Its launch program to a LAUNCHING job's node (ACT_LAUNCH, or again when
  * the node never saw it); one that cannot be built is its launch failure. */
 void ctl_launch(struct ctl *c, struct job *j);
-/* Append the launch program of a job placed on a node. */
-int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out);
+/* Hand a job placed on a node to its worker's backend (backend.h); 0 or -1. */
+int ctl_launch_send(struct ctl *c, struct job *j);
 /* Queue a signal for a job's process group on its node. */
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig);
 /* A kill found n of j's processes outside its process group (ctl_isolate.c). */
@@ -128,14 +128,15 @@ void ctl_outage_forget(struct node *n);
  * restore reads them and its orphans back into a freshly set up slot.
  * Orphans: add one given up while away (with its job's end, in the turn);
  * kill them all (the node's shell is back; lab mode: through each user's
- * session); answered: 1 when a 'K' line of worker w was an orphan's last
+ * session); answered: 1 when a BE_KILL answer of worker w was an orphan's last
  * word (then forgotten); free: memory only.
  */
 void ctl_node_keep(struct ctl *c, struct node *n);
 void ctl_node_restore(struct ctl *c, struct node *n);
-void ctl_orphan_add(struct ctl *c, struct node *n, const struct job *j, const char *key);
+void ctl_orphan_add(struct ctl *c, struct node *n, const struct job *j,
+    const struct job_key *key);
 void ctl_orphans_kill(struct ctl *c, struct node *n);
-int ctl_orphan_answered(struct ctl *c, struct node *w, const struct launch_reply *r);
+int ctl_orphan_answered(struct ctl *c, struct node *w, const struct be_reply *r);
 void ctl_orphans_free(struct node *n);
 /* The audit row of a node's drain or resume (ctl_drain.c): an admin's, or herdd's own. */
 void ctl_drain_audit(struct ctl *c, uid_t uid, const char *actor, int drain, const char *name,
@@ -144,8 +145,8 @@ void ctl_outage_tick(struct ctl *c);
 void ctl_node_health(struct ctl *c, struct node *n);
 void ctl_health_accept(struct ctl *c, struct node *n);
 int ctl_node_usable(const struct node *n);
-struct launch_reply;
-void ctl_housekeep_line(struct ctl *c, struct node *n, const struct launch_reply *r);
+struct be_reply;
+void ctl_housekeep_line(struct ctl *c, struct node *n, const struct be_reply *r);
 /* Ask a node about all the jobs it holds, or only `only`. */
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only);
 /* Whether start-up's node scans are over (all done, or their deadline passed). */
@@ -212,5 +213,24 @@ void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u);
  */
 void ctl_foreign_update(struct ctl *c, struct node *n);
 uint64_t ctl_foreign_busy(const struct node *n);
+/* The jobs holding resources on n, as foreign.h wants them (the caller frees). */
+struct foreign_job *ctl_foreign_jobs(const struct ctl *c, const struct node *n, size_t *nj);
+
+/*
+ * Sharing a GPU by memory (ctl_gpushare.c, gpushare.h).  submit: a
+ * --gpu-share job's rules and a node of it (mask: its partitions' nodes,
+ * NULL any) that allows sharing; 0 or -1 with err.  mask: narrows a
+ * pass's node set (CTL_MASK_WORDS words) to where j may share.
+ * snapshot: each node's shared GPUs and what they have left to share
+ * (share: nnodes * SCHED_GPUS).  update: after a probe of n, each sharing
+ * job's use against its declaration (reported; ended where enforced).
+ * release: j, a sharing job, gives its GPU back; others may still hold it.
+ */
+int ctl_gpushare_submit(struct ctl *c, const struct job_row *r, const uint64_t *mask,
+    char *err, size_t errsz);
+void ctl_gpushare_mask(struct ctl *c, const struct job *j, uint64_t *mask);
+void ctl_gpushare_snapshot(struct ctl *c, struct sched_node *sn, int64_t *share);
+void ctl_gpushare_update(struct ctl *c, struct node *n);
+void ctl_gpushare_release(struct ctl *c, struct node *n, const struct job *j);
 
 #endif

@@ -41,4 +41,17 @@ const uint64_t *ctl_place_gpu_ok(const struct place_pass *pl);
 void ctl_place_mask(struct ctl *c, const char *constraint, const char *nodelist,
     const char *exclude, uint64_t *mask);
 
+/*
+ * --hint=nomultithread and --mem=0 (per-node figures, sched.h): the node's
+ * side of a snapshot (its threads per core and memory), what j takes of n
+ * once placed there (cpus and mem_mb become the allocation, as the pass
+ * counted it), and its request again when it is back to PENDING (for a
+ * next attempt, perhaps on another node).
+ */
+struct sched_node;
+struct job;
+void ctl_place_node_facts(const struct node *n, struct sched_node *sn);
+void ctl_place_take(const struct node *n, struct job *j);
+void ctl_place_unplace(struct job *j);
+
 #endif

@@ -85,7 +85,8 @@ struct doctor_ctx {
 	const char *known_hosts;
 	const char *identity;	/* NULL: ssh-agent or ~/.ssh/id_* */
 	int cpu_only;		/* hosts.ini says the node has no GPUs */
-	int64_t min_free_kb;
+	int64_t min_free_kb;	/* 0: no minimum */
+	const char *min_free_src;	/* where it came from, named in the message; NULL: none */
 	int64_t local_time;	/* our epoch seconds halfway through the round trip */
 };
 

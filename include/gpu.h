@@ -37,6 +37,9 @@ struct gpu_info {
 	int temp_c;		/* temperature.gpu, Celsius; -1 unknown */
 	/* MIG: the profile ("1g.10gb") of a MIG device; "" a whole GPU. */
 	char mig_profile[16];
+	/* A MIG device's parent GPU's UUID, by which nvidia-smi
+	 * --query-compute-apps names its processes; "" a whole GPU. */
+	char parent_uuid[GPU_UUID_MAX];
 	int mig_index;		/* its MIG device number on the parent, -1 none */
 };
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jobkey.h"
 #include "util.h"
 
 /* The events file is rotated (to events.1, replacing the older one) past this. */
@@ -25,6 +26,6 @@
 /* List the ended keys of `prefix` and rotate the events file past max_bytes. */
 int housekeep_list(struct buf *out, const char *herd_dir, const char *prefix, int64_t max_bytes);
 /* Remove every file of each key (KEY.script, .state, .err, .cancel). */
-int housekeep_remove(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
+int housekeep_remove(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n);
 
 #endif

@@ -137,7 +137,16 @@ enum {
 	N4(gpu_mem_mb, "gpu_mem_mb", "gpu_mem_mb", JF_INT, JF_IFS, int64_t, uint32_t) \
 	S(constraint, "constraint", "req_constraint", JF_IFS) \
 	S(nodelist, "nodelist", "nodelist", JF_IFS) \
-	S(exclude, "exclude", "exclude", JF_IFS)
+	S(exclude, "exclude", "exclude", JF_IFS) \
+	/* --gpu-share: part of one GPU, gpu_mem_mb of its memory, shared \
+	 * with other such jobs (gpushare.h) */ \
+	N1(gpu_share, "gpu_share", "gpu_share", JF_INT, JF_IFS, int, uint8_t) \
+	/* --mem=0 and --hint=nomultithread (sched.h's mem_all, nomt): at \
+	 * placement mem_mb becomes the node's memory and cpus its cores' \
+	 * threads; cpus_req keeps the CPUs asked, for the next attempt */ \
+	N1(mem_all, "mem_all", "mem_all", JF_INT, JF_IFS, int, uint8_t) \
+	N1(nomt, "hint_nomultithread", "hint_nomt", JF_INT, JF_IFS, int, uint8_t) \
+	N2(cpus_req, "cpus_requested", "cpus_req", JF_INT, JF_IU, int, uint16_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -44,7 +44,10 @@ enum { JO_PARTITION = 1 << 25, JO_QOS = 1 << 26 };
  * --cpus-per-gpu.  The GPU type goes with JO_GPUS, --mem-per-cpu and
  * --mem-per-gpu with JO_MEM (one setting, as in sbatch). */
 enum { JO_GPU_MEM = 1 << 16, JO_CONSTRAINT = 1 << 17, JO_NODELIST = 1 << 18,
-	JO_EXCLUDE = 1 << 27, JO_CPG = 1 << 29 };
+	JO_EXCLUDE = 1 << 27, JO_CPG = 1 << 29, JO_GPU_SHARE = 1 << 30 };
+/* --hint=nomultithread: a job's CPUs are whole cores (threads per core at
+ * placement); the last bit of the unsigned set. */
+#define JO_HINT (1u << 31)
 /* What mem_mb counts until jobopt_finish() makes it the total. */
 enum { JOBOPT_MEM_TOTAL = 0, JOBOPT_MEM_PER_CPU = 1, JOBOPT_MEM_PER_GPU = 2 };
 
@@ -92,6 +95,9 @@ struct jobopt {
 	char *exclude;		/* -x (hostlist.h), NULL: none */
 	int mem_unit;		/* JOBOPT_MEM_*: what mem_mb counts */
 	int cpus_per_gpu;	/* --cpus-per-gpu, 0: none (folded into cpus) */
+	int gpu_share;		/* --gpu-share: part of one GPU, --gpu-mem of it */
+	int mem_all;		/* --mem=0: all of the node's memory (mem_mb 0) */
+	int nomt;		/* --hint=nomultithread: cpus are whole cores */
 };
 
 void jobopt_init(struct jobopt *o);

@@ -20,6 +20,7 @@ int jo_set_exclude(struct jobopt *, const char *, int, char *, size_t);
 int jo_set_mem_per_cpu(struct jobopt *, const char *, int, char *, size_t);
 int jo_set_mem_per_gpu(struct jobopt *, const char *, int, char *, size_t);
 int jo_set_cpus_per_gpu(struct jobopt *, const char *, int, char *, size_t);
+int jo_set_gpu_share(struct jobopt *, const char *, int, char *, size_t);
 
 /* "TYPE" of --gpus TYPE:N or --gres gpu:TYPE:N: checked, stored unless
  * keep (NULL: no type). */

@@ -1,6 +1,6 @@
 /*
- * launch.h — the node side, generated here: the sh text that the controller
- * sends to a node's long-lived shell to launch, kill and reconcile jobs, the
+ * launch.h — the node side of the sh backend (backend_sh.c), generated here:
+ * the sh text sent to a node's long-lived shell to launch, kill and reconcile jobs, the
  * runner script each job runs under, the event stream command, and the
  * parser of their answers.  Pure: no I/O; every string from a job passes
  * shquote().
@@ -18,15 +18,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "backend.h"
+#include "jobkey.h"
 #include "util.h"
 
 struct iso_facts;
 
-#define LAUNCH_KEY_MAX 128
-
 struct launch_spec {
 	const char *herd_dir;
-	const char *key;
+	const struct job_key *key;
 	int64_t id;
 	const char *name;
 	const char *node;
@@ -60,11 +60,6 @@ struct launch_spec {
 	const struct iso_facts *iso;	/* what confines it there (isolate.h); NULL nothing */
 };
 
-/* "CLUSTER-ID.ATTEMPT" into key (LAUNCH_KEY_MAX bytes). */
-void launch_key(char *key, size_t size, const char *cluster, int64_t id, int attempt);
-/* Parse a key back; 0 ok, -1 not ours. */
-int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *attempt);
-
 /* Once per shell: make the directories.  Answers "P ok". */
 int launch_prelude(struct buf *out, const char *herd_dir);
 /* Answers "L KEY launched PID|exists|failed|cancelled". */
@@ -72,10 +67,11 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 /* Signal the job's process group; answers "K KEY sent|killed|pending|gone",
  * first "K KEY escaped N" where N processes had left the group (setsid, a
  * double fork) and were found by the job's HERD_JOB_KEY marker. */
-int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig);
+int launch_kill(struct buf *out, const char *herd_dir, const struct job_key *key,
+    const char *sig);
 /* The same, and every process of the job's cgroup where the node has one
  * (iso: the node's probe; NULL none). */
-int launch_kill_iso(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+int launch_kill_iso(struct buf *out, const char *herd_dir, const struct job_key *key, const char *sig,
     const struct iso_facts *iso);
 /*
  * --signal before the time limit: `sig` (a name from sigspec's table, never
@@ -84,11 +80,11 @@ int launch_kill_iso(struct buf *out, const char *herd_dir, const char *key, cons
  * file.  Answers "K KEY signalled N" (N processes), "K KEY gone" (ended),
  * "K KEY pending" (no pid yet).
  */
-int launch_signal(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+int launch_signal(struct buf *out, const char *herd_dir, const struct job_key *key, const char *sig,
     int batch_only);
 /* Answers "R KEY none|nopid|running PID|exited RC TIME|failed RC TIME STEP MSG|dead"
  * per key. */
-int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n);
+int launch_reconcile(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n);
 /* Answers "S KEY" or "S KEY gpus LIST [UUIDS]" per key of `prefix` with an id of at
  * least min_id found on the node, then "S - done". */
 int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64_t min_id);
@@ -106,21 +102,11 @@ int launch_hex_decode(const char *hex, unsigned char *out, size_t cap);
 /* Program for the event stream channel: prints "ready", then follows DIR/events. */
 int launch_events(struct buf *out, const char *herd_dir);
 
-/* One answer line, parsed.  Points into the line (which is modified). */
-struct launch_reply {
-	char kind;		/* 'L', 'K', 'R', 'P', 'S' (scan), 'E' (event), 'O' (output;
-				 * key: the request id, word "data" (rest: HEX) or "end"
-				 * (num: status, rest: message)) */
-	const char *key;
-	const char *word;	/* launched/exists/sent/gone/none/nopid/running/exited/dead/start/end;
-				 * scan: "gpus" or "" (rest: the list), "done" */
-	int64_t num;		/* pid or exit code, -1 if absent */
-	int64_t num2;		/* "exited", "failed": when (wall seconds), -1 if absent */
-	const char *rest;	/* "failed" and "fail": "STEP MESSAGE" (chdir, stdout, stderr) */
-};
-int launch_parse_reply(char *line, struct launch_reply *r);
+/* One answer line, parsed into backend.h's struct be_reply (kind 'P',
+ * 'L', 'K', 'R', 'S', 'O', 'C'); points into the line (which is modified). */
+int launch_parse_reply(char *line, struct be_reply *r);
 /* Event stream lines "start KEY PID" / "end KEY RC" / "fail KEY RC STEP MSG" → kind 'E'. */
-int launch_parse_event(char *line, struct launch_reply *r);
+int launch_parse_event(char *line, struct be_reply *r);
 
 /* The node directory (or its `sub`) as one sh word: a relative herd_dir
  * hangs off "$HOME".  0, or -1 (too large). */

@@ -18,9 +18,11 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "foreign.h"
+#include "jobkey.h"
 #include "probe.h"
 
 struct node_conf;
+struct backend_ops;
 
 /* A worker's error text: room for ssh.c's list of causes of a refused key. */
 #define NODE_ERRLEN 1024
@@ -33,10 +35,9 @@ enum req_kind { REQ_BATCH, REQ_PROBE };
  * what may still run of it is killed when the node answers, as its user in
  * lab mode.  Kept in the database until the node has answered the kill. */
 struct node_orphan {
-	char *key;
+	struct job_key key;
 	uint32_t uid;
 	char *user;		/* NULL: not known (personal mode needs none) */
-	int sent;		/* its kill went out to this connection */
 };
 
 enum res_kind {
@@ -81,6 +82,10 @@ enum node_life {
 struct node {
 	const struct node_conf *conf;	/* owned by the controller (a copy, see ctl_init) */
 	int idx;
+	/* What runs its jobs (backend.h): set by node_init to backend_sh; be_state
+	 * is the backend's own (NULL for backend_sh). */
+	const struct backend_ops *be;
+	void *be_state;
 	enum node_life life;
 	unsigned gen;		/* results of older workers (another gen) are dropped */
 	int workers_stopped;	/* node_stop() called, threads not joined yet */

@@ -61,6 +61,17 @@ int part_nodes(const struct config *c, const char *parts, const char *user,
     const char *const *names, size_t nnames, uint64_t *mask, int *tier);
 
 /*
+ * GPU sharing (--gpu-share, gpushare.h): share gets the slots of nodes[]
+ * (NULL: no node) where a sharing job of these partitions (NULL: the
+ * default) may share a GPU: the node says gpu_share = yes, or one of the
+ * job's partitions that has the node does.  kill: those where
+ * gpu_share_enforce = kill holds for it (the node's, or such a
+ * partition's).  Both have (n + 63) / 64 words.
+ */
+void part_share_nodes(const struct config *c, const char *parts,
+    const struct node_conf *const *nodes, size_t n, uint64_t *share, uint64_t *kill);
+
+/*
  * Multifactor priority's partition and QoS factors, in [0,1], as Slurm's:
  * the job's partition's priority_job_factor over the largest of any
  * partition (a -p a,b job: the largest of those that take it now), and its

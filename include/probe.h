@@ -12,6 +12,9 @@
  *   cgroup v2|v1|none
  *   iso_* ...              (what can confine a job: isolate.h)
  *   disk_free_kb N         (df -Pk of the herd directory; empty: unknown)
+ *   cpu_siblings LIST      (cpu0's thread_siblings_list: threads per core;
+ *                            empty: unknown; cpuinfo.h)
+ *   loadavg L1 L5 L15 ...  (/proc/loadavg as it is; empty: unknown)
  *   gpu_rc N               (nvidia-smi's exit status; 127: not installed)
  *   gpus                   (then nvidia-smi --query-gpu=PROBE_GPU_FIELDS
  *   ...csv lines...          --format=csv,noheader,nounits, or its error text)
@@ -75,6 +78,8 @@ struct probe_result {
 	char cgroup[8];		/* "v2", "v1", "none" */
 	struct iso_facts iso;	/* what can confine a job there */
 	int64_t disk_free_kb;	/* free in the node's herd directory; -1 unknown */
+	int threads_per_core;	/* hardware threads of a core; 0 unknown (take 1) */
+	int64_t load[3];	/* 1, 5, 15 minute load average in hundredths; -1 unknown */
 	enum gpu_state gpu_state;
 	char gpu_error[256];	/* nvidia-smi's message when GPUS_ERROR */
 	struct gpu_info *gpus;

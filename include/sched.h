@@ -102,6 +102,28 @@
  * (a limit's, else Priority) and `looked` is njobs, one O(1) check each,
  * so every held job shows its limit however full the cluster is.
  *
+ * Sharing a GPU by memory (--gpu-share, gpushare.h).  A sharing job
+ * (share_mb > 0, gpus 1) takes part of one GPU: one that is free or
+ * already held by sharing jobs only (the node's gpu_shared) and whose
+ * shareable memory (the snapshot's share_mb: its total, less foreign use,
+ * less what the sharing jobs there declared) is at least share_mb; of
+ * those, the one it leaves the least room on, a shared one before a free
+ * one (so whole GPUs stay whole).  The GPU leaves gpu_free for gpu_shared
+ * and its share_mb goes down by the declaration: a pass never
+ * over-commits a GPU, and a whole-GPU job never gets a shared one (it
+ * takes only gpu_free).  Which nodes allow sharing is the caller's (it
+ * folds them into part).  The plan ahead counts a sharing job as giving
+ * no GPU back (the GPU may still be shared when it ends): reservations
+ * err late, never over a GPU.
+ *
+ * Per-node needs: a job's CPUs and memory may depend on the node (sched_need):
+ * --hint=nomultithread counts whole cores (cpus x the node's tpc, as Slurm),
+ * --mem=0 takes all of the node's memory (mem_total_mb; as Slurm).  Every
+ * fit, placement and reservation counts the need on its node; the caller
+ * records on the job what it took (sched_need again, on the chosen node).
+ * Decided here, not at submit or in ctl_place.c, because only the pass
+ * knows which node it weighs, and the backfill plan must count the same.
+ *
  * Cost: FCFS is O(jobs started + nodes); EASY adds a sort of the running
  * jobs of each node for each reservation and O(nodes) per later job while
  * anything is free (plus O(N) on a node that has reservations).  sched_depth() says how many pending jobs a pass can use, so the
@@ -139,6 +161,8 @@ struct sched_node {
 	uint64_t gpu_free;	/* bit i: GPU i free */
 	uint64_t gpu_foreign;	/* bit i: GPU i held by no job but in use outside
 				 * herd (not in gpu_free): for the reason only */
+	uint64_t gpu_shared;	/* bit i: GPU i held by sharing jobs only (not in
+				 * gpu_free): more of them may join */
 	int cpus_per_gpu;	/* CPUs a CPU-only job should leave for each free
 				 * GPU (the node's CPUs / GPUs, rounded up); 0: none */
 	/* Who runs there (jobs holding resources, being killed included);
@@ -147,6 +171,8 @@ struct sched_node {
 	int excl;		/* the strictest SCHED_* of the jobs there */
 	int mixed;		/* jobs of more than one user */
 	uint32_t uid;		/* njobs > 0 and !mixed: whose they are */
+	int tpc;		/* threads per core (nomt jobs); 0 or 1: one */
+	int64_t mem_total_mb;	/* all of its memory (mem_all jobs); 0 unknown */
 };
 
 /* A job holding resources on a node: what it gives back, and when. */
@@ -178,6 +204,11 @@ struct sched_job {
 				 * of the snapshot's gpu_ok (a type, a memory) */
 	int where;		/* part holds a node filter of its own (-C, -w,
 				 * -x): BadConstraints / ReqNodeNotAvail apply */
+	int64_t share_mb;	/* --gpu-share: this much of one GPU's memory
+				 * (gpus is 1); 0: whole GPUs */
+	int nomt;		/* --hint=nomultithread: cpus counts cores, so it
+				 * needs cpus x the node's tpc */
+	int mem_all;		/* --mem=0: all of the node's memory (mem_mb unused) */
 };
 
 struct sched_decision {
@@ -220,7 +251,14 @@ struct sched_snapshot {
 	/* GPUs a job's gclass may take: row r is gpu_ok[r * nnodes + k], bit
 	 * i for GPU i of nodes[k] (the type asked for, memory enough). */
 	const uint64_t *gpu_ok;
+	/* Sharing: share_mb[k * SCHED_GPUS + i], the memory a sharing job may
+	 * still declare on GPU i of nodes[k] (total − foreign − declared),
+	 * lowered in place as the pass hands it out; NULL: no sharing. */
+	int64_t *share_mb;
 };
+
+/* GPUs per node in share_mb's rows (a mask's bits). */
+#define SCHED_GPUS 64
 
 struct sched_plan {
 	struct sched_decision *out;	/* the caller's, cap entries */
@@ -255,8 +293,13 @@ int sched_policy_parse(const char *name);
 /* Count a job that holds resources on n into its sharing fields. */
 void sched_node_add_job(struct sched_node *n, int excl, uint32_t uid);
 
-/* Whether a job could ever run on a node of this total capacity. */
+/* Whether a job could ever run on a node of this total capacity (one
+ * thread per core; sched_fits_node: tpc threads). */
 int sched_fits_capacity(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus);
+int sched_fits_node(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus, int tpc);
+/* What j takes of n if placed there: its CPUs (times tpc for nomt) and
+ * memory (all of mem_total_mb for mem_all). */
+void sched_need(const struct sched_job *j, const struct sched_node *n, int *cpus, int64_t *mem_mb);
 
 /* The FCFS pass over free nodes with nothing running (the original
  * interface, kept for callers that need no plan). */

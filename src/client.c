@@ -628,6 +628,21 @@ void gpu_proc_rec_parse(const char *s, struct gpu_proc_rec *g)
 	free(rec);
 }
 
+void gpu_share_rec_parse(const char *s, struct gpu_share_rec *r)
+{
+	char *rec = xstrdup(s), *f[4] = { 0 }, *p = rec;
+	for (int k = 0; k < 4 && p != NULL; k++) {
+		f[k] = p;
+		if (k < 3 && (p = strchr(p, '\t')) != NULL)
+			*p++ = '\0';
+	}
+	r->gpu = f[0] ? atoi(f[0]) : -1;
+	r->job = f[1] ? atoll(f[1]) : 0;
+	strlcpy_h(r->user, f[2] ? f[2] : "", sizeof r->user);
+	r->mem_mb = f[3] ? atoll(f[3]) : -1;
+	free(rec);
+}
+
 int attempt_rec_get(const struct msg *m, size_t i, struct attempt_rec *r)
 {
 	const char *s = msg_get_nth(m, "attempt_rec", i, NULL), *v;

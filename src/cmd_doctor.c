@@ -46,7 +46,8 @@ const struct cmd_entry cmd_doctor_entry = {
 	"check hosts.ini and every node as herdd would (works while herdd is down)",
 	"options:\n"
 	"  --json                    an object per node: each check's name, ok, detail, fix\n"
-	"  --min-free-disk SIZE      free space the herd directory needs (default 1G)\n"
+	"  --min-free-disk SIZE      free space the herd directory needs (default: each\n"
+	"                            node's min_free_disk in hosts.ini, itself 1G)\n"
 	"  -h, --help                this help\n"
 	"Reads herdd's hosts.ini (-c, $HERD_CONFIG, ~/.config/herd/hosts.ini, then\n"
 	"/etc/herd/hosts.ini) and logs in with herdd's keys: run it as herdd's user\n"
@@ -57,7 +58,7 @@ const struct cmd_entry cmd_doctor_entry = {
 
 struct doctor_opts {
 	int json;
-	int64_t min_free_kb;
+	int64_t min_free_kb;	/* --min-free-disk; -1: each node's min_free_disk */
 };
 
 /* Lab mode: the registered users, whose logins each node is checked for. */
@@ -302,7 +303,11 @@ static void check_node(const struct config *cfg, const struct node_conf *nc,
 	struct doctor_ctx x = {
 		.node = nc->name, .host = nc->host, .user = nc->user, .cluster = cfg->cluster,
 		.herd_dir = nc->herd_dir, .port = nc->port, .known_hosts = nc->known_hosts,
-		.identity = nc->identity, .cpu_only = nc->cpu_only, .min_free_kb = o->min_free_kb,
+		.identity = nc->identity, .cpu_only = nc->cpu_only,
+		/* herdd drains a node under its min_free_disk: the same bar by default */
+		.min_free_kb = o->min_free_kb >= 0 ? o->min_free_kb :
+		    (int64_t)nc->min_free_disk_mb * 1024,
+		.min_free_src = o->min_free_kb >= 0 ? "--min-free-disk" : "min_free_disk",
 	};
 	struct tconn *c = NULL;
 	struct tchan *ch = NULL;
@@ -437,7 +442,7 @@ static int parse_opts(const struct cmd_entry *ce, int argc, char **argv, struct 
 	int ch;
 
 	o->json = 0;
-	o->min_free_kb = 1024 * 1024;
+	o->min_free_kb = -1;
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
 		switch (ch) {

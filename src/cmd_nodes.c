@@ -19,8 +19,9 @@ const struct cmd_entry cmd_nodes_entry = {
 	"      --json                a JSON array of nodes\n"
 	"  -h, --help                this help\n"
 	"\ncolumns: NODE PARTITIONS (hosts.ini's [partition]s it is in) STATE CPUS MEMORY\n"
-	"GPUS (used/total; \"-\" when DOWN or never probed) ISOLATION DISK (free in\n"
-	"the node's herd directory) REASON\n"
+	"GPUS (each held by jobs/total; \"-\" when DOWN or never probed)\n"
+	"LOAD (the node's 1-minute load average) ISOLATION DISK (free in the node's herd\n"
+	"directory) REASON.  --json adds threads_per_core and load (1, 5, 15 minutes).\n"
 	"ISOLATION: what confines a job there: cgroup2, systemd, cgroup1 or none; a\n"
 	"node where logging out would kill jobs is named under the table, with the fix.\n"
 	"STATE is Slurm's: IDLE, MIXED (some of it in use), ALLOCATED (all its CPUs or\n"
@@ -32,7 +33,9 @@ const struct cmd_entry cmd_nodes_entry = {
 	"\nthen per GPU: NODE GPU (index) TYPE (model) MEMORY (used/total) UTIL TEMP and\n"
 	"USE: free, \"job ID (USER)\", or who uses it outside herd (owner on the node,\n"
 	"process, pid, memory, since the first probe that saw it), a row per process.\n"
-	"Such a GPU is given to no job unless its node sets share_foreign = yes.\n",
+	"Such a GPU is given to no job unless its node sets share_foreign = yes.\n"
+	"A GPU --gpu-share jobs hold: a row per job, \"shared: job ID (USER) N MiB\n"
+	"declared\"; in --json its \"shared_by\" list.\n",
 	cmd_nodes
 };
 
@@ -58,6 +61,28 @@ static void outside_text(char *buf, size_t size, const struct gpu_proc_rec *p)
 	    mem, since);
 }
 
+/* A GPU --gpu-share jobs hold: a row per job, "shared: job 5 (alice) 10000
+ * MiB declared"; 0 where none does. */
+static int shared_rows(struct nctx *q, const struct msg *m, int gpu, const char **cells)
+{
+	const char *s;
+	char use[256];
+	int n = 0;
+	for (size_t i = 0; (s = msg_get_nth(m, "gpu_share", i, NULL)) != NULL; i++) {
+		struct gpu_share_rec r;
+		gpu_share_rec_parse(s, &r);
+		if (r.gpu != gpu)
+			continue;
+		if (n++ > 0)
+			cells[0] = cells[1] = cells[2] = cells[3] = cells[4] = cells[5] = "";
+		snprintf(use, sizeof use, "shared: job %lld (%s) %lld MiB declared",
+		    (long long)r.job, r.user[0] ? r.user : "?", (long long)r.mem_mb);
+		cells[6] = use;
+		table_add(q->gpus, cells);
+	}
+	return n;
+}
+
 /* The GPU's first row says who uses it; each further process outside herd, a row. */
 static void gpu_rows_one(struct nctx *q, const struct msg *m, const struct gpu_rec *r,
     const char **cells)
@@ -65,20 +90,21 @@ static void gpu_rows_one(struct nctx *q, const struct msg *m, const struct gpu_r
 	const char *s;
 	char use[512];
 	size_t n = 0;
+	int shared = shared_rows(q, m, r->index, cells);
 	for (size_t i = 0; (s = msg_get_nth(m, "gpu_proc", i, NULL)) != NULL; i++) {
 		struct gpu_proc_rec p;
 		gpu_proc_rec_parse(s, &p);
 		if (p.gpu != r->index)
 			continue;
 		outside_text(use, sizeof use, &p);
-		if (n++ == 0 && r->job > 0)	/* held, and someone else is on it too */
+		if (n++ == 0 && r->job > 0 && !shared)	/* held, and someone else is on it too */
 			table_add(q->gpus, cells);
-		if (n > 1 || r->job > 0)
+		if (n > 1 || r->job > 0 || shared)
 			cells[0] = cells[1] = cells[2] = cells[3] = cells[4] = cells[5] = "";
 		cells[6] = use;
 		table_add(q->gpus, cells);
 	}
-	if (n > 0)
+	if (n > 0 || shared)
 		return;
 	if (r->outside != 0 && r->job <= 0) {
 		snprintf(use, sizeof use, "outside herd: %lld MiB in use, no process listed",
@@ -133,7 +159,7 @@ static int each(void *arg, const struct msg *m)
 		json_node(stdout, m);
 		return 0;
 	}
-	char cpus[32], mem[64], gpus[32], disk[32] = "-";
+	char cpus[32], mem[64], gpus[32], disk[32] = "-", load[32] = "-";
 	size_t ng = 0, nused = 0;
 	const char *g;
 	for (; (g = msg_get_nth(m, "gpu", ng, NULL)) != NULL; ng++) {
@@ -153,13 +179,16 @@ static int each(void *arg, const struct msg *m)
 		    msg_geti(m, "mem_used_mb", 0), msg_geti(m, "mem_mb", 0));
 		snprintf(gpus, sizeof gpus, "%zu/%zu", nused, ng);
 	}
+	int64_t l1 = msg_geti(m, "load1", -1);
+	if (l1 >= 0 && (st == NULL || strncmp(st, "DOWN", 4) != 0))
+		snprintf(load, sizeof load, "%" PRId64 ".%02" PRId64, l1 / 100, l1 % 100);
 	int64_t dmb = msg_geti(m, "disk_free_mb", -1);
 	if (dmb >= 0)
 		snprintf(disk, sizeof disk, "%" PRId64 "M", dmb);
 	const char *parts = msg_get(m, "partitions", NULL);
 	parts = parts != NULL ? parts : "";
 	const char *cells[] = { msg_get(m, "name", NULL), *parts ? parts : "-",
-	    msg_get(m, "state", NULL), cpus, mem, gpus, msg_get(m, "isolation", NULL), disk,
+	    msg_get(m, "state", NULL), cpus, mem, gpus, load, msg_get(m, "isolation", NULL), disk,
 	    msg_get(m, "reason", NULL) };
 	table_add(q->nodes, cells);
 	note_warning(q, m);
@@ -171,7 +200,7 @@ static int each(void *arg, const struct msg *m)
 int cmd_nodes(int argc, char **argv)
 {
 	static const char *nh[] = { "NODE", "PARTITIONS", "STATE", "CPUS", "MEMORY", "GPUS",
-	    "ISOLATION", "DISK", "REASON" };
+	    "LOAD", "ISOLATION", "DISK", "REASON" };
 	static const char *gh[] = { "NODE", "GPU", "TYPE", "MEMORY", "UTIL", "TEMP", "USE" };
 	struct nctx q = { 0 };
 	struct msg req;
@@ -196,7 +225,7 @@ int cmd_nodes(int argc, char **argv)
 		return cmd_usage_error(&cmd_nodes_entry, "unexpected argument \"%s\"", argv[optind]);
 	msg_init(&req, "nodes");
 	if (!q.json) {
-		q.nodes = table_new(9, nh);
+		q.nodes = table_new(10, nh);
 		q.gpus = table_new(7, gh);
 	}
 	int rc = cmd_stream(&req, each, &q);

@@ -420,6 +420,12 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 		msg_adds(m, "gpu_type", s->o.gpu_type);
 	if (s->o.gpu_mem_mb > 0)
 		msg_addi(m, "gpu_mem_mb", (int64_t)s->o.gpu_mem_mb);
+	if (s->o.gpu_share)
+		msg_addi(m, "gpu_share", 1);
+	if (s->o.mem_all)
+		msg_addi(m, "mem_all", 1);
+	if (s->o.nomt)
+		msg_addi(m, "hint_nomultithread", 1);
 	if (s->o.constraint != NULL)
 		msg_adds(m, "constraint", s->o.constraint);
 	if (s->o.nodelist != NULL)

@@ -88,6 +88,7 @@ enum ktype {
 			 * [min, max] */
 	K_FEATS,	/* node features (constraint.h names), commas or blanks */
 	K_GTYPES,	/* GPU type names (gputype.h), commas or blanks */
+	K_ENFORCE,	/* gpu_share_enforce: report (0) or kill (1), an int */
 };
 
 
@@ -104,7 +105,7 @@ struct key {
 static int key_is_int(const struct key *k)
 {
 	return k->type == K_INT || k->type == K_BOOL || k->type == K_TIME ||
-	    k->type == K_AGE || k->type == K_SIZE;
+	    k->type == K_AGE || k->type == K_SIZE || k->type == K_ENFORCE;
 }
 
 #define C(f) offsetof(struct config, f)
@@ -154,6 +155,9 @@ static const struct key node_keys[] = {
 	/* What --constraint and --gpus TYPE:N match (constraint.h, gputype.h). */
 	{ "features", K_FEATS, N(features), 0, 0, NULL, 0 },
 	{ "gpu_types", K_GTYPES, N(gpu_types), 0, 0, NULL, 0 },
+	/* --gpu-share jobs may share its GPUs by memory (gpushare.h). */
+	{ "gpu_share", K_BOOL, N(gpu_share), 0, 1, "no", 0 },
+	{ "gpu_share_enforce", K_ENFORCE, N(gpu_share_enforce), 0, 1, "report", 0 },
 };
 
 /*
@@ -173,6 +177,9 @@ static const struct key part_keys[] = {
 	{ "priority_tier", K_INT, P(priority_tier), 0, 65533, "1", 0 },
 	{ "priority_job_factor", K_INT, P(priority_job_factor), 0, 65533, NULL, 0 },
 	{ "allow_accounts", K_LIST, P(allow_accounts), 0, 0, NULL, 0 },
+	/* Its jobs may share its nodes' GPUs by memory (gpushare.h). */
+	{ "gpu_share", K_BOOL, P(gpu_share), 0, 1, "no", 0 },
+	{ "gpu_share_enforce", K_ENFORCE, P(gpu_share_enforce), 0, 1, "report", 0 },
 };
 
 static const struct key qos_keys[] = {
@@ -320,6 +327,19 @@ static int parse_bool(struct parse *p, const struct key *k, const char *v, int l
 	return perr(p, line, "%s: \"%s\" is not yes or no", k->name, vis(tmp, sizeof tmp, v));
 }
 
+/* What a sharing job that uses more GPU memory than it declared meets. */
+static int parse_enforce(struct parse *p, const struct key *k, const char *v, int line,
+    int *out)
+{
+	char tmp[80];
+	if (strcmp(v, "report") == 0 || strcmp(v, "kill") == 0) {
+		*out = strcmp(v, "kill") == 0;
+		return 0;
+	}
+	return perr(p, line, "%s: \"%s\" is not report or kill", k->name,
+	    vis(tmp, sizeof tmp, v));
+}
+
 /* Each name of a list: a user name as useradd allows it. */
 static int check_list(struct parse *p, const struct key *k, const char *v, int line)
 {
@@ -452,6 +472,8 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 		break;
 	case K_BOOL:
 		return parse_bool(p, k, v, line, (int *)((char *)base + k->off));
+	case K_ENFORCE:
+		return parse_enforce(p, k, v, line, (int *)((char *)base + k->off));
 	case K_WORD:
 		if (v[0] == '-' || strpbrk(v, " \t") != NULL)
 			return perr(p, line, "%s: \"%s\" must be one word not "

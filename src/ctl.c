@@ -542,7 +542,8 @@ static int in_mask(const uint64_t *mask, size_t k)
 static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const uint64_t *mask,
     char *err, size_t errsz)
 {
-	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb };
+	struct sched_job sj = { .gpus = r->gpus, .cpus = r->cpus, .mem_mb = r->mem_mb,
+	    .nomt = r->nomt, .mem_all = r->mem_all };
 	int unknown = 0, max_gpus = 0, max_cpus = 0;
 	int64_t max_mem = 0;
 
@@ -554,7 +555,8 @@ static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const ui
 			unknown = 1;
 			continue;
 		}
-		if (sched_fits_capacity(&sj, n->probe.cpus, n->probe.mem_mb, (int)node_gpu_count(n)))
+		if (sched_fits_node(&sj, n->probe.cpus, n->probe.mem_mb, (int)node_gpu_count(n),
+		    n->probe.threads_per_core))
 			return 0;
 		if (node_gpu_count(n) > max_gpus)
 			max_gpus = (int)node_gpu_count(n);
@@ -571,6 +573,9 @@ static int check_fits_somewhere(struct ctl *c, const struct job_row *r, const ui
 	if (r->gpus > max_gpus)
 		snprintf(err, errsz, "no node%s has %d GPU%s (the most on one node is %d)", where,
 		    r->gpus, r->gpus == 1 ? "" : "s", max_gpus);
+	else if (r->nomt)
+		snprintf(err, errsz, "no node%s has %d whole cores (--hint=nomultithread; the most "
+		    "CPUs on one node is %d)", where, r->cpus, max_cpus);
 	else if (r->cpus > max_cpus)
 		snprintf(err, errsz, "no node%s has %d CPUs (the most on one node is %d)", where,
 		    r->cpus, max_cpus);
@@ -635,10 +640,12 @@ static int submit_partition(struct ctl *c, struct job_row *row, char **parts, ch
 		return -1;
 	row->partition = *parts;
 	if (*parts == NULL)
-		return ctl_place_submit(c, row, NULL, err, errsz) != 0 ? -1 :
+		return ctl_place_submit(c, row, NULL, err, errsz) != 0 ||
+		    ctl_gpushare_submit(c, row, NULL, err, errsz) != 0 ? -1 :
 		    check_fits_somewhere(c, row, NULL, err, errsz);
 	job_nodes(c, *parts, row->user, row->account, row->time_limit_s, mask, &tier);
-	return ctl_place_submit(c, row, mask, err, errsz) != 0 ? -1 :
+	return ctl_place_submit(c, row, mask, err, errsz) != 0 ||
+	    ctl_gpushare_submit(c, row, mask, err, errsz) != 0 ? -1 :
 	    check_fits_somewhere(c, row, mask, err, errsz);
 }
 
@@ -700,17 +707,14 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 
 void ctl_send_kill(struct ctl *c, struct job *j, const char *sig)
 {
-	char key[LAUNCH_KEY_MAX];
-	struct buf b;
+	struct job_key key;
+	char err[HERD_ERRLEN];
 	if (j->node < 0)
 		return;		/* on no node: nothing to kill */
 	struct node *n = ctl_job_worker(c, j);
-	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-	buf_init(&b, 1 << 16);
-	launch_kill_iso(&b, n->conf->herd_dir, key, sig, n->have_probe ? &n->probe.iso : NULL);
-	size_t len;
-	char *text = buf_detach(&b, &len);
-	node_request(n, REQ_BATCH, text, len);
+	if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0 ||
+	    n->be->kill(n, &key, sig, err, sizeof err) != 0)
+		log_error("job %" PRId64 ": kill not sent", j->id);
 }
 
 int ctl_fits_somewhere(struct ctl *c, int gpus, int cpus, int64_t mem_mb, char *err,
@@ -769,25 +773,29 @@ int64_t ctl_scan_from(struct ctl *c)
 
 /* ---- scheduling and launch ---- */
 
-/* Generate the launch program for one job (already LAUNCHING) and append it. */
-int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
+/* Hand one job (already LAUNCHING) to its worker's backend. */
+int ctl_launch_send(struct ctl *c, struct job *j)
 {
 	struct node *n = &c->nodes[j->node];
 	struct job_data d = { 0 };
-	char key[LAUNCH_KEY_MAX], gpus[512], err[HERD_ERRLEN];
+	struct job_key key;
+	char gpus[512], err[HERD_ERRLEN];
 	/* The name recorded at submit: no user database lookup on the loop. */
 	const char *user = j->user ? j->user : "";
 	char *outp, *errp = NULL;
 	int rc, agpus, acpus;
 	int64_t amem;
 
+	if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0) {
+		log_error("job %" PRId64 ": no key for attempt %d", j->id, j->attempt);
+		return -1;
+	}
 	ctl_job_alloc(c, j, &agpus, &acpus, &amem);
 	/* A task's submission is its array's, stored once. */
 	if (db_job_get_data(c->db, j->array_job_id > 0 ? j->array_job_id : j->id, &d) != 0) {
 		log_error("job %" PRId64 ": %s", j->id, db_errmsg(c->db));
 		return -1;
 	}
-	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 	/* By index, or by UUID where they are MIG devices (gpu.h). */
 	(void)gpu_mask_visible(n->probe.gpus, n->probe.ngpus, j->gpu_mask, gpus, sizeof gpus);
 	outp = job_output_path_array(j->out_tmpl, j->workdir, j->id, j->array_job_id,
@@ -796,7 +804,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 		errp = job_output_path_array(j->err_tmpl, j->workdir, j->id, j->array_job_id,
 		    j->array_task_id, j->name, user, n->conf->name);
 	struct launch_spec s = {
-		.herd_dir = n->conf->herd_dir, .key = key, .id = j->id, .name = j->name,
+		.herd_dir = n->conf->herd_dir, .key = &key, .id = j->id, .name = j->name,
 		.node = n->conf->name, .workdir = j->workdir, .out_path = outp, .err_path = errp,
 		.gpus = gpus, .gpu_uuids = j->gpu_uuids, .ngpus = agpus, .cpus = acpus, .ntasks = d.ntasks,
 		.mem_mb = amem, .cpus_per_task = j->cpus / (d.ntasks > 0 ? d.ntasks : 1),
@@ -811,7 +819,7 @@ int ctl_launch_text(struct ctl *c, struct job *j, struct buf *out)
 	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)
 		log_error("job %" PRId64 ": its array's spec is not readable; SLURM_ARRAY_TASK_COUNT "
 		    "and the others are left out", j->id);
-	rc = launch_job(out, &s, err, sizeof err);
+	rc = ctl_job_worker(c, j)->be->launch(ctl_job_worker(c, j), &s, err, sizeof err);
 	if (rc != 0)
 		log_error("%s", err);
 	free(outp);
@@ -895,8 +903,9 @@ static int32_t pass_part(struct pass_parts *pp, const struct job *j, int32_t *ti
 	return m->part;
 }
 
-/* part narrowed by j's own node filter (-C, -w, -x; ctl_place.c): a row
- * of its own, shared with every job of the same (part, filter). */
+/* part narrowed by j's own node filter (-C, -w, -x; ctl_place.c) and, for
+ * a --gpu-share job, to the nodes where it may share (ctl_gpushare.c): a
+ * row of its own, shared with every job of the same (part, filter). */
 static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t part)
 {
 	uint64_t mask[CTL_MASK_WORDS];
@@ -907,6 +916,8 @@ static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t pa
 			k < pp->c->nnodes ? (void)(mask[k / 64] |= 1ULL << (k % 64)) :
 			    (void)(mask[k / 64] &= ~(1ULL << (k % 64)));
 	ctl_place_mask(pp->c, j->constraint, j->nodelist, j->exclude, mask);
+	if (j->gpu_share)
+		ctl_gpushare_mask(pp->c, j, mask);
 	return pass_mask_row(pp, mask);
 }
 
@@ -914,13 +925,15 @@ static int32_t pass_where(struct pass_parts *pp, const struct job *j, int32_t pa
 static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched_job *out)
 {
 	int32_t tier, part = pass_part(pp, j, &tier);
-	int where = ctl_place_filtered(j->constraint, j->nodelist, j->exclude);
+	int where = ctl_place_filtered(j->constraint, j->nodelist, j->exclude) || j->gpu_share;
 	if (part >= 0 && where)
 		part = pass_where(pp, j, part);
 	*out = (struct sched_job){ .gpus = j->gpus, .cpus = j->cpus,
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier,
-	    .where = where, .gclass = pp->place == NULL ? 0 :
+	    .where = where, .share_mb = j->gpu_share ? (int64_t)j->gpu_mem_mb : 0,
+	    .nomt = j->nomt, .mem_all = j->mem_all,
+	    .gclass = pp->place == NULL ? 0 :
 	    ctl_place_gclass(pp->place, j->gpu_type, (int64_t)j->gpu_mem_mb, j->gpus) };
 	ctl_limits_job(pp->lim, j, out->lim);
 	return part >= 0 && qos_reason(pp->c->cfg, j->qos, j->time_limit_s) == NULL;
@@ -974,13 +987,21 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 {
 	struct sched_run *run;
 	size_t nr = snapshot_running(c, &run);
+	int64_t *share = NULL;
+	for (size_t i = 0; i < np && share == NULL; i++)
+		if (sj[i].share_mb > 0) {	/* only then: what each GPU has to share */
+			share = xmalloc((c->nnodes ? c->nnodes : 1) * SCHED_GPUS * sizeof *share);
+			ctl_gpushare_snapshot(c, sn, share);
+		}
 	struct sched_snapshot s = { .policy = CTL_POLICY, .now = ctl_now_wall(c), .nodes = sn,
 	    .nnodes = c->nnodes, .running = run, .nrunning = nr, .jobs = sj, .njobs = np,
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
 	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim),
-	    .reservations = c->cfg->reservations, .gpu_ok = ctl_place_gpu_ok(pp->place) };
+	    .reservations = c->cfg->reservations, .gpu_ok = ctl_place_gpu_ok(pp->place),
+	    .share_mb = share };
 	sched_plan(&s, p);
 	free(run);
+	free(share);
 }
 
 /*
@@ -1015,6 +1036,7 @@ static size_t snapshot_nodes(struct ctl *c, struct sched_node *sn, int sharing)
 		/* rounded up: where CPUs are scarce, the GPUs need them all */
 		sn[k].cpus_per_gpu = n->have_probe && ng > 0 ?
 		    (n->probe.cpus + (int)ng - 1) / (int)ng : 0;
+		ctl_place_node_facts(n, &sn[k]);	/* threads per core, all memory */
 	}
 	if (sharing)
 		snapshot_sharing(c, sn);
@@ -1294,7 +1316,8 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	 * for it, as a stored job's are). */
 	struct job self = { .gpus = row->gpus, .cpus = row->cpus, .mem_mb = (uint64_t)row->mem_mb,
 	    .exclusive = row->exclusive, .uid = row->uid, .time_limit_s = row->time_limit_s,
-	    .id = row->id, .account = row->account, .qos = row->qos };
+	    .id = row->id, .account = row->account, .qos = row->qos, .nomt = row->nomt,
+	    .mem_all = row->mem_all, .cpus_req = row->cpus };
 	self.partition = row->partition != NULL ? intern(row->partition) : NULL;
 	self.user = row->user != NULL ? intern(row->user) : NULL;
 	const char **own[] = { &self.gpu_type, &self.constraint, &self.nodelist, &self.exclude };
@@ -1302,6 +1325,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	for (size_t f = 0; f < 4; f++)
 		*own[f] = rows[f] != NULL ? intern(rows[f]) : NULL;
 	self.gpu_mem_mb = (uint32_t)row->gpu_mem_mb;
+	self.gpu_share = (uint8_t)row->gpu_share;
 	sched_job_of(&pp, &self, &sj[np]);	/* submit checked that one takes it */
 	intern_release(self.partition);
 	intern_release(self.user);

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
+#include "ctl_place.h"
 #include "eligible.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -56,6 +57,7 @@ static void take(struct ctl *c, struct job *j, int node, uint64_t mask)
 	    sizeof uuids) == 0 && uuids[0] != '\0')
 		j->gpu_uuids = intern(uuids);
 	j->pid = 0;	/* this launch's: from its start event */
+	ctl_place_take(n, j);	/* --hint=nomultithread, --mem=0: this node's figures */
 	n->cpus_used += j->cpus;
 	n->mem_used_mb += (int64_t)j->mem_mb;
 	n->gpu_used |= mask;
@@ -71,6 +73,8 @@ static void release_resources(struct ctl *c, struct job *j)
 		n->cpus_used -= j->cpus;
 		n->mem_used_mb -= (int64_t)j->mem_mb;
 		n->gpu_used &= ~j->gpu_mask;
+		if (j->gpu_share)
+			ctl_gpushare_release(c, n, j);
 	}
 	j->held = 0;
 	j->kill_stage = 0;
@@ -171,6 +175,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 	if (st->actions & ACT_REQUEUE)
 		new_attempt(j);
 	if (j->state == JOB_PENDING) {	/* on no node */
+		ctl_place_unplace(j);	/* its request, for wherever it goes next */
 		j->node = -1;
 		j->gpu_mask = 0;
 		j->gpus_by_index = 0;
@@ -208,16 +213,8 @@ static void start_killing(struct ctl *c, struct job *j)
 
 void ctl_launch(struct ctl *c, struct job *j)
 {
-	struct buf b;
-	buf_init(&b, 64u << 20);
-	if (ctl_launch_text(c, j, &b) != 0) {
-		buf_clear(&b);
+	if (ctl_launch_send(c, j) != 0)
 		ctl_event(c, j, EV_LAUNCH_FAIL, 1, "launch failed: the launch program could not be built");
-		return;
-	}
-	size_t len;
-	char *text = buf_detach(&b, &len);
-	node_request(ctl_job_worker(c, j), REQ_BATCH, text, len);
 }
 
 void ctl_act(struct ctl *c, struct job *j, unsigned actions)

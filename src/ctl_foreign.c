@@ -29,8 +29,7 @@ uint64_t ctl_foreign_busy(const struct node *n)
 	return n->foreign.busy;
 }
 
-/* The jobs holding resources on n, as foreign.c wants them. */
-static struct foreign_job *held_jobs(const struct ctl *c, const struct node *n, size_t *nj)
+struct foreign_job *ctl_foreign_jobs(const struct ctl *c, const struct node *n, size_t *nj)
 {
 	struct foreign_job *fj = NULL;
 	size_t k = 0;
@@ -79,7 +78,7 @@ void ctl_foreign_update(struct ctl *c, struct node *n)
 		return;
 	}
 	size_t nj;
-	struct foreign_job *fj = held_jobs(c, n, &nj);
+	struct foreign_job *fj = ctl_foreign_jobs(c, n, &nj);
 	foreign_classify(&n->probe, fj, nj, n->conf->foreign_mem_threshold_mb, ctl_now_wall(c),
 	    &n->foreign, &n->foreign);
 	free(fj);

@@ -21,7 +21,7 @@
 #include "ctl_internal.h"
 #include "db.h"
 #include "isolate.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "node.h"
 
@@ -39,9 +39,10 @@ void ctl_job_escaped(struct ctl *c, struct job *j, int64_t n)
 void ctl_job_escaped_gone(struct ctl *c, struct node *w, const char *key, int64_t n)
 {
 	char why[256];
+	struct job_key k;
 	int64_t id;
 	int attempt;
-	if (launch_key_parse(key, c->key_prefix, &id, &attempt) != 0)
+	if (job_key_parse(&k, key, c->key_prefix, &id, &attempt) != 0)
 		return;
 	isolate_escape_reason(NULL, n, why, sizeof why);
 	if (ctl_batch_tx(c) != 0 ||

@@ -233,10 +233,14 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 		j->time_limit_s = u->time_limit_s;
 	if (u->set & UPD_GPUS)
 		j->gpus = (uint16_t)u->gpus;
-	if (u->set & UPD_CPUS)
+	if (u->set & UPD_CPUS) {
 		j->cpus = (uint16_t)u->cpus;
-	if (u->set & UPD_MEM)
+		j->cpus_req = j->cpus;	/* the request, if --hint=nomultithread counts it again */
+	}
+	if (u->set & UPD_MEM) {
 		j->mem_mb = (uint32_t)u->mem_mb;
+		j->mem_all = 0;		/* a size now, not all of the node's */
+	}
 	/* One reference of each string field given is the job's now, or dropped. */
 	const unsigned bits[] = { UPD_NAME, UPD_OUT, UPD_ERR };
 	const char *news[] = { j->name, j->out_tmpl, j->err_tmpl };

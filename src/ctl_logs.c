@@ -8,7 +8,7 @@
  * a file as anyone else; in personal mode the node's shell.  An ended job
  * is read where it ran (its row names the node), opening its owner's
  * session there again if it was closed; that session closes when idle as
- * any other.  The program (launch_tail) answers hex lines, which are
+ * any other.  The backend's tail (backend.h; launch_tail) answers hex lines, which are
  * decoded here into a buffer bounded by what was asked; the answer goes
  * back once, through c->on_logs, to the request layer, which finds the
  * client by its serial (a client that left gets nothing).
@@ -27,7 +27,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "util.h"
 
@@ -189,11 +189,9 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t b
 	/* The job's worker: only node, uid and user matter to it. */
 	struct job tmp = { .node = (int16_t)slot, .uid = r.uid, .user = r.user };
 	struct node *w = ctl_job_worker(c, &tmp);
-	struct buf prog;
-	buf_init(&prog, 1 << 16);
 	uint64_t reqid = ++L->next_reqid;
-	if (launch_tail(&prog, reqid, path, bytes) != 0) {
-		buf_clear(&prog);
+	char berr[HERD_ERRLEN];
+	if (w->be->tail(w, reqid, path, bytes, berr, sizeof berr) != 0) {
 		snprintf(err, errsz, "job %" PRId64 ": its output path is too long", id);
 		goto out;
 	}
@@ -207,9 +205,6 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t b
 	rd->deadline_ms = ctl_now_ms(c) + rd->timeout_s * 1000LL;
 	buf_init(&rd->data, (size_t)bytes + LOGS_SLACK);
 	path = NULL;
-	size_t len;
-	char *text = buf_detach(&prog, &len);
-	node_request(w, REQ_BATCH, text, len);
 	rc = 0;
 out:
 	free(path);
@@ -245,15 +240,13 @@ static void read_failed(struct ctl *c, struct logs_read *rd, const char *msg)
 	finish(c, rd, e);
 }
 
-void ctl_logs_line(struct ctl *c, struct node *w, const struct launch_reply *r)
+void ctl_logs_line(struct ctl *c, struct node *w, const struct be_reply *r)
 {
-	unsigned char bytes[LAUNCH_HEX_MAX / 2];
 	struct logs_read *rd = find(c, r->key);
 	if (rd == NULL || rd->worker != w->idx || rd->gen != w->gen)
 		return;	/* a read answered already, timed out, or not this worker's */
 	if (strcmp(r->word, "data") == 0) {
-		int n = launch_hex_decode(r->rest, bytes, sizeof bytes);
-		if (n < 0 || buf_add(&rd->data, bytes, (size_t)n) != 0) {
+		if (r->ndata < 0 || buf_add(&rd->data, r->data, (size_t)r->ndata) != 0) {
 			char e[512];
 			snprintf(e, sizeof e, "node %s answered more than the %" PRId64 " bytes asked "
 			    "for job %" PRId64, rd->node, rd->bytes, rd->id);

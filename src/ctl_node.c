@@ -1,7 +1,9 @@
 /*
  * ctl_node.c — what the controller does with what nodes say: answers to
- * launch, kill and reconcile programs, events from the event stream, probe
- * results, and the timers (probes, kill escalation, time limits).
+ * launch, kill and reconcile requests, events from the event stream, probe
+ * results, and the timers (probes, kill escalation, time limits).  Requests
+ * go out and answers are parsed through the node's backend (backend.h);
+ * nothing here knows how a node program looks.
  *
  * Theory of operation: every answer is idempotent.  A job's key names its
  * id and attempt, so a stale answer (an older attempt, a job already ended)
@@ -17,7 +19,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "util.h"
 
@@ -28,11 +30,12 @@ static int64_t launch_check_ms(const struct ctl *c, const struct job *j)
 	return (c->nodes[j->node].conf->command_timeout_s + 30) * 1000LL;
 }
 
-static struct job *job_by_key(struct ctl *c, const char *key)
+static struct job *job_by_key(struct ctl *c, const char *text)
 {
+	struct job_key key;
 	int64_t id;
 	int attempt;
-	if (key == NULL || launch_key_parse(key, c->key_prefix, &id, &attempt) != 0)
+	if (job_key_parse(&key, text, c->key_prefix, &id, &attempt) != 0)
 		return NULL;
 	struct job *j = ctl_find(c, id);
 	return j != NULL && j->attempt == attempt ? j : NULL;
@@ -117,7 +120,7 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	ctl_event(c, j, EV_LAUNCH_FAIL, (int)rc, intern(reason));
 }
 
-static void on_reconcile(struct ctl *c, struct job *j, const struct launch_reply *r)
+static void on_reconcile(struct ctl *c, struct job *j, const struct be_reply *r)
 {
 	int final = stopping(j);
 	if (strcmp(r->word, "none") != 0 && strcmp(r->word, "dead") != 0)
@@ -199,8 +202,9 @@ static void adopt_scanned(struct ctl *c, struct job *j, struct node *n, const ch
  * it knows as pending but that the node launched is adopted, and no id
  * that a node has seen is ever issued again (the floor is raised past it).
  */
-static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
+static void on_scan(struct ctl *c, struct node *n, const struct be_reply *r)
 {
+	struct job_key key;
 	int64_t id;
 	int attempt;
 	if (strcmp(r->key, "-") == 0) {
@@ -210,7 +214,7 @@ static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
 		}
 		return;
 	}
-	if (launch_key_parse(r->key, c->key_prefix, &id, &attempt) != 0)
+	if (job_key_parse(&key, r->key, c->key_prefix, &id, &attempt) != 0)
 		return;
 	/*
 	 * A user's own directory (lab mode) is the user's to write: what it
@@ -247,37 +251,34 @@ static void on_scan(struct ctl *c, struct node *n, const struct launch_reply *r)
 
 static void request_scan(struct ctl *c, struct node *n)
 {
-	struct buf b;
-	size_t len;
-	buf_init(&b, 1 << 16);
-	launch_scan(&b, n->conf->herd_dir, c->key_prefix, ctl_scan_from(c));
-	char *text = buf_detach(&b, &len);
-	node_request(n, REQ_BATCH, text, len);
+	char err[HERD_ERRLEN];
+	if (n->be->scan(n, c->key_prefix, ctl_scan_from(c), err, sizeof err) != 0)
+		log_error("%s", err);
 }
 
 static void on_line(struct ctl *c, struct node *n, char *line)
 {
-	struct launch_reply r;
+	struct be_reply r;
 	char vis[256];
 	str_vis(vis, sizeof vis, line);	/* before parsing cuts the line into words */
-	if (launch_parse_reply(line, &r) != 0) {
+	if (n->be->parse_answer(n, line, &r) != 0) {
 		/* A user's session prints what the user likes: few warnings. */
 		if (++n->bad_events > 5 && n->bad_events % 1000 != 0)
 			return;
 		log_warn("node %s: unexpected answer \"%s\"", n->conf->name, vis);
 		return;
 	}
-	if (r.kind == 'P')
+	if (r.kind == BE_READY)
 		return;
-	if (r.kind == 'S') {
+	if (r.kind == BE_SCAN) {
 		on_scan(c, n, &r);
 		return;
 	}
-	if (r.kind == 'C') {	/* housekeeping (ctl_outage.c) */
+	if (r.kind == BE_HOUSE) {	/* housekeeping (ctl_outage.c) */
 		ctl_housekeep_line(c, n, &r);
 		return;
 	}
-	if (r.kind == 'O') {	/* herd logs (ctl_logs.c) */
+	if (r.kind == BE_OUTPUT) {	/* herd logs (ctl_logs.c) */
 		ctl_logs_line(c, n, &r);
 		return;
 	}
@@ -286,14 +287,14 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 	/* Only about the jobs that go through this worker: in lab mode a
 	 * user's session says nothing of another user's job. */
 	struct job *j = job_by_key(c, r.key);
-	if (j == NULL && r.kind == 'K' && strcmp(r.word, "escaped") == 0 && r.num > 0) {
+	if (j == NULL && r.kind == BE_KILL && strcmp(r.word, "escaped") == 0 && r.num > 0) {
 		ctl_job_escaped_gone(c, n, r.key, r.num);	/* its end came first */
 		return;
 	}
 	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
 	switch (r.kind) {
-	case 'L':
+	case BE_LAUNCH:
 		if (strcmp(r.word, "failed") == 0)
 			ctl_event(c, j, EV_LAUNCH_FAIL, 1,
 			    "launch failed: could not write the job's script on the node");
@@ -302,7 +303,7 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		else if (strcmp(r.word, "exists") == 0 || stopping(j))
 			ctl_reconcile_job(c, j);
 		break;
-	case 'K':
+	case BE_KILL:
 		/* "sent" or "pending" (the runner will see the cancel file): the
 		 * end event frees the node.  A delivered KILL, or nothing left to
 		 * signal: the node is asked for the job's exit status, and that
@@ -315,7 +316,7 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 			log_info("job %" PRId64 ": --signal reached %" PRId64 " process%s", j->id,
 			    r.num, r.num == 1 ? "" : "es");
 		break;
-	case 'R':
+	case BE_RECON:
 		on_reconcile(c, j, &r);
 		break;
 	}
@@ -325,38 +326,30 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 void ctl_reconcile(struct ctl *c, struct node *n, struct job *only)
 {
 	size_t cap = only ? 1 : 64, nk = 0;
-	char **keys = xcalloc(cap, sizeof *keys);
+	struct job_key *keys = xcalloc(cap, sizeof *keys);
+	char err[HERD_ERRLEN];
 	for (size_t i = 0; i < c->njobs; i++) {
 		struct job *j = only ? only : c->jobs[i];
 		if (ctl_job_on_worker(c, j, n) && j->held) {
-			char key[LAUNCH_KEY_MAX];
-			launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
 			if (nk == cap)
 				keys = xreallocarray(keys, cap *= 2, sizeof *keys);
-			keys[nk++] = xstrdup(key);
+			if (job_key_make(&keys[nk], c->key_prefix, j->id, j->attempt) == 0)
+				nk++;
 		}
 		if (only)
 			break;
 	}
-	if (nk > 0) {
-		struct buf b;
-		size_t len;
-		buf_init(&b, 256u << 20);
-		launch_reconcile(&b, n->conf->herd_dir, (const char *const *)keys, nk);
-		char *text = buf_detach(&b, &len);
-		node_request(n, REQ_BATCH, text, len);
-	}
-	for (size_t i = 0; i < nk; i++)
-		free(keys[i]);
+	if (nk > 0 && n->be->reconcile(n, keys, nk, err, sizeof err) != 0)
+		log_error("%s", err);
 	free(keys);
 }
 
 static void on_event(struct ctl *c, struct node *n, char *line)
 {
-	struct launch_reply r;
+	struct be_reply r;
 	char vis[256];
 	str_vis(vis, sizeof vis, line);
-	if (launch_parse_event(line, &r) != 0) {
+	if (n->be->parse_event(n, line, &r) != 0) {
 		/* Anyone with the node account can write there: few warnings. */
 		if (++n->bad_events > 5 && n->bad_events % 1000 != 0)
 			return;
@@ -364,7 +357,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 		return;
 	}
 	struct job *j = job_by_key(c, r.key);
-	if (j == NULL && r.kind == 'K' && strcmp(r.word, "escaped") == 0 && r.num > 0) {
+	if (j == NULL && r.kind == BE_KILL && strcmp(r.word, "escaped") == 0 && r.num > 0) {
 		ctl_job_escaped_gone(c, n, r.key, r.num);	/* its end came first */
 		return;
 	}
@@ -462,7 +455,7 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	probe_result_init(&pr);
 	n->probe_inflight = 0;
 	n->next_probe_ms = ctl_now_ms(c) + c->cfg->probe_interval_s * 1000LL;
-	if (probe_parse(text, strlen(text), &pr, err, sizeof err) != 0) {
+	if (n->be->parse_probe(n, text, strlen(text), &pr, err, sizeof err) != 0) {
 		probe_result_clear(&pr);
 		log_warn("node %s: probe: %s", n->conf->name, err);
 		ctl_node_set_state(c, n, NODE_DOWN, err);
@@ -474,6 +467,7 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 	n->have_probe = 1;
 	remap_gpus(c, n);
 	ctl_foreign_update(c, n);
+	ctl_gpushare_update(c, n);	/* sharing jobs over their --gpu-mem */
 	check_boot(c, n);
 	ctl_node_health(c, n);	/* herd's own drain: bad GPUs, low disk (ctl_outage.c) */
 	if (n->probe.gpu_state == GPUS_ERROR)
@@ -488,18 +482,13 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 
 static void request_probe(struct ctl *c, struct node *n)
 {
-	struct buf b;
-	size_t len;
-	buf_init(&b, 1 << 20);
-	if (probe_program(&b, n->conf->herd_dir) != 0) {
-		buf_clear(&b);
-		log_error("node %s: probe program too large", n->conf->name);
+	char err[HERD_ERRLEN];
+	if (n->be->probe(n, err, sizeof err) != 0) {
+		log_error("%s", err);
 		n->next_probe_ms = ctl_now_ms(c) + c->cfg->probe_interval_s * 1000LL;
 		return;
 	}
 	n->probe_inflight = 1;
-	char *text = buf_detach(&b, &len);
-	node_request(n, REQ_PROBE, text, len);
 }
 
 /*

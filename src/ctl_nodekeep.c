@@ -38,7 +38,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "util.h"
 
@@ -65,28 +65,42 @@ void ctl_node_keep(struct ctl *c, struct node *n)
 		    n->conf->name, db_errmsg(c->db));
 }
 
-static void orphan_push(struct node *n, const char *key, uint32_t uid, const char *user)
+static void orphan_push(struct node *n, const struct job_key *key, uint32_t uid,
+    const char *user)
 {
 	for (size_t i = 0; i < n->norphans; i++)
-		if (strcmp(n->orphans[i].key, key) == 0)
+		if (strcmp(job_key_str(&n->orphans[i].key), job_key_str(key)) == 0)
 			return;
 	n->orphans = xreallocarray(n->orphans, n->norphans + 1, sizeof *n->orphans);
 	n->orphans[n->norphans++] = (struct node_orphan){
-		.key = xstrdup(key), .uid = uid, .user = user != NULL ? xstrdup(user) : NULL,
+		.key = *key, .uid = uid, .user = user != NULL ? xstrdup(user) : NULL,
 	};
 }
 
-static int restore_orphan(void *arg, const char *key, uint32_t uid, const char *user)
+struct restore { struct ctl *c; struct node *n; };
+
+/* A kept key is read back like a node's answer: only a key of ours is ever killed. */
+static int restore_orphan(void *arg, const char *text, uint32_t uid, const char *user)
 {
-	orphan_push(arg, key, uid, user);
+	struct restore *r = arg;
+	struct job_key key;
+	int64_t id;
+	int attempt;
+	if (job_key_parse(&key, text, r->c->key_prefix, &id, &attempt) != 0) {
+		log_warn("node %s: kept attempt \"%.64s\" is not a key of this cluster; dropped",
+		    r->n->conf->name, text);
+		return 0;
+	}
+	orphan_push(r->n, &key, uid, user);
 	return 0;
 }
 
 void ctl_node_restore(struct ctl *c, struct node *n)
 {
 	struct node_kept k;
+	struct restore r = { c, n };
 	int found = db_node_kept_get(c->db, n->conf->name, &k);
-	if (found < 0 || db_orphans(c->db, n->conf->name, restore_orphan, n) != 0) {
+	if (found < 0 || db_orphans(c->db, n->conf->name, restore_orphan, &r) != 0) {
 		log_error("node %s: reading what was kept of it: %s", n->conf->name,
 		    db_errmsg(c->db));
 		return;
@@ -117,42 +131,36 @@ void ctl_node_restore(struct ctl *c, struct node *n)
 	}
 }
 
-void ctl_orphan_add(struct ctl *c, struct node *n, const struct job *j, const char *key)
+void ctl_orphan_add(struct ctl *c, struct node *n, const struct job *j,
+    const struct job_key *key)
 {
 	orphan_push(n, key, j->uid, j->user);
-	if (ctl_batch_tx(c) != 0 || db_orphan_put(c->db, n->conf->name, key, j->uid,
-	    j->user) != 0)
+	if (ctl_batch_tx(c) != 0 || db_orphan_put(c->db, n->conf->name, job_key_str(key),
+	    j->uid, j->user) != 0)
 		log_error("node %s: %s not recorded as to be killed on its return (a restart "
-		    "would forget it): %s", n->conf->name, key, db_errmsg(c->db));
+		    "would forget it): %s", n->conf->name, job_key_str(key), db_errmsg(c->db));
 }
 
 /* Through whom an orphan is killed: its user's session in lab mode. */
 static struct node *orphan_worker(struct ctl *c, struct node *n, const struct node_orphan *o)
 {
-	char what[LAUNCH_KEY_MAX + 32];
+	char what[JOB_KEY_MAX + 32];
 	if (!c->cfg->lab)
 		return n;
-	snprintf(what, sizeof what, "attempt %s", o->key);
+	snprintf(what, sizeof what, "attempt %s", job_key_str(&o->key));
 	return ctl_lane_for(c, n->idx, o->uid, o->user, what);
 }
 
 void ctl_orphans_kill(struct ctl *c, struct node *n)
 {
+	char err[HERD_ERRLEN];
 	for (size_t i = 0; i < n->norphans; i++) {
 		struct node_orphan *o = &n->orphans[i];
 		struct node *w = orphan_worker(c, n, o);
-		struct buf b;
-		size_t len;
 		log_info("node %s is back: killing what is left of %s (given up while away)",
-		    n->conf->name, o->key);
-		buf_init(&b, 1u << 20);
-		if (launch_kill_iso(&b, w->conf->herd_dir, o->key, "KILL",
-		    n->have_probe ? &n->probe.iso : NULL) != 0) {
-			buf_clear(&b);
-			continue;
-		}
-		char *text = buf_detach(&b, &len);
-		node_request(w, REQ_BATCH, text, len);
+		    n->conf->name, job_key_str(&o->key));
+		if (w->be->kill(w, &o->key, "KILL", err, sizeof err) != 0)
+			log_error("%s", err);
 	}
 }
 
@@ -165,21 +173,21 @@ static int answers_for(const struct ctl *c, const struct node *w, const struct n
 	return user != NULL && o->user != NULL && strcmp(user, o->user) == 0;
 }
 
-int ctl_orphan_answered(struct ctl *c, struct node *w, const struct launch_reply *r)
+int ctl_orphan_answered(struct ctl *c, struct node *w, const struct be_reply *r)
 {
 	struct node *n = ctl_worker_node(c, w);
-	if (r->kind != 'K' || (strcmp(r->word, "killed") != 0 && strcmp(r->word, "gone") != 0 &&
+	if (r->kind != BE_KILL || (strcmp(r->word, "killed") != 0 && strcmp(r->word, "gone") != 0 &&
 	    strcmp(r->word, "pending") != 0))
 		return 0;
 	for (size_t i = 0; i < n->norphans; i++) {
 		struct node_orphan *o = &n->orphans[i];
-		if (strcmp(o->key, r->key) != 0 || !answers_for(c, w, o))
+		const char *key = job_key_str(&o->key);
+		if (strcmp(key, r->key) != 0 || !answers_for(c, w, o))
 			continue;
-		log_info("node %s: %s %s", n->conf->name, o->key, strcmp(r->word, "gone") == 0 ?
+		log_info("node %s: %s %s", n->conf->name, key, strcmp(r->word, "gone") == 0 ?
 		    "was no longer running" : "killed");
-		if (ctl_batch_tx(c) != 0 || db_orphan_del(c->db, n->conf->name, o->key) != 0)
-			log_error("node %s: %s: %s", n->conf->name, o->key, db_errmsg(c->db));
-		free(o->key);
+		if (ctl_batch_tx(c) != 0 || db_orphan_del(c->db, n->conf->name, key) != 0)
+			log_error("node %s: %s: %s", n->conf->name, key, db_errmsg(c->db));
 		free(o->user);
 		n->orphans[i] = n->orphans[--n->norphans];
 		return 1;
@@ -189,10 +197,8 @@ int ctl_orphan_answered(struct ctl *c, struct node *w, const struct launch_reply
 
 void ctl_orphans_free(struct node *n)
 {
-	for (size_t i = 0; i < n->norphans; i++) {
-		free(n->orphans[i].key);
+	for (size_t i = 0; i < n->norphans; i++)
 		free(n->orphans[i].user);
-	}
 	free(n->orphans);
 	n->orphans = NULL;
 	n->norphans = 0;

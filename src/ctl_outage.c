@@ -38,8 +38,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
-#include "housekeep.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "nodestate.h"
 #include "util.h"
@@ -83,11 +82,11 @@ static void give_up_jobs(struct ctl *c, struct node *n)
 		struct job *j = c->jobs[i];
 		if (j->node != n->idx || !j->held)
 			continue;
-		char key[LAUNCH_KEY_MAX];
-		launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
+		struct job_key key;
 		log_warn("job %" PRId64 " on %s: %s", j->id, n->conf->name, why);
-		if (j->state == JOB_LAUNCHING || j->state == JOB_RUNNING)
-			ctl_orphan_add(c, n, j, key);	/* with the job's end, in the turn */
+		if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) &&
+		    job_key_make(&key, c->key_prefix, j->id, j->attempt) == 0)
+			ctl_orphan_add(c, n, j, &key);	/* with the job's end, in the turn */
 		ctl_job_lost(c, j, intern(why));	/* kept as the job's reason */
 	}
 }
@@ -214,18 +213,12 @@ static int64_t housekeep_every_ms(const struct ctl *c, const struct node *n)
 /* Ask worker w (a node, or a user's session in lab mode) for its ended jobs' files. */
 static void housekeep_worker(struct ctl *c, struct node *w, int64_t now)
 {
+	char err[HERD_ERRLEN];
 	if (!w->shell_up || !w->scanned || now < w->next_housekeep_ms)
 		return;
 	w->next_housekeep_ms = now + housekeep_every_ms(c, w);
-	struct buf b;
-	size_t len;
-	buf_init(&b, 1 << 16);
-	if (housekeep_list(&b, w->conf->herd_dir, c->key_prefix, HOUSEKEEP_EVENTS_MAX) != 0) {
-		buf_clear(&b);
-		return;
-	}
-	char *text = buf_detach(&b, &len);
-	node_request(w, REQ_BATCH, text, len);
+	if (w->be->housekeep_list(w, c->key_prefix, err, sizeof err) != 0)
+		log_error("%s", err);
 }
 
 static void lane_housekeep(struct ctl *c, struct node *w, void *arg)
@@ -328,20 +321,18 @@ static int64_t ended_at(struct ctl *c, int64_t id, int attempt)
  */
 static struct {
 	int node;
-	char **keys;
+	struct job_key *keys;
 	size_t n;
 } due;
 
 static void due_clear(void)
 {
-	for (size_t i = 0; i < due.n; i++)
-		free(due.keys[i]);
 	free(due.keys);
 	due.keys = NULL;
 	due.n = 0;
 }
 
-void ctl_housekeep_line(struct ctl *c, struct node *n, const struct launch_reply *r)
+void ctl_housekeep_line(struct ctl *c, struct node *n, const struct be_reply *r)
 {
 	int64_t id;
 	int attempt;
@@ -350,32 +341,26 @@ void ctl_housekeep_line(struct ctl *c, struct node *n, const struct launch_reply
 			log_info("node %s: events file rotated", n->conf->name);
 			ctl_reconcile(c, n, NULL);	/* an event of the switch may be lost */
 		} else if (strcmp(r->word, "done") == 0 && due.n > 0) {
-			struct buf b;
-			size_t len;
-			buf_init(&b, 1u << 26);
-			if (housekeep_remove(&b, n->conf->herd_dir, (const char *const *)due.keys,
-			    due.n) == 0) {
+			char err[HERD_ERRLEN];
+			if (n->be->housekeep_remove(n, due.keys, due.n, err, sizeof err) == 0)
 				log_info("node %s: removing the files of %zu ended job%s",
 				    n->conf->name, due.n, due.n == 1 ? "" : "s");
-				char *text = buf_detach(&b, &len);
-				node_request(n, REQ_BATCH, text, len);
-			} else
-				buf_clear(&b);
+			else
+				log_error("%s", err);
 		}
 		if (strcmp(r->word, "done") == 0)
 			due_clear();
 		return;
 	}
+	struct job_key key;	/* checked: only a key of ours is ever removed */
 	if (strcmp(r->word, "ended") != 0 ||
-	    launch_key_parse(r->key, c->key_prefix, &id, &attempt) != 0)
+	    job_key_parse(&key, r->key, c->key_prefix, &id, &attempt) != 0)
 		return;
 	if (!job_files_due(ended_at(c, id, attempt), ctl_now_wall(c), n->conf->keep_job_files_s))
 		return;
-	char key[LAUNCH_KEY_MAX];
-	launch_key(key, sizeof key, c->key_prefix, id, attempt);	/* ours, not the node's text */
 	if (due.n > 0 && due.node != n->idx)
 		due_clear();
 	due.node = n->idx;
 	due.keys = xreallocarray(due.keys, due.n + 1, sizeof *due.keys);
-	due.keys[due.n++] = xstrdup(key);
+	due.keys[due.n++] = key;
 }

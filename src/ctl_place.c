@@ -12,8 +12,18 @@
  * no node has, a constraint no node meets, a node -w names that is not in
  * hosts.ini.  A node not probed yet may have anything, so it never makes
  * a submit fail; a pass reads every node as its last probe saw it.
+ *
+ * --hint=nomultithread (CPUs as whole cores) and --mem=0 (all of the
+ * node's memory) are figures of the node: the pure pass weighs them on
+ * each node it considers (sched.h's sched_need), since it alone knows the
+ * node and its backfill plan must count what the job will hold; here the
+ * node's facts go in, and the chosen node's figure is written into the
+ * job's cpus and mem_mb at placement, so that everything that counts a
+ * running job (release, restore after a restart, limits, billing, cgroup
+ * limits) reads what it holds.  Back to PENDING, the request returns.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +35,8 @@
 #include "ctl_place.h"
 #include "gputype.h"
 #include "hostlist.h"
+#include "job.h"
+#include "sched.h"
 #include "util.h"
 
 int ctl_place_filtered(const char *constraint, const char *nodelist, const char *exclude)
@@ -165,7 +177,11 @@ int ctl_place_submit(struct ctl *c, const struct job_row *r, const uint64_t *mas
 		int g = __builtin_popcountll(ctl_place_gpus(n, r->gpu_type, r->gpu_mem_mb));
 		if (g > most)
 			most = g;
-		fit |= g >= r->gpus && r->cpus <= n->probe.cpus && r->mem_mb <= n->probe.mem_mb;
+		/* whole cores (--hint=nomultithread) and --mem=0 by this node's figures */
+		struct sched_job sj = { .cpus = r->cpus, .mem_mb = r->mem_mb, .nomt = r->nomt,
+		    .mem_all = r->mem_all };
+		fit |= g >= r->gpus && sched_fits_node(&sj, n->probe.cpus, n->probe.mem_mb, 0,
+		    n->probe.threads_per_core);
 	}
 	if (r->nodelist != NULL && !named) {
 		snprintf(err, errsz, "invalid node name in -w %.64s: hosts.ini has no such node",
@@ -182,8 +198,9 @@ int ctl_place_submit(struct ctl *c, const struct job_row *r, const uint64_t *mas
 	if (unknown || fit || (r->gpu_type == NULL && r->gpu_mem_mb == 0 && !filtered))
 		return 0;	/* (check_fits_somewhere names what is too big) */
 	if (most >= r->gpus) {
-		snprintf(err, errsz, "no node that -C/-w/-x allow has %d CPUs and %" PRId64
-		    " MB of memory", r->cpus, r->mem_mb);
+		snprintf(err, errsz, "no node that -C/-w/-x allow has %d %s and %" PRId64
+		    " MB of memory", r->cpus, r->nomt ? "whole cores (--hint=nomultithread)" :
+		    "CPUs", r->mem_mb);
 		return -1;
 	}
 	char types[512], need[96] = "";
@@ -254,4 +271,36 @@ void ctl_place_mask(struct ctl *c, const char *constraint, const char *nodelist,
 		if ((mask[k / 64] >> (k % 64) & 1) &&
 		    !ctl_place_node_ok(&c->nodes[k], constraint, nodelist, exclude))
 			mask[k / 64] &= ~(1ULL << (k % 64));
+}
+
+/* ---- per-node figures ---- */
+
+void ctl_place_node_facts(const struct node *n, struct sched_node *sn)
+{
+	sn->tpc = n->have_probe ? n->probe.threads_per_core : 0;
+	sn->mem_total_mb = n->have_probe ? n->probe.mem_mb : 0;
+}
+
+void ctl_place_take(const struct node *n, struct job *j)
+{
+	struct sched_node sn = { 0 };
+	int cpus;
+	int64_t mem;
+	if (!j->nomt && !j->mem_all)
+		return;
+	ctl_place_node_facts(n, &sn);
+	struct sched_job sj = { .cpus = j->cpus_req > 0 ? j->cpus_req : j->cpus,
+	    .mem_mb = (int64_t)j->mem_mb, .nomt = j->nomt, .mem_all = j->mem_all };
+	sched_need(&sj, &sn, &cpus, &mem);
+	j->cpus = (uint16_t)(cpus > UINT16_MAX ? UINT16_MAX : cpus);
+	if (j->mem_all)
+		j->mem_mb = (uint32_t)(mem > UINT32_MAX ? UINT32_MAX : mem < 0 ? 0 : mem);
+}
+
+void ctl_place_unplace(struct job *j)
+{
+	if (j->nomt && j->cpus_req > 0)
+		j->cpus = (uint16_t)j->cpus_req;
+	if (j->mem_all)
+		j->mem_mb = 0;
 }

@@ -25,7 +25,7 @@
 
 #include "config.h"
 #include "ctl_internal.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "sigspec.h"
 
@@ -73,21 +73,15 @@ void ctl_warn_send(struct ctl *c, struct job *j)
 {
 	struct sigspec s = { j->warn_sig, j->warn_time, j->warn_flags };
 	const char *name = sigspec_name(j->warn_sig);
-	char key[LAUNCH_KEY_MAX];
-	struct buf b;
-	size_t len;
+	struct job_key key;
+	char err[HERD_ERRLEN];
 
 	if (j->node < 0 || name == NULL)
 		return;
 	struct node *n = ctl_job_worker(c, j);
-	launch_key(key, sizeof key, c->key_prefix, j->id, j->attempt);
-	buf_init(&b, 1 << 16);
-	if (launch_signal(&b, n->conf->herd_dir, key, name, j->warn_flags & SIGSPEC_BATCH) != 0) {
-		buf_clear(&b);
+	if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0 ||
+	    n->be->signal(n, &key, name, j->warn_flags & SIGSPEC_BATCH, err, sizeof err) != 0)
 		return;
-	}
-	char *text = buf_detach(&b, &len);
-	node_request(n, REQ_BATCH, text, len);
 	char spec[SIGSPEC_TEXT_MAX];
 	sigspec_format(&s, spec, sizeof spec);
 	log_info("job %" PRId64 ": --signal=%s: SIG%s sent to %s, %" PRId64 " s before its "

@@ -195,6 +195,13 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN req_constraint TEXT;"
 	"ALTER TABLE jobs ADD COLUMN nodelist TEXT;"
 	"ALTER TABLE jobs ADD COLUMN exclude TEXT;",
+	/* --gpu-share (issue 14): part of one GPU by its --gpu-mem. */
+	"ALTER TABLE jobs ADD COLUMN gpu_share INTEGER NOT NULL DEFAULT 0;",
+	/* --mem=0 and --hint=nomultithread (issue 14): per-node figures taken
+	 * at placement; cpus_req the CPUs asked (0: older jobs, as cpus). */
+	"ALTER TABLE jobs ADD COLUMN mem_all INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN hint_nomt INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN cpus_req INTEGER NOT NULL DEFAULT 0;",
 	/* What of a node herd keeps across its own restarts (issue 14): its
 	 * own drain (sick: reason, since), the most GPUs the node has shown,
 	 * the outage clock (lost_since: the last contact, NULL reachable),

@@ -537,9 +537,12 @@ static void judge_disk(struct doctor_report *r, const struct doctor_ctx *x,
 		snprintf(fix, sizeof fix, "free space in %s on %s (ended jobs' files are in "
 		    "%s/jobs), or point herd_dir at a larger file system", f->disk_path, x->node,
 		    x->herd_dir);
-		doctor_add(r, "disk", 0, fix, "%s free in %s, less than %s: job output and state "
-		    "files will fail to write", fmt_kb(free_s, sizeof free_s, f->disk_kb),
-		    f->disk_path, fmt_kb(min_s, sizeof min_s, x->min_free_kb));
+		doctor_add(r, "disk", 0, fix, "%s free in %s, less than %s%s%s%s: job output and "
+		    "state files will fail to write%s", fmt_kb(free_s, sizeof free_s, f->disk_kb),
+		    f->disk_path, fmt_kb(min_s, sizeof min_s, x->min_free_kb),
+		    x->min_free_src ? " (" : "", x->min_free_src ? x->min_free_src : "",
+		    x->min_free_src ? ")" : "", x->min_free_src != NULL &&
+		    strcmp(x->min_free_src, "min_free_disk") == 0 ? ", and herdd gives it no job" : "");
 		return;
 	}
 	doctor_add(r, "disk", 1, NULL, "%s free in %s", fmt_kb(free_s, sizeof free_s, f->disk_kb),

@@ -68,12 +68,20 @@ int foreign_owner(const struct gpu_proc *p, const struct foreign_job *jobs, size
 }
 
 /* The GPU's position for an app's UUID, or -1 (a GPU the list lacks). */
-static int gpu_pos(const struct probe_result *pr, const char *uuid)
+/*
+ * The GPUs of the list a process named by `uuid` may be on: that GPU, or
+ * for a GPU in MIG mode (nvidia-smi names a MIG device's processes by the
+ * parent's UUID, and not which device) every MIG device of it.
+ */
+static uint64_t gpus_of_app(const struct probe_result *pr, const char *uuid)
 {
+	uint64_t m = 0;
+	if (uuid[0] == '\0')
+		return 0;
 	for (size_t g = 0; g < pr->ngpus && g < PROBE_MAX_GPUS; g++)
-		if (uuid[0] != '\0' && strcmp(pr->gpus[g].uuid, uuid) == 0)
-			return (int)g;
-	return -1;
+		if (strcmp(pr->gpus[g].uuid, uuid) == 0 || strcmp(pr->gpus[g].parent_uuid, uuid) == 0)
+			m |= 1ULL << g;
+	return m;
 }
 
 /* A job whose pid is not known yet and holds GPU g: presumed the user. */
@@ -122,20 +130,26 @@ static void classify_apps(const struct probe_result *pr, const struct foreign_jo
 {
 	for (size_t i = 0; i < pr->napps; i++) {
 		const struct gpu_app *a = &pr->apps[i];
-		int g = gpu_pos(pr, a->gpu_uuid);
-		if (g < 0)
+		uint64_t on = gpus_of_app(pr, a->gpu_uuid);
+		if (on == 0)
 			continue;	/* not a GPU of this list: nothing to hand out */
+		int g = __builtin_ctzll(on);
 		const struct gpu_proc *p = gpuproc_find(pr, a->pid);
 		int o = foreign_owner(p, jobs, njobs);
-		if (o < 0)
-			o = unknown_holder(jobs, njobs, g);
-		if (o >= 0 && (jobs[o].gpus >> g & 1)) {
+		for (uint64_t m = on; o < 0 && m != 0; m &= m - 1)
+			o = unknown_holder(jobs, njobs, __builtin_ctzll(m));
+		if (o >= 0 && (jobs[o].gpus & on) != 0) {
+			/* A herd job's: on the one of them it holds. */
+			g = __builtin_ctzll(jobs[o].gpus & on);
 			herd_mb[g] += a->used_mb > 0 ? a->used_mb : 0;
 			continue;
 		}
 		add_proc(out, pr, a, g, p, o >= 0 ? jobs[o].id : 0, prev, now);
-		out->busy |= 1ULL << g;
-		out->why[g] = FOREIGN_PROC;
+		for (uint64_t m = on; m != 0; m &= m - 1) {
+			int k = __builtin_ctzll(m);
+			out->busy |= 1ULL << k;
+			out->why[k] = FOREIGN_PROC;
+		}
 	}
 }
 

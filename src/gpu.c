@@ -212,6 +212,7 @@ size_t gpu_mig_expand(const struct gpu_info *gpus, size_t n, const struct gpu_in
 			if (strcmp(list[p].uuid, gpus[i].uuid) != 0 || o >= max)
 				continue;
 			out[o] = gpus[i];
+			strcpy(out[o].parent_uuid, gpus[i].uuid);
 			strcpy(out[o].uuid, list[k].uuid);
 			strcpy(out[o].mig_profile, list[k].mig_profile);
 			out[o].mig_index = list[k].mig_index;

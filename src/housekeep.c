@@ -48,7 +48,7 @@ int housekeep_list(struct buf *out, const char *herd_dir, const char *prefix, in
 /* One rm for up to this many keys: a process per 32 jobs, a short command line. */
 #define REMOVE_CHUNK 32
 
-int housekeep_remove(struct buf *out, const char *herd_dir, const char *const *keys, size_t n)
+int housekeep_remove(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n)
 {
 	static const char *const ext[] = { ".script", ".state", ".err", ".cancel" };
 	int r = buf_addstr(out, "__herd_d=");
@@ -58,8 +58,8 @@ int housekeep_remove(struct buf *out, const char *herd_dir, const char *const *k
 		if (i % REMOVE_CHUNK == 0)
 			r |= buf_addstr(out, i > 0 ? " 2>/dev/null\nrm -f --" : "rm -f --");
 		for (size_t e = 0; e < sizeof ext / sizeof ext[0]; e++) {
-			char name[LAUNCH_KEY_MAX + 16];
-			snprintf(name, sizeof name, "%s%s", keys[i], ext[e]);
+			char name[JOB_KEY_MAX + 16];
+			snprintf(name, sizeof name, "%s%s", job_key_str(&keys[i]), ext[e]);
 			r |= buf_addstr(out, " \"$__herd_d\"/");
 			r |= shquote_str(out, name);
 		}

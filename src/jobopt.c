@@ -83,6 +83,7 @@ static int set_ntpn(struct jobopt *, const char *, int, char *, size_t);
 static int set_nodes(struct jobopt *, const char *, int, char *, size_t);
 static int set_open_mode(struct jobopt *, const char *, int, char *, size_t);
 static int set_mem(struct jobopt *, const char *, int, char *, size_t);
+static int set_hint(struct jobopt *, const char *, int, char *, size_t);
 static int set_time(struct jobopt *, const char *, int, char *, size_t);
 static int set_name(struct jobopt *, const char *, int, char *, size_t);
 static int set_out(struct jobopt *, const char *, int, char *, size_t);
@@ -166,6 +167,7 @@ static const struct optdef opttab[] = {
 	ACT("mem-per-cpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_cpu),
 	ACT("mem-per-gpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_gpu),
 	ACT("cpus-per-gpu", 0, ARG_REQ, JO_CPG, jo_set_cpus_per_gpu),
+	ACT("gpu-share", 0, ARG_NONE, JO_GPU_SHARE, jo_set_gpu_share),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -232,9 +234,7 @@ static const struct optdef opttab[] = {
 	    "job's CPUs"),
 	REFUSE("help", 'h', ARG_NONE, "in a script, sbatch would print help "
 	    "and submit nothing"),
-	REFUSE("hint", 0, ARG_REQ, "herd counts a node's CPUs as its hardware "
-	    "threads and would not give whole cores (nomultithread) or lay out "
-	    "tasks; ask for the CPUs the job needs with -c"),
+	ACT("hint", 0, ARG_REQ, JO_HINT, set_hint),
 	REFUSE("input", 'i', ARG_REQ, "herd would give the job /dev/null as "
 	    "its standard input"),
 	REFUSE("licenses", 'L', ARG_REQ, "herd would start the job without "
@@ -514,8 +514,11 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		to->ntasks_per_node = from->ntasks_per_node;
 	if (m & JO_MEM) {
 		to->mem_mb = from->mem_mb;
+		to->mem_all = from->mem_all;
 		to->mem_unit = from->mem_unit;
 	}
+	if (m & JO_HINT)
+		to->nomt = from->nomt;
 	if (m & JO_GPU_MEM)
 		to->gpu_mem_mb = from->gpu_mem_mb;
 	if (m & JO_CONSTRAINT)
@@ -526,6 +529,8 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 		merge_str(&to->exclude, from->exclude);
 	if (m & JO_CPG)
 		to->cpus_per_gpu = from->cpus_per_gpu;
+	if (m & JO_GPU_SHARE)
+		to->gpu_share = from->gpu_share;
 	if (m & JO_TIME)
 		to->time_limit_s = from->time_limit_s;
 	if (m & JO_NAME)
@@ -880,9 +885,9 @@ set_wait(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 static int size_core(const char *, uint64_t *, char *, size_t);
 static int duration_core(const char *, int64_t *, char *, size_t);
 
-/* --mem=0 means "all of a node's memory" to Slurm; herd does not reserve
- * a whole node's memory by that request yet, and taking it as no request
- * would run the job beside others it expected to keep out: refused. */
+/* --mem=0 means "all of a node's memory" to Slurm: a per-node figure,
+ * reserved where the job is placed (sched.h's mem_all), never taken as
+ * "no request" (that would run it beside others it meant to keep out). */
 static int
 set_mem(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 {
@@ -890,16 +895,33 @@ set_mem(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
 
 	if (size_core(v, &mb, why, whysz) != 0)
 		return -1;
-	if (mb == 0) {
-		snprintf(why, whysz, "all of the node's memory (Slurm's --mem=0) is not "
-		    "supported yet: herd would not reserve it; give --mem=SIZE, or "
-		    "--exclusive for the whole node");
-		return -2;
-	}
 	if (!keep) {
 		o->mem_mb = mb;
+		o->mem_all = mb == 0;
 		o->mem_unit = JOBOPT_MEM_TOTAL;
 	}
+	return 0;
+}
+
+/* --hint: nomultithread counts the job's CPUs as whole cores (times the
+ * node's threads per core, at placement: sched.h's nomt); multithread is
+ * herd's own counting.  The others lay out tasks, which herd does not. */
+static int
+set_hint(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	int nomt;
+
+	if (strcmp(v, "nomultithread") == 0)
+		nomt = 1;
+	else if (strcmp(v, "multithread") == 0)
+		nomt = 0;
+	else {
+		snprintf(why, whysz, "laying out tasks is not supported yet: herd acts "
+		    "on nomultithread (whole cores) and multithread (its default) only");
+		return -2;
+	}
+	if (!keep)
+		o->nomt = nomt;
 	return 0;
 }
 

@@ -126,6 +126,7 @@ static int mem_per(struct jobopt *o, const char *v, int keep, int unit, char *wh
 	}
 	if (!keep) {
 		o->mem_mb = mb;
+		o->mem_all = 0;
 		o->mem_unit = unit;
 	}
 	return 0;
@@ -154,8 +155,36 @@ int jo_set_cpus_per_gpu(struct jobopt *o, const char *v, int keep, char *why, si
 	return 0;
 }
 
+int jo_set_gpu_share(struct jobopt *o, const char *v, int keep, char *why, size_t whysz)
+{
+	(void)v, (void)why, (void)whysz;
+	if (!keep)
+		o->gpu_share = 1;
+	return 0;
+}
+
+/* --gpu-share declares part of one GPU by --gpu-mem: anything else has no
+ * meaning the scheduler could honour, so it is refused with why. */
+static int share_finish(const struct jobopt *o, char *err, size_t errsz)
+{
+	if (!o->gpu_share)
+		return 0;
+	if (o->gpus != 1)
+		snprintf(err, errsz, "--gpu-share shares one GPU: give --gpus 1 (not %d)", o->gpus);
+	else if (o->gpu_mem_mb == 0)
+		snprintf(err, errsz, "--gpu-share needs --gpu-mem SIZE: the part of the GPU's "
+		    "memory the job declares");
+	else if (o->exclusive != JOBOPT_SHARED)
+		snprintf(err, errsz, "--gpu-share and --exclusive contradict each other");
+	else
+		return 0;
+	return -1;
+}
+
 int jobopt_place_finish(struct jobopt *o, char *err, size_t errsz)
 {
+	if (share_finish(o, err, errsz) != 0)
+		return -1;
 	if ((o->gpu_type != NULL || o->gpu_mem_mb > 0 || o->cpus_per_gpu > 0 ||
 	    o->mem_unit == JOBOPT_MEM_PER_GPU) && o->gpus == 0) {
 		snprintf(err, errsz, "%s asks for GPUs: give --gpus N", o->gpu_type != NULL ?

@@ -6,6 +6,7 @@
  * through a msg_index of its frame, and keys, numbers and plain strings go
  * out in one stdio write each, not by printf or a write per piece.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -359,6 +360,44 @@ static void json_outside(FILE *f, const struct msg *m, int gpu)
 	putc(']', f);
 }
 
+/* The --gpu-share jobs holding a GPU and what each declared. */
+static void json_shared(FILE *f, const struct msg *m, int gpu)
+{
+	const char *s;
+	size_t n = 0;
+	fputs(",\"shared_by\":[", f);
+	for (size_t i = 0; (s = msg_get_nth(m, "gpu_share", i, NULL)) != NULL; i++) {
+		struct gpu_share_rec r;
+		gpu_share_rec_parse(s, &r);
+		if (r.gpu != gpu)
+			continue;
+		fprintf(f, "%s{\"job\":%lld", n++ ? "," : "", (long long)r.job);
+		kv_text(f, "user", r.user);
+		kv_num(f, "declared_mb", r.mem_mb, 0);
+		putc('}', f);
+	}
+	putc(']', f);
+}
+
+/* ,"load":[1.5,0.75,0.25] (1, 5, 15 minutes; sent in hundredths), or null. */
+static void kv_load(FILE *f, const struct msg *m)
+{
+	static const char *k[] = { "load1", "load5", "load15" };
+	kv_key(f, "load");
+	if (msg_geti(m, "load1", -1) < 0) {
+		fputs("null", f);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		int64_t v = msg_geti(m, k[i], -1);
+		if (v < 0)
+			fprintf(f, "%snull", i ? "," : "[");
+		else
+			fprintf(f, "%s%" PRId64 ".%02" PRId64, i ? "," : "[", v / 100, v % 100);
+	}
+	fputc(']', f);
+}
+
 void json_node(FILE *f, const struct msg *m)
 {
 	struct msg_index ix;
@@ -374,6 +413,8 @@ void json_node(FILE *f, const struct msg *m)
 	kv_num(f, "cpus_used", msg_geti(m, "cpus_used", 0), 0);
 	kv_num(f, "mem_mb", msg_geti(m, "mem_mb", 0), 0);
 	kv_num(f, "mem_used_mb", msg_geti(m, "mem_used_mb", 0), 0);
+	kv_num(f, "threads_per_core", msg_geti(m, "threads_per_core", 0), 1);
+	kv_load(f, m);
 	kv_str(f, "cgroup", &ix);
 	kv_str(f, "isolation", &ix);
 	kv_str(f, "isolation_warning", &ix);
@@ -407,6 +448,7 @@ void json_node(FILE *f, const struct msg *m)
 		fprintf(f, ",\"in_use_outside_herd\":%s", r.outside ? "true" : "false");
 		kv_num(f, "outside_mem_mb", r.outside_mb, 0);
 		json_outside(f, m, r.index);
+		json_shared(f, m, r.index);
 		putc('}', f);
 	}
 	fputs("]}", f);

@@ -59,28 +59,6 @@
 #include "launch.h"
 #include "shquote.h"
 
-void launch_key(char *key, size_t size, const char *cluster, int64_t id, int attempt)
-{
-	snprintf(key, size, "%s-%" PRId64 ".%d", cluster, id, attempt);
-}
-
-int launch_key_parse(const char *key, const char *cluster, int64_t *id, int *attempt)
-{
-	size_t n = strlen(cluster);
-	char *end;
-	if (strncmp(key, cluster, n) != 0 || key[n] != '-')
-		return -1;
-	long long v = strtoll(key + n + 1, &end, 10);
-	if (end == key + n + 1 || *end != '.' || v <= 0)
-		return -1;
-	long a = strtol(end + 1, &end, 10);
-	if (*end != '\0' || a < 0)
-		return -1;
-	*id = v;
-	*attempt = (int)a;
-	return 0;
-}
-
 /* The node directory as a sh word: relative paths hang off $HOME. */
 static int add_dir(struct buf *b, const char *herd_dir, const char *sub)
 {
@@ -258,7 +236,7 @@ static int add_exports(struct buf *b, const struct launch_spec *s)
 	r |= add_vars(b, NAMES("HERD_JOB_USER", "SLURM_JOB_USER"), s->user);
 	r |= add_vars(b, NAMES("HERD_WORKDIR"), s->workdir);
 	/* The marker that finds the job's processes where no cgroup does. */
-	r |= add_vars(b, NAMES("HERD_JOB_KEY"), s->key);
+	r |= add_vars(b, NAMES("HERD_JOB_KEY"), job_key_str(s->key));
 	r |= add_num_vars(b, NAMES("HERD_CPUS", "SLURM_CPUS_ON_NODE", "SLURM_JOB_CPUS_PER_NODE"),
 	    s->cpus);
 	r |= add_num_vars(b, NAMES("HERD_CPUS_PER_TASK", "SLURM_CPUS_PER_TASK"),
@@ -351,13 +329,13 @@ static int add_start(struct buf *b, const struct launch_spec *s)
 {
 	enum iso_kind k = isolate_choose(s->iso);
 	int wrap = k == ISO_CGROUP1 || k == ISO_CGROUP2;
-	int r = isolate_add_enter(b, s->iso, s->key, s->cpus, s->mem_mb);
+	int r = isolate_add_enter(b, s->iso, job_key_str(s->key), s->cpus, s->mem_mb);
 	if (wrap) {
 		r |= buf_addstr(b, "(\n");
 		r |= isolate_add_join(b, s->iso);
 		r |= buf_addstr(b, "exec ");
 	}
-	r |= isolate_add_prefix(b, s->iso, s->key, s->cpus, s->mem_mb);
+	r |= isolate_add_prefix(b, s->iso, job_key_str(s->key), s->cpus, s->mem_mb);
 	r |= buf_addstr(b, "\"$__herd_setsid\" ");
 	r |= add_interpreter(b, s->script, s->script_len);
 	r |= buf_addstr(b, " \"$__herd_d.script\"");
@@ -369,8 +347,9 @@ static int add_start(struct buf *b, const struct launch_spec *s)
 }
 
 /*
- * The GPU check (see the top): words "INDEX=UUID", or "-=UUID" for a MIG
- * device that CUDA_VISIBLE_DEVICES names by UUID.  A failure leaves
+ * The GPU check (see the top): words "INDEX=UUID", or "-=UUID" where
+ * CUDA_VISIBLE_DEVICES names the GPUs by UUID (a MIG device among them,
+ * which has no index of its own: then every word, a whole GPU's too).  A failure leaves
  * __herd_f=gpu and its message in KEY.err, which the checks that follow
  * then skip over.  Never ": " in the message: the controller takes the
  * text after the last one as the cause.
@@ -380,13 +359,13 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 	char uuids[GPU_MASK_BITS][GPU_UUID_MAX];
 	int idx[GPU_MASK_BITS];
 	size_t ni = 0, nu, i;
-	int mig, r;
+	int by_uuid, r;
 
 	if (s->gpu_uuids == NULL || s->gpu_uuids[0] == '\0')
 		return 0;
-	mig = strncmp(s->gpus, "MIG-", 4) == 0;
+	by_uuid = strncmp(s->gpus, "MIG-", 4) == 0 || strncmp(s->gpus, "GPU-", 4) == 0;
 	if (gpu_uuids_parse(s->gpu_uuids, uuids, GPU_MASK_BITS, &nu) != 0 ||
-	    (!mig && (gpu_list_parse(s->gpus, idx, GPU_MASK_BITS, &ni) != 0 || ni != nu))) {
+	    (!by_uuid && (gpu_list_parse(s->gpus, idx, GPU_MASK_BITS, &ni) != 0 || ni != nu))) {
 		snprintf(err, errsz, "job %" PRId64 ": GPU indices and UUIDs do not match", s->id);
 		return -1;
 	}
@@ -394,7 +373,7 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 	r = buf_addstr(b, "__herd_gx=$(nvidia-smi -L </dev/null 2>&1) || "
 	    "__herd_gx=\"nvidia-smi -L failed\"\n__herd_gx=\"\n$__herd_gx\n\"\nfor __herd_p in");
 	for (i = 0; i < nu; i++) {
-		if (mig)
+		if (by_uuid)
 			r |= buf_printf(b, " -=%s", uuids[i]);
 		else
 			r |= buf_printf(b, " %d=%s", idx[i], uuids[i]);
@@ -402,7 +381,7 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 	r |= buf_addstr(b, "; do\n__herd_i=${__herd_p%%=*} __herd_u=${__herd_p#*=}\n"
 	    "if [ \"$__herd_i\" = - ]; then\n"
 	    "case $__herd_gx in *\"(UUID: $__herd_u)\"*) ;; *) __herd_f=gpu\n"
-	    "printf '%s\\n' \"MIG device $__herd_u is not listed by nvidia-smi -L\" "
+	    "printf '%s\\n' \"${__herd_u%%-*} device $__herd_u is not listed by nvidia-smi -L\" "
 	    ">\"$__herd_d.err\"; break;; esac\nelse\n"
 	    "__herd_a=${__herd_gx#*\"\nGPU $__herd_i: \"}\n"
 	    "if [ \"$__herd_a\" = \"$__herd_gx\" ]; then __herd_a=none; else\n"
@@ -441,11 +420,11 @@ static int runner_text(struct buf *b, const struct launch_spec *s, char *err, si
 	    ">|\"$__herd_d.state\"\n"
 	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
-	r |= shquote_str(b, s->key);
+	r |= shquote_str(b, job_key_str(s->key));
 	r |= buf_addstr(b, " \"$__herd_j\" >>\"$__herd_ev\"\n"
 	    "wait \"$__herd_j\"\n__herd_rc=$?\nfi\n");
-	r |= add_report(b, s->key);
-	r |= isolate_add_end(b, s->iso, s->key);
+	r |= add_report(b, job_key_str(s->key));
+	r |= isolate_add_end(b, s->iso, job_key_str(s->key));
 	r |= buf_addstr(b, ") </dev/null >/dev/null 2>&1 &\n");
 	return r ? -1 : 0;
 }
@@ -471,11 +450,11 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	r |= buf_addstr(out, "__herd_ev=");
 	r |= add_dir(out, s->herd_dir, "events");
 	r |= buf_addstr(out, "\n__herd_d=");
-	r |= add_jobpath(out, s->herd_dir, s->key);
+	r |= add_jobpath(out, s->herd_dir, job_key_str(s->key));
 	/* A cancel already seen here means a relaunch came too late.  The
 	 * script file, created with O_EXCL, is the launch token. */
 	r |= buf_printf(out, "\nif [ -e \"$__herd_d.cancel\" ]; then echo 'L %s cancelled'\n"
-	    "else\nset -C\nif printf %%s ", s->key);
+	    "else\nset -C\nif printf %%s ", job_key_str(s->key));
 	r |= shquote(out, s->script, s->script_len);
 	r |= buf_addstr(out, " 2>/dev/null >\"$__herd_d.script\"; then\nset +C\n");
 	int rt = runner_text(out, s, err, errsz);
@@ -491,7 +470,7 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	 * state and ends the job).  None at all: the node refused to write. */
 	r |= buf_printf(out, "echo \"L %s launched $!\"\n"
 	    "else set +C\nif [ -e \"$__herd_d.script\" ]; then echo 'L %s exists'; "
-	    "else echo 'L %s failed'; fi\nfi\nfi\n", s->key, s->key, s->key);
+	    "else echo 'L %s failed'; fi\nfi\nfi\n", job_key_str(s->key), job_key_str(s->key), job_key_str(s->key));
 	if (r != 0) {
 		out->len = start;	/* never half a program */
 		if (out->data != NULL)
@@ -522,7 +501,7 @@ static int add_if_gone(struct buf *b, const char *key)
 	    "[ \"$__herd_w\" = failed ]; then echo 'K %s gone'\n", key);
 }
 
-int launch_kill(struct buf *out, const char *herd_dir, const char *key, const char *sig)
+int launch_kill(struct buf *out, const char *herd_dir, const struct job_key *key, const char *sig)
 {
 	return launch_kill_iso(out, herd_dir, key, sig, NULL);
 }
@@ -533,9 +512,10 @@ int launch_kill(struct buf *out, const char *herd_dir, const char *key, const ch
  * fork is signalled too; "K KEY escaped N" says how many had left it, where
  * the marker found them (a cgroup holds them all: no such line).
  */
-int launch_kill_iso(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+int launch_kill_iso(struct buf *out, const char *herd_dir, const struct job_key *jk, const char *sig,
     const struct iso_facts *iso)
 {
+	const char *key = job_key_str(jk);
 	/* "killed" answers a KILL, "sent" any other signal: the controller
 	 * frees a node only once a KILL is through. */
 	const char *done = strcmp(sig, "KILL") == 0 ? "killed" : "sent";
@@ -579,9 +559,10 @@ static int add_signal_group(struct buf *b, const char *key, const char *sig)
 	    "echo 'K %s signalled '\"$__herd_n\"\n", sig, key);
 }
 
-int launch_signal(struct buf *out, const char *herd_dir, const char *key, const char *sig,
+int launch_signal(struct buf *out, const char *herd_dir, const struct job_key *jk, const char *sig,
     int batch_only)
 {
+	const char *key = job_key_str(jk);
 	int r = buf_addstr(out, "__herd_d=");
 	r |= add_jobpath(out, herd_dir, key);
 	r |= buf_addc(out, '\n');
@@ -600,13 +581,13 @@ int launch_signal(struct buf *out, const char *herd_dir, const char *key, const 
 	return r ? -1 : 0;
 }
 
-int launch_reconcile(struct buf *out, const char *herd_dir, const char *const *keys, size_t n)
+int launch_reconcile(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n)
 {
 	int r = 0;
 	for (size_t i = 0; i < n; i++) {
 		r |= buf_addstr(out, "__herd_d=");
-		r |= add_jobpath(out, herd_dir, keys[i]);
-		r |= buf_printf(out, "\n__herd_k=%s\n", keys[i]);
+		r |= add_jobpath(out, herd_dir, job_key_str(&keys[i]));
+		r |= buf_printf(out, "\n__herd_k=%s\n", job_key_str(&keys[i]));
 		r |= add_read_state(out);
 		/* The job may end between reading the state and kill -0: read again. */
 		r |= buf_addstr(out,
@@ -742,7 +723,7 @@ static int parse_num(const char *w, int64_t *v)
  * "O REQID data HEX" (HEX: whole bytes, at most LAUNCH_HEX_MAX digits) or
  * "O REQID end RC [MESSAGE]"; REQID digits only.
  */
-static int parse_output(char **p, struct launch_reply *r)
+static int parse_output(char **p, struct be_reply *r)
 {
 	unsigned char tmp[LAUNCH_HEX_MAX / 2];
 	r->key = next_word(p);
@@ -751,10 +732,16 @@ static int parse_output(char **p, struct launch_reply *r)
 	    strlen(r->key) > 19)
 		return -1;
 	if (strcmp(r->word, "data") == 0) {
-		r->rest = next_word(p);
-		if (r->rest == NULL || **p != '\0' || strlen(r->rest) > LAUNCH_HEX_MAX ||
-		    launch_hex_decode(r->rest, tmp, sizeof tmp) < 0)
+		char *hex = next_word(p);
+		int n;
+		if (hex == NULL || **p != '\0' || strlen(hex) > LAUNCH_HEX_MAX ||
+		    (n = launch_hex_decode(hex, tmp, sizeof tmp)) < 0)
 			return -1;
+		/* The bytes where their hex was: half as long, in the line. */
+		memcpy(hex, tmp, (size_t)n);
+		r->rest = "";
+		r->data = (const unsigned char *)hex;
+		r->ndata = n;
 		return 0;
 	}
 	if (strcmp(r->word, "end") != 0)
@@ -765,7 +752,7 @@ static int parse_output(char **p, struct launch_reply *r)
 	return 0;
 }
 
-int launch_parse_reply(char *line, struct launch_reply *r)
+int launch_parse_reply(char *line, struct be_reply *r)
 {
 	char *p = line;
 	char *kind = next_word(&p);
@@ -774,6 +761,8 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 	r->kind = kind[0];
 	r->rest = "";
 	r->num = r->num2 = -1;
+	r->data = NULL;
+	r->ndata = 0;
 	if (r->kind == 'O')
 		return parse_output(&p, r);
 	if (r->kind == 'S') {
@@ -801,11 +790,13 @@ int launch_parse_reply(char *line, struct launch_reply *r)
 	return 0;
 }
 
-int launch_parse_event(char *line, struct launch_reply *r)
+int launch_parse_event(char *line, struct be_reply *r)
 {
 	char *p = line;
 	r->kind = 'E';
 	r->num2 = -1;
+	r->data = NULL;
+	r->ndata = 0;
 	r->word = next_word(&p);
 	r->key = next_word(&p);
 	if (r->word == NULL || r->key == NULL)

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "launch.h"
+#include "backend.h"
 #include "log.h"
 #include "node.h"
 #include "transport.h"
@@ -106,6 +106,7 @@ void node_init(struct node *n, const struct node_conf *conf, int idx)
 	memset(n, 0, sizeof *n);
 	n->conf = conf;
 	n->idx = idx;
+	n->be = &backend_sh;
 	n->state = NODE_UNKNOWN;
 	snprintf(n->reason, sizeof n->reason, "connecting");
 	probe_result_init(&n->probe);
@@ -280,7 +281,7 @@ static int shell_prelude(struct node *n, struct shell *sh, char *err, size_t err
 	struct buf text, answer;
 	buf_init(&text, 1 << 16);
 	buf_init(&answer, 1 << 16);
-	launch_prelude(&text, n->conf->herd_dir);
+	n->be->prelude(n, &text);
 	pre.text = text.data;
 	pre.len = text.len;
 	int rc = shell_run(n, sh, &pre, &answer, err, errsz);
@@ -413,7 +414,7 @@ static int events_follow(struct node *n, char *err, size_t errsz)
 	int rc = -1;
 
 	buf_init(&prog, 1 << 16);
-	launch_events(&prog, n->conf->herd_dir);
+	n->be->events(n, &prog);
 	if (tconn_open(n->conf, &c, deadline, err, errsz) != 0 ||
 	    tchan_open(c, SHELL_CMD, &ch, deadline, err, errsz) != 0 ||
 	    tchan_write(ch, prog.data, prog.len, deadline, err, errsz) != 0)

@@ -268,6 +268,29 @@ int part_nodes(const struct config *c, const char *parts, const char *user,
 	return takes;
 }
 
+void part_share_nodes(const struct config *c, const char *parts,
+    const struct node_conf *const *nodes, size_t n, uint64_t *share, uint64_t *kill)
+{
+	const char *names[CONFIG_MAX_NODES], *s = job_parts(c, parts), *w;
+	size_t len, words = (n + 63) / 64;
+	memset(share, 0, words * sizeof *share);
+	memset(kill, 0, words * sizeof *kill);
+	for (size_t k = 0; k < n && k < CONFIG_MAX_NODES; k++) {
+		names[k] = nodes[k] != NULL ? nodes[k]->name : NULL;
+		if (nodes[k] != NULL && nodes[k]->gpu_share)
+			share[k / 64] |= 1ULL << (k % 64);
+		if (nodes[k] != NULL && nodes[k]->gpu_share_enforce)
+			kill[k / 64] |= 1ULL << (k % 64);
+	}
+	while (c->nparts > 0 && (len = next_word(&s, &w)) > 0) {
+		const struct part_conf *p = part_find(c, w, len);
+		if (p != NULL && p->gpu_share)
+			add_nodes(p, names, n < CONFIG_MAX_NODES ? n : CONFIG_MAX_NODES, share);
+		if (p != NULL && p->gpu_share_enforce)
+			add_nodes(p, names, n < CONFIG_MAX_NODES ? n : CONFIG_MAX_NODES, kill);
+	}
+}
+
 double part_prio_factor(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit)
 {

@@ -6,7 +6,8 @@
  * stream.  So it must leave that shell as it found it: no `exit`, no `set`,
  * every command that could read stdin gets </dev/null, and its variables
  * (all prefixed _hp_) are unset at the end.  It forks little: hostname, boot
- * id and memory are read with the `read` builtin; only nproc and the three
+ * id, memory, cpu0's thread siblings and the load average are read with
+ * the `read` builtin (cpuinfo.c parses the last two); only nproc and the three
  * nvidia-smi calls are processes (the two CSV queries, and -L, the one
  * listing that names MIG devices; -L only once the queries worked).  nproc runs with OMP_NUM_THREADS and
  * OMP_THREAD_LIMIT emptied, because a user's rc file may set them and nproc
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpuinfo.h"
 #include "launch.h"
 #include "probe.h"
 #include "span.h"
@@ -66,6 +68,17 @@ static const char probe_sh[] =
 "[ -z \"${_hp_dir-}\" ] || _hp_df=$(df -Pk \"$_hp_dir\" </dev/null 2>/dev/null | "
 "{ read -r _hp_x; read -r _hp_x _hp_x _hp_x _hp_df _hp_x; printf %s \"$_hp_df\"; })\n"
 "printf 'disk_free_kb %s\\n' \"$_hp_df\"\n"
+/* cpu0's core siblings (threads per core) and the load (cpuinfo.c): read, not
+ * forked; but dash's read gets nothing from this sysfs file (seen on Debian's
+ * dash; bash reads it), so an empty read costs a cat */
+"_hp_ts= _hp_la=\n"
+"if [ -r /sys/devices/system/cpu/cpu0/topology/thread_siblings_list ]; then\n"
+"\tread -r _hp_ts </sys/devices/system/cpu/cpu0/topology/thread_siblings_list\n"
+"\t[ -n \"$_hp_ts\" ] || _hp_ts=$(cat /sys/devices/system/cpu/cpu0/topology/thread_siblings_list "
+"</dev/null 2>/dev/null)\n"
+"fi\n"
+"[ -r /proc/loadavg ] && read -r _hp_la </proc/loadavg\n"
+"printf 'cpu_siblings %s\\nloadavg %s\\n' \"$_hp_ts\" \"$_hp_la\"\n"
 "printf 'hostname %s\\ncpus %s\\nmem_kb %s\\nboot_id %s\\ncgroup %s\\n' "
 "\"$_hp_h\" \"$_hp_c\" \"$_hp_m\" \"$_hp_b\" \"$_hp_cg\"\n"
 ISOLATE_PROBE_SH
@@ -122,7 +135,7 @@ ISOLATE_PROBE_SH
 "printf 'end\\n'\n"
 "unset _hp_h _hp_c _hp_k _hp_v _hp_u _hp_m _hp_b _hp_cg _hp_g _hp_a _hp_l _hp_r _hp_df "
 "_hp_dir\n"
-"unset _hp_p _hp_s _hp_t _hp_q _hp_o _hp_n _hp_j _hp_i _hp_x\n"
+"unset _hp_p _hp_s _hp_t _hp_q _hp_o _hp_n _hp_j _hp_i _hp_x _hp_ts _hp_la\n"
 "}\n";
 
 const char *probe_script(void)
@@ -145,6 +158,7 @@ void probe_result_init(struct probe_result *r)
 	r->cpus = -1;
 	r->mem_mb = -1;
 	r->disk_free_kb = -1;
+	r->load[0] = r->load[1] = r->load[2] = -1;
 	r->gpu_state = GPUS_NONE;
 	strlcpy_h(r->cgroup, "none", sizeof r->cgroup);
 }
@@ -159,7 +173,7 @@ void probe_result_clear(struct probe_result *r)
 
 /* Where things were found while reading the answer. */
 struct probe_seen {
-	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end, disk;
+	int hostname, cpus, mem, boot_id, cgroup, gpu_rc, end, disk, siblings, load;
 	long long rc;
 	struct span gpus, apps, list, procs;
 };
@@ -217,6 +231,15 @@ static int probe_kv(struct span line, struct probe_result *r,
 		seen = &s->disk;
 		if (val.n > 0 && (bad = span_num(val, 0, 1LL << 50, &n)) == 0)
 			r->disk_free_kb = n;
+	} else if (span_eq(key, "cpu_siblings")) {
+		/* Empty: no sysfs topology (a container); unknown, counted as 1. */
+		seen = &s->siblings;
+		if (val.n > 0)
+			bad = cpuinfo_list_count(val, CPUINFO_TPC_MAX, &r->threads_per_core);
+	} else if (span_eq(key, "loadavg")) {
+		seen = &s->load;
+		if (val.n > 0)
+			bad = cpuinfo_loadavg(val, r->load);
 	} else if (span_eq(key, "gpu_rc")) {
 		seen = &s->gpu_rc;
 		bad = span_num(val, 0, 255, &s->rc);

@@ -419,7 +419,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
     struct submit_req *r)
 {
 	char err[HERD_ERRLEN];
-	int64_t excl, over;
+	int64_t excl, over, share, mem_all, nomt;
 	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
 	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
 	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
@@ -431,7 +431,10 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	    check_text(cl, m, "exclude", HOSTLIST_TEXT_MAX) ||
 	    get_num(cl, m, "gpu_mem_mb", 0, MEM_MAX_MB, 0, &r->job.gpu_mem_mb) ||
 	    get_num(cl, m, "exclusive", JOBOPT_SHARED, JOBOPT_EXCL_USER, JOBOPT_SHARED, &excl) ||
-	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over))
+	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over) ||
+	    get_num(cl, m, "gpu_share", 0, 1, 0, &share) ||
+	    get_num(cl, m, "mem_all", 0, 1, 0, &mem_all) ||
+	    get_num(cl, m, "hint_nomultithread", 0, 1, 0, &nomt))
 		return -1;
 	const char *clusters = get_str(m, "clusters", NULL);
 	if (clusters != NULL &&
@@ -448,6 +451,17 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	r->job.account = (char *)get_str(m, "account", NULL);	/* ctl_submit checks it */
 	r->job.exclusive = (int)excl;
 	r->job.oversubscribe = (int)over;
+	r->job.gpu_share = (int)share;	/* its rules: ctl_gpushare_submit */
+	/* Per-node figures, taken at placement (sched.h); the CPUs as asked
+	 * are kept for a later attempt on another node. */
+	r->job.mem_all = (int)mem_all;
+	r->job.nomt = (int)nomt;
+	r->job.cpus_req = r->job.cpus;
+	if (mem_all && r->job.mem_mb != 0) {
+		client_error(cl, "mem_all with mem_mb %" PRId64 ": --mem=0 asks for no size",
+		    r->job.mem_mb);
+		return -1;
+	}
 	/* Which exist, and the limits, are ctl_submit's (partition.h). */
 	r->job.partition = (char *)get_str(m, "partition", NULL);
 	r->job.qos = (char *)get_str(m, "qos", NULL);
@@ -699,7 +713,8 @@ static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 /*
  * Each GPU: "INDEX UUID NAME TOTAL USED UTIL JOB TEMP USER OUTSIDE OUTSIDE_MB"
  * (tab-separated; OUTSIDE is enum foreign_why), then each process using
- * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS" (client.h).
+ * one outside herd: "INDEX PID USER UID MB SINCE JOB PROCESS", and each
+ * --gpu-share job holding one: "INDEX JOB USER DECLARED_MB" (client.h).
  */
 static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 {
@@ -724,6 +739,19 @@ static void add_gpus(struct msg *m, struct ctl *c, const struct node *n)
 		    PRId64 "\t%s", n->probe.gpus[p->gpu].index, p->pid, p->user, p->uid, p->mem_mb,
 		    p->since, p->job, p->process);
 		msg_adds(m, "gpu_proc", rec);
+	}
+	for (size_t i = 0; i < c->njobs; i++) {
+		const struct job *j = c->jobs[i];
+		if (!j->gpu_share || !j->held || j->node != n->idx)
+			continue;
+		for (size_t g = 0; g < n->probe.ngpus && g < 64; g++) {
+			char rec[256];
+			if (!(j->gpu_mask >> g & 1))
+				continue;
+			snprintf(rec, sizeof rec, "%d\t%" PRId64 "\t%s\t%" PRIu32,
+			    n->probe.gpus[g].index, j->id, j->user, j->gpu_mem_mb);
+			msg_adds(m, "gpu_share", rec);
+		}
 	}
 }
 
@@ -761,6 +789,11 @@ static int rpc_nodes(struct server *s, struct client *cl, const struct msg *req)
 		msg_addi(&m, "cpus_used", whole ? n->probe.cpus : n->cpus_used);
 		msg_addi(&m, "mem_mb", n->have_probe ? n->probe.mem_mb : 0);
 		msg_addi(&m, "mem_used_mb", whole ? n->probe.mem_mb : n->mem_used_mb);
+		/* Threads per core (0 unknown) and the load in hundredths (-1 unknown). */
+		msg_addi(&m, "threads_per_core", n->have_probe ? n->probe.threads_per_core : 0);
+		msg_addi(&m, "load1", n->have_probe ? n->probe.load[0] : -1);
+		msg_addi(&m, "load5", n->have_probe ? n->probe.load[1] : -1);
+		msg_addi(&m, "load15", n->have_probe ? n->probe.load[2] : -1);
 		msg_adds(&m, "cgroup", n->have_probe ? n->probe.cgroup : "");
 		/* What confines its jobs (isolate.h), and where logging out kills them. */
 		char iw[400] = "";

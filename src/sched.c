@@ -59,15 +59,73 @@ static uint64_t gpu_ok(const struct sched_snapshot *s, const struct sched_job *j
 	    s->gpu_ok[(size_t)(j->gclass - 1) * s->nnodes + k] : ~0ULL;
 }
 
-/* The free GPUs of node k that j may take. */
+/* A sharing job's candidates on node k: free or shared GPUs of its class
+ * with share_mb of shareable memory left. */
+static uint64_t share_room(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	const struct sched_node *n = &s->nodes[k];
+	uint64_t cand = (n->gpu_free | n->gpu_shared) & gpu_ok(s, j, k), room = 0;
+	for (int i = 0; s->share_mb != NULL && i < SCHED_GPUS; i++)
+		if ((cand >> i & 1) && s->share_mb[k * SCHED_GPUS + (size_t)i] >= j->share_mb)
+			room |= 1ULL << i;
+	return room;
+}
+
+/* The free GPUs of node k that j may take (a sharing job: those it may join). */
 static uint64_t gpu_free_for(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
 {
+	if (j->share_mb > 0)
+		return share_room(s, j, k);
 	return s->nodes[k].gpu_free & gpu_ok(s, j, k);
+}
+
+/* The GPU a sharing job takes of room: a shared one before a free one
+ * (whole GPUs stay whole), then the least memory left (packing). */
+static uint64_t take_share(const struct sched_snapshot *s, size_t k, uint64_t room)
+{
+	int best = -1, best_shared = 0;
+	int64_t best_left = 0;
+	for (int i = 0; i < SCHED_GPUS; i++) {
+		if (!(room >> i & 1))
+			continue;
+		int shared = (int)(s->nodes[k].gpu_shared >> i & 1);
+		int64_t left = s->share_mb[k * SCHED_GPUS + (size_t)i];
+		if (best < 0 || shared > best_shared || (shared == best_shared && left < best_left)) {
+			best = i;
+			best_shared = shared;
+			best_left = left;
+		}
+	}
+	return best < 0 ? 0 : 1ULL << best;
+}
+
+/*
+ * What j needs of node n: --hint=nomultithread counts whole cores (its
+ * CPUs times the node's threads per core), --mem=0 all of the node's
+ * memory.  A per-node figure, so it is decided here, where the node is
+ * chosen, and not at submit (see sched.h).
+ */
+static int need_cpus(const struct sched_job *j, const struct sched_node *n)
+{
+	return j->nomt && n->tpc > 1 ? j->cpus * n->tpc : j->cpus;
+}
+
+static int64_t need_mem(const struct sched_job *j, const struct sched_node *n)
+{
+	if (!j->mem_all)
+		return j->mem_mb;
+	return n->mem_total_mb > 0 ? n->mem_total_mb : INT64_MAX;	/* unknown: fits nowhere */
+}
+
+void sched_need(const struct sched_job *j, const struct sched_node *n, int *cpus, int64_t *mem_mb)
+{
+	*cpus = need_cpus(j, n);
+	*mem_mb = need_mem(j, n);
 }
 
 static int fits(const struct sched_job *j, const struct sched_node *n, uint64_t gfree)
 {
-	if (!n->up || n->cpus_free < j->cpus || n->mem_free_mb < j->mem_mb ||
+	if (!n->up || n->cpus_free < need_cpus(j, n) || n->mem_free_mb < need_mem(j, n) ||
 	    __builtin_popcountll(gfree) < j->gpus)
 		return 0;
 	return shares(j, n);
@@ -93,7 +151,7 @@ static unsigned node_cost(const struct sched_job *j, const struct sched_node *n,
 	int g = __builtin_popcountll(j->gpus > 0 ? gfree : n->gpu_free);
 	if (j->gpus > 0)
 		return (unsigned)(g - j->gpus);
-	int starves = n->cpus_free - j->cpus < (int64_t)g * n->cpus_per_gpu;
+	int starves = n->cpus_free - need_cpus(j, n) < (int64_t)g * n->cpus_per_gpu;
 	return (unsigned)(starves * 65 + g);
 }
 
@@ -219,24 +277,59 @@ static int clash(int xa, uint32_t ua, int xb, uint32_t ub)
 	return 0;
 }
 
+/*
+ * The GPUs of node k that the reservations there j would still be running
+ * at ask by type or memory (their GPU class): a reservation counts GPUs,
+ * so a job started now beside it must leave it those very ones, or the
+ * count it was promised holds GPUs it cannot use.  0: none such.
+ */
+static uint64_t resv_avoid(struct pass *w, const struct sched_job *j, int k)
+{
+	int64_t e = end_of(w->s->now, j->limit);
+	uint64_t avoid = 0;
+	for (int r = 0; r < w->nrv; r++) {
+		const struct resv *v = &w->rv[r];
+		const struct sched_job *rj = &w->s->jobs[w->p->resv[r].job];
+		if (v->node == k && rj->gclass > 0 && meets(w->s->now, e, v))
+			avoid |= gpu_ok(w->s, rj, (size_t)k);
+	}
+	return avoid;
+}
+
+/* The free GPUs of node k j may take now: those no typed reservation it
+ * overlaps needs, where that leaves it enough (spares_resv saw to it for
+ * a job started beside a reservation). */
+static uint64_t gpu_take_for(struct pass *w, const struct sched_job *j, int k)
+{
+	uint64_t free = gpu_free_for(w->s, j, (size_t)k), avoid = resv_avoid(w, j, k);
+	return __builtin_popcountll(free & ~avoid) >= j->gpus ? free & ~avoid : free;
+}
+
 /* Hand j (index i) the resources of node k, and record it. */
 static void place(struct pass *w, size_t i, int k)
 {
 	const struct sched_job *j = &w->s->jobs[i];
 	struct sched_node *n = &w->s->nodes[k];
 	int was_free = node_free(n);
-	uint64_t mask = j->gpus ? take_gpus(gpu_free_for(w->s, j, (size_t)k), j->gpus) : 0;
-	int cpus = j->cpus;
-	int64_t mem = j->mem_mb;
+	uint64_t mask = j->share_mb > 0 ? take_share(w->s, (size_t)k, gpu_free_for(w->s, j,
+	    (size_t)k)) : j->gpus ? take_gpus(gpu_take_for(w, j, k), j->gpus) : 0;
+	int cpus = need_cpus(j, n);
+	int64_t mem = need_mem(j, n);
 
 	if (j->excl == SCHED_EXCL_NODE) {
 		mask = n->gpu_free;	/* all of it: the node is empty */
 		cpus = n->cpus_free;
 		mem = n->mem_free_mb;
 	}
+	/* whole GPUs it takes from the plan: a sharing job, only one it opens */
+	int gpus = __builtin_popcountll(mask & ~n->gpu_shared);
 	n->cpus_free -= cpus;
 	n->mem_free_mb -= mem;
 	n->gpu_free &= ~mask;
+	if (j->share_mb > 0 && mask != 0) {
+		n->gpu_shared |= mask;
+		w->s->share_mb[(size_t)k * SCHED_GPUS + (size_t)__builtin_ctzll(mask)] -= j->share_mb;
+	}
 	sched_node_add_job(n, j->excl, j->uid);
 	limits_take(w->s->limits, j->lim, __builtin_popcountll(mask));
 	if (was_free && !node_free(n))
@@ -250,8 +343,9 @@ static void place(struct pass *w, size_t i, int k)
 		w->runs = xreallocarray(w->runs, w->runcap, sizeof *w->runs);
 	}
 	int64_t end = end_of(w->s->now, j->limit);
-	int gpus = __builtin_popcountll(mask);
-	w->runs[w->nruns++] = (struct sched_run){ k, gpus, cpus, mem, j->excl, j->uid, end, j->id };
+	/* A sharing job's GPU may still be shared at its end: none comes back. */
+	w->runs[w->nruns++] = (struct sched_run){ k, j->share_mb > 0 ? 0 : gpus, cpus, mem,
+	    j->excl, j->uid, end, j->id };
 	/* Still running when a reservation of its node begins: it takes from
 	 * what that reservation leaves over (backfill_node checked it fits). */
 	for (int r = 0; w->node_rv != NULL && w->node_rv[k] > 0 && r < w->nrv; r++) {
@@ -318,6 +412,8 @@ static int holds_during(struct pass *w, const struct sched_job *j, int k, const 
     size_t p, size_t m, int64_t t, int g, int c, int64_t mem)
 {
 	int64_t e = end_of(t, j->limit);
+	int jc = need_cpus(j, &w->s->nodes[k]);
+	int64_t jm = need_mem(j, &w->s->nodes[k]);
 	for (int r = 0; r < w->nrv; r++)
 		if (w->rv[r].node == k && meets(t, e, &w->rv[r]) &&
 		    clash(j->excl, j->uid, w->rv[r].excl, w->rv[r].uid))
@@ -331,7 +427,7 @@ static int holds_during(struct pass *w, const struct sched_job *j, int k, const 
 			mem += ev[p].m;
 			point |= ev[p].point;
 		}
-		if (point && (g < j->gpus || c < j->cpus || mem < j->mem_mb))
+		if (point && (g < j->gpus || c < jc || mem < jm))
 			return 0;
 	}
 	return 1;
@@ -368,7 +464,7 @@ static int64_t earliest_on(struct pass *w, const struct sched_job *j, int k, str
 				*after = ev[p].id;
 			}
 		}
-		if (t >= barrier && g >= j->gpus && c >= j->cpus && mem >= j->mem_mb &&
+		if (t >= barrier && g >= j->gpus && c >= need_cpus(j, n) && mem >= need_mem(j, n) &&
 		    holds_during(w, j, k, ev, p, m, t, g, c, mem))
 			return t;
 		while (p < m && ev[p].point)
@@ -411,7 +507,8 @@ static void reserve(struct pass *w, size_t i, int k, int64_t t, int64_t after)
 	const struct sched_job *j = &w->s->jobs[i];
 	struct resv *v = &w->rv[w->nrv];
 
-	*v = (struct resv){ k, t, end_of(t, j->limit), j->gpus, j->cpus, j->mem_mb, j->excl,
+	*v = (struct resv){ k, t, end_of(t, j->limit), j->gpus, need_cpus(j, &w->s->nodes[k]),
+	    need_mem(j, &w->s->nodes[k]), j->excl,
 	    j->uid, 0, 0, 0, j->lim };
 	for (int r = 0; r < w->nrv; r++) {
 		struct resv *o = &w->rv[r];
@@ -474,9 +571,14 @@ static int spares_resv(struct pass *w, const struct sched_job *j, int k)
 		if (v->node != k || !meets(w->s->now, e, v))
 			continue;
 		if (clash(j->excl, j->uid, v->excl, v->uid) || j->gpus > v->fg ||
-		    j->cpus > v->fc || j->mem_mb > v->fm)
+		    need_cpus(j, &w->s->nodes[k]) > v->fc || need_mem(j, &w->s->nodes[k]) > v->fm)
 			return 0;
 	}
+	/* ... and leaves a typed reservation the GPUs of its type. */
+	uint64_t avoid = resv_avoid(w, j, k);
+	if (avoid != 0 && j->gpus > 0 && (j->share_mb > 0 ||
+	    __builtin_popcountll(gpu_free_for(w->s, j, (size_t)k) & ~avoid) < j->gpus))
+		return 0;
 	return 1;
 }
 
@@ -503,8 +605,8 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 {
 	const struct sched_snapshot *s = w->s;
 
-	if (j->gpus > w->maxg || j->cpus > w->maxc)
-		return -1;	/* fits on no node now */
+	if ((j->share_mb == 0 && j->gpus > w->maxg) || j->cpus > w->maxc)
+		return -1;	/* fits on no node now (a sharing job may join a shared GPU) */
 	if (w->nrv == 0)
 		return best_fit(s, j);
 	if (s->policy == SCHED_GREEDY)
@@ -712,5 +814,11 @@ struct sched_result sched_pass(const struct sched_job *jobs, size_t njobs,
 
 int sched_fits_capacity(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus)
 {
-	return j->cpus <= cpus && j->mem_mb <= mem_mb && j->gpus <= ngpus;
+	return sched_fits_node(j, cpus, mem_mb, ngpus, 1);
+}
+
+int sched_fits_node(const struct sched_job *j, int cpus, int64_t mem_mb, int ngpus, int tpc)
+{
+	struct sched_node n = { .tpc = tpc, .mem_total_mb = mem_mb };
+	return need_cpus(j, &n) <= cpus && need_mem(j, &n) <= mem_mb && j->gpus <= ngpus;
 }

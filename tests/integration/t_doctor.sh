@@ -3,7 +3,8 @@
 # herdd running, and finds each planted fault, each with its fix: an unknown
 # host key, a ~/.bashrc that prints, a node without nvidia-smi, a full disk
 # (a 2 MiB tmpfs mounted as node1's herd directory inside node1's mount
-# namespace, under the default --min-free-disk of 1G), a herd directory
+# namespace, under the node's min_free_disk (the test cluster's 100M; 1M
+# passes it, --min-free-disk overrides it)), a herd directory
 # that holds another cluster's job files, and a locked account
 # (a real local user whose login works until usermod -L).
 
@@ -131,12 +132,24 @@ if command -v nsenter >/dev/null; then
 	CONF=$TEST_DIR/disk.ini doctor "$TEST_DIR/disk.json" node1 && fail "full disk: exit 0"
 	r=$(check "$TEST_DIR/disk.json" node1 disk)
 	case $r in
-	"false "*" KiB free in $TINY, less than 1024 MiB"*"free space in $TINY"*) ;;
+	"false "*" KiB free in $TINY, less than 100 MiB (min_free_disk)"*"free space in $TINY"*) ;;
 	*) fail "full disk: $r" ;;
 	esac
 	# Under a threshold it meets, the same directory passes.
 	CONF=$TEST_DIR/disk.ini doctor "$TEST_DIR/disk2.json" --min-free-disk 1M node1 ||
 	    fail "full disk under --min-free-disk 1M: $(check "$TEST_DIR/disk2.json" node1 disk)"
+	# The node's own min_free_disk is the bar by default (herdd drains by it):
+	# 1M there passes the same directory, and --min-free-disk still overrides.
+	awk -v d="$TINY" '{ print } /^\[node node1\]$/ { print "herd_dir = " d; print "min_free_disk = 1M" }' \
+	    "$HOSTS" >"$TEST_DIR/disk3.ini"
+	CONF=$TEST_DIR/disk3.ini doctor "$TEST_DIR/disk3.json" node1 ||
+	    fail "full disk under min_free_disk = 1M: $(check "$TEST_DIR/disk3.json" node1 disk)"
+	CONF=$TEST_DIR/disk3.ini doctor "$TEST_DIR/disk4.json" --min-free-disk 1G node1 &&
+	    fail "--min-free-disk 1G over min_free_disk = 1M: exit 0"
+	case $(check "$TEST_DIR/disk4.json" node1 disk) in
+	"false "*"less than 1024 MiB (--min-free-disk)"*) ;;
+	*) fail "--min-free-disk override: $(check "$TEST_DIR/disk4.json" node1 disk)" ;;
+	esac
 else
 	note "full disk not tried: no nsenter"
 fi

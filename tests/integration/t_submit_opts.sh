@@ -54,8 +54,9 @@ refused -N 2 -- "--nodes=2: multi-node jobs are not supported yet"
 refused --nodes=2-4 -- "--nodes=2-4: multi-node jobs are not supported yet"
 # (--mem-per-cpu, --mem-per-gpu, --cpus-per-gpu, -w, -x, -C and GPU types
 # act now: t_gputype checks them.)
-refused --mem=0 -- "--mem=0: all of the node's memory (Slurm's --mem=0) is not supported yet"
-refused --hint=nomultithread -- "--hint=nomultithread is not supported yet: herd counts a node's CPUs"
+# --mem=0 and --hint=nomultithread are acted on now (t_hint_mem); the
+# other --hint values still lay out tasks, which herd does not
+refused --hint=compute_bound -- "--hint=compute_bound: laying out tasks is not supported yet: herd acts on nomultithread"
 refused --export=NONE -- "--export=NONE is not supported yet"
 # -p and --qos act; without [partition] and [qos] sections herdd refuses them.
 for w in "-p gpu" "--part=gpu" "--qos=high"; do

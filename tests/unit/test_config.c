@@ -580,6 +580,14 @@ struct bad {
 	    "[node a]\nhost = a\nforeign_mem_threshold = -5\n") \
 	X(foreign_mem_huge, 3, "foreign_mem_threshold: 33554432 MB is out of range 0..16777216 MB", \
 	    "[node a]\nhost = a\nforeign_mem_threshold = 32T\n") \
+	X(gpu_share_word, 3, "gpu_share: \"half\" is not yes or no", \
+	    "[node a]\nhost = a\ngpu_share = half\n") \
+	X(gpu_share_enforce_bad, 3, "gpu_share_enforce: \"evict\" is not report or kill", \
+	    "[node a]\nhost = a\ngpu_share_enforce = evict\n") \
+	X(gpu_share_enforce_case, 3, "gpu_share_enforce: \"KILL\" is not report or kill", \
+	    "[node a]\nhost = a\ngpu_share_enforce = KILL\n") \
+	X(gpu_share_enforce_part, 5, "gpu_share_enforce: \"kill,report\" is not report or kill", \
+	    "[node a]\nhost = a\n[partition p]\nnodes = a\ngpu_share_enforce = kill,report\n") \
 	X(share_foreign_word, 3, "share_foreign: \"sometimes\" is not yes or no", \
 	    "[node a]\nhost = a\nshare_foreign = sometimes\n") \
 	X(probe_interval_zero, 2, "probe_interval: 0 is out of range 1..86400", \

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "arrayspec.h"
+#include "backend.h"
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
@@ -163,7 +164,9 @@ static void node_up(struct h *h, const char *boot, const char *scan)
 
 static void key_of(struct h *h, int64_t id, int attempt, char *key, size_t size)
 {
-	launch_key(key, size, h->c.key_prefix, id, attempt);
+	struct job_key k;
+	assert_int_equal(job_key_make(&k, h->c.key_prefix, id, attempt), 0);
+	snprintf(key, size, "%s", job_key_str(&k));
 }
 
 /* A submit's outcome: the id, or -1 with err. */
@@ -267,7 +270,7 @@ static void job_lifecycle(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	struct node *n = &h->c.nodes[0];
 
 	int64_t id = submit(h, 1, 0);
@@ -340,7 +343,7 @@ static void time_limit(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX], want[256];
+	char key[JOB_KEY_MAX], want[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 1, 60, key, sizeof key);
 	drop_sent(h);
@@ -394,7 +397,7 @@ static void restart_adopts(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	int64_t start_a = ctl_find(&h->c, a)->start_time;
@@ -487,7 +490,7 @@ static void node_lost_requeues(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX];
+	char k1[JOB_KEY_MAX], k2[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
 	drop_sent(h);
@@ -580,7 +583,7 @@ static void turn_one_commit(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	enum { N = 1000 };
 
 	feed(h, RES_SHELL_UP, NULL);
@@ -657,7 +660,7 @@ static struct h *two_jobs(unsigned long long fail_at, int64_t *r, int64_t *p, ch
 static void turn_commit_fails(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 
 	/* Count the commits of the set-up, the same in each harness. */
@@ -720,7 +723,7 @@ static void turn_commit_fails(void **state_)
 static void kill_reports_escape(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
@@ -750,14 +753,14 @@ static void kill_reports_escape(void **state_)
 static void escape_after_end(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	assert_int_equal(ctl_cancel(&h->c, r, UID, err, sizeof err), 0);
 	free(sent(h, NULL));
 	feedf(h, RES_EVENT, "end %s 143", key);
 	assert_null(ctl_find(&h->c, r));
-	char other[LAUNCH_KEY_MAX];
+	char other[JOB_KEY_MAX];
 	key_of(h, r, 2, other, sizeof other);	/* an attempt the job never had */
 	feedf(h, RES_LINES, "K %s escaped 3", other);
 	feedf(h, RES_LINES, "K %s escaped 2\nK %s sent", key, key);
@@ -786,7 +789,7 @@ static void limit_reached_then_freed(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("[account bio]\nusers = alice\nmax_gpus = 1\n"
 	    "max_submit_jobs = 3\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], err[HERD_ERRLEN];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	int64_t b = submit(h, 1, 0);
@@ -829,7 +832,7 @@ static void limit_of_parent_account(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("[account lab]\nmax_gpus = 1\nmax_submit_jobs = 3\n\n"
 	    "[account bio]\nusers = alice\nparent = lab\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], err[HERD_ERRLEN];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	assert_string_equal(ctl_find(&h->c, a)->account, "bio");
@@ -863,7 +866,7 @@ static void limit_gpu_hours(void **state_)
 	(void)state_;
 	struct h *h = h_new_with("[account bio]\nusers = alice\nmax_gpu_hours = 1\n"
 	    "period = 1-0\n");
-	char ka[LAUNCH_KEY_MAX];
+	char ka[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	h->clk.wall_s += 1800;
@@ -879,7 +882,7 @@ static void limit_gpu_hours(void **state_)
 	free(s);
 	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, c)), "AssocGrpGRESMinutes");
 	/* A day later a's hour is out of the window, but b has run all along. */
-	char kb[LAUNCH_KEY_MAX];
+	char kb[JOB_KEY_MAX];
 	key_of(h, b, 1, kb, sizeof kb);
 	feedf(h, RES_EVENT, "start %s 4343", kb);
 	h->clk.wall_s += 86400 + 120;
@@ -934,7 +937,7 @@ static void reasons_and_planned_start(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	node_up(h, "boot-1", "S - done");
 	int64_t run = running_job(h, 1, 600, key, sizeof key);
 	int64_t t0 = ctl_find(&h->c, run)->start_time;
@@ -1045,7 +1048,7 @@ static void gpu_type_and_mem_place(void **state_)
 	(void)state_;
 	struct h *h = h_new();
 	struct node *n = &h->c.nodes[0];
-	char err[HERD_ERRLEN], key[LAUNCH_KEY_MAX];
+	char err[HERD_ERRLEN], key[JOB_KEY_MAX];
 	int64_t h100 = submit_place(h, "h100", 0, NULL);	/* node not probed: may be */
 	feed(h, RES_SHELL_UP, NULL);
 	drop_sent(h);
@@ -1121,7 +1124,7 @@ static void usage_of_requeued_attempt(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char k1[JOB_KEY_MAX], k2[JOB_KEY_MAX], err[HERD_ERRLEN];
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
 	drop_sent(h);
@@ -1156,7 +1159,7 @@ static void usage_in_period(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char k1[LAUNCH_KEY_MAX], k2[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char k1[JOB_KEY_MAX], k2[JOB_KEY_MAX], err[HERD_ERRLEN];
 	struct share_period p;
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 2, 0, k1, sizeof k1);
@@ -1205,7 +1208,7 @@ static void usage_of_exclusive_job(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN] = "";
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
 	struct submit_req r = { 0 };
 	int64_t id;
 	node_up(h, "boot-1", "S - done");
@@ -1243,7 +1246,7 @@ static void usage_of_exclusive_job(void **state_)
 static void turn_commit_fails_rows_beside_jobs(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	unsigned long long setup = db_commits(h->db);
@@ -1284,7 +1287,7 @@ static void turn_commit_fails_rows_beside_jobs(void **state_)
 static void deferred_kill_after_requeue(void **state_)
 {
 	(void)state_;
-	char key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	int64_t r, p;
 	struct h *h = two_jobs(0, &r, &p, key, sizeof key);
 	ctl_turn_begin(&h->c);
@@ -1292,7 +1295,7 @@ static void deferred_kill_after_requeue(void **state_)
 	feedf(h, RES_EVENT, "end %s 143", key);
 	assert_int_equal(state(h, r), JOB_PENDING);
 	ctl_turn_end(&h->c);
-	char k2[LAUNCH_KEY_MAX];
+	char k2[JOB_KEY_MAX];
 	key_of(h, r, 2, k2, sizeof k2);
 	char *s = sent(h, NULL);
 	assert_null(strstr(s, k2));	/* no kill of an attempt never launched */
@@ -1331,7 +1334,7 @@ static void gpus_known_by_uuid(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char ka[LAUNCH_KEY_MAX], g[256];
+	char ka[JOB_KEY_MAX], g[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	gpus_of(h, a, g, sizeof g);
@@ -1403,7 +1406,7 @@ static void foreign_gpu_waits_then_frees(void **state_)
 	(void)state_;
 	struct h *h = h_new();
 	struct node *n = &h->c.nodes[0];
-	char key[LAUNCH_KEY_MAX], text[512];
+	char key[JOB_KEY_MAX], text[512];
 
 	node_up(h, "boot-1", "S - done");
 	probe_apps(h, 2052, "GPU-b, 777, python3, 2048\n", "777 1001 bob 777 777 - -\n");
@@ -1446,6 +1449,99 @@ static void foreign_gpu_waits_then_frees(void **state_)
 	probe_apps(h, 4, "GPU-a, 888, x, 10\n", "888 1002 carol 888 888 - -\n");
 	assert_int_equal(n->foreign.busy, 1);
 	assert_string_equal(n->foreign.procs[0].user, "carol");
+	h_free(h);
+}
+
+/* ---- sharing a GPU by memory (ctl_gpushare.c) ---- */
+
+static int64_t try_submit_share(struct h *h, int64_t gpu_mem_mb, char *err, size_t errsz)
+{
+	struct submit_req r = { 0 };
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "share";
+	r.job.workdir = "/home/alice";
+	r.job.gpus = 1;
+	r.job.cpus = 1;
+	r.job.mem_mb = 1;
+	r.job.gpu_mem_mb = gpu_mem_mb;
+	r.job.gpu_share = 1;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+static int64_t submit_share(struct h *h, int64_t gpu_mem_mb)
+{
+	char err[HERD_ERRLEN] = "";
+	int64_t id = try_submit_share(h, gpu_mem_mb, err, sizeof err);
+	if (id < 0)
+		fail_msg("submit refused: %s", err);
+	return id;
+}
+
+/*
+ * gpu_share = yes (report): a whole-GPU job takes GPU 0; two sharers of
+ * 40000 MB join on GPU 1 (81559 MiB), a third waits (Resources).  One
+ * sharer's process uses 50000 MiB: its reason says so, it runs on.  It
+ * ends: GPU 1 stays held by the other, and the third joins it.  With
+ * gpu_share_enforce = kill, a sharer over its declaration is cancelled
+ * with GpuMemExceeded.  On a node without gpu_share, --gpu-share is
+ * refused at submit.
+ */
+static void gpu_share_split_and_enforce(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("gpu_share = yes\n");
+	struct node *n = &h->c.nodes[0];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN];
+
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 4, "", "");
+	int64_t whole = submit(h, 1, 0);
+	int64_t s1 = submit_share(h, 40000), s2 = submit_share(h, 40000);
+	int64_t s3 = submit_share(h, 40000);
+	free(schedule(h));
+	assert_int_equal(ctl_gpu_holder(&h->c, n, 0), whole);
+	assert_int_equal(ctl_find(&h->c, s1)->gpu_mask, 0x2);
+	assert_int_equal(ctl_find(&h->c, s2)->gpu_mask, 0x2);
+	assert_int_equal(state(h, s3), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, s3)), "Resources");
+	assert_int_equal(n->gpu_used, 0x3);
+
+	/* s1 runs (pid 5000) and uses more than it declared: reported. */
+	key_of(h, s1, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 5000", key);
+	probe_apps(h, 50004, "GPU-b, 5000, python3, 50000\n", "5000 1000 alice 5000 5000 - -\n");
+	struct job *j1 = ctl_find(&h->c, s1);
+	assert_int_equal(j1->state, JOB_RUNNING);
+	assert_non_null(j1->reason);
+	assert_string_equal(j1->reason, "GpuMemExceeded: uses 50000 MiB of GPU memory, "
+	    "declared 40000 MiB");
+	assert_int_equal(n->foreign.busy, 0);	/* its own process: not foreign */
+
+	/* s1 ends: s2 still holds GPU 1; s3 joins it, not GPU 0's holder. */
+	feedf(h, RES_EVENT, "end %s 0", key);
+	assert_int_equal(n->gpu_used, 0x3);
+	free(schedule(h));
+	assert_int_equal(state(h, s3), JOB_LAUNCHING);
+	assert_int_equal(ctl_find(&h->c, s3)->gpu_mask, 0x2);
+
+	/* gpu_share_enforce = kill: s2 over its declaration is ended. */
+	((struct node_conf *)n->conf)->gpu_share_enforce = 1;
+	key_of(h, s2, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 6000", key);
+	probe_apps(h, 45004, "GPU-b, 6000, python3, 45000\n", "6000 1000 alice 6000 6000 - -\n");
+	struct job *j2 = ctl_find(&h->c, s2);
+	assert_int_equal(j2->state, JOB_CANCELLED);
+	assert_non_null(strstr(j2->reason, "GpuMemExceeded: uses 45000 MiB"));
+	h_free(h);
+
+	h = h_new();
+	node_up(h, "boot-1", "S - done");
+	probe_apps(h, 4, "", "");
+	assert_int_equal(try_submit_share(h, 1000, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no node this job may use shares GPUs"));
 	h_free(h);
 }
 
@@ -1506,7 +1602,7 @@ static void outage_adopts_on_return(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("down_after = 120\nnode_fail_after = 600\n");
-	char key[LAUNCH_KEY_MAX], want[256];
+	char key[JOB_KEY_MAX], want[256];
 	const char *reason;
 	struct node *n = &h->c.nodes[0];
 	node_up(h, "boot-1", "S - done");
@@ -1561,7 +1657,7 @@ static void outage_node_fail_after(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], want[256];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], want[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	int64_t b = running_job(h, 1, 0, kb, sizeof kb);
@@ -1744,7 +1840,7 @@ static void restart_keeps_outage_clock(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("down_after = 120\nnode_fail_after = 600\n");
-	char key[LAUNCH_KEY_MAX];
+	char key[JOB_KEY_MAX];
 	const char *reason;
 	node_up(h, "boot-1", "S - done");
 	int64_t id = running_job(h, 1, 0, key, sizeof key);
@@ -1796,7 +1892,7 @@ static void restart_keeps_orphans(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
-	char ka[LAUNCH_KEY_MAX], want[256];
+	char ka[JOB_KEY_MAX], want[256];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	feed(h, RES_SHELL_DOWN, "timed out");
@@ -1892,7 +1988,7 @@ static void housekeeping_removes_old_files(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new_with("keep_job_files = 100s\n");
-	char ka[LAUNCH_KEY_MAX], kb[LAUNCH_KEY_MAX], want[640];
+	char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], want[640];
 	node_up(h, "boot-1", "S - done");
 	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
 	(void)running_job(h, 1, 0, kb, sizeof kb);
@@ -1926,11 +2022,340 @@ static void housekeeping_removes_old_files(void **state_)
 	h_free(h);
 }
 
+/* ---- review of issue 14 ---- */
+
+/*
+ * gpu1 with GPU-m in MIG mode (two 3g.40gb devices) and GPU-w whole, in
+ * that order or the other; apps and procs lines as given.  nvidia-smi
+ * --query-compute-apps names a MIG device's process by its parent GPU's
+ * UUID (the real capture computeapps_gpuexp_h100-mig_590.48.01_load.csv).
+ */
+static void probe_mig(struct h *h, int whole_first, const char *apps, const char *procs)
+{
+	const char *m = "0, GPU-m, NVIDIA H100 80GB HBM3, 81559, 7484, 0, 00000000:0F:00.0, 35\n";
+	const char *w = "1, GPU-w, NVIDIA H100 80GB HBM3, 81559, 4, 0, 00000000:1F:00.0, 35\n";
+	const char *lm = "GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-m)\n"
+	    "  MIG 3g.40gb     Device  0: (UUID: MIG-m0)\n"
+	    "  MIG 3g.40gb     Device  1: (UUID: MIG-m1)\n";
+	const char *lw = "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-w)\n";
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id boot-1\n"
+	    "cgroup v2\ngpu_rc 0\ngpus\n%s%sapps\n%slist\n%s%sprocs\n%send\n",
+	    whole_first ? w : m, whole_first ? m : w, apps, whole_first ? lw : lm,
+	    whole_first ? lm : lw, procs);
+}
+
+/*
+ * Bob runs a process on a MIG device of GPU-m (nvidia-smi lists it under
+ * GPU-m's UUID, using 7484 MiB).  The MIG devices replaced GPU-m in the
+ * probe's list, so foreign.c finds no GPU with that UUID and drops the
+ * process ("not a GPU of this list"); the devices' memory is unknown, so
+ * the threshold never applies either.  A 3g.40gb job is then handed a MIG
+ * device of the GPU bob is using: the one thing foreign use is for.
+ */
+static void review_mig_foreign_use_seen(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	node_up(h, "boot-1", "S - done");
+	probe_mig(h, 0, "GPU-m, 777, python3, 7480\n", "777 1001 bob 777 777 - -\n");
+	struct node *n = &h->c.nodes[0];
+	assert_int_equal(n->probe.ngpus, 3);	/* MIG-m0, MIG-m1, GPU-w */
+	int64_t id = submit_place(h, "3g.40gb", 0, NULL);
+	free(schedule(h));
+	/* Bob's process is on GPU-m: its MIG devices are not free. */
+	assert_int_not_equal(n->foreign.busy & 3, 0);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)),
+	    "GpusInUseOutsideHerd");
+	h_free(h);
+}
+
+/*
+ * A job asking for 2 GPUs of no type on a node with a whole GPU and a GPU
+ * in MIG mode may get one of each.  CUDA_VISIBLE_DEVICES is then by UUID
+ * (gpu_mask_visible), but the launch's GPU check looks only at the first
+ * word ("MIG-" or not): a whole GPU listed first makes the UUID list read
+ * as indices, the check refuses its own program, and the job FAILS with
+ * "the launch program could not be built" instead of running.
+ */
+static void review_mixed_mig_whole_launch(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	node_up(h, "boot-1", "S - done");
+	probe_mig(h, 1, "", "");
+	struct node *n = &h->c.nodes[0];
+	assert_int_equal(n->probe.ngpus, 3);	/* GPU-w, MIG-m0, MIG-m1 */
+	int64_t id = submit(h, 2, 0);
+	char *s = schedule(h);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_non_null(strstr(s, "CUDA_VISIBLE_DEVICES"));
+	free(s);
+	h_free(h);
+}
+
+/* ---- a second backend: the controller needs nothing but backend.h ---- */
+
+/*
+ * "mem": a backend that runs nothing.  Its requests are written to a log
+ * the test reads; its answers are its own words ("launched KEY PID",
+ * "begin KEY PID", "finish KEY RC", "cpus=N gpus=N"), not the sh backend's,
+ * and no launch.c or probe.c parser reads them.  A controller that built
+ * node programs or parsed node output itself would fail here.
+ */
+struct mem_be {
+	struct buf log;		/* one line per request */
+};
+
+static int mem_log(struct node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int mem_log(struct node *n, const char *fmt, ...)
+{
+	struct mem_be *m = n->be_state;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	return buf_printf(&m->log, "%s\n", line);
+}
+
+static int mem_prelude(struct node *n, struct buf *out)
+{
+	(void)n;
+	return buf_addstr(out, "ready\n");
+}
+
+static int mem_probe(struct node *n, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "probe");
+}
+
+static int mem_scan(struct node *n, const char *prefix, int64_t min_id, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "scan %s from %" PRId64, prefix, min_id);
+}
+
+static int mem_launch(struct node *n, const struct launch_spec *s, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "launch %s gpus=%s cpus=%d", job_key_str(s->key), s->gpus, s->cpus);
+}
+
+static int mem_kill(struct node *n, const struct job_key *k, const char *sig, char *err,
+    size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "kill %s %s", job_key_str(k), sig);
+}
+
+static int mem_signal(struct node *n, const struct job_key *k, const char *sig, int batch_only,
+    char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "signal %s %s %d", job_key_str(k), sig, batch_only);
+}
+
+static int mem_reconcile(struct node *n, const struct job_key *keys, size_t nkeys, char *err,
+    size_t errsz)
+{
+	(void)err, (void)errsz;
+	for (size_t i = 0; i < nkeys; i++)
+		mem_log(n, "reconcile %s", job_key_str(&keys[i]));
+	return 0;
+}
+
+static int mem_tail(struct node *n, uint64_t reqid, const char *path, int64_t bytes,
+    char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "tail %" PRIu64 " %s %" PRId64, reqid, path, bytes);
+}
+
+static int mem_hk_list(struct node *n, const char *prefix, char *err, size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "housekeep %s", prefix);
+}
+
+static int mem_hk_remove(struct node *n, const struct job_key *keys, size_t nkeys, char *err,
+    size_t errsz)
+{
+	(void)err, (void)errsz;
+	return mem_log(n, "remove %zu first %s", nkeys, nkeys > 0 ? job_key_str(&keys[0]) : "-");
+}
+
+/* Its words into the answers backend.h defines. */
+static int mem_parse_answer(struct node *n, char *line, struct be_reply *r)
+{
+	char *save = NULL, *w = strtok_r(line, " ", &save);
+	(void)n;
+	memset(r, 0, sizeof *r);
+	r->num = r->num2 = -1;
+	r->rest = "";
+	if (w != NULL && strcmp(w, "scan-done") == 0) {
+		r->kind = BE_SCAN, r->key = "-", r->word = "done";
+		return 0;
+	}
+	if (w == NULL || strcmp(w, "launched") != 0)
+		return -1;
+	r->kind = BE_LAUNCH, r->word = "launched";
+	r->key = strtok_r(NULL, " ", &save);
+	const char *pid = strtok_r(NULL, " ", &save);
+	r->num = pid != NULL ? atoll(pid) : -1;
+	return r->key != NULL ? 0 : -1;
+}
+
+static int mem_parse_event(struct node *n, char *line, struct be_reply *r)
+{
+	char *save = NULL, *w = strtok_r(line, " ", &save);
+	(void)n;
+	memset(r, 0, sizeof *r);
+	r->kind = BE_EVENT;
+	r->num2 = -1;
+	r->rest = "";
+	if (w == NULL || (strcmp(w, "begin") != 0 && strcmp(w, "finish") != 0))
+		return -1;
+	r->word = strcmp(w, "begin") == 0 ? "start" : "end";
+	r->key = strtok_r(NULL, " ", &save);
+	const char *num = strtok_r(NULL, " ", &save);
+	if (r->key == NULL || num == NULL)
+		return -1;
+	r->num = atoll(num);
+	return 0;
+}
+
+static int mem_parse_probe(struct node *n, const char *text, size_t len, struct probe_result *pr,
+    char *err, size_t errsz)
+{
+	int cpus = 0, gpus = 0;
+	(void)n, (void)len;
+	if (sscanf(text, "cpus=%d gpus=%d", &cpus, &gpus) != 2 || gpus < 0 || gpus > 8) {
+		snprintf(err, errsz, "not a mem probe");
+		return -1;
+	}
+	snprintf(pr->hostname, sizeof pr->hostname, "mem");
+	snprintf(pr->boot_id, sizeof pr->boot_id, "mem-boot");
+	snprintf(pr->cgroup, sizeof pr->cgroup, "none");
+	pr->cpus = cpus;
+	pr->mem_mb = 65536;
+	pr->gpu_state = GPUS_OK;
+	pr->gpus = xcalloc((size_t)gpus + 1, sizeof *pr->gpus);
+	for (int i = 0; i < gpus; i++) {
+		struct gpu_info *g = &pr->gpus[i];
+		g->index = i;
+		snprintf(g->uuid, sizeof g->uuid, "GPU-mem-%d", i);
+		snprintf(g->name, sizeof g->name, "NVIDIA H100");
+		g->mem_total_mb = 81559;
+		g->mem_used_mb = 0;
+		g->util = g->temp_c = -1;
+		g->mig_index = -1;
+	}
+	pr->ngpus = (size_t)gpus;
+	return 0;
+}
+
+static const struct backend_ops mem_backend = {
+	.name = "mem",
+	.prelude = mem_prelude, .events = mem_prelude,
+	.probe = mem_probe, .scan = mem_scan, .launch = mem_launch, .kill = mem_kill,
+	.signal = mem_signal, .reconcile = mem_reconcile, .tail = mem_tail,
+	.housekeep_list = mem_hk_list, .housekeep_remove = mem_hk_remove,
+	.parse_answer = mem_parse_answer, .parse_event = mem_parse_event,
+	.parse_probe = mem_parse_probe,
+};
+
+/* What the backend was asked since the last look (caller frees). */
+static char *mem_asked(struct mem_be *m)
+{
+	size_t len;
+	char *s = buf_detach(&m->log, &len);
+	buf_init(&m->log, 1 << 20);
+	return s != NULL ? s : xstrdup("");
+}
+
+/*
+ * A job's whole way through the "mem" backend: node up, probe, scan,
+ * launch, start, cancel, kill, end, a restart's reconcile; the job's states
+ * and the node's resources as with sh, and nothing queued in sh's form.
+ */
+static void second_backend(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	struct node *n = &h->c.nodes[0];
+	struct mem_be m;
+	char key[JOB_KEY_MAX], want[256], err[HERD_ERRLEN];
+	buf_init(&m.log, 1 << 20);
+	n->be = &mem_backend;
+	n->be_state = &m;
+
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = mem_asked(&m);
+	snprintf(want, sizeof want, "probe\nscan %s from 1\n", h->c.key_prefix);
+	assert_string_equal(s, want);
+	free(s);
+	feed(h, RES_PROBE, "cpus=8 gpus=2");
+	assert_int_equal(n->have_probe, 1);
+	assert_int_equal(n->probe.ngpus, 2);
+	assert_int_equal(n->state, NODE_UP);
+	feed(h, RES_LINES, "scan-done");
+	assert_int_equal(n->scanned, 1);
+
+	int64_t id = submit(h, 1, 0);
+	ctl_schedule(&h->c);
+	key_of(h, id, 1, key, sizeof key);
+	s = mem_asked(&m);
+	snprintf(want, sizeof want, "launch %s gpus=", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_int_equal(__builtin_popcountll(n->gpu_used), 1);
+	feedf(h, RES_LINES, "launched %s 77", key);
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	feedf(h, RES_EVENT, "begin %s 77", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	assert_int_equal(ctl_find(&h->c, id)->pid, 77);
+
+	/* The shell comes back: the running job is reconciled through it. */
+	feed(h, RES_SHELL_DOWN, "gone");
+	feed(h, RES_SHELL_UP, NULL);
+	s = mem_asked(&m);
+	snprintf(want, sizeof want, "reconcile %s\n", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+
+	assert_int_equal(ctl_cancel(&h->c, id, UID, err, sizeof err), 0);
+	s = mem_asked(&m);
+	snprintf(want, sizeof want, "kill %s TERM\n", key);
+	assert_non_null(strstr(s, want));
+	free(s);
+	assert_int_equal(stored_state(h, id), JOB_CANCELLED);
+	assert_int_equal(__builtin_popcountll(n->gpu_used), 1);	/* until it is gone */
+	feedf(h, RES_EVENT, "finish %s 143", key);
+	assert_int_equal(n->gpu_used, 0);
+	assert_int_equal(n->cpus_used, 0);
+	assert_int_equal(h->ended, 1);
+	/* A line in sh's words means nothing to this backend. */
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(stored_state(h, id), JOB_CANCELLED);
+
+	/* Nothing went the sh way: no program was queued for the node. */
+	struct node_req *q = node_requests_take(n);
+	assert_null(q);
+	buf_clear(&m.log);
+	n->be = &backend_sh;
+	n->be_state = NULL;
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(job_lifecycle),
+		cmocka_unit_test(gpu_share_split_and_enforce),
 		cmocka_unit_test(time_limit),
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(gpus_known_by_uuid),
@@ -1963,6 +2388,9 @@ int main(void)
 		cmocka_unit_test(foreign_gpu_waits_then_frees),
 		cmocka_unit_test(foreign_share_and_threshold),
 		cmocka_unit_test(gpu_type_and_mem_place),
+		cmocka_unit_test(review_mig_foreign_use_seen),
+		cmocka_unit_test(review_mixed_mig_whole_launch),
+		cmocka_unit_test(second_backend),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,13 +224,13 @@ static const struct expect shared_scripts[] = {
 	    "megahit_83m", "slurm/megahit_83m.out", "slurm/megahit_83m.err",
 	    NULL, NULL },
 	{ "bigscience_jz_eval-array.slurm",
-	    "9:--hint", 4, 40, 1, -1, 14400,
+	    NULL, 4, 40, 1, -1, 14400,
 	    "eval-array", "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
 	    ":14: --mail-type is not supported yet; ignored" },
 	    /* (its --account six@gpu: herdd answers whether it exists) */
 	/* --gres=gpu:a100:8: eight GPUs of type a100; -x two nodes. */
 	{ "bigscience_tr14-2B7-mup-cluster.slurm",
-	    "4:--nodes,8:--hint",
+	    "4:--nodes",
 	    8, 12, 1, -1, 360000, "tr14-2B7-mup",
 	    "/fsx/teven/mup/tr14-2B7-%j.out", NULL, NULL, NULL },
 	{ "fasrc_job-array-list.sbatch", NULL,
@@ -557,10 +557,8 @@ static void refused_in_directives(void **state)
 		    "are not supported yet: herd would run the job without "
 		    "nvme:1" },
 		{ "--wrap=true", "--wrap=true is not supported yet" },
-		{ "--mem=0", "--mem=0: all of the node's memory (Slurm's --mem=0) is not "
-		    "supported yet" },
-		{ "--hint=nomultithread", "--hint=nomultithread is not supported yet: herd "
-		    "counts a node's CPUs as its hardware threads" },
+		{ "--hint=compute_bound", "--hint=compute_bound: laying out tasks is not supported yet: "
+		    "herd acts on nomultithread" },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char text[256], want[256], err[HERD_ERRLEN];

@@ -221,6 +221,7 @@ static void t_parse_hostile(void **state)
 static const struct doctor_ctx ctx = {
 	.node = "n1", .host = "h1", .user = "alice", .cluster = "test", .herd_dir = ".herd",
 	.port = 2222, .known_hosts = "/kh", .identity = "/id", .min_free_kb = 1024 * 1024,
+	.min_free_src = "min_free_disk",
 	.local_time = 1000,
 };
 
@@ -294,6 +295,9 @@ static void t_judge_faults(void **state)
 	assert_non_null(strstr(find(&r, "logout")->fix, "loginctl enable-linger alice"));
 	assert_non_null(strstr(find(&r, "clock")->detail, "ahead"));
 	assert_non_null(strstr(find(&r, "disk")->detail, "1000 KiB free"));
+	/* The bar names where it came from (herdd drains by min_free_disk). */
+	assert_non_null(strstr(find(&r, "disk")->detail, "(min_free_disk)"));
+	assert_non_null(strstr(find(&r, "disk")->detail, "herdd gives it no job"));
 	assert_non_null(strstr(find(&r, "herd_dir")->detail, "other"));
 	/* Excluded from the kill, behind by the limit exactly, cpu_only: fine. */
 	memset(&r, 0, sizeof r);

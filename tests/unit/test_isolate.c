@@ -248,7 +248,11 @@ static void t_marker_kill(void **state)
 	assert_int_equal(system(cmd), 0);
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	assert_int_equal(launch_kill_iso(&b, dir, key, "KILL", NULL), 0);
+	struct job_key k;
+	int64_t kid;
+	int katt;
+	assert_int_equal(job_key_parse(&k, key, "iso", &kid, &katt), 0);
+	assert_int_equal(launch_kill_iso(&b, dir, &k, "KILL", NULL), 0);
 	assert_int_equal(run_sh(b.data, out, sizeof out), 0);
 	buf_clear(&b);
 	char want[256];

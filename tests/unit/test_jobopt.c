@@ -395,6 +395,48 @@ static void accepted_silently(void **state)
 }
 
 /* Refused: the message names the option, says why, and nothing is set. */
+/* --hint=nomultithread and --mem=0 are per-node figures, taken at
+ * placement (sched.h): here they are only recorded. */
+static void hint_and_mem_all(void **state)
+{
+	struct jobopt o;
+	(void)state;
+	jobopt_init(&o);
+	assert_int_equal(o.nomt, 0);
+	assert_int_equal(o.mem_all, 0);
+	ok(&o, "hint", "nomultithread");
+	assert_int_equal(o.nomt, 1);
+	ok(&o, "hint", "multithread");	/* the later one wins, as in sbatch */
+	assert_int_equal(o.nomt, 0);
+	ok(&o, "mem", "0");
+	assert_int_equal(o.mem_all, 1);
+	assert_int_equal(o.mem_mb, 0);
+	ok(&o, "mem", "0G");
+	assert_int_equal(o.mem_all, 1);
+	ok(&o, "mem", "4G");		/* a size again: not all of it */
+	assert_int_equal(o.mem_all, 0);
+	assert_int_equal(o.mem_mb, 4096);
+	ok(&o, "mem", "0K");
+	ok(&o, "mem-per-cpu", "1G");	/* per unit: not all of it either */
+	assert_int_equal(o.mem_all, 0);
+	bad(&o, "mem", "-0", "");
+	bad(&o, "mem", "0x", "");
+	/* A script's directive under a command-line option: the latter holds. */
+	struct jobopt cli, script;
+	jobopt_init(&cli);
+	jobopt_init(&script);
+	ok(&script, "hint", "nomultithread");
+	ok(&script, "mem", "0");
+	ok(&cli, "mem", "2G");
+	jobopt_merge(&cli, &script);
+	assert_int_equal(cli.nomt, 1);
+	assert_int_equal(cli.mem_all, 0);
+	assert_int_equal(cli.mem_mb, 2048);
+	jobopt_clear(&cli);
+	jobopt_clear(&script);
+	jobopt_clear(&o);
+}
+
 static void refused(void **state)
 {
 	(void)state;
@@ -428,15 +470,16 @@ static void refused(void **state)
 		    "check the node's temporary disk" },
 		{ "licenses", "matlab", "--licenses=matlab is not supported" },
 		{ "L", "matlab", "--licenses=matlab is not supported" },
-		{ "hint", "nomultithread", "--hint=nomultithread is not supported yet: herd "
-		    "counts a node's CPUs as its hardware threads and would not give whole "
-		    "cores" },
-		/* Slurm's "all of the node's memory": refused, not taken as none */
-		{ "mem", "0", "--mem=0: all of the node's memory (Slurm's --mem=0) is not "
-		    "supported yet: herd would not reserve it; give --mem=SIZE, or "
-		    "--exclusive for the whole node" },
-		{ "mem", "0G", "--mem=0G: all of the node's memory" },
-		{ "mem", "0K", "--mem=0K: all of the node's memory" },
+		/* nomultithread and multithread are acted on (hint_and_mem_all) */
+		{ "hint", "compute_bound", "--hint=compute_bound: laying out tasks is not "
+		    "supported yet: herd acts on nomultithread (whole cores) and multithread "
+		    "(its default) only" },
+		{ "hint", "memory_bound", "--hint=memory_bound: laying out tasks is not supported yet" },
+		{ "hint", "help", "--hint=help: laying out tasks is not supported yet" },
+		{ "hint", "nomultithread,compute_bound", "--hint=nomultithread,compute_bound: "
+		    "laying out tasks" },
+		{ "hint", "NOMULTITHREAD", "--hint=NOMULTITHREAD: laying out tasks" },
+		{ "hint", "", "--hint=: laying out tasks" },
 		{ "distribution", "block", "--distribution=block is not supported" },
 		{ "ntasks-per-core", "1", "--ntasks-per-core=1 is not supported" },
 		{ "wrap", "true", "--wrap=true is not supported yet: in a script "
@@ -479,10 +522,10 @@ static void refused(void **state)
 			fail_msg("%s: %s", spell, err);
 		n++;
 	}
-	/* 60 refused rows until issue 14 acted on six of them (-C, -w, -x,
-	 * --mem-per-cpu, --mem-per-gpu, --cpus-per-gpu): a row that leaves
-	 * this count moves to ACT with a test of its own. */
-	assert_true(n >= 54);
+	/* 60 refused rows until issue 14 acted on seven of them (-C, -w, -x,
+	 * --mem-per-cpu, --mem-per-gpu, --cpus-per-gpu, --hint): a row that
+	 * leaves this count moves to ACT with a test of its own. */
+	assert_true(n >= 53);
 	assert_int_equal(o.set, 0);
 	jobopt_clear(&o);
 }
@@ -593,6 +636,55 @@ static void prefixes_and_aliases(void **state)
 }
 
 /* -n N on one node: the script runs once with N × cpus-per-task CPUs. */
+/* --gpu-share: part of one GPU by --gpu-mem; anything it cannot mean is
+ * refused with why (several GPUs, no --gpu-mem, --exclusive); a value is
+ * none of its business, and the command line wins over a directive. */
+static void gpu_share_option(void **state)
+{
+	(void)state;
+	struct jobopt o, d;
+	char err[HERD_ERRLEN];
+	static const struct { const char *gpus, *mem, *excl, *want; } rows[] = {
+		{ "2", "10G", NULL, "--gpu-share shares one GPU: give --gpus 1 (not 2)" },
+		{ NULL, "10G", NULL, "--gpu-share shares one GPU: give --gpus 1 (not 0)" },
+		{ "1", NULL, NULL, "--gpu-share needs --gpu-mem SIZE" },
+		{ "1", "10G", "", "--gpu-share and --exclusive contradict each other" },
+		{ "1", "10G", "user", "--gpu-share and --exclusive contradict each other" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		jobopt_init(&o);
+		ok(&o, "gpu-share", NULL);
+		if (rows[i].gpus != NULL)
+			ok(&o, "gpus", rows[i].gpus);
+		if (rows[i].mem != NULL)
+			ok(&o, "gpu-mem", rows[i].mem);
+		if (rows[i].excl != NULL)
+			ok(&o, "exclusive", rows[i].excl[0] ? rows[i].excl : NULL);
+		assert_int_equal(jobopt_finish(&o, err, sizeof err), -1);
+		if (strstr(err, rows[i].want) == NULL)
+			fail_msg("row %zu: \"%s\" lacks \"%s\"", i, err, rows[i].want);
+		jobopt_clear(&o);
+	}
+	jobopt_init(&o);
+	ok(&o, "--gpu-share", NULL);
+	ok(&o, "G", "1");
+	ok(&o, "gpu-mem", "10G");
+	assert_int_equal(jobopt_finish(&o, err, sizeof err), 0);
+	assert_int_equal(o.gpu_share, 1);
+	assert_int_equal(o.gpu_mem_mb, 10240);
+	assert_true(o.set & JO_GPU_SHARE);
+	bad(&o, "gpu-share", "yes", "");	/* a flag takes no value */
+	/* A directive's --gpu-share fills in what the command line left. */
+	jobopt_init(&d);
+	ok(&d, "gpu-share", NULL);
+	jobopt_clear(&o);
+	jobopt_init(&o);
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.gpu_share, 1);
+	jobopt_clear(&o);
+	jobopt_clear(&d);
+}
+
 static void ntasks_and_nodes(void **state)
 {
 	(void)state;
@@ -1003,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(accepted_silently),
 		cmocka_unit_test(requeue_flag),
 		cmocka_unit_test(refused),
+		cmocka_unit_test(hint_and_mem_all),
 		cmocka_unit_test(unknown_and_hostile),
 		cmocka_unit_test(prefixes_and_aliases),
 		cmocka_unit_test(ntasks_and_nodes),
@@ -1011,6 +1104,7 @@ int main(void)
 		cmocka_unit_test(signal_option),
 		cmocka_unit_test(test_only_and_wait),
 		cmocka_unit_test(sharing),
+		cmocka_unit_test(gpu_share_option),
 		cmocka_unit_test(comment),
 		cmocka_unit_test(clusters),
 		cmocka_unit_test(partition_qos),

@@ -91,10 +91,35 @@ static int wait_state(const char *path, const char *word, int ms)
 
 static const char hostile[] = "it's \"q\" $(touch /tmp/herd-launch-pwned) `id` ; a b\nc é 日本 \\ *";
 
+/* A key from its text (as the tests spell them): the prefix is what comes
+ * before the last '-'.  A ring of them, so a few may be live at once. */
+static const struct job_key *K(const char *text)
+{
+	static struct job_key ring[8];
+	static unsigned next;
+	char prefix[JOB_KEY_MAX];
+	int64_t id;
+	int att;
+	const char *dash = strrchr(text, '-');
+	assert_non_null(dash);
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(dash - text), text);
+	struct job_key *k = &ring[next++ % 8];
+	assert_int_equal(job_key_parse(k, text, prefix, &id, &att), 0);
+	return k;
+}
+
+/* job_key_make's text into key. */
+static void key_text(char *key, size_t size, const char *prefix, int64_t id, int attempt)
+{
+	struct job_key k;
+	assert_int_equal(job_key_make(&k, prefix, id, attempt), 0);
+	snprintf(key, size, "%s", job_key_str(&k));
+}
+
 static void launch_runs_literally(void **state)
 {
 	(void)state;
-	char herd_dir[300], workdir[600], out_path[700], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char herd_dir[300], workdir[600], out_path[700], key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	static const char script[] = "#!/bin/sh\nprintf '%s|%s|%s|%s|%s' \"$1\" \"$PWD\" "
 	    "\"$HERD_JOB_NAME\" \"$CUDA_VISIBLE_DEVICES\" \"$MYVAR\"\n";
 	char argv[sizeof hostile + 8], env[sizeof hostile + 64];
@@ -108,11 +133,11 @@ static void launch_runs_literally(void **state)
 	envlen = (size_t)snprintf(env, sizeof env, "MYVAR=%s", hostile) + 1;
 	memcpy(env + envlen, "BAD-NAME=x", 11);
 	envlen += 11;
-	launch_key(key, sizeof key, "t.abc", 42, 0);
+	key_text(key, sizeof key, "t.abc", 42, 0);
 	assert_string_equal(key, "t.abc-42.0");
 
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = key, .id = 42, .name = hostile, .node = "n1",
+		.herd_dir = herd_dir, .key = K(key), .id = 42, .name = hostile, .node = "n1",
 		.workdir = workdir, .out_path = out_path, .gpus = "0,3",
 		.script = script, .script_len = sizeof script - 1,
 		.argv = argv, .argv_len = sizeof hostile, .env = env, .env_len = envlen,
@@ -145,7 +170,7 @@ static void launch_runs_literally(void **state)
 	free(ans);
 	buf_reset(&prog);
 
-	const char *keys[] = { key, "t.abc-43.0" };
+	const struct job_key keys[] = { *K(key), *K("t.abc-43.0") };
 	launch_reconcile(&prog, herd_dir, keys, 2);
 	ans = run_sh(prog.data, prog.len);
 	assert_null(strstr(ans, "sh:"));	/* no shell complaint in the answer */
@@ -165,13 +190,13 @@ static void launch_runs_literally(void **state)
 static void kill_reaches_the_whole_group(void **state)
 {
 	(void)state;
-	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN], pidp[600];
+	char herd_dir[300], out_path[400], key[JOB_KEY_MAX], err[HERD_ERRLEN], pidp[600];
 	static const char script[] = "sleep 30 & sleep 31; wait\n";
 	snprintf(herd_dir, sizeof herd_dir, "%s/herd2", scratch);
 	snprintf(out_path, sizeof out_path, "%s/out2", scratch);
-	launch_key(key, sizeof key, "t.abc", 7, 1);
+	key_text(key, sizeof key, "t.abc", 7, 1);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = key, .id = 7, .name = "k", .node = "n1",
+		.herd_dir = herd_dir, .key = K(key), .id = 7, .name = "k", .node = "n1",
 		.workdir = scratch, .out_path = out_path, .gpus = "",
 		.script = script, .script_len = sizeof script - 1,
 		.argv = "", .argv_len = 0, .env = "", .env_len = 0,
@@ -194,7 +219,7 @@ static void kill_reaches_the_whole_group(void **state)
 	usleep(100000);	/* let the runner reach its trap and the job start */
 
 	buf_reset(&prog);
-	launch_kill(&prog, herd_dir, key, "TERM");
+	launch_kill(&prog, herd_dir, K(key), "TERM");
 	char *ans = run_sh(prog.data, prog.len);
 	assert_non_null(strstr(ans, "K t.abc-7.1 sent"));
 	free(ans);
@@ -217,13 +242,13 @@ static void kill_reaches_the_whole_group(void **state)
 static void cancel_before_the_pid_is_known(void **state)
 {
 	(void)state;
-	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN], exitp[600];
+	char herd_dir[300], out_path[400], key[JOB_KEY_MAX], err[HERD_ERRLEN], exitp[600];
 	static const char script[] = "sleep 30\necho survived\n";
 	snprintf(herd_dir, sizeof herd_dir, "%s/herd4", scratch);
 	snprintf(out_path, sizeof out_path, "%s/out4", scratch);
-	launch_key(key, sizeof key, "t", 11, 0);
+	key_text(key, sizeof key, "t", 11, 0);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = key, .id = 11, .name = "c", .node = "n",
+		.herd_dir = herd_dir, .key = K(key), .id = 11, .name = "c", .node = "n",
 		.workdir = scratch, .out_path = out_path, .gpus = "",
 		.script = script, .script_len = sizeof script - 1,
 	};
@@ -231,7 +256,7 @@ static void cancel_before_the_pid_is_known(void **state)
 	buf_init(&prog, 1 << 20);
 	launch_prelude(&prog, herd_dir);
 	launch_job(&prog, &s, err, sizeof err);
-	launch_kill(&prog, herd_dir, key, "TERM");
+	launch_kill(&prog, herd_dir, K(key), "TERM");
 	char *ans = run_sh(prog.data, prog.len);
 	assert_non_null(strstr(ans, "L t-11.0 launched"));
 	/* sent, pending, or gone when the runner saw the cancel file first. */
@@ -250,22 +275,22 @@ static void cancel_before_the_pid_is_known(void **state)
 static void launch_after_cancel_refused(void **state)
 {
 	(void)state;
-	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char herd_dir[300], out_path[400], key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	static const char script[] = "echo ran\n";
 	snprintf(herd_dir, sizeof herd_dir, "%s/herd5", scratch);
 	snprintf(out_path, sizeof out_path, "%s/out5", scratch);
-	launch_key(key, sizeof key, "t", 12, 0);
+	key_text(key, sizeof key, "t", 12, 0);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = key, .id = 12, .name = "c", .node = "n",
+		.herd_dir = herd_dir, .key = K(key), .id = 12, .name = "c", .node = "n",
 		.workdir = scratch, .out_path = out_path, .gpus = "",
 		.script = script, .script_len = sizeof script - 1,
 	};
 	struct buf prog;
 	buf_init(&prog, 1 << 20);
 	launch_prelude(&prog, herd_dir);
-	launch_kill(&prog, herd_dir, key, "KILL");
+	launch_kill(&prog, herd_dir, K(key), "KILL");
 	launch_job(&prog, &s, err, sizeof err);
-	const char *keys[] = { key };
+	const struct job_key keys[] = { *K(key) };
 	launch_reconcile(&prog, herd_dir, keys, 1);
 	char *ans = run_sh(prog.data, prog.len);
 	assert_non_null(strstr(ans, "K t-12.0 gone\n"));
@@ -280,13 +305,13 @@ static void launch_after_cancel_refused(void **state)
 static void interpreter_from_shebang(void **state)
 {
 	(void)state;
-	char herd_dir[300], out_path[400], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char herd_dir[300], out_path[400], key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	static const char script[] = "#!/bin/bash -e\necho \"$BASH_VERSION\" | cut -c1\n";
 	snprintf(herd_dir, sizeof herd_dir, "%s/herd3", scratch);
 	snprintf(out_path, sizeof out_path, "%s/out3", scratch);
-	launch_key(key, sizeof key, "t", 9, 0);
+	key_text(key, sizeof key, "t", 9, 0);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = key, .id = 9, .name = "b", .node = "n",
+		.herd_dir = herd_dir, .key = K(key), .id = 9, .name = "b", .node = "n",
 		.workdir = scratch, .out_path = out_path, .gpus = "",
 		.script = script, .script_len = sizeof script - 1,
 	};
@@ -309,7 +334,7 @@ static void nul_in_script_refused(void **state)
 {
 	(void)state;
 	char err[HERD_ERRLEN];
-	struct launch_spec s = { .herd_dir = ".herd", .key = "k-1.0", .id = 1, .name = "x",
+	struct launch_spec s = { .herd_dir = ".herd", .key = K("k-1.0"), .id = 1, .name = "x",
 	    .node = "n", .workdir = "/", .out_path = "/o", .gpus = "",
 	    .script = "a\0b", .script_len = 3 };
 	struct buf prog;
@@ -352,7 +377,7 @@ static void launch_failures_reported(void **state)
 	snprintf(evp, sizeof evp, "%s/events", herd_dir);
 	s.herd_dir = herd_dir;
 
-	s.key = "t.f-1.0";
+	s.key = K("t.f-1.0");
 	s.id = 1;
 	s.workdir = "/nonexistent-herd-dir";
 	s.out_path = out_ok;
@@ -360,7 +385,7 @@ static void launch_failures_reported(void **state)
 	snprintf(statep, sizeof statep, "%s/jobs/t.f-1.0.state", herd_dir);
 	assert_int_equal(wait_state(statep, "failed 1", 20000), 0);
 
-	s.key = "t.f-2.0";
+	s.key = K("t.f-2.0");
 	s.id = 2;
 	s.workdir = scratch;
 	s.out_path = out_bad;
@@ -376,7 +401,7 @@ static void launch_failures_reported(void **state)
 	assert_null(strstr(ev, "start t.f-"));
 	free(ev);
 
-	const char *keys[] = { "t.f-1.0", "t.f-2.0" };
+	const struct job_key keys[] = { *K("t.f-1.0"), *K("t.f-2.0") };
 	struct buf prog;
 	buf_init(&prog, 1 << 20);
 	launch_reconcile(&prog, herd_dir, keys, 2);
@@ -388,7 +413,7 @@ static void launch_failures_reported(void **state)
 	char *nl = strchr(l2, '\n');
 	assert_non_null(nl);
 	*nl = '\0';
-	struct launch_reply r;
+	struct be_reply r;
 	assert_int_equal(launch_parse_reply(l2, &r), 0);
 	assert_string_equal(r.word, "failed");
 	assert_int_equal(r.num, 1);
@@ -410,7 +435,7 @@ static void job_sees_slurm_variables(void **state)
 	snprintf(herd_dir, sizeof herd_dir, "%s/herdv", scratch);
 	snprintf(out, sizeof out, "%s/vars.out", scratch);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = "t.v-7.0", .id = 7, .name = "v", .node = "n 1",
+		.herd_dir = herd_dir, .key = K("t.v-7.0"), .id = 7, .name = "v", .node = "n 1",
 		.workdir = scratch, .out_path = out, .gpus = "1,3", .ngpus = 2, .cpus = 8,
 		.ntasks = 4, .mem_mb = 2048, .user = "alice", .submit_dir = "/home/alice/proj x",
 		.submit_host = "login1", .script = script, .script_len = sizeof script - 1,
@@ -444,7 +469,7 @@ static void task_sees_array_variables(void **state)
 	snprintf(herd_dir, sizeof herd_dir, "%s/herda", scratch);
 	snprintf(out, sizeof out, "%s/avars.out", scratch);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = "t.a-130.0", .id = 130, .name = "a", .node = "n1",
+		.herd_dir = herd_dir, .key = K("t.a-130.0"), .id = 130, .name = "a", .node = "n1",
 		.workdir = scratch, .out_path = out, .gpus = "", .cpus = 1, .user = "alice",
 		.submit_dir = scratch, .submit_host = "h", .script = script,
 		.script_len = sizeof script - 1, .argv = "", .env = "", .env_len = 0,
@@ -464,7 +489,7 @@ static void task_sees_array_variables(void **state)
 	free(o);
 
 	/* Not in an array: none of them. */
-	s.key = "t.a-131.0";
+	s.key = K("t.a-131.0");
 	s.id = 131;
 	s.array_job_id = 0;
 	free(launch_once(&s));
@@ -492,7 +517,7 @@ static void scan_lists_keys_and_gpus(void **state)
 	};
 	const char *keys[] = { "c.i-3.0", "c.i-10.1", "c.i-12.0", "other-50.0" };
 	for (int i = 0; i < 4; i++) {
-		s.key = keys[i];
+		s.key = K(keys[i]);
 		free(launch_once(&s));
 		snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, keys[i]);
 		assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
@@ -510,7 +535,7 @@ static void scan_lists_keys_and_gpus(void **state)
 	assert_null(strstr(ans, "sh:"));
 	char *line = strstr(ans, "S c.i-12.0");
 	*strchr(line, '\n') = '\0';
-	struct launch_reply r;
+	struct be_reply r;
 	assert_int_equal(launch_parse_reply(line, &r), 0);
 	assert_int_equal(r.kind, 'S');
 	assert_string_equal(r.key, "c.i-12.0");
@@ -530,7 +555,7 @@ static void scan_lists_keys_and_gpus(void **state)
 static void parse_answers(void **state)
 {
 	(void)state;
-	struct launch_reply r;
+	struct be_reply r;
 	char l1[] = "L t.a-5.0 launched 1234";
 	assert_int_equal(launch_parse_reply(l1, &r), 0);
 	assert_int_equal(r.kind, 'L');
@@ -566,15 +591,6 @@ static void parse_answers(void **state)
 	char r2[] = "R t.a-5.0 failed 1 notatime chdir";
 	assert_int_equal(launch_parse_reply(r2, &r), -1);
 
-	int64_t id;
-	int att;
-	assert_int_equal(launch_key_parse("t.abc-42.3", "t.abc", &id, &att), 0);
-	assert_int_equal(id, 42);
-	assert_int_equal(att, 3);
-	assert_int_equal(launch_key_parse("t.abd-42.3", "t.abc", &id, &att), -1);
-	assert_int_equal(launch_key_parse("t.abc-42", "t.abc", &id, &att), -1);
-	assert_int_equal(launch_key_parse("t.abc-0.0", "t.abc", &id, &att), -1);
-	assert_int_equal(launch_key_parse("t.abc-4x.0", "t.abc", &id, &att), -1);
 }
 
 /* Decode a launch_tail answer into out; returns the end line's status. */
@@ -584,16 +600,14 @@ static int64_t tail_answer(char *ans, uint64_t reqid, struct buf *out, char *msg
 	int64_t rc = -2;
 	snprintf(want, sizeof want, "%llu", (unsigned long long)reqid);
 	for (char *l = strtok_r(ans, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		struct launch_reply r;
-		unsigned char b[LAUNCH_HEX_MAX / 2];
+		struct be_reply r;
 		assert_int_equal(launch_parse_reply(l, &r), 0);
 		assert_int_equal(r.kind, 'O');
 		assert_string_equal(r.key, want);
 		assert_int_equal(rc, -2);	/* nothing after the end line */
 		if (strcmp(r.word, "data") == 0) {
-			int n = launch_hex_decode(r.rest, b, sizeof b);
-			assert_true(n > 0);
-			buf_add(out, b, (size_t)n);
+			assert_true(r.ndata > 0);
+			buf_add(out, r.data, (size_t)r.ndata);
 		} else {
 			rc = r.num;
 			snprintf(msg, msgsz, "%s", r.rest);
@@ -690,17 +704,17 @@ static void tail_refusals(void **state)
 static void parse_output_lines(void **state)
 {
 	(void)state;
-	struct launch_reply r;
+	struct be_reply r;
 	unsigned char b[LAUNCH_HEX_MAX / 2];
 	char ok1[] = "O 12 data 00ff41", ok2[] = "O 12 end 0",
 	    ok3[] = "O 12 end 1 sh: 3: cannot open /x: Permission denied";
 	assert_int_equal(launch_parse_reply(ok1, &r), 0);
 	assert_string_equal(r.key, "12");
 	assert_string_equal(r.word, "data");
-	assert_int_equal(launch_hex_decode(r.rest, b, sizeof b), 3);
-	assert_int_equal(b[0], 0);
-	assert_int_equal(b[1], 0xff);
-	assert_int_equal(b[2], 'A');
+	assert_int_equal(r.ndata, 3);	/* decoded in the line */
+	assert_int_equal(r.data[0], 0);
+	assert_int_equal(r.data[1], 0xff);
+	assert_int_equal(r.data[2], 'A');
 	assert_int_equal(launch_parse_reply(ok2, &r), 0);
 	assert_int_equal(r.num, 0);
 	assert_int_equal(launch_parse_reply(ok3, &r), 0);
@@ -754,9 +768,9 @@ static void start_marking_job(const char *name, char *key, size_t keysz, char *h
 	snprintf(wd, sizeof wd, "%s/wd-%s", scratch, name);
 	snprintf(out, sizeof out, "%s/out", wd);
 	assert_int_equal(mkdir(wd, 0700), 0);
-	launch_key(key, keysz, "t.sig", 9, 1);
+	key_text(key, keysz, "t.sig", 9, 1);
 	struct launch_spec s = {
-		.herd_dir = herd_dir, .key = key, .id = 9, .name = "sig", .node = "n1",
+		.herd_dir = herd_dir, .key = K(key), .id = 9, .name = "sig", .node = "n1",
 		.workdir = wd, .out_path = out, .gpus = "",
 		.script = script, .script_len = sizeof script - 1,
 		.argv = "", .argv_len = 0, .env = "", .env_len = 0, .umask = -1,
@@ -772,7 +786,7 @@ static char *signal_job(const char *herd_dir, const char *key, int batch_only)
 {
 	struct buf prog;
 	buf_init(&prog, 1 << 20);
-	assert_int_equal(launch_signal(&prog, herd_dir, key, "USR1", batch_only), 0);
+	assert_int_equal(launch_signal(&prog, herd_dir, K(key), "USR1", batch_only), 0);
 	char *ans = run_sh(prog.data, prog.len);
 	buf_clear(&prog);
 	return ans;
@@ -783,7 +797,7 @@ static void stop_job(const char *herd_dir, const char *key)
 	char statep[700];
 	struct buf prog;
 	buf_init(&prog, 1 << 20);
-	launch_kill(&prog, herd_dir, key, "KILL");
+	launch_kill(&prog, herd_dir, K(key), "KILL");
 	free(run_sh(prog.data, prog.len));
 	buf_clear(&prog);
 	snprintf(statep, sizeof statep, "%s/jobs/%s.state", herd_dir, key);
@@ -799,7 +813,7 @@ static void stop_job(const char *herd_dir, const char *key)
 static void signal_reaches_the_right_processes(void **state)
 {
 	(void)state;
-	char herd_dir[300], key[LAUNCH_KEY_MAX], mark[500], expect[200];
+	char herd_dir[300], key[JOB_KEY_MAX], mark[500], expect[200];
 
 	start_marking_job("grp", key, sizeof key, herd_dir, sizeof herd_dir);
 	char *ans = signal_job(herd_dir, key, 0);
@@ -833,7 +847,7 @@ static void signal_reaches_the_right_processes(void **state)
 	stop_job(herd_dir, key);
 
 	/* No state yet: nothing to signal, nothing recorded. */
-	launch_key(key, sizeof key, "t.sig", 10, 1);
+	key_text(key, sizeof key, "t.sig", 10, 1);
 	snprintf(mark, sizeof mark, "%s/jobs/%s.script", herd_dir, key);
 	FILE *f = fopen(mark, "w");
 	assert_non_null(f);
@@ -855,16 +869,16 @@ static void umask_applied(void **state)
 		{ -1, 0606, "\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char herd_dir[300], wd[400], out[500], statep[700], made[500], key[LAUNCH_KEY_MAX];
+		char herd_dir[300], wd[400], out[500], statep[700], made[500], key[JOB_KEY_MAX];
 		struct stat st;
 		snprintf(herd_dir, sizeof herd_dir, "%s/herd-um%zu", scratch, i);
 		snprintf(wd, sizeof wd, "%s/um%zu", scratch, i);
 		snprintf(out, sizeof out, "%s/out", wd);
 		snprintf(made, sizeof made, "%s/made", wd);
 		assert_int_equal(mkdir(wd, 0755), 0);
-		launch_key(key, sizeof key, "t.um", 11 + (int64_t)i, 1);
+		key_text(key, sizeof key, "t.um", 11 + (int64_t)i, 1);
 		struct launch_spec s = {
-			.herd_dir = herd_dir, .key = key, .id = 11 + (int64_t)i, .name = "um",
+			.herd_dir = herd_dir, .key = K(key), .id = 11 + (int64_t)i, .name = "um",
 			.node = "n1", .workdir = wd, .out_path = out, .gpus = "",
 			.script = script, .script_len = sizeof script - 1,
 			.argv = "", .env = "", .umask = cases[i].umask,
@@ -898,7 +912,7 @@ static void gpu_check_before_start(void **state)
 {
 	(void)state;
 	char herd_dir[300], bin[300], smi[400], out[400], statep[600], evp[400];
-	char path[4096], key[LAUNCH_KEY_MAX], err[HERD_ERRLEN];
+	char path[4096], key[JOB_KEY_MAX], err[HERD_ERRLEN];
 	static const char script[] = "#!/bin/sh\necho \"$CUDA_VISIBLE_DEVICES|$HERD_GPU_UUIDS\"\n";
 	static const struct {
 		const char *gpus, *uuids, *want;	/* want: "exit 0" or the failure */
@@ -934,10 +948,10 @@ static void gpu_check_before_start(void **state)
 	char *saved = xstrdup(old ? old : "/usr/bin:/bin");
 	setenv("PATH", path, 1);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		launch_key(key, sizeof key, "t.g", 1 + (int64_t)i, 0);
+		key_text(key, sizeof key, "t.g", 1 + (int64_t)i, 0);
 		snprintf(out, sizeof out, "%s/g%zu.out", scratch, i);
 		struct launch_spec s = {
-			.herd_dir = herd_dir, .key = key, .id = 1 + (int64_t)i, .name = "g",
+			.herd_dir = herd_dir, .key = K(key), .id = 1 + (int64_t)i, .name = "g",
 			.node = "n1", .workdir = scratch, .out_path = out, .gpus = cases[i].gpus,
 			.gpu_uuids = cases[i].uuids, .ngpus = 1, .script = script,
 			.script_len = sizeof script - 1, .argv = "", .env = "PATH=/nowhere", .env_len = 14,
@@ -975,7 +989,7 @@ static void gpu_check_before_start(void **state)
 	free(saved);
 
 	/* Lists the controller got wrong are refused here, before anything is sent. */
-	struct launch_spec bad = { .herd_dir = herd_dir, .key = "t.g-99.0", .id = 99,
+	struct launch_spec bad = { .herd_dir = herd_dir, .key = K("t.g-99.0"), .id = 99,
 	    .workdir = scratch, .out_path = out, .gpus = "0,1", .gpu_uuids = "GPU-a",
 	    .script = script, .script_len = sizeof script - 1, .argv = "", .env = "" };
 	struct buf prog;
@@ -1048,7 +1062,7 @@ static void housekeep_lists_rotates_removes(void **state)
 	assert_true(exists(herd_dir, "events.1"));
 	assert_true(exists(herd_dir, "events"));	/* a new, empty one for the runners */
 
-	const char *keys[] = { "c.i-1.0", "c.i-3.1" };
+	const struct job_key keys[] = { *K("c.i-1.0"), *K("c.i-3.1") };
 	buf_init(&prog, 1 << 16);
 	assert_int_equal(housekeep_remove(&prog, herd_dir, keys, 2), 0);
 	ans = run_sh(prog.data, prog.len);
@@ -1065,7 +1079,7 @@ static void housekeep_lists_rotates_removes(void **state)
 	assert_true(exists(jobs, "other-4.0.state"));
 
 	/* Its answers parse; hostile ones do not, or carry no more than a word. */
-	struct launch_reply r;
+	struct be_reply r;
 	char l1[] = "C c.i-1.0 ended", l2[] = "C - rotated", b1[] = "C", b2[] = "C c.i-1.0",
 	    b3[] = "CC x y", b4[] = "C x y notanumber";
 	assert_int_equal(launch_parse_reply(l1, &r), 0);

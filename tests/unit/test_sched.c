@@ -1141,6 +1141,46 @@ static void filter_reasons_never_head(void **state)
 	}
 }
 
+/*
+ * Review of issue 14: a reservation counts GPUs, not which ones.  Node 0:
+ * GPU 0 an A100 (free), GPU 1 an RTX 3090 and GPU 2 an A100, both held by
+ * jobs that end at 1100.  The head wants 2 A100s (class 1: GPUs 0 and 2):
+ * not now, so EASY reserves node 0 at 1100, when 3 GPUs are free and 1 is
+ * left over.  A long job of no type comes next: "1 GPU left over at 1100"
+ * lets it backfill, and it takes the lowest free GPU, the A100.  At 1100
+ * only one A100 is free: the head is delayed by a job started after its
+ * reservation (until 2100), which is what EASY promises never happens.
+ * Either the backfilled job must not take a GPU of the reservation's
+ * class (it could wait, or take the RTX at 1100) or it must not start.
+ */
+static void review_resv_counts_gpus_not_types(void **state)
+{
+	(void)state;
+	static const uint64_t ok[1] = { 0x5 };	/* class 1 (a100): GPUs 0 and 2 */
+	struct sched_node nodes[1] = { node(16, 1000, 3) };
+	nodes[0].gpu_free = 0x1;
+	nodes[0].cpus_free = 14;
+	struct sched_run run[2] = { { .node = 0, .gpus = 1, .cpus = 1, .end = 1100, .id = 10 },
+	    { .node = 0, .gpus = 1, .cpus = 1, .end = 1100, .id = 11 } };
+	struct sched_job jobs[2] = { { .gpus = 2, .cpus = 1, .gclass = 1, .limit = 100, .id = 1 },
+	    { .gpus = 1, .cpus = 1, .limit = 1000, .id = 2 } };
+	struct sched_decision d[4];
+	uint8_t why[2];
+	memset(why, 0xff, sizeof why);
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1000, .nodes = nodes,
+	    .nnodes = 1, .jobs = jobs, .njobs = 2, .pin_job = -1, .gpu_ok = ok,
+	    .running = run, .nrunning = 2 };
+	struct sched_plan p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv[0].job, 0);
+	assert_int_equal(p.resv[0].start, 1100);
+	/* The untyped job may start only where it leaves the head's A100s. */
+	for (size_t i = 0; i < p.ndecisions; i++)
+		if (d[i].job == 1)
+			assert_int_equal(d[i].gpu_mask & ok[0], 0);
+}
+
 static void reservation_never_delayed(void **state)
 {
 	(void)state;
@@ -1430,10 +1470,262 @@ static void foreign_gpus_reason(void **state)
 	assert_int_equal(why[0], SCHED_R_NONE);
 }
 
+/* ---- sharing a GPU by memory (--gpu-share) ---- */
+
+static void share_mb_fill(int64_t *share, size_t nnodes, int64_t v)
+{
+	for (size_t i = 0; i < nnodes * SCHED_GPUS; i++)
+		share[i] = v;
+}
+
+/* Two sharing jobs pack onto one GPU, a third that would over-commit it
+ * opens the other; a whole-GPU job then finds none; the next sharer waits. */
+static void gpu_share_packs_and_waits(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(16, 1000, 2) };
+	int64_t share[SCHED_GPUS];
+	share_mb_fill(share, 1, 0);
+	share[0] = 24000;
+	share[1] = 24000;
+	struct sched_job jobs[5] = { { .gpus = 1, .cpus = 1, .share_mb = 10000, .id = 1 },
+	    { .gpus = 1, .cpus = 1, .share_mb = 10000, .id = 2 },
+	    { .gpus = 1, .cpus = 1, .share_mb = 10000, .id = 3 },
+	    { .gpus = 1, .cpus = 1, .id = 4 },
+	    { .gpus = 1, .cpus = 1, .share_mb = 20000, .id = 5 } };
+	struct sched_decision d[5];
+	uint8_t why[5];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 1, .nodes = nodes, .nnodes = 1,
+	    .jobs = jobs, .njobs = 5, .pin_job = -1, .share_mb = share };
+	struct sched_plan p = plan_of(d, 5, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 3);
+	decided(&d[0], 0, 0, 0x1);
+	decided(&d[1], 1, 0, 0x1);	/* joins GPU 0: 4000 MB left there */
+	decided(&d[2], 2, 0, 0x2);	/* would over-commit GPU 0: opens GPU 1 */
+	assert_int_equal(why[3], SCHED_R_RESOURCES);	/* no whole GPU is left */
+	assert_int_not_equal(why[4], SCHED_R_NONE);	/* 20000 fits on neither */
+	assert_int_equal(share[0], 4000);
+	assert_int_equal(share[1], 14000);
+	assert_int_equal(nodes[0].gpu_free, 0);
+	assert_int_equal(nodes[0].gpu_shared, 0x3);
+}
+
+/* A sharing job never joins a GPU a whole-GPU job holds, nor one in use
+ * outside herd, however much memory the snapshot says is left there. */
+static void gpu_share_never_whole_or_foreign(void **state)
+{
+	(void)state;
+	struct sched_node nodes[1] = { node(16, 1000, 4) };
+	int64_t share[SCHED_GPUS];
+	share_mb_fill(share, 1, 80000);
+	nodes[0].gpu_free = 0x0;	/* GPU 0, 1 held whole; 2 foreign; 3 shared, full */
+	nodes[0].gpu_foreign = 0x4;
+	nodes[0].gpu_shared = 0x8;
+	share[3] = 100;
+	struct sched_job jobs[1] = { { .gpus = 1, .cpus = 1, .share_mb = 1000, .id = 1 } };
+	struct sched_decision d[1];
+	uint8_t why[1];
+	struct sched_snapshot s = { .policy = SCHED_FCFS, .now = 1, .nodes = nodes, .nnodes = 1,
+	    .jobs = jobs, .njobs = 1, .pin_job = -1, .share_mb = share };
+	struct sched_plan p = plan_of(d, 1, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(why[0], SCHED_R_FOREIGN);
+}
+
+/*
+ * The property, over thousands of random workloads: after a pass, on
+ * every GPU the declarations of the sharing jobs there (those running
+ * before and those it placed) stay within its memory total less foreign
+ * use; a whole-GPU job never gets a GPU sharing jobs hold or were given
+ * in the pass, a sharing job never one a whole-GPU job holds, one in use
+ * outside herd, or more than one.
+ */
+static void gpu_share_never_overcommits(void **state)
+{
+	(void)state;
+	enum { NN = 4, NJ = 24 };
+	static const int64_t totals[] = { 8000, 16000, 24000, 40000, 81920 };
+	int placed_sharing = 0, joined = 0;
+	for (int iter = 0; iter < 4000; iter++) {
+		struct sched_node nodes[NN];
+		int64_t share[NN * SCHED_GPUS], total[NN][SCHED_GPUS], foreign[NN][SCHED_GPUS];
+		int64_t declared[NN][SCHED_GPUS];
+		uint64_t whole[NN], shared0[NN], foreign_busy[NN];
+		size_t nn = 1 + rnd(NN);
+		memset(declared, 0, sizeof declared);
+		for (size_t k = 0; k < nn; k++) {
+			int ng = 1 + (int)rnd(8);
+			nodes[k] = node(8 + (int)rnd(57), 1 << 20, ng);
+			whole[k] = shared0[k] = foreign_busy[k] = 0;
+			for (int g = 0; g < SCHED_GPUS; g++) {
+				share[k * SCHED_GPUS + (size_t)g] = 1 << 30;	/* a bait: must not count */
+				if (g >= ng)
+					continue;
+				total[k][g] = totals[rnd(5)];
+				foreign[k][g] = rnd(3) == 0 ? (int64_t)rnd((uint32_t)total[k][g] / 2) : 0;
+				switch (rnd(5)) {
+				case 0:		/* held whole */
+					whole[k] |= 1ULL << g;
+					continue;
+				case 1:		/* in use outside herd */
+					foreign_busy[k] |= 1ULL << g;
+					continue;
+				case 2:		/* shared already */
+					shared0[k] |= 1ULL << g;
+					declared[k][g] = (int64_t)rnd((uint32_t)(total[k][g] -
+					    foreign[k][g]) + 1);
+					break;
+				default:	/* free */
+					break;
+				}
+				share[k * SCHED_GPUS + (size_t)g] = total[k][g] - foreign[k][g] -
+				    declared[k][g];
+			}
+			nodes[k].gpu_free &= ~whole[k] & ~foreign_busy[k] & ~shared0[k];
+			nodes[k].gpu_foreign = foreign_busy[k];
+			nodes[k].gpu_shared = shared0[k];
+			nodes[k].up = rnd(8) != 0;
+		}
+		struct sched_job jobs[NJ];
+		size_t nj = 1 + rnd(NJ);
+		for (size_t i = 0; i < nj; i++) {
+			int sharing = rnd(2);
+			jobs[i] = (struct sched_job){ .gpus = sharing ? 1 : (int)rnd(4),
+			    .cpus = 1 + (int)rnd(4), .mem_mb = rnd(100), .id = (int64_t)i + 1,
+			    .limit = 1 + rnd(1000), .share_mb = sharing ? 1 + rnd(40000) : 0 };
+		}
+		struct sched_decision d[NJ];
+		uint8_t why[NJ];
+		struct sched_snapshot s = { .policy = rnd(2) ? SCHED_EASY : SCHED_FCFS, .now = 1,
+		    .nodes = nodes, .nnodes = nn, .jobs = jobs, .njobs = nj, .pin_job = -1,
+		    .share_mb = share };
+		struct sched_plan p = plan_of(d, NJ, why);
+		sched_plan(&s, &p);
+		uint64_t given_whole[NN] = { 0 }, given_shared[NN] = { 0 };
+		for (size_t x = 0; x < p.ndecisions; x++) {
+			const struct sched_job *j = &jobs[d[x].job];
+			size_t k = (size_t)d[x].node;
+			uint64_t m = d[x].gpu_mask;
+			if (j->share_mb > 0) {
+				assert_int_equal(__builtin_popcountll(m), 1);
+				assert_true((m & (whole[k] | foreign_busy[k] | given_whole[k])) == 0);
+				int g = __builtin_ctzll(m);
+				declared[k][g] += j->share_mb;
+				joined += (shared0[k] | given_shared[k]) >> g & 1;
+				given_shared[k] |= m;
+				placed_sharing++;
+			} else {
+				assert_int_equal(__builtin_popcountll(m), j->gpus);
+				assert_true((m & (whole[k] | foreign_busy[k] | shared0[k] |
+				    given_shared[k] | given_whole[k])) == 0);
+				given_whole[k] |= m;
+			}
+		}
+		for (size_t k = 0; k < nn; k++)
+			for (int g = 0; g < SCHED_GPUS; g++)
+				if ((shared0[k] | given_shared[k]) >> g & 1)
+					assert_true(declared[k][g] <= total[k][g] - foreign[k][g]);
+	}
+	/* the workloads did exercise sharing, joining included */
+	assert_true(placed_sharing > 1000);
+	assert_true(joined > 100);
+}
+
+/*
+ * --hint=nomultithread counts whole cores: 3 CPUs on a 2-threads-per-core
+ * node take 6, on a 1-thread node 3.  A node with 5 free SMT threads has
+ * room for only 2 such CPUs, so the job goes to the plain node; with 6 it
+ * fits the SMT node (first in order).  --mem=0 takes all of the node's
+ * memory: only where nothing else holds memory, and then none is left.
+ */
+static void nomultithread_and_mem_all(void **state)
+{
+	(void)state;
+	struct sched_node nodes[2] = { node(5, 1000, 0), node(8, 2000, 0) };
+	nodes[0].tpc = 2;
+	nodes[0].mem_total_mb = 1000;
+	nodes[1].tpc = 1;
+	nodes[1].mem_total_mb = 2000;
+	struct sched_job jobs[1] = { { .cpus = 3, .nomt = 1, .id = 1 } };
+	struct sched_decision d[4];
+	struct sched_snapshot s = { .policy = SCHED_EASY, .now = 0, .nodes = nodes, .nnodes = 2,
+	    .jobs = jobs, .njobs = 1, .pin_job = -1 };
+	struct sched_plan p = plan_of(d, 4, NULL);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 1);
+	assert_int_equal(d[0].node, 1);
+	assert_int_equal(nodes[1].cpus_free, 5);	/* 3 there: one thread per core */
+	nodes[0].cpus_free = 6;
+	sched_plan(&s, &p);
+	assert_int_equal(d[0].node, 0);
+	assert_int_equal(nodes[0].cpus_free, 0);	/* 3 cores, 6 threads */
+	int c;
+	int64_t m;
+	sched_need(&jobs[0], &nodes[0], &c, &m);
+	assert_int_equal(c, 6);
+	assert_int_equal(sched_fits_node(&jobs[0], 5, 100, 0, 2), 0);
+	assert_int_equal(sched_fits_node(&jobs[0], 6, 100, 0, 2), 1);
+	assert_int_equal(sched_fits_capacity(&jobs[0], 3, 100, 0), 1);
+
+	/* --mem=0: node 0 has 1 MB held by another job, node 1 all free. */
+	nodes[0] = node(4, 999, 0);
+	nodes[0].mem_total_mb = 1000;
+	nodes[1] = node(4, 2000, 0);
+	nodes[1].mem_total_mb = 2000;
+	struct sched_job all[3] = { { .cpus = 1, .mem_all = 1, .id = 1 },
+	    { .cpus = 1, .mem_mb = 1, .id = 2 }, { .cpus = 1, .id = 3 } };
+	uint8_t why[3];
+	s.jobs = all;
+	s.njobs = 3;
+	p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 3);
+	assert_int_equal(d[0].node, 1);
+	assert_int_equal(nodes[1].mem_free_mb, 0);	/* all of it */
+	assert_int_equal(d[1].node, 0);			/* a memory job: not beside it */
+	assert_int_equal(d[2].node, 0);			/* no memory asked: cheapest node */
+	sched_need(&all[0], &nodes[1], &c, &m);
+	assert_int_equal(m, 2000);
+	/* Memory unknown (never probed): it fits nowhere, rather than anywhere. */
+	nodes[0] = node(4, 1000, 0);
+	s.nnodes = 1;
+	s.njobs = 1;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(why[0], SCHED_R_RESOURCES);
+	assert_int_equal(sched_fits_capacity(&all[0], 4, 1000, 0), 1);	/* all of it fits */
+
+	/* A reservation counts the need on its node: a running 1-thread job
+	 * ends at 100; the nomt head (2 cores = 4 threads) reserves then, and
+	 * a later 1-CPU job of limit 500 may not take the thread it needs. */
+	nodes[0] = node(3, 1000, 0);
+	nodes[0].tpc = 2;
+	nodes[0].mem_total_mb = 1000;
+	struct sched_run run[1] = { { .node = 0, .cpus = 1, .end = 100, .id = 9 } };
+	struct sched_job q[2] = { { .cpus = 2, .nomt = 1, .limit = 50, .id = 1 },
+	    { .cpus = 1, .limit = 500, .id = 2 } };
+	s = (struct sched_snapshot){ .policy = SCHED_EASY, .now = 0, .nodes = nodes, .nnodes = 1,
+	    .running = run, .nrunning = 1, .jobs = q, .njobs = 2, .pin_job = -1 };
+	p = plan_of(d, 4, why);
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 0);
+	assert_int_equal(p.nresv, 1);
+	assert_int_equal(p.resv[0].start, 100);
+	assert_int_equal(why[1], SCHED_R_PRIORITY);
+	/* Counted as 2 CPUs (no tpc), the head would fit now. */
+	nodes[0] = node(3, 1000, 0);
+	q[0].nomt = 0;
+	sched_plan(&s, &p);
+	assert_int_equal(p.ndecisions, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_fit_whole_gpus),
+		cmocka_unit_test(nomultithread_and_mem_all),
 		cmocka_unit_test(fcfs_blocks_later_jobs),
 		cmocka_unit_test(respects_cpu_mem_and_down_nodes),
 		cmocka_unit_test(decision_cap_stops_pass),
@@ -1456,6 +1748,7 @@ int main(void)
 		cmocka_unit_test(reservations_never_delayed),
 		cmocka_unit_test(partition_restricts_nodes),
 		cmocka_unit_test(gpu_class_takes_its_gpus),
+		cmocka_unit_test(review_resv_counts_gpus_not_types),
 		cmocka_unit_test(filter_reasons_never_head),
 		cmocka_unit_test(tiers_order_the_pass),
 		cmocka_unit_test(limit_holds_job_not_queue),
@@ -1468,6 +1761,9 @@ int main(void)
 		cmocka_unit_test(backfill_best_fit),
 		cmocka_unit_test(backfill_spares_reservation_limits),
 		cmocka_unit_test(foreign_gpus_reason),
+		cmocka_unit_test(gpu_share_packs_and_waits),
+		cmocka_unit_test(gpu_share_never_whole_or_foreign),
+		cmocka_unit_test(gpu_share_never_overcommits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
