@@ -2350,6 +2350,43 @@ static void second_backend(void **state_)
 	h_free(h);
 }
 
+/*
+ * herd's own drain of a node that lost a GPU is lost with a restart of
+ * herdd: "fewer GPUs than before" compares with n->gpus_max, which lives
+ * in memory only, so the restarted herdd's first probe makes the short
+ * list the new normal.  The node that was DRAINED ("GPU lost") is IDLE
+ * again and takes jobs on what is left of its GPUs, though nobody looked
+ * at it (only `herd resume` should accept the loss), and although the
+ * database still says a running job holds the GPU that is gone.
+ */
+static void review_gpu_lost_drain_survives_restart(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	const char *reason;
+	char kb[JOB_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, kb, sizeof kb);	/* GPU-a */
+	(void)a;
+	probe_gpus(h, "0", "0, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\n");
+	assert_string_equal(view(h, &reason), "DRAINING");	/* GPU-a fell off the bus */
+	assert_non_null(strstr(reason, "GPU lost"));
+
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h_init_ctl(h);
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	probe_gpus(h, "0", "0, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\n");
+	feed(h, RES_LINES, "S - done");
+	assert_string_equal(view(h, &reason), "DRAINING");
+	assert_non_null(strstr(reason, "GPU lost"));
+	int64_t b = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, b), JOB_PENDING);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2391,6 +2428,7 @@ int main(void)
 		cmocka_unit_test(review_mig_foreign_use_seen),
 		cmocka_unit_test(review_mixed_mig_whole_launch),
 		cmocka_unit_test(second_backend),
+		cmocka_unit_test(review_gpu_lost_drain_survives_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
