@@ -2387,6 +2387,47 @@ static void review_gpu_lost_drain_survives_restart(void **state_)
 	h_free(h);
 }
 
+/*
+ * The attempts given up past node_fail_after are killed when their node
+ * answers again (n->orphans), but that list lives in memory only: herdd
+ * restarted during the outage forgets it.  The returning node's start-up
+ * scan names the old attempt's key, still running, and nothing kills it,
+ * while the requeued attempt 2 starts: two live copies of one job, the
+ * promise requeue after node_fail_after exists to keep.
+ */
+static void review_orphans_survive_restart(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
+	char ka[JOB_KEY_MAX], want[256];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	drop_sent(h);
+	feed(h, RES_SHELL_DOWN, "timed out");
+	advance(h, 60);
+	assert_int_equal(state(h, a), JOB_PENDING);	/* given up, requeued: attempt 2 */
+	assert_int_equal(ctl_find(&h->c, a)->attempt, 2);
+
+	/* herdd restarts while the node is still away; then the node is back,
+	 * attempt 1 still running there. */
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h_init_ctl(h);
+	feed(h, RES_SHELL_UP, NULL);
+	char *s0 = sent(h, NULL);	/* a kill may go at once or after the scan */
+	probe(h, "boot-1");
+	feedf(h, RES_LINES, "S %s gpus 0 GPU-a\nS - done", ka);
+	free(schedule(h));
+	char *s = sent(h, NULL);
+	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", ka);
+	int killed = (strstr(s0, want) != NULL && strstr(s0, "kill -s KILL") != NULL) ||
+	    (strstr(s, want) != NULL && strstr(s, "kill -s KILL") != NULL);
+	free(s0);
+	free(s);
+	assert_true(killed);	/* what is left of attempt 1 is killed */
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2429,6 +2470,7 @@ int main(void)
 		cmocka_unit_test(review_mixed_mig_whole_launch),
 		cmocka_unit_test(second_backend),
 		cmocka_unit_test(review_gpu_lost_drain_survives_restart),
+		cmocka_unit_test(review_orphans_survive_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
