@@ -43,7 +43,8 @@ assert_eq "isolation of node2 (herd nodes --json)" none \
     "$(herd nodes --json | jq -r '.[] | select(.name == "node2") | .isolation')"
 herd nodes | grep -q '^NODE .* ISOLATION ' || fail "herd nodes has no ISOLATION column: $(herd nodes)"
 assert_eq "ISOLATION of node2 in herd nodes" none \
-    "$(herd nodes | awk '$1 == "node2" { print $7; exit }')"
+    "$(herd nodes | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ISOLATION") c = i }
+        $1 == "node2" { print $c; exit }')"
 
 # The escape: a background subshell starts a setsid'd sleep and ends, so
 # the sleep's parent is init and its session and process group its own.
