@@ -29,7 +29,9 @@
  *
  * An orphan is forgotten only when the node (in lab mode: its user's
  * session, the only account that may signal the processes) answers its
- * kill; until then each return of the node sends the kill again.
+ * kill; until then each return of the node sends the kill again.  A kept
+ * key is read back through job_key_parse, as a node's answer is: a row
+ * that is not a key of this cluster is dropped, never sent to a node.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -77,30 +79,58 @@ static void orphan_push(struct node *n, const struct job_key *key, uint32_t uid,
 	};
 }
 
-struct restore { struct ctl *c; struct node *n; };
+/* Rows dropped in one restore, deleted after the listing; more wait for the next start. */
+#define RESTORE_DROP_MAX 16
 
-/* A kept key is read back like a node's answer: only a key of ours is ever killed. */
+struct restore {
+	struct ctl *c;
+	struct node *n;
+	char *drop[RESTORE_DROP_MAX];
+	size_t ndrop;
+};
+
+/*
+ * A kept key is read back like a node's answer: only a key of ours is ever
+ * killed.  One that is not (the cluster renamed, a hand-edited row) is
+ * dropped, and its row deleted once the listing is over.
+ */
 static int restore_orphan(void *arg, const char *text, uint32_t uid, const char *user)
 {
 	struct restore *r = arg;
 	struct job_key key;
 	int64_t id;
 	int attempt;
-	if (job_key_parse(&key, text, r->c->key_prefix, &id, &attempt) != 0) {
-		log_warn("node %s: kept attempt \"%.64s\" is not a key of this cluster; dropped",
-		    r->n->conf->name, text);
+	if (job_key_parse(&key, text, r->c->key_prefix, &id, &attempt) == 0) {
+		orphan_push(r->n, &key, uid, user);
 		return 0;
 	}
-	orphan_push(r->n, &key, uid, user);
+	char vis[96];
+	str_vis(vis, sizeof vis, text);
+	log_warn("node %s: kept attempt \"%s\" is not a key of this cluster; dropped",
+	    r->n->conf->name, vis);
+	if (r->ndrop < RESTORE_DROP_MAX)
+		r->drop[r->ndrop++] = xstrdup(text);
 	return 0;
+}
+
+static void restore_drop(struct restore *r)
+{
+	for (size_t i = 0; i < r->ndrop; i++) {
+		if (db_orphan_del(r->c->db, r->n->conf->name, r->drop[i]) != 0)
+			log_error("node %s: %s", r->n->conf->name, db_errmsg(r->c->db));
+		free(r->drop[i]);
+	}
+	r->ndrop = 0;
 }
 
 void ctl_node_restore(struct ctl *c, struct node *n)
 {
 	struct node_kept k;
-	struct restore r = { c, n };
+	struct restore r = { .c = c, .n = n };
 	int found = db_node_kept_get(c->db, n->conf->name, &k);
-	if (found < 0 || db_orphans(c->db, n->conf->name, restore_orphan, &r) != 0) {
+	int listed = found >= 0 ? db_orphans(c->db, n->conf->name, restore_orphan, &r) : -1;
+	restore_drop(&r);
+	if (listed != 0) {
 		log_error("node %s: reading what was kept of it: %s", n->conf->name,
 		    db_errmsg(c->db));
 		return;

@@ -1921,6 +1921,45 @@ static void restart_keeps_orphans(void **state_)
 	h_free(h);
 }
 
+static int count_row(void *arg, const char *key, uint32_t uid, const char *user)
+{
+	(void)key, (void)uid, (void)user;
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * A kept attempt is read back like a node's answer (job_key_parse): a row
+ * that is not a key of this cluster (another prefix, a path, a shell word)
+ * is never killed, and its row is deleted; a key of ours is kept.
+ */
+static void restart_drops_foreign_orphans(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char ka[JOB_KEY_MAX], other[JOB_KEY_MAX + 8];
+	node_up(h, "boot-1", "S - done");
+	key_of(h, 7, 1, ka, sizeof ka);
+	snprintf(other, sizeof other, "x%s", ka);
+	const char *bad[] = { other, "../../etc", "a'; rm -rf ~; '", "", "7.1" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(db_orphan_put(h->db, "gpu1", bad[i], 0, NULL), 0);
+	assert_int_equal(db_orphan_put(h->db, "gpu1", ka, 0, NULL), 0);
+	restart(h, 5);
+	assert_int_equal(h->c.nodes[0].norphans, 1);
+	assert_string_equal(job_key_str(&h->c.nodes[0].orphans[0].key), ka);
+	int rows = 0;
+	assert_int_equal(db_orphans(h->db, "gpu1", count_row, &rows), 0);
+	assert_int_equal(rows, 1);
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = sent(h, NULL);
+	assert_null(strstr(s, "etc"));
+	assert_null(strstr(s, "rm -rf"));
+	assert_non_null(strstr(s, ka));
+	free(s);
+	h_free(h);
+}
+
 static void probe_gpus(struct h *h, const char *gpus_rc, const char *gpus)
 {
 	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id boot-1\ncgroup v2\n"
@@ -2458,6 +2497,7 @@ int main(void)
 		cmocka_unit_test(restart_keeps_admin_drain_apart),
 		cmocka_unit_test(restart_keeps_outage_clock),
 		cmocka_unit_test(restart_keeps_orphans),
+		cmocka_unit_test(restart_drops_foreign_orphans),
 		cmocka_unit_test(housekeeping_removes_old_files),
 		cmocka_unit_test(deferred_kill_after_requeue),
 		cmocka_unit_test(kill_reports_escape),
