@@ -310,6 +310,10 @@ void ctl_nodes_tick(struct ctl *c);
  * personal mode, the node's own.  A result's worker index names either.
  */
 struct node *ctl_job_worker(struct ctl *c, const struct job *j);
+/* The lane of (node slot, uid), opened if none is (user: the login name,
+ * checked against uid; what: whose it is, for the log). */
+struct node *ctl_lane_for(struct ctl *c, int node, uint32_t uid, const char *user,
+    const char *what);
 struct node *ctl_worker(struct ctl *c, int idx);	/* NULL: none (a freed lane) */
 struct node *ctl_worker_node(struct ctl *c, struct node *w);	/* the node a worker reaches */
 const char *ctl_worker_user(const struct ctl *c, const struct node *w);	/* NULL: the node's */
@@ -318,6 +322,9 @@ void ctl_reconcile_job(struct ctl *c, struct job *j);
 void ctl_lane_shell(struct ctl *c, struct node *w, int up, const char *why);
 void ctl_lanes_tick(struct ctl *c);
 size_t ctl_lanes_open(const struct ctl *c, int node);	/* node -1: all */
+/* fn for each open lane of node slot `node` (housekeeping of users' files). */
+void ctl_lanes_each(struct ctl *c, int node, void (*fn)(struct ctl *, struct node *, void *),
+    void *arg);
 void ctl_lanes_stop(struct ctl *c);
 int ctl_lanes_join(struct ctl *c, int64_t deadline);
 int ctl_check_registered(struct ctl *c, uid_t uid, const char *user, char *err, size_t errsz);
@@ -438,8 +445,8 @@ const struct ctl_drain *ctl_node_drain(const struct ctl *c, const struct node *n
  */
 int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, size_t n,
     const char *reason, struct buf *report, char *err, size_t errsz);
-/* Whether pending job j fits (by size) only drained nodes (of mask, NULL: any):
- * it waits for a resume. */
+/* Whether pending job j fits (by size) only drained nodes (of mask, NULL: any),
+ * herd's own drains counted: it waits for a resume. */
 int ctl_drain_blocks(struct ctl *c, const struct job *j, const uint64_t *mask);
 /* Pure: whether a --reason is acceptable (printable UTF-8, one line, bounded). */
 int drain_reason_check(const char *reason, char *err, size_t errsz);

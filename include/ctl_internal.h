@@ -122,9 +122,28 @@ void ctl_node_set_state(struct ctl *c, struct node *n, enum node_state s, const 
 void ctl_outage_lost(struct ctl *c, struct node *n, const char *why);
 void ctl_outage_back(struct ctl *c, struct node *n);
 void ctl_outage_forget(struct node *n);
+/*
+ * What of a node survives a restart (ctl_nodekeep.c): keep writes its
+ * drain by herd, most GPUs and outage clock (in the turn's transaction);
+ * restore reads them and its orphans back into a freshly set up slot.
+ * Orphans: add one given up while away (with its job's end, in the turn);
+ * kill them all (the node's shell is back; lab mode: through each user's
+ * session); answered: 1 when a BE_KILL answer of worker w was an orphan's last
+ * word (then forgotten); free: memory only.
+ */
+void ctl_node_keep(struct ctl *c, struct node *n);
+void ctl_node_restore(struct ctl *c, struct node *n);
+void ctl_orphan_add(struct ctl *c, struct node *n, const struct job *j,
+    const struct job_key *key);
+void ctl_orphans_kill(struct ctl *c, struct node *n);
+int ctl_orphan_answered(struct ctl *c, struct node *w, const struct be_reply *r);
+void ctl_orphans_free(struct node *n);
+/* The audit row of a node's drain or resume (ctl_drain.c): an admin's, or herdd's own. */
+void ctl_drain_audit(struct ctl *c, uid_t uid, const char *actor, int drain, const char *name,
+    const char *reason);
 void ctl_outage_tick(struct ctl *c);
 void ctl_node_health(struct ctl *c, struct node *n);
-void ctl_health_accept(struct node *n);
+void ctl_health_accept(struct ctl *c, struct node *n);
 int ctl_node_usable(const struct node *n);
 struct be_reply;
 void ctl_housekeep_line(struct ctl *c, struct node *n, const struct be_reply *r);

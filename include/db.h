@@ -211,4 +211,40 @@ int db_audit_list(struct db *db, int limit,
 int db_lab_users_read(const char *path, int (*cb)(void *arg, uint32_t uid, const char *name),
     void *arg, char *err, size_t errsz);
 
+/*
+ * What of a node herd keeps across its own restarts (ctl_nodekeep.c): its
+ * own drain (sick "" none, and since when), the most GPUs the node has
+ * shown, and the outage clock (lost_since: wall seconds of the last
+ * contact, 0 reachable, with why).  get: 1 found, 0 no row (all zero),
+ * -1 error.  put: the row of that name (autocommit, or inside the
+ * caller's transaction); the admin's drain (db_node_drain) is untouched.
+ */
+#define DB_NODE_TEXT 1024
+struct node_kept {
+	char sick[DB_NODE_TEXT];
+	int64_t sick_since;
+	int64_t gpus_max;
+	int64_t lost_since;
+	char lost_why[DB_NODE_TEXT];
+};
+int db_node_kept_get(struct db *db, const char *name, struct node_kept *k);
+int db_node_kept_put(struct db *db, const char *name, const struct node_kept *k);
+/*
+ * Keys of NODE_FAIL'd attempts still to be killed on `node` when it
+ * answers (with the job's uid and user: lab mode kills through that
+ * user's session).  put replaces, del forgets; db_orphans lists a node's,
+ * strings borrowed for the call, a callback's nonzero stops.
+ */
+int db_orphan_put(struct db *db, const char *node, const char *key, uint32_t uid,
+    const char *user);
+int db_orphan_del(struct db *db, const char *node, const char *key);
+int db_orphans(struct db *db, const char *node,
+    int (*cb)(void *arg, const char *key, uint32_t uid, const char *user), void *arg);
+/*
+ * Lab mode's housekeeping: each (uid, user) with an attempt that ended on
+ * `node` in (from, to], once; user borrowed for the call.
+ */
+int db_lab_ended_users(struct db *db, const char *node, int64_t from, int64_t to,
+    int (*cb)(void *arg, uint32_t uid, const char *user), void *arg);
+
 #endif

@@ -31,6 +31,15 @@ enum node_state { NODE_UNKNOWN, NODE_UP, NODE_DOWN };
 
 enum req_kind { REQ_BATCH, REQ_PROBE };
 
+/* An attempt given up while its node was away (NODE_FAIL or requeued):
+ * what may still run of it is killed when the node answers, as its user in
+ * lab mode.  Kept in the database until the node has answered the kill. */
+struct node_orphan {
+	struct job_key key;
+	uint32_t uid;
+	char *user;		/* NULL: not known (personal mode needs none) */
+};
+
 enum res_kind {
 	RES_SHELL_UP,		/* command shell connected (text: none) */
 	RES_SHELL_DOWN,		/* text: why */
@@ -102,10 +111,16 @@ struct node {
 	int64_t lost_ms;	/* monotonic ms of the last contact while unreachable; 0 reachable */
 	char lost_why[NODE_ERRLEN];	/* why it is unreachable (the worker's last error) */
 	char sick[NODE_ERRLEN];	/* herd's own drain (bad GPUs, low disk); "" none */
+	int64_t sick_since;	/* wall seconds herd drained it */
 	size_t gpus_max;	/* the most GPUs its probe ever showed */
-	struct job_key *orphans;	/* attempts given up while it was away: killed on return */
+	struct node_orphan *orphans;	/* attempts given up while it was away: killed on return */
 	size_t norphans;
 	int64_t next_housekeep_ms;
+	/* Kept across herdd's restarts (ctl_nodekeep.c). */
+	int lost_kept;		/* the outage clock is in the database */
+	int64_t lost_wait_ms;	/* an outage restored at start: not judged before this
+				 * (monotonic ms) unless the node answered or failed first */
+	int64_t lab_swept_to;	/* lab mode: users' files of jobs ended up to here looked at */
 	/* Worker side. */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

@@ -429,6 +429,8 @@ int ctl_init(struct ctl *c, struct config *cfg, struct db *db, const struct ctl_
 	ctl_admins_load(c);
 	if (ctl_drains_load(c, err, errsz) != 0 || ctl_share_load(c, err, errsz) != 0)
 		return -1;
+	for (size_t i = 0; i < cfg->nnodes; i++)
+		ctl_node_restore(c, &c->nodes[i]);	/* herd's drain, outage, orphans */
 	if (db_jobs_active(db, load_one, c) != 0) {
 		snprintf(err, errsz, "loading jobs: %s", db_errmsg(db));
 		return -1;

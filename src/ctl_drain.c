@@ -165,7 +165,7 @@ static int named_before(const char *const *names, size_t i)
 }
 
 /* The audit row of one node's drain or resume (no job, no owner). */
-static void audit(struct ctl *c, uid_t uid, const char *actor, int drain, const char *name,
+void ctl_drain_audit(struct ctl *c, uid_t uid, const char *actor, int drain, const char *name,
     const char *reason)
 {
 	char detail[DRAIN_REASON_MAX + 160], vis[sizeof detail * 4];
@@ -241,10 +241,10 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
 			/* A resume also takes a node that lost a GPU as it is now. */
 			struct node *nd = node_named(c, names[i]);
 			if (nd != NULL)
-				ctl_health_accept(nd);
+				ctl_health_accept(c, nd);
 		}
 		say(c, report, drain, names[i], was);
-		audit(c, uid, actor, drain, names[i], drain ? reason : "");
+		ctl_drain_audit(c, uid, actor, drain, names[i], drain ? reason : "");
 	}
 	c->sched_needed = 1;	/* a resumed node takes the jobs that waited */
 	return 0;
@@ -254,21 +254,22 @@ int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, siz
  * Whether a pending job waits only because of drains: it fits (by size)
  * some drained node in hosts.ini and no other.  Then its reason says so
  * rather than Resources, which would promise it a place once jobs end.
+ * herd's own drain (ctl_outage.c: nvidia-smi failed, a GPU lost, low
+ * disk) counts as one, with the GPUs the node had before it lost one.
  */
 int ctl_drain_blocks(struct ctl *c, const struct job *j, const uint64_t *mask)
 {
 	struct sched_job sj = { .gpus = j->gpus, .cpus = j->cpus, .mem_mb = (int64_t)j->mem_mb };
 	int drained_fits = 0;
-	if (c->ndrains == 0)
-		return 0;
 	for (size_t k = 0; k < c->nnodes; k++) {
 		const struct node *n = &c->nodes[k];
 		if (n->life != NODE_LIVE || !n->have_probe ||
 		    (mask != NULL && !(mask[k / 64] >> (k % 64) & 1)))
 			continue;	/* gone, unknown, or not of its partitions */
-		int fits = sched_fits_capacity(&sj, n->probe.cpus, n->probe.mem_mb,
-		    (int)n->probe.ngpus);
-		if (fits && ctl_node_drain(c, n) == NULL)
+		int drained = ctl_node_drain(c, n) != NULL || n->sick[0] != '\0';
+		size_t gpus = drained && n->gpus_max > n->probe.ngpus ? n->gpus_max : n->probe.ngpus;
+		int fits = sched_fits_capacity(&sj, n->probe.cpus, n->probe.mem_mb, (int)gpus);
+		if (fits && !drained)
 			return 0;
 		drained_fits |= fits;
 	}

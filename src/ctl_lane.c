@@ -150,29 +150,38 @@ static struct lane *lane_open(struct ctl *c, int node, uint32_t uid, const char 
  * the uid reused for another name, or the name for another uid, the
  * session would log in as someone other than the job's owner.  Empty: no
  * such user any more (the session then cannot log in, and says so).
+ * `what` names whose it is, for the log.
  */
-static const char *login_name(const struct job *j)
+static const char *login_name(const char *user, uint32_t uid, const char *what)
 {
 	struct passwd pw, *res = NULL;
 	char tmp[4096];
-	if (j->user == NULL || getpwnam_r(j->user, &pw, tmp, sizeof tmp, &res) != 0 ||
-	    res == NULL || res->pw_uid != (uid_t)j->uid) {
-		log_error("job %" PRId64 ": its user %s is no longer uid %u; herdd will not log in "
-		    "as that name for it", j->id, j->user ? j->user : "?", (unsigned)j->uid);
+	if (user == NULL || getpwnam_r(user, &pw, tmp, sizeof tmp, &res) != 0 ||
+	    res == NULL || res->pw_uid != (uid_t)uid) {
+		log_error("%s: its user %s is no longer uid %u; herdd will not log in "
+		    "as that name for it", what, user ? user : "?", (unsigned)uid);
 		return "";
 	}
-	return j->user;
+	return user;
+}
+
+struct node *ctl_lane_for(struct ctl *c, int node, uint32_t uid, const char *user,
+    const char *what)
+{
+	struct lane *l = lane_find(c, node, uid);
+	if (l == NULL)
+		l = lane_open(c, node, uid, login_name(user, uid, what));
+	l->idle_since_ms = 0;
+	return &l->w;
 }
 
 struct node *ctl_job_worker(struct ctl *c, const struct job *j)
 {
+	char what[64];
 	if (!c->cfg->lab)
 		return &c->nodes[j->node];
-	struct lane *l = lane_find(c, j->node, j->uid);
-	if (l == NULL)
-		l = lane_open(c, j->node, j->uid, login_name(j));
-	l->idle_since_ms = 0;
-	return &l->w;
+	snprintf(what, sizeof what, "job %" PRId64, j->id);
+	return ctl_lane_for(c, j->node, j->uid, j->user, what);
 }
 
 void ctl_reconcile_job(struct ctl *c, struct job *j)
@@ -251,6 +260,14 @@ void ctl_lanes_tick(struct ctl *c)
 			node_stop(&l->w);
 		}
 	}
+}
+
+void ctl_lanes_each(struct ctl *c, int node, void (*fn)(struct ctl *, struct node *, void *),
+    void *arg)
+{
+	for (size_t i = 0; i < c->nlanes; i++)
+		if (c->lanes[i]->node == node && !c->lanes[i]->closing)
+			fn(c, &c->lanes[i]->w, arg);
 }
 
 size_t ctl_lanes_open(const struct ctl *c, int node)

@@ -282,6 +282,8 @@ static void on_line(struct ctl *c, struct node *n, char *line)
 		ctl_logs_line(c, n, &r);
 		return;
 	}
+	if (ctl_orphan_answered(c, n, &r))	/* an attempt given up while away (ctl_nodekeep.c) */
+		return;
 	/* Only about the jobs that go through this worker: in lab mode a
 	 * user's session says nothing of another user's job. */
 	struct job *j = job_by_key(c, r.key);

@@ -26,12 +26,15 @@
  * Housekeeping.  Every so often (keep_job_files over 4, between a probe
  * interval and an hour) a node is asked which ended jobs' files it holds
  * (housekeep.c); those whose end the database holds since keep_job_files
- * are removed.  Lab mode's per-user directories are not walked yet.
+ * are removed.  In lab mode each job's files are in its user's own herd
+ * directory: the same list and removal go through that user's session
+ * (lab_sweep).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ctl_internal.h"
@@ -46,20 +49,10 @@ void ctl_outage_lost(struct ctl *c, struct node *n, const char *why)
 {
 	if (n->lost_ms == 0)
 		n->lost_ms = ctl_now_ms(c);
+	n->lost_wait_ms = 0;	/* it failed: a restored outage is judged from now on */
 	strlcpy_h(n->lost_why, why != NULL ? why : "", sizeof n->lost_why);
-}
-
-/* Kill what may still run of attempts given up while the node was away. */
-static void kill_orphans(struct node *n)
-{
-	char err[HERD_ERRLEN];
-	for (size_t i = 0; i < n->norphans; i++) {
-		log_info("node %s is back: killing what is left of %s (ended NODE_FAIL while away)",
-		    n->conf->name, job_key_str(&n->orphans[i]));
-		if (n->be->kill(n, &n->orphans[i], "KILL", err, sizeof err) != 0)
-			log_error("%s", err);
-	}
-	n->norphans = 0;
+	if (!n->lost_kept)
+		ctl_node_keep(c, n);	/* its since survives a restart (ctl_nodekeep.c) */
 }
 
 void ctl_outage_back(struct ctl *c, struct node *n)
@@ -68,15 +61,16 @@ void ctl_outage_back(struct ctl *c, struct node *n)
 		log_info("node %s answers again after %" PRId64 " s", n->conf->name,
 		    (ctl_now_ms(c) - n->lost_ms) / 1000);
 	n->lost_ms = 0;
+	n->lost_wait_ms = 0;
 	n->lost_why[0] = '\0';
-	kill_orphans(n);
+	if (n->lost_kept)
+		ctl_node_keep(c, n);
+	ctl_orphans_kill(c, n);
 }
 
 void ctl_outage_forget(struct node *n)
 {
-	free(n->orphans);
-	n->orphans = NULL;
-	n->norphans = 0;
+	ctl_orphans_free(n);
 }
 
 static void give_up_jobs(struct ctl *c, struct node *n)
@@ -91,10 +85,8 @@ static void give_up_jobs(struct ctl *c, struct node *n)
 		struct job_key key;
 		log_warn("job %" PRId64 " on %s: %s", j->id, n->conf->name, why);
 		if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) &&
-		    job_key_make(&key, c->key_prefix, j->id, j->attempt) == 0) {
-			n->orphans = xreallocarray(n->orphans, n->norphans + 1, sizeof *n->orphans);
-			n->orphans[n->norphans++] = key;
-		}
+		    job_key_make(&key, c->key_prefix, j->id, j->attempt) == 0)
+			ctl_orphan_add(c, n, j, &key);	/* with the job's end, in the turn */
 		ctl_job_lost(c, j, intern(why));	/* kept as the job's reason */
 	}
 }
@@ -121,7 +113,7 @@ static void outage_node(struct ctl *c, struct node *n, int64_t now)
 		/* Since when: the last contact, not this tick. */
 		n->state_since = ctl_now_wall(c) - (now - n->lost_ms) / 1000;
 	}
-	if (o.fail_jobs)
+	if (o.fail_jobs && now >= n->lost_wait_ms)
 		give_up_jobs(c, n);
 }
 
@@ -130,28 +122,40 @@ static void outage_node(struct ctl *c, struct node *n, int64_t now)
 void ctl_node_health(struct ctl *c, struct node *n)
 {
 	char why[NODE_ERRLEN] = "";
-	(void)c;
-	int ok = health_check(&n->probe, n->gpus_max, why, sizeof why);
-	if (ok && n->probe.ngpus > n->gpus_max)
+	int ok = health_check(&n->probe, n->gpus_max, why, sizeof why), keep = 0;
+	if (ok && n->probe.ngpus > n->gpus_max) {
 		n->gpus_max = n->probe.ngpus;
+		keep = 1;	/* a GPU already gone at herdd's next start is noticed */
+	}
 	if (ok)
 		disk_low(n->probe.disk_free_kb, n->conf->min_free_disk_mb, why, sizeof why);
-	if (strcmp(why, n->sick) == 0)
-		return;
-	if (why[0] != '\0')
-		log_warn("node %s drained by herd: %s", n->conf->name, why);
-	else
-		log_info("node %s is healthy again: herd's drain is over", n->conf->name);
-	strlcpy_h(n->sick, why, sizeof n->sick);
-	c->sched_needed = 1;
+	if (strcmp(why, n->sick) != 0) {
+		if (why[0] != '\0')
+			log_warn("node %s drained by herd: %s", n->conf->name, why);
+		else
+			log_info("node %s is healthy again: herd's drain is over", n->conf->name);
+		/* herd's own drain and resume, in `herd audit` beside the
+		 * admins'; a drain whose text changes (the disk's MB free) is
+		 * the same drain. */
+		if ((why[0] != '\0') != (n->sick[0] != '\0')) {
+			ctl_drain_audit(c, getuid(), "herdd", why[0] != '\0', n->conf->name, why);
+			n->sick_since = ctl_now_wall(c);
+		}
+		strlcpy_h(n->sick, why, sizeof n->sick);
+		c->sched_needed = 1;
+		keep = 1;
+	}
+	if (keep)
+		ctl_node_keep(c, n);
 }
 
-void ctl_health_accept(struct node *n)
+void ctl_health_accept(struct ctl *c, struct node *n)
 {
 	if (n->have_probe && n->probe.gpu_state != GPUS_ERROR)
 		n->gpus_max = n->probe.ngpus;
 	if (strncmp(n->sick, "GPU lost", 8) == 0)
 		n->sick[0] = '\0';
+	ctl_node_keep(c, n);
 }
 
 int ctl_node_usable(const struct node *n)
@@ -186,8 +190,10 @@ void ctl_node_view(struct ctl *c, const struct node *n, char *state, size_t size
 	} else if (dr != NULL) {
 		*reason = dr->reason;
 		*since = dr->since;
-	} else if (n->sick[0] != '\0')
+	} else if (n->sick[0] != '\0') {
 		*reason = n->sick;
+		*since = n->sick_since;
+	}
 	else
 		*reason = n->reason;
 }
@@ -204,14 +210,64 @@ static int64_t housekeep_every_ms(const struct ctl *c, const struct node *n)
 	return every * 1000;
 }
 
-static void housekeep_node(struct ctl *c, struct node *n, int64_t now)
+/* Ask worker w (a node, or a user's session in lab mode) for its ended jobs' files. */
+static void housekeep_worker(struct ctl *c, struct node *w, int64_t now)
 {
-	if (!n->shell_up || !n->scanned || c->cfg->lab || now < n->next_housekeep_ms)
+	char err[HERD_ERRLEN];
+	if (!w->shell_up || !w->scanned || now < w->next_housekeep_ms)
+		return;
+	w->next_housekeep_ms = now + housekeep_every_ms(c, w);
+	if (w->be->housekeep_list(w, c->key_prefix, err, sizeof err) != 0)
+		log_error("%s", err);
+}
+
+static void lane_housekeep(struct ctl *c, struct node *w, void *arg)
+{
+	housekeep_worker(c, w, *(const int64_t *)arg);
+}
+
+struct sweep { struct ctl *c; struct node *n; };
+
+static int open_for_sweep(void *arg, uint32_t uid, const char *user)
+{
+	struct sweep *s = arg;
+	(void)ctl_lane_for(s->c, s->n->idx, uid, user, "housekeeping");
+	return 0;
+}
+
+/*
+ * Lab mode: a job's files are in its user's own herd directory, which
+ * only that user's session reaches.  Every housekeeping interval the
+ * users whose jobs ended on the node since the last sweep and are now
+ * old enough get a session (opened if none is: it closes when idle), and
+ * each open session lists and removes like a node does.  At start the
+ * first sweep looks at every ended job's user once.
+ */
+static void lab_sweep(struct ctl *c, struct node *n, int64_t now)
+{
+	if (!n->shell_up || now < n->next_housekeep_ms)
 		return;
 	n->next_housekeep_ms = now + housekeep_every_ms(c, n);
-	char err[HERD_ERRLEN];
-	if (n->be->housekeep_list(n, c->key_prefix, err, sizeof err) != 0)
-		log_error("%s", err);
+	int64_t to = ctl_now_wall(c) - n->conf->keep_job_files_s;
+	if (to <= n->lab_swept_to)
+		return;
+	struct sweep s = { c, n };
+	if (db_lab_ended_users(c->db, n->conf->name, n->lab_swept_to, to, open_for_sweep,
+	    &s) != 0) {
+		log_error("node %s: housekeeping: %s", n->conf->name, db_errmsg(c->db));
+		return;
+	}
+	n->lab_swept_to = to;
+}
+
+static void housekeep_node(struct ctl *c, struct node *n, int64_t now)
+{
+	if (!c->cfg->lab) {
+		housekeep_worker(c, n, now);
+		return;
+	}
+	ctl_lanes_each(c, n->idx, lane_housekeep, &now);
+	lab_sweep(c, n, now);
 }
 
 void ctl_outage_tick(struct ctl *c)

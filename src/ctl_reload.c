@@ -179,6 +179,7 @@ static void add_node(struct ctl *c, struct node *n, const struct node_conf *nc,
 	n->no_events = c->cfg->lab;
 	n->gen = gen;
 	n->life = NODE_LIVE;
+	ctl_node_restore(c, n);	/* a node added back is as herd left it */
 	if ((size_t)k == c->nnodes)
 		c->nnodes++;
 	if (node_start(n) != 0)

@@ -202,6 +202,18 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN mem_all INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN hint_nomt INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN cpus_req INTEGER NOT NULL DEFAULT 0;",
+	/* What of a node herd keeps across its own restarts (issue 14): its
+	 * own drain (sick: reason, since), the most GPUs the node has shown,
+	 * the outage clock (lost_since: the last contact, NULL reachable),
+	 * and the NODE_FAIL'd attempts still to be killed when it is back
+	 * (uid and user: whose lane kills them in lab mode). */
+	"ALTER TABLE nodes ADD COLUMN sick TEXT;"
+	"ALTER TABLE nodes ADD COLUMN sick_since INTEGER;"
+	"ALTER TABLE nodes ADD COLUMN gpus_max INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE nodes ADD COLUMN lost_since INTEGER;"
+	"ALTER TABLE nodes ADD COLUMN lost_why TEXT;"
+	"CREATE TABLE node_orphans(node TEXT NOT NULL, key TEXT NOT NULL,"
+	"  uid INTEGER NOT NULL, user TEXT, PRIMARY KEY(node, key));",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -1105,4 +1117,144 @@ out:
 	sqlite3_finalize(s);
 	sqlite3_close(h);
 	return rc;
+}
+
+/*
+ * A node's kept state (db_node_kept_get/put) and its orphans: rare writes
+ * (a drain, an outage), so each statement is prepared at its use rather
+ * than kept; a write goes through step() so that fault points reach it.
+ */
+static sqlite3_stmt *prepare(struct db *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &s, NULL) != SQLITE_OK) {
+		fail(db, what);
+		return NULL;
+	}
+	return s;
+}
+
+static int write_done(struct db *db, sqlite3_stmt *s, const char *what)
+{
+	int rc = step(db, s, F_UPDATE);
+	int ok = rc == SQLITE_DONE ? 0 : fail(db, what);
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static void col_copy(sqlite3_stmt *s, int i, char *out, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	strlcpy_h(out, t != NULL ? (const char *)t : "", size);
+}
+
+int db_node_kept_get(struct db *db, const char *name, struct node_kept *k)
+{
+	sqlite3_stmt *s = prepare(db, "SELECT sick,sick_since,gpus_max,lost_since,lost_why"
+	    " FROM nodes WHERE name=?1", "read node");
+	int rc, found = 0;
+	memset(k, 0, sizeof *k);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		col_copy(s, 0, k->sick, sizeof k->sick);
+		k->sick_since = sqlite3_column_int64(s, 1);
+		k->gpus_max = sqlite3_column_int64(s, 2);
+		k->lost_since = sqlite3_column_int64(s, 3);
+		col_copy(s, 4, k->lost_why, sizeof k->lost_why);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "read node");
+	return found;
+}
+
+int db_node_kept_put(struct db *db, const char *name, const struct node_kept *k)
+{
+	sqlite3_stmt *s = prepare(db, "INSERT INTO nodes(name,sick,sick_since,gpus_max,lost_since,"
+	    "lost_why) VALUES(?1,?2,?3,?4,?5,?6) ON CONFLICT(name) DO UPDATE SET"
+	    " sick=excluded.sick, sick_since=excluded.sick_since, gpus_max=excluded.gpus_max,"
+	    " lost_since=excluded.lost_since, lost_why=excluded.lost_why", "keep node");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	bind_text(s, 2, k->sick[0] != '\0' ? k->sick : NULL);
+	bind_opt_time(s, 3, k->sick[0] != '\0' ? k->sick_since : 0);
+	sqlite3_bind_int64(s, 4, k->gpus_max);
+	bind_opt_time(s, 5, k->lost_since);
+	bind_text(s, 6, k->lost_since != 0 ? k->lost_why : NULL);
+	return write_done(db, s, "keep node");
+}
+
+int db_orphan_put(struct db *db, const char *node, const char *key, uint32_t uid,
+    const char *user)
+{
+	sqlite3_stmt *s = prepare(db, "INSERT OR REPLACE INTO node_orphans(node,key,uid,user)"
+	    " VALUES(?1,?2,?3,?4)", "keep orphan");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, uid);
+	bind_text(s, 4, user);
+	return write_done(db, s, "keep orphan");
+}
+
+int db_orphan_del(struct db *db, const char *node, const char *key)
+{
+	sqlite3_stmt *s = prepare(db, "DELETE FROM node_orphans WHERE node=?1 AND key=?2",
+	    "forget orphan");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	return write_done(db, s, "forget orphan");
+}
+
+int db_orphans(struct db *db, const char *node,
+    int (*cb)(void *arg, const char *key, uint32_t uid, const char *user), void *arg)
+{
+	sqlite3_stmt *s = prepare(db, "SELECT key,uid,user FROM node_orphans WHERE node=?1"
+	    " ORDER BY key", "list orphans");
+	int rc;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, node, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(s, 0);
+		if (key != NULL && cb(arg, key, (uint32_t)sqlite3_column_int64(s, 1),
+		    (const char *)sqlite3_column_text(s, 2)) != 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "list orphans");
+	return 0;
+}
+
+int db_lab_ended_users(struct db *db, const char *node, int64_t from, int64_t to,
+    int (*cb)(void *arg, uint32_t uid, const char *user), void *arg)
+{
+	/* Every attempt that ended there: the job's latest, or an earlier one. */
+	sqlite3_stmt *s = prepare(db, "SELECT DISTINCT uid,user FROM jobs WHERE node=?1"
+	    " AND end_time>?2 AND end_time<=?3 AND user IS NOT NULL"
+	    " UNION SELECT j.uid,j.user FROM attempts a JOIN jobs j ON j.id=a.job_id"
+	    " WHERE a.node=?1 AND a.end_time>?2 AND a.end_time<=?3 AND j.user IS NOT NULL"
+	    " ORDER BY 1", "list users with ended jobs");
+	int rc;
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, node, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, (uint32_t)sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1)) != 0)
+			break;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(db, "list users with ended jobs");
+	return 0;
 }

@@ -1686,7 +1686,277 @@ static void outage_node_fail_after(void **state_)
 	assert_non_null(strstr(s, want));
 	assert_non_null(strstr(s, "kill -s KILL"));
 	free(s);
+	/* Forgotten once the node has answered each kill. */
+	assert_int_equal(h->c.nodes[0].norphans, 2);
+	feedf(h, RES_LINES, "K %s killed\nK %s gone", ka, kb);
 	assert_int_equal(h->c.nodes[0].norphans, 0);
+	h_free(h);
+}
+
+/* ---- what of a node survives a restart (ctl_nodekeep.c) ---- */
+
+static void probe_gpus(struct h *h, const char *gpus_rc, const char *gpus);
+
+/* herdd stops and starts again on the same database, `secs` later. */
+static void restart(struct h *h, int64_t secs)
+{
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h->clk.mono_ms += secs * 1000;
+	h->clk.wall_s += secs;
+	h_init_ctl(h);
+}
+
+/* The shell comes up, the probe lists `gpus` (probe_gpus), the scan is empty. */
+static void node_up_gpus(struct h *h, const char *gpus)
+{
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	probe_gpus(h, "0", gpus);
+	feed(h, RES_LINES, "S - done");
+}
+
+#define GPU_A "0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n"
+#define GPU_B "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\n"
+
+/* The audit rows by actor herdd, newest first, as "action detail;". */
+static int audit_cb(void *arg, const struct audit_row *a)
+{
+	if (a->actor != NULL && strcmp(a->actor, "herdd") == 0)
+		buf_printf(arg, "%s %s;", a->action, a->detail ? a->detail : "");
+	return 0;
+}
+
+static char *herdd_audit(struct h *h)
+{
+	struct buf b;
+	size_t len;
+	buf_init(&b, 1 << 16);
+	assert_int_equal(db_audit_list(h->db, 100, audit_cb, &b), 0);
+	return buf_detach(&b, &len);
+}
+
+/*
+ * A GPU already missing when herdd starts is noticed: the most GPUs the
+ * node has shown is kept.  herd's drain survives the restart with its
+ * reason and since, is in herd audit as herdd's, holds a job that only
+ * that node could run (ReqNodeNotAvail), and lifts by itself when the GPU
+ * is back.
+ */
+static void restart_keeps_herd_drain(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	const char *reason;
+	node_up_gpus(h, GPU_A GPU_B);
+	assert_string_equal(view(h, NULL), "IDLE");
+	int64_t id = submit(h, 2, 0);	/* not placed before the restart */
+	restart(h, 60);
+	node_up_gpus(h, GPU_A);	/* GPU-b fell off the bus while herdd was down */
+	assert_string_equal(view(h, &reason), "DRAINED");
+	assert_string_equal(reason, "GPU lost: nvidia-smi shows 1 of the 2 GPUs it showed before");
+	int64_t since = h->clk.wall_s;
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)), "ReqNodeNotAvail");
+
+	restart(h, 60);
+	assert_non_null(strstr(h->c.nodes[0].sick, "GPU lost"));	/* before any probe */
+	node_up_gpus(h, GPU_A);
+	int64_t s2;
+	char st[32];
+	ctl_node_view(&h->c, &h->c.nodes[0], st, sizeof st, &reason, &s2);
+	assert_string_equal(st, "DRAINED");
+	assert_string_equal(reason, "GPU lost: nvidia-smi shows 1 of the 2 GPUs it showed before");
+	assert_int_equal(s2, since);
+	char *a = herdd_audit(h);
+	assert_string_equal(a, "drain gpu1: GPU lost: nvidia-smi shows 1 of the 2 GPUs it "
+	    "showed before;");
+	free(a);
+	probe_gpus(h, "0", GPU_A GPU_B);	/* back: herd's own drain lifts itself */
+	assert_string_equal(view(h, NULL), "IDLE");
+	a = herdd_audit(h);
+	assert_string_equal(a, "resume gpu1;drain gpu1: GPU lost: nvidia-smi shows 1 of the 2 "
+	    "GPUs it showed before;");
+	free(a);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	h_free(h);
+}
+
+/* herd's own drain is herdd's row in herd audit, and a job that only the
+ * drained node could run waits ReqNodeNotAvail, not Resources. */
+static void herd_drain_audited_and_blocks(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	node_up_gpus(h, GPU_A GPU_B);
+	int64_t id = submit(h, 2, 0);
+	probe_gpus(h, "0", GPU_A);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)), "ReqNodeNotAvail");
+	char *a = herdd_audit(h);
+	assert_string_equal(a, "drain gpu1: GPU lost: nvidia-smi shows 1 of the 2 GPUs it "
+	    "showed before;");
+	free(a);
+	h_free(h);
+}
+
+/* An admin's drain and herd's on one node: after a restart a healthy
+ * probe lifts herd's only; the admin's stays until herd resume. */
+static void restart_keeps_admin_drain_apart(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	const char *reason;
+	char err[HERD_ERRLEN];
+	const char *names[] = { "gpu1" };
+	struct buf rep;
+	buf_init(&rep, 1 << 16);
+	node_up_gpus(h, GPU_A GPU_B);
+	assert_int_equal(ctl_drain(&h->c, 0, 1, names, 1, "maintenance", &rep, err, sizeof err), 0);
+	probe_gpus(h, "9", "Unable to determine the device handle for GPU 0000:02:00.0: GPU is lost.\n");
+	restart(h, 60);
+	node_up_gpus(h, GPU_A GPU_B);
+	assert_string_equal(view(h, &reason), "DRAINED");
+	assert_non_null(strstr(reason, "maintenance ["));
+	assert_string_equal(h->c.nodes[0].sick, "");
+	restart(h, 60);
+	assert_int_equal(ctl_drain(&h->c, 0, 0, names, 1, NULL, &rep, err, sizeof err), 0);
+	node_up_gpus(h, GPU_A GPU_B);
+	assert_string_equal(view(h, NULL), "IDLE");
+	buf_clear(&rep);
+	h_free(h);
+}
+
+/*
+ * A node unreachable before the restart keeps its since: it is DOWN from
+ * its last contact, and its jobs are given up node_fail_after from then,
+ * not from the restart; an outage restored at start waits for the node's
+ * first answer (or failure) before it gives up jobs.
+ */
+static void restart_keeps_outage_clock(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("down_after = 120\nnode_fail_after = 600\n");
+	char key[JOB_KEY_MAX];
+	const char *reason;
+	node_up(h, "boot-1", "S - done");
+	int64_t id = running_job(h, 1, 0, key, sizeof key);
+	int64_t lost = h->clk.wall_s;
+	feed(h, RES_SHELL_DOWN, "connection refused");
+	advance(h, 200);
+	assert_int_equal(h->c.nodes[0].state, NODE_DOWN);
+	restart(h, 300);	/* 500 s since the last contact */
+	advance(h, 1);
+	feed(h, RES_SHELL_DOWN, "connection refused");
+	advance(h, 1);
+	assert_string_equal(view(h, &reason), "DOWN");
+	assert_int_equal(h->c.nodes[0].state_since, lost);
+	assert_non_null(strstr(reason, "connection refused"));
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	advance(h, 98);	/* 600 s */
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_int_equal(ctl_find(&h->c, id)->attempt, 2);
+
+	h_free(h);
+
+	/* Restored past node_fail_after, not yet tried: its jobs wait for the try. */
+
+	h = h_new_with("down_after = 120\nnode_fail_after = 600\n");
+	node_up(h, "boot-1", "S - done");
+	id = running_job(h, 1, 0, key, sizeof key);
+	feed(h, RES_SHELL_DOWN, "connection refused");
+	advance(h, 590);
+	restart(h, 60);
+	advance(h, 1);
+	assert_int_equal(state(h, id), JOB_RUNNING);	/* it may be answering right now */
+	feed(h, RES_SHELL_UP, NULL);	/* it was: adopted, nothing given up */
+	feedf(h, RES_LINES, "R %s running 4242", key);
+	advance(h, 60);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	assert_int_equal(h->c.nodes[0].lost_ms, 0);
+	restart(h, 10);
+	assert_int_equal(h->c.nodes[0].lost_ms, 0);	/* its return is kept too */
+	h_free(h);
+}
+
+/*
+ * The keys of attempts given up while the node was away survive a
+ * restart: when the node answers, what may still run of them is killed
+ * (the requeued job must never run twice), and they are forgotten once
+ * the node has answered the kill.
+ */
+static void restart_keeps_orphans(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
+	char ka[JOB_KEY_MAX], want[256];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	feed(h, RES_SHELL_DOWN, "timed out");
+	advance(h, 60);
+	assert_int_equal(state(h, a), JOB_PENDING);	/* requeued: attempt 2 */
+	restart(h, 30);
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = sent(h, NULL);
+	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", ka);
+	assert_non_null(strstr(s, want));
+	assert_non_null(strstr(s, "kill -s KILL"));
+	free(s);
+	restart(h, 5);	/* the answer never came: killed again on the next return */
+	feed(h, RES_SHELL_UP, NULL);
+	s = sent(h, NULL);
+	assert_non_null(strstr(s, want));
+	free(s);
+	feedf(h, RES_LINES, "K %s killed", ka);
+	assert_int_equal(h->c.nodes[0].norphans, 0);
+	restart(h, 5);
+	assert_int_equal(h->c.nodes[0].norphans, 0);
+	feed(h, RES_SHELL_UP, NULL);
+	s = sent(h, NULL);
+	assert_null(strstr(s, want));
+	free(s);
+	h_free(h);
+}
+
+static int count_row(void *arg, const char *key, uint32_t uid, const char *user)
+{
+	(void)key, (void)uid, (void)user;
+	++*(int *)arg;
+	return 0;
+}
+
+/*
+ * A kept attempt is read back like a node's answer (job_key_parse): a row
+ * that is not a key of this cluster (another prefix, a path, a shell word)
+ * is never killed, and its row is deleted; a key of ours is kept.
+ */
+static void restart_drops_foreign_orphans(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char ka[JOB_KEY_MAX], other[JOB_KEY_MAX + 8];
+	node_up(h, "boot-1", "S - done");
+	key_of(h, 7, 1, ka, sizeof ka);
+	snprintf(other, sizeof other, "x%s", ka);
+	const char *bad[] = { other, "../../etc", "a'; rm -rf ~; '", "", "7.1" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		assert_int_equal(db_orphan_put(h->db, "gpu1", bad[i], 0, NULL), 0);
+	assert_int_equal(db_orphan_put(h->db, "gpu1", ka, 0, NULL), 0);
+	restart(h, 5);
+	assert_int_equal(h->c.nodes[0].norphans, 1);
+	assert_string_equal(job_key_str(&h->c.nodes[0].orphans[0].key), ka);
+	int rows = 0;
+	assert_int_equal(db_orphans(h->db, "gpu1", count_row, &rows), 0);
+	assert_int_equal(rows, 1);
+	feed(h, RES_SHELL_UP, NULL);
+	char *s = sent(h, NULL);
+	assert_null(strstr(s, "etc"));
+	assert_null(strstr(s, "rm -rf"));
+	assert_non_null(strstr(s, ka));
+	free(s);
 	h_free(h);
 }
 
@@ -2119,6 +2389,84 @@ static void second_backend(void **state_)
 	h_free(h);
 }
 
+/*
+ * herd's own drain of a node that lost a GPU is lost with a restart of
+ * herdd: "fewer GPUs than before" compares with n->gpus_max, which lives
+ * in memory only, so the restarted herdd's first probe makes the short
+ * list the new normal.  The node that was DRAINED ("GPU lost") is IDLE
+ * again and takes jobs on what is left of its GPUs, though nobody looked
+ * at it (only `herd resume` should accept the loss), and although the
+ * database still says a running job holds the GPU that is gone.
+ */
+static void review_gpu_lost_drain_survives_restart(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	const char *reason;
+	char kb[JOB_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, kb, sizeof kb);	/* GPU-a */
+	(void)a;
+	probe_gpus(h, "0", "0, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\n");
+	assert_string_equal(view(h, &reason), "DRAINING");	/* GPU-a fell off the bus */
+	assert_non_null(strstr(reason, "GPU lost"));
+
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h_init_ctl(h);
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	probe_gpus(h, "0", "0, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\n");
+	feed(h, RES_LINES, "S - done");
+	assert_string_equal(view(h, &reason), "DRAINING");
+	assert_non_null(strstr(reason, "GPU lost"));
+	int64_t b = submit(h, 1, 0);
+	free(schedule(h));
+	assert_int_equal(state(h, b), JOB_PENDING);
+	h_free(h);
+}
+
+/*
+ * The attempts given up past node_fail_after are killed when their node
+ * answers again (n->orphans), but that list lives in memory only: herdd
+ * restarted during the outage forgets it.  The returning node's start-up
+ * scan names the old attempt's key, still running, and nothing kills it,
+ * while the requeued attempt 2 starts: two live copies of one job, the
+ * promise requeue after node_fail_after exists to keep.
+ */
+static void review_orphans_survive_restart(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("down_after = 10\nnode_fail_after = 60\n");
+	char ka[JOB_KEY_MAX], want[256];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 1, 0, ka, sizeof ka);
+	drop_sent(h);
+	feed(h, RES_SHELL_DOWN, "timed out");
+	advance(h, 60);
+	assert_int_equal(state(h, a), JOB_PENDING);	/* given up, requeued: attempt 2 */
+	assert_int_equal(ctl_find(&h->c, a)->attempt, 2);
+
+	/* herdd restarts while the node is still away; then the node is back,
+	 * attempt 1 still running there. */
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h_init_ctl(h);
+	feed(h, RES_SHELL_UP, NULL);
+	char *s0 = sent(h, NULL);	/* a kill may go at once or after the scan */
+	probe(h, "boot-1");
+	feedf(h, RES_LINES, "S %s gpus 0 GPU-a\nS - done", ka);
+	free(schedule(h));
+	char *s = sent(h, NULL);
+	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", ka);
+	int killed = (strstr(s0, want) != NULL && strstr(s0, "kill -s KILL") != NULL) ||
+	    (strstr(s, want) != NULL && strstr(s, "kill -s KILL") != NULL);
+	free(s0);
+	free(s);
+	assert_true(killed);	/* what is left of attempt 1 is killed */
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2144,6 +2492,12 @@ int main(void)
 		cmocka_unit_test(outage_adopts_on_return),
 		cmocka_unit_test(outage_node_fail_after),
 		cmocka_unit_test(health_drains_and_resumes),
+		cmocka_unit_test(restart_keeps_herd_drain),
+		cmocka_unit_test(herd_drain_audited_and_blocks),
+		cmocka_unit_test(restart_keeps_admin_drain_apart),
+		cmocka_unit_test(restart_keeps_outage_clock),
+		cmocka_unit_test(restart_keeps_orphans),
+		cmocka_unit_test(restart_drops_foreign_orphans),
 		cmocka_unit_test(housekeeping_removes_old_files),
 		cmocka_unit_test(deferred_kill_after_requeue),
 		cmocka_unit_test(kill_reports_escape),
@@ -2155,6 +2509,8 @@ int main(void)
 		cmocka_unit_test(review_mig_foreign_use_seen),
 		cmocka_unit_test(review_mixed_mig_whole_launch),
 		cmocka_unit_test(second_backend),
+		cmocka_unit_test(review_gpu_lost_drain_survives_restart),
+		cmocka_unit_test(review_orphans_survive_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
