@@ -118,6 +118,8 @@ struct node {
 	int64_t next_housekeep_ms;
 	/* Kept across herdd's restarts (ctl_nodekeep.c). */
 	int lost_kept;		/* the outage clock is in the database */
+	uint64_t kept_sum;	/* what the database holds of it (ctl_nodekeep.c), */
+	int kept_known;		/* ... when known: an unchanged state is not written */
 	int64_t lost_wait_ms;	/* an outage restored at start: not judged before this
 				 * (monotonic ms) unless the node answered or failed first */
 	int64_t lab_swept_to;	/* lab mode: users' files of jobs ended up to here looked at */

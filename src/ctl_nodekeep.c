@@ -50,6 +50,16 @@ static int64_t wall_of(struct ctl *c, int64_t mono_ms)
 	return ctl_now_wall(c) - (ctl_now_ms(c) - mono_ms) / 1000;
 }
 
+/* A fingerprint of a kept record (FNV-1a; the record is zeroed first). */
+static uint64_t kept_sum(const struct node_kept *k)
+{
+	const unsigned char *p = (const unsigned char *)k;
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < sizeof *k; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
 void ctl_node_keep(struct ctl *c, struct node *n)
 {
 	struct node_kept k;
@@ -62,9 +72,18 @@ void ctl_node_keep(struct ctl *c, struct node *n)
 		strlcpy_h(k.lost_why, n->lost_why, sizeof k.lost_why);
 	}
 	n->lost_kept = n->lost_ms != 0;
-	if (ctl_batch_tx(c) != 0 || db_node_kept_put(c->db, n->conf->name, &k) != 0)
+	/* A node that comes up as it was kept costs no write (nor a commit). */
+	uint64_t sum = kept_sum(&k);
+	if (n->kept_known && n->kept_sum == sum)
+		return;
+	if (ctl_batch_tx(c) != 0 || db_node_kept_put(c->db, n->conf->name, &k) != 0) {
 		log_error("node %s: its state is not recorded (a restart would forget it): %s",
 		    n->conf->name, db_errmsg(c->db));
+		n->kept_known = 0;
+		return;
+	}
+	n->kept_sum = sum;
+	n->kept_known = 1;
 }
 
 static void orphan_push(struct node *n, const struct job_key *key, uint32_t uid,
@@ -140,6 +159,8 @@ void ctl_node_restore(struct ctl *c, struct node *n)
 		    n->conf->name, n->norphans, n->norphans == 1 ? "" : "s");
 	if (found == 0)
 		return;
+	n->kept_sum = kept_sum(&k);
+	n->kept_known = 1;
 	n->gpus_max = k.gpus_max > 0 ? (size_t)k.gpus_max : 0;
 	if (k.sick[0] != '\0') {
 		strlcpy_h(n->sick, k.sick, sizeof n->sick);

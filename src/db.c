@@ -217,8 +217,8 @@ static const char *migrations[] = {
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
-enum { F_INSERT, F_UPDATE, F_BEGIN, F_COMMIT, F_COUNT };
-static const char *fault_names[F_COUNT] = { "insert", "update", "begin", "commit" };
+enum { F_INSERT, F_UPDATE, F_BEGIN, F_COMMIT, F_NODE, F_COUNT };
+static const char *fault_names[F_COUNT] = { "insert", "update", "begin", "commit", "node" };
 
 struct fault {
 	uint64_t seen;		/* steps of this kind so far */
@@ -1134,9 +1134,10 @@ static sqlite3_stmt *prepare(struct db *db, const char *sql, const char *what)
 	return s;
 }
 
+/* A node's kept state (its own fault kind: "update" counts a job's changes). */
 static int write_done(struct db *db, sqlite3_stmt *s, const char *what)
 {
-	int rc = step(db, s, F_UPDATE);
+	int rc = step(db, s, F_NODE);
 	int ok = rc == SQLITE_DONE ? 0 : fail(db, what);
 	sqlite3_finalize(s);
 	return ok;

@@ -42,6 +42,13 @@ db_state() {
 }
 
 make_config "$HOSTS" "$STATE"
+# A first start without faults records what herdd keeps of each node (the
+# GPUs it has seen); the start under test finds the nodes as kept and
+# writes nothing of them, so its first commit is the submit's.
+start_herdd
+wait_nodes_up 4 20
+sleep 1
+stop_herdd "$HERDD_PID"
 HERD_FAULT_DB=commit:1,update:3+ start_herdd
 wait_nodes_up 4 20
 grep -q "HERD_FAULT_DB=commit:1,update:3+: database faults armed" "$HERDD_LOG" ||
