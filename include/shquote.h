@@ -16,5 +16,8 @@
 int shquote(struct buf *out, const char *s, size_t len);
 /* Convenience for NUL-terminated strings. */
 int shquote_str(struct buf *out, const char *s);
+/* The same word into dst (size bytes with its NUL): 0, or -1 (dst "")
+ * where it does not fit, for a word a program's format string places. */
+int shquote_to(char *dst, size_t size, const char *s);
 
 #endif

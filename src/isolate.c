@@ -294,16 +294,19 @@ static int add_marker_sweep(struct buf *b, const char *key, const char *sig, con
 	    "__herd_p=${__herd_p#/proc/}; __herd_p=${__herd_p%/environ}; __herd_s=\n"
 	    "read -r __herd_s 2>/dev/null <\"/proc/$__herd_p/stat\" || continue\n"
 	    "__herd_s=${__herd_s##*) }; __herd_s=${__herd_s#* }; __herd_s=${__herd_s#* }\n");
-	r |= buf_printf(b, "if [ \"${__herd_s%%%% *}\" != \"$%s\" ] && kill -s %s \"$__herd_p\" "
-	    "2>/dev/null; then __herd_e=$((__herd_e + 1)); fi\ndone\n", pg, sig);
+	r |= buf_printf(b, "if [ \"${__herd_s%%%% *}\" != \"$%s\" ] && kill -s ", pg);
+	r |= shquote_str(b, sig);
+	r |= buf_addstr(b, " \"$__herd_p\" 2>/dev/null; then __herd_e=$((__herd_e + 1)); fi\ndone\n");
 	return r;
 }
 
 /* Each pid in "$__herd_c1/cgroup.procs" gets sig; $__herd_c counts them. */
 static int add_cg_signal(struct buf *b, const char *sig)
 {
-	return buf_printf(b, "while read -r __herd_p; do kill -s %s \"$__herd_p\" 2>/dev/null && "
-	    "__herd_c=$((__herd_c + 1)); done 2>/dev/null <\"$__herd_c1/cgroup.procs\"\n", sig);
+	int r = buf_addstr(b, "while read -r __herd_p; do kill -s ");
+	r |= shquote_str(b, sig);
+	return r | buf_addstr(b, " \"$__herd_p\" 2>/dev/null && "
+	    "__herd_c=$((__herd_c + 1)); done 2>/dev/null <\"$__herd_c1/cgroup.procs\"\n");
 }
 
 int isolate_add_end(struct buf *b, const struct iso_facts *f, const char *key)
@@ -342,7 +345,9 @@ int isolate_add_kill(struct buf *b, const struct iso_facts *f, const char *key, 
 			r |= buf_addstr(b, "echo 1 2>/dev/null >\"$__herd_c1/cgroup.kill\"\n");
 		r |= add_cg_signal(b, sig);
 	} else if (k == ISO_SYSTEMD) {
-		r |= buf_printf(b, "systemctl --user kill --signal=%s herd-", sig);
+		r |= buf_addstr(b, "systemctl --user kill --signal=");
+		r |= shquote_str(b, sig);
+		r |= buf_addstr(b, " herd-");
 		r |= shquote_str(b, key);
 		r |= buf_addstr(b, ".scope >/dev/null 2>&1 && __herd_c=1\n");
 	}

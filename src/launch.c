@@ -76,6 +76,10 @@ int launch_dir_word(struct buf *b, const char *herd_dir, const char *sub)
 	return add_dir(b, herd_dir, sub);
 }
 
+/* Every word a program's format string places goes through shquote: the
+ * job key (its type allows only [A-Za-z0-9._-] already) and a signal name. */
+#define QWORD_MAX (4 * JOB_KEY_MAX)
+
 static int add_jobpath(struct buf *b, const char *herd_dir, const char *key)
 {
 	if (add_dir(b, herd_dir, "jobs") != 0 || buf_addc(b, '/') != 0)
@@ -369,14 +373,16 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 		snprintf(err, errsz, "job %" PRId64 ": GPU indices and UUIDs do not match", s->id);
 		return -1;
 	}
-	/* The words are ours (digits, and UUIDs gpu_uuid_valid allows): no quoting needed. */
 	r = buf_addstr(b, "__herd_gx=$(nvidia-smi -L </dev/null 2>&1) || "
 	    "__herd_gx=\"nvidia-smi -L failed\"\n__herd_gx=\"\n$__herd_gx\n\"\nfor __herd_p in");
 	for (i = 0; i < nu; i++) {
+		char word[GPU_UUID_MAX + 16];
 		if (by_uuid)
-			r |= buf_printf(b, " -=%s", uuids[i]);
+			snprintf(word, sizeof word, "-=%.*s", GPU_UUID_MAX - 1, uuids[i]);
 		else
-			r |= buf_printf(b, " %d=%s", idx[i], uuids[i]);
+			snprintf(word, sizeof word, "%d=%.*s", idx[i], GPU_UUID_MAX - 1, uuids[i]);
+		r |= buf_addc(b, ' ');
+		r |= shquote_str(b, word);	/* a UUID is the node's word (checked, still quoted) */
 	}
 	r |= buf_addstr(b, "; do\n__herd_i=${__herd_p%%=*} __herd_u=${__herd_p#*=}\n"
 	    "if [ \"$__herd_i\" = - ]; then\n"
@@ -453,8 +459,11 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	r |= add_jobpath(out, s->herd_dir, job_key_str(s->key));
 	/* A cancel already seen here means a relaunch came too late.  The
 	 * script file, created with O_EXCL, is the launch token. */
-	r |= buf_printf(out, "\nif [ -e \"$__herd_d.cancel\" ]; then echo 'L %s cancelled'\n"
-	    "else\nset -C\nif printf %%s ", job_key_str(s->key));
+	char qk[QWORD_MAX];
+	if (shquote_to(qk, sizeof qk, job_key_str(s->key)) != 0)
+		r = -1;
+	r |= buf_printf(out, "\nif [ -e \"$__herd_d.cancel\" ]; then echo L %s cancelled\n"
+	    "else\nset -C\nif printf %%s ", qk);
 	r |= shquote(out, s->script, s->script_len);
 	r |= buf_addstr(out, " 2>/dev/null >\"$__herd_d.script\"; then\nset +C\n");
 	int rt = runner_text(out, s, err, errsz);
@@ -468,9 +477,9 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
 	/* A script that exists is another launch's token (or was cut short by
 	 * a full disk: then the reconcile that "exists" asks for finds no
 	 * state and ends the job).  None at all: the node refused to write. */
-	r |= buf_printf(out, "echo \"L %s launched $!\"\n"
-	    "else set +C\nif [ -e \"$__herd_d.script\" ]; then echo 'L %s exists'; "
-	    "else echo 'L %s failed'; fi\nfi\nfi\n", job_key_str(s->key), job_key_str(s->key), job_key_str(s->key));
+	r |= buf_printf(out, "echo L %s launched \"$!\"\n"
+	    "else set +C\nif [ -e \"$__herd_d.script\" ]; then echo L %s exists; "
+	    "else echo L %s failed; fi\nfi\nfi\n", qk, qk, qk);
 	if (r != 0) {
 		out->len = start;	/* never half a program */
 		if (out->data != NULL)
@@ -497,8 +506,11 @@ static int add_read_state(struct buf *b)
  * whose state says it ended has nothing left to signal. */
 static int add_if_gone(struct buf *b, const char *key)
 {
+	char qk[QWORD_MAX];
+	if (shquote_to(qk, sizeof qk, key) != 0)
+		return -1;
 	return buf_printf(b, "if [ ! -e \"$__herd_d.script\" ] || [ \"$__herd_w\" = exit ] || "
-	    "[ \"$__herd_w\" = failed ]; then echo 'K %s gone'\n", key);
+	    "[ \"$__herd_w\" = failed ]; then echo K %s gone\n", qk);
 }
 
 int launch_kill(struct buf *out, const char *herd_dir, const struct job_key *key, const char *sig)
@@ -519,6 +531,9 @@ int launch_kill_iso(struct buf *out, const char *herd_dir, const struct job_key 
 	/* "killed" answers a KILL, "sent" any other signal: the controller
 	 * frees a node only once a KILL is through. */
 	const char *done = strcmp(sig, "KILL") == 0 ? "killed" : "sent";
+	char qk[QWORD_MAX], qs[QWORD_MAX];
+	if (shquote_to(qk, sizeof qk, key) != 0 || shquote_to(qs, sizeof qs, sig) != 0)
+		return -1;
 	int r = buf_addstr(out, "__herd_d=");
 	r |= add_jobpath(out, herd_dir, key);
 	/* Before the job's setsid() its group does not exist yet: signal the
@@ -532,10 +547,10 @@ int launch_kill_iso(struct buf *out, const char *herd_dir, const struct job_key 
 	 * it, and the controller still holds the job to note it on. */
 	r |= buf_addstr(out, "elif [ \"$__herd_w\" = job ]; then\n__herd_n=0\n");
 	r |= isolate_add_kill(out, iso, key, sig);
-	r |= buf_printf(out, "[ \"$__herd_e\" = 0 ] || echo 'K %s escaped '\"$__herd_e\"\n"
+	r |= buf_printf(out, "[ \"$__herd_e\" = 0 ] || echo K %s escaped \"$__herd_e\"\n"
 	    "{ kill -s %s -- \"-$__herd_v\" || kill -s %s \"$__herd_v\"; } 2>/dev/null && __herd_n=1\n"
-	    "if [ \"$__herd_n\" != 0 ]; then echo 'K %s %s'; else echo 'K %s gone'; fi\n"
-	    "else echo 'K %s pending'; fi\n", key, sig, sig, key, done, key, key);
+	    "if [ \"$__herd_n\" != 0 ]; then echo K %s %s; else echo K %s gone; fi\n"
+	    "else echo K %s pending; fi\n", qk, qs, qs, qk, done, qk, qk);
 	return r ? -1 : 0;
 }
 
@@ -545,7 +560,7 @@ int launch_kill_iso(struct buf *out, const char *herd_dir, const struct job_key 
  * which the command itself may contain) is the job's.  Builtins only: a
  * read per process, no fork.
  */
-static int add_signal_group(struct buf *b, const char *key, const char *sig)
+static int add_signal_group(struct buf *b, const char *qk, const char *qs)
 {
 	return buf_printf(b, "__herd_n=0\n"
 	    "for __herd_p in /proc/[0-9]*; do\n"
@@ -556,26 +571,29 @@ static int add_signal_group(struct buf *b, const char *key, const char *sig)
 	    "if [ \"${__herd_s%%%% *}\" = \"$__herd_v\" ] && [ \"$__herd_p\" != \"$__herd_v\" ] && "
 	    "kill -s %s \"$__herd_p\" 2>/dev/null; then __herd_n=$((__herd_n + 1)); fi\n"
 	    "done\n"
-	    "echo 'K %s signalled '\"$__herd_n\"\n", sig, key);
+	    "echo K %s signalled \"$__herd_n\"\n", qs, qk);
 }
 
 int launch_signal(struct buf *out, const char *herd_dir, const struct job_key *jk, const char *sig,
     int batch_only)
 {
 	const char *key = job_key_str(jk);
+	char qk[QWORD_MAX], qs[QWORD_MAX];
+	if (shquote_to(qk, sizeof qk, key) != 0 || shquote_to(qs, sizeof qs, sig) != 0)
+		return -1;
 	int r = buf_addstr(out, "__herd_d=");
 	r |= add_jobpath(out, herd_dir, key);
 	r |= buf_addc(out, '\n');
 	r |= add_read_state(out);
 	r |= add_if_gone(out, key);
-	r |= buf_printf(out, "elif [ \"$__herd_w\" != job ]; then echo 'K %s pending'\n"
-	    "elif ! kill -0 \"$__herd_v\" 2>/dev/null; then echo 'K %s gone'\n", key, key);
+	r |= buf_printf(out, "elif [ \"$__herd_w\" != job ]; then echo K %s pending\n"
+	    "elif ! kill -0 \"$__herd_v\" 2>/dev/null; then echo K %s gone\n", qk, qk);
 	if (batch_only)
 		r |= buf_printf(out, "elif kill -s %s \"$__herd_v\" 2>/dev/null; "
-		    "then echo 'K %s signalled 1'\nelse echo 'K %s gone'\n", sig, key, key);
+		    "then echo K %s signalled 1\nelse echo K %s gone\n", qs, qk, qk);
 	else {
 		r |= buf_addstr(out, "else\n");
-		r |= add_signal_group(out, key, sig);
+		r |= add_signal_group(out, qk, qs);
 	}
 	r |= buf_addstr(out, "fi\n");
 	return r ? -1 : 0;
@@ -587,7 +605,9 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const struct job_key
 	for (size_t i = 0; i < n; i++) {
 		r |= buf_addstr(out, "__herd_d=");
 		r |= add_jobpath(out, herd_dir, job_key_str(&keys[i]));
-		r |= buf_printf(out, "\n__herd_k=%s\n", job_key_str(&keys[i]));
+		r |= buf_addstr(out, "\n__herd_k=");
+		r |= shquote_str(out, job_key_str(&keys[i]));
+		r |= buf_addc(out, '\n');
 		r |= add_read_state(out);
 		/* The job may end between reading the state and kill -0: read again. */
 		r |= buf_addstr(out,

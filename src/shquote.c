@@ -56,3 +56,20 @@ int shquote_str(struct buf *out, const char *s)
 {
 	return shquote(out, s, strlen(s));
 }
+
+int shquote_to(char *dst, size_t size, const char *s)
+{
+	struct buf b;
+	int rc = -1;
+	if (size == 0)
+		return -1;
+	dst[0] = '\0';
+	buf_init(&b, size - 1);
+	if (shquote_str(&b, s) == 0 && b.len < size) {
+		memcpy(dst, b.data, b.len);
+		dst[b.len] = '\0';
+		rc = 0;
+	}
+	buf_clear(&b);
+	return rc;
+}

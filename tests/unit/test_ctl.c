@@ -285,7 +285,7 @@ static void job_lifecycle(void **state_)
 	s = schedule(h);
 	key_of(h, id, 1, key, sizeof key);
 	char want[256];
-	snprintf(want, sizeof want, "echo \"L %s launched $!\"", key);
+	snprintf(want, sizeof want, "echo L '%s' launched \"$!\"", key);
 	assert_non_null(strstr(s, want));
 	free(s);
 	assert_int_equal(state(h, id), JOB_LAUNCHING);
@@ -362,8 +362,8 @@ static void time_limit(void **state_)
 	assert_int_equal(state(h, id), JOB_TIMEOUT);
 	assert_int_equal(stored_state(h, id), JOB_TIMEOUT);
 	s = sent(h, NULL);
-	snprintf(want, sizeof want, "then echo 'K %s sent'", key);
-	assert_non_null(strstr(s, "kill -s TERM"));
+	snprintf(want, sizeof want, "then echo K '%s' sent", key);
+	assert_non_null(strstr(s, "kill -s 'TERM'"));
 	assert_non_null(strstr(s, want));
 	free(s);
 	assert_int_equal(__builtin_popcountll(h->c.nodes[0].gpu_used), 1);	/* still there */
@@ -372,12 +372,12 @@ static void time_limit(void **state_)
 	h->clk.mono_ms += 9999;		/* kill_grace = 10 */
 	ctl_tick(&h->c);
 	s = sent(h, NULL);
-	assert_null(strstr(s, "kill -s KILL"));
+	assert_null(strstr(s, "kill -s 'KILL'"));
 	free(s);
 	h->clk.mono_ms += 1;
 	ctl_tick(&h->c);
 	s = sent(h, NULL);
-	assert_non_null(strstr(s, "kill -s KILL"));
+	assert_non_null(strstr(s, "kill -s 'KILL'"));
 	free(s);
 
 	feedf(h, RES_EVENT, "end %s 137", key);
@@ -434,9 +434,9 @@ static void restart_adopts(void **state_)
 	feed(h, RES_SHELL_UP, NULL);
 	char *s = sent(h, &probes);
 	char want[256];
-	snprintf(want, sizeof want, "__herd_k=%s\n", ka);
+	snprintf(want, sizeof want, "__herd_k='%s'\n", ka);
 	assert_non_null(strstr(s, want));	/* a is asked about */
-	snprintf(want, sizeof want, "__herd_k=%s\n", kb);
+	snprintf(want, sizeof want, "__herd_k='%s'\n", kb);
 	assert_null(strstr(s, want));
 	free(s);
 	probe(h, "boot-1");
@@ -455,7 +455,7 @@ static void restart_adopts(void **state_)
 	assert_int_equal(h->c.nodes[0].gpu_used, 3);
 	s = schedule(h);
 	assert_non_null(strstr(s, want));	/* b is asked about, */
-	snprintf(want, sizeof want, "L %s launched", kb);
+	snprintf(want, sizeof want, "L '%s' launched", kb);
 	assert_null(strstr(s, want));		/* not launched again */
 	free(s);
 
@@ -518,7 +518,7 @@ static void node_lost_requeues(void **state_)
 	char *s = schedule(h);
 	key_of(h, id, 2, k2, sizeof k2);
 	char want[256];
-	snprintf(want, sizeof want, "echo \"L %s launched $!\"", k2);
+	snprintf(want, sizeof want, "echo L '%s' launched \"$!\"", k2);
 	assert_non_null(strstr(s, want));
 	free(s);
 	assert_int_equal(state(h, id), JOB_LAUNCHING);
@@ -620,7 +620,7 @@ static void turn_one_commit(void **state_)
 	ctl_turn_end(&h->c);
 	assert_int_equal(db_commits(h->db) - before, 1);
 	s = sent(h, NULL);
-	assert_int_equal(count_of(s, "kill -s TERM --"), N);	/* every task's kill, after it */
+	assert_int_equal(count_of(s, "kill -s 'TERM' --"), N);	/* every task's kill, after it */
 	free(s);
 	assert_int_equal(stored_state(h, last), JOB_CANCELLED);
 	assert_int_equal(state(h, last), JOB_CANCELLED);
@@ -678,7 +678,7 @@ static void turn_commit_fails(void **state_)
 	assert_int_equal(state(h, r), JOB_CANCELLED);
 	assert_int_equal(ctl_find(&h->c, r)->unsaved, 1);
 	char *s = sent(h, NULL);
-	assert_int_equal(count_of(s, "kill -s TERM --"), 1);
+	assert_int_equal(count_of(s, "kill -s 'TERM' --"), 1);
 	free(s);
 	ctl_tick(&h->c);
 	assert_int_equal(stored_state(h, r), JOB_CANCELLED);
@@ -706,7 +706,7 @@ static void turn_commit_fails(void **state_)
 	job_row_clear(&row);
 	ctl_turn_end(&h->c);
 	s = sent(h, NULL);
-	assert_int_equal(count_of(s, "kill -s TERM --"), 1);	/* the cancel's kill, now */
+	assert_int_equal(count_of(s, "kill -s 'TERM' --"), 1);	/* the cancel's kill, now */
 	free(s);
 	assert_int_equal(stored_state(h, r), JOB_RUNNING);	/* lost with the failed commit */
 	ctl_tick(&h->c);
@@ -1352,7 +1352,7 @@ static void gpus_known_by_uuid(void **state_)
 	assert_int_equal(h->c.nodes[0].gpu_used, 2);
 	int64_t b = submit(h, 1, 0);
 	char *s = schedule(h);
-	assert_non_null(strstr(s, " 0=GPU-b;"));	/* the launch checks index 0 is GPU-b */
+	assert_non_null(strstr(s, " '0=GPU-b';"));	/* the launch checks index 0 is GPU-b */
 	free(s);
 	gpus_of(h, b, g, sizeof g);
 	assert_string_equal(g, "0|GPU-b");
@@ -1632,7 +1632,7 @@ static void outage_adopts_on_return(void **state_)
 
 	feed(h, RES_SHELL_UP, NULL);
 	s = sent(h, NULL);
-	snprintf(want, sizeof want, "__herd_k=%s\n", key);
+	snprintf(want, sizeof want, "__herd_k='%s'\n", key);
 	assert_non_null(strstr(s, want));	/* reconciled */
 	assert_null(strstr(s, "kill -s"));	/* nothing killed */
 	free(s);
@@ -1684,7 +1684,7 @@ static void outage_node_fail_after(void **state_)
 	assert_non_null(strstr(s, want));
 	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", kb);
 	assert_non_null(strstr(s, want));
-	assert_non_null(strstr(s, "kill -s KILL"));
+	assert_non_null(strstr(s, "kill -s 'KILL'"));
 	free(s);
 	/* Forgotten once the node has answered each kill. */
 	assert_int_equal(h->c.nodes[0].norphans, 2);
@@ -1903,7 +1903,7 @@ static void restart_keeps_orphans(void **state_)
 	char *s = sent(h, NULL);
 	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", ka);
 	assert_non_null(strstr(s, want));
-	assert_non_null(strstr(s, "kill -s KILL"));
+	assert_non_null(strstr(s, "kill -s 'KILL'"));
 	free(s);
 	restart(h, 5);	/* the answer never came: killed again on the next return */
 	feed(h, RES_SHELL_UP, NULL);
@@ -2055,7 +2055,7 @@ static void housekeeping_removes_old_files(void **state_)
 	free(s);
 	feed(h, RES_LINES, "C - rotated\nC - done");
 	s = sent(h, NULL);
-	snprintf(want, sizeof want, "__herd_k=%s\n", kb);
+	snprintf(want, sizeof want, "__herd_k='%s'\n", kb);
 	assert_non_null(strstr(s, want));	/* reconciled after the rotation */
 	free(s);
 	h_free(h);
@@ -2459,8 +2459,8 @@ static void review_orphans_survive_restart(void **state_)
 	free(schedule(h));
 	char *s = sent(h, NULL);
 	snprintf(want, sizeof want, "__herd_d=\"$HOME\"/'.herd'/'jobs'/'%s'\n", ka);
-	int killed = (strstr(s0, want) != NULL && strstr(s0, "kill -s KILL") != NULL) ||
-	    (strstr(s, want) != NULL && strstr(s, "kill -s KILL") != NULL);
+	int killed = (strstr(s0, want) != NULL && strstr(s0, "kill -s 'KILL'") != NULL) ||
+	    (strstr(s, want) != NULL && strstr(s, "kill -s 'KILL'") != NULL);
 	free(s0);
 	free(s);
 	assert_true(killed);	/* what is left of attempt 1 is killed */
