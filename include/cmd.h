@@ -159,6 +159,8 @@ int job_filter_add_names(struct job_filter *f, const char *list, char *err, size
 int job_filter_add_parts(struct job_filter *f, const char *list, char *err, size_t errsz);
 /* States by herd's name or Slurm's short form, any case (PD, R, CF...); "all". */
 int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz);
+/* Slurm's short form of a job state: "PD" for JOB_PENDING; NULL none. */
+const char *job_state_short(int state);
 /*
  * The filter options queue and cancel share, by their short letter: -u
  * users, -n names, -j ids, -t states.  1 not a filter option; 0 added; -1

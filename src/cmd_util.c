@@ -301,6 +301,15 @@ static const struct { const char *name; int state; } state_alias[] = {
 	{ "RQ", JOB_REQUEUED },
 };
 
+/* Slurm's short form of a state ("PD"), the first alias above; NULL none. */
+const char *job_state_short(int state)
+{
+	for (size_t i = 0; i < sizeof state_alias / sizeof state_alias[0]; i++)
+		if (state_alias[i].state == state)
+			return state_alias[i].name;
+	return NULL;
+}
+
 static int add_state(struct job_filter *f, const char *s, char *err, size_t errsz)
 {
 	if (strcasecmp(s, "all") == 0) {
