@@ -30,7 +30,7 @@ struct cmd_entry {
 extern const struct cmd_entry *const cmd_table[];
 
 extern const struct cmd_entry cmd_queue_entry, cmd_nodes_entry, cmd_show_entry,
-    cmd_history_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
+    cmd_history_entry, cmd_acct_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
 extern const struct cmd_entry cmd_reconfigure_entry;
 extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_unregister_entry;
