@@ -389,7 +389,7 @@ int cmd_history(int argc, char **argv)
 		goto out;
 	}
 	if (swf + o.json + named > 1) {
-		rc = cmd_usage_error(ce, "one of --json, --swf and --format");
+		rc = cmd_usage_error(ce, "--json, --swf or --format, not both");
 		goto out;
 	}
 	if (h.since && h.until && h.since > h.until) {
