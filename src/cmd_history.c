@@ -26,7 +26,7 @@
 #include "util.h"
 #include "version.h"
 
-#define HISTORY_USAGE "history [-a] [-n COUNT] [-u USER] [-A ACCOUNT] [-p PARTITION] " \
+#define HISTORY_ARGS " [-a] [-n COUNT] [-u USER] [-A ACCOUNT] [-p PARTITION] " \
 	"[-s STATE] [-N NODE] [--name NAME] [-S TIME] [-E TIME] [--format COLS] [--json | --swf]"
 #define HISTORY_HELP \
 	"options:\n" \
@@ -59,13 +59,13 @@
 	"requeued job's earlier attempts follow its row as ID(ATTEMPT)\n"
 
 const struct cmd_entry cmd_history_entry = {
-	"history", HISTORY_USAGE, "list ended jobs, newest first, like sacct", HISTORY_HELP,
+	"history", "history" HISTORY_ARGS, "list ended jobs, newest first, like sacct", HISTORY_HELP,
 	cmd_history
 };
 
 /* herd acct: the same command under sacct's short name. */
 const struct cmd_entry cmd_acct_entry = {
-	"acct", HISTORY_USAGE, "the same as herd history", HISTORY_HELP, cmd_history
+	"acct", "acct" HISTORY_ARGS, "the same as herd history", HISTORY_HELP, cmd_history
 };
 
 /* GPU-hours of gpus for start..end ("0.00" never started). */
@@ -340,7 +340,9 @@ int cmd_history(int argc, char **argv)
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cmd_entry *ce = &cmd_history_entry;
+	/* Messages name the command as typed. */
+	const struct cmd_entry *ce = argc > 0 && strcmp(argv[0], "acct") == 0 ? &cmd_acct_entry :
+	    &cmd_history_entry;
 	static struct listfmt cols;	/* 40 KB: not on the stack */
 	struct list_opts o = { 0 };
 	struct msg req;

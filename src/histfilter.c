@@ -16,25 +16,13 @@
 
 #include "db.h"
 #include "histfilter.h"
+#include "util.h"
 
 static int in_list(const struct hist_list *l, const char *s)
 {
 	for (size_t i = 0; s != NULL && i < l->n; i++)
 		if (strcmp(l->v[i], s) == 0)
 			return 1;
-	return 0;
-}
-
-/* One of a job's partitions ("a,b") in the list. */
-static int parts_in(const struct hist_list *l, const char *parts)
-{
-	for (const char *p = parts; p != NULL && *p != '\0';) {
-		size_t n = strcspn(p, ",");
-		for (size_t i = 0; i < l->n; i++)
-			if (strlen(l->v[i]) == n && memcmp(l->v[i], p, n) == 0)
-				return 1;
-		p += n + (p[n] == ',');
-	}
 	return 0;
 }
 
@@ -57,7 +45,7 @@ int hist_filter_match(const struct hist_filter *f, const struct job_row *r, cons
 		return 0;
 	if (f->accounts.n && !in_list(&f->accounts, r->account))
 		return 0;
-	if (f->parts.n && !parts_in(&f->parts, r->partition))
+	if (f->parts.n && !csv_has_any(r->partition, f->parts.v, f->parts.n))
 		return 0;
 	if (f->names.n && !in_list(&f->names, r->name))
 		return 0;
