@@ -9,7 +9,7 @@
 # window that holds the jobs, one after them, one before them) each keep
 # the right ids; the default listing shows ELAPSED, GPUH, EXIT (3:0),
 # ATTEMPT; --format prints the named columns; bad values are refused
-# naming what is valid.  herd queue --format id,name,state,reason and
+# naming what is valid, herdd's bounds on a filter too.  herd queue --format id,name,state,reason and
 # squeue's -o "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R" (its header byte
 # for byte), -h -o %i as scripts parse it, --format "%i %j" as squeue's;
 # an unknown letter or column is refused, --format with --json too.
@@ -96,6 +96,11 @@ out=$(herd history --format id,bogus 2>&1) && fail "--format bogus was accepted:
 grep -q 'unknown column "bogus" (columns: id, partition, name' <<<"$out" || fail "--format bogus: $out"
 out=$(herd history --format id --json 2>&1) && fail "--format --json was accepted: $out"
 out=$(herd history -S now -E now-1hour 2>&1) && fail "-S after -E was accepted: $out"
+# herdd bounds each filter: 65 users, or a 300-byte name, are refused there.
+out=$(herd history -u "$(seq -s, 1 65)" 2>&1) && fail "65 users were accepted: $out"
+grep -q "user: more than 64 values" <<<"$out" || fail "65 users: $out"
+out=$(herd history --name "$(printf 'x%.0s' $(seq 300))" 2>&1) && fail "a 300-byte name was accepted: $out"
+grep -q "name: empty, too long" <<<"$out" || fail "a 300-byte name: $out"
 
 # herd queue: a pending job in named columns and in squeue's format.
 w=$(submit --job-name waiter --begin now+1hour --wrap true)
