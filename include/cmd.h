@@ -30,7 +30,7 @@ struct cmd_entry {
 extern const struct cmd_entry *const cmd_table[];
 
 extern const struct cmd_entry cmd_queue_entry, cmd_nodes_entry, cmd_show_entry,
-    cmd_history_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
+    cmd_history_entry, cmd_acct_entry, cmd_cancel_entry, cmd_wait_entry, cmd_requeue_entry, cmd_update_entry;
 extern const struct cmd_entry cmd_reconfigure_entry;
 extern const struct cmd_entry cmd_register_entry;
 extern const struct cmd_entry cmd_unregister_entry;
@@ -159,6 +159,8 @@ int job_filter_add_names(struct job_filter *f, const char *list, char *err, size
 int job_filter_add_parts(struct job_filter *f, const char *list, char *err, size_t errsz);
 /* States by herd's name or Slurm's short form, any case (PD, R, CF...); "all". */
 int job_filter_add_states(struct job_filter *f, const char *list, char *err, size_t errsz);
+/* Slurm's short form of a job state: "PD" for JOB_PENDING; NULL none. */
+const char *job_state_short(int state);
 /*
  * The filter options queue and cancel share, by their short letter: -u
  * users, -n names, -j ids, -t states.  1 not a filter option; 0 added; -1

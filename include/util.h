@@ -79,6 +79,9 @@ int user_list_check(const char *key, const char *v, char *err, size_t errsz);
 int parse_whole(const char *key, const char *v, long long min, long long max, long long *out,
     char *err, size_t errsz);
 
+/* Whether one item of the comma-separated list ("gpu,debug": a job's
+ * partitions) is one of v[0..n); NULL or "" has none. */
+int csv_has_any(const char *list, const char *const *v, size_t n);
 /*
  * Whether the `len` bytes at s are a name of a node or cluster: 1 to max
  * of [A-Za-z0-9._-], not starting with '-' or '.'.

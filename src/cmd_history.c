@@ -16,30 +16,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "begintime.h"
 #include "client.h"
 #include "cmd.h"
 #include "job.h"
+#include "jobcols.h"
+#include "proto.h"
 #include "swf.h"
 #include "util.h"
 #include "version.h"
 
+#define HISTORY_ARGS " [-a] [-n COUNT] [-u USER] [-A ACCOUNT] [-p PARTITION] " \
+	"[-s STATE] [-N NODE] [--name NAME] [-S TIME] [-E TIME] [--format COLS] [--json | --swf]"
+#define HISTORY_HELP \
+	"options:\n" \
+	"  -a, --all                 jobs of every user, not only yours\n" \
+	"  -n, --count COUNT         at most COUNT jobs that match, 1 to 100000 (default\n" \
+	"                            50; with --swf 100000)\n" \
+	"  -u, --user USER[,USER]    only these users' jobs (names or uids; implies -a)\n" \
+	"  -A, --account A[,A]       only jobs of these accounts (implies -a)\n" \
+	"  -p, -r, --partition P[,P] only jobs submitted to these partitions\n" \
+	"  -s, --state STATE[,...]   only jobs that ended so, any case: COMPLETED (CD),\n" \
+	"                            FAILED (F), CANCELLED (CA), TIMEOUT (TO), NODE_FAIL\n" \
+	"                            (NF), REQUEUED (RQ)\n" \
+	"  -N, --nodelist NODE[,...] only jobs whose last attempt ran on these nodes\n" \
+	"      --name NAME[,NAME]    only jobs of these names\n" \
+	"  -S, --starttime TIME      only jobs that ended at or after TIME\n" \
+	"  -E, --endtime TIME        only jobs submitted at or before TIME; TIME as\n" \
+	"                            now, now-2hours, now-7days, YYYY-MM-DD[THH:MM[:SS]]\n" \
+	"  -o, --format COL[,COL]    these columns (COL%WIDTH cuts to WIDTH): " \
+	"id, name,\n" \
+	"                            user, account, partition, state, st, elapsed,\n" \
+	"                            gpuhours, exitcode, attempt, reason, node, submit,\n" \
+	"                            start, end, gpus, ... (herd help queue lists all)\n" \
+	"      --json                a JSON array of jobs\n" \
+	"      --swf                 a Standard Workload Format trace for herd sim:\n" \
+	"                            processors are GPUs, user the uid, group the\n" \
+	"                            account, oldest submit first\n" \
+	"  -h, --help                this help\n" \
+	"\ncolumns: JOBID NAME USER STATE EXIT (sacct's EXIT:SIGNAL: 0:9 is killed by\n" \
+	"SIGKILL) ELAPSED ([D-]HH:MM:SS) GPUH (GPU-hours) ATTEMPT NODE END REASON; a\n" \
+	"requeued job's earlier attempts follow its row as ID(ATTEMPT)\n"
+
 const struct cmd_entry cmd_history_entry = {
-	"history", "history [-a] [-n COUNT] [--json | --swf]",
-	"list ended jobs, newest first, like sacct",
-	"options:\n"
-	"  -a, --all                 jobs of every user, not only yours\n"
-	"  -n, --count COUNT         at most COUNT jobs, 1 to 100000 (default 50;\n"
-	"                            with --swf 100000)\n"
-	"      --json                a JSON array of jobs\n"
-	"      --swf                 a Standard Workload Format trace for herd sim:\n"
-	"                            processors are GPUs, user the uid, group the\n"
-	"                            account, oldest submit first\n"
-	"  -h, --help                this help\n"
-	"\ncolumns: JOBID NAME USER STATE EXIT (sacct's EXIT:SIGNAL: 0:9 is killed by\n"
-	"SIGKILL) ELAPSED ([D-]HH:MM:SS) NODE END; a requeued job's earlier attempts\n"
-	"follow its row as ID(ATTEMPT)\n",
+	"history", "history" HISTORY_ARGS, "list ended jobs, newest first, like sacct", HISTORY_HELP,
 	cmd_history
 };
+
+/* herd acct: the same command under sacct's short name. */
+const struct cmd_entry cmd_acct_entry = {
+	"acct", "acct" HISTORY_ARGS, "the same as herd history", HISTORY_HELP, cmd_history
+};
+
+/* GPU-hours of gpus for start..end ("0.00" never started). */
+static void gpu_hours(char *buf, size_t size, int64_t gpus, int64_t start, int64_t end)
+{
+	double h = start > 0 && end >= start ? (double)(end - start) / 3600.0 : 0.0;
+	snprintf(buf, size, "%.2f", (double)gpus * h);
+}
 
 /* The earlier attempts of a requeued job, newest first, under its own row. */
 static void attempt_rows(struct table *t, const struct msg *m)
@@ -49,30 +83,34 @@ static void attempt_rows(struct table *t, const struct msg *m)
 	while (msg_get_nth(m, "attempt_rec", n, NULL) != NULL)
 		n++;
 	while (n-- > 0 && attempt_rec_get(m, n, &r) == 0) {
-		char id[48], ec[24], el[32] = "-", end[64];
+		char id[48], ec[24], el[32] = "-", end[64], gh[32], at[16];
 		snprintf(id, sizeof id, "%" PRId64 "(%d)", msg_geti(m, "id", 0), r.attempt);
 		job_exit_format((int32_t)r.exit_code, ec, sizeof ec);
 		if (r.start_time > 0 && r.end_time >= r.start_time)
 			fmt_dhms(el, sizeof el, r.end_time - r.start_time);
 		fmt_time(end, sizeof end, r.end_time);
+		gpu_hours(gh, sizeof gh, msg_geti(m, "ngpus", 0), r.start_time, r.end_time);
+		snprintf(at, sizeof at, "%d", r.attempt);
 		const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
-		    r.state, ec, el, r.node, end };
+		    r.state, ec, el, gh, at, r.node, end, r.reason };
 		table_add(t, cells);
 	}
 }
 
 static void row(struct table *t, const struct msg *m)
 {
-	char id[32], ec[24], el[32] = "-", end[64];
+	char id[32], ec[24], el[32] = "-", end[64], gh[32], at[16];
 	int64_t s = msg_geti(m, "start_time", 0), e = msg_geti(m, "end_time", 0);
 	snprintf(id, sizeof id, "%" PRId64, msg_geti(m, "id", 0));
 	job_exit_format((int32_t)msg_geti(m, "exit_code", -1), ec, sizeof ec);	/* "-": never ran, or no status */
 	if (s > 0 && e >= s)
 		fmt_dhms(el, sizeof el, e - s);
 	fmt_time(end, sizeof end, e);
-	const char *node = msg_get(m, "node", NULL);
+	gpu_hours(gh, sizeof gh, msg_geti(m, "ngpus", 0), s, e);
+	snprintf(at, sizeof at, "%" PRId64, msg_geti(m, "attempt", 1));
+	const char *node = msg_get(m, "node", NULL), *why = msg_get(m, "reason", NULL);
 	const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
-	    msg_get(m, "state", NULL), ec, el, node ? node : "", end };
+	    msg_get(m, "state", NULL), ec, el, gh, at, node ? node : "", end, why ? why : "" };
 	table_add(t, cells);
 	attempt_rows(t, m);
 }
@@ -215,58 +253,166 @@ static int history_swf(const struct msg *req)
 	return rc;
 }
 
+/* The filter options, each list checked here and sent as repeated fields
+ * for herdd to match (histfilter.h); -1 with the message printed. */
+struct hist_opts {
+	struct msg *req;
+	unsigned states;
+	int widen;		/* -u or -A: other users' jobs */
+	int64_t since, until;
+};
+
+static int add_list(const struct cmd_entry *ce, struct msg *req, const char *key,
+    const char *opt, const char *list)
+{
+	struct job_filter f = { 0 };	/* its name list: the parser of comma lists */
+	char err[HERD_ERRLEN];
+	int rc = job_filter_add_names(&f, list, err, sizeof err);
+	for (size_t i = 0; rc == 0 && i < f.nnames; i++)
+		msg_adds(req, key, f.names[i]);
+	job_filter_clear(&f);
+	if (rc != 0)
+		cmd_usage_error(ce, "invalid %s \"%s\": %s", opt, list, err);
+	return rc;
+}
+
+static int hist_option(const struct cmd_entry *ce, struct hist_opts *h, int ch, const char *arg)
+{
+	struct job_filter f = { 0 };
+	char err[HERD_ERRLEN];
+	int rc = 0;
+	switch (ch) {
+	case 'u': h->widen = 1; return add_list(ce, h->req, "user", "--user", arg);
+	case 'A': h->widen = 1; return add_list(ce, h->req, "account", "--account", arg);
+	case 'p': return add_list(ce, h->req, "partition", "--partition", arg);
+	case 'N': return add_list(ce, h->req, "node", "--nodelist", arg);
+	case 'M': return add_list(ce, h->req, "name", "--name", arg);
+	case 's':
+		if ((rc = job_filter_add_states(&f, arg, err, sizeof err)) == 0)
+			h->states |= f.states;
+		else
+			cmd_usage_error(ce, "invalid --state \"%s\": %s", arg, err);
+		job_filter_clear(&f);
+		return rc;
+	case 'S': case 'E': {
+		time_t t;
+		if (begin_parse_past(arg, ch == 'S' ? "-S" : "-E", (time_t)wall_s(), &t, err,
+		    sizeof err) != 0)
+			return cmd_usage_error(ce, "%s", err), -1;
+		*(ch == 'S' ? &h->since : &h->until) = t > 0 ? (int64_t)t : 1;
+		return 0;
+	}
+	}
+	return 1;
+}
+
+/* --format: the named columns, or -1 with the message printed. */
+static int history_format(const struct cmd_entry *ce, const char *arg, struct listfmt *f)
+{
+	char err[HERD_ERRLEN];
+	if (listfmt_parse_names(arg, jobcols, njobcols, f, err, sizeof err) == 0)
+		return 0;
+	cmd_usage_error(ce, "invalid --format \"%.200s\": %s", arg, err);
+	return -1;
+}
+
 int cmd_history(int argc, char **argv)
 {
-	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "NODE", "END" };
-	static const struct list_fmt fmt = { 8, hdr, row, json_job_attempts };
+	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "GPUH",
+	    "ATTEMPT", "NODE", "END", "REASON" };
+	static const struct list_fmt fmt = { 11, hdr, row, json_job_attempts };
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "account", required_argument, NULL, 'A' },
+		{ "accounts", required_argument, NULL, 'A' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "state", required_argument, NULL, 's' },
+		{ "states", required_argument, NULL, 's' },
+		{ "nodelist", required_argument, NULL, 'N' },
+		{ "name", required_argument, NULL, 'M' },
+		{ "starttime", required_argument, NULL, 'S' },
+		{ "endtime", required_argument, NULL, 'E' },
+		{ "format", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'J' },
-		{ "swf", no_argument, NULL, 'S' },
+		{ "swf", no_argument, NULL, 'W' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct cmd_entry *ce = &cmd_history_entry;
+	/* Messages name the command as typed. */
+	const struct cmd_entry *ce = argc > 0 && strcmp(argv[0], "acct") == 0 ? &cmd_acct_entry :
+	    &cmd_history_entry;
+	static struct listfmt cols;	/* 40 KB: not on the stack */
 	struct list_opts o = { 0 };
 	struct msg req;
-	int all = 0, ch, swf = 0, counted = 0;
+	struct hist_opts h = { &req, 0, 0, 0, 0 };
+	int all = 0, ch, swf = 0, counted = 0, named = 0, rc = 2;
 	long limit = 50;
 
+	msg_init(&req, "history");
 	cmd_getopt_start();
-	while ((ch = cmd_getopt(ce, argc, argv, "an:h", lo)) != -1) {
+	while ((ch = cmd_getopt(ce, argc, argv, "an:hu:A:p:r:s:N:S:E:o:", lo)) != -1) {
+		int r;
 		switch (ch) {
 		case 'h':
 			cmd_help(ce, stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		case CMD_OPT_HELP:
-			return 0;
+			rc = 0;
+			goto out;
 		case 'a':
 			all = 1;
 			break;
 		case 'n':
 			if (cmd_number(ce, "-n", optarg, 1, 100000, "jobs", &limit) != 0)
-				return 2;
+				goto out;
 			counted = 1;
 			break;
-		case 'S':
+		case 'W':
 			swf = 1;
 			break;
 		case 'J':
 			o.json = 1;
 			break;
+		case 'o':
+			if (history_format(ce, optarg, &cols) != 0)
+				goto out;
+			named = 1;
+			break;
 		default:
-			return 2;
+			if ((r = hist_option(ce, &h, ch == 'r' ? 'p' : ch, optarg)) != 0)
+				goto out;	/* 1: not an option here, cmd_getopt said so */
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(ce, "unexpected argument \"%s\"", argv[optind]);
-	if (swf && o.json)
-		return cmd_usage_error(ce, "--json or --swf, not both");
-	msg_init(&req, "history");
-	msg_addi(&req, "all", all);
+	if (optind < argc) {
+		rc = cmd_usage_error(ce, "unexpected argument \"%s\"", argv[optind]);
+		goto out;
+	}
+	if (swf + o.json + named > 1) {
+		rc = cmd_usage_error(ce, "--json, --swf or --format, not both");
+		goto out;
+	}
+	if (h.since && h.until && h.since > h.until) {
+		rc = cmd_usage_error(ce, "-S is after -E: no job can match");
+		goto out;
+	}
+	msg_addi(&req, "all", all || h.widen);
 	msg_addi(&req, "limit", swf && !counted ? 100000 : limit);
-	int rc = swf ? history_swf(&req) : cmd_list(&req, &o, &fmt);
+	if (h.states)
+		msg_addi(&req, "states", h.states);
+	if (h.since)
+		msg_addi(&req, "since", h.since);
+	if (h.until)
+		msg_addi(&req, "until", h.until);
+	if (swf)
+		rc = history_swf(&req);
+	else if (named)
+		rc = jobcols_list(&req, &cols, 1, 0, NULL);
+	else
+		rc = cmd_list(&req, &o, &fmt);
+out:
 	msg_clear(&req);
 	return rc;
 }

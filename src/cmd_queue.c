@@ -3,7 +3,10 @@
  * filters (-u, -j, -t) are applied here to herdd's listing; --me asks
  * herdd for the caller's jobs only, as --mine always did.  --start, as
  * squeue --start, lists the pending jobs with their planned start (the
- * reservations of herdd's last pass; N/A where none) and node.
+ * reservations of herdd's last pass; N/A where none) and node.  --format
+ * (named columns) and -o (squeue's %-letters) print the columns asked
+ * (jobcols.h); a --format text that starts with '%' is squeue's, as
+ * scripts write `squeue --format="%.18i %j"`.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,11 +15,12 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "jobcols.h"
 #include "util.h"
 
 const struct cmd_entry cmd_queue_entry = {
 	"queue", "queue [-u USER[,USER]] [--me] [-j ID[,ID]] [-t STATE[,STATE]] [--start] [-h] "
-	"[--json]",
+	"[--format COLS | -o FORMAT] [--json]",
 	"list pending and running jobs, like squeue",
 	"options:\n"
 	"  -u, --user USER[,USER]    only jobs of these users (names or uids)\n"
@@ -27,6 +31,18 @@ const struct cmd_entry cmd_queue_entry = {
 	"  -p, --partition P[,P]     only jobs in these partitions\n"
 	"      --start               pending jobs with their planned start and node (as\n"
 	"                            squeue --start): START_TIME is N/A where none is planned\n"
+	"  -O, --format COL[,COL]    these columns, named (COL%WIDTH cuts to WIDTH): id,\n"
+	"                            partition, name, user, uid, account, state, st,\n"
+	"                            time, elapsed, timelimit, nodes, node, reason,\n"
+	"                            nodelist_reason, gpus, tres_per_node, cpus, mem,\n"
+	"                            submit, start, end, exitcode, gpuhours, attempt,\n"
+	"                            qos, comment, dependency, workdir, arrayjobid,\n"
+	"                            arraytaskid\n"
+	"  -o FORMAT                 squeue's fields: \"%.18i %.9P %.8j %.8u %.2t %.10M\n"
+	"                            %.6D %R\" (%[.][WIDTH]LETTER; '.' right-justifies;\n"
+	"                            %% a percent sign); letters i P j u U a T t M l D N\n"
+	"                            r R b C m V S e q k E Z F K as squeue's; a\n"
+	"                            --format that starts with % is read so too\n"
 	"  -h, --noheader            no header line (as squeue; --help is the help)\n"
 	"      --json                a JSON array of jobs\n"
 	"      --help                this help\n"
@@ -88,6 +104,8 @@ int cmd_queue(int argc, char **argv)
 		{ "noheader", no_argument, NULL, 'h' },
 		{ "start", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'O' },
+		{ "Format", required_argument, NULL, 'O' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -97,10 +115,11 @@ int cmd_queue(int argc, char **argv)
 	struct msg req;
 	char err[HERD_ERRLEN];
 	const char *what = NULL;
-	int mine = 0, start = 0, ch, rc = 2, bad = 0;
+	static struct listfmt cols;	/* 40 KB: not on the stack */
+	int mine = 0, start = 0, ch, rc = 2, bad = 0, fmt_kind = 0;	/* 'O' named, 'o' letters */
 
 	cmd_getopt_start();
-	while (!bad && (ch = cmd_getopt(ce, argc, argv, "u:mj:t:p:h", lo)) != -1) {
+	while (!bad && (ch = cmd_getopt(ce, argc, argv, "u:mj:t:p:hO:o:", lo)) != -1) {
 		switch (ch) {
 		case CMD_OPT_HELP:
 			rc = 0;
@@ -125,6 +144,12 @@ int cmd_queue(int argc, char **argv)
 		case 'S':
 			start = 1;
 			break;
+		case 'O': case 'o':
+			fmt_kind = ch == 'o' || optarg[0] == '%' ? 'o' : 'O';
+			what = ch == 'o' ? "-o" : "--format";
+			bad = (fmt_kind == 'o' ? listfmt_parse_letters : listfmt_parse_names)(optarg,
+			    jobcols, njobcols, &cols, err, sizeof err);
+			break;
 		default:
 			bad = 1;
 			break;
@@ -138,6 +163,11 @@ int cmd_queue(int argc, char **argv)
 		rc = cmd_usage_error(ce, "unexpected argument \"%s\" (job ids go in -j)", argv[optind]);
 		goto out;
 	}
+	if (fmt_kind && (o.json || start)) {
+		rc = cmd_usage_error(ce, "%s prints its own columns: not with %s", what,
+		    o.json ? "--json" : "--start");
+		goto out;
+	}
 	if (start)	/* pending jobs only, within any -t */
 		f.states = f.states ? f.states & (1u << JOB_PENDING) : 1u << JOB_PENDING;
 	if (start && f.states == 0) {
@@ -147,7 +177,10 @@ int cmd_queue(int argc, char **argv)
 	o.filter = &f;
 	msg_init(&req, "queue");
 	msg_addi(&req, "mine", mine);
-	rc = cmd_list(&req, &o, start ? &sfmt : &fmt);
+	if (fmt_kind)
+		rc = jobcols_list(&req, &cols, fmt_kind == 'O', o.noheader, &f);
+	else
+		rc = cmd_list(&req, &o, start ? &sfmt : &fmt);
 	msg_clear(&req);
 out:
 	job_filter_clear(&f);

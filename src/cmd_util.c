@@ -301,6 +301,15 @@ static const struct { const char *name; int state; } state_alias[] = {
 	{ "RQ", JOB_REQUEUED },
 };
 
+/* Slurm's short form of a state ("PD"), the first alias above; NULL none. */
+const char *job_state_short(int state)
+{
+	for (size_t i = 0; i < sizeof state_alias / sizeof state_alias[0]; i++)
+		if (state_alias[i].state == state)
+			return state_alias[i].name;
+	return NULL;
+}
+
 static int add_state(struct job_filter *f, const char *s, char *err, size_t errsz)
 {
 	if (strcasecmp(s, "all") == 0) {
@@ -355,19 +364,6 @@ static int in_list(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
-/* Whether one of a job's partitions ("a,b") is in the filter's. */
-static int parts_match(const struct job_filter *f, const char *parts)
-{
-	for (const char *p = parts; p != NULL && *p != '\0';) {
-		size_t n = strcspn(p, ",");
-		for (size_t i = 0; i < f->nparts; i++)
-			if (strlen(f->parts[i]) == n && memcmp(f->parts[i], p, n) == 0)
-				return 1;
-		p += n + (p[n] == ',');
-	}
-	return 0;
-}
-
 int job_filter_match(const struct job_filter *f, const struct msg *m)
 {
 	/* An array's id names its tasks too, as squeue -j does. */
@@ -376,7 +372,8 @@ int job_filter_match(const struct job_filter *f, const struct msg *m)
 		return 0;
 	if (f->nnames > 0 && !in_list(f->names, f->nnames, msg_get(m, "name", NULL)))
 		return 0;
-	if (f->nparts > 0 && !parts_match(f, msg_get(m, "partition", NULL)))
+	if (f->nparts > 0 && !csv_has_any(msg_get(m, "partition", NULL),
+	    (const char *const *)f->parts, f->nparts))
 		return 0;
 	if (f->nusers > 0 && !in_list(f->users, f->nusers, msg_get(m, "user", NULL)) &&
 	    !in_list(f->users, f->nusers, msg_get(m, "uid", NULL)))

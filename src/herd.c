@@ -23,7 +23,7 @@ static const struct cmd_entry cmd_submit_entry = {
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_submit_entry, &cmd_queue_entry, &cmd_nodes_entry, &cmd_show_entry,
-	&cmd_history_entry, &cmd_cancel_entry, &cmd_wait_entry, &cmd_reconfigure_entry,
+	&cmd_history_entry, &cmd_acct_entry, &cmd_cancel_entry, &cmd_wait_entry, &cmd_reconfigure_entry,
 	&cmd_register_entry, &cmd_unregister_entry,
 	&cmd_requeue_entry, &cmd_update_entry, &cmd_hold_entry, &cmd_release_entry,
 	&cmd_audit_entry, &cmd_logs_entry, &cmd_drain_entry, &cmd_resume_entry, &cmd_sim_entry,

@@ -30,6 +30,7 @@
 #include "hostlist.h"
 #include "ctl.h"
 #include "db.h"
+#include "histfilter.h"
 #include "job.h"
 #include "jobfield.h"
 #include "jobopt.h"
@@ -980,20 +981,65 @@ static int rpc_show(struct server *s, struct client *cl, const struct msg *m)
 	return 0;
 }
 
-/* The ids of the history, fixed when asked; the rows go out a slice at a time. */
+/* The ids of the history, fixed when asked; the rows go out a slice at a time.
+ * With filters (histfilter.h) the walk reads past rows that do not match
+ * and stops at `limit` that do. */
 struct history_ctx {
 	int64_t *ids;
 	size_t n, cap;
+	const struct hist_filter *f;
+	size_t limit;
 };
 
 static int history_cb(void *arg, const struct job_row *r)
 {
 	struct history_ctx *h = arg;
+	if (h->f != NULL && !hist_filter_match(h->f, r, r->user ? r->user : uid_name(r->uid)))
+		return 0;
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 64;
 		h->ids = xreallocarray(h->ids, h->cap, sizeof *h->ids);
 	}
 	h->ids[h->n++] = r->id;
+	return h->n >= h->limit;
+}
+
+/* A repeated text field of the request into l, each value checked as
+ * check_text checks one: at most HIST_FILTER_VALUES of them. */
+static int get_texts(struct client *cl, const struct msg *m, const char *key,
+    struct hist_list *l)
+{
+	uint32_t len;
+	const char *v;
+	for (l->n = 0; (v = msg_get_nth(m, key, l->n, &len)) != NULL; l->n++) {
+		if (l->n == HIST_FILTER_VALUES) {
+			client_error(cl, "%s: more than %d values", key, HIST_FILTER_VALUES);
+			return -1;
+		}
+		if (len == 0 || len > HIST_FILTER_TEXT_MAX || memchr(v, '\0', len) != NULL) {
+			client_error(cl, "%s: empty, too long or contains a NUL byte", key);
+			return -1;
+		}
+		l->v[l->n] = v;
+	}
+	return 0;
+}
+
+/* herd history's filters: "user", "account", "partition", "name", "node"
+ * (repeated), "states" (a bit per state), "since"/"until" (wall seconds). */
+static int get_hist_filter(struct client *cl, const struct msg *m, struct hist_filter *f)
+{
+	int64_t states, since, until;
+	if (get_texts(cl, m, "user", &f->users) || get_texts(cl, m, "account", &f->accounts) ||
+	    get_texts(cl, m, "partition", &f->parts) || get_texts(cl, m, "name", &f->names) ||
+	    get_texts(cl, m, "node", &f->nodes) ||
+	    get_num(cl, m, "states", 0, (1 << JOB_NSTATES) - 1, 0, &states) ||
+	    get_num(cl, m, "since", 0, INT64_MAX / 2, 0, &since) ||
+	    get_num(cl, m, "until", 0, INT64_MAX / 2, 0, &until))
+		return -1;
+	f->states = (unsigned)states;
+	f->since = since;
+	f->until = until;
 	return 0;
 }
 
@@ -1022,8 +1068,12 @@ static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
 	    get_num(cl, m, "all", 0, 1, 0, &all))
 		return -1;
 	uint32_t uid = all ? (uint32_t)-1 : (uint32_t)cl->uid;
-	struct history_ctx h = { 0 };
-	if (db_jobs_history(s->ctl->db, uid, (int)limit, history_cb, &h) != 0) {
+	struct hist_filter f = { 0 };	/* borrows m's strings: used before this returns */
+	if (get_hist_filter(cl, m, &f) != 0)
+		return -1;
+	struct history_ctx h = { NULL, 0, 0, hist_filter_active(&f) ? &f : NULL, (size_t)limit };
+	/* Filtered: every ended job may be read (-1: SQLite's no limit). */
+	if (db_jobs_history(s->ctl->db, uid, h.f ? -1 : (int)limit, history_cb, &h) != 0) {
 		free(h.ids);
 		client_error(cl, "%s", db_errmsg(s->ctl->db));
 		return -1;

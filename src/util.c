@@ -345,6 +345,18 @@ int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+int csv_has_any(const char *list, const char *const *v, size_t n)
+{
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		size_t len = strcspn(p, ",");
+		for (size_t i = 0; i < n; i++)
+			if (strlen(v[i]) == len && memcmp(v[i], p, len) == 0)
+				return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 int name_valid(const char *s, size_t len, size_t max)
 {
 	size_t n = 0;

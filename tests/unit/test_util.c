@@ -77,6 +77,22 @@ static void names(void **state)
 	assert_false(name_valid("abcde", 5, 4));
 }
 
+/* A job's partitions against a filter's list: whole items only. */
+static void csv_any(void **state)
+{
+	static const char *const v[] = { "gpu", "debug" };
+	(void)state;
+	assert_true(csv_has_any("gpu", v, 2));
+	assert_true(csv_has_any("cpu,debug", v, 2));
+	assert_false(csv_has_any("gp", v, 2));
+	assert_false(csv_has_any("gpu2,xdebug", v, 2));
+	assert_false(csv_has_any("gpu,debug", v + 2, 0));
+	assert_false(csv_has_any("", v, 2));
+	assert_false(csv_has_any(NULL, v, 2));
+	assert_false(csv_has_any(",,", v, 2));
+	assert_true(csv_has_any(",debug,", v, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +100,7 @@ int main(void)
 		cmocka_unit_test(vis_escapes),
 		cmocka_unit_test(buf_bounds),
 		cmocka_unit_test(names),
+		cmocka_unit_test(csv_any),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
