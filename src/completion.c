@@ -29,9 +29,25 @@ int completion_shell(const char *name)
 	return -1;
 }
 
-/* The options of o (all, or only those taking a value) as one quoted sh
- * word of blank-separated names; -1 if it would not fit. */
-static int opt_words(struct buf *out, const struct cmd_opts *o, int valued_only)
+/* Add the words of w (blank-separated) to out: as one quoted sh word
+ * (bash's compgen -W list), or each quoted alone (a zsh array's elements). */
+static int quote_words(struct buf *out, const struct buf *w, int each)
+{
+	const char *p = w->data ? w->data : "";
+	if (!each)
+		return shquote(out, p, w->len);
+	for (int rc, first = 1; *p != '\0'; first = 0) {
+		size_t n = strcspn(p, " ");
+		if ((!first && (rc = buf_addc(out, ' ')) != 0) || (rc = shquote(out, p, n)) != 0)
+			return rc;
+		p += n + (p[n] == ' ');
+	}
+	return 0;
+}
+
+/* The options of o (all, or only those taking a value), quoted by
+ * quote_words; -1 if they would not fit. */
+static int opt_words(struct buf *out, const struct cmd_opts *o, int valued_only, int each)
 {
 	struct buf w;
 	int rc = 0;
@@ -41,14 +57,14 @@ static int opt_words(struct buf *out, const struct cmd_opts *o, int valued_only)
 		if (!valued_only || o->v[i].takes_value)
 			rc = buf_printf(&w, "%s%s", w.len ? " " : "", o->v[i].name);
 	if (rc == 0)
-		rc = shquote(out, w.data ? w.data : "", w.len);
+		rc = quote_words(out, &w, each);
 	buf_clear(&w);
 	return rc;
 }
 
-/* Command names, blank-separated, as one quoted word; `help` and `version`
- * are herd.c's own words, handled before the table. */
-static int cmd_words(struct buf *out, const struct cmd_entry *const *table)
+/* Command names, quoted by quote_words; `help` and `version` are herd.c's
+ * own words, handled before the table. */
+static int cmd_words(struct buf *out, const struct cmd_entry *const *table, int each)
 {
 	struct buf w;
 	int rc;
@@ -58,7 +74,7 @@ static int cmd_words(struct buf *out, const struct cmd_entry *const *table)
 	for (size_t i = 0; table[i] != NULL && rc == 0; i++)
 		rc = buf_printf(&w, " %s", table[i]->name);
 	if (rc == 0)
-		rc = shquote(out, w.data, w.len);
+		rc = quote_words(out, &w, each);
 	buf_clear(&w);
 	return rc;
 }
@@ -92,19 +108,19 @@ static const char bash_tail[] =
     "}\n"
     "complete -o filenames -F _herd herd\n";
 
-/* One `case` arm: name) opts=...; valued=... ;; where each list is wrapped
- * in open..close (zsh splits it into an array: ${=:-'...'}). */
+/* One `case` arm: name) opts=...; valued=... ;; a string for bash, an
+ * array for zsh. */
 static int arm(struct buf *b, const char *name, const struct cmd_opts *o, int shell)
 {
-	const char *open = shell == COMPLETION_ZSH ? "(${=:-" : "";
-	const char *close = shell == COMPLETION_ZSH ? "})" : "";
+	int zsh = shell == COMPLETION_ZSH;
+	const char *open = zsh ? "(" : "", *close = zsh ? ")" : "";
 	int rc = buf_printf(b, "\t%s) opts=%s", name, open);
 	if (rc == 0)
-		rc = opt_words(b, o, 0);
+		rc = opt_words(b, o, 0, zsh);
 	if (rc == 0)
 		rc = buf_printf(b, "%s; valued=%s", close, open);
 	if (rc == 0)
-		rc = opt_words(b, o, 1);
+		rc = opt_words(b, o, 1, zsh);
 	if (rc == 0)
 		rc = buf_printf(b, "%s ;;\n", close);
 	return rc;
@@ -118,18 +134,18 @@ static int bash(struct buf *b, const struct cmd_opts *global, const struct cmd_e
 	if (rc == 0)
 		rc = buf_addstr(b, "\t'')\n\t\tif [[ $cur == -* ]]; then opts=");
 	if (rc == 0)
-		rc = opt_words(b, global, 0);
+		rc = opt_words(b, global, 0, 0);
 	if (rc == 0)
 		rc = buf_addstr(b, "; else opts=");
 	if (rc == 0)
-		rc = cmd_words(b, table);
+		rc = cmd_words(b, table, 0);
 	if (rc == 0)
 		rc = buf_addstr(b, "; fi\n\t\tcase $prev in -s|--socket|-c|--config) "
 		    "COMPREPLY=($(compgen -f -- \"$cur\")); return 0 ;; esac\n"
 		    "\t\tCOMPREPLY=($(compgen -W \"$opts\" -- \"$cur\")); return 0 ;;\n"
 		    "\thelp) COMPREPLY=($(compgen -W ");
 	if (rc == 0)
-		rc = cmd_words(b, table);
+		rc = cmd_words(b, table, 0);
 	if (rc == 0)
 		rc = buf_addstr(b, " -- \"$cur\")); return 0 ;;\n"
 		    "\tcompletion) COMPREPLY=($(compgen -W 'bash zsh' -- \"$cur\")); return 0 ;;\n");
@@ -195,21 +211,21 @@ static int zsh(struct buf *b, const struct cmd_opts *global, const struct cmd_en
 	int rc = buf_addstr(b, zsh_head);
 	if (rc == 0)
 		rc = buf_addstr(b, "\t'')\n\t\tcase $words[CURRENT-1] in -s|--socket|-c|--config) "
-		    "_files; return ;; esac\n\t\tif [[ $PREFIX == -* ]]; then opts=(${=:-");
+		    "_files; return ;; esac\n\t\tif [[ $PREFIX == -* ]]; then opts=(");
 	if (rc == 0)
-		rc = opt_words(b, global, 0);
+		rc = opt_words(b, global, 0, 1);
 	if (rc == 0)
-		rc = buf_addstr(b, "}); compadd -- $opts; return; fi\n"
+		rc = buf_addstr(b, "); compadd -- $opts; return; fi\n"
 		    "\t\tcmds=('help:the help of herd or of a command' 'version:print herd'\\''s version'");
 	for (size_t i = 0; table[i] != NULL && rc == 0; i++)
 		rc = describe_word(b, table[i]);
 	if (rc == 0)
 		rc = buf_addstr(b, ")\n\t\t_describe 'herd command' cmds; return ;;\n"
-		    "\thelp) cmds=(${=:-");
+		    "\thelp) cmds=(");
 	if (rc == 0)
-		rc = cmd_words(b, table);
+		rc = cmd_words(b, table, 1);
 	if (rc == 0)
-		rc = buf_addstr(b, "}); compadd -- $cmds; return ;;\n"
+		rc = buf_addstr(b, "); compadd -- $cmds; return ;;\n"
 		    "\tcompletion) compadd -- bash zsh; return ;;\n");
 	for (size_t i = 0; table[i] != NULL && rc == 0; i++)
 		if (strcmp(table[i]->name, "completion") != 0)
