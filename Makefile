@@ -114,6 +114,13 @@ install: all
 	install -m 644 man/hosts.ini.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 man/herdd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 644 hosts.example.ini $(DESTDIR)$(PREFIX)/share/doc/herd/
+	# Completion, generated from herd's own command table (herd completion).
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	bin/herd completion bash >$(DESTDIR)$(PREFIX)/share/bash-completion/completions/herd
+	bin/herd completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_herd
+	chmod 644 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/herd \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_herd
 
 # Lab mode's system unit (herdd(8), LAB MODE), pointed at $(PREFIX)/bin, run
 # as HERD_USER (group HERD_GROUP) with its state in HERD_STATE_DIR (hosts.ini's

@@ -21,6 +21,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "cmdopts.h"
 #include "job.h"
 
 void cmd_help(const struct cmd_entry *ce, FILE *f)
@@ -87,6 +88,11 @@ int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *sh
     const struct option *longopts)
 {
 	char so[64];
+
+	if (cmd_opts_capture != NULL) {	/* cmd_opts_of(): what is declared, nothing run */
+		cmd_opts_add_getopt(cmd_opts_capture, shortopts, longopts);
+		return CMD_OPT_HELP;
+	}
 	/* A leading ':' tells a missing value (':') from an unknown option ('?'). */
 	snprintf(so, sizeof so, ":%s", shortopts);
 	int c = getopt_long(argc, argv, so, longopts, NULL);

@@ -27,7 +27,19 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_register_entry, &cmd_unregister_entry,
 	&cmd_requeue_entry, &cmd_update_entry, &cmd_hold_entry, &cmd_release_entry,
 	&cmd_audit_entry, &cmd_logs_entry, &cmd_drain_entry, &cmd_resume_entry, &cmd_sim_entry,
-	&cmd_priority_entry, &cmd_usage_entry, &cmd_doctor_entry, NULL,
+	&cmd_priority_entry, &cmd_usage_entry, &cmd_doctor_entry, &cmd_completion_entry, NULL,
+};
+
+/* herd's own options, before the command; `herd completion` offers them too.
+ * '+': stop at the command; its own options are its own. */
+const char herd_global_shortopts[] = "+:s:c:hV";
+const struct option herd_global_options[] = {
+	{ "socket", required_argument, NULL, 's' },
+	{ "config", required_argument, NULL, 'c' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "stdio-bridge", no_argument, NULL, 'B' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(FILE *f)
@@ -84,14 +96,6 @@ static int help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "stdio-bridge", no_argument, NULL, 'B' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static char outbuf[1 << 16];
 	int ch, bridge = 0;
 
@@ -99,8 +103,8 @@ int main(int argc, char **argv)
 	if (!isatty(1))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);	/* listings are large */
 	opterr = 0;
-	/* '+': stop at the command; its own options are its own. */
-	while ((ch = getopt_long(argc, argv, "+:s:c:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, herd_global_shortopts, herd_global_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			opt_socket = optarg;
