@@ -74,8 +74,11 @@ done
 missing=
 for c in $table; do
 	grep -q "^\.SS herd $c\( \|$\)" "$MAN" || { missing+=" section:$c"; continue; }
+	# An alias's options are its command's (herd acct is herd history).
+	d=$c
+	[ "$c" = acct ] && d=history
 	if [ "$c" = submit ]; then sec=$(cat "$MAN")
-	else sec=$(awk -v c="$c" '$0 ~ "^\\.SS herd " c "( |$)" { p = 1; next }
+	else sec=$(awk -v c="$d" '$0 ~ "^\\.SS herd " c "( |$)" { p = 1; next }
 		p && /^\.S[SH] / { p = 0 } p' "$MAN"); fi
 	for o in $(bcomp herd "$c" -); do
 		case $o in -h|--help) [ "$c" != queue ] && continue ;; esac
