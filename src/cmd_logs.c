@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "cmd.h"
@@ -97,6 +99,14 @@ static void pause_ms(long ms)
 		;
 }
 
+/* Ctrl-C: stop following, as the shell reports it; every window already
+ * written is flushed, and the job is not ours to touch. */
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	_exit(130);
+}
+
 /* herd logs -f: windows until the job ended and its file is read. */
 static int follow(const char *ref, int errf)
 {
@@ -105,6 +115,10 @@ static int follow(const char *ref, int errf)
 	char state[32];
 	int status = 1;
 
+	/* Also where the shell started us with SIGINT ignored (cmd &). */
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
 	if (hclient_connect(&c) != 0)
 		return 1;
 	logs_follow_init(&f, FOLLOW_WINDOW);
