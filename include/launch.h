@@ -94,7 +94,8 @@ int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64
  * answers
  * "O REQID data HEX" lines (16 bytes each, hex) then "O REQID end 0", or
  * "O REQID end 1 MESSAGE" (the shell's message on one line) when the file
- * cannot be read.
+ * cannot be read; from an offset, "O REQID end 2 No such file" when there is
+ * no file (yet).
  */
 int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t offset,
     int64_t bytes);

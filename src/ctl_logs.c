@@ -274,7 +274,10 @@ void ctl_logs_line(struct ctl *c, struct node *w, const struct be_reply *r)
 		}
 		return;
 	}
-	if (r->num == 0)
+	/* A follower that asks between the job's placing and its runner making
+	 * the file reads nothing yet; once the job has ended, no file is an error. */
+	if (r->num == 0 || (r->num == 2 && rd->offset >= 0 &&
+	    !job_state_is_final((enum job_state)rd->state)))
 		finish(c, rd, NULL);
 	else
 		read_failed(c, rd, r->rest);

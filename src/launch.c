@@ -662,8 +662,13 @@ int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t offse
 	int r = buf_addstr(out, "__herd_p=");
 	r |= shquote_str(out, path);
 	r |= buf_printf(out, "\nif [ -e \"$__herd_p\" ] && [ ! -f \"$__herd_p\" ]; then "
-	    "echo 'O %" PRIu64 " end 1 not a regular file'\n"
-	    "elif __herd_m=$(true 2>&1 <\"$__herd_p\"); then\n", reqid);
+	    "echo 'O %" PRIu64 " end 1 not a regular file'\n", reqid);
+	/* A follower may ask before the job's runner made the file: status 2
+	 * says "not there", for the controller to weigh against the state. */
+	if (offset >= 0)
+		r |= buf_printf(out, "elif [ ! -e \"$__herd_p\" ] && [ ! -L \"$__herd_p\" ]; then "
+		    "echo 'O %" PRIu64 " end 2 No such file'\n", reqid);
+	r |= buf_printf(out, "elif __herd_m=$(true 2>&1 <\"$__herd_p\"); then\n");
 	/* From an offset (herd logs -f): od's own -j/-N are POSIX and seek on a
 	 * regular file; past its end od prints nothing, which reads as "no new
 	 * bytes yet".  Else the last bytes, through tail. */

@@ -708,6 +708,17 @@ static void tail_refusals(void **state)
 		buf_clear(&prog);
 		buf_clear(&got);
 	}
+	/* From an offset (herd logs -f), no file is status 2, told apart. */
+	snprintf(path, sizeof path, "%s/not yet", scratch);
+	buf_init(&prog, 1 << 16);
+	buf_init(&got, 1 << 16);
+	launch_tail(&prog, 7, path, 0, 100);
+	char *ans7 = run_sh(prog.data, prog.len);
+	assert_int_equal(tail_answer(ans7, 7, &got, msg, sizeof msg), 2);
+	assert_int_equal(got.len, 0);
+	free(ans7);
+	buf_clear(&prog);
+	buf_clear(&got);
 	snprintf(path, sizeof path, "%s/fifo", scratch);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	buf_init(&prog, 1 << 16);
