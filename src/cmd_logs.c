@@ -54,7 +54,8 @@ static int print_data(void *arg, const struct msg *m)
 	return 0;
 }
 
-/* One window of a follow read: its frame into *w, its bytes written out. */
+/* One window of a follow read: its frame into *w, its bytes written out.
+ * 0; -1 the connection failed; -2 stdout failed; -3 herdd refused (printed). */
 static int follow_read(struct hclient *c, const struct msg *req, struct logs_window *w,
     char *state, size_t statesz)
 {
@@ -67,7 +68,7 @@ static int follow_read(struct hclient *c, const struct msg *req, struct logs_win
 		if (hclient_is_error(&m) || strcmp(m.type, "end") == 0) {
 			int end = strcmp(m.type, "end") == 0;
 			msg_clear(&m);
-			return end ? rc : -1;
+			return end ? rc : -3;
 		}
 		uint32_t len = 0;
 		const char *data = msg_get(&m, "data", &len);
@@ -113,7 +114,7 @@ static int follow(const char *ref, int errf)
 	struct hclient c;
 	struct logs_follow f;
 	char state[32];
-	int status = 1;
+	int status = 1, retried = 0;
 
 	/* Also where the shell started us with SIGINT ignored (cmd &). */
 	struct sigaction sa = { .sa_handler = on_interrupt };
@@ -130,10 +131,23 @@ static int follow(const char *ref, int errf)
 		msg_addi(&req, "bytes", f.window);
 		msg_addi(&req, "offset", f.offset);
 		msg_addi(&req, "err", errf);
+		int quiet = hclient_quiet;
+		hclient_quiet = !retried;	/* a closed connection is retried, not told */
 		int rc = follow_read(&c, &req, &w, state, sizeof state);
+		hclient_quiet = quiet;
+		if (rc == -1 && !retried) {
+			/* herdd closes a connection idle 10 s: ours, while our reader
+			 * (a pager) held stdout.  Once more on a new one, from where
+			 * we stopped. */
+			hclient_close(&c);
+			retried = 1;
+			rc = hclient_connect(&c) != 0 ? -1 :
+			    follow_read(&c, &req, &w, state, sizeof state);
+		}
 		msg_clear(&req);
 		if (rc != 0)
 			break;
+		retried = 0;
 		enum logs_next next = logs_follow_step(&f, &w, &status);
 		if (next == LOGS_DONE)
 			break;

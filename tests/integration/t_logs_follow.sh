@@ -6,7 +6,9 @@
 #     with the job's status (3).
 #  2. A job killed by signal 9: herd logs -f exits 137, as the shell would.
 #  3. An array task (ID_TASK), followed from before the array starts.
-#  4. Ctrl-C (SIGINT) stops the follower; the job goes on running.
+#  4. A reader that stalls 13 s (past herdd's 10 s idle limit) on a 900 KB
+#     output: every byte still comes, the status too, nothing on stderr.
+#  5. Ctrl-C (SIGINT) stops the follower; the job goes on running.
 . "$(dirname "$0")/lib.sh"
 
 setup_herdd
@@ -51,6 +53,16 @@ wait "$fpid"
 rc=$?
 assert_eq "herd logs -f ${a}_2's exit status (stderr: $(cat "$TEST_DIR/err"))" 2 "$rc"
 assert_file_is "$TEST_DIR/got" "$(printf 'task 2\r')"
+
+# ---- a reader that stalls past herdd's 10 s idle limit ----
+# 300 KB: more than the pipe and a window, so the follower blocks on its
+# stdout while herdd closes its idle connection; it goes on, on a new one.
+b=$(submit -o "$WORK/out.%j" --wrap 'head -c 300000 /dev/urandom | od -An -tx1; exit 5')
+timeout 90 "$HERD_BIN/herd" -c "$HOSTS" logs -f "$b" 2>"$TEST_DIR/err" | { sleep 13; cat; } >"$TEST_DIR/got"
+rc=${PIPESTATUS[0]}
+assert_eq "herd logs -f's exit status after a stalled reader (stderr: $(cat "$TEST_DIR/err"))" 5 "$rc"
+cmp -s "$TEST_DIR/got" "$WORK/out.$b" || fail "herd logs -f with a stalled reader: not the bytes of out.$b ($(wc -c <"$TEST_DIR/got") of $(wc -c <"$WORK/out.$b"))"
+[ -s "$TEST_DIR/err" ] && fail "herd logs -f said on stderr: $(cat "$TEST_DIR/err")"
 
 # ---- Ctrl-C stops following only ----
 s=$(submit -o "$WORK/out.%j" --wrap "echo up; sleep 7$UNIQ")
