@@ -66,7 +66,8 @@
  *   reconcile   `sacct` by comment: RUNNING → running, COMPLETED/FAILED →
  *               exited RC END, never submitted → none.
  *   scan        `sacct --starttime` over our comments' keys, then "- done".
- *   tail        `tail -c N` of the job's output file on the login node.
+ *   tail        `tail -c N` of the job's output file on the login node
+ *               (from an offset: `od -j OFF -N N`).
  *   housekeep   list/remove DIR's files of ended keys, as here.
  *   parse_*     the parsers of what those print, into the answers above.
  *
@@ -134,9 +135,10 @@ struct backend_ops {
 	    char *err, size_t errsz);
 	int (*reconcile)(struct node *n, const struct job_key *keys, size_t nkeys,
 	    char *err, size_t errsz);
-	/* The last `bytes` bytes of the file `path` as BE_OUTPUT answers of reqid. */
-	int (*tail)(struct node *n, uint64_t reqid, const char *path, int64_t bytes,
-	    char *err, size_t errsz);
+	/* The last `bytes` bytes of the file `path` as BE_OUTPUT answers of reqid;
+	 * with offset >= 0, at most `bytes` from there (herd logs -f). */
+	int (*tail)(struct node *n, uint64_t reqid, const char *path, int64_t offset,
+	    int64_t bytes, char *err, size_t errsz);
 	/* Ended keys of `prefix` (BE_HOUSE), rotating the events file. */
 	int (*housekeep_list)(struct node *n, const char *prefix, char *err, size_t errsz);
 	int (*housekeep_remove)(struct node *n, const struct job_key *keys, size_t nkeys,

@@ -356,10 +356,15 @@ struct logs_answer {
 	const char *data;	/* error NULL: the bytes (len of them) */
 	size_t len;
 	const char *error;	/* non-NULL: why there are none */
+	int state;		/* the job's state and exit code when the read */
+	int32_t exit_code;	/* was asked (herd logs -f ends by them) */
 };
-/* 0: started (answered later, for client `serial`); -1: refused now, *err. */
-int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t bytes,
-    uint64_t serial, char *err, size_t errsz);
+/* 0: started (answered later, for client `serial`); -1: refused now, *err.
+ * offset -1: the last `bytes` bytes; offset >= 0 (herd logs -f): at most
+ * `bytes` from there, and 1 (nothing started, nothing answered) while the
+ * job has not started. */
+int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t offset,
+    int64_t bytes, uint64_t serial, char *err, size_t errsz);
 /* An "O" answer line of worker w (ctl_node.c). */
 void ctl_logs_line(struct ctl *c, struct node *w, const struct be_reply *r);
 /* Answer the reads whose node did not answer in time (from the loop's tick). */

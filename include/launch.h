@@ -89,12 +89,16 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const struct job_key
  * least min_id found on the node, then "S - done". */
 int launch_scan(struct buf *out, const char *herd_dir, const char *prefix, int64_t min_id);
 /*
- * The last `bytes` bytes of the file `path` (herd logs): answers
+ * The last `bytes` bytes of the file `path` (herd logs), or with offset >= 0
+ * at most `bytes` bytes from that offset (herd logs -f; none past the end):
+ * answers
  * "O REQID data HEX" lines (16 bytes each, hex) then "O REQID end 0", or
  * "O REQID end 1 MESSAGE" (the shell's message on one line) when the file
- * cannot be read.
+ * cannot be read; from an offset, "O REQID end 2 No such file" when there is
+ * no file (yet).
  */
-int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t bytes);
+int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t offset,
+    int64_t bytes);
 /* Hex digits of an "O" data line (lower case, whole bytes) into out (cap
  * bytes); the number of bytes, or -1 (odd length, other characters, too long). */
 #define LAUNCH_HEX_MAX 64

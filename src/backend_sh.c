@@ -105,12 +105,12 @@ static int sh_reconcile(struct node *n, const struct job_key *keys, size_t nkeys
 	    "reconcile", err, errsz);
 }
 
-static int sh_tail(struct node *n, uint64_t reqid, const char *path, int64_t bytes,
-    char *err, size_t errsz)
+static int sh_tail(struct node *n, uint64_t reqid, const char *path, int64_t offset,
+    int64_t bytes, char *err, size_t errsz)
 {
 	struct buf b;
 	buf_init(&b, 1 << 16);
-	return queue(n, REQ_BATCH, &b, launch_tail(&b, reqid, path, bytes), "logs", err, errsz);
+	return queue(n, REQ_BATCH, &b, launch_tail(&b, reqid, path, offset, bytes), "logs", err, errsz);
 }
 
 static int sh_housekeep_list(struct node *n, const char *prefix, char *err, size_t errsz)

@@ -525,7 +525,7 @@ int hclient_send(struct hclient *c, const struct msg *m)
 		say_unreachable(c);
 	else if (rc != 0 && ((e = errno) == EPIPE || e == ECONNRESET) && say_refusal(c))
 		;
-	else if (rc != 0)
+	else if (rc != 0 && !hclient_quiet)
 		fprintf(stderr, "herd: sending to herdd: %s\n", strerror(errno));
 	buf_clear(&out);
 	return rc;

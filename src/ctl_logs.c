@@ -19,6 +19,15 @@
  * answer in its connect plus command timeout (and a margin) is reported as
  * such: the worker drops requests it could not send, so no answer may ever
  * come.  Reads are bounded in number, in all and per user.
+ *
+ * Following (herd logs -f) is the client's loop of reads from an offset,
+ * one at a time on its connection: herdd keeps no follower state between
+ * reads, holds at most one window (the bytes asked) per follower, and a
+ * slow reader only delays its own next read.  Each answer carries the
+ * job's state as it was when the read was asked: a job already ended then
+ * has written all its bytes, so a short read of it is the end (the client
+ * decides, logs_follow.c).  A job not started yet answers "pending" at once,
+ * without a node.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,8 +52,11 @@ struct logs_read {
 	char owner[64];
 	int admin;		/* allowed as an admin: audited once it succeeds */
 	int err_file;
+	int state;		/* the job's when the read was asked */
+	int32_t exit_code;
 	int worker;		/* the worker asked, and its generation */
 	unsigned gen;
+	int64_t offset;		/* -1: the last bytes; else from there (follow) */
 	int64_t bytes;
 	int64_t deadline_ms;
 	int timeout_s;
@@ -75,12 +87,15 @@ static void read_free(struct logs_read *rd)
 /* Answer the read once and free its slot. */
 static void finish(struct ctl *c, struct logs_read *rd, const char *error)
 {
-	struct logs_answer a = { .serial = rd->serial, .id = rd->id, .error = error };
+	struct logs_answer a = { .serial = rd->serial, .id = rd->id, .error = error,
+	    .state = rd->state, .exit_code = rd->exit_code };
 	if (error == NULL) {
 		size_t len = rd->data.len, skip = len > (size_t)rd->bytes ? len - (size_t)rd->bytes : 0;
+		if (rd->offset >= 0)
+			skip = 0;	/* a window: its first bytes, never more */
 		a.data = rd->data.data ? rd->data.data + skip : "";
-		a.len = len - skip;
-		if (rd->admin) {
+		a.len = len - skip > (size_t)rd->bytes ? (size_t)rd->bytes : len - skip;
+		if (rd->admin && rd->offset <= 0) {	/* a follower: once */
 			char detail[4200];
 			snprintf(detail, sizeof detail, "%s %s", rd->err_file ? "stderr" : "stdout",
 			    rd->path);
@@ -107,12 +122,14 @@ static int node_slot(const struct ctl *c, const char *name)
 
 /* Why the read cannot start, from the job's row; 0 when it may. */
 static int check_row(struct ctl *c, const struct job_row *r, uid_t uid, int err_file,
-    int *slot, char *err, size_t errsz)
+    int follow, int *slot, char *err, size_t errsz)
 {
 	const char *owner = r->user ? r->user : "another user";
 	if (ctl_authz(c, uid, AUTHZ_READ_OUTPUT, r->uid) == AUTHZ_DENY)
 		return ctl_not_yours(r->id, owner, err, errsz);
 	if (r->node == NULL) {
+		if (follow && !job_state_is_final((enum job_state)r->state))
+			return 1;	/* a follower waits for the start */
 		if (job_state_is_final((enum job_state)r->state))
 			snprintf(err, errsz, "job %" PRId64 " never started: it has no output", r->id);
 		else
@@ -162,8 +179,8 @@ static struct logs_read *free_slot(struct ctl_logs *L, uid_t uid, char *err, siz
 	return slot;
 }
 
-int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t bytes,
-    uint64_t serial, char *err, size_t errsz)
+int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t offset,
+    int64_t bytes, uint64_t serial, char *err, size_t errsz)
 {
 	struct ctl_logs *L = logs_of(c);
 	struct job_row r;
@@ -179,8 +196,9 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t b
 			snprintf(err, errsz, "no job %" PRId64, id);
 		goto out;
 	}
-	if (check_row(c, &r, uid, err_file, &slot, err, errsz) != 0)
+	if ((rc = check_row(c, &r, uid, err_file, offset >= 0, &slot, err, errsz)) != 0)
 		goto out;
+	rc = -1;
 	struct logs_read *rd = free_slot(L, uid, err, errsz);
 	if (rd == NULL)
 		goto out;
@@ -191,12 +209,13 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t b
 	struct node *w = ctl_job_worker(c, &tmp);
 	uint64_t reqid = ++L->next_reqid;
 	char berr[HERD_ERRLEN];
-	if (w->be->tail(w, reqid, path, bytes, berr, sizeof berr) != 0) {
+	if (w->be->tail(w, reqid, path, offset, bytes, berr, sizeof berr) != 0) {
 		snprintf(err, errsz, "job %" PRId64 ": its output path is too long", id);
 		goto out;
 	}
 	*rd = (struct logs_read){ .reqid = reqid, .serial = serial, .id = id, .uid = uid,
-	    .owner_uid = r.uid, .err_file = err_file, .worker = w->idx, .gen = w->gen,
+	    .owner_uid = r.uid, .err_file = err_file, .state = r.state,
+	    .exit_code = r.exit_code, .worker = w->idx, .gen = w->gen, .offset = offset,
 	    .bytes = bytes, .path = path };
 	rd->admin = ctl_authz(c, uid, AUTHZ_READ_OUTPUT, r.uid) == AUTHZ_ADMIN;
 	strlcpy_h(rd->owner, r.user ? r.user : "", sizeof rd->owner);
@@ -255,7 +274,10 @@ void ctl_logs_line(struct ctl *c, struct node *w, const struct be_reply *r)
 		}
 		return;
 	}
-	if (r->num == 0)
+	/* A follower that asks between the job's placing and its runner making
+	 * the file reads nothing yet; once the job has ended, no file is an error. */
+	if (r->num == 0 || (r->num == 2 && rd->offset >= 0 &&
+	    !job_state_is_final((enum job_state)rd->state)))
 		finish(c, rd, NULL);
 	else
 		read_failed(c, rd, r->rest);

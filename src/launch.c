@@ -676,18 +676,32 @@ int launch_events(struct buf *out, const char *herd_dir)
  * message, on one line; a FIFO or a device is refused before it is
  * opened, as opening or reading one could block the shell for good.
  */
-int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t bytes)
+int launch_tail(struct buf *out, uint64_t reqid, const char *path, int64_t offset,
+    int64_t bytes)
 {
 	int r = buf_addstr(out, "__herd_p=");
 	r |= shquote_str(out, path);
 	r |= buf_printf(out, "\nif [ -e \"$__herd_p\" ] && [ ! -f \"$__herd_p\" ]; then "
-	    "echo 'O %" PRIu64 " end 1 not a regular file'\n"
-	    "elif __herd_m=$(true 2>&1 <\"$__herd_p\"); then\n"
-	    "tail -c %" PRId64 " <\"$__herd_p\" 2>/dev/null | od -An -v -tx1 | "
-	    "sed 's/[^0-9a-f]//g;/^$/d;s/^/O %" PRIu64 " data /'\n"
+	    "echo 'O %" PRIu64 " end 1 not a regular file'\n", reqid);
+	/* A follower may ask before the job's runner made the file: status 2
+	 * says "not there", for the controller to weigh against the state. */
+	if (offset >= 0)
+		r |= buf_printf(out, "elif [ ! -e \"$__herd_p\" ] && [ ! -L \"$__herd_p\" ]; then "
+		    "echo 'O %" PRIu64 " end 2 No such file'\n", reqid);
+	r |= buf_printf(out, "elif __herd_m=$(true 2>&1 <\"$__herd_p\"); then\n");
+	/* From an offset (herd logs -f): od's own -j/-N are POSIX and seek on a
+	 * regular file; past its end od prints nothing, which reads as "no new
+	 * bytes yet".  Else the last bytes, through tail. */
+	if (offset >= 0)
+		r |= buf_printf(out, "od -An -v -tx1 -j %" PRId64 " -N %" PRId64 " <\"$__herd_p\" "
+		    "2>/dev/null", offset, bytes);
+	else
+		r |= buf_printf(out, "tail -c %" PRId64 " <\"$__herd_p\" 2>/dev/null | "
+		    "od -An -v -tx1", bytes);
+	r |= buf_printf(out, " | sed 's/[^0-9a-f]//g;/^$/d;s/^/O %" PRIu64 " data /'\n"
 	    "echo 'O %" PRIu64 " end 0'\n"
 	    "else printf 'O %" PRIu64 " end 1 %%s\\n' \"$(printf %%s \"$__herd_m\" | tr '\\n\\r' '  ')\"\n"
-	    "fi\n", reqid, bytes, reqid, reqid, reqid);
+	    "fi\n", reqid, reqid, reqid);
 	return r ? -1 : 0;
 }
 

@@ -1577,14 +1577,17 @@ static int rpc_audit(struct server *s, struct client *cl, const struct msg *m)
 /*
  * herd logs: the last bytes of a job's output file, read on its node
  * (ctl_logs.c); the answer comes later, from rpc_logs_answer.  One read at
- * a time per connection.
+ * a time per connection.  With "offset" (herd logs -f) a window from there,
+ * and the job's state with it; a job not started yet is answered now,
+ * "pending", for the client to ask again.
  */
 static int rpc_logs(struct server *s, struct client *cl, const struct msg *m)
 {
-	int64_t id, bytes, errf;
+	int64_t id, bytes, errf, offset;
 	char err[HERD_ERRLEN + 256];
 	if (get_num(cl, m, "bytes", 1, LOGS_BYTES_MAX, LOGS_BYTES_DEFAULT, &bytes) ||
-	    get_num(cl, m, "err", 0, 1, 0, &errf))
+	    get_num(cl, m, "err", 0, 1, 0, &errf) ||
+	    get_num(cl, m, "offset", -1, INT64_MAX / 2, -1, &offset))
 		return -1;
 	if (cl->logs_pending) {
 		client_error(cl, "logs: one read at a time on a connection");
@@ -1595,10 +1598,21 @@ static int rpc_logs(struct server *s, struct client *cl, const struct msg *m)
 			return -1;
 	} else if (get_num(cl, m, "id", 1, INT64_MAX, 0, &id) != 0)
 		return -1;
-	if (ctl_logs_start(s->ctl, id, cl->uid, (int)errf, bytes, cl->serial, err,
-	    sizeof err) != 0) {
+	int rc = ctl_logs_start(s->ctl, id, cl->uid, (int)errf, offset, bytes, cl->serial, err,
+	    sizeof err);
+	if (rc < 0) {
 		client_error(cl, "%s", err);
 		return -1;
+	}
+	if (rc > 0) {		/* following a job that has not started */
+		struct msg f;
+		msg_init(&f, "logs");
+		msg_addi(&f, "id", id);
+		msg_addi(&f, "pending", 1);
+		client_send(cl, &f);
+		msg_clear(&f);
+		send_simple(cl, "end");
+		return 0;
 	}
 	cl->logs_pending = 1;
 	return 0;
@@ -1615,6 +1629,8 @@ void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answ
 	msg_init(&f, "logs");
 	msg_addi(&f, "id", a->id);
 	msg_add(&f, "data", a->data, a->len);
+	msg_adds(&f, "state", job_state_name((enum job_state)a->state));
+	msg_addi(&f, "exit_code", a->exit_code);
 	client_send(cl, &f);
 	msg_clear(&f);
 	send_simple(cl, "end");

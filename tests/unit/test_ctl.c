@@ -2205,10 +2205,13 @@ static int mem_reconcile(struct node *n, const struct job_key *keys, size_t nkey
 	return 0;
 }
 
-static int mem_tail(struct node *n, uint64_t reqid, const char *path, int64_t bytes,
-    char *err, size_t errsz)
+static int mem_tail(struct node *n, uint64_t reqid, const char *path, int64_t offset,
+    int64_t bytes, char *err, size_t errsz)
 {
 	(void)err, (void)errsz;
+	if (offset >= 0)
+		return mem_log(n, "tail %" PRIu64 " %s %" PRId64 " from %" PRId64, reqid, path,
+		    bytes, offset);
 	return mem_log(n, "tail %" PRIu64 " %s %" PRId64, reqid, path, bytes);
 }
 

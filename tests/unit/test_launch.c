@@ -638,12 +638,33 @@ static void tail_reads_bytes_exactly(void **state)
 		struct buf prog, got;
 		buf_init(&prog, 1 << 16);
 		buf_init(&got, 1 << 20);
-		assert_int_equal(launch_tail(&prog, 77 + k, path, asks[k]), 0);
+		assert_int_equal(launch_tail(&prog, 77 + k, path, -1, asks[k]), 0);
 		char *ans = run_sh(prog.data, prog.len);
 		assert_int_equal(tail_answer(ans, 77 + k, &got, msg, sizeof msg), 0);
 		size_t want = (size_t)asks[k] < file.len ? (size_t)asks[k] : file.len;
 		assert_int_equal(got.len, want);
 		assert_memory_equal(got.data, file.data + file.len - want, want);
+		free(ans);
+		buf_clear(&prog);
+		buf_clear(&got);
+	}
+	/* From an offset (herd logs -f): windows that tile the file exactly, and
+	 * nothing (not an error) at or past its end. */
+	struct { int64_t off, n; } win[] = { { 0, 1 }, { 0, 100 }, { 255, 300 },
+	    { 1000, 1 << 20 }, { (int64_t)file.len - 1, 5 }, { (int64_t)file.len, 5 },
+	    { (int64_t)file.len + 9, 5 } };
+	for (size_t k = 0; k < sizeof win / sizeof win[0]; k++) {
+		struct buf prog, got;
+		buf_init(&prog, 1 << 16);
+		buf_init(&got, 1 << 20);
+		assert_int_equal(launch_tail(&prog, 90 + k, path, win[k].off, win[k].n), 0);
+		char *ans = run_sh(prog.data, prog.len);
+		assert_int_equal(tail_answer(ans, 90 + k, &got, msg, sizeof msg), 0);
+		size_t left = (size_t)win[k].off < file.len ? file.len - (size_t)win[k].off : 0;
+		size_t want = (size_t)win[k].n < left ? (size_t)win[k].n : left;
+		assert_int_equal(got.len, want);
+		if (want > 0)
+			assert_memory_equal(got.data, file.data + win[k].off, want);
 		free(ans);
 		buf_clear(&prog);
 		buf_clear(&got);
@@ -678,7 +699,7 @@ static void tail_refusals(void **state)
 		}
 		buf_init(&prog, 1 << 16);
 		buf_init(&got, 1 << 16);
-		launch_tail(&prog, 5, path, 100);
+		launch_tail(&prog, 5, path, -1, 100);
 		char *ans = run_sh(prog.data, prog.len);
 		assert_int_equal(tail_answer(ans, 5, &got, msg, sizeof msg), 1);
 		assert_int_equal(got.len, 0);
@@ -687,11 +708,22 @@ static void tail_refusals(void **state)
 		buf_clear(&prog);
 		buf_clear(&got);
 	}
+	/* From an offset (herd logs -f), no file is status 2, told apart. */
+	snprintf(path, sizeof path, "%s/not yet", scratch);
+	buf_init(&prog, 1 << 16);
+	buf_init(&got, 1 << 16);
+	launch_tail(&prog, 7, path, 0, 100);
+	char *ans7 = run_sh(prog.data, prog.len);
+	assert_int_equal(tail_answer(ans7, 7, &got, msg, sizeof msg), 2);
+	assert_int_equal(got.len, 0);
+	free(ans7);
+	buf_clear(&prog);
+	buf_clear(&got);
 	snprintf(path, sizeof path, "%s/fifo", scratch);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	buf_init(&prog, 1 << 16);
 	buf_init(&got, 1 << 16);
-	launch_tail(&prog, 6, path, 100);
+	launch_tail(&prog, 6, path, -1, 100);
 	char *ans = run_sh(prog.data, prog.len);	/* never blocks on the FIFO */
 	assert_int_equal(tail_answer(ans, 6, &got, msg, sizeof msg), 1);
 	assert_string_equal(msg, "not a regular file");
