@@ -608,11 +608,6 @@ jobopt_finish(struct jobopt *o, char *err, size_t errsz)
 	}
 	if (jobopt_place_finish(o, err, errsz) != 0)
 		return -1;
-	if (o->array != NULL && o->mail_type != 0 && !(o->mail_type & MAIL_ARRAY_TASKS)) {
-		snprintf(err, errsz, "--mail-type for an array as a whole is not supported "
-		    "yet; add ARRAY_TASKS to be told of each of its tasks");
-		return -1;
-	}
 	if ((long long)o->ntasks * o->cpus > CPUS_MAX) {
 		snprintf(err, errsz, "--ntasks=%d × --cpus-per-task=%d is %lld "
 		    "CPUs, more than %d", o->ntasks, o->cpus,
