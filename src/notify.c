@@ -94,7 +94,7 @@ int notifier_add(struct notifier *n, const char *path, const char *const *vars, 
 	m->what = xstrdup(what);
 	m->env = xcalloc(nvars + 1, sizeof *m->env);
 	for (size_t i = 0; i < nvars; i++)
-		m->env[i] = xstrndup(vars[i], NOTIFY_VAR_MAX);
+		m->env[i] = xstrndup(vars[i], strnlen(vars[i], NOTIFY_VAR_MAX - 1));
 	return 0;
 }
 
