@@ -3,7 +3,8 @@
 # is refused at submit, saying why.  With one, herdd runs it once per event
 # of a job's --mail-type, its facts in HERD_* variables: a job that
 # succeeds tells BEGIN and END, one that fails BEGIN, END and FAIL, each
-# exactly once.  A notify_command that hangs holds none of the loop: jobs
+# exactly once; an array's tasks each with ARRAY_TASKS (refused without);
+# a requeue REQUEUE once and BEGIN again.  A notify_command that hangs holds none of the loop: jobs
 # submitted meanwhile start and end, and the hung runs are killed after
 # notify_timeout.  herd wait --notify rings the terminal's bell (BEL on the
 # tty) when the jobs have ended, and herd wait alone does not.
@@ -76,6 +77,32 @@ assert_eq "HERD_EXIT_CODE of $bad's FAIL" 3:0 "$(told "$bad" FAIL HERD_EXIT_CODE
 assert_eq "HERD_MAIL_USER of $bad" lab+x@example.org "$(told "$bad" END HERD_MAIL_USER)"
 assert_eq "HERD_JOB_ID of $bad" "$bad" "$(told "$bad" END HERD_JOB_ID)"
 [ -n "$(told "$bad" END HERD_JOB_NODE)" ] || fail "no HERD_JOB_NODE in $bad's END"
+
+# An array: each task told with ARRAY_TASKS; without it, refused (an
+# array as a whole is not told yet).
+out=$(herd submit --array=0-1 --mail-type=END --wrap true 2>&1) &&
+    fail "an array's --mail-type=END without ARRAY_TASKS was accepted: $out"
+grep -qF "add ARRAY_TASKS" <<<"$out" || fail "array --mail-type=END: $out"
+arr=$(submit --array=0-1 --mail-type=END,ARRAY_TASKS --wrap true)
+for ((i = 0; i < 300; i++)); do
+	[ "$(grep -l "^HERD_ARRAY_JOB_ID=$arr\$" "$EV"/*.END.* 2>/dev/null | wc -l)" -ge 2 ] && break
+	sleep 0.1
+done
+assert_eq "END runs of array $arr's tasks" "0 1" \
+    "$(grep -h '^HERD_ARRAY_TASK_ID=' $(grep -l "^HERD_ARRAY_JOB_ID=$arr\$" "$EV"/*.END.*) |
+    cut -d= -f2 | sort | tr '\n' ' ' | sed 's/ $//')"
+
+# A requeue of a running job tells REQUEUE once, and its next attempt BEGIN.
+rq=$(submit --mail-type=BEGIN,REQUEUE --wrap 'sleep 300')
+wait_state "$rq" RUNNING 30
+herd requeue "$rq" >/dev/null || fail "herd requeue $rq failed"
+for ((i = 0; i < 300; i++)); do
+	[ "$(count "$rq" BEGIN)" -ge 2 ] && break
+	sleep 0.1
+done
+assert_eq "REQUEUE runs for $rq" 1 "$(count "$rq" REQUEUE)"
+assert_eq "BEGIN runs for $rq (two attempts)" 2 "$(count "$rq" BEGIN)"
+herd cancel "$rq" >/dev/null
 
 # A hung notify_command: every run hangs, more than run at once; the jobs
 # are scheduled and end all the same, and the hung runs are killed.
