@@ -109,6 +109,8 @@ struct config {
 	char *lab_from;		/* from= pattern of the authorized_keys line; required in lab mode */
 	int session_idle_s;	/* a (node, user) session with no job closes after this, default 300 */
 	char *controller;	/* client side: herdd is on this ssh destination (--stdio-bridge) */
+	char *notify_command;	/* run once per job event (ctl_notify.c); NULL: none */
+	int notify_timeout_s;	/* a notify_command running longer is killed, default 30 */
 	struct node_conf *nodes;
 	size_t nnodes;
 	struct acct_conf acct;	/* [account NAME] and [priority] (acct.h) */

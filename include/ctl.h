@@ -100,6 +100,8 @@ struct ctl {
 	 * jobs per period read from the database while that count holds. */
 	unsigned jobs_over;
 	struct ctl_limits_cache *limcache;
+	/* Being told (ctl_notify.c): notify_command's runs; NULL until one. */
+	struct ctl_notify *notify;
 };
 
 /*
@@ -211,6 +213,19 @@ int64_t ctl_gpu_holder(const struct ctl *c, const struct node *n, size_t g);
 size_t ctl_foreign_text(const struct ctl *c, const struct job *j, char *buf, size_t size);
 /* Node slot k's name ("" for none). */
 const char *ctl_node_name(const struct ctl *c, int k);
+
+/*
+ * Being told (ctl_notify.c).  submit: --mail-type and --mail-user of a
+ * submit checked (refused without a notify_command, or on an array
+ * without ARRAY_TASKS), the type's canonical text into canon ("" none);
+ * 0, or -1 with *err.  pump: start queued notify_command runs, kill those
+ * past notify_timeout (after each loop turn and each tick).  reaped: a
+ * child the loop reaped; 1 when it was a notify_command's.
+ */
+int ctl_notify_submit(struct ctl *c, const char *type, const char *user, int array,
+    char *canon, size_t size, char *err, size_t errsz);
+void ctl_notify_pump(struct ctl *c);
+int ctl_notify_reaped(struct ctl *c, pid_t pid, int status);
 
 /*
  * A job as a database row, for the database and for answers alike.  The

@@ -81,6 +81,15 @@ void ctl_batch_settle(struct ctl *c);
 int ctl_batch_busy(const struct ctl *c);
 int ctl_turn_open(const struct ctl *c);
 void ctl_batch_free(struct ctl *c);
+/*
+ * Being told (ctl_notify.c): the events of j's step (ev from state from,
+ * its ACT_* actions) and of its clock at a tick, for its --mail-type;
+ * tick_end: the tick's clock, where the next tick's marks start.
+ */
+void ctl_notify_step(struct ctl *c, const struct job *j, int ev, int from, unsigned actions);
+void ctl_notify_tick(struct ctl *c, const struct job *j, int64_t wall);
+void ctl_notify_tick_end(struct ctl *c, int64_t wall);
+void ctl_notify_free(struct ctl *c);
 /* What a committed step sends out (ctl_event.c), in the table's order. */
 void ctl_act(struct ctl *c, struct job *j, unsigned actions);
 /* A job's --signal warning, sent (its sending committed before). */

@@ -146,7 +146,11 @@ enum {
 	 * threads; cpus_req keeps the CPUs asked, for the next attempt */ \
 	N1(mem_all, "mem_all", "mem_all", JF_INT, JF_IFS, int, uint8_t) \
 	N1(nomt, "hint_nomultithread", "hint_nomt", JF_INT, JF_IFS, int, uint8_t) \
-	N2(cpus_req, "cpus_requested", "cpus_req", JF_INT, JF_IU, int, uint16_t)
+	N2(cpus_req, "cpus_requested", "cpus_req", JF_INT, JF_IU, int, uint16_t) \
+	/* --mail-type, canonical (mailtype.h), and --mail-user (an address is \
+	 * its owner's: sent as the script is); NULL: none, the submitter */ \
+	S(mail_type, "mail_type", "mail_type", JF_IFS) \
+	S(mail_user, "mail_user", "mail_user", JF_IFS | JF_PRIVATE)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -48,6 +48,8 @@ enum { JO_GPU_MEM = 1 << 16, JO_CONSTRAINT = 1 << 17, JO_NODELIST = 1 << 18,
 /* --hint=nomultithread: a job's CPUs are whole cores (threads per core at
  * placement); the last bit of the unsigned set. */
 #define JO_HINT (1u << 31)
+/* Bits of jobopt.set2, the second word of `set` (the first is full). */
+enum { JO2_MAIL_TYPE = 1 << 0, JO2_MAIL_USER = 1 << 1 };
 /* What mem_mb counts until jobopt_finish() makes it the total. */
 enum { JOBOPT_MEM_TOTAL = 0, JOBOPT_MEM_PER_CPU = 1, JOBOPT_MEM_PER_GPU = 2 };
 
@@ -98,6 +100,9 @@ struct jobopt {
 	int gpu_share;		/* --gpu-share: part of one GPU, --gpu-mem of it */
 	int mem_all;		/* --mem=0: all of the node's memory (mem_mb 0) */
 	int nomt;		/* --hint=nomultithread: cpus are whole cores */
+	unsigned set2;		/* JO2_* bits */
+	unsigned mail_type;	/* --mail-type, MAIL_* (mailtype.h), 0: none */
+	char *mail_user;	/* --mail-user, NULL: the submitter */
 };
 
 void jobopt_init(struct jobopt *o);

@@ -21,6 +21,7 @@
 #include "directives.h"
 #include "job.h"
 #include "jobopt.h"
+#include "mailtype.h"
 
 #define SCRIPT_MAX (4u << 20)
 
@@ -92,6 +93,10 @@ static const char *const help_acted[] = {
 	"                          shell alone; without --time, never",
 	"      --comment=TEXT      stored and shown by herd show (to every user, as",
 	"                          Slurm does); at most 1024 bytes",
+	"      --mail-type=TYPES   be told (hosts.ini's notify_command runs) at BEGIN,",
+	"                          END, FAIL, REQUEUE, INVALID_DEPEND, TIME_LIMIT,",
+	"                          TIME_LIMIT_50/80/90, ALL, NONE; ARRAY_TASKS: each task",
+	"      --mail-user=ADDR    whom to tell (default: the submitter)",
 	"When it may start:",
 	"  -b, --begin=TIME        not before TIME, in herdd's time zone: now+60,",
 	"                          now+1hour, HH:MM[:SS], midnight, noon, teatime,",
@@ -404,6 +409,13 @@ static int build(struct msg *m, struct submit *s, const char *script, size_t sle
 	msg_addi(m, "umask", (int64_t)(mask & 0777));
 	if (s->o.comment != NULL)
 		msg_adds(m, "comment", s->o.comment);
+	if (s->o.mail_type != 0) {	/* NONE: none */
+		char mt[MAILTYPE_TEXT_MAX];
+		mailtype_format(s->o.mail_type, mt, sizeof mt);
+		msg_adds(m, "mail_type", mt);
+	}
+	if (s->o.mail_user != NULL)
+		msg_adds(m, "mail_user", s->o.mail_user);
 	if (s->o.account != NULL)
 		msg_adds(m, "account", s->o.account);
 	if (s->o.exclusive != JOBOPT_SHARED)

@@ -3,12 +3,16 @@
  * answers when the last one does); exit 0 only if all COMPLETED.  With
  * --timeout, give up at the deadline as timeout(1) does (status 124),
  * after asking herdd's queue which of the jobs are still active.  An
- * array's id waits for every task of it.
+ * array's id waits for every task of it.  --notify rings the terminal's
+ * bell (BEL to /dev/tty, so it is heard with stdout and stderr redirected)
+ * once the jobs have ended; never on a timeout or an error.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "cmd.h"
@@ -17,11 +21,12 @@
 #define NAMED_MAX 20	/* active jobs named when giving up; then a count */
 
 const struct cmd_entry cmd_wait_entry = {
-	"wait", "wait [--timeout SECONDS] ID...",
+	"wait", "wait [--timeout SECONDS] [--notify] ID...",
 	"wait for jobs to end; exit 0 if all COMPLETED",
 	"options:\n"
 	"  -t, --timeout SECONDS     give up after SECONDS (decimals allowed), name the\n"
 	"                            jobs still active and exit with status 124\n"
+	"  -n, --notify              ring the terminal's bell when the jobs have ended\n"
 	"  -h, --help                this help\n"
 	"\nFor each job that did not end COMPLETED: \"herd: job N ended STATE (exit code\n"
 	"EXIT:SIGNAL)\" on stderr, and exit status 1.\n",
@@ -81,10 +86,21 @@ static int gave_up(const struct id_list *ids, const char *secs)
 	return CMD_TIMEOUT;
 }
 
+/* The bell on the controlling terminal; none (a cron job): nothing to ring. */
+static void ring(void)
+{
+	int fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)!write(fd, "\a", 1);
+	close(fd);
+}
+
 int cmd_wait(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "timeout", required_argument, NULL, 't' },
+		{ "notify", no_argument, NULL, 'n' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -92,14 +108,18 @@ int cmd_wait(int argc, char **argv)
 	struct id_list ids = { 0 };
 	const char *targ = NULL;
 	int64_t deadline = 0;
-	int ch, bad = 0, rc = 2;
+	int ch, bad = 0, rc = 2, notify = 0;
 
 	cmd_getopt_start();
-	while ((ch = cmd_getopt(ce, argc, argv, "t:h", lo)) != -1) {
+	while ((ch = cmd_getopt(ce, argc, argv, "t:nh", lo)) != -1) {
 		if (ch == 'h' || ch == CMD_OPT_HELP) {
 			if (ch == 'h')
 				cmd_help(ce, stdout);
 			return 0;
+		}
+		if (ch == 'n') {
+			notify = 1;
+			continue;
 		}
 		if (ch != 't')
 			return 2;
@@ -123,8 +143,11 @@ int cmd_wait(int argc, char **argv)
 	msg_clear(&req);
 	if (rc == CMD_TIMEOUT)
 		rc = gave_up(&ids, targ);
-	else if (rc == 0)
+	else if (rc == 0) {
 		rc = bad;
+		if (notify)
+			ring();
+	}
 out:
 	id_list_clear(&ids);
 	return rc;

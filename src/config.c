@@ -129,6 +129,10 @@ static const struct key ctl_keys[] = {
 	{ "lab_key", K_PATH, C(lab_key), 0, 0, NULL, 0 },
 	{ "lab_from", K_FROM, C(lab_from), 0, 0, NULL, 0 },
 	{ "session_idle", K_INT, C(session_idle_s), 1, 86400, "300", 0 },
+	/* Being told (ctl_notify.c): the site's program herdd runs once per job
+	 * event, given it in HERD_* variables; killed after notify_timeout s. */
+	{ "notify_command", K_PATH, C(notify_command), 0, 0, NULL, 0 },
+	{ "notify_timeout", K_INT, C(notify_timeout_s), 1, 3600, "30", 0 },
 	/* A client's: herdd runs on HOST, reached through `ssh HOST herd --stdio-bridge`. */
 	{ "controller", K_WORD, C(controller), 0, 0, NULL, 0 },
 };
@@ -962,6 +966,23 @@ static int path_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* notify_command is run by herdd with no shell: a program it may execute. */
+static int check_notify(struct parse *p)
+{
+	struct stat st;
+	size_t k;
+	const char *cmd = p->c->notify_command;
+	if (cmd == NULL)
+		return 0;
+	find_key(ctl_keys, NITEMS(ctl_keys), "notify_command", &k);
+	/* Any x bit, not access(X_OK): whoever reads the file (herd doctor, a
+	 * user) need not be the user herdd runs it as. */
+	if (stat(cmd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
+		return perr(p, p->cline[k], "notify_command: %s is not an executable file "
+		    "(herdd runs it without a shell: a program or a script with #!)", cmd);
+	return 0;
+}
+
 /* mode = personal | lab, and what lab mode needs of the rest. */
 static int finish_mode(struct parse *p)
 {
@@ -1020,6 +1041,8 @@ static int finish_controller(struct parse *p)
 	}
 	if (c->log_file == NULL)
 		xasprintf(&c->log_file, "%s/herdd.log", c->state_dir);
+	if (check_notify(p) != 0)
+		return -1;
 	if (strlen(c->socket_path) > SUN_PATH_MAX) {
 		find_key(ctl_keys, NITEMS(ctl_keys), "socket", &si);
 		find_key(ctl_keys, NITEMS(ctl_keys), "state_dir", &di);
@@ -1271,6 +1294,7 @@ void config_clear(struct config *c)
 	free(c->lab_key);
 	free(c->lab_from);
 	free(c->controller);
+	free(c->notify_command);
 	acct_conf_clear(&c->acct);
 	for (i = 0; i < c->nnodes; i++)
 		node_clear(&c->nodes[i]);

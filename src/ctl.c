@@ -515,6 +515,7 @@ int ctl_clear(struct ctl *c)
 	ctl_drains_clear(c);
 	ctl_share_free(c);
 	ctl_batch_free(c);
+	ctl_notify_free(c);
 	ctl_limits_cache_free(c);
 	return 0;
 }

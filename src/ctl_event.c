@@ -287,6 +287,7 @@ static int event(struct ctl *c, struct job *j, enum job_event ev, const struct e
 	} else if ((st.actions & ACT_COMMIT) && ctl_commit_job(c, j) != 0)
 		log_error("job %" PRId64 ": state %s not recorded yet; written again later",
 		    j->id, job_state_name(j->state));
+	ctl_notify_step(c, j, ev, from, st.actions);	/* sent after the turn's commit */
 	act(c, j, &st);
 	return 0;
 }

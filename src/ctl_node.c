@@ -585,6 +585,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 {
 	int64_t grace = c->cfg->kill_grace_s * 1000LL;
 	ctl_warn_tick(c, j, wall);	/* before the limit's own check: @0 comes first */
+	ctl_notify_tick(c, j, wall);	/* TIME_LIMIT_50/80/90 */
 	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
 		/* KILL, and again every grace period while the node has not
 		 * confirmed it (the job's pid may not have been known yet). */
@@ -617,6 +618,7 @@ int64_t ctl_tick(struct ctl *c)
 	}
 	for (size_t i = 0; i < c->njobs; i++)
 		tick_job(c, c->jobs[i], now, wall);
+	ctl_notify_tick_end(c, wall);
 	ctl_save_unsaved(c);
 	ctl_outage_tick(c);
 	ctl_nodes_tick(c);

@@ -214,6 +214,10 @@ static const char *migrations[] = {
 	"ALTER TABLE nodes ADD COLUMN lost_why TEXT;"
 	"CREATE TABLE node_orphans(node TEXT NOT NULL, key TEXT NOT NULL,"
 	"  uid INTEGER NOT NULL, user TEXT, PRIMARY KEY(node, key));",
+	/* --mail-type (canonical, mailtype.h) and --mail-user (issue 15):
+	 * what herdd's notify_command is told of; NULL none. */
+	"ALTER TABLE jobs ADD COLUMN mail_type TEXT;"
+	"ALTER TABLE jobs ADD COLUMN mail_user TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -88,8 +88,10 @@ static int handle_signals(struct ctl *c)
 		else if (sigs[i] == SIGHUP)
 			reload(c);
 	}
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	pid_t pid;
+	int st;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		(void)ctl_notify_reaped(c, pid, st);	/* its failures logged */
 	return stop;
 }
 
@@ -271,6 +273,7 @@ static void loop(struct ctl *c, struct server *s)
 			ctl_logs_tick(c);
 		}
 		ctl_turn_end(c);
+		ctl_notify_pump(c);	/* what the turn committed is told now */
 	}
 }
 

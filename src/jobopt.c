@@ -9,7 +9,7 @@
  *              (--contiguous on a one-node job, ...);
  *   warned     accepted with a warning: herd does not act on it, and that
  *              changes nothing about where, when, whether or with what
- *              resources the job runs (--mail-type, --wckey, ...);
+ *              resources the job runs (--wckey, --profile, ...);
  *   refused    an error: herd does not act on it, and running the job
  *              anyway would run it other than asked (--constraint,
  *              --reservation, --priority, ...).  The row says what herd would
@@ -44,6 +44,7 @@
 #include "eligible.h"
 #include "jobopt.h"
 #include "jobopt_place.h"
+#include "mailtype.h"
 #include "sigspec.h"
 #include "util.h"
 
@@ -73,6 +74,7 @@ struct optdef {
 	unsigned field;		/* JO_* bit set by fn, or 0 */
 	opt_fn fn;		/* K_ACT only */
 	const char *why;	/* K_WARN, K_REFUSE: what herd does instead */
+	unsigned field2;	/* JO2_* bit set by fn, or 0 */
 };
 
 static int set_gpus(struct jobopt *, const char *, int, char *, size_t);
@@ -100,6 +102,8 @@ static int set_hold(struct jobopt *, const char *, int, char *, size_t);
 static int set_nice(struct jobopt *, const char *, int, char *, size_t);
 static int set_signal(struct jobopt *, const char *, int, char *, size_t);
 static int set_comment(struct jobopt *, const char *, int, char *, size_t);
+static int set_mail_type(struct jobopt *, const char *, int, char *, size_t);
+static int set_mail_user(struct jobopt *, const char *, int, char *, size_t);
 static int set_account(struct jobopt *, const char *, int, char *, size_t);
 static int set_exclusive(struct jobopt *, const char *, int, char *, size_t);
 static int set_oversubscribe(struct jobopt *, const char *, int, char *,
@@ -108,10 +112,11 @@ static int set_clusters(struct jobopt *, const char *, int, char *, size_t);
 static int set_partition(struct jobopt *, const char *, int, char *, size_t);
 static int set_qos(struct jobopt *, const char *, int, char *, size_t);
 
-#define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL }
-#define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w }
-#define WARN(n, s, a, w)	{ n, s, a, K_WARN, 0, NULL, w }
-#define REFUSE(n, s, a, w)	{ n, s, a, K_REFUSE, 0, NULL, w }
+#define ACT(n, s, a, f, fn)	{ n, s, a, K_ACT, f, fn, NULL, 0 }
+#define ACT2(n, s, a, f2, fn)	{ n, s, a, K_ACT, 0, fn, NULL, f2 }
+#define NOOP(n, s, a, w)	{ n, s, a, K_NOOP, 0, NULL, w, 0 }
+#define WARN(n, s, a, w)	{ n, s, a, K_WARN, 0, NULL, w, 0 }
+#define REFUSE(n, s, a, w)	{ n, s, a, K_REFUSE, 0, NULL, w, 0 }
 
 static const char no_layout[] = "herd would not lay out the job's tasks "
     "as asked";
@@ -168,6 +173,9 @@ static const struct optdef opttab[] = {
 	ACT("mem-per-gpu", 0, ARG_REQ, JO_MEM, jo_set_mem_per_gpu),
 	ACT("cpus-per-gpu", 0, ARG_REQ, JO_CPG, jo_set_cpus_per_gpu),
 	ACT("gpu-share", 0, ARG_NONE, JO_GPU_SHARE, jo_set_gpu_share),
+	/* Being told: herdd runs hosts.ini's notify_command (ctl_notify.c). */
+	ACT2("mail-type", 0, ARG_REQ, JO2_MAIL_TYPE, set_mail_type),
+	ACT2("mail-user", 0, ARG_REQ, JO2_MAIL_USER, set_mail_user),
 
 	/* What herd does anyway. */
 	NOOP("contiguous", 0, ARG_NONE, "one node is contiguous"),
@@ -185,8 +193,6 @@ static const struct optdef opttab[] = {
 
 	/* Not acted on, and it makes no difference to how the job runs. */
 	WARN("acctg-freq", 0, ARG_REQ, "herd gathers no accounting data"),
-	WARN("mail-type", 0, ARG_REQ, "herd sends no mail"),
-	WARN("mail-user", 0, ARG_REQ, "herd sends no mail"),
 	WARN("parsable", 0, ARG_NONE, "give it on the command line"),
 	WARN("profile", 0, ARG_REQ, "herd gathers no profiles"),
 	WARN("quiet", 'Q', ARG_NONE, "herd submit prints the same"),
@@ -470,6 +476,7 @@ jobopt_clear(struct jobopt *o)
 	free(o->dependency);
 	free(o->signal);
 	free(o->comment);
+	free(o->mail_user);
 	free(o->clusters);
 	free(o->account);
 	free(o->partition);
@@ -574,6 +581,12 @@ jobopt_merge(struct jobopt *to, const struct jobopt *from)
 	if (m & JO_QOS)
 		merge_str(&to->qos, from->qos);
 	to->set |= m;
+	unsigned m2 = from->set2 & ~to->set2;
+	if (m2 & JO2_MAIL_TYPE)
+		to->mail_type = from->mail_type;
+	if (m2 & JO2_MAIL_USER)
+		merge_str(&to->mail_user, from->mail_user);
+	to->set2 |= m2;
 }
 
 /*
@@ -1011,6 +1024,29 @@ set_comment(struct jobopt *o, const char *v, int keep, char *why,
 	return set_str(&o->comment, v, keep);
 }
 
+/* --mail-type: the set (mailtype.h); herdd refuses it without a
+ * notify_command, where it is known. */
+static int
+set_mail_type(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	unsigned mask;
+	if (mailtype_parse(v, &mask, why, whysz) != 0)
+		return -1;
+	if (!keep)
+		o->mail_type = mask;
+	return 0;
+}
+
+static int
+set_mail_user(struct jobopt *o, const char *v, int keep, char *why,
+    size_t whysz)
+{
+	if (mailuser_check(v, why, whysz) != 0)
+		return -1;
+	return set_str(&o->mail_user, v, keep);
+}
+
 /* -A NAME: herdd says whether it exists and the user is in it (naming
  * theirs), so only what no name can be is refused here. */
 static int
@@ -1240,7 +1276,7 @@ jobopt_apply(struct jobopt *o, const char *opt, const char *value,
 		    ov, d->why);
 		return -1;
 	}
-	keep = keep_set && (o->set & d->field);
+	keep = keep_set && ((o->set & d->field) || (o->set2 & d->field2));
 	rc = d->fn(o, value, keep, why, sizeof why);
 	if (rc == -2) {
 		snprintf(err, errsz, "%s: %s", ov, why);
@@ -1251,8 +1287,10 @@ jobopt_apply(struct jobopt *o, const char *opt, const char *value,
 		snprintf(err, errsz, "invalid --%s \"%s\": %s", d->name, vis, why);
 		return -1;
 	}
-	if (!keep)
+	if (!keep) {
 		o->set |= d->field;
+		o->set2 |= d->field2;
+	}
 	return 0;
 }
 

@@ -42,6 +42,7 @@
 #include "server.h"
 #include "arrayspec.h"
 #include "sigspec.h"
+#include "mailtype.h"
 
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
@@ -510,6 +511,29 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
 }
 
 /*
+ * --mail-type and --mail-user (checked again: a client may skip its own
+ * checks): acted on only where hosts.ini names a notify_command
+ * (ctl_notify.c), the type stored canonical in `canon`.  -1 answered.
+ */
+static int submit_mail(struct server *s, struct client *cl, const struct msg *m,
+    struct submit_req *r, char *canon, size_t size)
+{
+	char err[HERD_ERRLEN];
+	if (check_text(cl, m, "mail_type", MAILTYPE_INPUT_MAX) ||
+	    check_text(cl, m, "mail_user", MAILUSER_MAX))
+		return -1;
+	const char *type = get_str(m, "mail_type", NULL);
+	r->job.mail_user = (char *)get_str(m, "mail_user", NULL);
+	if (ctl_notify_submit(s->ctl, type, r->job.mail_user, r->array != NULL, canon, size,
+	    err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	r->job.mail_type = canon[0] != '\0' ? canon : NULL;
+	return 0;
+}
+
+/*
  * --array, checked against this controller's max_array_size (the client
  * checked its syntax only): an array past it is refused, nothing queued.
  */
@@ -653,7 +677,10 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	struct arrayspec arr;
 	arrayspec_init(&arr);
-	if (submit_array(s, cl, m, &arr, &r) != 0) {
+	char mail[MAILTYPE_TEXT_MAX];
+	if (submit_array(s, cl, m, &arr, &r) != 0 ||
+	    submit_mail(s, cl, m, &r, mail, sizeof mail) != 0) {
+		arrayspec_clear(&arr);
 		free(dep);
 		return -1;
 	}

@@ -477,6 +477,23 @@ static char *slurp(const char *path)
 }
 
 /* The shipped example loads, and it and the man page describe every key. */
+/* notify_command: an executable file, kept absolute; notify_timeout's default. */
+static void test_notify(void **state)
+{
+	struct config c;
+	char err[HERD_ERRLEN] = "";
+	(void)state;
+	assert_int_equal(load_str("[node a]\nhost = a\n", &c, err, sizeof err), 0);
+	assert_null(c.notify_command);
+	assert_int_equal(c.notify_timeout_s, 30);
+	config_clear(&c);
+	assert_int_equal(load_str("[controller]\nnotify_command = /bin/true\nnotify_timeout = 5\n"
+	    "[node a]\nhost = a\n", &c, err, sizeof err), 0);
+	assert_string_equal(c.notify_command, "/bin/true");
+	assert_int_equal(c.notify_timeout_s, 5);
+	config_clear(&c);
+}
+
 static void test_example_and_man(void **state)
 {
 	static const char *keys[] = { "cluster", "state_dir", "socket",
@@ -488,7 +505,7 @@ static void test_example_and_man(void **state)
 	    "allow_users", "priority_tier", "priority", "allow_accounts", "max_gpus",
 	    "max_gpus_per_user", "max_running_jobs", "max_running_jobs_per_user", "max_submit_jobs",
 	    "max_submit_jobs_per_user", "max_gpu_hours", "period", "foreign_mem_threshold",
-	    "share_foreign" };
+	    "share_foreign", "notify_command", "notify_timeout" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
@@ -594,6 +611,14 @@ struct bad {
 	    "[controller]\nprobe_interval = 0\n[node a]\nhost = a\n") \
 	X(probe_interval_big, 2, "probe_interval: 86401 is out of range", \
 	    "[controller]\nprobe_interval = 86401\n[node a]\nhost = a\n") \
+	X(notify_not_exec, 2, "notify_command: /dev/null is not an executable file", \
+	    "[controller]\nnotify_command = /dev/null\n[node a]\nhost = a\n") \
+	X(notify_dir, 2, "notify_command: /tmp is not an executable file", \
+	    "[controller]\nnotify_command = /tmp\n[node a]\nhost = a\n") \
+	X(notify_missing, 3, "notify_command: /nonexistent/x is not an executable file", \
+	    "[controller]\nstate_dir = /s\nnotify_command = /nonexistent/x\n[node a]\nhost = a\n") \
+	X(notify_timeout_zero, 2, "notify_timeout: 0 is out of range 1..3600", \
+	    "[controller]\nnotify_timeout = 0\n[node a]\nhost = a\n") \
 	X(kill_grace_big, 2, "kill_grace: 3601 is out of range 0..3600", \
 	    "[controller]\nkill_grace = 3601\n[node a]\nhost = a\n") \
 	X(kill_invalid_depend_bad, 2, "kill_invalid_depend: \"maybe\" is not yes or no", \
@@ -1030,6 +1055,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_errors),
 		cmocka_unit_test(test_nul_and_garbage),
 		cmocka_unit_test(test_example_and_man),
+		cmocka_unit_test(test_notify),
 		cmocka_unit_test(test_client_lab_file),
 		cmocka_unit_test(test_client_skips_the_rest),
 		cmocka_unit_test(test_client_bad_keys),

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "arrayspec.h"
 #include "backend.h"
@@ -34,6 +36,7 @@
 #include "job.h"
 #include "launch.h"
 #include "log.h"
+#include "mailtype.h"
 #include "node.h"
 #include "priority.h"
 #include "util.h"
@@ -2470,6 +2473,130 @@ static void review_orphans_survive_restart(void **state_)
 	h_free(h);
 }
 
+/* ---- being told (ctl_notify.c) ---- */
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Start what the controller queued for notify_command and reap it; the
+ * lines its runs appended, sorted, then emptied. */
+static char *told(struct h *h)
+{
+	char path[128];
+	ctl_notify_pump(&h->c);
+	for (int i = 0; i < 1000; i++) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+		if (pid > 0)
+			(void)ctl_notify_reaped(&h->c, pid, st);
+		else if (pid < 0)
+			break;	/* none left */
+		else
+			usleep(5000);
+	}
+	snprintf(path, sizeof path, "%s/told", h->dir);
+	FILE *f = fopen(path, "r");
+	char *s = xcalloc(1, 4096), lines[16][128];
+	size_t n = 0;
+	while (f != NULL && n < 16 && fgets(lines[n], sizeof lines[n], f) != NULL)
+		n++;
+	if (f != NULL) {
+		fclose(f);
+		unlink(path);
+	}
+	/* Runs of one turn go at once: their lines in any order. */
+	qsort(lines, n, sizeof lines[0], cmp_line);
+	for (size_t i = 0, off = 0; i < n; i++)
+		off += strlcpy_h(s + off, lines[i], 4096 - off);	/* 16 x 128 < 4096 */
+	return s;
+}
+
+static void expect_told(struct h *h, const char *want)
+{
+	char *s = told(h);
+	if (strcmp(s, want) != 0)
+		fail_msg("told \"%s\", want \"%s\"", s, want);
+	free(s);
+}
+
+/*
+ * --mail-type=ALL,TIME_LIMIT,TIME_LIMIT_80,TIME_LIMIT_90 on a job of 100 s that runs
+ * into its limit: BEGIN at its start, the 80% and 90% marks once each as
+ * the clock passes them (not at the ticks between), TIME_LIMIT when its
+ * limit ends it, END and FAIL when it is over; each with the job's state
+ * at the event, started only after the turn's commit.  A submit without a
+ * notify_command is refused.
+ */
+static void notify_events(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], path[128], err[HERD_ERRLEN], canon[MAILTYPE_TEXT_MAX];
+	assert_int_equal(ctl_notify_submit(&h->c, "END", NULL, 0, canon, sizeof canon, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "names no notify_command"));
+	snprintf(path, sizeof path, "%s/notify.sh", h->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\necho \"$HERD_JOB_ID $HERD_EVENT $HERD_JOB_STATE\" >>%s/told\n",
+	    h->dir);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+	h->cfg.notify_command = xstrdup(path);
+	assert_int_equal(ctl_notify_submit(&h->c, "all,time_limit_90,TIME_LIMIT_80", "bob", 0,
+	    canon, sizeof canon, err, sizeof err), 0);
+	assert_string_equal(canon, "ALL,TIME_LIMIT_80,TIME_LIMIT_90");
+	assert_int_equal(ctl_notify_submit(&h->c, "END", NULL, 1, canon, sizeof canon, err,
+	    sizeof err), -1);	/* an array without ARRAY_TASKS */
+	assert_int_equal(ctl_notify_submit(&h->c, "END", "-x", 0, canon, sizeof canon, err,
+	    sizeof err), -1);
+
+	node_up(h, "boot-1", "S - done");
+	struct submit_req r = { 0 };
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "train";
+	r.job.workdir = "/home/alice";
+	r.job.cpus = 1;
+	r.job.time_limit_s = 100;
+	r.job.mail_type = "ALL,TIME_LIMIT,TIME_LIMIT_80,TIME_LIMIT_90";
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	assert_int_equal(ctl_submit(&h->c, &r, UID, &id, err, sizeof err), 0);
+	free(schedule(h));
+	expect_told(h, "");
+	key_of(h, id, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	char want[256];
+	snprintf(want, sizeof want, "%" PRId64 " BEGIN RUNNING\n", id);
+	expect_told(h, want);
+
+	int64_t t0 = h->clk.wall_s;
+	static const struct { int at; const char *ev, *st; } steps[] = {
+		{ 50, NULL, NULL }, { 79, NULL, NULL }, { 80, "TIME_LIMIT_80", "RUNNING" },
+		{ 85, NULL, NULL }, { 91, "TIME_LIMIT_90", "RUNNING" }, { 95, NULL, NULL },
+		{ 100, "TIME_LIMIT", "TIMEOUT" },
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		h->clk.mono_ms += (t0 + steps[i].at - h->clk.wall_s) * 1000;
+		h->clk.wall_s = t0 + steps[i].at;
+		ctl_tick(&h->c);
+		if (steps[i].ev != NULL)
+			snprintf(want, sizeof want, "%" PRId64 " %s %s\n", id, steps[i].ev,
+			    steps[i].st);
+		else
+			want[0] = '\0';
+		expect_told(h, want);
+	}
+	drop_sent(h);
+	feedf(h, RES_EVENT, "end %s 143", key);
+	snprintf(want, sizeof want, "%" PRId64 " END TIMEOUT\n%" PRId64 " FAIL TIMEOUT\n", id, id);
+	expect_told(h, want);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2477,6 +2604,7 @@ int main(void)
 		cmocka_unit_test(job_lifecycle),
 		cmocka_unit_test(gpu_share_split_and_enforce),
 		cmocka_unit_test(time_limit),
+		cmocka_unit_test(notify_events),
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(gpus_known_by_uuid),
 		cmocka_unit_test(node_lost_requeues),

@@ -15,6 +15,7 @@
 
 #include "directives.h"
 #include "jobopt.h"
+#include "mailtype.h"
 #include "util.h"
 
 struct warns {
@@ -226,7 +227,7 @@ static const struct expect shared_scripts[] = {
 	{ "bigscience_jz_eval-array.slurm",
 	    NULL, 4, 40, 1, -1, 14400,
 	    "eval-array", "std-eval-%A_%a.out", "std-eval-%A_%a.out", NULL,
-	    ":14: --mail-type is not supported yet; ignored" },
+	    NULL },	/* its --mail-type=ALL: herdd's to refuse or act on */
 	    /* (its --account six@gpu: herdd answers whether it exists) */
 	/* --gres=gpu:a100:8: eight GPUs of type a100; -x two nodes. */
 	{ "bigscience_tr14-2B7-mup-cluster.slurm",
@@ -514,13 +515,12 @@ static void short_clusters_and_warnings(void **state)
 	assert_int_equal(o.ntasks, 4);
 	assert_int_equal(o.ntasks_per_node, 4);
 	assert_int_equal(o.requeue, 0);		/* --no-requeue */
-	assert_int_equal(w.n, 3);
+	assert_int_equal(o.mail_type, MAIL_END);	/* acted on: no warning */
+	assert_int_equal(w.n, 2);
 	assert_string_equal(o.account, "scavenger");	/* herdd checks it */
 	assert_string_equal(w.all,
 	    "t.sh:1: --quiet is not supported yet; ignored (herd submit prints "
 	    "the same)\n"
-	    "t.sh:1: --mail-type is not supported yet; ignored (herd sends no "
-	    "mail)\n"
 	    "t.sh:2: --verbose is not supported yet; ignored (herd submit "
 	    "prints the same)\n");
 	jobopt_clear(&o);

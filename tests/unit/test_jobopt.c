@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "jobopt.h"
+#include "mailtype.h"
 #include "util.h"
 
 static void sizes_ok(void **state)
@@ -301,8 +302,7 @@ static void warned(void **state)
 {
 	(void)state;
 	static const char *ign[] = {
-		"acctg-freq", "mail-type",
-		"mail-user", "profile", "wckey", "--mail-u", "--wck",
+		"acctg-freq", "profile", "wckey", "--wck",
 	};
 	static const char *flags[] = { "quiet", "Q", "verbose", "v", "parsable" };
 	struct jobopt o;
@@ -319,10 +319,10 @@ static void warned(void **state)
 			fail_msg("%s: %s", flags[i], err);
 		assert_int_equal(jobopt_takes_value(flags[i]), 0);
 	}
-	assert_int_equal(jobopt_apply(&o, "mail-type", "ALL", 0, err,
+	assert_int_equal(jobopt_apply(&o, "acctg-freq", "30", 0, err,
 	    sizeof err), 1);
 	assert_string_equal(err,
-	    "--mail-type is not supported yet; ignored (herd sends no mail)");
+	    "--acctg-freq is not supported yet; ignored (herd gathers no accounting data)");
 	bad(&o, "account", NULL, "--account needs a value");
 	bad(&o, "quiet", "yes", "--quiet takes no value");
 	assert_int_equal(o.set, 0);
@@ -819,6 +819,58 @@ static void sharing(void **state)
 	jobopt_clear(&d);
 }
 
+/* --mail-type and --mail-user: parsed and stored; a later value wins on
+ * the command line, the command line over a directive (keep_set), and a
+ * merge takes what the other side did not set (the second word of set). */
+static void mail(void **state)
+{
+	(void)state;
+	struct jobopt o, d;
+	char err[HERD_ERRLEN];
+
+	jobopt_init(&o);
+	ok(&o, "mail-type", "begin,END");
+	assert_int_equal(o.mail_type, MAIL_BEGIN | MAIL_END);
+	assert_int_equal(o.set2, JO2_MAIL_TYPE);
+	assert_int_equal(o.set, 0);
+	ok(&o, "--mail-t", "ALL,TIME_LIMIT_80");
+	assert_int_equal(o.mail_type, MAIL_ALL | MAIL_TIME_LIMIT_80);
+	ok(&o, "mail-user", "a.b+x@lab.example.org");
+	assert_string_equal(o.mail_user, "a.b+x@lab.example.org");
+	bad(&o, "mail-type", "BEGIN,,END", "invalid --mail-type \"BEGIN,,END\": an empty type");
+	bad(&o, "mail-type", "STAGE_OUT", "herd stages no data out");
+	bad(&o, "mail-type", "NONE,END", "NONE with other types");
+	bad(&o, "mail-user", "-oProxyCommand=x", "must not start with '-'");
+	bad(&o, "mail-user", "a;b", "only letters");
+	bad(&o, "mail-type", NULL, "--mail-type needs a value");
+	assert_int_equal(o.mail_type, MAIL_ALL | MAIL_TIME_LIMIT_80);	/* left as it was */
+	/* A directive's value is checked but the command line's kept. */
+	assert_int_equal(jobopt_apply(&o, "mail-type", "FAIL", 1, err, sizeof err), 0);
+	assert_int_equal(o.mail_type, MAIL_ALL | MAIL_TIME_LIMIT_80);
+	assert_int_equal(jobopt_apply(&o, "mail-type", "FAILX", 1, err, sizeof err), -1);
+	/* NONE is given, and wins over a directive's type. */
+	ok(&o, "mail-type", "NONE");
+	assert_int_equal(o.mail_type, 0);
+	assert_int_equal(jobopt_apply(&o, "mail-type", "END", 1, err, sizeof err), 0);
+	assert_int_equal(o.mail_type, 0);
+	/* Merged: what the command line left out comes from the directives. */
+	jobopt_init(&d);
+	ok(&d, "mail-type", "END");
+	ok(&d, "mail-user", "bob");
+	jobopt_clear(&o);
+	jobopt_init(&o);
+	ok(&o, "mail-user", "alice");
+	jobopt_merge(&o, &d);
+	assert_int_equal(o.mail_type, MAIL_END);
+	assert_string_equal(o.mail_user, "alice");
+	assert_int_equal(o.set2, JO2_MAIL_TYPE | JO2_MAIL_USER);
+	/* An array's type is herdd's to check (ARRAY_TASKS): finish passes it. */
+	ok(&o, "array", "0-3");
+	assert_int_equal(jobopt_finish(&o, err, sizeof err), 0);
+	jobopt_clear(&d);
+	jobopt_clear(&o);
+}
+
 /* --comment: stored; checked as --job-name is, with its own bound. */
 static void comment(void **state)
 {
@@ -1106,6 +1158,7 @@ int main(void)
 		cmocka_unit_test(sharing),
 		cmocka_unit_test(gpu_share_option),
 		cmocka_unit_test(comment),
+		cmocka_unit_test(mail),
 		cmocka_unit_test(clusters),
 		cmocka_unit_test(partition_qos),
 		cmocka_unit_test(eligibility),
