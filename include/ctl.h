@@ -216,14 +216,14 @@ const char *ctl_node_name(const struct ctl *c, int k);
 
 /*
  * Being told (ctl_notify.c).  submit: --mail-type and --mail-user of a
- * submit checked (refused without a notify_command, or on an array
- * without ARRAY_TASKS), the type's canonical text into canon ("" none);
- * 0, or -1 with *err.  pump: start queued notify_command runs, kill those
+ * submit checked, the type's canonical text into canon ("" none); kept
+ * with a warning into *warn ("" none) where no one will be told (no
+ * notify_command; an array without ARRAY_TASKS); 0, or -1 with *err.  pump: start queued notify_command runs, kill those
  * past notify_timeout (after each loop turn and each tick).  reaped: a
  * child the loop reaped; 1 when it was a notify_command's.
  */
 int ctl_notify_submit(struct ctl *c, const char *type, const char *user, int array,
-    char *canon, size_t size, char *err, size_t errsz);
+    char *canon, size_t size, char *warn, size_t warnsz, char *err, size_t errsz);
 void ctl_notify_pump(struct ctl *c);
 int ctl_notify_reaped(struct ctl *c, pid_t pid, int status);
 

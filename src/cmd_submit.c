@@ -465,6 +465,12 @@ static int send_submit(const struct msg *req, int parsable, long long *idp)
 	if (hclient_send(&c, req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
 			long long id = (long long)msg_geti(&ans, "id", -1);
+			const char *w = msg_get(&ans, "warning", NULL);
+			if (w != NULL) {
+				char vis[512];
+				str_vis(vis, sizeof vis, w);	/* herdd's words, shown as text */
+				fprintf(stderr, "herd: warning: %s\n", vis);
+			}
 			*idp = id;
 			if (parsable)
 				printf("%lld\n", id);

@@ -16,9 +16,12 @@
  * tick after a restart looks back to herdd's start only, so a mark passed
  * while herdd was down is not told, and none is told twice.
  *
- * Without notify_command herdd refuses --mail-type at submit; a job
- * queued with one before a reload took it away is told nothing (logged
- * once per job step, at debug level).
+ * Without notify_command herdd keeps --mail-type with a warning to the
+ * submitter (mail changes nothing of where, when or how a job runs, and
+ * real sbatch scripts carry it): no one is told; the same for an array's
+ * --mail-type without ARRAY_TASKS (the array as a whole is not told yet).
+ * A job queued with one before a reload took notify_command away is told
+ * nothing (logged once per job step, at debug level).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -49,11 +52,12 @@ static struct ctl_notify *state(struct ctl *c)
 }
 
 int ctl_notify_submit(struct ctl *c, const char *type, const char *user, int array,
-    char *canon, size_t size, char *err, size_t errsz)
+    char *canon, size_t size, char *warn, size_t warnsz, char *err, size_t errsz)
 {
 	unsigned mask = 0;
 	char why[HERD_ERRLEN];
 	canon[0] = '\0';
+	warn[0] = '\0';
 	if (user != NULL && mailuser_check(user, why, sizeof why) != 0) {
 		snprintf(err, errsz, "invalid --mail-user: %s", why);
 		return -1;
@@ -64,17 +68,12 @@ int ctl_notify_submit(struct ctl *c, const char *type, const char *user, int arr
 		snprintf(err, errsz, "invalid --mail-type: %s", why);
 		return -1;
 	}
-	if (mask != 0 && c->cfg->notify_command == NULL) {
-		snprintf(err, errsz, "--mail-type is not supported on this cluster: hosts.ini "
-		    "names no notify_command in [controller], so herdd could tell no one; "
-		    "remove --mail-type (or ask the admin to set notify_command)");
-		return -1;
-	}
-	if (array && mask != 0 && !(mask & MAIL_ARRAY_TASKS)) {
-		snprintf(err, errsz, "--mail-type for an array as a whole is not supported "
-		    "yet; add ARRAY_TASKS to be told of each of its tasks");
-		return -1;
-	}
+	if (mask != 0 && c->cfg->notify_command == NULL)
+		snprintf(warn, warnsz, "--mail-type: no one will be told: hosts.ini names no "
+		    "notify_command in [controller] (ask the admin to set one)");
+	else if (array && mask != 0 && !(mask & MAIL_ARRAY_TASKS))
+		snprintf(warn, warnsz, "--mail-type: the array as a whole is not told yet; "
+		    "add ARRAY_TASKS to be told of each of its tasks");
 	mailtype_format(mask, canon, size);
 	return 0;
 }
@@ -154,8 +153,10 @@ void ctl_notify_step(struct ctl *c, const struct job *j, int ev, int from, unsig
 {
 	if (j->mail_type == NULL)
 		return;
+	/* Every task of an array is a task here, the one that carries the
+	 * array's id too: without ARRAY_TASKS none is told. */
 	unsigned e = mailtype_events(mask_of(j), ev, from, j->state, actions,
-	    j->array_job_id > 0 && j->array_job_id != j->id);
+	    j->array_job_id > 0);
 	if (e != 0)
 		tell_all(c, j, e);
 }
@@ -165,7 +166,7 @@ void ctl_notify_tick(struct ctl *c, const struct job *j, int64_t wall)
 	if (j->mail_type == NULL || j->state != JOB_RUNNING)
 		return;
 	unsigned mask = mask_of(j);
-	if (j->array_job_id > 0 && j->array_job_id != j->id && !(mask & MAIL_ARRAY_TASKS))
+	if (j->array_job_id > 0 && !(mask & MAIL_ARRAY_TASKS))
 		return;
 	unsigned e = mailtype_time_events(mask, j->start_time, j->time_limit_s,
 	    state(c)->prev_wall, wall);

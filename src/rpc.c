@@ -516,7 +516,7 @@ static int submit_test_answer(struct server *s, struct client *cl, struct submit
  * (ctl_notify.c), the type stored canonical in `canon`.  -1 answered.
  */
 static int submit_mail(struct server *s, struct client *cl, const struct msg *m,
-    struct submit_req *r, char *canon, size_t size)
+    struct submit_req *r, char *canon, size_t size, char *warn, size_t warnsz)
 {
 	char err[HERD_ERRLEN];
 	if (check_text(cl, m, "mail_type", MAILTYPE_INPUT_MAX) ||
@@ -525,7 +525,7 @@ static int submit_mail(struct server *s, struct client *cl, const struct msg *m,
 	const char *type = get_str(m, "mail_type", NULL);
 	r->job.mail_user = (char *)get_str(m, "mail_user", NULL);
 	if (ctl_notify_submit(s->ctl, type, r->job.mail_user, r->array != NULL, canon, size,
-	    err, sizeof err) != 0) {
+	    warn, warnsz, err, sizeof err) != 0) {
 		client_error(cl, "%s", err);
 		return -1;
 	}
@@ -677,9 +677,9 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	struct arrayspec arr;
 	arrayspec_init(&arr);
-	char mail[MAILTYPE_TEXT_MAX];
+	char mail[MAILTYPE_TEXT_MAX], mail_warn[256];
 	if (submit_array(s, cl, m, &arr, &r) != 0 ||
-	    submit_mail(s, cl, m, &r, mail, sizeof mail) != 0) {
+	    submit_mail(s, cl, m, &r, mail, sizeof mail, mail_warn, sizeof mail_warn) != 0) {
 		arrayspec_clear(&arr);
 		free(dep);
 		return -1;
@@ -700,6 +700,8 @@ static int rpc_submit(struct server *s, struct client *cl, const struct msg *m)
 	struct msg ok;
 	msg_init(&ok, "ok");
 	msg_addi(&ok, "id", id);
+	if (mail_warn[0] != '\0')
+		msg_adds(&ok, "warning", mail_warn);	/* kept, but no one will be told */
 	client_send(cl, &ok);
 	msg_clear(&ok);
 	return 0;
