@@ -48,6 +48,11 @@ extern const struct option herd_global_options[];
 extern const char herd_global_shortopts[];
 
 int cmd_submit(int argc, char **argv);
+/* herd submit as sbatch: an unknown option is sbatch's message, status 255. */
+int cmd_sbatch(int argc, char **argv);
+/* When set, cmd_send_ids says nothing of a job whose answer it calls quiet
+ * (scancel: an unknown job is no error). */
+extern int (*cmd_result_quiet)(const char *why);
 int cmd_queue(int argc, char **argv);
 int cmd_nodes(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -151,6 +151,27 @@ static void submit_help(FILE *f)
 	print_rows(f, JOBOPT_REFUSED, "\nRefused, as herd does not do them yet; what it would do instead:");
 }
 
+/*
+ * Run as sbatch (cmd_sbatch): an option no one knows is said in getopt's
+ * words, as sbatch says it, and the status is sbatch's 255, since scripts
+ * test for it.  Set before the options are read, read at the end.
+ */
+static int as_sbatch, sbatch_refused;
+
+static void sbatch_unknown(const char *spell, const char *err)
+{
+	char vis[256];
+	str_vis(vis, sizeof vis, spell);
+	if (strncmp(err, "ambiguous", 9) == 0)
+		fprintf(stderr, "sbatch: option '%s' is ambiguous\n", vis);
+	else if (spell[1] != '-')
+		fprintf(stderr, "sbatch: invalid option -- '%s'\n", vis + 1);
+	else
+		fprintf(stderr, "sbatch: unrecognized option '%s'\n", vis);
+	fprintf(stderr, "Try \"sbatch --help\" for more information\n");
+	sbatch_refused = 1;
+}
+
 /* One option, spelled as given; 0 or -1 (printed). */
 static int apply_opt(struct submit *s, const char *spell, const char *val)
 {
@@ -164,7 +185,10 @@ static int apply_opt(struct submit *s, const char *spell, const char *val)
 	}
 	name = jobopt_resolve(spell, err, sizeof err);
 	if (name == NULL) {
-		fprintf(stderr, "herd: %s\n", err);
+		if (as_sbatch)
+			sbatch_unknown(spell, err);
+		else
+			fprintf(stderr, "herd: %s\n", err);
 		return -1;
 	}
 	if (strcmp(name, "help") == 0) {
@@ -661,4 +685,13 @@ out:
 	free(script);
 	jobopt_clear(&s.o);
 	return rc;
+}
+
+int cmd_sbatch(int argc, char **argv)
+{
+	as_sbatch = 1;
+	sbatch_refused = 0;
+	int rc = cmd_submit(argc, argv);
+	as_sbatch = 0;
+	return sbatch_refused ? 255 : rc;
 }

@@ -496,6 +496,8 @@ int cmd_list(const struct msg *req, const struct list_opts *o, const struct list
 	return rc;
 }
 
+int (*cmd_result_quiet)(const char *why);
+
 int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs, size_t nrefs,
     int64_t *others)
 {
@@ -520,7 +522,8 @@ int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *re
 				*others += msg_geti(&ans, "others", 0);
 			for (size_t i = 0; (r = msg_get_nth(&ans, "result", i, NULL)) != NULL; i++) {
 				const char *tab = strchr(r, '\t');
-				if (tab != NULL && tab[1] != '\0') {
+				if (tab != NULL && tab[1] != '\0' &&
+				    (cmd_result_quiet == NULL || !cmd_result_quiet(tab + 1))) {
 					char vis[512];
 					str_vis(vis, sizeof vis, tab + 1);
 					fprintf(stderr, "herd: %s\n", vis);

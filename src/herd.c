@@ -13,6 +13,7 @@
 #include "bridge.h"
 #include "client.h"
 #include "cmd.h"
+#include "slurmname.h"
 #include "version.h"
 
 /* submit's help text lives with its options in cmd_submit.c: --help asks it. */
@@ -102,6 +103,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (!isatty(1))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);	/* listings are large */
+	/* A link named sbatch, squeue or scancel is that command (herd(1), SLURM NAMES). */
+	if ((ch = slurm_main(argc, argv)) >= 0)
+		return ch;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, herd_global_shortopts, herd_global_options,
 	    NULL)) != -1) {
