@@ -121,6 +121,14 @@ install: all
 	bin/herd completion zsh >$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_herd
 	chmod 644 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/herd \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_herd
+	# SLURM_NAMES=1: Slurm's command names as links to herd, in a directory
+	# of their own so a user chooses them by PATH (herd(1), SLURM NAMES).
+	if [ "$(SLURM_NAMES)" = 1 ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/lib/herd/slurm-bin && \
+	  for n in sbatch squeue scancel; do \
+	    ln -sf ../../../bin/herd $(DESTDIR)$(PREFIX)/lib/herd/slurm-bin/$$n || exit 1; \
+	  done; \
+	fi
 
 # Lab mode's system unit (herdd(8), LAB MODE), pointed at $(PREFIX)/bin, run
 # as HERD_USER (group HERD_GROUP) with its state in HERD_STATE_DIR (hosts.ini's
