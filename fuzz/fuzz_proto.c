@@ -3,12 +3,14 @@
  * them: consume frames until the decoder needs more or refuses.  Each decoded
  * message must re-encode to exactly the bytes it came from (the encoding is
  * canonical) and decode again to the same fields; anything else aborts.
+ * The protocol version check (protover.c) runs on each one too.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "proto.h"
+#include "protover.h"
 
 static void same_msg(const struct msg *a, const struct msg *b)
 {
@@ -20,6 +22,31 @@ static void same_msg(const struct msg *a, const struct msg *b)
 		    b->f[i].p[b->f[i].len] != '\0')
 			abort();
 	}
+}
+
+/* herdd's version check refuses with its message or passes only our own
+ * "v"; a request re-encoded by the client (no "v" of its own) passes. */
+static void check_version(const struct msg *m)
+{
+	char why[HERD_ERRLEN], err[HERD_ERRLEN];
+	struct buf out;
+	struct msg again;
+
+	if (proto_version_check(m, why, sizeof why) != 0) {
+		if (strncmp(why, "herd and herdd differ: herd speaks ", 35) != 0)
+			abort();
+	} else if (msg_geti(m, PROTO_VERSION_KEY, 0) != PROTO_VERSION)
+		abort();
+	if (msg_get(m, PROTO_VERSION_KEY, NULL) != NULL)
+		return;
+	buf_init(&out, PROTO_FRAME_MAX + 4);
+	if (proto_encode_request(&out, m) == 0) {
+		if (proto_decode(out.data, out.len, &again, err, sizeof err) != (long)out.len ||
+		    again.nf != m->nf + 2 || proto_version_check(&again, why, sizeof why) != 0)
+			abort();
+		msg_clear(&again);
+	}
+	buf_clear(&out);
 }
 
 static void check_frame(const char *frame, size_t flen, const struct msg *m)
@@ -63,6 +90,7 @@ static void check_frame(const char *frame, size_t flen, const struct msg *m)
 	}
 	msg_clear(&again);
 	buf_clear(&out);
+	check_version(m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -47,6 +47,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "protover.h"
 #include "safepath.h"
 
 const char *opt_socket;
@@ -518,7 +519,7 @@ int hclient_send(struct hclient *c, const struct msg *m)
 {
 	struct buf out;
 	buf_init(&out, PROTO_FRAME_MAX + 8);
-	int rc = proto_encode(&out, m), e;
+	int rc = proto_encode_request(&out, m), e;
 	if (rc != 0)
 		fprintf(stderr, "herd: request too large\n");
 	else if ((rc = write_all(c->fd, out.data, out.len)) != 0 && c->ssh_pid > 0)

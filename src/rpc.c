@@ -35,6 +35,7 @@
 #include "jobfield.h"
 #include "jobopt.h"
 #include "log.h"
+#include "protover.h"
 #include "partition.h"
 #include "begintime.h"
 #include "depend.h"
@@ -1359,6 +1360,10 @@ static int rpc_update(struct server *s, struct client *cl, const struct msg *m)
 		return -1;
 	for (size_t fi = 0; fi + 1 < m->nf; fi += 2) {
 		if (m->f[fi].len == 2 && memcmp(m->f[fi].p, "id", 2) == 0)
+			continue;
+		/* The protocol version, which server.c checked (protover.h). */
+		if (m->f[fi].len == strlen(PROTO_VERSION_KEY) &&
+		    memcmp(m->f[fi].p, PROTO_VERSION_KEY, m->f[fi].len) == 0)
 			continue;
 		if (update_field(cl, m, fi, &u) != 0)
 			return -1;

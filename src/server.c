@@ -4,7 +4,8 @@
  * Theory of operation: the listener and every client are non-blocking and
  * polled by the main loop.  Input is framed by proto_decode() with a hard
  * bound; a malformed frame drops the client.  Each complete frame goes to
- * rpc_dispatch().
+ * rpc_dispatch(), unless its "v" is not our protocol version (protover.h):
+ * then the client is answered one error frame saying so, and closed.
  *
  * Streaming answers (queue, history) are produced a slice at a time by
  * their `more` callback, at most SERVER_STREAM_SLICES slices per loop
@@ -60,6 +61,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "protover.h"
 #include "server.h"
 
 int server_open(struct server *s, const char *path, int public, struct ctl *ctl, char *err,
@@ -483,6 +485,13 @@ static int client_frames(struct server *s, struct client *cl, size_t others)
 		/* A request completed: idle counts from here (and, once its answer
 		 * waits, from the last byte of it the client took). */
 		cl->idle_since_ms = now_ms();
+		if (proto_version_check(&m, err, sizeof err) != 0) {
+			/* Nothing of another version runs: it is told why, and goes
+			 * (client_refuse empties `in`, so nothing is consumed). */
+			msg_clear(&m);
+			client_refuse(s, cl, err);
+			return 0;
+		}
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
 	}

@@ -17,7 +17,7 @@ while True:
     try:
         c.recv(65536)
         c.sendall(frame("lab", "mode", "lab", "user", "x", "line", line,
-                        "marker", "herd-lab:test"))
+                        "marker", "herd-lab:test", v=None))
     except OSError:
         pass
     c.close()

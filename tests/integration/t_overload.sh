@@ -17,6 +17,7 @@ cat >"$TEST_DIR/raw.py" <<'EOF'
 import os, socket, struct, sys, time
 
 def frame(typ, fields):
+    fields = list(fields) + ["v", 2]    # the protocol version (protover.h)
     parts = [typ.encode()] + [x if isinstance(x, bytes) else str(x).encode() for x in fields]
     body = b"".join(struct.pack(">I", len(p)) + p for p in parts)
     return struct.pack(">I", len(body)) + body

@@ -47,8 +47,16 @@ import threading
 import time
 
 
-def frame(typ, *kv):
+# herd's protocol version (include/protover.h): every request carries it.
+PROTO_VERSION = 2
+
+
+def frame(typ, *kv, v=PROTO_VERSION):
+    """A frame; a request carries "v" (v=None: none, as an answer or a
+    herd of before protocol versions)."""
     body = b""
+    if v is not None:
+        kv = kv + ("v", str(v))
     for f in (typ,) + kv:
         f = f.encode() if isinstance(f, str) else f
         body += struct.pack(">I", len(f)) + f
