@@ -116,8 +116,9 @@ static void gpu_others(struct sect *s, const struct msg *m, int gpu, const char 
 		gpu_proc_rec_parse(v, &p);
 		if (p.gpu != gpu)
 			continue;
-		snprintf(use, sizeof use, "outside: %s %s pid %d %" PRId64 "M",
-		    p.user[0] ? p.user : "?", p.process[0] ? p.process : "?", p.pid, p.mem_mb);
+		/* the process name last: it is the part a narrow column may cut */
+		snprintf(use, sizeof use, "outside: %s pid %d %" PRId64 "M %s",
+		    p.user[0] ? p.user : "?", p.pid, p.mem_mb, p.process[0] ? p.process : "?");
 		cells[6] = use;
 		sect_add(s, cells);
 		cells[0] = cells[1] = cells[2] = cells[3] = cells[4] = cells[5] = "";
