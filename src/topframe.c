@@ -63,7 +63,11 @@ void top_bar(char *buf, size_t size, int64_t used, int64_t total, int width)
 	if (used < 0 || total <= 0) {
 		memset(in, '?', (size_t)width);
 	} else {
-		fill = used >= total ? width : (int)((used * width + total - 1) / total);
+		/* in double: used * width overflows for a node's absurd answer */
+		double share = (double)used / (double)total * width;
+		fill = used >= total ? width : (int)share;
+		if (fill < width && (double)fill < share)	/* any use shows */
+			fill++;
 		memset(in, '#', (size_t)fill);
 		memset(in + fill, '-', (size_t)(width - fill));
 	}
