@@ -6,9 +6,10 @@
  * ask (everyone's jobs, the last TOP_ENDS ends) and hands the answers to
  * top_frame (topframe.c), which draws it fitted to the terminal: COLUMNS
  * or the tty's width, LINES or the tty's height; into a pipe without them
- * nothing is cut.  Only the one-frame form exists so far: without -n on a
- * terminal, the live view is refused with that reason rather than
- * printing once and pretending to refresh.
+ * nothing is cut.  Without -n, on a terminal, top_live (top_live.c)
+ * draws a frame every two seconds until q or Ctrl-C; -n 1, or output that
+ * is not a terminal, gets one frame as plain text.  Keys other than q
+ * (u, arrows, Enter, l, c in the issue) are not there yet.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,18 +18,21 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "top_live.h"
 #include "topframe.h"
 
 #define TOP_ENDS 10
 
 const struct cmd_entry cmd_top_entry = {
 	"top", "top [-n 1]",
-	"one screen: every node and GPU, the queue, recent ends",
+	"every node and GPU, the queue, recent ends; live on a terminal",
 	"options:\n"
-	"  -n, --iterations N        frames to print; only 1 so far (the live view\n"
-	"                            is not there yet): one frame as plain text\n"
+	"  -n, --iterations 1        one frame as plain text, then exit (only 1:\n"
+	"                            more frames are the live view's)\n"
 	"  -h, --help                this help\n"
-	"\nWithout -n, into a pipe or a file: one frame.  The frame fits COLUMNS (else\n"
+	"\nOn a terminal without -n: the live view, redrawn every 2 s; q or Ctrl-C quits\n"
+	"and the terminal is left as it was.  Into a pipe or a file: one frame.\n"
+	"The frame fits COLUMNS (else\n"
 	"the terminal's width) and LINES (else its height); a section that does not\n"
 	"fit ends in \"… N more\".  Sections: every node and GPU (NODE STATE GPU TYPE\n"
 	"MEMORY as a bar and used/total, UTIL, USE: the job and its user, or who uses\n"
@@ -56,6 +60,20 @@ static size_t term_rows(FILE *f)
 	if (isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
 		return ws.ws_row;
 	return 0;
+}
+
+static int fetch(struct top_data *d);
+
+/* top_live's callback: fetch and draw one frame. */
+static int draw_live(void *arg, FILE *f, size_t cols, size_t rows)
+{
+	struct top_data d = { 0 };
+	(void)arg;
+	int rc = fetch(&d);
+	if (rc == 0)
+		top_frame(f, &d, cols, rows);
+	top_data_clear(&d);
+	return rc;
 }
 
 static int fetch(struct top_data *d)
@@ -104,9 +122,11 @@ int cmd_top(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_top_entry, "unexpected argument \"%s\"", argv[optind]);
-	if (n > 1 || (n == 0 && isatty(STDOUT_FILENO)))
-		return cmd_usage_error(&cmd_top_entry, "the live view (refreshing frames) is not "
-		    "there yet: -n 1 prints one frame");
+	if (n > 1)
+		return cmd_usage_error(&cmd_top_entry, "-n %ld: only -n 1 (one frame); the live "
+		    "view (without -n, on a terminal) refreshes until q", n);
+	if (n == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+		return top_live(STDIN_FILENO, STDOUT_FILENO, draw_live, NULL);
 	struct top_data d = { 0 };
 	int rc = fetch(&d);
 	if (rc == 0)
