@@ -125,8 +125,13 @@ int cmd_top(int argc, char **argv)
 	if (n > 1)
 		return cmd_usage_error(&cmd_top_entry, "-n %ld: only -n 1 (one frame); the live "
 		    "view (without -n, on a terminal) refreshes until q", n);
-	if (n == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
-		return top_live(STDIN_FILENO, STDOUT_FILENO, draw_live, NULL);
+	if (n == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
+		int rc = top_live(STDIN_FILENO, STDOUT_FILENO, draw_live, NULL);
+		if (rc != 0)	/* herdd's own message went to the screen just left */
+			fprintf(stderr, "herd top: stopped: herdd did not answer, or the "
+			    "terminal could not be set up\n");
+		return rc;
+	}
 	struct top_data d = { 0 };
 	int rc = fetch(&d);
 	if (rc == 0)
