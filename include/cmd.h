@@ -43,6 +43,7 @@ extern const struct cmd_entry cmd_drain_entry, cmd_resume_entry;
 extern const struct cmd_entry cmd_sim_entry;
 extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_completion_entry;
+extern const struct cmd_entry cmd_top_entry;
 /* herd.c: herd's own options, before the command (completion reads them). */
 extern const struct option herd_global_options[];
 extern const char herd_global_shortopts[];
@@ -75,6 +76,7 @@ int cmd_resume(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 /* herd drain / resume: one request of `type` naming the nodes argv[first..argc)
  * (reason: NULL none); prints herdd's line per node.  0, 1 refused, 2 usage. */
 int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,
