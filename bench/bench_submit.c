@@ -32,6 +32,7 @@
 
 #include "client.h"
 #include "proto.h"
+#include "protover.h"
 #include "util.h"
 
 extern char **environ;
@@ -124,7 +125,7 @@ static int run_submit(struct hclient *c, const struct opts *o)
 	buf_init(&frame, PROTO_FRAME_MAX + 8);
 	buf_init(&out, (size_t)1 << 31);
 	rtt = xcalloc((size_t)nb, sizeof *rtt);
-	if (proto_encode(&frame, &m) != 0) {
+	if (proto_encode_request(&frame, &m) != 0) {	/* as herd sends it: with "v" */
 		fprintf(stderr, "bench_submit: request too large\n");
 		goto out;
 	}
