@@ -505,7 +505,9 @@ static void test_example_and_man(void **state)
 	    "allow_users", "priority_tier", "priority", "allow_accounts", "max_gpus",
 	    "max_gpus_per_user", "max_running_jobs", "max_running_jobs_per_user", "max_submit_jobs",
 	    "max_submit_jobs_per_user", "max_gpu_hours", "period", "foreign_mem_threshold",
-	    "share_foreign", "notify_command", "notify_timeout" };
+	    "share_foreign", "notify_command", "notify_timeout", "down_after", "node_fail_after",
+	    "keep_job_files", "min_free_disk", "gpu_share", "gpu_share_enforce", "features",
+	    "gpu_types" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
