@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gpu.h"
+#include "util.h"
 
 int64_t gpu_mem_free_mb(const struct gpu_info *g)
 {
@@ -212,9 +213,9 @@ size_t gpu_mig_expand(const struct gpu_info *gpus, size_t n, const struct gpu_in
 			if (strcmp(list[p].uuid, gpus[i].uuid) != 0 || o >= max)
 				continue;
 			out[o] = gpus[i];
-			strcpy(out[o].parent_uuid, gpus[i].uuid);
-			strcpy(out[o].uuid, list[k].uuid);
-			strcpy(out[o].mig_profile, list[k].mig_profile);
+			strlcpy_h(out[o].parent_uuid, gpus[i].uuid, sizeof out[o].parent_uuid);
+			strlcpy_h(out[o].uuid, list[k].uuid, sizeof out[o].uuid);
+			strlcpy_h(out[o].mig_profile, list[k].mig_profile, sizeof out[o].mig_profile);
 			out[o].mig_index = list[k].mig_index;
 			out[o].mem_total_mb = profile_mem_mb(list[k].mig_profile);
 			out[o].mem_used_mb = -1;

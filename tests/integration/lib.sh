@@ -226,6 +226,23 @@ wait_state() {
 	fail "job $id: expected state $want within ${secs}s, got $st"
 }
 
+# node_field NODE JQ-PATH: a field of NODE in herd nodes --json.
+node_field() {	# node_field NODE JQ-PATH
+	herd nodes --json | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2"
+}
+
+# wait_node NODE STATE SECONDS: until NODE's state is STATE (IDLE, DOWN...).
+wait_node() {	# wait_node NODE STATE SECONDS
+	local i st=
+	for ((i = 0; i < $3 * 10; i++)); do
+		st=$(node_field "$1" .state)
+		[ "$st" = "$2" ] && return 0
+		sleep 0.1
+	done
+	herd nodes >&2
+	fail "node $1: expected $2 within $3 s, got $st"
+}
+
 # wait_file PATH SECONDS: until PATH exists.
 wait_file() {
 	local f=$1 secs=$2 i

@@ -13,19 +13,6 @@ at_exit "cp '$TEST_DIR/query-gpu.csv.saved' '$CSV'"
 ERR=$TC_DIR/nodes/node3/gpu/error
 at_exit "rm -f '$ERR'"
 
-node_field() {	# node_field NODE JQ-PATH
-	herd nodes --json | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2"
-}
-wait_node() {	# wait_node NODE STATE SECONDS
-	local i st=
-	for ((i = 0; i < $3 * 10; i++)); do
-		st=$(node_field "$1" .state)
-		[ "$st" = "$2" ] && return 0
-		sleep 0.1
-	done
-	herd nodes >&2
-	fail "node $1: expected $2 within $3 s, got $st"
-}
 
 assert_eq "node2 before" IDLE "$(node_field node2 .state)"
 [ "$(wc -l <"$CSV")" -ge 2 ] || fail "node2's fixture has fewer than 2 GPUs"

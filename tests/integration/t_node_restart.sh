@@ -18,19 +18,6 @@ at_exit "cp '$TEST_DIR/query-gpu.csv.saved' '$CSV'"
 tag="73.$UNIQ"
 at_exit "pkill -f -- 'sleep $tag' || true"
 
-node_field() {	# node_field NODE JQ-PATH
-	herd nodes --json | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2"
-}
-wait_node() {	# wait_node NODE STATE SECONDS
-	local i st=
-	for ((i = 0; i < $3 * 10; i++)); do
-		st=$(node_field "$1" .state)
-		[ "$st" = "$2" ] && return 0
-		sleep 0.1
-	done
-	herd nodes >&2
-	fail "node $1: expected $2 within $3 s, got $st"
-}
 copies() { pgrep -fc -- "sleep $tag"; }
 
 # node2 loses a GPU: herd drains it.

@@ -12,9 +12,6 @@ setup_herdd probe_interval=1 down_after=3
 TC=$REPO/scripts/testcluster
 at_exit "'$TC' start-node '$TC_DIR' node1 >/dev/null 2>&1 || true"
 
-node_field() {	# node_field NODE JQ-PATH
-	herd nodes --json | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2"
-}
 
 # Two 4-GPU jobs that end when told; node2 is drained so both go to node1.
 herd drain node2 -r t_outage >/dev/null || fail "herd drain node2 failed"

@@ -83,18 +83,8 @@ def recv_fields(s):
 
 
 def recv_frame(s):
-    def exact(n):
-        b = b""
-        while len(b) < n:
-            c = s.recv(n - len(b))
-            if not c:
-                raise EOFError("herdd closed the connection")
-            b += c
-        return b
-    n = struct.unpack(">I", exact(4))[0]
-    body = exact(n)
-    flen = struct.unpack(">I", body[:4])[0]
-    return body[4:4 + flen].decode(errors="replace")
+    """A whole frame's type (its first field)."""
+    return recv_fields(s)[0]
 
 
 def raise_nofile(n):
