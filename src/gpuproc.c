@@ -133,10 +133,12 @@ static int parse_line(struct span line, struct gpu_proc *g, const char **what)
 	else
 		g->uid = v;
 	word_user(g->user, w[2]);
-	if (word_num(w[3], 1, PID_MAX_VAL, 0, &v) != 0)
+	/* 0: the leader lives outside the node's pid namespace (a container's
+	 * processes seen from inside it): as unknown as "-". */
+	if (word_num(w[3], 0, PID_MAX_VAL, 0, &v) != 0)
 		return (*what = "bad session", -1);
 	g->sid = (int)v;
-	if (word_num(w[4], 1, PID_MAX_VAL, 0, &v) != 0)
+	if (word_num(w[4], 0, PID_MAX_VAL, 0, &v) != 0)
 		return (*what = "bad process group", -1);
 	g->pgid = (int)v;
 	if (word_chain(g, w[5]) != 0)

@@ -383,6 +383,7 @@ static void probe_gpus(struct probe_result *r, const struct probe_seen *s)
 		r->ngpus = 0;
 		r->napps = 0;
 		snprintf(r->gpu_error, sizeof r->gpu_error, "%s", why);
+		return;
 	}
 	probe_mig(r, s);
 }
