@@ -373,6 +373,7 @@ struct logs_answer {
 	const char *error;	/* non-NULL: why there are none */
 	int state;		/* the job's state and exit code when the read */
 	int32_t exit_code;	/* was asked (herd logs -f ends by them) */
+	int32_t attempt;	/* and its attempt (a new one starts the file anew) */
 };
 /* 0: started (answered later, for client `serial`); -1: refused now, *err.
  * offset -1: the last `bytes` bytes; offset >= 0 (herd logs -f): at most

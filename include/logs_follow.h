@@ -15,12 +15,14 @@ struct logs_window {
 	size_t len;		/* bytes that came */
 	const char *state;	/* the job's state when the read was asked */
 	int64_t exit_code;	/* its exit status then (the shell's), -1 unknown */
+	int restarted;		/* logs_follow_attempt dropped this window */
 };
 
 struct logs_follow {
 	int64_t offset;		/* bytes of the file written out so far */
 	int64_t window;		/* bytes asked per read */
 	int said_pending;	/* "waiting for it to start" told once */
+	int64_t attempt;	/* the attempt being read; 0 not known yet */
 };
 
 enum logs_next {
@@ -31,6 +33,13 @@ enum logs_next {
 };
 
 void logs_follow_init(struct logs_follow *f, int64_t window);
+/*
+ * The attempt an answer was read from (-1: herdd did not say).  1 when the
+ * job began a new attempt since the window before: each start opens the
+ * output anew (truncated, as Slurm does), so the window read at the old
+ * offset is dropped (not written) and reading starts over from 0.
+ */
+int logs_follow_attempt(struct logs_follow *f, int64_t attempt);
 /* Advance by one answer; on LOGS_DONE *status is the exit status to give. */
 enum logs_next logs_follow_step(struct logs_follow *f, const struct logs_window *w,
     int *status);

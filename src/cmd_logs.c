@@ -11,6 +11,7 @@
  * A pending job is waited for (said once on stderr).  Ctrl-C only stops
  * the reading: the job is not touched.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,8 @@ static int print_data(void *arg, const struct msg *m)
 
 /* One window of a follow read: its frame into *w, its bytes written out.
  * 0; -1 the connection failed; -2 stdout failed; -3 herdd refused (printed). */
-static int follow_read(struct hclient *c, const struct msg *req, struct logs_window *w,
-    char *state, size_t statesz)
+static int follow_read(struct hclient *c, const struct msg *req, struct logs_follow *f,
+    struct logs_window *w, char *state, size_t statesz)
 {
 	struct msg m;
 	int got, rc = -1;
@@ -80,6 +81,12 @@ static int follow_read(struct hclient *c, const struct msg *req, struct logs_win
 			w->state = state[0] ? state : NULL;
 			w->len = data ? len : 0;
 			rc = 0;
+			if (!w->pending && logs_follow_attempt(f, msg_geti(&m, "attempt", -1))) {
+				fprintf(stderr, "herd: job %" PRId64 " started again (attempt %" PRId64
+				    "): its output from the start\n", msg_geti(&m, "id", 0), f->attempt);
+				w->restarted = 1;
+				w->len = len = 0;
+			}
 			if (len > 0 && data != NULL && (fwrite(data, 1, len, stdout) != len ||
 			    fflush(stdout) != 0)) {
 				perror("herd: writing the output");
@@ -133,7 +140,7 @@ static int follow(const char *ref, int errf)
 		msg_addi(&req, "err", errf);
 		int quiet = hclient_quiet;
 		hclient_quiet = !retried;	/* a closed connection is retried, not told */
-		int rc = follow_read(&c, &req, &w, state, sizeof state);
+		int rc = follow_read(&c, &req, &f, &w, state, sizeof state);
 		hclient_quiet = quiet;
 		if (rc == -1 && !retried) {
 			/* herdd closes a connection idle 10 s: ours, while our reader
@@ -142,7 +149,7 @@ static int follow(const char *ref, int errf)
 			hclient_close(&c);
 			retried = 1;
 			rc = hclient_connect(&c) != 0 ? -1 :
-			    follow_read(&c, &req, &w, state, sizeof state);
+			    follow_read(&c, &req, &f, &w, state, sizeof state);
 		}
 		msg_clear(&req);
 		if (rc != 0)

@@ -54,6 +54,7 @@ struct logs_read {
 	int err_file;
 	int state;		/* the job's when the read was asked */
 	int32_t exit_code;
+	int32_t attempt;
 	int worker;		/* the worker asked, and its generation */
 	unsigned gen;
 	int64_t offset;		/* -1: the last bytes; else from there (follow) */
@@ -88,7 +89,7 @@ static void read_free(struct logs_read *rd)
 static void finish(struct ctl *c, struct logs_read *rd, const char *error)
 {
 	struct logs_answer a = { .serial = rd->serial, .id = rd->id, .error = error,
-	    .state = rd->state, .exit_code = rd->exit_code };
+	    .state = rd->state, .exit_code = rd->exit_code, .attempt = rd->attempt };
 	if (error == NULL) {
 		size_t len = rd->data.len, skip = len > (size_t)rd->bytes ? len - (size_t)rd->bytes : 0;
 		if (rd->offset >= 0)
@@ -215,7 +216,7 @@ int ctl_logs_start(struct ctl *c, int64_t id, uid_t uid, int err_file, int64_t o
 	}
 	*rd = (struct logs_read){ .reqid = reqid, .serial = serial, .id = id, .uid = uid,
 	    .owner_uid = r.uid, .err_file = err_file, .state = r.state,
-	    .exit_code = r.exit_code, .worker = w->idx, .gen = w->gen, .offset = offset,
+	    .exit_code = r.exit_code, .attempt = r.attempt, .worker = w->idx, .gen = w->gen, .offset = offset,
 	    .bytes = bytes, .path = path };
 	rd->admin = ctl_authz(c, uid, AUTHZ_READ_OUTPUT, r.uid) == AUTHZ_ADMIN;
 	strlcpy_h(rd->owner, r.user ? r.user : "", sizeof rd->owner);

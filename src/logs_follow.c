@@ -34,6 +34,18 @@ void logs_follow_init(struct logs_follow *f, int64_t window)
 	f->window = window;
 }
 
+int logs_follow_attempt(struct logs_follow *f, int64_t attempt)
+{
+	if (attempt <= 0 || attempt == f->attempt)
+		return 0;
+	int known = f->attempt > 0;
+	f->attempt = attempt;
+	if (!known)
+		return 0;
+	f->offset = 0;
+	return 1;
+}
+
 int logs_exit_status(const char *state, int64_t exit_code)
 {
 	if (exit_code > 0 && exit_code <= 255)
@@ -48,6 +60,8 @@ enum logs_next logs_follow_step(struct logs_follow *f, const struct logs_window 
 {
 	if (w->pending)
 		return w->len == 0 ? LOGS_WAIT : LOGS_BAD;
+	if (w->restarted)
+		return LOGS_AGAIN;
 	if (w->state == NULL || w->len > (size_t)f->window)
 		return LOGS_BAD;
 	f->offset += (int64_t)w->len;

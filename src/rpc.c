@@ -1665,6 +1665,7 @@ void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answ
 	msg_add(&f, "data", a->data, a->len);
 	msg_adds(&f, "state", job_state_name((enum job_state)a->state));
 	msg_addi(&f, "exit_code", a->exit_code);
+	msg_addi(&f, "attempt", a->attempt);
 	client_send(cl, &f);
 	msg_clear(&f);
 	send_simple(cl, "end");

@@ -9,6 +9,8 @@
 #  4. A reader that stalls 13 s (past herdd's 10 s idle limit) on a 900 KB
 #     output: every byte still comes, the status too, nothing on stderr.
 #  5. Ctrl-C (SIGINT) stops the follower; the job goes on running.
+#  6. A job requeued while followed: its next attempt writes its file anew,
+#     and the follower reads that from its start (said on stderr).
 . "$(dirname "$0")/lib.sh"
 
 setup_herdd
@@ -77,3 +79,18 @@ alive "$fpid" && fail "herd logs -f did not stop on SIGINT"
 sleep 0.5
 assert_eq "job $s after its follower's Ctrl-C" RUNNING "$(field "$s" .state)"
 herd cancel "$s" >/dev/null
+
+# ---- requeued while followed: the new attempt's file from its start ----
+q=$(submit -o "$WORK/out.%j" --wrap "if [ -e $WORK/requeued.mark ]; then echo second; exit 0; fi; touch $WORK/requeued.mark; seq -f first-%g 300; sleep 60$UNIQ")
+wait_state "$q" RUNNING 30
+timeout 90 "$HERD_BIN/herd" -c "$HOSTS" logs -f "$q" >"$TEST_DIR/got" 2>"$TEST_DIR/err" &
+fpid=$!
+for ((i = 0; i < 200; i++)); do grep -q first-300 "$TEST_DIR/got" && break; sleep 0.1; done
+grep -q first-300 "$TEST_DIR/got" || fail "herd logs -f of job $q: no first attempt: $(tail -c 200 "$TEST_DIR/got")"
+herd requeue "$q" >/dev/null || fail "herd requeue $q failed"
+wait "$fpid"
+rc=$?
+assert_eq "herd logs -f's status for requeued job $q (stderr: $(cat "$TEST_DIR/err"))" 0 "$rc"
+assert_file_is "$TEST_DIR/got" "$(seq -f first-%g 300; echo second)"$'\n'
+grep -q "job $q started again (attempt 2)" "$TEST_DIR/err" ||
+    fail "herd logs -f did not say job $q started again: $(cat "$TEST_DIR/err")"

@@ -20,6 +20,33 @@ static enum logs_next step(struct logs_follow *f, int pending, size_t len, const
 	return logs_follow_step(f, &w, status);
 }
 
+/* A requeued job's next attempt writes its file anew: the window read at
+ * the old offset is dropped and reading starts over from 0; an answer
+ * without an attempt (an older herdd) or the same attempt changes nothing. */
+static void new_attempt_starts_over(void **state)
+{
+	(void)state;
+	struct logs_follow f;
+	int st = -7;
+	logs_follow_init(&f, 100);
+	assert_int_equal(logs_follow_attempt(&f, 1), 0);
+	assert_int_equal(step(&f, 0, 100, "RUNNING", -1, &st), LOGS_AGAIN);
+	assert_int_equal(step(&f, 0, 40, "RUNNING", -1, &st), LOGS_WAIT);
+	assert_int_equal(logs_follow_attempt(&f, -1), 0);
+	assert_int_equal(logs_follow_attempt(&f, 1), 0);
+	assert_int_equal(f.offset, 140);
+	assert_int_equal(logs_follow_attempt(&f, 2), 1);
+	assert_int_equal(f.offset, 0);
+	struct logs_window w = { .len = 30, .state = "RUNNING", .exit_code = -1,
+	    .restarted = 1 };
+	assert_int_equal(logs_follow_step(&f, &w, &st), LOGS_AGAIN);
+	assert_int_equal(f.offset, 0);
+	assert_int_equal(logs_follow_attempt(&f, 2), 0);
+	assert_int_equal(step(&f, 0, 30, "COMPLETED", 0, &st), LOGS_DONE);
+	assert_int_equal(f.offset, 30);
+	assert_int_equal(st, 0);
+}
+
 /* Pending, then running windows, then the ended job's short window. */
 static void follows_to_the_end(void **state)
 {
@@ -84,6 +111,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(follows_to_the_end),
+		cmocka_unit_test(new_attempt_starts_over),
 		cmocka_unit_test(exit_statuses),
 		cmocka_unit_test(hostile_answers),
 	};
