@@ -91,7 +91,17 @@ int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *r
  */
 int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs,
     size_t nrefs, int64_t *others);
-/* A `herd TYPE ID...` command with only --help (hold, release, requeue). */
+/*
+ * --json of the per-job commands: between cmd_ids_json_begin() and _end()
+ * every result cmd_send_ids gets is also an element of one JSON array on
+ * stdout, {"job": "ID", "ok": true} or {"job": "ID", "ok": false, "error":
+ * "why"}, over as many requests as the ids took.  Refusals still go to
+ * stderr and the exit status, as without --json.
+ */
+void cmd_ids_json_begin(void);
+void cmd_ids_json_end(void);
+/* A `herd TYPE ID...` command with only --json and --help (hold, release,
+ * requeue). */
 int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char **argv);
 
 /* Full help of a subcommand (usage, summary, options) to f. */

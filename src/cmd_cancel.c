@@ -25,7 +25,7 @@
 #define CHUNK CMD_ID_CHUNK
 
 const struct cmd_entry cmd_cancel_entry = {
-	"cancel", "cancel [-u USER[,USER]] [--me] [-n NAME[,NAME]] [-t STATE[,STATE]] [ID|ID_TASK|ID_[TASKS]...]",
+	"cancel", "cancel [-u USER[,USER]] [--me] [-n NAME[,NAME]] [-t STATE[,STATE]] [--json] [ID|ID_TASK|ID_[TASKS]...]",
 	"cancel jobs, like scancel",
 	"options (with ids too, only the ids that match are cancelled):\n"
 	"  -u, --user USER[,USER]    the active jobs of these users (names or uids)\n"
@@ -33,6 +33,8 @@ const struct cmd_entry cmd_cancel_entry = {
 	"  -n, --name NAME[,NAME]    the active jobs with these names\n"
 	"  -t, --state STATE[,...]   the active jobs in these states: PENDING (PD),\n"
 	"                            LAUNCHING (CF), RUNNING (R)\n"
+	"  --json                    one JSON array on stdout: each job and whether it\n"
+	"                            was cancelled\n"
 	"  -h, --help                this help\n",
 	cmd_cancel
 };
@@ -106,6 +108,7 @@ int cmd_cancel(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 't' },
 		{ "states", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, CMD_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -114,7 +117,7 @@ int cmd_cancel(int argc, char **argv)
 	struct id_list ids = { 0 };
 	char err[HERD_ERRLEN];
 	const char *what = NULL;
-	int ch, rc = 2, bad = 0, mine = 0;
+	int ch, rc = 2, bad = 0, mine = 0, json = 0;
 	char **refs = NULL;
 	size_t nrefs = 0;
 
@@ -130,6 +133,9 @@ int cmd_cancel(int argc, char **argv)
 			break;
 		case 'm':
 			mine = 1;
+			break;
+		case 'J':
+			json = 1;
 			break;
 		case 'u': case 'n': case 't':
 			bad = job_filter_option(&f, ch, optarg, &what, err, sizeof err);
@@ -161,12 +167,15 @@ int cmd_cancel(int argc, char **argv)
 	int filtered = (mine || job_filter_active(&f)) && nids == 0;
 	int64_t others = 0;
 	rc = 0;
+	if (json)
+		cmd_ids_json_begin();
 	for (size_t i = 0; i < ids.n; i += CHUNK)
 		rc |= cmd_send_ids("cancel", ids.v + i, ids.n - i < CHUNK ? ids.n - i : CHUNK, NULL, 0,
 		    filtered ? &others : NULL);
 	for (size_t i = 0; i < nrefs; i += CHUNK)
 		rc |= cmd_send_ids("cancel", NULL, 0, refs + i, nrefs - i < CHUNK ? nrefs - i : CHUNK,
 		    NULL);
+	cmd_ids_json_end();
 	if (others > 0) {
 		fprintf(stderr, "herd: %" PRId64 " job%s of other users left alone\n", others,
 		    others == 1 ? "" : "s");

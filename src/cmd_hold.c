@@ -15,7 +15,8 @@
 
 
 const struct cmd_entry cmd_hold_entry = {
-	"hold", "hold ID...", "keep pending jobs from starting, like scontrol hold",
+	"hold", "hold [--json] ID...", "keep pending jobs from starting, like scontrol hold",
+	"  --json        one JSON array on stdout: each job and whether it is held\n"
 	"  -h, --help    this help\n"
 	"A job held by root (reason JobHeldAdmin) is released only by root.\n",
 	cmd_hold

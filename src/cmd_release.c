@@ -6,7 +6,8 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_release_entry = {
-	"release", "release ID...", "let held jobs start, like scontrol release",
+	"release", "release [--json] ID...", "let held jobs start, like scontrol release",
+	"  --json        one JSON array on stdout: each job and whether it is released\n"
 	"  -h, --help    this help\n"
 	"A job held by root (reason JobHeldAdmin) is released only by root.\n",
 	cmd_release

@@ -7,12 +7,14 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_requeue_entry = {
-	"requeue", "requeue ID...",
+	"requeue", "requeue [--json] ID...",
 	"run jobs again as a new attempt, like scontrol requeue",
 	"A running job is stopped (TERM, then KILL after the grace period) and\n"
 	"pending again once its node confirms it gone; an ended job is pending at\n"
 	"once.  The job keeps its id; herd show and herd history list every attempt.\n"
 	"options:\n"
+	"  --json                    one JSON array on stdout: each job and whether it\n"
+	"                            was requeued\n"
 	"  -h, --help                this help\n",
 	cmd_requeue
 };

@@ -498,6 +498,42 @@ int cmd_list(const struct msg *req, const struct list_opts *o, const struct list
 
 int (*cmd_result_quiet)(const char *why);
 
+static struct {
+	int on;
+	size_t n;
+} ids_json;
+
+void cmd_ids_json_begin(void)
+{
+	ids_json.on = 1;
+	ids_json.n = 0;
+	fputc('[', stdout);
+}
+
+void cmd_ids_json_end(void)
+{
+	if (!ids_json.on)
+		return;
+	fputs(ids_json.n > 0 ? "\n]\n" : "]\n", stdout);
+	ids_json.on = 0;
+}
+
+/* One result line, "REF\t" (done) or "REF\tWHY", as an array element. */
+static void ids_json_result(const char *r, const char *tab, int quiet)
+{
+	char ref[128];
+	snprintf(ref, sizeof ref, "%.*s", (int)(tab - r), r);
+	fputs(ids_json.n++ > 0 ? ",\n  {\"job\": " : "\n  {\"job\": ", stdout);
+	json_str(stdout, ref);
+	if (tab[1] == '\0' || quiet)
+		fputs(", \"ok\": true}", stdout);
+	else {
+		fputs(", \"ok\": false, \"error\": ", stdout);
+		json_str(stdout, tab + 1);
+		fputc('}', stdout);
+	}
+}
+
 int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *refs, size_t nrefs,
     int64_t *others)
 {
@@ -522,8 +558,11 @@ int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *re
 				*others += msg_geti(&ans, "others", 0);
 			for (size_t i = 0; (r = msg_get_nth(&ans, "result", i, NULL)) != NULL; i++) {
 				const char *tab = strchr(r, '\t');
-				if (tab != NULL && tab[1] != '\0' &&
-				    (cmd_result_quiet == NULL || !cmd_result_quiet(tab + 1))) {
+				int quiet = tab != NULL && tab[1] != '\0' &&
+				    cmd_result_quiet != NULL && cmd_result_quiet(tab + 1);
+				if (tab != NULL && ids_json.on)
+					ids_json_result(r, tab, quiet);
+				if (tab != NULL && tab[1] != '\0' && !quiet) {
 					char vis[512];
 					str_vis(vis, sizeof vis, tab + 1);
 					fprintf(stderr, "herd: %s\n", vis);
@@ -540,12 +579,20 @@ int cmd_send_ids(const char *type, const int64_t *ids, size_t n, char *const *re
 
 int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char **argv)
 {
-	static const struct option lo[] = { CMD_HELP_OPTION, { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
 	struct id_list ids = { 0 };
-	int ch, rc = 2;
+	int ch, rc = 2, json = 0;
 
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'J') {
+			json = 1;
+			continue;
+		}
 		if (ch == 'h')
 			cmd_help(ce, stdout);
 		return ch == 'h' || ch == CMD_OPT_HELP ? 0 : 2;
@@ -557,9 +604,12 @@ int cmd_ids_command(const struct cmd_entry *ce, const char *type, int argc, char
 		goto out;
 	}
 	rc = 0;
+	if (json)
+		cmd_ids_json_begin();
 	for (size_t i = 0; i < ids.n; i += CMD_ID_CHUNK)
 		rc |= cmd_send_ids(type, ids.v + i, ids.n - i < CMD_ID_CHUNK ? ids.n - i : CMD_ID_CHUNK,
 		    NULL, 0, NULL);
+	cmd_ids_json_end();
 out:
 	id_list_clear(&ids);
 	return rc;
