@@ -507,14 +507,13 @@ void cmd_ids_json_begin(void)
 {
 	ids_json.on = 1;
 	ids_json.n = 0;
-	fputc('[', stdout);
 }
 
 void cmd_ids_json_end(void)
 {
 	if (!ids_json.on)
 		return;
-	fputs(ids_json.n > 0 ? "\n]\n" : "]\n", stdout);
+	fputs(ids_json.n > 0 ? "\n]\n" : "[]\n", stdout);
 	ids_json.on = 0;
 }
 
@@ -523,7 +522,7 @@ static void ids_json_result(const char *r, const char *tab, int quiet)
 {
 	char ref[128];
 	snprintf(ref, sizeof ref, "%.*s", (int)(tab - r), r);
-	fputs(ids_json.n++ > 0 ? ",\n  {\"job\": " : "\n  {\"job\": ", stdout);
+	fputs(ids_json.n++ > 0 ? ",\n{\"job\": " : "[\n{\"job\": ", stdout);
 	json_str(stdout, ref);
 	if (tab[1] == '\0' || quiet)
 		fputs(", \"ok\": true}", stdout);

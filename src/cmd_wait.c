@@ -21,21 +21,32 @@
 #define NAMED_MAX 20	/* active jobs named when giving up; then a count */
 
 const struct cmd_entry cmd_wait_entry = {
-	"wait", "wait [--timeout SECONDS] [--notify] ID...",
+	"wait", "wait [--timeout SECONDS] [--notify] [--json] ID...",
 	"wait for jobs to end; exit 0 if all COMPLETED",
 	"options:\n"
 	"  -t, --timeout SECONDS     give up after SECONDS (decimals allowed), name the\n"
 	"                            jobs still active and exit with status 124\n"
 	"  -n, --notify              ring the terminal's bell when the jobs have ended\n"
+	"      --json                the ended jobs as a JSON array (as herd history --json)\n"
 	"  -h, --help                this help\n"
 	"\nFor each job that did not end COMPLETED: \"herd: job N ended STATE (exit code\n"
 	"EXIT:SIGNAL)\" on stderr, and exit status 1.\n",
 	cmd_wait
 };
 
+struct waited {
+	int bad;		/* one did not end COMPLETED */
+	int json;		/* --json: each job's frame, as herd history --json */
+	size_t n;
+};
+
 static int each(void *arg, const struct msg *m)
 {
-	int *bad = arg;
+	struct waited *w = arg;
+	if (w->json) {
+		fputs(w->n++ ? ",\n" : "[\n", stdout);
+		json_job(stdout, m);
+	}
 	const char *st = msg_get(m, "state", NULL);
 	if (st == NULL || strcmp(st, "COMPLETED") != 0) {
 		int64_t code = msg_geti(m, "exit_code", -1);
@@ -43,7 +54,7 @@ static int each(void *arg, const struct msg *m)
 		char ec[32], ref[64];
 		int64_t aid = msg_geti(m, "array_job_id", -1), task = msg_geti(m, "array_task_id", -1);
 		job_exit_format((int32_t)code, ec, sizeof ec);
-		*bad = 1;
+		w->bad = 1;
 		/* An array's task by its array's name for it: "herd: job 12_3 ended FAILED". */
 		if (aid > 0 && task >= 0)
 			snprintf(ref, sizeof ref, "%lld_%lld", (long long)aid, (long long)task);
@@ -101,6 +112,7 @@ int cmd_wait(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ "notify", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -108,7 +120,8 @@ int cmd_wait(int argc, char **argv)
 	struct id_list ids = { 0 };
 	const char *targ = NULL;
 	int64_t deadline = 0;
-	int ch, bad = 0, rc = 2, notify = 0;
+	struct waited w = { 0 };
+	int ch, rc = 2, notify = 0;
 
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "t:nh", lo)) != -1) {
@@ -117,8 +130,8 @@ int cmd_wait(int argc, char **argv)
 				cmd_help(ce, stdout);
 			return 0;
 		}
-		if (ch == 'n') {
-			notify = 1;
+		if (ch == 'n' || ch == 'J') {
+			*(ch == 'n' ? &notify : &w.json) = 1;
 			continue;
 		}
 		if (ch != 't')
@@ -139,12 +152,14 @@ int cmd_wait(int argc, char **argv)
 	msg_init(&req, "wait");
 	for (size_t i = 0; i < ids.n; i++)
 		msg_addi(&req, "id", ids.v[i]);
-	rc = cmd_stream_until(&req, each, &bad, deadline);
+	rc = cmd_stream_until(&req, each, &w, deadline);
 	msg_clear(&req);
+	if (w.json && w.n > 0)
+		fputs("\n]\n", stdout);
 	if (rc == CMD_TIMEOUT)
 		rc = gave_up(&ids, targ);
 	else if (rc == 0) {
-		rc = bad;
+		rc = w.bad;
 		if (notify)
 			ring();
 	}

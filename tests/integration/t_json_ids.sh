@@ -47,3 +47,14 @@ assert_eq "cancel $a" "true|" "$(elem "$TEST_DIR/out" "$a")"
 # Nothing named but a filter that matches nothing: an empty array.
 herd cancel --json -n "nothing-$UNIQ" >"$TEST_DIR/out" || fail "herd cancel --json -n (none) failed"
 assert_eq "herd cancel --json of nothing" "[]" "$(cat "$TEST_DIR/out")"
+
+# herd wait --json: each ended job as herd history --json gives it.
+k=$(submit --wrap 'exit 4')
+herd wait --json "$j" "$k" >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+assert_eq "herd wait --json with a failed job: status" 1 "$?"
+got=$(python3 -c '
+import json, sys
+a = json.load(open(sys.argv[1]))
+print(" ".join("%s:%s:%s" % (x["id"], x["state"], x["exit_code"]) for x in sorted(a, key=lambda x: x["id"])))' "$TEST_DIR/out")
+assert_eq "herd wait --json" "$j:COMPLETED:0 $k:FAILED:4" "$got"
+grep -q "job $k ended FAILED" "$TEST_DIR/err" || fail "herd wait --json: no line on stderr for job $k"
