@@ -72,7 +72,7 @@ static char *keyword(char *line, size_t *pos)
 static int has_ctl(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
 			return 1;
 	return 0;
 }
