@@ -43,6 +43,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "doctor.h"
+#include "init_lab.h"
 #include "initfile.h"
 #include "ssh.h"
 #include "sshconf.h"
@@ -55,11 +56,17 @@ extern char **environ;
 #define INIT_HOSTS_MAX 256
 
 const struct cmd_entry cmd_init_entry = {
-	"init", "init [-o FILE] [--force] [HOST...]",
+	"init", "init [-o FILE] [--force] [--lab [--lab-from ADDR] [--admin NAME]...] [HOST...]",
 	"write a starter hosts.ini for your SSH hosts, each checked as herd doctor does",
 	"options:\n"
 	"  -o, --output FILE   the file to write (default ~/.config/herd/hosts.ini)\n"
 	"  -f, --force         replace FILE if it exists\n"
+	"      --lab           lab mode (README \"Set up a lab\"): [controller] with\n"
+	"                      mode = lab, state_dir, socket, lab_from, admins\n"
+	"      --lab-from ADDR the address the nodes see herdd connect from (asked)\n"
+	"      --admin NAME    an admin (again for more; asked when none)\n"
+	"      --state-dir DIR herdd's state directory (default /var/lib/herd)\n"
+	"      --socket PATH   the socket users connect to (default " CONFIG_LAB_SOCKET ")\n"
 	"  -h, --help          this help\n"
 	"Without HOST, lists the Host names of ~/.ssh/config to pick from by number.\n"
 	"Each host is resolved with ssh -G (HostName, User, Port, IdentityFile); an\n"
@@ -73,6 +80,10 @@ const struct cmd_entry cmd_init_entry = {
 struct init_opts {
 	const char *out;
 	int force;
+	int lab;
+	const char *lab_from, *state_dir, *socket;
+	char admins[1024];	/* --admin NAME, joined with ", " */
+	int lab_only;		/* a lab option was given (refused without --lab) */
 };
 
 struct init_node {
@@ -359,7 +370,8 @@ static void doctor_step(struct init_node *nd, const struct node_conf *nc)
 }
 
 /* The hosts.ini text of nodes[0..n); 0, or -1 (printed). */
-static int make_text(const struct init_node *nodes, size_t n, struct buf *out)
+static int make_text(const struct init_node *nodes, size_t n, const struct init_lab *lab,
+    struct buf *out)
 {
 	struct init_host *h = xcalloc(n ? n : 1, sizeof *h);
 	char err[1024];
@@ -375,7 +387,7 @@ static int make_text(const struct init_node *nodes, size_t n, struct buf *out)
 		};
 	}
 	buf_reset(out);
-	if ((rc = init_ini(out, h, n, NULL, err, sizeof err)) != 0)
+	if ((rc = init_ini(out, h, n, lab, err, sizeof err)) != 0)
 		fprintf(stderr, "herd init: %s\n", err);
 	free(h);
 	return rc;
@@ -391,7 +403,7 @@ static int write_load(const char *tmp, const struct buf *text, struct config *cf
 		return -1;
 	}
 	if (config_load(tmp, cfg, err, sizeof err) != 0) {
-		fprintf(stderr, "herd init: the file does not read back (a bug): %s\n", err);
+		fprintf(stderr, "herd init: the file does not read back: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -420,11 +432,18 @@ static void mkdir_parents(const char *path)
 	}
 }
 
-static void next_steps(const char *path, int deflt, const struct init_node *nodes, size_t n)
+/* Whether a node that is in has GPUs (the test job asks for one). */
+static int any_gpus(const struct init_node *nodes, size_t n)
 {
 	int gpus = 0;
 	for (size_t i = 0; i < n; i++)
 		gpus |= nodes[i].failed[0] == '\0' && !nodes[i].cpu_only;
+	return gpus;
+}
+
+static void next_steps(const char *path, int deflt, const struct init_node *nodes, size_t n)
+{
+	int gpus = any_gpus(nodes, n);
 	printf("\nNext, start herdd on it and run a test job:\n\n");
 	printf("    herdd -c %s --daemon\n", path);
 	if (!deflt)
@@ -442,6 +461,11 @@ static int parse_opts(int argc, char **argv, struct init_opts *o)
 	static const struct option lo[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "lab", no_argument, NULL, 'L' },
+		{ "lab-from", required_argument, NULL, 'F' },
+		{ "admin", required_argument, NULL, 'A' },
+		{ "state-dir", required_argument, NULL, 'S' },
+		{ "socket", required_argument, NULL, 'K' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -455,12 +479,64 @@ static int parse_opts(int argc, char **argv, struct init_opts *o)
 		case 'f':
 			o->force = 1;
 			break;
+		case 'L':
+			o->lab = 1;
+			break;
+		case 'F':
+			o->lab_from = optarg;
+			o->lab_only = 1;
+			break;
+		case 'S':
+			o->state_dir = optarg;
+			o->lab_only = 1;
+			break;
+		case 'K':
+			o->socket = optarg;
+			o->lab_only = 1;
+			break;
+		case 'A':
+			if (strlen(o->admins) + strlen(optarg) + 3 > sizeof o->admins)
+				return cmd_usage_error(&cmd_init_entry, "--admin: too many names");
+			snprintf(o->admins + strlen(o->admins), sizeof o->admins - strlen(o->admins),
+			    "%s%s", o->admins[0] ? ", " : "", optarg);
+			o->lab_only = 1;
+			break;
 		case CMD_OPT_HELP:
 			return -1;
 		default:
 			return 2;
 		}
 	}
+	if (o->lab_only && !o->lab)
+		return cmd_usage_error(&cmd_init_entry, "--lab-from, --admin, --state-dir and "
+		    "--socket are lab mode's: add --lab");
+	return 0;
+}
+
+/*
+ * Lab mode's [controller] values: options, else asked (lab_from must be
+ * given; admins may be none).  The answers are checked when the file is
+ * read back.  0, or -1 (printed).
+ */
+static int lab_values(struct init_opts *o, struct init_lab *lab, char *from, size_t fromsz)
+{
+	lab->state_dir = o->state_dir ? o->state_dir : "/var/lib/herd";
+	lab->socket = o->socket ? o->socket : CONFIG_LAB_SOCKET;
+	if (o->lab_from == NULL) {
+		ask("The address the nodes see herdd connect from (lab_from, as 10.0.0.5): ", from,
+		    fromsz);
+		o->lab_from = from;
+	}
+	if (o->lab_from[0] == '\0') {
+		fprintf(stderr, "herd init: lab mode needs lab_from (--lab-from ADDR): the from= of "
+		    "every user's key line\n");
+		return -1;
+	}
+	lab->lab_from = o->lab_from;
+	if (o->admins[0] == '\0')
+		ask("Admins, who may act on every job (user names; empty: none): ", o->admins,
+		    sizeof o->admins);
+	lab->admins = o->admins[0] ? o->admins : NULL;
 	return 0;
 }
 
@@ -494,9 +570,10 @@ int cmd_init(int argc, char **argv)
 {
 	struct init_opts o = { 0 };
 	struct init_node *nodes = NULL;
+	struct init_lab lab = { 0 };
 	struct config cfg;
 	struct buf text;
-	char outbuf[4200], tmp[4300];
+	char outbuf[4200], tmp[4300], from[256];
 	const char *x = getenv("XDG_CONFIG_HOME");
 	size_t n, nok = 0;
 	int rc = parse_opts(argc, argv, &o), deflt = o.out == NULL;
@@ -516,6 +593,10 @@ int cmd_init(int argc, char **argv)
 	if ((n = hosts(argc - optind, argv + optind, &nodes)) == 0) {
 		free(nodes);
 		return argc - optind > 0 ? 2 : 1;
+	}
+	if (o.lab && lab_values(&o, &lab, from, sizeof from) != 0) {
+		free(nodes);
+		return 2;
 	}
 	if (ssh_global_init() != 0) {
 		fprintf(stderr, "herd init: libssh2 did not start\n");
@@ -538,29 +619,39 @@ int cmd_init(int argc, char **argv)
 	}
 	mkdir_parents(outbuf);
 	snprintf(tmp, sizeof tmp, "%s.herd-init.%ld", outbuf, (long)getpid());
-	if (make_text(nodes, n, &text) != 0 || write_load(tmp, &text, &cfg) != 0)
+	if (make_text(nodes, n, o.lab ? &lab : NULL, &text) != 0 || write_load(tmp, &text, &cfg) != 0)
 		goto out;
 	/* cfg's nodes are the ones still in, in order. */
 	for (size_t i = 0, j = 0; i < n && j < cfg.nnodes; i++)
 		if (nodes[i].failed[0] == '\0')
 			doctor_step(&nodes[i], &cfg.nodes[j++]);
 	config_clear(&cfg);
-	if (make_text(nodes, n, &text) != 0 || write_load(tmp, &text, &cfg) != 0)
+	if (make_text(nodes, n, o.lab ? &lab : NULL, &text) != 0 || write_load(tmp, &text, &cfg) != 0)
 		goto out;
 	nok = cfg.nnodes;
-	config_clear(&cfg);
 	if (nok == 0) {
 		fprintf(stderr, "herd init: no host passed; nothing written (the reasons are above)\n");
+		config_clear(&cfg);
 		goto out;
 	}
-	if (install(tmp, outbuf, o.force) != 0)
+	if (install(tmp, outbuf, o.force) != 0) {
+		config_clear(&cfg);
 		goto out;
+	}
 	tmp[0] = '\0';
 	printf("\nWrote %s: %zu node%s", outbuf, nok, nok == 1 ? "" : "s");
 	if (nok < n)
 		printf(", %zu left out (commented out there, with why)", n - nok);
 	printf(".\n");
-	next_steps(outbuf, deflt, nodes, n);
+	if (o.lab) {
+		char *abs = realpath(outbuf, NULL);
+		free(cfg.path);
+		cfg.path = abs ? abs : xstrdup(outbuf);
+		init_lab_steps(&cfg, cfg.nodes[0].user ? cfg.nodes[0].user : "herdprobe",
+		    any_gpus(nodes, n));
+	} else
+		next_steps(outbuf, deflt, nodes, n);
+	config_clear(&cfg);
 	rc = 0;
 out:
 	if (tmp[0] != '\0')
