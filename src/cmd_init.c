@@ -199,8 +199,9 @@ static int resolve(struct init_node *nd)
 {
 	char cfg[4200];
 	int own = ssh_config_path(cfg, sizeof cfg) && access(cfg, F_OK) == 0;
-	char *argv[] = { "ssh", "-GT", own ? "-F" : "--", own ? cfg : "--", own ? "--" : nd->name,
-	    own ? nd->name : NULL, NULL };
+	char *with_f[] = { "ssh", "-GT", "-F", cfg, "--", nd->name, NULL };
+	char *plain[] = { "ssh", "-GT", "--", nd->name, NULL };
+	char **argv = own ? with_f : plain;
 	int p[2], st, devnull = open("/dev/null", O_RDONLY | O_CLOEXEC), e;
 	posix_spawn_file_actions_t fa;
 	struct buf b;
@@ -566,45 +567,10 @@ static size_t hosts(int argc, char **argv, struct init_node **out)
 	return n;
 }
 
-int cmd_init(int argc, char **argv)
+/* Step 1 for each host: what ssh -G says of it, then its host key; how many passed. */
+static size_t key_steps(struct init_node *nodes, size_t n)
 {
-	struct init_opts o = { 0 };
-	struct init_node *nodes = NULL;
-	struct init_lab lab = { 0 };
-	struct config cfg;
-	struct buf text;
-	char outbuf[4200], tmp[4300], from[256];
-	const char *x = getenv("XDG_CONFIG_HOME");
-	size_t n, nok = 0;
-	int rc = parse_opts(argc, argv, &o), deflt = o.out == NULL;
-
-	if (rc != 0)
-		return rc < 0 ? 0 : rc;
-	if (deflt)
-		snprintf(outbuf, sizeof outbuf, "%s%s/herd/hosts.ini", x && x[0] == '/' ? x : home(),
-		    x && x[0] == '/' ? "" : "/.config");
-	else
-		snprintf(outbuf, sizeof outbuf, "%s", o.out);
-	if (!o.force && access(outbuf, F_OK) == 0) {
-		fprintf(stderr, "herd init: %s exists; herd init --force replaces it, -o FILE "
-		    "writes another\n", outbuf);
-		return 1;
-	}
-	if ((n = hosts(argc - optind, argv + optind, &nodes)) == 0) {
-		free(nodes);
-		return argc - optind > 0 ? 2 : 1;
-	}
-	if (o.lab && lab_values(&o, &lab, from, sizeof from) != 0) {
-		free(nodes);
-		return 2;
-	}
-	if (ssh_global_init() != 0) {
-		fprintf(stderr, "herd init: libssh2 did not start\n");
-		free(nodes);
-		return 1;
-	}
-	rc = 1;
-	buf_init(&text, INIT_INI_MAX);
+	size_t nok = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct init_node *nd = &nodes[i];
 		if (resolve(nd) == 0) {
@@ -616,32 +582,101 @@ int cmd_init(int argc, char **argv)
 		}
 		if (nd->failed[0])
 			printf("%-10s FAIL %-13s %s\n", nd->name, "host", nd->failed);
+		else
+			nok++;
 	}
-	mkdir_parents(outbuf);
-	snprintf(tmp, sizeof tmp, "%s.herd-init.%ld", outbuf, (long)getpid());
-	if (make_text(nodes, n, o.lab ? &lab : NULL, &text) != 0 || write_load(tmp, &text, &cfg) != 0)
+	return nok;
+}
+
+/*
+ * Steps 2 and 3, then the file: written beside path, read back, the
+ * doctor's checks on what was read, written again with their outcome and
+ * put in place.  0 with *cfg the file as herdd reads it (the caller
+ * clears it), or -1 (printed; nothing left behind).
+ */
+static int write_checked(struct init_node *nodes, size_t n, const struct init_lab *lab,
+    const char *path, int force, struct config *cfg)
+{
+	struct buf text;
+	char tmp[4300];
+	int rc = -1;
+
+	buf_init(&text, INIT_INI_MAX);
+	mkdir_parents(path);
+	snprintf(tmp, sizeof tmp, "%s.herd-init.%ld", path, (long)getpid());
+	if (make_text(nodes, n, lab, &text) != 0 || write_load(tmp, &text, cfg) != 0)
 		goto out;
 	/* cfg's nodes are the ones still in, in order. */
-	for (size_t i = 0, j = 0; i < n && j < cfg.nnodes; i++)
+	for (size_t i = 0, j = 0; i < n && j < cfg->nnodes; i++)
 		if (nodes[i].failed[0] == '\0')
-			doctor_step(&nodes[i], &cfg.nodes[j++]);
-	config_clear(&cfg);
-	if (make_text(nodes, n, o.lab ? &lab : NULL, &text) != 0 || write_load(tmp, &text, &cfg) != 0)
+			doctor_step(&nodes[i], &cfg->nodes[j++]);
+	config_clear(cfg);
+	if (make_text(nodes, n, lab, &text) != 0 || write_load(tmp, &text, cfg) != 0)
 		goto out;
-	nok = cfg.nnodes;
-	if (nok == 0) {
+	if (cfg->nnodes == 0)
 		fprintf(stderr, "herd init: no host passed; nothing written (the reasons are above)\n");
-		config_clear(&cfg);
-		goto out;
+	else if (install(tmp, path, force) == 0) {
+		tmp[0] = '\0';
+		rc = 0;
 	}
-	if (install(tmp, outbuf, o.force) != 0) {
-		config_clear(&cfg);
-		goto out;
+	if (rc != 0)
+		config_clear(cfg);
+out:
+	if (tmp[0] != '\0')
+		unlink(tmp);
+	buf_clear(&text);
+	return rc;
+}
+
+static void default_out(char *buf, size_t size)
+{
+	const char *x = getenv("XDG_CONFIG_HOME");
+	if (x != NULL && x[0] == '/')
+		snprintf(buf, size, "%s/herd/hosts.ini", x);
+	else
+		snprintf(buf, size, "%s/.config/herd/hosts.ini", home());
+}
+
+int cmd_init(int argc, char **argv)
+{
+	struct init_opts o = { 0 };
+	struct init_node *nodes = NULL;
+	struct init_lab lab = { 0 };
+	struct config cfg;
+	char outbuf[4200], from[256];
+	size_t n;
+	int rc = parse_opts(argc, argv, &o), deflt = o.out == NULL;
+
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	if (deflt)
+		default_out(outbuf, sizeof outbuf);
+	else
+		snprintf(outbuf, sizeof outbuf, "%s", o.out);
+	if (!o.force && access(outbuf, F_OK) == 0) {
+		fprintf(stderr, "herd init: %s exists; herd init --force replaces it, -o FILE "
+		    "writes another\n", outbuf);
+		return 1;
 	}
-	tmp[0] = '\0';
-	printf("\nWrote %s: %zu node%s", outbuf, nok, nok == 1 ? "" : "s");
-	if (nok < n)
-		printf(", %zu left out (commented out there, with why)", n - nok);
+	if ((n = hosts(argc - optind, argv + optind, &nodes)) == 0)
+		rc = argc - optind > 0 ? 2 : 1;
+	else if (o.lab && lab_values(&o, &lab, from, sizeof from) != 0)
+		rc = 2;
+	else if (ssh_global_init() != 0) {
+		fprintf(stderr, "herd init: libssh2 did not start\n");
+		rc = 1;
+	} else if (key_steps(nodes, n) == 0) {
+		fprintf(stderr, "herd init: no host passed; nothing written (the reasons are above)\n");
+		rc = 1;
+	} else if (write_checked(nodes, n, o.lab ? &lab : NULL, outbuf, o.force, &cfg) != 0)
+		rc = 1;
+	if (rc != 0) {
+		free(nodes);
+		return rc;
+	}
+	printf("\nWrote %s: %zu node%s", outbuf, cfg.nnodes, cfg.nnodes == 1 ? "" : "s");
+	if (cfg.nnodes < n)
+		printf(", %zu left out (commented out there, with why)", n - cfg.nnodes);
 	printf(".\n");
 	if (o.lab) {
 		char *abs = realpath(outbuf, NULL);
@@ -652,11 +687,6 @@ int cmd_init(int argc, char **argv)
 	} else
 		next_steps(outbuf, deflt, nodes, n);
 	config_clear(&cfg);
-	rc = 0;
-out:
-	if (tmp[0] != '\0')
-		unlink(tmp);
-	buf_clear(&text);
 	free(nodes);
-	return rc;
+	return 0;
 }
