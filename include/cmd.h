@@ -42,6 +42,7 @@ extern const struct cmd_entry cmd_logs_entry;
 extern const struct cmd_entry cmd_drain_entry, cmd_resume_entry;
 extern const struct cmd_entry cmd_sim_entry;
 extern const struct cmd_entry cmd_doctor_entry;
+extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_completion_entry;
 extern const struct cmd_entry cmd_top_entry;
 /* herd.c: herd's own options, before the command (completion reads them). */
@@ -75,6 +76,12 @@ int cmd_drain(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+/* herd init: herd doctor's checks of one node (cluster: its name), printed
+ * as herd doctor prints them; the report in *r; how many failed. */
+struct doctor_report;
+struct node_conf;
+int cmd_doctor_node(const char *cluster, const struct node_conf *nc, struct doctor_report *r);
+int cmd_init(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 /* herd drain / resume: one request of `type` naming the nodes argv[first..argc)

@@ -38,6 +38,27 @@ enum ssh_stage {
 int ssh_conn_open_stage(const struct node_conf *nc, struct ssh_conn **out, int64_t deadline,
     enum ssh_stage *stage, char *err, size_t errsz);
 void ssh_conn_free(struct ssh_conn *c);
+
+/*
+ * herd init: a host's key, before anything trusts it.  ssh_hostkey_get
+ * connects and handshakes only (no login), and says whether known_hosts
+ * (a missing file is an empty one) has the key, another key for the host,
+ * or none; with the key's type ("ssh-ed25519"), its fingerprint as
+ * ssh-keygen -l prints it ("SHA256:...") and the known_hosts line that
+ * records it.  ssh_hostkey_add appends that line (making the file 0600
+ * and its directory 0700 when missing); it never replaces a line.
+ */
+enum ssh_hostkey_state { SSH_HOSTKEY_KNOWN, SSH_HOSTKEY_UNKNOWN, SSH_HOSTKEY_CHANGED };
+struct ssh_hostkey {
+	enum ssh_hostkey_state state;
+	char type[64];
+	char sha256[64];
+	char line[8192];
+};
+int ssh_hostkey_get(const char *host, int port, const char *known_hosts, int64_t deadline,
+    struct ssh_hostkey *k, char *err, size_t errsz);
+int ssh_hostkey_add(const char *known_hosts, const struct ssh_hostkey *k, char *err,
+    size_t errsz);
 int ssh_keepalive(struct ssh_conn *c);
 int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
     int64_t deadline, char *err, size_t errsz);

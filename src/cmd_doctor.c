@@ -516,3 +516,16 @@ out:
 		config_clear(&cfg);
 	return rc;
 }
+
+/* herd init: one node of a file it is writing, checked and printed as here. */
+int cmd_doctor_node(const char *cluster, const struct node_conf *nc, struct doctor_report *r)
+{
+	struct config cfg = { .cluster = (char *)cluster };
+	struct doctor_opts o = { .json = 0, .min_free_kb = -1 };
+	struct lab_users u = { 0 };
+
+	memset(r, 0, sizeof *r);
+	check_node(&cfg, nc, &o, &u, r);
+	print_report(&o, nc->name, r, 1);
+	return r->nfail;
+}

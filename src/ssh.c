@@ -9,6 +9,7 @@
  * leaves the session usable or is reported as an error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pwd.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libssh2.h>
 
@@ -377,4 +379,126 @@ void ssh_chan_close(struct ssh_chan *ch)
 	libssh2_channel_free(ch->ch);
 	libssh2_session_set_blocking(ch->c->s, 0);
 	free(ch);
+}
+
+/* RFC 4648 base64 of n bytes into dst; pad: with '=' padding. */
+static void base64(char *dst, size_t size, const unsigned char *p, size_t n, int pad)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < size; i += 3) {
+		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+		    (i + 2 < n ? p[i + 2] : 0);
+		dst[o++] = a[v >> 18 & 63];
+		dst[o++] = a[v >> 12 & 63];
+		if (i + 1 < n || pad)
+			dst[o++] = i + 1 < n ? a[v >> 6 & 63] : '=';
+		if (i + 2 < n || pad)
+			dst[o++] = i + 2 < n ? a[v & 63] : '=';
+	}
+	dst[o] = '\0';
+}
+
+/* The key blob's own type name (its first string), as known_hosts writes it. */
+static int key_type(const unsigned char *key, size_t len, char *dst, size_t size)
+{
+	if (len < 4)
+		return -1;
+	size_t n = (size_t)key[0] << 24 | (size_t)key[1] << 16 | (size_t)key[2] << 8 | key[3];
+	if (n == 0 || n >= size || n > len - 4)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (key[4 + i] <= ' ' || key[4 + i] > '~')
+			return -1;
+	memcpy(dst, key + 4, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int hostkey_read(struct ssh_conn *c, const char *host, int port, const char *kh_path,
+    struct ssh_hostkey *k, char *err, size_t errsz)
+{
+	size_t len;
+	int type;
+	const unsigned char *key = (const unsigned char *)libssh2_session_hostkey(c->s, &len, &type);
+	const unsigned char *h = (const unsigned char *)libssh2_hostkey_hash(c->s,
+	    LIBSSH2_HOSTKEY_HASH_SHA256);
+	char b64[4096], hostport[300];
+
+	if (key == NULL || h == NULL || key_type(key, len, k->type, sizeof k->type) != 0 ||
+	    len > 3 * (sizeof b64 / 4) - 3)
+		return sess_error(c, "host key", err, errsz);
+	strcpy(k->sha256, "SHA256:");
+	base64(k->sha256 + 7, sizeof k->sha256 - 7, h, 32, 0);
+	base64(b64, sizeof b64, key, len, 1);
+	if (port == 22)
+		snprintf(hostport, sizeof hostport, "%s", host);
+	else
+		snprintf(hostport, sizeof hostport, "[%s]:%d", host, port);
+	snprintf(k->line, sizeof k->line, "%s %s %s\n", hostport, k->type, b64);
+	k->state = SSH_HOSTKEY_UNKNOWN;
+	LIBSSH2_KNOWNHOSTS *kh = libssh2_knownhost_init(c->s);
+	if (kh == NULL)
+		return sess_error(c, "known_hosts", err, errsz);
+	if (access(kh_path, F_OK) == 0 &&
+	    libssh2_knownhost_readfile(kh, kh_path, LIBSSH2_KNOWNHOST_FILE_OPENSSH) < 0) {
+		libssh2_knownhost_free(kh);
+		snprintf(err, errsz, "cannot read known_hosts file %s", kh_path);
+		return -1;
+	}
+	int rc = libssh2_knownhost_checkp(kh, host, port, (const char *)key, len,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, NULL);
+	libssh2_knownhost_free(kh);
+	if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+		k->state = SSH_HOSTKEY_KNOWN;
+	else if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+		k->state = SSH_HOSTKEY_CHANGED;
+	return 0;
+}
+
+int ssh_hostkey_get(const char *host, int port, const char *known_hosts, int64_t deadline,
+    struct ssh_hostkey *k, char *err, size_t errsz)
+{
+	struct ssh_conn *c = xcalloc(1, sizeof *c);
+	int rc = -1;
+	int64_t left;
+
+	memset(k, 0, sizeof *k);
+	if ((c->fd = tcp_connect(host, port, deadline, err, errsz)) < 0)
+		goto out;
+	if ((c->s = libssh2_session_init()) == NULL) {
+		snprintf(err, errsz, "libssh2_session_init failed");
+		goto out;
+	}
+	left = deadline - now_ms();
+	libssh2_session_set_timeout(c->s, left > 0 ? left : 1);
+	libssh2_session_set_blocking(c->s, 1);
+	if (libssh2_session_handshake(c->s, c->fd) != 0)
+		sess_error(c, "SSH handshake", err, errsz);
+	else
+		rc = hostkey_read(c, host, port, known_hosts, k, err, errsz);
+out:
+	ssh_conn_free(c);
+	return rc;
+}
+
+int ssh_hostkey_add(const char *known_hosts, const struct ssh_hostkey *k, char *err,
+    size_t errsz)
+{
+	char dir[4096];
+	const char *slash = strrchr(known_hosts, '/');
+	if (slash != NULL && slash != known_hosts && (size_t)(slash - known_hosts) < sizeof dir) {
+		memcpy(dir, known_hosts, (size_t)(slash - known_hosts));
+		dir[slash - known_hosts] = '\0';
+		(void)mkdir(dir, 0700);	/* ~/.ssh of a new account; an error shows at open */
+	}
+	int fd = open(known_hosts, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, k->line, strlen(k->line)) != 0) {
+		snprintf(err, errsz, "cannot add the key to %s: %s", known_hosts, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd) == 0 ? 0 : -1;
 }
