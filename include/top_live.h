@@ -1,8 +1,8 @@
 /*
  * top_live.h — herd top's live view on a terminal: keys (topkey.c) drive
  * the view (topview.c), changed lines only are redrawn (topdiff.c), the
- * data refreshed every TOP_LIVE_PERIOD_MS, the terminal as it was on every
- * way out.
+ * data asked again when herdd says something changed, the terminal as it
+ * was on every way out.
  *
  * Ownership: ops and its arg are borrowed for the call.
  */
@@ -15,7 +15,10 @@
 #include "topframe.h"
 #include "topview.h"
 
-#define TOP_LIVE_PERIOD_MS 2000
+#define TOP_LIVE_PERIOD_MS 2000	/* ask again this often without herdd's events */
+#define TOP_LIVE_RESYNC_MS 30000	/* ... and with them, in case */
+#define TOP_LIVE_EVENT_GAP_MS 250	/* between two asks on events: a burst is one */
+#define TOP_LIVE_TICK_MS 1000	/* the clock's fields move on without asking */
 #define TOP_LIVE_ESC_MS 50	/* silence after ESC that makes it the Esc key */
 
 struct top_live_ops {
@@ -24,6 +27,10 @@ struct top_live_ops {
 	/* herd show, logs or cancel of ref (a = TA_SHOW, TA_LOG, TA_CANCEL): what it
 	 * printed, malloc'd, in *text (the caller frees).  Its status. */
 	int (*run)(void *arg, enum top_act a, const char *ref, char **text, size_t *len);
+	/* herdd's events: watch_fd readable means one waits; watch_event reads it
+	 * (non-zero: herdd is gone).  watch_fd -1: none, ask every TOP_LIVE_PERIOD_MS. */
+	int watch_fd;
+	int (*watch_event)(void *arg);
 	void *arg;
 };
 

@@ -7,8 +7,10 @@
  * top_frame (topframe.c), which draws it fitted to the terminal: COLUMNS
  * or the tty's width, LINES or the tty's height; into a pipe without them
  * nothing is cut.  Without -n, on a terminal, top_live (top_live.c)
- * draws a frame every two seconds until q or Ctrl-C; -n 1, or output that
- * is not a terminal, gets one frame as plain text.  The live view's
+ * draws frames until q or Ctrl-C; -n 1, or output that
+ * is not a terminal, gets one frame as plain text.  The live view keeps
+ * a second connection that asked herdd to "watch" (rpc_watch.c) and asks
+ * again when it says something changed.  The live view's
  * Enter, l and c run herd show, logs and cancel themselves in a child
  * whose output is caught (capture): the page shows what those commands
  * print, and a cancel passes the same checks, with no second copy of them.
@@ -160,6 +162,39 @@ static int capture(int (*fn)(int, char **), int argc, char **argv, char **text, 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
+/* The watch connection: herdd's "changed" frames; -1 when it cannot be had. */
+static struct hclient watch_conn;
+
+static int watch_open(void)
+{
+	struct msg req, m;
+	if (hclient_connect(&watch_conn) != 0)
+		return -1;
+	msg_init(&req, "watch");
+	int ok = hclient_send(&watch_conn, &req) == 0;
+	msg_clear(&req);
+	watch_conn.deadline_ms = now_ms() + 5000;
+	if (ok && hclient_next(&watch_conn, &m) == 1) {
+		ok = strcmp(m.type, "watching") == 0;
+		msg_clear(&m);
+	} else {
+		ok = 0;
+	}
+	watch_conn.deadline_ms = 0;
+	return ok ? watch_conn.fd : -1;
+}
+
+/* A frame on the watch: 0 an event, 1 herdd closed it (gone). */
+static int watch_event(void *arg)
+{
+	struct msg m;
+	(void)arg;
+	if (hclient_next(&watch_conn, &m) != 1)
+		return 1;
+	msg_clear(&m);
+	return 0;
+}
+
 /* herd show, logs or cancel of ref, as if typed; a cancel's answer in one line. */
 static int live_run(void *arg, enum top_act a, const char *ref, char **text, size_t *len)
 {
@@ -205,8 +240,9 @@ int cmd_top(int argc, char **argv)
 		return cmd_usage_error(&cmd_top_entry, "-n %ld: only -n 1 (one frame); the live "
 		    "view (without -n, on a terminal) refreshes until q", n);
 	if (n == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
-		static const struct top_live_ops ops = { live_fetch, live_run, NULL };
+		struct top_live_ops ops = { live_fetch, live_run, watch_open(), watch_event, NULL };
 		int rc = top_live(STDIN_FILENO, STDOUT_FILENO, &ops);
+		hclient_close(&watch_conn);
 		if (rc != 0)	/* herdd's own message went to the screen just left */
 			fprintf(stderr, "herd top: stopped: herdd did not answer, or the "
 			    "terminal could not be set up\n");

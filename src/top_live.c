@@ -7,7 +7,12 @@
  * screen is drawn whole into a buffer from the view and the last data,
  * then only the lines that differ from the last screen are written, in
  * one write().  Keys redraw from the data already fetched; herdd is asked
- * again only every TOP_LIVE_PERIOD_MS, after u, and after a cancel.  A
+ * again when its watch connection says a job or node changed (a burst of
+ * events is one ask, TOP_LIVE_EVENT_GAP_MS apart), after u and after a
+ * cancel, and every TOP_LIVE_RESYNC_MS in case; without a watch, every
+ * TOP_LIVE_PERIOD_MS.  The clock and running times move on every
+ * TOP_LIVE_TICK_MS from the data in hand, without asking.  The watch
+ * connection closing means herdd went away: the view ends.  A
  * resize (SIGWINCH) forgets the last screen, so the next is laid out at
  * the new size and written whole.  The alternate screen keeps the user's
  * scrollback as it was.
@@ -77,14 +82,17 @@ struct live {
 	struct top_view v;
 	struct top_data d;
 	char *screen;		/* what the terminal shows now; NULL unknown */
-	int64_t next_fetch;	/* monotonic ms */
+	int64_t next_fetch, last_fetch, next_tick;	/* monotonic ms */
 };
 
 static int refetch(struct live *l)
 {
 	top_data_clear(&l->d);
 	memset(&l->d, 0, sizeof l->d);
-	l->next_fetch = mono_ms() + TOP_LIVE_PERIOD_MS;
+	l->last_fetch = mono_ms();
+	l->next_fetch = l->last_fetch + (l->ops->watch_fd >= 0 ? TOP_LIVE_RESYNC_MS :
+	    TOP_LIVE_PERIOD_MS);
+	l->next_tick = l->last_fetch + TOP_LIVE_TICK_MS;
 	return l->ops->fetch(l->ops->arg, l->v.mine, &l->d);
 }
 
@@ -177,6 +185,17 @@ static void handlers(struct sigaction *old, const int *sigs, size_t n)
 	}
 }
 
+/* herdd said something changed: ask again soon, a burst once. */
+static int on_event(struct live *l)
+{
+	if (l->ops->watch_event(l->ops->arg) != 0)
+		return 1;
+	int64_t soonest = l->last_fetch + TOP_LIVE_EVENT_GAP_MS;
+	if (l->next_fetch > soonest)
+		l->next_fetch = soonest;
+	return 0;
+}
+
 /* Until a way out: 0 quit, else herdd or the terminal gone. */
 static int loop(struct live *l, const sigset_t *orig)
 {
@@ -186,12 +205,13 @@ static int loop(struct live *l, const sigset_t *orig)
 	for (;;) {
 		if (redraw(l) != 0)
 			return 1;
-		int64_t wait = l->next_fetch - mono_ms();
+		int64_t due = l->next_fetch < l->next_tick ? l->next_fetch : l->next_tick;
+		int64_t wait = due - mono_ms();
 		if (topkey_pending(&k))
 			wait = TOP_LIVE_ESC_MS;
-		struct pollfd p = { l->in, POLLIN, 0 };
+		struct pollfd p[2] = { { l->in, POLLIN, 0 }, { l->ops->watch_fd, POLLIN, 0 } };
 		struct timespec ts = { wait > 0 ? wait / 1000 : 0, wait > 0 ? wait % 1000 * 1000000L : 0 };
-		int n = ppoll(&p, 1, &ts, orig);
+		int n = ppoll(p, l->ops->watch_fd >= 0 ? 2 : 1, &ts, orig);
 		if (quit_sig)
 			return 0;
 		if (n < 0 && errno != EINTR)
@@ -201,13 +221,21 @@ static int loop(struct live *l, const sigset_t *orig)
 			free(l->screen);
 			l->screen = NULL;
 		}
+		if (n > 0 && l->ops->watch_fd >= 0 && p[1].revents != 0 && on_event(l) != 0)
+			return 1;	/* herdd went away */
 		int r = 0;
-		if (n > 0 || (n == 0 && topkey_pending(&k)))
+		if ((n > 0 && p[0].revents != 0) || (n == 0 && topkey_pending(&k)))
 			r = keys(l, &k, n == 0);
 		if (r != 0)
 			return r > 0 ? 0 : 1;
-		if (mono_ms() >= l->next_fetch && refetch(l) != 0)
-			return 1;
+		int64_t now = mono_ms();
+		if (now >= l->next_fetch) {
+			if (refetch(l) != 0)
+				return 1;
+		} else if (now >= l->next_tick) {	/* the clock's fields, from what we have */
+			l->d.now = wall_s();
+			l->next_tick = now + TOP_LIVE_TICK_MS;
+		}
 	}
 }
 
