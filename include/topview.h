@@ -23,7 +23,7 @@ enum top_act {
 	TA_QUIT,
 	TA_SHOW,	/* herd show v->ref into a page */
 	TA_LOG,		/* herd logs v->ref into a page */
-	TA_CANCEL,	/* herd cancel v->ref (the user said y) */
+	TA_CANCEL,	/* herd cancel v->ask (the user said y) */
 };
 
 #define TOP_REF_MAX 96
@@ -33,6 +33,8 @@ struct top_view {
 	int mine;			/* u: only the jobs of whoever runs herd top */
 	size_t sel;			/* the selected line of the queue */
 	char ref[TOP_REF_MAX];		/* its job ("123", "123_7"); "" when none */
+	char ask[TOP_REF_MAX];		/* the job c asked about: y cancels this one,
+					 * whatever a refresh did to the selection */
 	char status[256];		/* the bottom line: a question or an answer */
 	char *page;			/* TV_PAGE's text, as herd show or logs printed it */
 	size_t page_len;

@@ -69,13 +69,6 @@ static void screen_size(int fd, size_t *cols, size_t *rows)
 	}
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct live {
 	int in, out;
 	const struct top_live_ops *ops;
@@ -89,7 +82,7 @@ static int refetch(struct live *l)
 {
 	top_data_clear(&l->d);
 	memset(&l->d, 0, sizeof l->d);
-	l->last_fetch = mono_ms();
+	l->last_fetch = now_ms();
 	l->next_fetch = l->last_fetch + (l->ops->watch_fd >= 0 ? TOP_LIVE_RESYNC_MS :
 	    TOP_LIVE_PERIOD_MS);
 	l->next_tick = l->last_fetch + TOP_LIVE_TICK_MS;
@@ -137,8 +130,8 @@ static int act(struct live *l, int key)
 		l->ops->run(l->ops->arg, a, l->v.ref, &text, &len);
 		top_view_page(&l->v, text ? text : "", len, a == TA_LOG);
 		break;
-	case TA_CANCEL:
-		l->ops->run(l->ops->arg, a, l->v.ref, &text, &len);
+	case TA_CANCEL:	/* the job asked about, wherever the selection went since */
+		l->ops->run(l->ops->arg, a, l->v.ask, &text, &len);
 		snprintf(l->v.status, sizeof l->v.status, "%.*s", (int)strcspn(text ? text : "", "\n"),
 		    text ? text : "");
 		free(text);
@@ -206,7 +199,7 @@ static int loop(struct live *l, const sigset_t *orig)
 		if (redraw(l) != 0)
 			return 1;
 		int64_t due = l->next_fetch < l->next_tick ? l->next_fetch : l->next_tick;
-		int64_t wait = due - mono_ms();
+		int64_t wait = due - now_ms();
 		if (topkey_pending(&k))
 			wait = TOP_LIVE_ESC_MS;
 		struct pollfd p[2] = { { l->in, POLLIN, 0 }, { l->ops->watch_fd, POLLIN, 0 } };
@@ -228,7 +221,7 @@ static int loop(struct live *l, const sigset_t *orig)
 			r = keys(l, &k, n == 0);
 		if (r != 0)
 			return r > 0 ? 0 : 1;
-		int64_t now = mono_ms();
+		int64_t now = now_ms();
 		if (now >= l->next_fetch) {
 			if (refetch(l) != 0)
 				return 1;

@@ -103,7 +103,8 @@ static enum top_act list_key(struct top_view *v, const struct top_data *d, int k
 		if (!have)
 			return TA_NONE;
 		v->mode = TV_CONFIRM;
-		snprintf(v->status, sizeof v->status, "Cancel job %s? [y/N]", v->ref);
+		memcpy(v->ask, v->ref, sizeof v->ask);
+		snprintf(v->status, sizeof v->status, "Cancel job %s? [y/N]", v->ask);
 		return TA_REDRAW;
 	default:
 		return TA_NONE;
@@ -121,7 +122,7 @@ enum top_act top_view_key(struct top_view *v, const struct top_data *d, int key)
 		v->mode = TV_LIST;
 		if (key == 'y' || key == 'Y')
 			return TA_CANCEL;
-		snprintf(v->status, sizeof v->status, "job %s not cancelled", v->ref);
+		snprintf(v->status, sizeof v->status, "job %s not cancelled", v->ask);
 		return key == TK_INTR ? TA_QUIT : TA_REDRAW;
 	default:
 		v->status[0] = '\0';

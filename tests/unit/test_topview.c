@@ -116,7 +116,21 @@ static void cancel_asks(void **state)
 	assert_string_equal(v.ref, "12");
 	top_view_key(&v, &d, 'c');
 	assert_int_equal(top_view_key(&v, &d, 'y'), TA_CANCEL);
-	assert_string_equal(v.ref, "12");
+	assert_string_equal(v.ask, "12");
+
+	/* Asked about 12; a refresh while the question is up loses 12: y
+	 * still means 12, never the job the selection moved to. */
+	top_view_key(&v, &d, 'c');
+	struct top_data e = { 0 };
+	e.now = d.now;
+	job(&e.jobs, 11, "alice");
+	job(&e.jobs, 13, "carol");
+	char *t = screen(&v, &e, 80, 24);
+	assert_non_null(strstr(t, "Cancel job 12? [y/N]"));
+	free(t);
+	assert_int_equal(top_view_key(&v, &e, 'y'), TA_CANCEL);
+	assert_string_equal(v.ask, "12");
+	top_data_clear(&e);
 	top_view_clear(&v);
 	top_data_clear(&d);
 }
