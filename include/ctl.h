@@ -71,6 +71,10 @@ struct ctl {
 	char db_error[HERD_ERRLEN];	/* the last write's error while failing */
 	void (*on_job_end)(void *arg, const struct job *j);
 	void *on_job_end_arg;
+	/* Jobs submitted or changing state, nodes changing state or GPU
+	 * readings, so far: the loop tells herd top's watchers after a turn
+	 * that moved it (rpc_watch.c). */
+	uint64_t changes;
 	/* Eligibility (ctl_elig.c). */
 	int deps_dirty;		/* a job started or ended: dependencies are evaluated again */
 	int64_t wake_at;	/* wall seconds a begin time or after+MINUTES runs out, 0 none */

@@ -84,6 +84,7 @@ struct client {
 	int64_t *wait_ids;
 	size_t nwait;
 	int logs_pending;	/* herd logs: a read on a node owes it an answer */
+	int watching;		/* herd top: told of changes (rpc_watch.c) */
 };
 
 struct server {
@@ -120,6 +121,10 @@ int rpc_lab(struct server *s, struct client *cl, const struct msg *m);
 int rpc_register(struct server *s, struct client *cl, const struct msg *m);
 int rpc_unregister(struct server *s, struct client *cl, const struct msg *m);
 void rpc_wait_check(struct server *s, struct client *cl);
+/* herd top's subscription (rpc_watch.c): a "changed" frame to each watcher
+ * after a turn that changed a job or a node. */
+int rpc_watch(struct server *s, struct client *cl, const struct msg *m);
+void server_watch_event(struct server *s);
 /* herd logs: a read's answer (ctl_logs.c) to its client, if it is still there. */
 struct logs_answer;
 void server_logs_answer(struct server *s, const struct logs_answer *a);

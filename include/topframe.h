@@ -23,6 +23,8 @@ struct top_data {
 	struct top_list jobs;	/* "job" frames of the queue (planned_start, reason) */
 	struct top_list ends;	/* "job" frames of herd history, newest first */
 	int64_t now;		/* wall seconds: the header's clock, expected starts */
+	const char *sel;	/* live view: the selected job's id, marked ">"; NULL none */
+	size_t sel_line;	/* its line in jobs, kept on screen when the queue is cut */
 };
 
 /* A copy of m at the end of l. */

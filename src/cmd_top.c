@@ -7,13 +7,22 @@
  * top_frame (topframe.c), which draws it fitted to the terminal: COLUMNS
  * or the tty's width, LINES or the tty's height; into a pipe without them
  * nothing is cut.  Without -n, on a terminal, top_live (top_live.c)
- * draws a frame every two seconds until q or Ctrl-C; -n 1, or output that
- * is not a terminal, gets one frame as plain text.  Keys other than q
- * (u, arrows, Enter, l, c in the issue) are not there yet.
+ * draws frames until q or Ctrl-C; -n 1, or output that
+ * is not a terminal, gets one frame as plain text.  The live view keeps
+ * a second connection that asked herdd to "watch" (rpc_watch.c) and asks
+ * again when it says something changed.  The live view's
+ * Enter, l and c run herd show, logs and cancel themselves in a child
+ * whose output is caught (capture): the page shows what those commands
+ * print, and a cancel passes the same checks, with no second copy of them.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -22,6 +31,7 @@
 #include "topframe.h"
 
 #define TOP_ENDS 10
+#define CAPTURE_MAX (1 << 20)	/* of herd show/logs output kept for a page */
 
 const struct cmd_entry cmd_top_entry = {
 	"top", "top [-n 1]",
@@ -30,8 +40,12 @@ const struct cmd_entry cmd_top_entry = {
 	"  -n, --iterations 1        one frame as plain text, then exit (only 1:\n"
 	"                            more frames are the live view's)\n"
 	"  -h, --help                this help\n"
-	"\nOn a terminal without -n: the live view, redrawn every 2 s; q or Ctrl-C quits\n"
-	"and the terminal is left as it was.  Into a pipe or a file: one frame.\n"
+	"\nOn a terminal without -n: the live view, refreshed on herdd's events (a job\n"
+	"or node changed); only changed lines are redrawn.  Keys: q or Ctrl-C quits (the terminal left as it was),\n"
+	"u my jobs only (again: everyone's), j/k or the arrows move the selection (>)\n"
+	"over the queue, Enter shows the job (as herd show), l its log (the end that\n"
+	"fits, as herd logs), c cancels it after \"Cancel job N? [y/N]\" (y only); on\n"
+	"a page any key returns.  Into a pipe or a file: one frame.\n"
 	"The frame fits COLUMNS (else\n"
 	"the terminal's width) and LINES (else its height); a section that does not\n"
 	"fit ends in \"… N more\".  Sections: every node and GPU (NODE STATE GPU TYPE\n"
@@ -62,21 +76,7 @@ static size_t term_rows(FILE *f)
 	return 0;
 }
 
-static int fetch(struct top_data *d);
-
-/* top_live's callback: fetch and draw one frame. */
-static int draw_live(void *arg, FILE *f, size_t cols, size_t rows)
-{
-	struct top_data d = { 0 };
-	(void)arg;
-	int rc = fetch(&d);
-	if (rc == 0)
-		top_frame(f, &d, cols, rows);
-	top_data_clear(&d);
-	return rc;
-}
-
-static int fetch(struct top_data *d)
+static int fetch(struct top_data *d, int mine)
 {
 	struct msg req;
 	int rc;
@@ -86,17 +86,131 @@ static int fetch(struct top_data *d)
 	if (rc != 0)
 		return rc;
 	msg_init(&req, "queue");
-	msg_addi(&req, "mine", 0);
+	msg_addi(&req, "mine", mine);
 	rc = cmd_stream(&req, add_each, &d->jobs);
 	msg_clear(&req);
 	if (rc != 0)
 		return rc;
 	msg_init(&req, "history");
-	msg_addi(&req, "all", 1);
+	msg_addi(&req, "all", !mine);
 	msg_addi(&req, "limit", TOP_ENDS);
 	rc = cmd_stream(&req, add_each, &d->ends);
 	msg_clear(&req);
 	d->now = wall_s();
+	return rc;
+}
+
+/* top_live's data: the frame's answers; u asks for the user's own jobs. */
+static int live_fetch(void *arg, int mine, struct top_data *d)
+{
+	(void)arg;
+	return fetch(d, mine);
+}
+
+/* The child: its stdout and stderr into the pipe, signals as a command's. */
+static void capture_child(int fd, int (*fn)(int, char **), int argc, char **argv)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	sigset_t none;
+	for (size_t i = 0; i < 4; i++)
+		signal(sigs[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	int rc = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(rc & 0xff);
+}
+
+/* What fn(argc, argv) prints, its first CAPTURE_MAX bytes, in *text; its status. */
+static int capture(int (*fn)(int, char **), int argc, char **argv, char **text, size_t *len)
+{
+	int p[2], st = 0;
+	char *buf = xmalloc(CAPTURE_MAX + 1);
+	size_t n = 0;
+	*text = buf;
+	*len = 0;
+	buf[0] = '\0';
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return 1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		capture_child(p[1], fn, argc, argv);
+	}
+	close(p[1]);
+	for (;;) {
+		char tmp[4096];
+		ssize_t r = read(p[0], tmp, sizeof tmp);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		size_t k = (size_t)r < CAPTURE_MAX - n ? (size_t)r : CAPTURE_MAX - n;
+		memcpy(buf + n, tmp, k);	/* beyond the bound: read and dropped */
+		n += k;
+	}
+	close(p[0]);
+	buf[n] = '\0';
+	*len = n;
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return 1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+/* The watch connection: herdd's "changed" frames; -1 when it cannot be had. */
+static struct hclient watch_conn;
+
+static int watch_open(void)
+{
+	struct msg req, m;
+	if (hclient_connect(&watch_conn) != 0)
+		return -1;
+	msg_init(&req, "watch");
+	int ok = hclient_send(&watch_conn, &req) == 0;
+	msg_clear(&req);
+	watch_conn.deadline_ms = now_ms() + 5000;
+	if (ok && hclient_next(&watch_conn, &m) == 1) {
+		ok = strcmp(m.type, "watching") == 0;
+		msg_clear(&m);
+	} else {
+		ok = 0;
+	}
+	watch_conn.deadline_ms = 0;
+	return ok ? watch_conn.fd : -1;
+}
+
+/* A frame on the watch: 0 an event, 1 herdd closed it (gone). */
+static int watch_event(void *arg)
+{
+	struct msg m;
+	(void)arg;
+	if (hclient_next(&watch_conn, &m) != 1)
+		return 1;
+	msg_clear(&m);
+	return 0;
+}
+
+/* herd show, logs or cancel of ref, as if typed; a cancel's answer in one line. */
+static int live_run(void *arg, enum top_act a, const char *ref, char **text, size_t *len)
+{
+	char r[TOP_REF_MAX], show[] = "show", logs[] = "logs", cancel[] = "cancel";
+	char *argv[] = { a == TA_SHOW ? show : a == TA_LOG ? logs : cancel, r, NULL };
+	int (*fn)(int, char **) = a == TA_SHOW ? cmd_show : a == TA_LOG ? cmd_logs : cmd_cancel;
+	(void)arg;
+	snprintf(r, sizeof r, "%s", ref);
+	int rc = capture(fn, 2, argv, text, len);
+	if (a == TA_CANCEL && (*text)[0] == '\0') {
+		if (rc == 0)
+			snprintf(*text, CAPTURE_MAX, "job %s cancelled", r);
+		else
+			snprintf(*text, CAPTURE_MAX, "job %s: herd cancel failed (%d)", r, rc);
+		*len = strlen(*text);
+	}
 	return rc;
 }
 
@@ -126,14 +240,16 @@ int cmd_top(int argc, char **argv)
 		return cmd_usage_error(&cmd_top_entry, "-n %ld: only -n 1 (one frame); the live "
 		    "view (without -n, on a terminal) refreshes until q", n);
 	if (n == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
-		int rc = top_live(STDIN_FILENO, STDOUT_FILENO, draw_live, NULL);
+		struct top_live_ops ops = { live_fetch, live_run, watch_open(), watch_event, NULL };
+		int rc = top_live(STDIN_FILENO, STDOUT_FILENO, &ops);
+		hclient_close(&watch_conn);
 		if (rc != 0)	/* herdd's own message went to the screen just left */
 			fprintf(stderr, "herd top: stopped: herdd did not answer, or the "
 			    "terminal could not be set up\n");
 		return rc;
 	}
 	struct top_data d = { 0 };
-	int rc = fetch(&d);
+	int rc = fetch(&d, 0);
 	if (rc == 0)
 		top_frame(stdout, &d, term_columns(stdout), term_rows(stdout));
 	top_data_clear(&d);

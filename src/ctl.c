@@ -704,6 +704,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	free(spec);
 	free(parts);
 	c->sched_needed = 1;
+	c->changes++;
 	return 0;
 }
 

@@ -169,6 +169,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 	if (st->actions & ACT_RELEASE)
 		release_resources(c, j);
 	if (st->to != j->state) {
+		c->changes++;
 		j->state = (uint8_t)st->to;
 		j->reason = a->reason != NULL ? a->reason : st->reason;
 	}

@@ -376,8 +376,10 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 
 void ctl_node_set_state(struct ctl *c, struct node *n, enum node_state s, const char *reason)
 {
-	if (n->state != s)
+	if (n->state != s) {
 		n->state_since = ctl_now_wall(c);
+		c->changes++;
+	}
 	n->state = s;
 	strlcpy_h(n->reason, reason ? reason : "", sizeof n->reason);
 }
@@ -448,6 +450,19 @@ static void remap_gpus(struct ctl *c, struct node *n)
 	}
 }
 
+/* What herd top shows of a node's GPUs moved: its memory, load, processes. */
+static int readings_moved(const struct probe_result *a, const struct probe_result *b)
+{
+	if (a->ngpus != b->ngpus || a->napps != b->napps || a->nprocs != b->nprocs)
+		return 1;
+	for (size_t i = 0; i < a->ngpus; i++)
+		if (a->gpus[i].mem_used_mb != b->gpus[i].mem_used_mb ||
+		    a->gpus[i].util != b->gpus[i].util ||
+		    strcmp(a->gpus[i].uuid, b->gpus[i].uuid) != 0)
+			return 1;
+	return 0;
+}
+
 static void on_probe(struct ctl *c, struct node *n, const char *text)
 {
 	char err[HERD_ERRLEN];
@@ -462,6 +477,8 @@ static void on_probe(struct ctl *c, struct node *n, const char *text)
 		return;
 	}
 	int first = !n->have_probe;
+	if (first || readings_moved(&n->probe, &pr))
+		c->changes++;	/* herd top's watchers ask again */
 	probe_result_clear(&n->probe);
 	n->probe = pr;
 	n->have_probe = 1;

@@ -242,6 +242,7 @@ static void loop(struct ctl *c, struct server *s)
 {
 	static struct pollfd p[POLL_MAX];
 	int64_t next_tick = 0;
+	uint64_t told = 0;	/* c->changes herd top's watchers were told of */
 
 	for (;;) {
 		if (c->sched_needed)
@@ -274,6 +275,10 @@ static void loop(struct ctl *c, struct server *s)
 		}
 		ctl_turn_end(c);
 		ctl_notify_pump(c);	/* what the turn committed is told now */
+		if (c->changes != told) {
+			told = c->changes;
+			server_watch_event(s);
+		}
 	}
 }
 

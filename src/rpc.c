@@ -1698,6 +1698,7 @@ static const struct rpc_entry {
 	{ "resume", rpc_resume, 1 },
 	{ "priority", rpc_priority, 0 },
 	{ "usage", rpc_usage, 0 },
+	{ "watch", rpc_watch, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

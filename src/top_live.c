@@ -1,18 +1,27 @@
 /*
- * top_live.c — the live view of herd top: raw keys in, whole frames out.
+ * top_live.c — the live view of herd top: raw keys in, changed lines out.
  *
- * Theory of operation: the simplest screen that cannot get out of step.
- * Every period (and at once after a key or a resize) the frame is drawn
- * again whole into a buffer and written in one write(): home, clear, the
- * frame.  No diffing, no curses: a frame is a few KiB, and a full redraw
- * every two seconds over SSH costs less than keeping a model of the screen
- * right.  The alternate screen keeps the user's scrollback as it was.
+ * Theory of operation: the terminal side only.  What a key means is
+ * topview.c's (pure), how bytes become keys topkey.c's, what to write to
+ * change the screen topdiff.c's; this file reads, waits and writes.  The
+ * screen is drawn whole into a buffer from the view and the last data,
+ * then only the lines that differ from the last screen are written, in
+ * one write().  Keys redraw from the data already fetched; herdd is asked
+ * again when its watch connection says a job or node changed (a burst of
+ * events is one ask, TOP_LIVE_EVENT_GAP_MS apart), after u and after a
+ * cancel, and every TOP_LIVE_RESYNC_MS in case; without a watch, every
+ * TOP_LIVE_PERIOD_MS.  The clock and running times move on every
+ * TOP_LIVE_TICK_MS from the data in hand, without asking.  The watch
+ * connection closing means herdd went away: the view ends.  A
+ * resize (SIGWINCH) forgets the last screen, so the next is laid out at
+ * the new size and written whole.  The alternate screen keeps the user's
+ * scrollback as it was.
  *
  * The terminal's settings are saved before anything changes them and put
  * back on every way out: q, Ctrl-C (ISIG stays on, so it is SIGINT, and a
- * byte 3 read in any case also quits), SIGTERM, SIGHUP, and a failed
- * draw.  Signals are blocked except inside ppoll, so a flag set by a
- * handler is never missed between the check and the wait.
+ * byte 3 read in any case also quits), SIGTERM, SIGHUP, and herdd gone.
+ * Signals are blocked except inside ppoll, so a flag set by a handler is
+ * never missed between the check and the wait.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,10 +35,12 @@
 
 #include "client.h"
 #include "top_live.h"
+#include "topdiff.h"
+#include "topkey.h"
 
 #define ENTER "\033[?1049h\033[?25l"	/* alternate screen, cursor hidden */
 #define LEAVE "\033[?25h\033[?1049l"
-#define HOME_CLEAR "\033[H\033[2J"
+#define NKEYS 64
 
 static volatile sig_atomic_t quit_sig, resized;
 
@@ -44,7 +55,7 @@ static void on_winch(int sig)
 	resized = 1;
 }
 
-/* The terminal's size; COLUMNS/LINES only where it has none. */
+/* The terminal's size; COLUMNS only where it has none. */
 static void screen_size(int fd, size_t *cols, size_t *rows)
 {
 	struct winsize ws;
@@ -58,40 +69,101 @@ static void screen_size(int fd, size_t *cols, size_t *rows)
 	}
 }
 
-/* One frame, written at once; the last newline dropped so a full screen does not scroll. */
-static int redraw(int out, int (*draw)(void *, FILE *, size_t, size_t), void *arg)
+struct live {
+	int in, out;
+	const struct top_live_ops *ops;
+	struct top_view v;
+	struct top_data d;
+	char *screen;		/* what the terminal shows now; NULL unknown */
+	int64_t next_fetch, last_fetch, next_tick;	/* monotonic ms */
+};
+
+static int refetch(struct live *l)
 {
-	char *text = NULL;
-	size_t len = 0, cols, rows;
-	screen_size(out, &cols, &rows);
-	FILE *f = open_memstream(&text, &len);
+	top_data_clear(&l->d);
+	memset(&l->d, 0, sizeof l->d);
+	l->last_fetch = now_ms();
+	l->next_fetch = l->last_fetch + (l->ops->watch_fd >= 0 ? TOP_LIVE_RESYNC_MS :
+	    TOP_LIVE_PERIOD_MS);
+	l->next_tick = l->last_fetch + TOP_LIVE_TICK_MS;
+	return l->ops->fetch(l->ops->arg, l->v.mine, &l->d);
+}
+
+/* The view drawn, and what changed written at once. */
+static int redraw(struct live *l)
+{
+	char *next = NULL, *bytes = NULL;
+	size_t nlen = 0, blen = 0, cols, rows;
+	screen_size(l->out, &cols, &rows);
+	FILE *f = open_memstream(&next, &nlen);
 	if (f == NULL)
 		return 1;
-	fputs(HOME_CLEAR, f);
-	int rc = draw(arg, f, cols, rows);
+	top_view_draw(f, &l->v, &l->d, cols, rows);
 	fclose(f);
-	if (rc == 0) {
-		if (len > 0 && text[len - 1] == '\n')
-			len--;
-		if (write_all(out, text, len) != 0)
-			rc = 1;
+	if (nlen > 0 && next[nlen - 1] == '\n')	/* a full screen must not scroll */
+		next[nlen - 1] = '\0';
+	if ((f = open_memstream(&bytes, &blen)) == NULL) {
+		free(next);
+		return 1;
 	}
-	free(text);
+	top_diff(f, l->screen, next, cols);
+	fclose(f);
+	int rc = write_all(l->out, bytes, blen) != 0;
+	free(bytes);
+	free(l->screen);
+	l->screen = next;
 	return rc;
 }
 
-/* What the keys read say: 1 quit, 0 go on. */
-static int keys(int in)
+/* What a key asks for; 1 to quit, -1 herdd gone. */
+static int act(struct live *l, int key)
 {
-	char buf[64];
-	ssize_t n = read(in, buf, sizeof buf);
-	if (n < 0)
-		return errno != EINTR && errno != EAGAIN;	/* EIO: the terminal is gone */
-	if (n == 0)
+	char *text = NULL;
+	size_t len = 0;
+	enum top_act a = top_view_key(&l->v, &l->d, key);
+	switch (a) {
+	case TA_QUIT:
 		return 1;
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == 'q' || buf[i] == 'Q' || buf[i] == 3)
+	case TA_REFETCH:
+		return refetch(l) ? -1 : 0;
+	case TA_SHOW: case TA_LOG:
+		l->ops->run(l->ops->arg, a, l->v.ref, &text, &len);
+		top_view_page(&l->v, text ? text : "", len, a == TA_LOG);
+		break;
+	case TA_CANCEL:	/* the job asked about, wherever the selection went since */
+		l->ops->run(l->ops->arg, a, l->v.ask, &text, &len);
+		snprintf(l->v.status, sizeof l->v.status, "%.*s", (int)strcspn(text ? text : "", "\n"),
+		    text ? text : "");
+		free(text);
+		return refetch(l) ? -1 : 0;
+	default:
+		break;
+	}
+	free(text);
+	return 0;
+}
+
+/* Read what was typed and act on each key; 1 quit, -1 herdd or the terminal gone. */
+static int keys(struct live *l, struct topkey *k, int timed_out)
+{
+	unsigned char buf[256];
+	int got[NKEYS];
+	size_t nk;
+	if (timed_out) {
+		nk = topkey_flush(k, got);
+	} else {
+		ssize_t n = read(l->in, buf, sizeof buf);
+		if (n < 0)
+			return errno != EINTR && errno != EAGAIN ? -1 : 0;	/* EIO: terminal gone */
+		if (n == 0)
 			return 1;
+		nk = topkey_feed(k, buf, (size_t)n, got, NKEYS);
+	}
+	for (size_t i = 0; i < nk; i++) {
+		int r = act(l, got[i]);
+		if (r != 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -106,13 +178,67 @@ static void handlers(struct sigaction *old, const int *sigs, size_t n)
 	}
 }
 
-int top_live(int in, int out, int (*draw)(void *arg, FILE *f, size_t cols, size_t rows),
-    void *arg)
+/* herdd said something changed: ask again soon, a burst once. */
+static int on_event(struct live *l)
+{
+	if (l->ops->watch_event(l->ops->arg) != 0)
+		return 1;
+	int64_t soonest = l->last_fetch + TOP_LIVE_EVENT_GAP_MS;
+	if (l->next_fetch > soonest)
+		l->next_fetch = soonest;
+	return 0;
+}
+
+/* Until a way out: 0 quit, else herdd or the terminal gone. */
+static int loop(struct live *l, const sigset_t *orig)
+{
+	struct topkey k = { 0 };
+	if (refetch(l) != 0)
+		return 1;
+	for (;;) {
+		if (redraw(l) != 0)
+			return 1;
+		int64_t due = l->next_fetch < l->next_tick ? l->next_fetch : l->next_tick;
+		int64_t wait = due - now_ms();
+		if (topkey_pending(&k))
+			wait = TOP_LIVE_ESC_MS;
+		struct pollfd p[2] = { { l->in, POLLIN, 0 }, { l->ops->watch_fd, POLLIN, 0 } };
+		struct timespec ts = { wait > 0 ? wait / 1000 : 0, wait > 0 ? wait % 1000 * 1000000L : 0 };
+		int n = ppoll(p, l->ops->watch_fd >= 0 ? 2 : 1, &ts, orig);
+		if (quit_sig)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return 1;
+		if (resized) {	/* the screen is laid out again, whole */
+			resized = 0;
+			free(l->screen);
+			l->screen = NULL;
+		}
+		if (n > 0 && l->ops->watch_fd >= 0 && p[1].revents != 0 && on_event(l) != 0)
+			return 1;	/* herdd went away */
+		int r = 0;
+		if ((n > 0 && p[0].revents != 0) || (n == 0 && topkey_pending(&k)))
+			r = keys(l, &k, n == 0);
+		if (r != 0)
+			return r > 0 ? 0 : 1;
+		int64_t now = now_ms();
+		if (now >= l->next_fetch) {
+			if (refetch(l) != 0)
+				return 1;
+		} else if (now >= l->next_tick) {	/* the clock's fields, from what we have */
+			l->d.now = wall_s();
+			l->next_tick = now + TOP_LIVE_TICK_MS;
+		}
+	}
+}
+
+int top_live(int in, int out, const struct top_live_ops *ops)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 	struct sigaction old[4];
 	struct termios saved, raw;
 	sigset_t block, orig;
+	struct live l = { .in = in, .out = out, .ops = ops };
 	int rc = 0;
 
 	if (tcgetattr(in, &saved) != 0)
@@ -132,27 +258,15 @@ int top_live(int in, int out, int (*draw)(void *arg, FILE *f, size_t cols, size_
 		goto out;
 	}
 	(void)write_all(out, ENTER, strlen(ENTER));
-	for (;;) {
-		if ((rc = redraw(out, draw, arg)) != 0)
-			break;
-		struct pollfd p = { in, POLLIN, 0 };
-		struct timespec ts = { TOP_LIVE_PERIOD_MS / 1000, TOP_LIVE_PERIOD_MS % 1000 * 1000000L };
-		int n = ppoll(&p, 1, &ts, &orig);
-		if (quit_sig)
-			break;
-		if (n < 0 && errno != EINTR) {
-			rc = 1;
-			break;
-		}
-		if (n > 0 && keys(in))
-			break;
-		resized = 0;
-	}
+	rc = loop(&l, &orig);
 	(void)write_all(out, LEAVE, strlen(LEAVE));
 	tcsetattr(in, TCSAFLUSH, &saved);
 out:
 	for (size_t i = 0; i < 4; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	sigprocmask(SIG_SETMASK, &orig, NULL);
+	top_view_clear(&l.v);
+	top_data_clear(&l.d);
+	free(l.screen);
 	return rc;
 }

@@ -79,11 +79,12 @@ void top_bar(char *buf, size_t size, int64_t used, int64_t total, int width)
 struct sect {
 	struct table *t;
 	size_t lim, n;
+	size_t skip;	/* rows left out above, so that the selected one shows */
 };
 
 static void sect_add(struct sect *s, const char *const *cells)
 {
-	if (s->t != NULL && s->n < s->lim)
+	if (s->t != NULL && s->n >= s->skip && s->n - s->skip < s->lim)
 		table_add(s->t, cells);
 	s->n++;
 }
@@ -187,13 +188,19 @@ static void short_time(char *buf, size_t size, int64_t t, int64_t now)
 }
 
 /* Running: its node and time so far; pending: where and when planned, why. */
-static void job_row(struct sect *s, const struct msg *m, int64_t now)
+static void job_row(struct sect *s, const struct msg *m, int64_t now, const char *sel)
 {
 	char id[96], gpus[32], when[64] = "N/A";
 	const char *st = msg_get(m, "state", NULL), *node = msg_get(m, "node", NULL);
 	const char *why = msg_get(m, "reason", NULL), *name = msg_get(m, "name", NULL);
 	const char *user = msg_get(m, "user", NULL);
 	job_display_id(id, sizeof id, m);
+	if (sel != NULL) {	/* the live view: a column of marks before the ids */
+		int mark = strcmp(id, sel) == 0 ? '>' : ' ';
+		memmove(id + 1, id, sizeof id - 1);	/* the id's last byte is its NUL or cut */
+		id[0] = (char)mark;
+		id[sizeof id - 1] = '\0';
+	}
 	snprintf(gpus, sizeof gpus, "%" PRId64, msg_geti(m, "ngpus", 0));
 	int64_t start = msg_geti(m, "start_time", 0), plan = msg_geti(m, "planned_start", 0);
 	if (st != NULL && strcmp(st, "PENDING") == 0) {
@@ -230,7 +237,7 @@ static void sect_fill(int k, struct sect *s, const struct top_data *d)
 			node_rows(s, &d->nodes.v[i]);
 	else if (k == 1)
 		for (size_t i = 0; i < d->jobs.n; i++)
-			job_row(s, &d->jobs.v[i], d->now);
+			job_row(s, &d->jobs.v[i], d->now, d->sel);
 	else
 		for (size_t i = 0; i < d->ends.n; i++)
 			end_row(s, &d->ends.v[i], d->now);
@@ -289,7 +296,7 @@ void top_frame(FILE *f, const struct top_data *d, size_t cols, size_t rows)
 	static const char *none[NSECT] = { "(no nodes)", "(queue empty)", "(no recent ends)" };
 	size_t want[NSECT], give[NSECT];
 	for (int k = 0; k < NSECT; k++) {
-		struct sect c = { NULL, 0, 0 };
+		struct sect c = { NULL, 0, 0, 0 };
 		sect_fill(k, &c, d);
 		want[k] = c.n > 0 ? c.n : 1;
 		give[k] = rows > 0 ? 0 : want[k];
@@ -299,7 +306,9 @@ void top_frame(FILE *f, const struct top_data *d, size_t cols, size_t rows)
 	summary(f, d, cols);
 	for (int k = 0; k < NSECT; k++) {
 		size_t cut = give[k] < want[k];
-		struct sect s = { table_new(ncols[k], hdrs[k]), give[k] - cut, 0 };
+		struct sect s = { table_new(ncols[k], hdrs[k]), give[k] - cut, 0, 0 };
+		if (k == 1 && d->sel != NULL && cut && d->sel_line >= s.lim)
+			s.skip = d->sel_line - s.lim + 1;
 		sect_fill(k, &s, d);
 		fputc('\n', f);
 		table_print_width(s.t, f, cols);

@@ -2600,6 +2600,33 @@ static void notify_events(void **state_)
 	h_free(h);
 }
 
+/*
+ * herd top's events (rpc_watch.c): ctl->changes moves for a submit, a job's
+ * state change, a node's state change and GPU readings that moved, and not
+ * for a probe that says the same again.
+ */
+static void watch_changes(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	uint64_t c0 = h->c.changes;
+	node_up(h, "boot-1", "S - done");
+	assert_true(h->c.changes > c0);		/* the node came up */
+	uint64_t c1 = h->c.changes;
+	probe(h, "boot-1");
+	assert_int_equal(h->c.changes, c1);	/* the same readings: nothing to tell */
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id boot-1\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4000, 57, 00000000:0F:00.0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\napps\nend\n");
+	assert_int_equal(h->c.changes, c1 + 1);	/* GPU 0's memory and load moved */
+	int64_t id = submit(h, 1, 0);
+	assert_int_equal(h->c.changes, c1 + 2);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	assert_int_equal(h->c.changes, c1 + 3);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2645,6 +2672,7 @@ int main(void)
 		cmocka_unit_test(second_backend),
 		cmocka_unit_test(review_gpu_lost_drain_survives_restart),
 		cmocka_unit_test(review_orphans_survive_restart),
+		cmocka_unit_test(watch_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
