@@ -184,10 +184,6 @@ int job_filter_match(const struct job_filter *f, const struct msg *job);
 /* How squeue names a job: "123", a task "123_7", an array's pending tasks
  * "123_[8-99%8]". */
 void job_display_id(char *buf, size_t size, const struct msg *m);
-/* The pending tasks of array aid as squeue 22.05 collapses them:
- * "7_[2-7%2]", the %N only when throttle > 0; control bytes of tasks made
- * visible, a spec too long for buf cut after a whole item ("...").  Pure. */
-void array_display_id(char *buf, size_t size, int64_t aid, const char *tasks, int64_t throttle);
 /* Whether any filter is set. */
 int job_filter_active(const struct job_filter *f);
 

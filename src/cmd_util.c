@@ -395,34 +395,24 @@ int job_filter_match(const struct job_filter *f, const struct msg *m)
 	return 1;
 }
 
-void array_display_id(char *buf, size_t size, int64_t aid, const char *tasks, int64_t throttle)
-{
-	/* Cut a long spec after a whole item, as squeue cuts it; the throttle
-	 * ("%2", squeue's only when the array has one) always stays. */
-	char vis[256], lim[24] = "";
-	size_t room = size > 32 ? size - 32 : 8, len = strlen(tasks);
-	if (size == 0)
-		return;
-	str_vis(vis, sizeof vis, tasks);
-	if (len >= room && room < sizeof vis) {
-		size_t cut = room - 4;
-		while (cut > 0 && vis[cut] != ',')
-			cut--;
-		memcpy(vis + cut, "...", 4);
-	}
-	if (throttle > 0)
-		snprintf(lim, sizeof lim, "%%%" PRId64, throttle);
-	snprintf(buf, size, "%" PRId64 "_[%s%s]", aid, vis, lim);
-}
-
 void job_display_id(char *buf, size_t size, const struct msg *m)
 {
 	int64_t id = msg_geti(m, "id", 0), aid = msg_geti(m, "array_job_id", -1);
 	int64_t task = msg_geti(m, "array_task_id", -1);
 	const char *tasks = msg_get(m, "array_tasks", NULL);
-	if (aid > 0 && tasks != NULL && task < 0)
-		array_display_id(buf, size, aid, tasks, msg_geti(m, "array_throttle", 0));
-	else if (aid > 0 && task >= 0)
+	if (aid > 0 && tasks != NULL && task < 0) {
+		/* Cut a long spec after a whole item, as squeue cuts it. */
+		char vis[256];
+		size_t room = size > 32 ? size - 32 : 8, len = strlen(tasks);
+		str_vis(vis, sizeof vis, tasks);
+		if (len >= room && room < sizeof vis) {
+			size_t cut = room - 4;
+			while (cut > 0 && vis[cut] != ',')
+				cut--;
+			memcpy(vis + cut, "...", 4);
+		}
+		snprintf(buf, size, "%" PRId64 "_[%s]", aid, vis);
+	} else if (aid > 0 && task >= 0)
 		snprintf(buf, size, "%" PRId64 "_%" PRId64, aid, task);
 	else
 		snprintf(buf, size, "%" PRId64, id);

@@ -235,48 +235,10 @@ static void command_list(void **state)
 	free(got);
 }
 
-/* squeue's collapsed pending array tasks, hostile specs and small buffers. */
-static void array_ids(void **state)
-{
-	(void)state;
-	char b[96], small[40], tiny[4], lng[600];
-	array_display_id(b, sizeof b, 7, "2-7", 2);
-	assert_string_equal(b, "7_[2-7%2]");
-	array_display_id(b, sizeof b, 7, "2-7", 0);	/* no throttle: no %N */
-	assert_string_equal(b, "7_[2-7]");
-	array_display_id(b, sizeof b, 7, "2-7", -5);	/* a hostile throttle */
-	assert_string_equal(b, "7_[2-7]");
-	array_display_id(b, sizeof b, 12, "1,3,5-9:2", 1);
-	assert_string_equal(b, "12_[1,3,5-9:2%1]");
-	array_display_id(b, sizeof b, 9223372036854775807LL, "0", 9223372036854775807LL);
-	assert_string_equal(b, "9223372036854775807_[0%9223372036854775807]");
-	array_display_id(b, sizeof b, 3, "1\n\033[2J", 0);
-	assert_null(strchr(b, '\033'));
-	assert_null(strchr(b, '\n'));
-	array_display_id(b, sizeof b, 3, "", 4);
-	assert_string_equal(b, "3_[%4]");
-	/* A long spec is cut after a whole item; the throttle stays. */
-	size_t n = 0;
-	for (int i = 0; n + 8 < sizeof lng; i++)
-		n += (size_t)snprintf(lng + n, sizeof lng - n, "%d,", i * 3);
-	lng[n - 1] = '\0';
-	array_display_id(b, sizeof b, 5, lng, 8);
-	assert_true(strlen(b) < sizeof b);
-	assert_non_null(strstr(b, "...%8]"));
-	assert_string_equal(b + strlen(b) - 6, "...%8]");
-	assert_true(strncmp(b, "5_[0,3,6,", 9) == 0);
-	array_display_id(small, sizeof small, 5, lng, 8);
-	assert_true(strlen(small) < sizeof small);
-	array_display_id(tiny, sizeof tiny, 5, lng, 8);
-	assert_true(strlen(tiny) < sizeof tiny);
-	array_display_id(tiny, 0, 5, "1-3", 2);	/* nothing written, no crash */
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exit_codes),
-		cmocka_unit_test(array_ids),
 		cmocka_unit_test(durations),
 		cmocka_unit_test(filters),
 		cmocka_unit_test(getopt_habits),
