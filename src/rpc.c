@@ -1697,6 +1697,7 @@ static const struct rpc_entry {
 	{ "resume", rpc_resume, 1 },
 	{ "priority", rpc_priority, 0 },
 	{ "usage", rpc_usage, 0 },
+	{ "partitions", rpc_partitions, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

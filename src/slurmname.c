@@ -17,12 +17,14 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "slurm_sinfo.h"
 #include "slurmname.h"
 
 enum slurm_name slurm_name_of(const char *argv0)
 {
 	static const struct { const char *name; enum slurm_name v; } names[] = {
 		{ "sbatch", SLURM_SBATCH }, { "squeue", SLURM_SQUEUE }, { "scancel", SLURM_SCANCEL },
+		{ "sinfo", SLURM_SINFO },
 	};
 	if (argv0 == NULL)
 		return SLURM_NONE;
@@ -115,12 +117,13 @@ int slurm_cancel_quiet(const char *why)
 /* squeue's words at most: a script's squeue line is short. */
 #define SQUEUE_ARGS_MAX 1024
 
-int slurm_main(int argc, char **argv)
+/* The name's command; -1 where argv[0] names none. */
+static int slurm_run(enum slurm_name name, int argc, char **argv)
 {
 	static char *args[SQUEUE_ARGS_MAX + 4];
 	int n;
 
-	switch (slurm_name_of(argc > 0 ? argv[0] : NULL)) {
+	switch (name) {
 	case SLURM_SBATCH:
 		return cmd_sbatch(argc, argv);
 	case SLURM_SQUEUE:
@@ -133,7 +136,25 @@ int slurm_main(int argc, char **argv)
 	case SLURM_SCANCEL:
 		cmd_result_quiet = slurm_cancel_quiet;
 		return cmd_cancel(argc, argv);
+	case SLURM_SINFO:
+		return cmd_sinfo(argc, argv);
 	default:
 		return -1;
 	}
+}
+
+int slurm_main(int argc, char **argv)
+{
+	static const char *const words[] = {
+		[SLURM_SBATCH] = "sbatch", [SLURM_SQUEUE] = "squeue", [SLURM_SCANCEL] = "scancel",
+		[SLURM_SINFO] = "sinfo",
+	};
+	enum slurm_name name = slurm_name_of(argc > 0 ? argv[0] : NULL);
+	if (name == SLURM_NONE)
+		return -1;
+	/* A bad option: Slurm's words and status 255 (sbatch reads its own). */
+	cmd_slurm_name = words[name];
+	cmd_slurm_refused = 0;
+	int rc = slurm_run(name, argc, argv);
+	return cmd_slurm_refused ? 255 : rc;
 }
