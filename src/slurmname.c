@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "slurm_sacct.h"
 #include "slurm_sinfo.h"
 #include "slurmname.h"
 
@@ -24,7 +25,7 @@ enum slurm_name slurm_name_of(const char *argv0)
 {
 	static const struct { const char *name; enum slurm_name v; } names[] = {
 		{ "sbatch", SLURM_SBATCH }, { "squeue", SLURM_SQUEUE }, { "scancel", SLURM_SCANCEL },
-		{ "sinfo", SLURM_SINFO },
+		{ "sinfo", SLURM_SINFO }, { "sacct", SLURM_SACCT },
 	};
 	if (argv0 == NULL)
 		return SLURM_NONE;
@@ -138,6 +139,8 @@ static int slurm_run(enum slurm_name name, int argc, char **argv)
 		return cmd_cancel(argc, argv);
 	case SLURM_SINFO:
 		return cmd_sinfo(argc, argv);
+	case SLURM_SACCT:
+		return cmd_sacct(argc, argv);
 	default:
 		return -1;
 	}
@@ -147,7 +150,7 @@ int slurm_main(int argc, char **argv)
 {
 	static const char *const words[] = {
 		[SLURM_SBATCH] = "sbatch", [SLURM_SQUEUE] = "squeue", [SLURM_SCANCEL] = "scancel",
-		[SLURM_SINFO] = "sinfo",
+		[SLURM_SINFO] = "sinfo", [SLURM_SACCT] = "sacct",
 	};
 	enum slurm_name name = slurm_name_of(argc > 0 ? argv[0] : NULL);
 	if (name == SLURM_NONE)
