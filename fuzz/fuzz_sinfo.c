@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *names[NODES];
 	size_t n = size < sizeof buf - 1 ? size : sizeof buf - 1, k = 0;
 	char err[256], *p = buf, *line;
-	const struct sinfo_part parts[] = { { "gpu", 1, 3600 }, { "all", 0, 0 } };
+	const struct sinfo_part parts[] = { { "gpu", 1, 3600, 0 }, { "all", 0, 0, 0 } };
 
 	memcpy(buf, data, n);
 	buf[n] = '\0';

@@ -22,6 +22,7 @@ struct sinfo_part {
 	const char *name;
 	int is_default;		/* printed with a "*" */
 	int64_t max_time;	/* seconds; 0: infinite */
+	int64_t default_time;	/* seconds; 0: none */
 };
 
 struct sinfo_node {
@@ -67,6 +68,19 @@ void sinfo_time(int64_t secs, char *buf, size_t size);
  * the header's. */
 void sinfo_node_format(const struct sinfo_part *parts, size_t nparts,
     const struct sinfo_node *nodes, size_t nnodes, char *out, size_t size);
+
+/* herdd's partitions (the implicit "all" where hosts.ini has none) and
+ * nodes, as sinfo and scontrol show partition read them. */
+struct sinfo_data {
+	struct sinfo_part part[SINFO_PARTS_MAX];
+	size_t nparts;
+	struct sinfo_node *node;	/* SINFO_NODES_MAX */
+	size_t nnodes;
+};
+/* 0, or the status of herdd's error (printed); free with sinfo_unload
+ * either way. */
+int sinfo_load(struct sinfo_data *d);
+void sinfo_unload(struct sinfo_data *d);
 
 /* herd.c's entry: sinfo's exit status. */
 int cmd_sinfo(int argc, char **argv);

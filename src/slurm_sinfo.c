@@ -224,13 +224,6 @@ void sinfo_node_format(const struct sinfo_part *parts, size_t nparts,
 
 /* ---- the command: herdd's answers in, lines out ---- */
 
-struct sinfo_data {
-	struct sinfo_part part[SINFO_PARTS_MAX];
-	size_t nparts;
-	struct sinfo_node *node;	/* SINFO_NODES_MAX */
-	size_t nnodes;
-};
-
 static char *dup_or_empty(const char *s)
 {
 	return xstrdup(s != NULL ? s : "");
@@ -245,6 +238,7 @@ static int each_part(void *arg, const struct msg *m)
 	p->name = dup_or_empty(msg_get(m, "name", NULL));
 	p->is_default = msg_geti(m, "default", 0) != 0;
 	p->max_time = msg_geti(m, "max_time", 0);
+	p->default_time = msg_geti(m, "default_time", 0);
 	return 0;
 }
 
@@ -291,7 +285,7 @@ static int each_node(void *arg, const struct msg *m)
 	return 0;
 }
 
-static void data_free(struct sinfo_data *d)
+void sinfo_unload(struct sinfo_data *d)
 {
 	for (size_t i = 0; i < d->nparts; i++)
 		free((char *)d->part[i].name);
@@ -301,13 +295,14 @@ static void data_free(struct sinfo_data *d)
 		free((char *)d->node[i].parts);
 	}
 	free(d->node);
+	memset(d, 0, sizeof *d);
 }
 
-/* herdd's partitions and nodes into d: 0, or herdd's error's status. */
-static int fetch(struct sinfo_data *d)
+int sinfo_load(struct sinfo_data *d)
 {
 	struct msg req;
 	int rc;
+	memset(d, 0, sizeof *d);
 	d->node = xcalloc(SINFO_NODES_MAX, sizeof *d->node);
 	msg_init(&req, "partitions");
 	rc = cmd_stream(&req, each_part, d);
@@ -410,7 +405,7 @@ int cmd_sinfo(int argc, char **argv)
 		return 1;
 	}
 	memset(&d, 0, sizeof d);
-	if ((rc = fetch(&d)) == 0) {
+	if ((rc = sinfo_load(&d)) == 0) {
 		if (spec == NULL) {	/* the defaults always parse */
 			sinfo_node_format(d.part, d.nparts, d.node, d.nnodes, nfmt, sizeof nfmt);
 			listfmt_parse_letters(q.by_node ? nfmt : SINFO_DEFAULT_FORMAT, sinfo_cols,
@@ -422,6 +417,6 @@ int cmd_sinfo(int argc, char **argv)
 		}
 		sinfo_lines(&q, d.part, d.nparts, d.node, d.nnodes, print_line, NULL);
 	}
-	data_free(&d);
+	sinfo_unload(&d);
 	return rc;
 }

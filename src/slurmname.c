@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "slurm_sacct.h"
+#include "slurm_scontrol.h"
 #include "slurm_sinfo.h"
 #include "slurmname.h"
 
@@ -26,6 +27,7 @@ enum slurm_name slurm_name_of(const char *argv0)
 	static const struct { const char *name; enum slurm_name v; } names[] = {
 		{ "sbatch", SLURM_SBATCH }, { "squeue", SLURM_SQUEUE }, { "scancel", SLURM_SCANCEL },
 		{ "sinfo", SLURM_SINFO }, { "sacct", SLURM_SACCT },
+		{ "scontrol", SLURM_SCONTROL },
 	};
 	if (argv0 == NULL)
 		return SLURM_NONE;
@@ -141,6 +143,8 @@ static int slurm_run(enum slurm_name name, int argc, char **argv)
 		return cmd_sinfo(argc, argv);
 	case SLURM_SACCT:
 		return cmd_sacct(argc, argv);
+	case SLURM_SCONTROL:
+		return cmd_scontrol(argc, argv);
 	default:
 		return -1;
 	}
@@ -151,6 +155,7 @@ int slurm_main(int argc, char **argv)
 	static const char *const words[] = {
 		[SLURM_SBATCH] = "sbatch", [SLURM_SQUEUE] = "squeue", [SLURM_SCANCEL] = "scancel",
 		[SLURM_SINFO] = "sinfo", [SLURM_SACCT] = "sacct",
+		[SLURM_SCONTROL] = "scontrol",
 	};
 	enum slurm_name name = slurm_name_of(argc > 0 ? argv[0] : NULL);
 	if (name == SLURM_NONE)

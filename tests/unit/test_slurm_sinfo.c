@@ -25,7 +25,7 @@ static void collect(void *arg, const char *line)
 }
 
 static const struct sinfo_part parts[] = {
-	{ "gpu", 1, 2 * 86400 }, { "debug", 0, 1800 },
+	{ "gpu", 1, 2 * 86400, 0 }, { "debug", 0, 1800, 0 },
 };
 
 static struct sinfo_node nodes[] = {
@@ -138,7 +138,7 @@ static void node_format(void **state)
 	sinfo_node_format(parts, 2, nodes, NNODES, f, sizeof f);
 	assert_string_equal(f, "%8N %.6D %9P %6t");
 	struct sinfo_node lng[] = { { "a-very-long-node-name-01", "IDLE", "", 1, 1, "" } };
-	struct sinfo_part lp[] = { { "partition-long", 1, 0 } };
+	struct sinfo_part lp[] = { { "partition-long", 1, 0, 0 } };
 	sinfo_node_format(lp, 1, lng, 1, f, sizeof f);
 	assert_string_equal(f, "%24N %.6D %15P %6t");
 	assert_int_equal(run("%N", NULL, NULL, 0), 2);
@@ -161,7 +161,7 @@ static void hostile(void **state)
 	assert_int_equal(listfmt_parse_letters("%.1024N|%D|%t", sinfo_cols, nsinfo_cols, &f, err,
 	    sizeof err), 0);
 	struct sinfo_query q = { &f, NULL, NULL, 0 };
-	const struct sinfo_part all = { "all", 1, 0 };
+	const struct sinfo_part all = { "all", 1, 0, 0 };
 	nout = 0;
 	assert_true(sinfo_lines(&q, &all, 1, many, SINFO_NODES_MAX + 10, collect, NULL) >= 2);
 	for (size_t i = 0; i < nout; i++)
