@@ -1,17 +1,23 @@
 /*
- * slurmname.c — herd under Slurm's names: a link named sbatch, squeue or
- * scancel (make install SLURM_NAMES=1) runs herd submit, queue or cancel
- * with that command's habits, so scripts written for Slurm work unchanged.
+ * slurmname.c — herd under Slurm's names: a link named sbatch, squeue,
+ * scancel, sinfo, sacct or scontrol (make install SLURM_NAMES=1) runs as
+ * that command, with its habits, so scripts written for Slurm work
+ * unchanged.
  *
- * Theory of operation: each name maps onto one herd command, which already
- * speaks the namesake's options (herd submit reads sbatch's, herd queue
- * squeue's -h/-o/-u/-j/--me, herd cancel scancel's).  What differs is
- * small and lives here or behind one flag: squeue's default columns (the
- * argument rewrite below, pure and fuzzed), scancel's silence about a job
- * that is unknown or already over (slurm_cancel_quiet, a filter on herdd's
- * per-job answers), and sbatch's "unrecognized option" with status 255
- * (cmd_sbatch in cmd_submit.c, where the options are read).  Anything else
- * is herd's own behaviour and message, documented in herd(1) SLURM NAMES.
+ * Theory of operation: sbatch, squeue and scancel map onto one herd
+ * command each, which already speaks the namesake's options (herd submit
+ * reads sbatch's, herd queue squeue's -h/-o/-u/-j/--me, herd cancel
+ * scancel's).  What differs is small and lives here or behind one flag:
+ * squeue's default columns (the argument rewrite below, pure and fuzzed),
+ * scancel's silence about a job that is unknown or already over
+ * (slurm_cancel_quiet, a filter on herdd's per-job answers), and sbatch's
+ * "unrecognized option" with status 255 (cmd_sbatch in cmd_submit.c, where
+ * the options are read).  sinfo, sacct and scontrol print what no herd
+ * command prints in their layouts, each in a file of its own
+ * (slurm_sinfo.c, slurm_sacct.c, slurm_scontrol.c).  Under every name a
+ * bad option is said in getopt's words under that name with status 255
+ * (cmd_slurm_name, read by cmd_getopt).  Anything else is herd's own
+ * behaviour and message, documented in herd(1) SLURM NAMES.
  */
 #include <stdio.h>
 #include <string.h>
