@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "gputype.h"
 #include "hostlist.h"
+#include "jobopt.h"
 #include "slurm_sinfo.h"
 #include "util.h"
 
@@ -69,13 +70,7 @@ void sinfo_time(int64_t secs, char *buf, size_t size)
 		snprintf(buf, size, "infinite");
 		return;
 	}
-	long long d = secs / 86400, h = secs / 3600 % 24, m = secs / 60 % 60, s = secs % 60;
-	if (d > 0)
-		snprintf(buf, size, "%lld-%02lld:%02lld:%02lld", d, h, m, s);
-	else if (h > 0)
-		snprintf(buf, size, "%lld:%02lld:%02lld", h, m, s);
-	else
-		snprintf(buf, size, "%lld:%02lld", m, s);
+	format_duration(secs, buf, size);	/* Slurm's forms, as herd writes them */
 }
 
 /* Whether the comma list has the name. */
