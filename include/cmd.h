@@ -128,6 +128,13 @@ void cmd_help_list(const struct cmd_entry *const *table, FILE *f);
  */
 #define CMD_OPT_HELP 0x100
 #define CMD_HELP_OPTION { "help", no_argument, NULL, CMD_OPT_HELP }
+/* Whether herd update takes this key (herd's, scontrol's or the submit
+ * option's name): scontrol update refuses the others itself. */
+int update_key_known(const char *key);
+/* Run under a Slurm name (slurmname.c): a bad option is said in Slurm's
+ * words under that name and sets cmd_slurm_refused (the status is 255). */
+extern const char *cmd_slurm_name;
+extern int cmd_slurm_refused;
 void cmd_getopt_start(void);
 int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *shortopts,
     const struct option *longopts);

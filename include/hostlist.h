@@ -20,4 +20,13 @@ int hostlist_check(const char *list, size_t *count, char *err, size_t errsz);
 /* Whether name is in the list: 1 yes, 0 no, -1 bad syntax. */
 int hostlist_match(const char *list, const char *name);
 
+/*
+ * The names as one compressed list, as sinfo prints NODELIST: sorted, a
+ * trailing number's runs in one bracket per prefix and width
+ * ("gpu[1-3,7],node[01-02],box"), a name alone as it is, duplicates once.
+ * Returns the length written, or -1 when dst (size bytes) is too small or
+ * memory runs out (dst then holds the whole items that fit).
+ */
+int hostlist_compress(const char *const *names, size_t n, char *dst, size_t size);
+
 #endif

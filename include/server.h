@@ -116,6 +116,8 @@ void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m);
 /* herd priority and herd usage (rpc_share.c). */
 int rpc_priority(struct server *s, struct client *cl, const struct msg *m);
 int rpc_usage(struct server *s, struct client *cl, const struct msg *m);
+/* sinfo's partitions (rpc_part.c). */
+int rpc_partitions(struct server *s, struct client *cl, const struct msg *m);
 /* Lab mode's registration (rpc_lab.c). */
 int rpc_lab(struct server *s, struct client *cl, const struct msg *m);
 int rpc_register(struct server *s, struct client *cl, const struct msg *m);

@@ -73,6 +73,11 @@ static const struct update_key *find_key(const char *k)
 	return NULL;
 }
 
+int update_key_known(const char *key)
+{
+	return find_key(key) != NULL;
+}
+
 /* The parsed value of one key into the request. */
 static void put(struct msg *req, const struct update_key *uk, const struct jobopt *o)
 {

@@ -84,6 +84,32 @@ static const struct option *long_for(const struct option *lo, const char *arg, i
 	return NULL;
 }
 
+const char *cmd_slurm_name;
+int cmd_slurm_refused;
+
+/* A bad option under a Slurm name, in getopt's words as Slurm prints them
+ * (its scripts and users know them); the status becomes 255. */
+static void slurm_bad_option(int c, const char *prev, int opt, const struct option *longopts)
+{
+	const struct option *lo = long_for(longopts, prev, opt);
+	char vis[256];
+	str_vis(vis, sizeof vis, prev != NULL ? prev : "");
+	vis[strcspn(vis, "=")] = '\0';
+	if (c == ':' && lo != NULL)
+		fprintf(stderr, "%s: option '--%s' requires an argument\n", cmd_slurm_name, lo->name);
+	else if (c == ':')
+		fprintf(stderr, "%s: option requires an argument -- '%c'\n", cmd_slurm_name, opt);
+	else if (lo != NULL)
+		fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", cmd_slurm_name,
+		    lo->name);
+	else if (opt == 0 || !isprint(opt))
+		fprintf(stderr, "%s: unrecognized option '%s'\n", cmd_slurm_name, vis);
+	else
+		fprintf(stderr, "%s: invalid option -- '%c'\n", cmd_slurm_name, opt);
+	fprintf(stderr, "Try \"%s --help\" for more information\n", cmd_slurm_name);
+	cmd_slurm_refused = 1;
+}
+
 int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
@@ -100,6 +126,10 @@ int cmd_getopt(const struct cmd_entry *ce, int argc, char **argv, const char *sh
 	const struct option *lo;
 	int n;
 
+	if ((c == ':' || c == '?') && cmd_slurm_name != NULL) {
+		slurm_bad_option(c, prev, optopt, longopts);
+		return '?';
+	}
 	switch (c) {
 	case CMD_OPT_HELP:
 		cmd_help(ce, stdout);

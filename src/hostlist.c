@@ -183,3 +183,118 @@ int hostlist_match(const char *list, const char *name)
 		return -1;
 	return walk(list, match_item, &x, err, sizeof err);
 }
+
+/* ---- compression: names into "gpu[1-3,7],box" ---- */
+
+/* One name split as a compressed list sees it: prefix + trailing number. */
+struct hname {
+	const char *s;
+	size_t npre;	/* the prefix's length; the whole name without a number */
+	long num;	/* -1: no trailing number (or one too long to read) */
+	int pad;	/* the digits' width where zero-padded ("01"), else 0 */
+};
+
+static void split_name(struct hname *h, const char *s)
+{
+	size_t len = strlen(s), d = len;
+	while (d > 0 && s[d - 1] >= '0' && s[d - 1] <= '9')
+		d--;
+	h->s = s;
+	h->npre = len;
+	h->num = -1;
+	h->pad = 0;
+	if (d == len || len - d > HL_DIGITS)
+		return;
+	h->npre = d;
+	h->num = strtol(s + d, NULL, 10);
+	h->pad = s[d] == '0' && len - d > 1 ? (int)(len - d) : 0;
+}
+
+static int hname_cmp(const void *a, const void *b)
+{
+	const struct hname *x = a, *y = b;
+	size_t n = x->npre < y->npre ? x->npre : y->npre;
+	int c = strncmp(x->s, y->s, n);
+	if (c != 0)
+		return c;
+	if (x->npre != y->npre)
+		return x->npre < y->npre ? -1 : 1;
+	if (x->pad != y->pad)
+		return x->pad < y->pad ? -1 : 1;
+	return x->num < y->num ? -1 : x->num > y->num;
+}
+
+static int same_group(const struct hname *a, const struct hname *b)
+{
+	return a->num >= 0 && b->num >= 0 && a->npre == b->npre && a->pad == b->pad &&
+	    strncmp(a->s, b->s, a->npre) == 0;
+}
+
+/* Append to dst (used bytes so far in *used); 0, or -1 when it is full. */
+static int put(char *dst, size_t size, size_t *used, const char *fmt, const char *s, size_t n,
+    long a, long b, int pad)
+{
+	int w;
+	if (fmt == NULL)
+		w = snprintf(dst + *used, size - *used, "%.*s", (int)n, s);
+	else
+		w = snprintf(dst + *used, size - *used, fmt, pad, a, pad, b);
+	if (w < 0 || (size_t)w >= size - *used)
+		return -1;
+	*used += (size_t)w;
+	return 0;
+}
+
+/* The group of names h[0..n) (one prefix and width) as "pre[1-3,7]", or
+ * the name itself where it is alone. */
+static int put_group(char *dst, size_t size, size_t *used, const struct hname *h, size_t n)
+{
+	if (h[n - 1].num == h[0].num)	/* one name (duplicates once) */
+		return put(dst, size, used, NULL, h[0].s, strlen(h[0].s), 0, 0, 0);
+	if (put(dst, size, used, NULL, h[0].s, h[0].npre, 0, 0, 0) != 0 ||
+	    put(dst, size, used, NULL, "[", 1, 0, 0, 0) != 0)
+		return -1;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && h[j + 1].num <= h[j].num + 1)
+			j++;	/* a run; an equal number (a duplicate) joins it */
+		const char *fmt = h[j].num == h[i].num ? "%0*ld" : "%0*ld-%0*ld";
+		if ((i > 0 && put(dst, size, used, NULL, ",", 1, 0, 0, 0) != 0) ||
+		    put(dst, size, used, fmt, NULL, 0, h[i].num, h[j].num, h[i].pad) != 0)
+			return -1;
+		i = j + 1;
+	}
+	return put(dst, size, used, NULL, "]", 1, 0, 0, 0);
+}
+
+int hostlist_compress(const char *const *names, size_t n, char *dst, size_t size)
+{
+	struct hname *h;
+	size_t used = 0, mark = 0;
+	int rc = 0;
+	if (size == 0)
+		return -1;
+	dst[0] = '\0';
+	if (n == 0)
+		return 0;
+	if ((h = calloc(n, sizeof *h)) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		split_name(&h[i], names[i] != NULL ? names[i] : "");
+	qsort(h, n, sizeof *h, hname_cmp);
+	for (size_t i = 0; i < n && rc == 0;) {
+		size_t j = i + 1;
+		mark = used;
+		while (j < n && same_group(&h[i], &h[j]))
+			j++;
+		if (i > 0 && put(dst, size, &used, NULL, ",", 1, 0, 0, 0) != 0)
+			rc = -1;
+		else
+			rc = put_group(dst, size, &used, h + i, j - i);
+		i = j;
+	}
+	free(h);
+	if (rc != 0)
+		dst[mark] = '\0';	/* whole items only */
+	return rc == 0 ? (int)used : -1;
+}

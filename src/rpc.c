@@ -1699,6 +1699,7 @@ static const struct rpc_entry {
 	{ "priority", rpc_priority, 0 },
 	{ "usage", rpc_usage, 0 },
 	{ "watch", rpc_watch, 0 },
+	{ "partitions", rpc_partitions, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

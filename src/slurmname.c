@@ -1,28 +1,39 @@
 /*
- * slurmname.c — herd under Slurm's names: a link named sbatch, squeue or
- * scancel (make install SLURM_NAMES=1) runs herd submit, queue or cancel
- * with that command's habits, so scripts written for Slurm work unchanged.
+ * slurmname.c — herd under Slurm's names: a link named sbatch, squeue,
+ * scancel, sinfo, sacct or scontrol (make install SLURM_NAMES=1) runs as
+ * that command, with its habits, so scripts written for Slurm work
+ * unchanged.
  *
- * Theory of operation: each name maps onto one herd command, which already
- * speaks the namesake's options (herd submit reads sbatch's, herd queue
- * squeue's -h/-o/-u/-j/--me, herd cancel scancel's).  What differs is
- * small and lives here or behind one flag: squeue's default columns (the
- * argument rewrite below, pure and fuzzed), scancel's silence about a job
- * that is unknown or already over (slurm_cancel_quiet, a filter on herdd's
- * per-job answers), and sbatch's "unrecognized option" with status 255
- * (cmd_sbatch in cmd_submit.c, where the options are read).  Anything else
- * is herd's own behaviour and message, documented in herd(1) SLURM NAMES.
+ * Theory of operation: sbatch, squeue and scancel map onto one herd
+ * command each, which already speaks the namesake's options (herd submit
+ * reads sbatch's, herd queue squeue's -h/-o/-u/-j/--me, herd cancel
+ * scancel's).  What differs is small and lives here or behind one flag:
+ * squeue's default columns (the argument rewrite below, pure and fuzzed),
+ * scancel's silence about a job that is unknown or already over
+ * (slurm_cancel_quiet, a filter on herdd's per-job answers), and sbatch's
+ * "unrecognized option" with status 255 (cmd_sbatch in cmd_submit.c, where
+ * the options are read).  sinfo, sacct and scontrol print what no herd
+ * command prints in their layouts, each in a file of its own
+ * (slurm_sinfo.c, slurm_sacct.c, slurm_scontrol.c).  Under every name a
+ * bad option is said in getopt's words under that name with status 255
+ * (cmd_slurm_name, read by cmd_getopt).  Anything else is herd's own
+ * behaviour and message, documented in herd(1) SLURM NAMES.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "slurm_sacct.h"
+#include "slurm_scontrol.h"
+#include "slurm_sinfo.h"
 #include "slurmname.h"
 
 enum slurm_name slurm_name_of(const char *argv0)
 {
 	static const struct { const char *name; enum slurm_name v; } names[] = {
 		{ "sbatch", SLURM_SBATCH }, { "squeue", SLURM_SQUEUE }, { "scancel", SLURM_SCANCEL },
+		{ "sinfo", SLURM_SINFO }, { "sacct", SLURM_SACCT },
+		{ "scontrol", SLURM_SCONTROL },
 	};
 	if (argv0 == NULL)
 		return SLURM_NONE;
@@ -115,12 +126,13 @@ int slurm_cancel_quiet(const char *why)
 /* squeue's words at most: a script's squeue line is short. */
 #define SQUEUE_ARGS_MAX 1024
 
-int slurm_main(int argc, char **argv)
+/* The name's command; -1 where argv[0] names none. */
+static int slurm_run(enum slurm_name name, int argc, char **argv)
 {
 	static char *args[SQUEUE_ARGS_MAX + 4];
 	int n;
 
-	switch (slurm_name_of(argc > 0 ? argv[0] : NULL)) {
+	switch (name) {
 	case SLURM_SBATCH:
 		return cmd_sbatch(argc, argv);
 	case SLURM_SQUEUE:
@@ -133,7 +145,30 @@ int slurm_main(int argc, char **argv)
 	case SLURM_SCANCEL:
 		cmd_result_quiet = slurm_cancel_quiet;
 		return cmd_cancel(argc, argv);
+	case SLURM_SINFO:
+		return cmd_sinfo(argc, argv);
+	case SLURM_SACCT:
+		return cmd_sacct(argc, argv);
+	case SLURM_SCONTROL:
+		return cmd_scontrol(argc, argv);
 	default:
 		return -1;
 	}
+}
+
+int slurm_main(int argc, char **argv)
+{
+	static const char *const words[] = {
+		[SLURM_SBATCH] = "sbatch", [SLURM_SQUEUE] = "squeue", [SLURM_SCANCEL] = "scancel",
+		[SLURM_SINFO] = "sinfo", [SLURM_SACCT] = "sacct",
+		[SLURM_SCONTROL] = "scontrol",
+	};
+	enum slurm_name name = slurm_name_of(argc > 0 ? argv[0] : NULL);
+	if (name == SLURM_NONE)
+		return -1;
+	/* A bad option: Slurm's words and status 255 (sbatch reads its own). */
+	cmd_slurm_name = words[name];
+	cmd_slurm_refused = 0;
+	int rc = slurm_run(name, argc, argv);
+	return cmd_slurm_refused ? 255 : rc;
 }

@@ -132,12 +132,74 @@ static void t_hostlist(void **state)
 	}
 }
 
+static const char *compress(const char *const *names, size_t n)
+{
+	static char out[512];
+	assert_true(hostlist_compress(names, n, out, sizeof out) >= 0);
+	/* Whatever it prints reads back as a list holding every name. */
+	if (n > 0) {
+		assert_int_equal(hostlist_check(out, NULL, NULL, 0), 0);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(hostlist_match(out, names[i]), 1);
+	}
+	return out;
+}
+
+/* sinfo's NODELIST: names compressed as Slurm prints them; hostile names
+ * and buffers. */
+static void t_compress(void **state)
+{
+	(void)state;
+	const char *a[] = { "gpu3", "gpu1", "gpu2", "gpu7", "box" };
+	assert_string_equal(compress(a, 5), "box,gpu[1-3,7]");
+	const char *b[] = { "node01", "node02", "node10", "node9" };
+	assert_string_equal(compress(b, 4), "node[9-10],node[01-02]");	/* by width, as -w reads them */
+	const char *c[] = { "n1", "n1", "n2" };	/* a duplicate once */
+	const char *c1[] = { "n1", "n1" };
+	assert_string_equal(compress(c1, 2), "n1");
+	assert_string_equal(compress(c, 3), "n[1-2]");
+	const char *d[] = { "solo7" };
+	assert_string_equal(compress(d, 1), "solo7");
+	const char *e[] = { "a", "b1", "c" };
+	assert_string_equal(compress(e, 3), "a,b1,c");
+	const char *f[] = { "r1n2", "r1n3", "r2n2" };
+	assert_string_equal(compress(f, 3), "r1n[2-3],r2n2");
+	const char *g[] = { "x00", "x0", "x1" };	/* widths differ: two groups */
+	assert_string_equal(compress(g, 3), "x[0-1],x00");
+	assert_string_equal(compress(NULL, 0), "");
+	/* A number too long to read stays a plain name. */
+	const char *h[] = { "n12345678901234567890", "n1" };
+	char out[128];
+	assert_true(hostlist_compress(h, 2, out, sizeof out) > 0);
+	assert_string_equal(out, "n1,n12345678901234567890");
+	/* NULL names are empty ones, not a crash. */
+	const char *nul[] = { NULL, "z1" };
+	assert_true(hostlist_compress(nul, 2, out, sizeof out) >= 0);
+	/* Too small: -1, and only whole items stay. */
+	const char *many[] = { "aaaa1", "bbbb2", "cccc3" };
+	char tiny[12];
+	assert_int_equal(hostlist_compress(many, 3, tiny, sizeof tiny), -1);
+	assert_string_equal(tiny, "aaaa1,bbbb2");
+	assert_int_equal(hostlist_compress(many, 3, tiny, 0), -1);
+	assert_int_equal(hostlist_compress(many, 3, tiny, 1), -1);
+	assert_string_equal(tiny, "");
+	/* A thousand names, shuffled: one bracket. */
+	static char buf[1000][16];
+	const char *big[1000];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(buf[i], sizeof buf[i], "g%d", (i * 7919) % 1000);
+		big[i] = buf[i];
+	}
+	assert_string_equal(compress(big, 1000), "g[0-999]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_match),
 		cmocka_unit_test(t_bad),
 		cmocka_unit_test(t_hostlist),
+		cmocka_unit_test(t_compress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,8 @@ static void names(void **state)
 	assert_int_equal(slurm_name_of("sbatch"), SLURM_SBATCH);
 	assert_int_equal(slurm_name_of("/usr/local/lib/herd/slurm-bin/squeue"), SLURM_SQUEUE);
 	assert_int_equal(slurm_name_of("./scancel"), SLURM_SCANCEL);
+	assert_int_equal(slurm_name_of("/opt/slurm-bin/sinfo"), SLURM_SINFO);
+	assert_int_equal(slurm_name_of("sinfo "), SLURM_NONE);
 	assert_int_equal(slurm_name_of("herd"), SLURM_NONE);
 	assert_int_equal(slurm_name_of("/usr/bin/herd"), SLURM_NONE);
 	assert_int_equal(slurm_name_of("sbatch2"), SLURM_NONE);
