@@ -88,7 +88,10 @@ const char *cmd_slurm_name;
 int cmd_slurm_refused;
 
 /* A bad option under a Slurm name, in getopt's words as Slurm prints them
- * (its scripts and users know them); the status becomes 255. */
+ * (its scripts and users know them), then squeue's, sinfo's, scancel's and
+ * scontrol's "Try" line (sacct lets getopt's words stand alone, as Slurm's
+ * does); the status becomes 1, as theirs (src/squeue/opts.c and the others
+ * exit(1) on getopt's '?').  sbatch reads its own options (255). */
 static void slurm_bad_option(int c, const char *prev, int opt, const struct option *longopts)
 {
 	const struct option *lo = long_for(longopts, prev, opt);
@@ -106,7 +109,8 @@ static void slurm_bad_option(int c, const char *prev, int opt, const struct opti
 		fprintf(stderr, "%s: unrecognized option '%s'\n", cmd_slurm_name, vis);
 	else
 		fprintf(stderr, "%s: invalid option -- '%c'\n", cmd_slurm_name, opt);
-	fprintf(stderr, "Try \"%s --help\" for more information\n", cmd_slurm_name);
+	if (strcmp(cmd_slurm_name, "sacct") != 0)
+		fprintf(stderr, "Try \"%s --help\" for more information\n", cmd_slurm_name);
 	cmd_slurm_refused = 1;
 }
 

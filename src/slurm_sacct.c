@@ -416,7 +416,7 @@ static int list_opt(const char *opt, const char *arg, struct job_filter *f, int 
 	return 1;
 }
 
-/* The options into r: 0, 1 (refused), 255 (unknown), -2 (--help printed). */
+/* The options into r: 0, 1 (refused or unknown), -2 (--help printed). */
 static int sacct_options(int argc, char **argv, struct sacct_run *r, struct sacct_format *fmt,
     enum sacct_mode *mode, int *noheader)
 {
@@ -488,7 +488,7 @@ static int sacct_options(int argc, char **argv, struct sacct_run *r, struct sacc
 		case 'p': *mode = SACCT_PARSABLE; break;
 		case 'o': spec = optarg; break;
 		case 'b': spec = SACCT_BRIEF_FORMAT; break;
-		default: return sacct_refused(ch) ? 1 : 255;
+		default: (void)sacct_refused(ch); return 1;	/* by name, or unknown: 1 */
 		}
 	}
 	if (bad)

@@ -454,7 +454,7 @@ int cmd_scontrol(int argc, char **argv)
 			else
 				fprintf(stderr, "scontrol: invalid option -- '%s'\n", vis + 1);
 			fprintf(stderr, "Try \"scontrol --help\" for more information\n");
-			return 255;
+			return 1;	/* Slurm's scontrol.c: exit(1) */
 		}
 	}
 	if (i == argc) {

@@ -383,7 +383,7 @@ int cmd_sinfo(int argc, char **argv)
 		case 'p': q.parts = optarg; break;
 		case 'n': q.nodes = optarg; break;
 		case 'a': break;	/* herd has no hidden partition: all are listed */
-		default: return refused(ch) ? 1 : 255;
+		default: (void)refused(ch); return 1;	/* by name, or unknown: 1 */
 		}
 	}
 	if (optind < argc) {

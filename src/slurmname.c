@@ -15,8 +15,8 @@
  * the options are read).  sinfo, sacct and scontrol print what no herd
  * command prints in their layouts, each in a file of its own
  * (slurm_sinfo.c, slurm_sacct.c, slurm_scontrol.c).  Under every name a
- * bad option is said in getopt's words under that name with status 255
- * (cmd_slurm_name, read by cmd_getopt).  Anything else is herd's own
+ * bad option is said in getopt's words under that name with Slurm's status
+ * for it: 1, but sbatch's 255 (cmd_slurm_name, read by cmd_getopt).  Anything else is herd's own
  * behaviour and message, documented in herd(1) SLURM NAMES.
  */
 #include <stdio.h>
@@ -166,9 +166,9 @@ int slurm_main(int argc, char **argv)
 	enum slurm_name name = slurm_name_of(argc > 0 ? argv[0] : NULL);
 	if (name == SLURM_NONE)
 		return -1;
-	/* A bad option: Slurm's words and status 255 (sbatch reads its own). */
+	/* A bad option: Slurm's words and status 1 (sbatch reads its own: 255). */
 	cmd_slurm_name = words[name];
 	cmd_slurm_refused = 0;
 	int rc = slurm_run(name, argc, argv);
-	return cmd_slurm_refused ? 255 : rc;
+	return cmd_slurm_refused ? 1 : rc;
 }

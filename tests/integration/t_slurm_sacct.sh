@@ -4,7 +4,7 @@
 # default format (header and rule), -n -P -o with Slurm's field names (the
 # one-liner `sacct -j ID -n -P -o State`), -p, -X, -s, -S/-E, -u, -A,
 # AllocTRES' gres/gpu; an option herd does not act on refused by name,
-# an unknown one 255 in Slurm's words.
+# an unknown one 1 in Slurm's words.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -61,13 +61,14 @@ assert_eq "sacct -S now-1hours -u $me" "$failed $ok $run $held" \
 assert_eq "sacct -E 2001-01-01" "" "$("$SB/sacct" -S 2000-01-01 -E 2001-01-01 -n -P -o JobID)"
 assert_eq "sacct -A nosuch" "" "$("$SB/sacct" -A nosuch -n -P -o JobID)"
 
-# --- Refused: an option herd does not act on by name, an unknown one 255.
+# --- Refused: an option herd does not act on by name, an unknown one 1.
 "$SB/sacct" --duplicates 2>"$TEST_DIR/d.err" >/dev/null; rc=$?
 assert_eq "sacct --duplicates: status" 1 "$rc"
 grep -q "sacct: --duplicates is not supported by herd" "$TEST_DIR/d.err" ||
     fail "sacct --duplicates said: $(cat "$TEST_DIR/d.err")"
 "$SB/sacct" --x >/dev/null 2>"$TEST_DIR/x.err"; rc=$?
-assert_eq "sacct --x: status" 255 "$rc"
+assert_eq "sacct --x: status" 1 "$rc"
+grep -q "Try" "$TEST_DIR/x.err" && fail "sacct --x: a Try line sacct does not print: $(cat "$TEST_DIR/x.err")"
 grep -qxF "sacct: unrecognized option '--x'" "$TEST_DIR/x.err" || fail "sacct --x said: $(cat "$TEST_DIR/x.err")"
 "$SB/sacct" -o Bogus >/dev/null 2>"$TEST_DIR/b.err"; rc=$?
 assert_eq "sacct -o Bogus: status" 1 "$rc"

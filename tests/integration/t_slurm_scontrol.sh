@@ -84,7 +84,7 @@ PartitionName=debug Default=NO MaxTime=30:00 DefaultTime=NONE Nodes=node[1-2] St
 assert_eq "scontrol frobnicate: status" 1 "$rc"
 grep -qxF "invalid keyword: frobnicate" "$TEST_DIR/k.err" || fail "said: $(cat "$TEST_DIR/k.err")"
 "$SC" --x show job 2>"$TEST_DIR/x.err"; rc=$?
-assert_eq "scontrol --x: status" 255 "$rc"
+assert_eq "scontrol --x: status" 1 "$rc"
 grep -qxF "scontrol: unrecognized option '--x'" "$TEST_DIR/x.err" || fail "said: $(cat "$TEST_DIR/x.err")"
 "$SC" show reservation 2>/dev/null && fail "scontrol show reservation succeeded"
 

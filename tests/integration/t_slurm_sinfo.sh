@@ -5,7 +5,7 @@
 # default partition with "*", nodes grouped by state with compressed host
 # lists), -h -o %N, -o's fields, -p, -n, -N; a drained node in its own
 # row; an option herd does not act on refused by name; an unknown option
-# of sinfo, squeue and scancel exits 255 in Slurm's words; squeue collapses
+# of sinfo, squeue and scancel exits 1 in Slurm's words; squeue collapses
 # a held array's pending tasks as 7_[2-7%2].
 
 . "$(dirname "$0")/lib.sh"
@@ -61,16 +61,19 @@ assert_eq "sinfo --long: status" 1 "$rc"
 grep -q "sinfo: --long is not supported by herd" "$TEST_DIR/l.err" ||
     fail "sinfo --long said: $(cat "$TEST_DIR/l.err")"
 
-# --- An unknown option, under any of the names: 255 and Slurm's words.
+# --- An unknown option, under any of the names: Slurm's words and its status,
+# 1 (their opts.c exit(1) on getopt's '?'; only sbatch's is 255).
 for n in sinfo squeue scancel; do
 	"$SB/$n" --x >"$TEST_DIR/x.out" 2>"$TEST_DIR/x.err"; rc=$?
-	assert_eq "$n --x: status" 255 "$rc"
+	assert_eq "$n --x: status" 1 "$rc"
+	grep -qxF "Try \"$n --help\" for more information" "$TEST_DIR/x.err" ||
+	    fail "$n --x: no Try line: $(cat "$TEST_DIR/x.err")"
 	grep -qxF "$n: unrecognized option '--x'" "$TEST_DIR/x.err" ||
 	    fail "$n --x said: $(cat "$TEST_DIR/x.err")"
 	assert_eq "$n --x: stdout" "" "$(cat "$TEST_DIR/x.out")"
 done
 "$SB/squeue" -Z 2>"$TEST_DIR/z.err"; rc=$?
-assert_eq "squeue -Z: status" 255 "$rc"
+assert_eq "squeue -Z: status" 1 "$rc"
 grep -qxF "squeue: invalid option -- 'Z'" "$TEST_DIR/z.err" || fail "squeue -Z said: $(cat "$TEST_DIR/z.err")"
 # herd keeps its own status and words for the same mistake.
 herd queue --x 2>/dev/null; rc=$?
