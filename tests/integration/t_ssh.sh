@@ -1,0 +1,47 @@
+#!/bin/bash
+# t_ssh: herd ssh ID enters a running batch job's allocation on its node.
+#  1. herd ssh ID -- CMD (no terminal): CMD sees the job's
+#     CUDA_VISIBLE_DEVICES, HERD_JOB_ID and SLURM_JOB_ID and its working
+#     directory; its stdout and stderr arrive apart; stdin reaches it; its
+#     exit status (7) is herd ssh's.
+#  2. A remote program killed by a signal: 128+N.
+#  3. A pending job, an ended job and an unknown one are refused (255) with
+#     the reason.
+. "$(dirname "$0")/lib.sh"
+
+setup_herdd
+
+mkdir -p "$WORK/jobdir"
+j=$(submit --gpus 1 -D "$WORK/jobdir" --wrap "sleep 300 # $UNIQ")
+wait_state "$j" RUNNING 30
+gpus=$(field "$j" '.gpus | join(",")')
+[ -n "$gpus" ] || fail "job $j holds no GPU"
+
+printf 'from stdin\n' | timeout 60 "$HERD_BIN/herd" -c "$HOSTS" ssh "$j" -- sh -c \
+    'echo "cvd=$CUDA_VISIBLE_DEVICES id=$HERD_JOB_ID slurm=$SLURM_JOB_ID pwd=$(pwd)"; read -r l; echo "in=$l"; echo oops >&2; exit 7' \
+    >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+rc=$?
+assert_eq "herd ssh's exit status (stderr: $(cat "$TEST_DIR/err"))" 7 "$rc"
+assert_file_is "$TEST_DIR/out" "$(printf 'cvd=%s id=%s slurm=%s pwd=%s\nin=from stdin' "$gpus" "$j" "$j" "$WORK/jobdir")
+"
+assert_file_is "$TEST_DIR/err" "oops
+"
+
+# ---- a signal ----
+timeout 60 "$HERD_BIN/herd" -c "$HOSTS" ssh "$j" -- sh -c 'kill -9 $$' </dev/null >/dev/null 2>"$TEST_DIR/err"
+rc=$?
+assert_eq "herd ssh's exit status for a program killed by KILL (stderr: $(cat "$TEST_DIR/err"))" 137 "$rc"
+
+# ---- refusals ----
+p=$(submit --hold --wrap true)
+timeout 30 "$HERD_BIN/herd" -c "$HOSTS" ssh "$p" -- true </dev/null >/dev/null 2>"$TEST_DIR/err"
+rc=$?
+assert_eq "herd ssh into a pending job" 255 "$rc"
+grep -q "job $p is PENDING" "$TEST_DIR/err" || fail "herd ssh into pending job $p: $(cat "$TEST_DIR/err")"
+timeout 30 "$HERD_BIN/herd" -c "$HOSTS" ssh 999999 -- true </dev/null >/dev/null 2>"$TEST_DIR/err"
+assert_eq "herd ssh into an unknown job" 255 "$?"
+herd cancel "$j" "$p" >/dev/null
+wait_state "$j" CANCELLED 30
+timeout 30 "$HERD_BIN/herd" -c "$HOSTS" ssh "$j" -- true </dev/null >/dev/null 2>"$TEST_DIR/err"
+assert_eq "herd ssh into an ended job" 255 "$?"
+grep -q "not running" "$TEST_DIR/err" || fail "herd ssh into ended job $j: $(cat "$TEST_DIR/err")"
