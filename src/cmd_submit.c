@@ -482,7 +482,9 @@ out:
 	return rc;
 }
 
-static int send_submit(const struct msg *req, int parsable, long long *idp)
+/* Queue it: 0 with *idp, or 1.  The id is printed unless quiet (herd run
+ * speaks for itself); herdd's warning always. */
+static int send_submit(const struct msg *req, int parsable, int quiet, long long *idp)
 {
 	struct hclient c;
 	struct msg ans;
@@ -499,29 +501,12 @@ static int send_submit(const struct msg *req, int parsable, long long *idp)
 				fprintf(stderr, "herd: warning: %s\n", vis);
 			}
 			*idp = id;
-			if (parsable)
+			if (quiet)
+				;
+			else if (parsable)
 				printf("%lld\n", id);
 			else
 				printf("Submitted batch job %lld\n", id);	/* sbatch's words */
-			rc = 0;
-		}
-		msg_clear(&ans);
-	}
-	hclient_close(&c);
-	return rc;
-}
-
-/* Queue it and say nothing (herd run speaks for itself): 0 with *idp, or 1. */
-static int send_submit_quiet(const struct msg *req, long long *idp)
-{
-	struct hclient c;
-	struct msg ans;
-	int rc = 1;
-	if (hclient_connect(&c) != 0)
-		return 1;
-	if (hclient_send(&c, req) == 0 && hclient_next(&c, &ans) == 1) {
-		if (!hclient_is_error(&ans)) {
-			*idp = (long long)msg_geti(&ans, "id", -1);
 			rc = 0;
 		}
 		msg_clear(&ans);
@@ -696,7 +681,7 @@ int cmd_submit(int argc, char **argv)
 		msg_addi(&req, "test_only", 1);
 	if (build(&req, &s, script, slen) == 0) {
 		long long id = -1;
-		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, &id);
+		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, 0, &id);
 		if (rc == 0 && s.o.wait) {
 			fflush(stdout);		/* the id, before a wait that may be long */
 			rc = wait_end(id);
@@ -782,7 +767,7 @@ int submit_for_run(int argc, char **argv, const char *script, const char *name, 
 	s.command = what;
 	msg_init(&req, "submit");
 	if (build(&req, &s, script, strlen(script)) == 0)
-		rc = send_submit_quiet(&req, idp);
+		rc = send_submit(&req, 0, 1, idp);
 	msg_clear(&req);
 	free(what);
 out:

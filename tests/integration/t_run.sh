@@ -5,7 +5,8 @@
 #     herd history; CUDA_VISIBLE_DEVICES inside is the GPUs the job held.
 #  2. A CMD that exits 0: the job is COMPLETED.
 #  3. Waiting: a job that cannot start yet is said to wait, with its reason.
-#  4. Killing the herd run client ends CMD and the job.
+#  4. Ctrl-C (SIGINT to herd run) reaches CMD as SIGINT (its trap prints
+#     and exits 9); killing the herd run client ends CMD and the job.
 #  5. With HERD_JOB_ID set (inside a batch job), CMD runs in that job's
 #     allocation: no new job, the job goes on.
 #  6. Options herd run cannot act on are refused, nothing queued.
@@ -53,6 +54,19 @@ wait "$rpid"
 rc=$?
 assert_eq "herd run after the wait (stderr: $(cat "$TEST_DIR/err"))" 0 "$rc"
 assert_eq "herd run's output after the wait" started "$(cat "$TEST_DIR/out")"
+
+# ---- Ctrl-C ----
+rm -f "$TEST_DIR/out" "$TEST_DIR/err"
+"$HERD_BIN/herd" -c "$HOSTS" run -- sh -c 'trap "echo got-int; exit 9" INT; echo ready; while :; do sleep 0.1; done' </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err" &
+rpid=$!
+for ((i = 0; i < 300; i++)); do grep -q ready "$TEST_DIR/out" 2>/dev/null && break; sleep 0.1; done
+kill -INT "$rpid"
+for ((i = 0; i < 300; i++)); do alive "$rpid" || break; sleep 0.1; done
+alive "$rpid" && { kill -9 "$rpid"; fail "herd run did not end after Ctrl-C: $(cat "$TEST_DIR/out")"; }
+wait "$rpid"
+rc=$?
+assert_eq "herd run's status after Ctrl-C (stderr: $(cat "$TEST_DIR/err"))" 9 "$rc"
+assert_eq "CMD's output after Ctrl-C" "$(printf 'ready\ngot-int')" "$(cat "$TEST_DIR/out")"
 
 # ---- the client killed ----
 rm -f "$TEST_DIR/out" "$TEST_DIR/err"
