@@ -46,6 +46,7 @@
 #define STREAM_TICK_MS 100		/* libssh2 may hold read data the socket no longer shows */
 #define STREAM_STEP_MS 10000		/* a side step (setup, kill, release) at most */
 #define STREAM_DRAIN_MS 10000		/* the last frames to a client that does not read */
+#define STREAM_HDR_LINES 32		/* lines an rc file may print before the script's first */
 
 static atomic_int streams_open;
 
@@ -59,6 +60,7 @@ struct relay {
 	struct buf to_client;	/* frames */
 	char hdr[STREAM_HDR_MAX];
 	size_t hdr_len;
+	int hdr_lines;		/* lines looked at for it */
 	int hdr_done, pid;
 	int client_gone, stdin_eof, eof_sent;
 	int broken;		/* the connection to the node failed */
@@ -258,22 +260,30 @@ static void client_frames(struct relay *r)
 	buf_consume(&r->in, off);
 }
 
-/* The script's "herd-stream PID" line comes first on stdout: taken off. */
+/*
+ * The script's "herd-stream PID" line comes first on stdout, and is taken
+ * off; what the login's rc files print before it (bash reads ~/.bashrc
+ * for sshd's commands) is passed on, a line at a time.
+ */
 static size_t take_header(struct relay *r, const char *p, size_t n)
 {
 	size_t i = 0;
 	while (!r->hdr_done && i < n) {
 		char ch = p[i++];
-		if (ch == '\n' || r->hdr_len + 1 >= sizeof r->hdr) {
-			size_t l = r->hdr_len;
-			if (l > 0 && r->hdr[l - 1] == '\r')
-				l--;
-			if (stream_node_parse_header(r->hdr, l, &r->pid) != 0)
-				r->pid = 0;
+		r->hdr[r->hdr_len++] = ch;
+		if (ch != '\n' && r->hdr_len < sizeof r->hdr)
+			continue;
+		size_t l = r->hdr_len - (ch == '\n');
+		if (l > 0 && r->hdr[l - 1] == '\r')
+			l--;
+		if (ch == '\n' && stream_node_parse_header(r->hdr, l, &r->pid) == 0)
 			r->hdr_done = 1;
-		} else {
-			r->hdr[r->hdr_len++] = ch;
-		}
+		else
+			sframe_put(&r->to_client, SF_STDOUT, r->hdr, r->hdr_len);
+		r->hdr_len = 0;
+		/* Bounded: a frame per line is 3 bytes more than the line. */
+		if (++r->hdr_lines >= STREAM_HDR_LINES)
+			r->hdr_done = 1;
 	}
 	return i;
 }

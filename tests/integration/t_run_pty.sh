@@ -4,7 +4,10 @@
 # size; a resize of the local terminal reaches it (its WINCH trap prints
 # the new size); Ctrl-C reaches it (its INT trap prints); herd run exits
 # with its status (5) and the job ends FAILED with it; the local terminal's
-# settings (stty -g) are the same after as before.
+# settings (stty -g) are the same after as before.  Then herd ssh into a
+# running batch job in the same terminal: a login shell there sees the
+# job's HERD_JOB_ID and CUDA_VISIBLE_DEVICES, and its exit status is herd
+# ssh's.
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null || { note "skipped: no tmux"; exit 0; }
@@ -61,3 +64,16 @@ assert_eq "the local terminal's settings after herd run --pty" "$(cat "$TEST_DIR
 wait_jobs 30 "$j" >/dev/null 2>&1
 assert_eq "job $j's state" FAILED "$(field "$j" .state)"
 assert_eq "job $j's exit code" 5 "$(field "$j" .exit_code)"
+
+# ---- herd ssh: a login shell in a batch job ----
+b=$(submit --gpus 1 --wrap "sleep 300 # $UNIQ")
+wait_state "$b" RUNNING 30
+rm -f "$TEST_DIR/rc"
+$T send-keys "clear; \"$HERD_BIN/herd\" -c \"$HOSTS\" ssh $b; echo \"rc=\$?\" >\"$TEST_DIR/rc\"" Enter
+$T send-keys 'echo "in=$HERD_JOB_ID cvd=$CUDA_VISIBLE_DEVICES"; tty' Enter
+screen_has "in=$b cvd=$(field "$b" '.gpus | join(",")')" 30
+$T send-keys 'exit 3' Enter
+for ((i = 0; i < 300; i++)); do [ -s "$TEST_DIR/rc" ] && break; sleep 0.1; done
+assert_eq "herd ssh's exit status" rc=3 "$(cat "$TEST_DIR/rc" 2>/dev/null)"
+$T capture-pane -p | grep -q '^/dev/pts/[0-9]' || fail "herd ssh's shell has no /dev/pts terminal: $($T capture-pane -p)"
+herd cancel "$b" >/dev/null
