@@ -4,7 +4,8 @@
 #     CUDA_VISIBLE_DEVICES, HERD_JOB_ID and SLURM_JOB_ID and its working
 #     directory; its stdout and stderr arrive apart; stdin reaches it; its
 #     exit status (7) is herd ssh's.
-#  2. A remote program killed by a signal: 128+N.
+#  2. A remote program killed by a signal: 128+N.  An array task by
+#     ID_TASK sees its SLURM_ARRAY_TASK_ID.
 #  3. A pending job, an ended job and an unknown one are refused (255) with
 #     the reason.
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +32,17 @@ assert_file_is "$TEST_DIR/err" "oops
 timeout 60 "$HERD_BIN/herd" -c "$HOSTS" ssh "$j" -- sh -c 'kill -9 $$' </dev/null >/dev/null 2>"$TEST_DIR/err"
 rc=$?
 assert_eq "herd ssh's exit status for a program killed by KILL (stderr: $(cat "$TEST_DIR/err"))" 137 "$rc"
+
+# ---- an array task ----
+a=$(submit --array=1-2 --wrap "sleep 300 # $UNIQ")
+for ((i = 0; i < 300; i++)); do
+	st=$(herd show "${a}_2" --json 2>/dev/null | jq -r .state)
+	[ "$st" = RUNNING ] && break
+	sleep 0.1
+done
+out=$(timeout 60 "$HERD_BIN/herd" -c "$HOSTS" ssh "${a}_2" -- sh -c 'echo "$SLURM_ARRAY_JOB_ID $SLURM_ARRAY_TASK_ID"' </dev/null 2>"$TEST_DIR/err")
+assert_eq "herd ssh ${a}_2 (stderr: $(cat "$TEST_DIR/err"))" "$a 2" "$out"
+herd cancel "$a" >/dev/null
 
 # ---- refusals ----
 p=$(submit --hold --wrap true)
