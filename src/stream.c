@@ -149,15 +149,44 @@ static void release_job(struct relay *r, int status)
 	buf_clear(&b);
 }
 
+/*
+ * The setup program's answer line ("herd-stream ..."), past what the
+ * login's rc files print first (bash reads ~/.bashrc for sshd's commands),
+ * STREAM_HDR_LINES lines at most.  0 with the line, or -1.
+ */
+static int setup_answer(struct ssh_chan *ch, char *line, size_t size, int64_t deadline, char *err,
+    size_t errsz)
+{
+	for (int lines = 0; lines < STREAM_HDR_LINES; lines++) {
+		size_t n = 0;
+		while (n + 1 < size && (n == 0 || line[n - 1] != '\n')) {
+			if (ssh_chan_read(ch, line + n, 1, deadline, err, errsz) <= 0) {
+				line[n] = '\0';
+				return -1;
+			}
+			n++;
+		}
+		line[n] = '\0';
+		if (strncmp(line, "herd-stream ", 12) == 0)
+			return 0;
+		while (line[n - 1] != '\n') {	/* the rest of a long line */
+			if (ssh_chan_read(ch, line, 1, deadline, err, errsz) <= 0)
+				return -1;
+			n = 1;
+		}
+	}
+	line[0] = '\0';
+	return -1;
+}
+
 /* Connect and write the stream's script (stream_node.h); 0, or -1 after fail(). */
 static int enter(struct relay *r, char *nonce)
 {
-	char err[HERD_ERRLEN + 64], line[128];
+	char err[HERD_ERRLEN + 64] = "", line[128] = "";
 	unsigned char rnd[16];
 	struct ssh_chan *ch = NULL;
 	struct buf prog;
 	int64_t deadline = now_ms() + (int64_t)r->sp->conf->connect_timeout_s * 1000;
-	size_t n = 0;
 
 	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
 		fail(r, "no random bytes for the stream's file name");
@@ -175,20 +204,15 @@ static int enter(struct relay *r, char *nonce)
 	deadline = now_ms() + STREAM_STEP_MS;
 	int rc = stream_node_setup(&prog, r->sp->conf->herd_dir, &r->sp->key, nonce, r->sp->argv,
 	    r->sp->argv_len);
+	if (rc != 0)
+		strlcpy_h(err, "the stream's program is too large", sizeof err);
 	if (rc == 0)
 		rc = ssh_chan_exec(r->c, "exec /bin/sh -s", &ch, deadline, err, sizeof err);
 	if (rc == 0)
 		rc = ssh_chan_write(ch, prog.data, prog.len, deadline, err, sizeof err);
 	buf_clear(&prog);
-	while (rc == 0 && n + 1 < sizeof line && (n == 0 || line[n - 1] != '\n')) {
-		ssize_t got = ssh_chan_read(ch, line + n, 1, deadline, err, sizeof err);
-		if (got <= 0)
-			rc = -1;
-		else
-			n++;
-	}
+	rc = rc == 0 ? setup_answer(ch, line, sizeof line, deadline, err, sizeof err) : rc;
 	ssh_chan_close(ch);
-	line[n] = '\0';
 	if (rc == 0 && strcmp(line, "herd-stream ready\n") == 0)
 		return 0;
 	if (strcmp(line, "herd-stream nojob\n") == 0)
@@ -197,6 +221,9 @@ static int enter(struct relay *r, char *nonce)
 	else if (rc == 0)
 		snprintf(err, sizeof err, "node %s could not write the stream's file in its "
 		    "herd_dir", r->sp->conf->name);
+	else if (err[0] == '\0')
+		snprintf(err, sizeof err, "node %s did not answer within %d s", r->sp->conf->name,
+		    STREAM_STEP_MS / 1000);
 	fail(r, err);
 	return -1;
 }
@@ -325,9 +352,9 @@ static void chan_input(struct relay *r)
 
 static void client_io(struct relay *r, short revents)
 {
-	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+	size_t room = STREAM_BUF_MAX - r->in.len;
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && room > 0) {
 		char tmp[SFRAME_HDR + SFRAME_PAYLOAD_MAX];
-		size_t room = STREAM_BUF_MAX - r->in.len;
 		ssize_t n = read(r->fd, tmp, room < sizeof tmp ? room : sizeof tmp);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			r->client_gone = 1;

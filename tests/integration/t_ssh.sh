@@ -8,6 +8,9 @@
 #     ID_TASK sees its SLURM_ARRAY_TASK_ID.
 #  3. A pending job, an ended job and an unknown one are refused (255) with
 #     the reason.
+#  4. A node whose ~/.bashrc greets on stdout and stderr (bash reads it for
+#     sshd's commands): the stream still starts, CMD's output and status
+#     come through after the greeting.
 . "$(dirname "$0")/lib.sh"
 
 setup_herdd
@@ -57,3 +60,16 @@ wait_state "$j" CANCELLED 30
 timeout 30 "$HERD_BIN/herd" -c "$HOSTS" ssh "$j" -- true </dev/null >/dev/null 2>"$TEST_DIR/err"
 assert_eq "herd ssh into an ended job" 255 "$?"
 grep -q "not running" "$TEST_DIR/err" || fail "herd ssh into ended job $j: $(cat "$TEST_DIR/err")"
+
+# ---- a chatty ~/.bashrc ----
+RC=$TC_DIR/nodes/node4/home/.bashrc
+cp -p "$RC" "$TEST_DIR/bashrc.orig" || fail "cannot save $RC"
+at_exit 'cp -p "$TEST_DIR/bashrc.orig" "$RC"'
+printf 'echo welcome to node4\necho mind the gap >&2\n' >>"$RC"
+c=$(submit -w node4 --wrap "sleep 300 # $UNIQ")
+wait_state "$c" RUNNING 30
+out=$(timeout 60 "$HERD_BIN/herd" -c "$HOSTS" ssh "$c" -- sh -c 'echo "job $HERD_JOB_ID"; exit 4' </dev/null 2>"$TEST_DIR/err")
+rc=$?
+assert_eq "herd ssh on a node with a chatty .bashrc (stderr: $(cat "$TEST_DIR/err"))" 4 "$rc"
+assert_eq "herd ssh's stdout on a node with a chatty .bashrc" "$(printf 'welcome to node4\njob %s' "$c")" "$out"
+herd cancel "$c" >/dev/null
