@@ -758,8 +758,10 @@ int submit_for_run(int argc, char **argv, const char *script, const char *name, 
 		fprintf(stderr, "herd: %s\n", err);
 		goto out;
 	}
-	/* A requeued holder would wait for a CMD that already ended. */
+	/* A requeued holder would wait for a CMD that already ended; CMD's
+	 * output comes here, the holder's (none) nowhere. */
 	s.o.requeue = 0;
+	s.o.out_path = xstrdup("/dev/null");
 	if (s.o.name == NULL)
 		s.o.name = xstrdup(name);
 	char *what;

@@ -13,7 +13,10 @@
  * KEY.release (next to its script, found from $0) holds the status its
  * command ended with, and exits with it, so the job ends COMPLETED or
  * FAILED with that code like any batch job.  One `sleep 1` a second is
- * what holding costs.
+ * what holding costs.  A herd run that went away before its stream
+ * started (killed while the job waited) leaves no KEY.attached (every
+ * stream's setup writes it): the holder gives the allocation back after
+ * HOLDER_WAIT_S seconds, FAILED, rather than hold it for no one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +24,8 @@
 #include "launch.h"
 #include "shquote.h"
 #include "stream_node.h"
+
+#define HOLDER_WAIT_S "120"	/* seconds a holder waits for its first stream */
 
 static int nonce_ok(const char *nonce)
 {
@@ -71,7 +76,9 @@ int stream_node_setup(struct buf *out, const char *herd_dir, const struct job_ke
 	int r = script_text(&t, herd_dir, key, argv, argv_len);
 	r |= buf_addstr(out, "umask 077\nif [ ! -e ");
 	r |= add_path(out, herd_dir, key, ".script");
-	r |= buf_addstr(out, " ]; then echo 'herd-stream nojob'\nelif printf %s ");
+	r |= buf_addstr(out, " ]; then echo 'herd-stream nojob'\nelif true >|");
+	r |= add_path(out, herd_dir, key, ".attached");
+	r |= buf_addstr(out, " && printf %s ");
 	if (r == 0)
 		r = shquote(out, t.data, t.len);
 	r |= buf_printf(out, " >|");
@@ -117,8 +124,11 @@ const char *stream_node_holder(void)
 {
 	return "#!/bin/sh\n"
 	    "# herd run: holds this allocation until the command it runs ends.\n"
-	    "__herd_r=${0%.script}.release\n"
-	    "while [ ! -s \"$__herd_r\" ]; do sleep 1; done\n"
+	    "__herd_r=${0%.script}.release __herd_a=${0%.script}.attached __herd_n=0\n"
+	    "while [ ! -s \"$__herd_r\" ]; do\n"
+	    "if [ ! -e \"$__herd_a\" ] && [ \"$__herd_n\" -ge " HOLDER_WAIT_S " ]; then\n"
+	    "echo 'herd run: no herd run came to run its command' >&2; exit 1; fi\n"
+	    "__herd_n=$((__herd_n + 1))\nsleep 1\ndone\n"
 	    "read -r __herd_s <\"$__herd_r\"\n"
 	    "exit \"$__herd_s\"\n";
 }

@@ -32,6 +32,7 @@ grep -q line "$TEST_DIR/err" && fail "CMD's stdout reached herd run's stderr"
 wait_jobs 30 "$j" >/dev/null 2>&1
 assert_eq "job $j's state in history" FAILED "$(hist_of "$j" .state)"
 assert_eq "job $j's exit code in history" 3 "$(hist_of "$j" .exit_code)"
+[ -e "$WORK/herd-$j.out" ] && fail "herd run's job $j left an output file herd-$j.out"
 
 timeout 60 "$HERD_BIN/herd" -c "$HOSTS" run -J ok-run -- sh -c 'echo "$HERD_JOB_ID"' </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err"
 rc=$?

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -117,6 +118,19 @@ static void enter_and_run(void **state)
 	assert_non_null(fgets(got, sizeof got, f));
 	fclose(f);
 	assert_string_equal(got, "3\n");
+	/* The holder (a herd run job's script) exits with it; the stream's
+	 * setup left KEY.attached. */
+	snprintf(mk, sizeof mk, "%s/h/jobs/%s.attached", dir, job_key_str(&k));
+	assert_int_equal(access(mk, F_OK), 0);
+	snprintf(mk, sizeof mk, "%s/h/jobs/%s.script", dir, job_key_str(&k));
+	f = fopen(mk, "w");
+	fputs(stream_node_holder(), f);
+	fclose(f);
+	char hold[600];
+	snprintf(hold, sizeof hold, "/bin/sh %s", mk);
+	int st = system(hold);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 3);
 	buf_clear(&prog);
 	buf_clear(&cmd);
 	buf_clear(&out);
