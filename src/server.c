@@ -47,6 +47,13 @@
  * SERVER_IN_TOTAL_MAX; a client that cannot is told to retry.  So 256 clients each announcing a
  * 48 MiB frame cost 64 MiB, not 12 GiB.  Each kind of drop is logged, at
  * most a few lines a minute.
+ *
+ * A request that opens a stream (herd ssh, herd run; stream.h) leaves a
+ * spec in the client's `handoff`: no frame after it is read as a request,
+ * and once the pass is over the socket, with the answer not yet written
+ * and any bytes that followed the request, goes to the stream's thread;
+ * the client is then dropped here without closing it.  From then on the
+ * loop neither polls nor counts it.
  */
 #include <errno.h>
 #include <inttypes.h>
