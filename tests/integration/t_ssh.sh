@@ -11,6 +11,8 @@
 #  4. A node whose ~/.bashrc greets on stdout and stderr (bash reads it for
 #     sshd's commands): the stream still starts, CMD's output and status
 #     come through after the greeting.
+#  5. A herd ssh still attached when its job is cancelled ends with it
+#     (its processes carry the job's HERD_JOB_KEY, which the cancel finds).
 . "$(dirname "$0")/lib.sh"
 
 setup_herdd
@@ -73,3 +75,15 @@ rc=$?
 assert_eq "herd ssh on a node with a chatty .bashrc (stderr: $(cat "$TEST_DIR/err"))" 4 "$rc"
 assert_eq "herd ssh's stdout on a node with a chatty .bashrc" "$(printf 'welcome to node4\njob %s' "$c")" "$out"
 herd cancel "$c" >/dev/null
+
+# ---- the job ends under an attached herd ssh ----
+d=$(submit --wrap "sleep 300 # $UNIQ")
+wait_state "$d" RUNNING 30
+rm -f "$TEST_DIR/out"
+"$HERD_BIN/herd" -c "$HOSTS" ssh "$d" -- sh -c "echo in; exec sleep 299.$UNIQ" </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err" &
+spid=$!
+for ((i = 0; i < 300; i++)); do grep -q in "$TEST_DIR/out" 2>/dev/null && break; sleep 0.1; done
+herd cancel "$d" >/dev/null
+for ((i = 0; i < 300; i++)); do alive "$spid" || break; sleep 0.1; done
+alive "$spid" && { kill "$spid"; fail "herd ssh into job $d still attached after the job was cancelled"; }
+wait_gone "sleep 299.$UNIQ" 10 || fail "herd ssh's command outlived job $d"
