@@ -331,6 +331,9 @@ void ctl_nodes_tick(struct ctl *c);
 struct node *ctl_job_worker(struct ctl *c, const struct job *j);
 /* The lane of (node slot, uid), opened if none is (user: the login name,
  * checked against uid; what: whose it is, for the log). */
+/* A copy of job j's node settings logged in as its owner, as the job's own
+ * session is (lab mode: the lab key and the owner's name); caller frees. */
+struct node_conf *ctl_job_login_conf(struct ctl *c, const struct job *j);
 struct node *ctl_lane_for(struct ctl *c, int node, uint32_t uid, const char *user,
     const char *what);
 struct node *ctl_worker(struct ctl *c, int idx);	/* NULL: none (a freed lane) */

@@ -85,6 +85,9 @@ struct client {
 	size_t nwait;
 	int logs_pending;	/* herd logs: a read on a node owes it an answer */
 	int watching;		/* herd top: told of changes (rpc_watch.c) */
+	/* herd ssh/run: an accepted stream; the socket goes to its thread
+	 * (stream.h) once this pass is over. */
+	struct stream_spec *handoff;
 };
 
 struct server {
@@ -127,6 +130,12 @@ void rpc_wait_check(struct server *s, struct client *cl);
  * after a turn that changed a job or a node. */
 int rpc_watch(struct server *s, struct client *cl, const struct msg *m);
 void server_watch_event(struct server *s);
+/* herd ssh, herd run: a stream into a job (rpc_stream.c; stream.h). */
+int rpc_stream(struct server *s, struct client *cl, const struct msg *m);
+/* rpc.c's readers, for the request files beside it. */
+int rpc_job_id(struct server *s, struct client *cl, const struct msg *m, int64_t *id);
+int rpc_get_num(struct client *cl, const struct msg *m, const char *key, int64_t min,
+    int64_t max, int64_t def, int64_t *out);
 /* herd logs: a read's answer (ctl_logs.c) to its client, if it is still there. */
 struct logs_answer;
 void server_logs_answer(struct server *s, const struct logs_answer *a);

@@ -62,6 +62,33 @@ int ssh_hostkey_add(const char *known_hosts, const struct ssh_hostkey *k, char *
 int ssh_keepalive(struct ssh_conn *c);
 int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
     int64_t deadline, char *err, size_t errsz);
+/* A terminal for ssh_chan_open: its type ($TERM) and size. */
+struct ssh_pty {
+	const char *term;
+	int cols, rows;
+};
+/* ssh_chan_exec with a pty first where pty is not NULL. */
+int ssh_chan_open(struct ssh_conn *c, const char *cmd, const struct ssh_pty *pty,
+    struct ssh_chan **out, int64_t deadline, char *err, size_t errsz);
+/* The pty's new size (window-change); 0 or -1. */
+int ssh_chan_winsize(struct ssh_chan *ch, int cols, int rows, int64_t deadline);
+/*
+ * For a caller that polls the session's socket itself (a stream relay):
+ * the socket and the poll events libssh2 waits for, and calls that never
+ * wait.  try_read: >0 bytes of stdout (or stderr), 0 none now, -1 error;
+ * try_write: bytes taken (0: the peer's window is full), -1 error;
+ * try_send_eof and try_closed: 0 done, 1 not yet, -1 error.
+ */
+int ssh_conn_fd(const struct ssh_conn *c);
+short ssh_conn_events(const struct ssh_conn *c);
+ssize_t ssh_chan_try_read(struct ssh_chan *ch, int stderr_stream, char *p, size_t n);
+ssize_t ssh_chan_try_write(struct ssh_chan *ch, const char *p, size_t n);
+int ssh_chan_try_send_eof(struct ssh_chan *ch);
+int ssh_chan_eof(struct ssh_chan *ch);
+int ssh_chan_try_closed(struct ssh_chan *ch);
+/* After the close: the exit status (0-255), or -1 with the signal's name
+ * (without SIG) in sig when the remote program was killed by one. */
+int ssh_chan_exit(struct ssh_chan *ch, char *sig, size_t sigsz);
 ssize_t ssh_chan_read(struct ssh_chan *ch, char *p, size_t n, int64_t deadline,
     char *err, size_t errsz);
 int ssh_chan_write(struct ssh_chan *ch, const char *p, size_t n, int64_t deadline,

@@ -33,6 +33,7 @@ struct submit {
 	int json;		/* --json: with --test-only, the job as JSON */
 	const char *wrap;
 	const char *script_path;
+	const char *command;	/* herd run's: what herd show calls the job's command */
 	char **args;
 	int nargs;
 };
@@ -360,7 +361,9 @@ static void add_origin(struct msg *m, const struct submit *s)
 {
 	char cwd[4096], host[256];
 
-	if (s->wrap != NULL)
+	if (s->command != NULL)
+		msg_adds(m, "command", s->command);
+	else if (s->wrap != NULL)
 		msg_adds(m, "command", s->wrap);
 	else if (strcmp(s->script_path, "-") == 0)
 		msg_adds(m, "command", "(stdin)");
@@ -479,7 +482,9 @@ out:
 	return rc;
 }
 
-static int send_submit(const struct msg *req, int parsable, long long *idp)
+/* Queue it: 0 with *idp, or 1.  The id is printed unless quiet (herd run
+ * speaks for itself); herdd's warning always. */
+static int send_submit(const struct msg *req, int parsable, int quiet, long long *idp)
 {
 	struct hclient c;
 	struct msg ans;
@@ -496,7 +501,9 @@ static int send_submit(const struct msg *req, int parsable, long long *idp)
 				fprintf(stderr, "herd: warning: %s\n", vis);
 			}
 			*idp = id;
-			if (parsable)
+			if (quiet)
+				;
+			else if (parsable)
 				printf("%lld\n", id);
 			else
 				printf("Submitted batch job %lld\n", id);	/* sbatch's words */
@@ -674,7 +681,7 @@ int cmd_submit(int argc, char **argv)
 		msg_addi(&req, "test_only", 1);
 	if (build(&req, &s, script, slen) == 0) {
 		long long id = -1;
-		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, &id);
+		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, 0, &id);
 		if (rc == 0 && s.o.wait) {
 			fflush(stdout);		/* the id, before a wait that may be long */
 			rc = wait_end(id);
@@ -694,4 +701,78 @@ int cmd_sbatch(int argc, char **argv)
 	int rc = cmd_submit(argc, argv);
 	as_sbatch = 0;
 	return sbatch_refused ? 255 : rc;
+}
+
+/*
+ * What herd run cannot act on, refused by name: it queues one job whose
+ * batch script holds the allocation while CMD runs on this terminal.
+ */
+static const char *run_refusal(const struct submit *s)
+{
+	if (s->wrap != NULL)
+		return "--wrap: herd run runs the CMD after its options";
+	if (s->o.array != NULL)
+		return "--array: herd run runs one CMD on this terminal; submit arrays with herd submit";
+	if (s->o.test_only)
+		return "--test-only: herd submit --test-only says where a job would start";
+	if (s->o.wait || s->parsable || s->json)
+		return "--wait, --parsable and --json are herd submit's";
+	if (s->o.hold)
+		return "--hold: herd run waits for its job to start; it would wait for a release";
+	if (s->o.out_path != NULL || s->o.err_path != NULL)
+		return "--output/--error: CMD's output comes to this terminal (redirect it there)";
+	if (s->o.signal != NULL)
+		return "--signal: Ctrl-C and herd's own signals go to CMD";
+	return NULL;
+}
+
+int submit_for_run(int argc, char **argv, const char *script, const char *name, int *cmd,
+    long long *idp)
+{
+	struct submit s = { 0 };
+	struct msg req;
+	char err[HERD_ERRLEN];
+	const char *why;
+	int i = 1, rc = 2;
+	jobopt_init(&s.o);
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		int used = parse_option(&s, argc, argv, i);
+		if (used < 0)
+			goto out;
+		i += used;
+	}
+	*cmd = i;
+	if (i >= argc) {
+		fprintf(stderr, "herd: run needs a command (herd run [options] -- CMD [ARGS])\n");
+		goto out;
+	}
+	if ((why = run_refusal(&s)) != NULL) {
+		fprintf(stderr, "herd: run: %s\n", why);
+		goto out;
+	}
+	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
+		fprintf(stderr, "herd: %s\n", err);
+		goto out;
+	}
+	/* A requeued holder would wait for a CMD that already ended; CMD's
+	 * output comes here, the holder's (none) nowhere. */
+	s.o.requeue = 0;
+	s.o.out_path = xstrdup("/dev/null");
+	if (s.o.name == NULL)
+		s.o.name = xstrdup(name);
+	char *what;
+	xasprintf(&what, "herd run %s", name);
+	s.command = what;
+	msg_init(&req, "submit");
+	if (build(&req, &s, script, strlen(script)) == 0)
+		rc = send_submit(&req, 0, 1, idp);
+	msg_clear(&req);
+	free(what);
+out:
+	jobopt_clear(&s.o);
+	return rc;
 }

@@ -175,6 +175,20 @@ struct node *ctl_lane_for(struct ctl *c, int node, uint32_t uid, const char *use
 	return &l->w;
 }
 
+struct node_conf *ctl_job_login_conf(struct ctl *c, const struct job *j)
+{
+	char what[64];
+	struct node_conf *conf = config_node_dup(c->nodes[j->node].conf);
+	if (!c->cfg->lab)
+		return conf;
+	snprintf(what, sizeof what, "job %" PRId64, j->id);
+	free(conf->user);
+	conf->user = xstrdup(login_name(j->user, j->uid, what));
+	free(conf->identity);
+	conf->identity = xstrdup(c->cfg->lab_key);
+	return conf;
+}
+
 struct node *ctl_job_worker(struct ctl *c, const struct job *j)
 {
 	char what[64];

@@ -50,7 +50,9 @@ int housekeep_list(struct buf *out, const char *herd_dir, const char *prefix, in
 
 int housekeep_remove(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n)
 {
-	static const char *const ext[] = { ".script", ".state", ".err", ".cancel" };
+	/* KEY.env, KEY.release and KEY.attached: a stream's (stream_node.c). */
+	static const char *const ext[] = { ".script", ".state", ".err", ".cancel", ".env",
+	    ".release", ".attached" };
 	int r = buf_addstr(out, "__herd_d=");
 	r |= launch_dir_word(out, herd_dir, "jobs");
 	r |= buf_addc(out, '\n');

@@ -79,6 +79,8 @@ int launch_dir_word(struct buf *b, const char *herd_dir, const char *sub)
 /* Every word a program's format string places goes through shquote: the
  * job key (its type allows only [A-Za-z0-9._-] already) and a signal name. */
 #define QWORD_MAX (4 * JOB_KEY_MAX)
+/* KEY.env at most: a submission's whole environment and herd's words. */
+#define ENV_FILE_MAX (4u << 20)
 
 static int add_jobpath(struct buf *b, const char *herd_dir, const char *key)
 {
@@ -400,6 +402,36 @@ static int add_gpu_check(struct buf *b, const struct launch_spec *s, char *err, 
 }
 
 /*
+ * KEY.env: what a stream into the job (herd ssh, herd run; stream_node.c)
+ * sources to enter the allocation: the job's umask, environment and
+ * working directory, and its cgroup where isolation made one.  Generated
+ * here from the same words as the runner's, then written as one shquoted
+ * string with printf (a builtin: no process), so the file holds exactly
+ * the text this function made.
+ */
+static int add_env_file(struct buf *b, const struct launch_spec *s)
+{
+	struct buf t;
+	int r = 0;
+	buf_init(&t, ENV_FILE_MAX);
+	if (s->umask >= 0 && s->umask <= 0777)
+		r |= buf_printf(&t, "umask %04o\n", (unsigned)s->umask);
+	r |= add_env(&t, s->env, s->env_len);
+	r |= add_exports(&t, s);
+	r |= buf_addstr(&t, "cd ");
+	r |= shquote_str(&t, s->workdir);
+	r |= buf_addc(&t, '\n');
+	r |= isolate_add_enter(&t, s->iso, job_key_str(s->key), s->cpus, s->mem_mb);
+	r |= isolate_add_join(&t, s->iso);
+	r |= buf_addstr(b, "printf %s ");
+	if (r == 0)
+		r = shquote(b, t.data, t.len);
+	r |= buf_addstr(b, " 2>/dev/null >|\"$__herd_d.env\"\n");
+	buf_clear(&t);
+	return r ? -1 : 0;
+}
+
+/*
  * The runner: a subshell of the node shell (a fork, no exec) that starts
  * the job in a session of its own, waits for it and reports.  It is not in
  * the job's process group, so a KILL for the job leaves it to record the
@@ -417,6 +449,7 @@ static int runner_text(struct buf *b, const struct launch_spec *s, char *err, si
 		r |= buf_printf(b, "umask %04o\n", (unsigned)s->umask);
 	r |= add_env(b, s->env, s->env_len);
 	r |= add_exports(b, s);
+	r |= add_env_file(b, s);
 	r |= buf_addstr(b, "__herd_rc=1\n");
 	r |= add_checks(b, s);
 	r |= buf_addstr(b, "else\n");

@@ -1671,6 +1671,27 @@ void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answ
 	send_simple(cl, "end");
 }
 
+/* A request's job: "ref" (123 or 123_7) or "id"; -1 after answering why not. */
+int rpc_job_id(struct server *s, struct client *cl, const struct msg *m, int64_t *id)
+{
+	if (msg_get(m, "ref", NULL) != NULL)
+		return show_ref(s, cl, m, id);
+	if (get_num(cl, m, "id", 1, INT64_MAX, 0, id) != 0)
+		return -1;
+	if (*id == 0) {
+		client_error(cl, "no job named");
+		return -1;
+	}
+	return 0;
+}
+
+/* A bounded number of a request, refused by name when bad (get_num). */
+int rpc_get_num(struct client *cl, const struct msg *m, const char *key, int64_t min,
+    int64_t max, int64_t def, int64_t *out)
+{
+	return get_num(cl, m, key, min, max, def, out);
+}
+
 static const struct rpc_entry {
 	const char *type;
 	int (*fn)(struct server *, struct client *, const struct msg *);
@@ -1700,6 +1721,7 @@ static const struct rpc_entry {
 	{ "usage", rpc_usage, 0 },
 	{ "watch", rpc_watch, 0 },
 	{ "partitions", rpc_partitions, 0 },
+	{ "stream", rpc_stream, 0 },
 };
 
 void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)

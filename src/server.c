@@ -47,6 +47,13 @@
  * SERVER_IN_TOTAL_MAX; a client that cannot is told to retry.  So 256 clients each announcing a
  * 48 MiB frame cost 64 MiB, not 12 GiB.  Each kind of drop is logged, at
  * most a few lines a minute.
+ *
+ * A request that opens a stream (herd ssh, herd run; stream.h) leaves a
+ * spec in the client's `handoff`: no frame after it is read as a request,
+ * and once the pass is over the socket, with the answer not yet written
+ * and any bytes that followed the request, goes to the stream's thread;
+ * the client is then dropped here without closing it.  From then on the
+ * loop neither polls nor counts it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -63,6 +70,7 @@
 #include "log.h"
 #include "protover.h"
 #include "server.h"
+#include "stream.h"
 
 int server_open(struct server *s, const char *path, int public, struct ctl *ctl, char *err,
     size_t errsz)
@@ -101,7 +109,9 @@ int server_open(struct server *s, const char *path, int public, struct ctl *ctl,
 
 static void client_free(struct client *cl)
 {
-	close(cl->fd);
+	if (cl->fd >= 0)
+		close(cl->fd);
+	stream_spec_free(cl->handoff);
 	buf_clear(&cl->in);
 	buf_clear(&cl->out);
 	free(cl->list_ids);
@@ -495,11 +505,15 @@ static int client_frames(struct server *s, struct client *cl, size_t others)
 		}
 		rpc_dispatch(s, cl, &m);
 		msg_clear(&m);
+		if (cl->handoff != NULL)
+			break;	/* what follows is the stream's, not requests */
 	}
 	if (off > 0) {
 		buf_consume(&cl->in, off);	/* once per pass, not per frame */
 		buf_shrink(&cl->in, 4 * CLIENT_READ);
 	}
+	if (cl->handoff != NULL)
+		return 1;
 	if (!cl->closing)
 		reserve_input(s, cl);
 	return 0;
@@ -571,6 +585,19 @@ static void drop_idle(struct server *s, int64_t now)
 	}
 }
 
+/*
+ * An accepted stream: its thread takes the socket, with the answer not yet
+ * written ("stream") and any bytes the client sent after its request; the
+ * client is then dropped here without closing the socket.
+ */
+static void hand_off(struct client *cl)
+{
+	struct stream_spec *sp = cl->handoff;
+	cl->handoff = NULL;
+	stream_start(sp, cl->fd, cl->out.data, cl->out.len, cl->in.data, cl->in.len);
+	cl->fd = -1;
+}
+
 void server_handle(struct server *s, const struct pollfd *p, size_t n)
 {
 	/* p[1..] follow the client list as it was when the pollfds were built;
@@ -601,8 +628,11 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n)
 	for (struct client **pp = &s->clients; *pp != NULL;) {
 		struct client *cl = *pp;
 		size_t before = cl->out.cap;
-		if (cl->in.len > 0 && client_frames(s, cl, held - before) != 0) {
+		int rc = cl->in.len > 0 ? client_frames(s, cl, held - before) : 0;
+		if (rc != 0) {
 			held -= before;
+			if (rc > 0)
+				hand_off(cl);
 			client_drop(s, pp);
 			continue;
 		}

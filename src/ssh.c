@@ -294,16 +294,43 @@ int ssh_keepalive(struct ssh_conn *c)
 	return libssh2_keepalive_send(c->s, &next) == 0 ? 0 : -1;
 }
 
+/* Free a channel that never became ours (briefly blocking, bounded). */
+static void chan_discard(struct ssh_conn *c, LIBSSH2_CHANNEL *ch)
+{
+	libssh2_session_set_timeout(c->s, 1000);
+	libssh2_session_set_blocking(c->s, 1);
+	libssh2_channel_free(ch);
+	libssh2_session_set_blocking(c->s, 0);
+}
+
 int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
     int64_t deadline, char *err, size_t errsz)
 {
+	return ssh_chan_open(c, cmd, NULL, out, deadline, err, errsz);
+}
+
+int ssh_chan_open(struct ssh_conn *c, const char *cmd, const struct ssh_pty *pty,
+    struct ssh_chan **out, int64_t deadline, char *err, size_t errsz)
+{
 	LIBSSH2_CHANNEL *ch;
-	int rc;
+	int rc = 0;
 
 	while ((ch = libssh2_channel_open_session(c->s)) == NULL) {
 		if (libssh2_session_last_errno(c->s) != LIBSSH2_ERROR_EAGAIN ||
 		    wait_socket(c, deadline) != 0)
 			return sess_error(c, "open channel", err, errsz);
+	}
+	/* A terminal first, as ssh -t asks for one: its type and size. */
+	while (pty != NULL && (rc = libssh2_channel_request_pty_ex(ch, pty->term,
+	    (unsigned)strlen(pty->term), NULL, 0, pty->cols, pty->rows, 0, 0)) ==
+	    LIBSSH2_ERROR_EAGAIN) {
+		if (wait_socket(c, deadline) != 0)
+			break;
+	}
+	if (rc != 0) {
+		sess_error(c, "pty request", err, errsz);
+		chan_discard(c, ch);
+		return -1;
 	}
 	while ((rc = libssh2_channel_exec(ch, cmd)) == LIBSSH2_ERROR_EAGAIN) {
 		if (wait_socket(c, deadline) != 0)
@@ -311,16 +338,86 @@ int ssh_chan_exec(struct ssh_conn *c, const char *cmd, struct ssh_chan **out,
 	}
 	if (rc != 0) {
 		sess_error(c, "exec", err, errsz);
-		libssh2_session_set_timeout(c->s, 1000);
-		libssh2_session_set_blocking(c->s, 1);
-		libssh2_channel_free(ch);
-		libssh2_session_set_blocking(c->s, 0);
+		chan_discard(c, ch);
 		return -1;
 	}
 	*out = xcalloc(1, sizeof **out);
 	(*out)->c = c;
 	(*out)->ch = ch;
 	return 0;
+}
+
+int ssh_chan_winsize(struct ssh_chan *ch, int cols, int rows, int64_t deadline)
+{
+	int rc;
+	while ((rc = libssh2_channel_request_pty_size_ex(ch->ch, cols, rows, 0, 0)) ==
+	    LIBSSH2_ERROR_EAGAIN) {
+		if (wait_socket(ch->c, deadline) != 0)
+			return -1;
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+int ssh_conn_fd(const struct ssh_conn *c)
+{
+	return c->fd;
+}
+
+short ssh_conn_events(const struct ssh_conn *c)
+{
+	int dir = libssh2_session_block_directions(c->s);
+	short ev = POLLIN;	/* the peer may always speak: data, window, close */
+	if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		ev |= POLLOUT;
+	return ev;
+}
+
+ssize_t ssh_chan_try_read(struct ssh_chan *ch, int stderr_stream, char *p, size_t n)
+{
+	ssize_t r = libssh2_channel_read_ex(ch->ch, stderr_stream ? SSH_EXTENDED_DATA_STDERR : 0,
+	    p, n);
+	if (r == LIBSSH2_ERROR_EAGAIN)
+		return 0;
+	return r < 0 ? -1 : r;
+}
+
+ssize_t ssh_chan_try_write(struct ssh_chan *ch, const char *p, size_t n)
+{
+	ssize_t r = libssh2_channel_write(ch->ch, p, n);
+	if (r == LIBSSH2_ERROR_EAGAIN)
+		return 0;
+	return r < 0 ? -1 : r;
+}
+
+int ssh_chan_try_send_eof(struct ssh_chan *ch)
+{
+	int r = libssh2_channel_send_eof(ch->ch);
+	return r == LIBSSH2_ERROR_EAGAIN ? 1 : r < 0 ? -1 : 0;
+}
+
+int ssh_chan_eof(struct ssh_chan *ch)
+{
+	return libssh2_channel_eof(ch->ch);
+}
+
+int ssh_chan_try_closed(struct ssh_chan *ch)
+{
+	int r = libssh2_channel_wait_closed(ch->ch);
+	return r == LIBSSH2_ERROR_EAGAIN ? 1 : r < 0 ? -1 : 0;
+}
+
+int ssh_chan_exit(struct ssh_chan *ch, char *sig, size_t sigsz)
+{
+	char *name = NULL;
+	size_t len = 0;
+	sig[0] = '\0';
+	if (libssh2_channel_get_exit_signal(ch->ch, &name, &len, NULL, NULL, NULL, NULL) == 0 &&
+	    name != NULL) {
+		snprintf(sig, sigsz, "%.*s", (int)len, name);
+		libssh2_free(ch->c->s, name);
+		return -1;
+	}
+	return libssh2_channel_get_exit_status(ch->ch) & 0xff;
 }
 
 ssize_t ssh_chan_read(struct ssh_chan *ch, char *p, size_t n, int64_t deadline,

@@ -11,7 +11,8 @@
 # holds the escaped process; on cancel every process of both jobs is gone
 # within kill_grace + 3 s, node2's found by HERD_JOB_KEY, and node2's job
 # says in its reason that one process had escaped.  The job's cgroup is
-# removed after its end.
+# removed after its end.  herd ssh into the job on node1 lands in its
+# cgroup (memory and cpu).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -77,6 +78,11 @@ ccg=$cpu/${cg##*/}
 assert_eq "cpu.cfs_quota_us of job $a (--cpus 2)" 200000 "$(cat "$ccg/cpu.cfs_quota_us")"
 grep -qx "$esc" "$cg/cgroup.procs" ||
     fail "the escaped process $esc is not in $cg: $(tr '\n' ' ' <"$cg/cgroup.procs")"
+
+# A stream into the job enters its cgroup.
+incg=$(timeout 60 "$HERD_BIN/herd" -c "$HOSTS" ssh "$a" -- cat /proc/self/cgroup </dev/null 2>&1)
+grep -q ":memory:.*/${cg##*/}\$" <<<"$incg" || fail "herd ssh into job $a is not in its memory cgroup ${cg##*/}: $incg"
+grep -q ":cpu[,:].*/${cg##*/}\$" <<<"$incg" || fail "herd ssh into job $a is not in its cpu cgroup ${cg##*/}: $incg"
 
 grace=$(sed -n 's/^kill_grace = //p' "$HOSTS")
 bound=$((grace + 3))

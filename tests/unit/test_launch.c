@@ -454,6 +454,42 @@ static void job_sees_slurm_variables(void **state)
 	free(o);
 }
 
+/*
+ * KEY.env (what a stream sources to enter the job): a new shell that
+ * sources it has the job's variables, the submitter's hostile value
+ * byte-exact (nothing of it runs), the working directory and the umask.
+ */
+static void env_file_enters_the_job(void **state)
+{
+	(void)state;
+	char herd_dir[300], out[400], statep[600], cmd[2048], env[512], wd[300];
+	static const char script[] = "#!/bin/sh\ntrue\n";
+	snprintf(herd_dir, sizeof herd_dir, "%s/herde", scratch);
+	snprintf(out, sizeof out, "%s/e.out", scratch);
+	snprintf(wd, sizeof wd, "%s/wd x", scratch);
+	mkdir(wd, 0700);
+	size_t elen = (size_t)snprintf(env, sizeof env, "HOSTILE=%s", hostile) + 1;
+	struct launch_spec s = {
+		.herd_dir = herd_dir, .key = K("t.e-9.0"), .id = 9, .name = "e", .node = "n1",
+		.workdir = wd, .out_path = out, .gpus = "2,5", .ngpus = 2, .cpus = 1, .ntasks = 1,
+		.user = "alice", .submit_dir = "/s", .submit_host = "h", .script = script,
+		.script_len = sizeof script - 1, .argv = "", .env = env, .env_len = elen,
+		.umask = 027,
+	};
+	free(launch_once(&s));
+	snprintf(statep, sizeof statep, "%s/jobs/t.e-9.0.state", herd_dir);
+	assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+	snprintf(cmd, sizeof cmd, ". '%s/jobs/t.e-9.0.env'; printf '%%s|%%s|%%s|%%s|' "
+	    "\"$CUDA_VISIBLE_DEVICES\" \"$HERD_JOB_ID\" \"$SLURM_JOB_ID\" \"$(pwd)\"; umask; "
+	    "printf '%%s' \"$HOSTILE\"\n", herd_dir);
+	char *o = run_sh(cmd, strlen(cmd));
+	char want[1024];
+	snprintf(want, sizeof want, "2,5|9|9|%s|0027\n%s", wd, hostile);
+	assert_string_equal(o, want);
+	free(o);
+	assert_int_not_equal(access("/tmp/herd-launch-pwned", F_OK), 0);
+}
+
 /* A task of an array: sbatch's SLURM_ARRAY_* and herd's, SLURM_JOB_ID its own;
  * a job outside an array gets none of them (even from the submitter's env,
  * which the export overrides only when it sets them). */
@@ -1138,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(nul_in_script_refused),
 		cmocka_unit_test(launch_failures_reported),
 		cmocka_unit_test(job_sees_slurm_variables),
+		cmocka_unit_test(env_file_enters_the_job),
 		cmocka_unit_test(task_sees_array_variables),
 		cmocka_unit_test(scan_lists_keys_and_gpus),
 		cmocka_unit_test(parse_answers),

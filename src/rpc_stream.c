@@ -1,0 +1,143 @@
+/*
+ * rpc_stream.c — the "stream" request (stream.h): a program in a running
+ * job's allocation, its bytes on the client's socket.
+ *
+ * Theory of operation: everything is checked here, on the main thread,
+ * before the socket changes hands: the job (by id, or 123_7), who asks
+ * (the AUTHZ_SHELL rule: the owner, admins and root; an admin's shell in
+ * another's job is audited), its state (RUNNING: a LAUNCHING job has no
+ * environment on its node yet, an ended one no processes to join), its
+ * node (one reached over SSH: a stream needs a pty from sshd), the program
+ * and the terminal.  Then the answer "stream" is queued and the spec, all
+ * copies, goes with the socket to the stream's thread (server.c hands it
+ * off once the request pass is over).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "job.h"
+#include "server.h"
+#include "stream.h"
+#include "stream_frame.h"
+
+/* A terminal type is a name (xterm-256color), never shell text. */
+static int term_ok(const char *t, uint32_t len)
+{
+	if (len == 0 || len >= STREAM_TERM_MAX || strlen(t) != len)
+		return 0;
+	return strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+_-") ==
+	    len;
+}
+
+/* The program: repeated "argv" fields as one NUL-separated string. */
+static int take_argv(struct client *cl, const struct msg *m, struct stream_spec *sp)
+{
+	uint32_t len;
+	const char *v;
+	struct buf b;
+	buf_init(&b, STREAM_ARGV_MAX);
+	for (size_t i = 0; (v = msg_get_nth(m, "argv", i, &len)) != NULL; i++) {
+		if (memchr(v, '\0', len) != NULL || (i == 0 && len == 0) ||
+		    buf_add(&b, v, len) != 0 || buf_addc(&b, '\0') != 0) {
+			client_error(cl, "stream: the program's words must be text without NUL bytes, "
+			    "%u bytes at most, the first not empty", STREAM_ARGV_MAX);
+			buf_clear(&b);
+			return -1;
+		}
+	}
+	sp->argv = b.len > 0 ? buf_detach(&b, &sp->argv_len) : NULL;
+	buf_clear(&b);
+	return 0;
+}
+
+static int take_term(struct client *cl, const struct msg *m, struct stream_spec *sp)
+{
+	uint32_t len;
+	const char *t = msg_get(m, "term", &len);
+	int64_t cols, rows;
+	if (t == NULL)
+		return 0;
+	if (!term_ok(t, len)) {
+		client_error(cl, "stream: \"term\" must be a terminal type (letters, digits, . + _ -)");
+		return -1;
+	}
+	if (rpc_get_num(cl, m, "cols", 1, SFRAME_DIM_MAX, 80, &cols) ||
+	    rpc_get_num(cl, m, "rows", 1, SFRAME_DIM_MAX, 24, &rows))
+		return -1;
+	sp->pty = 1;
+	strlcpy_h(sp->term, t, sizeof sp->term);
+	sp->cols = (int)cols;
+	sp->rows = (int)rows;
+	return 0;
+}
+
+/* Whether the caller may open a stream into j now; -1 after answering why not. */
+static int may_enter(struct server *s, struct client *cl, const struct job *j)
+{
+	struct ctl *c = s->ctl;
+	enum authz_verdict v = ctl_authz(c, cl->uid, AUTHZ_SHELL, j->uid);
+	char err[HERD_ERRLEN];
+	if (v == AUTHZ_DENY) {
+		ctl_not_yours(j->id, j->user ? j->user : "another user", err, sizeof err);
+		client_error(cl, "%s; only its owner or an admin may open a shell in it", err);
+		return -1;
+	}
+	if (j->state != JOB_RUNNING) {
+		client_error(cl, "job %" PRId64 " is %s: only a running job has an allocation to "
+		    "enter", j->id, job_state_name(j->state));
+		return -1;
+	}
+	if (c->nodes[j->node].conf->local) {
+		client_error(cl, "job %" PRId64 " runs on node %s, which is this machine (host = "
+		    "local): herd ssh and herd run need a node reached over SSH", j->id,
+		    c->nodes[j->node].conf->name);
+		return -1;
+	}
+	if (!stream_room()) {
+		client_error(cl, "busy: %d streams are open; retry later", STREAM_MAX);
+		return -1;
+	}
+	if (v == AUTHZ_ADMIN)
+		ctl_audit(c, cl->uid, AUTHZ_SHELL, j->id, j->uid, j->user, NULL);
+	return 0;
+}
+
+int rpc_stream(struct server *s, struct client *cl, const struct msg *m)
+{
+	int64_t id, release;
+	struct job *j;
+	if (rpc_job_id(s, cl, m, &id) != 0 ||
+	    rpc_get_num(cl, m, "release", 0, 1, 0, &release) != 0)
+		return -1;
+	if ((j = ctl_find(s->ctl, id)) == NULL) {
+		client_error(cl, "job %" PRId64 " is not running (no such job, or it ended)", id);
+		return -1;
+	}
+	if (may_enter(s, cl, j) != 0)
+		return -1;
+	struct stream_spec *sp = xcalloc(1, sizeof *sp);
+	if (take_argv(cl, m, sp) != 0 || take_term(cl, m, sp) != 0) {
+		stream_spec_free(sp);
+		return -1;
+	}
+	if (job_key_make(&sp->key, s->ctl->key_prefix, j->id, j->attempt) != 0) {
+		client_error(cl, "job %" PRId64 ": no name for its files on the node", j->id);
+		stream_spec_free(sp);
+		return -1;
+	}
+	sp->job_id = j->id;
+	sp->release = (int)release;
+	sp->conf = ctl_job_login_conf(s->ctl, j);
+	struct msg f;
+	msg_init(&f, "stream");
+	msg_addi(&f, "id", j->id);
+	msg_adds(&f, "node", sp->conf->name);
+	client_send(cl, &f);
+	msg_clear(&f);
+	cl->handoff = sp;
+	return 0;
+}
