@@ -61,6 +61,9 @@ int submit_for_run(int argc, char **argv, const char *script, const char *name, 
     long long *idp);
 /* herd submit as sbatch: an unknown option is sbatch's message, status 255. */
 int cmd_sbatch(int argc, char **argv);
+/* cmd (herd submit, run or alloc) under Slurm's name for it: an unknown
+ * submit option is that name's message, status 255. */
+int cmd_submit_as(const char *name, int (*cmd)(int, char **), int argc, char **argv);
 /* When set, cmd_send_ids says nothing of a job whose answer it calls quiet
  * (scancel: an unknown job is no error). */
 extern int (*cmd_result_quiet)(const char *why);

@@ -153,24 +153,26 @@ static void submit_help(FILE *f)
 }
 
 /*
- * Run as sbatch (cmd_sbatch): an option no one knows is said in getopt's
- * words, as sbatch says it, and the status is sbatch's 255, since scripts
- * test for it.  Set before the options are read, read at the end.
+ * Run as sbatch, srun or salloc (cmd_submit_as): an option no one knows is
+ * said in getopt's words, as that command says it, and the status is
+ * theirs, 255 (Slurm's common option code exits -1), since scripts test
+ * for it.  Set before the options are read, read at the end.
  */
-static int as_sbatch, sbatch_refused;
+static const char *slurm_as;
+static int slurm_refused;
 
-static void sbatch_unknown(const char *spell, const char *err)
+static void slurm_unknown(const char *spell, const char *err)
 {
 	char vis[256];
 	str_vis(vis, sizeof vis, spell);
 	if (strncmp(err, "ambiguous", 9) == 0)
-		fprintf(stderr, "sbatch: option '%s' is ambiguous\n", vis);
+		fprintf(stderr, "%s: option '%s' is ambiguous\n", slurm_as, vis);
 	else if (spell[1] != '-')
-		fprintf(stderr, "sbatch: invalid option -- '%s'\n", vis + 1);
+		fprintf(stderr, "%s: invalid option -- '%s'\n", slurm_as, vis + 1);
 	else
-		fprintf(stderr, "sbatch: unrecognized option '%s'\n", vis);
-	fprintf(stderr, "Try \"sbatch --help\" for more information\n");
-	sbatch_refused = 1;
+		fprintf(stderr, "%s: unrecognized option '%s'\n", slurm_as, vis);
+	fprintf(stderr, "Try \"%s --help\" for more information\n", slurm_as);
+	slurm_refused = 1;
 }
 
 /* One option, spelled as given; 0 or -1 (printed). */
@@ -186,8 +188,8 @@ static int apply_opt(struct submit *s, const char *spell, const char *val)
 	}
 	name = jobopt_resolve(spell, err, sizeof err);
 	if (name == NULL) {
-		if (as_sbatch)
-			sbatch_unknown(spell, err);
+		if (slurm_as != NULL)
+			slurm_unknown(spell, err);
 		else
 			fprintf(stderr, "herd: %s\n", err);
 		return -1;
@@ -694,13 +696,18 @@ out:
 	return rc;
 }
 
+int cmd_submit_as(const char *name, int (*cmd)(int, char **), int argc, char **argv)
+{
+	slurm_as = name;
+	slurm_refused = 0;
+	int rc = cmd(argc, argv);
+	slurm_as = NULL;
+	return slurm_refused ? 255 : rc;
+}
+
 int cmd_sbatch(int argc, char **argv)
 {
-	as_sbatch = 1;
-	sbatch_refused = 0;
-	int rc = cmd_submit(argc, argv);
-	as_sbatch = 0;
-	return sbatch_refused ? 255 : rc;
+	return cmd_submit_as("sbatch", cmd_submit, argc, argv);
 }
 
 /*

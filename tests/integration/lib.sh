@@ -215,6 +215,11 @@ field() {
 	show_json "$1" | jq -r "$2"
 }
 
+# hist_of ID JQ: a field of job ID as herd history --json gives it.
+hist_of() {
+	herd history --all --json | jq -r --argjson id "$1" ".[] | select(.id == \$id) | $2"
+}
+
 # wait_state ID STATE SECONDS: poll herd show until the job is in STATE.
 wait_state() {
 	local id=$1 want=$2 secs=$3 i st=

@@ -14,10 +14,6 @@
 
 setup_herdd
 
-hist_of() {	# hist_of ID JQ: a field of ID in herd history --json
-	herd history --all --json | jq -r --argjson id "$1" ".[] | select(.id == \$id) | $2"
-}
-
 printf 'line one\nline two\n' | timeout 60 "$HERD_BIN/herd" -c "$HOSTS" run -G 1 -- sh -c \
     'echo "id=$HERD_JOB_ID cvd=$CUDA_VISIBLE_DEVICES"; cat; echo to-stderr >&2; exit 3' \
     >"$TEST_DIR/out" 2>"$TEST_DIR/err"
