@@ -54,6 +54,7 @@ static void table_add(struct ctl *c, struct job *j)
 	c->nexcl += j->exclusive != JOB_SHARED;
 	/* A new submit is pending: only a restored job may be over already. */
 	c->evict_due |= job_state_is_final(j->state);
+	ctl_arm(c, j);	/* a restored one may be running, killed, launching */
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)
@@ -108,6 +109,7 @@ void ctl_evict(struct ctl *c)
 		struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
 			c->nexcl -= j->exclusive != JOB_SHARED;
+			ctl_disarm(c, j);
 			job_free(j);
 		}
 		else
@@ -516,6 +518,7 @@ int ctl_clear(struct ctl *c)
 	ctl_share_free(c);
 	ctl_batch_free(c);
 	ctl_notify_free(c);
+	ctl_deadlines_free(c);
 	ctl_limits_cache_free(c);
 	return 0;
 }
