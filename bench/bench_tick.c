@@ -33,36 +33,9 @@
 #include "node.h"
 #include "util.h"
 
+#include "bench_ctl.h"
+
 #define KILLED 10
-
-static double now_us_f(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static void feed(struct ctl *c, enum res_kind kind, const char *text)
-{
-	struct node_result *r = xcalloc(1, sizeof *r);
-	r->node = 0;
-	r->gen = c->nodes[0].gen;
-	r->kind = kind;
-	r->text = xstrdup(text);
-	ctl_on_results(c, r);
-	node_result_free(r);
-}
-
-static void drop_sent(struct ctl *c)
-{
-	node_req_free(node_requests_take(&c->nodes[0]));
-}
 
 /* Submit: an array of n tasks (n > 1) or one job; its id, or -1. */
 static int64_t submit(struct ctl *c, unsigned n, int64_t limit)
@@ -98,19 +71,19 @@ static size_t start_all(struct ctl *c)
 	for (int pass = 0; pass < 1000; pass++) {
 		size_t before = running;
 		ctl_schedule(c);
-		drop_sent(c);
+		bench_drop_sent(c);
 		ctl_turn_begin(c);
 		running = 0;
 		for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1)) {
 			if (j->state == JOB_LAUNCHING &&
 			    job_key_make(&key, c->key_prefix, j->id, j->attempt) == 0) {
 				snprintf(line, sizeof line, "start %s %" PRId64, key.s, 1000 + j->id);
-				feed(c, RES_EVENT, line);
+				bench_feed(c, RES_EVENT, line);
 			}
 			running += j->state == JOB_RUNNING;
 		}
 		ctl_turn_end(c);
-		drop_sent(c);
+		bench_drop_sent(c);
 		if (running == before && pass > 0)
 			break;
 	}
@@ -145,13 +118,13 @@ int main(int argc, char **argv)
 	if (db_open(&db, path, err, sizeof err) != 0 ||
 	    ctl_init(&c, &cfg, db, &clk, err, sizeof err) != 0)
 		goto fail;
-	feed(&c, RES_SHELL_UP, "");
-	drop_sent(&c);
+	bench_feed(&c, RES_SHELL_UP, "");
+	bench_drop_sent(&c);
 	snprintf(path, sizeof path, "hostname n1\ncpus %u\nmem_kb 1073741824\nboot_id b1\n"
 	    "cgroup v2\ngpu_rc 0\ngpus\napps\nend\n", n + KILLED + 16);
-	feed(&c, RES_PROBE, path);
-	feed(&c, RES_LINES, "S - done");
-	drop_sent(&c);
+	bench_feed(&c, RES_PROBE, path);
+	bench_feed(&c, RES_LINES, "S - done");
+	bench_drop_sent(&c);
 	snprintf(err, sizeof err, "submit failed");
 	if (submit(&c, n, 86400) < 0)
 		goto fail;
@@ -165,20 +138,20 @@ int main(int argc, char **argv)
 	for (int i = 0; i < KILLED; i++)	/* never confirmed: killed again every 5 s */
 		if (ctl_cancel(&c, killed[i], 1000, err, sizeof err) != 0)
 			goto fail;
-	drop_sent(&c);
+	bench_drop_sent(&c);
 
 	double *t = xmalloc((size_t)ticks * sizeof *t);
 	for (int i = 0; i < ticks; i++) {
 		clk.mono_ms += 1000;
 		clk.wall_s += 1;
 		ctl_turn_begin(&c);
-		double t0 = now_us_f();
+		double t0 = bench_now_us();
 		ctl_tick(&c);
-		t[i] = now_us_f() - t0;
+		t[i] = bench_now_us() - t0;
 		ctl_turn_end(&c);
-		drop_sent(&c);
+		bench_drop_sent(&c);
 	}
-	qsort(t, (size_t)ticks, sizeof *t, cmp_double);
+	qsort(t, (size_t)ticks, sizeof *t, bench_cmp_double);
 	printf("n=%u ticks=%d med_us=%.1f p99_us=%.1f\n", n + KILLED, ticks, t[ticks / 2],
 	    t[(size_t)ticks * 99 / 100]);
 	free(t);

@@ -2522,6 +2522,20 @@ static void expect_told(struct h *h, const char *want)
 	free(s);
 }
 
+/* A notify_command that appends "ID EVENT STATE" to DIR/told (told() reads it). */
+static void notify_script(struct h *h)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/notify.sh", h->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\necho \"$HERD_JOB_ID $HERD_EVENT $HERD_JOB_STATE\" >>%s/told\n",
+	    h->dir);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+	h->cfg.notify_command = xstrdup(path);
+}
+
 /*
  * --mail-type=ALL,TIME_LIMIT,TIME_LIMIT_80,TIME_LIMIT_90 on a job of 100 s that runs
  * into its limit: BEGIN at its start, the 80% and 90% marks once each as
@@ -2534,19 +2548,12 @@ static void notify_events(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[JOB_KEY_MAX], path[128], err[HERD_ERRLEN], canon[MAILTYPE_TEXT_MAX], warn[256];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN], canon[MAILTYPE_TEXT_MAX], warn[256];
 	assert_int_equal(ctl_notify_submit(&h->c, "END", NULL, 0, canon, sizeof canon, warn,
 	    sizeof warn, err, sizeof err), 0);
 	assert_non_null(strstr(warn, "names no notify_command"));
 	assert_string_equal(canon, "END");
-	snprintf(path, sizeof path, "%s/notify.sh", h->dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\necho \"$HERD_JOB_ID $HERD_EVENT $HERD_JOB_STATE\" >>%s/told\n",
-	    h->dir);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
-	h->cfg.notify_command = xstrdup(path);
+	notify_script(h);
 	assert_int_equal(ctl_notify_submit(&h->c, "all,time_limit_90,TIME_LIMIT_80", "bob", 0,
 	    canon, sizeof canon, warn, sizeof warn, err, sizeof err), 0);
 	assert_string_equal(canon, "ALL,TIME_LIMIT_80,TIME_LIMIT_90");
@@ -2668,18 +2675,6 @@ static int sent_has(struct h *h, const char *what)
 	return has;
 }
 
-static void notify_script(struct h *h)
-{
-	char path[128];
-	snprintf(path, sizeof path, "%s/notify.sh", h->dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\necho \"$HERD_JOB_ID $HERD_EVENT $HERD_JOB_STATE\" >>%s/told\n",
-	    h->dir);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
-	h->cfg.notify_command = xstrdup(path);
-}
 
 /*
  * A tick visits only the jobs whose deadline came: 40 running jobs far from
