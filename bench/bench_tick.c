@@ -152,7 +152,7 @@ int main(int argc, char **argv)
 		bench_drop_sent(&c);
 	}
 	qsort(t, (size_t)ticks, sizeof *t, bench_cmp_double);
-	printf("n=%u ticks=%d med_us=%.1f p99_us=%.1f\n", n + KILLED, ticks, t[ticks / 2],
+	printf("n=%u ticks=%d med_us=%.2f p99_us=%.2f\n", n + KILLED, ticks, t[ticks / 2],
 	    t[(size_t)ticks * 99 / 100]);
 	free(t);
 	ctl_clear(&c);

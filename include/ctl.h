@@ -106,6 +106,7 @@ struct ctl {
 	struct ctl_limits_cache *limcache;
 	/* Being told (ctl_notify.c): notify_command's runs; NULL until one. */
 	struct ctl_notify *notify;
+	int unsaved_jobs;	/* a job's write failed since ctl_save_unsaved last ran */
 	/* Each active job's next deadline (ctl_deadline.c). */
 	struct ctl_deadlines *deadlines;
 };

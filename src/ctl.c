@@ -284,6 +284,7 @@ int ctl_commit_job(struct ctl *c, struct job *j)
 		ctl_db_write_failed(c);	/* before the rollback overwrites the message */
 		db_rollback(c->db);
 		j->unsaved = 1;
+		c->unsaved_jobs = 1;
 		return -1;
 	}
 	if (db_batch_is_open(c->db)) {
@@ -313,6 +314,7 @@ int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a
 		ctl_db_write_failed(c);
 		db_rollback(c->db);
 		j->unsaved = 1;
+		c->unsaved_jobs = 1;
 		return -1;
 	}
 	if (db_batch_is_open(c->db)) {
@@ -327,8 +329,9 @@ int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a
 
 void ctl_save_unsaved(struct ctl *c)
 {
-	if (ctl_batch_rewrite_lost(c) != 0)
-		return;
+	if (ctl_batch_rewrite_lost(c) != 0 || !c->unsaved_jobs)
+		return;	/* none: a tick does not walk every job for nothing */
+	c->unsaved_jobs = 0;	/* set again by the commit that fails */
 	for (size_t i = 0; i < c->njobs; i++)
 		if (c->jobs[i]->unsaved == 1 && ctl_commit_job(c, c->jobs[i]) != 0)
 			return;
