@@ -2810,6 +2810,27 @@ static void deadline_rule(void **state_)
 	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
 }
 
+/*
+ * The wall clock set forward past a running job's limit while the
+ * monotonic clock moved a second: the limit is due at once (as the scan of
+ * every job found it), not an hour later on the monotonic clock.
+ */
+static void deadlines_follow_wall_jump(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 0, 3600, key, sizeof key);
+	int64_t b = running_job(h, 0, 7200, key, sizeof key);
+	h->clk.wall_s += 3600;
+	h->clk.mono_ms += 1000;
+	ctl_tick(&h->c);
+	assert_int_equal(state(h, a), JOB_TIMEOUT);
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2858,6 +2879,7 @@ int main(void)
 		cmocka_unit_test(watch_changes),
 		cmocka_unit_test(deadlines_visit_only_due),
 		cmocka_unit_test(deadline_rule),
+		cmocka_unit_test(deadlines_follow_wall_jump),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
