@@ -33,34 +33,7 @@
 #include "node.h"
 #include "util.h"
 
-static double now_ms_f(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static void feed(struct ctl *c, enum res_kind kind, const char *text)
-{
-	struct node_result *r = xcalloc(1, sizeof *r);
-	r->node = 0;
-	r->gen = c->nodes[0].gen;
-	r->kind = kind;
-	r->text = xstrdup(text);
-	ctl_on_results(c, r);
-	node_result_free(r);
-}
-
-static void drop_sent(struct ctl *c)
-{
-	node_req_free(node_requests_take(&c->nodes[0]));
-}
+#include "bench_ctl.h"
 
 /* An array of n tasks, all started; its id, or -1. */
 static int64_t array_running(struct ctl *c, unsigned n)
@@ -88,7 +61,7 @@ static int64_t array_running(struct ctl *c, unsigned n)
 		return -1;
 	for (int pass = 0; pass < 1000 && ctl_array_active(c, id) < n; pass++) {
 		ctl_schedule(c);
-		drop_sent(c);
+		bench_drop_sent(c);
 	}
 	ctl_turn_begin(c);
 	for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1))
@@ -96,10 +69,10 @@ static int64_t array_running(struct ctl *c, unsigned n)
 			if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0)
 				return -1;
 			snprintf(line, sizeof line, "start %s %" PRId64, key.s, 1000 + j->id);
-			feed(c, RES_EVENT, line);
+			bench_feed(c, RES_EVENT, line);
 		}
 	ctl_turn_end(c);
-	drop_sent(c);
+	bench_drop_sent(c);
 	return ctl_array_active(c, id) == n ? id : -1;
 }
 
@@ -109,7 +82,7 @@ static double cancel(struct ctl *c, struct db *db, int64_t id, int turn,
 {
 	char err[HERD_ERRLEN];
 	unsigned long long before = db_commits(db);
-	double t0 = now_ms_f();
+	double t0 = bench_now_us() / 1e3;
 	if (turn)
 		ctl_turn_begin(c);
 	if (ctl_cancel(c, id, 1000, err, sizeof err) != 0) {
@@ -118,9 +91,9 @@ static double cancel(struct ctl *c, struct db *db, int64_t id, int turn,
 	}
 	if (turn)
 		ctl_turn_end(c);
-	double t = now_ms_f() - t0;
+	double t = bench_now_us() / 1e3 - t0;
 	*commits = db_commits(db) - before;
-	drop_sent(c);
+	bench_drop_sent(c);
 	/* The kills confirmed: the tasks' resources back for the next round. */
 	ctl_turn_begin(c);
 	for (const struct job *j = ctl_job_next(c, 0); j != NULL; j = ctl_job_next(c, j->id + 1))
@@ -130,10 +103,10 @@ static double cancel(struct ctl *c, struct db *db, int64_t id, int turn,
 			if (job_key_make(&key, c->key_prefix, j->id, j->attempt) != 0)
 				continue;
 			snprintf(line, sizeof line, "end %s 143", key.s);
-			feed(c, RES_EVENT, line);
+			bench_feed(c, RES_EVENT, line);
 		}
 	ctl_turn_end(c);
-	drop_sent(c);
+	bench_drop_sent(c);
 	return t;
 }
 
@@ -163,13 +136,13 @@ int main(int argc, char **argv)
 	if (db_open(&db, path, err, sizeof err) != 0 ||
 	    ctl_init(&c, &cfg, db, NULL, err, sizeof err) != 0)
 		goto fail;
-	feed(&c, RES_SHELL_UP, "");
-	drop_sent(&c);
+	bench_feed(&c, RES_SHELL_UP, "");
+	bench_drop_sent(&c);
 	snprintf(path, sizeof path, "hostname n1\ncpus %u\nmem_kb 1073741824\nboot_id b1\n"
 	    "cgroup v2\ngpu_rc 0\ngpus\napps\nend\n", n + 16);
-	feed(&c, RES_PROBE, path);
-	feed(&c, RES_LINES, "S - done");
-	drop_sent(&c);
+	bench_feed(&c, RES_PROBE, path);
+	bench_feed(&c, RES_LINES, "S - done");
+	bench_drop_sent(&c);
 
 	double *tt = xmalloc((size_t)reps * sizeof *tt), *te = xmalloc((size_t)reps * sizeof *te);
 	unsigned long long ct = 0, ce = 0;
@@ -181,8 +154,8 @@ int main(int argc, char **argv)
 		}
 		te[i] = cancel(&c, db, b, 0, &ce);
 	}
-	qsort(tt, (size_t)reps, sizeof *tt, cmp_double);
-	qsort(te, (size_t)reps, sizeof *te, cmp_double);
+	qsort(tt, (size_t)reps, sizeof *tt, bench_cmp_double);
+	qsort(te, (size_t)reps, sizeof *te, bench_cmp_double);
 	printf("n=%u reps=%d turn_commits=%llu turn_med_ms=%.1f each_commits=%llu "
 	    "each_med_ms=%.1f\n", n, reps, ct, tt[reps / 2], ce, te[reps / 2]);
 	free(tt);

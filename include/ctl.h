@@ -106,6 +106,9 @@ struct ctl {
 	struct ctl_limits_cache *limcache;
 	/* Being told (ctl_notify.c): notify_command's runs; NULL until one. */
 	struct ctl_notify *notify;
+	int unsaved_jobs;	/* a job's write failed since ctl_save_unsaved last ran */
+	/* Each active job's next deadline (ctl_deadline.c). */
+	struct ctl_deadlines *deadlines;
 };
 
 /*
@@ -254,8 +257,15 @@ void ctl_turn_end(struct ctl *c);
 /* Commit what the turn changed so far (0: done, or nothing to commit), so
  * that a write whose answer says it is stored is durable on its own. */
 int ctl_flush(struct ctl *c);
-/* Timers: probes, kill escalation, time limits.  Returns ms until next. */
+/* Timers: probes, kill escalation, time limits.  Returns ms until the next
+ * tick for the nodes' timers (1000); the jobs' own are ctl_next_due_ms(). */
 int64_t ctl_tick(struct ctl *c);
+/* The monotonic ms of the earliest job deadline (INT64_MAX none): the main
+ * loop sleeps until it, or the nodes' tick, whichever comes first. */
+int64_t ctl_next_due_ms(struct ctl *c);
+/* Jobs the ticks visited so far, and jobs waiting for a deadline now. */
+uint64_t ctl_tick_visits(const struct ctl *c);
+size_t ctl_deadlines_armed(const struct ctl *c);
 /* Why a pending job waits, in Slurm's words: held, its begin time or dependency,
  * its partition, then the last pass's reason (Resources, Priority, ...). */
 const char *ctl_pending_reason(struct ctl *c, const struct job *j);

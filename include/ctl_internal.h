@@ -83,13 +83,35 @@ int ctl_turn_open(const struct ctl *c);
 void ctl_batch_free(struct ctl *c);
 /*
  * Being told (ctl_notify.c): the events of j's step (ev from state from,
- * its ACT_* actions) and of its clock at a tick, for its --mail-type;
- * tick_end: the tick's clock, where the next tick's marks start.
+ * its ACT_* actions) and of its clock at a tick (the marks in (prev, wall]),
+ * for its --mail-type; time_mask: the TIME_LIMIT_% marks it waits for now.
  */
 void ctl_notify_step(struct ctl *c, const struct job *j, int ev, int from, unsigned actions);
-void ctl_notify_tick(struct ctl *c, const struct job *j, int64_t wall);
-void ctl_notify_tick_end(struct ctl *c, int64_t wall);
+void ctl_notify_tick(struct ctl *c, const struct job *j, int64_t prev, int64_t wall);
+unsigned ctl_notify_time_mask(struct ctl *c, const struct job *j);
 void ctl_notify_free(struct ctl *c);
+/*
+ * Deadlines (ctl_deadline.c): each active job's next due time (monotonic
+ * ms) in a heap.  job_due: the pure rule, from the job's fields and the
+ * clock (CTL_DUE_NONE: nothing to wait for).  arm: file j under it again,
+ * after anything that changed what job_due reads; disarm: an evicted job.
+ * due_take: the ids due at now, taken out (a buffer until the next call);
+ * rearm_visited: after the tick's visit (what is still due: in a second).
+ * looked: the wall second of j's last visit, herdd's start if none.
+ */
+#define CTL_DUE_NONE INT64_MAX
+struct job_due_in {
+	int64_t now_ms, wall;	/* the controller's clocks */
+	int64_t looked_wall;	/* TIME_LIMIT_% marks after it are still to tell */
+	unsigned mail_mask;	/* the marks it wants (ctl_notify_time_mask) */
+};
+int64_t ctl_job_due(const struct job *j, const struct job_due_in *in);
+void ctl_arm(struct ctl *c, struct job *j);
+void ctl_disarm(struct ctl *c, const struct job *j);
+size_t ctl_due_take(struct ctl *c, int64_t now, int64_t wall, const int64_t **ids);
+void ctl_rearm_visited(struct ctl *c, struct job *j, int64_t now, int64_t wall);
+int64_t ctl_job_looked(struct ctl *c, const struct job *j);
+void ctl_deadlines_free(struct ctl *c);
 /* What a committed step sends out (ctl_event.c), in the table's order. */
 void ctl_act(struct ctl *c, struct job *j, unsigned actions);
 /* A job's --signal warning, sent (its sending committed before). */

@@ -70,5 +70,10 @@ unsigned mailtype_events(unsigned mask, int ev, int from, int to, unsigned actio
  */
 unsigned mailtype_time_events(unsigned mask, long long start, long long limit_s,
     long long prev, long long now);
+/*
+ * The first of mask's marks after wall second `after` (the deadline the
+ * controller waits for: ctl_deadline.c); 0 when none is left or no limit.
+ */
+long long mailtype_next_mark(unsigned mask, long long start, long long limit_s, long long after);
 
 #endif

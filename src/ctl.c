@@ -54,6 +54,7 @@ static void table_add(struct ctl *c, struct job *j)
 	c->nexcl += j->exclusive != JOB_SHARED;
 	/* A new submit is pending: only a restored job may be over already. */
 	c->evict_due |= job_state_is_final(j->state);
+	ctl_arm(c, j);	/* a restored one may be running, killed, launching */
 }
 
 size_t ctl_lower_bound(struct ctl *c, int64_t id)
@@ -108,6 +109,7 @@ void ctl_evict(struct ctl *c)
 		struct job *j = c->jobs[i];
 		if (job_state_is_final(j->state) && !j->held && !j->unsaved) {
 			c->nexcl -= j->exclusive != JOB_SHARED;
+			ctl_disarm(c, j);
 			job_free(j);
 		}
 		else
@@ -282,6 +284,7 @@ int ctl_commit_job(struct ctl *c, struct job *j)
 		ctl_db_write_failed(c);	/* before the rollback overwrites the message */
 		db_rollback(c->db);
 		j->unsaved = 1;
+		c->unsaved_jobs = 1;
 		return -1;
 	}
 	if (db_batch_is_open(c->db)) {
@@ -311,6 +314,7 @@ int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a
 		ctl_db_write_failed(c);
 		db_rollback(c->db);
 		j->unsaved = 1;
+		c->unsaved_jobs = 1;
 		return -1;
 	}
 	if (db_batch_is_open(c->db)) {
@@ -325,8 +329,9 @@ int ctl_commit_attempt(struct ctl *c, struct job *j, const struct attempt_row *a
 
 void ctl_save_unsaved(struct ctl *c)
 {
-	if (ctl_batch_rewrite_lost(c) != 0)
-		return;
+	if (ctl_batch_rewrite_lost(c) != 0 || !c->unsaved_jobs)
+		return;	/* none: a tick does not walk every job for nothing */
+	c->unsaved_jobs = 0;	/* set again by the commit that fails */
 	for (size_t i = 0; i < c->njobs; i++)
 		if (c->jobs[i]->unsaved == 1 && ctl_commit_job(c, c->jobs[i]) != 0)
 			return;
@@ -516,6 +521,7 @@ int ctl_clear(struct ctl *c)
 	ctl_share_free(c);
 	ctl_batch_free(c);
 	ctl_notify_free(c);
+	ctl_deadlines_free(c);
 	ctl_limits_cache_free(c);
 	return 0;
 }

@@ -219,9 +219,10 @@ void ctl_array_undo_commit(struct ctl *c, struct array_undo *u)
 /* Not committed: the arrays as they were, the new tasks forgotten. */
 void ctl_array_undo_rollback(struct ctl *c, struct array_undo *u)
 {
-	(void)c;
-	for (size_t i = 0; i < u->nchildren; i++)
+	for (size_t i = 0; i < u->nchildren; i++) {
+		ctl_disarm(c, u->children[i]);	/* placed (armed) before its commit failed */
 		ctl_job_free(u->children[i]);
+	}
 	for (size_t i = 0; i < u->nsaved; i++) {
 		struct array_saved *s = &u->saved[i];
 		arrayspec_clear(&s->parent->array->pending);

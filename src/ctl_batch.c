@@ -165,6 +165,7 @@ int ctl_batch_commit(struct ctl *c)
 			continue;
 		}
 		j->unsaved = 1;
+		c->unsaved_jobs = 1;	/* ctl_save_unsaved writes it again */
 		if (logged++ < 8)
 			log_error("job %" PRId64 ": state %s not recorded yet; written again later",
 			    j->id, job_state_name((enum job_state)j->state));

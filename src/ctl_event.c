@@ -184,6 +184,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 		j->gpu_uuids = NULL;
 		j->pid = 0;
 	}
+	ctl_arm(c, j);	/* its state, start, node or kill moved its deadline */
 }
 
 /*
@@ -209,6 +210,7 @@ static void start_killing(struct ctl *c, struct job *j)
 {
 	j->kill_stage = 1;
 	j->kill_at_ms = ctl_now_ms(c) + c->cfg->kill_grace_s * 1000LL;
+	ctl_arm(c, j);
 	ctl_send_kill(c, j, "TERM");
 }
 

@@ -257,6 +257,7 @@ int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
 		snprintf(err, errsz, "job %" PRId64 " not updated: %s", id, c->db_error);
 		return -1;
 	}
+	ctl_arm(c, j);	/* its limit, --signal and TIME_LIMIT_% marks may have moved */
 	if (u->set & UPD_DEP) {
 		struct job gone = { .dep = old.dep };
 		ctl_dep_free(&gone);

@@ -1,7 +1,8 @@
 /*
  * ctl_node.c — what the controller does with what nodes say: answers to
  * launch, kill and reconcile requests, events from the event stream, probe
- * results, and the timers (probes, kill escalation, time limits).  Requests
+ * results, and the timers (probes, kill escalation, time limits: each
+ * job's visited only when its deadline comes, ctl_deadline.c).  Requests
  * go out and answers are parsed through the node's backend (backend.h);
  * nothing here knows how a node program looks.
  *
@@ -64,6 +65,7 @@ static void mark_running(struct ctl *c, struct job *j)
 	if (ctl_event(c, j, EV_START, 0, NULL) != 0)
 		return;
 	j->check_at_ms = 0;
+	ctl_arm(c, j);
 	ctl_gpu_list(c, j, gl, sizeof gl);
 	log_info("job %" PRId64 " started on %s (GPUs %s, %d CPUs)", j->id,
 	    c->nodes[j->node].conf->name, gl[0] ? gl : "none", j->cpus);
@@ -162,10 +164,12 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct be_reply *r)
 		 * answer is older than the start it reported (a reconcile
 		 * sent before a relaunch): asked again too. */
 		j->check_at_ms = ctl_now_ms(c) + 1000;
+		ctl_arm(c, j);
 	} else if (strcmp(r->word, "dead") == 0 && !final && !j->doubted++) {
 		/* Its pid is gone and no status yet: the runner may be writing
 		 * it right now.  Asked again in a moment before believing it. */
 		j->check_at_ms = ctl_now_ms(c) + 1000;
+		ctl_arm(c, j);
 	} else if (final) {
 		/* The runner is gone without a status: a job KILLed for
 		 * good ended by signal 9, whatever the runner could not say. */
@@ -598,11 +602,16 @@ void ctl_on_results(struct ctl *c, struct node_result *list)
 }
 
 
+/*
+ * A job whose deadline came (ctl_deadline.c): what its clock asks for now.
+ * What it does not do this time (one step a visit) it does at the next,
+ * a second later.
+ */
 static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 {
 	int64_t grace = c->cfg->kill_grace_s * 1000LL;
 	ctl_warn_tick(c, j, wall);	/* before the limit's own check: @0 comes first */
-	ctl_notify_tick(c, j, wall);	/* TIME_LIMIT_50/80/90 */
+	ctl_notify_tick(c, j, ctl_job_looked(c, j), wall);	/* TIME_LIMIT_50/80/90 */
 	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
 		/* KILL, and again every grace period while the node has not
 		 * confirmed it (the job's pid may not have been known yet). */
@@ -633,9 +642,16 @@ int64_t ctl_tick(struct ctl *c)
 		if (n->shell_up && !n->probe_inflight && now >= n->next_probe_ms)
 			request_probe(c, n);
 	}
-	for (size_t i = 0; i < c->njobs; i++)
-		tick_job(c, c->jobs[i], now, wall);
-	ctl_notify_tick_end(c, wall);
+	/* Only the jobs whose deadline came, not every job (ctl_deadline.c). */
+	const int64_t *due;
+	size_t ndue = ctl_due_take(c, now, wall, &due);
+	for (size_t i = 0; i < ndue; i++) {
+		struct job *j = ctl_find(c, due[i]);
+		if (j == NULL)
+			continue;	/* freed without its commit (an array's rollback) */
+		tick_job(c, j, now, wall);
+		ctl_rearm_visited(c, j, now, wall);
+	}
 	ctl_save_unsaved(c);
 	ctl_outage_tick(c);
 	ctl_nodes_tick(c);

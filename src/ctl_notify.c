@@ -12,9 +12,10 @@
  * so a herdd that dies in a turn tells nothing the database does not hold.
  * Nothing here waits for the program: herdd's SIGCHLD handling reaps it.
  *
- * The marks are crossed between two ticks (prev < mark <= now): the first
- * tick after a restart looks back to herdd's start only, so a mark passed
- * while herdd was down is not told, and none is told twice.
+ * The marks are crossed between two visits of the job by the tick (prev <
+ * mark <= now; the tick visits a job at its next mark: ctl_deadline.c):
+ * the first visit after a restart looks back to herdd's start only, so a
+ * mark passed while herdd was down is not told, and none is told twice.
  *
  * Without notify_command herdd keeps --mail-type with a warning to the
  * submitter (mail changes nothing of where, when or how a job runs, and
@@ -38,7 +39,6 @@
 
 struct ctl_notify {
 	struct notifier *run;
-	int64_t prev_wall;	/* the last tick's clock: marks after it are new */
 };
 
 static struct ctl_notify *state(struct ctl *c)
@@ -46,7 +46,6 @@ static struct ctl_notify *state(struct ctl *c)
 	if (c->notify == NULL) {
 		c->notify = xcalloc(1, sizeof *c->notify);
 		c->notify->run = notifier_new();
-		c->notify->prev_wall = ctl_now_wall(c);
 	}
 	return c->notify;
 }
@@ -161,22 +160,24 @@ void ctl_notify_step(struct ctl *c, const struct job *j, int ev, int from, unsig
 		tell_all(c, j, e);
 }
 
-void ctl_notify_tick(struct ctl *c, const struct job *j, int64_t wall)
+unsigned ctl_notify_time_mask(struct ctl *c, const struct job *j)
 {
+	(void)c;
 	if (j->mail_type == NULL || j->state != JOB_RUNNING)
-		return;
+		return 0;
 	unsigned mask = mask_of(j);
 	if (j->array_job_id > 0 && !(mask & MAIL_ARRAY_TASKS))
-		return;
-	unsigned e = mailtype_time_events(mask, j->start_time, j->time_limit_s,
-	    state(c)->prev_wall, wall);
-	if (e != 0)
-		tell_all(c, j, e);
+		return 0;
+	return mask & MAIL_TIME_ANY;
 }
 
-void ctl_notify_tick_end(struct ctl *c, int64_t wall)
+void ctl_notify_tick(struct ctl *c, const struct job *j, int64_t prev, int64_t wall)
 {
-	state(c)->prev_wall = wall;
+	unsigned mask = ctl_notify_time_mask(c, j);
+	unsigned e = mask == 0 ? 0 :
+	    mailtype_time_events(mask, j->start_time, j->time_limit_s, prev, wall);
+	if (e != 0)
+		tell_all(c, j, e);
 }
 
 void ctl_notify_pump(struct ctl *c)

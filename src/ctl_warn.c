@@ -12,8 +12,9 @@
  * anyway (a checkpoint that never comes costs more than one that comes
  * twice) and the write is retried: only a herdd killed before the retry
  * works would send it once more.  A job without a time limit never gets
- * it, as in Slurm, and `herd show` says so.  The limit is read at each
- * tick, so `herd update --time` moves the moment.
+ * it, as in Slurm, and `herd show` says so.  The tick visits the job at
+ * its warning time (its deadline, ctl_deadline.c); `herd update --time`
+ * arms it again, so the moment moves with the limit.
  *
  * On the node (launch_signal) the signal's name comes from sigspec's
  * table.  Without B: it goes to every process of the job's process group

@@ -250,7 +250,10 @@ static void loop(struct ctl *c, struct server *s)
 		p[0] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
 		p[1] = (struct pollfd){ node_results_fd(), POLLIN, 0 };
 		size_t n = 2 + server_pollfds(s, p + 2, POLL_MAX - 2);
-		int64_t wait = next_tick - now_ms();
+		/* Until the nodes' next tick (a second) or the earliest job
+		 * deadline (ctl_deadline.c), whichever comes first. */
+		int64_t due = ctl_next_due_ms(c), wake = due < next_tick ? due : next_tick;
+		int64_t wait = wake - now_ms();
 		if (wait < 0)
 			wait = 0;
 		if (poll(p, n, (int)wait) < 0 && errno != EINTR)
@@ -269,7 +272,7 @@ static void loop(struct ctl *c, struct server *s)
 			node_result_free(r);
 		}
 		server_handle(s, p + 2, n - 2);
-		if (now_ms() >= next_tick) {
+		if (now_ms() >= next_tick || now_ms() >= ctl_next_due_ms(c)) {
 			next_tick = now_ms() + ctl_tick(c);
 			ctl_logs_tick(c);
 		}

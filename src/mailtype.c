@@ -168,20 +168,39 @@ unsigned mailtype_events(unsigned mask, int ev, int from, int to, unsigned actio
 	return e & mask;
 }
 
+static const struct { unsigned bit; int pct; } marks[] = {
+	{ MAIL_TIME_LIMIT_50, 50 }, { MAIL_TIME_LIMIT_80, 80 }, { MAIL_TIME_LIMIT_90, 90 },
+};
+
+/* The wall second mark i of a limit is reached; limit_s <= TIME_MAX_S: no overflow. */
+static long long mark_at(size_t i, long long start, long long limit_s)
+{
+	return start + (limit_s * marks[i].pct + 99) / 100;
+}
+
 unsigned mailtype_time_events(unsigned mask, long long start, long long limit_s,
     long long prev, long long now)
 {
-	static const struct { unsigned bit; int pct; } marks[] = {
-		{ MAIL_TIME_LIMIT_50, 50 }, { MAIL_TIME_LIMIT_80, 80 }, { MAIL_TIME_LIMIT_90, 90 },
-	};
 	unsigned e = 0;
 	if (limit_s <= 0 || start <= 0 || !(mask & MAIL_TIME_ANY))
 		return 0;
 	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
-		/* limit_s <= TIME_MAX_S: no overflow */
-		long long mark = start + (limit_s * marks[i].pct + 99) / 100;
+		long long mark = mark_at(i, start, limit_s);
 		if (prev < mark && mark <= now)
 			e |= marks[i].bit;
 	}
 	return e & mask;
+}
+
+long long mailtype_next_mark(unsigned mask, long long start, long long limit_s, long long after)
+{
+	long long next = 0;
+	if (limit_s <= 0 || start <= 0)
+		return 0;
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+		long long mark = mark_at(i, start, limit_s);
+		if ((mask & marks[i].bit) && mark > after && (next == 0 || mark < next))
+			next = mark;
+	}
+	return next;
 }

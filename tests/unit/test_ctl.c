@@ -30,6 +30,7 @@
 #include "backend.h"
 #include "config.h"
 #include "ctl.h"
+#include "ctl_internal.h"
 #include "db.h"
 #include "eligible.h"
 #include "eligible.h"
@@ -2521,6 +2522,20 @@ static void expect_told(struct h *h, const char *want)
 	free(s);
 }
 
+/* A notify_command that appends "ID EVENT STATE" to DIR/told (told() reads it). */
+static void notify_script(struct h *h)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/notify.sh", h->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\necho \"$HERD_JOB_ID $HERD_EVENT $HERD_JOB_STATE\" >>%s/told\n",
+	    h->dir);
+	fclose(f);
+	assert_int_equal(chmod(path, 0700), 0);
+	h->cfg.notify_command = xstrdup(path);
+}
+
 /*
  * --mail-type=ALL,TIME_LIMIT,TIME_LIMIT_80,TIME_LIMIT_90 on a job of 100 s that runs
  * into its limit: BEGIN at its start, the 80% and 90% marks once each as
@@ -2533,19 +2548,12 @@ static void notify_events(void **state_)
 {
 	(void)state_;
 	struct h *h = h_new();
-	char key[JOB_KEY_MAX], path[128], err[HERD_ERRLEN], canon[MAILTYPE_TEXT_MAX], warn[256];
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN], canon[MAILTYPE_TEXT_MAX], warn[256];
 	assert_int_equal(ctl_notify_submit(&h->c, "END", NULL, 0, canon, sizeof canon, warn,
 	    sizeof warn, err, sizeof err), 0);
 	assert_non_null(strstr(warn, "names no notify_command"));
 	assert_string_equal(canon, "END");
-	snprintf(path, sizeof path, "%s/notify.sh", h->dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "#!/bin/sh\necho \"$HERD_JOB_ID $HERD_EVENT $HERD_JOB_STATE\" >>%s/told\n",
-	    h->dir);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
-	h->cfg.notify_command = xstrdup(path);
+	notify_script(h);
 	assert_int_equal(ctl_notify_submit(&h->c, "all,time_limit_90,TIME_LIMIT_80", "bob", 0,
 	    canon, sizeof canon, warn, sizeof warn, err, sizeof err), 0);
 	assert_string_equal(canon, "ALL,TIME_LIMIT_80,TIME_LIMIT_90");
@@ -2627,6 +2635,202 @@ static void watch_changes(void **state_)
 	h_free(h);
 }
 
+/* ---- deadlines (ctl_deadline.c) ---- */
+
+/* A small running job with a limit, --signal and --mail-type (NULL: none). */
+static int64_t submit_timed(struct h *h, int64_t limit, const char *warn, const char *mail)
+{
+	struct submit_req r = { 0 };
+	char err[HERD_ERRLEN] = "";
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "train";
+	r.job.workdir = "/home/alice";
+	r.job.cpus = 1;
+	r.job.mem_mb = 1;
+	r.job.time_limit_s = limit;
+	r.job.warn_signal = (char *)warn;
+	r.job.mail_type = (char *)mail;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	if (ctl_submit(&h->c, &r, UID, &id, err, sizeof err) != 0)
+		fail_msg("submit refused: %s", err);
+	return id;
+}
+
+/* Both clocks at t0 + secs (ms: milliseconds past it), then a tick. */
+static void tick_at(struct h *h, int64_t t0, int64_t secs, int64_t ms)
+{
+	h->clk.mono_ms += (t0 + secs - h->clk.wall_s) * 1000 + ms;
+	h->clk.wall_s = t0 + secs;
+	ctl_tick(&h->c);
+}
+
+/* Whether what the tick queued for the node names `what`. */
+static int sent_has(struct h *h, const char *what)
+{
+	char *s = sent(h, NULL);
+	int has = strstr(s, what) != NULL;
+	free(s);
+	return has;
+}
+
+
+/*
+ * A tick visits only the jobs whose deadline came: 40 running jobs far from
+ * their limits are never looked at, while a job's TIME_LIMIT_80 mark, its
+ * --signal, its time limit and its kill escalation come at their second
+ * (or millisecond) — moved by `herd update` of the running job (raised by
+ * root, lowered by its owner) and kept across a restart of the controller.
+ */
+static void deadlines_visit_only_due(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], want[128], err[HERD_ERRLEN];
+	int64_t idle[40];
+	notify_script(h);
+	node_up(h, "boot-1", "S - done");
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 256\nmem_kb 67108864\nboot_id boot-1\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, 0, 00000000:0F:00.0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\napps\nend\n");
+	int64_t a = submit_timed(h, 100, "USR1@10", "TIME_LIMIT_80");
+	int64_t b = submit_timed(h, 1000, NULL, NULL);
+	for (size_t i = 0; i < 40; i++)
+		idle[i] = submit_timed(h, 100000, "USR2@60", "TIME_LIMIT_50");
+	free(schedule(h));
+	for (int64_t id = a; id <= idle[39]; id++) {
+		key_of(h, id, 1, key, sizeof key);
+		feedf(h, RES_EVENT, "start %s 4242", key);
+		assert_int_equal(state(h, id), JOB_RUNNING);
+	}
+	drop_sent(h);
+	expect_told(h, "");
+	int64_t t0 = h->clk.wall_s;
+	assert_int_equal(ctl_deadlines_armed(&h->c), 42);
+
+	tick_at(h, t0, 50, 0);
+	uint64_t v0 = ctl_tick_visits(&h->c);
+	assert_true(v0 <= 2);	/* nothing is due before 80 s */
+	struct job_update up = { .set = UPD_TIME, .time_limit_s = 200 };
+	assert_int_equal(ctl_update(&h->c, a, 0, &up, err, sizeof err), 0);	/* root raises */
+	up.time_limit_s = 150;
+	assert_int_equal(ctl_update(&h->c, b, UID, &up, err, sizeof err), 0);	/* its owner lowers */
+
+	tick_at(h, t0, 80, 0);		/* the old 80% mark: moved to 160 */
+	expect_told(h, "");
+	tick_at(h, t0, 90, 0);		/* the old --signal time: moved to 190 */
+	assert_false(sent_has(h, "'USR1'"));
+	tick_at(h, t0, 100, 0);		/* the old limit: moved to 200 */
+	assert_int_equal(state(h, a), JOB_RUNNING);
+	assert_int_equal(ctl_tick_visits(&h->c), v0);	/* no one was due */
+	tick_at(h, t0, 149, 999);
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	tick_at(h, t0, 150, 0);		/* b's lowered limit */
+	assert_int_equal(state(h, b), JOB_TIMEOUT);
+	assert_true(sent_has(h, "kill -s 'TERM'"));
+	key_of(h, b, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 143", key);	/* gone: no kill escalation */
+	tick_at(h, t0, 159, 0);
+	expect_told(h, "");
+	tick_at(h, t0, 160, 0);		/* 80% of 200 s */
+	snprintf(want, sizeof want, "%" PRId64 " TIME_LIMIT_80 RUNNING\n", a);
+	expect_told(h, want);
+	/* b's limit and a's mark, not 42 jobs at each of 8 ticks. */
+	assert_true(ctl_tick_visits(&h->c) - v0 <= 4);
+
+	restart(h, 10);			/* at 170 s */
+	node_up(h, "boot-1", "S - done");
+	drop_sent(h);
+	tick_at(h, t0, 189, 0);
+	assert_false(sent_has(h, "'USR1'"));
+	expect_told(h, "");		/* 160 was told before the restart */
+	tick_at(h, t0, 190, 0);		/* --signal=USR1@10 of 200 s */
+	assert_true(sent_has(h, "'USR1'"));
+	tick_at(h, t0, 199, 0);
+	assert_int_equal(state(h, a), JOB_RUNNING);
+	tick_at(h, t0, 200, 0);
+	assert_int_equal(state(h, a), JOB_TIMEOUT);
+	assert_true(sent_has(h, "kill -s 'TERM'"));
+	tick_at(h, t0, 209, 999);	/* kill_grace = 10 */
+	assert_false(sent_has(h, "kill -s 'KILL'"));
+	tick_at(h, t0, 210, 0);
+	assert_true(sent_has(h, "kill -s 'KILL'"));
+	/* Since the restart: a's signal, limit and kill; none of the 40. */
+	assert_true(ctl_tick_visits(&h->c) <= 10);
+	for (size_t i = 0; i < 40; i++)
+		assert_int_equal(state(h, idle[i]), JOB_RUNNING);
+	h_free(h);
+}
+
+/*
+ * The rule alone (ctl_job_due): the earliest of a job's deadlines on the
+ * monotonic clock, wall times converted at the clocks' offset; none for a
+ * pending job; "now" for a wall time already past or a launch to check.
+ */
+static void deadline_rule(void **state_)
+{
+	(void)state_;
+	struct job j;
+	memset(&j, 0, sizeof j);
+	struct job_due_in in = { .now_ms = 5000, .wall = 1000, .looked_wall = 1000 };
+	j.node = 0;
+	j.state = JOB_PENDING;
+	j.time_limit_s = 100;
+	j.start_time = 990;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	j.state = JOB_RUNNING;
+	j.attempt = 1;
+	assert_int_equal(ctl_job_due(&j, &in), 5000 + 90 * 1000);	/* its limit at 1090 */
+	j.warn_sig = 10;	/* SIGUSR1 */
+	j.warn_time = 30;
+	assert_int_equal(ctl_job_due(&j, &in), 5000 + 60 * 1000);	/* --signal at 1060 */
+	j.warn_sent = 1;	/* this attempt had it */
+	in.mail_mask = MAIL_TIME_LIMIT_50;
+	assert_int_equal(ctl_job_due(&j, &in), 5000 + 40 * 1000);	/* 50% at 1040 */
+	in.looked_wall = 1040;	/* told */
+	assert_int_equal(ctl_job_due(&j, &in), 5000 + 90 * 1000);
+	j.check_at_ms = 7000;	/* a node's answer asked for a look */
+	assert_int_equal(ctl_job_due(&j, &in), 7000);
+	j.kill_stage = 1;
+	j.kill_at_ms = 6000;
+	assert_int_equal(ctl_job_due(&j, &in), 6000);
+	j.kill_stage = 0;
+	j.check_at_ms = 0;
+	in.wall = 2000;		/* past its limit: now */
+	assert_int_equal(ctl_job_due(&j, &in), 5000);
+	j.state = JOB_LAUNCHING;	/* its launch check is set by a visit */
+	in.wall = 1000;
+	assert_int_equal(ctl_job_due(&j, &in), 5000);
+	j.node = -1;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	j.state = JOB_RUNNING;
+	j.time_limit_s = 0;	/* no limit, nothing asked: nothing to wait for */
+	j.warn_sent = 0;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+}
+
+/*
+ * The wall clock set forward past a running job's limit while the
+ * monotonic clock moved a second: the limit is due at once (as the scan of
+ * every job found it), not an hour later on the monotonic clock.
+ */
+static void deadlines_follow_wall_jump(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 0, 3600, key, sizeof key);
+	int64_t b = running_job(h, 0, 7200, key, sizeof key);
+	h->clk.wall_s += 3600;
+	h->clk.mono_ms += 1000;
+	ctl_tick(&h->c);
+	assert_int_equal(state(h, a), JOB_TIMEOUT);
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2673,6 +2877,9 @@ int main(void)
 		cmocka_unit_test(review_gpu_lost_drain_survives_restart),
 		cmocka_unit_test(review_orphans_survive_restart),
 		cmocka_unit_test(watch_changes),
+		cmocka_unit_test(deadlines_visit_only_due),
+		cmocka_unit_test(deadline_rule),
+		cmocka_unit_test(deadlines_follow_wall_jump),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,6 +185,29 @@ static void clock_marks(void **state)
 	assert_null(mailtype_name(MAIL_ALL));
 }
 
+/* The next mark a job's deadline waits for: the first of the mask's after `after`. */
+static void next_mark(void **state)
+{
+	(void)state;
+	unsigned m = MAIL_TIME_ANY;
+	assert_int_equal(mailtype_next_mark(m, 1000, 100, 1000), 1050);
+	assert_int_equal(mailtype_next_mark(m, 1000, 100, 1049), 1050);
+	assert_int_equal(mailtype_next_mark(m, 1000, 100, 1050), 1080);	/* strictly after */
+	assert_int_equal(mailtype_next_mark(MAIL_TIME_LIMIT_90, 1000, 100, 0), 1090);
+	assert_int_equal(mailtype_next_mark(m, 1000, 100, 1090), 0);	/* all passed */
+	assert_int_equal(mailtype_next_mark(MAIL_TIME_LIMIT_80, 1, 7, 1), 7);	/* 1 + 5.6 rounded up */
+	/* No limit, no start, no time mark in the mask: none. */
+	assert_int_equal(mailtype_next_mark(m, 1000, 0, 0), 0);
+	assert_int_equal(mailtype_next_mark(m, 1000, -5, 0), 0);
+	assert_int_equal(mailtype_next_mark(m, 0, 100, 0), 0);
+	assert_int_equal(mailtype_next_mark(MAIL_ALL | MAIL_END, 1000, 100, 0), 0);
+	/* Hostile bounds: after far in the past or future, a year's limit. */
+	assert_int_equal(mailtype_next_mark(m, 1000, 100, -9000000000000LL), 1050);
+	assert_int_equal(mailtype_next_mark(m, 1000, 100, 9000000000000LL), 0);
+	assert_int_equal(mailtype_next_mark(MAIL_TIME_LIMIT_90, 1, 365LL * 86400, 1),
+	    1 + (365LL * 86400 * 90 + 99) / 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +216,7 @@ int main(void)
 		cmocka_unit_test(users),
 		cmocka_unit_test(events),
 		cmocka_unit_test(clock_marks),
+		cmocka_unit_test(next_mark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
