@@ -67,10 +67,10 @@ static int take_job(void *arg, const struct msg *m)
 	return 0;
 }
 
-/* Wait for job id to run; 0, or the status to exit with (said why). */
-static int wait_start(long long id)
+int run_wait_start(long long id, int said)
 {
-	char last[256] = "-", vis[512];
+	char last[256], vis[512];
+	strlcpy_h(last, said ? "" : "-", sizeof last);
 	struct sigaction sa = { .sa_handler = on_int }, old;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
@@ -173,12 +173,12 @@ int cmd_run(int argc, char **argv)
 		int rc = stream_client_run(&rq);
 		return rc < 0 ? 255 : rc;
 	}
-	int rc = submit_for_run(argc, argv, stream_node_holder(), name, &cmd, &id);
+	int rc = submit_for_run(argc, argv, "run", name, &cmd, &id);
 	if (rc != 0)
 		return rc;
 	if (strcmp(argv[cmd], "--") == 0)
 		cmd++;
-	if ((rc = wait_start(id)) != 0)
+	if ((rc = run_wait_start(id, 0)) != 0)
 		return rc;
 	char ref[32];
 	snprintf(ref, sizeof ref, "%lld", id);
