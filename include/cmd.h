@@ -45,6 +45,7 @@ extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_completion_entry;
 extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_ssh_entry, cmd_run_entry, cmd_alloc_entry;
+extern const struct cmd_entry cmd_sshcfg_entry, cmd_sshproxy_entry;
 /* herd.c: herd's own options, before the command (completion reads them). */
 extern const struct option herd_global_options[];
 extern const char herd_global_shortopts[];
@@ -94,6 +95,8 @@ int cmd_top(int argc, char **argv);
 int cmd_ssh(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
+int cmd_sshcfg(int argc, char **argv);
+int cmd_sshproxy(int argc, char **argv);
 /* herd drain / resume: one request of `type` naming the nodes argv[first..argc)
  * (reason: NULL none); prints herdd's line per node.  0, 1 refused, 2 usage. */
 int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,
