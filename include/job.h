@@ -50,6 +50,8 @@ struct job {
 	JOB_FIELDS(JF_SKIP, JF_SKIP, JF_SKIP, JOB_MEM_N, JF_SKIP, JF_SKIP)
 	int32_t pid;		/* on its node: the job's session leader, from the start
 				 * event or a reconcile; 0 unknown (memory only) */
+	uint32_t idle_since;	/* interactive: wall seconds when last seen in use (a
+				 * stream attached, a GPU process); 0 unset (memory only) */
 	int16_t node;		/* index into the node table, -1 none */
 	/* --signal (sigspec.h): warn_sig (0 none) warn_time seconds before
 	 * the time limit, to the batch shell alone with SIGSPEC_BATCH. */

@@ -783,8 +783,10 @@ int submit_for_run(int argc, char **argv, const char *verb, const char *name, in
 	xasprintf(&what, "herd %s %s", verb, name);
 	s.command = what;
 	msg_init(&req, "submit");
-	if (build(&req, &s, script, strlen(script)) == 0)
+	if (build(&req, &s, script, strlen(script)) == 0) {
+		msg_addi(&req, "interactive", 1);	/* the partition's idle_timeout applies */
 		rc = send_submit_quiet(&req, idp);
+	}
 	msg_clear(&req);
 	free(what);
 out:

@@ -40,6 +40,7 @@
 #include "stream.h"
 #include "stream_frame.h"
 #include "stream_node.h"
+#include "streamwatch.h"
 #include "util.h"
 
 #define STREAM_BUF_MAX (256u * 1024)	/* each way */
@@ -399,6 +400,7 @@ static void *stream_main(void *arg)
 	buf_clear(&r->in);
 	buf_clear(&r->to_chan);
 	buf_clear(&r->to_client);
+	streamwatch_detach(r->sp->job_id);
 	stream_spec_free(r->sp);
 	free(r);
 	atomic_fetch_sub(&streams_open, 1);
@@ -421,6 +423,7 @@ int stream_start(struct stream_spec *sp, int fd, const char *pending, size_t len
 	if (inlen > 0 && buf_add(&r->in, input, inlen) != 0)
 		r->client_gone = 1;	/* more than a stream's buffer before its answer */
 	atomic_fetch_add(&streams_open, 1);
+	streamwatch_attach(sp->job_id);	/* idle_timeout: attached from here (ctl_idle.c) */
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	int rc = pthread_create(&t, &at, stream_main, r);
@@ -428,6 +431,7 @@ int stream_start(struct stream_spec *sp, int fd, const char *pending, size_t len
 	if (rc != 0) {
 		log_error("stream into job %" PRId64 ": no thread: %s", sp->job_id, strerror(rc));
 		atomic_fetch_sub(&streams_open, 1);
+		streamwatch_detach(sp->job_id);
 		close(fd);
 		buf_clear(&r->in);
 		buf_clear(&r->to_chan);
