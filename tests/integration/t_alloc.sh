@@ -8,7 +8,9 @@
 #     herd alloc exits 0.
 #  2. herd alloc CMD without a terminal: CMD runs in the allocation and its
 #     status is herd alloc's and the job's (FAILED, exit code 7).
-#  3. Options herd alloc cannot act on are refused, nothing queued.
+#  3. The time limit ends the allocation and what runs in it: TIMEOUT, and
+#     herd alloc returns (143: its CMD got TERM).
+#  4. Options herd alloc cannot act on are refused, nothing queued.
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null || { note "skipped: no tmux"; exit 0; }
@@ -75,6 +77,16 @@ wait_jobs 30 "$k" >/dev/null 2>&1
 assert_eq "job $k's state in history" FAILED "$(hist_of "$k" .state)"
 assert_eq "job $k's exit code in history" 7 "$(hist_of "$k" .exit_code)"
 assert_eq "job $k's name" interactive "$(hist_of "$k" .name)"
+
+# ---- the time limit ----
+timeout 60 "$HERD_BIN/herd" -c "$HOSTS" alloc -t 0:05 -- sh -c 'echo "id=$HERD_JOB_ID"; sleep 40; echo survived' \
+    </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+rc=$?
+assert_eq "herd alloc -t 0:05 of a 40 s CMD (stderr: $(cat "$TEST_DIR/err"))" 143 "$rc"
+t=$(sed -n 's/^id=\([0-9]*\)$/\1/p' "$TEST_DIR/out")
+grep -q survived "$TEST_DIR/out" && fail "CMD outlived its allocation's time limit"
+wait_jobs 30 "$t" >/dev/null 2>&1
+assert_eq "job $t's state in history" TIMEOUT "$(hist_of "$t" .state)"
 
 # ---- refusals ----
 n_before=$(herd history --all --json | jq length)
