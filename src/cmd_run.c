@@ -8,7 +8,7 @@
  *
  * Inside an allocation (HERD_JOB_ID set: a batch job, or herd alloc) CMD
  * runs in that job instead, as srun inside sbatch does, and the job goes
- * on.  Ctrl-C while waiting cancels the queued job; once CMD runs, the
+ * on.  Ctrl-C (or HUP, TERM) while waiting cancels the queued job; once CMD runs, the
  * stream passes it on (twice within a second ends CMD with KILL); a client
  * that goes away ends the job (herdd's side of the stream).
  */
@@ -71,9 +71,13 @@ int run_wait_start(long long id, int said)
 {
 	char last[256], vis[512];
 	strlcpy_h(last, said ? "" : "-", sizeof last);
-	struct sigaction sa = { .sa_handler = on_int }, old;
+	struct sigaction sa = { .sa_handler = on_int }, old, old_hup, old_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
+	/* A closed terminal (HUP) or a kill while waiting: no one will use
+	 * the allocation, so the queued job goes too. */
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGTERM, &sa, &old_term);
 	int rc = -1;
 	while (rc < 0) {
 		struct seen s = { "", "" };
@@ -106,6 +110,8 @@ int run_wait_start(long long id, int said)
 		}
 	}
 	sigaction(SIGINT, &old, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	return rc;
 }
 

@@ -11,6 +11,8 @@
 #  3. The time limit ends the allocation and what runs in it: TIMEOUT, and
 #     herd alloc returns (143: its CMD got TERM).
 #  4. Options herd alloc cannot act on are refused, nothing queued.
+#  5. herd alloc's terminal closed (HUP) while it waits: the queued job is
+#     cancelled, not left to start for no one.
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null || { note "skipped: no tmux"; exit 0; }
@@ -97,3 +99,19 @@ for opt in --array=1-2 --hold -o/tmp/x --wrap=true --signal=USR1@10 --test-only;
 	grep -q "herd: alloc: " "$TEST_DIR/err" || fail "herd alloc $opt: no reason given: $(cat "$TEST_DIR/err")"
 done
 assert_eq "jobs after refused herd allocs" "$n_before" "$(herd history --all --json | jq length)"
+
+# ---- HUP while waiting ----
+h=$(submit --exclusive -w node4 --wrap "sleep 300 # $UNIQ")
+wait_state "$h" RUNNING 30
+"$HERD_BIN/herd" -c "$HOSTS" alloc -w node4 </dev/null >/dev/null 2>"$TEST_DIR/err" &
+apid=$!
+for ((i = 0; i < 300; i++)); do grep -q "queued and waiting" "$TEST_DIR/err" && break; sleep 0.1; done
+w=$(sed -n 's/^herd: job \([0-9]*\) queued and waiting for resources$/\1/p' "$TEST_DIR/err")
+[ -n "$w" ] || fail "herd alloc never queued: $(cat "$TEST_DIR/err")"
+kill -HUP "$apid"
+wait "$apid"
+rc=$?
+assert_eq "herd alloc's status after HUP while waiting (stderr: $(cat "$TEST_DIR/err"))" 130 "$rc"
+wait_jobs 30 "$w" >/dev/null 2>&1
+assert_eq "job $w after its herd alloc's HUP" CANCELLED "$(hist_of "$w" .state)"
+herd cancel "$h" >/dev/null
