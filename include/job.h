@@ -67,6 +67,7 @@ struct job {
 	uint8_t warn_sig;
 	uint8_t warn_flags;
 	uint8_t limit_reason;	/* enum limit_reason that held it in the last pass, 0 none */
+	uint8_t idle_warned;	/* idle_timeout's warning sent for this idle spell */
 };
 
 /*

@@ -59,6 +59,7 @@ struct relay {
 	struct buf to_chan;	/* stdin for the channel */
 	struct buf to_client;	/* frames */
 	char hdr[STREAM_HDR_MAX];
+	unsigned warn_seen;	/* the last idle warning shown (streamwatch.h) */
 	size_t hdr_len;
 	int hdr_done, pid;
 	int client_gone, stdin_eof, eof_sent;
@@ -334,6 +335,15 @@ static void client_io(struct relay *r, short revents)
 	}
 }
 
+/* idle_timeout's warning (ctl_idle.c), once, on the client's stderr. */
+static void idle_warning(struct relay *r)
+{
+	char w[STREAMWATCH_WARN_MAX];
+	if (streamwatch_warning(r->sp->job_id, &r->warn_seen, w, sizeof w) &&
+	    r->to_client.len + SFRAME_HDR + sizeof w <= STREAM_BUF_MAX)
+		sframe_put(&r->to_client, SF_STDERR, w, strlen(w));
+}
+
 /* Copy until the program ends (0), the client goes (-1) or the node's connection fails (-2). */
 static int relay(struct relay *r)
 {
@@ -345,14 +355,19 @@ static int relay(struct relay *r)
 		};
 		if (poll(p, 2, STREAM_TICK_MS) < 0 && errno != EINTR)
 			return -1;
+		size_t in_before = r->in.len;
 		client_io(r, p[0].revents);
 		if (r->client_gone)
 			return -1;
+		int typed = r->in.len > in_before;
 		client_frames(r);
 		chan_input(r);
 		int moved = chan_output(r);
 		if (r->broken)
 			return -2;
+		if (typed || moved)	/* in use: idle_timeout's clock starts again */
+			streamwatch_used(r->sp->job_id);
+		idle_warning(r);
 		/* The end only once all output was read: none left behind in libssh2. */
 		int room = r->to_client.len + SFRAME_HDR + SFRAME_PAYLOAD_MAX <= STREAM_BUF_MAX;
 		if (!moved && room && ssh_chan_eof(r->ch) && ssh_chan_try_closed(r->ch) != 1)

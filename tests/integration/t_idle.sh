@@ -6,8 +6,11 @@
 #     idle_timeout (3 s here): TIMEOUT, with the reason "idle: ..." in herd
 #     history.
 #  2. An allocation whose stream is attached and busy (herd alloc CMD
-#     running 8 s) outlives idle_timeout and ends with CMD, COMPLETED.
-#  3. A batch job in the same partition is never idle-released.
+#     printing for 8 s) outlives idle_timeout and ends with CMD, COMPLETED.
+#  3. Attached but silent (CMD sleeping 60 s): herd alloc's terminal is
+#     warned ("is idle ... released in"), then the job is released
+#     (TIMEOUT) and herd alloc returns.
+#  4. A batch job in the same partition is never idle-released.
 . "$(dirname "$0")/lib.sh"
 
 make_config "$HOSTS" "$STATE"
@@ -25,7 +28,7 @@ hist_of() {	# hist_of ID JQ: a field of ID in herd history --json
 	herd history --all --json | jq -r --argjson id "$1" ".[] | select(.id == \$id) | $2"
 }
 
-# ---- 3 (started first, checked last): a batch job is not interactive ----
+# ---- 4 (started first, checked last): a batch job is not interactive ----
 batch=$(submit -w node2 --wrap "sleep 300 # $UNIQ")
 wait_state "$batch" RUNNING 30
 
@@ -45,12 +48,13 @@ wait_jobs 30 "$j" >/dev/null 2>&1
 assert_eq "job $j (no terminal, idle_timeout 3s)" TIMEOUT "$(hist_of "$j" .state)"
 reason=$(hist_of "$j" .reason)
 case $reason in
-"idle: no terminal attached and no GPU process for 3s (idle_timeout)") ;;
+"idle: nothing typed or printed on a terminal and no GPU process for 3s (idle_timeout)") ;;
 *) fail "job $j's reason in herd history: '$reason'" ;;
 esac
 
 # ---- 2: attached and busy ----
-timeout 60 "$HERD_BIN/herd" -c "$HOSTS" alloc -G 1 -- sh -c 'sleep 8; echo "done $HERD_JOB_ID"' \
+timeout 60 "$HERD_BIN/herd" -c "$HOSTS" alloc -G 1 -- sh -c \
+    'i=0; while [ $i -lt 16 ]; do echo tick; sleep 0.5; i=$((i + 1)); done; echo "done $HERD_JOB_ID"' \
     </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err"
 rc=$?
 assert_eq "herd alloc of 8 s with idle_timeout 3s (stderr: $(cat "$TEST_DIR/err"))" 0 "$rc"
@@ -58,6 +62,18 @@ k=$(sed -n 's/^done \([0-9]*\)$/\1/p' "$TEST_DIR/out")
 [ -n "$k" ] || fail "herd alloc's CMD did not finish: $(cat "$TEST_DIR/out")"
 wait_jobs 30 "$k" >/dev/null 2>&1
 assert_eq "job $k (attached, busy)" COMPLETED "$(hist_of "$k" .state)"
+
+# ---- 3: attached, silent ----
+timeout 60 "$HERD_BIN/herd" -c "$HOSTS" alloc -G 1 -- sh -c 'echo "id=$HERD_JOB_ID"; sleep 60; echo survived' \
+    </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err"
+rc=$?
+assert_eq "herd alloc of a silent 60 s CMD, idle_timeout 3s (stderr: $(cat "$TEST_DIR/err"))" 143 "$rc"
+q=$(sed -n 's/^id=\([0-9]*\)$/\1/p' "$TEST_DIR/out")
+grep -q survived "$TEST_DIR/out" && fail "the silent CMD outlived its idle allocation"
+grep -q "herd: job $q is idle .*: released in 1 s unless used (idle_timeout 3s)" "$TEST_DIR/err" ||
+    fail "herd alloc's terminal was not warned: $(cat "$TEST_DIR/err")"
+wait_jobs 30 "$q" >/dev/null 2>&1
+assert_eq "job $q (attached, silent)" TIMEOUT "$(hist_of "$q" .state)"
 
 assert_eq "batch job $batch after all that" RUNNING "$(field "$batch" .state)"
 herd cancel "$batch" >/dev/null

@@ -2655,6 +2655,12 @@ static void idle_rule(void **state_)
 	assert_false(idle_due(0, 99999, 1000, 0, &since));
 	assert_false(idle_due(30, 500, 1000, 0, &since));	/* a start ahead of the clock */
 	assert_int_equal(since, 500);
+	/* The warning's lead: a minute, or a tenth when less, 1 s at least. */
+	assert_int_equal(idle_warn_lead(1800), 60);
+	assert_int_equal(idle_warn_lead(600), 60);
+	assert_int_equal(idle_warn_lead(300), 30);
+	assert_int_equal(idle_warn_lead(30), 3);
+	assert_int_equal(idle_warn_lead(3), 1);
 }
 
 /*
@@ -2677,21 +2683,35 @@ static void idle_timeout_releases(void **state_)
 	assert_int_equal(stored_state(h, a), JOB_TIMEOUT);
 	struct job *j = ctl_find(&h->c, a);
 	assert_non_null(j->reason);
-	assert_string_equal(j->reason, "idle: no terminal attached and no GPU process for 30s "
-	    "(idle_timeout)");
+	assert_string_equal(j->reason, "idle: nothing typed or printed on a terminal and no GPU "
+	    "process for 30s (idle_timeout)");
 	assert_int_equal(state(h, batch), JOB_RUNNING);
 	idle_ended(h, a);
 
-	/* A stream attached: kept however long; its end starts the clock. */
+	/* A stream attached and in use: kept however long.  Silent, it is
+	 * warned 3 s (a tenth) before, once, then released. */
 	int64_t b = submit_inter(h, 1);
+	char w[STREAMWATCH_WARN_MAX];
+	unsigned seen = 0;
 	streamwatch_attach(b);
-	advance(h, 100);
+	for (int i = 0; i < 10; i++) {
+		streamwatch_used(b);
+		advance(h, 10);
+	}
 	assert_int_equal(state(h, b), JOB_RUNNING);
-	streamwatch_detach(b);
-	advance(h, 29);
+	advance(h, 26);
+	assert_false(streamwatch_warning(b, &seen, w, sizeof w));
+	advance(h, 1);
+	assert_true(streamwatch_warning(b, &seen, w, sizeof w));
+	assert_non_null(strstr(w, "is idle"));
+	assert_non_null(strstr(w, "released in 3 s unless used (idle_timeout 30s)"));
+	advance(h, 1);
+	assert_false(streamwatch_warning(b, &seen, w, sizeof w));	/* once */
+	advance(h, 1);
 	assert_int_equal(state(h, b), JOB_RUNNING);
 	advance(h, 1);
 	assert_int_equal(state(h, b), JOB_TIMEOUT);
+	streamwatch_detach(b);
 	idle_ended(h, b);
 
 	/* Its own process on a GPU (in its session, 4242): kept. */
