@@ -209,7 +209,10 @@ static int find_job(const char *ref, const char *name, struct found *f)
 	if (ref != NULL) {
 		snprintf(f->id, sizeof f->id, "%s", ref);
 		msg_init(&req, "show");
-		msg_addi(&req, "id", strtoll(ref, NULL, 10));
+		if (strchr(ref, '_') != NULL)
+			msg_adds(&req, "ref", ref);	/* "123_7": a task of an array */
+		else
+			msg_addi(&req, "id", strtoll(ref, NULL, 10));
 	} else {
 		f->want = name;
 		msg_init(&req, "queue");

@@ -7,7 +7,8 @@
 #     the job's working directory.
 #  2. The host key is checked: StrictHostKeyChecking with the key fetched
 #     through herdd; a changed key is refused by ssh.
-#  3. herd ssh-config of a job that is not running, and of a name with no
+#  3. An array task by its ID_TASK: its own Host herd-ID_TASK, its task id.
+#  4. herd ssh-config of a job that is not running, and of a name with no
 #     running job, are refused with a reason.
 . "$(dirname "$0")/lib.sh"
 
@@ -59,6 +60,19 @@ echo "herd-$j $(cut -d' ' -f1,2 "$TEST_DIR/other.pub")" >"$kh"
 timeout 60 ssh -F "$TEST_DIR/ssh_config" -o BatchMode=yes "herd-$j" true </dev/null 2>"$TEST_DIR/err"
 [ $? = 255 ] || fail "ssh accepted a host key that is not the allocation's"
 grep -qi "host key" "$TEST_DIR/err" || fail "ssh did not name the host key: $(cat "$TEST_DIR/err")"
+
+# An array's task, by ID_TASK.
+arr=$(submit --array=3-3 --wrap "sleep 300 # $UNIQ")
+for ((i = 0; i < 300; i++)); do
+	[ "$(herd queue --json | jq -r --argjson a "$arr" '.[] | select(.array_job_id == $a) | .state')" = RUNNING ] && break
+	sleep 0.1
+done
+herd ssh-config "${arr}_3" >"$TEST_DIR/ssh_config3" 2>"$TEST_DIR/err" ||
+    fail "herd ssh-config ${arr}_3 failed: $(cat "$TEST_DIR/err")"
+out=$(timeout 60 ssh -F "$TEST_DIR/ssh_config3" -o BatchMode=yes "herd-${arr}_3" 'echo "task=$SLURM_ARRAY_TASK_ID"' \
+    </dev/null 2>"$TEST_DIR/err")
+assert_eq "ssh herd-${arr}_3 (stderr: $(cat "$TEST_DIR/err"))" task=3 "$out"
+herd cancel "$arr" >/dev/null
 
 # The allocation ends with herd alloc's command.
 echo done >&7
