@@ -51,6 +51,8 @@ struct sshcfg_host {
 	const char *herd;	/* herd's absolute path */
 	const char *socket;	/* herd -s, or NULL */
 	const char *config;	/* herd -c, or NULL */
+	const char *controller;	/* HERD_CONTROLLER to pass on (ssh runs the proxy
+				 * without this shell's environment), or NULL */
 	const char *ref;	/* the job: "123" or "123_7" */
 	const char *identity;	/* the client key */
 	const char *known_hosts;

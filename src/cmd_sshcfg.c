@@ -312,6 +312,9 @@ static int print_block(const struct found *f, const char *dir, const char *key, 
 	    .identity = key, .known_hosts = kh,
 	    .socket = absolute(opt_socket ? opt_socket : getenv("HERD_SOCKET"), sock, sizeof sock),
 	    .config = absolute(opt_config ? opt_config : getenv("HERD_CONFIG"), conf, sizeof conf) };
+	const char *ctl = getenv("HERD_CONTROLLER");
+	if (ctl != NULL && ctl[0] != '\0')
+		h.controller = ctl;
 	struct buf b;
 	buf_init(&b, 64u * 1024);
 	int rc = sshcfg_host_block(&b, &h, err, sizeof err);

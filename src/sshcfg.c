@@ -198,13 +198,22 @@ full:
 
 int sshcfg_host_block(struct buf *b, const struct sshcfg_host *h, char *err, size_t errsz)
 {
-	const char *words[8];
+	const char *words[10];
 	size_t n = 0;
 	if (strspn(h->alias, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(h->alias) ||
 	    h->alias[0] == '\0' || strspn(h->ref, "0123456789_") != strlen(h->ref) ||
 	    h->ref[0] == '\0') {
 		snprintf(err, errsz, "not a job's host name: %.40s", h->alias);
 		return -1;
+	}
+	char ctl[SSHCFG_PATH_MAX];
+	if (h->controller != NULL && h->socket == NULL) {
+		if ((size_t)snprintf(ctl, sizeof ctl, "HERD_CONTROLLER=%s", h->controller) >= sizeof ctl) {
+			snprintf(err, errsz, "HERD_CONTROLLER is too long");
+			return -1;
+		}
+		words[n++] = "env";
+		words[n++] = ctl;
 	}
 	words[n++] = h->herd;
 	if (h->socket != NULL) {

@@ -194,6 +194,20 @@ static void host_block(void **state)
 	assert_non_null(strstr(b.data, "\n    IdentitiesOnly yes\n"));
 	buf_clear(&b);
 
+	/* A remote client's controller goes with the proxy (not with -s). */
+	struct sshcfg_host rc = h;
+	rc.config = NULL;
+	rc.controller = "ann@login $(x)";
+	buf_init(&b, 64u * 1024);
+	assert_int_equal(sshcfg_host_block(&b, &rc, err, sizeof err), 0);
+	assert_non_null(strstr(b.data, "\n    ProxyCommand 'env' 'HERD_CONTROLLER=ann@login $(x)' "
+	    "'/opt/my herd/%%bin/herd' 'ssh-proxy' '12'\n"));
+	buf_clear(&b);
+	rc.controller = "ann@login\nProxyCommand evil";
+	buf_init(&b, 64u * 1024);
+	assert_int_equal(sshcfg_host_block(&b, &rc, err, sizeof err), -1);
+	buf_clear(&b);
+
 	struct sshcfg_host bad = h;
 	bad.herd = "/opt/herd\nProxyCommand evil";
 	buf_init(&b, 64u * 1024);
