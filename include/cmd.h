@@ -45,20 +45,26 @@ extern const struct cmd_entry cmd_doctor_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_completion_entry;
 extern const struct cmd_entry cmd_top_entry;
-extern const struct cmd_entry cmd_ssh_entry, cmd_run_entry;
+extern const struct cmd_entry cmd_ssh_entry, cmd_run_entry, cmd_alloc_entry;
+extern const struct cmd_entry cmd_sshcfg_entry, cmd_sshproxy_entry;
 /* herd.c: herd's own options, before the command (completion reads them). */
 extern const struct option herd_global_options[];
 extern const char herd_global_shortopts[];
 
 int cmd_submit(int argc, char **argv);
 /*
- * herd run's job: argv's submit options up to CMD (or "--"), with `script`
- * as its batch script and `name` unless -J names it; options herd run
- * cannot act on are refused.  0 with *idp and *cmd (CMD's index in argv),
- * or the status to exit with (said why).
+ * herd run's (verb "run") or herd alloc's ("alloc") job: argv's submit
+ * options up to CMD (or "--"; alloc's CMD may be absent), with the holder
+ * (stream_node_holder) as its batch script and `name` unless -J names it;
+ * options neither can act on are refused.  0 with *idp and *cmd (CMD's
+ * index in argv), or the status to exit with (said why).
  */
-int submit_for_run(int argc, char **argv, const char *script, const char *name, int *cmd,
+int submit_for_run(int argc, char **argv, const char *verb, const char *name, int *cmd,
     long long *idp);
+/* Wait for job id to run, saying why it waits (said: the queued line was
+ * printed already, print again only for a reason); 0, or the status to
+ * exit with (said why).  Ctrl-C cancels the job. */
+int run_wait_start(long long id, int said);
 /* herd submit as sbatch: an unknown option is sbatch's message, status 255. */
 int cmd_sbatch(int argc, char **argv);
 /* cmd (herd submit, run or alloc) under Slurm's name for it: an unknown
@@ -98,6 +104,9 @@ int cmd_completion(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_ssh(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_alloc(int argc, char **argv);
+int cmd_sshcfg(int argc, char **argv);
+int cmd_sshproxy(int argc, char **argv);
 /* herd drain / resume: one request of `type` naming the nodes argv[first..argc)
  * (reason: NULL none); prints herdd's line per node.  0, 1 refused, 2 usage. */
 int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,

@@ -75,6 +75,7 @@ struct part_conf {
 	char *allow_accounts;	/* [account] names; NULL: every account */
 	int gpu_share;		/* its jobs may share its nodes' GPUs by memory */
 	int gpu_share_enforce;	/* 1 (kill): over --gpu-mem ends the job there */
+	int idle_timeout_s;	/* an interactive allocation idle this long ends; 0 never */
 	int line;		/* of the header */
 };
 

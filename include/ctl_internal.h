@@ -138,6 +138,17 @@ void ctl_job_escaped_gone(struct ctl *c, struct node *w, const char *key, int64_
 int ctl_warn_attach(struct job *j, const char *text);
 void ctl_warn_free(struct job *j);
 void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall);
+/* idle_timeout (ctl_idle.c): an interactive job nothing used for its
+ * partition's idle_timeout ends TIMEOUT, "idle: ...", its terminals warned
+ * before. */
+void ctl_idle_tick(struct ctl *c, struct job *j, int64_t wall);
+/* The rule, pure: *since (0: never looked) is when the job was last in
+ * use, its start at first; busy (bytes on a stream, a GPU process of its
+ * own) sets it to now; 1 once timeout_s (0: none) passed since. */
+int idle_due(int64_t timeout_s, int64_t now, int64_t start, int busy, uint32_t *since);
+/* How long before the release attached terminals are warned: a minute, or
+ * a tenth of the timeout when that is less (1 s at least). */
+int idle_warn_lead(int64_t timeout_s);
 /* Its node rebooted, lost its files or stayed away: a running job that
  * allows it is requeued, any other ends NODE_FAIL (ctl_node.c). */
 void ctl_job_lost(struct ctl *c, struct job *j, const char *why);

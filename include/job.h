@@ -52,6 +52,8 @@ struct job {
 				 * event or a reconcile; 0 unknown (memory only) */
 	uint32_t looked_wall;	/* wall seconds of its last visit by the tick (its
 				 * TIME_LIMIT_% marks after it are new); 0 none yet */
+	uint32_t idle_since;	/* interactive: wall seconds when last seen in use (a
+				 * stream attached, a GPU process); 0 unset (memory only) */
 	int16_t node;		/* index into the node table, -1 none */
 	/* --signal (sigspec.h): warn_sig (0 none) warn_time seconds before
 	 * the time limit, to the batch shell alone with SIGSPEC_BATCH. */
@@ -67,6 +69,7 @@ struct job {
 	uint8_t warn_sig;
 	uint8_t warn_flags;
 	uint8_t limit_reason;	/* enum limit_reason that held it in the last pass, 0 none */
+	uint8_t idle_warned;	/* idle_timeout's warning sent for this idle spell */
 };
 
 /*

@@ -150,7 +150,10 @@ enum {
 	/* --mail-type, canonical (mailtype.h), and --mail-user (an address is \
 	 * its owner's: sent as the script is); NULL: none, the submitter */ \
 	S(mail_type, "mail_type", "mail_type", JF_IFS) \
-	S(mail_user, "mail_user", "mail_user", JF_IFS | JF_PRIVATE)
+	S(mail_user, "mail_user", "mail_user", JF_IFS | JF_PRIVATE) \
+	/* herd alloc's or herd run's holder: the partition's idle_timeout \
+	 * may release it (ctl_idle.c) */ \
+	N1(interactive, "interactive", "interactive", JF_INT, JF_IFS, int, uint8_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -72,6 +72,14 @@ void part_share_nodes(const struct config *c, const char *parts,
     const struct node_conf *const *nodes, size_t n, uint64_t *share, uint64_t *kill);
 
 /*
+ * idle_timeout (seconds, 0 none) for a job of these partitions (NULL: the
+ * default) running on node `node`: that of the first of its partitions
+ * that has the node (the one it runs in, as the pass would have placed
+ * it).
+ */
+int part_idle_timeout(const struct config *c, const char *parts, const char *node);
+
+/*
  * Multifactor priority's partition and QoS factors, in [0,1], as Slurm's:
  * the job's partition's priority_job_factor over the largest of any
  * partition (a -p a,b job: the largest of those that take it now), and its

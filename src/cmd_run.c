@@ -8,7 +8,7 @@
  *
  * Inside an allocation (HERD_JOB_ID set: a batch job, or herd alloc) CMD
  * runs in that job instead, as srun inside sbatch does, and the job goes
- * on.  Ctrl-C while waiting cancels the queued job; once CMD runs, the
+ * on.  Ctrl-C (or HUP, TERM) while waiting cancels the queued job; once CMD runs, the
  * stream passes it on (twice within a second ends CMD with KILL); a client
  * that goes away ends the job (herdd's side of the stream).
  */
@@ -67,13 +67,19 @@ static int take_job(void *arg, const struct msg *m)
 	return 0;
 }
 
-/* Wait for job id to run; 0, or the status to exit with (said why). */
-static int wait_start(long long id)
+int run_wait_start(long long id, int said)
 {
-	char last[256] = "-", vis[512];
-	struct sigaction sa = { .sa_handler = on_int }, old;
+	char last[256], vis[512];
+	strlcpy_h(last, said ? "" : "-", sizeof last);
+	struct sigaction sa = { .sa_handler = on_int };
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old);
+	/* Ctrl-C, a closed terminal (HUP) or a kill while waiting: no one will
+	 * use the allocation, so the queued job goes too.  They stay ours until
+	 * the stream's own handlers: one between the two must not kill herd run
+	 * and leave the job to its holder's wait. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	int rc = -1;
 	while (rc < 0) {
 		struct seen s = { "", "" };
@@ -105,9 +111,6 @@ static int wait_start(long long id)
 			rc = 1;
 		}
 	}
-	/* SIGINT stays ours until the stream's own handler: a Ctrl-C between
-	 * the two must not kill herd run and leave the job to its holder's wait. */
-	(void)old;
 	return rc;
 }
 
@@ -175,12 +178,12 @@ int cmd_run(int argc, char **argv)
 		int rc = stream_client_run(&rq);
 		return rc < 0 ? 255 : rc;
 	}
-	int rc = submit_for_run(argc, argv, stream_node_holder(), name, &cmd, &id);
+	int rc = submit_for_run(argc, argv, "run", name, &cmd, &id);
 	if (rc != 0)
 		return rc;
 	if (strcmp(argv[cmd], "--") == 0)
 		cmd++;
-	if ((rc = wait_start(id)) != 0)
+	if ((rc = run_wait_start(id, 0)) != 0)
 		return rc;
 	char ref[32];
 	snprintf(ref, sizeof ref, "%lld", id);

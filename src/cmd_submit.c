@@ -22,6 +22,7 @@
 #include "job.h"
 #include "jobopt.h"
 #include "mailtype.h"
+#include "stream_node.h"
 
 #define SCRIPT_MAX (4u << 20)
 
@@ -733,9 +734,10 @@ static const char *run_refusal(const struct submit *s)
 	return NULL;
 }
 
-int submit_for_run(int argc, char **argv, const char *script, const char *name, int *cmd,
+int submit_for_run(int argc, char **argv, const char *verb, const char *name, int *cmd,
     long long *idp)
 {
+	const char *script = stream_node_holder();
 	struct submit s = { 0 };
 	struct msg req;
 	char err[HERD_ERRLEN];
@@ -753,12 +755,12 @@ int submit_for_run(int argc, char **argv, const char *script, const char *name, 
 		i += used;
 	}
 	*cmd = i;
-	if (i >= argc) {
+	if (i >= argc && strcmp(verb, "run") == 0) {
 		fprintf(stderr, "herd: run needs a command (herd run [options] -- CMD [ARGS])\n");
 		goto out;
 	}
 	if ((why = run_refusal(&s)) != NULL) {
-		fprintf(stderr, "herd: run: %s\n", why);
+		fprintf(stderr, "herd: %s: %s\n", verb, why);
 		goto out;
 	}
 	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
@@ -772,11 +774,13 @@ int submit_for_run(int argc, char **argv, const char *script, const char *name, 
 	if (s.o.name == NULL)
 		s.o.name = xstrdup(name);
 	char *what;
-	xasprintf(&what, "herd run %s", name);
+	xasprintf(&what, "herd %s %s", verb, name);
 	s.command = what;
 	msg_init(&req, "submit");
-	if (build(&req, &s, script, strlen(script)) == 0)
+	if (build(&req, &s, script, strlen(script)) == 0) {
+		msg_addi(&req, "interactive", 1);	/* the partition's idle_timeout applies */
 		rc = send_submit(&req, 0, 1, idp);
+	}
 	msg_clear(&req);
 	free(what);
 out:

@@ -70,6 +70,12 @@ int cmd_opts_of(const struct cmd_entry *ce, struct cmd_opts *out)
 		submit_opts(out);
 		return 0;
 	}
+	if (ce->fn == cmd_alloc) {	/* submit's, less --wrap and --json */
+		submit_opts(out);
+		out->n = out->n >= 3 ? out->n - 3 : 0;
+		add(out, "--help", 0);
+		return 0;
+	}
 	if (ce->fn == cmd_run) {	/* submit's, less --wrap and --json, and srun's --pty */
 		submit_opts(out);
 		out->n = out->n >= 3 ? out->n - 3 : 0;

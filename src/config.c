@@ -84,6 +84,7 @@ enum ktype {
 	K_NODES,	/* node names (checked against [node]s at the end), or ALL */
 	K_NOTYET,	/* a key herd knows but does not act on yet: refused, with why */
 	K_AGE,		/* a number of days, or with a unit s, m, h, d: int seconds */
+	K_DUR,		/* K_AGE with a unit required (s, m, h, d); 0 or none: none */
 	K_SIZE,		/* a size as --mem takes it ("512M", "2G"; bare: MB): int MB in
 			 * [min, max] */
 	K_FEATS,	/* node features (constraint.h names), commas or blanks */
@@ -105,7 +106,7 @@ struct key {
 static int key_is_int(const struct key *k)
 {
 	return k->type == K_INT || k->type == K_BOOL || k->type == K_TIME ||
-	    k->type == K_AGE || k->type == K_SIZE || k->type == K_ENFORCE;
+	    k->type == K_AGE || k->type == K_DUR || k->type == K_SIZE || k->type == K_ENFORCE;
 }
 
 #define C(f) offsetof(struct config, f)
@@ -184,6 +185,9 @@ static const struct key part_keys[] = {
 	/* Its jobs may share its nodes' GPUs by memory (gpushare.h). */
 	{ "gpu_share", K_BOOL, P(gpu_share), 0, 1, "no", 0 },
 	{ "gpu_share_enforce", K_ENFORCE, P(gpu_share_enforce), 0, 1, "report", 0 },
+	/* Interactive allocations (herd alloc, herd run) with nothing attached
+	 * and no GPU process this long are released (ctl_idle.c). */
+	{ "idle_timeout", K_DUR, P(idle_timeout_s), 0, 365 * 86400, "0", 0 },
 };
 
 static const struct key qos_keys[] = {
@@ -397,11 +401,15 @@ static int parse_age(struct parse *p, const struct key *k, const char *v, int li
 		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
 	};
 	char tmp[48];
-	long long n = 0, mul = 86400;
+	long long n = 0, mul = k->type == K_DUR ? 0 : 86400;
 	size_t i;
+	if (k->type == K_DUR && (strcmp(v, "0") == 0 || strcmp(v, "none") == 0)) {
+		*out = 0;
+		return 0;
+	}
 	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 12; i++)
 		n = n * 10 + (v[i] - '0');
-	int ok = i > 0 && (v[i] == '\0' || v[i + 1] == '\0');
+	int ok = i > 0 && (v[i] == '\0' || v[i + 1] == '\0') && (mul != 0 || v[i] != '\0');
 	if (ok && v[i] != '\0') {
 		ok = 0;
 		for (size_t u = 0; u < NITEMS(units); u++)
@@ -410,6 +418,9 @@ static int parse_age(struct parse *p, const struct key *k, const char *v, int li
 				ok = 1;
 			}
 	}
+	if (!ok && k->type == K_DUR)
+		return perr(p, line, "%s: \"%s\" is not a duration with its unit, s, m, h or d "
+		    "(\"30m\", \"2h\", \"90s\"), or none", k->name, vis(tmp, sizeof tmp, v));
 	if (!ok)
 		return perr(p, line, "%s: \"%s\" is not a number of days, or of s, m, h or d "
 		    "(\"1\", \"12h\", \"30s\")", k->name, vis(tmp, sizeof tmp, v));
@@ -465,6 +476,7 @@ static int set_value(struct parse *p, const struct key *k, void *base,
 	case K_TIME:
 		return parse_time(p, k, v, line, (int *)((char *)base + k->off));
 	case K_AGE:
+	case K_DUR:
 		return parse_age(p, k, v, line, (int *)((char *)base + k->off));
 	case K_SIZE:
 		return parse_size(p, k, v, line, (int *)((char *)base + k->off));

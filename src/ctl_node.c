@@ -612,6 +612,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 	int64_t grace = c->cfg->kill_grace_s * 1000LL;
 	ctl_warn_tick(c, j, wall);	/* before the limit's own check: @0 comes first */
 	ctl_notify_tick(c, j, ctl_job_looked(c, j), wall);	/* TIME_LIMIT_50/80/90 */
+	ctl_idle_tick(c, j, wall);	/* idle_timeout: may end it TIMEOUT */
 	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
 		/* KILL, and again every grace period while the node has not
 		 * confirmed it (the job's pid may not have been known yet). */

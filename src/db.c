@@ -218,6 +218,8 @@ static const char *migrations[] = {
 	 * what herdd's notify_command is told of; NULL none. */
 	"ALTER TABLE jobs ADD COLUMN mail_type TEXT;"
 	"ALTER TABLE jobs ADD COLUMN mail_user TEXT;",
+	/* herd alloc's and herd run's holders (issue 15): idle_timeout's. */
+	"ALTER TABLE jobs ADD COLUMN interactive INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -30,7 +30,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_audit_entry, &cmd_logs_entry, &cmd_drain_entry, &cmd_resume_entry, &cmd_sim_entry,
 	&cmd_priority_entry, &cmd_usage_entry, &cmd_doctor_entry, &cmd_init_entry,
 	&cmd_completion_entry,
-	&cmd_top_entry, &cmd_ssh_entry, &cmd_run_entry, NULL,
+	&cmd_top_entry, &cmd_ssh_entry, &cmd_run_entry,
+	&cmd_alloc_entry, &cmd_sshcfg_entry, &cmd_sshproxy_entry, NULL,
 };
 
 /* herd's own options, before the command; `herd completion` offers them too.

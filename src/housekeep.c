@@ -50,9 +50,11 @@ int housekeep_list(struct buf *out, const char *herd_dir, const char *prefix, in
 
 int housekeep_remove(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n)
 {
-	/* KEY.env, KEY.release and KEY.attached: a stream's (stream_node.c). */
+	/* KEY.env, KEY.release and KEY.attached: a stream's (stream_node.c);
+	 * herd ssh-config's sshd files (sshcfg.h): its host key goes too. */
 	static const char *const ext[] = { ".script", ".state", ".err", ".cancel", ".env",
-	    ".release", ".attached" };
+	    ".release", ".attached", ".sshd_config", ".ssh_host_ed25519_key",
+	    ".ssh_host_ed25519_key.pub", ".ssh_authorized_keys", ".ssh_rc" };
 	int r = buf_addstr(out, "__herd_d=");
 	r |= launch_dir_word(out, herd_dir, "jobs");
 	r |= buf_addc(out, '\n');
@@ -60,7 +62,7 @@ int housekeep_remove(struct buf *out, const char *herd_dir, const struct job_key
 		if (i % REMOVE_CHUNK == 0)
 			r |= buf_addstr(out, i > 0 ? " 2>/dev/null\nrm -f --" : "rm -f --");
 		for (size_t e = 0; e < sizeof ext / sizeof ext[0]; e++) {
-			char name[JOB_KEY_MAX + 16];
+			char name[JOB_KEY_MAX + 32];
 			snprintf(name, sizeof name, "%s%s", job_key_str(&keys[i]), ext[e]);
 			r |= buf_addstr(out, " \"$__herd_d\"/");
 			r |= shquote_str(out, name);

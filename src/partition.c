@@ -291,6 +291,18 @@ void part_share_nodes(const struct config *c, const char *parts,
 	}
 }
 
+int part_idle_timeout(const struct config *c, const char *parts, const char *node)
+{
+	const char *s = job_parts(c, parts), *w;
+	size_t len;
+	while (c->nparts > 0 && (len = next_word(&s, &w)) > 0) {
+		const struct part_conf *p = part_find(c, w, len);
+		if (p != NULL && (p->all || in_list(p->nodes, node, strlen(node))))
+			return p->idle_timeout_s;
+	}
+	return 0;
+}
+
 double part_prio_factor(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit)
 {

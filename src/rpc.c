@@ -422,7 +422,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
     struct submit_req *r)
 {
 	char err[HERD_ERRLEN];
-	int64_t excl, over, share, mem_all, nomt;
+	int64_t excl, over, share, mem_all, nomt, inter;
 	if (check_text(cl, m, "clusters", JOBOPT_CLUSTERS_MAX) ||
 	    check_text(cl, m, "comment", JOBOPT_COMMENT_MAX) ||
 	    check_text(cl, m, "account", CONFIG_NAME_MAX) ||
@@ -437,7 +437,8 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	    get_num(cl, m, "oversubscribe", 0, 1, 0, &over) ||
 	    get_num(cl, m, "gpu_share", 0, 1, 0, &share) ||
 	    get_num(cl, m, "mem_all", 0, 1, 0, &mem_all) ||
-	    get_num(cl, m, "hint_nomultithread", 0, 1, 0, &nomt))
+	    get_num(cl, m, "hint_nomultithread", 0, 1, 0, &nomt) ||
+	    get_num(cl, m, "interactive", 0, 1, 0, &inter))
 		return -1;
 	const char *clusters = get_str(m, "clusters", NULL);
 	if (clusters != NULL &&
@@ -454,6 +455,7 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	r->job.account = (char *)get_str(m, "account", NULL);	/* ctl_submit checks it */
 	r->job.exclusive = (int)excl;
 	r->job.oversubscribe = (int)over;
+	r->job.interactive = (int)inter;	/* herd alloc/run: idle_timeout applies */
 	r->job.gpu_share = (int)share;	/* its rules: ctl_gpushare_submit */
 	/* Per-node figures, taken at placement (sched.h); the CPUs as asked
 	 * are kept for a later attempt on another node. */

@@ -40,6 +40,7 @@
 #include "stream.h"
 #include "stream_frame.h"
 #include "stream_node.h"
+#include "streamwatch.h"
 #include "util.h"
 
 #define STREAM_BUF_MAX (256u * 1024)	/* each way */
@@ -59,6 +60,7 @@ struct relay {
 	struct buf to_chan;	/* stdin for the channel */
 	struct buf to_client;	/* frames */
 	char hdr[STREAM_HDR_MAX];
+	unsigned warn_seen;	/* the last idle warning shown (streamwatch.h) */
 	size_t hdr_len;
 	int hdr_lines;		/* lines looked at for it */
 	int hdr_done, pid;
@@ -370,6 +372,15 @@ static void client_io(struct relay *r, short revents)
 	}
 }
 
+/* idle_timeout's warning (ctl_idle.c), once, on the client's stderr. */
+static void idle_warning(struct relay *r)
+{
+	char w[STREAMWATCH_WARN_MAX];
+	if (streamwatch_warning(r->sp->job_id, &r->warn_seen, w, sizeof w) &&
+	    r->to_client.len + SFRAME_HDR + sizeof w <= STREAM_BUF_MAX)
+		sframe_put(&r->to_client, SF_STDERR, w, strlen(w));
+}
+
 /* Copy until the program ends (0), the client goes (-1) or the node's connection fails (-2). */
 static int relay(struct relay *r)
 {
@@ -381,14 +392,19 @@ static int relay(struct relay *r)
 		};
 		if (poll(p, 2, STREAM_TICK_MS) < 0 && errno != EINTR)
 			return -1;
+		size_t in_before = r->in.len;
 		client_io(r, p[0].revents);
 		if (r->client_gone)
 			return -1;
+		int typed = r->in.len > in_before;
 		client_frames(r);
 		chan_input(r);
 		int moved = chan_output(r);
 		if (r->broken)
 			return -2;
+		if (typed || moved)	/* in use: idle_timeout's clock starts again */
+			streamwatch_used(r->sp->job_id);
+		idle_warning(r);
 		/* The end only once all output was read: none left behind in libssh2. */
 		int room = r->to_client.len + SFRAME_HDR + SFRAME_PAYLOAD_MAX <= STREAM_BUF_MAX;
 		if (!moved && room && ssh_chan_eof(r->ch) && ssh_chan_try_closed(r->ch) != 1)
@@ -436,6 +452,7 @@ static void *stream_main(void *arg)
 	buf_clear(&r->in);
 	buf_clear(&r->to_chan);
 	buf_clear(&r->to_client);
+	streamwatch_detach(r->sp->job_id);
 	stream_spec_free(r->sp);
 	free(r);
 	atomic_fetch_sub(&streams_open, 1);
@@ -458,6 +475,7 @@ int stream_start(struct stream_spec *sp, int fd, const char *pending, size_t len
 	if (inlen > 0 && buf_add(&r->in, input, inlen) != 0)
 		r->client_gone = 1;	/* more than a stream's buffer before its answer */
 	atomic_fetch_add(&streams_open, 1);
+	streamwatch_attach(sp->job_id);	/* idle_timeout: attached from here (ctl_idle.c) */
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	int rc = pthread_create(&t, &at, stream_main, r);
@@ -465,6 +483,7 @@ int stream_start(struct stream_spec *sp, int fd, const char *pending, size_t len
 	if (rc != 0) {
 		log_error("stream into job %" PRId64 ": no thread: %s", sp->job_id, strerror(rc));
 		atomic_fetch_sub(&streams_open, 1);
+		streamwatch_detach(sp->job_id);
 		close(fd);
 		buf_clear(&r->in);
 		buf_clear(&r->to_chan);

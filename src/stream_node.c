@@ -50,6 +50,8 @@ static int script_text(struct buf *t, const char *herd_dir, const struct job_key
 {
 	int r = buf_addstr(t, "rm -f -- \"$0\"\nprintf 'herd-stream %s\\n' \"$$\"\n__herd_e=");
 	r |= add_path(t, herd_dir, key, ".env");
+	/* Where the job's files are: herd ssh-config keeps its sshd's there. */
+	r |= buf_addstr(t, "\nHERD_JOB_FILES=${__herd_e%.env}\nexport HERD_JOB_FILES");
 	r |= buf_addstr(t, "\nif [ -r \"$__herd_e\" ]; then . \"$__herd_e\"\nelse printf '%s\\n' "
 	    "'herd: this job saved no environment (started by an older herdd); "
 	    "running with the login'\"'\"'s' >&2\nfi\nunset __herd_e\n");

@@ -28,7 +28,7 @@ grep -q "^  queue " <<<"$out" || fail "herd help lists no queue command: $out"
 # The command column is as wide as the longest name (reconfigure): every
 # summary starts in one column, at least two blanks after its name.
 cols=$(sed -n '/^commands:$/,/^$/p' <<<"$out" | grep '^  [a-z]' |
-	sed -E 's/^(  [a-z]+ +)[^ ].*/\1/' | awk '{ print length($0) }' | sort -u)
+	sed -E 's/^(  [a-z-]+ +)[^ ].*/\1/' | awk '{ print length($0) }' | sort -u)
 [[ $cols =~ ^[0-9]+$ ]] || fail "herd help: summaries start in columns $(echo $cols): $out"
 grep -Eq "^  reconfigure  +[a-z]" <<<"$out" || fail "herd help: reconfigure runs into its text: $out"
 assert_eq "herd --help and herd help" "$out" "$("$H" --help 2>/dev/null)"

@@ -77,8 +77,8 @@ for c in $table; do
 	# An alias's options are its command's (herd acct is herd history).
 	d=$c
 	[ "$c" = acct ] && d=history
-	# herd run takes submit's options: documented where submit's are.
-	if [ "$c" = submit ] || [ "$c" = run ]; then sec=$(cat "$MAN")
+	# herd alloc and herd run take submit's options (its section has them).
+	if [ "$c" = submit ] || [ "$c" = alloc ] || [ "$c" = run ]; then sec=$(cat "$MAN")
 	else sec=$(awk -v c="$d" '$0 ~ "^\\.SS herd " c "( |$)" { p = 1; next }
 		p && /^\.S[SH] / { p = 0 } p' "$MAN"); fi
 	for o in $(bcomp herd "$c" -); do

@@ -216,6 +216,49 @@ static void test_outage_keys(void **state)
 	assert_non_null(strstr(err, "min_free_disk"));
 }
 
+#define IDLE_HDR "[node a]\nhost = a\n[partition p]\ndefault = yes\nnodes = a\n"
+/*
+ * idle_timeout ([partition]): a duration with its unit (a bare number is
+ * refused: minutes or seconds would be a guess), 0 or none for none;
+ * hostile values refused with file:line.
+ */
+static void test_idle_timeout(void **state)
+{
+	static const struct { const char *v; int secs; } ok[] = {
+		{ "30m", 1800 }, { "3s", 3 }, { "2h", 7200 }, { "1d", 86400 }, { "0", 0 },
+		{ "none", 0 }, { "365d", 365 * 86400 },
+	};
+	static const char *bad[] = {
+		"30", "m", "1x", "3ss", "-3s", "+3s", "3 s", "366d", "99999999999999s", "1e3s",
+		"0x10s", "1d2", "None", "inf", "30M", "3s;", "3\xc2\xa0s",
+	};
+	struct config c;
+	char err[HERD_ERRLEN], text[256];
+	(void)state;
+	assert_int_equal(load_str(IDLE_HDR, &c, err, sizeof err), 0);
+	assert_int_equal(c.parts[0].idle_timeout_s, 0);	/* the default: never */
+	config_clear(&c);
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(text, sizeof text, IDLE_HDR "idle_timeout = %s\n", ok[i].v);
+		if (load_str(text, &c, err, sizeof err) != 0)
+			fail_msg("idle_timeout = %s refused: %s", ok[i].v, err);
+		assert_int_equal(c.parts[0].idle_timeout_s, ok[i].secs);
+		config_clear(&c);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, IDLE_HDR "idle_timeout = %s\n", bad[i]);
+		if (load_str(text, &c, err, sizeof err) == 0) {
+			config_clear(&c);
+			fail_msg("idle_timeout = \"%s\" accepted", bad[i]);
+		}
+		if (strstr(err, ":6: ") == NULL || strstr(err, "idle_timeout") == NULL)
+			fail_msg("idle_timeout = \"%s\": %s", bad[i], err);
+	}
+	/* Control bytes are refused before any key sees them. */
+	assert_int_equal(load_str(IDLE_HDR "idle_timeout = 3s\x01\n", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":6: "));
+}
+
 static void test_xdg_state_home(void **state)
 {
 	struct config c;
@@ -1044,6 +1087,7 @@ int main(void)
 		cmocka_unit_test(test_parts_take),
 		cmocka_unit_test(test_builtin_defaults),
 		cmocka_unit_test(test_outage_keys),
+		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_xdg_state_home),
 		cmocka_unit_test(test_defaults_after_nodes),
 		cmocka_unit_test(test_paths),

@@ -40,6 +40,7 @@
 #include "mailtype.h"
 #include "node.h"
 #include "priority.h"
+#include "streamwatch.h"
 #include "util.h"
 
 #define UID 1000
@@ -2831,6 +2832,131 @@ static void deadlines_follow_wall_jump(void **state_)
 	h_free(h);
 }
 
+/* ---- idle_timeout (ctl_idle.c) ---- */
+
+static int64_t submit_inter(struct h *h, int interactive)
+{
+	struct submit_req r = { 0 };
+	char err[HERD_ERRLEN] = "";
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = "interactive";
+	r.job.workdir = "/home/alice";
+	r.job.gpus = interactive;	/* the batch job holds none: the two GPUs are theirs */
+	r.job.cpus = 2;
+	r.job.interactive = interactive;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	if (ctl_submit(&h->c, &r, UID, &id, err, sizeof err) != 0)
+		fail_msg("submit refused: %s", err);
+	free(schedule(h));
+	char key[JOB_KEY_MAX];
+	key_of(h, id, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	return id;
+}
+
+/* Its node confirms the end (after the TERM): its GPU is free again. */
+static void idle_ended(struct h *h, int64_t id)
+{
+	char key[JOB_KEY_MAX];
+	key_of(h, id, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 143", key);
+	drop_sent(h);
+}
+
+/*
+ * The pure rule: idle since the start at the first look; busy restarts
+ * the clock; no timeout, never.
+ */
+static void idle_rule(void **state_)
+{
+	(void)state_;
+	uint32_t since = 0;
+	assert_false(idle_due(30, 1029, 1000, 0, &since));
+	assert_int_equal(since, 1000);
+	assert_true(idle_due(30, 1030, 1000, 0, &since));
+	assert_false(idle_due(30, 1031, 1000, 1, &since));
+	assert_int_equal(since, 1031);
+	assert_false(idle_due(30, 1060, 1000, 0, &since));
+	assert_true(idle_due(30, 1061, 1000, 0, &since));
+	since = 0;
+	assert_false(idle_due(0, 99999, 1000, 0, &since));
+	assert_false(idle_due(30, 500, 1000, 0, &since));	/* a start ahead of the clock */
+	assert_int_equal(since, 500);
+	/* The warning's lead: a minute, or a tenth when less, 1 s at least. */
+	assert_int_equal(idle_warn_lead(1800), 60);
+	assert_int_equal(idle_warn_lead(600), 60);
+	assert_int_equal(idle_warn_lead(300), 30);
+	assert_int_equal(idle_warn_lead(30), 3);
+	assert_int_equal(idle_warn_lead(3), 1);
+}
+
+/*
+ * idle_timeout = 30s: an interactive job with nothing attached ends
+ * TIMEOUT at 30 s, with the reason; a stream attached keeps it (and its
+ * end restarts the clock), and so does a GPU process of its own; a batch
+ * job is never idle-released.
+ */
+static void idle_timeout_releases(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new_with("[partition p]\nnodes = gpu1\ndefault = yes\nidle_timeout = 30s\n");
+	node_up(h, "boot-1", "S - done");
+	int64_t batch = submit_inter(h, 0);
+	int64_t a = submit_inter(h, 1);
+	advance(h, 29);
+	assert_int_equal(state(h, a), JOB_RUNNING);
+	advance(h, 1);
+	assert_int_equal(state(h, a), JOB_TIMEOUT);
+	assert_int_equal(stored_state(h, a), JOB_TIMEOUT);
+	struct job *j = ctl_find(&h->c, a);
+	assert_non_null(j->reason);
+	assert_string_equal(j->reason, "idle: nothing typed or printed on a terminal and no GPU "
+	    "process for 30s (idle_timeout)");
+	assert_int_equal(state(h, batch), JOB_RUNNING);
+	idle_ended(h, a);
+
+	/* A stream attached and in use: kept however long.  Silent, it is
+	 * warned 3 s (a tenth) before, once, then released. */
+	int64_t b = submit_inter(h, 1);
+	char w[STREAMWATCH_WARN_MAX];
+	unsigned seen = 0;
+	streamwatch_attach(b);
+	for (int i = 0; i < 10; i++) {
+		streamwatch_used(b);
+		advance(h, 10);
+	}
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	advance(h, 26);
+	assert_false(streamwatch_warning(b, &seen, w, sizeof w));
+	advance(h, 1);
+	assert_true(streamwatch_warning(b, &seen, w, sizeof w));
+	assert_non_null(strstr(w, "is idle"));
+	assert_non_null(strstr(w, "released in 3 s unless used (idle_timeout 30s)"));
+	advance(h, 1);
+	assert_false(streamwatch_warning(b, &seen, w, sizeof w));	/* once */
+	advance(h, 1);
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	advance(h, 1);
+	assert_int_equal(state(h, b), JOB_TIMEOUT);
+	streamwatch_detach(b);
+	idle_ended(h, b);
+
+	/* Its own process on a GPU (in its session, 4242): kept. */
+	int64_t g = submit_inter(h, 1);
+	probe_apps(h, 2052, "GPU-b, 4300, python3, 2048\nGPU-a, 4300, python3, 2048\n",
+	    "4300 0 root 4242 4300 4242,1 -\n");
+	advance(h, 100);
+	assert_int_equal(state(h, g), JOB_RUNNING);
+	probe_apps(h, 4, "", "");
+	advance(h, 30);
+	assert_int_equal(state(h, g), JOB_TIMEOUT);
+	assert_int_equal(state(h, batch), JOB_RUNNING);
+	h_free(h);
+}
+
 int main(void)
 {
 	log_init("test_ctl", LOG_ERROR + 1, 2);
@@ -2838,6 +2964,8 @@ int main(void)
 		cmocka_unit_test(job_lifecycle),
 		cmocka_unit_test(gpu_share_split_and_enforce),
 		cmocka_unit_test(time_limit),
+		cmocka_unit_test(idle_rule),
+		cmocka_unit_test(idle_timeout_releases),
 		cmocka_unit_test(notify_events),
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(gpus_known_by_uuid),

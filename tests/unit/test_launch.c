@@ -1131,6 +1131,10 @@ static void housekeep_lists_rotates_removes(void **state)
 	assert_true(exists(herd_dir, "events"));	/* a new, empty one for the runners */
 
 	const struct job_key keys[] = { *K("c.i-1.0"), *K("c.i-3.1") };
+	static const char *const ssh_files[] = { "c.i-1.0.sshd_config", "c.i-1.0.ssh_host_ed25519_key",
+	    "c.i-1.0.ssh_host_ed25519_key.pub", "c.i-1.0.ssh_authorized_keys", "c.i-1.0.ssh_rc" };
+	for (size_t i = 0; i < sizeof ssh_files / sizeof ssh_files[0]; i++)
+		put(jobs, ssh_files[i], "x\n");	/* herd ssh-config's */
 	buf_init(&prog, 1 << 16);
 	assert_int_equal(housekeep_remove(&prog, herd_dir, keys, 2), 0);
 	ans = run_sh(prog.data, prog.len);
@@ -1141,6 +1145,8 @@ static void housekeep_lists_rotates_removes(void **state)
 	assert_false(exists(jobs, "c.i-1.0.script"));
 	assert_false(exists(jobs, "c.i-1.0.err"));
 	assert_false(exists(jobs, "c.i-1.0.cancel"));
+	for (size_t i = 0; i < sizeof ssh_files / sizeof ssh_files[0]; i++)
+		assert_false(exists(jobs, ssh_files[i]));
 	assert_false(exists(jobs, "c.i-3.1.state"));
 	assert_true(exists(jobs, "c.i-2.0.state"));
 	assert_true(exists(jobs, "c.i-2.0.script"));
