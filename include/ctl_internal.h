@@ -104,6 +104,7 @@ struct job_due_in {
 	int64_t now_ms, wall;	/* the controller's clocks */
 	int64_t looked_wall;	/* TIME_LIMIT_% marks after it are still to tell */
 	unsigned mail_mask;	/* the marks it wants (ctl_notify_time_mask) */
+	int64_t idle_timeout_s;	/* its partition's idle_timeout (interactive), 0 none */
 };
 int64_t ctl_job_due(const struct job *j, const struct job_due_in *in);
 void ctl_arm(struct ctl *c, struct job *j);

@@ -35,6 +35,7 @@
 #include "deadheap.h"
 #include "log.h"
 #include "mailtype.h"
+#include "partition.h"
 #include "sigspec.h"
 
 struct ctl_deadlines {
@@ -84,6 +85,10 @@ int64_t ctl_job_due(const struct job *j, const struct job_due_in *in)
 		if (mark > 0)
 			due = min64(due, at_wall(in, mark));
 	}
+	/* idle_timeout: use is seen only by looking (streams, the last probe),
+	 * so an interactive allocation is looked at every second. */
+	if (j->state == JOB_RUNNING && j->interactive && in->idle_timeout_s > 0 && j->node >= 0)
+		due = min64(due, in->now_ms + 1000);
 	if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) && j->node >= 0) {
 		if (j->check_at_ms == 0 && j->state == JOB_LAUNCHING)
 			due = min64(due, in->now_ms);	/* its check is set by a visit */
@@ -103,6 +108,8 @@ static int64_t due_of(struct ctl *c, const struct job *j)
 	struct job_due_in in = {
 		.now_ms = ctl_now_ms(c), .wall = ctl_now_wall(c), .looked_wall = ctl_job_looked(c, j),
 		.mail_mask = ctl_notify_time_mask(c, j),
+		.idle_timeout_s = j->interactive && j->node >= 0 ?
+		    part_idle_timeout(c->cfg, j->partition, c->nodes[j->node].conf->name) : 0,
 	};
 	return ctl_job_due(j, &in);
 }

@@ -2800,6 +2800,15 @@ static void deadline_rule(void **state_)
 	j.check_at_ms = 0;
 	in.wall = 2000;		/* past its limit: now */
 	assert_int_equal(ctl_job_due(&j, &in), 5000);
+	/* An interactive allocation under idle_timeout: looked at each second
+	 * (its use shows only to a look); without one, as any job. */
+	j.time_limit_s = 0;
+	j.interactive = 1;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	in.idle_timeout_s = 1800;
+	assert_int_equal(ctl_job_due(&j, &in), 6000);
+	j.interactive = 0;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
 	j.state = JOB_LAUNCHING;	/* its launch check is set by a visit */
 	in.wall = 1000;
 	assert_int_equal(ctl_job_due(&j, &in), 5000);
