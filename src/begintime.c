@@ -403,9 +403,17 @@ int begin_parse_past(const char *s, const char *opt, time_t now, time_t *out, ch
 	size_t n = strspn(s, " \t");
 	const char *t = s + n;
 	int dated = strspn(t, "0123456789") == 4 && t[4] == '-';
+	struct tm tm;
 
+	/* sacct's "today": its first second, local time. */
+	if (strcasecmp(t, "today") == 0 && localtime_r(&now, &tm) != NULL) {
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		tm.tm_isdst = -1;
+		*out = mktime(&tm);
+		return 0;
+	}
 	if (!dated && strncasecmp(t, "now", 3) != 0)
-		snprintf(why, sizeof why, "a period's bound is now, now-N[unit] or "
+		snprintf(why, sizeof why, "a period's bound is today, now, now-N[unit] or "
 		    "YYYY-MM-DD[THH:MM[:SS]]");
 	else if (parse_why(s, now, out, why, sizeof why) == 0)
 		return 0;

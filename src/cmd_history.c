@@ -43,7 +43,8 @@
 	"      --name NAME[,NAME]    only jobs of these names\n" \
 	"  -S, --starttime TIME      only jobs that ended at or after TIME\n" \
 	"  -E, --endtime TIME        only jobs submitted at or before TIME; TIME as\n" \
-	"                            now, now-2hours, now-7days, YYYY-MM-DD[THH:MM[:SS]]\n" \
+	"                            today, now, now-2hours, now-7days,\n" \
+	"                            YYYY-MM-DD[THH:MM[:SS]]\n" \
 	"  -o, --format COL[,COL]    these columns (COL%WIDTH cuts to WIDTH): " \
 	"id, name,\n" \
 	"                            user, account, partition, state, st, elapsed,\n" \

@@ -278,7 +278,8 @@ static void past_bounds(void **state)
 	(void)state;
 	static const char *const bad[] = { "16:00", "teatime", "tomorrow", "12/01",
 		"1201", "noon today", "", "   ", "nowhere", "20261-01-01", "202-01-01",
-		"2026/12/01", "\x1b[2J", "2026-12-01X14:00", "now+", "now-1fortnight" };
+		"2026/12/01", "\x1b[2J", "2026-12-01X14:00", "now+", "now-1fortnight", "todays",
+		"today-1" };
 	char err[HERD_ERRLEN];
 	time_t r, now = 1796558400;	/* 2026-12-06T12:00:00Z */
 
@@ -299,6 +300,11 @@ static void past_bounds(void **state)
 	assert_int_equal(r, 1793491200);
 	assert_int_equal(begin_parse_past("2026-11-01T08:30", "-E", now, &r, err, sizeof err), 0);
 	assert_int_equal(r, 1793491200 + 8 * 3600 + 1800);
+	/* sacct's "today": the day's first second, local time. */
+	assert_int_equal(begin_parse_past("today", "-S", now, &r, err, sizeof err), 0);
+	assert_int_equal(r, now - 12 * 3600);
+	assert_int_equal(begin_parse_past(" TODAY", "-S", now, &r, err, sizeof err), 0);
+	assert_int_equal(r, now - 12 * 3600);
 }
 
 int main(void)
