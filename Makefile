@@ -125,7 +125,7 @@ install: all
 	# of their own so a user chooses them by PATH (herd(1), SLURM NAMES).
 	if [ "$(SLURM_NAMES)" = 1 ]; then \
 	  install -d $(DESTDIR)$(PREFIX)/lib/herd/slurm-bin && \
-	  for n in sbatch squeue scancel sinfo sacct scontrol srun; do \
+	  for n in sbatch squeue scancel sinfo sacct scontrol srun salloc; do \
 	    ln -sf ../../../bin/herd $(DESTDIR)$(PREFIX)/lib/herd/slurm-bin/$$n || exit 1; \
 	  done; \
 	fi

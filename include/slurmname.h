@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 enum slurm_name { SLURM_NONE, SLURM_SBATCH, SLURM_SQUEUE, SLURM_SCANCEL, SLURM_SINFO,
-	SLURM_SACCT, SLURM_SCONTROL, SLURM_SRUN };
+	SLURM_SACCT, SLURM_SCONTROL, SLURM_SRUN, SLURM_SALLOC };
 
 /* squeue's default format (Slurm 22.05, squeue(1)). */
 #define SQUEUE_DEFAULT_FORMAT "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"

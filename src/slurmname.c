@@ -33,7 +33,7 @@ enum slurm_name slurm_name_of(const char *argv0)
 	static const struct { const char *name; enum slurm_name v; } names[] = {
 		{ "sbatch", SLURM_SBATCH }, { "squeue", SLURM_SQUEUE }, { "scancel", SLURM_SCANCEL },
 		{ "sinfo", SLURM_SINFO }, { "sacct", SLURM_SACCT },
-		{ "scontrol", SLURM_SCONTROL }, { "srun", SLURM_SRUN },
+		{ "scontrol", SLURM_SCONTROL }, { "srun", SLURM_SRUN }, { "salloc", SLURM_SALLOC },
 	};
 	if (argv0 == NULL)
 		return SLURM_NONE;
@@ -153,6 +153,8 @@ static int slurm_run(enum slurm_name name, int argc, char **argv)
 		return cmd_scontrol(argc, argv);
 	case SLURM_SRUN:
 		return cmd_submit_as("srun", cmd_run, argc, argv);
+	case SLURM_SALLOC:
+		return cmd_submit_as("salloc", cmd_alloc, argc, argv);
 	default:
 		return -1;
 	}
@@ -163,7 +165,7 @@ int slurm_main(int argc, char **argv)
 	static const char *const words[] = {
 		[SLURM_SBATCH] = "sbatch", [SLURM_SQUEUE] = "squeue", [SLURM_SCANCEL] = "scancel",
 		[SLURM_SINFO] = "sinfo", [SLURM_SACCT] = "sacct",
-		[SLURM_SCONTROL] = "scontrol", [SLURM_SRUN] = "srun",
+		[SLURM_SCONTROL] = "scontrol", [SLURM_SRUN] = "srun", [SLURM_SALLOC] = "salloc",
 	};
 	enum slurm_name name = slurm_name_of(argc > 0 ? argv[0] : NULL);
 	if (name == SLURM_NONE)

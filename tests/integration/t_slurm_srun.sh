@@ -1,5 +1,5 @@
 #!/bin/bash
-# t_slurm_srun: herd run under Slurm's name srun (a link made in a temp dir,
+# t_slurm_srun: herd run and herd alloc under Slurm's names srun and salloc (a link made in a temp dir,
 # as make install SLURM_NAMES=1 makes it): `srun -G 1 CMD ARGS` (no "--", as
 # srun takes it) runs CMD on a GPU node with stdin, stdout and stderr here,
 # exits with CMD's status, and the job ends with it in herd history; inside
@@ -13,6 +13,7 @@ export HERD_CONFIG=$HOSTS	# the link takes no -c: it finds herdd as herd does
 SB=$TEST_DIR/slurm-bin
 mkdir -p "$SB"
 ln -s "$HERD_BIN/herd" "$SB/srun" || fail "cannot link $SB/srun"
+ln -s "$HERD_BIN/herd" "$SB/salloc" || fail "cannot link $SB/salloc"
 
 out=$(echo piped | "$SB/srun" -G 1 sh -c 'read l; echo "$l gpus=$CUDA_VISIBLE_DEVICES id=$HERD_JOB_ID"; echo oops >&2; exit 3' \
     2>"$TEST_DIR/err")
@@ -36,3 +37,13 @@ assert_eq "srun --bogus: status" 255 "$rc"
 grep -qxF "srun: unrecognized option '--bogus'" "$TEST_DIR/x.err" || fail "srun --bogus said: $(cat "$TEST_DIR/x.err")"
 assert_eq "jobs queued after srun --bogus" "$before" \
     "$(herd queue --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+
+# salloc CMD: herd alloc, CMD inside the new allocation, its status ours.
+out=$("$SB/salloc" -G 1 sh -c 'echo "alloc=$HERD_JOB_ID gpus=$CUDA_VISIBLE_DEVICES"; exit 4' </dev/null 2>"$TEST_DIR/a.err")
+rc=$?
+assert_eq "salloc's status for CMD's exit 4 (stderr: $(cat "$TEST_DIR/a.err"))" 4 "$rc"
+[[ $out =~ ^alloc=([0-9]+)\ gpus=[0-9]+$ ]] || fail "salloc -G 1: stdout '$out'"
+grep -q "has been allocated resources" "$TEST_DIR/a.err" || fail "salloc said: $(cat "$TEST_DIR/a.err")"
+"$SB/salloc" --bogus >/dev/null 2>"$TEST_DIR/x.err" </dev/null; rc=$?
+assert_eq "salloc --bogus: status" 255 "$rc"
+grep -qxF "salloc: unrecognized option '--bogus'" "$TEST_DIR/x.err" || fail "salloc --bogus said: $(cat "$TEST_DIR/x.err")"
