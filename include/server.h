@@ -75,23 +75,30 @@ struct client {
 	/* A streaming answer: one slice per call, while `out` is below CLIENT_OUT_LOW;
 	 * returns 1 when done. */
 	int (*more)(struct server *s, struct client *cl);
-	int64_t cursor;
-	int mine;		/* queue: only the caller's jobs */
-	/* A listing fixed when asked (history): ids to send, from list_pos on. */
-	int64_t *list_ids;
-	size_t nlist, list_pos;
-	/* herd wait: ids still being waited for. */
-	int64_t *wait_ids;
-	size_t nwait;
-	int logs_pending;	/* herd logs: a read on a node owes it an answer */
-	int watching;		/* herd top: told of changes (rpc_watch.c) */
+	/* What its requests keep between turns (a listing's place, the jobs it
+	 * waits for, a read on a node): the request layer's (rpc.h), carried
+	 * here and never read by the server, which asks ops->owed and hands it
+	 * to ops->gone. */
+	struct rpc_state *rq;
 	/* herd ssh/run: an accepted stream; the socket goes to its thread
 	 * (stream.h) once this pass is over. */
 	struct stream_spec *handoff;
 };
 
+/*
+ * The request layer, as the server sees it (rpc.h gives rpc_ops): what to
+ * do with a request, whether a client is owed an answer that does not
+ * depend on it (so it is not idle), and a client's end (its state freed).
+ */
+struct server_ops {
+	void (*dispatch)(struct server *s, struct client *cl, const struct msg *m);
+	int (*owed)(const struct client *cl);
+	void (*gone)(struct server *s, struct client *cl);
+};
+
 struct server {
 	int fd;
+	const struct server_ops *ops;
 	char *path;
 	struct client *clients;
 	struct ctl *ctl;
@@ -101,8 +108,8 @@ struct server {
 	struct ratelimit rl_idle, rl_full, rl_big;
 };
 
-int server_open(struct server *s, const char *path, int public, struct ctl *ctl, char *err,
-    size_t errsz);
+int server_open(struct server *s, const char *path, int public, struct ctl *ctl,
+    const struct server_ops *ops, char *err, size_t errsz);
 void server_close(struct server *s);
 /* Fill pollfds for the listener and every client; returns the count. */
 size_t server_pollfds(struct server *s, struct pollfd *p, size_t cap);
@@ -111,34 +118,4 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n);
 /* Send one message to a client (queued). */
 void client_send(struct client *cl, const struct msg *m);
 void client_error(struct client *cl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A job ended: answer the clients waiting for it. */
-void server_job_ended(struct server *s, int64_t id);
-
-/* rpc.c: run one request. */
-void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m);
-/* herd priority and herd usage (rpc_share.c). */
-int rpc_priority(struct server *s, struct client *cl, const struct msg *m);
-int rpc_usage(struct server *s, struct client *cl, const struct msg *m);
-/* sinfo's partitions (rpc_part.c). */
-int rpc_partitions(struct server *s, struct client *cl, const struct msg *m);
-/* Lab mode's registration (rpc_lab.c). */
-int rpc_lab(struct server *s, struct client *cl, const struct msg *m);
-int rpc_register(struct server *s, struct client *cl, const struct msg *m);
-int rpc_unregister(struct server *s, struct client *cl, const struct msg *m);
-void rpc_wait_check(struct server *s, struct client *cl);
-/* herd top's subscription (rpc_watch.c): a "changed" frame to each watcher
- * after a turn that changed a job or a node. */
-int rpc_watch(struct server *s, struct client *cl, const struct msg *m);
-void server_watch_event(struct server *s);
-/* herd ssh, herd run: a stream into a job (rpc_stream.c; stream.h). */
-int rpc_stream(struct server *s, struct client *cl, const struct msg *m);
-/* rpc.c's readers, for the request files beside it. */
-int rpc_job_id(struct server *s, struct client *cl, const struct msg *m, int64_t *id);
-int rpc_get_num(struct client *cl, const struct msg *m, const char *key, int64_t min,
-    int64_t max, int64_t def, int64_t *out);
-/* herd logs: a read's answer (ctl_logs.c) to its client, if it is still there. */
-struct logs_answer;
-void server_logs_answer(struct server *s, const struct logs_answer *a);
-void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answer *a);
-
 #endif

@@ -34,6 +34,7 @@
 #include "lab.h"
 #include "log.h"
 #include "node.h"
+#include "rpc.h"
 #include "server.h"
 #include "ssh.h"
 #include "version.h"
@@ -224,10 +225,10 @@ static void job_ended(void *arg, const struct job *j)
 {
 	(void)arg;
 	if (the_server != NULL)
-		server_job_ended(the_server, j->id);
+		rpc_job_ended(the_server, j->id);
 	/* herd wait on an array hears of each of its tasks. */
 	if (the_server != NULL && j->array_job_id > 0 && j->array_job_id != j->id)
-		server_job_ended(the_server, j->array_job_id);
+		rpc_job_ended(the_server, j->array_job_id);
 }
 
 /* herd logs: a read of a job's output is done (or failed). */
@@ -235,7 +236,7 @@ static void logs_answered(void *arg, const struct logs_answer *a)
 {
 	(void)arg;
 	if (the_server != NULL)
-		server_logs_answer(the_server, a);
+		rpc_logs_answered(the_server, a);
 }
 
 static void loop(struct ctl *c, struct server *s)
@@ -280,7 +281,7 @@ static void loop(struct ctl *c, struct server *s)
 		ctl_notify_pump(c);	/* what the turn committed is told now */
 		if (c->changes != told) {
 			told = c->changes;
-			server_watch_event(s);
+			rpc_watch_event(s);
 		}
 	}
 }
@@ -388,7 +389,7 @@ int main(int argc, char **argv)
 		log_fatalx("%s", err);
 	if (cfg.lab && geteuid() == 0)
 		log_warn("lab mode as root: run herdd as a service account (see herdd(8), LAB MODE)");
-	if (server_open(&srv, cfg.socket_path, cfg.lab, &ctl, err, sizeof err) != 0)
+	if (server_open(&srv, cfg.socket_path, cfg.lab, &ctl, &rpc_ops, err, sizeof err) != 0)
 		log_fatalx("%s", err);
 	if (o.daemon_mode)
 		detach(&cfg, dbpath, lock_fd);

@@ -40,6 +40,7 @@
 #include "begintime.h"
 #include "depend.h"
 #include "eligible.h"
+#include "rpc.h"
 #include "server.h"
 #include "arrayspec.h"
 #include "sigspec.h"
@@ -715,14 +716,14 @@ static int queue_more(struct server *s, struct client *cl)
 	size_t sent = 0, seen = 0;
 	const struct job *j;
 	/* Jobs skipped (ended, or another user's) count too, more cheaply. */
-	while ((j = ctl_job_next(s->ctl, cl->cursor)) != NULL) {
+	while ((j = ctl_job_next(s->ctl, rpc_state_of(cl)->cursor)) != NULL) {
 		if (sent >= LIST_CHUNK || seen >= 16 * LIST_CHUNK)
 			return 0;	/* the next chunk starts at j */
-		cl->cursor = j->id + 1;
+		rpc_state_of(cl)->cursor = j->id + 1;
 		seen++;
 		if (job_state_is_final(j->state))
 			continue;
-		if (cl->mine && j->uid != (uint32_t)cl->uid)
+		if (rpc_state_of(cl)->mine && j->uid != (uint32_t)cl->uid)
 			continue;
 		send_job(s, cl, j, 0);
 		sent++;
@@ -737,8 +738,8 @@ static int rpc_queue(struct server *s, struct client *cl, const struct msg *m)
 	(void)s;
 	if (get_num(cl, m, "mine", 0, 1, 0, &mine) != 0)
 		return -1;
-	cl->cursor = 0;
-	cl->mine = (int)mine;
+	rpc_state_of(cl)->cursor = 0;
+	rpc_state_of(cl)->mine = (int)mine;
 	cl->more = queue_more;
 	return 0;
 }
@@ -1077,18 +1078,18 @@ static int get_hist_filter(struct client *cl, const struct msg *m, struct hist_f
 
 static int history_more(struct server *s, struct client *cl)
 {
-	for (size_t sent = 0; cl->list_pos < cl->nlist && sent < LIST_CHUNK; sent++) {
+	for (size_t sent = 0; rpc_state_of(cl)->list_pos < rpc_state_of(cl)->nlist && sent < LIST_CHUNK; sent++) {
 		struct job_row r;
 		job_row_init(&r);
-		if (db_job_get(s->ctl->db, cl->list_ids[cl->list_pos++], &r) == 1)
+		if (db_job_get(s->ctl->db, rpc_state_of(cl)->list_ids[rpc_state_of(cl)->list_pos++], &r) == 1)
 			send_row(s, cl, &r, 0);
 		job_row_clear(&r);
 	}
-	if (cl->list_pos < cl->nlist)
+	if (rpc_state_of(cl)->list_pos < rpc_state_of(cl)->nlist)
 		return 0;
-	free(cl->list_ids);
-	cl->list_ids = NULL;
-	cl->nlist = cl->list_pos = 0;
+	free(rpc_state_of(cl)->list_ids);
+	rpc_state_of(cl)->list_ids = NULL;
+	rpc_state_of(cl)->nlist = rpc_state_of(cl)->list_pos = 0;
 	send_end(s, cl);
 	return 1;
 }
@@ -1110,10 +1111,10 @@ static int rpc_history(struct server *s, struct client *cl, const struct msg *m)
 		client_error(cl, "%s", db_errmsg(s->ctl->db));
 		return -1;
 	}
-	free(cl->list_ids);
-	cl->list_ids = h.ids;
-	cl->nlist = h.n;
-	cl->list_pos = 0;
+	free(rpc_state_of(cl)->list_ids);
+	rpc_state_of(cl)->list_ids = h.ids;
+	rpc_state_of(cl)->nlist = h.n;
+	rpc_state_of(cl)->list_pos = 0;
 	cl->more = history_more;
 	return 0;
 }
@@ -1418,28 +1419,28 @@ static int wait_send_tasks(struct server *s, struct client *cl, const struct job
 }
 
 /* Answer a waiting client once none of its jobs is active any more. */
-void rpc_wait_check(struct server *s, struct client *cl)
+static void wait_check(struct server *s, struct client *cl)
 {
-	for (size_t k = 0; k < cl->nwait; k++) {
+	for (size_t k = 0; k < rpc_state_of(cl)->nwait; k++) {
 		/* An ended job still held on its node has no exit status yet. */
-		struct job *j = ctl_find(s->ctl, cl->wait_ids[k]);
+		struct job *j = ctl_find(s->ctl, rpc_state_of(cl)->wait_ids[k]);
 		if (j != NULL && (!job_state_is_final(j->state) || j->held))
 			return;
 		/* An array: every task, wherever its record is. */
-		if (ctl_array_active(s->ctl, cl->wait_ids[k]) > 0)
+		if (ctl_array_active(s->ctl, rpc_state_of(cl)->wait_ids[k]) > 0)
 			return;
 	}
-	for (size_t k = 0; k < cl->nwait; k++) {
+	for (size_t k = 0; k < rpc_state_of(cl)->nwait; k++) {
 		struct job_row r;
 		job_row_init(&r);
-		if (ctl_job_get(s->ctl, cl->wait_ids[k], &r) == 1 && !wait_send_tasks(s, cl, &r))
+		if (ctl_job_get(s->ctl, rpc_state_of(cl)->wait_ids[k], &r) == 1 && !wait_send_tasks(s, cl, &r))
 			send_row(s, cl, &r, 0);
 		job_row_clear(&r);
 	}
 	send_simple(cl, "end");
-	free(cl->wait_ids);
-	cl->wait_ids = NULL;
-	cl->nwait = 0;
+	free(rpc_state_of(cl)->wait_ids);
+	rpc_state_of(cl)->wait_ids = NULL;
+	rpc_state_of(cl)->nwait = 0;
 }
 
 static int rpc_wait(struct server *s, struct client *cl, const struct msg *m)
@@ -1448,9 +1449,9 @@ static int rpc_wait(struct server *s, struct client *cl, const struct msg *m)
 	size_t n;
 	if (get_ids(cl, m, &ids, &n) != 0)
 		return -1;
-	free(cl->wait_ids);
-	cl->wait_ids = ids;
-	cl->nwait = 0;
+	free(rpc_state_of(cl)->wait_ids);
+	rpc_state_of(cl)->wait_ids = ids;
+	rpc_state_of(cl)->nwait = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t id = ids[i];
 		struct job_row r;
@@ -1459,12 +1460,12 @@ static int rpc_wait(struct server *s, struct client *cl, const struct msg *m)
 		job_row_clear(&r);
 		if (!found) {
 			client_error(cl, "no job %" PRId64, id);
-			cl->nwait = 0;
+			rpc_state_of(cl)->nwait = 0;
 			return -1;
 		}
-		cl->nwait++;
+		rpc_state_of(cl)->nwait++;
 	}
-	rpc_wait_check(s, cl);
+	wait_check(s, cl);
 	return 0;
 }
 
@@ -1612,7 +1613,7 @@ static int rpc_audit(struct server *s, struct client *cl, const struct msg *m)
 
 /*
  * herd logs: the last bytes of a job's output file, read on its node
- * (ctl_logs.c); the answer comes later, from rpc_logs_answer.  One read at
+ * (ctl_logs.c); the answer comes later, from logs_answer.  One read at
  * a time per connection.  With "offset" (herd logs -f) a window from there,
  * and the job's state with it; a job not started yet is answered now,
  * "pending", for the client to ask again.
@@ -1625,7 +1626,7 @@ static int rpc_logs(struct server *s, struct client *cl, const struct msg *m)
 	    get_num(cl, m, "err", 0, 1, 0, &errf) ||
 	    get_num(cl, m, "offset", -1, INT64_MAX / 2, -1, &offset))
 		return -1;
-	if (cl->logs_pending) {
+	if (rpc_state_of(cl)->logs_pending) {
 		client_error(cl, "logs: one read at a time on a connection");
 		return -1;
 	}
@@ -1650,11 +1651,11 @@ static int rpc_logs(struct server *s, struct client *cl, const struct msg *m)
 		send_simple(cl, "end");
 		return 0;
 	}
-	cl->logs_pending = 1;
+	rpc_state_of(cl)->logs_pending = 1;
 	return 0;
 }
 
-void rpc_logs_answer(struct server *s, struct client *cl, const struct logs_answer *a)
+static void logs_answer(struct server *s, struct client *cl, const struct logs_answer *a)
 {
 	(void)s;
 	if (a->error != NULL) {
@@ -1726,7 +1727,7 @@ static const struct rpc_entry {
 	{ "stream", rpc_stream, 0 },
 };
 
-void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)
+static void dispatch(struct server *s, struct client *cl, const struct msg *m)
 {
 	for (size_t i = 0; i < sizeof rpc_table / sizeof rpc_table[0]; i++) {
 		if (strcmp(rpc_table[i].type, m->type) == 0) {
@@ -1735,4 +1736,58 @@ void rpc_dispatch(struct server *s, struct client *cl, const struct msg *m)
 		}
 	}
 	client_error(cl, "unknown request");
+}
+
+struct rpc_state *rpc_state_of(struct client *cl)
+{
+	if (cl->rq == NULL)
+		cl->rq = xcalloc(1, sizeof *cl->rq);
+	return cl->rq;
+}
+
+/* Owed an answer that does not depend on the client: never idle. */
+static int owed(const struct client *cl)
+{
+	const struct rpc_state *rq = cl->rq;
+	return rq != NULL && (rq->nwait > 0 || rq->logs_pending ||
+	    (rq->watching && cl->out.len == 0));
+}
+
+static void gone(struct server *s, struct client *cl)
+{
+	struct rpc_state *rq = cl->rq;
+	if (rq == NULL)
+		return;
+	if (rq->logs_pending)
+		ctl_logs_forget(s->ctl, cl->serial);
+	free(rq->list_ids);
+	free(rq->wait_ids);
+	free(rq);
+	cl->rq = NULL;
+}
+
+const struct server_ops rpc_ops = { dispatch, owed, gone };
+
+void rpc_job_ended(struct server *s, int64_t id)
+{
+	for (struct client *cl = s->clients; cl != NULL; cl = cl->next) {
+		const struct rpc_state *rq = cl->rq;
+		for (size_t k = 0; rq != NULL && k < rq->nwait; k++) {
+			if (rq->wait_ids[k] == id) {
+				wait_check(s, cl);
+				break;
+			}
+		}
+	}
+}
+
+void rpc_logs_answered(struct server *s, const struct logs_answer *a)
+{
+	for (struct client *cl = s->clients; cl != NULL; cl = cl->next) {
+		if (cl->serial == a->serial && cl->rq != NULL && cl->rq->logs_pending) {
+			cl->rq->logs_pending = 0;
+			logs_answer(s, cl, a);
+			return;
+		}
+	}
 }

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "lab.h"
 #include "log.h"
+#include "rpc.h"
 #include "server.h"
 
 int rpc_lab(struct server *s, struct client *cl, const struct msg *m)

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "proto.h"
+#include "rpc.h"
 #include "server.h"
 
 int rpc_partitions(struct server *s, struct client *cl, const struct msg *req)

@@ -20,6 +20,7 @@
 #include "job.h"
 #include "priority.h"
 #include "proto.h"
+#include "rpc.h"
 #include "server.h"
 #include "util.h"
 

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "job.h"
+#include "rpc.h"
 #include "server.h"
 #include "stream.h"
 #include "stream_frame.h"

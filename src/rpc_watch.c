@@ -18,6 +18,7 @@
  * after CLIENT_IDLE_MS like any client that does not read its answers.
  * A watcher whose last event was read is owed events and is never idle.
  */
+#include "rpc.h"
 #include "server.h"
 
 int rpc_watch(struct server *s, struct client *cl, const struct msg *m)
@@ -25,19 +26,19 @@ int rpc_watch(struct server *s, struct client *cl, const struct msg *m)
 	struct msg f;
 	(void)s;
 	(void)m;
-	cl->watching = 1;
+	rpc_state_of(cl)->watching = 1;
 	msg_init(&f, "watching");	/* the subscription holds from here */
 	client_send(cl, &f);
 	msg_clear(&f);
 	return 0;
 }
 
-void server_watch_event(struct server *s)
+void rpc_watch_event(struct server *s)
 {
 	struct msg f;
 	msg_init(&f, "changed");
 	for (struct client *cl = s->clients; cl != NULL; cl = cl->next)
-		if (cl->watching && !cl->closing && cl->out.len == 0)
+		if (cl->rq != NULL && cl->rq->watching && !cl->closing && cl->out.len == 0)
 			client_send(cl, &f);
 	msg_clear(&f);
 }

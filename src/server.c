@@ -4,8 +4,12 @@
  * Theory of operation: the listener and every client are non-blocking and
  * polled by the main loop.  Input is framed by proto_decode() with a hard
  * bound; a malformed frame drops the client.  Each complete frame goes to
- * rpc_dispatch(), unless its "v" is not our protocol version (protover.h):
- * then the client is answered one error frame saying so, and closed.
+ * the request layer (ops->dispatch: rpc.h), unless its "v" is not our
+ * protocol version (protover.h): then the client is answered one error
+ * frame saying so, and closed.  The server knows no request: what one
+ * keeps between turns is the layer's (cl->rq), which says whether a client
+ * is owed an answer (ops->owed) and frees it when the client goes
+ * (ops->gone).
  *
  * Streaming answers (queue, history) are produced a slice at a time by
  * their `more` callback, at most SERVER_STREAM_SLICES slices per loop
@@ -72,12 +76,13 @@
 #include "server.h"
 #include "stream.h"
 
-int server_open(struct server *s, const char *path, int public, struct ctl *ctl, char *err,
-    size_t errsz)
+int server_open(struct server *s, const char *path, int public, struct ctl *ctl,
+    const struct server_ops *ops, char *err, size_t errsz)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	memset(s, 0, sizeof *s);
 	s->ctl = ctl;
+	s->ops = ops;
 	if (strlen(path) >= sizeof sa.sun_path) {
 		snprintf(err, errsz, "socket path too long: %s", path);
 		return -1;
@@ -114,8 +119,6 @@ static void client_free(struct client *cl)
 	stream_spec_free(cl->handoff);
 	buf_clear(&cl->in);
 	buf_clear(&cl->out);
-	free(cl->list_ids);
-	free(cl->wait_ids);
 	free(cl);
 }
 
@@ -124,8 +127,7 @@ static void client_drop(struct server *s, struct client **pp)
 {
 	struct client *cl = *pp;
 	*pp = cl->next;
-	if (cl->logs_pending)
-		ctl_logs_forget(s->ctl, cl->serial);
+	s->ops->gone(s, cl);
 	s->in_reserved -= cl->reserved;
 	client_free(cl);
 	s->nclients--;
@@ -204,9 +206,9 @@ static int client_blocked(const struct server *s, const struct client *cl, size_
  * or a request held back only by the other clients' answers.  Such a
  * client is never idle.
  */
-static int client_owed(const struct client *cl)
+static int client_owed(const struct server *s, const struct client *cl)
 {
-	return cl->nwait > 0 || cl->logs_pending || (cl->watching && cl->out.len == 0) ||
+	return s->ops->owed(cl) ||
 	    (cl->more != NULL && cl->out.len < CLIENT_OUT_LOW) ||
 	    (frame_ready(cl) && !cl->closing && cl->out.len < CLIENT_OUT_LOW && cl->more == NULL);
 }
@@ -216,15 +218,16 @@ static int client_owed(const struct client *cl)
  * its answer last moved (an answer it does not read counts as idle: it is
  * the client that holds things up, and it may be dropped or evicted).
  */
-static int client_idle(const struct client *cl)
+static int client_idle(const struct server *s, const struct client *cl)
 {
-	return !client_owed(cl);
+	return !client_owed(s, cl);
 }
 
 void server_close(struct server *s)
 {
 	while (s->clients != NULL) {
 		struct client *next = s->clients->next;
+		s->ops->gone(s, s->clients);
 		client_free(s->clients);
 		s->clients = next;
 	}
@@ -259,7 +262,7 @@ static int evict_idle(struct server *s, int64_t now, int one_uid, uid_t uid, siz
 	struct client **best = NULL;
 	unsigned skipped;
 	for (struct client **pp = &s->clients; *pp != NULL; pp = &(*pp)->next)
-		if ((!one_uid || (*pp)->uid == uid) && client_idle(*pp) &&
+		if ((!one_uid || (*pp)->uid == uid) && client_idle(s, *pp) &&
 		    (best == NULL || (*pp)->idle_since_ms <= (*best)->idle_since_ms))
 			best = pp;
 	if (best == NULL)
@@ -503,7 +506,7 @@ static int client_frames(struct server *s, struct client *cl, size_t others)
 			client_refuse(s, cl, err);
 			return 0;
 		}
-		rpc_dispatch(s, cl, &m);
+		s->ops->dispatch(s, cl, &m);
 		msg_clear(&m);
 		if (cl->handoff != NULL)
 			break;	/* what follows is the stream's, not requests */
@@ -565,9 +568,9 @@ static void drop_idle(struct server *s, int64_t now)
 	unsigned skipped;
 	for (struct client **pp = &s->clients; *pp != NULL;) {
 		struct client *cl = *pp;
-		if (!client_idle(cl))
+		if (!client_idle(s, cl))
 			cl->idle_since_ms = now;
-		if (!client_idle(cl) || now - cl->idle_since_ms < CLIENT_IDLE_MS) {
+		if (!client_idle(s, cl) || now - cl->idle_since_ms < CLIENT_IDLE_MS) {
 			pp = &cl->next;
 			continue;
 		}
@@ -642,27 +645,4 @@ void server_handle(struct server *s, const struct pollfd *p, size_t n)
 	drop_idle(s, now_ms());
 	if (n > 0 && (p[0].revents & POLLIN))
 		accept_clients(s);
-}
-
-void server_job_ended(struct server *s, int64_t id)
-{
-	for (struct client *cl = s->clients; cl != NULL; cl = cl->next) {
-		for (size_t k = 0; k < cl->nwait; k++) {
-			if (cl->wait_ids[k] == id) {
-				rpc_wait_check(s, cl);
-				break;
-			}
-		}
-	}
-}
-
-void server_logs_answer(struct server *s, const struct logs_answer *a)
-{
-	for (struct client *cl = s->clients; cl != NULL; cl = cl->next) {
-		if (cl->serial == a->serial && cl->logs_pending) {
-			cl->logs_pending = 0;
-			rpc_logs_answer(s, cl, a);
-			return;
-		}
-	}
 }

@@ -1194,7 +1194,7 @@ static void usage_in_period(void **state_)
 	ctl_share_period_clear(&p);
 
 	assert_int_equal(ctl_share_period(&h->c, "teatime", NULL, &p, err, sizeof err), -1);
-	assert_non_null(strstr(err, "invalid -S \"teatime\": a period's bound is now"));
+	assert_non_null(strstr(err, "invalid -S \"teatime\": a period's bound is today, now"));
 	assert_int_equal(ctl_share_period(&h->c, "now", "now-1hour", &p, err, sizeof err), -1);
 	assert_non_null(strstr(err, "the period is empty"));
 	assert_int_equal(ctl_share_period(&h->c, "2026-13-01", NULL, &p, err, sizeof err), -1);

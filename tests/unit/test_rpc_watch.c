@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "rpc.h"
 #include "server.h"
 
 static void client_new(struct client *cl, struct client *next)
@@ -39,26 +40,31 @@ static void events_coalesce(void **state)
 	assert_int_equal(rpc_watch(&s, &a, &req), 0);
 	assert_int_equal(rpc_watch(&s, &c, &req), 0);
 	msg_clear(&req);
-	assert_true(a.watching && c.watching && !b.watching);
+	/* The request layer's own state, on the two that asked only. */
+	assert_true(a.rq != NULL && a.rq->watching && c.rq != NULL && c.rq->watching &&
+	    b.rq == NULL);
 	assert_true(a.out.len > 0);		/* "watching" */
 	buf_consume(&a.out, a.out.len);		/* read */
 	size_t c_before = c.out.len;		/* c has not read its "watching" */
 
-	server_watch_event(&s);
+	rpc_watch_event(&s);
 	size_t one = a.out.len;
 	assert_true(one > 0 && one < 64);	/* a short frame */
 	assert_int_equal(b.out.len, 0);		/* not a watcher */
 	assert_int_equal(c.out.len, c_before);	/* one unread already: nothing more */
 	for (int i = 0; i < 1000; i++)
-		server_watch_event(&s);
+		rpc_watch_event(&s);
 	assert_int_equal(a.out.len, one);	/* a thousand changes, one frame waiting */
 	buf_consume(&a.out, a.out.len);
-	server_watch_event(&s);
+	rpc_watch_event(&s);
 	assert_int_equal(a.out.len, one);	/* read: the next comes */
 	a.closing = 1;
 	buf_consume(&a.out, a.out.len);
-	server_watch_event(&s);
+	rpc_watch_event(&s);
 	assert_int_equal(a.out.len, 0);		/* closing: none */
+	rpc_ops.gone(&s, &a);	/* frees what the requests kept */
+	rpc_ops.gone(&s, &c);
+	assert_null(a.rq);
 	buf_clear(&a.out);
 	buf_clear(&a.in);
 	buf_clear(&b.out);
