@@ -45,10 +45,10 @@ static const struct { const char *name; int width; } fields[F_COUNT] = {
 	[F_EXITCODE] = { "ExitCode", 8 }, [F_ELAPSED] = { "Elapsed", 10 },
 	[F_ELAPSEDRAW] = { "ElapsedRaw", 10 }, [F_START] = { "Start", 19 },
 	[F_END] = { "End", 19 }, [F_SUBMIT] = { "Submit", 19 }, [F_USER] = { "User", 9 },
-	[F_UID] = { "UID", 6 }, [F_NODELIST] = { "NodeList", -15 }, [F_NNODES] = { "NNodes", 8 },
-	[F_ALLOCNODES] = { "AllocNodes", 10 }, [F_ALLOCTRES] = { "AllocTRES", -10 },
-	[F_REQTRES] = { "ReqTRES", -10 }, [F_TIMELIMIT] = { "Timelimit", 10 },
-	[F_REQMEM] = { "ReqMem", 10 }, [F_WORKDIR] = { "WorkDir", -30 },
+	[F_UID] = { "UID", 6 }, [F_NODELIST] = { "NodeList", 15 }, [F_NNODES] = { "NNodes", 8 },
+	[F_ALLOCNODES] = { "AllocNodes", 10 }, [F_ALLOCTRES] = { "AllocTRES", 10 },
+	[F_REQTRES] = { "ReqTRES", 10 }, [F_TIMELIMIT] = { "Timelimit", 10 },
+	[F_REQMEM] = { "ReqMem", 10 }, [F_WORKDIR] = { "WorkDir", 20 },
 };
 
 const char *sacct_field_name(int kind)
@@ -235,8 +235,9 @@ static void put(char *dst, size_t size, size_t *used, const char *s, size_t n, c
 	dst[*used] = '\0';
 }
 
-size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sacct_mode mode,
-    char *dst, size_t size)
+/* A row; a value too wide is cut with a '+' where mark, else just cut (a header's). */
+static size_t line_of(const struct sacct_format *f, const char *const *vals, enum sacct_mode mode,
+    int mark, char *dst, size_t size)
 {
 	size_t used = 0;
 	if (size == 0)
@@ -253,9 +254,11 @@ size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sa
 				put(dst, size, &used, "|", 1, 0);
 			continue;
 		}
-		if (len > w) {	/* sacct cuts and marks the cut with a '+' */
+		if (len > w && mark) {	/* sacct cuts and marks the cut with a '+' */
 			put(dst, size, &used, v, w > 0 ? w - 1 : 0, 0);
 			put(dst, size, &used, "+", w > 0, 0);
+		} else if (len > w) {	/* a header: print_fields_header's "%*.*s" */
+			put(dst, size, &used, v, w, 0);
 		} else if (f->f[i].left) {
 			put(dst, size, &used, v, len, 0);
 			put(dst, size, &used, NULL, w - len, ' ');
@@ -268,12 +271,18 @@ size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sa
 	return used;
 }
 
+size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sacct_mode mode,
+    char *dst, size_t size)
+{
+	return line_of(f, vals, mode, 1, dst, size);
+}
+
 size_t sacct_header(const struct sacct_format *f, enum sacct_mode mode, char *dst, size_t size)
 {
 	const char *names[SACCT_FIELDS_MAX];
 	for (size_t i = 0; i < f->n; i++)
 		names[i] = sacct_field_name(f->f[i].kind);
-	return sacct_line(f, names, mode, dst, size);
+	return line_of(f, names, mode, 0, dst, size);
 }
 
 size_t sacct_rule(const struct sacct_format *f, char *dst, size_t size)
