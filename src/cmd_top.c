@@ -41,7 +41,7 @@ const struct cmd_entry cmd_top_entry = {
 	"                            more frames are the live view's)\n"
 	"  -h, --help                this help\n"
 	"\nOn a terminal without -n: the live view, refreshed on herdd's events (a job\n"
-	"or node changed); only changed lines are redrawn.  Keys: q or Ctrl-C quits (the terminal left as it was),\n"
+	"or node changed); only changed lines are redrawn.  Keys: q, Ctrl-C or Ctrl-\\ quits (the terminal left as it was),\n"
 	"u my jobs only (again: everyone's), j/k or the arrows move the selection (>)\n"
 	"over the queue, Enter shows the job (as herd show), l its log (the end that\n"
 	"fits, as herd logs), c cancels it after \"Cancel job N? [y/N]\" (y only); on\n"
@@ -110,9 +110,9 @@ static int live_fetch(void *arg, int mine, struct top_data *d)
 /* The child: its stdout and stderr into the pipe, signals as a command's. */
 static void capture_child(int fd, int (*fn)(int, char **), int argc, char **argv)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGWINCH };
 	sigset_t none;
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -19,7 +19,8 @@
  *
  * The terminal's settings are saved before anything changes them and put
  * back on every way out: q, Ctrl-C (ISIG stays on, so it is SIGINT, and a
- * byte 3 read in any case also quits), SIGTERM, SIGHUP, and herdd gone.
+ * byte 3 read in any case also quits), Ctrl-\ (SIGQUIT, whose default would
+ * dump core and leave the terminal raw), SIGTERM, SIGHUP, and herdd gone.
  * Signals are blocked except inside ppoll, so a flag set by a handler is
  * never missed between the check and the wait.
  */
@@ -234,8 +235,9 @@ static int loop(struct live *l, const sigset_t *orig)
 
 int top_live(int in, int out, const struct top_live_ops *ops)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-	struct sigaction old[4];
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGWINCH };
+	enum { NSIGS = sizeof sigs / sizeof sigs[0] };
+	struct sigaction old[NSIGS];
 	struct termios saved, raw;
 	sigset_t block, orig;
 	struct live l = { .in = in, .out = out, .ops = ops };
@@ -244,11 +246,11 @@ int top_live(int in, int out, const struct top_live_ops *ops)
 	if (tcgetattr(in, &saved) != 0)
 		return 1;
 	sigemptyset(&block);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGS; i++)
 		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, &orig);
 	quit_sig = resized = 0;
-	handlers(old, sigs, 4);
+	handlers(old, sigs, NSIGS);
 	raw = saved;
 	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);	/* ISIG kept: Ctrl-C is SIGINT */
 	raw.c_cc[VMIN] = 1;
@@ -262,7 +264,7 @@ int top_live(int in, int out, const struct top_live_ops *ops)
 	(void)write_all(out, LEAVE, strlen(LEAVE));
 	tcsetattr(in, TCSAFLUSH, &saved);
 out:
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGS; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 	top_view_clear(&l.v);
