@@ -124,13 +124,23 @@ static int read_bounded(const char *path, struct buf *b)
 	return n < 0 ? -1 : 0;
 }
 
-/* One answer line from stdin; "" at end of input. */
+/*
+ * One answer line from stdin; "" at end of input, and for a line longer
+ * than size, read to its end: its tail must not answer the next question
+ * (a host key the user has not yet been shown).
+ */
 static void ask(const char *prompt, char *line, size_t size)
 {
 	fputs(prompt, stdout);
 	fflush(stdout);
 	if (fgets(line, (int)size, stdin) == NULL)
 		line[0] = '\0';
+	else if (strchr(line, '\n') == NULL && !feof(stdin)) {
+		int c;
+		while ((c = getchar()) != EOF && c != '\n')
+			;
+		line[0] = '\0';
+	}
 	line[strcspn(line, "\r\n")] = '\0';
 	if (line[0] == '\0')
 		putchar('\n');
