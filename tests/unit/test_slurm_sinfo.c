@@ -158,6 +158,15 @@ static void part_format(void **state)
 	assert_string_equal(out[1], "gpu             up   infinite      1   idle n2");
 	sinfo_part_format(NULL, 0, spec, sizeof spec);
 	assert_string_equal(spec, "%9P %.5a %.10l %.6D %.6t %N");
+	/* Hostile: a NULL name, one far past any width: capped, still parses. */
+	static char huge[20000];
+	memset(huge, 'p', sizeof huge - 1);
+	struct sinfo_part hp[] = { { NULL, 1, 0, 0 }, { huge, 1, 0, 0 } };
+	sinfo_part_format(hp, 2, spec, sizeof spec);
+	assert_int_equal(listfmt_parse_letters(spec, sinfo_cols, nsinfo_cols, &f, err, sizeof err), 0);
+	char small[8];
+	sinfo_part_format(hp, 2, small, sizeof small);
+	assert_true(strlen(small) < sizeof small);
 }
 
 static void node_format(void **state)
