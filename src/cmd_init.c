@@ -37,6 +37,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -336,6 +337,10 @@ static int host_key(struct init_node *nd)
 	    path, k.type, k.sha256);
 	snprintf(q, sizeof q, "Is that %s's key (compare: ssh-keygen -lf "
 	    "/etc/ssh/ssh_host_*_key.pub on it)? Add it to %s? [yes/no] ", nd->name, path);
+	/* Only an answer typed after the key was shown (ssh's readpassphrase
+	 * flushes too): a "yes" typed ahead would trust a key nobody saw. */
+	if (isatty(STDIN_FILENO))
+		tcflush(STDIN_FILENO, TCIFLUSH);
 	if (!yes(q)) {
 		snprintf(nd->failed, sizeof nd->failed, "its host key %s was not accepted", k.sha256);
 		return -1;

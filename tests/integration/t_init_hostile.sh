@@ -16,6 +16,8 @@
 # which reads 63) is no answer to the next question too: its tail ("yes")
 # must not accept node2's host key, which the user was never shown before
 # the answer was typed.
+#
+# 3. An answer typed ahead, before the question, is not its answer.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/initlib.sh"
@@ -56,3 +58,14 @@ if [ -e "$KH" ]; then
 	grep -q '127.0.0.11' "$KH" && fail "node1's key added: $(cat "$KH")"
 fi
 [ "$rc" = 1 ] || fail "herd init exited $rc (no host passed: 1): $out"
+
+# --- 3. typed ahead: "yes" typed before herd init has shown any key (as
+# ssh, which reads its answer with readpassphrase's TCSAFLUSH) is not the
+# answer to a host key question; the answer typed after the question is.
+rm -f "$KH"
+out=$("$REPO/tests/integration/pty_dialog.py" '' 'yes\r' 'Add it to' 'no\r' -- \
+    "$HERD_BIN/herd" init -o "$TEST_DIR/ahead.ini" node1)
+rc=$?
+[ "$rc" = 125 ] && fail "typed ahead: the question never asked: $out"
+[ -e "$KH" ] && grep -q '127.0.0.11' "$KH" && fail "typed ahead: node1's key added: $out"
+[ "$rc" = 1 ] || fail "typed ahead: herd init exited $rc (no host passed: 1): $out"
