@@ -403,6 +403,18 @@ static int sacct_refused(int ch)
 	return 0;
 }
 
+/* -o's fields after those of an -o before (sacct appends each); 1 (said) past the bound. */
+static int add_fields(char *fields, size_t size, const char *arg)
+{
+	size_t used = strlen(fields);
+	if (used + (used > 0) + strlen(arg) > SACCT_FORMAT_MAX) {
+		fprintf(stderr, "sacct: -o: the fields are longer than %d bytes\n", SACCT_FORMAT_MAX);
+		return 1;
+	}
+	snprintf(fields + used, size - used, "%s%s", used > 0 ? "," : "", arg);
+	return 0;
+}
+
 /* Midnight today, local time: sacct's default start. */
 static int64_t midnight(int64_t now)
 {
@@ -446,9 +458,11 @@ static int sacct_options(int argc, char **argv, struct sacct_run *r, struct sacc
 		CMD_HELP_OPTION, { NULL, 0, NULL, 0 },
 	};
 	const char *spec = SACCT_DEFAULT_FORMAT;
+	static char fields[SACCT_FORMAT_MAX + 2];	/* every -o, joined as sacct's */
 	char err[HERD_ERRLEN];
 	int ch, bad = 0, ids = 0;
 
+	fields[0] = '\0';
 	cmd_getopt_start();
 	while (!bad && (ch = cmd_getopt(&sacct_entry, argc, argv, "j:u:A:ar:N:S:E:s:XnPpo:blDLM:eTW:",
 	    lo)) != -1) {
@@ -495,7 +509,7 @@ static int sacct_options(int argc, char **argv, struct sacct_run *r, struct sacc
 		case 'n': *noheader = 1; break;
 		case 'P': *mode = SACCT_PARSABLE2; break;
 		case 'p': *mode = SACCT_PARSABLE; break;
-		case 'o': spec = optarg; break;
+		case 'o': bad = add_fields(fields, sizeof fields, optarg); spec = fields; break;
 		case 'b': spec = SACCT_BRIEF_FORMAT; break;
 		default: (void)sacct_refused(ch); return 1;	/* by name, or unknown: 1 */
 		}
