@@ -11,8 +11,9 @@
 
 #include "listfmt.h"
 
-/* sinfo's default formats (sinfo(1)); -N's "#" widths are the widest value. */
-#define SINFO_DEFAULT_FORMAT "%9P %.5a %.10l %.6D %.6t %N"
+/* sinfo's default formats (sinfo(1)); "#" widths are the widest value, at
+ * least 9 (sinfo_part_format, sinfo_node_format). */
+#define SINFO_DEFAULT_FORMAT "%#P %.5a %.10l %.6D %.6t %N"
 #define SINFO_NODE_FORMAT "%#N %.6D %#P %6t"
 
 #define SINFO_NODES_MAX 4096	/* more nodes than this are not listed */
@@ -68,6 +69,10 @@ void sinfo_time(int64_t secs, char *buf, size_t size);
  * the header's. */
 void sinfo_node_format(const struct sinfo_part *parts, size_t nparts,
     const struct sinfo_node *nodes, size_t nnodes, char *out, size_t size);
+
+/* The default format (SINFO_DEFAULT_FORMAT) with the width of the longest
+ * partition name (its "*" included), at least 9. */
+void sinfo_part_format(const struct sinfo_part *parts, size_t nparts, char *out, size_t size);
 
 /* herdd's partitions (the implicit "all" where hosts.ini has none) and
  * nodes, as sinfo and scontrol show partition read them. */

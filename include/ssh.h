@@ -46,7 +46,8 @@ void ssh_conn_free(struct ssh_conn *c);
  * or none; with the key's type ("ssh-ed25519"), its fingerprint as
  * ssh-keygen -l prints it ("SHA256:...") and the known_hosts line that
  * records it.  ssh_hostkey_add appends that line (making the file 0600
- * and its directory 0700 when missing); it never replaces a line.
+ * and its directory 0700 when missing; after a newline where the file's
+ * last line has none); it never replaces a line.
  */
 enum ssh_hostkey_state { SSH_HOSTKEY_KNOWN, SSH_HOSTKEY_UNKNOWN, SSH_HOSTKEY_CHANGED };
 struct ssh_hostkey {

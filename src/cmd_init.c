@@ -37,6 +37,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -124,13 +125,23 @@ static int read_bounded(const char *path, struct buf *b)
 	return n < 0 ? -1 : 0;
 }
 
-/* One answer line from stdin; "" at end of input. */
+/*
+ * One answer line from stdin; "" at end of input, and for a line longer
+ * than size, read to its end: its tail must not answer the next question
+ * (a host key the user has not yet been shown).
+ */
 static void ask(const char *prompt, char *line, size_t size)
 {
 	fputs(prompt, stdout);
 	fflush(stdout);
 	if (fgets(line, (int)size, stdin) == NULL)
 		line[0] = '\0';
+	else if (strchr(line, '\n') == NULL && !feof(stdin)) {
+		int c;
+		while ((c = getchar()) != EOF && c != '\n')
+			;
+		line[0] = '\0';
+	}
 	line[strcspn(line, "\r\n")] = '\0';
 	if (line[0] == '\0')
 		putchar('\n');
@@ -326,6 +337,10 @@ static int host_key(struct init_node *nd)
 	    path, k.type, k.sha256);
 	snprintf(q, sizeof q, "Is that %s's key (compare: ssh-keygen -lf "
 	    "/etc/ssh/ssh_host_*_key.pub on it)? Add it to %s? [yes/no] ", nd->name, path);
+	/* Only an answer typed after the key was shown (ssh's readpassphrase
+	 * flushes too): a "yes" typed ahead would trust a key nobody saw. */
+	if (isatty(STDIN_FILENO))
+		tcflush(STDIN_FILENO, TCIFLUSH);
 	if (!yes(q)) {
 		snprintf(nd->failed, sizeof nd->failed, "its host key %s was not accepted", k.sha256);
 		return -1;
@@ -398,13 +413,34 @@ static int make_text(const struct init_node *nodes, size_t n, const struct init_
 static int write_load(const char *tmp, const struct buf *text, struct config *cfg)
 {
 	char err[HERD_ERRLEN];
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(tmp, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);	/* ours: tmp_file */
 	if (fd < 0 || write_all(fd, text->data, text->len) != 0 || close(fd) != 0) {
 		fprintf(stderr, "herd init: cannot write %s: %s\n", tmp, strerror(errno));
 		return -1;
 	}
 	if (config_load(tmp, cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "herd init: the file does not read back: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A new file of our own beside path, named in tmp: mkstemp's, never a name
+ * fixed in advance (in a directory others can write, a symlink planted
+ * there would have us overwrite its target).  0, or -1 (printed).
+ */
+static int tmp_file(const char *path, char *tmp, size_t size)
+{
+	mode_t mask = umask(0);
+	umask(mask);	/* the mode open(..., 0644) would have given */
+	snprintf(tmp, size, "%s.herd-init.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0644 & ~mask) != 0 || close(fd) != 0) {
+		fprintf(stderr, "herd init: cannot write %s: %s\n", tmp, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		tmp[0] = '\0';
 		return -1;
 	}
 	return 0;
@@ -603,8 +639,8 @@ static int write_checked(struct init_node *nodes, size_t n, const struct init_la
 
 	buf_init(&text, INIT_INI_MAX);
 	mkdir_parents(path);
-	snprintf(tmp, sizeof tmp, "%s.herd-init.%ld", path, (long)getpid());
-	if (make_text(nodes, n, lab, &text) != 0 || write_load(tmp, &text, cfg) != 0)
+	if (tmp_file(path, tmp, sizeof tmp) != 0 || make_text(nodes, n, lab, &text) != 0 ||
+	    write_load(tmp, &text, cfg) != 0)
 		goto out;
 	/* cfg's nodes are the ones still in, in order. */
 	for (size_t i = 0, j = 0; i < n && j < cfg->nnodes; i++)

@@ -41,7 +41,8 @@ const struct cmd_entry cmd_top_entry = {
 	"                            more frames are the live view's)\n"
 	"  -h, --help                this help\n"
 	"\nOn a terminal without -n: the live view, refreshed on herdd's events (a job\n"
-	"or node changed); only changed lines are redrawn.  Keys: q or Ctrl-C quits (the terminal left as it was),\n"
+	"or node changed); only changed lines are redrawn.  Keys: q, Ctrl-C or Ctrl-\\\n"
+	"quits (the terminal left as it was; Ctrl-Z too, until fg),\n"
 	"u my jobs only (again: everyone's), j/k or the arrows move the selection (>)\n"
 	"over the queue, Enter shows the job (as herd show), l its log (the end that\n"
 	"fits, as herd logs), c cancels it after \"Cancel job N? [y/N]\" (y only); on\n"
@@ -110,10 +111,11 @@ static int live_fetch(void *arg, int mine, struct top_data *d)
 /* The child: its stdout and stderr into the pipe, signals as a command's. */
 static void capture_child(int fd, int (*fn)(int, char **), int argc, char **argv)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGWINCH };
 	sigset_t none;
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
+	signal(SIGTSTP, SIG_IGN);	/* stopped, it would hold herd top reading its pipe */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	dup2(fd, STDOUT_FILENO);

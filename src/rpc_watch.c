@@ -16,7 +16,9 @@
  * `out` besides what the socket holds; and while one waits the client
  * counts as idle (server.c), so a watcher that stops reading is dropped
  * after CLIENT_IDLE_MS like any client that does not read its answers.
- * A watcher whose last event was read is owed events and is never idle.
+ * A watcher whose last event was read is owed events and is never idle,
+ * unless it has begun a request and stalled in it (its partial frame
+ * holds input reserve that all clients share).
  */
 #include "rpc.h"
 #include "server.h"

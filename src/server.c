@@ -202,13 +202,16 @@ static int client_blocked(const struct server *s, const struct client *cl, size_
 
 /*
  * herdd owes it something that does not depend on the client: a wait, a
- * read on a node, slices of a listing, a watch with its last event read,
- * or a request held back only by the other clients' answers.  Such a
- * client is never idle.
+ * read on a node, slices of a listing, a watch with its last event read
+ * and nothing of a request begun (a stalled partial frame holds input
+ * reserve: it is the client's to finish), or a request held back only by
+ * the other clients' answers.  Such a client is never idle.
  */
 static int client_owed(const struct server *s, const struct client *cl)
 {
-	return s->ops->owed(cl) ||
+	/* A partial frame is the client's to finish, whatever it is owed
+	 * (a watcher, a waiter that stalls in its next request): idle. */
+	return (s->ops->owed(cl) && cl->in.len == 0) ||
 	    (cl->more != NULL && cl->out.len < CLIENT_OUT_LOW) ||
 	    (frame_ready(cl) && !cl->closing && cl->out.len < CLIENT_OUT_LOW && cl->more == NULL);
 }

@@ -45,10 +45,10 @@ static const struct { const char *name; int width; } fields[F_COUNT] = {
 	[F_EXITCODE] = { "ExitCode", 8 }, [F_ELAPSED] = { "Elapsed", 10 },
 	[F_ELAPSEDRAW] = { "ElapsedRaw", 10 }, [F_START] = { "Start", 19 },
 	[F_END] = { "End", 19 }, [F_SUBMIT] = { "Submit", 19 }, [F_USER] = { "User", 9 },
-	[F_UID] = { "UID", 6 }, [F_NODELIST] = { "NodeList", -15 }, [F_NNODES] = { "NNodes", 8 },
-	[F_ALLOCNODES] = { "AllocNodes", 10 }, [F_ALLOCTRES] = { "AllocTRES", -10 },
-	[F_REQTRES] = { "ReqTRES", -10 }, [F_TIMELIMIT] = { "Timelimit", 10 },
-	[F_REQMEM] = { "ReqMem", 10 }, [F_WORKDIR] = { "WorkDir", -30 },
+	[F_UID] = { "UID", 6 }, [F_NODELIST] = { "NodeList", 15 }, [F_NNODES] = { "NNodes", 8 },
+	[F_ALLOCNODES] = { "AllocNodes", 10 }, [F_ALLOCTRES] = { "AllocTRES", 10 },
+	[F_REQTRES] = { "ReqTRES", 10 }, [F_TIMELIMIT] = { "Timelimit", 10 },
+	[F_REQMEM] = { "ReqMem", 10 }, [F_WORKDIR] = { "WorkDir", 20 },
 };
 
 const char *sacct_field_name(int kind)
@@ -235,8 +235,9 @@ static void put(char *dst, size_t size, size_t *used, const char *s, size_t n, c
 	dst[*used] = '\0';
 }
 
-size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sacct_mode mode,
-    char *dst, size_t size)
+/* A row; a value too wide is cut with a '+' where mark, else just cut (a header's). */
+static size_t line_of(const struct sacct_format *f, const char *const *vals, enum sacct_mode mode,
+    int mark, char *dst, size_t size)
 {
 	size_t used = 0;
 	if (size == 0)
@@ -253,9 +254,11 @@ size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sa
 				put(dst, size, &used, "|", 1, 0);
 			continue;
 		}
-		if (len > w) {	/* sacct cuts and marks the cut with a '+' */
+		if (len > w && mark) {	/* sacct cuts and marks the cut with a '+' */
 			put(dst, size, &used, v, w > 0 ? w - 1 : 0, 0);
 			put(dst, size, &used, "+", w > 0, 0);
+		} else if (len > w) {	/* a header: print_fields_header's "%*.*s" */
+			put(dst, size, &used, v, w, 0);
 		} else if (f->f[i].left) {
 			put(dst, size, &used, v, len, 0);
 			put(dst, size, &used, NULL, w - len, ' ');
@@ -268,12 +271,18 @@ size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sa
 	return used;
 }
 
+size_t sacct_line(const struct sacct_format *f, const char *const *vals, enum sacct_mode mode,
+    char *dst, size_t size)
+{
+	return line_of(f, vals, mode, 1, dst, size);
+}
+
 size_t sacct_header(const struct sacct_format *f, enum sacct_mode mode, char *dst, size_t size)
 {
 	const char *names[SACCT_FIELDS_MAX];
 	for (size_t i = 0; i < f->n; i++)
 		names[i] = sacct_field_name(f->f[i].kind);
-	return sacct_line(f, names, mode, dst, size);
+	return line_of(f, names, mode, 0, dst, size);
 }
 
 size_t sacct_rule(const struct sacct_format *f, char *dst, size_t size)
@@ -394,6 +403,18 @@ static int sacct_refused(int ch)
 	return 0;
 }
 
+/* -o's fields after those of an -o before (sacct appends each); 1 (said) past the bound. */
+static int add_fields(char *fields, size_t size, const char *arg)
+{
+	size_t used = strlen(fields);
+	if (used + (used > 0) + strlen(arg) > SACCT_FORMAT_MAX) {
+		fprintf(stderr, "sacct: -o: the fields are longer than %d bytes\n", SACCT_FORMAT_MAX);
+		return 1;
+	}
+	snprintf(fields + used, size - used, "%s%s", used > 0 ? "," : "", arg);
+	return 0;
+}
+
 /* Midnight today, local time: sacct's default start. */
 static int64_t midnight(int64_t now)
 {
@@ -437,9 +458,11 @@ static int sacct_options(int argc, char **argv, struct sacct_run *r, struct sacc
 		CMD_HELP_OPTION, { NULL, 0, NULL, 0 },
 	};
 	const char *spec = SACCT_DEFAULT_FORMAT;
+	static char fields[SACCT_FORMAT_MAX + 2];	/* every -o, joined as sacct's */
 	char err[HERD_ERRLEN];
 	int ch, bad = 0, ids = 0;
 
+	fields[0] = '\0';
 	cmd_getopt_start();
 	while (!bad && (ch = cmd_getopt(&sacct_entry, argc, argv, "j:u:A:ar:N:S:E:s:XnPpo:blDLM:eTW:",
 	    lo)) != -1) {
@@ -486,7 +509,7 @@ static int sacct_options(int argc, char **argv, struct sacct_run *r, struct sacc
 		case 'n': *noheader = 1; break;
 		case 'P': *mode = SACCT_PARSABLE2; break;
 		case 'p': *mode = SACCT_PARSABLE; break;
-		case 'o': spec = optarg; break;
+		case 'o': bad = add_fields(fields, sizeof fields, optarg); spec = fields; break;
 		case 'b': spec = SACCT_BRIEF_FORMAT; break;
 		default: (void)sacct_refused(ch); return 1;	/* by name, or unknown: 1 */
 		}

@@ -207,7 +207,7 @@ int scontrol_word(const char *w, const char *cmd, size_t min)
 
 /* ---- the command ---- */
 
-#define SCONTROL_ARGS_MAX 1024	/* words after the command */
+#define SCONTROL_ARGS_MAX 1024	/* update's words: each key once, so never near it */
 
 struct show_ctx {
 	int oneliner;
@@ -368,22 +368,25 @@ static int show(int argc, char **argv, int oneliner)
 /* hold, release, requeue: herd's command of that name on the same ids. */
 static int ids_command(int (*fn)(int, char **), const char *cmd, int argc, char **argv)
 {
-	static char *args[SCONTROL_ARGS_MAX + 2];
 	static char name[16];
 	int n = 0;
 	if (argc < 1) {
 		fprintf(stderr, "scontrol: %s needs a job id\n", cmd);
 		return 1;
 	}
+	/* every word: a list of any length is Slurm's, none left out */
+	char **args = xcalloc((size_t)argc + 2, sizeof *args);
 	snprintf(name, sizeof name, "%s", cmd);
 	args[n++] = name;
-	for (int i = 0; i < argc && n <= SCONTROL_ARGS_MAX; i++) {
+	for (int i = 0; i < argc; i++) {
 		/* "jobid=12" as scontrol takes it too */
 		const char *eq = strncasecmp(argv[i], "jobid=", 6) == 0 ? argv[i] + 6 : argv[i];
 		args[n++] = (char *)eq;
 	}
 	args[n] = NULL;
-	return fn(n, args) != 0;
+	int rc = fn(n, args) != 0;
+	free(args);
+	return rc;
 }
 
 /* update JobId=N KEY=VALUE...: herd update N KEY=VALUE..., every key

@@ -200,21 +200,34 @@ void sinfo_header(const struct listfmt *fmt, char *dst, size_t size)
 	listfmt_line(fmt, vals, dst, size);
 }
 
+/* print.c's MIN_NODE_FIELD_SIZE and MIN_PART_FIELD_SIZE */
+#define SINFO_MIN_FIELD 9
+
+/* The longest partition name, its "*" counted, at least SINFO_MIN_FIELD. */
+static size_t part_width(const struct sinfo_part *parts, size_t nparts)
+{
+	size_t wp = SINFO_MIN_FIELD;
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].name != NULL && strlen(parts[i].name) + !!parts[i].is_default > wp)
+			wp = strlen(parts[i].name) + !!parts[i].is_default;
+	return wp < LISTFMT_WIDTH_MAX ? wp : LISTFMT_WIDTH_MAX;
+}
+
+void sinfo_part_format(const struct sinfo_part *parts, size_t nparts, char *out, size_t size)
+{
+	snprintf(out, size, "%%%zuP %%.5a %%.10l %%.6D %%.6t %%N", part_width(parts, nparts));
+}
+
 void sinfo_node_format(const struct sinfo_part *parts, size_t nparts,
     const struct sinfo_node *nodes, size_t nnodes, char *out, size_t size)
 {
-	size_t wn = strlen("NODELIST"), wp = strlen("PARTITION");
+	size_t wn = SINFO_MIN_FIELD;
 	for (size_t i = 0; i < nnodes; i++)
 		if (nodes[i].name != NULL && strlen(nodes[i].name) > wn)
 			wn = strlen(nodes[i].name);
-	for (size_t i = 0; i < nparts; i++)
-		if (parts[i].name != NULL && strlen(parts[i].name) + 1 > wp)
-			wp = strlen(parts[i].name) + 1;
 	if (wn > LISTFMT_WIDTH_MAX)
 		wn = LISTFMT_WIDTH_MAX;
-	if (wp > LISTFMT_WIDTH_MAX)
-		wp = LISTFMT_WIDTH_MAX;
-	snprintf(out, size, "%%%zuN %%.6D %%%zuP %%6t", wn, wp);
+	snprintf(out, size, "%%%zuN %%.6D %%%zuP %%6t", wn, part_width(parts, nparts));
 }
 
 /* ---- the command: herdd's answers in, lines out ---- */
@@ -402,9 +415,11 @@ int cmd_sinfo(int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	if ((rc = sinfo_load(&d)) == 0) {
 		if (spec == NULL) {	/* the defaults always parse */
-			sinfo_node_format(d.part, d.nparts, d.node, d.nnodes, nfmt, sizeof nfmt);
-			listfmt_parse_letters(q.by_node ? nfmt : SINFO_DEFAULT_FORMAT, sinfo_cols,
-			    nsinfo_cols, &fmt, err, sizeof err);
+			if (q.by_node)
+				sinfo_node_format(d.part, d.nparts, d.node, d.nnodes, nfmt, sizeof nfmt);
+			else
+				sinfo_part_format(d.part, d.nparts, nfmt, sizeof nfmt);
+			listfmt_parse_letters(nfmt, sinfo_cols, nsinfo_cols, &fmt, err, sizeof err);
 		}
 		if (!noheader) {
 			sinfo_header(&fmt, line, sizeof line);

@@ -590,8 +590,15 @@ int ssh_hostkey_add(const char *known_hosts, const struct ssh_hostkey *k, char *
 		dir[slash - known_hosts] = '\0';
 		(void)mkdir(dir, 0700);	/* ~/.ssh of a new account; an error shows at open */
 	}
-	int fd = open(known_hosts, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, k->line, strlen(k->line)) != 0) {
+	int fd = open(known_hosts, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+	char last = '\n';
+	/* A last line a hand edit left open: glued to ours, both keys would be lost. */
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\n';
+	if (fd < 0 || (last != '\n' && write_all(fd, "\n", 1) != 0) ||
+	    write_all(fd, k->line, strlen(k->line)) != 0) {
 		snprintf(err, errsz, "cannot add the key to %s: %s", known_hosts, strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -19,9 +19,13 @@
  *
  * The terminal's settings are saved before anything changes them and put
  * back on every way out: q, Ctrl-C (ISIG stays on, so it is SIGINT, and a
- * byte 3 read in any case also quits), SIGTERM, SIGHUP, and herdd gone.
+ * byte 3 read in any case also quits), Ctrl-\ (SIGQUIT, whose default would
+ * dump core and leave the terminal raw), SIGTERM, SIGHUP, and herdd gone.
  * Signals are blocked except inside ppoll, so a flag set by a handler is
- * never missed between the check and the wait.
+ * never missed between the check and the wait.  Ctrl-Z (SIGTSTP) puts the
+ * terminal back as on a way out before the process stops (the shell gets
+ * its screen, cursor and modes), and on fg takes it again and draws the
+ * whole screen.
  */
 #include <errno.h>
 #include <poll.h>
@@ -42,11 +46,17 @@
 #define LEAVE "\033[?25h\033[?1049l"
 #define NKEYS 64
 
-static volatile sig_atomic_t quit_sig, resized;
+static volatile sig_atomic_t quit_sig, resized, stop_sig;
 
 static void on_quit(int sig)
 {
 	quit_sig = sig;
+}
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_sig = 1;
 }
 
 static void on_winch(int sig)
@@ -74,6 +84,7 @@ struct live {
 	const struct top_live_ops *ops;
 	struct top_view v;
 	struct top_data d;
+	struct termios saved, raw;	/* the user's modes, and ours */
 	char *screen;		/* what the terminal shows now; NULL unknown */
 	int64_t next_fetch, last_fetch, next_tick;	/* monotonic ms */
 };
@@ -173,7 +184,7 @@ static void handlers(struct sigaction *old, const int *sigs, size_t n)
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < n; i++) {
-		sa.sa_handler = sigs[i] == SIGWINCH ? on_winch : on_quit;
+		sa.sa_handler = sigs[i] == SIGWINCH ? on_winch : sigs[i] == SIGTSTP ? on_stop : on_quit;
 		sigaction(sigs[i], &sa, &old[i]);
 	}
 }
@@ -187,6 +198,21 @@ static int on_event(struct live *l)
 	if (l->next_fetch > soonest)
 		l->next_fetch = soonest;
 	return 0;
+}
+
+/*
+ * Ctrl-Z: the terminal as the user had it, stopped (SIGSTOP: ours is
+ * caught), and on fg raw again with the screen drawn whole.
+ */
+static void suspend(struct live *l)
+{
+	(void)write_all(l->out, LEAVE, strlen(LEAVE));
+	tcsetattr(l->in, TCSAFLUSH, &l->saved);
+	kill(getpid(), SIGSTOP);
+	tcsetattr(l->in, TCSAFLUSH, &l->raw);
+	(void)write_all(l->out, ENTER, strlen(ENTER));
+	free(l->screen);
+	l->screen = NULL;
 }
 
 /* Until a way out: 0 quit, else herdd or the terminal gone. */
@@ -209,6 +235,10 @@ static int loop(struct live *l, const sigset_t *orig)
 			return 0;
 		if (n < 0 && errno != EINTR)
 			return 1;
+		if (stop_sig) {
+			stop_sig = 0;
+			suspend(l);
+		}
 		if (resized) {	/* the screen is laid out again, whole */
 			resized = 0;
 			free(l->screen);
@@ -234,35 +264,36 @@ static int loop(struct live *l, const sigset_t *orig)
 
 int top_live(int in, int out, const struct top_live_ops *ops)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-	struct sigaction old[4];
-	struct termios saved, raw;
+	static const int sigs[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+	enum { NSIGS = sizeof sigs / sizeof sigs[0] };
+	struct sigaction old[NSIGS];
 	sigset_t block, orig;
 	struct live l = { .in = in, .out = out, .ops = ops };
+	struct termios *saved = &l.saved, *raw = &l.raw;
 	int rc = 0;
 
-	if (tcgetattr(in, &saved) != 0)
+	if (tcgetattr(in, saved) != 0)
 		return 1;
 	sigemptyset(&block);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGS; i++)
 		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, &orig);
-	quit_sig = resized = 0;
-	handlers(old, sigs, 4);
-	raw = saved;
-	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);	/* ISIG kept: Ctrl-C is SIGINT */
-	raw.c_cc[VMIN] = 1;
-	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(in, TCSAFLUSH, &raw) != 0) {
+	quit_sig = resized = stop_sig = 0;
+	handlers(old, sigs, NSIGS);
+	*raw = *saved;
+	raw->c_lflag &= ~(tcflag_t)(ICANON | ECHO);	/* ISIG kept: Ctrl-C is SIGINT */
+	raw->c_cc[VMIN] = 1;
+	raw->c_cc[VTIME] = 0;
+	if (tcsetattr(in, TCSAFLUSH, raw) != 0) {
 		rc = 1;
 		goto out;
 	}
 	(void)write_all(out, ENTER, strlen(ENTER));
 	rc = loop(&l, &orig);
 	(void)write_all(out, LEAVE, strlen(LEAVE));
-	tcsetattr(in, TCSAFLUSH, &saved);
+	tcsetattr(in, TCSAFLUSH, saved);
 out:
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < NSIGS; i++)
 		sigaction(sigs[i], &old[i], NULL);
 	sigprocmask(SIG_SETMASK, &orig, NULL);
 	top_view_clear(&l.v);

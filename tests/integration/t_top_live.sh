@@ -2,7 +2,7 @@
 # t_top_live: herd top on a real pseudo-terminal (80x24) without -n: the
 # live view draws a frame (clear + home, on the alternate screen), redraws
 # it after 2 s without clearing again (only changed lines are written: no
-# flicker), q quits with status 0 and Ctrl-C too, and either way
+# flicker), q quits with status 0 and Ctrl-C and Ctrl-\ (SIGQUIT) too, and either way
 # the terminal is left as it was found (canonical mode and echo on,
 # cursor shown, alternate screen left).
 
@@ -15,7 +15,7 @@ wait_state "$a" RUNNING 30
 pk=$REPO/tests/integration/pty_keys.py
 export COLUMNS= LINES=
 
-for key in q '\x03'; do
+for key in q '\x03' '\x1c'; do
 	out=$("$pk" 80 24 2 'herd top ' "$key" "$HERD_BIN/herd" -c "$HOSTS" top)
 	rc=$?
 	[ "$rc" = 0 ] || fail "herd top live, key '$key': status $rc: $out"

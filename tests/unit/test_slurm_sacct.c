@@ -170,12 +170,39 @@ static void layouts(void **state)
 	assert_int_equal(sacct_line(&f, s, SACCT_FIXED, small, 0), 0);
 }
 
+/*
+ * Widths and sides as sacct 22.05's table has them (src/sacct/sacct.c: a
+ * positive width is right-justified: NodeList 15, AllocTRES and ReqTRES 10,
+ * WorkDir 20), and a header cut as print_fields_header cuts it ("%*.*s":
+ * the name's first bytes, no '+', which marks only a cut value).
+ */
+static void slurm_widths(void **state)
+{
+	(void)state;
+	struct sacct_format f;
+	char err[256], line[512];
+	assert_int_equal(sacct_parse_format("NodeList,AllocTRES,ReqTRES,WorkDir", &f, err,
+	    sizeof err), 0);
+	sacct_header(&f, SACCT_FIXED, line, sizeof line);
+	assert_string_equal(line, "       NodeList  AllocTRES    ReqTRES              WorkDir ");
+	const char *v[] = { "node1", "cpu=1", "cpu=2", "/home/a" };
+	sacct_line(&f, v, SACCT_FIXED, line, sizeof line);
+	assert_string_equal(line, "          node1      cpu=1      cpu=2              /home/a ");
+	assert_int_equal(sacct_parse_format("AllocCPUS%5,JobName%-4", &f, err, sizeof err), 0);
+	sacct_header(&f, SACCT_FIXED, line, sizeof line);
+	assert_string_equal(line, "Alloc JobN ");
+	const char *w[] = { "123456", "abcde" };
+	sacct_line(&f, w, SACCT_FIXED, line, sizeof line);
+	assert_string_equal(line, "1234+ abc+ ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse),
 		cmocka_unit_test(values),
 		cmocka_unit_test(layouts),
+		cmocka_unit_test(slurm_widths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,12 +54,12 @@ static void default_format(void **state)
 {
 	(void)state;
 	static struct listfmt f;
-	char err[256], hdr[256];
-	assert_int_equal(listfmt_parse_letters(SINFO_DEFAULT_FORMAT, sinfo_cols, nsinfo_cols, &f,
-	    err, sizeof err), 0);
+	char err[256], hdr[256], spec[64];
+	sinfo_part_format(parts, 2, spec, sizeof spec);
+	assert_int_equal(listfmt_parse_letters(spec, sinfo_cols, nsinfo_cols, &f, err, sizeof err), 0);
 	sinfo_header(&f, hdr, sizeof hdr);
 	assert_string_equal(hdr, "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST");
-	assert_int_equal(run(SINFO_DEFAULT_FORMAT, NULL, NULL, 0), 5);
+	assert_int_equal(run(spec, NULL, NULL, 0), 5);
 	assert_string_equal(out[0], "gpu*         up 2-00:00:00      3   idle gpu[1-2,4]");
 	assert_string_equal(out[1], "gpu*         up 2-00:00:00      1    mix gpu3");
 	assert_string_equal(out[2], "gpu*         up 2-00:00:00      1 drain* gpu7");
@@ -131,12 +131,50 @@ static void states_and_times(void **state)
 	assert_true(strlen(b) > 0);
 }
 
+/*
+ * sinfo's default format: the partition column as wide as the longest
+ * name (its "*" counted), at least 9 (print.c's _set_part_field_size), so
+ * a long name is never cut.
+ */
+static void part_format(void **state)
+{
+	(void)state;
+	static struct listfmt f;
+	char spec[64], err[256], hdr[256];
+	sinfo_part_format(parts, 2, spec, sizeof spec);
+	assert_string_equal(spec, "%9P %.5a %.10l %.6D %.6t %N");
+	struct sinfo_part lp[] = { { "interactive", 1, 0, 0 }, { "gpu", 0, 0, 0 } };
+	struct sinfo_node ln[] = { { "n1", "IDLE", "interactive", 1, 1, "" },
+	    { "n2", "IDLE", "gpu", 1, 1, "" } };
+	sinfo_part_format(lp, 2, spec, sizeof spec);
+	assert_string_equal(spec, "%12P %.5a %.10l %.6D %.6t %N");
+	assert_int_equal(listfmt_parse_letters(spec, sinfo_cols, nsinfo_cols, &f, err, sizeof err), 0);
+	sinfo_header(&f, hdr, sizeof hdr);
+	assert_string_equal(hdr, "PARTITION    AVAIL  TIMELIMIT  NODES  STATE NODELIST");
+	struct sinfo_query q = { &f, NULL, NULL, 0 };
+	nout = 0;
+	assert_int_equal(sinfo_lines(&q, lp, 2, ln, 2, collect, NULL), 2);
+	assert_string_equal(out[0], "interactive*    up   infinite      1   idle n1");
+	assert_string_equal(out[1], "gpu             up   infinite      1   idle n2");
+	sinfo_part_format(NULL, 0, spec, sizeof spec);
+	assert_string_equal(spec, "%9P %.5a %.10l %.6D %.6t %N");
+	/* Hostile: a NULL name, one far past any width: capped, still parses. */
+	static char huge[20000];
+	memset(huge, 'p', sizeof huge - 1);
+	struct sinfo_part hp[] = { { NULL, 1, 0, 0 }, { huge, 1, 0, 0 } };
+	sinfo_part_format(hp, 2, spec, sizeof spec);
+	assert_int_equal(listfmt_parse_letters(spec, sinfo_cols, nsinfo_cols, &f, err, sizeof err), 0);
+	char small[8];
+	sinfo_part_format(hp, 2, small, sizeof small);
+	assert_true(strlen(small) < sizeof small);
+}
+
 static void node_format(void **state)
 {
 	(void)state;
 	char f[64];
 	sinfo_node_format(parts, 2, nodes, NNODES, f, sizeof f);
-	assert_string_equal(f, "%8N %.6D %9P %6t");
+	assert_string_equal(f, "%9N %.6D %9P %6t");	/* MIN_NODE_FIELD_SIZE 9 */
 	struct sinfo_node lng[] = { { "a-very-long-node-name-01", "IDLE", "", 1, 1, "" } };
 	struct sinfo_part lp[] = { { "partition-long", 1, 0, 0 } };
 	sinfo_node_format(lp, 1, lng, 1, f, sizeof f);
@@ -182,6 +220,7 @@ int main(void)
 		cmocka_unit_test(fields),
 		cmocka_unit_test(states_and_times),
 		cmocka_unit_test(node_format),
+		cmocka_unit_test(part_format),
 		cmocka_unit_test(hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
