@@ -18,7 +18,7 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_drain_entry = {
-	"drain", "drain NODE... [--reason TEXT]",
+	"drain", "drain NODE... [--reason TEXT] [--json]",
 	"keep nodes from taking new jobs; running ones go on (admins only)",
 	"options:\n"
 	"  -r, --reason TEXT         why (shown by herd nodes with who and when)\n"

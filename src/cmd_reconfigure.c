@@ -12,7 +12,7 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_reconfigure_entry = {
-	"reconfigure", "reconfigure",
+	"reconfigure", "reconfigure [--json]",
 	"read hosts.ini again: add, remove and change nodes (as SIGHUP does)",
 	"Added nodes connect; removed nodes take no new jobs and leave once their\n"
 	"jobs end; a node whose settings changed reconnects with them (its jobs keep\n"

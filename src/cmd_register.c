@@ -16,7 +16,7 @@
 #include "lab_client.h"
 
 const struct cmd_entry cmd_register_entry = {
-	"register", "register [--each-node]",
+	"register", "register [--each-node] [--json]",
 	"let herdd start your jobs on the nodes as you (lab mode)",
 	"Adds the lab's public key to your ~/.ssh/authorized_keys, as\n"
 	"  from=\"CONTROLLER\",restrict ssh-ed25519 ... herd-lab:CLUSTER\n"

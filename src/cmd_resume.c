@@ -10,7 +10,7 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_resume_entry = {
-	"resume", "resume NODE...",
+	"resume", "resume NODE... [--json]",
 	"let drained nodes take new jobs again (admins only)",
 	"options:\n"
 	"      --json                print each node's result and new state as JSON\n"

@@ -41,7 +41,7 @@
 #include "util.h"
 
 const struct cmd_entry cmd_sshcfg_entry = {
-	"ssh-config", "ssh-config ID | --alloc NAME",
+	"ssh-config", "ssh-config [--json] ID | --alloc NAME",
 	"print an OpenSSH Host block that lands ssh (VS Code, Jupyter) inside an allocation",
 	"options:\n"
 	"  -a, --alloc NAME          your running job of that name (herd alloc -J NAME)\n"

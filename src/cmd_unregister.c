@@ -11,7 +11,7 @@
 #include "lab_client.h"
 
 const struct cmd_entry cmd_unregister_entry = {
-	"unregister", "unregister [--each-node]",
+	"unregister", "unregister [--each-node] [--json]",
 	"take back what herd register gave (lab mode)",
 	"Refused while you have jobs that have not ended.  Removes every line\n"
 	"ending in herd-lab:CLUSTER from your ~/.ssh/authorized_keys (here, or on\n"

@@ -25,7 +25,7 @@
 #include "jobopt.h"
 
 const struct cmd_entry cmd_update_entry = {
-	"update", "update ID KEY=VALUE...",
+	"update", "update [--json] ID KEY=VALUE...",
 	"change a pending job, or a running job's time limit, like scontrol update",
 	"keys (herd's name, Slurm's scontrol name, or the herd submit option):\n"
 	"  name=NAME                 JobName, job-name\n"
