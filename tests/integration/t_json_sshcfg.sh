@@ -10,15 +10,8 @@ command -v ssh >/dev/null || { note "skipped: no ssh client"; exit 0; }
 setup_herdd
 export XDG_STATE_HOME=$TEST_DIR/xdg%state
 
-mkfifo "$TEST_DIR/hold"
-exec 7<>"$TEST_DIR/hold"
-"$HERD_BIN/herd" -c "$HOSTS" alloc -G 1 -J jdev -- sh -c 'read -r x; exit 0' <"$TEST_DIR/hold" \
-    >"$TEST_DIR/alloc.out" 2>"$TEST_DIR/alloc.err" &
-apid=$!
-at_exit "kill $apid 2>/dev/null"
-for ((i = 0; i < 600; i++)); do grep -q "has been allocated" "$TEST_DIR/alloc.err" && break; sleep 0.1; done
-j=$(sed -n 's/^herd: job \([0-9]*\) has been allocated resources$/\1/p' "$TEST_DIR/alloc.err")
-[ -n "$j" ] || fail "herd alloc never got its allocation: $(cat "$TEST_DIR/alloc.err")"
+hold_alloc jdev
+apid=$ALLOC_PID j=$ALLOC_JOB
 
 herd ssh-config --json --alloc jdev >"$TEST_DIR/out" 2>"$TEST_DIR/err" ||
     fail "herd ssh-config --json failed: $(cat "$TEST_DIR/err")"
