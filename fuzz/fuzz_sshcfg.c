@@ -3,7 +3,9 @@
  * then the sshd_config and known_hosts line made from whatever parsed.
  * Every text made must be lines of printable bytes only (a control byte
  * would let a value start a directive of its own), and every SetEnv word
- * an environment record the answer held, with a kept name.
+ * an environment record the answer held, with a kept name.  The same input
+ * is also read as a Host block (herd ssh-config --json): each line read
+ * moves on, stays inside the input, and gives values without control bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +23,22 @@ static void printable_lines(const struct buf *b)
 	}
 }
 
+static void block_lines(const char *in)
+{
+	char key[64], val[4096];
+	const char *p = in, *end = in + strlen(in);
+	int r;
+	while ((r = sshcfg_block_next(&p, key, sizeof key, val, sizeof val)) != 0) {
+		if (p > end)
+			abort();
+		for (const char *v = val; r == 1 && *v != '\0'; v++)
+			if ((unsigned char)*v < 0x20 || *v == 0x7f)
+				abort();
+		if (r == 1 && strlen(key) == 0)
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,6 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(in, data, size);
 	in[size] = '\0';
+	block_lines(in);
 	buf_init(&cfg, 256u * 1024);
 	buf_init(&kh, 8192);
 	if (sshcfg_parse_setup(in, size, &n, err, sizeof err) == 0) {

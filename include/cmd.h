@@ -108,9 +108,11 @@ int cmd_alloc(int argc, char **argv);
 int cmd_sshcfg(int argc, char **argv);
 int cmd_sshproxy(int argc, char **argv);
 /* herd drain / resume: one request of `type` naming the nodes argv[first..argc)
- * (reason: NULL none); prints herdd's line per node.  0, 1 refused, 2 usage. */
+ * (reason: NULL none); prints herdd's line per node, or with json one array
+ * of {"node", "ok", "state", "message"} ({"node", "ok": false, "error"} for
+ * each name when herdd refused: it changes all or none).  0, 1 refused, 2 usage. */
 int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,
-    int argc, char **argv, int first);
+    int json, int argc, char **argv, int first);
 /* Ids per request: a frame holds PROTO_FIELDS_MAX fields, two per id. */
 #define CMD_ID_CHUNK 1000
 /*

@@ -483,6 +483,11 @@ const struct ctl_drain *ctl_node_drain(const struct ctl *c, const struct node *n
  */
 int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, size_t n,
     const char *reason, struct buf *report, char *err, size_t errsz);
+/* The state herd nodes shows for the listed node `name` ("DRAINED", "IDLE"...);
+ * "" when hosts.ini lists none of that name (herd drain --json). */
+void ctl_node_state_named(struct ctl *c, const char *name, char *state, size_t size);
+/* Whether names[i] was named before it (a node named twice changes once). */
+int named_before(const char *const *names, size_t i);
 /* Whether pending job j fits (by size) only drained nodes (of mask, NULL: any),
  * herd's own drains counted: it waits for a resume. */
 int ctl_drain_blocks(struct ctl *c, const struct job *j, const uint64_t *mask);

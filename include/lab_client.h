@@ -20,14 +20,20 @@ struct lab_info {
 /* Ask herdd; refuses (message printed, -1) when it runs in personal mode. */
 int lab_info_get(struct lab_info *li);
 void lab_info_clear(struct lab_info *li);
-/* Add (add=1) or remove our line, here or on each node; -1 printed. */
-int lab_keys_apply(const struct lab_info *li, int each_node, int add);
+/* Add (add=1) or remove our line, here or on each node; -1 printed.  With
+ * node_ok (li->nnodes of them) each node's result goes there, not to stdout. */
+int lab_keys_apply(const struct lab_info *li, int each_node, int add, int *node_ok);
+/* register's and unregister's --json: {"action", "ok", "user", "marker",
+ * "where": "local" or "each_node", "nodes": [{"node", "ok"}] with each_node}. */
+void lab_result_json(const struct lab_info *li, const char *action, int ok, int each_node,
+    const int *node_ok);
 /* Send "register" or "unregister"; herdd's refusal printed, -1. */
 int lab_tell(const struct lab_info *li, const char *what);
 
 struct cmd_entry;
-/* register's and unregister's options (--each-node, --help): -1 to go on,
- * else the exit status. */
-int lab_cmd_options(const struct cmd_entry *ce, int argc, char **argv, int *each_node);
+/* register's and unregister's options (--each-node, --json, --help): -1 to go
+ * on, else the exit status. */
+int lab_cmd_options(const struct cmd_entry *ce, int argc, char **argv, int *each_node,
+    int *json);
 
 #endif

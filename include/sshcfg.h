@@ -83,6 +83,14 @@ int sshcfg_host_block(struct buf *b, const struct sshcfg_host *h, char *err, siz
 /* "ALIAS KEYTYPE KEY\n" for known_hosts: 0, or -1 with err. */
 int sshcfg_known_hosts(struct buf *b, const char *alias, const char *hostkey, char *err,
     size_t errsz);
+/*
+ * The next "Keyword value" line of a Host block that sshcfg_host_block
+ * wrote (*p advances; comments skipped): the value as ssh uses it, a
+ * quoted word unquoted, %% one %; ProxyCommand stays the command line ssh
+ * gives the shell.  1 a line, 0 the end, -1 a line that is not one (an
+ * open quote, words after a quoted one, a control byte, too long).
+ */
+int sshcfg_block_next(const char **p, char *key, size_t ksz, char *val, size_t vsz);
 /* One double-quoted config word (tokens: % doubled); -1 on a control byte. */
 int sshcfg_word(struct buf *b, const char *s, int tokens);
 

@@ -7,7 +7,9 @@
  * refuses the whole command), 2 usage.
  *
  * herd resume (cmd_resume.c) is the way back; both send their node names
- * through cmd_node_command() below.
+ * through cmd_node_command() below, which also writes their --json: herdd
+ * answers a line per node and, beside it, the node's name and its state
+ * now, so a script reads the state without parsing the line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,22 +18,59 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_drain_entry = {
-	"drain", "drain NODE... [--reason TEXT]",
+	"drain", "drain NODE... [--reason TEXT] [--json]",
 	"keep nodes from taking new jobs; running ones go on (admins only)",
 	"options:\n"
 	"  -r, --reason TEXT         why (shown by herd nodes with who and when)\n"
+	"      --json                print each node's result and new state as JSON\n"
 	"  -h, --help                this help\n"
 	"A drained node shows DRAINING while jobs still run there, DRAINED once none\n"
 	"do; it stays drained across herdd restarts until herd resume.\n",
 	cmd_drain
 };
 
+/* One node's element of --json: done (err NULL) with its state and line, or refused. */
+static void node_json(int i, const char *name, const char *state, const char *line,
+    const char *err)
+{
+	fputs(i > 0 ? ",\n{\"node\": " : "[\n{\"node\": ", stdout);
+	json_str(stdout, name);
+	if (err != NULL) {
+		fputs(", \"ok\": false, \"error\": ", stdout);
+		json_str(stdout, err);
+	} else {
+		fputs(", \"ok\": true, \"state\": ", stdout);
+		json_str(stdout, state != NULL && state[0] != '\0' ? state : NULL);
+		fputs(", \"message\": ", stdout);
+		json_str(stdout, line);
+	}
+	fputc('}', stdout);
+}
+
+/* herdd's answer: a line per node, and (herdd of issue 16 on) node and state. */
+static void node_answer(const struct msg *ans, int json)
+{
+	const char *l;
+	size_t i;
+	for (i = 0; (l = msg_get_nth(ans, "line", i, NULL)) != NULL; i++) {
+		if (json) {
+			node_json((int)i, msg_get_nth(ans, "node", i, NULL),
+			    msg_get_nth(ans, "state", i, NULL), l, NULL);
+			continue;
+		}
+		char vis[1024];
+		str_vis(vis, sizeof vis, l);
+		printf("%s\n", vis);
+	}
+	if (json)
+		fputs(i > 0 ? "\n]\n" : "[]\n", stdout);
+}
+
 int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,
-    int argc, char **argv, int first)
+    int json, int argc, char **argv, int first)
 {
 	struct hclient c;
 	struct msg req, ans;
-	const char *l;
 	int rc = 1;
 
 	if (first >= argc)
@@ -48,12 +87,14 @@ int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *r
 		msg_adds(&req, "reason", reason);
 	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
-			for (size_t i = 0; (l = msg_get_nth(&ans, "line", i, NULL)) != NULL; i++) {
-				char vis[1024];
-				str_vis(vis, sizeof vis, l);
-				printf("%s\n", vis);
-			}
+			node_answer(&ans, json);
 			rc = 0;
+		} else if (json) {
+			/* All or none: every name named shares herdd's one refusal. */
+			const char *err = msg_get(&ans, "message", NULL);
+			for (int i = first; i < argc; i++)
+				node_json(i - first, argv[i], NULL, NULL, err ? err : "refused");
+			fputs("\n]\n", stdout);
 		}
 		msg_clear(&ans);
 	}
@@ -66,18 +107,22 @@ int cmd_drain(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "reason", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cmd_entry *ce = &cmd_drain_entry;
 	const char *reason = NULL;
-	int ch;
+	int ch, json = 0;
 
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "r:h", lo)) != -1) {
 		switch (ch) {
 		case 'r':
 			reason = optarg;
+			break;
+		case 'J':
+			json = 1;
 			break;
 		case 'h':
 			cmd_help(ce, stdout);
@@ -88,5 +133,5 @@ int cmd_drain(int argc, char **argv)
 			return 2;
 		}
 	}
-	return cmd_node_command(ce, "drain", reason, argc, argv, optind);
+	return cmd_node_command(ce, "drain", reason, json, argc, argv, optind);
 }

@@ -26,6 +26,12 @@
  * replaces anything, written beside its final path and renamed over it
  * (link without --force, so an existing file is never lost).  Hosts that
  * failed are written commented out, with why, for the user to fix.
+ *
+ * --json is for a script: it asks nothing (the hosts named, lab_from
+ * given, an unknown host key left out rather than trusted unseen), sends
+ * the report meant for people to stderr (stdout is dup'ed to it, so every
+ * line, init_lab.c's too, goes there) and prints init_json.c's document
+ * on the real stdout once the hosts were tried.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +50,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "doctor.h"
+#include "init_json.h"
 #include "init_lab.h"
 #include "initfile.h"
 #include "ssh.h"
@@ -57,7 +64,7 @@ extern char **environ;
 #define INIT_HOSTS_MAX 256
 
 const struct cmd_entry cmd_init_entry = {
-	"init", "init [-o FILE] [--force] [--lab [--lab-from ADDR] [--admin NAME]...] [HOST...]",
+	"init", "init [-o FILE] [--force] [--json] [--lab [--lab-from ADDR] [--admin NAME]...] [HOST...]",
 	"write a starter hosts.ini for your SSH hosts, each checked as herd doctor does",
 	"options:\n"
 	"  -o, --output FILE   the file to write (default ~/.config/herd/hosts.ini)\n"
@@ -68,6 +75,8 @@ const struct cmd_entry cmd_init_entry = {
 	"      --admin NAME    an admin (again for more; asked when none)\n"
 	"      --state-dir DIR herdd's state directory (default /var/lib/herd)\n"
 	"      --socket PATH   the socket users connect to (default " CONFIG_LAB_SOCKET ")\n"
+	"      --json          the hosts checked and their results as JSON; asks nothing\n"
+	"                      (HOSTs named; an unknown host key leaves the host out)\n"
 	"  -h, --help          this help\n"
 	"Without HOST, lists the Host names of ~/.ssh/config to pick from by number.\n"
 	"Each host is resolved with ssh -G (HostName, User, Port, IdentityFile); an\n"
@@ -85,7 +94,10 @@ struct init_opts {
 	const char *lab_from, *state_dir, *socket;
 	char admins[1024];	/* --admin NAME, joined with ", " */
 	int lab_only;		/* a lab option was given (refused without --lab) */
+	int json;
 };
+
+static int init_json_mode;	/* --json: nothing asked */
 
 struct init_node {
 	char name[SSHCONF_NAME_MAX + 1];
@@ -94,6 +106,9 @@ struct init_node {
 	char known_hosts[1024];	/* "" the default ~/.ssh/known_hosts */
 	int cpu_only;
 	char failed[2048];	/* "" ok */
+	char key_type[64], key_sha256[64];	/* for --json */
+	const char *key_state;		/* NULL: no key fetched */
+	struct doctor_report *doctor;	/* herd doctor's checks; NULL not run */
 };
 
 static const char *home(void)
@@ -318,6 +333,10 @@ static int host_key(struct init_node *nd)
 		snprintf(nd->failed, sizeof nd->failed, "%s", err);
 		return -1;
 	}
+	snprintf(nd->key_type, sizeof nd->key_type, "%s", k.type);
+	snprintf(nd->key_sha256, sizeof nd->key_sha256, "%s", k.sha256);
+	nd->key_state = k.state == SSH_HOSTKEY_KNOWN ? "known" :
+	    k.state == SSH_HOSTKEY_CHANGED ? "changed" : "unknown";
 	if (k.state == SSH_HOSTKEY_KNOWN) {
 		printf("%-10s ok   %-13s %s %s in %s\n", nd->name, "host_key", k.type, k.sha256, path);
 		return 0;
@@ -335,6 +354,12 @@ static int host_key(struct init_node *nd)
 	}
 	printf("%-10s      %-13s %s is not in %s: its key is %s %s\n", nd->name, "host_key", hp,
 	    path, k.type, k.sha256);
+	if (init_json_mode) {
+		snprintf(nd->failed, sizeof nd->failed, "its host key %s %s is not in %.300s and "
+		    "--json asks nothing: add it there (herd init without --json asks), then again",
+		    k.type, k.sha256, path);
+		return -1;
+	}
 	snprintf(q, sizeof q, "Is that %s's key (compare: ssh-keygen -lf "
 	    "/etc/ssh/ssh_host_*_key.pub on it)? Add it to %s? [yes/no] ", nd->name, path);
 	/* Only an answer typed after the key was shown (ssh's readpassphrase
@@ -351,6 +376,7 @@ static int host_key(struct init_node *nd)
 	}
 	printf("%-10s ok   %-13s added %s %s to %s\n", nd->name, "host_key", k.type, k.sha256,
 	    path);
+	nd->key_state = "added";
 	return 0;
 }
 
@@ -370,6 +396,8 @@ static void doctor_step(struct init_node *nd, const struct node_conf *nc)
 {
 	struct doctor_report *r = xcalloc(1, sizeof *r);
 	cmd_doctor_node("herd", nc, r);
+	free(nd->doctor);
+	nd->doctor = r;	/* kept for --json */
 	for (size_t i = 0; i < r->n && nd->failed[0] == '\0'; i++) {
 		const struct doctor_check *c = &r->c[i];
 		if (!c->ok && fatal_check(c->name))
@@ -382,7 +410,6 @@ static void doctor_step(struct init_node *nd, const struct node_conf *nc)
 			    nd->name, "nvidia_smi");
 		}
 	}
-	free(r);
 }
 
 /* The hosts.ini text of nodes[0..n); 0, or -1 (printed). */
@@ -503,6 +530,7 @@ static int parse_opts(int argc, char **argv, struct init_opts *o)
 		{ "admin", required_argument, NULL, 'A' },
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "socket", required_argument, NULL, 'K' },
+		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -531,6 +559,9 @@ static int parse_opts(int argc, char **argv, struct init_opts *o)
 			o->socket = optarg;
 			o->lab_only = 1;
 			break;
+		case 'J':
+			o->json = 1;
+			break;
 		case 'A':
 			if (strlen(o->admins) + strlen(optarg) + 3 > sizeof o->admins)
 				return cmd_usage_error(&cmd_init_entry, "--admin: too many names");
@@ -547,6 +578,12 @@ static int parse_opts(int argc, char **argv, struct init_opts *o)
 	if (o->lab_only && !o->lab)
 		return cmd_usage_error(&cmd_init_entry, "--lab-from, --admin, --state-dir and "
 		    "--socket are lab mode's: add --lab");
+	if (o->json && optind == argc)
+		return cmd_usage_error(&cmd_init_entry, "--json asks nothing: name the hosts "
+		    "(herd init --json HOST...)");
+	if (o->json && o->lab && o->lab_from == NULL)
+		return cmd_usage_error(&cmd_init_entry, "--json asks nothing: --lab needs "
+		    "--lab-from ADDR");
 	return 0;
 }
 
@@ -570,7 +607,7 @@ static int lab_values(struct init_opts *o, struct init_lab *lab, char *from, siz
 		return -1;
 	}
 	lab->lab_from = o->lab_from;
-	if (o->admins[0] == '\0')
+	if (o->admins[0] == '\0' && !o->json)
 		ask("Admins, who may act on every job (user names; empty: none): ", o->admins,
 		    sizeof o->admins);
 	lab->admins = o->admins[0] ? o->admins : NULL;
@@ -664,6 +701,35 @@ out:
 	return rc;
 }
 
+/* --json's document of nodes[0..n) on fd (the real stdout); file NULL: none written. */
+static void json_report(int fd, const struct init_node *nodes, size_t n, const char *file,
+    size_t written)
+{
+	struct init_json_host *h = xcalloc(n ? n : 1, sizeof *h);
+	for (size_t i = 0; i < n; i++) {
+		const struct init_node *nd = &nodes[i];
+		h[i] = (struct init_json_host){ .name = nd->name, .hostname = nd->r.hostname,
+		    .port = nd->r.port, .user = nd->r.user, .identity = nd->identity,
+		    .key_type = nd->key_type, .key_sha256 = nd->key_sha256,
+		    .key_state = nd->key_state, .cpu_only = nd->cpu_only, .failed = nd->failed,
+		    .doctor = nd->doctor };
+	}
+	fflush(stdout);
+	FILE *f = fdopen(fd, "w");
+	if (f != NULL) {
+		init_json(f, file != NULL, file, written, h, n);
+		fclose(f);
+	}
+	free(h);
+}
+
+static void nodes_free(struct init_node *nodes, size_t n)
+{
+	for (size_t i = 0; nodes != NULL && i < n; i++)
+		free(nodes[i].doctor);
+	free(nodes);
+}
+
 static void default_out(char *buf, size_t size)
 {
 	const char *x = getenv("XDG_CONFIG_HOME");
@@ -680,11 +746,20 @@ int cmd_init(int argc, char **argv)
 	struct init_lab lab = { 0 };
 	struct config cfg;
 	char outbuf[4200], from[256];
-	size_t n;
-	int rc = parse_opts(argc, argv, &o), deflt = o.out == NULL;
+	size_t n = 0;
+	int rc = parse_opts(argc, argv, &o), deflt = o.out == NULL, jfd = -1, tried = 0;
 
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
+	if (o.json) {	/* people's report to stderr; the JSON alone on stdout */
+		fflush(stdout);
+		init_json_mode = 1;
+		if ((jfd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)) < 0 ||
+		    dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+			fprintf(stderr, "herd init: %s\n", strerror(errno));
+			return 1;
+		}
+	}
 	if (deflt)
 		default_out(outbuf, sizeof outbuf);
 	else
@@ -701,13 +776,15 @@ int cmd_init(int argc, char **argv)
 	else if (ssh_global_init() != 0) {
 		fprintf(stderr, "herd init: libssh2 did not start\n");
 		rc = 1;
-	} else if (key_steps(nodes, n) == 0) {
+	} else if (tried = 1, key_steps(nodes, n) == 0) {
 		fprintf(stderr, "herd init: no host passed; nothing written (the reasons are above)\n");
 		rc = 1;
 	} else if (write_checked(nodes, n, o.lab ? &lab : NULL, outbuf, o.force, &cfg) != 0)
 		rc = 1;
 	if (rc != 0) {
-		free(nodes);
+		if (jfd >= 0 && tried)
+			json_report(jfd, nodes, n, NULL, 0);
+		nodes_free(nodes, n);
 		return rc;
 	}
 	printf("\nWrote %s: %zu node%s", outbuf, cfg.nnodes, cfg.nnodes == 1 ? "" : "s");
@@ -722,7 +799,9 @@ int cmd_init(int argc, char **argv)
 		    any_gpus(nodes, n));
 	} else
 		next_steps(outbuf, deflt, nodes, n);
+	if (jfd >= 0)
+		json_report(jfd, nodes, n, outbuf, cfg.nnodes);
 	config_clear(&cfg);
-	free(nodes);
+	nodes_free(nodes, n);
 	return 0;
 }

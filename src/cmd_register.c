@@ -6,6 +6,7 @@
  * through your own ssh (--each-node); then tells herdd.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@
 #include "lab_client.h"
 
 const struct cmd_entry cmd_register_entry = {
-	"register", "register [--each-node]",
+	"register", "register [--each-node] [--json]",
 	"let herdd start your jobs on the nodes as you (lab mode)",
 	"Adds the lab's public key to your ~/.ssh/authorized_keys, as\n"
 	"  from=\"CONTROLLER\",restrict ssh-ed25519 ... herd-lab:CLUSTER\n"
@@ -26,6 +27,7 @@ const struct cmd_entry cmd_register_entry = {
 	"ssh.  herd unregister takes the key away again.\n"
 	"options:\n"
 	"      --each-node           edit authorized_keys on each node over ssh\n"
+	"      --json                print what was done as JSON\n"
 	"  -h, --help                this help\n",
 	cmd_register
 };
@@ -34,7 +36,7 @@ int cmd_register(int argc, char **argv)
 {
 	const struct cmd_entry *ce = &cmd_register_entry;
 	struct lab_info li;
-	int each, rc = lab_cmd_options(ce, argc, argv, &each);
+	int each, json, *node_ok = NULL, rc = lab_cmd_options(ce, argc, argv, &each, &json);
 
 	if (rc >= 0)
 		return rc;
@@ -46,13 +48,19 @@ int cmd_register(int argc, char **argv)
 	}
 	if (lab_info_get(&li) != 0)
 		return 1;
-	rc = lab_keys_apply(&li, each, 1);
+	if (json)
+		node_ok = xcalloc(li.nnodes + 1, sizeof *node_ok);
+	rc = lab_keys_apply(&li, each, 1, node_ok);
 	if (rc == 0 && lab_tell(&li, "register") == 0) {
-		printf("registered %s: herdd may now start your jobs on the nodes as %s "
+		if (!json)
+			printf("registered %s: herdd may now start your jobs on the nodes as %s "
 		    "(key line in %s)\n", li.user, li.user,
 		    each ? "~/.ssh/authorized_keys on each node" : "~/.ssh/authorized_keys");
 	} else
 		rc = 1;
+	if (json)
+		lab_result_json(&li, "register", rc == 0, each, node_ok);
+	free(node_ok);
 	lab_info_clear(&li);
 	return rc;
 }

@@ -17,6 +17,9 @@
  * `sshd -i`, the SSH protocol on the stream's stdin and stdout, inside the
  * allocation (environment, cgroup) as the job's owner.
  *
+ * --json prints the Host block's fields read back from the block itself
+ * (sshcfg_block_next), so the JSON says exactly what ssh will read.
+ *
  * A stream's output is captured by pointing stdin and stdout at temporary
  * files while stream_client_run runs: the stream client stays the one
  * place that speaks stream frames.
@@ -38,10 +41,11 @@
 #include "util.h"
 
 const struct cmd_entry cmd_sshcfg_entry = {
-	"ssh-config", "ssh-config ID | --alloc NAME",
+	"ssh-config", "ssh-config [--json] ID | --alloc NAME",
 	"print an OpenSSH Host block that lands ssh (VS Code, Jupyter) inside an allocation",
 	"options:\n"
 	"  -a, --alloc NAME          your running job of that name (herd alloc -J NAME)\n"
+	"      --json                the Host entry's fields as JSON, not the block\n"
 	"  -h, --help                this help\n"
 	"\nPrints a Host block for herd-ID: `herd ssh-config ID >> ~/.ssh/config`, then\n"
 	"`ssh herd-ID`, or VS Code's Remote-SSH on herd-ID.  ssh reaches the job through\n"
@@ -297,7 +301,33 @@ static const char *absolute(const char *p, char *buf, size_t size)
 	return p;
 }
 
-static int print_block(const struct found *f, const char *dir, const char *key, const char *kh)
+/* {"job", "host", "fields": {Keyword: value as ssh uses it}, "config": block}. */
+static int block_json(const struct found *f, const char *alias, const char *block)
+{
+	char key[64], val[SSHCFG_PATH_MAX * 4];
+	const char *p = block;
+	int r, n = 0;
+	fputs("{\"job\": ", stdout);
+	json_str(stdout, f->id);
+	fputs(", \"host\": ", stdout);
+	json_str(stdout, alias);
+	fputs(", \"fields\": {", stdout);
+	while ((r = sshcfg_block_next(&p, key, sizeof key, val, sizeof val)) == 1) {
+		fputs(n++ > 0 ? ", " : "", stdout);
+		json_str(stdout, key);
+		fputs(": ", stdout);
+		json_str(stdout, val);
+	}
+	fputs("}, \"config\": ", stdout);
+	json_str(stdout, block);
+	fputs("}\n", stdout);
+	if (r != 0)	/* our own block: a bug, but say so rather than hide a field */
+		fprintf(stderr, "herd: ssh-config: a line of the Host block could not be read back\n");
+	return r == 0 ? 0 : -1;
+}
+
+static int print_block(const struct found *f, const char *dir, const char *key, const char *kh,
+    int json)
 {
 	char self[PATH_MAX], sock[PATH_MAX], conf[PATH_MAX], alias[48], err[HERD_ERRLEN];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -320,6 +350,8 @@ static int print_block(const struct found *f, const char *dir, const char *key, 
 	int rc = sshcfg_host_block(&b, &h, err, sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "herd: ssh-config: %s\n", err);
+	else if (json)
+		rc = block_json(f, alias, b.data);
 	else
 		fputs(b.data, stdout);
 	buf_clear(&b);
@@ -330,12 +362,13 @@ int cmd_sshcfg(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "alloc", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct cmd_entry *ce = &cmd_sshcfg_entry;
 	const char *name = NULL, *ref = NULL;
-	int ch;
+	int ch, json = 0;
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "a:h", lo)) != -1) {
 		switch (ch) {
@@ -346,6 +379,9 @@ int cmd_sshcfg(int argc, char **argv)
 			return 0;
 		case 'a':
 			name = optarg;
+			break;
+		case 'J':
+			json = 1;
 			break;
 		default:
 			return 2;
@@ -379,7 +415,7 @@ int cmd_sshcfg(int argc, char **argv)
 	pub.data[strcspn(pub.data, "\n")] = '\0';
 	int rc = node_setup(f.id, pub.data, kh, alias);
 	buf_clear(&pub);
-	if (rc != 0 || print_block(&f, dir, key, kh) != 0)
+	if (rc != 0 || print_block(&f, dir, key, kh, json) != 0)
 		return 1;
 	return 0;
 }

@@ -14,6 +14,8 @@
  * Enter, l and c run herd show, logs and cancel themselves in a child
  * whose output is caught (capture): the page shows what those commands
  * print, and a cancel passes the same checks, with no second copy of them.
+ * --json prints one frame's data instead of its text: the same three
+ * answers as herd nodes, queue and history --json print them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,11 +36,14 @@
 #define CAPTURE_MAX (1 << 20)	/* of herd show/logs output kept for a page */
 
 const struct cmd_entry cmd_top_entry = {
-	"top", "top [-n 1]",
+	"top", "top [-n 1] [--json]",
 	"every node and GPU, the queue, recent ends; live on a terminal",
 	"options:\n"
 	"  -n, --iterations 1        one frame as plain text, then exit (only 1:\n"
 	"                            more frames are the live view's)\n"
+	"      --json                one frame's data as JSON (implies -n 1): time,\n"
+	"                            nodes (with GPUs), queue, ends, as herd nodes,\n"
+	"                            queue and history --json print them\n"
 	"  -h, --help                this help\n"
 	"\nOn a terminal without -n: the live view, refreshed on herdd's events (a job\n"
 	"or node changed); only changed lines are redrawn.  Keys: q, Ctrl-C or Ctrl-\\\n"
@@ -216,17 +221,39 @@ static int live_run(void *arg, enum top_act a, const char *ref, char **text, siz
 	return rc;
 }
 
+/* One frame's data: {"time", "nodes": [...], "queue": [...], "ends": [...]}. */
+static void top_json(const struct top_data *d)
+{
+	const struct top_list *l[] = { &d->nodes, &d->jobs, &d->ends };
+	static const char *const names[] = { "nodes", "queue", "ends" };
+	printf("{\"time\": %lld", (long long)d->now);
+	for (size_t k = 0; k < 3; k++) {
+		printf(",\n\"%s\": [", names[k]);
+		for (size_t i = 0; i < l[k]->n; i++) {
+			fputs(i > 0 ? ",\n" : "\n", stdout);
+			(k == 0 ? json_node : json_job)(stdout, &l[k]->v[i]);
+		}
+		fputs(l[k]->n > 0 ? "\n]" : "]", stdout);
+	}
+	fputs("}\n", stdout);
+}
+
 int cmd_top(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	long n = 0;
-	int ch;
+	int ch, json = 0;
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(&cmd_top_entry, argc, argv, "hn:", lo)) != -1) {
+		if (ch == 'J') {
+			json = 1;
+			continue;
+		}
 		if (ch == 'h')
 			cmd_help(&cmd_top_entry, stdout);
 		if (ch == 'h' || ch == CMD_OPT_HELP)
@@ -241,7 +268,7 @@ int cmd_top(int argc, char **argv)
 	if (n > 1)
 		return cmd_usage_error(&cmd_top_entry, "-n %ld: only -n 1 (one frame); the live "
 		    "view (without -n, on a terminal) refreshes until q", n);
-	if (n == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
+	if (n == 0 && !json && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
 		struct top_live_ops ops = { live_fetch, live_run, watch_open(), watch_event, NULL };
 		int rc = top_live(STDIN_FILENO, STDOUT_FILENO, &ops);
 		hclient_close(&watch_conn);
@@ -252,7 +279,9 @@ int cmd_top(int argc, char **argv)
 	}
 	struct top_data d = { 0 };
 	int rc = fetch(&d, 0);
-	if (rc == 0)
+	if (rc == 0 && json)
+		top_json(&d);
+	else if (rc == 0)
 		top_frame(stdout, &d, term_columns(stdout), term_rows(stdout));
 	top_data_clear(&d);
 	return rc;

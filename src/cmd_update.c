@@ -10,6 +10,11 @@
  * "16G", "gpu:2"); herdd checks the ranges again and whether the job still
  * fits a node.  A new updatable field is a row of keys[] here and a row of
  * rpc.c's update_keys[].
+ *
+ * --json prints [{"job": "ID", "ok": true, "changed": {...}}] (ok false and
+ * herdd's "error" when refused): an array like hold's and cancel's, so a
+ * script reads every per-job command's answer alike; "changed" holds the
+ * values as sent, by the field names of herd show --json.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +25,7 @@
 #include "jobopt.h"
 
 const struct cmd_entry cmd_update_entry = {
-	"update", "update ID KEY=VALUE...",
+	"update", "update [--json] ID KEY=VALUE...",
 	"change a pending job, or a running job's time limit, like scontrol update",
 	"keys (herd's name, Slurm's scontrol name, or the herd submit option):\n"
 	"  name=NAME                 JobName, job-name\n"
@@ -38,6 +43,7 @@ const struct cmd_entry cmd_update_entry = {
 	"All but time_limit only while the job is pending.  A bad value changes\n"
 	"nothing.  Holds are not keys: use herd hold and herd release.\n"
 	"options:\n"
+	"      --json                print the result as JSON: ok or error, what changed\n"
 	"  -h, --help                this help\n",
 	cmd_update
 };
@@ -96,6 +102,62 @@ static void put(struct msg *req, const struct update_key *uk, const struct jobop
 	}
 }
 
+/* The --json name of an updated field: herd show --json's. */
+static const char *json_name(int which)
+{
+	static const char *const names[] = {
+		[K_NAME] = "name", [K_TIME] = "time_limit", [K_GPUS] = "gpus", [K_CPUS] = "cpus",
+		[K_MEM] = "mem_mb", [K_OUT] = "stdout", [K_ERR] = "stderr",
+		[K_BEGIN] = "begin", [K_DEP] = "dependency", [K_NICE] = "nice",
+	};
+	return names[which];
+}
+
+static int is_number(int which)
+{
+	return which == K_TIME || which == K_GPUS || which == K_CPUS || which == K_MEM ||
+	    which == K_NICE;
+}
+
+/* The request's update by field name (each key at most once: add_pair checks). */
+static const struct update_key *key_of_field(const char *field)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(field, keys[i].field) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* [{"job": "ID", "ok": ..., "changed": {...}}]: what req asked, err NULL when done. */
+static void update_json(const struct msg *req, long long id, const char *err)
+{
+	char ref[32];
+	int first = 1;
+	snprintf(ref, sizeof ref, "%lld", id);
+	fputs("[\n{\"job\": ", stdout);
+	json_str(stdout, ref);
+	printf(", \"ok\": %s", err == NULL ? "true" : "false");
+	if (err != NULL) {
+		fputs(", \"error\": ", stdout);
+		json_str(stdout, err);
+	}
+	fputs(err == NULL ? ", \"changed\": {" : ", \"asked\": {", stdout);
+	for (size_t i = 0; i + 1 < req->nf; i += 2) {
+		const struct update_key *uk = key_of_field(req->f[i].p);
+		if (uk == NULL)
+			continue;
+		fputs(first ? "" : ", ", stdout);
+		first = 0;
+		json_str(stdout, json_name(uk->which));
+		fputs(": ", stdout);
+		if (is_number(uk->which))
+			fputs(req->f[i + 1].p, stdout);	/* msg_addi's decimal */
+		else
+			json_str(stdout, req->f[i + 1].p);
+	}
+	fputs("}}\n]\n", stdout);
+}
+
 /* KEY=VALUE into the request; 0, or 2 with the message printed. */
 static int add_pair(const struct cmd_entry *ce, struct msg *req, const char *arg)
 {
@@ -136,15 +198,23 @@ static int add_pair(const struct cmd_entry *ce, struct msg *req, const char *arg
 
 int cmd_update(int argc, char **argv)
 {
-	static const struct option lo[] = { CMD_HELP_OPTION, { NULL, 0, NULL, 0 } };
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' },
+		CMD_HELP_OPTION,
+		{ NULL, 0, NULL, 0 },
+	};
 	const struct cmd_entry *ce = &cmd_update_entry;
 	struct hclient c;
 	struct msg req, ans;
 	long long id;
-	int ch, rc = 2;
+	int ch, rc = 2, json = 0;
 
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
+		if (ch == 'J') {
+			json = 1;
+			continue;
+		}
 		if (ch == 'h')
 			cmd_help(ce, stdout);
 		return ch == 'h' || ch == CMD_OPT_HELP ? 0 : 2;
@@ -166,6 +236,9 @@ int cmd_update(int argc, char **argv)
 	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans))
 			rc = 0;
+		if (json)
+			update_json(&req, id, rc == 0 ? NULL :
+			    msg_get(&ans, "message", NULL) ? msg_get(&ans, "message", NULL) : "refused");
 		msg_clear(&ans);
 	}
 	hclient_close(&c);

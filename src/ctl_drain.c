@@ -155,8 +155,17 @@ static int check_names(struct ctl *c, int drain, const char *const *names, size_
 	return 0;
 }
 
-/* Whether names[i] was named before it (a node named twice changes once). */
-static int named_before(const char *const *names, size_t i)
+void ctl_node_state_named(struct ctl *c, const char *name, char *state, size_t size)
+{
+	const struct node *n = node_named(c, name);
+	const char *reason;
+	int64_t since;
+	state[0] = '\0';
+	if (n != NULL)
+		ctl_node_view(c, n, state, size, &reason, &since);
+}
+
+int named_before(const char *const *names, size_t i)
 {
 	for (size_t k = 0; k < i; k++)
 		if (strcmp(names[k], names[i]) == 0)

@@ -3,7 +3,8 @@
  *
  * One thread owns everything here: the socket, the database, the
  * scheduler and all job and node state.  Node workers run beside it and
- * talk to it only through the result queue's eventfd.  Signals arrive on a
+ * talk to it only through the result queue's eventfd; loop.c polls and
+ * dispatches (loop() below says what a turn is).  Signals arrive on a
  * self-pipe: TERM/INT stop cleanly, HUP reloads hosts.ini (ctl_reload.c),
  * CHLD reaps (herdd is a child subreaper, so local-node jobs never linger
  * as zombies on a machine whose init does not reap).
@@ -33,14 +34,13 @@
 #include "db.h"
 #include "lab.h"
 #include "log.h"
+#include "loop.h"
 #include "node.h"
 #include "rpc.h"
 #include "server.h"
 #include "ssh.h"
 #include "version.h"
 #include "util.h"
-
-#define POLL_MAX 4096
 
 static int sig_pipe[2] = { -1, -1 };
 
@@ -239,44 +239,107 @@ static void logs_answered(void *arg, const struct logs_answer *a)
 		rpc_logs_answered(the_server, a);
 }
 
+/*
+ * The loop (loop.c): the signal pipe, the node workers' results and the
+ * server's listener and clients, then the nodes' 1 s tick and the earliest
+ * job deadline (ctl_deadline.c) as two timers.  One turn, one commit: what
+ * nodes said, what clients asked and the tick change state in one
+ * transaction; its side effects go out at ctl_turn_end, after the commit.
+ * The answers made here wait too: server_handle writes only before it
+ * runs requests, so they leave in the next turn's server_handle.  Signals
+ * are read before the turn begins (a reload is its own), so each callback
+ * but theirs opens the turn.
+ */
+struct herdd_loop {
+	struct loop l;
+	struct ctl *c;
+	struct server *s;
+	int tick, deadline;	/* the timers */
+	int in_turn, ticked;
+};
+
+static void turn(struct herdd_loop *h)
+{
+	if (!h->in_turn) {
+		ctl_turn_begin(h->c);
+		h->in_turn = 1;
+	}
+}
+
+static void on_signals(struct loop *l, int fd, short revents, void *arg)
+{
+	struct herdd_loop *h = arg;
+	(void)fd;
+	if ((revents & POLLIN) && handle_signals(h->c))
+		loop_break(l);	/* TERM or INT: nothing more this turn */
+}
+
+static void on_results(struct loop *l, int fd, short revents, void *arg)
+{
+	struct herdd_loop *h = arg;
+	(void)l, (void)fd;
+	if (!(revents & POLLIN))
+		return;
+	turn(h);
+	struct node_result *r = node_results_take();
+	ctl_on_results(h->c, r);
+	node_result_free(r);
+}
+
+static size_t server_fill(void *arg, struct pollfd *p, size_t cap)
+{
+	struct herdd_loop *h = arg;
+	return server_pollfds(h->s, p, cap);
+}
+
+static void server_run(void *arg, const struct pollfd *p, size_t n)
+{
+	struct herdd_loop *h = arg;
+	turn(h);
+	server_handle(h->s, p, n);
+	/* A request may have made a deadline due now: the tick runs this turn. */
+	loop_timer_set(&h->l, h->deadline, ctl_next_due_ms(h->c));
+}
+
+/* Either timer: the controller's tick, once a turn however many are due. */
+static void on_tick(struct loop *l, int t, void *arg)
+{
+	struct herdd_loop *h = arg;
+	(void)t;
+	if (h->ticked)
+		return;
+	h->ticked = 1;
+	turn(h);
+	int64_t now = now_ms();
+	loop_timer_set(l, h->tick, now + ctl_tick(h->c));
+	ctl_logs_tick(h->c);
+}
+
 static void loop(struct ctl *c, struct server *s)
 {
-	static struct pollfd p[POLL_MAX];
-	int64_t next_tick = 0;
+	static struct herdd_loop h;
 	uint64_t told = 0;	/* c->changes herd top's watchers were told of */
 
+	loop_init(&h.l);
+	h.c = c;
+	h.s = s;
+	if (loop_fd_add(&h.l, sig_pipe[0], POLLIN, on_signals, &h) != 0 ||
+	    loop_fd_add(&h.l, node_results_fd(), POLLIN, on_results, &h) != 0 ||
+	    loop_source_add(&h.l, server_fill, server_run, &h) != 0 ||
+	    (h.tick = loop_timer_add(&h.l, 0, on_tick, &h)) < 0 ||
+	    (h.deadline = loop_timer_add(&h.l, INT64_MAX, on_tick, &h)) < 0)
+		log_fatalx("the event loop could not be set up");
 	for (;;) {
 		if (c->sched_needed)
 			ctl_schedule(c);
-		p[0] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
-		p[1] = (struct pollfd){ node_results_fd(), POLLIN, 0 };
-		size_t n = 2 + server_pollfds(s, p + 2, POLL_MAX - 2);
-		/* Until the nodes' next tick (a second) or the earliest job
-		 * deadline (ctl_deadline.c), whichever comes first. */
-		int64_t due = ctl_next_due_ms(c), wake = due < next_tick ? due : next_tick;
-		int64_t wait = wake - now_ms();
-		if (wait < 0)
-			wait = 0;
-		if (poll(p, n, (int)wait) < 0 && errno != EINTR)
+		loop_timer_set(&h.l, h.deadline, ctl_next_due_ms(c));
+		h.in_turn = h.ticked = 0;
+		int rc = loop_run_once(&h.l, -1);
+		if (rc < 0)
 			log_fatal("poll");
-		if ((p[0].revents & POLLIN) && handle_signals(c))
-			return;
-		/* One turn, one commit: what nodes said, what clients asked and
-		 * the tick change state in one transaction; its side effects go
-		 * out at ctl_turn_end, after the commit.  The answers made here
-		 * wait too: server_handle writes only before it runs requests,
-		 * so they leave in the next turn's server_handle. */
-		ctl_turn_begin(c);
-		if (p[1].revents & POLLIN) {
-			struct node_result *r = node_results_take();
-			ctl_on_results(c, r);
-			node_result_free(r);
-		}
-		server_handle(s, p + 2, n - 2);
-		if (now_ms() >= next_tick || now_ms() >= ctl_next_due_ms(c)) {
-			next_tick = now_ms() + ctl_tick(c);
-			ctl_logs_tick(c);
-		}
+		if (rc > 0)
+			break;
+		turn(&h);
 		ctl_turn_end(c);
 		ctl_notify_pump(c);	/* what the turn committed is told now */
 		if (c->changes != told) {
@@ -284,6 +347,7 @@ static void loop(struct ctl *c, struct server *s)
 			rpc_watch_event(s);
 		}
 	}
+	loop_clear(&h.l);
 }
 
 static void usage(FILE *f, int status)

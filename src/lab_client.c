@@ -78,7 +78,7 @@ void lab_info_clear(struct lab_info *li)
 	memset(li, 0, sizeof *li);
 }
 
-int lab_keys_apply(const struct lab_info *li, int each_node, int add)
+int lab_keys_apply(const struct lab_info *li, int each_node, int add, int *node_ok)
 {
 	char err[512];
 	int rc = 0;
@@ -91,14 +91,39 @@ int lab_keys_apply(const struct lab_info *li, int each_node, int add)
 		return 0;
 	}
 	for (size_t k = 0; k < li->nnodes; k++) {
-		if (keyfile_update_node(li->node_host[k], li->node_port[k], li->marker, line, err,
-		    sizeof err) != 0) {
+		int ok = keyfile_update_node(li->node_host[k], li->node_port[k], li->marker, line,
+		    err, sizeof err) == 0;
+		if (node_ok != NULL)
+			node_ok[k] = ok;
+		if (!ok) {
 			fprintf(stderr, "herd: node %s: %s\n", li->node_name[k], err);
 			rc = -1;
-		} else
+		} else if (node_ok == NULL)
 			printf("node %s: %s\n", li->node_name[k], add ? "key added" : "key removed");
 	}
 	return rc;
+}
+
+void lab_result_json(const struct lab_info *li, const char *action, int ok, int each_node,
+    const int *node_ok)
+{
+	fputs("{\"action\": ", stdout);
+	json_str(stdout, action);
+	printf(", \"ok\": %s, \"user\": ", ok ? "true" : "false");
+	json_str(stdout, li->user);
+	fputs(", \"marker\": ", stdout);
+	json_str(stdout, li->marker);
+	printf(", \"where\": \"%s\"", each_node ? "each_node" : "local");
+	if (each_node) {
+		fputs(", \"nodes\": [", stdout);
+		for (size_t k = 0; k < li->nnodes; k++) {
+			fputs(k > 0 ? ", {\"node\": " : "{\"node\": ", stdout);
+			json_str(stdout, li->node_name[k]);
+			printf(", \"ok\": %s}", node_ok != NULL && node_ok[k] ? "true" : "false");
+		}
+		fputc(']', stdout);
+	}
+	fputs("}\n", stdout);
 }
 
 int lab_tell(const struct lab_info *li, const char *what)
@@ -119,19 +144,22 @@ int lab_tell(const struct lab_info *li, const char *what)
 	return rc;
 }
 
-int lab_cmd_options(const struct cmd_entry *ce, int argc, char **argv, int *each_node)
+int lab_cmd_options(const struct cmd_entry *ce, int argc, char **argv, int *each_node,
+    int *json)
 {
 	static const struct option lo[] = {
 		{ "each-node", no_argument, NULL, 'E' },
+		{ "json", no_argument, NULL, 'J' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 	*each_node = 0;
+	*json = 0;
 	cmd_getopt_start();
 	while ((ch = cmd_getopt(ce, argc, argv, "h", lo)) != -1) {
-		if (ch == 'E') {
-			*each_node = 1;
+		if (ch == 'E' || ch == 'J') {
+			*(ch == 'E' ? each_node : json) = 1;
 			continue;
 		}
 		if (ch == 'h')

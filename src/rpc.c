@@ -1556,6 +1556,15 @@ static int drain_or_resume(struct server *s, struct client *cl, const struct msg
 	for (char *l = report.data ? strtok_r(report.data, "\n", &save) : NULL; l;
 	    l = strtok_r(NULL, "\n", &save))
 		msg_adds(&ok, "line", l);
+	/* Each node once, in the lines' order, with its state now (herd drain --json). */
+	for (size_t i = 0; i < n; i++) {
+		char state[32];
+		if (named_before(names, i))
+			continue;
+		ctl_node_state_named(s->ctl, names[i], state, sizeof state);
+		msg_adds(&ok, "node", names[i]);
+		msg_adds(&ok, "state", state);
+	}
 	client_send(cl, &ok);
 	msg_clear(&ok);
 	buf_clear(&report);

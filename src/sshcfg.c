@@ -12,6 +12,10 @@
  * job's directory and then runs what the client asked for, the login shell
  * when it asked for nothing; the sftp subsystem's command arrives the same
  * way (SSH_ORIGINAL_COMMAND), so VS Code's file transfers work too.
+ *
+ * herd ssh-config --json reads the Host block back (sshcfg_block_next)
+ * rather than naming its fields a second time: the JSON cannot say other
+ * than the block ssh reads, and the round trip is a unit test.
  */
 #include <stdio.h>
 #include <string.h>
@@ -349,4 +353,63 @@ int sshcfg_parse_setup(char *out, size_t len, struct sshcfg_node *n, char *err, 
 	}
 	p += strlen(p) + 1;
 	return parse_env(p, end, n, err, errsz);
+}
+
+/* One byte of a value into val (vsz > 0): -1 full, or a control byte. */
+static int put_value(char *val, size_t vsz, size_t *n, char ch)
+{
+	if (*n + 1 >= vsz || (unsigned char)ch < 0x20 || ch == 0x7f)
+		return -1;
+	val[(*n)++] = ch;
+	val[*n] = '\0';
+	return 0;
+}
+
+/* A quoted word from q (at its '"') to the line's end: -1 if it is not one word. */
+static int quoted_value(const char *q, const char *end, char *val, size_t vsz)
+{
+	size_t n = 0;
+	for (q++; q < end && *q != '"'; q++) {
+		if (*q == '\\' && q + 1 < end)
+			q++;
+		else if (*q == '%' && q + 1 < end && q[1] == '%')
+			q++;
+		if (put_value(val, vsz, &n, *q) != 0)
+			return -1;
+	}
+	return q < end && q + 1 == end ? 0 : -1;
+}
+
+int sshcfg_block_next(const char **p, char *key, size_t ksz, char *val, size_t vsz)
+{
+	const char *s = *p;
+	while (*s == '\n' || *s == '#') {	/* comments and blank lines */
+		if (*s == '#')
+			s += strcspn(s, "\n");
+		if (*s == '\n')
+			s++;
+	}
+	if (*s == '\0') {
+		*p = s;
+		return 0;
+	}
+	const char *end = s + strcspn(s, "\n");
+	*p = *end == '\n' ? end + 1 : end;
+	s += strspn(s, " ");
+	size_t kl = strcspn(s, " \n");
+	if (kl == 0 || kl >= ksz || s[kl] != ' ' || ksz == 0 || vsz == 0)
+		return -1;
+	memcpy(key, s, kl);
+	key[kl] = '\0';
+	const char *v = s + kl + 1;
+	val[0] = '\0';
+	if (*v == '"')
+		return quoted_value(v, end, val, vsz) == 0 ? 1 : -1;
+	for (size_t n = 0; v < end; v++) {
+		if (*v == '%' && v + 1 < end && v[1] == '%')
+			v++;
+		if (put_value(val, vsz, &n, *v) != 0)
+			return -1;
+	}
+	return 1;
 }

@@ -292,3 +292,19 @@ assert_idle() {
 	    (select(.cpus_used != 0) | "\($n) cpus_used \(.cpus_used)")]')
 	assert_eq "busy GPUs/CPUs at the end" "[]" "$busy"
 }
+
+# hold_alloc NAME: herd alloc -G 1 -J NAME in the background, its shell
+# waiting on the fifo TEST_DIR/hold (fd 7: `echo x >&7` ends it); sets
+# ALLOC_PID and ALLOC_JOB once it holds its GPU.
+hold_alloc() {
+	local i
+	mkfifo "$TEST_DIR/hold"
+	exec 7<>"$TEST_DIR/hold"
+	"$HERD_BIN/herd" -c "$HOSTS" alloc -G 1 -J "$1" -- sh -c 'read -r x; exit 0' <"$TEST_DIR/hold" \
+	    >"$TEST_DIR/alloc.out" 2>"$TEST_DIR/alloc.err" &
+	ALLOC_PID=$!
+	at_exit "kill $ALLOC_PID 2>/dev/null"
+	for ((i = 0; i < 600; i++)); do grep -q "has been allocated" "$TEST_DIR/alloc.err" && break; sleep 0.1; done
+	ALLOC_JOB=$(sed -n 's/^herd: job \([0-9]*\) has been allocated resources$/\1/p' "$TEST_DIR/alloc.err")
+	[ -n "$ALLOC_JOB" ] || fail "herd alloc never got its allocation: $(cat "$TEST_DIR/alloc.err")"
+}

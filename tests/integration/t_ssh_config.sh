@@ -17,15 +17,8 @@ setup_herdd
 export XDG_STATE_HOME=$TEST_DIR/xdg
 
 # The allocation: herd alloc holding a GPU, its shell waiting on a fifo.
-mkfifo "$TEST_DIR/hold"
-exec 7<>"$TEST_DIR/hold"
-"$HERD_BIN/herd" -c "$HOSTS" alloc -G 1 -J dev -- sh -c 'read -r x; exit 0' <"$TEST_DIR/hold" \
-    >"$TEST_DIR/alloc.out" 2>"$TEST_DIR/alloc.err" &
-apid=$!
-at_exit "kill $apid 2>/dev/null"
-for ((i = 0; i < 600; i++)); do grep -q "has been allocated" "$TEST_DIR/alloc.err" && break; sleep 0.1; done
-j=$(sed -n 's/^herd: job \([0-9]*\) has been allocated resources$/\1/p' "$TEST_DIR/alloc.err")
-[ -n "$j" ] || fail "herd alloc never got its allocation: $(cat "$TEST_DIR/alloc.err")"
+hold_alloc dev
+apid=$ALLOC_PID j=$ALLOC_JOB
 gpus=$(field "$j" '.gpus | join(",")')
 node=$(field "$j" .node)
 

@@ -224,6 +224,78 @@ static void host_block(void **state)
 	buf_clear(&b);
 }
 
+/* The block read back: each value as given, whatever quotes and % it holds. */
+static void block_next_roundtrip(void **state)
+{
+	(void)state;
+	struct sshcfg_host h = { .alias = "herd-12_3", .user = "ann \"x\" \\ 100%%",
+	    .herd = "/opt/my herd/%bin/herd", .config = "/etc/it's.ini", .ref = "12_3",
+	    .identity = "/s/100%/id \"q\"", .known_hosts = "/s/kh 12\\" };
+	struct buf b;
+	char err[256], key[64], val[1024];
+	const char *p;
+	int got = 0;
+	buf_init(&b, 64u * 1024);
+	assert_int_equal(sshcfg_host_block(&b, &h, err, sizeof err), 0);
+	p = b.data;
+	while (sshcfg_block_next(&p, key, sizeof key, val, sizeof val) == 1) {
+		if (strcmp(key, "Host") == 0 || strcmp(key, "HostName") == 0)
+			assert_string_equal(val, "herd-12_3");
+		else if (strcmp(key, "User") == 0)
+			assert_string_equal(val, h.user);
+		else if (strcmp(key, "IdentityFile") == 0)
+			assert_string_equal(val, h.identity);
+		else if (strcmp(key, "UserKnownHostsFile") == 0)
+			assert_string_equal(val, h.known_hosts);
+		else if (strcmp(key, "ProxyCommand") == 0)
+			assert_string_equal(val, "'/opt/my herd/%bin/herd' '-c' '/etc/it'\\''s.ini' "
+			    "'ssh-proxy' '12_3'");
+		got++;
+	}
+	assert_int_equal(got, 11);
+	assert_int_equal(*p, '\0');
+	buf_clear(&b);
+}
+
+/* Lines that are not a block's: refused, never read past the buffer. */
+static void block_next_hostile(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"User \"open quote\n",
+		"User \"a\" b\n",
+		"User \"a\\",
+		"User\n",
+		"    \n",
+		"User a\tb\n",
+		"User \"a\x01\"\n",
+		"User a\x7f\n",
+		" NoValueAtAll",
+	};
+	char key[16], val[16];
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *p = bad[i];
+		assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), -1);
+		assert_true(p >= bad[i] && p <= bad[i] + strlen(bad[i]));
+	}
+	const char *p = "VeryLongKeywordPastSixteen x\n";
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), -1);
+	p = "User 0123456789abcdefXYZ\n";
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), -1);
+	p = "User \"0123456789abcdefXYZ\"\n";
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), -1);
+	/* Comments, blank lines, a lone % and a last line with no newline. */
+	p = "# c\n\n#\nUser 5%\nHost \"\"";
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), 1);
+	assert_string_equal(key, "User");
+	assert_string_equal(val, "5%");
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), 1);
+	assert_string_equal(key, "Host");
+	assert_string_equal(val, "");
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), 0);
+	assert_int_equal(sshcfg_block_next(&p, key, sizeof key, val, sizeof val), 0);
+}
+
 static void known_hosts(void **state)
 {
 	(void)state;
@@ -295,6 +367,8 @@ int main(void)
 		cmocka_unit_test(parse_hostile),
 		cmocka_unit_test(sshd_config),
 		cmocka_unit_test(host_block),
+		cmocka_unit_test(block_next_roundtrip),
+		cmocka_unit_test(block_next_hostile),
 		cmocka_unit_test(known_hosts),
 		cmocka_unit_test(real_sshd),
 	};
