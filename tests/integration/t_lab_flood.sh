@@ -94,10 +94,12 @@ as "$A" cancel "$j" >/dev/null || fail "$A could not cancel job $j"
 # --- B: connections --------------------------------------------------------
 flood "$A" 256 60 ping
 sleep 1
-out=$(timeout 1 runuser -u "$B" -- env HOME="$SD/home/$B" \
+# 5 s: a sanitizer build's runuser and herd start, on a loaded 2-core
+# machine, took most of a second; a starved B waits for the 60 s flood.
+out=$(timeout 5 runuser -u "$B" -- env HOME="$SD/home/$B" \
     ASAN_OPTIONS=detect_leaks=1:log_path="$SD/san/herd" \
     "$SD/bin/herd" -s "$SOCK" queue 2>&1) ||
-    fail "$B's herd queue was not answered within a second while $A held 256 connections: $out"
+    fail "$B's herd queue was not answered within 5 s while $A held 256 connections: $out"
 grep -q 'connections of one user' "$HERDD_LOG" || fail "herdd did not hold $A to her share of the connections"
 flood_end
 
