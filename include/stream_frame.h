@@ -28,7 +28,7 @@
 
 enum {
 	SF_STDIN = 'i', SF_EOF = 'e', SF_WINCH = 'w', SF_SIGNAL = 'k',
-	SF_STDOUT = 'o', SF_STDERR = 'r', SF_EXIT = 'x', SF_ERROR = 'E',
+	SF_STDOUT = 'o', SF_STDERR = 'r', SF_EXIT = 'x', SF_ERROR = 'E', SF_CLOSED = 'c',
 };
 
 /* The signals a client may send, and the names of the remote end's. */

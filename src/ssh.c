@@ -347,6 +347,27 @@ int ssh_chan_open(struct ssh_conn *c, const char *cmd, const struct ssh_pty *pty
 	return 0;
 }
 
+/*
+ * A direct-tcpip channel (what ssh -L opens) to the node's own loopback:
+ * "localhost" resolved by sshd, so a server bound to ::1 or 127.0.0.1 is
+ * reached alike; never another host (herd port-forward's promise).
+ */
+int ssh_chan_direct(struct ssh_conn *c, int port, struct ssh_chan **out, int64_t deadline,
+    char *err, size_t errsz)
+{
+	LIBSSH2_CHANNEL *ch;
+	while ((ch = libssh2_channel_direct_tcpip_ex(c->s, "localhost", port, "127.0.0.1",
+	    0)) == NULL) {
+		if (libssh2_session_last_errno(c->s) != LIBSSH2_ERROR_EAGAIN ||
+		    wait_socket(c, deadline) != 0)
+			return sess_error(c, "direct-tcpip", err, errsz);
+	}
+	*out = xcalloc(1, sizeof **out);
+	(*out)->c = c;
+	(*out)->ch = ch;
+	return 0;
+}
+
 int ssh_chan_winsize(struct ssh_chan *ch, int cols, int rows, int64_t deadline)
 {
 	int rc;
