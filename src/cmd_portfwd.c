@@ -233,17 +233,21 @@ static int conn_io(struct fconn *k, short tev, short hev)
 			sframe_put(&k->to_herd, SF_EOF, NULL, 0);
 		}
 	}
+	int herd_gone = 0;
 	if ((hev & (POLLIN | POLLHUP | POLLERR)) && k->from_herd.len < FWD_BUF_MAX) {
 		ssize_t n = read(k->hc.fd, tmp, sizeof tmp);
-		if (n == 0 && !k->finished)
-			fprintf(stderr, "herd: a connection through the forward: herdd closed it\n");
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return -1;
 		if (n > 0)
 			buf_add(&k->from_herd, tmp, (size_t)n);
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			herd_gone = 1;
 	}
+	/* What came before herdd's close first: its reason, or the last bytes. */
 	if (herd_frames(k) != 0)
 		return -1;
+	if (herd_gone && !k->finished) {
+		fprintf(stderr, "herd: a connection through the forward: herdd closed it\n");
+		return -1;
+	}
 	if (k->to_herd.len > 0) {
 		ssize_t w = write(k->hc.fd, k->to_herd.data, k->to_herd.len);
 		if (w > 0)

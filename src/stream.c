@@ -252,8 +252,7 @@ static int open_forward(struct relay *r)
 	if (ssh_chan_direct(r->c, r->sp->forward_port, &r->ch, now_ms() + STREAM_STEP_MS, err,
 	    sizeof err) == 0)
 		return 0;
-	snprintf(why, sizeof why, "node %s: no connection to its port %d (nothing listens "
-	    "there?): %s", r->sp->conf->name, r->sp->forward_port, err);
+	snprintf(why, sizeof why, "node %s: %s", r->sp->conf->name, err);
 	fail(r, why);
 	return -1;
 }
