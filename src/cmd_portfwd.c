@@ -14,11 +14,12 @@
  * here, so a half-close passes through.  Every second herd asks herdd the
  * same checks again ("check" 1): a job that ended (or a user no longer
  * allowed) stops the forward with herdd's reason.  Ctrl-C (or TERM, HUP)
- * stops it; the job is untouched.
+ * stops it; the job is untouched.  The checks and each connection's
+ * request wait for herdd's answer (a local socket, answered by its loop
+ * without any node): a short stall of the others, never a long one.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -63,25 +64,21 @@ struct fwd {
 	struct fconn conn[PORTFWD_CONN_MAX];
 };
 
-static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t stop_sig;
 
 static void on_stop(int sig)
 {
-	int e = errno;
 	stop_sig = sig;
-	(void)!write(sig_pipe[1], "", 1);
-	errno = e;
 }
 
+/* No SA_RESTART: a signal ends the loop's poll (EINTR); one that comes just
+ * before it waits at most the poll's bound, FWD_CHECK_MS. */
 static void signals_catch(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		return;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
@@ -284,22 +281,23 @@ static void conn_events(const struct fconn *k, struct pollfd *p)
 /* Until Ctrl-C (0) or the job is gone (1). */
 static int serve(struct fwd *f)
 {
-	struct pollfd p[2 + 2 * PORTFWD_CONN_MAX];
+	struct pollfd p[1 + 2 * PORTFWD_CONN_MAX];
 	int64_t next_check = now_ms() + FWD_CHECK_MS;
 	for (;;) {
 		p[0] = (struct pollfd){ f->lsock, POLLIN, 0 };
-		p[1] = (struct pollfd){ sig_pipe[0], POLLIN, 0 };
 		for (int i = 0; i < PORTFWD_CONN_MAX; i++)
-			conn_events(&f->conn[i], p + 2 + 2 * i);
+			conn_events(&f->conn[i], p + 1 + 2 * i);
 		int64_t left = next_check - now_ms();
-		if (poll(p, 2 + 2 * PORTFWD_CONN_MAX, left > 0 ? (int)left : 0) < 0 &&
-		    errno != EINTR)
-			return 1;
 		if (stop_sig)
 			return 0;
+		if (poll(p, 1 + 2 * PORTFWD_CONN_MAX, left > 0 ? (int)left : 0) < 0) {
+			if (errno != EINTR)
+				return 1;
+			continue;
+		}
 		for (int i = 0; i < PORTFWD_CONN_MAX; i++)
 			if (f->conn[i].tcp >= 0 &&
-			    conn_io(&f->conn[i], p[2 + 2 * i].revents, p[3 + 2 * i].revents) != 0)
+			    conn_io(&f->conn[i], p[1 + 2 * i].revents, p[2 + 2 * i].revents) != 0)
 				conn_close(f, &f->conn[i]);
 		if (p[0].revents & POLLIN) {
 			int tcp = accept4(f->lsock, NULL, NULL, SOCK_CLOEXEC);
