@@ -4,7 +4,8 @@
 #  1. A job runs python3 -m http.server P bound to the node's 127.0.0.1;
 #     curl through the forward gets several pages, four at once, and a
 #     5 MB file byte-exact; a client that half-closes after its request
-#     still gets the answer.
+#     still gets the answer; a server that closes first ends what its
+#     client reads (its half-close passed on).
 #  2. A forward to a port nothing listens on (Q): the connecting curl gets
 #     a closed connection and herd port-forward says why; it goes on
 #     serving: once the job starts a server on Q, curl gets its page.
@@ -18,12 +19,27 @@ setup_herdd
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-P=$(free_port) Q=$(free_port)
+P=$(free_port) Q=$(free_port) R=$(free_port)
 [ "$P" != "$Q" ] || Q=$((P + 1))
+[ "$R" != "$P" ] && [ "$R" != "$Q" ] || R=$((Q + 1))
+# A server that says its line and closes, never reading: its close is
+# all that ends what its client reads.
+cat >"$WORK/banner.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    c.sendall(b"bye from the node\n")
+    c.close()
+PY
 mkdir -p "$WORK/www"
 head -c 5000000 /dev/urandom >"$WORK/www/big"
 echo "hello $UNIQ" >"$WORK/www/index.txt"
 j=$(submit -D "$WORK/www" --wrap "python3 -m http.server $P --bind 127.0.0.1 >/dev/null 2>&1 &
+python3 '$WORK/banner.py' $R >/dev/null 2>&1 &
 while [ ! -e '$WORK/go' ]; do sleep 0.2; done
 python3 -m http.server $Q --bind 127.0.0.1 >/dev/null 2>&1 &
 wait # $UNIQ")
@@ -86,6 +102,21 @@ while True:
     d += b
 print(d.split(b"\r\n\r\n", 1)[1].decode().strip())' "$L" 2>&1)
 assert_eq "a page after the client's half-close" "hello $UNIQ" "$out"
+# The other way: the node's end closes first; the client, reading until
+# its EOF without sending a byte, gets the line and the end.
+forward f3 "$j" "$R"
+out=$(timeout 30 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+d = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    d += b
+print(d.decode().strip())' "$FWD_PORT" 2>&1)
+assert_eq "a line, then the end, from a server that closes first" "bye from the node" "$out"
+kill "$FWD_PID"
 
 # ---- 2. nothing listens on Q: a closed connection, a message, still serving ----
 forward f2 "$j" "0:$Q"
