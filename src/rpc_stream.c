@@ -120,9 +120,12 @@ static int may_enter(struct server *s, struct client *cl, const struct job *j, i
 /* A forward's fields: the port (0: no forward), and nothing of a program's. */
 static int take_forward(struct client *cl, const struct msg *m, int64_t *port, int64_t *check)
 {
+	*port = *check = 0;
 	if (msg_get(m, "forward", NULL) == NULL) {
-		*port = 0;
-		return rpc_get_num(cl, m, "check", 0, 0, 0, check);
+		if (msg_get(m, "check", NULL) == NULL)
+			return 0;
+		client_error(cl, "stream: \"check\" goes with \"forward\" only");
+		return -1;
 	}
 	if (rpc_get_num(cl, m, "forward", 1, 65535, 0, port) != 0 ||
 	    rpc_get_num(cl, m, "check", 0, 1, 0, check) != 0)

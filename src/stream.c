@@ -472,6 +472,9 @@ static void *stream_main(void *arg)
 			finish(r);
 		} else if (rc == -2) {
 			fail(r, "the connection to the job's node failed");
+		} else if (r->sp->forward_port) {
+			log_info("port forward into job %" PRId64 ": the client went away",
+			    r->sp->job_id);
 		} else {
 			log_info("stream into job %" PRId64 ": the client went away; HUP to the "
 			    "remote program", r->sp->job_id);

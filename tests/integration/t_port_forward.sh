@@ -149,6 +149,51 @@ assert_eq "job $j after a forward stopped" RUNNING "$(field "$j" .state)"
 curl -sS --max-time 5 "http://127.0.0.1:$L2/index.txt" >/dev/null 2>&1 &&
     fail "port $L2 still forwards after Ctrl-C"
 
+# ---- herdd's own checks, past herd's: raw "stream" requests ----
+# first.py TYPE [KEY VAL...]: one request (protocol 2), its first answer
+# frame as "type message-or-node".
+cat >"$TEST_DIR/first.py" <<'PY'
+import socket, struct, sys
+parts = [x.encode("utf-8", "surrogateescape") for x in sys.argv[2:] + ["v", "2"]]
+body = b"".join(struct.pack(">I", len(p)) + p for p in parts)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(20)
+s.connect(sys.argv[1])
+s.sendall(struct.pack(">I", len(body)) + body)
+buf = b""
+while len(buf) < 4 or len(buf) < 4 + struct.unpack(">I", buf[:4])[0]:
+    c = s.recv(65536)
+    if not c:
+        print("EOF")
+        sys.exit(0)
+    buf += c
+b, f, off = buf[4:4 + struct.unpack(">I", buf[:4])[0]], [], 0
+while off < len(b):
+    n = struct.unpack(">I", b[off:off + 4])[0]
+    f.append(b[off + 4:off + 4 + n].decode())
+    off += 4 + n
+d = dict(zip(f[1::2], f[2::2]))
+print(f[0], d.get("message", d.get("node", "")))
+PY
+first() { python3 "$TEST_DIR/first.py" "$STATE/herd.sock" "$@"; }
+for bad in 0 65536 -1 a:b "" 99999999999999999999 08080 " 80"; do
+	out=$(first stream id "$j" forward "$bad")
+	case $out in
+	"error forward: \""*"\" is not a number from 1 to 65535") ;;
+	*) fail "a stream request with forward '$bad': $out" ;;
+	esac
+done
+out=$(first stream id "$j" forward "$P" argv sh)
+assert_eq "a forward with a program" 'error stream: a port forward carries no program, terminal or release' "$out"
+out=$(first stream id "$j" forward "$P" check 2)
+assert_eq "check 2" 'error check: "2" is not a number from 0 to 1' "$out"
+out=$(first stream id "$j" check 1)
+assert_eq "check without forward" 'error stream: "check" goes with "forward" only' "$out"
+node=$(field "$j" .node)
+out=$(first stream id "$j" forward "$P" check 1)
+assert_eq "a forward's check alone" "stream $node" "$out"
+alive "$(head -1 "$TEST_DIR/herdd.pids")" || fail "herdd died on hostile stream requests"
+
 # ---- 4. the job ending ends the forward ----
 herd cancel "$j" >/dev/null
 for ((i = 0; i < 300; i++)); do
