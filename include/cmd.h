@@ -46,6 +46,7 @@ extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_completion_entry;
 extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_ssh_entry, cmd_run_entry, cmd_alloc_entry;
+extern const struct cmd_entry cmd_portfwd_entry;
 extern const struct cmd_entry cmd_sshcfg_entry, cmd_sshproxy_entry;
 /* herd.c: herd's own options, before the command (completion reads them). */
 extern const struct option herd_global_options[];
@@ -103,6 +104,7 @@ int cmd_init(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_ssh(int argc, char **argv);
+int cmd_portfwd(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_alloc(int argc, char **argv);
 int cmd_sshcfg(int argc, char **argv);

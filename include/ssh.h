@@ -71,6 +71,10 @@ struct ssh_pty {
 /* ssh_chan_exec with a pty first where pty is not NULL. */
 int ssh_chan_open(struct ssh_conn *c, const char *cmd, const struct ssh_pty *pty,
     struct ssh_chan **out, int64_t deadline, char *err, size_t errsz);
+/* A channel to localhost:port on the node (direct-tcpip), for a port
+ * forward: its data read and written as a program's stdout and stdin. */
+int ssh_chan_direct(struct ssh_conn *c, int port, struct ssh_chan **out, int64_t deadline,
+    char *err, size_t errsz);
 /* The pty's new size (window-change); 0 or -1. */
 int ssh_chan_winsize(struct ssh_chan *ch, int cols, int rows, int64_t deadline);
 /*

@@ -19,6 +19,11 @@
  *      remote program (HUP to its process group) and, with release, the job
  *      (status 129).
  *
+ * A port forward (herd port-forward) sends "forward" PORT instead of a
+ * program: the frames then carry a TCP connection's bytes to and from the
+ * node's localhost:PORT ('i', 'e' one way; 'o', then 'c' at the remote
+ * end's half-close, then 'x' 0 once both ends closed, or 'E' the other).
+ *
  * In herdd, rpc_stream checks the request on the main thread and fills a
  * stream_spec (copies only); stream_start hands the client's socket to a
  * detached thread that owns it, its own SSH connection and the spec from
@@ -47,6 +52,7 @@ struct stream_spec {
 	char term[STREAM_TERM_MAX];
 	int cols, rows;
 	int release;		/* herd run: the job ends with the program's status */
+	int forward_port;	/* herd port-forward: the node's localhost port; 0 none */
 };
 
 /* Whether another stream may start (STREAM_MAX). */

@@ -10,8 +10,10 @@
  * From herdd: 'o' stdout bytes, 'r' stderr bytes, 'x' the remote program's
  * end (2 bytes: SFRAME_EXIT_STATUS and 0-255, or SFRAME_EXIT_SIGNAL and an
  * enum sframe_sig, SFRAME_SIG_OTHER for one not in the table), 'E' why the
- * stream failed (1 to SFRAME_ERR_MAX bytes of text).  Data frames are never
- * empty: an empty 'i' would be an end of stdin nobody meant.
+ * stream failed (1 to SFRAME_ERR_MAX bytes of text), 'c' (empty; a port
+ * forward's only) the remote end sends no more: its half-close, which the
+ * client passes on as shutdown(SHUT_WR).  Data frames are never empty: an
+ * empty 'i' would be an end of stdin nobody meant.
  *
  * Ownership: a decoded frame's data points into the caller's bytes.
  */
@@ -28,7 +30,7 @@
 
 enum {
 	SF_STDIN = 'i', SF_EOF = 'e', SF_WINCH = 'w', SF_SIGNAL = 'k',
-	SF_STDOUT = 'o', SF_STDERR = 'r', SF_EXIT = 'x', SF_ERROR = 'E',
+	SF_STDOUT = 'o', SF_STDERR = 'r', SF_EXIT = 'x', SF_ERROR = 'E', SF_CLOSED = 'c',
 };
 
 /* The signals a client may send, and the names of the remote end's. */

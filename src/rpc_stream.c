@@ -11,6 +11,13 @@
  * and the terminal.  Then the answer "stream" is queued and the spec, all
  * copies, goes with the socket to the stream's thread (server.c hands it
  * off once the request pass is over).
+ *
+ * A port forward (herd port-forward) is the same request with "forward"
+ * PORT: the same rule, state and node checks, no program, no terminal;
+ * the thread opens a channel to the node's localhost:PORT instead of
+ * running anything.  "check" 1 asks for the checks alone (the answer,
+ * nothing handed off): herd port-forward asks it at its start, to refuse
+ * at once, and every second after, to stop when the job ends.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -77,14 +84,16 @@ static int take_term(struct client *cl, const struct msg *m, struct stream_spec 
 }
 
 /* Whether the caller may open a stream into j now; -1 after answering why not. */
-static int may_enter(struct server *s, struct client *cl, const struct job *j)
+static int may_enter(struct server *s, struct client *cl, const struct job *j, int forward,
+    int check)
 {
 	struct ctl *c = s->ctl;
 	enum authz_verdict v = ctl_authz(c, cl->uid, AUTHZ_SHELL, j->uid);
 	char err[HERD_ERRLEN];
 	if (v == AUTHZ_DENY) {
 		ctl_not_yours(j->id, j->user ? j->user : "another user", err, sizeof err);
-		client_error(cl, "%s; only its owner or an admin may open a shell in it", err);
+		client_error(cl, "%s; only its owner or an admin may %s", err,
+		    forward ? "forward a port to it" : "open a shell in it");
 		return -1;
 	}
 	if (j->state != JOB_RUNNING) {
@@ -94,32 +103,70 @@ static int may_enter(struct server *s, struct client *cl, const struct job *j)
 	}
 	if (c->nodes[j->node].conf->local) {
 		client_error(cl, "job %" PRId64 " runs on node %s, which is this machine (host = "
-		    "local): herd ssh and herd run need a node reached over SSH", j->id,
-		    c->nodes[j->node].conf->name);
+		    "local): herd %s needs a node reached over SSH", j->id,
+		    c->nodes[j->node].conf->name, forward ? "port-forward" : "ssh and herd run");
 		return -1;
 	}
-	if (!stream_room()) {
+	if (!check && !stream_room()) {
 		client_error(cl, "busy: %d streams are open; retry later", STREAM_MAX);
 		return -1;
 	}
-	if (v == AUTHZ_ADMIN)
-		ctl_audit(c, cl->uid, AUTHZ_SHELL, j->id, j->uid, j->user, NULL);
+	if (v == AUTHZ_ADMIN && !check)
+		ctl_audit(c, cl->uid, AUTHZ_SHELL, j->id, j->uid, j->user,
+		    forward ? "port-forward" : NULL);
+	return 0;
+}
+
+/* A forward's fields: the port (0: no forward), and nothing of a program's. */
+static int take_forward(struct client *cl, const struct msg *m, int64_t *port, int64_t *check)
+{
+	*port = *check = 0;
+	if (msg_get(m, "forward", NULL) == NULL) {
+		if (msg_get(m, "check", NULL) == NULL)
+			return 0;
+		client_error(cl, "stream: \"check\" goes with \"forward\" only");
+		return -1;
+	}
+	if (rpc_get_num(cl, m, "forward", 1, 65535, 0, port) != 0 ||
+	    rpc_get_num(cl, m, "check", 0, 1, 0, check) != 0)
+		return -1;
+	if (msg_get(m, "argv", NULL) || msg_get(m, "term", NULL) || msg_get(m, "release", NULL)) {
+		client_error(cl, "stream: a port forward carries no program, terminal or release");
+		return -1;
+	}
+	return 0;
+}
+
+/* The checks passed: the answer a stream would get, nothing handed off. */
+static int answer_check(struct server *s, struct client *cl, const struct job *j)
+{
+	struct msg f;
+	struct node_conf *nc = ctl_job_login_conf(s->ctl, j);
+	msg_init(&f, "stream");
+	msg_addi(&f, "id", j->id);
+	msg_adds(&f, "node", nc->name);
+	client_send(cl, &f);
+	msg_clear(&f);
+	config_node_free(nc);
 	return 0;
 }
 
 int rpc_stream(struct server *s, struct client *cl, const struct msg *m)
 {
-	int64_t id, release;
+	int64_t id, release, port, check;
 	struct job *j;
 	if (rpc_job_id(s, cl, m, &id) != 0 ||
-	    rpc_get_num(cl, m, "release", 0, 1, 0, &release) != 0)
+	    rpc_get_num(cl, m, "release", 0, 1, 0, &release) != 0 ||
+	    take_forward(cl, m, &port, &check) != 0)
 		return -1;
 	if ((j = ctl_find(s->ctl, id)) == NULL) {
 		client_error(cl, "job %" PRId64 " is not running (no such job, or it ended)", id);
 		return -1;
 	}
-	if (may_enter(s, cl, j) != 0)
+	if (may_enter(s, cl, j, port > 0, (int)check) != 0)
 		return -1;
+	if (check)
+		return answer_check(s, cl, j);
 	struct stream_spec *sp = xcalloc(1, sizeof *sp);
 	if (take_argv(cl, m, sp) != 0 || take_term(cl, m, sp) != 0) {
 		stream_spec_free(sp);
@@ -132,6 +179,7 @@ int rpc_stream(struct server *s, struct client *cl, const struct msg *m)
 	}
 	sp->job_id = j->id;
 	sp->release = (int)release;
+	sp->forward_port = (int)port;
 	sp->conf = ctl_job_login_conf(s->ctl, j);
 	struct msg f;
 	msg_init(&f, "stream");

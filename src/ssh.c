@@ -347,6 +347,46 @@ int ssh_chan_open(struct ssh_conn *c, const char *cmd, const struct ssh_pty *pty
 	return 0;
 }
 
+/*
+ * Why sshd would not open a direct-tcpip channel, in the user's words:
+ * libssh2 passes on the reason of RFC 4254's open failure in its text.
+ */
+static int direct_error(struct ssh_conn *c, int port, char *err, size_t errsz)
+{
+	char *msg = NULL;
+	libssh2_session_last_error(c->s, &msg, NULL, 0);
+	if (msg != NULL && strstr(msg, "(connect failed)") != NULL)
+		snprintf(err, errsz, "nothing listens on its port %d (connection refused)", port);
+	else if (msg != NULL && strstr(msg, "(administratively prohibited)") != NULL)
+		snprintf(err, errsz, "its sshd refused to forward to port %d (AllowTcpForwarding, "
+		    "or the login key's restrict or no-port-forwarding option)", port);
+	else
+		snprintf(err, errsz, "no connection to its port %d: %s", port,
+		    msg ? msg : "unknown error");
+	return -1;
+}
+
+/*
+ * A direct-tcpip channel (what ssh -L opens) to the node's own loopback:
+ * "localhost" resolved by sshd, so a server bound to ::1 or 127.0.0.1 is
+ * reached alike; never another host (herd port-forward's promise).
+ */
+int ssh_chan_direct(struct ssh_conn *c, int port, struct ssh_chan **out, int64_t deadline,
+    char *err, size_t errsz)
+{
+	LIBSSH2_CHANNEL *ch;
+	while ((ch = libssh2_channel_direct_tcpip_ex(c->s, "localhost", port, "127.0.0.1",
+	    0)) == NULL) {
+		if (libssh2_session_last_errno(c->s) != LIBSSH2_ERROR_EAGAIN ||
+		    wait_socket(c, deadline) != 0)
+			return direct_error(c, port, err, errsz);
+	}
+	*out = xcalloc(1, sizeof **out);
+	(*out)->c = c;
+	(*out)->ch = ch;
+	return 0;
+}
+
 int ssh_chan_winsize(struct ssh_chan *ch, int cols, int rows, int64_t deadline)
 {
 	int rc;

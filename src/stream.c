@@ -22,6 +22,13 @@
  * client gone before the end is a HUP to that group.  With release (herd
  * run), the program's status (128+N for signal N, 129 when the client went
  * away) is written to KEY.release, which ends the job's holder with it.
+ *
+ * A port forward (spec->forward_port) takes the same thread, buffers and
+ * loop: only the channel differs, a direct-tcpip one to the node's
+ * localhost:PORT opened on the same connection (sshd connects as the
+ * job's owner; nothing is run, so no script and no header line).  Its
+ * remote end's EOF is passed on as a 'c' frame (a half-close: the client
+ * may still send), and the channel closes once both sides sent theirs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -66,6 +73,7 @@ struct relay {
 	int hdr_done, pid;
 	int client_gone, stdin_eof, eof_sent;
 	int broken;		/* the connection to the node failed */
+	int closed_sent;	/* a forward: 'c' sent for the remote end's EOF */
 };
 
 int stream_room(void)
@@ -227,6 +235,25 @@ static int enter(struct relay *r, char *nonce)
 		snprintf(err, sizeof err, "node %s did not answer within %d s", r->sp->conf->name,
 		    STREAM_STEP_MS / 1000);
 	fail(r, err);
+	return -1;
+}
+
+/* A forward's channel: the connection, then localhost:PORT on the node. */
+static int open_forward(struct relay *r)
+{
+	char err[HERD_ERRLEN + 64] = "", why[2 * HERD_ERRLEN + 128];
+	int64_t deadline = now_ms() + (int64_t)r->sp->conf->connect_timeout_s * 1000;
+	r->hdr_done = 1;
+	if (ssh_conn_open(r->sp->conf, &r->c, deadline, err, sizeof err) != 0) {
+		snprintf(why, sizeof why, "cannot reach node %s: %s", r->sp->conf->name, err);
+		fail(r, why);
+		return -1;
+	}
+	if (ssh_chan_direct(r->c, r->sp->forward_port, &r->ch, now_ms() + STREAM_STEP_MS, err,
+	    sizeof err) == 0)
+		return 0;
+	snprintf(why, sizeof why, "node %s: %s", r->sp->conf->name, err);
+	fail(r, why);
 	return -1;
 }
 
@@ -407,6 +434,10 @@ static int relay(struct relay *r)
 		idle_warning(r);
 		/* The end only once all output was read: none left behind in libssh2. */
 		int room = r->to_client.len + SFRAME_HDR + SFRAME_PAYLOAD_MAX <= STREAM_BUF_MAX;
+		if (r->sp->forward_port && !moved && !r->closed_sent && ssh_chan_eof(r->ch)) {
+			sframe_put(&r->to_client, SF_CLOSED, NULL, 0);	/* a half-close */
+			r->closed_sent = 1;
+		}
 		if (!moved && room && ssh_chan_eof(r->ch) && ssh_chan_try_closed(r->ch) != 1)
 			return 0;
 	}
@@ -416,7 +447,7 @@ static int relay(struct relay *r)
 static void finish(struct relay *r)
 {
 	char sig[32];
-	int st = ssh_chan_exit(r->ch, sig, sizeof sig), rel;
+	int st = r->sp->forward_port ? 0 : ssh_chan_exit(r->ch, sig, sizeof sig), rel;
 	if (st >= 0) {
 		sframe_put_exit(&r->to_client, SFRAME_EXIT_STATUS, st);
 		rel = st;
@@ -433,12 +464,17 @@ static void *stream_main(void *arg)
 {
 	struct relay *r = arg;
 	char nonce[STREAM_NONCE_MAX];
-	if (enter(r, nonce) == 0 && open_channel(r, nonce) == 0) {
+	int opened = r->sp->forward_port ? open_forward(r) == 0 :
+	    enter(r, nonce) == 0 && open_channel(r, nonce) == 0;
+	if (opened) {
 		int rc = relay(r);
 		if (rc == 0) {
 			finish(r);
 		} else if (rc == -2) {
 			fail(r, "the connection to the job's node failed");
+		} else if (r->sp->forward_port) {
+			log_info("port forward into job %" PRId64 ": the client went away",
+			    r->sp->job_id);
 		} else {
 			log_info("stream into job %" PRId64 ": the client went away; HUP to the "
 			    "remote program", r->sp->job_id);

@@ -67,7 +67,7 @@ static int payload_ok(int kind, const unsigned char *p, size_t len, const char *
 	case SF_STDIN: case SF_STDOUT: case SF_STDERR:
 		*why = "empty data frame";
 		return len > 0;
-	case SF_EOF:
+	case SF_EOF: case SF_CLOSED:
 		*why = "end of input with a payload";
 		return len == 0;
 	case SF_WINCH: {
@@ -95,7 +95,7 @@ static int payload_ok(int kind, const unsigned char *p, size_t len, const char *
 static int kind_known(int kind)
 {
 	return sframe_from_client(kind) || kind == SF_STDOUT || kind == SF_STDERR ||
-	    kind == SF_EXIT || kind == SF_ERROR;
+	    kind == SF_EXIT || kind == SF_ERROR || kind == SF_CLOSED;
 }
 
 long sframe_decode(const void *p, size_t n, struct sframe *f, char *err, size_t errsz)

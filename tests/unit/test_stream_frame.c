@@ -130,6 +130,29 @@ static void signals(void **state)
 	assert_true(sframe_from_client(SF_STDIN));
 	assert_false(sframe_from_client(SF_STDOUT));
 	assert_false(sframe_from_client(SF_EXIT));
+	assert_false(sframe_from_client(SF_CLOSED));
+}
+
+/* A forward's half-close from herdd: empty only, never a client's. */
+static void closed(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct sframe f;
+	char err[128];
+	buf_init(&b, 64);
+	assert_int_equal(sframe_put(&b, SF_CLOSED, NULL, 0), 0);
+	assert_int_equal(b.len, 3);
+	assert_int_equal(sframe_decode(b.data, b.len, &f, err, sizeof err), 3);
+	assert_int_equal(f.kind, SF_CLOSED);
+	assert_int_equal(f.len, 0);
+	assert_int_equal(sframe_put(&b, SF_CLOSED, "x", 1), -1);
+	assert_int_equal(b.len, 3);
+	assert_int_equal(sframe_decode("c\0\1x", 4, &f, err, sizeof err), -1);
+	assert_non_null(strstr(err, "payload"));
+	assert_int_equal(sframe_decode("c\0", 2, &f, err, sizeof err), 0);
+	assert_int_equal(sframe_decode("c\377\377", 3, &f, err, sizeof err), -1);
+	buf_clear(&b);
 }
 
 int main(void)
@@ -138,6 +161,7 @@ int main(void)
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(signals),
+		cmocka_unit_test(closed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
