@@ -787,3 +787,76 @@ out:
 	jobopt_clear(&s.o);
 	return rc;
 }
+
+/* What herd service start cannot act on, refused by name. */
+static const char *service_refusal(const struct submit *s)
+{
+	if (s->wrap != NULL)
+		return "--wrap: herd service start runs the CMD after --";
+	if (s->o.array != NULL)
+		return "--array: a service is one job (replicas are not built yet)";
+	if (s->o.test_only || s->o.wait || s->parsable || s->json)
+		return "--test-only, --wait, --parsable and --json are herd submit's";
+	if (s->o.set & JO_REQUEUE)
+		return "--requeue/--no-requeue: a service's --restart says what follows its end";
+	return NULL;
+}
+
+/* The service's script: CMD and its ARGS are the script's arguments. */
+static const char service_script[] = "#!/bin/sh\nexec \"$@\"\n";
+
+int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp)
+{
+	struct submit s = { 0 };
+	struct msg req;
+	char err[HERD_ERRLEN];
+	const char *why;
+	int i = 1, rc = 2;
+	jobopt_init(&s.o);
+	while (i < argc && strcmp(argv[i], "--") != 0) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			fprintf(stderr, "herd: service start: '%s' is no option: put the command "
+			    "after -- (herd service start NAME [options] -- CMD [ARGS])\n", argv[i]);
+			goto out;
+		}
+		int used = parse_option(&s, argc, argv, i);
+		if (used < 0)
+			goto out;
+		i += used;
+	}
+	if (i + 1 >= argc) {
+		fprintf(stderr, "herd: service start needs a command (herd service start NAME "
+		    "[options] -- CMD [ARGS])\n");
+		goto out;
+	}
+	if ((why = service_refusal(&s)) != NULL) {
+		fprintf(stderr, "herd: service start: %s\n", why);
+		goto out;
+	}
+	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
+		fprintf(stderr, "herd: %s\n", err);
+		goto out;
+	}
+	if (s.o.name == NULL)
+		s.o.name = xstrdup(so->name);
+	s.args = argv + i + 1;
+	s.nargs = argc - i - 1;
+	char *what;
+	xasprintf(&what, "herd service start %s", so->name);
+	s.command = what;
+	msg_init(&req, "submit");
+	if (build(&req, &s, service_script, strlen(service_script)) == 0) {
+		msg_adds(&req, "service", so->name);
+		msg_addi(&req, "restart_policy", so->restart);
+		msg_addi(&req, "max_restarts", so->max_restarts);
+		msg_addi(&req, "restart_window", so->window_s);
+		if (so->port)
+			msg_addi(&req, "port_wanted", 1);
+		rc = send_submit(&req, 0, 1, idp);
+	}
+	msg_clear(&req);
+	free(what);
+out:
+	jobopt_clear(&s.o);
+	return rc;
+}
