@@ -83,9 +83,11 @@ static const struct row {
 	{ FROM_ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL,
 	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	/* A service's attempt ended and its policy starts another (svc.h):
-	 * its processes are gone, it waits out its backoff. */
+	 * its processes are gone, it waits out its backoff.  Not final, so no
+	 * time is stamped: the attempt's record takes its start as heard and
+	 * the event's time as its end, as a node failure's requeue does. */
 	{ FROM_ACTIVE, EV_RESTART, JOB_PENDING, "BackOff",
-	    ACT_COMMIT | ACT_STAMP_START | ACT_STAMP_END | ACT_RELEASE | ACT_REQUEUE },
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_EXIT, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_LAUNCH_FAIL, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_GONE, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
