@@ -286,5 +286,7 @@ void ctl_gpushare_release(struct ctl *c, struct node *n, const struct job *j);
 int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char *err,
     size_t errsz);
 enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const char **reason);
+/* Its runner's start event said the port it picked (rest: "port N"). */
+void ctl_svc_started(struct ctl *c, struct job *j, const char *rest);
 
 #endif

@@ -62,6 +62,11 @@ struct svc_verdict {
  */
 void svc_decide(const struct svc_state *s, int32_t status, int64_t now, struct svc_verdict *v);
 
+/* The rest of a runner's start event after the pid: "port N" (launch.c)
+ * → *port 1..65535; 0 or -1 (anything else: a node's account may write
+ * there). */
+int svc_parse_start_port(const char *rest, int *port);
+
 /* The pending reason of a service waiting out its backoff. */
 #define SVC_REASON_BACKOFF	"BackOff"
 #define SVC_REASON_CRASHLOOP	"CrashLoop"

@@ -826,6 +826,7 @@ int ctl_launch_send(struct ctl *c, struct job *j)
 		.script = d.script, .script_len = d.script_len,
 		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
 		.umask = j->umask,
+		.want_port = j->svc_port_want,
 		.iso = n->have_probe ? &n->probe.iso : NULL,
 	};
 	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)

@@ -139,6 +139,7 @@ static void new_attempt(struct job *j)
 	j->kill_stage = 0;
 	j->doubted = 0;
 	j->check_at_ms = 0;
+	j->svc_port = 0;	/* herd service --port: each attempt picks its own */
 }
 
 /*

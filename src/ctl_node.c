@@ -370,6 +370,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	if (strcmp(r.word, "start") == 0) {
 		if (r.num > 1 && r.num <= INT32_MAX)
 			j->pid = (int32_t)r.num;	/* its processes' session (ctl_foreign.c) */
+		ctl_svc_started(c, j, r.rest);	/* herd service --port: the port it picked */
 		mark_running(c, j);
 	}
 	else if (strcmp(r.word, "fail") == 0)

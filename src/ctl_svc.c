@@ -26,6 +26,7 @@
 #include "log.h"
 #include "partition.h"
 #include "svc.h"
+#include "util.h"
 
 int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char *err,
     size_t errsz)
@@ -81,4 +82,20 @@ enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const 
 	log_info("service %s (job %" PRId64 "): exit %d; restart %d in %" PRId64 " s",
 	    j->svc_name, j->id, (int)status, (int)j->svc_restarts, v.delay_s);
 	return EV_RESTART;
+}
+
+void ctl_svc_started(struct ctl *c, struct job *j, const char *rest)
+{
+	int port;
+	(void)c;
+	if (!j->svc_port_want)
+		return;
+	if (svc_parse_start_port(rest, &port) != 0) {
+		char vis[128];
+		str_vis(vis, sizeof vis, rest != NULL ? rest : "");
+		log_warn("service %s (job %" PRId64 "): its start named no port (\"%s\")",
+		    j->svc_name != NULL ? j->svc_name : "?", j->id, vis);
+		return;
+	}
+	j->svc_port = (uint16_t)port;	/* committed with its start (mark_running) */
 }

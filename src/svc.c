@@ -128,3 +128,18 @@ void svc_decide(const struct svc_state *s, int32_t status, int64_t now, struct s
 	v->win_count++;
 	v->restart = 1;
 }
+
+int svc_parse_start_port(const char *rest, int *port)
+{
+	char *end;
+	if (rest == NULL || strncmp(rest, "port ", 5) != 0 || rest[5] < '1' || rest[5] > '9')
+		return -1;
+	errno = 0;
+	long v = strtol(rest + 5, &end, 10);
+	while (*end == ' ' || *end == '\r')
+		end++;
+	if (errno != 0 || *end != '\0' || v < 1 || v > 65535)
+		return -1;
+	*port = (int)v;
+	return 0;
+}

@@ -156,6 +156,26 @@ static void backoff_cap(void **state)
 	assert_int_equal(decide(&s, 1, 1200).crashloop, 1);
 }
 
+/* The runner's "port N" after a start event's pid: hostile lines ignored. */
+static void start_port(void **state)
+{
+	(void)state;
+	int p = -1;
+	assert_int_equal(svc_parse_start_port("port 8080", &p), 0);
+	assert_int_equal(p, 8080);
+	assert_int_equal(svc_parse_start_port("port 65535\r", &p), 0);
+	assert_int_equal(p, 65535);
+	static const char *const bad[] = { "", "port", "port ", "port 0", "port 65536",
+		"port -1", "port +80", "port 80x", "port 80 81", "PORT 80", "port  80", "port 0080",
+		"port 99999999999999999999", "prt 80", "port 8\n0" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		p = 42;
+		assert_int_equal(svc_parse_start_port(bad[i], &p), -1);
+		assert_int_equal(p, 42);
+	}
+	assert_int_equal(svc_parse_start_port(NULL, &p), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +184,7 @@ int main(void)
 		cmocka_unit_test(windows),
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(backoff_cap),
+		cmocka_unit_test(start_port),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
