@@ -577,8 +577,10 @@ static void backoff_is(struct h *h, int64_t id, int64_t secs)
 		assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)), "BackOff");
 		free(schedule(h));
 		assert_int_equal(state(h, id), JOB_PENDING);
+		h->c.sched_needed = 0;
 		advance(h, 1);
 	}
+	assert_true(h->c.sched_needed);	/* the tick saw the backoff end */
 	free(schedule(h));
 	assert_int_equal(state(h, id), JOB_LAUNCHING);
 }
@@ -2961,6 +2963,15 @@ static void deadline_rule(void **state_)
 	j.state = JOB_RUNNING;
 	j.time_limit_s = 0;	/* no limit, nothing asked: nothing to wait for */
 	j.warn_sent = 0;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	/* A service in its restart backoff: due when its begin time comes; a
+	 * batch job's --begin is the scheduler's own wake-up. */
+	j.state = JOB_PENDING;
+	j.begin_time = 1004;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	j.svc_name = "web";
+	assert_int_equal(ctl_job_due(&j, &in), 5000 + 4 * 1000);
+	j.begin_time = 1000;	/* over: nothing more to wait for */
 	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
 }
 
