@@ -78,7 +78,9 @@ enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const 
 	j->svc_win_start = (uint32_t)v.win_start;
 	j->svc_win_count = (uint16_t)v.win_count;
 	j->svc_restarts++;
-	j->begin_time = now + v.delay_s;
+	/* Whole wall seconds, the clock's second already begun: one more, so
+	 * that the wait is never shorter than the backoff. */
+	j->begin_time = now + v.delay_s + 1;
 	log_info("service %s (job %" PRId64 "): exit %d; restart %d in %" PRId64 " s",
 	    j->svc_name, j->id, (int)status, (int)j->svc_restarts, v.delay_s);
 	return EV_RESTART;

@@ -37,7 +37,9 @@ done
 read -r s1 s2 s3 s4 <<<"$starts"
 g1=$((s2 - s1)) g2=$((s3 - s2)) g3=$((s4 - s3))
 note "attempt starts $starts (gaps $g1 $g2 $g3 s)"
-[ "$g1" -lt "$g2" ] && [ "$g2" -lt "$g3" ] ||
+# Backoffs of 1, 2 and 4 s after 2 s runs, in whole seconds: each gap at
+# least the last, the third clearly longer than the first.
+[ "$g1" -le "$g2" ] && [ "$g2" -le "$g3" ] && [ "$g3" -ge $((g1 + 2)) ] ||
     fail "the gaps between attempts do not grow: $g1 $g2 $g3 ($starts)"
 assert_eq "each earlier attempt's state" "FAILED FAILED FAILED" \
     "$(hist_of "$id" '[.attempts[:3][].state] | join(" ")')"

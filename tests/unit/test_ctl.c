@@ -569,10 +569,11 @@ static void service_runs(struct h *h, int64_t id, int attempt, char *key, size_t
 	assert_int_equal(ctl_find(&h->c, id)->attempt, attempt);
 }
 
-/* Not placed before `secs` have passed, then placed (one second at a time). */
+/* Not placed before `secs` have passed (and the second the exit came in),
+ * then placed (one second at a time). */
 static void backoff_is(struct h *h, int64_t id, int64_t secs)
 {
-	for (int64_t t = 0; t < secs; t++) {
+	for (int64_t t = 0; t <= secs; t++) {
 		assert_int_equal(state(h, id), JOB_PENDING);
 		assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)), "BackOff");
 		free(schedule(h));
