@@ -711,6 +711,28 @@ int cmd_sbatch(int argc, char **argv)
 	return cmd_submit_as("sbatch", cmd_submit, argc, argv);
 }
 
+/* herd run's and herd service start's submit: s built with `script` and
+ * extra's fields, queued without a word; 0 with *idp, or the status. */
+static int submit_quiet(struct submit *s, const char *script,
+    void (*extra)(struct msg *, const void *), const void *arg, long long *idp)
+{
+	struct msg req;
+	int rc = 2;
+	msg_init(&req, "submit");
+	if (build(&req, s, script, strlen(script)) == 0) {
+		extra(&req, arg);
+		rc = send_submit(&req, 0, 1, idp);
+	}
+	msg_clear(&req);
+	return rc;
+}
+
+static void add_interactive(struct msg *m, const void *arg)
+{
+	(void)arg;
+	msg_addi(m, "interactive", 1);	/* the partition's idle_timeout applies */
+}
+
 /*
  * What herd run cannot act on, refused by name: it queues one job whose
  * batch script holds the allocation while CMD runs on this terminal.
@@ -739,7 +761,6 @@ int submit_for_run(int argc, char **argv, const char *verb, const char *name, in
 {
 	const char *script = stream_node_holder();
 	struct submit s = { 0 };
-	struct msg req;
 	char err[HERD_ERRLEN];
 	const char *why;
 	int i = 1, rc = 2;
@@ -776,12 +797,7 @@ int submit_for_run(int argc, char **argv, const char *verb, const char *name, in
 	char *what;
 	xasprintf(&what, "herd %s %s", verb, name);
 	s.command = what;
-	msg_init(&req, "submit");
-	if (build(&req, &s, script, strlen(script)) == 0) {
-		msg_addi(&req, "interactive", 1);	/* the partition's idle_timeout applies */
-		rc = send_submit(&req, 0, 1, idp);
-	}
-	msg_clear(&req);
+	rc = submit_quiet(&s, script, add_interactive, NULL, idp);
 	free(what);
 out:
 	jobopt_clear(&s.o);
@@ -802,13 +818,23 @@ static const char *service_refusal(const struct submit *s)
 	return NULL;
 }
 
+static void add_service(struct msg *m, const void *arg)
+{
+	const struct service_opts *so = arg;
+	msg_adds(m, "service", so->name);
+	msg_addi(m, "restart_policy", so->restart);
+	msg_addi(m, "max_restarts", so->max_restarts);
+	msg_addi(m, "restart_window", so->window_s);
+	if (so->port)
+		msg_addi(m, "port_wanted", 1);
+}
+
 /* The service's script: CMD and its ARGS are the script's arguments. */
 static const char service_script[] = "#!/bin/sh\nexec \"$@\"\n";
 
 int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp)
 {
 	struct submit s = { 0 };
-	struct msg req;
 	char err[HERD_ERRLEN];
 	const char *why;
 	int i = 1, rc = 2;
@@ -844,17 +870,7 @@ int submit_for_service(int argc, char **argv, const struct service_opts *so, lon
 	char *what;
 	xasprintf(&what, "herd service start %s", so->name);
 	s.command = what;
-	msg_init(&req, "submit");
-	if (build(&req, &s, service_script, strlen(service_script)) == 0) {
-		msg_adds(&req, "service", so->name);
-		msg_addi(&req, "restart_policy", so->restart);
-		msg_addi(&req, "max_restarts", so->max_restarts);
-		msg_addi(&req, "restart_window", so->window_s);
-		if (so->port)
-			msg_addi(&req, "port_wanted", 1);
-		rc = send_submit(&req, 0, 1, idp);
-	}
-	msg_clear(&req);
+	rc = submit_quiet(&s, service_script, add_service, so, idp);
 	free(what);
 out:
 	jobopt_clear(&s.o);

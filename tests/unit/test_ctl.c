@@ -614,8 +614,9 @@ static void service_restart_policy(void **state_)
 
 	service_runs(h, id, 1, key, sizeof key);
 	feedf(h, RES_EVENT, "end %s 1", key);
-	assert_int_equal(ctl_find(&h->c, id)->svc_restarts, 1);
 	assert_int_equal(stored_state(h, id), JOB_PENDING);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_int_equal(ctl_find(&h->c, id)->svc_restarts, 1);
 	assert_int_equal(h->c.nodes[0].cpus_used, 0);	/* nothing held while it waits */
 	backoff_is(h, id, 1);
 	service_runs(h, id, 2, key, sizeof key);
