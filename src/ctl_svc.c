@@ -11,11 +11,14 @@
  * exit): svc_decide() (svc.c, pure) says whether it starts again; if so
  * the exit becomes EV_RESTART, the lifecycle's requeue path (the attempt
  * recorded in herd history, the job PENDING as its next attempt), and its
- * begin time is the backoff's end, which the eligibility rules and their
- * wake-up already wait for, kept across a controller restart.  A crash
+ * begin time is the backoff's end (the next whole second after it): the
+ * eligibility rules keep it pending until then (reason BackOff), the
+ * deadline heap visits it then (ctl_job_due) to ask for a pass, and it is
+ * stored, so a controller restart keeps the wait.  A crash
  * loop ends it FAILED with reason CrashLoop.  A cancel (herd service
  * stop) ends it as any job; a node failure requeues it as any job that
- * allows it.
+ * allows it.  With --port, the runner's start event names the port it
+ * picked (launch.c), stored with the start; each attempt picks anew.
  */
 #include <inttypes.h>
 #include <stdio.h>
