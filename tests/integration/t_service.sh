@@ -21,12 +21,16 @@ id=$(sed -n 's/^Submitted service crash as job \([0-9]*\)$/\1/p' <<<"$out")
 out=$(herd service start crash -- true 2>&1) && fail "a second 'crash' was queued: $out"
 grep -q "job $id" <<<"$out" || fail "the refusal does not name job $id: $out"
 
+backoff=
 for ((i = 0; i < 600; i++)); do
 	st=$(field "$id" .state)
 	[ "$st" = FAILED ] && break
+	[ -n "$backoff" ] || backoff=$(herd service ls --json |
+	    jq -r '.[] | select(.name == "crash" and .state == "PENDING" and .reason == "BackOff") | .name')
 	sleep 0.1
 done
 assert_eq "state after the crash loop" FAILED "$st"
+assert_eq "seen in herd service ls between attempts: PENDING BackOff" crash "$backoff"
 assert_eq "reason after the crash loop" CrashLoop "$(field "$id" .reason)"
 assert_eq "restarts" 3 "$(field "$id" .restarts)"
 assert_eq "attempts in herd history" 4 "$(hist_of "$id" '.attempts | length')"
