@@ -2,8 +2,9 @@
 # t_service_port: herd service start --port runs python3 -m http.server on
 # the port herd picked on the node ($HERD_PORT, also $PORT); herd service
 # ls shows node:port and curl reaches it there (the test nodes are
-# loopback addresses).  herdd SIGKILLed and started again leaves the
-# service running once, on the same port, still answering.
+# loopback addresses), and herd service logs has its requests.  herdd
+# SIGKILLed and started again leaves the service running once, on the same
+# port, still answering.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -55,6 +56,14 @@ assert_eq "servers running" 1 "$(pgrep -fc -- "http.server.*site$tag")"
 assert_eq "ls endpoint after herdd's restart" "$ep" "$(herd service ls --json |
     jq -r '.[] | select(.name == "web") | .endpoints[0]')"
 assert_eq "curl after herdd's restart" "served $tag" "$(get)"
+
+# Its output is its job's (http.server logs each request to stderr).
+for ((i = 0; i < 50; i++)); do
+	herd service logs web 2>/dev/null | grep -q '"GET /index.html' && break
+	sleep 0.1
+done
+herd service logs web | grep -q '"GET /index.html' ||
+    fail "herd service logs web lacks the request: $(herd service logs web 2>&1 | tail -3)"
 
 herd service stop web >/dev/null || fail "herd service stop web failed"
 wait_gone "http.server.*site$tag" 15 || fail "the server still runs after herd service stop"
