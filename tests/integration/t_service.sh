@@ -70,6 +70,13 @@ assert_eq "ls: web" "RUNNING 1 $wid" "$(herd service ls --json |
     jq -r '.[] | select(.name == "web") | "\(.state) \(.replicas.up) \(.job)"')"
 herd service show web --json | jq -e ".id == $wid and .service == \"web\"" >/dev/null ||
     fail "herd service show web: $(herd service show web --json)"
+herd service show web | grep -Eq '^restart_policy +on-failure$' ||
+    fail "herd service show web: $(herd service show web)"
+# A batch job's herd show has none of a service's lines.
+bid=$(submit --wrap true)
+wait_jobs 30 "$bid"
+herd show "$bid" | grep -Eq '^(service|restart_policy|restarts|port) ' &&
+    fail "herd show of a batch job: $(herd show "$bid")"
 herd service stop web >/dev/null || fail "herd service stop web failed"
 wait_gone "sleep 3$tag" 15 || fail "web still runs after herd service stop"
 sleep 2
