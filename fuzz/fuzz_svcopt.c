@@ -1,7 +1,7 @@
 /*
  * Fuzz target: the first line of the input as each of herd service
  * start's option values (svc.h): the name, --restart, --max-restarts and
- * --restart-window.  A value that parses must be in its range, a policy
+ * --restart-window, and as a runner's start event's "port N".  A value that parses must be in its range, a policy
  * must name itself back; then the restart decision on the parsed values
  * (any window state) must keep its backoff within 1 s .. 5 min.
  */
@@ -34,6 +34,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (svc_parse_window(line, &window, why, sizeof why) == 0 &&
 	    (window < 1 || window > SVC_WINDOW_MAX_S))
+		abort();
+	int port = 0;
+	if (svc_parse_start_port(line, &port) == 0 && (port < 1 || port > 65535))
 		abort();
 	struct svc_state s = { policy, maxr, window, (int64_t)(n * 977), (int)(n % 40) };
 	struct svc_verdict v;
