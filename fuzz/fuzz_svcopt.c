@@ -1,9 +1,10 @@
 /*
  * Fuzz target: the first line of the input as each of herd service
  * start's option values (svc.h): the name, --restart, --max-restarts and
- * --restart-window, and as a runner's start event's "port N".  A value that parses must be in its range, a policy
- * must name itself back; then the restart decision on the parsed values
- * (any window state) must keep its backoff within 1 s .. 5 min.
+ * --restart-window, and as a runner's start event's "port N".  A value
+ * that parses must be in its range, a policy must name itself back; then
+ * the restart decision on the parsed values (any window state) must keep
+ * its backoff within 1 s .. 5 min.
  */
 #include <stdint.h>
 #include <stdlib.h>
