@@ -48,11 +48,13 @@ extern const struct cmd_entry cmd_top_entry;
 extern const struct cmd_entry cmd_ssh_entry, cmd_run_entry, cmd_alloc_entry;
 extern const struct cmd_entry cmd_portfwd_entry;
 extern const struct cmd_entry cmd_sshcfg_entry, cmd_sshproxy_entry;
+extern const struct cmd_entry cmd_service_entry;
 /* herd.c: herd's own options, before the command (completion reads them). */
 extern const struct option herd_global_options[];
 extern const char herd_global_shortopts[];
 
 int cmd_submit(int argc, char **argv);
+int cmd_service(int argc, char **argv);
 /*
  * herd run's (verb "run") or herd alloc's ("alloc") job: argv's submit
  * options up to CMD (or "--"; alloc's CMD may be absent), with the holder
@@ -62,6 +64,19 @@ int cmd_submit(int argc, char **argv);
  */
 int submit_for_run(int argc, char **argv, const char *verb, const char *name, int *cmd,
     long long *idp);
+/*
+ * herd service start's job (cmd_service.c): argv[1..] submit options, then
+ * "--" and CMD [ARGS] (its batch script execs them); what a service cannot
+ * act on is refused.  0 with *idp, or the status to exit with (said why).
+ */
+struct service_opts {
+	const char *name;
+	int restart;		/* SVC_RESTART_* */
+	int max_restarts;
+	int64_t window_s;
+	int port;		/* --port */
+};
+int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp);
 /* Wait for job id to run, saying why it waits (said: the queued line was
  * printed already, print again only for a reason); 0, or the status to
  * exit with (said why).  Ctrl-C cancels the job. */

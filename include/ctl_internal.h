@@ -276,4 +276,17 @@ void ctl_gpushare_snapshot(struct ctl *c, struct sched_node *sn, int64_t *share)
 void ctl_gpushare_update(struct ctl *c, struct node *n);
 void ctl_gpushare_release(struct ctl *c, struct node *n, const struct job *j);
 
+/*
+ * herd service (ctl_svc.c).  submit: a service's rules on its row (its
+ * name unique among its owner's active services; no time limit unless
+ * asked_limit, a partition's max_time kept); 0 or -1 with err.  exit: a
+ * running service's attempt ended with status: EV_RESTART (its backoff
+ * set as its begin time) or EV_EXIT (*reason CrashLoop when it loops).
+ */
+int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char *err,
+    size_t errsz);
+enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const char **reason);
+/* Its runner's start event said the port it picked (rest: "port N"). */
+void ctl_svc_started(struct ctl *c, struct job *j, const char *rest);
+
 #endif

@@ -153,7 +153,22 @@ enum {
 	S(mail_user, "mail_user", "mail_user", JF_IFS | JF_PRIVATE) \
 	/* herd alloc's or herd run's holder: the partition's idle_timeout \
 	 * may release it (ctl_idle.c) */ \
-	N1(interactive, "interactive", "interactive", JF_INT, JF_IFS, int, uint8_t)
+	N1(interactive, "interactive", "interactive", JF_INT, JF_IFS, int, uint8_t) \
+	/* herd service (svc.h): its name, NULL a batch job; the restart \
+	 * policy (SVC_RESTART_*), at most max_restarts restarts within \
+	 * restart_window seconds (the window opened at svc_win_start with \
+	 * svc_win_count restarts in it), restarts in all, the last attempt's \
+	 * exit, and --port: wanted, and the port the node picked (0 none) */ \
+	S(svc_name, "service", "svc_name", JF_IFS) \
+	N1(svc_restart, "restart_policy", "svc_restart", JF_INT, JF_IFS, int, uint8_t) \
+	N2(svc_max_restarts, "max_restarts", "svc_max_restarts", JF_INT, JF_IFS, int, uint16_t) \
+	N4(svc_window_s, "restart_window", "svc_window", JF_SECS, JF_IFS, int64_t, int32_t) \
+	N4(svc_restarts, "restarts", "svc_restarts", JF_INT, JF_IUFS, int32_t, int32_t) \
+	N4(svc_win_start, "restart_window_start", "svc_win_start", JF_TIME, JF_IU | JF_FRAME, int64_t, uint32_t) \
+	N2(svc_win_count, "window_restarts", "svc_win_count", JF_INT, JF_IU | JF_FRAME, int, uint16_t) \
+	N4(svc_last_exit, "last_exit", "svc_last_exit", JF_INT, JF_IUFS, int32_t, int32_t) \
+	N1(svc_port_want, "port_wanted", "svc_port_want", JF_INT, JF_IFS, int, uint8_t) \
+	N2(svc_port, "port", "svc_port", JF_INT, JF_IUFS, int, uint16_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

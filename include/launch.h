@@ -58,6 +58,11 @@ struct launch_spec {
 	int64_t array_count, array_min, array_max, array_step;
 	int umask;		/* the submitter's (0-0777), -1: the node's own */
 	const struct iso_facts *iso;	/* what confines it there (isolate.h); NULL nothing */
+	/* herd service --port: the runner picks a free TCP port on the node,
+	 * exports it as HERD_PORT and PORT and reports it with the start
+	 * event ("start KEY PID port N"); none found fails the launch (step
+	 * "port"). */
+	int want_port;
 };
 
 /* Once per shell: make the directories.  Answers "P ok". */

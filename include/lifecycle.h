@@ -35,6 +35,7 @@ enum job_event {
 	EV_RELEASE,		/* herd release */
 	EV_ADOPT,		/* a node has it launched, the database had it pending (lost commits) */
 	EV_UNPLACE,		/* its placement's commit failed: back to what the database says */
+	EV_RESTART,		/* a service's attempt exited and its policy restarts it */
 	EV_NEVENTS
 };
 

@@ -19,6 +19,7 @@
 #include "job.h"
 #include "jobfield.h"
 #include "shquote.h"
+#include "svc.h"
 
 const struct cmd_entry cmd_show_entry = {
 	"show", "show [--json] [--script | --env] ID|ID_TASK",
@@ -111,11 +112,39 @@ static int show_sharing(const struct jobfield *jf, int64_t v)
 }
 
 /* One field of the job record, as a person reads it. */
+/*
+ * A service's own fields (herd service, svc.h): none of a batch job's
+ * lines; the policy by its name, the last exit as exit_code's.  1 if
+ * jf is one of them (shown or left out).
+ */
+static int show_service_field(const struct jobfield *jf, const struct msg *m)
+{
+	static const char *const names[] = { "service", "restart_policy", "max_restarts",
+		"restart_window", "restarts", "restart_window_start", "window_restarts",
+		"last_exit", "port_wanted", "port", NULL };
+	char t[64];
+	size_t k;
+	for (k = 0; names[k] != NULL && strcmp(names[k], jf->name) != 0; k++)
+		;
+	if (names[k] == NULL)
+		return 0;
+	if (msg_get(m, "service", NULL) == NULL)
+		return 1;
+	if (strcmp(jf->name, "restart_policy") == 0)
+		line(jf->name, svc_restart_name((int)msg_geti(m, jf->name, -1)));
+	else if (strcmp(jf->name, "last_exit") == 0) {
+		job_exit_format((int32_t)msg_geti(m, jf->name, -1), t, sizeof t);
+		line(jf->name, t);
+	} else
+		return 0;
+	return 1;
+}
+
 static void show_field(const struct jobfield *jf, const struct msg *m)
 {
 	char t[64];
 	int64_t v = msg_geti(m, jf->name, 0);
-	if (show_sharing(jf, v))
+	if (show_sharing(jf, v) || show_service_field(jf, m))
 		return;
 	if (strcmp(jf->name, "exit_code") == 0) {
 		int64_t code = msg_geti(m, "exit_code", -1);

@@ -711,6 +711,28 @@ int cmd_sbatch(int argc, char **argv)
 	return cmd_submit_as("sbatch", cmd_submit, argc, argv);
 }
 
+/* herd run's and herd service start's submit: s built with `script` and
+ * extra's fields, queued without a word; 0 with *idp, or the status. */
+static int submit_quiet(struct submit *s, const char *script,
+    void (*extra)(struct msg *, const void *), const void *arg, long long *idp)
+{
+	struct msg req;
+	int rc = 2;
+	msg_init(&req, "submit");
+	if (build(&req, s, script, strlen(script)) == 0) {
+		extra(&req, arg);
+		rc = send_submit(&req, 0, 1, idp);
+	}
+	msg_clear(&req);
+	return rc;
+}
+
+static void add_interactive(struct msg *m, const void *arg)
+{
+	(void)arg;
+	msg_addi(m, "interactive", 1);	/* the partition's idle_timeout applies */
+}
+
 /*
  * What herd run cannot act on, refused by name: it queues one job whose
  * batch script holds the allocation while CMD runs on this terminal.
@@ -739,7 +761,6 @@ int submit_for_run(int argc, char **argv, const char *verb, const char *name, in
 {
 	const char *script = stream_node_holder();
 	struct submit s = { 0 };
-	struct msg req;
 	char err[HERD_ERRLEN];
 	const char *why;
 	int i = 1, rc = 2;
@@ -776,12 +797,80 @@ int submit_for_run(int argc, char **argv, const char *verb, const char *name, in
 	char *what;
 	xasprintf(&what, "herd %s %s", verb, name);
 	s.command = what;
-	msg_init(&req, "submit");
-	if (build(&req, &s, script, strlen(script)) == 0) {
-		msg_addi(&req, "interactive", 1);	/* the partition's idle_timeout applies */
-		rc = send_submit(&req, 0, 1, idp);
+	rc = submit_quiet(&s, script, add_interactive, NULL, idp);
+	free(what);
+out:
+	jobopt_clear(&s.o);
+	return rc;
+}
+
+/* What herd service start cannot act on, refused by name. */
+static const char *service_refusal(const struct submit *s)
+{
+	if (s->wrap != NULL)
+		return "--wrap: herd service start runs the CMD after --";
+	if (s->o.array != NULL)
+		return "--array: a service is one job (replicas are not built yet)";
+	if (s->o.test_only || s->o.wait || s->parsable || s->json)
+		return "--test-only, --wait, --parsable and --json are herd submit's";
+	if (s->o.set & JO_REQUEUE)
+		return "--requeue/--no-requeue: a service's --restart says what follows its end";
+	return NULL;
+}
+
+static void add_service(struct msg *m, const void *arg)
+{
+	const struct service_opts *so = arg;
+	msg_adds(m, "service", so->name);
+	msg_addi(m, "restart_policy", so->restart);
+	msg_addi(m, "max_restarts", so->max_restarts);
+	msg_addi(m, "restart_window", so->window_s);
+	if (so->port)
+		msg_addi(m, "port_wanted", 1);
+}
+
+/* The service's script: CMD and its ARGS are the script's arguments. */
+static const char service_script[] = "#!/bin/sh\nexec \"$@\"\n";
+
+int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp)
+{
+	struct submit s = { 0 };
+	char err[HERD_ERRLEN];
+	const char *why;
+	int i = 1, rc = 2;
+	jobopt_init(&s.o);
+	while (i < argc && strcmp(argv[i], "--") != 0) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			fprintf(stderr, "herd: service start: '%s' is no option: put the command "
+			    "after -- (herd service start NAME [options] -- CMD [ARGS])\n", argv[i]);
+			goto out;
+		}
+		int used = parse_option(&s, argc, argv, i);
+		if (used < 0)
+			goto out;
+		i += used;
 	}
-	msg_clear(&req);
+	if (i + 1 >= argc) {
+		fprintf(stderr, "herd: service start needs a command (herd service start NAME "
+		    "[options] -- CMD [ARGS])\n");
+		goto out;
+	}
+	if ((why = service_refusal(&s)) != NULL) {
+		fprintf(stderr, "herd: service start: %s\n", why);
+		goto out;
+	}
+	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
+		fprintf(stderr, "herd: %s\n", err);
+		goto out;
+	}
+	if (s.o.name == NULL)
+		s.o.name = xstrdup(so->name);
+	s.args = argv + i + 1;
+	s.nargs = argc - i - 1;
+	char *what;
+	xasprintf(&what, "herd service start %s", so->name);
+	s.command = what;
+	rc = submit_quiet(&s, service_script, add_service, so, idp);
 	free(what);
 out:
 	jobopt_clear(&s.o);

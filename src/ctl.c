@@ -26,6 +26,7 @@
 #include "log.h"
 #include "partition.h"
 #include "sched.h"
+#include "svc.h"
 #include "util.h"
 
 
@@ -671,8 +672,10 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 		return -1;
 	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
 	row.uid = (uint32_t)uid;
+	int64_t asked_limit = row.time_limit_s;
 	/* Its partitions (allow_accounts needs the account), then its limits. */
 	if (submit_partition(c, &row, &parts, err, errsz) != 0 ||
+	    ctl_svc_submit(c, &row, asked_limit, err, errsz) != 0 ||
 	    ctl_limits_submit(c, &row, r->array ? arrayspec_count(r->array) : 1, err, errsz) != 0) {
 		free(parts);
 		return -1;
@@ -823,6 +826,7 @@ int ctl_launch_send(struct ctl *c, struct job *j)
 		.script = d.script, .script_len = d.script_len,
 		.argv = d.argv, .argv_len = d.argv_len, .env = d.env, .env_len = d.env_len,
 		.umask = j->umask,
+		.want_port = j->svc_port_want,
 		.iso = n->have_probe ? &n->probe.iso : NULL,
 	};
 	if (j->array_job_id > 0 && ctl_array_launch_vars(c, j, &s) != 0)
@@ -1388,6 +1392,9 @@ const char *ctl_pending_reason(struct ctl *c, const struct job *j)
 	if (j->state != JOB_PENDING)
 		return j->reason;
 	const char *why = elig_reason(j->hold, j->dep_state, j->begin_time, ctl_now_wall(c));
+	/* A service's begin time after a crash is its backoff (ctl_svc.c). */
+	if (why != NULL && j->svc_name != NULL && j->attempt > 1 && strcmp(why, "BeginTime") == 0)
+		return SVC_REASON_BACKOFF;
 	if (why != NULL)
 		return why;
 	if (ctl_array_pending(j) && j->array->pending.throttle > 0 &&

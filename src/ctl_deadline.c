@@ -4,7 +4,8 @@
  *
  * Theory of operation: what a tick does to a job (ctl_node.c's tick_job:
  * kill escalation, the time limit, the --signal warning, TIME_LIMIT_%
- * notifications, the launch and reconcile checks) depends on a few of its
+ * notifications, the launch and reconcile checks, a service's restart
+ * after its backoff) depends on a few of its
  * fields and the clock.  ctl_job_due() says, from those fields alone, the
  * earliest monotonic millisecond at which a visit could do something; the
  * job is kept in a deadline heap (deadheap.c) under that time.  ctl_tick
@@ -85,6 +86,10 @@ int64_t ctl_job_due(const struct job *j, const struct job_due_in *in)
 		if (mark > 0)
 			due = min64(due, at_wall(in, mark));
 	}
+	/* A service waiting out its restart backoff (ctl_svc.c): its visit asks
+	 * for a scheduling pass the moment its begin time comes. */
+	if (j->state == JOB_PENDING && j->svc_name != NULL && (int64_t)j->begin_time > in->wall)
+		due = min64(due, at_wall(in, j->begin_time));
 	/* idle_timeout: use is seen only by looking (streams, the last probe),
 	 * so an interactive allocation is looked at every second. */
 	if (j->state == JOB_RUNNING && j->interactive && in->idle_timeout_s > 0 && j->node >= 0)

@@ -102,11 +102,12 @@ struct old_attempt {
 
 /*
  * How it ended: a requeued attempt REQUEUED, one lost with its node
- * NODE_FAIL, an ended job's requeue its final state; when, if it never
+ * NODE_FAIL, an ended job's requeue its final state, a restarted
+ * service's by its exit status; when, if it never
  * became final: the event's time.
  */
-static void record_attempt(struct ctl *c, const struct job *j, const char *reason, int64_t when,
-    struct old_attempt *o)
+static void record_attempt(struct ctl *c, const struct job *j, enum job_event ev,
+    const char *reason, int64_t when, struct old_attempt *o)
 {
 	enum job_state from = (enum job_state)j->state;
 	struct attempt_row *a = &o->row;
@@ -119,6 +120,8 @@ static void record_attempt(struct ctl *c, const struct job *j, const char *reaso
 	a->start_time = j->start_time;
 	a->end_time = j->end_time != 0 ? j->end_time : when;
 	a->state = from == JOB_LAUNCHING || from == JOB_RUNNING ? JOB_NODE_FAIL : (int)from;
+	if (ev == EV_RESTART)	/* a service's attempt, ended by its own exit */
+		a->state = j->exit_code == 0 ? JOB_COMPLETED : JOB_FAILED;
 	a->exit_code = j->exit_code;
 	a->reason = (char *)reason;
 	log_info("job %" PRId64 ": attempt %d ended %s%s%s; attempt %d pending", j->id, j->attempt,
@@ -136,6 +139,7 @@ static void new_attempt(struct job *j)
 	j->kill_stage = 0;
 	j->doubted = 0;
 	j->check_at_ms = 0;
+	j->svc_port = 0;	/* herd service --port: each attempt picks its own */
 }
 
 /*
@@ -147,7 +151,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 {
 	int64_t now = ctl_now_wall(c), when = a->when > 0 && a->when < now ? a->when : now;
 
-	if ((ev == EV_EXIT || ev == EV_LAUNCH_FAIL) &&
+	if ((ev == EV_EXIT || ev == EV_LAUNCH_FAIL || ev == EV_RESTART) &&
 	    (!job_state_is_final((enum job_state)j->state) || j->exit_code == -1))
 		j->exit_code = a->status;
 	if ((st->actions & ACT_STAMP_START) && j->start_time == 0)
@@ -155,7 +159,7 @@ static void apply(struct ctl *c, struct job *j, enum job_event ev, const struct 
 	if (st->actions & ACT_STAMP_END)
 		j->end_time = when < j->start_time ? j->start_time : when;
 	if (st->actions & ACT_REQUEUE) {
-		record_attempt(c, j, a->reason != NULL ? a->reason : j->reason, when, old);
+		record_attempt(c, j, ev, a->reason != NULL ? a->reason : j->reason, when, old);
 		/* The attempt's GPU time is the user's, as a job's is at its end
 		 * (one already over was charged then). */
 		if (!job_state_is_final((enum job_state)j->state))
@@ -267,14 +271,35 @@ static int apply_hold(struct ctl *c, struct job *j, const struct job_step *st, c
 	return 0;
 }
 
-static int event(struct ctl *c, struct job *j, enum job_event ev, const struct ev_arg *a)
+/* A service's exit: its restart policy may make it a restart (ctl_svc.c). */
+static enum job_event service_exit(struct ctl *c, struct job *j, enum job_event ev,
+    struct ev_arg *a, int *crashloop)
+{
+	const char *why = NULL;
+	if (ev != EV_EXIT || j->svc_name == NULL ||
+	    (j->state != JOB_LAUNCHING && j->state != JOB_RUNNING))
+		return ev;
+	ev = ctl_svc_exit(c, j, a->status, &why);
+	if (why != NULL) {
+		a->reason = why;
+		*crashloop = 1;
+	}
+	return ev;
+}
+
+static int event(struct ctl *c, struct job *j, enum job_event ev, const struct ev_arg *arg)
 {
 	struct job_step st;
 	struct old_attempt old;
 	enum job_state from = (enum job_state)j->state;
+	struct ev_arg a0 = *arg, *a = &a0;
+	int crashloop = 0;
 
+	ev = service_exit(c, j, ev, a, &crashloop);
 	if (decide(j, ev, a->status, &st) != 0)
 		return -1;
+	if (crashloop)
+		st.to = JOB_FAILED;	/* even after an exit 0 (--restart always) */
 	if (st.actions & (ACT_HOLD | ACT_UNHOLD))
 		return apply_hold(c, j, &st, a->reason);
 	apply(c, j, ev, &st, a, &old);

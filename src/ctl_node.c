@@ -370,6 +370,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	if (strcmp(r.word, "start") == 0) {
 		if (r.num > 1 && r.num <= INT32_MAX)
 			j->pid = (int32_t)r.num;	/* its processes' session (ctl_foreign.c) */
+		ctl_svc_started(c, j, r.rest);	/* herd service --port: the port it picked */
 		mark_running(c, j);
 	}
 	else if (strcmp(r.word, "fail") == 0)
@@ -622,6 +623,8 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 	} else if (j->state == JOB_RUNNING && j->time_limit_s > 0 &&
 	    wall - j->start_time >= j->time_limit_s) {
 		ctl_event(c, j, EV_TIMEOUT, 0, NULL);
+	} else if (j->state == JOB_PENDING && j->svc_name != NULL && j->begin_time <= wall) {
+		c->sched_needed = 1;	/* a service's backoff is over (ctl_deadline.c) */
 	} else if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) && j->node >= 0) {
 		/* A LAUNCHING job is always looked at again in time; a RUNNING
 		 * one only when an answer asked for it (check_at_ms set). */

@@ -220,6 +220,18 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN mail_user TEXT;",
 	/* herd alloc's and herd run's holders (issue 15): idle_timeout's. */
 	"ALTER TABLE jobs ADD COLUMN interactive INTEGER NOT NULL DEFAULT 0;",
+	/* herd service (issue 16): the service's name (NULL: a batch job),
+	 * its restart policy and count, the port the node picked. */
+	"ALTER TABLE jobs ADD COLUMN svc_name TEXT;"
+	"ALTER TABLE jobs ADD COLUMN svc_restart INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_max_restarts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_window INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_restarts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_win_start INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN svc_win_count INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_last_exit INTEGER NOT NULL DEFAULT -1;"
+	"ALTER TABLE jobs ADD COLUMN svc_port_want INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_port INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
@@ -1020,6 +1032,7 @@ void job_row_init(struct job_row *r)
 	r->array_task_id = -1;
 	r->requeue = 1;
 	r->umask = -1;
+	r->svc_last_exit = -1;
 }
 
 void job_row_clear(struct job_row *r)

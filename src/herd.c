@@ -31,7 +31,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_priority_entry, &cmd_usage_entry, &cmd_doctor_entry, &cmd_init_entry,
 	&cmd_completion_entry,
 	&cmd_top_entry, &cmd_ssh_entry, &cmd_run_entry,
-	&cmd_alloc_entry, &cmd_sshcfg_entry, &cmd_sshproxy_entry, &cmd_portfwd_entry, NULL,
+	&cmd_alloc_entry, &cmd_sshcfg_entry, &cmd_sshproxy_entry, &cmd_portfwd_entry,
+	&cmd_service_entry, NULL,
 };
 
 /* herd's own options, before the command; `herd completion` offers them too.

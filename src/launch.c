@@ -432,6 +432,40 @@ static int add_env_file(struct buf *b, const struct launch_spec *s)
 }
 
 /*
+ * herd service --port: a free TCP port, asked of the kernel (bind port 0)
+ * where the node has python3, else one of 40000-59999 that no socket in
+ * /proc/net/tcp or tcp6 holds (a few tries from a start the job id
+ * spreads).  Either can lose a race with another process taking the port
+ * before the service binds it; the service then fails and its restart
+ * picks again.  None found: step "port" fails the launch.  The port goes
+ * to the job's environment, its KEY.env (after add_env_file) and its start
+ * event.
+ */
+static int add_port_pick(struct buf *b, int64_t id)
+{
+	int r = buf_addstr(b, "__herd_port=\n"
+	    "if [ -z \"$__herd_f\" ] && command -v python3 >/dev/null 2>&1; then\n"
+	    "__herd_port=$(python3 -c 'import socket\ns=socket.socket()\ns.bind((\"\",0))\n"
+	    "print(s.getsockname()[1])' </dev/null 2>/dev/null)\nfi\n"
+	    "case $__herd_port in ''|*[!0-9]*) __herd_port=;; esac\n");
+	r |= buf_printf(b, "__herd_n=0\nwhile [ -z \"$__herd_f$__herd_port\" ] && "
+	    "[ $__herd_n -lt 20 ]; do\n"
+	    "__herd_c=$(( (%" PRId64 " * 7919 + $$ + __herd_n * 104729) %% 20000 + 40000 ))\n",
+	    id % 1000000);
+	r |= buf_addstr(b, "__herd_h=$(printf '%04X' \"$__herd_c\") __herd_u=\n"
+	    "for __herd_t in /proc/net/tcp /proc/net/tcp6; do\n"
+	    "while read -r __herd_a __herd_b __herd_x; do\n"
+	    "case $__herd_b in *:\"$__herd_h\") __herd_u=1;; esac\n"
+	    "done 2>/dev/null <\"$__herd_t\"\ndone\n"
+	    "[ -z \"$__herd_u\" ] && __herd_port=$__herd_c\n"
+	    "__herd_n=$((__herd_n + 1))\ndone\n"
+	    "if [ -z \"$__herd_f\" ] && [ -z \"$__herd_port\" ]; then __herd_f=port\n"
+	    "printf '%s\\n' 'no free TCP port found on the node' >\"$__herd_d.err\"\nfi\n"
+	    "export HERD_PORT=\"$__herd_port\" PORT=\"$__herd_port\"\n");
+	return r;
+}
+
+/*
  * The runner: a subshell of the node shell (a fork, no exec) that starts
  * the job in a session of its own, waits for it and reports.  It is not in
  * the job's process group, so a KILL for the job leaves it to record the
@@ -449,7 +483,12 @@ static int runner_text(struct buf *b, const struct launch_spec *s, char *err, si
 		r |= buf_printf(b, "umask %04o\n", (unsigned)s->umask);
 	r |= add_env(b, s->env, s->env_len);
 	r |= add_exports(b, s);
+	if (s->want_port)
+		r |= add_port_pick(b, s->id);
 	r |= add_env_file(b, s);
+	if (s->want_port)
+		r |= buf_addstr(b, "printf 'export HERD_PORT=%s PORT=%s\\n' \"$__herd_port\" "
+		    "\"$__herd_port\" 2>/dev/null >>\"$__herd_d.env\"\n");
 	r |= buf_addstr(b, "__herd_rc=1\n");
 	r |= add_checks(b, s);
 	r |= buf_addstr(b, "else\n");
@@ -460,8 +499,9 @@ static int runner_text(struct buf *b, const struct launch_spec *s, char *err, si
 	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, job_key_str(s->key));
-	r |= buf_addstr(b, " \"$__herd_j\" >>\"$__herd_ev\"\n"
-	    "wait \"$__herd_j\"\n__herd_rc=$?\nfi\n");
+	r |= buf_addstr(b, s->want_port ? " \"$__herd_j port $__herd_port\" >>\"$__herd_ev\"\n" :
+	    " \"$__herd_j\" >>\"$__herd_ev\"\n");
+	r |= buf_addstr(b, "wait \"$__herd_j\"\n__herd_rc=$?\nfi\n");
 	r |= add_report(b, job_key_str(s->key));
 	r |= isolate_add_end(b, s->iso, job_key_str(s->key));
 	r |= buf_addstr(b, ") </dev/null >/dev/null 2>&1 &\n");

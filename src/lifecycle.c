@@ -82,6 +82,12 @@ static const struct row {
 	{ FROM_ACTIVE, EV_REQUEUE, JOB_REQUEUED, "requeued", ACT_COMMIT | ACT_KILL },
 	{ FROM_ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL,
 	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
+	/* A service's attempt ended and its policy starts another (svc.h):
+	 * its processes are gone, it waits out its backoff.  Not final, so no
+	 * time is stamped: the attempt's record takes its start as heard and
+	 * the event's time as its end, as a node failure's requeue does. */
+	{ FROM_ACTIVE, EV_RESTART, JOB_PENDING, "BackOff",
+	    ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_EXIT, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_LAUNCH_FAIL, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
 	{ JOB_REQUEUED, EV_GONE, JOB_PENDING, NULL, ACT_COMMIT | ACT_RELEASE | ACT_REQUEUE },
@@ -102,7 +108,7 @@ static const struct row {
 static const char *event_names[EV_NEVENTS] = {
 	"place", "start", "exit", "launch-fail", "launch-lost", "cancel", "timeout",
 	"node-lost", "gone", "never", "requeue", "node-requeue", "hold", "release",
-	"adopt", "unplace",
+	"adopt", "unplace", "restart",
 };
 
 const char *job_event_name(enum job_event e)

@@ -45,6 +45,7 @@
 #include "arrayspec.h"
 #include "sigspec.h"
 #include "mailtype.h"
+#include "svc.h"
 
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
@@ -414,6 +415,32 @@ static int submit_numbers(struct client *cl, const struct msg *m, struct submit_
 	return 0;
 }
 
+/* herd service start's fields (svc.h; the name's rules: ctl_svc_submit); -1 answered. */
+static int submit_service(struct client *cl, const struct msg *m, struct submit_req *r)
+{
+	int64_t policy, maxr, window, port;
+	if (check_text(cl, m, "service", SVC_NAME_MAX) ||
+	    get_num(cl, m, "restart_policy", SVC_RESTART_NEVER, SVC_RESTART_ALWAYS,
+	    SVC_RESTART_ON_FAILURE, &policy) ||
+	    get_num(cl, m, "max_restarts", 0, SVC_MAX_RESTARTS_MAX, SVC_DEFAULT_MAX_RESTARTS,
+	    &maxr) ||
+	    get_num(cl, m, "restart_window", 1, SVC_WINDOW_MAX_S, SVC_DEFAULT_WINDOW_S, &window) ||
+	    get_num(cl, m, "port_wanted", 0, 1, 0, &port))
+		return -1;
+	r->job.svc_name = (char *)get_str(m, "service", NULL);
+	if (r->job.svc_name == NULL && port) {
+		client_error(cl, "port_wanted is a service's (herd service start --port)");
+		return -1;
+	}
+	if (r->job.svc_name == NULL)
+		return 0;	/* a batch job: none of a service's fields */
+	r->job.svc_restart = (int)policy;
+	r->job.svc_max_restarts = (int)maxr;
+	r->job.svc_window_s = window;
+	r->job.svc_port_want = (int)port;
+	return 0;
+}
+
 /*
  * -M (checked here, where the cluster's name is known, before anything is
  * queued), --exclusive/--oversubscribe, --comment (checked again: a
@@ -439,7 +466,8 @@ static int submit_extras(struct server *s, struct client *cl, const struct msg *
 	    get_num(cl, m, "gpu_share", 0, 1, 0, &share) ||
 	    get_num(cl, m, "mem_all", 0, 1, 0, &mem_all) ||
 	    get_num(cl, m, "hint_nomultithread", 0, 1, 0, &nomt) ||
-	    get_num(cl, m, "interactive", 0, 1, 0, &inter))
+	    get_num(cl, m, "interactive", 0, 1, 0, &inter) ||
+	    submit_service(cl, m, r))
 		return -1;
 	const char *clusters = get_str(m, "clusters", NULL);
 	if (clusters != NULL &&

@@ -41,6 +41,7 @@
 #include "node.h"
 #include "priority.h"
 #include "streamwatch.h"
+#include "svc.h"
 #include "util.h"
 
 #define UID 1000
@@ -531,6 +532,153 @@ static void node_lost_requeues(void **state_)
 	assert_int_equal(state(h, id), JOB_LAUNCHING);
 	feedf(h, RES_EVENT, "start %s 99", k2);
 	assert_int_equal(state(h, id), JOB_RUNNING);
+	h_free(h);
+}
+
+/* ---- herd service (ctl_svc.c) ---- */
+
+static void advance(struct h *h, int64_t secs);
+
+/* A service of alice's: NAME, its policy, at most maxr restarts in 600 s. */
+static int64_t try_submit_service(struct h *h, const char *name, int policy, int maxr,
+    char *err, size_t errsz)
+{
+	struct submit_req r = { 0 };
+	int64_t id;
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = (char *)name;
+	r.job.workdir = "/home/alice";
+	r.job.cpus = 2;
+	r.job.mem_mb = 1024;
+	r.job.svc_name = (char *)name;
+	r.job.svc_restart = policy;
+	r.job.svc_max_restarts = maxr;
+	r.job.svc_window_s = 600;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+/* Placed and started as attempt `attempt`; its key in key. */
+static void service_runs(struct h *h, int64_t id, int attempt, char *key, size_t size)
+{
+	free(schedule(h));
+	key_of(h, id, attempt, key, size);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	assert_int_equal(ctl_find(&h->c, id)->attempt, attempt);
+}
+
+/* Not placed before `secs` have passed (and the second the exit came in),
+ * then placed (one second at a time). */
+static void backoff_is(struct h *h, int64_t id, int64_t secs)
+{
+	for (int64_t t = 0; t <= secs; t++) {
+		assert_int_equal(state(h, id), JOB_PENDING);
+		assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, id)), "BackOff");
+		free(schedule(h));
+		assert_int_equal(state(h, id), JOB_PENDING);
+		h->c.sched_needed = 0;
+		advance(h, 1);
+	}
+	assert_true(h->c.sched_needed);	/* the tick saw the backoff end */
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+}
+
+static int attempt_states(void *arg, const struct attempt_row *a)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+	snprintf(out + n, 64 - n, "%s%s", n ? " " : "", job_state_name((enum job_state)a->state));
+	return 0;
+}
+
+/*
+ * on-failure: each failing exit starts the service again after 1 s, then
+ * 2 s (pending BackOff, each attempt recorded FAILED); one failure more
+ * than max_restarts ends it FAILED CrashLoop with its last exit.  A second
+ * start of its name is refused while it is active, not after.
+ */
+static void service_restart_policy(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "", states[64] = "";
+	node_up(h, "boot-1", "S - done");
+	int64_t id = try_submit_service(h, "web", SVC_RESTART_ON_FAILURE, 2, err, sizeof err);
+	assert_true(id > 0);
+	assert_int_equal(ctl_find(&h->c, id)->time_limit_s, 0);	/* none unless asked */
+	assert_int_equal(try_submit_service(h, "web", SVC_RESTART_NEVER, 0, err, sizeof err), -1);
+	assert_non_null(strstr(err, "already running as job"));
+
+	service_runs(h, id, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 1", key);
+	assert_int_equal(stored_state(h, id), JOB_PENDING);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_int_equal(ctl_find(&h->c, id)->svc_restarts, 1);
+	assert_int_equal(h->c.nodes[0].cpus_used, 0);	/* nothing held while it waits */
+	backoff_is(h, id, 1);
+	service_runs(h, id, 2, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 1", key);
+	backoff_is(h, id, 2);
+	service_runs(h, id, 3, key, sizeof key);
+	assert_int_equal(h->ended, 0);
+	feedf(h, RES_EVENT, "end %s 7", key);	/* the third failure: over the limit */
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	assert_int_equal(r.state, JOB_FAILED);
+	assert_string_equal(r.reason, "CrashLoop");
+	assert_int_equal(r.exit_code, 7);
+	assert_int_equal(r.svc_last_exit, 7);
+	assert_int_equal(r.svc_restarts, 2);
+	job_row_clear(&r);
+	assert_int_equal(h->ended, 1);
+	assert_int_equal(db_attempts(h->db, id, attempt_states, states), 0);
+	assert_string_equal(states, "FAILED FAILED");
+	/* Ended: its name is free again. */
+	assert_true(try_submit_service(h, "web", SVC_RESTART_NEVER, 0, err, sizeof err) > 0);
+	h_free(h);
+}
+
+/*
+ * on-failure ends with an exit 0; never with any exit; always restarts an
+ * exit 0; a cancel (herd service stop) is never restarted.
+ */
+static void service_policies_and_stop(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
+	node_up(h, "boot-1", "S - done");
+	int64_t a = try_submit_service(h, "a", SVC_RESTART_ON_FAILURE, 5, err, sizeof err);
+	service_runs(h, a, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 0", key);
+	assert_int_equal(stored_state(h, a), JOB_COMPLETED);
+
+	int64_t b = try_submit_service(h, "b", SVC_RESTART_NEVER, 5, err, sizeof err);
+	service_runs(h, b, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 2", key);
+	assert_int_equal(stored_state(h, b), JOB_FAILED);
+
+	int64_t c = try_submit_service(h, "c", SVC_RESTART_ALWAYS, 5, err, sizeof err);
+	service_runs(h, c, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 0", key);
+	assert_int_equal(stored_state(h, c), JOB_PENDING);
+	backoff_is(h, c, 1);
+	drop_sent(h);
+	key_of(h, c, 2, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4243", key);
+	assert_int_equal(ctl_event(&h->c, ctl_find(&h->c, c), EV_CANCEL, 0, NULL), 0);
+	feedf(h, RES_EVENT, "end %s 143", key);	/* the kill's end */
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, c, &r), 1);
+	assert_int_equal(r.state, JOB_CANCELLED);
+	assert_int_equal(r.attempt, 2);
+	assert_int_equal(r.svc_restarts, 1);
+	job_row_clear(&r);
 	h_free(h);
 }
 
@@ -2818,6 +2966,15 @@ static void deadline_rule(void **state_)
 	j.time_limit_s = 0;	/* no limit, nothing asked: nothing to wait for */
 	j.warn_sent = 0;
 	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	/* A service in its restart backoff: due when its begin time comes; a
+	 * batch job's --begin is the scheduler's own wake-up. */
+	j.state = JOB_PENDING;
+	j.begin_time = 1004;
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
+	j.svc_name = "web";
+	assert_int_equal(ctl_job_due(&j, &in), 5000 + 4 * 1000);
+	j.begin_time = 1000;	/* over: nothing more to wait for */
+	assert_true(ctl_job_due(&j, &in) == CTL_DUE_NONE);
 }
 
 /*
@@ -2979,6 +3136,8 @@ int main(void)
 		cmocka_unit_test(restart_adopts),
 		cmocka_unit_test(gpus_known_by_uuid),
 		cmocka_unit_test(node_lost_requeues),
+		cmocka_unit_test(service_restart_policy),
+		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(turn_one_commit),
 		cmocka_unit_test(turn_commit_fails),
 		cmocka_unit_test(limit_reached_then_freed),

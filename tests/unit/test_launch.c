@@ -496,6 +496,56 @@ static void env_file_enters_the_job(void **state)
 	assert_int_not_equal(access("/tmp/herd-launch-pwned", F_OK), 0);
 }
 
+/*
+ * herd service --port: the runner picks a port no socket holds, the job
+ * sees it as HERD_PORT and PORT, KEY.env has it, and the start event
+ * carries it ("start KEY PID port N"); with a PATH that has no python3,
+ * the /proc/net/tcp fallback picks one in 40000-59999.
+ */
+static void port_picked_and_reported(void **state)
+{
+	(void)state;
+	static const char script[] = "#!/bin/sh\nprintf '%s %s\\n' \"$HERD_PORT\" \"$PORT\"\n";
+	for (int nopy = 0; nopy < 2; nopy++) {
+		char herd_dir[300], out[400], statep[600], ev[400], cmd[1024], envs[64];
+		snprintf(herd_dir, sizeof herd_dir, "%s/herdp%d", scratch, nopy);
+		snprintf(out, sizeof out, "%s/p%d.out", scratch, nopy);
+		size_t elen = (size_t)snprintf(envs, sizeof envs, "PATH=%s",
+		    nopy ? "/nonexistent" : "/usr/bin:/bin") + 1;
+		struct launch_spec s = {
+			.herd_dir = herd_dir, .key = K(nopy ? "t.p-12.0" : "t.p-11.0"), .id = 11 + nopy,
+			.name = "p", .node = "n1", .workdir = scratch, .out_path = out, .gpus = "",
+			.cpus = 1, .ntasks = 1, .user = "alice", .submit_dir = "/s", .submit_host = "h",
+			.script = script, .script_len = sizeof script - 1, .argv = "", .env = envs,
+			.env_len = elen, .umask = -1, .want_port = 1,
+		};
+		free(launch_once(&s));
+		snprintf(statep, sizeof statep, "%s/jobs/t.p-%d.0.state", herd_dir, 11 + nopy);
+		assert_int_equal(wait_state(statep, "exit 0", 20000), 0);
+		char *o = slurp(out);
+		assert_non_null(o);
+		int port = 0, port2 = -1;
+		assert_int_equal(sscanf(o, "%d %d", &port, &port2), 2);
+		assert_int_equal(port, port2);
+		assert_true(port > 0 && port < 65536);
+		if (nopy)
+			assert_true(port >= 40000 && port < 60000);
+		free(o);
+		snprintf(ev, sizeof ev, "%s/events", herd_dir);
+		char *e = slurp(ev);
+		char want[128];
+		snprintf(want, sizeof want, " port %d\n", port);
+		assert_non_null(e);
+		assert_non_null(strstr(e, want));
+		free(e);
+		snprintf(cmd, sizeof cmd, ". '%s/jobs/t.p-%d.0.env'; printf '%%s' \"$HERD_PORT\"",
+		    herd_dir, 11 + nopy);
+		o = run_sh(cmd, strlen(cmd));
+		assert_int_equal(atoi(o), port);
+		free(o);
+	}
+}
+
 /* A task of an array: sbatch's SLURM_ARRAY_* and herd's, SLURM_JOB_ID its own;
  * a job outside an array gets none of them (even from the submitter's env,
  * which the export overrides only when it sets them). */
@@ -1189,6 +1239,7 @@ int main(void)
 		cmocka_unit_test(launch_failures_reported),
 		cmocka_unit_test(job_sees_slurm_variables),
 		cmocka_unit_test(env_file_enters_the_job),
+		cmocka_unit_test(port_picked_and_reported),
 		cmocka_unit_test(task_sees_array_variables),
 		cmocka_unit_test(scan_lists_keys_and_gpus),
 		cmocka_unit_test(parse_answers),

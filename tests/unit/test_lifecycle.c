@@ -61,6 +61,8 @@ static const struct pin {
 	{ ACTIVE, EV_LAUNCH_FAIL, JOB_FAILED, "launch failed", C | E | R | N },
 	{ ACTIVE, EV_NODE_LOST, JOB_NODE_FAIL, "node failure", C | E | R | N },
 	{ ACTIVE, EV_NODE_REQUEUE, JOB_PENDING, NULL, C | R | Q },
+	/* A service's exit its policy restarts (svc.h): a new attempt. */
+	{ ACTIVE, EV_RESTART, JOB_PENDING, "BackOff", C | R | Q },
 	/* The controller's end: final at once, resources kept until gone. */
 	{ ACTIVE, EV_LAUNCH_LOST, JOB_FAILED, "launch interrupted", C | E | K },
 	{ ACTIVE, EV_CANCEL, JOB_CANCELLED, "cancelled", C | E | K },
