@@ -55,6 +55,9 @@ extern const char herd_global_shortopts[];
 
 int cmd_submit(int argc, char **argv);
 int cmd_service(int argc, char **argv);
+/* The caller's running service NAME: its job id and *port (0: no --port),
+ * or -1 said on stderr (herd port-forward NAME). */
+int64_t cmd_service_job(const char *name, int *port);
 /*
  * herd run's (verb "run") or herd alloc's ("alloc") job: argv's submit
  * options up to CMD (or "--"; alloc's CMD may be absent), with the holder

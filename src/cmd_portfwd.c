@@ -39,15 +39,16 @@
 #define FWD_CHECK_MS 1000		/* how often the job is asked after */
 
 const struct cmd_entry cmd_portfwd_entry = {
-	"port-forward", "port-forward ID|ID_TASK [LOCALPORT:]REMOTEPORT",
-	"reach a port on a running job's node from a local port",
+	"port-forward", "port-forward ID|ID_TASK [LOCALPORT:]REMOTEPORT | NAME [LOCALPORT]",
+	"reach a port on a running job's node (or a service's port) from a local port",
 	"options:\n"
 	"  -h, --help                this help\n"
 	"\nListens on 127.0.0.1:LOCALPORT (absent or 0: a free port, printed); each\n"
 	"connection there reaches localhost:REMOTEPORT on the job's node through herdd,\n"
 	"as the job's owner.  The job's owner, admins and root only; the job must be\n"
 	"RUNNING.  At most 32 connections at once.  Ctrl-C stops; the forward stops\n"
-	"by itself when the job ends (status 1).\n",
+	"by itself when the job ends (status 1).  NAME: your running service of that\n"
+	"name (herd service), to the port its --port gave it.\n",
 	cmd_portfwd
 };
 
@@ -328,12 +329,36 @@ int cmd_portfwd(int argc, char **argv)
 			return 0;
 		return 2;
 	}
-	if (argc - optind != 2)
-		return cmd_usage_error(ce, "a job id and a port are needed");
+	char svcref[32];
+	if (argc - optind < 1 || argc - optind > 2)
+		return cmd_usage_error(ce, "a job id and a port, or a service's name, are needed");
 	f.ref = argv[optind];
-	if (f.ref[0] == '\0' || strspn(f.ref, "0123456789_") != strlen(f.ref))
-		return cmd_usage_error(ce, "\"%s\" is not a job id (ID or ID_TASK)", f.ref);
-	if (portfwd_parse(argv[optind + 1], &local, &f.remote, err, sizeof err) != 0)
+	if (f.ref[0] == '\0')
+		return cmd_usage_error(ce, "an empty job id or service name");
+	if (strspn(f.ref, "0123456789_") != strlen(f.ref)) {
+		/* A service's name: its job, to the port --port gave it. */
+		int port;
+		int64_t sid = cmd_service_job(f.ref, &port);
+		if (sid < 0)
+			return 1;
+		if (port <= 0) {
+			fprintf(stderr, "herd: service %s has no port (start it with --port), or it has "
+			    "not started yet\n", argv[optind]);
+			return 1;
+		}
+		snprintf(svcref, sizeof svcref, "%lld", (long long)sid);
+		f.ref = svcref;
+		f.remote = port;
+		local = 0;
+		if (argc - optind == 2 && portfwd_parse(argv[optind + 1], &local, &bound, err,
+		    sizeof err) == 0 && strchr(argv[optind + 1], ':') == NULL) {
+			local = bound;	/* NAME LOCALPORT: one number, the local port */
+		} else if (argc - optind == 2)
+			return cmd_usage_error(ce, "\"%s\": after a service's name, a local port "
+			    "1 to 65535", argv[optind + 1]);
+	} else if (argc - optind != 2) {
+		return cmd_usage_error(ce, "a job id and a port are needed");
+	} else if (portfwd_parse(argv[optind + 1], &local, &f.remote, err, sizeof err) != 0)
 		return cmd_usage_error(ce, "\"%s\": %s", argv[optind + 1], err);
 	struct hclient c;
 	int rc = ask(&c, &f, 1, node, sizeof node, &id);

@@ -165,8 +165,8 @@ static void set_clear(struct svc_set *s)
 }
 
 /* The caller's service NAME (active only, or ended too): its job id, or
- * -1 said. */
-static int64_t resolve(const char *name, int ended)
+ * -1 said; *port its --port's (0 none) when port is not NULL. */
+static int64_t resolve_port(const char *name, int ended, int *port)
 {
 	struct svc_set s = { 0 };
 	int64_t id = -1;
@@ -176,8 +176,11 @@ static int64_t resolve(const char *name, int ended)
 		return -1;
 	}
 	for (size_t i = 0; i < s.n; i++)
-		if (strcmp(s.v[i].name, name) == 0 && s.v[i].id > id)
+		if (strcmp(s.v[i].name, name) == 0 && s.v[i].id > id) {
 			id = s.v[i].id;
+			if (port != NULL)
+				*port = s.v[i].port;
+		}
 	set_clear(&s);
 	if (id < 0) {
 		str_vis(vis, sizeof vis, name);
@@ -185,6 +188,17 @@ static int64_t resolve(const char *name, int ended)
 		    ended ? "" : "running ", vis);
 	}
 	return id;
+}
+
+static int64_t resolve(const char *name, int ended)
+{
+	return resolve_port(name, ended, NULL);
+}
+
+int64_t cmd_service_job(const char *name, int *port)
+{
+	*port = 0;
+	return resolve_port(name, 0, port);
 }
 
 /* ---- ls ---- */

@@ -2,7 +2,8 @@
 # t_service_port: herd service start --port runs python3 -m http.server on
 # the port herd picked on the node ($HERD_PORT, also $PORT); herd service
 # ls shows node:port and curl reaches it there (the test nodes are
-# loopback addresses), and herd service logs has its requests.  herdd
+# loopback addresses), herd port-forward web reaches it from a local port,
+# and herd service logs has its requests.  herdd
 # SIGKILLed and started again leaves the service running once, on the same
 # port, still answering.
 
@@ -64,6 +65,23 @@ for ((i = 0; i < 50; i++)); do
 done
 herd service logs web | grep -q '"GET /index.html' ||
     fail "herd service logs web lacks the request: $(herd service logs web 2>&1 | tail -3)"
+
+# herd port-forward NAME: a local port to the service's own, by its name.
+"$HERD_BIN/herd" -c "$HOSTS" port-forward web >"$TEST_DIR/fwd.out" 2>"$TEST_DIR/fwd.err" &
+fpid=$!
+lp=
+for ((i = 0; i < 100; i++)); do
+	lp=$(sed -n "s/^herd: forwarding 127\.0\.0\.1:\([0-9]*\) to job $id on $node port $port;.*/\1/p" "$TEST_DIR/fwd.out")
+	[ -n "$lp" ] && break
+	sleep 0.1
+done
+[ -n "$lp" ] || fail "herd port-forward web: $(cat "$TEST_DIR/fwd.out" "$TEST_DIR/fwd.err")"
+assert_eq "curl through herd port-forward web" "served $tag" \
+    "$(curl -s --max-time 5 "http://127.0.0.1:$lp/index.html")"
+kill -INT "$fpid"; wait "$fpid"
+herd port-forward nosuch 2>"$TEST_DIR/ns.err"; rc=$?
+assert_eq "herd port-forward of no service: status" 1 "$rc"
+grep -q "no running service named nosuch" "$TEST_DIR/ns.err" || fail "herd port-forward nosuch said: $(cat "$TEST_DIR/ns.err")"
 
 herd service stop web >/dev/null || fail "herd service stop web failed"
 wait_gone "http.server.*site$tag" 15 || fail "the server still runs after herd service stop"
