@@ -540,8 +540,9 @@ static void node_lost_requeues(void **state_)
 static void advance(struct h *h, int64_t secs);
 
 /* A service of alice's: NAME, its policy, at most maxr restarts in 600 s. */
-static int64_t try_submit_service(struct h *h, const char *name, int policy, int maxr,
-    char *err, size_t errsz)
+/* As try_submit_service, with `gpus` GPUs and --qos (NULL: none). */
+static int64_t try_submit_service_gpus(struct h *h, const char *name, int policy, int maxr,
+    int gpus, const char *qos, char *err, size_t errsz)
 {
 	struct submit_req r = { 0 };
 	int64_t id;
@@ -551,12 +552,20 @@ static int64_t try_submit_service(struct h *h, const char *name, int policy, int
 	r.job.workdir = "/home/alice";
 	r.job.cpus = 2;
 	r.job.mem_mb = 1024;
+	r.job.gpus = gpus;
+	r.job.qos = (char *)qos;
 	r.job.svc_name = (char *)name;
 	r.job.svc_restart = policy;
 	r.job.svc_max_restarts = maxr;
 	r.job.svc_window_s = 600;
 	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+static int64_t try_submit_service(struct h *h, const char *name, int policy, int maxr,
+    char *err, size_t errsz)
+{
+	return try_submit_service_gpus(h, name, policy, maxr, 0, NULL, err, errsz);
 }
 
 /* Placed and started as attempt `attempt`; its key in key. */
@@ -975,31 +984,12 @@ static void limit_reached_then_freed(void **state_)
 	h_free(h);
 }
 
-/* A service of `gpus` GPUs, --restart never (try_submit_service's, with
- * GPUs and --qos): its id, or -1 with err. */
-static int64_t try_submit_service_gpus(struct h *h, const char *name, int gpus,
-    const char *qos, char *err, size_t errsz)
-{
-	struct submit_req r = { 0 };
-	int64_t id;
-	job_row_init(&r.job);
-	r.job.user = "alice";
-	r.job.name = (char *)name;
-	r.job.workdir = "/home/alice";
-	r.job.cpus = 1;
-	r.job.mem_mb = 1024;
-	r.job.gpus = gpus;
-	r.job.qos = (char *)qos;
-	r.job.svc_name = (char *)name;
-	r.job.svc_restart = SVC_RESTART_NEVER;
-	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
-	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
-}
-
+/* A service of `gpus` GPUs, --restart never; refused: the test fails. */
 static int64_t submit_service_gpus(struct h *h, const char *name, int gpus, const char *qos)
 {
 	char err[HERD_ERRLEN] = "";
-	int64_t id = try_submit_service_gpus(h, name, gpus, qos, err, sizeof err);
+	int64_t id = try_submit_service_gpus(h, name, SVC_RESTART_NEVER, 0, gpus, qos, err,
+	    sizeof err);
 	if (id < 0)
 		fail_msg("service %s refused: %s", name, err);
 	return id;
@@ -1025,8 +1015,8 @@ static void service_gpu_limit(void **state_)
 		struct h *h = h_new_with(cases[i].cfg);
 		char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
 		node_up(h, "boot-1", "S - done");
-		assert_int_equal(try_submit_service_gpus(h, "big", 2, cases[i].qos, err,
-		    sizeof err), -1);
+		assert_int_equal(try_submit_service_gpus(h, "big", SVC_RESTART_NEVER, 0, 2,
+		    cases[i].qos, err, sizeof err), -1);
 		assert_non_null(strstr(err, "max_service_gpus = 1"));
 		assert_non_null(strstr(err, cases[i].reason));
 		int64_t a = submit_service_gpus(h, "a", 1, cases[i].qos);
