@@ -253,6 +253,9 @@ int job_filter_match(const struct job_filter *f, const struct msg *job);
 /* How squeue names a job: "123", a task "123_7", an array's pending tasks
  * "123_[8-99%8]". */
 void job_display_id(char *buf, size_t size, const struct msg *m);
+/* A job frame's kind: "service" (herd service, its "service" name set) or
+ * "batch" (every other job: submit, alloc, run). */
+const char *job_kind(const struct msg *m);
 /* Whether any filter is set. */
 int job_filter_active(const struct job_filter *f);
 

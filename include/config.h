@@ -76,6 +76,7 @@ struct part_conf {
 	int gpu_share;		/* its jobs may share its nodes' GPUs by memory */
 	int gpu_share_enforce;	/* 1 (kill): over --gpu-mem ends the job there */
 	int idle_timeout_s;	/* an interactive allocation idle this long ends; 0 never */
+	int services;		/* services = no (0): herd service start refused here */
 	int line;		/* of the header */
 };
 

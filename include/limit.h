@@ -31,6 +31,11 @@
  *                                 budget of used minutes: AssocGrpGRESMinutes,
  *                                 QOSGrpGRESMinutes; not ...RunMinutes,
  *                                 which counts what running jobs have left)
+ *   max_service_gpus = N          GPUs held by the running services (herd
+ *                                 service) of the account (QoS) together;
+ *                                 batch jobs are not counted nor held by it
+ *                                 (herd's own reason, Slurm has none:
+ *                                 AccountServiceGPULimit, QOSServiceGPULimit)
  *
  * The pass: each job names up to LIMIT_SLOTS counter groups (its account,
  * itself in its account, its QoS, itself in its QoS, then each account
@@ -56,7 +61,8 @@ struct limit_conf {
 	int32_t max_submit, max_submit_per_user;
 	double max_gpu_s;	/* max_gpu_hours × 3600 */
 	int64_t period_s;
-	int line[8];		/* the line that set each key: duplicates, finish */
+	int32_t max_svc_gpus;	/* max_service_gpus */
+	int line[9];		/* the line that set each key: duplicates, finish */
 };
 
 /* Why a job waits (or is refused), Slurm's names (limit_reason_name). */
@@ -67,6 +73,7 @@ enum limit_reason {
 	LIM_R_QOS_GRP_GRES, LIM_R_QOS_MAX_GRES_PER_USER, LIM_R_QOS_GRP_JOBS,
 	LIM_R_QOS_MAX_JOBS_PER_USER, LIM_R_QOS_GRP_SUBMIT, LIM_R_QOS_MAX_SUBMIT_PER_USER,
 	LIM_R_QOS_GRP_GRES_MIN,
+	LIM_R_ASSOC_SVC_GPUS, LIM_R_QOS_SVC_GPUS,
 	LIM_R_COUNT
 };
 
@@ -85,6 +92,8 @@ struct limit_group {
 	uint8_t r_gpus, r_jobs, r_gpu_s;	/* enum limit_reason of each */
 	int32_t gpus, jobs;		/* held by running jobs, and those the pass starts */
 	double gpu_s;			/* GPU-seconds used in the period */
+	int32_t max_svc_gpus, svc_gpus;	/* services' GPUs: the limit (-1 none), held */
+	uint8_t r_svc;
 };
 
 struct limits {
@@ -119,6 +128,10 @@ void limits_clear(struct limits *s);
 int limits_block(const struct limits *s, const int32_t *slots, int gpus);
 /* Count a job started (or running) in its groups. */
 void limits_take(struct limits *s, const int32_t *slots, int gpus);
+/* A service's own limit (max_service_gpus), checked and counted besides
+ * the above: its reason, LIM_R_NONE none; a service's GPUs taken. */
+int limits_svc_block(const struct limits *s, const int32_t *slots, int gpus);
+void limits_svc_take(struct limits *s, const int32_t *slots, int gpus);
 /* The reason b (gb GPUs), started while a (ga GPUs) runs, would pass a
  * limit of a group they share, as the groups count now; LIM_R_NONE if none.
  * (A backfilled job must not delay a reservation through a limit.) */

@@ -80,6 +80,14 @@ void part_share_nodes(const struct config *c, const char *parts,
 int part_idle_timeout(const struct config *c, const char *parts, const char *node);
 
 /*
+ * A service's partitions (as stored; NULL: the default): -1 with *err
+ * where one of them says services = no (named: the user gave -p, else the
+ * message names the default partition), 0 where they all take services.
+ */
+int part_services_refused(const struct config *c, const char *parts, int named, char *err,
+    size_t errsz);
+
+/*
  * Multifactor priority's partition and QoS factors, in [0,1], as Slurm's:
  * the job's partition's priority_job_factor over the largest of any
  * partition (a -p a,b job: the largest of those that take it now), and its

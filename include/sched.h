@@ -209,6 +209,7 @@ struct sched_job {
 	int nomt;		/* --hint=nomultithread: cpus counts cores, so it
 				 * needs cpus x the node's tpc */
 	int mem_all;		/* --mem=0: all of the node's memory (mem_mb unused) */
+	int svc;		/* a service: max_service_gpus holds too (limit.h) */
 };
 
 struct sched_decision {

@@ -49,14 +49,16 @@
 	"id, name,\n" \
 	"                            user, account, partition, state, st, elapsed,\n" \
 	"                            gpuhours, exitcode, attempt, reason, node, submit,\n" \
-	"                            start, end, gpus, ... (herd help queue lists all)\n" \
+	"                            start, end, gpus, kind, ... (herd help queue lists\n" \
+	"                            all)\n" \
 	"      --json                a JSON array of jobs\n" \
 	"      --swf                 a Standard Workload Format trace for herd sim:\n" \
 	"                            processors are GPUs, user the uid, group the\n" \
 	"                            account, oldest submit first\n" \
 	"  -h, --help                this help\n" \
 	"\ncolumns: JOBID NAME USER STATE EXIT (sacct's EXIT:SIGNAL: 0:9 is killed by\n" \
-	"SIGKILL) ELAPSED ([D-]HH:MM:SS) GPUH (GPU-hours) ATTEMPT NODE END REASON; a\n" \
+	"SIGKILL) ELAPSED ([D-]HH:MM:SS) GPUH (GPU-hours) ATTEMPT KIND (batch or service)\n" \
+	"NODE END REASON; a\n" \
 	"requeued job's earlier attempts follow its row as ID(ATTEMPT)\n"
 
 const struct cmd_entry cmd_history_entry = {
@@ -93,7 +95,7 @@ static void attempt_rows(struct table *t, const struct msg *m)
 		gpu_hours(gh, sizeof gh, msg_geti(m, "ngpus", 0), r.start_time, r.end_time);
 		snprintf(at, sizeof at, "%d", r.attempt);
 		const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
-		    r.state, ec, el, gh, at, r.node, end, r.reason };
+		    r.state, ec, el, gh, at, job_kind(m), r.node, end, r.reason };
 		table_add(t, cells);
 	}
 }
@@ -111,7 +113,8 @@ static void row(struct table *t, const struct msg *m)
 	snprintf(at, sizeof at, "%" PRId64, msg_geti(m, "attempt", 1));
 	const char *node = msg_get(m, "node", NULL), *why = msg_get(m, "reason", NULL);
 	const char *cells[] = { id, msg_get(m, "name", NULL), msg_get(m, "user", NULL),
-	    msg_get(m, "state", NULL), ec, el, gh, at, node ? node : "", end, why ? why : "" };
+	    msg_get(m, "state", NULL), ec, el, gh, at, job_kind(m), node ? node : "", end,
+	    why ? why : "" };
 	table_add(t, cells);
 	attempt_rows(t, m);
 }
@@ -320,8 +323,8 @@ static int history_format(const struct cmd_entry *ce, const char *arg, struct li
 int cmd_history(int argc, char **argv)
 {
 	static const char *hdr[] = { "JOBID", "NAME", "USER", "STATE", "EXIT", "ELAPSED", "GPUH",
-	    "ATTEMPT", "NODE", "END", "REASON" };
-	static const struct list_fmt fmt = { 11, hdr, row, json_job_attempts };
+	    "ATTEMPT", "KIND", "NODE", "END", "REASON" };
+	static const struct list_fmt fmt = { 12, hdr, row, json_job_attempts };
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' },

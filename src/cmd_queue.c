@@ -37,7 +37,7 @@ const struct cmd_entry cmd_queue_entry = {
 	"                            nodelist_reason, gpus, tres_per_node, cpus, mem,\n"
 	"                            submit, start, end, exitcode, gpuhours, attempt,\n"
 	"                            qos, comment, dependency, workdir, arrayjobid,\n"
-	"                            arraytaskid\n"
+	"                            arraytaskid, kind (batch or service)\n"
 	"  -o FORMAT                 squeue's fields: \"%.18i %.9P %.8j %.8u %.2t %.10M\n"
 	"                            %.6D %R\" (%[.][WIDTH]LETTER; '.' right-justifies;\n"
 	"                            %% a percent sign); letters i P j u U a T t M l D N\n"
@@ -46,8 +46,8 @@ const struct cmd_entry cmd_queue_entry = {
 	"  -h, --noheader            no header line (as squeue; --help is the help)\n"
 	"      --json                a JSON array of jobs\n"
 	"      --help                this help\n"
-	"\ncolumns: JOBID PARTITION NAME USER STATE TIME (since start, [D-]HH:MM:SS) GPUS NODE\n"
-	"REASON\n"
+	"\ncolumns: JOBID PARTITION NAME USER STATE KIND (batch or service) TIME (since start,\n"
+	"[D-]HH:MM:SS) GPUS NODE REASON\n"
 	"--start: JOBID PARTITION NAME USER STATE START_TIME GPUS SCHEDNODES NODELIST(REASON)\n",
 	cmd_queue
 };
@@ -64,7 +64,8 @@ static void row(struct table *t, const struct msg *m)
 	const char *reason = msg_get(m, "reason", NULL);
 	const char *part = msg_get(m, "partition", NULL);
 	const char *cells[] = { id, part ? part : "", msg_get(m, "name", NULL), msg_get(m, "user", NULL),
-	    msg_get(m, "state", NULL), elapsed, gpus, node ? node : "", reason ? reason : "" };
+	    msg_get(m, "state", NULL), job_kind(m), elapsed, gpus, node ? node : "",
+	    reason ? reason : "" };
 	table_add(t, cells);
 }
 
@@ -87,9 +88,9 @@ static void row_start(struct table *t, const struct msg *m)
 
 int cmd_queue(int argc, char **argv)
 {
-	static const char *hdr[] = { "JOBID", "PARTITION", "NAME", "USER", "STATE", "TIME", "GPUS",
-	    "NODE", "REASON" };
-	static const struct list_fmt fmt = { 9, hdr, row, json_job };
+	static const char *hdr[] = { "JOBID", "PARTITION", "NAME", "USER", "STATE", "KIND", "TIME",
+	    "GPUS", "NODE", "REASON" };
+	static const struct list_fmt fmt = { 10, hdr, row, json_job };
 	static const char *shdr[] = { "JOBID", "PARTITION", "NAME", "USER", "STATE", "START_TIME",
 	    "GPUS", "SCHEDNODES", "NODELIST(REASON)" };
 	static const struct list_fmt sfmt = { 9, shdr, row_start, json_job };

@@ -429,6 +429,11 @@ int job_filter_match(const struct job_filter *f, const struct msg *m)
 	return 1;
 }
 
+const char *job_kind(const struct msg *m)
+{
+	return msg_get(m, "service", NULL) != NULL ? "service" : "batch";
+}
+
 void job_display_id(char *buf, size_t size, const struct msg *m)
 {
 	int64_t id = msg_geti(m, "id", 0), aid = msg_geti(m, "array_job_id", -1);

@@ -188,6 +188,9 @@ static const struct key part_keys[] = {
 	/* Interactive allocations (herd alloc, herd run) with nothing attached
 	 * and no GPU process this long are released (ctl_idle.c). */
 	{ "idle_timeout", K_DUR, P(idle_timeout_s), 0, 365 * 86400, "0", 0 },
+	/* services = no keeps its GPUs for batch work: a service submitted to
+	 * it is refused (part_services_refused, partition.c). */
+	{ "services", K_BOOL, P(services), 0, 1, "yes", 0 },
 };
 
 static const struct key qos_keys[] = {

@@ -673,8 +673,11 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	row.account = (char *)acct;	/* borrowed from the config, copied by the insert */
 	row.uid = (uint32_t)uid;
 	int64_t asked_limit = row.time_limit_s;
+	int named_parts = row.partition != NULL;
 	/* Its partitions (allow_accounts needs the account), then its limits. */
 	if (submit_partition(c, &row, &parts, err, errsz) != 0 ||
+	    (row.svc_name != NULL &&
+	    part_services_refused(c->cfg, row.partition, named_parts, err, errsz) != 0) ||
 	    ctl_svc_submit(c, &row, asked_limit, err, errsz) != 0 ||
 	    ctl_limits_submit(c, &row, r->array ? arrayspec_count(r->array) : 1, err, errsz) != 0) {
 		free(parts);
@@ -945,7 +948,7 @@ static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched
 	    .mem_mb = (int64_t)j->mem_mb, .excl = j->exclusive, .uid = j->uid,
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier,
 	    .where = where, .share_mb = j->gpu_share ? (int64_t)j->gpu_mem_mb : 0,
-	    .nomt = j->nomt, .mem_all = j->mem_all,
+	    .nomt = j->nomt, .mem_all = j->mem_all, .svc = j->svc_name != NULL,
 	    .gclass = pp->place == NULL ? 0 :
 	    ctl_place_gclass(pp->place, j->gpu_type, (int64_t)j->gpu_mem_mb, j->gpus) };
 	ctl_limits_job(pp->lim, j, out->lim);

@@ -293,6 +293,8 @@ struct ctl_limits *ctl_limits_new(struct ctl *c, int64_t now)
 			continue;
 		ctl_limits_job(L, j, slots);
 		limits_take(&L->l, slots, __builtin_popcountll(j->gpu_mask));
+		if (j->svc_name != NULL)
+			limits_svc_take(&L->l, slots, __builtin_popcountll(j->gpu_mask));
 		if (job_state_is_final(j->state) || j->start_time <= 0 || now <= j->start_time)
 			continue;	/* an ended one is in the table already */
 		double used = (double)__builtin_popcountll(j->gpu_mask) * (double)(now - j->start_time);
@@ -390,6 +392,34 @@ static void refusal(char *err, size_t errsz, const struct job_row *r, uint64_t t
 		    limit_reason_name(why));
 }
 
+/* A service of more GPUs than a max_service_gpus over it could never start. */
+static int svc_too_big(const struct job_row *r, const struct limit_conf *l, int qos,
+    const char *name, char *err, size_t errsz)
+{
+	if (l == NULL || l->max_svc_gpus < 0 || r->gpus <= l->max_svc_gpus)
+		return 0;
+	snprintf(err, errsz, "%d GPU%s is more than %s %s's max_service_gpus = %d: this service "
+	    "could never start (%s)", r->gpus, r->gpus == 1 ? "" : "s", qos ? "QoS" : "account",
+	    name, (int)l->max_svc_gpus, limit_reason_name(qos ? LIM_R_QOS_SVC_GPUS :
+	    LIM_R_ASSOC_SVC_GPUS));
+	return -1;
+}
+
+static int svc_submit(const struct acct_conf *ac, int a, const struct qos_conf *q,
+    const struct job_row *r, char *err, size_t errsz)
+{
+	if (r->svc_name == NULL)
+		return 0;
+	if ((a >= 0 && svc_too_big(r, &ac->accts[a].lim, 0, ac->accts[a].name, err, errsz) != 0) ||
+	    (q != NULL && svc_too_big(r, &q->lim, 1, q->name, err, errsz) != 0))
+		return -1;
+	int p = a >= 0 ? ac->accts[a].parent : -1;
+	for (int d = 0; p >= 0 && d < LIMIT_UP_DEPTH; d++, p = ac->accts[p].parent)
+		if (svc_too_big(r, &ac->accts[p].lim, 0, ac->accts[p].name, err, errsz) != 0)
+			return -1;
+	return 0;
+}
+
 int ctl_limits_submit(struct ctl *c, const struct job_row *r, uint64_t tasks, char *err,
     size_t errsz)
 {
@@ -425,5 +455,5 @@ int ctl_limits_submit(struct ctl *c, const struct job_row *r, uint64_t tasks, ch
 			return -1;
 		}
 	}
-	return 0;
+	return svc_submit(ac, a, q, r, err, errsz);
 }

@@ -26,7 +26,7 @@ enum {
 	C_ID, C_PART, C_NAME, C_USER, C_UID, C_ACCOUNT, C_STATE, C_ST, C_TIME, C_ELAPSED,
 	C_LIMIT, C_NODES, C_NODE, C_REASON, C_NODE_REASON, C_GPUS, C_GRES, C_CPUS, C_MEM,
 	C_SUBMIT, C_START, C_END, C_EXIT, C_GPUH, C_ATTEMPT, C_QOS, C_COMMENT, C_DEP,
-	C_WORKDIR, C_ARRAY_JOB, C_ARRAY_TASK, C_COUNT
+	C_WORKDIR, C_ARRAY_JOB, C_ARRAY_TASK, C_KIND, C_COUNT
 };
 
 /* Letters as squeue 22.05 has them; 0 where squeue has no such field. */
@@ -62,6 +62,7 @@ const struct listfmt_col jobcols[] = {
 	[C_WORKDIR] = { "workdir", 'Z', "WORK_DIR" },
 	[C_ARRAY_JOB] = { "arrayjobid", 'F', "ARRAY_JOB_ID" },
 	[C_ARRAY_TASK] = { "arraytaskid", 'K', "ARRAY_TASK_ID" },
+	[C_KIND] = { "kind", 0, "KIND" },	/* herd's: batch or service */
 };
 const size_t njobcols = C_COUNT;
 
@@ -182,6 +183,7 @@ const char *jobcol_value(size_t col, const struct msg *m, int64_t now, char *buf
 		if (msg_geti(m, "array_task_id", -1) < 0)
 			return "N/A";
 		return num(buf, size, msg_geti(m, "array_task_id", 0));
+	case C_KIND: return job_kind(m);
 	}
 	return "";
 }

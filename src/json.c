@@ -306,6 +306,9 @@ static void json_job_fields(FILE *f, const struct msg_index *ix)
 	 * once jobs without a time limit end. */
 	kv_time(f, "planned_start", ix);
 	kv_str(f, "planned_node", ix);
+	/* batch or service: a listing tells them apart without the name. */
+	kv_key(f, "kind");
+	json_str(f, msg_index_get(ix, "service", NULL) != NULL ? "service" : "batch");
 	json_tasks(f, ix);
 }
 

@@ -39,6 +39,7 @@ static const struct lkey {
 	{ "max_submit_jobs_per_user", L_COUNT, offsetof(struct limit_conf, max_submit_per_user) },
 	{ "max_gpu_hours", L_HOURS, offsetof(struct limit_conf, max_gpu_s) },
 	{ "period", L_PERIOD, offsetof(struct limit_conf, period_s) },
+	{ "max_service_gpus", L_COUNT, offsetof(struct limit_conf, max_svc_gpus) },
 };
 _Static_assert(NITEMS(keys) <= NITEMS(((struct limit_conf *)0)->line), "line too small");
 
@@ -57,6 +58,9 @@ static const char *const names[LIM_R_COUNT] = {
 	[LIM_R_QOS_GRP_SUBMIT] = "QOSGrpSubmitJobsLimit",
 	[LIM_R_QOS_MAX_SUBMIT_PER_USER] = "QOSMaxSubmitJobPerUserLimit",
 	[LIM_R_QOS_GRP_GRES_MIN] = "QOSGrpGRESMinutes",
+	/* herd's own: Slurm runs no services */
+	[LIM_R_ASSOC_SVC_GPUS] = "AccountServiceGPULimit",
+	[LIM_R_QOS_SVC_GPUS] = "QOSServiceGPULimit",
 };
 
 const char *limit_reason_name(int r)
@@ -69,6 +73,7 @@ void limit_conf_init(struct limit_conf *l)
 	memset(l, 0, sizeof *l);
 	l->max_gpus = l->max_gpus_per_user = l->max_jobs = l->max_jobs_per_user = -1;
 	l->max_submit = l->max_submit_per_user = -1;
+	l->max_svc_gpus = -1;
 	l->max_gpu_s = -1;
 }
 
@@ -131,7 +136,7 @@ int limit_conf_finish(const struct limit_conf *l, int *line, char *err, size_t e
 int limit_conf_any(const struct limit_conf *l)
 {
 	return l->max_gpus >= 0 || l->max_gpus_per_user >= 0 || l->max_jobs >= 0 ||
-	    l->max_jobs_per_user >= 0 || l->max_gpu_s >= 0;
+	    l->max_jobs_per_user >= 0 || l->max_gpu_s >= 0 || l->max_svc_gpus >= 0;
 }
 
 int limit_conf_same(const struct limit_conf *a, const struct limit_conf *b)
@@ -139,7 +144,8 @@ int limit_conf_same(const struct limit_conf *a, const struct limit_conf *b)
 	return a->max_gpus == b->max_gpus && a->max_gpus_per_user == b->max_gpus_per_user &&
 	    a->max_jobs == b->max_jobs && a->max_jobs_per_user == b->max_jobs_per_user &&
 	    a->max_submit == b->max_submit && a->max_submit_per_user == b->max_submit_per_user &&
-	    a->max_gpu_s == b->max_gpu_s && a->period_s == b->period_s;
+	    a->max_gpu_s == b->max_gpu_s && a->period_s == b->period_s &&
+	    a->max_svc_gpus == b->max_svc_gpus;
 }
 
 int32_t limits_group(struct limits *s, const struct limit_conf *l, int kind)
@@ -147,9 +153,11 @@ int32_t limits_group(struct limits *s, const struct limit_conf *l, int kind)
 	int qos = kind >= LIM_QOS, user = kind == LIM_ACCT_USER || kind == LIM_QOS_USER;
 	struct limit_group g = { .max_gpus = user ? l->max_gpus_per_user : l->max_gpus,
 		.max_jobs = user ? l->max_jobs_per_user : l->max_jobs,
-		.max_gpu_s = user ? -1 : l->max_gpu_s };
-	if (g.max_gpus < 0 && g.max_jobs < 0 && g.max_gpu_s < 0)
+		.max_gpu_s = user ? -1 : l->max_gpu_s,
+		.max_svc_gpus = user ? -1 : l->max_svc_gpus };
+	if (g.max_gpus < 0 && g.max_jobs < 0 && g.max_gpu_s < 0 && g.max_svc_gpus < 0)
 		return 0;
+	g.r_svc = qos ? LIM_R_QOS_SVC_GPUS : LIM_R_ASSOC_SVC_GPUS;
 	g.r_gpus = qos ? (user ? LIM_R_QOS_MAX_GRES_PER_USER : LIM_R_QOS_GRP_GRES) :
 	    LIM_R_ASSOC_GRP_GRES;
 	g.r_jobs = qos ? (user ? LIM_R_QOS_MAX_JOBS_PER_USER : LIM_R_QOS_GRP_JOBS) :
@@ -219,6 +227,29 @@ void limits_take(struct limits *s, const int32_t *slots, int gpus)
 		s->g[slots[k] - 1].gpus += gpus;
 		s->g[slots[k] - 1].jobs++;
 	}
+}
+
+int limits_svc_block(const struct limits *s, const int32_t *slots, int gpus)
+{
+	if (s == NULL || gpus <= 0)
+		return LIM_R_NONE;
+	for (int k = 0; k < LIMIT_SLOTS; k++) {
+		if (slots[k] <= 0 || (size_t)slots[k] > s->n)
+			continue;
+		const struct limit_group *g = &s->g[slots[k] - 1];
+		if (g->max_svc_gpus >= 0 && g->svc_gpus + gpus > g->max_svc_gpus)
+			return g->r_svc;
+	}
+	return LIM_R_NONE;
+}
+
+void limits_svc_take(struct limits *s, const int32_t *slots, int gpus)
+{
+	if (s == NULL)
+		return;
+	for (int k = 0; k < LIMIT_SLOTS; k++)
+		if (slots[k] > 0 && (size_t)slots[k] <= s->n)
+			s->g[slots[k] - 1].svc_gpus += gpus;
 }
 
 /* One section's submit checks; slot0: its LIM_ACCT or LIM_QOS. */

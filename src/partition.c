@@ -303,6 +303,30 @@ int part_idle_timeout(const struct config *c, const char *parts, const char *nod
 	return 0;
 }
 
+int part_services_refused(const struct config *c, const char *parts, int named, char *err,
+    size_t errsz)
+{
+	const char *s = job_parts(c, parts), *w;
+	size_t len;
+	/* Any of them, not all: the pass may place a job on any partition it
+	 * names, and a lab that says no means none of its GPUs. */
+	while (c->nparts > 0 && (len = next_word(&s, &w)) > 0) {
+		const struct part_conf *p = part_find(c, w, len);
+		if (p == NULL || p->services)
+			continue;
+		if (named)
+			snprintf(err, errsz, "partition %s takes no services (services = no in "
+			    "hosts.ini: its GPUs are kept for batch jobs); give -p another "
+			    "partition", p->name);
+		else
+			snprintf(err, errsz, "the default partition %s takes no services "
+			    "(services = no in hosts.ini: its GPUs are kept for batch jobs); "
+			    "give -p a partition that does", p->name);
+		return -1;
+	}
+	return 0;
+}
+
 double part_prio_factor(const struct config *c, const char *parts, const char *user,
     const char *account, int64_t limit)
 {

@@ -333,6 +333,8 @@ static void place(struct pass *w, size_t i, int k)
 	}
 	sched_node_add_job(n, j->excl, j->uid);
 	limits_take(w->s->limits, j->lim, __builtin_popcountll(mask));
+	if (j->svc)
+		limits_svc_take(w->s->limits, j->lim, __builtin_popcountll(mask));
 	if (was_free && !node_free(n))
 		w->nfree--;
 	free_max(w);
@@ -684,6 +686,13 @@ static size_t *tier_order(const struct sched_snapshot *s)
 }
 
 /* How many blocked jobs the policy plans a reservation for. */
+/* The limit a job would pass by starting now; a service's own too. */
+static int job_limit(const struct sched_snapshot *s, const struct sched_job *j)
+{
+	int lr = limits_block(s->limits, j->lim, j->gpus);
+	return lr != LIM_R_NONE || !j->svc ? lr : limits_svc_block(s->limits, j->lim, j->gpus);
+}
+
 static int resv_slots(const struct sched_snapshot *s)
 {
 	if (s->policy == SCHED_FCFS)
@@ -720,7 +729,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		if (head && w.nfree == 0 && w.slots == 0)
 			break;	/* nothing free anywhere: no later job can start */
 		const struct sched_job *j = &s->jobs[i];
-		int lr = limits_block(s->limits, j->lim, j->gpus), nr;
+		int lr = job_limit(s, j), nr;
 		if (lr != LIM_R_NONE) {
 			set_reason(p, i, SCHED_R_LIMIT + lr);
 			continue;	/* waits for its limit, not for the queue */
@@ -755,7 +764,7 @@ void sched_plan(const struct sched_snapshot *s, struct sched_plan *p)
 		/* The rest: held by a limit, or behind the jobs ahead. */
 		for (; pos < s->njobs; pos++) {
 			size_t i = order != NULL ? order[pos] : pos;
-			int lr = limits_block(s->limits, s->jobs[i].lim, s->jobs[i].gpus);
+			int lr = job_limit(s, &s->jobs[i]);
 			set_reason(p, i, lr != LIM_R_NONE ? SCHED_R_LIMIT + lr : SCHED_R_PRIORITY);
 		}
 		p->looked = s->njobs;

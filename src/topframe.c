@@ -12,7 +12,8 @@
  * columns there, once, as in every other listing.  Height is shared out a
  * line at a time in turn between the GPUs, the queue and the recent ends,
  * so an 80x24 terminal shows some of each rather than only GPUs; a section
- * that does not fit ends in "… N more" instead of scrolling off.
+ * that does not fit ends in "… N more" instead of scrolling off.  The
+ * queue's KIND column tells services (herd service) from batch jobs.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -210,8 +211,8 @@ static void job_row(struct sect *s, const struct msg *m, int64_t now, const char
 	} else if (start > 0) {
 		fmt_dhms(when, sizeof when, now > start ? now - start : 0);
 	}
-	const char *cells[] = { id, user ? user : "?", name ? name : "", st ? st : "?", gpus,
-	    node && *node ? node : "-", when, why && *why ? why : "" };
+	const char *cells[] = { id, user ? user : "?", name ? name : "", st ? st : "?",
+	    job_kind(m), gpus, node && *node ? node : "-", when, why && *why ? why : "" };
 	sect_add(s, cells);
 }
 
@@ -287,12 +288,12 @@ static void summary(FILE *f, const struct top_data *d, size_t cols)
 void top_frame(FILE *f, const struct top_data *d, size_t cols, size_t rows)
 {
 	static const char *hdr0[] = { "NODE", "STATE", "GPU", "TYPE", "MEMORY", "UTIL", "USE" };
-	static const char *hdr1[] = { "JOBID", "USER", "NAME", "STATE", "GPUS", "NODE",
+	static const char *hdr1[] = { "JOBID", "USER", "NAME", "STATE", "KIND", "GPUS", "NODE",
 		"TIME/START", "REASON" };
 	static const char *hdr2[] = { "ENDED", "USER", "NAME", "STATE", "EXIT", "AT", "NODE",
 		"REASON" };
 	static const char *const *hdrs[NSECT] = { hdr0, hdr1, hdr2 };
-	static const int ncols[NSECT] = { 7, 8, 8 };
+	static const int ncols[NSECT] = { 7, 9, 8 };
 	static const char *none[NSECT] = { "(no nodes)", "(queue empty)", "(no recent ends)" };
 	size_t want[NSECT], give[NSECT];
 	for (int k = 0; k < NSECT; k++) {

@@ -77,7 +77,7 @@ assert_eq "-S 2000-01-01 --name beta" "$b" "$(ids -S 2000-01-01 --name beta)"
 
 # The default columns: ELAPSED, GPUH, EXIT, ATTEMPT.
 hist=$(herd history -a) || fail "herd history -a failed"
-assert_eq "header" "JOBID NAME USER STATE EXIT ELAPSED GPUH ATTEMPT NODE END REASON" \
+assert_eq "header" "JOBID NAME USER STATE EXIT ELAPSED GPUH ATTEMPT KIND NODE END REASON" \
     "$(head -1 <<<"$hist" | tr -s ' ')"
 assert_eq "beta: EXIT ELAPSED-shape GPUH ATTEMPT" "3:0 ok 0.00 1" \
     "$(awk -v id="$b" '$1 == id { print $5, ($6 ~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$/ ? "ok" : $6), $7, $8 }' <<<"$hist")"

@@ -118,7 +118,8 @@ static void test_limits(void **state)
 	assert_int_equal(load_str(NODE "[account bio]\nusers = alice\nmax_gpus = 4\n"
 	    "max_gpus_per_user = 2\nmax_running_jobs = 0\nmax_running_jobs_per_user = 3\n"
 	    "max_submit_jobs = 100\nmax_submit_jobs_per_user = 10\nmax_gpu_hours = 500\n"
-	    "period = 30-0\n[account chem]\nshares = 2\n", &c, err, sizeof err), 0);
+	    "period = 30-0\nmax_service_gpus = 1\n[account chem]\nshares = 2\n", &c, err,
+	    sizeof err), 0);
 	const struct limit_conf *l = &c.acct.accts[acct_find(&c.acct, "bio")].lim;
 	assert_int_equal(l->max_gpus, 4);
 	assert_int_equal(l->max_gpus_per_user, 2);
@@ -128,17 +129,22 @@ static void test_limits(void **state)
 	assert_int_equal(l->max_submit_per_user, 10);
 	assert_true(l->max_gpu_s == 500.0 * 3600);
 	assert_int_equal(l->period_s, 30 * 86400);
+	assert_int_equal(l->max_svc_gpus, 1);
 	assert_true(limit_conf_any(l));
 	const struct limit_conf *n = &c.acct.accts[acct_find(&c.acct, "chem")].lim;
 	assert_false(limit_conf_any(n));
 	assert_int_equal(n->max_gpus, -1);
 	assert_int_equal(n->max_submit, -1);
+	assert_int_equal(n->max_svc_gpus, -1);
 	assert_false(limit_conf_any(&c.acct.accts[acct_find(&c.acct, "default")].lim));
 	struct acct_conf copy;
 	acct_conf_copy(&copy, &c.acct);
 	assert_true(acct_conf_same(&copy, &c.acct));
 	copy.accts[acct_find(&copy, "bio")].lim.max_gpus = 5;
 	assert_false(acct_conf_same(&copy, &c.acct));
+	copy.accts[acct_find(&copy, "bio")].lim.max_gpus = 4;
+	copy.accts[acct_find(&copy, "bio")].lim.max_svc_gpus = 2;
+	assert_false(acct_conf_same(&copy, &c.acct));	/* a reload sees it */
 	acct_conf_clear(&copy);
 	config_clear(&c);
 }
@@ -176,6 +182,18 @@ struct bad {
 	X(limit_period_zero, 5, "period: must be longer than 0", \
 	    NODE "[account a]\nmax_gpu_hours = 1\nperiod = 0\n") \
 	X(limit_period_bad, 5, "period: ", NODE "[account a]\nmax_gpu_hours = 1\nperiod = 3 days\n") \
+	X(limit_svc_neg, 4, "max_service_gpus: \"-1\" is not a whole number", \
+	    NODE "[account a]\nmax_service_gpus = -1\n") \
+	X(limit_svc_word, 4, "max_service_gpus: \"all\" is not a whole number", \
+	    NODE "[account a]\nmax_service_gpus = all\n") \
+	X(limit_svc_huge, 4, "max_service_gpus: 1000001 is out of range 0..1000000", \
+	    NODE "[account a]\nmax_service_gpus = 1000001\n") \
+	X(limit_svc_overflow, 4, "is not a whole number", \
+	    NODE "[account a]\nmax_service_gpus = 99999999999999999999\n") \
+	X(limit_svc_frac, 4, "max_service_gpus: \"0.5\" is not a whole number", \
+	    NODE "[account a]\nmax_service_gpus = 0.5\n") \
+	X(limit_svc_dup, 5, "duplicate key \"max_service_gpus\" (first on line 4)", \
+	    NODE "[account a]\nmax_service_gpus = 1\nmax_service_gpus = 1\n") \
 	X(limit_hours_frac, 4, "max_gpu_hours: \"1.5\" is not a whole number", \
 	    NODE "[account a]\nmax_gpu_hours = 1.5\nperiod = 1-0\n") \
 	X(dup_key, 5, "duplicate key \"shares\" (first on line 4)", \

@@ -259,6 +259,48 @@ static void test_idle_timeout(void **state)
 	assert_non_null(strstr(err, ":6: "));
 }
 
+/*
+ * services ([partition]): yes by default; no refuses services there.
+ * Anything but a yes or no word is refused with file:line, never read as
+ * either (a typo must not open a batch partition to services).
+ */
+static void test_part_services(void **state)
+{
+	static const struct { const char *v; int yes; } ok[] = {
+		{ "no", 0 }, { "yes", 1 }, { "NO", 0 }, { "false", 0 }, { "off", 0 }, { "0", 0 },
+		{ "true", 1 }, { "1", 1 },
+	};
+	static const char *bad[] = {
+		"", "n", "nope", "no no", "no;", "2", "-1", "yes,no", "no\xc2\xa0", "batch",
+		"services", "\"no\"",
+	};
+	struct config c;
+	char err[HERD_ERRLEN], text[256];
+	(void)state;
+	assert_int_equal(load_str(IDLE_HDR, &c, err, sizeof err), 0);
+	assert_int_equal(c.parts[0].services, 1);	/* the default: services welcome */
+	config_clear(&c);
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(text, sizeof text, IDLE_HDR "services = %s\n", ok[i].v);
+		if (load_str(text, &c, err, sizeof err) != 0)
+			fail_msg("services = %s refused: %s", ok[i].v, err);
+		assert_int_equal(c.parts[0].services, ok[i].yes);
+		config_clear(&c);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, IDLE_HDR "services = %s\n", bad[i]);
+		if (load_str(text, &c, err, sizeof err) == 0) {
+			config_clear(&c);
+			fail_msg("services = \"%s\" accepted", bad[i]);
+		}
+		if (strstr(err, ":6: ") == NULL || strstr(err, "services") == NULL)
+			fail_msg("services = \"%s\": %s", bad[i], err);
+	}
+	assert_int_equal(load_str(IDLE_HDR "services = no\nservices = yes\n", &c, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, ":7: "));
+}
+
 static void test_xdg_state_home(void **state)
 {
 	struct config c;
@@ -550,7 +592,7 @@ static void test_example_and_man(void **state)
 	    "max_submit_jobs_per_user", "max_gpu_hours", "period", "foreign_mem_threshold",
 	    "share_foreign", "notify_command", "notify_timeout", "down_after", "node_fail_after",
 	    "keep_job_files", "min_free_disk", "gpu_share", "gpu_share_enforce", "features",
-	    "gpu_types" };
+	    "gpu_types", "services", "max_service_gpus" };
 	struct config c;
 	char err[HERD_ERRLEN] = "", *ex, *man, want[64];
 
@@ -748,6 +790,8 @@ struct bad {
 	    "[node a]\nhost = a\n[qos q]\npriority = -1\n") \
 	X(qos_max_gpus, 4, "max_gpus: \"four\" is not a whole number", \
 	    "[node a]\nhost = a\n[qos q]\nmax_gpus = four\n") \
+	X(qos_max_service_gpus, 4, "max_service_gpus: \"1 GPU\" is not a whole number", \
+	    "[node a]\nhost = a\n[qos q]\nmax_service_gpus = 1 GPU\n") \
 	X(qos_per_user, 5, "duplicate key \"max_gpus_per_user\" (first on line 4)", \
 	    "[node a]\nhost = a\n[qos q]\nmax_gpus_per_user = 4\nmax_gpus_per_user = 4\n") \
 	X(qos_hours_alone, 4, "max_gpu_hours needs period", \
@@ -1088,6 +1132,7 @@ int main(void)
 		cmocka_unit_test(test_builtin_defaults),
 		cmocka_unit_test(test_outage_keys),
 		cmocka_unit_test(test_idle_timeout),
+		cmocka_unit_test(test_part_services),
 		cmocka_unit_test(test_xdg_state_home),
 		cmocka_unit_test(test_defaults_after_nodes),
 		cmocka_unit_test(test_paths),

@@ -540,8 +540,9 @@ static void node_lost_requeues(void **state_)
 static void advance(struct h *h, int64_t secs);
 
 /* A service of alice's: NAME, its policy, at most maxr restarts in 600 s. */
-static int64_t try_submit_service(struct h *h, const char *name, int policy, int maxr,
-    char *err, size_t errsz)
+/* As try_submit_service, with `gpus` GPUs and --qos (NULL: none). */
+static int64_t try_submit_service_gpus(struct h *h, const char *name, int policy, int maxr,
+    int gpus, const char *qos, char *err, size_t errsz)
 {
 	struct submit_req r = { 0 };
 	int64_t id;
@@ -551,12 +552,20 @@ static int64_t try_submit_service(struct h *h, const char *name, int policy, int
 	r.job.workdir = "/home/alice";
 	r.job.cpus = 2;
 	r.job.mem_mb = 1024;
+	r.job.gpus = gpus;
+	r.job.qos = (char *)qos;
 	r.job.svc_name = (char *)name;
 	r.job.svc_restart = policy;
 	r.job.svc_max_restarts = maxr;
 	r.job.svc_window_s = 600;
 	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
+}
+
+static int64_t try_submit_service(struct h *h, const char *name, int policy, int maxr,
+    char *err, size_t errsz)
+{
+	return try_submit_service_gpus(h, name, policy, maxr, 0, NULL, err, errsz);
 }
 
 /* Placed and started as attempt `attempt`; its key in key. */
@@ -973,6 +982,65 @@ static void limit_reached_then_freed(void **state_)
 	free(s);
 	assert_int_equal(state(h, b), JOB_LAUNCHING);
 	h_free(h);
+}
+
+/* A service of `gpus` GPUs, --restart never; refused: the test fails. */
+static int64_t submit_service_gpus(struct h *h, const char *name, int gpus, const char *qos)
+{
+	char err[HERD_ERRLEN] = "";
+	int64_t id = try_submit_service_gpus(h, name, SVC_RESTART_NEVER, 0, gpus, qos, err,
+	    sizeof err);
+	if (id < 0)
+		fail_msg("service %s refused: %s", name, err);
+	return id;
+}
+
+/*
+ * max_service_gpus (limit.h): an account's running services hold one GPU
+ * at most; a second 1-GPU service waits AccountServiceGPULimit while a
+ * batch GPU job of the same account starts (batch work is not held by
+ * it); the first service ends: the second starts.  The same on a QoS
+ * gives QOSServiceGPULimit.  A service of more GPUs than the limit could
+ * never start: refused at submit, naming it.
+ */
+static void service_gpu_limit(void **state_)
+{
+	(void)state_;
+	static const struct { const char *cfg, *qos, *reason; } cases[] = {
+		{ "[account bio]\nusers = alice\nmax_service_gpus = 1\n", NULL,
+		    "AccountServiceGPULimit" },
+		{ "[qos serve]\nmax_service_gpus = 1\n", "serve", "QOSServiceGPULimit" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct h *h = h_new_with(cases[i].cfg);
+		char ka[JOB_KEY_MAX], kb[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
+		node_up(h, "boot-1", "S - done");
+		assert_int_equal(try_submit_service_gpus(h, "big", SVC_RESTART_NEVER, 0, 2,
+		    cases[i].qos, err, sizeof err), -1);
+		assert_non_null(strstr(err, "max_service_gpus = 1"));
+		assert_non_null(strstr(err, cases[i].reason));
+		int64_t a = submit_service_gpus(h, "a", 1, cases[i].qos);
+		service_runs(h, a, 1, ka, sizeof ka);
+		int64_t b = submit_service_gpus(h, "b", 1, cases[i].qos);
+		free(schedule(h));
+		assert_int_equal(state(h, b), JOB_PENDING);
+		assert_string_equal(ctl_pending_reason(&h->c, ctl_find(&h->c, b)),
+		    cases[i].reason);
+		/* A batch job of 1 GPU is not a service: it starts beside them. */
+		int64_t c = submit_to(h, 1, 0, NULL, cases[i].qos);
+		free(schedule(h));
+		assert_int_equal(state(h, c), JOB_LAUNCHING);
+		assert_int_equal(state(h, b), JOB_PENDING);
+		/* The running service ends: b starts. */
+		h->clk.wall_s += 60;
+		feedf(h, RES_EVENT, "end %s 0", ka);
+		char *s = schedule(h);
+		key_of(h, b, 1, kb, sizeof kb);
+		assert_non_null(strstr(s, kb));
+		free(s);
+		assert_int_equal(state(h, b), JOB_LAUNCHING);
+		h_free(h);
+	}
 }
 
 /*
@@ -3138,6 +3206,7 @@ int main(void)
 		cmocka_unit_test(node_lost_requeues),
 		cmocka_unit_test(service_restart_policy),
 		cmocka_unit_test(service_policies_and_stop),
+		cmocka_unit_test(service_gpu_limit),
 		cmocka_unit_test(turn_one_commit),
 		cmocka_unit_test(turn_commit_fails),
 		cmocka_unit_test(limit_reached_then_freed),

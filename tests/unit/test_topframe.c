@@ -205,6 +205,36 @@ static void cut_to_24_rows(void **state)
 	top_data_clear(&d);
 }
 
+/* The queue's KIND column: a service (its frame names it) apart from a
+ * batch job, at 80 columns too. */
+static void service_kind(void **state)
+{
+	(void)state;
+	struct top_data d = { 0 };
+	struct msg m;
+	d.now = NOW;
+	job(&d.jobs, 7, "train", "bob", "RUNNING", NULL, 0);
+	msg_init(&m, "job");
+	msg_addi(&m, "id", 8);
+	msg_adds(&m, "name", "vllm");
+	msg_adds(&m, "user", "alice");
+	msg_adds(&m, "state", "PENDING");
+	msg_adds(&m, "service", "vllm");
+	msg_adds(&m, "reason", "AccountServiceGPULimit");
+	top_list_add(&d.jobs, &m);
+	msg_clear(&m);
+	char *out = draw(&d, 80, 24);
+	check_lines(out, 80);
+	assert_non_null(strstr(out, " KIND "));
+	const char *l7 = strstr(out, "train"), *l8 = strstr(out, "vllm");
+	assert_non_null(l7);
+	assert_non_null(l8);
+	assert_true(strstr(l7, "batch") != NULL && strstr(l7, "batch") < strchr(l7, '\n'));
+	assert_true(strstr(l8, "service") != NULL && strstr(l8, "service") < strchr(l8, '\n'));
+	free(out);
+	top_data_clear(&d);
+}
+
 static void bars(void **state)
 {
 	(void)state;
@@ -233,6 +263,7 @@ int main(void)
 		cmocka_unit_test(at_80_and_160),
 		cmocka_unit_test(foreign_process),
 		cmocka_unit_test(cut_to_24_rows),
+		cmocka_unit_test(service_kind),
 		cmocka_unit_test(bars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
