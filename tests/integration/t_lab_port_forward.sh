@@ -11,6 +11,9 @@
 #     127.0.0.1 by address, is administratively prohibited, and a remote
 #     forward (-R) is refused.  (herd's own request names no host: herdd
 #     always asks for localhost.)
+#  4. B's line as an older herd wrote it (restrict alone): his own job
+#     runs, his forward is refused by sshd and herd port-forward says to
+#     run herd register again.
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/lablib.sh"
@@ -78,4 +81,31 @@ for spec in "$R:localhost:$P" "127.0.0.1:$R:localhost:$P" "0:localhost:$P" "1:lo
 	grep -q "remote port forwarding failed" <<<"$out" || fail "ssh -R $spec: not sshd's refusal: $out"
 done
 as "$A" cancel "$j" >/dev/null
+
+# ---- 4. an old line: jobs run, the forward says to register again ----
+sed -i 's|^\(from="127.0.0.1",restrict\),port-forwarding,[^ ]* |\1 |' "$SD/home/$B/.ssh/authorized_keys"
+grep -q '^from="127.0.0.1",restrict ssh-ed25519 .* herd-lab:test$' "$SD/home/$B/.ssh/authorized_keys" ||
+    fail "B's line not made old: $(cat "$SD/home/$B/.ssh/authorized_keys")"
+P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+jb=$(as "$B" submit --parsable --wrap "exec python3 -m http.server $P --bind 127.0.0.1 >log 2>&1 # $UNIQ") ||
+    fail "$B: submit: $jb"
+CONF=$LAB wait_state "$jb" RUNNING 30
+as "$B" port-forward "$jb" "$P" >"$TEST_DIR/fb.out" 2>"$TEST_DIR/fb.err" </dev/null &
+FB=$!
+at_exit "kill $FB 2>/dev/null"
+for ((i = 0; i < 100; i++)); do
+	L=$(sed -n 's/^herd: forwarding 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$TEST_DIR/fb.out")
+	[ -n "$L" ] && break
+	sleep 0.1
+done
+[ -n "$L" ] || fail "$B's herd port-forward: $(cat "$TEST_DIR/fb.out" "$TEST_DIR/fb.err")"
+out=$(curl -sS --max-time 20 "http://127.0.0.1:$L/" 2>&1) &&
+    fail "$B's page came through an old key line: $out"
+for ((i = 0; i < 100; i++)); do
+	grep -q "run herd register again" "$TEST_DIR/fb.err" && break
+	sleep 0.1
+done
+grep -q "its sshd refused to forward to port $P.*run herd register again" "$TEST_DIR/fb.err" ||
+    fail "$B's herd port-forward does not say to register again: $(cat "$TEST_DIR/fb.err")"
+as "$B" cancel "$jb" >/dev/null
 lab_check_san
