@@ -30,14 +30,31 @@ int authkeys_edit(const char *text, size_t len, const char *marker, const char *
 int authkeys_pubkey_ok(const char *type, const char *b64);
 
 /*
+ * The lab key's options after from="...": restrict (no pty, agent, X11,
+ * ~/.ssh/rc or forwarding), then local forwards back on, only to the
+ * node's own "localhost" (the host herd port-forward's direct-tcpip
+ * channel names; sshd compares the string), and remote forwards (-R)
+ * limited to port 1, which sshd lets no user but root listen on:
+ * authorized_keys has no permitlisten="none" (OpenSSH 9.2's sshd refuses
+ * the whole line for a port that is not a number).  The old options,
+ * restrict alone, are what herd register wrote before port-forward: still
+ * accepted, everything but a port-forward works with them.
+ */
+#define AUTHKEYS_LAB_OPTS \
+	"restrict,port-forwarding,permitopen=\"localhost:*\",permitlisten=\"localhost:1\""
+#define AUTHKEYS_LAB_OPTS_OLD "restrict"
+
+/*
  * Whether `line`, from herdd's `lab` answer, is exactly the line lab mode
  * makes (lab_authorized_line) for `marker`:
- *   from="PATTERNS",restrict TYPE BASE64 herd-lab:CLUSTER
- * PATTERNS of hosts.ini's lab_from characters, TYPE and BASE64 as above,
- * single spaces, and the marker "herd-lab:" and a cluster name
- * ([A-Za-z0-9._-]).  Anything else (command=, a second key, a missing
- * restrict, an empty from=) is what a herdd that is not the lab's could
- * send to log in as the user: refused.  Pure; 1 or 0.
+ *   from="PATTERNS",OPTIONS TYPE BASE64 herd-lab:CLUSTER
+ * OPTIONS AUTHKEYS_LAB_OPTS or AUTHKEYS_LAB_OPTS_OLD, PATTERNS of
+ * hosts.ini's lab_from characters, TYPE and BASE64 as above, single
+ * spaces, and the marker "herd-lab:" and a cluster name ([A-Za-z0-9._-]).
+ * Anything else (command=, a second key, a missing restrict, another
+ * permitopen, an empty from=) is what a herdd that is not the lab's could
+ * send to log in as the user: refused.  Pure; 2 for the line with
+ * AUTHKEYS_LAB_OPTS, 1 for the old one, 0.
  */
 int authkeys_lab_line_ok(const char *line, const char *marker);
 

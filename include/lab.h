@@ -31,10 +31,11 @@ int lab_prepare(const struct config *cfg, char *err, size_t errsz);
 int lab_pubkey(const struct config *cfg, char *out, size_t size, char *err, size_t errsz);
 
 /*
- * The line for a user's authorized_keys: from="FROM",restrict TYPE BASE64
- * herd-lab:CLUSTER.  restrict: no pty, no forwarding, no agent, no X11, no
- * ~/.ssh/rc; from=: only logins from the controller's addresses.  0, or -1
- * when a part could break out of its field (quotes, blanks, newlines).
+ * The line for a user's authorized_keys: from="FROM",OPTIONS TYPE BASE64
+ * herd-lab:CLUSTER, OPTIONS authkeys.h's AUTHKEYS_LAB_OPTS: no pty, agent,
+ * X11 or ~/.ssh/rc, forwards only to the node's own localhost (herd
+ * port-forward); from=: only logins from the controller's addresses.  0,
+ * or -1 when a part could break out of its field (quotes, blanks, newlines).
  */
 int lab_authorized_line(char *out, size_t size, const char *from, const char *pubkey,
     const char *cluster);

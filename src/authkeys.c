@@ -64,9 +64,11 @@ static int key_type_is(const char *p, size_t n)
 
 int authkeys_lab_line_ok(const char *line, const char *marker)
 {
-	static const char head[] = "from=\"", opts[] = "\",restrict ";
+	static const char head[] = "from=\"";
+	static const char opts[] = "\"," AUTHKEYS_LAB_OPTS " ", old[] = "\"," AUTHKEYS_LAB_OPTS_OLD " ";
 	const char *p = line;
 	size_t n;
+	int form;
 
 	if (strncmp(marker, "herd-lab:", 9) != 0 || marker[9] == '\0' ||
 	    marker[9 + strspn(marker + 9, NAME_CHARS)] != '\0')
@@ -77,9 +79,15 @@ int authkeys_lab_line_ok(const char *line, const char *marker)
 	if ((n = strspn(p, FROM_CHARS)) == 0)
 		return 0;
 	p += n;
-	if (strncmp(p, opts, sizeof opts - 1) != 0)
+	if (strncmp(p, opts, sizeof opts - 1) == 0) {
+		form = 2;
+		p += sizeof opts - 1;
+	} else if (strncmp(p, old, sizeof old - 1) == 0) {
+		form = 1;
+		p += sizeof old - 1;
+	} else {
 		return 0;
-	p += sizeof opts - 1;
+	}
 	n = strcspn(p, " ");
 	if (!key_type_is(p, n) || p[n] != ' ')
 		return 0;
@@ -91,7 +99,7 @@ int authkeys_lab_line_ok(const char *line, const char *marker)
 	if (p[n] != ' ')
 		return 0;
 	p += n + 1;
-	return strcmp(p, marker) == 0;
+	return strcmp(p, marker) == 0 ? form : 0;
 }
 
 int authkeys_edit(const char *text, size_t len, const char *marker, const char *line,

@@ -1,7 +1,9 @@
 /*
  * cmd_register.c — herd register: let lab mode's herdd start your jobs on
  * the nodes as you.  Puts the lab's public key, restricted to logins from
- * the controller (from=, restrict), in your ~/.ssh/authorized_keys: here,
+ * the controller (from=, restrict) and to forwards to the node's own
+ * localhost (authkeys.h's AUTHKEYS_LAB_OPTS, for herd port-forward), in
+ * your ~/.ssh/authorized_keys: here,
  * once, where home directories are shared with the nodes, or on each node
  * through your own ssh (--each-node); then tells herdd.
  */
@@ -19,9 +21,12 @@ const struct cmd_entry cmd_register_entry = {
 	"register", "register [--each-node] [--json]",
 	"let herdd start your jobs on the nodes as you (lab mode)",
 	"Adds the lab's public key to your ~/.ssh/authorized_keys, as\n"
-	"  from=\"CONTROLLER\",restrict ssh-ed25519 ... herd-lab:CLUSTER\n"
+	"  from=\"CONTROLLER\",restrict,port-forwarding,permitopen=\"localhost:*\",\n"
+	"  permitlisten=\"localhost:1\" ssh-ed25519 ... herd-lab:CLUSTER (one line)\n"
 	"so that herdd, and only from the controller's address, may log in to the\n"
-	"nodes as you, with no terminal and no forwarding.  Run it once.  Where home\n"
+	"nodes as you, with no terminal, and forward only to the node's own localhost\n"
+	"(herd port-forward).  Run it once, and again where a line from an older herd\n"
+	"(restrict alone) makes port-forward refused.  Where home\n"
 	"directories are shared with the nodes, the file here is the nodes' file;\n"
 	"otherwise use --each-node, which edits it on every node through your own\n"
 	"ssh.  herd unregister takes the key away again.\n"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "authkeys.h"
 #include "config.h"
 #include "init_lab.h"
 #include "lab.h"
@@ -28,8 +29,8 @@ static void key_line(const struct config *cfg)
 		printf("    %s\n", line);
 		return;
 	}
-	printf("    from=\"%s\",restrict ssh-ed25519 AAAA... %s%s\n\n", cfg->lab_from, LAB_MARKER,
-	    cfg->cluster);
+	printf("    from=\"%s\"," AUTHKEYS_LAB_OPTS " ssh-ed25519 AAAA... %s%s\n\n", cfg->lab_from,
+	    LAB_MARKER, cfg->cluster);
 	printf("(the key is %s.pub, which herdd makes at its first start)\n", cfg->lab_key);
 }
 

@@ -156,7 +156,7 @@ int lab_authorized_line(char *out, size_t size, const char *from, const char *pu
 	if (unsafe(from) || unsafe(cluster) || pubkey == NULL ||
 	    sscanf(pubkey, "%31s %1023s %c", type, b64, &extra) != 2 || !authkeys_pubkey_ok(type, b64))
 		return -1;
-	int n = snprintf(out, size, "from=\"%s\",restrict %s %s " LAB_MARKER "%s", from, type,
-	    b64, cluster);
+	int n = snprintf(out, size, "from=\"%s\"," AUTHKEYS_LAB_OPTS " %s %s " LAB_MARKER "%s", from,
+	    type, b64, cluster);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

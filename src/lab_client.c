@@ -46,7 +46,8 @@ int lab_info_get(struct lab_info *li)
 			char vis[256];
 			str_vis(vis, sizeof vis, li->line);
 			fprintf(stderr, "herd: herdd's key line is not of the form from=\"...\","
-			    "restrict TYPE KEY herd-lab:CLUSTER; nothing was changed: %s\n", vis);
+			    AUTHKEYS_LAB_OPTS " TYPE KEY herd-lab:CLUSTER; nothing was changed: %s\n",
+			    vis);
 		} else {
 			const char *nl;
 			while ((nl = msg_get_nth(&ans, "node", li->nnodes, NULL)) != NULL &&

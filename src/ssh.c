@@ -359,7 +359,8 @@ static int direct_error(struct ssh_conn *c, int port, char *err, size_t errsz)
 		snprintf(err, errsz, "nothing listens on its port %d (connection refused)", port);
 	else if (msg != NULL && strstr(msg, "(administratively prohibited)") != NULL)
 		snprintf(err, errsz, "its sshd refused to forward to port %d (AllowTcpForwarding, "
-		    "or the login key's restrict or no-port-forwarding option)", port);
+		    "or the login key's restrict or no-port-forwarding option; in lab mode, a key "
+		    "line written before port-forward: run herd register again)", port);
 	else
 		snprintf(err, errsz, "no connection to its port %d: %s", port,
 		    msg ? msg : "unknown error");

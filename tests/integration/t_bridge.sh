@@ -127,6 +127,9 @@ out=$(as "$C" HERD_CONTROLLER=ctl -- register --each-node 2>&1) ||
 assert_eq "nodes $C's key line was written on" 4 "$(grep -c 'key added' <<<"$out")"
 assert_eq "herd-lab lines in $C's authorized_keys" 1 \
     "$(grep -c 'herd-lab:test$' "$SD/home/$C/.ssh/authorized_keys")"
+grep -q '^from="[^"]*",restrict,port-forwarding,permitopen="localhost:\*",permitlisten="localhost:1" ssh-ed25519 [^ ]* herd-lab:test$' \
+    "$SD/home/$C/.ssh/authorized_keys" ||
+    fail "$C's --each-node line is not the lab key's forwarding line: $(cat "$SD/home/$C/.ssh/authorized_keys")"
 grep -q "^ssh-ed25519 .* $C\$" "$SD/home/$C/.ssh/authorized_keys" ||
     fail "$C's own key left her authorized_keys"
 

@@ -4,7 +4,8 @@
 # host key, and writes [controller] with mode = lab, state_dir, socket,
 # lab_from and admins, which herdd --check reads as lab mode.  It prints
 # the administrator's steps and the lab key line herd register writes
-# (the lab key herdd made: from="ADDR",restrict KEY herd-lab:herd) and
+# (the lab key herdd made: from="ADDR",restrict,port-forwarding,
+# permitopen="localhost:*",permitlisten="localhost:1" KEY herd-lab:herd) and
 # each user's command.  Lab options without --lab are refused.  Then as
 # README says to run it: as the service account (a real local user, whose
 # HOME is its passwd home, so ssh -G reads its own ~/.ssh/config), with its
@@ -44,7 +45,7 @@ done
 chk=$("$HERD_BIN/herdd" -c "$INI" --check 2>&1) || fail "herdd --check: $chk"
 grep -q 'lab' <<<"$chk" || note "herdd --check: $chk"
 key=$(cut -d' ' -f1-2 "$LABSTATE/lab_key.pub")
-grep -qF "from=\"127.0.0.1\",restrict $key herd-lab:herd" <<<"$out" ||
+grep -qF "from=\"127.0.0.1\",restrict,port-forwarding,permitopen=\"localhost:*\",permitlisten=\"localhost:1\" $key herd-lab:herd" <<<"$out" ||
     fail "no lab key line: $out"
 grep -q 'herd register --each-node' <<<"$out" || fail "no user command: $out"
 grep -q "install -m 644 $INI /etc/herd/hosts.ini" <<<"$out" || fail "no admin steps: $out"

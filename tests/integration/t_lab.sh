@@ -94,7 +94,7 @@ for u in "${USERS[@]}"; do
 	line=$(grep 'herd-lab:test$' "$SD/home/$u/.ssh/authorized_keys") ||
 	    fail "$u's authorized_keys has no herd-lab:test line"
 	case $line in
-	'from="127.0.0.1",restrict ssh-ed25519 '*) ;;
+	'from="127.0.0.1",restrict,port-forwarding,permitopen="localhost:*",permitlisten="localhost:1" ssh-ed25519 '*) ;;
 	*) fail "$u's key line is not restricted: $line" ;;
 	esac
 	assert_eq "owner of $u's authorized_keys" "$u" \

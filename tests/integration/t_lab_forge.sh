@@ -41,7 +41,7 @@ esac
 EOF
 chown "$B" "$SD/home/$B/wrap"
 chmod 755 "$SD/home/$B/wrap"
-runuser -u "$B" -- sed -i "s|^from=\"127.0.0.1\",restrict |from=\"127.0.0.1\",restrict,command=\"$SD/home/$B/wrap\" |" \
+runuser -u "$B" -- sed -i "s|^from=\"127.0.0.1\",restrict|from=\"127.0.0.1\",restrict,command=\"$SD/home/$B/wrap\"|" \
     "$SD/home/$B/.ssh/authorized_keys"
 grep -q 'restrict,command=' "$SD/home/$B/.ssh/authorized_keys" ||
     fail "could not give $B's key line a command: $(cat "$SD/home/$B/.ssh/authorized_keys")"

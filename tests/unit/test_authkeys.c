@@ -84,7 +84,9 @@ static void lab_line(void **state)
 	(void)state;
 	char out[LAB_LINE_MAX];
 	assert_int_equal(lab_authorized_line(out, sizeof out, "10.0.0.5,127.0.0.1", KEY, "lab"), 0);
-	assert_string_equal(out, "from=\"10.0.0.5,127.0.0.1\",restrict " KEY " herd-lab:lab");
+	/* Spelled out, not AUTHKEYS_LAB_OPTS: what sshd is given is pinned here. */
+	assert_string_equal(out, "from=\"10.0.0.5,127.0.0.1\",restrict,port-forwarding,"
+	    "permitopen=\"localhost:*\",permitlisten=\"localhost:1\" " KEY " herd-lab:lab");
 	/* Parts that would leave their field, or the line. */
 	assert_int_equal(lab_authorized_line(out, sizeof out, "1.2.3.4\",command=\"sh", KEY, "lab"), -1);
 	assert_int_equal(lab_authorized_line(out, sizeof out, "1.2.3.4 x", KEY, "lab"), -1);
@@ -144,11 +146,13 @@ static void lab_line_exact_form(void **state)
 	(void)state;
 	char out[LAB_LINE_MAX];
 	const char *b64 = "AAAAC3NzaC1lZDI1NTE5AAAAIB7f";
-	/* What herdd makes is accepted: the round trip. */
+	/* What herdd makes is accepted as the line that forwards: the round trip. */
 	assert_int_equal(lab_authorized_line(out, sizeof out, "10.0.0.5,127.0.0.1", KEY, "lab"), 0);
-	assert_true(authkeys_lab_line_ok(out, MARK));
-	assert_true(authkeys_lab_line_ok("from=\"10.0.0.*,!10.0.0.9,[::1]\",restrict "
-	    "ecdsa-sha2-nistp256 AAAAE2Vj== herd-lab:gpu_lab-2.x", "herd-lab:gpu_lab-2.x"));
+	assert_int_equal(authkeys_lab_line_ok(out, MARK), 2);
+	/* The line from before port-forward (restrict alone) still, as the old one. */
+	assert_int_equal(authkeys_lab_line_ok("from=\"10.0.0.*,!10.0.0.9,[::1]\",restrict "
+	    "ecdsa-sha2-nistp256 AAAAE2Vj== herd-lab:gpu_lab-2.x", "herd-lab:gpu_lab-2.x"), 1);
+	assert_int_equal(authkeys_lab_line_ok("from=\"1.2.3.4\",restrict " KEY " " MARK, MARK), 1);
 	static const char *const bad[] = {
 		/* options a herdd that is not the lab's would add */
 		"from=\"127.0.0.1\",restrict,command=\"/bin/sh\" ssh-ed25519 AAAA " MARK,
@@ -160,6 +164,28 @@ static void lab_line_exact_form(void **state)
 		"from=\"*\",restrict,permitopen=\"x\" ssh-ed25519 AAAA " MARK,
 		"from=\"127.0.0.1 x\",restrict ssh-ed25519 AAAA " MARK,
 		"from=\"127.0.0.1\\\",restrict ssh-ed25519 AAAA " MARK,
+		/* the forwarding line widened, reordered or cut short */
+		"from=\"1.2.3.4\",restrict,port-forwarding ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"*:*\","
+		    "permitlisten=\"localhost:1\" ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"10.0.0.1:*\","
+		    "permitlisten=\"localhost:1\" ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"localhost:*\" "
+		    "ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"localhost:*\","
+		    "permitlisten=\"*:*\" ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitlisten=\"localhost:1\","
+		    "permitopen=\"localhost:*\" ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"localhost:*\","
+		    "permitlisten=\"localhost:1\",pty ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"localhost:*\","
+		    "permitlisten=\"localhost:1\",command=\"sh\" ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"localhost:*\","
+		    "permitlisten=\"localhost:1\"  ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",port-forwarding,permitopen=\"localhost:*\","
+		    "permitlisten=\"localhost:1\" ssh-ed25519 AAAA " MARK,
+		"from=\"1.2.3.4\",restrict,port-forwarding,permitopen=\"localhost:*\","
+		    "permitlisten=\"localhost:1\" restrict ssh-ed25519 AAAA " MARK,
 		/* a second key, or text after ours */
 		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK "\nssh-ed25519 EVIL " MARK,
 		"from=\"127.0.0.1\",restrict ssh-ed25519 AAAA " MARK "\r",
