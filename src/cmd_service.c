@@ -293,9 +293,15 @@ static void ls_table(const struct svc_set *s)
 		snprintf(rs, sizeof rs, "%d", r->restarts);
 		job_exit_format(r->last_exit, ec, sizeof ec);
 		str_vis(name, sizeof name, r->name);
-		/* Without a reason of its own, the last restart its health asked for. */
-		str_vis(reason, sizeof reason, r->reason != NULL ? r->reason :
-		    r->health_why != NULL ? r->health_why : "-");
+		/* The restart its health asked for: after the BackOff it waits
+		 * for it, or alone once it runs again. */
+		char rs_why[600];
+		if (r->health_why != NULL && r->reason != NULL && r->health == SVC_HEALTH_UNHEALTHY)
+			snprintf(rs_why, sizeof rs_why, "%s: %s", r->reason, r->health_why);
+		else
+			snprintf(rs_why, sizeof rs_why, "%s", r->reason != NULL ? r->reason :
+			    r->health_why != NULL ? r->health_why : "-");
+		str_vis(reason, sizeof reason, rs_why);
 		const char *hl = r->active && r->health != SVC_HEALTH_NONE ?
 		    svc_health_name(r->health) : "-";
 		const char *row[] = { name, r->user, id, r->state, hl, reason, ep, up, rs, ec };
