@@ -77,7 +77,8 @@ int svc_health_http_cmd(struct buf *out, const char *path, int port, int64_t tim
  * (the node's shell returns at once): in workdir (NULL: none), with
  * HERD_PORT and PORT when port > 0, `sh -c CMD` under timeout(1) where
  * the node has it, its output in the job directory's KEY.health; then the
- * event "health KEY RC FIRSTLINE" appended to the node's events file.
+ * event "health KEY RC FIRSTLINE" appended to the node's events file
+ * (FIRSTLINE "timed out after N s" when the timeout ended it, RC 124).
  * 0, or -1 (too large).
  */
 int svc_health_program(struct buf *out, const char *herd_dir, const char *key, const char *cmd,

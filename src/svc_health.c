@@ -112,7 +112,7 @@ void svc_health_step(int health, int fails, int retries, int ok, struct svc_heal
 	o->health = health;
 	o->fails = fails;
 	o->restart = 0;
-	if (health == SVC_HEALTH_NONE || health == SVC_HEALTH_UNHEALTHY)
+	if (health != SVC_HEALTH_STARTING && health != SVC_HEALTH_HEALTHY)
 		return;
 	if (ok) {
 		o->health = SVC_HEALTH_HEALTHY;
@@ -176,12 +176,16 @@ int svc_health_program(struct buf *out, const char *herd_dir, const char *key, c
 		r |= buf_printf(out, "HERD_PORT=%d PORT=%d; export HERD_PORT PORT\n", port, port);
 	r |= buf_addstr(out, "__herd_c=");
 	r |= shquote_str(out, cmd);
-	r |= buf_printf(out, "\nif command -v timeout >/dev/null 2>&1; then "
-	    "timeout -s KILL %" PRId64 " sh -c \"$__herd_c\"; else sh -c \"$__herd_c\"; fi "
+	/* TERM at the timeout, KILL 2 s later; timeout(1) says 124 then. */
+	r |= buf_printf(out, "\n__herd_t=\nif command -v timeout >/dev/null 2>&1; then __herd_t=1; "
+	    "timeout -k 2 %" PRId64 " sh -c \"$__herd_c\"; else sh -c \"$__herd_c\"; fi "
 	    "</dev/null >|\"$__herd_h\" 2>&1\n__herd_rc=$?\n", timeout_s);
 	/* Its first line, one line of printable bytes: the event is one line. */
 	r |= buf_printf(out, "__herd_m=$(head -n 1 \"$__herd_h\" | tr -d '\\000-\\037\\177' | "
-	    "cut -c 1-%d)\nprintf 'health %%s %%s %%s\\n' ", SVC_HEALTH_MSG_MAX);
+	    "cut -c 1-%d)\n", SVC_HEALTH_MSG_MAX);
+	r |= buf_printf(out, "if [ -n \"$__herd_t\" ] && [ \"$__herd_rc\" = 124 ]; then "
+	    "__herd_m='timed out after %" PRId64 " s'; fi\nprintf 'health %%s %%s %%s\\n' ",
+	    timeout_s);
 	r |= shquote_str(out, key);
 	r |= buf_addstr(out, " \"$__herd_rc\" \"$__herd_m\" >>\"$__herd_ev\"\n"
 	    ") </dev/null >/dev/null 2>&1 &\n");
