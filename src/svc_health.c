@@ -30,38 +30,36 @@ const char *svc_health_name(int health)
 	return health >= 0 && health < 4 ? health_names[health] : "none";
 }
 
-int svc_health_check_cmd(const char *s, char *err, size_t errsz)
+/* 1 to max bytes, none of them control bytes (a tab only in a command:
+ * in a URL path no space either, nor a byte past ASCII). */
+static int check_text(const char *s, size_t max, int path, const char *opt, const char *what,
+    char *err, size_t errsz)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
-	if (n == 0 || n > SVC_HEALTH_CMD_MAX) {
-		snprintf(err, errsz, "--health-cmd takes a command of 1 to %d bytes",
-		    SVC_HEALTH_CMD_MAX);
+	if (n == 0 || n > max) {
+		snprintf(err, errsz, "%s takes %s of 1 to %zu bytes", opt, what, max);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f) {
-			snprintf(err, errsz, "--health-cmd: a control character at byte %zu "
-			    "(the command is one line)", i + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && (path || c != '\t')) || c == 0x7f || (path && (c == ' ' || c > 0x7f))) {
+			snprintf(err, errsz, "%s: byte %zu is %s", opt, i + 1, path ?
+			    "no printable character of a URL path (spaces as %20)" :
+			    "a control character (the command is one line)");
 			return -1;
 		}
+	}
 	return 0;
+}
+
+int svc_health_check_cmd(const char *s, char *err, size_t errsz)
+{
+	return check_text(s, SVC_HEALTH_CMD_MAX, 0, "--health-cmd", "a command", err, errsz);
 }
 
 int svc_health_check_path(const char *s, char *err, size_t errsz)
 {
-	size_t n = s != NULL ? strlen(s) : 0;
-	if (n == 0 || n > SVC_HEALTH_PATH_MAX) {
-		snprintf(err, errsz, "--health-http takes a path of 1 to %d bytes",
-		    SVC_HEALTH_PATH_MAX);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f) {
-			snprintf(err, errsz, "--health-http: byte %zu is no printable character "
-			    "of a URL path (spaces as %%20)", i + 1);
-			return -1;
-		}
-	return 0;
+	return check_text(s, SVC_HEALTH_PATH_MAX, 1, "--health-http", "a path", err, errsz);
 }
 
 int svc_health_parse_dur(const char *opt, const char *s, int64_t *secs, char *err, size_t errsz)
