@@ -1193,6 +1193,7 @@ static void housekeep_lists_rotates_removes(void **state)
 	    "c.i-1.0.ssh_host_ed25519_key.pub", "c.i-1.0.ssh_authorized_keys", "c.i-1.0.ssh_rc" };
 	for (size_t i = 0; i < sizeof ssh_files / sizeof ssh_files[0]; i++)
 		put(jobs, ssh_files[i], "x\n");	/* herd ssh-config's */
+	put(jobs, "c.i-1.0.health", "x\n");	/* a service's health check's output */
 	buf_init(&prog, 1 << 16);
 	assert_int_equal(housekeep_remove(&prog, herd_dir, keys, 2), 0);
 	ans = run_sh(prog.data, prog.len);
@@ -1203,6 +1204,7 @@ static void housekeep_lists_rotates_removes(void **state)
 	assert_false(exists(jobs, "c.i-1.0.script"));
 	assert_false(exists(jobs, "c.i-1.0.err"));
 	assert_false(exists(jobs, "c.i-1.0.cancel"));
+	assert_false(exists(jobs, "c.i-1.0.health"));
 	for (size_t i = 0; i < sizeof ssh_files / sizeof ssh_files[0]; i++)
 		assert_false(exists(jobs, ssh_files[i]));
 	assert_false(exists(jobs, "c.i-3.1.state"));
