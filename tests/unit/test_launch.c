@@ -676,6 +676,18 @@ static void parse_answers(void **state)
 	char f2[] = "fail t.a-5.0", f3[] = "fail t.a-5.0 x chdir";
 	assert_int_equal(launch_parse_event(f2, &r), -1);
 	assert_int_equal(launch_parse_event(f3, &r), -1);
+	/* A service's health check: its status and first line; hostile ones refused. */
+	char h1[] = "health t.a-5.0 124 timed out after 10 s", h2[] = "health t.a-5.0 0";
+	char h3[] = "health t.a-5.0", h4[] = "health t.a-5.0 -1 x", h5[] = "health t.a-5.0 1x y";
+	assert_int_equal(launch_parse_event(h1, &r), 0);
+	assert_string_equal(r.word, "health");
+	assert_int_equal(r.num, 124);
+	assert_string_equal(r.rest, "timed out after 10 s");
+	assert_int_equal(launch_parse_event(h2, &r), 0);
+	assert_string_equal(r.rest, "");
+	assert_int_equal(launch_parse_event(h3, &r), -1);
+	assert_int_equal(launch_parse_event(h4, &r), -1);
+	assert_int_equal(launch_parse_event(h5, &r), -1);
 	char r1[] = "R t.a-5.0 failed 1 1700000000 chdir can't cd to /x";
 	assert_int_equal(launch_parse_reply(r1, &r), 0);
 	assert_int_equal(r.num2, 1700000000);
