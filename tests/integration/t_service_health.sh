@@ -5,7 +5,8 @@
 # --health-retries times in a row and the service is restarted (a new
 # attempt) with the reason shown in herd service ls and herd show.  A
 # --health-http check GETs a path of python3 -m http.server on its --port:
-# HEALTHY while the path exists, restarted once it answers 404.  A check
+# HEALTHY while the path exists (and after herdd is SIGKILLed and started
+# again), restarted once it answers 404.  A check
 # that never passes keeps the service STARTING, and it is restarted after
 # the retries all the same.
 
@@ -67,6 +68,11 @@ id=$(started "$out" webchk)
 [ -n "$id" ] || fail "herd service start printed '$out'"
 wait_state "$id" RUNNING 30
 wait_svc webchk '.health == "healthy"' 30 || fail "webchk never HEALTHY: $(herd service ls)"
+# herdd SIGKILLed and started again: the health kept, the checks go on.
+stop_herdd "$HERDD_PID" KILL
+start_herdd
+wait_nodes_up 4 20
+assert_eq "webchk's health after herdd's restart" healthy "$(svc webchk .health)"
 rm -f "$dir/ok.txt"
 wait_svc webchk '.restarts >= 1' 30 || fail "webchk not restarted: $(herd service ls)"
 why=$(svc webchk .health_restart)
