@@ -4,14 +4,44 @@
  * --restart-window, and as a runner's start event's "port N".  A value
  * that parses must be in its range, a policy must name itself back; then
  * the restart decision on the parsed values (any window state) must keep
- * its backoff within 1 s .. 5 min.
+ * its backoff within 1 s .. 5 min.  The same line as each health option
+ * (svc_health.h) and as a check's command in its node program.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "svc.h"
+#include "svc_health.h"
 #include "util.h"
+
+/* The health options (svc_health.h) on the same line: what passes is in
+ * range, and the node program built from it holds the line only quoted. */
+static int health_values(const char *line, size_t n)
+{
+	char why[HERD_ERRLEN];
+	int64_t d = 0;
+	int retries = 0, bad = 0;
+	if (svc_health_parse_dur("--health-interval", line, &d, why, sizeof why) == 0)
+		bad |= d < 1 || d > SVC_HEALTH_DUR_MAX_S;
+	if (svc_health_parse_retries(line, &retries, why, sizeof why) == 0)
+		bad |= retries < 1 || retries > SVC_HEALTH_RETRIES_MAX;
+	if (svc_health_check_path(line, why, sizeof why) == 0)
+		bad |= strpbrk(line, " \t\n'") != NULL;
+	if (svc_health_check_cmd(line, why, sizeof why) == 0) {
+		struct buf b;
+		buf_init(&b, 1 << 16);
+		bad |= strchr(line, '\n') != NULL ||
+		    svc_health_program(&b, "/var/herd", "herd-1.1", line, line, 8080, 10) != 0;
+		buf_clear(&b);
+	}
+	struct svc_health_out o;
+	int h = (int)(n % 5);	/* 4: a state that is none of them, left alone */
+	svc_health_step(h, (int)(n % 7), (int)(n % 4), (int)(n & 1), &o);
+	bad |= o.fails < 0 || (h > SVC_HEALTH_UNHEALTHY ? o.health != h || o.restart :
+	    o.health < 0 || o.health > SVC_HEALTH_UNHEALTHY);
+	return bad;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,6 +68,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	int port = 0;
 	if (svc_parse_start_port(line, &port) == 0 && (port < 1 || port > 65535))
+		abort();
+	if (health_values(line, n) != 0)
 		abort();
 	struct svc_state s = { policy, maxr, window, (int64_t)(n * 977), (int)(n % 40) };
 	struct svc_verdict v;

@@ -35,6 +35,7 @@
  *   BE_SCAN    KEY [gpus LIST UUIDS]      a key of ours found on the node
  *              - done                     the scan is complete
  *   BE_EVENT   KEY start PID | end RC | fail RC STEP MSG     (event stream)
+ *              KEY health RC MSG         a service's health check ended
  *   BE_OUTPUT  REQID data (data, ndata) | REQID end STATUS [MSG]   (herd logs)
  *   BE_HOUSE   KEY ended | - rotated | - done                (housekeeping)
  *
@@ -143,6 +144,12 @@ struct backend_ops {
 	int (*housekeep_list)(struct node *n, const char *prefix, char *err, size_t errsz);
 	int (*housekeep_remove)(struct node *n, const struct job_key *keys, size_t nkeys,
 	    char *err, size_t errsz);
+	/* A service's health check (svc_health.h): cmd run as the node's
+	 * account in the background under timeout_s, with HERD_PORT and PORT
+	 * when port > 0; its result comes as the event "health KEY RC MSG".
+	 * NULL: the backend runs none (the controller skips them). */
+	int (*health)(struct node *n, const struct job_key *k, const char *cmd,
+	    const char *workdir, int port, int64_t timeout_s, char *err, size_t errsz);
 	/* Answers: 0 with *r, -1 (not an answer of this backend). */
 	int (*parse_answer)(struct node *n, char *line, struct be_reply *r);
 	int (*parse_event)(struct node *n, char *line, struct be_reply *r);

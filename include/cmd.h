@@ -78,6 +78,11 @@ struct service_opts {
 	int max_restarts;
 	int64_t window_s;
 	int port;		/* --port */
+	/* --health-cmd or --health-http (svc_health.h), NULL none; the rest
+	 * 0: herdd's defaults */
+	const char *health_cmd, *health_http;
+	int64_t health_interval, health_timeout;
+	int health_retries;
 };
 int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp);
 /* Wait for job id to run, saying why it waits (said: the queued line was

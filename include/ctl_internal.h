@@ -288,5 +288,15 @@ int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char
 enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const char **reason);
 /* Its runner's start event said the port it picked (rest: "port N"). */
 void ctl_svc_started(struct ctl *c, struct job *j, const char *rest);
+/*
+ * A service's health check (ctl_health.c).  started: its attempt started
+ * (STARTING, the first check an interval on); due: the wall second of its
+ * next check, 0 none (ctl_job_due); tick: send it when due; result: the
+ * node's "health KEY RC MSG" event.
+ */
+void ctl_health_started(struct ctl *c, struct job *j);
+int64_t ctl_health_due(const struct job *j);
+void ctl_health_tick(struct ctl *c, struct job *j, int64_t wall);
+void ctl_health_result(struct ctl *c, struct job *j, int64_t rc, const char *msg);
 
 #endif

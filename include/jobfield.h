@@ -168,7 +168,20 @@ enum {
 	N2(svc_win_count, "window_restarts", "svc_win_count", JF_INT, JF_IU | JF_FRAME, int, uint16_t) \
 	N4(svc_last_exit, "last_exit", "svc_last_exit", JF_INT, JF_IUFS, int32_t, int32_t) \
 	N1(svc_port_want, "port_wanted", "svc_port_want", JF_INT, JF_IFS, int, uint8_t) \
-	N2(svc_port, "port", "svc_port", JF_INT, JF_IUFS, int, uint16_t)
+	N2(svc_port, "port", "svc_port", JF_INT, JF_IUFS, int, uint16_t) \
+	/* --health-cmd or --health-http (svc_health.h): the check, its \
+	 * interval, timeout and retries; the health (SVC_HEALTH_*), failures \
+	 * in a row, the wall second of the next check, and the last restart \
+	 * its health asked for, in words */ \
+	S(svc_health_cmd, "health_cmd", "svc_health_cmd", JF_IFS | JF_PRIVATE) \
+	S(svc_health_http, "health_http", "svc_health_http", JF_IFS) \
+	N4(svc_health_interval, "health_interval", "svc_health_interval", JF_SECS, JF_IFS, int64_t, int32_t) \
+	N4(svc_health_timeout, "health_timeout", "svc_health_timeout", JF_SECS, JF_IFS, int64_t, int32_t) \
+	N2(svc_health_retries, "health_retries", "svc_health_retries", JF_INT, JF_IFS, int, uint16_t) \
+	N1(svc_health, "health", "svc_health", JF_INT, JF_IUFS, int, uint8_t) \
+	N2(svc_health_fails, "health_fails", "svc_health_fails", JF_INT, JF_IU | JF_FRAME, int, uint16_t) \
+	N4(svc_health_next, "health_next", "svc_health_next", JF_TIME, JF_IU, int64_t, uint32_t) \
+	S(svc_health_why, "health_restart", "svc_health_why", JF_IUFS)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -114,7 +114,8 @@ int launch_events(struct buf *out, const char *herd_dir);
 /* One answer line, parsed into backend.h's struct be_reply (kind 'P',
  * 'L', 'K', 'R', 'S', 'O', 'C'); points into the line (which is modified). */
 int launch_parse_reply(char *line, struct be_reply *r);
-/* Event stream lines "start KEY PID" / "end KEY RC" / "fail KEY RC STEP MSG" → kind 'E'. */
+/* Event stream lines "start KEY PID" / "end KEY RC" / "fail KEY RC STEP MSG" /
+ * "health KEY RC MSG" → kind 'E'. */
 int launch_parse_event(char *line, struct be_reply *r);
 
 /* The node directory (or its `sub`) as one sh word: a relative herd_dir

@@ -6,7 +6,8 @@
  *
  * Theory of operation: this file only binds.  The programs are generated
  * by launch.c (launch, kill, signal, reconcile, scan, tail, events),
- * probe.c (the probe) and housekeep.c (job files, events rotation), pure
+ * probe.c (the probe), housekeep.c (job files, events rotation) and
+ * svc_health.c (a service's health check), pure
  * and unit-tested there; every string in them passes shquote and every key
  * is a struct job_key.  Here each is built into a buffer and queued on the
  * node with node_request(), the probe as REQ_PROBE (its answer is the
@@ -23,6 +24,7 @@
 #include "launch.h"
 #include "node.h"
 #include "probe.h"
+#include "svc_health.h"
 #include "util.h"
 
 /* Queue a built program, or say why there is none. */
@@ -131,6 +133,15 @@ static int sh_housekeep_remove(struct node *n, const struct job_key *keys, size_
 	    "housekeeping", err, errsz);
 }
 
+static int sh_health(struct node *n, const struct job_key *k, const char *cmd,
+    const char *workdir, int port, int64_t timeout_s, char *err, size_t errsz)
+{
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	return queue(n, REQ_BATCH, &b, svc_health_program(&b, n->conf->herd_dir, job_key_str(k),
+	    cmd, workdir, port, timeout_s), "health check", err, errsz);
+}
+
 static int sh_parse_answer(struct node *n, char *line, struct be_reply *r)
 {
 	(void)n;
@@ -163,6 +174,7 @@ const struct backend_ops backend_sh = {
 	.tail = sh_tail,
 	.housekeep_list = sh_housekeep_list,
 	.housekeep_remove = sh_housekeep_remove,
+	.health = sh_health,
 	.parse_answer = sh_parse_answer,
 	.parse_event = sh_parse_event,
 	.parse_probe = sh_parse_probe,

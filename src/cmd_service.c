@@ -25,6 +25,7 @@
 #include "job.h"
 #include "jobopt.h"
 #include "svc.h"
+#include "svc_health.h"
 #include "util.h"
 
 #define SVC_ENDED_SHOWN_S 86400	/* ls and name lookups: ended services of the last day */
@@ -42,6 +43,13 @@ const struct cmd_entry cmd_service_entry = {
 	"                            5) within --restart-window (default 10m): FAILED\n"
 	"                            CrashLoop; --port: a free TCP port on the node as\n"
 	"                            HERD_PORT and PORT\n"
+	"        [--health-cmd CMD | --health-http PATH] [--health-interval D]\n"
+	"        [--health-timeout D] [--health-retries N]\n"
+	"                            a check on the node every D (default 30s,\n"
+	"                            timeout 10s): STARTING until it passes, then\n"
+	"                            HEALTHY; N (default 3) failures in a row:\n"
+	"                            UNHEALTHY, restarted; --health-http GETs PATH on\n"
+	"                            its --port (2xx/3xx pass)\n"
 	"  stop NAME                 end it (CANCELLED; never restarted)\n"
 	"  ls [--json]               services: every user's running ones, your ended ones\n"
 	"                            of the last day\n"
@@ -56,7 +64,8 @@ const struct cmd_entry cmd_service_entry = {
 struct svc_rec {
 	int64_t id;
 	char *name, *user, *state, *reason, *node, *policy;
-	int port, restarts, last_exit, active;
+	char *health_why;	/* its last restart for its health, NULL none */
+	int port, restarts, last_exit, active, health;
 	int64_t start;
 };
 
@@ -86,6 +95,7 @@ static void rec_clear(struct svc_rec *r)
 	free(r->reason);
 	free(r->node);
 	free(r->policy);
+	free(r->health_why);
 }
 
 static void rec_fill(struct svc_rec *r, const struct msg *m, int active)
@@ -99,6 +109,8 @@ static void rec_fill(struct svc_rec *r, const struct msg *m, int active)
 	r->node = dup_or_null(msg_get(m, "node", NULL));
 	r->policy = xstrdup(svc_restart_name((int)msg_geti(m, "restart_policy", 1)));
 	r->port = (int)msg_geti(m, "port", 0);
+	r->health = (int)msg_geti(m, "health", SVC_HEALTH_NONE);
+	r->health_why = dup_or_null(msg_get(m, "health_restart", NULL));
 	r->restarts = (int)msg_geti(m, "restarts", 0);
 	/* An ended service's last exit is its job's; a running one's, the
 	 * attempt before. */
@@ -253,16 +265,22 @@ static void ls_json(const struct svc_set *s)
 			printf("null");
 		printf(", \"restart\": ");
 		json_str(stdout, r->policy);
-		printf(", \"health\": \"none\"}");
+		printf(", \"health\": \"%s\", \"health_restart\": ",
+		    svc_health_name(r->active ? r->health : SVC_HEALTH_NONE));
+		if (r->health_why != NULL)
+			json_str(stdout, r->health_why);
+		else
+			printf("null");
+		printf("}");
 	}
 	printf("%s]\n", s->n ? "\n" : "");
 }
 
 static void ls_table(const struct svc_set *s)
 {
-	static const char *const h[] = { "NAME", "USER", "JOBID", "STATE", "REASON", "ENDPOINT",
-		"UPTIME", "RESTARTS", "LAST_EXIT" };
-	struct table *t = table_new(9, h);
+	static const char *const h[] = { "NAME", "USER", "JOBID", "STATE", "HEALTH", "REASON",
+		"ENDPOINT", "UPTIME", "RESTARTS", "LAST_EXIT" };
+	struct table *t = table_new(10, h);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct svc_rec *r = &s->v[i];
 		char id[32], ep[300], up[32] = "-", rs[16], ec[32], name[SVC_NAME_MAX * 4 + 1];
@@ -275,8 +293,18 @@ static void ls_table(const struct svc_set *s)
 		snprintf(rs, sizeof rs, "%d", r->restarts);
 		job_exit_format(r->last_exit, ec, sizeof ec);
 		str_vis(name, sizeof name, r->name);
-		str_vis(reason, sizeof reason, r->reason != NULL ? r->reason : "-");
-		const char *row[] = { name, r->user, id, r->state, reason, ep, up, rs, ec };
+		/* The restart its health asked for: after the BackOff it waits
+		 * for it, or alone once it runs again. */
+		char rs_why[600];
+		if (r->health_why != NULL && r->reason != NULL && r->health == SVC_HEALTH_UNHEALTHY)
+			snprintf(rs_why, sizeof rs_why, "%s: %s", r->reason, r->health_why);
+		else
+			snprintf(rs_why, sizeof rs_why, "%s", r->reason != NULL ? r->reason :
+			    r->health_why != NULL ? r->health_why : "-");
+		str_vis(reason, sizeof reason, rs_why);
+		const char *hl = r->active && r->health != SVC_HEALTH_NONE ?
+		    svc_health_name(r->health) : "-";
+		const char *row[] = { name, r->user, id, r->state, hl, reason, ep, up, rs, ec };
 		table_add(t, row);
 	}
 	table_print(t, stdout);
@@ -324,6 +352,45 @@ static const char *opt_value(int argc, char **argv, int *i, const char *opt, int
 	return argv[++*i];
 }
 
+/* A health option at argv[*i] into so: 1 taken, 0 not one, -1 *missing or
+ * err said why. */
+static int health_option(int argc, char **argv, int *i, struct service_opts *so, int *missing,
+    char *err, size_t errsz)
+{
+	const char *v;
+	int rc = 0;
+	if ((v = opt_value(argc, argv, i, "--health-cmd", missing)) != NULL) {
+		rc = svc_health_check_cmd(v, err, errsz);
+		so->health_cmd = v;
+	} else if (!*missing && (v = opt_value(argc, argv, i, "--health-http", missing)) != NULL) {
+		rc = svc_health_check_path(v, err, errsz);
+		so->health_http = v;
+	} else if (!*missing &&
+	    (v = opt_value(argc, argv, i, "--health-interval", missing)) != NULL)
+		rc = svc_health_parse_dur("--health-interval", v, &so->health_interval, err, errsz);
+	else if (!*missing && (v = opt_value(argc, argv, i, "--health-timeout", missing)) != NULL)
+		rc = svc_health_parse_dur("--health-timeout", v, &so->health_timeout, err, errsz);
+	else if (!*missing && (v = opt_value(argc, argv, i, "--health-retries", missing)) != NULL)
+		rc = svc_health_parse_retries(v, &so->health_retries, err, errsz);
+	else
+		return *missing ? -1 : 0;
+	return rc != 0 ? -1 : 1;
+}
+
+/* The health options together: what herd would not act on, refused. */
+static const char *health_refusal(const struct service_opts *so)
+{
+	if (so->health_cmd != NULL && so->health_http != NULL)
+		return "--health-cmd and --health-http: one check, not both";
+	if (so->health_http != NULL && !so->port)
+		return "--health-http needs --port (the check GETs the service's port)";
+	if (so->health_cmd == NULL && so->health_http == NULL &&
+	    (so->health_interval || so->health_timeout || so->health_retries))
+		return "--health-interval, --health-timeout and --health-retries need "
+		    "--health-cmd or --health-http";
+	return NULL;
+}
+
 /* Takes the service's own options out of argv[first..] (up to "--") into
  * so; the rest, submit's, go to rest.  0, or 2 said. */
 static int split_options(int argc, char **argv, int first, struct service_opts *so,
@@ -334,7 +401,12 @@ static int split_options(int argc, char **argv, int first, struct service_opts *
 	for (i = first; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *v;
 		int missing = 0, rc = 0;
-		if (strcmp(argv[i], "--port") == 0)
+		int h = health_option(argc, argv, &i, so, &missing, err, sizeof err);
+		if (h < 0 && !missing)
+			return cmd_usage_error(&cmd_service_entry, "%s", err);
+		if (h != 0)
+			;	/* taken, or missing its value (said below) */
+		else if (strcmp(argv[i], "--port") == 0)
 			so->port = 1;
 		else if ((v = opt_value(argc, argv, &i, "--restart-window", &missing)) != NULL)
 			rc = svc_parse_window(v, &so->window_s, err, sizeof err);
@@ -354,7 +426,8 @@ static int split_options(int argc, char **argv, int first, struct service_opts *
 		rest[n++] = argv[i];
 	rest[n] = NULL;
 	*nrest = n;
-	return 0;
+	const char *why = health_refusal(so);
+	return why != NULL ? cmd_usage_error(&cmd_service_entry, "%s", why) : 0;
 }
 
 static int service_start(int argc, char **argv)

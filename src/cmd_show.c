@@ -20,6 +20,7 @@
 #include "jobfield.h"
 #include "shquote.h"
 #include "svc.h"
+#include "svc_health.h"
 
 const struct cmd_entry cmd_show_entry = {
 	"show", "show [--json] [--script | --env] ID|ID_TASK",
@@ -121,7 +122,9 @@ static int show_service_field(const struct jobfield *jf, const struct msg *m)
 {
 	static const char *const names[] = { "service", "restart_policy", "max_restarts",
 		"restart_window", "restarts", "restart_window_start", "window_restarts",
-		"last_exit", "port_wanted", "port", NULL };
+		"last_exit", "port_wanted", "port", "health_cmd", "health_http", "health_interval",
+		"health_timeout", "health_retries", "health", "health_fails", "health_restart",
+		NULL };
 	char t[64];
 	size_t k;
 	for (k = 0; names[k] != NULL && strcmp(names[k], jf->name) != 0; k++)
@@ -132,6 +135,8 @@ static int show_service_field(const struct jobfield *jf, const struct msg *m)
 		return 1;
 	if (strcmp(jf->name, "restart_policy") == 0)
 		line(jf->name, svc_restart_name((int)msg_geti(m, jf->name, -1)));
+	else if (strcmp(jf->name, "health") == 0)
+		line(jf->name, svc_health_name((int)msg_geti(m, jf->name, 0)));
 	else if (strcmp(jf->name, "last_exit") == 0) {
 		job_exit_format((int32_t)msg_geti(m, jf->name, -1), t, sizeof t);
 		line(jf->name, t);

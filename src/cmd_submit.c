@@ -827,6 +827,16 @@ static void add_service(struct msg *m, const void *arg)
 	msg_addi(m, "restart_window", so->window_s);
 	if (so->port)
 		msg_addi(m, "port_wanted", 1);
+	if (so->health_cmd != NULL)
+		msg_adds(m, "health_cmd", so->health_cmd);
+	if (so->health_http != NULL)
+		msg_adds(m, "health_http", so->health_http);
+	if (so->health_interval > 0)
+		msg_addi(m, "health_interval", so->health_interval);
+	if (so->health_timeout > 0)
+		msg_addi(m, "health_timeout", so->health_timeout);
+	if (so->health_retries > 0)
+		msg_addi(m, "health_retries", so->health_retries);
 }
 
 /* The service's script: CMD and its ARGS are the script's arguments. */

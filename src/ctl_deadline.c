@@ -5,7 +5,7 @@
  * Theory of operation: what a tick does to a job (ctl_node.c's tick_job:
  * kill escalation, the time limit, the --signal warning, TIME_LIMIT_%
  * notifications, the launch and reconcile checks, a service's restart
- * after its backoff) depends on a few of its
+ * after its backoff and its health checks) depends on a few of its
  * fields and the clock.  ctl_job_due() says, from those fields alone, the
  * earliest monotonic millisecond at which a visit could do something; the
  * job is kept in a deadline heap (deadheap.c) under that time.  ctl_tick
@@ -90,6 +90,10 @@ int64_t ctl_job_due(const struct job *j, const struct job_due_in *in)
 	 * for a scheduling pass the moment its begin time comes. */
 	if (j->state == JOB_PENDING && j->svc_name != NULL && (int64_t)j->begin_time > in->wall)
 		due = min64(due, at_wall(in, j->begin_time));
+	/* A service's next health check (ctl_health.c). */
+	int64_t check = ctl_health_due(j);
+	if (check != 0)
+		due = min64(due, at_wall(in, check));
 	/* idle_timeout: use is seen only by looking (streams, the last probe),
 	 * so an interactive allocation is looked at every second. */
 	if (j->state == JOB_RUNNING && j->interactive && in->idle_timeout_s > 0 && j->node >= 0)

@@ -367,7 +367,9 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	}
 	if (j == NULL || !ctl_job_on_worker(c, j, n))
 		return;
-	if (strcmp(r.word, "start") == 0) {
+	if (strcmp(r.word, "health") == 0)
+		ctl_health_result(c, j, r.num, r.rest);	/* a service's check */
+	else if (strcmp(r.word, "start") == 0) {
 		if (r.num > 1 && r.num <= INT32_MAX)
 			j->pid = (int32_t)r.num;	/* its processes' session (ctl_foreign.c) */
 		ctl_svc_started(c, j, r.rest);	/* herd service --port: the port it picked */
@@ -614,6 +616,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 	ctl_warn_tick(c, j, wall);	/* before the limit's own check: @0 comes first */
 	ctl_notify_tick(c, j, ctl_job_looked(c, j), wall);	/* TIME_LIMIT_50/80/90 */
 	ctl_idle_tick(c, j, wall);	/* idle_timeout: may end it TIMEOUT */
+	ctl_health_tick(c, j, wall);	/* a service's health check */
 	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
 		/* KILL, and again every grace period while the node has not
 		 * confirmed it (the job's pid may not have been known yet). */

@@ -92,7 +92,7 @@ enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const 
 void ctl_svc_started(struct ctl *c, struct job *j, const char *rest)
 {
 	int port;
-	(void)c;
+	ctl_health_started(c, j);	/* STARTING until its first check passes */
 	if (!j->svc_port_want)
 		return;
 	if (svc_parse_start_port(rest, &port) != 0) {

@@ -232,6 +232,17 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN svc_last_exit INTEGER NOT NULL DEFAULT -1;"
 	"ALTER TABLE jobs ADD COLUMN svc_port_want INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN svc_port INTEGER NOT NULL DEFAULT 0;",
+	/* A service's health check (issue 16, svc_health.h): the check, its
+	 * schedule, the health now and the last restart it asked for. */
+	"ALTER TABLE jobs ADD COLUMN svc_health_cmd TEXT;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_http TEXT;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_interval INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_timeout INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_retries INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_health INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_fails INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_next INTEGER;"
+	"ALTER TABLE jobs ADD COLUMN svc_health_why TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -51,10 +51,11 @@ int housekeep_list(struct buf *out, const char *herd_dir, const char *prefix, in
 int housekeep_remove(struct buf *out, const char *herd_dir, const struct job_key *keys, size_t n)
 {
 	/* KEY.env, KEY.release and KEY.attached: a stream's (stream_node.c);
-	 * herd ssh-config's sshd files (sshcfg.h): its host key goes too. */
+	 * herd ssh-config's sshd files (sshcfg.h): its host key goes too;
+	 * KEY.health: a service's last health check's output (svc_health.h). */
 	static const char *const ext[] = { ".script", ".state", ".err", ".cancel", ".env",
 	    ".release", ".attached", ".sshd_config", ".ssh_host_ed25519_key",
-	    ".ssh_host_ed25519_key.pub", ".ssh_authorized_keys", ".ssh_rc" };
+	    ".ssh_host_ed25519_key.pub", ".ssh_authorized_keys", ".ssh_rc", ".health" };
 	int r = buf_addstr(out, "__herd_d=");
 	r |= launch_dir_word(out, herd_dir, "jobs");
 	r |= buf_addc(out, '\n');

@@ -909,7 +909,7 @@ int launch_parse_event(char *line, struct be_reply *r)
 	if (r->word == NULL || r->key == NULL)
 		return -1;
 	if (strcmp(r->word, "start") != 0 && strcmp(r->word, "end") != 0 &&
-	    strcmp(r->word, "fail") != 0)
+	    strcmp(r->word, "fail") != 0 && strcmp(r->word, "health") != 0)
 		return -1;
 	if (parse_num(next_word(&p), &r->num) != 0 || r->num < 0)
 		return -1;

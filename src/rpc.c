@@ -46,6 +46,7 @@
 #include "sigspec.h"
 #include "mailtype.h"
 #include "svc.h"
+#include "svc_health.h"
 
 #define SCRIPT_MAX (4u << 20)
 #define ENV_MAX    (1u << 20)
@@ -415,6 +416,42 @@ static int submit_numbers(struct client *cl, const struct msg *m, struct submit_
 	return 0;
 }
 
+/* A service's health check (svc_health.h), checked again: a client may
+ * skip its checks; -1 answered. */
+static int submit_health(struct client *cl, const struct msg *m, struct submit_req *r)
+{
+	int64_t iv, to, retries;
+	char err[HERD_ERRLEN];
+	const char *cmd = get_str(m, "health_cmd", NULL), *path = get_str(m, "health_http", NULL);
+	if (get_num(cl, m, "health_interval", 1, SVC_HEALTH_DUR_MAX_S, SVC_HEALTH_DEF_INTERVAL_S,
+	    &iv) ||
+	    get_num(cl, m, "health_timeout", 1, SVC_HEALTH_DUR_MAX_S, SVC_HEALTH_DEF_TIMEOUT_S, &to) ||
+	    get_num(cl, m, "health_retries", 1, SVC_HEALTH_RETRIES_MAX, SVC_HEALTH_DEF_RETRIES,
+	    &retries))
+		return -1;
+	if (cmd == NULL && path == NULL)
+		return 0;
+	if (cmd != NULL && path != NULL) {
+		client_error(cl, "health_cmd and health_http: one check, not both");
+		return -1;
+	}
+	if ((cmd != NULL && svc_health_check_cmd(cmd, err, sizeof err) != 0) ||
+	    (path != NULL && svc_health_check_path(path, err, sizeof err) != 0)) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	if (path != NULL && !r->job.svc_port_want) {
+		client_error(cl, "health_http needs port_wanted (herd service start --port)");
+		return -1;
+	}
+	r->job.svc_health_cmd = (char *)cmd;
+	r->job.svc_health_http = (char *)path;
+	r->job.svc_health_interval = iv;
+	r->job.svc_health_timeout = to;
+	r->job.svc_health_retries = (int)retries;
+	return 0;
+}
+
 /* herd service start's fields (svc.h; the name's rules: ctl_svc_submit); -1 answered. */
 static int submit_service(struct client *cl, const struct msg *m, struct submit_req *r)
 {
@@ -432,13 +469,18 @@ static int submit_service(struct client *cl, const struct msg *m, struct submit_
 		client_error(cl, "port_wanted is a service's (herd service start --port)");
 		return -1;
 	}
+	if (r->job.svc_name == NULL && (msg_get(m, "health_cmd", NULL) != NULL ||
+	    msg_get(m, "health_http", NULL) != NULL)) {
+		client_error(cl, "a health check is a service's (herd service start --health-cmd)");
+		return -1;
+	}
 	if (r->job.svc_name == NULL)
 		return 0;	/* a batch job: none of a service's fields */
 	r->job.svc_restart = (int)policy;
 	r->job.svc_max_restarts = (int)maxr;
 	r->job.svc_window_s = window;
 	r->job.svc_port_want = (int)port;
-	return 0;
+	return submit_health(cl, m, r);
 }
 
 /*

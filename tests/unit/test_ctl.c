@@ -42,6 +42,7 @@
 #include "priority.h"
 #include "streamwatch.h"
 #include "svc.h"
+#include "svc_health.h"
 #include "util.h"
 
 #define UID 1000
@@ -538,15 +539,21 @@ static void node_lost_requeues(void **state_)
 /* ---- herd service (ctl_svc.c) ---- */
 
 static void advance(struct h *h, int64_t secs);
+static int sent_has(struct h *h, const char *what);
 
-/* A service of alice's: NAME, its policy, at most maxr restarts in 600 s. */
-/* As try_submit_service, with `gpus` GPUs and --qos (NULL: none). */
-static int64_t try_submit_service_gpus(struct h *h, const char *name, int policy, int maxr,
-    int gpus, const char *qos, char *err, size_t errsz)
+/* A service of alice's: NAME, its policy, at most maxr restarts in 600 s,
+ * `gpus` GPUs, --qos (NULL: none), a health check when health_cmd is not
+ * NULL (every 5 s, 2 retries). */
+static int64_t try_submit_full(struct h *h, const char *name, int policy, int maxr,
+    int gpus, const char *qos, const char *health_cmd, char *err, size_t errsz)
 {
 	struct submit_req r = { 0 };
 	int64_t id;
 	job_row_init(&r.job);
+	r.job.svc_health_cmd = (char *)health_cmd;
+	r.job.svc_health_interval = 5;
+	r.job.svc_health_timeout = 2;
+	r.job.svc_health_retries = 2;
 	r.job.user = "alice";
 	r.job.name = (char *)name;
 	r.job.workdir = "/home/alice";
@@ -565,7 +572,19 @@ static int64_t try_submit_service_gpus(struct h *h, const char *name, int policy
 static int64_t try_submit_service(struct h *h, const char *name, int policy, int maxr,
     char *err, size_t errsz)
 {
-	return try_submit_service_gpus(h, name, policy, maxr, 0, NULL, err, errsz);
+	return try_submit_full(h, name, policy, maxr, 0, NULL, NULL, err, errsz);
+}
+
+static int64_t try_submit_service_gpus(struct h *h, const char *name, int policy, int maxr,
+    int gpus, const char *qos, char *err, size_t errsz)
+{
+	return try_submit_full(h, name, policy, maxr, gpus, qos, NULL, err, errsz);
+}
+
+static int64_t try_submit_checked(struct h *h, const char *name, int policy, int maxr,
+    const char *health_cmd, char *err, size_t errsz)
+{
+	return try_submit_full(h, name, policy, maxr, 0, NULL, health_cmd, err, errsz);
 }
 
 /* Placed and started as attempt `attempt`; its key in key. */
@@ -687,6 +706,69 @@ static void service_policies_and_stop(void **state_)
 	assert_int_equal(r.state, JOB_CANCELLED);
 	assert_int_equal(r.attempt, 2);
 	assert_int_equal(r.svc_restarts, 1);
+	job_row_clear(&r);
+	h_free(h);
+}
+
+/*
+ * A health check: none before its interval, then one each interval from
+ * the deadline heap; a success makes it HEALTHY (stored); two failures in
+ * a row make it UNHEALTHY: the reason kept with the first line, the
+ * attempt stopped (TERM), and its end restarts it through the policy
+ * (BackOff); the next attempt is STARTING again and a late result of the
+ * old one changes nothing.
+ */
+static void service_health(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], old[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
+	node_up(h, "boot-1", "S - done");
+	int64_t id = try_submit_checked(h, "web", SVC_RESTART_ON_FAILURE, 5, "check-it 'x'",
+	    err, sizeof err);
+	assert_true(id > 0);
+	service_runs(h, id, 1, key, sizeof key);
+	struct job *j = ctl_find(&h->c, id);
+	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
+	drop_sent(h);
+	advance(h, 4);
+	assert_false(sent_has(h, "check-it"));
+	advance(h, 1);
+	assert_true(sent_has(h, "check-it"));
+	feedf(h, RES_EVENT, "health %s 0 ok", key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_HEALTHY);
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	assert_int_equal(r.svc_health, SVC_HEALTH_HEALTHY);
+	job_row_clear(&r);
+
+	advance(h, 5);
+	assert_true(sent_has(h, "check-it"));
+	feedf(h, RES_EVENT, "health %s 1 first", key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_HEALTHY);
+	assert_int_equal(j->svc_health_fails, 1);
+	assert_false(sent_has(h, "TERM"));
+	advance(h, 5);
+	feedf(h, RES_EVENT, "health %s 7 it is down", key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_UNHEALTHY);
+	assert_string_equal(j->svc_health_why, "health check failed 2 times: it is down");
+	assert_true(sent_has(h, "TERM"));
+	advance(h, 5);
+	assert_false(sent_has(h, "check-it"));	/* none while it is stopped */
+	feedf(h, RES_EVENT, "end %s 143", key);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	assert_int_equal(j->svc_restarts, 1);
+	backoff_is(h, id, 1);
+	snprintf(old, sizeof old, "%s", key);
+	service_runs(h, id, 2, key, sizeof key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
+	assert_int_equal(j->svc_health_fails, 0);
+	feedf(h, RES_EVENT, "health %s 0 late", old);	/* the old attempt's */
+	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	assert_string_equal(r.svc_health_why, "health check failed 2 times: it is down");
 	job_row_clear(&r);
 	h_free(h);
 }
@@ -3205,6 +3287,7 @@ int main(void)
 		cmocka_unit_test(gpus_known_by_uuid),
 		cmocka_unit_test(node_lost_requeues),
 		cmocka_unit_test(service_restart_policy),
+		cmocka_unit_test(service_health),
 		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(service_gpu_limit),
 		cmocka_unit_test(turn_one_commit),

@@ -676,6 +676,18 @@ static void parse_answers(void **state)
 	char f2[] = "fail t.a-5.0", f3[] = "fail t.a-5.0 x chdir";
 	assert_int_equal(launch_parse_event(f2, &r), -1);
 	assert_int_equal(launch_parse_event(f3, &r), -1);
+	/* A service's health check: its status and first line; hostile ones refused. */
+	char h1[] = "health t.a-5.0 124 timed out after 10 s", h2[] = "health t.a-5.0 0";
+	char h3[] = "health t.a-5.0", h4[] = "health t.a-5.0 -1 x", h5[] = "health t.a-5.0 1x y";
+	assert_int_equal(launch_parse_event(h1, &r), 0);
+	assert_string_equal(r.word, "health");
+	assert_int_equal(r.num, 124);
+	assert_string_equal(r.rest, "timed out after 10 s");
+	assert_int_equal(launch_parse_event(h2, &r), 0);
+	assert_string_equal(r.rest, "");
+	assert_int_equal(launch_parse_event(h3, &r), -1);
+	assert_int_equal(launch_parse_event(h4, &r), -1);
+	assert_int_equal(launch_parse_event(h5, &r), -1);
 	char r1[] = "R t.a-5.0 failed 1 1700000000 chdir can't cd to /x";
 	assert_int_equal(launch_parse_reply(r1, &r), 0);
 	assert_int_equal(r.num2, 1700000000);
@@ -1193,6 +1205,7 @@ static void housekeep_lists_rotates_removes(void **state)
 	    "c.i-1.0.ssh_host_ed25519_key.pub", "c.i-1.0.ssh_authorized_keys", "c.i-1.0.ssh_rc" };
 	for (size_t i = 0; i < sizeof ssh_files / sizeof ssh_files[0]; i++)
 		put(jobs, ssh_files[i], "x\n");	/* herd ssh-config's */
+	put(jobs, "c.i-1.0.health", "x\n");	/* a service's health check's output */
 	buf_init(&prog, 1 << 16);
 	assert_int_equal(housekeep_remove(&prog, herd_dir, keys, 2), 0);
 	ans = run_sh(prog.data, prog.len);
@@ -1203,6 +1216,7 @@ static void housekeep_lists_rotates_removes(void **state)
 	assert_false(exists(jobs, "c.i-1.0.script"));
 	assert_false(exists(jobs, "c.i-1.0.err"));
 	assert_false(exists(jobs, "c.i-1.0.cancel"));
+	assert_false(exists(jobs, "c.i-1.0.health"));
 	for (size_t i = 0; i < sizeof ssh_files / sizeof ssh_files[0]; i++)
 		assert_false(exists(jobs, ssh_files[i]));
 	assert_false(exists(jobs, "c.i-3.1.state"));
