@@ -18,21 +18,21 @@ for u in "$A" "$B"; do
 done
 ja=$(as "$A" submit --parsable --begin now+1hour --job-name mine-of-a --wrap true) ||
     fail "$A: submit: $ja"
-jb=$(as "$B" submit --parsable --begin now+1hour --job-name theirs-of-b --wrap true) ||
+jb=$(as "$B" submit --parsable --begin now+1hour --job-name theirs-b --wrap true) ||
     fail "$B: submit: $jb"
 
 tmux_start 80 24 runuser -u "$A" -- env HOME="$SD/home/$A" COLUMNS= LINES= \
     ASAN_OPTIONS=detect_leaks=1:log_path="$SD/san/herd" \
     UBSAN_OPTIONS=print_stacktrace=1:log_path="$SD/san/herd" \
     "$SD/bin/herd" -s "$SD/run/herd.sock" top
-tmux_wait "theirs-of-b" 20 "everyone's jobs at first"
+tmux_wait "theirs-b" 20 "everyone's jobs at first"
 tmux_wait "mine-of-a" 5 "everyone's jobs at first"
 tmux_keys u
 tmux_wait "u all jobs" 10 "after u"
-tmux_wait_gone "theirs-of-b" 10 "after u: B's job"
+tmux_wait_gone "theirs-b" 10 "after u: B's job"
 tmux_wait "mine-of-a" 5 "after u: A's job"
 tmux_keys u
-tmux_wait "theirs-of-b" 10 "after u again: B's job"
+tmux_wait "theirs-b" 10 "after u again: B's job"
 tmux_keys q
 rc=$(tmux_done 10)
 [ "$rc" = 0 ] || fail "herd top after q: status $rc"
