@@ -209,6 +209,8 @@ int cmd_stream_until(const struct msg *req, int (*each)(void *arg, const struct 
     void *arg, int64_t deadline_ms);
 /* Parse a job id argument ("123"); -1 and a message if it is not one. */
 long long cmd_job_id(const char *s);
+/* Whether s can name a job as ID or ID_TASK (herdd checks the rest). */
+int cmd_is_job_ref(const char *s);
 /* Whether arg is flag (exact): for commands that read their own argv. */
 int cmd_flag(const char *arg, const char *longname, const char *shortname);
 

@@ -215,7 +215,7 @@ int cmd_logs(int argc, char **argv)
 	if (optind + 1 < argc)
 		return cmd_usage_error(ce, "one job at a time (unexpected \"%s\")", argv[optind + 1]);
 	const char *ref = argv[optind];
-	if (ref[0] == '\0' || strspn(ref, "0123456789_") != strlen(ref))
+	if (!cmd_is_job_ref(ref))
 		return cmd_usage_error(ce, "\"%s\" is not a job id (ID or ID_TASK)", ref);
 	if (fol && tail_given)
 		return cmd_usage_error(ce, "-f follows from the first byte: --tail is not taken "

@@ -335,7 +335,7 @@ int cmd_portfwd(int argc, char **argv)
 	f.ref = argv[optind];
 	if (f.ref[0] == '\0')
 		return cmd_usage_error(ce, "an empty job id or service name");
-	if (strspn(f.ref, "0123456789_") != strlen(f.ref)) {
+	if (!cmd_is_job_ref(f.ref)) {
 		/* A service's name: its job, to the port --port gave it. */
 		int port;
 		int64_t sid = cmd_service_job(f.ref, &port);

@@ -61,7 +61,7 @@ int cmd_ssh(int argc, char **argv)
 	if (optind == argc)
 		return cmd_usage_error(ce, "a job id is needed");
 	const char *ref = argv[optind++];
-	if (ref[0] == '\0' || strspn(ref, "0123456789_") != strlen(ref))
+	if (!cmd_is_job_ref(ref))
 		return cmd_usage_error(ce, "\"%s\" is not a job id (ID or ID_TASK)", ref);
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;

@@ -391,8 +391,7 @@ int cmd_sshcfg(int argc, char **argv)
 		ref = argv[optind++];
 	if ((ref == NULL) == (name == NULL) || optind < argc)
 		return cmd_usage_error(ce, "give one job: an ID or --alloc NAME");
-	if (ref != NULL && (ref[0] == '\0' || strlen(ref) > 24 ||
-	    strspn(ref, "0123456789_") != strlen(ref)))
+	if (ref != NULL && !cmd_is_job_ref(ref))
 		return cmd_usage_error(ce, "\"%s\" is not a job id (ID or ID_TASK)", ref);
 	if (name != NULL && name[0] == '\0')
 		return cmd_usage_error(ce, "--alloc: a job name is needed");

@@ -213,6 +213,12 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
+int cmd_is_job_ref(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= 24 && strspn(s, "0123456789_") == n;
+}
+
 long long cmd_job_id(const char *s)
 {
 	int64_t v;

@@ -567,8 +567,8 @@ static int hostkey_read(struct ssh_conn *c, const char *host, int port, const ch
 	if (key == NULL || h == NULL || key_type(key, len, k->type, sizeof k->type) != 0 ||
 	    len > 3 * (sizeof b64 / 4) - 3)
 		return sess_error(c, "host key", err, errsz);
-	strcpy(k->sha256, "SHA256:");
-	base64(k->sha256 + 7, sizeof k->sha256 - 7, h, 32, 0);
+	int pre = snprintf(k->sha256, sizeof k->sha256, "SHA256:");
+	base64(k->sha256 + pre, sizeof k->sha256 - (size_t)pre, h, 32, 0);
 	base64(b64, sizeof b64, key, len, 1);
 	if (port == 22)
 		snprintf(hostport, sizeof hostport, "%s", host);
