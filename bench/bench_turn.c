@@ -123,18 +123,7 @@ int main(int argc, char **argv)
 	unsigned n = (unsigned)atoi(argv[2]);
 	int reps = atoi(argv[3]);
 	log_init("bench_turn", LOG_ERROR + 1, 2);
-	snprintf(path, sizeof path, "%s/hosts.ini", argv[1]);
-	FILE *fp = fopen(path, "w");
-	if (fp == NULL)
-		return 1;
-	fprintf(fp, "[controller]\ncluster = b\nstate_dir = %s\n\n"
-	    "[node n1]\nhost = 127.0.0.1\nport = 1\n", argv[1]);
-	fclose(fp);
-	if (config_load(path, &cfg, err, sizeof err) != 0)
-		goto fail;
-	snprintf(path, sizeof path, "%s/herd.db", argv[1]);
-	if (db_open(&db, path, err, sizeof err) != 0 ||
-	    ctl_init(&c, &cfg, db, NULL, err, sizeof err) != 0)
+	if (bench_ctl_open(argv[1], "", &cfg, &db, &c, NULL, err, sizeof err) != 0)
 		goto fail;
 	bench_feed(&c, RES_SHELL_UP, "");
 	bench_drop_sent(&c);
