@@ -84,6 +84,19 @@ start_svc() {
 	HERD_BIN=$save
 }
 
+# lab_with_users USER...: the users made, the lab configured and started,
+# its nodes up, and each user registered.
+lab_with_users() {
+	local u out
+	for u in "$@"; do mkuser "$u"; done
+	lab_config
+	start_svc
+	wait_nodes_up 2 30 "$LAB"
+	for u in "$@"; do
+		out=$(as "$u" register 2>&1) || fail "$u: herd register failed: $out"
+	done
+}
+
 # svc_refuses TEXT: herdd as the service account exits at start, saying TEXT.
 svc_refuses() {
 	local i

@@ -19,13 +19,7 @@
 . "$(dirname "$0")/lablib.sh"
 
 A=hpa${UNIQ:0:10} B=hpb${UNIQ:0:10}
-for u in "$A" "$B"; do mkuser "$u"; done
-lab_config
-start_svc
-wait_nodes_up 2 30 "$LAB"
-for u in "$A" "$B"; do
-	out=$(as "$u" register 2>&1) || fail "$u: herd register failed: $out"
-done
+lab_with_users "$A" "$B"
 P=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 j=$(as "$A" submit --parsable --wrap "exec python3 -m http.server $P --bind 127.0.0.1 >log 2>&1 # $UNIQ") ||
     fail "$A: submit: $j"

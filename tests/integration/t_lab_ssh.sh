@@ -9,13 +9,7 @@
 . "$(dirname "$0")/lablib.sh"
 
 A=hsa${UNIQ:0:10} B=hsb${UNIQ:0:10}
-for u in "$A" "$B"; do mkuser "$u"; done
-lab_config
-start_svc
-wait_nodes_up 2 30 "$LAB"
-for u in "$A" "$B"; do
-	out=$(as "$u" register 2>&1) || fail "$u: herd register failed: $out"
-done
+lab_with_users "$A" "$B"
 HA=$SD/home/$A
 
 j=$(as "$A" submit --parsable --wrap "sleep 300 # $UNIQ") || fail "$A: submit: $j"

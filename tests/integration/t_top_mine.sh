@@ -8,14 +8,7 @@
 . "$(dirname "$0")/tmuxlib.sh"
 
 A=tma${UNIQ:0:10} B=tmb${UNIQ:0:10}
-mkuser "$A"
-mkuser "$B"
-lab_config
-start_svc
-wait_nodes_up 2 30 "$LAB"
-for u in "$A" "$B"; do
-	out=$(as "$u" register 2>&1) || fail "$u: herd register failed: $out"
-done
+lab_with_users "$A" "$B"
 ja=$(as "$A" submit --parsable --begin now+1hour --job-name mine-of-a --wrap true) ||
     fail "$A: submit: $ja"
 jb=$(as "$B" submit --parsable --begin now+1hour --job-name theirs-b --wrap true) ||
