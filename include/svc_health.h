@@ -32,6 +32,7 @@ enum {
 #define SVC_HEALTH_DEF_TIMEOUT_S 10
 #define SVC_HEALTH_DEF_RETRIES	3
 #define SVC_HEALTH_MSG_MAX	200	/* bytes of a failed check's first line kept */
+#define SVC_HEALTH_START_EVERY_S 2	/* checks while STARTING, at most this far apart */
 
 /* "starting", "healthy", "unhealthy", "none". */
 const char *svc_health_name(int health);
@@ -64,6 +65,24 @@ struct svc_health_out {
  * nothing.
  */
 void svc_health_step(int health, int fails, int retries, int ok, struct svc_health_out *o);
+
+/*
+ * Seconds to the next check: every interval, but every
+ * SVC_HEALTH_START_EVERY_S (or the interval, if shorter) while STARTING,
+ * so that a service is HEALTHY (and reached by herd port-forward, and a
+ * rolling restart goes on) within seconds of answering, not an interval.
+ */
+int64_t svc_health_next_in(int health, int64_t interval_s);
+
+/*
+ * Whether a failed check counts toward the retries: always once the
+ * service has been HEALTHY; while STARTING only after the start period
+ * (interval x retries seconds since the attempt started: the time the
+ * checks an interval apart would have given it), so that the quicker
+ * checks while STARTING do not restart a slow starter (a model loading)
+ * sooner.  1 counts, 0 not yet.
+ */
+int svc_health_fail_counts(int health, int64_t since_start_s, int64_t interval_s, int retries);
 
 /*
  * --health-http PATH on port: the command that GETs

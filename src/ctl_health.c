@@ -12,7 +12,10 @@
  * check and a node that does not answer costs no more than one check an
  * interval.  The result comes back as an event naming the attempt's key
  * (ctl_node.c's on_event); svc_health_step() (svc_health.c, pure) says
- * the new state.  The retries'th failure in a row makes it UNHEALTHY:
+ * the new state.  While STARTING the checks come every 2 s (so a service
+ * is HEALTHY, reached by port-forward and let go by a rolling restart as
+ * soon as it answers) and a failure counts only after the time the
+ * checks an interval apart would have given it (svc_health_fail_counts).  The retries'th failure in a row makes it UNHEALTHY:
  * the reason is recorded (svc_health_why, with the check's first line),
  * and the attempt is stopped (TERM, then KILL after kill_grace), so its
  * end goes through ctl_svc.c's restart path: the restart policy, the
@@ -40,7 +43,8 @@ void ctl_health_started(struct ctl *c, struct job *j)
 		return;
 	j->svc_health = SVC_HEALTH_STARTING;
 	j->svc_health_fails = 0;
-	j->svc_health_next = (uint32_t)(ctl_now_wall(c) + j->svc_health_interval);
+	j->svc_health_next = (uint32_t)(ctl_now_wall(c) +
+	    svc_health_next_in(SVC_HEALTH_STARTING, j->svc_health_interval));
 }
 
 int64_t ctl_health_due(const struct job *j)
@@ -66,7 +70,8 @@ void ctl_health_tick(struct ctl *c, struct job *j, int64_t wall)
 	int64_t due = ctl_health_due(j);
 	if (due == 0 || wall < due || j->kill_stage != 0)
 		return;
-	j->svc_health_next = (uint32_t)(wall + j->svc_health_interval);
+	j->svc_health_next = (uint32_t)(wall + svc_health_next_in(j->svc_health,
+	    j->svc_health_interval));
 	struct buf b;
 	struct job_key key;
 	char err[HERD_ERRLEN];
@@ -97,6 +102,9 @@ void ctl_health_result(struct ctl *c, struct job *j, int64_t rc, const char *msg
 	struct svc_health_out o;
 	if (j->state != JOB_RUNNING || !has_check(j) || j->kill_stage != 0)
 		return;
+	if (rc != 0 && !svc_health_fail_counts(j->svc_health, ctl_now_wall(c) - j->start_time,
+	    j->svc_health_interval, j->svc_health_retries))
+		return;		/* still in its start period: the next check may pass */
 	svc_health_step(j->svc_health, j->svc_health_fails, j->svc_health_retries, rc == 0, &o);
 	int changed = o.health != j->svc_health || o.fails != j->svc_health_fails;
 	if (o.health != j->svc_health)

@@ -124,6 +124,20 @@ void svc_health_step(int health, int fails, int retries, int ok, struct svc_heal
 	}
 }
 
+int64_t svc_health_next_in(int health, int64_t interval_s)
+{
+	if (health == SVC_HEALTH_STARTING && interval_s > SVC_HEALTH_START_EVERY_S)
+		return SVC_HEALTH_START_EVERY_S;
+	return interval_s > 0 ? interval_s : 1;
+}
+
+int svc_health_fail_counts(int health, int64_t since_start_s, int64_t interval_s, int retries)
+{
+	if (health != SVC_HEALTH_STARTING)
+		return 1;
+	return since_start_s >= interval_s * (int64_t)(retries > 0 ? retries : 1);
+}
+
 /* The python3 fallback: argv is port, path, timeout. */
 static const char py_get[] =
     "import http.client as h,sys\n"

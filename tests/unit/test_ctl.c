@@ -711,7 +711,8 @@ static void service_policies_and_stop(void **state_)
 }
 
 /*
- * A health check: none before its interval, then one each interval from
+ * A health check: every 2 s while STARTING (a failure then not counted
+ * in its start period, interval x retries), then one each interval from
  * the deadline heap; a success makes it HEALTHY (stored); two failures in
  * a row make it UNHEALTHY: the reason kept with the first line, the
  * attempt stopped (TERM), and its end restarts it through the policy
@@ -731,9 +732,15 @@ static void service_health(void **state_)
 	struct job *j = ctl_find(&h->c, id);
 	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
 	drop_sent(h);
-	advance(h, 4);
-	assert_false(sent_has(h, "check-it"));
 	advance(h, 1);
+	assert_false(sent_has(h, "check-it"));
+	advance(h, 1);	/* STARTING: every 2 s, not every interval (5 s) */
+	assert_true(sent_has(h, "check-it"));
+	feedf(h, RES_EVENT, "health %s 1 loading", key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
+	assert_int_equal(j->svc_health_fails, 0);	/* its start period: 2 x 5 s */
+	drop_sent(h);
+	advance(h, 2);
 	assert_true(sent_has(h, "check-it"));
 	feedf(h, RES_EVENT, "health %s 0 ok", key);
 	assert_int_equal(j->svc_health, SVC_HEALTH_HEALTHY);
@@ -770,6 +777,13 @@ static void service_health(void **state_)
 	assert_int_equal(db_job_get(h->db, id, &r), 1);
 	assert_string_equal(r.svc_health_why, "health check failed 2 times: it is down");
 	job_row_clear(&r);
+	/* Past its start period, a STARTING one's failures count. */
+	advance(h, 10);
+	feedf(h, RES_EVENT, "health %s 1 never up", key);
+	assert_int_equal(j->svc_health_fails, 1);
+	advance(h, 2);
+	feedf(h, RES_EVENT, "health %s 1 never up", key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_UNHEALTHY);
 	h_free(h);
 }
 

@@ -97,6 +97,24 @@ static struct svc_health_out step(int health, int fails, int retries_, int ok)
 	return o;
 }
 
+/* Quick checks while STARTING; failures then count only past the start
+ * period (interval x retries), so a slow starter gets the time it had. */
+static void start_period(void **state)
+{
+	(void)state;
+	assert_int_equal(svc_health_next_in(SVC_HEALTH_STARTING, 30), SVC_HEALTH_START_EVERY_S);
+	assert_int_equal(svc_health_next_in(SVC_HEALTH_STARTING, 1), 1);
+	assert_int_equal(svc_health_next_in(SVC_HEALTH_HEALTHY, 30), 30);
+	assert_int_equal(svc_health_next_in(SVC_HEALTH_HEALTHY, 0), 1);
+	assert_int_equal(svc_health_fail_counts(SVC_HEALTH_STARTING, 0, 30, 3), 0);
+	assert_int_equal(svc_health_fail_counts(SVC_HEALTH_STARTING, 89, 30, 3), 0);
+	assert_int_equal(svc_health_fail_counts(SVC_HEALTH_STARTING, 90, 30, 3), 1);
+	assert_int_equal(svc_health_fail_counts(SVC_HEALTH_STARTING, 5, 5, 0), 1);
+	assert_int_equal(svc_health_fail_counts(SVC_HEALTH_HEALTHY, 0, 30, 3), 1);
+	/* A clock stepped back: not yet, never a wrap to "counts". */
+	assert_int_equal(svc_health_fail_counts(SVC_HEALTH_STARTING, -100, 30, 3), 0);
+}
+
 static void states(void **state)
 {
 	(void)state;
@@ -237,6 +255,7 @@ int main(void)
 		cmocka_unit_test(retries),
 		cmocka_unit_test(commands_and_paths),
 		cmocka_unit_test(states),
+		cmocka_unit_test(start_period),
 		cmocka_unit_test(program_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
