@@ -15,6 +15,8 @@
 #include "cmd.h"
 #include "job.h"
 #include "jobfield.h"
+#include "svc.h"
+#include "svc_health.h"
 
 static int json_plain(unsigned char c)
 {
@@ -236,6 +238,23 @@ static void json_attempts(FILE *f, const struct msg_index *ix)
 	fputs_unlocked("}]", f);
 }
 
+/* A service's restart policy and health as their words ("on-failure",
+ * "healthy"), as herd show and herd service ls say them; null for a
+ * batch job.  1: written. */
+static int service_word(FILE *f, const struct jobfield *jf, const struct msg_index *ix)
+{
+	int64_t v;
+	if (strcmp(jf->name, "restart_policy") != 0 && strcmp(jf->name, "health") != 0)
+		return 0;
+	v = msg_index_geti(ix, jf->name, -1);
+	kv_key(f, jf->name);
+	if (msg_index_get(ix, "service", NULL) == NULL || v < 0)
+		json_str(f, NULL);
+	else
+		json_str(f, jf->name[0] == 'h' ? svc_health_name((int)v) : svc_restart_name((int)v));
+	return 1;
+}
+
 /* The fields of the job record (jobfield.h), in its order, then what the
  * frame adds: output paths and how the job was submitted. */
 static void json_job_fields(FILE *f, const struct msg_index *ix)
@@ -271,6 +290,8 @@ static void json_job_fields(FILE *f, const struct msg_index *ix)
 			break;
 		}
 		case JF_INT:
+			if (service_word(f, jf, ix))
+				break;
 			if (jf->flags & JF_SIGNED)
 				kv_num(f, jf->name, msg_index_geti(ix, jf->name, 0), INT64_MIN);
 			else

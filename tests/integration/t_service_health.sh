@@ -73,6 +73,8 @@ stop_herdd "$HERDD_PID" KILL
 start_herdd
 wait_nodes_up 4 20
 assert_eq "webchk's health after herdd's restart" healthy "$(svc webchk .health)"
+assert_eq "herd show --json's health and restart_policy" "healthy on-failure" \
+    "$(field "$id" '"\(.health) \(.restart_policy)"')"
 rm -f "$dir/ok.txt"
 wait_svc webchk '.restarts >= 1' 30 || fail "webchk not restarted: $(herd service ls)"
 why=$(svc webchk .health_restart)
