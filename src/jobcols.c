@@ -20,13 +20,15 @@
 #include "job.h"
 #include "jobcols.h"
 #include "proto.h"
+#include "svc_health.h"
 #include "util.h"
 
 enum {
 	C_ID, C_PART, C_NAME, C_USER, C_UID, C_ACCOUNT, C_STATE, C_ST, C_TIME, C_ELAPSED,
 	C_LIMIT, C_NODES, C_NODE, C_REASON, C_NODE_REASON, C_GPUS, C_GRES, C_CPUS, C_MEM,
 	C_SUBMIT, C_START, C_END, C_EXIT, C_GPUH, C_ATTEMPT, C_QOS, C_COMMENT, C_DEP,
-	C_WORKDIR, C_ARRAY_JOB, C_ARRAY_TASK, C_KIND, C_COUNT
+	C_WORKDIR, C_ARRAY_JOB, C_ARRAY_TASK, C_KIND, C_SERVICE, C_RESTARTS, C_HEALTH, C_ENDPOINT,
+	C_COUNT
 };
 
 /* Letters as squeue 22.05 has them; 0 where squeue has no such field. */
@@ -63,6 +65,11 @@ const struct listfmt_col jobcols[] = {
 	[C_ARRAY_JOB] = { "arrayjobid", 'F', "ARRAY_JOB_ID" },
 	[C_ARRAY_TASK] = { "arraytaskid", 'K', "ARRAY_TASK_ID" },
 	[C_KIND] = { "kind", 0, "KIND" },	/* herd's: batch or service */
+	/* herd service's, blank for a batch job */
+	[C_SERVICE] = { "service", 0, "SERVICE" },
+	[C_RESTARTS] = { "restarts", 0, "RESTARTS" },
+	[C_HEALTH] = { "health", 0, "HEALTH" },
+	[C_ENDPOINT] = { "endpoint", 0, "ENDPOINT" },
 };
 const size_t njobcols = C_COUNT;
 
@@ -144,6 +151,27 @@ static const char *where(size_t col, const struct msg *m, char *buf, size_t size
 	return node;
 }
 
+/* A service's own columns: its name, restarts, health, node:port. */
+static const char *service_col(size_t col, const struct msg *m, char *buf, size_t size)
+{
+	const char *node = str(m, "node", NULL);
+	int64_t port = msg_geti(m, "port", 0);
+	if (msg_get(m, "service", NULL) == NULL)
+		return "";
+	switch (col) {
+	case C_SERVICE: return str(m, "service", "");
+	case C_RESTARTS: return num(buf, size, msg_geti(m, "restarts", 0));
+	case C_HEALTH: return msg_geti(m, "health", 0) != 0 ?
+	    svc_health_name((int)msg_geti(m, "health", 0)) : "-";
+	case C_ENDPOINT:
+		if (node == NULL || port <= 0 || strcmp(str(m, "state", ""), "RUNNING") != 0)
+			return "-";
+		snprintf(buf, size, "%s:%" PRId64, node, port);
+		return buf;
+	}
+	return "";
+}
+
 const char *jobcol_value(size_t col, const struct msg *m, int64_t now, char *buf, size_t size)
 {
 	int64_t g = msg_geti(m, "ngpus", 0);
@@ -184,6 +212,8 @@ const char *jobcol_value(size_t col, const struct msg *m, int64_t now, char *buf
 			return "N/A";
 		return num(buf, size, msg_geti(m, "array_task_id", 0));
 	case C_KIND: return job_kind(m);
+	case C_SERVICE: case C_RESTARTS: case C_HEALTH: case C_ENDPOINT:
+		return service_col(col, m, buf, size);
 	}
 	return "";
 }

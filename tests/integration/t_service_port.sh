@@ -36,6 +36,9 @@ assert_eq "herd show's port" "$port" "$(field "$id" .port)"
 host=$(awk -v n="[node $node]" '$0 == n { f = 1; next } f && /^host *=/ { print $3; exit }' "$HOSTS")
 [ -n "$host" ] || fail "no host for $node in $HOSTS"
 herd service ls | grep -q "^web .*RUNNING.* $ep " || fail "herd service ls: $(herd service ls)"
+# herd queue's service columns (and none for a batch job).
+assert_eq "herd queue --format of the service" "$id service web 0 - $ep" \
+    "$(herd queue -h --format id,kind,service,restarts,health,endpoint -j "$id" | tr -s ' ' | sed 's/ $//')"
 
 get() {	# the page, retried while the server comes up
 	local i body
