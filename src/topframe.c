@@ -23,6 +23,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "job.h"
+#include "svc_health.h"
 #include "topframe.h"
 
 #define BAR_WIDTH 8
@@ -189,6 +190,22 @@ static void short_time(char *buf, size_t size, int64_t t, int64_t now)
 }
 
 /* Running: its node and time so far; pending: where and when planned, why. */
+/* A running service's REASON: its health and restarts ("healthy,
+ * restarts 2"), as herd service ls has them; 0 for a batch job. */
+static int service_note(const struct msg *m, char *buf, size_t size)
+{
+	int64_t h = msg_geti(m, "health", 0), r = msg_geti(m, "restarts", 0);
+	if (msg_get(m, "service", NULL) == NULL || (h == 0 && r <= 0))
+		return 0;
+	if (r <= 0)
+		snprintf(buf, size, "%s", svc_health_name((int)h));
+	else if (h == 0)
+		snprintf(buf, size, "restarts %" PRId64, r);
+	else
+		snprintf(buf, size, "%s, restarts %" PRId64, svc_health_name((int)h), r);
+	return 1;
+}
+
 static void job_row(struct sect *s, const struct msg *m, int64_t now, const char *sel)
 {
 	char id[96], gpus[32], when[64] = "N/A";
@@ -211,6 +228,9 @@ static void job_row(struct sect *s, const struct msg *m, int64_t now, const char
 	} else if (start > 0) {
 		fmt_dhms(when, sizeof when, now > start ? now - start : 0);
 	}
+	char note[96];
+	if ((why == NULL || *why == '\0') && service_note(m, note, sizeof note))
+		why = note;
 	const char *cells[] = { id, user ? user : "?", name ? name : "", st ? st : "?",
 	    job_kind(m), gpus, node && *node ? node : "-", when, why && *why ? why : "" };
 	sect_add(s, cells);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "svc_health.h"
 #include "topframe.h"
 
 #define CJK "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"	/* 日本語: 6 columns */
@@ -206,7 +207,8 @@ static void cut_to_24_rows(void **state)
 }
 
 /* The queue's KIND column: a service (its frame names it) apart from a
- * batch job, at 80 columns too. */
+ * batch job, at 80 columns too; a running one's health and restarts in
+ * its REASON. */
 static void service_kind(void **state)
 {
 	(void)state;
@@ -223,7 +225,23 @@ static void service_kind(void **state)
 	msg_adds(&m, "reason", "AccountServiceGPULimit");
 	top_list_add(&d.jobs, &m);
 	msg_clear(&m);
-	char *out = draw(&d, 80, 24);
+	msg_init(&m, "job");	/* a running one: its health and restarts */
+	msg_addi(&m, "id", 9);
+	msg_adds(&m, "name", "nb");
+	msg_adds(&m, "user", "alice");
+	msg_adds(&m, "state", "RUNNING");
+	msg_adds(&m, "service", "nb");
+	msg_addi(&m, "health", SVC_HEALTH_HEALTHY);
+	msg_addi(&m, "restarts", 2);
+	top_list_add(&d.jobs, &m);
+	msg_clear(&m);
+	char *out = draw(&d, 120, 24);
+	const char *l9 = strstr(out, " nb ");
+	assert_non_null(l9);
+	assert_true(strstr(l9, "healthy, restarts 2") != NULL &&
+	    strstr(l9, "healthy, restarts 2") < strchr(l9, '\n'));
+	free(out);
+	out = draw(&d, 80, 24);
 	check_lines(out, 80);
 	assert_non_null(strstr(out, " KIND "));
 	const char *l7 = strstr(out, "train"), *l8 = strstr(out, "vllm");
