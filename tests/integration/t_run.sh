@@ -67,7 +67,7 @@ assert_eq "CMD's output after Ctrl-C" "$(printf 'ready\ngot-int')" "$(cat "$TEST
 
 # ---- the client killed ----
 rm -f "$TEST_DIR/out" "$TEST_DIR/err"
-"$HERD_BIN/herd" -c "$HOSTS" run -- sh -c 'echo "$HERD_JOB_ID"; exec sleep 300' </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err" &
+"$HERD_BIN/herd" -c "$HOSTS" run -- sh -c 'echo "$HERD_JOB_ID"; exec sleep "$1"' sh "3$UNIQ" </dev/null >"$TEST_DIR/out" 2>"$TEST_DIR/err" &
 rpid=$!
 for ((i = 0; i < 300; i++)); do [ -s "$TEST_DIR/out" ] && break; sleep 0.1; done
 m=$(cat "$TEST_DIR/out")
@@ -77,7 +77,8 @@ wait "$rpid" 2>/dev/null
 wait_jobs 30 "$m" >/dev/null 2>&1
 st=$(field "$m" .state)
 case $st in COMPLETED|RUNNING|PENDING) fail "job $m after its herd run was killed: $st" ;; esac
-pgrep -f "sleep 300$" >/dev/null && fail "CMD (sleep 300) still runs after its herd run was killed"
+# Its own sleep only: other tests run beside this one.
+wait_gone "sleep 3$UNIQ\$" 10 || fail "CMD (sleep 3$UNIQ) still runs after its herd run was killed"
 
 # ---- inside an allocation ----
 b=$(submit --wrap "sleep 300 # $UNIQ")
