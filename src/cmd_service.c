@@ -24,6 +24,7 @@
 #include "cmd.h"
 #include "job.h"
 #include "jobopt.h"
+#include "oomkill.h"
 #include "svc.h"
 #include "svc_health.h"
 #include "svcopt.h"
@@ -71,6 +72,7 @@ struct svc_rec {
 	char *name, *user, *state, *reason, *node, *policy;
 	char *health_why;	/* its last restart for its health, NULL none */
 	int port, restarts, last_exit, active, health;
+	int last_oom;		/* that exit was the out-of-memory killer's */
 	int64_t start;
 };
 
@@ -120,6 +122,7 @@ static void rec_fill(struct svc_rec *r, const struct msg *m, int active)
 	/* An ended service's last exit is its job's; a running one's, the
 	 * attempt before. */
 	r->last_exit = (int)msg_geti(m, active ? "last_exit" : "exit_code", -1);
+	r->last_oom = (int)msg_geti(m, "last_oom", 0);
 	r->start = msg_geti(m, "start_time", 0);
 	r->active = active;
 }
@@ -220,6 +223,15 @@ int64_t cmd_service_job(const char *name, int *port)
 
 /* ---- ls ---- */
 
+/* Its last exit as ls shows it: OOM where the kernel's OOM killer ended it. */
+static void last_exit_text(const struct svc_rec *r, char *buf, size_t size)
+{
+	if (r->last_oom && r->last_exit >= 0)
+		snprintf(buf, size, "%s", OOMKILL_EXIT);
+	else
+		job_exit_format(r->last_exit, buf, size);
+}
+
 static void endpoint(const struct svc_rec *r, char *buf, size_t size)
 {
 	if (r->active && r->node != NULL && r->port > 0)
@@ -241,7 +253,7 @@ static void ls_json(const struct svc_set *s)
 		const struct svc_rec *r = &s->v[i];
 		char ec[32], ep[300];
 		int64_t up = uptime(r);
-		job_exit_format(r->last_exit, ec, sizeof ec);
+		last_exit_text(r, ec, sizeof ec);
 		printf("%s\n{\"name\": ", i ? "," : "");
 		json_str(stdout, r->name);
 		printf(", \"user\": ");
@@ -296,7 +308,7 @@ static void ls_table(const struct svc_set *s)
 		if (u >= 0)
 			format_duration(u, up, sizeof up);
 		snprintf(rs, sizeof rs, "%d", r->restarts);
-		job_exit_format(r->last_exit, ec, sizeof ec);
+		last_exit_text(r, ec, sizeof ec);
 		str_vis(name, sizeof name, r->name);
 		/* The restart its health asked for: after the BackOff it waits
 		 * for it, or alone once it runs again. */
