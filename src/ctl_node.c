@@ -98,8 +98,9 @@ static void ended_event(struct ctl *c, struct job *j, int64_t rc, const char *re
 		str_vis(vis, sizeof vis, rest);
 		log_warn("job %" PRId64 ": its end event ends in \"%s\", not \"oom N\"", j->id, vis);
 	}
-	if (job_state_is_final((enum job_state)j->state)) {
-		ended(c, j, rc, 0);	/* a cancel's or time limit's end: its reason stays */
+	if (j->state != JOB_RUNNING && j->state != JOB_LAUNCHING) {
+		/* A cancel's, time limit's or requeue's end: its reason stays. */
+		ended(c, j, rc, 0);
 		return;
 	}
 	j->last_oom = (uint8_t)oom;
