@@ -3,7 +3,9 @@
  * and the first line of them as a size, a duration, an option spelling
  * (abbreviations, aliases) and the values of the options with handlers;
  * a --signal value that parses must read back the same from its canonical
- * text (what herdd stores).
+ * text (what herdd stores).  Inputs beginning with 'S' are read with
+ * herd service's options too (directives_parse_svc): what parses must
+ * have a valid name whenever it has any service option.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +14,8 @@
 #include "directives.h"
 #include "jobopt.h"
 #include "sigspec.h"
+#include "svc.h"
+#include "svcopt.h"
 #include "util.h"
 
 static void
@@ -48,7 +52,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jobopt_init(&o);
 	if (size > 0 && data[0] == 'C')	/* sometimes as if after a command line */
 		jobopt_apply(&o, "gpus", "1", 0, err, sizeof err);
-	if (directives_parse("fuzz.sh", (const char *)data, size, &o,
+	if (size > 0 && data[0] == 'S') {
+		struct svcopt so;
+		svcopt_init(&so);
+		if (directives_parse_svc("fuzz.sh", (const char *)data, size, &o, &so,
+		    ignore_warning, NULL, err, sizeof err) == 0 && so.set != 0 &&
+		    (so.name == NULL || svc_check_name(so.name, err, sizeof err) != 0))
+			abort();
+		svcopt_clear(&so);
+	} else if (directives_parse("fuzz.sh", (const char *)data, size, &o,
 	    ignore_warning, NULL, err, sizeof err) == 0)
 		jobopt_finish(&o, err, sizeof err);
 	jobopt_clear(&o);

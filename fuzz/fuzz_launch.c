@@ -1,9 +1,11 @@
-/* Fuzz target: the parsers of node answer lines and event lines. */
+/* Fuzz target: the parsers of node answer lines and event lines (an end
+ * event's " oom N" too: oomkill.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "launch.h"
+#include "oomkill.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,7 +23,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.data == NULL || r.ndata <= 0 || r.ndata > LAUNCH_HEX_MAX / 2)
 			abort();
 	}
-	(void)launch_parse_event(copy, &r);
+	if (launch_parse_event(copy, &r) == 0 && strcmp(r.word, "end") == 0) {
+		int64_t kills = oomkill_parse_end(r.rest);
+		if (kills < -1 || kills > 1000000000 || (kills > 0) != oomkill_failed(1, kills))
+			abort();
+	}
 	struct job_key k;
 	if (job_key_parse(&k, copy, "test.abcd", &id, &attempt) == 0 &&
 	    (id <= 0 || attempt < 0 || strcmp(job_key_str(&k), copy) != 0))

@@ -69,22 +69,13 @@ int submit_for_run(int argc, char **argv, const char *verb, const char *name, in
     long long *idp);
 /*
  * herd service start's job (cmd_service.c): argv[1..] submit options, then
- * "--" and CMD [ARGS] (its batch script execs them); what a service cannot
- * act on is refused.  0 with *idp, or the status to exit with (said why).
+ * "--" and CMD [ARGS] (its batch script execs them), or a script and its
+ * arguments (its #HERD lines read as herd submit reads them, service
+ * options into so where so has not set them); what a service cannot act on
+ * is refused.  0 with *idp, or the status to exit with (said why).
  */
-struct service_opts {
-	const char *name;
-	int restart;		/* SVC_RESTART_* */
-	int max_restarts;
-	int64_t window_s;
-	int port;		/* --port */
-	/* --health-cmd or --health-http (svc_health.h), NULL none; the rest
-	 * 0: herdd's defaults */
-	const char *health_cmd, *health_http;
-	int64_t health_interval, health_timeout;
-	int health_retries;
-};
-int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp);
+struct svcopt;
+int submit_for_service(int argc, char **argv, struct svcopt *so, long long *idp);
 /* Wait for job id to run, saying why it waits (said: the queued line was
  * printed already, print again only for a reason); 0, or the status to
  * exit with (said why).  Ctrl-C cancels the job. */

@@ -483,6 +483,17 @@ const struct ctl_drain *ctl_node_drain(const struct ctl *c, const struct node *n
  */
 int ctl_drain(struct ctl *c, uid_t uid, int drain, const char *const *names, size_t n,
     const char *reason, struct buf *report, char *err, size_t errsz);
+/*
+ * herd drain --move-services (ctl_svcmove.c): ctl_drain's drain, then each
+ * running (or launching) service on those nodes requeued: stopped there,
+ * pending again as a new attempt that only another node can take (not a
+ * restart: its restart window is not charged).  A line per service moved
+ * in `report`, an audit row each.  0, or -1 with *err as ctl_drain's.
+ */
+int ctl_drain_move(struct ctl *c, uid_t uid, const char *const *names, size_t n,
+    const char *reason, struct buf *report, char *err, size_t errsz);
+/* Whether job j is a service that a --move-services drain of its node moves. */
+int ctl_svc_movable(const struct job *j);
 /* The state herd nodes shows for the listed node `name` ("DRAINED", "IDLE"...);
  * "" when hosts.ini lists none of that name (herd drain --json). */
 void ctl_node_state_named(struct ctl *c, const char *name, char *state, size_t size);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include "jobopt.h"
 
+struct svcopt;
+
 /*
  * Parse `len` bytes of script text (may contain NULs; not NUL-terminated).
  * `file` is used only in messages ("train.sh:7: ...").
@@ -22,6 +24,18 @@
  */
 int directives_parse(const char *file, const char *text, size_t len,
     struct jobopt *o, void (*warn)(void *arg, const char *msg), void *warn_arg,
+    char *err, size_t errsz);
+
+/*
+ * The same, reading herd service's options (svcopt.h) from #HERD lines
+ * into svc, what svc already set staying (the command line wins).  A
+ * service option on a #SBATCH/#SLURM line is an error, and so is one
+ * without --service in the script when svc has no name either
+ * ("t.sh:4: --restart without --service NAME ...").
+ */
+int directives_parse_svc(const char *file, const char *text, size_t len,
+    struct jobopt *o, struct svcopt *svc,
+    void (*warn)(void *arg, const char *msg), void *warn_arg,
     char *err, size_t errsz);
 
 #endif

@@ -150,6 +150,14 @@ int isolate_add_join(struct buf *b, const struct iso_facts *f);
 int isolate_add_prefix(struct buf *b, const struct iso_facts *f, const char *key, int cpus,
     int64_t mem_mb);
 int isolate_add_end(struct buf *b, const struct iso_facts *f, const char *key);
+/*
+ * Runner text after the job's end, before its report: $__herd_o is the
+ * count of processes the kernel's out-of-memory killer killed in the job's
+ * memory cgroup (cgroup v1 memory.oom_control's, v2 memory.events'
+ * oom_kill), empty where it has none or none were killed (systemd-run's
+ * scope and no isolation cannot tell).  Builtins only: no process.
+ */
+int isolate_add_oom(struct buf *b, const struct iso_facts *f);
 
 /*
  * Kill text, for the job whose process group is "$__herd_v": signal `sig`

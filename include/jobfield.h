@@ -72,6 +72,8 @@ enum {
 	/* memory: a static string or, once restored, interned (kept for good) */ \
 	S(reason, "reason", "reason", JF_IUFS | JF_KEEP) \
 	N4(exit_code, "exit_code", "exit_code", JF_INT, JF_IUFS, int32_t, int32_t) \
+	/* the last ended attempt was killed for lack of memory (oomkill.h) */ \
+	N1(last_oom, "last_oom", "last_oom", JF_INT, JF_IUFS, int, uint8_t) \
 	/* memory: an index into the node table, struct job's node */ \
 	D(node, "node", "node", JF_STR, JF_IUFS, char *) \
 	N2(gpus, "ngpus", "gpus", JF_INT, JF_IUFS, int, uint16_t) \

@@ -70,5 +70,7 @@ int svc_parse_start_port(const char *rest, int *port);
 /* The pending reason of a service waiting out its backoff. */
 #define SVC_REASON_BACKOFF	"BackOff"
 #define SVC_REASON_CRASHLOOP	"CrashLoop"
+/* The reason of an attempt stopped by herd drain --move-services. */
+#define SVC_REASON_MOVED	"moved: its node was drained (herd drain --move-services)"
 
 #endif

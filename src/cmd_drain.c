@@ -6,6 +6,9 @@
  * and root only.  Exit 0 done, 1 refused (nothing changed: an unknown name
  * refuses the whole command), 2 usage.
  *
+ * --move-services also moves the services running there (ctl_svcmove.c):
+ * each is stopped and started on another node; batch jobs run on.
+ *
  * herd resume (cmd_resume.c) is the way back; both send their node names
  * through cmd_node_command() below, which also writes their --json: herdd
  * answers a line per node and, beside it, the node's name and its state
@@ -18,10 +21,13 @@
 #include "cmd.h"
 
 const struct cmd_entry cmd_drain_entry = {
-	"drain", "drain NODE... [--reason TEXT] [--json]",
+	"drain", "drain NODE... [--reason TEXT] [--move-services] [--json]",
 	"keep nodes from taking new jobs; running ones go on (admins only)",
 	"options:\n"
 	"  -r, --reason TEXT         why (shown by herd nodes with who and when)\n"
+	"      --move-services       also move the services running there: each is\n"
+	"                            stopped and started on another node (a requeue,\n"
+	"                            not a restart); batch jobs run on\n"
 	"      --json                print each node's result and new state as JSON\n"
 	"  -h, --help                this help\n"
 	"A drained node shows DRAINING while jobs still run there, DRAINED once none\n"
@@ -66,6 +72,9 @@ static void node_answer(const struct msg *ans, int json)
 		fputs(i > 0 ? "\n]\n" : "[]\n", stdout);
 }
 
+/* The move_services flag of the next drain request (herd drain --move-services). */
+static int move_services;
+
 int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *reason,
     int json, int argc, char **argv, int first)
 {
@@ -85,6 +94,8 @@ int cmd_node_command(const struct cmd_entry *ce, const char *type, const char *r
 		msg_adds(&req, "node", argv[i]);
 	if (reason != NULL)
 		msg_adds(&req, "reason", reason);
+	if (move_services)
+		msg_addi(&req, "move_services", 1);
 	if (hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1) {
 		if (!hclient_is_error(&ans)) {
 			node_answer(&ans, json);
@@ -108,6 +119,7 @@ int cmd_drain(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "move-services", no_argument, NULL, 'M' },
 		CMD_HELP_OPTION,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -123,6 +135,9 @@ int cmd_drain(int argc, char **argv)
 			break;
 		case 'J':
 			json = 1;
+			break;
+		case 'M':
+			move_services = 1;
 			break;
 		case 'h':
 			cmd_help(ce, stdout);

@@ -24,8 +24,10 @@
 #include "cmd.h"
 #include "job.h"
 #include "jobopt.h"
+#include "oomkill.h"
 #include "svc.h"
 #include "svc_health.h"
+#include "svcopt.h"
 #include "util.h"
 
 #define SVC_ENDED_SHOWN_S 86400	/* ls and name lookups: ended services of the last day */
@@ -50,6 +52,10 @@ const struct cmd_entry cmd_service_entry = {
 	"                            HEALTHY; N (default 3) failures in a row:\n"
 	"                            UNHEALTHY, restarted; --health-http GETs PATH on\n"
 	"                            its --port (2xx/3xx pass)\n"
+	"  start NAME [options] SCRIPT [ARGS]\n"
+	"                            a script as service NAME: its #HERD lines may give\n"
+	"                            the options above (the command line wins); herd\n"
+	"                            submit queues a script with #HERD --service NAME\n"
 	"  stop NAME                 end it (CANCELLED; never restarted)\n"
 	"  ls [--json]               services: every user's running ones, your ended ones\n"
 	"                            of the last day\n"
@@ -66,6 +72,7 @@ struct svc_rec {
 	char *name, *user, *state, *reason, *node, *policy;
 	char *health_why;	/* its last restart for its health, NULL none */
 	int port, restarts, last_exit, active, health;
+	int last_oom;		/* that exit was the out-of-memory killer's */
 	int64_t start;
 };
 
@@ -115,6 +122,7 @@ static void rec_fill(struct svc_rec *r, const struct msg *m, int active)
 	/* An ended service's last exit is its job's; a running one's, the
 	 * attempt before. */
 	r->last_exit = (int)msg_geti(m, active ? "last_exit" : "exit_code", -1);
+	r->last_oom = (int)msg_geti(m, "last_oom", 0);
 	r->start = msg_geti(m, "start_time", 0);
 	r->active = active;
 }
@@ -215,6 +223,15 @@ int64_t cmd_service_job(const char *name, int *port)
 
 /* ---- ls ---- */
 
+/* Its last exit as ls shows it: OOM where the kernel's OOM killer ended it. */
+static void last_exit_text(const struct svc_rec *r, char *buf, size_t size)
+{
+	if (r->last_oom && r->last_exit >= 0)
+		snprintf(buf, size, "%s", OOMKILL_EXIT);
+	else
+		job_exit_format(r->last_exit, buf, size);
+}
+
 static void endpoint(const struct svc_rec *r, char *buf, size_t size)
 {
 	if (r->active && r->node != NULL && r->port > 0)
@@ -236,7 +253,7 @@ static void ls_json(const struct svc_set *s)
 		const struct svc_rec *r = &s->v[i];
 		char ec[32], ep[300];
 		int64_t up = uptime(r);
-		job_exit_format(r->last_exit, ec, sizeof ec);
+		last_exit_text(r, ec, sizeof ec);
 		printf("%s\n{\"name\": ", i ? "," : "");
 		json_str(stdout, r->name);
 		printf(", \"user\": ");
@@ -291,7 +308,7 @@ static void ls_table(const struct svc_set *s)
 		if (u >= 0)
 			format_duration(u, up, sizeof up);
 		snprintf(rs, sizeof rs, "%d", r->restarts);
-		job_exit_format(r->last_exit, ec, sizeof ec);
+		last_exit_text(r, ec, sizeof ec);
 		str_vis(name, sizeof name, r->name);
 		/* The restart its health asked for: after the BackOff it waits
 		 * for it, or alone once it runs again. */
@@ -334,114 +351,52 @@ static int service_ls(int argc, char **argv)
 
 /* ---- start ---- */
 
-/* A service option's value: "--opt VALUE" or "--opt=VALUE"; NULL if argv[*i]
- * is not opt (else *i moves past it). */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt, int *missing)
-{
-	size_t n = strlen(opt);
-	if (strncmp(argv[*i], opt, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc || strcmp(argv[*i + 1], "--") == 0) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-/* A health option at argv[*i] into so: 1 taken, 0 not one, -1 *missing or
- * err said why. */
-static int health_option(int argc, char **argv, int *i, struct service_opts *so, int *missing,
-    char *err, size_t errsz)
-{
-	const char *v;
-	int rc = 0;
-	if ((v = opt_value(argc, argv, i, "--health-cmd", missing)) != NULL) {
-		rc = svc_health_check_cmd(v, err, errsz);
-		so->health_cmd = v;
-	} else if (!*missing && (v = opt_value(argc, argv, i, "--health-http", missing)) != NULL) {
-		rc = svc_health_check_path(v, err, errsz);
-		so->health_http = v;
-	} else if (!*missing &&
-	    (v = opt_value(argc, argv, i, "--health-interval", missing)) != NULL)
-		rc = svc_health_parse_dur("--health-interval", v, &so->health_interval, err, errsz);
-	else if (!*missing && (v = opt_value(argc, argv, i, "--health-timeout", missing)) != NULL)
-		rc = svc_health_parse_dur("--health-timeout", v, &so->health_timeout, err, errsz);
-	else if (!*missing && (v = opt_value(argc, argv, i, "--health-retries", missing)) != NULL)
-		rc = svc_health_parse_retries(v, &so->health_retries, err, errsz);
-	else
-		return *missing ? -1 : 0;
-	return rc != 0 ? -1 : 1;
-}
-
-/* The health options together: what herd would not act on, refused. */
-static const char *health_refusal(const struct service_opts *so)
-{
-	if (so->health_cmd != NULL && so->health_http != NULL)
-		return "--health-cmd and --health-http: one check, not both";
-	if (so->health_http != NULL && !so->port)
-		return "--health-http needs --port (the check GETs the service's port)";
-	if (so->health_cmd == NULL && so->health_http == NULL &&
-	    (so->health_interval || so->health_timeout || so->health_retries))
-		return "--health-interval, --health-timeout and --health-retries need "
-		    "--health-cmd or --health-http";
-	return NULL;
-}
-
-/* Takes the service's own options out of argv[first..] (up to "--") into
- * so; the rest, submit's, go to rest.  0, or 2 said. */
-static int split_options(int argc, char **argv, int first, struct service_opts *so,
+/* Takes the service's own options (svcopt.c) out of argv[first..] (up to
+ * "--") into so; the rest, submit's, go to rest.  0, or 2 said. */
+static int split_options(int argc, char **argv, int first, struct svcopt *so,
     char **rest, int *nrest)
 {
 	char err[HERD_ERRLEN];
 	int i, n = 1;
 	for (i = first; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		const char *v;
-		int missing = 0, rc = 0;
-		int h = health_option(argc, argv, &i, so, &missing, err, sizeof err);
-		if (h < 0 && !missing)
-			return cmd_usage_error(&cmd_service_entry, "%s", err);
-		if (h != 0)
-			;	/* taken, or missing its value (said below) */
-		else if (strcmp(argv[i], "--port") == 0)
-			so->port = 1;
-		else if ((v = opt_value(argc, argv, &i, "--restart-window", &missing)) != NULL)
-			rc = svc_parse_window(v, &so->window_s, err, sizeof err);
-		else if (!missing && (v = opt_value(argc, argv, &i, "--restart", &missing)) != NULL)
-			rc = svc_parse_restart(v, &so->restart, err, sizeof err);
-		else if (!missing &&
-		    (v = opt_value(argc, argv, &i, "--max-restarts", &missing)) != NULL)
-			rc = svc_parse_max_restarts(v, &so->max_restarts, err, sizeof err);
-		else if (!missing)
+		char opt[64];
+		const char *v = NULL, *eq = strchr(argv[i], '=');
+		size_t len = eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (len >= sizeof opt || strncmp(argv[i], "--", 2) != 0) {
 			rest[n++] = argv[i];
-		if (missing)
-			return cmd_usage_error(&cmd_service_entry, "option %s needs a value", argv[i]);
-		if (rc != 0)
+			continue;
+		}
+		memcpy(opt, argv[i], len);
+		opt[len] = '\0';
+		if (!svcopt_known(opt) || strcmp(opt, "--service") == 0) {
+			rest[n++] = argv[i];	/* NAME comes first, not as --service */
+			continue;
+		}
+		if (eq != NULL)
+			v = eq + 1;
+		else if (svcopt_takes_value(opt) && i + 1 < argc && strcmp(argv[i + 1], "--") != 0)
+			v = argv[++i];
+		if (svcopt_apply(so, opt, v, 0, err, sizeof err) < 0)
 			return cmd_usage_error(&cmd_service_entry, "%s", err);
 	}
 	for (; i < argc; i++)
 		rest[n++] = argv[i];
 	rest[n] = NULL;
 	*nrest = n;
-	const char *why = health_refusal(so);
-	return why != NULL ? cmd_usage_error(&cmd_service_entry, "%s", why) : 0;
+	return 0;
 }
 
 static int service_start(int argc, char **argv)
 {
-	struct service_opts so = { .restart = SVC_RESTART_ON_FAILURE,
-		.max_restarts = SVC_DEFAULT_MAX_RESTARTS, .window_s = SVC_DEFAULT_WINDOW_S };
+	struct svcopt so;
 	char err[HERD_ERRLEN];
 	long long id;
 	int nrest = 0, rc;
 	if (argc < 3)
 		return cmd_usage_error(&cmd_service_entry, "start needs a NAME");
-	if (svc_check_name(argv[2], err, sizeof err) != 0)
-		return cmd_usage_error(&cmd_service_entry, "invalid service name: %s", err);
-	so.name = argv[2];
+	svcopt_init(&so);
+	if (svcopt_apply(&so, "--service", argv[2], 0, err, sizeof err) < 0)
+		return cmd_usage_error(&cmd_service_entry, "%s", err);
 	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 	rest[0] = "service start";
 	rc = split_options(argc, argv, 3, &so, rest, &nrest);
@@ -450,6 +405,7 @@ static int service_start(int argc, char **argv)
 	if (rc == 0)
 		printf("Submitted service %s as job %lld\n", so.name, id);
 	free(rest);
+	svcopt_clear(&so);
 	return rc;
 }
 

@@ -7,6 +7,9 @@
  * is a terminal, as sbatch does.  Options are read as getopt_long reads
  * them (abbreviations included, through jobopt_resolve()), and an option
  * herd cannot honour is refused, never dropped: nothing is queued.
+ * A script whose #HERD lines say --service NAME is queued as that service
+ * (its restart policy, port and health from its #HERD lines too), as
+ * herd service start NAME SCRIPT would queue it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +26,7 @@
 #include "jobopt.h"
 #include "mailtype.h"
 #include "stream_node.h"
+#include "svcopt.h"
 
 #define SCRIPT_MAX (4u << 20)
 
@@ -642,15 +646,20 @@ static int wait_end(long long id)
 	return e.exit_code > 0 && e.exit_code < 256 ? (int)e.exit_code : 1;
 }
 
+static void add_service(struct msg *m, const void *arg);
+static int service_checks(struct submit *s, const struct svcopt *so, const char *verb);
+
 int cmd_submit(int argc, char **argv)
 {
 	struct submit s = { 0 };
+	struct svcopt so;
 	struct msg req;
 	char *script = NULL, err[HERD_ERRLEN];
 	size_t slen = 0;
 	int rc = 2;
 
 	jobopt_init(&s.o);
+	svcopt_init(&so);
 	if (parse_args(&s, argc, argv) != 0)
 		goto out;
 	if (s.wrap != NULL) {
@@ -658,12 +667,15 @@ int cmd_submit(int argc, char **argv)
 	} else {
 		if ((script = read_script(s.script_path, &slen)) == NULL)
 			goto out;
-		if (directives_parse(strcmp(s.script_path, "-") == 0 ? "(stdin)" :
-		    s.script_path, script, slen, &s.o, warn_cb, NULL, err, sizeof err) != 0) {
+		if (directives_parse_svc(strcmp(s.script_path, "-") == 0 ? "(stdin)" :
+		    s.script_path, script, slen, &s.o, &so, warn_cb, NULL, err,
+		    sizeof err) != 0) {
 			fprintf(stderr, "herd: %s\n", err);
 			goto out;
 		}
 	}
+	if (so.name != NULL && service_checks(&s, &so, "submit") != 0)
+		goto out;
 	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
 		fprintf(stderr, "herd: %s\n", err);
 		goto out;
@@ -684,6 +696,8 @@ int cmd_submit(int argc, char **argv)
 		msg_addi(&req, "test_only", 1);
 	if (build(&req, &s, script, slen) == 0) {
 		long long id = -1;
+		if (so.name != NULL)
+			add_service(&req, &so);
 		rc = s.o.test_only ? send_test(&req, s.json) : send_submit(&req, s.parsable, 0, &id);
 		if (rc == 0 && s.o.wait) {
 			fflush(stdout);		/* the id, before a wait that may be long */
@@ -694,6 +708,7 @@ int cmd_submit(int argc, char **argv)
 out:
 	free(script);
 	jobopt_clear(&s.o);
+	svcopt_clear(&so);
 	return rc;
 }
 
@@ -804,23 +819,42 @@ out:
 	return rc;
 }
 
-/* What herd service start cannot act on, refused by name. */
-static const char *service_refusal(const struct submit *s)
+/* What a service cannot act on, refused by name (herd submit of a
+ * --service script may still say --parsable). */
+static const char *service_refusal(const struct submit *s, int from_submit)
 {
 	if (s->wrap != NULL)
 		return "--wrap: herd service start runs the CMD after --";
 	if (s->o.array != NULL)
 		return "--array: a service is one job (replicas are not built yet)";
-	if (s->o.test_only || s->o.wait || s->parsable || s->json)
-		return "--test-only, --wait, --parsable and --json are herd submit's";
+	if (s->o.test_only || s->o.wait)
+		return "--test-only and --wait: a service runs until stopped";
+	if (!from_submit && (s->parsable || s->json))
+		return "--parsable and --json are herd submit's";
 	if (s->o.set & JO_REQUEUE)
 		return "--requeue/--no-requeue: a service's --restart says what follows its end";
 	return NULL;
 }
 
+/* A service's options once its script is read: what it cannot act on
+ * refused (said), its job named after it unless -J named it; 0 or -1. */
+static int service_checks(struct submit *s, const struct svcopt *so, const char *verb)
+{
+	const char *why = service_refusal(s, strcmp(verb, "submit") == 0);
+	if (why == NULL)
+		why = svcopt_refusal(so);
+	if (why != NULL) {
+		fprintf(stderr, "herd: %s: service %s: %s\n", verb, so->name, why);
+		return -1;
+	}
+	if (s->o.name == NULL)
+		s->o.name = xstrdup(so->name);
+	return 0;
+}
+
 static void add_service(struct msg *m, const void *arg)
 {
-	const struct service_opts *so = arg;
+	const struct svcopt *so = arg;
 	msg_adds(m, "service", so->name);
 	msg_addi(m, "restart_policy", so->restart);
 	msg_addi(m, "max_restarts", so->max_restarts);
@@ -842,47 +876,66 @@ static void add_service(struct msg *m, const void *arg)
 /* The service's script: CMD and its ARGS are the script's arguments. */
 static const char service_script[] = "#!/bin/sh\nexec \"$@\"\n";
 
-int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp)
+/* herd service start NAME [options] SCRIPT [ARGS]: the script read, its
+ * #HERD lines under the command line's options; 0, or -1 said. */
+static int service_from_script(struct submit *s, struct svcopt *so, char **script,
+    size_t *slen)
+{
+	char err[HERD_ERRLEN];
+	if (access(s->script_path, F_OK) != 0 && errno == ENOENT) {
+		str_vis(err, sizeof err, s->script_path);
+		fprintf(stderr, "herd: service start: no script \"%s\": a command goes after "
+		    "-- (herd service start NAME [options] -- CMD [ARGS])\n", err);
+		return -1;
+	}
+	if ((*script = read_script(s->script_path, slen)) == NULL)
+		return -1;
+	if (directives_parse_svc(s->script_path, *script, *slen, &s->o, so, warn_cb, NULL,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "herd: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int submit_for_service(int argc, char **argv, struct svcopt *so, long long *idp)
 {
 	struct submit s = { 0 };
-	char err[HERD_ERRLEN];
-	const char *why;
+	char err[HERD_ERRLEN], *script = NULL;
+	size_t slen = 0;
 	int i = 1, rc = 2;
 	jobopt_init(&s.o);
-	while (i < argc && strcmp(argv[i], "--") != 0) {
-		if (argv[i][0] != '-' || argv[i][1] == '\0') {
-			fprintf(stderr, "herd: service start: '%s' is no option: put the command "
-			    "after -- (herd service start NAME [options] -- CMD [ARGS])\n", argv[i]);
-			goto out;
-		}
+	while (i < argc && strcmp(argv[i], "--") != 0 && argv[i][0] == '-' && argv[i][1] != '\0') {
 		int used = parse_option(&s, argc, argv, i);
 		if (used < 0)
 			goto out;
 		i += used;
 	}
-	if (i + 1 >= argc) {
-		fprintf(stderr, "herd: service start needs a command (herd service start NAME "
-		    "[options] -- CMD [ARGS])\n");
+	if (i < argc && strcmp(argv[i], "--") != 0) {
+		s.script_path = argv[i];	/* a script, its #HERD lines read */
+		if (service_from_script(&s, so, &script, &slen) != 0)
+			goto out;
+	} else if (i + 1 >= argc) {
+		fprintf(stderr, "herd: service start needs a command or a script (herd service "
+		    "start NAME [options] -- CMD [ARGS], or NAME [options] SCRIPT [ARGS])\n");
 		goto out;
 	}
-	if ((why = service_refusal(&s)) != NULL) {
-		fprintf(stderr, "herd: service start: %s\n", why);
+	if (service_checks(&s, so, "service start") != 0)
 		goto out;
-	}
 	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
 		fprintf(stderr, "herd: %s\n", err);
 		goto out;
 	}
-	if (s.o.name == NULL)
-		s.o.name = xstrdup(so->name);
 	s.args = argv + i + 1;
 	s.nargs = argc - i - 1;
-	char *what;
-	xasprintf(&what, "herd service start %s", so->name);
+	char *what = NULL;
+	if (script == NULL)
+		xasprintf(&what, "herd service start %s", so->name);
 	s.command = what;
-	rc = submit_quiet(&s, service_script, add_service, so, idp);
+	rc = submit_quiet(&s, script != NULL ? script : service_script, add_service, so, idp);
 	free(what);
 out:
+	free(script);
 	jobopt_clear(&s.o);
 	return rc;
 }

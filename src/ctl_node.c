@@ -22,6 +22,7 @@
 #include "ctl_internal.h"
 #include "backend.h"
 #include "log.h"
+#include "oomkill.h"
 #include "util.h"
 
 /* A job still LAUNCHING after this long is looked at again; a runner
@@ -80,6 +81,33 @@ static void mark_running(struct ctl *c, struct job *j)
 static void ended(struct ctl *c, struct job *j, int64_t rc, int64_t when)
 {
 	ctl_event_at(c, j, EV_EXIT, (int)rc, NULL, when);
+}
+
+/*
+ * The end event, which may say that the job's memory cgroup saw the
+ * out-of-memory killer (oomkill.h): a failed end with kills is recorded
+ * as such (last_oom; reason OutOfMemory for the attempt and, where it
+ * ends the job, for the job).  An end learned by reconcile cannot tell.
+ */
+static void ended_event(struct ctl *c, struct job *j, int64_t rc, const char *rest)
+{
+	int64_t kills = oomkill_parse_end(rest);
+	int oom = oomkill_failed(rc, kills);
+	if (kills < 0) {
+		char vis[64];
+		str_vis(vis, sizeof vis, rest);
+		log_warn("job %" PRId64 ": its end event ends in \"%s\", not \"oom N\"", j->id, vis);
+	}
+	if (j->state != JOB_RUNNING && j->state != JOB_LAUNCHING) {
+		/* A cancel's, time limit's or requeue's end: its reason stays. */
+		ended(c, j, rc, 0);
+		return;
+	}
+	j->last_oom = (uint8_t)oom;
+	if (oom)
+		log_info("job %" PRId64 ": killed for lack of memory (%" PRId64 " OOM kill%s in its "
+		    "cgroup)", j->id, kills, kills == 1 ? "" : "s");
+	ctl_event_at(c, j, EV_EXIT, (int)rc, oom ? OOMKILL_REASON : NULL, 0);
 }
 
 /*
@@ -378,7 +406,7 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	else if (strcmp(r.word, "fail") == 0)
 		launch_failed(c, j, r.num, r.rest);
 	else
-		ended(c, j, r.num, 0);
+		ended_event(c, j, r.num, r.rest);
 }
 
 void ctl_node_set_state(struct ctl *c, struct node *n, enum node_state s, const char *reason)

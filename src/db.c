@@ -243,6 +243,9 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN svc_health_fails INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN svc_health_next INTEGER;"
 	"ALTER TABLE jobs ADD COLUMN svc_health_why TEXT;",
+	/* The last ended attempt was killed by the out-of-memory killer (issue 16)
+	 * (its memory cgroup counted an oom_kill; oomkill.h). */
+	"ALTER TABLE jobs ADD COLUMN last_oom INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -30,6 +30,14 @@
  * error inside a directive, lines over DIRECTIVE_LINE_MAX are an error
  * when they are directives (comments and commands are never copied), and
  * CRLF line ends are accepted.
+ *
+ * herd service's own options (svcopt.c: --service, --restart, --port,
+ * --health-*, ...) are read from #HERD lines only, when the caller asks
+ * (directives_parse_svc): a Slurm user's #SBATCH lines never carry them.
+ * They go into a scratch svcopt merged as the jobopt is.  A script that
+ * gives one of them without --service (and whose caller named no service)
+ * is refused at that option's line: it would run as a batch job and never
+ * restart, which is not what its author meant.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -38,6 +46,7 @@
 
 #include "directives.h"
 #include "jobopt.h"
+#include "svcopt.h"
 #include "util.h"
 
 #define DIRECTIVE_LINE_MAX	(64 * 1024)
@@ -46,6 +55,8 @@
 struct ctx {
 	const char *file;	/* already escaped for messages */
 	struct jobopt *o;
+	struct svcopt *svc;	/* NULL: service options are not read */
+	int herd;		/* the line being read is a #HERD line */
 	void (*warn)(void *, const char *);
 	void *warn_arg;
 	char *err;
@@ -146,6 +157,15 @@ apply(struct ctx *c, int lineno, const char *opt, const char *value)
 	char msg[HERD_ERRLEN], out[HERD_ERRLEN + FILE_VIS_MAX + 32];
 	int rc;
 
+	if (c->svc != NULL && svcopt_known(opt)) {
+		if (!c->herd)
+			snprintf(msg, sizeof msg, "%s is herd's, not Slurm's: write it on a "
+			    "#HERD line", opt);
+		else if ((rc = svcopt_apply(c->svc, opt, value, lineno, msg, sizeof msg)) > 0)
+			return 0;
+		snprintf(c->err, c->errsz, "%s:%d: %s", c->file, lineno, msg);
+		return -1;
+	}
 	rc = jobopt_apply(c->o, opt, value, 0, msg, sizeof msg);
 	if (rc < 0) {
 		snprintf(c->err, c->errsz, "%s:%d: %s", c->file, lineno, msg);
@@ -183,6 +203,15 @@ apply_short(struct ctx *c, int lineno, char **words, int n, int *i)
 	return 0;
 }
 
+/* Whether option w reads the next word as its value. */
+static int
+takes_value(const struct ctx *c, const char *w)
+{
+	if (c->svc != NULL && svcopt_known(w))
+		return svcopt_takes_value(w);
+	return jobopt_takes_value(w);
+}
+
 static int
 apply_words(struct ctx *c, int lineno, char **words, int n)
 {
@@ -204,7 +233,7 @@ apply_words(struct ctx *c, int lineno, char **words, int n)
 		}
 		if ((eq = strchr(w + 2, '=')) != NULL)
 			*eq++ = '\0';
-		else if (jobopt_takes_value(w) && i + 1 < n)
+		else if (takes_value(c, w) && i + 1 < n)
 			eq = words[++i];
 		if (apply(c, lineno, w, eq) != 0)
 			return -1;
@@ -263,20 +292,49 @@ warn_late(struct ctx *c, const char *text, size_t len, size_t pos,
 	}
 }
 
+/* A service option without a service, refused at its line: 0 or -1. */
+static int
+check_svc(const struct ctx *c, const struct svcopt *caller)
+{
+	const struct svcopt *s = c->svc;
+
+	if (s == NULL || s->first_opt == NULL || (s->set & SO_NAME) ||
+	    (caller->set & SO_NAME))
+		return 0;
+	snprintf(c->err, c->errsz, "%s:%d: %s without --service NAME: only a "
+	    "service restarts or has a port (add #HERD --service NAME, or run "
+	    "herd service start NAME %s)", c->file, s->first_line, s->first_opt,
+	    c->file);
+	return -1;
+}
+
 int
 directives_parse(const char *file, const char *text, size_t len,
     struct jobopt *o, void (*warn)(void *arg, const char *msg), void *warn_arg,
     char *err, size_t errsz)
 {
+	return directives_parse_svc(file, text, len, o, NULL, warn, warn_arg,
+	    err, errsz);
+}
+
+int
+directives_parse_svc(const char *file, const char *text, size_t len,
+    struct jobopt *o, struct svcopt *svc,
+    void (*warn)(void *arg, const char *msg), void *warn_arg,
+    char *err, size_t errsz)
+{
 	char fvis[FILE_VIS_MAX];
 	struct jobopt tmp;
-	struct ctx c = { fvis, &tmp, warn, warn_arg, err, errsz };
+	struct svcopt stmp;
+	struct ctx c = { fvis, &tmp, svc != NULL ? &stmp : NULL, 0, warn,
+	    warn_arg, err, errsz };
 	const char *line;
 	size_t pos = 0, n, skip;
 	int lineno = 0, rc = 0;
 
 	str_vis(fvis, sizeof fvis, file != NULL ? file : "(script)");
 	jobopt_init(&tmp);
+	svcopt_init(&stmp);
 	if (text == NULL)
 		len = 0;
 	while (rc == 0 && next_line(text, len, &pos, &line, &n)) {
@@ -291,6 +349,7 @@ directives_parse(const char *file, const char *text, size_t len,
 		case L_COMMENT:
 			break;
 		case L_DIRECTIVE:
+			c.herd = line[1] == 'H';	/* "#HERD" */
 			rc = parse_directive(&c, lineno, line + skip, n - skip);
 			break;
 		case L_COMMAND:
@@ -299,8 +358,14 @@ directives_parse(const char *file, const char *text, size_t len,
 		}
 	}
 done:
-	if (rc == 0)
+	if (rc == 0 && svc != NULL)
+		rc = check_svc(&c, svc);
+	if (rc == 0) {
 		jobopt_merge(o, &tmp);
+		if (svc != NULL)
+			svcopt_merge(svc, &stmp);
+	}
 	jobopt_clear(&tmp);
+	svcopt_clear(&stmp);
 	return rc;
 }

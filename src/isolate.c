@@ -30,6 +30,13 @@
  * escaped, and the controller says so in the job's reason.  A process that
  * clears its environment escapes this too; only a cgroup is sure.
  *
+ * An out-of-memory kill in a job's memory cgroup is counted by the kernel
+ * in the cgroup itself (v1 memory.oom_control, v2 memory.events: the line
+ * "oom_kill N"), readable by the job's user without root: the runner
+ * reads it with builtins after the job's end and before the cgroup is
+ * removed, and its end event carries it (isolate_add_oom, launch.c).
+ * Elsewhere an OOM kill is only a SIGKILL, and is told as one.
+ *
  * logind: with KillUserProcesses=yes, a session's processes die when it
  * ends, and herdd's SSH session ends at every restart of herdd; without
  * linger the user manager (and every systemd-run scope) stops with the last
@@ -330,6 +337,20 @@ int isolate_add_end(struct buf *b, const struct iso_facts *f, const char *key)
 		r |= add_marker_sweep(b, key, "KILL", "__herd_j");
 		r |= buf_addstr(b, "fi\n");
 	}
+	return r ? -1 : 0;
+}
+
+int isolate_add_oom(struct buf *b, const struct iso_facts *f)
+{
+	enum iso_kind k = isolate_choose(f);
+	int r = buf_addstr(b, "__herd_o=\n");
+	if (k != ISO_CGROUP1 && k != ISO_CGROUP2)
+		return r ? -1 : 0;
+	/* "$__herd_c1" is unset where the job never started (a failed step). */
+	r |= buf_printf(b, "[ -z \"$__herd_c1\" ] || while read -r __herd_a __herd_b; do\n"
+	    "[ \"$__herd_a\" = oom_kill ] && case $__herd_b in ''|0|*[!0-9]*) ;; "
+	    "*) __herd_o=$__herd_b;; esac\ndone 2>/dev/null <\"$__herd_c1/%s\"\n",
+	    k == ISO_CGROUP1 ? "memory.oom_control" : "memory.events");
 	return r ? -1 : 0;
 }
 

@@ -306,7 +306,9 @@ static int add_checks(struct buf *b, const struct launch_spec *s)
 
 /*
  * The end, appended (never rewritten: the state file is never seen
- * empty): "exit STATUS" and an "end" event, or for a job that could not
+ * empty): "exit STATUS" and an "end" event ("end KEY STATUS", then
+ * " oom N" where the job's cgroup counted N out-of-memory kills:
+ * isolate_add_oom's $__herd_o), or for a job that could not
  * start "failed STATUS", the failed step and the shell's message as the
  * first line of KEY.err, and a "fail" event that carries them.
  */
@@ -321,7 +323,7 @@ static int add_report(struct buf *b, const char *key)
 	r |= buf_addstr(b, " \"$__herd_rc\" \"$__herd_f\" \"$__herd_m\" >>\"$__herd_ev\"\nelse\n"
 	    "echo \"exit $__herd_rc\" >>\"$__herd_d.state\"\nprintf 'end %s %s\\n' ");
 	r |= shquote_str(b, key);
-	r |= buf_addstr(b, " \"$__herd_rc\" >>\"$__herd_ev\"\nfi\n");
+	r |= buf_addstr(b, " \"$__herd_rc${__herd_o:+ oom $__herd_o}\" >>\"$__herd_ev\"\nfi\n");
 	return r;
 }
 
@@ -502,6 +504,7 @@ static int runner_text(struct buf *b, const struct launch_spec *s, char *err, si
 	r |= buf_addstr(b, s->want_port ? " \"$__herd_j port $__herd_port\" >>\"$__herd_ev\"\n" :
 	    " \"$__herd_j\" >>\"$__herd_ev\"\n");
 	r |= buf_addstr(b, "wait \"$__herd_j\"\n__herd_rc=$?\nfi\n");
+	r |= isolate_add_oom(b, s->iso);
 	r |= add_report(b, job_key_str(s->key));
 	r |= isolate_add_end(b, s->iso, job_key_str(s->key));
 	r |= buf_addstr(b, ") </dev/null >/dev/null 2>&1 &\n");

@@ -1612,10 +1612,18 @@ static int drain_or_resume(struct server *s, struct client *cl, const struct msg
 	}
 	if (check_text(cl, m, "reason", 4 * DRAIN_REASON_MAX))
 		return -1;
+	/* herd drain --move-services: its running services requeued elsewhere. */
+	int64_t move = msg_geti(m, "move_services", 0);
+	if (move != 0 && (!drain || move != 1)) {
+		client_error(cl, "move_services: only a drain moves services");
+		return -1;
+	}
 	struct buf report;
 	buf_init(&report, 1 << 20);
-	if (ctl_drain(s->ctl, cl->uid, drain, names, n, drain ? msg_get(m, "reason", NULL) : NULL,
-	    &report, err, sizeof err) != 0) {
+	if ((move ? ctl_drain_move(s->ctl, cl->uid, names, n, msg_get(m, "reason", NULL),
+	    &report, err, sizeof err) :
+	    ctl_drain(s->ctl, cl->uid, drain, names, n, drain ? msg_get(m, "reason", NULL) : NULL,
+	    &report, err, sizeof err)) != 0) {
 		client_error(cl, "%s", err);
 		buf_clear(&report);
 		return -1;

@@ -710,6 +710,120 @@ static void service_policies_and_stop(void **state_)
 	h_free(h);
 }
 
+/* Each attempt as "STATE:reason", space-separated, into a 256-byte out. */
+static int attempt_reasons(void *arg, const struct attempt_row *a)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+	snprintf(out + n, 256 - n, "%s%s:%s", n ? " " : "", job_state_name((enum job_state)a->state),
+	    a->reason != NULL ? a->reason : "-");
+	return 0;
+}
+
+/*
+ * herd drain --move-services: the service on the drained node is requeued
+ * (REQUEUED, killed; the batch job beside it runs on and gets no kill),
+ * and its end makes it PENDING as attempt 2 with the old one recorded
+ * REQUEUED with the move's reason: no restart (--max-restarts 0 would have
+ * crash-looped on one), nothing charged to its window.  The drained node
+ * does not take it back; after herd resume it starts there again.  A
+ * plain drain moves nothing; a non-admin's is refused.
+ */
+static void drain_moves_services(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char skey[JOB_KEY_MAX], bkey[JOB_KEY_MAX], err[HERD_ERRLEN] = "", reasons[256] = "";
+	const char *names[] = { "gpu1" };
+	struct buf rep;
+	buf_init(&rep, 1 << 16);
+	node_up(h, "boot-1", "S - done");
+	int64_t b = running_job(h, 1, 0, bkey, sizeof bkey);
+	int64_t s = try_submit_service(h, "web", SVC_RESTART_ON_FAILURE, 0, err, sizeof err);
+	assert_true(s > 0);
+	service_runs(h, s, 1, skey, sizeof skey);
+	drop_sent(h);
+
+	assert_int_equal(ctl_drain_move(&h->c, UID, names, 1, "x", &rep, err, sizeof err), -1);
+	assert_int_equal(state(h, s), JOB_RUNNING);
+	assert_int_equal(ctl_drain_move(&h->c, 0, names, 1, "maintenance", &rep, err, sizeof err),
+	    0);
+	assert_non_null(strstr(rep.data, "gpu1: service web (job "));
+	assert_int_equal(state(h, s), JOB_REQUEUED);
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	char *t = sent(h, NULL);
+	assert_non_null(strstr(t, skey));	/* its kill */
+	assert_null(strstr(t, bkey));
+	free(t);
+	feedf(h, RES_EVENT, "end %s 143", skey);
+	assert_int_equal(stored_state(h, s), JOB_PENDING);
+	const struct job *j = ctl_find(&h->c, s);
+	assert_int_equal(j->attempt, 2);
+	assert_int_equal(j->svc_restarts, 0);
+	assert_int_equal(j->svc_win_count, 0);
+	assert_int_equal(db_attempts(h->db, s, attempt_reasons, reasons), 0);
+	assert_string_equal(reasons, "REQUEUED:" SVC_REASON_MOVED);
+	free(schedule(h));
+	assert_int_equal(state(h, s), JOB_PENDING);	/* not back on the drained node */
+	assert_int_equal(state(h, b), JOB_RUNNING);
+
+	assert_int_equal(ctl_drain(&h->c, 0, 0, names, 1, NULL, &rep, err, sizeof err), 0);
+	service_runs(h, s, 2, skey, sizeof skey);
+	/* A plain drain leaves it running. */
+	assert_int_equal(ctl_drain(&h->c, 0, 1, names, 1, NULL, &rep, err, sizeof err), 0);
+	assert_int_equal(state(h, s), JOB_RUNNING);
+	buf_clear(&rep);
+	h_free(h);
+}
+
+/*
+ * An end event with " oom N" (the job's memory cgroup counted OOM kills):
+ * a failed batch job ends FAILED OutOfMemory with last_oom; a service is
+ * restarted by its policy, its attempt recorded with the reason; an exit 0
+ * after a kill, or a word that is not "oom N", is no OOM end.
+ */
+static void oom_end(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "", reasons[256] = "";
+	node_up(h, "boot-1", "S - done");
+	int64_t a = running_job(h, 0, 0, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 137 oom 1", key);
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, a, &r), 1);
+	assert_int_equal(r.state, JOB_FAILED);
+	assert_string_equal(r.reason, "OutOfMemory");
+	assert_int_equal(r.last_oom, 1);
+	job_row_clear(&r);
+
+	int64_t b = running_job(h, 0, 0, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 0 oom 1", key);
+	assert_int_equal(stored_state(h, b), JOB_COMPLETED);
+	assert_int_equal(ctl_find(&h->c, b) ? ctl_find(&h->c, b)->last_oom : 0, 0);
+	int64_t c = running_job(h, 0, 0, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 137 oom $(id)", key);
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, c, &r), 1);
+	assert_int_equal(r.state, JOB_FAILED);
+	assert_int_equal(r.last_oom, 0);
+	assert_true(r.reason == NULL || strcmp(r.reason, "OutOfMemory") != 0);
+	job_row_clear(&r);
+
+	int64_t s = try_submit_service(h, "hog", SVC_RESTART_ON_FAILURE, 3, err, sizeof err);
+	service_runs(h, s, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 137 oom 2", key);
+	assert_int_equal(stored_state(h, s), JOB_PENDING);
+	const struct job *j = ctl_find(&h->c, s);
+	assert_int_equal(j->svc_restarts, 1);
+	assert_int_equal(j->svc_last_exit, 137);
+	assert_int_equal(j->last_oom, 1);
+	assert_int_equal(db_attempts(h->db, s, attempt_reasons, reasons), 0);
+	assert_string_equal(reasons, "FAILED:OutOfMemory");
+	h_free(h);
+}
+
 /*
  * A health check: every 2 s while STARTING (a failure then not counted
  * in its start period, interval x retries), then one each interval from
@@ -3302,6 +3416,8 @@ int main(void)
 		cmocka_unit_test(node_lost_requeues),
 		cmocka_unit_test(service_restart_policy),
 		cmocka_unit_test(service_health),
+		cmocka_unit_test(drain_moves_services),
+		cmocka_unit_test(oom_end),
 		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(service_gpu_limit),
 		cmocka_unit_test(turn_one_commit),

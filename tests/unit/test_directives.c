@@ -16,6 +16,8 @@
 #include "directives.h"
 #include "jobopt.h"
 #include "mailtype.h"
+#include "svc.h"
+#include "svcopt.h"
 #include "util.h"
 
 struct warns {
@@ -771,6 +773,137 @@ static void edges(void **state)
 	jobopt_clear(&o);
 }
 
+/* #HERD service lines into so (a scratch caller's); 0 or -1 with err. */
+static int parse_svc(const char *text, struct svcopt *so, char *err, size_t errsz)
+{
+	struct jobopt o;
+	jobopt_init(&o);
+	int rc = directives_parse_svc("t.sh", text, strlen(text), &o, so, NULL, NULL, err,
+	    errsz);
+	jobopt_clear(&o);
+	return rc;
+}
+
+static void expect_svc_error(const char *text, const char *want)
+{
+	struct svcopt so;
+	char err[HERD_ERRLEN] = "";
+	svcopt_init(&so);
+	if (parse_svc(text, &so, err, sizeof err) != -1)
+		fail_msg("%s: parsed", text);
+	if (strstr(err, want) == NULL)
+		fail_msg("%s: got \"%s\", want \"%s\"", text, err, want);
+	/* A script with an error changes nothing. */
+	assert_int_equal(so.set, 0);
+	assert_null(so.name);
+	svcopt_clear(&so);
+}
+
+static void service_lines(void **state)
+{
+	(void)state;
+	struct svcopt so;
+	char err[HERD_ERRLEN];
+	static const char good[] =
+	    "#!/bin/bash\n"
+	    "#HERD --service web --restart=always --max-restarts 3\n"
+	    "#SBATCH --gpus=1\n"
+	    "#HERD --port --restart-window 1h --health-http /healthz\n"
+	    "#HERD --health-interval=5s --health-timeout 2s --health-retries 4\n"
+	    "#HERD --health-cmd 'curl -fs localhost:$HERD_PORT/ # not a comment'\n"
+	    "exec python3 -m http.server \"$HERD_PORT\"\n"
+	    "#HERD --service late\n";
+	svcopt_init(&so);
+	assert_int_equal(parse_svc(good, &so, err, sizeof err), 0);
+	assert_string_equal(so.name, "web");
+	assert_int_equal(so.restart, SVC_RESTART_ALWAYS);
+	assert_int_equal(so.max_restarts, 3);
+	assert_int_equal(so.window_s, 3600);
+	assert_int_equal(so.port, 1);
+	assert_string_equal(so.health_http, "/healthz");
+	assert_string_equal(so.health_cmd, "curl -fs localhost:$HERD_PORT/ # not a comment");
+	assert_int_equal(so.health_interval, 5);
+	assert_int_equal(so.health_timeout, 2);
+	assert_int_equal(so.health_retries, 4);
+	/* Both checks at once are refused where the options meet (submit). */
+	assert_non_null(svcopt_refusal(&so));
+	svcopt_clear(&so);
+
+	/* The command line wins: its name and policy stay, the rest is the
+	 * script's; a service named on the command line needs no --service. */
+	svcopt_init(&so);
+	assert_int_equal(svcopt_apply(&so, "--service", "cli", 0, err, sizeof err), 1);
+	assert_int_equal(svcopt_apply(&so, "--restart", "never", 0, err, sizeof err), 1);
+	assert_int_equal(parse_svc("#HERD --service script --restart always\n"
+	    "#HERD --max-restarts 9\n", &so, err, sizeof err), 0);
+	assert_string_equal(so.name, "cli");
+	assert_int_equal(so.restart, SVC_RESTART_NEVER);
+	assert_int_equal(so.max_restarts, 9);
+	assert_int_equal(parse_svc("#HERD --port\n", &so, err, sizeof err), 0);
+	assert_int_equal(so.port, 1);
+	svcopt_clear(&so);
+
+	/* Later lines override earlier ones. */
+	svcopt_init(&so);
+	assert_int_equal(parse_svc("#HERD --service a --restart never\n#HERD --service b "
+	    "--restart on-failure\n", &so, err, sizeof err), 0);
+	assert_string_equal(so.name, "b");
+	assert_int_equal(so.restart, SVC_RESTART_ON_FAILURE);
+	svcopt_clear(&so);
+
+	/* Without a caller asking, a service option is no option at all. */
+	struct jobopt o;
+	jobopt_init(&o);
+	assert_int_equal(parse("#HERD --service web\n", 20, &o, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "t.sh:1: unknown option --service"));
+	jobopt_clear(&o);
+}
+
+static void service_lines_hostile(void **state)
+{
+	(void)state;
+	/* A service option without --service: refused at its line. */
+	expect_svc_error("#!/bin/sh\n#SBATCH -t 5\n\n#HERD --gpus 1\n#HERD --restart always\n",
+	    "t.sh:5: --restart without --service NAME");
+	expect_svc_error("#HERD --port\n#HERD --restart never\n", "t.sh:1: --port without");
+	expect_svc_error("#HERD --health-cmd true\n", "t.sh:1: --health-cmd without");
+	/* Slurm's lines never carry them. */
+	expect_svc_error("#SBATCH --service web\n", "t.sh:1: --service is herd's, not Slurm's");
+	expect_svc_error("#SLURM --port\n", "t.sh:1: --port is herd's");
+	/* Bad values, with their line. */
+	expect_svc_error("#HERD --service\n", "t.sh:1: option --service needs a value");
+	expect_svc_error("#HERD\n#HERD --service -web\n", "t.sh:2: invalid service name");
+	expect_svc_error("#HERD --service 'a b'\n", "t.sh:1: invalid service name");
+	expect_svc_error("#HERD --service \"$(reboot)\"\n", "t.sh:1: invalid service name");
+	expect_svc_error("#HERD --service web\\;id\n", "t.sh:1: invalid service name");
+	expect_svc_error("#HERD --service ../../etc\n", "t.sh:1: invalid service name");
+	expect_svc_error("#HERD --service web --restart sometimes\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --max-restarts -1\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --max-restarts 99999999999999999999\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --restart-window 0\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --port=8080\n", "t.sh:1: option --port takes no value");
+	expect_svc_error("#HERD --service web --health-cmd 'a\033[2Jb'\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --health-http 'a b'\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --health-retries 0\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --health-interval 2d\n", "t.sh:1: ");
+	expect_svc_error("#HERD --service web --restart 'always\n", "t.sh:1: unclosed ' quote");
+	/* No abbreviation: --serv is no service option (nor jobopt's). */
+	expect_svc_error("#HERD --serv web\n", "t.sh:1: ");
+	/* A NUL inside the line. */
+	struct jobopt o;
+	struct svcopt so;
+	char err[HERD_ERRLEN];
+	static const char nul[] = "#HERD --service w\0b\n";
+	jobopt_init(&o);
+	svcopt_init(&so);
+	assert_int_equal(directives_parse_svc("t.sh", nul, sizeof nul - 1, &o, &so, NULL, NULL,
+	    err, sizeof err), -1);
+	assert_string_equal(err, "t.sh:1: NUL byte in directive");
+	assert_null(so.name);
+	jobopt_clear(&o);
+	svcopt_clear(&so);
+}
+
 /* Pseudo-random bytes, biased toward the interesting ones. */
 static void garbage(void **state)
 {
@@ -814,6 +947,8 @@ int main(void)
 		cmocka_unit_test(command_line_wins),
 		cmocka_unit_test(edges),
 		cmocka_unit_test(garbage),
+		cmocka_unit_test(service_lines),
+		cmocka_unit_test(service_lines_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,6 +221,59 @@ static void t_enter_through_sh(void **state)
 	buf_clear(&b);
 }
 
+/* $__herd_o from a cgroup's files as the kernel writes them (v1
+ * memory.oom_control, v2 memory.events), hostile ones read as no kill. */
+static void oom_of(const struct iso_facts *f, const char *file, const char *text,
+    const char *want)
+{
+	char dir[] = "/tmp/herd-test-oom-XXXXXX", path[256], out[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	assert_int_equal(buf_printf(&b, "__herd_c1='%s'\n", dir), 0);
+	assert_int_equal(isolate_add_oom(&b, f), 0);
+	assert_int_equal(buf_addstr(&b, "printf '[%s]' \"$__herd_o\"\n"), 0);
+	assert_int_equal(run_sh(b.data, out, sizeof out), 0);
+	if (strcmp(out, want) != 0)
+		fail_msg("%s \"%s\": got %s, want %s", file, text, out, want);
+	buf_clear(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void t_oom_count(void **state)
+{
+	(void)state;
+	struct iso_facts v1 = { 0 }, v2 = { 0 }, none = { 0 };
+	strcpy(v1.cg1_mem, "/sys/fs/cgroup/memory/x");
+	strcpy(v2.cg2, "/sys/fs/cgroup/user.slice/x");
+	strcpy(v2.cg2_ctrl, "cpu memory pids");
+	oom_of(&v1, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n", "[2]");
+	oom_of(&v1, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n", "[]");
+	oom_of(&v2, "memory.events", "low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\n", "[1]");
+	oom_of(&v2, "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n", "[]");
+	/* An older kernel's oom_control has no oom_kill line; the other file
+	 * is not read. */
+	oom_of(&v1, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\n", "[]");
+	oom_of(&v1, "memory.events", "oom_kill 3\n", "[]");
+	/* Hostile text (the job's user can write nothing there, but a
+	 * misconfigured hierarchy might hold anything): never run, never a count. */
+	oom_of(&v2, "memory.events", "oom_kill $(echo 5)\noom_kill 1;id\noom_kill -1\n", "[]");
+	oom_of(&v2, "memory.events", "oom_kill `id`\n", "[]");
+	/* No cgroup: no count, nothing read. */
+	oom_of(&none, "memory.events", "oom_kill 3\n", "[]");
+	struct buf b;
+	buf_init(&b, 1 << 12);
+	assert_int_equal(isolate_add_oom(&b, &none), 0);
+	assert_string_equal(b.data, "__herd_o=\n");
+	buf_clear(&b);
+}
+
 /*
  * A job (its own process group) and a process that left it by setsid, both
  * carrying HERD_JOB_KEY: the kill program of a node without cgroups finds
@@ -279,6 +332,7 @@ int main(void)
 		cmocka_unit_test(t_escape_reason),
 		cmocka_unit_test(t_enter_through_sh),
 		cmocka_unit_test(t_marker_kill),
+		cmocka_unit_test(t_oom_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,5 @@
+S
+#SBATCH -t 5
+#HERD --restart always
+#SBATCH --service x
+#HERD --service "$(id)" --port=1 --health-cmd 'ab'
