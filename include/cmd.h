@@ -83,6 +83,7 @@ struct service_opts {
 	const char *health_cmd, *health_http;
 	int64_t health_interval, health_timeout;
 	int health_retries;
+	const char *share_with;	/* --share-with, canonical (svc_share.h); NULL none */
 };
 int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp);
 /* Wait for job id to run, saying why it waits (said: the queued line was

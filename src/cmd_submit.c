@@ -837,6 +837,8 @@ static void add_service(struct msg *m, const void *arg)
 		msg_addi(m, "health_timeout", so->health_timeout);
 	if (so->health_retries > 0)
 		msg_addi(m, "health_retries", so->health_retries);
+	if (so->share_with != NULL)
+		msg_adds(m, "share_with", so->share_with);
 }
 
 /* The service's script: CMD and its ARGS are the script's arguments. */

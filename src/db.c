@@ -243,6 +243,10 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN svc_health_fails INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN svc_health_next INTEGER;"
 	"ALTER TABLE jobs ADD COLUMN svc_health_why TEXT;",
+	/* herd service start --share-with (issue 16, svc_share.h): the
+	 * users' names as shown and their uids as checked. */
+	"ALTER TABLE jobs ADD COLUMN svc_share_with TEXT;"
+	"ALTER TABLE jobs ADD COLUMN svc_share_uids TEXT;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */
