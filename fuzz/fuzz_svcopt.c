@@ -7,7 +7,9 @@
  * its backoff within 1 s .. 5 min.  The same line as each health option
  * (svc_health.h) and as a check's command in its node program; as
  * --share-with's list (svc_share.h, every well-shaped name a user) whose
- * uids must hold each user, and as OWNER/NAME.
+ * uids must hold each user, and as OWNER/NAME; as --idle-stop (in range),
+ * and as a service's name and output path in --idle-stop's log line and
+ * its node program (built, the line one line).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "svc.h"
 #include "svc_health.h"
 #include "svc_share.h"
+#include "svc_idle.h"
 #include "util.h"
 
 /* The health options (svc_health.h) on the same line: what passes is in
@@ -75,6 +78,23 @@ static int share_values(const char *line)
 	return bad;
 }
 
+/* --idle-stop, its log line and the program that appends it. */
+static int idle_values(const char *line)
+{
+	char why[HERD_ERRLEN], text[512];
+	int64_t secs = 0;
+	int bad = 0;
+	if (svc_parse_idle_stop(line, &secs, why, sizeof why) == 0)
+		bad |= secs < 1 || secs > SVC_WINDOW_MAX_S;
+	svc_idle_line(text, sizeof text, line, secs > 0 ? secs : 3600);
+	bad |= strchr(text, '\n') != NULL;
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	bad |= svc_note_program(&b, line, text) != 0;
+	buf_clear(&b);
+	return bad;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -101,7 +121,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int port = 0;
 	if (svc_parse_start_port(line, &port) == 0 && (port < 1 || port > 65535))
 		abort();
-	if (health_values(line, n) != 0 || share_values(line) != 0)
+	if (health_values(line, n) != 0 || share_values(line) != 0 || idle_values(line) != 0)
 		abort();
 	struct svc_state s = { policy, maxr, window, (int64_t)(n * 977), (int)(n % 40) };
 	struct svc_verdict v;

@@ -84,6 +84,7 @@ struct service_opts {
 	int64_t health_interval, health_timeout;
 	int health_retries;
 	const char *share_with;	/* --share-with, canonical (svc_share.h); NULL none */
+	int64_t idle_stop_s;	/* --idle-stop (svc_idle.h); 0 none */
 };
 int submit_for_service(int argc, char **argv, const struct service_opts *so, long long *idp);
 /* Wait for job id to run, saying why it waits (said: the queued line was

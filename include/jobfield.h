@@ -186,7 +186,9 @@ enum {
 	/* --share-with (svc_share.h): the users who may forward to it, by \
 	 * name as shown and by uid as checked; NULL none */ \
 	S(svc_share_with, "share_with", "svc_share_with", JF_IFS | JF_NAMES) \
-	S(svc_share_uids, "share_uids", "svc_share_uids", JF_INSERT)
+	S(svc_share_uids, "share_uids", "svc_share_uids", JF_INSERT) \
+	/* --idle-stop (svc_idle.h): seconds its GPUs may stay idle; 0 none */ \
+	N4(svc_idle_stop_s, "idle_stop", "svc_idle_stop", JF_SECS, JF_IFS, int64_t, int32_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

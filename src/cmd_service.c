@@ -56,6 +56,10 @@ const struct cmd_entry cmd_service_entry = {
 	"                            these users (at most 32) may herd port-forward\n"
 	"                            it, naming it OWNER/NAME; not stop it or read its\n"
 	"                            logs\n"
+	"        [--idle-stop DURATION]\n"
+	"                            with GPUs: stopped (CANCELLED, IdleStop; a line in\n"
+	"                            its log) once they all stayed idle (0 %, no\n"
+	"                            process) for DURATION (30m, 2h, 1d)\n"
 	"  stop NAME                 end it (CANCELLED; never restarted)\n"
 	"  ls [--json]               services: every user's running ones, your ended ones\n"
 	"                            of the last day\n"
@@ -438,9 +442,12 @@ static int split_options(int argc, char **argv, int first, struct service_opts *
 			;	/* taken, or missing its value (said below) */
 		else if (strcmp(argv[i], "--port") == 0)
 			so->port = 1;
-		else if ((v = opt_value(argc, argv, &i, "--share-with", &missing)) != NULL)
+		else if (!missing && (v = opt_value(argc, argv, &i, "--share-with", &missing)) != NULL)
 			rc = share_option(v, so, err, sizeof err);
-		else if ((v = opt_value(argc, argv, &i, "--restart-window", &missing)) != NULL)
+		else if (!missing && (v = opt_value(argc, argv, &i, "--idle-stop", &missing)) != NULL)
+			rc = svc_parse_idle_stop(v, &so->idle_stop_s, err, sizeof err);
+		else if (!missing &&
+		    (v = opt_value(argc, argv, &i, "--restart-window", &missing)) != NULL)
 			rc = svc_parse_window(v, &so->window_s, err, sizeof err);
 		else if (!missing && (v = opt_value(argc, argv, &i, "--restart", &missing)) != NULL)
 			rc = svc_parse_restart(v, &so->restart, err, sizeof err);
@@ -540,6 +547,7 @@ static int declare_options(int argc, char **argv)
 		{ "restart-window", required_argument, NULL, 'w' },
 		{ "port", no_argument, NULL, 'P' },
 		{ "share-with", required_argument, NULL, 'S' },
+		{ "idle-stop", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "follow", no_argument, NULL, 'f' },
 		CMD_HELP_OPTION,

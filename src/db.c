@@ -247,6 +247,8 @@ static const char *migrations[] = {
 	 * users' names as shown and their uids as checked. */
 	"ALTER TABLE jobs ADD COLUMN svc_share_with TEXT;"
 	"ALTER TABLE jobs ADD COLUMN svc_share_uids TEXT;",
+	/* herd service start --idle-stop (issue 16, svc_idle.h): seconds. */
+	"ALTER TABLE jobs ADD COLUMN svc_idle_stop INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -474,6 +474,22 @@ static int submit_share(struct client *cl, const struct msg *m, struct submit_re
 	return 0;
 }
 
+/* --idle-stop (svc_idle.h): only a service that holds GPUs has GPUs to
+ * watch; -1 answered. */
+static int submit_idle_stop(struct client *cl, const struct msg *m, struct submit_req *r)
+{
+	int64_t secs;
+	if (get_num(cl, m, "idle_stop", 0, SVC_WINDOW_MAX_S, 0, &secs) != 0)
+		return -1;
+	if (secs > 0 && r->job.gpus <= 0) {
+		client_error(cl, "--idle-stop stops a service whose GPUs stay idle: this one "
+		    "asks for none (give it --gpus)");
+		return -1;
+	}
+	r->job.svc_idle_stop_s = secs;
+	return 0;
+}
+
 /* herd service start's fields (svc.h; the name's rules: ctl_svc_submit); -1 answered. */
 static int submit_service(struct client *cl, const struct msg *m, struct submit_req *r)
 {
@@ -491,6 +507,10 @@ static int submit_service(struct client *cl, const struct msg *m, struct submit_
 		client_error(cl, "port_wanted is a service's (herd service start --port)");
 		return -1;
 	}
+	if (r->job.svc_name == NULL && msg_get(m, "idle_stop", NULL) != NULL) {
+		client_error(cl, "idle_stop is a service's (herd service start --idle-stop)");
+		return -1;
+	}
 	if (r->job.svc_name == NULL && msg_get(m, "share_with", NULL) != NULL) {
 		client_error(cl, "share_with is a service's (herd service start --share-with)");
 		return -1;
@@ -506,7 +526,8 @@ static int submit_service(struct client *cl, const struct msg *m, struct submit_
 	r->job.svc_max_restarts = (int)maxr;
 	r->job.svc_window_s = window;
 	r->job.svc_port_want = (int)port;
-	return submit_health(cl, m, r) != 0 || submit_share(cl, m, r) != 0 ? -1 : 0;
+	return submit_health(cl, m, r) != 0 || submit_share(cl, m, r) != 0 ||
+	    submit_idle_stop(cl, m, r) != 0 ? -1 : 0;
 }
 
 /*
