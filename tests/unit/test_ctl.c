@@ -541,31 +541,38 @@ static void node_lost_requeues(void **state_)
 static void advance(struct h *h, int64_t secs);
 static int sent_has(struct h *h, const char *what);
 
-/* A service of alice's: NAME, its policy, at most maxr restarts in 600 s,
- * `gpus` GPUs, --qos (NULL: none), a health check when health_cmd is not
- * NULL (every 5 s, 2 retries). */
+/* The submission of alice's service NAME: its policy, at most maxr
+ * restarts in 600 s, `gpus` GPUs. */
+static void service_req(struct submit_req *r, const char *name, int policy, int maxr, int gpus)
+{
+	memset(r, 0, sizeof *r);
+	job_row_init(&r->job);
+	r->job.user = "alice";
+	r->job.name = (char *)name;
+	r->job.workdir = "/home/alice";
+	r->job.cpus = 2;
+	r->job.mem_mb = 1024;
+	r->job.gpus = gpus;
+	r->job.svc_name = (char *)name;
+	r->job.svc_restart = policy;
+	r->job.svc_max_restarts = maxr;
+	r->job.svc_window_s = 600;
+	r->data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+}
+
+/* As service_req, with --qos (NULL: none) and a health check when
+ * health_cmd is not NULL (every 5 s, 2 retries). */
 static int64_t try_submit_full(struct h *h, const char *name, int policy, int maxr,
     int gpus, const char *qos, const char *health_cmd, char *err, size_t errsz)
 {
-	struct submit_req r = { 0 };
+	struct submit_req r;
 	int64_t id;
-	job_row_init(&r.job);
+	service_req(&r, name, policy, maxr, gpus);
 	r.job.svc_health_cmd = (char *)health_cmd;
 	r.job.svc_health_interval = 5;
 	r.job.svc_health_timeout = 2;
 	r.job.svc_health_retries = 2;
-	r.job.user = "alice";
-	r.job.name = (char *)name;
-	r.job.workdir = "/home/alice";
-	r.job.cpus = 2;
-	r.job.mem_mb = 1024;
-	r.job.gpus = gpus;
 	r.job.qos = (char *)qos;
-	r.job.svc_name = (char *)name;
-	r.job.svc_restart = policy;
-	r.job.svc_max_restarts = maxr;
-	r.job.svc_window_s = 600;
-	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
 }
 
@@ -779,22 +786,11 @@ static void service_health(void **state_)
  * by its policy unless it fails. */
 static int64_t submit_idle_service(struct h *h, const char *name, int64_t idle_s)
 {
-	struct submit_req r = { 0 };
+	struct submit_req r;
 	char err[HERD_ERRLEN] = "";
 	int64_t id;
-	job_row_init(&r.job);
-	r.job.user = "alice";
-	r.job.name = (char *)name;
-	r.job.workdir = "/home/alice";
-	r.job.cpus = 2;
-	r.job.mem_mb = 1024;
-	r.job.gpus = 1;
-	r.job.svc_name = (char *)name;
-	r.job.svc_restart = SVC_RESTART_ALWAYS;
-	r.job.svc_max_restarts = 5;
-	r.job.svc_window_s = 600;
+	service_req(&r, name, SVC_RESTART_ALWAYS, 5, 1);
 	r.job.svc_idle_stop_s = idle_s;
-	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	if (ctl_submit(&h->c, &r, UID, &id, err, sizeof err) != 0)
 		fail_msg("submit refused: %s", err);
 	return id;
