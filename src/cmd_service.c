@@ -10,7 +10,10 @@
  * restarted), show is herd show, logs is herd logs of its current
  * attempt.  Names are resolved here from herdd's listings: the active jobs
  * (queue) and, for a service that has ended (a crash loop, a stop), the
- * last day of the caller's history; the newest job of a name wins.  ls
+ * last day of the caller's history; the newest job of a name wins.
+ * OWNER/NAME (svc_share.h: what a user of its --share-with types) is
+ * looked up among every user's active services; herdd alone decides what
+ * the caller may do with it (a forward, not a stop).  ls
  * lists every user's active services and the caller's ended ones of the
  * last day.
  */
