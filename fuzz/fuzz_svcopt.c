@@ -5,7 +5,11 @@
  * that parses must be in its range, a policy must name itself back; then
  * the restart decision on the parsed values (any window state) must keep
  * its backoff within 1 s .. 5 min.  The same line as each health option
- * (svc_health.h) and as a check's command in its node program.
+ * (svc_health.h) and as a check's command in its node program; as
+ * --share-with's list (svc_share.h, every well-shaped name a user) whose
+ * uids must hold each user, and as OWNER/NAME; as --idle-stop (in range),
+ * and as a service's name and output path in --idle-stop's log line and
+ * its node program (built, the line one line).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +17,8 @@
 
 #include "svc.h"
 #include "svc_health.h"
+#include "svc_share.h"
+#include "svc_idle.h"
 #include "util.h"
 
 /* The health options (svc_health.h) on the same line: what passes is in
@@ -43,6 +49,52 @@ static int health_values(const char *line, size_t n)
 	return bad;
 }
 
+/* Every user exists; its uid is its name's length. */
+static int any_user(const char *name, uint32_t *uid, void *arg)
+{
+	(void)arg;
+	*uid = (uint32_t)strlen(name);
+	return 0;
+}
+
+/* --share-with and OWNER/NAME on the same line. */
+static int share_values(const char *line)
+{
+	char names[SVC_SHARE_NAMES_MAX], uids[SVC_SHARE_UIDS_MAX], why[HERD_ERRLEN];
+	char owner[SVC_SHARE_USER_MAX + 1];
+	const char *name;
+	int bad = 0;
+	if (svc_share_resolve(line, any_user, NULL, names, uids, why, sizeof why) == 0) {
+		bad |= strcmp(names, line) != 0 || strlen(uids) >= SVC_SHARE_UIDS_MAX;
+		for (const char *p = names; *p;) {
+			size_t k = strcspn(p, ",");
+			bad |= !svc_share_has(uids, (uint32_t)k) || k == 0 || k > SVC_SHARE_USER_MAX;
+			p += k + (p[k] == ',');
+		}
+	}
+	svc_share_has(line, 0);
+	if (svc_ref_split(line, owner, &name) == 0)
+		bad |= strlen(owner) > SVC_SHARE_USER_MAX || strchr(name, '/') != NULL;
+	return bad;
+}
+
+/* --idle-stop, its log line and the program that appends it. */
+static int idle_values(const char *line)
+{
+	char why[HERD_ERRLEN], text[512];
+	int64_t secs = 0;
+	int bad = 0;
+	if (svc_parse_idle_stop(line, &secs, why, sizeof why) == 0)
+		bad |= secs < 1 || secs > SVC_WINDOW_MAX_S;
+	svc_idle_line(text, sizeof text, line, secs > 0 ? secs : 3600);
+	bad |= strchr(text, '\n') != NULL;
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	bad |= svc_note_program(&b, line, text) != 0;
+	buf_clear(&b);
+	return bad;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -69,7 +121,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int port = 0;
 	if (svc_parse_start_port(line, &port) == 0 && (port < 1 || port > 65535))
 		abort();
-	if (health_values(line, n) != 0)
+	if (health_values(line, n) != 0 || share_values(line) != 0 || idle_values(line) != 0)
 		abort();
 	struct svc_state s = { policy, maxr, window, (int64_t)(n * 977), (int)(n % 40) };
 	struct svc_verdict v;

@@ -150,6 +150,10 @@ struct backend_ops {
 	 * NULL: the backend runs none (the controller skips them). */
 	int (*health)(struct node *n, const struct job_key *k, const char *cmd,
 	    const char *workdir, int port, int64_t timeout_s, char *err, size_t errsz);
+	/* A line appended to a job's output file `path` (svc_idle.h: a
+	 * service's --idle-stop says why it stops), as the node's account for
+	 * the job; nothing answers.  NULL: the backend writes none. */
+	int (*note)(struct node *n, const char *path, const char *line, char *err, size_t errsz);
 	/* Answers: 0 with *r, -1 (not an answer of this backend). */
 	int (*parse_answer)(struct node *n, char *line, struct be_reply *r);
 	int (*parse_event)(struct node *n, char *line, struct be_reply *r);

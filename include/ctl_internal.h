@@ -143,6 +143,9 @@ void ctl_warn_tick(struct ctl *c, struct job *j, int64_t wall);
  * partition's idle_timeout ends TIMEOUT, "idle: ...", its terminals warned
  * before. */
 void ctl_idle_tick(struct ctl *c, struct job *j, int64_t wall);
+/* --idle-stop (ctl_idlestop.c): a service whose GPUs stayed idle that long
+ * is stopped (CANCELLED, IdleStop), with a line in its log first. */
+void ctl_idle_stop_tick(struct ctl *c, struct job *j, int64_t wall);
 /* The rule, pure: *since (0: never looked) is when the job was last in
  * use, its start at first; busy (bytes on a stream, a GPU process of its
  * own) sets it to now; 1 once timeout_s (0: none) passed since. */

@@ -53,7 +53,9 @@ struct job {
 	uint32_t looked_wall;	/* wall seconds of its last visit by the tick (its
 				 * TIME_LIMIT_% marks after it are new); 0 none yet */
 	uint32_t idle_since;	/* interactive: wall seconds when last seen in use (a
-				 * stream attached, a GPU process); 0 unset (memory only) */
+				 * stream attached, a GPU process); 0 unset (memory only);
+				 * a service with --idle-stop: when its GPUs' idle spell
+				 * was first seen, 0 none (svc_idle.h) */
 	int16_t node;		/* index into the node table, -1 none */
 	/* --signal (sigspec.h): warn_sig (0 none) warn_time seconds before
 	 * the time limit, to the batch shell alone with SIGSPEC_BATCH. */

@@ -55,6 +55,7 @@ enum {
 	JF_SIGNED = 1 << 5,	/* JF_INT whose negative values are values (nice), not "unknown" */
 	JF_PRIVATE = 1 << 6,	/* JF_FRAME only to whom may read its script (a path) */
 	JF_KEEP = 1 << 7,	/* a string memory never releases (reasons: static or kept) */
+	JF_NAMES = 1 << 8,	/* a JF_STR "bob,carol": a JSON array of strings */
 };
 
 #define JF_IU	(JF_INSERT | JF_UPDATE)
@@ -183,7 +184,13 @@ enum {
 	N1(svc_health, "health", "svc_health", JF_INT, JF_IUFS, int, uint8_t) \
 	N2(svc_health_fails, "health_fails", "svc_health_fails", JF_INT, JF_IU | JF_FRAME, int, uint16_t) \
 	N4(svc_health_next, "health_next", "svc_health_next", JF_TIME, JF_IU, int64_t, uint32_t) \
-	S(svc_health_why, "health_restart", "svc_health_why", JF_IUFS)
+	S(svc_health_why, "health_restart", "svc_health_why", JF_IUFS) \
+	/* --share-with (svc_share.h): the users who may forward to it, by \
+	 * name as shown and by uid as checked; NULL none */ \
+	S(svc_share_with, "share_with", "svc_share_with", JF_IFS | JF_NAMES) \
+	S(svc_share_uids, "share_uids", "svc_share_uids", JF_INSERT) \
+	/* --idle-stop (svc_idle.h): seconds its GPUs may stay idle; 0 none */ \
+	N4(svc_idle_stop_s, "idle_stop", "svc_idle_stop", JF_SECS, JF_IFS, int64_t, int32_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -35,6 +35,10 @@ int svc_parse_max_restarts(const char *s, int *n, char *err, size_t errsz);
  * SVC_WINDOW_MAX_S; 0 or -1 with err. */
 int svc_parse_window(const char *s, int64_t *secs, char *err, size_t errsz);
 
+/* --idle-stop: the same forms as --restart-window, 1 s to 30 days; 0 or -1
+ * with err. */
+int svc_parse_idle_stop(const char *s, int64_t *secs, char *err, size_t errsz);
+
 /* A service's policy and the restart window it is in. */
 struct svc_state {
 	int policy;		/* SVC_RESTART_* */
@@ -72,5 +76,7 @@ int svc_parse_start_port(const char *rest, int *port);
 #define SVC_REASON_CRASHLOOP	"CrashLoop"
 /* The reason of an attempt stopped by herd drain --move-services. */
 #define SVC_REASON_MOVED	"moved: its node was drained (herd drain --move-services)"
+/* A service --idle-stop ended (CANCELLED, never restarted: svc_idle.h). */
+#define SVC_REASON_IDLESTOP	"IdleStop"
 
 #endif

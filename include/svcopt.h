@@ -1,6 +1,7 @@
 /*
  * svcopt.h — herd service's own options (--service, --restart,
- * --max-restarts, --restart-window, --port, --health-*), read the same way
+ * --max-restarts, --restart-window, --port, --health-*, --share-with,
+ * --idle-stop), read the same way
  * from herd service start's command line and from a script's #HERD lines.
  *
  * Ownership: a struct svcopt owns its strings (svcopt_clear frees them);
@@ -16,7 +17,7 @@
 enum {
 	SO_NAME = 1 << 0, SO_RESTART = 1 << 1, SO_MAXR = 1 << 2, SO_WINDOW = 1 << 3,
 	SO_PORT = 1 << 4, SO_HCMD = 1 << 5, SO_HHTTP = 1 << 6, SO_HINTERVAL = 1 << 7,
-	SO_HTIMEOUT = 1 << 8, SO_HRETRIES = 1 << 9,
+	SO_HTIMEOUT = 1 << 8, SO_HRETRIES = 1 << 9, SO_SHARE = 1 << 10, SO_IDLE = 1 << 11,
 };
 
 struct svcopt {
@@ -31,6 +32,8 @@ struct svcopt {
 	char *health_cmd, *health_http;	/* NULL: none */
 	int64_t health_interval, health_timeout;	/* 0: herdd's defaults */
 	int health_retries;
+	char *share_with;	/* --share-with, resolved here: its canonical names (svc_share.h) */
+	int64_t idle_stop_s;	/* --idle-stop (svc.h); 0 none */
 };
 
 void svcopt_init(struct svcopt *so);

@@ -55,6 +55,9 @@ int64_t wall_s(void);
 size_t strlcpy_h(char *dst, const char *src, size_t size);
 /* uid's login name, or the uid in decimal when it has none, in buf. */
 const char *uid_name_r(uid_t uid, char *buf, size_t size);
+/* The uid of login name `name`: 0, or -1 when there is none (arg unused:
+ * the shape of svc_share.h's lookup). */
+int name_uid_r(const char *name, uint32_t *uid, void *arg);
 
 /*
  * Escape untrusted text for a log line or a terminal: control bytes and

@@ -7,7 +7,8 @@
  * Theory of operation: this file only binds.  The programs are generated
  * by launch.c (launch, kill, signal, reconcile, scan, tail, events),
  * probe.c (the probe), housekeep.c (job files, events rotation) and
- * svc_health.c (a service's health check), pure
+ * svc_health.c (a service's health check), svc_idle.c (a line in a
+ * service's output before --idle-stop ends it), pure
  * and unit-tested there; every string in them passes shquote and every key
  * is a struct job_key.  Here each is built into a buffer and queued on the
  * node with node_request(), the probe as REQ_PROBE (its answer is the
@@ -25,6 +26,7 @@
 #include "node.h"
 #include "probe.h"
 #include "svc_health.h"
+#include "svc_idle.h"
 #include "util.h"
 
 /* Queue a built program, or say why there is none. */
@@ -142,6 +144,13 @@ static int sh_health(struct node *n, const struct job_key *k, const char *cmd,
 	    cmd, workdir, port, timeout_s), "health check", err, errsz);
 }
 
+static int sh_note(struct node *n, const char *path, const char *line, char *err, size_t errsz)
+{
+	struct buf b;
+	buf_init(&b, 1 << 16);
+	return queue(n, REQ_BATCH, &b, svc_note_program(&b, path, line), "note", err, errsz);
+}
+
 static int sh_parse_answer(struct node *n, char *line, struct be_reply *r)
 {
 	(void)n;
@@ -175,6 +184,7 @@ const struct backend_ops backend_sh = {
 	.housekeep_list = sh_housekeep_list,
 	.housekeep_remove = sh_housekeep_remove,
 	.health = sh_health,
+	.note = sh_note,
 	.parse_answer = sh_parse_answer,
 	.parse_event = sh_parse_event,
 	.parse_probe = sh_parse_probe,

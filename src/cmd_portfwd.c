@@ -39,7 +39,7 @@
 #define FWD_CHECK_MS 1000		/* how often the job is asked after */
 
 const struct cmd_entry cmd_portfwd_entry = {
-	"port-forward", "port-forward ID|ID_TASK [LOCALPORT:]REMOTEPORT | NAME [LOCALPORT]",
+	"port-forward", "port-forward ID|ID_TASK [LOCALPORT:]REMOTEPORT | [OWNER/]NAME [LOCALPORT]",
 	"reach a port on a running job's node (or a service's port) from a local port",
 	"options:\n"
 	"  -h, --help                this help\n"
@@ -48,7 +48,8 @@ const struct cmd_entry cmd_portfwd_entry = {
 	"as the job's owner.  The job's owner, admins and root only; the job must be\n"
 	"RUNNING.  At most 32 connections at once.  Ctrl-C stops; the forward stops\n"
 	"by itself when the job ends (status 1).  NAME: your running service of that\n"
-	"name (herd service), to the port its --port gave it.\n",
+	"name (herd service), to the port its --port gave it; OWNER/NAME: OWNER's,\n"
+	"which its --share-with lets you (and its owner and admins) forward to.\n",
 	cmd_portfwd
 };
 

@@ -10,7 +10,10 @@
  * restarted), show is herd show, logs is herd logs of its current
  * attempt.  Names are resolved here from herdd's listings: the active jobs
  * (queue) and, for a service that has ended (a crash loop, a stop), the
- * last day of the caller's history; the newest job of a name wins.  ls
+ * last day of the caller's history; the newest job of a name wins.
+ * OWNER/NAME (svc_share.h: what a user of its --share-with types) is
+ * looked up among every user's active services; herdd alone decides what
+ * the caller may do with it (a forward, not a stop).  ls
  * lists every user's active services and the caller's ended ones of the
  * last day.
  */
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "cmd.h"
@@ -28,6 +32,7 @@
 #include "svc.h"
 #include "svc_health.h"
 #include "svcopt.h"
+#include "svc_share.h"
 #include "util.h"
 
 #define SVC_ENDED_SHOWN_S 86400	/* ls and name lookups: ended services of the last day */
@@ -56,12 +61,22 @@ const struct cmd_entry cmd_service_entry = {
 	"                            a script as service NAME: its #HERD lines may give\n"
 	"                            the options above (the command line wins); herd\n"
 	"                            submit queues a script with #HERD --service NAME\n"
+	"        [--share-with USER[,USER...]]\n"
+	"                            these users (at most 32) may herd port-forward\n"
+	"                            it, naming it OWNER/NAME; not stop it or read its\n"
+	"                            logs\n"
+	"        [--idle-stop DURATION]\n"
+	"                            with GPUs: stopped (CANCELLED, IdleStop; a line in\n"
+	"                            its log) once they all stayed idle (0 %, no\n"
+	"                            process) for DURATION (30m, 2h, 1d)\n"
 	"  stop NAME                 end it (CANCELLED; never restarted)\n"
 	"  ls [--json]               services: every user's running ones, your ended ones\n"
 	"                            of the last day\n"
 	"  show NAME [--json]        its job, as herd show\n"
 	"  logs NAME [-f]            its current attempt's output, as herd logs\n"
-	"  -h, --help                this help\n",
+	"  -h, --help                this help\n"
+	"NAME may be OWNER/NAME: another user's service (stop and logs stay its\n"
+	"owner's and admins').\n",
 	cmd_service
 };
 
@@ -184,19 +199,29 @@ static void set_clear(struct svc_set *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* The caller's service NAME (active only, or ended too): its job id, or
- * -1 said; *port its --port's (0 none) when port is not NULL. */
-static int64_t resolve_port(const char *name, int ended, int *port)
+/* The service ref names (NAME: the caller's; OWNER/NAME: OWNER's, as a
+ * user it is shared with names it), active only or ended too: its job id,
+ * or -1 said; *port its --port's (0 none) when port is not NULL. */
+static int64_t resolve_port(const char *ref, int ended, int *port)
 {
 	struct svc_set s = { 0 };
 	int64_t id = -1;
-	char vis[SVC_NAME_MAX * 4 + 1];
-	if (collect(&s, 1, ended) != 0) {
+	char vis[SVC_NAME_MAX * 4 + 1], owner[SVC_SHARE_USER_MAX + 1], me[64];
+	const char *name;
+	if (svc_ref_split(ref, owner, &name) != 0) {
+		str_vis(vis, sizeof vis, ref);
+		fprintf(stderr, "herd: service: \"%s\" is neither NAME nor OWNER/NAME\n", vis);
+		return -1;
+	}
+	/* Another's service is among every user's active ones. */
+	int mine = owner[0] == '\0' || strcmp(owner, uid_name_r(getuid(), me, sizeof me)) == 0;
+	if (collect(&s, mine, ended) != 0) {
 		set_clear(&s);
 		return -1;
 	}
 	for (size_t i = 0; i < s.n; i++)
-		if (strcmp(s.v[i].name, name) == 0 && s.v[i].id > id) {
+		if (strcmp(s.v[i].name, name) == 0 && s.v[i].id > id &&
+		    (owner[0] == '\0' || strcmp(s.v[i].user, owner) == 0)) {
 			id = s.v[i].id;
 			if (port != NULL)
 				*port = s.v[i].port;
@@ -204,8 +229,8 @@ static int64_t resolve_port(const char *name, int ended, int *port)
 	set_clear(&s);
 	if (id < 0) {
 		str_vis(vis, sizeof vis, name);
-		fprintf(stderr, "herd: service: you have no %sservice named %s\n",
-		    ended ? "" : "running ", vis);
+		fprintf(stderr, "herd: service: %s no %sservice named %s\n",
+		    mine ? "you have" : owner, mine ? (ended ? "" : "running ") : "running ", vis);
 	}
 	return id;
 }
@@ -418,7 +443,7 @@ static int service_stop(int argc, char **argv)
 	int64_t id = resolve(argv[2], 0);
 	if (id < 0)
 		return 1;
-	int rc = cmd_send_ids("cancel", &id, 1, NULL, 0, NULL);
+	int rc = cmd_send_ids("cancel", &id, 1, NULL, 0, NULL);	/* herdd: owner or admin */
 	if (rc == 0)
 		printf("Stopped service %s (job %" PRId64 ")\n", argv[2], id);
 	return rc;
@@ -463,6 +488,8 @@ static int declare_options(int argc, char **argv)
 		{ "max-restarts", required_argument, NULL, 'm' },
 		{ "restart-window", required_argument, NULL, 'w' },
 		{ "port", no_argument, NULL, 'P' },
+		{ "share-with", required_argument, NULL, 'S' },
+		{ "idle-stop", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "follow", no_argument, NULL, 'f' },
 		CMD_HELP_OPTION,

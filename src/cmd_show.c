@@ -124,6 +124,7 @@ static int show_service_field(const struct jobfield *jf, const struct msg *m)
 		"restart_window", "restarts", "restart_window_start", "window_restarts",
 		"last_exit", "port_wanted", "port", "health_cmd", "health_http", "health_interval",
 		"health_timeout", "health_retries", "health", "health_fails", "health_restart",
+		"share_with", "idle_stop",
 		NULL };
 	char t[64];
 	size_t k;

@@ -871,6 +871,10 @@ static void add_service(struct msg *m, const void *arg)
 		msg_addi(m, "health_timeout", so->health_timeout);
 	if (so->health_retries > 0)
 		msg_addi(m, "health_retries", so->health_retries);
+	if (so->share_with != NULL)
+		msg_adds(m, "share_with", so->share_with);
+	if (so->idle_stop_s > 0)
+		msg_addi(m, "idle_stop", so->idle_stop_s);
 }
 
 /* The service's script: CMD and its ARGS are the script's arguments. */
@@ -924,6 +928,11 @@ int submit_for_service(int argc, char **argv, struct svcopt *so, long long *idp)
 		goto out;
 	if (jobopt_finish(&s.o, err, sizeof err) != 0) {
 		fprintf(stderr, "herd: %s\n", err);
+		goto out;
+	}
+	if (so->idle_stop_s > 0 && s.o.gpus <= 0) {
+		fprintf(stderr, "herd: service start: --idle-stop stops a service whose GPUs stay "
+		    "idle: this one asks for none (give it --gpus)\n");
 		goto out;
 	}
 	s.args = argv + i + 1;

@@ -98,6 +98,9 @@ int64_t ctl_job_due(const struct job *j, const struct job_due_in *in)
 	 * so an interactive allocation is looked at every second. */
 	if (j->state == JOB_RUNNING && j->interactive && in->idle_timeout_s > 0 && j->node >= 0)
 		due = min64(due, in->now_ms + 1000);
+	/* --idle-stop: a service's GPUs, by the last probe, every second. */
+	if (j->state == JOB_RUNNING && j->svc_idle_stop_s > 0 && j->node >= 0)
+		due = min64(due, in->now_ms + 1000);
 	if ((j->state == JOB_LAUNCHING || j->state == JOB_RUNNING) && j->node >= 0) {
 		if (j->check_at_ms == 0 && j->state == JOB_LAUNCHING)
 			due = min64(due, in->now_ms);	/* its check is set by a visit */

@@ -644,6 +644,7 @@ static void tick_job(struct ctl *c, struct job *j, int64_t now, int64_t wall)
 	ctl_warn_tick(c, j, wall);	/* before the limit's own check: @0 comes first */
 	ctl_notify_tick(c, j, ctl_job_looked(c, j), wall);	/* TIME_LIMIT_50/80/90 */
 	ctl_idle_tick(c, j, wall);	/* idle_timeout: may end it TIMEOUT */
+	ctl_idle_stop_tick(c, j, wall);	/* --idle-stop: may end a service CANCELLED */
 	ctl_health_tick(c, j, wall);	/* a service's health check */
 	if (j->kill_stage >= 1 && now >= j->kill_at_ms) {
 		/* KILL, and again every grace period while the node has not

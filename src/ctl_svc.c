@@ -16,8 +16,8 @@
  * deadline heap visits it then (ctl_job_due) to ask for a pass, and it is
  * stored, so a controller restart keeps the wait.  A crash
  * loop ends it FAILED with reason CrashLoop.  A cancel (herd service
- * stop) ends it as any job; a node failure requeues it as any job that
- * allows it.  With --port, the runner's start event names the port it
+ * stop, or --idle-stop's: ctl_idlestop.c, reason IdleStop) ends it as any
+ * job; a node failure requeues it as any job that allows it.  With --port, the runner's start event names the port it
  * picked (launch.c), stored with the start; each attempt picks anew.
  */
 #include <inttypes.h>

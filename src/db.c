@@ -246,6 +246,12 @@ static const char *migrations[] = {
 	/* The last ended attempt was killed by the out-of-memory killer (issue 16)
 	 * (its memory cgroup counted an oom_kill; oomkill.h). */
 	"ALTER TABLE jobs ADD COLUMN last_oom INTEGER NOT NULL DEFAULT 0;",
+	/* herd service start --share-with (issue 16, svc_share.h): the
+	 * users' names as shown and their uids as checked. */
+	"ALTER TABLE jobs ADD COLUMN svc_share_with TEXT;"
+	"ALTER TABLE jobs ADD COLUMN svc_share_uids TEXT;",
+	/* herd service start --idle-stop (issue 16, svc_idle.h): seconds. */
+	"ALTER TABLE jobs ADD COLUMN svc_idle_stop INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -165,6 +165,24 @@ static void kv_list(FILE *f, const char *key, const struct msg_index *ix)
 	putc_unlocked(']', f);
 }
 
+/* A list of names "bob,carol" (jobfield.h's JF_NAMES): ["bob","carol"], [] none. */
+static void kv_names(FILE *f, const char *key, const struct msg_index *ix)
+{
+	const char *v = msg_index_get(ix, key, NULL);
+	char one[256];
+	kv_key(f, key);
+	putc_unlocked('[', f);
+	for (const char *p = v; p != NULL && *p;) {
+		size_t n = strcspn(p, ",");
+		snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), p);
+		if (p != v)
+			putc_unlocked(',', f);
+		json_str(f, one);
+		p = p[n] == ',' ? p + n + 1 : NULL;
+	}
+	putc_unlocked(']', f);
+}
+
 /* herd show of an array: its started tasks, [{"task_id":7,"id":130,"state":"RUNNING"}]. */
 static void json_tasks(FILE *f, const struct msg_index *ix)
 {
@@ -270,7 +288,10 @@ static void json_job_fields(FILE *f, const struct msg_index *ix)
 			continue;
 		switch (jf->kind) {
 		case JF_STR: case JF_STATE:
-			kv_str(f, jf->name, ix);
+			if (jf->flags & JF_NAMES)
+				kv_names(f, jf->name, ix);
+			else
+				kv_str(f, jf->name, ix);
 			break;
 		case JF_LIST:
 			kv_list(f, jf->name, ix);

@@ -46,6 +46,7 @@
 #include "sigspec.h"
 #include "mailtype.h"
 #include "svc.h"
+#include "svc_share.h"
 #include "svc_health.h"
 
 #define SCRIPT_MAX (4u << 20)
@@ -452,6 +453,43 @@ static int submit_health(struct client *cl, const struct msg *m, struct submit_r
 	return 0;
 }
 
+/* --share-with (svc_share.h): resolved again here, where the users are
+ * this machine's.  The canonical lists are static: the main thread's,
+ * read by ctl_submit before the next request.  -1 answered. */
+static int submit_share(struct client *cl, const struct msg *m, struct submit_req *r)
+{
+	static char names[SVC_SHARE_NAMES_MAX], uids[SVC_SHARE_UIDS_MAX];
+	char err[HERD_ERRLEN];
+	const char *list = msg_get(m, "share_with", NULL);
+	if (list == NULL)
+		return 0;
+	if (check_text(cl, m, "share_with", SVC_SHARE_NAMES_MAX) != 0)
+		return -1;
+	if (svc_share_resolve(list, name_uid_r, NULL, names, uids, err, sizeof err) != 0) {
+		client_error(cl, "%s", err);
+		return -1;
+	}
+	r->job.svc_share_with = names;
+	r->job.svc_share_uids = uids;
+	return 0;
+}
+
+/* --idle-stop (svc_idle.h): only a service that holds GPUs has GPUs to
+ * watch; -1 answered. */
+static int submit_idle_stop(struct client *cl, const struct msg *m, struct submit_req *r)
+{
+	int64_t secs;
+	if (get_num(cl, m, "idle_stop", 0, SVC_WINDOW_MAX_S, 0, &secs) != 0)
+		return -1;
+	if (secs > 0 && r->job.gpus <= 0) {
+		client_error(cl, "--idle-stop stops a service whose GPUs stay idle: this one "
+		    "asks for none (give it --gpus)");
+		return -1;
+	}
+	r->job.svc_idle_stop_s = secs;
+	return 0;
+}
+
 /* herd service start's fields (svc.h; the name's rules: ctl_svc_submit); -1 answered. */
 static int submit_service(struct client *cl, const struct msg *m, struct submit_req *r)
 {
@@ -469,6 +507,14 @@ static int submit_service(struct client *cl, const struct msg *m, struct submit_
 		client_error(cl, "port_wanted is a service's (herd service start --port)");
 		return -1;
 	}
+	if (r->job.svc_name == NULL && msg_get(m, "idle_stop", NULL) != NULL) {
+		client_error(cl, "idle_stop is a service's (herd service start --idle-stop)");
+		return -1;
+	}
+	if (r->job.svc_name == NULL && msg_get(m, "share_with", NULL) != NULL) {
+		client_error(cl, "share_with is a service's (herd service start --share-with)");
+		return -1;
+	}
 	if (r->job.svc_name == NULL && (msg_get(m, "health_cmd", NULL) != NULL ||
 	    msg_get(m, "health_http", NULL) != NULL)) {
 		client_error(cl, "a health check is a service's (herd service start --health-cmd)");
@@ -480,7 +526,8 @@ static int submit_service(struct client *cl, const struct msg *m, struct submit_
 	r->job.svc_max_restarts = (int)maxr;
 	r->job.svc_window_s = window;
 	r->job.svc_port_want = (int)port;
-	return submit_health(cl, m, r);
+	return submit_health(cl, m, r) != 0 || submit_share(cl, m, r) != 0 ||
+	    submit_idle_stop(cl, m, r) != 0 ? -1 : 0;
 }
 
 /*

@@ -13,7 +13,8 @@
  * off once the request pass is over).
  *
  * A port forward (herd port-forward) is the same request with "forward"
- * PORT: the same rule, state and node checks, no program, no terminal;
+ * PORT: the same rule (and a service's --share-with users, for a forward
+ * alone: svc_share.h), state and node checks, no program, no terminal;
  * the thread opens a channel to the node's localhost:PORT instead of
  * running anything.  "check" 1 asks for the checks alone (the answer,
  * nothing handed off): herd port-forward asks it at its start, to refuse
@@ -31,6 +32,7 @@
 #include "server.h"
 #include "stream.h"
 #include "stream_frame.h"
+#include "svc_share.h"
 
 /* A terminal type is a name (xterm-256color), never shell text. */
 static int term_ok(const char *t, uint32_t len)
@@ -90,9 +92,14 @@ static int may_enter(struct server *s, struct client *cl, const struct job *j, i
 	struct ctl *c = s->ctl;
 	enum authz_verdict v = ctl_authz(c, cl->uid, AUTHZ_SHELL, j->uid);
 	char err[HERD_ERRLEN];
+	/* A service shared with the caller (--share-with): a forward only,
+	 * through its owner's session as any forward (ctl_job_login_conf). */
+	if (v == AUTHZ_DENY && forward && svc_share_has(j->svc_share_uids, (uint32_t)cl->uid))
+		v = AUTHZ_OWNER;
 	if (v == AUTHZ_DENY) {
 		ctl_not_yours(j->id, j->user ? j->user : "another user", err, sizeof err);
-		client_error(cl, "%s; only its owner or an admin may %s", err,
+		client_error(cl, "%s; only its owner%s or an admin may %s", err,
+		    forward ? ", a user it is shared with (herd service start --share-with)" : "",
 		    forward ? "forward a port to it" : "open a shell in it");
 		return -1;
 	}

@@ -88,20 +88,38 @@ static int unit_duration(const char *s, int64_t *secs)
 	return 0;
 }
 
-int svc_parse_window(const char *s, int64_t *secs, char *err, size_t errsz)
+/* "90s".."1d" or a Slurm duration with ':' or '-', 1 s to 30 days; 0 or -1.
+ * A bare number would be minutes to sbatch and seconds to most tools:
+ * refused rather than guessed. */
+static int option_duration(const char *s, int64_t *secs)
 {
 	int64_t v = 0;
 	char e[128];
-	/* A bare number would be minutes to sbatch and seconds to most
-	 * tools: refused rather than guessed. */
 	int ok = s != NULL && (unit_duration(s, &v) == 0 ||
 	    (strpbrk(s, ":-") != NULL && parse_duration_s(s, &v, e, sizeof e) == 0));
-	if (!ok || v < 1 || v > SVC_WINDOW_MAX_S) {
+	if (!ok || v < 1 || v > SVC_WINDOW_MAX_S)
+		return -1;
+	*secs = v;
+	return 0;
+}
+
+int svc_parse_window(const char *s, int64_t *secs, char *err, size_t errsz)
+{
+	if (option_duration(s, secs) != 0) {
 		snprintf(err, errsz, "--restart-window takes a duration from 1s to 30d "
 		    "(90s, 10m, 2h, 1d, or 10:00)");
 		return -1;
 	}
-	*secs = v;
+	return 0;
+}
+
+int svc_parse_idle_stop(const char *s, int64_t *secs, char *err, size_t errsz)
+{
+	if (option_duration(s, secs) != 0) {
+		snprintf(err, errsz, "--idle-stop takes a duration from 1s to 30d "
+		    "(30m, 2h, 1d, or 2:00:00)");
+		return -1;
+	}
 	return 0;
 }
 

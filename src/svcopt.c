@@ -19,6 +19,7 @@
 
 #include "svc.h"
 #include "svc_health.h"
+#include "svc_share.h"
 #include "svcopt.h"
 #include "util.h"
 
@@ -93,6 +94,23 @@ static int set_hretries(struct svcopt *so, const char *v, char *err, size_t errs
 	return svc_health_parse_retries(v, &so->health_retries, err, errsz);
 }
 
+/* The users resolved at once, to refuse a typo here (herdd resolves
+ * them again: a client may skip its checks). */
+static int set_share(struct svcopt *so, const char *v, char *err, size_t errsz)
+{
+	char names[SVC_SHARE_NAMES_MAX], uids[SVC_SHARE_UIDS_MAX];
+	if (svc_share_resolve(v, name_uid_r, NULL, names, uids, err, errsz) != 0)
+		return -1;
+	free(so->share_with);
+	so->share_with = xstrdup(names);
+	return 0;
+}
+
+static int set_idle(struct svcopt *so, const char *v, char *err, size_t errsz)
+{
+	return svc_parse_idle_stop(v, &so->idle_stop_s, err, errsz);
+}
+
 static const struct {
 	const char *name;
 	unsigned bit;
@@ -109,6 +127,8 @@ static const struct {
 	{ "--health-interval", SO_HINTERVAL, 1, set_hinterval },
 	{ "--health-timeout", SO_HTIMEOUT, 1, set_htimeout },
 	{ "--health-retries", SO_HRETRIES, 1, set_hretries },
+	{ "--share-with", SO_SHARE, 1, set_share },
+	{ "--idle-stop", SO_IDLE, 1, set_idle },
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -134,6 +154,7 @@ void svcopt_clear(struct svcopt *so)
 	free(so->name);
 	free(so->health_cmd);
 	free(so->health_http);
+	free(so->share_with);
 	svcopt_init(so);
 }
 
@@ -200,6 +221,10 @@ void svcopt_merge(struct svcopt *dst, const struct svcopt *src)
 		dst->health_timeout = src->health_timeout;
 	if (take & SO_HRETRIES)
 		dst->health_retries = src->health_retries;
+	if (take & SO_SHARE)
+		dst->share_with = dup_or_null(src->share_with);
+	if (take & SO_IDLE)
+		dst->idle_stop_s = src->idle_stop_s;
 	if (dst->first_opt == NULL && (take & ~SO_NAME)) {
 		dst->first_line = src->first_line;
 		dst->first_opt = src->first_opt;

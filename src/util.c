@@ -207,6 +207,17 @@ const char *uid_name_r(uid_t uid, char *buf, size_t size)
 	return buf;
 }
 
+int name_uid_r(const char *name, uint32_t *uid, void *arg)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	(void)arg;
+	if (getpwnam_r(name, &pw, tmp, sizeof tmp, &res) != 0 || res == NULL)
+		return -1;
+	*uid = (uint32_t)res->pw_uid;
+	return 0;
+}
+
 size_t strlcpy_h(char *dst, const char *src, size_t size)
 {
 	size_t n = strlen(src);

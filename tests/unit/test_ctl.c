@@ -541,31 +541,38 @@ static void node_lost_requeues(void **state_)
 static void advance(struct h *h, int64_t secs);
 static int sent_has(struct h *h, const char *what);
 
-/* A service of alice's: NAME, its policy, at most maxr restarts in 600 s,
- * `gpus` GPUs, --qos (NULL: none), a health check when health_cmd is not
- * NULL (every 5 s, 2 retries). */
+/* The submission of alice's service NAME: its policy, at most maxr
+ * restarts in 600 s, `gpus` GPUs. */
+static void service_req(struct submit_req *r, const char *name, int policy, int maxr, int gpus)
+{
+	memset(r, 0, sizeof *r);
+	job_row_init(&r->job);
+	r->job.user = "alice";
+	r->job.name = (char *)name;
+	r->job.workdir = "/home/alice";
+	r->job.cpus = 2;
+	r->job.mem_mb = 1024;
+	r->job.gpus = gpus;
+	r->job.svc_name = (char *)name;
+	r->job.svc_restart = policy;
+	r->job.svc_max_restarts = maxr;
+	r->job.svc_window_s = 600;
+	r->data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+}
+
+/* As service_req, with --qos (NULL: none) and a health check when
+ * health_cmd is not NULL (every 5 s, 2 retries). */
 static int64_t try_submit_full(struct h *h, const char *name, int policy, int maxr,
     int gpus, const char *qos, const char *health_cmd, char *err, size_t errsz)
 {
-	struct submit_req r = { 0 };
+	struct submit_req r;
 	int64_t id;
-	job_row_init(&r.job);
+	service_req(&r, name, policy, maxr, gpus);
 	r.job.svc_health_cmd = (char *)health_cmd;
 	r.job.svc_health_interval = 5;
 	r.job.svc_health_timeout = 2;
 	r.job.svc_health_retries = 2;
-	r.job.user = "alice";
-	r.job.name = (char *)name;
-	r.job.workdir = "/home/alice";
-	r.job.cpus = 2;
-	r.job.mem_mb = 1024;
-	r.job.gpus = gpus;
 	r.job.qos = (char *)qos;
-	r.job.svc_name = (char *)name;
-	r.job.svc_restart = policy;
-	r.job.svc_max_restarts = maxr;
-	r.job.svc_window_s = 600;
-	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
 	return ctl_submit(&h->c, &r, UID, &id, err, errsz) == 0 ? id : -1;
 }
 
@@ -898,6 +905,110 @@ static void service_health(void **state_)
 	advance(h, 2);
 	feedf(h, RES_EVENT, "health %s 1 never up", key);
 	assert_int_equal(j->svc_health, SVC_HEALTH_UNHEALTHY);
+	h_free(h);
+}
+
+/* ---- --idle-stop (ctl_idlestop.c) ---- */
+
+/* A service of alice's with one GPU and --idle-stop idle_s, never restarted
+ * by its policy unless it fails. */
+static int64_t submit_idle_service(struct h *h, const char *name, int64_t idle_s)
+{
+	struct submit_req r;
+	char err[HERD_ERRLEN] = "";
+	int64_t id;
+	service_req(&r, name, SVC_RESTART_ALWAYS, 5, 1);
+	r.job.svc_idle_stop_s = idle_s;
+	if (ctl_submit(&h->c, &r, UID, &id, err, sizeof err) != 0)
+		fail_msg("submit refused: %s", err);
+	return id;
+}
+
+/* gpu1's probe: GPU-a at util_a % (-1: [N/A]), GPU-b idle, these apps lines. */
+static void probe_util(struct h *h, const char *boot, int util_a, const char *apps)
+{
+	char ua[16];
+	snprintf(ua, sizeof ua, util_a < 0 ? "[N/A]" : "%d", util_a);
+	feedf(h, RES_PROBE, "hostname gpu1\ncpus 16\nmem_kb 67108864\nboot_id %s\ncgroup v2\n"
+	    "gpu_rc 0\ngpus\n0, GPU-a, NVIDIA H100, 81559, 4, %s, 00000000:0F:00.0, 35\n"
+	    "1, GPU-b, NVIDIA H100, 81559, 4, 0, 00000000:1F:00.0, 35\napps\n%send\n", boot, ua,
+	    apps);
+}
+
+/* Seconds (one at a time, at most `max`) until the job is no longer RUNNING. */
+static int secs_until_stopped(struct h *h, int64_t id, int max)
+{
+	for (int t = 1; t <= max; t++) {
+		advance(h, 1);
+		if (state(h, id) != JOB_RUNNING)
+			return t;
+	}
+	return -1;
+}
+
+/*
+ * --idle-stop 1m on a one-GPU service (GPU-a): busy (utilization 30 %, a
+ * process on its GPU, a utilization nvidia-smi cannot read) keeps it
+ * running well past a minute; a process on the other GPU does not.  Idle
+ * for 60 s from the first look: its log line is queued, then the TERM;
+ * it is CANCELLED with reason IdleStop (stored) and its exit does not
+ * restart it (--restart always).  A herdd restart 50 s into an idle spell
+ * starts the spell again: the stop comes 60 s after the new herdd's first
+ * look, not 10 s after.
+ */
+static void service_idle_stop(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t id = submit_idle_service(h, "nb", 60);
+	service_runs(h, id, 1, key, sizeof key);
+	assert_int_equal(ctl_find(&h->c, id)->gpu_mask, 1);	/* GPU-a */
+	probe_util(h, "boot-1", 30, "");
+	assert_int_equal(secs_until_stopped(h, id, 120), -1);
+	probe_util(h, "boot-1", 0, "GPU-a, 777, python3, 2048\n");
+	assert_int_equal(secs_until_stopped(h, id, 120), -1);
+	probe_util(h, "boot-1", -1, "");
+	assert_int_equal(secs_until_stopped(h, id, 120), -1);
+	probe_util(h, "boot-1", 0, "GPU-b, 778, python3, 2048\n");
+	drop_sent(h);
+	assert_int_equal(secs_until_stopped(h, id, 200), 61);	/* first look, then 60 s */
+	char *s = sent(h, NULL);
+	const char *line = strstr(s, "herd: service nb stopped: its GPUs idle for 1m "
+	    "(--idle-stop 1m)");
+	assert_non_null(line);
+	assert_non_null(strstr(s, "/home/alice/herd-"));	/* its output file */
+	assert_non_null(strstr(line, "TERM"));	/* the line before the stop */
+	free(s);
+	assert_int_equal(state(h, id), JOB_CANCELLED);
+	assert_string_equal(ctl_find(&h->c, id)->reason, SVC_REASON_IDLESTOP);
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	assert_int_equal(r.state, JOB_CANCELLED);
+	assert_string_equal(r.reason, SVC_REASON_IDLESTOP);
+	assert_int_equal(r.svc_idle_stop_s, 60);
+	job_row_clear(&r);
+	feedf(h, RES_EVENT, "end %s 143", key);
+	assert_int_equal(stored_state(h, id), JOB_CANCELLED);	/* not restarted */
+	assert_int_equal(ctl_find(&h->c, id) == NULL ? 0 : ctl_find(&h->c, id)->svc_restarts, 0);
+
+	/* herdd restarted 50 s into an idle spell: 60 s from its first look. */
+	int64_t b = submit_idle_service(h, "nb2", 60);
+	service_runs(h, b, 1, key, sizeof key);
+	probe_util(h, "boot-1", 0, "");
+	assert_int_equal(secs_until_stopped(h, b, 50), -1);
+	drop_sent(h);
+	assert_int_equal(ctl_clear(&h->c), 0);
+	h_init_ctl(h);
+	feed(h, RES_SHELL_UP, NULL);
+	drop_sent(h);
+	probe_util(h, "boot-1", 0, "");
+	feed(h, RES_LINES, "S - done");
+	assert_int_equal(state(h, b), JOB_RUNNING);
+	assert_int_equal(secs_until_stopped(h, b, 200), 61);
+	assert_string_equal(ctl_find(&h->c, b)->reason, SVC_REASON_IDLESTOP);
 	h_free(h);
 }
 
@@ -3418,6 +3529,7 @@ int main(void)
 		cmocka_unit_test(service_health),
 		cmocka_unit_test(drain_moves_services),
 		cmocka_unit_test(oom_end),
+		cmocka_unit_test(service_idle_stop),
 		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(service_gpu_limit),
 		cmocka_unit_test(turn_one_commit),
