@@ -31,7 +31,8 @@
  *              KEY killed|gone            KILL delivered / nothing left
  *              KEY escaped N              N processes outside its group, killed
  *              KEY signalled N            --signal reached N processes
- *   BE_RECON   KEY none|nopid|running PID|exited RC TIME|failed RC TIME STEP MSG|dead
+ *   BE_RECON   KEY none|nopid|running PID PORT|exited RC TIME|failed RC TIME STEP MSG|dead
+ *                                         (PORT: a service's --port, -1 none)
  *   BE_SCAN    KEY [gpus LIST UUIDS]      a key of ours found on the node
  *              - done                     the scan is complete
  *   BE_EVENT   KEY start PID | end RC | fail RC STEP MSG     (event stream)

@@ -150,6 +150,22 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	ctl_event(c, j, EV_LAUNCH_FAIL, (int)rc, intern(reason));
 }
 
+/*
+ * A start learned from a reconcile, not from its event (the event stream
+ * was not following yet, in lab mode a lane just opened): what the start
+ * event would have told a service, its --port's port (port: the state
+ * file's, -1 none) and its health checks' start.
+ */
+static void started_late(struct ctl *c, struct job *j, int64_t port)
+{
+	char rest[32] = "";
+	if (j->svc_name == NULL)
+		return;
+	if (port > 0 && port <= 65535)
+		snprintf(rest, sizeof rest, "port %" PRId64, port);
+	ctl_svc_started(c, j, rest);
+}
+
 static void on_reconcile(struct ctl *c, struct job *j, const struct be_reply *r)
 {
 	int final = stopping(j);
@@ -165,6 +181,8 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct be_reply *r)
 		/* An ended job still running gets its next signal from the
 		 * kill timer: a job that will not die costs a kill per grace
 		 * period, not a loop of them. */
+		if (!final && j->state == JOB_LAUNCHING)
+			started_late(c, j, r->num2);
 		if (!final)
 			mark_running(c, j);
 		else if (j->kill_stage == 0)

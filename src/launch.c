@@ -495,10 +495,14 @@ static int runner_text(struct buf *b, const struct launch_spec *s, char *err, si
 	r |= add_checks(b, s);
 	r |= buf_addstr(b, "else\n");
 	r |= add_start(b, s);
-	r |= buf_addstr(b, "__herd_j=$!\n"
+	/* --port's port in the state file too (before the job line, which
+	 * stays last): a reconcile that learns the start tells it. */
+	r |= buf_addstr(b, s->want_port ? "__herd_j=$!\n"
+	    "printf 'gpus %s %s\\nport %s\\njob %s\\n' \"$CUDA_VISIBLE_DEVICES\" \"$HERD_GPU_UUIDS\" "
+	    "\"$__herd_port\" \"$__herd_j\" >|\"$__herd_d.state\"\n" : "__herd_j=$!\n"
 	    "printf 'gpus %s %s\\njob %s\\n' \"$CUDA_VISIBLE_DEVICES\" \"$HERD_GPU_UUIDS\" \"$__herd_j\" "
-	    ">|\"$__herd_d.state\"\n"
-	    "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
+	    ">|\"$__herd_d.state\"\n");
+	r |= buf_addstr(b, "if [ -e \"$__herd_d.cancel\" ]; then kill -s TERM -- \"-$__herd_j\" 2>/dev/null || "
 	    "kill -s TERM \"$__herd_j\" 2>/dev/null; fi\nprintf 'start %s %s\\n' ");
 	r |= shquote_str(b, job_key_str(s->key));
 	r |= buf_addstr(b, s->want_port ? " \"$__herd_j port $__herd_port\" >>\"$__herd_ev\"\n" :
@@ -573,9 +577,11 @@ int launch_job(struct buf *out, const struct launch_spec *s, char *err, size_t e
  */
 static int add_read_state(struct buf *b)
 {
-	return buf_addstr(b, "__herd_w= __herd_v=\n"
-	    "while read -r __herd_a __herd_b; do __herd_w=$__herd_a __herd_v=$__herd_b; done "
-	    "2>/dev/null <\"$__herd_d.state\"\n");
+	return buf_addstr(b, "__herd_w= __herd_v= __herd_p=\n"
+	    "while read -r __herd_a __herd_b; do __herd_w=$__herd_a __herd_v=$__herd_b\n"
+	    "[ \"$__herd_a\" = port ] && __herd_p=$__herd_b; done "
+	    "2>/dev/null <\"$__herd_d.state\"\n"
+	    "case $__herd_p in ''|*[!0-9]*) __herd_p=;; esac\n");
 }
 
 /* The opening of kill and signal programs: a job whose script is gone or
@@ -689,7 +695,7 @@ int launch_reconcile(struct buf *out, const char *herd_dir, const struct job_key
 		r |= buf_addstr(out,
 		    "if [ ! -e \"$__herd_d.script\" ]; then echo \"R $__herd_k none\"\n"
 		    "elif [ \"$__herd_w\" = job ] && kill -0 \"$__herd_v\" 2>/dev/null; then "
-		    "printf 'R %s running %s\\n' \"$__herd_k\" \"$__herd_v\"\n"
+		    "printf 'R %s running %s %s\\n' \"$__herd_k\" \"$__herd_v\" \"${__herd_p:--1}\"\n"
 		    "else\n");
 		r |= add_read_state(out);
 		r |= buf_addstr(out,

@@ -1012,6 +1012,49 @@ static void service_idle_stop(void **state_)
 	h_free(h);
 }
 
+/*
+ * A service whose start event never came (its event stream was not
+ * following yet) but a reconcile found it running: the port from its state
+ * file (the reconcile's answer) and its health checks start as they would
+ * have with the event; stored with the start.
+ */
+static void service_start_by_reconcile(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
+	struct submit_req r;
+	int64_t id;
+	node_up(h, "boot-1", "S - done");
+	service_req(&r, "web", SVC_RESTART_ON_FAILURE, 5, 0);
+	r.job.svc_port_want = 1;
+	r.job.svc_health_http = "/";
+	r.job.svc_health_interval = 30;
+	r.job.svc_health_timeout = 2;
+	r.job.svc_health_retries = 3;
+	assert_int_equal(ctl_submit(&h->c, &r, UID, &id, err, sizeof err), 0);
+	free(schedule(h));
+	assert_int_equal(state(h, id), JOB_LAUNCHING);
+	key_of(h, id, 1, key, sizeof key);
+	feedf(h, RES_LINES, "R %s running 4242 45678", key);
+	assert_int_equal(state(h, id), JOB_RUNNING);
+	struct job *j = ctl_find(&h->c, id);
+	assert_int_equal(j->svc_port, 45678);
+	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
+	struct job_row row;
+	job_row_init(&row);
+	assert_int_equal(db_job_get(h->db, id, &row), 1);
+	assert_int_equal(row.svc_port, 45678);
+	job_row_clear(&row);
+	drop_sent(h);
+	advance(h, 2);
+	assert_true(sent_has(h, "45678"));	/* the check GETs that port */
+	/* A running job's later reconcile changes neither. */
+	feedf(h, RES_LINES, "R %s running 4242 1", key);
+	assert_int_equal(j->svc_port, 45678);
+	h_free(h);
+}
+
 /* ---- commits grouped per loop turn (ctl_batch.c) ---- */
 
 /* A node with room for 1,000 one-CPU tasks besides its two GPUs. */
@@ -3527,6 +3570,7 @@ int main(void)
 		cmocka_unit_test(node_lost_requeues),
 		cmocka_unit_test(service_restart_policy),
 		cmocka_unit_test(service_health),
+		cmocka_unit_test(service_start_by_reconcile),
 		cmocka_unit_test(drain_moves_services),
 		cmocka_unit_test(oom_end),
 		cmocka_unit_test(service_idle_stop),
