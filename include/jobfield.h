@@ -181,7 +181,12 @@ enum {
 	N1(svc_health, "health", "svc_health", JF_INT, JF_IUFS, int, uint8_t) \
 	N2(svc_health_fails, "health_fails", "svc_health_fails", JF_INT, JF_IU | JF_FRAME, int, uint16_t) \
 	N4(svc_health_next, "health_next", "svc_health_next", JF_TIME, JF_IU, int64_t, uint32_t) \
-	S(svc_health_why, "health_restart", "svc_health_why", JF_IUFS)
+	S(svc_health_why, "health_restart", "svc_health_why", JF_IUFS) \
+	/* --replicas (svc_roll.h): how many copies (replica K is array \
+	 * task K; 0 an older service: one), and this replica's part in a \
+	 * rolling restart (SVC_ROLL_*) */ \
+	N1(svc_replicas, "replicas", "svc_replicas", JF_INT, JF_IFS, int, uint8_t) \
+	N1(svc_roll, "roll", "svc_roll", JF_INT, JF_IUFS, int, uint8_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -810,7 +810,7 @@ static const char *service_refusal(const struct submit *s)
 	if (s->wrap != NULL)
 		return "--wrap: herd service start runs the CMD after --";
 	if (s->o.array != NULL)
-		return "--array: a service is one job (replicas are not built yet)";
+		return "--array: a service's copies are --replicas N";
 	if (s->o.test_only || s->o.wait || s->parsable || s->json)
 		return "--test-only, --wait, --parsable and --json are herd submit's";
 	if (s->o.set & JO_REQUEUE)
@@ -827,6 +827,13 @@ static void add_service(struct msg *m, const void *arg)
 	msg_addi(m, "restart_window", so->window_s);
 	if (so->port)
 		msg_addi(m, "port_wanted", 1);
+	if (so->replicas > 1) {
+		/* Replica K is array task K: its own job, attempts and logs. */
+		char spec[32];
+		snprintf(spec, sizeof spec, "0-%d", so->replicas - 1);
+		msg_adds(m, "array", spec);
+		msg_addi(m, "replicas", so->replicas);
+	}
 	if (so->health_cmd != NULL)
 		msg_adds(m, "health_cmd", so->health_cmd);
 	if (so->health_http != NULL)

@@ -523,6 +523,7 @@ int ctl_clear(struct ctl *c)
 	ctl_batch_free(c);
 	ctl_notify_free(c);
 	ctl_deadlines_free(c);
+	ctl_roll_free(c);
 	ctl_limits_cache_free(c);
 	return 0;
 }
@@ -678,7 +679,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	if (submit_partition(c, &row, &parts, err, errsz) != 0 ||
 	    (row.svc_name != NULL &&
 	    part_services_refused(c->cfg, row.partition, named_parts, err, errsz) != 0) ||
-	    ctl_svc_submit(c, &row, asked_limit, err, errsz) != 0 ||
+	    ctl_svc_submit(c, &row, asked_limit, r->array, err, errsz) != 0 ||
 	    ctl_limits_submit(c, &row, r->array ? arrayspec_count(r->array) : 1, err, errsz) != 0) {
 		free(parts);
 		return -1;

@@ -30,6 +30,7 @@
 #include "eligible.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "svc_health.h"
 #include "util.h"
 
 /* What comes with an event besides its kind. */
@@ -140,6 +141,8 @@ static void new_attempt(struct job *j)
 	j->doubted = 0;
 	j->check_at_ms = 0;
 	j->svc_port = 0;	/* herd service --port: each attempt picks its own */
+	if (j->svc_health != SVC_HEALTH_NONE)	/* not up until its check passes again */
+		j->svc_health = SVC_HEALTH_STARTING;
 }
 
 /*

@@ -29,14 +29,18 @@
 #include "log.h"
 #include "partition.h"
 #include "svc.h"
+#include "svc_roll.h"
 #include "util.h"
 
-int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char *err,
-    size_t errsz)
+int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit,
+    const struct arrayspec *array, char *err, size_t errsz)
 {
 	if (row->svc_name == NULL)
 		return 0;
-	if (svc_check_name(row->svc_name, err, errsz) != 0)
+	if (row->svc_replicas == 0)
+		row->svc_replicas = 1;
+	if (svc_check_name(row->svc_name, err, errsz) != 0 ||
+	    svc_check_replicas(row->svc_replicas, array, err, errsz) != 0)
 		return -1;
 	for (size_t i = 0; i < c->njobs; i++) {
 		const struct job *j = c->jobs[i];

@@ -243,6 +243,11 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN svc_health_fails INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE jobs ADD COLUMN svc_health_next INTEGER;"
 	"ALTER TABLE jobs ADD COLUMN svc_health_why TEXT;",
+	/* herd service --replicas and herd service restart (issue 16,
+	 * svc_roll.h): the copies wanted, and each replica's part in a
+	 * rolling restart, so a controller restart goes on with it. */
+	"ALTER TABLE jobs ADD COLUMN svc_replicas INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_roll INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -69,6 +69,20 @@ int svc_parse_max_restarts(const char *s, int *n, char *err, size_t errsz)
 	return 0;
 }
 
+int svc_parse_replicas(const char *s, int *n, char *err, size_t errsz)
+{
+	char *end;
+	errno = 0;
+	long v = s != NULL && s[0] >= '1' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
+	if (v < 1 || errno != 0 || *end != '\0' || v > SVC_REPLICAS_MAX) {
+		snprintf(err, errsz, "--replicas takes a whole number from 1 to %d",
+		    SVC_REPLICAS_MAX);
+		return -1;
+	}
+	*n = (int)v;
+	return 0;
+}
+
 /* "90s", "10m", "2h", "1d": a number and one unit; -1 not of that form. */
 static int unit_duration(const char *s, int64_t *secs)
 {
