@@ -1,10 +1,10 @@
 /*
  * Fuzz target: the first line of the input as each of herd service
- * start's option values (svc.h): the name, --restart, --max-restarts and
- * --restart-window, and as a runner's start event's "port N".  A value
- * that parses must be in its range, a policy must name itself back; then
- * the restart decision on the parsed values (any window state) must keep
- * its backoff within 1 s .. 5 min.  The same line as each health option
+ * start's option values (svc.h): the name, --restart, --max-restarts,
+ * --restart-window and --replicas, and as a runner's start event's
+ * "port N".  A value that parses must be in its range, a policy must name
+ * itself back; then the restart decision on the parsed values (any window
+ * state) must keep its backoff within 1 s .. 5 min.  The same line as each health option
  * (svc_health.h) and as a check's command in its node program.
  */
 #include <stdint.h>
@@ -66,8 +66,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (svc_parse_window(line, &window, why, sizeof why) == 0 &&
 	    (window < 1 || window > SVC_WINDOW_MAX_S))
 		abort();
-	int port = 0;
+	int port = 0, replicas = 0;
 	if (svc_parse_start_port(line, &port) == 0 && (port < 1 || port > 65535))
+		abort();
+	if (svc_parse_replicas(line, &replicas, why, sizeof why) == 0 &&
+	    (replicas < 1 || replicas > SVC_REPLICAS_MAX))
 		abort();
 	if (health_values(line, n) != 0)
 		abort();

@@ -141,7 +141,9 @@ static void new_attempt(struct job *j)
 	j->doubted = 0;
 	j->check_at_ms = 0;
 	j->svc_port = 0;	/* herd service --port: each attempt picks its own */
-	if (j->svc_health != SVC_HEALTH_NONE)	/* not up until its check passes again */
+	/* Not up until its check passes again (a rolling restart waits for
+	 * that); UNHEALTHY stays, ls shows why it restarted. */
+	if (j->svc_health == SVC_HEALTH_HEALTHY)
 		j->svc_health = SVC_HEALTH_STARTING;
 }
 
