@@ -1,18 +1,21 @@
 /*
- * cmd_service.c — herd service start|stop|ls|show|logs: long-running jobs
- * known by a name, restarted by herdd by their policy (ctl_svc.c).
+ * cmd_service.c — herd service start|stop|restart|ls|show|logs: long-running
+ * jobs known by a name, restarted by herdd by their policy (ctl_svc.c).
  *
  * Theory of operation: a service is a job whose batch script execs CMD
  * (submit_for_service, cmd_submit.c: the same options, scheduler and
  * limits as any job), with a name unique among its owner's active
- * services.  So every subcommand but start is a job command once the name
- * is resolved to its job: stop is herd cancel (a cancelled service is not
- * restarted), show is herd show, logs is herd logs of its current
- * attempt.  Names are resolved here from herdd's listings: the active jobs
- * (queue) and, for a service that has ended (a crash loop, a stop), the
- * last day of the caller's history; the newest job of a name wins.  ls
- * lists every user's active services and the caller's ended ones of the
- * last day.
+ * services; --replicas N makes it a job array of N tasks, replica K task
+ * K, each its own job.  So every subcommand but start and restart is a
+ * job command once the name is resolved to its jobs (svc_list.c): stop
+ * is herd cancel of its array (a cancelled service is not restarted),
+ * show is herd show of each replica, logs is herd logs of one replica's
+ * current attempt.  Names are resolved from herdd's listings: the active
+ * jobs (queue) and, for a service that has ended (a crash loop, a stop),
+ * the last day of the caller's history; the newest array of a name wins.
+ * ls lists every user's active services and the caller's ended ones of
+ * the last day, one row per service.  restart asks herdd for a rolling
+ * restart (ctl_roll.c), which goes on after the answer.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,7 +34,7 @@
 
 
 const struct cmd_entry cmd_service_entry = {
-	"service", "service start|stop|ls|show|logs ...",
+	"service", "service start|stop|restart|ls|show|logs ...",
 	"run a long-lived job by name, restarted by its policy",
 	"subcommands:\n"
 	"  start NAME [submit options] [--restart always|on-failure|never]\n"
@@ -43,6 +46,9 @@ const struct cmd_entry cmd_service_entry = {
 	"                            5) within --restart-window (default 10m): FAILED\n"
 	"                            CrashLoop; --port: a free TCP port on the node as\n"
 	"                            HERD_PORT and PORT\n"
+	"        [--replicas N]      N copies (1 to 16, default 1), each its own job\n"
+	"                            (array task K is replica K), each restarted by\n"
+	"                            the policy on its own\n"
 	"        [--health-cmd CMD | --health-http PATH] [--health-interval D]\n"
 	"        [--health-timeout D] [--health-retries N]\n"
 	"                            a check on the node every D (default 30s,\n"
@@ -50,11 +56,16 @@ const struct cmd_entry cmd_service_entry = {
 	"                            HEALTHY; N (default 3) failures in a row:\n"
 	"                            UNHEALTHY, restarted; --health-http GETs PATH on\n"
 	"                            its --port (2xx/3xx pass)\n"
-	"  stop NAME                 end it (CANCELLED; never restarted)\n"
+	"  stop NAME                 end it, every replica (CANCELLED; never restarted)\n"
+	"  restart NAME [--json]     rolling: one replica at a time stopped and started\n"
+	"                            again (a requeue), the next once it runs (HEALTHY\n"
+	"                            with a check); refused while one is going on\n"
 	"  ls [--json]               services: every user's running ones, your ended ones\n"
-	"                            of the last day\n"
-	"  show NAME [--json]        its job, as herd show\n"
-	"  logs NAME [-f]            its current attempt's output, as herd logs\n"
+	"                            of the last day; replicas up/wanted, endpoints\n"
+	"  show NAME [--json]        each replica's job, as herd show\n"
+	"  logs NAME [-f] [--replica K]\n"
+	"                            replica K's (default 0) current attempt's output,\n"
+	"                            as herd logs\n"
 	"  -h, --help                this help\n",
 	cmd_service
 };
@@ -615,6 +626,8 @@ static int declare_options(int argc, char **argv)
 		{ "max-restarts", required_argument, NULL, 'm' },
 		{ "restart-window", required_argument, NULL, 'w' },
 		{ "port", no_argument, NULL, 'P' },
+		{ "replicas", required_argument, NULL, 'n' },
+		{ "replica", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "follow", no_argument, NULL, 'f' },
 		CMD_HELP_OPTION,
