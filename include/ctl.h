@@ -140,6 +140,8 @@ struct submit_req {
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */
 #define CTL_NODE_SLOTS 512
+/* Words of a set of node slots (a partition's, a service's spread). */
+#define CTL_MASK_WORDS ((CTL_NODE_SLOTS + 63) / 64)
 /* A worker index at or above this is a lab-mode lane's (ctl_lane.c). */
 #define CTL_LANE_BASE CTL_NODE_SLOTS
 /*

@@ -305,5 +305,14 @@ void ctl_health_result(struct ctl *c, struct job *j, int64_t rc, const char *msg
  */
 void ctl_roll_tick(struct ctl *c);
 void ctl_roll_free(struct ctl *c);
+/*
+ * A pass's spread rows (ctl_spread.c): j's row (1-based, as
+ * sched_job.spread; 0: not a replica of a service of several), made
+ * with *sp on first use; the rows for the snapshot (NULL none); free.
+ */
+struct ctl_spread;
+int32_t ctl_spread_row(struct ctl *c, struct ctl_spread **sp, const struct job *j);
+uint64_t *ctl_spread_rows(struct ctl_spread *sp);
+void ctl_spread_free(struct ctl_spread *sp);
 
 #endif

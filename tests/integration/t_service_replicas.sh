@@ -1,8 +1,8 @@
 #!/bin/bash
 # t_service_replicas: herd service start --replicas 2 on the test cluster's
 # real nodes: two replicas of python3 -m http.server, each its own job
-# (array tasks 0 and 1), each RUNNING and HEALTHY with its node:port in
-# herd service ls; herd service show lists both, herd service logs
+# (array tasks 0 and 1) on a node of its own, each RUNNING and HEALTHY
+# with its node:port in herd service ls; herd service show lists both, herd service logs
 # --replica picks one and refuses one out of range.  A curl loop (every
 # ~0.1 s) through herd port-forward web runs while herd service restart
 # web rolls both replicas: no curl fails, both replicas end on attempt 2,
@@ -61,6 +61,8 @@ for ep in $(svc '.endpoints[]'); do
 	[[ $ep =~ ^node[0-9]+:[0-9]+$ ]] || fail "endpoint '$ep'"
 done
 assert_eq "servers running" 2 "$(servers)"
+# Placed apart: four nodes can each take one (a soft preference).
+assert_eq "nodes of the two replicas" 2 "$(svc '[.endpoints[] | sub(":.*"; "")] | unique | length')"
 show=$(herd service show web --json) || fail "herd service show web --json failed"
 assert_eq "show: each replica's task and state" "0 RUNNING,1 RUNNING" \
     "$(jq -r '[.[] | "\(.array_task_id) \(.state)"] | join(",")' <<<"$show")"
