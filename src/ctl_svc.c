@@ -6,7 +6,9 @@
  * (svc_name), placed and run like any other (same scheduler, fair share,
  * limits).  Two things set it apart.  At submit: its name is unique among
  * its owner's active services (so `herd service stop NAME` means one
- * job), and it has no time limit unless -t gave one, a partition's
+ * job, or with --replicas N one array whose tasks are its replicas: they
+ * are made from the array's record, never submitted, so the check never
+ * sees them), and it has no time limit unless -t gave one, a partition's
  * max_time still applying.  At the end of an attempt (the node reports its
  * exit): svc_decide() (svc.c, pure) says whether it starts again; if so
  * the exit becomes EV_RESTART, the lifecycle's requeue path (the attempt

@@ -2,8 +2,8 @@
 # t_service_replicas: herd service start --replicas 2 on the test cluster's
 # real nodes: two replicas of python3 -m http.server, each its own job
 # (array tasks 0 and 1) on a node of its own, each RUNNING and HEALTHY
-# with its node:port in herd service ls; herd service show lists both, herd service logs
-# --replica picks one and refuses one out of range.  A curl loop (every
+# with its node:port in herd service ls; herd service show lists both,
+# herd service logs --replica picks one and refuses one out of range.  A curl loop (every
 # ~0.1 s) through herd port-forward web runs while herd service restart
 # web rolls both replicas: no curl fails, both replicas end on attempt 2,
 # herd service ls never shows both down, a second restart during the roll
