@@ -34,6 +34,16 @@ wait_svc() {	# wait_svc JQ-CONDITION SECONDS: 0 once web's entry meets it
 	return 1
 }
 servers() { pgrep -fc -- "http.server.*site$tag"; }
+wait_replicas() {	# wait_replicas JQ WANT: until herd service show's replicas give WANT
+	local i a
+	for ((i = 0; i < 900; i++)); do
+		a=$(herd service show web --json | jq -r "[.[] | $1] | join(\",\")")
+		[ "$a" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$a"
+	return 1
+}
 
 # --- hostile --replicas values are refused before anything is queued.
 for bad in 0 17 -1 2x "" 99999999999999999999; do
@@ -117,16 +127,12 @@ out=$(herd service restart web) || fail "herd service restart web failed: $out"
 assert_eq "herd service restart web" "Restarting service web: 2 replicas, one at a time" "$out"
 out=$(herd service restart web 2>&1) && fail "a second restart during the roll was taken: $out"
 grep -q "is being restarted already" <<<"$out" || fail "the second restart said: $out"
-rolled=0
-for ((i = 0; i < 900; i++)); do
-	a=$(herd service show web --json | jq -r '[.[] | "\(.attempt) \(.state) \(.health) \(.roll)"] | join(",")')
-	[ "$a" = "2 RUNNING 2 0,2 RUNNING 2 0" ] && { rolled=1; break; }
-	sleep 0.1
-done
+a=$(wait_replicas '"\(.attempt) \(.state) \(.health) \(.roll)"' "2 RUNNING 2 0,2 RUNNING 2 0")
+rolled=$?
 sleep 1
 touch "$stopf"
 wait "$cpid" "$spid"
-[ "$rolled" = 1 ] || fail "the roll did not end with both on attempt 2, healthy: $a ($(herd service show web))"
+[ "$rolled" = 0 ] || fail "the roll did not end with both on attempt 2, healthy: $a ($(herd service show web))"
 read -r ok bad <"$TEST_DIR/curl.count"
 note "curls through the forward during the roll: $ok answered, $bad failed"
 assert_eq "failed curls during the roll" 0 "$bad"
@@ -160,13 +166,8 @@ done
 stop_herdd "$HERDD_PID" KILL
 start_herdd
 wait_nodes_up 4 20
-rolled=0
-for ((i = 0; i < 900; i++)); do
-	a=$(herd service show web --json | jq -r '[.[] | "\(.attempt) \(.state) \(.roll)"] | join(",")')
-	[ "$a" = "3 RUNNING 0,3 RUNNING 0" ] && { rolled=1; break; }
-	sleep 0.1
-done
-[ "$rolled" = 1 ] || fail "the roll cut by herdd's restart did not finish: $a"
+a=$(wait_replicas '"\(.attempt) \(.state) \(.roll)"' "3 RUNNING 0,3 RUNNING 0") ||
+    fail "the roll cut by herdd's restart did not finish: $a"
 wait_svc '.replicas_up == 2' 30 || fail "not both up after the second roll: $(herd service ls)"
 assert_eq "servers after the second roll" 2 "$(servers)"
 

@@ -31,8 +31,10 @@ static void replicas_values(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(svc_parse_replicas("16", &n, err, sizeof err), 0);
 	assert_int_equal(n, 16);
+	assert_int_equal(svc_parse_replicas("02", &n, err, sizeof err), 0);	/* as --max-restarts */
+	assert_int_equal(n, 2);
 	static const char *const bad[] = { "", "0", "17", "-1", "+2", " 2", "2 ", "2x", "0x2",
-		"02", "1e1", "99999999999999999999", "18446744073709551618", "2\n", "١" };
+		"00", "1e1", "99999999999999999999", "18446744073709551618", "2\n", "١" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		n = 42;
 		assert_int_equal(svc_parse_replicas(bad[i], &n, err, sizeof err), -1);
