@@ -892,6 +892,7 @@ static void service_rolling_restart(void **state_)
 	feedf(h, RES_EVENT, "end %s 143", key);
 	assert_int_equal(r0->state, JOB_PENDING);
 	assert_int_equal(r0->svc_restarts, 0);	/* a roll is no crash */
+	assert_int_equal(r0->svc_health, SVC_HEALTH_STARTING);	/* not up before its check */
 	assert_int_equal(r0->svc_win_count, 0);
 	free(schedule(h));
 	key_of(h, r0->id, 2, key, sizeof key);
