@@ -850,7 +850,8 @@ static int stored_roll(struct h *h, int64_t id)
  * requeued (attempt 2, no restart counted), replica 1 untouched until 0
  * is RUNNING and HEALTHY again; a restart during the roll refused; the
  * marks stored, so a controller restart in the middle goes on with
- * replica 1; the roll over, marks cleared.
+ * replica 1; the roll over, marks cleared.  A replica that crashes is
+ * restarted alone by the policy (BackOff), the other left running.
  */
 static void service_rolling_restart(void **state_)
 {
@@ -930,6 +931,26 @@ static void service_rolling_restart(void **state_)
 	assert_int_equal(r1->svc_roll, SVC_ROLL_NONE);
 	assert_int_equal(stored_roll(h, id1), SVC_ROLL_NONE);
 	assert_int_equal(ctl_svc_restart(&h->c, UID, "web", &n, err, sizeof err), 0);	/* again */
+
+	/* A replica that crashes restarts alone, by the policy. */
+	h_free(h);
+	h = h_new();
+	node_up(h, "boot-1", "S - done");
+	arr = submit_replicas(h, "web", 2);
+	for (int pass = 0; pass < 10 && ctl_array_active(&h->c, arr) < 2; pass++)
+		free(schedule(h));
+	r0 = replica(h, arr, 0);
+	r1 = replica(h, arr, 1);
+	replica_healthy(h, r0, 1);
+	replica_healthy(h, r1, 1);
+	key_of(h, r1->id, 1, k1, sizeof k1);
+	feedf(h, RES_EVENT, "end %s 1", k1);
+	assert_int_equal(r1->state, JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, r1), "BackOff");
+	assert_int_equal(r1->svc_restarts, 1);
+	assert_int_equal(r0->state, JOB_RUNNING);
+	assert_int_equal(r0->svc_restarts, 0);
+	backoff_is(h, r1->id, 1);
 	h_free(h);
 }
 
