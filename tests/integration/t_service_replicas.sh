@@ -158,11 +158,18 @@ assert_eq "replicas after herdd's restart" "2 RUNNING,2 RUNNING" \
 assert_eq "servers after herdd's restart" 2 "$(servers)"
 
 # --- a roll that herdd's SIGKILL cut short is finished by the next herdd.
-herd service restart web >/dev/null || fail "the second roll was refused"
+out=$(herd service restart web --json) || fail "the second roll was refused: $out"
+assert_eq "herd service restart --json" "web 2 true" "$(jq -r '"\(.service) \(.replicas) \(.rolling)"' <<<"$out")"
+# Killed once replica 0 is back (attempt 3, healthy) and replica 1 drains
+# (its 2 s before the stop), not between a launch and its start event: an
+# attempt the next herdd adopts from its node's answer alone has no port
+# (a gap of --port's adoption, apart from the roll).
 for ((i = 0; i < 300; i++)); do
-	[ "$(herd service show web --json | jq '[.[] | select(.attempt == 3)] | length')" -ge 1 ] && break
-	sleep 0.1
+	herd service show web --json | jq -e '.[0].attempt == 3 and .[0].roll == 0 and
+	    .[1].attempt == 2 and .[1].roll == 2' >/dev/null && break
+	sleep 0.05
 done
+[ "$i" -lt 300 ] || fail "replica 1 never seen draining in the second roll: $(herd service show web)"
 stop_herdd "$HERDD_PID" KILL
 start_herdd
 wait_nodes_up 4 20
