@@ -1,21 +1,25 @@
 /*
  * Fuzz target: the first line of the input as each of herd service
- * start's option values (svc.h): the name, --restart, --max-restarts and
- * --restart-window, and as a runner's start event's "port N".  A value
- * that parses must be in its range, a policy must name itself back; then
- * the restart decision on the parsed values (any window state) must keep
- * its backoff within 1 s .. 5 min.  The same line as each health option
- * (svc_health.h) and as a check's command in its node program; as
- * --share-with's list (svc_share.h, every well-shaped name a user) whose
- * uids must hold each user, and as OWNER/NAME; as --idle-stop (in range),
- * and as a service's name and output path in --idle-stop's log line and
- * its node program (built, the line one line).
+ * start's option values (svc.h): the name, --restart, --max-restarts,
+ * --restart-window and --replicas, and as a runner's start event's
+ * "port N".  A value that parses must be in its range, a policy must name
+ * itself back; then the restart decision on the parsed values (any window
+ * state) must keep its backoff within 1 s .. 5 min.  The line as a
+ * service's array: taken only as the tasks 0..N-1 of its --replicas.
+ * The same line as each health option (svc_health.h) and as a check's
+ * command in its node program; as --share-with's list (svc_share.h,
+ * every well-shaped name a user) whose uids must hold each user, and as
+ * OWNER/NAME; as --idle-stop (in range), and as a service's name and
+ * output path in --idle-stop's log line and its node program (built, the
+ * line one line).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrayspec.h"
 #include "svc.h"
+#include "svc_roll.h"
 #include "svc_health.h"
 #include "svc_share.h"
 #include "svc_idle.h"
@@ -95,6 +99,24 @@ static int idle_values(const char *line)
 	return bad;
 }
 
+/* The line as a client's --array for a service of n % 18 replicas
+ * (svc_roll.h): taken only as exactly the tasks 0..N-1, unthrottled. */
+static int replicas_array(const char *line, size_t n)
+{
+	char why[HERD_ERRLEN];
+	struct arrayspec a;
+	uint32_t lo = 1, hi = 0;
+	int want = (int)(n % 18), bad = 0;
+	arrayspec_init(&a);
+	if (arrayspec_parse(&a, line, 100000, why, sizeof why) == 0 &&
+	    svc_check_replicas(want, &a, why, sizeof why) == 0)
+		bad = want < 2 || a.throttle != 0 || arrayspec_count(&a) != (uint64_t)want ||
+		    arrayspec_min(&a, &lo) != 0 || arrayspec_max(&a, &hi) != 0 || lo != 0 ||
+		    hi != (uint32_t)want - 1;
+	arrayspec_clear(&a);
+	return bad;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -118,8 +140,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (svc_parse_window(line, &window, why, sizeof why) == 0 &&
 	    (window < 1 || window > SVC_WINDOW_MAX_S))
 		abort();
-	int port = 0;
+	int port = 0, replicas = 0;
 	if (svc_parse_start_port(line, &port) == 0 && (port < 1 || port > 65535))
+		abort();
+	if (svc_parse_replicas(line, &replicas, why, sizeof why) == 0 &&
+	    (replicas < 1 || replicas > SVC_REPLICAS_MAX))
+		abort();
+	if (replicas_array(line, n) != 0)
 		abort();
 	if (health_values(line, n) != 0 || share_values(line) != 0 || idle_values(line) != 0)
 		abort();

@@ -55,9 +55,12 @@ extern const char herd_global_shortopts[];
 
 int cmd_submit(int argc, char **argv);
 int cmd_service(int argc, char **argv);
-/* The caller's running service NAME: its job id and *port (0: no --port),
- * or -1 said on stderr (herd port-forward NAME). */
-int64_t cmd_service_job(const char *name, int *port);
+/* herd port-forward NAME: the caller's running service NAME's replicas
+ * ready for a connection (RUNNING, healthy, with a port, not drained by a
+ * roll; svc_list.h), their job ids and ports (at most max); how many, or
+ * -1 said on stderr (no running service of that name).  *active: its
+ * active jobs (0: it has ended). */
+int cmd_service_ready(const char *name, int64_t *ids, int *ports, int max, int *active);
 /*
  * herd run's (verb "run") or herd alloc's ("alloc") job: argv's submit
  * options up to CMD (or "--"; alloc's CMD may be absent), with the holder

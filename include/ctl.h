@@ -109,6 +109,9 @@ struct ctl {
 	int unsaved_jobs;	/* a job's write failed since ctl_save_unsaved last ran */
 	/* Each active job's next deadline (ctl_deadline.c). */
 	struct ctl_deadlines *deadlines;
+	/* Services' rolling restarts (ctl_roll.c): drains' clocks; NULL
+	 * until one, or a scan at start-up finds one stored. */
+	struct ctl_rolls *rolls;
 };
 
 /*
@@ -137,6 +140,8 @@ struct submit_req {
 
 /* Node slots: a reload adds nodes while removed ones drain (see node.h). */
 #define CTL_NODE_SLOTS 512
+/* Words of a set of node slots (a partition's, a service's spread). */
+#define CTL_MASK_WORDS ((CTL_NODE_SLOTS + 63) / 64)
 /* A worker index at or above this is a lab-mode lane's (ctl_lane.c). */
 #define CTL_LANE_BASE CTL_NODE_SLOTS
 /*
@@ -193,6 +198,11 @@ int ctl_cancel(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
  * with *err (not found, not yours, pending, already being requeued).
  */
 int ctl_requeue(struct ctl *c, int64_t id, uid_t uid, char *err, size_t errsz);
+/* herd service restart NAME (ctl_roll.c): uid's service NAME's replicas
+ * restarted one at a time; *replicas how many.  0, or -1 with err (no
+ * such service, a roll already going on, a failed commit). */
+int ctl_svc_restart(struct ctl *c, uid_t uid, const char *name, int *replicas, char *err,
+    size_t errsz);
 /* Apply `u` to a job, all of it or nothing; 0, or -1 with *err. */
 int ctl_update(struct ctl *c, int64_t id, uid_t uid, const struct job_update *u,
     char *err, size_t errsz);

@@ -286,8 +286,8 @@ void ctl_gpushare_release(struct ctl *c, struct node *n, const struct job *j);
  * running service's attempt ended with status: EV_RESTART (its backoff
  * set as its begin time) or EV_EXIT (*reason CrashLoop when it loops).
  */
-int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char *err,
-    size_t errsz);
+int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit,
+    const struct arrayspec *array, char *err, size_t errsz);
 enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const char **reason);
 /* Its runner's start event said the port it picked (rest: "port N"). */
 void ctl_svc_started(struct ctl *c, struct job *j, const char *rest);
@@ -301,5 +301,21 @@ void ctl_health_started(struct ctl *c, struct job *j);
 int64_t ctl_health_due(const struct job *j);
 void ctl_health_tick(struct ctl *c, struct job *j, int64_t wall);
 void ctl_health_result(struct ctl *c, struct job *j, int64_t rc, const char *msg);
+/*
+ * A service's rolling restart (ctl_roll.c; svc_roll.h).  tick: each
+ * service with replicas in a roll takes its next step (ctl_tick, and at
+ * once after a start); free: its memory at the controller's end.
+ */
+void ctl_roll_tick(struct ctl *c);
+void ctl_roll_free(struct ctl *c);
+/*
+ * A pass's spread rows (ctl_spread.c): j's row (1-based, as
+ * sched_job.spread; 0: not a replica of a service of several), made
+ * with *sp on first use; the rows for the snapshot (NULL none); free.
+ */
+struct ctl_spread;
+int32_t ctl_spread_row(struct ctl *c, struct ctl_spread **sp, const struct job *j);
+uint64_t *ctl_spread_rows(struct ctl_spread *sp);
+void ctl_spread_free(struct ctl_spread *sp);
 
 #endif

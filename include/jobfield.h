@@ -190,7 +190,12 @@ enum {
 	S(svc_share_with, "share_with", "svc_share_with", JF_IFS | JF_NAMES) \
 	S(svc_share_uids, "share_uids", "svc_share_uids", JF_INSERT) \
 	/* --idle-stop (svc_idle.h): seconds its GPUs may stay idle; 0 none */ \
-	N4(svc_idle_stop_s, "idle_stop", "svc_idle_stop", JF_SECS, JF_IFS, int64_t, int32_t)
+	N4(svc_idle_stop_s, "idle_stop", "svc_idle_stop", JF_SECS, JF_IFS, int64_t, int32_t) \
+	/* --replicas (svc_roll.h): how many copies (replica K is array \
+	 * task K; 0 an older service: one), and this replica's part in a \
+	 * rolling restart (SVC_ROLL_*) */ \
+	N1(svc_replicas, "replicas", "svc_replicas", JF_INT, JF_IFS, int, uint8_t) \
+	N1(svc_roll, "roll", "svc_roll", JF_INT, JF_IUFS, int, uint8_t)
 
 /* A line JOB_FIELDS is expanded without. */
 #define JF_SKIP(...)

@@ -57,6 +57,8 @@ int rpc_lab(struct server *s, struct client *cl, const struct msg *m);
 int rpc_register(struct server *s, struct client *cl, const struct msg *m);
 int rpc_unregister(struct server *s, struct client *cl, const struct msg *m);
 int rpc_watch(struct server *s, struct client *cl, const struct msg *m);
+/* herd service restart NAME (rpc_svc.c; ctl_roll.c). */
+int rpc_svc_restart(struct server *s, struct client *cl, const struct msg *m);
 /* herd ssh, herd run: a stream into a job (rpc_stream.c; stream.h). */
 int rpc_stream(struct server *s, struct client *cl, const struct msg *m);
 /* rpc.c's readers, for the request files beside it. */

@@ -210,6 +210,9 @@ struct sched_job {
 				 * needs cpus x the node's tpc */
 	int mem_all;		/* --mem=0: all of the node's memory (mem_mb unused) */
 	int svc;		/* a service: max_service_gpus holds too (limit.h) */
+	int32_t spread;		/* 0: none; r > 0: a replica of a service, row r - 1
+				 * of the snapshot's spread: a node there costs
+				 * more than any fit (soft: never refused) */
 };
 
 struct sched_decision {
@@ -256,6 +259,10 @@ struct sched_snapshot {
 	 * still declare on GPU i of nodes[k] (total − foreign − declared),
 	 * lowered in place as the pass hands it out; NULL: no sharing. */
 	int64_t *share_mb;
+	/* Services' replicas (ctl_spread.c): row r (mask_words words, bit k
+	 * for nodes[k]) the nodes where a replica of a job's service runs,
+	 * set in place as the pass places one; NULL: none. */
+	uint64_t *spread;
 };
 
 /* GPUs per node in share_mb's rows (a mask's bits). */

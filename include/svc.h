@@ -71,6 +71,11 @@ void svc_decide(const struct svc_state *s, int32_t status, int64_t now, struct s
  * there). */
 int svc_parse_start_port(const char *rest, int *port);
 
+/* --replicas N: 1..SVC_REPLICAS_MAX copies of the service, replica K its
+ * array task K (svc_roll.c); 0 or -1 with err. */
+#define SVC_REPLICAS_MAX	16
+int svc_parse_replicas(const char *s, int *n, char *err, size_t errsz);
+
 /* The pending reason of a service waiting out its backoff. */
 #define SVC_REASON_BACKOFF	"BackOff"
 #define SVC_REASON_CRASHLOOP	"CrashLoop"

@@ -1,7 +1,7 @@
 /*
  * svcopt.h — herd service's own options (--service, --restart,
  * --max-restarts, --restart-window, --port, --health-*, --share-with,
- * --idle-stop), read the same way
+ * --idle-stop, --replicas), read the same way
  * from herd service start's command line and from a script's #HERD lines.
  *
  * Ownership: a struct svcopt owns its strings (svcopt_clear frees them);
@@ -18,6 +18,7 @@ enum {
 	SO_NAME = 1 << 0, SO_RESTART = 1 << 1, SO_MAXR = 1 << 2, SO_WINDOW = 1 << 3,
 	SO_PORT = 1 << 4, SO_HCMD = 1 << 5, SO_HHTTP = 1 << 6, SO_HINTERVAL = 1 << 7,
 	SO_HTIMEOUT = 1 << 8, SO_HRETRIES = 1 << 9, SO_SHARE = 1 << 10, SO_IDLE = 1 << 11,
+	SO_REPLICAS = 1 << 12,
 };
 
 struct svcopt {
@@ -34,6 +35,7 @@ struct svcopt {
 	int health_retries;
 	char *share_with;	/* --share-with, resolved here: its canonical names (svc_share.h) */
 	int64_t idle_stop_s;	/* --idle-stop (svc.h); 0 none */
+	int replicas;		/* --replicas (svc_roll.h); default 1 */
 };
 
 void svcopt_init(struct svcopt *so);

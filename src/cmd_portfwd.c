@@ -17,6 +17,17 @@
  * stops it; the job is untouched.  The checks and each connection's
  * request wait for herdd's answer (a local socket, answered by its loop
  * without any node): a short stall of the others, never a long one.
+ *
+ * A service's name (herd port-forward NAME) may stand for several
+ * replicas (svc_list.h): each connection asks herdd afresh which are
+ * ready (RUNNING with a port, healthy where checked, not being drained by
+ * a rolling restart) and takes the next of them round robin.  When the
+ * node refuses the connection (herdd's error frame, before any byte came
+ * back: nothing listens on the port, the replica just stopped) the next
+ * replica is tried with the bytes the client sent so far (kept up to
+ * FWD_BUF_MAX), so a replica stopping under a request costs the client
+ * nothing; once a byte came back, an error ends the connection as before.
+ * The every-second check asks whether the service still has a job.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,20 +59,33 @@ const struct cmd_entry cmd_portfwd_entry = {
 	"as the job's owner.  The job's owner, admins and root only; the job must be\n"
 	"RUNNING.  At most 32 connections at once.  Ctrl-C stops; the forward stops\n"
 	"by itself when the job ends (status 1).  NAME: your running service of that\n"
-	"name (herd service), to the port its --port gave it; OWNER/NAME: OWNER's,\n"
-	"which its --share-with lets you (and its owner and admins) forward to.\n",
+	"name (herd service), to the port its --port gave it; with --replicas, each\n"
+	"connection to the next ready replica (running, healthy, not being restarted),\n"
+	"and to the one after it when the node refuses the connection.  OWNER/NAME:\n"
+	"OWNER's, which its --share-with lets you (and its owner and admins) forward to.\n",
 	cmd_portfwd
 };
+
+#define FWD_REPLICAS_MAX 16	/* svc.h's SVC_REPLICAS_MAX */
 
 struct fconn {
 	int tcp;			/* -1: a free slot */
 	struct hclient hc;
 	struct buf from_herd, to_herd, to_tcp;
 	int tcp_eof, remote_closed, wr_shut, finished;
+	/* A service's: the replicas it may still try, what the client sent
+	 * (while nothing came back: replayed to the next), whether a byte
+	 * came back. */
+	int64_t try_id[FWD_REPLICAS_MAX];
+	int try_port[FWD_REPLICAS_MAX];
+	int ntry, got_data;		/* got_data: a byte came back, or too many went */
+	struct buf sent;
 };
 
 struct fwd {
 	const char *ref;
+	const char *svc;		/* a service's name: its replicas; NULL a job */
+	unsigned rr;			/* the next replica, round robin */
 	int remote, lsock, nconn;
 	struct fconn conn[PORTFWD_CONN_MAX];
 };
@@ -88,15 +112,15 @@ static void signals_catch(void)
 
 /* The "stream" request for f's job, a forward or its check; 0 once
  * answered "stream" (node set), -1 after herdd's reason was printed. */
-static int ask(struct hclient *c, const struct fwd *f, int check, char *node, size_t nsz,
+static int ask(struct hclient *c, const char *ref, int port, int check, char *node, size_t nsz,
     long long *id)
 {
 	struct msg req, ans;
 	if (hclient_connect(c) != 0)
 		return -1;
 	msg_init(&req, "stream");
-	msg_adds(&req, "ref", f->ref);
-	msg_addi(&req, "forward", f->remote);
+	msg_adds(&req, "ref", ref);
+	msg_addi(&req, "forward", port);
 	if (check)
 		msg_addi(&req, "check", 1);
 	int rc = hclient_send(c, &req);
@@ -115,13 +139,59 @@ static int ask(struct hclient *c, const struct fwd *f, int check, char *node, si
 	return rc;
 }
 
-/* Whether the job may still be forwarded to (herdd's reason printed if not). */
+/* Whether the job (or the service) may still be forwarded to (herdd's
+ * reason printed if not). */
 static int still_there(const struct fwd *f)
 {
 	struct hclient c;
-	int rc = ask(&c, f, 1, NULL, 0, NULL);
+	if (f->svc != NULL) {
+		int64_t ids[FWD_REPLICAS_MAX];
+		int ports[FWD_REPLICAS_MAX], active;
+		return cmd_service_ready(f->svc, ids, ports, FWD_REPLICAS_MAX, &active) >= 0 &&
+		    active > 0;
+	}
+	int rc = ask(&c, f->ref, f->remote, 1, NULL, 0, NULL);
 	hclient_close(&c);
 	return rc == 0;
+}
+
+/* k's stream to replica try_[0] of its list (taken off it), or the
+ * next while herdd refuses; 0, or -1: none left. */
+static int ask_replica(struct fconn *k)
+{
+	while (k->ntry > 0) {
+		char ref[32];
+		snprintf(ref, sizeof ref, "%lld", (long long)k->try_id[0]);
+		int port = k->try_port[0];
+		k->ntry--;
+		memmove(k->try_id, k->try_id + 1, (size_t)k->ntry * sizeof k->try_id[0]);
+		memmove(k->try_port, k->try_port + 1, (size_t)k->ntry * sizeof k->try_port[0]);
+		if (ask(&k->hc, ref, port, 0, NULL, 0, NULL) == 0)
+			return 0;
+		hclient_close(&k->hc);
+	}
+	return -1;
+}
+
+/* A service's connection: its ready replicas, the next round robin first. */
+static int pick_replicas(struct fwd *f, struct fconn *k)
+{
+	int64_t ids[FWD_REPLICAS_MAX];
+	int ports[FWD_REPLICAS_MAX], active;
+	int n = cmd_service_ready(f->svc, ids, ports, FWD_REPLICAS_MAX, &active);
+	if (n <= 0) {
+		if (n == 0)
+			fprintf(stderr, "herd: service %s has no replica ready for a connection now; "
+			    "one refused\n", f->svc);
+		return -1;
+	}
+	unsigned first = f->rr++ % (unsigned)n;
+	for (int i = 0; i < n; i++) {
+		k->try_id[i] = ids[(first + (unsigned)i) % (unsigned)n];
+		k->try_port[i] = ports[(first + (unsigned)i) % (unsigned)n];
+	}
+	k->ntry = n;
+	return ask_replica(k);
 }
 
 static int listen_on(int port, int *bound)
@@ -150,6 +220,7 @@ static void conn_close(struct fwd *f, struct fconn *k)
 	buf_clear(&k->from_herd);
 	buf_clear(&k->to_herd);
 	buf_clear(&k->to_tcp);
+	buf_clear(&k->sent);
 	f->nconn--;
 }
 
@@ -167,7 +238,8 @@ static void conn_open(struct fwd *f, int tcp)
 		return;
 	}
 	memset(k, 0, sizeof *k);
-	if (ask(&k->hc, f, 0, NULL, 0, NULL) != 0) {
+	if (f->svc != NULL ? pick_replicas(f, k) != 0 :
+	    ask(&k->hc, f->ref, f->remote, 0, NULL, 0, NULL) != 0) {
 		hclient_close(&k->hc);
 		close(tcp);
 		k->tcp = -1;
@@ -178,10 +250,35 @@ static void conn_open(struct fwd *f, int tcp)
 	buf_init(&k->from_herd, FWD_BUF_MAX + SFRAME_HDR + SFRAME_PAYLOAD_MAX);
 	buf_init(&k->to_herd, FWD_BUF_MAX + 2 * (SFRAME_HDR + SFRAME_PAYLOAD_MAX));
 	buf_init(&k->to_tcp, FWD_BUF_MAX + SFRAME_PAYLOAD_MAX);
+	buf_init(&k->sent, FWD_BUF_MAX);
+	k->got_data = f->svc == NULL;	/* a job's: nothing to replay */
 	/* Frames that came with the answer. */
 	buf_add(&k->from_herd, k->hc.in.data + k->hc.off, k->hc.in.len - k->hc.off);
 	fd_nonblock(tcp);
 	fd_nonblock(k->hc.fd);
+}
+
+/* The next replica for k, after herdd's error before any byte came back:
+ * what the client sent so far goes to it again.  0, or -1: none left. */
+static int retry(struct fconn *k, const struct sframe *fr)
+{
+	fprintf(stderr, "herd: a connection through the forward: %.*s; trying the next "
+	    "replica\n", (int)fr->len, (const char *)fr->data);
+	hclient_close(&k->hc);
+	if (ask_replica(k) != 0)
+		return -1;
+	buf_consume(&k->from_herd, k->from_herd.len);
+	buf_add(&k->from_herd, k->hc.in.data + k->hc.off, k->hc.in.len - k->hc.off);
+	buf_consume(&k->to_herd, k->to_herd.len);
+	for (size_t off = 0; off < k->sent.len; off += SFRAME_PAYLOAD_MAX) {
+		size_t n = k->sent.len - off < SFRAME_PAYLOAD_MAX ? k->sent.len - off :
+		    SFRAME_PAYLOAD_MAX;
+		sframe_put(&k->to_herd, SF_STDIN, k->sent.data + off, n);
+	}
+	if (k->tcp_eof)
+		sframe_put(&k->to_herd, SF_EOF, NULL, 0);
+	fd_nonblock(k->hc.fd);
+	return 0;
 }
 
 /* herdd's frames while their bytes fit; -1 ends the connection. */
@@ -202,13 +299,18 @@ static int herd_frames(struct fconn *k)
 			break;
 		}
 		off += (size_t)n;
+		if (fr.kind == SF_STDOUT || fr.kind == SF_CLOSED)
+			k->got_data = 1;
 		if (fr.kind == SF_STDOUT)
 			buf_add(&k->to_tcp, fr.data, fr.len);
 		else if (fr.kind == SF_CLOSED)
 			k->remote_closed = 1;
 		else if (fr.kind == SF_EXIT)
 			k->finished = 1;
-		else if (fr.kind == SF_ERROR) {
+		else if (fr.kind == SF_ERROR && !k->got_data && k->ntry > 0) {
+			/* The frames after it are the refused stream's: dropped. */
+			return retry(k, &fr);
+		} else if (fr.kind == SF_ERROR) {
 			fprintf(stderr, "herd: a connection through the forward: %.*s\n",
 			    (int)fr.len, (const char *)fr.data);
 			rc = -1;
@@ -225,8 +327,12 @@ static int conn_io(struct fconn *k, short tev, short hev)
 	if ((tev & (POLLIN | POLLHUP | POLLERR)) && !k->tcp_eof &&
 	    k->to_herd.len < FWD_BUF_MAX) {
 		ssize_t n = read(k->tcp, tmp, sizeof tmp);
-		if (n > 0)
+		if (n > 0) {
 			sframe_put(&k->to_herd, SF_STDIN, tmp, (size_t)n);
+			/* Kept for the next replica while none answered. */
+			if (!k->got_data && buf_add(&k->sent, tmp, (size_t)n) != 0)
+				k->got_data = 1;
+		}
 		else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 			k->tcp_eof = 1;
 			sframe_put(&k->to_herd, SF_EOF, NULL, 0);
@@ -336,20 +442,24 @@ int cmd_portfwd(int argc, char **argv)
 	f.ref = argv[optind];
 	if (f.ref[0] == '\0')
 		return cmd_usage_error(ce, "an empty job id or service name");
+	int nready = 0;
 	if (!cmd_is_job_ref(f.ref)) {
-		/* A service's name: its job, to the port --port gave it. */
-		int port;
-		int64_t sid = cmd_service_job(f.ref, &port);
-		if (sid < 0)
+		/* A service's name: its ready replicas, to the port --port gave
+		 * each; the first for the checks below. */
+		int64_t ids[FWD_REPLICAS_MAX];
+		int ports[FWD_REPLICAS_MAX], active;
+		nready = cmd_service_ready(f.ref, ids, ports, FWD_REPLICAS_MAX, &active);
+		if (nready < 0)
 			return 1;
-		if (port <= 0) {
-			fprintf(stderr, "herd: service %s has no port (start it with --port), or it has "
-			    "not started yet\n", argv[optind]);
+		if (nready == 0) {
+			fprintf(stderr, "herd: service %s has no port (start it with --port), or no "
+			    "replica of it runs ready yet\n", argv[optind]);
 			return 1;
 		}
-		snprintf(svcref, sizeof svcref, "%lld", (long long)sid);
+		f.svc = argv[optind];
+		snprintf(svcref, sizeof svcref, "%lld", (long long)ids[0]);
 		f.ref = svcref;
-		f.remote = port;
+		f.remote = ports[0];
 		local = 0;
 		if (argc - optind == 2 && portfwd_parse(argv[optind + 1], &local, &bound, err,
 		    sizeof err) == 0 && strchr(argv[optind + 1], ':') == NULL) {
@@ -362,7 +472,7 @@ int cmd_portfwd(int argc, char **argv)
 	} else if (portfwd_parse(argv[optind + 1], &local, &f.remote, err, sizeof err) != 0)
 		return cmd_usage_error(ce, "\"%s\": %s", argv[optind + 1], err);
 	struct hclient c;
-	int rc = ask(&c, &f, 1, node, sizeof node, &id);
+	int rc = ask(&c, f.ref, f.remote, 1, node, sizeof node, &id);
 	hclient_close(&c);
 	if (rc != 0)
 		return 1;
@@ -374,11 +484,17 @@ int cmd_portfwd(int argc, char **argv)
 		f.conn[i].tcp = -1;
 	signals_catch();
 	str_vis(err, sizeof err, node);
-	printf("herd: forwarding 127.0.0.1:%d to job %lld on %s port %d; Ctrl-C to stop\n", bound,
-	    id, err, f.remote);
+	if (nready > 1)
+		printf("herd: forwarding 127.0.0.1:%d to service %s: %d replicas ready, each "
+		    "connection to the next; Ctrl-C to stop\n", bound, f.svc, nready);
+	else
+		printf("herd: forwarding 127.0.0.1:%d to job %lld on %s port %d; Ctrl-C to stop\n",
+		    bound, id, err, f.remote);
 	fflush(stdout);
 	rc = serve(&f);
-	if (rc != 0)
+	if (rc != 0 && f.svc != NULL)
+		fprintf(stderr, "herd: the forward to service %s stopped\n", f.svc);
+	else if (rc != 0)
 		fprintf(stderr, "herd: the forward to job %lld stopped\n", id);
 	for (int i = 0; i < PORTFWD_CONN_MAX; i++)
 		if (f.conn[i].tcp >= 0)

@@ -124,8 +124,8 @@ static int show_service_field(const struct jobfield *jf, const struct msg *m)
 		"restart_window", "restarts", "restart_window_start", "window_restarts",
 		"last_exit", "port_wanted", "port", "health_cmd", "health_http", "health_interval",
 		"health_timeout", "health_retries", "health", "health_fails", "health_restart",
-		"share_with", "idle_stop",
-		NULL };
+		"share_with", "idle_stop", "replicas", "roll", NULL };
+	static const char *const rolls[] = { "none", "waiting", "draining", "restarting" };
 	char t[64];
 	size_t k;
 	for (k = 0; names[k] != NULL && strcmp(names[k], jf->name) != 0; k++)
@@ -138,6 +138,10 @@ static int show_service_field(const struct jobfield *jf, const struct msg *m)
 		line(jf->name, svc_restart_name((int)msg_geti(m, jf->name, -1)));
 	else if (strcmp(jf->name, "health") == 0)
 		line(jf->name, svc_health_name((int)msg_geti(m, jf->name, 0)));
+	else if (strcmp(jf->name, "roll") == 0) {
+		int64_t r = msg_geti(m, jf->name, 0);	/* svc_roll.h's SVC_ROLL_* */
+		line(jf->name, r >= 0 && r < 4 ? rolls[r] : "?");
+	}
 	else if (strcmp(jf->name, "last_exit") == 0) {
 		job_exit_format((int32_t)msg_geti(m, jf->name, -1), t, sizeof t);
 		line(jf->name, t);

@@ -826,7 +826,7 @@ static const char *service_refusal(const struct submit *s, int from_submit)
 	if (s->wrap != NULL)
 		return "--wrap: herd service start runs the CMD after --";
 	if (s->o.array != NULL)
-		return "--array: a service is one job (replicas are not built yet)";
+		return "--array: a service's copies are --replicas N";
 	if (s->o.test_only || s->o.wait)
 		return "--test-only and --wait: a service runs until stopped";
 	if (!from_submit && (s->parsable || s->json))
@@ -861,6 +861,13 @@ static void add_service(struct msg *m, const void *arg)
 	msg_addi(m, "restart_window", so->window_s);
 	if (so->port)
 		msg_addi(m, "port_wanted", 1);
+	if (so->replicas > 1) {
+		/* Replica K is array task K: its own job, attempts and logs. */
+		char spec[32];
+		snprintf(spec, sizeof spec, "0-%d", so->replicas - 1);
+		msg_adds(m, "array", spec);
+		msg_addi(m, "replicas", so->replicas);
+	}
 	if (so->health_cmd != NULL)
 		msg_adds(m, "health_cmd", so->health_cmd);
 	if (so->health_http != NULL)

@@ -523,6 +523,7 @@ int ctl_clear(struct ctl *c)
 	ctl_batch_free(c);
 	ctl_notify_free(c);
 	ctl_deadlines_free(c);
+	ctl_roll_free(c);
 	ctl_limits_cache_free(c);
 	return 0;
 }
@@ -531,7 +532,6 @@ int ctl_clear(struct ctl *c)
 
 /* The node slots of a job's partitions (partition.h) and its tier; how
  * many partitions take it.  mask: CTL_MASK_WORDS words. */
-#define CTL_MASK_WORDS ((CTL_NODE_SLOTS + 63) / 64)
 static int job_nodes(struct ctl *c, const char *parts, const char *user, const char *account,
     int64_t limit, uint64_t *mask, int *tier)
 {
@@ -678,7 +678,7 @@ int ctl_submit(struct ctl *c, const struct submit_req *r, uid_t uid, int64_t *id
 	if (submit_partition(c, &row, &parts, err, errsz) != 0 ||
 	    (row.svc_name != NULL &&
 	    part_services_refused(c->cfg, row.partition, named_parts, err, errsz) != 0) ||
-	    ctl_svc_submit(c, &row, asked_limit, err, errsz) != 0 ||
+	    ctl_svc_submit(c, &row, asked_limit, r->array, err, errsz) != 0 ||
 	    ctl_limits_submit(c, &row, r->array ? arrayspec_count(r->array) : 1, err, errsz) != 0) {
 		free(parts);
 		return -1;
@@ -867,6 +867,7 @@ struct pass_parts {
 	struct ctl *c;
 	struct ctl_limits *lim;	/* the pass's limit groups (ctl_limit.c); NULL: none */
 	struct place_pass *place;	/* GPU classes (ctl_place.c) */
+	struct ctl_spread *spread;	/* services' replicas' nodes (ctl_spread.c) */
 	uint64_t *masks;	/* rows of CTL_MASK_WORDS */
 	size_t nmasks, cap;
 	struct memo {
@@ -949,6 +950,7 @@ static int sched_job_of(struct pass_parts *pp, const struct job *j, struct sched
 	    .limit = j->time_limit_s, .id = j->id, .part = part, .tier = tier,
 	    .where = where, .share_mb = j->gpu_share ? (int64_t)j->gpu_mem_mb : 0,
 	    .nomt = j->nomt, .mem_all = j->mem_all, .svc = j->svc_name != NULL,
+	    .spread = ctl_spread_row(pp->c, &pp->spread, j),
 	    .gclass = pp->place == NULL ? 0 :
 	    ctl_place_gclass(pp->place, j->gpu_type, (int64_t)j->gpu_mem_mb, j->gpus) };
 	ctl_limits_job(pp->lim, j, out->lim);
@@ -1014,7 +1016,7 @@ static void plan(struct ctl *c, const struct pass_parts *pp, struct sched_node *
 	    .pin_job = -1, .masks = pp->masks, .mask_words = CTL_MASK_WORDS,
 	    .tiers = tiers_differ(c->cfg), .limits = ctl_limits_groups(pp->lim),
 	    .reservations = c->cfg->reservations, .gpu_ok = ctl_place_gpu_ok(pp->place),
-	    .share_mb = share };
+	    .share_mb = share, .spread = ctl_spread_rows(pp->spread) };
 	sched_plan(&s, p);
 	free(run);
 	free(share);
@@ -1194,6 +1196,7 @@ void ctl_schedule(struct ctl *c)
 	struct sched_plan p = { .out = d, .cap = np, .reason = why };
 	plan(c, &pp, sn, sj, np, &p);
 	free(pp.masks);
+	ctl_spread_free(pp.spread);
 	ctl_limits_free(pp.lim);
 	ctl_place_pass_free(pp.place);
 	keep_limit_reasons(pend, np, why);
@@ -1352,6 +1355,7 @@ static void test_place(struct ctl *c, const struct job_row *row, struct submit_t
 	struct sched_plan p = { .out = d, .cap = np + 1, .reason = why };
 	plan(c, &pp, sn, sj, np + 1, &p);
 	free(pp.masks);
+	ctl_spread_free(pp.spread);
 	ctl_limits_free(pp.lim);
 	ctl_place_pass_free(pp.place);
 	for (size_t i = 0; i < p.ndecisions; i++)

@@ -30,6 +30,7 @@
 #include "eligible.h"
 #include "lifecycle.h"
 #include "log.h"
+#include "svc_health.h"
 #include "util.h"
 
 /* What comes with an event besides its kind. */
@@ -140,6 +141,10 @@ static void new_attempt(struct job *j)
 	j->doubted = 0;
 	j->check_at_ms = 0;
 	j->svc_port = 0;	/* herd service --port: each attempt picks its own */
+	/* Not up until its check passes again (a rolling restart waits for
+	 * that); UNHEALTHY stays, ls shows why it restarted. */
+	if (j->svc_health == SVC_HEALTH_HEALTHY)
+		j->svc_health = SVC_HEALTH_STARTING;
 }
 
 /*

@@ -710,6 +710,7 @@ int64_t ctl_tick(struct ctl *c)
 	ctl_outage_tick(c);
 	ctl_nodes_tick(c);
 	ctl_lanes_tick(c);
+	ctl_roll_tick(c);	/* services' rolling restarts: their next step */
 	if (c->scan_deadline_ms != 0 && now >= c->scan_deadline_ms)
 		c->sched_needed = 1;	/* start-up waited long enough for the scans */
 	if (c->wake_at != 0 && wall >= c->wake_at)

@@ -6,7 +6,9 @@
  * (svc_name), placed and run like any other (same scheduler, fair share,
  * limits).  Two things set it apart.  At submit: its name is unique among
  * its owner's active services (so `herd service stop NAME` means one
- * job), and it has no time limit unless -t gave one, a partition's
+ * job, or with --replicas N one array whose tasks are its replicas: they
+ * are made from the array's record, never submitted, so the check never
+ * sees them), and it has no time limit unless -t gave one, a partition's
  * max_time still applying.  At the end of an attempt (the node reports its
  * exit): svc_decide() (svc.c, pure) says whether it starts again; if so
  * the exit becomes EV_RESTART, the lifecycle's requeue path (the attempt
@@ -29,14 +31,18 @@
 #include "log.h"
 #include "partition.h"
 #include "svc.h"
+#include "svc_roll.h"
 #include "util.h"
 
-int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit, char *err,
-    size_t errsz)
+int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit,
+    const struct arrayspec *array, char *err, size_t errsz)
 {
 	if (row->svc_name == NULL)
 		return 0;
-	if (svc_check_name(row->svc_name, err, errsz) != 0)
+	if (row->svc_replicas == 0)
+		row->svc_replicas = 1;
+	if (svc_check_name(row->svc_name, err, errsz) != 0 ||
+	    svc_check_replicas(row->svc_replicas, array, err, errsz) != 0)
 		return -1;
 	for (size_t i = 0; i < c->njobs; i++) {
 		const struct job *j = c->jobs[i];

@@ -252,6 +252,11 @@ static const char *migrations[] = {
 	"ALTER TABLE jobs ADD COLUMN svc_share_uids TEXT;",
 	/* herd service start --idle-stop (issue 16, svc_idle.h): seconds. */
 	"ALTER TABLE jobs ADD COLUMN svc_idle_stop INTEGER NOT NULL DEFAULT 0;",
+	/* herd service --replicas and herd service restart (issue 16,
+	 * svc_roll.h): the copies wanted, and each replica's part in a
+	 * rolling restart, so a controller restart goes on with it. */
+	"ALTER TABLE jobs ADD COLUMN svc_replicas INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE jobs ADD COLUMN svc_roll INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The steps a fault can be injected into, as HERD_FAULT_DB names them. */

@@ -486,6 +486,11 @@ static int submit_idle_stop(struct client *cl, const struct msg *m, struct submi
 		    "asks for none (give it --gpus)");
 		return -1;
 	}
+	if (secs > 0 && r->job.svc_replicas > 1) {
+		client_error(cl, "--idle-stop with --replicas: a service of several copies is not "
+		    "stopped for being idle (--idle-stop is for one, a notebook)");
+		return -1;
+	}
 	r->job.svc_idle_stop_s = secs;
 	return 0;
 }
@@ -493,18 +498,20 @@ static int submit_idle_stop(struct client *cl, const struct msg *m, struct submi
 /* herd service start's fields (svc.h; the name's rules: ctl_svc_submit); -1 answered. */
 static int submit_service(struct client *cl, const struct msg *m, struct submit_req *r)
 {
-	int64_t policy, maxr, window, port;
+	int64_t policy, maxr, window, port, replicas;
 	if (check_text(cl, m, "service", SVC_NAME_MAX) ||
 	    get_num(cl, m, "restart_policy", SVC_RESTART_NEVER, SVC_RESTART_ALWAYS,
 	    SVC_RESTART_ON_FAILURE, &policy) ||
 	    get_num(cl, m, "max_restarts", 0, SVC_MAX_RESTARTS_MAX, SVC_DEFAULT_MAX_RESTARTS,
 	    &maxr) ||
 	    get_num(cl, m, "restart_window", 1, SVC_WINDOW_MAX_S, SVC_DEFAULT_WINDOW_S, &window) ||
-	    get_num(cl, m, "port_wanted", 0, 1, 0, &port))
+	    get_num(cl, m, "port_wanted", 0, 1, 0, &port) ||
+	    get_num(cl, m, "replicas", 1, SVC_REPLICAS_MAX, 1, &replicas))
 		return -1;
 	r->job.svc_name = (char *)get_str(m, "service", NULL);
-	if (r->job.svc_name == NULL && port) {
-		client_error(cl, "port_wanted is a service's (herd service start --port)");
+	if (r->job.svc_name == NULL && (port || msg_get(m, "replicas", NULL) != NULL)) {
+		client_error(cl, "port_wanted and replicas are a service's (herd service start "
+		    "--port, --replicas)");
 		return -1;
 	}
 	if (r->job.svc_name == NULL && msg_get(m, "idle_stop", NULL) != NULL) {
@@ -526,6 +533,7 @@ static int submit_service(struct client *cl, const struct msg *m, struct submit_
 	r->job.svc_max_restarts = (int)maxr;
 	r->job.svc_window_s = window;
 	r->job.svc_port_want = (int)port;
+	r->job.svc_replicas = (int)replicas;
 	return submit_health(cl, m, r) != 0 || submit_share(cl, m, r) != 0 ||
 	    submit_idle_stop(cl, m, r) != 0 ? -1 : 0;
 }
@@ -1859,6 +1867,7 @@ static const struct rpc_entry {
 	{ "watch", rpc_watch, 0 },
 	{ "partitions", rpc_partitions, 0 },
 	{ "stream", rpc_stream, 0 },
+	{ "svc_restart", rpc_svc_restart, 1 },
 };
 
 static void dispatch(struct server *s, struct client *cl, const struct msg *m)

@@ -5,7 +5,9 @@
  * Theory of operation.  The pass walks the pending jobs in the caller's
  * order and places each on the cheapest node where it fits now (node_cost:
  * best fit by free GPUs; a CPU-only job spares the CPUs free GPUs need; a
- * node of cost 0 ends the search, so the common case stays first fit).  The first job
+ * node of cost 0 ends the search, so the common case stays first fit; a
+ * replica of a service avoids the nodes of its other replicas, a soft
+ * preference above any fit: spread_cost).  The first job
  * that fits nowhere is the head.  FCFS stops there, so 100,000 waiting jobs
  * cost no more than a full cluster.  EASY and GREEDY plan the head instead:
  * for every node, the running jobs there (and those this pass just started)
@@ -155,6 +157,25 @@ static unsigned node_cost(const struct sched_job *j, const struct sched_node *n,
 	return (unsigned)(starves * 65 + g);
 }
 
+/* A replica's node where another replica of its service runs: dearer
+ * than any fit elsewhere (node_cost stays below it), so replicas spread
+ * over the nodes that can take them, and share one only when no other can. */
+#define SPREAD_COST (1u << 20)
+
+static unsigned spread_cost(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	if (j->spread <= 0 || s->spread == NULL)
+		return 0;
+	const uint64_t *row = s->spread + (size_t)(j->spread - 1) * s->mask_words;
+	return row[k / 64] >> (k % 64) & 1 ? SPREAD_COST : 0;
+}
+
+/* What placing j on node k costs: its fit, and its spread. */
+static unsigned cost_on(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
+{
+	return node_cost(j, &s->nodes[k], gpu_free_for(s, j, k)) + spread_cost(s, j, k);
+}
+
 /* Whether j may take node k now (fits, in its partitions). */
 static int usable(const struct sched_snapshot *s, const struct sched_job *j, size_t k)
 {
@@ -168,7 +189,7 @@ static int best_fit(const struct sched_snapshot *s, const struct sched_job *j)
 	unsigned cost = UINT_MAX;
 	for (size_t k = 0; k < s->nnodes && cost > 0; k++) {
 		unsigned c;
-		if (usable(s, j, k) && (c = node_cost(j, &s->nodes[k], gpu_free_for(s, j, k))) < cost) {
+		if (usable(s, j, k) && (c = cost_on(s, j, k)) < cost) {
 			best = (int)k;
 			cost = c;
 		}
@@ -332,6 +353,9 @@ static void place(struct pass *w, size_t i, int k)
 		w->s->share_mb[(size_t)k * SCHED_GPUS + (size_t)__builtin_ctzll(mask)] -= j->share_mb;
 	}
 	sched_node_add_job(n, j->excl, j->uid);
+	if (j->spread > 0 && w->s->spread != NULL)	/* its service's next replica: elsewhere */
+		w->s->spread[(size_t)(j->spread - 1) * w->s->mask_words + (size_t)k / 64] |=
+		    1ULL << (k % 64);
 	limits_take(w->s->limits, j->lim, __builtin_popcountll(mask));
 	if (j->svc)
 		limits_svc_take(w->s->limits, j->lim, __builtin_popcountll(mask));
@@ -623,7 +647,7 @@ static int backfill_node(struct pass *w, const struct sched_job *j)
 		unsigned c;
 		if (!usable(s, j, k) || (w->node_rv[k] != 0 && !spares_resv(w, j, (int)k)))
 			continue;
-		if ((c = node_cost(j, &s->nodes[k], gpu_free_for(s, j, k))) < cost) {
+		if ((c = cost_on(s, j, k)) < cost) {
 			best = (int)k;
 			cost = c;
 		}

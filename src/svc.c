@@ -55,14 +55,33 @@ const char *svc_restart_name(int policy)
 	return policy >= 0 && policy < 3 ? policy_names[policy] : "unknown";
 }
 
-int svc_parse_max_restarts(const char *s, int *n, char *err, size_t errsz)
+/* s as a whole number 0..max (digits only), or -1. */
+static long whole_number(const char *s, long max)
 {
 	char *end;
 	errno = 0;
 	long v = s != NULL && s[0] >= '0' && s[0] <= '9' ? strtol(s, &end, 10) : -1;
-	if (v < 0 || errno != 0 || *end != '\0' || v > SVC_MAX_RESTARTS_MAX) {
+	return v < 0 || errno != 0 || *end != '\0' || v > max ? -1 : v;
+}
+
+int svc_parse_max_restarts(const char *s, int *n, char *err, size_t errsz)
+{
+	long v = whole_number(s, SVC_MAX_RESTARTS_MAX);
+	if (v < 0) {
 		snprintf(err, errsz, "--max-restarts takes a whole number from 0 to %d",
 		    SVC_MAX_RESTARTS_MAX);
+		return -1;
+	}
+	*n = (int)v;
+	return 0;
+}
+
+int svc_parse_replicas(const char *s, int *n, char *err, size_t errsz)
+{
+	long v = whole_number(s, SVC_REPLICAS_MAX);
+	if (v < 1) {
+		snprintf(err, errsz, "--replicas takes a whole number from 1 to %d",
+		    SVC_REPLICAS_MAX);
 		return -1;
 	}
 	*n = (int)v;

@@ -111,6 +111,11 @@ static int set_idle(struct svcopt *so, const char *v, char *err, size_t errsz)
 	return svc_parse_idle_stop(v, &so->idle_stop_s, err, errsz);
 }
 
+static int set_replicas(struct svcopt *so, const char *v, char *err, size_t errsz)
+{
+	return svc_parse_replicas(v, &so->replicas, err, errsz);
+}
+
 static const struct {
 	const char *name;
 	unsigned bit;
@@ -129,6 +134,7 @@ static const struct {
 	{ "--health-retries", SO_HRETRIES, 1, set_hretries },
 	{ "--share-with", SO_SHARE, 1, set_share },
 	{ "--idle-stop", SO_IDLE, 1, set_idle },
+	{ "--replicas", SO_REPLICAS, 1, set_replicas },
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -147,6 +153,7 @@ void svcopt_init(struct svcopt *so)
 	so->restart = SVC_RESTART_ON_FAILURE;
 	so->max_restarts = SVC_DEFAULT_MAX_RESTARTS;
 	so->window_s = SVC_DEFAULT_WINDOW_S;
+	so->replicas = 1;
 }
 
 void svcopt_clear(struct svcopt *so)
@@ -225,6 +232,8 @@ void svcopt_merge(struct svcopt *dst, const struct svcopt *src)
 		dst->share_with = dup_or_null(src->share_with);
 	if (take & SO_IDLE)
 		dst->idle_stop_s = src->idle_stop_s;
+	if (take & SO_REPLICAS)
+		dst->replicas = src->replicas;
 	if (dst->first_opt == NULL && (take & ~SO_NAME)) {
 		dst->first_line = src->first_line;
 		dst->first_opt = src->first_opt;
@@ -234,6 +243,9 @@ void svcopt_merge(struct svcopt *dst, const struct svcopt *src)
 
 const char *svcopt_refusal(const struct svcopt *so)
 {
+	if (so->idle_stop_s > 0 && so->replicas > 1)
+		return "--idle-stop with --replicas: a service of several copies is not stopped "
+		    "for being idle (--idle-stop is for one, a notebook)";
 	if (so->health_cmd != NULL && so->health_http != NULL)
 		return "--health-cmd and --health-http: one check, not both";
 	if (so->health_http != NULL && !so->port)

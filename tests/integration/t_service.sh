@@ -49,7 +49,7 @@ assert_eq "each earlier attempt's state" "FAILED FAILED FAILED" \
     "$(hist_of "$id" '[.attempts[:3][].state] | join(" ")')"
 ls=$(herd service ls --json) || fail "herd service ls --json failed"
 assert_eq "ls: crash" "FAILED CrashLoop 3 1:0 0 1" "$(jq -r '.[] | select(.name == "crash") |
-    "\(.state) \(.reason) \(.restarts) \(.last_exit) \(.replicas.up) \(.replicas.wanted)"' <<<"$ls")"
+    "\(.state) \(.reason) \(.restarts) \(.last_exit) \(.replicas_up) \(.replicas)"' <<<"$ls")"
 herd service ls | grep -q "^crash .*FAILED.*CrashLoop" || fail "herd service ls: $(herd service ls)"
 
 # --- --restart never: one run, whatever its exit.
@@ -67,7 +67,7 @@ wid=$(sed -n 's/^Submitted service web as job \([0-9]*\)$/\1/p' <<<"$out")
 wait_state "$wid" RUNNING 20
 assert_eq "no time limit unless -t" null "$(field "$wid" .time_limit)"
 assert_eq "ls: web" "RUNNING 1 $wid" "$(herd service ls --json |
-    jq -r '.[] | select(.name == "web") | "\(.state) \(.replicas.up) \(.job)"')"
+    jq -r '.[] | select(.name == "web") | "\(.state) \(.replicas_up) \(.job)"')"
 herd service show web --json | jq -e ".id == $wid and .service == \"web\"" >/dev/null ||
     fail "herd service show web: $(herd service show web --json)"
 herd service show web | grep -Eq '^restart_policy +on-failure$' ||

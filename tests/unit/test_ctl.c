@@ -43,6 +43,7 @@
 #include "streamwatch.h"
 #include "svc.h"
 #include "svc_health.h"
+#include "svc_roll.h"
 #include "util.h"
 
 #define UID 1000
@@ -1052,6 +1053,186 @@ static void service_start_by_reconcile(void **state_)
 	/* A running job's later reconcile changes neither. */
 	feedf(h, RES_LINES, "R %s running 4242 1", key);
 	assert_int_equal(j->svc_port, 45678);
+	h_free(h);
+}
+
+/* ---- herd service --replicas and restart (ctl_roll.c) ---- */
+
+static void restart(struct h *h, int64_t secs);
+
+/* alice's service NAME of `n` replicas (array 0..n-1) with a health
+ * check every 5 s; its array's id. */
+static int64_t submit_replicas(struct h *h, const char *name, int n)
+{
+	struct submit_req r = { 0 };
+	struct arrayspec a;
+	char err[HERD_ERRLEN] = "", spec[32];
+	int64_t id;
+	snprintf(spec, sizeof spec, "0-%d", n - 1);
+	arrayspec_init(&a);
+	assert_int_equal(arrayspec_parse(&a, spec, 100000, err, sizeof err), 0);
+	job_row_init(&r.job);
+	r.job.user = "alice";
+	r.job.name = (char *)name;
+	r.job.workdir = "/home/alice";
+	r.job.cpus = 1;
+	r.job.mem_mb = 64;
+	r.job.svc_name = (char *)name;
+	r.job.svc_restart = SVC_RESTART_ON_FAILURE;
+	r.job.svc_max_restarts = 5;
+	r.job.svc_window_s = 600;
+	r.job.svc_replicas = n;
+	r.job.svc_health_cmd = "check-it";
+	r.job.svc_health_interval = 5;
+	r.job.svc_health_timeout = 2;
+	r.job.svc_health_retries = 2;
+	r.array = &a;
+	r.data = (struct job_data){ .script = "#!/bin/sh\ntrue\n", .script_len = 15, .ntasks = 1 };
+	if (ctl_submit(&h->c, &r, UID, &id, err, sizeof err) != 0)
+		fail_msg("submit refused: %s", err);
+	arrayspec_clear(&a);
+	return id;
+}
+
+/* The job of replica k of array arr. */
+static struct job *replica(struct h *h, int64_t arr, int k)
+{
+	int64_t id;
+	assert_int_equal(ctl_array_task_job(&h->c, arr, (uint32_t)k, &id), 1);
+	struct job *j = ctl_find(&h->c, id);
+	assert_non_null(j);
+	return j;
+}
+
+/* Replica j started as attempt `attempt` and its check passed. */
+static void replica_healthy(struct h *h, struct job *j, int attempt)
+{
+	char key[JOB_KEY_MAX];
+	key_of(h, j->id, attempt, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4242", key);
+	assert_int_equal(j->state, JOB_RUNNING);
+	assert_int_equal(j->svc_health, SVC_HEALTH_STARTING);
+	feedf(h, RES_EVENT, "health %s 0 ok", key);
+	assert_int_equal(j->svc_health, SVC_HEALTH_HEALTHY);
+}
+
+static int stored_roll(struct h *h, int64_t id)
+{
+	struct job_row r;
+	job_row_init(&r);
+	assert_int_equal(db_job_get(h->db, id, &r), 1);
+	int v = r.svc_roll;
+	job_row_clear(&r);
+	return v;
+}
+
+/*
+ * --replicas 2 as an array: a second start of the name refused, each
+ * replica its own job.  herd service restart: replica 0 drained, then
+ * requeued (attempt 2, no restart counted), replica 1 untouched until 0
+ * is RUNNING and HEALTHY again; a restart during the roll refused; the
+ * marks stored, so a controller restart in the middle goes on with
+ * replica 1; the roll over, marks cleared.  A replica that crashes is
+ * restarted alone by the policy (BackOff), the other left running.
+ */
+static void service_rolling_restart(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX], err[HERD_ERRLEN] = "";
+	int n = 0;
+	node_up(h, "boot-1", "S - done");
+	int64_t arr = submit_replicas(h, "web", 2);
+	assert_true(try_submit_service(h, "web", SVC_RESTART_ON_FAILURE, 5, err, sizeof err) < 0);
+	assert_non_null(strstr(err, "already running"));
+	for (int pass = 0; pass < 10 && ctl_array_active(&h->c, arr) < 2; pass++)
+		free(schedule(h));
+	struct job *r0 = replica(h, arr, 0), *r1 = replica(h, arr, 1);
+	assert_int_not_equal(r0->id, r1->id);
+	assert_int_equal(r0->svc_replicas, 2);
+	replica_healthy(h, r0, 1);
+	replica_healthy(h, r1, 1);
+	assert_int_equal(ctl_svc_restart(&h->c, UID + 1, "web", &n, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no running service named web"));
+
+	drop_sent(h);
+	assert_int_equal(ctl_svc_restart(&h->c, UID, "web", &n, err, sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(r0->svc_roll, SVC_ROLL_DRAINING);
+	assert_int_equal(r1->svc_roll, SVC_ROLL_WAITING);
+	assert_int_equal(stored_roll(h, r1->id), SVC_ROLL_WAITING);
+	assert_false(sent_has(h, "TERM"));	/* drained first */
+	assert_int_equal(ctl_svc_restart(&h->c, UID, "web", &n, err, sizeof err), -1);
+	assert_non_null(strstr(err, "being restarted already"));
+	advance(h, 1);
+	assert_int_equal(r0->state, JOB_RUNNING);
+	advance(h, 1);
+	assert_int_equal(r0->state, JOB_REQUEUED);	/* the drain is over: stopped */
+	assert_int_equal(r0->svc_roll, SVC_ROLL_RESTARTED);
+	assert_true(sent_has(h, "TERM"));
+	assert_int_equal(r1->state, JOB_RUNNING);
+	key_of(h, r0->id, 1, key, sizeof key);
+	feedf(h, RES_EVENT, "end %s 143", key);
+	assert_int_equal(r0->state, JOB_PENDING);
+	assert_int_equal(r0->svc_restarts, 0);	/* a roll is no crash */
+	assert_int_equal(r0->svc_health, SVC_HEALTH_STARTING);	/* not up before its check */
+	assert_int_equal(r0->svc_win_count, 0);
+	free(schedule(h));
+	key_of(h, r0->id, 2, key, sizeof key);
+	feedf(h, RES_EVENT, "start %s 4343", key);
+	assert_int_equal(r0->attempt, 2);
+	advance(h, 3);
+	assert_int_equal(r1->svc_roll, SVC_ROLL_WAITING);	/* 0 is not healthy yet */
+	assert_false(sent_has(h, "TERM"));
+	feedf(h, RES_EVENT, "health %s 0 ok", key);
+	advance(h, 1);
+	assert_int_equal(r0->svc_roll, SVC_ROLL_NONE);
+	assert_int_equal(r1->svc_roll, SVC_ROLL_DRAINING);
+	assert_int_equal(stored_roll(h, r1->id), SVC_ROLL_DRAINING);
+
+	/* herdd restarts in the middle: the roll goes on with replica 1. */
+	int64_t id1 = r1->id;
+	char k1[JOB_KEY_MAX];
+	key_of(h, id1, 1, k1, sizeof k1);
+	key_of(h, r0->id, 2, key, sizeof key);
+	restart(h, 5);
+	feed(h, RES_SHELL_UP, NULL);
+	probe(h, "boot-1");
+	feedf(h, RES_LINES, "S %s\nS %s\nS - done", key, k1);
+	feedf(h, RES_LINES, "R %s running 4343\nR %s running 4242", key, k1);
+	r1 = ctl_find(&h->c, id1);
+	assert_int_equal(r1->state, JOB_RUNNING);
+	drop_sent(h);
+	advance(h, 1);
+	assert_int_equal(r1->state, JOB_REQUEUED);	/* its drain's clock was not kept */
+	assert_true(sent_has(h, "TERM"));
+	feedf(h, RES_EVENT, "end %s 143", k1);
+	free(schedule(h));
+	replica_healthy(h, r1, 2);
+	advance(h, 1);
+	assert_int_equal(r1->svc_roll, SVC_ROLL_NONE);
+	assert_int_equal(stored_roll(h, id1), SVC_ROLL_NONE);
+	assert_int_equal(ctl_svc_restart(&h->c, UID, "web", &n, err, sizeof err), 0);	/* again */
+
+	/* A replica that crashes restarts alone, by the policy. */
+	h_free(h);
+	h = h_new();
+	node_up(h, "boot-1", "S - done");
+	arr = submit_replicas(h, "web", 2);
+	for (int pass = 0; pass < 10 && ctl_array_active(&h->c, arr) < 2; pass++)
+		free(schedule(h));
+	r0 = replica(h, arr, 0);
+	r1 = replica(h, arr, 1);
+	replica_healthy(h, r0, 1);
+	replica_healthy(h, r1, 1);
+	key_of(h, r1->id, 1, k1, sizeof k1);
+	feedf(h, RES_EVENT, "end %s 1", k1);
+	assert_int_equal(r1->state, JOB_PENDING);
+	assert_string_equal(ctl_pending_reason(&h->c, r1), "BackOff");
+	assert_int_equal(r1->svc_restarts, 1);
+	assert_int_equal(r0->state, JOB_RUNNING);
+	assert_int_equal(r0->svc_restarts, 0);
+	backoff_is(h, r1->id, 1);
 	h_free(h);
 }
 
@@ -3574,6 +3755,7 @@ int main(void)
 		cmocka_unit_test(drain_moves_services),
 		cmocka_unit_test(oom_end),
 		cmocka_unit_test(service_idle_stop),
+		cmocka_unit_test(service_rolling_restart),
 		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(service_gpu_limit),
 		cmocka_unit_test(turn_one_commit),

@@ -895,6 +895,51 @@ static void cpu_job_spares_cpus_of_free_gpus(void **state)
 	assert_int_equal(one[0].cpus_free, 12);
 }
 
+/*
+ * A service's replicas (spread rows): each on a node without another
+ * replica of its service when one can take it, even a worse fit; a
+ * replica placed in the pass counts; two services do not push each other
+ * away; with only a sibling's node left, the replica still starts there
+ * (soft), under FCFS and EASY alike.
+ */
+static void replicas_spread(void **state)
+{
+	(void)state;
+	for (int policy = SCHED_FCFS; policy <= SCHED_EASY; policy++) {
+		/* Three CPU-only nodes, node 0 the best fit (no GPUs beside). */
+		struct sched_node nodes[3] = { node(8, 1000, 0), node(8, 1000, 2),
+		    node(8, 1000, 4) };
+		uint64_t spread[2] = { 0, 0x1 };	/* row 1: service B runs on node 0 */
+		struct sched_job jobs[4] = {
+			{ .cpus = 1, .id = 1, .spread = 1 }, { .cpus = 1, .id = 2, .spread = 1 },
+			{ .cpus = 1, .id = 3, .spread = 2 }, { .cpus = 1, .id = 4 },
+		};
+		struct sched_decision d[8];
+		uint8_t why[4];
+		struct sched_snapshot s = { .policy = policy, .nodes = nodes, .nnodes = 3,
+		    .jobs = jobs, .njobs = 4, .pin_job = -1, .mask_words = 1, .spread = spread };
+		struct sched_plan p = plan_of(d, 8, why);
+		sched_plan(&s, &p);
+		assert_int_equal(p.ndecisions, 4);
+		assert_int_equal(d[0].node, 0);	/* A's first: the best fit */
+		assert_int_equal(d[1].node, 1);	/* A's second: not beside it */
+		assert_int_equal(d[2].node, 1);	/* B's: B runs on 0; A's do not count */
+		assert_int_equal(d[3].node, 0);	/* no service: the best fit */
+		assert_int_equal(spread[0], 0x3);	/* the pass's placements noted */
+
+		/* One node left that can take it, a sibling's: it starts there. */
+		struct sched_node one[2] = { node(8, 1000, 0), node(0, 1000, 0) };
+		uint64_t row[1] = { 0x1 };
+		struct sched_job r[1] = { { .cpus = 1, .id = 5, .spread = 1 } };
+		struct sched_snapshot s1 = { .policy = policy, .nodes = one, .nnodes = 2,
+		    .jobs = r, .njobs = 1, .pin_job = -1, .mask_words = 1, .spread = row };
+		p = plan_of(d, 8, why);
+		sched_plan(&s1, &p);
+		assert_int_equal(p.ndecisions, 1);
+		assert_int_equal(d[0].node, 0);
+	}
+}
+
 /* A backfilled job chooses its node the same way, and the reserved node's
  * extra is charged only when it lands there. */
 static void backfill_best_fit(void **state)
@@ -1725,6 +1770,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_fit_whole_gpus),
+		cmocka_unit_test(replicas_spread),
 		cmocka_unit_test(nomultithread_and_mem_all),
 		cmocka_unit_test(fcfs_blocks_later_jobs),
 		cmocka_unit_test(respects_cpu_mem_and_down_nodes),
