@@ -127,7 +127,7 @@ out=$(herd service restart web) || fail "herd service restart web failed: $out"
 assert_eq "herd service restart web" "Restarting service web: 2 replicas, one at a time" "$out"
 out=$(herd service restart web 2>&1) && fail "a second restart during the roll was taken: $out"
 grep -q "is being restarted already" <<<"$out" || fail "the second restart said: $out"
-a=$(wait_replicas '"\(.attempt) \(.state) \(.health) \(.roll)"' "2 RUNNING 2 0,2 RUNNING 2 0")
+a=$(wait_replicas '"\(.attempt) \(.state) \(.health) \(.roll)"' "2 RUNNING healthy 0,2 RUNNING healthy 0")
 rolled=$?
 sleep 1
 touch "$stopf"
