@@ -85,7 +85,8 @@ static int take_term(struct client *cl, const struct msg *m, struct stream_spec 
 	return 0;
 }
 
-/* Whether the caller may open a stream into j now; -1 after answering why not. */
+/* Whether the caller may open a stream into j now (forward: the port a
+ * forward goes to, 0 for a program); -1 after answering why not. */
 static int may_enter(struct server *s, struct client *cl, const struct job *j, int forward,
     int check)
 {
@@ -93,9 +94,18 @@ static int may_enter(struct server *s, struct client *cl, const struct job *j, i
 	enum authz_verdict v = ctl_authz(c, cl->uid, AUTHZ_SHELL, j->uid);
 	char err[HERD_ERRLEN];
 	/* A service shared with the caller (--share-with): a forward only,
-	 * through its owner's session as any forward (ctl_job_login_conf). */
-	if (v == AUTHZ_DENY && forward && svc_share_has(j->svc_share_uids, (uint32_t)cl->uid))
+	 * through its owner's session as any forward (ctl_job_login_conf),
+	 * and only to the port its --port picked: any other port of the node
+	 * would be reached as its owner (another of the owner's servers). */
+	if (v == AUTHZ_DENY && forward && svc_share_has(j->svc_share_uids, (uint32_t)cl->uid)) {
+		if (j->svc_port == 0 || forward != j->svc_port) {
+			client_error(cl, "job %" PRId64 " is %s's: a user it is shared with may "
+			    "forward to its --port's port (%d) only", j->id,
+			    j->user ? j->user : "another user", j->svc_port);
+			return -1;
+		}
 		v = AUTHZ_OWNER;
+	}
 	if (v == AUTHZ_DENY) {
 		ctl_not_yours(j->id, j->user ? j->user : "another user", err, sizeof err);
 		client_error(cl, "%s; only its owner%s or an admin may %s", err,
@@ -170,7 +180,7 @@ int rpc_stream(struct server *s, struct client *cl, const struct msg *m)
 		client_error(cl, "job %" PRId64 " is not running (no such job, or it ended)", id);
 		return -1;
 	}
-	if (may_enter(s, cl, j, port > 0, (int)check) != 0)
+	if (may_enter(s, cl, j, (int)port, (int)check) != 0)
 		return -1;
 	if (check)
 		return answer_check(s, cl, j);

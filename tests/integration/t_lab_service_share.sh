@@ -80,6 +80,17 @@ grep -q "job $id is not yours: it belongs to $A; only its owner, a user it is sh
     <<<"$out" || fail "$C's refusal by id: $out"
 
 # ---- 3. bob may forward, nothing more ----
+# Only to the service's --port: another port on the node (here its sshd's,
+# or another of alice's servers) is reached through alice's session.
+sport=${ep##*:}
+for p in 22 $((sport == 65535 ? 65534 : sport + 1)); do
+	# (Before this was refused, the forward ran: timeout ends it.)
+	out=$(cd "$SD/home/$B" && runuser -u "$B" -- timeout 10 env HOME="$SD/home/$B" \
+	    "$SD/bin/herd" -s "$SD/run/herd.sock" port-forward "$id" "$p" 2>&1 </dev/null)
+	grep -q forwarding <<<"$out" && fail "$B's forward to $A's job $id port $p: $out"
+	grep -q "a user it is shared with may forward to its --port's port ($sport) only" \
+	    <<<"$out" || fail "$B's refusal of port $p: $out"
+done
 out=$(as "$B" service stop "$A/web" 2>&1) && fail "$B stopped $A's service: $out"
 grep -q "not yours" <<<"$out" || fail "$B's stop refusal: $out"
 out=$(as "$B" cancel "$id" 2>&1) && fail "$B cancelled $A's service: $out"
