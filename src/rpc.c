@@ -463,6 +463,12 @@ static int submit_share(struct client *cl, const struct msg *m, struct submit_re
 	const char *list = msg_get(m, "share_with", NULL);
 	if (list == NULL)
 		return 0;
+	/* What it shares is the forward to its --port's port (may_enter). */
+	if (!r->job.svc_port_want) {
+		client_error(cl, "--share-with lets users forward to the service's port: it "
+		    "needs --port");
+		return -1;
+	}
 	if (check_text(cl, m, "share_with", SVC_SHARE_NAMES_MAX) != 0)
 		return -1;
 	if (svc_share_resolve(list, name_uid_r, NULL, names, uids, err, sizeof err) != 0) {

@@ -6,10 +6,12 @@
 #     through alice's lab login (her key line, her session): bob's curl
 #     gets alice's page; herd show --json lists "share_with": [bob].
 #  2. carol's forward (by name and by job id) is refused, naming alice.
-#  3. bob may not herd service stop alice/NAME, cancel its job, read its
+#  3. bob may forward to the service's port only, not another of its
+#     node's; he may not herd service stop alice/NAME, cancel its job, read its
 #     logs or open a shell in it: it still runs and answers.
 #  4. --share-with of an unknown user is refused with its name (herdd
-#     resolves the list again: test_svc_share).
+#     resolves the list again: test_svc_share); --share-with without
+#     --port is refused (a shared user forwards to that port only).
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/lablib.sh"
@@ -105,6 +107,10 @@ as "$B" service show "$A/web" | grep -q "share_with.*$B" ||
     fail "$B's herd service show $A/web: $(as "$B" service show "$A/web" 2>&1)"
 
 # ---- 4. unknown users, refused by herd and by herdd ----
+# (and --share-with without --port: nothing it could share)
+out=$(as "$A" service start web3 --share-with "$B" -- true 2>&1) &&
+    fail "--share-with without --port was taken: $out"
+grep -q "it needs --port" <<<"$out" || fail "--share-with without --port's refusal: $out"
 out=$(as "$A" service start web2 --share-with "$B,nosuch$UNIQ" -- true 2>&1) &&
     fail "--share-with an unknown user was taken: $out"
 grep -q "no such user on this machine: \"nosuch$UNIQ\"" <<<"$out" || fail "herd's refusal: $out"
