@@ -11,8 +11,9 @@
  * again at the next good look (svc_idle_due).  The spell's start is kept
  * in memory only (j->idle_since, as idle_timeout's), so a restarted herdd
  * counts from its own first look: later than an unbroken herdd, never
- * sooner.  Once due, the line ("herd: service NAME stopped: its GPUs idle
- * for 2h (--idle-stop 2h)") is queued on the service's own worker (its
+ * sooner; so does each attempt (a spell older than its start, an
+ * earlier attempt's, is dropped).  Once due, the line ("herd: service
+ * NAME stopped: its GPUs idle for 2h (--idle-stop 2h)") is queued on the service's own worker (its
  * owner's lane in lab mode) before the stop, so the node writes it before
  * the TERM that follows on the same shell; the stop is a cancel with
  * reason IdleStop: CANCELLED, as herd service stop, so the restart policy
@@ -50,6 +51,10 @@ void ctl_idle_stop_tick(struct ctl *c, struct job *j, int64_t wall)
 	const struct node *n = &c->nodes[j->node];
 	int known = n->have_probe && n->lost_ms == 0 && n->probe.gpu_state == GPUS_OK;
 	int idle = known && svc_gpus_idle(&n->probe, j->gpu_mask);
+	/* A spell seen before this attempt started was an earlier attempt's
+	 * (restarted, moved, requeued): this one's starts at its own look. */
+	if (j->idle_since != 0 && (int64_t)j->idle_since < j->start_time)
+		j->idle_since = 0;
 	if (!svc_idle_due(j->svc_idle_stop_s, wall, known, idle, &j->idle_since))
 		return;
 	svc_idle_line(line, sizeof line, j->svc_name, j->svc_idle_stop_s);

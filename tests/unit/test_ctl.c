@@ -1014,6 +1014,32 @@ static void service_idle_stop(void **state_)
 }
 
 /*
+ * --idle-stop 1m: idle 50 s, then its attempt fails and --restart always
+ * starts it again.  The new attempt's spell starts at its own first look:
+ * it is stopped 60 s after it, not within seconds of its start because the
+ * first attempt's spell (its start kept in memory) went on counting.
+ */
+static void service_idle_stop_restarted(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char key[JOB_KEY_MAX];
+	node_up(h, "boot-1", "S - done");
+	int64_t id = submit_idle_service(h, "nb", 60);
+	service_runs(h, id, 1, key, sizeof key);
+	probe_util(h, "boot-1", 0, "");
+	assert_int_equal(secs_until_stopped(h, id, 50), -1);
+	feedf(h, RES_EVENT, "end %s 1", key);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	backoff_is(h, id, 1);
+	service_runs(h, id, 2, key, sizeof key);
+	probe_util(h, "boot-1", 0, "");
+	assert_int_equal(secs_until_stopped(h, id, 200), 61);
+	assert_string_equal(ctl_find(&h->c, id)->reason, SVC_REASON_IDLESTOP);
+	h_free(h);
+}
+
+/*
  * A service whose start event never came (its event stream was not
  * following yet) but a reconcile found it running: the port from its state
  * file (the reconcile's answer) and its health checks start as they would
@@ -3755,6 +3781,7 @@ int main(void)
 		cmocka_unit_test(drain_moves_services),
 		cmocka_unit_test(oom_end),
 		cmocka_unit_test(service_idle_stop),
+		cmocka_unit_test(service_idle_stop_restarted),
 		cmocka_unit_test(service_rolling_restart),
 		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(service_gpu_limit),
