@@ -97,6 +97,12 @@ static int check_pending_update(struct ctl *c, const struct job *j, const struct
 	int64_t mem = u->set & UPD_MEM ? u->mem_mb : (int64_t)j->mem_mb;
 	char why[HERD_ERRLEN];
 
+	/* As its submit (rpc.c submit_idle_stop): --idle-stop watches GPUs. */
+	if ((u->set & UPD_GPUS) && gpus <= 0 && j->svc_idle_stop_s > 0) {
+		snprintf(err, errsz, "job %" PRId64 ": service %s has --idle-stop, which watches "
+		    "its GPUs: it needs at least one", j->id, j->svc_name ? j->svc_name : "?");
+		return -1;
+	}
 	if (u->set & UPD_CPUS) {
 		struct job_data d = { 0 };
 		int ntasks = db_job_get_data(c->db, j->id, &d) == 0 && d.ntasks > 0 ? d.ntasks : 1;

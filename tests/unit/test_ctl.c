@@ -1040,6 +1040,29 @@ static void service_idle_stop_restarted(void **state_)
 }
 
 /*
+ * herd update --gpus 0 of a pending service with --idle-stop is refused,
+ * as its submit would be: with no GPU there is nothing to watch and its
+ * --idle-stop would never act.  Another GPU count is taken.
+ */
+static void service_idle_stop_update_gpus(void **state_)
+{
+	(void)state_;
+	struct h *h = h_new();
+	char err[HERD_ERRLEN] = "";
+	node_up(h, "boot-1", "S - done");
+	int64_t id = submit_idle_service(h, "nb", 60);
+	assert_int_equal(state(h, id), JOB_PENDING);
+	struct job_update up = { .set = UPD_GPUS, .gpus = 0 };
+	assert_int_equal(ctl_update(&h->c, id, UID, &up, err, sizeof err), -1);
+	assert_non_null(strstr(err, "--idle-stop"));
+	assert_int_equal(ctl_find(&h->c, id)->gpus, 1);
+	up.gpus = 2;
+	assert_int_equal(ctl_update(&h->c, id, UID, &up, err, sizeof err), 0);
+	assert_int_equal(ctl_find(&h->c, id)->gpus, 2);
+	h_free(h);
+}
+
+/*
  * A service whose start event never came (its event stream was not
  * following yet) but a reconcile found it running: the port from its state
  * file (the reconcile's answer) and its health checks start as they would
@@ -3782,6 +3805,7 @@ int main(void)
 		cmocka_unit_test(oom_end),
 		cmocka_unit_test(service_idle_stop),
 		cmocka_unit_test(service_idle_stop_restarted),
+		cmocka_unit_test(service_idle_stop_update_gpus),
 		cmocka_unit_test(service_rolling_restart),
 		cmocka_unit_test(service_policies_and_stop),
 		cmocka_unit_test(service_gpu_limit),
