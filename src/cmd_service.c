@@ -407,17 +407,22 @@ static int service_restart(int argc, char **argv)
 			return cmd_usage_error(&cmd_service_entry, "restart: unexpected \"%s\"",
 			    argv[i]);
 	}
-	char err[HERD_ERRLEN];
+	char err[HERD_ERRLEN], owner[SVC_SHARE_USER_MAX + 1], me[64];
+	const char *ref = name;
 	if (name == NULL)
 		return cmd_usage_error(&cmd_service_entry, "restart needs a NAME");
-	if (svc_check_name(name, err, sizeof err) != 0)
-		return cmd_usage_error(&cmd_service_entry, "invalid service name: %s", err);
+	/* OWNER/NAME: herdd says whether the caller may (its owner, an admin). */
+	if (svc_ref_split(ref, owner, &name) != 0 || svc_check_name(name, err, sizeof err) != 0)
+		return cmd_usage_error(&cmd_service_entry, "invalid service name: %s",
+		    svc_ref_split(ref, owner, &name) != 0 ? "neither NAME nor OWNER/NAME" : err);
 	struct hclient c;
 	struct msg req, ans;
 	if (hclient_connect(&c) != 0)
 		return 1;
 	msg_init(&req, "svc_restart");
 	msg_adds(&req, "service", name);
+	if (owner[0] != '\0' && strcmp(owner, uid_name_r(getuid(), me, sizeof me)) != 0)
+		msg_adds(&req, "owner", owner);
 	int rc = hclient_send(&c, &req) == 0 && hclient_next(&c, &ans) == 1 ? 0 : 1;
 	msg_clear(&req);
 	hclient_close(&c);

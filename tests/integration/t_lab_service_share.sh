@@ -12,6 +12,8 @@
 #  4. --share-with of an unknown user is refused with its name (herdd
 #     resolves the list again: test_svc_share); --share-with without
 #     --port is refused (a shared user forwards to that port only).
+#  5. herd service restart OWNER/NAME: alice's and an admin's (root) are
+#     taken, bob's refused.
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/lablib.sh"
@@ -114,5 +116,16 @@ grep -q "it needs --port" <<<"$out" || fail "--share-with without --port's refus
 out=$(as "$A" service start web2 --share-with "$B,nosuch$UNIQ" -- true 2>&1) &&
     fail "--share-with an unknown user was taken: $out"
 grep -q "no such user on this machine: \"nosuch$UNIQ\"" <<<"$out" || fail "herd's refusal: $out"
+# ---- 5. herd service restart OWNER/NAME: its owner's (and admins'), as
+# herd service --help says; not bob's ----
+out=$(as "$B" service restart "$A/web" 2>&1) && fail "$B restarted $A's service: $out"
+grep -q "only its owner or an admin may restart it" <<<"$out" || fail "$B's restart refusal: $out"
+out=$(as "$A" service restart "$A/web" 2>&1) || fail "$A's herd service restart $A/web: $out"
+out=$("$SD/bin/herd" -s "$SD/run/herd.sock" service restart "$A/web" 2>&1)
+case $out in
+*"being restarted already"*|*Restart*|*restart*) ;;
+*) fail "an admin's herd service restart $A/web: $out" ;;
+esac
+grep -q "invalid service name" <<<"$out" && fail "an admin's restart: $out"
 as "$A" service stop web >/dev/null || fail "$A could not stop her service"
 lab_check_san
