@@ -34,6 +34,12 @@ int svc_check_name(const char *s, char *err, size_t errsz)
 		snprintf(err, errsz, "a service name has only letters, digits, '.', '_' and '-'");
 		return -1;
 	}
+	/* herd port-forward NAME and herd port-forward ID read it as a job id. */
+	if (strspn(s, "0123456789_") == n) {
+		snprintf(err, errsz, "a service name of digits and '_' alone reads as a job id: "
+		    "give it a letter");
+		return -1;
+	}
 	return 0;
 }
 

@@ -17,9 +17,12 @@ static void names(void **state)
 {
 	(void)state;
 	char err[HERD_ERRLEN], big[SVC_NAME_MAX + 2];
-	static const char *const good[] = { "web", "jupyter.lab_1", "a", "V-2", "x.y-z_0" };
+	static const char *const good[] = { "web", "jupyter.lab_1", "a", "V-2", "x.y-z_0",
+		"42a", "1.5", "7-b" };
+	/* The last ones read as job ids (herd port-forward 42 8000: job 42). */
 	static const char *const bad[] = { "", "-rf", ".hidden", "a b", "web;rm", "a/b", "$(id)",
-		"tab\there", "new\nline", "ünï", "a'b", "*" };
+		"tab\there", "new\nline", "ünï", "a'b", "*", "42", "42_3", "_", "0",
+		"123456789012345678901234567890" };
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
 		assert_int_equal(svc_check_name(good[i], err, sizeof err), 0);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
