@@ -282,6 +282,26 @@ assert_file_is() {
 	    fail "$f: expected $(printf '%s' "$want" | od -An -c | head -c 300), got $(od -An -c "$f" | head -c 300)"
 }
 
+# fwd_start TAIL ARGS...: herd port-forward ARGS in the background until it
+# says "herd: forwarding 127.0.0.1:PORT TAIL" (TAIL a sed pattern: where the
+# test expects it to reach); sets FWD_PID and FWD_PORT, or fails with what
+# it said.
+fwd_start() {
+	local tail=$1 i
+	shift
+	"$HERD_BIN/herd" -c "${CONF:-$HOSTS}" port-forward "$@" >"$TEST_DIR/fwd.out" \
+	    2>"$TEST_DIR/fwd.err" &
+	FWD_PID=$!
+	at_exit "kill $FWD_PID 2>/dev/null"
+	for ((i = 0; i < 100; i++)); do
+		FWD_PORT=$(sed -n "s/^herd: forwarding 127\.0\.0\.1:\([0-9]*\) $tail/\1/p" \
+		    "$TEST_DIR/fwd.out")
+		[ -n "$FWD_PORT" ] && return 0
+		sleep 0.1
+	done
+	fail "herd port-forward $*: $(cat "$TEST_DIR/fwd.out" "$TEST_DIR/fwd.err")"
+}
+
 # The cluster's queue is empty and nothing holds a GPU or CPU.
 assert_idle() {
 	local q busy

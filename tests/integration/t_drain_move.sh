@@ -45,15 +45,8 @@ assert_eq "$a's state" DRAINING "$(node_field "$a" .state)"
 assert_eq "servers running" 1 "$(pgrep -fc -- "http.server.*site$tag")"
 
 # It answers on B, through herd port-forward.
-"$HERD_BIN/herd" -c "$HOSTS" port-forward web >"$TEST_DIR/fwd.out" 2>"$TEST_DIR/fwd.err" &
-fpid=$!
-lp=
-for ((i = 0; i < 100; i++)); do
-	lp=$(sed -n "s/^herd: forwarding 127\.0\.0\.1:\([0-9]*\) to job $id on $b port .*/\1/p" "$TEST_DIR/fwd.out")
-	[ -n "$lp" ] && break
-	sleep 0.1
-done
-[ -n "$lp" ] || fail "herd port-forward web: $(cat "$TEST_DIR/fwd.out" "$TEST_DIR/fwd.err")"
+fwd_start "to job $id on $b port .*" web
+fpid=$FWD_PID lp=$FWD_PORT
 body=
 for ((i = 0; i < 100; i++)); do
 	body=$(curl -s --max-time 2 "http://127.0.0.1:$lp/index.html") && [ -n "$body" ] && break

@@ -70,15 +70,8 @@ herd service logs web | grep -q '"GET /index.html' ||
     fail "herd service logs web lacks the request: $(herd service logs web 2>&1 | tail -3)"
 
 # herd port-forward NAME: a local port to the service's own, by its name.
-"$HERD_BIN/herd" -c "$HOSTS" port-forward web >"$TEST_DIR/fwd.out" 2>"$TEST_DIR/fwd.err" &
-fpid=$!
-lp=
-for ((i = 0; i < 100; i++)); do
-	lp=$(sed -n "s/^herd: forwarding 127\.0\.0\.1:\([0-9]*\) to job $id on $node port $port;.*/\1/p" "$TEST_DIR/fwd.out")
-	[ -n "$lp" ] && break
-	sleep 0.1
-done
-[ -n "$lp" ] || fail "herd port-forward web: $(cat "$TEST_DIR/fwd.out" "$TEST_DIR/fwd.err")"
+fwd_start "to job $id on $node port $port;.*" web
+fpid=$FWD_PID lp=$FWD_PORT
 assert_eq "curl through herd port-forward web" "served $tag" \
     "$(curl -s --max-time 5 "http://127.0.0.1:$lp/index.html")"
 kill -INT "$fpid"; wait "$fpid"

@@ -90,16 +90,8 @@ grep -q "has 2 replicas (0 to 1): no replica 2" <<<"$out" || fail "logs --replic
 herd service logs web --replica 1 >/dev/null || fail "herd service logs web --replica 1 failed"
 
 # --- a curl loop through herd port-forward while the replicas roll.
-"$HERD_BIN/herd" -c "$HOSTS" port-forward web >"$TEST_DIR/fwd.out" 2>"$TEST_DIR/fwd.err" &
-fpid=$!
-at_exit "kill $fpid 2>/dev/null"
-lp=
-for ((i = 0; i < 100; i++)); do
-	lp=$(sed -n 's/^herd: forwarding 127\.0\.0\.1:\([0-9]*\) to service web: 2 replicas.*/\1/p' "$TEST_DIR/fwd.out")
-	[ -n "$lp" ] && break
-	sleep 0.1
-done
-[ -n "$lp" ] || fail "herd port-forward web: $(cat "$TEST_DIR/fwd.out" "$TEST_DIR/fwd.err")"
+fwd_start "to service web: 2 replicas.*" web
+fpid=$FWD_PID lp=$FWD_PORT
 stopf=$TEST_DIR/stop.curl
 (
 	ok=0 bad=0
