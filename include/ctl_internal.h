@@ -289,8 +289,10 @@ void ctl_gpushare_release(struct ctl *c, struct node *n, const struct job *j);
 int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit,
     const struct arrayspec *array, char *err, size_t errsz);
 enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const char **reason);
-/* Its runner's start event said the port it picked (rest: "port N"). */
-void ctl_svc_started(struct ctl *c, struct job *j, const char *rest);
+/* Its attempt started (the runner's start event, or a reconcile that found
+ * it running): its health checks begin; port, --port's pick (from the
+ * event's "port N" or the state file; 0 none known). */
+void ctl_svc_started(struct ctl *c, struct job *j, int port);
 /*
  * A service's health check (ctl_health.c).  started: its attempt started
  * (STARTING, the first check an interval on); due: the wall second of its

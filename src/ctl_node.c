@@ -22,6 +22,7 @@
 #include "ctl_internal.h"
 #include "backend.h"
 #include "log.h"
+#include "svc.h"
 #include "oomkill.h"
 #include "util.h"
 
@@ -150,22 +151,6 @@ static void launch_failed(struct ctl *c, struct job *j, int64_t rc, const char *
 	ctl_event(c, j, EV_LAUNCH_FAIL, (int)rc, intern(reason));
 }
 
-/*
- * A start learned from a reconcile, not from its event (the event stream
- * was not following yet, in lab mode a lane just opened): what the start
- * event would have told a service, its --port's port (port: the state
- * file's, -1 none) and its health checks' start.
- */
-static void started_late(struct ctl *c, struct job *j, int64_t port)
-{
-	char rest[32] = "";
-	if (j->svc_name == NULL)
-		return;
-	if (port > 0 && port <= 65535)
-		snprintf(rest, sizeof rest, "port %" PRId64, port);
-	ctl_svc_started(c, j, rest);
-}
-
 static void on_reconcile(struct ctl *c, struct job *j, const struct be_reply *r)
 {
 	int final = stopping(j);
@@ -181,8 +166,10 @@ static void on_reconcile(struct ctl *c, struct job *j, const struct be_reply *r)
 		/* An ended job still running gets its next signal from the
 		 * kill timer: a job that will not die costs a kill per grace
 		 * period, not a loop of them. */
-		if (!final && j->state == JOB_LAUNCHING)
-			started_late(c, j, r->num2);
+		/* A start its event did not tell (a lane's event stream not
+		 * following yet): the port from the runner's state file. */
+		if (!final && j->state == JOB_LAUNCHING && j->svc_name != NULL)
+			ctl_svc_started(c, j, (int)(r->num2 > 0 && r->num2 <= 65535 ? r->num2 : 0));
 		if (!final)
 			mark_running(c, j);
 		else if (j->kill_stage == 0)
@@ -418,7 +405,11 @@ static void on_event(struct ctl *c, struct node *n, char *line)
 	else if (strcmp(r.word, "start") == 0) {
 		if (r.num > 1 && r.num <= INT32_MAX)
 			j->pid = (int32_t)r.num;	/* its processes' session (ctl_foreign.c) */
-		ctl_svc_started(c, j, r.rest);	/* herd service --port: the port it picked */
+		int port = 0;
+		if (j->svc_name != NULL) {
+			(void)svc_parse_start_port(r.rest, &port);	/* "port N": --port's pick */
+			ctl_svc_started(c, j, port);
+		}
 		mark_running(c, j);
 	}
 	else if (strcmp(r.word, "fail") == 0)

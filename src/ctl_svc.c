@@ -32,7 +32,6 @@
 #include "partition.h"
 #include "svc.h"
 #include "svc_roll.h"
-#include "util.h"
 
 int ctl_svc_submit(struct ctl *c, struct job_row *row, int64_t asked_limit,
     const struct arrayspec *array, char *err, size_t errsz)
@@ -95,17 +94,14 @@ enum job_event ctl_svc_exit(struct ctl *c, struct job *j, int32_t status, const 
 	return EV_RESTART;
 }
 
-void ctl_svc_started(struct ctl *c, struct job *j, const char *rest)
+void ctl_svc_started(struct ctl *c, struct job *j, int port)
 {
-	int port;
 	ctl_health_started(c, j);	/* STARTING until its first check passes */
 	if (!j->svc_port_want)
 		return;
-	if (svc_parse_start_port(rest, &port) != 0) {
-		char vis[128];
-		str_vis(vis, sizeof vis, rest != NULL ? rest : "");
-		log_warn("service %s (job %" PRId64 "): its start named no port (\"%s\")",
-		    j->svc_name != NULL ? j->svc_name : "?", j->id, vis);
+	if (port <= 0 || port > 65535) {
+		log_warn("service %s (job %" PRId64 "): its start named no port",
+		    j->svc_name != NULL ? j->svc_name : "?", j->id);
 		return;
 	}
 	j->svc_port = (uint16_t)port;	/* committed with its start (mark_running) */
